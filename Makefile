@@ -1,0 +1,94 @@
+# virt-matrix: one Makefile.
+#   make                 build ./virt-matrix
+#   make check           unit tests, then integration tests (real things)
+#   make check-unit      only the fast cmocka unit tests
+#   make deps            install every dependency with apt-get (root)
+#   make install PREFIX=/usr/local
+#   make bench           benchmarks; figures go to bench/out/
+# DEVELOPER=1 adds -Werror; SANITIZE=address,undefined builds with sanitizers.
+
+PREFIX ?= /usr/local
+CC ?= cc
+PKGS = libcurl libarchive libvirt sqlite3 json-c
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN = -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
+       -Wshadow -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Ilib -Iark -I. \
+	     $(PKG_CFLAGS) -MMD -MP
+ifdef DEVELOPER
+ALL_CFLAGS += -Werror
+endif
+ifdef SANITIZE
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC = $(wildcard lib/*.c) $(wildcard ark/*.c)
+LIB_OBJ = $(LIB_SRC:.c=.o)
+LIB = libvirt-matrix.a
+
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(patsubst tests/unit/%.c,tests/bin/%,$(UNIT_SRC))
+INTEG_SRC = $(wildcard tests/integration/test_*.c)
+INTEG_BIN = $(patsubst tests/integration/%.c,tests/bin/%,$(INTEG_SRC))
+HELPER_BIN = tests/bin/vm-httpd
+
+all: virt-matrix
+
+virt-matrix: main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ main.o $(LIB) $(PKG_LIBS)
+
+$(LIB): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+%.o: %.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+tests/bin/%: tests/unit/%.c $(LIB) tests/testutil.h
+	@mkdir -p tests/bin
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
+
+tests/bin/%: tests/integration/%.c $(LIB) tests/testutil.h
+	@mkdir -p tests/bin
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
+
+tests/bin/vm-httpd: tests/helpers/vm-httpd.c $(LIB)
+	@mkdir -p tests/bin
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+check: check-unit check-integration
+
+check-unit: $(UNIT_BIN)
+	@tests/run-tests.sh unit $(UNIT_BIN)
+
+check-integration: virt-matrix $(INTEG_BIN) $(HELPER_BIN)
+	@tests/run-tests.sh integration $(INTEG_BIN)
+
+deps:
+	scripts/install-deps.sh
+
+install: virt-matrix
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/virt-matrix
+	install -m 0755 virt-matrix $(DESTDIR)$(PREFIX)/bin/virt-matrix
+	cp -R specs patches $(DESTDIR)$(PREFIX)/share/virt-matrix/
+
+bench: virt-matrix tests/bin/vm-bench
+	@mkdir -p bench/out
+	tests/bin/vm-bench bench/out/results.txt
+
+tests/bin/vm-bench: bench/vm-bench.c $(LIB)
+	@mkdir -p tests/bin
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+clean:
+	rm -f virt-matrix main.o $(LIB) $(LIB_OBJ) $(LIB_OBJ:.o=.d) main.d
+	rm -rf tests/bin tests/out
+
+.PHONY: all check check-unit check-integration deps install bench clean
+.DELETE_ON_ERROR:
+
+-include $(LIB_OBJ:.o=.d) main.d

@@ -1,0 +1,310 @@
+/*
+ * Directory creation and removal, path containment checks and atomic
+ * writes. remove_tree works with openat/unlinkat on directory fds so a
+ * symlink inside the tree is removed, never followed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fs.h"
+#include "banned.h"
+
+int mkdir_p(const char *path, unsigned mode)
+{
+	char *p = xstrdup(path);
+	int ret = 0;
+
+	for (char *s = p + 1;; s++) {
+		char c = *s;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) && errno != EEXIST) {
+			ret = error_errno("cannot create directory '%s'", p);
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	if (!ret && !is_dir(path))
+		ret = error("cannot create directory '%s': not a directory",
+			    path);
+	free(p);
+	return ret;
+}
+
+static int remove_at(int parent, const char *name, const char *path)
+{
+	struct stat st;
+	DIR *d;
+	int fd, ret = 0;
+	struct dirent *e;
+
+	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW)) {
+		if (errno == ENOENT)
+			return 0;
+		return error_errno("cannot remove '%s'", path);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlinkat(parent, name, 0) && errno != ENOENT)
+			return error_errno("cannot remove '%s'", path);
+		return 0;
+	}
+	fd = openat(parent, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return error_errno("cannot open directory '%s'", path);
+	/* Make it writable and searchable so its entries can go. */
+	fchmod(fd, 0700);
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return error_errno("cannot read directory '%s'", path);
+	}
+	while ((e = readdir(d))) {
+		struct strbuf sub = STRBUF_INIT;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		path_join(&sub, path, e->d_name);
+		if (remove_at(dirfd(d), e->d_name, sub.buf))
+			ret = -1;
+		strbuf_release(&sub);
+	}
+	closedir(d);
+	if (!ret && unlinkat(parent, name, AT_REMOVEDIR) && errno != ENOENT)
+		ret = error_errno("cannot remove directory '%s'", path);
+	return ret;
+}
+
+int remove_tree(const char *path)
+{
+	return remove_at(AT_FDCWD, path, path);
+}
+
+int path_exists(const char *path)
+{
+	struct stat st;
+
+	return !lstat(path, &st);
+}
+
+int is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/*
+ * Walks the components of p starting at depth `depth`; returns the final
+ * depth, or -1 if it ever goes below zero.
+ */
+static int walk_depth(const char *p, int depth)
+{
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (--depth < 0)
+				return -1;
+		} else if (n && !(n == 1 && p[0] == '.')) {
+			depth++;
+		}
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return depth;
+}
+
+int path_is_contained(const char *p)
+{
+	if (!p || !*p || *p == '/')
+		return 0;
+	return walk_depth(p, 0) >= 0;
+}
+
+int path_has_dotdot(const char *p)
+{
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return 1;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
+int symlink_is_contained(const char *entry, const char *target)
+{
+	char *dir;
+	int depth;
+
+	if (!path_is_contained(entry) || !target || !*target || *target == '/')
+		return 0;
+	dir = path_dirname(entry);
+	depth = strcmp(dir, ".") ? walk_depth(dir, 0) : 0;
+	free(dir);
+	return depth >= 0 && walk_depth(target, depth) >= 0;
+}
+
+void path_join(struct strbuf *out, const char *a, const char *b)
+{
+	strbuf_reset(out);
+	sb_puts(out, a);
+	if (out->len && out->buf[out->len - 1] != '/')
+		sb_putc(out, '/');
+	sb_puts(out, b);
+}
+
+char *path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+const char *path_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+char *path_absolute(const char *path)
+{
+	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
+	const char *p;
+
+	if (*path != '/') {
+		char *cwd = getcwd(NULL, 0);
+
+		if (!cwd)
+			die("cannot get the current directory");
+		sb_puts(&in, cwd);
+		sb_putc(&in, '/');
+		free(cwd);
+	}
+	sb_puts(&in, path);
+	for (p = in.buf; *p;) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (!n)
+			break;
+		if (n == 1 && p[0] == '.') {
+			/* skip */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = strrchr(out.buf, '/');
+
+			strbuf_setlen(&out, slash ? (size_t)(slash - out.buf)
+						  : 0);
+		} else {
+			sb_putc(&out, '/');
+			if (strbuf_add(&out, p, n))
+				die("path_absolute");
+		}
+		p += n;
+	}
+	if (!out.len)
+		sb_putc(&out, '/');
+	strbuf_release(&in);
+	return strbuf_detach(&out);
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	const char *p = data;
+	int fd, ret = -1;
+
+	sb_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		error_errno("cannot create '%s'", tmp.buf);
+		goto out;
+	}
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			error_errno("cannot write '%s'", tmp.buf);
+			close(fd);
+			unlink(tmp.buf);
+			goto out;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) || close(fd)) {
+		error_errno("cannot write '%s'", tmp.buf);
+		unlink(tmp.buf);
+		goto out;
+	}
+	if (rename(tmp.buf, path)) {
+		error_errno("cannot rename '%s' to '%s'", tmp.buf, path);
+		unlink(tmp.buf);
+		goto out;
+	}
+	ret = 0;
+out:
+	strbuf_release(&tmp);
+	return ret;
+}
+
+int lock_acquire(const char *path, int wait)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return error_errno("cannot open lock '%s'", path);
+	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB))) {
+		if (errno == EINTR)
+			continue;
+		close(fd);
+		if (errno == EWOULDBLOCK)
+			return -2;
+		return error_errno("cannot lock '%s'", path);
+	}
+	return fd;
+}
+
+void lock_release(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+int lock_is_held(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int held = 0;
+
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK)
+		held = 1;
+	close(fd);
+	return held;
+}

@@ -1,0 +1,58 @@
+#ifndef VM_FS_H
+#define VM_FS_H
+
+/*
+ * File-system helpers: directories, whole-tree removal that never follows
+ * symlinks, lexical path checks for untrusted names (archive entries,
+ * patch names), atomic file writes, and advisory locks.
+ */
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+/* mkdir -p with the given mode; reports and returns -1 on failure. */
+int mkdir_p(const char *path, unsigned mode) VM_WUR;
+/* rm -rf without following symlinks; a missing path is success. */
+int remove_tree(const char *path) VM_WUR;
+int path_exists(const char *path);
+int is_dir(const char *path);
+
+/*
+ * True when p is a relative path that stays inside its base: not empty,
+ * not absolute, no ".." component that climbs above the start.
+ */
+int path_is_contained(const char *p);
+/* True when p has a ".." component anywhere. */
+int path_has_dotdot(const char *p);
+/*
+ * True when a symlink at `entry` (relative to the tree root) with target
+ * `target` resolves, lexically, to a place inside the tree.
+ */
+int symlink_is_contained(const char *entry, const char *target);
+
+/* a + "/" + b into out (cleared first). */
+void path_join(struct strbuf *out, const char *a, const char *b);
+/* The directory part of path ("." when none); malloc'd. */
+char *path_dirname(const char *path);
+const char *path_basename(const char *path);
+/* An absolute, lexically normalised version of path; malloc'd. */
+char *path_absolute(const char *path);
+
+/*
+ * Writes data to path through a temporary file in the same directory
+ * and rename(), so readers see the old or the new file, never a part.
+ */
+int write_file_atomic(const char *path, const void *data, size_t len) VM_WUR;
+
+/*
+ * Takes an exclusive flock on path (created if needed). With wait=0 a
+ * held lock fails at once: returns -2 without reporting. Returns the fd
+ * (>= 0) to pass to lock_release, or -1 after reporting.
+ */
+int lock_acquire(const char *path, int wait);
+void lock_release(int fd);
+/* True when someone holds the lock at path. */
+int lock_is_held(const char *path);
+
+#endif

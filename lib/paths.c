@@ -1,0 +1,96 @@
+/*
+ * Default locations, relocatable: data files are found relative to the
+ * running binary (/proc/self/exe), like git's RUNTIME_PREFIX.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "paths.h"
+#include "fs.h"
+#include "strbuf.h"
+#include "banned.h"
+
+static char *env_or(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? path_absolute(v) : NULL;
+}
+
+char *paths_data_dir(const char *what)
+{
+	char exe[PATH_MAX];
+	struct strbuf sb = STRBUF_INIT;
+	char *dir, *env;
+	ssize_t n;
+
+	env = env_or(!strcmp(what, "specs") ? "VIRT_MATRIX_SPECS"
+					    : "VIRT_MATRIX_PATCHES");
+	if (env)
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		dir = path_dirname(exe);
+		sb_printf(&sb, "%s/%s", dir, what);
+		if (is_dir(sb.buf)) {
+			free(dir);
+			return strbuf_detach(&sb);
+		}
+		strbuf_reset(&sb);
+		sb_printf(&sb, "%s/../share/virt-matrix/%s", dir, what);
+		free(dir);
+		if (is_dir(sb.buf)) {
+			char *abs = path_absolute(sb.buf);
+
+			strbuf_release(&sb);
+			return abs;
+		}
+		strbuf_reset(&sb);
+	}
+	sb_printf(&sb, "/usr/local/share/virt-matrix/%s", what);
+	return strbuf_detach(&sb);
+}
+
+char *paths_root(void)
+{
+	char *env = env_or("VIRT_MATRIX_ROOT");
+
+	return env ? env : xstrdup("/opt");
+}
+
+static char *user_dir(const char *xdg, const char *fallback, const char *sub)
+{
+	const char *v = getenv(xdg), *home = getenv("HOME");
+	struct strbuf sb = STRBUF_INIT;
+
+	if (v && *v)
+		sb_printf(&sb, "%s/%s", v, sub);
+	else
+		sb_printf(&sb, "%s/%s/%s", home ? home : ".", fallback, sub);
+	return strbuf_detach(&sb);
+}
+
+char *paths_cache_dir(void)
+{
+	char *env = env_or("VIRT_MATRIX_CACHE");
+
+	if (env)
+		return env;
+	if (geteuid() == 0)
+		return xstrdup("/var/cache/virt-matrix");
+	return user_dir("XDG_CACHE_HOME", ".cache", "virt-matrix");
+}
+
+char *paths_log_dir(void)
+{
+	char *env = env_or("VIRT_MATRIX_LOG_DIR");
+
+	if (env)
+		return env;
+	if (geteuid() == 0)
+		return xstrdup("/var/log/virt-matrix");
+	return user_dir("XDG_STATE_HOME", ".local/state", "virt-matrix/logs");
+}

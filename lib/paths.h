@@ -1,0 +1,22 @@
+#ifndef VM_PATHS_H
+#define VM_PATHS_H
+
+/*
+ * Where things live by default. Each has an environment override:
+ *   data (specs/, patches/)  VIRT_MATRIX_SPECS, VIRT_MATRIX_PATCHES;
+ *       else next to the binary (a source checkout), else
+ *       <bindir>/../share/virt-matrix (an installed copy)
+ *   installs                 VIRT_MATRIX_ROOT, else /opt
+ *   downloads, work trees    VIRT_MATRIX_CACHE, else /var/cache/virt-matrix
+ *                            (root) or $XDG_CACHE_HOME/virt-matrix
+ *   logs                     VIRT_MATRIX_LOG_DIR, else /var/log/virt-matrix
+ *                            (root) or $XDG_STATE_HOME/virt-matrix/logs
+ * All return malloc'd strings.
+ */
+
+char *paths_data_dir(const char *what);
+char *paths_root(void);
+char *paths_cache_dir(void);
+char *paths_log_dir(void);
+
+#endif

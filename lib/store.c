@@ -1,0 +1,244 @@
+/*
+ * Opening the SQLite store and migrating its schema. Each entry of
+ * migrations[] moves the schema from version i to i + 1 inside one
+ * transaction; user_version records where a file is. A new table or
+ * column is a new entry at the end, never an edit of an old one.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "fs.h"
+#include "strbuf.h"
+#include "banned.h"
+
+static const char *const migrations[] = {
+	/* 1: installs and build attempts (ark) */
+	"CREATE TABLE installs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  app TEXT NOT NULL,"
+	"  version TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('built', 'imported')),"
+	"  prefix TEXT NOT NULL,"
+	"  binary_path TEXT NOT NULL,"
+	"  binary_sha256 TEXT,"
+	"  source_url TEXT,"
+	"  source_sha256 TEXT,"
+	"  source_flavour TEXT,"
+	"  recipe_hash TEXT,"
+	"  patchset_hash TEXT,"
+	"  configure_args TEXT," /* JSON array of strings */
+	"  status TEXT NOT NULL,"
+	"  build_seconds REAL,"
+	"  log_path TEXT,"
+	"  installed_at TEXT NOT NULL,"
+	"  UNIQUE (app, version)"
+	");"
+	"CREATE TABLE install_patches ("
+	"  install_id INTEGER NOT NULL"
+	"    REFERENCES installs(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  PRIMARY KEY (install_id, seq)"
+	");"
+	"CREATE TABLE builds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  app TEXT NOT NULL,"
+	"  version TEXT NOT NULL,"
+	"  status TEXT NOT NULL"
+	"    CHECK (status IN ('running', 'succeeded', 'failed', 'skipped')),"
+	"  error TEXT,"
+	"  source_url TEXT,"
+	"  source_sha256 TEXT,"
+	"  recipe_hash TEXT,"
+	"  patchset_hash TEXT,"
+	"  log_path TEXT,"
+	"  pid INTEGER,"
+	"  seconds REAL,"
+	"  started_at TEXT NOT NULL,"
+	"  finished_at TEXT"
+	");"
+	"CREATE INDEX builds_by_version ON builds (app, version, id);",
+};
+
+int store_schema_version(void)
+{
+	return (int)ARRAY_SIZE(migrations);
+}
+
+void store_stmt_cleanup(sqlite3_stmt **st)
+{
+	if (*st)
+		sqlite3_finalize(*st);
+	*st = NULL;
+}
+
+char *store_default_path(void)
+{
+	const char *env = getenv("VIRT_MATRIX_DB");
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	struct strbuf sb = STRBUF_INIT;
+
+	if (env && *env)
+		return xstrdup(env);
+	if (geteuid() == 0)
+		return xstrdup("/var/lib/virt-matrix/matrix.db");
+	if (xdg && *xdg)
+		sb_printf(&sb, "%s/virt-matrix/matrix.db", xdg);
+	else
+		sb_printf(&sb, "%s/.local/share/virt-matrix/matrix.db",
+			  home ? home : ".");
+	return strbuf_detach(&sb);
+}
+
+int store_error(struct store *st, const char *what)
+{
+	return error("store '%s': %s: %s", st->path, what,
+		      sqlite3_errmsg(st->db));
+}
+
+int store_prepare(struct store *st, sqlite3_stmt **out, const char *sql)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)
+		return store_error(st, "cannot prepare statement");
+	return 0;
+}
+
+int store_exec(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error("store '%s': %s", st->path, msg ? msg : "unknown error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int store_begin(struct store *st)
+{
+	return store_exec(st, "BEGIN IMMEDIATE");
+}
+
+int store_commit(struct store *st)
+{
+	return store_exec(st, "COMMIT");
+}
+
+void store_rollback(struct store *st)
+{
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+char *store_column_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+static int user_version(struct store *st, int *out)
+{
+	auto_stmt *q = NULL;
+
+	if (store_prepare(st, &q, "PRAGMA user_version"))
+		return -1;
+	if (sqlite3_step(q) != SQLITE_ROW)
+		return store_error(st, "cannot read schema version");
+	*out = sqlite3_column_int(q, 0);
+	return 0;
+}
+
+static int migrate(struct store *st)
+{
+	int have, want = store_schema_version();
+
+	if (user_version(st, &have))
+		return -1;
+	if (have > want)
+		return error("store '%s' has schema version %d, newer than "
+			     "this virt-matrix understands (%d); upgrade "
+			     "virt-matrix",
+			     st->path, have, want);
+	while (have < want) {
+		char pragma[64];
+
+		if (store_begin(st))
+			return -1;
+		/* Re-read under the write lock: another process may have won. */
+		if (user_version(st, &have)) {
+			store_rollback(st);
+			return -1;
+		}
+		if (have >= want) {
+			store_rollback(st);
+			break;
+		}
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+			 have + 1);
+		if (store_exec(st, migrations[have]) ||
+		    store_exec(st, pragma) || store_commit(st)) {
+			store_rollback(st);
+			return error("store '%s': migration to schema version "
+				     "%d failed",
+				     st->path, have + 1);
+		}
+		have++;
+	}
+	return 0;
+}
+
+int store_open(struct store *st, const char *path)
+{
+	char *dir = path_dirname(path);
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	st->path = xstrdup(path);
+	if (strcmp(path, ":memory:") && mkdir_p(dir, 0755)) {
+		free(dir);
+		goto fail;
+	}
+	free(dir);
+	rc = sqlite3_open_v2(path, &st->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				     SQLITE_OPEN_NOMUTEX,
+			     NULL);
+	if (rc != SQLITE_OK) {
+		error("cannot open store '%s': %s", path,
+		      st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 30000);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (store_exec(st, "PRAGMA journal_mode = WAL") ||
+	    store_exec(st, "PRAGMA foreign_keys = ON") ||
+	    store_exec(st, "PRAGMA synchronous = NORMAL") || migrate(st))
+		goto fail;
+	return 0;
+fail:
+	store_close(st);
+	return -1;
+}
+
+void store_close(struct store *st)
+{
+	if (st->db)
+		sqlite3_close(st->db);
+	st->db = NULL;
+	free(st->path);
+	st->path = NULL;
+}

@@ -1,0 +1,267 @@
+/*
+ * Growable strings and string vectors. Every buffer that holds data read
+ * from outside the process is created with a cap (strbuf_init's max).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "strbuf.h"
+#include "banned.h"
+
+char strbuf_empty[1];
+
+void strbuf_init(struct strbuf *sb, size_t max)
+{
+	sb->buf = strbuf_empty;
+	sb->len = 0;
+	sb->alloc = 0;
+	sb->max = max;
+}
+
+void strbuf_release(struct strbuf *sb)
+{
+	if (sb->alloc)
+		free(sb->buf);
+	strbuf_init(sb, sb->max);
+}
+
+char *strbuf_detach(struct strbuf *sb)
+{
+	char *s = sb->alloc ? sb->buf : xstrdup("");
+
+	strbuf_init(sb, sb->max);
+	return s;
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+	strbuf_setlen(sb, 0);
+}
+
+void strbuf_setlen(struct strbuf *sb, size_t len)
+{
+	if (len > sb->len)
+		die("strbuf_setlen beyond length");
+	sb->len = len;
+	if (sb->alloc)
+		sb->buf[len] = '\0';
+}
+
+static int grow(struct strbuf *sb, size_t extra)
+{
+	size_t need;
+
+	if (extra > SIZE_MAX - sb->len - 1)
+		die("out of memory");
+	if (sb->max && sb->len + extra > sb->max) {
+		errno = EFBIG;
+		return -1;
+	}
+	need = sb->len + extra + 1;
+	if (need > sb->alloc) {
+		char *old = sb->alloc ? sb->buf : NULL;
+		size_t n = sb->alloc ? sb->alloc : 64;
+
+		while (n < need)
+			n = n < SIZE_MAX / 2 ? n * 2 : need;
+		sb->buf = xrealloc(old, n);
+		if (!old)
+			sb->buf[0] = '\0';
+		sb->alloc = n;
+	}
+	return 0;
+}
+
+int strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	if (grow(sb, len))
+		return -1;
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+	return 0;
+}
+
+int strbuf_addstr(struct strbuf *sb, const char *s)
+{
+	return strbuf_add(sb, s, strlen(s));
+}
+
+int strbuf_addch(struct strbuf *sb, char c)
+{
+	return strbuf_add(sb, &c, 1);
+}
+
+int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		die("vsnprintf failed for '%s'", fmt);
+	if (grow(sb, (size_t)n))
+		return -1;
+	if (vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap) != n)
+		die("vsnprintf changed its mind");
+	sb->len += (size_t)n;
+	return 0;
+}
+
+int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void sb_puts(struct strbuf *sb, const char *s)
+{
+	if (strbuf_addstr(sb, s))
+		die("sb_puts on a capped buffer overflowed");
+}
+
+void sb_putc(struct strbuf *sb, char c)
+{
+	if (strbuf_addch(sb, c))
+		die("sb_putc on a capped buffer overflowed");
+}
+
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+	if (r)
+		die("sb_printf on a capped buffer overflowed");
+}
+
+void strbuf_rtrim(struct strbuf *sb)
+{
+	size_t n = sb->len;
+
+	while (n && (sb->buf[n - 1] == ' ' || sb->buf[n - 1] == '\n' ||
+		     sb->buf[n - 1] == '\t' || sb->buf[n - 1] == '\r'))
+		n--;
+	strbuf_setlen(sb, n);
+}
+
+int strbuf_read_file(struct strbuf *sb, const char *path, size_t max)
+{
+	char chunk[65536];
+	size_t total = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return error_errno("cannot open '%s'", path);
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			error_errno("cannot read '%s'", path);
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		total += (size_t)n;
+		if ((max && total > max) || strbuf_add(sb, chunk, (size_t)n)) {
+			close(fd);
+			return error("cannot read '%s': larger than %zu bytes",
+				     path, max ? max : sb->max);
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+const char *str_tail_lines(const char *s, size_t len, int n)
+{
+	size_t i = len;
+
+	if (i && s[i - 1] == '\n')
+		i--;
+	while (i > 0) {
+		if (s[i - 1] == '\n' && --n == 0)
+			break;
+		i--;
+	}
+	return s + i;
+}
+
+void strvec_push(struct strvec *sv, const char *s)
+{
+	ALLOC_GROW(sv->v, sv->nr + 2, sv->alloc);
+	sv->v[sv->nr++] = xstrdup(s);
+	sv->v[sv->nr] = NULL;
+}
+
+void strvec_pushf(struct strvec *sv, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	if (r)
+		die("strvec_pushf failed");
+	ALLOC_GROW(sv->v, sv->nr + 2, sv->alloc);
+	sv->v[sv->nr++] = strbuf_detach(&sb);
+	sv->v[sv->nr] = NULL;
+}
+
+void strvec_pushv(struct strvec *sv, const char *const *v)
+{
+	for (; v && *v; v++)
+		strvec_push(sv, *v);
+}
+
+void strvec_remove(struct strvec *sv, size_t i)
+{
+	if (i >= sv->nr)
+		return;
+	free((char *)sv->v[i]);
+	memmove(sv->v + i, sv->v + i + 1, (sv->nr - i) * sizeof(*sv->v));
+	sv->nr--;
+}
+
+void strvec_clear(struct strvec *sv)
+{
+	for (size_t i = 0; i < sv->nr; i++)
+		free((char *)sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->nr = sv->alloc = 0;
+}
+
+void strvec_join(const struct strvec *sv, struct strbuf *out)
+{
+	for (size_t i = 0; i < sv->nr; i++) {
+		const char *s = sv->v[i];
+
+		if (i)
+			sb_putc(out, ' ');
+		if (!*s || strpbrk(s, " \t\n'\"\\$"))
+			sb_printf(out, "'%s'", s);
+		else
+			sb_puts(out, s);
+	}
+}

@@ -1,0 +1,74 @@
+#ifndef VM_STRBUF_H
+#define VM_STRBUF_H
+
+/*
+ * The one growable string type (git's strbuf, curl's dynbuf). buf is
+ * always NUL-terminated. A non-zero max caps the length: appends that would
+ * pass it fail with -1 and leave the buffer unchanged, so input from a
+ * child, a socket or a file can never grow without bound.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "util.h"
+
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+	size_t max; /* 0: no cap */
+};
+
+extern char strbuf_empty[];
+#define STRBUF_INIT { strbuf_empty, 0, 0, 0 }
+
+void strbuf_init(struct strbuf *sb, size_t max);
+/* Frees the contents; sb can be reused after strbuf_init. */
+void strbuf_release(struct strbuf *sb);
+/* Returns the malloc'd string (caller frees) and resets sb. */
+char *strbuf_detach(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+
+/* Appends; return 0, or -1 (errno EFBIG, nothing appended) past max. */
+int strbuf_add(struct strbuf *sb, const void *data, size_t len) VM_WUR;
+int strbuf_addstr(struct strbuf *sb, const char *s) VM_WUR;
+int strbuf_addch(struct strbuf *sb, char c) VM_WUR;
+int strbuf_addf(struct strbuf *sb, const char *fmt, ...) VM_PRINTF(2, 3) VM_WUR;
+int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) VM_WUR;
+
+/* Unchecked appends for buffers without a cap (max == 0). */
+void sb_puts(struct strbuf *sb, const char *s);
+void sb_putc(struct strbuf *sb, char c);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) VM_PRINTF(2, 3);
+
+void strbuf_setlen(struct strbuf *sb, size_t len);
+void strbuf_rtrim(struct strbuf *sb);
+
+/*
+ * Reads a whole file into sb (appending). Fails with -1, reported with
+ * the path, when it cannot be read or is larger than the cap.
+ */
+int strbuf_read_file(struct strbuf *sb, const char *path, size_t max) VM_WUR;
+
+/* The last n lines of s (pointer into s). */
+const char *str_tail_lines(const char *s, size_t len, int n);
+
+/* A vector of strings, NULL-terminated, for argv and environments. */
+struct strvec {
+	const char **v;
+	size_t nr;
+	size_t alloc;
+};
+#define STRVEC_INIT { NULL, 0, 0 }
+
+void strvec_push(struct strvec *sv, const char *s);
+void strvec_pushf(struct strvec *sv, const char *fmt, ...) VM_PRINTF(2, 3);
+void strvec_pushv(struct strvec *sv, const char *const *v);
+/* Removes and frees element i. */
+void strvec_remove(struct strvec *sv, size_t i);
+void strvec_clear(struct strvec *sv);
+/* The strings joined with sep, quoted when they contain spaces; for logs. */
+void strvec_join(const struct strvec *sv, struct strbuf *out);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * virt-matrix: builds many QEMU and libvirt versions side by side and
+ * checks them against each other. main() dispatches to one command per
+ * component (git's commands[] table); each command parses its own options.
+ */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ark/ark.h"
+#include "lib/command.h"
+#include "lib/util.h"
+#include "lib/banned.h"
+
+#ifndef VM_VERSION
+#define VM_VERSION "0.1.0"
+#endif
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct cmd commands[] = {
+	{ "ark", cmd_ark, "fetch, build and install QEMU and libvirt versions" },
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: virt-matrix <command> [options]\n\ncommands:\n", out);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fputs("\n'virt-matrix <command> --help' describes a command.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	int ret;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 129;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("virt-matrix %s\n", VM_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		command_setup_signals();
+		if (curl_global_init(CURL_GLOBAL_DEFAULT))
+			die("cannot initialise libcurl");
+		ret = commands[i].fn(argc - 1, argv + 1);
+		curl_global_cleanup();
+		return ret;
+	}
+	error("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return 129;
+}

@@ -1,0 +1,99 @@
+#!/bin/sh
+# Install every build, run and test dependency of virt-matrix on Debian
+# bookworm with apt-get. Idempotent: a second run changes nothing.
+#
+# Also enables the Debian source archive (deb-src) for the suites whose
+# QEMU and libvirt sources ark can build from, and bookworm-backports for
+# a meson new enough for QEMU >= 8.1. The archive URIs are copied from the
+# machine's own apt configuration; no host name is written here.
+set -eu
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "error: install-deps must run as root (apt-get)" >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+src=/etc/apt/sources.list.d/debian.sources
+list=/etc/apt/sources.list.d/virt-matrix.sources
+
+uris=""
+if [ -r "$src" ]; then
+	uris=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$src" |
+	       grep -v -- '-security' | head -n 1)
+fi
+if [ -z "$uris" ] && [ -r /etc/apt/sources.list ]; then
+	uris=$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list)
+fi
+if [ -z "$uris" ]; then
+	echo "error: cannot find the Debian archive URI in $src or /etc/apt/sources.list" >&2
+	exit 1
+fi
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+
+tmp=$(mktemp)
+cat >"$tmp" <<EOS
+# Written by virt-matrix scripts/install-deps.sh
+Types: deb
+URIs: $uris
+Suites: bookworm-backports
+Components: main
+Signed-By: $keyring
+
+Types: deb-src
+URIs: $uris
+Suites: bullseye bookworm bookworm-backports trixie sid
+Components: main
+Signed-By: $keyring
+EOS
+if ! cmp -s "$tmp" "$list" 2>/dev/null; then
+	mv "$tmp" "$list"
+	chmod 0644 "$list"
+	need_update=1
+else
+	rm -f "$tmp"
+	need_update=0
+fi
+
+stamp=/var/lib/apt/periodic/virt-matrix-update-stamp
+if [ "$need_update" = 1 ] || [ ! -e "$stamp" ] ||
+   [ -n "$(find "$stamp" -mmin +720 2>/dev/null)" ]; then
+	apt-get update -q || apt-get update -q
+	mkdir -p "$(dirname "$stamp")" && touch "$stamp"
+fi
+
+# virt-matrix itself: compiler, libraries, tests.
+pkgs="build-essential pkg-config ca-certificates git patch xz-utils bzip2
+      libcurl4-openssl-dev libarchive-dev libvirt-dev libsqlite3-dev
+      libjson-c-dev libcmocka-dev sqlite3 ccache dpkg-dev"
+
+# Building QEMU from source (configure + meson + ninja).
+pkgs="$pkgs ninja-build python3 python3-venv python3-setuptools
+      flex bison libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev
+      libcap-ng-dev libattr1-dev libfdt-dev libaio-dev libnuma-dev"
+
+# Building libvirt from source.
+pkgs="$pkgs libxml2-dev libxml2-utils xsltproc libgnutls28-dev libyajl-dev
+      libtirpc-dev libnl-3-dev libnl-route-3-dev libdevmapper-dev
+      libselinux1-dev libpciaccess-dev libudev-dev python3-docutils"
+
+# Running the matrix: Debian's QEMU and libvirt, firmware, guest kernel,
+# busybox initramfs, DPDK testpmd for vhost-user.
+pkgs="$pkgs qemu-system-x86 qemu-system-data seabios ipxe-qemu
+      libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+      linux-image-amd64 busybox-static cpio kmod dpdk"
+
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $pkgs
+
+# QEMU >= 8.1 needs meson >= 1.5: bookworm has 1.0, bookworm-backports 1.7.
+apt-get install -y -q --no-install-recommends -t bookworm-backports meson
+
+# libvirt's QEMU driver (Debian's and ark-built 9.x) needs these to exist.
+getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu
+getent passwd libvirt-qemu >/dev/null ||
+	useradd --system --gid libvirt-qemu --no-create-home \
+		--home-dir /var/lib/libvirt --shell /usr/sbin/nologin libvirt-qemu
+mkdir -p /var/log/libvirt
+
+echo "install-deps: done"

@@ -1,0 +1,120 @@
+#ifndef VM_TESTUTIL_H
+#define VM_TESTUTIL_H
+
+/*
+ * Helpers shared by the cmocka tests: temporary directories, files,
+ * capturing what the code under test reports on stderr, and running the
+ * virt-matrix binary. Header-only so each test is one file.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "command.h"
+#include "fs.h"
+#include "strbuf.h"
+
+/* A fresh directory under $TMPDIR (or /tmp); caller removes with tu_rmdir. */
+static inline char *tu_tmpdir(const char *tag)
+{
+	const char *base = getenv("TMPDIR");
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_printf(&sb, "%s/vm-test-%s-XXXXXX", base && *base ? base : "/tmp",
+		  tag);
+	if (!mkdtemp(sb.buf))
+		fail_msg("mkdtemp: %s", strerror(errno));
+	return strbuf_detach(&sb);
+}
+
+static inline void tu_rmdir(char *dir)
+{
+	if (dir && remove_tree(dir))
+		fail_msg("cannot remove %s", dir);
+	free(dir);
+}
+
+/* Writes text to dir/name, creating parent directories. */
+static inline void tu_write(const char *dir, const char *name, const char *text)
+{
+	struct strbuf p = STRBUF_INIT;
+	char *parent;
+	FILE *f;
+
+	path_join(&p, dir, name);
+	parent = path_dirname(p.buf);
+	assert_int_equal(mkdir_p(parent, 0755), 0);
+	free(parent);
+	f = fopen(p.buf, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	strbuf_release(&p);
+}
+
+static inline char *tu_read(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (strbuf_read_file(&sb, path, 64 << 20))
+		fail_msg("cannot read %s", path);
+	return strbuf_detach(&sb);
+}
+
+/*
+ * Capturing stderr around a call, to assert on the error message the
+ * code under test reports:
+ *	tu_capture_begin(); rc = f(); char *msg = tu_capture_end();
+ */
+static int tu_saved_stderr = -1;
+static FILE *tu_capture_file;
+
+static inline void tu_capture_begin(void)
+{
+	fflush(stderr);
+	tu_capture_file = tmpfile();
+	assert_non_null(tu_capture_file);
+	tu_saved_stderr = dup(2);
+	assert_true(tu_saved_stderr >= 0);
+	assert_true(dup2(fileno(tu_capture_file), 2) >= 0);
+}
+
+static inline char *tu_capture_end(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+
+	fflush(stderr);
+	dup2(tu_saved_stderr, 2);
+	close(tu_saved_stderr);
+	tu_saved_stderr = -1;
+	rewind(tu_capture_file);
+	while ((n = fread(buf, 1, sizeof(buf), tu_capture_file)) > 0)
+		if (strbuf_add(&sb, buf, n))
+			break;
+	fclose(tu_capture_file);
+	return strbuf_detach(&sb);
+}
+
+/* Fails the test, naming the case, unless haystack contains needle. */
+#define assert_contains(haystack, needle, casename)                        \
+	do {                                                               \
+		const char *h_ = (haystack), *n_ = (needle);               \
+		if (!h_ || !strstr(h_, n_))                                \
+			fail_msg("%s: expected '%s' in:\n%s", (casename), n_, \
+				 h_ ? h_ : "(null)");                      \
+	} while (0)
+
+#endif
