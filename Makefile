@@ -60,7 +60,9 @@ tests/bin/vm-httpd: tests/helpers/vm-httpd.c $(LIB)
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
-check: check-unit check-integration
+# One run, one closing "N passed, N failed" line: unit tests first.
+check: virt-matrix $(UNIT_BIN) $(INTEG_BIN) $(HELPER_BIN)
+	@tests/run-tests.sh check $(UNIT_BIN) $(INTEG_BIN)
 
 check-unit: $(UNIT_BIN)
 	@tests/run-tests.sh unit $(UNIT_BIN)

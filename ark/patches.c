@@ -169,7 +169,9 @@ int patches_select(const char *patches_dir, const char *app,
 		const char *d = ents[i]->d_name;
 		struct vrange r;
 
-		if (ret || d[0] == '.' || !strncmp(d, "README", 6))
+		/* Hidden entries are skipped, but "..6.0" is a range. */
+		if (ret || !strcmp(d, ".") || !strcmp(d, "..") ||
+		    (d[0] == '.' && d[1] != '.') || !strncmp(d, "README", 6))
 			goto next;
 		path_join(&sub, appdir.buf, d);
 		if (!is_dir(sub.buf)) {

@@ -108,7 +108,7 @@ int unpack_archive(const char *archive, const char *dest, char **topdir)
 	archive_write_disk_set_options(out, EXTRACT_FLAGS);
 	archive_write_disk_set_standard_lookup(out);
 	if (archive_read_open_filename(in, archive, 1 << 16) != ARCHIVE_OK)
-		return error("cannot open archive '%s': %s", archive,
+		return error("cannot unpack '%s': %s", archive,
 			     archive_error_string(in));
 	/* libarchive resolves entry names against the working directory. */
 	cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -86,8 +86,11 @@ pkgs="$pkgs qemu-system-x86 qemu-system-data seabios ipxe-qemu
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $pkgs
 
-# QEMU >= 8.1 needs meson >= 1.5: bookworm has 1.0, bookworm-backports 1.7.
-apt-get install -y -q --no-install-recommends -t bookworm-backports meson
+# QEMU >= 8.1 needs meson >= 1.5 (bookworm has 1.0, bookworm-backports
+# 1.7), and QEMU 10's configure insists on pycotap in its build venv; the
+# Debian +ds tarballs carry no Python wheels, so both come from backports.
+apt-get install -y -q --no-install-recommends -t bookworm-backports \
+	meson python3-pycotap
 
 # libvirt's QEMU driver (Debian's and ark-built 9.x) needs these to exist.
 getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu

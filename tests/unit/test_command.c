@@ -1,0 +1,189 @@
+/* Child processes: status, signals, timeouts, caps, environment (lib/command.c). */
+#include <signal.h>
+#include <time.h>
+
+#include "testutil.h"
+
+static void run_sh(struct command *cmd, const char *script, double timeout)
+{
+	command_init(cmd);
+	strvec_pushv(&cmd->args, (const char *const[]){ "sh", "-c", script, NULL });
+	cmd->timeout = timeout;
+}
+
+static const struct {
+	const char *name, *script;
+	int exited, status, sig;
+	const char *describe;
+} status_cases[] = {
+	{ "true", "true", 1, 0, 0, "exited with status 0" },
+	{ "false", "false", 1, 1, 0, "exited with status 1" },
+	{ "exit 3", "exit 3", 1, 3, 0, "exited with status 3" },
+	{ "sigkill", "kill -9 $$", 0, 0, 9, "killed by signal 9" },
+	{ "sigterm", "kill -TERM $$", 0, 0, 15, "killed by signal 15" },
+};
+
+static void test_status(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(status_cases); i++) {
+		struct command cmd;
+		struct strbuf d = STRBUF_INIT;
+
+		run_sh(&cmd, status_cases[i].script, 10);
+		assert_int_equal(command_run(&cmd), 0);
+		command_describe(&cmd, &d);
+		if (cmd.exited != status_cases[i].exited ||
+		    cmd.status != status_cases[i].status ||
+		    cmd.signal != status_cases[i].sig)
+			fail_msg("%s: exited %d status %d signal %d",
+				 status_cases[i].name, cmd.exited, cmd.status,
+				 cmd.signal);
+		assert_contains(d.buf, status_cases[i].describe, status_cases[i].name);
+		assert_int_equal(command_succeeded(&cmd), i == 0);
+		strbuf_release(&d);
+		command_release(&cmd);
+	}
+}
+
+static void test_exec_failure_is_reported(void **state)
+{
+	struct command cmd;
+	char *msg;
+
+	(void)state;
+	command_init(&cmd);
+	strvec_push(&cmd.args, "/nonexistent/program-xyz");
+	tu_capture_begin();
+	assert_int_equal(command_start(&cmd), -1);
+	msg = tu_capture_end();
+	assert_contains(msg, "cannot run '/nonexistent/program-xyz': No such file", "exec");
+	free(msg);
+	command_release(&cmd);
+}
+
+/* Running, as opposed to gone or a zombie waiting for init to reap it. */
+static int alive(long pid)
+{
+	char path[64], *stat, *paren;
+	int running;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if (access(path, R_OK))
+		return 0;
+	stat = tu_read(path);
+	paren = strrchr(stat, ')');
+	running = paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+	free(stat);
+	return running;
+}
+
+static void test_timeout_kills_the_group(void **state)
+{
+	struct command cmd;
+	double t = now_monotonic();
+	long pid = 0;
+	char line[32];
+
+	(void)state;
+	run_sh(&cmd, "sleep 30 & echo $!; wait", 0.5);
+	assert_int_equal(command_run(&cmd), -1);
+	assert_true(now_monotonic() - t < 5);
+	assert_true(cmd.timed_out);
+	snprintf(line, sizeof(line), "%s", cmd.output.buf);
+	line[strcspn(line, "\n")] = '\0';
+	assert_int_equal(parse_long(line, 2, 1L << 22, &pid), 0);
+	/* The grandchild went with the group. */
+	{
+		int gone = 0;
+		for (int i = 0; i < 50 && !gone; i++) {
+			struct timespec ts = { 0, 20 * 1000 * 1000 };
+			gone = !alive(pid);
+			if (!gone)
+				nanosleep(&ts, NULL);
+		}
+		assert_true(gone);
+	}
+	{
+		struct strbuf d = STRBUF_INIT;
+		command_describe(&cmd, &d);
+		assert_contains(d.buf, "timed out after", "timeout");
+		strbuf_release(&d);
+	}
+	command_release(&cmd);
+}
+
+static void test_capture_cap(void **state)
+{
+	struct command cmd;
+
+	(void)state;
+	run_sh(&cmd, "head -c 100000 /dev/zero | tr '\\0' x", 10);
+	cmd.capture_max = 1000;
+	assert_int_equal(command_run(&cmd), 0);
+	assert_true(command_succeeded(&cmd));
+	assert_int_equal(cmd.output.len, 1000);
+	assert_true(cmd.truncated);
+	assert_int_equal(cmd.output.buf[999], 'x');
+	command_release(&cmd);
+}
+
+static void test_environment_stdin_dir_fds(void **state)
+{
+	struct command cmd;
+	char *dir = tu_tmpdir("cmd"), *abs;
+	int fd;
+	struct strbuf want = STRBUF_INIT;
+
+	(void)state;
+	setenv("VM_TEST_LEAK", "leaked", 1);
+	run_sh(&cmd, "echo ${VM_TEST_LEAK:-unset} $LC_ALL $BAR", 10);
+	strvec_push(&cmd.env, "BAR=1");
+	assert_int_equal(command_run(&cmd), 0);
+	assert_string_equal(cmd.output.buf, "unset C 1\n");
+	command_release(&cmd);
+
+	command_init(&cmd);
+	strvec_push(&cmd.args, "cat");
+	cmd.timeout = 5;
+	assert_int_equal(command_run(&cmd), 0);
+	assert_true(command_succeeded(&cmd));
+	assert_int_equal(cmd.output.len, 0);
+	command_release(&cmd);
+
+	run_sh(&cmd, "pwd -P", 5);
+	cmd.dir = dir;
+	assert_int_equal(command_run(&cmd), 0);
+	abs = realpath(dir, NULL);
+	sb_printf(&want, "%s\n", abs);
+	assert_string_equal(cmd.output.buf, want.buf);
+	command_release(&cmd);
+	free(abs);
+
+	fd = open("/dev/null", O_RDONLY); /* no O_CLOEXEC on purpose */
+	assert_true(fd > 2);
+	{
+		struct strbuf script = STRBUF_INIT;
+		sb_printf(&script, "test -e /proc/self/fd/%d && echo open || echo closed", fd);
+		run_sh(&cmd, script.buf, 5);
+		assert_int_equal(command_run(&cmd), 0);
+		assert_string_equal(cmd.output.buf, "closed\n");
+		command_release(&cmd);
+		strbuf_release(&script);
+	}
+	close(fd);
+	strbuf_release(&want);
+	tu_rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_exec_failure_is_reported),
+		cmocka_unit_test(test_timeout_kills_the_group),
+		cmocka_unit_test(test_capture_cap),
+		cmocka_unit_test(test_environment_stdin_dir_fds),
+	};
+	return cmocka_run_group_tests_name("command", tests, NULL, NULL);
+}

@@ -1,0 +1,147 @@
+/* Path safety, tree removal, locks (lib/fs.c). */
+#include "testutil.h"
+
+static const struct {
+	const char *path;
+	int contained;
+} contain_cases[] = {
+	{ "a", 1 },	     { "a/b", 1 },	  { "./a", 1 },
+	{ "a/../b", 1 },     { "a//b/", 1 },	  { "", 0 },
+	{ "/etc", 0 },	     { "..", 0 },	  { "../a", 0 },
+	{ "a/../../b", 0 },  { "a/./../..", 0 }, { "a/b/../../..", 0 },
+};
+
+static void test_path_is_contained(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(contain_cases); i++)
+		if (path_is_contained(contain_cases[i].path) !=
+		    contain_cases[i].contained)
+			fail_msg("'%s': expected %d", contain_cases[i].path,
+				 contain_cases[i].contained);
+	assert_true(path_has_dotdot("a/../b"));
+	assert_true(path_has_dotdot(".."));
+	assert_false(path_has_dotdot("a/..b/c.."));
+}
+
+static const struct {
+	const char *entry, *target;
+	int ok;
+} link_cases[] = {
+	{ "a/b/link", "../c", 1 },	   { "a/b/link", "../../c", 1 },
+	{ "a/b/link", "../../../c", 0 }, { "a/b/link", "/etc/passwd", 0 },
+	{ "link", "x", 1 },		   { "link", "..", 0 },
+	{ "a/link", "b/../../x", 1 },
+	{ "a/link", "b/../../../x", 0 },	   { "a/link", "", 0 },
+};
+
+static void test_symlink_is_contained(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(link_cases); i++)
+		if (symlink_is_contained(link_cases[i].entry,
+					 link_cases[i].target) != link_cases[i].ok)
+			fail_msg("%s -> %s: expected %d", link_cases[i].entry,
+				 link_cases[i].target, link_cases[i].ok);
+}
+
+static void test_remove_tree_never_follows_symlinks(void **state)
+{
+	char *dir = tu_tmpdir("fs");
+	struct strbuf tree = STRBUF_INIT, link = STRBUF_INIT,
+		      outside = STRBUF_INIT, kept = STRBUF_INIT;
+
+	(void)state;
+	tu_write(dir, "outside/keep.txt", "precious");
+	tu_write(dir, "tree/sub/file", "x");
+	sb_printf(&tree, "%s/tree", dir);
+	sb_printf(&link, "%s/tree/sub/link", dir);
+	sb_printf(&outside, "%s/outside", dir);
+	sb_printf(&kept, "%s/outside/keep.txt", dir);
+	assert_int_equal(symlink(outside.buf, link.buf), 0);
+	/* A read-only directory inside the tree goes too. */
+	{
+		struct strbuf ro = STRBUF_INIT;
+		sb_printf(&ro, "%s/tree/sub", dir);
+		chmod(ro.buf, 0500);
+		strbuf_release(&ro);
+	}
+	assert_int_equal(remove_tree(tree.buf), 0);
+	assert_false(path_exists(tree.buf));
+	assert_true(path_exists(kept.buf));
+	assert_int_equal(remove_tree(tree.buf), 0); /* missing: success */
+	strbuf_release(&tree);
+	strbuf_release(&link);
+	strbuf_release(&outside);
+	strbuf_release(&kept);
+	tu_rmdir(dir);
+}
+
+static void test_paths_and_atomic_write(void **state)
+{
+	char *dir = tu_tmpdir("fs"), *abs, *text, *dn;
+	struct strbuf p = STRBUF_INIT;
+
+	(void)state;
+	abs = path_absolute("/a/./b/../c//d/");
+	assert_string_equal(abs, "/a/c/d");
+	free(abs);
+	abs = path_absolute("/..");
+	assert_string_equal(abs, "/");
+	free(abs);
+	dn = path_dirname("a/b/c");
+	assert_string_equal(dn, "a/b");
+	free(dn);
+	dn = path_dirname("c");
+	assert_string_equal(dn, ".");
+	free(dn);
+	assert_string_equal(path_basename("/x/y.tar.gz"), "y.tar.gz");
+
+	sb_printf(&p, "%s/x/y/z", dir);
+	assert_int_equal(mkdir_p(p.buf, 0755), 0);
+	assert_true(is_dir(p.buf));
+	strbuf_reset(&p);
+	sb_printf(&p, "%s/file", dir);
+	assert_int_equal(write_file_atomic(p.buf, "one", 3), 0);
+	assert_int_equal(write_file_atomic(p.buf, "two!", 4), 0);
+	text = tu_read(p.buf);
+	assert_string_equal(text, "two!");
+	free(text);
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
+static void test_locks(void **state)
+{
+	char *dir = tu_tmpdir("fs");
+	struct strbuf p = STRBUF_INIT;
+	int a, b;
+
+	(void)state;
+	sb_printf(&p, "%s/x.lock", dir);
+	assert_false(lock_is_held(p.buf));
+	a = lock_acquire(p.buf, 0);
+	assert_true(a >= 0);
+	assert_true(lock_is_held(p.buf));
+	b = lock_acquire(p.buf, 0);
+	assert_int_equal(b, -2);
+	lock_release(a);
+	assert_false(lock_is_held(p.buf));
+	b = lock_acquire(p.buf, 0);
+	assert_true(b >= 0);
+	lock_release(b);
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_path_is_contained),
+		cmocka_unit_test(test_symlink_is_contained),
+		cmocka_unit_test(test_remove_tree_never_follows_symlinks),
+		cmocka_unit_test(test_paths_and_atomic_write),
+		cmocka_unit_test(test_locks),
+	};
+	return cmocka_run_group_tests_name("fs", tests, NULL, NULL);
+}

@@ -1,0 +1,86 @@
+/* SHA-256 against the NIST vectors, streaming, files (lib/sha256.c). */
+#include "testutil.h"
+#include "sha256.h"
+
+static const struct {
+	const char *name, *in, *hex;
+} vectors[] = {
+	{ "empty", "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+	{ "abc", "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+	{ "448 bits", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	{ "896 bits",
+	  "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+	  "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1" },
+};
+
+static void test_vectors(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(vectors); i++) {
+		char hex[SHA256_HEX_LEN + 1];
+
+		sha256_hex(vectors[i].in, strlen(vectors[i].in), hex);
+		if (strcmp(hex, vectors[i].hex))
+			fail_msg("%s: got %s", vectors[i].name, hex);
+	}
+}
+
+static void test_million_a_streamed(void **state)
+{
+	static const size_t chunks[] = { 1, 3, 63, 64, 65, 1000 };
+	char *a = xmalloc(1000000), hex[SHA256_HEX_LEN + 1];
+
+	(void)state;
+	memset(a, 'a', 1000000);
+	for (size_t c = 0; c < ARRAY_SIZE(chunks); c++) {
+		struct sha256 ctx;
+
+		sha256_init(&ctx);
+		for (size_t off = 0; off < 1000000; off += chunks[c]) {
+			size_t n = 1000000 - off < chunks[c] ? 1000000 - off
+							      : chunks[c];
+			sha256_update(&ctx, a + off, n);
+		}
+		sha256_final_hex(&ctx, hex);
+		if (strcmp(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"))
+			fail_msg("chunk %zu: got %s", chunks[c], hex);
+	}
+	free(a);
+}
+
+static void test_file_and_errors(void **state)
+{
+	char *dir = tu_tmpdir("sha");
+	struct strbuf p = STRBUF_INIT;
+	char hex[SHA256_HEX_LEN + 1], *msg;
+
+	(void)state;
+	tu_write(dir, "f", "abc");
+	path_join(&p, dir, "f");
+	assert_int_equal(sha256_file(p.buf, hex), 0);
+	assert_string_equal(hex, vectors[1].hex);
+	path_join(&p, dir, "missing");
+	tu_capture_begin();
+	assert_int_equal(sha256_file(p.buf, hex), -1);
+	msg = tu_capture_end();
+	assert_contains(msg, "cannot open", "missing file");
+	assert_contains(msg, p.buf, "missing file");
+	free(msg);
+	assert_true(sha256_hex_valid(vectors[0].hex));
+	assert_true(sha256_hex_valid("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"));
+	assert_false(sha256_hex_valid("e3b0"));
+	assert_false(sha256_hex_valid("g3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vectors),
+		cmocka_unit_test(test_million_a_streamed),
+		cmocka_unit_test(test_file_and_errors),
+	};
+	return cmocka_run_group_tests_name("sha256", tests, NULL, NULL);
+}

@@ -1,0 +1,162 @@
+/* Store migrations and the installs/builds tables (lib/store.c, lib/installs.c). */
+#include "testutil.h"
+#include "installs.h"
+
+static int scalar_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	int v;
+
+	assert_int_equal(store_prepare(st, &q, sql), 0);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	v = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+static void test_migrations(void **state)
+{
+	char *dir = tu_tmpdir("store"), *msg;
+	struct strbuf p = STRBUF_INIT;
+	struct store st;
+	sqlite3 *raw = NULL;
+	sqlite3_stmt *q = NULL;
+
+	(void)state;
+	sb_printf(&p, "%s/sub/dir/m.db", dir);
+	assert_int_equal(store_open(&st, p.buf), 0);
+	assert_int_equal(scalar_int(&st, "PRAGMA user_version"),
+			 store_schema_version());
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM sqlite_master"
+					 " WHERE type = 'table' AND name IN"
+					 " ('installs', 'install_patches', 'builds')"),
+			 3);
+	assert_int_equal(store_prepare(&st, &q, "PRAGMA journal_mode"), 0);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "wal");
+	sqlite3_finalize(q);
+	store_close(&st);
+
+	/* Reopening changes nothing. */
+	assert_int_equal(store_open(&st, p.buf), 0);
+	assert_int_equal(scalar_int(&st, "PRAGMA user_version"),
+			 store_schema_version());
+	store_close(&st);
+
+	/* A newer schema is refused, not misread. */
+	assert_int_equal(sqlite3_open(p.buf, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 999", NULL,
+				      NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(raw);
+	tu_capture_begin();
+	assert_int_equal(store_open(&st, p.buf), -1);
+	msg = tu_capture_end();
+	assert_contains(msg, "schema version 999, newer than", "newer schema");
+	free(msg);
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
+static void test_installs_round_trip(void **state)
+{
+	char *dir = tu_tmpdir("store");
+	struct strbuf p = STRBUF_INIT;
+	struct install in, out, *all = NULL;
+	struct install_patch patches[2] = { { "7.2../0001-a.patch", "aa" },
+					    { "all/0002-b.patch", "bb" } };
+	struct build_attempt b, *bl = NULL;
+	struct store st;
+	long long id;
+	size_t n = 0;
+
+	(void)state;
+	sb_printf(&p, "%s/m.db", dir);
+	assert_int_equal(store_open(&st, p.buf), 0);
+	memset(&in, 0, sizeof(in));
+	in.app = "qemu";
+	in.version = "10.0.2";
+	in.kind = "built";
+	in.prefix = "/opt/qemu/10.0.2";
+	in.binary_path = "/opt/qemu/10.0.2/bin/qemu-system-x86_64";
+	in.binary_sha256 = "b1";
+	in.source_url = "https://example.invalid/q.tar.xz";
+	in.source_sha256 = "s1";
+	in.source_flavour = "debian";
+	in.recipe_hash = "r1";
+	in.patchset_hash = "p1";
+	in.configure_args = "[\"--prefix=/opt/qemu/10.0.2\"]";
+	in.status = "installed";
+	in.build_seconds = 222.5;
+	in.log_path = "/var/log/x.log";
+	in.installed_at = "2026-11-23T00:00:00Z";
+	in.patches = patches;
+	in.npatches = 2;
+	assert_int_equal(installs_put(&st, &in), 0);
+	in.version = "7.2.0";
+	in.npatches = 0;
+	assert_int_equal(installs_put(&st, &in), 0);
+
+	assert_int_equal(installs_get(&st, "qemu", "10.0.2", &out), 0);
+	assert_string_equal(out.source_flavour, "debian");
+	assert_string_equal(out.configure_args, in.configure_args);
+	assert_true(out.build_seconds > 222.4 && out.build_seconds < 222.6);
+	assert_int_equal(out.npatches, 2);
+	assert_string_equal(out.patches[0].name, "7.2../0001-a.patch");
+	assert_string_equal(out.patches[1].sha256, "bb");
+	install_release(&out);
+
+	/* Listed in version order, not insertion order. */
+	assert_int_equal(installs_list(&st, "qemu", &all, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(all[0].version, "7.2.0");
+	assert_string_equal(all[1].version, "10.0.2");
+	installs_free(all, n);
+
+	/* put replaces; delete removes, patches go with it. */
+	in.version = "10.0.2";
+	in.binary_sha256 = "b2";
+	assert_int_equal(installs_put(&st, &in), 0);
+	assert_int_equal(installs_get(&st, "qemu", "10.0.2", &out), 0);
+	assert_string_equal(out.binary_sha256, "b2");
+	assert_int_equal(out.npatches, 0);
+	install_release(&out);
+	assert_int_equal(installs_delete(&st, "qemu", "10.0.2"), 0);
+	assert_int_equal(installs_delete(&st, "qemu", "10.0.2"), 1);
+	assert_int_equal(installs_get(&st, "qemu", "10.0.2", &out), 1);
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM install_patches"), 0);
+
+	/* Build attempts. */
+	assert_int_equal(builds_start(&st, "qemu", "10.0.2", "u", "s", "r", "p",
+				      "/l", &id),
+			 0);
+	assert_int_equal(builds_latest(&st, "qemu", "10.0.2", &b), 0);
+	assert_string_equal(b.status, "running");
+	build_attempt_release(&b);
+	assert_int_equal(builds_finish(&st, id, "failed", "boom", 1.5), 0);
+	assert_int_equal(builds_latest(&st, "qemu", "10.0.2", &b), 0);
+	assert_string_equal(b.status, "failed");
+	assert_string_equal(b.error, "boom");
+	build_attempt_release(&b);
+	assert_int_equal(builds_unfinished_or_failed(&st, &bl, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(bl[0].version, "10.0.2");
+	builds_free(bl, n);
+	/* Once installed, an old failure is no longer listed. */
+	assert_int_equal(installs_put(&st, &in), 0);
+	assert_int_equal(builds_unfinished_or_failed(&st, &bl, &n), 0);
+	assert_int_equal(n, 0);
+	builds_free(bl, n);
+	store_close(&st);
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_migrations),
+		cmocka_unit_test(test_installs_round_trip),
+	};
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}

@@ -1,0 +1,72 @@
+/* strbuf caps and helpers, strvec (lib/strbuf.c). */
+#include "testutil.h"
+
+static void test_cap(void **state)
+{
+	struct strbuf sb;
+
+	(void)state;
+	strbuf_init(&sb, 8);
+	assert_int_equal(strbuf_addstr(&sb, "12345"), 0);
+	assert_int_equal(strbuf_addstr(&sb, "6789"), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_string_equal(sb.buf, "12345");
+	assert_int_equal(strbuf_addf(&sb, "%d", 678), 0);
+	assert_string_equal(sb.buf, "12345678");
+	assert_int_equal(strbuf_addch(&sb, 'x'), -1);
+	assert_int_equal(sb.len, 8);
+	strbuf_release(&sb);
+}
+
+static void test_read_file_cap_and_tail(void **state)
+{
+	char *dir = tu_tmpdir("sb"), *msg;
+	struct strbuf p = STRBUF_INIT, sb = STRBUF_INIT;
+
+	(void)state;
+	tu_write(dir, "f", "a\nb\nc\nd\n");
+	path_join(&p, dir, "f");
+	assert_int_equal(strbuf_read_file(&sb, p.buf, 100), 0);
+	assert_string_equal(sb.buf, "a\nb\nc\nd\n");
+	assert_string_equal(str_tail_lines(sb.buf, sb.len, 2), "c\nd\n");
+	assert_string_equal(str_tail_lines(sb.buf, sb.len, 10), "a\nb\nc\nd\n");
+	strbuf_reset(&sb);
+	tu_capture_begin();
+	assert_int_equal(strbuf_read_file(&sb, p.buf, 3), -1);
+	msg = tu_capture_end();
+	assert_contains(msg, "larger than 3 bytes", "capped read");
+	free(msg);
+	strbuf_release(&sb);
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
+static void test_strvec(void **state)
+{
+	struct strvec v = STRVEC_INIT;
+	struct strbuf j = STRBUF_INIT;
+
+	(void)state;
+	strvec_push(&v, "configure");
+	strvec_pushf(&v, "--prefix=%s", "/opt/q");
+	strvec_push(&v, "a b");
+	strvec_push(&v, "");
+	strvec_push(&v, "gone");
+	strvec_remove(&v, 4);
+	assert_int_equal(v.nr, 4);
+	assert_null(v.v[4]);
+	strvec_join(&v, &j);
+	assert_string_equal(j.buf, "configure --prefix=/opt/q 'a b' ''");
+	strvec_clear(&v);
+	strbuf_release(&j);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_read_file_cap_and_tail),
+		cmocka_unit_test(test_strvec),
+	};
+	return cmocka_run_group_tests_name("strbuf", tests, NULL, NULL);
+}
