@@ -34,7 +34,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,tests/bin/%,$(UNIT_SRC))
 INTEG_SRC = $(wildcard tests/integration/test_*.c)
 INTEG_BIN = $(patsubst tests/integration/%.c,tests/bin/%,$(INTEG_SRC))
-HELPER_BIN = tests/bin/vm-httpd
+HELPER_BIN = tests/bin/vm-httpd tests/bin/fake-qemu
 
 all: virt-matrix
 
@@ -56,7 +56,7 @@ tests/bin/%: tests/integration/%.c $(LIB) tests/testutil.h
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
 
-tests/bin/vm-httpd: tests/helpers/vm-httpd.c $(LIB)
+tests/bin/%: tests/helpers/%.c $(LIB)
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 

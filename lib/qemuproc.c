@@ -1,0 +1,116 @@
+/*
+ * Starting and stopping QEMU processes that are driven over QMP.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "qemuproc.h"
+#include "fs.h"
+#include "banned.h"
+
+static const char *const firmware_dirs[] = { "/usr/share/qemu",
+					     "/usr/share/seabios" };
+
+static int still_running(void *ctx)
+{
+	struct qemu_proc *p = ctx;
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)p->cmd.pid, &si, WEXITED | WNOHANG | WNOWAIT))
+		return 0;
+	return si.si_pid == 0;
+}
+
+const char *qemu_proc_output(const struct qemu_proc *p)
+{
+	return str_tail_lines(p->cmd.output.buf, p->cmd.output.len, 10);
+}
+
+int qemu_proc_start(struct qemu_proc *p, const char *binary,
+		    const char *const *args, double timeout)
+{
+	struct strbuf s = STRBUF_INIT;
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+
+	memset(p, 0, sizeof(*p));
+	p->binary = binary;
+	p->qmp.fd = -1;
+	command_init(&p->cmd);
+	sb_printf(&s, "%s/vm-qemu-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(s.buf)) {
+		error_errno("cannot create a directory for '%s'", binary);
+		strbuf_release(&s);
+		return -1;
+	}
+	p->dir = strbuf_detach(&s);
+	sb_printf(&s, "%s/qmp.sock", p->dir);
+	p->sock = strbuf_detach(&s);
+
+	strvec_push(&p->cmd.args, binary);
+	strvec_pushv(&p->cmd.args,
+		     (const char *const[]){ "-nodefaults", "-no-user-config",
+					    "-display", "none", NULL });
+	/*
+	 * Firmware: ark builds carry none (the Debian tarballs lack it), so
+	 * they use the distribution's (seabios, ipxe-qemu, qemu-system-data).
+	 */
+	for (size_t i = 0; i < ARRAY_SIZE(firmware_dirs); i++)
+		if (is_dir(firmware_dirs[i])) {
+			strvec_push(&p->cmd.args, "-L");
+			strvec_push(&p->cmd.args, firmware_dirs[i]);
+		}
+	strvec_push(&p->cmd.args, "-chardev");
+	strvec_pushf(&p->cmd.args, "socket,id=vmqmp,path=%s,server=on,wait=off",
+		     p->sock);
+	strvec_pushv(&p->cmd.args, (const char *const[]){
+					   "-mon", "chardev=vmqmp,mode=control",
+					   NULL });
+	strvec_pushv(&p->cmd.args, args);
+	p->cmd.capture_max = 256 << 10;
+	if (command_start(&p->cmd))
+		goto fail;
+	p->started = 1;
+	fd = qmp_connect_unix(p->sock, timeout, still_running, p, binary);
+	if (fd < 0)
+		goto fail;
+	qmp_init(&p->qmp, fd, binary);
+	p->qmp.timeout = timeout;
+	if (qmp_handshake(&p->qmp))
+		goto fail;
+	return 0;
+fail:
+	qemu_proc_stop(p);
+	if (p->cmd.output.len || p->cmd.signal || p->cmd.exited) {
+		struct strbuf why = STRBUF_INIT;
+
+		command_describe(&p->cmd, &why);
+		error("'%s' %s:\n%s", binary, why.buf, qemu_proc_output(p));
+		strbuf_release(&why);
+	}
+	return -1;
+}
+
+void qemu_proc_stop(struct qemu_proc *p)
+{
+	/* QEMU may close the socket before the reply: do not wait for it. */
+	if (p->qmp.fd >= 0 && p->started && still_running(p) &&
+	    qmp_send(&p->qmp, "quit"))
+		command_kill(&p->cmd, SIGKILL);
+	if (p->started) {
+		command_wait(&p->cmd, 5);
+		p->started = 0;
+	}
+	qmp_release(&p->qmp);
+	p->qmp.fd = -1;
+	if (p->dir && remove_tree(p->dir))
+		warning("cannot remove '%s'", p->dir);
+	free(p->dir);
+	free(p->sock);
+	p->dir = p->sock = NULL;
+}

@@ -1,0 +1,35 @@
+#ifndef VM_QEMUPROC_H
+#define VM_QEMUPROC_H
+
+/*
+ * A QEMU process with a QMP session: started from an argv (never a
+ * shell) with its QMP socket in a private temporary directory, connected
+ * and negotiated, and stopped again (QMP quit, then SIGKILL) with the
+ * directory removed. A QEMU that exits early, hangs or breaks the
+ * protocol is killed and reaped, and the error shows its stderr.
+ */
+
+#include "command.h"
+#include "qmp.h"
+
+struct qemu_proc {
+	struct command cmd;
+	char *dir;
+	char *sock;
+	struct qmp qmp;
+	const char *binary;
+	int started;
+};
+
+/*
+ * Starts binary with: -nodefaults -no-user-config -display none, the QMP
+ * monitor, then args. timeout bounds start-up and each QMP reply.
+ */
+int qemu_proc_start(struct qemu_proc *p, const char *binary,
+		    const char *const *args, double timeout) VM_WUR;
+/* Asks QEMU to quit, kills it if it does not, reaps it, cleans up. */
+void qemu_proc_stop(struct qemu_proc *p);
+/* QEMU's stdout/stderr so far is only known after stop: the tail of it. */
+const char *qemu_proc_output(const struct qemu_proc *p);
+
+#endif

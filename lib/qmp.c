@@ -1,0 +1,333 @@
+/*
+ * QMP over a stream socket with json-c. QEMU writes one JSON object per
+ * line; lines are split with a size cap and parsed one by one. Waits use
+ * poll() with a deadline; nothing here blocks without a timeout.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "qmp.h"
+#include "banned.h"
+
+void qmp_init(struct qmp *q, int fd, const char *who)
+{
+	memset(q, 0, sizeof(*q));
+	q->fd = fd;
+	q->who = who;
+	q->max_message = 32 << 20;
+	q->timeout = 10;
+	q->next_id = 1;
+	strbuf_init(&q->in, 0);
+}
+
+void qmp_release(struct qmp *q)
+{
+	if (q->fd >= 0)
+		close(q->fd);
+	q->fd = -1;
+	strbuf_release(&q->in);
+	json_object_put(q->greeting);
+	q->greeting = NULL;
+	for (size_t i = 0; i < q->nevents; i++)
+		json_object_put(q->events[i]);
+	free(q->events);
+	q->events = NULL;
+	q->nevents = q->aevents = 0;
+}
+
+void qmp_req_release(struct qmp_req *r)
+{
+	json_object_put(r->args);
+	json_object_put(r->ret);
+	r->args = r->ret = NULL;
+}
+
+static void record(struct qmp *q, const char *dir, const char *line,
+		   size_t len)
+{
+	if (!q->record)
+		return;
+	fprintf(q->record, "%s %.*s\n", dir, (int)len, line);
+}
+
+static int write_all(struct qmp *q, const char *buf, size_t len,
+		     const char *cmd)
+{
+	double deadline = now_monotonic() + q->timeout;
+
+	while (len) {
+		struct pollfd p = { q->fd, POLLOUT, 0 };
+		ssize_t n;
+		int ms = (int)((deadline - now_monotonic()) * 1000);
+
+		if (ms <= 0)
+			return error("qmp '%s': timed out sending '%s'", q->who,
+				     cmd);
+		if (poll(&p, 1, ms) < 0 && errno != EINTR)
+			return error_errno("qmp '%s': poll", q->who);
+		n = send(q->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n < 0)
+			return error_errno("qmp '%s': cannot send '%s'", q->who,
+					   cmd);
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Reads one message (a line) within the deadline; *out is owned by caller. */
+static int read_message(struct qmp *q, double deadline, const char *cmd,
+			json_object **out)
+{
+	for (;;) {
+		char *nl = memchr(q->in.buf + q->scanned, '\n',
+				  q->in.len - q->scanned);
+		char buf[65536];
+		struct pollfd p = { q->fd, POLLIN, 0 };
+		ssize_t n;
+		int ms;
+
+		if (nl) {
+			size_t len = (size_t)(nl - q->in.buf);
+			size_t rest = q->in.len - len - 1;
+			enum json_tokener_error jerr;
+			json_object *o;
+
+			q->in.buf[len] = '\0';
+			if (len && q->in.buf[len - 1] == '\r')
+				q->in.buf[len - 1] = '\0';
+			record(q, "<", q->in.buf, strlen(q->in.buf));
+			o = json_tokener_parse_verbose(q->in.buf, &jerr);
+			if (!o || !json_object_is_type(o, json_type_object)) {
+				error("qmp '%s': garbage in reply to '%s': "
+				      "'%.200s'",
+				      q->who, cmd, q->in.buf);
+				json_object_put(o);
+				return -1;
+			}
+			memmove(q->in.buf, nl + 1, rest);
+			strbuf_setlen(&q->in, rest);
+			q->scanned = 0;
+			*out = o;
+			return 0;
+		}
+		q->scanned = q->in.len;
+		if (q->in.len > q->max_message)
+			return error("qmp '%s': reply to '%s' is larger than "
+				     "%zu bytes",
+				     q->who, cmd, q->max_message);
+		ms = (int)((deadline - now_monotonic()) * 1000);
+		if (ms <= 0)
+			return error("qmp '%s': no reply to '%s' within %.1fs",
+				     q->who, cmd, q->timeout);
+		if (poll(&p, 1, ms) < 0) {
+			if (errno == EINTR)
+				continue;
+			return error_errno("qmp '%s': poll", q->who);
+		}
+		if (!p.revents)
+			continue;
+		n = recv(q->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n < 0)
+			return error_errno("qmp '%s': reading reply to '%s'",
+					   q->who, cmd);
+		if (n == 0)
+			return error("qmp '%s': connection closed while waiting "
+				     "for '%s'%s",
+				     q->who, cmd,
+				     q->in.len ? " (partial message)" : "");
+		if (strbuf_add(&q->in, buf, (size_t)n))
+			die("qmp buffer");
+	}
+}
+
+static void keep_event(struct qmp *q, json_object *o)
+{
+	ALLOC_GROW(q->events, q->nevents + 1, q->aevents);
+	q->events[q->nevents++] = o;
+}
+
+static void fill_error(json_object *o, struct qmp_error *err)
+{
+	json_object *e = NULL, *c = NULL, *d = NULL;
+
+	if (!err)
+		return;
+	err->class_[0] = err->desc[0] = '\0';
+	if (json_object_object_get_ex(o, "error", &e)) {
+		if (json_object_object_get_ex(e, "class", &c))
+			snprintf(err->class_, sizeof(err->class_), "%s",
+				 json_object_get_string(c));
+		if (json_object_object_get_ex(e, "desc", &d))
+			snprintf(err->desc, sizeof(err->desc), "%s",
+				 json_object_get_string(d));
+	}
+}
+
+int qmp_handshake(struct qmp *q)
+{
+	json_object *g = NULL, *ver = NULL;
+	struct qmp_error err;
+	int r;
+
+	if (read_message(q, now_monotonic() + q->timeout, "greeting", &g))
+		return -1;
+	if (!json_object_object_get_ex(g, "QMP", &ver)) {
+		error("qmp '%s': expected a QMP greeting, got '%.200s'", q->who,
+		      json_object_to_json_string(g));
+		json_object_put(g);
+		return -1;
+	}
+	q->greeting = g;
+	r = qmp_call(q, "qmp_capabilities", NULL, NULL, &err);
+	if (r == QMP_ERR)
+		return error("qmp '%s': qmp_capabilities failed: %s: %s",
+			     q->who, err.class_, err.desc);
+	return r;
+}
+
+static int send_request(struct qmp *q, const char *cmd, json_object *args,
+			long id)
+{
+	json_object *m = json_object_new_object();
+	const char *s;
+	struct strbuf line = STRBUF_INIT;
+	int r;
+
+	json_object_object_add(m, "execute", json_object_new_string(cmd));
+	if (args)
+		json_object_object_add(m, "arguments", json_object_get(args));
+	json_object_object_add(m, "id", json_object_new_int64(id));
+	s = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN |
+						      JSON_C_TO_STRING_NOSLASHESCAPE);
+	record(q, ">", s, strlen(s));
+	sb_printf(&line, "%s\n", s);
+	r = write_all(q, line.buf, line.len, cmd);
+	strbuf_release(&line);
+	json_object_put(m);
+	return r;
+}
+
+int qmp_send(struct qmp *q, const char *cmd)
+{
+	return send_request(q, cmd, NULL, q->next_id++);
+}
+
+int qmp_call_many(struct qmp *q, struct qmp_req *reqs, size_t n)
+{
+	long first = q->next_id;
+	size_t pending = n;
+	double deadline;
+
+	for (size_t i = 0; i < n; i++) {
+		reqs[i].status = -1;
+		reqs[i].ret = NULL;
+		if (send_request(q, reqs[i].cmd, reqs[i].args, q->next_id++))
+			return -1;
+	}
+	deadline = now_monotonic() + q->timeout + (double)n * 0.01;
+	while (pending) {
+		json_object *o = NULL, *idv = NULL, *v = NULL;
+		long id;
+
+		if (read_message(q, deadline, reqs[n - pending].cmd, &o))
+			return -1;
+		if (json_object_object_get_ex(o, "event", NULL)) {
+			keep_event(q, o);
+			continue;
+		}
+		if (!json_object_object_get_ex(o, "id", &idv) ||
+		    (id = (long)json_object_get_int64(idv)) < first ||
+		    id >= first + (long)n || reqs[id - first].status != -1) {
+			error("qmp '%s': reply with an unknown id: '%.200s'",
+			      q->who, json_object_to_json_string(o));
+			json_object_put(o);
+			return -1;
+		}
+		if (json_object_object_get_ex(o, "return", &v)) {
+			reqs[id - first].ret = json_object_get(v);
+			reqs[id - first].status = 0;
+		} else if (json_object_object_get_ex(o, "error", NULL)) {
+			fill_error(o, &reqs[id - first].err);
+			reqs[id - first].status = QMP_ERR;
+		} else {
+			error("qmp '%s': reply to '%s' has neither return nor "
+			      "error: '%.200s'",
+			      q->who, reqs[id - first].cmd,
+			      json_object_to_json_string(o));
+			json_object_put(o);
+			return -1;
+		}
+		json_object_put(o);
+		pending--;
+	}
+	return 0;
+}
+
+int qmp_call(struct qmp *q, const char *cmd, json_object *args,
+	     json_object **ret, struct qmp_error *err)
+{
+	struct qmp_req r = { .cmd = cmd, .args = args };
+	int status;
+
+	if (ret)
+		*ret = NULL;
+	if (qmp_call_many(q, &r, 1)) {
+		qmp_req_release(&r);
+		return -1;
+	}
+	status = r.status;
+	if (status == QMP_ERR && err)
+		*err = r.err;
+	if (status == 0 && ret) {
+		*ret = r.ret;
+		r.ret = NULL;
+	}
+	qmp_req_release(&r);
+	return status;
+}
+
+int qmp_connect_unix(const char *path, double timeout, int (*alive)(void *),
+		     void *ctx, const char *who)
+{
+	struct sockaddr_un sa;
+	double deadline = now_monotonic() + timeout;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return error("qmp '%s': socket path too long: '%s'", who, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	for (;;) {
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		struct timespec ts = { 0, 2 * 1000 * 1000 };
+
+		if (fd < 0)
+			return error_errno("qmp '%s': socket", who);
+		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			return fd;
+		close(fd);
+		if (errno != ENOENT && errno != ECONNREFUSED)
+			return error_errno("qmp '%s': cannot connect to '%s'",
+					   who, path);
+		if (alive && !alive(ctx))
+			return error("qmp '%s': QEMU exited before its QMP "
+				     "socket accepted connections",
+				     who);
+		if (now_monotonic() > deadline)
+			return error("qmp '%s': no QMP socket at '%s' after "
+				     "%.1fs",
+				     who, path, timeout);
+		nanosleep(&ts, NULL);
+	}
+}

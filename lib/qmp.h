@@ -1,0 +1,87 @@
+#ifndef VM_QMP_H
+#define VM_QMP_H
+
+/*
+ * A QMP client (QEMU Machine Protocol, qapi/qmp-spec). It talks to QEMU
+ * over a connected stream socket: reads the greeting, negotiates with
+ * qmp_capabilities, then runs commands one at a time or pipelined (many
+ * written at once, replies matched by "id"). Every read is bounded in
+ * size (max_message) and time (timeout); events that arrive are kept.
+ *
+ * Results: 0 for a "return", QMP_ERR (1) for an "error" reply, which
+ * fills class/desc (a command an old QEMU lacks is "CommandNotFound"),
+ * and -1 for a broken session (reported: which binary, which command,
+ * what came back).
+ *
+ * With record set, every line sent and received is appended to it, in
+ * the transcript format that tests/ replays (qmp_replay.h).
+ */
+
+#include <json-c/json.h>
+#include <stdio.h>
+
+#include "strbuf.h"
+
+#define QMP_ERR 1
+
+struct qmp_error {
+	char class_[64];
+	char desc[512];
+};
+
+struct qmp {
+	int fd;
+	const char *who; /* binary, for messages */
+	size_t max_message;
+	double timeout;
+	long next_id;
+	struct strbuf in;
+	size_t scanned; /* bytes of in known to hold no newline */
+	json_object *greeting;
+	json_object **events;
+	size_t nevents, aevents;
+	FILE *record;
+};
+
+/* One pipelined request: cmd and args (owned by the request) in, ret or err out. */
+struct qmp_req {
+	const char *cmd;
+	json_object *args;
+	json_object *ret;
+	int status; /* 0, QMP_ERR or -1 */
+	struct qmp_error err;
+};
+
+void qmp_init(struct qmp *q, int fd, const char *who);
+/* Closes the socket, frees greeting and events. */
+void qmp_release(struct qmp *q);
+
+/* Reads the greeting and sends qmp_capabilities. */
+int qmp_handshake(struct qmp *q) VM_WUR;
+
+/*
+ * Runs one command. args is consumed (may be NULL). On 0, *ret (if ret)
+ * holds the "return" value, owned by the caller.
+ */
+int qmp_call(struct qmp *q, const char *cmd, json_object *args,
+	     json_object **ret, struct qmp_error *err) VM_WUR;
+
+/*
+ * Writes all n requests, then reads all replies. Returns -1 if the
+ * session broke, else 0 with each request's status filled in.
+ */
+int qmp_call_many(struct qmp *q, struct qmp_req *reqs, size_t n) VM_WUR;
+void qmp_req_release(struct qmp_req *r);
+
+/* Sends cmd (no arguments) without waiting for a reply, e.g. "quit". */
+int qmp_send(struct qmp *q, const char *cmd);
+
+/*
+ * Connects to a unix socket path, retrying until it accepts or timeout
+ * passes. alive() (may be NULL) is asked between tries so a QEMU that
+ * died is noticed at once. Returns the fd or -1 (reported).
+ */
+int qmp_connect_unix(const char *path, double timeout,
+		     int (*alive)(void *), void *ctx, const char *who);
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * fake-qemu: stands in for qemu-system-x86_64 in the QMP tests. It takes
+ * the arguments virt-matrix gives QEMU, finds the QMP socket in
+ * "-chardev socket,...,path=P,...", and behaves as "-fake MODE [FILE]"
+ * says:
+ *   exit      print an error on stderr and exit 1 before any socket
+ *   silent    never create the socket; sleep (the caller times out)
+ *   hang      greet, accept qmp_capabilities, then never answer
+ *   garbage   greet, then answer the first command with non-JSON
+ *   oversize  greet, then answer with a line that never ends (16 MiB)
+ *   error     greet, then answer every command with a GenericError
+ *   replay F  answer from transcript F: lines "> {command}" are what the
+ *             client must send next (compared by "execute"), lines
+ *             "< {message}" are sent back, the reply's id replaced by
+ *             the request's
+ * It exits on "quit", when the client goes away, or after 60 s.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "strbuf.h"
+#include "util.h"
+
+static const char greeting[] =
+	"{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 0, "
+	"\"major\": 0}, \"package\": \"fake\"}, \"capabilities\": []}}\r\n";
+
+static int out(int fd, const char *s)
+{
+	size_t len = strlen(s);
+
+	while (len) {
+		ssize_t n = write(fd, s, len);
+
+		if (n <= 0)
+			return -1;
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Next line from the client (without newline) into line; -1 at EOF. */
+static int next_line(int fd, struct strbuf *buf, struct strbuf *line)
+{
+	for (;;) {
+		char *nl = memchr(buf->buf, '\n', buf->len);
+		char chunk[4096];
+		ssize_t n;
+
+		if (nl) {
+			size_t len = (size_t)(nl - buf->buf);
+
+			strbuf_reset(line);
+			if (strbuf_add(line, buf->buf, len))
+				return -1;
+			memmove(buf->buf, nl + 1, buf->len - len - 1);
+			strbuf_setlen(buf, buf->len - len - 1);
+			return 0;
+		}
+		n = read(fd, chunk, sizeof(chunk));
+		if (n <= 0 || strbuf_add(buf, chunk, (size_t)n))
+			return -1;
+	}
+}
+
+static const char *field(json_object *o, const char *k)
+{
+	json_object *v = NULL;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v)
+						   : "";
+}
+
+static int reply_with_id(int fd, const char *msg, json_object *req)
+{
+	json_object *m = json_tokener_parse(msg), *id = NULL;
+	int r;
+
+	if (!m)
+		return out(fd, msg);
+	json_object_object_del(m, "id");
+	if (json_object_object_get_ex(req, "id", &id))
+		json_object_object_add(m, "id", json_object_get(id));
+	r = out(fd, json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
+	json_object_put(m);
+	return r ? r : out(fd, "\r\n");
+}
+
+static int replay(int fd, const char *file)
+{
+	struct strbuf t = STRBUF_INIT, buf = STRBUF_INIT, line = STRBUF_INIT;
+	const char *p;
+
+	if (strbuf_read_file(&t, file, 64 << 20))
+		return 1;
+	p = t.buf;
+	/* Lines before the first "> " (the greeting) are sent at once. */
+	while (*p && strncmp(p, "> ", 2)) {
+		size_t n = strcspn(p, "\n");
+
+		if (!strncmp(p, "< ", 2)) {
+			char *m = xstrndup(p + 2, n - 2);
+			out(fd, m);
+			out(fd, "\r\n");
+			free(m);
+		}
+		p += n + (p[n] ? 1 : 0);
+	}
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char *want = xstrndup(p + 2, n - 2);
+		json_object *w = json_tokener_parse(want), *got;
+
+		p += n + (p[n] ? 1 : 0);
+		if (next_line(fd, &buf, &line))
+			return 0;
+		got = json_tokener_parse(line.buf);
+		if (!got || !w || strcmp(field(got, "execute"), field(w, "execute"))) {
+			fprintf(stderr, "fake-qemu: expected '%s', got '%s'\n",
+				w ? field(w, "execute") : "?", line.buf);
+			return 1;
+		}
+		while (*p && !strncmp(p, "< ", 2)) {
+			char *m;
+
+			n = strcspn(p, "\n");
+			m = xstrndup(p + 2, n - 2);
+			if (strstr(m, "\"event\""))
+				out(fd, m), out(fd, "\r\n");
+			else
+				reply_with_id(fd, m, got);
+			free(m);
+			p += n + (p[n] ? 1 : 0);
+		}
+		if (!strcmp(field(got, "execute"), "quit"))
+			return 0;
+		json_object_put(got);
+		json_object_put(w);
+		free(want);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = NULL, *mode = NULL, *file = NULL;
+	struct strbuf buf = STRBUF_INIT, line = STRBUF_INIT;
+	struct sockaddr_un sa;
+	int s, c;
+
+	alarm(60);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-chardev") && i + 1 < argc) {
+			const char *pp = strstr(argv[i + 1], "path=");
+
+			if (pp) {
+				static char pbuf[256];
+				size_t n = strcspn(pp + 5, ",");
+
+				snprintf(pbuf, sizeof(pbuf), "%.*s", (int)n, pp + 5);
+				path = pbuf;
+			}
+		}
+		if (!strcmp(argv[i], "-fake") && i + 1 < argc) {
+			mode = argv[i + 1];
+			if (i + 2 < argc)
+				file = argv[i + 2];
+		}
+	}
+	if (!mode || !path) {
+		fprintf(stderr, "fake-qemu: no -fake MODE or QMP socket\n");
+		return 2;
+	}
+	if (!strcmp(mode, "exit")) {
+		fprintf(stderr, "fake-qemu: cannot start: deliberate failure\n");
+		return 1;
+	}
+	if (!strcmp(mode, "silent")) {
+		pause();
+		return 0;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return 3;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) || listen(s, 1))
+		return 3;
+	c = accept(s, NULL, NULL);
+	if (c < 0)
+		return 3;
+	signal(SIGPIPE, SIG_IGN);
+	if (!strcmp(mode, "replay"))
+		return replay(c, file);
+	out(c, greeting);
+	if (next_line(c, &buf, &line))
+		return 0;
+	out(c, "{\"return\": {}, \"id\": 1}\r\n");
+	while (!next_line(c, &buf, &line)) {
+		json_object *req = json_tokener_parse(line.buf);
+
+		if (req && !strcmp(field(req, "execute"), "quit"))
+			return 0;
+		if (!strcmp(mode, "hang")) {
+			pause();
+		} else if (!strcmp(mode, "garbage")) {
+			out(c, "this is not json\r\n");
+		} else if (!strcmp(mode, "oversize")) {
+			char chunk[65536];
+
+			memset(chunk, 'x', sizeof(chunk));
+			chunk[0] = '"';
+			for (int i = 0; i < 256; i++)
+				if (write(c, chunk, sizeof(chunk)) < 0)
+					return 0;
+			pause();
+		} else if (!strcmp(mode, "error")) {
+			reply_with_id(c, "{\"error\": {\"class\": \"GenericError\", "
+					 "\"desc\": \"fake failure\"}}", req);
+		}
+		json_object_put(req);
+	}
+	return 0;
+}

@@ -1,0 +1,157 @@
+/*
+ * The QMP client and QEMU process wrapper (lib/qmp.c, lib/qemuproc.c):
+ * against Debian's real qemu-system-x86_64, and against fake-qemu for
+ * the faults a real QEMU will not produce on demand: exit at start, a
+ * socket that never appears, garbage, an oversized reply, a hang, error
+ * replies. Each fault must end with QEMU gone and a message that names
+ * the binary and the command.
+ */
+#include <signal.h>
+
+#include "testutil.h"
+#include "qemuproc.h"
+
+#define DEBIAN_QEMU "/usr/bin/qemu-system-x86_64"
+
+static void test_real_qemu_session(void **state)
+{
+	struct qemu_proc p;
+	json_object *r = NULL, *v = NULL, *q = NULL;
+	struct qmp_error e;
+	struct qmp_req reqs[3] = { { .cmd = "query-machines" },
+				   { .cmd = "query-commands" },
+				   { .cmd = "query-kvm" } };
+	const char *args[] = { "-machine", "none", "-S", NULL };
+	char *ver_line;
+	struct command cmd;
+
+	(void)state;
+	/* The version QMP reports is the one --version prints. */
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, (const char *const[]){ DEBIAN_QEMU, "--version", NULL });
+	cmd.timeout = 20;
+	assert_int_equal(command_run(&cmd), 0);
+	ver_line = xstrdup(cmd.output.buf);
+	command_release(&cmd);
+
+	assert_int_equal(qemu_proc_start(&p, DEBIAN_QEMU, args, 10), 0);
+	assert_non_null(p.qmp.greeting);
+	assert_int_equal(qmp_call(&p.qmp, "query-version", NULL, &r, &e), 0);
+	assert_true(json_object_object_get_ex(r, "qemu", &q));
+	{
+		char want[64];
+		snprintf(want, sizeof(want), "version %d.%d.%d",
+			 json_object_get_int(json_object_object_get(q, "major")),
+			 json_object_get_int(json_object_object_get(q, "minor")),
+			 json_object_get_int(json_object_object_get(q, "micro")));
+		assert_contains(ver_line, want, "query-version");
+		assert_true(json_object_object_get_ex(r, "package", &v));
+		assert_contains(ver_line, json_object_get_string(v), "package");
+	}
+	json_object_put(r);
+
+	/* A command this QEMU lacks is an answer, not a broken session. */
+	assert_int_equal(qmp_call(&p.qmp, "no-such-command", NULL, &r, &e), QMP_ERR);
+	assert_string_equal(e.class_, "CommandNotFound");
+
+	/* Pipelined: three replies, matched to their requests. */
+	assert_int_equal(qmp_call_many(&p.qmp, reqs, 3), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(reqs[i].status, 0);
+	assert_true(json_object_array_length(reqs[0].ret) > 20);
+	{
+		int found = 0;
+		for (size_t i = 0; i < json_object_array_length(reqs[1].ret); i++)
+			if (!strcmp(json_object_get_string(json_object_object_get(
+					    json_object_array_get_idx(reqs[1].ret, i), "name")),
+				    "query-kvm"))
+				found = 1;
+		assert_true(found);
+	}
+	assert_true(json_object_object_get_ex(reqs[2].ret, "present", NULL));
+	for (int i = 0; i < 3; i++)
+		qmp_req_release(&reqs[i]);
+	qemu_proc_stop(&p);
+	assert_false(path_exists(p.dir ? p.dir : "/nonexistent"));
+	free(ver_line);
+}
+
+static char *fake;
+
+struct fault {
+	const char *name;
+	const char *mode;
+	const char *cmd;	/* command to send after the handshake */
+	int start_fails;
+	const char *message;
+};
+
+static const struct fault faults[] = {
+	{ "exit at start", "exit", NULL, 1, "deliberate failure" },
+	{ "no socket", "silent", NULL, 1, "no QMP socket at" },
+	{ "garbage", "garbage", "query-version", 0, "garbage in reply to 'query-version'" },
+	{ "oversized", "oversize", "query-qmp-schema", 0, "reply to 'query-qmp-schema' is larger than" },
+	{ "hang", "hang", "query-machines", 0, "no reply to 'query-machines' within" },
+};
+
+static void test_faults(void **state)
+{
+	(void)state;
+	fake = path_absolute("tests/bin/fake-qemu");
+	for (size_t i = 0; i < ARRAY_SIZE(faults); i++) {
+		const struct fault *f = &faults[i];
+		const char *args[] = { "-fake", f->mode, NULL };
+		struct qemu_proc p;
+		json_object *r = NULL;
+		struct qmp_error e;
+		double t = now_monotonic();
+		char *msg;
+		int rc;
+
+		tu_capture_begin();
+		rc = qemu_proc_start(&p, fake, args, 1.0);
+		if (!rc) {
+			p.qmp.max_message = 1 << 20;
+			rc = qmp_call(&p.qmp, f->cmd, NULL, &r, &e);
+			json_object_put(r);
+			qemu_proc_stop(&p);
+		}
+		msg = tu_capture_end();
+		if (f->start_fails ? rc != -1 : rc != -1)
+			fail_msg("%s: result %d", f->name, rc);
+		assert_contains(msg, f->message, f->name);
+		assert_contains(msg, "fake-qemu", f->name);
+		if (now_monotonic() - t > 10)
+			fail_msg("%s: took %.1fs", f->name, now_monotonic() - t);
+		/* The fake is gone: reaped, not left running. */
+		assert_int_equal(kill(p.cmd.pid, 0), -1);
+		free(msg);
+	}
+}
+
+static void test_error_replies(void **state)
+{
+	const char *args[] = { "-fake", "error", NULL };
+	struct qemu_proc p;
+	json_object *r = NULL;
+	struct qmp_error e;
+
+	(void)state;
+	assert_int_equal(qemu_proc_start(&p, fake, args, 2), 0);
+	assert_int_equal(qmp_call(&p.qmp, "query-version", NULL, &r, &e), QMP_ERR);
+	assert_null(r);
+	assert_string_equal(e.class_, "GenericError");
+	assert_string_equal(e.desc, "fake failure");
+	qemu_proc_stop(&p);
+	free(fake);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_real_qemu_session),
+		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_error_replies),
+	};
+	return cmocka_run_group_tests_name("qmp", tests, NULL, NULL);
+}
