@@ -338,6 +338,50 @@ static int wait_exit(struct command *cmd, double seconds, int stop_on_signal)
 	}
 }
 
+int command_wait_output(struct command *cmd, const char *marker,
+			double timeout)
+{
+	double deadline = now_monotonic() + timeout;
+	size_t from = 0, mlen = strlen(marker);
+
+	for (;;) {
+		struct pollfd pfd[2];
+		int nfd = 0, ms;
+
+		drain(cmd);
+		if (cmd->output.len >= mlen &&
+		    memmem(cmd->output.buf + from, cmd->output.len - from,
+			   marker, mlen))
+			return 1;
+		if (cmd->output.len >= mlen)
+			from = cmd->output.len - mlen + 1;
+		if (vm_interrupted)
+			return -1;
+		if (cmd->pipe_fd < 0 || cmd->truncated) {
+			/* No more output can come: wait for the exit. */
+			double left = deadline - now_monotonic();
+
+			return left > 0 && wait_exit(cmd, left, 1) ? 0 : -1;
+		}
+		ms = (int)((deadline - now_monotonic()) * 1000);
+		if (ms <= 0)
+			return -1;
+		pfd[nfd++] = (struct pollfd){ cmd->pipe_fd, POLLIN, 0 };
+		if (cmd->pidfd >= 0)
+			pfd[nfd++] = (struct pollfd){ cmd->pidfd, POLLIN, 0 };
+		if (poll(pfd, (nfds_t)nfd, ms > 200 ? 200 : ms) < 0 &&
+		    errno != EINTR)
+			return -1;
+		if (nfd == 2 && (pfd[1].revents & POLLIN)) {
+			drain(cmd);
+			if (memmem(cmd->output.buf + from,
+				   cmd->output.len - from, marker, mlen))
+				return 1;
+			return 0;
+		}
+	}
+}
+
 int command_wait(struct command *cmd, double timeout)
 {
 	int ok = 1;

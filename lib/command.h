@@ -82,6 +82,13 @@ int command_start(struct command *cmd) VM_WUR;
  * out or was interrupted (not reported: see command_describe).
  */
 int command_wait(struct command *cmd, double timeout);
+/*
+ * For CMD_OUT_CAPTURE: waits until the output contains marker (1), the
+ * child exits without printing it (0), or timeout passes or virt-matrix
+ * is interrupted (-1). The child keeps running; command_wait ends it.
+ */
+int command_wait_output(struct command *cmd, const char *marker,
+			double timeout);
 /* command_start + command_wait(cmd->timeout); -1 if either fails. */
 int command_run(struct command *cmd);
 /* Sends sig to the child's process group (if it is still running). */

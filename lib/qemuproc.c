@@ -15,6 +15,15 @@
 static const char *const firmware_dirs[] = { "/usr/share/qemu",
 					     "/usr/share/seabios" };
 
+void qemu_firmware_args(struct strvec *args)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(firmware_dirs); i++)
+		if (is_dir(firmware_dirs[i])) {
+			strvec_push(args, "-L");
+			strvec_push(args, firmware_dirs[i]);
+		}
+}
+
 static int still_running(void *ctx)
 {
 	struct qemu_proc *p = ctx;
@@ -56,15 +65,7 @@ int qemu_proc_start(struct qemu_proc *p, const char *binary,
 	strvec_pushv(&p->cmd.args,
 		     (const char *const[]){ "-nodefaults", "-no-user-config",
 					    "-display", "none", NULL });
-	/*
-	 * Firmware: ark builds carry none (the Debian tarballs lack it), so
-	 * they use the distribution's (seabios, ipxe-qemu, qemu-system-data).
-	 */
-	for (size_t i = 0; i < ARRAY_SIZE(firmware_dirs); i++)
-		if (is_dir(firmware_dirs[i])) {
-			strvec_push(&p->cmd.args, "-L");
-			strvec_push(&p->cmd.args, firmware_dirs[i]);
-		}
+	qemu_firmware_args(&p->cmd.args);
 	strvec_push(&p->cmd.args, "-chardev");
 	strvec_pushf(&p->cmd.args, "socket,id=vmqmp,path=%s,server=on,wait=off",
 		     p->sock);

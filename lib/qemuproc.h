@@ -22,6 +22,13 @@ struct qemu_proc {
 };
 
 /*
+ * Appends "-L DIR" for the distribution's firmware directories that exist
+ * (/usr/share/qemu, /usr/share/seabios): ark builds from Debian's +dfsg
+ * tarballs carry no firmware of their own.
+ */
+void qemu_firmware_args(struct strvec *args);
+
+/*
  * Starts binary with: -nodefaults -no-user-config -display none, the QMP
  * monitor, then args. timeout bounds start-up and each QMP reply.
  */

@@ -108,6 +108,38 @@ static inline char *tu_capture_end(void)
 	return strbuf_detach(&sb);
 }
 
+/* The virt-matrix binary under test: $VIRT_MATRIX_BIN or ./virt-matrix. */
+static inline char *tu_vm_binary(void)
+{
+	const char *bin = getenv("VIRT_MATRIX_BIN");
+
+	return path_absolute(bin && *bin ? bin : "./virt-matrix");
+}
+
+/*
+ * Runs argv (pre) followed by argv (args), both NULL-terminated, with a
+ * timeout; *out gets stdout and stderr. Returns the exit status, or 128 +
+ * signal. Fails the test if it could not run to its end.
+ */
+static inline int tu_run(char **out, const char *const *pre,
+			 const char *const *args, double timeout)
+{
+	struct command cmd;
+	int status;
+
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, pre);
+	strvec_pushv(&cmd.args, args);
+	cmd.timeout = timeout;
+	cmd.capture_max = 4 << 20;
+	if (command_run(&cmd))
+		fail_msg("'%s' did not run to its end", cmd.args.v[0]);
+	status = cmd.exited ? cmd.status : 128 + cmd.signal;
+	*out = strbuf_detach(&cmd.output);
+	command_release(&cmd);
+	return status;
+}
+
 /* Fails the test, naming the case, unless haystack contains needle. */
 #define assert_contains(haystack, needle, casename)                        \
 	do {                                                               \

@@ -10,13 +10,11 @@ static char *dir, *db, *vm;
 static int setup(void **state)
 {
 	struct strbuf p = STRBUF_INIT;
-	const char *bin = getenv("VIRT_MATRIX_BIN");
-
 	(void)state;
 	dir = tu_tmpdir("import");
 	sb_printf(&p, "%s/matrix.db", dir);
 	db = strbuf_detach(&p);
-	vm = path_absolute(bin ? bin : "./virt-matrix");
+	vm = tu_vm_binary();
 	return 0;
 }
 
@@ -31,20 +29,14 @@ static int teardown(void **state)
 
 static int run(char **out, const char *const *args)
 {
-	struct command cmd;
+	const char *post[] = { "--db", db, NULL };
+	struct strvec all = STRVEC_INIT;
 	int st;
 
-	command_init(&cmd);
-	strvec_push(&cmd.args, vm);
-	strvec_pushv(&cmd.args, args);
-	strvec_push(&cmd.args, "--db");
-	strvec_push(&cmd.args, db);
-	cmd.timeout = 60;
-	if (command_run(&cmd))
-		fail_msg("virt-matrix did not finish");
-	st = cmd.exited ? cmd.status : 128 + cmd.signal;
-	*out = strbuf_detach(&cmd.output);
-	command_release(&cmd);
+	strvec_pushv(&all, args);
+	strvec_pushv(&all, post);
+	st = tu_run(out, (const char *const[]){ vm, NULL }, all.v, 60);
+	strvec_clear(&all);
 	return st;
 }
 

@@ -158,26 +158,12 @@ static char *sha_of(const char *version)
 /* Runs virt-matrix ark SUB ... with the test's paths; output in *out. */
 static int vm_ark(char **out, const char *sub, const char *const *args)
 {
-	struct command cmd;
-	int status;
+	const char *pre[] = { E.vm, "ark", sub, "--db", E.db, "--root",
+			      E.root, "--specs", E.specs, "--patches",
+			      E.patches, "--cache-dir", E.cache, "--log-dir",
+			      E.logs, "--retries", "2", NULL };
 
-	command_init(&cmd);
-	strvec_push(&cmd.args, E.vm);
-	strvec_push(&cmd.args, "ark");
-	strvec_push(&cmd.args, sub);
-	strvec_pushv(&cmd.args, (const char *const[]){
-		"--db", E.db, "--root", E.root, "--specs", E.specs,
-		"--patches", E.patches, "--cache-dir", E.cache,
-		"--log-dir", E.logs, "--retries", "2", NULL });
-	strvec_pushv(&cmd.args, args);
-	cmd.timeout = 180;
-	cmd.capture_max = 1 << 20;
-	if (command_run(&cmd))
-		fail_msg("virt-matrix did not run to its end");
-	status = cmd.exited ? cmd.status : 128 + cmd.signal;
-	*out = strbuf_detach(&cmd.output);
-	command_release(&cmd);
-	return status;
+	return tu_run(out, pre, args, 180);
 }
 
 /* Entries of root/hello other than the installed versions listed. */
@@ -230,7 +216,6 @@ static int setup(void **state)
 {
 	char port[32] = "";
 	struct strbuf p = STRBUF_INIT, pf = STRBUF_INIT;
-	const char *vm = getenv("VIRT_MATRIX_BIN");
 	char *text;
 
 	(void)state;
@@ -247,7 +232,7 @@ static int setup(void **state)
 	SUB(logs, "logs");
 	SUB(www, "www");
 #undef SUB
-	E.vm = path_absolute(vm ? vm : "./virt-matrix");
+	E.vm = tu_vm_binary();
 	assert_int_equal(mkdir_p(E.www, 0755), 0);
 	assert_int_equal(mkdir_p(E.specs, 0755), 0);
 
@@ -489,6 +474,26 @@ static void test_cut_transfer_is_resumed(void **state)
 	strbuf_release(&p);
 }
 
+static void test_parallel_builds(void **state)
+{
+	char *out = NULL, *json = NULL;
+	const char *allowed[] = { "1.0", "1.3", NULL };
+
+	(void)state;
+	assert_int_equal(vm_ark(&out, "build", (const char *const[]){
+					 "--parallel", "2", "--force", "hello",
+					 "1.0", "1.3", NULL }),
+			 0);
+	assert_contains(out, "hello 1.0: installed in", "parallel");
+	assert_contains(out, "hello 1.3: installed in", "parallel");
+	free(out);
+	assert_int_equal(vm_ark(&json, "list", (const char *const[]){ NULL }), 0);
+	assert_contains(json, "hello    1.0", "parallel list");
+	assert_contains(json, "hello    1.3", "parallel list");
+	free(json);
+	assert_root_clean("parallel", allowed);
+}
+
 static void test_killed_virt_matrix_leaves_nothing_and_retry_works(void **state)
 {
 	struct strbuf marker = STRBUF_INIT, pidf = STRBUF_INIT;
@@ -606,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_good_build_installs_patches_and_records),
 		cmocka_unit_test(test_failures_leave_root_clean),
 		cmocka_unit_test(test_cut_transfer_is_resumed),
+		cmocka_unit_test(test_parallel_builds),
 		cmocka_unit_test(test_killed_virt_matrix_leaves_nothing_and_retry_works),
 		cmocka_unit_test(test_bad_input_is_reported_with_file_and_line),
 	};

@@ -17,8 +17,6 @@ static char *dir, *root, *db, *logs, *vm;
 static int setup(void **state)
 {
 	struct strbuf p = STRBUF_INIT;
-	const char *bin = getenv("VIRT_MATRIX_BIN");
-
 	(void)state;
 	dir = tu_tmpdir("realbuild");
 	sb_printf(&p, "%s/opt", dir);
@@ -27,7 +25,7 @@ static int setup(void **state)
 	db = strbuf_detach(&p);
 	sb_printf(&p, "%s/logs", dir);
 	logs = strbuf_detach(&p);
-	vm = path_absolute(bin ? bin : "./virt-matrix");
+	vm = tu_vm_binary();
 	return 0;
 }
 
@@ -47,18 +45,10 @@ static int teardown(void **state)
 
 static char *qemu_output(const char *qemu, const char *const *args)
 {
-	struct command cmd;
-	char *out;
+	char *out = NULL;
 
-	command_init(&cmd);
-	strvec_push(&cmd.args, qemu);
-	strvec_pushv(&cmd.args, args);
-	cmd.timeout = 30;
-	assert_int_equal(command_run(&cmd), 0);
-	if (!command_succeeded(&cmd))
-		fail_msg("%s %s failed:\n%s", qemu, args[0], cmd.output.buf);
-	out = strbuf_detach(&cmd.output);
-	command_release(&cmd);
+	if (tu_run(&out, (const char *const[]){ qemu, NULL }, args, 30))
+		fail_msg("%s %s failed:\n%s", qemu, args[0], out);
 	return out;
 }
 
@@ -107,15 +97,15 @@ static void test_build_qemu_7_2_from_debian_source(void **state)
 	free(out);
 
 	/* Recorded in the store with the Debian source and the patch. */
-	command_init(&cmd);
-	strvec_pushv(&cmd.args, (const char *const[]){
-		vm, "ark", "list", "--json", "--db", db, "--root", root, NULL });
-	cmd.timeout = 30;
-	assert_int_equal(command_run(&cmd), 0);
-	assert_contains(cmd.output.buf, "\"source_flavour\": \"debian\"", "store");
-	assert_contains(cmd.output.buf, "7.2../0001-no-edk2-blobs.patch", "store");
-	assert_contains(cmd.output.buf, "--without-default-features", "store");
-	command_release(&cmd);
+	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "ark", "list", NULL },
+				(const char *const[]){ "--json", "--db", db,
+						       "--root", root, NULL },
+				30),
+			 0);
+	assert_contains(out, "\"source_flavour\": \"debian\"", "store");
+	assert_contains(out, "7.2../0001-no-edk2-blobs.patch", "store");
+	assert_contains(out, "--without-default-features", "store");
+	free(out);
 	strbuf_release(&qemu);
 }
 

@@ -176,6 +176,40 @@ static void test_environment_stdin_dir_fds(void **state)
 	tu_rmdir(dir);
 }
 
+static const struct {
+	const char *name, *script, *marker;
+	double timeout;
+	int expect;
+} marker_cases[] = {
+	{ "printed", "echo booting; echo READY; sleep 30", "READY", 5, 1 },
+	{ "split across writes", "printf RE; sleep 0.2; printf ADY; sleep 30", "READY", 5, 1 },
+	{ "exits without it", "echo nope; exit 3", "READY", 5, 0 },
+	{ "never prints it", "echo waiting; sleep 30", "READY", 0.3, -1 },
+};
+
+static void test_wait_output(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(marker_cases); i++) {
+		struct command cmd;
+		double t = now_monotonic();
+		int r;
+
+		run_sh(&cmd, marker_cases[i].script, 10);
+		assert_int_equal(command_start(&cmd), 0);
+		r = command_wait_output(&cmd, marker_cases[i].marker,
+					marker_cases[i].timeout);
+		if (r != marker_cases[i].expect)
+			fail_msg("%s: got %d", marker_cases[i].name, r);
+		if (now_monotonic() - t > 4)
+			fail_msg("%s: took %.1fs", marker_cases[i].name,
+				 now_monotonic() - t);
+		command_kill(&cmd, SIGKILL);
+		command_wait(&cmd, 5);
+		command_release(&cmd);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_exec_failure_is_reported),
 		cmocka_unit_test(test_timeout_kills_the_group),
 		cmocka_unit_test(test_capture_cap),
+		cmocka_unit_test(test_wait_output),
 		cmocka_unit_test(test_environment_stdin_dir_fds),
 	};
 	return cmocka_run_group_tests_name("command", tests, NULL, NULL);
