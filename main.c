@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ark/ark.h"
+#include "matrix/probe.h"
 #include "lib/command.h"
 #include "lib/util.h"
 #include "lib/banned.h"
@@ -24,6 +25,8 @@ struct cmd {
 
 static const struct cmd commands[] = {
 	{ "ark", cmd_ark, "fetch, build and install QEMU and libvirt versions" },
+	{ "probe", cmd_probe, "record what each installed QEMU can do" },
+	{ "show", cmd_show, "show what the probe recorded about one QEMU" },
 };
 
 static void usage(FILE *out)

@@ -4,6 +4,7 @@
  * poll() with a deadline; nothing here blocks without a timeout.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,21 @@ void qmp_req_release(struct qmp_req *r)
 	r->args = r->ret = NULL;
 }
 
-static void record(struct qmp *q, const char *dir, const char *line,
-		   size_t len)
+/* Keeps the message in q->errmsg; reports it unless q->quiet. */
+static int qmp_fail(struct qmp *q, const char *fmt, ...) VM_PRINTF(2, 3);
+static int qmp_fail(struct qmp *q, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(q->errmsg, sizeof(q->errmsg), fmt, ap);
+	va_end(ap);
+	if (!q->quiet)
+		error("%s", q->errmsg);
+	return -1;
+}
+
+static void record(struct qmp *q, const char *dir, const char *line, size_t len)
 {
 	if (!q->record)
 		return;
@@ -62,21 +76,22 @@ static int write_all(struct qmp *q, const char *buf, size_t len,
 	double deadline = now_monotonic() + q->timeout;
 
 	while (len) {
-		struct pollfd p = { q->fd, POLLOUT, 0 };
+		struct pollfd p = {q->fd, POLLOUT, 0};
 		ssize_t n;
 		int ms = (int)((deadline - now_monotonic()) * 1000);
 
 		if (ms <= 0)
-			return error("qmp '%s': timed out sending '%s'", q->who,
-				     cmd);
+			return qmp_fail(q, "qmp '%s': timed out sending '%s'",
+					q->who, cmd);
 		if (poll(&p, 1, ms) < 0 && errno != EINTR)
-			return error_errno("qmp '%s': poll", q->who);
+			return qmp_fail(q, "qmp '%s': poll: %s", q->who,
+					strerror(errno));
 		n = send(q->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (n < 0)
-			return error_errno("qmp '%s': cannot send '%s'", q->who,
-					   cmd);
+			return qmp_fail(q, "qmp '%s': cannot send '%s': %s",
+					q->who, cmd, strerror(errno));
 		buf += n;
 		len -= (size_t)n;
 	}
@@ -91,7 +106,7 @@ static int read_message(struct qmp *q, double deadline, const char *cmd,
 		char *nl = memchr(q->in.buf + q->scanned, '\n',
 				  q->in.len - q->scanned);
 		char buf[65536];
-		struct pollfd p = { q->fd, POLLIN, 0 };
+		struct pollfd p = {q->fd, POLLIN, 0};
 		ssize_t n;
 		int ms;
 
@@ -107,9 +122,10 @@ static int read_message(struct qmp *q, double deadline, const char *cmd,
 			record(q, "<", q->in.buf, strlen(q->in.buf));
 			o = json_tokener_parse_verbose(q->in.buf, &jerr);
 			if (!o || !json_object_is_type(o, json_type_object)) {
-				error("qmp '%s': garbage in reply to '%s': "
-				      "'%.200s'",
-				      q->who, cmd, q->in.buf);
+				qmp_fail(q,
+					 "qmp '%s': garbage in reply to '%s': "
+					 "'%.200s'",
+					 q->who, cmd, q->in.buf);
 				json_object_put(o);
 				return -1;
 			}
@@ -121,17 +137,21 @@ static int read_message(struct qmp *q, double deadline, const char *cmd,
 		}
 		q->scanned = q->in.len;
 		if (q->in.len > q->max_message)
-			return error("qmp '%s': reply to '%s' is larger than "
-				     "%zu bytes",
-				     q->who, cmd, q->max_message);
+			return qmp_fail(
+			    q,
+			    "qmp '%s': reply to '%s' is larger than "
+			    "%zu bytes",
+			    q->who, cmd, q->max_message);
 		ms = (int)((deadline - now_monotonic()) * 1000);
 		if (ms <= 0)
-			return error("qmp '%s': no reply to '%s' within %.1fs",
-				     q->who, cmd, q->timeout);
+			return qmp_fail(
+			    q, "qmp '%s': no reply to '%s' within %.1fs",
+			    q->who, cmd, q->timeout);
 		if (poll(&p, 1, ms) < 0) {
 			if (errno == EINTR)
 				continue;
-			return error_errno("qmp '%s': poll", q->who);
+			return qmp_fail(q, "qmp '%s': poll: %s", q->who,
+					strerror(errno));
 		}
 		if (!p.revents)
 			continue;
@@ -139,13 +159,15 @@ static int read_message(struct qmp *q, double deadline, const char *cmd,
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (n < 0)
-			return error_errno("qmp '%s': reading reply to '%s'",
-					   q->who, cmd);
+			return qmp_fail(q,
+					"qmp '%s': reading reply to '%s': %s",
+					q->who, cmd, strerror(errno));
 		if (n == 0)
-			return error("qmp '%s': connection closed while waiting "
-				     "for '%s'%s",
-				     q->who, cmd,
-				     q->in.len ? " (partial message)" : "");
+			return qmp_fail(
+			    q,
+			    "qmp '%s': connection closed while waiting "
+			    "for '%s'%s",
+			    q->who, cmd, q->in.len ? " (partial message)" : "");
 		if (strbuf_add(&q->in, buf, (size_t)n))
 			die("qmp buffer");
 	}
@@ -183,16 +205,16 @@ int qmp_handshake(struct qmp *q)
 	if (read_message(q, now_monotonic() + q->timeout, "greeting", &g))
 		return -1;
 	if (!json_object_object_get_ex(g, "QMP", &ver)) {
-		error("qmp '%s': expected a QMP greeting, got '%.200s'", q->who,
-		      json_object_to_json_string(g));
+		qmp_fail(q, "qmp '%s': expected a QMP greeting, got '%.200s'",
+			 q->who, json_object_to_json_string(g));
 		json_object_put(g);
 		return -1;
 	}
 	q->greeting = g;
 	r = qmp_call(q, "qmp_capabilities", NULL, NULL, &err);
 	if (r == QMP_ERR)
-		return error("qmp '%s': qmp_capabilities failed: %s: %s",
-			     q->who, err.class_, err.desc);
+		return qmp_fail(q, "qmp '%s': qmp_capabilities failed: %s: %s",
+				q->who, err.class_, err.desc);
 	return r;
 }
 
@@ -208,8 +230,8 @@ static int send_request(struct qmp *q, const char *cmd, json_object *args,
 	if (args)
 		json_object_object_add(m, "arguments", json_object_get(args));
 	json_object_object_add(m, "id", json_object_new_int64(id));
-	s = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN |
-						      JSON_C_TO_STRING_NOSLASHESCAPE);
+	s = json_object_to_json_string_ext(
+	    m, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	record(q, ">", s, strlen(s));
 	sb_printf(&line, "%s\n", s);
 	r = write_all(q, line.buf, line.len, cmd);
@@ -223,19 +245,24 @@ int qmp_send(struct qmp *q, const char *cmd)
 	return send_request(q, cmd, NULL, q->next_id++);
 }
 
-int qmp_call_many(struct qmp *q, struct qmp_req *reqs, size_t n)
+int qmp_send_many(struct qmp *q, struct qmp_req *reqs, size_t n, long *first)
 {
-	long first = q->next_id;
-	size_t pending = n;
-	double deadline;
-
+	*first = q->next_id;
 	for (size_t i = 0; i < n; i++) {
 		reqs[i].status = -1;
 		reqs[i].ret = NULL;
+	}
+	for (size_t i = 0; i < n; i++)
 		if (send_request(q, reqs[i].cmd, reqs[i].args, q->next_id++))
 			return -1;
-	}
-	deadline = now_monotonic() + q->timeout + (double)n * 0.01;
+	return 0;
+}
+
+int qmp_recv_many(struct qmp *q, struct qmp_req *reqs, size_t n, long first)
+{
+	size_t pending = n;
+	double deadline = now_monotonic() + q->timeout + (double)n * 0.01;
+
 	while (pending) {
 		json_object *o = NULL, *idv = NULL, *v = NULL;
 		long id;
@@ -249,8 +276,8 @@ int qmp_call_many(struct qmp *q, struct qmp_req *reqs, size_t n)
 		if (!json_object_object_get_ex(o, "id", &idv) ||
 		    (id = (long)json_object_get_int64(idv)) < first ||
 		    id >= first + (long)n || reqs[id - first].status != -1) {
-			error("qmp '%s': reply with an unknown id: '%.200s'",
-			      q->who, json_object_to_json_string(o));
+			qmp_fail(q, "qmp '%s': reply with an unknown id: '%.200s'",
+				 q->who, json_object_to_json_string(o));
 			json_object_put(o);
 			return -1;
 		}
@@ -261,10 +288,11 @@ int qmp_call_many(struct qmp *q, struct qmp_req *reqs, size_t n)
 			fill_error(o, &reqs[id - first].err);
 			reqs[id - first].status = QMP_ERR;
 		} else {
-			error("qmp '%s': reply to '%s' has neither return nor "
-			      "error: '%.200s'",
-			      q->who, reqs[id - first].cmd,
-			      json_object_to_json_string(o));
+			qmp_fail(q,
+				 "qmp '%s': reply to '%s' has neither return "
+				 "nor error: '%.200s'",
+				 q->who, reqs[id - first].cmd,
+				 json_object_to_json_string(o));
 			json_object_put(o);
 			return -1;
 		}
@@ -274,10 +302,19 @@ int qmp_call_many(struct qmp *q, struct qmp_req *reqs, size_t n)
 	return 0;
 }
 
+int qmp_call_many(struct qmp *q, struct qmp_req *reqs, size_t n)
+{
+	long first;
+
+	if (qmp_send_many(q, reqs, n, &first))
+		return -1;
+	return qmp_recv_many(q, reqs, n, first);
+}
+
 int qmp_call(struct qmp *q, const char *cmd, json_object *args,
 	     json_object **ret, struct qmp_error *err)
 {
-	struct qmp_req r = { .cmd = cmd, .args = args };
+	struct qmp_req r = {.cmd = cmd, .args = args};
 	int status;
 
 	if (ret)
@@ -310,7 +347,7 @@ int qmp_connect_unix(const char *path, double timeout, int (*alive)(void *),
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	for (;;) {
 		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		struct timespec ts = { 0, 2 * 1000 * 1000 };
+		struct timespec ts = {0, 2 * 1000 * 1000};
 
 		if (fd < 0)
 			return error_errno("qmp '%s': socket", who);

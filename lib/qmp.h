@@ -41,6 +41,8 @@ struct qmp {
 	json_object **events;
 	size_t nevents, aevents;
 	FILE *record;
+	int quiet;	  /* do not report failures, only keep errmsg */
+	char errmsg[512]; /* the last failure */
 };
 
 /* One pipelined request: cmd and args (owned by the request) in, ret or err out. */
@@ -72,6 +74,17 @@ int qmp_call(struct qmp *q, const char *cmd, json_object *args,
  */
 int qmp_call_many(struct qmp *q, struct qmp_req *reqs, size_t n) VM_WUR;
 void qmp_req_release(struct qmp_req *r);
+/*
+ * qmp_call_many in two halves, so that several QEMUs can work at once:
+ * send to each, then receive from each. *first pairs the two calls. If
+ * sending fails part-way (QEMU died), receiving still collects the
+ * replies QEMU gave before, so the first request left at -1 is the one
+ * it died on.
+ */
+int qmp_send_many(struct qmp *q, struct qmp_req *reqs, size_t n,
+		  long *first) VM_WUR;
+int qmp_recv_many(struct qmp *q, struct qmp_req *reqs, size_t n,
+		  long first) VM_WUR;
 
 /* Sends cmd (no arguments) without waiting for a reply, e.g. "quit". */
 int qmp_send(struct qmp *q, const char *cmd);

@@ -63,6 +63,104 @@ static const char *const migrations[] = {
 	"  finished_at TEXT"
 	");"
 	"CREATE INDEX builds_by_version ON builds (app, version, id);",
+
+	/* 2: capabilities of QEMU binaries (probe), keyed by content */
+	"CREATE TABLE binaries ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  version TEXT,"
+	"  package TEXT,"
+	"  target TEXT,"
+	"  schema_sha256 TEXT REFERENCES qmp_schemas(sha256),"
+	"  status TEXT NOT NULL CHECK (status IN ('complete', 'failed')),"
+	"  error TEXT,"
+	"  probed_at TEXT NOT NULL,"
+	"  probe_seconds REAL"
+	");"
+	/* Where a binary was seen, to skip re-hashing an unchanged file. */
+	"CREATE TABLE binary_paths ("
+	"  path TEXT PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  mtime_ns INTEGER NOT NULL,"
+	"  inode INTEGER NOT NULL,"
+	"  seen_at TEXT NOT NULL"
+	");"
+	"CREATE TABLE qmp_schemas ("
+	"  sha256 TEXT PRIMARY KEY,"
+	"  json TEXT NOT NULL"
+	");"
+	"CREATE TABLE accelerators ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  usable INTEGER NOT NULL,"
+	"  seconds REAL,"
+	"  detail TEXT,"
+	"  PRIMARY KEY (binary, name)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE machine_types ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  alias TEXT,"
+	"  is_default INTEGER NOT NULL,"
+	"  deprecated INTEGER NOT NULL,"
+	"  cpu_max INTEGER,"
+	"  hotpluggable_cpus INTEGER,"
+	"  default_cpu_type TEXT,"
+	"  default_ram_id TEXT,"
+	"  PRIMARY KEY (binary, name)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE cpu_models ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  typename TEXT,"
+	"  migration_safe INTEGER,"
+	"  static INTEGER,"
+	"  deprecated INTEGER,"
+	"  PRIMARY KEY (binary, name)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE qom_types ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  parent TEXT,"
+	"  abstract INTEGER NOT NULL,"
+	"  PRIMARY KEY (binary, name)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE device_props ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  device TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  type TEXT,"
+	"  default_value TEXT," /* JSON, NULL when QEMU gives none */
+	"  description TEXT,"
+	"  PRIMARY KEY (binary, device, name)"
+	") WITHOUT ROWID;"
+	/* Device types whose introspection fails or crashes that binary. */
+	"CREATE TABLE device_failures ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  device TEXT NOT NULL,"
+	"  error TEXT NOT NULL,"
+	"  PRIMARY KEY (binary, device)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE qmp_commands ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  PRIMARY KEY (binary, name)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE cmdline_options ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  option TEXT NOT NULL,"
+	"  parameter TEXT NOT NULL," /* '' for an option without parameters */
+	"  type TEXT,"
+	"  PRIMARY KEY (binary, option, parameter)"
+	") WITHOUT ROWID;"
+	/* Queries an old version lacks: recorded, not failures. */
+	"CREATE TABLE unsupported_queries ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  command TEXT NOT NULL,"
+	"  error_class TEXT,"
+	"  PRIMARY KEY (binary, command)"
+	") WITHOUT ROWID;",
 };
 
 int store_schema_version(void)
@@ -150,6 +248,19 @@ char *store_column_strdup(sqlite3_stmt *st, int i)
 	return s ? xstrdup((const char *)s) : NULL;
 }
 
+/* "pc-q35-2.4" < "pc-q35-2.10": numbers inside names compare as numbers. */
+static int natural_collation(void *ctx, int la, const void *a, int lb,
+			     const void *b)
+{
+	char *x = xstrndup(a, (size_t)la), *y = xstrndup(b, (size_t)lb);
+	int c = strverscmp(x, y);
+
+	(void)ctx;
+	free(x);
+	free(y);
+	return c < 0 ? -1 : c > 0;
+}
+
 static int user_version(struct store *st, int *out)
 {
 	auto_stmt *q = NULL;
@@ -223,6 +334,8 @@ int store_open(struct store *st, const char *path)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 30000);
+	sqlite3_create_collation(st->db, "version", SQLITE_UTF8, NULL,
+				 natural_collation);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (store_exec(st, "PRAGMA journal_mode = WAL") ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") ||

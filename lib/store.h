@@ -5,7 +5,9 @@
  * The SQLite store: the only shared state of virt-matrix. store_open()
  * creates or opens the file, switches to WAL, and brings the schema up to
  * date through the numbered migrations in store.c (PRAGMA user_version).
- * All SQL goes through prepared statements with bound parameters.
+ * All SQL goes through prepared statements with bound parameters. The
+ * collation "version" orders names with numbers in them as people expect
+ * (pc-q35-2.4 before pc-q35-2.10).
  */
 
 #include <sqlite3.h>

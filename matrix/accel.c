@@ -1,54 +1,55 @@
 /*
  * Trying accelerators with a tiny guest: SeaBIOS's power-on self test,
- * watched on the isa-debugcon port through QEMU's stdout.
+ * watched on the isa-debugcon port through QEMU's stdout. Checks can run
+ * side by side with other work: start, do something else, finish.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "accel.h"
-#include "command.h"
 #include "qemuproc.h"
 #include "banned.h"
 
 #define DONE_MARKER "No bootable device."
 
-static void last_line(const struct strbuf *out, char *buf, size_t size)
+int accel_check_start(struct accel_check *c, const char *binary,
+		      const char *accel)
 {
-	struct strbuf t = STRBUF_INIT;
-	const char *l;
-
-	sb_puts(&t, out->buf);
-	strbuf_rtrim(&t);
-	l = str_tail_lines(t.buf, t.len, 1);
-	snprintf(buf, size, "%s", *l ? l : "(nothing)");
-	strbuf_release(&t);
-}
-
-int accel_probe(const char *binary, const char *accel, double timeout,
-		struct accel_result *out)
-{
-	struct command cmd;
-	double t0;
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	snprintf(out->name, sizeof(out->name), "%s", accel);
-	command_init(&cmd);
-	strvec_push(&cmd.args, binary);
-	qemu_firmware_args(&cmd.args);
-	strvec_pushv(&cmd.args, (const char *const[]){
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", accel);
+	command_init(&c->cmd);
+	strvec_push(&c->cmd.args, binary);
+	qemu_firmware_args(&c->cmd.args);
+	strvec_pushv(&c->cmd.args, (const char *const[]){
 		"-nodefaults", "-no-user-config", "-display", "none",
 		"-machine", "pc", "-accel", accel, "-m", "64",
 		"-chardev", "stdio,id=dbg,signal=off",
 		"-device", "isa-debugcon,iobase=0x402,chardev=dbg", NULL });
-	cmd.capture_max = 1 << 20;
-	t0 = now_monotonic();
-	if (command_start(&cmd)) {
-		command_release(&cmd);
+	c->cmd.capture_max = 1 << 20;
+	c->t0 = now_monotonic();
+	if (command_start(&c->cmd)) {
+		command_release(&c->cmd);
 		return -1;
 	}
-	r = command_wait_output(&cmd, DONE_MARKER, timeout);
-	out->seconds = now_monotonic() - t0;
+	c->running = 1;
+	return 0;
+}
+
+void accel_check_finish(struct accel_check *c, double timeout,
+			struct accel_result *out)
+{
+	double left = c->t0 + timeout - now_monotonic();
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", c->name);
+	if (!c->running) {
+		snprintf(out->detail, sizeof(out->detail), "did not start");
+		return;
+	}
+	r = command_wait_output(&c->cmd, DONE_MARKER, left > 0 ? left : 0.001);
+	out->seconds = now_monotonic() - c->t0;
 	if (r == 1) {
 		out->usable = 1;
 		snprintf(out->detail, sizeof(out->detail),
@@ -57,25 +58,45 @@ int accel_probe(const char *binary, const char *accel, double timeout,
 	} else if (r == 0) {
 		struct strbuf why = STRBUF_INIT;
 
-		command_wait(&cmd, 2);
-		command_describe(&cmd, &why);
+		command_wait(&c->cmd, 2);
+		command_describe(&c->cmd, &why);
 		snprintf(out->detail, sizeof(out->detail), "QEMU %s: %s",
 			 why.buf,
-			 str_tail_lines(cmd.output.buf, cmd.output.len, 2));
+			 str_tail_lines(c->cmd.output.buf, c->cmd.output.len, 2));
 		strbuf_release(&why);
 	} else {
-		char last[200];
+		struct strbuf t = STRBUF_INIT;
+		const char *last;
 
-		last_line(&cmd.output, last, sizeof(last));
+		sb_puts(&t, c->cmd.output.buf);
+		strbuf_rtrim(&t);
+		last = str_tail_lines(t.buf, t.len, 1);
 		snprintf(out->detail, sizeof(out->detail),
 			 "the firmware stalled: no '%s' within %.1fs; last "
-			 "output: '%s'",
-			 DONE_MARKER, timeout, last);
+			 "output: '%.200s'",
+			 DONE_MARKER, timeout, *last ? last : "(nothing)");
+		strbuf_release(&t);
 	}
-	command_kill(&cmd, 9);
-	command_wait(&cmd, 5);
-	command_release(&cmd);
-	if (vm_interrupted)
+	accel_check_abort(c);
+}
+
+void accel_check_abort(struct accel_check *c)
+{
+	if (!c->running)
+		return;
+	command_kill(&c->cmd, SIGKILL);
+	command_wait(&c->cmd, 5);
+	command_release(&c->cmd);
+	c->running = 0;
+}
+
+int accel_probe(const char *binary, const char *accel, double timeout,
+		struct accel_result *out)
+{
+	struct accel_check c;
+
+	if (accel_check_start(&c, binary, accel))
 		return -1;
-	return 0;
+	accel_check_finish(&c, timeout, out);
+	return vm_interrupted ? -1 : 0;
 }

@@ -9,7 +9,7 @@
  * device." before the timeout. TCG gets there in about 0.2 s.
  */
 
-#include "util.h"
+#include "command.h"
 
 struct accel_result {
 	char name[16];
@@ -18,7 +18,23 @@ struct accel_result {
 	char detail[512];
 };
 
-/* Fills *out; returns -1 only when the probe itself could not run. */
+struct accel_check {
+	struct command cmd;
+	char name[16];
+	double t0;
+	int running;
+};
+
+/* Starts the tiny guest under accel; -1 (reported) if it cannot start. */
+int accel_check_start(struct accel_check *c, const char *binary,
+		      const char *accel) VM_WUR;
+/* Waits up to timeout seconds from the start, fills *out, ends the guest. */
+void accel_check_finish(struct accel_check *c, double timeout,
+			struct accel_result *out);
+/* Ends the guest if it still runs (safe after finish or a failed start). */
+void accel_check_abort(struct accel_check *c);
+
+/* start + finish; -1 only when the check itself could not run. */
 int accel_probe(const char *binary, const char *accel, double timeout,
 		struct accel_result *out) VM_WUR;
 

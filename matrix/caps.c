@@ -1,0 +1,715 @@
+/*
+ * Capability probing over QMP. Two QEMU processes (-machine none -S) run
+ * at once: the first answers the general queries in one pipelined burst,
+ * and both share the device types for device-list-properties. The real
+ * accelerator checks (accel.c) run beside them. If a device crashes its
+ * QEMU, the device is recorded with QEMU's last words, a new QEMU is
+ * started, and the list goes on after it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "caps.h"
+#include "accel.h"
+#include "qemuproc.h"
+#include "sha256.h"
+#include "banned.h"
+
+#define START_TIMEOUT 10
+#define MAX_RESTARTS 16
+
+static const char *const basic_queries[] = {
+	"query-version",	"query-target",	 "query-machines",
+	"query-cpu-definitions", "query-commands", "query-command-line-options",
+	"query-qmp-schema",
+};
+
+struct probe {
+	struct store *st;
+	const char *binary;
+	json_object *basic[ARRAY_SIZE(basic_queries)];
+	char basic_err[ARRAY_SIZE(basic_queries)][64];
+	json_object *types;   /* qom-list-types, all */
+	json_object *devices; /* qom-list-types, devices, concrete */
+	json_object **props;  /* per device, NULL if it failed */
+	char **failures;      /* per device, error text */
+	size_t ndevices;
+	struct accel_result accel[2];
+};
+
+static const char *jstr(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	return json_object_object_get_ex(o, key, &v) && v
+		       ? json_object_get_string(v)
+		       : NULL;
+}
+
+static int jbool(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
+}
+
+static int start(struct qemu_proc *p, const char *binary)
+{
+	const char *args[] = { "-machine", "none", "-S", NULL };
+
+	if (qemu_proc_start(p, binary, args, START_TIMEOUT))
+		return -1;
+	p->qmp.quiet = 1;
+	return 0;
+}
+
+static int basic(struct probe *pr, struct qemu_proc *p)
+{
+	struct qmp_req reqs[ARRAY_SIZE(basic_queries) + 2];
+	size_t n = ARRAY_SIZE(basic_queries);
+	int ret = 0;
+
+	memset(reqs, 0, sizeof(reqs));
+	for (size_t i = 0; i < n; i++)
+		reqs[i].cmd = basic_queries[i];
+	reqs[n].cmd = "qom-list-types";
+	reqs[n].args = json_object_new_object();
+	reqs[n + 1].cmd = "qom-list-types";
+	reqs[n + 1].args = json_object_new_object();
+	json_object_object_add(reqs[n + 1].args, "implements",
+			       json_object_new_string("device"));
+	json_object_object_add(reqs[n + 1].args, "abstract",
+			       json_object_new_boolean(0));
+	if (qmp_call_many(&p->qmp, reqs, n + 2)) {
+		ret = error("probe '%s': %s", pr->binary, p->qmp.errmsg);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (reqs[i].status == 0) {
+			pr->basic[i] = reqs[i].ret;
+			reqs[i].ret = NULL;
+		} else {
+			snprintf(pr->basic_err[i], sizeof(pr->basic_err[i]),
+				 "%s", reqs[i].err.class_);
+		}
+	}
+	if (reqs[n].status || reqs[n + 1].status) {
+		ret = error("probe '%s': qom-list-types failed: %s", pr->binary,
+			    reqs[n].status ? reqs[n].err.desc
+					   : reqs[n + 1].err.desc);
+		goto out;
+	}
+	pr->types = reqs[n].ret;
+	pr->devices = reqs[n + 1].ret;
+	reqs[n].ret = reqs[n + 1].ret = NULL;
+	pr->ndevices = json_object_array_length(pr->devices);
+	pr->props = xcalloc(pr->ndevices + 1, sizeof(*pr->props));
+	pr->failures = xcalloc(pr->ndevices + 1, sizeof(*pr->failures));
+out:
+	for (size_t i = 0; i < n + 2; i++)
+		qmp_req_release(&reqs[i]);
+	return ret;
+}
+
+struct dev_batch {
+	struct qemu_proc *p;
+	size_t from, to; /* devices still to introspect */
+	struct qmp_req *reqs;
+	size_t n;
+	long first;
+	int restarts;
+};
+
+static void batch_build(struct probe *pr, struct dev_batch *b)
+{
+	b->n = b->to - b->from;
+	b->reqs = xcalloc(b->n + 1, sizeof(*b->reqs));
+	for (size_t i = 0; i < b->n; i++) {
+		json_object *d = json_object_array_get_idx(pr->devices, b->from + i);
+
+		b->reqs[i].cmd = "device-list-properties";
+		b->reqs[i].args = json_object_new_object();
+		json_object_object_add(b->reqs[i].args, "typename",
+				       json_object_new_string(jstr(d, "name")));
+	}
+}
+
+/* Stops p's QEMU (crashed or not) and starts a new one. */
+static int restart(struct probe *pr, struct dev_batch *b)
+{
+	qemu_proc_stop(b->p);
+	command_release(&b->p->cmd);
+	if (++b->restarts > MAX_RESTARTS)
+		return error("probe '%s': gave up on device properties after "
+			     "%d restarts",
+			     pr->binary, b->restarts);
+	return start(b->p, pr->binary);
+}
+
+/*
+ * After a pipelined batch broke at device `at` or later (QEMU's replies
+ * to requests it had already run die with it when it crashes), replays
+ * one request at a time from `at` until QEMU crashes again: that device
+ * is the culprit. Returns the index to go on from, or -1.
+ */
+static long find_culprit(struct probe *pr, struct dev_batch *b, size_t at)
+{
+	if (restart(pr, b))
+		return -1;
+	for (; at < b->to; at++) {
+		json_object *args = json_object_new_object(), *ret = NULL;
+		struct qmp_error err;
+		int r;
+
+		json_object_object_add(
+			args, "typename",
+			json_object_new_string(jstr(
+				json_object_array_get_idx(pr->devices, at), "name")));
+		r = qmp_call(&b->p->qmp, "device-list-properties", args, &ret, &err);
+		if (r == 0) {
+			pr->props[at] = ret;
+		} else if (r == QMP_ERR) {
+			pr->failures[at] = xstrdup(err.desc);
+		} else {
+			struct strbuf why = STRBUF_INIT;
+			const char *last;
+
+			qemu_proc_stop(b->p);
+			last = qemu_proc_output(b->p);
+			sb_printf(&why, "crashes QEMU: %s",
+				  *last ? last : b->p->qmp.errmsg);
+			strbuf_rtrim(&why);
+			pr->failures[at] = strbuf_detach(&why);
+			if (at + 1 < b->to && restart(pr, b))
+				return -1;
+			return (long)at + 1;
+		}
+	}
+	return (long)at;
+}
+
+/* Takes the replies of a batch; after a crash, finds the culprit. */
+static int batch_collect(struct probe *pr, struct dev_batch *b, int broken)
+{
+	size_t i;
+	long next;
+
+	for (i = 0; i < b->n && b->reqs[i].status != -1; i++) {
+		if (b->reqs[i].status == 0) {
+			pr->props[b->from + i] = b->reqs[i].ret;
+			b->reqs[i].ret = NULL;
+		} else {
+			pr->failures[b->from + i] = xstrdup(b->reqs[i].err.desc);
+		}
+	}
+	for (size_t k = 0; k < b->n; k++)
+		qmp_req_release(&b->reqs[k]);
+	free(b->reqs);
+	b->reqs = NULL;
+	if (!broken) {
+		b->from = b->to;
+		return 0;
+	}
+	next = find_culprit(pr, b, b->from + i);
+	if (next < 0)
+		return -1;
+	b->from = (size_t)next;
+	return 0;
+}
+
+/*
+ * device-list-properties for every device, split over the QEMUs in p[]:
+ * each gets its batch before any reply is read, so they work at once.
+ */
+static int device_props(struct probe *pr, struct qemu_proc **p, size_t np)
+{
+	struct dev_batch b[4];
+	int pending = 1;
+
+	memset(b, 0, sizeof(b));
+	for (size_t k = 0; k < np; k++) {
+		b[k].p = p[k];
+		b[k].from = pr->ndevices * k / np;
+		b[k].to = pr->ndevices * (k + 1) / np;
+	}
+	while (pending) {
+		int broken[4] = { 0 };
+
+		pending = 0;
+		for (size_t k = 0; k < np; k++)
+			if (b[k].from < b[k].to) {
+				batch_build(pr, &b[k]);
+				broken[k] = qmp_send_many(&b[k].p->qmp, b[k].reqs,
+							  b[k].n, &b[k].first);
+			}
+		for (size_t k = 0; k < np; k++) {
+			if (!b[k].reqs)
+				continue;
+			/* After a failed send, still read what came back. */
+			if (qmp_recv_many(&b[k].p->qmp, b[k].reqs, b[k].n,
+					  b[k].first))
+				broken[k] = 1;
+			if (batch_collect(pr, &b[k], broken[k]))
+				return -1;
+			if (b[k].from < b[k].to)
+				pending = 1;
+		}
+	}
+	return 0;
+}
+
+static void probe_release(struct probe *pr)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(basic_queries); i++)
+		json_object_put(pr->basic[i]);
+	json_object_put(pr->types);
+	json_object_put(pr->devices);
+	for (size_t i = 0; i < pr->ndevices; i++) {
+		json_object_put(pr->props[i]);
+		free(pr->failures[i]);
+	}
+	free(pr->props);
+	free(pr->failures);
+}
+
+int caps_binary_sha256(struct store *st, const char *binary, char out[65])
+{
+	auto_stmt *q = NULL;
+	auto_stmt *up = NULL;
+	struct stat s;
+	long long mtime;
+	char now[32];
+
+	if (stat(binary, &s))
+		return error_errno("cannot probe '%s'", binary);
+	mtime = (long long)s.st_mtim.tv_sec * 1000000000LL + s.st_mtim.tv_nsec;
+	if (store_prepare(st, &q,
+			  "SELECT sha256 FROM binary_paths WHERE path = ?"
+			  " AND size = ? AND mtime_ns = ? AND inode = ?"))
+		return -1;
+	store_bind_text(q, 1, binary);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)s.st_size);
+	sqlite3_bind_int64(q, 3, mtime);
+	sqlite3_bind_int64(q, 4, (sqlite3_int64)s.st_ino);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		snprintf(out, 65, "%s", (const char *)sqlite3_column_text(q, 0));
+		return 0;
+	}
+	if (sha256_file(binary, out))
+		return -1;
+	now_iso8601(now, sizeof(now));
+	if (store_prepare(st, &up,
+			  "INSERT OR REPLACE INTO binary_paths (path, sha256,"
+			  " size, mtime_ns, inode, seen_at)"
+			  " VALUES (?, ?, ?, ?, ?, ?)"))
+		return -1;
+	store_bind_text(up, 1, binary);
+	store_bind_text(up, 2, out);
+	sqlite3_bind_int64(up, 3, (sqlite3_int64)s.st_size);
+	sqlite3_bind_int64(up, 4, mtime);
+	sqlite3_bind_int64(up, 5, (sqlite3_int64)s.st_ino);
+	store_bind_text(up, 6, now);
+	if (sqlite3_step(up) != SQLITE_DONE)
+		return store_error(st, "cannot record binary path");
+	return 0;
+}
+
+/* ---- writing the record ---- */
+
+static int exec_bind(struct store *st, sqlite3_stmt *q, const char *what)
+{
+	int rc = sqlite3_step(q);
+
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc != SQLITE_DONE)
+		return store_error(st, what);
+	return 0;
+}
+
+static void bind_opt_int(sqlite3_stmt *q, int i, json_object *o,
+			 const char *key)
+{
+	json_object *v = NULL;
+
+	if (json_object_object_get_ex(o, key, &v) && v)
+		sqlite3_bind_int64(q, i, json_object_get_int64(v));
+	else
+		sqlite3_bind_null(q, i);
+}
+
+static int store_machines(struct store *st, long long id, json_object *m)
+{
+	auto_stmt *q = NULL;
+
+	if (!m)
+		return 0;
+	if (store_prepare(st, &q,
+			  "INSERT INTO machine_types (binary, name, alias,"
+			  " is_default, deprecated, cpu_max, hotpluggable_cpus,"
+			  " default_cpu_type, default_ram_id)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(m); i++) {
+		json_object *o = json_object_array_get_idx(m, i);
+
+		sqlite3_bind_int64(q, 1, id);
+		store_bind_text(q, 2, jstr(o, "name"));
+		store_bind_text(q, 3, jstr(o, "alias"));
+		sqlite3_bind_int(q, 4, jbool(o, "is-default"));
+		sqlite3_bind_int(q, 5, jbool(o, "deprecated"));
+		bind_opt_int(q, 6, o, "cpu-max");
+		if (json_object_object_get_ex(o, "hotpluggable-cpus", NULL))
+			sqlite3_bind_int(q, 7, jbool(o, "hotpluggable-cpus"));
+		store_bind_text(q, 8, jstr(o, "default-cpu-type"));
+		store_bind_text(q, 9, jstr(o, "default-ram-id"));
+		if (exec_bind(st, q, "cannot record machine types"))
+			return -1;
+	}
+	return 0;
+}
+
+static int store_cpus(struct store *st, long long id, json_object *c)
+{
+	auto_stmt *q = NULL;
+
+	if (!c)
+		return 0;
+	if (store_prepare(st, &q,
+			  "INSERT OR IGNORE INTO cpu_models (binary, name,"
+			  " typename, migration_safe, static, deprecated)"
+			  " VALUES (?, ?, ?, ?, ?, ?)"))
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(c); i++) {
+		json_object *o = json_object_array_get_idx(c, i);
+
+		sqlite3_bind_int64(q, 1, id);
+		store_bind_text(q, 2, jstr(o, "name"));
+		store_bind_text(q, 3, jstr(o, "typename"));
+		sqlite3_bind_int(q, 4, jbool(o, "migration-safe"));
+		sqlite3_bind_int(q, 5, jbool(o, "static"));
+		sqlite3_bind_int(q, 6, jbool(o, "deprecated"));
+		if (exec_bind(st, q, "cannot record CPU models"))
+			return -1;
+	}
+	return 0;
+}
+
+static int store_types(struct store *st, long long id, json_object *t)
+{
+	auto_stmt *q = NULL;
+
+	if (store_prepare(st, &q,
+			  "INSERT OR IGNORE INTO qom_types (binary, name,"
+			  " parent, abstract) VALUES (?, ?, ?, ?)"))
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(t); i++) {
+		json_object *o = json_object_array_get_idx(t, i);
+
+		sqlite3_bind_int64(q, 1, id);
+		store_bind_text(q, 2, jstr(o, "name"));
+		store_bind_text(q, 3, jstr(o, "parent"));
+		sqlite3_bind_int(q, 4, jbool(o, "abstract"));
+		if (exec_bind(st, q, "cannot record QOM types"))
+			return -1;
+	}
+	return 0;
+}
+
+static int store_names(struct store *st, long long id, json_object *list,
+		       const char *sql, const char *what)
+{
+	auto_stmt *q = NULL;
+
+	if (!list)
+		return 0;
+	if (store_prepare(st, &q, sql))
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		sqlite3_bind_int64(q, 1, id);
+		store_bind_text(q, 2,
+				jstr(json_object_array_get_idx(list, i), "name"));
+		if (exec_bind(st, q, what))
+			return -1;
+	}
+	return 0;
+}
+
+static int store_options(struct store *st, long long id, json_object *opts)
+{
+	auto_stmt *q = NULL;
+
+	if (!opts)
+		return 0;
+	if (store_prepare(st, &q,
+			  "INSERT OR IGNORE INTO cmdline_options (binary,"
+			  " option, parameter, type) VALUES (?, ?, ?, ?)"))
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(opts); i++) {
+		json_object *o = json_object_array_get_idx(opts, i), *params = NULL;
+		size_t np;
+
+		json_object_object_get_ex(o, "parameters", &params);
+		np = params ? json_object_array_length(params) : 0;
+		for (size_t k = 0; k < (np ? np : 1); k++) {
+			json_object *pp = np ? json_object_array_get_idx(params, k)
+					     : NULL;
+
+			sqlite3_bind_int64(q, 1, id);
+			store_bind_text(q, 2, jstr(o, "option"));
+			store_bind_text(q, 3, pp ? jstr(pp, "name") : "");
+			store_bind_text(q, 4, pp ? jstr(pp, "type") : NULL);
+			if (exec_bind(st, q, "cannot record command-line options"))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int store_devices(struct store *st, long long id, struct probe *pr,
+			 struct caps_result *res)
+{
+	auto_stmt *q = NULL;
+	auto_stmt *f = NULL;
+
+	if (store_prepare(st, &q,
+			  "INSERT OR IGNORE INTO device_props (binary, device,"
+			  " name, type, default_value, description)"
+			  " VALUES (?, ?, ?, ?, ?, ?)") ||
+	    store_prepare(st, &f,
+			  "INSERT OR REPLACE INTO device_failures (binary,"
+			  " device, error) VALUES (?, ?, ?)"))
+		return -1;
+	for (size_t i = 0; i < pr->ndevices; i++) {
+		const char *dev =
+			jstr(json_object_array_get_idx(pr->devices, i), "name");
+		json_object *props = pr->props[i];
+
+		if (pr->failures[i]) {
+			sqlite3_bind_int64(f, 1, id);
+			store_bind_text(f, 2, dev);
+			store_bind_text(f, 3, pr->failures[i]);
+			if (exec_bind(st, f, "cannot record device failures"))
+				return -1;
+			res->failures++;
+			continue;
+		}
+		if (!props)
+			continue;
+		res->devices++;
+		for (size_t k = 0; k < json_object_array_length(props); k++) {
+			json_object *p = json_object_array_get_idx(props, k);
+			json_object *def = NULL;
+
+			sqlite3_bind_int64(q, 1, id);
+			store_bind_text(q, 2, dev);
+			store_bind_text(q, 3, jstr(p, "name"));
+			store_bind_text(q, 4, jstr(p, "type"));
+			if (json_object_object_get_ex(p, "default-value", &def))
+				store_bind_text(q, 5,
+						json_object_to_json_string_ext(
+							def, JSON_C_TO_STRING_PLAIN));
+			store_bind_text(q, 6, jstr(p, "description"));
+			if (exec_bind(st, q, "cannot record device properties"))
+				return -1;
+			res->props++;
+		}
+	}
+	return 0;
+}
+
+static int store_schema(struct store *st, json_object *schema, char sha[65])
+{
+	auto_stmt *q = NULL;
+	const char *text;
+
+	sha[0] = '\0';
+	if (!schema)
+		return 0;
+	text = json_object_to_json_string_ext(schema, JSON_C_TO_STRING_PLAIN);
+	sha256_hex(text, strlen(text), sha);
+	if (store_prepare(st, &q,
+			  "INSERT OR IGNORE INTO qmp_schemas (sha256, json)"
+			  " VALUES (?, ?)"))
+		return -1;
+	store_bind_text(q, 1, sha);
+	sqlite3_bind_text(q, 2, text, -1, SQLITE_STATIC);
+	return exec_bind(st, q, "cannot record the QMP schema");
+}
+
+static int store_record(struct store *st, struct probe *pr, const char *sha,
+			const char *status, const char *err, double seconds,
+			struct caps_result *res)
+{
+	auto_stmt *del = NULL;
+	auto_stmt *ins = NULL;
+	auto_stmt *acc = NULL;
+	auto_stmt *uns = NULL;
+	json_object *ver = pr->basic[0], *qemu = NULL;
+	char schema[65], now[32], version[64] = "";
+	long long id;
+
+	if (ver && json_object_object_get_ex(ver, "qemu", &qemu))
+		snprintf(version, sizeof(version), "%d.%d.%d",
+			 json_object_get_int(json_object_object_get(qemu, "major")),
+			 json_object_get_int(json_object_object_get(qemu, "minor")),
+			 json_object_get_int(json_object_object_get(qemu, "micro")));
+	now_iso8601(now, sizeof(now));
+	if (store_begin(st))
+		return -1;
+	if (store_prepare(st, &del, "DELETE FROM binaries WHERE sha256 = ?") ||
+	    store_schema(st, pr->basic[6], schema) ||
+	    store_prepare(st, &ins,
+			  "INSERT INTO binaries (sha256, version, package,"
+			  " target, schema_sha256, status, error, probed_at,"
+			  " probe_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+		goto fail;
+	store_bind_text(del, 1, sha);
+	if (exec_bind(st, del, "cannot replace the old record"))
+		goto fail;
+	store_bind_text(ins, 1, sha);
+	store_bind_text(ins, 2, *version ? version : NULL);
+	store_bind_text(ins, 3, ver ? jstr(ver, "package") : NULL);
+	store_bind_text(ins, 4, pr->basic[1] ? jstr(pr->basic[1], "arch") : NULL);
+	store_bind_text(ins, 5, *schema ? schema : NULL);
+	store_bind_text(ins, 6, status);
+	store_bind_text(ins, 7, err);
+	store_bind_text(ins, 8, now);
+	sqlite3_bind_double(ins, 9, seconds);
+	if (exec_bind(st, ins, "cannot record the binary"))
+		goto fail;
+	id = sqlite3_last_insert_rowid(st->db);
+	res->binary_id = id;
+	if (!strcmp(status, "failed"))
+		return store_commit(st) ? (store_rollback(st), -1) : 0;
+
+	if (store_prepare(st, &acc,
+			  "INSERT INTO accelerators (binary, name, usable,"
+			  " seconds, detail) VALUES (?, ?, ?, ?, ?)") ||
+	    store_prepare(st, &uns,
+			  "INSERT INTO unsupported_queries (binary, command,"
+			  " error_class) VALUES (?, ?, ?)"))
+		goto fail;
+	for (int i = 0; i < 2; i++) {
+		sqlite3_bind_int64(acc, 1, id);
+		store_bind_text(acc, 2, pr->accel[i].name);
+		sqlite3_bind_int(acc, 3, pr->accel[i].usable);
+		sqlite3_bind_double(acc, 4, pr->accel[i].seconds);
+		store_bind_text(acc, 5, pr->accel[i].detail);
+		if (exec_bind(st, acc, "cannot record accelerators"))
+			goto fail;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(basic_queries); i++) {
+		if (pr->basic[i])
+			continue;
+		sqlite3_bind_int64(uns, 1, id);
+		store_bind_text(uns, 2, basic_queries[i]);
+		store_bind_text(uns, 3, pr->basic_err[i]);
+		if (exec_bind(st, uns, "cannot record unsupported queries"))
+			goto fail;
+	}
+	if (store_machines(st, id, pr->basic[2]) ||
+	    store_cpus(st, id, pr->basic[3]) ||
+	    store_names(st, id, pr->basic[4],
+			"INSERT OR IGNORE INTO qmp_commands (binary, name)"
+			" VALUES (?, ?)",
+			"cannot record QMP commands") ||
+	    store_options(st, id, pr->basic[5]) ||
+	    store_types(st, id, pr->types) ||
+	    store_devices(st, id, pr, res) || store_commit(st))
+		goto fail;
+	res->machines = pr->basic[2] ? json_object_array_length(pr->basic[2]) : 0;
+	res->commands = pr->basic[4] ? json_object_array_length(pr->basic[4]) : 0;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+static int already_probed(struct store *st, const char *sha, long long *id)
+{
+	auto_stmt *q = NULL;
+
+	if (store_prepare(st, &q,
+			  "SELECT id FROM binaries WHERE sha256 = ?"
+			  " AND status = 'complete'"))
+		return -1;
+	store_bind_text(q, 1, sha);
+	if (sqlite3_step(q) != SQLITE_ROW)
+		return 0;
+	*id = sqlite3_column_int64(q, 0);
+	return 1;
+}
+
+int caps_probe(struct store *st, const char *binary, int force,
+	       struct caps_result *res)
+{
+	struct probe pr;
+	struct qemu_proc a, b;
+	struct accel_check tcg, kvm;
+	double t0 = now_monotonic(), kvm_timeout;
+	int have_a = 0, have_b = 0, ret = -1, r;
+
+	memset(res, 0, sizeof(*res));
+	memset(&pr, 0, sizeof(pr));
+	memset(&tcg, 0, sizeof(tcg));
+	memset(&kvm, 0, sizeof(kvm));
+	pr.st = st;
+	pr.binary = binary;
+	if (caps_binary_sha256(st, binary, res->sha256))
+		return -1;
+	r = force ? 0 : already_probed(st, res->sha256, &res->binary_id);
+	if (r < 0)
+		return -1;
+	if (r) {
+		res->reused = 1;
+		res->seconds = now_monotonic() - t0;
+		return 0;
+	}
+
+	/* Everything that takes wall time starts at once. */
+	if (accel_check_start(&tcg, binary, "tcg") ||
+	    accel_check_start(&kvm, binary, "kvm"))
+		goto out;
+	if (start(&a, binary))
+		goto out;
+	have_a = 1;
+	if (start(&b, binary))
+		goto out;
+	have_b = 1;
+	if (basic(&pr, &a))
+		goto out;
+	{
+		struct qemu_proc *both[2] = { &a, &b };
+
+		if (device_props(&pr, both, 2))
+			goto out;
+	}
+	accel_check_finish(&tcg, 5, &pr.accel[0]);
+	/* A working accelerator is at least as fast as TCG. */
+	kvm_timeout = pr.accel[0].usable ? 4 * pr.accel[0].seconds : 2;
+	kvm_timeout = kvm_timeout < 0.5 ? 0.5 : kvm_timeout > 3 ? 3 : kvm_timeout;
+	accel_check_finish(&kvm, kvm_timeout, &pr.accel[1]);
+	ret = 0;
+out:
+	if (have_a)
+		qemu_proc_stop(&a), command_release(&a.cmd);
+	if (have_b)
+		qemu_proc_stop(&b), command_release(&b.cmd);
+	accel_check_abort(&tcg);
+	accel_check_abort(&kvm);
+	res->seconds = now_monotonic() - t0;
+	if (ret) {
+		/* Keep the failure on record, reported already. */
+		if (store_record(st, &pr, res->sha256, "failed",
+				 "the probe failed; see virt-matrix's messages",
+				 res->seconds, res))
+			warning("cannot record the failed probe of '%s'", binary);
+	} else if (store_record(st, &pr, res->sha256, "complete", NULL,
+				res->seconds, res)) {
+		ret = -1;
+	}
+	probe_release(&pr);
+	return ret;
+}

@@ -1,0 +1,39 @@
+#ifndef MX_CAPS_H
+#define MX_CAPS_H
+
+/*
+ * The capability record of one QEMU binary, keyed by the sha256 of its
+ * contents: version, package, target; accelerators tried for real;
+ * machine types; CPU models; QOM types; every device type with all its
+ * properties and defaults; QMP commands; command-line options; the QMP
+ * schema (stored once per distinct schema). Queries an old QEMU lacks
+ * are recorded as unsupported. Device types whose introspection crashes
+ * QEMU are recorded with QEMU's message and skipped.
+ */
+
+#include "store.h"
+
+struct caps_result {
+	long long binary_id;
+	char sha256[65];
+	int reused;	/* unchanged binary: nothing was run */
+	double seconds;
+	size_t machines, devices, props, commands, failures;
+};
+
+/*
+ * Probes binary (or reuses the record of identical content unless force)
+ * and stores the record in one transaction. Returns 0, or -1 after
+ * reporting; a failed probe is also recorded (status 'failed').
+ */
+int caps_probe(struct store *st, const char *binary, int force,
+	       struct caps_result *out) VM_WUR;
+
+/*
+ * The sha256 of binary, from binary_paths when its size, mtime and inode
+ * are unchanged, else by reading it (and remembering it).
+ */
+int caps_binary_sha256(struct store *st, const char *binary,
+		       char out[65]) VM_WUR;
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * cmd_probe: "virt-matrix probe [VERSION...]". Probes every QEMU install
+ * in the store, or the ones named, with up to --jobs worker processes.
+ * An unchanged binary (same size, mtime and inode, or same sha256 as one
+ * already probed) is not run again.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probe.h"
+#include "caps.h"
+#include "command.h"
+#include "installs.h"
+#include "banned.h"
+
+static const char usage[] =
+	"usage: virt-matrix probe [options] [VERSION...]\n"
+	"\n"
+	"Record the capabilities of every installed QEMU (see 'virt-matrix ark\n"
+	"list'), or of the versions named, in the store: version, target,\n"
+	"accelerators tried for real, machine types, CPU models, QOM types,\n"
+	"every device's properties and defaults, QMP commands, command-line\n"
+	"options and the QMP schema. A binary already probed is not run again.\n"
+	"\n"
+	"options:\n"
+	"  --force        probe again even if the binary is unchanged\n"
+	"  --jobs N       binaries probed at once (default: number of cores)\n"
+	"  --db PATH      store (env VIRT_MATRIX_DB)\n"
+	"  -q, --quiet    only errors\n";
+
+static int probe_one(const char *db, const struct install *in, int force)
+{
+	struct store st;
+	struct caps_result r;
+	int ret;
+
+	if (store_open(&st, db))
+		return -1;
+	ret = caps_probe(&st, in->binary_path, force, &r);
+	if (!ret && r.reused)
+		info("qemu %s: unchanged (%.12s), %.3fs", in->version, r.sha256,
+		     r.seconds);
+	else if (!ret)
+		info("qemu %s: probed in %.2fs: %zu machine types, %zu devices "
+		     "(%zu properties), %zu device failures, %zu QMP commands",
+		     in->version, r.seconds, r.machines, r.devices, r.props,
+		     r.failures, r.commands);
+	else
+		error("qemu %s: probe of '%s' failed", in->version,
+		      in->binary_path);
+	store_close(&st);
+	return ret;
+}
+
+int cmd_probe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct store st;
+	struct install *v = NULL;
+	char *db = store_default_path();
+	int force = 0, c, failed = 0, ret = 1;
+	long jobs = online_cpus();
+	size_t n = 0, running = 0, next = 0;
+	int *chosen = NULL;
+
+	while ((c = getopt_long(argc, argv, "qhj:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			force = 1;
+			break;
+		case 'j':
+			if (parse_long(optarg, 1, 64, &jobs)) {
+				error("--jobs wants a number from 1 to 64, not "
+				      "'%s'",
+				      optarg);
+				goto usage_out;
+			}
+			break;
+		case 'd':
+			free(db);
+			db = xstrdup(optarg);
+			break;
+		case 'q':
+			vm_quiet = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			free(db);
+			return 0;
+		default:
+			goto usage_out;
+		}
+	}
+	if (store_open(&st, db))
+		goto out;
+	if (installs_list(&st, "qemu", &v, &n)) {
+		store_close(&st);
+		goto out;
+	}
+	store_close(&st);
+	chosen = xcalloc(n + 1, sizeof(*chosen));
+	for (int i = optind; i < argc; i++) {
+		int found = 0;
+
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(v[k].version, argv[i]))
+				chosen[k] = found = 1;
+		if (!found) {
+			error("no QEMU install named '%s' (see 'virt-matrix ark "
+			      "list')",
+			      argv[i]);
+			goto out;
+		}
+	}
+	if (optind == argc)
+		for (size_t k = 0; k < n; k++)
+			chosen[k] = 1;
+	if (!n) {
+		error("no QEMU is installed; build one with 'virt-matrix ark "
+		      "build' or register Debian's with 'virt-matrix ark "
+		      "import qemu'");
+		goto out;
+	}
+
+	/* Up to `jobs` workers, each with its own store connection. */
+	while (next < n || running) {
+		int status;
+		pid_t pid;
+
+		while (!vm_interrupted && next < n && running < (size_t)jobs) {
+			if (!chosen[next]) {
+				next++;
+				continue;
+			}
+			fflush(NULL);
+			pid = fork();
+			if (pid < 0) {
+				error_errno("cannot fork");
+				failed++;
+			} else if (pid == 0) {
+				exit(probe_one(db, &v[next], force) ? 1 : 0);
+			} else {
+				running++;
+			}
+			next++;
+		}
+		if (!running)
+			break;
+		pid = waitpid(-1, &status, 0);
+		if (pid < 0)
+			break;
+		running--;
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			failed++;
+	}
+	ret = vm_interrupted ? 130 : failed ? 1 : 0;
+	goto out;
+usage_out:
+	fputs(usage, stderr);
+	ret = 129;
+out:
+	installs_free(v, n);
+	free(chosen);
+	free(db);
+	return ret;
+}

@@ -1,0 +1,341 @@
+/*
+ * cmd_show: "virt-matrix show caps|machines VERSION [--json]", what the
+ * probe recorded about one QEMU install, for a person or a script.
+ */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "installs.h"
+#include "probe.h"
+#include "banned.h"
+
+static const char usage[] =
+	"usage: virt-matrix show caps VERSION [--json]\n"
+	"       virt-matrix show machines VERSION [--json]\n"
+	"\n"
+	"What 'virt-matrix probe' recorded about the QEMU install VERSION\n"
+	"(a name from 'virt-matrix ark list', e.g. 10.0.2 or 7.2.22-system).\n"
+	"\n"
+	"options:\n"
+	"  --json       machine-readable output\n"
+	"  --db PATH    store (env VIRT_MATRIX_DB)\n";
+
+static long long count(struct store *st, const char *table, long long id)
+{
+	char sql[128];
+	auto_stmt *q = NULL;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE binary = ?",
+		 table);
+	if (store_prepare(st, &q, sql))
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	return sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+}
+
+static const char *col(sqlite3_stmt *q, int i)
+{
+	const unsigned char *s = sqlite3_column_text(q, i);
+
+	return s ? (const char *)s : NULL;
+}
+
+/* The binary id of install VERSION, probed; -1 (reported) otherwise. */
+static long long find_binary(struct store *st, const char *version,
+			     struct install *in)
+{
+	char sha[65];
+	auto_stmt *q = NULL;
+	int r = installs_get(st, "qemu", version, in);
+
+	if (r) {
+		if (r > 0)
+			error("no QEMU install named '%s' (see 'virt-matrix ark "
+			      "list')",
+			      version);
+		return -1;
+	}
+	if (caps_binary_sha256(st, in->binary_path, sha) ||
+	    store_prepare(st, &q,
+			  "SELECT id FROM binaries WHERE sha256 = ?"
+			  " AND status = 'complete'"))
+		return -1;
+	store_bind_text(q, 1, sha);
+	if (sqlite3_step(q) != SQLITE_ROW)
+		return error("qemu %s (%s) has not been probed; run 'virt-matrix "
+			     "probe %s'",
+			     version, in->binary_path, version);
+	return sqlite3_column_int64(q, 0);
+}
+
+static void jadd(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
+}
+
+static int show_caps(struct store *st, long long id, const struct install *in,
+		     int json)
+{
+	static const char *const tables[] = { "machine_types", "cpu_models",
+					      "qom_types",     "qmp_commands",
+					      "cmdline_options", "device_failures" };
+	auto_stmt *b = NULL;
+	auto_stmt *a = NULL;
+	auto_stmt *u = NULL;
+	auto_stmt *f = NULL;
+	auto_stmt *d = NULL;
+	json_object *root = json_object_new_object(), *arr;
+	long long n[ARRAY_SIZE(tables)], devices = 0, props = 0;
+
+	if (store_prepare(st, &b,
+			  "SELECT sha256, version, package, target, probed_at,"
+			  " probe_seconds, schema_sha256 FROM binaries WHERE id = ?") ||
+	    store_prepare(st, &a,
+			  "SELECT name, usable, detail FROM accelerators"
+			  " WHERE binary = ? ORDER BY name") ||
+	    store_prepare(st, &u,
+			  "SELECT command, error_class FROM unsupported_queries"
+			  " WHERE binary = ? ORDER BY command") ||
+	    store_prepare(st, &f,
+			  "SELECT device, error FROM device_failures"
+			  " WHERE binary = ? ORDER BY device") ||
+	    store_prepare(st, &d,
+			  "SELECT count(DISTINCT device), count(*) FROM"
+			  " device_props WHERE binary = ?")) {
+		json_object_put(root);
+		return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(tables); i++)
+		n[i] = count(st, tables[i], id);
+	sqlite3_bind_int64(b, 1, id);
+	sqlite3_bind_int64(a, 1, id);
+	sqlite3_bind_int64(u, 1, id);
+	sqlite3_bind_int64(f, 1, id);
+	sqlite3_bind_int64(d, 1, id);
+	if (sqlite3_step(b) != SQLITE_ROW || sqlite3_step(d) != SQLITE_ROW) {
+		json_object_put(root);
+		return store_error(st, "cannot read the probe record");
+	}
+	devices = sqlite3_column_int64(d, 0);
+	props = sqlite3_column_int64(d, 1);
+
+	jadd(root, "install", in->version);
+	jadd(root, "binary", in->binary_path);
+	jadd(root, "sha256", col(b, 0));
+	jadd(root, "version", col(b, 1));
+	jadd(root, "package", col(b, 2));
+	jadd(root, "target", col(b, 3));
+	jadd(root, "probed_at", col(b, 4));
+	json_object_object_add(root, "probe_seconds",
+			       json_object_new_double(sqlite3_column_double(b, 5)));
+	jadd(root, "qmp_schema_sha256", col(b, 6));
+	arr = json_object_new_array();
+	while (sqlite3_step(a) == SQLITE_ROW) {
+		json_object *o = json_object_new_object();
+
+		jadd(o, "name", col(a, 0));
+		json_object_object_add(o, "usable",
+				       json_object_new_boolean(sqlite3_column_int(a, 1)));
+		jadd(o, "detail", col(a, 2));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(root, "accelerators", arr);
+	json_object_object_add(root, "machine_types", json_object_new_int64(n[0]));
+	json_object_object_add(root, "cpu_models", json_object_new_int64(n[1]));
+	json_object_object_add(root, "qom_types", json_object_new_int64(n[2]));
+	json_object_object_add(root, "devices", json_object_new_int64(devices));
+	json_object_object_add(root, "device_properties", json_object_new_int64(props));
+	json_object_object_add(root, "qmp_commands", json_object_new_int64(n[3]));
+	json_object_object_add(root, "cmdline_option_parameters",
+			       json_object_new_int64(n[4]));
+	arr = json_object_new_array();
+	while (sqlite3_step(f) == SQLITE_ROW) {
+		json_object *o = json_object_new_object();
+
+		jadd(o, "device", col(f, 0));
+		jadd(o, "error", col(f, 1));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(root, "device_failures", arr);
+	arr = json_object_new_array();
+	while (sqlite3_step(u) == SQLITE_ROW) {
+		json_object *o = json_object_new_object();
+
+		jadd(o, "command", col(u, 0));
+		jadd(o, "error_class", col(u, 1));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(root, "unsupported_queries", arr);
+
+	if (json) {
+		puts(json_object_to_json_string_ext(
+			root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+				      JSON_C_TO_STRING_NOSLASHESCAPE));
+	} else {
+		json_object *x;
+		size_t k;
+
+		printf("qemu %s  %s\n", in->version, in->binary_path);
+		printf("  %-14s %s\n", "sha256", col(b, 0));
+		printf("  %-14s %s%s%s%s\n", "version", col(b, 1),
+		       col(b, 2) && *col(b, 2) ? " (" : "",
+		       col(b, 2) && *col(b, 2) ? col(b, 2) : "",
+		       col(b, 2) && *col(b, 2) ? ")" : "");
+		printf("  %-14s %s\n", "target", col(b, 3));
+		printf("  %-14s %s, in %.2fs\n", "probed", col(b, 4),
+		       sqlite3_column_double(b, 5));
+		x = json_object_object_get(root, "accelerators");
+		for (k = 0; k < json_object_array_length(x); k++) {
+			json_object *o = json_object_array_get_idx(x, k);
+
+			printf("  %-14s %s: %s (%s)\n", k ? "" : "accelerators",
+			       json_object_get_string(json_object_object_get(o, "name")),
+			       json_object_get_boolean(json_object_object_get(o, "usable"))
+				       ? "usable"
+				       : "not usable",
+			       json_object_get_string(json_object_object_get(o, "detail")));
+		}
+		printf("  %-14s %lld\n", "machine types", n[0]);
+		printf("  %-14s %lld\n", "cpu models", n[1]);
+		printf("  %-14s %lld\n", "qom types", n[2]);
+		printf("  %-14s %lld, with %lld properties\n", "devices", devices,
+		       props);
+		printf("  %-14s %lld\n", "qmp commands", n[3]);
+		x = json_object_object_get(root, "device_failures");
+		for (k = 0; k < json_object_array_length(x); k++) {
+			json_object *o = json_object_array_get_idx(x, k);
+
+			printf("  %-14s %s: %s\n", k ? "" : "device failures",
+			       json_object_get_string(json_object_object_get(o, "device")),
+			       json_object_get_string(json_object_object_get(o, "error")));
+		}
+		x = json_object_object_get(root, "unsupported_queries");
+		for (k = 0; k < json_object_array_length(x); k++) {
+			json_object *o = json_object_array_get_idx(x, k);
+
+			printf("  %-14s %s (%s)\n", k ? "" : "unsupported",
+			       json_object_get_string(json_object_object_get(o, "command")),
+			       json_object_get_string(json_object_object_get(o, "error_class")));
+		}
+	}
+	json_object_put(root);
+	return 0;
+}
+
+static int show_machines(struct store *st, long long id, int json)
+{
+	auto_stmt *q = NULL;
+	json_object *arr = json_object_new_array();
+
+	if (store_prepare(st, &q,
+			  "SELECT name, alias, is_default, deprecated, cpu_max,"
+			  " default_cpu_type FROM machine_types WHERE binary = ?"
+			  " ORDER BY name COLLATE version")) {
+		json_object_put(arr);
+		return -1;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	if (!json)
+		printf("%-22s %-8s %-7s %-10s %7s  %s\n", "MACHINE", "ALIAS",
+		       "DEFAULT", "DEPRECATED", "CPU-MAX", "DEFAULT-CPU");
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		json_object *o = json_object_new_object();
+
+		jadd(o, "name", col(q, 0));
+		jadd(o, "alias", col(q, 1));
+		json_object_object_add(o, "default",
+				       json_object_new_boolean(sqlite3_column_int(q, 2)));
+		json_object_object_add(o, "deprecated",
+				       json_object_new_boolean(sqlite3_column_int(q, 3)));
+		json_object_object_add(o, "cpu_max",
+				       json_object_new_int64(sqlite3_column_int64(q, 4)));
+		jadd(o, "default_cpu_type", col(q, 5));
+		json_object_array_add(arr, o);
+	}
+	if (json) {
+		puts(json_object_to_json_string_ext(
+			arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+	} else {
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			json_object *o = json_object_array_get_idx(arr, i);
+			const char *alias = json_object_get_string(
+				json_object_object_get(o, "alias"));
+			const char *cpu = json_object_get_string(
+				json_object_object_get(o, "default_cpu_type"));
+
+			printf("%-22s %-8s %-7s %-10s %7lld  %s\n",
+			       json_object_get_string(json_object_object_get(o, "name")),
+			       alias ? alias : "-",
+			       json_object_get_boolean(json_object_object_get(o, "default"))
+				       ? "yes"
+				       : "",
+			       json_object_get_boolean(json_object_object_get(o, "deprecated"))
+				       ? "yes"
+				       : "",
+			       (long long)json_object_get_int64(
+				       json_object_object_get(o, "cpu_max")),
+			       cpu ? cpu : "-");
+		}
+	}
+	json_object_put(arr);
+	return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *db = store_default_path();
+	struct store st;
+	struct install in;
+	int json = 0, c, ret = 1;
+	long long id;
+
+	memset(&in, 0, sizeof(in));
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'j') {
+			json = 1;
+		} else if (c == 'd') {
+			free(db);
+			db = xstrdup(optarg);
+		} else if (c == 'h') {
+			fputs(usage, stdout);
+			free(db);
+			return 0;
+		} else {
+			goto usage_out;
+		}
+	}
+	if (argc - optind != 2 || (strcmp(argv[optind], "caps") &&
+				   strcmp(argv[optind], "machines"))) {
+		if (argc - optind >= 1 && !strcmp(argv[optind], "abi"))
+			error("'show abi' comes with the machine-type ABI probe, "
+			      "which is not written yet");
+		goto usage_out;
+	}
+	if (store_open(&st, db))
+		goto out;
+	id = find_binary(&st, argv[optind + 1], &in);
+	if (id >= 0)
+		ret = (!strcmp(argv[optind], "caps") ? show_caps(&st, id, &in, json)
+						     : show_machines(&st, id, json))
+			      ? 1
+			      : 0;
+	store_close(&st);
+	goto out;
+usage_out:
+	fputs(usage, stderr);
+	ret = 129;
+out:
+	install_release(&in);
+	free(db);
+	return ret;
+}
