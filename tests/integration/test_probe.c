@@ -1,0 +1,190 @@
+/*
+ * virt-matrix probe and show against Debian's real QEMU, in a store of
+ * the test's own: the record must agree with what the binary says about
+ * itself on its command line, an unchanged binary must not be run again,
+ * and every device recorded as crashing QEMU must really crash it.
+ */
+#include "testutil.h"
+#include "qemuproc.h"
+#include "store.h"
+
+#define QEMU "/usr/bin/qemu-system-x86_64"
+
+static char *dir, *db, *vm;
+
+static int setup(void **state)
+{
+	struct strbuf p = STRBUF_INIT;
+	char *out = NULL;
+
+	(void)state;
+	dir = tu_tmpdir("probe");
+	sb_printf(&p, "%s/matrix.db", dir);
+	db = strbuf_detach(&p);
+	vm = tu_vm_binary();
+	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "ark", "import", "qemu", NULL },
+				(const char *const[]){ "--db", db, NULL }, 60),
+			 0);
+	free(out);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_rmdir(dir);
+	free(db);
+	free(vm);
+	return 0;
+}
+
+static char *query1(struct store *st, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	char *v = NULL;
+
+	assert_int_equal(store_prepare(st, &q, sql), 0);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+		v = xstrdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return v;
+}
+
+/* Each line of `qemu <arg> help` that names one of want must be in the store. */
+static void test_probe_records_what_qemu_says(void **state)
+{
+	struct store st;
+	char *out = NULL, *v;
+
+	(void)state;
+	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "probe", NULL },
+				(const char *const[]){ "--db", db, NULL }, 120),
+			 0);
+	assert_contains(out, "probed in", "first probe");
+	free(out);
+	assert_int_equal(store_open(&st, db), 0);
+
+	/* What -machine help lists (q35 is an alias of pc-q35-7.2 here). */
+	assert_int_equal(tu_run(&out, (const char *const[]){ QEMU, "-machine", "help", NULL },
+				(const char *const[]){ NULL }, 30),
+			 0);
+	{
+		sqlite3_stmt *q = NULL;
+		size_t n = 0;
+
+		assert_int_equal(store_prepare(&st, &q, "SELECT name, alias FROM machine_types"), 0);
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(q, 0);
+			struct strbuf line = STRBUF_INIT;
+
+			sb_printf(&line, "\n%s ", name);
+			assert_contains(out, line.buf, "machine in -machine help");
+			strbuf_release(&line);
+			n++;
+		}
+		sqlite3_finalize(q);
+		assert_true(n > 30);
+	}
+	free(out);
+	v = query1(&st, "SELECT name FROM machine_types WHERE alias = 'q35'");
+	assert_non_null(v);
+	assert_true(!strncmp(v, "pc-q35-", 7));
+	free(v);
+
+	/* A property and its default, as device-list-properties gives it. */
+	v = query1(&st, "SELECT type FROM device_props WHERE device = 'virtio-net-pci' AND name = 'mac'");
+	assert_non_null(v);
+	assert_string_equal(v, "str");
+	free(v);
+	v = query1(&st, "SELECT default_value FROM device_props WHERE device = 'e1000e' AND name = 'subsys_ven'");
+	assert_non_null(v);
+	assert_string_equal(v, "32902"); /* 0x8086 */
+	free(v);
+
+	/* TCG works here; KVM is recorded either way, with a reason. */
+	v = query1(&st, "SELECT usable FROM accelerators WHERE name = 'tcg'");
+	assert_string_equal(v, "1");
+	free(v);
+	v = query1(&st, "SELECT detail FROM accelerators WHERE name = 'kvm'");
+	assert_non_null(v);
+	free(v);
+	v = query1(&st, "SELECT count(*) FROM qmp_commands WHERE name = 'query-machines'");
+	assert_string_equal(v, "1");
+	free(v);
+	v = query1(&st, "SELECT count(*) FROM binaries b JOIN qmp_schemas s ON s.sha256 = b.schema_sha256");
+	assert_string_equal(v, "1");
+	free(v);
+	store_close(&st);
+}
+
+/* A device recorded as crashing QEMU crashes a fresh QEMU when asked alone. */
+static void test_device_failures_are_real(void **state)
+{
+	struct store st;
+	sqlite3_stmt *q = NULL;
+	const char *args[] = { "-machine", "none", "-S", NULL };
+
+	(void)state;
+	assert_int_equal(store_open(&st, db), 0);
+	assert_int_equal(store_prepare(&st, &q,
+				       "SELECT device, error FROM device_failures"), 0);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *dev = (const char *)sqlite3_column_text(q, 0);
+		const char *err = (const char *)sqlite3_column_text(q, 1);
+		struct qemu_proc p;
+		json_object *a = json_object_new_object(), *r = NULL;
+		struct qmp_error e;
+		int rc;
+
+		assert_int_equal(qemu_proc_start(&p, QEMU, args, 10), 0);
+		p.qmp.quiet = 1;
+		json_object_object_add(a, "typename", json_object_new_string(dev));
+		rc = qmp_call(&p.qmp, "device-list-properties", a, &r, &e);
+		json_object_put(r);
+		qemu_proc_stop(&p);
+		if (!strncmp(err, "crashes QEMU", 12) && rc != -1)
+			fail_msg("%s was recorded as crashing QEMU but did not", dev);
+		command_release(&p.cmd);
+	}
+	sqlite3_finalize(q);
+	store_close(&st);
+}
+
+static void test_unchanged_binary_is_not_run_again(void **state)
+{
+	char *out = NULL, *name;
+	struct store st;
+
+	(void)state;
+	assert_int_equal(store_open(&st, db), 0);
+	name = query1(&st, "SELECT version FROM installs WHERE app = 'qemu'");
+	store_close(&st);
+	assert_non_null(name);
+	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "probe", NULL },
+				(const char *const[]){ "--db", db, NULL }, 60),
+			 0);
+	assert_contains(out, "unchanged", "second probe");
+	free(out);
+	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "show", "caps", NULL },
+				(const char *const[]){ "--db", db, "--json", name, NULL }, 30),
+			 0);
+	assert_contains(out, "\"target\": \"x86_64\"", "show caps");
+	assert_contains(out, "\"name\": \"tcg\"", "show caps");
+	free(out);
+	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "show", "machines", NULL },
+				(const char *const[]){ "--db", db, "nonesuch", NULL }, 30),
+			 1);
+	assert_contains(out, "no QEMU install named 'nonesuch'", "show unknown");
+	free(out);
+	free(name);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_probe_records_what_qemu_says),
+		cmocka_unit_test(test_device_failures_are_real),
+		cmocka_unit_test(test_unchanged_binary_is_not_run_again),
+	};
+	return cmocka_run_group_tests_name("probe", tests, setup, teardown);
+}
