@@ -13,7 +13,8 @@
 #include "banned.h"
 
 static const char *const firmware_dirs[] = { "/usr/share/qemu",
-					     "/usr/share/seabios" };
+					     "/usr/share/seabios",
+					     "/usr/lib/ipxe/qemu" };
 
 void qemu_firmware_args(struct strvec *args)
 {

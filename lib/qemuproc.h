@@ -23,7 +23,7 @@ struct qemu_proc {
 
 /*
  * Appends "-L DIR" for the distribution's firmware directories that exist
- * (/usr/share/qemu, /usr/share/seabios): ark builds from Debian's +dfsg
+ * (/usr/share/qemu, /usr/share/seabios, /usr/lib/ipxe/qemu): ark builds from Debian's +dfsg
  * tarballs carry no firmware of their own.
  */
 void qemu_firmware_args(struct strvec *args);
