@@ -41,12 +41,11 @@ const char *qemu_proc_output(const struct qemu_proc *p)
 	return str_tail_lines(p->cmd.output.buf, p->cmd.output.len, 10);
 }
 
-int qemu_proc_start(struct qemu_proc *p, const char *binary,
-		    const char *const *args, double timeout)
+int qemu_proc_spawn(struct qemu_proc *p, const char *binary,
+		    const char *const *args)
 {
 	struct strbuf s = STRBUF_INIT;
 	const char *tmp = getenv("TMPDIR");
-	int fd;
 
 	memset(p, 0, sizeof(*p));
 	p->binary = binary;
@@ -75,27 +74,42 @@ int qemu_proc_start(struct qemu_proc *p, const char *binary,
 					   NULL });
 	strvec_pushv(&p->cmd.args, args);
 	p->cmd.capture_max = 256 << 10;
-	if (command_start(&p->cmd))
-		goto fail;
+	if (command_start(&p->cmd)) {
+		qemu_proc_stop(p);
+		return -1;
+	}
 	p->started = 1;
-	fd = qmp_connect_unix(p->sock, timeout, still_running, p, binary);
-	if (fd < 0)
-		goto fail;
-	qmp_init(&p->qmp, fd, binary);
-	p->qmp.timeout = timeout;
-	if (qmp_handshake(&p->qmp))
-		goto fail;
 	return 0;
-fail:
+}
+
+int qemu_proc_attach(struct qemu_proc *p, double timeout, int quiet)
+{
+	int fd = qmp_connect_unix(p->sock, timeout, still_running, p, p->binary);
+
+	if (fd >= 0) {
+		qmp_init(&p->qmp, fd, p->binary);
+		p->qmp.timeout = timeout;
+		p->qmp.quiet = quiet;
+		if (!qmp_handshake(&p->qmp))
+			return 0;
+	}
 	qemu_proc_stop(p);
-	if (p->cmd.output.len || p->cmd.signal || p->cmd.exited) {
+	if (!quiet && (p->cmd.output.len || p->cmd.signal || p->cmd.exited)) {
 		struct strbuf why = STRBUF_INIT;
 
 		command_describe(&p->cmd, &why);
-		error("'%s' %s:\n%s", binary, why.buf, qemu_proc_output(p));
+		error("'%s' %s:\n%s", p->binary, why.buf, qemu_proc_output(p));
 		strbuf_release(&why);
 	}
 	return -1;
+}
+
+int qemu_proc_start(struct qemu_proc *p, const char *binary,
+		    const char *const *args, double timeout)
+{
+	if (qemu_proc_spawn(p, binary, args))
+		return -1;
+	return qemu_proc_attach(p, timeout, 0);
 }
 
 void qemu_proc_stop(struct qemu_proc *p)

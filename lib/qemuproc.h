@@ -34,6 +34,14 @@ void qemu_firmware_args(struct strvec *args);
  */
 int qemu_proc_start(struct qemu_proc *p, const char *binary,
 		    const char *const *args, double timeout) VM_WUR;
+/*
+ * The two halves of qemu_proc_start, so several QEMUs can initialise at
+ * once: spawn each, then attach to each. A failed attach stops QEMU; with
+ * quiet it reports nothing (the caller reads qemu_proc_output).
+ */
+int qemu_proc_spawn(struct qemu_proc *p, const char *binary,
+		    const char *const *args) VM_WUR;
+int qemu_proc_attach(struct qemu_proc *p, double timeout, int quiet) VM_WUR;
 /* Asks QEMU to quit, kills it if it does not, reaps it, cleans up. */
 void qemu_proc_stop(struct qemu_proc *p);
 /* QEMU's stdout/stderr so far is only known after stop: the tail of it. */

@@ -161,6 +161,37 @@ static const char *const migrations[] = {
 	"  error_class TEXT,"
 	"  PRIMARY KEY (binary, command)"
 	") WITHOUT ROWID;",
+
+	/* 3: the guest ABI of versioned machine types (probe) */
+	"CREATE TABLE abi_texts ("
+	"  sha256 TEXT PRIMARY KEY,"
+	"  text TEXT NOT NULL" /* sorted, normalised lines */
+	");"
+	"CREATE TABLE machine_abi ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  machine TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),"
+	"  fingerprint TEXT REFERENCES abi_texts(sha256),"
+	"  devices TEXT," /* canonical devices present, space-separated */
+	"  dropped TEXT," /* devices the machine refused, and why */
+	"  error TEXT,"
+	"  seconds REAL,"
+	"  PRIMARY KEY (binary, machine)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE compat_props ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  machine TEXT NOT NULL,"
+	"  driver TEXT NOT NULL,"
+	"  property TEXT NOT NULL,"
+	"  value TEXT,"
+	"  PRIMARY KEY (binary, machine, driver, property)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE vmstates ("
+	"  sha256 TEXT PRIMARY KEY,"
+	"  json TEXT NOT NULL"
+	");"
+	"ALTER TABLE binaries ADD COLUMN vmstate_sha256 TEXT;"
+	"ALTER TABLE binaries ADD COLUMN abi_seconds REAL;",
 };
 
 int store_schema_version(void)

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "caps.h"
+#include "abi.h"
 #include "accel.h"
 #include "qemuproc.h"
 #include "sha256.h"
@@ -642,7 +643,7 @@ static int already_probed(struct store *st, const char *sha, long long *id)
 	return 1;
 }
 
-int caps_probe(struct store *st, const char *binary, int force,
+int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	       struct caps_result *res)
 {
 	struct probe pr;
@@ -709,6 +710,25 @@ out:
 	} else if (store_record(st, &pr, res->sha256, "complete", NULL,
 				res->seconds, res)) {
 		ret = -1;
+	} else if (!no_abi) {
+		struct abi_result abi;
+		auto_stmt *q = NULL;
+
+		if (abi_probe(st, res->binary_id, binary, &abi)) {
+			ret = error("probe '%s': the machine-type ABI probe failed",
+				    binary);
+		} else if (!store_prepare(st, &q,
+					  "UPDATE binaries SET abi_seconds = ?"
+					  " WHERE id = ?")) {
+			sqlite3_bind_double(q, 1, abi.seconds);
+			sqlite3_bind_int64(q, 2, res->binary_id);
+			if (sqlite3_step(q) != SQLITE_DONE)
+				ret = store_error(st, "cannot record ABI timing");
+			res->abi_machines = abi.machines;
+			res->abi_distinct = abi.distinct;
+			res->abi_failed = abi.failed;
+			res->abi_seconds = abi.seconds;
+		}
 	}
 	probe_release(&pr);
 	return ret;

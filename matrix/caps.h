@@ -19,14 +19,17 @@ struct caps_result {
 	int reused;	/* unchanged binary: nothing was run */
 	double seconds;
 	size_t machines, devices, props, commands, failures;
+	size_t abi_machines, abi_distinct, abi_failed;
+	double abi_seconds;
 };
 
 /*
  * Probes binary (or reuses the record of identical content unless force)
- * and stores the record in one transaction. Returns 0, or -1 after
+ * and stores the record in one transaction, then (unless no_abi) the
+ * machine-type ABI fingerprints (abi.h). Returns 0, or -1 after
  * reporting; a failed probe is also recorded (status 'failed').
  */
-int caps_probe(struct store *st, const char *binary, int force,
+int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	       struct caps_result *out) VM_WUR;
 
 /*

@@ -26,15 +26,18 @@ static const char usage[] =
 	"list'), or of the versions named, in the store: version, target,\n"
 	"accelerators tried for real, machine types, CPU models, QOM types,\n"
 	"every device's properties and defaults, QMP commands, command-line\n"
-	"options and the QMP schema. A binary already probed is not run again.\n"
+	"options and the QMP schema; and the guest ABI fingerprint of every\n"
+	"versioned machine type. A binary already probed is not run again.\n"
 	"\n"
 	"options:\n"
 	"  --force        probe again even if the binary is unchanged\n"
+	"  --no-abi       capabilities only, no machine-type ABI fingerprints\n"
 	"  --jobs N       binaries probed at once (default: number of cores)\n"
 	"  --db PATH      store (env VIRT_MATRIX_DB)\n"
 	"  -q, --quiet    only errors\n";
 
-static int probe_one(const char *db, const struct install *in, int force)
+static int probe_one(const char *db, const struct install *in, int force,
+		     int no_abi)
 {
 	struct store st;
 	struct caps_result r;
@@ -42,15 +45,18 @@ static int probe_one(const char *db, const struct install *in, int force)
 
 	if (store_open(&st, db))
 		return -1;
-	ret = caps_probe(&st, in->binary_path, force, &r);
+	ret = caps_probe(&st, in->binary_path, force, no_abi, &r);
 	if (!ret && r.reused)
 		info("qemu %s: unchanged (%.12s), %.3fs", in->version, r.sha256,
 		     r.seconds);
 	else if (!ret)
 		info("qemu %s: probed in %.2fs: %zu machine types, %zu devices "
-		     "(%zu properties), %zu device failures, %zu QMP commands",
+		     "(%zu properties), %zu device failures, %zu QMP commands; "
+		     "ABI of %zu versioned machine types (%zu distinct, %zu "
+		     "failed) in %.2fs",
 		     in->version, r.seconds, r.machines, r.devices, r.props,
-		     r.failures, r.commands);
+		     r.failures, r.commands, r.abi_machines, r.abi_distinct,
+		     r.abi_failed, r.abi_seconds);
 	else
 		error("qemu %s: probe of '%s' failed", in->version,
 		      in->binary_path);
@@ -62,6 +68,7 @@ int cmd_probe(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "no-abi", no_argument, NULL, 'n' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -71,7 +78,7 @@ int cmd_probe(int argc, char **argv)
 	struct store st;
 	struct install *v = NULL;
 	char *db = store_default_path();
-	int force = 0, c, failed = 0, ret = 1;
+	int force = 0, no_abi = 0, c, failed = 0, ret = 1;
 	long jobs = online_cpus();
 	size_t n = 0, running = 0, next = 0;
 	int *chosen = NULL;
@@ -80,6 +87,9 @@ int cmd_probe(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			force = 1;
+			break;
+		case 'n':
+			no_abi = 1;
 			break;
 		case 'j':
 			if (parse_long(optarg, 1, 64, &jobs)) {
@@ -151,7 +161,8 @@ int cmd_probe(int argc, char **argv)
 				error_errno("cannot fork");
 				failed++;
 			} else if (pid == 0) {
-				exit(probe_one(db, &v[next], force) ? 1 : 0);
+				exit(probe_one(db, &v[next], force, no_abi) ? 1
+									   : 0);
 			} else {
 				running++;
 			}

@@ -1,0 +1,789 @@
+/*
+ * Machine-type ABI fingerprints. Machine types are started in waves of
+ * concurrent QEMUs (spawned together, then queried together); each
+ * answers four pipelined queries, then a second round of qom-get for the
+ * machine object's properties. The results become sorted, normalised
+ * text lines whose sha256 is the fingerprint.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "abi.h"
+#include "command.h"
+#include "qemuproc.h"
+#include "sha256.h"
+#include "banned.h"
+
+#define START_TIMEOUT 20
+
+/* The canonical devices, in the order they are given to QEMU. */
+struct canon_dev {
+	const char *name;
+	const char *const args[5];
+	int pcie_only;
+};
+
+static const struct canon_dev canon[] = {
+	{ "pcie-root-port", { "-device", "pcie-root-port,id=rp0,chassis=1", NULL }, 1 },
+	{ "virtio-net-pci", { "-device", "virtio-net-pci,id=vnet0", NULL }, 0 },
+	{ "e1000e", { "-device", "e1000e,id=nic0", NULL }, 0 },
+	{ "virtio-blk-pci", { "-blockdev", "driver=null-co,node-name=disk0",
+			      "-device", "virtio-blk-pci,drive=disk0,id=blk0", NULL }, 0 },
+	{ "virtio-9p-pci", { "-fsdev", "local,id=fs0,path=/,security_model=none",
+			     "-device", "virtio-9p-pci,fsdev=fs0,mount_tag=host,id=p9", NULL }, 0 },
+};
+
+int abi_is_versioned(const char *m)
+{
+	const char *dash = strrchr(m, '-');
+	int dots = 0;
+
+	if (!dash || !isdigit((unsigned char)dash[1]))
+		return 0;
+	for (const char *p = dash + 1; *p; p++) {
+		if (*p == '.')
+			dots++;
+		else if (!isdigit((unsigned char)*p))
+			return 0;
+	}
+	return dots >= 1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* ---- info qtree ---- */
+
+struct frame {
+	int indent;
+	char *path;
+	struct strvec seen; /* "type" per device already under this bus */
+};
+
+static size_t indent_of(const char *line)
+{
+	return strspn(line, " ");
+}
+
+/* A device's name under its bus: its id, else type#n (n-th of that type). */
+static char *device_segment(struct frame *bus, const char *rest)
+{
+	const char *comma = strstr(rest, ", id \"");
+	struct strbuf seg = STRBUF_INIT;
+	size_t tlen = comma ? (size_t)(comma - rest) : strlen(rest);
+	char *type = xstrndup(rest, tlen);
+	int n = 0;
+
+	if (comma && comma[6] && comma[6] != '"') {
+		const char *id = comma + 6;
+
+		sb_puts(&seg, "#");
+		if (strbuf_add(&seg, id, strcspn(id, "\"")))
+			die("device_segment");
+	} else {
+		for (size_t i = 0; i < bus->seen.nr; i++)
+			n += !strcmp(bus->seen.v[i], type);
+		sb_printf(&seg, "%s[%d]", type, n);
+	}
+	strvec_push(&bus->seen, type);
+	free(type);
+	return strbuf_detach(&seg);
+}
+
+/* "bar 1: mem at 0xffffffffffffffff [0xffe]" -> "bar 1: mem [0xffe]" */
+static void drop_addresses(struct strbuf *line)
+{
+	char *at = strstr(line->buf, " at 0x");
+
+	if (at && strchr(at, '[')) {
+		char *br = strchr(at, '[');
+
+		memmove(at + 1, br, strlen(br) + 1);
+		line->len = strlen(line->buf);
+	}
+}
+
+void abi_flatten_qtree(const char *qtree, struct strvec *out)
+{
+	struct frame stack[64];
+	int depth = 0;
+	const char *p = qtree;
+	char *dev_path = NULL;
+	size_t dev_indent = 0;
+
+	memset(stack, 0, sizeof(stack));
+	stack[0].indent = -1;
+	stack[0].path = xstrdup("");
+	while (*p) {
+		size_t n = strcspn(p, "\r\n"), ind;
+		char *line = xstrndup(p, n);
+		const char *body;
+
+		p += n;
+		while (*p == '\r' || *p == '\n')
+			p++;
+		ind = indent_of(line);
+		body = line + ind;
+		if (!*body) {
+			free(line);
+			continue;
+		}
+		/* Close buses deeper than or level with this line. */
+		while (depth > 0 && stack[depth].indent >= (int)ind) {
+			free(stack[depth].path);
+			strvec_clear(&stack[depth].seen);
+			depth--;
+		}
+		if (dev_path && ind <= dev_indent) {
+			free(dev_path);
+			dev_path = NULL;
+		}
+		if (skip_prefix(body, "bus: ", &body) && depth < 63) {
+			struct strbuf path = STRBUF_INIT;
+
+			sb_printf(&path, "%s/%s", dev_path ? dev_path : stack[depth].path,
+				  body);
+			depth++;
+			stack[depth].indent = (int)ind;
+			stack[depth].path = strbuf_detach(&path);
+			memset(&stack[depth].seen, 0, sizeof(stack[depth].seen));
+		} else if (skip_prefix(body, "dev: ", &body)) {
+			char *seg = device_segment(&stack[depth], body);
+			struct strbuf path = STRBUF_INIT;
+			char *comma = strchr(body, ',');
+
+			sb_printf(&path, "%s/%s", stack[depth].path, seg);
+			free(dev_path);
+			dev_path = strbuf_detach(&path);
+			dev_indent = ind;
+			strvec_pushf(out, "qtree %s type = %.*s", dev_path,
+				     comma ? (int)(comma - body) : (int)strlen(body),
+				     body);
+			free(seg);
+		} else {
+			struct strbuf l = STRBUF_INIT;
+			const char *owner = dev_path ? dev_path : stack[depth].path;
+			const char *eq = strstr(body, " = ");
+
+			sb_puts(&l, body);
+			drop_addresses(&l);
+			if (eq)
+				strvec_pushf(out, "qtree %s %s", owner, l.buf);
+			else
+				strvec_pushf(out, "qtree %s : %s", owner, l.buf);
+			strbuf_release(&l);
+		}
+		free(line);
+	}
+	while (depth >= 0) {
+		free(stack[depth].path);
+		strvec_clear(&stack[depth].seen);
+		depth--;
+	}
+	free(dev_path);
+}
+
+/* ---- query-pci, cpu expansion, machine properties ---- */
+
+static long jint(json_object *o, const char *k)
+{
+	json_object *v = NULL;
+
+	return json_object_object_get_ex(o, k, &v) ? (long)json_object_get_int64(v)
+						   : -1;
+}
+
+static void pci_bus_lines(json_object *bus, const char *where, struct strvec *out)
+{
+	json_object *devs = NULL;
+
+	if (!json_object_object_get_ex(bus, "devices", &devs))
+		return;
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i), *id = NULL,
+			    *cls = NULL, *regions = NULL, *bridge = NULL;
+		char at[64];
+
+		snprintf(at, sizeof(at), "%s%02lx.%lx", where, jint(d, "slot"),
+			 jint(d, "function"));
+		if (json_object_object_get_ex(d, "id", &id))
+			strvec_pushf(out, "pci %s id = %04lx:%04lx sub %04lx:%04lx",
+				     at, jint(id, "vendor"), jint(id, "device"),
+				     jint(id, "subsystem-vendor"),
+				     jint(id, "subsystem"));
+		if (json_object_object_get_ex(d, "class_info", &cls))
+			strvec_pushf(out, "pci %s class = %04lx", at,
+				     jint(cls, "class"));
+		strvec_pushf(out, "pci %s revision = %ld", at, jint(d, "revision"));
+		strvec_pushf(out, "pci %s irq_pin = %ld", at, jint(d, "irq_pin"));
+		if (json_object_object_get_ex(d, "regions", &regions))
+			for (size_t k = 0; k < json_object_array_length(regions); k++) {
+				json_object *r = json_object_array_get_idx(regions, k);
+				const char *type = json_object_get_string(
+					json_object_object_get(r, "type"));
+
+				strvec_pushf(out,
+					     "pci %s bar%ld = %s size %ld%s%s", at,
+					     jint(r, "bar"), type ? type : "?",
+					     jint(r, "size"),
+					     json_object_get_boolean(json_object_object_get(r, "prefetch"))
+						     ? " prefetch"
+						     : "",
+					     json_object_get_boolean(json_object_object_get(r, "mem_type_64"))
+						     ? " 64bit"
+						     : "");
+			}
+		if (json_object_object_get_ex(d, "pci_bridge", &bridge)) {
+			json_object *b = NULL;
+			char sub[80];
+
+			snprintf(sub, sizeof(sub), "%s>", at);
+			if (json_object_object_get_ex(bridge, "bus", &b))
+				strvec_pushf(out, "pci %s bridge", at);
+			pci_bus_lines(bridge, sub, out);
+		}
+	}
+}
+
+static void pci_lines(json_object *buses, struct strvec *out)
+{
+	for (size_t i = 0; buses && i < json_object_array_length(buses); i++) {
+		json_object *b = json_object_array_get_idx(buses, i);
+		char where[32];
+
+		snprintf(where, sizeof(where), "%ld:", jint(b, "bus"));
+		pci_bus_lines(b, where, out);
+	}
+}
+
+static void cpu_lines(json_object *exp, struct strvec *out)
+{
+	json_object *model = NULL, *props = NULL;
+
+	if (!exp || !json_object_object_get_ex(exp, "model", &model))
+		return;
+	strvec_pushf(out, "cpu model = %s",
+		     json_object_get_string(json_object_object_get(model, "name")));
+	if (!json_object_object_get_ex(model, "props", &props))
+		return;
+	json_object_object_foreach(props, k, v)
+	{
+		strvec_pushf(out, "cpu %s = %s", k,
+			     json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+	}
+}
+
+/* Replaces every occurrence of name in s by "<machine>". */
+static char *normalize(const char *s, const char *name)
+{
+	struct strbuf o = STRBUF_INIT;
+	size_t n = strlen(name);
+	const char *hit;
+
+	while ((hit = strstr(s, name))) {
+		if (strbuf_add(&o, s, (size_t)(hit - s)))
+			die("normalize");
+		sb_puts(&o, "<machine>");
+		s = hit + n;
+	}
+	sb_puts(&o, s);
+	return strbuf_detach(&o);
+}
+
+/* ---- running machine types ---- */
+
+struct mt {
+	char *name;
+	char *cpu; /* model for the expansion */
+	int pcie;
+	unsigned dropped; /* bit per canon[] entry */
+	struct strbuf dropped_why;
+	struct qemu_proc p;
+	int running;
+	struct qmp_req r1[4];
+	long first1;
+	struct strvec props; /* machine property names for round 2 */
+	struct qmp_req *r2;
+	long first2;
+	struct strvec lines;
+	char *error;
+	double t0, seconds;
+	int done;
+};
+
+static void build_args(struct mt *m, struct strvec *a)
+{
+	strvec_pushv(a, (const char *const[]){ "-machine", m->name, "-accel",
+					       "tcg", "-S", "-m", "128", NULL });
+	for (size_t i = 0; i < ARRAY_SIZE(canon); i++)
+		if (!(m->dropped & (1u << i)) && (m->pcie || !canon[i].pcie_only))
+			strvec_pushv(a, canon[i].args);
+}
+
+/* The canonical device QEMU's error names, or -1. */
+static int culprit_device(const char *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(canon); i++) {
+		for (const char *const *a = canon[i].args; *a; a += 2) {
+			struct strbuf needle = STRBUF_INIT;
+			int hit;
+
+			sb_printf(&needle, "%s %s", a[0], a[1]);
+			hit = strstr(err, needle.buf) != NULL;
+			strbuf_release(&needle);
+			if (hit)
+				return (int)i;
+		}
+	}
+	return -1;
+}
+
+static void spawn(struct mt *m, const char *binary)
+{
+	struct strvec a = STRVEC_INIT;
+
+	build_args(m, &a);
+	m->t0 = now_monotonic();
+	m->running = !qemu_proc_spawn(&m->p, binary, a.v);
+	strvec_clear(&a);
+}
+
+static void fail(struct mt *m, const char *why)
+{
+	free(m->error);
+	m->error = xstrdup(why);
+	m->done = 1;
+}
+
+/* After a failed attach: drop the device QEMU refused and retry, or fail. */
+static int refused(struct mt *m)
+{
+	const char *out = qemu_proc_output(&m->p);
+	int d = culprit_device(out);
+	struct strbuf why = STRBUF_INIT;
+
+	command_release(&m->p.cmd);
+	m->running = 0;
+	if (d >= 0 && !(m->dropped & (1u << d))) {
+		m->dropped |= 1u << d;
+		sb_printf(&m->dropped_why, "%s%s: %s", m->dropped_why.len ? "; " : "",
+			  canon[d].name, str_tail_lines(out, strlen(out), 1));
+		strbuf_rtrim(&m->dropped_why);
+		return 1; /* retry */
+	}
+	sb_printf(&why, "QEMU did not start: %s", *out ? out : "(no output)");
+	strbuf_rtrim(&why);
+	fail(m, why.buf);
+	strbuf_release(&why);
+	return 0;
+}
+
+static void round1_send(struct mt *m)
+{
+	memset(m->r1, 0, sizeof(m->r1));
+	m->r1[0].cmd = "human-monitor-command";
+	m->r1[0].args = json_object_new_object();
+	json_object_object_add(m->r1[0].args, "command-line",
+			       json_object_new_string("info qtree"));
+	m->r1[1].cmd = "query-pci";
+	m->r1[2].cmd = "query-cpu-model-expansion";
+	m->r1[2].args = json_object_new_object();
+	json_object_object_add(m->r1[2].args, "type", json_object_new_string("full"));
+	{
+		json_object *model = json_object_new_object();
+
+		json_object_object_add(model, "name", json_object_new_string(m->cpu));
+		json_object_object_add(m->r1[2].args, "model", model);
+	}
+	m->r1[3].cmd = "qom-list";
+	m->r1[3].args = json_object_new_object();
+	json_object_object_add(m->r1[3].args, "path", json_object_new_string("/machine"));
+	if (qmp_send_many(&m->p.qmp, m->r1, 4, &m->first1))
+		fail(m, m->p.qmp.errmsg);
+}
+
+static void round1_recv(struct mt *m)
+{
+	if (m->done)
+		return;
+	if (qmp_recv_many(&m->p.qmp, m->r1, 4, m->first1)) {
+		fail(m, m->p.qmp.errmsg);
+		return;
+	}
+	if (m->r1[0].status == 0)
+		abi_flatten_qtree(json_object_get_string(m->r1[0].ret), &m->lines);
+	else
+		strvec_pushf(&m->lines, "qtree unavailable: %s", m->r1[0].err.class_);
+	if (m->r1[1].status == 0)
+		pci_lines(m->r1[1].ret, &m->lines);
+	if (m->r1[2].status == 0)
+		cpu_lines(m->r1[2].ret, &m->lines);
+	else
+		strvec_pushf(&m->lines, "cpu unavailable: %s", m->r1[2].err.class_);
+	if (m->r1[3].status == 0)
+		for (size_t i = 0; i < json_object_array_length(m->r1[3].ret); i++) {
+			json_object *o = json_object_array_get_idx(m->r1[3].ret, i);
+			const char *type = json_object_get_string(json_object_object_get(o, "type"));
+
+			if (strncmp(type, "child<", 6) && strncmp(type, "link<", 5))
+				strvec_push(&m->props, json_object_get_string(
+							      json_object_object_get(o, "name")));
+		}
+	for (int i = 0; i < 4; i++)
+		qmp_req_release(&m->r1[i]);
+}
+
+static void round2_send(struct mt *m)
+{
+	if (m->done || !m->props.nr)
+		return;
+	m->r2 = xcalloc(m->props.nr, sizeof(*m->r2));
+	for (size_t i = 0; i < m->props.nr; i++) {
+		m->r2[i].cmd = "qom-get";
+		m->r2[i].args = json_object_new_object();
+		json_object_object_add(m->r2[i].args, "path",
+				       json_object_new_string("/machine"));
+		json_object_object_add(m->r2[i].args, "property",
+				       json_object_new_string(m->props.v[i]));
+	}
+	if (qmp_send_many(&m->p.qmp, m->r2, m->props.nr, &m->first2))
+		fail(m, m->p.qmp.errmsg);
+}
+
+static void round2_recv(struct mt *m)
+{
+	if (!m->r2)
+		return;
+	if (!m->done && qmp_recv_many(&m->p.qmp, m->r2, m->props.nr, m->first2))
+		fail(m, m->p.qmp.errmsg);
+	for (size_t i = 0; i < m->props.nr; i++) {
+		if (!m->done && m->r2[i].status == 0)
+			strvec_pushf(&m->lines, "machine %s = %s", m->props.v[i],
+				     json_object_to_json_string_ext(
+					     m->r2[i].ret, JSON_C_TO_STRING_PLAIN));
+		qmp_req_release(&m->r2[i]);
+	}
+	free(m->r2);
+	m->r2 = NULL;
+}
+
+/* Sorted, normalised text of m's lines, and its sha256. */
+static char *fingerprint(struct mt *m, char sha[65])
+{
+	struct strbuf t = STRBUF_INIT;
+	struct strbuf typename = STRBUF_INIT;
+
+	sb_printf(&typename, "%s-machine", m->name);
+	for (size_t i = 0; i < m->lines.nr; i++) {
+		char *a = normalize(m->lines.v[i], typename.buf);
+		char *b = normalize(a, m->name);
+
+		free((char *)m->lines.v[i]);
+		m->lines.v[i] = b;
+		free(a);
+	}
+	qsort(m->lines.v, m->lines.nr, sizeof(*m->lines.v), cmp_str);
+	for (size_t i = 0; i < m->lines.nr; i++)
+		sb_printf(&t, "%s\n", m->lines.v[i]);
+	sha256_hex(t.buf, t.len, sha);
+	strbuf_release(&typename);
+	return strbuf_detach(&t);
+}
+
+static void mt_release(struct mt *m)
+{
+	free(m->name);
+	free(m->cpu);
+	free(m->error);
+	strbuf_release(&m->dropped_why);
+	strvec_clear(&m->props);
+	strvec_clear(&m->lines);
+}
+
+/* ---- storing ---- */
+
+static int store_result(struct store *st, long long id, struct mt *m)
+{
+	auto_stmt *t = NULL;
+	auto_stmt *q = NULL;
+	struct strbuf devs = STRBUF_INIT;
+	char sha[65] = "";
+	char *text = NULL;
+	int ret = -1;
+
+	for (size_t i = 0; i < ARRAY_SIZE(canon); i++)
+		if (!(m->dropped & (1u << i)) && (m->pcie || !canon[i].pcie_only))
+			sb_printf(&devs, "%s%s", devs.len ? " " : "", canon[i].name);
+	if (!m->error) {
+		text = fingerprint(m, sha);
+		if (store_prepare(st, &t,
+				  "INSERT OR IGNORE INTO abi_texts (sha256, text)"
+				  " VALUES (?, ?)"))
+			goto out;
+		store_bind_text(t, 1, sha);
+		store_bind_text(t, 2, text);
+		if (sqlite3_step(t) != SQLITE_DONE) {
+			store_error(st, "cannot record an ABI text");
+			goto out;
+		}
+	}
+	if (store_prepare(st, &q,
+			  "INSERT OR REPLACE INTO machine_abi (binary, machine,"
+			  " status, fingerprint, devices, dropped, error, seconds)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+		goto out;
+	sqlite3_bind_int64(q, 1, id);
+	store_bind_text(q, 2, m->name);
+	store_bind_text(q, 3, m->error ? "failed" : "ok");
+	store_bind_text(q, 4, m->error ? NULL : sha);
+	store_bind_text(q, 5, devs.buf);
+	store_bind_text(q, 6, m->dropped_why.len ? m->dropped_why.buf : NULL);
+	store_bind_text(q, 7, m->error);
+	sqlite3_bind_double(q, 8, m->seconds);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		store_error(st, "cannot record a machine ABI");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(text);
+	strbuf_release(&devs);
+	return ret;
+}
+
+static int load_machines(struct store *st, long long id, struct mt **out,
+			 size_t *n)
+{
+	auto_stmt *q = NULL;
+	size_t alloc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(st, &q,
+			  "SELECT name, default_cpu_type FROM machine_types"
+			  " WHERE binary = ? ORDER BY name COLLATE version"))
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 0);
+		const char *cpu = (const char *)sqlite3_column_text(q, 1);
+		struct mt *m;
+
+		if (!abi_is_versioned(name))
+			continue;
+		ALLOC_GROW(*out, *n + 1, alloc);
+		m = &(*out)[(*n)++];
+		memset(m, 0, sizeof(*m));
+		m->name = xstrdup(name);
+		/* "qemu64-x86_64-cpu" is the model "qemu64". */
+		if (cpu && ends_with(cpu, "-x86_64-cpu"))
+			m->cpu = xstrndup(cpu, strlen(cpu) - strlen("-x86_64-cpu"));
+		else
+			m->cpu = xstrdup(cpu ? cpu : "qemu64");
+		m->pcie = strstr(name, "q35") != NULL;
+		strbuf_init(&m->dropped_why, 0);
+	}
+	return 0;
+}
+
+/* Compat props per machine type (query-machines compat-props, >= 9.1). */
+static int compat_props(struct store *st, long long id, struct qemu_proc *p)
+{
+	json_object *args = json_object_new_object(), *ret = NULL;
+	auto_stmt *q = NULL;
+	struct qmp_error err;
+	int r;
+
+	json_object_object_add(args, "compat-props", json_object_new_boolean(1));
+	r = qmp_call(&p->qmp, "query-machines", args, &ret, &err);
+	if (r < 0)
+		return -1;
+	if (r == QMP_ERR) {
+		if (store_prepare(st, &q,
+				  "INSERT OR REPLACE INTO unsupported_queries"
+				  " (binary, command, error_class) VALUES (?, ?, ?)"))
+			return -1;
+		sqlite3_bind_int64(q, 1, id);
+		store_bind_text(q, 2, "query-machines compat-props");
+		store_bind_text(q, 3, err.class_);
+		return sqlite3_step(q) == SQLITE_DONE ? 0
+						      : store_error(st, "cannot record");
+	}
+	if (store_prepare(st, &q,
+			  "INSERT OR REPLACE INTO compat_props (binary, machine,"
+			  " driver, property, value) VALUES (?, ?, ?, ?, ?)")) {
+		json_object_put(ret);
+		return -1;
+	}
+	for (size_t i = 0; i < json_object_array_length(ret); i++) {
+		json_object *m = json_object_array_get_idx(ret, i), *cp = NULL;
+
+		if (!json_object_object_get_ex(m, "compat-props", &cp))
+			continue;
+		for (size_t k = 0; k < json_object_array_length(cp); k++) {
+			json_object *c = json_object_array_get_idx(cp, k);
+
+			sqlite3_bind_int64(q, 1, id);
+			store_bind_text(q, 2, json_object_get_string(json_object_object_get(m, "name")));
+			store_bind_text(q, 3, json_object_get_string(json_object_object_get(c, "qom-type")));
+			store_bind_text(q, 4, json_object_get_string(json_object_object_get(c, "property")));
+			store_bind_text(q, 5, json_object_get_string(json_object_object_get(c, "value")));
+			r = sqlite3_step(q);
+			sqlite3_reset(q);
+			if (r != SQLITE_DONE) {
+				json_object_put(ret);
+				return store_error(st, "cannot record compat props");
+			}
+		}
+	}
+	json_object_put(ret);
+	return 0;
+}
+
+/* -dump-vmstate, once per binary, stored once per distinct content. */
+static int vmstate(struct store *st, long long id, const char *binary)
+{
+	struct command cmd;
+	struct strbuf path = STRBUF_INIT, json = STRBUF_INIT;
+	auto_stmt *a = NULL;
+	auto_stmt *b = NULL;
+	char sha[65], tmpl[] = "/tmp/vm-vmstate-XXXXXX";
+	int fd = mkstemp(tmpl), ret = -1;
+
+	if (fd < 0)
+		return error_errno("cannot create a temporary file");
+	close(fd);
+	command_init(&cmd);
+	strvec_push(&cmd.args, binary);
+	qemu_firmware_args(&cmd.args);
+	strvec_pushv(&cmd.args, (const char *const[]){ "-nodefaults", "-display",
+						       "none", "-machine", "none",
+						       "-dump-vmstate", tmpl, NULL });
+	cmd.timeout = 30;
+	if (command_run_checked(&cmd) || strbuf_read_file(&json, tmpl, 64 << 20))
+		goto out;
+	sha256_hex(json.buf, json.len, sha);
+	if (store_prepare(st, &a, "INSERT OR IGNORE INTO vmstates (sha256, json) VALUES (?, ?)") ||
+	    store_prepare(st, &b, "UPDATE binaries SET vmstate_sha256 = ? WHERE id = ?"))
+		goto out;
+	store_bind_text(a, 1, sha);
+	sqlite3_bind_text(a, 2, json.buf, (int)json.len, SQLITE_STATIC);
+	store_bind_text(b, 1, sha);
+	sqlite3_bind_int64(b, 2, id);
+	if (sqlite3_step(a) != SQLITE_DONE || sqlite3_step(b) != SQLITE_DONE) {
+		store_error(st, "cannot record the vmstate description");
+		goto out;
+	}
+	ret = 0;
+out:
+	unlink(tmpl);
+	command_release(&cmd);
+	strbuf_release(&path);
+	strbuf_release(&json);
+	return ret;
+}
+
+int abi_probe(struct store *st, long long id, const char *binary,
+	      struct abi_result *res)
+{
+	struct mt *m = NULL;
+	size_t n = 0, wave = (size_t)online_cpus() * 2;
+	double t0 = now_monotonic();
+	int ret = -1, compat_done = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (load_machines(st, id, &m, &n))
+		return -1;
+	for (size_t start = 0; start < n && !vm_interrupted;) {
+		size_t end = start + wave < n ? start + wave : n;
+		int retry = 0;
+
+		for (size_t i = start; i < end; i++)
+			if (!m[i].done)
+				spawn(&m[i], binary);
+		for (size_t i = start; i < end; i++) {
+			if (m[i].done)
+				continue;
+			if (!m[i].running || qemu_proc_attach(&m[i].p, START_TIMEOUT, 1)) {
+				if (refused(&m[i]))
+					retry = 1;
+				continue;
+			}
+			m[i].p.qmp.timeout = START_TIMEOUT;
+		}
+		for (size_t i = start; i < end; i++)
+			if (!m[i].done && m[i].running)
+				round1_send(&m[i]);
+		for (size_t i = start; i < end; i++)
+			if (!m[i].done && m[i].running)
+				round1_recv(&m[i]);
+		for (size_t i = start; i < end; i++)
+			if (m[i].running)
+				round2_send(&m[i]);
+		for (size_t i = start; i < end; i++)
+			if (m[i].running)
+				round2_recv(&m[i]);
+		if (!compat_done) {
+			for (size_t i = start; i < end && !compat_done; i++)
+				if (m[i].running && !m[i].done) {
+					if (compat_props(st, id, &m[i].p))
+						goto out;
+					compat_done = 1;
+				}
+		}
+		for (size_t i = start; i < end; i++) {
+			if (!m[i].running)
+				continue;
+			qemu_proc_stop(&m[i].p);
+			command_release(&m[i].p.cmd);
+			m[i].running = 0;
+			m[i].seconds = now_monotonic() - m[i].t0;
+			m[i].done = 1;
+		}
+		if (!retry)
+			start = end;
+	}
+	if (vm_interrupted)
+		goto out;
+	if (store_begin(st))
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (store_result(st, id, &m[i])) {
+			store_rollback(st);
+			goto out;
+		}
+	if (vmstate(st, id, binary) || store_commit(st)) {
+		store_rollback(st);
+		goto out;
+	}
+	res->machines = n;
+	for (size_t i = 0; i < n; i++)
+		res->failed += m[i].error != NULL;
+	{
+		auto_stmt *q = NULL;
+
+		if (store_prepare(st, &q,
+				  "SELECT count(DISTINCT fingerprint) FROM machine_abi"
+				  " WHERE binary = ? AND status = 'ok'"))
+			goto out;
+		sqlite3_bind_int64(q, 1, id);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			res->distinct = (size_t)sqlite3_column_int64(q, 0);
+	}
+	ret = 0;
+out:
+	res->seconds = now_monotonic() - t0;
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].running) {
+			qemu_proc_stop(&m[i].p);
+			command_release(&m[i].p.cmd);
+		}
+		mt_release(&m[i]);
+	}
+	free(m);
+	return ret;
+}
