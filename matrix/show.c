@@ -16,9 +16,12 @@
 static const char usage[] =
 	"usage: virt-matrix show caps VERSION [--json]\n"
 	"       virt-matrix show machines VERSION [--json]\n"
+	"       virt-matrix show abi VERSION [MACHINE] [--json]\n"
 	"\n"
 	"What 'virt-matrix probe' recorded about the QEMU install VERSION\n"
 	"(a name from 'virt-matrix ark list', e.g. 10.0.2 or 7.2.22-system).\n"
+	"'show abi' lists the fingerprint of each versioned machine type and\n"
+	"which ones are equal; with MACHINE it prints that machine's lines.\n"
 	"\n"
 	"options:\n"
 	"  --json       machine-readable output\n"
@@ -285,6 +288,111 @@ static int show_machines(struct store *st, long long id, int json)
 	return 0;
 }
 
+static int show_abi(struct store *st, long long id, const char *machine,
+		    int json)
+{
+	auto_stmt *q = NULL;
+	json_object *arr = json_object_new_array();
+
+	if (machine) {
+		if (store_prepare(st, &q,
+				  "SELECT m.status, m.fingerprint, m.devices,"
+				  " m.dropped, m.error, t.text FROM machine_abi m"
+				  " LEFT JOIN abi_texts t ON t.sha256 = m.fingerprint"
+				  " WHERE m.binary = ? AND m.machine = ?")) {
+			json_object_put(arr);
+			return -1;
+		}
+		sqlite3_bind_int64(q, 1, id);
+		store_bind_text(q, 2, machine);
+		if (sqlite3_step(q) != SQLITE_ROW) {
+			json_object_put(arr);
+			return error("no ABI record for machine type '%s' (see "
+				     "'virt-matrix show abi VERSION')",
+				     machine);
+		}
+		if (json) {
+			json_object *o = json_object_new_object(), *lines;
+			const char *t = col(q, 5);
+
+			jadd(o, "machine", machine);
+			jadd(o, "status", col(q, 0));
+			jadd(o, "fingerprint", col(q, 1));
+			jadd(o, "devices", col(q, 2));
+			jadd(o, "dropped", col(q, 3));
+			jadd(o, "error", col(q, 4));
+			lines = json_object_new_array();
+			while (t && *t) {
+				size_t n = strcspn(t, "\n");
+
+				json_object_array_add(lines, json_object_new_string_len(t, (int)n));
+				t += n + (t[n] ? 1 : 0);
+			}
+			json_object_object_add(o, "lines", lines);
+			puts(json_object_to_json_string_ext(
+				o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+					   JSON_C_TO_STRING_NOSLASHESCAPE));
+			json_object_put(o);
+		} else {
+			printf("# %s  %s  fingerprint %s\n# devices: %s\n",
+			       machine, col(q, 0), col(q, 1) ? col(q, 1) : "-",
+			       col(q, 2) ? col(q, 2) : "-");
+			if (col(q, 3))
+				printf("# dropped: %s\n", col(q, 3));
+			if (col(q, 4))
+				printf("# error: %s\n", col(q, 4));
+			if (col(q, 5))
+				fputs(col(q, 5), stdout);
+		}
+		json_object_put(arr);
+		return 0;
+	}
+	if (store_prepare(st, &q,
+			  "SELECT machine, status, fingerprint, dropped, error,"
+			  " seconds FROM machine_abi WHERE binary = ?"
+			  " ORDER BY machine COLLATE version")) {
+		json_object_put(arr);
+		return -1;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	if (!json)
+		printf("%-16s %-7s %-12s %-16s %s\n", "MACHINE", "STATUS",
+		       "FINGERPRINT", "SAME AS", "NOTES");
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		json_object *o = json_object_new_object();
+		const char *fp = col(q, 2), *same = NULL;
+
+		for (size_t i = 0; fp && i < json_object_array_length(arr); i++) {
+			json_object *p = json_object_array_get_idx(arr, i);
+			const char *f = json_object_get_string(json_object_object_get(p, "fingerprint"));
+
+			if (f && !strcmp(f, fp)) {
+				same = json_object_get_string(json_object_object_get(p, "machine"));
+				break;
+			}
+		}
+		jadd(o, "machine", col(q, 0));
+		jadd(o, "status", col(q, 1));
+		jadd(o, "fingerprint", fp);
+		jadd(o, "same_as", same);
+		jadd(o, "dropped", col(q, 3));
+		jadd(o, "error", col(q, 4));
+		json_object_object_add(o, "seconds",
+				       json_object_new_double(sqlite3_column_double(q, 5)));
+		if (!json)
+			printf("%-16s %-7s %-12.12s %-16s %s%s\n", col(q, 0),
+			       col(q, 1), fp ? fp : "-", same ? same : "",
+			       col(q, 3) ? col(q, 3) : "",
+			       col(q, 4) ? col(q, 4) : "");
+		json_object_array_add(arr, o);
+	}
+	if (json)
+		puts(json_object_to_json_string_ext(
+			arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+	json_object_put(arr);
+	return 0;
+}
+
 int cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -314,19 +422,22 @@ int cmd_show(int argc, char **argv)
 			goto usage_out;
 		}
 	}
-	if (argc - optind != 2 || (strcmp(argv[optind], "caps") &&
-				   strcmp(argv[optind], "machines"))) {
-		if (argc - optind >= 1 && !strcmp(argv[optind], "abi"))
-			error("'show abi' comes with the machine-type ABI probe, "
-			      "which is not written yet");
+	if (argc - optind < 2 ||
+	    argc - optind > (!strcmp(argv[optind], "abi") ? 3 : 2) ||
+	    (strcmp(argv[optind], "caps") && strcmp(argv[optind], "machines") &&
+	     strcmp(argv[optind], "abi")))
 		goto usage_out;
-	}
 	if (store_open(&st, db))
 		goto out;
 	id = find_binary(&st, argv[optind + 1], &in);
 	if (id >= 0)
-		ret = (!strcmp(argv[optind], "caps") ? show_caps(&st, id, &in, json)
-						     : show_machines(&st, id, json))
+		ret = (!strcmp(argv[optind], "caps")
+			       ? show_caps(&st, id, &in, json)
+		       : !strcmp(argv[optind], "machines")
+			       ? show_machines(&st, id, json)
+			       : show_abi(&st, id,
+					  argc - optind == 3 ? argv[optind + 2] : NULL,
+					  json))
 			      ? 1
 			      : 0;
 	store_close(&st);
