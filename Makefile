@@ -73,6 +73,11 @@ check-integration: virt-matrix $(INTEG_BIN) $(HELPER_BIN)
 deps:
 	scripts/install-deps.sh
 
+# Re-record the QMP transcripts the unit tests replay (needs the ark
+# builds of QEMU 7.2.0 and 10.0.2 in the store).
+record-transcripts: virt-matrix
+	tests/record-transcripts.sh
+
 install: virt-matrix
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/virt-matrix
 	install -m 0755 virt-matrix $(DESTDIR)$(PREFIX)/bin/virt-matrix
@@ -90,7 +95,7 @@ clean:
 	rm -f virt-matrix main.o $(LIB) $(LIB_OBJ) $(LIB_OBJ:.o=.d) main.d
 	rm -rf tests/bin tests/out
 
-.PHONY: all check check-unit check-integration deps install bench clean
+.PHONY: all check check-unit check-integration deps install bench clean record-transcripts
 .DELETE_ON_ERROR:
 
 -include $(LIB_OBJ:.o=.d) main.d

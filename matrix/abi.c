@@ -18,6 +18,17 @@
 
 #define START_TIMEOUT 20
 
+/* Machine properties that change with the wall clock, not the ABI. */
+static const char *const volatile_machine_props[] = { "rtc-time" };
+
+static int is_volatile_prop(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(volatile_machine_props); i++)
+		if (!strcmp(name, volatile_machine_props[i]))
+			return 1;
+	return 0;
+}
+
 /* The canonical devices, in the order they are given to QEMU. */
 struct canon_dev {
 	const char *name;
@@ -58,18 +69,15 @@ static int cmp_str(const void *a, const void *b)
 
 /* ---- info qtree ---- */
 
+/* A bus or a device on the way down the tree. */
 struct frame {
-	int indent;
+	size_t indent;
+	int is_bus;
 	char *path;
-	struct strvec seen; /* "type" per device already under this bus */
+	struct strvec seen; /* on a bus: the type of each device so far */
 };
 
-static size_t indent_of(const char *line)
-{
-	return strspn(line, " ");
-}
-
-/* A device's name under its bus: its id, else type#n (n-th of that type). */
+/* A device's name under its bus: "#id", else "type[n]", n-th of its type. */
 static char *device_segment(struct frame *bus, const char *rest)
 {
 	const char *comma = strstr(rest, ", id \"");
@@ -85,11 +93,12 @@ static char *device_segment(struct frame *bus, const char *rest)
 		if (strbuf_add(&seg, id, strcspn(id, "\"")))
 			die("device_segment");
 	} else {
-		for (size_t i = 0; i < bus->seen.nr; i++)
+		for (size_t i = 0; bus && i < bus->seen.nr; i++)
 			n += !strcmp(bus->seen.v[i], type);
 		sb_printf(&seg, "%s[%d]", type, n);
 	}
-	strvec_push(&bus->seen, type);
+	if (bus)
+		strvec_push(&bus->seen, type);
 	free(type);
 	return strbuf_detach(&seg);
 }
@@ -98,10 +107,9 @@ static char *device_segment(struct frame *bus, const char *rest)
 static void drop_addresses(struct strbuf *line)
 {
 	char *at = strstr(line->buf, " at 0x");
+	char *br = at ? strchr(at, '[') : NULL;
 
-	if (at && strchr(at, '[')) {
-		char *br = strchr(at, '[');
-
+	if (br) {
 		memmove(at + 1, br, strlen(br) + 1);
 		line->len = strlen(line->buf);
 	}
@@ -109,82 +117,73 @@ static void drop_addresses(struct strbuf *line)
 
 void abi_flatten_qtree(const char *qtree, struct strvec *out)
 {
-	struct frame stack[64];
-	int depth = 0;
+	struct frame st[128];
+	int top = -1;
 	const char *p = qtree;
-	char *dev_path = NULL;
-	size_t dev_indent = 0;
 
-	memset(stack, 0, sizeof(stack));
-	stack[0].indent = -1;
-	stack[0].path = xstrdup("");
 	while (*p) {
 		size_t n = strcspn(p, "\r\n"), ind;
 		char *line = xstrndup(p, n);
-		const char *body;
+		const char *body, *rest;
+		const char *parent;
 
 		p += n;
 		while (*p == '\r' || *p == '\n')
 			p++;
-		ind = indent_of(line);
+		ind = strspn(line, " ");
 		body = line + ind;
 		if (!*body) {
 			free(line);
 			continue;
 		}
-		/* Close buses deeper than or level with this line. */
-		while (depth > 0 && stack[depth].indent >= (int)ind) {
-			free(stack[depth].path);
-			strvec_clear(&stack[depth].seen);
-			depth--;
+		/* Leave every bus and device this line is not inside of. */
+		while (top >= 0 && st[top].indent >= ind) {
+			free(st[top].path);
+			strvec_clear(&st[top].seen);
+			top--;
 		}
-		if (dev_path && ind <= dev_indent) {
-			free(dev_path);
-			dev_path = NULL;
-		}
-		if (skip_prefix(body, "bus: ", &body) && depth < 63) {
+		parent = top >= 0 ? st[top].path : "";
+		if ((skip_prefix(body, "bus: ", &rest) ||
+		     skip_prefix(body, "dev: ", &rest)) &&
+		    top < 127) {
+			int is_bus = body[0] == 'b';
 			struct strbuf path = STRBUF_INIT;
+			char *seg = is_bus ? xstrdup(rest)
+					   : device_segment(top >= 0 && st[top].is_bus
+								    ? &st[top]
+								    : NULL,
+							    rest);
 
-			sb_printf(&path, "%s/%s", dev_path ? dev_path : stack[depth].path,
-				  body);
-			depth++;
-			stack[depth].indent = (int)ind;
-			stack[depth].path = strbuf_detach(&path);
-			memset(&stack[depth].seen, 0, sizeof(stack[depth].seen));
-		} else if (skip_prefix(body, "dev: ", &body)) {
-			char *seg = device_segment(&stack[depth], body);
-			struct strbuf path = STRBUF_INIT;
-			char *comma = strchr(body, ',');
-
-			sb_printf(&path, "%s/%s", stack[depth].path, seg);
-			free(dev_path);
-			dev_path = strbuf_detach(&path);
-			dev_indent = ind;
-			strvec_pushf(out, "qtree %s type = %.*s", dev_path,
-				     comma ? (int)(comma - body) : (int)strlen(body),
-				     body);
+			sb_printf(&path, "%s/%s", parent, seg);
 			free(seg);
+			top++;
+			st[top].indent = ind;
+			st[top].is_bus = is_bus;
+			st[top].path = strbuf_detach(&path);
+			memset(&st[top].seen, 0, sizeof(st[top].seen));
+			if (!is_bus) {
+				const char *comma = strchr(rest, ',');
+
+				strvec_pushf(out, "qtree %s type = %.*s", st[top].path,
+					     comma ? (int)(comma - rest) : (int)strlen(rest),
+					     rest);
+			}
 		} else {
 			struct strbuf l = STRBUF_INIT;
-			const char *owner = dev_path ? dev_path : stack[depth].path;
-			const char *eq = strstr(body, " = ");
 
 			sb_puts(&l, body);
 			drop_addresses(&l);
-			if (eq)
-				strvec_pushf(out, "qtree %s %s", owner, l.buf);
-			else
-				strvec_pushf(out, "qtree %s : %s", owner, l.buf);
+			strvec_pushf(out, "qtree %s %s%s", parent,
+				     strstr(body, " = ") ? "" : ": ", l.buf);
 			strbuf_release(&l);
 		}
 		free(line);
 	}
-	while (depth >= 0) {
-		free(stack[depth].path);
-		strvec_clear(&stack[depth].seen);
-		depth--;
+	while (top >= 0) {
+		free(st[top].path);
+		strvec_clear(&st[top].seen);
+		top--;
 	}
-	free(dev_path);
 }
 
 /* ---- query-pci, cpu expansion, machine properties ---- */
@@ -210,16 +209,21 @@ static void pci_bus_lines(json_object *bus, const char *where, struct strvec *ou
 
 		snprintf(at, sizeof(at), "%s%02lx.%lx", where, jint(d, "slot"),
 			 jint(d, "function"));
-		if (json_object_object_get_ex(d, "id", &id))
-			strvec_pushf(out, "pci %s id = %04lx:%04lx sub %04lx:%04lx",
-				     at, jint(id, "vendor"), jint(id, "device"),
-				     jint(id, "subsystem-vendor"),
-				     jint(id, "subsystem"));
+		/* query-pci has no revision; qtree has the rest of the device. */
+		if (json_object_object_get_ex(d, "id", &id)) {
+			strvec_pushf(out, "pci %s id = %04lx:%04lx", at,
+				     jint(id, "vendor"), jint(id, "device"));
+			if (jint(id, "subsystem") >= 0)
+				strvec_pushf(out, "pci %s subsystem = %04lx:%04lx",
+					     at, jint(id, "subsystem-vendor"),
+					     jint(id, "subsystem"));
+		}
 		if (json_object_object_get_ex(d, "class_info", &cls))
 			strvec_pushf(out, "pci %s class = %04lx", at,
 				     jint(cls, "class"));
-		strvec_pushf(out, "pci %s revision = %ld", at, jint(d, "revision"));
-		strvec_pushf(out, "pci %s irq_pin = %ld", at, jint(d, "irq_pin"));
+		if (jint(d, "irq_pin") >= 0)
+			strvec_pushf(out, "pci %s irq_pin = %ld", at,
+				     jint(d, "irq_pin"));
 		if (json_object_object_get_ex(d, "regions", &regions))
 			for (size_t k = 0; k < json_object_array_length(regions); k++) {
 				json_object *r = json_object_array_get_idx(regions, k);
@@ -310,6 +314,9 @@ struct mt {
 	struct qmp_req *r2;
 	long first2;
 	struct strvec lines;
+	char *qtree;
+	json_object *pci, *cpu_exp, *mprops;
+	FILE *record;
 	char *error;
 	double t0, seconds;
 	int done;
@@ -382,6 +389,42 @@ static int refused(struct mt *m)
 	return 0;
 }
 
+/*
+ * With VIRT_MATRIX_RECORD_QMP=DIR (and optionally
+ * VIRT_MATRIX_RECORD_MACHINES="a b c"), each machine type's session is
+ * written to DIR/<machine>.replies for tests/ to replay.
+ */
+static void start_recording(struct mt *m)
+{
+	const char *dir = getenv("VIRT_MATRIX_RECORD_QMP");
+	const char *only = getenv("VIRT_MATRIX_RECORD_MACHINES");
+	struct strbuf p = STRBUF_INIT;
+
+	if (!dir || !*dir)
+		return;
+	if (only && *only) {
+		struct strbuf w = STRBUF_INIT;
+		int hit;
+
+		sb_printf(&w, " %s ", only);
+		strbuf_reset(&p);
+		sb_printf(&p, " %s ", m->name);
+		hit = strstr(w.buf, p.buf) != NULL;
+		strbuf_release(&w);
+		if (!hit) {
+			strbuf_release(&p);
+			return;
+		}
+		strbuf_reset(&p);
+	}
+	sb_printf(&p, "%s/%s.replies", dir, m->name);
+	m->record = fopen(p.buf, "w");
+	if (!m->record)
+		warning("cannot record to '%s'", p.buf);
+	m->p.qmp.record = m->record;
+	strbuf_release(&p);
+}
+
 static void round1_send(struct mt *m)
 {
 	memset(m->r1, 0, sizeof(m->r1));
@@ -415,23 +458,22 @@ static void round1_recv(struct mt *m)
 		return;
 	}
 	if (m->r1[0].status == 0)
-		abi_flatten_qtree(json_object_get_string(m->r1[0].ret), &m->lines);
-	else
-		strvec_pushf(&m->lines, "qtree unavailable: %s", m->r1[0].err.class_);
+		m->qtree = xstrdup(json_object_get_string(m->r1[0].ret));
 	if (m->r1[1].status == 0)
-		pci_lines(m->r1[1].ret, &m->lines);
+		m->pci = json_object_get(m->r1[1].ret);
 	if (m->r1[2].status == 0)
-		cpu_lines(m->r1[2].ret, &m->lines);
-	else
-		strvec_pushf(&m->lines, "cpu unavailable: %s", m->r1[2].err.class_);
+		m->cpu_exp = json_object_get(m->r1[2].ret);
 	if (m->r1[3].status == 0)
 		for (size_t i = 0; i < json_object_array_length(m->r1[3].ret); i++) {
 			json_object *o = json_object_array_get_idx(m->r1[3].ret, i);
 			const char *type = json_object_get_string(json_object_object_get(o, "type"));
 
-			if (strncmp(type, "child<", 6) && strncmp(type, "link<", 5))
-				strvec_push(&m->props, json_object_get_string(
-							      json_object_object_get(o, "name")));
+			const char *name = json_object_get_string(
+				json_object_object_get(o, "name"));
+
+			if (strncmp(type, "child<", 6) && strncmp(type, "link<", 5) &&
+			    !is_volatile_prop(name))
+				strvec_push(&m->props, name);
 		}
 	for (int i = 0; i < 4; i++)
 		qmp_req_release(&m->r1[i]);
@@ -460,42 +502,73 @@ static void round2_recv(struct mt *m)
 		return;
 	if (!m->done && qmp_recv_many(&m->p.qmp, m->r2, m->props.nr, m->first2))
 		fail(m, m->p.qmp.errmsg);
+	m->mprops = json_object_new_object();
 	for (size_t i = 0; i < m->props.nr; i++) {
 		if (!m->done && m->r2[i].status == 0)
-			strvec_pushf(&m->lines, "machine %s = %s", m->props.v[i],
-				     json_object_to_json_string_ext(
-					     m->r2[i].ret, JSON_C_TO_STRING_PLAIN));
+			json_object_object_add(m->mprops, m->props.v[i],
+					       json_object_get(m->r2[i].ret));
 		qmp_req_release(&m->r2[i]);
 	}
 	free(m->r2);
 	m->r2 = NULL;
 }
 
-/* Sorted, normalised text of m's lines, and its sha256. */
-static char *fingerprint(struct mt *m, char sha[65])
+char *abi_text(const char *machine, struct strvec *lines,
+	       char sha[SHA256_HEX_LEN + 1])
 {
 	struct strbuf t = STRBUF_INIT;
 	struct strbuf typename = STRBUF_INIT;
 
-	sb_printf(&typename, "%s-machine", m->name);
-	for (size_t i = 0; i < m->lines.nr; i++) {
-		char *a = normalize(m->lines.v[i], typename.buf);
-		char *b = normalize(a, m->name);
+	sb_printf(&typename, "%s-machine", machine);
+	for (size_t i = 0; i < lines->nr; i++) {
+		char *a = normalize(lines->v[i], typename.buf);
+		char *b = normalize(a, machine);
 
-		free((char *)m->lines.v[i]);
-		m->lines.v[i] = b;
+		free((char *)lines->v[i]);
+		lines->v[i] = b;
 		free(a);
 	}
-	qsort(m->lines.v, m->lines.nr, sizeof(*m->lines.v), cmp_str);
-	for (size_t i = 0; i < m->lines.nr; i++)
-		sb_printf(&t, "%s\n", m->lines.v[i]);
+	qsort(lines->v, lines->nr, sizeof(*lines->v), cmp_str);
+	for (size_t i = 0; i < lines->nr; i++)
+		sb_printf(&t, "%s\n", lines->v[i]);
 	sha256_hex(t.buf, t.len, sha);
 	strbuf_release(&typename);
 	return strbuf_detach(&t);
 }
 
+void abi_lines(const char *qtree, json_object *pci, json_object *cpu,
+	       json_object *machine_props, struct strvec *out)
+{
+	if (qtree)
+		abi_flatten_qtree(qtree, out);
+	else
+		strvec_push(out, "qtree unavailable");
+	if (pci)
+		pci_lines(pci, out);
+	if (cpu)
+		cpu_lines(cpu, out);
+	else
+		strvec_push(out, "cpu unavailable");
+	if (machine_props) {
+		json_object_object_foreach(machine_props, k, v)
+		{
+			if (is_volatile_prop(k))
+				continue;
+			strvec_pushf(out, "machine %s = %s", k,
+				     json_object_to_json_string_ext(
+					     v, JSON_C_TO_STRING_PLAIN));
+		}
+	}
+}
+
 static void mt_release(struct mt *m)
 {
+	free(m->qtree);
+	json_object_put(m->pci);
+	json_object_put(m->cpu_exp);
+	json_object_put(m->mprops);
+	if (m->record)
+		fclose(m->record);
 	free(m->name);
 	free(m->cpu);
 	free(m->error);
@@ -519,7 +592,8 @@ static int store_result(struct store *st, long long id, struct mt *m)
 		if (!(m->dropped & (1u << i)) && (m->pcie || !canon[i].pcie_only))
 			sb_printf(&devs, "%s%s", devs.len ? " " : "", canon[i].name);
 	if (!m->error) {
-		text = fingerprint(m, sha);
+		abi_lines(m->qtree, m->pci, m->cpu_exp, m->mprops, &m->lines);
+		text = abi_text(m->name, &m->lines, sha);
 		if (store_prepare(st, &t,
 				  "INSERT OR IGNORE INTO abi_texts (sha256, text)"
 				  " VALUES (?, ?)"))
@@ -714,6 +788,7 @@ int abi_probe(struct store *st, long long id, const char *binary,
 				continue;
 			}
 			m[i].p.qmp.timeout = START_TIMEOUT;
+			start_recording(&m[i]);
 		}
 		for (size_t i = start; i < end; i++)
 			if (!m[i].done && m[i].running)

@@ -20,6 +20,9 @@
  * recorded beside the fingerprint, not in it.
  */
 
+#include <json-c/json.h>
+
+#include "sha256.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -43,5 +46,20 @@ int abi_is_versioned(const char *machine);
  * machine type's name, replaced by "<machine>" wherever it appears.
  */
 void abi_flatten_qtree(const char *qtree, struct strvec *out);
+
+/*
+ * The fingerprint's lines from the replies of one machine type's session:
+ * the info qtree text, query-pci, query-cpu-model-expansion, and an object
+ * of the machine's properties (name -> qom-get value). Any may be NULL.
+ * Pure: the tests feed it recorded transcripts.
+ */
+void abi_lines(const char *qtree, json_object *pci, json_object *cpu,
+	       json_object *machine_props, struct strvec *out);
+/*
+ * Normalises lines for machine (its name becomes "<machine>"), sorts
+ * them, and returns the text (malloc'd) with its sha256 in sha.
+ */
+char *abi_text(const char *machine, struct strvec *lines,
+	       char sha[SHA256_HEX_LEN + 1]);
 
 #endif

@@ -9,10 +9,10 @@
  *   garbage   greet, then answer the first command with non-JSON
  *   oversize  greet, then answer with a line that never ends (16 MiB)
  *   error     greet, then answer every command with a GenericError
- *   replay F  answer from transcript F: lines "> {command}" are what the
- *             client must send next (compared by "execute"), lines
- *             "< {message}" are sent back, the reply's id replaced by
- *             the request's
+ *   replay F  answer from transcript F (the format lib/qmp.c records):
+ *             lines "> {command}" are what the client must send next
+ *             (compared by "execute"), lines "< {message}" are sent back
+ *             with the recorded id replaced by the live request's
  * It exits on "quit", when the client goes away, or after 60 s.
  */
 #include <errno.h>
@@ -95,58 +95,59 @@ static int reply_with_id(int fd, const char *msg, json_object *req)
 	return r ? r : out(fd, "\r\n");
 }
 
+/*
+ * Replays a recorded session. Requests may have been pipelined, so the
+ * client's requests are taken in order against the recorded "> " lines,
+ * and each recorded reply goes out with the live id of the request that
+ * had its recorded id.
+ */
 static int replay(int fd, const char *file)
 {
 	struct strbuf t = STRBUF_INIT, buf = STRBUF_INIT, line = STRBUF_INIT;
+	json_object *ids = json_object_new_object(); /* recorded id -> live id */
 	const char *p;
 
 	if (strbuf_read_file(&t, file, 64 << 20))
 		return 1;
-	p = t.buf;
-	/* Lines before the first "> " (the greeting) are sent at once. */
-	while (*p && strncmp(p, "> ", 2)) {
+	for (p = t.buf; *p;) {
 		size_t n = strcspn(p, "\n");
+		char *rec = xstrndup(p + 2, n > 2 ? n - 2 : 0);
+		json_object *m = json_tokener_parse(rec), *id = NULL;
 
-		if (!strncmp(p, "< ", 2)) {
-			char *m = xstrndup(p + 2, n - 2);
-			out(fd, m);
+		if (!strncmp(p, "> ", 2)) {
+			json_object *got;
+
+			if (next_line(fd, &buf, &line))
+				return 0;
+			got = json_tokener_parse(line.buf);
+			if (!got || !m ||
+			    strcmp(field(got, "execute"), field(m, "execute"))) {
+				fprintf(stderr, "fake-qemu: expected '%s', got '%s'\n",
+					m ? field(m, "execute") : "?", line.buf);
+				return 1;
+			}
+			if (!strcmp(field(got, "execute"), "quit"))
+				return 0;
+			if (json_object_object_get_ex(m, "id", &id))
+				json_object_object_add(
+					ids, json_object_get_string(id),
+					json_object_get(json_object_object_get(got, "id")));
+			json_object_put(got);
+		} else if (!strncmp(p, "< ", 2) && m) {
+			json_object *live = NULL;
+
+			if (json_object_object_get_ex(m, "id", &id) &&
+			    json_object_object_get_ex(ids, json_object_get_string(id),
+						      &live))
+				json_object_object_add(m, "id", json_object_get(live));
+			out(fd, json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
 			out(fd, "\r\n");
-			free(m);
 		}
+		json_object_put(m);
+		free(rec);
 		p += n + (p[n] ? 1 : 0);
 	}
-	while (*p) {
-		size_t n = strcspn(p, "\n");
-		char *want = xstrndup(p + 2, n - 2);
-		json_object *w = json_tokener_parse(want), *got;
-
-		p += n + (p[n] ? 1 : 0);
-		if (next_line(fd, &buf, &line))
-			return 0;
-		got = json_tokener_parse(line.buf);
-		if (!got || !w || strcmp(field(got, "execute"), field(w, "execute"))) {
-			fprintf(stderr, "fake-qemu: expected '%s', got '%s'\n",
-				w ? field(w, "execute") : "?", line.buf);
-			return 1;
-		}
-		while (*p && !strncmp(p, "< ", 2)) {
-			char *m;
-
-			n = strcspn(p, "\n");
-			m = xstrndup(p + 2, n - 2);
-			if (strstr(m, "\"event\""))
-				out(fd, m), out(fd, "\r\n");
-			else
-				reply_with_id(fd, m, got);
-			free(m);
-			p += n + (p[n] ? 1 : 0);
-		}
-		if (!strcmp(field(got, "execute"), "quit"))
-			return 0;
-		json_object_put(got);
-		json_object_put(w);
-		free(want);
-	}
+	json_object_put(ids);
 	return 0;
 }
 
@@ -200,12 +201,18 @@ int main(int argc, char **argv)
 	if (c < 0)
 		return 3;
 	signal(SIGPIPE, SIG_IGN);
-	if (!strcmp(mode, "replay"))
-		return replay(c, file);
+	/* Recordings start after the handshake: greet, accept capabilities. */
 	out(c, greeting);
 	if (next_line(c, &buf, &line))
 		return 0;
-	out(c, "{\"return\": {}, \"id\": 1}\r\n");
+	{
+		json_object *req = json_tokener_parse(line.buf);
+
+		reply_with_id(c, "{\"return\": {}}", req);
+		json_object_put(req);
+	}
+	if (!strcmp(mode, "replay"))
+		return replay(c, file);
 	while (!next_line(c, &buf, &line)) {
 		json_object *req = json_tokener_parse(line.buf);
 

@@ -146,11 +146,41 @@ static void test_error_replies(void **state)
 	free(fake);
 }
 
+/* A recorded real session replays through the client, pipelined. */
+static void test_replay_recorded_session(void **state)
+{
+	char *file = path_absolute("tests/data/qmp/7.2.0/pc-q35-7.2.replies");
+	const char *args[] = { "-fake", "replay", file, NULL };
+	struct qemu_proc p;
+	struct qmp_req r[4];
+
+	(void)state;
+	memset(r, 0, sizeof(r));
+	r[0].cmd = "human-monitor-command";
+	r[0].args = json_tokener_parse("{\"command-line\": \"info qtree\"}");
+	r[1].cmd = "query-pci";
+	r[2].cmd = "query-cpu-model-expansion";
+	r[2].args = json_tokener_parse("{\"type\": \"full\", \"model\": {\"name\": \"qemu64\"}}");
+	r[3].cmd = "qom-list";
+	r[3].args = json_tokener_parse("{\"path\": \"/machine\"}");
+	assert_int_equal(qemu_proc_start(&p, fake, args, 5), 0);
+	assert_int_equal(qmp_call_many(&p.qmp, r, 4), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(r[i].status, 0);
+	assert_contains(json_object_get_string(r[0].ret), "dev: virtio-net-pci, id \"vnet0\"", "replayed qtree");
+	assert_true(json_object_array_length(r[1].ret) >= 1);
+	for (int i = 0; i < 4; i++)
+		qmp_req_release(&r[i]);
+	qemu_proc_stop(&p);
+	free(file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_qemu_session),
 		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_replay_recorded_session),
 		cmocka_unit_test(test_error_replies),
 	};
 	return cmocka_run_group_tests_name("qmp", tests, NULL, NULL);
