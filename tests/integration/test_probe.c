@@ -38,6 +38,15 @@ static int teardown(void **state)
 	return 0;
 }
 
+static long atoi_checked(const char *s)
+{
+	long v = -1;
+
+	if (!s || parse_long(s, 0, 1L << 30, &v))
+		fail_msg("'%s' is not a count", s ? s : "(null)");
+	return v;
+}
+
 static char *query1(struct store *st, const char *sql)
 {
 	sqlite3_stmt *q = NULL;
@@ -179,11 +188,69 @@ static void test_unchanged_binary_is_not_run_again(void **state)
 	free(name);
 }
 
+static char *fingerprint_of(struct store *st, const char *machine)
+{
+	struct strbuf sql = STRBUF_INIT;
+	char *v;
+
+	sb_printf(&sql, "SELECT fingerprint FROM machine_abi WHERE machine = '%s'"
+			" AND status = 'ok'", machine);
+	v = query1(st, sql.buf);
+	strbuf_release(&sql);
+	if (!v)
+		fail_msg("no ABI fingerprint for %s", machine);
+	return v;
+}
+
+/*
+ * Every versioned machine type got a fingerprint; probing again gives the
+ * same ones; the relations QEMU's compat tables imply hold.
+ */
+static void test_abi_fingerprints(void **state)
+{
+	struct store st;
+	char *out = NULL, *a, *b, *c, *before, *after;
+
+	(void)state;
+	assert_int_equal(store_open(&st, db), 0);
+	before = query1(&st, "SELECT group_concat(machine || '=' || fingerprint, ',')"
+			     " FROM (SELECT * FROM machine_abi ORDER BY machine)");
+	assert_non_null(before);
+	a = query1(&st, "SELECT count(*) FROM machine_abi WHERE status != 'ok'");
+	assert_string_equal(a, "0");
+	free(a);
+	a = query1(&st, "SELECT count(*) FROM machine_abi");
+	assert_true(atoi_checked(a) >= 40);
+	free(a);
+	a = fingerprint_of(&st, "pc-q35-7.0");
+	b = fingerprint_of(&st, "pc-q35-7.1");
+	c = fingerprint_of(&st, "pc-q35-7.2");
+	assert_string_equal(a, b);
+	assert_string_not_equal(b, c);
+	free(a);
+	free(b);
+	free(c);
+	store_close(&st);
+
+	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "probe", "--force", NULL },
+				(const char *const[]){ "--db", db, NULL }, 120),
+			 0);
+	free(out);
+	assert_int_equal(store_open(&st, db), 0);
+	after = query1(&st, "SELECT group_concat(machine || '=' || fingerprint, ',')"
+			    " FROM (SELECT * FROM machine_abi ORDER BY machine)");
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	store_close(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_probe_records_what_qemu_says),
 		cmocka_unit_test(test_device_failures_are_real),
+		cmocka_unit_test(test_abi_fingerprints),
 		cmocka_unit_test(test_unchanged_binary_is_not_run_again),
 	};
 	return cmocka_run_group_tests_name("probe", tests, setup, teardown);
