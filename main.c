@@ -10,6 +10,7 @@
 #include "ark/ark.h"
 #include "matrix/probe.h"
 #include "lib/command.h"
+#include "lib/supervise.h"
 #include "lib/util.h"
 #include "lib/banned.h"
 
@@ -54,6 +55,9 @@ int main(int argc, char **argv)
 		printf("virt-matrix %s\n", VM_VERSION);
 		return 0;
 	}
+	/* Not a user command: virt-matrix runs itself this way (supervise.h). */
+	if (!strcmp(argv[1], "internal-supervise"))
+		return cmd_internal_supervise(argc - 1, argv + 1);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(argv[1], commands[i].name))
 			continue;

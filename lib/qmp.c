@@ -258,24 +258,57 @@ int qmp_send_many(struct qmp *q, struct qmp_req *reqs, size_t n, long *first)
 	return 0;
 }
 
-int qmp_recv_many(struct qmp *q, struct qmp_req *reqs, size_t n, long first)
+/* QEMU refusing a command because its monitor went back to negotiation. */
+static int wants_negotiation(const struct qmp_req *r)
 {
-	size_t pending = n;
+	return r->status == QMP_ERR && !strcmp(r->err.class_, "CommandNotFound") &&
+	       strstr(r->err.desc, "capabilities negotiation");
+}
+
+static int recv_batch(struct qmp *q, struct qmp_req *reqs, size_t n,
+		      long first, int *regreeted)
+{
+	size_t pending = 0;
 	double deadline = now_monotonic() + q->timeout + (double)n * 0.01;
 
+	for (size_t i = 0; i < n; i++)
+		pending += reqs[i].status == -1;
 	while (pending) {
 		json_object *o = NULL, *idv = NULL, *v = NULL;
+		size_t k;
 		long id;
 
-		if (read_message(q, deadline, reqs[n - pending].cmd, &o))
+		for (k = 0; k < n && reqs[k].status != -1; k++)
+			;
+		if (read_message(q, deadline, k < n ? reqs[k].cmd : "?", &o))
 			return -1;
 		if (json_object_object_get_ex(o, "event", NULL)) {
 			keep_event(q, o);
 			continue;
 		}
-		if (!json_object_object_get_ex(o, "id", &idv) ||
-		    (id = (long)json_object_get_int64(idv)) < first ||
-		    id >= first + (long)n || reqs[id - first].status != -1) {
+		if (json_object_object_get_ex(o, "QMP", NULL)) {
+			/*
+			 * A second greeting: QEMU's monitor saw the connection
+			 * open again and went back to capabilities negotiation.
+			 * Negotiate again; what it refused meanwhile is resent.
+			 */
+			json_object_put(o);
+			*regreeted = 1;
+			q->stray_id = q->next_id;
+			if (send_request(q, "qmp_capabilities", NULL, q->next_id++))
+				return -1;
+			continue;
+		}
+		id = json_object_object_get_ex(o, "id", &idv)
+			     ? (long)json_object_get_int64(idv)
+			     : -1;
+		if (q->stray_id > 0 && id == q->stray_id) {
+			json_object_put(o); /* our renegotiation's reply */
+			q->stray_id = 0;
+			continue;
+		}
+		if (id < first || id >= first + (long)n ||
+		    reqs[id - first].status != -1) {
 			qmp_fail(q, "qmp '%s': reply with an unknown id: '%.200s'",
 				 q->who, json_object_to_json_string(o));
 			json_object_put(o);
@@ -300,6 +333,38 @@ int qmp_recv_many(struct qmp *q, struct qmp_req *reqs, size_t n, long first)
 		pending--;
 	}
 	return 0;
+}
+
+int qmp_recv_many(struct qmp *q, struct qmp_req *reqs, size_t n, long first)
+{
+	for (int round = 0; round < 3; round++) {
+		int regreeted = 0;
+		size_t resend = 0;
+
+		if (recv_batch(q, reqs, n, first, &regreeted))
+			return -1;
+		if (!regreeted)
+			return 0;
+		/* Resend, in order, what was refused for want of negotiation. */
+		for (size_t i = 0; i < n; i++)
+			if (wants_negotiation(&reqs[i]))
+				resend++;
+		if (!resend)
+			return 0;
+		first = q->next_id;
+		for (size_t i = 0; i < n; i++) {
+			if (wants_negotiation(&reqs[i])) {
+				reqs[i].status = -1;
+				if (send_request(q, reqs[i].cmd, reqs[i].args,
+						 first + (long)i))
+					return -1;
+			}
+		}
+		q->next_id = first + (long)n;
+	}
+	return qmp_fail(q, "qmp '%s': QEMU kept restarting capabilities "
+			   "negotiation",
+			q->who);
 }
 
 int qmp_call_many(struct qmp *q, struct qmp_req *reqs, size_t n)

@@ -42,6 +42,7 @@ struct qmp {
 	size_t nevents, aevents;
 	FILE *record;
 	int quiet;	  /* do not report failures, only keep errmsg */
+	long stray_id;	  /* reply to ignore: a renegotiation's */
 	char errmsg[512]; /* the last failure */
 };
 

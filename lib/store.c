@@ -192,6 +192,21 @@ static const char *const migrations[] = {
 	");"
 	"ALTER TABLE binaries ADD COLUMN vmstate_sha256 TEXT;"
 	"ALTER TABLE binaries ADD COLUMN abi_seconds REAL;",
+
+	/* 4: libvirt's domain capabilities per (libvirt, QEMU) pair */
+	"CREATE TABLE domcaps ("
+	"  libvirt TEXT NOT NULL," /* install name, e.g. 9.0.0 */
+	"  libvirt_sha256 TEXT NOT NULL," /* of its libvirtd when probed */
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  machine TEXT NOT NULL," /* as asked: q35 or pc */
+	"  resolved_machine TEXT," /* what libvirt resolved it to */
+	"  virttype TEXT NOT NULL,"
+	"  xml TEXT,"
+	"  error TEXT,"
+	"  seconds REAL,"
+	"  probed_at TEXT NOT NULL,"
+	"  PRIMARY KEY (libvirt, binary, machine)"
+	") WITHOUT ROWID;",
 };
 
 int store_schema_version(void)

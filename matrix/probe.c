@@ -15,6 +15,7 @@
 
 #include "probe.h"
 #include "caps.h"
+#include "domcaps.h"
 #include "command.h"
 #include "installs.h"
 #include "banned.h"
@@ -27,11 +28,15 @@ static const char usage[] =
 	"accelerators tried for real, machine types, CPU models, QOM types,\n"
 	"every device's properties and defaults, QMP commands, command-line\n"
 	"options and the QMP schema; and the guest ABI fingerprint of every\n"
-	"versioned machine type. A binary already probed is not run again.\n"
+	"versioned machine type. Then, for every libvirt that ark built, its own\n"
+	"daemon (started from its prefix, stopped afterwards) gives the domain\n"
+	"capabilities of each QEMU for q35 and pc. A binary already probed is\n"
+	"not run again.\n"
 	"\n"
 	"options:\n"
 	"  --force        probe again even if the binary is unchanged\n"
 	"  --no-abi       capabilities only, no machine-type ABI fingerprints\n"
+	"  --no-libvirt   skip libvirt's domain capabilities for each QEMU\n"
 	"  --jobs N       binaries probed at once (default: number of cores)\n"
 	"  --db PATH      store (env VIRT_MATRIX_DB)\n"
 	"  -q, --quiet    only errors\n";
@@ -64,11 +69,41 @@ static int probe_one(const char *db, const struct install *in, int force,
 	return ret;
 }
 
+static int probe_libvirt(const char *db, const struct install *lv,
+			 const struct install *qemus, size_t n, const int *chosen,
+			 int force)
+{
+	struct store st;
+	struct domcaps_result r;
+	struct install *sel = xcalloc(n + 1, sizeof(*sel));
+	size_t ns = 0;
+	int ret;
+
+	for (size_t i = 0; i < n; i++)
+		if (chosen[i])
+			sel[ns++] = qemus[i]; /* shallow: read only */
+	if (store_open(&st, db)) {
+		free(sel);
+		return -1;
+	}
+	ret = domcaps_probe(&st, lv, sel, ns, force, &r);
+	if (!ret)
+		info("libvirt %s: domain capabilities of %zu (QEMU, machine) pairs: "
+		     "%zu probed, %zu unchanged, %zu failed, in %.2fs",
+		     lv->version, r.pairs, r.probed, r.skipped, r.failed, r.seconds);
+	else
+		error("libvirt %s: domain capabilities probe failed", lv->version);
+	store_close(&st);
+	free(sel);
+	return ret;
+}
+
 int cmd_probe(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
 		{ "no-abi", no_argument, NULL, 'n' },
+		{ "no-libvirt", no_argument, NULL, 'L' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -78,7 +113,7 @@ int cmd_probe(int argc, char **argv)
 	struct store st;
 	struct install *v = NULL;
 	char *db = store_default_path();
-	int force = 0, no_abi = 0, c, failed = 0, ret = 1;
+	int force = 0, no_abi = 0, no_libvirt = 0, c, failed = 0, ret = 1;
 	long jobs = online_cpus();
 	size_t n = 0, running = 0, next = 0;
 	int *chosen = NULL;
@@ -90,6 +125,9 @@ int cmd_probe(int argc, char **argv)
 			break;
 		case 'n':
 			no_abi = 1;
+			break;
+		case 'L':
+			no_libvirt = 1;
 			break;
 		case 'j':
 			if (parse_long(optarg, 1, 64, &jobs)) {
@@ -176,6 +214,39 @@ int cmd_probe(int argc, char **argv)
 		running--;
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			failed++;
+	}
+	/* Then libvirt's view of each QEMU, one worker per libvirt install. */
+	if (!vm_interrupted && !no_libvirt) {
+		struct install *lv = NULL;
+		size_t nlv = 0;
+
+		if (store_open(&st, db))
+			goto out;
+		if (installs_list(&st, "libvirt", &lv, &nlv)) {
+			store_close(&st);
+			goto out;
+		}
+		store_close(&st);
+		for (size_t k = 0; k < nlv; k++) {
+			pid_t pid;
+			int status;
+
+			if (strcmp(lv[k].kind, "built")) {
+				info("libvirt %s: imported; its daemon is the system's, "
+				     "not started by virt-matrix (skipped)",
+				     lv[k].version);
+				continue;
+			}
+			fflush(NULL);
+			pid = fork();
+			if (pid == 0)
+				exit(probe_libvirt(db, &lv[k], v, n, chosen, force) ? 1
+											: 0);
+			if (pid < 0 || waitpid(pid, &status, 0) < 0 ||
+			    !WIFEXITED(status) || WEXITSTATUS(status))
+				failed++;
+		}
+		installs_free(lv, nlv);
 	}
 	ret = vm_interrupted ? 130 : failed ? 1 : 0;
 	goto out;

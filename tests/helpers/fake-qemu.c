@@ -9,6 +9,9 @@
  *   garbage   greet, then answer the first command with non-JSON
  *   oversize  greet, then answer with a line that never ends (16 MiB)
  *   error     greet, then answer every command with a GenericError
+ *   regreet   greet, then on the first command greet again and refuse
+ *             commands until qmp_capabilities comes again (as QEMU's
+ *             monitor does when it sees the connection open twice)
  *   replay F  answer from transcript F (the format lib/qmp.c records):
  *             lines "> {command}" are what the client must send next
  *             (compared by "execute"), lines "< {message}" are sent back
@@ -231,6 +234,23 @@ int main(int argc, char **argv)
 				if (write(c, chunk, sizeof(chunk)) < 0)
 					return 0;
 			pause();
+		} else if (!strcmp(mode, "regreet")) {
+			static int state; /* 0 first, 1 negotiating, 2 normal */
+
+			if (state == 0) {
+				out(c, greeting);
+				state = 1;
+			}
+			if (!strcmp(field(req, "execute"), "qmp_capabilities")) {
+				reply_with_id(c, "{\"return\": {}}", req);
+				state = 2;
+			} else if (state == 1) {
+				reply_with_id(c, "{\"error\": {\"class\": \"CommandNotFound\", "
+						 "\"desc\": \"Expecting capabilities negotiation "
+						 "with 'qmp_capabilities'\"}}", req);
+			} else {
+				reply_with_id(c, "{\"return\": {\"ok\": true}}", req);
+			}
 		} else if (!strcmp(mode, "error")) {
 			reply_with_id(c, "{\"error\": {\"class\": \"GenericError\", "
 					 "\"desc\": \"fake failure\"}}", req);

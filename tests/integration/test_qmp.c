@@ -146,6 +146,31 @@ static void test_error_replies(void **state)
 	free(fake);
 }
 
+/* A second greeting mid-session: renegotiate, resend what was refused. */
+static void test_regreeting(void **state)
+{
+	const char *args[] = { "-fake", "regreet", NULL };
+	struct qemu_proc p;
+	struct qmp_req r[3] = { { .cmd = "query-a" }, { .cmd = "query-b" },
+				{ .cmd = "query-c" } };
+	json_object *ret = NULL;
+	struct qmp_error e;
+
+	(void)state;
+	assert_int_equal(qemu_proc_start(&p, fake, args, 3), 0);
+	assert_int_equal(qmp_call_many(&p.qmp, r, 3), 0);
+	for (int i = 0; i < 3; i++) {
+		if (r[i].status)
+			fail_msg("%s: status %d (%s)", r[i].cmd, r[i].status, r[i].err.desc);
+		assert_true(json_object_object_get_ex(r[i].ret, "ok", NULL));
+		qmp_req_release(&r[i]);
+	}
+	/* The session goes on normally afterwards. */
+	assert_int_equal(qmp_call(&p.qmp, "query-d", NULL, &ret, &e), 0);
+	json_object_put(ret);
+	qemu_proc_stop(&p);
+}
+
 /* A recorded real session replays through the client, pipelined. */
 static void test_replay_recorded_session(void **state)
 {
@@ -181,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_real_qemu_session),
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_replay_recorded_session),
+		cmocka_unit_test(test_regreeting),
 		cmocka_unit_test(test_error_replies),
 	};
 	return cmocka_run_group_tests_name("qmp", tests, NULL, NULL);
