@@ -61,14 +61,18 @@ tests/bin/%: tests/helpers/%.c $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 # One run, one closing "N passed, N failed" line: unit tests first.
+# Test programs find the virt-matrix under test (and its internal
+# supervisor) through VIRT_MATRIX_BIN.
+TEST_ENV = VIRT_MATRIX_BIN=$(CURDIR)/virt-matrix
+
 check: virt-matrix $(UNIT_BIN) $(INTEG_BIN) $(HELPER_BIN)
-	@tests/run-tests.sh check $(UNIT_BIN) $(INTEG_BIN)
+	@$(TEST_ENV) tests/run-tests.sh check $(UNIT_BIN) $(INTEG_BIN)
 
 check-unit: $(UNIT_BIN)
-	@tests/run-tests.sh unit $(UNIT_BIN)
+	@$(TEST_ENV) tests/run-tests.sh unit $(UNIT_BIN)
 
 check-integration: virt-matrix $(INTEG_BIN) $(HELPER_BIN)
-	@tests/run-tests.sh integration $(INTEG_BIN)
+	@$(TEST_ENV) tests/run-tests.sh integration $(INTEG_BIN)
 
 deps:
 	scripts/install-deps.sh
@@ -85,7 +89,7 @@ install: virt-matrix
 
 bench: virt-matrix tests/bin/vm-bench
 	@mkdir -p bench/out
-	tests/bin/vm-bench bench/out/results.txt
+	$(TEST_ENV) tests/bin/vm-bench bench/out/results.txt
 
 tests/bin/vm-bench: bench/vm-bench.c $(LIB)
 	@mkdir -p tests/bin

@@ -7,6 +7,11 @@
  *   sha256   sha256_file() vs coreutils sha256sum, 256 MiB file
  *   unpack   unpack_archive() (libarchive, secure checks) vs GNU tar -x,
  *            a .tar.gz of 4000 small files in 40 directories
+ *   probe    for Debian's QEMU and each ark-built QEMU under /opt/qemu:
+ *            the capability record, the ABI of all versioned machine
+ *            types, and probing the unchanged binary again (goals: 0.5 s,
+ *            2 s, 50 ms); side by side, libvirt's own cold capability
+ *            probe of the same binary where an ark-built libvirt exists
  *
  * Each side runs 5 times alternately; the median wall time counts.
  */
@@ -24,6 +29,10 @@
 #include "sha256.h"
 #include "strbuf.h"
 #include "unpack.h"
+#include "abi.h"
+#include "caps.h"
+#include "libvirtd.h"
+#include <dirent.h>
 
 #define RUNS 5
 
@@ -102,6 +111,67 @@ static void make_archive(const char *path)
 	archive_write_free(a);
 }
 
+/* One binary: caps (no ABI), ABI, unchanged; medians of RUNS. */
+static void bench_probe(const char *binary, const char *dir, struct strbuf *out)
+{
+	double caps[RUNS], abi[RUNS], again[RUNS];
+	struct strbuf db = STRBUF_INIT;
+	size_t machines = 0;
+
+	sb_printf(&db, "%s/probe.db", dir);
+	for (int i = 0; i < RUNS; i++) {
+		struct store st;
+		struct caps_result r;
+		struct abi_result a;
+
+		unlink(db.buf);
+		if (store_open(&st, db.buf) ||
+		    caps_probe(&st, binary, 1, 1, &r) ||
+		    abi_probe(&st, r.binary_id, binary, &a))
+			die("probe of %s failed", binary);
+		caps[i] = r.seconds;
+		abi[i] = a.seconds;
+		machines = a.machines;
+		if (caps_probe(&st, binary, 0, 1, &r) || !r.reused)
+			die("re-probe of %s was not reused", binary);
+		again[i] = r.seconds;
+		store_close(&st);
+	}
+	sb_printf(out,
+		  "probe %s: capability record %.2f s (goal 0.5 s), ABI of %zu "
+		  "machine types %.2f s (goal 2 s), unchanged %.1f ms (goal 50 ms)\n",
+		  binary, median(caps, RUNS), machines, median(abi, RUNS),
+		  median(again, RUNS) * 1000);
+	strbuf_release(&db);
+}
+
+/* libvirt's own cold capability probe of binary, the peer for caps. */
+static void bench_libvirt_peer(const char *prefix, const char *binary,
+			       struct strbuf *out)
+{
+	double t[RUNS];
+	struct strbuf cache = STRBUF_INIT;
+
+	sb_printf(&cache, "%s/var/cache/libvirt/qemu/capabilities", prefix);
+	for (int i = 0; i < RUNS; i++) {
+		struct libvirtd d;
+		char *xml = NULL, *err = NULL;
+		double t0;
+
+		if (remove_tree(cache.buf) || libvirtd_start(&d, prefix, 60))
+			die("cannot start libvirt at %s", prefix);
+		t0 = now_monotonic();
+		if (libvirtd_domcaps(&d, binary, "pc", "qemu", &xml, &err))
+			die("libvirt domcapabilities failed: %s", err);
+		t[i] = now_monotonic() - t0;
+		free(xml);
+		libvirtd_stop(&d);
+	}
+	sb_printf(out, "peer: libvirt %s cold capability probe of %s: %.2f s\n",
+		  prefix, binary, median(t, RUNS));
+	strbuf_release(&cache);
+}
+
 int main(int argc, char **argv)
 {
 	char dirtmpl[] = "/tmp/vm-bench-XXXXXX";
@@ -165,6 +235,26 @@ int main(int argc, char **argv)
 		  "unpack 4000 files: virt-matrix (secure checks) %.3f s, GNU "
 		  "tar %.3f s; ratio ours/peer %.2f\n",
 		  mo, mp, mo / mp);
+
+	{
+		struct dirent **ents = NULL;
+		int n = scandir("/opt/qemu", &ents, NULL, alphasort);
+		struct strbuf b = STRBUF_INIT;
+		const char *lv = is_dir("/opt/libvirt/9.0.0") ? "/opt/libvirt/9.0.0" : NULL;
+
+		bench_probe("/usr/bin/qemu-system-x86_64", dir, &out);
+		if (lv)
+			bench_libvirt_peer(lv, "/usr/bin/qemu-system-x86_64", &out);
+		for (int i = 0; i < n; i++) {
+			strbuf_reset(&b);
+			sb_printf(&b, "/opt/qemu/%s/bin/qemu-system-x86_64", ents[i]->d_name);
+			if (ents[i]->d_name[0] != '.' && path_exists(b.buf))
+				bench_probe(b.buf, dir, &out);
+			free(ents[i]);
+		}
+		free(ents);
+		strbuf_release(&b);
+	}
 
 	{
 		char now[32];
