@@ -1,5 +1,6 @@
 /*
- * A real QEMU build from source, as the ark pipeline does it for users:
+ * Real builds from source, as the ark pipeline does them for users, and
+ * the pair they make. First QEMU 7.2.0:
  * QEMU 7.2.0 from Debian's orig tarball (found through apt's deb-src
  * entries, fetched with libcurl, verified against the catalog), patched,
  * configured with the recipe in specs/, built and installed into a
@@ -9,7 +10,13 @@
  * Then the binary is checked for what the scenarios need: it runs, and it
  * has TCG, KVM support compiled in, vhost-user, virtio-9p, vfio-pci and
  * memfd memory backends.
+ *
+ * Then libvirt 9.0.0 (meson, QEMU and remote drivers) beside it, and
+ * virt-matrix probe: the libvirt daemon of that version, started from its
+ * own prefix with its sockets there, gives the domain capabilities of the
+ * QEMU just built, and is gone afterwards.
  */
+#include <dirent.h>
 #include "testutil.h"
 
 static char *dir, *root, *db, *logs, *vm;
@@ -109,11 +116,79 @@ static void test_build_qemu_7_2_from_debian_source(void **state)
 	strbuf_release(&qemu);
 }
 
+static int libvirtd_running_from(const char *prefix)
+{
+	struct dirent **ents = NULL;
+	int n = scandir("/proc", &ents, NULL, alphasort), found = 0;
+
+	for (int i = 0; i < n; i++) {
+		char path[300], exe[4096];
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "/proc/%s/exe", ents[i]->d_name);
+		len = readlink(path, exe, sizeof(exe) - 1);
+		if (len > 0) {
+			exe[len] = '\0';
+			if (!strncmp(exe, prefix, strlen(prefix)))
+				found = 1;
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return found;
+}
+
+static void test_build_libvirt_and_probe_the_pair(void **state)
+{
+	char *out = NULL;
+	struct strbuf prefix = STRBUF_INIT, sock = STRBUF_INIT;
+	struct command cmd;
+
+	(void)state;
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, (const char *const[]){
+		vm, "ark", "build", "--from", "debian", "--db", db, "--root",
+		root, "--log-dir", logs, "libvirt", "9.0.0", NULL });
+	cmd.timeout = 40 * 60;
+	cmd.out = CMD_OUT_INHERIT;
+	assert_int_equal(command_run(&cmd), 0);
+	assert_true(command_succeeded(&cmd));
+	command_release(&cmd);
+
+	sb_printf(&prefix, "%s/libvirt/9.0.0", root);
+	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "probe", NULL },
+				(const char *const[]){ "--db", db, NULL }, 600),
+			 0);
+	assert_contains(out, "qemu 7.2.0: probed in", "probe");
+	assert_contains(out, "libvirt 9.0.0: domain capabilities of 2 (QEMU, machine) pairs: 2 probed", "probe");
+	free(out);
+
+	/* What libvirt 9.0.0 says about the QEMU 7.2.0 built above. */
+	assert_int_equal(tu_run(&out, (const char *const[]){ "sqlite3", db, NULL },
+				(const char *const[]){
+					"SELECT machine, resolved_machine, virttype,"
+					" instr(xml, '/qemu/7.2.0/bin/qemu-system-x86_64</path>') > 0"
+					" FROM domcaps ORDER BY machine", NULL },
+				30),
+			 0);
+	assert_contains(out, "pc|pc-i440fx-7.2|qemu|1", "domcaps pc");
+	assert_contains(out, "q35|pc-q35-7.2|qemu|1", "domcaps q35");
+	free(out);
+
+	/* The daemon is gone, its sockets were under its prefix, not in /run. */
+	assert_false(libvirtd_running_from(prefix.buf));
+	sb_printf(&sock, "%s/var/run/libvirt", prefix.buf);
+	assert_true(is_dir(sock.buf));
+	strbuf_release(&prefix);
+	strbuf_release(&sock);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_qemu_7_2_from_debian_source),
+		cmocka_unit_test(test_build_libvirt_and_probe_the_pair),
 	};
-	return cmocka_run_group_tests_name("real qemu build", tests, setup,
+	return cmocka_run_group_tests_name("real builds", tests, setup,
 					   teardown);
 }
