@@ -340,86 +340,21 @@ static void bind_opt_int(sqlite3_stmt *q, int i, json_object *o,
 		sqlite3_bind_null(q, i);
 }
 
-static int store_machines(struct store *st, long long id, json_object *m)
-{
-	auto_stmt *q = NULL;
+/* How one column of a row comes from a JSON object of a QMP reply. */
+enum col_kind { COL_STR, COL_BOOL, COL_OPT_INT, COL_OPT_BOOL };
 
-	if (!m)
-		return 0;
-	if (store_prepare(st, &q,
-			  "INSERT INTO machine_types (binary, name, alias,"
-			  " is_default, deprecated, cpu_max, hotpluggable_cpus,"
-			  " default_cpu_type, default_ram_id)"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-		return -1;
-	for (size_t i = 0; i < json_object_array_length(m); i++) {
-		json_object *o = json_object_array_get_idx(m, i);
+struct col {
+	const char *key;
+	enum col_kind kind;
+};
 
-		sqlite3_bind_int64(q, 1, id);
-		store_bind_text(q, 2, jstr(o, "name"));
-		store_bind_text(q, 3, jstr(o, "alias"));
-		sqlite3_bind_int(q, 4, jbool(o, "is-default"));
-		sqlite3_bind_int(q, 5, jbool(o, "deprecated"));
-		bind_opt_int(q, 6, o, "cpu-max");
-		if (json_object_object_get_ex(o, "hotpluggable-cpus", NULL))
-			sqlite3_bind_int(q, 7, jbool(o, "hotpluggable-cpus"));
-		store_bind_text(q, 8, jstr(o, "default-cpu-type"));
-		store_bind_text(q, 9, jstr(o, "default-ram-id"));
-		if (exec_bind(st, q, "cannot record machine types"))
-			return -1;
-	}
-	return 0;
-}
-
-static int store_cpus(struct store *st, long long id, json_object *c)
-{
-	auto_stmt *q = NULL;
-
-	if (!c)
-		return 0;
-	if (store_prepare(st, &q,
-			  "INSERT OR IGNORE INTO cpu_models (binary, name,"
-			  " typename, migration_safe, static, deprecated)"
-			  " VALUES (?, ?, ?, ?, ?, ?)"))
-		return -1;
-	for (size_t i = 0; i < json_object_array_length(c); i++) {
-		json_object *o = json_object_array_get_idx(c, i);
-
-		sqlite3_bind_int64(q, 1, id);
-		store_bind_text(q, 2, jstr(o, "name"));
-		store_bind_text(q, 3, jstr(o, "typename"));
-		sqlite3_bind_int(q, 4, jbool(o, "migration-safe"));
-		sqlite3_bind_int(q, 5, jbool(o, "static"));
-		sqlite3_bind_int(q, 6, jbool(o, "deprecated"));
-		if (exec_bind(st, q, "cannot record CPU models"))
-			return -1;
-	}
-	return 0;
-}
-
-static int store_types(struct store *st, long long id, json_object *t)
-{
-	auto_stmt *q = NULL;
-
-	if (store_prepare(st, &q,
-			  "INSERT OR IGNORE INTO qom_types (binary, name,"
-			  " parent, abstract) VALUES (?, ?, ?, ?)"))
-		return -1;
-	for (size_t i = 0; i < json_object_array_length(t); i++) {
-		json_object *o = json_object_array_get_idx(t, i);
-
-		sqlite3_bind_int64(q, 1, id);
-		store_bind_text(q, 2, jstr(o, "name"));
-		store_bind_text(q, 3, jstr(o, "parent"));
-		sqlite3_bind_int(q, 4, jbool(o, "abstract"));
-		if (exec_bind(st, q, "cannot record QOM types"))
-			return -1;
-	}
-	return 0;
-}
-
-static int store_names(struct store *st, long long id, json_object *list,
-		       const char *sql, const char *what)
+/*
+ * Inserts one row per element of the JSON array list with sql, whose
+ * first parameter is the binary id and the others come from cols.
+ */
+static int store_rows(struct store *st, long long id, json_object *list,
+		      const char *sql, const struct col *cols, size_t ncols,
+		      const char *what)
 {
 	auto_stmt *q = NULL;
 
@@ -428,14 +363,52 @@ static int store_names(struct store *st, long long id, json_object *list,
 	if (store_prepare(st, &q, sql))
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object *o = json_object_array_get_idx(list, i);
+
 		sqlite3_bind_int64(q, 1, id);
-		store_bind_text(q, 2,
-				jstr(json_object_array_get_idx(list, i), "name"));
+		for (size_t c = 0; c < ncols; c++) {
+			int at = (int)c + 2;
+
+			switch (cols[c].kind) {
+			case COL_STR:
+				store_bind_text(q, at, jstr(o, cols[c].key));
+				break;
+			case COL_BOOL:
+				sqlite3_bind_int(q, at, jbool(o, cols[c].key));
+				break;
+			case COL_OPT_INT:
+				bind_opt_int(q, at, o, cols[c].key);
+				break;
+			case COL_OPT_BOOL:
+				if (json_object_object_get_ex(o, cols[c].key, NULL))
+					sqlite3_bind_int(q, at, jbool(o, cols[c].key));
+				break;
+			}
+		}
 		if (exec_bind(st, q, what))
 			return -1;
 	}
 	return 0;
 }
+
+static const struct col machine_cols[] = {
+	{ "name", COL_STR },	      { "alias", COL_STR },
+	{ "is-default", COL_BOOL },	      { "deprecated", COL_BOOL },
+	{ "cpu-max", COL_OPT_INT },	      { "hotpluggable-cpus", COL_OPT_BOOL },
+	{ "default-cpu-type", COL_STR }, { "default-ram-id", COL_STR },
+};
+
+static const struct col cpu_cols[] = {
+	{ "name", COL_STR },		{ "typename", COL_STR },
+	{ "migration-safe", COL_BOOL }, { "static", COL_BOOL },
+	{ "deprecated", COL_BOOL },
+};
+
+static const struct col type_cols[] = {
+	{ "name", COL_STR },
+	{ "parent", COL_STR },
+	{ "abstract", COL_BOOL },
+};
 
 static int store_options(struct store *st, long long id, json_object *opts)
 {
@@ -610,14 +583,27 @@ static int store_record(struct store *st, struct probe *pr, const char *sha,
 		if (exec_bind(st, uns, "cannot record unsupported queries"))
 			goto fail;
 	}
-	if (store_machines(st, id, pr->basic[2]) ||
-	    store_cpus(st, id, pr->basic[3]) ||
-	    store_names(st, id, pr->basic[4],
-			"INSERT OR IGNORE INTO qmp_commands (binary, name)"
-			" VALUES (?, ?)",
-			"cannot record QMP commands") ||
+	if (store_rows(st, id, pr->basic[2],
+		       "INSERT INTO machine_types (binary, name, alias,"
+		       " is_default, deprecated, cpu_max, hotpluggable_cpus,"
+		       " default_cpu_type, default_ram_id)"
+		       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		       machine_cols, ARRAY_SIZE(machine_cols),
+		       "cannot record machine types") ||
+	    store_rows(st, id, pr->basic[3],
+		       "INSERT OR IGNORE INTO cpu_models (binary, name,"
+		       " typename, migration_safe, static, deprecated)"
+		       " VALUES (?, ?, ?, ?, ?, ?)",
+		       cpu_cols, ARRAY_SIZE(cpu_cols), "cannot record CPU models") ||
+	    store_rows(st, id, pr->basic[4],
+		       "INSERT OR IGNORE INTO qmp_commands (binary, name)"
+		       " VALUES (?, ?)",
+		       type_cols, 1, "cannot record QMP commands") ||
 	    store_options(st, id, pr->basic[5]) ||
-	    store_types(st, id, pr->types) ||
+	    store_rows(st, id, pr->types,
+		       "INSERT OR IGNORE INTO qom_types (binary, name,"
+		       " parent, abstract) VALUES (?, ?, ?, ?)",
+		       type_cols, ARRAY_SIZE(type_cols), "cannot record QOM types") ||
 	    store_devices(st, id, pr, res) || store_commit(st))
 		goto fail;
 	res->machines = pr->basic[2] ? json_object_array_length(pr->basic[2]) : 0;
