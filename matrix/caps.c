@@ -614,6 +614,30 @@ fail:
 	return -1;
 }
 
+/* abi_seconds is set once the ABI part of a record is complete. */
+static int abi_missing(struct store *st, long long id)
+{
+	auto_stmt *q = NULL;
+
+	if (store_prepare(st, &q, "SELECT abi_seconds IS NULL FROM binaries WHERE id = ?"))
+		return 1;
+	sqlite3_bind_int64(q, 1, id);
+	return sqlite3_step(q) != SQLITE_ROW || sqlite3_column_int(q, 0);
+}
+
+static int record_abi_seconds(struct store *st, long long id, double seconds)
+{
+	auto_stmt *q = NULL;
+
+	if (store_prepare(st, &q, "UPDATE binaries SET abi_seconds = ? WHERE id = ?"))
+		return -1;
+	sqlite3_bind_double(q, 1, seconds);
+	sqlite3_bind_int64(q, 2, id);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		return store_error(st, "cannot record ABI timing");
+	return 0;
+}
+
 static int already_probed(struct store *st, const char *sha, long long *id)
 {
 	auto_stmt *q = NULL;
@@ -649,6 +673,23 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	r = force ? 0 : already_probed(st, res->sha256, &res->binary_id);
 	if (r < 0)
 		return -1;
+	if (r && !no_abi && abi_missing(st, res->binary_id)) {
+		/* Probed before with --no-abi: only the ABI part is missing. */
+		struct abi_result abi;
+
+		if (abi_probe(st, res->binary_id, binary, &abi) ||
+		    record_abi_seconds(st, res->binary_id, abi.seconds))
+			return error("probe '%s': the machine-type ABI probe "
+				     "failed",
+				     binary);
+		res->abi_machines = abi.machines;
+		res->abi_distinct = abi.distinct;
+		res->abi_failed = abi.failed;
+		res->abi_seconds = abi.seconds;
+		res->abi_only = 1;
+		res->seconds = now_monotonic() - t0;
+		return 0;
+	}
 	if (r) {
 		res->reused = 1;
 		res->seconds = now_monotonic() - t0;
@@ -698,18 +739,12 @@ out:
 		ret = -1;
 	} else if (!no_abi) {
 		struct abi_result abi;
-		auto_stmt *q = NULL;
 
-		if (abi_probe(st, res->binary_id, binary, &abi)) {
+		if (abi_probe(st, res->binary_id, binary, &abi) ||
+		    record_abi_seconds(st, res->binary_id, abi.seconds)) {
 			ret = error("probe '%s': the machine-type ABI probe failed",
 				    binary);
-		} else if (!store_prepare(st, &q,
-					  "UPDATE binaries SET abi_seconds = ?"
-					  " WHERE id = ?")) {
-			sqlite3_bind_double(q, 1, abi.seconds);
-			sqlite3_bind_int64(q, 2, res->binary_id);
-			if (sqlite3_step(q) != SQLITE_DONE)
-				ret = store_error(st, "cannot record ABI timing");
+		} else {
 			res->abi_machines = abi.machines;
 			res->abi_distinct = abi.distinct;
 			res->abi_failed = abi.failed;

@@ -17,6 +17,7 @@ struct caps_result {
 	long long binary_id;
 	char sha256[65];
 	int reused;	/* unchanged binary: nothing was run */
+	int abi_only;	/* capabilities unchanged; only the ABI was added */
 	double seconds;
 	size_t machines, devices, props, commands, failures;
 	size_t abi_machines, abi_distinct, abi_failed;

@@ -54,6 +54,11 @@ static int probe_one(const char *db, const struct install *in, int force,
 	if (!ret && r.reused)
 		info("qemu %s: unchanged (%.12s), %.3fs", in->version, r.sha256,
 		     r.seconds);
+	else if (!ret && r.abi_only)
+		info("qemu %s: capabilities unchanged; ABI of %zu versioned "
+		     "machine types (%zu distinct, %zu failed) in %.2fs",
+		     in->version, r.abi_machines, r.abi_distinct, r.abi_failed,
+		     r.abi_seconds);
 	else if (!ret)
 		info("qemu %s: probed in %.2fs: %zu machine types, %zu devices "
 		     "(%zu properties), %zu device failures, %zu QMP commands; "
