@@ -115,8 +115,21 @@ int libvirtd_domcaps(struct libvirtd *d, const char *emulator,
 	*xml = *err = NULL;
 	if (!x) {
 		const char *m = virGetLastErrorMessage();
+		struct strbuf e = STRBUF_INIT;
+		const char *log, *hit = NULL, *p;
 
-		*err = xstrdup(m ? m : "unknown libvirt error");
+		sb_puts(&e, m ? m : "unknown libvirt error");
+		/* The client may only know "the cause is unknown": the daemon's
+		 * own last error line says what it was. */
+		command_wait_output(&d->cmd, "\x01never\x01", 0.1);
+		log = d->cmd.output.buf;
+		for (p = log; (p = strstr(p, " : ")); p += 3)
+			if (p - log >= 6 && !strncmp(p - 6, " error", 6))
+				hit = p + 3;
+		if (hit)
+			sb_printf(&e, " (libvirtd: %.*s)", (int)strcspn(hit, "\n"),
+				  hit);
+		*err = strbuf_detach(&e);
 		return -1;
 	}
 	*xml = xstrdup(x);
