@@ -579,6 +579,12 @@ static int build_in_lock(struct build *b)
 	sb_printf(&p, "%s/work/%s-%s-%ld", b->o->cache_dir, b->app,
 		  b->version, (long)getpid());
 	b->work = strbuf_detach(&p);
+	/*
+	 * The work tree's name changes with every attempt: let ccache see
+	 * paths relative to it, so a rebuild hits the cache.
+	 */
+	strvec_pushf(&b->env, "CCACHE_BASEDIR=%s", b->work);
+	strvec_push(&b->env, "CCACHE_NOHASHDIR=1");
 	sb_printf(&p, "%s/src", b->work);
 	if (mkdir_p(p.buf, 0755))
 		goto out;
