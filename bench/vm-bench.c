@@ -174,7 +174,7 @@ static void bench_libvirt_peer(const char *prefix, const char *binary,
 
 int main(int argc, char **argv)
 {
-	char dirtmpl[] = "/tmp/vm-bench-XXXXXX";
+	char *dirtmpl = temp_template("bench");
 	struct strbuf data = STRBUF_INIT, tgz = STRBUF_INIT, out = STRBUF_INIT,
 		      dest = STRBUF_INIT;
 	double ours[RUNS], peer[RUNS], mo, mp;

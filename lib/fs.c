@@ -308,3 +308,12 @@ int lock_is_held(const char *path)
 	close(fd);
 	return held;
 }
+
+char *temp_template(const char *tag)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_printf(&sb, "%s/vm-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", tag);
+	return strbuf_detach(&sb);
+}

@@ -55,4 +55,7 @@ void lock_release(int fd);
 /* True when someone holds the lock at path. */
 int lock_is_held(const char *path);
 
+/* "$TMPDIR/vm-<tag>-XXXXXX" (or under /tmp) for mkdtemp/mkstemp; malloc'd. */
+char *temp_template(const char *tag);
+
 #endif

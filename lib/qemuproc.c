@@ -45,19 +45,18 @@ int qemu_proc_spawn(struct qemu_proc *p, const char *binary,
 		    const char *const *args)
 {
 	struct strbuf s = STRBUF_INIT;
-	const char *tmp = getenv("TMPDIR");
+	char *tmpl = temp_template("qemu");
 
 	memset(p, 0, sizeof(*p));
 	p->binary = binary;
 	p->qmp.fd = -1;
 	command_init(&p->cmd);
-	sb_printf(&s, "%s/vm-qemu-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(s.buf)) {
-		error_errno("cannot create a directory for '%s'", binary);
-		strbuf_release(&s);
+	if (!mkdtemp(tmpl)) {
+		error_errno("cannot create a directory '%s' for '%s'", tmpl, binary);
+		free(tmpl);
 		return -1;
 	}
-	p->dir = strbuf_detach(&s);
+	p->dir = tmpl;
 	sb_printf(&s, "%s/qmp.sock", p->dir);
 	p->sock = strbuf_detach(&s);
 

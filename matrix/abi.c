@@ -12,6 +12,7 @@
 
 #include "abi.h"
 #include "command.h"
+#include "fs.h"
 #include "qemuproc.h"
 #include "sha256.h"
 #include "banned.h"
@@ -725,11 +726,15 @@ static int vmstate(struct store *st, long long id, const char *binary)
 	struct strbuf path = STRBUF_INIT, json = STRBUF_INIT;
 	auto_stmt *a = NULL;
 	auto_stmt *b = NULL;
-	char sha[65], tmpl[] = "/tmp/vm-vmstate-XXXXXX";
+	char sha[65], *tmpl = temp_template("vmstate");
 	int fd = mkstemp(tmpl), ret = -1;
 
-	if (fd < 0)
-		return error_errno("cannot create a temporary file");
+	if (fd < 0) {
+		error_errno("cannot create '%s' for the vmstate of '%s'", tmpl,
+			    binary);
+		free(tmpl);
+		return -1;
+	}
 	close(fd);
 	command_init(&cmd);
 	strvec_push(&cmd.args, binary);
@@ -755,6 +760,7 @@ static int vmstate(struct store *st, long long id, const char *binary)
 	ret = 0;
 out:
 	unlink(tmpl);
+	free(tmpl);
 	command_release(&cmd);
 	strbuf_release(&path);
 	strbuf_release(&json);
