@@ -11,7 +11,9 @@
  *            the capability record, the ABI of all versioned machine
  *            types, and probing the unchanged binary again (goals: 0.5 s,
  *            2 s, 50 ms); side by side, libvirt's own cold capability
- *            probe of the same binary where an ark-built libvirt exists
+ *            probe of the same binary where an ark-built libvirt exists,
+ *            and QEMU's own scripts/compare-machine-types.py --all for the
+ *            ABI side where it can run (ark-built QEMU >= 9.1)
  *
  * Each side runs 5 times alternately; the median wall time counts.
  */
@@ -32,6 +34,10 @@
 #include "abi.h"
 #include "caps.h"
 #include "libvirtd.h"
+#include "installs.h"
+#include "paths.h"
+#include "store.h"
+#include "version.h"
 #include <dirent.h>
 
 #define RUNS 5
@@ -111,12 +117,86 @@ static void make_archive(const char *path)
 	archive_write_free(a);
 }
 
-/* One binary: caps (no ABI), ABI, unchanged; medians of RUNS. */
+/*
+ * QEMU's scripts/compare-machine-types.py for an ark-built QEMU >= 9.1
+ * (the first with compat-props in query-machines), taken from the source
+ * tarball ark fetched for it and run with Debian's python3 (pandas and
+ * tabulate from make deps). Fills argv and returns 0 if it can run.
+ */
+static int peer_compare_script(const char *binary, const char *dir,
+			       struct strvec *argv)
+{
+	struct store st;
+	struct install in;
+	struct strbuf tar = STRBUF_INIT, dest = STRBUF_INIT, script = STRBUF_INIT;
+	char *db = store_default_path(), *cache = paths_cache_dir(), *top = NULL;
+	const char *base, *slash;
+	int ret = -1, r;
+
+	memset(&in, 0, sizeof(in));
+	if (strncmp(binary, "/opt/qemu/", 10))
+		goto out;
+	slash = strchr(binary + 10, '/');
+	if (!slash || store_open(&st, db))
+		goto out;
+	{
+		char *ver = xstrndup(binary + 10, (size_t)(slash - binary - 10));
+
+		r = installs_get(&st, "qemu", ver, &in);
+		free(ver);
+	}
+	store_close(&st);
+	if (r != 1 || !in.source_url || !in.source_sha256 ||
+	    version_strcmp(in.version, "9.1") < 0)
+		goto out;
+	base = strrchr(in.source_url, '/');
+	sb_printf(&tar, "%s/downloads/%s/%s", cache, in.source_sha256,
+		  base ? base + 1 : in.source_url);
+	sb_printf(&dest, "%s/peer-%s", dir, in.version);
+	if (!path_exists(tar.buf) || mkdir_p(dest.buf, 0755) ||
+	    unpack_archive(tar.buf, dest.buf, &top))
+		goto out;
+	sb_printf(&script, "%s/%s/scripts/compare-machine-types.py", dest.buf, top);
+	if (!path_exists(script.buf))
+		goto out;
+	strvec_pushv(argv, (const char *const[]){ "python3", script.buf, "--all",
+						  "--raw", "--qemu-binary",
+						  binary, NULL });
+	/* Its imports must be there, or it is no peer here. */
+	{
+		struct command c;
+
+		command_init(&c);
+		strvec_pushv(&c.args, (const char *const[]){
+			"python3", "-c", "import pandas, tabulate", NULL });
+		c.out = CMD_OUT_NULL;
+		c.timeout = 60;
+		ret = command_run(&c) || !command_succeeded(&c) ? -1 : 0;
+		command_release(&c);
+	}
+out:
+	install_release(&in);
+	free(top);
+	free(db);
+	free(cache);
+	strbuf_release(&tar);
+	strbuf_release(&dest);
+	strbuf_release(&script);
+	return ret;
+}
+
+/*
+ * One binary: caps (no ABI), ABI, unchanged; medians of RUNS. Where
+ * QEMU's own compare-machine-types.py can run, it runs alternately with
+ * the ABI probe and the ratio is given.
+ */
 static void bench_probe(const char *binary, const char *dir, struct strbuf *out)
 {
-	double caps[RUNS], abi[RUNS], again[RUNS];
+	double caps[RUNS], abi[RUNS], again[RUNS], peer[RUNS];
 	struct strbuf db = STRBUF_INIT;
+	struct strvec pargv = STRVEC_INIT;
 	size_t machines = 0;
+	int have_peer = peer_compare_script(binary, dir, &pargv) == 0;
 
 	sb_printf(&db, "%s/probe.db", dir);
 	for (int i = 0; i < RUNS; i++) {
@@ -136,12 +216,27 @@ static void bench_probe(const char *binary, const char *dir, struct strbuf *out)
 			die("re-probe of %s was not reused", binary);
 		again[i] = r.seconds;
 		store_close(&st);
+		if (have_peer)
+			peer[i] = run_peer((const char *const *)pargv.v, dir);
 	}
 	sb_printf(out,
 		  "probe %s: capability record %.2f s (goal 0.5 s), ABI of %zu "
 		  "machine types %.2f s (goal 2 s), unchanged %.1f ms (goal 50 ms)\n",
 		  binary, median(caps, RUNS), machines, median(abi, RUNS),
 		  median(again, RUNS) * 1000);
+	if (have_peer) {
+		double mp = median(peer, RUNS);
+
+		sb_printf(out,
+			  "peer: QEMU's compare-machine-types.py --all on the same "
+			  "binary: %.2f s; ABI ratio ours/peer %.2f\n",
+			  mp, median(abi, RUNS) / mp);
+	} else {
+		sb_printf(out, "peer: compare-machine-types.py cannot run on "
+			       "this binary (QEMU < 9.1, not built by ark, or its "
+			       "source or python modules missing)\n");
+	}
+	strvec_clear(&pargv);
 	strbuf_release(&db);
 }
 

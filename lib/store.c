@@ -207,6 +207,40 @@ static const char *const migrations[] = {
 	"  probed_at TEXT NOT NULL,"
 	"  PRIMARY KEY (libvirt, binary, machine)"
 	") WITHOUT ROWID;",
+
+	/*
+	 * 5: device properties stored once per distinct property set (most
+	 * device types of a binary, and most of its CPU models, share one
+	 * with other types and other versions); device_props stays as a
+	 * view. Probe records are derived data: the old ones are dropped and
+	 * the next `probe` makes them again.
+	 */
+	"CREATE TABLE propsets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL UNIQUE" /* of the name-sorted property list */
+	");"
+	"CREATE TABLE propset_props ("
+	"  propset INTEGER NOT NULL REFERENCES propsets(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  type TEXT,"
+	"  default_value TEXT," /* JSON, NULL when QEMU gives none */
+	"  description TEXT,"
+	"  PRIMARY KEY (propset, name)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE devices ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  propset INTEGER NOT NULL REFERENCES propsets(id),"
+	"  PRIMARY KEY (binary, name)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX devices_propset ON devices (propset);"
+	"DROP TABLE device_props;"
+	"CREATE VIEW device_props AS"
+	"  SELECT d.binary AS binary, d.name AS device, p.name AS name,"
+	"         p.type AS type, p.default_value AS default_value,"
+	"         p.description AS description"
+	"  FROM devices d JOIN propset_props p ON p.propset = d.propset;"
+	"DELETE FROM binaries;",
 };
 
 int store_schema_version(void)

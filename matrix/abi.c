@@ -6,6 +6,7 @@
  * text lines whose sha256 is the fingerprint.
  */
 #include <ctype.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -816,6 +817,10 @@ int abi_probe(struct store *st, long long id, const char *binary,
 					compat_done = 1;
 				}
 		}
+		/* Paused probes need no clean exit: end them all at once. */
+		for (size_t i = start; i < end; i++)
+			if (m[i].running)
+				command_kill(&m[i].p.cmd, SIGKILL);
 		for (size_t i = start; i < end; i++) {
 			if (!m[i].running)
 				continue;

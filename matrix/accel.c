@@ -72,9 +72,9 @@ void accel_check_finish(struct accel_check *c, double timeout,
 		strbuf_rtrim(&t);
 		last = str_tail_lines(t.buf, t.len, 1);
 		snprintf(out->detail, sizeof(out->detail),
-			 "the firmware stalled: no '%s' within %.1fs; last "
+			 "the firmware did not finish its self test within %.2fs; last "
 			 "output: '%.200s'",
-			 DONE_MARKER, timeout, *last ? last : "(nothing)");
+			 timeout, *last ? last : "(nothing)");
 		strbuf_release(&t);
 	}
 	accel_check_abort(c);
@@ -88,6 +88,53 @@ void accel_check_abort(struct accel_check *c)
 	command_wait(&c->cmd, 5);
 	command_release(&c->cmd);
 	c->running = 0;
+}
+
+static void *pair_main(void *arg)
+{
+	struct accel_pair *p = arg;
+	struct accel_check tcg, kvm;
+	double kvm_timeout;
+	int have_kvm;
+
+	if (accel_check_start(&tcg, p->binary, "tcg"))
+		snprintf(p->res[0].detail, sizeof(p->res[0].detail),
+			 "did not start");
+	have_kvm = accel_check_start(&kvm, p->binary, "kvm") == 0;
+	snprintf(p->res[0].name, sizeof(p->res[0].name), "tcg");
+	accel_check_finish(&tcg, 5, &p->res[0]);
+	kvm_timeout = p->res[0].usable ? 3 * p->res[0].seconds : 2;
+	kvm_timeout = kvm_timeout < 0.3 ? 0.3 : kvm_timeout > 3 ? 3 : kvm_timeout;
+	snprintf(p->res[1].name, sizeof(p->res[1].name), "kvm");
+	if (have_kvm)
+		accel_check_finish(&kvm, kvm_timeout, &p->res[1]);
+	else
+		snprintf(p->res[1].detail, sizeof(p->res[1].detail),
+			 "did not start");
+	return NULL;
+}
+
+int accel_pair_start(struct accel_pair *p, const char *binary)
+{
+	int e;
+
+	memset(p, 0, sizeof(*p));
+	p->binary = binary;
+	e = pthread_create(&p->thread, NULL, pair_main, p);
+	if (e)
+		return error("cannot start the accelerator checks of '%s': %s",
+			     binary, strerror(e));
+	p->started = 1;
+	return 0;
+}
+
+void accel_pair_finish(struct accel_pair *p, struct accel_result out[2])
+{
+	if (p->started) {
+		pthread_join(p->thread, NULL);
+		p->started = 0;
+	}
+	memcpy(out, p->res, sizeof(p->res));
 }
 
 int accel_probe(const char *binary, const char *accel, double timeout,

@@ -65,52 +65,84 @@ static int start(struct qemu_proc *p, const char *binary)
 	return 0;
 }
 
-static int basic(struct probe *pr, struct qemu_proc *p)
+/*
+ * The general queries, pipelined on one QEMU in two halves so that the
+ * device work on the other QEMU can start in between.
+ */
+struct basic_burst {
+	struct qmp_req reqs[ARRAY_SIZE(basic_queries) + 1];
+	size_t n;
+	long first;
+	int broken;
+};
+
+static void basic_send(struct basic_burst *bb, struct qemu_proc *p)
 {
-	struct qmp_req reqs[ARRAY_SIZE(basic_queries) + 2];
+	size_t n = ARRAY_SIZE(basic_queries);
+
+	memset(bb, 0, sizeof(*bb));
+	for (size_t i = 0; i < n; i++)
+		bb->reqs[i].cmd = basic_queries[i];
+	bb->reqs[n].cmd = "qom-list-types";
+	bb->reqs[n].args = json_object_new_object();
+	bb->n = n + 1;
+	bb->broken = qmp_send_many(&p->qmp, bb->reqs, bb->n, &bb->first);
+}
+
+static int basic_recv(struct probe *pr, struct basic_burst *bb,
+		      struct qemu_proc *p)
+{
 	size_t n = ARRAY_SIZE(basic_queries);
 	int ret = 0;
 
-	memset(reqs, 0, sizeof(reqs));
-	for (size_t i = 0; i < n; i++)
-		reqs[i].cmd = basic_queries[i];
-	reqs[n].cmd = "qom-list-types";
-	reqs[n].args = json_object_new_object();
-	reqs[n + 1].cmd = "qom-list-types";
-	reqs[n + 1].args = json_object_new_object();
-	json_object_object_add(reqs[n + 1].args, "implements",
-			       json_object_new_string("device"));
-	json_object_object_add(reqs[n + 1].args, "abstract",
-			       json_object_new_boolean(0));
-	if (qmp_call_many(&p->qmp, reqs, n + 2)) {
+	if (qmp_recv_many(&p->qmp, bb->reqs, bb->n, bb->first) || bb->broken) {
 		ret = error("probe '%s': %s", pr->binary, p->qmp.errmsg);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (reqs[i].status == 0) {
-			pr->basic[i] = reqs[i].ret;
-			reqs[i].ret = NULL;
+		if (bb->reqs[i].status == 0) {
+			pr->basic[i] = bb->reqs[i].ret;
+			bb->reqs[i].ret = NULL;
 		} else {
 			snprintf(pr->basic_err[i], sizeof(pr->basic_err[i]),
-				 "%s", reqs[i].err.class_);
+				 "%s", bb->reqs[i].err.class_);
 		}
 	}
-	if (reqs[n].status || reqs[n + 1].status) {
+	if (bb->reqs[n].status) {
 		ret = error("probe '%s': qom-list-types failed: %s", pr->binary,
-			    reqs[n].status ? reqs[n].err.desc
-					   : reqs[n + 1].err.desc);
+			    bb->reqs[n].err.desc);
 		goto out;
 	}
-	pr->types = reqs[n].ret;
-	pr->devices = reqs[n + 1].ret;
-	reqs[n].ret = reqs[n + 1].ret = NULL;
+	pr->types = bb->reqs[n].ret;
+	bb->reqs[n].ret = NULL;
+out:
+	for (size_t i = 0; i < bb->n; i++)
+		qmp_req_release(&bb->reqs[i]);
+	return ret;
+}
+
+/* The concrete device types, asked of p before anything else. */
+static int device_list(struct probe *pr, struct qemu_proc *p)
+{
+	json_object *args = json_object_new_object();
+	struct qmp_error err;
+
+	json_object_object_add(args, "implements",
+			       json_object_new_string("device"));
+	json_object_object_add(args, "abstract", json_object_new_boolean(0));
+	switch (qmp_call(&p->qmp, "qom-list-types", args, &pr->devices, &err)) {
+	case 0:
+		break;
+	case QMP_ERR:
+		return error("probe '%s': qom-list-types failed: %s", pr->binary,
+			     err.desc);
+	default:
+		return error("probe '%s': %s", pr->binary, p->qmp.errmsg);
+	}
 	pr->ndevices = json_object_array_length(pr->devices);
 	pr->props = xcalloc(pr->ndevices + 1, sizeof(*pr->props));
 	pr->failures = xcalloc(pr->ndevices + 1, sizeof(*pr->failures));
-out:
-	for (size_t i = 0; i < n + 2; i++)
-		qmp_req_release(&reqs[i]);
-	return ret;
+	return 0;
 }
 
 struct dev_batch {
@@ -222,29 +254,38 @@ static int batch_collect(struct probe *pr, struct dev_batch *b, int broken)
 /*
  * device-list-properties for every device, split over the QEMUs in p[]:
  * each gets its batch before any reply is read, so they work at once.
+ * p[0] starts at once; p[1] is still busy with the general queries,
+ * which `between` collects after p[0]'s batch is on its way, so p[0]
+ * takes the larger share.
  */
-static int device_props(struct probe *pr, struct qemu_proc **p, size_t np)
+static int device_props(struct probe *pr, struct qemu_proc **p,
+			int (*between)(void *), void *arg)
 {
-	struct dev_batch b[4];
-	int pending = 1;
+	struct dev_batch b[2];
+	int pending = 1, first = 1;
+	size_t cut = pr->ndevices * 3 / 5;
 
 	memset(b, 0, sizeof(b));
-	for (size_t k = 0; k < np; k++) {
-		b[k].p = p[k];
-		b[k].from = pr->ndevices * k / np;
-		b[k].to = pr->ndevices * (k + 1) / np;
-	}
+	b[0].p = p[0];
+	b[0].to = cut;
+	b[1].p = p[1];
+	b[1].from = cut;
+	b[1].to = pr->ndevices;
 	while (pending) {
-		int broken[4] = { 0 };
+		int broken[2] = { 0 };
 
 		pending = 0;
-		for (size_t k = 0; k < np; k++)
+		for (size_t k = 0; k < 2; k++) {
 			if (b[k].from < b[k].to) {
 				batch_build(pr, &b[k]);
 				broken[k] = qmp_send_many(&b[k].p->qmp, b[k].reqs,
 							  b[k].n, &b[k].first);
 			}
-		for (size_t k = 0; k < np; k++) {
+			if (k == 0 && first && between(arg))
+				return -1;
+		}
+		first = 0;
+		for (size_t k = 0; k < 2; k++) {
 			if (!b[k].reqs)
 				continue;
 			/* After a failed send, still read what came back. */
@@ -441,28 +482,139 @@ static int store_options(struct store *st, long long id, json_object *opts)
 	return 0;
 }
 
+static int cmp_prop_name(const void *x, const void *y)
+{
+	const char *a = jstr(*(json_object *const *)x, "name");
+	const char *b = jstr(*(json_object *const *)y, "name");
+
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+/* The default value as JSON text, or NULL; borrowed from p. */
+static const char *prop_default(json_object *p)
+{
+	json_object *def = NULL;
+
+	if (!json_object_object_get_ex(p, "default-value", &def))
+		return NULL;
+	return json_object_to_json_string_ext(def, JSON_C_TO_STRING_PLAIN);
+}
+
+static void hash_field(struct sha256 *h, const char *s)
+{
+	/* NULL and "" differ: a 0x01 byte marks a present value. */
+	if (s) {
+		sha256_update(h, "\1", 1);
+		sha256_update(h, s, strlen(s));
+	}
+	sha256_update(h, "", 1);
+}
+
+/*
+ * Sorts props by name (in place: device-list-properties has no stable
+ * order) and hashes name, type, default and description of each.
+ */
+static void propset_sha256(json_object **v, size_t n, char out[65])
+{
+	struct sha256 h;
+
+	qsort(v, n, sizeof(*v), cmp_prop_name);
+	sha256_init(&h);
+	for (size_t i = 0; i < n; i++) {
+		hash_field(&h, jstr(v[i], "name"));
+		hash_field(&h, jstr(v[i], "type"));
+		hash_field(&h, prop_default(v[i]));
+		hash_field(&h, jstr(v[i], "description"));
+	}
+	sha256_final_hex(&h, out);
+}
+
+struct propset_stmts {
+	sqlite3_stmt *find, *add, *prop;
+};
+
+/* The id of props' property set, stored first if it is new; -1 on error. */
+static long long propset_id(struct store *st, struct propset_stmts *q,
+			    json_object *props)
+{
+	size_t n = json_object_array_length(props);
+	json_object **v = xcalloc(n + 1, sizeof(*v));
+	char sha[65];
+	long long id = -1;
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_object_array_get_idx(props, i);
+	propset_sha256(v, n, sha);
+	store_bind_text(q->find, 1, sha);
+	switch (sqlite3_step(q->find)) {
+	case SQLITE_ROW:
+		id = sqlite3_column_int64(q->find, 0);
+		sqlite3_reset(q->find);
+		goto out;
+	case SQLITE_DONE:
+		sqlite3_reset(q->find);
+		break;
+	default:
+		store_error(st, "cannot look up a property set");
+		sqlite3_reset(q->find);
+		goto out;
+	}
+	store_bind_text(q->add, 1, sha);
+	if (exec_bind(st, q->add, "cannot record a property set"))
+		goto out;
+	id = sqlite3_last_insert_rowid(st->db);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int64(q->prop, 1, id);
+		store_bind_text(q->prop, 2, jstr(v[i], "name"));
+		store_bind_text(q->prop, 3, jstr(v[i], "type"));
+		store_bind_text(q->prop, 4, prop_default(v[i]));
+		store_bind_text(q->prop, 5, jstr(v[i], "description"));
+		/* A repeated name keeps its first row, as before. */
+		if (exec_bind(st, q->prop, "cannot record device properties")) {
+			id = -1;
+			goto out;
+		}
+	}
+out:
+	free(v);
+	return id;
+}
+
 static int store_devices(struct store *st, long long id, struct probe *pr,
 			 struct caps_result *res)
 {
-	auto_stmt *q = NULL;
+	auto_stmt *find = NULL;
+	auto_stmt *add = NULL;
+	auto_stmt *prop = NULL;
+	auto_stmt *dev = NULL;
 	auto_stmt *f = NULL;
+	struct propset_stmts q;
 
-	if (store_prepare(st, &q,
-			  "INSERT OR IGNORE INTO device_props (binary, device,"
-			  " name, type, default_value, description)"
-			  " VALUES (?, ?, ?, ?, ?, ?)") ||
+	if (store_prepare(st, &find, "SELECT id FROM propsets WHERE sha256 = ?") ||
+	    store_prepare(st, &add, "INSERT INTO propsets (sha256) VALUES (?)") ||
+	    store_prepare(st, &prop,
+			  "INSERT OR IGNORE INTO propset_props (propset, name,"
+			  " type, default_value, description)"
+			  " VALUES (?, ?, ?, ?, ?)") ||
+	    store_prepare(st, &dev,
+			  "INSERT OR IGNORE INTO devices (binary, name, propset)"
+			  " VALUES (?, ?, ?)") ||
 	    store_prepare(st, &f,
 			  "INSERT OR REPLACE INTO device_failures (binary,"
 			  " device, error) VALUES (?, ?, ?)"))
 		return -1;
+	q.find = find;
+	q.add = add;
+	q.prop = prop;
 	for (size_t i = 0; i < pr->ndevices; i++) {
-		const char *dev =
+		const char *name =
 			jstr(json_object_array_get_idx(pr->devices, i), "name");
 		json_object *props = pr->props[i];
+		long long set;
 
 		if (pr->failures[i]) {
 			sqlite3_bind_int64(f, 1, id);
-			store_bind_text(f, 2, dev);
+			store_bind_text(f, 2, name);
 			store_bind_text(f, 3, pr->failures[i]);
 			if (exec_bind(st, f, "cannot record device failures"))
 				return -1;
@@ -471,24 +623,16 @@ static int store_devices(struct store *st, long long id, struct probe *pr,
 		}
 		if (!props)
 			continue;
+		set = propset_id(st, &q, props);
+		if (set < 0)
+			return -1;
+		sqlite3_bind_int64(dev, 1, id);
+		store_bind_text(dev, 2, name);
+		sqlite3_bind_int64(dev, 3, set);
+		if (exec_bind(st, dev, "cannot record devices"))
+			return -1;
 		res->devices++;
-		for (size_t k = 0; k < json_object_array_length(props); k++) {
-			json_object *p = json_object_array_get_idx(props, k);
-			json_object *def = NULL;
-
-			sqlite3_bind_int64(q, 1, id);
-			store_bind_text(q, 2, dev);
-			store_bind_text(q, 3, jstr(p, "name"));
-			store_bind_text(q, 4, jstr(p, "type"));
-			if (json_object_object_get_ex(p, "default-value", &def))
-				store_bind_text(q, 5,
-						json_object_to_json_string_ext(
-							def, JSON_C_TO_STRING_PLAIN));
-			store_bind_text(q, 6, jstr(p, "description"));
-			if (exec_bind(st, q, "cannot record device properties"))
-				return -1;
-			res->props++;
-		}
+		res->props += json_object_array_length(props);
 	}
 	return 0;
 }
@@ -541,6 +685,10 @@ static int store_record(struct store *st, struct probe *pr, const char *sha,
 		goto fail;
 	store_bind_text(del, 1, sha);
 	if (exec_bind(st, del, "cannot replace the old record"))
+		goto fail;
+	if (sqlite3_changes(st->db) > 0 &&
+	    store_exec(st, "DELETE FROM propsets WHERE NOT EXISTS"
+			   " (SELECT 1 FROM devices WHERE propset = propsets.id)"))
 		goto fail;
 	store_bind_text(ins, 1, sha);
 	store_bind_text(ins, 2, *version ? version : NULL);
@@ -638,6 +786,19 @@ static int record_abi_seconds(struct store *st, long long id, double seconds)
 	return 0;
 }
 
+/* The capability record's time, storing included. */
+static int record_probe_seconds(struct store *st, long long id, double seconds)
+{
+	auto_stmt *q = NULL;
+
+	if (store_prepare(st, &q,
+			  "UPDATE binaries SET probe_seconds = ? WHERE id = ?"))
+		return -1;
+	sqlite3_bind_double(q, 1, seconds);
+	sqlite3_bind_int64(q, 2, id);
+	return exec_bind(st, q, "cannot record the probe time");
+}
+
 static int already_probed(struct store *st, const char *sha, long long *id)
 {
 	auto_stmt *q = NULL;
@@ -653,19 +814,31 @@ static int already_probed(struct store *st, const char *sha, long long *id)
 	return 1;
 }
 
+struct basic_between {
+	struct probe *pr;
+	struct qemu_proc *p;
+	struct basic_burst burst;
+};
+
+static int basic_between(void *arg)
+{
+	struct basic_between *bw = arg;
+
+	return basic_recv(bw->pr, &bw->burst, bw->p);
+}
+
 int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	       struct caps_result *res)
 {
 	struct probe pr;
 	struct qemu_proc a, b;
-	struct accel_check tcg, kvm;
-	double t0 = now_monotonic(), kvm_timeout;
+	struct accel_pair acc;
+	double t0 = now_monotonic();
 	int have_a = 0, have_b = 0, ret = -1, r;
 
 	memset(res, 0, sizeof(*res));
 	memset(&pr, 0, sizeof(pr));
-	memset(&tcg, 0, sizeof(tcg));
-	memset(&kvm, 0, sizeof(kvm));
+	memset(&acc, 0, sizeof(acc));
 	pr.st = st;
 	pr.binary = binary;
 	if (caps_binary_sha256(st, binary, res->sha256))
@@ -697,8 +870,7 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	}
 
 	/* Everything that takes wall time starts at once. */
-	if (accel_check_start(&tcg, binary, "tcg") ||
-	    accel_check_start(&kvm, binary, "kvm"))
+	if (accel_pair_start(&acc, binary))
 		goto out;
 	if (start(&a, binary))
 		goto out;
@@ -706,27 +878,29 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	if (start(&b, binary))
 		goto out;
 	have_b = 1;
-	if (basic(&pr, &a))
-		goto out;
 	{
-		struct qemu_proc *both[2] = { &a, &b };
+		struct qemu_proc *both[2] = { &b, &a };
+		struct basic_between bw;
+		int bad;
 
-		if (device_props(&pr, both, 2))
+		bw.pr = &pr;
+		bw.p = &a;
+		basic_send(&bw.burst, &a);
+		bad = device_list(&pr, &b) ||
+		      device_props(&pr, both, basic_between, &bw);
+		for (size_t i = 0; i < bw.burst.n; i++)
+			qmp_req_release(&bw.burst.reqs[i]);
+		if (bad)
 			goto out;
 	}
-	accel_check_finish(&tcg, 5, &pr.accel[0]);
-	/* A working accelerator is at least as fast as TCG. */
-	kvm_timeout = pr.accel[0].usable ? 4 * pr.accel[0].seconds : 2;
-	kvm_timeout = kvm_timeout < 0.5 ? 0.5 : kvm_timeout > 3 ? 3 : kvm_timeout;
-	accel_check_finish(&kvm, kvm_timeout, &pr.accel[1]);
+	accel_pair_finish(&acc, pr.accel);
 	ret = 0;
 out:
 	if (have_a)
 		qemu_proc_stop(&a), command_release(&a.cmd);
 	if (have_b)
 		qemu_proc_stop(&b), command_release(&b.cmd);
-	accel_check_abort(&tcg);
-	accel_check_abort(&kvm);
+	accel_pair_finish(&acc, pr.accel);
 	res->seconds = now_monotonic() - t0;
 	if (ret) {
 		/* Keep the failure on record, reported already. */
@@ -736,6 +910,9 @@ out:
 			warning("cannot record the failed probe of '%s'", binary);
 	} else if (store_record(st, &pr, res->sha256, "complete", NULL,
 				res->seconds, res)) {
+		ret = -1;
+	} else if (res->seconds = now_monotonic() - t0,
+		   record_probe_seconds(st, res->binary_id, res->seconds)) {
 		ret = -1;
 	} else if (!no_abi) {
 		struct abi_result abi;

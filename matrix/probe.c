@@ -59,6 +59,11 @@ static int probe_one(const char *db, const struct install *in, int force,
 		     "machine types (%zu distinct, %zu failed) in %.2fs",
 		     in->version, r.abi_machines, r.abi_distinct, r.abi_failed,
 		     r.abi_seconds);
+	else if (!ret && no_abi)
+		info("qemu %s: probed in %.2fs: %zu machine types, %zu devices "
+		     "(%zu properties), %zu device failures, %zu QMP commands",
+		     in->version, r.seconds, r.machines, r.devices, r.props,
+		     r.failures, r.commands);
 	else if (!ret)
 		info("qemu %s: probed in %.2fs: %zu machine types, %zu devices "
 		     "(%zu properties), %zu device failures, %zu QMP commands; "

@@ -83,6 +83,10 @@ pkgs="$pkgs qemu-system-x86 qemu-system-data seabios ipxe-qemu
       libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
       linux-image-amd64 busybox-static cpio kmod dpdk"
 
+# make bench: QEMU's own scripts/compare-machine-types.py is the peer of
+# the ABI probe; it needs pandas and tabulate.
+pkgs="$pkgs python3-pandas python3-tabulate"
+
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $pkgs
 

@@ -43,8 +43,29 @@ static void test_kvm_verdict_has_a_reason(void **state)
 	assert_int_equal(accel_probe(QEMU, "kvm", 2, &r), 0);
 	if (r.usable)
 		assert_contains(r.detail, "finished its self test", "kvm");
-	else if (!strstr(r.detail, "stalled") && !strstr(r.detail, "QEMU "))
+	else if (!strstr(r.detail, "did not finish") && !strstr(r.detail, "QEMU "))
 		fail_msg("kvm: no reason given: '%s'", r.detail);
+}
+
+/* The pair on its thread: TCG works here; KVM is judged against it. */
+static void test_pair_judges_kvm_against_tcg(void **state)
+{
+	struct accel_pair p;
+	struct accel_result r[2];
+
+	(void)state;
+	assert_int_equal(accel_pair_start(&p, QEMU), 0);
+	accel_pair_finish(&p, r);
+	assert_string_equal(r[0].name, "tcg");
+	assert_string_equal(r[1].name, "kvm");
+	assert_true(r[0].usable);
+	assert_contains(r[0].detail, "finished its self test", "tcg");
+	if (r[1].usable)
+		assert_true(r[1].seconds <= 3 * r[0].seconds + 0.001 ||
+			    r[1].seconds <= 0.3);
+	else
+		assert_true(strstr(r[1].detail, "did not finish") ||
+			    strstr(r[1].detail, "QEMU "));
 }
 
 int main(void)
@@ -53,6 +74,7 @@ int main(void)
 		cmocka_unit_test(test_tcg_is_usable),
 		cmocka_unit_test(test_unknown_accelerator),
 		cmocka_unit_test(test_kvm_verdict_has_a_reason),
+		cmocka_unit_test(test_pair_judges_kvm_against_tcg),
 	};
 	return cmocka_run_group_tests_name("accel", tests, NULL, NULL);
 }

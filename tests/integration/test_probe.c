@@ -110,6 +110,20 @@ static void test_probe_records_what_qemu_says(void **state)
 	assert_string_equal(v, "32902"); /* 0x8086 */
 	free(v);
 
+	/*
+	 * Property sets are shared: the CPU models all have one, so there
+	 * are fewer sets than devices, and every device has its set.
+	 */
+	v = query1(&st, "SELECT (SELECT count(*) FROM propsets) < (SELECT count(*) FROM devices)");
+	assert_string_equal(v, "1");
+	free(v);
+	v = query1(&st, "SELECT count(*) FROM devices d LEFT JOIN propsets p ON p.id = d.propset WHERE p.id IS NULL");
+	assert_string_equal(v, "0");
+	free(v);
+	v = query1(&st, "SELECT count(DISTINCT d.propset) FROM devices d WHERE d.name IN ('Haswell-x86_64-cpu', 'Skylake-Client-x86_64-cpu', 'qemu64-x86_64-cpu')");
+	assert_string_equal(v, "1");
+	free(v);
+
 	/* TCG works here; KVM is recorded either way, with a reason. */
 	v = query1(&st, "SELECT usable FROM accelerators WHERE name = 'tcg'");
 	assert_string_equal(v, "1");
