@@ -16,7 +16,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 WARN = -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
        -Wshadow -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) -Ilib -Iark -Imatrix -I. \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) -Ilib -Iark -Imatrix -Irunner -I. \
 	     $(PKG_CFLAGS) -MMD -MP
 ifdef DEVELOPER
 ALL_CFLAGS += -Werror
@@ -26,7 +26,8 @@ ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRC = $(wildcard lib/*.c) $(wildcard ark/*.c) $(wildcard matrix/*.c)
+LIB_SRC = $(wildcard lib/*.c) $(wildcard ark/*.c) $(wildcard matrix/*.c) \
+	  $(wildcard runner/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 LIB = libvirt-matrix.a
 
@@ -85,7 +86,7 @@ record-transcripts: virt-matrix
 install: virt-matrix
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/virt-matrix
 	install -m 0755 virt-matrix $(DESTDIR)$(PREFIX)/bin/virt-matrix
-	cp -R specs patches $(DESTDIR)$(PREFIX)/share/virt-matrix/
+	cp -R specs patches scenarios $(DESTDIR)$(PREFIX)/share/virt-matrix/
 
 bench: virt-matrix tests/bin/vm-bench
 	@mkdir -p bench/out

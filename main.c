@@ -9,6 +9,7 @@
 
 #include "ark/ark.h"
 #include "matrix/probe.h"
+#include "runner/run.h"
 #include "lib/command.h"
 #include "lib/supervise.h"
 #include "lib/util.h"
@@ -28,6 +29,7 @@ static const struct cmd commands[] = {
 	{ "ark", cmd_ark, "fetch, build and install QEMU and libvirt versions" },
 	{ "probe", cmd_probe, "record what each installed QEMU can do" },
 	{ "show", cmd_show, "show what the probe recorded about one QEMU" },
+	{ "run", cmd_run, "run the scenarios against every installed QEMU" },
 };
 
 static void usage(FILE *out)

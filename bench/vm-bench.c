@@ -146,17 +146,31 @@ static int peer_compare_script(const char *binary, const char *dir,
 		free(ver);
 	}
 	store_close(&st);
-	if (r != 1 || !in.source_url || !in.source_sha256 ||
+	if (r != 0 || !in.source_url || !in.source_sha256 ||
 	    version_strcmp(in.version, "9.1") < 0)
 		goto out;
-	base = strrchr(in.source_url, '/');
-	sb_printf(&tar, "%s/downloads/%s/%s", cache, in.source_sha256,
-		  base ? base + 1 : in.source_url);
+	/* The cache keeps each download in a directory named by its sha256. */
+	{
+		struct dirent **ents = NULL;
+		int k;
+
+		sb_printf(&tar, "%s/downloads/%s", cache, in.source_sha256);
+		k = scandir(tar.buf, &ents, NULL, alphasort);
+		base = NULL;
+		for (int i = 0; i < k; i++) {
+			if (!base && ents[i]->d_name[0] != '.')
+				sb_printf(&tar, "/%s", ents[i]->d_name), base = "";
+			free(ents[i]);
+		}
+		free(ents);
+		if (!base)
+			goto out;
+	}
 	sb_printf(&dest, "%s/peer-%s", dir, in.version);
 	if (!path_exists(tar.buf) || mkdir_p(dest.buf, 0755) ||
 	    unpack_archive(tar.buf, dest.buf, &top))
 		goto out;
-	sb_printf(&script, "%s/%s/scripts/compare-machine-types.py", dest.buf, top);
+	sb_printf(&script, "%s/scripts/compare-machine-types.py", top);
 	if (!path_exists(script.buf))
 		goto out;
 	strvec_pushv(argv, (const char *const[]){ "python3", script.buf, "--all",

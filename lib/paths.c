@@ -26,8 +26,9 @@ char *paths_data_dir(const char *what)
 	char *dir, *env;
 	ssize_t n;
 
-	env = env_or(!strcmp(what, "specs") ? "VIRT_MATRIX_SPECS"
-					    : "VIRT_MATRIX_PATCHES");
+	env = env_or(!strcmp(what, "specs")	? "VIRT_MATRIX_SPECS"
+		     : !strcmp(what, "patches") ? "VIRT_MATRIX_PATCHES"
+						: "VIRT_MATRIX_SCENARIOS");
 	if (env)
 		return env;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

@@ -3,7 +3,8 @@
 
 /*
  * Where things live by default. Each has an environment override:
- *   data (specs/, patches/)  VIRT_MATRIX_SPECS, VIRT_MATRIX_PATCHES;
+ *   data (specs/, patches/,  VIRT_MATRIX_SPECS, VIRT_MATRIX_PATCHES,
+ *         scenarios/)        VIRT_MATRIX_SCENARIOS;
  *       else next to the binary (a source checkout), else
  *       <bindir>/../share/virt-matrix (an installed copy)
  *   installs                 VIRT_MATRIX_ROOT, else /opt

@@ -241,6 +241,30 @@ static const char *const migrations[] = {
 	"         p.description AS description"
 	"  FROM devices d JOIN propset_props p ON p.propset = d.propset;"
 	"DELETE FROM binaries;",
+
+	/* 6: scenario runs (runner) */
+	"CREATE TABLE runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  qemu TEXT NOT NULL," /* install name */
+	"  qemu_sha256 TEXT,"
+	"  libvirt TEXT," /* NULL for a direct run */
+	"  scenario TEXT NOT NULL,"
+	"  scenario_sha256 TEXT NOT NULL,"
+	"  accel TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN ('pass', 'fail', 'error', 'skip')),"
+	"  reason TEXT,"
+	"  seconds REAL,"
+	"  argv TEXT," /* JSON array, the binary first */
+	"  notes TEXT," /* JSON array: the mapper's version adaptations */
+	"  checks TEXT," /* JSON array of {n, kind, pass, detail} */
+	"  exit_status INTEGER,"
+	"  signal INTEGER,"
+	"  stderr TEXT,"
+	"  serial_log TEXT,"
+	"  backend_log TEXT,"
+	"  started_at TEXT NOT NULL"
+	");"
+	"CREATE INDEX runs_pair ON runs (scenario, qemu, libvirt);",
 };
 
 int store_schema_version(void)

@@ -81,7 +81,7 @@ pkgs="$pkgs libxml2-dev libxml2-utils xsltproc libgnutls28-dev libyajl-dev
 # busybox initramfs, DPDK testpmd for vhost-user.
 pkgs="$pkgs qemu-system-x86 qemu-system-data seabios ipxe-qemu
       libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
-      linux-image-amd64 busybox-static cpio kmod dpdk"
+      linux-image-amd64 busybox-static cpio kmod dpdk dpdk-dev"
 
 # make bench: QEMU's own scripts/compare-machine-types.py is the peer of
 # the ABI probe; it needs pandas and tabulate.

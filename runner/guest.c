@@ -1,0 +1,222 @@
+/*
+ * The guest's /init and the parsing of its console (see guest.h). The
+ * checks run in busybox sh; each prints one VMX-CHECK line. Waiting in
+ * the guest (for a link to come up) is a bounded poll of a condition.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest.h"
+#include "banned.h"
+
+static const char *const virtio_mods[] = { "virtio", "virtio_ring",
+					   "virtio_pci", "virtio_net" };
+
+void guest_modules(const struct scenario *s, struct strvec *out)
+{
+	int virtio = 0, e1000 = 0, e1000e = 0;
+
+	for (size_t i = 0; i < s->ndevices; i++)
+		if (s->devices[i].kind == DEV_VHOST_USER ||
+		    s->devices[i].kind == DEV_VIRTIO_NET_PCI)
+			virtio = 1;
+	for (size_t i = 0; i < s->nnets; i++) {
+		const char *m = s->nets[i].model;
+
+		if (s->nets[i].kind != NET_NIC)
+			continue;
+		if (!m || !strcmp(m, "e1000"))
+			e1000 = 1;
+		else if (!strcmp(m, "e1000e"))
+			e1000e = 1;
+		else if (!strcmp(m, "virtio") || !strcmp(m, "virtio-net-pci"))
+			virtio = 1;
+	}
+	if (virtio)
+		for (size_t i = 0; i < sizeof(virtio_mods) / sizeof(*virtio_mods); i++)
+			strvec_push(out, virtio_mods[i]);
+	if (e1000)
+		strvec_push(out, "e1000");
+	if (e1000e)
+		strvec_push(out, "e1000e");
+}
+
+static void check_pci(struct strbuf *o, int n, const struct scn_check *c)
+{
+	char ven[8] = "", dev[8] = "";
+	const char *colon = strchr(c->id, ':');
+
+	snprintf(ven, sizeof(ven), "%.*s", (int)(colon - c->id), c->id);
+	snprintf(dev, sizeof(dev), "%s", colon + 1);
+	sb_printf(o,
+		  "got=0\n"
+		  "for d in /sys/bus/pci/devices/*; do\n"
+		  "  [ \"$(cat $d/vendor):$(cat $d/device)\" = \"0x%s:0x%s\" ] && got=$((got+1))\n"
+		  "done\n"
+		  "result %d pci $([ $got -eq %ld ] && echo pass || echo fail) "
+		  "\"id=%s want=%ld got=$got\"\n",
+		  ven, dev, n, c->count, c->id, c->count);
+}
+
+void guest_init_script(const struct scenario *s, struct strbuf *o)
+{
+	int n = 0;
+
+	sb_puts(o,
+		"#!/bin/busybox sh\n"
+		"/bin/busybox --install -s\n"
+		"mount -t proc proc /proc\n"
+		"mount -t sysfs sys /sys\n"
+		"mount -t devtmpfs dev /dev 2>/dev/null\n"
+		"exec </dev/console >/dev/console 2>&1\n"
+		"for m in $(cat /etc/modules); do insmod $m || echo \"VMX-WARN insmod $m failed\"; done\n"
+		"pass=0; fail=0\n"
+		"result() { echo \"VMX-CHECK $1 $2 $3 $4\";"
+		" [ $3 = pass ] && pass=$((pass+1)) || fail=$((fail+1)); }\n"
+		/* Interfaces (not lo) and the one that has a MAC. */
+		"ifaces() { for i in /sys/class/net/*; do [ ${i##*/} = lo ] || echo ${i##*/}; done; }\n"
+		"bymac() { for i in /sys/class/net/*; do [ \"$(cat $i/address)\" = \"$1\" ] && echo ${i##*/}; done; }\n");
+	sb_printf(o, "echo \"" GUEST_BEGIN " %s\"\n", s->name);
+	for (size_t i = 0; i < s->nchecks; i++) {
+		const struct scn_check *c = &s->checks[i];
+
+		n++;
+		switch (c->kind) {
+		case CHECK_PCI:
+			check_pci(o, n, c);
+			break;
+		case CHECK_CPUS:
+			sb_printf(o,
+				  "got=$(grep -c ^processor /proc/cpuinfo)\n"
+				  "result %d cpus $([ $got -eq %ld ] && echo pass || echo fail) "
+				  "\"want=%ld got=$got\"\n",
+				  n, c->count, c->count);
+			break;
+		case CHECK_MEM:
+			sb_printf(o,
+				  "got=$(( $(sed -n 's/^MemTotal: *\\([0-9]*\\) kB/\\1/p' /proc/meminfo) / 1024 ))\n"
+				  "ok=pass; [ $got -ge %ld ] || ok=fail\n"
+				  "[ %ld -eq 0 ] || [ $got -le %ld ] || ok=fail\n"
+				  "result %d mem $ok \"min=%ld max=%ld got=$got\"\n",
+				  c->min, c->max, c->max, n, c->min, c->max);
+			break;
+		case CHECK_LINK:
+			sb_printf(o,
+				  "for i in $(ifaces); do ip link set $i up; done\n"
+				  "got=0; t=0\n"
+				  "while [ $t -lt 100 ]; do\n"
+				  "  got=0; for i in $(ifaces); do [ \"$(cat /sys/class/net/$i/carrier 2>/dev/null)\" = 1 ] && got=$((got+1)); done\n"
+				  "  [ $got -ge %ld ] && break; usleep 100000; t=$((t+1))\n"
+				  "done\n"
+				  "result %d link $([ $got -ge %ld ] && echo pass || echo fail) "
+				  "\"want=%ld up=$got\"\n",
+				  c->count, n, c->count, c->count);
+			break;
+		case CHECK_TRAFFIC: {
+			const char *mac0 = NULL, *mac1 = NULL;
+
+			for (size_t k = 0; k < s->ndevices; k++)
+				if (s->devices[k].kind == DEV_VHOST_USER) {
+					if (!mac0)
+						mac0 = s->devices[k].mac;
+					else if (!mac1)
+						mac1 = s->devices[k].mac;
+				}
+			/*
+			 * ICMP echo requests leave the first port with the
+			 * second port's MAC as destination (a static neighbour,
+			 * so no ARP is needed); the backend forwards them, and
+			 * the second port's rx_packets counts them.
+			 */
+			sb_printf(o,
+				  "a=$(bymac %s); b=$(bymac %s)\n"
+				  "for i in $a $b; do ip link set $i up; done\n"
+				  "ip addr add 10.200.0.1/24 dev $a\n"
+				  "ip neigh replace 10.200.0.2 lladdr %s dev $a nud permanent\n"
+				  "before=$(cat /sys/class/net/$b/statistics/rx_packets)\n"
+				  "ping -c %ld -i 0.01 -W 1 -I $a 10.200.0.2 >/dev/null 2>&1\n"
+				  "t=0; got=0\n"
+				  "while [ $t -lt 50 ]; do\n"
+				  "  got=$(( $(cat /sys/class/net/$b/statistics/rx_packets) - before ))\n"
+				  "  [ $got -ge %ld ] && break; usleep 100000; t=$((t+1))\n"
+				  "done\n"
+				  "result %d traffic $([ $got -ge %ld ] && echo pass || echo fail) "
+				  "\"sent=%ld on=$a received=$got on=$b\"\n",
+				  mac0 ? mac0 : "none", mac1 ? mac1 : "none",
+				  mac1 ? mac1 : "00:00:00:00:00:00", c->count,
+				  c->count, n, c->count, c->count);
+			break;
+		}
+		}
+	}
+	sb_puts(o, "echo \"" GUEST_END " $pass $fail\"\n"
+		   "poweroff -f\n");
+}
+
+static int parse_int(const char *s, const char **end)
+{
+	long v = strtol(s, (char **)end, 10);
+
+	return v < 0 || v > 1000000 ? -1 : (int)v;
+}
+
+int guest_parse(const char *log, struct guest_outcome *o)
+{
+	size_t alloc = 0;
+	const char *line = log;
+
+	memset(o, 0, sizeof(*o));
+	while (line && *line) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		char buf[512];
+		const char *p, *rest;
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)(len < 511 ? len : 511), line);
+		/* The console may put \r before \n, or kernel text before us. */
+		buf[strcspn(buf, "\r")] = '\0';
+		if ((p = strstr(buf, GUEST_BEGIN " ")))
+			o->begun = 1;
+		else if ((p = strstr(buf, GUEST_END " "))) {
+			const char *e;
+
+			o->passed = parse_int(p + strlen(GUEST_END " "), &e);
+			o->failed = *e == ' ' ? parse_int(e + 1, &e) : -1;
+			o->ended = o->passed >= 0 && o->failed >= 0;
+		} else if ((p = strstr(buf, "VMX-CHECK ")) &&
+			   skip_prefix(p, "VMX-CHECK ", &rest)) {
+			struct guest_check c;
+			const char *e;
+			size_t k;
+
+			memset(&c, 0, sizeof(c));
+			c.n = parse_int(rest, &e);
+			if (c.n < 0 || *e != ' ')
+				goto next;
+			rest = e + 1;
+			k = strcspn(rest, " ");
+			snprintf(c.kind, sizeof(c.kind), "%.*s", (int)k, rest);
+			rest += k;
+			if (skip_prefix(rest, " pass", &rest))
+				c.pass = 1;
+			else if (!skip_prefix(rest, " fail", &rest))
+				goto next;
+			snprintf(c.detail, sizeof(c.detail), "%s",
+				 *rest == ' ' ? rest + 1 : rest);
+			o->checks = xgrow(o->checks, sizeof(*o->checks),
+					  o->nchecks + 1, &alloc);
+			o->checks[o->nchecks++] = c;
+		}
+next:
+		line = eol ? eol + 1 : NULL;
+	}
+	return 0;
+}
+
+void guest_outcome_release(struct guest_outcome *o)
+{
+	free(o->checks);
+	o->checks = NULL;
+	o->nchecks = 0;
+}

@@ -1,0 +1,49 @@
+#ifndef RUN_GUEST_H
+#define RUN_GUEST_H
+
+/*
+ * The guest side of a scenario: which kernel modules it needs, the /init
+ * script that runs the [expect] checks, and the parser of what that
+ * script prints on the serial console:
+ *
+ *   VMX-BEGIN <scenario>
+ *   VMX-CHECK <n> <kind> pass|fail <detail...>
+ *   VMX-END <passed> <failed>
+ *
+ * after which /init powers the guest off.
+ */
+
+#include "scenario.h"
+#include "strbuf.h"
+
+#define GUEST_BEGIN "VMX-BEGIN"
+#define GUEST_END "VMX-END"
+
+/* Module names for s (virtio, virtio_net, e1000, e1000e...). */
+void guest_modules(const struct scenario *s, struct strvec *out);
+/* The /init script for s into out. */
+void guest_init_script(const struct scenario *s, struct strbuf *out);
+
+struct guest_check {
+	int n;
+	char kind[16];
+	int pass;
+	char detail[256];
+};
+
+struct guest_outcome {
+	int begun, ended;   /* markers seen */
+	int passed, failed; /* from VMX-END */
+	struct guest_check *checks;
+	size_t nchecks;
+};
+
+/*
+ * Parses a console log (bounded by the caller). Lines that are not ours
+ * are skipped (the kernel prints too). Returns 0; the outcome says what
+ * was seen. guest_outcome_release frees it.
+ */
+int guest_parse(const char *log, struct guest_outcome *o);
+void guest_outcome_release(struct guest_outcome *o);
+
+#endif

@@ -1,0 +1,47 @@
+#ifndef RUN_MAPPER_H
+#define RUN_MAPPER_H
+
+/*
+ * The config-to-command-line mapper: a pure function from a scenario,
+ * what the QEMU under test can do (from the store) and where the run's
+ * files are, to QEMU's argv. It adapts to the version where QEMU
+ * changed, and says so in `notes`; it never works around a QEMU bug.
+ */
+
+#include "scenario.h"
+#include "store.h"
+#include "strbuf.h"
+
+struct map_caps {
+	char version[32];
+	char q35[64], pc[64];	  /* what the aliases resolve to */
+	int has_vfio_pci, has_pci_assign;
+	int has_memfd;		  /* memory-backend-memfd */
+	int machine_memdev;	  /* -machine memory-backend= (QEMU >= 5.0) */
+	int has_vhost_user_netdev; /* "vhost-user" among the netdev types */
+};
+
+struct map_env {
+	const char *kernel, *initrd, *append;
+	const char *accel;   /* "tcg" or "kvm" */
+	const char *rundir;  /* sockets; relative scenario paths land here */
+	const char *pt_host; /* the BDF that `lab` stands for, or NULL */
+};
+
+/* Fills c from the store for the binary with that id; -1 if not probed. */
+int map_caps_load(struct store *st, long long binary_id, struct map_caps *c) VM_WUR;
+
+/* The socket path of a vhost-user device, resolved against env->rundir. */
+void map_vhost_path(const struct map_env *env, const struct scn_device *d,
+		    struct strbuf *out);
+
+/*
+ * Appends QEMU's arguments (not the binary, not the QMP monitor) for s to
+ * argv, and one line per version adaptation to notes. -1 (reported) when
+ * this QEMU cannot express the scenario at all (a missing device).
+ */
+int map_argv(const struct scenario *s, const struct map_caps *c,
+	     const struct map_env *env, struct strvec *argv,
+	     struct strvec *notes) VM_WUR;
+
+#endif

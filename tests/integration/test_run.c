@@ -1,0 +1,130 @@
+/*
+ * virt-matrix run against Debian's real QEMU, in a store of the test's
+ * own: the plain VM scenarios boot the host kernel with the generated
+ * initramfs, the guest's checks come back from the console, and the run
+ * is recorded with its real argv. A scenario the guest must fail (more
+ * CPUs expected than given) is recorded as a failure with the reason.
+ */
+#include "testutil.h"
+#include "store.h"
+
+static char *dir, *db, *vm;
+
+static int setup(void **state)
+{
+	struct strbuf p = STRBUF_INIT;
+	char *out = NULL;
+
+	(void)state;
+	dir = tu_tmpdir("run");
+	sb_printf(&p, "%s/matrix.db", dir);
+	db = strbuf_detach(&p);
+	vm = tu_vm_binary();
+	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "ark", "import", "qemu", NULL },
+				(const char *const[]){ "--db", db, NULL }, 60),
+			 0);
+	free(out);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_rmdir(dir);
+	free(db);
+	free(vm);
+	return 0;
+}
+
+static char *query1(struct store *st, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	char *v = NULL;
+
+	assert_int_equal(store_prepare(st, &q, sql), 0);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+		v = xstrdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return v;
+}
+
+static void test_plain_vms_pass(void **state)
+{
+	struct store st;
+	char *out = NULL, *v;
+
+	(void)state;
+	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "vm-q35",
+							     "--scenario", "vm-i440fx", NULL },
+				(const char *const[]){ "--db", db, NULL }, 900),
+			 0);
+	assert_contains(out, "vm-q35", "run output");
+	free(out);
+	assert_int_equal(store_open(&st, db), 0);
+	v = query1(&st, "SELECT group_concat(status) FROM runs WHERE scenario IN ('vm-q35', 'vm-i440fx')");
+	assert_string_equal(v, "pass,pass");
+	free(v);
+	/* The guest really reported: both CPUs, and the virtio NIC. */
+	v = query1(&st, "SELECT checks FROM runs WHERE scenario = 'vm-q35'");
+	assert_contains(v, "want=2 got=2", "cpus check");
+	assert_contains(v, "id=1af4:1000 want=1 got=1", "pci check");
+	free(v);
+	/* The argv is the real one: the binary, the resolved machine type. */
+	v = query1(&st, "SELECT argv FROM runs WHERE scenario = 'vm-i440fx'");
+	assert_contains(v, "/usr/bin/qemu-system-x86_64", "argv");
+	assert_contains(v, "pc-i440fx-", "argv machine");
+	assert_contains(v, "e1000,netdev=hostnet0", "argv nic");
+	free(v);
+	store_close(&st);
+}
+
+static void test_guest_failure_is_recorded(void **state)
+{
+	struct store st;
+	struct strbuf cfg = STRBUF_INIT;
+	char *out = NULL, *v;
+	const char *text = "[vm0]\ncpu = number=1;\nmem = size=256;\n[expect]\ncpus = count=3\n";
+
+	(void)state;
+	sb_printf(&cfg, "%s/wrong-cpus.cfg", dir);
+	assert_int_equal(write_file_atomic(cfg.buf, text, strlen(text)), 0);
+	assert_int_not_equal(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", cfg.buf, NULL },
+				    (const char *const[]){ "--db", db, NULL }, 600),
+			     0);
+	free(out);
+	assert_int_equal(store_open(&st, db), 0);
+	v = query1(&st, "SELECT status || ': ' || reason FROM runs WHERE scenario = 'wrong-cpus'");
+	assert_contains(v, "fail: 1 of 1 checks failed", "status");
+	assert_contains(v, "want=3 got=1", "reason");
+	free(v);
+	store_close(&st);
+	strbuf_release(&cfg);
+}
+
+static void test_bad_scenario_names_file_and_line(void **state)
+{
+	struct strbuf cfg = STRBUF_INIT;
+	char *out = NULL;
+	const char *text = "[vm0]\ncpu = number=1;\nmem = size=lots;\n";
+
+	(void)state;
+	sb_printf(&cfg, "%s/bad.cfg", dir);
+	assert_int_equal(write_file_atomic(cfg.buf, text, strlen(text)), 0);
+	assert_int_not_equal(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", cfg.buf, NULL },
+				    (const char *const[]){ "--db", db, NULL }, 60),
+			     0);
+	assert_contains(out, "bad.cfg:3: bad value 'lots' for mem size", "error");
+	free(out);
+	strbuf_release(&cfg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_scenario_names_file_and_line),
+		cmocka_unit_test(test_plain_vms_pass),
+		cmocka_unit_test(test_guest_failure_is_recorded),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
