@@ -1,8 +1,15 @@
 /*
- * Loading scenario files (see scenario.h): a small INI reader with
- * DTS's value rules, then a table-driven check of every key and option.
+ * Loading scenario files (see scenario.h). A small INI reader with the
+ * rules of Python's ConfigParser as DTS uses it (`key = value` or
+ * `key: value`, values continued on indented lines, full-line comments,
+ * keys case-insensitive), then DTS's value rules: entries separated by
+ * ';' or line ends, options by ',', name and value by the first '='.
+ * Each entry is checked against the tables below at once, so a message
+ * names the line the entry is on; the checks that need the whole file
+ * (a vhost-user device needs a backend...) run at the end.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +29,16 @@ struct ctx {
 static int bad(struct ctx *c, const char *fmt, ...) VM_PRINTF(2, 3);
 static int bad(struct ctx *c, const char *fmt, ...)
 {
-	char msg[512];
+	struct strbuf msg = STRBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (strbuf_vaddf(&msg, fmt, ap))
+		die("cannot format a scenario error");
 	va_end(ap);
-	return error("%s:%d: %s", c->path, c->line, msg);
+	error("%s:%d: %s", c->path, c->line, msg.buf);
+	strbuf_release(&msg);
+	return -1;
 }
 
 static char *trim(char *s)
@@ -43,34 +53,15 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Splits an entry into options; opt_settings keeps the rest. */
-static void split_entry(char *text, struct scn_entry *e)
+static void entry_release(struct scn_entry *e)
 {
-	size_t alloc = 0;
-	char *p = text;
-
-	while (p && *p) {
-		char *comma = strchr(p, ','), *eq;
-		struct scn_opt o;
-
-		if (!strncmp(trim(p), "opt_settings=", 13))
-			comma = NULL;
-		if (comma)
-			*comma = '\0';
-		eq = strchr(p, '=');
-		if (eq)
-			*eq = '\0';
-		o.name = xstrdup(trim(p));
-		o.value = xstrdup(eq ? trim(eq + 1) : "");
-		if (*o.name) {
-			e->opts = xgrow(e->opts, sizeof(*e->opts), e->nr + 1, &alloc);
-			e->opts[e->nr++] = o;
-		} else {
-			free(o.name);
-			free(o.value);
-		}
-		p = comma ? comma + 1 : NULL;
+	for (size_t i = 0; i < e->nr; i++) {
+		free(e->opts[i].name);
+		free(e->opts[i].value);
 	}
+	free(e->opts);
+	e->opts = NULL;
+	e->nr = 0;
 }
 
 static const char *opt(const struct scn_entry *e, const char *name)
@@ -81,26 +72,79 @@ static const char *opt(const struct scn_entry *e, const char *name)
 	return NULL;
 }
 
-static int allowed(struct ctx *c, const char *key, const struct scn_entry *e,
+/*
+ * Splits one entry (text is modified) into e->opts: options at ',',
+ * name and value at the first '='; opt_settings takes the rest of the
+ * entry, commas included.
+ */
+static int split_entry(struct ctx *c, char *text, struct scn_entry *e)
+{
+	size_t alloc = 0;
+	char *p = text;
+
+	while (p) {
+		size_t n = strcspn(p, "=,");
+		char *name = p, *value = NULL, *next = NULL;
+
+		if (p[n] == '=') {
+			p[n] = '\0';
+			value = p + n + 1;
+			if (strcmp(trim(name), "opt_settings")) {
+				next = strchr(value, ',');
+				if (next)
+					*next++ = '\0';
+			}
+		} else if (p[n] == ',') {
+			p[n] = '\0';
+			next = p + n + 1;
+		}
+		name = trim(name);
+		value = value ? trim(value) : NULL;
+		if (!*name && value)
+			return bad(
+			    c, "option '=%s' has no name; expected name=value",
+			    value);
+		if (*name) {
+			if (opt(e, name))
+				return bad(
+				    c,
+				    "option '%s' given twice; expected each "
+				    "option once in an entry",
+				    name);
+			ALLOC_GROW(e->opts, e->nr + 1, alloc);
+			e->opts[e->nr].name = xstrdup(name);
+			e->opts[e->nr].value = xstrdup(value ? value : "");
+			e->nr++;
+		}
+		p = next;
+	}
+	return 0;
+}
+
+static void join_names(struct strbuf *sb, const char *const *names)
+{
+	for (const char *const *n = names; *n; n++)
+		sb_printf(sb, "%s%s", n == names ? "" : ", ", *n);
+}
+
+/* Every option of e must be in names (NULL-terminated). */
+static int allowed(struct ctx *c, const char *what, const struct scn_entry *e,
 		   const char *const *names)
 {
 	for (size_t i = 0; i < e->nr; i++) {
-		int ok = 0;
+		struct strbuf list = STRBUF_INIT;
+		const char *const *n;
 
-		for (const char *const *n = names; *n; n++)
-			ok |= !strcmp(*n, e->opts[i].name);
-		if (!ok) {
-			struct strbuf list = STRBUF_INIT;
-			int r;
-
-			for (const char *const *n = names; *n; n++)
-				sb_printf(&list, "%s%s", list.len ? ", " : "", *n);
-			r = bad(c, "unknown option '%s' for %s in [%s]; expected %s",
-				e->opts[i].name, key, c->section,
-				list.len ? list.buf : "no options");
-			strbuf_release(&list);
-			return r;
-		}
+		for (n = names; *n; n++)
+			if (!strcmp(*n, e->opts[i].name))
+				break;
+		if (*n)
+			continue;
+		join_names(&list, names);
+		bad(c, "unknown option '%s' for %s in [%s]; expected one of %s",
+		    e->opts[i].name, what, c->section, list.buf);
+		strbuf_release(&list);
+		return -1;
 	}
 	return 0;
 }
@@ -109,9 +153,11 @@ static int num(struct ctx *c, const char *what, const char *v, long min,
 	       long max, long *out)
 {
 	if (!v || parse_long(v, min, max, out))
-		return bad(c, "bad value '%s' for %s; expected an integer from %ld "
-			      "to %ld",
-			   v ? v : "", what, min, max);
+		return bad(
+		    c,
+		    "bad value '%s' for %s; expected an integer from %ld "
+		    "to %ld",
+		    v ? v : "", what, min, max);
 	return 0;
 }
 
@@ -121,32 +167,52 @@ static int yesno(struct ctx *c, const char *what, const char *v, int *out)
 		*out = !strcmp(v, "yes");
 		return 0;
 	}
-	return bad(c, "bad value '%s' for %s; expected yes or no", v ? v : "", what);
+	return bad(c, "bad value '%s' for %s; expected yes or no", v ? v : "",
+		   what);
+}
+
+static int is_hex(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)p[i]))
+			return 0;
+	return 1;
 }
 
 static int is_mac(const char *m)
 {
-	for (int i = 0; i < 17; i++) {
+	if (strlen(m) != 17)
+		return 0;
+	for (int i = 0; i < 17; i++)
 		if (i % 3 == 2 ? m[i] != ':' : !isxdigit((unsigned char)m[i]))
 			return 0;
-	}
-	return m[17] == '\0';
+	return 1;
 }
 
+static int check_mac(struct ctx *c, const char *name, const char *v)
+{
+	if (v && !is_mac(v))
+		return bad(c,
+			   "bad MAC address '%s' for %s; expected "
+			   "xx:xx:xx:xx:xx:xx (hex)",
+			   v, name);
+	return 0;
+}
+
+/* [DDDD:]BB:SS.F, hex, function 0-7. */
 static int is_bdf(const char *b)
 {
-	/* [DDDD:]BB:SS.F */
 	size_t n = strlen(b);
-	const char *p = n == 12 ? b + 5 : b;
 
-	if (n != 7 && n != 12)
+	if (n == 12) {
+		if (!is_hex(b, 4) || b[4] != ':')
+			return 0;
+		b += 5;
+	} else if (n != 7) {
 		return 0;
-	if (n == 12 && (b[4] != ':' || !isxdigit((unsigned char)b[0])))
-		return 0;
-	return isxdigit((unsigned char)p[0]) && isxdigit((unsigned char)p[1]) &&
-	       p[2] == ':' && isxdigit((unsigned char)p[3]) &&
-	       isxdigit((unsigned char)p[4]) && p[5] == '.' &&
-	       p[6] >= '0' && p[6] <= '7';
+	}
+	return is_hex(b, 2) && b[2] == ':' && is_hex(b + 3, 2) && b[5] == '.' &&
+	       b[6] >= '0' && b[6] <= '7';
 }
 
 static char *dup_opt(const struct scn_entry *e, const char *name)
@@ -156,341 +222,504 @@ static char *dup_opt(const struct scn_entry *e, const char *name)
 	return v && *v ? xstrdup(v) : NULL;
 }
 
-static int vm_entry(struct ctx *c, const char *key, const struct scn_entry *e)
+static void set_str(char **dst, char *v)
 {
-	static const char *const cpu_o[] = { "model", "number", "cpupin", "numa", NULL };
-	static const char *const mem_o[] = { "size", "hugepage", NULL };
-	static const char *const disk_o[] = { "file", "opt_format", "opt_if", "opt_index", "opt_media", NULL };
-	static const char *const net_o[] = { "type", "opt_vlan", "opt_model", "opt_macaddr", "opt_mac",
-					     "opt_hostfwd", "opt_addr", "opt_vectors", "opt_name", "opt_br",
-					     "opt_script", "opt_downscript", NULL };
-	static const char *const vhost_o[] = { "driver", "opt_path", "opt_mac", "opt_queue", "opt_settings",
-					       "opt_server", "opt_legacy", NULL };
-	static const char *const pt_o[] = { "driver", "opt_host", "opt_addr", NULL };
-	static const char *const vnet_o[] = { "driver", "opt_netdev", "opt_id", "opt_mac", "opt_bus",
-					      "opt_addr", "opt_settings", NULL };
-	static const char *const login_o[] = { "user", "password", NULL };
+	free(*dst);
+	*dst = v;
+}
+
+/* [vm0] */
+
+static int vm_cpu(struct ctx *c, const struct scn_entry *e)
+{
 	struct scenario *s = c->s;
 	const char *v;
 	long n;
 
-	if (!strcmp(key, "cpu")) {
-		if (allowed(c, key, e, cpu_o))
+	if ((v = opt(e, "number"))) {
+		if (num(c, "cpu number", v, 1, 256, &n))
 			return -1;
-		if ((v = opt(e, "number")) && num(c, "cpu number", v, 1, 256, &n))
-			return -1;
-		if (v)
-			s->cpus = (int)n;
-		if ((v = opt(e, "cpupin"))) {
-			if (strspn(v, "0123456789 ") != strlen(v))
-				return bad(c, "bad cpupin '%s'; expected host CPU numbers "
-					      "separated by spaces",
-					   v);
-			free(s->cpupin);
-			s->cpupin = xstrdup(v);
-		}
-		if (opt(e, "model")) {
-			free(s->cpu_model);
-			s->cpu_model = dup_opt(e, "model");
-		}
-	} else if (!strcmp(key, "mem")) {
-		if (allowed(c, key, e, mem_o))
-			return -1;
-		if ((v = opt(e, "size")) && num(c, "mem size (MiB)", v, 16, 1048576, &s->mem_mib))
-			return -1;
-		if ((v = opt(e, "hugepage")) && yesno(c, "mem hugepage", v, &s->hugepages))
-			return -1;
-	} else if (!strcmp(key, "disk")) {
-		struct scn_disk d = { 0 };
-
-		if (allowed(c, key, e, disk_o))
-			return -1;
-		if (!opt(e, "file") || !*opt(e, "file"))
-			return bad(c, "disk without file=; expected file=PATH");
-		d.file = dup_opt(e, "file");
-		d.format = dup_opt(e, "opt_format");
-		d.iface = dup_opt(e, "opt_if");
-		d.line = c->line;
-		s->disks = xrealloc(s->disks, (s->ndisks + 1) * sizeof(d));
-		s->disks[s->ndisks++] = d;
-	} else if (!strcmp(key, "net")) {
-		struct scn_net d = { 0 };
-
-		if (allowed(c, key, e, net_o))
-			return -1;
-		v = opt(e, "type");
-		if (!v)
-			return bad(c, "net without type=; expected type=nic, user, tap or bridge");
-		if (!strcmp(v, "nic"))
-			d.kind = NET_NIC;
-		else if (!strcmp(v, "user"))
-			d.kind = NET_USER;
-		else if (!strcmp(v, "tap") || !strcmp(v, "bridge"))
-			d.kind = NET_TAP;
-		else
-			return bad(c, "bad net type '%s'; expected nic, user, tap or bridge", v);
-		if ((v = opt(e, "opt_vlan")) && num(c, "net opt_vlan", v, 0, 4095, &n))
-			return -1;
-		d.vlan = v ? (int)n : 0;
-		v = opt(e, "opt_macaddr") ? opt(e, "opt_macaddr") : opt(e, "opt_mac");
-		if (v && !is_mac(v))
-			return bad(c, "bad MAC address '%s'; expected xx:xx:xx:xx:xx:xx", v);
-		d.mac = v ? xstrdup(v) : NULL;
-		d.model = dup_opt(e, "opt_model");
-		d.hostfwd = dup_opt(e, "opt_hostfwd");
-		d.line = c->line;
-		s->nets = xrealloc(s->nets, (s->nnets + 1) * sizeof(d));
-		s->nets[s->nnets++] = d;
-	} else if (!strcmp(key, "device")) {
-		struct scn_device d = { 0 };
-		const char *drv = opt(e, "driver");
-
-		if (!drv)
-			return bad(c, "device without driver=; expected driver=vhost-user, "
-				      "vfio-pci, pci-assign or virtio-net-pci");
-		if (!strcmp(drv, "vhost-user")) {
-			d.kind = DEV_VHOST_USER;
-			if (allowed(c, key, e, vhost_o))
-				return -1;
-			if (!opt(e, "opt_path") || !*opt(e, "opt_path"))
-				return bad(c, "vhost-user device without opt_path=; expected "
-					      "opt_path=SOCKET");
-			if ((v = opt(e, "opt_queue")) && num(c, "opt_queue", v, 1, 64, &n))
-				return -1;
-			d.queues = v ? (int)n : 0;
-		} else if (!strcmp(drv, "vfio-pci") || !strcmp(drv, "pci-assign")) {
-			d.kind = !strcmp(drv, "vfio-pci") ? DEV_VFIO_PCI : DEV_PCI_ASSIGN;
-			if (allowed(c, key, e, pt_o))
-				return -1;
-			v = opt(e, "opt_host");
-			if (!v || (strcmp(v, "lab") && !is_bdf(v)))
-				return bad(c, "bad opt_host '%s'; expected a PCI address "
-					      "(0000:07:10.0 or 07:10.0) or 'lab'",
-					   v ? v : "");
-		} else if (!strcmp(drv, "virtio-net-pci")) {
-			d.kind = DEV_VIRTIO_NET_PCI;
-			if (allowed(c, key, e, vnet_o))
-				return -1;
-		} else if (!strcmp(drv, "vhost-cuse")) {
-			return bad(c, "driver vhost-cuse was removed from DPDK (17.02); "
-				      "expected vhost-user");
-		} else {
-			return bad(c, "unknown device driver '%s'; expected vhost-user, "
-				      "vfio-pci, pci-assign or virtio-net-pci",
-				   drv);
-		}
-		if ((v = opt(e, "opt_mac")) && !is_mac(v))
-			return bad(c, "bad MAC address '%s'; expected xx:xx:xx:xx:xx:xx", v);
-		d.path = dup_opt(e, "opt_path");
-		d.mac = dup_opt(e, "opt_mac");
-		d.host = dup_opt(e, "opt_host");
-		d.addr = dup_opt(e, "opt_addr");
-		d.netdev = dup_opt(e, "opt_netdev");
-		d.settings = dup_opt(e, "opt_settings");
-		d.line = c->line;
-		s->devices = xrealloc(s->devices, (s->ndevices + 1) * sizeof(d));
-		s->devices[s->ndevices++] = d;
-	} else if (!strcmp(key, "vnc")) {
-		static const char *const o[] = { "displayNum", "displaynum", NULL };
-
-		if (allowed(c, key, e, o))
-			return -1;
-		v = opt(e, "displayNum") ? opt(e, "displayNum") : opt(e, "displaynum");
-		if (num(c, "vnc displayNum", v, 0, 65535, &n))
-			return -1;
-		s->vnc = (int)n;
-	} else if (!strcmp(key, "qga")) {
-		static const char *const o[] = { "enable", NULL };
-
-		if (allowed(c, key, e, o) || yesno(c, "qga enable", opt(e, "enable"), &s->qga))
-			return -1;
-	} else if (!strcmp(key, "login") || !strcmp(key, "user")) {
-		if (allowed(c, key, e, login_o))
-			return -1;
-		free(s->login_user);
-		free(s->login_password);
-		s->login_user = dup_opt(e, "user");
-		s->login_password = dup_opt(e, "password");
-	} else if (!strcmp(key, "usercmd")) {
-		static const char *const o[] = { "cmd", NULL };
-
-		if (allowed(c, key, e, o))
-			return -1;
-		free(s->usercmd);
-		s->usercmd = dup_opt(e, "cmd");
-	} else if (!strcmp(key, "machine")) {
-		static const char *const o[] = { "machine", "opt_gic_version", NULL };
-
-		if (allowed(c, key, e, o))
-			return -1;
-		v = opt(e, "machine");
-		if (!v || (strcmp(v, "q35") && strcmp(v, "pc") &&
-			   strncmp(v, "pc-q35-", 7) && strncmp(v, "pc-i440fx-", 10)))
-			return bad(c, "bad machine '%s'; expected q35, pc, pc-q35-X.Y "
-				      "or pc-i440fx-X.Y",
-				   v ? v : "");
-		free(s->machine);
-		s->machine = xstrdup(v);
-	} else {
-		/* Keys real DTS cfgs carry that do not change the guest here. */
-		static const char *const known[] = { "qemu", "daemon", "name", "enable_kvm",
-						     "pflash", "start", "serial_port", "monitor",
-						     "pid_file", "migration", "kernel", "crypto", NULL };
-
-		for (const char *const *k = known; *k; k++)
-			if (!strcmp(*k, key))
-				return 0;
-		return bad(c, "unknown key '%s' in [%s]; expected one of cpu, mem, disk, "
-			      "net, device, vnc, qga, login, user, usercmd, machine, qemu, "
-			      "daemon, name, enable_kvm, pflash, start, serial_port, "
-			      "monitor, pid_file, migration, kernel, crypto",
-			   key, c->section);
+		s->cpus = (int)n;
 	}
+	if ((v = opt(e, "cpupin"))) {
+		if (strspn(v, "0123456789 ") != strlen(v) ||
+		    !strpbrk(v, "0123456789"))
+			return bad(c,
+				   "bad cpupin '%s'; expected host CPU numbers "
+				   "separated by spaces",
+				   v);
+		set_str(&s->cpupin, xstrdup(v));
+	}
+	if (opt(e, "model"))
+		set_str(&s->cpu_model, dup_opt(e, "model"));
 	return 0;
 }
 
-static int host_entry(struct ctx *c, const char *key, const struct scn_entry *e)
+static int vm_mem(struct ctx *c, const struct scn_entry *e)
 {
 	struct scenario *s = c->s;
-	long n = 2;
-
-	if (!strcmp(key, "vhost")) {
-		static const char *const o[] = { "backend", "ports", NULL };
-		const char *b = opt(e, "backend");
-
-		if (allowed(c, key, e, o))
-			return -1;
-		if (!b || strcmp(b, "testpmd"))
-			return bad(c, "bad vhost backend '%s'; expected backend=testpmd",
-				   b ? b : "");
-		if (opt(e, "ports") && num(c, "vhost ports", opt(e, "ports"), 1, 8, &n))
-			return -1;
-		s->host.vhost_ports = (int)n;
-		s->host.line_vhost = c->line;
-	} else if (!strcmp(key, "passthrough")) {
-		static const char *const o[] = { "device", NULL };
-		const char *d = opt(e, "device");
-
-		if (allowed(c, key, e, o))
-			return -1;
-		if (!d || (strcmp(d, "lab") && !is_bdf(d)))
-			return bad(c, "bad passthrough device '%s'; expected a PCI "
-				      "address or 'lab'",
-				   d ? d : "");
-		free(s->host.passthrough);
-		s->host.passthrough = xstrdup(d);
-		s->host.line_passthrough = c->line;
-	} else {
-		return bad(c, "unknown key '%s' in [host]; expected vhost or passthrough",
-			   key);
-	}
-	return 0;
-}
-
-static int expect_entry(struct ctx *c, const char *key, const struct scn_entry *e)
-{
-	struct scenario *s = c->s;
-	struct scn_check k = { 0 };
 	const char *v;
 
-	k.line = c->line;
-	if (!strcmp(key, "pci")) {
-		static const char *const o[] = { "id", "count", NULL };
-		char id[16];
-
-		if (allowed(c, key, e, o))
-			return -1;
-		v = opt(e, "id");
-		if (!v || strlen(v) != 9 || v[4] != ':' || strspn(v, "0123456789abcdefABCDEF:") != 9)
-			return bad(c, "bad pci id '%s'; expected id=VVVV:DDDD (hex)", v ? v : "");
-		for (int i = 0; i < 10; i++)
-			id[i] = (char)tolower((unsigned char)v[i]);
-		k.kind = CHECK_PCI;
-		k.id = xstrdup(id);
-		k.count = 1;
-		if ((v = opt(e, "count")) && num(c, "pci count", v, 0, 64, &k.count)) {
-			free(k.id);
-			return -1;
-		}
-	} else if (!strcmp(key, "cpus")) {
-		static const char *const o[] = { "count", NULL };
-
-		if (allowed(c, key, e, o) || num(c, "cpus count", opt(e, "count"), 1, 256, &k.count))
-			return -1;
-		k.kind = CHECK_CPUS;
-	} else if (!strcmp(key, "mem")) {
-		static const char *const o[] = { "min", "max", NULL };
-
-		if (allowed(c, key, e, o) || num(c, "mem min (MiB)", opt(e, "min"), 1, 1048576, &k.min) ||
-		    (opt(e, "max") && num(c, "mem max (MiB)", opt(e, "max"), k.min, 1048576, &k.max)))
-			return -1;
-		k.kind = CHECK_MEM;
-	} else if (!strcmp(key, "link")) {
-		static const char *const o[] = { "count", NULL };
-
-		k.count = 1;
-		if (allowed(c, key, e, o) ||
-		    (opt(e, "count") && num(c, "link count", opt(e, "count"), 1, 64, &k.count)))
-			return -1;
-		k.kind = CHECK_LINK;
-	} else if (!strcmp(key, "traffic")) {
-		static const char *const o[] = { "packets", NULL };
-
-		if (allowed(c, key, e, o) ||
-		    num(c, "traffic packets", opt(e, "packets"), 1, 1000000, &k.count))
-			return -1;
-		k.kind = CHECK_TRAFFIC;
-	} else {
-		return bad(c, "unknown key '%s' in [expect]; expected pci, cpus, mem, "
-			      "link or traffic",
-			   key);
-	}
-	s->checks = xrealloc(s->checks, (s->nchecks + 1) * sizeof(k));
-	s->checks[s->nchecks++] = k;
+	if ((v = opt(e, "size")) &&
+	    num(c, "mem size (MiB)", v, 16, 1048576, &s->mem_mib))
+		return -1;
+	if ((v = opt(e, "hugepage")) &&
+	    yesno(c, "mem hugepage", v, &s->hugepages))
+		return -1;
 	return 0;
 }
 
-/* One `key = value` (with its continuation lines) of a section. */
-static int handle_value(struct ctx *c, const char *key, char *value, int first_line)
+static int vm_disk(struct ctx *c, const struct scn_entry *e)
 {
-	int line = first_line, ret = 0;
-	char *p = value;
+	struct scenario *s = c->s;
+	struct scn_disk *d;
 
-	while (p && !ret) {
-		char *eol = strchr(p, '\n'), *item = p;
+	if (!opt(e, "file") || !*opt(e, "file"))
+		return bad(c, "disk without file=; expected file=PATH");
+	s->disks = xrealloc(s->disks, (s->ndisks + 1) * sizeof(*s->disks));
+	d = &s->disks[s->ndisks++];
+	d->file = dup_opt(e, "file");
+	d->format = dup_opt(e, "opt_format");
+	d->iface = dup_opt(e, "opt_if");
+	d->line = c->line;
+	return 0;
+}
 
-		if (eol)
-			*eol = '\0';
-		c->line = line;
-		while (item && !ret) {
-			char *semi = strchr(item, ';');
-			struct scn_entry e = { 0 };
-			char *t;
+static int vm_net(struct ctx *c, const struct scn_entry *e)
+{
+	struct scenario *s = c->s;
+	enum scn_net_kind kind;
+	struct scn_net *n;
+	const char *type = opt(e, "type"), *v, *mac;
+	long vlan = 0;
 
-			if (semi)
-				*semi = '\0';
-			t = trim(item);
-			if (*t) {
-				split_entry(t, &e);
-				e.line = line;
-				if (!strcmp(c->section, "host"))
-					ret = host_entry(c, key, &e);
-				else if (!strcmp(c->section, "expect"))
-					ret = expect_entry(c, key, &e);
-				else
-					ret = vm_entry(c, key, &e);
-				for (size_t i = 0; i < e.nr; i++) {
-					free(e.opts[i].name);
-					free(e.opts[i].value);
-				}
-				free(e.opts);
-			}
-			item = semi ? semi + 1 : NULL;
-		}
-		p = eol ? eol + 1 : NULL;
-		line++;
+	if (!type)
+		return bad(c, "net without type=; expected type=nic, user, tap "
+			      "or bridge");
+	if (!strcmp(type, "nic"))
+		kind = NET_NIC;
+	else if (!strcmp(type, "user"))
+		kind = NET_USER;
+	else if (!strcmp(type, "tap") || !strcmp(type, "bridge"))
+		kind = NET_TAP;
+	else
+		return bad(c,
+			   "bad net type '%s'; expected nic, user, tap or "
+			   "bridge",
+			   type);
+	if ((v = opt(e, "opt_vlan")) &&
+	    num(c, "net opt_vlan", v, 0, INT_MAX, &vlan))
+		return -1;
+	mac = opt(e, "opt_macaddr") ? opt(e, "opt_macaddr") : opt(e, "opt_mac");
+	if (check_mac(c, "net", mac))
+		return -1;
+	s->nets = xrealloc(s->nets, (s->nnets + 1) * sizeof(*s->nets));
+	n = &s->nets[s->nnets++];
+	n->kind = kind;
+	n->model = dup_opt(e, "opt_model");
+	n->mac = mac && *mac ? xstrdup(mac) : NULL;
+	n->hostfwd = dup_opt(e, "opt_hostfwd");
+	n->vlan = (int)vlan;
+	n->line = c->line;
+	return 0;
+}
+
+static const char *const vhost_user_opts[] = {
+	"driver", "opt_path", "opt_mac", "opt_queue", "opt_settings",
+	"opt_server", "opt_legacy", NULL
+};
+static const char *const passthrough_opts[] = {
+	"driver", "opt_host", "opt_addr", NULL
+};
+static const char *const virtio_net_opts[] = {
+	"driver", "opt_netdev", "opt_id", "opt_mac", "opt_bus",
+	"opt_addr", "opt_settings", NULL
+};
+
+static const struct {
+	const char *driver;
+	enum scn_dev_kind kind;
+	const char *const *opts;
+} drivers[] = {
+	{ "vhost-user", DEV_VHOST_USER, vhost_user_opts },
+	{ "vfio-pci", DEV_VFIO_PCI, passthrough_opts },
+	{ "pci-assign", DEV_PCI_ASSIGN, passthrough_opts },
+	{ "virtio-net-pci", DEV_VIRTIO_NET_PCI, virtio_net_opts },
+};
+
+static int vm_device(struct ctx *c, const struct scn_entry *e)
+{
+	static const char expected[] = "expected driver=vhost-user, vfio-pci, "
+				       "pci-assign or virtio-net-pci";
+	struct scenario *s = c->s;
+	struct strbuf what = STRBUF_INIT;
+	struct scn_device *d;
+	const char *drv = opt(e, "driver"), *v;
+	long queues = 0;
+	size_t i;
+	int r;
+
+	if (!drv)
+		return bad(c, "device without driver=; %s", expected);
+	if (!strcmp(drv, "vhost-cuse"))
+		return bad(
+		    c, "driver vhost-cuse was removed from DPDK (16.11) and "
+		       "QEMU; expected driver=vhost-user");
+	for (i = 0; i < ARRAY_SIZE(drivers); i++)
+		if (!strcmp(drivers[i].driver, drv))
+			break;
+	if (i == ARRAY_SIZE(drivers))
+		return bad(c, "unknown device driver '%s'; %s", drv, expected);
+	sb_printf(&what, "device driver=%s", drv);
+	r = allowed(c, what.buf, e, drivers[i].opts);
+	strbuf_release(&what);
+	if (r)
+		return -1;
+	switch (drivers[i].kind) {
+	case DEV_VHOST_USER:
+		if (!opt(e, "opt_path") || !*opt(e, "opt_path"))
+			return bad(c, "vhost-user device without opt_path=; "
+				      "expected opt_path=SOCKET");
+		if ((v = opt(e, "opt_queue")) &&
+		    num(c, "vhost-user opt_queue", v, 1, 64, &queues))
+			return -1;
+		break;
+	case DEV_VFIO_PCI:
+	case DEV_PCI_ASSIGN:
+		v = opt(e, "opt_host");
+		if (!v || (strcmp(v, "lab") && !is_bdf(v)))
+			return bad(c,
+				   "bad opt_host '%s' for %s; expected a PCI "
+				   "address (0000:07:10.0 or 07:10.0) or 'lab'",
+				   v ? v : "", drv);
+		break;
+	case DEV_VIRTIO_NET_PCI:
+		break;
 	}
-	return ret;
+	if (check_mac(c, drv, opt(e, "opt_mac")))
+		return -1;
+	s->devices =
+	    xrealloc(s->devices, (s->ndevices + 1) * sizeof(*s->devices));
+	d = &s->devices[s->ndevices++];
+	d->kind = drivers[i].kind;
+	d->path = dup_opt(e, "opt_path");
+	d->mac = dup_opt(e, "opt_mac");
+	d->host = dup_opt(e, "opt_host");
+	d->addr = dup_opt(e, "opt_addr");
+	d->netdev = dup_opt(e, "opt_netdev");
+	d->settings = dup_opt(e, "opt_settings");
+	d->queues = (int)queues;
+	d->line = c->line;
+	return 0;
+}
+
+static int vm_vnc(struct ctx *c, const struct scn_entry *e)
+{
+	long n;
+
+	if (num(c, "vnc displayNum", opt(e, "displayNum"), 0, 65535, &n))
+		return -1;
+	c->s->vnc = (int)n;
+	return 0;
+}
+
+static int vm_qga(struct ctx *c, const struct scn_entry *e)
+{
+	return yesno(c, "qga enable", opt(e, "enable"), &c->s->qga);
+}
+
+static int vm_login(struct ctx *c, const struct scn_entry *e)
+{
+	if (opt(e, "user"))
+		set_str(&c->s->login_user, dup_opt(e, "user"));
+	if (opt(e, "password"))
+		set_str(&c->s->login_password, dup_opt(e, "password"));
+	return 0;
+}
+
+static int vm_usercmd(struct ctx *c, const struct scn_entry *e)
+{
+	set_str(&c->s->usercmd, dup_opt(e, "cmd"));
+	return 0;
+}
+
+static int vm_machine(struct ctx *c, const struct scn_entry *e)
+{
+	const char *v = opt(e, "machine");
+
+	if (!v || (strcmp(v, "q35") && strcmp(v, "pc") &&
+		   !skip_prefix(v, "pc-q35-", NULL) &&
+		   !skip_prefix(v, "pc-i440fx-", NULL)))
+		return bad(c,
+			   "bad machine '%s'; expected q35, pc, pc-q35-X.Y or "
+			   "pc-i440fx-X.Y",
+			   v ? v : "");
+	set_str(&c->s->machine, xstrdup(v));
+	return 0;
+}
+
+/* [host] */
+
+static int host_vhost(struct ctx *c, const struct scn_entry *e)
+{
+	const char *b = opt(e, "backend");
+	long n = 2;
+
+	if (!b || strcmp(b, "testpmd"))
+		return bad(c,
+			   "bad vhost backend '%s'; expected backend=testpmd",
+			   b ? b : "");
+	if (opt(e, "ports") && num(c, "vhost ports", opt(e, "ports"), 1, 8, &n))
+		return -1;
+	c->s->host.vhost_ports = (int)n;
+	c->s->host.line_vhost = c->line;
+	return 0;
+}
+
+static int host_passthrough(struct ctx *c, const struct scn_entry *e)
+{
+	const char *d = opt(e, "device");
+
+	if (!d || (strcmp(d, "lab") && !is_bdf(d)))
+		return bad(c,
+			   "bad passthrough device '%s'; expected device=BDF "
+			   "(0000:07:10.0 or 07:10.0) or device=lab",
+			   d ? d : "");
+	set_str(&c->s->host.passthrough, xstrdup(d));
+	c->s->host.line_passthrough = c->line;
+	return 0;
+}
+
+/* [expect] */
+
+static struct scn_check *add_check(struct ctx *c, enum scn_check_kind kind,
+				   const struct scn_check *k)
+{
+	struct scenario *s = c->s;
+	struct scn_check *n;
+
+	s->checks = xrealloc(s->checks, (s->nchecks + 1) * sizeof(*s->checks));
+	n = &s->checks[s->nchecks++];
+	*n = *k;
+	n->kind = kind;
+	n->line = c->line;
+	return n;
+}
+
+static int expect_pci(struct ctx *c, const struct scn_entry *e)
+{
+	struct scn_check k = { .count = 1 };
+	const char *v = opt(e, "id");
+	struct scn_check *n;
+
+	if (!v || strlen(v) != 9 || !is_hex(v, 4) || v[4] != ':' ||
+	    !is_hex(v + 5, 4))
+		return bad(c, "bad pci id '%s'; expected id=VVVV:DDDD (hex)",
+			   v ? v : "");
+	if (opt(e, "count") &&
+	    num(c, "pci count", opt(e, "count"), 0, 256, &k.count))
+		return -1;
+	n = add_check(c, CHECK_PCI, &k);
+	n->id = xstrdup(v);
+	for (char *p = n->id; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return 0;
+}
+
+static int expect_cpus(struct ctx *c, const struct scn_entry *e)
+{
+	struct scn_check k = { 0 };
+
+	if (num(c, "cpus count", opt(e, "count"), 1, 256, &k.count))
+		return -1;
+	add_check(c, CHECK_CPUS, &k);
+	return 0;
+}
+
+static int expect_mem(struct ctx *c, const struct scn_entry *e)
+{
+	struct scn_check k = { 0 };
+
+	if (num(c, "mem min (MiB)", opt(e, "min"), 1, 1048576, &k.min))
+		return -1;
+	if (opt(e, "max") &&
+	    num(c, "mem max (MiB)", opt(e, "max"), k.min, 1048576, &k.max))
+		return -1;
+	add_check(c, CHECK_MEM, &k);
+	return 0;
+}
+
+static int expect_link(struct ctx *c, const struct scn_entry *e)
+{
+	struct scn_check k = { .count = 1 };
+
+	if (opt(e, "count") &&
+	    num(c, "link count", opt(e, "count"), 1, 64, &k.count))
+		return -1;
+	add_check(c, CHECK_LINK, &k);
+	return 0;
+}
+
+static int expect_traffic(struct ctx *c, const struct scn_entry *e)
+{
+	struct scn_check k = { 0 };
+
+	if (num(c, "traffic packets", opt(e, "packets"), 1, 1000000, &k.count))
+		return -1;
+	add_check(c, CHECK_TRAFFIC, &k);
+	return 0;
+}
+
+/*
+ * The keys of each section. opts lists the options allowed (NULL: any,
+ * for the DTS keys that do not change the guest here, and for device,
+ * whose options depend on the driver); fill is NULL when the value is
+ * not kept.
+ */
+struct key_rule {
+	const char *key;
+	const char *const *opts;
+	int (*fill)(struct ctx *c, const struct scn_entry *e);
+};
+
+#define OPTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static const struct key_rule vm_keys[] = {
+	{ "cpu", OPTS("model", "number", "cpupin", "numa"), vm_cpu },
+	{ "mem", OPTS("size", "hugepage"), vm_mem },
+	{ "disk", OPTS("file", "opt_format", "opt_if", "opt_index", "opt_media"),
+	  vm_disk },
+	{ "net",
+	  OPTS("type", "opt_vlan", "opt_model", "opt_macaddr", "opt_mac",
+	       "opt_hostfwd", "opt_addr", "opt_vectors", "opt_name", "opt_br",
+	       "opt_script", "opt_downscript"),
+	  vm_net },
+	{ "device", NULL, vm_device },
+	{ "vnc", OPTS("displayNum"), vm_vnc },
+	{ "qga", OPTS("enable"), vm_qga },
+	{ "login", OPTS("user", "password"), vm_login },
+	{ "user", OPTS("user", "password"), vm_login },
+	{ "usercmd", OPTS("cmd"), vm_usercmd },
+	{ "machine", OPTS("machine", "opt_gic_version"), vm_machine },
+	/* In real DTS cfgs; nothing here depends on them. */
+	{ "qemu", NULL, NULL },
+	{ "daemon", NULL, NULL },
+	{ "name", NULL, NULL },
+	{ "enable_kvm", NULL, NULL },
+	{ "pflash", NULL, NULL },
+	{ "start", NULL, NULL },
+	{ "serial_port", NULL, NULL },
+	{ "monitor", NULL, NULL },
+	{ "pid_file", NULL, NULL },
+	{ "migration", NULL, NULL },
+	{ "kernel", NULL, NULL },
+	{ "crypto", NULL, NULL },
+	{ NULL, NULL, NULL }
+};
+
+static const struct key_rule host_keys[] = {
+	{ "vhost", OPTS("backend", "ports"), host_vhost },
+	{ "passthrough", OPTS("device"), host_passthrough },
+	{ NULL, NULL, NULL }
+};
+
+static const struct key_rule expect_keys[] = {
+	{ "pci", OPTS("id", "count"), expect_pci },
+	{ "cpus", OPTS("count"), expect_cpus },
+	{ "mem", OPTS("min", "max"), expect_mem },
+	{ "link", OPTS("count"), expect_link },
+	{ "traffic", OPTS("packets"), expect_traffic },
+	{ NULL, NULL, NULL }
+};
+
+static const struct key_rule *section_keys(const char *section)
+{
+	if (!strcmp(section, "host"))
+		return host_keys;
+	if (!strcmp(section, "expect"))
+		return expect_keys;
+	return vm_keys;
+}
+
+static const struct key_rule *find_key(struct ctx *c, const char *key)
+{
+	const struct key_rule *rules = section_keys(c->section), *r;
+	struct strbuf list = STRBUF_INIT;
+
+	for (r = rules; r->key; r++)
+		if (!strcmp(r->key, key))
+			return r;
+	for (r = rules; r->key; r++)
+		sb_printf(&list, "%s%s", r == rules ? "" : ", ", r->key);
+	bad(c, "unknown key '%s' in [%s]; expected one of %s", key, c->section,
+	    list.buf);
+	strbuf_release(&list);
+	return NULL;
+}
+
+/* The entries of one line of key's value (text is modified). */
+static int handle_line(struct ctx *c, const struct key_rule *rule, char *text)
+{
+	char *item = text;
+
+	while (item) {
+		char *semi = strchr(item, ';'), *t;
+		struct scn_entry e = { NULL, 0, c->line };
+		int r = 0;
+
+		if (semi)
+			*semi++ = '\0';
+		t = trim(item);
+		item = semi;
+		if (!*t)
+			continue;
+		r = split_entry(c, t, &e);
+		if (!r && rule->opts)
+			r = allowed(c, rule->key, &e, rule->opts);
+		if (!r && rule->fill)
+			r = rule->fill(c, &e);
+		entry_release(&e);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static int new_section(struct ctx *c, struct strvec *seen, char *t)
+{
+	struct scenario *s = c->s;
+	char *end = strchr(t, ']'), *name;
+
+	if (!end || *trim(end + 1))
+		return bad(c, "bad section header '%s'; expected [name]", t);
+	*end = '\0';
+	name = trim(t + 1);
+	if (!*name)
+		return bad(c,
+			   "empty section name; expected [name] such as [vm0]");
+	for (size_t i = 0; i < seen->nr; i++)
+		if (!strcmp(seen->v[i], name))
+			return bad(c,
+				   "section [%s] given twice; expected each "
+				   "section once",
+				   name);
+	strvec_push(seen, name);
+	c->section = seen->v[seen->nr - 1];
+	if (strcmp(name, "host") && strcmp(name, "expect")) {
+		if (s->vm_name)
+			return bad(
+			    c,
+			    "second VM section [%s] (the first is [%s]); "
+			    "expected one VM per scenario",
+			    name, s->vm_name);
+		s->vm_name = xstrdup(name);
+	}
+	return 0;
+}
+
+static int is_passthrough(const struct scn_device *d)
+{
+	return d->kind == DEV_VFIO_PCI || d->kind == DEV_PCI_ASSIGN;
 }
 
 static int cross_checks(struct ctx *c)
@@ -498,124 +727,109 @@ static int cross_checks(struct ctx *c)
 	struct scenario *s = c->s;
 	size_t vh = scenario_count_devices(s, DEV_VHOST_USER);
 
+	c->section = s->vm_name;
 	for (size_t i = 0; i < s->ndevices; i++) {
 		const struct scn_device *d = &s->devices[i];
 
 		c->line = d->line;
 		if (d->kind == DEV_VHOST_USER && !s->host.vhost_ports)
-			return bad(c, "a vhost-user device needs a backend; expected "
-				      "'vhost = backend=testpmd' in [host]");
-		if ((d->kind == DEV_VFIO_PCI || d->kind == DEV_PCI_ASSIGN) &&
-		    !s->host.passthrough)
-			return bad(c, "a passthrough device needs the host to provide "
-				      "it; expected 'passthrough = device=...' in [host]");
-		if ((d->kind == DEV_VFIO_PCI || d->kind == DEV_PCI_ASSIGN) &&
-		    !strcmp(d->host, "lab") && strcmp(s->host.passthrough, "lab"))
-			return bad(c, "opt_host=lab but [host] passthrough is '%s'; "
-				      "expected device=lab",
-				   s->host.passthrough);
+			return bad(
+			    c, "a vhost-user device needs a backend; "
+			       "expected 'vhost = backend=testpmd' in [host]");
+		if (is_passthrough(d) && !s->host.passthrough)
+			return bad(c, "a passthrough device needs the host to "
+				      "provide it; expected 'passthrough = "
+				      "device=...' in [host]");
+		if (is_passthrough(d) && !strcmp(d->host, "lab") &&
+		    strcmp(s->host.passthrough, "lab"))
+			return bad(
+			    c,
+			    "opt_host=lab but [host] passthrough is '%s' "
+			    "(line %d); expected device=lab there",
+			    s->host.passthrough, s->host.line_passthrough);
 	}
-	for (size_t i = 0; i < s->nchecks; i++)
-		if (s->checks[i].kind == CHECK_TRAFFIC && vh < 2) {
-			c->line = s->checks[i].line;
-			return bad(c, "a traffic check needs two vhost-user devices; "
-				      "this scenario has %zu",
-				   vh);
-		}
+	for (size_t i = 0; i < s->nchecks; i++) {
+		if (s->checks[i].kind != CHECK_TRAFFIC || vh >= 2)
+			continue;
+		c->line = s->checks[i].line;
+		return bad(c,
+			   "a traffic check needs two vhost-user devices, this "
+			   "scenario has %zu; expected at least 2 "
+			   "'device = driver=vhost-user,...'",
+			   vh);
+	}
 	return 0;
 }
 
-int scenario_parse(struct scenario *s, const char *path, const char *text, size_t len)
+int scenario_parse(struct scenario *s, const char *path, const char *text,
+		   size_t len)
 {
 	struct ctx c = { s, path, NULL, 0 };
 	struct strvec seen = STRVEC_INIT;
-	struct strbuf value = STRBUF_INIT;
-	char *key = NULL, *section = NULL, *buf = xstrndup(text, len);
+	const struct key_rule *rule = NULL; /* the key being continued */
+	char *buf = xstrndup(text, len), *p = buf;
 	const char *base = path_basename(path);
-	int key_line = 0, lineno = 0, ret = -1;
-	char *p = buf;
+	int ret = -1;
 
 	memset(s, 0, sizeof(*s));
 	s->path = xstrdup(path);
-	s->name = ends_with(base, ".cfg") ? xstrndup(base, strlen(base) - 4) : xstrdup(base);
+	s->name = ends_with(base, ".cfg") ? xstrndup(base, strlen(base) - 4)
+					  : xstrdup(base);
+	s->machine = xstrdup("q35");
 	s->cpus = 1;
 	s->mem_mib = 512;
 	s->vnc = -1;
-	for (;;) {
-		char *eol = p ? strchr(p, '\n') : NULL, *t;
-		int cont;
+	while (p && *p) {
+		char *eol = strchr(p, '\n'), *t;
+		int indented = *p == ' ' || *p == '\t';
+		size_t k;
+		char delim;
 
-		if (p && eol)
+		if (eol)
 			*eol = '\0';
-		lineno += p != NULL;
-		cont = p && (*p == ' ' || *p == '\t') && *trim(p);
-		t = p ? trim(p) : NULL;
-		/* A finished key = value goes to its section. */
-		if (key && (!p || (!cont && *t) || (t && (*t == '[')))) {
-			char empty[1] = "";
-
-			c.section = section;
-			if (handle_value(&c, key, value.buf ? value.buf : empty, key_line))
-				goto out;
-			free(key);
-			key = NULL;
-			strbuf_reset(&value);
-		}
-		if (!p)
-			break;
-		c.line = lineno;
-		if (!*t || *t == '#' || *t == ';') {
-			/* blank or comment */
-		} else if (cont && key) {
-			sb_printf(&value, "\n%s", t);
-		} else if (*t == '[') {
-			char *end = strchr(t, ']');
-
-			if (!end || end[1]) {
-				bad(&c, "bad section header '%s'; expected [name]", t);
-				goto out;
-			}
-			*end = '\0';
-			free(section);
-			section = xstrdup(trim(t + 1));
-			for (size_t i = 0; i < seen.nr; i++)
-				if (!strcmp(seen.v[i], section)) {
-					bad(&c, "section [%s] given twice", section);
-					goto out;
-				}
-			strvec_push(&seen, section);
-			if (strcmp(section, "host") && strcmp(section, "expect")) {
-				if (s->vm_name) {
-					bad(&c, "second VM section [%s] (the first is [%s]); "
-						"expected one VM per scenario",
-					    section, s->vm_name);
-					goto out;
-				}
-				s->vm_name = xstrdup(section);
-			}
-		} else {
-			size_t k = strcspn(t, "=:");
-
-			if (!section) {
-				bad(&c, "'%s' before any section; expected a [section] first", t);
-				goto out;
-			}
-			if (!t[k]) {
-				bad(&c, "'%s' is not 'key = value'", t);
-				goto out;
-			}
-			t[k] = '\0';
-			key = xstrdup(trim(t));
-			for (char *q = key; *q; q++)
-				*q = (char)tolower((unsigned char)*q);
-			key_line = lineno;
-			strbuf_reset(&value);
-			sb_puts(&value, trim(t + k + 1));
-		}
+		t = trim(p);
 		p = eol ? eol + 1 : NULL;
+		c.line++;
+		if (!*t || *t == '#' || *t == ';')
+			continue; /* a value goes on after these */
+		if (indented && rule) {
+			if (handle_line(&c, rule, t))
+				goto out;
+			continue;
+		}
+		rule = NULL;
+		if (*t == '[') {
+			if (new_section(&c, &seen, t))
+				goto out;
+			continue;
+		}
+		if (!c.section) {
+			bad(&c,
+			    "'%s' before any section; expected a [section] "
+			    "first",
+			    t);
+			goto out;
+		}
+		k = strcspn(t, "=:");
+		delim = t[k];
+		if (!delim) {
+			bad(&c, "bad line '%s'; expected key = value", t);
+			goto out;
+		}
+		t[k] = '\0';
+		for (char *q = t; *q; q++)
+			*q = (char)tolower((unsigned char)*q);
+		if (!*trim(t)) {
+			bad(&c, "no key before '%c'; expected key = value",
+			    delim);
+			goto out;
+		}
+		rule = find_key(&c, trim(t));
+		if (!rule || handle_line(&c, rule, t + k + 1))
+			goto out;
 	}
 	if (!s->vm_name) {
-		c.line = lineno;
+		c.line = c.line ? c.line : 1;
 		bad(&c, "no VM section; expected one such as [vm0]");
 		goto out;
 	}
@@ -623,11 +837,8 @@ int scenario_parse(struct scenario *s, const char *path, const char *text, size_
 		goto out;
 	ret = 0;
 out:
-	free(key);
-	free(section);
 	free(buf);
 	strvec_clear(&seen);
-	strbuf_release(&value);
 	if (ret)
 		scenario_release(s);
 	return ret;
@@ -639,9 +850,11 @@ int scenario_load(struct scenario *s, const char *path)
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	if (data_file_read(path, &sb))
+	if (data_file_read(path, &sb)) {
+		strbuf_release(&sb);
 		return -1;
-	ret = scenario_parse(s, path, sb.buf ? sb.buf : "", sb.len);
+	}
+	ret = scenario_parse(s, path, sb.buf, sb.len);
 	strbuf_release(&sb);
 	return ret;
 }
@@ -657,17 +870,27 @@ void scenario_release(struct scenario *s)
 	free(s->login_user);
 	free(s->login_password);
 	free(s->usercmd);
-	for (size_t i = 0; i < s->ndisks; i++)
-		free(s->disks[i].file), free(s->disks[i].format), free(s->disks[i].iface);
+	for (size_t i = 0; i < s->ndisks; i++) {
+		free(s->disks[i].file);
+		free(s->disks[i].format);
+		free(s->disks[i].iface);
+	}
 	free(s->disks);
-	for (size_t i = 0; i < s->nnets; i++)
-		free(s->nets[i].model), free(s->nets[i].mac), free(s->nets[i].hostfwd);
+	for (size_t i = 0; i < s->nnets; i++) {
+		free(s->nets[i].model);
+		free(s->nets[i].mac);
+		free(s->nets[i].hostfwd);
+	}
 	free(s->nets);
 	for (size_t i = 0; i < s->ndevices; i++) {
 		struct scn_device *d = &s->devices[i];
 
-		free(d->path), free(d->mac), free(d->host), free(d->addr);
-		free(d->netdev), free(d->settings);
+		free(d->path);
+		free(d->mac);
+		free(d->host);
+		free(d->addr);
+		free(d->netdev);
+		free(d->settings);
 	}
 	free(s->devices);
 	free(s->host.passthrough);

@@ -1,0 +1,572 @@
+/* Scenario files in DTS's cfg format (runner/scenario.c). */
+#include "testutil.h"
+#include "scenario.h"
+
+/* Shaped like DTS's conf/vhost_*.cfg, plus the [host] the runner needs. */
+static const char dts_cfg[] =
+	"# QEMU options\n"
+	"# name\n"
+	"#       name: vm0\n"
+	"; another comment style\n"
+	"[vm0]\n"
+	"qemu =\n"
+	"    path=/home/qemu-install/qemu-4.2.1/bin/qemu-system-x86_64;\n"
+	"cpu =\n"
+	"    model=host,number=4,cpupin=5 6 7 8;\n"
+	"mem =\n"
+	"    size=4096,hugepage=yes;\n"
+	"disk =\n"
+	"    file=/home/image/ubuntu2004.img,opt_format=qcow2,opt_if=virtio;\n"
+	"login =\n"
+	"    user=root,password=tester;\n"
+	"net =\n"
+	"   type=nic,opt_vlan=0,opt_model=virtio,opt_macaddr=52:54:00:AB:CD:01;\n"
+	"   # the control interface\n"
+	"   type=user,opt_vlan=0,opt_hostfwd=tcp:127.0.0.1:6000-:22;\n"
+	"daemon =\n"
+	"    enable=yes;\n"
+	"device =\n"
+	"    driver=vhost-user,opt_path=./vhost-net,opt_mac=00:00:00:00:00:01,opt_queue=2;\n"
+	"device =\n"
+	"    driver=vhost-user,opt_path=./vhost-net1,opt_mac=00:00:00:00:00:02;\n"
+	"vnc =\n"
+	"    displayNum=4;\n"
+	"qga = enable=yes\n"
+	"usercmd = cmd=echo hello\n"
+	"\n"
+	"[host]\n"
+	"vhost = backend=testpmd,ports=2\n"
+	"[expect]\n"
+	"pci = id=1AF4:1000,count=2; id=8086:100e,count=0\n"
+	"cpus = count=4\n"
+	"mem = min=3900,max=4096\n"
+	"link = count=2\n"
+	"traffic = packets=100\n";
+
+static void test_dts_cfg(void **state)
+{
+	struct scenario s;
+
+	(void)state;
+	assert_int_equal(scenario_parse(&s, "scenarios/dts-vhost.cfg", dts_cfg,
+					strlen(dts_cfg)),
+			 0);
+	assert_string_equal(s.name, "dts-vhost");
+	assert_string_equal(s.path, "scenarios/dts-vhost.cfg");
+	assert_string_equal(s.vm_name, "vm0");
+	assert_string_equal(s.machine, "q35");
+	assert_string_equal(s.cpu_model, "host");
+	assert_int_equal(s.cpus, 4);
+	assert_string_equal(s.cpupin, "5 6 7 8");
+	assert_int_equal(s.mem_mib, 4096);
+	assert_int_equal(s.hugepages, 1);
+	assert_int_equal(s.vnc, 4);
+	assert_int_equal(s.qga, 1);
+	assert_string_equal(s.login_user, "root");
+	assert_string_equal(s.login_password, "tester");
+	assert_string_equal(s.usercmd, "echo hello");
+
+	assert_int_equal(s.ndisks, 1);
+	assert_string_equal(s.disks[0].file, "/home/image/ubuntu2004.img");
+	assert_string_equal(s.disks[0].format, "qcow2");
+	assert_string_equal(s.disks[0].iface, "virtio");
+	assert_int_equal(s.disks[0].line, 13);
+
+	assert_int_equal(s.nnets, 2);
+	assert_int_equal(s.nets[0].kind, NET_NIC);
+	assert_string_equal(s.nets[0].model, "virtio");
+	assert_string_equal(s.nets[0].mac, "52:54:00:AB:CD:01");
+	assert_null(s.nets[0].hostfwd);
+	assert_int_equal(s.nets[0].vlan, 0);
+	assert_int_equal(s.nets[0].line, 17);
+	assert_int_equal(s.nets[1].kind, NET_USER);
+	assert_null(s.nets[1].model);
+	assert_null(s.nets[1].mac);
+	assert_string_equal(s.nets[1].hostfwd, "tcp:127.0.0.1:6000-:22");
+	/* The comment line inside the value still counts. */
+	assert_int_equal(s.nets[1].line, 19);
+
+	assert_int_equal(s.ndevices, 2);
+	assert_int_equal(s.devices[0].kind, DEV_VHOST_USER);
+	assert_string_equal(s.devices[0].path, "./vhost-net");
+	assert_string_equal(s.devices[0].mac, "00:00:00:00:00:01");
+	assert_int_equal(s.devices[0].queues, 2);
+	assert_null(s.devices[0].host);
+	assert_null(s.devices[0].settings);
+	assert_int_equal(s.devices[0].line, 23);
+	assert_string_equal(s.devices[1].path, "./vhost-net1");
+	assert_string_equal(s.devices[1].mac, "00:00:00:00:00:02");
+	assert_int_equal(s.devices[1].queues, 0);
+	assert_int_equal(s.devices[1].line, 25);
+
+	assert_int_equal(s.host.vhost_ports, 2);
+	assert_int_equal(s.host.line_vhost, 32);
+	assert_null(s.host.passthrough);
+
+	assert_int_equal(s.nchecks, 6);
+	assert_int_equal(s.checks[0].kind, CHECK_PCI);
+	assert_string_equal(s.checks[0].id, "1af4:1000");
+	assert_int_equal(s.checks[0].count, 2);
+	assert_int_equal(s.checks[0].line, 34);
+	assert_int_equal(s.checks[1].kind, CHECK_PCI);
+	assert_string_equal(s.checks[1].id, "8086:100e");
+	assert_int_equal(s.checks[1].count, 0);
+	assert_int_equal(s.checks[1].line, 34);
+	assert_int_equal(s.checks[2].kind, CHECK_CPUS);
+	assert_int_equal(s.checks[2].count, 4);
+	assert_int_equal(s.checks[2].line, 35);
+	assert_int_equal(s.checks[3].kind, CHECK_MEM);
+	assert_int_equal(s.checks[3].min, 3900);
+	assert_int_equal(s.checks[3].max, 4096);
+	assert_int_equal(s.checks[4].kind, CHECK_LINK);
+	assert_int_equal(s.checks[4].count, 2);
+	assert_int_equal(s.checks[5].kind, CHECK_TRAFFIC);
+	assert_int_equal(s.checks[5].count, 100);
+	assert_int_equal(s.checks[5].line, 38);
+	assert_null(s.checks[5].id);
+
+	assert_int_equal(scenario_count_devices(&s, DEV_VHOST_USER), 2);
+	assert_int_equal(scenario_count_devices(&s, DEV_VFIO_PCI), 0);
+	scenario_release(&s);
+	assert_null(s.name);
+	assert_int_equal(s.ndevices, 0);
+	scenario_release(&s); /* twice is fine */
+}
+
+static void test_defaults(void **state)
+{
+	struct scenario s;
+	const char *text = "[guest]\n";
+
+	(void)state;
+	assert_int_equal(scenario_parse(&s, "/tmp/dir/plain", text, strlen(text)), 0);
+	assert_string_equal(s.name, "plain");
+	assert_string_equal(s.vm_name, "guest");
+	assert_string_equal(s.machine, "q35");
+	assert_null(s.cpu_model);
+	assert_null(s.cpupin);
+	assert_int_equal(s.cpus, 1);
+	assert_int_equal(s.mem_mib, 512);
+	assert_int_equal(s.hugepages, 0);
+	assert_int_equal(s.vnc, -1);
+	assert_int_equal(s.qga, 0);
+	assert_null(s.login_user);
+	assert_int_equal(s.ndisks + s.nnets + s.ndevices + s.nchecks, 0);
+	assert_int_equal(s.host.vhost_ports, 0);
+	scenario_release(&s);
+}
+
+static void test_one_line_values(void **state)
+{
+	struct scenario s;
+	const char *text =
+		"[vm0]\n"
+		"device = driver=vhost-user,opt_path=./vhost-net,opt_mac=00:00:20:00:00:20\n"
+		"CPU: number=3 ,model = Haswell\n"
+		"Mem:size=64\n"
+		"machine = machine=pc-i440fx-7.2\n"
+		"user = user=dts,password=secret\n"
+		"[host]\n"
+		"vhost = backend=testpmd\n";
+
+	(void)state;
+	assert_int_equal(scenario_parse(&s, "one.cfg", text, strlen(text)), 0);
+	assert_int_equal(s.ndevices, 1);
+	assert_int_equal(s.devices[0].kind, DEV_VHOST_USER);
+	assert_string_equal(s.devices[0].path, "./vhost-net");
+	assert_string_equal(s.devices[0].mac, "00:00:20:00:00:20");
+	assert_int_equal(s.devices[0].line, 2);
+	assert_int_equal(s.cpus, 3);
+	assert_string_equal(s.cpu_model, "Haswell");
+	assert_int_equal(s.mem_mib, 64);
+	assert_string_equal(s.machine, "pc-i440fx-7.2");
+	assert_string_equal(s.login_user, "dts");
+	assert_string_equal(s.login_password, "secret");
+	assert_int_equal(s.host.vhost_ports, 2); /* default */
+	assert_int_equal(s.host.line_vhost, 8);
+	scenario_release(&s);
+}
+
+static void test_opt_settings_keeps_commas(void **state)
+{
+	struct scenario s;
+	const char *text =
+		"[vm0]\n"
+		"device =\n"
+		"    driver=vhost-user,opt_path=./v0,opt_mac=00:00:20:00:00:20,opt_settings=mrg_rxbuf=on,csum=off;\n"
+		"    driver=virtio-net-pci,opt_netdev=n1,opt_settings = disable-modern=true , mq=on;\n"
+		"    driver=vfio-pci,opt_host=0000:07:10.0,opt_addr=0x5\n"
+		"[host]\n"
+		"vhost = backend=testpmd,ports=1\n"
+		"passthrough = device=0000:07:10.0\n";
+
+	(void)state;
+	assert_int_equal(scenario_parse(&s, "set.cfg", text, strlen(text)), 0);
+	assert_int_equal(s.ndevices, 3);
+	assert_string_equal(s.devices[0].settings, "mrg_rxbuf=on,csum=off");
+	assert_string_equal(s.devices[0].mac, "00:00:20:00:00:20");
+	assert_int_equal(s.devices[1].kind, DEV_VIRTIO_NET_PCI);
+	assert_string_equal(s.devices[1].netdev, "n1");
+	assert_string_equal(s.devices[1].settings, "disable-modern=true , mq=on");
+	assert_int_equal(s.devices[2].kind, DEV_VFIO_PCI);
+	assert_string_equal(s.devices[2].host, "0000:07:10.0");
+	assert_string_equal(s.devices[2].addr, "0x5");
+	assert_int_equal(s.devices[2].line, 5);
+	assert_string_equal(s.host.passthrough, "0000:07:10.0");
+	assert_int_equal(s.host.line_passthrough, 8);
+	scenario_release(&s);
+}
+
+static void test_continuations_and_repeats(void **state)
+{
+	struct scenario s;
+	const char *text =
+		"[vm0]\n"			/* 1 */
+		"net = type=nic;type=user\n"	/* 2 */
+		"\n"				/* 3 */
+		"    type=bridge,opt_br=br0\n"	/* 4: blank lines do not end a value */
+		"# c\n"				/* 5 */
+		"\ttype=tap,opt_vlan=7;;\n"	/* 6 */
+		"net =\n"			/* 7: the same key again appends */
+		"    ;\n"			/* 8 */
+		"    type=nic,opt_model=e1000,opt_mac=aa:bb:cc:dd:ee:ff\n" /* 9 */
+		"disk = file=a.img\n"		/* 10 */
+		"disk = file=b.img,opt_index=1,opt_media=disk\n"; /* 11 */
+
+	(void)state;
+	assert_int_equal(scenario_parse(&s, "c.cfg", text, strlen(text)), 0);
+	assert_int_equal(s.nnets, 5);
+	assert_int_equal(s.nets[0].kind, NET_NIC);
+	assert_int_equal(s.nets[0].line, 2);
+	assert_int_equal(s.nets[1].kind, NET_USER);
+	assert_int_equal(s.nets[1].line, 2);
+	assert_int_equal(s.nets[2].kind, NET_TAP);
+	assert_int_equal(s.nets[2].line, 4);
+	assert_int_equal(s.nets[3].kind, NET_TAP);
+	assert_int_equal(s.nets[3].vlan, 7);
+	assert_int_equal(s.nets[3].line, 6);
+	assert_int_equal(s.nets[4].kind, NET_NIC);
+	assert_string_equal(s.nets[4].model, "e1000");
+	assert_string_equal(s.nets[4].mac, "aa:bb:cc:dd:ee:ff");
+	assert_int_equal(s.nets[4].line, 9);
+	assert_int_equal(s.ndisks, 2);
+	assert_string_equal(s.disks[0].file, "a.img");
+	assert_null(s.disks[0].format);
+	assert_string_equal(s.disks[1].file, "b.img");
+	assert_int_equal(s.disks[1].line, 11);
+	scenario_release(&s);
+}
+
+#define VM "[vm0]\n"
+#define VHOST_HOST "[host]\nvhost = backend=testpmd,ports=2\n"
+
+static const struct {
+	const char *name;
+	const char *text;
+	const char *where;
+	const char *message;
+} bad[] = {
+	{ "unknown key", VM "cpu = number=1\n\n# x\ncpux = number=2\n", "x.cfg:5:",
+	  "unknown key 'cpux' in [vm0]; expected one of cpu, mem, disk, net, "
+	  "device, vnc, qga, login, user, usercmd, machine, qemu" },
+	{ "cpu number", VM "cpu =\n    model=host,\n    number=abc\n", "x.cfg:4:",
+	  "bad value 'abc' for cpu number; expected an integer from 1 to 256" },
+	{ "cpu number zero", VM "cpu = number=0\n", "x.cfg:2:",
+	  "expected an integer from 1 to 256" },
+	{ "cpu number 257", VM "cpu = number=257\n", "x.cfg:2:", "bad value '257'" },
+	{ "unknown cpu option", VM "cpu = number=1,cores=2\n", "x.cfg:2:",
+	  "unknown option 'cores' for cpu in [vm0]; expected one of model, "
+	  "number, cpupin" },
+	{ "cpupin", VM "cpu = cpupin=1,2\n", "x.cfg:2:", "unknown option '2'" },
+	{ "cpupin letters", VM "cpu = cpupin=1 a\n", "x.cfg:2:",
+	  "bad cpupin '1 a'; expected host CPU numbers separated by spaces" },
+	{ "mem size", VM "mem = size=lots\n", "x.cfg:2:",
+	  "bad value 'lots' for mem size (MiB); expected an integer from 16 to 1048576" },
+	{ "mem small", VM "mem = size=8\n", "x.cfg:2:", "bad value '8' for mem size" },
+	{ "hugepage", VM "mem = size=64,hugepage=maybe\n", "x.cfg:2:",
+	  "bad value 'maybe' for mem hugepage; expected yes or no" },
+	{ "disk file", VM "disk = opt_format=raw\n", "x.cfg:2:",
+	  "disk without file=; expected file=PATH" },
+	{ "net type", VM "net = type=vde\n", "x.cfg:2:",
+	  "bad net type 'vde'; expected nic, user, tap or bridge" },
+	{ "net no type", VM "net = opt_vlan=0\n", "x.cfg:2:", "net without type=" },
+	{ "net vlan", VM "net = type=nic,opt_vlan=-1\n", "x.cfg:2:",
+	  "bad value '-1' for net opt_vlan" },
+	{ "net mac", VM "net = type=nic,opt_macaddr=00:11:22:33:44\n", "x.cfg:2:",
+	  "bad MAC address '00:11:22:33:44' for net; expected xx:xx:xx:xx:xx:xx" },
+	{ "device mac", VM "device = driver=vhost-user,opt_path=a,opt_mac=00:00:20:00:00:2g\n",
+	  "x.cfg:2:", "bad MAC address '00:00:20:00:00:2g' for vhost-user" },
+	{ "vhost-cuse", VM "device = driver=vhost-cuse,opt_path=./vhost-net\n", "x.cfg:2:",
+	  "driver vhost-cuse was removed" },
+	{ "unknown driver", VM "device = driver=e1000e\n", "x.cfg:2:",
+	  "unknown device driver 'e1000e'; expected driver=vhost-user, vfio-pci, "
+	  "pci-assign or virtio-net-pci" },
+	{ "no driver", VM "device = opt_path=a\n", "x.cfg:2:", "device without driver=" },
+	{ "vhost-user path", VM "device = driver=vhost-user,opt_mac=00:00:20:00:00:20\n",
+	  "x.cfg:2:", "vhost-user device without opt_path=; expected opt_path=SOCKET" },
+	{ "vhost-user option", VM "device = driver=vhost-user,opt_path=a,opt_host=lab\n",
+	  "x.cfg:2:",
+	  "unknown option 'opt_host' for device driver=vhost-user in [vm0]; expected "
+	  "one of driver, opt_path, opt_mac, opt_queue, opt_settings, opt_server, opt_legacy" },
+	{ "vfio host", VM "device = driver=vfio-pci,opt_host=07:10\n", "x.cfg:2:",
+	  "bad opt_host '07:10' for vfio-pci; expected a PCI address (0000:07:10.0 "
+	  "or 07:10.0) or 'lab'" },
+	{ "pci-assign no host", VM "device = driver=pci-assign\n", "x.cfg:2:",
+	  "bad opt_host '' for pci-assign" },
+	{ "vnc", VM "vnc = displayNum=70000\n", "x.cfg:2:",
+	  "bad value '70000' for vnc displayNum; expected an integer from 0 to 65535" },
+	{ "vnc lower case", VM "vnc = displaynum=1\n", "x.cfg:2:",
+	  "unknown option 'displaynum' for vnc in [vm0]; expected one of displayNum" },
+	{ "qga", VM "qga = enable=on\n", "x.cfg:2:", "bad value 'on' for qga enable" },
+	{ "machine", VM "machine = machine=virt\n", "x.cfg:2:",
+	  "bad machine 'virt'; expected q35, pc, pc-q35-X.Y or pc-i440fx-X.Y" },
+	{ "option twice", VM "mem = size=64,size=128\n", "x.cfg:2:",
+	  "option 'size' given twice" },
+	{ "option without name", VM "mem = =64\n", "x.cfg:2:",
+	  "option '=64' has no name; expected name=value" },
+	{ "section twice", VM "cpu = number=1\n[expect]\n[vm0]\n", "x.cfg:4:",
+	  "section [vm0] given twice" },
+	{ "two VMs", VM "[vm1]\n", "x.cfg:2:",
+	  "second VM section [vm1] (the first is [vm0]); expected one VM per scenario" },
+	{ "no VM", "[host]\n[expect]\ncpus = count=1\n", "x.cfg:3:",
+	  "no VM section; expected one such as [vm0]" },
+	{ "empty file", "", "x.cfg:1:", "no VM section" },
+	{ "before section", "cpu = number=1\n[vm0]\n", "x.cfg:1:",
+	  "'cpu = number=1' before any section; expected a [section] first" },
+	{ "bad header", VM "[host\n", "x.cfg:2:", "bad section header '[host'; expected [name]" },
+	{ "not key value", VM "cpu number 2\n", "x.cfg:2:",
+	  "bad line 'cpu number 2'; expected key = value" },
+	{ "no key", VM " = number=2\n", "x.cfg:2:", "no key before '='" },
+	{ "host key", VM "[host]\nvhosts = backend=testpmd\n", "x.cfg:3:",
+	  "unknown key 'vhosts' in [host]; expected one of vhost, passthrough" },
+	{ "host backend", VM "[host]\nvhost = backend=ovs\n", "x.cfg:3:",
+	  "bad vhost backend 'ovs'; expected backend=testpmd" },
+	{ "host ports", VM "[host]\nvhost = backend=testpmd,ports=9\n", "x.cfg:3:",
+	  "bad value '9' for vhost ports; expected an integer from 1 to 8" },
+	{ "host passthrough", VM "[host]\npassthrough = device=eth0\n", "x.cfg:3:",
+	  "bad passthrough device 'eth0'" },
+	{ "expect key", VM "[expect]\ndisk = count=1\n", "x.cfg:3:",
+	  "unknown key 'disk' in [expect]; expected one of pci, cpus, mem, link, traffic" },
+	{ "pci id", VM "[expect]\npci = id=1af4-1000\n", "x.cfg:3:",
+	  "bad pci id '1af4-1000'; expected id=VVVV:DDDD (hex)" },
+	{ "pci id colons", VM "[expect]\npci = id=1af::1000\n", "x.cfg:3:",
+	  "bad pci id '1af::1000'" },
+	{ "cpus count", VM "[expect]\ncpus = number=2\n", "x.cfg:3:",
+	  "unknown option 'number' for cpus in [expect]; expected one of count" },
+	{ "mem max below min", VM "[expect]\nmem = min=200,max=100\n", "x.cfg:3:",
+	  "bad value '100' for mem max (MiB); expected an integer from 200 to 1048576" },
+	{ "mem no min", VM "[expect]\nmem = max=100\n", "x.cfg:3:",
+	  "bad value '' for mem min (MiB)" },
+	{ "traffic packets", VM "[expect]\nlink = count=1\ntraffic = packets=0\n",
+	  "x.cfg:4:", "bad value '0' for traffic packets; expected an integer from 1 to 1000000" },
+	/* Checks across sections, reported at the line of the device or check. */
+	{ "vhost-user without backend",
+	  VM "mem = size=256\ndevice =\n    driver=vhost-user,opt_path=a\n", "x.cfg:4:",
+	  "a vhost-user device needs a backend; expected 'vhost = backend=testpmd' in [host]" },
+	{ "traffic with one vhost-user device",
+	  VM "device = driver=vhost-user,opt_path=a\n" VHOST_HOST
+	     "[expect]\npci = id=1af4:1000\ntraffic = packets=32\n",
+	  "x.cfg:7:",
+	  "a traffic check needs two vhost-user devices, this scenario has 1; "
+	  "expected at least 2" },
+	{ "traffic without devices", VM "[expect]\ntraffic = packets=32\n", "x.cfg:3:",
+	  "this scenario has 0" },
+	{ "vfio without passthrough", VM "device = driver=vfio-pci,opt_host=lab\n",
+	  "x.cfg:2:",
+	  "a passthrough device needs the host to provide it; expected "
+	  "'passthrough = device=...' in [host]" },
+	{ "pci-assign without passthrough", VM "device = driver=pci-assign,opt_host=07:10.0\n",
+	  "x.cfg:2:", "a passthrough device needs the host to provide it" },
+	{ "lab device, BDF passthrough",
+	  VM "\ndevice = driver=vfio-pci,opt_host=lab\n[host]\npassthrough = device=0000:07:10.0\n",
+	  "x.cfg:3:",
+	  "opt_host=lab but [host] passthrough is '0000:07:10.0' (line 5); "
+	  "expected device=lab there" },
+};
+
+static void test_bad_scenarios(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct scenario s;
+		char *msg;
+		int r;
+
+		memset(&s, 0xa5, sizeof(s)); /* parse must not read it */
+		tu_capture_begin();
+		r = scenario_parse(&s, "x.cfg", bad[i].text, strlen(bad[i].text));
+		msg = tu_capture_end();
+		if (r != -1)
+			fail_msg("%s: parse returned %d", bad[i].name, r);
+		assert_contains(msg, "error: ", bad[i].name);
+		assert_contains(msg, bad[i].where, bad[i].name);
+		assert_contains(msg, bad[i].message, bad[i].name);
+		/* Reported once. */
+		if (strstr(strstr(msg, "error: ") + 1, "error: "))
+			fail_msg("%s: reported more than once:\n%s", bad[i].name, msg);
+		/* Released: everything zero, and releasing again is safe. */
+		if (s.name || s.path || s.vm_name || s.machine || s.devices ||
+		    s.nets || s.checks || s.ndevices || s.nchecks)
+			fail_msg("%s: scenario not released", bad[i].name);
+		scenario_release(&s);
+		free(msg);
+	}
+}
+
+static void test_count_devices(void **state)
+{
+	struct scenario s;
+	const char *text =
+		"[vm]\n"
+		"device = driver=vhost-user,opt_path=a; driver=pci-assign,opt_host=lab\n"
+		"device = driver=vhost-user,opt_path=b; driver=vfio-pci,opt_host=lab\n"
+		"device = driver=vhost-user,opt_path=c\n"
+		"[host]\n"
+		"vhost = backend=testpmd,ports=3\n"
+		"passthrough = device=lab\n";
+	struct scenario zero;
+
+	(void)state;
+	assert_int_equal(scenario_parse(&s, "n.cfg", text, strlen(text)), 0);
+	assert_int_equal(s.ndevices, 5);
+	assert_int_equal(scenario_count_devices(&s, DEV_VHOST_USER), 3);
+	assert_int_equal(scenario_count_devices(&s, DEV_VFIO_PCI), 1);
+	assert_int_equal(scenario_count_devices(&s, DEV_PCI_ASSIGN), 1);
+	assert_int_equal(scenario_count_devices(&s, DEV_VIRTIO_NET_PCI), 0);
+	assert_string_equal(s.devices[1].host, "lab");
+	assert_string_equal(s.devices[4].path, "c");
+	assert_int_equal(s.host.vhost_ports, 3);
+	scenario_release(&s);
+	assert_int_equal(scenario_count_devices(&s, DEV_VHOST_USER), 0);
+
+	memset(&zero, 0, sizeof(zero));
+	scenario_release(&zero);
+}
+
+static void test_load(void **state)
+{
+	char *dir = tu_tmpdir("scenario");
+	struct strbuf p = STRBUF_INIT;
+	struct scenario s;
+	char *msg;
+
+	(void)state;
+	tu_write(dir, "t.cfg", "[vm0]\nmem = size=128\n");
+	sb_printf(&p, "%s/t.cfg", dir);
+	assert_int_equal(scenario_load(&s, p.buf), 0);
+	assert_string_equal(s.name, "t");
+	assert_string_equal(s.path, p.buf);
+	assert_int_equal(s.mem_mib, 128);
+	scenario_release(&s);
+
+	tu_write(dir, "b.cfg", "[vm0]\n\nmem = size=1\n");
+	strbuf_reset(&p);
+	sb_printf(&p, "%s/b.cfg", dir);
+	tu_capture_begin();
+	assert_int_equal(scenario_load(&s, p.buf), -1);
+	msg = tu_capture_end();
+	assert_contains(msg, "/b.cfg:3: bad value '1' for mem size", "load");
+	assert_null(s.name);
+	free(msg);
+
+	strbuf_reset(&p);
+	sb_printf(&p, "%s/missing.cfg", dir);
+	tu_capture_begin();
+	assert_int_equal(scenario_load(&s, p.buf), -1);
+	msg = tu_capture_end();
+	assert_contains(msg, "missing.cfg", "missing file");
+	assert_null(s.path);
+	free(msg);
+
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
+/* The scenarios shipped in scenarios/ (tests run from the top directory). */
+static void test_shipped_scenarios(void **state)
+{
+	struct scenario s;
+
+	(void)state;
+	assert_int_equal(scenario_load(&s, "scenarios/vm-q35.cfg"), 0);
+	assert_string_equal(s.name, "vm-q35");
+	assert_string_equal(s.machine, "q35");
+	assert_int_equal(s.cpus, 2);
+	assert_int_equal(s.mem_mib, 256);
+	assert_int_equal(s.nnets, 2);
+	assert_int_equal(s.nets[0].kind, NET_NIC);
+	assert_string_equal(s.nets[0].model, "virtio");
+	assert_int_equal(s.nets[1].kind, NET_USER);
+	assert_int_equal(s.ndevices, 0);
+	assert_int_equal(s.nchecks, 4);
+	assert_int_equal(s.checks[0].kind, CHECK_CPUS);
+	assert_int_equal(s.checks[0].count, 2);
+	assert_int_equal(s.checks[1].kind, CHECK_MEM);
+	assert_true(s.checks[1].min <= 256 && s.checks[1].max == 256);
+	assert_int_equal(s.checks[2].kind, CHECK_PCI);
+	assert_string_equal(s.checks[2].id, "1af4:1000");
+	assert_int_equal(s.checks[3].kind, CHECK_LINK);
+	assert_int_equal(s.checks[3].count, 1);
+	scenario_release(&s);
+
+	assert_int_equal(scenario_load(&s, "scenarios/vm-i440fx.cfg"), 0);
+	assert_string_equal(s.machine, "pc");
+	assert_int_equal(s.mem_mib, 256);
+	assert_int_equal(s.nnets, 2);
+	assert_string_equal(s.nets[0].model, "e1000");
+	assert_int_equal(s.nets[1].kind, NET_USER);
+	assert_int_equal(s.nchecks, 4);
+	assert_int_equal(s.checks[0].kind, CHECK_CPUS);
+	assert_int_equal(s.checks[0].count, s.cpus);
+	assert_int_equal(s.checks[2].kind, CHECK_PCI);
+	assert_string_equal(s.checks[2].id, "8086:100e");
+	assert_int_equal(s.checks[3].kind, CHECK_LINK);
+	scenario_release(&s);
+
+	assert_int_equal(scenario_load(&s, "scenarios/vhost-user.cfg"), 0);
+	assert_int_equal(s.cpus, 1);
+	assert_int_equal(s.mem_mib, 256);
+	assert_int_equal(s.hugepages, 0);
+	assert_int_equal(scenario_count_devices(&s, DEV_VHOST_USER), 2);
+	assert_string_equal(s.devices[0].path, "./vhost0.sock");
+	assert_string_equal(s.devices[0].mac, "00:00:20:00:00:20");
+	assert_string_equal(s.devices[1].path, "./vhost1.sock");
+	assert_string_equal(s.devices[1].mac, "00:00:20:00:00:21");
+	assert_int_equal(s.host.vhost_ports, 2);
+	assert_int_equal(s.nchecks, 3);
+	assert_string_equal(s.checks[0].id, "1af4:1000");
+	assert_int_equal(s.checks[0].count, 2);
+	assert_int_equal(s.checks[1].kind, CHECK_LINK);
+	assert_int_equal(s.checks[1].count, 2);
+	assert_int_equal(s.checks[2].kind, CHECK_TRAFFIC);
+	assert_int_equal(s.checks[2].count, 32);
+	scenario_release(&s);
+
+	assert_int_equal(scenario_load(&s, "scenarios/passthrough.cfg"), 0);
+	assert_int_equal(s.mem_mib, 256);
+	assert_int_equal(s.ndevices, 1);
+	assert_int_equal(s.devices[0].kind, DEV_VFIO_PCI);
+	assert_string_equal(s.devices[0].host, "lab");
+	assert_string_equal(s.host.passthrough, "lab");
+	assert_int_equal(s.nchecks, 1);
+	assert_int_equal(s.checks[0].kind, CHECK_PCI);
+	assert_string_equal(s.checks[0].id, "8086:10d3");
+	assert_int_equal(s.checks[0].count, 1);
+	scenario_release(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dts_cfg),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_one_line_values),
+		cmocka_unit_test(test_opt_settings_keeps_commas),
+		cmocka_unit_test(test_continuations_and_repeats),
+		cmocka_unit_test(test_bad_scenarios),
+		cmocka_unit_test(test_count_devices),
+		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_shipped_scenarios),
+	};
+	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
+}
