@@ -210,7 +210,7 @@ static int backend_start(struct command *tp, const struct scenario *s,
 		sb_puts(&r->reason, "cannot start dpdk-testpmd");
 		return -1;
 	}
-	ret = command_wait_output(tp, "Start automatic packet forwarding", 60);
+	ret = command_wait_output(tp, "start packet forwarding", 60);
 	if (ret != 1) {
 		sb_printf(&r->reason, "dpdk-testpmd did not come up: %s",
 			  str_tail_lines(tp->output.buf, tp->output.len, 3));
