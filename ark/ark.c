@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ark.h"
+#include "workers.h"
 #include "ark_internal.h"
 #include "command.h"
 #include "fs.h"
@@ -235,68 +236,31 @@ static void targets_free(struct target *t, size_t n)
 	free(t);
 }
 
+struct build_jobs {
+	const struct ark_opts *o;
+	struct target *t;
+};
+
+static int build_job(size_t i, void *arg)
+{
+	struct build_jobs *bj = arg;
+
+	return ark_build_one(bj->o, bj->t[i].app, bj->t[i].version);
+}
+
 /* Builds targets with up to o->parallel worker processes; failures count. */
 static int build_targets(const struct ark_opts *o, struct target *t, size_t n)
 {
-	pid_t *pids = xcalloc(n, sizeof(*pids));
-	size_t next = 0, running = 0, failed = 0;
-	int forwarded = 0;
+	struct build_jobs bj = { o, t };
+	size_t failed = 0;
 
 	if (o->parallel <= 1 || n == 1) {
 		for (size_t i = 0; i < n && !vm_interrupted; i++)
 			if (ark_build_one(o, t[i].app, t[i].version))
 				failed++;
-		free(pids);
 		return (int)failed + (vm_interrupted ? 1 : 0);
 	}
-	while (next < n || running) {
-		int st;
-		pid_t pid;
-
-		while (!vm_interrupted && next < n &&
-		       running < (size_t)o->parallel) {
-			fflush(NULL);
-			pid = fork();
-			if (pid < 0) {
-				error_errno("cannot fork");
-				failed++;
-				next++;
-				continue;
-			}
-			if (pid == 0)
-				exit(ark_build_one(o, t[next].app,
-						   t[next].version)
-					     ? 1
-					     : 0);
-			pids[next++] = pid;
-			running++;
-		}
-		if (vm_interrupted && !forwarded) {
-			for (size_t i = 0; i < next; i++)
-				if (pids[i] > 0)
-					kill(pids[i], SIGTERM);
-			forwarded = 1;
-		}
-		pid = waitpid(-1, &st, WNOHANG);
-		if (pid > 0) {
-			running--;
-			if (!WIFEXITED(st) || WEXITSTATUS(st))
-				failed++;
-			for (size_t i = 0; i < next; i++)
-				if (pids[i] == pid)
-					pids[i] = 0;
-		} else {
-			struct timespec ts = { 0, 100 * 1000 * 1000 };
-
-			nanosleep(&ts, NULL);
-		}
-		if (vm_interrupted && next < n) {
-			failed += n - next;
-			next = n;
-		}
-	}
-	free(pids);
-	return (int)failed;
+	return (int)workers_run(n, o->parallel, NULL, build_job, &bj);
 }
 
 static int fetch_targets(const struct ark_opts *o, struct target *t, size_t n)

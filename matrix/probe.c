@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "probe.h"
+#include "workers.h"
 #include "caps.h"
 #include "domcaps.h"
 #include "command.h"
@@ -108,6 +109,25 @@ static int probe_libvirt(const char *db, const struct install *lv,
 	return ret;
 }
 
+struct probe_jobs {
+	const char *db;
+	struct install *v;
+	int *chosen;
+	int force, no_abi;
+};
+
+static int probe_wanted(size_t i, void *arg)
+{
+	return ((struct probe_jobs *)arg)->chosen[i];
+}
+
+static int probe_job(size_t i, void *arg)
+{
+	struct probe_jobs *pj = arg;
+
+	return probe_one(pj->db, &pj->v[i], pj->force, pj->no_abi);
+}
+
 int cmd_probe(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -125,7 +145,7 @@ int cmd_probe(int argc, char **argv)
 	char *db = store_default_path();
 	int force = 0, no_abi = 0, no_libvirt = 0, c, failed = 0, ret = 1;
 	long jobs = online_cpus();
-	size_t n = 0, running = 0, next = 0;
+	size_t n = 0;
 	int *chosen = NULL;
 
 	while ((c = getopt_long(argc, argv, "qhj:", opts, NULL)) != -1) {
@@ -193,37 +213,10 @@ int cmd_probe(int argc, char **argv)
 		goto out;
 	}
 
-	/* Up to `jobs` workers, each with its own store connection. */
-	while (next < n || running) {
-		int status;
-		pid_t pid;
+	{
+		struct probe_jobs pj = { db, v, chosen, force, no_abi };
 
-		while (!vm_interrupted && next < n && running < (size_t)jobs) {
-			if (!chosen[next]) {
-				next++;
-				continue;
-			}
-			fflush(NULL);
-			pid = fork();
-			if (pid < 0) {
-				error_errno("cannot fork");
-				failed++;
-			} else if (pid == 0) {
-				exit(probe_one(db, &v[next], force, no_abi) ? 1
-									   : 0);
-			} else {
-				running++;
-			}
-			next++;
-		}
-		if (!running)
-			break;
-		pid = waitpid(-1, &status, 0);
-		if (pid < 0)
-			break;
-		running--;
-		if (!WIFEXITED(status) || WEXITSTATUS(status))
-			failed++;
+		failed += (int)workers_run(n, jobs, probe_wanted, probe_job, &pj);
 	}
 	/* Then libvirt's view of each QEMU, one worker per libvirt install. */
 	if (!vm_interrupted && !no_libvirt) {

@@ -4,6 +4,7 @@
  * record, so that the mapping is testable against expected-output files
  * per version without running QEMU.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,9 +106,22 @@ static const char *nic_device(const char *model)
 	return model;
 }
 
+static int cannot(struct strbuf *why, const char *fmt, ...) VM_PRINTF(2, 3);
+static int cannot(struct strbuf *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_reset(why);
+	if (strbuf_vaddf(why, fmt, ap))
+		sb_puts(why, "(message too long)");
+	va_end(ap);
+	return -1;
+}
+
 int map_argv(const struct scenario *s, const struct map_caps *c,
 	     const struct map_env *env, struct strvec *argv,
-	     struct strvec *notes)
+	     struct strvec *notes, struct strbuf *why)
 {
 	const char *machine = s->machine ? s->machine : "q35";
 	struct strbuf m = STRBUF_INIT, path = STRBUF_INIT;
@@ -183,7 +197,7 @@ int map_argv(const struct scenario *s, const struct map_caps *c,
 				     n->hostfwd ? ",hostfwd=" : "",
 				     n->hostfwd ? n->hostfwd : "");
 		else {
-			ret = error("scenario '%s': tap networking needs a host "
+			ret = cannot(why, "scenario '%s': tap networking needs a host "
 				    "bridge, which the runner does not set up",
 				    s->name);
 			goto out;
@@ -214,7 +228,7 @@ int map_argv(const struct scenario *s, const struct map_caps *c,
 		switch (d->kind) {
 		case DEV_VHOST_USER:
 			if (!c->has_vhost_user_netdev) {
-				ret = error("QEMU %s has no vhost-user network "
+				ret = cannot(why, "QEMU %s has no vhost-user network "
 					    "backend",
 					    c->version);
 				goto out;
@@ -242,7 +256,7 @@ int map_argv(const struct scenario *s, const struct map_caps *c,
 			host = d->host;
 			if (!strcmp(host, "lab")) {
 				if (!env->pt_host) {
-					ret = error("scenario '%s': passthrough of the "
+					ret = cannot(why, "scenario '%s': passthrough of the "
 						    "lab's device outside the lab VM",
 						    s->name);
 					goto out;
@@ -262,7 +276,7 @@ int map_argv(const struct scenario *s, const struct map_caps *c,
 				break;
 			}
 			if (!c->has_vfio_pci) {
-				ret = error("QEMU %s has no vfio-pci device",
+				ret = cannot(why, "QEMU %s has no vfio-pci device",
 					    c->version);
 				goto out;
 			}

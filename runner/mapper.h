@@ -37,11 +37,12 @@ void map_vhost_path(const struct map_env *env, const struct scn_device *d,
 
 /*
  * Appends QEMU's arguments (not the binary, not the QMP monitor) for s to
- * argv, and one line per version adaptation to notes. -1 (reported) when
- * this QEMU cannot express the scenario at all (a missing device).
+ * argv, and one line per version adaptation to notes. -1 when this QEMU
+ * cannot express the scenario at all (a missing device), with the reason
+ * in why (nothing printed: the reason belongs to the run's record).
  */
 int map_argv(const struct scenario *s, const struct map_caps *c,
 	     const struct map_env *env, struct strvec *argv,
-	     struct strvec *notes) VM_WUR;
+	     struct strvec *notes, struct strbuf *why) VM_WUR;
 
 #endif

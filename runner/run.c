@@ -29,6 +29,7 @@
 #include "scenario.h"
 #include "sha256.h"
 #include "store.h"
+#include "workers.h"
 #include "banned.h"
 
 #define BOOT_TIMEOUT 240 /* TCG on a loaded 2-core machine */
@@ -228,6 +229,15 @@ static void backend_stop(struct command *tp, struct result *r)
 	command_wait(tp, 5);
 	sb_puts(&r->backend, tp->output.buf);
 	command_release(tp);
+	/* DPDK's runtime files for our --file-prefix (as root). */
+	{
+		struct strbuf d = STRBUF_INIT;
+
+		sb_printf(&d, "/var/run/dpdk/vmx%ld", (long)getpid());
+		if (is_dir(d.buf) && remove_tree(d.buf))
+			warning("cannot remove '%s'", d.buf);
+		strbuf_release(&d);
+	}
 }
 
 static void split_output(const char *out, struct result *r)
@@ -330,11 +340,8 @@ static int run_one(const char *db, const struct job *j)
 	env.append = "console=ttyS0 panic=-1 quiet";
 	env.accel = r.accel;
 	env.rundir = rundir;
-	if (map_argv(&s, &caps, &env, &r.argv, &r.notes)) {
+	if (map_argv(&s, &caps, &env, &r.argv, &r.notes, &r.reason)) {
 		r.status = "skip";
-		sb_printf(&r.reason, "QEMU %s cannot express this scenario (see "
-				     "the message above)",
-			  j->qemu->version);
 		goto done;
 	}
 	if (scenario_count_devices(&s, DEV_VHOST_USER)) {
@@ -516,6 +523,18 @@ static int parse_shard(const char *s, long *k, long *n)
 	return bad ? -1 : 0;
 }
 
+struct run_jobs {
+	const char *db;
+	const struct job *jobs;
+};
+
+static int run_job(size_t i, void *arg)
+{
+	struct run_jobs *rj = arg;
+
+	return run_one(rj->db, &rj->jobs[i]);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -533,7 +552,7 @@ int cmd_run(int argc, char **argv)
 	struct store st;
 	char *db = store_default_path();
 	long njobs = online_cpus() / 2, shard_k = 1, shard_n = 1;
-	size_t n = 0, nj = 0, next = 0, running = 0;
+	size_t n = 0, nj = 0;
 	int c, failed = 0, ret = 1;
 
 	if (njobs < 1)
@@ -626,31 +645,10 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	info("running %zu jobs (%zu at a time)", nj, (size_t)njobs);
-	while (next < nj || running) {
-		int status;
-		pid_t pid;
+	{
+		struct run_jobs rj = { db, jobs };
 
-		while (!vm_interrupted && next < nj && running < (size_t)njobs) {
-			fflush(NULL);
-			pid = fork();
-			if (pid < 0) {
-				error_errno("cannot fork");
-				failed++;
-			} else if (pid == 0) {
-				exit(run_one(db, &jobs[next]) ? 1 : 0);
-			} else {
-				running++;
-			}
-			next++;
-		}
-		if (!running)
-			break;
-		pid = waitpid(-1, &status, 0);
-		if (pid < 0)
-			break;
-		running--;
-		if (!WIFEXITED(status) || WEXITSTATUS(status))
-			failed++;
+		failed = (int)workers_run(nj, njobs, NULL, run_job, &rj);
 	}
 	ret = vm_interrupted ? 130 : failed ? 1 : 0;
 	goto out;

@@ -4,9 +4,8 @@
  * itself on its command line, an unchanged binary must not be run again,
  * and every device recorded as crashing QEMU must really crash it.
  */
-#include "testutil.h"
+#include "teststore.h"
 #include "qemuproc.h"
-#include "store.h"
 
 #define QEMU "/usr/bin/qemu-system-x86_64"
 
@@ -14,18 +13,8 @@ static char *dir, *db, *vm;
 
 static int setup(void **state)
 {
-	struct strbuf p = STRBUF_INIT;
-	char *out = NULL;
-
 	(void)state;
-	dir = tu_tmpdir("probe");
-	sb_printf(&p, "%s/matrix.db", dir);
-	db = strbuf_detach(&p);
-	vm = tu_vm_binary();
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "ark", "import", "qemu", NULL },
-				(const char *const[]){ "--db", db, NULL }, 60),
-			 0);
-	free(out);
+	tu_store_with_debian_qemu("probe", &dir, &db, &vm);
 	return 0;
 }
 
@@ -44,18 +33,6 @@ static long atoi_checked(const char *s)
 
 	if (!s || parse_long(s, 0, 1L << 30, &v))
 		fail_msg("'%s' is not a count", s ? s : "(null)");
-	return v;
-}
-
-static char *query1(struct store *st, const char *sql)
-{
-	sqlite3_stmt *q = NULL;
-	char *v = NULL;
-
-	assert_int_equal(store_prepare(st, &q, sql), 0);
-	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
-		v = xstrdup((const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
 	return v;
 }
 
@@ -95,17 +72,17 @@ static void test_probe_records_what_qemu_says(void **state)
 		assert_true(n > 30);
 	}
 	free(out);
-	v = query1(&st, "SELECT name FROM machine_types WHERE alias = 'q35'");
+	v = tu_query1(&st, "SELECT name FROM machine_types WHERE alias = 'q35'");
 	assert_non_null(v);
 	assert_true(!strncmp(v, "pc-q35-", 7));
 	free(v);
 
 	/* A property and its default, as device-list-properties gives it. */
-	v = query1(&st, "SELECT type FROM device_props WHERE device = 'virtio-net-pci' AND name = 'mac'");
+	v = tu_query1(&st, "SELECT type FROM device_props WHERE device = 'virtio-net-pci' AND name = 'mac'");
 	assert_non_null(v);
 	assert_string_equal(v, "str");
 	free(v);
-	v = query1(&st, "SELECT default_value FROM device_props WHERE device = 'e1000e' AND name = 'subsys_ven'");
+	v = tu_query1(&st, "SELECT default_value FROM device_props WHERE device = 'e1000e' AND name = 'subsys_ven'");
 	assert_non_null(v);
 	assert_string_equal(v, "32902"); /* 0x8086 */
 	free(v);
@@ -114,27 +91,27 @@ static void test_probe_records_what_qemu_says(void **state)
 	 * Property sets are shared: the CPU models all have one, so there
 	 * are fewer sets than devices, and every device has its set.
 	 */
-	v = query1(&st, "SELECT (SELECT count(*) FROM propsets) < (SELECT count(*) FROM devices)");
+	v = tu_query1(&st, "SELECT (SELECT count(*) FROM propsets) < (SELECT count(*) FROM devices)");
 	assert_string_equal(v, "1");
 	free(v);
-	v = query1(&st, "SELECT count(*) FROM devices d LEFT JOIN propsets p ON p.id = d.propset WHERE p.id IS NULL");
+	v = tu_query1(&st, "SELECT count(*) FROM devices d LEFT JOIN propsets p ON p.id = d.propset WHERE p.id IS NULL");
 	assert_string_equal(v, "0");
 	free(v);
-	v = query1(&st, "SELECT count(DISTINCT d.propset) FROM devices d WHERE d.name IN ('Haswell-x86_64-cpu', 'Skylake-Client-x86_64-cpu', 'qemu64-x86_64-cpu')");
+	v = tu_query1(&st, "SELECT count(DISTINCT d.propset) FROM devices d WHERE d.name IN ('Haswell-x86_64-cpu', 'Skylake-Client-x86_64-cpu', 'qemu64-x86_64-cpu')");
 	assert_string_equal(v, "1");
 	free(v);
 
 	/* TCG works here; KVM is recorded either way, with a reason. */
-	v = query1(&st, "SELECT usable FROM accelerators WHERE name = 'tcg'");
+	v = tu_query1(&st, "SELECT usable FROM accelerators WHERE name = 'tcg'");
 	assert_string_equal(v, "1");
 	free(v);
-	v = query1(&st, "SELECT detail FROM accelerators WHERE name = 'kvm'");
+	v = tu_query1(&st, "SELECT detail FROM accelerators WHERE name = 'kvm'");
 	assert_non_null(v);
 	free(v);
-	v = query1(&st, "SELECT count(*) FROM qmp_commands WHERE name = 'query-machines'");
+	v = tu_query1(&st, "SELECT count(*) FROM qmp_commands WHERE name = 'query-machines'");
 	assert_string_equal(v, "1");
 	free(v);
-	v = query1(&st, "SELECT count(*) FROM binaries b JOIN qmp_schemas s ON s.sha256 = b.schema_sha256");
+	v = tu_query1(&st, "SELECT count(*) FROM binaries b JOIN qmp_schemas s ON s.sha256 = b.schema_sha256");
 	assert_string_equal(v, "1");
 	free(v);
 	store_close(&st);
@@ -180,7 +157,7 @@ static void test_unchanged_binary_is_not_run_again(void **state)
 
 	(void)state;
 	assert_int_equal(store_open(&st, db), 0);
-	name = query1(&st, "SELECT version FROM installs WHERE app = 'qemu'");
+	name = tu_query1(&st, "SELECT version FROM installs WHERE app = 'qemu'");
 	store_close(&st);
 	assert_non_null(name);
 	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "probe", NULL },
@@ -209,7 +186,7 @@ static char *fingerprint_of(struct store *st, const char *machine)
 
 	sb_printf(&sql, "SELECT fingerprint FROM machine_abi WHERE machine = '%s'"
 			" AND status = 'ok'", machine);
-	v = query1(st, sql.buf);
+	v = tu_query1(st, sql.buf);
 	strbuf_release(&sql);
 	if (!v)
 		fail_msg("no ABI fingerprint for %s", machine);
@@ -227,13 +204,13 @@ static void test_abi_fingerprints(void **state)
 
 	(void)state;
 	assert_int_equal(store_open(&st, db), 0);
-	before = query1(&st, "SELECT group_concat(machine || '=' || fingerprint, ',')"
+	before = tu_query1(&st, "SELECT group_concat(machine || '=' || fingerprint, ',')"
 			     " FROM (SELECT * FROM machine_abi ORDER BY machine)");
 	assert_non_null(before);
-	a = query1(&st, "SELECT count(*) FROM machine_abi WHERE status != 'ok'");
+	a = tu_query1(&st, "SELECT count(*) FROM machine_abi WHERE status != 'ok'");
 	assert_string_equal(a, "0");
 	free(a);
-	a = query1(&st, "SELECT count(*) FROM machine_abi");
+	a = tu_query1(&st, "SELECT count(*) FROM machine_abi");
 	assert_true(atoi_checked(a) >= 40);
 	free(a);
 	a = fingerprint_of(&st, "pc-q35-7.0");
@@ -251,7 +228,7 @@ static void test_abi_fingerprints(void **state)
 			 0);
 	free(out);
 	assert_int_equal(store_open(&st, db), 0);
-	after = query1(&st, "SELECT group_concat(machine || '=' || fingerprint, ',')"
+	after = tu_query1(&st, "SELECT group_concat(machine || '=' || fingerprint, ',')"
 			    " FROM (SELECT * FROM machine_abi ORDER BY machine)");
 	assert_string_equal(before, after);
 	free(before);

@@ -1,0 +1,42 @@
+#ifndef TESTSTORE_H
+#define TESTSTORE_H
+
+/* Helpers for integration tests that work on a store of their own. */
+
+#include "testutil.h"
+#include "store.h"
+
+/* The first column of the first row of sql, malloc'd, or NULL. */
+static inline char *tu_query1(struct store *st, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	char *v = NULL;
+
+	assert_int_equal(store_prepare(st, &q, sql), 0);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+		v = xstrdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return v;
+}
+
+/*
+ * A temporary directory with a store in it that has Debian's QEMU
+ * imported (virt-matrix ark import qemu); *vm is virt-matrix itself.
+ */
+static inline void tu_store_with_debian_qemu(const char *tag, char **dir,
+					     char **db, char **vm)
+{
+	struct strbuf p = STRBUF_INIT;
+	char *out = NULL;
+
+	*dir = tu_tmpdir(tag);
+	sb_printf(&p, "%s/matrix.db", *dir);
+	*db = strbuf_detach(&p);
+	*vm = tu_vm_binary();
+	assert_int_equal(tu_run(&out, (const char *const[]){ *vm, "ark", "import", "qemu", NULL },
+				(const char *const[]){ "--db", *db, NULL }, 60),
+			 0);
+	free(out);
+}
+
+#endif
