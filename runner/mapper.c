@@ -313,10 +313,14 @@ int map_argv(const struct scenario *s, const struct map_caps *c,
 			"virtserialport,chardev=qga0,name=org.qemu.guest_agent.0",
 			NULL });
 	}
-	strvec_pushv(argv, (const char *const[]){
-		"-kernel", env->kernel, "-initrd", env->initrd, "-append",
-		env->append, "-chardev", "stdio,id=ser0,signal=off", "-serial",
-		"chardev:ser0", "-no-reboot", NULL });
+	if (env->kernel)
+		strvec_pushv(argv, (const char *const[]){
+			"-kernel", env->kernel, "-initrd", env->initrd, "-append",
+			env->append, "-chardev", "stdio,id=ser0,signal=off",
+			"-serial", "chardev:ser0", "-no-reboot", NULL });
+	else
+		/* Inspected over QMP, never run. */
+		strvec_push(argv, "-S");
 	ret = 0;
 out:
 	strbuf_release(&m);

@@ -22,7 +22,8 @@ struct map_caps {
 };
 
 struct map_env {
-	const char *kernel, *initrd, *append;
+	const char *kernel, *initrd, *append; /* kernel NULL: no guest code runs
+						 (-S), the runner asks QMP */
 	const char *accel;   /* "tcg" or "kvm" */
 	const char *rundir;  /* sockets; relative scenario paths land here */
 	const char *pt_host; /* the BDF that `lab` stands for, or NULL */

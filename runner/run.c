@@ -23,6 +23,7 @@
 #include "guest.h"
 #include "initramfs.h"
 #include "installs.h"
+#include "lab.h"
 #include "mapper.h"
 #include "paths.h"
 #include "qemuproc.h"
@@ -33,11 +34,15 @@
 #include "banned.h"
 
 #define BOOT_TIMEOUT 240 /* TCG on a loaded 2-core machine */
+
+/* --timeout: how long a guest (or the lab) may take to finish. */
+static long boot_timeout = BOOT_TIMEOUT;
 #define LOG_MAX (1 << 20)
 
 static const char usage[] =
 	"usage: virt-matrix run [--scenario NAME]... [--qemu VERSION]...\n"
-	"                       [--jobs N] [--shard K/N] [--db PATH]\n"
+	"                       [--jobs N] [--shard K/N] [--timeout SECONDS]\n"
+	"                       [--db PATH]\n"
 	"\n"
 	"Runs each scenario (scenarios/*.cfg, DPDK DTS VM cfg format) against\n"
 	"each installed QEMU, in a guest booted from the host kernel with a\n"
@@ -51,6 +56,8 @@ static const char usage[] =
 	"  --jobs N         guests side by side (default: cores / 2, at least 1)\n"
 	"  --shard K/N      only the K-th of N equal slices of the jobs (1-based);\n"
 	"                   the same jobs always give the same slices\n"
+	"  --timeout SECONDS  how long a guest may take from start to power-off\n"
+	"                   before QEMU counts as hung and is killed (default 240)\n"
 	"  --db PATH        store (env VIRT_MATRIX_DB)\n"
 	"\n"
 	"Exit status: 0 when every run passed or was skipped, 1 otherwise.\n";
@@ -144,19 +151,17 @@ static int record(struct store *st, const struct job *j, const char *sha,
 	return ret;
 }
 
-/* The initramfs for s, built once per content into the cache. */
-static char *guest_initrd(const struct scenario *s, const char *kver)
+/* An initramfs with these modules and /init, built once per content. */
+static char *cached_initrd(const char *kver, const struct strvec *mods,
+			   const char *init)
 {
-	struct strvec mods = STRVEC_INIT;
-	struct strbuf init = STRBUF_INIT, key = STRBUF_INIT, path = STRBUF_INIT;
+	struct strbuf key = STRBUF_INIT, path = STRBUF_INIT;
 	char *cache = paths_cache_dir(), sha[SHA256_HEX_LEN + 1], *ret = NULL;
 	struct initramfs_spec spec;
 
-	guest_modules(s, &mods);
-	guest_init_script(s, &init);
-	sb_printf(&key, "%s\n%s\n", kver, init.buf);
-	for (size_t i = 0; i < mods.nr; i++)
-		sb_printf(&key, "%s\n", mods.v[i]);
+	sb_printf(&key, "%s\n%s\n", kver, init);
+	for (size_t i = 0; i < mods->nr; i++)
+		sb_printf(&key, "%s\n", mods->v[i]);
 	sha256_hex(key.buf, key.len, sha);
 	sb_printf(&path, "%s/initramfs", cache);
 	if (mkdir_p(path.buf, 0755))
@@ -165,18 +170,44 @@ static char *guest_initrd(const struct scenario *s, const char *kver)
 	if (!path_exists(path.buf)) {
 		memset(&spec, 0, sizeof(spec));
 		spec.kver = kver;
-		spec.modules = (const char *const *)mods.v;
-		spec.init = init.buf;
+		spec.modules = (const char *const *)mods->v;
+		spec.init = init;
 		if (initramfs_build(&spec, path.buf))
 			goto out;
 	}
 	ret = strbuf_detach(&path);
 out:
-	strvec_clear(&mods);
-	strbuf_release(&init);
 	strbuf_release(&key);
 	strbuf_release(&path);
 	free(cache);
+	return ret;
+}
+
+static char *guest_initrd(const struct scenario *s, const char *kver)
+{
+	struct strvec mods = STRVEC_INIT;
+	struct strbuf init = STRBUF_INIT;
+	char *ret;
+
+	guest_modules(s, &mods);
+	guest_init_script(s, &init);
+	ret = cached_initrd(kver, &mods, init.buf);
+	strvec_clear(&mods);
+	strbuf_release(&init);
+	return ret;
+}
+
+static char *lab_initrd(const char *kver)
+{
+	struct strvec mods = STRVEC_INIT;
+	struct strbuf init = STRBUF_INIT;
+	char *ret;
+
+	lab_modules(&mods);
+	lab_init_script(&init);
+	ret = cached_initrd(kver, &mods, init.buf);
+	strvec_clear(&mods);
+	strbuf_release(&init);
 	return ret;
 }
 
@@ -268,6 +299,415 @@ static const char *pick_accel(struct store *st, long long id)
 	return sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) ? "kvm" : "tcg";
 }
 
+/* What one job works with, besides its result. */
+struct run_ctx {
+	const struct job *j;
+	const struct scenario *s;
+	const struct map_caps *caps;
+	const char *kver, *kernel, *rundir;
+	struct result *r;
+};
+
+static void checks_into(struct result *r, const struct guest_outcome *o)
+{
+	json_object_put(r->checks);
+	r->checks = json_object_new_array();
+	for (size_t i = 0; i < o->nchecks; i++) {
+		json_object *c = json_object_new_object();
+
+		json_object_object_add(c, "n", json_object_new_int(o->checks[i].n));
+		json_object_object_add(c, "kind", json_object_new_string(o->checks[i].kind));
+		json_object_object_add(c, "pass", json_object_new_boolean(o->checks[i].pass));
+		json_object_object_add(c, "detail", json_object_new_string(o->checks[i].detail));
+		json_object_array_add(r->checks, c);
+	}
+}
+
+/* Pass when all `want` checks were reported and passed. */
+static void judge(struct result *r, const struct guest_outcome *o, size_t want)
+{
+	if (!o->failed && o->nchecks == want) {
+		r->status = "pass";
+		return;
+	}
+	r->status = "fail";
+	sb_printf(&r->reason, "%d of %zu checks failed",
+		  o->failed + (int)(want > o->nchecks ? want - o->nchecks : 0), want);
+	for (size_t i = 0; i < o->nchecks; i++)
+		if (!o->checks[i].pass)
+			sb_printf(&r->reason, "; %s: %s", o->checks[i].kind,
+				  o->checks[i].detail);
+}
+
+static void exit_into(struct result *r, const struct command *c)
+{
+	r->exited = c->exited;
+	r->exit_status = c->status;
+	r->signal = c->signal;
+}
+
+/* Boots the guest; its /init runs the checks and powers off. */
+static void run_booted(struct run_ctx *x)
+{
+	struct result *r = x->r;
+	struct map_env env;
+	struct qemu_proc p;
+	struct command tp;
+	struct guest_outcome o;
+	char *initrd = guest_initrd(x->s, x->kver);
+	int have_tp = 0, w;
+
+	if (!initrd) {
+		r->status = "error";
+		sb_puts(&r->reason, "cannot build the guest's initramfs");
+		return;
+	}
+	memset(&env, 0, sizeof(env));
+	env.kernel = x->kernel;
+	env.initrd = initrd;
+	env.append = "console=ttyS0 panic=-1 quiet";
+	env.accel = r->accel;
+	env.rundir = x->rundir;
+	if (map_argv(x->s, x->caps, &env, &r->argv, &r->notes, &r->reason)) {
+		r->status = "skip";
+		goto out;
+	}
+	if (scenario_count_devices(x->s, DEV_VHOST_USER)) {
+		have_tp = 1;
+		if (backend_start(&tp, x->s, &env, r)) {
+			r->status = "error";
+			goto out;
+		}
+	}
+	if (qemu_proc_start(&p, x->j->qemu->binary_path,
+			    (const char *const *)r->argv.v, 30)) {
+		r->status = "fail";
+		sb_printf(&r->reason, "QEMU did not start: %s", qemu_proc_output(&p));
+		split_output(qemu_proc_output(&p), r);
+		exit_into(r, &p.cmd);
+		command_release(&p.cmd);
+		goto out;
+	}
+	/* The recorded argv is the real one, binary and monitor included. */
+	strvec_clear(&r->argv);
+	strvec_pushv(&r->argv, (const char *const *)p.cmd.args.v);
+	w = command_wait_output(&p.cmd, GUEST_END, (double)boot_timeout);
+	if (w == 1) /* /init powers off next: QEMU must exit by itself. */
+		command_wait(&p.cmd, 30);
+	if (!p.cmd.exited && !p.cmd.signal)
+		command_kill(&p.cmd, SIGKILL), command_wait(&p.cmd, 5);
+	exit_into(r, &p.cmd);
+	split_output(p.cmd.output.buf, r);
+	guest_parse(r->serial.buf ? r->serial.buf : "", &o);
+	checks_into(r, &o);
+	if (w != 1) {
+		r->status = "fail";
+		if (r->signal && r->signal != SIGKILL)
+			sb_printf(&r->reason, "QEMU was killed by signal %d (%s) "
+					      "before the guest finished",
+				  r->signal, strsignal(r->signal));
+		else if (r->exited)
+			sb_printf(&r->reason, "QEMU exited with status %d before "
+					      "the guest finished",
+				  r->exit_status);
+		else
+			sb_printf(&r->reason, "the guest did not finish within %ld s "
+					      "(QEMU hung or the guest did)",
+				  boot_timeout);
+	} else if (!r->exited || r->exit_status) {
+		r->status = "fail";
+		sb_printf(&r->reason, "the guest finished but QEMU did not power "
+				      "off cleanly (%s %d)",
+			  r->exited ? "exit status" : "signal",
+			  r->exited ? r->exit_status : r->signal);
+	} else {
+		judge(r, &o, x->s->nchecks);
+	}
+	guest_outcome_release(&o);
+	qemu_proc_stop(&p);
+	command_release(&p.cmd);
+out:
+	if (have_tp)
+		backend_stop(&tp, r);
+	free(initrd);
+}
+
+static size_t count_passthrough(const struct scenario *s)
+{
+	return scenario_count_devices(s, DEV_VFIO_PCI) +
+	       scenario_count_devices(s, DEV_PCI_ASSIGN);
+}
+
+/* The QEMU that runs the lab VM: Debian's (virtfs, intel-iommu). */
+#define LAB_QEMU "/usr/bin/qemu-system-x86_64"
+
+/*
+ * Passthrough in the nested lab VM: L2's argv and QMP questions go to
+ * the run directory, the lab runs them, the answers come back there.
+ */
+static void run_lab(struct run_ctx *x)
+{
+	struct result *r = x->r;
+	struct map_env env;
+	struct lab_env le;
+	struct strvec l2 = STRVEC_INIT, l1 = STRVEC_INIT;
+	struct strbuf f = STRBUF_INIT, out = STRBUF_INIT;
+	struct qemu_proc p;
+	struct inspect_answers ans;
+	struct guest_outcome o;
+	char *initrd = NULL;
+	const char *ex;
+	int w, l2_exit = -1;
+
+	memset(&ans, 0, sizeof(ans));
+	if (!path_exists(LAB_QEMU)) {
+		r->status = "error";
+		sb_puts(&r->reason, "the lab VM runs on Debian's QEMU (" LAB_QEMU
+				    "), which is not installed ('make deps' installs it)");
+		return;
+	}
+	memset(&env, 0, sizeof(env));
+	env.accel = "tcg"; /* no KVM inside the lab */
+	env.rundir = LAB_RUNDIR;
+	env.pt_host = LAB_PT_BDF;
+	strvec_pushv(&l2, (const char *const[]){ x->j->qemu->binary_path,
+						 "-nodefaults", "-no-user-config",
+						 "-display", "none", NULL });
+	qemu_firmware_args(&l2);
+	strvec_pushv(&l2, (const char *const[]){ "-qmp", "stdio", NULL });
+	if (map_argv(x->s, x->caps, &env, &l2, &r->notes, &r->reason)) {
+		r->status = "skip";
+		goto out;
+	}
+	strvec_pushv(&r->argv, (const char *const *)l2.v);
+	for (size_t i = 0; i < l2.nr; i++) {
+		if (strchr(l2.v[i], '\n')) {
+			r->status = "error";
+			sb_printf(&r->reason, "argument %zu has a line break", i);
+			goto out;
+		}
+		sb_printf(&f, "%s\n", l2.v[i]);
+	}
+	sb_printf(&out, "%s/" LAB_ARGV_FILE, x->rundir);
+	if (write_file_atomic(out.buf, f.buf, f.len))
+		goto io_error;
+	strbuf_reset(&f);
+	strbuf_reset(&out);
+	inspect_qmp_script(&f);
+	sb_printf(&out, "%s/" LAB_QMP_IN, x->rundir);
+	if (write_file_atomic(out.buf, f.buf, f.len))
+		goto io_error;
+	strvec_pushf(&r->notes, "run inside the nested lab VM (%s, TCG, "
+				"intel-iommu, its e1000e %s bound to vfio-pci); "
+				"the guest stays stopped and is checked over QMP",
+		     LAB_QEMU, LAB_PT_BDF);
+	initrd = lab_initrd(x->kver);
+	if (!initrd) {
+		r->status = "error";
+		sb_puts(&r->reason, "cannot build the lab VM's initramfs");
+		goto out;
+	}
+	memset(&le, 0, sizeof(le));
+	le.kernel = x->kernel;
+	le.initrd = initrd;
+	le.rundir = x->rundir;
+	le.l2_mem_mib = x->s->mem_mib;
+	lab_argv(&le, &l1);
+	if (qemu_proc_start(&p, LAB_QEMU, (const char *const *)l1.v, 30)) {
+		r->status = "error";
+		sb_printf(&r->reason, "the lab VM did not start: %s",
+			  qemu_proc_output(&p));
+		command_release(&p.cmd);
+		goto out;
+	}
+	sb_puts(&r->backend, "lab VM:");
+	for (size_t i = 0; i < p.cmd.args.nr; i++)
+		sb_printf(&r->backend, " %s", p.cmd.args.v[i]);
+	sb_puts(&r->backend, "\n");
+	w = command_wait_output(&p.cmd, GUEST_END, (double)boot_timeout);
+	if (w == 1)
+		command_wait(&p.cmd, 30);
+	if (!p.cmd.exited && !p.cmd.signal)
+		command_kill(&p.cmd, SIGKILL), command_wait(&p.cmd, 5);
+	{
+		/* The lab's console is the serial log; its QEMU's own lines, the backend's. */
+		struct result lab;
+
+		memset(&lab, 0, sizeof(lab));
+		strbuf_init(&lab.stderr_text, LOG_MAX);
+		strbuf_init(&lab.serial, LOG_MAX);
+		split_output(p.cmd.output.buf, &lab);
+		sb_puts(&r->serial, lab.serial.buf ? lab.serial.buf : "");
+		sb_puts(&r->backend, lab.stderr_text.buf ? lab.stderr_text.buf : "");
+		strbuf_release(&lab.stderr_text);
+		strbuf_release(&lab.serial);
+	}
+	if (r->serial.buf && (ex = strstr(r->serial.buf, LAB_EXIT " ")))
+		l2_exit = (int)strtol(ex + strlen(LAB_EXIT " "), NULL, 10);
+	strbuf_reset(&out);
+	sb_printf(&out, "%s/" LAB_L2_ERR, x->rundir);
+	if (path_exists(out.buf) && strbuf_read_file(&r->stderr_text, out.buf, LOG_MAX))
+		goto io_error;
+	strbuf_reset(&out);
+	sb_printf(&out, "%s/" LAB_QMP_OUT, x->rundir);
+	strbuf_reset(&f);
+	if (path_exists(out.buf) && strbuf_read_file(&f, out.buf, LOG_MAX))
+		goto io_error;
+	if (l2_exit < 0) {
+		const char *err = r->serial.buf ? strstr(r->serial.buf, "VMX-LAB-ERROR ") : NULL;
+
+		/* The lab broke before the QEMU under test ran: not its fault. */
+		r->status = err || w != 1 ? "error" : "fail";
+		if (err)
+			sb_printf(&r->reason, "the lab VM failed: %.*s",
+				  (int)strcspn(err + 14, "\r\n"), err + 14);
+		else if (strstr(r->serial.buf ? r->serial.buf : "", "VMX-LAB "))
+			sb_printf(&r->reason, "QEMU %s did not finish within %ld s "
+					      "in the lab VM (hung)",
+				  x->j->qemu->version, boot_timeout);
+		else
+			sb_printf(&r->reason, "the lab VM did not come up within %ld s",
+				  boot_timeout);
+		goto stop;
+	}
+	/* busybox sh: 128+N for a signal. */
+	r->exited = l2_exit < 128;
+	r->exit_status = l2_exit < 128 ? l2_exit : 0;
+	r->signal = l2_exit >= 128 ? l2_exit - 128 : 0;
+	if (inspect_parse(f.buf ? f.buf : "", f.len, &ans)) {
+		r->status = "fail";
+		if (r->signal)
+			sb_printf(&r->reason, "QEMU was killed by signal %d (%s) in "
+					      "the lab VM",
+				  r->signal, strsignal(r->signal));
+		else
+			sb_printf(&r->reason, "QEMU exited with status %d in the lab "
+					      "VM without answering query-pci: %s",
+				  r->exit_status,
+				  str_tail_lines(r->stderr_text.buf, r->stderr_text.len, 3));
+		goto stop;
+	}
+	inspect_eval(x->s, &ans, LAB_PT_ID, &o);
+	checks_into(r, &o);
+	if (r->signal || r->exit_status) {
+		r->status = "fail";
+		sb_printf(&r->reason, "QEMU answered but then %s %d in the lab VM",
+			  r->signal ? "was killed by signal" : "exited with status",
+			  r->signal ? r->signal : r->exit_status);
+	} else {
+		judge(r, &o, x->s->nchecks + count_passthrough(x->s));
+	}
+	guest_outcome_release(&o);
+	goto stop;
+io_error:
+	r->status = "error";
+	sb_printf(&r->reason, "cannot exchange files with the lab VM in '%s'",
+		  x->rundir);
+	goto out;
+stop:
+	qemu_proc_stop(&p);
+	command_release(&p.cmd);
+out:
+	inspect_answers_release(&ans);
+	strvec_clear(&l2);
+	strvec_clear(&l1);
+	strbuf_release(&f);
+	strbuf_release(&out);
+	free(initrd);
+}
+
+/* "vendor:device" of a host PCI device from sysfs, or "" */
+static void host_pci_id(const char *bdf, char *out, size_t size)
+{
+	struct strbuf p = STRBUF_INIT, v = STRBUF_INIT, d = STRBUF_INIT;
+
+	*out = '\0';
+	sb_printf(&p, "/sys/bus/pci/devices/%s/vendor", bdf);
+	if (!strbuf_read_file(&v, p.buf, 64)) {
+		strbuf_reset(&p);
+		sb_printf(&p, "/sys/bus/pci/devices/%s/device", bdf);
+		if (!strbuf_read_file(&d, p.buf, 64))
+			snprintf(out, size, "%04lx:%04lx", strtol(v.buf, NULL, 16),
+				 strtol(d.buf, NULL, 16));
+	}
+	strbuf_release(&p);
+	strbuf_release(&v);
+	strbuf_release(&d);
+}
+
+/*
+ * Passthrough of a host VFIO device: QEMU under test starts stopped with
+ * it, and its QMP answers are checked.
+ */
+static void run_host_device(struct run_ctx *x, const char *bdf)
+{
+	struct result *r = x->r;
+	struct map_env env;
+	struct qemu_proc p;
+	struct inspect_answers ans;
+	struct guest_outcome o;
+	struct strbuf link = STRBUF_INIT;
+	char id[16], target[256];
+	ssize_t n;
+	static const char *const cmds[] = { "query-pci", "query-cpus-fast",
+					    "query-memory-size-summary" };
+
+	memset(&ans, 0, sizeof(ans));
+	sb_printf(&link, "/sys/bus/pci/devices/%s/driver", bdf);
+	n = readlink(link.buf, target, sizeof(target) - 1);
+	strbuf_release(&link);
+	host_pci_id(bdf, id, sizeof(id));
+	if (!*id) {
+		r->status = "skip";
+		sb_printf(&r->reason, "this host has no PCI device %s (the scenario "
+				      "names it; 'lab' uses the nested lab VM)",
+			  bdf);
+		return;
+	}
+	target[n > 0 ? n : 0] = '\0';
+	if (n <= 0 || strcmp(path_basename(target), "vfio-pci")) {
+		r->status = "skip";
+		sb_printf(&r->reason, "host device %s (%s) is bound to %s, not "
+				      "vfio-pci: bind it before the run",
+			  bdf, id, n > 0 ? path_basename(target) : "no driver");
+		return;
+	}
+	memset(&env, 0, sizeof(env));
+	env.accel = r->accel;
+	env.rundir = x->rundir;
+	if (map_argv(x->s, x->caps, &env, &r->argv, &r->notes, &r->reason)) {
+		r->status = "skip";
+		return;
+	}
+	if (qemu_proc_start(&p, x->j->qemu->binary_path,
+			    (const char *const *)r->argv.v, 30)) {
+		r->status = "fail";
+		sb_printf(&r->reason, "QEMU did not start: %s", qemu_proc_output(&p));
+		split_output(qemu_proc_output(&p), r);
+		exit_into(r, &p.cmd);
+		command_release(&p.cmd);
+		return;
+	}
+	strvec_clear(&r->argv);
+	strvec_pushv(&r->argv, (const char *const *)p.cmd.args.v);
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
+		json_object **slot = i == 0 ? &ans.pci : i == 1 ? &ans.cpus : &ans.mem;
+		struct qmp_error err;
+
+		if (qmp_call(&p.qmp, cmds[i], NULL, slot, &err) < 0)
+			break;
+	}
+	inspect_eval(x->s, &ans, id, &o);
+	checks_into(r, &o);
+	judge(r, &o, x->s->nchecks + count_passthrough(x->s));
+	guest_outcome_release(&o);
+	qemu_proc_stop(&p);
+	exit_into(r, &p.cmd);
+	split_output(p.cmd.output.buf, r);
+	command_release(&p.cmd);
+	inspect_answers_release(&ans);
+}
+
 static int run_one(const char *db, const struct job *j)
 {
 	struct store st;
@@ -275,17 +715,15 @@ static int run_one(const char *db, const struct job *j)
 	struct result r;
 	struct caps_result cr;
 	struct map_caps caps;
-	struct map_env env;
-	struct qemu_proc p;
-	struct command tp;
-	char *kver = NULL, *initrd = NULL, *kernel = NULL, *sha = NULL;
+	struct run_ctx x;
+	char *kver = NULL, *kernel = NULL, *sha = NULL;
 	char *tmpl = temp_template("run"), *rundir = NULL;
+	const char *pt_host = NULL;
 	double t0 = now_monotonic();
-	int have_p = 0, have_tp = 0, ret = -1;
+	int ret = -1;
 
 	memset(&r, 0, sizeof(r));
 	memset(&s, 0, sizeof(s));
-	memset(&p, 0, sizeof(p));
 	strbuf_init(&r.reason, 0);
 	strbuf_init(&r.stderr_text, LOG_MAX);
 	strbuf_init(&r.serial, LOG_MAX);
@@ -306,13 +744,19 @@ static int run_one(const char *db, const struct job *j)
 		goto done;
 	}
 	r.accel = pick_accel(&st, cr.binary_id);
-	if (scenario_count_devices(&s, DEV_VFIO_PCI) ||
-	    scenario_count_devices(&s, DEV_PCI_ASSIGN)) {
-		r.status = "skip";
-		sb_puts(&r.reason, "PCI passthrough runs inside the nested lab VM, "
-				   "which this runner does not start yet, and this "
-				   "host has no VFIO device named in the scenario");
-		goto done;
+	for (size_t i = 0; i < s.ndevices; i++) {
+		const char *h = s.devices[i].host;
+
+		if (s.devices[i].kind != DEV_VFIO_PCI &&
+		    s.devices[i].kind != DEV_PCI_ASSIGN)
+			continue;
+		if (pt_host && (strcmp(pt_host, "lab") || strcmp(h, "lab"))) {
+			r.status = "error";
+			sb_puts(&r.reason, "the runner passes one device per scenario "
+					   "through (the lab VM has one)");
+			goto done;
+		}
+		pt_host = h;
 	}
 	rundir = mkdtemp(tmpl);
 	kver = initramfs_default_kver();
@@ -328,119 +772,22 @@ static int run_one(const char *db, const struct job *j)
 		sb_printf(&k, "/boot/vmlinuz-%s", kver);
 		kernel = strbuf_detach(&k);
 	}
-	initrd = guest_initrd(&s, kver);
-	if (!initrd) {
-		r.status = "error";
-		sb_puts(&r.reason, "cannot build the guest's initramfs");
-		goto done;
-	}
-	memset(&env, 0, sizeof(env));
-	env.kernel = kernel;
-	env.initrd = initrd;
-	env.append = "console=ttyS0 panic=-1 quiet";
-	env.accel = r.accel;
-	env.rundir = rundir;
-	if (map_argv(&s, &caps, &env, &r.argv, &r.notes, &r.reason)) {
-		r.status = "skip";
-		goto done;
-	}
-	if (scenario_count_devices(&s, DEV_VHOST_USER)) {
-		if (backend_start(&tp, &s, &env, &r)) {
-			have_tp = 1;
-			r.status = "error";
-			goto done;
-		}
-		have_tp = 1;
-	}
-	{
-		struct strvec args = STRVEC_INIT;
-		int w;
-
-		strvec_pushv(&args, (const char *const *)r.argv.v);
-		if (qemu_proc_start(&p, j->qemu->binary_path,
-				    (const char *const *)args.v, 30)) {
-			strvec_clear(&args);
-			r.status = "fail";
-			sb_printf(&r.reason, "QEMU did not start: %s",
-				  qemu_proc_output(&p));
-			split_output(qemu_proc_output(&p), &r);
-			r.exited = p.cmd.exited;
-			r.exit_status = p.cmd.status;
-			r.signal = p.cmd.signal;
-			command_release(&p.cmd);
-			goto done;
-		}
-		strvec_clear(&args);
-		have_p = 1;
-		/* The recorded argv is the real one, binary and monitor included. */
-		strvec_clear(&r.argv);
-		strvec_pushv(&r.argv, (const char *const *)p.cmd.args.v);
-		w = command_wait_output(&p.cmd, GUEST_END, BOOT_TIMEOUT);
-		if (w == 1) {
-			/* /init powers off next: QEMU must exit by itself. */
-			command_wait(&p.cmd, 30);
-		}
-		if (!p.cmd.exited && !p.cmd.signal)
-			command_kill(&p.cmd, SIGKILL), command_wait(&p.cmd, 5);
-		r.exited = p.cmd.exited;
-		r.exit_status = p.cmd.status;
-		r.signal = p.cmd.signal;
-		split_output(p.cmd.output.buf, &r);
-		{
-			struct guest_outcome o;
-
-			guest_parse(r.serial.buf ? r.serial.buf : "", &o);
-			r.checks = json_object_new_array();
-			for (size_t i = 0; i < o.nchecks; i++) {
-				json_object *c = json_object_new_object();
-
-				json_object_object_add(c, "n", json_object_new_int(o.checks[i].n));
-				json_object_object_add(c, "kind", json_object_new_string(o.checks[i].kind));
-				json_object_object_add(c, "pass", json_object_new_boolean(o.checks[i].pass));
-				json_object_object_add(c, "detail", json_object_new_string(o.checks[i].detail));
-				json_object_array_add(r.checks, c);
-			}
-			if (w != 1) {
-				r.status = "fail";
-				if (r.signal && r.signal != SIGKILL)
-					sb_printf(&r.reason, "QEMU was killed by signal %d (%s) "
-							     "before the guest finished",
-						  r.signal, strsignal(r.signal));
-				else if (r.exited)
-					sb_printf(&r.reason, "QEMU exited with status %d "
-							     "before the guest finished",
-						  r.exit_status);
-				else
-					sb_printf(&r.reason, "the guest did not finish within "
-							     "%d s (QEMU hung or the guest did)",
-						  BOOT_TIMEOUT);
-			} else if (!r.exited || r.exit_status) {
-				r.status = "fail";
-				sb_printf(&r.reason, "the guest finished but QEMU did not "
-						     "power off cleanly (%s %d)",
-					  r.exited ? "exit status" : "signal",
-					  r.exited ? r.exit_status : r.signal);
-			} else if (o.failed || o.nchecks != s.nchecks) {
-				r.status = "fail";
-				sb_printf(&r.reason, "%d of %zu checks failed in the guest",
-					  o.failed + (int)(s.nchecks - o.nchecks), s.nchecks);
-				for (size_t i = 0; i < o.nchecks; i++)
-					if (!o.checks[i].pass)
-						sb_printf(&r.reason, "; %s: %s", o.checks[i].kind,
-							  o.checks[i].detail);
-			} else {
-				r.status = "pass";
-			}
-			guest_outcome_release(&o);
-		}
-	}
+	memset(&x, 0, sizeof(x));
+	x.j = j;
+	x.s = &s;
+	x.caps = &caps;
+	x.kver = kver;
+	x.kernel = kernel;
+	x.rundir = rundir;
+	x.r = &r;
+	if (!pt_host)
+		run_booted(&x);
+	else if (!strcmp(pt_host, "lab")) {
+		r.accel = "tcg";
+		run_lab(&x);
+	} else
+		run_host_device(&x, pt_host);
 done:
-	if (have_p) {
-		qemu_proc_stop(&p);
-		command_release(&p.cmd);
-	}
-	if (have_tp)
-		backend_stop(&tp, &r);
 	if (rundir && remove_tree(rundir))
 		warning("cannot remove '%s'", rundir);
 	r.seconds = now_monotonic() - t0;
@@ -459,7 +806,6 @@ out_free:
 	result_release(&r);
 	free(kver);
 	free(kernel);
-	free(initrd);
 	free(sha);
 	free(tmpl);
 	return ret;
@@ -543,6 +889,7 @@ int cmd_run(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -575,6 +922,13 @@ int cmd_run(int argc, char **argv)
 		case 'S':
 			if (parse_shard(optarg, &shard_k, &shard_n)) {
 				error("--shard wants K/N with 1 <= K <= N, not '%s'",
+				      optarg);
+				goto usage_out;
+			}
+			break;
+		case 'T':
+			if (parse_long(optarg, 1, 86400, &boot_timeout)) {
+				error("--timeout wants seconds from 1 to 86400, not '%s'",
 				      optarg);
 				goto usage_out;
 			}

@@ -1,0 +1,175 @@
+/*
+ * Nothing of a run survives it: not when QEMU "hangs" (the guest cannot
+ * finish within --timeout, so the runner kills it), and not when the run
+ * is interrupted with Ctrl-C (SIGINT to its process group) while QEMU
+ * and testpmd are up. The runs use a TMPDIR of the test's own, so every
+ * socket and directory of theirs is under it, and every QEMU and
+ * testpmd of theirs names it on its command line.
+ */
+#include <dirent.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "teststore.h"
+
+static char *dir, *db, *vm, *tmp;
+
+static int setup(void **state)
+{
+	struct strbuf p = STRBUF_INIT;
+
+	(void)state;
+	tu_store_with_debian_qemu("cleanup", &dir, &db, &vm);
+	sb_printf(&p, "%s/tmp", dir);
+	assert_int_equal(mkdir_p(p.buf, 0700), 0);
+	tmp = strbuf_detach(&p);
+	setenv("TMPDIR", tmp, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unsetenv("TMPDIR");
+	tu_rmdir(dir);
+	free(db);
+	free(vm);
+	free(tmp);
+	return 0;
+}
+
+/* Processes whose command line mentions the test's TMPDIR. */
+static int processes_using_tmp(struct strbuf *which)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		char path[300], buf[8192];
+		FILE *f;
+		size_t len;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		len = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		for (size_t i = 0; i < len; i++)
+			if (!buf[i])
+				buf[i] = ' ';
+		buf[len] = '\0';
+		if (strstr(buf, tmp)) {
+			n++;
+			if (which)
+				sb_printf(which, "%s: %.200s\n", e->d_name, buf);
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+static void assert_nothing_left(const char *when)
+{
+	struct strbuf which = STRBUF_INIT;
+	DIR *d;
+	struct dirent *e;
+
+	if (processes_using_tmp(&which))
+		fail_msg("%s: processes left:\n%s", when, which.buf);
+	d = opendir(tmp);
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			fail_msg("%s: '%s' left in TMPDIR", when, e->d_name);
+	closedir(d);
+	strbuf_release(&which);
+}
+
+/* /var/run/dpdk/vmx* (testpmd's runtime dirs) as one sorted string. */
+static char *dpdk_dirs(void)
+{
+	struct strbuf s = STRBUF_INIT;
+	struct dirent **ents = NULL;
+	int n = scandir("/var/run/dpdk", &ents, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		if (!strncmp(ents[i]->d_name, "vmx", 3))
+			sb_printf(&s, "%s ", ents[i]->d_name);
+		free(ents[i]);
+	}
+	free(ents);
+	return strbuf_detach(&s);
+}
+
+static void test_a_hung_guest_is_killed_and_cleaned_up(void **state)
+{
+	struct store st;
+	char *out = NULL, *v, *dpdk_before = dpdk_dirs(), *dpdk_after;
+
+	(void)state;
+	/* A TCG boot takes seconds: with 3 s the guest cannot finish. */
+	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "vhost-user",
+							     "--timeout", "3", NULL },
+				(const char *const[]){ "--db", db, NULL }, 300),
+			 1);
+	free(out);
+	assert_nothing_left("after a hang");
+	dpdk_after = dpdk_dirs();
+	assert_string_equal(dpdk_after, dpdk_before);
+	assert_int_equal(store_open(&st, db), 0);
+	v = tu_query1(&st, "SELECT status || ': ' || reason FROM runs WHERE scenario = 'vhost-user'");
+	assert_string_equal(v, "fail: the guest did not finish within 3 s (QEMU hung or the guest did)");
+	free(v);
+	/* What the guest had printed so far and testpmd's log are kept. */
+	v = tu_query1(&st, "SELECT backend_log FROM runs WHERE scenario = 'vhost-user'");
+	assert_contains(v, "start packet forwarding", "testpmd log");
+	free(v);
+	store_close(&st);
+	free(dpdk_before);
+	free(dpdk_after);
+}
+
+static void test_ctrl_c_leaves_nothing(void **state)
+{
+	struct command cmd;
+	char *dpdk_before = dpdk_dirs(), *dpdk_after;
+	double t0 = now_monotonic();
+
+	(void)state;
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, (const char *const[]){ vm, "run", "--scenario", "vhost-user",
+						       "--scenario", "passthrough", "--jobs", "2",
+						       "--db", db, NULL });
+	cmd.capture_max = 1 << 20;
+	cmd.timeout = 300;
+	assert_int_equal(command_start(&cmd), 0);
+	/* Both runs are up once their QEMUs (and testpmd) are. */
+	while (processes_using_tmp(NULL) < 3 && now_monotonic() - t0 < 120)
+		usleep(100000);
+	assert_true(processes_using_tmp(NULL) >= 3);
+	/* Ctrl-C: SIGINT to the whole foreground process group. */
+	command_kill(&cmd, SIGINT);
+	assert_int_equal(command_wait(&cmd, 60), 0);
+	assert_true(cmd.exited);
+	assert_int_equal(cmd.status, 130);
+	assert_nothing_left("after Ctrl-C");
+	dpdk_after = dpdk_dirs();
+	assert_string_equal(dpdk_after, dpdk_before);
+	command_release(&cmd);
+	free(dpdk_before);
+	free(dpdk_after);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_hung_guest_is_killed_and_cleaned_up),
+		cmocka_unit_test(test_ctrl_c_leaves_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
