@@ -35,7 +35,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,tests/bin/%,$(UNIT_SRC))
 INTEG_SRC = $(wildcard tests/integration/test_*.c)
 INTEG_BIN = $(patsubst tests/integration/%.c,tests/bin/%,$(INTEG_SRC))
-HELPER_BIN = tests/bin/vm-httpd tests/bin/fake-qemu
+HELPER_BIN = tests/bin/vm-httpd tests/bin/fake-qemu tests/bin/vm-map-caps
 
 all: virt-matrix
 
@@ -83,6 +83,12 @@ deps:
 record-transcripts: virt-matrix
 	tests/record-transcripts.sh
 
+# Re-record what the mapper knows of each probed QEMU in the default store
+# (tests/data/mapper/caps/), then the mapper's expected argv files.
+record-mapper: tests/bin/vm-map-caps tests/bin/test_mapper
+	tests/bin/vm-map-caps "$${VIRT_MATRIX_DB:-/var/lib/virt-matrix/matrix.db}" tests/data/mapper/caps
+	REGENERATE=1 tests/bin/test_mapper
+
 install: virt-matrix
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/virt-matrix
 	install -m 0755 virt-matrix $(DESTDIR)$(PREFIX)/bin/virt-matrix
@@ -100,7 +106,7 @@ clean:
 	rm -f virt-matrix main.o $(LIB) $(LIB_OBJ) $(LIB_OBJ:.o=.d) main.d
 	rm -rf tests/bin tests/out
 
-.PHONY: all check check-unit check-integration deps install bench clean record-transcripts
+.PHONY: all check check-unit check-integration deps install bench clean record-transcripts record-mapper
 .DELETE_ON_ERROR:
 
 -include $(LIB_OBJ:.o=.d) main.d

@@ -5,6 +5,7 @@
  * per version without running QEMU.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,73 @@ int map_caps_load(struct store *st, long long id, struct map_caps *c)
 	return 0;
 }
 
+static const struct {
+	const char *key;
+	size_t off;
+} caps_flags[] = {
+	{ "vfio-pci", offsetof(struct map_caps, has_vfio_pci) },
+	{ "pci-assign", offsetof(struct map_caps, has_pci_assign) },
+	{ "memory-backend-memfd", offsetof(struct map_caps, has_memfd) },
+	{ "machine-memory-backend", offsetof(struct map_caps, machine_memdev) },
+	{ "netdev-vhost-user", offsetof(struct map_caps, has_vhost_user_netdev) },
+};
+
+void map_caps_format(const struct map_caps *c, struct strbuf *out)
+{
+	sb_printf(out, "version %s\nq35 %s\npc %s\n", c->version, c->q35, c->pc);
+	for (size_t i = 0; i < ARRAY_SIZE(caps_flags); i++)
+		sb_printf(out, "%s %d\n", caps_flags[i].key,
+			  *(const int *)((const char *)c + caps_flags[i].off));
+}
+
+int map_caps_parse(const char *file, const char *text, struct map_caps *c)
+{
+	const char *line = text;
+	int n = 0, seen = 0;
+
+	memset(c, 0, sizeof(*c));
+	while (line && *line) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		char buf[128], *val;
+		size_t i;
+
+		n++;
+		if (!len || line[0] == '#')
+			goto next;
+		if (len >= sizeof(buf))
+			return error("%s:%d: line too long", file, n);
+		memcpy(buf, line, len);
+		buf[len] = '\0';
+		val = strchr(buf, ' ');
+		if (!val)
+			return error("%s:%d: expected 'key value'", file, n);
+		*val++ = '\0';
+		if (!strcmp(buf, "version"))
+			snprintf(c->version, sizeof(c->version), "%s", val);
+		else if (!strcmp(buf, "q35"))
+			snprintf(c->q35, sizeof(c->q35), "%s", val);
+		else if (!strcmp(buf, "pc"))
+			snprintf(c->pc, sizeof(c->pc), "%s", val);
+		else {
+			for (i = 0; i < ARRAY_SIZE(caps_flags); i++)
+				if (!strcmp(buf, caps_flags[i].key))
+					break;
+			if (i == ARRAY_SIZE(caps_flags) || (strcmp(val, "0") && strcmp(val, "1")))
+				return error("%s:%d: unknown key '%s' or value '%s' "
+					     "(expected a capability and 0 or 1)",
+					     file, n, buf, val);
+			*(int *)((char *)c + caps_flags[i].off) = *val == '1';
+		}
+		seen = 1;
+next:
+		line = eol ? eol + 1 : NULL;
+	}
+	if (!seen || !*c->version)
+		return error("%s: no 'version' line", file);
+	return 0;
+}
+
 void map_vhost_path(const struct map_env *env, const struct scn_device *d,
 		    struct strbuf *out)
 {
@@ -148,6 +216,10 @@ int map_argv(const struct scenario *s, const struct map_caps *c,
 		}
 		strvec_pushv(argv, (const char *const[]){ "-cpu", model, NULL });
 	}
+	if (s->cpupin)
+		strvec_pushf(notes, "cpupin=%s: the runner pins the vCPU threads "
+				    "(query-cpus-fast thread-id) once QEMU is up",
+			     s->cpupin);
 	strvec_push(argv, "-smp");
 	strvec_pushf(argv, "%d", s->cpus > 0 ? s->cpus : 1);
 	strvec_push(argv, "-m");

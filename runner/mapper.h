@@ -32,6 +32,15 @@ struct map_env {
 /* Fills c from the store for the binary with that id; -1 if not probed. */
 int map_caps_load(struct store *st, long long binary_id, struct map_caps *c) VM_WUR;
 
+/*
+ * struct map_caps as text, one "key value" line each (version, q35, pc,
+ * vfio-pci, pci-assign, memory-backend-memfd, machine-memory-backend,
+ * netdev-vhost-user), so tests keep what real probes gave per version.
+ * map_caps_parse reports "FILE:LINE: ..." and returns -1 on bad input.
+ */
+void map_caps_format(const struct map_caps *c, struct strbuf *out);
+int map_caps_parse(const char *file, const char *text, struct map_caps *c) VM_WUR;
+
 /* The socket path of a vhost-user device, resolved against env->rundir. */
 void map_vhost_path(const struct map_env *env, const struct scn_device *d,
 		    struct strbuf *out);

@@ -7,6 +7,8 @@
  * process groups, and is gone when the job ends, however it ends.
  */
 #include <dirent.h>
+#include <errno.h>
+#include <sched.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -346,6 +348,48 @@ static void exit_into(struct result *r, const struct command *c)
 	r->signal = c->signal;
 }
 
+/*
+ * DTS's cpupin: vCPU n runs on the n-th host CPU listed. The thread ids
+ * come from QMP; a CPU that is not online here is a note, not a failure.
+ */
+static void pin_vcpus(struct qemu_proc *p, const char *cpupin, struct result *r)
+{
+	json_object *cpus = NULL;
+	struct qmp_error err;
+	const char *c = cpupin;
+	size_t n;
+
+	if (qmp_call(&p->qmp, "query-cpus-fast", NULL, &cpus, &err)) {
+		strvec_pushf(&r->notes, "cpupin not applied: query-cpus-fast failed");
+		return;
+	}
+	n = json_object_array_length(cpus);
+	for (size_t i = 0; i < n && *c; i++) {
+		json_object *tid;
+		char *end;
+		long host = strtol(c, &end, 10);
+		cpu_set_t set;
+
+		if (end == c)
+			break;
+		c = end + strspn(end, " ");
+		if (!json_object_object_get_ex(json_object_array_get_idx(cpus, i),
+					       "thread-id", &tid))
+			continue;
+		CPU_ZERO(&set);
+		CPU_SET((int)host, &set);
+		if (host < 0 || host >= CPU_SETSIZE ||
+		    sched_setaffinity((pid_t)json_object_get_int(tid), sizeof(set), &set))
+			strvec_pushf(&r->notes, "cpupin: vCPU %zu not pinned to host "
+						"CPU %ld (%s)",
+				     i, host, host < 0 || host >= CPU_SETSIZE ? "out of range" : strerror(errno));
+		else
+			strvec_pushf(&r->notes, "cpupin: vCPU %zu (thread %d) on host CPU %ld",
+				     i, json_object_get_int(tid), host);
+	}
+	json_object_put(cpus);
+}
+
 /* Boots the guest; its /init runs the checks and powers off. */
 static void run_booted(struct run_ctx *x)
 {
@@ -391,6 +435,8 @@ static void run_booted(struct run_ctx *x)
 	/* The recorded argv is the real one, binary and monitor included. */
 	strvec_clear(&r->argv);
 	strvec_pushv(&r->argv, (const char *const *)p.cmd.args.v);
+	if (x->s->cpupin)
+		pin_vcpus(&p, x->s->cpupin, r);
 	w = command_wait_output(&p.cmd, GUEST_END, (double)boot_timeout);
 	if (w == 1) /* /init powers off next: QEMU must exit by itself. */
 		command_wait(&p.cmd, 30);

@@ -46,6 +46,11 @@ static void test_plain_vms_pass(void **state)
 	assert_contains(v, "want=2 got=2", "cpus check");
 	assert_contains(v, "id=1af4:1000 want=1 got=1", "pci check");
 	free(v);
+	/* cpupin=0 1: both vCPU threads were pinned. */
+	v = tu_query1(&st, "SELECT notes FROM runs WHERE scenario = 'vm-q35'");
+	assert_contains(v, "cpupin: vCPU 0 (thread ", "vCPU 0 pinned");
+	assert_contains(v, ") on host CPU 1", "vCPU 1 pinned");
+	free(v);
 	/* The argv is the real one: the binary, the resolved machine type. */
 	v = tu_query1(&st, "SELECT argv FROM runs WHERE scenario = 'vm-i440fx'");
 	assert_contains(v, "/usr/bin/qemu-system-x86_64", "argv");
