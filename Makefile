@@ -96,7 +96,7 @@ install: virt-matrix
 
 bench: virt-matrix tests/bin/vm-bench
 	@mkdir -p bench/out
-	$(TEST_ENV) tests/bin/vm-bench bench/out/results.txt
+	$(TEST_ENV) tests/bin/vm-bench bench/out/results.txt $(BENCH)
 
 tests/bin/vm-bench: bench/vm-bench.c $(LIB)
 	@mkdir -p tests/bin

@@ -15,7 +15,14 @@
  *            and QEMU's own scripts/compare-machine-types.py --all for the
  *            ABI side where it can run (ark-built QEMU >= 9.1)
  *
- * Each side runs 5 times alternately; the median wall time counts.
+ *   run      the runner's overhead: `virt-matrix run` of the plain
+ *            i440fx scenario on Debian's QEMU, whole command, against a
+ *            bare QEMU booting the same guest with the argv that run
+ *            recorded (its QMP monitor taken out); goal: 10% or less.
+ *            And a sweep of 4 such jobs with --jobs 1 against --jobs 2.
+ *
+ * Each side runs 5 times alternately (the sweep 3 times); the median
+ * wall time counts.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -39,6 +46,7 @@
 #include "store.h"
 #include "version.h"
 #include <dirent.h>
+#include <json-c/json.h>
 
 #define RUNS 5
 
@@ -281,6 +289,131 @@ static void bench_libvirt_peer(const char *prefix, const char *binary,
 	strbuf_release(&cache);
 }
 
+static double timed_run(const char *const *argv, int want_exit0)
+{
+	struct command cmd;
+	double t;
+
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, argv);
+	cmd.out = CMD_OUT_NULL;
+	cmd.timeout = 600;
+	t = now_monotonic();
+	if (command_run(&cmd) || (want_exit0 && !command_succeeded(&cmd)))
+		die("'%s %s' failed", argv[0], argv[1] ? argv[1] : "");
+	t = now_monotonic() - t;
+	command_release(&cmd);
+	return t;
+}
+
+/* The recorded argv of the last run of scenario, without QMP. */
+static void recorded_bare_argv(const char *db, const char *scenario,
+			       struct strvec *out)
+{
+	struct store st;
+	auto_stmt *q = NULL;
+	json_object *a;
+
+	if (store_open(&st, db) ||
+	    store_prepare(&st, &q, "SELECT argv FROM runs WHERE scenario = ?"
+				   " AND status = 'pass' ORDER BY id DESC LIMIT 1"))
+		die("cannot read the runs of %s", db);
+	store_bind_text(q, 1, scenario);
+	if (sqlite3_step(q) != SQLITE_ROW)
+		die("no passed run of %s to take the argv from", scenario);
+	a = json_tokener_parse((const char *)sqlite3_column_text(q, 0));
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		const char *v = json_object_get_string(json_object_array_get_idx(a, i));
+		const char *next = i + 1 < json_object_array_length(a)
+					   ? json_object_get_string(json_object_array_get_idx(a, i + 1))
+					   : "";
+
+		if ((!strcmp(v, "-chardev") && !strncmp(next, "socket,id=vmqmp,", 16)) ||
+		    (!strcmp(v, "-mon") && !strncmp(next, "chardev=vmqmp,", 14))) {
+			i++;
+			continue;
+		}
+		strvec_push(out, v);
+	}
+	json_object_put(a);
+	sqlite3_finalize(q);
+	q = NULL;
+	store_close(&st);
+}
+
+static void bench_runner(const char *dir, struct strbuf *out)
+{
+	const char *vm = getenv("VIRT_MATRIX_BIN");
+	struct strbuf db = STRBUF_INIT, cfg = STRBUF_INIT;
+	struct strvec bare = STRVEC_INIT, sweep = STRVEC_INIT;
+	double ours[RUNS], peer[RUNS], mo, mp, serial[3], par[3];
+	/* make bench runs from the top of the tree. */
+	char *scn = is_dir("scenarios") ? xstrdup("scenarios") : paths_data_dir("scenarios");
+
+	if (!vm)
+		vm = "./virt-matrix";
+	if (!path_exists("/usr/bin/qemu-system-x86_64")) {
+		sb_puts(out, "run: skipped, Debian's QEMU is not installed\n");
+		free(scn);
+		return;
+	}
+	sb_printf(&db, "%s/run.db", dir);
+	timed_run((const char *const[]){ vm, "ark", "import", "qemu", "--db", db.buf, NULL }, 1);
+	/* Warm: the probe record and the cached initramfs. */
+	timed_run((const char *const[]){ vm, "run", "--scenario", "vm-i440fx", "--db", db.buf, NULL }, 1);
+	recorded_bare_argv(db.buf, "vm-i440fx", &bare);
+	for (int i = 0; i < RUNS; i++) {
+		/* Alternate which side goes first. */
+		if (i % 2)
+			peer[i] = timed_run((const char *const *)bare.v, 1);
+		ours[i] = timed_run((const char *const[]){ vm, "run", "--scenario", "vm-i440fx",
+							   "--db", db.buf, NULL }, 1);
+		if (!(i % 2))
+			peer[i] = timed_run((const char *const *)bare.v, 1);
+	}
+	mo = median(ours, RUNS);
+	mp = median(peer, RUNS);
+	sb_printf(out,
+		  "run vm-i440fx on Debian's QEMU: virt-matrix run %.2f s, bare "
+		  "QEMU boot of the same guest %.2f s; harness overhead %+.1f%% "
+		  "(goal 10%% or less)\n",
+		  mo, mp, 100 * (mo / mp - 1));
+	/* The sweep: 4 copies of the scenario, serial then 2 at a time. */
+	for (int k = 0; k < 4; k++) {
+		struct strbuf src = STRBUF_INIT, t = STRBUF_INIT;
+
+		sb_printf(&src, "%s/vm-i440fx.cfg", scn);
+		strbuf_reset(&cfg);
+		sb_printf(&cfg, "%s/sweep-%d.cfg", dir, k);
+		if (strbuf_read_file(&t, src.buf, 1 << 20) ||
+		    write_file_atomic(cfg.buf, t.buf, t.len))
+			die("cannot copy %s", src.buf);
+		strvec_pushv(&sweep, (const char *const[]){ "--scenario", cfg.buf, NULL });
+		strbuf_release(&src);
+		strbuf_release(&t);
+	}
+	for (int i = 0; i < 6; i++) {
+		struct strvec a = STRVEC_INIT;
+
+		strvec_pushv(&a, (const char *const[]){ vm, "run", "--db", db.buf,
+							"--jobs", i % 2 ? "2" : "1", NULL });
+		strvec_pushv(&a, (const char *const *)sweep.v);
+		(i % 2 ? par : serial)[i / 2] = timed_run((const char *const *)a.v, 1);
+		strvec_clear(&a);
+	}
+	mo = median(serial, 3);
+	mp = median(par, 3);
+	sb_printf(out,
+		  "run sweep of 4 jobs: --jobs 1 %.2f s, --jobs 2 %.2f s; "
+		  "speedup %.2fx on %d cores\n",
+		  mo, mp, mo / mp, online_cpus());
+	strvec_clear(&bare);
+	strvec_clear(&sweep);
+	strbuf_release(&db);
+	strbuf_release(&cfg);
+	free(scn);
+}
+
 int main(int argc, char **argv)
 {
 	char *dirtmpl = temp_template("bench");
@@ -288,11 +421,12 @@ int main(int argc, char **argv)
 		      dest = STRBUF_INIT;
 	double ours[RUNS], peer[RUNS], mo, mp;
 	char hex[SHA256_HEX_LEN + 1], *top = NULL;
-	const char *dir;
+	const char *dir, *only;
 	FILE *f;
 
-	if (argc != 2)
-		die("usage: vm-bench RESULTS-FILE");
+	if (argc < 2 || argc > 3)
+		die("usage: vm-bench RESULTS-FILE [sha256|unpack|probe|run]");
+	only = argc == 3 ? argv[2] : NULL;
 	dir = mkdtemp(dirtmpl);
 	if (!dir)
 		die("mkdtemp failed");
@@ -301,7 +435,7 @@ int main(int argc, char **argv)
 	make_data(data.buf, 256);
 	make_archive(tgz.buf);
 
-	for (int i = 0; i < RUNS; i++) {
+	for (int i = 0; (!only || !strcmp(only, "sha256")) && i < RUNS; i++) {
 		double t = now_monotonic();
 
 		if (sha256_file(data.buf, hex))
@@ -313,12 +447,13 @@ int main(int argc, char **argv)
 	}
 	mo = median(ours, RUNS);
 	mp = median(peer, RUNS);
-	sb_printf(&out,
+	if (!only || !strcmp(only, "sha256"))
+		sb_printf(&out,
 		  "sha256 256 MiB: virt-matrix %.3f s (%.0f MiB/s), sha256sum "
 		  "%.3f s; ratio ours/peer %.2f\n",
 		  mo, 256 / mo, mp, mo / mp);
 
-	for (int i = 0; i < RUNS; i++) {
+	for (int i = 0; (!only || !strcmp(only, "unpack")) && i < RUNS; i++) {
 		double t;
 
 		strbuf_reset(&dest);
@@ -340,12 +475,13 @@ int main(int argc, char **argv)
 	}
 	mo = median(ours, RUNS);
 	mp = median(peer, RUNS);
-	sb_printf(&out,
+	if (!only || !strcmp(only, "unpack"))
+		sb_printf(&out,
 		  "unpack 4000 files: virt-matrix (secure checks) %.3f s, GNU "
 		  "tar %.3f s; ratio ours/peer %.2f\n",
 		  mo, mp, mo / mp);
 
-	{
+	if (!only || !strcmp(only, "probe")) {
 		struct dirent **ents = NULL;
 		int n = scandir("/opt/qemu", &ents, NULL, alphasort);
 		struct strbuf b = STRBUF_INIT;
@@ -364,6 +500,9 @@ int main(int argc, char **argv)
 		free(ents);
 		strbuf_release(&b);
 	}
+
+	if (!only || !strcmp(only, "run"))
+		bench_runner(dir, &out);
 
 	{
 		char now[32];

@@ -179,6 +179,37 @@ static void keep_event(struct qmp *q, json_object *o)
 	q->events[q->nevents++] = o;
 }
 
+void qmp_drain_events(struct qmp *q, double timeout)
+{
+	double deadline = now_monotonic() + timeout;
+	int quiet = q->quiet;
+
+	q->quiet = 1;
+	while (q->fd >= 0) {
+		json_object *o = NULL, *ev;
+
+		if (read_message(q, deadline, "(events)", &o))
+			break;
+		if (json_object_object_get_ex(o, "event", &ev))
+			keep_event(q, o);
+		else
+			json_object_put(o);
+	}
+	q->quiet = quiet;
+}
+
+json_object *qmp_find_event(const struct qmp *q, const char *name)
+{
+	for (size_t i = 0; i < q->nevents; i++) {
+		json_object *ev;
+
+		if (json_object_object_get_ex(q->events[i], "event", &ev) &&
+		    !strcmp(json_object_get_string(ev), name))
+			return q->events[i];
+	}
+	return NULL;
+}
+
 static void fill_error(json_object *o, struct qmp_error *err)
 {
 	json_object *e = NULL, *c = NULL, *d = NULL;

@@ -87,6 +87,15 @@ int qmp_send_many(struct qmp *q, struct qmp_req *reqs, size_t n,
 int qmp_recv_many(struct qmp *q, struct qmp_req *reqs, size_t n,
 		  long first) VM_WUR;
 
+/*
+ * Reads whatever QEMU still sends until it closes the connection or
+ * timeout passes, keeping the events (e.g. SHUTDOWN once QEMU exited:
+ * the socket holds what was sent before the close). Reports nothing.
+ */
+void qmp_drain_events(struct qmp *q, double timeout);
+/* The first kept event of that name, owned by q, or NULL. */
+json_object *qmp_find_event(const struct qmp *q, const char *name);
+
 /* Sends cmd (no arguments) without waiting for a reply, e.g. "quit". */
 int qmp_send(struct qmp *q, const char *cmd);
 

@@ -43,22 +43,27 @@ static long boot_timeout = BOOT_TIMEOUT;
 
 static const char usage[] =
 	"usage: virt-matrix run [--scenario NAME]... [--qemu VERSION]...\n"
-	"                       [--jobs N] [--shard K/N] [--timeout SECONDS]\n"
+	"                       [--jobs N] [--shard K/N] [--timeout SEC]\n"
 	"                       [--db PATH]\n"
 	"\n"
 	"Runs each scenario (scenarios/*.cfg, DPDK DTS VM cfg format) against\n"
 	"each installed QEMU, in a guest booted from the host kernel with a\n"
 	"generated busybox initramfs, and records the result, the argv, QEMU's\n"
 	"exit and output, the console and the backend's log in the store.\n"
+	"vhost-user devices get DPDK testpmd as the backend; passthrough of\n"
+	"opt_host=lab runs the QEMU under test inside a nested lab VM whose\n"
+	"emulated e1000e is bound to vfio-pci (a host BDF must already be bound\n"
+	"to vfio-pci).\n"
 	"\n"
 	"  --scenario NAME  a scenario by name (file name without .cfg), or a\n"
 	"                   path to a cfg file; repeatable; default: all\n"
 	"  --qemu VERSION   a QEMU install (see 'virt-matrix ark list');\n"
 	"                   repeatable; default: all\n"
-	"  --jobs N         guests side by side (default: cores / 2, at least 1)\n"
+	"  --jobs N         guests side by side (default: cores / 2, at least 1;\n"
+	"                   fewer when the memory they need is not available)\n"
 	"  --shard K/N      only the K-th of N equal slices of the jobs (1-based);\n"
 	"                   the same jobs always give the same slices\n"
-	"  --timeout SECONDS  how long a guest may take from start to power-off\n"
+	"  --timeout SEC    how long a guest may take from start to power-off\n"
 	"                   before QEMU counts as hung and is killed (default 240)\n"
 	"  --db PATH        store (env VIRT_MATRIX_DB)\n"
 	"\n"
@@ -399,6 +404,7 @@ static void run_booted(struct run_ctx *x)
 	struct command tp;
 	struct guest_outcome o;
 	char *initrd = guest_initrd(x->s, x->kver);
+	const char *shutdown = NULL;
 	int have_tp = 0, w;
 
 	if (!initrd) {
@@ -444,6 +450,17 @@ static void run_booted(struct run_ctx *x)
 		command_kill(&p.cmd, SIGKILL), command_wait(&p.cmd, 5);
 	exit_into(r, &p.cmd);
 	split_output(p.cmd.output.buf, r);
+	/* How QEMU saw the end: its SHUTDOWN event, left in the socket. */
+	qmp_drain_events(&p.qmp, 2);
+	{
+		json_object *ev = qmp_find_event(&p.qmp, "SHUTDOWN"), *data, *why;
+
+		if (ev && json_object_object_get_ex(ev, "data", &data) &&
+		    json_object_object_get_ex(data, "reason", &why))
+			shutdown = json_object_get_string(why);
+		strvec_pushf(&r->notes, "QMP: %s%s", ev ? "SHUTDOWN reason=" : "no SHUTDOWN event",
+			     ev ? (shutdown ? shutdown : "(none given)") : "");
+	}
 	guest_parse(r->serial.buf ? r->serial.buf : "", &o);
 	checks_into(r, &o);
 	if (w != 1) {
@@ -454,8 +471,14 @@ static void run_booted(struct run_ctx *x)
 				  r->signal, strsignal(r->signal));
 		else if (r->exited)
 			sb_printf(&r->reason, "QEMU exited with status %d before "
-					      "the guest finished",
-				  r->exit_status);
+					      "the guest finished%s%s%s",
+				  r->exit_status,
+				  shutdown ? " (QMP SHUTDOWN reason " : "",
+				  shutdown ? shutdown : "",
+				  !shutdown ? ""
+				  : !strcmp(shutdown, "guest-reset")
+					  ? ": the guest reset, e.g. a kernel panic)"
+					  : ")");
 		else
 			sb_printf(&r->reason, "the guest did not finish within %ld s "
 					      "(QEMU hung or the guest did)",
@@ -900,6 +923,39 @@ out:
 	return ret;
 }
 
+/*
+ * What one job of s may take, MiB: guest RAM plus QEMU's own (TCG's
+ * translation cache included), testpmd's 512 MiB for vhost-user, and
+ * for the lab its own RAM on top of the guest's.
+ */
+static long job_mem_mib(const struct scenario *s)
+{
+	long mem = s->mem_mib > 0 ? s->mem_mib : 512, need = mem + 256;
+
+	if (scenario_count_devices(s, DEV_VHOST_USER))
+		need += 512;
+	for (size_t i = 0; i < s->ndevices; i++)
+		if (s->devices[i].host && !strcmp(s->devices[i].host, "lab")) {
+			need = 512 + mem + 256;
+			break;
+		}
+	return need;
+}
+
+/* MemAvailable from /proc/meminfo, MiB; -1 if unknown. */
+static long mem_available_mib(void)
+{
+	struct strbuf m = STRBUF_INIT;
+	const char *p;
+	long kib = -1;
+
+	if (!strbuf_read_file(&m, "/proc/meminfo", 1 << 16) &&
+	    (p = strstr(m.buf, "MemAvailable:")))
+		kib = strtol(p + 13, NULL, 10);
+	strbuf_release(&m);
+	return kib > 0 ? kib / 1024 : -1;
+}
+
 static int parse_shard(const char *s, long *k, long *n)
 {
 	const char *slash = strchr(s, '/');
@@ -944,7 +1000,7 @@ int cmd_run(int argc, char **argv)
 	struct job *jobs = NULL;
 	struct store st;
 	char *db = store_default_path();
-	long njobs = online_cpus() / 2, shard_k = 1, shard_n = 1;
+	long njobs = online_cpus() / 2, shard_k = 1, shard_n = 1, job_mib = 1;
 	size_t n = 0, nj = 0;
 	int c, failed = 0, ret = 1;
 
@@ -1000,10 +1056,26 @@ int cmd_run(int argc, char **argv)
 	/* Every scenario must load before anything runs. */
 	for (size_t i = 0; i < paths.nr; i++) {
 		struct scenario s;
+		long need;
 
 		if (scenario_load(&s, paths.v[i]))
 			goto out;
+		need = job_mem_mib(&s);
+		if (need > job_mib)
+			job_mib = need;
 		scenario_release(&s);
+	}
+	{
+		long avail = mem_available_mib(), fit = avail > 0 ? avail * 4 / 5 / job_mib : njobs;
+
+		if (fit < 1)
+			fit = 1;
+		if (fit < njobs) {
+			info("%ld jobs at a time would need %ld MiB; %ld MiB are available: "
+			     "running %ld at a time",
+			     njobs, njobs * job_mib, avail, fit);
+			njobs = fit;
+		}
 	}
 	if (store_open(&st, db))
 		goto out;
