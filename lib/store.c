@@ -265,6 +265,9 @@ static const char *const migrations[] = {
 	"  started_at TEXT NOT NULL"
 	");"
 	"CREATE INDEX runs_pair ON runs (scenario, qemu, libvirt);",
+	/* 7: runs through libvirt: what libvirt made of the domain */
+	"ALTER TABLE runs ADD COLUMN domain_xml TEXT;" /* virDomainGetXMLDesc */
+	"ALTER TABLE runs ADD COLUMN native TEXT;", /* virConnectDomainXMLToNative */
 };
 
 int store_schema_version(void)

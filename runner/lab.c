@@ -209,8 +209,12 @@ static void count_id(json_object *dev, void *arg)
 	char id[16];
 
 	dev_id(dev, id, sizeof(id));
-	if (!strcmp(id, c->want))
-		c->got++;
+	/* want: one id, or alternatives joined by '|' */
+	for (const char *w = c->want; *w; w += w[9] ? 10 : 9)
+		if (!strncmp(w, id, 9)) {
+			c->got++;
+			break;
+		}
 }
 
 struct find_qdev {

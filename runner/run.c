@@ -26,6 +26,8 @@
 #include "initramfs.h"
 #include "installs.h"
 #include "lab.h"
+#include "libvirtd.h"
+#include "runjob.h"
 #include "mapper.h"
 #include "paths.h"
 #include "qemuproc.h"
@@ -39,10 +41,10 @@
 
 /* --timeout: how long a guest (or the lab) may take to finish. */
 static long boot_timeout = BOOT_TIMEOUT;
-#define LOG_MAX (1 << 20)
 
 static const char usage[] =
 	"usage: virt-matrix run [--scenario NAME]... [--qemu VERSION]...\n"
+	"                       [--libvirt VERSION|none|all]...\n"
 	"                       [--jobs N] [--shard K/N] [--timeout SEC]\n"
 	"                       [--db PATH]\n"
 	"\n"
@@ -59,6 +61,10 @@ static const char usage[] =
 	"                   path to a cfg file; repeatable; default: all\n"
 	"  --qemu VERSION   a QEMU install (see 'virt-matrix ark list');\n"
 	"                   repeatable; default: all\n"
+	"  --libvirt V      also through the daemon of that libvirt install: the\n"
+	"                   scenario as a domain, <emulator> the QEMU under test;\n"
+	"                   'none' is the direct runner; repeatable; default:\n"
+	"                   all (direct and every libvirt install)\n"
 	"  --jobs N         guests side by side (default: cores / 2, at least 1;\n"
 	"                   fewer when the memory they need is not available)\n"
 	"  --shard K/N      only the K-th of N equal slices of the jobs (1-based);\n"
@@ -69,10 +75,6 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 when every run passed or was skipped, 1 otherwise.\n";
 
-struct job {
-	const struct install *qemu;
-	const char *scenario_path;
-};
 
 static char *scenario_sha(const char *path)
 {
@@ -92,17 +94,6 @@ static json_object *strvec_json(const struct strvec *v)
 	return a;
 }
 
-struct result {
-	const char *status;
-	struct strbuf reason;
-	double seconds;
-	const char *accel;
-	struct strvec argv, notes;
-	json_object *checks;
-	int exited, exit_status, signal;
-	struct strbuf stderr_text, serial, backend;
-};
-
 static void result_release(struct result *r)
 {
 	strbuf_release(&r->reason);
@@ -112,6 +103,8 @@ static void result_release(struct result *r)
 	strbuf_release(&r->stderr_text);
 	strbuf_release(&r->serial);
 	strbuf_release(&r->backend);
+	free(r->domain_xml);
+	free(r->native);
 }
 
 static int record(struct store *st, const struct job *j, const char *sha,
@@ -127,31 +120,35 @@ static int record(struct store *st, const struct job *j, const char *sha,
 			  "INSERT INTO runs (qemu, qemu_sha256, libvirt, scenario,"
 			  " scenario_sha256, accel, status, reason, seconds, argv,"
 			  " notes, checks, exit_status, signal, stderr, serial_log,"
-			  " backend_log, started_at) VALUES (?, ?, NULL, ?, ?, ?,"
-			  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+			  " backend_log, started_at, domain_xml, native)"
+			  " VALUES (?, ?, ?, ?, ?, ?,"
+			  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
 		json_object_put(argv);
 		json_object_put(notes);
 		return -1;
 	}
 	store_bind_text(q, 1, j->qemu->version);
 	store_bind_text(q, 2, j->qemu->binary_sha256);
-	store_bind_text(q, 3, scn);
-	store_bind_text(q, 4, sha);
-	store_bind_text(q, 5, r->accel);
-	store_bind_text(q, 6, r->status);
-	store_bind_text(q, 7, r->reason.len ? r->reason.buf : NULL);
-	sqlite3_bind_double(q, 8, r->seconds);
-	store_bind_text(q, 9, json_object_to_json_string_ext(argv, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	store_bind_text(q, 10, json_object_to_json_string_ext(notes, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	store_bind_text(q, 11, r->checks ? json_object_to_json_string_ext(r->checks, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : NULL);
+	store_bind_text(q, 3, j->libvirt ? j->libvirt->version : NULL);
+	store_bind_text(q, 4, scn);
+	store_bind_text(q, 5, sha);
+	store_bind_text(q, 6, r->accel);
+	store_bind_text(q, 7, r->status);
+	store_bind_text(q, 8, r->reason.len ? r->reason.buf : NULL);
+	sqlite3_bind_double(q, 9, r->seconds);
+	store_bind_text(q, 10, json_object_to_json_string_ext(argv, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	store_bind_text(q, 11, json_object_to_json_string_ext(notes, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	store_bind_text(q, 12, r->checks ? json_object_to_json_string_ext(r->checks, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : NULL);
 	if (r->exited)
-		sqlite3_bind_int(q, 12, r->exit_status);
+		sqlite3_bind_int(q, 13, r->exit_status);
 	if (r->signal)
-		sqlite3_bind_int(q, 13, r->signal);
-	store_bind_text(q, 14, r->stderr_text.len ? r->stderr_text.buf : NULL);
-	store_bind_text(q, 15, r->serial.len ? r->serial.buf : NULL);
-	store_bind_text(q, 16, r->backend.len ? r->backend.buf : NULL);
-	store_bind_text(q, 17, now);
+		sqlite3_bind_int(q, 14, r->signal);
+	store_bind_text(q, 15, r->stderr_text.len ? r->stderr_text.buf : NULL);
+	store_bind_text(q, 16, r->serial.len ? r->serial.buf : NULL);
+	store_bind_text(q, 17, r->backend.len ? r->backend.buf : NULL);
+	store_bind_text(q, 18, now);
+	store_bind_text(q, 19, r->domain_xml);
+	store_bind_text(q, 20, r->native);
 	ret = sqlite3_step(q) == SQLITE_DONE ? 0 : store_error(st, "cannot record the run");
 	json_object_put(argv);
 	json_object_put(notes);
@@ -190,7 +187,7 @@ out:
 	return ret;
 }
 
-static char *guest_initrd(const struct scenario *s, const char *kver)
+char *guest_initrd(const struct scenario *s, const char *kver)
 {
 	struct strvec mods = STRVEC_INIT;
 	struct strbuf init = STRBUF_INIT;
@@ -219,7 +216,7 @@ static char *lab_initrd(const char *kver)
 }
 
 /* testpmd with one vhost-user port per device, forwarding port to port. */
-static int backend_start(struct command *tp, const struct scenario *s,
+int backend_start(struct command *tp, const struct scenario *s,
 			 const struct map_env *env, struct result *r)
 {
 	struct strbuf path = STRBUF_INIT;
@@ -259,7 +256,7 @@ static int backend_start(struct command *tp, const struct scenario *s,
 }
 
 /* Stops testpmd (SIGINT prints its statistics) and keeps its log. */
-static void backend_stop(struct command *tp, struct result *r)
+void backend_stop(struct command *tp, struct result *r)
 {
 	command_kill(tp, SIGINT);
 	command_wait(tp, 15);
@@ -278,7 +275,7 @@ static void backend_stop(struct command *tp, struct result *r)
 	}
 }
 
-static void split_output(const char *out, struct result *r)
+void split_output(const char *out, struct result *r)
 {
 	const char *line = out;
 
@@ -306,16 +303,7 @@ static const char *pick_accel(struct store *st, long long id)
 	return sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) ? "kvm" : "tcg";
 }
 
-/* What one job works with, besides its result. */
-struct run_ctx {
-	const struct job *j;
-	const struct scenario *s;
-	const struct map_caps *caps;
-	const char *kver, *kernel, *rundir;
-	struct result *r;
-};
-
-static void checks_into(struct result *r, const struct guest_outcome *o)
+void checks_into(struct result *r, const struct guest_outcome *o)
 {
 	json_object_put(r->checks);
 	r->checks = json_object_new_array();
@@ -331,7 +319,7 @@ static void checks_into(struct result *r, const struct guest_outcome *o)
 }
 
 /* Pass when all `want` checks were reported and passed. */
-static void judge(struct result *r, const struct guest_outcome *o, size_t want)
+void judge(struct result *r, const struct guest_outcome *o, size_t want)
 {
 	if (!o->failed && o->nchecks == want) {
 		r->status = "pass";
@@ -346,7 +334,7 @@ static void judge(struct result *r, const struct guest_outcome *o, size_t want)
 				  o->checks[i].detail);
 }
 
-static void exit_into(struct result *r, const struct command *c)
+void exit_into(struct result *r, const struct command *c)
 {
 	r->exited = c->exited;
 	r->exit_status = c->status;
@@ -849,7 +837,19 @@ static int run_one(const char *db, const struct job *j)
 	x.kernel = kernel;
 	x.rundir = rundir;
 	x.r = &r;
-	if (!pt_host)
+	x.timeout = boot_timeout;
+	if (j->libvirt && pt_host) {
+		r.status = "skip";
+		sb_puts(&r.reason, "passthrough through libvirt (inside the lab VM) "
+				   "is not done yet; direct runs cover it");
+	} else if (j->libvirt && !j->uri) {
+		r.status = "error";
+		sb_printf(&r.reason, "the daemon of libvirt %s did not start (its "
+				     "log was shown)",
+			  j->libvirt->version);
+	} else if (j->libvirt)
+		run_libvirt(&x);
+	else if (!pt_host)
 		run_booted(&x);
 	else if (!strcmp(pt_host, "lab")) {
 		r.accel = "tcg";
@@ -862,7 +862,8 @@ done:
 	r.seconds = now_monotonic() - t0;
 	if (r.status && !vm_interrupted) {
 		ret = record(&st, j, sha ? sha : "", s.name ? s.name : j->scenario_path, &r);
-		info("%-10s %-16s %-4s %s%s%s (%.1fs)", j->qemu->version,
+		info("%-14s %-8s %-16s %-4s %s%s%s (%.1fs)", j->qemu->version,
+		     j->libvirt ? j->libvirt->version : "-",
 		     s.name ? s.name : "?", r.status, r.accel,
 		     r.reason.len ? ": " : "", r.reason.len ? r.reason.buf : "",
 		     r.seconds);
@@ -956,6 +957,39 @@ static long mem_available_mib(void)
 	return kib > 0 ? kib / 1024 : -1;
 }
 
+static int strvec_has(const struct strvec *v, const char *s)
+{
+	for (size_t i = 0; i < v->nr; i++)
+		if (!strcmp(v->v[i], s))
+			return 1;
+	return 0;
+}
+
+/* Domains of ours a killed worker may have left on a daemon. */
+static void leftover_domains(const char *uri)
+{
+	virConnectPtr c = virConnectOpen(uri);
+	virDomainPtr *doms = NULL;
+	int n;
+
+	if (!c)
+		return;
+	n = virConnectListAllDomains(c, &doms, 0);
+	for (int i = 0; i < n; i++) {
+		const char *name = virDomainGetName(doms[i]);
+
+		if (name && !strncmp(name, "vmx-", 4)) {
+			warning("removing domain '%s' left by an interrupted job", name);
+			if (virDomainIsActive(doms[i]) == 1)
+				virDomainDestroy(doms[i]);
+			virDomainUndefine(doms[i]);
+		}
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	virConnectClose(c);
+}
+
 static int parse_shard(const char *s, long *k, long *n)
 {
 	const char *slash = strchr(s, '/');
@@ -992,11 +1026,16 @@ int cmd_run(int argc, char **argv)
 		{ "shard", required_argument, NULL, 'S' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "libvirt", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct strvec names = STRVEC_INIT, paths = STRVEC_INIT, qemus = STRVEC_INIT;
-	struct install *v = NULL;
+	struct install *v = NULL, *lvs = NULL;
+	const struct install **lv_use = NULL;
+	struct libvirtd *daemons = NULL;
+	struct strvec libvirts = STRVEC_INIT;
+	size_t nlv = 0, nuse = 0;
 	struct job *jobs = NULL;
 	struct store st;
 	char *db = store_default_path();
@@ -1027,6 +1066,9 @@ int cmd_run(int argc, char **argv)
 				      optarg);
 				goto usage_out;
 			}
+			break;
+		case 'L':
+			strvec_push(&libvirts, optarg);
 			break;
 		case 'T':
 			if (parse_long(optarg, 1, 86400, &boot_timeout)) {
@@ -1079,7 +1121,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (store_open(&st, db))
 		goto out;
-	if (installs_list(&st, "qemu", &v, &n)) {
+	if (installs_list(&st, "qemu", &v, &n) ||
+	    installs_list(&st, "libvirt", &lvs, &nlv)) {
 		store_close(&st);
 		goto out;
 	}
@@ -1095,7 +1138,32 @@ int cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
-	jobs = xcalloc(n * paths.nr + 1, sizeof(*jobs));
+	/* The libvirt dimension: NULL is the direct runner. */
+	lv_use = xcalloc(nlv + 1, sizeof(*lv_use));
+	if (!libvirts.nr || strvec_has(&libvirts, "all")) {
+		lv_use[nuse++] = NULL;
+		for (size_t k = 0; k < nlv; k++)
+			lv_use[nuse++] = &lvs[k];
+	} else {
+		if (strvec_has(&libvirts, "none"))
+			lv_use[nuse++] = NULL;
+		for (size_t i = 0; i < libvirts.nr; i++) {
+			int found = !strcmp(libvirts.v[i], "none");
+
+			for (size_t k = 0; k < nlv && !found; k++)
+				if (!strcmp(lvs[k].version, libvirts.v[i])) {
+					lv_use[nuse++] = &lvs[k];
+					found = 1;
+				}
+			if (!found) {
+				error("no libvirt install named '%s' (see 'virt-matrix "
+				      "ark list'; 'none' is the direct runner)",
+				      libvirts.v[i]);
+				goto out;
+			}
+		}
+	}
+	jobs = xcalloc(n * paths.nr * nuse + 1, sizeof(*jobs));
 	for (size_t k = 0, idx = 0; k < n; k++) {
 		int want = !qemus.nr;
 
@@ -1103,18 +1171,41 @@ int cmd_run(int argc, char **argv)
 			want |= !strcmp(v[k].version, qemus.v[i]);
 		if (!want)
 			continue;
-		for (size_t i = 0; i < paths.nr; i++, idx++) {
-			/* Round-robin slices: stable for the same job list. */
-			if ((long)(idx % (size_t)shard_n) != shard_k - 1)
-				continue;
-			jobs[nj].qemu = &v[k];
-			jobs[nj].scenario_path = paths.v[i];
-			nj++;
-		}
+		for (size_t l = 0; l < nuse; l++)
+			for (size_t i = 0; i < paths.nr; i++, idx++) {
+				/* Round-robin slices: stable for the same job list. */
+				if ((long)(idx % (size_t)shard_n) != shard_k - 1)
+					continue;
+				jobs[nj].qemu = &v[k];
+				jobs[nj].libvirt = lv_use[l];
+				jobs[nj].scenario_path = paths.v[i];
+				nj++;
+			}
 	}
 	if (!nj) {
 		error("nothing to run: no QEMU installs or scenarios chosen");
 		goto out;
+	}
+	/* One daemon per libvirt version for the whole run. */
+	daemons = xcalloc(nuse + 1, sizeof(*daemons));
+	for (size_t l = 0; l < nuse && !vm_interrupted; l++) {
+		int used = 0;
+
+		if (!lv_use[l])
+			continue;
+		for (size_t i = 0; i < nj && !used; i++)
+			used = jobs[i].libvirt == lv_use[l];
+		if (!used)
+			continue;
+		info("starting the daemon of libvirt %s", lv_use[l]->version);
+		if (libvirtd_start(&daemons[l], lv_use[l]->prefix, 60))
+			continue;
+		/* Workers connect on their own after fork. */
+		virConnectClose(daemons[l].conn);
+		daemons[l].conn = NULL;
+		for (size_t i = 0; i < nj; i++)
+			if (jobs[i].libvirt == lv_use[l])
+				jobs[i].uri = daemons[l].uri;
 	}
 	info("running %zu jobs (%zu at a time)", nj, (size_t)njobs);
 	{
@@ -1128,9 +1219,19 @@ usage_out:
 	fputs(usage, stderr);
 	ret = 129;
 out:
+	for (size_t l = 0; daemons && l < nuse; l++)
+		if (daemons[l].uri) {
+			leftover_domains(daemons[l].uri);
+			libvirtd_stop(&daemons[l]);
+		}
+	free(daemons);
+	free(lv_use);
+	if (lvs)
+		installs_free(lvs, nlv);
 	if (v)
 		installs_free(v, n);
 	free(jobs);
+	strvec_clear(&libvirts);
 	strvec_clear(&names);
 	strvec_clear(&paths);
 	strvec_clear(&qemus);

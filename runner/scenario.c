@@ -512,10 +512,16 @@ static int expect_pci(struct ctx *c, const struct scn_entry *e)
 	const char *v = opt(e, "id");
 	struct scn_check *n;
 
-	if (!v || strlen(v) != 9 || !is_hex(v, 4) || v[4] != ':' ||
-	    !is_hex(v + 5, 4))
-		return bad(c, "bad pci id '%s'; expected id=VVVV:DDDD (hex)",
-			   v ? v : "");
+	/* VVVV:DDDD, or up to 4 alternatives joined by '|'. */
+	for (size_t i = 0, alt = 0; v && i <= strlen(v); i += 10, alt++)
+		if (alt == 4 || !is_hex(v + i, 4) || v[i + 4] != ':' ||
+		    !is_hex(v + i + 5, 4) || (v[i + 9] && v[i + 9] != '|') ||
+		    (v[i + 9] == '|' && !v[i + 10]))
+			return bad(c, "bad pci id '%s'; expected id=VVVV:DDDD (hex), "
+				      "or alternatives VVVV:DDDD|VVVV:DDDD",
+				   v);
+	if (!v)
+		return bad(c, "bad pci id ''; expected id=VVVV:DDDD (hex)");
 	if (opt(e, "count") &&
 	    num(c, "pci count", opt(e, "count"), 0, 256, &k.count))
 		return -1;

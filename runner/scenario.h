@@ -77,7 +77,8 @@ struct scn_disk {
 
 /* [expect]: one check the guest's /init runs. */
 enum scn_check_kind {
-	CHECK_PCI,    /* pci = id=1af4:1000[,count=N] */
+	CHECK_PCI,    /* pci = id=1af4:1000[|1af4:1041...][,count=N]: N devices
+			 with one of these ids */
 	CHECK_CPUS,   /* cpus = count=N */
 	CHECK_MEM,    /* mem = min=MiB[,max=MiB] */
 	CHECK_LINK,   /* link = count=N (virtio/e1000 interfaces up) */

@@ -189,11 +189,51 @@ static void test_build_libvirt_and_probe_the_pair(void **state)
 	strbuf_release(&sock);
 }
 
+/*
+ * One (libvirt, QEMU) pair for real: vm-q35 through the libvirt 9.0.0
+ * daemon with <emulator> the QEMU 7.2.0 built above, beside the direct
+ * run. The guest's checks pass, the argv is the one libvirt gave QEMU,
+ * the expanded XML and domxml-to-native are kept, and no daemon, domain
+ * or QEMU is left.
+ */
+static void test_run_a_scenario_through_libvirt(void **state)
+{
+	char *out = NULL;
+	struct strbuf prefix = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "vm-q35",
+							     "--libvirt", "all", NULL },
+				(const char *const[]){ "--db", db, NULL }, 900),
+			 0);
+	assert_contains(out, "starting the daemon of libvirt 9.0.0", "daemon");
+	free(out);
+	assert_int_equal(tu_run(&out, (const char *const[]){ "sqlite3", db, NULL },
+				(const char *const[]){
+					"SELECT coalesce(libvirt, 'direct'), status,"
+					" instr(argv, '/qemu/7.2.0/bin/qemu-system-x86_64') > 0,"
+					" instr(argv, '\"guest=vmx-vm-q35-') > 0,"
+					" coalesce(instr(domain_xml, 'pcie-root-port') > 0, 0),"
+					" coalesce(instr(native, '-machine') > 0, 0),"
+					" instr(checks, 'want=2 got=2') > 0"
+					" FROM runs WHERE scenario = 'vm-q35' ORDER BY libvirt", NULL },
+				30),
+			 0);
+	/* direct: no domain; libvirt: QEMU started by libvirt with its -name. */
+	assert_contains(out, "direct|pass|1|0|0|0|1", "direct run");
+	assert_contains(out, "9.0.0|pass|1|1|1|1|1", "libvirt run");
+	free(out);
+	sb_printf(&prefix, "%s/libvirt/9.0.0", root);
+	assert_false(libvirtd_running_from(prefix.buf));
+	strbuf_release(&prefix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_qemu_7_2_from_debian_source),
 		cmocka_unit_test(test_build_libvirt_and_probe_the_pair),
+		cmocka_unit_test(test_run_a_scenario_through_libvirt),
 	};
 	return cmocka_run_group_tests_name("real builds", tests, setup,
 					   teardown);

@@ -11,6 +11,7 @@
 
 #include "testutil.h"
 #include "mapper.h"
+#include "domxml.h"
 #include "scenario.h"
 
 static int regenerate;
@@ -143,6 +144,62 @@ static void test_version_adaptations(void **state)
 	free(t2);
 }
 
+/* The domain XML of every scenario, against tests/data/mapper/expected/domxml/. */
+static void test_domain_xml_matches_expected(void **state)
+{
+	struct strvec cfgs = STRVEC_INIT, fw = STRVEC_INIT;
+	size_t compared = 0;
+
+	(void)state;
+	list_dir("scenarios", ".cfg", &cfgs);
+	list_dir("tests/data/mapper/scenarios", ".cfg", &cfgs);
+	strvec_pushv(&fw, (const char *const[]){ "-L", "/usr/share/qemu", NULL });
+	if (regenerate)
+		assert_int_equal(mkdir_p("tests/data/mapper/expected/domxml", 0755), 0);
+	for (size_t k = 0; k < cfgs.nr; k++) {
+		struct scenario s;
+		struct dom_env e;
+		struct strvec notes = STRVEC_INIT;
+		struct strbuf got = STRBUF_INIT, why = STRBUF_INIT, path = STRBUF_INIT;
+		char *want;
+
+		assert_int_equal(scenario_load(&s, cfgs.v[k]), 0);
+		memset(&e, 0, sizeof(e));
+		e.name = "vmx-test";
+		e.emulator = "/opt/qemu/10.0.2/bin/qemu-system-x86_64";
+		e.virttype = "qemu";
+		e.kernel = "/boot/vmlinuz";
+		e.initrd = "/cache/initramfs.cpio";
+		e.cmdline = "console=ttyS0";
+		e.console = "/run/vmx/console.log";
+		e.rundir = "/run/vmx";
+		e.pt_host = "0000:00:05.0";
+		e.firmware = &fw;
+		if (domxml_build(&s, &e, &got, &notes, &why)) {
+			strbuf_reset(&got);
+			sb_printf(&got, "<!-- cannot: %s -->\n", why.buf);
+		}
+		for (size_t i = 0; i < notes.nr; i++)
+			sb_printf(&got, "<!-- note: %s -->\n", notes.v[i]);
+		sb_printf(&path, "tests/data/mapper/expected/domxml/%s.xml", s.name);
+		if (regenerate)
+			assert_int_equal(write_file_atomic(path.buf, got.buf, got.len), 0);
+		want = tu_read(path.buf);
+		if (!want || strcmp(want, got.buf))
+			fail_msg("%s differs; got:\n%s", path.buf, got.buf);
+		compared++;
+		free(want);
+		scenario_release(&s);
+		strvec_clear(&notes);
+		strbuf_release(&got);
+		strbuf_release(&why);
+		strbuf_release(&path);
+	}
+	assert_true(compared >= 7);
+	strvec_clear(&cfgs);
+	strvec_clear(&fw);
+}
+
 static void test_caps_file_errors(void **state)
 {
 	struct map_caps c;
@@ -167,6 +224,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mapping_per_version_matches_expected),
 		cmocka_unit_test(test_version_adaptations),
+		cmocka_unit_test(test_domain_xml_matches_expected),
 		cmocka_unit_test(test_caps_file_errors),
 	};
 

@@ -351,6 +351,12 @@ static const struct {
 	  "bad pci id '1af4-1000'; expected id=VVVV:DDDD (hex)" },
 	{ "pci id colons", VM "[expect]\npci = id=1af::1000\n", "x.cfg:3:",
 	  "bad pci id '1af::1000'" },
+	{ "pci id trailing bar", VM "[expect]\npci = id=1af4:1000|\n", "x.cfg:3:",
+	  "bad pci id '1af4:1000|'; expected id=VVVV:DDDD (hex), or alternatives" },
+	{ "pci id bad alternative", VM "[expect]\npci = id=1af4:1000|1af4\n", "x.cfg:3:",
+	  "bad pci id '1af4:1000|1af4'" },
+	{ "pci id five alternatives", VM "[expect]\npci = id=0001:0001|0001:0002|0001:0003|0001:0004|0001:0005\n",
+	  "x.cfg:3:", "bad pci id '0001:0001|0001:0002|0001:0003|0001:0004|0001:0005'" },
 	{ "cpus count", VM "[expect]\ncpus = number=2\n", "x.cfg:3:",
 	  "unknown option 'number' for cpus in [expect]; expected one of count" },
 	{ "mem max below min", VM "[expect]\nmem = min=200,max=100\n", "x.cfg:3:",
@@ -504,7 +510,7 @@ static void test_shipped_scenarios(void **state)
 	assert_int_equal(s.checks[1].kind, CHECK_MEM);
 	assert_true(s.checks[1].min <= 256 && s.checks[1].max == 256);
 	assert_int_equal(s.checks[2].kind, CHECK_PCI);
-	assert_string_equal(s.checks[2].id, "1af4:1000");
+	assert_string_equal(s.checks[2].id, "1af4:1000|1af4:1041");
 	assert_int_equal(s.checks[3].kind, CHECK_LINK);
 	assert_int_equal(s.checks[3].count, 1);
 	scenario_release(&s);
@@ -534,7 +540,7 @@ static void test_shipped_scenarios(void **state)
 	assert_string_equal(s.devices[1].mac, "00:00:20:00:00:21");
 	assert_int_equal(s.host.vhost_ports, 2);
 	assert_int_equal(s.nchecks, 3);
-	assert_string_equal(s.checks[0].id, "1af4:1000");
+	assert_string_equal(s.checks[0].id, "1af4:1000|1af4:1041");
 	assert_int_equal(s.checks[0].count, 2);
 	assert_int_equal(s.checks[1].kind, CHECK_LINK);
 	assert_int_equal(s.checks[1].count, 2);

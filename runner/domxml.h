@@ -1,0 +1,50 @@
+#ifndef RUN_DOMXML_H
+#define RUN_DOMXML_H
+
+/*
+ * Scenario to libvirt domain XML: the same scenario files as the direct
+ * runner, in the terms libvirt has for them, so that what libvirt then
+ * makes of it (the QEMU argv) can be compared across libvirt versions.
+ *
+ *   cpu number, cpupin     <vcpu>, <cputune><vcpupin>
+ *   cpu model              <cpu mode='custom'> (host: mode='maximum'
+ *                          under TCG, host-passthrough under KVM)
+ *   mem size, hugepage     <memory>, <memoryBacking> (memfd + shared
+ *                          access when vhost-user needs shared memory)
+ *   net nic + user         <interface type='user'> with its model
+ *   device vhost-user      <interface type='vhostuser'> (client mode)
+ *   device vfio/pci-assign <hostdev mode='subsystem' type='pci'>
+ *   disk                   <disk type='file'>
+ *   vnc, qga               <graphics type='vnc' socket>, a guest-agent
+ *                          <channel type='unix'>
+ *   the guest              <os> kernel, initrd, cmdline; <serial
+ *                          type='file'> as the console the runner reads
+ */
+
+#include "mapper.h"
+#include "scenario.h"
+#include "strbuf.h"
+
+struct dom_env {
+	const char *name;     /* domain name */
+	const char *emulator; /* the QEMU under test */
+	const char *virttype; /* "qemu" (TCG) or "kvm" */
+	const char *kernel, *initrd, *cmdline;
+	const char *console;  /* file the serial console goes to */
+	const char *rundir;   /* sockets; relative scenario paths land here */
+	const char *pt_host;  /* the BDF that `lab` stands for, or NULL */
+	const struct strvec *firmware; /* "-L DIR" arguments, or NULL */
+};
+
+/*
+ * Writes the domain XML for s to xml, one note per choice the scenario
+ * left open. -1 when libvirt has no way to say it, with the reason in
+ * why (nothing printed).
+ */
+int domxml_build(const struct scenario *s, const struct dom_env *e,
+		 struct strbuf *xml, struct strvec *notes, struct strbuf *why) VM_WUR;
+
+/* Appends text with & < > ' " escaped. */
+void xml_escape(struct strbuf *out, const char *text);
+
+#endif

@@ -1,0 +1,69 @@
+#ifndef RUN_RUNJOB_H
+#define RUN_RUNJOB_H
+
+/*
+ * One job of `virt-matrix run` (run.c): what it works with and what it
+ * records, shared by the direct runner (run.c) and the libvirt one
+ * (virtrun.c).
+ */
+
+#include <json-c/json.h>
+
+#include "command.h"
+#include "guest.h"
+#include "installs.h"
+#include "mapper.h"
+#include "scenario.h"
+#include "strbuf.h"
+
+#define LOG_MAX (1 << 20)
+
+struct job {
+	const struct install *qemu;
+	const struct install *libvirt; /* NULL: a direct run */
+	const char *uri;	       /* libvirt: its daemon's URI */
+	const char *scenario_path;
+};
+
+struct result {
+	const char *status;
+	struct strbuf reason;
+	double seconds;
+	const char *accel;
+	struct strvec argv, notes;
+	json_object *checks;
+	int exited, exit_status, signal;
+	struct strbuf stderr_text, serial, backend;
+	char *domain_xml, *native; /* libvirt runs */
+};
+
+/* What one job works with, besides its result. */
+struct run_ctx {
+	const struct job *j;
+	const struct scenario *s;
+	const struct map_caps *caps;
+	const char *kver, *kernel, *rundir;
+	long timeout; /* --timeout */
+	struct result *r;
+};
+
+/* The checks into r->checks as JSON. */
+void checks_into(struct result *r, const struct guest_outcome *o);
+/* Pass when all `want` checks were reported and passed; else fail, why. */
+void judge(struct result *r, const struct guest_outcome *o, size_t want);
+void exit_into(struct result *r, const struct command *c);
+/* QEMU's own lines into r->stderr_text, the rest (console) into r->serial. */
+void split_output(const char *out, struct result *r);
+/* testpmd with one vhost-user port per device of s; -1 with r->reason. */
+int backend_start(struct command *tp, const struct scenario *s,
+		  const struct map_env *env, struct result *r);
+/* Stops testpmd (its statistics into r->backend) and removes its files. */
+void backend_stop(struct command *tp, struct result *r);
+
+/* The guest's initramfs for s (cached by content); NULL after reporting. */
+char *guest_initrd(const struct scenario *s, const char *kver);
+
+/* The scenario through the libvirt daemon of x->j (virtrun.c). */
+void run_libvirt(struct run_ctx *x);
+
+#endif

@@ -1,0 +1,299 @@
+/*
+ * A scenario through a libvirt daemon of one version: the domain XML
+ * from domxml.c, defined and started with <emulator> set to the QEMU
+ * under test; the argv libvirt really gave QEMU is read from
+ * /proc/<pid>/cmdline, the console from the serial file, and the guest's
+ * checks are judged as in the direct runner. The domain is destroyed and
+ * undefined however the job ends. The daemon itself is started and
+ * stopped by cmd_run (one per libvirt version for the whole run).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "runjob.h"
+#include "domxml.h"
+#include "fs.h"
+#include "qemuproc.h"
+#include "banned.h"
+
+#define CONSOLE_FILE "console.log"
+
+static const char *lv_error(void)
+{
+	const char *m = virGetLastErrorMessage();
+
+	return m ? m : "unknown libvirt error";
+}
+
+/* The domain's name: vmx-<scenario>-<pid>, in characters libvirt takes. */
+static void domain_name(const char *scenario, struct strbuf *out)
+{
+	sb_puts(out, "vmx-");
+	for (const char *p = scenario; *p && out->len < 48; p++)
+		sb_putc(out, (char)((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+					    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'
+				    ? *p : '_'));
+	sb_printf(out, "-%ld", (long)getpid());
+}
+
+/* QEMU's pid from libvirt's pid file under the prefix; -1 if none. */
+static long qemu_pid(const char *prefix, const char *name)
+{
+	struct strbuf p = STRBUF_INIT, t = STRBUF_INIT;
+	long pid = -1;
+
+	sb_printf(&p, "%s/var/run/libvirt/qemu/%s.pid", prefix, name);
+	if (path_exists(p.buf) && !strbuf_read_file(&t, p.buf, 64))
+		pid = strtol(t.buf, NULL, 10);
+	strbuf_release(&p);
+	strbuf_release(&t);
+	return pid > 0 ? pid : -1;
+}
+
+/* /proc/<pid>/cmdline into argv (bounded). */
+static int read_cmdline(long pid, struct strvec *argv)
+{
+	struct strbuf p = STRBUF_INIT, t = STRBUF_INIT;
+	int ret = -1;
+
+	sb_printf(&p, "/proc/%ld/cmdline", pid);
+	if (!strbuf_read_file(&t, p.buf, 256 << 10) && t.len) {
+		for (size_t off = 0; off < t.len; off += strlen(t.buf + off) + 1)
+			strvec_push(argv, t.buf + off);
+		ret = 0;
+	}
+	strbuf_release(&p);
+	strbuf_release(&t);
+	return ret;
+}
+
+static void read_bounded(const char *path, struct strbuf *out)
+{
+	strbuf_reset(out);
+	if (path_exists(path) && strbuf_read_file(out, path, LOG_MAX))
+		strbuf_reset(out);
+}
+
+static const char *shutoff_reason(int reason)
+{
+	switch (reason) {
+	case VIR_DOMAIN_SHUTOFF_SHUTDOWN: return "shutdown";
+	case VIR_DOMAIN_SHUTOFF_DESTROYED: return "destroyed";
+	case VIR_DOMAIN_SHUTOFF_CRASHED: return "crashed";
+	case VIR_DOMAIN_SHUTOFF_FAILED: return "failed";
+	default: return "unknown";
+	}
+}
+
+/*
+ * Waits until the console shows the guest's end marker (1), QEMU is gone
+ * (0) or the timeout passed (-1). Woken by QEMU's exit (pidfd) or every
+ * 200 ms to read the console file again.
+ */
+static int wait_guest(long pid, const char *console, struct strbuf *log,
+		      double timeout)
+{
+	double deadline = now_monotonic() + timeout;
+	int pfd = pid > 0 ? (int)syscall(SYS_pidfd_open, (pid_t)pid, 0) : -1;
+	int ret = -1;
+
+	for (;;) {
+		struct pollfd p = { pfd, POLLIN, 0 };
+		int gone;
+
+		read_bounded(console, log);
+		if (log->len && strstr(log->buf, GUEST_END " ")) {
+			ret = 1;
+			break;
+		}
+		gone = pfd < 0 ? kill((pid_t)pid, 0) && errno == ESRCH
+			       : poll(&p, 1, 0) > 0;
+		if (gone) {
+			read_bounded(console, log);
+			ret = log->len && strstr(log->buf, GUEST_END " ") ? 1 : 0;
+			break;
+		}
+		if (vm_interrupted || now_monotonic() > deadline)
+			break;
+		if (pfd >= 0)
+			poll(&p, 1, 200);
+		else {
+			struct timespec ts = { 0, 200 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (pfd >= 0)
+		close(pfd);
+	return ret;
+}
+
+/* Waits for QEMU to exit within timeout; 1 if it did. */
+static int wait_exit(long pid, double timeout)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0), ret;
+	struct pollfd p = { pfd, POLLIN, 0 };
+
+	if (pfd < 0)
+		return errno == ESRCH;
+	ret = poll(&p, 1, (int)(timeout * 1000)) > 0;
+	close(pfd);
+	return ret;
+}
+
+void run_libvirt(struct run_ctx *x)
+{
+	struct result *r = x->r;
+	const struct install *lv = x->j->libvirt;
+	struct strbuf name = STRBUF_INIT, console = STRBUF_INIT, xml = STRBUF_INIT,
+		      path = STRBUF_INIT;
+	struct dom_env e;
+	struct strvec fw = STRVEC_INIT;
+	struct map_env menv;
+	struct command tp;
+	struct guest_outcome o;
+	virConnectPtr conn = NULL;
+	virDomainPtr dom = NULL;
+	char *initrd = NULL, *native = NULL, *expanded = NULL;
+	long pid = -1;
+	int have_tp = 0, w, state = 0, reason = 0;
+
+	memset(&o, 0, sizeof(o));
+	conn = virConnectOpen(x->j->uri);
+	if (!conn) {
+		r->status = "error";
+		sb_printf(&r->reason, "cannot connect to libvirt %s: %s", lv->version,
+			  lv_error());
+		return;
+	}
+	domain_name(x->s->name, &name);
+	sb_printf(&console, "%s/" CONSOLE_FILE, x->rundir);
+	initrd = guest_initrd(x->s, x->kver);
+	if (!initrd) {
+		r->status = "error";
+		sb_puts(&r->reason, "cannot build the guest's initramfs");
+		goto out;
+	}
+	memset(&e, 0, sizeof(e));
+	e.name = name.buf;
+	e.emulator = x->j->qemu->binary_path;
+	e.virttype = strcmp(r->accel, "kvm") ? "qemu" : "kvm";
+	e.kernel = x->kernel;
+	e.initrd = initrd;
+	e.cmdline = "console=ttyS0 panic=-1 quiet";
+	e.console = console.buf;
+	e.rundir = x->rundir;
+	qemu_firmware_args(&fw);
+	e.firmware = &fw;
+	if (domxml_build(x->s, &e, &xml, &r->notes, &r->reason)) {
+		r->status = "skip";
+		goto out;
+	}
+	native = virConnectDomainXMLToNative(conn, "qemu-argv", xml.buf, 0);
+	r->native = xstrdup(native ? native : lv_error());
+	if (scenario_count_devices(x->s, DEV_VHOST_USER)) {
+		memset(&menv, 0, sizeof(menv));
+		menv.rundir = x->rundir;
+		have_tp = 1;
+		if (backend_start(&tp, x->s, &menv, r)) {
+			r->status = "error";
+			goto out;
+		}
+	}
+	dom = virDomainDefineXML(conn, xml.buf);
+	if (!dom) {
+		r->status = "fail";
+		sb_printf(&r->reason, "libvirt %s rejects the domain: %s", lv->version,
+			  lv_error());
+		goto out;
+	}
+	expanded = virDomainGetXMLDesc(dom, 0);
+	if (virDomainCreate(dom)) {
+		r->status = "fail";
+		sb_printf(&r->reason, "libvirt %s cannot start the domain: %s",
+			  lv->version, lv_error());
+		goto logs;
+	}
+	pid = qemu_pid(lv->prefix, name.buf);
+	if (pid < 0 || read_cmdline(pid, &r->argv)) {
+		r->status = "error";
+		sb_printf(&r->reason, "no QEMU process of domain '%s' (pid file under "
+				      "%s/var/run/libvirt/qemu)",
+			  name.buf, lv->prefix);
+		goto logs;
+	}
+	{
+		/* The live XML: what libvirt filled in (addresses, aliases...). */
+		char *live = virDomainGetXMLDesc(dom, 0);
+
+		if (live) {
+			free(expanded);
+			expanded = live;
+		}
+	}
+	w = wait_guest(pid, console.buf, &r->serial, (double)x->timeout);
+	if (w == 1 && !wait_exit(pid, 30))
+		w = 2; /* finished but did not power off */
+	if (virDomainIsActive(dom) == 1)
+		virDomainDestroy(dom);
+	virDomainGetState(dom, &state, &reason, 0);
+	guest_parse(r->serial.len ? r->serial.buf : "", &o);
+	checks_into(r, &o);
+	if (w == 1) {
+		judge(r, &o, x->s->nchecks);
+	} else {
+		r->status = "fail";
+		if (w == 2)
+			sb_puts(&r->reason, "the guest finished but QEMU did not power off");
+		else if (w == 0)
+			sb_printf(&r->reason, "QEMU ended before the guest finished "
+					      "(libvirt: shut off, reason %s)",
+				  shutoff_reason(reason));
+		else
+			sb_printf(&r->reason, "the guest did not finish within %ld s "
+					      "(QEMU hung or the guest did)",
+				  x->timeout);
+	}
+logs:
+	/* QEMU's stderr, after libvirt's own lines, is the domain log. */
+	sb_printf(&path, "%s/var/log/libvirt/qemu/%s.log", lv->prefix, name.buf);
+	read_bounded(path.buf, &r->stderr_text);
+	if (r->status && !strcmp(r->status, "fail") && !r->reason.len)
+		sb_puts(&r->reason, "libvirt failed");
+	if (state == VIR_DOMAIN_SHUTOFF)
+		strvec_pushf(&r->notes, "libvirt: shut off, reason %s", shutoff_reason(reason));
+	if (path_exists(path.buf) && unlink(path.buf))
+		warning("cannot remove '%s'", path.buf);
+out:
+	if (dom) {
+		if (virDomainIsActive(dom) == 1)
+			virDomainDestroy(dom);
+		if (virDomainUndefine(dom))
+			warning("cannot undefine domain '%s': %s", name.buf, lv_error());
+		virDomainFree(dom);
+	}
+	/* As libvirt expanded it, or ours when libvirt never took it. */
+	r->domain_xml = expanded ? expanded : xml.len ? xstrdup(xml.buf) : NULL;
+	if (have_tp)
+		backend_stop(&tp, r);
+	if (conn)
+		virConnectClose(conn);
+	guest_outcome_release(&o);
+	free(native);
+	free(initrd);
+	strbuf_release(&name);
+	strbuf_release(&console);
+	strbuf_release(&xml);
+	strbuf_release(&path);
+	strvec_clear(&fw);
+}
