@@ -29,7 +29,12 @@ static int setup(void **state)
 	 * A fixed place, not a random one: QEMU bakes its prefix into every
 	 * object, so only a stable prefix lets ccache serve the next run.
 	 */
-	dir = xstrdup("/var/tmp/virt-matrix-test-builds");
+	/*
+	 * Short, too: libvirt's monitor socket lives under its prefix
+	 * (.../var/lib/libvirt/qemu/domain-N-NAME/monitor.sock), and a unix
+	 * socket path has 107 bytes.
+	 */
+	dir = xstrdup("/var/tmp/vmx-builds");
 	if (remove_tree(dir) || mkdir_p(dir, 0755))
 		fail_msg("cannot prepare %s", dir);
 	sb_printf(&p, "%s/opt", dir);
@@ -202,10 +207,10 @@ static void test_run_a_scenario_through_libvirt(void **state)
 	struct strbuf prefix = STRBUF_INIT;
 
 	(void)state;
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "vm-q35",
-							     "--libvirt", "all", NULL },
-				(const char *const[]){ "--db", db, NULL }, 900),
-			 0);
+	if (tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "vm-q35",
+						"--libvirt", "all", NULL },
+		   (const char *const[]){ "--db", db, NULL }, 900))
+		fail_msg("run failed:\n%s", out);
 	assert_contains(out, "starting the daemon of libvirt 9.0.0", "daemon");
 	free(out);
 	assert_int_equal(tu_run(&out, (const char *const[]){ "sqlite3", db, NULL },
