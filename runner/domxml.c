@@ -49,19 +49,6 @@ static void xf(struct strbuf *o, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int cannot(struct strbuf *why, const char *fmt, ...) VM_PRINTF(2, 3);
-static int cannot(struct strbuf *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	strbuf_reset(why);
-	if (strbuf_vaddf(why, fmt, ap))
-		sb_puts(why, "(message too long)");
-	va_end(ap);
-	return -1;
-}
-
 static const char *nic_model(const char *model)
 {
 	if (!model || !*model)
@@ -101,7 +88,7 @@ static int hostdev(struct strbuf *o, const char *bdf, size_t n, struct strbuf *w
 	unsigned v[4];
 
 	if (parse_bdf(bdf, v))
-		return cannot(why, "'%s' is not a PCI address (DDDD:BB:SS.F)", bdf);
+		return map_cannot(why, "'%s' is not a PCI address (DDDD:BB:SS.F)", bdf);
 	sb_printf(o,
 		  "    <hostdev mode='subsystem' type='pci' managed='no'>\n"
 		  "      <source><address domain='0x%04x' bus='0x%02x' slot='0x%02x'"
@@ -188,24 +175,21 @@ int domxml_build(const struct scenario *s, const struct dom_env *e,
 		      "      <target dev='%s' bus='%s'/>\n    </disk>\n",
 		   d->format ? d->format : "raw", d->file, dev, bus);
 	}
-	for (size_t i = 0, user = 0; i < s->nnets; i++) {
+	for (size_t i = 0; i < s->nnets; i++) {
 		const struct scn_net *n = &s->nets[i];
 
 		if (n->kind == NET_TAP) {
-			cannot(why, "scenario '%s': tap networking needs a host "
+			map_cannot(why, "scenario '%s': tap networking needs a host "
 				    "bridge, which the runner does not set up",
 			       s->name);
 			goto out;
 		}
-		if (n->kind == NET_USER) {
-			user++;
+		if (n->kind == NET_USER) /* the nic's backend: type='user' */
 			continue;
-		}
 		sb_puts(o, "    <interface type='user'>\n");
 		if (n->mac)
 			xf(o, "      <mac address='%s'/>\n", n->mac);
 		xf(o, "      <model type='%s'/>\n    </interface>\n", nic_model(n->model));
-		(void)user;
 	}
 	for (size_t i = 0, v = 0; i < s->ndevices; i++) {
 		const struct scn_device *d = &s->devices[i];
@@ -234,7 +218,7 @@ int domxml_build(const struct scenario *s, const struct dom_env *e,
 			host = d->host;
 			if (!strcmp(host, "lab")) {
 				if (!e->pt_host) {
-					cannot(why, "scenario '%s': passthrough of the "
+					map_cannot(why, "scenario '%s': passthrough of the "
 						    "lab's device outside the lab VM",
 					       s->name);
 					goto out;
@@ -248,7 +232,7 @@ int domxml_build(const struct scenario *s, const struct dom_env *e,
 				goto out;
 			break;
 		case DEV_VIRTIO_NET_PCI:
-			cannot(why, "scenario '%s': a bare virtio-net-pci device "
+			map_cannot(why, "scenario '%s': a bare virtio-net-pci device "
 				    "(opt_netdev) has no libvirt form",
 			       s->name);
 			goto out;

@@ -174,8 +174,7 @@ static const char *nic_device(const char *model)
 	return model;
 }
 
-static int cannot(struct strbuf *why, const char *fmt, ...) VM_PRINTF(2, 3);
-static int cannot(struct strbuf *why, const char *fmt, ...)
+int map_cannot(struct strbuf *why, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -269,7 +268,7 @@ int map_argv(const struct scenario *s, const struct map_caps *c,
 				     n->hostfwd ? ",hostfwd=" : "",
 				     n->hostfwd ? n->hostfwd : "");
 		else {
-			ret = cannot(why, "scenario '%s': tap networking needs a host "
+			ret = map_cannot(why, "scenario '%s': tap networking needs a host "
 				    "bridge, which the runner does not set up",
 				    s->name);
 			goto out;
@@ -300,7 +299,7 @@ int map_argv(const struct scenario *s, const struct map_caps *c,
 		switch (d->kind) {
 		case DEV_VHOST_USER:
 			if (!c->has_vhost_user_netdev) {
-				ret = cannot(why, "QEMU %s has no vhost-user network "
+				ret = map_cannot(why, "QEMU %s has no vhost-user network "
 					    "backend",
 					    c->version);
 				goto out;
@@ -328,7 +327,7 @@ int map_argv(const struct scenario *s, const struct map_caps *c,
 			host = d->host;
 			if (!strcmp(host, "lab")) {
 				if (!env->pt_host) {
-					ret = cannot(why, "scenario '%s': passthrough of the "
+					ret = map_cannot(why, "scenario '%s': passthrough of the "
 						    "lab's device outside the lab VM",
 						    s->name);
 					goto out;
@@ -348,7 +347,7 @@ int map_argv(const struct scenario *s, const struct map_caps *c,
 				break;
 			}
 			if (!c->has_vfio_pci) {
-				ret = cannot(why, "QEMU %s has no vfio-pci device",
+				ret = map_cannot(why, "QEMU %s has no vfio-pci device",
 					    c->version);
 				goto out;
 			}

@@ -45,6 +45,9 @@ int map_caps_parse(const char *file, const char *text, struct map_caps *c) VM_WU
 void map_vhost_path(const struct map_env *env, const struct scn_device *d,
 		    struct strbuf *out);
 
+/* Sets why to the formatted reason; returns -1 (for "cannot map" paths). */
+int map_cannot(struct strbuf *why, const char *fmt, ...) VM_PRINTF(2, 3);
+
 /*
  * Appends QEMU's arguments (not the binary, not the QMP monitor) for s to
  * argv, and one line per version adaptation to notes. -1 when this QEMU

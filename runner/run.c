@@ -383,6 +383,30 @@ static void pin_vcpus(struct qemu_proc *p, const char *cpupin, struct result *r)
 	json_object_put(cpus);
 }
 
+/*
+ * Starts the QEMU under test with r->argv, which then becomes the real
+ * argv (binary and monitor included). A QEMU that does not come up is
+ * the run's failure, with its output and exit; -1 then.
+ */
+static int start_under_test(struct run_ctx *x, struct qemu_proc *p)
+{
+	struct result *r = x->r;
+
+	if (qemu_proc_start(p, x->j->qemu->binary_path,
+			    (const char *const *)r->argv.v, 30)) {
+		r->status = "fail";
+		sb_printf(&r->reason, "QEMU %s did not start: %s", x->j->qemu->version,
+			  qemu_proc_output(p));
+		split_output(qemu_proc_output(p), r);
+		exit_into(r, &p->cmd);
+		command_release(&p->cmd);
+		return -1;
+	}
+	strvec_clear(&r->argv);
+	strvec_pushv(&r->argv, (const char *const *)p->cmd.args.v);
+	return 0;
+}
+
 /* Boots the guest; its /init runs the checks and powers off. */
 static void run_booted(struct run_ctx *x)
 {
@@ -417,18 +441,8 @@ static void run_booted(struct run_ctx *x)
 			goto out;
 		}
 	}
-	if (qemu_proc_start(&p, x->j->qemu->binary_path,
-			    (const char *const *)r->argv.v, 30)) {
-		r->status = "fail";
-		sb_printf(&r->reason, "QEMU did not start: %s", qemu_proc_output(&p));
-		split_output(qemu_proc_output(&p), r);
-		exit_into(r, &p.cmd);
-		command_release(&p.cmd);
+	if (start_under_test(x, &p))
 		goto out;
-	}
-	/* The recorded argv is the real one, binary and monitor included. */
-	strvec_clear(&r->argv);
-	strvec_pushv(&r->argv, (const char *const *)p.cmd.args.v);
 	if (x->s->cpupin)
 		pin_vcpus(&p, x->s->cpupin, r);
 	w = command_wait_output(&p.cmd, GUEST_END, (double)boot_timeout);
@@ -680,7 +694,7 @@ static void host_pci_id(const char *bdf, char *out, size_t size)
 
 	*out = '\0';
 	sb_printf(&p, "/sys/bus/pci/devices/%s/vendor", bdf);
-	if (!strbuf_read_file(&v, p.buf, 64)) {
+	if (path_exists(p.buf) && !strbuf_read_file(&v, p.buf, 64)) {
 		strbuf_reset(&p);
 		sb_printf(&p, "/sys/bus/pci/devices/%s/device", bdf);
 		if (!strbuf_read_file(&d, p.buf, 64))
@@ -736,17 +750,8 @@ static void run_host_device(struct run_ctx *x, const char *bdf)
 		r->status = "skip";
 		return;
 	}
-	if (qemu_proc_start(&p, x->j->qemu->binary_path,
-			    (const char *const *)r->argv.v, 30)) {
-		r->status = "fail";
-		sb_printf(&r->reason, "QEMU did not start: %s", qemu_proc_output(&p));
-		split_output(qemu_proc_output(&p), r);
-		exit_into(r, &p.cmd);
-		command_release(&p.cmd);
+	if (start_under_test(x, &p))
 		return;
-	}
-	strvec_clear(&r->argv);
-	strvec_pushv(&r->argv, (const char *const *)p.cmd.args.v);
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
 		json_object **slot = i == 0 ? &ans.pci : i == 1 ? &ans.cpus : &ans.mem;
 		struct qmp_error err;

@@ -8,6 +8,7 @@
  * stopped by cmd_run (one per libvirt version for the whole run).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -77,11 +78,29 @@ static int read_cmdline(long pid, struct strvec *argv)
 	return ret;
 }
 
+/*
+ * The last LOG_MAX bytes of a file QEMU or libvirt keeps writing (a
+ * chatty guest must not make its console unreadable); empty if none.
+ */
 static void read_bounded(const char *path, struct strbuf *out)
 {
+	char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	off_t size;
+	ssize_t n;
+
 	strbuf_reset(out);
-	if (path_exists(path) && strbuf_read_file(out, path, LOG_MAX))
-		strbuf_reset(out);
+	if (fd < 0)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	if (size > LOG_MAX)
+		lseek(fd, size - LOG_MAX, SEEK_SET);
+	else
+		lseek(fd, 0, SEEK_SET);
+	while (out->len < LOG_MAX && (n = read(fd, buf, sizeof(buf))) > 0)
+		if (strbuf_add(out, buf, (size_t)n > LOG_MAX - out->len ? LOG_MAX - out->len : (size_t)n))
+			break;
+	close(fd);
 }
 
 static const char *shutoff_reason(int reason)
