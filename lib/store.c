@@ -268,6 +268,24 @@ static const char *const migrations[] = {
 	/* 7: runs through libvirt: what libvirt made of the domain */
 	"ALTER TABLE runs ADD COLUMN domain_xml TEXT;" /* virDomainGetXMLDesc */
 	"ALTER TABLE runs ADD COLUMN native TEXT;", /* virConnectDomainXMLToNative */
+	/*
+	 * 8: sweeps. One id groups everything one `run` (or one nightly
+	 * `sweep`) produced; the uuid names it across machines (shards of
+	 * one sweep share it, and merged stores keep it).
+	 */
+	"CREATE TABLE sweeps ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('run', 'sweep', 'bisect')),"
+	"  command TEXT," /* JSON array: the argv that made it */
+	"  shard TEXT," /* K/N, NULL when unsharded */
+	"  status TEXT NOT NULL"
+	"    CHECK (status IN ('running', 'finished', 'interrupted')),"
+	"  started_at TEXT NOT NULL,"
+	"  finished_at TEXT"
+	");"
+	"ALTER TABLE runs ADD COLUMN sweep INTEGER REFERENCES sweeps(id);"
+	"CREATE INDEX runs_sweep ON runs (sweep, scenario, qemu, libvirt);",
 };
 
 int store_schema_version(void)

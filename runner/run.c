@@ -33,7 +33,9 @@
 #include "qemuproc.h"
 #include "scenario.h"
 #include "sha256.h"
+#include "shard.h"
 #include "store.h"
+#include "sweeps.h"
 #include "workers.h"
 #include "banned.h"
 
@@ -41,12 +43,14 @@
 
 /* --timeout: how long a guest (or the lab) may take to finish. */
 static long boot_timeout = BOOT_TIMEOUT;
+/* The sweep every run of this command belongs to (sweeps.id). */
+static long long sweep_id;
 
 static const char usage[] =
 	"usage: virt-matrix run [--scenario NAME]... [--qemu VERSION]...\n"
 	"                       [--libvirt VERSION|none|all]...\n"
 	"                       [--jobs N] [--shard K/N] [--timeout SEC]\n"
-	"                       [--db PATH]\n"
+	"                       [--sweep UUID] [--db PATH]\n"
 	"\n"
 	"Runs each scenario (scenarios/*.cfg, DPDK DTS VM cfg format) against\n"
 	"each installed QEMU, in a guest booted from the host kernel with a\n"
@@ -68,12 +72,19 @@ static const char usage[] =
 	"  --jobs N         guests side by side (default: cores / 2, at least 1;\n"
 	"                   fewer when the memory they need is not available)\n"
 	"  --shard K/N      only the K-th of N equal slices of the jobs (1-based);\n"
-	"                   the same jobs always give the same slices\n"
+	"                   the same jobs always give the same slices; default\n"
+	"                   from CI_NODE_INDEX/CI_NODE_TOTAL (GitLab parallel:)\n"
+	"                   or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT\n"
 	"  --timeout SEC    how long a guest may take from start to power-off\n"
 	"                   before QEMU counts as hung and is killed (default 240)\n"
+	"  --sweep UUID     record the runs in that sweep (the shards of one sweep\n"
+	"                   share it); jobs it has already recorded are not run\n"
+	"                   again, so an interrupted run resumes; default: a new\n"
+	"                   sweep, whose id is printed\n"
 	"  --db PATH        store (env VIRT_MATRIX_DB)\n"
 	"\n"
-	"Exit status: 0 when every run passed or was skipped, 1 otherwise.\n";
+	"Exit status: 0 when every run passed or was skipped, 1 otherwise,\n"
+	"130 when interrupted.\n";
 
 
 static char *scenario_sha(const char *path)
@@ -120,9 +131,9 @@ static int record(struct store *st, const struct job *j, const char *sha,
 			  "INSERT INTO runs (qemu, qemu_sha256, libvirt, scenario,"
 			  " scenario_sha256, accel, status, reason, seconds, argv,"
 			  " notes, checks, exit_status, signal, stderr, serial_log,"
-			  " backend_log, started_at, domain_xml, native)"
+			  " backend_log, started_at, domain_xml, native, sweep)"
 			  " VALUES (?, ?, ?, ?, ?, ?,"
-			  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+			  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
 		json_object_put(argv);
 		json_object_put(notes);
 		return -1;
@@ -149,6 +160,8 @@ static int record(struct store *st, const struct job *j, const char *sha,
 	store_bind_text(q, 18, now);
 	store_bind_text(q, 19, r->domain_xml);
 	store_bind_text(q, 20, r->native);
+	if (sweep_id)
+		sqlite3_bind_int64(q, 21, sweep_id);
 	ret = sqlite3_step(q) == SQLITE_DONE ? 0 : store_error(st, "cannot record the run");
 	json_object_put(argv);
 	json_object_put(notes);
@@ -770,6 +783,35 @@ static void run_host_device(struct run_ctx *x, const char *bdf)
 	inspect_answers_release(&ans);
 }
 
+/*
+ * The status this job already has in the current sweep into *status
+ * (malloc'd), or NULL when it has none: a resumed sweep skips it. The
+ * scenario counts by name and content, so an edited scenario runs again.
+ */
+static int done_in_sweep(struct store *st, const struct job *j, const char *scn,
+			 const char *sha, char **status)
+{
+	auto_stmt *q = NULL;
+	int rc;
+
+	*status = NULL;
+	if (store_prepare(st, &q, "SELECT status FROM runs WHERE sweep = ?"
+			  " AND qemu = ? AND libvirt IS ? AND scenario = ?"
+			  " AND scenario_sha256 = ? ORDER BY id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_int64(q, 1, sweep_id);
+	store_bind_text(q, 2, j->qemu->version);
+	store_bind_text(q, 3, j->libvirt ? j->libvirt->version : NULL);
+	store_bind_text(q, 4, scn);
+	store_bind_text(q, 5, sha);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*status = store_column_strdup(q, 0);
+	else if (rc != SQLITE_DONE)
+		return store_error(st, "cannot look up the sweep's runs");
+	return 0;
+}
+
 static int run_one(const char *db, const struct job *j)
 {
 	struct store st;
@@ -798,6 +840,24 @@ static int run_one(const char *db, const struct job *j)
 		goto out_free;
 	}
 	sha = scenario_sha(j->scenario_path);
+	if (sha && sweep_id) {
+		char *prev = NULL;
+
+		if (done_in_sweep(&st, j, s.name ? s.name : j->scenario_path, sha,
+				  &prev)) {
+			store_close(&st);
+			goto out_release;
+		}
+		if (prev) {
+			info("%-14s %-8s %-16s %-4s (already recorded in this sweep)",
+			     j->qemu->version, j->libvirt ? j->libvirt->version : "-",
+			     s.name ? s.name : "?", prev);
+			ret = strcmp(prev, "pass") && strcmp(prev, "skip");
+			free(prev);
+			store_close(&st);
+			goto out_release;
+		}
+	}
 	if (caps_probe(&st, j->qemu->binary_path, 0, 1, &cr) ||
 	    map_caps_load(&st, cr.binary_id, &caps)) {
 		r.status = "error";
@@ -876,6 +936,7 @@ done:
 			ret = 1;
 	}
 	store_close(&st);
+out_release:
 	scenario_release(&s);
 out_free:
 	result_release(&r);
@@ -995,21 +1056,6 @@ static void leftover_domains(const char *uri)
 	virConnectClose(c);
 }
 
-static int parse_shard(const char *s, long *k, long *n)
-{
-	const char *slash = strchr(s, '/');
-	char *a;
-	int bad;
-
-	if (!slash)
-		return -1;
-	a = xstrndup(s, (size_t)(slash - s));
-	bad = parse_long(a, 1, 100000, k) || parse_long(slash + 1, 1, 100000, n) ||
-	      *k > *n;
-	free(a);
-	return bad ? -1 : 0;
-}
-
 struct run_jobs {
 	const char *db;
 	const struct job *jobs;
@@ -1032,6 +1078,7 @@ int cmd_run(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "libvirt", required_argument, NULL, 'L' },
+		{ "sweep", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1044,12 +1091,17 @@ int cmd_run(int argc, char **argv)
 	struct job *jobs = NULL;
 	struct store st;
 	char *db = store_default_path();
-	long njobs = online_cpus() / 2, shard_k = 1, shard_n = 1, job_mib = 1;
+	struct shard shard;
+	const char *sweep_uuid = NULL;
+	char uuid[SWEEP_UUID_LEN + 1];
+	long njobs = online_cpus() / 2, job_mib = 1;
 	size_t n = 0, nj = 0;
 	int c, failed = 0, ret = 1;
 
 	if (njobs < 1)
 		njobs = 1;
+	if (shard_from_env(&shard))
+		goto out;
 	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -1066,7 +1118,7 @@ int cmd_run(int argc, char **argv)
 			}
 			break;
 		case 'S':
-			if (parse_shard(optarg, &shard_k, &shard_n)) {
+			if (shard_parse(optarg, &shard)) {
 				error("--shard wants K/N with 1 <= K <= N, not '%s'",
 				      optarg);
 				goto usage_out;
@@ -1081,6 +1133,9 @@ int cmd_run(int argc, char **argv)
 				      optarg);
 				goto usage_out;
 			}
+			break;
+		case 'W':
+			sweep_uuid = optarg;
 			break;
 		case 'd':
 			free(db);
@@ -1179,7 +1234,7 @@ int cmd_run(int argc, char **argv)
 		for (size_t l = 0; l < nuse; l++)
 			for (size_t i = 0; i < paths.nr; i++, idx++) {
 				/* Round-robin slices: stable for the same job list. */
-				if ((long)(idx % (size_t)shard_n) != shard_k - 1)
+				if (!shard_has(&shard, idx))
 					continue;
 				jobs[nj].qemu = &v[k];
 				jobs[nj].libvirt = lv_use[l];
@@ -1190,6 +1245,24 @@ int cmd_run(int argc, char **argv)
 	if (!nj) {
 		error("nothing to run: no QEMU installs or scenarios chosen");
 		goto out;
+	}
+	{
+		char sh[48];
+
+		snprintf(sh, sizeof(sh), "%ld/%ld", shard.k, shard.n);
+		if (store_open(&st, db))
+			goto out;
+		if (sweep_open(&st, "run", sweep_uuid, shard.n > 1 ? sh : NULL, argc,
+			       argv, &sweep_id, uuid)) {
+			sweep_id = 0;
+			store_close(&st);
+			goto out;
+		}
+		store_close(&st);
+		info("sweep %s%s%s", uuid, shard.n > 1 ? ", shard " : "",
+		     shard.n > 1 ? sh : "");
+		if (shard.n > 1 && shard.from && strcmp(shard.from, "--shard"))
+			info("shard %s from %s", sh, shard.from);
 	}
 	/* One daemon per libvirt version for the whole run. */
 	daemons = xcalloc(nuse + 1, sizeof(*daemons));
@@ -1224,6 +1297,15 @@ usage_out:
 	fputs(usage, stderr);
 	ret = 129;
 out:
+	if (sweep_id) {
+		if (!store_open(&st, db)) {
+			if (sweep_close(&st, sweep_id,
+					vm_interrupted ? "interrupted" : "finished"))
+				ret = ret ? ret : 1;
+			store_close(&st);
+		}
+		sweep_id = 0;
+	}
 	for (size_t l = 0; daemons && l < nuse; l++)
 		if (daemons[l].uri) {
 			leftover_domains(daemons[l].uri);

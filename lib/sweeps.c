@@ -1,0 +1,124 @@
+/*
+ * Sweep rows (see sweeps.h): created or re-opened at the start of a
+ * command, closed at its end with how it ended.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <json-c/json.h>
+
+#include "sweeps.h"
+#include "banned.h"
+
+int sweep_new_uuid(char *buf)
+{
+	unsigned char b[16];
+	size_t at = 0;
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		return error_errno("cannot read random bytes for a sweep id");
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	for (size_t i = 0; i < sizeof(b); i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			buf[at++] = '-';
+		buf[at++] = "0123456789abcdef"[b[i] >> 4];
+		buf[at++] = "0123456789abcdef"[b[i] & 15];
+	}
+	buf[at] = '\0';
+	return 0;
+}
+
+int sweep_uuid_valid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !strchr("0123456789abcdef", s[i]))
+			return 0;
+	}
+	return i == SWEEP_UUID_LEN;
+}
+
+int sweep_open(struct store *st, const char *kind, const char *uuid,
+	       const char *shard, int argc, char **argv, long long *id,
+	       char *uuid_out)
+{
+	auto_stmt *q = NULL;
+	json_object *cmd = NULL;
+	char now[32];
+	int rc;
+
+	if (uuid && !sweep_uuid_valid(uuid))
+		return error("'%s' is not a sweep id (a uuid such as "
+			     "'0f3c2a4e-8d1b-4c7e-9a52-1b2c3d4e5f60')", uuid);
+	if (uuid) {
+		if (store_prepare(st, &q, "SELECT id, kind FROM sweeps WHERE uuid = ?"))
+			return -1;
+		store_bind_text(q, 1, uuid);
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			const char *k = (const char *)sqlite3_column_text(q, 1);
+
+			if (strcmp(k, kind))
+				return error("sweep %s is a '%s', not a '%s'", uuid, k,
+					     kind);
+			*id = sqlite3_column_int64(q, 0);
+			memcpy(uuid_out, uuid, SWEEP_UUID_LEN + 1);
+			sqlite3_finalize(q);
+			q = NULL;
+			if (store_prepare(st, &q, "UPDATE sweeps SET status = 'running',"
+					  " finished_at = NULL WHERE id = ?"))
+				return -1;
+			sqlite3_bind_int64(q, 1, *id);
+			return sqlite3_step(q) == SQLITE_DONE
+				       ? 0
+				       : store_error(st, "cannot reopen the sweep");
+		}
+		if (rc != SQLITE_DONE)
+			return store_error(st, "cannot look up the sweep");
+		sqlite3_finalize(q);
+		q = NULL;
+		memcpy(uuid_out, uuid, SWEEP_UUID_LEN + 1);
+	} else if (sweep_new_uuid(uuid_out))
+		return -1;
+	cmd = json_object_new_array();
+	for (int i = 0; i < argc; i++)
+		json_object_array_add(cmd, json_object_new_string(argv[i]));
+	now_iso8601(now, sizeof(now));
+	rc = store_prepare(st, &q, "INSERT INTO sweeps (uuid, kind, command, shard,"
+			   " status, started_at) VALUES (?, ?, ?, ?, 'running', ?)");
+	if (!rc) {
+		store_bind_text(q, 1, uuid_out);
+		store_bind_text(q, 2, kind);
+		store_bind_text(q, 3, json_object_to_json_string_ext(
+				cmd, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		store_bind_text(q, 4, shard);
+		store_bind_text(q, 5, now);
+		rc = sqlite3_step(q) == SQLITE_DONE ? 0
+						    : store_error(st, "cannot record the sweep");
+	}
+	json_object_put(cmd);
+	if (!rc)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+int sweep_close(struct store *st, long long id, const char *status)
+{
+	auto_stmt *q = NULL;
+	char now[32];
+
+	now_iso8601(now, sizeof(now));
+	if (store_prepare(st, &q, "UPDATE sweeps SET status = ?, finished_at = ?"
+			  " WHERE id = ?"))
+		return -1;
+	store_bind_text(q, 1, status);
+	store_bind_text(q, 2, now);
+	sqlite3_bind_int64(q, 3, id);
+	return sqlite3_step(q) == SQLITE_DONE ? 0
+					      : store_error(st, "cannot close the sweep");
+}
