@@ -16,7 +16,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 WARN = -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
        -Wshadow -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) -Ilib -Iark -Imatrix -Irunner -Ireports -I. \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) -Ilib -Iark -Imatrix -Irunner -Ireports -Isweep -I. \
 	     $(PKG_CFLAGS) -MMD -MP
 ifdef DEVELOPER
 ALL_CFLAGS += -Werror
@@ -27,7 +27,7 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 LIB_SRC = $(wildcard lib/*.c) $(wildcard ark/*.c) $(wildcard matrix/*.c) \
-	  $(wildcard runner/*.c) $(wildcard reports/*.c)
+	  $(wildcard runner/*.c) $(wildcard reports/*.c) $(wildcard sweep/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 LIB = libvirt-matrix.a
 
