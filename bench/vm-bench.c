@@ -275,7 +275,10 @@ static void bench_libvirt_peer(const char *prefix, const char *binary,
 		char *xml = NULL, *err = NULL;
 		double t0;
 
-		if (remove_tree(cache.buf) || libvirtd_start(&d, prefix, 60))
+		struct install lv = { .kind = (char *)"built", .prefix = (char *)prefix,
+				      .version = (char *)prefix };
+
+		if (remove_tree(cache.buf) || libvirtd_start(&d, &lv, 60))
 			die("cannot start libvirt at %s", prefix);
 		t0 = now_monotonic();
 		if (libvirtd_domcaps(&d, binary, "pc", "qemu", &xml, &err))

@@ -7,6 +7,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,6 +25,35 @@ static volatile sig_atomic_t stop_sig;
 static void on_stop(int sig)
 {
 	stop_sig = sig;
+}
+
+/*
+ * A private mount namespace in which each --bind SRC DST pair is bound
+ * over DST: a distribution's daemon, whose paths are compiled in, then
+ * keeps its config, sockets and state in SRC. Everything the daemon
+ * starts (QEMU) sees the same view; the mounts end with the last of them.
+ */
+static int private_binds(int argc, char **argv, int *i)
+{
+	int unshared = 0;
+
+	while (*i + 2 < argc && !strcmp(argv[*i], "--bind")) {
+		const char *src = argv[*i + 1], *dst = argv[*i + 2];
+
+		if (!unshared) {
+			if (unshare(CLONE_NEWNS))
+				return error_errno("cannot make a private mount namespace");
+			if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+				return error_errno("cannot make '/' private");
+			unshared = 1;
+		}
+		if (mkdir_p(dst, 0755))
+			return -1;
+		if (mount(src, dst, NULL, MS_BIND, NULL))
+			return error_errno("cannot bind '%s' over '%s'", src, dst);
+		*i += 3;
+	}
+	return 0;
 }
 
 void supervise_argv(struct strvec *out)
@@ -44,7 +75,6 @@ void supervise_argv(struct strvec *out)
 		strvec_push(out, exe);
 	}
 	strvec_push(out, "internal-supervise");
-	strvec_push(out, "--");
 }
 
 int cmd_internal_supervise(int argc, char **argv)
@@ -55,6 +85,8 @@ int cmd_internal_supervise(int argc, char **argv)
 	int status = 0, i = 1;
 	double kill_at = 0;
 
+	if (private_binds(argc, argv, &i))
+		return 1;
 	if (i < argc && !strcmp(argv[i], "--"))
 		i++;
 	if (i >= argc) {

@@ -9,7 +9,10 @@
  * this instead. virt-matrix runs it as "virt-matrix internal-supervise --
  * DAEMON ARGS..." (not a user command); SIGTERM or SIGINT are passed on
  * to the daemon, and after 10 s it is killed. Exits with the daemon's
- * status.
+ * status. "internal-supervise --bind SRC DST... -- DAEMON ARGS" first
+ * moves into a private mount namespace with each SRC bound over DST (a
+ * distribution's daemon whose paths are compiled in keeps its state in
+ * SRC instead); root only.
  */
 
 int cmd_internal_supervise(int argc, char **argv);
@@ -17,7 +20,8 @@ int cmd_internal_supervise(int argc, char **argv);
 /*
  * Pushes the argv prefix that runs argv under the supervisor: this
  * virt-matrix binary (/proc/self/exe), or $VIRT_MATRIX_BIN when set (for
- * programs other than virt-matrix that use the library, such as tests).
+ * programs other than virt-matrix that use the library, such as tests),
+ * then "internal-supervise"; the caller adds any --bind pairs, then "--".
  */
 struct strvec;
 void supervise_argv(struct strvec *out);

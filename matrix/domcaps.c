@@ -94,14 +94,12 @@ int domcaps_probe(struct store *st, const struct install *lv,
 		  struct domcaps_result *res)
 {
 	struct libvirtd d;
-	struct strbuf daemon = STRBUF_INIT;
-	char lvsha[65];
+	char lvsha[65], *daemon = libvirtd_binary(lv);
 	double t0 = now_monotonic();
 	int started = 0, ret = -1;
 
 	memset(res, 0, sizeof(*res));
-	sb_printf(&daemon, "%s/sbin/libvirtd", lv->prefix);
-	if (sha256_file(daemon.buf, lvsha))
+	if (sha256_file(daemon, lvsha))
 		goto out;
 	for (size_t i = 0; i < nq && !vm_interrupted; i++) {
 		const char *virttype = "qemu";
@@ -127,7 +125,7 @@ int domcaps_probe(struct store *st, const struct install *lv,
 				continue;
 			}
 			if (!started) {
-				if (libvirtd_start(&d, lv->prefix, 60))
+				if (libvirtd_start(&d, lv, 60))
 					goto out;
 				started = 1;
 			}
@@ -154,7 +152,7 @@ int domcaps_probe(struct store *st, const struct install *lv,
 out:
 	if (started)
 		libvirtd_stop(&d);
-	strbuf_release(&daemon);
+	free(daemon);
 	res->seconds = now_monotonic() - t0;
 	return ret;
 }

@@ -22,7 +22,7 @@ static void quiet_errors(void *ud, virErrorPtr e)
  * The QEMU driver's settings for running guests here, as root, with no
  * security driver, cgroups or namespaces to set up (none of which the
  * runner tests), and character devices written by QEMU itself (no
- * virtlogd). The prefix belongs to virt-matrix (ark installed it).
+ * virtlogd). The directory is ours: an ark prefix, or our private tree.
  */
 static const char qemu_conf[] =
 	"# Written by virt-matrix: guests run as root, unconfined.\n"
@@ -35,12 +35,12 @@ static const char qemu_conf[] =
 	"namespaces = [ ]\n"
 	"stdio_handler = \"file\"\n";
 
-static int write_qemu_conf(const char *prefix)
+static int write_qemu_conf(const char *etc_dir)
 {
 	struct strbuf path = STRBUF_INIT, old = STRBUF_INIT;
 	int ret = 0;
 
-	sb_printf(&path, "%s/etc/libvirt/qemu.conf", prefix);
+	sb_printf(&path, "%s/qemu.conf", etc_dir);
 	if (!path_exists(path.buf) || strbuf_read_file(&old, path.buf, 1 << 20) ||
 	    old.len != sizeof(qemu_conf) - 1 || memcmp(old.buf, qemu_conf, old.len))
 		ret = write_file_atomic(path.buf, qemu_conf, strlen(qemu_conf));
@@ -49,28 +49,129 @@ static int write_qemu_conf(const char *prefix)
 	return ret;
 }
 
-int libvirtd_start(struct libvirtd *d, const char *prefix, double timeout)
+char *libvirtd_binary(const struct install *lv)
 {
-	struct strbuf daemon = STRBUF_INIT, sock = STRBUF_INIT, uri = STRBUF_INIT;
+	struct strbuf p = STRBUF_INIT;
+
+	if (!strcmp(lv->kind, "imported"))
+		return xstrdup(lv->binary_path);
+	sb_printf(&p, "%s/sbin/virtqemud", lv->prefix);
+	if (access(p.buf, X_OK)) {
+		strbuf_reset(&p);
+		sb_printf(&p, "%s/sbin/libvirtd", lv->prefix);
+	}
+	return strbuf_detach(&p);
+}
+
+/* An ark build: its own daemon and tree under its prefix. */
+static int setup_built(struct libvirtd *d, const char *prefix)
+{
+	struct strbuf p = STRBUF_INIT;
+	int ret;
+
+	sb_printf(&p, "%s/var/run/libvirt", prefix);
+	d->run_dir = strbuf_detach(&p);
+	sb_printf(&p, "%s/var/log/libvirt", prefix);
+	d->log_dir = strbuf_detach(&p);
+	sb_printf(&p, "%s/etc/libvirt", prefix);
+	ret = mkdir_p(p.buf, 0755) || write_qemu_conf(p.buf) ? -1 : 0;
+	strbuf_release(&p);
+	strvec_push(&d->cmd.args, "--");
+	return ret;
+}
+
+/*
+ * An imported daemon: a temporary tree of ours bound (in the supervisor's
+ * private mount namespace) over the directories its build uses.
+ */
+static int setup_imported(struct libvirtd *d, const struct install *lv)
+{
+	static const struct {
+		const char *ours, *base, *sub;
+	} dirs[] = {
+		{ "etc", "etc", "etc/libvirt" },
+		{ "run", "run", "var/run/libvirt" },
+		{ "lib", "var", "var/lib/libvirt" },
+		{ "cache", "var", "var/cache/libvirt" },
+		{ "log", "var", "var/log/libvirt" },
+	};
+	int sys = !strcmp(lv->prefix, "/usr") || !strcmp(lv->prefix, "/");
+	char *tmpl = temp_template("libvirt");
+	struct strbuf p = STRBUF_INIT;
+	int ret = -1;
+
+	if (geteuid()) {
+		error("the imported libvirt %s runs in a private mount namespace, "
+		      "which needs root", lv->version);
+		goto out;
+	}
+	d->private = mkdtemp(tmpl);
+	if (!d->private) {
+		error_errno("cannot create a directory for libvirt %s", lv->version);
+		goto out;
+	}
+	tmpl = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		sb_printf(&p, "%s/%s", d->private, dirs[i].ours);
+		if (mkdir_p(p.buf, 0755))
+			goto out;
+		strvec_push(&d->cmd.args, "--bind");
+		strvec_push(&d->cmd.args, p.buf);
+		strbuf_reset(&p);
+		/* Debian's build: /etc, /run and /var, not under /usr. */
+		if (sys && !strcmp(dirs[i].base, "run"))
+			sb_puts(&p, "/run/libvirt");
+		else if (sys)
+			sb_printf(&p, "/%s", dirs[i].sub);
+		else
+			sb_printf(&p, "%s/%s", lv->prefix, dirs[i].sub);
+		strvec_push(&d->cmd.args, p.buf);
+		strbuf_reset(&p);
+	}
+	strvec_push(&d->cmd.args, "--");
+	sb_printf(&p, "%s/run", d->private);
+	d->run_dir = strbuf_detach(&p);
+	sb_printf(&p, "%s/log", d->private);
+	d->log_dir = strbuf_detach(&p);
+	sb_printf(&p, "%s/etc", d->private);
+	ret = write_qemu_conf(p.buf);
+out:
+	free(tmpl);
+	strbuf_release(&p);
+	return ret;
+}
+
+int libvirtd_start(struct libvirtd *d, const struct install *lv, double timeout)
+{
+	struct strbuf sock = STRBUF_INIT, uri = STRBUF_INIT;
 	double deadline = now_monotonic() + timeout;
 	int ret = -1;
 
 	memset(d, 0, sizeof(*d));
-	d->prefix = xstrdup(prefix);
 	command_init(&d->cmd);
-	sb_printf(&daemon, "%s/sbin/libvirtd", prefix);
-	sb_printf(&sock, "%s/var/run/libvirt/libvirt-sock", prefix);
-	sb_printf(&uri, "qemu:///system?socket=%s", sock.buf);
-	d->uri = strbuf_detach(&uri);
-	if (access(daemon.buf, X_OK)) {
-		error_errno("cannot run the libvirt daemon '%s'", daemon.buf);
+	supervise_argv(&d->cmd.args);
+	d->daemon = libvirtd_binary(lv);
+	if (!strcmp(lv->kind, "imported") ? setup_imported(d, lv)
+					  : setup_built(d, lv->prefix))
+		goto out;
+	sb_printf(&sock, "%s/%s", d->run_dir,
+		  ends_with(d->daemon, "/virtqemud") ? "virtqemud-sock"
+						     : "libvirt-sock");
+	if (sock.len >= 108) {
+		error("libvirt %s's socket path '%s' is longer than a unix socket "
+		      "can be (107 bytes)", lv->version, sock.buf);
 		goto out;
 	}
-	if (mkdir_p("/var/log/libvirt", 0755) || write_qemu_conf(prefix))
+	sb_printf(&uri, "qemu:///system?socket=%s", sock.buf);
+	d->uri = strbuf_detach(&uri);
+	if (access(d->daemon, X_OK)) {
+		error_errno("cannot run the libvirt daemon '%s'", d->daemon);
+		goto out;
+	}
+	if (mkdir_p("/var/log/libvirt", 0755))
 		goto out;
 	virSetErrorFunc(NULL, quiet_errors);
-	supervise_argv(&d->cmd.args);
-	strvec_push(&d->cmd.args, daemon.buf);
+	strvec_push(&d->cmd.args, d->daemon);
 	d->cmd.capture_max = 1 << 20;
 	if (command_start(&d->cmd))
 		goto out;
@@ -99,7 +200,7 @@ int libvirtd_start(struct libvirtd *d, const char *prefix, double timeout)
 			command_wait(&d->cmd, 5);
 			command_describe(&d->cmd, &why);
 			error("libvirt daemon '%s' %s before it answered:\n%s",
-			      daemon.buf, why.buf,
+			      d->daemon, why.buf,
 			      str_tail_lines(d->cmd.output.buf, d->cmd.output.len, 10));
 			strbuf_release(&why);
 			goto out;
@@ -107,7 +208,7 @@ int libvirtd_start(struct libvirtd *d, const char *prefix, double timeout)
 		if (now_monotonic() > deadline) {
 			error("libvirt daemon '%s' did not answer on '%s' within "
 			      "%.0fs; its log:\n%s",
-			      daemon.buf, sock.buf, timeout,
+			      d->daemon, sock.buf, timeout,
 			      str_tail_lines(d->cmd.output.buf, d->cmd.output.len, 10));
 			goto out;
 		}
@@ -116,7 +217,6 @@ int libvirtd_start(struct libvirtd *d, const char *prefix, double timeout)
 out:
 	if (ret)
 		libvirtd_stop(d);
-	strbuf_release(&daemon);
 	strbuf_release(&sock);
 	return ret;
 }
@@ -131,9 +231,14 @@ void libvirtd_stop(struct libvirtd *d)
 		command_wait(&d->cmd, 15);
 	}
 	command_release(&d->cmd);
-	free(d->prefix);
+	if (d->private && remove_tree(d->private))
+		warning("cannot remove '%s'", d->private);
+	free(d->private);
+	free(d->daemon);
 	free(d->uri);
-	d->prefix = d->uri = NULL;
+	free(d->run_dir);
+	free(d->log_dir);
+	d->private = d->daemon = d->uri = d->run_dir = d->log_dir = NULL;
 }
 
 int libvirtd_domcaps(struct libvirtd *d, const char *emulator,
@@ -158,7 +263,7 @@ int libvirtd_domcaps(struct libvirtd *d, const char *emulator,
 			if (p - log >= 6 && !strncmp(p - 6, " error", 6))
 				hit = p + 3;
 		if (hit)
-			sb_printf(&e, " (libvirtd: %.*s)", (int)strcspn(hit, "\n"),
+			sb_printf(&e, " (daemon: %.*s)", (int)strcspn(hit, "\n"),
 				  hit);
 		*err = strbuf_detach(&e);
 		return -1;

@@ -2,27 +2,46 @@
 #define MX_LIBVIRTD_H
 
 /*
- * A libvirt daemon of one installed version, started by virt-matrix from
- * its prefix (<prefix>/sbin/libvirtd, sockets under <prefix>/var/run),
- * under the prompt-reaping supervisor (supervise.h), connected to with
- * the libvirt C API on its own socket, and stopped again. A daemon that
- * does not come up is an error that shows its log, never a hang.
+ * A libvirt daemon of one installed version, started by virt-matrix under
+ * the prompt-reaping supervisor (supervise.h), connected to with the
+ * libvirt C API on its own socket, and stopped again. A daemon that does
+ * not come up is an error that shows its log, never a hang.
+ *
+ * A version ark built keeps its config, sockets and state under its
+ * prefix; its daemon is the modular virtqemud where that version has it,
+ * else libvirtd. An imported distribution libvirt (Debian's libvirtd,
+ * whose paths under /etc, /run and /var are compiled in) runs in a
+ * private mount namespace with a temporary tree of ours bound over
+ * those directories: the system's own config and any system daemon are
+ * left alone, and the tree is removed when the daemon stops. Either way
+ * qemu.conf is set for running guests as root here.
  */
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
 #include "command.h"
+#include "installs.h"
 
 struct libvirtd {
 	struct command cmd;
-	char *prefix;
+	char *daemon;	/* the daemon binary */
 	char *uri;
+	char *run_dir;	/* libvirt's runtime dir (qemu/<dom>.pid) seen from here */
+	char *log_dir;	/* libvirt's log dir (qemu/<dom>.log) seen from here */
+	char *private;	/* imported: our tree bound over the system dirs */
 	virConnectPtr conn;
 };
 
-/* Starts the daemon of the libvirt installed at prefix and connects. */
-int libvirtd_start(struct libvirtd *d, const char *prefix,
+/* The daemon binary libvirtd_start() runs for lv (malloc'd). */
+char *libvirtd_binary(const struct install *lv);
+
+/*
+ * Starts the daemon of the libvirt install lv (built: from its prefix;
+ * imported: its binary in a private namespace) and connects. Reports and
+ * returns -1, with the daemon's log, when it does not answer in timeout.
+ */
+int libvirtd_start(struct libvirtd *d, const struct install *lv,
 		   double timeout) VM_WUR;
 /* Disconnects, stops the daemon (SIGTERM, then SIGKILL), reaps it. */
 void libvirtd_stop(struct libvirtd *d);

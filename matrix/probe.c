@@ -29,10 +29,11 @@ static const char usage[] =
 	"accelerators tried for real, machine types, CPU models, QOM types,\n"
 	"every device's properties and defaults, QMP commands, command-line\n"
 	"options and the QMP schema; and the guest ABI fingerprint of every\n"
-	"versioned machine type. Then, for every libvirt that ark built, its own\n"
-	"daemon (started from its prefix, stopped afterwards) gives the domain\n"
-	"capabilities of each QEMU for q35 and pc. A binary already probed is\n"
-	"not run again.\n"
+	"versioned machine type. Then, for every libvirt install, its own\n"
+	"daemon (an ark build's virtqemud or libvirtd from its prefix; an\n"
+	"imported one in a private mount namespace with its state in a\n"
+	"temporary tree; stopped afterwards) gives the domain capabilities of\n"
+	"each QEMU for q35 and pc. A binary already probed is not run again.\n"
 	"\n"
 	"options:\n"
 	"  --force        probe again even if the binary is unchanged\n"
@@ -234,12 +235,6 @@ int cmd_probe(int argc, char **argv)
 			pid_t pid;
 			int status;
 
-			if (strcmp(lv[k].kind, "built")) {
-				info("libvirt %s: imported; its daemon is the system's, "
-				     "not started by virt-matrix (skipped)",
-				     lv[k].version);
-				continue;
-			}
 			fflush(NULL);
 			pid = fork();
 			if (pid == 0)

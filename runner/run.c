@@ -849,7 +849,7 @@ static int run_one(const char *db, const struct job *j)
 			goto out_release;
 		}
 		if (prev) {
-			info("%-14s %-8s %-16s %-4s (already recorded in this sweep)",
+			info("%-14s %-12s %-16s %-4s (already recorded in this sweep)",
 			     j->qemu->version, j->libvirt ? j->libvirt->version : "-",
 			     s.name ? s.name : "?", prev);
 			ret = strcmp(prev, "pass") && strcmp(prev, "skip");
@@ -907,7 +907,7 @@ static int run_one(const char *db, const struct job *j)
 		r.status = "skip";
 		sb_puts(&r.reason, "passthrough through libvirt (inside the lab VM) "
 				   "is not done yet; direct runs cover it");
-	} else if (j->libvirt && !j->uri) {
+	} else if (j->libvirt && !j->daemon) {
 		r.status = "error";
 		sb_printf(&r.reason, "the daemon of libvirt %s did not start (its "
 				     "log was shown)",
@@ -927,7 +927,7 @@ done:
 	r.seconds = now_monotonic() - t0;
 	if (r.status && !vm_interrupted) {
 		ret = record(&st, j, sha ? sha : "", s.name ? s.name : j->scenario_path, &r);
-		info("%-14s %-8s %-16s %-4s %s%s%s (%.1fs)", j->qemu->version,
+		info("%-14s %-12s %-16s %-4s %s%s%s (%.1fs)", j->qemu->version,
 		     j->libvirt ? j->libvirt->version : "-",
 		     s.name ? s.name : "?", r.status, r.accel,
 		     r.reason.len ? ": " : "", r.reason.len ? r.reason.buf : "",
@@ -1276,14 +1276,14 @@ int cmd_run(int argc, char **argv)
 		if (!used)
 			continue;
 		info("starting the daemon of libvirt %s", lv_use[l]->version);
-		if (libvirtd_start(&daemons[l], lv_use[l]->prefix, 60))
+		if (libvirtd_start(&daemons[l], lv_use[l], 60))
 			continue;
 		/* Workers connect on their own after fork. */
 		virConnectClose(daemons[l].conn);
 		daemons[l].conn = NULL;
 		for (size_t i = 0; i < nj; i++)
 			if (jobs[i].libvirt == lv_use[l])
-				jobs[i].uri = daemons[l].uri;
+				jobs[i].daemon = &daemons[l];
 	}
 	info("running %zu jobs (%zu at a time)", nj, (size_t)njobs);
 	{

@@ -12,6 +12,7 @@
 #include "command.h"
 #include "guest.h"
 #include "installs.h"
+#include "libvirtd.h"
 #include "mapper.h"
 #include "scenario.h"
 #include "strbuf.h"
@@ -21,7 +22,7 @@
 struct job {
 	const struct install *qemu;
 	const struct install *libvirt; /* NULL: a direct run */
-	const char *uri;	       /* libvirt: its daemon's URI */
+	const struct libvirtd *daemon; /* libvirt: its running daemon */
 	const char *scenario_path;
 };
 

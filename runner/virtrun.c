@@ -47,13 +47,13 @@ static void domain_name(const char *scenario, struct strbuf *out)
 	sb_printf(out, "-%ld", (long)getpid());
 }
 
-/* QEMU's pid from libvirt's pid file under the prefix; -1 if none. */
-static long qemu_pid(const char *prefix, const char *name)
+/* QEMU's pid from libvirt's pid file in its run_dir; -1 if none. */
+static long qemu_pid(const char *run_dir, const char *name)
 {
 	struct strbuf p = STRBUF_INIT, t = STRBUF_INIT;
 	long pid = -1;
 
-	sb_printf(&p, "%s/var/run/libvirt/qemu/%s.pid", prefix, name);
+	sb_printf(&p, "%s/qemu/%s.pid", run_dir, name);
 	if (path_exists(p.buf) && !strbuf_read_file(&t, p.buf, 64))
 		pid = strtol(t.buf, NULL, 10);
 	strbuf_release(&p);
@@ -188,7 +188,7 @@ void run_libvirt(struct run_ctx *x)
 	int have_tp = 0, w, state = 0, reason = 0;
 
 	memset(&o, 0, sizeof(o));
-	conn = virConnectOpen(x->j->uri);
+	conn = virConnectOpen(x->j->daemon->uri);
 	if (!conn) {
 		r->status = "error";
 		sb_printf(&r->reason, "cannot connect to libvirt %s: %s", lv->version,
@@ -243,12 +243,12 @@ void run_libvirt(struct run_ctx *x)
 			  lv->version, lv_error());
 		goto logs;
 	}
-	pid = qemu_pid(lv->prefix, name.buf);
+	pid = qemu_pid(x->j->daemon->run_dir, name.buf);
 	if (pid < 0 || read_cmdline(pid, &r->argv)) {
 		r->status = "error";
 		sb_printf(&r->reason, "no QEMU process of domain '%s' (pid file under "
-				      "%s/var/run/libvirt/qemu)",
-			  name.buf, lv->prefix);
+				      "%s/qemu)",
+			  name.buf, x->j->daemon->run_dir);
 		goto logs;
 	}
 	{
@@ -285,7 +285,7 @@ void run_libvirt(struct run_ctx *x)
 	}
 logs:
 	/* QEMU's stderr, after libvirt's own lines, is the domain log. */
-	sb_printf(&path, "%s/var/log/libvirt/qemu/%s.log", lv->prefix, name.buf);
+	sb_printf(&path, "%s/qemu/%s.log", x->j->daemon->log_dir, name.buf);
 	read_bounded(path.buf, &r->stderr_text);
 	if (r->status && !strcmp(r->status, "fail") && !r->reason.len)
 		sb_puts(&r->reason, "libvirt failed");
