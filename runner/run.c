@@ -60,9 +60,14 @@ static const char usage[] =
 	"opt_host=lab runs the QEMU under test inside a nested lab VM whose\n"
 	"emulated e1000e is bound to vfio-pci (a host BDF must already be bound\n"
 	"to vfio-pci).\n"
+	"A scenario may also be a libvirt domain XML: each libvirt install\n"
+	"defines it with its own name, no uuid and the QEMU under test as\n"
+	"<emulator>, and starts it paused; the result is whether libvirt took\n"
+	"it (else libvirt's own message), with the argv it gave QEMU.\n"
 	"\n"
-	"  --scenario NAME  a scenario by name (file name without .cfg), or a\n"
-	"                   path to a cfg file; repeatable; default: all\n"
+	"  --scenario NAME  a scenario by name (file name without .cfg or .xml),\n"
+	"                   or a path to a .cfg file or to a libvirt domain .xml\n"
+	"                   of your own; repeatable; default: all\n"
 	"  --qemu VERSION   a QEMU install (see 'virt-matrix ark list');\n"
 	"                   repeatable; default: all\n"
 	"  --libvirt V      also through the daemon of that libvirt install: the\n"
@@ -835,7 +840,13 @@ static int run_one(const char *db, const struct job *j)
 	r.accel = "tcg";
 	if (store_open(&st, db))
 		goto out_free;
-	if (scenario_load(&s, j->scenario_path)) {
+	if (ends_with(j->scenario_path, ".xml")) {
+		/* The user's own domain XML (userxml.h): named after its file. */
+		const char *base = strrchr(j->scenario_path, '/');
+
+		base = base ? base + 1 : j->scenario_path;
+		s.name = xstrndup(base, strlen(base) - 4);
+	} else if (scenario_load(&s, j->scenario_path)) {
 		store_close(&st);
 		goto out_free;
 	}
@@ -903,7 +914,18 @@ static int run_one(const char *db, const struct job *j)
 	x.rundir = rundir;
 	x.r = &r;
 	x.timeout = boot_timeout;
-	if (j->libvirt && pt_host) {
+	if (ends_with(j->scenario_path, ".xml")) {
+		if (j->libvirt && j->daemon)
+			run_libvirt_xml(&x);
+		else {
+			r.status = j->libvirt ? "error" : "skip";
+			sb_printf(&r.reason, j->libvirt ? "the daemon of libvirt %s did not "
+							 "start (its log was shown)"
+							: "a domain XML scenario runs through "
+							  "libvirt only",
+				  j->libvirt ? j->libvirt->version : "");
+		}
+	} else if (j->libvirt && pt_host) {
 		r.status = "skip";
 		sb_puts(&r.reason, "passthrough through libvirt (inside the lab VM) "
 				   "is not done yet; direct runs cover it");
@@ -947,7 +969,10 @@ out_free:
 	return ret;
 }
 
-/* Scenario names or paths to cfg paths; all of scenarios/ by default. */
+/*
+ * Scenario names or paths to file paths: a DTS .cfg, or the user's own
+ * libvirt domain .xml; all of scenarios/ by default.
+ */
 static int find_scenarios(struct strvec *names, struct strvec *paths)
 {
 	char *dir = paths_data_dir("scenarios");
@@ -962,7 +987,8 @@ static int find_scenarios(struct strvec *names, struct strvec *paths)
 			goto out;
 		}
 		for (int i = 0; i < n; i++) {
-			if (ends_with(ents[i]->d_name, ".cfg"))
+			if (ends_with(ents[i]->d_name, ".cfg") ||
+			    ends_with(ents[i]->d_name, ".xml"))
 				strvec_pushf(paths, "%s/%s", dir, ents[i]->d_name);
 			free(ents[i]);
 		}
@@ -972,10 +998,16 @@ static int find_scenarios(struct strvec *names, struct strvec *paths)
 	for (size_t i = 0; i < names->nr; i++) {
 		struct strbuf p = STRBUF_INIT;
 
-		if (strchr(names->v[i], '/') || ends_with(names->v[i], ".cfg"))
+		if (strchr(names->v[i], '/') || ends_with(names->v[i], ".cfg") ||
+		    ends_with(names->v[i], ".xml"))
 			sb_puts(&p, names->v[i]);
-		else
+		else {
 			sb_printf(&p, "%s/%s.cfg", dir, names->v[i]);
+			if (!path_exists(p.buf)) {
+				strbuf_reset(&p);
+				sb_printf(&p, "%s/%s.xml", dir, names->v[i]);
+			}
+		}
 		if (!path_exists(p.buf)) {
 			ret = error("no scenario '%s' (looked for '%s')", names->v[i],
 				    p.buf);
@@ -1160,6 +1192,8 @@ int cmd_run(int argc, char **argv)
 		struct scenario s;
 		long need;
 
+		if (ends_with(paths.v[i], ".xml"))
+			continue; /* libvirt reads it, when it runs */
 		if (scenario_load(&s, paths.v[i]))
 			goto out;
 		need = job_mem_mib(&s);

@@ -66,5 +66,7 @@ char *guest_initrd(const struct scenario *s, const char *kver);
 
 /* The scenario through the libvirt daemon of x->j (virtrun.c). */
 void run_libvirt(struct run_ctx *x);
+/* A scenario that is the user's own domain XML, likewise (virtrun.c). */
+void run_libvirt_xml(struct run_ctx *x);
 
 #endif

@@ -25,6 +25,7 @@
 #include "domxml.h"
 #include "fs.h"
 #include "qemuproc.h"
+#include "userxml.h"
 #include "banned.h"
 
 #define CONSOLE_FILE "console.log"
@@ -313,6 +314,130 @@ out:
 	strbuf_release(&name);
 	strbuf_release(&console);
 	strbuf_release(&xml);
+	strbuf_release(&path);
+	strvec_clear(&fw);
+}
+
+/*
+ * The user's own domain XML (userxml.h): adopted, defined and started
+ * paused, which is enough for the argv libvirt really gives QEMU; then
+ * destroyed. Pass means libvirt took the domain and QEMU started; libvirt's
+ * own message is the reason when it did not.
+ */
+void run_libvirt_xml(struct run_ctx *x)
+{
+	struct result *r = x->r;
+	const struct install *lv = x->j->libvirt;
+	struct strbuf name = STRBUF_INIT, text = STRBUF_INIT, xml = STRBUF_INIT,
+		      why = STRBUF_INIT, path = STRBUF_INIT;
+	struct userxml_as as;
+	struct strvec fw = STRVEC_INIT;
+	virConnectPtr conn = NULL;
+	virDomainPtr dom = NULL;
+	json_object *check = NULL;
+	char *native = NULL, *live = NULL;
+	long pid;
+
+	domain_name(x->s->name, &name);
+	strbuf_init(&text, 1 << 20);
+	if (strbuf_read_file(&text, x->j->scenario_path, 1 << 20)) {
+		r->status = "error";
+		sb_printf(&r->reason, "cannot read '%s'", x->j->scenario_path);
+		goto out;
+	}
+	as.name = name.buf;
+	as.emulator = x->j->qemu->binary_path;
+	as.virttype = strcmp(r->accel, "kvm") ? "qemu" : "kvm";
+	qemu_firmware_args(&fw);
+	as.qemu_args = &fw;
+	conn = virConnectOpen(x->j->daemon->uri);
+	if (!conn) {
+		r->status = "error";
+		sb_printf(&r->reason, "cannot connect to libvirt %s: %s", lv->version,
+			  lv_error());
+		goto out;
+	}
+	if (userxml_adopt(text.buf, text.len, &as, &xml, &r->notes, &why)) {
+		/* libvirt's own word on it, when its parser rejects it too
+		 * (converting defines nothing and starts nothing). */
+		native = virConnectDomainXMLToNative(conn, "qemu-argv", text.buf, 0);
+		r->status = "fail";
+		if (!native)
+			sb_printf(&r->reason, "libvirt %s rejects the domain: %s",
+				  lv->version, lv_error());
+		else
+			sb_printf(&r->reason, "'%s' is not a domain XML virt-matrix can "
+					      "adopt: %s",
+				  x->j->scenario_path, why.buf);
+		goto out;
+	}
+	native = virConnectDomainXMLToNative(conn, "qemu-argv", xml.buf, 0);
+	r->native = xstrdup(native ? native : lv_error());
+	r->domain_xml = xstrdup(xml.buf);
+	check = json_object_new_object();
+	json_object_object_add(check, "n", json_object_new_int(1));
+	json_object_object_add(check, "kind", json_object_new_string("libvirt"));
+	/* Checked against libvirt's schema too: a user's file may hold
+	 * elements libvirt would otherwise silently ignore. */
+	dom = virDomainDefineXMLFlags(conn, xml.buf, VIR_DOMAIN_DEFINE_VALIDATE);
+	if (!dom) {
+		r->status = "fail";
+		sb_printf(&r->reason, "libvirt %s rejects the domain: %s", lv->version,
+			  lv_error());
+		goto out;
+	}
+	if (virDomainCreateWithFlags(dom, VIR_DOMAIN_START_PAUSED)) {
+		r->status = "fail";
+		sb_printf(&r->reason, "libvirt %s cannot start the domain: %s",
+			  lv->version, lv_error());
+		goto logs;
+	}
+	pid = qemu_pid(x->j->daemon->run_dir, name.buf);
+	if (pid < 0 || read_cmdline(pid, &r->argv)) {
+		r->status = "error";
+		sb_printf(&r->reason, "no QEMU process of domain '%s' (pid file under "
+				      "%s/qemu)",
+			  name.buf, x->j->daemon->run_dir);
+		goto logs;
+	}
+	live = virDomainGetXMLDesc(dom, 0);
+	if (live) {
+		free(r->domain_xml);
+		r->domain_xml = xstrdup(live);
+	}
+	r->status = "pass";
+	strvec_push(&r->notes, "started paused: the argv is libvirt's, no guest ran");
+logs:
+	sb_printf(&path, "%s/qemu/%s.log", x->j->daemon->log_dir, name.buf);
+	read_bounded(path.buf, &r->stderr_text);
+	if (path_exists(path.buf) && unlink(path.buf))
+		warning("cannot remove '%s'", path.buf);
+out:
+	if (check) {
+		json_object_object_add(check, "pass",
+				       json_object_new_boolean(!strcmp(r->status, "pass")));
+		json_object_object_add(check, "detail",
+				       json_object_new_string(!strcmp(r->status, "pass")
+								      ? "libvirt defined and started the domain"
+								      : r->reason.buf));
+		r->checks = json_object_new_array();
+		json_object_array_add(r->checks, check);
+	}
+	if (dom) {
+		if (virDomainIsActive(dom) == 1)
+			virDomainDestroy(dom);
+		if (virDomainUndefine(dom))
+			warning("cannot undefine domain '%s': %s", name.buf, lv_error());
+		virDomainFree(dom);
+	}
+	if (conn)
+		virConnectClose(conn);
+	free(native);
+	free(live);
+	strbuf_release(&name);
+	strbuf_release(&text);
+	strbuf_release(&xml);
+	strbuf_release(&why);
 	strbuf_release(&path);
 	strvec_clear(&fw);
 }

@@ -1,0 +1,36 @@
+#ifndef RUN_USERXML_H
+#define RUN_USERXML_H
+
+/*
+ * A scenario given as the user's own libvirt domain XML (a .xml file in
+ * place of a DTS .cfg). For each run it is adopted, and otherwise left
+ * byte for byte as written: the domain gets the run's own name, loses
+ * its uuid (so runs never clash with each other or with the user's
+ * domain), has the QEMU under test as <emulator>, and the type of
+ * domain the accelerator usable here allows, and the distribution's
+ * firmware directories (ark's builds carry none) as <qemu:commandline>
+ * arguments, as generated domains get them. libvirt then accepts or
+ * rejects it, and its own error message is the result.
+ */
+
+#include "strbuf.h"
+
+struct userxml_as {
+	const char *name;     /* the domain name for this run */
+	const char *emulator; /* the QEMU under test */
+	const char *virttype; /* "qemu" or "kvm"; NULL leaves it */
+	/* QEMU args added through <qemu:commandline> (the -L firmware dirs
+	 * ark's builds lack), with a note; NULL or empty adds none. */
+	const struct strvec *qemu_args;
+};
+
+/*
+ * The adopted document of xml[0..len) into out, with a note for each
+ * change the user would not expect (the domain type). -1 with why set
+ * when xml is not a well-formed document with a <domain> root, as far
+ * as finding those places needs (libvirt checks the rest).
+ */
+int userxml_adopt(const char *xml, size_t len, const struct userxml_as *as,
+		  struct strbuf *out, struct strvec *notes, struct strbuf *why) VM_WUR;
+
+#endif
