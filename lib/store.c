@@ -286,6 +286,36 @@ static const char *const migrations[] = {
 	");"
 	"ALTER TABLE runs ADD COLUMN sweep INTEGER REFERENCES sweeps(id);"
 	"CREATE INDEX runs_sweep ON runs (sweep, scenario, qemu, libvirt);",
+	/*
+	 * 9: merging stores (sweep/merge.c). A run keeps one identity
+	 * across stores (runs.uuid, set by a trigger so that writers need
+	 * not know), and each shard of a sweep keeps its own state, so that
+	 * a merged sweep is finished only when all its shards are.
+	 */
+	"ALTER TABLE runs ADD COLUMN uuid TEXT;"
+	"UPDATE runs SET uuid = lower(hex(randomblob(16)));"
+	"CREATE UNIQUE INDEX runs_uuid ON runs (uuid);"
+	"CREATE TRIGGER runs_uuid_default AFTER INSERT ON runs"
+	"  WHEN NEW.uuid IS NULL BEGIN"
+	"    UPDATE runs SET uuid = lower(hex(randomblob(16))) WHERE id = NEW.id;"
+	"  END;"
+	"CREATE TABLE sweep_shards ("
+	"  sweep INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,"
+	"  k INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  status TEXT NOT NULL"
+	"    CHECK (status IN ('running', 'finished', 'interrupted')),"
+	"  started_at TEXT NOT NULL,"
+	"  finished_at TEXT,"
+	"  PRIMARY KEY (sweep, k, n)"
+	") WITHOUT ROWID;"
+	"INSERT INTO sweep_shards (sweep, k, n, status, started_at, finished_at)"
+	"  SELECT id,"
+	"    CASE WHEN shard IS NULL THEN 1"
+	"      ELSE CAST(substr(shard, 1, instr(shard, '/') - 1) AS INTEGER) END,"
+	"    CASE WHEN shard IS NULL THEN 1"
+	"      ELSE CAST(substr(shard, instr(shard, '/') + 1) AS INTEGER) END,"
+	"    status, started_at, finished_at FROM sweeps;",
 };
 
 int store_schema_version(void)

@@ -8,8 +8,38 @@
 
 #include <json-c/json.h>
 
+#include "shard.h"
 #include "sweeps.h"
 #include "banned.h"
+
+/*
+ * The sweep this process opened: its shard, and whether it is one a
+ * `run` joined (a 'sweep' or 'bisect' that another command owns).
+ */
+static struct {
+	long long id;
+	long k, n;
+	int joined;
+} opened;
+
+/* Marks shard k/n of sweep id running (a new row, or one re-opened). */
+static int shard_running(struct store *st, long long id, long k, long n,
+			 const char *now)
+{
+	auto_stmt *q = NULL;
+
+	if (store_prepare(st, &q, "INSERT INTO sweep_shards (sweep, k, n, status,"
+			  " started_at) VALUES (?, ?, ?, 'running', ?)"
+			  " ON CONFLICT (sweep, k, n) DO UPDATE SET status = 'running',"
+			  " finished_at = NULL"))
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, k);
+	sqlite3_bind_int64(q, 3, n);
+	store_bind_text(q, 4, now);
+	return sqlite3_step(q) == SQLITE_DONE ? 0
+					      : store_error(st, "cannot record the sweep's shard");
+}
 
 int sweep_new_uuid(char *buf)
 {
@@ -49,9 +79,16 @@ int sweep_open(struct store *st, const char *kind, const char *uuid,
 {
 	auto_stmt *q = NULL;
 	json_object *cmd = NULL;
+	struct shard sh = { 1, 1, NULL };
 	char now[32];
 	int rc;
 
+	if (shard && shard_parse(shard, &sh))
+		return error("'%s' is not a shard (K/N with 1 <= K <= N)", shard);
+	now_iso8601(now, sizeof(now));
+	memset(&opened, 0, sizeof(opened));
+	opened.k = sh.k;
+	opened.n = sh.n;
 	if (uuid && !sweep_uuid_valid(uuid))
 		return error("'%s' is not a sweep id (a uuid such as "
 			     "'0f3c2a4e-8d1b-4c7e-9a52-1b2c3d4e5f60')", uuid);
@@ -63,13 +100,20 @@ int sweep_open(struct store *st, const char *kind, const char *uuid,
 		if (rc == SQLITE_ROW) {
 			const char *k = (const char *)sqlite3_column_text(q, 1);
 
-			if (strcmp(k, kind))
+			/* A run joins the sweep or bisect that started it. */
+			opened.joined = strcmp(k, kind) && !strcmp(kind, "run") &&
+					(!strcmp(k, "sweep") || !strcmp(k, "bisect"));
+			if (strcmp(k, kind) && !opened.joined)
 				return error("sweep %s is a '%s', not a '%s'", uuid, k,
 					     kind);
-			*id = sqlite3_column_int64(q, 0);
+			*id = opened.id = sqlite3_column_int64(q, 0);
 			memcpy(uuid_out, uuid, SWEEP_UUID_LEN + 1);
 			sqlite3_finalize(q);
 			q = NULL;
+			if (opened.joined)
+				return 0;
+			if (shard_running(st, *id, sh.k, sh.n, now))
+				return -1;
 			if (store_prepare(st, &q, "UPDATE sweeps SET status = 'running',"
 					  " finished_at = NULL WHERE id = ?"))
 				return -1;
@@ -88,7 +132,6 @@ int sweep_open(struct store *st, const char *kind, const char *uuid,
 	cmd = json_object_new_array();
 	for (int i = 0; i < argc; i++)
 		json_object_array_add(cmd, json_object_new_string(argv[i]));
-	now_iso8601(now, sizeof(now));
 	rc = store_prepare(st, &q, "INSERT INTO sweeps (uuid, kind, command, shard,"
 			   " status, started_at) VALUES (?, ?, ?, ?, 'running', ?)");
 	if (!rc) {
@@ -102,9 +145,10 @@ int sweep_open(struct store *st, const char *kind, const char *uuid,
 						    : store_error(st, "cannot record the sweep");
 	}
 	json_object_put(cmd);
-	if (!rc)
-		*id = sqlite3_last_insert_rowid(st->db);
-	return rc;
+	if (rc)
+		return rc;
+	*id = opened.id = sqlite3_last_insert_rowid(st->db);
+	return shard_running(st, *id, sh.k, sh.n, now);
 }
 
 int sweep_close(struct store *st, long long id, const char *status)
@@ -112,6 +156,8 @@ int sweep_close(struct store *st, long long id, const char *status)
 	auto_stmt *q = NULL;
 	char now[32];
 
+	if (opened.id == id && opened.joined)
+		return 0;
 	now_iso8601(now, sizeof(now));
 	if (store_prepare(st, &q, "UPDATE sweeps SET status = ?, finished_at = ?"
 			  " WHERE id = ?"))
@@ -119,6 +165,21 @@ int sweep_close(struct store *st, long long id, const char *status)
 	store_bind_text(q, 1, status);
 	store_bind_text(q, 2, now);
 	sqlite3_bind_int64(q, 3, id);
-	return sqlite3_step(q) == SQLITE_DONE ? 0
-					      : store_error(st, "cannot close the sweep");
+	if (sqlite3_step(q) != SQLITE_DONE)
+		return store_error(st, "cannot close the sweep");
+	sqlite3_finalize(q);
+	q = NULL;
+	if (opened.id != id)
+		return 0;
+	if (store_prepare(st, &q, "UPDATE sweep_shards SET status = ?, finished_at = ?"
+			  " WHERE sweep = ? AND k = ? AND n = ?"))
+		return -1;
+	store_bind_text(q, 1, status);
+	store_bind_text(q, 2, now);
+	sqlite3_bind_int64(q, 3, id);
+	sqlite3_bind_int64(q, 4, opened.k);
+	sqlite3_bind_int64(q, 5, opened.n);
+	return sqlite3_step(q) == SQLITE_DONE
+		       ? 0
+		       : store_error(st, "cannot close the sweep's shard");
 }

@@ -1,0 +1,454 @@
+/*
+ * `virt-matrix merge OUT.db IN.db...`: the stores of the shards of a
+ * sweep (or of any machines) into one. Every table of the schema is
+ * listed in tables[] with how its rows are known across stores: by
+ * content (qmp_schemas, abi_texts, vmstates), by a natural key whose row
+ * id is renumbered (binaries by sha256, installs by app and version,
+ * propsets by sha256, sweeps and runs by uuid, builds by app, version,
+ * start and pid), or by their parent's key after renumbering (everything
+ * keyed by a binary, a propset, an install or a sweep). A row already
+ * in OUT is not copied again, so merging the same store twice adds
+ * nothing. The shards of one sweep become one sweep row whose status is
+ * finished only when every shard 1..N is there and finished.
+ *
+ * Everything happens in one transaction on OUT: a failure leaves OUT as
+ * it was (or absent, when merge created it). The inputs are read only
+ * (opened once first, which migrates an older schema as any command
+ * would). A table in an input that merge does not know is an error, so
+ * that a new table cannot be dropped silently.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sweep.h"
+#include "fs.h"
+#include "store.h"
+#include "strbuf.h"
+#include "banned.h"
+
+/* How the rows of one table are known across stores. */
+struct mtable {
+	const char *name;
+	/* Natural key columns of a table whose `id` is renumbered, or NULL. */
+	const char *key[4];
+	/* Columns holding ids of other renumbered tables: "column=table". */
+	const char *remap[3];
+	/* Copy only rows whose parent (column=table) is new to OUT. */
+	const char *fresh_parent;
+};
+
+/* In dependency order: a table's parents come before it. */
+static const struct mtable tables[] = {
+	{ "qmp_schemas", { NULL }, { NULL }, NULL },
+	{ "vmstates", { NULL }, { NULL }, NULL },
+	{ "abi_texts", { NULL }, { NULL }, NULL },
+	{ "propsets", { "sha256" }, { NULL }, NULL },
+	{ "propset_props", { NULL }, { "propset=propsets" }, NULL },
+	{ "binaries", { "sha256" }, { NULL }, NULL },
+	{ "binary_paths", { NULL }, { NULL }, NULL },
+	{ "accelerators", { NULL }, { "binary=binaries" }, NULL },
+	{ "machine_types", { NULL }, { "binary=binaries" }, NULL },
+	{ "cpu_models", { NULL }, { "binary=binaries" }, NULL },
+	{ "qom_types", { NULL }, { "binary=binaries" }, NULL },
+	{ "devices", { NULL }, { "binary=binaries", "propset=propsets" }, NULL },
+	{ "device_failures", { NULL }, { "binary=binaries" }, NULL },
+	{ "qmp_commands", { NULL }, { "binary=binaries" }, NULL },
+	{ "cmdline_options", { NULL }, { "binary=binaries" }, NULL },
+	{ "unsupported_queries", { NULL }, { "binary=binaries" }, NULL },
+	{ "machine_abi", { NULL }, { "binary=binaries" }, NULL },
+	{ "compat_props", { NULL }, { "binary=binaries" }, NULL },
+	{ "domcaps", { NULL }, { "binary=binaries" }, NULL },
+	{ "installs", { "app", "version" }, { NULL }, NULL },
+	/* Patches belong to the install row that won. */
+	{ "install_patches", { NULL }, { "install_id=installs" }, "install_id=installs" },
+	{ "builds", { "app", "version", "started_at", "pid" }, { NULL }, NULL },
+	{ "sweeps", { "uuid" }, { NULL }, NULL },
+	{ "sweep_shards", { NULL }, { "sweep=sweeps" }, NULL },
+	{ "runs", { "uuid" }, { "sweep=sweeps" }, NULL },
+};
+
+static const char usage[] =
+	"usage: virt-matrix merge OUT.db IN.db...\n"
+	"\n"
+	"Merges stores (the shards of a sweep, or the stores of several machines)\n"
+	"into OUT.db, which is created when it does not exist. Every table is\n"
+	"merged: installs, builds, probe records (renumbered by the binary's\n"
+	"sha256), ABI texts and schemas (by content), sweeps and runs (by uuid).\n"
+	"A row OUT.db already has is not copied again, so merging a store twice\n"
+	"changes nothing. The shards of one sweep become one sweep, finished\n"
+	"only when every shard 1..N is merged and finished. An install of the\n"
+	"same app and version in two stores keeps the first one (a warning names\n"
+	"a different binary). One transaction: on failure OUT.db is unchanged.\n";
+
+static int known_table(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(tables); i++)
+		if (!strcmp(tables[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* Every table of the input must be one merge knows. */
+static int check_tables(struct store *st, const char *alias, const char *path)
+{
+	struct strbuf sql = STRBUF_INIT;
+	auto_stmt *q = NULL;
+	int rc, ret = 0;
+
+	sb_printf(&sql, "SELECT name FROM %s.sqlite_master WHERE type = 'table'"
+		  " AND name NOT LIKE 'sqlite_%%' ORDER BY name", alias);
+	rc = store_prepare(st, &q, sql.buf);
+	strbuf_release(&sql);
+	if (rc)
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(q, 0);
+
+		if (!known_table(t))
+			ret = error("'%s' has a table merge does not know: '%s'",
+				    path, t);
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(st, "cannot list the input's tables");
+	return ret;
+}
+
+/* The columns of table in OUT (main), except `id` when skip_id. */
+static int columns(struct store *st, const char *table, int skip_id,
+		   struct strvec *out)
+{
+	struct strbuf sql = STRBUF_INIT;
+	auto_stmt *q = NULL;
+	int rc;
+
+	sb_printf(&sql, "SELECT name FROM pragma_table_info('%s', 'main') ORDER BY cid",
+		  table);
+	rc = store_prepare(st, &q, sql.buf);
+	strbuf_release(&sql);
+	if (rc)
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(q, 0);
+
+		if (!skip_id || strcmp(c, "id"))
+			strvec_push(out, c);
+	}
+	if (rc != SQLITE_DONE || !out->nr)
+		return store_error(st, "cannot read the columns of a table");
+	return 0;
+}
+
+/* The remap target of column c in t ("binaries"), or NULL. */
+static const char *remap_of(const struct mtable *t, const char *c, char *buf,
+			    size_t size)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(t->remap) && t->remap[i]; i++) {
+		const char *eq = strchr(t->remap[i], '=');
+
+		if ((size_t)(eq - t->remap[i]) == strlen(c) &&
+		    !strncmp(t->remap[i], c, strlen(c))) {
+			snprintf(buf, size, "%s", eq + 1);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+/* "m.a IS s.a AND m.b IS s.b" for the key of t. */
+static void key_match(const struct mtable *t, struct strbuf *sql)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(t->key) && t->key[i]; i++)
+		sb_printf(sql, "%sm.%s IS s.%s", i ? " AND " : "", t->key[i],
+			  t->key[i]);
+}
+
+static int run_sql(struct store *st, struct strbuf *sql)
+{
+	int rc = store_exec(st, sql->buf);
+
+	strbuf_reset(sql);
+	return rc;
+}
+
+/*
+ * Copies the rows of t from input alias into main. For a renumbered
+ * table, temp.map_<t> afterwards maps every input id to OUT's id, with
+ * fresh = 1 for rows this merge added.
+ */
+static int merge_table(struct store *st, const char *alias, const struct mtable *t)
+{
+	struct strvec cols = STRVEC_INIT;
+	struct strbuf sql = STRBUF_INIT, sel = STRBUF_INIT;
+	int ret = -1;
+
+	if (columns(st, t->name, t->key[0] != NULL, &cols))
+		goto out;
+	for (size_t i = 0; i < cols.nr; i++) {
+		char target[64];
+
+		if (remap_of(t, cols.v[i], target, sizeof(target)))
+			sb_printf(&sel, "%s(SELECT new FROM temp.map_%s WHERE old = s.%s)",
+				  i ? ", " : "", target, cols.v[i]);
+		else
+			sb_printf(&sel, "%ss.%s", i ? ", " : "", cols.v[i]);
+	}
+	if (t->key[0]) {
+		sb_printf(&sql, "DROP TABLE IF EXISTS temp.map_%s;"
+			  "CREATE TEMP TABLE map_%s (old INTEGER PRIMARY KEY, new INTEGER,"
+			  " fresh INTEGER NOT NULL DEFAULT 0);"
+			  "INSERT INTO temp.map_%s (old, new) SELECT s.id,"
+			  " (SELECT m.id FROM main.%s m WHERE ",
+			  t->name, t->name, t->name, t->name);
+		key_match(t, &sql);
+		sb_printf(&sql, " LIMIT 1) FROM %s.%s s;"
+			  "UPDATE temp.map_%s SET fresh = 1 WHERE new IS NULL;",
+			  alias, t->name, t->name);
+		if (run_sql(st, &sql))
+			goto out;
+		sb_printf(&sql, "INSERT INTO main.%s (", t->name);
+		for (size_t i = 0; i < cols.nr; i++)
+			sb_printf(&sql, "%s%s", i ? ", " : "", cols.v[i]);
+		/* One row per key even if the input repeats a key. */
+		sb_printf(&sql, ") SELECT %s FROM %s.%s s WHERE s.id IN (SELECT"
+			  " min(x.id) FROM %s.%s x JOIN temp.map_%s f ON f.old = x.id"
+			  " WHERE f.fresh GROUP BY ",
+			  sel.buf, alias, t->name, alias, t->name, t->name);
+		for (size_t i = 0; i < ARRAY_SIZE(t->key) && t->key[i]; i++)
+			sb_printf(&sql, "%sx.%s", i ? ", " : "", t->key[i]);
+		sb_printf(&sql, ") ORDER BY s.id;"
+			  "UPDATE temp.map_%s SET new = (SELECT m.id FROM main.%s m"
+			  " JOIN %s.%s s ON ",
+			  t->name, t->name, alias, t->name);
+		key_match(t, &sql);
+		sb_printf(&sql, " WHERE s.id = temp.map_%s.old LIMIT 1) WHERE fresh;",
+			  t->name);
+		ret = run_sql(st, &sql);
+		goto out;
+	}
+	sb_printf(&sql, "INSERT OR IGNORE INTO main.%s (", t->name);
+	for (size_t i = 0; i < cols.nr; i++)
+		sb_printf(&sql, "%s%s", i ? ", " : "", cols.v[i]);
+	sb_printf(&sql, ") SELECT %s FROM %s.%s s", sel.buf, alias, t->name);
+	if (t->fresh_parent) {
+		const char *eq = strchr(t->fresh_parent, '=');
+
+		sb_printf(&sql, " WHERE s.%.*s IN (SELECT old FROM temp.map_%s WHERE fresh)",
+			  (int)(eq - t->fresh_parent), t->fresh_parent, eq + 1);
+	}
+	if (!strcmp(t->name, "sweep_shards"))
+		/* The same shard in two stores: the more final state wins. */
+		sb_puts(&sql, " WHERE true ON CONFLICT (sweep, k, n) DO UPDATE SET"
+			      " status = excluded.status, started_at = excluded.started_at,"
+			      " finished_at = excluded.finished_at WHERE"
+			      " (CASE excluded.status WHEN 'finished' THEN 2"
+			      "  WHEN 'interrupted' THEN 1 ELSE 0 END) >"
+			      " (CASE status WHEN 'finished' THEN 2"
+			      "  WHEN 'interrupted' THEN 1 ELSE 0 END)");
+	ret = run_sql(st, &sql);
+out:
+	strbuf_release(&sql);
+	strbuf_release(&sel);
+	strvec_clear(&cols);
+	return ret;
+}
+
+/*
+ * A sweep's state from its shards: finished when shards 1..N are all
+ * there and finished, interrupted when one was interrupted, otherwise
+ * running; shard "K,K.../N" lists what is merged.
+ */
+static const char recompute_sql[] =
+	"UPDATE main.sweeps SET"
+	" status = CASE"
+	"  WHEN NOT EXISTS (SELECT 1 FROM main.sweep_shards x WHERE x.sweep = sweeps.id"
+	"                   AND x.status <> 'finished')"
+	"   AND (SELECT count(DISTINCT k) FROM main.sweep_shards x WHERE x.sweep = sweeps.id)"
+	"     = (SELECT max(n) FROM main.sweep_shards x WHERE x.sweep = sweeps.id)"
+	"  THEN 'finished'"
+	"  WHEN EXISTS (SELECT 1 FROM main.sweep_shards x WHERE x.sweep = sweeps.id"
+	"               AND x.status = 'interrupted') THEN 'interrupted'"
+	"  ELSE 'running' END,"
+	" shard = CASE WHEN (SELECT max(n) FROM main.sweep_shards x WHERE x.sweep = sweeps.id) > 1"
+	"  THEN (SELECT group_concat(k, ',') FROM (SELECT DISTINCT k FROM main.sweep_shards x"
+	"        WHERE x.sweep = sweeps.id ORDER BY k))"
+	"       || '/' || (SELECT max(n) FROM main.sweep_shards x WHERE x.sweep = sweeps.id)"
+	"  ELSE NULL END,"
+	" started_at = (SELECT min(started_at) FROM main.sweep_shards x WHERE x.sweep = sweeps.id)"
+	" WHERE id IN (SELECT new FROM temp.map_sweeps)"
+	"  AND EXISTS (SELECT 1 FROM main.sweep_shards x WHERE x.sweep = sweeps.id);"
+	"UPDATE main.sweeps SET finished_at = CASE WHEN status = 'finished' THEN"
+	"  (SELECT max(finished_at) FROM main.sweep_shards x WHERE x.sweep = sweeps.id)"
+	"  ELSE NULL END WHERE id IN (SELECT new FROM temp.map_sweeps);";
+
+/* Installs of the same name but another binary: the first store's stays. */
+static int warn_install_conflicts(struct store *st, const char *alias,
+				  const char *path)
+{
+	struct strbuf sql = STRBUF_INIT;
+	auto_stmt *q = NULL;
+	int rc;
+
+	sb_printf(&sql, "SELECT s.app, s.version FROM %s.installs s JOIN main.installs m"
+		  " ON m.app = s.app AND m.version = s.version"
+		  " WHERE m.binary_sha256 IS NOT s.binary_sha256", alias);
+	rc = store_prepare(st, &q, sql.buf);
+	strbuf_release(&sql);
+	if (rc)
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		warning("'%s' has another build of %s %s than the merged store; "
+			"keeping the one merged first",
+			path, sqlite3_column_text(q, 0), sqlite3_column_text(q, 1));
+	return rc == SQLITE_DONE ? 0 : store_error(st, "cannot compare installs");
+}
+
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* Counts for the summary: rows of OUT's runs, sweeps, binaries, installs. */
+static void print_counts(struct store *st, const char *path)
+{
+	auto_stmt *q = NULL;
+
+	if (store_prepare(st, &q, "SELECT (SELECT count(*) FROM runs),"
+			  " (SELECT count(*) FROM sweeps), (SELECT count(*) FROM binaries),"
+			  " (SELECT count(*) FROM installs)") ||
+	    sqlite3_step(q) != SQLITE_ROW)
+		return;
+	printf("merged into %s: %lld runs, %lld sweeps, %lld probed binaries, "
+	       "%lld installs\n",
+	       path, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+	       sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3));
+}
+
+int sweep_merge(const char *out, const char *const *in, size_t nin)
+{
+	struct store st;
+	int existed = path_exists(out), limit, ret = -1, begun = 0;
+	size_t attached = 0;
+
+	for (size_t i = 0; i < nin; i++) {
+		struct store s;
+
+		if (!path_exists(in[i]))
+			return error("no store '%s'", in[i]);
+		if (existed && same_file(out, in[i]))
+			return error("'%s' is the output store; it cannot also be an input",
+				     in[i]);
+		/* Brings an older schema up to date, as any command would. */
+		if (store_open(&s, in[i]))
+			return -1;
+		store_close(&s);
+	}
+	if (store_open(&st, out))
+		return -1;
+	limit = sqlite3_limit(st.db, SQLITE_LIMIT_ATTACHED, -1);
+	if ((long)nin > limit) {
+		error("merge takes at most %d stores at once (SQLite's limit); merge "
+		      "the rest in a second step (merging is idempotent)",
+		      limit);
+		goto out;
+	}
+	for (; attached < nin; attached++) {
+		char alias[32];
+		auto_stmt *q = NULL;
+
+		snprintf(alias, sizeof(alias), "in%zu", attached);
+		if (store_prepare(&st, &q, "ATTACH DATABASE ? AS ?"))
+			goto out;
+		store_bind_text(q, 1, in[attached]);
+		store_bind_text(q, 2, alias);
+		if (sqlite3_step(q) != SQLITE_DONE) {
+			error("cannot open '%s' to merge: %s", in[attached],
+			      sqlite3_errmsg(st.db));
+			goto out;
+		}
+		if (check_tables(&st, alias, in[attached]))
+			goto out;
+	}
+	if (store_begin(&st))
+		goto out;
+	begun = 1;
+	for (size_t i = 0; i < nin; i++) {
+		char alias[32];
+
+		snprintf(alias, sizeof(alias), "in%zu", i);
+		if (warn_install_conflicts(&st, alias, in[i]))
+			goto out;
+		for (size_t t = 0; t < ARRAY_SIZE(tables); t++)
+			if (merge_table(&st, alias, &tables[t])) {
+				error("cannot merge table '%s' of '%s'", tables[t].name,
+				      in[i]);
+				goto out;
+			}
+		if (store_exec(&st, recompute_sql))
+			goto out;
+	}
+	/* Foreign keys are on: a row whose parent is missing failed above. */
+	if (store_commit(&st))
+		goto out;
+	begun = 0;
+	print_counts(&st, out);
+	ret = 0;
+out:
+	if (begun)
+		store_rollback(&st);
+	for (size_t i = 0; i < attached; i++) {
+		char sql[48];
+
+		snprintf(sql, sizeof(sql), "DETACH DATABASE in%zu", i);
+		sqlite3_exec(st.db, sql, NULL, NULL, NULL);
+	}
+	store_close(&st);
+	if (ret && !existed) {
+		/* Nothing half-written: a store merge created goes again. */
+		static const char *const suffix[] = { "", "-wal", "-shm" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(suffix); i++) {
+			struct strbuf p = STRBUF_INIT;
+
+			sb_printf(&p, "%s%s", out, suffix[i]);
+			if (unlink(p.buf) && errno != ENOENT)
+				warning("cannot remove '%s': %s", p.buf, strerror(errno));
+			strbuf_release(&p);
+		}
+	}
+	return ret;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return 0;
+		}
+		fputs(usage, stderr);
+		return 129;
+	}
+	if (argc - optind < 2) {
+		error("merge wants OUT.db and at least one IN.db");
+		fputs(usage, stderr);
+		return 129;
+	}
+	return sweep_merge(argv[optind], (const char *const *)argv + optind + 1,
+			   (size_t)(argc - optind - 1))
+		       ? 1
+		       : 0;
+}

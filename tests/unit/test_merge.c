@@ -1,0 +1,232 @@
+/*
+ * sweep_merge on real SQLite stores made by store_open: two shard stores
+ * that share a probed binary (under different row ids), an ABI text, an
+ * install and one sweep, each with runs of its own. Checks renumbering,
+ * that nothing is lost or doubled (also when a store is merged twice),
+ * the merged sweep's state from its shards, and that a failed merge
+ * leaves the output as it was.
+ */
+#include "teststore.h"
+#include "sweep.h"
+
+static char *dir;
+
+static char *path_in(const char *name)
+{
+	struct strbuf p = STRBUF_INIT;
+
+	sb_printf(&p, "%s/%s", dir, name);
+	return strbuf_detach(&p);
+}
+
+/*
+ * A shard store: binary 'aaa' (with a filler binary first in store b so
+ * the ids differ), machine_abi pointing at abi text 't1', install qemu
+ * 7.2.0 with one patch, sweep U shard k/2 with the given status and two
+ * runs of its own.
+ */
+static char *make_shard(const char *name, int k, const char *status,
+			const char *run_a, const char *run_b)
+{
+	struct store st;
+	struct strbuf sql = STRBUF_INIT;
+	char *p = path_in(name);
+
+	assert_int_equal(store_open(&st, p), 0);
+	if (k == 2)
+		sb_puts(&sql, "INSERT INTO binaries (sha256, status, probed_at)"
+			      " VALUES ('filler', 'complete', 'now');");
+	sb_printf(&sql,
+		  "INSERT INTO abi_texts VALUES ('t1', 'line one\nline two');"
+		  "INSERT INTO binaries (sha256, version, status, probed_at)"
+		  " VALUES ('aaa', '7.2.0', 'complete', 'now');"
+		  "INSERT INTO machine_abi (binary, machine, status, fingerprint)"
+		  " SELECT id, 'pc-q35-7.2', 'ok', 't1' FROM binaries WHERE sha256 = 'aaa';"
+		  "INSERT INTO machine_types (binary, name, is_default, deprecated)"
+		  " SELECT id, 'pc-q35-7.%d', 0, 0 FROM binaries WHERE sha256 = 'aaa';"
+		  "INSERT INTO installs (app, version, kind, prefix, binary_path,"
+		  " binary_sha256, status, installed_at) VALUES ('qemu', '7.2.0',"
+		  " 'built', '/opt/qemu/7.2.0', '/opt/qemu/7.2.0/bin/q', 'aaa',"
+		  " 'installed', 'then');"
+		  "INSERT INTO install_patches SELECT id, 1, 'p%d.patch', 'h' FROM installs;"
+		  "INSERT INTO sweeps (uuid, kind, shard, status, started_at, finished_at)"
+		  " VALUES ('11111111-2222-4333-8444-555555555555', 'sweep', '%d/2',"
+		  " '%s', '2026-01-0%dT00:00:00Z', '2026-01-0%dT01:00:00Z');"
+		  "INSERT INTO sweep_shards SELECT id, %d, 2, '%s',"
+		  " '2026-01-0%dT00:00:00Z', '2026-01-0%dT01:00:00Z' FROM sweeps;"
+		  "INSERT INTO runs (qemu, scenario, scenario_sha256, status, started_at, sweep)"
+		  " SELECT '7.2.0', '%s', 'h', 'pass', 'now', id FROM sweeps;"
+		  "INSERT INTO runs (qemu, scenario, scenario_sha256, status, started_at, sweep)"
+		  " SELECT '7.2.0', '%s', 'h', 'fail', 'now', id FROM sweeps;",
+		  k, k, k, status, k, k, k, status, k, k, run_a, run_b);
+	assert_int_equal(store_exec(&st, sql.buf), 0);
+	store_close(&st);
+	strbuf_release(&sql);
+	return p;
+}
+
+static long long count(struct store *st, const char *sql)
+{
+	char *v = tu_query1(st, sql);
+	long long n = v ? strtoll(v, NULL, 10) : -1;
+
+	free(v);
+	return n;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = tu_tmpdir("merge");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_rmdir(dir);
+	return 0;
+}
+
+static void test_two_shards_merge_into_one_sweep(void **state)
+{
+	char *a = make_shard("a.db", 1, "finished", "vm-q35", "vm-i440fx");
+	char *b = make_shard("b.db", 2, "interrupted", "vhost-user", "passthrough");
+	char *out = path_in("out.db");
+	const char *both[] = { a, b };
+	struct store st;
+	char *v;
+
+	(void)state;
+	tu_capture_begin();
+	assert_int_equal(sweep_merge(out, both, 2), 0);
+	/* Again, and a shard on its own: nothing new. */
+	assert_int_equal(sweep_merge(out, both, 2), 0);
+	assert_int_equal(sweep_merge(out, both + 1, 1), 0);
+	free(tu_capture_end());
+	assert_int_equal(store_open(&st, out), 0);
+	assert_int_equal(count(&st, "SELECT count(*) FROM runs"), 4);
+	assert_int_equal(count(&st, "SELECT count(DISTINCT uuid) FROM runs"), 4);
+	assert_int_equal(count(&st, "SELECT count(*) FROM sweeps"), 1);
+	assert_int_equal(count(&st, "SELECT count(*) FROM binaries"), 2);
+	assert_int_equal(count(&st, "SELECT count(*) FROM abi_texts"), 1);
+	assert_int_equal(count(&st, "SELECT count(*) FROM installs"), 1);
+	/* The first store's install and its patch only. */
+	v = tu_query1(&st, "SELECT group_concat(name) FROM install_patches");
+	assert_string_equal(v, "p1.patch");
+	free(v);
+	/* Every run points at the one sweep, the ABI at the one binary. */
+	assert_int_equal(count(&st, "SELECT count(*) FROM runs r JOIN sweeps s"
+				    " ON s.id = r.sweep WHERE s.uuid ="
+				    " '11111111-2222-4333-8444-555555555555'"), 4);
+	v = tu_query1(&st, "SELECT group_concat(m.name, ' ') FROM machine_types m"
+			   " JOIN binaries b ON b.id = m.binary AND b.sha256 = 'aaa'");
+	assert_string_equal(v, "pc-q35-7.1 pc-q35-7.2");
+	free(v);
+	v = tu_query1(&st, "SELECT t.text FROM machine_abi a JOIN binaries b ON"
+			   " b.id = a.binary AND b.sha256 = 'aaa' JOIN abi_texts t"
+			   " ON t.sha256 = a.fingerprint");
+	assert_string_equal(v, "line one\nline two");
+	free(v);
+	/* Shard 2 was interrupted: the sweep is not finished. */
+	v = tu_query1(&st, "SELECT status || ' ' || shard || ' ' || started_at ||"
+			   " ' ' || coalesce(finished_at, '-') FROM sweeps");
+	assert_string_equal(v, "interrupted 1,2/2 2026-01-01T00:00:00Z -");
+	free(v);
+	store_close(&st);
+
+	/* Shard 2 resumed and finished on its machine, merged again. */
+	assert_int_equal(store_open(&st, b), 0);
+	assert_int_equal(store_exec(&st, "UPDATE sweep_shards SET status = 'finished';"
+					 "INSERT INTO runs (qemu, scenario, scenario_sha256,"
+					 " status, started_at, sweep) SELECT '7.2.0',"
+					 " 'vm-resumed', 'h', 'pass', 'now', id FROM sweeps"),
+			 0);
+	store_close(&st);
+	tu_capture_begin();
+	assert_int_equal(sweep_merge(out, both + 1, 1), 0);
+	free(tu_capture_end());
+	assert_int_equal(store_open(&st, out), 0);
+	v = tu_query1(&st, "SELECT status || ' ' || shard || ' ' || finished_at FROM sweeps");
+	assert_string_equal(v, "finished 1,2/2 2026-01-02T01:00:00Z");
+	free(v);
+	assert_int_equal(count(&st, "SELECT count(*) FROM runs"), 5);
+	store_close(&st);
+	free(a);
+	free(b);
+	free(out);
+}
+
+static void test_one_shard_alone_is_not_finished(void **state)
+{
+	char *a = make_shard("solo.db", 1, "finished", "vm-q35", "vm-i440fx");
+	char *out = path_in("solo-out.db");
+	const char *one[] = { a };
+	struct store st;
+	char *v;
+
+	(void)state;
+	tu_capture_begin();
+	assert_int_equal(sweep_merge(out, one, 1), 0);
+	free(tu_capture_end());
+	assert_int_equal(store_open(&st, out), 0);
+	v = tu_query1(&st, "SELECT status || ' ' || shard FROM sweeps");
+	assert_string_equal(v, "running 1/2");
+	free(v);
+	store_close(&st);
+	free(a);
+	free(out);
+}
+
+/* A failure leaves nothing: an output merge created is removed again. */
+static void test_failed_merge_writes_nothing(void **state)
+{
+	char *a = make_shard("ok.db", 1, "finished", "vm-q35", "vm-i440fx");
+	char *bad = path_in("bad.db");
+	char *out = path_in("new-out.db");
+	const char *ins[] = { a, bad };
+	struct store st;
+	char *msg;
+
+	(void)state;
+	assert_int_equal(store_open(&st, bad), 0);
+	assert_int_equal(store_exec(&st, "CREATE TABLE surprise (x)"), 0);
+	store_close(&st);
+	tu_capture_begin();
+	assert_int_equal(sweep_merge(out, ins, 2), -1);
+	msg = tu_capture_end();
+	assert_contains(msg, "bad.db' has a table merge does not know: 'surprise'",
+			"unknown table");
+	free(msg);
+	assert_false(path_exists(out));
+
+	/* An existing output keeps exactly what it had. */
+	tu_capture_begin();
+	assert_int_equal(sweep_merge(out, ins, 1), 0);
+	assert_int_equal(sweep_merge(out, ins, 2), -1);
+	free(tu_capture_end());
+	assert_int_equal(store_open(&st, out), 0);
+	assert_int_equal(count(&st, "SELECT count(*) FROM runs"), 2);
+	store_close(&st);
+
+	/* The output cannot be one of the inputs. */
+	tu_capture_begin();
+	assert_int_equal(sweep_merge(a, ins, 1), -1);
+	msg = tu_capture_end();
+	assert_contains(msg, "is the output store", "same file");
+	free(msg);
+	free(a);
+	free(bad);
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_shards_merge_into_one_sweep),
+		cmocka_unit_test(test_one_shard_alone_is_not_finished),
+		cmocka_unit_test(test_failed_merge_writes_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
