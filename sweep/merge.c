@@ -434,6 +434,7 @@ int cmd_merge(int argc, char **argv)
 	};
 	int c;
 
+	optind = 0; /* a fresh scan, also when called twice in one process */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(usage, stdout);

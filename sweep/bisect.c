@@ -1,0 +1,669 @@
+/*
+ * `virt-matrix bisect`: the first QEMU version (or commit) between a good
+ * and a bad one where a scenario's result, or a machine type's guest ABI
+ * fingerprint, changed. Candidates are the catalog's versions between
+ * the two (plus the two themselves when they are installs outside the
+ * catalog), or a list of commits whose source snapshots come from a URL
+ * template, as git forges serve them (built as '<base>+g<commit>' from
+ * the downloaded tarball). Each candidate tested is built with ark when
+ * it is not installed (so cached builds are reused), then run (`run`,
+ * its runs recorded in one sweep of kind 'bisect') or probed (`probe`,
+ * for --abi). The search (bisect_search.c) works in either direction:
+ * good older than bad finds a regression, good newer than bad finds the
+ * fix. The answer comes with the evidence of both sides: the runs'
+ * statuses, reasons and checks, or the ABI lines that differ.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "sweep.h"
+#include "sweep_internal.h"
+#include "bisect.h"
+#include "catalog.h"
+#include "fetch.h"
+#include "fs.h"
+#include "installs.h"
+#include "paths.h"
+#include "sweeps.h"
+#include "version.h"
+#include "banned.h"
+
+#define BUILD_TIMEOUT (6 * 3600.0)
+#define STEP_TIMEOUT (3600.0)
+#define DIFF_LINES 60
+
+static const char usage[] =
+	"usage: virt-matrix bisect (--scenario NAME | --abi MACHINE-TYPE)\n"
+	"                          --good V1 --bad V2 [--libvirt VERSION]\n"
+	"                          [--url TEMPLATE (--commits FILE | --commit C...)\n"
+	"                           --base-version V [--flavour upstream|debian]]\n"
+	"                          [--from SOURCE] [--timeout SEC] [--sweep-id UUID]\n"
+	"                          [--db PATH]\n"
+	"\n"
+	"Finds the first QEMU version between V1 (good) and V2 (bad) where the\n"
+	"scenario's result changes (pass is good; fail is bad; an error, or a\n"
+	"version that does not build, cannot be judged and is skipped), or with\n"
+	"--abi, where the machine type's ABI fingerprint stops being the good\n"
+	"version's. The candidates are the catalog's versions between V1 and V2.\n"
+	"Good may be newer than bad: then the answer is the first good version\n"
+	"(the fix). Each version tested is built with ark if it is not installed\n"
+	"(installed builds are reused) and run (or probed); the runs are kept in\n"
+	"one sweep of kind 'bisect', and the answer shows both sides' evidence.\n"
+	"\n"
+	"  --scenario NAME     a scenario by name or a path to a cfg file\n"
+	"  --abi MACHINE-TYPE  a versioned machine type, e.g. pc-q35-5.2\n"
+	"  --good V1, --bad V2 versions (or commits, with --url)\n"
+	"  --libvirt VERSION   run the scenario through that libvirt install\n"
+	"                      (default: the direct runner)\n"
+	"  --url TEMPLATE      bisect commits: the snapshot tarball of a commit,\n"
+	"                      with ${commit} (or ${short}, its first 12\n"
+	"                      characters), e.g. https://gitlab.com/qemu-project/\n"
+	"                      qemu/-/archive/${commit}/qemu-${commit}.tar.gz\n"
+	"  --commits FILE      the commits, oldest first, one per line ('git\n"
+	"                      rev-list --reverse V1..V2' output); '#' comments\n"
+	"  --commit C          a commit; repeatable, oldest first\n"
+	"  --base-version V    the release the commits build like (recipe and\n"
+	"                      patches), e.g. 7.2.0; installs are named\n"
+	"                      V+g<first 12 characters of the commit>\n"
+	"  --flavour F         source flavour of the snapshots (default upstream)\n"
+	"  --from SOURCE       passed to ark build for release versions\n"
+	"  --timeout SEC       passed to run\n"
+	"  --sweep-id UUID     continue that bisect: runs it recorded are reused\n"
+	"  --db PATH           store (env VIRT_MATRIX_DB)\n"
+	"\n"
+	"Exit status: 0 when the first changed version was found, 1 otherwise,\n"
+	"130 when interrupted.\n";
+
+struct bisect_ctx {
+	char *db;
+	const char *scenario, *machine, *libvirt;
+	char *scn_name;
+	const char *good, *bad;
+	const char *from, *timeout, *url, *base, *flavour;
+	long timeout_s; /* --timeout, or run's default */
+	struct strvec commits;
+	struct strvec cand;  /* install names, oldest first */
+	struct strvec label; /* as the user calls them: versions or commits */
+	enum bisect_state *state;
+	char **evidence;     /* per candidate, malloc'd */
+	char **fingerprint;  /* --abi: per candidate, malloc'd */
+	char *good_fp;
+	int good_is_old;
+	struct store st;
+	long long sweep_id;
+	char uuid[SWEEP_UUID_LEN + 1];
+};
+
+static int strvec_index(const struct strvec *v, const char *s)
+{
+	for (size_t i = 0; i < v->nr; i++)
+		if (!strcmp(v->v[i], s))
+			return (int)i;
+	return -1;
+}
+
+static int by_version(const void *a, const void *b)
+{
+	return version_strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Release candidates: catalog versions between the ends, and the ends. */
+static int version_candidates(struct bisect_ctx *x)
+{
+	struct catalog c;
+	char *specs = paths_data_dir("specs");
+	const char *lo = x->good, *hi = x->bad;
+	int rc = catalog_load(&c, specs, "qemu");
+
+	free(specs);
+	if (rc)
+		return -1;
+	if (version_strcmp(lo, hi) > 0) {
+		lo = x->bad;
+		hi = x->good;
+	}
+	for (size_t i = 0; i < c.nr; i++)
+		if (version_strcmp(c.v[i].version, lo) >= 0 &&
+		    version_strcmp(c.v[i].version, hi) <= 0)
+			strvec_push(&x->cand, c.v[i].version);
+	for (int e = 0; e < 2; e++) {
+		const char *v = e ? x->bad : x->good;
+		struct install in;
+		int r;
+
+		if (strvec_index(&x->cand, v) >= 0)
+			continue;
+		r = installs_get(&x->st, "qemu", v, &in);
+		if (r < 0)
+			goto fail;
+		if (r) {
+			error("QEMU %s is neither in %s nor installed (see 'virt-matrix "
+			      "ark catalog')",
+			      v, c.path);
+			goto fail;
+		}
+		install_release(&in);
+		strvec_push(&x->cand, v);
+	}
+	catalog_release(&c);
+	qsort(x->cand.v, x->cand.nr, sizeof(*x->cand.v), by_version);
+	strvec_pushv(&x->label, x->cand.v);
+	return 0;
+fail:
+	catalog_release(&c);
+	return -1;
+}
+
+/* Commit candidates: the listed commits from good to bad, in list order. */
+static int commit_candidates(struct bisect_ctx *x)
+{
+	int g = strvec_index(&x->commits, x->good), b = strvec_index(&x->commits, x->bad);
+	struct version v;
+
+	if (!x->base || version_parse(x->base, &v) || v.label[0])
+		return error("--url wants --base-version, a release such as 7.2.0 "
+			     "(its recipe and patches build the commits)");
+	if (g < 0 || b < 0)
+		return error("--%s '%s' is not in the commit list", g < 0 ? "good" : "bad",
+			     g < 0 ? x->good : x->bad);
+	for (int i = g < b ? g : b; i <= (g < b ? b : g); i++) {
+		strvec_push(&x->label, x->commits.v[i]);
+		strvec_pushf(&x->cand, "%s+g%.12s", x->base, x->commits.v[i]);
+	}
+	return 0;
+}
+
+static int installed(struct bisect_ctx *x, const char *name, struct install *in)
+{
+	int r = installs_get(&x->st, "qemu", name, in);
+
+	return r < 0 ? -1 : r == 0;
+}
+
+/* Builds candidate i unless installed. 0, or -1 (reported) when it did not build. */
+static int ensure_built(struct bisect_ctx *x, size_t i)
+{
+	struct strvec a = STRVEC_INIT;
+	struct install in;
+	struct fetched f = { NULL, "" };
+	int r = installed(x, x->cand.v[i], &in);
+
+	if (r < 0)
+		return -1;
+	if (r) {
+		install_release(&in);
+		return 0;
+	}
+	strvec_pushv(&a, (const char *const[]){ "ark", "build", "--db", x->db, NULL });
+	if (x->url) {
+		struct strbuf url = STRBUF_INIT;
+		struct fetch_opts fo;
+		char *cache = paths_cache_dir();
+		const char *base;
+
+		fetch_opts_init(&fo, cache);
+		fo.label = x->label.v[i];
+		if (bisect_url(x->url, x->label.v[i], &url)) {
+			free(cache);
+			strvec_clear(&a);
+			return -1;
+		}
+		base = path_basename(url.buf);
+		info("commit %s: fetching %s", x->label.v[i], url.buf);
+		if (!archive_format_from_name(base) || strchr(base, '?'))
+			r = error("'%s' does not end in an archive name ark can unpack "
+				  "(.tar.gz, .tar.xz, .tar.bz2, .tgz, .zip)",
+				  url.buf);
+		else
+			r = fetch_url(&fo, url.buf, base, NULL, &f);
+		strbuf_release(&url);
+		free(cache);
+		if (r) {
+			strvec_clear(&a);
+			return -1;
+		}
+		strvec_pushv(&a, (const char *const[]){ "--source", f.path, "--flavour",
+			x->flavour ? x->flavour : "upstream", NULL });
+	} else if (x->from) {
+		strvec_pushv(&a, (const char *const[]){ "--from", x->from, NULL });
+	}
+	strvec_pushv(&a, (const char *const[]){ "qemu", x->cand.v[i], NULL });
+	r = vm_self_run(&a, BUILD_TIMEOUT);
+	strvec_clear(&a);
+	fetched_release(&f);
+	if (r)
+		return r < 0 ? -1 : error("QEMU %s did not build (ark exit status %d)",
+					  x->cand.v[i], r);
+	return 0;
+}
+
+/* One run's evidence: status, reason, exit, and every check. */
+static void run_evidence(sqlite3_stmt *q, struct strbuf *ev)
+{
+	const char *checks = (const char *)sqlite3_column_text(q, 2);
+	json_object *arr = checks ? json_tokener_parse(checks) : NULL;
+
+	sb_printf(ev, "%s", sqlite3_column_text(q, 0));
+	if (sqlite3_column_text(q, 1) && *sqlite3_column_text(q, 1))
+		sb_printf(ev, ": %s", sqlite3_column_text(q, 1));
+	if (sqlite3_column_type(q, 4) != SQLITE_NULL && sqlite3_column_int(q, 4))
+		sb_printf(ev, " [QEMU killed by signal %d]", sqlite3_column_int(q, 4));
+	else if (sqlite3_column_type(q, 3) != SQLITE_NULL)
+		sb_printf(ev, " [QEMU exit status %d]", sqlite3_column_int(q, 3));
+	sb_printf(ev, " (run %s)", sqlite3_column_text(q, 5));
+	for (size_t i = 0; arr && json_object_is_type(arr, json_type_array) &&
+			   i < json_object_array_length(arr);
+	     i++) {
+		json_object *c = json_object_array_get_idx(arr, i), *k, *p, *d;
+
+		if (!json_object_object_get_ex(c, "kind", &k) ||
+		    !json_object_object_get_ex(c, "pass", &p))
+			continue;
+		json_object_object_get_ex(c, "detail", &d);
+		sb_printf(ev, "\n      %s %s %s", json_object_get_boolean(p) ? "ok  " : "FAIL",
+			  json_object_get_string(k), d ? json_object_get_string(d) : "");
+	}
+	json_object_put(arr);
+}
+
+/* 'g', 'b' or 's' for candidate i, its evidence into x->evidence[i]. */
+static int judge_scenario(struct bisect_ctx *x, size_t i)
+{
+	struct strvec a = STRVEC_INIT;
+	struct strbuf ev = STRBUF_INIT;
+	auto_stmt *q = NULL;
+	int rc, verdict = 's';
+
+	strvec_pushv(&a, (const char *const[]){ "run", "--sweep", x->uuid, "--db", x->db,
+		"--qemu", x->cand.v[i], "--scenario", x->scenario, "--libvirt",
+		x->libvirt ? x->libvirt : "none", "--jobs", "1", NULL });
+	if (x->timeout)
+		strvec_pushv(&a, (const char *const[]){ "--timeout", x->timeout, NULL });
+	rc = vm_self_run(&a, STEP_TIMEOUT + (double)x->timeout_s);
+	strvec_clear(&a);
+	if (rc < 0 || vm_interrupted)
+		return -1;
+	if (store_prepare(&x->st, &q, "SELECT status, reason, checks, exit_status, signal,"
+			  " uuid FROM runs WHERE sweep = ? AND qemu = ? AND libvirt IS ?"
+			  " AND scenario = ? ORDER BY id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_int64(q, 1, x->sweep_id);
+	store_bind_text(q, 2, x->cand.v[i]);
+	store_bind_text(q, 3, x->libvirt);
+	store_bind_text(q, 4, x->scn_name);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(q, 0);
+
+		verdict = !strcmp(s, "pass") ? 'g' : !strcmp(s, "fail") ? 'b' : 's';
+		run_evidence(q, &ev);
+	} else if (rc == SQLITE_DONE) {
+		sb_puts(&ev, "no run recorded (run failed before the guest started; see above)");
+	} else {
+		return store_error(&x->st, "cannot read the bisect's runs");
+	}
+	x->evidence[i] = strbuf_detach(&ev);
+	return verdict;
+}
+
+/* The fingerprint of machine on candidate i (probed first), or NULL. */
+static int judge_abi(struct bisect_ctx *x, size_t i)
+{
+	struct strvec a = STRVEC_INIT;
+	struct strbuf ev = STRBUF_INIT;
+	struct install in;
+	auto_stmt *q = NULL;
+	int rc;
+
+	strvec_pushv(&a, (const char *const[]){ "probe", "--no-libvirt", "--db", x->db,
+		x->cand.v[i], NULL });
+	rc = vm_self_run(&a, STEP_TIMEOUT);
+	strvec_clear(&a);
+	if (rc < 0 || vm_interrupted)
+		return -1;
+	if (installed(x, x->cand.v[i], &in) != 1)
+		return -1;
+	if (store_prepare(&x->st, &q, "SELECT m.status, m.fingerprint, m.error,"
+			  " length(t.text) - length(replace(t.text, char(10), '')) + 1"
+			  " FROM binaries b JOIN machine_abi m ON m.binary = b.id"
+			  " LEFT JOIN abi_texts t ON t.sha256 = m.fingerprint"
+			  " WHERE b.sha256 = ? AND m.machine = ?")) {
+		install_release(&in);
+		return -1;
+	}
+	store_bind_text(q, 1, in.binary_sha256);
+	store_bind_text(q, 2, x->machine);
+	install_release(&in);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(q, 0), "ok")) {
+		x->fingerprint[i] = store_column_strdup(q, 1);
+		sb_printf(&ev, "fingerprint %.16s (%d lines)", x->fingerprint[i],
+			  sqlite3_column_int(q, 3));
+	} else if (rc == SQLITE_ROW) {
+		sb_printf(&ev, "ABI of %s not recorded: %s", x->machine,
+			  sqlite3_column_text(q, 2));
+	} else if (rc == SQLITE_DONE) {
+		sb_printf(&ev, "no machine type %s (or no probe record)", x->machine);
+	} else {
+		return store_error(&x->st, "cannot read the ABI record");
+	}
+	x->evidence[i] = strbuf_detach(&ev);
+	if (!x->fingerprint[i])
+		return 's';
+	if (!x->good_fp)
+		return 'g'; /* the good end itself: it defines good */
+	return strcmp(x->fingerprint[i], x->good_fp) ? 'b' : 'g';
+}
+
+/* Tests candidate i: 'g', 'b', 's' (cannot be judged), -1 on error/interrupt. */
+static int judge(struct bisect_ctx *x, size_t i)
+{
+	int v;
+
+	free(x->evidence[i]);
+	x->evidence[i] = NULL;
+	info("bisect: testing %s", x->label.v[i]);
+	if (ensure_built(x, i)) {
+		if (vm_interrupted)
+			return -1;
+		x->evidence[i] = xstrdup("did not build (see above)");
+		return 's';
+	}
+	v = x->machine ? judge_abi(x, i) : judge_scenario(x, i);
+	if (v > 0)
+		printf("  %-24s %-4s %s\n", x->label.v[i],
+		       v == 'g' ? "good" : v == 'b' ? "bad" : "skip", x->evidence[i]);
+	fflush(stdout);
+	return v;
+}
+
+/* The lines of a that b lacks, as "<mark> line", at most *budget of them. */
+static void lines_missing(const char *a, const char *b, char mark, struct strbuf *out,
+			  int *shown, int *more)
+{
+	const char *p = a;
+
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		const char *q = b;
+		int found = 0;
+
+		while (*q && !found) {
+			size_t ql = strcspn(q, "\n");
+
+			found = ql == len && !memcmp(p, q, len);
+			q += ql + (q[ql] ? 1 : 0);
+		}
+		if (!found) {
+			if (*shown < (mark == '-' ? DIFF_LINES / 2 : DIFF_LINES)) {
+				sb_printf(out, "    %c %.*s\n", mark, (int)len, p);
+				(*shown)++;
+			} else {
+				(*more)++;
+			}
+		}
+		p += len + (p[len] ? 1 : 0);
+	}
+}
+
+/* The ABI lines that differ between candidates o and n. */
+static int abi_diff(struct bisect_ctx *x, size_t o, size_t n)
+{
+	auto_stmt *q = NULL;
+	struct strbuf out = STRBUF_INIT;
+	char *t[2] = { NULL, NULL };
+	int shown = 0, more = 0;
+
+	for (int k = 0; k < 2; k++) {
+		if (store_prepare(&x->st, &q, "SELECT text FROM abi_texts WHERE sha256 = ?"))
+			return -1;
+		store_bind_text(q, 1, x->fingerprint[k ? n : o]);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			t[k] = store_column_strdup(q, 0);
+		sqlite3_finalize(q);
+		q = NULL;
+	}
+	if (!t[0] || !t[1]) {
+		free(t[0]);
+		free(t[1]);
+		return error("the ABI text of %s is not in the store", x->machine);
+	}
+	lines_missing(t[0], t[1], '-', &out, &shown, &more);
+	shown = shown < DIFF_LINES / 2 ? shown : DIFF_LINES / 2;
+	lines_missing(t[1], t[0], '+', &out, &shown, &more);
+	printf("  %s ABI lines, - %s, + %s:\n%s", x->machine, x->label.v[o], x->label.v[n],
+	       out.buf);
+	if (more)
+		printf("    ... and %d more differing lines ('virt-matrix show abi "
+		       "VERSION %s' prints them all)\n",
+		       more, x->machine);
+	strbuf_release(&out);
+	free(t[0]);
+	free(t[1]);
+	return 0;
+}
+
+static int search(struct bisect_ctx *x)
+{
+	size_t n = x->cand.nr, old_end = 0, new_end = n - 1, next;
+	struct bisect_result res;
+	char old_v;
+	int v, rc;
+
+	x->good_is_old = !strcmp(x->label.v[0], x->good);
+	old_v = x->good_is_old ? 'g' : 'b';
+	/* The good end first: for --abi it defines good. */
+	for (int e = 0; e < 2; e++) {
+		size_t i = (e == 0) == x->good_is_old ? old_end : new_end;
+		char want = e == 0 ? 'g' : 'b';
+
+		v = judge(x, i);
+		if (v < 0)
+			return -1;
+		if (v != want)
+			return error("--%s %s is not %s: %s", want == 'g' ? "good" : "bad",
+				     x->label.v[i], want == 'g' ? "good" : "bad",
+				     x->evidence[i] ? x->evidence[i] : "?");
+		if (x->machine && want == 'g')
+			x->good_fp = xstrdup(x->fingerprint[i]);
+		x->state[i] = v == old_v ? BISECT_OLD : BISECT_NEW;
+	}
+	while ((rc = bisect_next(x->state, n, &next, &res)) == 1) {
+		v = judge(x, next);
+		if (v < 0)
+			return -1;
+		x->state[next] = v == 's' ? BISECT_SKIP : v == old_v ? BISECT_OLD : BISECT_NEW;
+	}
+	if (rc < 0)
+		return error("bisect lost its ends (internal error)");
+	{
+		const char *what = x->good_is_old ? "bad" : "good";
+		const char *kind = x->url ? "commit" : "version";
+		size_t o = res.last_old, f = res.first_new;
+
+		if (res.nskipped) {
+			printf("the first %s %s is one of:", what, kind);
+			for (size_t i = o + 1; i <= f; i++)
+				printf(" %s", x->label.v[i]);
+			printf(" (those before %s could not be judged)\n", x->label.v[f]);
+		} else {
+			printf("first %s %s: %s (after %s %s)\n", what, kind, x->label.v[f],
+			       x->good_is_old ? "good" : "bad", x->label.v[o]);
+		}
+		if (x->url)
+			printf("  built as QEMU %s\n", x->cand.v[f]);
+		printf("  %s side, %s:\n      %s\n", x->good_is_old ? "good" : "bad",
+		       x->label.v[o], x->evidence[o]);
+		printf("  %s side, %s:\n      %s\n", what, x->label.v[f], x->evidence[f]);
+		if (x->machine && abi_diff(x, o, f))
+			return -1;
+	}
+	return 0;
+}
+
+int cmd_bisect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "scenario", required_argument, NULL, 's' },
+		{ "abi", required_argument, NULL, 'a' },
+		{ "good", required_argument, NULL, 'g' },
+		{ "bad", required_argument, NULL, 'b' },
+		{ "libvirt", required_argument, NULL, 'L' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "commits", required_argument, NULL, 'C' },
+		{ "commit", required_argument, NULL, 'c' },
+		{ "base-version", required_argument, NULL, 'B' },
+		{ "flavour", required_argument, NULL, 'f' },
+		{ "flavor", required_argument, NULL, 'f' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "sweep-id", required_argument, NULL, 'W' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bisect_ctx x;
+	const char *commits_file = NULL, *uuid = NULL;
+	int c, open = 0, ret = 129;
+	long l;
+
+	memset(&x, 0, sizeof(x));
+	x.db = store_default_path();
+	x.timeout_s = 240;
+	optind = 0; /* a fresh scan, also when called twice in one process */
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': x.scenario = optarg; break;
+		case 'a': x.machine = optarg; break;
+		case 'g': x.good = optarg; break;
+		case 'b': x.bad = optarg; break;
+		case 'L': x.libvirt = strcmp(optarg, "none") ? optarg : NULL; break;
+		case 'u': x.url = optarg; break;
+		case 'C': commits_file = optarg; break;
+		case 'c':
+			if (!bisect_commit_valid(optarg)) {
+				error("--commit '%s' is not a commit id (4 to 64 of 0-9 A-Z a-z . _ -)",
+				      optarg);
+				goto out;
+			}
+			strvec_push(&x.commits, optarg);
+			break;
+		case 'B': x.base = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "upstream") && strcmp(optarg, "debian")) {
+				error("--flavour wants upstream or debian, not '%s'", optarg);
+				goto out;
+			}
+			x.flavour = optarg;
+			break;
+		case 'F': x.from = optarg; break;
+		case 'T':
+			if (parse_long(optarg, 1, 86400, &l)) {
+				error("--timeout wants seconds from 1 to 86400, not '%s'", optarg);
+				goto out;
+			}
+			x.timeout = optarg;
+			x.timeout_s = l;
+			break;
+		case 'W': uuid = optarg; break;
+		case 'd':
+			free(x.db);
+			x.db = xstrdup(optarg);
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			ret = 0;
+			goto out;
+		default:
+			fputs(usage, stderr);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		error("unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (!x.scenario == !x.machine) {
+		error("bisect wants one of --scenario NAME and --abi MACHINE-TYPE");
+		goto out;
+	}
+	if (!x.good || !x.bad || !strcmp(x.good, x.bad)) {
+		error("bisect wants --good and --bad, two different versions or commits");
+		goto out;
+	}
+	if (x.machine && x.libvirt) {
+		error("--libvirt goes with --scenario (the ABI is the QEMU's own)");
+		goto out;
+	}
+	if (!x.url != !(commits_file || x.commits.nr)) {
+		error("bisecting commits wants --url TEMPLATE and --commits FILE "
+		      "(or --commit C...) together");
+		goto out;
+	}
+	ret = 1;
+	if (commits_file) {
+		struct strbuf t = STRBUF_INIT;
+		int rc = strbuf_read_file(&t, commits_file, 16 << 20) ||
+			 bisect_parse_commits(commits_file, t.buf, &x.commits);
+
+		strbuf_release(&t);
+		if (rc)
+			goto out;
+	}
+	if (x.url) {
+		struct strbuf probe_url = STRBUF_INIT;
+		int rc = bisect_url(x.url, x.good, &probe_url);
+
+		strbuf_release(&probe_url);
+		if (rc)
+			goto out;
+	}
+	if (x.scenario)
+		x.scn_name = scenario_name_of(x.scenario);
+	if (store_open(&x.st, x.db))
+		goto out;
+	open = 1;
+	if (x.url ? commit_candidates(&x) : version_candidates(&x))
+		goto out;
+	x.state = xcalloc(x.cand.nr, sizeof(*x.state));
+	x.evidence = xcalloc(x.cand.nr, sizeof(*x.evidence));
+	x.fingerprint = xcalloc(x.cand.nr, sizeof(*x.fingerprint));
+	if (sweep_open(&x.st, "bisect", uuid, NULL, argc, argv, &x.sweep_id, x.uuid))
+		goto out;
+	printf("bisect %s: %s, good %s, bad %s, %zu candidates:", x.uuid,
+	       x.machine ? x.machine : x.scn_name, x.good, x.bad, x.cand.nr);
+	for (size_t i = 0; i < x.label.nr; i++)
+		printf(" %s", x.label.v[i]);
+	printf("\n");
+	fflush(stdout);
+	ret = search(&x) ? 1 : 0;
+	if (vm_interrupted) {
+		ret = 130;
+		printf("bisect %s interrupted; '--sweep-id %s' continues it with the runs "
+		       "it recorded\n",
+		       x.uuid, x.uuid);
+	}
+	if (sweep_close(&x.st, x.sweep_id, vm_interrupted ? "interrupted" : "finished"))
+		ret = ret ? ret : 1;
+out:
+	if (open)
+		store_close(&x.st);
+	for (size_t i = 0; i < x.cand.nr && x.evidence; i++) {
+		free(x.evidence[i]);
+		free(x.fingerprint[i]);
+	}
+	free(x.evidence);
+	free(x.fingerprint);
+	free(x.state);
+	free(x.good_fp);
+	free(x.scn_name);
+	strvec_clear(&x.commits);
+	strvec_clear(&x.cand);
+	strvec_clear(&x.label);
+	free(x.db);
+	return ret;
+}
