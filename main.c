@@ -10,6 +10,7 @@
 #include "ark/ark.h"
 #include "matrix/probe.h"
 #include "runner/run.h"
+#include "reports/report.h"
 #include "sweep/sweep.h"
 #include "lib/command.h"
 #include "lib/supervise.h"
@@ -31,6 +32,7 @@ static const struct cmd commands[] = {
 	{ "probe", cmd_probe, "record what each installed QEMU can do" },
 	{ "show", cmd_show, "show what the probe recorded about one QEMU" },
 	{ "run", cmd_run, "run the scenarios against every installed QEMU" },
+	{ "report", cmd_report, "ABI, argv mapping, capability and pass/fail reports" },
 	{ "sweep", cmd_sweep, "the nightly job: build, probe, run and report (resumable, shardable)" },
 	{ "bisect", cmd_bisect, "first version or commit where a scenario or an ABI changed" },
 	{ "merge", cmd_merge, "merge the stores of the shards of a sweep into one" },

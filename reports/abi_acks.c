@@ -1,0 +1,182 @@
+/*
+ * Acknowledged ABI differences: specs/abi-acks lists differences between
+ * QEMU versions that are intentional, each with a reason. The ABI report
+ * shows them as acknowledged (never hides them) and does not count them
+ * as breaks for the exit status. One entry per line, key=value words:
+ *
+ *   machine=pc-* object=* property=rombar from=7.2 to=10.0
+ *       old="1 (0x1)" new="-1 *" reason="..."
+ *
+ * machine, object, property, old and new are fnmatch(3) patterns (an
+ * absent value matches as the empty string); from and to are version
+ * ranges (lib/version.h) that the older and the newer version must be
+ * in. Mistakes are reported with the file and the line.
+ */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builders.h"
+#include "lineparse.h"
+#include "banned.h"
+
+static const char keys_expected[] =
+	"machine, object, property, from, to, old, new or reason";
+
+static void ack_release(struct rep_ack *a)
+{
+	free(a->machine);
+	free(a->object);
+	free(a->property);
+	free(a->from_s);
+	free(a->to_s);
+	free(a->old_value);
+	free(a->new_value);
+	free(a->reason);
+}
+
+void rep_acks_release(struct rep_acks *a)
+{
+	for (size_t i = 0; i < a->nr; i++)
+		ack_release(&a->v[i]);
+	free(a->v);
+	free(a->path);
+	memset(a, 0, sizeof(*a));
+}
+
+/* The field of a named by key, or NULL when key is unknown. */
+static char **field(struct rep_ack *a, const char *key)
+{
+	static const char *const names[] = { "machine", "object", "property",
+					     "from",	"to",	  "old",
+					     "new",	"reason" };
+	char **const fields[] = { &a->machine, &a->object, &a->property,
+				  &a->from_s,  &a->to_s,   &a->old_value,
+				  &a->new_value, &a->reason };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(key, names[i]))
+			return fields[i];
+	return NULL;
+}
+
+static int parse_line(struct line_iter *it, struct strvec *words,
+		      struct rep_ack *a)
+{
+	static const char *const required[] = { "machine", "property", "from",
+						"to", "reason" };
+
+	memset(a, 0, sizeof(*a));
+	a->line = it->lineno;
+	for (size_t i = 0; i < words->nr; i++) {
+		const char *w = words->v[i], *eq = strchr(w, '=');
+		char *key, **f;
+
+		if (!eq || eq == w)
+			return line_error(it, "'%s' is not key=value; expected %s",
+					  w, keys_expected);
+		key = xstrndup(w, (size_t)(eq - w));
+		f = field(a, key);
+		if (!f) {
+			line_error(it, "unknown key '%s'; expected %s", key,
+				   keys_expected);
+			free(key);
+			return -1;
+		}
+		if (*f) {
+			line_error(it, "'%s' given twice", key);
+			free(key);
+			return -1;
+		}
+		free(key);
+		*f = xstrdup(eq + 1);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
+		if (!*field(a, required[i]) || !**field(a, required[i]))
+			return line_error(it, "missing %s=; an entry needs machine, "
+					  "property, from, to and reason",
+					  required[i]);
+	if (!a->object)
+		a->object = xstrdup("*");
+	if (vrange_parse(a->from_s, &a->from))
+		return line_error(it, "from='%s' is not a version range; expected %s",
+				  a->from_s, VRANGE_FORMS);
+	if (vrange_parse(a->to_s, &a->to))
+		return line_error(it, "to='%s' is not a version range; expected %s",
+				  a->to_s, VRANGE_FORMS);
+	return 0;
+}
+
+int rep_acks_parse(const char *path, const char *text, struct rep_acks *out)
+{
+	struct line_iter it;
+	struct strvec words = STRVEC_INIT;
+	size_t alloc = 0;
+	int r, ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->path = xstrdup(path);
+	line_iter_init(&it, path, text);
+	while ((r = line_iter_next(&it, &words)) == 1) {
+		ALLOC_GROW(out->v, out->nr + 1, alloc);
+		if (parse_line(&it, &words, &out->v[out->nr])) {
+			ack_release(&out->v[out->nr]);
+			ret = -1;
+			break;
+		}
+		out->nr++;
+	}
+	if (r < 0)
+		ret = -1;
+	line_iter_release(&it);
+	strvec_clear(&words);
+	if (ret)
+		rep_acks_release(out);
+	return ret;
+}
+
+int rep_acks_load(const char *path, struct rep_acks *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (data_file_read(path, &sb)) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	ret = rep_acks_parse(path, sb.buf, out);
+	strbuf_release(&sb);
+	return ret;
+}
+
+static int match(const char *pattern, const char *s)
+{
+	return !pattern || !fnmatch(pattern, s ? s : "", 0);
+}
+
+static int in_range(const struct vrange *r, const char *name)
+{
+	struct version v;
+
+	return !version_parse(name, &v) && vrange_contains(r, &v);
+}
+
+struct rep_ack *rep_acks_match(struct rep_acks *a, const char *machine,
+			       const char *object, const char *property,
+			       const char *from, const char *to,
+			       const char *old_value, const char *new_value)
+{
+	for (size_t i = 0; i < a->nr; i++) {
+		struct rep_ack *k = &a->v[i];
+
+		if (match(k->machine, machine) && match(k->object, object) &&
+		    match(k->property, property) && in_range(&k->from, from) &&
+		    in_range(&k->to, to) && match(k->old_value, old_value) &&
+		    match(k->new_value, new_value)) {
+			k->used++;
+			return k;
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,533 @@
+/*
+ * Normalising a QEMU argv for the mapping report. An argv becomes a list
+ * of options, each with a row key ("-device virtio-net-pci", the second
+ * "-L" is "-L #1") and its properties: keyval values ("a=b,c=d", with the
+ * option's implied first key such as -m's "size") and JSON values
+ * ({"driver": ...}, nested keys flattened with dots, booleans as on/off)
+ * both become sorted "key=value" lists, so that the same option compares
+ * equal whichever way it was written; a JSON value is marked "{json}",
+ * so that a switch of syntax still shows.
+ *
+ * What does not count as a difference: ids and the references to them
+ * (id, netdev, chardev, bus, memory-backend, node-name, ...) become
+ * <id>; fd numbers <fd>; uuids <uuid>; the domain name libvirt makes
+ * up <name>; libvirt's random MAC addresses 52:54:00:<random>; and in
+ * paths, a mkdtemp directory ($TMPDIR/vm-run-XXXXXX) becomes <tmp>, an
+ * install prefix (.../libvirt/9.0.0, .../qemu/10.0.2) <libvirt-prefix>
+ * or <qemu-prefix>, libvirt's domain-N-NAME directory <domain>, a
+ * content-addressed file name <hash>. The binary itself (argv[0]) is
+ * kept apart.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "builders.h"
+#include "banned.h"
+
+struct optspec {
+	const char *name;
+	const char *implied; /* the key of a first word without '=' */
+	const char *label;   /* the key whose value joins the row key */
+	int ordered;	     /* keep the order of the properties */
+};
+
+static const struct optspec keyval_opts[] = {
+	{ "-machine", "type", NULL, 0 },    { "-M", "type", NULL, 0 },
+	{ "-device", "driver", "driver", 0 }, { "-netdev", "type", "type", 0 },
+	{ "-chardev", "backend", "backend", 0 },
+	{ "-object", "qom-type", "qom-type", 0 },
+	{ "-blockdev", NULL, "driver", 0 }, { "-drive", NULL, NULL, 0 },
+	{ "-audiodev", "driver", "driver", 0 },
+	{ "-fsdev", "fsdriver", "fsdriver", 0 },
+	{ "-m", "size", NULL, 0 },	    { "-smp", "cpus", NULL, 0 },
+	{ "-accel", "accel", NULL, 0 },	    { "-display", "type", NULL, 0 },
+	{ "-rtc", NULL, NULL, 0 },	    { "-boot", "order", NULL, 0 },
+	{ "-name", "guest", NULL, 0 },	    { "-sandbox", "enable", NULL, 0 },
+	{ "-overcommit", NULL, NULL, 0 },   { "-msg", NULL, NULL, 0 },
+	{ "-mon", NULL, NULL, 0 },	    { "-add-fd", NULL, NULL, 0 },
+	{ "-numa", "type", NULL, 0 },	    { "-global", NULL, NULL, 0 },
+	{ "-cpu", "model", NULL, 1 },	    { "-vnc", "vnc", NULL, 0 },
+	{ "-spice", NULL, NULL, 0 },	    { "-smbios", "type", NULL, 0 },
+	{ "-fw_cfg", NULL, NULL, 0 },	    { "-iothread", NULL, NULL, 0 },
+};
+
+/* Options without an argument. */
+static const char *const flag_opts[] = {
+	"-S",		  "-nodefaults",    "-no-user-config", "-no-shutdown",
+	"-no-reboot",	  "-no-hpet",	    "-no-acpi",	       "-enable-kvm",
+	"-daemonize",	  "-snapshot",	    "-nographic",      "-only-migratable",
+	"-no-fd-bootchk", "-full-screen",   "-s",	       "-enable-fips",
+	"-preconfig",	  "-mem-prealloc",  "-no-kvm",	       "-usb",
+	"-no-quit",	  "-nodefconfig",   "-alt-grab",       "-ctrl-grab",
+	"-no-frame",	  "-win2k-hack",    "-semihosting",
+};
+
+/* Keys whose values are ids or references to ids. */
+static const char *const id_keys[] = {
+	"id",	     "netdev",	 "chardev", "drive",	"fsdev",  "memdev",
+	"memory-backend", "bus", "node-name", "iothread", "opaque", "rng",
+	"backend-id",	  "masterkey", "secret", "tls-creds", "monitor",
+};
+
+static const char *const fd_keys[] = { "fd", "fds", "vhostfd", "vhostfds",
+				       "sock_fd" };
+
+static int in_list(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s, list[i]))
+			return 1;
+	return 0;
+}
+
+static const struct optspec *keyval_spec(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keyval_opts); i++)
+		if (!strcmp(name, keyval_opts[i].name))
+			return &keyval_opts[i];
+	return NULL;
+}
+
+/* ---- values ---- */
+
+static int is_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int is_uuid_at(const char *s)
+{
+	static const int groups[] = { 8, 4, 4, 4, 12 };
+
+	for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
+		if (!is_hex(s, (size_t)groups[g]))
+			return 0;
+		s += groups[g];
+		if (g < 4 && *s++ != '-')
+			return 0;
+	}
+	return !isxdigit((unsigned char)*s);
+}
+
+/* "vm-run-hTFeA6": a directory mkdtemp made from a vm-<tag>-XXXXXX template. */
+static int is_tempdir(const char *c, size_t n)
+{
+	const char *dash;
+
+	if (n < 11 || strncmp(c, "vm-", 3))
+		return 0;
+	dash = c + n - 7;
+	if (*dash != '-')
+		return 0;
+	for (size_t i = 1; i <= 6; i++)
+		if (!isalnum((unsigned char)dash[i]))
+			return 0;
+	return 1;
+}
+
+static int is_version_word(const char *c, size_t n)
+{
+	char *w = xstrndup(c, n);
+	struct version v;
+	int ok = isdigit((unsigned char)c[0]) && !version_parse(w, &v);
+
+	free(w);
+	return ok;
+}
+
+/* "domain-12-vmx-vm-q35-11373" */
+static int is_domain_dir(const char *c, size_t n)
+{
+	size_t i = 7;
+
+	if (n < 9 || strncmp(c, "domain-", 7))
+		return 0;
+	while (i < n && isdigit((unsigned char)c[i]))
+		i++;
+	return i > 7 && i < n && c[i] == '-';
+}
+
+/* Normalises one path (s[0] == '/') of length n into out. */
+static void norm_path(struct strbuf *out, const char *s, size_t n)
+{
+	const char *c[64];
+	size_t len[64], nc = 0, start = 0;
+
+	for (size_t i = 0; i < n && nc < ARRAY_SIZE(c);) {
+		size_t e = i;
+
+		while (e < n && s[e] != '/')
+			e++;
+		if (e > i) {
+			c[nc] = s + i;
+			len[nc++] = e - i;
+		}
+		i = e + 1;
+	}
+	if (nc == ARRAY_SIZE(c)) {
+		if (strbuf_add(out, s, n))
+			die("norm_path");
+		return;
+	}
+	/* The innermost prefix that varies from run to run. */
+	for (size_t i = 0; i < nc; i++) {
+		if (is_tempdir(c[i], len[i])) {
+			strbuf_reset(out);
+			sb_puts(out, "<tmp>");
+			start = i + 1;
+		} else if (i + 1 < nc && is_version_word(c[i + 1], len[i + 1]) &&
+			   ((len[i] == 7 && !strncmp(c[i], "libvirt", 7)) ||
+			    (len[i] == 4 && !strncmp(c[i], "qemu", 4)))) {
+			strbuf_reset(out);
+			sb_puts(out, len[i] == 4 ? "<qemu-prefix>" : "<libvirt-prefix>");
+			start = i + 2;
+			i++;
+		}
+	}
+	if (!start && nc >= 3 && len[0] == 3 && !strncmp(c[0], "dev", 3) &&
+	    len[1] == 5 && !strncmp(c[1], "fdset", 5)) {
+		sb_puts(out, "/dev/fdset/<n>");
+		return;
+	}
+	for (size_t i = start; i < nc; i++) {
+		size_t stem = strcspn(c[i], ".");
+
+		sb_putc(out, '/');
+		if (stem > len[i])
+			stem = len[i];
+		if (is_domain_dir(c[i], len[i])) {
+			sb_puts(out, "<domain>");
+		} else if (stem >= 12 && is_hex(c[i], stem)) {
+			sb_puts(out, "<hash>");
+			if (strbuf_add(out, c[i] + stem, len[i] - stem))
+				die("norm_path");
+		} else if (strbuf_add(out, c[i], len[i])) {
+			die("norm_path");
+		}
+	}
+	if (!nc)
+		sb_putc(out, '/');
+}
+
+/* Paths (at the start or after a separator) and uuids anywhere in s. */
+static char *norm_text(const char *s)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	for (size_t i = 0; s[i];) {
+		if (s[i] == '/' && (!i || strchr(" =,:\"'", s[i - 1]))) {
+			size_t n = strcspn(s + i, " ,\"'");
+			struct strbuf p = STRBUF_INIT;
+
+			norm_path(&p, s + i, n);
+			sb_puts(&out, p.buf);
+			strbuf_release(&p);
+			i += n;
+		} else if (isxdigit((unsigned char)s[i]) &&
+			   (!i || !isxdigit((unsigned char)s[i - 1])) && is_uuid_at(s + i)) {
+			sb_puts(&out, "<uuid>");
+			i += 36;
+		} else {
+			sb_putc(&out, s[i++]);
+		}
+	}
+	return strbuf_detach(&out);
+}
+
+static char *norm_value(const char *key, const char *value)
+{
+	if (key && in_list(key, id_keys, ARRAY_SIZE(id_keys)))
+		return xstrdup("<id>");
+	if (key && !strcmp(key, "file") && value[0] != '/')
+		return xstrdup("<id>"); /* a -blockdev node reference */
+	if (key && in_list(key, fd_keys, ARRAY_SIZE(fd_keys)))
+		return xstrdup("<fd>");
+	if (key && !strcmp(key, "guest"))
+		return xstrdup("<name>");
+	if (key && !strcmp(key, "mac") && !strncmp(value, "52:54:00:", 9))
+		return xstrdup("52:54:00:<random>");
+	return norm_text(value);
+}
+
+/* ---- properties ---- */
+
+struct kv {
+	struct strvec keys, values; /* values[i] NULL: a bare word */
+};
+
+static void kv_push(struct kv *kv, const char *k, const char *v)
+{
+	strvec_push(&kv->keys, k);
+	if (v) {
+		strvec_push(&kv->values, v);
+	} else {
+		strvec_push(&kv->values, "");
+		free((char *)kv->values.v[kv->values.nr - 1]);
+		kv->values.v[kv->values.nr - 1] = NULL;
+	}
+}
+
+static void kv_clear(struct kv *kv)
+{
+	strvec_clear(&kv->keys);
+	strvec_clear(&kv->values);
+}
+
+/* QEMU keyval: items split at ',' (",," is a comma). */
+static void parse_keyval(const char *s, const struct optspec *spec, struct kv *kv)
+{
+	struct strbuf item = STRBUF_INIT;
+	int first = 1;
+
+	for (const char *p = s;; p++) {
+		if (*p == ',' && p[1] == ',') {
+			sb_putc(&item, ',');
+			p++;
+			continue;
+		}
+		if (*p && *p != ',') {
+			sb_putc(&item, *p);
+			continue;
+		}
+		if (item.len) {
+			char *eq = strchr(item.buf, '=');
+
+			if (eq) {
+				*eq = '\0';
+				kv_push(kv, item.buf, eq + 1);
+			} else if (first && spec->implied) {
+				kv_push(kv, spec->implied, item.buf);
+			} else {
+				kv_push(kv, item.buf, NULL);
+			}
+		}
+		first = 0;
+		strbuf_reset(&item);
+		if (!*p)
+			break;
+	}
+	strbuf_release(&item);
+}
+
+static void flatten_json(json_object *o, const char *prefix, struct kv *kv)
+{
+	struct strbuf k = STRBUF_INIT;
+
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, key, val)
+		{
+			strbuf_reset(&k);
+			sb_printf(&k, "%s%s%s", prefix, *prefix ? "." : "", key);
+			flatten_json(val, k.buf, kv);
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++) {
+			strbuf_reset(&k);
+			sb_printf(&k, "%s.%zu", prefix, i);
+			flatten_json(json_object_array_get_idx(o, i), k.buf, kv);
+		}
+	} else if (json_object_is_type(o, json_type_boolean)) {
+		kv_push(kv, prefix, json_object_get_boolean(o) ? "on" : "off");
+	} else if (!o) {
+		kv_push(kv, prefix, "null");
+	} else {
+		kv_push(kv, prefix, json_object_get_string(o));
+	}
+	strbuf_release(&k);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Builds opt's props, text and label from its argument. */
+static void option_value(struct rep_opt *opt, const char *name,
+			 const char *arg, struct strbuf *label)
+{
+	const struct optspec *spec = keyval_spec(name);
+	struct kv kv = { STRVEC_INIT, STRVEC_INIT };
+	struct strbuf text = STRBUF_INIT;
+	int json = 0;
+
+	if (!arg) {
+		opt->text = xstrdup("");
+		return;
+	}
+	if (!spec) {
+		char *v = norm_text(arg);
+
+		strvec_push(&opt->props, v);
+		opt->text = v;
+		return;
+	}
+	if (arg[0] == '{') {
+		json_object *o = json_tokener_parse(arg);
+
+		if (o && json_object_is_type(o, json_type_object)) {
+			flatten_json(o, "", &kv);
+			json = 1;
+		}
+		json_object_put(o);
+	}
+	if (!json)
+		parse_keyval(arg, spec, &kv);
+	for (size_t i = 0; i < kv.keys.nr; i++) {
+		const char *k = kv.keys.v[i], *v = kv.values.v[i];
+		char *nv;
+
+		if (!v) {
+			strvec_push(&opt->props, k);
+			continue;
+		}
+		nv = norm_value(k, v);
+		if (spec->label && !strcmp(k, spec->label) && !label->len)
+			sb_puts(label, nv);
+		else
+			strvec_pushf(&opt->props, "%s=%s", k, nv);
+		free(nv);
+	}
+	if (!spec->ordered)
+		qsort(opt->props.v, opt->props.nr, sizeof(*opt->props.v), cmp_str);
+	if (json)
+		sb_puts(&text, "{json} ");
+	for (size_t i = 0; i < opt->props.nr; i++)
+		sb_printf(&text, "%s%s", i ? "," : "", opt->props.v[i]);
+	opt->text = strbuf_detach(&text);
+	kv_clear(&kv);
+}
+
+int rep_argv_normalise(const char *json, struct rep_argv *out)
+{
+	json_object *a = json ? json_tokener_parse(json) : NULL;
+	struct strvec seen = STRVEC_INIT;
+	size_t n, alloc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!a || !json_object_is_type(a, json_type_array) ||
+	    !(n = json_object_array_length(a))) {
+		json_object_put(a);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!json_object_is_type(json_object_array_get_idx(a, i), json_type_string)) {
+			json_object_put(a);
+			return -1;
+		}
+	out->binary = xstrdup(json_object_get_string(json_object_array_get_idx(a, 0)));
+	for (size_t i = 1; i < n; i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(a, i));
+		const char *arg = NULL;
+		struct strbuf label = STRBUF_INIT, key = STRBUF_INIT;
+		struct rep_opt *opt;
+		size_t ord = 0;
+
+		if (name[0] == '-' && name[1] == '-')
+			name++; /* --device is -device */
+		if (name[0] == '-' && !in_list(name, flag_opts, ARRAY_SIZE(flag_opts)) &&
+		    i + 1 < n) {
+			const char *next = json_object_get_string(json_object_array_get_idx(a, i + 1));
+
+			if (next[0] != '-' || keyval_spec(name)) {
+				arg = next;
+				i++;
+			}
+		}
+		ALLOC_GROW(out->v, out->nr + 1, alloc);
+		opt = &out->v[out->nr++];
+		memset(opt, 0, sizeof(*opt));
+		if (name[0] != '-') {
+			/* A stray word: kept as what it is. */
+			arg = name;
+			name = "(argument)";
+		}
+		option_value(opt, name, arg, &label);
+		sb_printf(&key, "%s%s%s", name, label.len ? " " : "", label.buf);
+		for (size_t k = 0; k < seen.nr; k++)
+			ord += !strcmp(seen.v[k], key.buf);
+		strvec_push(&seen, key.buf);
+		if (ord)
+			sb_printf(&key, " #%zu", ord);
+		opt->key = strbuf_detach(&key);
+		strbuf_release(&label);
+	}
+	strvec_clear(&seen);
+	json_object_put(a);
+	return 0;
+}
+
+void rep_argv_release(struct rep_argv *a)
+{
+	for (size_t i = 0; i < a->nr; i++) {
+		free(a->v[i].key);
+		free(a->v[i].text);
+		strvec_clear(&a->v[i].props);
+	}
+	free(a->v);
+	free(a->binary);
+	memset(a, 0, sizeof(*a));
+}
+
+/* ---- what changed between two values of one option ---- */
+
+static const char *prop_value(const char *prop, size_t *klen)
+{
+	const char *eq = strchr(prop, '=');
+
+	*klen = eq ? (size_t)(eq - prop) : strlen(prop);
+	return eq ? eq + 1 : NULL;
+}
+
+static const char *find_prop(const struct strvec *props, const char *key,
+			     size_t klen)
+{
+	for (size_t i = 0; i < props->nr; i++) {
+		size_t l;
+
+		prop_value(props->v[i], &l);
+		if (l == klen && !strncmp(props->v[i], key, klen))
+			return props->v[i];
+	}
+	return NULL;
+}
+
+char *rep_opt_detail(const struct rep_opt *a, const struct rep_opt *b)
+{
+	struct strbuf d = STRBUF_INIT;
+
+	if (!a || !b) {
+		sb_printf(&d, "%s %s", a ? "removed" : "added",
+			  a ? a->text : b->text);
+		strbuf_rtrim(&d);
+		return strbuf_detach(&d);
+	}
+	if (!strncmp(a->text, "{json} ", 7) != !strncmp(b->text, "{json} ", 7))
+		sb_printf(&d, "%s", !strncmp(b->text, "{json} ", 7)
+					    ? "now JSON" : "no longer JSON");
+	for (size_t i = 0; i < a->props.nr; i++) {
+		size_t l;
+		const char *v = prop_value(a->props.v[i], &l);
+		const char *o = find_prop(&b->props, a->props.v[i], l);
+
+		if (!o)
+			sb_printf(&d, "%s-%s", d.len ? ", " : "", a->props.v[i]);
+		else if (strcmp(o, a->props.v[i]))
+			sb_printf(&d, "%s%.*s: %s -> %s", d.len ? ", " : "", (int)l,
+				  a->props.v[i], v ? v : "(set)",
+				  prop_value(o, &l) ? prop_value(o, &l) : "(set)");
+	}
+	for (size_t i = 0; i < b->props.nr; i++) {
+		size_t l;
+
+		prop_value(b->props.v[i], &l);
+		if (!find_prop(&a->props, b->props.v[i], l))
+			sb_printf(&d, "%s+%s", d.len ? ", " : "", b->props.v[i]);
+	}
+	return strbuf_detach(&d);
+}

@@ -1,0 +1,133 @@
+#ifndef VM_REP_BUILDERS_H
+#define VM_REP_BUILDERS_H
+
+/*
+ * Inside reports/: the functions that fill the model (model.h) from the
+ * store, and the writers that turn a model into HTML, Markdown, JSON or
+ * JUnit XML. cmd_report (report.c) strings them together. Builders
+ * return 0, or -1 after reporting; on failure what they filled is still
+ * released by rep_report_release().
+ */
+
+#include "model.h"
+
+/* ---- abi_acks.c ---- */
+
+/*
+ * Parses the acknowledgement file text (named path in messages) into
+ * out, which owns what it holds. Errors name the file and line:
+ * "specs/abi-acks:4: unknown key 'machin'; expected ...". -1 after
+ * reporting.
+ */
+int rep_acks_parse(const char *path, const char *text, struct rep_acks *out) VM_WUR;
+/* Reads and parses path. -1 after reporting (a missing file included). */
+int rep_acks_load(const char *path, struct rep_acks *out) VM_WUR;
+void rep_acks_release(struct rep_acks *a);
+/*
+ * The first entry that acknowledges a difference of property on object
+ * of machine from version `from` to `to` (install names), with old and
+ * new values (NULL: absent, matched as ""), or NULL. Counts its use.
+ */
+struct rep_ack *rep_acks_match(struct rep_acks *a, const char *machine,
+			       const char *object, const char *property,
+			       const char *from, const char *to,
+			       const char *old_value, const char *new_value);
+
+/* ---- abi_report.c ---- */
+
+/*
+ * Compares the fingerprint texts (abi_texts lines, see matrix/abi.c) of
+ * machine in versions from and to (older first), appending differences
+ * to abi->diffs, acknowledged through abi->acks. Returns the number of
+ * differences appended.
+ */
+size_t rep_abi_compare(struct rep_abi *abi, const struct rep_versions *v,
+		       const char *machine, int from, int to,
+		       const char *old_text, const char *new_text);
+/*
+ * Every versioned machine type of every probed version: each one's
+ * fingerprints compared between consecutive versions that have it.
+ * abi->acks must be loaded (or empty) before.
+ */
+int rep_abi_build(struct store *st, const struct rep_versions *v,
+		  struct rep_abi *abi) VM_WUR;
+void rep_abi_release(struct rep_abi *abi);
+
+/* Differences that are the same but for the machine type, for display. */
+struct rep_abi_group {
+	const struct rep_abi_diff *d; /* the first of the group */
+	struct strvec machines;
+};
+/* Groups of breaks (breaks != 0) or of added/removed properties. */
+void rep_abi_groups(const struct rep_abi *abi, int breaks,
+		    struct rep_abi_group **out, size_t *n);
+void rep_abi_groups_free(struct rep_abi_group *g, size_t n);
+
+/* ---- argv.c ---- */
+
+/*
+ * Normalises a QEMU argv recorded as a JSON array (binary first) so that
+ * ids, fds, temporary paths, uuids and libvirt's per-domain names do not
+ * count as differences, while options and their properties do.
+ * -1 (not reported) when json is not an array of strings.
+ */
+int rep_argv_normalise(const char *json, struct rep_argv *out) VM_WUR;
+void rep_argv_release(struct rep_argv *a);
+/*
+ * What changed between two values of one option (NULL: absent), as
+ * "+acpi=on, size: 256 -> 262144k"; malloc'd.
+ */
+char *rep_opt_detail(const struct rep_opt *a, const struct rep_opt *b);
+
+/* ---- mapping.c ---- */
+
+int rep_mapping_build(struct store *st, const struct rep_versions *v,
+		      struct rep_mapping *m) VM_WUR;
+void rep_mapping_release(struct rep_mapping *m);
+
+/* ---- timeline.c ---- */
+
+int rep_timeline_build(struct store *st, const struct rep_versions *v,
+		       struct rep_timeline *t) VM_WUR;
+void rep_timeline_release(struct rep_timeline *t);
+
+/* ---- matrix_report.c ---- */
+
+/*
+ * The pass/fail matrix of sweep uuid (NULL: the latest sweep), with
+ * regressions against the sweep before it. Runs recorded without a
+ * sweep form one batch, "legacy", older than every sweep.
+ */
+int rep_matrix_build(struct store *st, const struct rep_versions *v,
+		     const char *uuid, struct rep_matrix *m) VM_WUR;
+/* Writes each cell's run record to dir/logs/run-N.txt. */
+int rep_matrix_write_logs(struct store *st, struct rep_matrix *m,
+			  const char *dir) VM_WUR;
+void rep_matrix_release(struct rep_matrix *m);
+
+/* ---- writers: html.c, markdown.c, json.c, junit.c ---- */
+
+void rep_write_html(const struct rep_report *r, struct strbuf *out);
+void rep_write_markdown(const struct rep_report *r, struct strbuf *out);
+void rep_write_json(const struct rep_report *r, struct strbuf *out);
+void rep_write_junit(const struct rep_report *r, struct strbuf *out);
+
+/*
+ * Writes a generated file: a temporary file in the same directory, then
+ * rename(), so readers see the old or the new file. No fsync: a report
+ * can be made again. -1 after reporting. (report.c)
+ */
+int rep_write_file(const char *path, const char *data, size_t len) VM_WUR;
+
+/* ---- escaping (escape.c) ---- */
+
+/* HTML text and attribute values: & < > " ' escaped; NULL as "". */
+void rep_html(struct strbuf *out, const char *s);
+/* A Markdown table cell: | escaped, newlines as <br>, HTML escaped. */
+void rep_md_cell(struct strbuf *out, const char *s);
+/* XML text and attribute values; characters XML 1.0 forbids dropped. */
+void rep_xml(struct strbuf *out, const char *s);
+/* "7.2.0" for a version index, "?" out of range. */
+const char *rep_vname(const struct rep_versions *v, int i);
+
+#endif

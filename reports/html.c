@@ -1,0 +1,623 @@
+/*
+ * The HTML writer: one self-contained file (inline CSS and script, no
+ * fetches of any kind; the logs are relative links to files written
+ * beside it). Every table can be sorted by clicking a header and
+ * filtered with the box above it, or all at once with the box at the top;
+ * the URL fragment does the same for links and scripts:
+ * "#filter=queue_reset" filters every table, "#sort=TABLE:COL[:desc]"
+ * sorts one. Filtered-out rows get the hidden attribute, and the body
+ * gets data-js="ready" once the script ran (the tests read both from
+ * Chromium's DOM). Everything from the store is escaped (rep_html).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "builders.h"
+#include "banned.h"
+
+static const char css[] =
+	"body{font:14px/1.4 system-ui,sans-serif;margin:0 1.5em 3em;color:#222}"
+	"h1{margin:.6em 0 .2em}h2{border-bottom:2px solid #ccc;margin-top:1.6em}"
+	"h3{margin:1.2em 0 .3em}nav a{margin-right:1em}"
+	"table.rep{border-collapse:collapse;margin:.4em 0 1em;font-size:13px}"
+	"table.rep th,table.rep td{border:1px solid #ccc;padding:2px 6px;vertical-align:top;text-align:left}"
+	"table.rep th{background:#eef;cursor:pointer;position:sticky;top:0;user-select:none}"
+	"table.rep th[aria-sort=ascending]::after{content:' \\25B2'}"
+	"table.rep th[aria-sort=descending]::after{content:' \\25BC'}"
+	"td.code,span.code{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}"
+	"td.pass{background:#d6f5d6}td.fail{background:#f8d0d0}td.error{background:#fbe3c2}"
+	"td.skip{background:#eee;color:#666}td.old{opacity:.55}td.none{color:#aaa}"
+	"td.hl{background:#fff3a8}tr.differs td:first-child{font-weight:bold}"
+	"table.only-diff tr.same{display:none}"
+	".unacked{color:#b00;font-weight:bold}.acked{color:#666}"
+	".badge{display:inline-block;padding:0 4px;border-radius:3px;font-size:11px;font-weight:bold}"
+	".badge.reg{background:#b00;color:#fff}.badge.fix{background:#070;color:#fff}"
+	".gate{padding:.5em 1em;margin:.6em 0;border-radius:4px;font-weight:bold}"
+	".gate.fail{background:#f8d0d0}.gate.pass{background:#d6f5d6}"
+	".filterbar{margin:.3em 0}.count{color:#666;margin-left:.6em;font-size:12px}"
+	"details>summary{cursor:pointer;color:#225}pre{white-space:pre-wrap;font-size:12px}";
+
+static const char script[] =
+	"(function(){\n"
+	"function txt(c){return c?c.textContent.trim():'';}\n"
+	"function num(s){return /^-?[0-9]+(\\.[0-9]+)?$/.test(s)?parseFloat(s):NaN;}\n"
+	"function cmp(a,b){var x=num(a),y=num(b);if(!isNaN(x)&&!isNaN(y))return x-y;"
+	"return a.localeCompare(b,undefined,{numeric:true,sensitivity:'base'});}\n"
+	"function sortTable(t,col,desc){var tb=t.tBodies[0];if(!tb)return;"
+	"var rows=Array.prototype.slice.call(tb.rows);"
+	"rows.sort(function(x,y){var r=cmp(txt(x.cells[col]),txt(y.cells[col]));return desc?-r:r;});"
+	"rows.forEach(function(r){tb.appendChild(r);});"
+	"t.querySelectorAll('thead th').forEach(function(h,i){h.removeAttribute('aria-sort');"
+	"if(i===col)h.setAttribute('aria-sort',desc?'descending':'ascending');});}\n"
+	"function filterTable(t,q){var tb=t.tBodies[0];if(!tb)return;q=q.toLowerCase();var n=0;"
+	"Array.prototype.forEach.call(tb.rows,function(r){"
+	"var hit=!q||r.textContent.toLowerCase().indexOf(q)>=0;r.hidden=!hit;if(hit)n++;});"
+	"var c=document.getElementById(t.id+'-count');if(c)c.textContent=n+' of '+tb.rows.length+' rows';}\n"
+	"function filterAll(q){document.querySelectorAll('table.rep').forEach(function(t){filterTable(t,q);});"
+	"document.querySelectorAll('input.tfilter').forEach(function(i){i.value=q;});}\n"
+	"document.querySelectorAll('table.rep').forEach(function(t){"
+	"t.querySelectorAll('thead th').forEach(function(h,i){h.addEventListener('click',function(){"
+	"sortTable(t,i,h.getAttribute('aria-sort')==='ascending');});});filterTable(t,'');});\n"
+	"document.querySelectorAll('input.tfilter').forEach(function(i){i.addEventListener('input',function(){"
+	"var t=document.getElementById(i.getAttribute('data-table'));if(t)filterTable(t,i.value);});});\n"
+	"document.querySelectorAll('input.onlydiff').forEach(function(i){i.addEventListener('change',function(){"
+	"var t=document.getElementById(i.getAttribute('data-table'));if(t)t.classList.toggle('only-diff',i.checked);});});\n"
+	"var all=document.getElementById('filter-all');"
+	"if(all)all.addEventListener('input',function(){filterAll(all.value);});\n"
+	"function fromHash(){location.hash.slice(1).split('&').forEach(function(kv){"
+	"var i=kv.indexOf('=');if(i<0)return;var k=kv.slice(0,i),v=decodeURIComponent(kv.slice(i+1));"
+	"if(k==='filter'){if(all)all.value=v;filterAll(v);}"
+	"else if(k==='sort'){var p=v.split(':'),t=document.getElementById(p[0]);"
+	"if(t)sortTable(t,parseInt(p[1],10),p[2]==='desc');}});}\n"
+	"fromHash();window.addEventListener('hashchange',fromHash);\n"
+	"document.body.setAttribute('data-js','ready');\n"
+	"})();\n";
+
+#define H(s) rep_html(out, (s))
+
+/* An HTML id from arbitrary text: [A-Za-z0-9-] only. */
+static void id_of(struct strbuf *out, const char *prefix, const char *s)
+{
+	sb_puts(out, prefix);
+	for (; s && *s; s++)
+		sb_putc(out, isalnum((unsigned char)*s) ? *s : '-');
+}
+
+static void table_open(struct strbuf *out, const char *id, const char *const *heads,
+		       size_t n, int onlydiff)
+{
+	sb_puts(out, "<div class=\"filterbar\"><input class=\"tfilter\" type=\"search\" "
+		     "placeholder=\"filter rows\" data-table=\"");
+	H(id);
+	sb_puts(out, "\">");
+	if (onlydiff) {
+		sb_puts(out, " <label><input class=\"onlydiff\" type=\"checkbox\" data-table=\"");
+		H(id);
+		sb_puts(out, "\"> only options that differ</label>");
+	}
+	sb_puts(out, "<span class=\"count\" id=\"");
+	H(id);
+	sb_puts(out, "-count\"></span></div>\n<table class=\"rep\" id=\"");
+	H(id);
+	sb_puts(out, "\"><thead><tr>");
+	for (size_t i = 0; i < n; i++) {
+		sb_puts(out, "<th>");
+		H(heads[i]);
+		sb_puts(out, "</th>");
+	}
+	sb_puts(out, "</tr></thead><tbody>\n");
+}
+
+static void td(struct strbuf *out, const char *cls, const char *s)
+{
+	if (cls && *cls)
+		sb_printf(out, "<td class=\"%s\">", cls);
+	else
+		sb_puts(out, "<td>");
+	if (s)
+		H(s);
+	else
+		sb_puts(out, "&mdash;");
+	sb_puts(out, "</td>");
+}
+
+/* A list of names, the long ones folded. */
+static void td_list(struct strbuf *out, const struct strvec *sv)
+{
+	sb_puts(out, "<td>");
+	if (sv->nr > 4) {
+		sb_printf(out, "<details><summary>%zu: ", sv->nr);
+		H(sv->v[0]);
+		sb_puts(out, ", ");
+		H(sv->v[1]);
+		sb_puts(out, " &hellip;</summary>");
+	}
+	for (size_t i = 0; i < sv->nr; i++) {
+		if (i)
+			sb_puts(out, ", ");
+		H(sv->v[i]);
+	}
+	if (sv->nr > 4)
+		sb_puts(out, "</details>");
+	sb_puts(out, "</td>");
+}
+
+/* ---- ABI ---- */
+
+static void abi_groups_table(struct strbuf *out, const struct rep_report *r,
+			     const char *id, int breaks)
+{
+	static const char *const hb[] = { "from", "to", "kind", "object", "property",
+					  "old", "new", "machine types", "status" };
+	struct rep_abi_group *g;
+	size_t n;
+
+	rep_abi_groups(&r->abi, breaks, &g, &n);
+	table_open(out, id, hb, breaks ? 9 : 8, 0);
+	/* Unacknowledged first. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct rep_abi_diff *d = g[i].d;
+
+			if ((pass == 0) != (!d->ack))
+				continue;
+			sb_puts(out, "<tr>");
+			td(out, NULL, rep_vname(&r->versions, d->from));
+			td(out, NULL, rep_vname(&r->versions, d->to));
+			td(out, NULL, rep_abi_kind_name(d->kind));
+			td(out, "code", d->object);
+			td(out, "code", d->property);
+			td(out, "code", d->old_value);
+			td(out, "code", d->new_value);
+			td_list(out, &g[i].machines);
+			if (breaks) {
+				if (d->ack) {
+					sb_puts(out, "<td class=\"acked\">acknowledged (");
+					H(r->abi.acks.path);
+					sb_printf(out, ":%d): ", d->ack->line);
+					H(d->ack->reason);
+					sb_puts(out, "</td>");
+				} else {
+					sb_puts(out, "<td class=\"unacked\">UNACKNOWLEDGED</td>");
+				}
+			}
+			sb_puts(out, "</tr>\n");
+		}
+	}
+	sb_puts(out, "</tbody></table>\n");
+	rep_abi_groups_free(g, n);
+}
+
+static void abi_section(struct strbuf *out, const struct rep_report *r)
+{
+	const struct rep_abi *abi = &r->abi;
+	struct strvec heads = STRVEC_INIT;
+
+	sb_puts(out, "<section id=\"abi\"><h2>1. Guest ABI of versioned machine types</h2>\n");
+	sb_printf(out,
+		  "<p>Each machine type's fingerprint compared between consecutive "
+		  "QEMU versions that have it: <b class=\"%s\">%zu unacknowledged "
+		  "break(s)</b>, %zu acknowledged in <span class=\"code\">",
+		  abi->unacked ? "unacked" : "", abi->unacked, abi->acked);
+	H(abi->acks.path ? abi->acks.path : "(no acknowledgement file)");
+	sb_printf(out, "</span>, %zu properties that only one of two versions has "
+		       "(listed, not breaks).</p>\n", abi->props);
+	strvec_push(&heads, "machine type");
+	for (size_t i = 0; i < r->versions.nr; i++)
+		strvec_push(&heads, r->versions.v[i].name);
+	strvec_pushv(&heads, (const char *const[]){ "unacknowledged", "acknowledged",
+						    "properties added/removed", NULL });
+	sb_puts(out, "<h3>Machine types (fingerprint prefix per version)</h3>\n");
+	table_open(out, "abi-machines", heads.v, heads.nr, 0);
+	for (size_t m = 0; m < abi->nmachines; m++) {
+		const struct rep_abi_machine *mt = &abi->machines[m];
+
+		sb_puts(out, "<tr>");
+		td(out, "code", mt->name);
+		for (size_t i = 0; i < r->versions.nr; i++) {
+			char fp[9] = "";
+
+			if (mt->fingerprint[i])
+				snprintf(fp, sizeof(fp), "%s", mt->fingerprint[i]);
+			td(out, mt->fingerprint[i] ? "code" : "none",
+			   mt->fingerprint[i] ? fp : NULL);
+		}
+		sb_printf(out, "<td class=\"%s\">%zu</td><td>%zu</td><td>%zu</td></tr>\n",
+			  mt->breaks ? "unacked" : "", mt->breaks, mt->acked, mt->props);
+	}
+	sb_puts(out, "</tbody></table>\n<h3>Differences (breaks)</h3>\n");
+	abi_groups_table(out, r, "abi-breaks", 1);
+	sb_puts(out, "<details><summary>Properties only one version has, grouped</summary>\n");
+	abi_groups_table(out, r, "abi-props", 0);
+	sb_puts(out, "</details>\n<h3>Acknowledgements</h3>\n");
+	{
+		static const char *const ha[] = { "line", "machine", "object", "property",
+						  "from", "to", "old", "new", "reason", "used" };
+
+		table_open(out, "abi-acks", ha, ARRAY_SIZE(ha), 0);
+		for (size_t i = 0; i < abi->acks.nr; i++) {
+			const struct rep_ack *k = &abi->acks.v[i];
+
+			sb_printf(out, "<tr><td>%d</td>", k->line);
+			td(out, "code", k->machine);
+			td(out, "code", k->object);
+			td(out, "code", k->property);
+			td(out, NULL, k->from_s);
+			td(out, NULL, k->to_s);
+			td(out, "code", k->old_value ? k->old_value : "*");
+			td(out, "code", k->new_value ? k->new_value : "*");
+			td(out, NULL, k->reason);
+			sb_printf(out, "<td class=\"%s\">%zu%s</td></tr>\n",
+				  k->used ? "" : "unacked", k->used, k->used ? "" : " (unused)");
+		}
+		sb_puts(out, "</tbody></table>\n");
+	}
+	sb_puts(out, "</section>\n");
+	strvec_clear(&heads);
+}
+
+/* ---- mapping ---- */
+
+static void source_label(struct strbuf *sb, const struct rep_map_source *s)
+{
+	if (s->libvirt)
+		sb_printf(sb, "libvirt %s / QEMU %s", s->libvirt, s->qemu_name);
+	else
+		sb_printf(sb, "direct / QEMU %s", s->qemu_name);
+}
+
+/* The value most cells of a row have (NULL counts as a value). */
+static const char *majority(const struct rep_map_row *row, size_t n)
+{
+	const char *best = row->cells[0];
+	size_t bestn = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t c = 0;
+
+		for (size_t k = 0; k < n; k++)
+			c += row->cells[i] && row->cells[k] ? !strcmp(row->cells[i], row->cells[k])
+							    : row->cells[i] == row->cells[k];
+		if (c > bestn)
+			best = row->cells[i], bestn = c;
+	}
+	return best;
+}
+
+static void mapping_scenario(struct strbuf *out, const struct rep_map_scenario *s)
+{
+	struct strbuf id = STRBUF_INIT, lab = STRBUF_INIT;
+	struct strvec heads = STRVEC_INIT;
+
+	sb_puts(out, "<h3>");
+	H(s->name);
+	sb_printf(out, "</h3>\n<p>%zu sources, %zu options, %zu changes.</p>\n",
+		  s->nsources, s->nrows, s->nchanges);
+	id_of(&id, "map-", s->name);
+	strvec_push(&heads, "option");
+	for (size_t k = 0; k < s->nsources; k++) {
+		strbuf_reset(&lab);
+		source_label(&lab, &s->sources[k]);
+		strvec_push(&heads, lab.buf);
+	}
+	table_open(out, id.buf, heads.v, heads.nr, 1);
+	for (size_t r = 0; r < s->nrows; r++) {
+		const struct rep_map_row *row = &s->rows[r];
+		const char *maj = majority(row, s->nsources);
+
+		sb_printf(out, "<tr class=\"%s\">", row->differs ? "differs" : "same");
+		td(out, "code", row->key);
+		for (size_t k = 0; k < s->nsources; k++) {
+			const char *c = row->cells[k];
+			int hl = c && maj ? strcmp(c, maj) : c != maj;
+
+			td(out, hl ? "code hl" : c ? "code" : "none", c);
+		}
+		sb_puts(out, "</tr>\n");
+	}
+	sb_puts(out, "</tbody></table>\n");
+	if (s->nchanges) {
+		static const char *const hc[] = { "option", "changed by", "from", "to",
+						  "with", "change" };
+
+		sb_puts(&id, "-changes");
+		sb_puts(out, "<p>Which version changed which option:</p>\n");
+		table_open(out, id.buf, hc, ARRAY_SIZE(hc), 0);
+		for (size_t c = 0; c < s->nchanges; c++) {
+			const struct rep_map_change *ch = &s->changes[c];
+
+			sb_puts(out, "<tr>");
+			td(out, "code", s->rows[ch->row].key);
+			td(out, NULL, ch->dimension);
+			td(out, NULL, ch->from);
+			td(out, NULL, ch->to);
+			td_list(out, &ch->contexts);
+			td(out, "code hl", ch->detail);
+			sb_puts(out, "</tr>\n");
+		}
+		sb_puts(out, "</tbody></table>\n");
+	}
+	sb_puts(out, "<details><summary>The recorded argv of each source</summary>\n");
+	for (size_t k = 0; k < s->nsources; k++) {
+		strbuf_reset(&lab);
+		source_label(&lab, &s->sources[k]);
+		sb_puts(out, "<p><b>");
+		H(lab.buf);
+		sb_printf(out, "</b> (run %lld, ", s->sources[k].run);
+		H(s->sources[k].status);
+		sb_puts(out, ")</p><pre>");
+		H(s->sources[k].argv_json);
+		sb_puts(out, "</pre>\n");
+	}
+	sb_puts(out, "</details>\n");
+	strvec_clear(&heads);
+	strbuf_release(&id);
+	strbuf_release(&lab);
+}
+
+static void mapping_section(struct strbuf *out, const struct rep_report *r)
+{
+	sb_puts(out, "<section id=\"mapping\"><h2>2. Command-line mapping</h2>\n"
+		     "<p>The QEMU argv of each scenario, per (libvirt, QEMU) pair and "
+		     "from the direct mapper: the latest run of each with a recorded "
+		     "argv, normalised so that ids (&lt;id&gt;), fds, temporary and "
+		     "per-domain paths, uuids and libvirt's random MACs do not count. "
+		     "<span class=\"code\">{json}</span> marks a value given as JSON. "
+		     "Highlighted cells differ from the value most sources have.</p>\n");
+	if (!r->mapping.nr)
+		sb_puts(out, "<p>No run with a recorded argv.</p>\n");
+	for (size_t i = 0; i < r->mapping.nr; i++)
+		mapping_scenario(out, &r->mapping.v[i]);
+	sb_puts(out, "</section>\n");
+}
+
+/* ---- capability timeline ---- */
+
+static void presence_cells(struct strbuf *out, const struct rep_report *r,
+			   const char *p)
+{
+	for (size_t i = 0; i < r->versions.nr; i++)
+		sb_printf(out, "<td class=\"%s\">%s</td>",
+			  p[i] == '1' ? "pass" : p[i] == '0' ? "none" : "skip",
+			  p[i] == '1' ? "yes" : p[i] == '0' ? "no" : "?");
+}
+
+static void caps_table(struct strbuf *out, const struct rep_report *r,
+		       const char *kind, const char *id, const char *title)
+{
+	struct strvec heads = STRVEC_INIT;
+	int prop = !strcmp(kind, "property");
+
+	strvec_push(&heads, kind);
+	if (prop)
+		strvec_push(&heads, "device types");
+	strvec_push(&heads, "first");
+	strvec_push(&heads, "last");
+	for (size_t i = 0; i < r->versions.nr; i++)
+		strvec_push(&heads, r->versions.v[i].name);
+	sb_puts(out, "<h3>");
+	H(title);
+	sb_puts(out, "</h3>\n");
+	table_open(out, id, heads.v, heads.nr, 0);
+	for (size_t i = 0; i < r->caps.nitems; i++) {
+		const struct rep_tl_item *it = &r->caps.items[i];
+
+		if (strcmp(it->kind, kind))
+			continue;
+		sb_puts(out, "<tr>");
+		td(out, "code", it->name);
+		if (prop)
+			td_list(out, &it->devices);
+		td(out, NULL, it->first >= 0 ? rep_vname(&r->versions, it->first) : NULL);
+		td(out, NULL, it->last >= 0 ? rep_vname(&r->versions, it->last) : NULL);
+		presence_cells(out, r, it->present);
+		sb_puts(out, "</tr>\n");
+	}
+	sb_puts(out, "</tbody></table>\n");
+	strvec_clear(&heads);
+}
+
+static void caps_section(struct strbuf *out, const struct rep_report *r)
+{
+	struct strvec heads = STRVEC_INIT;
+
+	sb_puts(out, "<section id=\"caps\"><h2>3. Capability timeline</h2>\n");
+	sb_printf(out, "<p>First and last probed version that has each item. Device "
+		       "properties are listed when they came or went while their device "
+		       "existed; the other %zu (device, property) pairs span exactly "
+		       "their device's versions.</p>\n", r->caps.props_same_span);
+	caps_table(out, r, "machine", "caps-machines", "Machine types");
+	caps_table(out, r, "device", "caps-devices", "Device types");
+	caps_table(out, r, "property", "caps-properties", "Device properties");
+	caps_table(out, r, "command", "caps-commands", "QMP commands");
+	sb_puts(out, "<h3>Default values that changed</h3>\n");
+	strvec_push(&heads, "property");
+	strvec_push(&heads, "device types");
+	for (size_t i = 0; i < r->versions.nr; i++)
+		strvec_push(&heads, r->versions.v[i].name);
+	table_open(out, "caps-defaults", heads.v, heads.nr, 0);
+	for (size_t i = 0; i < r->caps.ndefaults; i++) {
+		const struct rep_tl_default *d = &r->caps.defaults[i];
+		const char *prev = NULL;
+
+		sb_puts(out, "<tr>");
+		td(out, "code", d->property);
+		td_list(out, &d->devices);
+		for (size_t k = 0; k < r->versions.nr; k++) {
+			int changed = d->values[k] && prev && strcmp(prev, d->values[k]);
+
+			td(out, changed ? "code hl" : d->values[k] ? "code" : "none", d->values[k]);
+			if (d->values[k])
+				prev = d->values[k];
+		}
+		sb_puts(out, "</tr>\n");
+	}
+	sb_puts(out, "</tbody></table>\n</section>\n");
+	strvec_clear(&heads);
+}
+
+/* ---- sweep matrix ---- */
+
+static void status_cell(struct strbuf *out, const struct rep_cell *c)
+{
+	sb_printf(out, "<td class=\"%s%s\" title=\"", c->status, c->current ? "" : " old");
+	H(c->reason ? c->reason : c->status);
+	sb_puts(out, "\">");
+	if (c->log) {
+		sb_puts(out, "<a href=\"");
+		H(c->log);
+		sb_puts(out, "\">");
+	}
+	H(c->status);
+	if (c->log)
+		sb_puts(out, "</a>");
+	if (c->regression)
+		sb_puts(out, " <span class=\"badge reg\">REGRESSION</span>");
+	if (c->fixed)
+		sb_puts(out, " <span class=\"badge fix\">fixed</span>");
+	if (!c->current) {
+		sb_puts(out, " <small>(not in this sweep; from ");
+		H(c->from_sweep);
+		sb_puts(out, ")</small>");
+	}
+	sb_puts(out, "</td>");
+}
+
+static const struct rep_cell *find_cell(const struct rep_matrix *m, const char *scn,
+					const char *qemu, const char *lv)
+{
+	for (size_t i = 0; i < m->ncells; i++) {
+		const struct rep_cell *c = &m->cells[i];
+
+		if (!strcmp(c->scenario, scn) && !strcmp(c->qemu, qemu) &&
+		    (c->libvirt ? !strcmp(c->libvirt, lv) : !strcmp(lv, "direct")))
+			return c;
+	}
+	return NULL;
+}
+
+static void cell_row(struct strbuf *out, const struct rep_cell *c)
+{
+	sb_puts(out, "<tr>");
+	td(out, NULL, c->scenario);
+	td(out, NULL, c->qemu);
+	td(out, NULL, c->libvirt ? c->libvirt : "direct");
+	status_cell(out, c);
+	td(out, NULL, c->reason);
+	td(out, NULL, c->prev_status);
+	sb_printf(out, "<td>%.1f</td>", c->seconds);
+	td(out, NULL, c->current ? "current" : c->from_sweep);
+	sb_puts(out, "</tr>\n");
+}
+
+static void matrix_section(struct strbuf *out, const struct rep_report *r)
+{
+	static const char *const hc[] = { "scenario", "QEMU", "libvirt", "status", "reason",
+					  "previous sweep", "seconds", "sweep" };
+	const struct rep_matrix *m = &r->matrix;
+	struct strvec heads = STRVEC_INIT;
+
+	sb_puts(out, "<section id=\"matrix\"><h2>4. Sweep matrix</h2>\n");
+	if (!m->have_cur) {
+		sb_puts(out, "<p>No runs recorded.</p></section>\n");
+		return;
+	}
+	sb_puts(out, "<p>Sweep <span class=\"code\">");
+	H(m->cur.label);
+	sb_puts(out, "</span> (");
+	H(m->cur.kind);
+	sb_puts(out, ", started ");
+	H(m->cur.started_at);
+	sb_printf(out, ", %zu cells)", m->current_cells);
+	if (m->have_prev) {
+		sb_puts(out, ", compared with the previous sweep <span class=\"code\">");
+		H(m->prev.label);
+		sb_puts(out, "</span>");
+	}
+	sb_puts(out, ".</p>\n<h3>Regressions (passed in the previous sweep, fail now)</h3>\n");
+	table_open(out, "matrix-regressions", hc, ARRAY_SIZE(hc), 0);
+	for (size_t i = 0; i < m->ncells; i++)
+		if (m->cells[i].regression)
+			cell_row(out, &m->cells[i]);
+	sb_puts(out, "</tbody></table>\n");
+	sb_printf(out, "<p>%zu regression(s), %zu fixed.</p>\n", m->regressions, m->fixed);
+	strvec_push(&heads, "QEMU \\ libvirt");
+	strvec_pushv(&heads, m->libvirts.v);
+	for (size_t s = 0; s < m->scenarios.nr; s++) {
+		struct strbuf id = STRBUF_INIT;
+
+		sb_puts(out, "<h3>");
+		H(m->scenarios.v[s]);
+		sb_puts(out, "</h3>\n");
+		id_of(&id, "matrix-", m->scenarios.v[s]);
+		table_open(out, id.buf, heads.v, heads.nr, 0);
+		for (size_t q = 0; q < m->qemus.nr; q++) {
+			sb_puts(out, "<tr>");
+			td(out, NULL, m->qemus.v[q]);
+			for (size_t l = 0; l < m->libvirts.nr; l++) {
+				const struct rep_cell *c = find_cell(m, m->scenarios.v[s],
+								     m->qemus.v[q], m->libvirts.v[l]);
+
+				if (c)
+					status_cell(out, c);
+				else
+					td(out, "none", NULL);
+			}
+			sb_puts(out, "</tr>\n");
+		}
+		sb_puts(out, "</tbody></table>\n");
+		strbuf_release(&id);
+	}
+	sb_puts(out, "<h3>All cells</h3>\n");
+	table_open(out, "matrix-cells", hc, ARRAY_SIZE(hc), 0);
+	for (size_t i = 0; i < m->ncells; i++)
+		cell_row(out, &m->cells[i]);
+	sb_puts(out, "</tbody></table>\n</section>\n");
+	strvec_clear(&heads);
+}
+
+void rep_write_html(const struct rep_report *r, struct strbuf *out)
+{
+	int gate = r->abi.unacked || r->matrix.regressions;
+
+	sb_printf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		       "<meta name=\"viewport\" content=\"width=device-width\">"
+		       "<title>virt-matrix report</title><style>%s</style></head>\n"
+		       "<body>\n<h1>virt-matrix report</h1>\n<p>Generated ", css);
+	H(r->generated_at);
+	sb_puts(out, " from <span class=\"code\">");
+	H(r->store_path);
+	sb_puts(out, "</span>. QEMU versions:");
+	for (size_t i = 0; i < r->versions.nr; i++) {
+		sb_puts(out, i ? ", " : " ");
+		H(r->versions.v[i].name);
+		if (!r->versions.v[i].binary)
+			sb_puts(out, " (not probed)");
+	}
+	sb_printf(out, ".</p>\n<div class=\"gate %s\" id=\"gate\">", gate ? "fail" : "pass");
+	if (r->parts & REP_ABI)
+		sb_printf(out, "%zu unacknowledged ABI break(s). ", r->abi.unacked);
+	if (r->parts & REP_MATRIX)
+		sb_printf(out, "%zu new regression(s).", r->matrix.regressions);
+	sb_puts(out, "</div>\n<nav>");
+	if (r->parts & REP_ABI)
+		sb_puts(out, "<a href=\"#abi\">ABI</a>");
+	if (r->parts & REP_MAPPING)
+		sb_puts(out, "<a href=\"#mapping\">Mapping</a>");
+	if (r->parts & REP_CAPS)
+		sb_puts(out, "<a href=\"#caps\">Capabilities</a>");
+	if (r->parts & REP_MATRIX)
+		sb_puts(out, "<a href=\"#matrix\">Matrix</a>");
+	sb_puts(out, "</nav>\n<div class=\"filterbar\"><label>Filter every table: "
+		     "<input id=\"filter-all\" type=\"search\"></label></div>\n");
+	if (r->parts & REP_ABI)
+		abi_section(out, r);
+	if (r->parts & REP_MAPPING)
+		mapping_section(out, r);
+	if (r->parts & REP_CAPS)
+		caps_section(out, r);
+	if (r->parts & REP_MATRIX)
+		matrix_section(out, r);
+	sb_printf(out, "<script>\n%s</script>\n</body></html>\n", script);
+}

@@ -1,0 +1,328 @@
+/*
+ * The JSON writer: the whole model as one document whose schema is
+ * "virt-matrix-report/1", documented field by field in
+ * reports/README.md. Fields are only ever added within a schema
+ * version; a change of meaning or a removal makes it /2. Versions are
+ * always install names (what 'virt-matrix ark list' shows).
+ */
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "builders.h"
+#include "banned.h"
+
+static json_object *str(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static void add(json_object *o, const char *k, json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+static json_object *strvec_json(const struct strvec *sv)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < sv->nr; i++)
+		json_object_array_add(a, str(sv->v[i]));
+	return a;
+}
+
+static json_object *vname(const struct rep_versions *v, int i)
+{
+	return i >= 0 ? str(rep_vname(v, i)) : NULL;
+}
+
+/* The versions whose presence char is c. */
+static json_object *presence(const struct rep_versions *v, const char *p, char c)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < v->nr; i++)
+		if (p[i] == c)
+			json_object_array_add(a, str(v->v[i].name));
+	return a;
+}
+
+static json_object *abi_json(const struct rep_report *r)
+{
+	const struct rep_abi *abi = &r->abi;
+	json_object *o = json_object_new_object(), *a;
+
+	add(o, "acks_file", str(abi->acks.path));
+	a = json_object_new_array();
+	for (size_t i = 0; i < abi->nmachines; i++) {
+		const struct rep_abi_machine *m = &abi->machines[i];
+		json_object *e = json_object_new_object(), *f = json_object_new_object();
+
+		add(e, "name", str(m->name));
+		for (size_t k = 0; k < r->versions.nr; k++)
+			if (m->fingerprint[k])
+				add(f, r->versions.v[k].name, str(m->fingerprint[k]));
+		add(e, "fingerprints", f);
+		add(e, "unacknowledged", json_object_new_int64((int64_t)m->breaks));
+		add(e, "acknowledged", json_object_new_int64((int64_t)m->acked));
+		add(e, "property_changes", json_object_new_int64((int64_t)m->props));
+		json_object_array_add(a, e);
+	}
+	add(o, "machines", a);
+	a = json_object_new_array();
+	for (size_t i = 0; i < abi->ndiffs; i++) {
+		const struct rep_abi_diff *d = &abi->diffs[i];
+		json_object *e = json_object_new_object();
+
+		add(e, "machine", str(d->machine));
+		add(e, "from", vname(&r->versions, d->from));
+		add(e, "to", vname(&r->versions, d->to));
+		add(e, "kind", str(rep_abi_kind_name(d->kind)));
+		add(e, "break", json_object_new_boolean(rep_abi_kind_is_break(d->kind)));
+		add(e, "object", str(d->object));
+		add(e, "property", str(d->property));
+		add(e, "old", str(d->old_value));
+		add(e, "new", str(d->new_value));
+		add(e, "acknowledged", json_object_new_boolean(d->ack != NULL));
+		if (d->ack) {
+			json_object *k = json_object_new_object();
+
+			add(k, "line", json_object_new_int(d->ack->line));
+			add(k, "reason", str(d->ack->reason));
+			add(e, "ack", k);
+		} else {
+			add(e, "ack", NULL);
+		}
+		json_object_array_add(a, e);
+	}
+	add(o, "differences", a);
+	a = json_object_new_array();
+	for (size_t i = 0; i < abi->acks.nr; i++) {
+		const struct rep_ack *k = &abi->acks.v[i];
+		json_object *e = json_object_new_object();
+
+		add(e, "line", json_object_new_int(k->line));
+		add(e, "machine", str(k->machine));
+		add(e, "object", str(k->object));
+		add(e, "property", str(k->property));
+		add(e, "from", str(k->from_s));
+		add(e, "to", str(k->to_s));
+		add(e, "old", str(k->old_value));
+		add(e, "new", str(k->new_value));
+		add(e, "reason", str(k->reason));
+		add(e, "used", json_object_new_int64((int64_t)k->used));
+		json_object_array_add(a, e);
+	}
+	add(o, "acks", a);
+	return o;
+}
+
+static json_object *mapping_json(const struct rep_report *r)
+{
+	json_object *o = json_object_new_object(), *scns = json_object_new_array();
+
+	for (size_t i = 0; i < r->mapping.nr; i++) {
+		const struct rep_map_scenario *s = &r->mapping.v[i];
+		json_object *e = json_object_new_object(), *a = json_object_new_array();
+
+		add(e, "name", str(s->name));
+		for (size_t k = 0; k < s->nsources; k++) {
+			const struct rep_map_source *src = &s->sources[k];
+			json_object *so = json_object_new_object(), *opts = json_object_new_array();
+
+			add(so, "qemu", str(src->qemu_name));
+			add(so, "libvirt", str(src->libvirt));
+			add(so, "run", json_object_new_int64(src->run));
+			add(so, "status", str(src->status));
+			add(so, "binary", str(src->argv.binary));
+			add(so, "argv", json_tokener_parse(src->argv_json));
+			for (size_t n = 0; n < src->argv.nr; n++) {
+				json_object *op = json_object_new_object();
+
+				add(op, "option", str(src->argv.v[n].key));
+				add(op, "value", str(src->argv.v[n].text));
+				json_object_array_add(opts, op);
+			}
+			add(so, "normalised", opts);
+			json_object_array_add(a, so);
+		}
+		add(e, "sources", a);
+		a = json_object_new_array();
+		for (size_t n = 0; n < s->nrows; n++) {
+			json_object *ro = json_object_new_object(), *vals = json_object_new_array();
+
+			add(ro, "option", str(s->rows[n].key));
+			add(ro, "differs", json_object_new_boolean(s->rows[n].differs));
+			for (size_t k = 0; k < s->nsources; k++)
+				json_object_array_add(vals, str(s->rows[n].cells[k]));
+			add(ro, "values", vals);
+			json_object_array_add(a, ro);
+		}
+		add(e, "rows", a);
+		a = json_object_new_array();
+		for (size_t n = 0; n < s->nchanges; n++) {
+			const struct rep_map_change *c = &s->changes[n];
+			json_object *co = json_object_new_object();
+
+			add(co, "option", str(s->rows[c->row].key));
+			add(co, "dimension", str(c->dimension));
+			add(co, "from", str(c->from));
+			add(co, "to", str(c->to));
+			add(co, "contexts", strvec_json(&c->contexts));
+			add(co, "old", str(c->old_text));
+			add(co, "new", str(c->new_text));
+			add(co, "detail", str(c->detail));
+			json_object_array_add(a, co);
+		}
+		add(e, "changes", a);
+		json_object_array_add(scns, e);
+	}
+	add(o, "scenarios", scns);
+	return o;
+}
+
+static json_object *caps_json(const struct rep_report *r)
+{
+	static const char *const kinds[] = { "machine", "device", "property", "command" };
+	static const char *const keys[] = { "machines", "devices", "properties", "commands" };
+	const struct rep_timeline *t = &r->caps;
+	json_object *o = json_object_new_object(), *a;
+
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		a = json_object_new_array();
+		for (size_t i = 0; i < t->nitems; i++) {
+			const struct rep_tl_item *it = &t->items[i];
+			json_object *e;
+
+			if (strcmp(it->kind, kinds[k]))
+				continue;
+			e = json_object_new_object();
+			add(e, "name", str(it->name));
+			if (!strcmp(it->kind, "property"))
+				add(e, "devices", strvec_json(&it->devices));
+			add(e, "first", vname(&r->versions, it->first));
+			add(e, "last", vname(&r->versions, it->last));
+			add(e, "present", presence(&r->versions, it->present, '1'));
+			add(e, "absent", presence(&r->versions, it->present, '0'));
+			json_object_array_add(a, e);
+		}
+		add(o, keys[k], a);
+	}
+	add(o, "properties_with_device_span",
+	    json_object_new_int64((int64_t)t->props_same_span));
+	a = json_object_new_array();
+	for (size_t i = 0; i < t->ndefaults; i++) {
+		const struct rep_tl_default *d = &t->defaults[i];
+		json_object *e = json_object_new_object(), *vals = json_object_new_object();
+
+		add(e, "property", str(d->property));
+		add(e, "devices", strvec_json(&d->devices));
+		for (size_t k = 0; k < r->versions.nr; k++)
+			if (d->values[k])
+				add(vals, r->versions.v[k].name, str(d->values[k]));
+		add(e, "defaults", vals);
+		json_object_array_add(a, e);
+	}
+	add(o, "default_changes", a);
+	return o;
+}
+
+static json_object *sweep_json(int have, const struct rep_sweep_ref *s)
+{
+	json_object *o;
+
+	if (!have)
+		return NULL;
+	o = json_object_new_object();
+	add(o, "uuid", str(s->uuid));
+	add(o, "label", str(s->label));
+	add(o, "kind", str(s->kind));
+	add(o, "started_at", str(s->started_at));
+	return o;
+}
+
+static json_object *matrix_json(const struct rep_report *r)
+{
+	const struct rep_matrix *m = &r->matrix;
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	add(o, "sweep", sweep_json(m->have_cur, &m->cur));
+	add(o, "previous", sweep_json(m->have_prev, &m->prev));
+	add(o, "scenarios", strvec_json(&m->scenarios));
+	add(o, "qemu", strvec_json(&m->qemus));
+	add(o, "libvirt", strvec_json(&m->libvirts));
+	for (size_t i = 0; i < m->ncells; i++) {
+		const struct rep_cell *c = &m->cells[i];
+		json_object *e = json_object_new_object();
+
+		add(e, "scenario", str(c->scenario));
+		add(e, "qemu", str(c->qemu));
+		add(e, "libvirt", str(c->libvirt));
+		add(e, "run", json_object_new_int64(c->run));
+		add(e, "status", str(c->status));
+		add(e, "reason", str(c->reason));
+		add(e, "seconds", json_object_new_double(c->seconds));
+		add(e, "accel", str(c->accel));
+		add(e, "started_at", str(c->started_at));
+		add(e, "current", json_object_new_boolean(c->current));
+		add(e, "from_sweep", str(c->from_sweep));
+		if (c->prev_run) {
+			json_object *p = json_object_new_object();
+
+			add(p, "run", json_object_new_int64(c->prev_run));
+			add(p, "status", str(c->prev_status));
+			add(e, "previous", p);
+		} else {
+			add(e, "previous", NULL);
+		}
+		add(e, "regression", json_object_new_boolean(c->regression));
+		add(e, "fixed", json_object_new_boolean(c->fixed));
+		add(e, "log", str(c->log));
+		json_object_array_add(a, e);
+	}
+	add(o, "cells", a);
+	add(o, "regressions", json_object_new_int64((int64_t)m->regressions));
+	add(o, "fixed", json_object_new_int64((int64_t)m->fixed));
+	return o;
+}
+
+void rep_write_json(const struct rep_report *r, struct strbuf *out)
+{
+	static const char *const parts[] = { "abi", "mapping", "caps", "matrix" };
+	json_object *o = json_object_new_object(), *a = json_object_new_array(), *s;
+
+	add(o, "schema", str("virt-matrix-report/1"));
+	add(o, "generated_at", str(r->generated_at));
+	add(o, "store", str(r->store_path));
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		if (r->parts & (1u << i))
+			json_object_array_add(a, str(parts[i]));
+	add(o, "parts", a);
+	a = json_object_new_array();
+	for (size_t i = 0; i < r->versions.nr; i++) {
+		const struct rep_qemu *q = &r->versions.v[i];
+		json_object *e = json_object_new_object();
+
+		add(e, "name", str(q->name));
+		add(e, "version", str(q->version));
+		add(e, "binary", str(q->binary_path));
+		add(e, "probed", json_object_new_boolean(q->binary != 0));
+		json_object_array_add(a, e);
+	}
+	add(o, "qemu_versions", a);
+	s = json_object_new_object();
+	add(s, "abi_unacknowledged", json_object_new_int64((int64_t)r->abi.unacked));
+	add(s, "abi_acknowledged", json_object_new_int64((int64_t)r->abi.acked));
+	add(s, "abi_property_changes", json_object_new_int64((int64_t)r->abi.props));
+	add(s, "regressions", json_object_new_int64((int64_t)r->matrix.regressions));
+	add(s, "fixed", json_object_new_int64((int64_t)r->matrix.fixed));
+	add(o, "summary", s);
+	add(o, "abi", r->parts & REP_ABI ? abi_json(r) : NULL);
+	add(o, "mapping", r->parts & REP_MAPPING ? mapping_json(r) : NULL);
+	add(o, "caps", r->parts & REP_CAPS ? caps_json(r) : NULL);
+	add(o, "matrix", r->parts & REP_MATRIX ? matrix_json(r) : NULL);
+	sb_puts(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	sb_putc(out, '\n');
+	json_object_put(o);
+}

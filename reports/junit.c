@@ -1,0 +1,145 @@
+/*
+ * The JUnit XML writer, in the subset Jenkins (junit plugin) and GitLab
+ * (artifacts:reports:junit) both read: <testsuites> of <testsuite>s of
+ * <testcase>s with <failure>, <skipped> and <system-out>.
+ *
+ *   abi     one test case per versioned machine type; it fails when it
+ *           has unacknowledged breaks (each listed in the failure),
+ *           acknowledged ones are in system-out
+ *   matrix  one test case per cell of the current sweep, named
+ *           "QEMU x / libvirt y" in class "matrix.<scenario>": fail and
+ *           error runs fail (a regression says so first), skip runs are
+ *           skipped; system-out names the log file
+ *
+ * The mapping and the capability timeline have no pass or fail and are
+ * not in this format.
+ */
+#include <string.h>
+
+#include "builders.h"
+#include "banned.h"
+
+#define X(s) rep_xml(out, (s))
+
+static void abi_suite(struct strbuf *out, const struct rep_report *r)
+{
+	const struct rep_abi *abi = &r->abi;
+	size_t failures = 0;
+
+	for (size_t m = 0; m < abi->nmachines; m++)
+		failures += abi->machines[m].breaks > 0;
+	sb_printf(out, "  <testsuite name=\"abi\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+		       "skipped=\"0\">\n", abi->nmachines, failures);
+	for (size_t m = 0; m < abi->nmachines; m++) {
+		const struct rep_abi_machine *mt = &abi->machines[m];
+		struct strbuf fail = STRBUF_INIT, acked = STRBUF_INIT;
+
+		for (size_t i = 0; i < abi->ndiffs; i++) {
+			const struct rep_abi_diff *d = &abi->diffs[i];
+			struct strbuf *to = d->ack ? &acked : &fail;
+
+			if (strcmp(d->machine, mt->name) || !rep_abi_kind_is_break(d->kind))
+				continue;
+			sb_printf(to, "%s -> %s: %s %s %s: %s -> %s", rep_vname(&r->versions, d->from),
+				  rep_vname(&r->versions, d->to), rep_abi_kind_name(d->kind),
+				  d->object, d->property, d->old_value ? d->old_value : "(absent)",
+				  d->new_value ? d->new_value : "(absent)");
+			if (d->ack)
+				sb_printf(to, " [acknowledged, line %d: %s]", d->ack->line,
+					  d->ack->reason);
+			sb_putc(to, '\n');
+		}
+		sb_puts(out, "    <testcase classname=\"abi\" name=\"");
+		X(mt->name);
+		sb_puts(out, "\">\n");
+		if (fail.len) {
+			sb_printf(out, "      <failure type=\"abi-break\" message=\"%zu unacknowledged "
+				       "guest-ABI difference(s)\">", mt->breaks);
+			X(fail.buf);
+			sb_puts(out, "</failure>\n");
+		}
+		if (acked.len) {
+			sb_puts(out, "      <system-out>");
+			X(acked.buf);
+			sb_puts(out, "</system-out>\n");
+		}
+		sb_puts(out, "    </testcase>\n");
+		strbuf_release(&fail);
+		strbuf_release(&acked);
+	}
+	sb_puts(out, "  </testsuite>\n");
+}
+
+static void matrix_suite(struct strbuf *out, const struct rep_report *r)
+{
+	const struct rep_matrix *m = &r->matrix;
+	size_t failures = 0, errors = 0, skipped = 0;
+	double secs = 0;
+
+	for (size_t i = 0; i < m->ncells; i++) {
+		const struct rep_cell *c = &m->cells[i];
+
+		if (!c->current)
+			continue;
+		failures += !strcmp(c->status, "fail");
+		errors += !strcmp(c->status, "error");
+		skipped += !strcmp(c->status, "skip");
+		secs += c->seconds;
+	}
+	sb_printf(out, "  <testsuite name=\"matrix\" tests=\"%zu\" failures=\"%zu\" "
+		       "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"",
+		  m->current_cells, failures, errors, skipped, secs);
+	if (m->have_cur) {
+		sb_puts(out, " id=\"");
+		X(m->cur.label);
+		sb_puts(out, "\" timestamp=\"");
+		X(m->cur.started_at);
+		sb_puts(out, "\"");
+	}
+	sb_puts(out, ">\n");
+	for (size_t i = 0; i < m->ncells; i++) {
+		const struct rep_cell *c = &m->cells[i];
+		const char *tag = !strcmp(c->status, "error") ? "error" : "failure";
+
+		if (!c->current)
+			continue;
+		sb_puts(out, "    <testcase classname=\"matrix.");
+		X(c->scenario);
+		sb_puts(out, "\" name=\"QEMU ");
+		X(c->qemu);
+		sb_puts(out, " / ");
+		X(c->libvirt ? "libvirt " : "direct");
+		X(c->libvirt);
+		sb_printf(out, "\" time=\"%.3f\">\n", c->seconds);
+		if (!strcmp(c->status, "fail") || !strcmp(c->status, "error")) {
+			sb_printf(out, "      <%s type=\"%s\" message=\"", tag,
+				  c->regression ? "regression" : c->status);
+			if (c->regression)
+				sb_puts(out, "regression (passed in the previous sweep): ");
+			X(c->reason ? c->reason : c->status);
+			sb_printf(out, "\"/>\n");
+		} else if (!strcmp(c->status, "skip")) {
+			sb_puts(out, "      <skipped message=\"");
+			X(c->reason);
+			sb_puts(out, "\"/>\n");
+		}
+		sb_printf(out, "      <system-out>run %lld", c->run);
+		if (c->log) {
+			sb_puts(out, "; log: ");
+			X(c->log);
+		}
+		sb_puts(out, "</system-out>\n    </testcase>\n");
+	}
+	sb_puts(out, "  </testsuite>\n");
+}
+
+void rep_write_junit(const struct rep_report *r, struct strbuf *out)
+{
+	sb_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		     "<testsuites name=\"virt-matrix report\">\n");
+	if (r->parts & REP_ABI)
+		abi_suite(out, r);
+	if (r->parts & REP_MATRIX)
+		matrix_suite(out, r);
+	sb_puts(out, "</testsuites>\n");
+}

@@ -1,0 +1,258 @@
+/*
+ * The mapping report: for each scenario, the QEMU argv that each
+ * (libvirt, QEMU) pair and the direct mapper (runner/mapper.c) produced,
+ * normalised (argv.c), side by side: one row per option, one column per
+ * source. The source of a (scenario, QEMU, libvirt) triple is its latest
+ * run with a recorded argv, from any sweep.
+ *
+ * Changes are attributed along one dimension at a time: between
+ * consecutive QEMU versions under the same libvirt (or the direct
+ * mapper), an option that differs was changed by QEMU (or by what the
+ * mapper or libvirt does for that QEMU); between consecutive libvirt
+ * versions with the same QEMU, by libvirt. Identical changes seen in
+ * several contexts are listed once with all of them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "builders.h"
+#include "banned.h"
+
+static int cmp_source(const void *a, const void *b)
+{
+	const struct rep_map_source *x = a, *y = b;
+	int c;
+
+	if (!x->libvirt != !y->libvirt)
+		return x->libvirt ? 1 : -1;
+	if (x->libvirt && (c = version_strcmp(x->libvirt, y->libvirt)))
+		return c;
+	return version_strcmp(x->qemu_name, y->qemu_name);
+}
+
+static const struct rep_opt *find_opt(const struct rep_argv *a, const char *key)
+{
+	for (size_t i = 0; i < a->nr; i++)
+		if (!strcmp(a->v[i].key, key))
+			return &a->v[i];
+	return NULL;
+}
+
+static void add_rows(struct rep_map_scenario *s)
+{
+	size_t alloc = 0;
+
+	for (size_t k = 0; k < s->nsources; k++) {
+		const struct rep_argv *a = &s->sources[k].argv;
+
+		for (size_t i = 0; i < a->nr; i++) {
+			int have = 0;
+
+			for (size_t r = 0; r < s->nrows && !have; r++)
+				have = !strcmp(s->rows[r].key, a->v[i].key);
+			if (have)
+				continue;
+			ALLOC_GROW(s->rows, s->nrows + 1, alloc);
+			s->rows[s->nrows].key = xstrdup(a->v[i].key);
+			s->rows[s->nrows].cells = xcalloc(s->nsources, sizeof(char *));
+			s->rows[s->nrows].differs = 0;
+			s->nrows++;
+		}
+	}
+	for (size_t r = 0; r < s->nrows; r++) {
+		struct rep_map_row *row = &s->rows[r];
+
+		for (size_t k = 0; k < s->nsources; k++) {
+			const struct rep_opt *o = find_opt(&s->sources[k].argv, row->key);
+
+			row->cells[k] = o ? xstrdup(o->text) : NULL;
+			if (k && (!row->cells[k] != !row->cells[0] ||
+				  (row->cells[k] && strcmp(row->cells[k], row->cells[0]))))
+				row->differs = 1;
+		}
+		if (s->nsources > 1 && !row->cells[0])
+			row->differs = 1;
+	}
+}
+
+static int same(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+/* One change of row r between sources x and y (older first) along dim. */
+static void add_change(struct rep_map_scenario *s, size_t *alloc, size_t r,
+		       const char *dim, const struct rep_map_source *x,
+		       const struct rep_map_source *y)
+{
+	const char *from = !strcmp(dim, "qemu") ? x->qemu_name : x->libvirt;
+	const char *to = !strcmp(dim, "qemu") ? y->qemu_name : y->libvirt;
+	const struct rep_opt *a = find_opt(&x->argv, s->rows[r].key);
+	const struct rep_opt *b = find_opt(&y->argv, s->rows[r].key);
+	struct strbuf ctx = STRBUF_INIT;
+	struct rep_map_change *c;
+
+	if (!strcmp(dim, "qemu"))
+		sb_printf(&ctx, "%s%s", x->libvirt ? "libvirt " : "direct",
+			  x->libvirt ? x->libvirt : "");
+	else
+		sb_printf(&ctx, "QEMU %s", x->qemu_name);
+	for (size_t i = 0; i < s->nchanges; i++) {
+		c = &s->changes[i];
+		if (c->row == r && !strcmp(c->dimension, dim) && !strcmp(c->from, from) &&
+		    !strcmp(c->to, to) && same(c->old_text, a ? a->text : NULL) &&
+		    same(c->new_text, b ? b->text : NULL)) {
+			strvec_push(&c->contexts, ctx.buf);
+			strbuf_release(&ctx);
+			return;
+		}
+	}
+	ALLOC_GROW(s->changes, s->nchanges + 1, *alloc);
+	c = &s->changes[s->nchanges++];
+	memset(c, 0, sizeof(*c));
+	c->row = r;
+	c->dimension = !strcmp(dim, "qemu") ? "qemu" : "libvirt";
+	c->from = xstrdup(from);
+	c->to = xstrdup(to);
+	strvec_push(&c->contexts, ctx.buf);
+	c->old_text = a ? xstrdup(a->text) : NULL;
+	c->new_text = b ? xstrdup(b->text) : NULL;
+	c->detail = rep_opt_detail(a, b);
+	strbuf_release(&ctx);
+}
+
+static void add_changes(struct rep_map_scenario *s)
+{
+	size_t alloc = 0;
+
+	for (size_t k = 0; k + 1 < s->nsources; k++) {
+		for (size_t n = k + 1; n < s->nsources; n++) {
+			const struct rep_map_source *x = &s->sources[k], *y = &s->sources[n];
+			const char *dim = NULL;
+
+			/* Sources are sorted by libvirt, then QEMU: the next one
+			 * of the same libvirt is the next QEMU version. */
+			if (same(x->libvirt, y->libvirt)) {
+				if (n != k + 1)
+					continue;
+				dim = "qemu";
+			} else if (x->libvirt && y->libvirt &&
+				   !strcmp(x->qemu_name, y->qemu_name)) {
+				/* The next libvirt version with this QEMU. */
+				int nearer = 0;
+
+				for (size_t m = k + 1; m < n && !nearer; m++)
+					nearer = s->sources[m].libvirt &&
+						 !strcmp(s->sources[m].qemu_name, x->qemu_name);
+				if (nearer)
+					continue;
+				dim = "libvirt";
+			} else {
+				continue;
+			}
+			for (size_t r = 0; r < s->nrows; r++) {
+				const struct rep_opt *a = find_opt(&x->argv, s->rows[r].key);
+				const struct rep_opt *b = find_opt(&y->argv, s->rows[r].key);
+
+				if (!same(a ? a->text : NULL, b ? b->text : NULL))
+					add_change(s, &alloc, r, dim, x, y);
+			}
+		}
+	}
+}
+
+int rep_mapping_build(struct store *st, const struct rep_versions *v,
+		      struct rep_mapping *m)
+{
+	auto_stmt *q = NULL;
+	size_t alloc = 0, salloc = 0;
+	int rc;
+
+	if (store_prepare(st, &q,
+			  "SELECT r.id, r.scenario, r.qemu, r.libvirt, r.status, r.argv"
+			  " FROM runs r WHERE r.argv IS NOT NULL AND r.argv <> '[]'"
+			  " AND r.id = ("
+			  "   SELECT max(x.id) FROM runs x WHERE x.scenario = r.scenario"
+			  "   AND x.qemu = r.qemu AND x.libvirt IS r.libvirt"
+			  "   AND x.argv IS NOT NULL AND x.argv <> '[]')"
+			  " ORDER BY r.scenario, r.id"))
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *scn = (const char *)sqlite3_column_text(q, 1);
+		struct rep_map_scenario *s = m->nr ? &m->v[m->nr - 1] : NULL;
+		struct rep_map_source *src;
+
+		if (!s || strcmp(s->name, scn)) {
+			ALLOC_GROW(m->v, m->nr + 1, alloc);
+			s = &m->v[m->nr++];
+			memset(s, 0, sizeof(*s));
+			s->name = xstrdup(scn);
+			salloc = 0;
+		}
+		ALLOC_GROW(s->sources, s->nsources + 1, salloc);
+		src = &s->sources[s->nsources];
+		memset(src, 0, sizeof(*src));
+		src->run = sqlite3_column_int64(q, 0);
+		src->qemu_name = store_column_strdup(q, 2);
+		src->qemu = rep_versions_find(v, src->qemu_name);
+		src->libvirt = store_column_strdup(q, 3);
+		src->status = store_column_strdup(q, 4);
+		src->argv_json = store_column_strdup(q, 5);
+		if (rep_argv_normalise(src->argv_json, &src->argv)) {
+			warning("run %lld: its recorded argv is not a JSON array of "
+				"strings; left out of the mapping report",
+				src->run);
+			free(src->qemu_name);
+			free(src->libvirt);
+			free(src->status);
+			free(src->argv_json);
+			continue;
+		}
+		s->nsources++;
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(st, "cannot read the runs' argv");
+	for (size_t i = 0; i < m->nr; i++) {
+		struct rep_map_scenario *s = &m->v[i];
+
+		qsort(s->sources, s->nsources, sizeof(*s->sources), cmp_source);
+		add_rows(s);
+		add_changes(s);
+	}
+	return 0;
+}
+
+void rep_mapping_release(struct rep_mapping *m)
+{
+	for (size_t i = 0; i < m->nr; i++) {
+		struct rep_map_scenario *s = &m->v[i];
+
+		for (size_t k = 0; k < s->nsources; k++) {
+			free(s->sources[k].qemu_name);
+			free(s->sources[k].libvirt);
+			free(s->sources[k].status);
+			free(s->sources[k].argv_json);
+			rep_argv_release(&s->sources[k].argv);
+		}
+		for (size_t r = 0; r < s->nrows; r++) {
+			for (size_t k = 0; k < s->nsources; k++)
+				free(s->rows[r].cells[k]);
+			free(s->rows[r].cells);
+			free(s->rows[r].key);
+		}
+		for (size_t c = 0; c < s->nchanges; c++) {
+			free(s->changes[c].from);
+			free(s->changes[c].to);
+			strvec_clear(&s->changes[c].contexts);
+			free(s->changes[c].old_text);
+			free(s->changes[c].new_text);
+			free(s->changes[c].detail);
+		}
+		free(s->sources);
+		free(s->rows);
+		free(s->changes);
+		free(s->name);
+	}
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}

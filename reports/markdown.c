@@ -1,0 +1,359 @@
+/*
+ * The Markdown writer (GitHub/GitLab flavour): the same sections as the
+ * HTML report as pipe tables, for merge requests, wikis and chat. Cells
+ * go through rep_md_cell (pipes, markup and HTML escaped). Long lists of
+ * machine or device types are shortened to their first names and a
+ * count; the JSON report has them all.
+ */
+#include <string.h>
+
+#include "builders.h"
+#include "banned.h"
+
+#define C(s) rep_md_cell(out, (s))
+
+static void row_start(struct strbuf *out)
+{
+	sb_puts(out, "|");
+}
+
+static void cell(struct strbuf *out, const char *s)
+{
+	sb_putc(out, ' ');
+	if (s && *s)
+		C(s);
+	else
+		sb_puts(out, "—");
+	sb_puts(out, " |");
+}
+
+static void code_cell(struct strbuf *out, const char *s)
+{
+	/* Backticks would need their own escaping: code is shown plain. */
+	cell(out, s);
+}
+
+static void header(struct strbuf *out, const char *const *h, size_t n)
+{
+	row_start(out);
+	for (size_t i = 0; i < n; i++)
+		cell(out, h[i]);
+	sb_puts(out, "\n|");
+	for (size_t i = 0; i < n; i++)
+		sb_puts(out, "---|");
+	sb_putc(out, '\n');
+}
+
+static void list_cell(struct strbuf *out, const struct strvec *sv, size_t max)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	for (size_t i = 0; i < sv->nr && i < max; i++)
+		sb_printf(&t, "%s%s", i ? ", " : "", sv->v[i]);
+	if (sv->nr > max)
+		sb_printf(&t, " and %zu more", sv->nr - max);
+	cell(out, t.buf);
+	strbuf_release(&t);
+}
+
+static void abi_md(struct strbuf *out, const struct rep_report *r)
+{
+	static const char *const h[] = { "from", "to", "kind", "object", "property", "old",
+					 "new", "machine types", "status" };
+	struct rep_abi_group *g;
+	size_t n;
+
+	sb_printf(out, "## 1. Guest ABI of versioned machine types\n\n"
+		       "%zu unacknowledged break(s), %zu acknowledged, %zu properties "
+		       "that only one of two versions has (not breaks; in the JSON "
+		       "report). Acknowledgements: `%s`.\n\n",
+		  r->abi.unacked, r->abi.acked, r->abi.props,
+		  r->abi.acks.path ? r->abi.acks.path : "(none)");
+	rep_abi_groups(&r->abi, 1, &g, &n);
+	if (!n)
+		sb_puts(out, "No differences.\n\n");
+	else
+		header(out, h, ARRAY_SIZE(h));
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++) {
+			const struct rep_abi_diff *d = g[i].d;
+			struct strbuf st = STRBUF_INIT;
+
+			if ((pass == 0) != !d->ack)
+				continue;
+			row_start(out);
+			cell(out, rep_vname(&r->versions, d->from));
+			cell(out, rep_vname(&r->versions, d->to));
+			cell(out, rep_abi_kind_name(d->kind));
+			code_cell(out, d->object);
+			code_cell(out, d->property);
+			code_cell(out, d->old_value ? d->old_value : "(absent)");
+			code_cell(out, d->new_value ? d->new_value : "(absent)");
+			list_cell(out, &g[i].machines, 6);
+			if (d->ack)
+				sb_printf(&st, "acknowledged (line %d): %s", d->ack->line,
+					  d->ack->reason);
+			else
+				sb_puts(&st, "**UNACKNOWLEDGED**");
+			sb_putc(out, ' ');
+			if (d->ack)
+				C(st.buf);
+			else
+				sb_puts(out, st.buf);
+			sb_puts(out, " |\n");
+			strbuf_release(&st);
+		}
+	sb_putc(out, '\n');
+	rep_abi_groups_free(g, n);
+}
+
+static void mapping_md(struct strbuf *out, const struct rep_report *r)
+{
+	static const char *const h[] = { "option", "changed by", "from", "to", "with",
+					 "change" };
+
+	sb_puts(out, "## 2. Command-line mapping\n\nOptions that differ between "
+		     "sources (normalised: ids, fds, temporary paths, uuids do not "
+		     "count); the HTML and JSON reports have every option.\n\n");
+	for (size_t i = 0; i < r->mapping.nr; i++) {
+		const struct rep_map_scenario *s = &r->mapping.v[i];
+		size_t diffs = 0;
+
+		sb_puts(out, "### ");
+		C(s->name);
+		sb_puts(out, "\n\n| option |");
+		for (size_t k = 0; k < s->nsources; k++) {
+			struct strbuf l = STRBUF_INIT;
+
+			sb_printf(&l, "%s%s / QEMU %s", s->sources[k].libvirt ? "libvirt " : "direct",
+				  s->sources[k].libvirt ? s->sources[k].libvirt : "",
+				  s->sources[k].qemu_name);
+			cell(out, l.buf);
+			strbuf_release(&l);
+		}
+		sb_puts(out, "\n|---|");
+		for (size_t k = 0; k < s->nsources; k++)
+			sb_puts(out, "---|");
+		sb_putc(out, '\n');
+		for (size_t n = 0; n < s->nrows; n++) {
+			if (!s->rows[n].differs)
+				continue;
+			diffs++;
+			row_start(out);
+			code_cell(out, s->rows[n].key);
+			for (size_t k = 0; k < s->nsources; k++)
+				code_cell(out, s->rows[n].cells[k]);
+			sb_putc(out, '\n');
+		}
+		sb_printf(out, "\n%zu of %zu options differ.\n\n", diffs, s->nrows);
+		if (!s->nchanges)
+			continue;
+		header(out, h, ARRAY_SIZE(h));
+		for (size_t n = 0; n < s->nchanges; n++) {
+			const struct rep_map_change *c = &s->changes[n];
+
+			row_start(out);
+			code_cell(out, s->rows[c->row].key);
+			cell(out, c->dimension);
+			cell(out, c->from);
+			cell(out, c->to);
+			list_cell(out, &c->contexts, 8);
+			code_cell(out, c->detail);
+			sb_putc(out, '\n');
+		}
+		sb_putc(out, '\n');
+	}
+}
+
+static void presence_md(struct strbuf *out, const struct rep_report *r, const char *p)
+{
+	for (size_t i = 0; i < r->versions.nr; i++)
+		cell(out, p[i] == '1' ? "yes" : p[i] == '0' ? "no" : "?");
+}
+
+static void caps_md(struct strbuf *out, const struct rep_report *r)
+{
+	static const char *const kinds[] = { "machine", "device", "property", "command" };
+	static const char *const titles[] = { "Machine types", "Device types",
+					      "Device properties", "QMP commands" };
+
+	sb_printf(out, "## 3. Capability timeline\n\nItems not present in every probed "
+		       "version. Device properties are listed when they came or went "
+		       "while their device existed (%zu others span their device's "
+		       "versions).\n\n", r->caps.props_same_span);
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		int prop = !strcmp(kinds[k], "property");
+		size_t shown = 0, all = 0;
+
+		sb_printf(out, "### %s\n\n| %s |%s first | last |", titles[k], kinds[k],
+			  prop ? " device types |" : "");
+		for (size_t i = 0; i < r->versions.nr; i++)
+			cell(out, r->versions.v[i].name);
+		sb_printf(out, "\n|---|%s---|---|", prop ? "---|" : "");
+		for (size_t i = 0; i < r->versions.nr; i++)
+			sb_puts(out, "---|");
+		sb_putc(out, '\n');
+		for (size_t i = 0; i < r->caps.nitems; i++) {
+			const struct rep_tl_item *it = &r->caps.items[i];
+
+			if (strcmp(it->kind, kinds[k]))
+				continue;
+			all++;
+			if (!strchr(it->present, '0'))
+				continue;
+			shown++;
+			row_start(out);
+			code_cell(out, it->name);
+			if (prop)
+				list_cell(out, &it->devices, 5);
+			cell(out, rep_vname(&r->versions, it->first));
+			cell(out, rep_vname(&r->versions, it->last));
+			presence_md(out, r, it->present);
+			sb_putc(out, '\n');
+		}
+		sb_printf(out, "\n%zu of %zu; the rest are in every probed version.\n\n",
+			  shown, all);
+	}
+	sb_puts(out, "### Default values that changed\n\n| property | device types |");
+	for (size_t i = 0; i < r->versions.nr; i++)
+		cell(out, r->versions.v[i].name);
+	sb_puts(out, "\n|---|---|");
+	for (size_t i = 0; i < r->versions.nr; i++)
+		sb_puts(out, "---|");
+	sb_putc(out, '\n');
+	for (size_t i = 0; i < r->caps.ndefaults; i++) {
+		const struct rep_tl_default *d = &r->caps.defaults[i];
+
+		row_start(out);
+		code_cell(out, d->property);
+		list_cell(out, &d->devices, 5);
+		for (size_t k = 0; k < r->versions.nr; k++)
+			code_cell(out, d->values[k]);
+		sb_putc(out, '\n');
+	}
+	sb_putc(out, '\n');
+}
+
+static void status_md(struct strbuf *out, const struct rep_cell *c)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	sb_puts(&t, c->status);
+	if (c->regression)
+		sb_puts(&t, " REGRESSION");
+	if (c->fixed)
+		sb_puts(&t, " (fixed)");
+	if (!c->current)
+		sb_printf(&t, " (not in this sweep; from %s)", c->from_sweep);
+	sb_putc(out, ' ');
+	if (c->log)
+		sb_puts(out, "[");
+	C(t.buf);
+	if (c->log) {
+		sb_puts(out, "](");
+		C(c->log);
+		sb_puts(out, ")");
+	}
+	sb_puts(out, " |");
+	strbuf_release(&t);
+}
+
+static void matrix_md(struct strbuf *out, const struct rep_report *r)
+{
+	const struct rep_matrix *m = &r->matrix;
+
+	sb_puts(out, "## 4. Sweep matrix\n\n");
+	if (!m->have_cur) {
+		sb_puts(out, "No runs recorded.\n");
+		return;
+	}
+	sb_printf(out, "Sweep `%s` (%s, started %s)", m->cur.label, m->cur.kind,
+		  m->cur.started_at);
+	if (m->have_prev)
+		sb_printf(out, ", compared with `%s`", m->prev.label);
+	sb_printf(out, ": %zu regression(s), %zu fixed.\n\n", m->regressions, m->fixed);
+	if (m->regressions) {
+		static const char *const h[] = { "scenario", "QEMU", "libvirt", "now",
+						 "reason", "previous" };
+
+		sb_puts(out, "### Regressions\n\n");
+		header(out, h, ARRAY_SIZE(h));
+		for (size_t i = 0; i < m->ncells; i++) {
+			const struct rep_cell *c = &m->cells[i];
+
+			if (!c->regression)
+				continue;
+			row_start(out);
+			cell(out, c->scenario);
+			cell(out, c->qemu);
+			cell(out, c->libvirt ? c->libvirt : "direct");
+			status_md(out, c);
+			cell(out, c->reason);
+			cell(out, c->prev_status);
+			sb_putc(out, '\n');
+		}
+		sb_putc(out, '\n');
+	}
+	for (size_t s = 0; s < m->scenarios.nr; s++) {
+		sb_puts(out, "### ");
+		C(m->scenarios.v[s]);
+		sb_puts(out, "\n\n| QEMU \\\\ libvirt |");
+		for (size_t l = 0; l < m->libvirts.nr; l++)
+			cell(out, m->libvirts.v[l]);
+		sb_puts(out, "\n|---|");
+		for (size_t l = 0; l < m->libvirts.nr; l++)
+			sb_puts(out, "---|");
+		sb_putc(out, '\n');
+		for (size_t q = 0; q < m->qemus.nr; q++) {
+			row_start(out);
+			cell(out, m->qemus.v[q]);
+			for (size_t l = 0; l < m->libvirts.nr; l++) {
+				const struct rep_cell *c = NULL;
+
+				for (size_t i = 0; i < m->ncells && !c; i++) {
+					const struct rep_cell *x = &m->cells[i];
+
+					if (!strcmp(x->scenario, m->scenarios.v[s]) &&
+					    !strcmp(x->qemu, m->qemus.v[q]) &&
+					    !strcmp(x->libvirt ? x->libvirt : "direct", m->libvirts.v[l]))
+						c = x;
+				}
+				if (c)
+					status_md(out, c);
+				else
+					cell(out, NULL);
+			}
+			sb_putc(out, '\n');
+		}
+		sb_putc(out, '\n');
+	}
+}
+
+void rep_write_markdown(const struct rep_report *r, struct strbuf *out)
+{
+	sb_puts(out, "# virt-matrix report\n\nGenerated ");
+	C(r->generated_at);
+	sb_puts(out, " from `");
+	sb_puts(out, r->store_path);
+	sb_puts(out, "`. QEMU versions:");
+	for (size_t i = 0; i < r->versions.nr; i++) {
+		sb_puts(out, i ? ", " : " ");
+		C(r->versions.v[i].name);
+		if (!r->versions.v[i].binary)
+			sb_puts(out, " (not probed)");
+	}
+	sb_puts(out, ".\n\n");
+	if (r->parts & REP_ABI)
+		sb_printf(out, "- **%zu unacknowledged ABI break(s)**\n", r->abi.unacked);
+	if (r->parts & REP_MATRIX)
+		sb_printf(out, "- **%zu new regression(s)**\n", r->matrix.regressions);
+	sb_putc(out, '\n');
+	if (r->parts & REP_ABI)
+		abi_md(out, r);
+	if (r->parts & REP_MAPPING)
+		mapping_md(out, r);
+	if (r->parts & REP_CAPS)
+		caps_md(out, r);
+	if (r->parts & REP_MATRIX)
+		matrix_md(out, r);
+}

@@ -1,0 +1,412 @@
+/*
+ * The sweep matrix: pass/fail of every (scenario, QEMU, libvirt) cell in
+ * one sweep (the latest unless a uuid is given), QEMU versions as rows
+ * and libvirt versions (the direct runner first) as columns, and the
+ * regressions against the previous sweep: cells that passed there and
+ * fail (or err) now. A cell is the latest run of its triple in that
+ * sweep.
+ *
+ * Sweeps are ordered by start time. Runs recorded before sweeps existed
+ * (runs.sweep NULL) form one batch, "legacy", older than every sweep, so
+ * the first real sweep is compared with them. A cell the current sweep
+ * did not run is still shown, greyed, with its latest result from an
+ * older sweep, and never counts as a regression. Each shown cell's run
+ * record (argv, checks, QEMU's messages, the console, the backend's log,
+ * libvirt's XML) is written to logs/run-N.txt next to the report.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "builders.h"
+#include "fs.h"
+#include "banned.h"
+
+struct rrow {
+	char *scenario, *qemu, *libvirt;
+	long long id;
+	size_t pos; /* in sweep order */
+	char *status, *reason, *accel, *started_at;
+	double seconds;
+};
+
+static int nullcmp(const char *a, const char *b, int (*cmp)(const char *, const char *))
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return cmp(a, b);
+}
+
+static int cmp_triple(const struct rrow *x, const struct rrow *y)
+{
+	int c = strcmp(x->scenario, y->scenario);
+
+	if (!c)
+		c = version_strcmp(x->qemu, y->qemu);
+	if (!c)
+		c = nullcmp(x->libvirt, y->libvirt, version_strcmp);
+	return c;
+}
+
+static int cmp_rrow(const void *a, const void *b)
+{
+	const struct rrow *x = a, *y = b;
+	int c = cmp_triple(x, y);
+
+	if (c)
+		return c;
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void sweep_ref_release(struct rep_sweep_ref *s)
+{
+	free(s->uuid);
+	free(s->label);
+	free(s->kind);
+	free(s->started_at);
+	memset(s, 0, sizeof(*s));
+}
+
+static void sweep_ref_copy(struct rep_sweep_ref *dst, const struct rep_sweep_ref *src)
+{
+	dst->id = src->id;
+	dst->uuid = src->uuid ? xstrdup(src->uuid) : NULL;
+	dst->label = xstrdup(src->label);
+	dst->kind = src->kind ? xstrdup(src->kind) : NULL;
+	dst->started_at = src->started_at ? xstrdup(src->started_at) : NULL;
+}
+
+/* The sweeps in order, "legacy" first when runs without a sweep exist. */
+static int load_sweeps(struct store *st, struct rep_sweep_ref **out, size_t *n)
+{
+	auto_stmt *q = NULL;
+	auto_stmt *l = NULL;
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(st, &l, "SELECT min(started_at) FROM runs WHERE sweep IS NULL") ||
+	    store_prepare(st, &q, "SELECT id, uuid, kind, started_at FROM sweeps"
+				  " ORDER BY started_at, id"))
+		return -1;
+	if (sqlite3_step(l) == SQLITE_ROW && sqlite3_column_type(l, 0) != SQLITE_NULL) {
+		ALLOC_GROW(*out, 1, alloc);
+		memset(*out, 0, sizeof(**out));
+		(*out)[0].label = xstrdup("legacy");
+		(*out)[0].kind = xstrdup("legacy");
+		(*out)[0].started_at = store_column_strdup(l, 0);
+		*n = 1;
+	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct rep_sweep_ref *s;
+
+		ALLOC_GROW(*out, *n + 1, alloc);
+		s = &(*out)[(*n)++];
+		s->id = sqlite3_column_int64(q, 0);
+		s->uuid = store_column_strdup(q, 1);
+		s->label = store_column_strdup(q, 1);
+		s->kind = store_column_strdup(q, 2);
+		s->started_at = store_column_strdup(q, 3);
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(st, "cannot read the sweeps");
+	return 0;
+}
+
+static size_t pos_of(const struct rep_sweep_ref *s, size_t n, long long id, int null)
+{
+	for (size_t i = 0; i < n; i++)
+		if (null ? !s[i].uuid : s[i].id == id)
+			return i;
+	return n;
+}
+
+/* Inserts s at its place (strvec_push appends; rotate it into place). */
+static void insert_sorted(struct strvec *sv, const char *s,
+			  int (*cmp)(const char *, const char *))
+{
+	size_t i = 0;
+	const char *last;
+
+	while (i < sv->nr && cmp(sv->v[i], s) < 0)
+		i++;
+	if (i < sv->nr && !cmp(sv->v[i], s))
+		return;
+	strvec_push(sv, s);
+	last = sv->v[sv->nr - 1];
+	memmove(sv->v + i + 1, sv->v + i, (sv->nr - 1 - i) * sizeof(*sv->v));
+	sv->v[i] = last;
+}
+
+static void cell_from(struct rep_cell *c, const struct rrow *r)
+{
+	c->scenario = xstrdup(r->scenario);
+	c->qemu = xstrdup(r->qemu);
+	c->libvirt = r->libvirt ? xstrdup(r->libvirt) : NULL;
+	c->run = r->id;
+	c->status = xstrdup(r->status);
+	c->reason = r->reason ? xstrdup(r->reason) : NULL;
+	c->accel = r->accel ? xstrdup(r->accel) : NULL;
+	c->started_at = xstrdup(r->started_at);
+	c->seconds = r->seconds;
+}
+
+static int is_bad(const char *status)
+{
+	return !strcmp(status, "fail") || !strcmp(status, "error");
+}
+
+int rep_matrix_build(struct store *st, const struct rep_versions *v,
+		     const char *uuid, struct rep_matrix *m)
+{
+	struct rep_sweep_ref *sw = NULL;
+	struct rrow *rows = NULL;
+	size_t nsw = 0, nrows = 0, alloc = 0, cur, prev;
+	auto_stmt *q = NULL;
+	int rc, ret = -1;
+
+	(void)v;
+	if (load_sweeps(st, &sw, &nsw))
+		goto out;
+	if (!nsw) {
+		if (uuid) {
+			error("no sweep '%s' in store '%s': it holds no runs", uuid, st->path);
+			goto out;
+		}
+		ret = 0;
+		goto out;
+	}
+	cur = nsw - 1;
+	if (uuid) {
+		for (cur = 0; cur < nsw; cur++)
+			if (!strcmp(sw[cur].label, uuid))
+				break;
+		if (cur == nsw) {
+			error("no sweep '%s' in store '%s' (sweeps.uuid, or 'legacy' "
+			      "for the runs recorded without a sweep)",
+			      uuid, st->path);
+			goto out;
+		}
+	}
+	prev = cur ? cur - 1 : nsw;
+	m->have_cur = 1;
+	sweep_ref_copy(&m->cur, &sw[cur]);
+	if (prev < nsw) {
+		m->have_prev = 1;
+		sweep_ref_copy(&m->prev, &sw[prev]);
+	}
+	if (store_prepare(st, &q,
+			  "SELECT id, scenario, qemu, libvirt, status, reason, seconds,"
+			  " started_at, accel, sweep FROM runs ORDER BY id"))
+		goto out;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		size_t pos = pos_of(sw, nsw, sqlite3_column_int64(q, 9),
+				    sqlite3_column_type(q, 9) == SQLITE_NULL);
+		struct rrow *r;
+
+		if (pos > cur)
+			continue;
+		ALLOC_GROW(rows, nrows + 1, alloc);
+		r = &rows[nrows++];
+		r->id = sqlite3_column_int64(q, 0);
+		r->scenario = store_column_strdup(q, 1);
+		r->qemu = store_column_strdup(q, 2);
+		r->libvirt = store_column_strdup(q, 3);
+		r->status = store_column_strdup(q, 4);
+		r->reason = store_column_strdup(q, 5);
+		r->seconds = sqlite3_column_double(q, 6);
+		r->started_at = store_column_strdup(q, 7);
+		r->accel = store_column_strdup(q, 8);
+		r->pos = pos;
+	}
+	if (rc != SQLITE_DONE) {
+		store_error(st, "cannot read the runs");
+		goto out;
+	}
+	qsort(rows, nrows, sizeof(*rows), cmp_rrow);
+	for (size_t i = 0; i < nrows;) {
+		const struct rrow *now = NULL, *before = NULL;
+		struct rep_cell *c;
+		size_t e = i;
+
+		for (; e < nrows && !cmp_triple(&rows[e], &rows[i]); e++) {
+			if (rows[e].pos == cur)
+				now = &rows[e];
+			if (rows[e].pos == prev)
+				before = &rows[e];
+		}
+		ALLOC_GROW(m->cells, m->ncells + 1, m->alloc);
+		c = &m->cells[m->ncells++];
+		memset(c, 0, sizeof(*c));
+		cell_from(c, now ? now : &rows[e - 1]);
+		c->current = now != NULL;
+		if (!now)
+			c->from_sweep = xstrdup(sw[rows[e - 1].pos].label);
+		if (before) {
+			c->prev_run = before->id;
+			c->prev_status = xstrdup(before->status);
+		}
+		if (now) {
+			m->current_cells++;
+			c->regression = before && !strcmp(before->status, "pass") &&
+					is_bad(now->status);
+			c->fixed = before && is_bad(before->status) &&
+				   !strcmp(now->status, "pass");
+			m->regressions += c->regression;
+			m->fixed += c->fixed;
+		}
+		insert_sorted(&m->scenarios, c->scenario, strcmp);
+		insert_sorted(&m->qemus, c->qemu, version_strcmp);
+		i = e;
+	}
+	/* Columns: the direct runner, then libvirt versions. */
+	for (size_t i = 0; i < m->ncells; i++)
+		if (!m->cells[i].libvirt) {
+			strvec_push(&m->libvirts, "direct");
+			break;
+		}
+	{
+		struct strvec lv = STRVEC_INIT;
+
+		for (size_t i = 0; i < m->ncells; i++)
+			if (m->cells[i].libvirt)
+				insert_sorted(&lv, m->cells[i].libvirt, version_strcmp);
+		for (size_t i = 0; i < lv.nr; i++)
+			strvec_push(&m->libvirts, lv.v[i]);
+		strvec_clear(&lv);
+	}
+	ret = 0;
+out:
+	for (size_t i = 0; i < nrows; i++) {
+		free(rows[i].scenario);
+		free(rows[i].qemu);
+		free(rows[i].libvirt);
+		free(rows[i].status);
+		free(rows[i].reason);
+		free(rows[i].accel);
+		free(rows[i].started_at);
+	}
+	free(rows);
+	for (size_t i = 0; i < nsw; i++)
+		sweep_ref_release(&sw[i]);
+	free(sw);
+	return ret;
+}
+
+void rep_matrix_release(struct rep_matrix *m)
+{
+	for (size_t i = 0; i < m->ncells; i++) {
+		struct rep_cell *c = &m->cells[i];
+
+		free(c->scenario);
+		free(c->qemu);
+		free(c->libvirt);
+		free(c->status);
+		free(c->reason);
+		free(c->accel);
+		free(c->started_at);
+		free(c->from_sweep);
+		free(c->prev_status);
+		free(c->log);
+	}
+	free(m->cells);
+	sweep_ref_release(&m->cur);
+	sweep_ref_release(&m->prev);
+	strvec_clear(&m->scenarios);
+	strvec_clear(&m->qemus);
+	strvec_clear(&m->libvirts);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- logs ---- */
+
+static void section(struct strbuf *sb, const char *title, const char *text)
+{
+	if (!text || !*text)
+		return;
+	sb_printf(sb, "\n==== %s ====\n%s", title, text);
+	if (text[strlen(text) - 1] != '\n')
+		sb_putc(sb, '\n');
+}
+
+static void argv_lines(struct strbuf *sb, const char *json)
+{
+	json_object *a = json ? json_tokener_parse(json) : NULL;
+
+	if (!a || !json_object_is_type(a, json_type_array)) {
+		section(sb, "argv", json);
+		json_object_put(a);
+		return;
+	}
+	sb_puts(sb, "\n==== argv ====\n");
+	for (size_t i = 0; i < json_object_array_length(a); i++)
+		sb_printf(sb, "%s%s\n", i ? "    " : "",
+			  json_object_get_string(json_object_array_get_idx(a, i)));
+	json_object_put(a);
+}
+
+int rep_matrix_write_logs(struct store *st, struct rep_matrix *m, const char *dir)
+{
+	auto_stmt *q = NULL;
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	int ret = -1;
+
+	sb_printf(&path, "%s/logs", dir);
+	if (mkdir_p(path.buf, 0755) ||
+	    store_prepare(st, &q,
+			  "SELECT argv, notes, checks, exit_status, signal, stderr,"
+			  " serial_log, backend_log, domain_xml, native,"
+			  " (SELECT uuid FROM sweeps s WHERE s.id = runs.sweep)"
+			  " FROM runs WHERE id = ?"))
+		goto out;
+	for (size_t i = 0; i < m->ncells; i++) {
+		struct rep_cell *c = &m->cells[i];
+		const char *col[11];
+
+		sqlite3_reset(q);
+		sqlite3_bind_int64(q, 1, c->run);
+		if (sqlite3_step(q) != SQLITE_ROW) {
+			store_error(st, "cannot read a run's record");
+			goto out;
+		}
+		for (int k = 0; k < 11; k++)
+			col[k] = (const char *)sqlite3_column_text(q, k);
+		strbuf_reset(&text);
+		sb_printf(&text,
+			  "virt-matrix run %lld\nscenario: %s\nqemu: %s\nlibvirt: %s\n"
+			  "sweep: %s\nstatus: %s\n",
+			  c->run, c->scenario, c->qemu, c->libvirt ? c->libvirt : "(direct)",
+			  col[10] ? col[10] : "legacy (no sweep)", c->status);
+		if (c->reason)
+			sb_printf(&text, "reason: %s\n", c->reason);
+		sb_printf(&text, "started: %s\nseconds: %.2f\naccelerator: %s\n",
+			  c->started_at, c->seconds, c->accel ? c->accel : "?");
+		if (sqlite3_column_type(q, 3) != SQLITE_NULL)
+			sb_printf(&text, "QEMU exit status: %d\n", sqlite3_column_int(q, 3));
+		if (sqlite3_column_type(q, 4) != SQLITE_NULL && sqlite3_column_int(q, 4))
+			sb_printf(&text, "QEMU killed by signal: %d\n", sqlite3_column_int(q, 4));
+		argv_lines(&text, col[0]);
+		section(&text, "mapper notes", col[1]);
+		section(&text, "checks", col[2]);
+		section(&text, "QEMU messages (stderr; libvirt: the domain log)", col[5]);
+		section(&text, "serial console", col[6]);
+		section(&text, "backend log", col[7]);
+		section(&text, "libvirt domain XML (live)", col[8]);
+		section(&text, "libvirt domxml-to-native", col[9]);
+		strbuf_reset(&path);
+		sb_printf(&path, "%s/logs/run-%lld.txt", dir, c->run);
+		if (rep_write_file(path.buf, text.buf, text.len))
+			goto out;
+		free(c->log);
+		c->log = xstrdup(path.buf + strlen(dir) + 1);
+	}
+	ret = 0;
+out:
+	strbuf_release(&path);
+	strbuf_release(&text);
+	return ret;
+}

@@ -1,0 +1,47 @@
+#ifndef VM_REPORT_H
+#define VM_REPORT_H
+
+/*
+ * reports/: what the store says, for people and for CI. cmd_report is
+ * "virt-matrix report"; the functions below are the same steps for
+ * tests and benchmarks: build the model (model.h) from a store, write
+ * it in some formats, and decide the exit status.
+ */
+
+#include "model.h"
+
+/* virt-matrix report [abi|mapping|caps|matrix|all]... [options] */
+int cmd_report(int argc, char **argv);
+
+enum rep_format {
+	REP_FMT_HTML = 1,
+	REP_FMT_MD = 2,
+	REP_FMT_JSON = 4,
+	REP_FMT_JUNIT = 8,
+	REP_FMT_ALL = 15,
+};
+
+struct rep_options {
+	unsigned parts;	   /* enum rep_part bits */
+	const char *sweep; /* uuid of the matrix's sweep, NULL: the latest */
+	const char *acks;  /* acknowledgement file, NULL: specs/abi-acks if there */
+};
+
+/*
+ * Reads the store into r (zeroed first). r must be released with
+ * rep_report_release() whatever this returns. -1 after reporting.
+ */
+int rep_report_build(struct store *st, const struct rep_options *o,
+		     struct rep_report *r) VM_WUR;
+/*
+ * Writes each format of formats into dir (report.html, report.md,
+ * report.json, report.junit.xml) and, with the matrix, the run logs into
+ * dir/logs/. dir "-" writes the single format to stdout, without logs.
+ * -1 after reporting.
+ */
+int rep_report_write(struct store *st, struct rep_report *r, unsigned formats,
+		     const char *dir) VM_WUR;
+/* 1 when r has unacknowledged ABI breaks or new regressions, else 0. */
+int rep_report_gate(const struct rep_report *r);
+
+#endif
