@@ -24,7 +24,7 @@ static void quiet_errors(void *ud, virErrorPtr e)
  * runner tests), and character devices written by QEMU itself (no
  * virtlogd). The directory is ours: an ark prefix, or our private tree.
  */
-static const char qemu_conf[] =
+const char libvirtd_qemu_conf[] =
 	"# Written by virt-matrix: guests run as root, unconfined.\n"
 	"user = \"root\"\n"
 	"group = \"root\"\n"
@@ -42,8 +42,8 @@ static int write_qemu_conf(const char *etc_dir)
 
 	sb_printf(&path, "%s/qemu.conf", etc_dir);
 	if (!path_exists(path.buf) || strbuf_read_file(&old, path.buf, 1 << 20) ||
-	    old.len != sizeof(qemu_conf) - 1 || memcmp(old.buf, qemu_conf, old.len))
-		ret = write_file_atomic(path.buf, qemu_conf, strlen(qemu_conf));
+	    old.len != sizeof(libvirtd_qemu_conf) - 1 || memcmp(old.buf, libvirtd_qemu_conf, old.len))
+		ret = write_file_atomic(path.buf, libvirtd_qemu_conf, strlen(libvirtd_qemu_conf));
 	strbuf_release(&path);
 	strbuf_release(&old);
 	return ret;

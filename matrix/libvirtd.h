@@ -33,6 +33,9 @@ struct libvirtd {
 	virConnectPtr conn;
 };
 
+/* The qemu.conf every daemon of ours gets (guests run as root, unconfined). */
+extern const char libvirtd_qemu_conf[];
+
 /* The daemon binary libvirtd_start() runs for lv (malloc'd). */
 char *libvirtd_binary(const struct install *lv);
 

@@ -138,10 +138,12 @@ int domxml_build(const struct scenario *s, const struct dom_env *e,
 		}
 		sb_puts(o, "  </cputune>\n");
 	}
-	xf(o, "  <os>\n    <type arch='x86_64' machine='%s'>hvm</type>\n"
-	      "    <kernel>%s</kernel>\n    <initrd>%s</initrd>\n"
-	      "    <cmdline>%s</cmdline>\n  </os>\n",
-	   machine, e->kernel, e->initrd, e->cmdline);
+	xf(o, "  <os>\n    <type arch='x86_64' machine='%s'>hvm</type>\n", machine);
+	if (e->kernel)
+		xf(o, "    <kernel>%s</kernel>\n    <initrd>%s</initrd>\n"
+		      "    <cmdline>%s</cmdline>\n",
+		   e->kernel, e->initrd, e->cmdline);
+	sb_puts(o, "  </os>\n");
 	sb_puts(o, "  <features>\n    <acpi/>\n  </features>\n");
 	if (s->cpu_model) {
 		if (!strcmp(s->cpu_model, "host") && !strcmp(e->virttype, "kvm"))

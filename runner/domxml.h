@@ -29,7 +29,8 @@ struct dom_env {
 	const char *name;     /* domain name */
 	const char *emulator; /* the QEMU under test */
 	const char *virttype; /* "qemu" (TCG) or "kvm" */
-	const char *kernel, *initrd, *cmdline;
+	const char *kernel, *initrd, *cmdline; /* kernel NULL: none (the
+						* domain is only started paused) */
 	const char *console;  /* file the serial console goes to */
 	const char *rundir;   /* sockets; relative scenario paths land here */
 	const char *pt_host;  /* the BDF that `lab` stands for, or NULL */

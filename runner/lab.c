@@ -50,6 +50,65 @@ void lab_init_script(struct strbuf *o)
 		"drv=$(readlink $d/driver); grp=$(readlink $d/iommu_group)\n"
 		"echo \"VMX-LAB " LAB_PT_BDF " driver=${drv##*/} iommu_group=${grp##*/}\"\n"
 		"[ \"${drv##*/}\" = vfio-pci ] || die " LAB_PT_BDF " is not bound to vfio-pci\n"
+		"R=/host" LAB_RUNDIR "\n"
+		"if [ -e $R/" LAB_LIBVIRT_FILE " ]; then\n"
+		/*
+		 * Through libvirt: its daemon from the host tree, with tmpfs
+		 * over the directories it writes (the host root is read-only),
+		 * our qemu.conf, and the domain defined and started paused with
+		 * virsh; the answers come from qemu-monitor-command.
+		 */
+		"  {\n"
+		"    IFS= read -r sup; IFS= read -r daemon; IFS= read -r virsh\n"
+		"    IFS= read -r sock; IFS= read -r rund; IFS= read -r logd\n"
+		"    IFS= read -r etcd; IFS= read -r dom\n"
+		"    while IFS= read -r d; do\n"
+		"      mount -t tmpfs tmpfs \"/host$d\" || die cannot mount a tmpfs on $d\n"
+		"    done\n"
+		"  } < $R/" LAB_LIBVIRT_FILE "\n"
+		"  mkdir -p \"/host$rund\" \"/host$logd\" \"/host$etcd\" &&\n"
+		"    cp $R/qemu.conf \"/host$etcd/qemu.conf\" || die cannot write qemu.conf\n"
+		"  L=$R/" LAB_VIRSH_LOG "\n"
+		"  chroot /host \"$sup\" internal-supervise -- \"$daemon\" > $R/" LAB_DAEMON_LOG " 2>&1 &\n"
+		"  dpid=$!; n=0\n"
+		"  while [ ! -S \"/host$sock\" ]; do\n"
+		"    kill -0 $dpid 2>/dev/null || die the libvirt daemon exited: $(tail -n 3 $R/" LAB_DAEMON_LOG ")\n"
+		"    n=$((n + 1)); [ $n -gt 300 ] && die the libvirt daemon made no socket in 300 s\n"
+		"    sleep 1\n"
+		"  done\n"
+		"  echo \"VMX-LAB libvirt daemon up after ${n}s\"\n"
+		"  v() { chroot /host \"$virsh\" -q -c \"qemu:///system?socket=$sock\" \"$@\"; }\n"
+		"  st=0\n"
+		"  v define " LAB_RUNDIR "/" LAB_DOMAIN_XML " >> $L 2>&1 || st=1\n"
+		"  if [ $st = 0 ]; then v start --paused \"$dom\" >> $L 2>&1 || st=2; fi\n"
+		"  if [ $st = 0 ]; then\n"
+		/*
+		 * libvirt puts devices behind pcie-root-ports, and query-pci
+		 * only sees behind a bridge once the guest firmware numbered
+		 * its bus: run the firmware until our device shows.
+		 */
+		"    v resume \"$dom\" >> $L 2>&1; n=0\n"
+		"    while :; do\n"
+		"      v qemu-monitor-command \"$dom\" '{\"execute\":\"query-pci\"}' > $R/pci.json 2>> $L\n"
+		"      grep -q '\"qdev_id\":\"ua-pt_' $R/pci.json && break\n"
+		"      n=$((n + 1)); [ $n -gt 120 ] && break\n"
+		"      sleep 1\n"
+		"    done\n"
+		"    v suspend \"$dom\" >> $L 2>&1\n"
+		"    echo \"VMX-LAB query-pci after ${n}s of guest firmware\"\n"
+		"    for q in cpus:query-cpus-fast mem:query-memory-size-summary; do\n"
+		"      v qemu-monitor-command \"$dom\" \"{\\\"execute\\\":\\\"${q#*:}\\\"}\" > $R/${q%%:*}.json 2>> $L\n"
+		"    done\n"
+		"    v dumpxml \"$dom\" > $R/" LAB_LIVE_XML " 2>> $L\n"
+		"    pid=$(cat \"/host$rund/qemu/$dom.pid\")\n"
+		"    cat /proc/$pid/cmdline > $R/" LAB_L2_CMDLINE "\n"
+		"    v destroy \"$dom\" >> $L 2>&1\n"
+		"  fi\n"
+		"  [ $st = 1 ] || v undefine \"$dom\" >> $L 2>&1\n"
+		"  cp \"/host$logd/qemu/$dom.log\" $R/" LAB_L2_ERR " 2>/dev/null\n"
+		"  kill $dpid; wait $dpid\n"
+		"  echo \"" LAB_EXIT " $st\"\n"
+		"else\n"
 		/* One argument per line; the first is the binary. */
 		"set --\n"
 		"while IFS= read -r a; do set -- \"$@\" \"$a\"; done < /host" LAB_RUNDIR "/" LAB_ARGV_FILE "\n"
@@ -57,6 +116,7 @@ void lab_init_script(struct strbuf *o)
 		" > /host" LAB_RUNDIR "/" LAB_QMP_OUT
 		" 2> /host" LAB_RUNDIR "/" LAB_L2_ERR "\n"
 		"echo \"" LAB_EXIT " $?\"\n"
+		"fi\n"
 		"sync\n"
 		"umount /host" LAB_RUNDIR "\n"
 		"echo \"" GUEST_END " 0 0\"\n"
@@ -229,8 +289,11 @@ static void find_qdev(json_object *dev, void *arg)
 	struct find_qdev *f = arg;
 	json_object *q;
 
+	/* libvirt gives the scenario's alias its user prefix: ua-pt_N. */
 	if (f->found || !json_object_object_get_ex(dev, "qdev_id", &q) ||
-	    strcmp(json_object_get_string(q), f->qdev))
+	    (strcmp(json_object_get_string(q), f->qdev) &&
+	     (strncmp(json_object_get_string(q), "ua-", 3) ||
+	      strcmp(json_object_get_string(q) + 3, f->qdev))))
 		return;
 	f->found = 1;
 	dev_id(dev, f->id, sizeof(f->id));

@@ -38,6 +38,23 @@
 #define LAB_QMP_OUT "qmp.out"	 /* its answers */
 #define LAB_L2_ERR "qemu.err"	 /* its stderr */
 
+/*
+ * Through libvirt (lab.libvirt present): one value per line, the
+ * supervisor (virt-matrix), the daemon, virsh, the socket, the daemon's
+ * runtime dir, its log dir, its config dir and the domain name, then
+ * the directories to cover with a tmpfs. qemu.conf goes into the config
+ * dir; domain.xml is defined; L2's answers come back as pci.json,
+ * cpus.json and mem.json, its argv as l2.cmdline, and L2's exit line
+ * carries 0, or 1 when libvirt rejected the domain, 2 when it could not
+ * start it (virsh.log says why).
+ */
+#define LAB_LIBVIRT_FILE "lab.libvirt"
+#define LAB_DOMAIN_XML "domain.xml"
+#define LAB_LIVE_XML "live.xml"
+#define LAB_L2_CMDLINE "l2.cmdline"
+#define LAB_VIRSH_LOG "virsh.log"
+#define LAB_DAEMON_LOG "daemon.log"
+
 /* Console line with L2's exit status (as the lab's shell reports it). */
 #define LAB_EXIT "VMX-L2-EXIT"
 

@@ -174,8 +174,8 @@ static int record(struct store *st, const struct job *j, const char *sha,
 }
 
 /* An initramfs with these modules and /init, built once per content. */
-static char *cached_initrd(const char *kver, const struct strvec *mods,
-			   const char *init)
+char *cached_initrd(const char *kver, const struct strvec *mods,
+		    const char *init)
 {
 	struct strbuf key = STRBUF_INIT, path = STRBUF_INIT;
 	char *cache = paths_cache_dir(), sha[SHA256_HEX_LEN + 1], *ret = NULL;
@@ -213,20 +213,6 @@ char *guest_initrd(const struct scenario *s, const char *kver)
 
 	guest_modules(s, &mods);
 	guest_init_script(s, &init);
-	ret = cached_initrd(kver, &mods, init.buf);
-	strvec_clear(&mods);
-	strbuf_release(&init);
-	return ret;
-}
-
-static char *lab_initrd(const char *kver)
-{
-	struct strvec mods = STRVEC_INIT;
-	struct strbuf init = STRBUF_INIT;
-	char *ret;
-
-	lab_modules(&mods);
-	lab_init_script(&init);
 	ret = cached_initrd(kver, &mods, init.buf);
 	strvec_clear(&mods);
 	strbuf_release(&init);
@@ -521,188 +507,10 @@ out:
 	free(initrd);
 }
 
-static size_t count_passthrough(const struct scenario *s)
+size_t count_passthrough(const struct scenario *s)
 {
 	return scenario_count_devices(s, DEV_VFIO_PCI) +
 	       scenario_count_devices(s, DEV_PCI_ASSIGN);
-}
-
-/* The QEMU that runs the lab VM: Debian's (virtfs, intel-iommu). */
-#define LAB_QEMU "/usr/bin/qemu-system-x86_64"
-
-/*
- * Passthrough in the nested lab VM: L2's argv and QMP questions go to
- * the run directory, the lab runs them, the answers come back there.
- */
-static void run_lab(struct run_ctx *x)
-{
-	struct result *r = x->r;
-	struct map_env env;
-	struct lab_env le;
-	struct strvec l2 = STRVEC_INIT, l1 = STRVEC_INIT;
-	struct strbuf f = STRBUF_INIT, out = STRBUF_INIT;
-	struct qemu_proc p;
-	struct inspect_answers ans;
-	struct guest_outcome o;
-	char *initrd = NULL;
-	const char *ex;
-	int w, l2_exit = -1;
-
-	memset(&ans, 0, sizeof(ans));
-	if (!path_exists(LAB_QEMU)) {
-		r->status = "error";
-		sb_puts(&r->reason, "the lab VM runs on Debian's QEMU (" LAB_QEMU
-				    "), which is not installed ('make deps' installs it)");
-		return;
-	}
-	memset(&env, 0, sizeof(env));
-	env.accel = "tcg"; /* no KVM inside the lab */
-	env.rundir = LAB_RUNDIR;
-	env.pt_host = LAB_PT_BDF;
-	strvec_pushv(&l2, (const char *const[]){ x->j->qemu->binary_path,
-						 "-nodefaults", "-no-user-config",
-						 "-display", "none", NULL });
-	qemu_firmware_args(&l2);
-	strvec_pushv(&l2, (const char *const[]){ "-qmp", "stdio", NULL });
-	if (map_argv(x->s, x->caps, &env, &l2, &r->notes, &r->reason)) {
-		r->status = "skip";
-		goto out;
-	}
-	strvec_pushv(&r->argv, (const char *const *)l2.v);
-	for (size_t i = 0; i < l2.nr; i++) {
-		if (strchr(l2.v[i], '\n')) {
-			r->status = "error";
-			sb_printf(&r->reason, "argument %zu has a line break", i);
-			goto out;
-		}
-		sb_printf(&f, "%s\n", l2.v[i]);
-	}
-	sb_printf(&out, "%s/" LAB_ARGV_FILE, x->rundir);
-	if (write_file_atomic(out.buf, f.buf, f.len))
-		goto io_error;
-	strbuf_reset(&f);
-	strbuf_reset(&out);
-	inspect_qmp_script(&f);
-	sb_printf(&out, "%s/" LAB_QMP_IN, x->rundir);
-	if (write_file_atomic(out.buf, f.buf, f.len))
-		goto io_error;
-	strvec_pushf(&r->notes, "run inside the nested lab VM (%s, TCG, "
-				"intel-iommu, its e1000e %s bound to vfio-pci); "
-				"the guest stays stopped and is checked over QMP",
-		     LAB_QEMU, LAB_PT_BDF);
-	initrd = lab_initrd(x->kver);
-	if (!initrd) {
-		r->status = "error";
-		sb_puts(&r->reason, "cannot build the lab VM's initramfs");
-		goto out;
-	}
-	memset(&le, 0, sizeof(le));
-	le.kernel = x->kernel;
-	le.initrd = initrd;
-	le.rundir = x->rundir;
-	le.l2_mem_mib = x->s->mem_mib;
-	lab_argv(&le, &l1);
-	if (qemu_proc_start(&p, LAB_QEMU, (const char *const *)l1.v, 30)) {
-		r->status = "error";
-		sb_printf(&r->reason, "the lab VM did not start: %s",
-			  qemu_proc_output(&p));
-		command_release(&p.cmd);
-		goto out;
-	}
-	sb_puts(&r->backend, "lab VM:");
-	for (size_t i = 0; i < p.cmd.args.nr; i++)
-		sb_printf(&r->backend, " %s", p.cmd.args.v[i]);
-	sb_puts(&r->backend, "\n");
-	w = command_wait_output(&p.cmd, GUEST_END, (double)boot_timeout);
-	if (w == 1)
-		command_wait(&p.cmd, 30);
-	if (!p.cmd.exited && !p.cmd.signal)
-		command_kill(&p.cmd, SIGKILL), command_wait(&p.cmd, 5);
-	{
-		/* The lab's console is the serial log; its QEMU's own lines, the backend's. */
-		struct result lab;
-
-		memset(&lab, 0, sizeof(lab));
-		strbuf_init(&lab.stderr_text, LOG_MAX);
-		strbuf_init(&lab.serial, LOG_MAX);
-		split_output(p.cmd.output.buf, &lab);
-		sb_puts(&r->serial, lab.serial.buf ? lab.serial.buf : "");
-		sb_puts(&r->backend, lab.stderr_text.buf ? lab.stderr_text.buf : "");
-		strbuf_release(&lab.stderr_text);
-		strbuf_release(&lab.serial);
-	}
-	if (r->serial.buf && (ex = strstr(r->serial.buf, LAB_EXIT " ")))
-		l2_exit = (int)strtol(ex + strlen(LAB_EXIT " "), NULL, 10);
-	strbuf_reset(&out);
-	sb_printf(&out, "%s/" LAB_L2_ERR, x->rundir);
-	if (path_exists(out.buf) && strbuf_read_file(&r->stderr_text, out.buf, LOG_MAX))
-		goto io_error;
-	strbuf_reset(&out);
-	sb_printf(&out, "%s/" LAB_QMP_OUT, x->rundir);
-	strbuf_reset(&f);
-	if (path_exists(out.buf) && strbuf_read_file(&f, out.buf, LOG_MAX))
-		goto io_error;
-	if (l2_exit < 0) {
-		const char *err = r->serial.buf ? strstr(r->serial.buf, "VMX-LAB-ERROR ") : NULL;
-
-		/* The lab broke before the QEMU under test ran: not its fault. */
-		r->status = err || w != 1 ? "error" : "fail";
-		if (err)
-			sb_printf(&r->reason, "the lab VM failed: %.*s",
-				  (int)strcspn(err + 14, "\r\n"), err + 14);
-		else if (strstr(r->serial.buf ? r->serial.buf : "", "VMX-LAB "))
-			sb_printf(&r->reason, "QEMU %s did not finish within %ld s "
-					      "in the lab VM (hung)",
-				  x->j->qemu->version, boot_timeout);
-		else
-			sb_printf(&r->reason, "the lab VM did not come up within %ld s",
-				  boot_timeout);
-		goto stop;
-	}
-	/* busybox sh: 128+N for a signal. */
-	r->exited = l2_exit < 128;
-	r->exit_status = l2_exit < 128 ? l2_exit : 0;
-	r->signal = l2_exit >= 128 ? l2_exit - 128 : 0;
-	if (inspect_parse(f.buf ? f.buf : "", f.len, &ans)) {
-		r->status = "fail";
-		if (r->signal)
-			sb_printf(&r->reason, "QEMU was killed by signal %d (%s) in "
-					      "the lab VM",
-				  r->signal, strsignal(r->signal));
-		else
-			sb_printf(&r->reason, "QEMU exited with status %d in the lab "
-					      "VM without answering query-pci: %s",
-				  r->exit_status,
-				  str_tail_lines(r->stderr_text.buf, r->stderr_text.len, 3));
-		goto stop;
-	}
-	inspect_eval(x->s, &ans, LAB_PT_ID, &o);
-	checks_into(r, &o);
-	if (r->signal || r->exit_status) {
-		r->status = "fail";
-		sb_printf(&r->reason, "QEMU answered but then %s %d in the lab VM",
-			  r->signal ? "was killed by signal" : "exited with status",
-			  r->signal ? r->signal : r->exit_status);
-	} else {
-		judge(r, &o, x->s->nchecks + count_passthrough(x->s));
-	}
-	guest_outcome_release(&o);
-	goto stop;
-io_error:
-	r->status = "error";
-	sb_printf(&r->reason, "cannot exchange files with the lab VM in '%s'",
-		  x->rundir);
-	goto out;
-stop:
-	qemu_proc_stop(&p);
-	command_release(&p.cmd);
-out:
-	inspect_answers_release(&ans);
-	strvec_clear(&l2);
-	strvec_clear(&l1);
-	strbuf_release(&f);
-	strbuf_release(&out);
-	free(initrd);
 }
 
 /* "vendor:device" of a host PCI device from sysfs, or "" */
@@ -925,10 +733,15 @@ static int run_one(const char *db, const struct job *j)
 							  "libvirt only",
 				  j->libvirt ? j->libvirt->version : "");
 		}
+	} else if (j->libvirt && pt_host && !strcmp(pt_host, "lab")) {
+		r.accel = "tcg";
+		run_lab_libvirt(&x);
 	} else if (j->libvirt && pt_host) {
 		r.status = "skip";
-		sb_puts(&r.reason, "passthrough through libvirt (inside the lab VM) "
-				   "is not done yet; direct runs cover it");
+		sb_printf(&r.reason, "passthrough of the host's %s through libvirt is "
+				     "not run: the runner only starts libvirt's hostdev "
+				     "inside the lab VM",
+			  pt_host);
 	} else if (j->libvirt && !j->daemon) {
 		r.status = "error";
 		sb_printf(&r.reason, "the daemon of libvirt %s did not start (its "

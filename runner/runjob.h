@@ -64,6 +64,15 @@ void backend_stop(struct command *tp, struct result *r);
 /* The guest's initramfs for s (cached by content); NULL after reporting. */
 char *guest_initrd(const struct scenario *s, const char *kver);
 
+/* An initramfs with these modules and /init, built once per content. */
+char *cached_initrd(const char *kver, const struct strvec *mods,
+		    const char *init);
+/* The passthrough devices of s. */
+size_t count_passthrough(const struct scenario *s);
+/* Passthrough in the nested lab VM, directly or through libvirt (labrun.c). */
+void run_lab(struct run_ctx *x);
+void run_lab_libvirt(struct run_ctx *x);
+
 /* The scenario through the libvirt daemon of x->j (virtrun.c). */
 void run_libvirt(struct run_ctx *x);
 /* A scenario that is the user's own domain XML, likewise (virtrun.c). */

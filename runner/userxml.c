@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "userxml.h"
+#include "domxml.h"
 #include "banned.h"
 
 struct edit {
@@ -226,19 +227,6 @@ static int walk(struct walk *w, struct strbuf *why)
 				 depth ? stack[depth < 3 ? depth - 1 : 2] : "domain",
 				 line_of(w, open_at[depth && depth <= 3 ? depth - 1 : 0])), -1;
 	return 0;
-}
-
-static void xml_escape(struct strbuf *out, const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '&': sb_puts(out, "&amp;"); break;
-		case '<': sb_puts(out, "&lt;"); break;
-		case '>': sb_puts(out, "&gt;"); break;
-		case '"': sb_puts(out, "&quot;"); break;
-		case '\'': sb_puts(out, "&apos;"); break;
-		default: sb_putc(out, *s);
-		}
 }
 
 static void add_edit(struct edit *ed, size_t *n, size_t start, size_t end,

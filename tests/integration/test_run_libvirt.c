@@ -181,6 +181,45 @@ static void test_domain_xml_scenarios(void **state)
 	strbuf_release(&broken);
 }
 
+/*
+ * Passthrough through libvirt: Debian's libvirtd and QEMU run inside the
+ * nested lab VM from the host tree, with a <hostdev> of the lab's
+ * e1000e bound to vfio-pci; libvirt's QEMU realises it (query-pci
+ * through libvirt's monitor shows 8086:10d3 as ua-pt_0).
+ */
+static void test_passthrough_through_libvirt_in_the_lab(void **state)
+{
+	struct store st;
+	char *out = NULL, *v;
+
+	(void)state;
+	if (tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "passthrough",
+						"--libvirt", "9.0.0-system", NULL },
+		   (const char *const[]){ "--db", db, NULL }, 900))
+		fail_msg("run failed:\n%s", out);
+	free(out);
+	assert_int_equal(store_open(&st, db), 0);
+	v = tu_query1(&st, "SELECT status || ' ' || checks FROM runs"
+			   " WHERE scenario = 'passthrough' AND libvirt = '9.0.0-system'");
+	assert_contains(v, "pass [", "status");
+	assert_contains(v, "id=8086:10d3 want=1 got=1 (query-pci)", "pci check");
+	assert_contains(v, "pt_0: 8086:10d3 at ", "passthrough check");
+	free(v);
+	/* libvirt's own argv for the hostdev, and the lab's console. */
+	v = tu_query1(&st, "SELECT argv FROM runs WHERE scenario = 'passthrough'"
+			   " AND libvirt = '9.0.0-system'");
+	assert_contains(v, "\\\"driver\\\":\\\"vfio-pci\\\",\\\"host\\\":\\\"0000:00:05.0\\\",\\\"id\\\":\\\"ua-pt_0\\\"",
+			"vfio-pci in libvirt's argv");
+	free(v);
+	v = tu_query1(&st, "SELECT serial_log FROM runs WHERE scenario = 'passthrough'"
+			   " AND libvirt = '9.0.0-system'");
+	assert_contains(v, "driver=vfio-pci iommu_group=", "lab bound the e1000e");
+	assert_contains(v, "VMX-LAB libvirt daemon up after ", "daemon in the lab");
+	free(v);
+	store_close(&st);
+	assert_int_equal(tmp_entries(), 0);
+}
+
 /* A "libvirtd" that says its version and then fails to start. */
 static void test_daemon_that_does_not_start(void **state)
 {
@@ -220,6 +259,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_debian_libvirt_runs_a_scenario),
 		cmocka_unit_test(test_domain_xml_scenarios),
+		cmocka_unit_test(test_passthrough_through_libvirt_in_the_lab),
 		cmocka_unit_test(test_daemon_that_does_not_start),
 	};
 

@@ -1,0 +1,459 @@
+/*
+ * Passthrough jobs in the nested lab VM (lab.h): the files for the lab
+ * go to the run directory, the lab boots and runs the QEMU under test,
+ * the answers come back there, and the checks are judged from them.
+ * Two ways in: directly (L2's argv from the mapper, its QMP on stdio),
+ * and through libvirt (the libvirt under test runs in the lab from the
+ * host tree and starts L2 from the domain XML, with a <hostdev> of the
+ * lab's e1000e). Booting the lab and telling its failures from those
+ * of the QEMU under test is one piece of code for both.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "runjob.h"
+#include "domxml.h"
+#include "fs.h"
+#include "lab.h"
+#include "qemuproc.h"
+#include "supervise.h"
+#include "banned.h"
+
+/* The QEMU that runs the lab VM: Debian's (virtfs, intel-iommu). */
+#define LAB_QEMU "/usr/bin/qemu-system-x86_64"
+
+static char *lab_initrd(const char *kver)
+{
+	struct strvec mods = STRVEC_INIT;
+	struct strbuf init = STRBUF_INIT;
+	char *ret;
+
+	lab_modules(&mods);
+	lab_init_script(&init);
+	ret = cached_initrd(kver, &mods, init.buf);
+	strvec_clear(&mods);
+	strbuf_release(&init);
+	return ret;
+}
+
+static int put_file(const struct run_ctx *x, const char *name, const char *text,
+		    size_t len)
+{
+	struct strbuf p = STRBUF_INIT;
+	int ret;
+
+	sb_printf(&p, "%s/%s", x->rundir, name);
+	ret = write_file_atomic(p.buf, text, len);
+	strbuf_release(&p);
+	return ret;
+}
+
+/* A file the lab left in the run directory, into out (empty if none). */
+static int get_file(const struct run_ctx *x, const char *name, struct strbuf *out)
+{
+	struct strbuf p = STRBUF_INIT;
+	int ret = 0;
+
+	strbuf_reset(out);
+	sb_printf(&p, "%s/%s", x->rundir, name);
+	if (path_exists(p.buf))
+		ret = strbuf_read_file(out, p.buf, LOG_MAX);
+	strbuf_release(&p);
+	return ret;
+}
+
+/*
+ * Boots the lab with what the run directory holds and waits for it to
+ * power off. The lab's console goes to r->serial, its QEMU's own lines
+ * and argv to r->backend. Returns L2's exit status as the lab reported
+ * it, or -1 when the lab broke or hung before that (r->status and
+ * r->reason then say so: an error of the lab, not of the QEMU under
+ * test).
+ */
+static int lab_boot(struct run_ctx *x, const char *how)
+{
+	struct result *r = x->r, lab;
+	struct lab_env le;
+	struct strvec l1 = STRVEC_INIT;
+	struct qemu_proc p;
+	char *initrd = NULL;
+	const char *ex, *err;
+	int w, l2_exit = -1;
+
+	if (!path_exists(LAB_QEMU)) {
+		r->status = "error";
+		sb_puts(&r->reason, "the lab VM runs on Debian's QEMU (" LAB_QEMU
+				    "), which is not installed ('make deps' installs it)");
+		return -1;
+	}
+	strvec_pushf(&r->notes, "run inside the nested lab VM (%s, TCG, "
+				"intel-iommu, its e1000e %s bound to vfio-pci) %s; "
+				"checked over QMP",
+		     LAB_QEMU, LAB_PT_BDF, how);
+	initrd = lab_initrd(x->kver);
+	if (!initrd) {
+		r->status = "error";
+		sb_puts(&r->reason, "cannot build the lab VM's initramfs");
+		return -1;
+	}
+	memset(&le, 0, sizeof(le));
+	le.kernel = x->kernel;
+	le.initrd = initrd;
+	le.rundir = x->rundir;
+	le.l2_mem_mib = x->s->mem_mib;
+	lab_argv(&le, &l1);
+	if (qemu_proc_start(&p, LAB_QEMU, (const char *const *)l1.v, 30)) {
+		r->status = "error";
+		sb_printf(&r->reason, "the lab VM did not start: %s", qemu_proc_output(&p));
+		command_release(&p.cmd);
+		goto out;
+	}
+	sb_puts(&r->backend, "lab VM:");
+	for (size_t i = 0; i < p.cmd.args.nr; i++)
+		sb_printf(&r->backend, " %s", p.cmd.args.v[i]);
+	sb_puts(&r->backend, "\n");
+	w = command_wait_output(&p.cmd, GUEST_END, (double)x->timeout);
+	if (w == 1)
+		command_wait(&p.cmd, 30);
+	if (!p.cmd.exited && !p.cmd.signal)
+		command_kill(&p.cmd, SIGKILL), command_wait(&p.cmd, 5);
+	/* The lab's console is the serial log; its QEMU's own lines, the backend's. */
+	memset(&lab, 0, sizeof(lab));
+	strbuf_init(&lab.stderr_text, LOG_MAX);
+	strbuf_init(&lab.serial, LOG_MAX);
+	split_output(p.cmd.output.buf, &lab);
+	sb_puts(&r->serial, lab.serial.buf ? lab.serial.buf : "");
+	sb_puts(&r->backend, lab.stderr_text.buf ? lab.stderr_text.buf : "");
+	strbuf_release(&lab.stderr_text);
+	strbuf_release(&lab.serial);
+	qemu_proc_stop(&p);
+	command_release(&p.cmd);
+	if (r->serial.buf && (ex = strstr(r->serial.buf, LAB_EXIT " "))) {
+		l2_exit = (int)strtol(ex + strlen(LAB_EXIT " "), NULL, 10);
+		goto out;
+	}
+	/* The lab broke before the QEMU under test ran: not its fault. */
+	err = r->serial.buf ? strstr(r->serial.buf, "VMX-LAB-ERROR ") : NULL;
+	r->status = err || w != 1 ? "error" : "fail";
+	if (err)
+		sb_printf(&r->reason, "the lab VM failed: %.*s",
+			  (int)strcspn(err + 14, "\r\n"), err + 14);
+	else if (strstr(r->serial.buf ? r->serial.buf : "", "VMX-LAB "))
+		sb_printf(&r->reason, "QEMU %s did not finish within %ld s in the lab "
+				      "VM (hung)",
+			  x->j->qemu->version, x->timeout);
+	else
+		sb_printf(&r->reason, "the lab VM did not come up within %ld s",
+			  x->timeout);
+out:
+	strvec_clear(&l1);
+	free(initrd);
+	return l2_exit;
+}
+
+/* The checks from L2's answers; the status from them and from how L2 ended. */
+static void lab_judge(struct run_ctx *x, const struct inspect_answers *ans)
+{
+	struct result *r = x->r;
+	struct guest_outcome o;
+
+	inspect_eval(x->s, ans, LAB_PT_ID, &o);
+	checks_into(r, &o);
+	if (r->signal || r->exit_status) {
+		r->status = "fail";
+		sb_printf(&r->reason, "QEMU answered but then %s %d in the lab VM",
+			  r->signal ? "was killed by signal" : "exited with status",
+			  r->signal ? r->signal : r->exit_status);
+	} else {
+		judge(r, &o, x->s->nchecks + count_passthrough(x->s));
+	}
+	guest_outcome_release(&o);
+}
+
+/*
+ * Directly: L2's argv and QMP questions go to the run directory, the
+ * lab runs them, the answers come back there.
+ */
+void run_lab(struct run_ctx *x)
+{
+	struct result *r = x->r;
+	struct map_env env;
+	struct strvec l2 = STRVEC_INIT;
+	struct strbuf f = STRBUF_INIT;
+	struct inspect_answers ans;
+	int l2_exit;
+
+	memset(&ans, 0, sizeof(ans));
+	memset(&env, 0, sizeof(env));
+	env.accel = "tcg"; /* no KVM inside the lab */
+	env.rundir = LAB_RUNDIR;
+	env.pt_host = LAB_PT_BDF;
+	strvec_pushv(&l2, (const char *const[]){ x->j->qemu->binary_path,
+						 "-nodefaults", "-no-user-config",
+						 "-display", "none", NULL });
+	qemu_firmware_args(&l2);
+	strvec_pushv(&l2, (const char *const[]){ "-qmp", "stdio", NULL });
+	if (map_argv(x->s, x->caps, &env, &l2, &r->notes, &r->reason)) {
+		r->status = "skip";
+		goto out;
+	}
+	strvec_pushv(&r->argv, (const char *const *)l2.v);
+	for (size_t i = 0; i < l2.nr; i++) {
+		if (strchr(l2.v[i], '\n')) {
+			r->status = "error";
+			sb_printf(&r->reason, "argument %zu has a line break", i);
+			goto out;
+		}
+		sb_printf(&f, "%s\n", l2.v[i]);
+	}
+	if (put_file(x, LAB_ARGV_FILE, f.buf, f.len))
+		goto io_error;
+	strbuf_reset(&f);
+	inspect_qmp_script(&f);
+	if (put_file(x, LAB_QMP_IN, f.buf, f.len))
+		goto io_error;
+	l2_exit = lab_boot(x, "directly, the guest stopped (-S)");
+	if (l2_exit < 0)
+		goto out;
+	if (get_file(x, LAB_L2_ERR, &r->stderr_text) || get_file(x, LAB_QMP_OUT, &f))
+		goto io_error;
+	/* busybox sh: 128+N for a signal. */
+	r->exited = l2_exit < 128;
+	r->exit_status = l2_exit < 128 ? l2_exit : 0;
+	r->signal = l2_exit >= 128 ? l2_exit - 128 : 0;
+	if (inspect_parse(f.buf ? f.buf : "", f.len, &ans)) {
+		r->status = "fail";
+		if (r->signal)
+			sb_printf(&r->reason, "QEMU was killed by signal %d (%s) in "
+					      "the lab VM",
+				  r->signal, strsignal(r->signal));
+		else
+			sb_printf(&r->reason, "QEMU exited with status %d in the lab "
+					      "VM without answering query-pci: %s",
+				  r->exit_status,
+				  str_tail_lines(r->stderr_text.buf, r->stderr_text.len, 3));
+		goto out;
+	}
+	lab_judge(x, &ans);
+	goto out;
+io_error:
+	r->status = "error";
+	sb_printf(&r->reason, "cannot exchange files with the lab VM in '%s'",
+		  x->rundir);
+out:
+	inspect_answers_release(&ans);
+	strvec_clear(&l2);
+	strbuf_release(&f);
+}
+
+/*
+ * Where the daemon of lv keeps things, as the lab sees them (its root is
+ * the host's): the same layout libvirtd_start() gives it on the host,
+ * without a namespace (the lab is one already), with a tmpfs over every
+ * directory it writes, since the host root is read-only in the lab.
+ */
+struct lab_dirs {
+	struct strbuf run, log, etc, virsh;
+	struct strvec tmpfs;
+};
+
+static void lab_dirs_zero(struct lab_dirs *d)
+{
+	strbuf_init(&d->run, 0);
+	strbuf_init(&d->log, 0);
+	strbuf_init(&d->etc, 0);
+	strbuf_init(&d->virsh, 0);
+	memset(&d->tmpfs, 0, sizeof(d->tmpfs));
+}
+
+static void lab_dirs_init(struct lab_dirs *d, const struct install *lv)
+{
+	/* A distribution's build: /etc, /run and /var, not under /usr. */
+	int sys = !strcmp(lv->kind, "imported") &&
+		  (!strcmp(lv->prefix, "/usr") || !strcmp(lv->prefix, "/"));
+	const char *p = sys ? "" : lv->prefix;
+
+	lab_dirs_zero(d);
+	if (sys)
+		sb_puts(&d->run, "/run/libvirt");
+	else
+		sb_printf(&d->run, "%s/var/run/libvirt", p);
+	sb_printf(&d->log, "%s/var/log/libvirt", p);
+	sb_printf(&d->etc, "%s/etc/libvirt", p);
+	sb_printf(&d->virsh, "%s/bin/virsh", sys ? "/usr" : lv->prefix);
+	if (sys)
+		strvec_pushv(&d->tmpfs, (const char *const[]){
+			"/run", "/etc/libvirt", "/var/lib/libvirt",
+			"/var/cache/libvirt", "/var/log/libvirt", NULL });
+	else {
+		strvec_pushf(&d->tmpfs, "%s/var", p);
+		strvec_pushf(&d->tmpfs, "%s/etc/libvirt", p);
+	}
+}
+
+static void lab_dirs_release(struct lab_dirs *d)
+{
+	strbuf_release(&d->run);
+	strbuf_release(&d->log);
+	strbuf_release(&d->etc);
+	strbuf_release(&d->virsh);
+	strvec_clear(&d->tmpfs);
+}
+
+/* virsh qemu-monitor-command's reply in f, as a QMP answer with that id. */
+static void add_answer(struct strbuf *log, const char *id, const struct strbuf *f)
+{
+	json_object *o = f->len ? json_tokener_parse(f->buf) : NULL;
+
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return;
+	}
+	json_object_object_add(o, "id", json_object_new_string(id));
+	sb_printf(log, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+/*
+ * Through libvirt: the libvirt under test runs in the lab from the host
+ * tree (its daemon under our supervisor, virsh for the rest), defines
+ * the scenario's domain with a <hostdev> of the lab's e1000e and starts
+ * it paused; the answers to the same QMP questions come back through
+ * libvirt's monitor.
+ */
+void run_lab_libvirt(struct run_ctx *x)
+{
+	struct result *r = x->r;
+	const struct install *lv = x->j->libvirt;
+	struct strvec sup = STRVEC_INIT, fw = STRVEC_INIT;
+	struct lab_dirs dirs;
+	struct strbuf f = STRBUF_INIT, xml = STRBUF_INIT, name = STRBUF_INIT,
+		      log = STRBUF_INIT;
+	struct inspect_answers ans;
+	struct dom_env e;
+	char *daemon = libvirtd_binary(lv), *native = NULL;
+	virConnectPtr conn = NULL;
+	int st;
+
+	memset(&ans, 0, sizeof(ans));
+	lab_dirs_zero(&dirs);
+	sb_printf(&name, "vmx-%s-%ld", x->s->name, (long)getpid());
+	for (size_t i = 4; i < name.len; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789-_", name.buf[i]))
+			name.buf[i] = '_';
+	memset(&e, 0, sizeof(e));
+	e.name = name.buf;
+	e.emulator = x->j->qemu->binary_path;
+	e.virttype = "qemu"; /* no KVM inside the lab */
+	e.console = LAB_RUNDIR "/console.log";
+	e.rundir = LAB_RUNDIR;
+	e.pt_host = LAB_PT_BDF;
+	qemu_firmware_args(&fw);
+	e.firmware = &fw;
+	if (domxml_build(x->s, &e, &xml, &r->notes, &r->reason)) {
+		r->status = "skip";
+		goto out;
+	}
+	r->domain_xml = xstrdup(xml.buf);
+	/* What the same libvirt, on the host, would make of it. */
+	if (x->j->daemon && (conn = virConnectOpen(x->j->daemon->uri))) {
+		native = virConnectDomainXMLToNative(conn, "qemu-argv", xml.buf, 0);
+		if (native)
+			r->native = xstrdup(native);
+		virConnectClose(conn);
+	}
+	supervise_argv(&sup);
+	lab_dirs_init(&dirs, lv);
+	for (size_t i = 0; i < dirs.tmpfs.nr; i++)
+		if (!is_dir(dirs.tmpfs.v[i])) {
+			r->status = "error";
+			sb_printf(&r->reason, "libvirt %s has no '%s' to run from in the lab",
+				  lv->version, dirs.tmpfs.v[i]);
+			goto out;
+		}
+	sb_printf(&f, "%s\n%s\n%s\n%s/%s\n%s\n%s\n%s\n%s\n", sup.v[0], daemon,
+		  dirs.virsh.buf, dirs.run.buf,
+		  ends_with(daemon, "/virtqemud") ? "virtqemud-sock" : "libvirt-sock",
+		  dirs.run.buf, dirs.log.buf, dirs.etc.buf, name.buf);
+	for (size_t i = 0; i < dirs.tmpfs.nr; i++)
+		sb_printf(&f, "%s\n", dirs.tmpfs.v[i]);
+	if (put_file(x, LAB_LIBVIRT_FILE, f.buf, f.len) ||
+	    put_file(x, LAB_DOMAIN_XML, xml.buf, xml.len) ||
+	    put_file(x, "qemu.conf", libvirtd_qemu_conf, strlen(libvirtd_qemu_conf)))
+		goto io_error;
+	st = lab_boot(x, "through libvirt");
+	if (st < 0)
+		goto out;
+	if (get_file(x, LAB_L2_ERR, &r->stderr_text) || get_file(x, LAB_VIRSH_LOG, &log))
+		goto io_error;
+	if (get_file(x, LAB_DAEMON_LOG, &f))
+		goto io_error;
+	sb_printf(&r->backend, "libvirt daemon in the lab:\n%s\nvirsh in the lab:\n%s",
+		  f.buf ? f.buf : "", log.buf ? log.buf : "");
+	strvec_push(&r->notes, "libvirt puts the device behind a pcie-root-port, "
+			       "whose bus the guest firmware numbers: the domain "
+			       "ran its firmware until query-pci showed the device, "
+			       "then was paused again");
+	if (st == 1 || st == 2) {
+		r->status = "fail";
+		sb_printf(&r->reason, "libvirt %s %s the domain in the lab VM: %s",
+			  lv->version, st == 1 ? "rejects" : "cannot start",
+			  str_tail_lines(log.buf, log.len, 3));
+		goto out;
+	}
+	if (get_file(x, LAB_L2_CMDLINE, &f))
+		goto io_error;
+	for (size_t off = 0; off < f.len; off += strlen(f.buf + off) + 1)
+		strvec_push(&r->argv, f.buf + off);
+	if (get_file(x, LAB_LIVE_XML, &f))
+		goto io_error;
+	if (f.len) {
+		free(r->domain_xml);
+		r->domain_xml = xstrdup(f.buf);
+	}
+	strbuf_reset(&log);
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const ids[] = { "pci", "cpus", "mem" };
+		struct strbuf fn = STRBUF_INIT;
+
+		sb_printf(&fn, "%s.json", ids[i]);
+		if (get_file(x, fn.buf, &f)) {
+			strbuf_release(&fn);
+			goto io_error;
+		}
+		add_answer(&log, ids[i], &f);
+		strbuf_release(&fn);
+	}
+	r->exited = 1;
+	if (inspect_parse(log.buf ? log.buf : "", log.len, &ans)) {
+		r->status = "fail";
+		sb_printf(&r->reason, "QEMU started by libvirt %s in the lab VM did not "
+				      "answer query-pci: %s",
+			  lv->version,
+			  str_tail_lines(r->stderr_text.buf, r->stderr_text.len, 3));
+		goto out;
+	}
+	lab_judge(x, &ans);
+	goto out;
+io_error:
+	r->status = "error";
+	sb_printf(&r->reason, "cannot exchange files with the lab VM in '%s'",
+		  x->rundir);
+out:
+	inspect_answers_release(&ans);
+	lab_dirs_release(&dirs);
+	strvec_clear(&sup);
+	strvec_clear(&fw);
+	strbuf_release(&f);
+	strbuf_release(&xml);
+	strbuf_release(&name);
+	strbuf_release(&log);
+	free(daemon);
+	free(native);
+}
