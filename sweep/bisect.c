@@ -371,9 +371,10 @@ static int judge(struct bisect_ctx *x, size_t i)
 		if (vm_interrupted)
 			return -1;
 		x->evidence[i] = xstrdup("did not build (see above)");
-		return 's';
+		v = 's';
+	} else {
+		v = x->machine ? judge_abi(x, i) : judge_scenario(x, i);
 	}
-	v = x->machine ? judge_abi(x, i) : judge_scenario(x, i);
 	if (v > 0)
 		printf("  %-24s %-4s %s\n", x->label.v[i],
 		       v == 'g' ? "good" : v == 'b' ? "bad" : "skip", x->evidence[i]);

@@ -20,7 +20,7 @@ static const char *const passed_env[] = {
 	"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
 };
 
-int vm_self_run(const struct strvec *args, double timeout)
+static int self_run(const struct strvec *args, double timeout, int quiet)
 {
 	struct command cmd;
 	struct strbuf line = STRBUF_INIT;
@@ -38,12 +38,13 @@ int vm_self_run(const struct strvec *args, double timeout)
 		if (v)
 			strvec_pushf(&cmd.env, "%s=%s", passed_env[i], v);
 	}
-	cmd.out = CMD_OUT_INHERIT;
+	cmd.out = quiet ? CMD_OUT_NULL : CMD_OUT_INHERIT;
 	cmd.timeout = timeout;
 	/* The runner removes guests, backends and run directories first. */
 	cmd.term_grace = 60;
 	strvec_join(args, &line);
-	info("> virt-matrix %s", line.buf);
+	if (!quiet)
+		info("> virt-matrix %s", line.buf);
 	strbuf_release(&line);
 	if (command_start(&cmd)) {
 		command_release(&cmd);
@@ -62,6 +63,22 @@ int vm_self_run(const struct strvec *args, double timeout)
 	ret = cmd.exited ? cmd.status : 128 + cmd.signal;
 	command_release(&cmd);
 	return ret;
+}
+
+int vm_self_run(const struct strvec *args, double timeout)
+{
+	return self_run(args, timeout, 0);
+}
+
+int vm_self_has(const char *command)
+{
+	struct strvec a = STRVEC_INIT;
+	int rc;
+
+	strvec_pushv(&a, (const char *const[]){ command, "--help", NULL });
+	rc = self_run(&a, 60, 1);
+	strvec_clear(&a);
+	return rc == 0;
 }
 
 char *scenario_name_of(const char *arg)

@@ -19,6 +19,7 @@
  * QEMU x libvirt x scenario), so the same versions give the same split
  * on every machine; `merge` joins the shards' stores.
  */
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -395,27 +396,82 @@ static int summarise(struct store *st, long long id, int *regressions)
 	return 0;
 }
 
-/* Runs the report stage; what to say of it goes into *note. */
+/*
+ * The summary of a report JSON document (schema virt-matrix-report/N,
+ * reports/README.md) in dir, into note; 0 when there is none.
+ */
+static int read_report_json(const char *dir, struct strbuf *note, long *regressions,
+			    long *abi_breaks)
+{
+	struct dirent **ents = NULL;
+	int n = scandir(dir, &ents, NULL, alphasort), found = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct strbuf p = STRBUF_INIT, text = STRBUF_INIT;
+		json_object *doc = NULL, *schema, *sum, *v;
+
+		if (!found && ends_with(ents[i]->d_name, ".json")) {
+			sb_printf(&p, "%s/%s", dir, ents[i]->d_name);
+			if (!strbuf_read_file(&text, p.buf, 256 << 20))
+				doc = json_tokener_parse(text.buf);
+			if (doc && json_object_object_get_ex(doc, "schema", &schema) &&
+			    !strncmp(json_object_get_string(schema), "virt-matrix-report/", 19) &&
+			    json_object_object_get_ex(doc, "summary", &sum)) {
+				found = 1;
+				*regressions = json_object_object_get_ex(sum, "regressions", &v)
+						       ? json_object_get_int64(v)
+						       : 0;
+				*abi_breaks = json_object_object_get_ex(sum, "abi_unacknowledged", &v)
+						      ? json_object_get_int64(v)
+						      : 0;
+				sb_printf(note, "\nABI breaks (report): %ld unacknowledged", *abi_breaks);
+				if (json_object_object_get_ex(sum, "abi_acknowledged", &v))
+					sb_printf(note, ", %ld acknowledged",
+						  (long)json_object_get_int64(v));
+				sb_printf(note, "\nregressions (report): %ld", *regressions);
+				if (json_object_object_get_ex(sum, "fixed", &v))
+					sb_printf(note, ", fixed: %ld", (long)json_object_get_int64(v));
+				sb_printf(note, "\nreport JSON: %s", p.buf);
+			}
+			json_object_put(doc);
+		}
+		strbuf_release(&p);
+		strbuf_release(&text);
+		free(ents[i]);
+	}
+	free(ents);
+	return found;
+}
+
+/*
+ * Runs the report stage; what to say of it goes into *note. -1 when the
+ * report failed; 1 when it found regressions or unacknowledged ABI breaks.
+ */
 static int report_stage(const char *db, const char *uuid, const char *dir,
 			struct strbuf *note)
 {
 	struct strvec a = STRVEC_INIT;
+	long regressions = 0, abi_breaks = 0;
 	int rc;
 
+	if (!vm_self_has("report")) {
+		sb_puts(note, "ABI breaks: not computed (this virt-matrix has no 'report' "
+			      "command yet, issue 6)\nreport: none; the counts and "
+			      "regressions above are the sweep's own");
+		return 0;
+	}
 	strvec_pushv(&a, (const char *const[]){ "report", "all", "--format",
 		"html,md,json,junit", "--sweep", uuid, "--out", dir, "--db", db, NULL });
 	rc = vm_self_run(&a, REPORT_TIMEOUT);
 	strvec_clear(&a);
-	if (rc == 129)
-		sb_printf(note, "no report: 'virt-matrix report' did not accept the "
-				"sweep's options (see above)");
-	else if (rc == 0 || rc == 1)
-		sb_printf(note, "report: %s%s", dir,
-			  rc ? " (it found unacknowledged ABI breaks or new regressions)"
-			     : "");
-	else
-		sb_printf(note, "report failed (exit status %d)", rc);
-	return rc;
+	if (rc != 0 && rc != 1) {
+		sb_printf(note, "report failed (exit status %d; see above)", rc);
+		return -1;
+	}
+	sb_printf(note, "report: %s", dir);
+	if (!read_report_json(dir, note, &regressions, &abi_breaks))
+		sb_puts(note, " (no JSON summary in it)");
+	return rc == 1 || regressions || abi_breaks ? 1 : 0;
 }
 
 int cmd_sweep(int argc, char **argv)
@@ -553,7 +609,7 @@ int cmd_sweep(int argc, char **argv)
 	}
 	/* 4. Reports. */
 	if (o.no_report) {
-		sb_puts(&note, "no report (--no-report)");
+		sb_puts(&note, "ABI breaks: not looked at (--no-report)\nreport: none (--no-report)");
 	} else {
 		if (o.report_dir) {
 			report_dir = xstrdup(o.report_dir);
@@ -568,9 +624,9 @@ int cmd_sweep(int argc, char **argv)
 		rc = report_stage(db, uuid, report_dir, &note);
 		if (vm_interrupted)
 			goto close;
-		if (rc != 0 && rc != 1)
+		if (rc < 0)
 			failed++;
-		else if (rc == 1)
+		else if (rc > 0)
 			regressions++;
 	}
 close:
@@ -583,8 +639,6 @@ close:
 			if (summarise(&st, id, &r))
 				failed++;
 			regressions += r;
-			printf("ABI breaks: %s\n", o.no_report ? "not looked at (--no-report)"
-						: "see the report");
 			printf("%s\n", note.len ? note.buf : "no report");
 		}
 		if (sweep_close(&st, id, vm_interrupted ? "interrupted" : "finished"))

@@ -18,6 +18,9 @@
  */
 int vm_self_run(const struct strvec *args, double timeout);
 
+/* Whether this virt-matrix has command (its --help exits 0). */
+int vm_self_has(const char *command);
+
 /* The scenario name recorded by `run` for a --scenario argument. */
 char *scenario_name_of(const char *arg);
 
