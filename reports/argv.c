@@ -357,7 +357,13 @@ static void option_value(struct rep_opt *opt, const char *name,
 	int json = 0;
 
 	if (!arg) {
-		opt->text = xstrdup("");
+		opt->text = xstrdup("(set)"); /* a flag such as -S */
+		return;
+	}
+	if (!spec && !strncmp(arg, "chardev:", 8)) {
+		/* -serial, -parallel, -monitor chardev:ID */
+		strvec_push(&opt->props, "chardev:<id>");
+		opt->text = xstrdup("chardev:<id>");
 		return;
 	}
 	if (!spec) {

@@ -123,7 +123,10 @@ int rep_write_file(const char *path, const char *data, size_t len) VM_WUR;
 
 /* HTML text and attribute values: & < > " ' escaped; NULL as "". */
 void rep_html(struct strbuf *out, const char *s);
-/* A Markdown table cell: | escaped, newlines as <br>, HTML escaped. */
+/*
+ * A Markdown table cell: | and Markdown's markup characters escaped,
+ * newlines as <br>, & and < as entities (no raw HTML gets through).
+ */
 void rep_md_cell(struct strbuf *out, const char *s);
 /* XML text and attribute values; characters XML 1.0 forbids dropped. */
 void rep_xml(struct strbuf *out, const char *s);

@@ -31,7 +31,6 @@ void rep_md_cell(struct strbuf *out, const char *s)
 		case '\r': break;
 		case '&': sb_puts(out, "&amp;"); break;
 		case '<': sb_puts(out, "&lt;"); break;
-		case '>': sb_puts(out, "&gt;"); break;
 		case '`': sb_puts(out, "&#96;"); break;
 		case '*': case '_': case '[': case ']': case '\\':
 			sb_putc(out, '\\');

@@ -208,6 +208,8 @@ static void abi_section(struct strbuf *out, const struct rep_report *r)
 		strvec_push(&heads, r->versions.v[i].name);
 	strvec_pushv(&heads, (const char *const[]){ "unacknowledged", "acknowledged",
 						    "properties added/removed", NULL });
+	sb_puts(out, "<h3>Differences (breaks), unacknowledged first</h3>\n");
+	abi_groups_table(out, r, "abi-breaks", 1);
 	sb_puts(out, "<h3>Machine types (fingerprint prefix per version)</h3>\n");
 	table_open(out, "abi-machines", heads.v, heads.nr, 0);
 	for (size_t m = 0; m < abi->nmachines; m++) {
@@ -226,9 +228,7 @@ static void abi_section(struct strbuf *out, const struct rep_report *r)
 		sb_printf(out, "<td class=\"%s\">%zu</td><td>%zu</td><td>%zu</td></tr>\n",
 			  mt->breaks ? "unacked" : "", mt->breaks, mt->acked, mt->props);
 	}
-	sb_puts(out, "</tbody></table>\n<h3>Differences (breaks)</h3>\n");
-	abi_groups_table(out, r, "abi-breaks", 1);
-	sb_puts(out, "<details><summary>Properties only one version has, grouped</summary>\n");
+	sb_puts(out, "</tbody></table>\n<details><summary>Properties only one version has, grouped</summary>\n");
 	abi_groups_table(out, r, "abi-props", 0);
 	sb_puts(out, "</details>\n<h3>Acknowledgements</h3>\n");
 	{

@@ -322,6 +322,7 @@ void rep_write_json(const struct rep_report *r, struct strbuf *out)
 	add(o, "caps", r->parts & REP_CAPS ? caps_json(r) : NULL);
 	add(o, "matrix", r->parts & REP_MATRIX ? matrix_json(r) : NULL);
 	sb_puts(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_SPACED |
 						       JSON_C_TO_STRING_NOSLASHESCAPE));
 	sb_putc(out, '\n');
 	json_object_put(o);

@@ -294,6 +294,31 @@ static void matrix_md(struct strbuf *out, const struct rep_report *r)
 		}
 		sb_putc(out, '\n');
 	}
+	{
+		static const char *const h[] = { "scenario", "QEMU", "libvirt", "status",
+						 "reason" };
+		size_t n = 0;
+
+		for (size_t i = 0; i < m->ncells; i++) {
+			const struct rep_cell *c = &m->cells[i];
+
+			if (!c->current || !strcmp(c->status, "pass"))
+				continue;
+			if (!n++) {
+				sb_puts(out, "### Cells of this sweep that did not pass\n\n");
+				header(out, h, ARRAY_SIZE(h));
+			}
+			row_start(out);
+			cell(out, c->scenario);
+			cell(out, c->qemu);
+			cell(out, c->libvirt ? c->libvirt : "direct");
+			status_md(out, c);
+			cell(out, c->reason);
+			sb_putc(out, '\n');
+		}
+		if (n)
+			sb_putc(out, '\n');
+	}
 	for (size_t s = 0; s < m->scenarios.nr; s++) {
 		sb_puts(out, "### ");
 		C(m->scenarios.v[s]);

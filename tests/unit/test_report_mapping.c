@@ -1,0 +1,240 @@
+/*
+ * The mapping report (reports/argv.c, reports/mapping.c): argv lines as
+ * the direct mapper and libvirt really wrote them (taken from runs in the
+ * real store) normalise to exactly the expected options; what must not
+ * count (ids, fds, temporary and per-domain paths, uuids, libvirt's random
+ * MACs, JSON vs keyval order) does not, and what must (a property, the
+ * machine type, JSON syntax) does. A store with direct and libvirt runs
+ * gives the rows and the changes, each attributed to the right version.
+ */
+#include "testutil.h"
+#include "builders.h"
+
+struct norm_case {
+	const char *name, *argv, *want; /* want: "key => text\n" per option */
+};
+
+static const struct norm_case norm_cases[] = {
+	{ "direct mapper, QEMU 10.0.2 vhost-user",
+	  "[\"/opt/qemu/10.0.2/bin/qemu-system-x86_64\",\"-nodefaults\",\"-L\",\"/usr/share/qemu\","
+	  "\"-L\",\"/usr/share/seabios\",\"-chardev\",\"socket,id=vmqmp,path=/tmp/vm-qemu-VKfF7h/qmp.sock,server=on,wait=off\","
+	  "\"-machine\",\"pc-q35-10.0,memory-backend=mem0\",\"-m\",\"256\","
+	  "\"-object\",\"memory-backend-memfd,id=mem0,size=256M,share=on\","
+	  "\"-netdev\",\"vhost-user,id=vhost0,chardev=char0\","
+	  "\"-device\",\"virtio-net-pci,netdev=vhost0,id=vnet0,mac=00:00:20:00:00:20\","
+	  "\"-initrd\",\"/var/cache/virt-matrix/initramfs/ff074d244c5b230c.cpio\","
+	  "\"-append\",\"console=ttyS0 panic=-1 quiet\",\"-serial\",\"chardev:ser0\",\"-no-reboot\"]",
+	  "-nodefaults => (set)\n"
+	  "-L => /usr/share/qemu\n"
+	  "-L #1 => /usr/share/seabios\n"
+	  "-chardev socket => id=<id>,path=<tmp>/qmp.sock,server=on,wait=off\n"
+	  "-machine => memory-backend=<id>,type=pc-q35-10.0\n"
+	  "-m => size=256\n"
+	  "-object memory-backend-memfd => id=<id>,share=on,size=256M\n"
+	  "-netdev vhost-user => chardev=<id>,id=<id>\n"
+	  "-device virtio-net-pci => id=<id>,mac=00:00:20:00:00:20,netdev=<id>\n"
+	  "-initrd => /var/cache/virt-matrix/initramfs/<hash>.cpio\n"
+	  "-append => console=ttyS0 panic=-1 quiet\n"
+	  "-serial => chardev:<id>\n"
+	  "-no-reboot => (set)\n" },
+	{ "libvirt 9.0.0 with JSON values, fds, uuid, its prefix and domain dir",
+	  "[\"/usr/bin/qemu-system-x86_64\",\"-name\",\"guest=vmx-vm-q35-11373,debug-threads=on\",\"-S\","
+	  "\"-object\",\"{\\\"qom-type\\\":\\\"secret\\\",\\\"id\\\":\\\"masterKey0\\\",\\\"format\\\":\\\"raw\\\","
+	  "\\\"file\\\":\\\"/opt/libvirt/9.0.0/var/lib/libvirt/qemu/domain-1-vmx-vm-q35-11373/master-key.aes\\\"}\","
+	  "\"-machine\",\"pc-q35-7.2,usb=off,dump-guest-core=off,memory-backend=pc.ram\","
+	  "\"-uuid\",\"64053958-52d0-4ba0-b3c1-b2c69e013ca4\","
+	  "\"-chardev\",\"socket,id=charmonitor,fd=24,server=on,wait=off\","
+	  "\"-device\",\"{\\\"driver\\\":\\\"virtio-net-pci\\\",\\\"netdev\\\":\\\"hostnet0\\\",\\\"id\\\":\\\"net0\\\","
+	  "\\\"mac\\\":\\\"52:54:00:b9:ff:46\\\",\\\"bus\\\":\\\"pci.1\\\",\\\"addr\\\":\\\"0x0\\\",\\\"multifunction\\\":true}\","
+	  "\"-add-fd\",\"set=0,fd=22,opaque=serial0-source\","
+	  "\"-chardev\",\"file,id=charserial0,path=/dev/fdset/0,append=on\","
+	  "\"-chardev\",\"socket,id=charua-vnet0,path=/tmp/vm-run-GZmyDj/vhost0.sock\"]",
+	  "-name => debug-threads=on,guest=<name>\n"
+	  "-S => (set)\n"
+	  "-object secret => {json} file=<libvirt-prefix>/var/lib/libvirt/qemu/<domain>/master-key.aes,"
+	  "format=raw,id=<id>\n"
+	  "-machine => dump-guest-core=off,memory-backend=<id>,type=pc-q35-7.2,usb=off\n"
+	  "-uuid => <uuid>\n"
+	  "-chardev socket => fd=<fd>,id=<id>,server=on,wait=off\n"
+	  "-device virtio-net-pci => {json} addr=0x0,bus=<id>,id=<id>,mac=52:54:00:<random>,"
+	  "multifunction=on,netdev=<id>\n"
+	  "-add-fd => fd=<fd>,opaque=<id>,set=0\n"
+	  "-chardev file => append=on,id=<id>,path=/dev/fdset/<n>\n"
+	  "-chardev socket #1 => id=<id>,path=<tmp>/vhost0.sock\n" },
+	{ "keyval commas, -cpu keeps its order, nested JSON, --long options",
+	  "[\"qemu\",\"-cpu\",\"qemu64,+x2apic,-svm\",\"--device\",\"virtio-blk-pci,serial=a,,b,drive=d0\","
+	  "\"-blockdev\",\"{\\\"driver\\\":\\\"qcow2\\\",\\\"node-name\\\":\\\"n1\\\",\\\"file\\\":\\\"n0\\\","
+	  "\\\"cache\\\":{\\\"direct\\\":false},\\\"l\\\":[1,2]}\",\"-blockdev\",\"driver=file,filename=/srv/disk.img,node-name=n0\"]",
+	  "-cpu => model=qemu64,+x2apic,-svm\n"
+	  "-device virtio-blk-pci => drive=<id>,serial=a,b\n"
+	  "-blockdev qcow2 => {json} cache.direct=off,file=<id>,l.0=1,l.1=2,node-name=<id>\n"
+	  "-blockdev file => filename=/srv/disk.img,node-name=<id>\n" },
+	{ "an install prefix under another root, and a uuid inside a value",
+	  "[\"qemu\",\"-kernel\",\"/srv/vm/qemu/7.2.0/share/k\",\"-smbios\",\"type=1,uuid=3bfd068f-8d9d-44e4-a09b-ffb663ecf69c\"]",
+	  "-kernel => <qemu-prefix>/share/k\n"
+	  "-smbios => type=1,uuid=<uuid>\n" },
+};
+
+static void test_normalise(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(norm_cases); i++) {
+		struct rep_argv a;
+		struct strbuf got = STRBUF_INIT;
+
+		if (rep_argv_normalise(norm_cases[i].argv, &a))
+			fail_msg("case '%s': not parsed", norm_cases[i].name);
+		for (size_t k = 0; k < a.nr; k++)
+			sb_printf(&got, "%s => %s\n", a.v[k].key, a.v[k].text);
+		if (strcmp(got.buf, norm_cases[i].want))
+			fail_msg("case '%s': got\n%s\nwant\n%s", norm_cases[i].name, got.buf,
+				 norm_cases[i].want);
+		strbuf_release(&got);
+		rep_argv_release(&a);
+	}
+}
+
+static void test_not_argv(void **state)
+{
+	static const char *const bad[] = { "", "{}", "[]", "[1,2]", "[\"q\",{\"a\":1}]", "[\"q\"" };
+	struct rep_argv a;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		if (!rep_argv_normalise(bad[i], &a))
+			fail_msg("'%s' was taken for an argv", bad[i]);
+	assert_int_equal(rep_argv_normalise(NULL, &a), -1);
+}
+
+struct detail_case {
+	const char *name, *a, *b, *want;
+};
+
+static const struct detail_case detail_cases[] = {
+	{ "a property added", "[\"q\",\"-machine\",\"pc-q35-10.0,usb=off\"]",
+	  "[\"q\",\"-machine\",\"pc-q35-10.0,usb=off,acpi=on\"]", "+acpi=on" },
+	{ "a value changed", "[\"q\",\"-m\",\"256\"]", "[\"q\",\"-m\",\"size=262144k\"]",
+	  "size: 256 -> 262144k" },
+	{ "removed and syntax", "[\"q\",\"-device\",\"e1000,netdev=n,romfile=\"]",
+	  "[\"q\",\"-device\",\"{\\\"driver\\\":\\\"e1000\\\",\\\"netdev\\\":\\\"x\\\"}\"]",
+	  "now JSON, -romfile=" },
+	{ "the option is new", "[\"q\"]", "[\"q\",\"-global\",\"ICH9-LPC.noreboot=off\"]",
+	  "added ICH9-LPC.noreboot=off" },
+};
+
+static void test_detail(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(detail_cases); i++) {
+		const struct detail_case *c = &detail_cases[i];
+		struct rep_argv a, b;
+		char *d;
+
+		assert_int_equal(rep_argv_normalise(c->a, &a), 0);
+		assert_int_equal(rep_argv_normalise(c->b, &b), 0);
+		d = rep_opt_detail(a.nr ? &a.v[0] : NULL, &b.v[0]);
+		if (strcmp(d, c->want))
+			fail_msg("case '%s': got '%s', want '%s'", c->name, d, c->want);
+		free(d);
+		rep_argv_release(&a);
+		rep_argv_release(&b);
+	}
+}
+
+/* ---- a store ---- */
+
+static void add_run(struct store *st, const char *qemu, const char *libvirt,
+		    const char *argv)
+{
+	sqlite3_stmt *q = NULL;
+
+	assert_int_equal(store_prepare(st, &q,
+				       "INSERT INTO runs (qemu, libvirt, scenario,"
+				       " scenario_sha256, status, argv, started_at)"
+				       " VALUES (?, ?, 'vm', 's', 'pass', ?, 'x')"),
+			 0);
+	store_bind_text(q, 1, qemu);
+	store_bind_text(q, 2, libvirt);
+	store_bind_text(q, 3, argv);
+	assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+	sqlite3_finalize(q);
+}
+
+static void test_mapping_store(void **state)
+{
+	static const char want_changes[] =
+		"-machine|qemu|7.2.0|10.0.2|direct, libvirt 9.0.0, libvirt 11.3.0|"
+		"type: pc-q35-7.2 -> pc-q35-10.0\n"
+		"-m|libvirt|9.0.0|11.3.0|QEMU 7.2.0, QEMU 10.0.2|size: 256 -> 262144k\n"
+		"-sandbox|libvirt|9.0.0|11.3.0|QEMU 7.2.0|removed enable=on\n";
+	struct rep_versions v = { NULL, 0 };
+	struct rep_mapping m;
+	struct store st;
+	struct strbuf got = STRBUF_INIT;
+	const struct rep_map_scenario *s;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(store_open(&st, ":memory:"), 0);
+	add_run(&st, "10.0.2", NULL, "[\"/o/10/q\",\"-machine\",\"pc-q35-10.0\",\"-m\",\"256\"]");
+	add_run(&st, "7.2.0", NULL, "[\"/o/7/q\",\"-machine\",\"pc-q35-7.2\",\"-m\",\"256\"]");
+	/* An older run of the same triple is not the source. */
+	add_run(&st, "7.2.0", "9.0.0", "[\"/o/7/q\",\"-machine\",\"pc-q35-6.0\",\"-m\",\"1\"]");
+	add_run(&st, "7.2.0", "9.0.0", "[\"/o/7/q\",\"-machine\",\"pc-q35-7.2\",\"-m\",\"256\",\"-sandbox\",\"on\"]");
+	add_run(&st, "10.0.2", "9.0.0", "[\"/o/10/q\",\"-machine\",\"pc-q35-10.0\",\"-m\",\"256\"]");
+	add_run(&st, "7.2.0", "11.3.0", "[\"/o/7/q\",\"-machine\",\"pc-q35-7.2\",\"-m\",\"size=262144k\"]");
+	add_run(&st, "10.0.2", "11.3.0", "[\"/o/10/q\",\"-machine\",\"pc-q35-10.0\",\"-m\",\"size=262144k\"]");
+	add_run(&st, "10.0.2", "11.3.0", "[]"); /* a skip records no argv */
+	assert_int_equal(rep_mapping_build(&st, &v, &m), 0);
+	assert_int_equal(m.nr, 1);
+	s = &m.v[0];
+	assert_string_equal(s->name, "vm");
+	assert_int_equal(s->nsources, 6);
+	/* Direct first, then libvirt by version, each by QEMU version. */
+	assert_null(s->sources[0].libvirt);
+	assert_string_equal(s->sources[0].qemu_name, "7.2.0");
+	assert_string_equal(s->sources[2].libvirt, "9.0.0");
+	assert_string_equal(s->sources[3].libvirt, "9.0.0");
+	assert_string_equal(s->sources[3].qemu_name, "10.0.2");
+	assert_string_equal(s->sources[4].libvirt, "11.3.0");
+	assert_int_equal(s->sources[2].run, 4);
+	assert_int_equal(s->nrows, 3);
+	assert_string_equal(s->rows[2].key, "-sandbox");
+	assert_null(s->rows[2].cells[0]);
+	assert_string_equal(s->rows[2].cells[2], "enable=on");
+	for (size_t i = 0; i < s->nchanges; i++) {
+		const struct rep_map_change *c = &s->changes[i];
+
+		sb_printf(&got, "%s|%s|%s|%s|", s->rows[c->row].key, c->dimension, c->from, c->to);
+		for (size_t k = 0; k < c->contexts.nr; k++)
+			sb_printf(&got, "%s%s", k ? ", " : "", c->contexts.v[k]);
+		sb_printf(&got, "|%s\n", c->detail);
+	}
+	/* libvirt 9.0.0 dropped -sandbox for 10.0.2: a QEMU-dimension change too. */
+	if (!strstr(got.buf, "-sandbox|qemu|7.2.0|10.0.2|libvirt 9.0.0|removed enable=on\n"))
+		fail_msg("no -sandbox change along QEMU:\n%s", got.buf);
+	{
+		/* The rest, in order, without that line. */
+		char *line = strstr(got.buf, "-sandbox|qemu|");
+		char *end = strchr(line, '\n') + 1;
+
+		memmove(line, end, strlen(end) + 1);
+	}
+	if (strcmp(got.buf, want_changes))
+		fail_msg("changes: got\n%s\nwant\n%s", got.buf, want_changes);
+	strbuf_release(&got);
+	rep_mapping_release(&m);
+	store_close(&st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_not_argv),
+		cmocka_unit_test(test_detail),
+		cmocka_unit_test(test_mapping_store),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
