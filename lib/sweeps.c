@@ -107,7 +107,7 @@ int sweep_open(struct store *st, const char *kind, const char *uuid,
 				return error("sweep %s is a '%s', not a '%s'", uuid, k,
 					     kind);
 			*id = opened.id = sqlite3_column_int64(q, 0);
-			memcpy(uuid_out, uuid, SWEEP_UUID_LEN + 1);
+			memmove(uuid_out, uuid, SWEEP_UUID_LEN + 1);
 			sqlite3_finalize(q);
 			q = NULL;
 			if (opened.joined)
@@ -126,7 +126,7 @@ int sweep_open(struct store *st, const char *kind, const char *uuid,
 			return store_error(st, "cannot look up the sweep");
 		sqlite3_finalize(q);
 		q = NULL;
-		memcpy(uuid_out, uuid, SWEEP_UUID_LEN + 1);
+		memmove(uuid_out, uuid, SWEEP_UUID_LEN + 1);
 	} else if (sweep_new_uuid(uuid_out))
 		return -1;
 	cmd = json_object_new_array();

@@ -424,14 +424,19 @@ static int read_report_json(const char *dir, struct strbuf *note, long *regressi
 				*abi_breaks = json_object_object_get_ex(sum, "abi_unacknowledged", &v)
 						      ? json_object_get_int64(v)
 						      : 0;
-				sb_printf(note, "\nABI breaks (report): %ld unacknowledged", *abi_breaks);
+				/* note holds "report: DIR"; the ABI line goes first. */
+				strbuf_reset(&text);
+				sb_printf(&text, "ABI breaks: %ld unacknowledged", *abi_breaks);
 				if (json_object_object_get_ex(sum, "abi_acknowledged", &v))
-					sb_printf(note, ", %ld acknowledged",
+					sb_printf(&text, ", %ld acknowledged",
 						  (long)json_object_get_int64(v));
-				sb_printf(note, "\nregressions (report): %ld", *regressions);
+				sb_printf(&text, " (report)\n%s (%s: %ld new regressions", note->buf,
+					  ents[i]->d_name, *regressions);
 				if (json_object_object_get_ex(sum, "fixed", &v))
-					sb_printf(note, ", fixed: %ld", (long)json_object_get_int64(v));
-				sb_printf(note, "\nreport JSON: %s", p.buf);
+					sb_printf(&text, ", %ld fixed", (long)json_object_get_int64(v));
+				sb_puts(&text, ")");
+				strbuf_reset(note);
+				sb_puts(note, text.buf);
 			}
 			json_object_put(doc);
 		}
@@ -469,8 +474,11 @@ static int report_stage(const char *db, const char *uuid, const char *dir,
 		return -1;
 	}
 	sb_printf(note, "report: %s", dir);
-	if (!read_report_json(dir, note, &regressions, &abi_breaks))
-		sb_puts(note, " (no JSON summary in it)");
+	if (!read_report_json(dir, note, &regressions, &abi_breaks)) {
+		strbuf_reset(note);
+		sb_printf(note, "ABI breaks: unknown (no JSON summary in the report)\n"
+				"report: %s", dir);
+	}
 	return rc == 1 || regressions || abi_breaks ? 1 : 0;
 }
 
