@@ -87,6 +87,9 @@ pkgs="$pkgs qemu-system-x86 qemu-system-data seabios ipxe-qemu
 # the ABI probe; it needs pandas and tabulate.
 pkgs="$pkgs python3-pandas python3-tabulate"
 
+# make check: the HTML report is opened in a real headless Chromium.
+pkgs="$pkgs chromium"
+
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $pkgs
 

@@ -1,0 +1,257 @@
+/*
+ * virt-matrix report on real data: a copy (SQLite online backup) of the
+ * default store that the earlier work filled (QEMU installs built by ark
+ * and Debian's, probed; libvirt pairs; runs), so the real store is never
+ * written. Every format is produced; the JSON parses, the JUnit XML is
+ * well-formed for xmllint; and the HTML is opened in a real headless
+ * Chromium: the DOM after its script ran must show a filter from the URL
+ * fragment applied (exactly the rows without the word hidden) and a sort
+ * from the fragment applied (the rows reversed), and a screenshot is
+ * taken (tests/out/report.png, for a person to look at).
+ */
+#include <json-c/json.h>
+
+#include "teststore.h"
+
+#define CHROMIUM "/usr/bin/chromium"
+
+static char *dir, *copy, *vm, *outdir;
+
+/* Copies the default store with SQLite's backup API (a consistent snapshot). */
+static int setup(void **state)
+{
+	char *src = store_default_path();
+	sqlite3 *from = NULL, *to = NULL;
+	sqlite3_backup *b;
+	struct strbuf p = STRBUF_INIT;
+
+	(void)state;
+	if (!path_exists(src)) {
+		print_message("no store at %s: run the main job first (README)\n", src);
+		free(src);
+		return -1;
+	}
+	dir = tu_tmpdir("report-real");
+	sb_printf(&p, "%s/copy.db", dir);
+	copy = strbuf_detach(&p);
+	sb_printf(&p, "%s/out", dir);
+	outdir = strbuf_detach(&p);
+	if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_open(copy, &to) != SQLITE_OK || !(b = sqlite3_backup_init(to, "main", from, "main")) ||
+	    sqlite3_backup_step(b, -1) != SQLITE_DONE || sqlite3_backup_finish(b) != SQLITE_OK) {
+		print_message("cannot copy %s: %s\n", src, sqlite3_errmsg(to ? to : from));
+		return -1;
+	}
+	sqlite3_close(from);
+	sqlite3_close(to);
+	free(src);
+	vm = tu_vm_binary();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_rmdir(dir);
+	free(copy);
+	free(outdir);
+	free(vm);
+	return 0;
+}
+
+/*
+ * Runs chromium headless on url with extra args; returns what it printed
+ * (with --dump-dom, the DOM; --log-level=3 keeps its own noise out).
+ */
+static char *chromium(const char *url, const char *const *args)
+{
+	struct command cmd;
+	struct strbuf home = STRBUF_INIT;
+	char *out;
+
+	if (!path_exists(CHROMIUM))
+		fail_msg(CHROMIUM " is not installed ('make deps' installs it)");
+	command_init(&cmd);
+	sb_printf(&home, "HOME=%s", dir);
+	strvec_push(&cmd.env, home.buf);
+	strvec_pushv(&cmd.args, (const char *const[]){ CHROMIUM, "--headless", "--no-sandbox",
+						       "--disable-gpu", "--hide-scrollbars",
+						       "--no-first-run", "--log-level=3", NULL });
+	strvec_pushv(&cmd.args, args);
+	strvec_push(&cmd.args, url);
+	cmd.timeout = 90;
+	cmd.capture_max = 64 << 20;
+	if (command_run(&cmd) || !command_succeeded(&cmd)) {
+		struct strbuf why = STRBUF_INIT;
+
+		command_describe(&cmd, &why);
+		fail_msg("chromium on %s: %s\n%s", url, why.buf, cmd.output.buf);
+	}
+	out = strbuf_detach(&cmd.output);
+	command_release(&cmd);
+	strbuf_release(&home);
+	return out;
+}
+
+/* The <tr ...>...</tr> rows of table id's tbody in html, in order. */
+static void table_rows(const char *html, const char *id, struct strvec *rows)
+{
+	struct strbuf needle = STRBUF_INIT;
+	const char *t, *end, *p;
+
+	sb_printf(&needle, "id=\"%s\"", id);
+	t = strstr(html, needle.buf);
+	if (!t)
+		fail_msg("no table %s in the DOM", id);
+	t = strstr(t, "<tbody>");
+	end = strstr(t, "</tbody>");
+	for (p = t; (p = strstr(p, "<tr")) && p < end;) {
+		const char *e = strstr(p, "</tr>");
+
+		strvec_pushf(rows, "%.*s", (int)(e - p), p);
+		p = e;
+	}
+	strbuf_release(&needle);
+}
+
+static void first_cell(const char *row, struct strbuf *out)
+{
+	const char *td = strstr(row, "<td");
+	const char *gt = td ? strchr(td, '>') : NULL;
+	const char *end = gt ? strstr(gt, "</td>") : NULL;
+
+	strbuf_reset(out);
+	if (end && strbuf_add(out, gt + 1, (size_t)(end - gt - 1)))
+		fail_msg("cell too long");
+}
+
+static void test_report_real(void **state)
+{
+	char *out = NULL, *js, *dom, *sorted, *plain;
+	struct strbuf p = STRBUF_INIT, url = STRBUF_INIT, cell = STRBUF_INIT;
+	struct strvec rows = STRVEC_INIT, srows = STRVEC_INIT, prow = STRVEC_INIT;
+	json_object *j, *diffs;
+	const char *word = NULL;
+	size_t visible = 0;
+	int status;
+
+	(void)state;
+	status = tu_run(&out, (const char *const[]){ vm, "report", NULL },
+			(const char *const[]){ "--db", copy, "--out", outdir, NULL }, 120);
+	if (status != 0 && status != 1)
+		fail_msg("report exited %d:\n%s", status, out);
+	assert_contains(out, "report written to", "report");
+	free(out);
+
+	/* JSON parses and has what the real store holds. */
+	sb_printf(&p, "%s/report.json", outdir);
+	js = tu_read(p.buf);
+	j = json_tokener_parse(js);
+	assert_non_null(j);
+	assert_true(json_object_array_length(json_object_object_get(j, "qemu_versions")) >= 3);
+	assert_int_equal(status, json_object_get_int(json_object_object_get(
+					 json_object_object_get(j, "summary"), "abi_unacknowledged")) ||
+					 json_object_get_int(json_object_object_get(
+					 json_object_object_get(j, "summary"), "regressions")) ? 1 : 0);
+	diffs = json_object_object_get(json_object_object_get(j, "abi"), "differences");
+	/* The property of an unacknowledged break, else of any break. */
+	for (int pass = 0; pass < 2 && !word; pass++)
+		for (size_t i = 0; i < json_object_array_length(diffs) && !word; i++) {
+			json_object *d = json_object_array_get_idx(diffs, i);
+
+			if (json_object_get_boolean(json_object_object_get(d, "break")) &&
+			    (pass || !json_object_get_boolean(json_object_object_get(d, "acknowledged"))))
+				word = json_object_get_string(json_object_object_get(d, "property"));
+		}
+	if (!word)
+		fail_msg("the real store shows no ABI difference between its QEMU versions");
+
+	/* JUnit XML is well-formed. */
+	strbuf_reset(&p);
+	sb_printf(&p, "%s/report.junit.xml", outdir);
+	assert_int_equal(tu_run(&out, (const char *const[]){ "xmllint", "--noout", p.buf, NULL },
+				(const char *const[]){ NULL }, 60),
+			 0);
+	free(out);
+
+	/* The filter from the URL fragment, after the page's script ran. */
+	sb_printf(&url, "file://%s/report.html#filter=%s", outdir, word);
+	dom = chromium(url.buf, (const char *const[]){ "--dump-dom", NULL });
+	assert_contains(dom, "data-js=\"ready\"", "the script ran");
+	table_rows(dom, "abi-breaks", &rows);
+	assert_true(rows.nr > 0);
+	for (size_t i = 0; i < rows.nr; i++) {
+		int hidden = strstr(rows.v[i], " hidden=\"\"") != NULL;
+		int has = strstr(rows.v[i], word) != NULL;
+
+		if (hidden == has)
+			fail_msg("filter '%s': row %zu %s:\n%s", word, i,
+				 has ? "is hidden but has it" : "is shown without it", rows.v[i]);
+		visible += !hidden;
+	}
+	assert_true(visible > 0);
+	strbuf_reset(&p);
+	sb_printf(&p, "id=\"abi-breaks-count\">%zu of %zu rows<", visible, rows.nr);
+	assert_contains(dom, p.buf, "the row count the script shows");
+
+	/* A sort from the fragment: the machine types reversed. */
+	strbuf_reset(&url);
+	sb_printf(&url, "file://%s/report.html", outdir);
+	plain = chromium(url.buf, (const char *const[]){ "--dump-dom", NULL });
+	strbuf_reset(&url);
+	sb_printf(&url, "file://%s/report.html#sort=caps-machines:0:desc", outdir);
+	sorted = chromium(url.buf, (const char *const[]){ "--dump-dom", NULL });
+	table_rows(plain, "caps-machines", &prow);
+	table_rows(sorted, "caps-machines", &srows);
+	assert_int_equal(prow.nr, srows.nr);
+	assert_true(prow.nr > 10);
+	for (size_t i = 0; i < prow.nr; i++) {
+		struct strbuf a = STRBUF_INIT;
+
+		first_cell(prow.v[prow.nr - 1 - i], &a);
+		first_cell(srows.v[i], &cell);
+		if (strcmp(a.buf, cell.buf))
+			fail_msg("sorted row %zu is '%s', want '%s'", i, cell.buf, a.buf);
+		strbuf_release(&a);
+	}
+	assert_contains(sorted, "aria-sort=\"descending\"", "sort marker");
+
+	/* A screenshot for a person to look at. */
+	{
+		struct strbuf shot = STRBUF_INIT, arg = STRBUF_INIT, png = STRBUF_INIT;
+
+		assert_int_equal(mkdir_p("tests/out", 0755), 0);
+		sb_printf(&shot, "%s/report.png", dir);
+		sb_printf(&arg, "--screenshot=%s", shot.buf);
+		free(chromium(url.buf, (const char *const[]){ arg.buf, "--window-size=1400,1800",
+							      NULL }));
+
+		assert_int_equal(strbuf_read_file(&png, shot.buf, 64 << 20), 0);
+		assert_true(png.len > 10000);
+		assert_true(!memcmp(png.buf, "\x89PNG", 4));
+		assert_int_equal(write_file_atomic("tests/out/report.png", png.buf, png.len), 0);
+		strbuf_release(&png);
+		strbuf_release(&shot);
+		strbuf_release(&arg);
+	}
+	json_object_put(j);
+	free(js);
+	free(dom);
+	free(plain);
+	free(sorted);
+	strvec_clear(&rows);
+	strvec_clear(&srows);
+	strvec_clear(&prow);
+	strbuf_release(&p);
+	strbuf_release(&url);
+	strbuf_release(&cell);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report_real),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
