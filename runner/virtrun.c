@@ -171,12 +171,63 @@ static int wait_exit(long pid, double timeout)
 	return ret;
 }
 
+/*
+ * Starts dom (flags: virDomainCreateWithFlags) and reads the argv libvirt
+ * gave its QEMU into r->argv. Returns QEMU's pid, or -1 with r->status
+ * and r->reason set.
+ */
+static long start_domain(struct run_ctx *x, virDomainPtr dom, const char *name,
+			 unsigned int flags)
+{
+	struct result *r = x->r;
+	long pid;
+
+	if (virDomainCreateWithFlags(dom, flags)) {
+		r->status = "fail";
+		sb_printf(&r->reason, "libvirt %s cannot start the domain: %s",
+			  x->j->libvirt->version, lv_error());
+		return -1;
+	}
+	pid = qemu_pid(x->j->daemon->run_dir, name);
+	if (pid < 0 || read_cmdline(pid, &r->argv)) {
+		r->status = "error";
+		sb_printf(&r->reason, "no QEMU process of domain '%s' (pid file under "
+				      "%s/qemu)",
+			  name, x->j->daemon->run_dir);
+		return -1;
+	}
+	return pid;
+}
+
+/* QEMU's stderr, after libvirt's own lines, is the domain log: kept, removed. */
+static void take_domain_log(struct run_ctx *x, const char *name)
+{
+	struct strbuf path = STRBUF_INIT;
+
+	sb_printf(&path, "%s/qemu/%s.log", x->j->daemon->log_dir, name);
+	read_bounded(path.buf, &x->r->stderr_text);
+	if (path_exists(path.buf) && unlink(path.buf))
+		warning("cannot remove '%s'", path.buf);
+	strbuf_release(&path);
+}
+
+/* Destroys (if running), undefines and frees dom; NULL is fine. */
+static void drop_domain(virDomainPtr dom, const char *name)
+{
+	if (!dom)
+		return;
+	if (virDomainIsActive(dom) == 1)
+		virDomainDestroy(dom);
+	if (virDomainUndefine(dom))
+		warning("cannot undefine domain '%s': %s", name, lv_error());
+	virDomainFree(dom);
+}
+
 void run_libvirt(struct run_ctx *x)
 {
 	struct result *r = x->r;
 	const struct install *lv = x->j->libvirt;
-	struct strbuf name = STRBUF_INIT, console = STRBUF_INIT, xml = STRBUF_INIT,
-		      path = STRBUF_INIT;
+	struct strbuf name = STRBUF_INIT, console = STRBUF_INIT, xml = STRBUF_INIT;
 	struct dom_env e;
 	struct strvec fw = STRVEC_INIT;
 	struct map_env menv;
@@ -238,20 +289,9 @@ void run_libvirt(struct run_ctx *x)
 		goto out;
 	}
 	expanded = virDomainGetXMLDesc(dom, 0);
-	if (virDomainCreate(dom)) {
-		r->status = "fail";
-		sb_printf(&r->reason, "libvirt %s cannot start the domain: %s",
-			  lv->version, lv_error());
+	pid = start_domain(x, dom, name.buf, 0);
+	if (pid < 0)
 		goto logs;
-	}
-	pid = qemu_pid(x->j->daemon->run_dir, name.buf);
-	if (pid < 0 || read_cmdline(pid, &r->argv)) {
-		r->status = "error";
-		sb_printf(&r->reason, "no QEMU process of domain '%s' (pid file under "
-				      "%s/qemu)",
-			  name.buf, x->j->daemon->run_dir);
-		goto logs;
-	}
 	{
 		/* The live XML: what libvirt filled in (addresses, aliases...). */
 		char *live = virDomainGetXMLDesc(dom, 0);
@@ -285,23 +325,13 @@ void run_libvirt(struct run_ctx *x)
 				  x->timeout);
 	}
 logs:
-	/* QEMU's stderr, after libvirt's own lines, is the domain log. */
-	sb_printf(&path, "%s/qemu/%s.log", x->j->daemon->log_dir, name.buf);
-	read_bounded(path.buf, &r->stderr_text);
+	take_domain_log(x, name.buf);
 	if (r->status && !strcmp(r->status, "fail") && !r->reason.len)
 		sb_puts(&r->reason, "libvirt failed");
 	if (state == VIR_DOMAIN_SHUTOFF)
 		strvec_pushf(&r->notes, "libvirt: shut off, reason %s", shutoff_reason(reason));
-	if (path_exists(path.buf) && unlink(path.buf))
-		warning("cannot remove '%s'", path.buf);
 out:
-	if (dom) {
-		if (virDomainIsActive(dom) == 1)
-			virDomainDestroy(dom);
-		if (virDomainUndefine(dom))
-			warning("cannot undefine domain '%s': %s", name.buf, lv_error());
-		virDomainFree(dom);
-	}
+	drop_domain(dom, name.buf);
 	/* As libvirt expanded it, or ours when libvirt never took it. */
 	r->domain_xml = expanded ? expanded : xml.len ? xstrdup(xml.buf) : NULL;
 	if (have_tp)
@@ -314,7 +344,6 @@ out:
 	strbuf_release(&name);
 	strbuf_release(&console);
 	strbuf_release(&xml);
-	strbuf_release(&path);
 	strvec_clear(&fw);
 }
 
@@ -329,14 +358,13 @@ void run_libvirt_xml(struct run_ctx *x)
 	struct result *r = x->r;
 	const struct install *lv = x->j->libvirt;
 	struct strbuf name = STRBUF_INIT, text = STRBUF_INIT, xml = STRBUF_INIT,
-		      why = STRBUF_INIT, path = STRBUF_INIT;
+		      why = STRBUF_INIT;
 	struct userxml_as as;
 	struct strvec fw = STRVEC_INIT;
 	virConnectPtr conn = NULL;
 	virDomainPtr dom = NULL;
 	json_object *check = NULL;
 	char *native = NULL, *live = NULL;
-	long pid;
 
 	domain_name(x->s->name, &name);
 	strbuf_init(&text, 1 << 20);
@@ -386,20 +414,8 @@ void run_libvirt_xml(struct run_ctx *x)
 			  lv_error());
 		goto out;
 	}
-	if (virDomainCreateWithFlags(dom, VIR_DOMAIN_START_PAUSED)) {
-		r->status = "fail";
-		sb_printf(&r->reason, "libvirt %s cannot start the domain: %s",
-			  lv->version, lv_error());
+	if (start_domain(x, dom, name.buf, VIR_DOMAIN_START_PAUSED) < 0)
 		goto logs;
-	}
-	pid = qemu_pid(x->j->daemon->run_dir, name.buf);
-	if (pid < 0 || read_cmdline(pid, &r->argv)) {
-		r->status = "error";
-		sb_printf(&r->reason, "no QEMU process of domain '%s' (pid file under "
-				      "%s/qemu)",
-			  name.buf, x->j->daemon->run_dir);
-		goto logs;
-	}
 	live = virDomainGetXMLDesc(dom, 0);
 	if (live) {
 		free(r->domain_xml);
@@ -408,10 +424,7 @@ void run_libvirt_xml(struct run_ctx *x)
 	r->status = "pass";
 	strvec_push(&r->notes, "started paused: the argv is libvirt's, no guest ran");
 logs:
-	sb_printf(&path, "%s/qemu/%s.log", x->j->daemon->log_dir, name.buf);
-	read_bounded(path.buf, &r->stderr_text);
-	if (path_exists(path.buf) && unlink(path.buf))
-		warning("cannot remove '%s'", path.buf);
+	take_domain_log(x, name.buf);
 out:
 	if (check) {
 		json_object_object_add(check, "pass",
@@ -423,13 +436,7 @@ out:
 		r->checks = json_object_new_array();
 		json_object_array_add(r->checks, check);
 	}
-	if (dom) {
-		if (virDomainIsActive(dom) == 1)
-			virDomainDestroy(dom);
-		if (virDomainUndefine(dom))
-			warning("cannot undefine domain '%s': %s", name.buf, lv_error());
-		virDomainFree(dom);
-	}
+	drop_domain(dom, name.buf);
 	if (conn)
 		virConnectClose(conn);
 	free(native);
@@ -438,6 +445,5 @@ out:
 	strbuf_release(&text);
 	strbuf_release(&xml);
 	strbuf_release(&why);
-	strbuf_release(&path);
 	strvec_clear(&fw);
 }

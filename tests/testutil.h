@@ -7,6 +7,7 @@
  * virt-matrix binary. Header-only so each test is one file.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -138,6 +139,29 @@ static inline int tu_run(char **out, const char *const *pre,
 	*out = strbuf_detach(&cmd.output);
 	command_release(&cmd);
 	return status;
+}
+
+/* Whether a process runs an executable whose path starts with prefix. */
+static inline int tu_running_from(const char *prefix)
+{
+	struct dirent **ents = NULL;
+	int n = scandir("/proc", &ents, NULL, alphasort), found = 0;
+
+	for (int i = 0; i < n; i++) {
+		char path[300], exe[4096];
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "/proc/%s/exe", ents[i]->d_name);
+		len = readlink(path, exe, sizeof(exe) - 1);
+		if (len > 0) {
+			exe[len] = '\0';
+			if (!strncmp(exe, prefix, strlen(prefix)))
+				found = 1;
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return found;
 }
 
 /* Fails the test, naming the case, unless haystack contains needle. */

@@ -127,28 +127,6 @@ static void test_build_qemu_7_2_from_debian_source(void **state)
 	strbuf_release(&qemu);
 }
 
-static int libvirtd_running_from(const char *prefix)
-{
-	struct dirent **ents = NULL;
-	int n = scandir("/proc", &ents, NULL, alphasort), found = 0;
-
-	for (int i = 0; i < n; i++) {
-		char path[300], exe[4096];
-		ssize_t len;
-
-		snprintf(path, sizeof(path), "/proc/%s/exe", ents[i]->d_name);
-		len = readlink(path, exe, sizeof(exe) - 1);
-		if (len > 0) {
-			exe[len] = '\0';
-			if (!strncmp(exe, prefix, strlen(prefix)))
-				found = 1;
-		}
-		free(ents[i]);
-	}
-	free(ents);
-	return found;
-}
-
 static void test_build_libvirt_and_probe_the_pair(void **state)
 {
 	char *out = NULL;
@@ -187,7 +165,7 @@ static void test_build_libvirt_and_probe_the_pair(void **state)
 	free(out);
 
 	/* The daemon is gone, its sockets were under its prefix, not in /run. */
-	assert_false(libvirtd_running_from(prefix.buf));
+	assert_false(tu_running_from(prefix.buf));
 	sb_printf(&sock, "%s/var/run/libvirt", prefix.buf);
 	assert_true(is_dir(sock.buf));
 	strbuf_release(&prefix);
@@ -229,7 +207,7 @@ static void test_run_a_scenario_through_libvirt(void **state)
 	assert_contains(out, "9.0.0|pass|1|1|1|1|1", "libvirt run");
 	free(out);
 	sb_printf(&prefix, "%s/libvirt/9.0.0", root);
-	assert_false(libvirtd_running_from(prefix.buf));
+	assert_false(tu_running_from(prefix.buf));
 	strbuf_release(&prefix);
 }
 

@@ -45,28 +45,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Processes whose executable is path. */
-static int running(const char *path)
-{
-	struct dirent **ents = NULL;
-	int n = scandir("/proc", &ents, NULL, alphasort), found = 0;
-
-	for (int i = 0; i < n; i++) {
-		char p[300], exe[4096];
-		ssize_t len;
-
-		snprintf(p, sizeof(p), "/proc/%s/exe", ents[i]->d_name);
-		len = readlink(p, exe, sizeof(exe) - 1);
-		if (len > 0) {
-			exe[len] = '\0';
-			found |= !strcmp(exe, path);
-		}
-		free(ents[i]);
-	}
-	free(ents);
-	return found;
-}
-
 /* Entries in the test's TMPDIR. */
 static int tmp_entries(void)
 {
@@ -107,7 +85,7 @@ static void test_debian_libvirt_runs_a_scenario(void **state)
 	free(v);
 	store_close(&st);
 	/* The daemon is gone, its tree with it; the system config untouched. */
-	assert_false(running("/usr/sbin/libvirtd"));
+	assert_false(tu_running_from("/usr/sbin/libvirtd"));
 	assert_int_equal(tmp_entries(), 0);
 	if (have_conf) {
 		assert_int_equal(sha256_file("/etc/libvirt/qemu.conf", conf_after), 0);
@@ -173,7 +151,7 @@ static void test_domain_xml_scenarios(void **state)
 	assert_contains(v, "Premature end of data", "broken: libxml2's message via libvirt");
 	free(v);
 	store_close(&st);
-	assert_false(running("/usr/sbin/libvirtd"));
+	assert_false(tu_running_from("/usr/sbin/libvirtd"));
 	assert_int_equal(tmp_entries(), 0);
 	free(text);
 	strbuf_release(&xml);
