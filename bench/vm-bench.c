@@ -21,6 +21,13 @@
  *            recorded (its QMP monitor taken out); goal: 10% or less.
  *            And a sweep of 4 such jobs with --jobs 1 against --jobs 2.
  *
+ *   report   `virt-matrix report all` in all four formats (HTML, Markdown,
+ *            JSON, JUnit, and the run logs) over every QEMU install of the
+ *            default store, whole command; goal: 1 s or less. Side by
+ *            side, the sqlite3 shell reading the same rows (the ABI texts
+ *            compared, machine types, QMP commands, device properties,
+ *            the runs with their argv and logs) to /dev/null.
+ *
  * Each side runs 5 times alternately (the sweep 3 times); the median
  * wall time counts.
  */
@@ -417,6 +424,71 @@ static void bench_runner(const char *dir, struct strbuf *out)
 	free(scn);
 }
 
+/* What the report reads, as plain queries for the sqlite3 shell. */
+static const char report_peer_sql[] =
+	"SELECT v.version, m.machine, m.fingerprint, t.text FROM installs v"
+	" JOIN binaries b ON b.sha256 = v.binary_sha256"
+	" JOIN machine_abi m ON m.binary = b.id"
+	" LEFT JOIN abi_texts t ON t.sha256 = m.fingerprint WHERE v.app = 'qemu';"
+	"SELECT binary, name FROM machine_types;"
+	"SELECT binary, name FROM qmp_commands;"
+	"SELECT binary, name, propset FROM devices;"
+	"SELECT propset, name, default_value FROM propset_props;"
+	"SELECT * FROM runs;"
+	"SELECT * FROM sweeps;";
+
+static void bench_report(const char *dir, struct strbuf *out)
+{
+	const char *vm = getenv("VIRT_MATRIX_BIN");
+	char *db = store_default_path();
+	struct strbuf rep = STRBUF_INIT, versions = STRBUF_INIT;
+	double ours[RUNS], peer[RUNS], mo, mp;
+	size_t nq = 0;
+
+	if (!vm)
+		vm = "./virt-matrix";
+	if (!path_exists(db)) {
+		sb_printf(out, "report: skipped, no store at %s\n", db);
+		free(db);
+		return;
+	}
+	{
+		struct store st;
+		struct install *in = NULL;
+		size_t n = 0;
+
+		if (store_open(&st, db) || installs_list(&st, "qemu", &in, &n))
+			die("cannot read the installs of %s", db);
+		for (size_t i = 0; i < n; i++)
+			sb_printf(&versions, "%s%s", i ? ", " : "", in[i].version);
+		nq = n;
+		installs_free(in, n);
+		store_close(&st);
+	}
+	sb_printf(&rep, "%s/report", dir);
+	for (int i = 0; i < RUNS; i++) {
+		const char *const ov[] = { vm, "report", "all", "--format", "html,md,json,junit",
+					   "--out", rep.buf, "--no-fail", "--db", db, NULL };
+		const char *const pv[] = { "sqlite3", "-readonly", db, report_peer_sql, NULL };
+
+		if (i % 2)
+			peer[i] = timed_run(pv, 1);
+		ours[i] = timed_run(ov, 1);
+		if (!(i % 2))
+			peer[i] = timed_run(pv, 1);
+	}
+	mo = median(ours, RUNS);
+	mp = median(peer, RUNS);
+	sb_printf(out,
+		  "report all, 4 formats, %zu QEMU versions (%s) from %s: virt-matrix "
+		  "report %.3f s (goal 1 s); sqlite3 reading the same rows %.3f s; "
+		  "ratio ours/peer %.2f\n",
+		  nq, versions.buf, db, mo, mp, mo / mp);
+	strbuf_release(&rep);
+	strbuf_release(&versions);
+	free(db);
+}
+
 int main(int argc, char **argv)
 {
 	char *dirtmpl = temp_template("bench");
@@ -428,15 +500,17 @@ int main(int argc, char **argv)
 	FILE *f;
 
 	if (argc < 2 || argc > 3)
-		die("usage: vm-bench RESULTS-FILE [sha256|unpack|probe|run]");
+		die("usage: vm-bench RESULTS-FILE [sha256|unpack|probe|run|report]");
 	only = argc == 3 ? argv[2] : NULL;
 	dir = mkdtemp(dirtmpl);
 	if (!dir)
 		die("mkdtemp failed");
 	sb_printf(&data, "%s/data.bin", dir);
 	sb_printf(&tgz, "%s/proj.tar.gz", dir);
-	make_data(data.buf, 256);
-	make_archive(tgz.buf);
+	if (!only || !strcmp(only, "sha256"))
+		make_data(data.buf, 256);
+	if (!only || !strcmp(only, "unpack"))
+		make_archive(tgz.buf);
 
 	for (int i = 0; (!only || !strcmp(only, "sha256")) && i < RUNS; i++) {
 		double t = now_monotonic();
@@ -506,6 +580,9 @@ int main(int argc, char **argv)
 
 	if (!only || !strcmp(only, "run"))
 		bench_runner(dir, &out);
+
+	if (!only || !strcmp(only, "report"))
+		bench_report(dir, &out);
 
 	{
 		char now[32];
