@@ -38,8 +38,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Processes whose command line mentions the test's TMPDIR. */
-static int processes_using_tmp(struct strbuf *which)
+/* Processes whose command line mentions needle. */
+static int processes_with(const char *needle, struct strbuf *which)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -62,7 +62,7 @@ static int processes_using_tmp(struct strbuf *which)
 			if (!buf[i])
 				buf[i] = ' ';
 		buf[len] = '\0';
-		if (strstr(buf, tmp)) {
+		if (strstr(buf, needle)) {
 			n++;
 			if (which)
 				sb_printf(which, "%s: %.200s\n", e->d_name, buf);
@@ -70,6 +70,12 @@ static int processes_using_tmp(struct strbuf *which)
 	}
 	closedir(d);
 	return n;
+}
+
+/* Processes whose command line mentions the test's TMPDIR. */
+static int processes_using_tmp(struct strbuf *which)
+{
+	return processes_with(tmp, which);
 }
 
 static void assert_nothing_left(const char *when)
@@ -164,11 +170,49 @@ static void test_ctrl_c_leaves_nothing(void **state)
 	free(dpdk_after);
 }
 
+/*
+ * Ctrl-C while a guest runs through Debian's libvirtd: the domain is
+ * destroyed and undefined, the daemon stopped, its private tree and the
+ * run directory removed.
+ */
+static void test_ctrl_c_through_libvirt_leaves_nothing(void **state)
+{
+	struct command cmd;
+	char *out = NULL;
+	double t0 = now_monotonic();
+
+	(void)state;
+	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "ark", "import", "libvirt", NULL },
+				(const char *const[]){ "--db", db, NULL }, 60),
+			 0);
+	free(out);
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, (const char *const[]){ vm, "run", "--scenario", "vm-q35",
+						       "--libvirt", "9.0.0-system",
+						       "--db", db, NULL });
+	cmd.capture_max = 1 << 20;
+	cmd.timeout = 300;
+	assert_int_equal(command_start(&cmd), 0);
+	/* The daemon's supervisor and libvirt's QEMU name files in TMPDIR. */
+	while (!processes_with("guest=vmx-vm-q35-", NULL) && now_monotonic() - t0 < 120)
+		usleep(100000);
+	assert_true(processes_with("guest=vmx-vm-q35-", NULL));
+	command_kill(&cmd, SIGINT);
+	assert_int_equal(command_wait(&cmd, 60), 0);
+	assert_true(cmd.exited);
+	assert_int_equal(cmd.status, 130);
+	assert_nothing_left("after Ctrl-C through libvirt");
+	assert_false(tu_running_from("/usr/sbin/libvirtd"));
+	assert_int_equal(processes_with("guest=vmx-vm-q35-", NULL), 0);
+	command_release(&cmd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_hung_guest_is_killed_and_cleaned_up),
 		cmocka_unit_test(test_ctrl_c_leaves_nothing),
+		cmocka_unit_test(test_ctrl_c_through_libvirt_leaves_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
