@@ -464,6 +464,7 @@ int rep_abi_build(struct store *st, const struct rep_versions *v,
 	auto_stmt *t = NULL;
 	size_t alloc = 0;
 
+	abi->nversions = v->nr;
 	if (store_prepare(st, &q,
 			  "SELECT machine, status, fingerprint FROM machine_abi"
 			  " WHERE binary = ?") ||
@@ -540,10 +541,12 @@ void rep_abi_release(struct rep_abi *abi)
 		free(d->new_value);
 	}
 	free(abi->diffs);
-	for (size_t i = 0; i < abi->nmachines; i++)
-		free(abi->machines[i].name);
-	for (size_t i = 0; i < abi->nmachines; i++)
+	for (size_t i = 0; i < abi->nmachines; i++) {
+		for (size_t k = 0; k < abi->nversions; k++)
+			free(abi->machines[i].fingerprint[k]);
 		free(abi->machines[i].fingerprint);
+		free(abi->machines[i].name);
+	}
 	free(abi->machines);
 	rep_acks_release(&abi->acks);
 	memset(abi, 0, sizeof(*abi));

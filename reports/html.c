@@ -600,6 +600,9 @@ void rep_write_html(const struct rep_report *r, struct strbuf *out)
 		sb_printf(out, "%zu unacknowledged ABI break(s). ", r->abi.unacked);
 	if (r->parts & REP_MATRIX)
 		sb_printf(out, "%zu new regression(s).", r->matrix.regressions);
+	if (!(r->parts & (REP_ABI | REP_MATRIX)))
+		sb_puts(out, "Nothing to gate on: the ABI and matrix parts are not in "
+			     "this report.");
 	sb_puts(out, "</div>\n<nav>");
 	if (r->parts & REP_ABI)
 		sb_puts(out, "<a href=\"#abi\">ABI</a>");

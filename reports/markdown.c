@@ -66,9 +66,10 @@ static void abi_md(struct strbuf *out, const struct rep_report *r)
 	sb_printf(out, "## 1. Guest ABI of versioned machine types\n\n"
 		       "%zu unacknowledged break(s), %zu acknowledged, %zu properties "
 		       "that only one of two versions has (not breaks; in the JSON "
-		       "report). Acknowledgements: `%s`.\n\n",
-		  r->abi.unacked, r->abi.acked, r->abi.props,
-		  r->abi.acks.path ? r->abi.acks.path : "(none)");
+		       "report). Acknowledgements: ",
+		  r->abi.unacked, r->abi.acked, r->abi.props);
+	C(r->abi.acks.path ? r->abi.acks.path : "(none)");
+	sb_puts(out, ".\n\n");
 	rep_abi_groups(&r->abi, 1, &g, &n);
 	if (!n)
 		sb_puts(out, "No differences.\n\n");
@@ -267,10 +268,17 @@ static void matrix_md(struct strbuf *out, const struct rep_report *r)
 		sb_puts(out, "No runs recorded.\n");
 		return;
 	}
-	sb_printf(out, "Sweep `%s` (%s, started %s)", m->cur.label, m->cur.kind,
-		  m->cur.started_at);
-	if (m->have_prev)
-		sb_printf(out, ", compared with `%s`", m->prev.label);
+	sb_puts(out, "Sweep ");
+	C(m->cur.label);
+	sb_puts(out, " (");
+	C(m->cur.kind);
+	sb_puts(out, ", started ");
+	C(m->cur.started_at);
+	sb_puts(out, ")");
+	if (m->have_prev) {
+		sb_puts(out, ", compared with ");
+		C(m->prev.label);
+	}
 	sb_printf(out, ": %zu regression(s), %zu fixed.\n\n", m->regressions, m->fixed);
 	if (m->regressions) {
 		static const char *const h[] = { "scenario", "QEMU", "libvirt", "now",
@@ -358,9 +366,9 @@ void rep_write_markdown(const struct rep_report *r, struct strbuf *out)
 {
 	sb_puts(out, "# virt-matrix report\n\nGenerated ");
 	C(r->generated_at);
-	sb_puts(out, " from `");
-	sb_puts(out, r->store_path);
-	sb_puts(out, "`. QEMU versions:");
+	sb_puts(out, " from ");
+	C(r->store_path);
+	sb_puts(out, ". QEMU versions:");
 	for (size_t i = 0; i < r->versions.nr; i++) {
 		sb_puts(out, i ? ", " : " ");
 		C(r->versions.v[i].name);

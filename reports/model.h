@@ -97,6 +97,7 @@ struct rep_abi {
 	struct rep_abi_diff *diffs;
 	size_t ndiffs, alloc;
 	size_t unacked, acked, props;
+	size_t nversions; /* of each machine's fingerprint array */
 	struct rep_acks acks;
 };
 
