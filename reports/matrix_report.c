@@ -4,7 +4,9 @@
  * and libvirt versions (the direct runner first) as columns, and the
  * regressions against the previous sweep: cells that passed there and
  * fail (or err) now. A cell is the latest run of its triple in that
- * sweep.
+ * sweep; "there" is the newest earlier sweep that ran the same cell, so
+ * that a partial `run` in between (another scenario, one QEMU) neither
+ * hides a regression nor invents one.
  *
  * Sweeps are ordered by start time. Runs recorded before sweeps existed
  * (runs.sweep NULL) form one batch, "legacy", older than every sweep, so
@@ -236,7 +238,9 @@ int rep_matrix_build(struct store *st, const struct rep_versions *v,
 		for (; e < nrows && !cmp_triple(&rows[e], &rows[i]); e++) {
 			if (rows[e].pos == cur)
 				now = &rows[e];
-			if (rows[e].pos == prev)
+			/* The newest earlier sweep that ran this cell: a partial
+			 * run in between does not hide a regression. */
+			if (rows[e].pos < cur)
 				before = &rows[e];
 		}
 		ALLOC_GROW(m->cells, m->ncells + 1, m->alloc);

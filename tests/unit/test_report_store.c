@@ -52,7 +52,10 @@ static void fill(struct store *st)
 	exec(st, "INSERT INTO sweeps (id, uuid, kind, status, started_at) VALUES"
 		 " (1, 'aaaaaaaa-0000-4000-8000-000000000003', 'run', 'finished', '2026-01-03T00:00:00Z'),"
 		 " (2, 'aaaaaaaa-0000-4000-8000-000000000001', 'run', 'finished', '2026-01-01T00:00:00Z'),"
-		 " (3, 'aaaaaaaa-0000-4000-8000-000000000002', 'sweep', 'finished', '2026-01-02T00:00:00Z')");
+		 " (3, 'aaaaaaaa-0000-4000-8000-000000000002', 'sweep', 'finished', '2026-01-02T00:00:00Z'),"
+		 /* two partial runs between the sweeps 0002 and 0003 */
+		 " (4, 'aaaaaaaa-0000-4000-8000-000000000004', 'run', 'finished', '2026-01-02T12:00:00Z'),"
+		 " (5, 'aaaaaaaa-0000-4000-8000-000000000005', 'run', 'finished', '2026-01-02T06:00:00Z')");
 	exec(st, "INSERT INTO runs (id, qemu, libvirt, scenario, scenario_sha256, status,"
 		 " sweep, seconds, serial_log, started_at) VALUES"
 		 " (1, '7.2.0', NULL, 'vm', 's', 'pass', NULL, 1, 'old console', '2025-12-31T00:00:00Z'),"
@@ -63,7 +66,9 @@ static void fill(struct store *st)
 		 " (6, '10.0.2', '9.0.0', 'vm', 's', 'pass', 3, 1, NULL, 'x'),"
 		 " (7, '7.2.0', NULL, 'vm', 's', 'fail', 1, 2.5, 'VMX-CHECK pci fail', 'x'),"
 		 " (8, '10.0.2', NULL, 'vm', 's', 'pass', 1, 1, NULL, 'x'),"
-		 " (9, '10.0.2', NULL, 'vm', 's', 'error', 1, 1, 'late console', 'x')");
+		 " (9, '10.0.2', NULL, 'vm', 's', 'error', 1, 1, 'late console', 'x'),"
+		 " (11, '10.0.2', '9.0.0', 'vm', 's', 'fail', 4, 1, NULL, 'x'),"
+		 " (12, '7.2.0', NULL, 'vhost', 's', 'pass', 5, 1, NULL, 'x')");
 	assert_int_equal(store_prepare(st, &q,
 				       "INSERT INTO runs (id, qemu, scenario, scenario_sha256,"
 				       " status, reason, sweep, started_at)"
@@ -155,10 +160,10 @@ struct sweep_case {
 
 static const struct sweep_case sweep_cases[] = {
 	{ "the latest sweep against the one before it", NULL,
-	  "vhost 7.2.0 direct 10 skip cur prev=- reg=0 fix=0\n"
+	  "vhost 7.2.0 direct 10 skip cur prev=pass reg=0 fix=0\n"
 	  "vm 7.2.0 direct 7 fail cur prev=pass reg=1 fix=0\n"
 	  "vm 10.0.2 direct 9 error cur prev=pass reg=1 fix=0\n"
-	  "vm 10.0.2 9.0.0 6 pass old:aaaaaaaa-0000-4000-8000-000000000002 prev=pass reg=0 fix=0\n",
+	  "vm 10.0.2 9.0.0 11 fail old:aaaaaaaa-0000-4000-8000-000000000004 prev=fail reg=0 fix=0\n",
 	  2, 0 },
 	{ "an older sweep by uuid", "aaaaaaaa-0000-4000-8000-000000000002",
 	  "vm 7.2.0 direct 4 pass cur prev=fail reg=0 fix=1\n"
@@ -169,6 +174,13 @@ static const struct sweep_case sweep_cases[] = {
 	  "aaaaaaaa-0000-4000-8000-000000000001",
 	  "vm 7.2.0 direct 2 fail cur prev=pass reg=1 fix=0\n"
 	  "vm 10.0.2 direct 3 pass cur prev=- reg=0 fix=0\n",
+	  1, 0 },
+	{ "a cell compared with the newest earlier sweep that ran it",
+	  "aaaaaaaa-0000-4000-8000-000000000004",
+	  "vhost 7.2.0 direct 12 pass old:aaaaaaaa-0000-4000-8000-000000000005 prev=pass reg=0 fix=0\n"
+	  "vm 7.2.0 direct 4 pass old:aaaaaaaa-0000-4000-8000-000000000002 prev=pass reg=0 fix=0\n"
+	  "vm 10.0.2 direct 5 pass old:aaaaaaaa-0000-4000-8000-000000000002 prev=pass reg=0 fix=0\n"
+	  "vm 10.0.2 9.0.0 11 fail cur prev=pass reg=1 fix=0\n",
 	  1, 0 },
 	{ "the legacy batch itself", "legacy", "vm 7.2.0 direct 1 pass cur prev=- reg=0 fix=0\n",
 	  0, 0 },
@@ -211,7 +223,7 @@ static void test_matrix(void **state)
 	memset(&m, 0, sizeof(m));
 	assert_int_equal(rep_matrix_build(&st, &v, NULL, &m), 0);
 	assert_string_equal(m.cur.uuid, "aaaaaaaa-0000-4000-8000-000000000003");
-	assert_string_equal(m.prev.uuid, "aaaaaaaa-0000-4000-8000-000000000002");
+	assert_string_equal(m.prev.uuid, "aaaaaaaa-0000-4000-8000-000000000004");
 	assert_int_equal(m.qemus.nr, 2);
 	assert_string_equal(m.qemus.v[0], "7.2.0");
 	assert_string_equal(m.qemus.v[1], "10.0.2");
@@ -284,7 +296,7 @@ static void test_writers(void **state)
 	assert_true(strstr(html, "id=\"matrix-regressions\"") < strstr(html, "id=\"matrix-vm\""));
 	assert_contains(html, "class=\"gate fail\"", "html gate");
 	assert_contains(html, "2 new regression(s)", "html gate text");
-	assert_contains(html, "not in this sweep; from aaaaaaaa-0000-4000-8000-000000000002",
+	assert_contains(html, "not in this sweep; from aaaaaaaa-0000-4000-8000-000000000004",
 			"html older cell");
 
 	/* Markdown: pipes escaped inside cells. */
