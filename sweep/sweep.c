@@ -518,6 +518,10 @@ int cmd_sweep(int argc, char **argv)
 		goto out;
 	}
 	sb_printf(&sh, "%ld/%ld", o.shard.k, o.shard.n);
+	if (o.shard.n > 1 && !o.uuid && !o.resume)
+		warning("shard %s of a new sweep: give every shard the same --sweep-id "
+			"(see 'virt-matrix plan'), or merge keeps them as %ld sweeps",
+			sh.buf, o.shard.n);
 	if (sweep_open(&st, "sweep", o.resume ? uuid : o.uuid,
 		       o.shard.n > 1 ? sh.buf : NULL, argc, argv, &id, uuid))
 		goto out;
