@@ -15,7 +15,8 @@ int shard_parse(const char *s, struct shard *sh)
 	char *a;
 	int bad;
 
-	if (!slash)
+	/* Digits and one slash only (strtol would take spaces and signs). */
+	if (!slash || strspn(s, "0123456789/") != strlen(s))
 		return -1;
 	a = xstrndup(s, (size_t)(slash - s));
 	bad = parse_long(a, 1, 100000, &sh->k) ||
