@@ -625,6 +625,35 @@ static int done_in_sweep(struct store *st, const struct job *j, const char *scn,
 	return 0;
 }
 
+/*
+ * libvirt's client only says "the cause is unknown" when the daemon
+ * refused a QEMU outright (too old for that libvirt, say); the daemon's
+ * own words were recorded when probe asked it for that QEMU's domain
+ * capabilities, so they go into the reason.
+ */
+static void daemon_said(struct store *st, const struct job *j, struct strbuf *reason)
+{
+	auto_stmt *q = NULL;
+
+	if (!j->qemu->binary_sha256 ||
+	    store_prepare(st, &q, "SELECT d.error FROM domcaps d JOIN binaries b"
+			  " ON b.id = d.binary WHERE d.libvirt = ? AND b.sha256 = ?"
+			  " AND d.error IS NOT NULL ORDER BY d.machine LIMIT 1"))
+		return;
+	store_bind_text(q, 1, j->libvirt->version);
+	store_bind_text(q, 2, j->qemu->binary_sha256);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0)) {
+		const char *e = (const char *)sqlite3_column_text(q, 0);
+		const char *d = strstr(e, "(daemon: ");
+
+		sb_printf(reason, "; libvirt %s's daemon, asked by probe about this "
+				  "QEMU, said: %s",
+			  j->libvirt->version, d ? d + 9 : e);
+		if (d && reason->len && reason->buf[reason->len - 1] == ')')
+			strbuf_setlen(reason, reason->len - 1);
+	}
+}
+
 static int run_one(const char *db, const struct job *j)
 {
 	struct store st;
@@ -760,6 +789,8 @@ done:
 	if (rundir && remove_tree(rundir))
 		warning("cannot remove '%s'", rundir);
 	r.seconds = now_monotonic() - t0;
+	if (j->libvirt && r.reason.len && strstr(r.reason.buf, "cause is unknown"))
+		daemon_said(&st, j, &r.reason);
 	if (r.status && !vm_interrupted) {
 		ret = record(&st, j, sha ? sha : "", s.name ? s.name : j->scenario_path, &r);
 		info("%-14s %-12s %-16s %-4s %s%s%s (%.1fs)", j->qemu->version,
