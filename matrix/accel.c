@@ -103,8 +103,13 @@ static void *pair_main(void *arg)
 	have_kvm = accel_check_start(&kvm, p->binary, "kvm") == 0;
 	snprintf(p->res[0].name, sizeof(p->res[0].name), "tcg");
 	accel_check_finish(&tcg, 5, &p->res[0]);
-	kvm_timeout = p->res[0].usable ? 3 * p->res[0].seconds : 2;
-	kvm_timeout = kvm_timeout < 0.3 ? 0.3 : kvm_timeout > 3 ? 3 : kvm_timeout;
+	/*
+	 * A usable KVM runs the same POST faster than TCG does; a hung KVM
+	 * guest spins a core that the probe's own QEMUs need, so it gets
+	 * twice TCG's time (at least 0.25 s), not more.
+	 */
+	kvm_timeout = p->res[0].usable ? 2 * p->res[0].seconds : 2;
+	kvm_timeout = kvm_timeout < 0.25 ? 0.25 : kvm_timeout > 3 ? 3 : kvm_timeout;
 	snprintf(p->res[1].name, sizeof(p->res[1].name), "kvm");
 	if (have_kvm)
 		accel_check_finish(&kvm, kvm_timeout, &p->res[1]);
