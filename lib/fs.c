@@ -233,6 +233,11 @@ char *path_absolute(const char *path)
 
 int write_file_atomic(const char *path, const void *data, size_t len)
 {
+	return write_file_replace(path, data, len, 1);
+}
+
+int write_file_replace(const char *path, const void *data, size_t len, int durable)
+{
 	struct strbuf tmp = STRBUF_INIT;
 	const char *p = data;
 	int fd, ret = -1;
@@ -257,7 +262,7 @@ int write_file_atomic(const char *path, const void *data, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd) || close(fd)) {
+	if ((durable && fsync(fd)) || close(fd)) {
 		error_errno("cannot write '%s'", tmp.buf);
 		unlink(tmp.buf);
 		goto out;

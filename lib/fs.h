@@ -44,6 +44,9 @@ char *path_absolute(const char *path);
  * and rename(), so readers see the old or the new file, never a part.
  */
 int write_file_atomic(const char *path, const void *data, size_t len) VM_WUR;
+/* The same; durable 0 skips the fsync (files that are cheap to make again). */
+int write_file_replace(const char *path, const void *data, size_t len,
+		       int durable) VM_WUR;
 
 /*
  * Takes an exclusive flock on path (created if needed). With wait=0 a

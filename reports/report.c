@@ -65,36 +65,8 @@ static const struct {
 
 int rep_write_file(const char *path, const char *data, size_t len)
 {
-	struct strbuf tmp = STRBUF_INIT;
-	FILE *f;
-	int ret = -1;
-
-	sb_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	f = fopen(tmp.buf, "w");
-	if (!f) {
-		error_errno("cannot create '%s'", tmp.buf);
-		goto out;
-	}
-	if (fwrite(data, 1, len, f) != len) {
-		error_errno("cannot write '%s'", tmp.buf);
-		fclose(f);
-		unlink(tmp.buf);
-		goto out;
-	}
-	if (fclose(f)) {
-		error_errno("cannot write '%s'", tmp.buf);
-		unlink(tmp.buf);
-		goto out;
-	}
-	if (rename(tmp.buf, path)) {
-		error_errno("cannot rename '%s' to '%s'", tmp.buf, path);
-		unlink(tmp.buf);
-		goto out;
-	}
-	ret = 0;
-out:
-	strbuf_release(&tmp);
-	return ret;
+	/* Generated again from the store at will: no fsync. */
+	return write_file_replace(path, data, len, 0);
 }
 
 void rep_report_release(struct rep_report *r)

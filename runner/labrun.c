@@ -156,6 +156,13 @@ out:
 	return l2_exit;
 }
 
+static void lab_io_error(struct run_ctx *x)
+{
+	x->r->status = "error";
+	sb_printf(&x->r->reason, "cannot exchange files with the lab VM in '%s'",
+		  x->rundir);
+}
+
 /* The checks from L2's answers; the status from them and from how L2 ended. */
 static void lab_judge(struct run_ctx *x, const struct inspect_answers *ans)
 {
@@ -242,9 +249,7 @@ void run_lab(struct run_ctx *x)
 	lab_judge(x, &ans);
 	goto out;
 io_error:
-	r->status = "error";
-	sb_printf(&r->reason, "cannot exchange files with the lab VM in '%s'",
-		  x->rundir);
+	lab_io_error(x);
 out:
 	inspect_answers_release(&ans);
 	strvec_clear(&l2);
@@ -442,9 +447,7 @@ void run_lab_libvirt(struct run_ctx *x)
 	lab_judge(x, &ans);
 	goto out;
 io_error:
-	r->status = "error";
-	sb_printf(&r->reason, "cannot exchange files with the lab VM in '%s'",
-		  x->rundir);
+	lab_io_error(x);
 out:
 	inspect_answers_release(&ans);
 	lab_dirs_release(&dirs);
