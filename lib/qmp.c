@@ -40,6 +40,13 @@ void qmp_release(struct qmp *q)
 	free(q->events);
 	q->events = NULL;
 	q->nevents = q->aevents = 0;
+	for (size_t i = 0; i < q->nseen; i++) {
+		free(q->seen[i].text);
+		json_object_put(q->seen[i].ret);
+	}
+	free(q->seen);
+	q->seen = NULL;
+	q->nseen = q->aseen = q->seen_bytes = 0;
 }
 
 void qmp_req_release(struct qmp_req *r)
@@ -98,11 +105,109 @@ static int write_all(struct qmp *q, const char *buf, size_t len,
 	return 0;
 }
 
-/* Reads one message (a line) within the deadline; *out is owned by caller. */
+/* Replies shorter than this parse fast enough; they are never shared. */
+#define SHARE_MIN 1024
+#define SHARE_MAX_ENTRIES 1024
+
+static unsigned long long fnv1a(const char *s, size_t len)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/*
+ * QEMU writes a reply to a request with an id as {"return": VALUE,
+ * "id": N}. If line has that form, *val and *vlen are VALUE's text and
+ * *id is N; returns 0, or -1 for any other form.
+ */
+static int split_reply(const char *line, size_t len, const char **val,
+		       size_t *vlen, long *id)
+{
+	static const char head[] = "{\"return\": ", tail[] = ", \"id\": ";
+	size_t end = len, digits;
+
+	if (len < sizeof(head) || memcmp(line, head, sizeof(head) - 1) ||
+	    line[len - 1] != '}')
+		return -1;
+	end = len - 1;
+	while (end > 0 && line[end - 1] >= '0' && line[end - 1] <= '9')
+		end--;
+	digits = len - 1 - end;
+	if (!digits || digits > 18 || end < sizeof(head) - 1 + sizeof(tail) - 1 ||
+	    memcmp(line + end - (sizeof(tail) - 1), tail, sizeof(tail) - 1))
+		return -1;
+	*val = line + sizeof(head) - 1;
+	*vlen = end - (sizeof(tail) - 1) - (sizeof(head) - 1);
+	*id = strtol(line + end, NULL, 10);
+	return 0;
+}
+
+static struct qmp_seen *seen_find(struct qmp *q, const char *val, size_t vlen,
+				  unsigned long long h)
+{
+	for (size_t i = 0; i < q->nseen; i++)
+		if (q->seen[i].hash == h && q->seen[i].len == vlen &&
+		    !memcmp(q->seen[i].text, val, vlen))
+			return &q->seen[i];
+	return NULL;
+}
+
+/*
+ * Parses one line into *out: through the shared replies when q->share
+ * and the line is a large reply; else with json-c. NULL on garbage.
+ */
+static json_object *parse_line(struct qmp *q, const char *line, size_t len)
+{
+	enum json_tokener_error jerr;
+	const char *val;
+	size_t vlen;
+	long id;
+	unsigned long long h;
+	struct qmp_seen *seen;
+	json_object *o, *ret;
+
+	if (!q->share || len < SHARE_MIN ||
+	    split_reply(line, len, &val, &vlen, &id))
+		return json_tokener_parse_verbose(line, &jerr);
+	h = fnv1a(val, vlen);
+	seen = seen_find(q, val, vlen, h);
+	if (seen) {
+		o = json_object_new_object();
+		json_object_object_add(o, "return", json_object_get(seen->ret));
+		json_object_object_add(o, "id", json_object_new_int64(id));
+		return o;
+	}
+	o = json_tokener_parse_verbose(line, &jerr);
+	if (o && json_object_object_get_ex(o, "return", &ret) &&
+	    q->nseen < SHARE_MAX_ENTRIES &&
+	    q->seen_bytes + vlen <= q->max_message) {
+		ALLOC_GROW(q->seen, q->nseen + 1, q->aseen);
+		seen = &q->seen[q->nseen++];
+		seen->hash = h;
+		seen->text = xmalloc(vlen);
+		memcpy(seen->text, val, vlen);
+		seen->len = vlen;
+		seen->ret = json_object_get(ret);
+		q->seen_bytes += vlen;
+	}
+	return o;
+}
+
+/*
+ * Reads one message (a line) within the deadline; *out is owned by the
+ * caller. Lines are taken from q->in in place (q->start moves on); the
+ * buffer is compacted only when more must be read.
+ */
 static int read_message(struct qmp *q, double deadline, const char *cmd,
 			json_object **out)
 {
 	for (;;) {
+		char *line = q->in.buf + q->start;
 		char *nl = memchr(q->in.buf + q->scanned, '\n',
 				  q->in.len - q->scanned);
 		char buf[65536];
@@ -111,29 +216,32 @@ static int read_message(struct qmp *q, double deadline, const char *cmd,
 		int ms;
 
 		if (nl) {
-			size_t len = (size_t)(nl - q->in.buf);
-			size_t rest = q->in.len - len - 1;
-			enum json_tokener_error jerr;
+			size_t len = (size_t)(nl - line);
 			json_object *o;
 
-			q->in.buf[len] = '\0';
-			if (len && q->in.buf[len - 1] == '\r')
-				q->in.buf[len - 1] = '\0';
-			record(q, "<", q->in.buf, strlen(q->in.buf));
-			o = json_tokener_parse_verbose(q->in.buf, &jerr);
+			*nl = '\0';
+			if (len && line[len - 1] == '\r')
+				line[--len] = '\0';
+			record(q, "<", line, len);
+			o = parse_line(q, line, len);
 			if (!o || !json_object_is_type(o, json_type_object)) {
 				qmp_fail(q,
 					 "qmp '%s': garbage in reply to '%s': "
 					 "'%.200s'",
-					 q->who, cmd, q->in.buf);
+					 q->who, cmd, line);
 				json_object_put(o);
 				return -1;
 			}
-			memmove(q->in.buf, nl + 1, rest);
-			strbuf_setlen(&q->in, rest);
-			q->scanned = 0;
+			q->start = q->scanned = (size_t)(nl + 1 - q->in.buf);
 			*out = o;
 			return 0;
+		}
+		if (q->start) {
+			size_t rest = q->in.len - q->start;
+
+			memmove(q->in.buf, line, rest);
+			strbuf_setlen(&q->in, rest);
+			q->start = 0;
 		}
 		q->scanned = q->in.len;
 		if (q->in.len > q->max_message)

@@ -24,6 +24,13 @@
 
 #define QMP_ERR 1
 
+struct qmp_seen {
+	unsigned long long hash;
+	char *text;
+	size_t len;
+	json_object *ret;
+};
+
 struct qmp_error {
 	char class_[64];
 	char desc[512];
@@ -36,6 +43,7 @@ struct qmp {
 	double timeout;
 	long next_id;
 	struct strbuf in;
+	size_t start;	/* bytes of in already taken as messages */
 	size_t scanned; /* bytes of in known to hold no newline */
 	json_object *greeting;
 	json_object **events;
@@ -44,6 +52,17 @@ struct qmp {
 	int quiet;	  /* do not report failures, only keep errmsg */
 	long stray_id;	  /* reply to ignore: a renegotiation's */
 	char errmsg[512]; /* the last failure */
+	/*
+	 * With share set, a large "return" whose text is byte for byte one
+	 * seen before in this session is not parsed again: the reply gets
+	 * the same json_object (one more reference). Callers must then treat
+	 * replies as read-only. QEMU answers many queries identically (e.g.
+	 * device-list-properties of every x86 CPU model), so this saves most
+	 * of the parsing of a capability probe.
+	 */
+	int share;
+	struct qmp_seen *seen;
+	size_t nseen, aseen, seen_bytes;
 };
 
 /* One pipelined request: cmd and args (owned by the request) in, ret or err out. */

@@ -1,12 +1,22 @@
 /*
- * SHA-256 after FIPS 180-4, written plainly; checked against the NIST
+ * SHA-256 after FIPS 180-4, written plainly, and with the x86 SHA
+ * extensions (SHA-NI) where the CPU has them: QEMU binaries are 10-80
+ * MB, and a binary's hash keys its capability record, so the hash is on
+ * the path of every first probe. The plain code is about 230 MB/s here,
+ * the SHA-NI code several times that. Both are checked against the NIST
  * test vectors in tests/unit/test_sha256.c.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHA_NI_CODE 1
+#endif
 
 #include "sha256.h"
 #include "banned.h"
@@ -29,7 +39,7 @@ static const uint32_t K[64] = {
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-static void compress(uint32_t h[8], const uint8_t *p)
+static void compress_one(uint32_t h[8], const uint8_t *p)
 {
 	uint32_t w[64], a, b, c, d, e, f, g, k, t1, t2;
 	int i;
@@ -58,12 +68,107 @@ static void compress(uint32_t h[8], const uint8_t *p)
 	h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
+static void compress_plain(uint32_t h[8], const uint8_t *p, size_t blocks)
+{
+	for (; blocks; blocks--, p += 64)
+		compress_one(h, p);
+}
+
+#ifdef HAVE_SHA_NI_CODE
+/*
+ * The same compression with SHA256RNDS2 (two rounds a time) and
+ * SHA256MSG1/MSG2 (the message schedule, four words a time). The state
+ * lives in two registers as the instructions want it: ABEF and CDGH.
+ */
+__attribute__((target("sha,ssse3,sse4.1"))) static void
+compress_sha_ni(uint32_t h[8], const uint8_t *p, size_t blocks)
+{
+	/* Byte swap of each 32-bit word: the message is big-endian. */
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
+					     0x0405060700010203ULL);
+	__m128i abef, cdgh, t;
+
+	t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xb1);
+	cdgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]), 0x1b);
+	abef = _mm_alignr_epi8(t, cdgh, 8);
+	cdgh = _mm_blend_epi16(cdgh, t, 0xf0);
+	for (; blocks; blocks--, p += 64) {
+		__m128i save_abef = abef, save_cdgh = cdgh, w[4];
+
+#pragma GCC unroll 16
+		for (int g = 0; g < 16; g++) {
+			__m128i x, k;
+
+			if (g < 4) {
+				x = _mm_shuffle_epi8(
+					_mm_loadu_si128((const __m128i *)(p + 16 * g)),
+					bswap);
+			} else {
+				/* w[t-16] + s0(w[t-15]) + w[t-7] + s1(w[t-2]) */
+				x = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
+				x = _mm_add_epi32(x, _mm_alignr_epi8(w[(g + 3) & 3],
+								     w[(g + 2) & 3], 4));
+				x = _mm_sha256msg2_epu32(x, w[(g + 3) & 3]);
+			}
+			w[g & 3] = x;
+			k = _mm_add_epi32(x, _mm_loadu_si128((const __m128i *)&K[4 * g]));
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, k);
+			abef = _mm_sha256rnds2_epu32(abef, cdgh,
+						     _mm_shuffle_epi32(k, 0x0e));
+		}
+		abef = _mm_add_epi32(abef, save_abef);
+		cdgh = _mm_add_epi32(cdgh, save_cdgh);
+	}
+	t = _mm_shuffle_epi32(abef, 0x1b);
+	cdgh = _mm_shuffle_epi32(cdgh, 0xb1);
+	_mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(t, cdgh, 0xf0));
+	_mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(cdgh, t, 8));
+}
+
+static int cpu_has_sha_ni(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) ||
+	    !(c & bit_SSE4_1))
+		return 0;
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+}
+#endif
+
+static void (*compress)(uint32_t h[8], const uint8_t *p, size_t blocks);
+static pthread_once_t compress_once = PTHREAD_ONCE_INIT;
+static int force_plain;
+
+static void choose_compress(void)
+{
+	compress = compress_plain;
+#ifdef HAVE_SHA_NI_CODE
+	if (!force_plain && cpu_has_sha_ni())
+		compress = compress_sha_ni;
+#endif
+}
+
+int sha256_accelerated(void)
+{
+	pthread_once(&compress_once, choose_compress);
+	return compress != compress_plain;
+}
+
+void sha256_force_plain(void)
+{
+	force_plain = 1;
+	compress = compress_plain;
+	pthread_once(&compress_once, choose_compress);
+}
+
 void sha256_init(struct sha256 *c)
 {
 	static const uint32_t iv[8] = {
 		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 	};
+	pthread_once(&compress_once, choose_compress);
 	memcpy(c->h, iv, sizeof(iv));
 	c->bytes = 0;
 	c->fill = 0;
@@ -81,11 +186,14 @@ void sha256_update(struct sha256 *c, const void *data, size_t len)
 		c->fill += n, p += n, len -= n;
 		if (c->fill < 64)
 			return;
-		compress(c->h, c->block);
+		compress(c->h, c->block, 1);
 		c->fill = 0;
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		compress(c->h, p);
+	if (len >= 64) {
+		compress(c->h, p, len / 64);
+		p += len / 64 * 64;
+		len %= 64;
+	}
 	memcpy(c->block, p, len);
 	c->fill = len;
 }
@@ -98,13 +206,13 @@ void sha256_final(struct sha256 *c, uint8_t out[32])
 	c->block[c->fill++] = 0x80;
 	if (c->fill > 56) {
 		memset(c->block + c->fill, 0, 64 - c->fill);
-		compress(c->h, c->block);
+		compress(c->h, c->block, 1);
 		c->fill = 0;
 	}
 	memset(c->block + c->fill, 0, 56 - c->fill);
 	for (i = 0; i < 8; i++)
 		c->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-	compress(c->h, c->block);
+	compress(c->h, c->block, 1);
 	for (i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(c->h[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(c->h[i] >> 16);

@@ -31,5 +31,9 @@ void sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1]);
 int sha256_file(const char *path, char out[SHA256_HEX_LEN + 1]) VM_WUR;
 /* True if s is exactly 64 hex digits (either case). */
 int sha256_hex_valid(const char *s);
+/* 1 if the x86 SHA extensions do the work. */
+int sha256_accelerated(void);
+/* Tests: the plain code from now on, whatever the CPU has. */
+void sha256_force_plain(void);
 
 #endif

@@ -18,6 +18,7 @@ struct accel_result {
 	char name[16];
 	int usable;
 	double seconds;
+	size_t output_bytes; /* what the firmware printed by the end */
 	char detail[512];
 };
 
@@ -41,9 +42,12 @@ void accel_check_abort(struct accel_check *c);
  * TCG and KVM checked together on a thread of their own, so that the
  * caller can do other work meanwhile and each time is measured when the
  * guest finishes, not when the caller gets round to looking. KVM counts
- * as usable only if it is not much slower than TCG (3x, at least 0.3 s,
- * at most 3 s): on these machines KVM runs, but each exit to the host
- * takes so long that a real guest would not boot.
+ * as usable only if it is not much slower than TCG: it must finish the
+ * same self test within twice TCG's time (at least 0.25 s, at most 3 s),
+ * and when TCG has finished, KVM must have printed at least half of what
+ * TCG printed, or it is judged then. On these machines KVM runs, but
+ * each exit to the host takes so long that a real guest would not boot;
+ * a hung KVM guest spins a core, so it is stopped as early as is fair.
  */
 struct accel_pair {
 	pthread_t thread;

@@ -1,11 +1,14 @@
 /*
  * Capability probing over QMP. Two QEMU processes (-machine none -S) run
- * at once: the first answers the general queries in one pipelined burst,
- * and both share the device types for device-list-properties. The real
- * accelerator checks (accel.c) run beside them. If a device crashes its
- * QEMU, the device is recorded with QEMU's last words, a new QEMU is
- * started, and the list goes on after it.
+ * at once, each driven by a thread of its own so that neither waits for
+ * the other: the first answers the general queries in one pipelined
+ * burst, the second lists the device types, and then both take chunks
+ * of the device types for device-list-properties from a shared queue
+ * until it is empty. The real accelerator checks (accel.c) run beside
+ * them. If a device crashes its QEMU, the device is recorded with QEMU's
+ * last words, a new QEMU is started, and the chunk goes on after it.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -62,62 +65,45 @@ static int start(struct qemu_proc *p, const char *binary)
 	if (qemu_proc_start(p, binary, args, START_TIMEOUT))
 		return -1;
 	p->qmp.quiet = 1;
+	p->qmp.share = 1; /* replies are only read */
 	return 0;
 }
 
-/*
- * The general queries, pipelined on one QEMU in two halves so that the
- * device work on the other QEMU can start in between.
- */
-struct basic_burst {
+/* The general queries and all QOM types, pipelined on p. */
+static int basic_queries_run(struct probe *pr, struct qemu_proc *p)
+{
+	size_t n = ARRAY_SIZE(basic_queries);
 	struct qmp_req reqs[ARRAY_SIZE(basic_queries) + 1];
-	size_t n;
-	long first;
-	int broken;
-};
-
-static void basic_send(struct basic_burst *bb, struct qemu_proc *p)
-{
-	size_t n = ARRAY_SIZE(basic_queries);
-
-	memset(bb, 0, sizeof(*bb));
-	for (size_t i = 0; i < n; i++)
-		bb->reqs[i].cmd = basic_queries[i];
-	bb->reqs[n].cmd = "qom-list-types";
-	bb->reqs[n].args = json_object_new_object();
-	bb->n = n + 1;
-	bb->broken = qmp_send_many(&p->qmp, bb->reqs, bb->n, &bb->first);
-}
-
-static int basic_recv(struct probe *pr, struct basic_burst *bb,
-		      struct qemu_proc *p)
-{
-	size_t n = ARRAY_SIZE(basic_queries);
 	int ret = 0;
 
-	if (qmp_recv_many(&p->qmp, bb->reqs, bb->n, bb->first) || bb->broken) {
+	memset(reqs, 0, sizeof(reqs));
+	for (size_t i = 0; i < n; i++)
+		reqs[i].cmd = basic_queries[i];
+	reqs[n].cmd = "qom-list-types";
+	reqs[n].args = json_object_new_object();
+	if (qmp_call_many(&p->qmp, reqs, n + 1)) {
 		ret = error("probe '%s': %s", pr->binary, p->qmp.errmsg);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (bb->reqs[i].status == 0) {
-			pr->basic[i] = bb->reqs[i].ret;
-			bb->reqs[i].ret = NULL;
+		if (reqs[i].status == 0) {
+			pr->basic[i] = reqs[i].ret;
+			reqs[i].ret = NULL;
 		} else {
 			snprintf(pr->basic_err[i], sizeof(pr->basic_err[i]),
-				 "%s", bb->reqs[i].err.class_);
+				 "%s", reqs[i].err.class_);
 		}
 	}
-	if (bb->reqs[n].status) {
+	if (reqs[n].status) {
 		ret = error("probe '%s': qom-list-types failed: %s", pr->binary,
-			    bb->reqs[n].err.desc);
+			    reqs[n].err.desc);
 		goto out;
 	}
-	pr->types = bb->reqs[n].ret;
-	bb->reqs[n].ret = NULL;
+	pr->types = reqs[n].ret;
+	reqs[n].ret = NULL;
 out:
-	for (size_t i = 0; i < bb->n; i++)
-		qmp_req_release(&bb->reqs[i]);
+	for (size_t i = 0; i <= n; i++)
+		qmp_req_release(&reqs[i]);
 	return ret;
 }
 
@@ -152,6 +138,7 @@ struct dev_batch {
 	size_t n;
 	long first;
 	int restarts;
+	int dead; /* the QEMU crashed on the last device it was asked */
 };
 
 static void batch_build(struct probe *pr, struct dev_batch *b)
@@ -214,8 +201,7 @@ static long find_culprit(struct probe *pr, struct dev_batch *b, size_t at)
 				  *last ? last : b->p->qmp.errmsg);
 			strbuf_rtrim(&why);
 			pr->failures[at] = strbuf_detach(&why);
-			if (at + 1 < b->to && restart(pr, b))
-				return -1;
+			b->dead = 1; /* restarted when there is more to ask */
 			return (long)at + 1;
 		}
 	}
@@ -251,54 +237,150 @@ static int batch_collect(struct probe *pr, struct dev_batch *b, int broken)
 	return 0;
 }
 
-/*
- * device-list-properties for every device, split over the QEMUs in p[]:
- * each gets its batch before any reply is read, so they work at once.
- * p[0] starts at once; p[1] is still busy with the general queries,
- * which `between` collects after p[0]'s batch is on its way, so p[0]
- * takes the larger share.
- */
-static int device_props(struct probe *pr, struct qemu_proc **p,
-			int (*between)(void *), void *arg)
+/* The device types handed to the workers a chunk at a time. */
+#define CHUNK 24
+#define WORKERS 2
+
+struct pool {
+	struct probe *pr;
+	pthread_mutex_t lock;
+	pthread_cond_t listed;
+	int state; /* 0: devices not listed yet, 1: listed, -1: give up */
+	size_t next;
+};
+
+struct worker {
+	struct pool *pool;
+	struct qemu_proc p;
+	struct dev_batch b;
+	int lists; /* lists the device types (else asks the general queries) */
+	int have_p;
+	int ret;
+	pthread_t thread;
+};
+
+static void pool_set_state(struct pool *pl, int state)
 {
-	struct dev_batch b[2];
-	int pending = 1, first = 1;
-	size_t cut = pr->ndevices * 3 / 5;
+	pthread_mutex_lock(&pl->lock);
+	if (pl->state >= 0)
+		pl->state = state;
+	pthread_cond_broadcast(&pl->listed);
+	pthread_mutex_unlock(&pl->lock);
+}
 
-	memset(b, 0, sizeof(b));
-	b[0].p = p[0];
-	b[0].to = cut;
-	b[1].p = p[1];
-	b[1].from = cut;
-	b[1].to = pr->ndevices;
-	while (pending) {
-		int broken[2] = { 0 };
+/* The next chunk into b; 0 when the queue is empty or the probe failed. */
+static int pool_take(struct pool *pl, struct dev_batch *b)
+{
+	int got = 0;
 
-		pending = 0;
-		for (size_t k = 0; k < 2; k++) {
-			if (b[k].from < b[k].to) {
-				batch_build(pr, &b[k]);
-				broken[k] = qmp_send_many(&b[k].p->qmp, b[k].reqs,
-							  b[k].n, &b[k].first);
-			}
-			if (k == 0 && first && between(arg))
+	pthread_mutex_lock(&pl->lock);
+	while (pl->state == 0)
+		pthread_cond_wait(&pl->listed, &pl->lock);
+	if (pl->state > 0 && pl->next < pl->pr->ndevices) {
+		b->from = pl->next;
+		b->to = b->from + CHUNK < pl->pr->ndevices ? b->from + CHUNK
+							 : pl->pr->ndevices;
+		pl->next = b->to;
+		got = 1;
+	}
+	pthread_mutex_unlock(&pl->lock);
+	return got;
+}
+
+/* device-list-properties for b's chunk, pipelined, surviving crashes. */
+static int run_chunk(struct probe *pr, struct dev_batch *b)
+{
+	while (b->from < b->to) {
+		int broken;
+
+		if (b->dead) {
+			if (restart(pr, b))
 				return -1;
+			b->dead = 0;
 		}
-		first = 0;
-		for (size_t k = 0; k < 2; k++) {
-			if (!b[k].reqs)
-				continue;
-			/* After a failed send, still read what came back. */
-			if (qmp_recv_many(&b[k].p->qmp, b[k].reqs, b[k].n,
-					  b[k].first))
-				broken[k] = 1;
-			if (batch_collect(pr, &b[k], broken[k]))
-				return -1;
-			if (b[k].from < b[k].to)
-				pending = 1;
-		}
+		batch_build(pr, b);
+		broken = qmp_send_many(&b->p->qmp, b->reqs, b->n, &b->first);
+		/* After a failed send, still read what came back. */
+		if (qmp_recv_many(&b->p->qmp, b->reqs, b->n, b->first))
+			broken = 1;
+		if (batch_collect(pr, b, broken))
+			return -1;
 	}
 	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *pl = w->pool;
+	struct probe *pr = pl->pr;
+
+	w->ret = -1;
+	if (start(&w->p, pr->binary))
+		goto fail;
+	w->have_p = 1;
+	if (w->lists) {
+		if (device_list(pr, &w->p))
+			goto fail;
+		pool_set_state(pl, 1);
+	} else if (basic_queries_run(pr, &w->p)) {
+		goto fail;
+	}
+	w->b.p = &w->p;
+	while (pool_take(pl, &w->b))
+		if (run_chunk(pr, &w->b))
+			goto fail;
+	w->ret = 0;
+	goto out;
+fail:
+	pool_set_state(pl, -1);
+out:
+	/* Each QEMU is stopped (and reaped) by its own thread, at once. */
+	if (w->have_p) {
+		qemu_proc_stop(&w->p);
+		command_release(&w->p.cmd);
+	}
+	return NULL;
+}
+
+/*
+ * Everything asked of QEMU over QMP, by WORKERS threads with a QEMU
+ * each; 0 when all of it came back (device failures included).
+ */
+static int qmp_phase(struct probe *pr)
+{
+	struct pool pl;
+	struct worker w[WORKERS];
+	size_t started = 0;
+	int ret = 0;
+
+	memset(&pl, 0, sizeof(pl));
+	memset(w, 0, sizeof(w));
+	pl.pr = pr;
+	pthread_mutex_init(&pl.lock, NULL);
+	pthread_cond_init(&pl.listed, NULL);
+	for (; started < WORKERS; started++) {
+		int e;
+
+		w[started].pool = &pl;
+		w[started].lists = started == 1;
+		e = pthread_create(&w[started].thread, NULL, worker_main,
+				   &w[started]);
+		if (e) {
+			ret = error("probe '%s': cannot start a thread: %s",
+				    pr->binary, strerror(e));
+			pool_set_state(&pl, -1);
+			break;
+		}
+	}
+	for (size_t i = 0; i < started; i++) {
+		pthread_join(w[i].thread, NULL);
+		if (w[i].ret)
+			ret = -1;
+	}
+	pthread_cond_destroy(&pl.listed);
+	pthread_mutex_destroy(&pl.lock);
+	return ret;
 }
 
 static void probe_release(struct probe *pr)
@@ -482,12 +564,17 @@ static int store_options(struct store *st, long long id, json_object *opts)
 	return 0;
 }
 
+/* A property and its name, looked up once for sorting. */
+struct named_prop {
+	const char *name;
+	json_object *o;
+};
+
 static int cmp_prop_name(const void *x, const void *y)
 {
-	const char *a = jstr(*(json_object *const *)x, "name");
-	const char *b = jstr(*(json_object *const *)y, "name");
+	const struct named_prop *a = x, *b = y;
 
-	return strcmp(a ? a : "", b ? b : "");
+	return strcmp(a->name, b->name);
 }
 
 /* The default value as JSON text, or NULL; borrowed from p. */
@@ -514,17 +601,17 @@ static void hash_field(struct sha256 *h, const char *s)
  * Sorts props by name (in place: device-list-properties has no stable
  * order) and hashes name, type, default and description of each.
  */
-static void propset_sha256(json_object **v, size_t n, char out[65])
+static void propset_sha256(struct named_prop *v, size_t n, char out[65])
 {
 	struct sha256 h;
 
 	qsort(v, n, sizeof(*v), cmp_prop_name);
 	sha256_init(&h);
 	for (size_t i = 0; i < n; i++) {
-		hash_field(&h, jstr(v[i], "name"));
-		hash_field(&h, jstr(v[i], "type"));
-		hash_field(&h, prop_default(v[i]));
-		hash_field(&h, jstr(v[i], "description"));
+		hash_field(&h, jstr(v[i].o, "name"));
+		hash_field(&h, jstr(v[i].o, "type"));
+		hash_field(&h, prop_default(v[i].o));
+		hash_field(&h, jstr(v[i].o, "description"));
 	}
 	sha256_final_hex(&h, out);
 }
@@ -538,12 +625,17 @@ static long long propset_id(struct store *st, struct propset_stmts *q,
 			    json_object *props)
 {
 	size_t n = json_object_array_length(props);
-	json_object **v = xcalloc(n + 1, sizeof(*v));
+	struct named_prop *v = xcalloc(n + 1, sizeof(*v));
 	char sha[65];
 	long long id = -1;
 
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_object_array_get_idx(props, i);
+	for (size_t i = 0; i < n; i++) {
+		const char *name;
+
+		v[i].o = json_object_array_get_idx(props, i);
+		name = jstr(v[i].o, "name");
+		v[i].name = name ? name : "";
+	}
 	propset_sha256(v, n, sha);
 	store_bind_text(q->find, 1, sha);
 	switch (sqlite3_step(q->find)) {
@@ -565,10 +657,10 @@ static long long propset_id(struct store *st, struct propset_stmts *q,
 	id = sqlite3_last_insert_rowid(st->db);
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_bind_int64(q->prop, 1, id);
-		store_bind_text(q->prop, 2, jstr(v[i], "name"));
-		store_bind_text(q->prop, 3, jstr(v[i], "type"));
-		store_bind_text(q->prop, 4, prop_default(v[i]));
-		store_bind_text(q->prop, 5, jstr(v[i], "description"));
+		store_bind_text(q->prop, 2, jstr(v[i].o, "name"));
+		store_bind_text(q->prop, 3, jstr(v[i].o, "type"));
+		store_bind_text(q->prop, 4, prop_default(v[i].o));
+		store_bind_text(q->prop, 5, jstr(v[i].o, "description"));
 		/* A repeated name keeps its first row, as before. */
 		if (exec_bind(st, q->prop, "cannot record device properties")) {
 			id = -1;
@@ -580,9 +672,41 @@ out:
 	return id;
 }
 
+/*
+ * The property sets stored in this record, by reply: identical replies
+ * share one json_object (qmp's share), so most devices are found here
+ * without sorting and hashing their properties again.
+ */
+struct known_set {
+	json_object *reply;
+	long long id;
+};
+
+struct known_sets {
+	struct known_set *v;
+	size_t n, alloc;
+};
+
+static long long known_propset(const struct known_sets *k, json_object *props)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (k->v[i].reply == props)
+			return k->v[i].id;
+	return -1;
+}
+
+static void known_add(struct known_sets *k, json_object *props, long long id)
+{
+	ALLOC_GROW(k->v, k->n + 1, k->alloc);
+	k->v[k->n].reply = props;
+	k->v[k->n++].id = id;
+}
+
 static int store_devices(struct store *st, long long id, struct probe *pr,
 			 struct caps_result *res)
 {
+	struct known_sets known = { 0 };
+	int ret = -1;
 	auto_stmt *find = NULL;
 	auto_stmt *add = NULL;
 	auto_stmt *prop = NULL;
@@ -617,24 +741,31 @@ static int store_devices(struct store *st, long long id, struct probe *pr,
 			store_bind_text(f, 2, name);
 			store_bind_text(f, 3, pr->failures[i]);
 			if (exec_bind(st, f, "cannot record device failures"))
-				return -1;
+				goto out;
 			res->failures++;
 			continue;
 		}
 		if (!props)
 			continue;
-		set = propset_id(st, &q, props);
-		if (set < 0)
-			return -1;
+		set = known_propset(&known, props);
+		if (set < 0) {
+			set = propset_id(st, &q, props);
+			if (set < 0)
+				goto out;
+			known_add(&known, props, set);
+		}
 		sqlite3_bind_int64(dev, 1, id);
 		store_bind_text(dev, 2, name);
 		sqlite3_bind_int64(dev, 3, set);
 		if (exec_bind(st, dev, "cannot record devices"))
-			return -1;
+			goto out;
 		res->devices++;
 		res->props += json_object_array_length(props);
 	}
-	return 0;
+	ret = 0;
+out:
+	free(known.v);
+	return ret;
 }
 
 static int store_schema(struct store *st, json_object *schema, char sha[65])
@@ -814,27 +945,13 @@ static int already_probed(struct store *st, const char *sha, long long *id)
 	return 1;
 }
 
-struct basic_between {
-	struct probe *pr;
-	struct qemu_proc *p;
-	struct basic_burst burst;
-};
-
-static int basic_between(void *arg)
-{
-	struct basic_between *bw = arg;
-
-	return basic_recv(bw->pr, &bw->burst, bw->p);
-}
-
 int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	       struct caps_result *res)
 {
 	struct probe pr;
-	struct qemu_proc a, b;
 	struct accel_pair acc;
 	double t0 = now_monotonic();
-	int have_a = 0, have_b = 0, ret = -1, r;
+	int ret = -1, r;
 
 	memset(res, 0, sizeof(*res));
 	memset(&pr, 0, sizeof(pr));
@@ -872,34 +989,11 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	/* Everything that takes wall time starts at once. */
 	if (accel_pair_start(&acc, binary))
 		goto out;
-	if (start(&a, binary))
+	if (qmp_phase(&pr))
 		goto out;
-	have_a = 1;
-	if (start(&b, binary))
-		goto out;
-	have_b = 1;
-	{
-		struct qemu_proc *both[2] = { &b, &a };
-		struct basic_between bw;
-		int bad;
-
-		bw.pr = &pr;
-		bw.p = &a;
-		basic_send(&bw.burst, &a);
-		bad = device_list(&pr, &b) ||
-		      device_props(&pr, both, basic_between, &bw);
-		for (size_t i = 0; i < bw.burst.n; i++)
-			qmp_req_release(&bw.burst.reqs[i]);
-		if (bad)
-			goto out;
-	}
 	accel_pair_finish(&acc, pr.accel);
 	ret = 0;
 out:
-	if (have_a)
-		qemu_proc_stop(&a), command_release(&a.cmd);
-	if (have_b)
-		qemu_proc_stop(&b), command_release(&b.cmd);
 	accel_pair_finish(&acc, pr.accel);
 	res->seconds = now_monotonic() - t0;
 	if (ret) {

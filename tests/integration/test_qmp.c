@@ -171,6 +171,68 @@ static void test_regreeting(void **state)
 	qemu_proc_stop(&p);
 }
 
+/*
+ * Shared replies: with share set, a large reply that is byte for byte
+ * one seen before (device-list-properties of two x86 CPU models) is the
+ * same object, and it equals what a plain parse gives; a different
+ * reply is not shared; small replies are never shared.
+ */
+static void test_shared_replies(void **state)
+{
+	static const char *const types[] = { "qemu64-x86_64-cpu",
+					     "Haswell-x86_64-cpu",
+					     "e1000e", "qemu64-x86_64-cpu" };
+	const char *args[] = { "-machine", "none", "-S", NULL };
+	struct qemu_proc shared, plain;
+	struct qmp_req a[4], b[4], v[2];
+
+	(void)state;
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	memset(v, 0, sizeof(v));
+	assert_int_equal(qemu_proc_start(&shared, DEBIAN_QEMU, args, 10), 0);
+	assert_int_equal(qemu_proc_start(&plain, DEBIAN_QEMU, args, 10), 0);
+	shared.qmp.share = 1;
+	for (int i = 0; i < 4; i++) {
+		a[i].cmd = b[i].cmd = "device-list-properties";
+		a[i].args = json_object_new_object();
+		json_object_object_add(a[i].args, "typename",
+				       json_object_new_string(types[i]));
+		b[i].args = json_object_get(a[i].args);
+	}
+	assert_int_equal(qmp_call_many(&shared.qmp, a, 4), 0);
+	assert_int_equal(qmp_call_many(&plain.qmp, b, 4), 0);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(a[i].status, 0);
+		assert_int_equal(b[i].status, 0);
+		/* Each reply has the content of a plain parse. */
+		assert_true(json_object_equal(a[i].ret, b[i].ret));
+		assert_true(json_object_array_length(a[i].ret) > 5);
+	}
+	/* The two CPU models answer alike: one object, one reference more. */
+	assert_ptr_equal(a[0].ret, a[1].ret);
+	assert_ptr_equal(a[0].ret, a[3].ret);
+	assert_ptr_not_equal(b[0].ret, b[1].ret);
+	/* A different answer is its own object. */
+	assert_ptr_not_equal(a[0].ret, a[2].ret);
+	assert_int_equal(shared.qmp.nseen, 2);
+	assert_int_equal(plain.qmp.nseen, 0);
+	/* Small replies are parsed each time. */
+	v[0].cmd = v[1].cmd = "query-version";
+	assert_int_equal(qmp_call_many(&shared.qmp, v, 2), 0);
+	assert_ptr_not_equal(v[0].ret, v[1].ret);
+	assert_true(json_object_equal(v[0].ret, v[1].ret));
+	for (int i = 0; i < 4; i++) {
+		qmp_req_release(&a[i]);
+		qmp_req_release(&b[i]);
+	}
+	qmp_req_release(&v[0]);
+	qmp_req_release(&v[1]);
+	qemu_proc_stop(&shared);
+	qemu_proc_stop(&plain);
+	assert_int_equal(shared.qmp.nseen, 0);
+}
+
 /* A recorded real session replays through the client, pipelined. */
 static void test_replay_recorded_session(void **state)
 {
@@ -206,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_real_qemu_session),
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_replay_recorded_session),
+		cmocka_unit_test(test_shared_replies),
 		cmocka_unit_test(test_regreeting),
 		cmocka_unit_test(test_error_replies),
 	};
