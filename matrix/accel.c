@@ -91,24 +91,30 @@ void accel_check_abort(struct accel_check *c)
 	c->running = 0;
 }
 
+/* TCG's output before KVM can be judged by it: past the banners. */
+#define JUDGE_FROM 1024
+
 /*
- * When TCG has finished the self test and KVM, started at the same
- * moment, has printed less than half of what TCG printed, KVM is more
- * than twice as slow: it is judged at once instead of spinning a core
- * until its timeout. Returns 1 if it judged (and ended) the check.
+ * KVM and TCG run the same firmware, started at the same moment. When
+ * KVM has printed less than half of the ref bytes TCG has printed by now
+ * (TCG being past its first JUDGE_FROM bytes, or finished), KVM is more than
+ * twice as slow: it is judged at once instead of spinning a core until
+ * its timeout. Returns 1 if it judged (and ended) the check.
  */
-static int far_behind(struct accel_check *kvm, const struct accel_result *tcg,
+static int far_behind(struct accel_check *kvm, size_t ref, int tcg_done,
 		      struct accel_result *out)
 {
 	struct strbuf t = STRBUF_INIT;
 	const char *last;
 	size_t done;
 
+	if (!tcg_done && ref < JUDGE_FROM)
+		return 0;
 	if (command_wait_output(&kvm->cmd, DONE_MARKER, 0.001) != -1 ||
 	    vm_interrupted)
 		return 0; /* finished, exited or interrupted: finish tells */
 	done = kvm->cmd.output.len;
-	if (done * 2 >= tcg->output_bytes)
+	if (done * 2 >= ref)
 		return 0;
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", kvm->name);
@@ -118,10 +124,11 @@ static int far_behind(struct accel_check *kvm, const struct accel_result *tcg,
 	strbuf_rtrim(&t);
 	last = str_tail_lines(t.buf, t.len, 1);
 	snprintf(out->detail, sizeof(out->detail),
-		 "more than twice as slow as TCG: when TCG had finished the "
-		 "firmware's self test (%.2fs), this guest had printed %zu of "
-		 "the %zu bytes TCG printed; last output: '%.200s'",
-		 tcg->seconds, done, tcg->output_bytes, *last ? last : "(nothing)");
+		 "more than twice as slow as TCG: at %.2fs this guest had "
+		 "printed %zu bytes of the firmware's self test, TCG %zu%s; "
+		 "last output: '%.200s'",
+		 out->seconds, done, ref, tcg_done ? " (all of it)" : "",
+		 *last ? last : "(nothing)");
 	strbuf_release(&t);
 	accel_check_abort(kvm);
 	return 1;
@@ -131,15 +138,24 @@ static void *pair_main(void *arg)
 {
 	struct accel_pair *p = arg;
 	struct accel_check tcg, kvm;
-	double kvm_timeout;
-	int have_kvm;
+	double kvm_timeout, deadline;
+	int have_tcg, have_kvm, judged = 0;
 
-	if (accel_check_start(&tcg, p->binary, "tcg"))
-		snprintf(p->res[0].detail, sizeof(p->res[0].detail),
-			 "did not start");
+	have_tcg = accel_check_start(&tcg, p->binary, "tcg") == 0;
 	have_kvm = accel_check_start(&kvm, p->binary, "kvm") == 0;
 	snprintf(p->res[0].name, sizeof(p->res[0].name), "tcg");
-	accel_check_finish(&tcg, 5, &p->res[0]);
+	snprintf(p->res[1].name, sizeof(p->res[1].name), "kvm");
+	/* TCG's run, with KVM's progress compared to it on the way. */
+	deadline = now_monotonic() + 5;
+	while (have_tcg && have_kvm && !judged && now_monotonic() < deadline &&
+	       command_wait_output(&tcg.cmd, DONE_MARKER, 0.005) == -1 &&
+	       !vm_interrupted && tcg.cmd.pipe_fd >= 0)
+		judged = far_behind(&kvm, tcg.cmd.output.len, 0, &p->res[1]);
+	if (have_tcg)
+		accel_check_finish(&tcg, 5, &p->res[0]);
+	else
+		snprintf(p->res[0].detail, sizeof(p->res[0].detail),
+			 "did not start");
 	/*
 	 * A usable KVM runs the same POST faster than TCG does; a hung KVM
 	 * guest spins a core that the probe's own QEMUs need, so it gets
@@ -147,11 +163,12 @@ static void *pair_main(void *arg)
 	 */
 	kvm_timeout = p->res[0].usable ? 2 * p->res[0].seconds : 2;
 	kvm_timeout = kvm_timeout < 0.25 ? 0.25 : kvm_timeout > 3 ? 3 : kvm_timeout;
-	snprintf(p->res[1].name, sizeof(p->res[1].name), "kvm");
 	if (!have_kvm)
 		snprintf(p->res[1].detail, sizeof(p->res[1].detail),
 			 "did not start");
-	else if (!p->res[0].usable || !far_behind(&kvm, &p->res[0], &p->res[1]))
+	else if (!judged && !(p->res[0].usable &&
+			      far_behind(&kvm, p->res[0].output_bytes, 1,
+					 &p->res[1])))
 		accel_check_finish(&kvm, kvm_timeout, &p->res[1]);
 	return NULL;
 }

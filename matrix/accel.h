@@ -44,8 +44,8 @@ void accel_check_abort(struct accel_check *c);
  * guest finishes, not when the caller gets round to looking. KVM counts
  * as usable only if it is not much slower than TCG: it must finish the
  * same self test within twice TCG's time (at least 0.25 s, at most 3 s),
- * and when TCG has finished, KVM must have printed at least half of what
- * TCG printed, or it is judged then. On these machines KVM runs, but
+ * and whenever TCG is past its first KiB of firmware output, KVM must
+ * have printed at least half of what TCG has, or it is judged then. On these machines KVM runs, but
  * each exit to the host takes so long that a real guest would not boot;
  * a hung KVM guest spins a core, so it is stopped as early as is fair.
  */

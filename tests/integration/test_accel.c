@@ -65,16 +65,16 @@ static void test_pair_judges_kvm_against_tcg(void **state)
 		assert_true(r[1].seconds <= 2 * r[0].seconds + 0.001 ||
 			    r[1].seconds <= 0.25);
 	} else if (strstr(r[1].detail, "more than twice as slow as TCG")) {
-		/* Judged when TCG finished, by how far it had got. */
+		/* Judged by how far it had got beside TCG. */
 		size_t done = 0, tcg = 0;
 		const char *at = strstr(r[1].detail, "this guest had printed ");
 
 		assert_non_null(at);
-		assert_int_equal(sscanf(at, "this guest had printed %zu of the "
-					    "%zu bytes",
+		assert_int_equal(sscanf(at, "this guest had printed %zu bytes of "
+					    "the firmware's self test, TCG %zu",
 					&done, &tcg),
 				 2);
-		assert_int_equal(tcg, r[0].output_bytes);
+		assert_true(tcg >= 1024 && tcg <= r[0].output_bytes);
 		assert_int_equal(done, r[1].output_bytes);
 		assert_true(2 * done < tcg);
 		assert_true(r[1].seconds < 2 * r[0].seconds + 0.1);
