@@ -1,11 +1,15 @@
 /*
- * Machine-type ABI fingerprints. Machine types are started in waves of
- * concurrent QEMUs (spawned together, then queried together); each
- * answers four pipelined queries, then a second round of qom-get for the
- * machine object's properties. The results become sorted, normalised
- * text lines whose sha256 is the fingerprint.
+ * Machine-type ABI fingerprints. Worker threads (one more than the
+ * cores, so that a core is not idle while a worker waits for its QEMU to
+ * start or to die) take jobs from one queue: the compat props and the
+ * -dump-vmstate of the binary first, as they are the longest, then one
+ * machine type each. A machine type's QEMU answers four pipelined
+ * queries, then a second round of qom-get for the machine object's
+ * properties. The results become sorted, normalised text lines whose
+ * sha256 is the fingerprint; the store is written once all are in.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,6 +323,8 @@ struct mt {
 	char *qtree;
 	json_object *pci, *cpu_exp, *mprops;
 	FILE *record;
+	char *text; /* the ABI text, and its sha256: the fingerprint */
+	char sha[SHA256_HEX_LEN + 1];
 	char *error;
 	double t0, seconds;
 	int done;
@@ -565,6 +571,7 @@ void abi_lines(const char *qtree, json_object *pci, json_object *cpu,
 
 static void mt_release(struct mt *m)
 {
+	free(m->text);
 	free(m->qtree);
 	json_object_put(m->pci);
 	json_object_put(m->cpu_exp);
@@ -586,16 +593,13 @@ static int store_result(struct store *st, long long id, struct mt *m)
 	auto_stmt *t = NULL;
 	auto_stmt *q = NULL;
 	struct strbuf devs = STRBUF_INIT;
-	char sha[65] = "";
-	char *text = NULL;
+	const char *sha = m->sha, *text = m->text;
 	int ret = -1;
 
 	for (size_t i = 0; i < ARRAY_SIZE(canon); i++)
 		if (!(m->dropped & (1u << i)) && (m->pcie || !canon[i].pcie_only))
 			sb_printf(&devs, "%s%s", devs.len ? " " : "", canon[i].name);
 	if (!m->error) {
-		abi_lines(m->qtree, m->pci, m->cpu_exp, m->mprops, &m->lines);
-		text = abi_text(m->name, &m->lines, sha);
 		if (store_prepare(st, &t,
 				  "INSERT OR IGNORE INTO abi_texts (sha256, text)"
 				  " VALUES (?, ?)"))
@@ -626,7 +630,6 @@ static int store_result(struct store *st, long long id, struct mt *m)
 	}
 	ret = 0;
 out:
-	free(text);
 	strbuf_release(&devs);
 	return ret;
 }
@@ -666,35 +669,64 @@ static int load_machines(struct store *st, long long id, struct mt **out,
 	return 0;
 }
 
+/* What the binary-wide jobs found, for the store. */
+struct binary_jobs {
+	json_object *compat; /* query-machines with compat-props, or NULL */
+	char compat_class[64]; /* its error class when QEMU refused it */
+	int compat_failed;
+	struct strbuf vmstate; /* -dump-vmstate's JSON */
+	int vmstate_failed;
+};
+
 /* Compat props per machine type (query-machines compat-props, >= 9.1). */
-static int compat_props(struct store *st, long long id, struct qemu_proc *p)
+static void compat_run(struct binary_jobs *bj, const char *binary)
 {
-	json_object *args = json_object_new_object(), *ret = NULL;
-	auto_stmt *q = NULL;
+	const char *args[] = { "-machine", "none", "-S", NULL };
+	json_object *qargs = json_object_new_object();
+	struct qemu_proc p;
 	struct qmp_error err;
 	int r;
 
-	json_object_object_add(args, "compat-props", json_object_new_boolean(1));
-	r = qmp_call(&p->qmp, "query-machines", args, &ret, &err);
-	if (r < 0)
-		return -1;
-	if (r == QMP_ERR) {
+	bj->compat_failed = 1;
+	if (qemu_proc_start(&p, binary, args, START_TIMEOUT)) {
+		json_object_put(qargs);
+		return;
+	}
+	json_object_object_add(qargs, "compat-props", json_object_new_boolean(1));
+	r = qmp_call(&p.qmp, "query-machines", qargs, &bj->compat, &err);
+	if (r == QMP_ERR)
+		snprintf(bj->compat_class, sizeof(bj->compat_class), "%s",
+			 err.class_);
+	bj->compat_failed = r < 0;
+	qemu_proc_stop(&p);
+	command_release(&p.cmd);
+}
+
+static int compat_store(struct store *st, long long id,
+			const struct binary_jobs *bj)
+{
+	auto_stmt *q = NULL;
+	json_object *ret = bj->compat;
+
+	if (bj->compat_failed)
+		return error("the compat props of binary %lld could not be "
+			     "asked",
+			     id);
+	if (!ret) {
 		if (store_prepare(st, &q,
 				  "INSERT OR REPLACE INTO unsupported_queries"
 				  " (binary, command, error_class) VALUES (?, ?, ?)"))
 			return -1;
 		sqlite3_bind_int64(q, 1, id);
 		store_bind_text(q, 2, "query-machines compat-props");
-		store_bind_text(q, 3, err.class_);
+		store_bind_text(q, 3, bj->compat_class);
 		return sqlite3_step(q) == SQLITE_DONE ? 0
 						      : store_error(st, "cannot record");
 	}
 	if (store_prepare(st, &q,
 			  "INSERT OR REPLACE INTO compat_props (binary, machine,"
-			  " driver, property, value) VALUES (?, ?, ?, ?, ?)")) {
-		json_object_put(ret);
+			  " driver, property, value) VALUES (?, ?, ?, ?, ?)"))
 		return -1;
-	}
 	for (size_t i = 0; i < json_object_array_length(ret); i++) {
 		json_object *m = json_object_array_get_idx(ret, i), *cp = NULL;
 
@@ -702,6 +734,7 @@ static int compat_props(struct store *st, long long id, struct qemu_proc *p)
 			continue;
 		for (size_t k = 0; k < json_object_array_length(cp); k++) {
 			json_object *c = json_object_array_get_idx(cp, k);
+			int r;
 
 			sqlite3_bind_int64(q, 1, id);
 			store_bind_text(q, 2, json_object_get_string(json_object_object_get(m, "name")));
@@ -710,31 +743,26 @@ static int compat_props(struct store *st, long long id, struct qemu_proc *p)
 			store_bind_text(q, 5, json_object_get_string(json_object_object_get(c, "value")));
 			r = sqlite3_step(q);
 			sqlite3_reset(q);
-			if (r != SQLITE_DONE) {
-				json_object_put(ret);
+			if (r != SQLITE_DONE)
 				return store_error(st, "cannot record compat props");
-			}
 		}
 	}
-	json_object_put(ret);
 	return 0;
 }
 
-/* -dump-vmstate, once per binary, stored once per distinct content. */
-static int vmstate(struct store *st, long long id, const char *binary)
+/* -dump-vmstate, once per binary (reported on failure). */
+static void vmstate_run(struct binary_jobs *bj, const char *binary)
 {
 	struct command cmd;
-	struct strbuf path = STRBUF_INIT, json = STRBUF_INIT;
-	auto_stmt *a = NULL;
-	auto_stmt *b = NULL;
-	char sha[65], *tmpl = temp_template("vmstate");
-	int fd = mkstemp(tmpl), ret = -1;
+	char *tmpl = temp_template("vmstate");
+	int fd = mkstemp(tmpl);
 
+	bj->vmstate_failed = 1;
 	if (fd < 0) {
 		error_errno("cannot create '%s' for the vmstate of '%s'", tmpl,
 			    binary);
 		free(tmpl);
-		return -1;
+		return;
 	}
 	close(fd);
 	command_init(&cmd);
@@ -744,95 +772,135 @@ static int vmstate(struct store *st, long long id, const char *binary)
 						       "none", "-machine", "none",
 						       "-dump-vmstate", tmpl, NULL });
 	cmd.timeout = 30;
-	if (command_run_checked(&cmd) || strbuf_read_file(&json, tmpl, 64 << 20))
-		goto out;
-	sha256_hex(json.buf, json.len, sha);
-	if (store_prepare(st, &a, "INSERT OR IGNORE INTO vmstates (sha256, json) VALUES (?, ?)") ||
-	    store_prepare(st, &b, "UPDATE binaries SET vmstate_sha256 = ? WHERE id = ?"))
-		goto out;
-	store_bind_text(a, 1, sha);
-	sqlite3_bind_text(a, 2, json.buf, (int)json.len, SQLITE_STATIC);
-	store_bind_text(b, 1, sha);
-	sqlite3_bind_int64(b, 2, id);
-	if (sqlite3_step(a) != SQLITE_DONE || sqlite3_step(b) != SQLITE_DONE) {
-		store_error(st, "cannot record the vmstate description");
-		goto out;
-	}
-	ret = 0;
-out:
+	if (!command_run_checked(&cmd) &&
+	    !strbuf_read_file(&bj->vmstate, tmpl, 64 << 20))
+		bj->vmstate_failed = 0;
 	unlink(tmpl);
 	free(tmpl);
 	command_release(&cmd);
-	strbuf_release(&path);
-	strbuf_release(&json);
-	return ret;
+}
+
+/* The vmstate description, stored once per distinct content. */
+static int vmstate_store(struct store *st, long long id,
+			 const struct binary_jobs *bj)
+{
+	auto_stmt *a = NULL;
+	auto_stmt *b = NULL;
+	char sha[65];
+
+	if (bj->vmstate_failed)
+		return -1;
+	sha256_hex(bj->vmstate.buf, bj->vmstate.len, sha);
+	if (store_prepare(st, &a, "INSERT OR IGNORE INTO vmstates (sha256, json) VALUES (?, ?)") ||
+	    store_prepare(st, &b, "UPDATE binaries SET vmstate_sha256 = ? WHERE id = ?"))
+		return -1;
+	store_bind_text(a, 1, sha);
+	sqlite3_bind_text(a, 2, bj->vmstate.buf, (int)bj->vmstate.len, SQLITE_STATIC);
+	store_bind_text(b, 1, sha);
+	sqlite3_bind_int64(b, 2, id);
+	if (sqlite3_step(a) != SQLITE_DONE || sqlite3_step(b) != SQLITE_DONE)
+		return store_error(st, "cannot record the vmstate description");
+	return 0;
+}
+
+/* One machine type, start to end: retried without a device QEMU refused. */
+static void run_machine(struct mt *m, const char *binary)
+{
+	while (!m->done && !vm_interrupted) {
+		spawn(m, binary);
+		if (!m->running || qemu_proc_attach(&m->p, START_TIMEOUT, 1)) {
+			refused(m); /* retry, or m->done with the error */
+			continue;
+		}
+		m->p.qmp.timeout = START_TIMEOUT;
+		start_recording(m);
+		round1_send(m);
+		round1_recv(m);
+		round2_send(m);
+		round2_recv(m);
+		/* A paused probe needs no clean exit. */
+		command_kill(&m->p.cmd, SIGKILL);
+		qemu_proc_stop(&m->p);
+		command_release(&m->p.cmd);
+		m->running = 0;
+		m->seconds = now_monotonic() - m->t0;
+		m->done = 1;
+		if (!m->error) {
+			abi_lines(m->qtree, m->pci, m->cpu_exp, m->mprops,
+				  &m->lines);
+			m->text = abi_text(m->name, &m->lines, m->sha);
+		}
+	}
+}
+
+/* Jobs: 0 compat props, 1 vmstate, 2 + i machine type i. */
+struct abi_queue {
+	struct mt *m;
+	size_t n;
+	const char *binary;
+	struct binary_jobs *bj;
+	pthread_mutex_t lock;
+	size_t next;
+};
+
+static void *abi_worker(void *arg)
+{
+	struct abi_queue *q = arg;
+
+	for (;;) {
+		size_t job;
+
+		pthread_mutex_lock(&q->lock);
+		job = q->next < q->n + 2 && !vm_interrupted ? q->next++ : SIZE_MAX;
+		pthread_mutex_unlock(&q->lock);
+		if (job == SIZE_MAX)
+			return NULL;
+		if (job == 0)
+			compat_run(q->bj, q->binary);
+		else if (job == 1)
+			vmstate_run(q->bj, q->binary);
+		else
+			run_machine(&q->m[job - 2], q->binary);
+	}
 }
 
 int abi_probe(struct store *st, long long id, const char *binary,
 	      struct abi_result *res)
 {
 	struct mt *m = NULL;
-	size_t n = 0, wave = (size_t)online_cpus() * 2;
+	struct binary_jobs bj;
+	struct abi_queue q;
+	pthread_t threads[64];
+	size_t n = 0, nthreads = (size_t)online_cpus() + 1, started = 0;
 	double t0 = now_monotonic();
-	int ret = -1, compat_done = 0;
+	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
+	memset(&bj, 0, sizeof(bj));
+	strbuf_init(&bj.vmstate, 0);
 	if (load_machines(st, id, &m, &n))
 		return -1;
-	for (size_t start = 0; start < n && !vm_interrupted;) {
-		size_t end = start + wave < n ? start + wave : n;
-		int retry = 0;
+	memset(&q, 0, sizeof(q));
+	q.m = m;
+	q.n = n;
+	q.binary = binary;
+	q.bj = &bj;
+	pthread_mutex_init(&q.lock, NULL);
+	if (nthreads > ARRAY_SIZE(threads))
+		nthreads = ARRAY_SIZE(threads);
+	for (; started < nthreads; started++) {
+		int e = pthread_create(&threads[started], NULL, abi_worker, &q);
 
-		for (size_t i = start; i < end; i++)
-			if (!m[i].done)
-				spawn(&m[i], binary);
-		for (size_t i = start; i < end; i++) {
-			if (m[i].done)
-				continue;
-			if (!m[i].running || qemu_proc_attach(&m[i].p, START_TIMEOUT, 1)) {
-				if (refused(&m[i]))
-					retry = 1;
-				continue;
-			}
-			m[i].p.qmp.timeout = START_TIMEOUT;
-			start_recording(&m[i]);
+		if (e) {
+			error("cannot start an ABI probe thread: %s", strerror(e));
+			break;
 		}
-		for (size_t i = start; i < end; i++)
-			if (!m[i].done && m[i].running)
-				round1_send(&m[i]);
-		for (size_t i = start; i < end; i++)
-			if (!m[i].done && m[i].running)
-				round1_recv(&m[i]);
-		for (size_t i = start; i < end; i++)
-			if (m[i].running)
-				round2_send(&m[i]);
-		for (size_t i = start; i < end; i++)
-			if (m[i].running)
-				round2_recv(&m[i]);
-		if (!compat_done) {
-			for (size_t i = start; i < end && !compat_done; i++)
-				if (m[i].running && !m[i].done) {
-					if (compat_props(st, id, &m[i].p))
-						goto out;
-					compat_done = 1;
-				}
-		}
-		/* Paused probes need no clean exit: end them all at once. */
-		for (size_t i = start; i < end; i++)
-			if (m[i].running)
-				command_kill(&m[i].p.cmd, SIGKILL);
-		for (size_t i = start; i < end; i++) {
-			if (!m[i].running)
-				continue;
-			qemu_proc_stop(&m[i].p);
-			command_release(&m[i].p.cmd);
-			m[i].running = 0;
-			m[i].seconds = now_monotonic() - m[i].t0;
-			m[i].done = 1;
-		}
-		if (!retry)
-			start = end;
 	}
+	if (!started)
+		abi_worker(&q); /* no thread at all: do it here */
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	pthread_mutex_destroy(&q.lock);
 	if (vm_interrupted)
 		goto out;
 	if (store_begin(st))
@@ -842,7 +910,8 @@ int abi_probe(struct store *st, long long id, const char *binary,
 			store_rollback(st);
 			goto out;
 		}
-	if (vmstate(st, id, binary) || store_commit(st)) {
+	if (compat_store(st, id, &bj) || vmstate_store(st, id, &bj) ||
+	    store_commit(st)) {
 		store_rollback(st);
 		goto out;
 	}
@@ -850,15 +919,15 @@ int abi_probe(struct store *st, long long id, const char *binary,
 	for (size_t i = 0; i < n; i++)
 		res->failed += m[i].error != NULL;
 	{
-		auto_stmt *q = NULL;
+		auto_stmt *dq = NULL;
 
-		if (store_prepare(st, &q,
+		if (store_prepare(st, &dq,
 				  "SELECT count(DISTINCT fingerprint) FROM machine_abi"
 				  " WHERE binary = ? AND status = 'ok'"))
 			goto out;
-		sqlite3_bind_int64(q, 1, id);
-		if (sqlite3_step(q) == SQLITE_ROW)
-			res->distinct = (size_t)sqlite3_column_int64(q, 0);
+		sqlite3_bind_int64(dq, 1, id);
+		if (sqlite3_step(dq) == SQLITE_ROW)
+			res->distinct = (size_t)sqlite3_column_int64(dq, 0);
 	}
 	ret = 0;
 out:
@@ -871,5 +940,7 @@ out:
 		mt_release(&m[i]);
 	}
 	free(m);
+	json_object_put(bj.compat);
+	strbuf_release(&bj.vmstate);
 	return ret;
 }
