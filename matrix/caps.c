@@ -364,44 +364,53 @@ out:
 	return NULL;
 }
 
-/*
- * Everything asked of QEMU over QMP, by WORKERS threads with a QEMU
- * each; 0 when all of it came back (device failures included).
- */
-static int qmp_phase(struct probe *pr)
-{
+/* Everything asked of QEMU over QMP, by WORKERS threads with a QEMU each. */
+struct qmp_phase {
 	struct pool pl;
 	struct worker w[WORKERS];
-	size_t started = 0;
-	int ret = 0;
+	size_t started;
+};
 
-	memset(&pl, 0, sizeof(pl));
-	memset(w, 0, sizeof(w));
-	pl.pr = pr;
-	pthread_mutex_init(&pl.lock, NULL);
-	pthread_cond_init(&pl.listed, NULL);
-	for (; started < WORKERS; started++) {
+static int qmp_phase_start(struct qmp_phase *ph, struct probe *pr)
+{
+	memset(ph, 0, sizeof(*ph));
+	ph->pl.pr = pr;
+	pthread_mutex_init(&ph->pl.lock, NULL);
+	pthread_cond_init(&ph->pl.listed, NULL);
+	for (; ph->started < WORKERS; ph->started++) {
+		struct worker *w = &ph->w[ph->started];
 		int e;
 
-		w[started].pool = &pl;
-		w[started].basics = started == 0;
-		w[started].lists = started == 1;
-		e = pthread_create(&w[started].thread, NULL, worker_main,
-				   &w[started]);
+		w->pool = &ph->pl;
+		w->basics = ph->started == 0;
+		w->lists = ph->started == 1;
+		e = pthread_create(&w->thread, NULL, worker_main, w);
 		if (e) {
-			ret = error("probe '%s': cannot start a thread: %s",
-				    pr->binary, strerror(e));
-			pool_set_state(&pl, -1);
-			break;
+			pool_set_state(&ph->pl, -1);
+			return error("probe '%s': cannot start a thread: %s",
+				     pr->binary, strerror(e));
 		}
 	}
-	for (size_t i = 0; i < started; i++) {
-		pthread_join(w[i].thread, NULL);
-		if (w[i].ret)
+	return 0;
+}
+
+/*
+ * Waits for the workers; with stop, they take no more devices. 0 when
+ * everything came back (device failures included).
+ */
+static int qmp_phase_join(struct qmp_phase *ph, int stop)
+{
+	int ret = ph->started < WORKERS ? -1 : 0;
+
+	if (stop)
+		pool_set_state(&ph->pl, -1);
+	for (size_t i = 0; i < ph->started; i++) {
+		pthread_join(ph->w[i].thread, NULL);
+		if (ph->w[i].ret)
 			ret = -1;
 	}
-	pthread_cond_destroy(&pl.listed);
-	pthread_mutex_destroy(&pl.lock);
+	pthread_cond_destroy(&ph->pl.listed);
+	pthread_mutex_destroy(&ph->pl.lock);
 	return ret;
 }
 
@@ -419,29 +428,44 @@ static void probe_release(struct probe *pr)
 	free(pr->failures);
 }
 
-int caps_binary_sha256(struct store *st, const char *binary, char out[65])
+/* What binary_paths keys a path's hash by. */
+struct path_key {
+	long long size, mtime_ns, inode;
+};
+
+/* The sha256 remembered for binary: 1 if found, 0 if not, -1 on error. */
+static int sha256_remembered(struct store *st, const char *binary,
+			     char out[65], struct path_key *k)
 {
 	auto_stmt *q = NULL;
-	auto_stmt *up = NULL;
 	struct stat s;
-	long long mtime;
-	char now[32];
 
 	if (stat(binary, &s))
 		return error_errno("cannot probe '%s'", binary);
-	mtime = (long long)s.st_mtim.tv_sec * 1000000000LL + s.st_mtim.tv_nsec;
+	k->size = (long long)s.st_size;
+	k->mtime_ns = (long long)s.st_mtim.tv_sec * 1000000000LL + s.st_mtim.tv_nsec;
+	k->inode = (long long)s.st_ino;
 	if (store_prepare(st, &q,
 			  "SELECT sha256 FROM binary_paths WHERE path = ?"
 			  " AND size = ? AND mtime_ns = ? AND inode = ?"))
 		return -1;
 	store_bind_text(q, 1, binary);
-	sqlite3_bind_int64(q, 2, (sqlite3_int64)s.st_size);
-	sqlite3_bind_int64(q, 3, mtime);
-	sqlite3_bind_int64(q, 4, (sqlite3_int64)s.st_ino);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		snprintf(out, 65, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_bind_int64(q, 2, k->size);
+	sqlite3_bind_int64(q, 3, k->mtime_ns);
+	sqlite3_bind_int64(q, 4, k->inode);
+	if (sqlite3_step(q) != SQLITE_ROW)
 		return 0;
-	}
+	snprintf(out, 65, "%s", (const char *)sqlite3_column_text(q, 0));
+	return 1;
+}
+
+/* Reads binary for its sha256 and remembers it under k. */
+static int sha256_remember(struct store *st, const char *binary, char out[65],
+			   const struct path_key *k)
+{
+	auto_stmt *up = NULL;
+	char now[32];
+
 	if (sha256_file(binary, out))
 		return -1;
 	now_iso8601(now, sizeof(now));
@@ -452,13 +476,21 @@ int caps_binary_sha256(struct store *st, const char *binary, char out[65])
 		return -1;
 	store_bind_text(up, 1, binary);
 	store_bind_text(up, 2, out);
-	sqlite3_bind_int64(up, 3, (sqlite3_int64)s.st_size);
-	sqlite3_bind_int64(up, 4, mtime);
-	sqlite3_bind_int64(up, 5, (sqlite3_int64)s.st_ino);
+	sqlite3_bind_int64(up, 3, k->size);
+	sqlite3_bind_int64(up, 4, k->mtime_ns);
+	sqlite3_bind_int64(up, 5, k->inode);
 	store_bind_text(up, 6, now);
 	if (sqlite3_step(up) != SQLITE_DONE)
 		return store_error(st, "cannot record binary path");
 	return 0;
+}
+
+int caps_binary_sha256(struct store *st, const char *binary, char out[65])
+{
+	struct path_key k = { 0 };
+	int r = sha256_remembered(st, binary, out, &k);
+
+	return r < 0 ? -1 : r ? 0 : sha256_remember(st, binary, out, &k);
 }
 
 /* ---- writing the record ---- */
@@ -967,62 +999,110 @@ static int already_probed(struct store *st, const char *sha, long long *id)
 	return 1;
 }
 
+/*
+ * A binary probed before (and not forced): nothing to do, or only the
+ * ABI part if it was probed with --no-abi. 1 if handled, 0 if it must be
+ * probed, -1 on error.
+ */
+static int probed_before(struct store *st, const char *binary, int force,
+			 int no_abi, struct caps_result *res, double t0)
+{
+	struct abi_result abi;
+	int r = force ? 0 : already_probed(st, res->sha256, &res->binary_id);
+
+	if (r <= 0)
+		return r;
+	if (no_abi || !abi_missing(st, res->binary_id)) {
+		res->reused = 1;
+		res->seconds = now_monotonic() - t0;
+		return 1;
+	}
+	/* Probed before with --no-abi: only the ABI part is missing. */
+	if (abi_probe(st, res->binary_id, binary, &abi) ||
+	    record_abi_seconds(st, res->binary_id, abi.seconds))
+		return error("probe '%s': the machine-type ABI probe failed",
+			     binary);
+	res->abi_machines = abi.machines;
+	res->abi_distinct = abi.distinct;
+	res->abi_failed = abi.failed;
+	res->abi_seconds = abi.seconds;
+	res->abi_only = 1;
+	res->seconds = now_monotonic() - t0;
+	return 1;
+}
+
 int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	       struct caps_result *res)
 {
 	struct probe pr;
 	struct accel_pair acc;
+	struct qmp_phase ph;
+	struct path_key key = { 0 };
 	double t0 = now_monotonic();
-	int ret = -1, r;
+	int ret = -1, r, known;
 
 	memset(res, 0, sizeof(*res));
 	memset(&pr, 0, sizeof(pr));
 	memset(&acc, 0, sizeof(acc));
 	pr.st = st;
 	pr.binary = binary;
-	if (caps_binary_sha256(st, binary, res->sha256))
+	known = sha256_remembered(st, binary, res->sha256, &key);
+	if (known < 0)
 		return -1;
-	r = force ? 0 : already_probed(st, res->sha256, &res->binary_id);
-	if (r < 0)
-		return -1;
-	if (r && !no_abi && abi_missing(st, res->binary_id)) {
-		/* Probed before with --no-abi: only the ABI part is missing. */
-		struct abi_result abi;
+	if (known && (r = probed_before(st, binary, force, no_abi, res, t0)))
+		return r < 0 ? -1 : 0;
 
-		if (abi_probe(st, res->binary_id, binary, &abi) ||
-		    record_abi_seconds(st, res->binary_id, abi.seconds))
-			return error("probe '%s': the machine-type ABI probe "
-				     "failed",
-				     binary);
-		res->abi_machines = abi.machines;
-		res->abi_distinct = abi.distinct;
-		res->abi_failed = abi.failed;
-		res->abi_seconds = abi.seconds;
-		res->abi_only = 1;
-		res->seconds = now_monotonic() - t0;
-		return 0;
-	}
-	if (r) {
-		res->reused = 1;
-		res->seconds = now_monotonic() - t0;
-		return 0;
-	}
-
-	/* Everything that takes wall time starts at once. */
+	/*
+	 * Everything that takes wall time starts at once. A binary not seen
+	 * at this path before is hashed meanwhile (75 MB take 0.07 s); if it
+	 * turns out to be a copy of one probed already, the work stops.
+	 */
 	if (accel_pair_start(&acc, binary))
 		goto out;
-	if (qmp_phase(&pr))
+	if (qmp_phase_start(&ph, &pr)) {
+		qmp_phase_join(&ph, 1);
+		goto out;
+	}
+	if (!known) {
+		r = sha256_remember(st, binary, res->sha256, &key);
+		if (!r && !force)
+			r = already_probed(st, res->sha256, &res->binary_id);
+		if (r) {
+			qmp_phase_join(&ph, 1);
+			accel_pair_finish(&acc, pr.accel);
+			probe_release(&pr);
+			if (r < 0 ||
+			    (r = probed_before(st, binary, force, no_abi, res, t0)) < 0)
+				return -1;
+			return 0;
+		}
+	}
+	if (qmp_phase_join(&ph, 0))
 		goto out;
 	accel_pair_finish(&acc, pr.accel);
 	ret = 0;
 out:
 	accel_pair_finish(&acc, pr.accel);
 	res->seconds = now_monotonic() - t0;
+	if (!res->sha256[0] && sha256_remember(st, binary, res->sha256, &key)) {
+		probe_release(&pr);
+		return -1; /* nothing to key a record by */
+	}
 	if (ret) {
-		/* Keep the failure on record, reported already. */
-		if (store_record(st, &pr, res->sha256, "failed",
-				 "the probe failed; see virt-matrix's messages",
-				 res->seconds, res))
+		long long old;
+
+		/*
+		 * Keep the failure on record (reported already), unless it
+		 * would replace a complete record of the same binary: a forced
+		 * probe that fails loses nothing.
+		 */
+		if (already_probed(st, res->sha256, &old) > 0)
+			warning("probe '%s' failed; the earlier complete record "
+				"of this binary is kept",
+				binary);
+		else if (store_record(st, &pr, res->sha256, "failed",
+				      "the probe failed; see virt-matrix's messages",
+				      res->seconds, res))
 			warning("cannot record the failed probe of '%s'", binary);
 	} else if (store_record(st, &pr, res->sha256, "complete", NULL,
 				res->seconds, res)) {

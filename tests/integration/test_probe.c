@@ -5,6 +5,8 @@
  * and every device recorded as crashing QEMU must really crash it.
  */
 #include "teststore.h"
+#include "caps.h"
+#include "sha256.h"
 #include "qemuproc.h"
 
 #define QEMU "/usr/bin/qemu-system-x86_64"
@@ -179,6 +181,65 @@ static void test_unchanged_binary_is_not_run_again(void **state)
 	free(name);
 }
 
+/*
+ * A copy of a probed binary at a new path is hashed while the probe's
+ * QEMUs already run (it could be new); it is the same content, so the
+ * work stops, the record is reused and the new path is remembered.
+ * Forced, the copy is run for real.
+ */
+static void test_copy_of_probed_binary_is_reused(void **state)
+{
+	char *tmp = tu_tmpdir("probecopy"), *sha, *seen, *msg;
+	struct strbuf copy = STRBUF_INIT, data = STRBUF_INIT, sql = STRBUF_INIT;
+	struct caps_result r;
+	struct store st;
+	char want[SHA256_HEX_LEN + 1];
+
+	(void)state;
+	path_join(&copy, tmp, "qemu-system-x86_64");
+	assert_int_equal(strbuf_read_file(&data, QEMU, 256 << 20), 0);
+	assert_int_equal(write_file_atomic(copy.buf, data.buf, data.len), 0);
+	assert_int_equal(chmod(copy.buf, 0755), 0);
+	assert_int_equal(sha256_file(QEMU, want), 0);
+	assert_int_equal(store_open(&st, db), 0);
+	assert_int_equal(caps_probe(&st, copy.buf, 0, 1, &r), 0);
+	assert_true(r.reused);
+	assert_string_equal(r.sha256, want);
+	sha = tu_query1(&st, "SELECT sha256 FROM binaries WHERE status = 'complete'");
+	assert_string_equal(sha, want);
+	sb_printf(&sql, "SELECT sha256 FROM binary_paths WHERE path = '%s'", copy.buf);
+	seen = tu_query1(&st, sql.buf);
+	assert_string_equal(seen, want);
+	/* The QEMUs started for it are gone. */
+	assert_false(tu_running_from(copy.buf));
+	/*
+	 * Forced, the copy runs for real: Debian's QEMU finds its modules
+	 * from its own path, so this copy stops at start, and the probe
+	 * fails with QEMU's words and leaves nothing running.
+	 */
+	tu_capture_begin();
+	assert_int_equal(caps_probe(&st, copy.buf, 1, 1, &r), -1);
+	msg = tu_capture_end();
+	assert_contains(msg, copy.buf, "forced copy");
+	assert_contains(msg, "exited with status 1", "forced copy");
+	assert_contains(msg, "the earlier complete record of this binary is kept",
+			"forced copy");
+	assert_false(r.reused);
+	assert_false(tu_running_from(copy.buf));
+	free(msg);
+	free(sha);
+	sha = tu_query1(&st, "SELECT sha256 || ' ' || status FROM binaries");
+	assert_non_null(strstr(sha, want));
+	assert_non_null(strstr(sha, " complete"));
+	store_close(&st);
+	free(sha);
+	free(seen);
+	strbuf_release(&sql);
+	strbuf_release(&data);
+	strbuf_release(&copy);
+	tu_rmdir(tmp);
+}
+
 static char *fingerprint_of(struct store *st, const char *machine)
 {
 	struct strbuf sql = STRBUF_INIT;
@@ -243,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_device_failures_are_real),
 		cmocka_unit_test(test_abi_fingerprints),
 		cmocka_unit_test(test_unchanged_binary_is_not_run_again),
+		cmocka_unit_test(test_copy_of_probed_binary_is_reused),
 	};
 	return cmocka_run_group_tests_name("probe", tests, setup, teardown);
 }
