@@ -28,7 +28,8 @@ struct caps_result {
  * Probes binary (or reuses the record of identical content unless force)
  * and stores the record in one transaction, then (unless no_abi) the
  * machine-type ABI fingerprints (abi.h). Returns 0, or -1 after
- * reporting; a failed probe is also recorded (status 'failed').
+ * reporting; a failed probe is also recorded (status 'failed'), unless
+ * the same binary has a complete record already, which is kept.
  */
 int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	       struct caps_result *out) VM_WUR;
