@@ -219,7 +219,7 @@ out:
  * QEMU's own compare-machine-types.py can run, it runs alternately with
  * the ABI probe and the ratio is given.
  */
-static void bench_probe(const char *binary, const char *dir, struct strbuf *out)
+static double bench_probe(const char *binary, const char *dir, struct strbuf *out)
 {
 	double caps[RUNS], abi[RUNS], again[RUNS], peer[RUNS];
 	struct strbuf db = STRBUF_INIT;
@@ -267,11 +267,15 @@ static void bench_probe(const char *binary, const char *dir, struct strbuf *out)
 	}
 	strvec_clear(&pargv);
 	strbuf_release(&db);
+	return median(caps, RUNS);
 }
 
-/* libvirt's own cold capability probe of binary, the peer for caps. */
+/*
+ * libvirt's own cold capability probe of binary, the peer for caps
+ * (ours: our capability record of the same binary).
+ */
 static void bench_libvirt_peer(const char *prefix, const char *binary,
-			       struct strbuf *out)
+			       double ours, struct strbuf *out)
 {
 	double t[RUNS];
 	struct strbuf cache = STRBUF_INIT;
@@ -294,8 +298,10 @@ static void bench_libvirt_peer(const char *prefix, const char *binary,
 		free(xml);
 		libvirtd_stop(&d);
 	}
-	sb_printf(out, "peer: libvirt %s cold capability probe of %s: %.2f s\n",
-		  prefix, binary, median(t, RUNS));
+	sb_printf(out,
+		  "peer: libvirt %s cold capability probe of %s: %.2f s; "
+		  "capability record ratio ours/peer %.2f\n",
+		  prefix, binary, median(t, RUNS), ours / median(t, RUNS));
 	strbuf_release(&cache);
 }
 
@@ -564,9 +570,11 @@ int main(int argc, char **argv)
 		struct strbuf b = STRBUF_INIT;
 		const char *lv = is_dir("/opt/libvirt/9.0.0") ? "/opt/libvirt/9.0.0" : NULL;
 
-		bench_probe("/usr/bin/qemu-system-x86_64", dir, &out);
+		double caps = bench_probe("/usr/bin/qemu-system-x86_64", dir, &out);
+
 		if (lv)
-			bench_libvirt_peer(lv, "/usr/bin/qemu-system-x86_64", &out);
+			bench_libvirt_peer(lv, "/usr/bin/qemu-system-x86_64", caps,
+					   &out);
 		for (int i = 0; i < n; i++) {
 			strbuf_reset(&b);
 			sb_printf(&b, "/opt/qemu/%s/bin/qemu-system-x86_64", ents[i]->d_name);
