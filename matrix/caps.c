@@ -1,12 +1,13 @@
 /*
  * Capability probing over QMP. Two QEMU processes (-machine none -S) run
  * at once, each driven by a thread of its own so that neither waits for
- * the other: the first answers the general queries in one pipelined
- * burst, the second lists the device types, and then both take chunks
- * of the device types for device-list-properties from a shared queue
- * until it is empty. The real accelerator checks (accel.c) run beside
- * them. If a device crashes its QEMU, the device is recorded with QEMU's
- * last words, a new QEMU is started, and the chunk goes on after it.
+ * the other: the first answers query-cpu-definitions (one long request),
+ * the second lists the device types and answers the other general
+ * queries in one pipelined burst, and then both take chunks of the
+ * device types for device-list-properties from a shared queue until it
+ * is empty. The real accelerator checks (accel.c) run beside them. If a
+ * device crashes its QEMU, the device is recorded with QEMU's last
+ * words, a new QEMU is started, and the chunk goes on after it.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ static const char *const basic_queries[] = {
 	"query-cpu-definitions", "query-commands", "query-command-line-options",
 	"query-qmp-schema",
 };
-#define CPU_DEFS 3 /* query-cpu-definitions: the one that needs TCG */
+#define CPU_DEFS 3 /* query-cpu-definitions: the long one */
 
 struct probe {
 	struct store *st;
