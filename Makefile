@@ -79,7 +79,7 @@ deps:
 	scripts/install-deps.sh
 
 # Re-record the QMP transcripts the unit tests replay (needs the ark
-# builds of QEMU 7.2.0 and 10.0.2 in the store).
+# builds of QEMU 7.2.0, 10.0.2 and 10.2.2 in the store).
 record-transcripts: virt-matrix
 	tests/record-transcripts.sh
 

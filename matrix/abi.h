@@ -37,6 +37,13 @@ struct abi_result {
 int abi_probe(struct store *st, long long binary_id, const char *binary,
 	      struct abi_result *out) VM_WUR;
 
+/*
+ * The machine properties of a qom-list-get reply for ["/machine"] (QEMU
+ * >= 10.1), as qom-get of each gives them: name -> value, without
+ * child<>/link<> properties, volatile ones and those without a value.
+ */
+json_object *abi_props_from_list_get(json_object *ret);
+
 /* True for machine type names that end in a version (pc-q35-7.2). */
 int abi_is_versioned(const char *machine);
 

@@ -67,10 +67,13 @@ pkgs="build-essential pkg-config ca-certificates git patch xz-utils bzip2
       libcurl4-openssl-dev libarchive-dev libvirt-dev libsqlite3-dev
       libjson-c-dev libcmocka-dev sqlite3 ccache dpkg-dev"
 
-# Building QEMU from source (configure + meson + ninja).
+# Building QEMU from source (configure + meson + ninja). Debian's +ds
+# tarballs of QEMU >= 10.2 carry no prebuilt device trees: meson needs
+# dtc (device-tree-compiler) to build pc-bios/dtb.
 pkgs="$pkgs ninja-build python3 python3-venv python3-setuptools
       flex bison libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev
-      libcap-ng-dev libattr1-dev libfdt-dev libaio-dev libnuma-dev"
+      libcap-ng-dev libattr1-dev libfdt-dev libaio-dev libnuma-dev
+      device-tree-compiler"
 
 # Building libvirt from source.
 pkgs="$pkgs libxml2-dev libxml2-utils xsltproc libgnutls28-dev libyajl-dev

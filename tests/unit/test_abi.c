@@ -1,6 +1,6 @@
 /*
  * Machine-type ABI fingerprints from recorded QMP transcripts of real
- * QEMU 7.2.0 and 10.0.2 sessions (tests/data/qmp/, re-recorded with
+ * QEMU 7.2.0, 10.0.2 and 10.2.2 sessions (tests/data/qmp/, re-recorded with
  * 'make record-transcripts'). The fingerprint must agree with QEMU's
  * own compat tables: on 7.2.0, pc-q35-7.1 -> 7.2 differs only in the
  * virtio devices' queue_reset (hw_compat_7_1), pc-q35-7.0 = 7.1 (their
@@ -13,6 +13,7 @@
 struct session {
 	char *qtree;
 	json_object *pci, *cpu, *props;
+	int qom_gets, list_gets; /* how the machine properties were asked */
 };
 
 /*
@@ -53,11 +54,17 @@ static void load(const char *version, const char *machine, struct session *s)
 					s->pci = json_object_get(ret);
 				else if (!strcmp(cmd, "query-cpu-model-expansion"))
 					s->cpu = json_object_get(ret);
-				else if (!strcmp(cmd, "qom-get"))
+				else if (!strcmp(cmd, "qom-get")) {
 					json_object_object_add(
 						s->props,
 						json_object_get_string(json_object_object_get(args, "property")),
 						json_object_get(ret));
+					s->qom_gets++;
+				} else if (!strcmp(cmd, "qom-list-get")) {
+					json_object_put(s->props);
+					s->props = abi_props_from_list_get(ret);
+					s->list_gets++;
+				}
 			}
 		}
 		json_object_put(m);
@@ -78,19 +85,32 @@ static void release(struct session *s)
 	json_object_put(s->props);
 }
 
-/* The fingerprint text of one recorded machine type; sha filled. */
-static char *text_of(const char *version, const char *machine, char sha[65])
+/*
+ * The fingerprint text of one recorded machine type; sha filled. With
+ * how, the number of qom-get and qom-list-get replies in the session.
+ */
+static char *text_of_how(const char *version, const char *machine,
+			 char sha[65], int how[2])
 {
 	struct session s;
 	struct strvec lines = STRVEC_INIT;
 	char *t;
 
 	load(version, machine, &s);
+	if (how) {
+		how[0] = s.qom_gets;
+		how[1] = s.list_gets;
+	}
 	abi_lines(s.qtree, s.pci, s.cpu, s.props, &lines);
 	t = abi_text(machine, &lines, sha);
 	strvec_clear(&lines);
 	release(&s);
 	return t;
+}
+
+static char *text_of(const char *version, const char *machine, char sha[65])
+{
+	return text_of_how(version, machine, sha, NULL);
 }
 
 /* Lines of a that are not in b, and of b not in a, as "-line"/"+line". */
@@ -183,6 +203,78 @@ static void test_stable_and_normalised(void **state)
 	free(t2);
 }
 
+/*
+ * QEMU 10.2.2 recorded twice: asking the machine's properties with one
+ * qom-list-get (as the probe does from 10.1 on) and with a qom-get each
+ * (VIRT_MATRIX_ABI_QOM_GET=1, as before 10.1). Same lines, same
+ * fingerprint, and each session really asked its way.
+ */
+static void test_list_get_equals_qom_get(void **state)
+{
+	static const char *const machines[] = { "pc-q35-10.2", "pc-i440fx-10.2",
+						"pc-q35-7.2" };
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(machines); i++) {
+		char sa[65], sb[65];
+		int ha[2], hb[2];
+		char *ta = text_of_how("10.2.2", machines[i], sa, ha);
+		char *tb = text_of_how("10.2.2-qom-get", machines[i], sb, hb);
+		struct strvec d = STRVEC_INIT;
+
+		assert_int_equal(ha[0], 0);
+		assert_int_equal(ha[1], 1);
+		assert_true(hb[0] > 30);
+		assert_int_equal(hb[1], 0);
+		assert_contains(ta, "machine smbios-entry-point-type = ", machines[i]);
+		assert_contains(ta, "machine max-ram-below-4g = ", machines[i]);
+		diff_lines(ta, tb, &d);
+		if (strcmp(sa, sb) || d.nr)
+			fail_msg("%s: %zu lines differ (first: %s)", machines[i], d.nr,
+				 d.nr ? d.v[0] : "");
+		strvec_clear(&d);
+		free(ta);
+		free(tb);
+	}
+}
+
+/* What is kept of a qom-list-get reply, and what is not. */
+static void test_props_from_list_get(void **state)
+{
+	json_object *ret = json_tokener_parse(
+		"[{\"properties\": ["
+		"{\"name\": \"type\", \"type\": \"string\", \"value\": \"pc-q35-10.2-machine\"},"
+		"{\"name\": \"smm\", \"type\": \"OnOffAuto\", \"value\": \"auto\"},"
+		"{\"name\": \"memory-backend\", \"type\": \"string\"},"
+		"{\"name\": \"rtc-time\", \"type\": \"struct tm\", \"value\": {\"tm_year\": 126}},"
+		"{\"name\": \"peripheral\", \"type\": \"child<container>\", \"value\": \"/machine/peripheral\"},"
+		"{\"name\": \"acpi-pm\", \"type\": \"link<PCIDevice>\", \"value\": \"\"},"
+		"{\"name\": \"max-ram-below-4g\", \"type\": \"size\", \"value\": 2147483648}"
+		"]}]");
+	json_object *p, *v = NULL;
+
+	(void)state;
+	assert_non_null(ret);
+	p = abi_props_from_list_get(ret);
+	assert_int_equal(json_object_object_length(p), 3);
+	assert_true(json_object_object_get_ex(p, "type", &v));
+	assert_string_equal(json_object_get_string(v), "pc-q35-10.2-machine");
+	assert_true(json_object_object_get_ex(p, "smm", &v));
+	assert_string_equal(json_object_get_string(v), "auto");
+	assert_true(json_object_object_get_ex(p, "max-ram-below-4g", &v));
+	assert_int_equal(json_object_get_int64(v), 2147483648LL);
+	assert_false(json_object_object_get_ex(p, "memory-backend", NULL));
+	assert_false(json_object_object_get_ex(p, "rtc-time", NULL));
+	assert_false(json_object_object_get_ex(p, "peripheral", NULL));
+	assert_false(json_object_object_get_ex(p, "acpi-pm", NULL));
+	json_object_put(p);
+	/* A reply without the object's properties gives none. */
+	p = abi_props_from_list_get(NULL);
+	assert_int_equal(json_object_object_length(p), 0);
+	json_object_put(p);
+	json_object_put(ret);
+}
+
 static void test_flatten_qtree(void **state)
 {
 	static const char qtree[] =
@@ -255,6 +347,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compat_tables),
 		cmocka_unit_test(test_stable_and_normalised),
+		cmocka_unit_test(test_list_get_equals_qom_get),
+		cmocka_unit_test(test_props_from_list_get),
 		cmocka_unit_test(test_flatten_qtree),
 		cmocka_unit_test(test_versioned_names),
 	};
