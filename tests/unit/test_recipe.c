@@ -67,6 +67,41 @@ static void test_plans(void **state)
 	recipe_release(&r);
 }
 
+/*
+ * The shipped QEMU recipe: which tools each release series must find
+ * before it is configured (meson from 8.1, dtc from 10.2).
+ */
+static void test_shipped_qemu_requirements(void **state)
+{
+	static const struct {
+		const char *version, *tools;
+	} want[] = {
+		{ "5.2.0", "" },
+		{ "7.2.0", "meson 0.61.." },
+		{ "10.0.2", "meson 1.5.." },
+		{ "10.2.2", "meson 1.5.., dtc 1.5.." },
+	};
+	struct recipe r;
+
+	(void)state;
+	assert_int_equal(recipe_load(&r, "specs", "qemu"), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		struct build_plan p;
+		struct strbuf got = STRBUF_INIT;
+
+		assert_int_equal(recipe_plan(&r, want[i].version, &p), 0);
+		for (size_t k = 0; k < p.nrequires; k++)
+			sb_printf(&got, "%s%s %s", k ? ", " : "", p.requires[k].tool,
+				  p.requires[k].range_text);
+		if (strcmp(got.buf, want[i].tools))
+			fail_msg("%s: requires '%s', want '%s'", want[i].version,
+				 got.buf, want[i].tools);
+		strbuf_release(&got);
+		build_plan_release(&p);
+	}
+	recipe_release(&r);
+}
+
 static void plan_hash(const char *text, const char *version,
 		      char out[SHA256_HEX_LEN + 1])
 {
@@ -171,6 +206,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plans),
+		cmocka_unit_test(test_shipped_qemu_requirements),
 		cmocka_unit_test(test_hashes),
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_bad_recipes),
