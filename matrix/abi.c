@@ -769,16 +769,16 @@ static void compat_run(struct binary_jobs *bj, const char *binary)
 	command_release(&p.cmd);
 }
 
-static int compat_store(struct store *st, long long id,
+static int compat_store(struct store *st, long long id, const char *binary,
 			const struct binary_jobs *bj)
 {
 	auto_stmt *q = NULL;
 	json_object *ret = bj->compat;
 
 	if (bj->compat_failed)
-		return error("the compat props of binary %lld could not be "
-			     "asked",
-			     id);
+		return error("probe '%s': query-machines with compat-props "
+			     "failed (QEMU's words are above)",
+			     binary);
 	if (!ret) {
 		if (store_prepare(st, &q,
 				  "INSERT OR REPLACE INTO unsupported_queries"
@@ -977,7 +977,7 @@ int abi_probe(struct store *st, long long id, const char *binary,
 			store_rollback(st);
 			goto out;
 		}
-	if (compat_store(st, id, &bj) || vmstate_store(st, id, &bj) ||
+	if (compat_store(st, id, binary, &bj) || vmstate_store(st, id, &bj) ||
 	    store_commit(st)) {
 		store_rollback(st);
 		goto out;

@@ -39,4 +39,45 @@ static inline void tu_store_with_debian_qemu(const char *tag, char **dir,
 	free(out);
 }
 
+/* Undoes tu_store_with_debian_qemu. */
+static inline void tu_store_release(char *dir, char *db, char *vm)
+{
+	tu_rmdir(dir);
+	free(db);
+	free(vm);
+}
+
+/*
+ * DIR/tmp, made and set as TMPDIR, so that the test can see what the
+ * product leaves behind there; malloc'd. unsetenv("TMPDIR") undoes it.
+ */
+static inline char *tu_private_tmpdir(const char *dir, mode_t mode)
+{
+	struct strbuf p = STRBUF_INIT;
+
+	sb_printf(&p, "%s/tmp", dir);
+	assert_int_equal(mkdir_p(p.buf, mode), 0);
+	setenv("TMPDIR", p.buf, 1);
+	return strbuf_detach(&p);
+}
+
+/*
+ * The fixture most integration tests share: dir, db and vm as made by
+ * tu_store_with_debian_qemu(tag) for the whole group, and removed after.
+ */
+#define TU_DEBIAN_STORE_FIXTURE(tag)                                      \
+	static char *dir, *db, *vm;                                       \
+	static int setup(void **state)                                    \
+	{                                                                 \
+		(void)state;                                              \
+		tu_store_with_debian_qemu((tag), &dir, &db, &vm);         \
+		return 0;                                                 \
+	}                                                                 \
+	static int teardown(void **state)                                 \
+	{                                                                 \
+		(void)state;                                              \
+		tu_store_release(dir, db, vm);                            \
+		return 0;                                                 \
+	}
+
 #endif

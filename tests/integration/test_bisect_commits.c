@@ -158,10 +158,8 @@ static int teardown(void **state)
 	command_kill(&httpd, SIGTERM);
 	command_wait(&httpd, 5);
 	command_release(&httpd);
-	tu_rmdir(dir);
+	tu_store_release(dir, db, vm);
 	free(www);
-	free(db);
-	free(vm);
 	return 0;
 }
 

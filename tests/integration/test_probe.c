@@ -11,23 +11,7 @@
 
 #define QEMU "/usr/bin/qemu-system-x86_64"
 
-static char *dir, *db, *vm;
-
-static int setup(void **state)
-{
-	(void)state;
-	tu_store_with_debian_qemu("probe", &dir, &db, &vm);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rmdir(dir);
-	free(db);
-	free(vm);
-	return 0;
-}
+TU_DEBIAN_STORE_FIXTURE("probe")
 
 static long atoi_checked(const char *s)
 {

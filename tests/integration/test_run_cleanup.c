@@ -16,14 +16,9 @@ static char *dir, *db, *vm, *tmp;
 
 static int setup(void **state)
 {
-	struct strbuf p = STRBUF_INIT;
-
 	(void)state;
 	tu_store_with_debian_qemu("cleanup", &dir, &db, &vm);
-	sb_printf(&p, "%s/tmp", dir);
-	assert_int_equal(mkdir_p(p.buf, 0700), 0);
-	tmp = strbuf_detach(&p);
-	setenv("TMPDIR", tmp, 1);
+	tmp = tu_private_tmpdir(dir, 0700);
 	return 0;
 }
 
@@ -31,9 +26,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	unsetenv("TMPDIR");
-	tu_rmdir(dir);
-	free(db);
-	free(vm);
+	tu_store_release(dir, db, vm);
 	free(tmp);
 	return 0;
 }

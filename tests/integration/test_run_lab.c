@@ -9,23 +9,7 @@
 
 #include "teststore.h"
 
-static char *dir, *db, *vm;
-
-static int setup(void **state)
-{
-	(void)state;
-	tu_store_with_debian_qemu("lab", &dir, &db, &vm);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rmdir(dir);
-	free(db);
-	free(vm);
-	return 0;
-}
+TU_DEBIAN_STORE_FIXTURE("lab")
 
 static void test_passthrough_in_the_lab_vm(void **state)
 {

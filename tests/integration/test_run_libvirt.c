@@ -17,15 +17,11 @@ static char *dir, *db, *vm, *tmp;
 
 static int setup(void **state)
 {
-	struct strbuf p = STRBUF_INIT;
 	char *out = NULL;
 
 	(void)state;
 	tu_store_with_debian_qemu("run-libvirt", &dir, &db, &vm);
-	sb_printf(&p, "%s/tmp", dir);
-	tmp = strbuf_detach(&p);
-	assert_int_equal(mkdir_p(tmp, 0755), 0);
-	setenv("TMPDIR", tmp, 1);
+	tmp = tu_private_tmpdir(dir, 0755);
 	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "ark", "import", "libvirt", NULL },
 				(const char *const[]){ "--db", db, NULL }, 60),
 			 0);
@@ -38,9 +34,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	unsetenv("TMPDIR");
-	tu_rmdir(dir);
-	free(db);
-	free(vm);
+	tu_store_release(dir, db, vm);
 	free(tmp);
 	return 0;
 }

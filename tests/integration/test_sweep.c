@@ -17,23 +17,7 @@
 #define SCN "--scenario", "vm-i440fx", "--scenario", "vm-q35"
 #define UUID "5eed0000-1111-4222-8333-444455556666"
 
-static char *dir, *db, *vm;
-
-static int setup(void **state)
-{
-	(void)state;
-	tu_store_with_debian_qemu("sweep", &dir, &db, &vm);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rmdir(dir);
-	free(db);
-	free(vm);
-	return 0;
-}
+TU_DEBIAN_STORE_FIXTURE("sweep")
 
 /* A store beside the others with Debian's QEMU imported. */
 static char *another_store(const char *name)
