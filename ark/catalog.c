@@ -215,7 +215,7 @@ int catalog_parse(struct catalog *c, const char *app, const char *path,
 	}
 	if (r < 0)
 		goto out;
-	qsort(c->v, c->nr, sizeof(*c->v), cmp_entry);
+	sort_array(c->v, c->nr, sizeof(*c->v), cmp_entry);
 	ret = 0;
 out:
 	entry_release(&defaults);

@@ -199,7 +199,7 @@ next:
 		patch_series_release(s);
 		return -1;
 	}
-	qsort(s->v, s->nr, sizeof(*s->v), cmp_patch);
+	sort_array(s->v, s->nr, sizeof(*s->v), cmp_patch);
 	sha256_init(&h);
 	for (size_t i = 0; i < s->nr; i++) {
 		sha256_update(&h, s->v[i].name, strlen(s->v[i].name) + 1);

@@ -66,7 +66,7 @@ static int cmp_double(const void *a, const void *b)
 
 static double median(double *v, int n)
 {
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	sort_array(v, (size_t)n, sizeof(*v), cmp_double);
 	return v[n / 2];
 }
 

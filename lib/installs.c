@@ -151,7 +151,7 @@ int installs_list(struct store *st, const char *app, struct install **out,
 		installs_free(v, nr);
 		return store_error(st, "cannot list installs");
 	}
-	qsort(v, nr, sizeof(*v), cmp_install);
+	sort_array(v, nr, sizeof(*v), cmp_install);
 	*out = v;
 	*n = nr;
 	return 0;

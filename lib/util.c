@@ -38,6 +38,13 @@ void *xrealloc(void *ptr, size_t size)
 	return p;
 }
 
+void sort_array(void *base, size_t n, size_t size,
+		int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		(qsort)(base, n, size, cmp);
+}
+
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s);

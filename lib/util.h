@@ -23,6 +23,9 @@ char *xstrndup(const char *s, size_t n);
 /* Grow *ptr (an array of elem-sized items) so that it holds at least need. */
 void *xgrow(void *ptr, size_t elem, size_t need, size_t *alloc);
 #define ALLOC_GROW(p, need, alloc) ((p) = xgrow((p), sizeof(*(p)), (need), &(alloc)))
+/* qsort for arrays that may be empty (NULL), which qsort must not get. */
+void sort_array(void *base, size_t n, size_t size,
+		int (*cmp)(const void *, const void *));
 
 /*
  * Report "error: <message>" on stderr and return -1, so that the place

@@ -581,7 +581,7 @@ char *abi_text(const char *machine, struct strvec *lines,
 		lines->v[i] = b;
 		free(a);
 	}
-	qsort(lines->v, lines->nr, sizeof(*lines->v), cmp_str);
+	sort_array(lines->v, lines->nr, sizeof(*lines->v), cmp_str);
 	for (size_t i = 0; i < lines->nr; i++)
 		sb_printf(&t, "%s\n", lines->v[i]);
 	sha256_hex(t.buf, t.len, sha);

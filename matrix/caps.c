@@ -670,7 +670,7 @@ static void propset_sha256(struct named_prop *v, size_t n, char out[65])
 {
 	struct sha256 h;
 
-	qsort(v, n, sizeof(*v), cmp_prop_name);
+	sort_array(v, n, sizeof(*v), cmp_prop_name);
 	sha256_init(&h);
 	for (size_t i = 0; i < n; i++) {
 		hash_field(&h, jstr(v[i].o, "name"));

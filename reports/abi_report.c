@@ -139,7 +139,7 @@ static void parse_text(const char *text, struct parsed *p)
 			break;
 		s = nl + 1;
 	}
-	qsort(p->v, p->nr, sizeof(*p->v), cmp_entry);
+	sort_array(p->v, p->nr, sizeof(*p->v), cmp_entry);
 }
 
 static void parsed_release(struct parsed *p)
@@ -488,7 +488,7 @@ int rep_abi_build(struct store *st, const struct rep_versions *v,
 		if (rc != SQLITE_DONE)
 			return store_error(st, "cannot read the machine ABI records");
 	}
-	qsort(abi->machines, abi->nmachines, sizeof(*abi->machines), cmp_machine);
+	sort_array(abi->machines, abi->nmachines, sizeof(*abi->machines), cmp_machine);
 	for (size_t m = 0; m < abi->nmachines; m++) {
 		struct rep_abi_machine *mt = &abi->machines[m];
 		char *prev_text = NULL;
@@ -599,7 +599,7 @@ void rep_abi_groups(const struct rep_abi *abi, int breaks,
 	for (size_t i = 0; i < abi->ndiffs; i++)
 		if (!rep_abi_kind_is_break(abi->diffs[i].kind) == !breaks)
 			p[np++] = &abi->diffs[i];
-	qsort(p, np, sizeof(*p), cmp_group_ptr);
+	sort_array(p, np, sizeof(*p), cmp_group_ptr);
 	for (size_t i = 0; i < np; i++) {
 		if (!*n || cmp_group_key((*out)[*n - 1].d, p[i])) {
 			ALLOC_GROW(*out, *n + 1, alloc);

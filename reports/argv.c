@@ -400,7 +400,7 @@ static void option_value(struct rep_opt *opt, const char *name,
 		free(nv);
 	}
 	if (!spec->ordered)
-		qsort(opt->props.v, opt->props.nr, sizeof(*opt->props.v), cmp_str);
+		sort_array(opt->props.v, opt->props.nr, sizeof(*opt->props.v), cmp_str);
 	if (json)
 		sb_puts(&text, "{json} ");
 	for (size_t i = 0; i < opt->props.nr; i++)

@@ -215,7 +215,7 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 	for (size_t i = 0; i < m->nr; i++) {
 		struct rep_map_scenario *s = &m->v[i];
 
-		qsort(s->sources, s->nsources, sizeof(*s->sources), cmp_source);
+		sort_array(s->sources, s->nsources, sizeof(*s->sources), cmp_source);
 		add_rows(s);
 		add_changes(s);
 	}

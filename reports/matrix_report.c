@@ -229,7 +229,7 @@ int rep_matrix_build(struct store *st, const struct rep_versions *v,
 		store_error(st, "cannot read the runs");
 		goto out;
 	}
-	qsort(rows, nrows, sizeof(*rows), cmp_rrow);
+	sort_array(rows, nrows, sizeof(*rows), cmp_rrow);
 	for (size_t i = 0; i < nrows;) {
 		const struct rrow *now = NULL, *before = NULL;
 		struct rep_cell *c;

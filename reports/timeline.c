@@ -66,7 +66,7 @@ static int load_named(struct store *st, const struct rep_versions *v,
 	}
 	if (rc != SQLITE_DONE)
 		return store_error(st, "cannot read the probe records");
-	qsort(*out, *n, sizeof(**out), cmp_named);
+	sort_array(*out, *n, sizeof(**out), cmp_named);
 	return 0;
 }
 
@@ -244,7 +244,7 @@ static void device_props(struct pctx *c, const struct named *d, size_t nd)
 			all[nb++].v = d[k].v;
 		}
 	}
-	qsort(all, nb, sizeof(*all), cmp_vprop);
+	sort_array(all, nb, sizeof(*all), cmp_vprop);
 	for (size_t i = 0; i < nb;) {
 		const char *name = all[i].p->name;
 		char *present = blank_presence(c->v);
@@ -287,7 +287,7 @@ static void device_props(struct pctx *c, const struct named *d, size_t nd)
 
 static void group_spans(struct rep_timeline *t, struct pctx *c)
 {
-	qsort(c->spans, c->nspans, sizeof(*c->spans), cmp_pspan);
+	sort_array(c->spans, c->nspans, sizeof(*c->spans), cmp_pspan);
 	for (size_t i = 0; i < c->nspans;) {
 		struct rep_tl_item *it = add_item(t, "property", c->spans[i].name,
 						  xstrdup(c->spans[i].key));
@@ -298,7 +298,7 @@ static void group_spans(struct rep_timeline *t, struct pctx *c)
 			strvec_push(&it->devices, c->spans[e++].device);
 		i = e;
 	}
-	qsort(c->defs, c->ndefs, sizeof(*c->defs), cmp_pspan);
+	sort_array(c->defs, c->ndefs, sizeof(*c->defs), cmp_pspan);
 	for (size_t i = 0; i < c->ndefs;) {
 		struct rep_tl_default *d;
 		size_t e = i;
@@ -349,7 +349,7 @@ static int load_props(struct store *st, struct pprop **out, size_t *n)
 	}
 	if (rc != SQLITE_DONE)
 		return store_error(st, "cannot read the device properties");
-	qsort(*out, *n, sizeof(**out), cmp_pprop); /* already, but cheap */
+	sort_array(*out, *n, sizeof(**out), cmp_pprop); /* already, but cheap */
 	return 0;
 }
 

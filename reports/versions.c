@@ -45,7 +45,7 @@ int rep_versions_load(struct store *st, struct rep_versions *out)
 		rep_versions_release(out);
 		return store_error(st, "cannot read the QEMU installs");
 	}
-	qsort(out->v, out->nr, sizeof(*out->v), cmp_qemu);
+	sort_array(out->v, out->nr, sizeof(*out->v), cmp_qemu);
 	return 0;
 }
 

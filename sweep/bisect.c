@@ -150,7 +150,7 @@ static int version_candidates(struct bisect_ctx *x)
 		strvec_push(&x->cand, v);
 	}
 	catalog_release(&c);
-	qsort(x->cand.v, x->cand.nr, sizeof(*x->cand.v), by_version);
+	sort_array(x->cand.v, x->cand.nr, sizeof(*x->cand.v), by_version);
 	strvec_pushv(&x->label, x->cand.v);
 	return 0;
 fail:

@@ -89,10 +89,12 @@ struct sweep_opts {
 	const char *uuid, *from, *jobs, *timeout, *report_dir;
 	struct shard shard;
 	int shard_given;
+	struct strvec resumed; /* --resume: the recorded command o points into */
 };
 
 static void opts_release(struct sweep_opts *o)
 {
+	strvec_clear(&o->resumed);
 	strvec_clear(&o->qemus);
 	strvec_clear(&o->libvirts);
 	strvec_clear(&o->scenarios);
@@ -205,7 +207,6 @@ static int load_resumed(struct store *st, struct sweep_opts *o, char *uuid)
 {
 	auto_stmt *q = NULL;
 	json_object *cmd = NULL;
-	char **argv = NULL;
 	const char *shard;
 	size_t n;
 	int ret = -1;
@@ -223,12 +224,12 @@ static int load_resumed(struct store *st, struct sweep_opts *o, char *uuid)
 		error("sweep %s has no command on record to resume it with", uuid);
 		goto out;
 	}
-	argv = xcalloc(n + 1, sizeof(*argv));
-	for (size_t i = 0; i < n; i++)
-		argv[i] = xstrdup(json_object_get_string(json_object_array_get_idx(cmd, i)));
 	opts_release(o);
 	memset(o, 0, sizeof(*o));
-	if (parse(o, NULL, (int)n, argv)) {
+	for (size_t i = 0; i < n; i++)
+		strvec_push(&o->resumed,
+			    json_object_get_string(json_object_array_get_idx(cmd, i)));
+	if (parse(o, NULL, (int)n, (char **)o->resumed.v)) {
 		error("sweep %s: its recorded command does not parse", uuid);
 		goto out;
 	}
@@ -243,12 +244,6 @@ static int load_resumed(struct store *st, struct sweep_opts *o, char *uuid)
 	info("resuming sweep %s (%s)", uuid, json_object_to_json_string(cmd));
 	ret = 0;
 out:
-	/* The parsed options point into argv: it lives until exit. */
-	if (ret && argv) {
-		for (size_t i = 0; argv[i]; i++)
-			free(argv[i]);
-		free(argv);
-	}
 	json_object_put(cmd);
 	return ret;
 }
@@ -305,7 +300,7 @@ static int version_set(struct store *st, const char *app, const struct strvec *n
 				strvec_push(out, v[i].version);
 		installs_free(v, n);
 	}
-	qsort(out->v, out->nr, sizeof(*out->v), by_version);
+	sort_array(out->v, out->nr, sizeof(*out->v), by_version);
 	return 0;
 }
 

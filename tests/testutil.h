@@ -117,6 +117,9 @@ static inline char *tu_vm_binary(void)
 	return path_absolute(bin && *bin ? bin : "./virt-matrix");
 }
 
+/* The output of the last tu_run (owned by its caller), for assert_exit. */
+static const char *tu_last_output;
+
 /*
  * Runs argv (pre) followed by argv (args), both NULL-terminated, with a
  * timeout; *out gets stdout and stderr. Returns the exit status, or 128 +
@@ -137,9 +140,24 @@ static inline int tu_run(char **out, const char *const *pre,
 		fail_msg("'%s' did not run to its end", cmd.args.v[0]);
 	status = cmd.exited ? cmd.status : 128 + cmd.signal;
 	*out = strbuf_detach(&cmd.output);
+	tu_last_output = *out;
 	command_release(&cmd);
 	return status;
 }
+
+/*
+ * Fails the test unless the tu_run in expr exited with want, showing what
+ * the command printed: a failure in CI then says why.
+ */
+#define assert_exit(expr, want)                                                 \
+	do {                                                                    \
+		int s_ = (expr), w_ = (want);                                   \
+		if (s_ != w_) {                                                 \
+			fprintf(stderr, "exit status %d, expected %d; it printed:\n%s\n", \
+				s_, w_, tu_last_output ? tu_last_output : ""); \
+			fail();                                                 \
+		}                                                               \
+	} while (0)
 
 /* Whether a process runs an executable whose path starts with prefix. */
 static inline int tu_running_from(const char *prefix)

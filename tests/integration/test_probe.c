@@ -29,17 +29,17 @@ static void test_probe_records_what_qemu_says(void **state)
 	char *out = NULL, *v;
 
 	(void)state;
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "probe", NULL },
-				(const char *const[]){ "--db", db, NULL }, 120),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "probe", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 120),
+		    0);
 	assert_contains(out, "probed in", "first probe");
 	free(out);
 	assert_int_equal(store_open(&st, db), 0);
 
 	/* What -machine help lists (q35 is an alias of pc-q35-7.2 here). */
-	assert_int_equal(tu_run(&out, (const char *const[]){ QEMU, "-machine", "help", NULL },
-				(const char *const[]){ NULL }, 30),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ QEMU, "-machine", "help", NULL },
+			   (const char *const[]){ NULL }, 30),
+		    0);
 	{
 		sqlite3_stmt *q = NULL;
 		size_t n = 0;
@@ -146,20 +146,20 @@ static void test_unchanged_binary_is_not_run_again(void **state)
 	name = tu_query1(&st, "SELECT version FROM installs WHERE app = 'qemu'");
 	store_close(&st);
 	assert_non_null(name);
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "probe", NULL },
-				(const char *const[]){ "--db", db, NULL }, 60),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "probe", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 60),
+		    0);
 	assert_contains(out, "unchanged", "second probe");
 	free(out);
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "show", "caps", NULL },
-				(const char *const[]){ "--db", db, "--json", name, NULL }, 30),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "show", "caps", NULL },
+			   (const char *const[]){ "--db", db, "--json", name, NULL }, 30),
+		    0);
 	assert_contains(out, "\"target\": \"x86_64\"", "show caps");
 	assert_contains(out, "\"name\": \"tcg\"", "show caps");
 	free(out);
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "show", "machines", NULL },
-				(const char *const[]){ "--db", db, "nonesuch", NULL }, 30),
-			 1);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "show", "machines", NULL },
+			   (const char *const[]){ "--db", db, "nonesuch", NULL }, 30),
+		    1);
 	assert_contains(out, "no QEMU install named 'nonesuch'", "show unknown");
 	free(out);
 	free(name);
@@ -268,9 +268,9 @@ static void test_abi_fingerprints(void **state)
 	free(c);
 	store_close(&st);
 
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "probe", "--force", NULL },
-				(const char *const[]){ "--db", db, NULL }, 120),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "probe", "--force", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 120),
+		    0);
 	free(out);
 	assert_int_equal(store_open(&st, db), 0);
 	after = tu_query1(&st, "SELECT group_concat(machine || '=' || fingerprint, ',')"

@@ -115,11 +115,11 @@ static void test_build_qemu_7_2_from_debian_source(void **state)
 	free(out);
 
 	/* Recorded in the store with the Debian source and the patch. */
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "ark", "list", NULL },
-				(const char *const[]){ "--json", "--db", db,
-						       "--root", root, NULL },
-				30),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "ark", "list", NULL },
+			   (const char *const[]){ "--json", "--db", db,
+						  "--root", root, NULL },
+			   30),
+		    0);
 	assert_contains(out, "\"source_flavour\": \"debian\"", "store");
 	assert_contains(out, "7.2../0001-no-edk2-blobs.patch", "store");
 	assert_contains(out, "--without-default-features", "store");
@@ -145,21 +145,21 @@ static void test_build_libvirt_and_probe_the_pair(void **state)
 	command_release(&cmd);
 
 	sb_printf(&prefix, "%s/libvirt/9.0.0", root);
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "probe", NULL },
-				(const char *const[]){ "--db", db, NULL }, 600),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "probe", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 600),
+		    0);
 	assert_contains(out, "qemu 7.2.0: probed in", "probe");
 	assert_contains(out, "libvirt 9.0.0: domain capabilities of 2 (QEMU, machine) pairs: 2 probed", "probe");
 	free(out);
 
 	/* What libvirt 9.0.0 says about the QEMU 7.2.0 built above. */
-	assert_int_equal(tu_run(&out, (const char *const[]){ "sqlite3", db, NULL },
-				(const char *const[]){
-					"SELECT machine, resolved_machine, virttype,"
-					" instr(xml, '/qemu/7.2.0/bin/qemu-system-x86_64</path>') > 0"
-					" FROM domcaps ORDER BY machine", NULL },
-				30),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ "sqlite3", db, NULL },
+			   (const char *const[]){
+				   "SELECT machine, resolved_machine, virttype,"
+				   " instr(xml, '/qemu/7.2.0/bin/qemu-system-x86_64</path>') > 0"
+				   " FROM domcaps ORDER BY machine", NULL },
+			   30),
+		    0);
 	assert_contains(out, "pc|pc-i440fx-7.2|qemu|1", "domcaps pc");
 	assert_contains(out, "q35|pc-q35-7.2|qemu|1", "domcaps q35");
 	free(out);
@@ -191,17 +191,17 @@ static void test_run_a_scenario_through_libvirt(void **state)
 		fail_msg("run failed:\n%s", out);
 	assert_contains(out, "starting the daemon of libvirt 9.0.0", "daemon");
 	free(out);
-	assert_int_equal(tu_run(&out, (const char *const[]){ "sqlite3", db, NULL },
-				(const char *const[]){
-					"SELECT coalesce(libvirt, 'direct'), status,"
-					" instr(argv, '/qemu/7.2.0/bin/qemu-system-x86_64') > 0,"
-					" instr(argv, '\"guest=vmx-vm-q35-') > 0,"
-					" coalesce(instr(domain_xml, 'pcie-root-port') > 0, 0),"
-					" coalesce(instr(native, '-machine') > 0, 0),"
-					" instr(checks, 'want=2 got=2') > 0"
-					" FROM runs WHERE scenario = 'vm-q35' ORDER BY libvirt", NULL },
-				30),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ "sqlite3", db, NULL },
+			   (const char *const[]){
+				   "SELECT coalesce(libvirt, 'direct'), status,"
+				   " instr(argv, '/qemu/7.2.0/bin/qemu-system-x86_64') > 0,"
+				   " instr(argv, '\"guest=vmx-vm-q35-') > 0,"
+				   " coalesce(instr(domain_xml, 'pcie-root-port') > 0, 0),"
+				   " coalesce(instr(native, '-machine') > 0, 0),"
+				   " instr(checks, 'want=2 got=2') > 0"
+				   " FROM runs WHERE scenario = 'vm-q35' ORDER BY libvirt", NULL },
+			   30),
+		    0);
 	/* direct: no domain; libvirt: QEMU started by libvirt with its -name. */
 	assert_contains(out, "direct|pass|1|0|0|0|1", "direct run");
 	assert_contains(out, "9.0.0|pass|1|1|1|1|1", "libvirt run");

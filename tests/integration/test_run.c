@@ -15,10 +15,10 @@ static void test_plain_vms_pass(void **state)
 	char *out = NULL, *v;
 
 	(void)state;
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "vm-q35",
-							     "--scenario", "vm-i440fx", NULL },
-				(const char *const[]){ "--db", db, NULL }, 900),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "vm-q35",
+							"--scenario", "vm-i440fx", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 900),
+		    0);
 	assert_contains(out, "vm-q35", "run output");
 	free(out);
 	assert_int_equal(store_open(&st, db), 0);

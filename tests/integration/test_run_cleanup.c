@@ -111,10 +111,10 @@ static void test_a_hung_guest_is_killed_and_cleaned_up(void **state)
 
 	(void)state;
 	/* A TCG boot takes seconds: with 3 s the guest cannot finish. */
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "vhost-user",
-							     "--timeout", "3", NULL },
-				(const char *const[]){ "--db", db, NULL }, 300),
-			 1);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "vhost-user",
+							"--timeout", "3", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 300),
+		    1);
 	free(out);
 	assert_nothing_left("after a hang");
 	dpdk_after = dpdk_dirs();
@@ -175,9 +175,9 @@ static void test_ctrl_c_through_libvirt_leaves_nothing(void **state)
 	double t0 = now_monotonic();
 
 	(void)state;
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "ark", "import", "libvirt", NULL },
-				(const char *const[]){ "--db", db, NULL }, 60),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "ark", "import", "libvirt", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 60),
+		    0);
 	free(out);
 	command_init(&cmd);
 	strvec_pushv(&cmd.args, (const char *const[]){ vm, "run", "--scenario", "vm-q35",

@@ -17,9 +17,9 @@ static void test_passthrough_in_the_lab_vm(void **state)
 	char *out = NULL, *v;
 
 	(void)state;
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "passthrough", NULL },
-				(const char *const[]){ "--db", db, NULL }, 600),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "passthrough", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 600),
+		    0);
 	free(out);
 	assert_int_equal(store_open(&st, db), 0);
 	v = tu_query1(&st, "SELECT status || ' ' || accel FROM runs WHERE scenario = 'passthrough'");
@@ -57,9 +57,9 @@ static void test_wrong_expectation_fails_with_query_pci(void **state)
 		struct strbuf cfg = STRBUF_INIT;
 
 		sb_printf(&cfg, "%s/pt-two.cfg", dir);
-		assert_int_equal(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", cfg.buf, NULL },
-					(const char *const[]){ "--db", db, NULL }, 600),
-				 1);
+		assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", cfg.buf, NULL },
+				   (const char *const[]){ "--db", db, NULL }, 600),
+			    1);
 		strbuf_release(&cfg);
 	}
 	free(out);
@@ -120,10 +120,10 @@ static void test_host_devices_that_cannot_be_used_are_skipped(void **state)
 		struct strbuf c2 = STRBUF_INIT;
 
 		sb_printf(&c2, "%s/pt-none.cfg", dir);
-		assert_int_equal(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", cfg.buf,
-								     "--scenario", c2.buf, NULL },
-					(const char *const[]){ "--db", db, NULL }, 120),
-				 0);
+		assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", cfg.buf,
+								"--scenario", c2.buf, NULL },
+				   (const char *const[]){ "--db", db, NULL }, 120),
+			    0);
 		strbuf_release(&c2);
 	}
 	free(out);

@@ -22,9 +22,9 @@ static int setup(void **state)
 	(void)state;
 	tu_store_with_debian_qemu("run-libvirt", &dir, &db, &vm);
 	tmp = tu_private_tmpdir(dir, 0755);
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "ark", "import", "libvirt", NULL },
-				(const char *const[]){ "--db", db, NULL }, 60),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "ark", "import", "libvirt", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 60),
+		    0);
 	assert_contains(out, "imported libvirt 9.0.0-system: /usr/sbin/libvirtd", "import");
 	free(out);
 	return 0;
@@ -208,15 +208,15 @@ static void test_daemon_that_does_not_start(void **state)
 				  "exit 6\n");
 	sb_printf(&fake, "%s/libvirtd", dir);
 	assert_int_equal(chmod(fake.buf, 0755), 0);
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "ark", "import", "libvirt",
-							     fake.buf, "--name", "1.2.3-broken", NULL },
-				(const char *const[]){ "--db", db, NULL }, 60),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "ark", "import", "libvirt",
+							fake.buf, "--name", "1.2.3-broken", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 60),
+		    0);
 	free(out);
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "vm-q35",
-							     "--libvirt", "1.2.3-broken", NULL },
-				(const char *const[]){ "--db", db, NULL }, 120),
-			 1);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "vm-q35",
+							"--libvirt", "1.2.3-broken", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 120),
+		    1);
 	assert_contains(out, "exited with status 6 before it answered", "error");
 	assert_contains(out, "cannot open the broken config", "its log");
 	assert_contains(out, "the daemon of libvirt 1.2.3-broken did not start", "result");

@@ -26,9 +26,9 @@ static char *another_store(const char *name)
 	char *out = NULL;
 
 	sb_printf(&p, "%s/%s", dir, name);
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "ark", "import", "qemu", NULL },
-				(const char *const[]){ "--db", p.buf, NULL }, 60),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "ark", "import", "qemu", NULL },
+			   (const char *const[]){ "--db", p.buf, NULL }, 60),
+		    0);
 	free(out);
 	return strbuf_detach(&p);
 }
@@ -60,10 +60,10 @@ static void test_whole_sweep(void **state)
 	char *out = NULL;
 
 	(void)state;
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "sweep", "--installed",
-							     "--libvirt", "none", SCN, NULL },
-				(const char *const[]){ "--db", db, NULL }, 900),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "sweep", "--installed",
+							"--libvirt", "none", SCN, NULL },
+			   (const char *const[]){ "--db", db, NULL }, 900),
+		    0);
 	assert_contains(out, "> virt-matrix probe --db ", "probe stage");
 	assert_contains(out, "> virt-matrix run --sweep ", "run stage");
 	assert_contains(out, "--shard 1/1", "unsharded");
@@ -133,9 +133,9 @@ static void test_interrupted_sweep_resumes(void **state)
 	assert_int_equal(count_runs(db, UUID), 1);
 
 	/* --resume: the same sweep, its options from the record. */
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "sweep", "--resume", NULL },
-				(const char *const[]){ "--db", db, NULL }, 900),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "sweep", "--resume", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 900),
+		    0);
 	assert_contains(out, "resuming sweep " UUID, "resumed");
 	assert_contains(out, "(already recorded in this sweep)", "first job skipped");
 	assert_contains(out, "runs: pass 2 (2 jobs)", "counts");
@@ -172,11 +172,11 @@ static void test_two_shards_merged_equal_unsharded(void **state)
 
 	(void)state;
 	assert_non_null(baseline);
-	assert_int_equal(tu_run(&out, (const char *const[]){ vm, "sweep", "--installed",
-							     "--libvirt", "none", SCN, "--no-report",
-							     "--sweep-id", UUID, "--shard", "1/2", NULL },
-				(const char *const[]){ "--db", a, NULL }, 900),
-			 0);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "sweep", "--installed",
+							"--libvirt", "none", SCN, "--no-report",
+							"--sweep-id", UUID, "--shard", "1/2", NULL },
+			   (const char *const[]){ "--db", a, NULL }, 900),
+		    0);
 	assert_contains(out, "sweep " UUID ", shard 1/2", "shard 1");
 	assert_contains(out, "runs: pass 1 (1 jobs)", "shard 1 counts");
 	free(out);
@@ -187,16 +187,17 @@ static void test_two_shards_merged_equal_unsharded(void **state)
 	strvec_pushv(&c.env, (const char *const[]){ "CI_NODE_INDEX=2", "CI_NODE_TOTAL=2", NULL });
 	c.timeout = 900;
 	assert_int_equal(command_run(&c), 0);
-	assert_int_equal(c.status, 0);
+	tu_last_output = c.output.buf;
+	assert_exit(c.status, 0);
 	assert_contains(c.output.buf, "sweep " UUID ", shard 2/2", "shard 2");
 	assert_contains(c.output.buf, "runs: pass 1 (1 jobs)", "shard 2 counts");
 	command_release(&c);
 
 	sb_printf(&m, "%s/merged.db", dir);
 	for (int twice = 0; twice < 2; twice++) {
-		assert_int_equal(tu_run(&out, (const char *const[]){ vm, "merge", m.buf, a, b, NULL },
-					(const char *const[]){ NULL }, 300),
-				 0);
+		assert_exit(tu_run(&out, (const char *const[]){ vm, "merge", m.buf, a, b, NULL },
+				   (const char *const[]){ NULL }, 300),
+			    0);
 		assert_contains(out, "runs, 1 sweeps", "merge summary");
 		free(out);
 	}

@@ -95,10 +95,10 @@ static void test_pipeline_parses(void **state)
 		print_message("python3 yaml not available; YAML not parsed\n");
 	} else {
 		free(py);
-		assert_int_equal(tu_run(&py, (const char *const[]){ "/usr/bin/python3", "-c",
-								    script, p.buf, NULL },
-					(const char *const[]){ NULL }, 60),
-				 0);
+		assert_exit(tu_run(&py, (const char *const[]){ "/usr/bin/python3", "-c",
+							       script, p.buf, NULL },
+				   (const char *const[]){ NULL }, 60),
+			    0);
 		assert_contains(py, "['sweep', 'merge', 'report'] 3 " UUID "\n", "parsed");
 		assert_contains(py, "virt-matrix sweep --sweep-id " UUID
 				    " --no-report --db shard-${CI_NODE_INDEX}.db '--libvirt' 'none'\n",

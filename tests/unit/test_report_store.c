@@ -421,9 +421,9 @@ static void test_command(void **state)
 		struct strbuf missing = STRBUF_INIT;
 
 		sb_printf(&missing, "%s/none.db", dir);
-		assert_int_equal(tu_run(&out, (const char *const[]){ vm, "report", NULL },
-					(const char *const[]){ "--db", missing.buf, NULL }, 60),
-				 2);
+		assert_exit(tu_run(&out, (const char *const[]){ vm, "report", NULL },
+				   (const char *const[]){ "--db", missing.buf, NULL }, 60),
+			    2);
 		assert_contains(out, "error: no store at", "missing store");
 		assert_false(path_exists(missing.buf));
 		free(out);
