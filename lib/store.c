@@ -316,6 +316,16 @@ static const char *const migrations[] = {
 	"    CASE WHEN shard IS NULL THEN 1"
 	"      ELSE CAST(substr(shard, instr(shard, '/') + 1) AS INTEGER) END,"
 	"    status, started_at, finished_at FROM sweeps;",
+	/*
+	 * 10: the ABI text no longer has the machine properties that are
+	 * not guest ABI (matrix/abi.c, not_abi_machine_props): the ABI
+	 * part of every record is dropped, and the next probe redoes it
+	 * (abi_seconds NULL), so that no report compares texts of both
+	 * kinds.
+	 */
+	"DELETE FROM machine_abi;"
+	"DELETE FROM abi_texts;"
+	"UPDATE binaries SET abi_seconds = NULL;",
 };
 
 int store_schema_version(void)

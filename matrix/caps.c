@@ -1123,7 +1123,10 @@ out:
 	} else if (res->seconds = now_monotonic() - t0,
 		   record_probe_seconds(st, res->binary_id, res->seconds)) {
 		ret = -1;
-	} else if (!no_abi) {
+	}
+	/* The capability replies are stored: the ABI probe forks from less. */
+	probe_release(&pr);
+	if (!ret && !no_abi) {
 		struct abi_result abi;
 
 		if (abi_probe(st, res->binary_id, binary, &abi) ||
@@ -1137,6 +1140,5 @@ out:
 			res->abi_seconds = abi.seconds;
 		}
 	}
-	probe_release(&pr);
 	return ret;
 }

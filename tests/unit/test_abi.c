@@ -197,6 +197,14 @@ static void test_stable_and_normalised(void **state)
 	assert_null(strstr(t1, "pc-q35-10.0"));
 	assert_null(strstr(t1, "rtc-time"));
 	assert_null(strstr(t1, " at 0x"));
+	/* The machine's guest-visible properties are in; host-side ones not. */
+	assert_contains(t1, "machine smm = ", "smm");
+	assert_contains(t1, "machine hpet = ", "hpet");
+	assert_contains(t1, "machine max-ram-below-4g = ", "max-ram-below-4g");
+	assert_null(strstr(t1, "machine type = "));
+	assert_null(strstr(t1, "machine kernel = "));
+	assert_null(strstr(t1, "machine mem-merge = "));
+	assert_null(strstr(t1, "machine dump-guest-core = "));
 	assert_contains(t1, "qtree /main-system-bus/q35-pcihost[0]/pcie.0/#vnet0 type = virtio-net-pci", "vnet0");
 	assert_contains(t1, "cpu model = qemu64", "cpu");
 	free(t1);
@@ -249,20 +257,24 @@ static void test_props_from_list_get(void **state)
 		"{\"name\": \"rtc-time\", \"type\": \"struct tm\", \"value\": {\"tm_year\": 126}},"
 		"{\"name\": \"peripheral\", \"type\": \"child<container>\", \"value\": \"/machine/peripheral\"},"
 		"{\"name\": \"acpi-pm\", \"type\": \"link<PCIDevice>\", \"value\": \"\"},"
-		"{\"name\": \"max-ram-below-4g\", \"type\": \"size\", \"value\": 2147483648}"
+		"{\"name\": \"max-ram-below-4g\", \"type\": \"size\", \"value\": 2147483648},"
+		"{\"name\": \"kernel\", \"type\": \"string\", \"value\": \"\"},"
+		"{\"name\": \"mem-merge\", \"type\": \"bool\", \"value\": true}"
 		"]}]");
 	json_object *p, *v = NULL;
 
 	(void)state;
 	assert_non_null(ret);
 	p = abi_props_from_list_get(ret);
-	assert_int_equal(json_object_object_length(p), 3);
-	assert_true(json_object_object_get_ex(p, "type", &v));
-	assert_string_equal(json_object_get_string(v), "pc-q35-10.2-machine");
+	assert_int_equal(json_object_object_length(p), 2);
 	assert_true(json_object_object_get_ex(p, "smm", &v));
 	assert_string_equal(json_object_get_string(v), "auto");
 	assert_true(json_object_object_get_ex(p, "max-ram-below-4g", &v));
 	assert_int_equal(json_object_get_int64(v), 2147483648LL);
+	/* Not guest ABI: the type's own name, host files and host policy. */
+	assert_false(json_object_object_get_ex(p, "type", NULL));
+	assert_false(json_object_object_get_ex(p, "kernel", NULL));
+	assert_false(json_object_object_get_ex(p, "mem-merge", NULL));
 	assert_false(json_object_object_get_ex(p, "memory-backend", NULL));
 	assert_false(json_object_object_get_ex(p, "rtc-time", NULL));
 	assert_false(json_object_object_get_ex(p, "peripheral", NULL));
