@@ -7,8 +7,9 @@
  * queries, then a second round of qom-get for the machine object's
  * properties that are part of the guest ABI (QEMU >= 10.1 gives them all
  * to the first round's qom-list-get: QEMU reads QMP one byte per system
- * call, and the 31 qom-gets of a q35 machine cost it some 12 ms). The results become sorted, normalised text lines
- * whose sha256 is the fingerprint; the store is written once all are in.
+ * call, and the 31 qom-gets of a q35 machine cost it some 12 ms). The
+ * results become sorted, normalised text lines whose sha256 is the
+ * fingerprint; the store is written once all are in.
  */
 #include <ctype.h>
 #include <pthread.h>
