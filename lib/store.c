@@ -12,6 +12,7 @@
 
 #include "store.h"
 #include "fs.h"
+#include "sha256.h"
 #include "strbuf.h"
 #include "banned.h"
 
@@ -317,15 +318,31 @@ static const char *const migrations[] = {
 	"      ELSE CAST(substr(shard, instr(shard, '/') + 1) AS INTEGER) END,"
 	"    status, started_at, finished_at FROM sweeps;",
 	/*
-	 * 10: the ABI text no longer has the machine properties that are
-	 * not guest ABI (matrix/abi.c, not_abi_machine_props): the ABI
-	 * part of every record is dropped, and the next probe redoes it
-	 * (abi_seconds NULL), so that no report compares texts of both
-	 * kinds.
+	 * 10: the ABI texts lose the machine properties that are not guest
+	 * ABI (matrix/abi.c, not_abi_machine_props, as it was then: a
+	 * migration is history and does not follow later edits). Each text
+	 * is rewritten in place and re-keyed by its new sha256, which is
+	 * the text a probe makes now, so nothing needs probing again and
+	 * records of binaries installed elsewhere (merged) are kept.
 	 */
-	"DELETE FROM machine_abi;"
-	"DELETE FROM abi_texts;"
-	"UPDATE binaries SET abi_seconds = NULL;",
+	"CREATE TEMP TABLE abi_v10 AS SELECT old, text, vm_sha256(text) AS new"
+	"  FROM (SELECT sha256 AS old, vm_drop_lines(text, 'machine type = ',"
+	"    'machine kernel = ', 'machine initrd = ', 'machine append = ',"
+	"    'machine dtb = ', 'machine dumpdtb = ', 'machine firmware = ',"
+	"    'machine shim = ', 'machine dt-compatible = ',"
+	"    'machine memory-backend = ', 'machine memory-encryption = ',"
+	"    'machine confidential-guest-support = ',"
+	"    'machine dump-guest-core = ', 'machine mem-merge = ',"
+	"    'machine aux-ram-share = ', 'machine pcspk-audiodev = ',"
+	"    'machine rtc-time = ') AS text FROM abi_texts);"
+	"DELETE FROM abi_v10 WHERE new = old;"
+	"INSERT OR IGNORE INTO abi_texts (sha256, text) SELECT new, text FROM abi_v10;"
+	"UPDATE machine_abi SET fingerprint ="
+	"  (SELECT new FROM abi_v10 WHERE old = machine_abi.fingerprint)"
+	"  WHERE fingerprint IN (SELECT old FROM abi_v10);"
+	"DELETE FROM abi_texts WHERE sha256 IN (SELECT old FROM abi_v10)"
+	"  AND sha256 NOT IN (SELECT new FROM abi_v10);"
+	"DROP TABLE abi_v10;",
 };
 
 int store_schema_version(void)
@@ -426,6 +443,52 @@ static int natural_collation(void *ctx, int la, const void *a, int lb,
 	return c < 0 ? -1 : c > 0;
 }
 
+/* vm_sha256(text): the hex sha256 of text's bytes (as abi_texts keys). */
+static void sql_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	const void *p = sqlite3_value_blob(argv[0]);
+
+	(void)argc;
+	sha256_hex(p ? p : "", (size_t)sqlite3_value_bytes(argv[0]), hex);
+	sqlite3_result_text(ctx, hex, -1, SQLITE_TRANSIENT);
+}
+
+/*
+ * vm_drop_lines(text, prefix, ...): text without the lines (each ending
+ * in a newline) that start with one of the prefixes.
+ */
+static void sql_drop_lines(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	struct strbuf out = STRBUF_INIT;
+
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	while (*s) {
+		size_t len = strcspn(s, "\n");
+		int drop = 0;
+
+		len += s[len] == '\n';
+		for (int i = 1; i < argc && !drop; i++) {
+			const char *pre = (const char *)sqlite3_value_text(argv[i]);
+
+			drop = pre && !strncmp(s, pre, strlen(pre));
+		}
+		if (!drop && strbuf_add(&out, s, len)) {
+			strbuf_release(&out);
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		s += len;
+	}
+	sqlite3_result_text(ctx, out.buf ? out.buf : "", (int)out.len,
+			    SQLITE_TRANSIENT);
+	strbuf_release(&out);
+}
+
 static int user_version(struct store *st, int *out)
 {
 	auto_stmt *q = NULL;
@@ -501,6 +564,13 @@ int store_open(struct store *st, const char *path)
 	sqlite3_busy_timeout(st->db, 30000);
 	sqlite3_create_collation(st->db, "version", SQLITE_UTF8, NULL,
 				 natural_collation);
+	/* For migrations that rewrite what the store holds (10). */
+	sqlite3_create_function(st->db, "vm_sha256", 1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				sql_sha256, NULL, NULL);
+	sqlite3_create_function(st->db, "vm_drop_lines", -1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				sql_drop_lines, NULL, NULL);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (store_exec(st, "PRAGMA journal_mode = WAL") ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") ||

@@ -40,7 +40,8 @@ int abi_probe(struct store *st, long long binary_id, const char *binary,
 /*
  * The machine properties of a qom-list-get reply for ["/machine"] (QEMU
  * >= 10.1), as qom-get of each gives them: name -> value, without
- * child<>/link<> properties, volatile ones and those without a value.
+ * child<>/link<> properties, those that are not guest ABI and those
+ * without a value.
  */
 json_object *abi_props_from_list_get(json_object *ret);
 

@@ -1,6 +1,7 @@
 /* Store migrations and the installs/builds tables (lib/store.c, lib/installs.c). */
-#include "testutil.h"
+#include "teststore.h"
 #include "installs.h"
+#include "sha256.h"
 
 static int scalar_int(struct store *st, const char *sql)
 {
@@ -54,6 +55,90 @@ static void test_migrations(void **state)
 	msg = tu_capture_end();
 	assert_contains(msg, "schema version 999, newer than", "newer schema");
 	free(msg);
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
+/*
+ * Migration 10 rewrites the ABI texts of an older store in place: the
+ * machine properties that are not guest ABI go, each text is re-keyed by
+ * the sha256 of what is left, and the machine types follow it.
+ */
+static void test_migration_10_rewrites_abi_texts(void **state)
+{
+	static const char old_text[] =
+		"cpu model = qemu64\n"
+		"machine hpet = true\n"
+		"machine kernel = \"\"\n"
+		"machine mem-merge = true\n"
+		"machine smm = \"auto\"\n"
+		"machine type = \"<machine>-machine\"\n";
+	static const char new_text[] =
+		"cpu model = qemu64\n"
+		"machine hpet = true\n"
+		"machine smm = \"auto\"\n";
+	static const char kept_text[] = "cpu model = max\nmachine smm = \"on\"\n";
+	char *dir = tu_tmpdir("store"), *v;
+	char old_sha[SHA256_HEX_LEN + 1], new_sha[SHA256_HEX_LEN + 1];
+	char kept_sha[SHA256_HEX_LEN + 1];
+	struct strbuf p = STRBUF_INIT, sql = STRBUF_INIT;
+	struct store st;
+	sqlite3 *raw = NULL;
+
+	(void)state;
+	sha256_hex(old_text, strlen(old_text), old_sha);
+	sha256_hex(new_text, strlen(new_text), new_sha);
+	sha256_hex(kept_text, strlen(kept_text), kept_sha);
+	sb_printf(&p, "%s/m.db", dir);
+	assert_int_equal(store_open(&st, p.buf), 0);
+	store_close(&st);
+	/* The store as schema 9 left it, with texts of the old kind. */
+	sb_printf(&sql,
+		  "PRAGMA user_version = 9;"
+		  "INSERT INTO binaries (sha256, version, status, probed_at, abi_seconds)"
+		  " VALUES ('aaa', '7.2.0', 'complete', 'now', 1.5);"
+		  "INSERT INTO abi_texts VALUES ('%s', '%s');"
+		  "INSERT INTO abi_texts VALUES ('%s', '%s');"
+		  "INSERT INTO machine_abi (binary, machine, status, fingerprint)"
+		  " SELECT id, 'pc-q35-7.1', 'ok', '%s' FROM binaries;"
+		  "INSERT INTO machine_abi (binary, machine, status, fingerprint)"
+		  " SELECT id, 'pc-q35-7.2', 'ok', '%s' FROM binaries;"
+		  "INSERT INTO machine_abi (binary, machine, status, fingerprint)"
+		  " SELECT id, 'pc-q35-7.0', 'ok', '%s' FROM binaries;",
+		  old_sha, old_text, kept_sha, kept_text, old_sha, old_sha, kept_sha);
+	assert_int_equal(sqlite3_open(p.buf, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, sql.buf, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+
+	assert_int_equal(store_open(&st, p.buf), 0);
+	assert_int_equal(scalar_int(&st, "PRAGMA user_version"), store_schema_version());
+	/* Both machine types of the old text now point at the new one. */
+	strbuf_reset(&sql);
+	sb_printf(&sql, "SELECT count(*) FROM machine_abi WHERE fingerprint = '%s'"
+			" AND machine IN ('pc-q35-7.1', 'pc-q35-7.2')", new_sha);
+	assert_int_equal(scalar_int(&st, sql.buf), 2);
+	strbuf_reset(&sql);
+	sb_printf(&sql, "SELECT text FROM abi_texts WHERE sha256 = '%s'", new_sha);
+	v = tu_query1(&st, sql.buf);
+	assert_string_equal(v, new_text);
+	free(v);
+	/* A text without such lines keeps its key; the old one is gone. */
+	strbuf_reset(&sql);
+	sb_printf(&sql, "SELECT count(*) FROM machine_abi WHERE machine = 'pc-q35-7.0'"
+			" AND fingerprint = '%s'", kept_sha);
+	assert_int_equal(scalar_int(&st, sql.buf), 1);
+	strbuf_reset(&sql);
+	sb_printf(&sql, "SELECT count(*) FROM abi_texts WHERE sha256 = '%s'", old_sha);
+	assert_int_equal(scalar_int(&st, sql.buf), 0);
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM abi_texts"), 2);
+	/* Nothing to probe again. */
+	assert_int_equal(scalar_int(&st, "SELECT abi_seconds IS NOT NULL FROM binaries"), 1);
+	/* The line filter keeps a last line without its newline. */
+	v = tu_query1(&st, "SELECT vm_drop_lines('a\nmachine x = 1\nb', 'machine x = ')");
+	assert_string_equal(v, "a\nb");
+	free(v);
+	store_close(&st);
+	strbuf_release(&sql);
 	strbuf_release(&p);
 	tu_rmdir(dir);
 }
@@ -156,6 +241,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrations),
+		cmocka_unit_test(test_migration_10_rewrites_abi_texts),
 		cmocka_unit_test(test_installs_round_trip),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
