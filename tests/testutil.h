@@ -121,12 +121,15 @@ static inline char *tu_vm_binary(void)
 static const char *tu_last_output;
 
 /*
- * Runs argv (pre) followed by argv (args), both NULL-terminated, with a
- * timeout; *out gets stdout and stderr. Returns the exit status, or 128 +
- * signal. Fails the test if it could not run to its end.
+ * Runs argv (pre) followed by argv (args), both NULL-terminated, with
+ * env (NAME=value entries, NULL-terminated, or NULL) added to the clean
+ * environment commands get, and a timeout; *out gets stdout and stderr.
+ * Returns the exit status, or 128 + signal. Fails the test if it could
+ * not run to its end.
  */
-static inline int tu_run(char **out, const char *const *pre,
-			 const char *const *args, double timeout)
+static inline int tu_run_env(char **out, const char *const *pre,
+			     const char *const *args, const char *const *env,
+			     double timeout)
 {
 	struct command cmd;
 	int status;
@@ -134,6 +137,8 @@ static inline int tu_run(char **out, const char *const *pre,
 	command_init(&cmd);
 	strvec_pushv(&cmd.args, pre);
 	strvec_pushv(&cmd.args, args);
+	if (env)
+		strvec_pushv(&cmd.env, env);
 	cmd.timeout = timeout;
 	cmd.capture_max = 4 << 20;
 	if (command_run(&cmd))
@@ -145,8 +150,14 @@ static inline int tu_run(char **out, const char *const *pre,
 	return status;
 }
 
+static inline int tu_run(char **out, const char *const *pre,
+			 const char *const *args, double timeout)
+{
+	return tu_run_env(out, pre, args, NULL, timeout);
+}
+
 /*
- * Fails the test unless the tu_run in expr exited with want, showing what
+ * Fails the test unless the tu_run(_env) in expr exited with want, showing what
  * the command printed: a failure in CI then says why.
  */
 #define assert_exit(expr, want)                                                 \

@@ -166,9 +166,9 @@ static int teardown(void **state)
 static void test_first_bad_commit(void **state)
 {
 	struct strbuf url = STRBUF_INIT, list = STRBUF_INIT, e = STRBUF_INIT;
-	struct command c;
+	struct strvec env = STRVEC_INIT;
 	struct store st;
-	char *v, *log;
+	char *v, *log, *out = NULL;
 
 	(void)state;
 	sb_printf(&url, "http://127.0.0.1:%d/archive/${commit}/qemu-${commit}.tar.gz", port);
@@ -179,32 +179,29 @@ static void test_first_bad_commit(void **state)
 	strbuf_reset(&list);
 	sb_printf(&list, "%s/commits.txt", dir);
 
-	command_init(&c);
-	strvec_pushv(&c.args, (const char *const[]){ vm, "bisect", "--scenario", "vm-q35",
-		"--good", commits[0], "--bad", commits[6], "--url", url.buf, "--commits",
-		list.buf, "--base-version", "7.2.0", "--db", db, NULL });
 	/* ark, probe and run find the test's specs, installs and caches. */
-	strvec_pushf(&c.env, "VIRT_MATRIX_SPECS=%s/specs", dir);
-	strvec_pushf(&c.env, "VIRT_MATRIX_PATCHES=%s/patches", dir);
-	strvec_pushf(&c.env, "VIRT_MATRIX_ROOT=%s/opt", dir);
-	strvec_pushf(&c.env, "VIRT_MATRIX_CACHE=%s/cache", dir);
-	strvec_pushf(&c.env, "VIRT_MATRIX_LOG_DIR=%s/logs", dir);
-	c.timeout = 1200;
-	c.capture_max = 4 << 20;
-	assert_int_equal(command_run(&c), 0);
-	if (c.status != 0)
-		fail_msg("bisect exited %d:\n%s", c.status, c.output.buf);
+	strvec_pushf(&env, "VIRT_MATRIX_SPECS=%s/specs", dir);
+	strvec_pushf(&env, "VIRT_MATRIX_PATCHES=%s/patches", dir);
+	strvec_pushf(&env, "VIRT_MATRIX_ROOT=%s/opt", dir);
+	strvec_pushf(&env, "VIRT_MATRIX_CACHE=%s/cache", dir);
+	strvec_pushf(&env, "VIRT_MATRIX_LOG_DIR=%s/logs", dir);
+	assert_exit(tu_run_env(&out, (const char *const[]){ vm, "bisect", "--scenario", "vm-q35",
+				"--good", commits[0], "--bad", commits[6], "--url", url.buf,
+				"--commits", list.buf, "--base-version", "7.2.0", NULL },
+			       (const char *const[]){ "--db", db, NULL }, env.v, 1200),
+		    0);
+	strvec_clear(&env);
 	/* c0 and c6 are the ends, then c3 (missing), c2, c4, c5. */
 	sb_printf(&e, "first bad commit: %s (after good %s)", commits[5], commits[4]);
-	assert_contains(c.output.buf, e.buf, "answer");
-	assert_contains(c.output.buf, "built as QEMU 7.2.0+gc5ffffffffff", "install name");
-	assert_contains(c.output.buf, "FAIL cpus want=2 got=1", "bad side evidence");
-	assert_contains(c.output.buf, "ok   cpus want=2 got=2", "good side evidence");
+	assert_contains(out, e.buf, "answer");
+	assert_contains(out, "built as QEMU 7.2.0+gc5ffffffffff", "install name");
+	assert_contains(out, "FAIL cpus want=2 got=1", "bad side evidence");
+	assert_contains(out, "ok   cpus want=2 got=2", "good side evidence");
 	strbuf_reset(&e);
 	sb_printf(&e, "  %-24s skip did not build", commits[3]);
-	assert_contains(c.output.buf, e.buf, "missing snapshot skipped");
-	assert_null(strstr(c.output.buf, "testing c1bbbb"));
-	command_release(&c);
+	assert_contains(out, e.buf, "missing snapshot skipped");
+	assert_null(strstr(out, "testing c1bbbb"));
+	free(out);
 
 	strbuf_reset(&e);
 	sb_printf(&e, "%s/httpd.log", dir);

@@ -166,7 +166,6 @@ static void test_two_shards_merged_equal_unsharded(void **state)
 {
 	char *a = another_store("shard1.db"), *b = another_store("shard2.db");
 	struct strbuf m = STRBUF_INIT;
-	struct command c;
 	char *out = NULL, *v;
 	struct store st;
 
@@ -181,17 +180,16 @@ static void test_two_shards_merged_equal_unsharded(void **state)
 	assert_contains(out, "runs: pass 1 (1 jobs)", "shard 1 counts");
 	free(out);
 	/* Shard 2 from GitLab's variables, as a parallel: job gets them. */
-	command_init(&c);
-	strvec_pushv(&c.args, (const char *const[]){ vm, "sweep", "--installed", "--libvirt",
-		"none", SCN, "--no-report", "--sweep-id", UUID, "--db", b, NULL });
-	strvec_pushv(&c.env, (const char *const[]){ "CI_NODE_INDEX=2", "CI_NODE_TOTAL=2", NULL });
-	c.timeout = 900;
-	assert_int_equal(command_run(&c), 0);
-	tu_last_output = c.output.buf;
-	assert_exit(c.status, 0);
-	assert_contains(c.output.buf, "sweep " UUID ", shard 2/2", "shard 2");
-	assert_contains(c.output.buf, "runs: pass 1 (1 jobs)", "shard 2 counts");
-	command_release(&c);
+	assert_exit(tu_run_env(&out, (const char *const[]){ vm, "sweep", "--installed",
+							    "--libvirt", "none", SCN, "--no-report",
+							    "--sweep-id", UUID, NULL },
+			       (const char *const[]){ "--db", b, NULL },
+			       (const char *const[]){ "CI_NODE_INDEX=2", "CI_NODE_TOTAL=2", NULL },
+			       900),
+		    0);
+	assert_contains(out, "sweep " UUID ", shard 2/2", "shard 2");
+	assert_contains(out, "runs: pass 1 (1 jobs)", "shard 2 counts");
+	free(out);
 
 	sb_printf(&m, "%s/merged.db", dir);
 	for (int twice = 0; twice < 2; twice++) {
