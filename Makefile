@@ -26,7 +26,10 @@ ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRC = $(wildcard lib/*.c) $(wildcard ark/*.c) $(wildcard matrix/*.c) \
+# The zygote preload runs inside QEMU, not in virt-matrix: built apart.
+ZYGOTE_SRC = lib/zygote-preload.c
+ZYGOTE = virt-matrix-zygote.so
+LIB_SRC = $(filter-out $(ZYGOTE_SRC),$(wildcard lib/*.c)) $(wildcard ark/*.c) $(wildcard matrix/*.c) \
 	  $(wildcard runner/*.c) $(wildcard reports/*.c) $(wildcard sweep/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 LIB = libvirt-matrix.a
@@ -37,10 +40,15 @@ INTEG_SRC = $(wildcard tests/integration/test_*.c)
 INTEG_BIN = $(patsubst tests/integration/%.c,tests/bin/%,$(INTEG_SRC))
 HELPER_BIN = tests/bin/vm-httpd tests/bin/fake-qemu tests/bin/vm-map-caps
 
-all: virt-matrix
+all: virt-matrix $(ZYGOTE)
 
 virt-matrix: main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ main.o $(LIB) $(PKG_LIBS)
+
+# No sanitizer here: it would have to be loaded before QEMU's libraries.
+$(ZYGOTE): $(ZYGOTE_SRC) lib/zygote-proto.h
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(if $(DEVELOPER),-Werror) \
+		-Ilib -fPIC -shared -o $@ $(ZYGOTE_SRC)
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@
@@ -66,13 +74,13 @@ tests/bin/%: tests/helpers/%.c $(LIB)
 # supervisor) through VIRT_MATRIX_BIN.
 TEST_ENV = VIRT_MATRIX_BIN=$(CURDIR)/virt-matrix
 
-check: virt-matrix $(UNIT_BIN) $(INTEG_BIN) $(HELPER_BIN)
+check: virt-matrix $(ZYGOTE) $(UNIT_BIN) $(INTEG_BIN) $(HELPER_BIN)
 	@$(TEST_ENV) tests/run-tests.sh check $(UNIT_BIN) $(INTEG_BIN)
 
 check-unit: $(UNIT_BIN)
 	@$(TEST_ENV) tests/run-tests.sh unit $(UNIT_BIN)
 
-check-integration: virt-matrix $(INTEG_BIN) $(HELPER_BIN)
+check-integration: virt-matrix $(ZYGOTE) $(INTEG_BIN) $(HELPER_BIN)
 	@$(TEST_ENV) tests/run-tests.sh integration $(INTEG_BIN)
 
 deps:
@@ -89,12 +97,14 @@ record-mapper: tests/bin/vm-map-caps tests/bin/test_mapper
 	tests/bin/vm-map-caps "$${VIRT_MATRIX_DB:-/var/lib/virt-matrix/matrix.db}" tests/data/mapper/caps
 	REGENERATE=1 tests/bin/test_mapper
 
-install: virt-matrix
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/virt-matrix
+install: virt-matrix $(ZYGOTE)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/virt-matrix \
+		$(DESTDIR)$(PREFIX)/lib/virt-matrix
 	install -m 0755 virt-matrix $(DESTDIR)$(PREFIX)/bin/virt-matrix
+	install -m 0644 $(ZYGOTE) $(DESTDIR)$(PREFIX)/lib/virt-matrix/$(ZYGOTE)
 	cp -R specs patches scenarios $(DESTDIR)$(PREFIX)/share/virt-matrix/
 
-bench: virt-matrix tests/bin/vm-bench
+bench: virt-matrix $(ZYGOTE) tests/bin/vm-bench
 	@mkdir -p bench/out
 	$(TEST_ENV) tests/bin/vm-bench bench/out/results.txt $(BENCH)
 
@@ -103,7 +113,7 @@ tests/bin/vm-bench: bench/vm-bench.c $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 clean:
-	rm -f virt-matrix main.o $(LIB) $(LIB_OBJ) $(LIB_OBJ:.o=.d) main.d
+	rm -f virt-matrix $(ZYGOTE) main.o $(LIB) $(LIB_OBJ) $(LIB_OBJ:.o=.d) main.d
 	rm -rf tests/bin tests/out
 
 .PHONY: all check check-unit check-integration deps install bench clean record-transcripts record-mapper

@@ -13,7 +13,9 @@
  *            2 s, 50 ms); side by side, libvirt's own cold capability
  *            probe of the same binary where an ark-built libvirt exists,
  *            and QEMU's own scripts/compare-machine-types.py --all for the
- *            ABI side where it can run (ark-built QEMU >= 9.1)
+ *            ABI side where it can run (ark-built QEMU >= 9.1); and
+ *            the ABI probe with each QEMU started by exec instead of
+ *            forked from its zygote (lib/zygote.h)
  *
  *   run      the runner's overhead: `virt-matrix run` of the plain
  *            i440fx scenario on Debian's QEMU, whole command, against a
@@ -221,7 +223,7 @@ out:
  */
 static double bench_probe(const char *binary, const char *dir, struct strbuf *out)
 {
-	double caps[RUNS], abi[RUNS], again[RUNS], peer[RUNS];
+	double caps[RUNS], abi[RUNS], again[RUNS], peer[RUNS], exec[RUNS];
 	struct strbuf db = STRBUF_INIT;
 	struct strvec pargv = STRVEC_INIT;
 	size_t machines = 0;
@@ -241,6 +243,12 @@ static double bench_probe(const char *binary, const char *dir, struct strbuf *ou
 		caps[i] = r.seconds;
 		abi[i] = a.seconds;
 		machines = a.machines;
+		/* The same ABI probe with each QEMU started by exec. */
+		setenv("VIRT_MATRIX_ZYGOTE", "off", 1);
+		if (abi_probe(&st, r.binary_id, binary, &a))
+			die("probe of %s without the zygote failed", binary);
+		unsetenv("VIRT_MATRIX_ZYGOTE");
+		exec[i] = a.seconds;
 		if (caps_probe(&st, binary, 0, 1, &r) || !r.reused)
 			die("re-probe of %s was not reused", binary);
 		again[i] = r.seconds;
@@ -253,6 +261,10 @@ static double bench_probe(const char *binary, const char *dir, struct strbuf *ou
 		  "machine types %.2f s (goal 2 s), unchanged %.1f ms (goal 50 ms)\n",
 		  binary, median(caps, RUNS), machines, median(abi, RUNS),
 		  median(again, RUNS) * 1000);
+	sb_printf(out,
+		  "  the same ABI probe with every QEMU started by exec "
+		  "(VIRT_MATRIX_ZYGOTE=off): %.2f s; ratio zygote/exec %.2f\n",
+		  median(exec, RUNS), median(abi, RUNS) / median(exec, RUNS));
 	if (have_peer) {
 		double mp = median(peer, RUNS);
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "zygote.h"
 #include "banned.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -170,6 +171,66 @@ static void child(struct command *cmd, pid_t parent, int out_w, int errfd,
 	child_fail(errfd);
 }
 
+/*
+ * The child as a fork of cmd->zygote. When the zygote is gone, the
+ * child is started the usual way instead (1).
+ */
+static int start_in_zygote(struct command *cmd)
+{
+	int outpipe[2] = { -1, -1 };
+	int out = -1, devnull = -1;
+	pid_t pid;
+
+	switch (cmd->out) {
+	case CMD_OUT_CAPTURE:
+		if (pipe2(outpipe, O_CLOEXEC))
+			return error_errno("cannot start '%s'", cmd->args.v[0]);
+		out = outpipe[1];
+		break;
+	case CMD_OUT_FD:
+		out = cmd->out_fd;
+		break;
+	case CMD_OUT_NULL:
+	case CMD_OUT_INHERIT:
+		devnull = cmd->out == CMD_OUT_NULL
+				  ? open("/dev/null", O_WRONLY | O_CLOEXEC)
+				  : fcntl(2, F_DUPFD_CLOEXEC, 0);
+		if (devnull < 0)
+			return error_errno("cannot start '%s'", cmd->args.v[0]);
+		out = devnull;
+		break;
+	}
+	cmd->started = now_monotonic();
+	if (zygote_spawn(cmd->zygote, cmd->args.v, out, &pid)) {
+		int e = errno;
+
+		for (int i = 0; i < 2; i++)
+			if (outpipe[i] >= 0)
+				close(outpipe[i]);
+		if (devnull >= 0)
+			close(devnull);
+		if (e == EPIPE) {
+			warning("the zygote of '%s' is gone; starting QEMU the usual way",
+				zygote_binary(cmd->zygote));
+			cmd->zygote = NULL;
+			return 1;
+		}
+		errno = e;
+		return error_errno("cannot start '%s' in its zygote", cmd->args.v[0]);
+	}
+	if (outpipe[1] >= 0)
+		close(outpipe[1]);
+	if (devnull >= 0)
+		close(devnull);
+	cmd->pid = pid;
+	cmd->pipe_fd = outpipe[0];
+	if (cmd->pipe_fd >= 0)
+		fcntl(cmd->pipe_fd, F_SETFL, O_NONBLOCK);
+	/* -1 (ESRCH) when it has already ended: its end is then reported. */
+	cmd->pidfd = (int)syscall(SYS_pidfd_open, cmd->pid, 0);
+	return 0;
+}
+
 int command_start(struct command *cmd)
 {
 	int errpipe[2] = { -1, -1 }, outpipe[2] = { -1, -1 };
@@ -185,6 +246,12 @@ int command_start(struct command *cmd)
 	cmd->exited = cmd->status = cmd->signal = 0;
 	cmd->timed_out = cmd->interrupted = cmd->truncated = 0;
 	cmd->reaped = 0;
+	if (cmd->zygote) {
+		int r = start_in_zygote(cmd);
+
+		if (r <= 0)
+			return r;
+	}
 	build_env(cmd, &env);
 
 	if (pipe2(errpipe, O_CLOEXEC))
@@ -281,11 +348,44 @@ static void drain(struct command *cmd)
 	}
 }
 
+/* A zygote's child: ended once its pidfd says so and the zygote has
+ * reaped it. */
+static int try_reap_zygote(struct command *cmd)
+{
+	int st, r;
+
+	if (cmd->pidfd >= 0) {
+		struct pollfd p = { cmd->pidfd, POLLIN, 0 };
+
+		if (poll(&p, 1, 0) == 0)
+			return 0;
+	}
+	/* The zygote reaps within milliseconds of the end. */
+	r = zygote_exit_status(cmd->zygote, cmd->pid, cmd->pidfd >= 0 ? 5 : 0, &st);
+	if (r == 0)
+		return 0;
+	cmd->reaped = 1;
+	if (r < 0) {
+		/* The zygote is gone, and its children were killed with it. */
+		cmd->signal = SIGKILL;
+		return 1;
+	}
+	if (WIFEXITED(st)) {
+		cmd->exited = 1;
+		cmd->status = WEXITSTATUS(st);
+	} else if (WIFSIGNALED(st)) {
+		cmd->signal = WTERMSIG(st);
+	}
+	return 1;
+}
+
 static int try_reap(struct command *cmd)
 {
 	int st;
 	pid_t r;
 
+	if (cmd->zygote)
+		return try_reap_zygote(cmd);
 	do
 		r = waitpid(cmd->pid, &st, WNOHANG);
 	while (r < 0 && errno == EINTR);
@@ -336,6 +436,23 @@ static int wait_exit(struct command *cmd, double seconds, int stop_on_signal)
 			ms = 0; /* fall through to try_reap */
 		drain(cmd);
 	}
+}
+
+int command_running(struct command *cmd)
+{
+	siginfo_t si;
+
+	if (cmd->pid <= 0 || cmd->reaped)
+		return 0;
+	if (cmd->zygote) {
+		struct pollfd p = { cmd->pidfd, POLLIN, 0 };
+
+		return cmd->pidfd >= 0 ? poll(&p, 1, 0) == 0 : !try_reap(cmd);
+	}
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)cmd->pid, &si, WEXITED | WNOHANG | WNOWAIT))
+		return 0;
+	return si.si_pid == 0;
 }
 
 int command_wait_output(struct command *cmd, const char *marker,

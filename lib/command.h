@@ -42,6 +42,11 @@ struct command {
 	size_t capture_max; /* cap of output; default 1 MiB */
 	double timeout;	    /* seconds; 0: none (callers set one) */
 	double term_grace;  /* SIGTERM to SIGKILL; default 3 s */
+	/*
+	 * When set, the child is a fork of this zygote (lib/zygote.h)
+	 * instead of an exec of args.v[0], which must be its binary.
+	 */
+	struct zygote *zygote;
 
 	/* Results */
 	pid_t pid;
@@ -93,6 +98,8 @@ int command_wait_output(struct command *cmd, const char *marker,
 int command_run(struct command *cmd);
 /* Sends sig to the child's process group (if it is still running). */
 void command_kill(struct command *cmd, int sig);
+/* True while the child has been started and has not ended. */
+int command_running(struct command *cmd);
 
 /* True when the child exited with status 0. */
 int command_succeeded(const struct command *cmd);

@@ -95,3 +95,45 @@ char *paths_log_dir(void)
 		return xstrdup("/var/log/virt-matrix");
 	return user_dir("XDG_STATE_HOME", ".local/state", "virt-matrix/logs");
 }
+
+char *paths_zygote(void)
+{
+	static const char *const beside[] = {
+		"virt-matrix-zygote.so", "../lib/virt-matrix/virt-matrix-zygote.so"
+	};
+	const char *bin = getenv("VIRT_MATRIX_BIN");
+	char *env = env_or("VIRT_MATRIX_ZYGOTE_SO");
+	char exe[PATH_MAX];
+	char *dir;
+
+	if (env)
+		return access(env, R_OK) ? (free(env), NULL) : env;
+	if (bin && *bin) {
+		char *abs = path_absolute(bin);
+
+		dir = path_dirname(abs);
+		free(abs);
+	} else {
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+		if (n <= 0)
+			return NULL;
+		exe[n] = '\0';
+		dir = path_dirname(exe);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(beside); i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		sb_printf(&sb, "%s/%s", dir, beside[i]);
+		if (!access(sb.buf, R_OK)) {
+			char *abs = path_absolute(sb.buf);
+
+			strbuf_release(&sb);
+			free(dir);
+			return abs;
+		}
+		strbuf_release(&sb);
+	}
+	free(dir);
+	return NULL;
+}

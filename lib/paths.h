@@ -12,6 +12,10 @@
  *                            (root) or $XDG_CACHE_HOME/virt-matrix
  *   logs                     VIRT_MATRIX_LOG_DIR, else /var/log/virt-matrix
  *                            (root) or $XDG_STATE_HOME/virt-matrix/logs
+ *   the zygote preload       VIRT_MATRIX_ZYGOTE_SO, else virt-matrix-zygote.so
+ *                            beside virt-matrix ($VIRT_MATRIX_BIN when set,
+ *                            else the running binary), else
+ *                            <bindir>/../lib/virt-matrix/; NULL if none
  * All return malloc'd strings.
  */
 
@@ -19,5 +23,6 @@ char *paths_data_dir(const char *what);
 char *paths_root(void);
 char *paths_cache_dir(void);
 char *paths_log_dir(void);
+char *paths_zygote(void);
 
 #endif

@@ -28,12 +28,8 @@ void qemu_firmware_args(struct strvec *args)
 static int still_running(void *ctx)
 {
 	struct qemu_proc *p = ctx;
-	siginfo_t si;
 
-	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, (id_t)p->cmd.pid, &si, WEXITED | WNOHANG | WNOWAIT))
-		return 0;
-	return si.si_pid == 0;
+	return command_running(&p->cmd);
 }
 
 const char *qemu_proc_output(const struct qemu_proc *p)
@@ -43,6 +39,12 @@ const char *qemu_proc_output(const struct qemu_proc *p)
 
 int qemu_proc_spawn(struct qemu_proc *p, const char *binary,
 		    const char *const *args)
+{
+	return qemu_proc_spawn_in(p, NULL, binary, args);
+}
+
+int qemu_proc_spawn_in(struct qemu_proc *p, struct zygote *z,
+		       const char *binary, const char *const *args)
 {
 	struct strbuf s = STRBUF_INIT;
 	char *tmpl = temp_template("qemu");
@@ -73,6 +75,7 @@ int qemu_proc_spawn(struct qemu_proc *p, const char *binary,
 					   NULL });
 	strvec_pushv(&p->cmd.args, args);
 	p->cmd.capture_max = 256 << 10;
+	p->cmd.zygote = z;
 	if (command_start(&p->cmd)) {
 		qemu_proc_stop(p);
 		return -1;
@@ -106,7 +109,14 @@ int qemu_proc_attach(struct qemu_proc *p, double timeout, int quiet)
 int qemu_proc_start(struct qemu_proc *p, const char *binary,
 		    const char *const *args, double timeout)
 {
-	if (qemu_proc_spawn(p, binary, args))
+	return qemu_proc_start_in(p, NULL, binary, args, timeout);
+}
+
+int qemu_proc_start_in(struct qemu_proc *p, struct zygote *z,
+		       const char *binary, const char *const *args,
+		       double timeout)
+{
+	if (qemu_proc_spawn_in(p, z, binary, args))
 		return -1;
 	return qemu_proc_attach(p, timeout, 0);
 }

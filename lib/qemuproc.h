@@ -11,6 +11,7 @@
 
 #include "command.h"
 #include "qmp.h"
+#include "zygote.h"
 
 struct qemu_proc {
 	struct command cmd;
@@ -34,6 +35,9 @@ void qemu_firmware_args(struct strvec *args);
  */
 int qemu_proc_start(struct qemu_proc *p, const char *binary,
 		    const char *const *args, double timeout) VM_WUR;
+int qemu_proc_start_in(struct qemu_proc *p, struct zygote *z,
+		       const char *binary, const char *const *args,
+		       double timeout) VM_WUR;
 /*
  * The two halves of qemu_proc_start, so several QEMUs can initialise at
  * once: spawn each, then attach to each. A failed attach stops QEMU; with
@@ -41,6 +45,9 @@ int qemu_proc_start(struct qemu_proc *p, const char *binary,
  */
 int qemu_proc_spawn(struct qemu_proc *p, const char *binary,
 		    const char *const *args) VM_WUR;
+/* qemu_proc_spawn as a fork of z (lib/zygote.h), or an exec when z is NULL. */
+int qemu_proc_spawn_in(struct qemu_proc *p, struct zygote *z,
+		       const char *binary, const char *const *args) VM_WUR;
 int qemu_proc_attach(struct qemu_proc *p, double timeout, int quiet) VM_WUR;
 /* Asks QEMU to quit, kills it if it does not, reaps it, cleans up. */
 void qemu_proc_stop(struct qemu_proc *p);

@@ -412,13 +412,13 @@ static int culprit_device(const char *err)
 	return -1;
 }
 
-static void spawn(struct mt *m, const char *binary)
+static void spawn(struct mt *m, struct zygote *z, const char *binary)
 {
 	struct strvec a = STRVEC_INIT;
 
 	build_args(m, &a);
 	m->t0 = now_monotonic();
-	m->running = !qemu_proc_spawn(&m->p, binary, a.v);
+	m->running = !qemu_proc_spawn_in(&m->p, z, binary, a.v);
 	strvec_clear(&a);
 }
 
@@ -765,7 +765,8 @@ struct binary_jobs {
 };
 
 /* Compat props per machine type (query-machines compat-props, >= 9.1). */
-static void compat_run(struct binary_jobs *bj, const char *binary)
+static void compat_run(struct binary_jobs *bj, struct zygote *z,
+		       const char *binary)
 {
 	const char *args[] = { "-machine", "none", "-S", NULL };
 	json_object *qargs = json_object_new_object();
@@ -774,7 +775,7 @@ static void compat_run(struct binary_jobs *bj, const char *binary)
 	int r;
 
 	bj->compat_failed = 1;
-	if (qemu_proc_start(&p, binary, args, START_TIMEOUT)) {
+	if (qemu_proc_start_in(&p, z, binary, args, START_TIMEOUT)) {
 		json_object_put(qargs);
 		return;
 	}
@@ -837,7 +838,8 @@ static int compat_store(struct store *st, long long id, const char *binary,
 }
 
 /* -dump-vmstate, once per binary (reported on failure). */
-static void vmstate_run(struct binary_jobs *bj, const char *binary)
+static void vmstate_run(struct binary_jobs *bj, struct zygote *z,
+			const char *binary)
 {
 	struct command cmd;
 	char *tmpl = temp_template("vmstate");
@@ -858,6 +860,7 @@ static void vmstate_run(struct binary_jobs *bj, const char *binary)
 						       "none", "-machine", "none",
 						       "-dump-vmstate", tmpl, NULL });
 	cmd.timeout = 30;
+	cmd.zygote = z;
 	if (!command_run_checked(&cmd) &&
 	    !strbuf_read_file(&bj->vmstate, tmpl, 64 << 20))
 		bj->vmstate_failed = 0;
@@ -890,10 +893,10 @@ static int vmstate_store(struct store *st, long long id,
 }
 
 /* One machine type, start to end: retried without a device QEMU refused. */
-static void run_machine(struct mt *m, const char *binary)
+static void run_machine(struct mt *m, struct zygote *z, const char *binary)
 {
 	while (!m->done && !vm_interrupted) {
-		spawn(m, binary);
+		spawn(m, z, binary);
 		if (!m->running || qemu_proc_attach(&m->p, START_TIMEOUT, 1)) {
 			refused(m); /* retry, or m->done with the error */
 			continue;
@@ -924,6 +927,7 @@ struct abi_queue {
 	struct mt *m;
 	size_t n;
 	const char *binary;
+	struct zygote *zygote; /* NULL: each QEMU is an exec */
 	struct binary_jobs *bj;
 	pthread_mutex_t lock;
 	size_t next;
@@ -942,11 +946,11 @@ static void *abi_worker(void *arg)
 		if (job == SIZE_MAX)
 			return NULL;
 		if (job == 0)
-			compat_run(q->bj, q->binary);
+			compat_run(q->bj, q->zygote, q->binary);
 		else if (job == 1)
-			vmstate_run(q->bj, q->binary);
+			vmstate_run(q->bj, q->zygote, q->binary);
 		else
-			run_machine(&q->m[job - 2], q->binary);
+			run_machine(&q->m[job - 2], q->zygote, q->binary);
 	}
 }
 
@@ -971,6 +975,26 @@ int abi_probe(struct store *st, long long id, const char *binary,
 	q.n = n;
 	q.binary = binary;
 	q.bj = &bj;
+	{
+		/*
+		 * Without the zygote each machine type is an exec: slower, the
+		 * same result. VIRT_MATRIX_ZYGOTE=require makes that an error.
+		 */
+		const char *want = getenv("VIRT_MATRIX_ZYGOTE");
+		struct strbuf why = STRBUF_INIT;
+
+		q.zygote = zygote_start(binary, &why);
+		if (!q.zygote && want && !strcmp(want, "require")) {
+			error("probe '%s': no zygote: %s", binary, why.buf);
+			strbuf_release(&why);
+			for (size_t i = 0; i < n; i++)
+				mt_release(&m[i]);
+			free(m);
+			strbuf_release(&bj.vmstate);
+			return -1;
+		}
+		strbuf_release(&why);
+	}
 	pthread_mutex_init(&q.lock, NULL);
 	if (nthreads > ARRAY_SIZE(threads))
 		nthreads = ARRAY_SIZE(threads);
@@ -987,6 +1011,7 @@ int abi_probe(struct store *st, long long id, const char *binary,
 	for (size_t i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	pthread_mutex_destroy(&q.lock);
+	zygote_free(q.zygote);
 	if (vm_interrupted)
 		goto out;
 	if (store_begin(st))

@@ -94,12 +94,21 @@ static const struct fault faults[] = {
 	{ "hang", "hang", "query-machines", 0, "no reply to 'query-machines' within" },
 };
 
+/* Each fault with fake-qemu started by exec, then forked from a zygote. */
 static void test_faults(void **state)
 {
+	struct strbuf why = STRBUF_INIT;
+	struct zygote *z;
+
 	(void)state;
 	fake = path_absolute("tests/bin/fake-qemu");
-	for (size_t i = 0; i < ARRAY_SIZE(faults); i++) {
-		const struct fault *f = &faults[i];
+	z = zygote_start(fake, &why);
+	if (!z)
+		fail_msg("no zygote for fake-qemu: %s", why.buf);
+	strbuf_release(&why);
+	for (size_t i = 0; i < 2 * ARRAY_SIZE(faults); i++) {
+		const struct fault *f = &faults[i % ARRAY_SIZE(faults)];
+		struct zygote *via = i < ARRAY_SIZE(faults) ? NULL : z;
 		const char *args[] = { "-fake", f->mode, NULL };
 		struct qemu_proc p;
 		json_object *r = NULL;
@@ -109,7 +118,7 @@ static void test_faults(void **state)
 		int rc;
 
 		tu_capture_begin();
-		rc = qemu_proc_start(&p, fake, args, 1.0);
+		rc = qemu_proc_start_in(&p, via, fake, args, 1.0);
 		if (!rc) {
 			p.qmp.max_message = 1 << 20;
 			rc = qmp_call(&p.qmp, f->cmd, NULL, &r, &e);
@@ -118,15 +127,18 @@ static void test_faults(void **state)
 		}
 		msg = tu_capture_end();
 		if (f->start_fails ? rc != -1 : rc != -1)
-			fail_msg("%s: result %d", f->name, rc);
+			fail_msg("%s%s: result %d", f->name, via ? " (zygote)" : "", rc);
 		assert_contains(msg, f->message, f->name);
 		assert_contains(msg, "fake-qemu", f->name);
 		if (now_monotonic() - t > 10)
 			fail_msg("%s: took %.1fs", f->name, now_monotonic() - t);
 		/* The fake is gone: reaped, not left running. */
 		assert_int_equal(kill(p.cmd.pid, 0), -1);
+		if (via && p.cmd.zygote != z)
+			fail_msg("%s: not started in the zygote", f->name);
 		free(msg);
 	}
+	zygote_free(z);
 }
 
 static void test_error_replies(void **state)

@@ -1,0 +1,54 @@
+#ifndef VM_ZYGOTE_H
+#define VM_ZYGOTE_H
+
+/*
+ * A QEMU binary started once, with virt-matrix's preload
+ * (lib/zygote-preload.c), that forks a new QEMU for each command started
+ * through it: QEMU's own main() with the command's argv, in a process that
+ * has already been loaded, linked and had its constructors run. Probes
+ * that start the same binary dozens of times (one per machine type) use
+ * it; Debian's QEMU, which binds 51 libraries at every start, then costs
+ * about 40% less CPU per start.
+ *
+ * Set cmd.zygote before command_start (lib/command.h): the child is then
+ * started by the zygote, in its own process group, and command_wait,
+ * command_kill and command_running treat it as any other child. Its
+ * environment is the zygote's; cmd.env, cmd.dir and cmd.in_fd are not
+ * used. The zygote's children die with it.
+ *
+ * Safe to share between threads.
+ */
+
+#include <sys/types.h>
+
+#include "strbuf.h"
+
+struct zygote;
+
+/*
+ * Starts binary as a zygote. Returns NULL when it cannot be used, with
+ * the reason in *why: VIRT_MATRIX_ZYGOTE=off, no preload installed
+ * (paths_zygote), or the binary did not take the preload (static,
+ * set-user-ID, not glibc) or did not answer within 10 s. Callers then
+ * start the binary the usual way. Nothing is reported.
+ */
+struct zygote *zygote_start(const char *binary, struct strbuf *why);
+/* Stops the zygote and its remaining children. Accepts NULL. */
+void zygote_free(struct zygote *z);
+/* The binary the zygote runs, and the zygote's own process id. */
+const char *zygote_binary(const struct zygote *z);
+pid_t zygote_pid(const struct zygote *z);
+
+/*
+ * For command.c. zygote_spawn starts argv with out_fd as its stdout and
+ * stderr: 0 with *pid, or -1 with errno (EPIPE: the zygote is gone).
+ * zygote_exit_status waits up to timeout for the zygote to report that
+ * pid ended: 1 with its wait status, 0 on timeout, -1 when the zygote is
+ * gone.
+ */
+int zygote_spawn(struct zygote *z, const char *const *argv, int out_fd,
+		 pid_t *pid);
+int zygote_exit_status(struct zygote *z, pid_t pid, double timeout,
+		       int *status);
+
+#endif
