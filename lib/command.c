@@ -348,6 +348,19 @@ static void drain(struct command *cmd)
 	}
 }
 
+/* The child ended with wait status st: 1. */
+static int reaped(struct command *cmd, int st)
+{
+	cmd->reaped = 1;
+	if (WIFEXITED(st)) {
+		cmd->exited = 1;
+		cmd->status = WEXITSTATUS(st);
+	} else if (WIFSIGNALED(st)) {
+		cmd->signal = WTERMSIG(st);
+	}
+	return 1;
+}
+
 /* A zygote's child: ended once its pidfd says so and the zygote has
  * reaped it. */
 static int try_reap_zygote(struct command *cmd)
@@ -364,19 +377,13 @@ static int try_reap_zygote(struct command *cmd)
 	r = zygote_exit_status(cmd->zygote, cmd->pid, cmd->pidfd >= 0 ? 5 : 0, &st);
 	if (r == 0)
 		return 0;
-	cmd->reaped = 1;
 	if (r < 0) {
 		/* The zygote is gone, and its children were killed with it. */
+		cmd->reaped = 1;
 		cmd->signal = SIGKILL;
 		return 1;
 	}
-	if (WIFEXITED(st)) {
-		cmd->exited = 1;
-		cmd->status = WEXITSTATUS(st);
-	} else if (WIFSIGNALED(st)) {
-		cmd->signal = WTERMSIG(st);
-	}
-	return 1;
+	return reaped(cmd, st);
 }
 
 static int try_reap(struct command *cmd)
@@ -395,14 +402,7 @@ static int try_reap(struct command *cmd)
 		cmd->reaped = 1;
 		return 1;
 	}
-	cmd->reaped = 1;
-	if (WIFEXITED(st)) {
-		cmd->exited = 1;
-		cmd->status = WEXITSTATUS(st);
-	} else if (WIFSIGNALED(st)) {
-		cmd->signal = WTERMSIG(st);
-	}
-	return 1;
+	return reaped(cmd, st);
 }
 
 /* Waits up to `seconds` for exit while draining output; 1 if exited. */

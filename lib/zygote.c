@@ -159,6 +159,19 @@ struct zygote *zygote_start(const char *binary, struct strbuf *why)
 	}
 }
 
+int zygote_open(const char *binary, struct zygote **out)
+{
+	const char *want = getenv("VIRT_MATRIX_ZYGOTE");
+	struct strbuf why = STRBUF_INIT;
+	int ret = 0;
+
+	*out = zygote_start(binary, &why);
+	if (!*out && want && !strcmp(want, "require"))
+		ret = error("no zygote for '%s': %s", binary, why.buf);
+	strbuf_release(&why);
+	return ret;
+}
+
 void zygote_free(struct zygote *z)
 {
 	if (!z)

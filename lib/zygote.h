@@ -33,6 +33,12 @@ struct zygote;
  * start the binary the usual way. Nothing is reported.
  */
 struct zygote *zygote_start(const char *binary, struct strbuf *why);
+/*
+ * zygote_start as the probes use it: 0 with *out (NULL when the zygote
+ * cannot be used: then exec), or -1 (reported) when it cannot and
+ * VIRT_MATRIX_ZYGOTE=require.
+ */
+int zygote_open(const char *binary, struct zygote **out) VM_WUR;
 /* Stops the zygote and its remaining children. Accepts NULL. */
 void zygote_free(struct zygote *z);
 /* The binary the zygote runs, and the zygote's own process id. */

@@ -957,6 +957,20 @@ static void *abi_worker(void *arg)
 int abi_probe(struct store *st, long long id, const char *binary,
 	      struct abi_result *res)
 {
+	struct zygote *z;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	if (zygote_open(binary, &z))
+		return -1;
+	ret = abi_probe_in(st, id, binary, z, res);
+	zygote_free(z);
+	return ret;
+}
+
+int abi_probe_in(struct store *st, long long id, const char *binary,
+		 struct zygote *z, struct abi_result *res)
+{
 	struct mt *m = NULL;
 	struct binary_jobs bj;
 	struct abi_queue q;
@@ -975,26 +989,7 @@ int abi_probe(struct store *st, long long id, const char *binary,
 	q.n = n;
 	q.binary = binary;
 	q.bj = &bj;
-	{
-		/*
-		 * Without the zygote each machine type is an exec: slower, the
-		 * same result. VIRT_MATRIX_ZYGOTE=require makes that an error.
-		 */
-		const char *want = getenv("VIRT_MATRIX_ZYGOTE");
-		struct strbuf why = STRBUF_INIT;
-
-		q.zygote = zygote_start(binary, &why);
-		if (!q.zygote && want && !strcmp(want, "require")) {
-			error("probe '%s': no zygote: %s", binary, why.buf);
-			strbuf_release(&why);
-			for (size_t i = 0; i < n; i++)
-				mt_release(&m[i]);
-			free(m);
-			strbuf_release(&bj.vmstate);
-			return -1;
-		}
-		strbuf_release(&why);
-	}
+	q.zygote = z;
 	pthread_mutex_init(&q.lock, NULL);
 	if (nthreads > ARRAY_SIZE(threads))
 		nthreads = ARRAY_SIZE(threads);
@@ -1011,7 +1006,6 @@ int abi_probe(struct store *st, long long id, const char *binary,
 	for (size_t i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	pthread_mutex_destroy(&q.lock);
-	zygote_free(q.zygote);
 	if (vm_interrupted)
 		goto out;
 	if (store_begin(st))

@@ -25,6 +25,7 @@
 #include "sha256.h"
 #include "store.h"
 #include "strbuf.h"
+#include "zygote.h"
 
 struct abi_result {
 	size_t machines;
@@ -33,9 +34,15 @@ struct abi_result {
 	double seconds;
 };
 
-/* Fingerprints every versioned machine type of the probed binary id. */
+/*
+ * Fingerprints every versioned machine type of the probed binary id.
+ * abi_probe_in forks the QEMUs from z (lib/zygote.h; NULL: exec each);
+ * abi_probe opens a zygote of its own (zygote_open).
+ */
 int abi_probe(struct store *st, long long binary_id, const char *binary,
 	      struct abi_result *out) VM_WUR;
+int abi_probe_in(struct store *st, long long binary_id, const char *binary,
+		 struct zygote *z, struct abi_result *out) VM_WUR;
 
 /*
  * The machine properties of a qom-list-get reply for ["/machine"] (QEMU

@@ -13,8 +13,8 @@
 
 #define DONE_MARKER "No bootable device."
 
-int accel_check_start(struct accel_check *c, const char *binary,
-		      const char *accel)
+int accel_check_start(struct accel_check *c, struct zygote *z,
+		      const char *binary, const char *accel)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->name, sizeof(c->name), "%s", accel);
@@ -27,6 +27,7 @@ int accel_check_start(struct accel_check *c, const char *binary,
 		"-chardev", "stdio,id=dbg,signal=off",
 		"-device", "isa-debugcon,iobase=0x402,chardev=dbg", NULL });
 	c->cmd.capture_max = 1 << 20;
+	c->cmd.zygote = z;
 	c->t0 = now_monotonic();
 	if (command_start(&c->cmd)) {
 		command_release(&c->cmd);
@@ -141,8 +142,8 @@ static void *pair_main(void *arg)
 	double kvm_timeout, deadline;
 	int have_tcg, have_kvm, judged = 0;
 
-	have_tcg = accel_check_start(&tcg, p->binary, "tcg") == 0;
-	have_kvm = accel_check_start(&kvm, p->binary, "kvm") == 0;
+	have_tcg = accel_check_start(&tcg, p->z, p->binary, "tcg") == 0;
+	have_kvm = accel_check_start(&kvm, p->z, p->binary, "kvm") == 0;
 	snprintf(p->res[0].name, sizeof(p->res[0].name), "tcg");
 	snprintf(p->res[1].name, sizeof(p->res[1].name), "kvm");
 	/* TCG's run, with KVM's progress compared to it on the way. */
@@ -173,12 +174,14 @@ static void *pair_main(void *arg)
 	return NULL;
 }
 
-int accel_pair_start(struct accel_pair *p, const char *binary)
+int accel_pair_start(struct accel_pair *p, struct zygote *z,
+		     const char *binary)
 {
 	int e;
 
 	memset(p, 0, sizeof(*p));
 	p->binary = binary;
+	p->z = z;
 	e = pthread_create(&p->thread, NULL, pair_main, p);
 	if (e)
 		return error("cannot start the accelerator checks of '%s': %s",
@@ -201,7 +204,7 @@ int accel_probe(const char *binary, const char *accel, double timeout,
 {
 	struct accel_check c;
 
-	if (accel_check_start(&c, binary, accel))
+	if (accel_check_start(&c, NULL, binary, accel))
 		return -1;
 	accel_check_finish(&c, timeout, out);
 	return vm_interrupted ? -1 : 0;

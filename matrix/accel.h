@@ -13,6 +13,7 @@
 #include <pthread.h>
 
 #include "command.h"
+#include "zygote.h"
 
 struct accel_result {
 	char name[16];
@@ -29,9 +30,12 @@ struct accel_check {
 	int running;
 };
 
-/* Starts the tiny guest under accel; -1 (reported) if it cannot start. */
-int accel_check_start(struct accel_check *c, const char *binary,
-		      const char *accel) VM_WUR;
+/*
+ * Starts the tiny guest under accel, forked from z (lib/zygote.h) unless
+ * it is NULL; -1 (reported) if it cannot start.
+ */
+int accel_check_start(struct accel_check *c, struct zygote *z,
+		      const char *binary, const char *accel) VM_WUR;
 /* Waits up to timeout seconds from the start, fills *out, ends the guest. */
 void accel_check_finish(struct accel_check *c, double timeout,
 			struct accel_result *out);
@@ -52,12 +56,15 @@ void accel_check_abort(struct accel_check *c);
 struct accel_pair {
 	pthread_t thread;
 	const char *binary;
+	struct zygote *z;
 	struct accel_result res[2]; /* tcg, kvm */
 	int started;
 };
 
-/* Starts both checks; -1 (reported) if the thread cannot start. */
-int accel_pair_start(struct accel_pair *p, const char *binary) VM_WUR;
+/* Starts both checks (forked from z unless NULL); -1 (reported) if the
+ * thread cannot start. */
+int accel_pair_start(struct accel_pair *p, struct zygote *z,
+		     const char *binary) VM_WUR;
 /* Waits for both (bounded by their timeouts) and copies the results. */
 void accel_pair_finish(struct accel_pair *p, struct accel_result out[2]);
 

@@ -34,6 +34,7 @@ static const char *const basic_queries[] = {
 struct probe {
 	struct store *st;
 	const char *binary;
+	struct zygote *z; /* the QEMUs are forked from it; NULL: exec */
 	json_object *basic[ARRAY_SIZE(basic_queries)];
 	char basic_err[ARRAY_SIZE(basic_queries)][64];
 	json_object *types;   /* qom-list-types, all */
@@ -60,11 +61,11 @@ static int jbool(json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
 }
 
-static int start(struct qemu_proc *p, const char *binary)
+static int start(struct qemu_proc *p, struct probe *pr)
 {
 	const char *args[] = { "-machine", "none", "-S", NULL };
 
-	if (qemu_proc_start(p, binary, args, START_TIMEOUT))
+	if (qemu_proc_start_in(p, pr->z, pr->binary, args, START_TIMEOUT))
 		return -1;
 	p->qmp.quiet = 1;
 	p->qmp.share = 1; /* replies are only read */
@@ -178,7 +179,7 @@ static int restart(struct probe *pr, struct dev_batch *b)
 		return error("probe '%s': gave up on device properties after "
 			     "%d restarts",
 			     pr->binary, b->restarts);
-	return start(b->p, pr->binary);
+	return start(b->p, pr);
 }
 
 /*
@@ -346,7 +347,7 @@ static void *worker_main(void *arg)
 	struct probe *pr = pl->pr;
 
 	w->ret = -1;
-	if (start(&w->p, pr->binary))
+	if (start(&w->p, pr))
 		goto fail;
 	w->have_p = 1;
 	if (w->lists) {
@@ -1062,6 +1063,9 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 		return -1;
 	if (known && (r = probed_before(st, binary, force, no_abi, res, t0)))
 		return r < 0 ? -1 : 0;
+	/* Every QEMU of this probe, the ABI's included, is forked from it. */
+	if (zygote_open(binary, &pr.z))
+		return -1;
 
 	/*
 	 * Everything that takes wall time starts at once. A binary not seen
@@ -1072,7 +1076,7 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 		qmp_phase_join(&ph, 1);
 		goto out;
 	}
-	if (accel_pair_start(&acc, binary)) {
+	if (accel_pair_start(&acc, pr.z, binary)) {
 		qmp_phase_join(&ph, 1);
 		goto out;
 	}
@@ -1084,6 +1088,7 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 			qmp_phase_join(&ph, 1);
 			accel_pair_finish(&acc, pr.accel);
 			probe_release(&pr);
+			zygote_free(pr.z);
 			if (r < 0 ||
 			    (r = probed_before(st, binary, force, no_abi, res, t0)) < 0)
 				return -1;
@@ -1099,6 +1104,7 @@ out:
 	res->seconds = now_monotonic() - t0;
 	if (!res->sha256[0] && sha256_remember(st, binary, res->sha256, &key)) {
 		probe_release(&pr);
+		zygote_free(pr.z);
 		return -1; /* nothing to key a record by */
 	}
 	if (ret) {
@@ -1129,7 +1135,7 @@ out:
 	if (!ret && !no_abi) {
 		struct abi_result abi;
 
-		if (abi_probe(st, res->binary_id, binary, &abi) ||
+		if (abi_probe_in(st, res->binary_id, binary, pr.z, &abi) ||
 		    record_abi_seconds(st, res->binary_id, abi.seconds)) {
 			ret = error("probe '%s': the machine-type ABI probe failed",
 				    binary);
@@ -1140,5 +1146,6 @@ out:
 			res->abi_seconds = abi.seconds;
 		}
 	}
+	zygote_free(pr.z);
 	return ret;
 }

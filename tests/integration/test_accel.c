@@ -3,7 +3,7 @@
  * QEMU: TCG must finish the firmware's self test; an accelerator QEMU
  * does not know must be reported with QEMU's own message; KVM is reported
  * either way, with the reason when it is not usable (on these machines it
- * stalls in the firmware).
+ * stalls in the firmware), started by exec or forked from a zygote.
  */
 #include "testutil.h"
 #include "accel.h"
@@ -48,13 +48,12 @@ static void test_kvm_verdict_has_a_reason(void **state)
 }
 
 /* The pair on its thread: TCG works here; KVM is judged against it. */
-static void test_pair_judges_kvm_against_tcg(void **state)
+static void pair_judges_kvm_against_tcg(struct zygote *z)
 {
 	struct accel_pair p;
 	struct accel_result r[2];
 
-	(void)state;
-	assert_int_equal(accel_pair_start(&p, QEMU), 0);
+	assert_int_equal(accel_pair_start(&p, z, QEMU), 0);
 	accel_pair_finish(&p, r);
 	assert_string_equal(r[0].name, "tcg");
 	assert_string_equal(r[1].name, "kvm");
@@ -82,6 +81,22 @@ static void test_pair_judges_kvm_against_tcg(void **state)
 		assert_true(strstr(r[1].detail, "did not finish") ||
 			    strstr(r[1].detail, "QEMU "));
 	}
+}
+
+/* Both guests started by exec, then both forked from a zygote. */
+static void test_pair_judges_kvm_against_tcg(void **state)
+{
+	struct strbuf why = STRBUF_INIT;
+	struct zygote *z;
+
+	(void)state;
+	pair_judges_kvm_against_tcg(NULL);
+	z = zygote_start(QEMU, &why);
+	if (!z)
+		fail_msg("no zygote: %s", why.buf);
+	strbuf_release(&why);
+	pair_judges_kvm_against_tcg(z);
+	zygote_free(z);
 }
 
 int main(void)
