@@ -361,20 +361,25 @@ static int reaped(struct command *cmd, int st)
 	return 1;
 }
 
-/* A zygote's child: ended once its pidfd says so and the zygote has
- * reaped it. */
+/*
+ * A zygote's child has ended when the zygote says it reaped it. Its
+ * word comes first: once reaped, the pid (and the pidfd's process, if
+ * the child was gone before the pidfd was opened) may be another's.
+ * Once the pidfd says it ended, the zygote's word is waited for.
+ */
 static int try_reap_zygote(struct command *cmd)
 {
-	int st, r;
+	int st, r = zygote_exit_status(cmd->zygote, cmd->pid, 0, &st);
 
-	if (cmd->pidfd >= 0) {
+	if (r <= 0 && cmd->pidfd >= 0) {
 		struct pollfd p = { cmd->pidfd, POLLIN, 0 };
 
-		if (poll(&p, 1, 0) == 0)
-			return 0;
+		if (poll(&p, 1, 0) != 1)
+			return 0; /* running (if the zygote is gone: dying) */
+		/* The zygote reaps within milliseconds of the end. */
+		if (r == 0)
+			r = zygote_exit_status(cmd->zygote, cmd->pid, 5, &st);
 	}
-	/* The zygote reaps within milliseconds of the end. */
-	r = zygote_exit_status(cmd->zygote, cmd->pid, cmd->pidfd >= 0 ? 5 : 0, &st);
 	if (r == 0)
 		return 0;
 	if (r < 0) {
