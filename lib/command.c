@@ -209,9 +209,7 @@ static int start_in_zygote(struct command *cmd)
 				close(outpipe[i]);
 		if (devnull >= 0)
 			close(devnull);
-		if (e == EPIPE) {
-			warning("the zygote of '%s' is gone; starting QEMU the usual way",
-				zygote_binary(cmd->zygote));
+		if (e == EPIPE) { /* zygote_spawn has said so, once */
 			cmd->zygote = NULL;
 			return 1;
 		}

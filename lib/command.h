@@ -44,7 +44,8 @@ struct command {
 	double term_grace;  /* SIGTERM to SIGKILL; default 3 s */
 	/*
 	 * When set, the child is a fork of this zygote (lib/zygote.h)
-	 * instead of an exec of args.v[0], which must be its binary.
+	 * instead of an exec of args.v[0], which must be its binary
+	 * (CMD_OUT_INHERIT then gives it our stderr for both outputs).
 	 */
 	struct zygote *zygote;
 

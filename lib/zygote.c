@@ -25,6 +25,7 @@ struct zygote {
 	struct command cmd;
 	int fd;
 	int gone;
+	int warned; /* that it is gone */
 	char *binary;
 	pthread_mutex_t lock;
 	/* Ends reported but not yet asked for: a ring. */
@@ -261,6 +262,11 @@ int zygote_spawn(struct zygote *z, const char *const *argv, int out_fd,
 		}
 	}
 out:
+	if (e == EPIPE && !z->warned) {
+		warning("the zygote of '%s' is gone; QEMU is started the usual way",
+			z->binary);
+		z->warned = 1;
+	}
 	pthread_mutex_unlock(&z->lock);
 	strbuf_release(&req);
 	if (ret)

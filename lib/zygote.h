@@ -47,7 +47,8 @@ pid_t zygote_pid(const struct zygote *z);
 
 /*
  * For command.c. zygote_spawn starts argv with out_fd as its stdout and
- * stderr: 0 with *pid, or -1 with errno (EPIPE: the zygote is gone).
+ * stderr: 0 with *pid, or -1 with errno (EPIPE: the zygote is gone,
+ * which the first such call reports as a warning).
  * zygote_exit_status waits up to timeout for the zygote to report that
  * pid ended: 1 with its wait status, 0 on timeout, -1 when the zygote is
  * gone.

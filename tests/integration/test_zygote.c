@@ -188,6 +188,14 @@ static void test_zygote_death_kills_children_and_exec_takes_over(void **state)
 	assert_int_equal(stat_field(q.cmd.pid, 4), getpid());
 	qemu_proc_stop(&q);
 	command_release(&q.cmd);
+	free(out);
+	/* Said once: the next start through it is an exec without a word. */
+	tu_capture_begin();
+	assert_int_equal(qemu_proc_start_in(&q, z, QEMU, args, 10), 0);
+	out = tu_capture_end();
+	assert_null(strstr(out, "gone"));
+	qemu_proc_stop(&q);
+	command_release(&q.cmd);
 	free(v);
 	free(out);
 	zygote_free(z);
