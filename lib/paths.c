@@ -19,22 +19,38 @@ static char *env_or(const char *name)
 	return v && *v ? path_absolute(v) : NULL;
 }
 
-char *paths_data_dir(const char *what)
+char *paths_exe(void)
 {
 	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	return xstrdup(exe);
+}
+
+char *paths_self(void)
+{
+	const char *bin = getenv("VIRT_MATRIX_BIN");
+
+	return bin && *bin ? path_absolute(bin) : paths_exe();
+}
+
+char *paths_data_dir(const char *what)
+{
 	struct strbuf sb = STRBUF_INIT;
-	char *dir, *env;
-	ssize_t n;
+	char *dir, *env, *exe;
 
 	env = env_or(!strcmp(what, "specs")	? "VIRT_MATRIX_SPECS"
 		     : !strcmp(what, "patches") ? "VIRT_MATRIX_PATCHES"
 						: "VIRT_MATRIX_SCENARIOS");
 	if (env)
 		return env;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
+	exe = paths_exe();
+	if (exe) {
 		dir = path_dirname(exe);
+		free(exe);
 		sb_printf(&sb, "%s/%s", dir, what);
 		if (is_dir(sb.buf)) {
 			free(dir);
@@ -101,26 +117,16 @@ char *paths_zygote(void)
 	static const char *const beside[] = {
 		"virt-matrix-zygote.so", "../lib/virt-matrix/virt-matrix-zygote.so"
 	};
-	const char *bin = getenv("VIRT_MATRIX_BIN");
 	char *env = env_or("VIRT_MATRIX_ZYGOTE_SO");
-	char exe[PATH_MAX];
-	char *dir;
+	char *self, *dir;
 
 	if (env)
 		return access(env, R_OK) ? (free(env), NULL) : env;
-	if (bin && *bin) {
-		char *abs = path_absolute(bin);
-
-		dir = path_dirname(abs);
-		free(abs);
-	} else {
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-		if (n <= 0)
-			return NULL;
-		exe[n] = '\0';
-		dir = path_dirname(exe);
-	}
+	self = paths_self();
+	if (!self)
+		return NULL;
+	dir = path_dirname(self);
+	free(self);
 	for (size_t i = 0; i < ARRAY_SIZE(beside); i++) {
 		struct strbuf sb = STRBUF_INIT;
 

@@ -19,6 +19,13 @@
  * All return malloc'd strings.
  */
 
+/*
+ * The running binary (/proc/self/exe), and the virt-matrix under use:
+ * $VIRT_MATRIX_BIN when set (test programs name the one they test),
+ * else the running binary. NULL if /proc/self/exe cannot be read.
+ */
+char *paths_exe(void);
+char *paths_self(void);
 char *paths_data_dir(const char *what);
 char *paths_root(void);
 char *paths_cache_dir(void);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "supervise.h"
+#include "paths.h"
 #include "fs.h"
 #include "strbuf.h"
 #include "util.h"
@@ -58,22 +59,12 @@ static int private_binds(int argc, char **argv, int *i)
 
 void supervise_argv(struct strvec *out)
 {
-	const char *bin = getenv("VIRT_MATRIX_BIN");
-	char exe[PATH_MAX];
-	ssize_t n;
+	char *self = paths_self();
 
-	if (bin && *bin) {
-		char *abs = path_absolute(bin);
-
-		strvec_push(out, abs);
-		free(abs);
-	} else {
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n <= 0)
-			die("cannot find /proc/self/exe");
-		exe[n] = '\0';
-		strvec_push(out, exe);
-	}
+	if (!self)
+		die("cannot find /proc/self/exe");
+	strvec_push(out, self);
+	free(self);
 	strvec_push(out, "internal-supervise");
 }
 
