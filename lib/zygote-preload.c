@@ -24,8 +24,8 @@
  * zygote ends when virt-matrix closes the socket (its children are then
  * killed), or when virt-matrix dies (PR_SET_PDEATHSIG).
  *
- * Only async-signal-safe work and fixed buffers here: this runs inside
- * somebody else's program.
+ * Fixed buffers and no allocation of its own: this runs inside somebody
+ * else's program, before it has started.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -165,11 +165,15 @@ static void on_chld(int sig)
 	(void)sig;
 }
 
+/* Takes main()'s place; the zygote's own argv and envp are not used. */
 static int serve(int argc, char **argv, char **envp)
 {
 	sigset_t chld, waiting;
 	struct sigaction sa;
 
+	(void)argc;
+	(void)argv;
+	(void)envp;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* The children must not inherit the zygote's own variables. */
 	unsetenv("LD_PRELOAD");
@@ -203,9 +207,6 @@ static int serve(int argc, char **argv, char **envp)
 			break;
 	}
 	_exit(0);
-	(void)argc;
-	(void)argv;
-	(void)envp;
 }
 
 int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void),

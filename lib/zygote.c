@@ -36,11 +36,6 @@ struct zygote {
 	size_t next_exit;
 };
 
-const char *zygote_binary(const struct zygote *z)
-{
-	return z->binary;
-}
-
 pid_t zygote_pid(const struct zygote *z)
 {
 	return z->cmd.pid;
@@ -154,6 +149,17 @@ struct zygote *zygote_start(const char *binary, struct strbuf *why)
 		if (r <= 0) {
 			sb_printf(why, "'%s' %s with the preload", binary,
 				  r < 0 ? "did not serve" : "did not answer");
+			/* What it said first (the dynamic linker's word on the
+			 * preload comes before QEMU's own output). */
+			close(z->fd);
+			z->fd = -1;
+			command_wait(&z->cmd, 5);
+			if (z->cmd.output.len) {
+				size_t n = strcspn(z->cmd.output.buf, "\n");
+
+				sb_printf(why, ": %.*s", (int)(n > 300 ? 300 : n),
+					  z->cmd.output.buf);
+			}
 			zygote_free(z);
 			return NULL;
 		}
