@@ -3,16 +3,24 @@
 #include "installs.h"
 #include "sha256.h"
 
-static int scalar_int(struct store *st, const char *sql)
+/* The integer sql answers, with arg (unless NULL) bound to its "?". */
+static int scalar_int_with(struct store *st, const char *sql, const char *arg)
 {
 	sqlite3_stmt *q = NULL;
 	int v;
 
 	assert_int_equal(store_prepare(st, &q, sql), 0);
+	if (arg)
+		store_bind_text(q, 1, arg);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	v = sqlite3_column_int(q, 0);
 	sqlite3_finalize(q);
 	return v;
+}
+
+static int scalar_int(struct store *st, const char *sql)
+{
+	return scalar_int_with(st, sql, NULL);
 }
 
 static void test_migrations(void **state)
@@ -113,23 +121,26 @@ static void test_migration_10_rewrites_abi_texts(void **state)
 	assert_int_equal(store_open(&st, p.buf), 0);
 	assert_int_equal(scalar_int(&st, "PRAGMA user_version"), store_schema_version());
 	/* Both machine types of the old text now point at the new one. */
-	strbuf_reset(&sql);
-	sb_printf(&sql, "SELECT count(*) FROM machine_abi WHERE fingerprint = '%s'"
-			" AND machine IN ('pc-q35-7.1', 'pc-q35-7.2')", new_sha);
-	assert_int_equal(scalar_int(&st, sql.buf), 2);
+	assert_int_equal(scalar_int_with(&st, "SELECT count(*) FROM machine_abi"
+					      " WHERE fingerprint = ? AND machine"
+					      " IN ('pc-q35-7.1', 'pc-q35-7.2')",
+					 new_sha),
+			 2);
 	strbuf_reset(&sql);
 	sb_printf(&sql, "SELECT text FROM abi_texts WHERE sha256 = '%s'", new_sha);
 	v = tu_query1(&st, sql.buf);
 	assert_string_equal(v, new_text);
 	free(v);
 	/* A text without such lines keeps its key; the old one is gone. */
-	strbuf_reset(&sql);
-	sb_printf(&sql, "SELECT count(*) FROM machine_abi WHERE machine = 'pc-q35-7.0'"
-			" AND fingerprint = '%s'", kept_sha);
-	assert_int_equal(scalar_int(&st, sql.buf), 1);
-	strbuf_reset(&sql);
-	sb_printf(&sql, "SELECT count(*) FROM abi_texts WHERE sha256 = '%s'", old_sha);
-	assert_int_equal(scalar_int(&st, sql.buf), 0);
+	assert_int_equal(scalar_int_with(&st, "SELECT count(*) FROM machine_abi"
+					      " WHERE machine = 'pc-q35-7.0'"
+					      " AND fingerprint = ?",
+					 kept_sha),
+			 1);
+	assert_int_equal(scalar_int_with(&st, "SELECT count(*) FROM abi_texts"
+					      " WHERE sha256 = ?",
+					 old_sha),
+			 0);
 	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM abi_texts"), 2);
 	/* Nothing to probe again. */
 	assert_int_equal(scalar_int(&st, "SELECT abi_seconds IS NOT NULL FROM binaries"), 1);
