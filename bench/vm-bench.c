@@ -14,8 +14,8 @@
  *            probe of the same binary where an ark-built libvirt exists,
  *            and QEMU's own scripts/compare-machine-types.py --all for the
  *            ABI side where it can run (ark-built QEMU >= 9.1); and
- *            the ABI probe with each QEMU started by exec instead of
- *            forked from its zygote (lib/zygote.h)
+ *            both probes with each QEMU started by exec instead of
+ *            forked from its zygote (lib/zygote.h), in turn first
  *
  *   run      the runner's overhead: `virt-matrix run` of the plain
  *            i440fx scenario on Debian's QEMU, whole command, against a
@@ -217,9 +217,39 @@ out:
 }
 
 /*
- * One binary: caps (no ABI), ABI, unchanged; medians of RUNS. Where
- * QEMU's own compare-machine-types.py can run, it runs alternately with
- * the ABI probe and the ratio is given.
+ * A capability record and an ABI probe of binary in a new store, with
+ * VIRT_MATRIX_ZYGOTE=zygote ("require": forked, or die; "off": exec);
+ * with again, the unchanged binary's probe as well.
+ */
+static void probe_once(const char *binary, const char *db, const char *zygote,
+		       double *caps, double *abi, size_t *machines, double *again)
+{
+	struct store st;
+	struct caps_result r;
+	struct abi_result a;
+
+	unlink(db);
+	setenv("VIRT_MATRIX_ZYGOTE", zygote, 1);
+	if (store_open(&st, db) || caps_probe(&st, binary, 1, 1, &r) ||
+	    abi_probe(&st, r.binary_id, binary, &a))
+		die("probe of %s (VIRT_MATRIX_ZYGOTE=%s) failed", binary, zygote);
+	*caps = r.seconds;
+	*abi = a.seconds;
+	*machines = a.machines;
+	if (again) {
+		if (caps_probe(&st, binary, 0, 1, &r) || !r.reused)
+			die("re-probe of %s was not reused", binary);
+		*again = r.seconds;
+	}
+	unsetenv("VIRT_MATRIX_ZYGOTE");
+	store_close(&st);
+}
+
+/*
+ * One binary: caps (no ABI), ABI, unchanged; medians of RUNS. The same
+ * with every QEMU an exec instead of forked from the zygote, the two
+ * sides in turn first. Where QEMU's own compare-machine-types.py can
+ * run, it runs alternately with the ABI probe and the ratio is given.
  */
 static double bench_probe(const char *binary, const char *dir, struct strbuf *out)
 {
@@ -232,33 +262,14 @@ static double bench_probe(const char *binary, const char *dir, struct strbuf *ou
 
 	sb_printf(&db, "%s/probe.db", dir);
 	for (int i = 0; i < RUNS; i++) {
-		struct store st;
-		struct caps_result r;
-		struct abi_result a;
-
-		unlink(db.buf);
-		if (store_open(&st, db.buf) ||
-		    caps_probe(&st, binary, 1, 1, &r) ||
-		    abi_probe(&st, r.binary_id, binary, &a))
-			die("probe of %s failed", binary);
-		caps[i] = r.seconds;
-		abi[i] = a.seconds;
-		machines = a.machines;
-		if (caps_probe(&st, binary, 0, 1, &r) || !r.reused)
-			die("re-probe of %s was not reused", binary);
-		again[i] = r.seconds;
-		store_close(&st);
-		/* The same probes, in a new store, with each QEMU an exec. */
-		unlink(db.buf);
-		setenv("VIRT_MATRIX_ZYGOTE", "off", 1);
-		if (store_open(&st, db.buf) ||
-		    caps_probe(&st, binary, 1, 1, &r) ||
-		    abi_probe(&st, r.binary_id, binary, &a))
-			die("probe of %s without the zygote failed", binary);
-		unsetenv("VIRT_MATRIX_ZYGOTE");
-		caps_exec[i] = r.seconds;
-		abi_exec[i] = a.seconds;
-		store_close(&st);
+		for (int side = 0; side < 2; side++) {
+			if ((side + i) % 2 == 0)
+				probe_once(binary, db.buf, "require", &caps[i],
+					   &abi[i], &machines, &again[i]);
+			else
+				probe_once(binary, db.buf, "off", &caps_exec[i],
+					   &abi_exec[i], &machines, NULL);
+		}
 		if (have_peer)
 			peer[i] = run_peer((const char *const *)pargv.v, dir);
 	}
