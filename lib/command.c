@@ -462,14 +462,14 @@ int command_wait_output(struct command *cmd, const char *marker,
 			double timeout)
 {
 	double deadline = now_monotonic() + timeout;
-	size_t from = 0, mlen = strlen(marker);
+	size_t from = 0, mlen = marker ? strlen(marker) : 0;
 
 	for (;;) {
 		struct pollfd pfd[2];
 		int nfd = 0, ms;
 
 		drain(cmd);
-		if (cmd->output.len >= mlen &&
+		if (marker && cmd->output.len >= mlen &&
 		    memmem(cmd->output.buf + from, cmd->output.len - from,
 			   marker, mlen))
 			return 1;
@@ -494,12 +494,21 @@ int command_wait_output(struct command *cmd, const char *marker,
 			return -1;
 		if (nfd == 2 && (pfd[1].revents & POLLIN)) {
 			drain(cmd);
-			if (memmem(cmd->output.buf + from,
-				   cmd->output.len - from, marker, mlen))
+			if (marker && memmem(cmd->output.buf + from,
+					     cmd->output.len - from, marker, mlen))
 				return 1;
 			return 0;
 		}
 	}
+}
+
+int command_pump(struct command *cmd, double seconds)
+{
+	int r = command_wait_output(cmd, NULL, seconds);
+
+	if (r == 0)
+		return 0;
+	return vm_interrupted ? -1 : 1;
 }
 
 int command_wait(struct command *cmd, double timeout)

@@ -92,9 +92,20 @@ int command_wait(struct command *cmd, double timeout);
  * For CMD_OUT_CAPTURE: waits until the output contains marker (1), the
  * child exits without printing it (0), or timeout passes or virt-matrix
  * is interrupted (-1). The child keeps running; command_wait ends it.
+ * Only for children that write the marker without stdio buffering (QEMU's
+ * serial console, written with write(2)): a line that stdio buffers in a
+ * pipe may arrive only at exit (lib/ready.h judges servers by state).
  */
 int command_wait_output(struct command *cmd, const char *marker,
 			double timeout);
+/*
+ * For CMD_OUT_CAPTURE: collects the child's output for up to seconds
+ * while it runs (a marker of NULL for command_wait_output never matches).
+ * Returns 1 when the child is still running afterwards, 0 when it ended
+ * (not reaped: command_wait does that), -1 when virt-matrix was
+ * interrupted.
+ */
+int command_pump(struct command *cmd, double seconds);
 /* command_start + command_wait(cmd->timeout); -1 if either fails. */
 int command_run(struct command *cmd);
 /* Sends sig to the child's process group (if it is still running). */

@@ -185,7 +185,7 @@ int libvirtd_start(struct libvirtd *d, const struct install *lv, double timeout)
 			 * in which case ours exits: only ours counts.
 			 */
 			if (d->conn &&
-			    command_wait_output(&d->cmd, "\x01never\x01", 0.2) != 0) {
+			    command_pump(&d->cmd, 0.2) != 0) {
 				ret = 0;
 				goto out;
 			}
@@ -194,7 +194,7 @@ int libvirtd_start(struct libvirtd *d, const struct install *lv, double timeout)
 				d->conn = NULL;
 			}
 		}
-		if (command_wait_output(&d->cmd, "\x01never\x01", 0.001) == 0) {
+		if (command_pump(&d->cmd, 0.001) == 0) {
 			struct strbuf why = STRBUF_INIT;
 
 			command_wait(&d->cmd, 5);
@@ -257,7 +257,7 @@ int libvirtd_domcaps(struct libvirtd *d, const char *emulator,
 		sb_puts(&e, m ? m : "unknown libvirt error");
 		/* The client may only know "the cause is unknown": the daemon's
 		 * own last error line says what it was. */
-		command_wait_output(&d->cmd, "\x01never\x01", 0.1);
+		command_pump(&d->cmd, 0.1);
 		log = d->cmd.output.buf;
 		for (p = log; (p = strstr(p, " : ")); p += 3)
 			if (p - log >= 6 && !strncmp(p - 6, " error", 6))

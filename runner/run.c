@@ -31,6 +31,7 @@
 #include "mapper.h"
 #include "paths.h"
 #include "qemuproc.h"
+#include "ready.h"
 #include "scenario.h"
 #include "sha256.h"
 #include "shard.h"
@@ -219,16 +220,24 @@ char *guest_initrd(const struct scenario *s, const char *kver)
 	return ret;
 }
 
-/* testpmd with one vhost-user port per device, forwarding port to port. */
+/*
+ * testpmd with one vhost-user port per device, forwarding port to port.
+ * It is ready when every vhost-user socket it serves accepts a connection
+ * (lib/ready.h): what it prints is no signal, since stdio keeps its
+ * stdout in the pipe's buffer. It runs line-buffered (stdbuf -oL) all the
+ * same, so that a reason quoting its log quotes what it has printed.
+ */
 int backend_start(struct command *tp, const struct scenario *s,
 			 const struct map_env *env, struct result *r)
 {
 	struct strbuf path = STRBUF_INIT;
+	struct strvec socks = STRVEC_INIT;
 	size_t k = 0;
-	int ret;
+	int ret = 0;
 
 	command_init(tp);
-	strvec_pushv(&tp->args, (const char *const[]){ "dpdk-testpmd", "-l", "0-1",
+	strvec_pushv(&tp->args, (const char *const[]){ "stdbuf", "-oL", "-eL",
+						       "dpdk-testpmd", "-l", "0-1",
 						       "--no-huge", "-m", "512",
 						       "--no-pci", NULL });
 	strvec_pushf(&tp->args, "--file-prefix=vmx%ld", (long)getpid());
@@ -236,6 +245,7 @@ int backend_start(struct command *tp, const struct scenario *s,
 		if (s->devices[i].kind != DEV_VHOST_USER)
 			continue;
 		map_vhost_path(env, &s->devices[i], &path);
+		strvec_push(&socks, path.buf);
 		strvec_push(&tp->args, "--vdev");
 		strvec_pushf(&tp->args, "net_vhost%zu,iface=%s", k++, path.buf);
 	}
@@ -248,15 +258,14 @@ int backend_start(struct command *tp, const struct scenario *s,
 	strbuf_release(&path);
 	if (command_start(tp)) {
 		sb_puts(&r->reason, "cannot start dpdk-testpmd");
-		return -1;
+		ret = -1;
+	} else if (ready_wait_unix_sockets(tp, "dpdk-testpmd",
+					   (const char *const *)socks.v, socks.nr,
+					   60, &r->reason)) {
+		ret = -1;
 	}
-	ret = command_wait_output(tp, "start packet forwarding", 60);
-	if (ret != 1) {
-		sb_printf(&r->reason, "dpdk-testpmd did not come up: %s",
-			  str_tail_lines(tp->output.buf, tp->output.len, 3));
-		return -1;
-	}
-	return 0;
+	strvec_clear(&socks);
+	return ret;
 }
 
 /* Stops testpmd (SIGINT prints its statistics) and keeps its log. */
