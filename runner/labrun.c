@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libvirt/libvirt.h>
@@ -21,7 +22,7 @@
 #include "fs.h"
 #include "lab.h"
 #include "qemuproc.h"
-#include "supervise.h"
+#include "paths.h"
 #include "banned.h"
 
 /* The QEMU that runs the lab VM: Debian's (virtfs, intel-iommu). */
@@ -51,6 +52,58 @@ static int put_file(const struct run_ctx *x, const char *name, const char *text,
 	ret = write_file_atomic(p.buf, text, len);
 	strbuf_release(&p);
 	return ret;
+}
+
+/*
+ * The lab VM sees the host's tree read-only, but mounts a tmpfs of its own
+ * over /tmp: a binary there (a clone of the project under /tmp, as CI may
+ * use) does not exist inside it. What the lab runs of ours, the
+ * supervisor, goes into the run directory, which the lab mounts at
+ * LAB_RUNDIR; what it runs of the host must lie outside /tmp.
+ */
+#define LAB_SUPERVISOR "virt-matrix"
+#define LAB_BINARY_MAX (256u << 20)
+
+static int put_supervisor(const struct run_ctx *x)
+{
+	struct strbuf bin = STRBUF_INIT, p = STRBUF_INIT;
+	char *self = paths_self();
+	int ret = -1;
+
+	if (!self) {
+		error("cannot find the running virt-matrix (/proc/self/exe)");
+		goto out;
+	}
+	if (strbuf_read_file(&bin, self, LAB_BINARY_MAX))
+		goto out;
+	sb_printf(&p, "%s/%s", x->rundir, LAB_SUPERVISOR);
+	if (write_file_replace(p.buf, bin.buf, bin.len, 0))
+		goto out;
+	if (chmod(p.buf, 0755)) {
+		error_errno("cannot make '%s' executable", p.buf);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(self);
+	strbuf_release(&bin);
+	strbuf_release(&p);
+	return ret;
+}
+
+/*
+ * 0 when the lab sees path as the host does; -1 with the run's error when
+ * the path lies under /tmp, which the lab mounts afresh.
+ */
+static int lab_sees(struct result *r, const char *path)
+{
+	if (strncmp(path, "/tmp/", 5))
+		return 0;
+	r->status = "error";
+	sb_printf(&r->reason, "the lab VM cannot run '%s': it mounts a /tmp of "
+			      "its own; install under another root (--root)",
+		  path);
+	return -1;
 }
 
 /* A file the lab left in the run directory, into out (empty if none). */
@@ -200,6 +253,8 @@ void run_lab(struct run_ctx *x)
 	env.accel = "tcg"; /* no KVM inside the lab */
 	env.rundir = LAB_RUNDIR;
 	env.pt_host = LAB_PT_BDF;
+	if (lab_sees(r, x->j->qemu->binary_path))
+		goto out;
 	strvec_pushv(&l2, (const char *const[]){ x->j->qemu->binary_path,
 						 "-nodefaults", "-no-user-config",
 						 "-display", "none", NULL });
@@ -335,7 +390,7 @@ void run_lab_libvirt(struct run_ctx *x)
 {
 	struct result *r = x->r;
 	const struct install *lv = x->j->libvirt;
-	struct strvec sup = STRVEC_INIT, fw = STRVEC_INIT;
+	struct strvec fw = STRVEC_INIT;
 	struct lab_dirs dirs;
 	struct strbuf f = STRBUF_INIT, xml = STRBUF_INIT, name = STRBUF_INIT,
 		      log = STRBUF_INIT;
@@ -373,8 +428,10 @@ void run_lab_libvirt(struct run_ctx *x)
 			r->native = xstrdup(native);
 		virConnectClose(conn);
 	}
-	supervise_argv(&sup);
 	lab_dirs_init(&dirs, lv);
+	if (lab_sees(r, x->j->qemu->binary_path) || lab_sees(r, daemon) ||
+	    lab_sees(r, dirs.virsh.buf))
+		goto out;
 	for (size_t i = 0; i < dirs.tmpfs.nr; i++)
 		if (!is_dir(dirs.tmpfs.v[i])) {
 			r->status = "error";
@@ -382,7 +439,9 @@ void run_lab_libvirt(struct run_ctx *x)
 				  lv->version, dirs.tmpfs.v[i]);
 			goto out;
 		}
-	sb_printf(&f, "%s\n%s\n%s\n%s/%s\n%s\n%s\n%s\n%s\n", sup.v[0], daemon,
+	if (put_supervisor(x))
+		goto io_error;
+	sb_printf(&f, "%s\n%s\n%s\n%s/%s\n%s\n%s\n%s\n%s\n", LAB_RUNDIR "/" LAB_SUPERVISOR, daemon,
 		  dirs.virsh.buf, dirs.run.buf,
 		  ends_with(daemon, "/virtqemud") ? "virtqemud-sock" : "libvirt-sock",
 		  dirs.run.buf, dirs.log.buf, dirs.etc.buf, name.buf);
@@ -451,7 +510,6 @@ io_error:
 out:
 	inspect_answers_release(&ans);
 	lab_dirs_release(&dirs);
-	strvec_clear(&sup);
 	strvec_clear(&fw);
 	strbuf_release(&f);
 	strbuf_release(&xml);
