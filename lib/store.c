@@ -343,6 +343,51 @@ static const char *const migrations[] = {
 	"DELETE FROM abi_texts WHERE sha256 IN (SELECT old FROM abi_v10)"
 	"  AND sha256 NOT IN (SELECT new FROM abi_v10);"
 	"DROP TABLE abi_v10;",
+	/*
+	 * 11: a run may be 'unsupported': a pair that a component refuses by
+	 * a rule of its own (libvirt's minimum QEMU version), neither a pass
+	 * nor a failure. SQLite cannot change a CHECK constraint, so the
+	 * table is rebuilt with the same columns, indexes and trigger.
+	 */
+	"CREATE TABLE runs_v11 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  qemu TEXT NOT NULL,"
+	"  qemu_sha256 TEXT,"
+	"  libvirt TEXT,"
+	"  scenario TEXT NOT NULL,"
+	"  scenario_sha256 TEXT NOT NULL,"
+	"  accel TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN ('pass', 'fail', 'error', 'skip',"
+	"    'unsupported')),"
+	"  reason TEXT,"
+	"  seconds REAL,"
+	"  argv TEXT,"
+	"  notes TEXT,"
+	"  checks TEXT,"
+	"  exit_status INTEGER,"
+	"  signal INTEGER,"
+	"  stderr TEXT,"
+	"  serial_log TEXT,"
+	"  backend_log TEXT,"
+	"  started_at TEXT NOT NULL,"
+	"  domain_xml TEXT,"
+	"  native TEXT,"
+	"  sweep INTEGER REFERENCES sweeps(id),"
+	"  uuid TEXT"
+	");"
+	"INSERT INTO runs_v11 SELECT id, qemu, qemu_sha256, libvirt, scenario,"
+	"  scenario_sha256, accel, status, reason, seconds, argv, notes, checks,"
+	"  exit_status, signal, stderr, serial_log, backend_log, started_at,"
+	"  domain_xml, native, sweep, uuid FROM runs;"
+	"DROP TABLE runs;"
+	"ALTER TABLE runs_v11 RENAME TO runs;"
+	"CREATE INDEX runs_pair ON runs (scenario, qemu, libvirt);"
+	"CREATE INDEX runs_sweep ON runs (sweep, scenario, qemu, libvirt);"
+	"CREATE UNIQUE INDEX runs_uuid ON runs (uuid);"
+	"CREATE TRIGGER runs_uuid_default AFTER INSERT ON runs"
+	"  WHEN NEW.uuid IS NULL BEGIN"
+	"    UPDATE runs SET uuid = lower(hex(randomblob(16))) WHERE id = NEW.id;"
+	"  END;",
 };
 
 int store_schema_version(void)

@@ -28,6 +28,7 @@ static const char css[] =
 	"td.code,span.code{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}"
 	"td.pass{background:#d6f5d6}td.fail{background:#f8d0d0}td.error{background:#fbe3c2}"
 	"td.skip{background:#eee;color:#666}td.old{opacity:.55}td.none{color:#aaa}"
+	"td.unsupported{background:#f2f2f2;color:#999;font-style:italic}"
 	"td.hl{background:#fff3a8}tr.differs td:first-child{font-weight:bold}"
 	"table.only-diff tr.same{display:none}"
 	".unacked{color:#b00;font-weight:bold}.acked{color:#666}"

@@ -83,7 +83,7 @@ static void matrix_suite(struct strbuf *out, const struct rep_report *r)
 			continue;
 		failures += !strcmp(c->status, "fail");
 		errors += !strcmp(c->status, "error");
-		skipped += !strcmp(c->status, "skip");
+		skipped += !strcmp(c->status, "skip") || !strcmp(c->status, "unsupported");
 		secs += c->seconds;
 	}
 	sb_printf(out, "  <testsuite name=\"matrix\" tests=\"%zu\" failures=\"%zu\" "
@@ -118,8 +118,10 @@ static void matrix_suite(struct strbuf *out, const struct rep_report *r)
 				sb_puts(out, "regression (passed in the previous sweep): ");
 			X(c->reason ? c->reason : c->status);
 			sb_printf(out, "\"/>\n");
-		} else if (!strcmp(c->status, "skip")) {
+		} else if (!strcmp(c->status, "skip") || !strcmp(c->status, "unsupported")) {
 			sb_puts(out, "      <skipped message=\"");
+			if (!strcmp(c->status, "unsupported"))
+				sb_puts(out, "unsupported: ");
 			X(c->reason);
 			sb_puts(out, "\"/>\n");
 		}

@@ -259,6 +259,40 @@ static void status_md(struct strbuf *out, const struct rep_cell *c)
 	strbuf_release(&t);
 }
 
+/*
+ * The cells of this sweep that did not pass, as a table under title:
+ * the unsupported pairs (a component's own rule) or all the others.
+ */
+static void matrix_cells_md(struct strbuf *out, const struct rep_matrix *m,
+			    int want_unsupported, const char *title)
+{
+	static const char *const h[] = { "scenario", "QEMU", "libvirt", "status",
+					 "reason" };
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->ncells; i++) {
+		const struct rep_cell *c = &m->cells[i];
+
+		if (!c->current || !strcmp(c->status, "pass") ||
+		    !strcmp(c->status, "unsupported") != !!want_unsupported)
+			continue;
+		if (!n++) {
+			sb_printf(out, "%s\n\n", title);
+			header(out, h, ARRAY_SIZE(h));
+		}
+		row_start(out);
+		cell(out, c->scenario);
+		cell(out, c->qemu);
+		cell(out, c->libvirt ? c->libvirt : "direct");
+		status_md(out, c);
+		cell(out, c->reason);
+		sb_putc(out, '\n');
+	}
+	if (n)
+		sb_putc(out, '\n');
+}
+
+
 static void matrix_md(struct strbuf *out, const struct rep_report *r)
 {
 	const struct rep_matrix *m = &r->matrix;
@@ -302,31 +336,8 @@ static void matrix_md(struct strbuf *out, const struct rep_report *r)
 		}
 		sb_putc(out, '\n');
 	}
-	{
-		static const char *const h[] = { "scenario", "QEMU", "libvirt", "status",
-						 "reason" };
-		size_t n = 0;
-
-		for (size_t i = 0; i < m->ncells; i++) {
-			const struct rep_cell *c = &m->cells[i];
-
-			if (!c->current || !strcmp(c->status, "pass"))
-				continue;
-			if (!n++) {
-				sb_puts(out, "### Cells of this sweep that did not pass\n\n");
-				header(out, h, ARRAY_SIZE(h));
-			}
-			row_start(out);
-			cell(out, c->scenario);
-			cell(out, c->qemu);
-			cell(out, c->libvirt ? c->libvirt : "direct");
-			status_md(out, c);
-			cell(out, c->reason);
-			sb_putc(out, '\n');
-		}
-		if (n)
-			sb_putc(out, '\n');
-	}
+	matrix_cells_md(out, m, 0, "### Cells of this sweep that did not pass");
+	matrix_cells_md(out, m, 1, "### Pairs a component does not support");
 	for (size_t s = 0; s < m->scenarios.nr; s++) {
 		sb_puts(out, "### ");
 		C(m->scenarios.v[s]);

@@ -34,6 +34,7 @@
 #include "ready.h"
 #include "scenario.h"
 #include "sha256.h"
+#include "support.h"
 #include "shard.h"
 #include "store.h"
 #include "sweeps.h"
@@ -635,6 +636,26 @@ static int done_in_sweep(struct store *st, const struct job *j, const char *scn,
 }
 
 /*
+ * What libvirt's daemon said when probe asked it for this QEMU's domain
+ * capabilities and it refused (malloc'd), or NULL.
+ */
+static char *daemon_error(struct store *st, const struct job *j)
+{
+	auto_stmt *q = NULL;
+
+	if (!j->libvirt || !j->qemu->binary_sha256 ||
+	    store_prepare(st, &q, "SELECT d.error FROM domcaps d JOIN binaries b"
+			  " ON b.id = d.binary WHERE d.libvirt = ? AND b.sha256 = ?"
+			  " AND d.error IS NOT NULL ORDER BY d.machine LIMIT 1"))
+		return NULL;
+	store_bind_text(q, 1, j->libvirt->version);
+	store_bind_text(q, 2, j->qemu->binary_sha256);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+		return store_column_strdup(q, 0);
+	return NULL;
+}
+
+/*
  * libvirt's client only says "the cause is unknown" when the daemon
  * refused a QEMU outright (too old for that libvirt, say); the daemon's
  * own words were recorded when probe asked it for that QEMU's domain
@@ -642,25 +663,46 @@ static int done_in_sweep(struct store *st, const struct job *j, const char *scn,
  */
 static void daemon_said(struct store *st, const struct job *j, struct strbuf *reason)
 {
-	auto_stmt *q = NULL;
+	char *e = daemon_error(st, j);
+	const char *d = e ? strstr(e, "(daemon: ") : NULL;
 
-	if (!j->qemu->binary_sha256 ||
-	    store_prepare(st, &q, "SELECT d.error FROM domcaps d JOIN binaries b"
-			  " ON b.id = d.binary WHERE d.libvirt = ? AND b.sha256 = ?"
-			  " AND d.error IS NOT NULL ORDER BY d.machine LIMIT 1"))
+	if (!e)
 		return;
-	store_bind_text(q, 1, j->libvirt->version);
-	store_bind_text(q, 2, j->qemu->binary_sha256);
-	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0)) {
-		const char *e = (const char *)sqlite3_column_text(q, 0);
-		const char *d = strstr(e, "(daemon: ");
+	sb_printf(reason, "; libvirt %s's daemon, asked by probe about this "
+			  "QEMU, said: %s",
+		  j->libvirt->version, d ? d + 9 : e);
+	if (d && reason->len && reason->buf[reason->len - 1] == ')')
+		strbuf_setlen(reason, reason->len - 1);
+	free(e);
+}
 
-		sb_printf(reason, "; libvirt %s's daemon, asked by probe about this "
-				  "QEMU, said: %s",
-			  j->libvirt->version, d ? d + 9 : e);
-		if (d && reason->len && reason->buf[reason->len - 1] == ')')
-			strbuf_setlen(reason, reason->len - 1);
-	}
+/*
+ * A pair that a component refuses by its own rule (support.h) is
+ * unsupported: r gets that status and the component's words. From what
+ * the daemon told probe (before anything runs: the pair is not run while
+ * it is unchanged), or from what a run was told (msg). Returns 1 then.
+ */
+static int unsupported(const char *msg, const struct job *j, struct result *r)
+{
+	const char *component, *words;
+	size_t len;
+
+	if (!support_refusal(msg, &component, &words, &len))
+		return 0;
+	r->status = "unsupported";
+	strbuf_reset(&r->reason);
+	sb_puts(&r->reason, component);
+	if (!strcmp(component, "libvirt") && j->libvirt)
+		sb_printf(&r->reason, " %s", j->libvirt->version);
+	sb_printf(&r->reason, " does not support QEMU %s: %.*s", j->qemu->version,
+		  (int)len, words);
+	return 1;
+}
+
+/* Statuses that make `run` exit 1: a failure of the pair or of the harness. */
+static int status_is_failure(const char *status)
+{
+	return !strcmp(status, "fail") || !strcmp(status, "error");
 }
 
 static int run_one(const char *db, const struct job *j)
@@ -709,7 +751,7 @@ static int run_one(const char *db, const struct job *j)
 			info("%-14s %-12s %-16s %-4s (already recorded in this sweep)",
 			     j->qemu->version, j->libvirt ? j->libvirt->version : "-",
 			     s.name ? s.name : "?", prev);
-			ret = strcmp(prev, "pass") && strcmp(prev, "skip");
+			ret = status_is_failure(prev);
 			free(prev);
 			store_close(&st);
 			goto out_release;
@@ -723,6 +765,14 @@ static int run_one(const char *db, const struct job *j)
 		goto done;
 	}
 	r.accel = pick_accel(&st, cr.binary_id);
+	if (j->libvirt) {
+		char *e = daemon_error(&st, j);
+		int u = unsupported(e, j, &r);
+
+		free(e);
+		if (u)
+			goto done;
+	}
 	for (size_t i = 0; i < s.ndevices; i++) {
 		const char *h = s.devices[i].host;
 
@@ -800,6 +850,12 @@ done:
 	r.seconds = now_monotonic() - t0;
 	if (j->libvirt && r.reason.len && strstr(r.reason.buf, "cause is unknown"))
 		daemon_said(&st, j, &r.reason);
+	if (j->libvirt && r.status && status_is_failure(r.status) && r.reason.len) {
+		char *why = xstrdup(r.reason.buf);
+
+		unsupported(why, j, &r);
+		free(why);
+	}
 	if (r.status && !vm_interrupted) {
 		ret = record(&st, j, sha ? sha : "", s.name ? s.name : j->scenario_path, &r);
 		info("%-14s %-12s %-16s %-4s %s%s%s (%.1fs)", j->qemu->version,
@@ -807,7 +863,7 @@ done:
 		     s.name ? s.name : "?", r.status, r.accel,
 		     r.reason.len ? ": " : "", r.reason.len ? r.reason.buf : "",
 		     r.seconds);
-		if (!ret && strcmp(r.status, "pass") && strcmp(r.status, "skip"))
+		if (!ret && status_is_failure(r.status))
 			ret = 1;
 	}
 	store_close(&st);

@@ -248,11 +248,80 @@ static void test_installs_round_trip(void **state)
 	tu_rmdir(dir);
 }
 
+/*
+ * Migration 11 rebuilds the runs table so that a run may be
+ * 'unsupported': the rows, their uuids, the indexes and the trigger that
+ * gives new runs a uuid all survive, and other statuses stay refused.
+ */
+static void test_migration_11_unsupported_runs(void **state)
+{
+	char *dir = tu_tmpdir("store");
+	struct strbuf p = STRBUF_INIT;
+	struct store st;
+	sqlite3 *raw = NULL;
+
+	(void)state;
+	sb_printf(&p, "%s/m.db", dir);
+	assert_int_equal(store_open(&st, p.buf), 0);
+	store_close(&st);
+	/* A store as schema 10 left it: the old CHECK, two runs. */
+	assert_int_equal(sqlite3_open(p.buf, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw,
+		"DROP TABLE runs;"
+		"CREATE TABLE runs (id INTEGER PRIMARY KEY, qemu TEXT NOT NULL,"
+		" qemu_sha256 TEXT, libvirt TEXT, scenario TEXT NOT NULL,"
+		" scenario_sha256 TEXT NOT NULL, accel TEXT, status TEXT NOT NULL"
+		" CHECK (status IN ('pass', 'fail', 'error', 'skip')), reason TEXT,"
+		" seconds REAL, argv TEXT, notes TEXT, checks TEXT, exit_status INTEGER,"
+		" signal INTEGER, stderr TEXT, serial_log TEXT, backend_log TEXT,"
+		" started_at TEXT NOT NULL, domain_xml TEXT, native TEXT,"
+		" sweep INTEGER REFERENCES sweeps(id), uuid TEXT);"
+		"CREATE UNIQUE INDEX runs_uuid ON runs (uuid);"
+		"INSERT INTO runs (qemu, libvirt, scenario, scenario_sha256, status,"
+		" reason, started_at, uuid) VALUES ('5.2.0', '11.3.0', 'vm-q35', 'x',"
+		" 'fail', 'cause is unknown', 'then', 'u1'), ('10.0.2', NULL, 'vm-q35',"
+		" 'x', 'pass', NULL, 'then', 'u2');"
+		"PRAGMA user_version = 10;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+
+	assert_int_equal(store_open(&st, p.buf), 0);
+	assert_true(store_schema_version() >= 11);
+	assert_int_equal(scalar_int(&st, "PRAGMA user_version"), store_schema_version());
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM runs WHERE"
+					 " (uuid = 'u1' AND status = 'fail' AND libvirt = '11.3.0'"
+					 "  AND reason = 'cause is unknown') OR"
+					 " (uuid = 'u2' AND status = 'pass' AND libvirt IS NULL)"),
+			 2);
+	assert_int_equal(store_exec(&st, "INSERT INTO runs (qemu, libvirt, scenario,"
+					 " scenario_sha256, status, started_at) VALUES"
+					 " ('5.2.0', '11.3.0', 'vhost-user', 'y',"
+					 " 'unsupported', 'now')"),
+			 0);
+	/* The trigger still names a new run. */
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM runs WHERE"
+					 " status = 'unsupported' AND length(uuid) = 32"),
+			 1);
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM sqlite_master WHERE"
+					 " tbl_name = 'runs' AND name IN ('runs_pair',"
+					 " 'runs_sweep', 'runs_uuid', 'runs_uuid_default')"),
+			 4);
+	tu_capture_begin();
+	assert_int_equal(store_exec(&st, "INSERT INTO runs (qemu, scenario,"
+					 " scenario_sha256, status, started_at) VALUES"
+					 " ('5.2.0', 'a', 'y', 'passed', 'now')"),
+			 -1);
+	free(tu_capture_end());
+	store_close(&st);
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrations),
 		cmocka_unit_test(test_migration_10_rewrites_abi_texts),
+		cmocka_unit_test(test_migration_11_unsupported_runs),
 		cmocka_unit_test(test_installs_round_trip),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
