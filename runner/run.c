@@ -228,15 +228,15 @@ char *guest_initrd(const struct scenario *s, const char *kver)
  * stdout in the pipe's buffer. It runs line-buffered (stdbuf -oL) all the
  * same, so that a reason quoting its log quotes what it has printed.
  */
-int backend_start(struct command *tp, const struct scenario *s,
-			 const struct map_env *env, struct result *r)
+int backend_start(struct backend *b, const struct scenario *s,
+		  const struct map_env *env, struct result *r)
 {
+	struct command *tp = &b->cmd;
 	struct strbuf path = STRBUF_INIT;
-	struct strvec socks = STRVEC_INIT;
 	size_t k = 0;
-	int ret = 0;
 
 	command_init(tp);
+	b->socks = (struct strvec)STRVEC_INIT;
 	strvec_pushv(&tp->args, (const char *const[]){ "stdbuf", "-oL", "-eL",
 						       "dpdk-testpmd", "-l", "0-1",
 						       "--no-huge", "-m", "512",
@@ -246,7 +246,7 @@ int backend_start(struct command *tp, const struct scenario *s,
 		if (s->devices[i].kind != DEV_VHOST_USER)
 			continue;
 		map_vhost_path(env, &s->devices[i], &path);
-		strvec_push(&socks, path.buf);
+		strvec_push(&b->socks, path.buf);
 		strvec_push(&tp->args, "--vdev");
 		strvec_pushf(&tp->args, "net_vhost%zu,iface=%s", k++, path.buf);
 	}
@@ -259,25 +259,57 @@ int backend_start(struct command *tp, const struct scenario *s,
 	strbuf_release(&path);
 	if (command_start(tp)) {
 		sb_puts(&r->reason, "cannot start dpdk-testpmd");
-		ret = -1;
-	} else if (ready_wait_unix_sockets(tp, "dpdk-testpmd",
-					   (const char *const *)socks.v, socks.nr,
-					   60, &r->reason)) {
-		ret = -1;
+		return -1;
 	}
-	strvec_clear(&socks);
-	return ret;
+	return ready_wait_unix_sockets(tp, "dpdk-testpmd",
+				       (const char *const *)b->socks.v, b->socks.nr,
+				       60, &r->reason);
+}
+
+/*
+ * What testpmd's log (complete once it has exited) says of one socket:
+ * DPDK's vhost library logs "(<path>) new vhost user connection" for each
+ * peer, ours from the readiness check included, and "(<path>) virtio is
+ * now ready for processing." once a guest driver has set the device up.
+ */
+static void backend_socket_note(const char *log, const char *sock, struct strvec *notes)
+{
+	struct strbuf conn = STRBUF_INIT, ready = STRBUF_INIT;
+	size_t peers = 0;
+	const char *p = log;
+
+	sb_printf(&conn, "(%s) new vhost user connection", sock);
+	sb_printf(&ready, "(%s) virtio is now ready for processing", sock);
+	while (p && (p = strstr(p, conn.buf))) {
+		peers++;
+		p += conn.len;
+	}
+	/* The first connection was the readiness check's. */
+	strvec_pushf(notes, "testpmd: %s: %s", sock,
+		     peers < 2 ? "QEMU never connected"
+		     : strstr(log, ready.buf) ? "QEMU connected; the guest's driver "
+						"made the device ready"
+					      : "QEMU connected; the guest's driver "
+						"never made the device ready");
+	strbuf_release(&conn);
+	strbuf_release(&ready);
 }
 
 /* Stops testpmd (SIGINT prints its statistics) and keeps its log. */
-void backend_stop(struct command *tp, struct result *r)
+void backend_stop(struct backend *b, struct result *r)
 {
+	struct command *tp = &b->cmd;
+
 	command_kill(tp, SIGINT);
 	command_wait(tp, 15);
 	command_kill(tp, SIGKILL);
 	command_wait(tp, 5);
 	sb_puts(&r->backend, tp->output.buf);
+	for (size_t i = 0; i < b->socks.nr; i++)
+		backend_socket_note(tp->output.buf ? tp->output.buf : "", b->socks.v[i],
+				    &r->notes);
 	command_release(tp);
+	strvec_clear(&b->socks);
 	/* DPDK's runtime files for our --file-prefix (as root). */
 	{
 		struct strbuf d = STRBUF_INIT;
@@ -427,7 +459,7 @@ static void run_booted(struct run_ctx *x)
 	struct result *r = x->r;
 	struct map_env env;
 	struct qemu_proc p;
-	struct command tp;
+	struct backend tp;
 	struct guest_outcome o;
 	char *initrd = guest_initrd(x->s, x->kver);
 	const char *shutdown = NULL;

@@ -55,11 +55,23 @@ void judge(struct result *r, const struct guest_outcome *o, size_t want);
 void exit_into(struct result *r, const struct command *c);
 /* QEMU's own lines into r->stderr_text, the rest (console) into r->serial. */
 void split_output(const char *out, struct result *r);
-/* testpmd with one vhost-user port per device of s; -1 with r->reason. */
-int backend_start(struct command *tp, const struct scenario *s,
+/* The vhost-user backend of a job: DPDK testpmd and the sockets it serves. */
+struct backend {
+	struct command cmd;
+	struct strvec socks;
+};
+/*
+ * testpmd with one vhost-user port per device of s, waited for until every
+ * socket accepts; -1 with r->reason (then backend_stop still cleans up).
+ */
+int backend_start(struct backend *b, const struct scenario *s,
 		  const struct map_env *env, struct result *r);
-/* Stops testpmd (its statistics into r->backend) and removes its files. */
-void backend_stop(struct command *tp, struct result *r);
+/*
+ * Stops testpmd (its statistics into r->backend), notes per socket whether
+ * QEMU connected and the guest's driver made the device ready, and removes
+ * its files.
+ */
+void backend_stop(struct backend *b, struct result *r);
 
 /* The guest's initramfs for s (cached by content); NULL after reporting. */
 char *guest_initrd(const struct scenario *s, const char *kver);

@@ -231,7 +231,7 @@ void run_libvirt(struct run_ctx *x)
 	struct dom_env e;
 	struct strvec fw = STRVEC_INIT;
 	struct map_env menv;
-	struct command tp;
+	struct backend tp;
 	struct guest_outcome o;
 	virConnectPtr conn = NULL;
 	virDomainPtr dom = NULL;

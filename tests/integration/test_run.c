@@ -70,6 +70,11 @@ static void test_vhost_user_is_run_for_real(void **state)
 	assert_contains(v, "memory-backend-memfd,id=mem0,size=256M,share=on", "shared memory");
 	assert_contains(v, "vhost-user,id=vhost1,chardev=char1", "second port");
 	free(v);
+	/* testpmd was judged ready by its sockets, and QEMU reached both. */
+	v = tu_query1(&st, "SELECT notes FROM runs WHERE scenario = 'vhost-user'");
+	assert_contains(v, "vhost0.sock: QEMU connected", "first socket");
+	assert_contains(v, "vhost1.sock: QEMU connected", "second socket");
+	free(v);
 	v = tu_query1(&st, "SELECT coalesce(reason, '') || ' ' || coalesce(checks, '') FROM runs WHERE scenario = 'vhost-user'");
 	if (!strcmp(status, "pass"))
 		assert_contains(v, "\"kind\":\"traffic\",\"pass\":true", "traffic check");
