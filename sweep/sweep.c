@@ -351,7 +351,7 @@ static int summarise(struct store *st, long long id, int *regressions)
 		"  id = ?1) AND p.qemu = r.qemu AND p.libvirt IS r.libvirt AND"
 		"  p.scenario = r.scenario ORDER BY s.started_at DESC, p.id DESC"
 		"  LIMIT 1) AS prev"
-		" FROM runs r WHERE r.sweep = ?1 AND r.status NOT IN ('pass', 'skip')"
+		" FROM runs r WHERE r.sweep = ?1 AND r.status IN ('fail', 'error')"
 		" AND r.id = (SELECT max(id) FROM runs x WHERE x.sweep = r.sweep AND"
 		"  x.qemu = r.qemu AND x.libvirt IS r.libvirt AND x.scenario = r.scenario)"
 		" AND prev = 'pass' ORDER BY r.qemu, r.libvirt, r.scenario";
