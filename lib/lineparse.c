@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lineparse.h"
+#include "fs.h"
 #include "banned.h"
 
 void line_iter_init(struct line_iter *it, const char *path, const char *text)
@@ -86,7 +87,7 @@ int line_iter_next(struct line_iter *it, struct strvec *words)
 
 int data_file_read(const char *path, struct strbuf *sb)
 {
-	if (strbuf_read_file(sb, path, 4 << 20))
+	if (read_regular_file(sb, path, 4 << 20))
 		return -1;
 	if (strlen(sb->buf) != sb->len)
 		return error("'%s' is not a text file (it contains a NUL byte)",

@@ -24,7 +24,10 @@ int line_iter_next(struct line_iter *it, struct strvec *words);
 /* error("<path>:<line>: <message>"); returns -1. */
 int line_error(const struct line_iter *it, const char *fmt, ...) VM_PRINTF(2, 3);
 
-/* Reads a data file (at most 4 MiB, no NUL bytes) into sb; reports errors. */
+/*
+ * Reads a data file (a regular file, at most 4 MiB, no NUL bytes: see
+ * read_regular_file) into sb; reports errors.
+ */
 int data_file_read(const char *path, struct strbuf *sb) VM_WUR;
 
 #endif

@@ -484,6 +484,21 @@ static void test_load(void **state)
 	assert_null(s.path);
 	free(msg);
 
+	/* A FIFO is refused at once, not waited on in open() (the alarm
+	 * fails the test if it blocks). */
+	strbuf_reset(&p);
+	sb_printf(&p, "%s/fifo.cfg", dir);
+	assert_int_equal(mkfifo(p.buf, 0600), 0);
+	alarm(10);
+	tu_capture_begin();
+	assert_int_equal(scenario_load(&s, p.buf), -1);
+	msg = tu_capture_end();
+	alarm(0);
+	assert_contains(msg, "error: '", "fifo");
+	assert_contains(msg, "/fifo.cfg' is not a regular file\n", "fifo");
+	assert_null(s.path);
+	free(msg);
+
 	strbuf_release(&p);
 	tu_rmdir(dir);
 }
