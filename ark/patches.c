@@ -39,7 +39,10 @@ static int valid_patch_name(const char *n)
 	return 1;
 }
 
-/* Reads the header of a patch for "Flavour:"; *flavour NULL when absent. */
+/*
+ * Reads the header of a patch for "Flavour:"; *flavour NULL when absent,
+ * and NULL (nothing to free) after an error.
+ */
 static int read_header(const char *path, const char *text, char **flavour)
 {
 	const char *p = text;
@@ -69,21 +72,29 @@ static int read_header(const char *path, const char *text, char **flavour)
 			*flavour = xstrndup(v, (size_t)(end - v));
 			if (strcmp(*flavour, "debian") &&
 			    strcmp(*flavour, "upstream")) {
+				struct strbuf esc = STRBUF_INIT;
+
 				error("%s:%d: unknown flavour '%s'; expected "
 				      "debian or upstream",
-				      path, lineno, *flavour);
-				free(*flavour);
-				*flavour = NULL;
-				return -1;
+				      path, lineno,
+				      str_printable(&esc, v, (size_t)(end - v), 100));
+				strbuf_release(&esc);
+				goto fail;
 			}
 		}
 		p += n;
 		if (*p)
 			p++;
 	}
-	if (!strstr(text, "\n--- ") && strncmp(text, "--- ", 4))
-		return error("%s: not a unified diff (no '--- ' line)", path);
+	if (!strstr(text, "\n--- ") && strncmp(text, "--- ", 4)) {
+		error("%s: not a unified diff (no '--- ' line)", path);
+		goto fail;
+	}
 	return 0;
+fail:
+	free(*flavour);
+	*flavour = NULL;
+	return -1;
 }
 
 static int cmp_patch(const void *a, const void *b)
@@ -238,11 +249,18 @@ int patches_apply(const struct patch_series *s, const char *srcdir,
 			(void)!write(log_fd, cmd.output.buf, cmd.output.len);
 		}
 		if (!ok) {
+			const char *tail = str_tail_lines(cmd.output.buf,
+							  cmd.output.len, 10);
+			struct strbuf esc = STRBUF_INIT;
+
 			command_describe(&cmd, &why);
 			error("patch '%s' does not apply (patch %s):\n%s",
 			      s->v[i].name, why.buf,
-			      str_tail_lines(cmd.output.buf, cmd.output.len,
-					     10));
+			      str_printable_lines(&esc, tail,
+						  cmd.output.len -
+							  (size_t)(tail - cmd.output.buf),
+						  2048));
+			strbuf_release(&esc);
 		}
 		strbuf_release(&why);
 		command_release(&cmd);

@@ -100,6 +100,11 @@ static const struct {
 	{ "bad range dir", "b2/app/notarange/0001-x.patch", DIFF("a", "b"), "'notarange' is not a version range" },
 	{ "bad flavour", "b3/app/all/0001-x.patch", "Flavour: gentoo\n\n" DIFF("a", "b"), "0001-x.patch:1: unknown flavour 'gentoo'" },
 	{ "not a diff", "b4/app/all/0001-x.patch", "just some words\n", "not a unified diff" },
+	/* The flavour read before the missing diff is freed (ASan, valgrind). */
+	{ "flavour, then no diff", "b6/app/all/0001-x.patch", "Flavour: debian\n\njust words\n",
+	  "0001-x.patch: not a unified diff" },
+	{ "escape sequence in the flavour", "b7/app/all/0001-x.patch",
+	  "Flavour: \033[2Jdeb\n\n" DIFF("a", "b"), "unknown flavour '\\x1b[2Jdeb'; expected" },
 	/* text NULL: a FIFO, refused without waiting for a writer */
 	{ "a FIFO", "b5/app/all/0001-x.patch", NULL, "0001-x.patch' is not a regular file" },
 };
