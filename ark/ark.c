@@ -434,6 +434,8 @@ int cmd_ark(int argc, char **argv)
 			o.keep_work = 1;
 			break;
 		case OPT_DB:
+			if (store_path_check(optarg))
+				goto out_usage;
 			free(o.db_path);
 			o.db_path = xstrdup(optarg);
 			break;
