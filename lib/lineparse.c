@@ -23,13 +23,19 @@ void line_iter_release(struct line_iter *it)
 
 int line_error(const struct line_iter *it, const char *fmt, ...)
 {
+	struct strbuf esc = STRBUF_INIT;
 	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		msg[0] = '\0';
 	va_end(ap);
-	return error("%s:%d: %s", it->path, it->lineno, msg);
+	/* The message quotes the file: its control bytes are escaped. */
+	error("%s:%d: %s", it->path, it->lineno,
+	      str_printable(&esc, msg, strlen(msg), 0));
+	strbuf_release(&esc);
+	return -1;
 }
 
 static int split(struct line_iter *it, const char *s, struct strvec *words)
