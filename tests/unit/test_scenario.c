@@ -324,6 +324,11 @@ static const struct {
 	  "option 'size' given twice" },
 	{ "option without name", VM "mem = =64\n", "x.cfg:2:",
 	  "option '=64' has no name; expected name=value" },
+	/* What the message quotes from the file reaches the terminal escaped. */
+	{ "escape sequence in a value", VM "cpu = number=\033[2J\033[31m\n", "x.cfg:2:",
+	  "bad value '\\x1b[2J\\x1b[31m' for cpu number; expected an integer" },
+	{ "escape sequence in a key", VM "\033]0;title\007 = x\n", "x.cfg:2:",
+	  "unknown key '\\x1b]0;title\\x07' in [vm0]" },
 	/* The first mistake of an entry is the one reported. */
 	{ "option twice, then one without name",
 	  VM "mem = size=64,hugepage=no,size=128,=5\n", "x.cfg:2:",
