@@ -269,8 +269,14 @@ int flush_stdout(void)
 
 	/* A failed write leaves its bytes buffered: flushing tries again
 	 * and tells why. */
-	if (fflush(stdout))
+	if (fflush(stdout)) {
+		if (errno == EPIPE) {
+			/* The reader stopped reading ('| head'), as git takes it. */
+			clearerr(stdout);
+			return 0;
+		}
 		return error_errno("cannot write to standard output");
+	}
 	if (failed) {
 		clearerr(stdout);
 		return error("cannot write to standard output: a write failed");

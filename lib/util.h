@@ -60,9 +60,11 @@ const char *str_printable_lines(struct strbuf *out, const char *s,
 
 /*
  * Flushes stdout and checks that all that was printed on it was written
- * (a full disk, a closed pipe). Commands that print listings or results
- * call it last, so that output that was lost is not a success. Returns
- * 0, or -1 after reporting "cannot write to standard output: <why>".
+ * (a full disk, an fd that cannot be written). Commands that print
+ * listings or results call it last, so that output that was lost is not
+ * a success. A pipe whose reader has gone ('| head') is not a failure.
+ * Returns 0, or -1 after reporting "cannot write to standard output:
+ * <why>".
  */
 int flush_stdout(void) VM_WUR;
 

@@ -1,8 +1,10 @@
 /*
  * The helpers of lib/util.c that messages and commands rely on: bytes
  * from files and children made safe to quote (str_printable), and
- * output on stdout that could not be written reported (flush_stdout).
+ * output on stdout that could not be written reported (flush_stdout),
+ * except to a pipe nobody reads any more.
  */
+#include <signal.h>
 #include <stdio_ext.h>
 
 #include "testutil.h"
@@ -86,6 +88,30 @@ static void test_flush_stdout(void **state)
 			fail_msg("%s: rc %d", full_cases[i].name, rc);
 		assert_contains(msg, "error: cannot write to standard output: No space left on device",
 				full_cases[i].name);
+		free(msg);
+	}
+	/* A pipe whose reader went away ('| head') is no failure. */
+	{
+		int saved, fds[2], rc;
+		char *msg;
+
+		signal(SIGPIPE, SIG_IGN); /* as virt-matrix has it */
+		fflush(stdout);
+		saved = dup(1);
+		assert_int_equal(pipe(fds), 0);
+		assert_true(dup2(fds[1], 1) >= 0);
+		close(fds[1]);
+		close(fds[0]);
+		fputs("first line\n", stdout);
+		tu_capture_begin();
+		rc = flush_stdout();
+		msg = tu_capture_end();
+		__fpurge(stdout);
+		clearerr(stdout);
+		assert_true(dup2(saved, 1) >= 0);
+		close(saved);
+		assert_int_equal(rc, 0);
+		assert_string_equal(msg, "");
 		free(msg);
 	}
 	/* And a stdout that takes it all is a success, with nothing said. */
