@@ -122,9 +122,12 @@ static int scan_dir(const char *dir, const char *range_name,
 			goto next;
 		path_join(&path, dir, f);
 		if (!valid_patch_name(f)) {
-			ret = error("%s: patch names must look like "
+			struct strbuf esc = STRBUF_INIT;
+
+			ret = error("%s/%s: patch names must look like "
 				    "NNNN-short-name.patch",
-				    path.buf);
+				    dir, str_printable(&esc, f, strlen(f), 200));
+			strbuf_release(&esc);
 			goto next;
 		}
 		if (data_file_read(path.buf, &text) ||
@@ -160,7 +163,7 @@ int patches_select(const char *patches_dir, const char *app,
 		   const char *version, const char *flavour,
 		   struct patch_series *s)
 {
-	struct strbuf appdir = STRBUF_INIT, sub = STRBUF_INIT;
+	struct strbuf appdir = STRBUF_INIT, sub = STRBUF_INIT, esc = STRBUF_INIT;
 	struct dirent **ents = NULL;
 	struct version v;
 	struct sha256 h;
@@ -185,16 +188,18 @@ int patches_select(const char *patches_dir, const char *app,
 		    (d[0] == '.' && d[1] != '.') || !strncmp(d, "README", 6))
 			goto next;
 		path_join(&sub, appdir.buf, d);
+		/* Names from the directory are quoted escaped. */
+		str_printable(&esc, d, strlen(d), 200);
 		if (!is_dir(sub.buf)) {
-			ret = error("%s: expected a directory named after a "
+			ret = error("%s/%s: expected a directory named after a "
 				    "version range",
-				    sub.buf);
+				    appdir.buf, esc.buf);
 			goto next;
 		}
 		if (vrange_parse(!strcmp(d, "all") ? "*" : d, &r)) {
-			ret = error("%s: '%s' is not a version range (expected "
+			ret = error("%s/%s: '%s' is not a version range (expected "
 				    "all, 7.2, 7.2.., ..8.0 or 5.2..7.2)",
-				    sub.buf, d);
+				    appdir.buf, esc.buf, esc.buf);
 			goto next;
 		}
 		if (vrange_contains(&r, &v) &&
@@ -206,6 +211,7 @@ next:
 	free(ents);
 	strbuf_release(&appdir);
 	strbuf_release(&sub);
+	strbuf_release(&esc);
 	if (ret) {
 		patch_series_release(s);
 		return -1;

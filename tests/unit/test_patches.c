@@ -100,6 +100,10 @@ static const struct {
 	{ "bad range dir", "b2/app/notarange/0001-x.patch", DIFF("a", "b"), "'notarange' is not a version range" },
 	{ "bad flavour", "b3/app/all/0001-x.patch", "Flavour: gentoo\n\n" DIFF("a", "b"), "0001-x.patch:1: unknown flavour 'gentoo'" },
 	{ "not a diff", "b4/app/all/0001-x.patch", "just some words\n", "not a unified diff" },
+	{ "escape sequence in a patch name", "b8/app/all/0001-\033[2J.patch", DIFF("a", "b"),
+	  "/all/0001-\\x1b[2J.patch: patch names must look like" },
+	{ "escape sequence in a range directory", "b9/app/7.\033[2J/0001-x.patch",
+	  DIFF("a", "b"), "/7.\\x1b[2J: '7.\\x1b[2J' is not a version range" },
 	/* The flavour read before the missing diff is freed (ASan, valgrind). */
 	{ "flavour, then no diff", "b6/app/all/0001-x.patch", "Flavour: debian\n\njust words\n",
 	  "0001-x.patch: not a unified diff" },
