@@ -112,9 +112,12 @@ static void add_first(xmlNode *parent, xmlNode *n)
 		xmlAddChild(parent, n);
 }
 
-/* The first error libxml2 reports (the later ones follow from it). */
+/*
+ * The first fatal error libxml2 reports (the later ones follow from
+ * it), or while there is none, the first error or warning.
+ */
 struct first_error {
-	int set, code, line;
+	int set, fatal, code, line;
 	struct strbuf msg;
 };
 
@@ -126,10 +129,12 @@ static void keep_first_error(void *data, xmlError *e)
 {
 	struct first_error *f = ((xmlParserCtxt *)data)->_private;
 
-	if (f->set || !e)
+	if (!e || f->fatal || (f->set && e->level != XML_ERR_FATAL))
 		return;
 	f->set = 1;
+	f->fatal = e->level == XML_ERR_FATAL;
 	f->code = e->code;
+	strbuf_reset(&f->msg);
 	f->line = e->line;
 	/* Its first line: the next ones quote the document. */
 	if (e->message)
@@ -150,7 +155,7 @@ static void parse_error(const struct first_error *f, struct strbuf *why)
 
 static xmlDoc *parse(const char *xml, size_t len, struct strbuf *why)
 {
-	struct first_error first = { 0, 0, 0, STRBUF_INIT };
+	struct first_error first = { 0, 0, 0, 0, STRBUF_INIT };
 	xmlParserCtxt *ctxt;
 	xmlDoc *doc;
 

@@ -111,6 +111,9 @@ static const struct {
 	  0, NULL, 0 },
 	{ "a tag cut short at the end of the buffer", "<domain><", NULL,
 	  "line 1: StartTag: invalid element name", 0, NULL, 0 },
+	{ "the fatal error, not the namespace error before it",
+	  "<domain>\n<x:a/>\n<", NULL, "line 3: StartTag: invalid element name", 0, NULL,
+	  0 },
 	{ "a DOCTYPE with an external entity (XXE)",
 	  "<!DOCTYPE domain [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>\n"
 	  "<domain><name>&x;</name></domain>",
