@@ -9,7 +9,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS = libcurl libarchive libvirt sqlite3 json-c
+PKGS = libcurl libarchive libvirt sqlite3 json-c libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 

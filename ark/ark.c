@@ -434,6 +434,8 @@ int cmd_ark(int argc, char **argv)
 			o.keep_work = 1;
 			break;
 		case OPT_DB:
+			if (store_path_check(optarg))
+				goto out_usage;
 			free(o.db_path);
 			o.db_path = xstrdup(optarg);
 			break;
@@ -516,6 +518,9 @@ int cmd_ark(int argc, char **argv)
 		error("unknown ark command '%s'", sub);
 		goto out_usage;
 	}
+	/* A listing that did not reach stdout is not a success. */
+	if (ret == 0 && flush_stdout())
+		ret = 1;
 	goto out;
 out_usage:
 	fputs(usage, stderr);

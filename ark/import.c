@@ -95,11 +95,13 @@ int ark_import(const struct ark_opts *o, const char *app, const char *path)
 			     app);
 	if (!path)
 		path = known[k].default_binary;
-	abs = path_absolute(path);
-	if (access(abs, X_OK))
-		return error_errno("cannot import '%s'", abs);
-
 	command_init(&cmd);
+	abs = path_absolute(path);
+	if (access(abs, X_OK)) {
+		error_errno("cannot import '%s'", abs);
+		goto out;
+	}
+
 	strvec_push(&cmd.args, abs);
 	strvec_push(&cmd.args, "--version");
 	cmd.timeout = 30;
@@ -108,9 +110,13 @@ int ark_import(const struct ark_opts *o, const char *app, const char *path)
 		goto out;
 	ver = version_after(cmd.output.buf, known[k].marker);
 	if (!ver) {
+		struct strbuf esc = STRBUF_INIT;
+
 		error("cannot import '%s': its --version output has no "
 		      "'%s<version>':\n%s",
-		      abs, known[k].marker, cmd.output.buf);
+		      abs, known[k].marker,
+		      str_printable_lines(&esc, cmd.output.buf, cmd.output.len, 2048));
+		strbuf_release(&esc);
 		goto out;
 	}
 	if (o->name)

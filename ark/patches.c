@@ -39,7 +39,10 @@ static int valid_patch_name(const char *n)
 	return 1;
 }
 
-/* Reads the header of a patch for "Flavour:"; *flavour NULL when absent. */
+/*
+ * Reads the header of a patch for "Flavour:"; *flavour NULL when absent,
+ * and NULL (nothing to free) after an error.
+ */
 static int read_header(const char *path, const char *text, char **flavour)
 {
 	const char *p = text;
@@ -69,21 +72,29 @@ static int read_header(const char *path, const char *text, char **flavour)
 			*flavour = xstrndup(v, (size_t)(end - v));
 			if (strcmp(*flavour, "debian") &&
 			    strcmp(*flavour, "upstream")) {
+				struct strbuf esc = STRBUF_INIT;
+
 				error("%s:%d: unknown flavour '%s'; expected "
 				      "debian or upstream",
-				      path, lineno, *flavour);
-				free(*flavour);
-				*flavour = NULL;
-				return -1;
+				      path, lineno,
+				      str_printable(&esc, v, (size_t)(end - v), 100));
+				strbuf_release(&esc);
+				goto fail;
 			}
 		}
 		p += n;
 		if (*p)
 			p++;
 	}
-	if (!strstr(text, "\n--- ") && strncmp(text, "--- ", 4))
-		return error("%s: not a unified diff (no '--- ' line)", path);
+	if (!strstr(text, "\n--- ") && strncmp(text, "--- ", 4)) {
+		error("%s: not a unified diff (no '--- ' line)", path);
+		goto fail;
+	}
 	return 0;
+fail:
+	free(*flavour);
+	*flavour = NULL;
+	return -1;
 }
 
 static int cmp_patch(const void *a, const void *b)
@@ -111,9 +122,12 @@ static int scan_dir(const char *dir, const char *range_name,
 			goto next;
 		path_join(&path, dir, f);
 		if (!valid_patch_name(f)) {
-			ret = error("%s: patch names must look like "
+			struct strbuf esc = STRBUF_INIT;
+
+			ret = error("%s/%s: patch names must look like "
 				    "NNNN-short-name.patch",
-				    path.buf);
+				    dir, str_printable(&esc, f, strlen(f), 200));
+			strbuf_release(&esc);
 			goto next;
 		}
 		if (data_file_read(path.buf, &text) ||
@@ -149,7 +163,7 @@ int patches_select(const char *patches_dir, const char *app,
 		   const char *version, const char *flavour,
 		   struct patch_series *s)
 {
-	struct strbuf appdir = STRBUF_INIT, sub = STRBUF_INIT;
+	struct strbuf appdir = STRBUF_INIT, sub = STRBUF_INIT, esc = STRBUF_INIT;
 	struct dirent **ents = NULL;
 	struct version v;
 	struct sha256 h;
@@ -174,16 +188,18 @@ int patches_select(const char *patches_dir, const char *app,
 		    (d[0] == '.' && d[1] != '.') || !strncmp(d, "README", 6))
 			goto next;
 		path_join(&sub, appdir.buf, d);
+		/* Names from the directory are quoted escaped. */
+		str_printable(&esc, d, strlen(d), 200);
 		if (!is_dir(sub.buf)) {
-			ret = error("%s: expected a directory named after a "
+			ret = error("%s/%s: expected a directory named after a "
 				    "version range",
-				    sub.buf);
+				    appdir.buf, esc.buf);
 			goto next;
 		}
 		if (vrange_parse(!strcmp(d, "all") ? "*" : d, &r)) {
-			ret = error("%s: '%s' is not a version range (expected "
+			ret = error("%s/%s: '%s' is not a version range (expected "
 				    "all, 7.2, 7.2.., ..8.0 or 5.2..7.2)",
-				    sub.buf, d);
+				    appdir.buf, esc.buf, esc.buf);
 			goto next;
 		}
 		if (vrange_contains(&r, &v) &&
@@ -195,6 +211,7 @@ next:
 	free(ents);
 	strbuf_release(&appdir);
 	strbuf_release(&sub);
+	strbuf_release(&esc);
 	if (ret) {
 		patch_series_release(s);
 		return -1;
@@ -238,11 +255,18 @@ int patches_apply(const struct patch_series *s, const char *srcdir,
 			(void)!write(log_fd, cmd.output.buf, cmd.output.len);
 		}
 		if (!ok) {
+			const char *tail = str_tail_lines(cmd.output.buf,
+							  cmd.output.len, 10);
+			struct strbuf esc = STRBUF_INIT;
+
 			command_describe(&cmd, &why);
 			error("patch '%s' does not apply (patch %s):\n%s",
 			      s->v[i].name, why.buf,
-			      str_tail_lines(cmd.output.buf, cmd.output.len,
-					     10));
+			      str_printable_lines(&esc, tail,
+						  cmd.output.len -
+							  (size_t)(tail - cmd.output.buf),
+						  2048));
+			strbuf_release(&esc);
 		}
 		strbuf_release(&why);
 		command_release(&cmd);

@@ -1,11 +1,13 @@
 /*
- * Directory creation and removal, path containment checks and atomic
- * writes. remove_tree works with openat/unlinkat on directory fds so a
- * symlink inside the tree is removed, never followed.
+ * Directory creation and removal, path containment checks, reading the
+ * files a user names, and atomic writes. remove_tree works with
+ * openat/unlinkat on directory fds so a symlink inside the tree is
+ * removed, never followed.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +231,31 @@ char *path_absolute(const char *path)
 		sb_putc(&out, '/');
 	strbuf_release(&in);
 	return strbuf_detach(&out);
+}
+
+int read_regular_file(struct strbuf *sb, const char *path, size_t max)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return error_errno("cannot open '%s'", path);
+	if (fstat(fd, &st)) {
+		error_errno("cannot stat '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return error("'%s' is not a regular file", path);
+	}
+	if (max && (uintmax_t)st.st_size > max) {
+		close(fd);
+		return error("cannot read '%s': larger than %zu bytes", path, max);
+	}
+	ret = strbuf_read_fd(sb, fd, path, max);
+	close(fd);
+	return ret;
 }
 
 int write_file_atomic(const char *path, const void *data, size_t len)

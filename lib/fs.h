@@ -4,7 +4,8 @@
 /*
  * File-system helpers: directories, whole-tree removal that never follows
  * symlinks, lexical path checks for untrusted names (archive entries,
- * patch names), atomic file writes, and advisory locks.
+ * patch names), reading files the user names, atomic file writes, and
+ * advisory locks.
  */
 
 #include <stddef.h>
@@ -38,6 +39,16 @@ char *path_dirname(const char *path);
 const char *path_basename(const char *path);
 /* An absolute, lexically normalised version of path; malloc'd. */
 char *path_absolute(const char *path);
+
+/*
+ * Reads a file the user named (a scenario, a patch, an acks file, a
+ * domain XML) into sb, appending at most max bytes. Anything but a
+ * regular file (a FIFO, a device, a directory) is refused at once with
+ * "'PATH' is not a regular file", never waited on: the file is opened
+ * with O_NONBLOCK and checked with fstat before it is read. Reports and
+ * returns -1 on failure.
+ */
+int read_regular_file(struct strbuf *sb, const char *path, size_t max) VM_WUR;
 
 /*
  * Writes data to path through a temporary file in the same directory

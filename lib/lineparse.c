@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lineparse.h"
+#include "fs.h"
 #include "banned.h"
 
 void line_iter_init(struct line_iter *it, const char *path, const char *text)
@@ -22,13 +23,19 @@ void line_iter_release(struct line_iter *it)
 
 int line_error(const struct line_iter *it, const char *fmt, ...)
 {
+	struct strbuf esc = STRBUF_INIT;
 	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		msg[0] = '\0';
 	va_end(ap);
-	return error("%s:%d: %s", it->path, it->lineno, msg);
+	/* The message quotes the file: its control bytes are escaped. */
+	error("%s:%d: %s", it->path, it->lineno,
+	      str_printable(&esc, msg, strlen(msg), 0));
+	strbuf_release(&esc);
+	return -1;
 }
 
 static int split(struct line_iter *it, const char *s, struct strvec *words)
@@ -86,7 +93,7 @@ int line_iter_next(struct line_iter *it, struct strvec *words)
 
 int data_file_read(const char *path, struct strbuf *sb)
 {
-	if (strbuf_read_file(sb, path, 4 << 20))
+	if (read_regular_file(sb, path, 4 << 20))
 		return -1;
 	if (strlen(sb->buf) != sb->len)
 		return error("'%s' is not a text file (it contains a NUL byte)",

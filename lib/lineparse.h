@@ -21,10 +21,16 @@ void line_iter_init(struct line_iter *it, const char *path, const char *text);
 void line_iter_release(struct line_iter *it);
 /* Next line's words into words (cleared first); 1 on a line, 0 at the end, -1 on error (reported). */
 int line_iter_next(struct line_iter *it, struct strvec *words);
-/* error("<path>:<line>: <message>"); returns -1. */
+/*
+ * error("<path>:<line>: <message>"), the message's bytes that are not
+ * printable escaped (str_printable: it quotes the file); returns -1.
+ */
 int line_error(const struct line_iter *it, const char *fmt, ...) VM_PRINTF(2, 3);
 
-/* Reads a data file (at most 4 MiB, no NUL bytes) into sb; reports errors. */
+/*
+ * Reads a data file (a regular file, at most 4 MiB, no NUL bytes: see
+ * read_regular_file) into sb; reports errors.
+ */
 int data_file_read(const char *path, struct strbuf *sb) VM_WUR;
 
 #endif

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <cpuid.h>
@@ -247,10 +248,21 @@ int sha256_file(const char *path, char out[SHA256_HEX_LEN + 1])
 {
 	uint8_t buf[1 << 16];
 	struct sha256 c;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
 		return error_errno("cannot open '%s'", path);
+	if (fstat(fd, &st)) {
+		error_errno("cannot stat '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		/* Never waited on: a FIFO is opened without blocking. */
+		close(fd);
+		return error("'%s' is not a regular file", path);
+	}
 	sha256_init(&c);
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));

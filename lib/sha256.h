@@ -27,7 +27,10 @@ void sha256_final(struct sha256 *c, uint8_t out[32]);
 /* Final digest as 64 lower-case hex digits plus NUL. */
 void sha256_final_hex(struct sha256 *c, char out[SHA256_HEX_LEN + 1]);
 void sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1]);
-/* Digest of a file's contents; reports and returns -1 on I/O failure. */
+/*
+ * Digest of a regular file's contents (anything else, a FIFO included, is
+ * refused without waiting on it); reports and returns -1 on failure.
+ */
 int sha256_file(const char *path, char out[SHA256_HEX_LEN + 1]) VM_WUR;
 /* True if s is exactly 64 hex digits (either case). */
 int sha256_hex_valid(const char *s);

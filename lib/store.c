@@ -585,12 +585,23 @@ static int migrate(struct store *st)
 	return 0;
 }
 
+int store_path_check(const char *path)
+{
+	if (!*path)
+		return error("cannot use '' as the store: an empty path is a "
+			     "temporary database that vanishes (--db wants a file)");
+	return 0;
+}
+
 int store_open(struct store *st, const char *path)
 {
-	char *dir = path_dirname(path);
+	char *dir;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
+	if (store_path_check(path))
+		return -1;
+	dir = path_dirname(path);
 	st->path = xstrdup(path);
 	if (strcmp(path, ":memory:") && mkdir_p(dir, 0755)) {
 		free(dir);

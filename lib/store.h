@@ -34,7 +34,17 @@ int store_schema_version(void);
 char *store_default_path(void);
 
 /*
- * Opens (creating the file and its directory) and migrates. Refuses a
+ * Refuses an empty store path, which SQLite would take as a private
+ * temporary database (what a command records would vanish with it):
+ * -1 after reporting "cannot use '' as the store: ...", else 0.
+ * store_open checks it; a command that does work before it opens the
+ * store (ark build downloads) checks its --db with it first.
+ */
+int store_path_check(const char *path) VM_WUR;
+
+/*
+ * Opens (creating the file and its directory) and migrates. Refuses an
+ * empty path (store_path_check). Refuses a
  * store whose schema is newer than this binary knows. Reports and returns
  * -1 on failure.
  */

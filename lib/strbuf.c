@@ -162,32 +162,35 @@ void strbuf_rtrim(struct strbuf *sb)
 
 int strbuf_read_file(struct strbuf *sb, const char *path, size_t max)
 {
-	char chunk[65536];
-	size_t total = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return error_errno("cannot open '%s'", path);
+	ret = strbuf_read_fd(sb, fd, path, max);
+	close(fd);
+	return ret;
+}
+
+int strbuf_read_fd(struct strbuf *sb, int fd, const char *path, size_t max)
+{
+	char chunk[65536];
+	size_t total = 0;
+
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			error_errno("cannot read '%s'", path);
-			close(fd);
-			return -1;
+			return error_errno("cannot read '%s'", path);
 		}
 		if (n == 0)
 			break;
 		total += (size_t)n;
-		if ((max && total > max) || strbuf_add(sb, chunk, (size_t)n)) {
-			close(fd);
+		if ((max && total > max) || strbuf_add(sb, chunk, (size_t)n))
 			return error("cannot read '%s': larger than %zu bytes",
 				     path, max ? max : sb->max);
-		}
 	}
-	close(fd);
 	return 0;
 }
 

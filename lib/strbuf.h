@@ -50,6 +50,8 @@ void strbuf_rtrim(struct strbuf *sb);
  * the path, when it cannot be read or is larger than the cap.
  */
 int strbuf_read_file(struct strbuf *sb, const char *path, size_t max) VM_WUR;
+/* The same from an open fd, read to its end (and left open); path names it. */
+int strbuf_read_fd(struct strbuf *sb, int fd, const char *path, size_t max) VM_WUR;
 
 /* The last n lines of s (pointer into s). */
 const char *str_tail_lines(const char *s, size_t len, int n);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "strbuf.h"
 #include "banned.h"
 
 int vm_quiet;
@@ -227,4 +228,58 @@ int online_cpus(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : (int)n;
+}
+
+static const char *printable(struct strbuf *out, const char *s, size_t len,
+			     size_t max, int keep_newlines)
+{
+	size_t n = max && len > max ? max : len;
+
+	strbuf_reset(out);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\')
+			sb_puts(out, "\\\\");
+		else if ((c >= 0x20 && c <= 0x7e) || (c == '\n' && keep_newlines))
+			sb_putc(out, (char)c);
+		else
+			sb_printf(out, "\\x%02x", c);
+	}
+	if (n < len)
+		sb_puts(out, "...");
+	return out->buf;
+}
+
+const char *str_printable(struct strbuf *out, const char *s, size_t len,
+			  size_t max)
+{
+	return printable(out, s, len, max, 0);
+}
+
+const char *str_printable_lines(struct strbuf *out, const char *s,
+				size_t len, size_t max)
+{
+	return printable(out, s, len, max, 1);
+}
+
+int flush_stdout(void)
+{
+	int failed = ferror(stdout);
+
+	/* A failed write leaves its bytes buffered: flushing tries again
+	 * and tells why. */
+	if (fflush(stdout)) {
+		if (errno == EPIPE) {
+			/* The reader stopped reading ('| head'), as git takes it. */
+			clearerr(stdout);
+			return 0;
+		}
+		return error_errno("cannot write to standard output");
+	}
+	if (failed) {
+		clearerr(stdout);
+		return error("cannot write to standard output: a write failed");
+	}
+	return 0;
 }

@@ -41,6 +41,33 @@ __attribute__((noreturn)) void die(const char *fmt, ...) VM_PRINTF(1, 2);
 
 extern int vm_quiet;
 
+struct strbuf;
+
+/*
+ * Text from a file or a child (a scenario line, a patch header, a QMP
+ * reply) made safe to quote in a message on a terminal: s[0..len) into
+ * out (reset first; out must have no cap), with printable ASCII (0x20 to
+ * 0x7e) kept, a backslash doubled and every other byte written as \xNN
+ * (so "\033[2J" shows as "\x1b[2J", a newline as "\x0a", UTF-8 as its
+ * bytes). At most max bytes of s are shown, then "..." (max 0: all).
+ * Returns out->buf, for use as a %s argument; it never fails.
+ */
+const char *str_printable(struct strbuf *out, const char *s, size_t len,
+			  size_t max);
+/* The same, with newlines kept: for output of several lines (a child's). */
+const char *str_printable_lines(struct strbuf *out, const char *s,
+				size_t len, size_t max);
+
+/*
+ * Flushes stdout and checks that all that was printed on it was written
+ * (a full disk, an fd that cannot be written). Commands that print
+ * listings or results call it last, so that output that was lost is not
+ * a success. A pipe whose reader has gone ('| head') is not a failure.
+ * Returns 0, or -1 after reporting "cannot write to standard output:
+ * <why>".
+ */
+int flush_stdout(void) VM_WUR;
+
 /*
  * Parse a whole string as a base-10 integer within [min, max]. Returns 0,
  * or -1 (without reporting) when s is empty, has trailing junk or is out

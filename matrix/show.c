@@ -441,6 +441,8 @@ int cmd_show(int argc, char **argv)
 			      ? 1
 			      : 0;
 	store_close(&st);
+	if (!ret && flush_stdout())
+		ret = 1;
 	goto out;
 usage_out:
 	fputs(usage, stderr);

@@ -10,7 +10,8 @@
  * machine, object, property, old and new are fnmatch(3) patterns (an
  * absent value matches as the empty string); from and to are version
  * ranges (lib/version.h) that the older and the newer version must be
- * in. Mistakes are reported with the file and the line.
+ * in. Mistakes, a pattern that is not well-formed among them, are
+ * reported with the file and the line.
  */
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -60,11 +61,71 @@ static char **field(struct rep_ack *a, const char *key)
 	return NULL;
 }
 
+/*
+ * Why p is not a well-formed fnmatch(3) pattern (flags 0), or NULL. A
+ * '[' must be closed by ']' (a ']' right after '[', '[!' or '[^' is a
+ * member), a '[:class:]' must name a class, '[=' and '[.' must close,
+ * and a '\\' must escape something. fnmatch itself would take an
+ * unclosed '[' as a literal and never match what was meant.
+ */
+static const char *glob_problem(const char *p)
+{
+	static const char *const classes[] = { "alnum", "alpha", "blank", "cntrl",
+					       "digit", "graph", "lower", "print",
+					       "punct", "space", "upper", "xdigit" };
+
+	for (; *p; p++) {
+		const char *q;
+
+		if (*p == '\\') {
+			if (!*++p)
+				return "a '\\' at the end escapes nothing";
+			continue;
+		}
+		if (*p != '[')
+			continue;
+		q = p + 1;
+		if (*q == '!' || *q == '^')
+			q++;
+		if (*q == ']')
+			q++;
+		for (; *q != ']'; q++) {
+			if (!*q)
+				return "a '[' is not closed by ']'";
+			if (*q == '\\' && q[1]) {
+				q++;
+			} else if (*q == '[' && (q[1] == ':' || q[1] == '=' || q[1] == '.')) {
+				const char close[3] = { q[1], ']', '\0' };
+				const char *end = strstr(q + 2, close);
+				size_t k = 0;
+
+				if (!end)
+					return q[1] == ':' ? "a '[:' is not closed by ':]'"
+					       : q[1] == '=' ? "a '[=' is not closed by '=]'"
+							     : "a '[.' is not closed by '.]'";
+				while (q[1] == ':' && k < ARRAY_SIZE(classes) &&
+				       (strlen(classes[k]) != (size_t)(end - q - 2) ||
+					strncmp(classes[k], q + 2, (size_t)(end - q - 2))))
+					k++;
+				if (k == ARRAY_SIZE(classes))
+					return "'[:...:]' names no character class (alnum, alpha, "
+					       "blank, cntrl, digit, graph, lower, print, punct, "
+					       "space, upper or xdigit)";
+				q = end + 1;
+			}
+		}
+		p = q;
+	}
+	return NULL;
+}
+
 static int parse_line(struct line_iter *it, struct strvec *words,
 		      struct rep_ack *a)
 {
 	static const char *const required[] = { "machine", "property", "from",
 						"to", "reason" };
+	static const char *const patterns[] = { "machine", "object", "property",
+						"old", "new" };
 
 	memset(a, 0, sizeof(*a));
 	a->line = it->lineno;
@@ -98,6 +159,13 @@ static int parse_line(struct line_iter *it, struct strvec *words,
 					  required[i]);
 	if (!a->object)
 		a->object = xstrdup("*");
+	for (size_t i = 0; i < ARRAY_SIZE(patterns); i++) {
+		const char *v = *field(a, patterns[i]), *why = v ? glob_problem(v) : NULL;
+
+		if (why)
+			return line_error(it, "%s='%s' is not a pattern: %s", patterns[i], v,
+					  why);
+	}
 	if (vrange_parse(a->from_s, &a->from))
 		return line_error(it, "from='%s' is not a version range; expected %s",
 				  a->from_s, VRANGE_FORMS);

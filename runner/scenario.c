@@ -29,15 +29,17 @@ struct ctx {
 static int bad(struct ctx *c, const char *fmt, ...) VM_PRINTF(2, 3);
 static int bad(struct ctx *c, const char *fmt, ...)
 {
-	struct strbuf msg = STRBUF_INIT;
+	struct strbuf msg = STRBUF_INIT, esc = STRBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
 	if (strbuf_vaddf(&msg, fmt, ap))
 		die("cannot format a scenario error");
 	va_end(ap);
-	error("%s:%d: %s", c->path, c->line, msg.buf);
+	/* It quotes the file: bytes that are not printable are escaped. */
+	error("%s:%d: %s", c->path, c->line, str_printable(&esc, msg.buf, msg.len, 0));
 	strbuf_release(&msg);
+	strbuf_release(&esc);
 	return -1;
 }
 
@@ -72,6 +74,43 @@ static const char *opt(const struct scn_entry *e, const char *name)
 	return NULL;
 }
 
+struct opt_at {
+	const char *name;
+	size_t i;
+};
+
+static int cmp_opt_at(const void *a, const void *b)
+{
+	const struct opt_at *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * The index of the first option of e that repeats an earlier one, or
+ * e->nr when none does. Sorting keeps this O(n log n): a DTS entry can
+ * hold a hundred thousand options, and asking each new option of all
+ * the earlier ones took half a minute there.
+ */
+static size_t first_repeat(const struct scn_entry *e)
+{
+	struct opt_at *v = xcalloc(e->nr, sizeof(*v));
+	size_t first = e->nr;
+
+	for (size_t i = 0; i < e->nr; i++) {
+		v[i].name = e->opts[i].name;
+		v[i].i = i;
+	}
+	sort_array(v, e->nr, sizeof(*v), cmp_opt_at);
+	/* Equal names are adjacent, each run in the order of the entry. */
+	for (size_t i = 1; i < e->nr; i++)
+		if (v[i].i < first && !strcmp(v[i].name, v[i - 1].name))
+			first = v[i].i;
+	free(v);
+	return first;
+}
+
 /*
  * Splits one entry (text is modified) into e->opts: options at ',',
  * name and value at the first '='; opt_settings takes the rest of the
@@ -79,7 +118,8 @@ static const char *opt(const struct scn_entry *e, const char *name)
  */
 static int split_entry(struct ctx *c, char *text, struct scn_entry *e)
 {
-	size_t alloc = 0;
+	size_t alloc = 0, repeat;
+	const char *nameless = NULL; /* the value of '=value', which stops it */
 	char *p = text;
 
 	while (p) {
@@ -100,17 +140,11 @@ static int split_entry(struct ctx *c, char *text, struct scn_entry *e)
 		}
 		name = trim(name);
 		value = value ? trim(value) : NULL;
-		if (!*name && value)
-			return bad(
-			    c, "option '=%s' has no name; expected name=value",
-			    value);
+		if (!*name && value) {
+			nameless = value;
+			break;
+		}
 		if (*name) {
-			if (opt(e, name))
-				return bad(
-				    c,
-				    "option '%s' given twice; expected each "
-				    "option once in an entry",
-				    name);
 			ALLOC_GROW(e->opts, e->nr + 1, alloc);
 			e->opts[e->nr].name = xstrdup(name);
 			e->opts[e->nr].value = xstrdup(value ? value : "");
@@ -118,6 +152,16 @@ static int split_entry(struct ctx *c, char *text, struct scn_entry *e)
 		}
 		p = next;
 	}
+	/* The first mistake in the entry is the one reported. */
+	repeat = first_repeat(e);
+	if (repeat < e->nr)
+		return bad(c,
+			   "option '%s' given twice; expected each option once "
+			   "in an entry",
+			   e->opts[repeat].name);
+	if (nameless)
+		return bad(c, "option '=%s' has no name; expected name=value",
+			   nameless);
 	return 0;
 }
 

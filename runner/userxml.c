@@ -1,338 +1,335 @@
 /*
  * A user's own libvirt domain XML as a scenario (see userxml.h). The
- * document is walked tag by tag (comments, CDATA, processing
- * instructions and declarations skipped; attribute values may hold '>')
- * only to find the few places that change; every other byte is passed
- * to libvirt exactly as the user wrote it, so that libvirt, not
- * virt-matrix, judges the domain.
+ * document is parsed with libxml2 into a tree (no network, no DTD
+ * loaded, no entity substituted, a document type declaration refused,
+ * at most USERXML_MAX bytes), the few elements that change are edited
+ * in the tree, and the tree is written out again. Every element,
+ * attribute, comment, CDATA section and run of whitespace the user
+ * wrote reaches libvirt, so that libvirt, not virt-matrix, judges the
+ * domain; only the spelling of equivalent XML may differ (attributes in
+ * double quotes, empty elements as <x/>, no XML declaration).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlsave.h>
+
 #include "userxml.h"
-#include "domxml.h"
 #include "banned.h"
 
-struct edit {
-	size_t start, end; /* bytes [start, end) are replaced */
-	char *text;
-};
+static const char qemu_ns[] = "http://libvirt.org/schemas/domain/qemu/1.0";
 
-struct walk {
-	const char *x;
-	size_t len;
-	/* Found positions; (size_t)-1 when absent. */
-	size_t root_tag_end;		  /* just after the root start tag */
-	size_t type_start, type_end;	  /* the root's type attribute value */
-	size_t name_start, name_end;	  /* content of /domain/name */
-	size_t uuid_start, uuid_end;	  /* the whole /domain/uuid element */
-	size_t devices_start, devices_end; /* the /domain/devices start tag */
-	int devices_empty;		  /* <devices/> */
-	size_t emu_start, emu_end;	  /* content of /domain/devices/emulator */
-	size_t root_close;		  /* start of </domain> */
-	size_t ns_start, ns_end;	  /* the root's xmlns:qemu value */
-};
+static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
 
-#define NONE ((size_t)-1)
-
-static const char *find_from(const struct walk *w, size_t at, const char *s)
+/* libxml2 wants its globals set up once, before threads use it. */
+static void libxml_init(void)
 {
-	size_t n = strlen(s);
-
-	for (size_t i = at; i + n <= w->len; i++)
-		if (!memcmp(w->x + i, s, n))
-			return w->x + i;
-	return NULL;
+	xmlInitParser();
 }
 
-/* The value span of attribute attr inside the start tag [from, to). */
-static void attr_span(const struct walk *w, size_t from, size_t to, const char *attr,
-		      size_t *vs, size_t *ve)
+/* Content from the file, for why: non-printable bytes escaped. */
+static void add_quoted(struct strbuf *why, const char *s)
 {
-	size_t n = strlen(attr);
+	struct strbuf esc = STRBUF_INIT;
 
-	*vs = *ve = NONE;
-	for (size_t i = from; i + n + 2 < to; i++) {
-		char q;
+	sb_puts(why, str_printable(&esc, s, strlen(s), 200));
+	strbuf_release(&esc);
+}
 
-		if (w->x[i] == '"' || w->x[i] == '\'') {
-			/* skip other attributes' values */
-			const char *e = memchr(w->x + i + 1, w->x[i], to - i - 1);
+/* An element named name in the namespace of its parent (libvirt's: none). */
+static int is_elem(const xmlNode *n, const xmlNode *parent, const char *name)
+{
+	if (n->type != XML_ELEMENT_NODE || !xmlStrEqual(n->name, BAD_CAST name))
+		return 0;
+	if (!n->ns || !parent->ns)
+		return !n->ns && !parent->ns;
+	return xmlStrEqual(n->ns->href, parent->ns->href);
+}
 
-			if (!e)
-				return;
-			i = (size_t)(e - w->x);
+/*
+ * The child element of parent named name into *out (NULL when there is
+ * none). Two are an error: libvirt takes one, and which one would get
+ * the run's name or emulator is a guess.
+ */
+static int only_child(xmlNode *parent, const char *name, xmlNode **out,
+		      struct strbuf *why)
+{
+	*out = NULL;
+	for (xmlNode *n = parent->children; n; n = n->next) {
+		if (!is_elem(n, parent, name))
 			continue;
-		}
-		if ((w->x[i - 1] != ' ' && w->x[i - 1] != '\t' && w->x[i - 1] != '\n' &&
-		     w->x[i - 1] != '\r') ||
-		    memcmp(w->x + i, attr, n))
-			continue;
-		i += n;
-		while (i < to && (w->x[i] == ' ' || w->x[i] == '\t' || w->x[i] == '\n'))
-			i++;
-		if (i >= to || w->x[i] != '=')
-			continue;
-		i++;
-		while (i < to && (w->x[i] == ' ' || w->x[i] == '\t' || w->x[i] == '\n'))
-			i++;
-		if (i >= to || (w->x[i] != '"' && w->x[i] != '\''))
-			return;
-		q = w->x[i];
-		for (size_t k = i + 1; k < to; k++)
-			if (w->x[k] == q) {
-				*vs = i + 1;
-				*ve = k;
-				return;
-			}
-		return;
+		if (*out)
+			return sb_printf(why, "line %ld: a second '<%s>' in '<%s>' (the "
+					      "first is on line %ld); libvirt takes one",
+					 xmlGetLineNo(n), name, (const char *)parent->name,
+					 xmlGetLineNo(*out)), -1;
+		*out = n;
 	}
-}
-
-/* The 1-based line of byte at, for messages. */
-static size_t line_of(const struct walk *w, size_t at)
-{
-	size_t line = 1;
-
-	for (size_t i = 0; i < at && i < w->len; i++)
-		line += w->x[i] == '\n';
-	return line;
-}
-
-static int walk(struct walk *w, struct strbuf *why)
-{
-	/* The names of the open elements, up to the depth that matters. */
-	char stack[3][64];
-	size_t depth = 0, i = 0, open_at[3] = { 0, 0, 0 };
-
-	w->root_tag_end = w->type_start = w->type_end = NONE;
-	w->name_start = w->name_end = w->uuid_start = w->uuid_end = NONE;
-	w->devices_start = w->devices_end = w->emu_start = w->emu_end = NONE;
-	w->root_close = w->ns_start = w->ns_end = NONE;
-	w->devices_empty = 0;
-	while (i < w->len) {
-		const char *lt = memchr(w->x + i, '<', w->len - i), *e;
-		size_t at, nlen;
-		int closing, empty;
-		char q = 0;
-
-		if (!lt)
-			break;
-		at = (size_t)(lt - w->x);
-		if (at + 4 <= w->len && !memcmp(lt, "<!--", 4)) {
-			if (!(e = find_from(w, at + 4, "-->")))
-				return sb_printf(why, "a comment is not closed"), -1;
-			i = (size_t)(e - w->x) + 3;
-			continue;
-		}
-		if (at + 9 <= w->len && !memcmp(lt, "<![CDATA[", 9)) {
-			if (!(e = find_from(w, at + 9, "]]>")))
-				return sb_printf(why, "a CDATA section is not closed"), -1;
-			i = (size_t)(e - w->x) + 3;
-			continue;
-		}
-		if (at + 1 < w->len && (lt[1] == '?' || lt[1] == '!')) {
-			if (!(e = find_from(w, at + 2, lt[1] == '?' ? "?>" : ">")))
-				return sb_printf(why, "a declaration is not closed"), -1;
-			i = (size_t)(e - w->x) + (lt[1] == '?' ? 2 : 1);
-			continue;
-		}
-		closing = at + 1 < w->len && lt[1] == '/';
-		nlen = strcspn(lt + 1 + closing, " \t\r\n/>");
-		/* The end of the tag: the first '>' outside a quoted value. */
-		for (i = at + 1; i < w->len; i++) {
-			if (q) {
-				if (w->x[i] == q)
-					q = 0;
-			} else if (w->x[i] == '"' || w->x[i] == '\'')
-				q = w->x[i];
-			else if (w->x[i] == '>')
-				break;
-		}
-		if (i >= w->len)
-			return sb_printf(why, "a tag on line %zu is not closed",
-					 line_of(w, at)), -1;
-		empty = !closing && w->x[i - 1] == '/';
-		i++;
-		if (closing) {
-			if (!depth)
-				return sb_printf(why, "'</%.*s>' on line %zu closes nothing",
-						 (int)nlen, lt + 2, line_of(w, at)), -1;
-			depth--;
-			if (depth < 3 &&
-			    ((nlen < sizeof(stack[0]) - 1 ? nlen : sizeof(stack[0]) - 1) !=
-				     strlen(stack[depth]) ||
-			     memcmp(lt + 2, stack[depth], strlen(stack[depth]))))
-				return sb_printf(why, "'</%.*s>' on line %zu closes '<%s>'",
-						 (int)nlen, lt + 2, line_of(w, at),
-						 stack[depth]), -1;
-			if (depth == 1 && !strcmp(stack[1], "name"))
-				w->name_end = at;
-			if (depth == 1 && !strcmp(stack[1], "uuid"))
-				w->uuid_end = i;
-			if (depth == 2 && !strcmp(stack[1], "devices") &&
-			    !strcmp(stack[2], "emulator"))
-				w->emu_end = at;
-			if (depth == 0) {
-				w->root_close = at;
-				break;
-			}
-			continue;
-		}
-		if (depth == 0) {
-			if (nlen != 6 || memcmp(lt + 1, "domain", 6))
-				return sb_printf(why, "the root element is '<%.*s>', not "
-						      "'<domain>'",
-						 (int)nlen, lt + 1), -1;
-			if (empty)
-				return sb_printf(why, "'<domain/>' is empty"), -1;
-			w->root_tag_end = i;
-			attr_span(w, at + 7, i - 1, "type", &w->type_start, &w->type_end);
-			attr_span(w, at + 7, i - 1, "xmlns:qemu", &w->ns_start, &w->ns_end);
-		} else if (depth == 1 && nlen == 4 && !memcmp(lt + 1, "name", 4) &&
-			   w->name_start == NONE) {
-			w->name_start = empty ? NONE : i;
-		} else if (depth == 1 && nlen == 4 && !memcmp(lt + 1, "uuid", 4)) {
-			w->uuid_start = at;
-			if (empty)
-				w->uuid_end = i;
-		} else if (depth == 1 && nlen == 7 && !memcmp(lt + 1, "devices", 7)) {
-			w->devices_start = at;
-			w->devices_end = i;
-			w->devices_empty = empty;
-		} else if (depth == 2 && !strcmp(stack[1], "devices") && nlen == 8 &&
-			   !memcmp(lt + 1, "emulator", 8)) {
-			w->emu_start = i;
-			if (empty) {
-				/* <emulator/>: replace the whole tag */
-				w->emu_start = at;
-				w->emu_end = i;
-			}
-		}
-		if (empty)
-			continue;
-		if (depth < 3) {
-			size_t n = nlen < sizeof(stack[0]) - 1 ? nlen : sizeof(stack[0]) - 1;
-
-			memcpy(stack[depth], lt + 1, n);
-			stack[depth][n] = '\0';
-			open_at[depth] = at;
-		}
-		depth++;
-	}
-	if (w->root_tag_end == NONE)
-		return sb_printf(why, "there is no '<domain>' element"), -1;
-	if (w->root_close == NONE)
-		return sb_printf(why, "'<%s>' opened on line %zu is not closed",
-				 depth ? stack[depth < 3 ? depth - 1 : 2] : "domain",
-				 line_of(w, open_at[depth && depth <= 3 ? depth - 1 : 0])), -1;
 	return 0;
 }
 
-static void add_edit(struct edit *ed, size_t *n, size_t start, size_t end,
-		     struct strbuf *text)
+static xmlNode *new_elem(xmlDoc *doc, xmlNs *ns, const char *name, const char *text)
 {
-	ed[*n].start = start;
-	ed[*n].end = end;
-	ed[*n].text = strbuf_detach(text);
-	(*n)++;
+	xmlNode *n = xmlNewDocNode(doc, ns, BAD_CAST name, NULL);
+
+	if (!n)
+		die("out of memory");
+	if (text) {
+		xmlNode *t = xmlNewDocText(doc, BAD_CAST text);
+
+		if (!t)
+			die("out of memory");
+		xmlAddChild(n, t);
+	}
+	return n;
+}
+
+/* The content of n becomes text (written escaped). */
+static void set_text(xmlNode *n, const char *text)
+{
+	xmlNode *t;
+
+	while (n->children) {
+		xmlNode *c = n->children;
+
+		xmlUnlinkNode(c);
+		xmlFreeNode(c);
+	}
+	t = xmlNewDocText(n->doc, BAD_CAST text);
+	if (!t)
+		die("out of memory");
+	xmlAddChild(n, t);
+}
+
+static void add_first(xmlNode *parent, xmlNode *n)
+{
+	if (parent->children)
+		xmlAddPrevSibling(parent->children, n);
+	else
+		xmlAddChild(parent, n);
+}
+
+/*
+ * The first fatal error libxml2 reports (the later ones follow from
+ * it), or while there is none, the first error or warning.
+ */
+struct first_error {
+	int set, fatal, code, line;
+	struct strbuf msg;
+};
+
+#if LIBXML_VERSION >= 21200
+static void keep_first_error(void *data, const xmlError *e)
+#else
+static void keep_first_error(void *data, xmlError *e)
+#endif
+{
+	struct first_error *f = ((xmlParserCtxt *)data)->_private;
+
+	if (!e || f->fatal || (f->set && e->level != XML_ERR_FATAL))
+		return;
+	f->set = 1;
+	f->fatal = e->level == XML_ERR_FATAL;
+	f->code = e->code;
+	strbuf_reset(&f->msg);
+	f->line = e->line;
+	/* Its first line: the next ones quote the document. */
+	if (e->message)
+		sb_printf(&f->msg, "%.*s", (int)strcspn(e->message, "\n"), e->message);
+	strbuf_rtrim(&f->msg);
+}
+
+static void parse_error(const struct first_error *f, struct strbuf *why)
+{
+	if (f->set && f->code == XML_ERR_DOCUMENT_EMPTY) {
+		sb_puts(why, "there is no '<domain>' element");
+		return;
+	}
+	if (f->set && f->line > 0)
+		sb_printf(why, "line %d: ", f->line);
+	add_quoted(why, f->msg.len ? f->msg.buf : "not well-formed XML");
+}
+
+static xmlDoc *parse(const char *xml, size_t len, struct strbuf *why)
+{
+	struct first_error first = { 0, 0, 0, 0, STRBUF_INIT };
+	xmlParserCtxt *ctxt;
+	xmlDoc *doc;
+
+	if (len > USERXML_MAX)
+		return sb_printf(why, "the file is larger than %d bytes", USERXML_MAX), NULL;
+	if (memchr(xml, '\0', len))
+		return sb_puts(why, "the file holds a NUL byte"), NULL;
+	pthread_once(&libxml_once, libxml_init);
+	ctxt = xmlNewParserCtxt();
+	if (!ctxt)
+		die("out of memory");
+	ctxt->_private = &first;
+	ctxt->sax->serror = keep_first_error;
+	/* Not XML_PARSE_NOENT, DTDLOAD, DTDATTR or DTDVALID: nothing is
+	 * loaded from elsewhere and no entity is substituted. */
+	doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+					XML_PARSE_BIG_LINES);
+	if (!doc)
+		parse_error(&first, why);
+	xmlFreeParserCtxt(ctxt);
+	strbuf_release(&first.msg);
+	if (doc && (doc->intSubset || doc->extSubset)) {
+		sb_puts(why, "a document type declaration ('<!DOCTYPE') is not taken "
+			     "in a domain XML (its entities could read other files)");
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	return doc;
+}
+
+/* The emulator of devices (created when missing) becomes as->emulator. */
+static int set_emulator(xmlDoc *doc, xmlNode *root, const struct userxml_as *as,
+			struct strbuf *why)
+{
+	xmlNode *devices, *emu;
+
+	if (only_child(root, "devices", &devices, why))
+		return -1;
+	if (!devices) {
+		devices = new_elem(doc, root->ns, "devices", NULL);
+		xmlAddChild(root, devices);
+	}
+	if (only_child(devices, "emulator", &emu, why))
+		return -1;
+	if (emu)
+		set_text(emu, as->emulator);
+	else
+		add_first(devices, new_elem(doc, root->ns, "emulator", as->emulator));
+	return 0;
+}
+
+/* as->qemu_args as <qemu:arg>s of the domain's <qemu:commandline>. */
+static int add_qemu_args(xmlDoc *doc, xmlNode *root, const struct userxml_as *as,
+			 struct strvec *notes, struct strbuf *why)
+{
+	xmlNs *ns = xmlSearchNs(doc, root, BAD_CAST "qemu");
+	xmlNode *cmdline = NULL;
+
+	if (ns && !xmlStrEqual(ns->href, BAD_CAST qemu_ns))
+		return sb_printf(why, "the prefix 'qemu' names another namespace than "
+				      "libvirt's QEMU one"), -1;
+	if (!ns && !(ns = xmlNewNs(root, BAD_CAST qemu_ns, BAD_CAST "qemu")))
+		die("out of memory");
+	for (xmlNode *n = root->children; n && !cmdline; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && n->ns &&
+		    xmlStrEqual(n->ns->href, BAD_CAST qemu_ns) &&
+		    xmlStrEqual(n->name, BAD_CAST "commandline"))
+			cmdline = n;
+	if (!cmdline) {
+		cmdline = new_elem(doc, ns, "commandline", NULL);
+		xmlAddChild(root, cmdline);
+	}
+	for (size_t k = 0; k < as->qemu_args->nr; k++) {
+		xmlNode *arg = new_elem(doc, ns, "arg", NULL);
+
+		if (!xmlSetProp(arg, BAD_CAST "value", BAD_CAST as->qemu_args->v[k]))
+			die("out of memory");
+		xmlAddChild(cmdline, arg);
+	}
+	strvec_push(notes, "firmware directories added with <qemu:commandline> -L, "
+			   "as in generated domains");
+	return 0;
+}
+
+static int edit(xmlDoc *doc, const struct userxml_as *as, struct strvec *notes,
+		struct strbuf *why)
+{
+	xmlNode *root = xmlDocGetRootElement(doc), *name, *uuid;
+	xmlChar *type;
+
+	if (!root)
+		return sb_puts(why, "there is no '<domain>' element"), -1;
+	if (!xmlStrEqual(root->name, BAD_CAST "domain")) {
+		sb_puts(why, "the root element is '<");
+		add_quoted(why, (const char *)root->name);
+		sb_puts(why, ">', not '<domain>'");
+		return -1;
+	}
+	if (only_child(root, "name", &name, why) || only_child(root, "uuid", &uuid, why))
+		return -1;
+	type = xmlGetNoNsProp(root, BAD_CAST "type");
+	if (as->virttype && type && strcmp((const char *)type, as->virttype)) {
+		struct strbuf esc = STRBUF_INIT;
+
+		strvec_pushf(notes, "domain type '%s' run as '%s' (the accelerator "
+				    "usable here)",
+			     str_printable(&esc, (const char *)type,
+					   strlen((const char *)type), 100),
+			     as->virttype);
+		strbuf_release(&esc);
+		if (!xmlSetProp(root, BAD_CAST "type", BAD_CAST as->virttype))
+			die("out of memory");
+	}
+	xmlFree(type);
+	if (name)
+		set_text(name, as->name);
+	else
+		add_first(root, new_elem(doc, root->ns, "name", as->name));
+	if (uuid) {
+		/* With the indentation before it: no blank line left. */
+		if (uuid->prev && xmlIsBlankNode(uuid->prev)) {
+			xmlNode *blank = uuid->prev;
+
+			xmlUnlinkNode(blank);
+			xmlFreeNode(blank);
+		}
+		xmlUnlinkNode(uuid);
+		xmlFreeNode(uuid);
+	}
+	if (set_emulator(doc, root, as, why))
+		return -1;
+	if (as->qemu_args && as->qemu_args->nr &&
+	    add_qemu_args(doc, root, as, notes, why))
+		return -1;
+	return 0;
+}
+
+/* The document, as UTF-8 without an XML declaration, into out. */
+static int serialise(xmlDoc *doc, struct strbuf *out, struct strbuf *why)
+{
+	xmlBuffer *buf = xmlBufferCreate();
+	xmlSaveCtxt *save;
+	int ret = 0;
+
+	if (!buf)
+		die("out of memory");
+	save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_NO_DECL);
+	if (!save)
+		die("out of memory");
+	if (xmlSaveDoc(save, doc) < 0)
+		ret = -1;
+	if (xmlSaveClose(save) < 0)
+		ret = -1;
+	if (ret)
+		sb_puts(why, "libxml2 cannot write the document out again");
+	else if (strbuf_add(out, xmlBufferContent(buf), (size_t)xmlBufferLength(buf))) {
+		sb_printf(why, "the adopted document is larger than %zu bytes", out->max);
+		ret = -1;
+	}
+	xmlBufferFree(buf);
+	return ret;
 }
 
 int userxml_adopt(const char *xml, size_t len, const struct userxml_as *as,
 		  struct strbuf *out, struct strvec *notes, struct strbuf *why)
 {
-	struct walk w = { .x = xml, .len = len };
-	struct edit ed[8];
-	struct strbuf t = STRBUF_INIT;
-	size_t n = 0, at = 0;
+	xmlDoc *doc = parse(xml, len, why);
+	int ret;
 
-	if (memchr(xml, '\0', len))
-		return sb_puts(why, "the file holds a NUL byte"), -1;
-	if (walk(&w, why))
+	if (!doc)
 		return -1;
-	if (as->virttype && w.type_start != NONE &&
-	    (w.type_end - w.type_start != strlen(as->virttype) ||
-	     memcmp(xml + w.type_start, as->virttype, w.type_end - w.type_start))) {
-		strvec_pushf(notes, "domain type '%.*s' run as '%s' (the accelerator "
-				    "usable here)",
-			     (int)(w.type_end - w.type_start), xml + w.type_start,
-			     as->virttype);
-		sb_puts(&t, as->virttype);
-		add_edit(ed, &n, w.type_start, w.type_end, &t);
-	}
-	if (w.name_start != NONE && w.name_end != NONE) {
-		xml_escape(&t, as->name);
-		add_edit(ed, &n, w.name_start, w.name_end, &t);
-	} else {
-		sb_puts(&t, "<name>");
-		xml_escape(&t, as->name);
-		sb_puts(&t, "</name>");
-		add_edit(ed, &n, w.root_tag_end, w.root_tag_end, &t);
-	}
-	if (w.uuid_start != NONE && w.uuid_end != NONE)
-		add_edit(ed, &n, w.uuid_start, w.uuid_end, &t);
-	if (w.emu_start != NONE && w.emu_end != NONE) {
-		if (xml[w.emu_start] == '<')
-			sb_puts(&t, "<emulator>");
-		xml_escape(&t, as->emulator);
-		if (xml[w.emu_start] == '<')
-			sb_puts(&t, "</emulator>");
-		add_edit(ed, &n, w.emu_start, w.emu_end, &t);
-	} else if (w.devices_start != NONE && w.devices_empty) {
-		sb_puts(&t, "<devices><emulator>");
-		xml_escape(&t, as->emulator);
-		sb_puts(&t, "</emulator></devices>");
-		add_edit(ed, &n, w.devices_start, w.devices_end, &t);
-	} else if (w.devices_start != NONE) {
-		sb_puts(&t, "<emulator>");
-		xml_escape(&t, as->emulator);
-		sb_puts(&t, "</emulator>");
-		add_edit(ed, &n, w.devices_end, w.devices_end, &t);
-	} else {
-		sb_puts(&t, "<devices><emulator>");
-		xml_escape(&t, as->emulator);
-		sb_puts(&t, "</emulator></devices>");
-		add_edit(ed, &n, w.root_close, w.root_close, &t);
-	}
-	if (as->qemu_args && as->qemu_args->nr) {
-		static const char ns[] = "http://libvirt.org/schemas/domain/qemu/1.0";
-
-		if (w.ns_start == NONE) {
-			sb_printf(&t, " xmlns:qemu='%s'", ns);
-			add_edit(ed, &n, w.root_tag_end - 1, w.root_tag_end - 1, &t);
-		} else if (w.ns_end - w.ns_start != strlen(ns) ||
-			   memcmp(xml + w.ns_start, ns, strlen(ns))) {
-			for (size_t k = 0; k < n; k++)
-				free(ed[k].text);
-			return sb_printf(why, "the prefix 'qemu' names another namespace "
-					      "than libvirt's QEMU one"), -1;
-		}
-		sb_puts(&t, "<qemu:commandline>");
-		for (size_t k = 0; k < as->qemu_args->nr; k++) {
-			sb_puts(&t, "<qemu:arg value='");
-			xml_escape(&t, as->qemu_args->v[k]);
-			sb_puts(&t, "'/>");
-		}
-		sb_puts(&t, "</qemu:commandline>");
-		add_edit(ed, &n, w.root_close, w.root_close, &t);
-		strvec_push(notes, "firmware directories added with <qemu:commandline> -L, "
-				   "as in generated domains");
-	}
-	/* Apply in document order (the edits never overlap). */
-	for (size_t a = 1; a < n; a++)
-		for (size_t b = a; b > 0 && ed[b - 1].start > ed[b].start; b--) {
-			struct edit tmp = ed[b];
-
-			ed[b] = ed[b - 1];
-			ed[b - 1] = tmp;
-		}
 	strbuf_reset(out);
-	for (size_t k = 0; k < n; k++) {
-		sb_printf(out, "%.*s%s", (int)(ed[k].start - at), xml + at, ed[k].text);
-		at = ed[k].end;
-		free(ed[k].text);
-	}
-	sb_printf(out, "%.*s", (int)(len - at), xml + at);
-	strbuf_release(&t);
-	return 0;
+	ret = edit(doc, as, notes, why) || serialise(doc, out, why) ? -1 : 0;
+	xmlFreeDoc(doc);
+	return ret;
 }

@@ -367,8 +367,7 @@ void run_libvirt_xml(struct run_ctx *x)
 	char *native = NULL, *live = NULL;
 
 	domain_name(x->s->name, &name);
-	strbuf_init(&text, 1 << 20);
-	if (strbuf_read_file(&text, x->j->scenario_path, 1 << 20)) {
+	if (read_regular_file(&text, x->j->scenario_path, USERXML_MAX)) {
 		r->status = "error";
 		sb_printf(&r->reason, "cannot read '%s'", x->j->scenario_path);
 		goto out;

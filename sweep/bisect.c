@@ -22,6 +22,7 @@
 
 #include "sweep.h"
 #include "sweep_internal.h"
+#include "abi.h"
 #include "bisect.h"
 #include "catalog.h"
 #include "fetch.h"
@@ -572,6 +573,8 @@ int cmd_bisect(int argc, char **argv)
 			break;
 		case 'W': uuid = optarg; break;
 		case 'd':
+			if (store_path_check(optarg))
+				goto out;
 			free(x.db);
 			x.db = xstrdup(optarg);
 			break;
@@ -590,6 +593,17 @@ int cmd_bisect(int argc, char **argv)
 	}
 	if (!x.scenario == !x.machine) {
 		error("bisect wants one of --scenario NAME and --abi MACHINE-TYPE");
+		goto out;
+	}
+	if (x.machine && !abi_is_versioned(x.machine)) {
+		struct strbuf esc = STRBUF_INIT;
+
+		/* An alias such as q35 names another machine in each version:
+		 * its fingerprint changes with every release. */
+		error("--abi wants a versioned machine type (a name that ends in a "
+		      "version, such as pc-q35-5.2), not '%s'",
+		      str_printable(&esc, x.machine, strlen(x.machine), 100));
+		strbuf_release(&esc);
 		goto out;
 	}
 	if (!x.good || !x.bad || !strcmp(x.good, x.bad)) {

@@ -209,7 +209,7 @@ int cmd_plan(int argc, char **argv)
 	}
 	gitlab_ci(&y, shards, uuid, bin, &pass, &tagv);
 	fputs(y.buf, stdout);
-	ret = fflush(stdout) ? 1 : 0;
+	ret = flush_stdout() ? 1 : 0;
 out:
 	strbuf_release(&y);
 	strvec_clear(&pass);

@@ -6,6 +6,7 @@
  */
 #include "testutil.h"
 #include "bisect.h"
+#include "sweep.h"
 
 struct search_case {
 	const char *name;
@@ -163,6 +164,66 @@ static void test_urls(void **state)
 	}
 }
 
+/*
+ * --abi takes only a versioned machine type (matrix/abi.c's
+ * abi_is_versioned): an alias like q35 is refused with the reason,
+ * before the store is opened or anything is built.
+ */
+static const struct {
+	const char *machine;
+	int refused;
+} abi_cases[] = {
+	{ "q35", 1 },
+	{ "pc", 1 },
+	{ "pc-q35-", 1 },
+	{ "pc-q35-10", 1 },
+	{ "pc-q35-5.2x", 1 },
+	{ "pc-q35-\033[2J", 1 },
+	{ "pc-q35-5.2", 0 },
+	{ "pc-i440fx-10.0", 0 },
+};
+
+static void test_abi_wants_versioned_machine(void **state)
+{
+	char *dir = tu_tmpdir("bisect");
+	struct strbuf db = STRBUF_INIT, want = STRBUF_INIT, esc = STRBUF_INIT;
+
+	(void)state;
+	sb_printf(&db, "%s/matrix.db", dir);
+	for (size_t i = 0; i < ARRAY_SIZE(abi_cases); i++) {
+		const char *m = abi_cases[i].machine;
+		/* --url without --commits: refused next, when --abi is taken. */
+		char *argv[] = { (char *)"bisect", (char *)"--abi", (char *)m,
+				 (char *)"--good", (char *)"5.2.0", (char *)"--bad",
+				 (char *)"7.2.0", (char *)"--url", (char *)"http://x/${commit}",
+				 (char *)"--db", db.buf, NULL };
+		char *msg;
+		int rc;
+
+		tu_capture_begin();
+		rc = cmd_bisect((int)ARRAY_SIZE(argv) - 1, argv);
+		msg = tu_capture_end();
+		if (rc != 129)
+			fail_msg("%s: exit status %d: %s", m, rc, msg);
+		if (abi_cases[i].refused) {
+			strbuf_reset(&want);
+			sb_printf(&want, "error: --abi wants a versioned machine type (a name "
+					 "that ends in a version, such as pc-q35-5.2), not '%s'\n",
+				  str_printable(&esc, m, strlen(m), 0));
+			if (strcmp(msg, want.buf))
+				fail_msg("%s: message\n%s\nwant\n%s", m, msg, want.buf);
+		} else {
+			assert_contains(msg, "bisecting commits wants --url", m);
+		}
+		assert_false(path_exists(db.buf));
+		free(msg);
+	}
+	strbuf_release(&db);
+	strbuf_release(&want);
+	strbuf_release(&esc);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_search_refuses_bad_ends),
 		cmocka_unit_test(test_commit_lists),
 		cmocka_unit_test(test_urls),
+		cmocka_unit_test(test_abi_wants_versioned_machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

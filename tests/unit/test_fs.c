@@ -1,4 +1,4 @@
-/* Path safety, tree removal, locks (lib/fs.c). */
+/* Path safety, tree removal, reading user files, locks (lib/fs.c). */
 #include "testutil.h"
 
 static const struct {
@@ -134,6 +134,70 @@ static void test_locks(void **state)
 	tu_rmdir(dir);
 }
 
+/*
+ * What read_regular_file takes and refuses: a FIFO, a device or a
+ * directory fails at once (the alarm turns a blocking open() into a
+ * failed test instead of a hung one), and so does a file over the cap.
+ */
+static const struct {
+	const char *name;
+	const char *path; /* under the test directory, or absolute */
+	size_t max;
+	const char *want;  /* the content read, or NULL */
+	const char *error; /* expected in the message when want is NULL */
+} read_cases[] = {
+	{ "regular file", "file", 100, "a\nb\n", NULL },
+	{ "FIFO", "fifo", 100, NULL, "/fifo' is not a regular file" },
+	{ "directory", "dir", 100, NULL, "/dir' is not a regular file" },
+	{ "character device", "/dev/null", 100, NULL,
+	  "'/dev/null' is not a regular file" },
+	{ "larger than the cap", "file", 3, NULL, "larger than 3 bytes" },
+	{ "missing", "none", 100, NULL, "cannot open '" },
+};
+
+static void test_read_regular_file(void **state)
+{
+	char *dir = tu_tmpdir("fs");
+	struct strbuf p = STRBUF_INIT;
+
+	(void)state;
+	tu_write(dir, "file", "a\nb\n");
+	path_join(&p, dir, "fifo");
+	assert_int_equal(mkfifo(p.buf, 0600), 0);
+	path_join(&p, dir, "dir");
+	assert_int_equal(mkdir(p.buf, 0700), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(read_cases); i++) {
+		struct strbuf sb = STRBUF_INIT;
+		char *msg;
+		int rc;
+
+		if (read_cases[i].path[0] == '/') {
+			strbuf_reset(&p);
+			sb_puts(&p, read_cases[i].path);
+		} else {
+			path_join(&p, dir, read_cases[i].path);
+		}
+		alarm(10);
+		tu_capture_begin();
+		rc = read_regular_file(&sb, p.buf, read_cases[i].max);
+		msg = tu_capture_end();
+		alarm(0);
+		if (read_cases[i].want) {
+			if (rc || strcmp(sb.buf, read_cases[i].want))
+				fail_msg("%s: rc %d, read '%s', message '%s'",
+					 read_cases[i].name, rc, sb.buf, msg);
+		} else {
+			if (!rc)
+				fail_msg("%s: accepted", read_cases[i].name);
+			assert_contains(msg, read_cases[i].error, read_cases[i].name);
+		}
+		free(msg);
+		strbuf_release(&sb);
+	}
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_remove_tree_never_follows_symlinks),
 		cmocka_unit_test(test_paths_and_atomic_write),
 		cmocka_unit_test(test_locks),
+		cmocka_unit_test(test_read_regular_file),
 	};
 	return cmocka_run_group_tests_name("fs", tests, NULL, NULL);
 }

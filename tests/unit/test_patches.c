@@ -100,6 +100,17 @@ static const struct {
 	{ "bad range dir", "b2/app/notarange/0001-x.patch", DIFF("a", "b"), "'notarange' is not a version range" },
 	{ "bad flavour", "b3/app/all/0001-x.patch", "Flavour: gentoo\n\n" DIFF("a", "b"), "0001-x.patch:1: unknown flavour 'gentoo'" },
 	{ "not a diff", "b4/app/all/0001-x.patch", "just some words\n", "not a unified diff" },
+	{ "escape sequence in a patch name", "b8/app/all/0001-\033[2J.patch", DIFF("a", "b"),
+	  "/all/0001-\\x1b[2J.patch: patch names must look like" },
+	{ "escape sequence in a range directory", "b9/app/7.\033[2J/0001-x.patch",
+	  DIFF("a", "b"), "/7.\\x1b[2J: '7.\\x1b[2J' is not a version range" },
+	/* The flavour read before the missing diff is freed (ASan, valgrind). */
+	{ "flavour, then no diff", "b6/app/all/0001-x.patch", "Flavour: debian\n\njust words\n",
+	  "0001-x.patch: not a unified diff" },
+	{ "escape sequence in the flavour", "b7/app/all/0001-x.patch",
+	  "Flavour: \033[2Jdeb\n\n" DIFF("a", "b"), "unknown flavour '\\x1b[2Jdeb'; expected" },
+	/* text NULL: a FIFO, refused without waiting for a writer */
+	{ "a FIFO", "b5/app/all/0001-x.patch", NULL, "0001-x.patch' is not a regular file" },
 };
 
 static void test_bad_series(void **state)
@@ -111,11 +122,25 @@ static void test_bad_series(void **state)
 		char *msg;
 		int r;
 
-		tu_write(dir, bad[i].file, bad[i].text);
+		if (bad[i].text) {
+			tu_write(dir, bad[i].file, bad[i].text);
+		} else {
+			struct strbuf f = STRBUF_INIT;
+			char *parent;
+
+			path_join(&f, dir, bad[i].file);
+			parent = path_dirname(f.buf);
+			assert_int_equal(mkdir_p(parent, 0755), 0);
+			assert_int_equal(mkfifo(f.buf, 0600), 0);
+			free(parent);
+			strbuf_release(&f);
+		}
 		sb_printf(&root, "%s/%.2s", dir, bad[i].file);
+		alarm(10); /* a blocking open() fails the test, not hangs it */
 		tu_capture_begin();
 		r = patches_select(root.buf, "app", "7.2.0", "upstream", &s);
 		msg = tu_capture_end();
+		alarm(0);
 		if (r != -1)
 			fail_msg("%s: select returned %d", bad[i].name, r);
 		assert_contains(msg, bad[i].message, bad[i].name);

@@ -2,10 +2,12 @@
  * `virt-matrix plan --format gitlab-ci`: the child pipeline's content
  * (parallel sweep job with the sweep id and the shard stores as
  * artifacts, merge job, report job), sweep options passed through with
- * shell quoting, the errors for bad options, and that the YAML parses
- * (with Python's yaml module when the machine has it) into the same
- * structure.
+ * shell quoting, the errors for bad options and for output that cannot
+ * be written, and that the YAML parses (with Python's yaml module when
+ * the machine has it) into the same structure.
  */
+#include <stdio_ext.h>
+
 #include "testutil.h"
 #include "sweep.h"
 
@@ -142,12 +144,59 @@ static void test_bad_options(void **state)
 	}
 }
 
+/*
+ * A plan that cannot be written is a failure that says why (it used to
+ * exit 1 without a word): stdout on /dev/full, or on an fd that cannot
+ * be written (closing 1 would let the next open take it).
+ */
+static const struct {
+	const char *name;
+	const char *to;
+	int flags;
+	const char *error;
+} unwritable[] = {
+	{ "a full disk", "/dev/full", O_WRONLY,
+	  "error: cannot write to standard output: No space left on device\n" },
+	{ "stdout not writable", "/dev/null", O_RDONLY,
+	  "error: cannot write to standard output: Bad file descriptor\n" },
+};
+
+static void test_unwritable_output(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(unwritable); i++) {
+		char *argv[] = { (char *)"plan", (char *)"--format", (char *)"gitlab-ci",
+				 (char *)"--sweep-id", (char *)UUID, NULL };
+		int saved, fd, rc;
+		char *err;
+
+		fflush(stdout);
+		saved = dup(1);
+		fd = open(unwritable[i].to, unwritable[i].flags | O_CLOEXEC);
+		assert_true(saved >= 0 && fd >= 0);
+		assert_true(dup2(fd, 1) >= 0);
+		close(fd);
+		tu_capture_begin();
+		rc = cmd_plan((int)ARRAY_SIZE(argv) - 1, argv);
+		err = tu_capture_end();
+		__fpurge(stdout);
+		clearerr(stdout);
+		assert_true(dup2(saved, 1) >= 0);
+		close(saved);
+		if (rc != 1 || strcmp(err, unwritable[i].error))
+			fail_msg("%s: exit status %d, message\n%s\nwant\n%s", unwritable[i].name,
+				 rc, err, unwritable[i].error);
+		free(err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gitlab_pipeline),
 		cmocka_unit_test(test_pipeline_parses),
 		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_unwritable_output),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

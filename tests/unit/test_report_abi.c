@@ -152,6 +152,41 @@ static const struct ack_bad ack_bad[] = {
 	  "error: specs/abi-acks:1: 'machine' given twice\n" },
 	{ "unterminated quote", "machine=a property=x from=* to=* reason=\"r\n",
 	  "error: specs/abi-acks:1: unterminated quote\n" },
+	/* Patterns that cannot match what was meant are refused. */
+	{ "unterminated bracket", "# c\nmachine=[ property=x from=* to=* reason=r\n",
+	  "error: specs/abi-acks:2: machine='[' is not a pattern: a '[' is not closed "
+	  "by ']'\n" },
+	{ "unterminated bracket in object",
+	  "machine=pc-* object=*/nic[0 property=x from=* to=* reason=r\n",
+	  "error: specs/abi-acks:1: object='*/nic[0' is not a pattern: a '[' is not "
+	  "closed by ']'\n" },
+	{ "only a ']' inside", "machine=pc-[] property=x from=* to=* reason=r\n",
+	  "error: specs/abi-acks:1: machine='pc-[]' is not a pattern: a '[' is not "
+	  "closed by ']'\n" },
+	{ "unknown class", "machine=pc-[[:num:]] property=x from=* to=* reason=r\n",
+	  "error: specs/abi-acks:1: machine='pc-[[:num:]]' is not a pattern: '[:...:]' "
+	  "names no character class (alnum, alpha, blank, cntrl, digit, graph, lower, "
+	  "print, punct, space, upper or xdigit)\n" },
+	{ "class not closed", "machine=pc-[[:digit] property=x from=* to=* reason=r\n",
+	  "error: specs/abi-acks:1: machine='pc-[[:digit]' is not a pattern: a '[:' is "
+	  "not closed by ':]'\n" },
+	{ "trailing backslash", "machine=pc-* property=x old=a\\ from=* to=* reason=r\n",
+	  "error: specs/abi-acks:1: old='a\\\\' is not a pattern: a '\\\\' at the end "
+	  "escapes nothing\n" },
+	{ "escape sequence in a key, escaped",
+	  "machine=pc-* \033[2Jx=1 property=x from=* to=* reason=r\n",
+	  "error: specs/abi-acks:1: unknown key '\\x1b[2Jx'; expected machine, object, "
+	  "property, from, to, old, new or reason\n" },
+};
+
+/* Well-formed patterns with brackets are taken. */
+static const char *const ack_good_patterns[] = {
+	"machine=pc-[qi]* property=x from=* to=* reason=r\n",
+	"machine=pc-[!x]* property=[]a]* from=* to=* reason=r\n",
+	"machine=pc-[^[:digit:]]* property=x from=* to=* reason=r\n",
+	"machine=pc-* object=*/ICH9?SMB\\[0\\] property=x from=* to=* reason=r\n",
+	"machine=pc-* property=x new=[[=a=][.b.]] from=* to=* reason=r\n",
+	"machine=pc-* property=x old=\\[ from=* to=* reason=r\n",
 };
 
 static void test_acks_bad(void **state)
@@ -170,6 +205,14 @@ static void test_acks_bad(void **state)
 				 rc, msg, ack_bad[i].msg);
 		assert_int_equal(a.nr, 0);
 		free(msg);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(ack_good_patterns); i++) {
+		struct rep_acks a;
+
+		if (rep_acks_parse("acks", ack_good_patterns[i], &a))
+			fail_msg("refused: %s", ack_good_patterns[i]);
+		assert_int_equal(a.nr, 1);
+		rep_acks_release(&a);
 	}
 }
 

@@ -324,6 +324,20 @@ static const struct {
 	  "option 'size' given twice" },
 	{ "option without name", VM "mem = =64\n", "x.cfg:2:",
 	  "option '=64' has no name; expected name=value" },
+	/* What the message quotes from the file reaches the terminal escaped. */
+	{ "escape sequence in a value", VM "cpu = number=\033[2J\033[31m\n", "x.cfg:2:",
+	  "bad value '\\x1b[2J\\x1b[31m' for cpu number; expected an integer" },
+	{ "escape sequence in a key", VM "\033]0;title\007 = x\n", "x.cfg:2:",
+	  "unknown key '\\x1b]0;title\\x07' in [vm0]" },
+	/* The first mistake of an entry is the one reported. */
+	{ "option twice, then one without name",
+	  VM "mem = size=64,hugepage=no,size=128,=5\n", "x.cfg:2:",
+	  "option 'size' given twice" },
+	{ "option without name, then one twice", VM "mem = size=64,=5,size=128\n",
+	  "x.cfg:2:", "option '=5' has no name" },
+	{ "the first of two options given twice",
+	  VM "mem = size=64,hugepage=no,size=1,hugepage=yes\n", "x.cfg:2:",
+	  "option 'size' given twice" },
 	{ "section twice", VM "cpu = number=1\n[expect]\n[vm0]\n", "x.cfg:4:",
 	  "section [vm0] given twice" },
 	{ "two VMs", VM "[vm1]\n", "x.cfg:2:",
@@ -419,6 +433,58 @@ static void test_bad_scenarios(void **state)
 	}
 }
 
+/*
+ * One entry of 100,000 options (1.3 MB): parsed in one pass over them
+ * (asking each new option of all the earlier ones took 16 to 33 s), the
+ * rest of the file after it too, and a repeat at its very end found.
+ */
+static const struct {
+	const char *name;
+	long repeat; /* an option given again at the end, or -1 */
+	const char *error;
+} large_cases[] = {
+	{ "all options different", -1, NULL },
+	{ "the middle option again at the end", 50000,
+	  "big.cfg:2: option 'opt_050000' given twice" },
+};
+
+static void test_large_entry(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(large_cases); i++) {
+		struct strbuf text = STRBUF_INIT;
+		struct scenario s;
+		char *msg;
+		int rc;
+
+		sb_puts(&text, "[vm0]\nqemu = ");
+		for (long k = 0; k < 100000; k++)
+			sb_printf(&text, "%sopt_%06ld=v", k ? "," : "", k);
+		if (large_cases[i].repeat >= 0)
+			sb_printf(&text, ",opt_%06ld=w", large_cases[i].repeat);
+		sb_puts(&text, "\nmem = size=1024\ndevice = driver=virtio-net-pci\n");
+		assert_true(text.len > 1300000);
+		tu_capture_begin();
+		rc = scenario_parse(&s, "big.cfg", text.buf, text.len);
+		msg = tu_capture_end();
+		if (!large_cases[i].error) {
+			if (rc)
+				fail_msg("%s: rc %d: %s", large_cases[i].name, rc, msg);
+			assert_int_equal(s.mem_mib, 1024);
+			assert_int_equal(s.ndevices, 1);
+			assert_int_equal(s.devices[0].kind, DEV_VIRTIO_NET_PCI);
+			assert_int_equal(s.devices[0].line, 4);
+			scenario_release(&s);
+		} else {
+			if (rc != -1)
+				fail_msg("%s: rc %d", large_cases[i].name, rc);
+			assert_contains(msg, large_cases[i].error, large_cases[i].name);
+		}
+		free(msg);
+		strbuf_release(&text);
+	}
+}
+
 static void test_count_devices(void **state)
 {
 	struct scenario s;
@@ -481,6 +547,21 @@ static void test_load(void **state)
 	assert_int_equal(scenario_load(&s, p.buf), -1);
 	msg = tu_capture_end();
 	assert_contains(msg, "missing.cfg", "missing file");
+	assert_null(s.path);
+	free(msg);
+
+	/* A FIFO is refused at once, not waited on in open() (the alarm
+	 * fails the test if it blocks). */
+	strbuf_reset(&p);
+	sb_printf(&p, "%s/fifo.cfg", dir);
+	assert_int_equal(mkfifo(p.buf, 0600), 0);
+	alarm(10);
+	tu_capture_begin();
+	assert_int_equal(scenario_load(&s, p.buf), -1);
+	msg = tu_capture_end();
+	alarm(0);
+	assert_contains(msg, "error: '", "fifo");
+	assert_contains(msg, "/fifo.cfg' is not a regular file\n", "fifo");
 	assert_null(s.path);
 	free(msg);
 
@@ -570,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_opt_settings_keeps_commas),
 		cmocka_unit_test(test_continuations_and_repeats),
 		cmocka_unit_test(test_bad_scenarios),
+		cmocka_unit_test(test_large_entry),
 		cmocka_unit_test(test_count_devices),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_shipped_scenarios),

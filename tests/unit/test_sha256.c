@@ -67,6 +67,16 @@ static void test_file_and_errors(void **state)
 	assert_contains(msg, "cannot open", "missing file");
 	assert_contains(msg, p.buf, "missing file");
 	free(msg);
+	/* A FIFO (a domain XML scenario is hashed) fails at once. */
+	path_join(&p, dir, "fifo.xml");
+	assert_int_equal(mkfifo(p.buf, 0600), 0);
+	alarm(10);
+	tu_capture_begin();
+	assert_int_equal(sha256_file(p.buf, hex), -1);
+	msg = tu_capture_end();
+	alarm(0);
+	assert_contains(msg, "/fifo.xml' is not a regular file", "fifo");
+	free(msg);
 	assert_true(sha256_hex_valid(vectors[0].hex));
 	assert_true(sha256_hex_valid("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"));
 	assert_false(sha256_hex_valid("e3b0"));

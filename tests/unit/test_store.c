@@ -316,10 +316,70 @@ static void test_migration_11_unsupported_runs(void **state)
 	tu_rmdir(dir);
 }
 
+/*
+ * An empty store path is a temporary database to SQLite, whose records
+ * would vanish: store_open refuses it, and so does every command given
+ * '--db ""', before doing anything (installs and caches point nowhere
+ * and downloads at a closed port, in case one did not).
+ */
+static const struct {
+	const char *name;
+	const char *args[8];
+} empty_db_cases[] = {
+	{ "ark list", { "ark", "list" } },
+	{ "ark catalog", { "ark", "catalog" } },
+	{ "ark build (downloads before it opens the store)", { "ark", "build", "7.2.0" } },
+	{ "ark import", { "ark", "import", "qemu" } },
+	{ "probe", { "probe" } },
+	{ "show", { "show", "caps", "7.2.0" } },
+	{ "run", { "run", "--scenario", "vm-q35" } },
+	{ "sweep", { "sweep", "--installed", "--no-report" } },
+	{ "bisect", { "bisect", "--abi", "pc-q35-5.2", "--good", "5.2.0", "--bad", "7.2.0" } },
+};
+
+static void test_empty_path_refused(void **state)
+{
+	char *vm = tu_vm_binary(), *msg;
+	struct store st;
+
+	(void)state;
+	tu_capture_begin();
+	assert_int_equal(store_open(&st, ""), -1);
+	msg = tu_capture_end();
+	assert_contains(msg, "error: cannot use '' as the store: an empty path is a "
+			     "temporary database", "store_open");
+	assert_null(st.db);
+	store_close(&st);
+	free(msg);
+	for (size_t i = 0; i < ARRAY_SIZE(empty_db_cases); i++) {
+		struct strvec args = STRVEC_INIT;
+		char *out = NULL;
+		int status;
+
+		strvec_pushv(&args, empty_db_cases[i].args);
+		strvec_push(&args, "--db");
+		strvec_push(&args, "");
+		status = tu_run_env(&out, (const char *const[]){ vm, NULL }, args.v,
+				    (const char *const[]){ "VIRT_MATRIX_ROOT=/nonexistent",
+							   "XDG_CACHE_HOME=/nonexistent",
+							   "XDG_STATE_HOME=/nonexistent",
+							   "https_proxy=http://127.0.0.1:9",
+							   "http_proxy=http://127.0.0.1:9", NULL },
+				    60);
+		if (!status)
+			fail_msg("%s: exit status 0:\n%s", empty_db_cases[i].name, out);
+		assert_contains(out, "error: cannot use '' as the store", empty_db_cases[i].name);
+		free(out);
+		strvec_clear(&args);
+	}
+	free(vm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrations),
+		cmocka_unit_test(test_empty_path_refused),
 		cmocka_unit_test(test_migration_10_rewrites_abi_texts),
 		cmocka_unit_test(test_migration_11_unsupported_runs),
 		cmocka_unit_test(test_installs_round_trip),
