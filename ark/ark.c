@@ -35,9 +35,11 @@ static const char usage[] =
 	"  fetch APP VERSION...      download the sources into the cache only\n"
 	"  list [APP] [--json]       installs, and builds that failed or run\n"
 	"  remove APP VERSION        delete an install (imported: unregister)\n"
-	"  import APP [BINARY] [--name NAME]\n"
+	"  import APP [BINARY] [--name NAME] [--if-present]\n"
 	"                            register an existing build, e.g. Debian's\n"
-	"                            /usr/bin/qemu-system-x86_64 as 7.2.22-system\n"
+	"                            /usr/bin/qemu-system-x86_64 as 7.2.22-system;\n"
+	"                            --if-present: nothing to do (exit 0) when\n"
+	"                            there is no such binary\n"
 	"  catalog [APP]             the versions specs/ knows, and their state\n"
 	"\n"
 	"options:\n"
@@ -83,6 +85,7 @@ enum {
 	OPT_CACHE,
 	OPT_LOGS,
 	OPT_NAME,
+	OPT_IF_PRESENT,
 	OPT_JSON,
 	OPT_ALL,
 };
@@ -105,6 +108,7 @@ static const struct option options[] = {
 	{ "cache-dir", required_argument, NULL, OPT_CACHE },
 	{ "log-dir", required_argument, NULL, OPT_LOGS },
 	{ "name", required_argument, NULL, OPT_NAME },
+	{ "if-present", no_argument, NULL, OPT_IF_PRESENT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -453,6 +457,9 @@ int cmd_ark(int argc, char **argv)
 			break;
 		case OPT_LOGS:
 			set_path(&o.log_dir, optarg);
+			break;
+		case OPT_IF_PRESENT:
+			o.if_present = 1;
 			break;
 		case OPT_NAME:
 			o.name = optarg;

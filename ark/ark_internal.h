@@ -19,6 +19,7 @@ struct ark_opts {
 	const char *source_file; /* --source */
 	const char *flavour;	 /* --flavour */
 	const char *name;	 /* --name (import) */
+	int if_present;		 /* --if-present (import) */
 	int parallel;
 	int make_jobs;
 	int force;

@@ -5,6 +5,7 @@
  * binary's own --version output; its name gets a "-system" label unless
  * --name says otherwise. Removing it later only unregisters it.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -98,6 +99,11 @@ int ark_import(const struct ark_opts *o, const char *app, const char *path)
 	command_init(&cmd);
 	abs = path_absolute(path);
 	if (access(abs, X_OK)) {
+		if (o->if_present && errno == ENOENT) {
+			info("no %s at '%s': nothing to import", app, abs);
+			ret = 0;
+			goto out;
+		}
 		error_errno("cannot import '%s'", abs);
 		goto out;
 	}

@@ -40,19 +40,21 @@
 
 #define BUILD_TIMEOUT (12 * 3600.0)
 #define PROBE_TIMEOUT (2 * 3600.0)
+#define IMPORT_TIMEOUT 300.0
 #define RUN_TIMEOUT (24 * 3600.0)
 #define REPORT_TIMEOUT 3600.0
 
 static const char usage[] =
 	"usage: virt-matrix sweep [--qemu VERSION]... [--libvirt VERSION|none]...\n"
-	"                         [--scenario NAME]... [--installed]\n"
+	"                         [--scenario NAME]... [--installed] [--no-import]\n"
 	"                         [--sweep-id UUID | --resume] [--shard K/N]\n"
 	"                         [--jobs N] [--timeout SEC] [--from SOURCE]\n"
 	"                         [--report-dir DIR | --no-report] [--db PATH]\n"
 	"\n"
-	"The nightly job: builds the versions of the sweep that are not installed\n"
-	"(ark), probes them, runs every scenario on every QEMU x libvirt\n"
-	"combination (run), writes the reports (report) and prints a summary:\n"
+	"The nightly job: registers the distribution's own QEMU and libvirt,\n"
+	"builds the versions of the sweep that are not installed (ark), probes\n"
+	"them, runs every scenario on every QEMU x libvirt combination (run),\n"
+	"writes the reports (report) and prints a summary:\n"
 	"counts, regressions against the previous sweep, ABI breaks, and the\n"
 	"report's path. Every stage is virt-matrix itself in a child process.\n"
 	"\n"
@@ -64,6 +66,9 @@ static const char usage[] =
 	"                     version and libvirt install\n"
 	"  --scenario NAME    repeatable; default: every scenario\n"
 	"  --installed        only what is installed now: build nothing\n"
+	"  --no-import        do not register the distribution's own QEMU and\n"
+	"                     libvirt (by default a sweep that does not name\n"
+	"                     its versions imports them: ark import)\n"
 	"  --sweep-id UUID    the sweep's id: a new sweep with this id, or the\n"
 	"                     sweep to continue (the shards of one sweep share it)\n"
 	"  --resume           continue the newest sweep that did not finish, with\n"
@@ -85,7 +90,7 @@ static const char usage[] =
 
 struct sweep_opts {
 	struct strvec qemus, libvirts, scenarios;
-	int installed, resume, no_report;
+	int installed, resume, no_report, no_import;
 	const char *uuid, *from, *jobs, *timeout, *report_dir;
 	struct shard shard;
 	int shard_given;
@@ -108,6 +113,7 @@ static int parse(struct sweep_opts *o, char **db, int argc, char **argv)
 		{ "libvirt", required_argument, NULL, 'L' },
 		{ "scenario", required_argument, NULL, 's' },
 		{ "installed", no_argument, NULL, 'I' },
+		{ "no-import", no_argument, NULL, 'M' },
 		{ "sweep-id", required_argument, NULL, 'W' },
 		{ "resume", no_argument, NULL, 'R' },
 		{ "shard", required_argument, NULL, 'S' },
@@ -137,6 +143,9 @@ static int parse(struct sweep_opts *o, char **db, int argc, char **argv)
 			break;
 		case 'I':
 			o->installed = 1;
+			break;
+		case 'M':
+			o->no_import = 1;
 			break;
 		case 'W':
 			if (!sweep_uuid_valid(optarg))
@@ -477,6 +486,38 @@ static int report_stage(const char *db, const char *uuid, const char *dir,
 	return rc == 1 || regressions || abi_breaks ? 1 : 0;
 }
 
+/*
+ * 0. The distribution's own QEMU and libvirt join a sweep that does not
+ * name its versions: `ark import --if-present` registers each (again, if
+ * the package changed; nothing when it is not installed). Returns how
+ * many imports failed (reported): the sweep goes on without them.
+ */
+static int import_distribution(const struct sweep_opts *o, const char *db)
+{
+	static const char *const apps[] = { "qemu", "libvirt" };
+	int failed = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(apps); i++) {
+		const struct strvec *named = i ? &o->libvirts : &o->qemus;
+		struct strvec a = STRVEC_INIT;
+		int rc;
+
+		if (named->nr && !strvec_has(named, "all"))
+			continue;
+		strvec_pushv(&a, (const char *const[]){ "ark", "import", "--if-present",
+							"--db", db, apps[i], NULL });
+		rc = vm_self_run(&a, IMPORT_TIMEOUT);
+		strvec_clear(&a);
+		if (rc) {
+			error("importing the distribution's %s failed (status %d); the "
+			      "sweep goes on without it",
+			      apps[i], rc);
+			failed++;
+		}
+	}
+	return failed;
+}
+
 int cmd_sweep(int argc, char **argv)
 {
 	struct sweep_opts o;
@@ -505,6 +546,8 @@ int cmd_sweep(int argc, char **argv)
 		goto out;
 	direct = !o.libvirts.nr || strvec_has(&o.libvirts, "none") ||
 		 strvec_has(&o.libvirts, "all");
+	if (!o.no_import)
+		failed += import_distribution(&o, db);
 	if (version_set(&st, "qemu", &o.qemus, o.installed, &qemus) ||
 	    version_set(&st, "libvirt", &o.libvirts, o.installed, &libvirts))
 		goto out;
