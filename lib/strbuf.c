@@ -21,6 +21,7 @@ void strbuf_init(struct strbuf *sb, size_t max)
 	sb->len = 0;
 	sb->alloc = 0;
 	sb->max = max;
+	sb->cut = 0;
 }
 
 void strbuf_release(struct strbuf *sb)
@@ -41,6 +42,7 @@ char *strbuf_detach(struct strbuf *sb)
 void strbuf_reset(struct strbuf *sb)
 {
 	strbuf_setlen(sb, 0);
+	sb->cut = 0;
 }
 
 void strbuf_setlen(struct strbuf *sb, size_t len)
@@ -126,28 +128,58 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	return r;
 }
 
+/*
+ * Appends len bytes of data, or, past the cap, what fits before the cut
+ * marker, then the marker; nothing once the text was cut.
+ */
+static void sb_add_cut(struct strbuf *sb, const char *data, size_t len)
+{
+	static const char mark[] = STRBUF_CUT_MARKER;
+	size_t mlen = sizeof(mark) - 1, keep;
+
+	if (sb->cut)
+		return;
+	if (!sb->max || sb->len + len <= sb->max) {
+		if (strbuf_add(sb, data, len))
+			die("strbuf_add within its cap failed");
+		return;
+	}
+	/* Room for the marker: drop the end of what is there if need be. */
+	keep = sb->max > mlen ? sb->max - mlen : 0;
+	if (sb->len > keep)
+		strbuf_setlen(sb, keep);
+	if (strbuf_add(sb, data, keep - sb->len) ||
+	    strbuf_add(sb, mark, sb->max > mlen ? mlen : sb->max - sb->len))
+		die("strbuf_add within its cap failed");
+	sb->cut = 1;
+}
+
 void sb_puts(struct strbuf *sb, const char *s)
 {
-	if (strbuf_addstr(sb, s))
-		die("sb_puts on a capped buffer overflowed");
+	sb_add_cut(sb, s, strlen(s));
 }
 
 void sb_putc(struct strbuf *sb, char c)
 {
-	if (strbuf_addch(sb, c))
-		die("sb_putc on a capped buffer overflowed");
+	sb_add_cut(sb, &c, 1);
 }
 
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 {
+	struct strbuf t = STRBUF_INIT;
 	va_list ap;
 	int r;
 
+	if (sb->cut)
+		return;
 	va_start(ap, fmt);
-	r = strbuf_vaddf(sb, fmt, ap);
+	r = strbuf_vaddf(sb->max ? &t : sb, fmt, ap);
 	va_end(ap);
 	if (r)
-		die("sb_printf on a capped buffer overflowed");
+		die("vsnprintf into an uncapped buffer failed");
+	if (sb->max)
+		sb_add_cut(sb, t.buf, t.len);
+	strbuf_release(&t);
 }
 
 void strbuf_rtrim(struct strbuf *sb)

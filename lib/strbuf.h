@@ -3,9 +3,14 @@
 
 /*
  * The one growable string type (git's strbuf, curl's dynbuf). buf is
- * always NUL-terminated. A non-zero max caps the length: appends that would
- * pass it fail with -1 and leave the buffer unchanged, so input from a
- * child, a socket or a file can never grow without bound.
+ * always NUL-terminated. A non-zero max caps the length, so input from a
+ * child, a socket or a file can never grow without bound. Two ways to
+ * append, one contract for the cap:
+ *  - strbuf_add*() are for data that must be whole (a QMP reply, a file
+ *    that is parsed): past the cap they fail with -1 and append nothing;
+ *  - sb_*() are for text that may be cut (logs, reasons, reports): past
+ *    the cap they append what fits, then the marker STRBUF_CUT_MARKER,
+ *    and drop whatever comes after. They never fail.
  */
 
 #include <stdarg.h>
@@ -18,10 +23,13 @@ struct strbuf {
 	size_t len;
 	size_t alloc;
 	size_t max; /* 0: no cap */
+	int cut;    /* sb_*() cut the text at max (the marker is in buf) */
 };
 
 extern char strbuf_empty[];
-#define STRBUF_INIT { strbuf_empty, 0, 0, 0 }
+#define STRBUF_INIT { strbuf_empty, 0, 0, 0, 0 }
+/* What ends a text that sb_*() cut at its buffer's cap. */
+#define STRBUF_CUT_MARKER "\n[... cut: longer than this buffer keeps]\n"
 
 void strbuf_init(struct strbuf *sb, size_t max);
 /* Frees the contents; sb can be reused after strbuf_init. */
@@ -37,7 +45,7 @@ int strbuf_addch(struct strbuf *sb, char c) VM_WUR;
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...) VM_PRINTF(2, 3) VM_WUR;
 int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) VM_WUR;
 
-/* Unchecked appends for buffers without a cap (max == 0). */
+/* Appends that cut at the cap with STRBUF_CUT_MARKER (see above). */
 void sb_puts(struct strbuf *sb, const char *s);
 void sb_putc(struct strbuf *sb, char c);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) VM_PRINTF(2, 3);

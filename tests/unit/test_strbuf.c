@@ -41,6 +41,56 @@ static void test_read_file_cap_and_tail(void **state)
 	tu_rmdir(dir);
 }
 
+/*
+ * sb_*() cut a capped text at the cap with the marker and drop the rest,
+ * never dying; the checked appends still refuse what does not fit.
+ */
+static void test_cut_with_marker(void **state)
+{
+	static const char mark[] = STRBUF_CUT_MARKER;
+	const size_t mlen = sizeof(mark) - 1, cap = 64;
+	struct strbuf sb;
+	char big[200];
+
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	strbuf_init(&sb, cap);
+	sb_puts(&sb, "log: ");
+	sb_printf(&sb, "%s", big);
+	assert_int_equal(sb.len, cap);
+	assert_true(sb.cut);
+	assert_int_equal(strncmp(sb.buf, "log: xxx", 8), 0);
+	assert_string_equal(sb.buf + cap - mlen, mark);
+	/* What comes after a cut is dropped, whatever the call. */
+	sb_putc(&sb, 'y');
+	sb_puts(&sb, "more");
+	sb_printf(&sb, "%d", 42);
+	assert_int_equal(sb.len, cap);
+	assert_null(strchr(sb.buf, 'y'));
+	/* A reset starts a new text. */
+	strbuf_reset(&sb);
+	assert_false(sb.cut);
+	sb_puts(&sb, "short");
+	assert_string_equal(sb.buf, "short");
+	/* The checked appends are whole or nothing. */
+	assert_int_equal(strbuf_addstr(&sb, big), -1);
+	assert_string_equal(sb.buf, "short");
+	strbuf_release(&sb);
+	/* A cap smaller than the marker keeps a cut marker and no more. */
+	strbuf_init(&sb, 8);
+	sb_puts(&sb, big);
+	assert_int_equal(sb.len, 8);
+	assert_int_equal(memcmp(sb.buf, mark, 8), 0);
+	strbuf_release(&sb);
+	/* Without a cap nothing is cut. */
+	strbuf_init(&sb, 0);
+	sb_puts(&sb, big);
+	assert_int_equal(sb.len, sizeof(big) - 1);
+	assert_false(sb.cut);
+	strbuf_release(&sb);
+}
+
 static void test_strvec(void **state)
 {
 	struct strvec v = STRVEC_INIT;
@@ -66,6 +116,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_read_file_cap_and_tail),
+		cmocka_unit_test(test_cut_with_marker),
 		cmocka_unit_test(test_strvec),
 	};
 	return cmocka_run_group_tests_name("strbuf", tests, NULL, NULL);
