@@ -128,9 +128,12 @@ clean:
 #   make fuzz-run FUZZ_TIME=600  each harness FUZZ_TIME seconds, one at a
 #                                time; findings in fuzz/out/<name>/
 #   make fuzz-regress            every seed and reproducer once
-# FUZZ_NAMES="qmp abi" limits any of them to those harnesses.
+# FUZZ_NAMES="qmp abi" limits any of them to those harnesses; FUZZ_FLAGS
+# adds libFuzzer flags to fuzz-run ("-fork=1 -ignore_crashes=1" goes on
+# past a known crash).
 FUZZ_CC = clang
 FUZZ_TIME = 60
+FUZZ_FLAGS =
 FUZZ_NAMES := $(shell awk '!/^\#/ && NF { print $$1 }' fuzz/harnesses)
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
@@ -158,7 +161,7 @@ fuzz/bin/fuzz_%: fuzz/build/fuzz/fuzz_%.o $(FUZZ_LIB)
 	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 
 fuzz-run: fuzz
-	fuzz/run.sh run $(FUZZ_TIME) $(FUZZ_NAMES)
+	FUZZ_FLAGS="$(FUZZ_FLAGS)" fuzz/run.sh run $(FUZZ_TIME) $(FUZZ_NAMES)
 
 fuzz-regress: fuzz
 	fuzz/run.sh regress $(FUZZ_NAMES)
