@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,26 +25,29 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
- * A broken contract: libFuzzer saves the input that led here. The
- * message goes where the sanitizers report, which stays open when the
- * runs close the harness's stderr (-close_fd_mask=2, fuzz/run.sh).
+ * A broken contract: the message goes where the sanitizers report,
+ * which stays open when the runs close the harness's stderr
+ * (-close_fd_mask=2, fuzz/run.sh), and libFuzzer saves the input.
  */
-#define FUZZ_CHECK(cond)                                                  \
-	do {                                                              \
-		if (!(cond))                                              \
-			fuzz_check_failed(__FILE__, __LINE__, #cond);     \
-	} while (0)
-
-__attribute__((noreturn)) static inline void
-fuzz_check_failed(const char *file, int line, const char *cond)
+__attribute__((noreturn, format(printf, 1, 2))) static inline void
+fuzz_fail(const char *fmt, ...)
 {
-	char msg[512];
+	char msg[1024];
+	va_list ap;
 
-	snprintf(msg, sizeof(msg), "%s:%d: check failed: %s", file, line,
-		 cond);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	__sanitizer_report_error_summary(msg);
 	abort();
 }
+
+#define FUZZ_CHECK(cond)                                                  \
+	do {                                                              \
+		if (!(cond))                                              \
+			fuzz_fail("%s:%d: check failed: %s", __FILE__,    \
+				  __LINE__, #cond);                       \
+	} while (0)
 
 /*
  * The input as a NUL-terminated copy (malloc'd), or NULL when it holds a
