@@ -120,3 +120,54 @@ clean:
 .DELETE_ON_ERROR:
 
 -include $(LIB_OBJ:.o=.d) main.d
+
+# ---- Fuzzing: the libFuzzer harnesses of fuzz/, listed in fuzz/harnesses.
+# Built with clang and ASan+UBSan in fuzz/build/, apart from the build
+# above (make clean leaves it; make fuzz-clean removes it).
+#   make fuzz                    every harness into fuzz/bin/
+#   make fuzz-run FUZZ_TIME=600  each harness FUZZ_TIME seconds, one at a
+#                                time; findings in fuzz/out/<name>/
+#   make fuzz-regress            every seed and reproducer once
+# FUZZ_NAMES="qmp abi" limits any of them to those harnesses; FUZZ_FLAGS
+# adds libFuzzer flags to fuzz-run ("-fork=1 -ignore_crashes=1" goes on
+# past a known crash).
+FUZZ_CC = clang
+FUZZ_TIME = 60
+FUZZ_FLAGS =
+FUZZ_NAMES := $(shell awk '!/^\#/ && NF { print $$1 }' fuzz/harnesses)
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer
+# clang, unlike gcc, warns on the v*printf wrappers (strbuf_vaddf, error).
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Wno-format-nonliteral \
+	      -g -O1 $(FUZZ_SAN) \
+	      -fsanitize=fuzzer-no-link $(filter -I%,$(ALL_CFLAGS)) \
+	      $(PKG_CFLAGS) -Ifuzz -MMD -MP
+FUZZ_OBJ = $(LIB_SRC:%.c=fuzz/build/%.o)
+FUZZ_LIB = fuzz/build/libvirt-matrix.a
+FUZZ_BIN = $(FUZZ_NAMES:%=fuzz/bin/fuzz_%)
+
+fuzz: $(FUZZ_BIN)
+
+fuzz/build/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+fuzz/bin/fuzz_%: fuzz/build/fuzz/fuzz_%.o $(FUZZ_LIB)
+	@mkdir -p fuzz/bin
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
+
+fuzz-run: fuzz
+	FUZZ_FLAGS="$(FUZZ_FLAGS)" fuzz/run.sh run $(FUZZ_TIME) $(FUZZ_NAMES)
+
+fuzz-regress: fuzz
+	fuzz/run.sh regress $(FUZZ_NAMES)
+
+fuzz-clean:
+	rm -rf fuzz/build fuzz/bin
+
+.PHONY: fuzz fuzz-run fuzz-regress fuzz-clean
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_NAMES:%=fuzz/build/fuzz/fuzz_%.d)

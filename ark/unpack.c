@@ -2,14 +2,20 @@
  * Secure archive extraction with libarchive. Besides libarchive's own
  * ARCHIVE_EXTRACT_SECURE_* checks, every entry is checked lexically
  * before it is written, so a hostile archive is refused with a message
- * that names the entry instead of being half extracted.
+ * that names the entry instead of being half extracted. A lexical check
+ * cannot see symlinks the archive made earlier ("p/l -> ." makes
+ * "p/m -> l/../.." the tree's parent), nor a hard link that copies a
+ * symlink to another directory, so once everything is written each
+ * symlink is resolved again through the tree as the kernel would.
  */
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "unpack.h"
@@ -68,6 +74,115 @@ static int check_entry(const char *archive, struct archive_entry *e)
 	return 0;
 }
 
+/* Symlinks followed on the way, at most, as the kernel's ELOOP limit. */
+#define LINK_HOPS 40
+
+/*
+ * Whether the symlink at path (relative to the tree, opened as root)
+ * resolves inside the tree, following the tree's own symlinks on the
+ * way; components that do not exist count as directories. Its target
+ * is copied to target.
+ */
+static int link_stays_inside(int root, const char *path, char *target,
+			     size_t size)
+{
+	struct strvec at = STRVEC_INIT; /* where resolution is, below root */
+	struct strbuf rest = STRBUF_INIT, cur = STRBUF_INIT;
+	const char *slash = strrchr(path, '/');
+	char buf[PATH_MAX];
+	int hops = 0, inside = 1;
+	ssize_t n;
+
+	for (const char *p = path; slash && p < slash;) {
+		size_t len = strcspn(p, "/");
+
+		if (len && !(len == 1 && *p == '.'))
+			strvec_pushf(&at, "%.*s", (int)len, p);
+		p += len + (p[len] == '/');
+	}
+	n = readlinkat(root, path, target, size - 1);
+	target[n > 0 ? n : 0] = '\0';
+	if (n <= 0 || (size_t)n == size - 1)
+		inside = 0;
+	if (inside)
+		sb_puts(&rest, target);
+	while (inside && rest.len) {
+		size_t len = strcspn(rest.buf, "/");
+		char *c = xstrndup(rest.buf, len);
+		struct stat st;
+
+		memmove(rest.buf, rest.buf + len + (rest.buf[len] == '/'),
+			rest.len - len - (rest.buf[len] == '/') + 1);
+		strbuf_setlen(&rest, strlen(rest.buf));
+		if (!*c || !strcmp(c, ".")) {
+			free(c);
+			continue;
+		}
+		if (!strcmp(c, "..")) {
+			free(c);
+			if (!at.nr)
+				inside = 0;
+			else
+				strvec_remove(&at, at.nr - 1);
+			continue;
+		}
+		strbuf_reset(&cur);
+		for (size_t i = 0; i < at.nr; i++)
+			sb_printf(&cur, "%s/", at.v[i]);
+		sb_puts(&cur, c);
+		if (fstatat(root, cur.buf, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISLNK(st.st_mode)) {
+			strvec_push(&at, c);
+			free(c);
+			continue;
+		}
+		free(c);
+		n = readlinkat(root, cur.buf, buf, sizeof(buf) - 1);
+		if (++hops > LINK_HOPS || n <= 0 ||
+		    (size_t)n == sizeof(buf) - 1 || buf[0] == '/') {
+			inside = 0;
+			break;
+		}
+		buf[n] = '\0';
+		/* The link's target replaces it: resolve that first. */
+		strbuf_reset(&cur);
+		sb_printf(&cur, "%s/%s", buf, rest.buf);
+		strbuf_reset(&rest);
+		sb_puts(&rest, cur.buf);
+	}
+	strvec_clear(&at);
+	strbuf_release(&rest);
+	strbuf_release(&cur);
+	return inside;
+}
+
+/*
+ * Every symlink among paths (entries that were written, relative to the
+ * working directory, which is dest) must stay inside.
+ */
+static int check_written_links(const char *archive, const char *dest,
+			       const struct strvec *paths)
+{
+	int root = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret = 0;
+
+	if (root < 0)
+		return error_errno("cannot open '%s'", dest);
+	for (size_t i = 0; !ret && i < paths->nr; i++) {
+		char target[PATH_MAX];
+		struct stat st;
+
+		if (fstatat(root, paths->v[i], &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISLNK(st.st_mode))
+			continue; /* replaced by a later entry */
+		if (!link_stays_inside(root, paths->v[i], target, sizeof(target)))
+			ret = error("cannot unpack '%s': symlink '%s' points "
+				    "outside the tree ('%s')",
+				    archive, paths->v[i], target);
+	}
+	close(root);
+	return ret;
+}
+
 static char *single_topdir(const char *dest)
 {
 	struct dirent **ents = NULL;
@@ -94,6 +209,7 @@ int unpack_archive(const char *archive, const char *dest, char **topdir)
 	__attribute__((cleanup(ar_read_cleanup))) struct archive *in = NULL;
 	__attribute__((cleanup(ar_write_cleanup))) struct archive *out = NULL;
 	struct archive_entry *e;
+	struct strvec links = STRVEC_INIT; /* entries that may be symlinks */
 	int cwd = -1, ret = -1, r;
 
 	*topdir = NULL;
@@ -124,6 +240,9 @@ int unpack_archive(const char *archive, const char *dest, char **topdir)
 
 		if (check_entry(archive, e))
 			goto out;
+		if (archive_entry_filetype(e) == AE_IFLNK ||
+		    archive_entry_hardlink(e))
+			strvec_push(&links, archive_entry_pathname(e));
 		/* Never restore owners from the archive. */
 		archive_entry_set_uid(e, getuid());
 		archive_entry_set_gid(e, getgid());
@@ -167,8 +286,11 @@ int unpack_archive(const char *archive, const char *dest, char **topdir)
 		      archive_error_string(out));
 		goto out;
 	}
+	if (check_written_links(archive, dest, &links))
+		goto out;
 	ret = 0;
 out:
+	strvec_clear(&links);
 	if (cwd >= 0) {
 		if (fchdir(cwd))
 			die("cannot return to the working directory");

@@ -67,19 +67,30 @@ void accel_check_finish(struct accel_check *c, double timeout,
 			 str_tail_lines(c->cmd.output.buf, c->cmd.output.len, 2));
 		strbuf_release(&why);
 	} else {
-		struct strbuf t = STRBUF_INIT;
-		const char *last;
+		char last[ACCEL_LAST_MAX];
 
-		sb_puts(&t, c->cmd.output.buf);
-		strbuf_rtrim(&t);
-		last = str_tail_lines(t.buf, t.len, 1);
+		accel_last_output(c->cmd.output.buf, c->cmd.output.len, last,
+				  sizeof(last));
 		snprintf(out->detail, sizeof(out->detail),
 			 "the firmware did not finish its self test within %.2fs; last "
-			 "output: '%.200s'",
-			 timeout, *last ? last : "(nothing)");
-		strbuf_release(&t);
+			 "output: '%s'",
+			 timeout, last);
 	}
 	accel_check_abort(c);
+}
+
+void accel_last_output(const char *output, size_t len, char *buf,
+		       size_t size)
+{
+	struct strbuf t = STRBUF_INIT;
+	const char *last;
+
+	if (strbuf_add(&t, output, strnlen(output, len)))
+		die("accel_last_output");
+	strbuf_rtrim(&t);
+	last = str_tail_lines(t.buf, t.len, 1);
+	snprintf(buf, size, "%.200s", *last ? last : "(nothing)");
+	strbuf_release(&t);
 }
 
 void accel_check_abort(struct accel_check *c)
@@ -105,8 +116,7 @@ void accel_check_abort(struct accel_check *c)
 static int far_behind(struct accel_check *kvm, size_t ref, int tcg_done,
 		      struct accel_result *out)
 {
-	struct strbuf t = STRBUF_INIT;
-	const char *last;
+	char last[ACCEL_LAST_MAX];
 	size_t done;
 
 	if (!tcg_done && ref < JUDGE_FROM)
@@ -121,16 +131,13 @@ static int far_behind(struct accel_check *kvm, size_t ref, int tcg_done,
 	snprintf(out->name, sizeof(out->name), "%s", kvm->name);
 	out->seconds = now_monotonic() - kvm->t0;
 	out->output_bytes = done;
-	sb_puts(&t, kvm->cmd.output.buf);
-	strbuf_rtrim(&t);
-	last = str_tail_lines(t.buf, t.len, 1);
+	accel_last_output(kvm->cmd.output.buf, done, last, sizeof(last));
 	snprintf(out->detail, sizeof(out->detail),
 		 "more than twice as slow as TCG: at %.2fs this guest had "
 		 "printed %zu bytes of the firmware's self test, TCG %zu%s; "
-		 "last output: '%.200s'",
+		 "last output: '%s'",
 		 out->seconds, done, ref, tcg_done ? " (all of it)" : "",
-		 *last ? last : "(nothing)");
-	strbuf_release(&t);
+		 last);
 	accel_check_abort(kvm);
 	return 1;
 }

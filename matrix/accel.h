@@ -68,6 +68,16 @@ int accel_pair_start(struct accel_pair *p, struct zygote *z,
 /* Waits for both (bounded by their timeouts) and copies the results. */
 void accel_pair_finish(struct accel_pair *p, struct accel_result out[2]);
 
+/*
+ * The last line the firmware printed, for a message: of output[0..len)
+ * up to its first NUL byte, trailing blanks dropped, at most 200 bytes,
+ * "(nothing)" when there is none. Into buf (size bytes, always
+ * terminated); ACCEL_LAST_MAX bytes hold the whole of it.
+ */
+#define ACCEL_LAST_MAX 256
+void accel_last_output(const char *output, size_t len, char *buf,
+		       size_t size);
+
 /* start + finish; -1 only when the check itself could not run. */
 int accel_probe(const char *binary, const char *accel, double timeout,
 		struct accel_result *out) VM_WUR;

@@ -93,6 +93,10 @@ pkgs="$pkgs python3-pandas python3-tabulate"
 # make check: the HTML report is opened in a real headless Chromium.
 pkgs="$pkgs chromium"
 
+# make fuzz: clang with libFuzzer and the sanitizer runtimes, and
+# llvm-symbolizer for the stacks of what it finds.
+pkgs="$pkgs clang libclang-rt-14-dev llvm"
+
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $pkgs
 

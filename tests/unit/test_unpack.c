@@ -50,6 +50,8 @@ static void test_good_tree(void **state)
 		{ "proj-1.0/src/main.c", AE_IFREG, "int main;\n" },
 		{ "proj-1.0/link.c", AE_IFLNK, "src/main.c" },
 		{ "proj-1.0/src/up", AE_IFLNK, "../configure" },
+		{ "proj-1.0/self", AE_IFLNK, "." },
+		{ "proj-1.0/src/via", AE_IFLNK, "../self/self/src/main.c" },
 	};
 	char *dir = tu_tmpdir("unpack"), *top = NULL, *text;
 	struct strbuf tgz = STRBUF_INIT, dest = STRBUF_INIT, f = STRBUF_INIT;
@@ -62,6 +64,11 @@ static void test_good_tree(void **state)
 	assert_int_equal(unpack_archive(tgz.buf, dest.buf, &top), 0);
 	assert_true(ends_with(top, "/out/proj-1.0"));
 	sb_printf(&f, "%s/link.c", top);
+	text = tu_read(f.buf);
+	assert_string_equal(text, "int main;\n");
+	free(text);
+	strbuf_reset(&f);
+	sb_printf(&f, "%s/src/via", top);
 	text = tu_read(f.buf);
 	assert_string_equal(text, "int main;\n");
 	free(text);
@@ -83,6 +90,13 @@ static const struct {
 	{ "device node", { { "p/tty", AE_IFCHR, NULL } }, 1, "entry 'p/tty' is a device or fifo" },
 	{ "absolute symlink", { { "p/l", AE_IFLNK, "/etc" } }, 1, "symlink 'p/l' points outside the tree ('/etc')" },
 	{ "absolute entry", { { "/tmp/vm-unpack-abs", AE_IFREG, "x" } }, 1, "would be written outside the tree" },
+	/* Lexically "p/l1 -> l2/../.." stays in p; through l2 it is the
+	 * tree's parent. */
+	{ "symlink through a symlink", { { "p/l2", AE_IFLNK, "." }, { "p/l1", AE_IFLNK, "l2/../.." } }, 2,
+	  "symlink 'p/l1' points outside the tree ('l2/../..')" },
+	/* A hard link to a symlink is the same symlink one level up. */
+	{ "hard link to a symlink", { { "p/s", AE_IFLNK, "../x" }, { "h", 1, "p/s" } }, 2,
+	  "symlink 'h' points outside the tree ('../x')" },
 };
 
 static void test_refused(void **state)
