@@ -34,9 +34,10 @@ int store_schema_version(void);
 char *store_default_path(void);
 
 /*
- * Opens (creating the file and its directory) and migrates. Refuses a
- * store whose schema is newer than this binary knows. Reports and returns
- * -1 on failure.
+ * Opens (creating the file and its directory) and migrates. Refuses,
+ * naming the file and the version found, a store whose schema version is
+ * negative or newer than this binary knows; such a file is left as it
+ * was. Reports and returns -1 on failure.
  */
 int store_open(struct store *st, const char *path) VM_WUR;
 void store_close(struct store *st);
