@@ -16,6 +16,14 @@
  *             lines "> {command}" are what the client must send next
  *             (compared by "execute"), lines "< {message}" are sent back
  *             with the recorded id replaced by the live request's
+ *   script F  play the peer as script F says, greeting included, one
+ *             step a line: "greet" sends the greeting, "> " reads the
+ *             client's next request (whatever it is), "< TEXT" sends TEXT
+ *             with each $ID replaced by the id of the request read last,
+ *             "part TEXT" sends TEXT without a line end, "sleep MS"
+ *             waits, "hang" waits for the client to go away (or quit).
+ *             Hostile peers are scripts: greeting floods, events without
+ *             a name, ids and errors of the wrong type
  * It exits on "quit", when the client goes away, or after 60 s.
  */
 #include <errno.h>
@@ -27,6 +35,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "strbuf.h"
@@ -154,6 +163,88 @@ static int replay(int fd, const char *file)
 	return 0;
 }
 
+/* text with each "$ID" replaced by id's JSON text (or null), sent as a line. */
+static int send_with_id(int fd, const char *text, json_object *id)
+{
+	const char *idtext = id ? json_object_to_json_string_ext(id, JSON_C_TO_STRING_PLAIN)
+				: "null";
+	struct strbuf line = STRBUF_INIT;
+	const char *hit;
+	int r;
+
+	while ((hit = strstr(text, "$ID"))) {
+		if (strbuf_add(&line, text, (size_t)(hit - text)))
+			return -1;
+		sb_puts(&line, idtext);
+		text = hit + 3;
+	}
+	sb_printf(&line, "%s\r\n", text);
+	r = out(fd, line.buf);
+	strbuf_release(&line);
+	return r;
+}
+
+/* Plays the script in file (see the top of this file) on fd. */
+static int script(int fd, const char *file)
+{
+	struct strbuf t = STRBUF_INIT, buf = STRBUF_INIT, line = STRBUF_INIT;
+	json_object *last = NULL;
+	char *save = NULL;
+
+	if (strbuf_read_file(&t, file, 64 << 20))
+		return 1;
+	for (char *p = t.buf; p && *p; p = save) {
+		char *nl = strchr(p, '\n');
+
+		save = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		if (!strcmp(p, "greet")) {
+			if (out(fd, greeting))
+				return 0;
+		} else if (!strncmp(p, ">", 1)) {
+			json_object *req;
+
+			if (next_line(fd, &buf, &line))
+				return 0;
+			req = json_tokener_parse(line.buf);
+			if (req && !strcmp(field(req, "execute"), "quit"))
+				return 0;
+			json_object_put(last);
+			last = NULL;
+			if (req && json_object_object_get_ex(req, "id", &last))
+				json_object_get(last);
+			json_object_put(req);
+		} else if (!strncmp(p, "< ", 2)) {
+			if (send_with_id(fd, p + 2, last))
+				return 0;
+		} else if (!strncmp(p, "part ", 5)) {
+			if (out(fd, p + 5))
+				return 0;
+		} else if (!strncmp(p, "sleep ", 6)) {
+			struct timespec ts;
+			long ms;
+
+			if (parse_long(p + 6, 0, 60000, &ms))
+				return 1;
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = (ms % 1000) * 1000000L;
+			nanosleep(&ts, NULL);
+		} else if (!strcmp(p, "hang")) {
+			/* Until the client closes (read() returns 0) or quits. */
+			while (!next_line(fd, &buf, &line))
+				if (strstr(line.buf, "\"quit\""))
+					return 0;
+			return 0;
+		} else if (*p) {
+			fprintf(stderr, "fake-qemu: bad script line '%s'\n", p);
+			return 1;
+		}
+	}
+	json_object_put(last);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = NULL, *mode = NULL, *file = NULL;
@@ -204,6 +295,8 @@ int main(int argc, char **argv)
 	if (c < 0)
 		return 3;
 	signal(SIGPIPE, SIG_IGN);
+	if (!strcmp(mode, "script"))
+		return file ? script(c, file) : 2;
 	/* Recordings start after the handshake: greet, accept capabilities. */
 	out(c, greeting);
 	if (next_line(c, &buf, &line))
