@@ -24,6 +24,16 @@
  *             waits, "hang" waits for the client to go away (or quit).
  *             Hostile peers are scripts: greeting floods, events without
  *             a name, ids and errors of the wrong type
+ *   answer F  greet, then answer each command with the message F (a JSON
+ *             object) has under its "execute", with the request's id;
+ *             {"return": {}} for the others. Replies of the wrong type
+ *             for the capability probe are answers
+ * With -dump-vmstate F, as the ABI probe asks, it writes "{}" to F and
+ * exits.
+ * Without -fake, the mode comes from the first line of the file ARGV0.fake
+ * ("MODE [FILE]"), so that a test can give one to a probe, which passes
+ * QEMU only arguments of its own: the test runs the probe on a symlink
+ * to fake-qemu with that file beside it.
  * It exits on "quit", when the client goes away, or after 60 s.
  */
 #include <errno.h>
@@ -38,6 +48,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -245,6 +256,54 @@ static int script(int fd, const char *file)
 	return 0;
 }
 
+/* Answers each request from the map in file (see the top of this file). */
+static int answer(int fd, const char *file)
+{
+	struct strbuf buf = STRBUF_INIT, line = STRBUF_INIT;
+	json_object *map = json_object_from_file(file);
+
+	if (!json_object_is_type(map, json_type_object)) {
+		fprintf(stderr, "fake-qemu: '%s' is not a JSON object\n", file);
+		return 1;
+	}
+	while (!next_line(fd, &buf, &line)) {
+		json_object *req = json_tokener_parse(line.buf), *msg = NULL;
+		const char *cmd = field(req, "execute");
+
+		if (!strcmp(cmd, "quit"))
+			return 0;
+		if (json_object_object_get_ex(map, cmd, &msg))
+			reply_with_id(fd, json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN),
+				      req);
+		else
+			reply_with_id(fd, "{\"return\": {}}", req);
+		json_object_put(req);
+	}
+	return 0;
+}
+
+/* The mode (and file) from ARGV0.fake, for a fake run without -fake. */
+static void mode_from_file(const char *argv0, const char **mode, const char **file)
+{
+	static struct strbuf text = STRBUF_INIT;
+	struct strbuf p = STRBUF_INIT;
+	char *sp;
+
+	sb_printf(&p, "%s.fake", argv0);
+	if (!path_exists(p.buf) || strbuf_read_file(&text, p.buf, 4096) || !text.buf) {
+		strbuf_release(&p);
+		return;
+	}
+	strbuf_release(&p);
+	text.buf[strcspn(text.buf, "\n")] = '\0';
+	sp = strchr(text.buf, ' ');
+	if (sp) {
+		*sp = '\0';
+		*file = sp + 1;
+	}
+	*mode = text.buf;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = NULL, *mode = NULL, *file = NULL;
@@ -265,12 +324,19 @@ int main(int argc, char **argv)
 				path = pbuf;
 			}
 		}
+		if (!strcmp(argv[i], "-dump-vmstate") && i + 1 < argc) {
+			FILE *f = fopen(argv[i + 1], "w");
+
+			return !f || fputs("{}\n", f) < 0 || fclose(f) ? 1 : 0;
+		}
 		if (!strcmp(argv[i], "-fake") && i + 1 < argc) {
 			mode = argv[i + 1];
 			if (i + 2 < argc)
 				file = argv[i + 2];
 		}
 	}
+	if (!mode)
+		mode_from_file(argv[0], &mode, &file);
 	if (!mode || !path) {
 		fprintf(stderr, "fake-qemu: no -fake MODE or QMP socket\n");
 		return 2;
@@ -309,6 +375,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "replay"))
 		return replay(c, file);
+	if (!strcmp(mode, "answer"))
+		return file ? answer(c, file) : 2;
 	while (!next_line(c, &buf, &line)) {
 		json_object *req = json_tokener_parse(line.buf);
 
