@@ -412,6 +412,8 @@ static void test_hostile_peers(void **state)
 			rc = c->cmd ? qmp_call(&p.qmp, c->cmd, NULL, &r, &e) : 0;
 			took = now_monotonic() - t;
 			json_object_put(r);
+			/* Some scripts go on sleeping: no clean quit to wait for. */
+			command_kill(&p.cmd, SIGKILL);
 			qemu_proc_stop(&p);
 		}
 		msg = tu_capture_end();
