@@ -1,7 +1,10 @@
 /*
  * QMP over a stream socket with json-c. QEMU writes one JSON object per
  * line; lines are split with a size cap and parsed one by one. Waits use
- * poll() with a deadline; nothing here blocks without a timeout.
+ * poll() with a deadline; nothing here blocks without a timeout, and a
+ * call's deadline is set once, when it starts: greetings, events and
+ * slow bytes from the peer do not extend it. Replies are checked against
+ * shapes (qmp_reply_check) before their users touch them.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -36,10 +39,10 @@ void qmp_release(struct qmp *q)
 	json_object_put(q->greeting);
 	q->greeting = NULL;
 	for (size_t i = 0; i < q->nevents; i++)
-		json_object_put(q->events[i]);
+		json_object_put(q->events[i].o);
 	free(q->events);
 	q->events = NULL;
-	q->nevents = q->aevents = 0;
+	q->nevents = q->aevents = q->events_size = 0;
 	for (size_t i = 0; i < q->nseen; i++) {
 		free(q->seen[i].text);
 		json_object_put(q->seen[i].ret);
@@ -77,11 +80,15 @@ static void record(struct qmp *q, const char *dir, const char *line, size_t len)
 	fprintf(q->record, "%s %.*s\n", dir, (int)len, line);
 }
 
-static int write_all(struct qmp *q, const char *buf, size_t len,
-		     const char *cmd)
+/* The deadline of a call of n requests that starts now. */
+static double call_deadline(const struct qmp *q, size_t n)
 {
-	double deadline = now_monotonic() + q->timeout;
+	return now_monotonic() + q->timeout + (double)n * 0.01;
+}
 
+static int write_all(struct qmp *q, const char *buf, size_t len,
+		     const char *cmd, double deadline)
+{
 	while (len) {
 		struct pollfd p = {q->fd, POLLOUT, 0};
 		ssize_t n;
@@ -204,7 +211,7 @@ static json_object *parse_line(struct qmp *q, const char *line, size_t len)
  * buffer is compacted only when more must be read.
  */
 static int read_message(struct qmp *q, double deadline, const char *cmd,
-			json_object **out)
+			json_object **out, size_t *size)
 {
 	for (;;) {
 		char *line = q->in.buf + q->start;
@@ -225,15 +232,19 @@ static int read_message(struct qmp *q, double deadline, const char *cmd,
 			record(q, "<", line, len);
 			o = parse_line(q, line, len);
 			if (!o || !json_object_is_type(o, json_type_object)) {
-				qmp_fail(q,
-					 "qmp '%s': garbage in reply to '%s': "
-					 "'%.200s'",
-					 q->who, cmd, line);
+				struct strbuf ex = STRBUF_INIT;
+
+				qmp_excerpt_text(&ex, line, len);
+				qmp_fail(q, "qmp '%s': garbage in reply to '%s': '%s'",
+					 q->who, cmd, ex.buf);
+				strbuf_release(&ex);
 				json_object_put(o);
 				return -1;
 			}
 			q->start = q->scanned = (size_t)(nl + 1 - q->in.buf);
 			*out = o;
+			if (size)
+				*size = len;
 			return 0;
 		}
 		if (q->start) {
@@ -281,10 +292,43 @@ static int read_message(struct qmp *q, double deadline, const char *cmd,
 	}
 }
 
-static void keep_event(struct qmp *q, json_object *o)
+/* The event's name, or NULL when o is no event or its name is no string. */
+static const char *event_name(json_object *o)
 {
+	return qmp_get_string(o, "event");
+}
+
+/*
+ * Keeps event o (its line was size bytes). When that would pass a limit,
+ * the oldest half goes first (at once, so that a flood costs no more
+ * than its parsing): a peer that floods events cannot grow the session
+ * without bound.
+ */
+static void keep_event(struct qmp *q, json_object *o, size_t size)
+{
+	size_t drop = 0;
+
+	if (size > QMP_MAX_EVENT_BYTES / 2) {
+		json_object_put(o);
+		return;
+	}
+	if (q->nevents + 1 > QMP_MAX_EVENTS ||
+	    q->events_size + size > QMP_MAX_EVENT_BYTES)
+		while (drop < q->nevents &&
+		       (q->nevents - drop >= QMP_MAX_EVENTS / 2 ||
+			q->events_size + size > QMP_MAX_EVENT_BYTES / 2)) {
+			json_object_put(q->events[drop].o);
+			q->events_size -= q->events[drop].size;
+			drop++;
+		}
+	if (drop) {
+		q->nevents -= drop;
+		memmove(q->events, q->events + drop, q->nevents * sizeof(*q->events));
+	}
 	ALLOC_GROW(q->events, q->nevents + 1, q->aevents);
-	q->events[q->nevents++] = o;
+	q->events[q->nevents].o = o;
+	q->events[q->nevents++].size = size;
+	q->events_size += size;
 }
 
 void qmp_drain_events(struct qmp *q, double timeout)
@@ -294,12 +338,13 @@ void qmp_drain_events(struct qmp *q, double timeout)
 
 	q->quiet = 1;
 	while (q->fd >= 0) {
-		json_object *o = NULL, *ev;
+		json_object *o = NULL;
+		size_t size = 0;
 
-		if (read_message(q, deadline, "(events)", &o))
+		if (read_message(q, deadline, "(events)", &o, &size))
 			break;
-		if (json_object_object_get_ex(o, "event", &ev))
-			keep_event(q, o);
+		if (event_name(o))
+			keep_event(q, o, size);
 		else
 			json_object_put(o);
 	}
@@ -309,48 +354,74 @@ void qmp_drain_events(struct qmp *q, double timeout)
 json_object *qmp_find_event(const struct qmp *q, const char *name)
 {
 	for (size_t i = 0; i < q->nevents; i++) {
-		json_object *ev;
+		const char *ev = event_name(q->events[i].o);
 
-		if (json_object_object_get_ex(q->events[i], "event", &ev) &&
-		    !strcmp(json_object_get_string(ev), name))
-			return q->events[i];
+		if (ev && !strcmp(ev, name))
+			return q->events[i].o;
 	}
 	return NULL;
 }
 
-static void fill_error(json_object *o, struct qmp_error *err)
+/*
+ * The "error" member of reply o into err (when err is set): an object
+ * with a string "class" and a string "desc", as the QMP specification
+ * says. -1 when it is not.
+ */
+static int fill_error(json_object *o, struct qmp_error *err)
 {
-	json_object *e = NULL, *c = NULL, *d = NULL;
+	json_object *e = qmp_get(o, "error", json_type_object);
+	const char *class_ = qmp_get_string(e, "class");
+	const char *desc = qmp_get_string(e, "desc");
 
-	if (!err)
-		return;
-	err->class_[0] = err->desc[0] = '\0';
-	if (json_object_object_get_ex(o, "error", &e)) {
-		if (json_object_object_get_ex(e, "class", &c))
-			snprintf(err->class_, sizeof(err->class_), "%s",
-				 json_object_get_string(c));
-		if (json_object_object_get_ex(e, "desc", &d))
-			snprintf(err->desc, sizeof(err->desc), "%s",
-				 json_object_get_string(d));
+	if (!class_ || !desc)
+		return -1;
+	if (err) {
+		snprintf(err->class_, sizeof(err->class_), "%s", class_);
+		snprintf(err->desc, sizeof(err->desc), "%s", desc);
 	}
+	return 0;
 }
+
+/* Fails with what came back: "qmp 'B': WHAT'excerpt of o'". */
+static int fail_with(struct qmp *q, json_object *o, const char *fmt, ...)
+	VM_PRINTF(3, 4);
+static int fail_with(struct qmp *q, json_object *o, const char *fmt, ...)
+{
+	struct strbuf m = STRBUF_INIT;
+	va_list ap;
+
+	sb_printf(&m, "qmp '%s': ", q->who);
+	va_start(ap, fmt);
+	if (strbuf_vaddf(&m, fmt, ap))
+		die("qmp message");
+	va_end(ap);
+	sb_puts(&m, "'");
+	qmp_excerpt(&m, o);
+	sb_puts(&m, "'");
+	qmp_fail(q, "%s", m.buf);
+	strbuf_release(&m);
+	return -1;
+}
+
+static int call_until(struct qmp *q, const char *cmd, json_object *args,
+		      json_object **ret, struct qmp_error *err, double deadline);
 
 int qmp_handshake(struct qmp *q)
 {
-	json_object *g = NULL, *ver = NULL;
+	json_object *g = NULL;
 	struct qmp_error err;
+	double deadline = call_deadline(q, 1);
 	int r;
 
-	if (read_message(q, now_monotonic() + q->timeout, "greeting", &g))
+	if (read_message(q, deadline, "greeting", &g, NULL))
 		return -1;
-	if (!json_object_object_get_ex(g, "QMP", &ver)) {
-		qmp_fail(q, "qmp '%s': expected a QMP greeting, got '%.200s'",
-			 q->who, json_object_to_json_string(g));
+	if (!qmp_get(g, "QMP", json_type_object)) {
+		fail_with(q, g, "expected a QMP greeting, got ");
 		json_object_put(g);
 		return -1;
 	}
 	q->greeting = g;
-	r = qmp_call(q, "qmp_capabilities", NULL, NULL, &err);
+	r = call_until(q, "qmp_capabilities", NULL, NULL, &err, deadline);
 	if (r == QMP_ERR)
 		return qmp_fail(q, "qmp '%s': qmp_capabilities failed: %s: %s",
 				q->who, err.class_, err.desc);
@@ -358,7 +429,7 @@ int qmp_handshake(struct qmp *q)
 }
 
 static int send_request(struct qmp *q, const char *cmd, json_object *args,
-			long id)
+			long id, double deadline)
 {
 	json_object *m = json_object_new_object();
 	const char *s;
@@ -373,7 +444,7 @@ static int send_request(struct qmp *q, const char *cmd, json_object *args,
 	    m, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	record(q, ">", s, strlen(s));
 	sb_printf(&line, "%s\n", s);
-	r = write_all(q, line.buf, line.len, cmd);
+	r = write_all(q, line.buf, line.len, cmd, deadline);
 	strbuf_release(&line);
 	json_object_put(m);
 	return r;
@@ -381,10 +452,11 @@ static int send_request(struct qmp *q, const char *cmd, json_object *args,
 
 int qmp_send(struct qmp *q, const char *cmd)
 {
-	return send_request(q, cmd, NULL, q->next_id++);
+	return send_request(q, cmd, NULL, q->next_id++, call_deadline(q, 1));
 }
 
-int qmp_send_many(struct qmp *q, struct qmp_req *reqs, size_t n, long *first)
+static int send_until(struct qmp *q, struct qmp_req *reqs, size_t n,
+		      long *first, double deadline)
 {
 	*first = q->next_id;
 	for (size_t i = 0; i < n; i++) {
@@ -392,9 +464,15 @@ int qmp_send_many(struct qmp *q, struct qmp_req *reqs, size_t n, long *first)
 		reqs[i].ret = NULL;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (send_request(q, reqs[i].cmd, reqs[i].args, q->next_id++))
+		if (send_request(q, reqs[i].cmd, reqs[i].args, q->next_id++,
+				 deadline))
 			return -1;
 	return 0;
+}
+
+int qmp_send_many(struct qmp *q, struct qmp_req *reqs, size_t n, long *first)
+{
+	return send_until(q, reqs, n, first, call_deadline(q, n));
 }
 
 /* QEMU refusing a command because its monitor went back to negotiation. */
@@ -404,67 +482,116 @@ static int wants_negotiation(const struct qmp_req *r)
 	       strstr(r->err.desc, "capabilities negotiation");
 }
 
+/* Remembers id, a renegotiation's, whose reply is to be skipped. */
+static void stray_add(struct qmp *q, long id)
+{
+	if (q->nstray == QMP_MAX_STRAY) {
+		memmove(q->stray, q->stray + 1, (QMP_MAX_STRAY - 1) * sizeof(*q->stray));
+		q->nstray--;
+	}
+	q->stray[q->nstray++] = id;
+}
+
+/* Whether id is a renegotiation's; then it is forgotten. */
+static int stray_take(struct qmp *q, long long id)
+{
+	for (size_t i = 0; i < q->nstray; i++)
+		if (q->stray[i] == id) {
+			memmove(q->stray + i, q->stray + i + 1,
+				(q->nstray - i - 1) * sizeof(*q->stray));
+			q->nstray--;
+			return 1;
+		}
+	return 0;
+}
+
+/*
+ * Reads until each request of reqs still at -1 has its reply, or the
+ * deadline. A greeting (QEMU's monitor saw the connection open again and
+ * went back to capabilities negotiation) is answered with
+ * qmp_capabilities and sets *regreeted; *regreets counts them over the
+ * whole call, which gives up after QMP_MAX_REGREET.
+ */
 static int recv_batch(struct qmp *q, struct qmp_req *reqs, size_t n,
-		      long first, int *regreeted)
+		      long first, double deadline, int *regreets,
+		      int *regreeted)
 {
 	size_t pending = 0;
-	double deadline = now_monotonic() + q->timeout + (double)n * 0.01;
 
 	for (size_t i = 0; i < n; i++)
 		pending += reqs[i].status == -1;
 	while (pending) {
-		json_object *o = NULL, *idv = NULL, *v = NULL;
-		size_t k;
-		long id;
+		json_object *o = NULL, *idv, *v = NULL;
+		struct qmp_req *r;
+		const char *cmd;
+		size_t k, size = 0;
+		long long id;
 
 		for (k = 0; k < n && reqs[k].status != -1; k++)
 			;
-		if (read_message(q, deadline, k < n ? reqs[k].cmd : "?", &o))
+		cmd = k < n ? reqs[k].cmd : "?";
+		if (read_message(q, deadline, cmd, &o, &size))
 			return -1;
 		if (json_object_object_get_ex(o, "event", NULL)) {
-			keep_event(q, o);
+			if (!event_name(o)) {
+				fail_with(q, o, "event without a name while waiting "
+						"for '%s': ",
+					  cmd);
+				json_object_put(o);
+				return -1;
+			}
+			keep_event(q, o, size);
 			continue;
 		}
 		if (json_object_object_get_ex(o, "QMP", NULL)) {
-			/*
-			 * A second greeting: QEMU's monitor saw the connection
-			 * open again and went back to capabilities negotiation.
-			 * Negotiate again; what it refused meanwhile is resent.
-			 */
+			if (!qmp_get(o, "QMP", json_type_object)) {
+				fail_with(q, o, "malformed greeting while waiting "
+						"for '%s': ",
+					  cmd);
+				json_object_put(o);
+				return -1;
+			}
 			json_object_put(o);
+			if (++*regreets > QMP_MAX_REGREET)
+				return qmp_fail(q,
+						"qmp '%s': QEMU kept restarting "
+						"capabilities negotiation (%d greetings "
+						"while waiting for '%s')",
+						q->who, *regreets, cmd);
 			*regreeted = 1;
-			q->stray_id = q->next_id;
-			if (send_request(q, "qmp_capabilities", NULL, q->next_id++))
+			stray_add(q, q->next_id);
+			if (send_request(q, "qmp_capabilities", NULL, q->next_id++,
+					 deadline))
 				return -1;
 			continue;
 		}
-		id = json_object_object_get_ex(o, "id", &idv)
-			     ? (long)json_object_get_int64(idv)
-			     : -1;
-		if (q->stray_id > 0 && id == q->stray_id) {
+		idv = qmp_get(o, "id", json_type_int);
+		id = idv ? (long long)json_object_get_int64(idv) : -1;
+		if (idv && stray_take(q, id)) {
 			json_object_put(o); /* our renegotiation's reply */
-			q->stray_id = 0;
 			continue;
 		}
-		if (id < first || id >= first + (long)n ||
+		if (!idv || id < first || id >= first + (long long)n ||
 		    reqs[id - first].status != -1) {
-			qmp_fail(q, "qmp '%s': reply with an unknown id: '%.200s'",
-				 q->who, json_object_to_json_string(o));
+			fail_with(q, o, "reply with an unknown id to '%s': ", cmd);
 			json_object_put(o);
 			return -1;
 		}
+		r = &reqs[id - first];
 		if (json_object_object_get_ex(o, "return", &v)) {
-			reqs[id - first].ret = json_object_get(v);
-			reqs[id - first].status = 0;
+			r->ret = json_object_get(v);
+			r->status = 0;
 		} else if (json_object_object_get_ex(o, "error", NULL)) {
-			fill_error(o, &reqs[id - first].err);
-			reqs[id - first].status = QMP_ERR;
+			if (fill_error(o, &r->err)) {
+				fail_with(q, o, "malformed error in reply to '%s': ",
+					  r->cmd);
+				json_object_put(o);
+				return -1;
+			}
+			r->status = QMP_ERR;
 		} else {
-			qmp_fail(q,
-				 "qmp '%s': reply to '%s' has neither return "
-				 "nor error: '%.200s'",
-				 q->who, reqs[id - first].cmd,
-				 json_object_to_json_string(o));
+			fail_with(q, o, "reply to '%s' has neither return nor error: ",
+				  r->cmd);
 			json_object_put(o);
 			return -1;
 		}
@@ -474,13 +601,17 @@ static int recv_batch(struct qmp *q, struct qmp_req *reqs, size_t n,
 	return 0;
 }
 
-int qmp_recv_many(struct qmp *q, struct qmp_req *reqs, size_t n, long first)
+/* All replies to reqs (sent from id first on) by deadline. */
+static int recv_until(struct qmp *q, struct qmp_req *reqs, size_t n,
+		      long first, double deadline)
 {
-	for (int round = 0; round < 3; round++) {
+	int regreets = 0;
+
+	for (int round = 0; round <= QMP_MAX_REGREET; round++) {
 		int regreeted = 0;
 		size_t resend = 0;
 
-		if (recv_batch(q, reqs, n, first, &regreeted))
+		if (recv_batch(q, reqs, n, first, deadline, &regreets, &regreeted))
 			return -1;
 		if (!regreeted)
 			return 0;
@@ -495,7 +626,7 @@ int qmp_recv_many(struct qmp *q, struct qmp_req *reqs, size_t n, long first)
 			if (wants_negotiation(&reqs[i])) {
 				reqs[i].status = -1;
 				if (send_request(q, reqs[i].cmd, reqs[i].args,
-						 first + (long)i))
+						 first + (long)i, deadline))
 					return -1;
 			}
 		}
@@ -506,24 +637,32 @@ int qmp_recv_many(struct qmp *q, struct qmp_req *reqs, size_t n, long first)
 			q->who);
 }
 
-int qmp_call_many(struct qmp *q, struct qmp_req *reqs, size_t n)
+int qmp_recv_many(struct qmp *q, struct qmp_req *reqs, size_t n, long first)
 {
-	long first;
-
-	if (qmp_send_many(q, reqs, n, &first))
-		return -1;
-	return qmp_recv_many(q, reqs, n, first);
+	return recv_until(q, reqs, n, first, call_deadline(q, n));
 }
 
-int qmp_call(struct qmp *q, const char *cmd, json_object *args,
-	     json_object **ret, struct qmp_error *err)
+int qmp_call_many(struct qmp *q, struct qmp_req *reqs, size_t n)
+{
+	double deadline = call_deadline(q, n);
+	long first;
+
+	if (send_until(q, reqs, n, &first, deadline))
+		return -1;
+	return recv_until(q, reqs, n, first, deadline);
+}
+
+static int call_until(struct qmp *q, const char *cmd, json_object *args,
+		      json_object **ret, struct qmp_error *err, double deadline)
 {
 	struct qmp_req r = {.cmd = cmd, .args = args};
 	int status;
+	long first;
 
 	if (ret)
 		*ret = NULL;
-	if (qmp_call_many(q, &r, 1)) {
+	if (send_until(q, &r, 1, &first, deadline) ||
+	    recv_until(q, &r, 1, first, deadline)) {
 		qmp_req_release(&r);
 		return -1;
 	}
@@ -536,6 +675,12 @@ int qmp_call(struct qmp *q, const char *cmd, json_object *args,
 	}
 	qmp_req_release(&r);
 	return status;
+}
+
+int qmp_call(struct qmp *q, const char *cmd, json_object *args,
+	     json_object **ret, struct qmp_error *err)
+{
+	return call_until(q, cmd, args, ret, err, call_deadline(q, 1));
 }
 
 int qmp_connect_unix(const char *path, double timeout, int (*alive)(void *),
@@ -571,4 +716,169 @@ int qmp_connect_unix(const char *path, double timeout, int (*alive)(void *),
 				     who, path, timeout);
 		nanosleep(&ts, NULL);
 	}
+}
+
+/* ---- what replies must look like ---- */
+
+const struct qmp_shape qmp_shape_any = { QMP_ANY, NULL, NULL };
+const struct qmp_shape qmp_shape_string = { json_type_string, NULL, NULL };
+const struct qmp_shape qmp_shape_int = { json_type_int, NULL, NULL };
+const struct qmp_shape qmp_shape_bool = { json_type_boolean, NULL, NULL };
+const struct qmp_shape qmp_shape_object = { json_type_object, NULL, NULL };
+const struct qmp_shape qmp_shape_array = { json_type_array, NULL, NULL };
+
+static const char *type_name(int type)
+{
+	switch (type) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_double:
+		return "a floating-point number";
+	case json_type_int:
+		return "an integer";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
+	}
+	return "something else";
+}
+
+void qmp_excerpt_text(struct strbuf *sb, const char *text, size_t len)
+{
+	size_t shown = 0, i;
+
+	for (i = 0; i < len && shown < QMP_EXCERPT; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c >= 0x20 && c < 0x7f) {
+			sb_putc(sb, (char)c);
+			shown++;
+		} else {
+			sb_printf(sb, "\\x%02x", c);
+			shown += 4;
+		}
+	}
+	if (i < len)
+		sb_puts(sb, "...");
+}
+
+void qmp_excerpt(struct strbuf *sb, json_object *v)
+{
+	const char *s = json_object_to_json_string_ext(
+		v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	qmp_excerpt_text(sb, s, strlen(s));
+}
+
+/*
+ * Checks v against s. loc is where v is in the reply ("" for the reply
+ * itself, else e.g. "[3].name"); holder the object v is a member of, or
+ * NULL. On a mismatch, why gets "LOC: what is wrong: 'excerpt'", the
+ * excerpt being of the holder when there is one (which device, which
+ * property), else of v.
+ */
+static int check_value(const struct qmp_shape *s, json_object *v,
+		       json_object *holder, struct strbuf *loc,
+		       struct strbuf *why)
+{
+	size_t at = loc->len;
+
+	if (s->type != QMP_ANY && !json_object_is_type(v, (enum json_type)s->type)) {
+		sb_printf(why, "%s%sexpected %s, got %s: '", loc->buf ? loc->buf : "",
+			  loc->len ? ": " : "", type_name(s->type),
+			  type_name(json_object_get_type(v)));
+		qmp_excerpt(why, holder ? holder : v);
+		sb_putc(why, '\'');
+		return -1;
+	}
+	if (s->elem && json_object_is_type(v, json_type_array)) {
+		size_t n = json_object_array_length(v);
+
+		for (size_t i = 0; i < n; i++) {
+			sb_printf(loc, "[%zu]", i);
+			if (check_value(s->elem, json_object_array_get_idx(v, i),
+					NULL, loc, why))
+				return -1;
+			strbuf_setlen(loc, at);
+		}
+	}
+	if (s->members && json_object_is_type(v, json_type_object)) {
+		for (const struct qmp_member *m = s->members; m->key; m++) {
+			json_object *mv = NULL;
+
+			if (!json_object_object_get_ex(v, m->key, &mv)) {
+				if (!m->required)
+					continue;
+				sb_printf(why, "%s%sno '%s' member: '",
+					  loc->buf ? loc->buf : "",
+					  loc->len ? ": " : "", m->key);
+				qmp_excerpt(why, v);
+				sb_putc(why, '\'');
+				return -1;
+			}
+			sb_printf(loc, "%s%s", loc->len ? "." : "", m->key);
+			if (check_value(m->shape, mv, v, loc, why))
+				return -1;
+			strbuf_setlen(loc, at);
+		}
+	}
+	return 0;
+}
+
+int qmp_reply_check(const char *who, const char *cmd, json_object *reply,
+		    const struct qmp_shape *shape, struct strbuf *err)
+{
+	struct strbuf loc = STRBUF_INIT, why = STRBUF_INIT;
+	int r = check_value(shape, reply, NULL, &loc, &why);
+
+	if (r && err)
+		sb_printf(err, "qmp '%s': reply to '%s': %s", who, cmd, why.buf);
+	else if (r)
+		error("qmp '%s': reply to '%s': %s", who, cmd, why.buf);
+	strbuf_release(&loc);
+	strbuf_release(&why);
+	return r;
+}
+
+json_object *qmp_get(json_object *o, const char *key, int type)
+{
+	json_object *v = NULL;
+
+	if (!json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, (enum json_type)type))
+		return NULL;
+	return v;
+}
+
+const char *qmp_get_string(json_object *o, const char *key)
+{
+	json_object *v = qmp_get(o, key, json_type_string);
+
+	return v ? json_object_get_string(v) : NULL;
+}
+
+int qmp_get_bool(json_object *o, const char *key)
+{
+	json_object *v = qmp_get(o, key, json_type_boolean);
+
+	return v ? json_object_get_boolean(v) : 0;
+}
+
+long long qmp_get_int(json_object *o, const char *key, long long dflt)
+{
+	json_object *v = qmp_get(o, key, json_type_int);
+
+	return v ? (long long)json_object_get_int64(v) : dflt;
+}
+
+size_t qmp_array_len(json_object *a)
+{
+	return json_object_is_type(a, json_type_array) ? json_object_array_length(a)
+						       : 0;
 }

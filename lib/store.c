@@ -546,17 +546,43 @@ static int user_version(struct store *st, int *out)
 	return 0;
 }
 
-static int migrate(struct store *st)
+/*
+ * A version this binary cannot migrate from: below 0 (nothing writes
+ * that, and migrations[] has no such entry) or above the newest known.
+ */
+static int bad_version(struct store *st, int have, int want)
 {
-	int have, want = store_schema_version();
+	if (have < 0)
+		return error("store '%s' has schema version %d: no "
+			     "virt-matrix writes a negative one (the file is "
+			     "damaged or not a virt-matrix store)",
+			     st->path, have);
+	return error("store '%s' has schema version %d, newer than this "
+		     "virt-matrix understands (%d); upgrade virt-matrix",
+		     st->path, have, want);
+}
 
-	if (user_version(st, &have))
+/*
+ * The schema version of st into *have, refusing a store this binary
+ * cannot migrate before anything touches it (switching it to WAL would
+ * already change a file that is not ours).
+ */
+static int check_version(struct store *st, int *have)
+{
+	int want = store_schema_version();
+
+	if (user_version(st, have))
 		return -1;
-	if (have > want)
-		return error("store '%s' has schema version %d, newer than "
-			     "this virt-matrix understands (%d); upgrade "
-			     "virt-matrix",
-			     st->path, have, want);
+	if (*have < 0 || *have > want)
+		return bad_version(st, *have, want);
+	return 0;
+}
+
+/* Brings st from schema version have (as read unlocked) to the newest. */
+static int migrate(struct store *st, int have)
+{
+	int want = store_schema_version();
+
 	while (have < want) {
 		char pragma[64];
 
@@ -567,7 +593,11 @@ static int migrate(struct store *st)
 			store_rollback(st);
 			return -1;
 		}
-		if (have >= want) {
+		if (have < 0 || have > want) {
+			store_rollback(st);
+			return bad_version(st, have, want);
+		}
+		if (have == want) {
 			store_rollback(st);
 			break;
 		}
@@ -596,7 +626,7 @@ int store_path_check(const char *path)
 int store_open(struct store *st, const char *path)
 {
 	char *dir;
-	int rc;
+	int rc, have;
 
 	memset(st, 0, sizeof(*st));
 	if (store_path_check(path))
@@ -628,9 +658,10 @@ int store_open(struct store *st, const char *path)
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				sql_drop_lines, NULL, NULL);
 	sqlite3_extended_result_codes(st->db, 1);
-	if (store_exec(st, "PRAGMA journal_mode = WAL") ||
+	if (check_version(st, &have) ||
+	    store_exec(st, "PRAGMA journal_mode = WAL") ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") ||
-	    store_exec(st, "PRAGMA synchronous = NORMAL") || migrate(st))
+	    store_exec(st, "PRAGMA synchronous = NORMAL") || migrate(st, have))
 		goto fail;
 	return 0;
 fail:

@@ -44,9 +44,10 @@ int store_path_check(const char *path) VM_WUR;
 
 /*
  * Opens (creating the file and its directory) and migrates. Refuses an
- * empty path (store_path_check). Refuses a
- * store whose schema is newer than this binary knows. Reports and returns
- * -1 on failure.
+ * empty path (store_path_check) and, naming the file and the version
+ * found, a store whose schema version is negative or newer than this
+ * binary knows; such a file is left as it was. Reports and returns -1 on
+ * failure.
  */
 int store_open(struct store *st, const char *path) VM_WUR;
 void store_close(struct store *st);

@@ -69,24 +69,149 @@ static int wanted_prop(const char *type, const char *name)
 
 json_object *abi_props_from_list_get(json_object *ret)
 {
-	json_object *out = json_object_new_object(), *props = NULL;
-	json_object *first = ret ? json_object_array_get_idx(ret, 0) : NULL;
+	json_object *out = json_object_new_object(), *props;
+	json_object *first = qmp_array_len(ret) ? json_object_array_get_idx(ret, 0)
+						: NULL;
 
-	if (!first || !json_object_object_get_ex(first, "properties", &props))
-		return out;
-	for (size_t i = 0; i < json_object_array_length(props); i++) {
+	props = qmp_get(first, "properties", json_type_array);
+	for (size_t i = 0; i < qmp_array_len(props); i++) {
 		json_object *p = json_object_array_get_idx(props, i), *v = NULL;
-		const char *name = json_object_get_string(
-			json_object_object_get(p, "name"));
+		const char *name = qmp_get_string(p, "name");
 
 		/* No "value": its getter failed, as a failed qom-get. */
-		if (wanted_prop(json_object_get_string(
-					json_object_object_get(p, "type")),
-				name) &&
+		if (wanted_prop(qmp_get_string(p, "type"), name) &&
 		    json_object_object_get_ex(p, "value", &v))
 			json_object_object_add(out, name, json_object_get(v));
 	}
 	return out;
+}
+
+/*
+ * What each reply the ABI probe reads must look like (QEMU's QAPI
+ * schema): the members the fingerprint and the compat props read, with
+ * the types they read them as. A PCI bridge holds devices, which may be
+ * bridges: the device shape refers to itself through the bridge's.
+ */
+static const struct qmp_shape pci_dev_shape;
+static const struct qmp_shape pci_devs_shape = { json_type_array, &pci_dev_shape, NULL };
+static const struct qmp_member pci_id_members[] = {
+	{ "vendor", &qmp_shape_int, 1 },
+	{ "device", &qmp_shape_int, 1 },
+	{ "subsystem", &qmp_shape_int, 0 },
+	{ "subsystem-vendor", &qmp_shape_int, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape pci_id_shape = { json_type_object, NULL, pci_id_members };
+static const struct qmp_member pci_class_members[] = {
+	{ "class", &qmp_shape_int, 1 },
+	{ "desc", &qmp_shape_string, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape pci_class_shape = { json_type_object, NULL, pci_class_members };
+static const struct qmp_member pci_region_members[] = {
+	{ "bar", &qmp_shape_int, 1 },
+	{ "type", &qmp_shape_string, 1 },
+	{ "size", &qmp_shape_int, 1 },
+	{ "prefetch", &qmp_shape_bool, 0 },
+	{ "mem_type_64", &qmp_shape_bool, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape pci_region_shape = { json_type_object, NULL, pci_region_members };
+static const struct qmp_shape pci_regions_shape = { json_type_array, &pci_region_shape, NULL };
+static const struct qmp_member pci_bridge_members[] = {
+	{ "bus", &qmp_shape_object, 0 },
+	{ "devices", &pci_devs_shape, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape pci_bridge_shape = { json_type_object, NULL, pci_bridge_members };
+static const struct qmp_member pci_dev_members[] = {
+	{ "slot", &qmp_shape_int, 1 },
+	{ "function", &qmp_shape_int, 1 },
+	{ "id", &pci_id_shape, 0 },
+	{ "class_info", &pci_class_shape, 0 },
+	{ "irq_pin", &qmp_shape_int, 0 },
+	{ "regions", &pci_regions_shape, 0 },
+	{ "pci_bridge", &pci_bridge_shape, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape pci_dev_shape = { json_type_object, NULL, pci_dev_members };
+static const struct qmp_member pci_bus_members[] = {
+	{ "bus", &qmp_shape_int, 1 },
+	{ "devices", &pci_devs_shape, 1 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape pci_bus_shape = { json_type_object, NULL, pci_bus_members };
+
+static const struct qmp_member cpu_model_members[] = {
+	{ "name", &qmp_shape_string, 1 },
+	{ "props", &qmp_shape_object, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape cpu_model_shape = { json_type_object, NULL, cpu_model_members };
+static const struct qmp_member cpu_expansion_members[] = {
+	{ "model", &cpu_model_shape, 1 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct qmp_member prop_members[] = {
+	{ "name", &qmp_shape_string, 1 },
+	{ "type", &qmp_shape_string, 1 },
+	{ "value", &qmp_shape_any, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape prop_shape = { json_type_object, NULL, prop_members };
+static const struct qmp_shape props_shape = { json_type_array, &prop_shape, NULL };
+static const struct qmp_member object_props_members[] = {
+	{ "properties", &props_shape, 1 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape object_props_shape = { json_type_object, NULL,
+						     object_props_members };
+
+static const struct qmp_member compat_prop_members[] = {
+	{ "qom-type", &qmp_shape_string, 1 },
+	{ "property", &qmp_shape_string, 1 },
+	{ "value", &qmp_shape_string, 1 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape compat_prop_shape = { json_type_object, NULL, compat_prop_members };
+static const struct qmp_shape compat_props_shape = { json_type_array, &compat_prop_shape, NULL };
+static const struct qmp_member compat_machine_members[] = {
+	{ "name", &qmp_shape_string, 1 },
+	{ "compat-props", &compat_props_shape, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape compat_machine_shape = { json_type_object, NULL,
+						       compat_machine_members };
+
+static const struct {
+	const char *cmd;
+	struct qmp_shape shape;
+} reply_shapes[] = {
+	{ "human-monitor-command", { json_type_string, NULL, NULL } },
+	{ "query-pci", { json_type_array, &pci_bus_shape, NULL } },
+	{ "query-cpu-model-expansion", { json_type_object, NULL, cpu_expansion_members } },
+	{ "qom-list-get", { json_type_array, &object_props_shape, NULL } },
+	{ "qom-list", { json_type_array, &prop_shape, NULL } },
+	{ "qom-get", { QMP_ANY, NULL, NULL } },
+	/* with compat-props */
+	{ "query-machines", { json_type_array, &compat_machine_shape, NULL } },
+};
+
+int abi_reply_check(const char *binary, const char *cmd, json_object *reply,
+		    struct strbuf *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(reply_shapes); i++)
+		if (!strcmp(cmd, reply_shapes[i].cmd))
+			return qmp_reply_check(binary, cmd, reply,
+					       &reply_shapes[i].shape, err);
+	if (err) {
+		sb_printf(err, "probe '%s': no shape known for the reply to '%s'",
+			  binary, cmd);
+		return -1;
+	}
+	return error("probe '%s': no shape known for the reply to '%s'", binary,
+		     cmd);
 }
 
 /* The canonical devices, in the order they are given to QEMU. */
@@ -248,29 +373,30 @@ void abi_flatten_qtree(const char *qtree, struct strvec *out)
 
 /* ---- query-pci, cpu expansion, machine properties ---- */
 
+/*
+ * The readers below take replies checked by abi_reply_check, and still
+ * read them through qmp.h's typed getters: a member of another type
+ * reads as absent (-1 for a number), never as json-c's conversion.
+ */
 static long jint(json_object *o, const char *k)
 {
-	json_object *v = NULL;
-
-	return json_object_object_get_ex(o, k, &v) ? (long)json_object_get_int64(v)
-						   : -1;
+	return (long)qmp_get_int(o, k, -1);
 }
 
 static void pci_bus_lines(json_object *bus, const char *where, struct strvec *out)
 {
-	json_object *devs = NULL;
+	json_object *devs = qmp_get(bus, "devices", json_type_array);
 
-	if (!json_object_object_get_ex(bus, "devices", &devs))
-		return;
-	for (size_t i = 0; i < json_object_array_length(devs); i++) {
-		json_object *d = json_object_array_get_idx(devs, i), *id = NULL,
-			    *cls = NULL, *regions = NULL, *bridge = NULL;
+	for (size_t i = 0; i < qmp_array_len(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i), *id, *cls,
+			    *regions, *bridge;
 		char at[64];
 
 		snprintf(at, sizeof(at), "%s%02lx.%lx", where, jint(d, "slot"),
 			 jint(d, "function"));
 		/* query-pci has no revision; qtree has the rest of the device. */
-		if (json_object_object_get_ex(d, "id", &id)) {
+		id = qmp_get(d, "id", json_type_object);
+		if (id) {
 			strvec_pushf(out, "pci %s id = %04lx:%04lx", at,
 				     jint(id, "vendor"), jint(id, "device"));
 			if (jint(id, "subsystem") >= 0)
@@ -278,35 +404,30 @@ static void pci_bus_lines(json_object *bus, const char *where, struct strvec *ou
 					     at, jint(id, "subsystem-vendor"),
 					     jint(id, "subsystem"));
 		}
-		if (json_object_object_get_ex(d, "class_info", &cls))
+		cls = qmp_get(d, "class_info", json_type_object);
+		if (cls)
 			strvec_pushf(out, "pci %s class = %04lx", at,
 				     jint(cls, "class"));
 		if (jint(d, "irq_pin") >= 0)
 			strvec_pushf(out, "pci %s irq_pin = %ld", at,
 				     jint(d, "irq_pin"));
-		if (json_object_object_get_ex(d, "regions", &regions))
-			for (size_t k = 0; k < json_object_array_length(regions); k++) {
-				json_object *r = json_object_array_get_idx(regions, k);
-				const char *type = json_object_get_string(
-					json_object_object_get(r, "type"));
+		regions = qmp_get(d, "regions", json_type_array);
+		for (size_t k = 0; k < qmp_array_len(regions); k++) {
+			json_object *r = json_object_array_get_idx(regions, k);
+			const char *type = qmp_get_string(r, "type");
 
-				strvec_pushf(out,
-					     "pci %s bar%ld = %s size %ld%s%s", at,
-					     jint(r, "bar"), type ? type : "?",
-					     jint(r, "size"),
-					     json_object_get_boolean(json_object_object_get(r, "prefetch"))
-						     ? " prefetch"
-						     : "",
-					     json_object_get_boolean(json_object_object_get(r, "mem_type_64"))
-						     ? " 64bit"
-						     : "");
-			}
-		if (json_object_object_get_ex(d, "pci_bridge", &bridge)) {
-			json_object *b = NULL;
+			strvec_pushf(out, "pci %s bar%ld = %s size %ld%s%s", at,
+				     jint(r, "bar"), type ? type : "?",
+				     jint(r, "size"),
+				     qmp_get_bool(r, "prefetch") ? " prefetch" : "",
+				     qmp_get_bool(r, "mem_type_64") ? " 64bit" : "");
+		}
+		bridge = qmp_get(d, "pci_bridge", json_type_object);
+		if (bridge) {
 			char sub[80];
 
 			snprintf(sub, sizeof(sub), "%s>", at);
-			if (json_object_object_get_ex(bridge, "bus", &b))
+			if (json_object_object_get_ex(bridge, "bus", NULL))
 				strvec_pushf(out, "pci %s bridge", at);
 			pci_bus_lines(bridge, sub, out);
 		}
@@ -315,7 +436,7 @@ static void pci_bus_lines(json_object *bus, const char *where, struct strvec *ou
 
 static void pci_lines(json_object *buses, struct strvec *out)
 {
-	for (size_t i = 0; buses && i < json_object_array_length(buses); i++) {
+	for (size_t i = 0; i < qmp_array_len(buses); i++) {
 		json_object *b = json_object_array_get_idx(buses, i);
 		char where[32];
 
@@ -326,13 +447,14 @@ static void pci_lines(json_object *buses, struct strvec *out)
 
 static void cpu_lines(json_object *exp, struct strvec *out)
 {
-	json_object *model = NULL, *props = NULL;
+	json_object *model = qmp_get(exp, "model", json_type_object), *props;
+	const char *name = qmp_get_string(model, "name");
 
-	if (!exp || !json_object_object_get_ex(exp, "model", &model))
+	if (!model)
 		return;
-	strvec_pushf(out, "cpu model = %s",
-		     json_object_get_string(json_object_object_get(model, "name")));
-	if (!json_object_object_get_ex(model, "props", &props))
+	strvec_pushf(out, "cpu model = %s", name ? name : "?");
+	props = qmp_get(model, "props", json_type_object);
+	if (!props)
 		return;
 	json_object_object_foreach(props, k, v)
 	{
@@ -521,14 +643,23 @@ static void round1_send(struct mt *m)
 		fail(m, m->p.qmp.errmsg);
 }
 
-static void round1_recv(struct mt *m)
+static void round1_recv(struct mt *m, const char *binary)
 {
+	struct strbuf why = STRBUF_INIT;
+
 	if (m->done)
 		return;
 	if (qmp_recv_many(&m->p.qmp, m->r1, 4, m->first1)) {
 		fail(m, m->p.qmp.errmsg);
 		return;
 	}
+	/* A reply of the wrong shape fails the machine type, recorded. */
+	for (int i = 0; i < 4; i++)
+		if (m->r1[i].status == 0 &&
+		    abi_reply_check(binary, m->r1[i].cmd, m->r1[i].ret, &why)) {
+			fail(m, why.buf);
+			goto out;
+		}
 	if (m->r1[0].status == 0)
 		m->qtree = xstrdup(json_object_get_string(m->r1[0].ret));
 	if (m->r1[1].status == 0)
@@ -538,15 +669,16 @@ static void round1_recv(struct mt *m)
 	if (m->r1[3].status == 0 && m->list_get)
 		m->mprops = abi_props_from_list_get(m->r1[3].ret);
 	else if (m->r1[3].status == 0)
-		for (size_t i = 0; i < json_object_array_length(m->r1[3].ret); i++) {
+		for (size_t i = 0; i < qmp_array_len(m->r1[3].ret); i++) {
 			json_object *o = json_object_array_get_idx(m->r1[3].ret, i);
-			const char *type = json_object_get_string(json_object_object_get(o, "type"));
-			const char *name = json_object_get_string(
-				json_object_object_get(o, "name"));
+			const char *type = qmp_get_string(o, "type");
+			const char *name = qmp_get_string(o, "name");
 
 			if (wanted_prop(type, name))
 				strvec_push(&m->props, name);
 		}
+out:
+	strbuf_release(&why);
 	for (int i = 0; i < 4; i++)
 		qmp_req_release(&m->r1[i]);
 }
@@ -621,7 +753,7 @@ void abi_lines(const char *qtree, json_object *pci, json_object *cpu,
 		cpu_lines(cpu, out);
 	else
 		strvec_push(out, "cpu unavailable");
-	if (machine_props) {
+	if (json_object_is_type(machine_props, json_type_object)) {
 		json_object_object_foreach(machine_props, k, v)
 		{
 			if (!is_abi_prop(k))
@@ -784,6 +916,11 @@ static void compat_run(struct binary_jobs *bj, struct zygote *z,
 	if (r == QMP_ERR)
 		snprintf(bj->compat_class, sizeof(bj->compat_class), "%s",
 			 err.class_);
+	if (r == 0 && abi_reply_check(binary, "query-machines", bj->compat, NULL)) {
+		json_object_put(bj->compat);
+		bj->compat = NULL;
+		r = -1;
+	}
 	bj->compat_failed = r < 0;
 	qemu_proc_stop(&p);
 	command_release(&p.cmd);
@@ -814,20 +951,19 @@ static int compat_store(struct store *st, long long id, const char *binary,
 			  "INSERT OR REPLACE INTO compat_props (binary, machine,"
 			  " driver, property, value) VALUES (?, ?, ?, ?, ?)"))
 		return -1;
-	for (size_t i = 0; i < json_object_array_length(ret); i++) {
-		json_object *m = json_object_array_get_idx(ret, i), *cp = NULL;
+	for (size_t i = 0; i < qmp_array_len(ret); i++) {
+		json_object *m = json_object_array_get_idx(ret, i);
+		json_object *cp = qmp_get(m, "compat-props", json_type_array);
 
-		if (!json_object_object_get_ex(m, "compat-props", &cp))
-			continue;
-		for (size_t k = 0; k < json_object_array_length(cp); k++) {
+		for (size_t k = 0; k < qmp_array_len(cp); k++) {
 			json_object *c = json_object_array_get_idx(cp, k);
 			int r;
 
 			sqlite3_bind_int64(q, 1, id);
-			store_bind_text(q, 2, json_object_get_string(json_object_object_get(m, "name")));
-			store_bind_text(q, 3, json_object_get_string(json_object_object_get(c, "qom-type")));
-			store_bind_text(q, 4, json_object_get_string(json_object_object_get(c, "property")));
-			store_bind_text(q, 5, json_object_get_string(json_object_object_get(c, "value")));
+			store_bind_text(q, 2, qmp_get_string(m, "name"));
+			store_bind_text(q, 3, qmp_get_string(c, "qom-type"));
+			store_bind_text(q, 4, qmp_get_string(c, "property"));
+			store_bind_text(q, 5, qmp_get_string(c, "value"));
 			r = sqlite3_step(q);
 			sqlite3_reset(q);
 			if (r != SQLITE_DONE)
@@ -904,7 +1040,7 @@ static void run_machine(struct mt *m, struct zygote *z, const char *binary)
 		m->p.qmp.timeout = START_TIMEOUT;
 		start_recording(m);
 		round1_send(m);
-		round1_recv(m);
+		round1_recv(m, binary);
 		round2_send(m);
 		round2_recv(m);
 		/* A paused probe needs no clean exit. */

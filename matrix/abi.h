@@ -45,10 +45,21 @@ int abi_probe_in(struct store *st, long long binary_id, const char *binary,
 		 struct zygote *z, struct abi_result *out) VM_WUR;
 
 /*
+ * Checks a reply the ABI probe reads (cmd: human-monitor-command,
+ * query-pci, query-cpu-model-expansion, qom-list-get, qom-list, qom-get,
+ * and query-machines as asked with compat-props) for the types of what
+ * it reads. Returns 0, or -1 with a message naming binary, cmd, where
+ * and what came back: reported, or with err set, put there.
+ */
+int abi_reply_check(const char *binary, const char *cmd, json_object *reply,
+		    struct strbuf *err) VM_WUR;
+
+/*
  * The machine properties of a qom-list-get reply for ["/machine"] (QEMU
  * >= 10.1), as qom-get of each gives them: name -> value, without
  * child<>/link<> properties, those that are not guest ABI and those
- * without a value.
+ * without a value. What is not of the types abi_reply_check wants reads
+ * as absent.
  */
 json_object *abi_props_from_list_get(json_object *ret);
 
@@ -66,7 +77,8 @@ void abi_flatten_qtree(const char *qtree, struct strvec *out);
  * The fingerprint's lines from the replies of one machine type's session:
  * the info qtree text, query-pci, query-cpu-model-expansion, and an object
  * of the machine's properties (name -> qom-get value). Any may be NULL.
- * Pure: the tests feed it recorded transcripts.
+ * Pure: the tests feed it recorded transcripts. The replies are those
+ * abi_reply_check accepts; parts of other types are left out.
  */
 void abi_lines(const char *qtree, json_object *pci, json_object *cpu,
 	       json_object *machine_props, struct strvec *out);

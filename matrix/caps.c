@@ -31,6 +31,109 @@ static const char *const basic_queries[] = {
 };
 #define CPU_DEFS 3 /* query-cpu-definitions: the long one */
 
+/*
+ * What each reply the probe uses must look like (QEMU's QAPI schema):
+ * the members the record reads, with the types it reads them as. Each
+ * reply is checked as it arrives, so nothing after that meets a wrong
+ * type; the record's readers still use the typed getters of qmp.h.
+ */
+static const struct qmp_member version_triple[] = {
+	{ "major", &qmp_shape_int, 1 },
+	{ "minor", &qmp_shape_int, 1 },
+	{ "micro", &qmp_shape_int, 1 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape version_triple_shape = { json_type_object, NULL,
+						       version_triple };
+static const struct qmp_member version_members[] = {
+	{ "qemu", &version_triple_shape, 1 },
+	{ "package", &qmp_shape_string, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_member target_members[] = {
+	{ "arch", &qmp_shape_string, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_member machine_members[] = {
+	{ "name", &qmp_shape_string, 1 },
+	{ "alias", &qmp_shape_string, 0 },
+	{ "is-default", &qmp_shape_bool, 0 },
+	{ "deprecated", &qmp_shape_bool, 0 },
+	{ "cpu-max", &qmp_shape_int, 0 },
+	{ "hotpluggable-cpus", &qmp_shape_bool, 0 },
+	{ "default-cpu-type", &qmp_shape_string, 0 },
+	{ "default-ram-id", &qmp_shape_string, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_member cpu_members[] = {
+	{ "name", &qmp_shape_string, 1 },
+	{ "typename", &qmp_shape_string, 0 },
+	{ "migration-safe", &qmp_shape_bool, 0 },
+	{ "static", &qmp_shape_bool, 0 },
+	{ "deprecated", &qmp_shape_bool, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_member name_members[] = {
+	{ "name", &qmp_shape_string, 1 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_member param_members[] = {
+	{ "name", &qmp_shape_string, 1 },
+	{ "type", &qmp_shape_string, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape param_shape = { json_type_object, NULL, param_members };
+static const struct qmp_shape params_shape = { json_type_array, &param_shape, NULL };
+static const struct qmp_member option_members[] = {
+	{ "option", &qmp_shape_string, 1 },
+	{ "parameters", &params_shape, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_member type_members[] = {
+	{ "name", &qmp_shape_string, 1 },
+	{ "parent", &qmp_shape_string, 0 },
+	{ "abstract", &qmp_shape_bool, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_member prop_members[] = {
+	{ "name", &qmp_shape_string, 1 },
+	{ "type", &qmp_shape_string, 0 },
+	{ "description", &qmp_shape_string, 0 },
+	{ "default-value", &qmp_shape_any, 0 },
+	{ NULL, NULL, 0 },
+};
+static const struct qmp_shape machine_shape = { json_type_object, NULL, machine_members };
+static const struct qmp_shape cpu_shape = { json_type_object, NULL, cpu_members };
+static const struct qmp_shape named_shape = { json_type_object, NULL, name_members };
+static const struct qmp_shape option_shape = { json_type_object, NULL, option_members };
+static const struct qmp_shape type_shape = { json_type_object, NULL, type_members };
+static const struct qmp_shape prop_shape = { json_type_object, NULL, prop_members };
+
+static const struct {
+	const char *cmd;
+	struct qmp_shape shape;
+} reply_shapes[] = {
+	{ "query-version", { json_type_object, NULL, version_members } },
+	{ "query-target", { json_type_object, NULL, target_members } },
+	{ "query-machines", { json_type_array, &machine_shape, NULL } },
+	{ "query-cpu-definitions", { json_type_array, &cpu_shape, NULL } },
+	{ "query-commands", { json_type_array, &named_shape, NULL } },
+	{ "query-command-line-options", { json_type_array, &option_shape, NULL } },
+	{ "query-qmp-schema", { json_type_array, &qmp_shape_object, NULL } },
+	{ "qom-list-types", { json_type_array, &type_shape, NULL } },
+	{ "device-list-properties", { json_type_array, &prop_shape, NULL } },
+};
+
+int caps_reply_check(const char *binary, const char *cmd, json_object *reply)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(reply_shapes); i++)
+		if (!strcmp(cmd, reply_shapes[i].cmd))
+			return qmp_reply_check(binary, cmd, reply,
+					       &reply_shapes[i].shape, NULL);
+	return error("probe '%s': no shape known for the reply to '%s'", binary,
+		     cmd);
+}
+
 struct probe {
 	struct store *st;
 	const char *binary;
@@ -44,22 +147,6 @@ struct probe {
 	size_t ndevices;
 	struct accel_result accel[2];
 };
-
-static const char *jstr(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	return json_object_object_get_ex(o, key, &v) && v
-		       ? json_object_get_string(v)
-		       : NULL;
-}
-
-static int jbool(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
-}
 
 static int start(struct qemu_proc *p, struct probe *pr)
 {
@@ -100,6 +187,10 @@ static int basic_queries_run(struct probe *pr, struct qemu_proc *p,
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (reqs[i].status == 0) {
+			if (caps_reply_check(pr->binary, reqs[i].cmd, reqs[i].ret)) {
+				ret = -1;
+				goto out;
+			}
 			pr->basic[at[i]] = reqs[i].ret;
 			reqs[i].ret = NULL;
 		} else {
@@ -112,6 +203,10 @@ static int basic_queries_run(struct probe *pr, struct qemu_proc *p,
 	if (reqs[n].status) {
 		ret = error("probe '%s': qom-list-types failed: %s", pr->binary,
 			    reqs[n].err.desc);
+		goto out;
+	}
+	if (caps_reply_check(pr->binary, reqs[n].cmd, reqs[n].ret)) {
+		ret = -1;
 		goto out;
 	}
 	pr->types = reqs[n].ret;
@@ -140,7 +235,9 @@ static int device_list(struct probe *pr, struct qemu_proc *p)
 	default:
 		return error("probe '%s': %s", pr->binary, p->qmp.errmsg);
 	}
-	pr->ndevices = json_object_array_length(pr->devices);
+	if (caps_reply_check(pr->binary, "qom-list-types", pr->devices))
+		return -1;
+	pr->ndevices = qmp_array_len(pr->devices);
 	pr->props = xcalloc(pr->ndevices + 1, sizeof(*pr->props));
 	pr->failures = xcalloc(pr->ndevices + 1, sizeof(*pr->failures));
 	return 0;
@@ -166,7 +263,7 @@ static void batch_build(struct probe *pr, struct dev_batch *b)
 		b->reqs[i].cmd = "device-list-properties";
 		b->reqs[i].args = json_object_new_object();
 		json_object_object_add(b->reqs[i].args, "typename",
-				       json_object_new_string(jstr(d, "name")));
+				       json_object_new_string(qmp_get_string(d, "name")));
 	}
 }
 
@@ -199,10 +296,14 @@ static long find_culprit(struct probe *pr, struct dev_batch *b, size_t at)
 
 		json_object_object_add(
 			args, "typename",
-			json_object_new_string(jstr(
+			json_object_new_string(qmp_get_string(
 				json_object_array_get_idx(pr->devices, at), "name")));
 		r = qmp_call(&b->p->qmp, "device-list-properties", args, &ret, &err);
 		if (r == 0) {
+			if (caps_reply_check(pr->binary, "device-list-properties", ret)) {
+				json_object_put(ret);
+				return -1;
+			}
 			pr->props[at] = ret;
 		} else if (r == QMP_ERR) {
 			pr->failures[at] = xstrdup(err.desc);
@@ -223,14 +324,22 @@ static long find_culprit(struct probe *pr, struct dev_batch *b, size_t at)
 	return (long)at;
 }
 
-/* Takes the replies of a batch; after a crash, finds the culprit. */
+/*
+ * Takes the replies of a batch; after a crash, finds the culprit. A
+ * reply of the wrong shape fails the probe (reported).
+ */
 static int batch_collect(struct probe *pr, struct dev_batch *b, int broken)
 {
 	size_t i;
 	long next;
+	int bad = 0;
 
 	for (i = 0; i < b->n && b->reqs[i].status != -1; i++) {
 		if (b->reqs[i].status == 0) {
+			bad = caps_reply_check(pr->binary, b->reqs[i].cmd,
+					       b->reqs[i].ret);
+			if (bad)
+				break;
 			pr->props[b->from + i] = b->reqs[i].ret;
 			b->reqs[i].ret = NULL;
 		} else {
@@ -241,6 +350,8 @@ static int batch_collect(struct probe *pr, struct dev_batch *b, int broken)
 		qmp_req_release(&b->reqs[k]);
 	free(b->reqs);
 	b->reqs = NULL;
+	if (bad)
+		return -1;
 	if (!broken) {
 		b->from = b->to;
 		return 0;
@@ -521,9 +632,9 @@ static int exec_bind(struct store *st, sqlite3_stmt *q, const char *what)
 static void bind_opt_int(sqlite3_stmt *q, int i, json_object *o,
 			 const char *key)
 {
-	json_object *v = NULL;
+	json_object *v = qmp_get(o, key, json_type_int);
 
-	if (json_object_object_get_ex(o, key, &v) && v)
+	if (v)
 		sqlite3_bind_int64(q, i, json_object_get_int64(v));
 	else
 		sqlite3_bind_null(q, i);
@@ -538,8 +649,9 @@ struct col {
 };
 
 /*
- * Inserts one row per element of the JSON array list with sql, whose
- * first parameter is the binary id and the others come from cols.
+ * Inserts one row per element of the JSON array list (checked by
+ * caps_reply_check) with sql, whose first parameter is the binary id and
+ * the others come from cols.
  */
 static int store_rows(struct store *st, long long id, json_object *list,
 		      const char *sql, const struct col *cols, size_t ncols,
@@ -551,7 +663,7 @@ static int store_rows(struct store *st, long long id, json_object *list,
 		return 0;
 	if (store_prepare(st, &q, sql))
 		return -1;
-	for (size_t i = 0; i < json_object_array_length(list); i++) {
+	for (size_t i = 0; i < qmp_array_len(list); i++) {
 		json_object *o = json_object_array_get_idx(list, i);
 
 		sqlite3_bind_int64(q, 1, id);
@@ -560,17 +672,17 @@ static int store_rows(struct store *st, long long id, json_object *list,
 
 			switch (cols[c].kind) {
 			case COL_STR:
-				store_bind_text(q, at, jstr(o, cols[c].key));
+				store_bind_text(q, at, qmp_get_string(o, cols[c].key));
 				break;
 			case COL_BOOL:
-				sqlite3_bind_int(q, at, jbool(o, cols[c].key));
+				sqlite3_bind_int(q, at, qmp_get_bool(o, cols[c].key));
 				break;
 			case COL_OPT_INT:
 				bind_opt_int(q, at, o, cols[c].key);
 				break;
 			case COL_OPT_BOOL:
-				if (json_object_object_get_ex(o, cols[c].key, NULL))
-					sqlite3_bind_int(q, at, jbool(o, cols[c].key));
+				if (qmp_get(o, cols[c].key, json_type_boolean))
+					sqlite3_bind_int(q, at, qmp_get_bool(o, cols[c].key));
 				break;
 			}
 		}
@@ -609,20 +721,19 @@ static int store_options(struct store *st, long long id, json_object *opts)
 			  "INSERT OR IGNORE INTO cmdline_options (binary,"
 			  " option, parameter, type) VALUES (?, ?, ?, ?)"))
 		return -1;
-	for (size_t i = 0; i < json_object_array_length(opts); i++) {
-		json_object *o = json_object_array_get_idx(opts, i), *params = NULL;
-		size_t np;
+	for (size_t i = 0; i < qmp_array_len(opts); i++) {
+		json_object *o = json_object_array_get_idx(opts, i);
+		json_object *params = qmp_get(o, "parameters", json_type_array);
+		size_t np = qmp_array_len(params);
 
-		json_object_object_get_ex(o, "parameters", &params);
-		np = params ? json_object_array_length(params) : 0;
 		for (size_t k = 0; k < (np ? np : 1); k++) {
 			json_object *pp = np ? json_object_array_get_idx(params, k)
 					     : NULL;
 
 			sqlite3_bind_int64(q, 1, id);
-			store_bind_text(q, 2, jstr(o, "option"));
-			store_bind_text(q, 3, pp ? jstr(pp, "name") : "");
-			store_bind_text(q, 4, pp ? jstr(pp, "type") : NULL);
+			store_bind_text(q, 2, qmp_get_string(o, "option"));
+			store_bind_text(q, 3, pp ? qmp_get_string(pp, "name") : "");
+			store_bind_text(q, 4, pp ? qmp_get_string(pp, "type") : NULL);
 			if (exec_bind(st, q, "cannot record command-line options"))
 				return -1;
 		}
@@ -674,10 +785,10 @@ static void propset_sha256(struct named_prop *v, size_t n, char out[65])
 	sort_array(v, n, sizeof(*v), cmp_prop_name);
 	sha256_init(&h);
 	for (size_t i = 0; i < n; i++) {
-		hash_field(&h, jstr(v[i].o, "name"));
-		hash_field(&h, jstr(v[i].o, "type"));
+		hash_field(&h, qmp_get_string(v[i].o, "name"));
+		hash_field(&h, qmp_get_string(v[i].o, "type"));
 		hash_field(&h, prop_default(v[i].o));
-		hash_field(&h, jstr(v[i].o, "description"));
+		hash_field(&h, qmp_get_string(v[i].o, "description"));
 	}
 	sha256_final_hex(&h, out);
 }
@@ -690,7 +801,7 @@ struct propset_stmts {
 static long long propset_id(struct store *st, struct propset_stmts *q,
 			    json_object *props)
 {
-	size_t n = json_object_array_length(props);
+	size_t n = qmp_array_len(props);
 	struct named_prop *v = xcalloc(n + 1, sizeof(*v));
 	char sha[65];
 	long long id = -1;
@@ -699,7 +810,7 @@ static long long propset_id(struct store *st, struct propset_stmts *q,
 		const char *name;
 
 		v[i].o = json_object_array_get_idx(props, i);
-		name = jstr(v[i].o, "name");
+		name = qmp_get_string(v[i].o, "name");
 		v[i].name = name ? name : "";
 	}
 	propset_sha256(v, n, sha);
@@ -723,10 +834,10 @@ static long long propset_id(struct store *st, struct propset_stmts *q,
 	id = sqlite3_last_insert_rowid(st->db);
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_bind_int64(q->prop, 1, id);
-		store_bind_text(q->prop, 2, jstr(v[i].o, "name"));
-		store_bind_text(q->prop, 3, jstr(v[i].o, "type"));
+		store_bind_text(q->prop, 2, qmp_get_string(v[i].o, "name"));
+		store_bind_text(q->prop, 3, qmp_get_string(v[i].o, "type"));
 		store_bind_text(q->prop, 4, prop_default(v[i].o));
-		store_bind_text(q->prop, 5, jstr(v[i].o, "description"));
+		store_bind_text(q->prop, 5, qmp_get_string(v[i].o, "description"));
 		/* A repeated name keeps its first row, as before. */
 		if (exec_bind(st, q->prop, "cannot record device properties")) {
 			id = -1;
@@ -798,7 +909,7 @@ static int store_devices(struct store *st, long long id, struct probe *pr,
 	q.prop = prop;
 	for (size_t i = 0; i < pr->ndevices; i++) {
 		const char *name =
-			jstr(json_object_array_get_idx(pr->devices, i), "name");
+			qmp_get_string(json_object_array_get_idx(pr->devices, i), "name");
 		json_object *props = pr->props[i];
 		long long set;
 
@@ -826,7 +937,7 @@ static int store_devices(struct store *st, long long id, struct probe *pr,
 		if (exec_bind(st, dev, "cannot record devices"))
 			goto out;
 		res->devices++;
-		res->props += json_object_array_length(props);
+		res->props += qmp_array_len(props);
 	}
 	ret = 0;
 out:
@@ -861,15 +972,15 @@ static int store_record(struct store *st, struct probe *pr, const char *sha,
 	auto_stmt *ins = NULL;
 	auto_stmt *acc = NULL;
 	auto_stmt *uns = NULL;
-	json_object *ver = pr->basic[0], *qemu = NULL;
+	json_object *ver = pr->basic[0], *qemu;
 	char schema[65], now[32], version[64] = "";
 	long long id;
 
-	if (ver && json_object_object_get_ex(ver, "qemu", &qemu))
-		snprintf(version, sizeof(version), "%d.%d.%d",
-			 json_object_get_int(json_object_object_get(qemu, "major")),
-			 json_object_get_int(json_object_object_get(qemu, "minor")),
-			 json_object_get_int(json_object_object_get(qemu, "micro")));
+	qemu = qmp_get(ver, "qemu", json_type_object);
+	if (qemu)
+		snprintf(version, sizeof(version), "%lld.%lld.%lld",
+			 qmp_get_int(qemu, "major", 0), qmp_get_int(qemu, "minor", 0),
+			 qmp_get_int(qemu, "micro", 0));
 	now_iso8601(now, sizeof(now));
 	if (store_begin(st))
 		return -1;
@@ -889,8 +1000,8 @@ static int store_record(struct store *st, struct probe *pr, const char *sha,
 		goto fail;
 	store_bind_text(ins, 1, sha);
 	store_bind_text(ins, 2, *version ? version : NULL);
-	store_bind_text(ins, 3, ver ? jstr(ver, "package") : NULL);
-	store_bind_text(ins, 4, pr->basic[1] ? jstr(pr->basic[1], "arch") : NULL);
+	store_bind_text(ins, 3, ver ? qmp_get_string(ver, "package") : NULL);
+	store_bind_text(ins, 4, pr->basic[1] ? qmp_get_string(pr->basic[1], "arch") : NULL);
 	store_bind_text(ins, 5, *schema ? schema : NULL);
 	store_bind_text(ins, 6, status);
 	store_bind_text(ins, 7, err);
@@ -951,8 +1062,8 @@ static int store_record(struct store *st, struct probe *pr, const char *sha,
 		       type_cols, ARRAY_SIZE(type_cols), "cannot record QOM types") ||
 	    store_devices(st, id, pr, res) || store_commit(st))
 		goto fail;
-	res->machines = pr->basic[2] ? json_object_array_length(pr->basic[2]) : 0;
-	res->commands = pr->basic[4] ? json_object_array_length(pr->basic[4]) : 0;
+	res->machines = qmp_array_len(pr->basic[2]);
+	res->commands = qmp_array_len(pr->basic[4]);
 	return 0;
 fail:
 	store_rollback(st);

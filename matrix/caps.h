@@ -11,6 +11,8 @@
  * QEMU are recorded with QEMU's message and skipped.
  */
 
+#include <json-c/json.h>
+
 #include "store.h"
 
 struct caps_result {
@@ -33,6 +35,16 @@ struct caps_result {
  */
 int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	       struct caps_result *out) VM_WUR;
+
+/*
+ * Checks a reply to one of the probe's queries (cmd: query-version,
+ * query-target, query-machines, query-cpu-definitions, query-commands,
+ * query-command-line-options, query-qmp-schema, qom-list-types,
+ * device-list-properties) for the types of what the record reads of it.
+ * Returns 0, or -1 after reporting binary, cmd, where and what came back.
+ */
+int caps_reply_check(const char *binary, const char *cmd,
+		     json_object *reply) VM_WUR;
 
 /*
  * The sha256 of binary, from binary_paths when its size, mtime and inode

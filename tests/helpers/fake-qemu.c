@@ -16,6 +16,24 @@
  *             lines "> {command}" are what the client must send next
  *             (compared by "execute"), lines "< {message}" are sent back
  *             with the recorded id replaced by the live request's
+ *   script F  play the peer as script F says, greeting included, one
+ *             step a line: "greet" sends the greeting, "> " reads the
+ *             client's next request (whatever it is), "< TEXT" sends TEXT
+ *             with each $ID replaced by the id of the request read last,
+ *             "part TEXT" sends TEXT without a line end, "sleep MS"
+ *             waits, "hang" waits for the client to go away (or quit).
+ *             Hostile peers are scripts: greeting floods, events without
+ *             a name, ids and errors of the wrong type
+ *   answer F  greet, then answer each command with the message F (a JSON
+ *             object) has under its "execute", with the request's id;
+ *             {"return": {}} for the others. Replies of the wrong type
+ *             for the capability probe are answers
+ * With -dump-vmstate F, as the ABI probe asks, it writes "{}" to F and
+ * exits.
+ * Without -fake, the mode comes from the first line of the file ARGV0.fake
+ * ("MODE [FILE]"), so that a test can give one to a probe, which passes
+ * QEMU only arguments of its own: the test runs the probe on a symlink
+ * to fake-qemu with that file beside it.
  * It exits on "quit", when the client goes away, or after 60 s.
  */
 #include <errno.h>
@@ -27,8 +45,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -154,6 +174,136 @@ static int replay(int fd, const char *file)
 	return 0;
 }
 
+/* text with each "$ID" replaced by id's JSON text (or null), sent as a line. */
+static int send_with_id(int fd, const char *text, json_object *id)
+{
+	const char *idtext = id ? json_object_to_json_string_ext(id, JSON_C_TO_STRING_PLAIN)
+				: "null";
+	struct strbuf line = STRBUF_INIT;
+	const char *hit;
+	int r;
+
+	while ((hit = strstr(text, "$ID"))) {
+		if (strbuf_add(&line, text, (size_t)(hit - text)))
+			return -1;
+		sb_puts(&line, idtext);
+		text = hit + 3;
+	}
+	sb_printf(&line, "%s\r\n", text);
+	r = out(fd, line.buf);
+	strbuf_release(&line);
+	return r;
+}
+
+/* Plays the script in file (see the top of this file) on fd. */
+static int script(int fd, const char *file)
+{
+	struct strbuf t = STRBUF_INIT, buf = STRBUF_INIT, line = STRBUF_INIT;
+	json_object *last = NULL;
+	char *save = NULL;
+
+	if (strbuf_read_file(&t, file, 64 << 20))
+		return 1;
+	for (char *p = t.buf; p && *p; p = save) {
+		char *nl = strchr(p, '\n');
+
+		save = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		if (!strcmp(p, "greet")) {
+			if (out(fd, greeting))
+				return 0;
+		} else if (!strncmp(p, ">", 1)) {
+			json_object *req;
+
+			if (next_line(fd, &buf, &line))
+				return 0;
+			req = json_tokener_parse(line.buf);
+			if (req && !strcmp(field(req, "execute"), "quit"))
+				return 0;
+			json_object_put(last);
+			last = NULL;
+			if (req && json_object_object_get_ex(req, "id", &last))
+				json_object_get(last);
+			json_object_put(req);
+		} else if (!strncmp(p, "< ", 2)) {
+			if (send_with_id(fd, p + 2, last))
+				return 0;
+		} else if (!strncmp(p, "part ", 5)) {
+			if (out(fd, p + 5))
+				return 0;
+		} else if (!strncmp(p, "sleep ", 6)) {
+			struct timespec ts;
+			long ms;
+
+			if (parse_long(p + 6, 0, 60000, &ms))
+				return 1;
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = (ms % 1000) * 1000000L;
+			nanosleep(&ts, NULL);
+		} else if (!strcmp(p, "hang")) {
+			/* Until the client closes (read() returns 0) or quits. */
+			while (!next_line(fd, &buf, &line))
+				if (strstr(line.buf, "\"quit\""))
+					return 0;
+			return 0;
+		} else if (*p) {
+			fprintf(stderr, "fake-qemu: bad script line '%s'\n", p);
+			return 1;
+		}
+	}
+	json_object_put(last);
+	return 0;
+}
+
+/* Answers each request from the map in file (see the top of this file). */
+static int answer(int fd, const char *file)
+{
+	struct strbuf buf = STRBUF_INIT, line = STRBUF_INIT;
+	json_object *map = json_object_from_file(file);
+
+	if (!json_object_is_type(map, json_type_object)) {
+		fprintf(stderr, "fake-qemu: '%s' is not a JSON object\n", file);
+		return 1;
+	}
+	while (!next_line(fd, &buf, &line)) {
+		json_object *req = json_tokener_parse(line.buf), *msg = NULL;
+		const char *cmd = field(req, "execute");
+
+		if (!strcmp(cmd, "quit"))
+			return 0;
+		if (json_object_object_get_ex(map, cmd, &msg))
+			reply_with_id(fd, json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN),
+				      req);
+		else
+			reply_with_id(fd, "{\"return\": {}}", req);
+		json_object_put(req);
+	}
+	return 0;
+}
+
+/* The mode (and file) from ARGV0.fake, for a fake run without -fake. */
+static void mode_from_file(const char *argv0, const char **mode, const char **file)
+{
+	static struct strbuf text = STRBUF_INIT;
+	struct strbuf p = STRBUF_INIT;
+	char *sp;
+
+	sb_printf(&p, "%s.fake", argv0);
+	if (!path_exists(p.buf) || strbuf_read_file(&text, p.buf, 4096) || !text.buf) {
+		strbuf_release(&p);
+		return;
+	}
+	strbuf_release(&p);
+	text.buf[strcspn(text.buf, "\n")] = '\0';
+	sp = strchr(text.buf, ' ');
+	if (sp) {
+		*sp = '\0';
+		*file = sp + 1;
+	}
+	*mode = text.buf;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = NULL, *mode = NULL, *file = NULL;
@@ -174,12 +324,19 @@ int main(int argc, char **argv)
 				path = pbuf;
 			}
 		}
+		if (!strcmp(argv[i], "-dump-vmstate") && i + 1 < argc) {
+			FILE *f = fopen(argv[i + 1], "w");
+
+			return !f || fputs("{}\n", f) < 0 || fclose(f) ? 1 : 0;
+		}
 		if (!strcmp(argv[i], "-fake") && i + 1 < argc) {
 			mode = argv[i + 1];
 			if (i + 2 < argc)
 				file = argv[i + 2];
 		}
 	}
+	if (!mode)
+		mode_from_file(argv[0], &mode, &file);
 	if (!mode || !path) {
 		fprintf(stderr, "fake-qemu: no -fake MODE or QMP socket\n");
 		return 2;
@@ -204,6 +361,8 @@ int main(int argc, char **argv)
 	if (c < 0)
 		return 3;
 	signal(SIGPIPE, SIG_IGN);
+	if (!strcmp(mode, "script"))
+		return file ? script(c, file) : 2;
 	/* Recordings start after the handshake: greet, accept capabilities. */
 	out(c, greeting);
 	if (next_line(c, &buf, &line))
@@ -216,6 +375,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "replay"))
 		return replay(c, file);
+	if (!strcmp(mode, "answer"))
+		return file ? answer(c, file) : 2;
 	while (!next_line(c, &buf, &line)) {
 		json_object *req = json_tokener_parse(line.buf);
 

@@ -72,6 +72,7 @@ static void test_real_qemu_session(void **state)
 	for (int i = 0; i < 3; i++)
 		qmp_req_release(&reqs[i]);
 	qemu_proc_stop(&p);
+	command_release(&p.cmd);
 	assert_false(path_exists(p.dir ? p.dir : "/nonexistent"));
 	free(ver_line);
 }
@@ -136,6 +137,7 @@ static void test_faults(void **state)
 		assert_int_equal(kill(p.cmd.pid, 0), -1);
 		if (via && p.cmd.zygote != z)
 			fail_msg("%s: not started in the zygote", f->name);
+		command_release(&p.cmd);
 		free(msg);
 	}
 	zygote_free(z);
@@ -155,6 +157,7 @@ static void test_error_replies(void **state)
 	assert_string_equal(e.class_, "GenericError");
 	assert_string_equal(e.desc, "fake failure");
 	qemu_proc_stop(&p);
+	command_release(&p.cmd);
 	free(fake);
 }
 
@@ -181,6 +184,7 @@ static void test_regreeting(void **state)
 	assert_int_equal(qmp_call(&p.qmp, "query-d", NULL, &ret, &e), 0);
 	json_object_put(ret);
 	qemu_proc_stop(&p);
+	command_release(&p.cmd);
 }
 
 /*
@@ -242,6 +246,8 @@ static void test_shared_replies(void **state)
 	qmp_req_release(&v[1]);
 	qemu_proc_stop(&shared);
 	qemu_proc_stop(&plain);
+	command_release(&shared.cmd);
+	command_release(&plain.cmd);
 	assert_int_equal(shared.qmp.nseen, 0);
 }
 
@@ -271,7 +277,209 @@ static void test_replay_recorded_session(void **state)
 	for (int i = 0; i < 4; i++)
 		qmp_req_release(&r[i]);
 	qemu_proc_stop(&p);
+	command_release(&p.cmd);
 	free(file);
+}
+
+/*
+ * Hostile peers, played by fake-qemu's scripts (tests/helpers/fake-qemu.c).
+ * A script line "xN A;B" stands for N times the lines A and B. Each case
+ * either fails the handshake (cmd NULL) or the call of cmd, with a message
+ * that names the binary and says what came back; and whatever the peer
+ * sends, the call returns within its timeout (the bound is that plus a
+ * second of slack for a loaded machine, far below what a per-message or
+ * per-greeting wait would add up to).
+ */
+#define HANDSHAKE "greet\n>\n< {\"return\": {}, \"id\": $ID}\n"
+#define REFUSE                                                              \
+	"< {\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"Expecting " \
+	"capabilities negotiation with 'qmp_capabilities'\"}, \"id\": $ID}"
+#define PEER_TIMEOUT 2.0
+
+struct peer {
+	const char *name;
+	const char *script;
+	const char *cmd;     /* asked after the handshake; NULL: it fails */
+	const char *message; /* in what was reported */
+};
+
+static const struct peer peers[] = {
+	{ "greeting flood", HANDSHAKE ">\nx100 greet\nhang", "query-version",
+	  "QEMU kept restarting capabilities negotiation" },
+	{ "greeting for every capabilities", HANDSHAKE ">\nx100 greet;>\nhang",
+	  "query-version", "QEMU kept restarting capabilities negotiation" },
+	{ "greeting flood in the handshake", "x100 greet\nx100 >;< {\"return\": {}, \"id\": $ID}\nhang",
+	  NULL, "QEMU kept restarting capabilities negotiation" },
+	/* Each renegotiation round used to get a deadline of its own. */
+	{ "slow renegotiations",
+	  HANDSHAKE ">\nx5 sleep 1500;greet;" REFUSE ";>;< {\"return\": {}, \"id\": $ID};>\nhang",
+	  "query-version", "no reply to 'query-version' within 2.0s" },
+	{ "trickled events",
+	  HANDSHAKE ">\nx100 sleep 100;< {\"event\": \"TICK\", \"data\": {}}\nhang",
+	  "query-version", "no reply to 'query-version' within 2.0s" },
+	{ "trickled bytes", HANDSHAKE ">\nx100 sleep 50;part {\nhang", "query-version",
+	  "no reply to 'query-version' within 2.0s" },
+	{ "event null", HANDSHAKE ">\n< {\"event\": null}\n< {\"return\": {}, \"id\": $ID}\nhang",
+	  "query-version", "event without a name while waiting for 'query-version': '{\"event\":null}'" },
+	{ "event a number", HANDSHAKE ">\n< {\"event\": 5}\n< {\"return\": {}, \"id\": $ID}\nhang",
+	  "query-version", "event without a name while waiting for 'query-version': '{\"event\":5}'" },
+	{ "id a string", HANDSHAKE ">\n< {\"return\": {}, \"id\": \"$ID\"}\nhang", "query-version",
+	  "reply with an unknown id to 'query-version': '{\"return\":{},\"id\":\"2\"}'" },
+	{ "id a double", HANDSHAKE ">\n< {\"return\": {}, \"id\": $ID.0}\nhang", "query-version",
+	  "reply with an unknown id to 'query-version': '{\"return\":{},\"id\":2.0}'" },
+	{ "id null", HANDSHAKE ">\n< {\"return\": {}, \"id\": null}\nhang", "query-version",
+	  "reply with an unknown id to 'query-version'" },
+	{ "id missing", HANDSHAKE ">\n< {\"return\": {}}\nhang", "query-version",
+	  "reply with an unknown id to 'query-version'" },
+	{ "error a string", HANDSHAKE ">\n< {\"error\": \"boom\", \"id\": $ID}\nhang", "query-version",
+	  "malformed error in reply to 'query-version': '{\"error\":\"boom\",\"id\":2}'" },
+	{ "error class a number",
+	  HANDSHAKE ">\n< {\"error\": {\"class\": 5, \"desc\": \"x\"}, \"id\": $ID}\nhang",
+	  "query-version", "malformed error in reply to 'query-version'" },
+	{ "error desc null",
+	  HANDSHAKE ">\n< {\"error\": {\"class\": \"GenericError\", \"desc\": null}, \"id\": $ID}\nhang",
+	  "query-version", "malformed error in reply to 'query-version'" },
+	{ "neither return nor error", HANDSHAKE ">\n< {\"id\": $ID}\nhang", "query-version",
+	  "reply to 'query-version' has neither return nor error" },
+	{ "greeting QMP null", "< {\"QMP\": null}\nhang", NULL,
+	  "expected a QMP greeting, got '{\"QMP\":null}'" },
+	{ "greeting QMP a list", "< {\"QMP\": [1, 2]}\nhang", NULL,
+	  "expected a QMP greeting, got '{\"QMP\":[1,2]}'" },
+	{ "second greeting a number", HANDSHAKE ">\n< {\"QMP\": 5}\nhang", "query-version",
+	  "malformed greeting while waiting for 'query-version': '{\"QMP\":5}'" },
+	/* Escape sequences from the peer do not reach the terminal. */
+	{ "garbage with control bytes", HANDSHAKE ">\n< \x1b[2J\x07not json\nhang", "query-version",
+	  "garbage in reply to 'query-version': '\\x1b[2J\\x07not json'" },
+};
+
+/* The script with its "xN" lines expanded, in a file under dir. */
+static char *write_script(const char *dir, const char *script)
+{
+	struct strbuf text = STRBUF_INIT, path = STRBUF_INIT;
+
+	for (const char *line = script; *line;) {
+		size_t len = strcspn(line, "\n");
+		char *copy = xstrndup(line, len), *body = copy;
+		long n = 1;
+
+		line += len + (line[len] == '\n');
+		if (copy[0] == 'x') {
+			char *sp = strchr(copy, ' ');
+
+			assert_non_null(sp);
+			*sp = '\0';
+			assert_int_equal(parse_long(copy + 1, 1, 100000, &n), 0);
+			body = sp + 1;
+		}
+		for (long i = 0; i < n; i++)
+			for (const char *p = body; *p;) {
+				size_t k = strcspn(p, ";");
+
+				assert_int_equal(strbuf_add(&text, p, k), 0);
+				sb_putc(&text, '\n');
+				p += k + (p[k] == ';');
+			}
+		free(copy);
+	}
+	sb_printf(&path, "%s/peer.script", dir);
+	tu_write(dir, "peer.script", text.buf);
+	strbuf_release(&text);
+	return strbuf_detach(&path);
+}
+
+static void test_hostile_peers(void **state)
+{
+	char *dir = tu_tmpdir("qmp-peer");
+	char *fake_qemu = path_absolute("tests/bin/fake-qemu");
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(peers); i++) {
+		const struct peer *c = &peers[i];
+		char *file = write_script(dir, c->script), *msg;
+		const char *args[] = { "-fake", "script", file, NULL };
+		struct qemu_proc p;
+		json_object *r = NULL;
+		struct qmp_error e;
+		double t, took = 0;
+		int rc;
+
+		tu_capture_begin();
+		t = now_monotonic();
+		rc = qemu_proc_start(&p, fake_qemu, args, PEER_TIMEOUT);
+		took = now_monotonic() - t;
+		if (!rc) {
+			t = now_monotonic();
+			rc = c->cmd ? qmp_call(&p.qmp, c->cmd, NULL, &r, &e) : 0;
+			took = now_monotonic() - t;
+			json_object_put(r);
+			/* Some scripts go on sleeping: no clean quit to wait for. */
+			command_kill(&p.cmd, SIGKILL);
+			qemu_proc_stop(&p);
+		}
+		msg = tu_capture_end();
+		if (c->cmd ? rc != -1 : !rc)
+			fail_msg("%s: result %d; it reported:\n%s", c->name, rc, msg);
+		if (took > PEER_TIMEOUT + 1)
+			fail_msg("%s: the %s took %.1fs with a timeout of %.1fs", c->name,
+				 c->cmd ? "call" : "handshake", took, PEER_TIMEOUT);
+		assert_contains(msg, c->message, c->name);
+		assert_contains(msg, "fake-qemu", c->name);
+		for (const char *m = msg; *m; m++)
+			if ((unsigned char)*m < 0x20 && *m != '\n')
+				fail_msg("%s: control byte 0x%02x reported", c->name,
+					 (unsigned char)*m);
+		assert_int_equal(kill(p.cmd.pid, 0), -1);
+		command_release(&p.cmd);
+		free(msg);
+		free(file);
+	}
+	free(fake_qemu);
+	tu_rmdir(dir);
+}
+
+/*
+ * Events: a flood keeps at most QMP_MAX_EVENTS, the newest; events without a
+ * name are dropped while draining (and never reach qmp_find_event's
+ * strcmp); the named event after them is found.
+ */
+static void test_event_flood_and_drain(void **state)
+{
+	char *dir = tu_tmpdir("qmp-events");
+	char *fake_qemu = path_absolute("tests/bin/fake-qemu");
+	char *file = write_script(dir, HANDSHAKE ">\n"
+					   "x3000 < {\"event\": \"TICK\", \"data\": {}}\n"
+					   "< {\"event\": \"LAST\"}\n"
+					   "< {\"return\": {}, \"id\": $ID}\n"
+					   "< {\"event\": null}\n"
+					   "< {\"event\": 7}\n"
+					   "< {\"event\": \"SHUTDOWN\", \"data\": {\"reason\": \"host-qmp-quit\"}}\n");
+	const char *args[] = { "-fake", "script", file, NULL };
+	struct qemu_proc p;
+	json_object *r = NULL, *ev;
+	struct qmp_error e;
+	double t;
+
+	(void)state;
+	assert_int_equal(qemu_proc_start(&p, fake_qemu, args, PEER_TIMEOUT), 0);
+	assert_int_equal(qmp_call(&p.qmp, "query-version", NULL, &r, &e), 0);
+	json_object_put(r);
+	assert_true(p.qmp.nevents <= QMP_MAX_EVENTS);
+	assert_true(p.qmp.nevents > QMP_MAX_EVENTS / 4);
+	assert_non_null(qmp_find_event(&p.qmp, "LAST"));
+	t = now_monotonic();
+	qmp_drain_events(&p.qmp, PEER_TIMEOUT);
+	assert_true(now_monotonic() - t < PEER_TIMEOUT + 1);
+	ev = qmp_find_event(&p.qmp, "SHUTDOWN");
+	assert_non_null(ev);
+	assert_string_equal(json_object_get_string(json_object_object_get(
+				    json_object_object_get(ev, "data"), "reason")),
+			    "host-qmp-quit");
+	assert_null(qmp_find_event(&p.qmp, "NOSUCH"));
+	qemu_proc_stop(&p);
+	command_release(&p.cmd);
+	free(file);
+	free(fake_qemu);
+	tu_rmdir(dir);
 }
 
 int main(void)
@@ -283,6 +491,8 @@ int main(void)
 		cmocka_unit_test(test_shared_replies),
 		cmocka_unit_test(test_regreeting),
 		cmocka_unit_test(test_error_replies),
+		cmocka_unit_test(test_hostile_peers),
+		cmocka_unit_test(test_event_flood_and_drain),
 	};
 	return cmocka_run_group_tests_name("qmp", tests, NULL, NULL);
 }

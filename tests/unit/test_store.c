@@ -1,7 +1,10 @@
 /* Store migrations and the installs/builds tables (lib/store.c, lib/installs.c). */
+#include <limits.h>
+
 #include "teststore.h"
 #include "installs.h"
 #include "sha256.h"
+#include "sweep.h"
 
 /* The integer sql answers, with arg (unless NULL) bound to its "?". */
 static int scalar_int_with(struct store *st, const char *sql, const char *arg)
@@ -64,6 +67,118 @@ static void test_migrations(void **state)
 	assert_contains(msg, "schema version 999, newer than", "newer schema");
 	free(msg);
 	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
+/*
+ * Schema versions this binary cannot migrate from. A negative one used
+ * to index migrations[] below its start: -1..-3 "migrated" silently,
+ * lower ones ran stray memory as SQL. Each is refused by store_open and
+ * by merge (as an input and as the output), naming the file and the
+ * version (and, for a newer one, the newest known), and the file is left
+ * as it was: same version, not switched to WAL, no tables added.
+ */
+static void test_unknown_schema_versions_refused(void **state)
+{
+	static const struct {
+		const char *name;
+		long long version; /* INT_MAX + 1: one past this binary's */
+		const char *message;
+	} cases[] = {
+		{ "minus one", -1, "has schema version -1: no virt-matrix writes a negative one" },
+		{ "minus three", -3, "has schema version -3: no virt-matrix writes a negative one" },
+		{ "minus four", -4, "has schema version -4: no virt-matrix writes a negative one" },
+		{ "minus 1000", -1000, "has schema version -1000: no virt-matrix" },
+		{ "INT_MIN", INT_MIN, "has schema version -2147483648: no virt-matrix" },
+		{ "one newer", (long long)INT_MAX + 1, NULL },
+		{ "999", 999, "has schema version 999, newer than this virt-matrix understands" },
+		{ "INT_MAX", INT_MAX, "has schema version 2147483647, newer than" },
+	};
+	char *dir = tu_tmpdir("store");
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct strbuf p = STRBUF_INIT, out = STRBUF_INIT, sql = STRBUF_INIT;
+		struct strbuf want = STRBUF_INIT;
+		int version = cases[i].version > INT_MAX ? store_schema_version() + 1
+							 : (int)cases[i].version;
+		const char *in[1];
+		struct store st;
+		sqlite3 *raw = NULL;
+		sqlite3_stmt *q = NULL;
+		char *msg;
+
+		sb_printf(&p, "%s/v%zu.db", dir, i);
+		sb_printf(&out, "%s/merged%zu.db", dir, i);
+		sb_printf(&sql, "CREATE TABLE t (x); PRAGMA user_version = %d;", version);
+		assert_int_equal(sqlite3_open(p.buf, &raw), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(raw, sql.buf, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(raw);
+		sb_printf(&want, "store '%s' ", p.buf);
+		if (cases[i].message)
+			sb_puts(&want, cases[i].message);
+		else
+			sb_printf(&want, "has schema version %d, newer than this virt-matrix "
+					 "understands (%d)",
+				  version, store_schema_version());
+
+		tu_capture_begin();
+		if (store_open(&st, p.buf) != -1)
+			fail_msg("%s: store_open accepted it", cases[i].name);
+		msg = tu_capture_end();
+		assert_contains(msg, want.buf, cases[i].name);
+		assert_contains(msg, "error: ", cases[i].name);
+		free(msg);
+
+		/* merge refuses it as an input, and creates no output. */
+		in[0] = p.buf;
+		tu_capture_begin();
+		if (sweep_merge(out.buf, in, 1) != -1)
+			fail_msg("%s: merge took it as an input", cases[i].name);
+		msg = tu_capture_end();
+		assert_contains(msg, want.buf, cases[i].name);
+		assert_false(path_exists(out.buf));
+		free(msg);
+
+		/* Nor does it merge into it. */
+		strbuf_reset(&out);
+		sb_printf(&out, "%s/good%zu.db", dir, i);
+		assert_int_equal(store_open(&st, out.buf), 0);
+		store_close(&st);
+		in[0] = out.buf;
+		tu_capture_begin();
+		if (sweep_merge(p.buf, in, 1) != -1)
+			fail_msg("%s: merge wrote into it", cases[i].name);
+		msg = tu_capture_end();
+		assert_contains(msg, want.buf, cases[i].name);
+		free(msg);
+
+		/* Untouched. */
+		assert_int_equal(sqlite3_open(p.buf, &raw), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(raw, "SELECT (SELECT user_version FROM"
+							 " pragma_user_version),"
+							 " (SELECT journal_mode FROM"
+							 " pragma_journal_mode),"
+							 " (SELECT count(*) FROM sqlite_master)",
+						    -1, &q, NULL),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		if (sqlite3_column_int(q, 0) != version)
+			fail_msg("%s: user_version now %d", cases[i].name,
+				 sqlite3_column_int(q, 0));
+		if (strcmp((const char *)sqlite3_column_text(q, 1), "delete"))
+			fail_msg("%s: journal mode now %s", cases[i].name,
+				 (const char *)sqlite3_column_text(q, 1));
+		if (sqlite3_column_int(q, 2) != 1)
+			fail_msg("%s: %d tables now", cases[i].name,
+				 sqlite3_column_int(q, 2));
+		sqlite3_finalize(q);
+		sqlite3_close(raw);
+		strbuf_release(&p);
+		strbuf_release(&out);
+		strbuf_release(&sql);
+		strbuf_release(&want);
+	}
 	tu_rmdir(dir);
 }
 
@@ -380,6 +495,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrations),
 		cmocka_unit_test(test_empty_path_refused),
+		cmocka_unit_test(test_unknown_schema_versions_refused),
 		cmocka_unit_test(test_migration_10_rewrites_abi_texts),
 		cmocka_unit_test(test_migration_11_unsupported_runs),
 		cmocka_unit_test(test_installs_round_trip),
