@@ -750,21 +750,10 @@ static const char *type_name(int type)
 
 void qmp_excerpt_text(struct strbuf *sb, const char *text, size_t len)
 {
-	size_t shown = 0, i;
+	struct strbuf t = STRBUF_INIT;
 
-	for (i = 0; i < len && shown < QMP_EXCERPT; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		if (c >= 0x20 && c < 0x7f) {
-			sb_putc(sb, (char)c);
-			shown++;
-		} else {
-			sb_printf(sb, "\\x%02x", c);
-			shown += 4;
-		}
-	}
-	if (i < len)
-		sb_puts(sb, "...");
+	sb_puts(sb, str_printable(&t, text, len, QMP_EXCERPT));
+	strbuf_release(&t);
 }
 
 void qmp_excerpt(struct strbuf *sb, json_object *v)

@@ -233,20 +233,25 @@ int online_cpus(void)
 static const char *printable(struct strbuf *out, const char *s, size_t len,
 			     size_t max, int keep_newlines)
 {
-	size_t n = max && len > max ? max : len;
+	size_t i;
 
 	strbuf_reset(out);
-	for (size_t i = 0; i < n; i++) {
+	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
+		int plain = (c >= 0x20 && c <= 0x7e && c != '\\') ||
+			    (c == '\n' && keep_newlines);
+		size_t width = plain ? 1 : c == '\\' ? 2 : 4;
 
-		if (c == '\\')
-			sb_puts(out, "\\\\");
-		else if ((c >= 0x20 && c <= 0x7e) || (c == '\n' && keep_newlines))
+		if (max && out->len + width > max)
+			break;
+		if (plain)
 			sb_putc(out, (char)c);
+		else if (c == '\\')
+			sb_puts(out, "\\\\");
 		else
 			sb_printf(out, "\\x%02x", c);
 	}
-	if (n < len)
+	if (i < len)
 		sb_puts(out, "...");
 	return out->buf;
 }

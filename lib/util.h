@@ -49,7 +49,8 @@ struct strbuf;
  * out (reset first; out must have no cap), with printable ASCII (0x20 to
  * 0x7e) kept, a backslash doubled and every other byte written as \xNN
  * (so "\033[2J" shows as "\x1b[2J", a newline as "\x0a", UTF-8 as its
- * bytes). At most max bytes of s are shown, then "..." (max 0: all).
+ * bytes). What is shown is at most max bytes wide, escapes counting for
+ * their width, then "..." when s was cut (max 0: all).
  * Returns out->buf, for use as a %s argument; it never fails.
  */
 const char *str_printable(struct strbuf *out, const char *s, size_t len,

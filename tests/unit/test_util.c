@@ -24,6 +24,8 @@ static const struct {
 	{ "NUL inside, UTF-8 as bytes", "x\0y\xc3\xa4", 5, 0, "x\\x00y\\xc3\\xa4",
 	  "x\\x00y\\xc3\\xa4" },
 	{ "cut at max", "abcdef", 0, 3, "abc...", "abc..." },
+	{ "escapes count for their width", "\001\001\001", 0, 9, "\\x01\\x01...",
+	  "\\x01\\x01..." },
 	{ "max larger than the text", "abc", 0, 10, "abc", "abc" },
 	{ "empty", "", 0, 0, "", "" },
 };
