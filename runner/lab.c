@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lab.h"
+#include "qmp.h"
 #include "banned.h"
 
 static const char *const lab_mods[] = {
@@ -181,8 +182,8 @@ int inspect_parse(const char *log, size_t len, struct inspect_answers *a)
 			continue;
 		}
 		off += used;
-		if (json_object_object_get_ex(o, "id", &id) &&
-		    json_object_object_get_ex(o, "return", &ret)) {
+		id = qmp_get(o, "id", json_type_string);
+		if (id && json_object_object_get_ex(o, "return", &ret)) {
 			const char *name = json_object_get_string(id);
 			json_object **slot = !strcmp(name, "pci") ? &a->pci
 					     : !strcmp(name, "cpus") ? &a->cpus
@@ -207,9 +208,7 @@ void inspect_answers_release(struct inspect_answers *a)
 
 static long jint(json_object *o, const char *key)
 {
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? (long)json_object_get_int64(v) : -1;
+	return (long)qmp_get_int(o, key, -1);
 }
 
 /* Calls fn for every device on every bus, behind bridges too. */
@@ -227,8 +226,9 @@ static void pci_walk_bus(json_object *devices,
 
 		fn(dev, arg);
 		/* PciBridgeInfo: { bus: PciBusInfo, devices: [...] } */
-		if (json_object_object_get_ex(dev, "pci_bridge", &br) &&
-		    json_object_object_get_ex(br, "devices", &sub))
+		br = qmp_get(dev, "pci_bridge", json_type_object);
+		sub = qmp_get(br, "devices", json_type_array);
+		if (sub)
 			pci_walk_bus(sub, fn, arg, depth + 1);
 	}
 }
@@ -239,19 +239,19 @@ static void pci_walk(json_object *pci, void (*fn)(json_object *, void *), void *
 			   ? json_object_array_length(pci) : 0;
 
 	for (size_t i = 0; i < n; i++) {
-		json_object *devs;
+		json_object *devs = qmp_get(json_object_array_get_idx(pci, i),
+					    "devices", json_type_array);
 
-		if (json_object_object_get_ex(json_object_array_get_idx(pci, i),
-					      "devices", &devs))
+		if (devs)
 			pci_walk_bus(devs, fn, arg, 0);
 	}
 }
 
 static void dev_id(json_object *dev, char *out, size_t size)
 {
-	json_object *id;
+	json_object *id = qmp_get(dev, "id", json_type_object);
 
-	if (json_object_object_get_ex(dev, "id", &id))
+	if (id)
 		snprintf(out, size, "%04lx:%04lx", jint(id, "vendor"),
 			 jint(id, "device"));
 	else
@@ -287,13 +287,11 @@ struct find_qdev {
 static void find_qdev(json_object *dev, void *arg)
 {
 	struct find_qdev *f = arg;
-	json_object *q;
+	const char *q = qmp_get_string(dev, "qdev_id");
 
 	/* libvirt gives the scenario's alias its user prefix: ua-pt_N. */
-	if (f->found || !json_object_object_get_ex(dev, "qdev_id", &q) ||
-	    (strcmp(json_object_get_string(q), f->qdev) &&
-	     (strncmp(json_object_get_string(q), "ua-", 3) ||
-	      strcmp(json_object_get_string(q) + 3, f->qdev))))
+	if (f->found || !q ||
+	    (strcmp(q, f->qdev) && (strncmp(q, "ua-", 3) || strcmp(q + 3, f->qdev))))
 		return;
 	f->found = 1;
 	dev_id(dev, f->id, sizeof(f->id));

@@ -402,9 +402,10 @@ static void pin_vcpus(struct qemu_proc *p, const char *cpupin, struct result *r)
 		strvec_pushf(&r->notes, "cpupin not applied: query-cpus-fast failed");
 		return;
 	}
-	n = json_object_array_length(cpus);
+	n = qmp_array_len(cpus);
 	for (size_t i = 0; i < n && *c; i++) {
-		json_object *tid;
+		long long tid = qmp_get_int(json_object_array_get_idx(cpus, i),
+					    "thread-id", -1);
 		char *end;
 		long host = strtol(c, &end, 10);
 		cpu_set_t set;
@@ -412,19 +413,19 @@ static void pin_vcpus(struct qemu_proc *p, const char *cpupin, struct result *r)
 		if (end == c)
 			break;
 		c = end + strspn(end, " ");
-		if (!json_object_object_get_ex(json_object_array_get_idx(cpus, i),
-					       "thread-id", &tid))
+		if (tid <= 0 || tid > INT32_MAX)
 			continue;
 		CPU_ZERO(&set);
-		CPU_SET((int)host, &set);
+		if (host >= 0 && host < CPU_SETSIZE)
+			CPU_SET((int)host, &set);
 		if (host < 0 || host >= CPU_SETSIZE ||
-		    sched_setaffinity((pid_t)json_object_get_int(tid), sizeof(set), &set))
+		    sched_setaffinity((pid_t)tid, sizeof(set), &set))
 			strvec_pushf(&r->notes, "cpupin: vCPU %zu not pinned to host "
 						"CPU %ld (%s)",
 				     i, host, host < 0 || host >= CPU_SETSIZE ? "out of range" : strerror(errno));
 		else
-			strvec_pushf(&r->notes, "cpupin: vCPU %zu (thread %d) on host CPU %ld",
-				     i, json_object_get_int(tid), host);
+			strvec_pushf(&r->notes, "cpupin: vCPU %zu (thread %lld) on host CPU %ld",
+				     i, tid, host);
 	}
 	json_object_put(cpus);
 }
@@ -501,11 +502,9 @@ static void run_booted(struct run_ctx *x)
 	/* How QEMU saw the end: its SHUTDOWN event, left in the socket. */
 	qmp_drain_events(&p.qmp, 2);
 	{
-		json_object *ev = qmp_find_event(&p.qmp, "SHUTDOWN"), *data, *why;
+		json_object *ev = qmp_find_event(&p.qmp, "SHUTDOWN");
 
-		if (ev && json_object_object_get_ex(ev, "data", &data) &&
-		    json_object_object_get_ex(data, "reason", &why))
-			shutdown = json_object_get_string(why);
+		shutdown = qmp_get_string(qmp_get(ev, "data", json_type_object), "reason");
 		strvec_pushf(&r->notes, "QMP: %s%s", ev ? "SHUTDOWN reason=" : "no SHUTDOWN event",
 			     ev ? (shutdown ? shutdown : "(none given)") : "");
 	}
