@@ -74,7 +74,9 @@ tests/bin/%: tests/helpers/%.c $(LIB)
 # supervisor) through VIRT_MATRIX_BIN.
 TEST_ENV = VIRT_MATRIX_BIN=$(CURDIR)/virt-matrix
 
-check: virt-matrix $(ZYGOTE) $(UNIT_BIN) $(INTEG_BIN) $(HELPER_BIN)
+# The fuzzers' seeds and saved crashes are replayed first (fuzz-regress):
+# a crash found once stays fixed.
+check: fuzz-regress virt-matrix $(ZYGOTE) $(UNIT_BIN) $(INTEG_BIN) $(HELPER_BIN)
 	@$(TEST_ENV) tests/run-tests.sh check $(UNIT_BIN) $(INTEG_BIN)
 
 check-unit: $(UNIT_BIN)
