@@ -1,6 +1,7 @@
 # virt-matrix: one Makefile.
 #   make                 build ./virt-matrix
-#   make check           unit tests, then integration tests (real things)
+#   make check           fuzz seeds and crashes replayed, unit tests, then
+#                        integration tests (real things)
 #   make check-unit      only the fast cmocka unit tests
 #   make deps            install every dependency with apt-get (root)
 #   make install PREFIX=/usr/local
