@@ -243,6 +243,7 @@ int command_start(struct command *cmd)
 	strbuf_init(&cmd->output, cmd->capture_max);
 	cmd->exited = cmd->status = cmd->signal = 0;
 	cmd->timed_out = cmd->interrupted = cmd->truncated = 0;
+	cmd->timed_out_after = 0;
 	cmd->reaped = 0;
 	if (cmd->zygote) {
 		int r = start_in_zygote(cmd);
@@ -519,10 +520,12 @@ int command_wait(struct command *cmd, double timeout)
 		return 0;
 	if (!wait_exit(cmd, timeout, 1)) {
 		ok = 0;
-		if (vm_interrupted)
+		if (vm_interrupted) {
 			cmd->interrupted = 1;
-		else
+		} else {
 			cmd->timed_out = 1;
+			cmd->timed_out_after = timeout;
+		}
 		command_kill(cmd, SIGTERM);
 		if (!wait_exit(cmd, cmd->term_grace, 0)) {
 			command_kill(cmd, SIGKILL);
@@ -562,7 +565,7 @@ void command_describe(const struct command *cmd, struct strbuf *out)
 	char d[32];
 
 	if (cmd->timed_out) {
-		format_duration(cmd->timeout, d, sizeof(d));
+		format_duration(cmd->timed_out_after, d, sizeof(d));
 		sb_printf(out, "timed out after %s and was killed", d);
 	} else if (cmd->interrupted) {
 		sb_puts(out, "was interrupted");

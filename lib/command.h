@@ -55,6 +55,7 @@ struct command {
 	int status;	 /* exit status */
 	int signal;	 /* terminating signal, 0 if none */
 	int timed_out;
+	double timed_out_after; /* the limit of the wait that timed out */
 	int interrupted; /* virt-matrix got SIGINT/SIGTERM */
 	int truncated;	 /* output exceeded capture_max */
 	double seconds;
@@ -115,7 +116,10 @@ int command_running(struct command *cmd);
 
 /* True when the child exited with status 0. */
 int command_succeeded(const struct command *cmd);
-/* "exited with status 2", "killed by signal 9 (Killed)", "timed out ..." */
+/*
+ * "exited with status 2", "killed by signal 9 (Killed)", "timed out after
+ * 5.0s and was killed" (the limit of the command_wait that timed out).
+ */
 void command_describe(const struct command *cmd, struct strbuf *out);
 /*
  * Runs and checks: returns 0 if the child exited 0; otherwise reports

@@ -1,10 +1,28 @@
 /*
  * Starting and stopping QEMU processes that are driven over QMP.
+ *
+ * virt-matrix listens on the QMP socket and QEMU connects to it as a
+ * client ("-chardev socket,path=P", no server=on): QEMU does so while it
+ * creates its chardevs, in its main thread, before the monitor's I/O
+ * thread or its main loop run, and there is no listening socket in QEMU.
+ *
+ * Not the other way round. A QEMU that listens (server=on,wait=off)
+ * watches the listening socket from its main loop until the monitor's
+ * I/O thread takes the watch over; a client that connects during the
+ * handover is seen by both threads: one accepts it and greets, the other
+ * blocks for good in accept() on the blocking listener. When that is the
+ * main thread, nothing the client sends is ever run (not even 'quit'),
+ * nor is SIGTERM acted on. Debian's QEMU 7.2 did that about once in 300
+ * starts on a busy machine (gdb: the main thread in accept4() under
+ * main_loop_wait, the greeting already sent).
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +50,77 @@ static int still_running(void *ctx)
 	return command_running(&p->cmd);
 }
 
+/* The socket QEMU is to connect to, bound and listening: 0, or -1 reported. */
+static int monitor_listen(struct qemu_proc *p)
+{
+	struct sockaddr_un sa;
+	size_t len = strlen(p->sock);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (len >= sizeof(sa.sun_path))
+		return error("qmp '%s': socket path too long: '%s'", p->binary,
+			     p->sock);
+	memcpy(sa.sun_path, p->sock, len + 1);
+	p->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (p->listen_fd < 0)
+		return error_errno("qmp '%s': socket", p->binary);
+	if (bind(p->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(p->listen_fd, 1))
+		return error_errno("qmp '%s': cannot listen on '%s'", p->binary,
+				   p->sock);
+	return 0;
+}
+
+/*
+ * QEMU's connection, within timeout seconds while QEMU runs: its fd, or
+ * -1 with the reason in p->qmp.errmsg (reported unless quiet).
+ */
+static int monitor_accept(struct qemu_proc *p, double timeout, int quiet)
+{
+	double deadline = now_monotonic() + timeout;
+	char *msg = p->qmp.errmsg;
+	size_t size = sizeof(p->qmp.errmsg);
+
+	for (;;) {
+		struct pollfd pfd[2] = { { p->listen_fd, POLLIN, 0 },
+					 { p->cmd.pidfd, POLLIN, 0 } };
+		/* Asked first: a QEMU that connected and then ended is seen. */
+		int alive = still_running(p);
+		int fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		double left;
+
+		if (fd >= 0) {
+			close(p->listen_fd);
+			p->listen_fd = -1;
+			return fd;
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+		    errno != ECONNABORTED) {
+			snprintf(msg, size, "qmp '%s': cannot accept on '%s': %s",
+				 p->binary, p->sock, strerror(errno));
+			break;
+		}
+		if (!alive) {
+			snprintf(msg, size, "qmp '%s': QEMU exited before it "
+				 "connected to its QMP socket", p->binary);
+			break;
+		}
+		left = deadline - now_monotonic();
+		if (left <= 0) {
+			snprintf(msg, size, "qmp '%s': QEMU did not connect to its "
+				 "QMP socket '%s' within %.1fs", p->binary, p->sock,
+				 timeout);
+			break;
+		}
+		/* The pidfd (-1 is ignored) wakes us when QEMU ends. */
+		poll(pfd, 2, left > 0.1 ? 100 : (int)(left * 1000) + 1);
+	}
+	if (!quiet)
+		error("%s", msg);
+	return -1;
+}
+
 const char *qemu_proc_output(const struct qemu_proc *p)
 {
 	return str_tail_lines(p->cmd.output.buf, p->cmd.output.len, 10);
@@ -52,6 +141,7 @@ int qemu_proc_spawn_in(struct qemu_proc *p, struct zygote *z,
 	memset(p, 0, sizeof(*p));
 	p->binary = binary;
 	p->qmp.fd = -1;
+	p->listen_fd = -1;
 	command_init(&p->cmd);
 	if (!mkdtemp(tmpl)) {
 		error_errno("cannot create a directory '%s' for '%s'", tmpl, binary);
@@ -61,6 +151,10 @@ int qemu_proc_spawn_in(struct qemu_proc *p, struct zygote *z,
 	p->dir = tmpl;
 	sb_printf(&s, "%s/qmp.sock", p->dir);
 	p->sock = strbuf_detach(&s);
+	if (monitor_listen(p)) {
+		qemu_proc_stop(p);
+		return -1;
+	}
 
 	strvec_push(&p->cmd.args, binary);
 	strvec_pushv(&p->cmd.args,
@@ -68,8 +162,7 @@ int qemu_proc_spawn_in(struct qemu_proc *p, struct zygote *z,
 					    "-display", "none", NULL });
 	qemu_firmware_args(&p->cmd.args);
 	strvec_push(&p->cmd.args, "-chardev");
-	strvec_pushf(&p->cmd.args, "socket,id=vmqmp,path=%s,server=on,wait=off",
-		     p->sock);
+	strvec_pushf(&p->cmd.args, "socket,id=vmqmp,path=%s", p->sock);
 	strvec_pushv(&p->cmd.args, (const char *const[]){
 					   "-mon", "chardev=vmqmp,mode=control",
 					   NULL });
@@ -86,7 +179,7 @@ int qemu_proc_spawn_in(struct qemu_proc *p, struct zygote *z,
 
 int qemu_proc_attach(struct qemu_proc *p, double timeout, int quiet)
 {
-	int fd = qmp_connect_unix(p->sock, timeout, still_running, p, p->binary);
+	int fd = monitor_accept(p, timeout, quiet);
 
 	if (fd >= 0) {
 		qmp_init(&p->qmp, fd, p->binary);
@@ -133,6 +226,9 @@ void qemu_proc_stop(struct qemu_proc *p)
 	}
 	qmp_release(&p->qmp);
 	p->qmp.fd = -1;
+	if (p->listen_fd >= 0)
+		close(p->listen_fd);
+	p->listen_fd = -1;
 	if (p->dir && remove_tree(p->dir))
 		warning("cannot remove '%s'", p->dir);
 	free(p->dir);

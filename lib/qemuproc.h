@@ -3,10 +3,11 @@
 
 /*
  * A QEMU process with a QMP session: started from an argv (never a
- * shell) with its QMP socket in a private temporary directory, connected
- * and negotiated, and stopped again (QMP quit, then SIGKILL) with the
- * directory removed. A QEMU that exits early, hangs or breaks the
- * protocol is killed and reaped, and the error shows its stderr.
+ * shell) with its QMP socket in a private temporary directory (virt-matrix
+ * listens, QEMU connects to it), negotiated, and stopped again (QMP quit,
+ * then SIGKILL) with the directory removed. A QEMU that exits early, hangs
+ * or breaks the protocol is killed and reaped, and the error shows its
+ * stderr.
  */
 
 #include "command.h"
@@ -17,6 +18,7 @@ struct qemu_proc {
 	struct command cmd;
 	char *dir;
 	char *sock;
+	int listen_fd; /* on sock until QEMU has connected, else -1 */
 	struct qmp qmp;
 	const char *binary;
 	int started;

@@ -1,10 +1,11 @@
 /*
  * fake-qemu: stands in for qemu-system-x86_64 in the QMP tests. It takes
  * the arguments virt-matrix gives QEMU, finds the QMP socket in
- * "-chardev socket,...,path=P,...", and behaves as "-fake MODE [FILE]"
- * says:
+ * "-chardev socket,...,path=P,...", connects to it (or, as QEMU does with
+ * server=on, listens there and takes one connection), and behaves as
+ * "-fake MODE [FILE]" says:
  *   exit      print an error on stderr and exit 1 before any socket
- *   silent    never create the socket; sleep (the caller times out)
+ *   silent    never connect; sleep (the caller times out)
  *   hang      greet, accept qmp_capabilities, then never answer
  *   garbage   greet, then answer the first command with non-JSON
  *   oversize  greet, then answer with a line that never ends (16 MiB)
@@ -309,7 +310,7 @@ int main(int argc, char **argv)
 	const char *path = NULL, *mode = NULL, *file = NULL;
 	struct strbuf buf = STRBUF_INIT, line = STRBUF_INIT;
 	struct sockaddr_un sa;
-	int s, c;
+	int s, c, server = 0;
 
 	alarm(60);
 	for (int i = 1; i < argc; i++) {
@@ -322,6 +323,7 @@ int main(int argc, char **argv)
 
 				snprintf(pbuf, sizeof(pbuf), "%.*s", (int)n, pp + 5);
 				path = pbuf;
+				server = strstr(argv[i + 1], ",server=on") != NULL;
 			}
 		}
 		if (!strcmp(argv[i], "-dump-vmstate") && i + 1 < argc) {
@@ -355,11 +357,20 @@ int main(int argc, char **argv)
 		return 3;
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	s = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) || listen(s, 1))
+	if (s < 0)
 		return 3;
-	c = accept(s, NULL, NULL);
-	if (c < 0)
+	if (server) {
+		if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) || listen(s, 1))
+			return 3;
+		c = accept(s, NULL, NULL);
+	} else {
+		c = connect(s, (struct sockaddr *)&sa, sizeof(sa)) ? -1 : s;
+	}
+	if (c < 0) {
+		fprintf(stderr, "fake-qemu: cannot connect to '%s': %s\n", path,
+			strerror(errno));
 		return 3;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if (!strcmp(mode, "script"))
 		return file ? script(c, file) : 2;

@@ -2,11 +2,14 @@
  * The QMP client and QEMU process wrapper (lib/qmp.c, lib/qemuproc.c):
  * against Debian's real qemu-system-x86_64, and against fake-qemu for
  * the faults a real QEMU will not produce on demand: exit at start, a
- * socket that never appears, garbage, an oversized reply, a hang, error
+ * QEMU that never connects, garbage, an oversized reply, a hang, error
  * replies. Each fault must end with QEMU gone and a message that names
  * the binary and the command.
  */
+#include <errno.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "testutil.h"
 #include "qemuproc.h"
@@ -77,6 +80,42 @@ static void test_real_qemu_session(void **state)
 	free(ver_line);
 }
 
+/*
+ * QEMU connects to virt-matrix's socket; nothing listens on it once the
+ * session is up. A QEMU that listens itself can hang its main thread in
+ * accept() when the connection comes as its monitor's I/O thread takes
+ * the listening socket over (lib/qemuproc.c): a second connect() would
+ * then succeed, into that QEMU's backlog.
+ */
+static void test_qemu_connects_to_us(void **state)
+{
+	const char *args[] = { "-machine", "none", "-S", NULL };
+	struct sockaddr_un sa;
+	struct qemu_proc p;
+	json_object *r = NULL;
+	struct qmp_error e;
+	int s, rc;
+
+	(void)state;
+	assert_int_equal(qemu_proc_start(&p, DEBIAN_QEMU, args, 10), 0);
+	assert_int_equal(p.listen_fd, -1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	assert_true(strlen(p.sock) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, p.sock, strlen(p.sock) + 1);
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(s >= 0);
+	rc = connect(s, (struct sockaddr *)&sa, sizeof(sa));
+	if (rc == 0 || errno != ECONNREFUSED)
+		fail_msg("connect to '%s': %d (%s), expected ECONNREFUSED", p.sock, rc,
+			 rc ? strerror(errno) : "connected");
+	close(s);
+	assert_int_equal(qmp_call(&p.qmp, "query-status", NULL, &r, &e), 0);
+	json_object_put(r);
+	qemu_proc_stop(&p);
+	command_release(&p.cmd);
+}
+
 static char *fake;
 
 struct fault {
@@ -89,7 +128,7 @@ struct fault {
 
 static const struct fault faults[] = {
 	{ "exit at start", "exit", NULL, 1, "deliberate failure" },
-	{ "no socket", "silent", NULL, 1, "no QMP socket at" },
+	{ "no connection", "silent", NULL, 1, "QEMU did not connect to its QMP socket" },
 	{ "garbage", "garbage", "query-version", 0, "garbage in reply to 'query-version'" },
 	{ "oversized", "oversize", "query-qmp-schema", 0, "reply to 'query-qmp-schema' is larger than" },
 	{ "hang", "hang", "query-machines", 0, "no reply to 'query-machines' within" },
@@ -486,6 +525,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_qemu_session),
+		cmocka_unit_test(test_qemu_connects_to_us),
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_replay_recorded_session),
 		cmocka_unit_test(test_shared_replies),

@@ -113,6 +113,49 @@ static void test_timeout_kills_the_group(void **state)
 	command_release(&cmd);
 }
 
+/*
+ * The description states the limit of the wait that expired: the one
+ * given to command_wait, which is not cmd->timeout (often left at 0)
+ * unless command_run passed it on.
+ */
+static const struct {
+	const char *name;
+	double configured; /* cmd->timeout */
+	double wait;	   /* given to command_wait; < 0: command_run */
+	const char *describe;
+} limit_cases[] = {
+	{ "wait limit, none configured", 0, 0.3, "timed out after 0.3s and was killed" },
+	{ "wait limit, another configured", 7, 0.4, "timed out after 0.4s and was killed" },
+	{ "configured, through command_run", 0.5, -1, "timed out after 0.5s and was killed" },
+};
+
+static void test_timeout_states_the_limit(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(limit_cases); i++) {
+		struct command cmd;
+		struct strbuf d = STRBUF_INIT;
+		int r;
+
+		run_sh(&cmd, "exec sleep 30", limit_cases[i].configured);
+		if (limit_cases[i].wait < 0) {
+			r = command_run(&cmd);
+		} else {
+			assert_int_equal(command_start(&cmd), 0);
+			r = command_wait(&cmd, limit_cases[i].wait);
+		}
+		if (r != -1 || !cmd.timed_out)
+			fail_msg("%s: result %d, timed_out %d", limit_cases[i].name, r,
+				 cmd.timed_out);
+		command_describe(&cmd, &d);
+		if (strcmp(d.buf, limit_cases[i].describe))
+			fail_msg("%s: '%s', expected '%s'", limit_cases[i].name, d.buf,
+				 limit_cases[i].describe);
+		strbuf_release(&d);
+		command_release(&cmd);
+	}
+}
+
 static void test_capture_cap(void **state)
 {
 	struct command cmd;
@@ -216,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_exec_failure_is_reported),
 		cmocka_unit_test(test_timeout_kills_the_group),
+		cmocka_unit_test(test_timeout_states_the_limit),
 		cmocka_unit_test(test_capture_cap),
 		cmocka_unit_test(test_wait_output),
 		cmocka_unit_test(test_environment_stdin_dir_fds),
