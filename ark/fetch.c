@@ -226,17 +226,33 @@ static CURLcode attempt(const struct fetch_opts *o, const char *url,
 	return rc;
 }
 
-static int describe_failure(const char *url, CURLcode rc, long http,
-			    const char *errbuf, int write_errno)
+/* Failures that say the host cannot be reached at all, now. */
+static int unreachable(CURLcode rc)
 {
+	return rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY ||
+	       rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT;
+}
+
+/* An error, or a note when the caller falls back on another source. */
+static void describe_failure(const struct fetch_opts *o, const char *url,
+			     CURLcode rc, long http, const char *errbuf,
+			     int write_errno)
+{
+	struct strbuf m = STRBUF_INIT;
+
 	if (rc == CURLE_HTTP_RETURNED_ERROR)
-		return error("cannot fetch '%s': HTTP %ld", url, http);
-	if (write_errno)
-		return error("cannot fetch '%s': cannot write the download: "
-			     "%s",
-			     url, strerror(write_errno));
-	return error("cannot fetch '%s': %s", url,
-		     *errbuf ? errbuf : curl_easy_strerror(rc));
+		sb_printf(&m, "cannot fetch '%s': HTTP %ld", url, http);
+	else if (write_errno)
+		sb_printf(&m, "cannot fetch '%s': cannot write the download: %s",
+			  url, strerror(write_errno));
+	else
+		sb_printf(&m, "cannot fetch '%s': %s", url,
+			  *errbuf ? errbuf : curl_easy_strerror(rc));
+	if (o->fallback)
+		info("%s", m.buf);
+	else
+		error("%s", m.buf);
+	strbuf_release(&m);
 }
 
 int fetch_url(const struct fetch_opts *o, const char *url, const char *name,
@@ -297,10 +313,12 @@ int fetch_url(const struct fetch_opts *o, const char *url, const char *name,
 			n--;
 			continue;
 		}
-		if (!retryable(rc, http) || n >= o->retries) {
-			describe_failure(url, rc, http, errbuf, werr);
-			if (n)
+		if (!retryable(rc, http) || n >= o->retries ||
+		    (o->fallback && unreachable(rc))) {
+			describe_failure(o, url, rc, http, errbuf, werr);
+			if (n && !o->fallback)
 				error("gave up after %d attempts", n + 1);
+			out->unreachable = unreachable(rc);
 			goto out;
 		}
 		warning("fetch of '%s' failed (%s); retrying in %.0fs", url,

@@ -20,6 +20,12 @@ struct fetch_opts {
 	long connect_timeout; /* seconds; default 30 */
 	long stall_timeout;  /* abort when < 1 byte/s for this long; 60 */
 	const char *label;   /* "qemu 7.2.0", for messages */
+	/*
+	 * 1: the caller has another source to fall back on. A failure is
+	 * then a note, not an error, and a host that cannot be reached
+	 * (resolve, connect, time-out) is not tried again.
+	 */
+	int fallback;
 };
 
 void fetch_opts_init(struct fetch_opts *o, const char *cache_dir);
@@ -27,6 +33,7 @@ void fetch_opts_init(struct fetch_opts *o, const char *cache_dir);
 struct fetched {
 	char *path; /* in the cache */
 	char sha256[SHA256_HEX_LEN + 1];
+	int unreachable; /* on failure: the host could not be reached */
 };
 
 /*

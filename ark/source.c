@@ -5,11 +5,15 @@
  * flavour (upstream or debian) selects flavour-specific patches.
  */
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "ark_internal.h"
 #include "fs.h"
 #include "banned.h"
+
+/* Seconds the auto mode waits for upstream to answer before Debian. */
+#define AUTO_CONNECT_TIMEOUT 10L
 
 void source_release(struct source *s)
 {
@@ -53,16 +57,31 @@ static int from_file(const struct ark_opts *o, const struct catalog_entry *e,
 	return 0;
 }
 
+/*
+ * With --from auto, a host that could not be reached is not tried again
+ * for the other versions of this run: Debian's archive serves them.
+ */
+static atomic_int upstream_unreachable;
+
+/* 1 when fetch is the auto mode's try before Debian's orig tarball. */
 static int from_upstream(const struct ark_opts *o,
-			 const struct catalog_entry *e, struct source *out)
+			 const struct catalog_entry *e, struct source *out,
+			 int fallback)
 {
+	struct fetch_opts fo = o->fetch;
 	struct fetched f;
 	const char *name = path_basename(e->url);
 
 	if (!*name || strchr(name, '?'))
 		name = "source.archive";
-	if (fetch_url(&o->fetch, e->url, name, e->sha256, &f))
+	fo.fallback = fallback;
+	if (fallback && fo.connect_timeout > AUTO_CONNECT_TIMEOUT)
+		fo.connect_timeout = AUTO_CONNECT_TIMEOUT;
+	if (fetch_url(&fo, e->url, name, e->sha256, &f)) {
+		if (fallback && f.unreachable)
+			atomic_store(&upstream_unreachable, 1);
 		return -1;
+	}
 	out->path = f.path;
 	memcpy(out->sha256, f.sha256, sizeof(f.sha256));
 	out->url = xstrdup(e->url);
@@ -133,16 +152,21 @@ int source_obtain(const struct ark_opts *o, const char *app,
 	if (!e)
 		return error("no catalog entry and no --source file");
 	if (!strcmp(o->from, "upstream"))
-		return from_upstream(o, e, out);
+		return from_upstream(o, e, out, 0);
 	if (!strcmp(o->from, "debian"))
 		return from_debian(o, app, e, out);
 	/* auto: upstream first, then Debian's orig tarball of the release. */
-	if (!from_upstream(o, e, out))
-		return 0;
-	source_release(out);
 	if (!e->debian)
-		return -1;
-	info("%s %s: trying Debian's source package %s instead", app,
-	     e->version, e->debian);
+		return from_upstream(o, e, out, 0);
+	if (atomic_load(&upstream_unreachable)) {
+		info("%s %s: upstream could not be reached earlier in this run; "
+		     "Debian's source package %s", app, e->version, e->debian);
+	} else {
+		if (!from_upstream(o, e, out, 1))
+			return 0;
+		source_release(out);
+		info("%s %s: trying Debian's source package %s instead", app,
+		     e->version, e->debian);
+	}
 	return from_debian(o, app, e, out);
 }

@@ -190,7 +190,7 @@ static int ensure_built(struct bisect_ctx *x, size_t i)
 {
 	struct strvec a = STRVEC_INIT;
 	struct install in;
-	struct fetched f = { NULL, "" };
+	struct fetched f = { NULL, "", 0 };
 	int r = installed(x, x->cand.v[i], &in);
 
 	if (r < 0)
