@@ -233,22 +233,31 @@ char *path_absolute(const char *path)
 	return strbuf_detach(&out);
 }
 
-int read_regular_file(struct strbuf *sb, const char *path, size_t max)
+int open_regular_file(const char *path, struct stat *st)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), ret;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
 		return error_errno("cannot open '%s'", path);
-	if (fstat(fd, &st)) {
+	if (fstat(fd, st)) {
 		error_errno("cannot stat '%s'", path);
 		close(fd);
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st->st_mode)) {
 		close(fd);
 		return error("'%s' is not a regular file", path);
 	}
+	return fd;
+}
+
+int read_regular_file(struct strbuf *sb, const char *path, size_t max)
+{
+	struct stat st;
+	int fd = open_regular_file(path, &st), ret;
+
+	if (fd < 0)
+		return -1;
 	if (max && (uintmax_t)st.st_size > max) {
 		close(fd);
 		return error("cannot read '%s': larger than %zu bytes", path, max);

@@ -20,6 +20,7 @@
 #endif
 
 #include "sha256.h"
+#include "fs.h"
 #include "banned.h"
 
 static const uint32_t K[64] = {
@@ -249,20 +250,11 @@ int sha256_file(const char *path, char out[SHA256_HEX_LEN + 1])
 	uint8_t buf[1 << 16];
 	struct sha256 c;
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	/* Never waited on: a FIFO is refused, not read. */
+	int fd = open_regular_file(path, &st);
 
 	if (fd < 0)
-		return error_errno("cannot open '%s'", path);
-	if (fstat(fd, &st)) {
-		error_errno("cannot stat '%s'", path);
-		close(fd);
 		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		/* Never waited on: a FIFO is opened without blocking. */
-		close(fd);
-		return error("'%s' is not a regular file", path);
-	}
 	sha256_init(&c);
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));

@@ -259,6 +259,17 @@ static void status_md(struct strbuf *out, const struct rep_cell *c)
 	strbuf_release(&t);
 }
 
+/* A row's cells: scenario, QEMU, libvirt, status, reason (no newline). */
+static void cell_row(struct strbuf *out, const struct rep_cell *c)
+{
+	row_start(out);
+	cell(out, c->scenario);
+	cell(out, c->qemu);
+	cell(out, c->libvirt ? c->libvirt : "direct");
+	status_md(out, c);
+	cell(out, c->reason);
+}
+
 /*
  * The cells of this sweep that did not pass, as a table under title:
  * the unsupported pairs (a component's own rule) or all the others.
@@ -280,12 +291,7 @@ static void matrix_cells_md(struct strbuf *out, const struct rep_matrix *m,
 			sb_printf(out, "%s\n\n", title);
 			header(out, h, ARRAY_SIZE(h));
 		}
-		row_start(out);
-		cell(out, c->scenario);
-		cell(out, c->qemu);
-		cell(out, c->libvirt ? c->libvirt : "direct");
-		status_md(out, c);
-		cell(out, c->reason);
+		cell_row(out, c);
 		sb_putc(out, '\n');
 	}
 	if (n)
@@ -325,12 +331,7 @@ static void matrix_md(struct strbuf *out, const struct rep_report *r)
 
 			if (!c->regression)
 				continue;
-			row_start(out);
-			cell(out, c->scenario);
-			cell(out, c->qemu);
-			cell(out, c->libvirt ? c->libvirt : "direct");
-			status_md(out, c);
-			cell(out, c->reason);
+			cell_row(out, c);
 			cell(out, c->prev_status);
 			sb_putc(out, '\n');
 		}
