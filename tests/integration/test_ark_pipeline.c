@@ -576,6 +576,61 @@ static void test_killed_virt_matrix_leaves_nothing_and_retry_works(void **state)
 	strbuf_release(&pidf);
 }
 
+/*
+ * --from auto (the default) with an upstream that cannot be reached: the
+ * first version notes it and takes Debian's orig tarball at once, without
+ * retries; the next versions of the run do not try upstream again. The
+ * Debian tarballs are pinned and cached, so neither apt nor the network
+ * is asked.
+ */
+static void test_unreachable_upstream_falls_back_at_once(void **state)
+{
+	static const char *const vers[] = { "3.0", "3.1" };
+	struct strbuf c = STRBUF_INIT, d = STRBUF_INIT, text = STRBUF_INIT;
+	char sha[SHA256_HEX_LEN + 1], *out = NULL;
+	double t0;
+
+	(void)state;
+	/* Port 1 on loopback: nothing listens, the connection is refused. */
+	sb_puts(&c, "default url=http://127.0.0.1:1/far-${version}.tar.gz\n");
+	for (size_t i = 0; i < ARRAY_SIZE(vers); i++) {
+		strbuf_reset(&text);
+		sb_printf(&text, "the orig tarball of far %s\n", vers[i]);
+		sha256_hex(text.buf, text.len, sha);
+		sb_printf(&c, "%s debian=%s-1 debian-sha256=%s\n", vers[i], vers[i], sha);
+		strbuf_reset(&d);
+		sb_printf(&d, "%s/downloads/%s", E.cache, sha);
+		assert_int_equal(mkdir_p(d.buf, 0755), 0);
+		strbuf_reset(&d);
+		sb_printf(&d, "far_%s.orig.tar.gz", vers[i]);
+		{
+			struct strbuf dir = STRBUF_INIT;
+
+			sb_printf(&dir, "%s/downloads/%s", E.cache, sha);
+			tu_write(dir.buf, d.buf, text.buf);
+			strbuf_release(&dir);
+		}
+	}
+	tu_write(E.specs, "far.catalog", c.buf);
+	t0 = now_monotonic();
+	assert_exit(vm_ark(&out, "fetch", (const char *const[]){ "far", "3.0", "3.1", NULL }), 0);
+	assert_contains(out, "cannot fetch 'http://127.0.0.1:1/far-3.0.tar.gz'", "note");
+	assert_contains(out, "far 3.0: trying Debian's source package 3.0-1 instead", "3.0");
+	assert_contains(out, "far 3.1: upstream could not be reached earlier in this run",
+			"3.1");
+	assert_contains(out, "far 3.1 ", "3.1 fetched");
+	/* A note, not an error; not retried; upstream not asked for 3.1. */
+	assert_null(strstr(out, "error:"));
+	assert_null(strstr(out, "retrying"));
+	assert_null(strstr(out, "far-3.1.tar.gz"));
+	if (now_monotonic() - t0 > 60)
+		fail_msg("the fall-back took %.0f s", now_monotonic() - t0);
+	free(out);
+	strbuf_release(&c);
+	strbuf_release(&d);
+	strbuf_release(&text);
+}
+
 static void test_bad_input_is_reported_with_file_and_line(void **state)
 {
 	char *out = NULL;
@@ -613,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_cut_transfer_is_resumed),
 		cmocka_unit_test(test_parallel_builds),
 		cmocka_unit_test(test_killed_virt_matrix_leaves_nothing_and_retry_works),
+		cmocka_unit_test(test_unreachable_upstream_falls_back_at_once),
 		cmocka_unit_test(test_bad_input_is_reported_with_file_and_line),
 	};
 	return cmocka_run_group_tests_name("ark pipeline", tests, setup,
