@@ -27,6 +27,15 @@
 #include "strbuf.h"
 
 /* A fresh directory under $TMPDIR (or /tmp); caller removes with tu_rmdir. */
+/*
+ * Where test_real_builds builds and installs QEMU 7.2.0 and libvirt 9.0.0
+ * (a fixed place, so that ccache serves the next run). Its install root is
+ * left in place for the tests that run after it (test_report_html); the
+ * next run of test_real_builds removes it first.
+ */
+#define TU_REAL_BUILDS "/var/tmp/vmx-builds"
+#define TU_REAL_QEMU TU_REAL_BUILDS "/opt/qemu/7.2.0/bin/qemu-system-x86_64"
+
 static inline char *tu_tmpdir(const char *tag)
 {
 	const char *base = getenv("TMPDIR");
