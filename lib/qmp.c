@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -681,41 +680,6 @@ int qmp_call(struct qmp *q, const char *cmd, json_object *args,
 	     json_object **ret, struct qmp_error *err)
 {
 	return call_until(q, cmd, args, ret, err, call_deadline(q, 1));
-}
-
-int qmp_connect_unix(const char *path, double timeout, int (*alive)(void *),
-		     void *ctx, const char *who)
-{
-	struct sockaddr_un sa;
-	double deadline = now_monotonic() + timeout;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return error("qmp '%s': socket path too long: '%s'", who, path);
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	for (;;) {
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		struct timespec ts = {0, 2 * 1000 * 1000};
-
-		if (fd < 0)
-			return error_errno("qmp '%s': socket", who);
-		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
-			return fd;
-		close(fd);
-		if (errno != ENOENT && errno != ECONNREFUSED)
-			return error_errno("qmp '%s': cannot connect to '%s'",
-					   who, path);
-		if (alive && !alive(ctx))
-			return error("qmp '%s': QEMU exited before its QMP "
-				     "socket accepted connections",
-				     who);
-		if (now_monotonic() > deadline)
-			return error("qmp '%s': no QMP socket at '%s' after "
-				     "%.1fs",
-				     who, path, timeout);
-		nanosleep(&ts, NULL);
-	}
 }
 
 /* ---- what replies must look like ---- */

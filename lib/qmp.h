@@ -146,14 +146,6 @@ json_object *qmp_find_event(const struct qmp *q, const char *name);
 int qmp_send(struct qmp *q, const char *cmd);
 
 /*
- * Connects to a unix socket path, retrying until it accepts or timeout
- * passes. alive() (may be NULL) is asked between tries so a QEMU that
- * died is noticed at once. Returns the fd or -1 (reported).
- */
-int qmp_connect_unix(const char *path, double timeout,
-		     int (*alive)(void *), void *ctx, const char *who);
-
-/*
  * What a reply must look like before it is used: its JSON type (or
  * QMP_ANY), for an array the shape of each element (NULL: anything), for
  * an object the members it is known to have, up to an entry with a NULL
