@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domcaps.h"
+#include "support.h"
 #include "caps.h"
 #include "libvirtd.h"
 #include "sha256.h"
@@ -32,21 +33,30 @@ static long long binary_of(struct store *st, const struct install *q,
 	return sqlite3_column_int64(s, 0);
 }
 
+/*
+ * 1 when the pair is recorded for this very libvirt and QEMU binary: its
+ * domain capabilities, or the daemon's refusal of it by rule (which an
+ * unchanged pair would only repeat); 0 when it must be asked.
+ */
 static int have(struct store *st, const char *lv, const char *lvsha,
 		long long bin, const char *machine)
 {
 	auto_stmt *s = NULL;
+	const char *who, *words;
+	size_t len;
 
 	if (store_prepare(st, &s,
-			  "SELECT 1 FROM domcaps WHERE libvirt = ? AND"
-			  " libvirt_sha256 = ? AND binary = ? AND machine = ?"
-			  " AND xml IS NOT NULL"))
+			  "SELECT xml IS NOT NULL, error FROM domcaps WHERE libvirt = ?"
+			  " AND libvirt_sha256 = ? AND binary = ? AND machine = ?"))
 		return -1;
 	store_bind_text(s, 1, lv);
 	store_bind_text(s, 2, lvsha);
 	sqlite3_bind_int64(s, 3, bin);
 	store_bind_text(s, 4, machine);
-	return sqlite3_step(s) == SQLITE_ROW;
+	if (sqlite3_step(s) != SQLITE_ROW)
+		return 0;
+	return sqlite3_column_int(s, 0) ||
+	       support_refusal((const char *)sqlite3_column_text(s, 1), &who, &words, &len);
 }
 
 /* The text of <machine>...</machine> in xml, malloc'd, or NULL. */
@@ -132,9 +142,21 @@ int domcaps_probe(struct store *st, const struct install *lv,
 			t = now_monotonic();
 			if (libvirtd_domcaps(&d, qemus[i].binary_path, machines[m],
 					     virttype, &xml, &err)) {
-				res->failed++;
-				warning("libvirt %s with qemu %s, machine %s: %s",
-					lv->version, qemus[i].version, machines[m], err);
+				const char *who, *words;
+				size_t len;
+
+				if (support_refusal(err, &who, &words, &len)) {
+					res->unsupported++;
+					info("libvirt %s does not support qemu %s (machine %s): "
+					     "%.*s",
+					     lv->version, qemus[i].version, machines[m],
+					     (int)len, words);
+				} else {
+					res->failed++;
+					warning("libvirt %s with qemu %s, machine %s: %s",
+						lv->version, qemus[i].version, machines[m],
+						err);
+				}
 			} else {
 				res->probed++;
 			}

@@ -13,7 +13,8 @@
 #include "store.h"
 
 struct domcaps_result {
-	size_t pairs, probed, skipped, failed;
+	/* unsupported: pairs the daemon refuses by rule (lib/support.h) */
+	size_t pairs, probed, skipped, failed, unsupported;
 	double seconds;
 };
 

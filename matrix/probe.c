@@ -108,8 +108,9 @@ static int probe_libvirt(const char *db, const struct install *lv,
 	ret = domcaps_probe(&st, lv, sel, ns, force, &r);
 	if (!ret)
 		info("libvirt %s: domain capabilities of %zu (QEMU, machine) pairs: "
-		     "%zu probed, %zu unchanged, %zu failed, in %.2fs",
-		     lv->version, r.pairs, r.probed, r.skipped, r.failed, r.seconds);
+		     "%zu probed, %zu unchanged, %zu unsupported, %zu failed, in %.2fs",
+		     lv->version, r.pairs, r.probed, r.skipped, r.unsupported, r.failed,
+		     r.seconds);
 	else
 		error("libvirt %s: domain capabilities probe failed", lv->version);
 	store_close(&st);
