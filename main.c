@@ -75,6 +75,13 @@ int main(int argc, char **argv)
 			die("cannot initialise libcurl");
 		ret = commands[i].fn(argc - 1, argv + 1);
 		curl_global_cleanup();
+		/*
+		 * Output that did not reach stdout is not a success (git does
+		 * so); ark, show and plan also check it themselves, so that
+		 * their callers in tests see it.
+		 */
+		if (ret == 0 && flush_stdout())
+			ret = 1;
 		return ret;
 	}
 	error("unknown command '%s'", argv[1]);
