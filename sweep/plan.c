@@ -23,6 +23,7 @@
 #include "sweep.h"
 #include "strbuf.h"
 #include "sweeps.h"
+#include "sweep_internal.h"
 #include "banned.h"
 
 static const char usage[] =
@@ -194,6 +195,9 @@ int cmd_plan(int argc, char **argv)
 		error("unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
+	/* What the runners will pass to sweep is checked here, not there. */
+	if (sweep_args_check(&pass))
+		goto out;
 	if (!format || strcmp(format, "gitlab-ci")) {
 		error("--format wants gitlab-ci (the only format so far), not '%s'",
 		      format ? format : "nothing");

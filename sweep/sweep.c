@@ -486,6 +486,22 @@ static int report_stage(const char *db, const char *uuid, const char *dir,
 	return rc == 1 || regressions || abi_breaks ? 1 : 0;
 }
 
+int sweep_args_check(const struct strvec *args)
+{
+	struct sweep_opts o;
+	struct strvec a = STRVEC_INIT;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	strvec_push(&a, "sweep");
+	for (size_t i = 0; i < args->nr; i++)
+		strvec_push(&a, args->v[i]);
+	rc = parse(&o, NULL, (int)a.nr, (char **)a.v);
+	opts_release(&o);
+	strvec_clear(&a);
+	return rc < 0 ? -1 : 0;
+}
+
 /*
  * 0. The distribution's own QEMU and libvirt join a sweep that does not
  * name its versions: `ark import --if-present` registers each (again, if

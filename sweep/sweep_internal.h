@@ -24,4 +24,10 @@ int vm_self_has(const char *command);
 /* The scenario name recorded by `run` for a --scenario argument. */
 char *scenario_name_of(const char *arg);
 
+/*
+ * Checks sweep options (args, without the command) as `sweep` itself
+ * would: 0, or -1 after reporting the first bad one.
+ */
+int sweep_args_check(const struct strvec *args);
+
 #endif

@@ -127,6 +127,13 @@ static const struct bad_case bad_cases[] = {
 	{ "zero shards", { "--format", "gitlab-ci", "--shards", "0" }, "--shards wants a number" },
 	{ "bad uuid", { "--format", "gitlab-ci", "--sweep-id", "nope" }, "--sweep-id wants a uuid" },
 	{ "quote in bin", { "--format", "gitlab-ci", "--bin", "a\"b" }, "--bin 'a\"b'" },
+	/* What the runners would pass to sweep is checked as sweep does. */
+	{ "sweep's jobs", { "--format", "gitlab-ci", "--jobs", "abc" },
+	  "--jobs wants a number from 1 to 64, not 'abc'" },
+	{ "sweep's timeout", { "--format", "gitlab-ci", "--timeout", "0" },
+	  "--timeout wants seconds from 1 to 86400, not '0'" },
+	{ "sweep's source", { "--format", "gitlab-ci", "--from", "ftp" },
+	  "--from wants auto, upstream or debian, not 'ftp'" },
 };
 
 static void test_bad_options(void **state)
