@@ -37,6 +37,13 @@ char *paths_self(void)
 	return bin && *bin ? path_absolute(bin) : paths_exe();
 }
 
+char *paths_self_exec(void)
+{
+	const char *bin = getenv("VIRT_MATRIX_BIN");
+
+	return bin && *bin ? path_absolute(bin) : xstrdup("/proc/self/exe");
+}
+
 char *paths_data_dir(const char *what)
 {
 	struct strbuf sb = STRBUF_INIT;

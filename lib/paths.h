@@ -26,6 +26,13 @@
  */
 char *paths_exe(void);
 char *paths_self(void);
+/*
+ * A path that executes (or reads) the virt-matrix under use, for running
+ * ourselves: $VIRT_MATRIX_BIN when set, else /proc/self/exe, which stays
+ * valid when the file was rebuilt or deleted while we run (its readlink
+ * then ends in " (deleted)"). Malloc'd; never NULL.
+ */
+char *paths_self_exec(void);
 char *paths_data_dir(const char *what);
 char *paths_root(void);
 char *paths_cache_dir(void);

@@ -59,10 +59,8 @@ static int private_binds(int argc, char **argv, int *i)
 
 void supervise_argv(struct strvec *out)
 {
-	char *self = paths_self();
+	char *self = paths_self_exec();
 
-	if (!self)
-		die("cannot find /proc/self/exe");
 	strvec_push(out, self);
 	free(self);
 	strvec_push(out, "internal-supervise");

@@ -67,13 +67,9 @@ static int put_file(const struct run_ctx *x, const char *name, const char *text,
 static int put_supervisor(const struct run_ctx *x)
 {
 	struct strbuf bin = STRBUF_INIT, p = STRBUF_INIT;
-	char *self = paths_self();
+	char *self = paths_self_exec();
 	int ret = -1;
 
-	if (!self) {
-		error("cannot find the running virt-matrix (/proc/self/exe)");
-		goto out;
-	}
 	if (strbuf_read_file(&bin, self, LAB_BINARY_MAX))
 		goto out;
 	sb_printf(&p, "%s/%s", x->rundir, LAB_SUPERVISOR);
