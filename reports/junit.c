@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "builders.h"
+#include "sweeps.h"
 #include "banned.h"
 
 #define X(s) rep_xml(out, (s))
@@ -111,7 +112,7 @@ static void matrix_suite(struct strbuf *out, const struct rep_report *r)
 		X(c->libvirt ? "libvirt " : "direct");
 		X(c->libvirt);
 		sb_printf(out, "\" time=\"%.3f\">\n", c->seconds);
-		if (!strcmp(c->status, "fail") || !strcmp(c->status, "error")) {
+		if (run_status_is_failure(c->status)) {
 			sb_printf(out, "      <%s type=\"%s\" message=\"", tag,
 				  c->regression ? "regression" : c->status);
 			if (c->regression)

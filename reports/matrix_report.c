@@ -23,6 +23,7 @@
 
 #include "builders.h"
 #include "fs.h"
+#include "sweeps.h"
 #include "banned.h"
 
 struct rrow {
@@ -157,11 +158,6 @@ static void cell_from(struct rep_cell *c, const struct rrow *r)
 	c->seconds = r->seconds;
 }
 
-static int is_bad(const char *status)
-{
-	return !strcmp(status, "fail") || !strcmp(status, "error");
-}
-
 int rep_matrix_build(struct store *st, const struct rep_versions *v,
 		     const char *uuid, struct rep_matrix *m)
 {
@@ -257,8 +253,8 @@ int rep_matrix_build(struct store *st, const struct rep_versions *v,
 		if (now) {
 			m->current_cells++;
 			c->regression = before && !strcmp(before->status, "pass") &&
-					is_bad(now->status);
-			c->fixed = before && is_bad(before->status) &&
+					run_status_is_failure(now->status);
+			c->fixed = before && run_status_is_failure(before->status) &&
 				   !strcmp(now->status, "pass");
 			m->regressions += c->regression;
 			m->fixed += c->fixed;

@@ -730,12 +730,6 @@ static int unsupported(const char *msg, const struct job *j, struct result *r)
 	return 1;
 }
 
-/* Statuses that make `run` exit 1: a failure of the pair or of the harness. */
-static int status_is_failure(const char *status)
-{
-	return !strcmp(status, "fail") || !strcmp(status, "error");
-}
-
 static int run_one(const char *db, const struct job *j)
 {
 	struct store st;
@@ -782,7 +776,7 @@ static int run_one(const char *db, const struct job *j)
 			info("%-14s %-12s %-16s %-4s (already recorded in this sweep)",
 			     j->qemu->version, j->libvirt ? j->libvirt->version : "-",
 			     s.name ? s.name : "?", prev);
-			ret = status_is_failure(prev);
+			ret = run_status_is_failure(prev);
 			free(prev);
 			store_close(&st);
 			goto out_release;
@@ -881,7 +875,7 @@ done:
 	r.seconds = now_monotonic() - t0;
 	if (j->libvirt && r.reason.len && strstr(r.reason.buf, "cause is unknown"))
 		daemon_said(&st, j, &r.reason);
-	if (j->libvirt && r.status && status_is_failure(r.status) && r.reason.len) {
+	if (j->libvirt && r.status && run_status_is_failure(r.status) && r.reason.len) {
 		char *why = xstrdup(r.reason.buf);
 
 		unsupported(why, j, &r);
@@ -894,7 +888,7 @@ done:
 		     s.name ? s.name : "?", r.status, r.accel,
 		     r.reason.len ? ": " : "", r.reason.len ? r.reason.buf : "",
 		     r.seconds);
-		if (!ret && status_is_failure(r.status))
+		if (!ret && run_status_is_failure(r.status))
 			ret = 1;
 	}
 	store_close(&st);
