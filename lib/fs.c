@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "fs.h"
@@ -312,6 +314,18 @@ int write_file_replace(const char *path, const void *data, size_t len, int durab
 out:
 	strbuf_release(&tmp);
 	return ret;
+}
+
+int unix_sockaddr(struct sockaddr_un *sa, const char *path)
+{
+	size_t len = strlen(path);
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (len >= sizeof(sa->sun_path))
+		return -1;
+	memcpy(sa->sun_path, path, len + 1);
+	return 0;
 }
 
 int lock_acquire(const char *path, int wait)

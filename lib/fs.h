@@ -66,6 +66,13 @@ int write_file_replace(const char *path, const void *data, size_t len,
 		       int durable) VM_WUR;
 
 /*
+ * The address of the unix socket at path into *sa: 0, or -1 (nothing
+ * reported) when path does not fit in sun_path (at most 107 bytes).
+ */
+struct sockaddr_un;
+int unix_sockaddr(struct sockaddr_un *sa, const char *path) VM_WUR;
+
+/*
  * Takes an exclusive flock on path (created if needed). With wait=0 a
  * held lock fails at once: returns -2 without reporting. Returns the fd
  * (>= 0) to pass to lock_release, or -1 after reporting.

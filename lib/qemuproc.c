@@ -54,14 +54,10 @@ static int still_running(void *ctx)
 static int monitor_listen(struct qemu_proc *p)
 {
 	struct sockaddr_un sa;
-	size_t len = strlen(p->sock);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (len >= sizeof(sa.sun_path))
+	if (unix_sockaddr(&sa, p->sock))
 		return error("qmp '%s': socket path too long: '%s'", p->binary,
 			     p->sock);
-	memcpy(sa.sun_path, p->sock, len + 1);
 	p->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (p->listen_fd < 0)
 		return error_errno("qmp '%s': socket", p->binary);

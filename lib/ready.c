@@ -15,20 +15,20 @@
 #include <unistd.h>
 
 #include "ready.h"
+#include "fs.h"
 #include "banned.h"
 
 int ready_unix_accepts(const char *path, struct strbuf *why)
 {
 	struct sockaddr_un sa;
 	struct stat stbuf;
-	size_t len = strlen(path);
 	int fd, ok;
 
-	if (len >= sizeof(sa.sun_path)) {
+	if (unix_sockaddr(&sa, path)) {
 		if (why)
 			sb_printf(why, "the path is %zu bytes, longer than a unix "
 				       "socket address allows (%zu)",
-				  len, sizeof(sa.sun_path) - 1);
+				  strlen(path), sizeof(sa.sun_path) - 1);
 		return -1;
 	}
 	if (stat(path, &stbuf)) {
@@ -41,9 +41,6 @@ int ready_unix_accepts(const char *path, struct strbuf *why)
 			sb_puts(why, "it exists but is not a socket");
 		return 0;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, len + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		if (why)
