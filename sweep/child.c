@@ -9,6 +9,7 @@
 
 #include "sweep_internal.h"
 #include "fs.h"
+#include "paths.h"
 #include "banned.h"
 
 /* What the children need to find the same store, installs and data. */
@@ -24,12 +25,15 @@ static int self_run(const struct strvec *args, double timeout, int quiet)
 {
 	struct command cmd;
 	struct strbuf line = STRBUF_INIT;
+	char *self;
 	int ret;
 
 	if (vm_interrupted)
 		return -1;
 	command_init(&cmd);
-	strvec_push(&cmd.args, "/proc/self/exe");
+	self = paths_self_exec();
+	strvec_push(&cmd.args, self);
+	free(self);
 	for (size_t i = 0; i < args->nr; i++)
 		strvec_push(&cmd.args, args->v[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(passed_env); i++) {
