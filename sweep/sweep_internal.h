@@ -8,7 +8,7 @@
 #include "strbuf.h"
 
 /*
- * Runs virt-matrix itself (paths_self_exec: /proc/self/exe) with args (NULL-terminated
+ * Runs virt-matrix itself (paths_self_exec) with args (NULL-terminated
  * after the subcommand), output on our own stdout and stderr, and the
  * virt-matrix settings of our environment (VIRT_MATRIX_*, XDG_*, proxies)
  * passed on over command.h's clean one. Ctrl-C reaches it as SIGTERM
