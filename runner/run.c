@@ -409,20 +409,21 @@ static void pin_vcpus(struct qemu_proc *p, const char *cpupin, struct result *r)
 		char *end;
 		long host = strtol(c, &end, 10);
 		cpu_set_t set;
+		int in_range;
 
 		if (end == c)
 			break;
 		c = end + strspn(end, " ");
 		if (tid <= 0 || tid > INT32_MAX)
 			continue;
+		in_range = host >= 0 && host < CPU_SETSIZE;
 		CPU_ZERO(&set);
-		if (host >= 0 && host < CPU_SETSIZE)
+		if (in_range)
 			CPU_SET((int)host, &set);
-		if (host < 0 || host >= CPU_SETSIZE ||
-		    sched_setaffinity((pid_t)tid, sizeof(set), &set))
+		if (!in_range || sched_setaffinity((pid_t)tid, sizeof(set), &set))
 			strvec_pushf(&r->notes, "cpupin: vCPU %zu not pinned to host "
 						"CPU %ld (%s)",
-				     i, host, host < 0 || host >= CPU_SETSIZE ? "out of range" : strerror(errno));
+				     i, host, !in_range ? "out of range" : strerror(errno));
 		else
 			strvec_pushf(&r->notes, "cpupin: vCPU %zu (thread %lld) on host CPU %ld",
 				     i, tid, host);

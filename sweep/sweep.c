@@ -518,6 +518,8 @@ static int import_distribution(const struct sweep_opts *o, const char *db)
 		struct strvec a = STRVEC_INIT;
 		int rc;
 
+		if (vm_interrupted)
+			break;
 		if (named->nr && !strvec_has(named, "all"))
 			continue;
 		strvec_pushv(&a, (const char *const[]){ "ark", "import", "--if-present",
