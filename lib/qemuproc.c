@@ -43,13 +43,6 @@ void qemu_firmware_args(struct strvec *args)
 		}
 }
 
-static int still_running(void *ctx)
-{
-	struct qemu_proc *p = ctx;
-
-	return command_running(&p->cmd);
-}
-
 /* The socket QEMU is to connect to, bound and listening: 0, or -1 reported. */
 static int monitor_listen(struct qemu_proc *p)
 {
@@ -82,7 +75,7 @@ static int monitor_accept(struct qemu_proc *p, double timeout, int quiet)
 		struct pollfd pfd[2] = { { p->listen_fd, POLLIN, 0 },
 					 { p->cmd.pidfd, POLLIN, 0 } };
 		/* Asked first: a QEMU that connected and then ended is seen. */
-		int alive = still_running(p);
+		int alive = command_running(&p->cmd);
 		int fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		double left;
 
@@ -213,7 +206,7 @@ int qemu_proc_start_in(struct qemu_proc *p, struct zygote *z,
 void qemu_proc_stop(struct qemu_proc *p)
 {
 	/* QEMU may close the socket before the reply: do not wait for it. */
-	if (p->qmp.fd >= 0 && p->started && still_running(p) &&
+	if (p->qmp.fd >= 0 && p->started && command_running(&p->cmd) &&
 	    qmp_send(&p->qmp, "quit"))
 		command_kill(&p->cmd, SIGKILL);
 	if (p->started) {

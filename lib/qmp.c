@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "qmp.h"
@@ -506,8 +505,10 @@ static int stray_take(struct qmp *q, long long id)
 
 /*
  * Reads until each request of reqs still at -1 has its reply, or the
- * deadline. A greeting (QEMU's monitor saw the connection open again and
- * went back to capabilities negotiation) is answered with
+ * deadline. A greeting in mid-session (the peer went back to capabilities
+ * negotiation, as QEMU did when it listened and a connection raced its
+ * listener's handover, lib/qemuproc.c; a hostile peer may still) is
+ * answered with
  * qmp_capabilities and sets *regreeted; *regreets counts them over the
  * whole call, which gives up after QMP_MAX_REGREET.
  */
@@ -606,7 +607,8 @@ static int recv_until(struct qmp *q, struct qmp_req *reqs, size_t n,
 {
 	int regreets = 0;
 
-	for (int round = 0; round <= QMP_MAX_REGREET; round++) {
+	/* Bounded: recv_batch gives up after QMP_MAX_REGREET greetings. */
+	for (;;) {
 		int regreeted = 0;
 		size_t resend = 0;
 
@@ -631,9 +633,6 @@ static int recv_until(struct qmp *q, struct qmp_req *reqs, size_t n,
 		}
 		q->next_id = first + (long)n;
 	}
-	return qmp_fail(q, "qmp '%s': QEMU kept restarting capabilities "
-			   "negotiation",
-			q->who);
 }
 
 int qmp_recv_many(struct qmp *q, struct qmp_req *reqs, size_t n, long first)

@@ -172,7 +172,7 @@ struct qmp_shape {
 
 /* Leaves: any value, and each JSON type with nothing more said. */
 extern const struct qmp_shape qmp_shape_any, qmp_shape_string, qmp_shape_int,
-	qmp_shape_bool, qmp_shape_object, qmp_shape_array;
+	qmp_shape_bool, qmp_shape_object;
 
 /*
  * Checks reply (the "return" of cmd, sent by the binary who) against
@@ -185,6 +185,19 @@ extern const struct qmp_shape qmp_shape_any, qmp_shape_string, qmp_shape_int,
  */
 int qmp_reply_check(const char *who, const char *cmd, json_object *reply,
 		    const struct qmp_shape *shape, struct strbuf *err) VM_WUR;
+
+/* The shape of the reply to each command of a table. */
+struct qmp_reply_shape {
+	const char *cmd;
+	struct qmp_shape shape;
+};
+/*
+ * qmp_reply_check against the shape that shapes[0..n) gives cmd; a
+ * command the table does not know is an error the same way.
+ */
+int qmp_reply_check_cmd(const char *who, const char *cmd, json_object *reply,
+			const struct qmp_reply_shape *shapes, size_t n,
+			struct strbuf *err) VM_WUR;
 
 /*
  * Members of a checked reply, by type: NULL, 0 or dflt when o is not an

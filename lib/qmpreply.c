@@ -15,7 +15,6 @@ const struct qmp_shape qmp_shape_string = { json_type_string, NULL, NULL };
 const struct qmp_shape qmp_shape_int = { json_type_int, NULL, NULL };
 const struct qmp_shape qmp_shape_bool = { json_type_boolean, NULL, NULL };
 const struct qmp_shape qmp_shape_object = { json_type_object, NULL, NULL };
-const struct qmp_shape qmp_shape_array = { json_type_array, NULL, NULL };
 
 static const char *type_name(int type)
 {
@@ -122,6 +121,20 @@ int qmp_reply_check(const char *who, const char *cmd, json_object *reply,
 	strbuf_release(&loc);
 	strbuf_release(&why);
 	return r;
+}
+
+int qmp_reply_check_cmd(const char *who, const char *cmd, json_object *reply,
+			const struct qmp_reply_shape *shapes, size_t n,
+			struct strbuf *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(cmd, shapes[i].cmd))
+			return qmp_reply_check(who, cmd, reply, &shapes[i].shape, err);
+	if (!err)
+		return error("probe '%s': no shape known for the reply to '%s'", who,
+			     cmd);
+	sb_printf(err, "probe '%s': no shape known for the reply to '%s'", who, cmd);
+	return -1;
 }
 
 json_object *qmp_get(json_object *o, const char *key, int type)

@@ -184,10 +184,7 @@ static const struct qmp_member compat_machine_members[] = {
 static const struct qmp_shape compat_machine_shape = { json_type_object, NULL,
 						       compat_machine_members };
 
-static const struct {
-	const char *cmd;
-	struct qmp_shape shape;
-} reply_shapes[] = {
+static const struct qmp_reply_shape reply_shapes[] = {
 	{ "human-monitor-command", { json_type_string, NULL, NULL } },
 	{ "query-pci", { json_type_array, &pci_bus_shape, NULL } },
 	{ "query-cpu-model-expansion", { json_type_object, NULL, cpu_expansion_members } },
@@ -201,17 +198,8 @@ static const struct {
 int abi_reply_check(const char *binary, const char *cmd, json_object *reply,
 		    struct strbuf *err)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(reply_shapes); i++)
-		if (!strcmp(cmd, reply_shapes[i].cmd))
-			return qmp_reply_check(binary, cmd, reply,
-					       &reply_shapes[i].shape, err);
-	if (err) {
-		sb_printf(err, "probe '%s': no shape known for the reply to '%s'",
-			  binary, cmd);
-		return -1;
-	}
-	return error("probe '%s': no shape known for the reply to '%s'", binary,
-		     cmd);
+	return qmp_reply_check_cmd(binary, cmd, reply, reply_shapes,
+				   ARRAY_SIZE(reply_shapes), err);
 }
 
 /* The canonical devices, in the order they are given to QEMU. */
@@ -567,7 +555,9 @@ static int refused(struct mt *m)
 		strbuf_rtrim(&m->dropped_why);
 		return 1; /* retry */
 	}
-	sb_printf(&why, "QEMU did not start: %s", *out ? out : "(no output)");
+	/* QEMU printed nothing: the QMP side says why (no connection...). */
+	sb_printf(&why, "QEMU did not start: %s",
+		  *out ? out : *m->p.qmp.errmsg ? m->p.qmp.errmsg : "(no output)");
 	strbuf_rtrim(&why);
 	fail(m, why.buf);
 	strbuf_release(&why);

@@ -109,10 +109,7 @@ static const struct qmp_shape option_shape = { json_type_object, NULL, option_me
 static const struct qmp_shape type_shape = { json_type_object, NULL, type_members };
 static const struct qmp_shape prop_shape = { json_type_object, NULL, prop_members };
 
-static const struct {
-	const char *cmd;
-	struct qmp_shape shape;
-} reply_shapes[] = {
+static const struct qmp_reply_shape reply_shapes[] = {
 	{ "query-version", { json_type_object, NULL, version_members } },
 	{ "query-target", { json_type_object, NULL, target_members } },
 	{ "query-machines", { json_type_array, &machine_shape, NULL } },
@@ -126,12 +123,8 @@ static const struct {
 
 int caps_reply_check(const char *binary, const char *cmd, json_object *reply)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(reply_shapes); i++)
-		if (!strcmp(cmd, reply_shapes[i].cmd))
-			return qmp_reply_check(binary, cmd, reply,
-					       &reply_shapes[i].shape, NULL);
-	return error("probe '%s': no shape known for the reply to '%s'", binary,
-		     cmd);
+	return qmp_reply_check_cmd(binary, cmd, reply, reply_shapes,
+				   ARRAY_SIZE(reply_shapes), NULL);
 }
 
 struct probe {
@@ -147,6 +140,23 @@ struct probe {
 	size_t ndevices;
 	struct accel_result accel[2];
 };
+
+/*
+ * The reply to device-list-properties for device number at: checked like
+ * any other, and the message names the device (there are hundreds).
+ */
+static int device_props_check(const struct probe *pr, size_t at, json_object *ret)
+{
+	struct strbuf why = STRBUF_INIT;
+	int r = qmp_reply_check_cmd(pr->binary, "device-list-properties", ret,
+				    reply_shapes, ARRAY_SIZE(reply_shapes), &why);
+
+	if (r)
+		error("%s (typename '%s')", why.buf,
+		      qmp_get_string(json_object_array_get_idx(pr->devices, at), "name"));
+	strbuf_release(&why);
+	return r;
+}
 
 static int start(struct qemu_proc *p, struct probe *pr)
 {
@@ -300,7 +310,7 @@ static long find_culprit(struct probe *pr, struct dev_batch *b, size_t at)
 				json_object_array_get_idx(pr->devices, at), "name")));
 		r = qmp_call(&b->p->qmp, "device-list-properties", args, &ret, &err);
 		if (r == 0) {
-			if (caps_reply_check(pr->binary, "device-list-properties", ret)) {
+			if (device_props_check(pr, at, ret)) {
 				json_object_put(ret);
 				return -1;
 			}
@@ -336,8 +346,7 @@ static int batch_collect(struct probe *pr, struct dev_batch *b, int broken)
 
 	for (i = 0; i < b->n && b->reqs[i].status != -1; i++) {
 		if (b->reqs[i].status == 0) {
-			bad = caps_reply_check(pr->binary, b->reqs[i].cmd,
-					       b->reqs[i].ret);
+			bad = device_props_check(pr, b->from + i, b->reqs[i].ret);
 			if (bad)
 				break;
 			pr->props[b->from + i] = b->reqs[i].ret;
