@@ -1,8 +1,8 @@
 /*
  * fake-qemu: stands in for qemu-system-x86_64 in the QMP tests. It takes
  * the arguments virt-matrix gives QEMU, finds the QMP socket in
- * "-chardev socket,...,path=P,...", connects to it (or, as QEMU does with
- * server=on, listens there and takes one connection), and behaves as
+ * "-chardev socket,...,path=P,...", connects to it as QEMU does (virt-matrix
+ * listens there), and behaves as
  * "-fake MODE [FILE]" says:
  *   exit      print an error on stderr and exit 1 before any socket
  *   silent    never connect; sleep (the caller times out)
@@ -310,7 +310,7 @@ int main(int argc, char **argv)
 	const char *path = NULL, *mode = NULL, *file = NULL;
 	struct strbuf buf = STRBUF_INIT, line = STRBUF_INIT;
 	struct sockaddr_un sa;
-	int s, c, server = 0;
+	int s;
 
 	alarm(60);
 	for (int i = 1; i < argc; i++) {
@@ -323,7 +323,6 @@ int main(int argc, char **argv)
 
 				snprintf(pbuf, sizeof(pbuf), "%.*s", (int)n, pp + 5);
 				path = pbuf;
-				server = strstr(argv[i + 1], ",server=on") != NULL;
 			}
 		}
 		if (!strcmp(argv[i], "-dump-vmstate") && i + 1 < argc) {
@@ -351,44 +350,32 @@ int main(int argc, char **argv)
 		pause();
 		return 0;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return 3;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
 	s = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (s < 0)
+	if (s < 0 || unix_sockaddr(&sa, path))
 		return 3;
-	if (server) {
-		if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) || listen(s, 1))
-			return 3;
-		c = accept(s, NULL, NULL);
-	} else {
-		c = connect(s, (struct sockaddr *)&sa, sizeof(sa)) ? -1 : s;
-	}
-	if (c < 0) {
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa))) {
 		fprintf(stderr, "fake-qemu: cannot connect to '%s': %s\n", path,
 			strerror(errno));
 		return 3;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	if (!strcmp(mode, "script"))
-		return file ? script(c, file) : 2;
+		return file ? script(s, file) : 2;
 	/* Recordings start after the handshake: greet, accept capabilities. */
-	out(c, greeting);
-	if (next_line(c, &buf, &line))
+	out(s, greeting);
+	if (next_line(s, &buf, &line))
 		return 0;
 	{
 		json_object *req = json_tokener_parse(line.buf);
 
-		reply_with_id(c, "{\"return\": {}}", req);
+		reply_with_id(s, "{\"return\": {}}", req);
 		json_object_put(req);
 	}
 	if (!strcmp(mode, "replay"))
-		return replay(c, file);
+		return replay(s, file);
 	if (!strcmp(mode, "answer"))
-		return file ? answer(c, file) : 2;
-	while (!next_line(c, &buf, &line)) {
+		return file ? answer(s, file) : 2;
+	while (!next_line(s, &buf, &line)) {
 		json_object *req = json_tokener_parse(line.buf);
 
 		if (req && !strcmp(field(req, "execute"), "quit"))
@@ -396,35 +383,35 @@ int main(int argc, char **argv)
 		if (!strcmp(mode, "hang")) {
 			pause();
 		} else if (!strcmp(mode, "garbage")) {
-			out(c, "this is not json\r\n");
+			out(s, "this is not json\r\n");
 		} else if (!strcmp(mode, "oversize")) {
 			char chunk[65536];
 
 			memset(chunk, 'x', sizeof(chunk));
 			chunk[0] = '"';
 			for (int i = 0; i < 256; i++)
-				if (write(c, chunk, sizeof(chunk)) < 0)
+				if (write(s, chunk, sizeof(chunk)) < 0)
 					return 0;
 			pause();
 		} else if (!strcmp(mode, "regreet")) {
 			static int state; /* 0 first, 1 negotiating, 2 normal */
 
 			if (state == 0) {
-				out(c, greeting);
+				out(s, greeting);
 				state = 1;
 			}
 			if (!strcmp(field(req, "execute"), "qmp_capabilities")) {
-				reply_with_id(c, "{\"return\": {}}", req);
+				reply_with_id(s, "{\"return\": {}}", req);
 				state = 2;
 			} else if (state == 1) {
-				reply_with_id(c, "{\"error\": {\"class\": \"CommandNotFound\", "
+				reply_with_id(s, "{\"error\": {\"class\": \"CommandNotFound\", "
 						 "\"desc\": \"Expecting capabilities negotiation "
 						 "with 'qmp_capabilities'\"}}", req);
 			} else {
-				reply_with_id(c, "{\"return\": {\"ok\": true}}", req);
+				reply_with_id(s, "{\"return\": {\"ok\": true}}", req);
 			}
 		} else if (!strcmp(mode, "error")) {
-			reply_with_id(c, "{\"error\": {\"class\": \"GenericError\", "
+			reply_with_id(s, "{\"error\": {\"class\": \"GenericError\", "
 					 "\"desc\": \"fake failure\"}}", req);
 		}
 		json_object_put(req);
