@@ -347,7 +347,10 @@ static int summarise(struct store *st, long long id, int *regressions)
 		" (SELECT max(id) FROM runs x WHERE x.sweep = r.sweep AND x.qemu = r.qemu"
 		"  AND x.libvirt IS r.libvirt AND x.scenario = r.scenario)"
 		" GROUP BY status ORDER BY status";
-	/* Not passing now, passing in the newest earlier sweep that ran it. */
+	/*
+	 * Passing in the newest earlier sweep that ran it; whether it fails
+	 * now is run_status_is_failure's to say.
+	 */
 	static const char regress_sql[] =
 		"SELECT r.qemu, coalesce(r.libvirt, '-'), r.scenario, r.status,"
 		" coalesce(r.reason, ''), (SELECT s.uuid FROM runs p JOIN sweeps s ON"
@@ -360,7 +363,7 @@ static int summarise(struct store *st, long long id, int *regressions)
 		"  id = ?1) AND p.qemu = r.qemu AND p.libvirt IS r.libvirt AND"
 		"  p.scenario = r.scenario ORDER BY s.started_at DESC, p.id DESC"
 		"  LIMIT 1) AS prev"
-		" FROM runs r WHERE r.sweep = ?1 AND r.status IN ('fail', 'error')"
+		" FROM runs r WHERE r.sweep = ?1"
 		" AND r.id = (SELECT max(id) FROM runs x WHERE x.sweep = r.sweep AND"
 		"  x.qemu = r.qemu AND x.libvirt IS r.libvirt AND x.scenario = r.scenario)"
 		" AND prev = 'pass' ORDER BY r.qemu, r.libvirt, r.scenario";
@@ -386,6 +389,8 @@ static int summarise(struct store *st, long long id, int *regressions)
 	sqlite3_bind_int64(q, 1, id);
 	*regressions = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (!run_status_is_failure((const char *)sqlite3_column_text(q, 3)))
+			continue;
 		if (!(*regressions)++)
 			printf("regressions (passed in the previous sweep that ran them):\n");
 		printf("  %-14s %-8s %-14s %s: %.120s (passed in sweep %s)\n",
@@ -526,12 +531,12 @@ static int import_distribution(const struct sweep_opts *o, const char *db)
 							"--db", db, apps[i], NULL });
 		rc = vm_self_run(&a, IMPORT_TIMEOUT);
 		strvec_clear(&a);
-		if (rc) {
+		/* -1: vm_self_run said why (a timeout) or we were interrupted. */
+		if (rc > 0)
 			error("importing the distribution's %s failed (status %d); the "
 			      "sweep goes on without it",
 			      apps[i], rc);
-			failed++;
-		}
+		failed += rc != 0 && !vm_interrupted;
 	}
 	return failed;
 }
@@ -566,6 +571,10 @@ int cmd_sweep(int argc, char **argv)
 		 strvec_has(&o.libvirts, "all");
 	if (!o.no_import)
 		failed += import_distribution(&o, db);
+	if (vm_interrupted) {
+		ret = 130;
+		goto out;
+	}
 	if (version_set(&st, "qemu", &o.qemus, o.installed, &qemus) ||
 	    version_set(&st, "libvirt", &o.libvirts, o.installed, &libvirts))
 		goto out;
