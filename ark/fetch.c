@@ -168,11 +168,15 @@ static void sleep_interruptible(double seconds)
 	}
 }
 
-/* One transfer attempt appending to part; returns the curl code. */
+/*
+ * One transfer attempt appending to part; returns the curl code, and in
+ * *connected whether a connection to the server was made at all.
+ */
 static CURLcode attempt(const struct fetch_opts *o, const char *url,
 			const char *part, const char *name, long *http,
-			char *errbuf, int *write_errno)
+			char *errbuf, int *write_errno, int *connected)
 {
+	curl_off_t connect_us = 0;
 	auto_curl *c = curl_easy_init();
 	struct xfer x;
 	struct stat st;
@@ -183,6 +187,7 @@ static CURLcode attempt(const struct fetch_opts *o, const char *url,
 	x.name = name;
 	*http = 0;
 	*write_errno = 0;
+	*connected = 0;
 	errbuf[0] = '\0';
 	if (!c)
 		return CURLE_FAILED_INIT;
@@ -215,6 +220,8 @@ static CURLcode attempt(const struct fetch_opts *o, const char *url,
 		curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, x.resumed);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, http);
+	curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connect_us);
+	*connected = connect_us > 0;
 	if (x.drew)
 		fputc('\n', stderr);
 	if (close(x.fd) && rc == CURLE_OK) {
@@ -226,11 +233,16 @@ static CURLcode attempt(const struct fetch_opts *o, const char *url,
 	return rc;
 }
 
-/* Failures that say the host cannot be reached at all, now. */
-static int unreachable(CURLcode rc)
+/*
+ * Failures that say the host cannot be reached at all, now. A time-out
+ * after the connection was made (a stalled transfer) is not one: it is
+ * retried and resumed.
+ */
+static int unreachable(CURLcode rc, int connected)
 {
-	return rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY ||
-	       rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT;
+	return !connected &&
+	       (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY ||
+		rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT);
 }
 
 /* An error, or a note when the caller falls back on another source. */
@@ -291,9 +303,9 @@ int fetch_url(const struct fetch_opts *o, const char *url, const char *name,
 
 	for (int n = 0;; n++) {
 		long http;
-		int werr;
+		int werr, connected;
 		CURLcode rc = attempt(o, url, part.buf, name, &http, errbuf,
-				      &werr);
+				      &werr, &connected);
 
 		if (rc == CURLE_OK)
 			break;
@@ -314,11 +326,13 @@ int fetch_url(const struct fetch_opts *o, const char *url, const char *name,
 			continue;
 		}
 		if (!retryable(rc, http) || n >= o->retries ||
-		    (o->fallback && unreachable(rc))) {
+		    (o->fallback && unreachable(rc, connected))) {
 			describe_failure(o, url, rc, http, errbuf, werr);
-			if (n && !o->fallback)
+			if (n && o->fallback)
+				info("gave up after %d attempts", n + 1);
+			else if (n)
 				error("gave up after %d attempts", n + 1);
-			out->unreachable = unreachable(rc);
+			out->unreachable = unreachable(rc, connected);
 			goto out;
 		}
 		warning("fetch of '%s' failed (%s); retrying in %.0fs", url,
