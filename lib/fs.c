@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,18 +234,19 @@ char *path_absolute(const char *path)
 	return strbuf_detach(&out);
 }
 
-int open_regular_file(const char *path, struct stat *st)
+int open_regular_file(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
 
 	if (fd < 0)
 		return error_errno("cannot open '%s'", path);
-	if (fstat(fd, st)) {
+	if (fstat(fd, &st)) {
 		error_errno("cannot stat '%s'", path);
 		close(fd);
 		return -1;
 	}
-	if (!S_ISREG(st->st_mode)) {
+	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		return error("'%s' is not a regular file", path);
 	}
@@ -255,15 +255,10 @@ int open_regular_file(const char *path, struct stat *st)
 
 int read_regular_file(struct strbuf *sb, const char *path, size_t max)
 {
-	struct stat st;
-	int fd = open_regular_file(path, &st), ret;
+	int fd = open_regular_file(path), ret;
 
 	if (fd < 0)
 		return -1;
-	if (max && (uintmax_t)st.st_size > max) {
-		close(fd);
-		return error("cannot read '%s': larger than %zu bytes", path, max);
-	}
 	ret = strbuf_read_fd(sb, fd, path, max);
 	close(fd);
 	return ret;

@@ -51,10 +51,9 @@ char *path_absolute(const char *path);
 int read_regular_file(struct strbuf *sb, const char *path, size_t max) VM_WUR;
 /*
  * The same check for a reader of its own: an fd open for reading (the
- * caller closes it) with *st filled in, or -1 after reporting.
+ * caller closes it), or -1 after reporting.
  */
-struct stat;
-int open_regular_file(const char *path, struct stat *st) VM_WUR;
+int open_regular_file(const char *path) VM_WUR;
 
 /*
  * Writes data to path through a temporary file in the same directory

@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <cpuid.h>
@@ -249,9 +248,8 @@ int sha256_file(const char *path, char out[SHA256_HEX_LEN + 1])
 {
 	uint8_t buf[1 << 16];
 	struct sha256 c;
-	struct stat st;
 	/* Never waited on: a FIFO is refused, not read. */
-	int fd = open_regular_file(path, &st);
+	int fd = open_regular_file(path);
 
 	if (fd < 0)
 		return -1;
