@@ -23,18 +23,11 @@ void line_iter_release(struct line_iter *it)
 
 int line_error(const struct line_iter *it, const char *fmt, ...)
 {
-	struct strbuf esc = STRBUF_INIT;
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		msg[0] = '\0';
+	verror_at(it->path, it->lineno, fmt, ap);
 	va_end(ap);
-	/* The message quotes the file: its control bytes are escaped. */
-	error("%s:%d: %s", it->path, it->lineno,
-	      str_printable(&esc, msg, strlen(msg), 0));
-	strbuf_release(&esc);
 	return -1;
 }
 

@@ -223,6 +223,18 @@ int ends_with(const char *s, const char *suffix)
 	return a >= b && !memcmp(s + a - b, suffix, b);
 }
 
+int verror_at(const char *path, int line, const char *fmt, va_list ap)
+{
+	struct strbuf msg = STRBUF_INIT, esc = STRBUF_INIT;
+
+	if (strbuf_vaddf(&msg, fmt, ap))
+		die("cannot format an error in '%s'", path);
+	error("%s:%d: %s", path, line, str_printable(&esc, msg.buf, msg.len, 0));
+	strbuf_release(&msg);
+	strbuf_release(&esc);
+	return -1;
+}
+
 int online_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);

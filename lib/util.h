@@ -34,6 +34,13 @@ void sort_array(void *base, size_t n, size_t size,
 int error(const char *fmt, ...) VM_PRINTF(1, 2);
 int error_errno(const char *fmt, ...) VM_PRINTF(1, 2);
 void warning(const char *fmt, ...) VM_PRINTF(1, 2);
+/*
+ * "error: PATH:LINE: message" for a mistake in a file the user gave; the
+ * message quotes the file, so its bytes are escaped (str_printable).
+ * Returns -1.
+ */
+int verror_at(const char *path, int line, const char *fmt, va_list ap)
+	VM_PRINTF(3, 0);
 /* Informational line on stderr, suppressed by vm_quiet. */
 void info(const char *fmt, ...) VM_PRINTF(1, 2);
 /* For states that cannot happen; prints "fatal: ..." and exits 128. */

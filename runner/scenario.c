@@ -29,17 +29,11 @@ struct ctx {
 static int bad(struct ctx *c, const char *fmt, ...) VM_PRINTF(2, 3);
 static int bad(struct ctx *c, const char *fmt, ...)
 {
-	struct strbuf msg = STRBUF_INIT, esc = STRBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (strbuf_vaddf(&msg, fmt, ap))
-		die("cannot format a scenario error");
+	verror_at(c->path, c->line, fmt, ap);
 	va_end(ap);
-	/* It quotes the file: bytes that are not printable are escaped. */
-	error("%s:%d: %s", c->path, c->line, str_printable(&esc, msg.buf, msg.len, 0));
-	strbuf_release(&msg);
-	strbuf_release(&esc);
 	return -1;
 }
 

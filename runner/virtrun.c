@@ -369,7 +369,9 @@ void run_libvirt_xml(struct run_ctx *x)
 	domain_name(x->s->name, &name);
 	if (read_regular_file(&text, x->j->scenario_path, USERXML_MAX)) {
 		r->status = "error";
-		sb_printf(&r->reason, "cannot read '%s'", x->j->scenario_path);
+		sb_printf(&r->reason, "cannot read '%s' (a regular file of at most %d "
+				      "bytes is taken)",
+			  x->j->scenario_path, USERXML_MAX);
 		goto out;
 	}
 	as.name = name.buf;

@@ -573,8 +573,6 @@ int cmd_bisect(int argc, char **argv)
 			break;
 		case 'W': uuid = optarg; break;
 		case 'd':
-			if (store_path_check(optarg))
-				goto out;
 			free(x.db);
 			x.db = xstrdup(optarg);
 			break;
