@@ -74,42 +74,35 @@ static int check_entry(const char *archive, struct archive_entry *e)
 	return 0;
 }
 
-/* Symlinks followed on the way, at most, as the kernel's ELOOP limit. */
-#define LINK_HOPS 40
+/* Symlinks followed on the way, at most: the kernel's ELOOP limit, and the link. */
+#define LINK_HOPS 41
+/*
+ * What one archive may hold: far above a QEMU or libvirt source tree
+ * (tens of thousands of files, well under 1 GiB), far below what would
+ * fill a disk or the list of links.
+ */
+#define UNPACK_MAX_ENTRIES 1000000
+#define UNPACK_MAX_BYTES ((la_int64_t)16 << 30)
 
 /*
- * Whether the symlink at path (relative to the tree, opened as root)
- * resolves inside the tree, following the tree's own symlinks on the
- * way; components that do not exist count as directories. Its target
- * is copied to target.
+ * Whether path (relative to the tree, opened as root), a symlink, resolves
+ * inside the tree, following the tree's own symlinks on the way (the link
+ * itself is the first); components that do not exist count as
+ * directories, and an absolute target is outside.
  */
-static int link_stays_inside(int root, const char *path, char *target,
-			     size_t size)
+static int link_stays_inside(int root, const char *path)
 {
 	struct strvec at = STRVEC_INIT; /* where resolution is, below root */
 	struct strbuf rest = STRBUF_INIT, cur = STRBUF_INIT;
-	const char *slash = strrchr(path, '/');
 	char buf[PATH_MAX];
 	int hops = 0, inside = 1;
-	ssize_t n;
 
-	for (const char *p = path; slash && p < slash;) {
-		size_t len = strcspn(p, "/");
-
-		if (len && !(len == 1 && *p == '.'))
-			strvec_pushf(&at, "%.*s", (int)len, p);
-		p += len + (p[len] == '/');
-	}
-	n = readlinkat(root, path, target, size - 1);
-	target[n > 0 ? n : 0] = '\0';
-	if (n <= 0 || (size_t)n == size - 1)
-		inside = 0;
-	if (inside)
-		sb_puts(&rest, target);
+	sb_puts(&rest, path);
 	while (inside && rest.len) {
 		size_t len = strcspn(rest.buf, "/");
 		char *c = xstrndup(rest.buf, len);
 		struct stat st;
+		ssize_t n;
 
 		memmove(rest.buf, rest.buf + len + (rest.buf[len] == '/'),
 			rest.len - len - (rest.buf[len] == '/') + 1);
@@ -170,14 +163,18 @@ static int check_written_links(const char *archive, const char *dest,
 	for (size_t i = 0; !ret && i < paths->nr; i++) {
 		char target[PATH_MAX];
 		struct stat st;
+		ssize_t n;
 
 		if (fstatat(root, paths->v[i], &st, AT_SYMLINK_NOFOLLOW) ||
 		    !S_ISLNK(st.st_mode))
 			continue; /* replaced by a later entry */
-		if (!link_stays_inside(root, paths->v[i], target, sizeof(target)))
-			ret = error("cannot unpack '%s': symlink '%s' points "
-				    "outside the tree ('%s')",
-				    archive, paths->v[i], target);
+		if (link_stays_inside(root, paths->v[i]))
+			continue;
+		n = readlinkat(root, paths->v[i], target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		ret = error("cannot unpack '%s': symlink '%s' points outside the "
+			    "tree ('%s')",
+			    archive, paths->v[i], target);
 	}
 	close(root);
 	return ret;
@@ -210,6 +207,7 @@ int unpack_archive(const char *archive, const char *dest, char **topdir)
 	__attribute__((cleanup(ar_write_cleanup))) struct archive *out = NULL;
 	struct archive_entry *e;
 	struct strvec links = STRVEC_INIT; /* entries that may be symlinks */
+	la_int64_t entries = 0, bytes = 0;
 	int cwd = -1, ret = -1, r;
 
 	*topdir = NULL;
@@ -240,6 +238,11 @@ int unpack_archive(const char *archive, const char *dest, char **topdir)
 
 		if (check_entry(archive, e))
 			goto out;
+		if (++entries > UNPACK_MAX_ENTRIES) {
+			error("cannot unpack '%s': more than %d entries", archive,
+			      UNPACK_MAX_ENTRIES);
+			goto out;
+		}
 		if (archive_entry_filetype(e) == AE_IFLNK ||
 		    archive_entry_hardlink(e))
 			strvec_push(&links, archive_entry_pathname(e));
@@ -255,6 +258,14 @@ int unpack_archive(const char *archive, const char *dest, char **topdir)
 		}
 		while ((r = archive_read_data_block(in, &buf, &len, &off)) ==
 		       ARCHIVE_OK) {
+			bytes += (la_int64_t)len;
+			if (bytes > UNPACK_MAX_BYTES) {
+				error("cannot unpack '%s': entry '%s': the archive "
+				      "unpacks to more than %lld GiB",
+				      archive, archive_entry_pathname(e),
+				      (long long)(UNPACK_MAX_BYTES >> 30));
+				goto out;
+			}
 			if (archive_write_data_block(out, buf, len, off) !=
 			    ARCHIVE_OK) {
 				error("cannot unpack '%s': entry '%s': %s",
