@@ -154,28 +154,33 @@ static void test_faults(void **state)
 		json_object *r = NULL;
 		struct qmp_error e;
 		double t = now_monotonic();
+		char name[64];
 		char *msg;
-		int rc;
+		int rc, started;
 
+		snprintf(name, sizeof(name), "%s%s", f->name, via ? " (zygote)" : "");
 		tu_capture_begin();
 		rc = qemu_proc_start_in(&p, via, fake, args, 1.0);
-		if (!rc) {
+		started = !rc;
+		if (started) {
 			p.qmp.max_message = 1 << 20;
 			rc = qmp_call(&p.qmp, f->cmd, NULL, &r, &e);
 			json_object_put(r);
 			qemu_proc_stop(&p);
 		}
 		msg = tu_capture_end();
-		if (f->start_fails ? rc != -1 : rc != -1)
-			fail_msg("%s%s: result %d", f->name, via ? " (zygote)" : "", rc);
-		assert_contains(msg, f->message, f->name);
-		assert_contains(msg, "fake-qemu", f->name);
+		/* Start fails, or the call after it does. */
+		if (rc != -1 || started == f->start_fails)
+			fail_msg("%s: result %d, %s", name, rc,
+				 started ? "started" : "did not start");
+		assert_contains(msg, f->message, name);
+		assert_contains(msg, "fake-qemu", name);
 		if (now_monotonic() - t > 10)
-			fail_msg("%s: took %.1fs", f->name, now_monotonic() - t);
+			fail_msg("%s: took %.1fs", name, now_monotonic() - t);
 		/* The fake is gone: reaped, not left running. */
 		assert_int_equal(kill(p.cmd.pid, 0), -1);
 		if (via && p.cmd.zygote != z)
-			fail_msg("%s: not started in the zygote", f->name);
+			fail_msg("%s: not started in the zygote", name);
 		command_release(&p.cmd);
 		free(msg);
 	}
