@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "caps.h"
+#include "binaries.h"
 #include "abi.h"
 #include "accel.h"
 #include "qemuproc.h"
@@ -561,70 +562,6 @@ static void probe_release(struct probe *pr)
 }
 
 /* What binary_paths keys a path's hash by. */
-struct path_key {
-	long long size, mtime_ns, inode;
-};
-
-/* The sha256 remembered for binary: 1 if found, 0 if not, -1 on error. */
-static int sha256_remembered(struct store *st, const char *binary,
-			     char out[65], struct path_key *k)
-{
-	auto_stmt *q = NULL;
-	struct stat s;
-
-	if (stat(binary, &s))
-		return error_errno("cannot probe '%s'", binary);
-	k->size = (long long)s.st_size;
-	k->mtime_ns = (long long)s.st_mtim.tv_sec * 1000000000LL + s.st_mtim.tv_nsec;
-	k->inode = (long long)s.st_ino;
-	if (store_prepare(st, &q,
-			  "SELECT sha256 FROM binary_paths WHERE path = ?"
-			  " AND size = ? AND mtime_ns = ? AND inode = ?"))
-		return -1;
-	store_bind_text(q, 1, binary);
-	sqlite3_bind_int64(q, 2, k->size);
-	sqlite3_bind_int64(q, 3, k->mtime_ns);
-	sqlite3_bind_int64(q, 4, k->inode);
-	if (sqlite3_step(q) != SQLITE_ROW)
-		return 0;
-	snprintf(out, 65, "%s", (const char *)sqlite3_column_text(q, 0));
-	return 1;
-}
-
-/* Reads binary for its sha256 and remembers it under k. */
-static int sha256_remember(struct store *st, const char *binary, char out[65],
-			   const struct path_key *k)
-{
-	auto_stmt *up = NULL;
-	char now[32];
-
-	if (sha256_file(binary, out))
-		return -1;
-	now_iso8601(now, sizeof(now));
-	if (store_prepare(st, &up,
-			  "INSERT OR REPLACE INTO binary_paths (path, sha256,"
-			  " size, mtime_ns, inode, seen_at)"
-			  " VALUES (?, ?, ?, ?, ?, ?)"))
-		return -1;
-	store_bind_text(up, 1, binary);
-	store_bind_text(up, 2, out);
-	sqlite3_bind_int64(up, 3, k->size);
-	sqlite3_bind_int64(up, 4, k->mtime_ns);
-	sqlite3_bind_int64(up, 5, k->inode);
-	store_bind_text(up, 6, now);
-	if (sqlite3_step(up) != SQLITE_DONE)
-		return store_error(st, "cannot record binary path");
-	return 0;
-}
-
-int caps_binary_sha256(struct store *st, const char *binary, char out[65])
-{
-	struct path_key k = { 0 };
-	int r = sha256_remembered(st, binary, out, &k);
-
-	return r < 0 ? -1 : r ? 0 : sha256_remember(st, binary, out, &k);
-}
-
 /* ---- writing the record ---- */
 
 static int exec_bind(struct store *st, sqlite3_stmt *q, const char *what)
@@ -1116,21 +1053,6 @@ static int record_probe_seconds(struct store *st, long long id, double seconds)
 	return exec_bind(st, q, "cannot record the probe time");
 }
 
-static int already_probed(struct store *st, const char *sha, long long *id)
-{
-	auto_stmt *q = NULL;
-
-	if (store_prepare(st, &q,
-			  "SELECT id FROM binaries WHERE sha256 = ?"
-			  " AND status = 'complete'"))
-		return -1;
-	store_bind_text(q, 1, sha);
-	if (sqlite3_step(q) != SQLITE_ROW)
-		return 0;
-	*id = sqlite3_column_int64(q, 0);
-	return 1;
-}
-
 /*
  * A binary probed before (and not forced): nothing to do, or only the
  * ABI part if it was probed with --no-abi. 1 if handled, 0 if it must be
@@ -1140,7 +1062,7 @@ static int probed_before(struct store *st, const char *binary, int force,
 			 int no_abi, struct caps_result *res, double t0)
 {
 	struct abi_result abi;
-	int r = force ? 0 : already_probed(st, res->sha256, &res->binary_id);
+	int r = force ? 0 : binary_complete_id(st, res->sha256, &res->binary_id);
 
 	if (r <= 0)
 		return r;
@@ -1169,7 +1091,7 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	struct probe pr;
 	struct accel_pair acc;
 	struct qmp_phase ph;
-	struct path_key key = { 0 };
+	struct binary_path_key key = { 0 };
 	double t0 = now_monotonic();
 	int ret = -1, r, known;
 
@@ -1178,7 +1100,7 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	memset(&acc, 0, sizeof(acc));
 	pr.st = st;
 	pr.binary = binary;
-	known = sha256_remembered(st, binary, res->sha256, &key);
+	known = binary_sha256_remembered(st, binary, res->sha256, &key);
 	if (known < 0)
 		return -1;
 	if (known && (r = probed_before(st, binary, force, no_abi, res, t0)))
@@ -1201,9 +1123,9 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 		goto out;
 	}
 	if (!known) {
-		r = sha256_remember(st, binary, res->sha256, &key);
+		r = binary_sha256_remember(st, binary, res->sha256, &key);
 		if (!r && !force)
-			r = already_probed(st, res->sha256, &res->binary_id);
+			r = binary_complete_id(st, res->sha256, &res->binary_id);
 		if (r) {
 			qmp_phase_join(&ph, 1);
 			accel_pair_finish(&acc, pr.accel);
@@ -1222,7 +1144,7 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 out:
 	accel_pair_finish(&acc, pr.accel);
 	res->seconds = now_monotonic() - t0;
-	if (!res->sha256[0] && sha256_remember(st, binary, res->sha256, &key)) {
+	if (!res->sha256[0] && binary_sha256_remember(st, binary, res->sha256, &key)) {
 		probe_release(&pr);
 		zygote_free(pr.z);
 		return -1; /* nothing to key a record by */
@@ -1235,7 +1157,7 @@ out:
 		 * would replace a complete record of the same binary: a forced
 		 * probe that fails loses nothing.
 		 */
-		if (already_probed(st, res->sha256, &old) > 0)
+		if (binary_complete_id(st, res->sha256, &old) > 0)
 			warning("probe '%s' failed; the earlier complete record "
 				"of this binary is kept",
 				binary);

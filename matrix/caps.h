@@ -46,11 +46,4 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 int caps_reply_check(const char *binary, const char *cmd,
 		     json_object *reply) VM_WUR;
 
-/*
- * The sha256 of binary, from binary_paths when its size, mtime and inode
- * are unchanged, else by reading it (and remembering it).
- */
-int caps_binary_sha256(struct store *st, const char *binary,
-		       char out[65]) VM_WUR;
-
 #endif

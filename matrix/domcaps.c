@@ -9,6 +9,7 @@
 #include "caps.h"
 #include "libvirtd.h"
 #include "sha256.h"
+#include "binaries.h"
 #include "banned.h"
 
 static const char *const machines[] = { "q35", "pc" };
@@ -20,7 +21,7 @@ static long long binary_of(struct store *st, const struct install *q,
 	auto_stmt *s = NULL;
 	char sha[65];
 
-	if (caps_binary_sha256(st, q->binary_path, sha) ||
+	if (binary_sha256(st, q->binary_path, sha) ||
 	    store_prepare(st, &s,
 			  "SELECT b.id, (SELECT usable FROM accelerators a"
 			  " WHERE a.binary = b.id AND a.name = 'kvm')"

@@ -11,6 +11,7 @@
 #include "caps.h"
 #include "installs.h"
 #include "probe.h"
+#include "binaries.h"
 #include "banned.h"
 
 static const char usage[] =
@@ -62,7 +63,7 @@ static long long find_binary(struct store *st, const char *version,
 			      version);
 		return -1;
 	}
-	if (caps_binary_sha256(st, in->binary_path, sha) ||
+	if (binary_sha256(st, in->binary_path, sha) ||
 	    store_prepare(st, &q,
 			  "SELECT id FROM binaries WHERE sha256 = ?"
 			  " AND status = 'complete'"))
