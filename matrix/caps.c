@@ -549,15 +549,14 @@ static void probe_release(struct probe *pr)
 	free(pr->rep.failures);
 }
 
-/* abi_seconds is set once the ABI part of a record is complete. */
+/* Whether the ABI part of record id is still to do (or cannot be read). */
 static int abi_missing(struct store *st, long long id)
 {
-	auto_stmt *q = NULL;
+	struct binary_record b;
+	int missing = binary_get(st, id, &b) || !b.abi_complete;
 
-	if (store_prepare(st, &q, "SELECT abi_seconds IS NULL FROM binaries WHERE id = ?"))
-		return 1;
-	sqlite3_bind_int64(q, 1, id);
-	return sqlite3_step(q) != SQLITE_ROW || sqlite3_column_int(q, 0);
+	binary_record_release(&b);
+	return missing;
 }
 
 /*

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mapper.h"
+#include "binaries.h"
 #include "version.h"
 #include "banned.h"
 
@@ -44,25 +45,41 @@ static void alias_target(struct store *st, long long id, const char *alias,
 		snprintf(out, size, "%s", (const char *)sqlite3_column_text(q, 0));
 }
 
+/* Whether the QMP schema sha256 names the netdev type "vhost-user". */
+static int schema_has_vhost_user(struct store *st, const char *schema_sha256,
+				 int *out)
+{
+	auto_stmt *s = NULL;
+
+	if (store_prepare(st, &s,
+			  "SELECT instr(json, '\"vhost-user\"')"
+			  " FROM qmp_schemas WHERE sha256 = ?"))
+		return -1;
+	store_bind_text(s, 1, schema_sha256);
+	*out = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) > 0;
+	return 0;
+}
+
 int map_caps_load(struct store *st, long long id, struct map_caps *c)
 {
-	auto_stmt *q = NULL;
+	struct binary_record b;
 	static const char dev_sql[] =
 		"SELECT 1 FROM devices WHERE binary = ? AND name = ?";
 	static const char type_sql[] =
 		"SELECT 1 FROM qom_types WHERE binary = ? AND name = ?";
+	int r;
 
 	memset(c, 0, sizeof(*c));
-	if (store_prepare(st, &q, "SELECT version, schema_sha256 FROM binaries"
-				  " WHERE id = ? AND status = 'complete'"))
+	r = binary_get(st, id, &b);
+	if (r < 0)
 		return -1;
-	sqlite3_bind_int64(q, 1, id);
-	if (sqlite3_step(q) != SQLITE_ROW)
+	if (r > 0 || b.status != BINARY_COMPLETE) {
+		binary_record_release(&b);
 		return error("no complete probe record for binary %lld; run "
 			     "'virt-matrix probe' first",
 			     id);
-	snprintf(c->version, sizeof(c->version), "%s",
-		 (const char *)sqlite3_column_text(q, 0));
+	}
+	snprintf(c->version, sizeof(c->version), "%s", b.version ? b.version : "");
 	alias_target(st, id, "q35", c->q35, sizeof(c->q35));
 	alias_target(st, id, "pc", c->pc, sizeof(c->pc));
 	c->has_vfio_pci = query_exists(st, dev_sql, id, "vfio-pci");
@@ -71,19 +88,9 @@ int map_caps_load(struct store *st, long long id, struct map_caps *c)
 	c->has_memfd = query_exists(st, type_sql, id, "memory-backend-memfd");
 	/* The machine property arrived in 5.0; older ones take -numa memdev. */
 	c->machine_memdev = version_strcmp(c->version, "5.0") >= 0;
-	{
-		auto_stmt *s = NULL;
-
-		if (store_prepare(st, &s,
-				  "SELECT instr(json, '\"vhost-user\"')"
-				  " FROM qmp_schemas WHERE sha256 ="
-				  " (SELECT schema_sha256 FROM binaries WHERE id = ?)"))
-			return -1;
-		sqlite3_bind_int64(s, 1, id);
-		c->has_vhost_user_netdev =
-			sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) > 0;
-	}
-	return 0;
+	r = schema_has_vhost_user(st, b.schema_sha256, &c->has_vhost_user_netdev);
+	binary_record_release(&b);
+	return r;
 }
 
 static const struct {
