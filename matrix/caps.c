@@ -564,6 +564,14 @@ static int abi_missing(struct store *st, long long id)
  * ABI part if it was probed with --no-abi. 1 if handled, 0 if it must be
  * probed, -1 on error.
  */
+static void abi_into(struct caps_result *res, const struct abi_result *abi)
+{
+	res->abi_machines = abi->machines;
+	res->abi_distinct = abi->distinct;
+	res->abi_failed = abi->failed;
+	res->abi_seconds = abi->seconds;
+}
+
 static int probed_before(struct store *st, const char *binary, int force,
 			 int no_abi, struct caps_result *res, double t0)
 {
@@ -582,13 +590,40 @@ static int probed_before(struct store *st, const char *binary, int force,
 	    caps_record_abi_seconds(st, res->binary_id, abi.seconds))
 		return error("probe '%s': the machine-type ABI probe failed",
 			     binary);
-	res->abi_machines = abi.machines;
-	res->abi_distinct = abi.distinct;
-	res->abi_failed = abi.failed;
-	res->abi_seconds = abi.seconds;
+	abi_into(res, &abi);
 	res->abi_only = 1;
 	res->seconds = now_monotonic() - t0;
 	return 1;
+}
+
+/*
+ * Hands the replies of a probe that ended (failed, when ret is not 0) to
+ * the record. A failure is kept on record (it was reported already),
+ * unless it would replace a complete record of the same binary: a forced
+ * probe that fails loses nothing. Returns ret, or -1 when the complete
+ * record cannot be written.
+ */
+static int record_outcome(struct store *st, const struct probe *pr, int ret,
+			  double t0, struct caps_result *res)
+{
+	long long old;
+
+	if (ret) {
+		if (binary_complete_id(st, res->sha256, &old) > 0)
+			warning("probe '%s' failed; the earlier complete record "
+				"of this binary is kept",
+				pr->binary);
+		else if (caps_record(st, &pr->rep, res->sha256, "failed",
+				     "the probe failed; see virt-matrix's messages",
+				     res->seconds, res))
+			warning("cannot record the failed probe of '%s'", pr->binary);
+		return ret;
+	}
+	if (caps_record(st, &pr->rep, res->sha256, "complete", NULL, res->seconds,
+			res))
+		return -1;
+	res->seconds = now_monotonic() - t0;
+	return caps_record_probe_seconds(st, res->binary_id, res->seconds);
 }
 
 int caps_probe(struct store *st, const char *binary, int force, int no_abi,
@@ -655,44 +690,18 @@ out:
 		zygote_free(pr.z);
 		return -1; /* nothing to key a record by */
 	}
-	if (ret) {
-		long long old;
-
-		/*
-		 * Keep the failure on record (reported already), unless it
-		 * would replace a complete record of the same binary: a forced
-		 * probe that fails loses nothing.
-		 */
-		if (binary_complete_id(st, res->sha256, &old) > 0)
-			warning("probe '%s' failed; the earlier complete record "
-				"of this binary is kept",
-				binary);
-		else if (caps_record(st, &pr.rep, res->sha256, "failed",
-				     "the probe failed; see virt-matrix's messages",
-				     res->seconds, res))
-			warning("cannot record the failed probe of '%s'", binary);
-	} else if (caps_record(st, &pr.rep, res->sha256, "complete", NULL,
-			       res->seconds, res)) {
-		ret = -1;
-	} else if (res->seconds = now_monotonic() - t0,
-		   caps_record_probe_seconds(st, res->binary_id, res->seconds)) {
-		ret = -1;
-	}
+	ret = record_outcome(st, &pr, ret, t0, res);
 	/* The capability replies are stored: the ABI probe forks from less. */
 	probe_release(&pr);
 	if (!ret && !no_abi) {
 		struct abi_result abi;
 
 		if (abi_probe_in(st, res->binary_id, binary, pr.z, &abi) ||
-		    caps_record_abi_seconds(st, res->binary_id, abi.seconds)) {
+		    caps_record_abi_seconds(st, res->binary_id, abi.seconds))
 			ret = error("probe '%s': the machine-type ABI probe failed",
 				    binary);
-		} else {
-			res->abi_machines = abi.machines;
-			res->abi_distinct = abi.distinct;
-			res->abi_failed = abi.failed;
-			res->abi_seconds = abi.seconds;
-		}
+		else
+			abi_into(res, &abi);
 	}
 	zygote_free(pr.z);
 	return ret;
