@@ -3,7 +3,7 @@
  * type's ABI session, separated by NUL bytes: the "info qtree" text,
  * then the "return" values of query-pci, query-cpu-model-expansion and
  * qom-list-get as JSON. The last goes through abi_props_from_list_get(),
- * then all four through abi_lines() and abi_text() (matrix/abi.c), as
+ * then all four through abi_lines() and abi_text() (matrix/abitext.c), as
  * the probe feeds them. A missing part, or JSON that does not parse, is
  * passed as NULL, as for a query QEMU refused.
  */

@@ -1,6 +1,6 @@
 /*
  * Fuzz harness "qtree": the input is the text of HMP "info qtree", fed
- * to abi_flatten_qtree() (matrix/abi.c), whose lines abi_text() then
+ * to abi_flatten_qtree() (matrix/abitext.c), whose lines abi_text() then
  * normalises, sorts and hashes as the ABI probe does.
  */
 #include "fuzz.h"

@@ -9,9 +9,9 @@
  * to the first round's qom-list-get: QEMU reads QMP one byte per system
  * call, and the 31 qom-gets of a q35 machine cost it some 12 ms). The
  * results become sorted, normalised text lines whose sha256 is the
- * fingerprint; the store is written once all are in.
+ * fingerprint (abitext.c); the record is written once all are in
+ * (abirecord.c).
  */
-#include <ctype.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "abi.h"
+#include "abirecord.h"
 #include "command.h"
 #include "fs.h"
 #include "qemuproc.h"
@@ -26,65 +27,6 @@
 #include "banned.h"
 
 #define START_TIMEOUT 20
-
-/*
- * Machine properties that are not part of the guest ABI, so neither
- * asked (QEMU reads each request byte by byte: a qom-get costs it some
- * 0.4 ms) nor fingerprinted:
- *   - rtc-time changes with the wall clock;
- *   - type is the machine type's own name, "<machine>" once normalised;
- *   - the others name what the host gives the guest or how the host
- *     treats its memory: files and a command line for a direct boot,
- *     backends, confidential-guest objects, core dumps, page merging and
- *     sharing. They are empty or host policy unless set on the command
- *     line, which the probe never does, and the guest never sees them.
- * Everything else (smm, acpi, hpet, memory, smp, boot, usb, ...) is kept,
- * and so is any property this list does not know.
- */
-static const char *const not_abi_machine_props[] = {
-	"rtc-time", "type", "kernel", "initrd", "append", "dtb", "dumpdtb",
-	"firmware", "shim", "dt-compatible", "memory-backend",
-	"memory-encryption", "confidential-guest-support", "dump-guest-core",
-	"mem-merge", "aux-ram-share", "pcspk-audiodev",
-};
-
-static int is_abi_prop(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(not_abi_machine_props); i++)
-		if (!strcmp(name, not_abi_machine_props[i]))
-			return 0;
-	return 1;
-}
-
-/*
- * A machine property whose value is part of the fingerprint: not a
- * child<> or link<> (the objects are in the qtree and PCI view), and
- * part of the guest ABI.
- */
-static int wanted_prop(const char *type, const char *name)
-{
-	return type && name && strncmp(type, "child<", 6) &&
-	       strncmp(type, "link<", 5) && is_abi_prop(name);
-}
-
-json_object *abi_props_from_list_get(json_object *ret)
-{
-	json_object *out = json_object_new_object(), *props;
-	json_object *first = qmp_array_len(ret) ? json_object_array_get_idx(ret, 0)
-						: NULL;
-
-	props = qmp_get(first, "properties", json_type_array);
-	for (size_t i = 0; i < qmp_array_len(props); i++) {
-		json_object *p = json_object_array_get_idx(props, i), *v = NULL;
-		const char *name = qmp_get_string(p, "name");
-
-		/* No "value": its getter failed, as a failed qom-get. */
-		if (wanted_prop(qmp_get_string(p, "type"), name) &&
-		    json_object_object_get_ex(p, "value", &v))
-			json_object_object_add(out, name, json_object_get(v));
-	}
-	return out;
-}
 
 /*
  * What each reply the ABI probe reads must look like (QEMU's QAPI
@@ -218,255 +160,6 @@ static const struct canon_dev canon[] = {
 	{ "virtio-9p-pci", { "-fsdev", "local,id=fs0,path=/,security_model=none",
 			     "-device", "virtio-9p-pci,fsdev=fs0,mount_tag=host,id=p9", NULL }, 0 },
 };
-
-int abi_is_versioned(const char *m)
-{
-	const char *dash = strrchr(m, '-');
-	int dots = 0;
-
-	if (!dash || !isdigit((unsigned char)dash[1]))
-		return 0;
-	for (const char *p = dash + 1; *p; p++) {
-		if (*p == '.')
-			dots++;
-		else if (!isdigit((unsigned char)*p))
-			return 0;
-	}
-	return dots >= 1;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* ---- info qtree ---- */
-
-/* A bus or a device on the way down the tree. */
-struct frame {
-	size_t indent;
-	int is_bus;
-	char *path;
-	struct strvec seen; /* on a bus: the type of each device so far */
-};
-
-/* A device's name under its bus: "#id", else "type[n]", n-th of its type. */
-static char *device_segment(struct frame *bus, const char *rest)
-{
-	const char *comma = strstr(rest, ", id \"");
-	struct strbuf seg = STRBUF_INIT;
-	size_t tlen = comma ? (size_t)(comma - rest) : strlen(rest);
-	char *type = xstrndup(rest, tlen);
-	int n = 0;
-
-	if (comma && comma[6] && comma[6] != '"') {
-		const char *id = comma + 6;
-
-		sb_puts(&seg, "#");
-		if (strbuf_add(&seg, id, strcspn(id, "\"")))
-			die("device_segment");
-	} else {
-		for (size_t i = 0; bus && i < bus->seen.nr; i++)
-			n += !strcmp(bus->seen.v[i], type);
-		sb_printf(&seg, "%s[%d]", type, n);
-	}
-	if (bus)
-		strvec_push(&bus->seen, type);
-	free(type);
-	return strbuf_detach(&seg);
-}
-
-/* "bar 1: mem at 0xffffffffffffffff [0xffe]" -> "bar 1: mem [0xffe]" */
-static void drop_addresses(struct strbuf *line)
-{
-	char *at = strstr(line->buf, " at 0x");
-	char *br = at ? strchr(at, '[') : NULL;
-
-	if (br) {
-		memmove(at + 1, br, strlen(br) + 1);
-		line->len = strlen(line->buf);
-	}
-}
-
-void abi_flatten_qtree(const char *qtree, struct strvec *out)
-{
-	struct frame st[128];
-	int top = -1;
-	const char *p = qtree;
-
-	while (*p) {
-		size_t n = strcspn(p, "\r\n"), ind;
-		char *line = xstrndup(p, n);
-		const char *body, *rest;
-		const char *parent;
-
-		p += n;
-		while (*p == '\r' || *p == '\n')
-			p++;
-		ind = strspn(line, " ");
-		body = line + ind;
-		if (!*body) {
-			free(line);
-			continue;
-		}
-		/* Leave every bus and device this line is not inside of. */
-		while (top >= 0 && st[top].indent >= ind) {
-			free(st[top].path);
-			strvec_clear(&st[top].seen);
-			top--;
-		}
-		parent = top >= 0 ? st[top].path : "";
-		if ((skip_prefix(body, "bus: ", &rest) ||
-		     skip_prefix(body, "dev: ", &rest)) &&
-		    top < 127) {
-			int is_bus = body[0] == 'b';
-			struct strbuf path = STRBUF_INIT;
-			char *seg = is_bus ? xstrdup(rest)
-					   : device_segment(top >= 0 && st[top].is_bus
-								    ? &st[top]
-								    : NULL,
-							    rest);
-
-			sb_printf(&path, "%s/%s", parent, seg);
-			free(seg);
-			top++;
-			st[top].indent = ind;
-			st[top].is_bus = is_bus;
-			st[top].path = strbuf_detach(&path);
-			memset(&st[top].seen, 0, sizeof(st[top].seen));
-			if (!is_bus) {
-				const char *comma = strchr(rest, ',');
-
-				strvec_pushf(out, "qtree %s type = %.*s", st[top].path,
-					     comma ? (int)(comma - rest) : (int)strlen(rest),
-					     rest);
-			}
-		} else {
-			struct strbuf l = STRBUF_INIT;
-
-			sb_puts(&l, body);
-			drop_addresses(&l);
-			strvec_pushf(out, "qtree %s %s%s", parent,
-				     strstr(body, " = ") ? "" : ": ", l.buf);
-			strbuf_release(&l);
-		}
-		free(line);
-	}
-	while (top >= 0) {
-		free(st[top].path);
-		strvec_clear(&st[top].seen);
-		top--;
-	}
-}
-
-/* ---- query-pci, cpu expansion, machine properties ---- */
-
-/*
- * The readers below take replies checked by abi_reply_check, and still
- * read them through qmp.h's typed getters: a member of another type
- * reads as absent (-1 for a number), never as json-c's conversion.
- */
-static long jint(json_object *o, const char *k)
-{
-	return (long)qmp_get_int(o, k, -1);
-}
-
-static void pci_bus_lines(json_object *bus, const char *where, struct strvec *out)
-{
-	json_object *devs = qmp_get(bus, "devices", json_type_array);
-
-	for (size_t i = 0; i < qmp_array_len(devs); i++) {
-		json_object *d = json_object_array_get_idx(devs, i), *id, *cls,
-			    *regions, *bridge;
-		char at[64];
-
-		snprintf(at, sizeof(at), "%s%02lx.%lx", where, jint(d, "slot"),
-			 jint(d, "function"));
-		/* query-pci has no revision; qtree has the rest of the device. */
-		id = qmp_get(d, "id", json_type_object);
-		if (id) {
-			strvec_pushf(out, "pci %s id = %04lx:%04lx", at,
-				     jint(id, "vendor"), jint(id, "device"));
-			if (jint(id, "subsystem") >= 0)
-				strvec_pushf(out, "pci %s subsystem = %04lx:%04lx",
-					     at, jint(id, "subsystem-vendor"),
-					     jint(id, "subsystem"));
-		}
-		cls = qmp_get(d, "class_info", json_type_object);
-		if (cls)
-			strvec_pushf(out, "pci %s class = %04lx", at,
-				     jint(cls, "class"));
-		if (jint(d, "irq_pin") >= 0)
-			strvec_pushf(out, "pci %s irq_pin = %ld", at,
-				     jint(d, "irq_pin"));
-		regions = qmp_get(d, "regions", json_type_array);
-		for (size_t k = 0; k < qmp_array_len(regions); k++) {
-			json_object *r = json_object_array_get_idx(regions, k);
-			const char *type = qmp_get_string(r, "type");
-
-			strvec_pushf(out, "pci %s bar%ld = %s size %ld%s%s", at,
-				     jint(r, "bar"), type ? type : "?",
-				     jint(r, "size"),
-				     qmp_get_bool(r, "prefetch") ? " prefetch" : "",
-				     qmp_get_bool(r, "mem_type_64") ? " 64bit" : "");
-		}
-		bridge = qmp_get(d, "pci_bridge", json_type_object);
-		if (bridge) {
-			char sub[80];
-
-			snprintf(sub, sizeof(sub), "%s>", at);
-			if (json_object_object_get_ex(bridge, "bus", NULL))
-				strvec_pushf(out, "pci %s bridge", at);
-			pci_bus_lines(bridge, sub, out);
-		}
-	}
-}
-
-static void pci_lines(json_object *buses, struct strvec *out)
-{
-	for (size_t i = 0; i < qmp_array_len(buses); i++) {
-		json_object *b = json_object_array_get_idx(buses, i);
-		char where[32];
-
-		snprintf(where, sizeof(where), "%ld:", jint(b, "bus"));
-		pci_bus_lines(b, where, out);
-	}
-}
-
-static void cpu_lines(json_object *exp, struct strvec *out)
-{
-	json_object *model = qmp_get(exp, "model", json_type_object), *props;
-	const char *name = qmp_get_string(model, "name");
-
-	if (!model)
-		return;
-	strvec_pushf(out, "cpu model = %s", name ? name : "?");
-	props = qmp_get(model, "props", json_type_object);
-	if (!props)
-		return;
-	json_object_object_foreach(props, k, v)
-	{
-		strvec_pushf(out, "cpu %s = %s", k,
-			     json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
-	}
-}
-
-/* Replaces every occurrence of name in s by "<machine>". */
-static char *normalize(const char *s, const char *name)
-{
-	struct strbuf o = STRBUF_INIT;
-	size_t n = strlen(name);
-	const char *hit;
-
-	while ((hit = strstr(s, name))) {
-		if (strbuf_add(&o, s, (size_t)(hit - s)))
-			die("normalize");
-		sb_puts(&o, "<machine>");
-		s = hit + n;
-	}
-	sb_puts(&o, s);
-	return strbuf_detach(&o);
-}
 
 /* ---- running machine types ---- */
 
@@ -664,7 +357,7 @@ static void round1_recv(struct mt *m, const char *binary)
 			const char *type = qmp_get_string(o, "type");
 			const char *name = qmp_get_string(o, "name");
 
-			if (wanted_prop(type, name))
+			if (abi_prop_wanted(type, name))
 				strvec_push(&m->props, name);
 		}
 out:
@@ -707,54 +400,6 @@ static void round2_recv(struct mt *m)
 	m->r2 = NULL;
 }
 
-char *abi_text(const char *machine, struct strvec *lines,
-	       char sha[SHA256_HEX_LEN + 1])
-{
-	struct strbuf t = STRBUF_INIT;
-	struct strbuf typename = STRBUF_INIT;
-
-	sb_printf(&typename, "%s-machine", machine);
-	for (size_t i = 0; i < lines->nr; i++) {
-		char *a = normalize(lines->v[i], typename.buf);
-		char *b = normalize(a, machine);
-
-		free((char *)lines->v[i]);
-		lines->v[i] = b;
-		free(a);
-	}
-	sort_array(lines->v, lines->nr, sizeof(*lines->v), cmp_str);
-	for (size_t i = 0; i < lines->nr; i++)
-		sb_printf(&t, "%s\n", lines->v[i]);
-	sha256_hex(t.buf, t.len, sha);
-	strbuf_release(&typename);
-	return strbuf_detach(&t);
-}
-
-void abi_lines(const char *qtree, json_object *pci, json_object *cpu,
-	       json_object *machine_props, struct strvec *out)
-{
-	if (qtree)
-		abi_flatten_qtree(qtree, out);
-	else
-		strvec_push(out, "qtree unavailable");
-	if (pci)
-		pci_lines(pci, out);
-	if (cpu)
-		cpu_lines(cpu, out);
-	else
-		strvec_push(out, "cpu unavailable");
-	if (json_object_is_type(machine_props, json_type_object)) {
-		json_object_object_foreach(machine_props, k, v)
-		{
-			if (!is_abi_prop(k))
-				continue;
-			strvec_pushf(out, "machine %s = %s", k,
-				     json_object_to_json_string_ext(
-					     v, JSON_C_TO_STRING_PLAIN));
-		}
-	}
-}
-
 static void mt_release(struct mt *m)
 {
 	free(m->text);
@@ -770,54 +415,6 @@ static void mt_release(struct mt *m)
 	strbuf_release(&m->dropped_why);
 	strvec_clear(&m->props);
 	strvec_clear(&m->lines);
-}
-
-/* ---- storing ---- */
-
-static int store_result(struct store *st, long long id, struct mt *m)
-{
-	auto_stmt *t = NULL;
-	auto_stmt *q = NULL;
-	struct strbuf devs = STRBUF_INIT;
-	const char *sha = m->sha, *text = m->text;
-	int ret = -1;
-
-	for (size_t i = 0; i < ARRAY_SIZE(canon); i++)
-		if (!(m->dropped & (1u << i)) && (m->pcie || !canon[i].pcie_only))
-			sb_printf(&devs, "%s%s", devs.len ? " " : "", canon[i].name);
-	if (!m->error) {
-		if (store_prepare(st, &t,
-				  "INSERT OR IGNORE INTO abi_texts (sha256, text)"
-				  " VALUES (?, ?)"))
-			goto out;
-		store_bind_text(t, 1, sha);
-		store_bind_text(t, 2, text);
-		if (sqlite3_step(t) != SQLITE_DONE) {
-			store_error(st, "cannot record an ABI text");
-			goto out;
-		}
-	}
-	if (store_prepare(st, &q,
-			  "INSERT OR REPLACE INTO machine_abi (binary, machine,"
-			  " status, fingerprint, devices, dropped, error, seconds)"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
-		goto out;
-	sqlite3_bind_int64(q, 1, id);
-	store_bind_text(q, 2, m->name);
-	store_bind_text(q, 3, m->error ? "failed" : "ok");
-	store_bind_text(q, 4, m->error ? NULL : sha);
-	store_bind_text(q, 5, devs.buf);
-	store_bind_text(q, 6, m->dropped_why.len ? m->dropped_why.buf : NULL);
-	store_bind_text(q, 7, m->error);
-	sqlite3_bind_double(q, 8, m->seconds);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		store_error(st, "cannot record a machine ABI");
-		goto out;
-	}
-	ret = 0;
-out:
-	strbuf_release(&devs);
-	return ret;
 }
 
 /*
@@ -877,17 +474,8 @@ static int load_machines(struct store *st, long long id, struct mt **out,
 	return 0;
 }
 
-/* What the binary-wide jobs found, for the store. */
-struct binary_jobs {
-	json_object *compat; /* query-machines with compat-props, or NULL */
-	char compat_class[64]; /* its error class when QEMU refused it */
-	int compat_failed;
-	struct strbuf vmstate; /* -dump-vmstate's JSON */
-	int vmstate_failed;
-};
-
 /* Compat props per machine type (query-machines compat-props, >= 9.1). */
-static void compat_run(struct binary_jobs *bj, struct zygote *z,
+static void compat_run(struct abi_binary_jobs *bj, struct zygote *z,
 		       const char *binary)
 {
 	const char *args[] = { "-machine", "none", "-S", NULL };
@@ -916,55 +504,8 @@ static void compat_run(struct binary_jobs *bj, struct zygote *z,
 	command_release(&p.cmd);
 }
 
-static int compat_store(struct store *st, long long id, const char *binary,
-			const struct binary_jobs *bj)
-{
-	auto_stmt *q = NULL;
-	json_object *ret = bj->compat;
-
-	if (bj->compat_failed)
-		return error("probe '%s': query-machines with compat-props "
-			     "failed (QEMU's words are above)",
-			     binary);
-	if (!ret) {
-		if (store_prepare(st, &q,
-				  "INSERT OR REPLACE INTO unsupported_queries"
-				  " (binary, command, error_class) VALUES (?, ?, ?)"))
-			return -1;
-		sqlite3_bind_int64(q, 1, id);
-		store_bind_text(q, 2, "query-machines compat-props");
-		store_bind_text(q, 3, bj->compat_class);
-		return sqlite3_step(q) == SQLITE_DONE ? 0
-						      : store_error(st, "cannot record");
-	}
-	if (store_prepare(st, &q,
-			  "INSERT OR REPLACE INTO compat_props (binary, machine,"
-			  " driver, property, value) VALUES (?, ?, ?, ?, ?)"))
-		return -1;
-	for (size_t i = 0; i < qmp_array_len(ret); i++) {
-		json_object *m = json_object_array_get_idx(ret, i);
-		json_object *cp = qmp_get(m, "compat-props", json_type_array);
-
-		for (size_t k = 0; k < qmp_array_len(cp); k++) {
-			json_object *c = json_object_array_get_idx(cp, k);
-			int r;
-
-			sqlite3_bind_int64(q, 1, id);
-			store_bind_text(q, 2, qmp_get_string(m, "name"));
-			store_bind_text(q, 3, qmp_get_string(c, "qom-type"));
-			store_bind_text(q, 4, qmp_get_string(c, "property"));
-			store_bind_text(q, 5, qmp_get_string(c, "value"));
-			r = sqlite3_step(q);
-			sqlite3_reset(q);
-			if (r != SQLITE_DONE)
-				return store_error(st, "cannot record compat props");
-		}
-	}
-	return 0;
-}
-
 /* -dump-vmstate, once per binary (reported on failure). */
-static void vmstate_run(struct binary_jobs *bj, struct zygote *z,
+static void vmstate_run(struct abi_binary_jobs *bj, struct zygote *z,
 			const char *binary)
 {
 	struct command cmd;
@@ -996,28 +537,6 @@ static void vmstate_run(struct binary_jobs *bj, struct zygote *z,
 }
 
 /* The vmstate description, stored once per distinct content. */
-static int vmstate_store(struct store *st, long long id,
-			 const struct binary_jobs *bj)
-{
-	auto_stmt *a = NULL;
-	auto_stmt *b = NULL;
-	char sha[65];
-
-	if (bj->vmstate_failed)
-		return -1;
-	sha256_hex(bj->vmstate.buf, bj->vmstate.len, sha);
-	if (store_prepare(st, &a, "INSERT OR IGNORE INTO vmstates (sha256, json) VALUES (?, ?)") ||
-	    store_prepare(st, &b, "UPDATE binaries SET vmstate_sha256 = ? WHERE id = ?"))
-		return -1;
-	store_bind_text(a, 1, sha);
-	sqlite3_bind_text(a, 2, bj->vmstate.buf, (int)bj->vmstate.len, SQLITE_STATIC);
-	store_bind_text(b, 1, sha);
-	sqlite3_bind_int64(b, 2, id);
-	if (sqlite3_step(a) != SQLITE_DONE || sqlite3_step(b) != SQLITE_DONE)
-		return store_error(st, "cannot record the vmstate description");
-	return 0;
-}
-
 /* One machine type, start to end: retried without a device QEMU refused. */
 static void run_machine(struct mt *m, struct zygote *z, const char *binary)
 {
@@ -1054,7 +573,7 @@ struct abi_queue {
 	size_t n;
 	const char *binary;
 	struct zygote *zygote; /* NULL: each QEMU is an exec */
-	struct binary_jobs *bj;
+	struct abi_binary_jobs *bj;
 	pthread_mutex_t lock;
 	size_t next;
 };
@@ -1080,6 +599,42 @@ static void *abi_worker(void *arg)
 	}
 }
 
+/* The devices of canon[] that m's QEMU was given, space-separated. */
+static void given_devices(const struct mt *m, struct strbuf *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(canon); i++)
+		if (!(m->dropped & (1u << i)) && (m->pcie || !canon[i].pcie_only))
+			sb_printf(out, "%s%s", out->len ? " " : "", canon[i].name);
+}
+
+/* Hands the outcomes of the n machine types and bj to abi_record. */
+static int record(struct store *st, long long id, const char *binary,
+		  const struct mt *m, size_t n, const struct abi_binary_jobs *bj,
+		  size_t *distinct)
+{
+	struct abi_outcome *v = xcalloc(n + 1, sizeof(*v));
+	struct strbuf *devs = xcalloc(n + 1, sizeof(*devs));
+	int ret;
+
+	for (size_t i = 0; i < n; i++) {
+		strbuf_init(&devs[i], 0);
+		given_devices(&m[i], &devs[i]);
+		v[i].machine = m[i].name;
+		v[i].fingerprint = m[i].sha;
+		v[i].text = m[i].text;
+		v[i].devices = devs[i].buf;
+		v[i].dropped = m[i].dropped_why.len ? m[i].dropped_why.buf : NULL;
+		v[i].error = m[i].error;
+		v[i].seconds = m[i].seconds;
+	}
+	ret = abi_record(st, id, binary, v, n, bj, distinct);
+	for (size_t i = 0; i < n; i++)
+		strbuf_release(&devs[i]);
+	free(devs);
+	free(v);
+	return ret;
+}
+
 int abi_probe(struct store *st, long long id, const char *binary,
 	      struct abi_result *res)
 {
@@ -1098,7 +653,7 @@ int abi_probe_in(struct store *st, long long id, const char *binary,
 		 struct zygote *z, struct abi_result *res)
 {
 	struct mt *m = NULL;
-	struct binary_jobs bj;
+	struct abi_binary_jobs bj;
 	struct abi_queue q;
 	pthread_t threads[64];
 	size_t n = 0, nthreads = (size_t)online_cpus() + 1, started = 0;
@@ -1134,32 +689,11 @@ int abi_probe_in(struct store *st, long long id, const char *binary,
 	pthread_mutex_destroy(&q.lock);
 	if (vm_interrupted)
 		goto out;
-	if (store_begin(st))
+	if (record(st, id, binary, m, n, &bj, &res->distinct))
 		goto out;
-	for (size_t i = 0; i < n; i++)
-		if (store_result(st, id, &m[i])) {
-			store_rollback(st);
-			goto out;
-		}
-	if (compat_store(st, id, binary, &bj) || vmstate_store(st, id, &bj) ||
-	    store_commit(st)) {
-		store_rollback(st);
-		goto out;
-	}
 	res->machines = n;
 	for (size_t i = 0; i < n; i++)
 		res->failed += m[i].error != NULL;
-	{
-		auto_stmt *dq = NULL;
-
-		if (store_prepare(st, &dq,
-				  "SELECT count(DISTINCT fingerprint) FROM machine_abi"
-				  " WHERE binary = ? AND status = 'ok'"))
-			goto out;
-		sqlite3_bind_int64(dq, 1, id);
-		if (sqlite3_step(dq) == SQLITE_ROW)
-			res->distinct = (size_t)sqlite3_column_int64(dq, 0);
-	}
 	ret = 0;
 out:
 	res->seconds = now_monotonic() - t0;

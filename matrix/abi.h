@@ -18,6 +18,9 @@
  * Compat props (query-machines, QEMU >= 9.1) and the vmstate description
  * (-dump-vmstate, which depends on the binary, not the machine type) are
  * recorded beside the fingerprint, not in it.
+ *
+ * abi.c runs the machine types, abitext.c turns the replies into the
+ * fingerprint's text, abirecord.c writes the record.
  */
 
 #include <json-c/json.h>
@@ -62,6 +65,13 @@ int abi_reply_check(const char *binary, const char *cmd, json_object *reply,
  * as absent.
  */
 json_object *abi_props_from_list_get(json_object *ret);
+
+/*
+ * True when a machine property of this QOM type and name is
+ * fingerprinted: not a child<> or link<> (those objects are in the qtree
+ * and PCI views), and part of the guest ABI. False for NULL.
+ */
+int abi_prop_wanted(const char *type, const char *name);
 
 /* True for machine type names that end in a version (pc-q35-7.2). */
 int abi_is_versioned(const char *machine);

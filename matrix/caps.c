@@ -8,28 +8,24 @@
  * is empty. The real accelerator checks (accel.c) run beside them. If a
  * device crashes its QEMU, the device is recorded with QEMU's last
  * words, a new QEMU is started, and the chunk goes on after it.
+ * The replies go to capsrecord.c, which writes the record; then the
+ * machine-type ABI (abi.c) is probed from the same zygote. A binary
+ * whose content has a complete record already is not probed again.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "caps.h"
+#include "capsrecord.h"
 #include "binaries.h"
 #include "abi.h"
 #include "accel.h"
 #include "qemuproc.h"
-#include "sha256.h"
 #include "banned.h"
 
 #define START_TIMEOUT 10
 #define MAX_RESTARTS 16
-
-static const char *const basic_queries[] = {
-	"query-version",	"query-target",	 "query-machines",
-	"query-cpu-definitions", "query-commands", "query-command-line-options",
-	"query-qmp-schema",
-};
-#define CPU_DEFS 3 /* query-cpu-definitions: the long one */
 
 /*
  * What each reply the probe uses must look like (QEMU's QAPI schema):
@@ -131,14 +127,7 @@ struct probe {
 	struct store *st;
 	const char *binary;
 	struct zygote *z; /* the QEMUs are forked from it; NULL: exec */
-	json_object *basic[ARRAY_SIZE(basic_queries)];
-	char basic_err[ARRAY_SIZE(basic_queries)][64];
-	json_object *types;   /* qom-list-types, all */
-	json_object *devices; /* qom-list-types, devices, concrete */
-	json_object **props;  /* per device, NULL if it failed */
-	char **failures;      /* per device, error text */
-	size_t ndevices;
-	struct accel_result accel[2];
+	struct caps_replies rep; /* what the record is written from */
 };
 
 /*
@@ -153,7 +142,7 @@ static int device_props_check(const struct probe *pr, size_t at, json_object *re
 
 	if (r)
 		error("%s (typename '%s')", why.buf,
-		      qmp_get_string(json_object_array_get_idx(pr->devices, at), "name"));
+		      qmp_get_string(json_object_array_get_idx(pr->rep.devices, at), "name"));
 	strbuf_release(&why);
 	return r;
 }
@@ -176,16 +165,16 @@ static int start(struct qemu_proc *p, struct probe *pr)
 static int basic_queries_run(struct probe *pr, struct qemu_proc *p,
 			     int cpu_defs)
 {
-	struct qmp_req reqs[ARRAY_SIZE(basic_queries) + 1];
-	size_t at[ARRAY_SIZE(basic_queries)], n = 0;
+	struct qmp_req reqs[CAPS_NQUERIES + 1];
+	size_t at[CAPS_NQUERIES], n = 0;
 	int ret = 0;
 
 	memset(reqs, 0, sizeof(reqs));
-	for (size_t i = 0; i < ARRAY_SIZE(basic_queries); i++) {
-		if ((i == CPU_DEFS) != cpu_defs)
+	for (size_t i = 0; i < CAPS_NQUERIES; i++) {
+		if ((i == CAPS_CPU_DEFS) != cpu_defs)
 			continue;
 		at[n] = i;
-		reqs[n++].cmd = basic_queries[i];
+		reqs[n++].cmd = caps_queries[i];
 	}
 	if (!cpu_defs) {
 		reqs[n].cmd = "qom-list-types";
@@ -201,10 +190,10 @@ static int basic_queries_run(struct probe *pr, struct qemu_proc *p,
 				ret = -1;
 				goto out;
 			}
-			pr->basic[at[i]] = reqs[i].ret;
+			pr->rep.basic[at[i]] = reqs[i].ret;
 			reqs[i].ret = NULL;
 		} else {
-			snprintf(pr->basic_err[at[i]], sizeof(pr->basic_err[at[i]]),
+			snprintf(pr->rep.basic_err[at[i]], sizeof(pr->rep.basic_err[at[i]]),
 				 "%s", reqs[i].err.class_);
 		}
 	}
@@ -219,7 +208,7 @@ static int basic_queries_run(struct probe *pr, struct qemu_proc *p,
 		ret = -1;
 		goto out;
 	}
-	pr->types = reqs[n].ret;
+	pr->rep.types = reqs[n].ret;
 	reqs[n].ret = NULL;
 out:
 	for (size_t i = 0; i <= n; i++)
@@ -236,7 +225,7 @@ static int device_list(struct probe *pr, struct qemu_proc *p)
 	json_object_object_add(args, "implements",
 			       json_object_new_string("device"));
 	json_object_object_add(args, "abstract", json_object_new_boolean(0));
-	switch (qmp_call(&p->qmp, "qom-list-types", args, &pr->devices, &err)) {
+	switch (qmp_call(&p->qmp, "qom-list-types", args, &pr->rep.devices, &err)) {
 	case 0:
 		break;
 	case QMP_ERR:
@@ -245,11 +234,11 @@ static int device_list(struct probe *pr, struct qemu_proc *p)
 	default:
 		return error("probe '%s': %s", pr->binary, p->qmp.errmsg);
 	}
-	if (caps_reply_check(pr->binary, "qom-list-types", pr->devices))
+	if (caps_reply_check(pr->binary, "qom-list-types", pr->rep.devices))
 		return -1;
-	pr->ndevices = qmp_array_len(pr->devices);
-	pr->props = xcalloc(pr->ndevices + 1, sizeof(*pr->props));
-	pr->failures = xcalloc(pr->ndevices + 1, sizeof(*pr->failures));
+	pr->rep.ndevices = qmp_array_len(pr->rep.devices);
+	pr->rep.props = xcalloc(pr->rep.ndevices + 1, sizeof(*pr->rep.props));
+	pr->rep.failures = xcalloc(pr->rep.ndevices + 1, sizeof(*pr->rep.failures));
 	return 0;
 }
 
@@ -268,7 +257,7 @@ static void batch_build(struct probe *pr, struct dev_batch *b)
 	b->n = b->to - b->from;
 	b->reqs = xcalloc(b->n + 1, sizeof(*b->reqs));
 	for (size_t i = 0; i < b->n; i++) {
-		json_object *d = json_object_array_get_idx(pr->devices, b->from + i);
+		json_object *d = json_object_array_get_idx(pr->rep.devices, b->from + i);
 
 		b->reqs[i].cmd = "device-list-properties";
 		b->reqs[i].args = json_object_new_object();
@@ -307,16 +296,16 @@ static long find_culprit(struct probe *pr, struct dev_batch *b, size_t at)
 		json_object_object_add(
 			args, "typename",
 			json_object_new_string(qmp_get_string(
-				json_object_array_get_idx(pr->devices, at), "name")));
+				json_object_array_get_idx(pr->rep.devices, at), "name")));
 		r = qmp_call(&b->p->qmp, "device-list-properties", args, &ret, &err);
 		if (r == 0) {
 			if (device_props_check(pr, at, ret)) {
 				json_object_put(ret);
 				return -1;
 			}
-			pr->props[at] = ret;
+			pr->rep.props[at] = ret;
 		} else if (r == QMP_ERR) {
-			pr->failures[at] = xstrdup(err.desc);
+			pr->rep.failures[at] = xstrdup(err.desc);
 		} else {
 			struct strbuf why = STRBUF_INIT;
 			const char *last;
@@ -326,7 +315,7 @@ static long find_culprit(struct probe *pr, struct dev_batch *b, size_t at)
 			sb_printf(&why, "crashes QEMU: %s",
 				  *last ? last : b->p->qmp.errmsg);
 			strbuf_rtrim(&why);
-			pr->failures[at] = strbuf_detach(&why);
+			pr->rep.failures[at] = strbuf_detach(&why);
 			b->dead = 1; /* restarted when there is more to ask */
 			return (long)at + 1;
 		}
@@ -349,10 +338,10 @@ static int batch_collect(struct probe *pr, struct dev_batch *b, int broken)
 			bad = device_props_check(pr, b->from + i, b->reqs[i].ret);
 			if (bad)
 				break;
-			pr->props[b->from + i] = b->reqs[i].ret;
+			pr->rep.props[b->from + i] = b->reqs[i].ret;
 			b->reqs[i].ret = NULL;
 		} else {
-			pr->failures[b->from + i] = xstrdup(b->reqs[i].err.desc);
+			pr->rep.failures[b->from + i] = xstrdup(b->reqs[i].err.desc);
 		}
 	}
 	for (size_t k = 0; k < b->n; k++)
@@ -418,14 +407,14 @@ static int pool_take(struct pool *pl, struct dev_batch *b)
 	pthread_mutex_lock(&pl->lock);
 	while (pl->state == 0)
 		pthread_cond_wait(&pl->listed, &pl->lock);
-	if (pl->state > 0 && pl->next < pl->pr->ndevices) {
+	if (pl->state > 0 && pl->next < pl->pr->rep.ndevices) {
 		/*
 		 * Chunks shrink towards the end (a quarter of what is left per
 		 * worker, CHUNK at most, CHUNK_MIN at least), so that both
 		 * workers finish at about the same time: a chunk of 24 x86
 		 * CPU models takes QEMU 5.2 some 70 ms.
 		 */
-		size_t left = pl->pr->ndevices - pl->next;
+		size_t left = pl->pr->rep.ndevices - pl->next;
 		size_t n = left / (4 * WORKERS);
 
 		n = n > CHUNK ? CHUNK : n < CHUNK_MIN ? CHUNK_MIN : n;
@@ -548,508 +537,26 @@ static int qmp_phase_join(struct qmp_phase *ph, int stop)
 
 static void probe_release(struct probe *pr)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(basic_queries); i++)
-		json_object_put(pr->basic[i]);
-	json_object_put(pr->types);
-	json_object_put(pr->devices);
-	for (size_t i = 0; i < pr->ndevices; i++) {
-		json_object_put(pr->props[i]);
-		free(pr->failures[i]);
+	for (size_t i = 0; i < CAPS_NQUERIES; i++)
+		json_object_put(pr->rep.basic[i]);
+	json_object_put(pr->rep.types);
+	json_object_put(pr->rep.devices);
+	for (size_t i = 0; i < pr->rep.ndevices; i++) {
+		json_object_put(pr->rep.props[i]);
+		free(pr->rep.failures[i]);
 	}
-	free(pr->props);
-	free(pr->failures);
+	free(pr->rep.props);
+	free(pr->rep.failures);
 }
 
-/* What binary_paths keys a path's hash by. */
-/* ---- writing the record ---- */
-
-static int exec_bind(struct store *st, sqlite3_stmt *q, const char *what)
-{
-	int rc = sqlite3_step(q);
-
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	if (rc != SQLITE_DONE)
-		return store_error(st, what);
-	return 0;
-}
-
-static void bind_opt_int(sqlite3_stmt *q, int i, json_object *o,
-			 const char *key)
-{
-	json_object *v = qmp_get(o, key, json_type_int);
-
-	if (v)
-		sqlite3_bind_int64(q, i, json_object_get_int64(v));
-	else
-		sqlite3_bind_null(q, i);
-}
-
-/* How one column of a row comes from a JSON object of a QMP reply. */
-enum col_kind { COL_STR, COL_BOOL, COL_OPT_INT, COL_OPT_BOOL };
-
-struct col {
-	const char *key;
-	enum col_kind kind;
-};
-
-/*
- * Inserts one row per element of the JSON array list (checked by
- * caps_reply_check) with sql, whose first parameter is the binary id and
- * the others come from cols.
- */
-static int store_rows(struct store *st, long long id, json_object *list,
-		      const char *sql, const struct col *cols, size_t ncols,
-		      const char *what)
-{
-	auto_stmt *q = NULL;
-
-	if (!list)
-		return 0;
-	if (store_prepare(st, &q, sql))
-		return -1;
-	for (size_t i = 0; i < qmp_array_len(list); i++) {
-		json_object *o = json_object_array_get_idx(list, i);
-
-		sqlite3_bind_int64(q, 1, id);
-		for (size_t c = 0; c < ncols; c++) {
-			int at = (int)c + 2;
-
-			switch (cols[c].kind) {
-			case COL_STR:
-				store_bind_text(q, at, qmp_get_string(o, cols[c].key));
-				break;
-			case COL_BOOL:
-				sqlite3_bind_int(q, at, qmp_get_bool(o, cols[c].key));
-				break;
-			case COL_OPT_INT:
-				bind_opt_int(q, at, o, cols[c].key);
-				break;
-			case COL_OPT_BOOL:
-				if (qmp_get(o, cols[c].key, json_type_boolean))
-					sqlite3_bind_int(q, at, qmp_get_bool(o, cols[c].key));
-				break;
-			}
-		}
-		if (exec_bind(st, q, what))
-			return -1;
-	}
-	return 0;
-}
-
-static const struct col machine_cols[] = {
-	{ "name", COL_STR },	      { "alias", COL_STR },
-	{ "is-default", COL_BOOL },	      { "deprecated", COL_BOOL },
-	{ "cpu-max", COL_OPT_INT },	      { "hotpluggable-cpus", COL_OPT_BOOL },
-	{ "default-cpu-type", COL_STR }, { "default-ram-id", COL_STR },
-};
-
-static const struct col cpu_cols[] = {
-	{ "name", COL_STR },		{ "typename", COL_STR },
-	{ "migration-safe", COL_BOOL }, { "static", COL_BOOL },
-	{ "deprecated", COL_BOOL },
-};
-
-static const struct col type_cols[] = {
-	{ "name", COL_STR },
-	{ "parent", COL_STR },
-	{ "abstract", COL_BOOL },
-};
-
-static int store_options(struct store *st, long long id, json_object *opts)
-{
-	auto_stmt *q = NULL;
-
-	if (!opts)
-		return 0;
-	if (store_prepare(st, &q,
-			  "INSERT OR IGNORE INTO cmdline_options (binary,"
-			  " option, parameter, type) VALUES (?, ?, ?, ?)"))
-		return -1;
-	for (size_t i = 0; i < qmp_array_len(opts); i++) {
-		json_object *o = json_object_array_get_idx(opts, i);
-		json_object *params = qmp_get(o, "parameters", json_type_array);
-		size_t np = qmp_array_len(params);
-
-		for (size_t k = 0; k < (np ? np : 1); k++) {
-			json_object *pp = np ? json_object_array_get_idx(params, k)
-					     : NULL;
-
-			sqlite3_bind_int64(q, 1, id);
-			store_bind_text(q, 2, qmp_get_string(o, "option"));
-			store_bind_text(q, 3, pp ? qmp_get_string(pp, "name") : "");
-			store_bind_text(q, 4, pp ? qmp_get_string(pp, "type") : NULL);
-			if (exec_bind(st, q, "cannot record command-line options"))
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* A property and its name, looked up once for sorting. */
-struct named_prop {
-	const char *name;
-	json_object *o;
-};
-
-static int cmp_prop_name(const void *x, const void *y)
-{
-	const struct named_prop *a = x, *b = y;
-
-	return strcmp(a->name, b->name);
-}
-
-/* The default value as JSON text, or NULL; borrowed from p. */
-static const char *prop_default(json_object *p)
-{
-	json_object *def = NULL;
-
-	if (!json_object_object_get_ex(p, "default-value", &def))
-		return NULL;
-	return json_object_to_json_string_ext(def, JSON_C_TO_STRING_PLAIN);
-}
-
-static void hash_field(struct sha256 *h, const char *s)
-{
-	/* NULL and "" differ: a 0x01 byte marks a present value. */
-	if (s) {
-		sha256_update(h, "\1", 1);
-		sha256_update(h, s, strlen(s));
-	}
-	sha256_update(h, "", 1);
-}
-
-/*
- * Sorts props by name (in place: device-list-properties has no stable
- * order) and hashes name, type, default and description of each.
- */
-static void propset_sha256(struct named_prop *v, size_t n, char out[65])
-{
-	struct sha256 h;
-
-	sort_array(v, n, sizeof(*v), cmp_prop_name);
-	sha256_init(&h);
-	for (size_t i = 0; i < n; i++) {
-		hash_field(&h, qmp_get_string(v[i].o, "name"));
-		hash_field(&h, qmp_get_string(v[i].o, "type"));
-		hash_field(&h, prop_default(v[i].o));
-		hash_field(&h, qmp_get_string(v[i].o, "description"));
-	}
-	sha256_final_hex(&h, out);
-}
-
-struct propset_stmts {
-	sqlite3_stmt *find, *add, *prop;
-};
-
-/* The id of props' property set, stored first if it is new; -1 on error. */
-static long long propset_id(struct store *st, struct propset_stmts *q,
-			    json_object *props)
-{
-	size_t n = qmp_array_len(props);
-	struct named_prop *v = xcalloc(n + 1, sizeof(*v));
-	char sha[65];
-	long long id = -1;
-
-	for (size_t i = 0; i < n; i++) {
-		const char *name;
-
-		v[i].o = json_object_array_get_idx(props, i);
-		name = qmp_get_string(v[i].o, "name");
-		v[i].name = name ? name : "";
-	}
-	propset_sha256(v, n, sha);
-	store_bind_text(q->find, 1, sha);
-	switch (sqlite3_step(q->find)) {
-	case SQLITE_ROW:
-		id = sqlite3_column_int64(q->find, 0);
-		sqlite3_reset(q->find);
-		goto out;
-	case SQLITE_DONE:
-		sqlite3_reset(q->find);
-		break;
-	default:
-		store_error(st, "cannot look up a property set");
-		sqlite3_reset(q->find);
-		goto out;
-	}
-	store_bind_text(q->add, 1, sha);
-	if (exec_bind(st, q->add, "cannot record a property set"))
-		goto out;
-	id = sqlite3_last_insert_rowid(st->db);
-	for (size_t i = 0; i < n; i++) {
-		sqlite3_bind_int64(q->prop, 1, id);
-		store_bind_text(q->prop, 2, qmp_get_string(v[i].o, "name"));
-		store_bind_text(q->prop, 3, qmp_get_string(v[i].o, "type"));
-		store_bind_text(q->prop, 4, prop_default(v[i].o));
-		store_bind_text(q->prop, 5, qmp_get_string(v[i].o, "description"));
-		/* A repeated name keeps its first row, as before. */
-		if (exec_bind(st, q->prop, "cannot record device properties")) {
-			id = -1;
-			goto out;
-		}
-	}
-out:
-	free(v);
-	return id;
-}
-
-/*
- * The property sets stored in this record, by reply: identical replies
- * share one json_object (qmp's share), so most devices are found here
- * without sorting and hashing their properties again.
- */
-struct known_set {
-	json_object *reply;
-	long long id;
-};
-
-struct known_sets {
-	struct known_set *v;
-	size_t n, alloc;
-};
-
-static long long known_propset(const struct known_sets *k, json_object *props)
-{
-	for (size_t i = 0; i < k->n; i++)
-		if (k->v[i].reply == props)
-			return k->v[i].id;
-	return -1;
-}
-
-static void known_add(struct known_sets *k, json_object *props, long long id)
-{
-	ALLOC_GROW(k->v, k->n + 1, k->alloc);
-	k->v[k->n].reply = props;
-	k->v[k->n++].id = id;
-}
-
-static int store_devices(struct store *st, long long id, struct probe *pr,
-			 struct caps_result *res)
-{
-	struct known_sets known = { 0 };
-	int ret = -1;
-	auto_stmt *find = NULL;
-	auto_stmt *add = NULL;
-	auto_stmt *prop = NULL;
-	auto_stmt *dev = NULL;
-	auto_stmt *f = NULL;
-	struct propset_stmts q;
-
-	if (store_prepare(st, &find, "SELECT id FROM propsets WHERE sha256 = ?") ||
-	    store_prepare(st, &add, "INSERT INTO propsets (sha256) VALUES (?)") ||
-	    store_prepare(st, &prop,
-			  "INSERT OR IGNORE INTO propset_props (propset, name,"
-			  " type, default_value, description)"
-			  " VALUES (?, ?, ?, ?, ?)") ||
-	    store_prepare(st, &dev,
-			  "INSERT OR IGNORE INTO devices (binary, name, propset)"
-			  " VALUES (?, ?, ?)") ||
-	    store_prepare(st, &f,
-			  "INSERT OR REPLACE INTO device_failures (binary,"
-			  " device, error) VALUES (?, ?, ?)"))
-		return -1;
-	q.find = find;
-	q.add = add;
-	q.prop = prop;
-	for (size_t i = 0; i < pr->ndevices; i++) {
-		const char *name =
-			qmp_get_string(json_object_array_get_idx(pr->devices, i), "name");
-		json_object *props = pr->props[i];
-		long long set;
-
-		if (pr->failures[i]) {
-			sqlite3_bind_int64(f, 1, id);
-			store_bind_text(f, 2, name);
-			store_bind_text(f, 3, pr->failures[i]);
-			if (exec_bind(st, f, "cannot record device failures"))
-				goto out;
-			res->failures++;
-			continue;
-		}
-		if (!props)
-			continue;
-		set = known_propset(&known, props);
-		if (set < 0) {
-			set = propset_id(st, &q, props);
-			if (set < 0)
-				goto out;
-			known_add(&known, props, set);
-		}
-		sqlite3_bind_int64(dev, 1, id);
-		store_bind_text(dev, 2, name);
-		sqlite3_bind_int64(dev, 3, set);
-		if (exec_bind(st, dev, "cannot record devices"))
-			goto out;
-		res->devices++;
-		res->props += qmp_array_len(props);
-	}
-	ret = 0;
-out:
-	free(known.v);
-	return ret;
-}
-
-static int store_schema(struct store *st, json_object *schema, char sha[65])
-{
-	auto_stmt *q = NULL;
-	const char *text;
-
-	sha[0] = '\0';
-	if (!schema)
-		return 0;
-	text = json_object_to_json_string_ext(schema, JSON_C_TO_STRING_PLAIN);
-	sha256_hex(text, strlen(text), sha);
-	if (store_prepare(st, &q,
-			  "INSERT OR IGNORE INTO qmp_schemas (sha256, json)"
-			  " VALUES (?, ?)"))
-		return -1;
-	store_bind_text(q, 1, sha);
-	sqlite3_bind_text(q, 2, text, -1, SQLITE_STATIC);
-	return exec_bind(st, q, "cannot record the QMP schema");
-}
-
-static int store_record(struct store *st, struct probe *pr, const char *sha,
-			const char *status, const char *err, double seconds,
-			struct caps_result *res)
-{
-	auto_stmt *del = NULL;
-	auto_stmt *ins = NULL;
-	auto_stmt *acc = NULL;
-	auto_stmt *uns = NULL;
-	json_object *ver = pr->basic[0], *qemu;
-	char schema[65], now[32], version[64] = "";
-	long long id;
-
-	qemu = qmp_get(ver, "qemu", json_type_object);
-	if (qemu)
-		snprintf(version, sizeof(version), "%lld.%lld.%lld",
-			 qmp_get_int(qemu, "major", 0), qmp_get_int(qemu, "minor", 0),
-			 qmp_get_int(qemu, "micro", 0));
-	now_iso8601(now, sizeof(now));
-	if (store_begin(st))
-		return -1;
-	if (store_prepare(st, &del, "DELETE FROM binaries WHERE sha256 = ?") ||
-	    store_schema(st, pr->basic[6], schema) ||
-	    store_prepare(st, &ins,
-			  "INSERT INTO binaries (sha256, version, package,"
-			  " target, schema_sha256, status, error, probed_at,"
-			  " probe_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-		goto fail;
-	store_bind_text(del, 1, sha);
-	if (exec_bind(st, del, "cannot replace the old record"))
-		goto fail;
-	if (sqlite3_changes(st->db) > 0 &&
-	    store_exec(st, "DELETE FROM propsets WHERE NOT EXISTS"
-			   " (SELECT 1 FROM devices WHERE propset = propsets.id)"))
-		goto fail;
-	store_bind_text(ins, 1, sha);
-	store_bind_text(ins, 2, *version ? version : NULL);
-	store_bind_text(ins, 3, ver ? qmp_get_string(ver, "package") : NULL);
-	store_bind_text(ins, 4, pr->basic[1] ? qmp_get_string(pr->basic[1], "arch") : NULL);
-	store_bind_text(ins, 5, *schema ? schema : NULL);
-	store_bind_text(ins, 6, status);
-	store_bind_text(ins, 7, err);
-	store_bind_text(ins, 8, now);
-	sqlite3_bind_double(ins, 9, seconds);
-	if (exec_bind(st, ins, "cannot record the binary"))
-		goto fail;
-	id = sqlite3_last_insert_rowid(st->db);
-	res->binary_id = id;
-	if (!strcmp(status, "failed"))
-		return store_commit(st) ? (store_rollback(st), -1) : 0;
-
-	if (store_prepare(st, &acc,
-			  "INSERT INTO accelerators (binary, name, usable,"
-			  " seconds, detail) VALUES (?, ?, ?, ?, ?)") ||
-	    store_prepare(st, &uns,
-			  "INSERT INTO unsupported_queries (binary, command,"
-			  " error_class) VALUES (?, ?, ?)"))
-		goto fail;
-	for (int i = 0; i < 2; i++) {
-		sqlite3_bind_int64(acc, 1, id);
-		store_bind_text(acc, 2, pr->accel[i].name);
-		sqlite3_bind_int(acc, 3, pr->accel[i].usable);
-		sqlite3_bind_double(acc, 4, pr->accel[i].seconds);
-		store_bind_text(acc, 5, pr->accel[i].detail);
-		if (exec_bind(st, acc, "cannot record accelerators"))
-			goto fail;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(basic_queries); i++) {
-		if (pr->basic[i])
-			continue;
-		sqlite3_bind_int64(uns, 1, id);
-		store_bind_text(uns, 2, basic_queries[i]);
-		store_bind_text(uns, 3, pr->basic_err[i]);
-		if (exec_bind(st, uns, "cannot record unsupported queries"))
-			goto fail;
-	}
-	if (store_rows(st, id, pr->basic[2],
-		       "INSERT INTO machine_types (binary, name, alias,"
-		       " is_default, deprecated, cpu_max, hotpluggable_cpus,"
-		       " default_cpu_type, default_ram_id)"
-		       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		       machine_cols, ARRAY_SIZE(machine_cols),
-		       "cannot record machine types") ||
-	    store_rows(st, id, pr->basic[3],
-		       "INSERT OR IGNORE INTO cpu_models (binary, name,"
-		       " typename, migration_safe, static, deprecated)"
-		       " VALUES (?, ?, ?, ?, ?, ?)",
-		       cpu_cols, ARRAY_SIZE(cpu_cols), "cannot record CPU models") ||
-	    store_rows(st, id, pr->basic[4],
-		       "INSERT OR IGNORE INTO qmp_commands (binary, name)"
-		       " VALUES (?, ?)",
-		       type_cols, 1, "cannot record QMP commands") ||
-	    store_options(st, id, pr->basic[5]) ||
-	    store_rows(st, id, pr->types,
-		       "INSERT OR IGNORE INTO qom_types (binary, name,"
-		       " parent, abstract) VALUES (?, ?, ?, ?)",
-		       type_cols, ARRAY_SIZE(type_cols), "cannot record QOM types") ||
-	    store_devices(st, id, pr, res) || store_commit(st))
-		goto fail;
-	res->machines = qmp_array_len(pr->basic[2]);
-	res->commands = qmp_array_len(pr->basic[4]);
-	return 0;
-fail:
-	store_rollback(st);
-	return -1;
-}
-
-/* abi_seconds is set once the ABI part of a record is complete. */
+/* Whether the ABI part of record id is still to do (or cannot be read). */
 static int abi_missing(struct store *st, long long id)
 {
-	auto_stmt *q = NULL;
+	struct binary_record b;
+	int missing = binary_get(st, id, &b) || !b.abi_complete;
 
-	if (store_prepare(st, &q, "SELECT abi_seconds IS NULL FROM binaries WHERE id = ?"))
-		return 1;
-	sqlite3_bind_int64(q, 1, id);
-	return sqlite3_step(q) != SQLITE_ROW || sqlite3_column_int(q, 0);
-}
-
-static int record_abi_seconds(struct store *st, long long id, double seconds)
-{
-	auto_stmt *q = NULL;
-
-	if (store_prepare(st, &q, "UPDATE binaries SET abi_seconds = ? WHERE id = ?"))
-		return -1;
-	sqlite3_bind_double(q, 1, seconds);
-	sqlite3_bind_int64(q, 2, id);
-	if (sqlite3_step(q) != SQLITE_DONE)
-		return store_error(st, "cannot record ABI timing");
-	return 0;
-}
-
-/* The capability record's time, storing included. */
-static int record_probe_seconds(struct store *st, long long id, double seconds)
-{
-	auto_stmt *q = NULL;
-
-	if (store_prepare(st, &q,
-			  "UPDATE binaries SET probe_seconds = ? WHERE id = ?"))
-		return -1;
-	sqlite3_bind_double(q, 1, seconds);
-	sqlite3_bind_int64(q, 2, id);
-	return exec_bind(st, q, "cannot record the probe time");
+	binary_record_release(&b);
+	return missing;
 }
 
 /*
@@ -1057,6 +564,14 @@ static int record_probe_seconds(struct store *st, long long id, double seconds)
  * ABI part if it was probed with --no-abi. 1 if handled, 0 if it must be
  * probed, -1 on error.
  */
+static void abi_into(struct caps_result *res, const struct abi_result *abi)
+{
+	res->abi_machines = abi->machines;
+	res->abi_distinct = abi->distinct;
+	res->abi_failed = abi->failed;
+	res->abi_seconds = abi->seconds;
+}
+
 static int probed_before(struct store *st, const char *binary, int force,
 			 int no_abi, struct caps_result *res, double t0)
 {
@@ -1072,16 +587,43 @@ static int probed_before(struct store *st, const char *binary, int force,
 	}
 	/* Probed before with --no-abi: only the ABI part is missing. */
 	if (abi_probe(st, res->binary_id, binary, &abi) ||
-	    record_abi_seconds(st, res->binary_id, abi.seconds))
+	    caps_record_abi_seconds(st, res->binary_id, abi.seconds))
 		return error("probe '%s': the machine-type ABI probe failed",
 			     binary);
-	res->abi_machines = abi.machines;
-	res->abi_distinct = abi.distinct;
-	res->abi_failed = abi.failed;
-	res->abi_seconds = abi.seconds;
+	abi_into(res, &abi);
 	res->abi_only = 1;
 	res->seconds = now_monotonic() - t0;
 	return 1;
+}
+
+/*
+ * Hands the replies of a probe that ended (failed, when ret is not 0) to
+ * the record. A failure is kept on record (it was reported already),
+ * unless it would replace a complete record of the same binary: a forced
+ * probe that fails loses nothing. Returns ret, or -1 when the complete
+ * record cannot be written.
+ */
+static int record_outcome(struct store *st, const struct probe *pr, int ret,
+			  double t0, struct caps_result *res)
+{
+	long long old;
+
+	if (ret) {
+		if (binary_complete_id(st, res->sha256, &old) > 0)
+			warning("probe '%s' failed; the earlier complete record "
+				"of this binary is kept",
+				pr->binary);
+		else if (caps_record(st, &pr->rep, res->sha256, "failed",
+				     "the probe failed; see virt-matrix's messages",
+				     res->seconds, res))
+			warning("cannot record the failed probe of '%s'", pr->binary);
+		return ret;
+	}
+	if (caps_record(st, &pr->rep, res->sha256, "complete", NULL, res->seconds,
+			res))
+		return -1;
+	res->seconds = now_monotonic() - t0;
+	return caps_record_probe_seconds(st, res->binary_id, res->seconds);
 }
 
 int caps_probe(struct store *st, const char *binary, int force, int no_abi,
@@ -1127,7 +669,7 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 			r = binary_complete_id(st, res->sha256, &res->binary_id);
 		if (r) {
 			qmp_phase_join(&ph, 1);
-			accel_pair_finish(&acc, pr.accel);
+			accel_pair_finish(&acc, pr.rep.accel);
 			probe_release(&pr);
 			zygote_free(pr.z);
 			if (r < 0 ||
@@ -1138,54 +680,28 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	}
 	if (qmp_phase_join(&ph, 0))
 		goto out;
-	accel_pair_finish(&acc, pr.accel);
+	accel_pair_finish(&acc, pr.rep.accel);
 	ret = 0;
 out:
-	accel_pair_finish(&acc, pr.accel);
+	accel_pair_finish(&acc, pr.rep.accel);
 	res->seconds = now_monotonic() - t0;
 	if (!res->sha256[0] && binary_sha256_remember(st, binary, res->sha256, &key)) {
 		probe_release(&pr);
 		zygote_free(pr.z);
 		return -1; /* nothing to key a record by */
 	}
-	if (ret) {
-		long long old;
-
-		/*
-		 * Keep the failure on record (reported already), unless it
-		 * would replace a complete record of the same binary: a forced
-		 * probe that fails loses nothing.
-		 */
-		if (binary_complete_id(st, res->sha256, &old) > 0)
-			warning("probe '%s' failed; the earlier complete record "
-				"of this binary is kept",
-				binary);
-		else if (store_record(st, &pr, res->sha256, "failed",
-				      "the probe failed; see virt-matrix's messages",
-				      res->seconds, res))
-			warning("cannot record the failed probe of '%s'", binary);
-	} else if (store_record(st, &pr, res->sha256, "complete", NULL,
-				res->seconds, res)) {
-		ret = -1;
-	} else if (res->seconds = now_monotonic() - t0,
-		   record_probe_seconds(st, res->binary_id, res->seconds)) {
-		ret = -1;
-	}
+	ret = record_outcome(st, &pr, ret, t0, res);
 	/* The capability replies are stored: the ABI probe forks from less. */
 	probe_release(&pr);
 	if (!ret && !no_abi) {
 		struct abi_result abi;
 
 		if (abi_probe_in(st, res->binary_id, binary, pr.z, &abi) ||
-		    record_abi_seconds(st, res->binary_id, abi.seconds)) {
+		    caps_record_abi_seconds(st, res->binary_id, abi.seconds))
 			ret = error("probe '%s': the machine-type ABI probe failed",
 				    binary);
-		} else {
-			res->abi_machines = abi.machines;
-			res->abi_distinct = abi.distinct;
-			res->abi_failed = abi.failed;
-			res->abi_seconds = abi.seconds;
-		}
+		else
+			abi_into(res, &abi);
 	}
 	zygote_free(pr.z);
 	return ret;

@@ -18,20 +18,16 @@ static const char *const machines[] = { "q35", "pc" };
 static long long binary_of(struct store *st, const struct install *q,
 			   const char **virttype)
 {
-	auto_stmt *s = NULL;
-	char sha[65];
+	long long id;
+	int r = binary_find(st, q->binary_path, &id);
 
-	if (binary_sha256(st, q->binary_path, sha) ||
-	    store_prepare(st, &s,
-			  "SELECT b.id, (SELECT usable FROM accelerators a"
-			  " WHERE a.binary = b.id AND a.name = 'kvm')"
-			  " FROM binaries b WHERE b.sha256 = ? AND b.status = 'complete'"))
+	if (r)
+		return r < 0 ? -1 : 0;
+	r = binary_accel_usable(st, id, "kvm");
+	if (r < 0)
 		return -1;
-	store_bind_text(s, 1, sha);
-	if (sqlite3_step(s) != SQLITE_ROW)
-		return 0;
-	*virttype = sqlite3_column_int(s, 1) ? "kvm" : "qemu";
-	return sqlite3_column_int64(s, 0);
+	*virttype = r ? "kvm" : "qemu";
+	return id;
 }
 
 /*

@@ -52,8 +52,7 @@ static const char *col(sqlite3_stmt *q, int i)
 static long long find_binary(struct store *st, const char *version,
 			     struct install *in)
 {
-	char sha[65];
-	auto_stmt *q = NULL;
+	long long id;
 	int r = installs_get(st, "qemu", version, in);
 
 	if (r) {
@@ -63,17 +62,14 @@ static long long find_binary(struct store *st, const char *version,
 			      version);
 		return -1;
 	}
-	if (binary_sha256(st, in->binary_path, sha) ||
-	    store_prepare(st, &q,
-			  "SELECT id FROM binaries WHERE sha256 = ?"
-			  " AND status = 'complete'"))
+	r = binary_find(st, in->binary_path, &id);
+	if (r < 0)
 		return -1;
-	store_bind_text(q, 1, sha);
-	if (sqlite3_step(q) != SQLITE_ROW)
+	if (r > 0)
 		return error("qemu %s (%s) has not been probed; run 'virt-matrix "
 			     "probe %s'",
 			     version, in->binary_path, version);
-	return sqlite3_column_int64(q, 0);
+	return id;
 }
 
 static void jadd(json_object *o, const char *k, const char *v)
@@ -87,18 +83,16 @@ static int show_caps(struct store *st, long long id, const struct install *in,
 	static const char *const tables[] = { "machine_types", "cpu_models",
 					      "qom_types",     "qmp_commands",
 					      "cmdline_options", "device_failures" };
-	auto_stmt *b = NULL;
+	struct binary_record b;
 	auto_stmt *a = NULL;
 	auto_stmt *u = NULL;
 	auto_stmt *f = NULL;
 	auto_stmt *d = NULL;
 	json_object *root = json_object_new_object(), *arr;
 	long long n[ARRAY_SIZE(tables)], devices = 0, props = 0;
+	int r;
 
-	if (store_prepare(st, &b,
-			  "SELECT sha256, version, package, target, probed_at,"
-			  " probe_seconds, schema_sha256 FROM binaries WHERE id = ?") ||
-	    store_prepare(st, &a,
+	if (store_prepare(st, &a,
 			  "SELECT name, usable, detail FROM accelerators"
 			  " WHERE binary = ? ORDER BY name") ||
 	    store_prepare(st, &u,
@@ -115,28 +109,29 @@ static int show_caps(struct store *st, long long id, const struct install *in,
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(tables); i++)
 		n[i] = count(st, tables[i], id);
-	sqlite3_bind_int64(b, 1, id);
 	sqlite3_bind_int64(a, 1, id);
 	sqlite3_bind_int64(u, 1, id);
 	sqlite3_bind_int64(f, 1, id);
 	sqlite3_bind_int64(d, 1, id);
-	if (sqlite3_step(b) != SQLITE_ROW || sqlite3_step(d) != SQLITE_ROW) {
+	r = binary_get(st, id, &b);
+	if (r || sqlite3_step(d) != SQLITE_ROW) {
 		json_object_put(root);
-		return store_error(st, "cannot read the probe record");
+		binary_record_release(&b);
+		return r < 0 ? -1 : store_error(st, "cannot read the probe record");
 	}
 	devices = sqlite3_column_int64(d, 0);
 	props = sqlite3_column_int64(d, 1);
 
 	jadd(root, "install", in->version);
 	jadd(root, "binary", in->binary_path);
-	jadd(root, "sha256", col(b, 0));
-	jadd(root, "version", col(b, 1));
-	jadd(root, "package", col(b, 2));
-	jadd(root, "target", col(b, 3));
-	jadd(root, "probed_at", col(b, 4));
+	jadd(root, "sha256", b.sha256);
+	jadd(root, "version", b.version);
+	jadd(root, "package", b.package);
+	jadd(root, "target", b.target);
+	jadd(root, "probed_at", b.probed_at);
 	json_object_object_add(root, "probe_seconds",
-			       json_object_new_double(sqlite3_column_double(b, 5)));
-	jadd(root, "qmp_schema_sha256", col(b, 6));
+			       json_object_new_double(b.probe_seconds));
+	jadd(root, "qmp_schema_sha256", b.schema_sha256);
 	arr = json_object_new_array();
 	while (sqlite3_step(a) == SQLITE_ROW) {
 		json_object *o = json_object_new_object();
@@ -184,14 +179,14 @@ static int show_caps(struct store *st, long long id, const struct install *in,
 		size_t k;
 
 		printf("qemu %s  %s\n", in->version, in->binary_path);
-		printf("  %-14s %s\n", "sha256", col(b, 0));
-		printf("  %-14s %s%s%s%s\n", "version", col(b, 1),
-		       col(b, 2) && *col(b, 2) ? " (" : "",
-		       col(b, 2) && *col(b, 2) ? col(b, 2) : "",
-		       col(b, 2) && *col(b, 2) ? ")" : "");
-		printf("  %-14s %s\n", "target", col(b, 3));
-		printf("  %-14s %s, in %.2fs\n", "probed", col(b, 4),
-		       sqlite3_column_double(b, 5));
+		printf("  %-14s %s\n", "sha256", b.sha256);
+		printf("  %-14s %s%s%s%s\n", "version", b.version,
+		       b.package && *b.package ? " (" : "",
+		       b.package && *b.package ? b.package : "",
+		       b.package && *b.package ? ")" : "");
+		printf("  %-14s %s\n", "target", b.target);
+		printf("  %-14s %s, in %.2fs\n", "probed", b.probed_at,
+		       b.probe_seconds);
 		x = json_object_object_get(root, "accelerators");
 		for (k = 0; k < json_object_array_length(x); k++) {
 			json_object *o = json_object_array_get_idx(x, k);
@@ -227,6 +222,7 @@ static int show_caps(struct store *st, long long id, const struct install *in,
 		}
 	}
 	json_object_put(root);
+	binary_record_release(&b);
 	return 0;
 }
 

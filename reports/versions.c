@@ -2,13 +2,14 @@
  * The QEMU versions a report is about: every QEMU install of the store,
  * oldest first by lib/version.h order of the install name (what users
  * see: 7.2.22-system), joined with the probe record of its binary
- * (installs.binary_sha256 = binaries.sha256) when the probe completed.
+ * (lib/binaries.h) when the probe completed.
  * The other builders refer to versions by their index here.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
+#include "binaries.h"
 #include "banned.h"
 
 static int cmp_qemu(const void *a, const void *b)
@@ -20,31 +21,22 @@ static int cmp_qemu(const void *a, const void *b)
 
 int rep_versions_load(struct store *st, struct rep_versions *out)
 {
-	auto_stmt *q = NULL;
-	size_t alloc = 0;
-	int rc;
+	struct binary_install *in = NULL;
+	size_t n = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (store_prepare(st, &q,
-			  "SELECT i.version, i.binary_path, b.id, b.version"
-			  " FROM installs i LEFT JOIN binaries b"
-			  "   ON b.sha256 = i.binary_sha256 AND b.status = 'complete'"
-			  " WHERE i.app = 'qemu'"))
+	if (binary_qemu_installs(st, &in, &n))
 		return -1;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct rep_qemu *v;
+	out->v = xcalloc(n + 1, sizeof(*out->v));
+	for (size_t i = 0; i < n; i++) {
+		struct rep_qemu *v = &out->v[out->nr++];
 
-		ALLOC_GROW(out->v, out->nr + 1, alloc);
-		v = &out->v[out->nr++];
-		v->name = store_column_strdup(q, 0);
-		v->binary_path = store_column_strdup(q, 1);
-		v->binary = sqlite3_column_int64(q, 2);
-		v->version = store_column_strdup(q, 3);
+		v->name = in[i].install;
+		v->binary_path = in[i].binary_path;
+		v->binary = in[i].binary;
+		v->version = in[i].version;
 	}
-	if (rc != SQLITE_DONE) {
-		rep_versions_release(out);
-		return store_error(st, "cannot read the QEMU installs");
-	}
+	free(in); /* the strings are out's now */
 	sort_array(out->v, out->nr, sizeof(*out->v), cmp_qemu);
 	return 0;
 }

@@ -2,7 +2,9 @@
  * Scenario to QEMU argv (see mapper.h). Everything version-dependent is
  * decided from struct map_caps, which map_caps_load fills from the probe
  * record, so that the mapping is testable against expected-output files
- * per version without running QEMU.
+ * per version without running QEMU. map_argv runs one short builder per
+ * section of the command line, in the order of sections[], over a shared
+ * struct map_build.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "mapper.h"
+#include "binaries.h"
 #include "version.h"
 #include "banned.h"
 
@@ -42,25 +45,41 @@ static void alias_target(struct store *st, long long id, const char *alias,
 		snprintf(out, size, "%s", (const char *)sqlite3_column_text(q, 0));
 }
 
+/* Whether the QMP schema sha256 names the netdev type "vhost-user". */
+static int schema_has_vhost_user(struct store *st, const char *schema_sha256,
+				 int *out)
+{
+	auto_stmt *s = NULL;
+
+	if (store_prepare(st, &s,
+			  "SELECT instr(json, '\"vhost-user\"')"
+			  " FROM qmp_schemas WHERE sha256 = ?"))
+		return -1;
+	store_bind_text(s, 1, schema_sha256);
+	*out = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) > 0;
+	return 0;
+}
+
 int map_caps_load(struct store *st, long long id, struct map_caps *c)
 {
-	auto_stmt *q = NULL;
+	struct binary_record b;
 	static const char dev_sql[] =
 		"SELECT 1 FROM devices WHERE binary = ? AND name = ?";
 	static const char type_sql[] =
 		"SELECT 1 FROM qom_types WHERE binary = ? AND name = ?";
+	int r;
 
 	memset(c, 0, sizeof(*c));
-	if (store_prepare(st, &q, "SELECT version, schema_sha256 FROM binaries"
-				  " WHERE id = ? AND status = 'complete'"))
+	r = binary_get(st, id, &b);
+	if (r < 0)
 		return -1;
-	sqlite3_bind_int64(q, 1, id);
-	if (sqlite3_step(q) != SQLITE_ROW)
+	if (r > 0 || b.status != BINARY_COMPLETE) {
+		binary_record_release(&b);
 		return error("no complete probe record for binary %lld; run "
 			     "'virt-matrix probe' first",
 			     id);
-	snprintf(c->version, sizeof(c->version), "%s",
-		 (const char *)sqlite3_column_text(q, 0));
+	}
+	snprintf(c->version, sizeof(c->version), "%s", b.version ? b.version : "");
 	alias_target(st, id, "q35", c->q35, sizeof(c->q35));
 	alias_target(st, id, "pc", c->pc, sizeof(c->pc));
 	c->has_vfio_pci = query_exists(st, dev_sql, id, "vfio-pci");
@@ -69,19 +88,9 @@ int map_caps_load(struct store *st, long long id, struct map_caps *c)
 	c->has_memfd = query_exists(st, type_sql, id, "memory-backend-memfd");
 	/* The machine property arrived in 5.0; older ones take -numa memdev. */
 	c->machine_memdev = version_strcmp(c->version, "5.0") >= 0;
-	{
-		auto_stmt *s = NULL;
-
-		if (store_prepare(st, &s,
-				  "SELECT instr(json, '\"vhost-user\"')"
-				  " FROM qmp_schemas WHERE sha256 ="
-				  " (SELECT schema_sha256 FROM binaries WHERE id = ?)"))
-			return -1;
-		sqlite3_bind_int64(s, 1, id);
-		c->has_vhost_user_netdev =
-			sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) > 0;
-	}
-	return 0;
+	r = schema_has_vhost_user(st, b.schema_sha256, &c->has_vhost_user_netdev);
+	binary_record_release(&b);
+	return r;
 }
 
 static const struct {
@@ -186,215 +195,322 @@ int map_cannot(struct strbuf *why, const char *fmt, ...)
 	return -1;
 }
 
-int map_argv(const struct scenario *s, const struct map_caps *c,
-	     const struct map_env *env, struct strvec *argv,
-	     struct strvec *notes, struct strbuf *why)
+/*
+ * What the sections of the command line share: the inputs, the outputs,
+ * and the counters that one section's arguments name and a later one's
+ * refer to.
+ */
+struct map_build {
+	const struct scenario *s;
+	const struct map_caps *c;
+	const struct map_env *env;
+	struct strvec *argv, *notes;
+	struct strbuf *why;
+	int shared;  /* guest RAM in a shared backend (vhost-user, hugepages) */
+	int backend; /* -netdev hostnetN lines so far */
+	size_t vhost, pt; /* vhost-user devices, passthrough devices so far */
+};
+
+/* -machine, with the aliases resolved and the shared RAM named, -accel. */
+static int map_machine(struct map_build *b)
 {
-	const char *machine = s->machine ? s->machine : "q35";
-	struct strbuf m = STRBUF_INIT, path = STRBUF_INIT;
-	size_t vhost = scenario_count_devices(s, DEV_VHOST_USER);
-	int shared = vhost > 0 || s->hugepages, nic = 0, backend = 0, ret = -1;
+	const char *machine = b->s->machine ? b->s->machine : "q35";
+	struct strbuf m = STRBUF_INIT;
 
-	if (!strcmp(machine, "q35") && *c->q35)
-		machine = c->q35;
-	else if (!strcmp(machine, "pc") && *c->pc)
-		machine = c->pc;
+	if (!strcmp(machine, "q35") && *b->c->q35)
+		machine = b->c->q35;
+	else if (!strcmp(machine, "pc") && *b->c->pc)
+		machine = b->c->pc;
 	sb_puts(&m, machine);
-	if (shared && c->machine_memdev)
+	if (b->shared && b->c->machine_memdev)
 		sb_puts(&m, ",memory-backend=mem0");
-	strvec_pushv(argv, (const char *const[]){ "-machine", m.buf, "-accel",
-						  env->accel, NULL });
-	if (s->cpu_model) {
-		const char *model = s->cpu_model;
+	strvec_pushv(b->argv, (const char *const[]){ "-machine", m.buf, "-accel",
+						     b->env->accel, NULL });
+	strbuf_release(&m);
+	return 0;
+}
 
-		if (!strcmp(model, "host") && strcmp(env->accel, "kvm")) {
+/* -cpu (host needs KVM); vCPU pinning is the runner's, noted. */
+static int map_cpu(struct map_build *b)
+{
+	const char *model = b->s->cpu_model;
+
+	if (model) {
+		if (!strcmp(model, "host") && strcmp(b->env->accel, "kvm")) {
 			model = "max";
-			strvec_pushf(notes, "cpu model=host needs KVM; under %s "
-					    "it is 'max'",
-				     env->accel);
+			strvec_pushf(b->notes, "cpu model=host needs KVM; under %s "
+					       "it is 'max'",
+				     b->env->accel);
 		}
-		strvec_pushv(argv, (const char *const[]){ "-cpu", model, NULL });
+		strvec_pushv(b->argv, (const char *const[]){ "-cpu", model, NULL });
 	}
-	if (s->cpupin)
-		strvec_pushf(notes, "cpupin=%s: the runner pins the vCPU threads "
-				    "(query-cpus-fast thread-id) once QEMU is up",
-			     s->cpupin);
-	strvec_push(argv, "-smp");
-	strvec_pushf(argv, "%d", s->cpus > 0 ? s->cpus : 1);
-	strvec_push(argv, "-m");
-	strvec_pushf(argv, "%ld", s->mem_mib > 0 ? s->mem_mib : 512);
-	if (shared) {
-		strvec_push(argv, "-object");
-		if (s->hugepages)
-			strvec_pushf(argv, "memory-backend-file,id=mem0,size=%ldM,"
-					   "mem-path=/dev/hugepages,share=on,prealloc=on",
-				     s->mem_mib);
-		else if (c->has_memfd)
-			strvec_pushf(argv, "memory-backend-memfd,id=mem0,size=%ldM,"
-					   "share=on",
-				     s->mem_mib);
-		else {
-			strvec_pushf(argv, "memory-backend-file,id=mem0,size=%ldM,"
-					   "mem-path=/dev/shm,share=on",
-				     s->mem_mib);
-			strvec_push(notes, "no memory-backend-memfd in this QEMU: "
-					   "shared memory from a file in /dev/shm");
-		}
-		if (!c->machine_memdev) {
-			strvec_pushv(argv, (const char *const[]){
-				"-numa", "node,memdev=mem0", NULL });
-			strvec_push(notes, "QEMU < 5.0: guest RAM through -numa "
-					   "node,memdev instead of -machine "
-					   "memory-backend");
-		}
-	}
-	for (size_t i = 0; i < s->ndisks; i++) {
-		const struct scn_disk *d = &s->disks[i];
+	if (b->s->cpupin)
+		strvec_pushf(b->notes, "cpupin=%s: the runner pins the vCPU threads "
+				       "(query-cpus-fast thread-id) once QEMU is up",
+			     b->s->cpupin);
+	return 0;
+}
 
-		strvec_push(argv, "-drive");
-		strvec_pushf(argv, "file=%s%s%s%s%s", d->file,
+/* The backend object of shared guest RAM, and -numa before QEMU 5.0. */
+static void map_shared_memory(struct map_build *b)
+{
+	const struct scenario *s = b->s;
+
+	strvec_push(b->argv, "-object");
+	if (s->hugepages)
+		strvec_pushf(b->argv, "memory-backend-file,id=mem0,size=%ldM,"
+				      "mem-path=/dev/hugepages,share=on,prealloc=on",
+			     s->mem_mib);
+	else if (b->c->has_memfd)
+		strvec_pushf(b->argv, "memory-backend-memfd,id=mem0,size=%ldM,"
+				      "share=on",
+			     s->mem_mib);
+	else {
+		strvec_pushf(b->argv, "memory-backend-file,id=mem0,size=%ldM,"
+				      "mem-path=/dev/shm,share=on",
+			     s->mem_mib);
+		strvec_push(b->notes, "no memory-backend-memfd in this QEMU: "
+				      "shared memory from a file in /dev/shm");
+	}
+	if (!b->c->machine_memdev) {
+		strvec_pushv(b->argv, (const char *const[]){ "-numa", "node,memdev=mem0",
+							     NULL });
+		strvec_push(b->notes, "QEMU < 5.0: guest RAM through -numa "
+				      "node,memdev instead of -machine "
+				      "memory-backend");
+	}
+}
+
+/* -smp, -m, and the shared RAM backend if any. */
+static int map_smp_memory(struct map_build *b)
+{
+	strvec_push(b->argv, "-smp");
+	strvec_pushf(b->argv, "%d", b->s->cpus > 0 ? b->s->cpus : 1);
+	strvec_push(b->argv, "-m");
+	strvec_pushf(b->argv, "%ld", b->s->mem_mib > 0 ? b->s->mem_mib : 512);
+	if (b->shared)
+		map_shared_memory(b);
+	return 0;
+}
+
+static int map_disks(struct map_build *b)
+{
+	for (size_t i = 0; i < b->s->ndisks; i++) {
+		const struct scn_disk *d = &b->s->disks[i];
+
+		strvec_push(b->argv, "-drive");
+		strvec_pushf(b->argv, "file=%s%s%s%s%s", d->file,
 			     d->format ? ",format=" : "", d->format ? d->format : "",
 			     d->iface ? ",if=" : "", d->iface ? d->iface : "");
 	}
-	/* DTS pairs each nic with a user or tap backend. */
-	for (size_t i = 0; i < s->nnets; i++) {
-		const struct scn_net *n = &s->nets[i];
+	return 0;
+}
+
+/* The net backends (DTS pairs each nic with a user or tap backend). */
+static int map_net_backends(struct map_build *b)
+{
+	for (size_t i = 0; i < b->s->nnets; i++) {
+		const struct scn_net *n = &b->s->nets[i];
 
 		if (n->kind == NET_NIC)
 			continue;
-		strvec_push(argv, "-netdev");
-		if (n->kind == NET_USER)
-			strvec_pushf(argv, "user,id=hostnet%d%s%s", backend,
-				     n->hostfwd ? ",hostfwd=" : "",
-				     n->hostfwd ? n->hostfwd : "");
-		else {
-			ret = map_cannot(why, "scenario '%s': tap networking needs a host "
-				    "bridge, which the runner does not set up",
-				    s->name);
-			goto out;
-		}
-		backend++;
+		/* A refused tap leaves its -netdev in the skipped run's argv. */
+		strvec_push(b->argv, "-netdev");
+		if (n->kind != NET_USER)
+			return map_cannot(b->why, "scenario '%s': tap networking needs "
+						  "a host bridge, which the runner "
+						  "does not set up",
+					  b->s->name);
+		strvec_pushf(b->argv, "user,id=hostnet%d%s%s", b->backend,
+			     n->hostfwd ? ",hostfwd=" : "", n->hostfwd ? n->hostfwd : "");
+		b->backend++;
 	}
-	for (size_t i = 0; i < s->nnets; i++) {
-		const struct scn_net *n = &s->nets[i];
+	return 0;
+}
+
+/* The nics, nic N on backend N; one without a backend gets user networking. */
+static int map_nics(struct map_build *b)
+{
+	int nic = 0;
+
+	for (size_t i = 0; i < b->s->nnets; i++) {
+		const struct scn_net *n = &b->s->nets[i];
 
 		if (n->kind != NET_NIC)
 			continue;
-		if (nic >= backend) {
-			strvec_push(argv, "-netdev");
-			strvec_pushf(argv, "user,id=hostnet%d", backend++);
-			strvec_pushf(notes, "nic %d has no backend line: user "
-					    "networking",
+		if (nic >= b->backend) {
+			strvec_push(b->argv, "-netdev");
+			strvec_pushf(b->argv, "user,id=hostnet%d", b->backend++);
+			strvec_pushf(b->notes, "nic %d has no backend line: user "
+					       "networking",
 				     nic);
 		}
-		strvec_push(argv, "-device");
-		strvec_pushf(argv, "%s,netdev=hostnet%d%s%s", nic_device(n->model),
+		strvec_push(b->argv, "-device");
+		strvec_pushf(b->argv, "%s,netdev=hostnet%d%s%s", nic_device(n->model),
 			     nic, n->mac ? ",mac=" : "", n->mac ? n->mac : "");
 		nic++;
 	}
-	for (size_t i = 0, v = 0, pt = 0; i < s->ndevices; i++) {
-		const struct scn_device *d = &s->devices[i];
-		const char *host;
+	return 0;
+}
 
-		switch (d->kind) {
-		case DEV_VHOST_USER:
-			if (!c->has_vhost_user_netdev) {
-				ret = map_cannot(why, "QEMU %s has no vhost-user network "
-					    "backend",
-					    c->version);
-				goto out;
-			}
-			map_vhost_path(env, d, &path);
-			strvec_push(argv, "-chardev");
-			strvec_pushf(argv, "socket,id=char%zu,path=%s", v, path.buf);
-			strvec_push(argv, "-netdev");
-			if (d->queues > 1)
-				strvec_pushf(argv, "vhost-user,id=vhost%zu,chardev=char%zu,"
-						   "queues=%d",
-					     v, v, d->queues);
-			else
-				strvec_pushf(argv, "vhost-user,id=vhost%zu,chardev=char%zu",
-					     v, v);
-			strvec_push(argv, "-device");
-			strvec_pushf(argv, "virtio-net-pci,netdev=vhost%zu,id=vnet%zu%s%s%s%s",
-				     v, v, d->mac ? ",mac=" : "", d->mac ? d->mac : "",
-				     d->settings ? "," : "",
-				     d->settings ? d->settings : "");
-			v++;
-			break;
-		case DEV_VFIO_PCI:
-		case DEV_PCI_ASSIGN:
-			host = d->host;
-			if (!strcmp(host, "lab")) {
-				if (!env->pt_host) {
-					ret = map_cannot(why, "scenario '%s': passthrough of the "
-						    "lab's device outside the lab VM",
-						    s->name);
-					goto out;
-				}
-				host = env->pt_host;
-			}
-			if (d->kind == DEV_PCI_ASSIGN && !c->has_pci_assign) {
-				strvec_pushf(notes, "pci-assign is gone from QEMU %s "
-						    "(removed in 2.12): vfio-pci",
-					     c->version);
-			} else if (d->kind == DEV_PCI_ASSIGN) {
-				strvec_push(argv, "-device");
-				strvec_pushf(argv, "pci-assign,host=%s,id=pt_%zu%s%s",
-					     host, pt, d->addr ? ",addr=" : "",
-					     d->addr ? d->addr : "");
-				pt++;
-				break;
-			}
-			if (!c->has_vfio_pci) {
-				ret = map_cannot(why, "QEMU %s has no vfio-pci device",
-					    c->version);
-				goto out;
-			}
-			strvec_push(argv, "-device");
-			strvec_pushf(argv, "vfio-pci,host=%s,id=pt_%zu%s%s", host, pt,
-				     d->addr ? ",addr=" : "", d->addr ? d->addr : "");
-			pt++;
-			break;
-		case DEV_VIRTIO_NET_PCI:
-			strvec_push(argv, "-device");
-			strvec_pushf(argv, "virtio-net-pci%s%s%s%s%s%s",
-				     d->netdev ? ",netdev=" : "",
-				     d->netdev ? d->netdev : "",
-				     d->mac ? ",mac=" : "", d->mac ? d->mac : "",
-				     d->settings ? "," : "",
-				     d->settings ? d->settings : "");
-			break;
-		}
+/* A vhost-user NIC: its socket's chardev, the netdev, the virtio-net device. */
+static int map_vhost_user(struct map_build *b, const struct scn_device *d)
+{
+	struct strbuf path = STRBUF_INIT;
+	size_t v = b->vhost++;
+
+	if (!b->c->has_vhost_user_netdev)
+		return map_cannot(b->why, "QEMU %s has no vhost-user network backend",
+				  b->c->version);
+	map_vhost_path(b->env, d, &path);
+	strvec_push(b->argv, "-chardev");
+	strvec_pushf(b->argv, "socket,id=char%zu,path=%s", v, path.buf);
+	strbuf_release(&path);
+	strvec_push(b->argv, "-netdev");
+	if (d->queues > 1)
+		strvec_pushf(b->argv, "vhost-user,id=vhost%zu,chardev=char%zu,queues=%d",
+			     v, v, d->queues);
+	else
+		strvec_pushf(b->argv, "vhost-user,id=vhost%zu,chardev=char%zu", v, v);
+	strvec_push(b->argv, "-device");
+	strvec_pushf(b->argv, "virtio-net-pci,netdev=vhost%zu,id=vnet%zu%s%s%s%s", v,
+		     v, d->mac ? ",mac=" : "", d->mac ? d->mac : "",
+		     d->settings ? "," : "", d->settings ? d->settings : "");
+	return 0;
+}
+
+/*
+ * A host PCI device: "lab" stands for the lab VM's device; pci-assign
+ * where this QEMU still has it, else vfio-pci.
+ */
+static int map_passthrough(struct map_build *b, const struct scn_device *d)
+{
+	const char *host = d->host;
+
+	if (!strcmp(host, "lab")) {
+		if (!b->env->pt_host)
+			return map_cannot(b->why, "scenario '%s': passthrough of the "
+						  "lab's device outside the lab VM",
+					  b->s->name);
+		host = b->env->pt_host;
 	}
-	if (s->vnc >= 0) {
-		strvec_push(argv, "-vnc");
-		strvec_pushf(argv, "unix:%s/vnc.sock", env->rundir);
-		strvec_pushf(notes, "vnc displayNum=%d is served on a unix socket, "
-				    "so that runs can go side by side",
-			     s->vnc);
+	if (d->kind == DEV_PCI_ASSIGN && b->c->has_pci_assign) {
+		strvec_push(b->argv, "-device");
+		strvec_pushf(b->argv, "pci-assign,host=%s,id=pt_%zu%s%s", host,
+			     b->pt++, d->addr ? ",addr=" : "", d->addr ? d->addr : "");
+		return 0;
 	}
-	if (s->qga) {
-		strvec_push(argv, "-chardev");
-		strvec_pushf(argv, "socket,id=qga0,path=%s/qga.sock,server=on,"
-				   "wait=off",
-			     env->rundir);
-		strvec_pushv(argv, (const char *const[]){
-			"-device", "virtio-serial-pci,id=vser0", "-device",
-			"virtserialport,chardev=qga0,name=org.qemu.guest_agent.0",
-			NULL });
+	if (d->kind == DEV_PCI_ASSIGN)
+		strvec_pushf(b->notes, "pci-assign is gone from QEMU %s "
+				       "(removed in 2.12): vfio-pci",
+			     b->c->version);
+	if (!b->c->has_vfio_pci)
+		return map_cannot(b->why, "QEMU %s has no vfio-pci device",
+				  b->c->version);
+	strvec_push(b->argv, "-device");
+	strvec_pushf(b->argv, "vfio-pci,host=%s,id=pt_%zu%s%s", host, b->pt++,
+		     d->addr ? ",addr=" : "", d->addr ? d->addr : "");
+	return 0;
+}
+
+/* A virtio-net device on a netdev the scenario names. */
+static int map_virtio_net(struct map_build *b, const struct scn_device *d)
+{
+	strvec_push(b->argv, "-device");
+	strvec_pushf(b->argv, "virtio-net-pci%s%s%s%s%s%s",
+		     d->netdev ? ",netdev=" : "", d->netdev ? d->netdev : "",
+		     d->mac ? ",mac=" : "", d->mac ? d->mac : "",
+		     d->settings ? "," : "", d->settings ? d->settings : "");
+	return 0;
+}
+
+static int (*const device_builders[])(struct map_build *, const struct scn_device *) = {
+	[DEV_VHOST_USER] = map_vhost_user,
+	[DEV_VFIO_PCI] = map_passthrough,
+	[DEV_PCI_ASSIGN] = map_passthrough,
+	[DEV_VIRTIO_NET_PCI] = map_virtio_net,
+};
+
+static int map_devices(struct map_build *b)
+{
+	for (size_t i = 0; i < b->s->ndevices; i++) {
+		const struct scn_device *d = &b->s->devices[i];
+
+		if ((size_t)d->kind < ARRAY_SIZE(device_builders) &&
+		    device_builders[d->kind] && device_builders[d->kind](b, d))
+			return -1;
 	}
+	return 0;
+}
+
+/* VNC on a unix socket in the run's directory, so that runs go side by side. */
+static int map_vnc(struct map_build *b)
+{
+	if (b->s->vnc < 0)
+		return 0;
+	strvec_push(b->argv, "-vnc");
+	strvec_pushf(b->argv, "unix:%s/vnc.sock", b->env->rundir);
+	strvec_pushf(b->notes, "vnc displayNum=%d is served on a unix socket, "
+			       "so that runs can go side by side",
+		     b->s->vnc);
+	return 0;
+}
+
+/* The guest agent's virtio-serial port on a socket in the run's directory. */
+static int map_guest_agent(struct map_build *b)
+{
+	if (!b->s->qga)
+		return 0;
+	strvec_push(b->argv, "-chardev");
+	strvec_pushf(b->argv, "socket,id=qga0,path=%s/qga.sock,server=on,wait=off",
+		     b->env->rundir);
+	strvec_pushv(b->argv, (const char *const[]){
+		"-device", "virtio-serial-pci,id=vser0", "-device",
+		"virtserialport,chardev=qga0,name=org.qemu.guest_agent.0", NULL });
+	return 0;
+}
+
+/* Kernel, initramfs and the serial console; without a kernel, -S. */
+static int map_boot(struct map_build *b)
+{
+	const struct map_env *env = b->env;
+
 	if (env->kernel)
-		strvec_pushv(argv, (const char *const[]){
+		strvec_pushv(b->argv, (const char *const[]){
 			"-kernel", env->kernel, "-initrd", env->initrd, "-append",
 			env->append, "-chardev", "stdio,id=ser0,signal=off",
 			"-serial", "chardev:ser0", "-no-reboot", NULL });
 	else
 		/* Inspected over QMP, never run. */
-		strvec_push(argv, "-S");
-	ret = 0;
-out:
-	strbuf_release(&m);
-	strbuf_release(&path);
-	return ret;
+		strvec_push(b->argv, "-S");
+	return 0;
+}
+
+/* The sections of QEMU's command line, in order. */
+static int (*const sections[])(struct map_build *) = {
+	map_machine,	  /* -machine, -accel */
+	map_cpu,	  /* -cpu */
+	map_smp_memory,	  /* -smp, -m, -object memory-backend-*, -numa */
+	map_disks,	  /* -drive */
+	map_net_backends, /* -netdev user */
+	map_nics,	  /* -device <nic> */
+	map_devices,	  /* vhost-user, passthrough, virtio-net-pci */
+	map_vnc,	  /* -vnc */
+	map_guest_agent,  /* -chardev, virtio-serial for qemu-ga */
+	map_boot,	  /* -kernel ... -serial, or -S */
+};
+
+int map_argv(const struct scenario *s, const struct map_caps *c,
+	     const struct map_env *env, struct strvec *argv,
+	     struct strvec *notes, struct strbuf *why)
+{
+	struct map_build b = {
+		.s = s, .c = c, .env = env, .argv = argv, .notes = notes, .why = why,
+		.shared = scenario_count_devices(s, DEV_VHOST_USER) > 0 || s->hugepages,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
+		if (sections[i](&b))
+			return -1;
+	return 0;
 }

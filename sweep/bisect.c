@@ -23,6 +23,7 @@
 #include "sweep.h"
 #include "sweep_internal.h"
 #include "abi.h"
+#include "binaries.h"
 #include "bisect.h"
 #include "catalog.h"
 #include "fetch.h"
@@ -318,6 +319,7 @@ static int judge_abi(struct bisect_ctx *x, size_t i)
 	struct strbuf ev = STRBUF_INIT;
 	struct install in;
 	auto_stmt *q = NULL;
+	long long bin = 0;
 	int rc;
 
 	strvec_pushv(&a, (const char *const[]){ "probe", "--no-libvirt", "--db", x->db,
@@ -328,17 +330,17 @@ static int judge_abi(struct bisect_ctx *x, size_t i)
 		return -1;
 	if (installed(x, x->cand.v[i], &in) != 1)
 		return -1;
-	if (store_prepare(&x->st, &q, "SELECT m.status, m.fingerprint, m.error,"
-			  " length(t.text) - length(replace(t.text, char(10), '')) + 1"
-			  " FROM binaries b JOIN machine_abi m ON m.binary = b.id"
-			  " LEFT JOIN abi_texts t ON t.sha256 = m.fingerprint"
-			  " WHERE b.sha256 = ? AND m.machine = ?")) {
-		install_release(&in);
-		return -1;
-	}
-	store_bind_text(q, 1, in.binary_sha256);
-	store_bind_text(q, 2, x->machine);
+	rc = binary_complete_id(&x->st, in.binary_sha256, &bin);
 	install_release(&in);
+	if (rc < 0 ||
+	    store_prepare(&x->st, &q, "SELECT m.status, m.fingerprint, m.error,"
+			  " length(t.text) - length(replace(t.text, char(10), '')) + 1"
+			  " FROM machine_abi m"
+			  " LEFT JOIN abi_texts t ON t.sha256 = m.fingerprint"
+			  " WHERE m.binary = ? AND m.machine = ?"))
+		return -1;
+	sqlite3_bind_int64(q, 1, bin); /* 0 when not probed: no row */
+	store_bind_text(q, 2, x->machine);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(q, 0), "ok")) {
 		x->fingerprint[i] = store_column_strdup(q, 1);

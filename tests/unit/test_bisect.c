@@ -165,7 +165,7 @@ static void test_urls(void **state)
 }
 
 /*
- * --abi takes only a versioned machine type (matrix/abi.c's
+ * --abi takes only a versioned machine type (matrix/abitext.c's
  * abi_is_versioned): an alias like q35 is refused with the reason,
  * before the store is opened or anything is built.
  */

@@ -1,6 +1,6 @@
 /*
  * The ABI report (reports/abi_report.c, reports/abi_acks.c): fingerprint
- * texts in the format matrix/abi.c writes are compared case by case with
+ * texts in the format matrix/abitext.c makes are compared case by case with
  * the exact differences expected; the acknowledgement file's parser is
  * fed good and bad lines (errors must name file and line); and a small
  * store with three QEMU installs gives the whole report: versions in
