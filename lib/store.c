@@ -319,7 +319,7 @@ static const char *const migrations[] = {
 	"    status, started_at, finished_at FROM sweeps;",
 	/*
 	 * 10: the ABI texts lose the machine properties that are not guest
-	 * ABI (matrix/abi.c, not_abi_machine_props, as it was then: a
+	 * ABI (matrix/abitext.c, not_abi_machine_props, as it was then: a
 	 * migration is history and does not follow later edits). Each text
 	 * is rewritten in place and re-keyed by its new sha256, which is
 	 * the text a probe makes now, so nothing needs probing again and

@@ -1,6 +1,6 @@
 /*
  * The ABI report: for each versioned machine type, its fingerprint text
- * (matrix/abi.c: sorted "qtree PATH PROP = VALUE", "pci SLOT KEY = V",
+ * (matrix/abitext.c: sorted "qtree PATH PROP = VALUE", "pci SLOT KEY = V",
  * "cpu PROP = V", "machine PROP = V" lines, and "qtree PATH : LINE" for
  * what info qtree prints about a device besides properties) is compared
  * between each two consecutive versions that have the machine type.

@@ -36,7 +36,7 @@ struct rep_ack *rep_acks_match(struct rep_acks *a, const char *machine,
 /* ---- abi_report.c ---- */
 
 /*
- * Compares the fingerprint texts (abi_texts lines, see matrix/abi.c) of
+ * Compares the fingerprint texts (abi_texts lines, see matrix/abitext.c) of
  * machine in versions from and to (older first), appending differences
  * to abi->diffs, acknowledged through abi->acks. Returns the number of
  * differences appended.
