@@ -95,7 +95,7 @@ static int lab_sees(struct result *r, const char *path)
 {
 	if (strncmp(path, "/tmp/", 5))
 		return 0;
-	r->status = "error";
+	r->status = RUN_ERROR;
 	sb_printf(&r->reason, "the lab VM cannot run '%s': it mounts a /tmp of "
 			      "its own; install under another root (--root)",
 		  path);
@@ -135,7 +135,7 @@ static int lab_boot(struct run_ctx *x, const char *how)
 	int w, l2_exit = -1;
 
 	if (!path_exists(LAB_QEMU)) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_puts(&r->reason, "the lab VM runs on Debian's QEMU (" LAB_QEMU
 				    "), which is not installed ('make deps' installs it)");
 		return -1;
@@ -146,7 +146,7 @@ static int lab_boot(struct run_ctx *x, const char *how)
 		     LAB_QEMU, LAB_PT_BDF, how);
 	initrd = lab_initrd(x->kver);
 	if (!initrd) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_puts(&r->reason, "cannot build the lab VM's initramfs");
 		return -1;
 	}
@@ -157,7 +157,7 @@ static int lab_boot(struct run_ctx *x, const char *how)
 	le.l2_mem_mib = x->s->mem_mib;
 	lab_argv(&le, &l1);
 	if (qemu_proc_start(&p, LAB_QEMU, (const char *const *)l1.v, 30)) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_printf(&r->reason, "the lab VM did not start: %s", qemu_proc_output(&p));
 		command_release(&p.cmd);
 		goto out;
@@ -188,7 +188,7 @@ static int lab_boot(struct run_ctx *x, const char *how)
 	}
 	/* The lab broke before the QEMU under test ran: not its fault. */
 	err = r->serial.buf ? strstr(r->serial.buf, "VMX-LAB-ERROR ") : NULL;
-	r->status = err || w != 1 ? "error" : "fail";
+	r->status = err || w != 1 ? RUN_ERROR : RUN_FAIL;
 	if (err)
 		sb_printf(&r->reason, "the lab VM failed: %.*s",
 			  (int)strcspn(err + 14, "\r\n"), err + 14);
@@ -207,7 +207,7 @@ out:
 
 static void lab_io_error(struct run_ctx *x)
 {
-	x->r->status = "error";
+	x->r->status = RUN_ERROR;
 	sb_printf(&x->r->reason, "cannot exchange files with the lab VM in '%s'",
 		  x->rundir);
 }
@@ -221,7 +221,7 @@ static void lab_judge(struct run_ctx *x, const struct inspect_answers *ans)
 	inspect_eval(x->s, ans, LAB_PT_ID, &o);
 	checks_into(r, &o);
 	if (r->signal || r->exit_status) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		sb_printf(&r->reason, "QEMU answered but then %s %d in the lab VM",
 			  r->signal ? "was killed by signal" : "exited with status",
 			  r->signal ? r->signal : r->exit_status);
@@ -257,13 +257,13 @@ void run_lab(struct run_ctx *x)
 	qemu_firmware_args(&l2);
 	strvec_pushv(&l2, (const char *const[]){ "-qmp", "stdio", NULL });
 	if (map_argv(x->s, x->caps, &env, &l2, &r->notes, &r->reason)) {
-		r->status = "skip";
+		r->status = RUN_SKIP;
 		goto out;
 	}
 	strvec_pushv(&r->argv, (const char *const *)l2.v);
 	for (size_t i = 0; i < l2.nr; i++) {
 		if (strchr(l2.v[i], '\n')) {
-			r->status = "error";
+			r->status = RUN_ERROR;
 			sb_printf(&r->reason, "argument %zu has a line break", i);
 			goto out;
 		}
@@ -285,7 +285,7 @@ void run_lab(struct run_ctx *x)
 	r->exit_status = l2_exit < 128 ? l2_exit : 0;
 	r->signal = l2_exit >= 128 ? l2_exit - 128 : 0;
 	if (inspect_parse(f.buf ? f.buf : "", f.len, &ans)) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		if (r->signal)
 			sb_printf(&r->reason, "QEMU was killed by signal %d (%s) in "
 					      "the lab VM",
@@ -413,7 +413,7 @@ void run_lab_libvirt(struct run_ctx *x)
 	qemu_firmware_args(&fw);
 	e.firmware = &fw;
 	if (domxml_build(x->s, &e, &xml, &r->notes, &r->reason)) {
-		r->status = "skip";
+		r->status = RUN_SKIP;
 		goto out;
 	}
 	r->domain_xml = xstrdup(xml.buf);
@@ -430,7 +430,7 @@ void run_lab_libvirt(struct run_ctx *x)
 		goto out;
 	for (size_t i = 0; i < dirs.tmpfs.nr; i++)
 		if (!is_dir(dirs.tmpfs.v[i])) {
-			r->status = "error";
+			r->status = RUN_ERROR;
 			sb_printf(&r->reason, "libvirt %s has no '%s' to run from in the lab",
 				  lv->version, dirs.tmpfs.v[i]);
 			goto out;
@@ -461,7 +461,7 @@ void run_lab_libvirt(struct run_ctx *x)
 			       "ran its firmware until query-pci showed the device, "
 			       "then was paused again");
 	if (st == 1 || st == 2) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		sb_printf(&r->reason, "libvirt %s %s the domain in the lab VM: %s",
 			  lv->version, st == 1 ? "rejects" : "cannot start",
 			  str_tail_lines(log.buf, log.len, 3));
@@ -492,7 +492,7 @@ void run_lab_libvirt(struct run_ctx *x)
 	}
 	r->exited = 1;
 	if (inspect_parse(log.buf ? log.buf : "", log.len, &ans)) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		sb_printf(&r->reason, "QEMU started by libvirt %s in the lab VM did not "
 				      "answer query-pci: %s",
 			  lv->version,

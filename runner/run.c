@@ -36,6 +36,7 @@
 #include "sha256.h"
 #include "support.h"
 #include "shard.h"
+#include "runs.h"
 #include "store.h"
 #include "sweeps.h"
 #include "workers.h"
@@ -125,51 +126,42 @@ static void result_release(struct result *r)
 	free(r->native);
 }
 
+static const char *json_text(json_object *o)
+{
+	return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							JSON_C_TO_STRING_NOSLASHESCAPE)
+		 : NULL;
+}
+
 static int record(struct store *st, const struct job *j, const char *sha,
 		  const char *scn, struct result *r)
 {
-	auto_stmt *q = NULL;
 	json_object *argv = strvec_json(&r->argv), *notes = strvec_json(&r->notes);
-	char now[32];
-	int ret;
+	struct run_row row = {
+		.qemu = j->qemu->version,
+		.qemu_sha256 = j->qemu->binary_sha256,
+		.libvirt = j->libvirt ? j->libvirt->version : NULL,
+		.scenario = scn,
+		.scenario_sha256 = sha,
+		.accel = r->accel,
+		.status = r->status,
+		.reason = r->reason.len ? r->reason.buf : NULL,
+		.seconds = r->seconds,
+		.argv = json_text(argv),
+		.notes = json_text(notes),
+		.checks = json_text(r->checks),
+		.exited = r->exited,
+		.exit_status = r->exit_status,
+		.signal = r->signal,
+		.stderr_text = r->stderr_text.len ? r->stderr_text.buf : NULL,
+		.serial = r->serial.len ? r->serial.buf : NULL,
+		.backend = r->backend.len ? r->backend.buf : NULL,
+		.domain_xml = r->domain_xml,
+		.native = r->native,
+		.sweep = sweep_id,
+	};
+	int ret = runs_insert(st, &row);
 
-	now_iso8601(now, sizeof(now));
-	if (store_prepare(st, &q,
-			  "INSERT INTO runs (qemu, qemu_sha256, libvirt, scenario,"
-			  " scenario_sha256, accel, status, reason, seconds, argv,"
-			  " notes, checks, exit_status, signal, stderr, serial_log,"
-			  " backend_log, started_at, domain_xml, native, sweep)"
-			  " VALUES (?, ?, ?, ?, ?, ?,"
-			  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-		json_object_put(argv);
-		json_object_put(notes);
-		return -1;
-	}
-	store_bind_text(q, 1, j->qemu->version);
-	store_bind_text(q, 2, j->qemu->binary_sha256);
-	store_bind_text(q, 3, j->libvirt ? j->libvirt->version : NULL);
-	store_bind_text(q, 4, scn);
-	store_bind_text(q, 5, sha);
-	store_bind_text(q, 6, r->accel);
-	store_bind_text(q, 7, r->status);
-	store_bind_text(q, 8, r->reason.len ? r->reason.buf : NULL);
-	sqlite3_bind_double(q, 9, r->seconds);
-	store_bind_text(q, 10, json_object_to_json_string_ext(argv, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	store_bind_text(q, 11, json_object_to_json_string_ext(notes, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	store_bind_text(q, 12, r->checks ? json_object_to_json_string_ext(r->checks, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : NULL);
-	if (r->exited)
-		sqlite3_bind_int(q, 13, r->exit_status);
-	if (r->signal)
-		sqlite3_bind_int(q, 14, r->signal);
-	store_bind_text(q, 15, r->stderr_text.len ? r->stderr_text.buf : NULL);
-	store_bind_text(q, 16, r->serial.len ? r->serial.buf : NULL);
-	store_bind_text(q, 17, r->backend.len ? r->backend.buf : NULL);
-	store_bind_text(q, 18, now);
-	store_bind_text(q, 19, r->domain_xml);
-	store_bind_text(q, 20, r->native);
-	if (sweep_id)
-		sqlite3_bind_int64(q, 21, sweep_id);
-	ret = sqlite3_step(q) == SQLITE_DONE ? 0 : store_error(st, "cannot record the run");
 	json_object_put(argv);
 	json_object_put(notes);
 	return ret;
@@ -368,10 +360,10 @@ void checks_into(struct result *r, const struct guest_outcome *o)
 void judge(struct result *r, const struct guest_outcome *o, size_t want)
 {
 	if (!o->failed && o->nchecks == want) {
-		r->status = "pass";
+		r->status = RUN_PASS;
 		return;
 	}
-	r->status = "fail";
+	r->status = RUN_FAIL;
 	sb_printf(&r->reason, "%d of %zu checks failed",
 		  o->failed + (int)(want > o->nchecks ? want - o->nchecks : 0), want);
 	for (size_t i = 0; i < o->nchecks; i++)
@@ -442,7 +434,7 @@ static int start_under_test(struct run_ctx *x, struct qemu_proc *p)
 
 	if (qemu_proc_start(p, x->j->qemu->binary_path,
 			    (const char *const *)r->argv.v, 30)) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		sb_printf(&r->reason, "QEMU %s did not start: %s", x->j->qemu->version,
 			  qemu_proc_output(p));
 		split_output(qemu_proc_output(p), r);
@@ -468,7 +460,7 @@ static void run_booted(struct run_ctx *x)
 	int have_tp = 0, w;
 
 	if (!initrd) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_puts(&r->reason, "cannot build the guest's initramfs");
 		return;
 	}
@@ -479,13 +471,13 @@ static void run_booted(struct run_ctx *x)
 	env.accel = r->accel;
 	env.rundir = x->rundir;
 	if (map_argv(x->s, x->caps, &env, &r->argv, &r->notes, &r->reason)) {
-		r->status = "skip";
+		r->status = RUN_SKIP;
 		goto out;
 	}
 	if (scenario_count_devices(x->s, DEV_VHOST_USER)) {
 		have_tp = 1;
 		if (backend_start(&tp, x->s, &env, r)) {
-			r->status = "error";
+			r->status = RUN_ERROR;
 			goto out;
 		}
 	}
@@ -512,7 +504,7 @@ static void run_booted(struct run_ctx *x)
 	guest_parse(r->serial.buf ? r->serial.buf : "", &o);
 	checks_into(r, &o);
 	if (w != 1) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		if (r->signal && r->signal != SIGKILL)
 			sb_printf(&r->reason, "QEMU was killed by signal %d (%s) "
 					      "before the guest finished",
@@ -532,7 +524,7 @@ static void run_booted(struct run_ctx *x)
 					      "(QEMU hung or the guest did)",
 				  boot_timeout);
 	} else if (!r->exited || r->exit_status) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		sb_printf(&r->reason, "the guest finished but QEMU did not power "
 				      "off cleanly (%s %d)",
 			  r->exited ? "exit status" : "signal",
@@ -597,7 +589,7 @@ static void run_host_device(struct run_ctx *x, const char *bdf)
 	strbuf_release(&link);
 	host_pci_id(bdf, id, sizeof(id));
 	if (!*id) {
-		r->status = "skip";
+		r->status = RUN_SKIP;
 		sb_printf(&r->reason, "this host has no PCI device %s (the scenario "
 				      "names it; 'lab' uses the nested lab VM)",
 			  bdf);
@@ -605,7 +597,7 @@ static void run_host_device(struct run_ctx *x, const char *bdf)
 	}
 	target[n > 0 ? n : 0] = '\0';
 	if (n <= 0 || strcmp(path_basename(target), "vfio-pci")) {
-		r->status = "skip";
+		r->status = RUN_SKIP;
 		sb_printf(&r->reason, "host device %s (%s) is bound to %s, not "
 				      "vfio-pci: bind it before the run",
 			  bdf, id, n > 0 ? path_basename(target) : "no driver");
@@ -615,7 +607,7 @@ static void run_host_device(struct run_ctx *x, const char *bdf)
 	env.accel = r->accel;
 	env.rundir = x->rundir;
 	if (map_argv(x->s, x->caps, &env, &r->argv, &r->notes, &r->reason)) {
-		r->status = "skip";
+		r->status = RUN_SKIP;
 		return;
 	}
 	if (start_under_test(x, &p))
@@ -636,35 +628,6 @@ static void run_host_device(struct run_ctx *x, const char *bdf)
 	split_output(p.cmd.output.buf, r);
 	command_release(&p.cmd);
 	inspect_answers_release(&ans);
-}
-
-/*
- * The status this job already has in the current sweep into *status
- * (malloc'd), or NULL when it has none: a resumed sweep skips it. The
- * scenario counts by name and content, so an edited scenario runs again.
- */
-static int done_in_sweep(struct store *st, const struct job *j, const char *scn,
-			 const char *sha, char **status)
-{
-	auto_stmt *q = NULL;
-	int rc;
-
-	*status = NULL;
-	if (store_prepare(st, &q, "SELECT status FROM runs WHERE sweep = ?"
-			  " AND qemu = ? AND libvirt IS ? AND scenario = ?"
-			  " AND scenario_sha256 = ? ORDER BY id DESC LIMIT 1"))
-		return -1;
-	sqlite3_bind_int64(q, 1, sweep_id);
-	store_bind_text(q, 2, j->qemu->version);
-	store_bind_text(q, 3, j->libvirt ? j->libvirt->version : NULL);
-	store_bind_text(q, 4, scn);
-	store_bind_text(q, 5, sha);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		*status = store_column_strdup(q, 0);
-	else if (rc != SQLITE_DONE)
-		return store_error(st, "cannot look up the sweep's runs");
-	return 0;
 }
 
 /*
@@ -721,7 +684,7 @@ static int unsupported(const char *msg, const struct job *j, struct result *r)
 
 	if (!support_refusal(msg, &component, &words, &len))
 		return 0;
-	r->status = "unsupported";
+	r->status = RUN_UNSUPPORTED;
 	strbuf_reset(&r->reason);
 	sb_puts(&r->reason, component);
 	if (!strcmp(component, "libvirt") && j->libvirt)
@@ -751,6 +714,7 @@ static int run_one(const char *db, const struct job *j)
 	strbuf_init(&r.stderr_text, LOG_MAX);
 	strbuf_init(&r.serial, LOG_MAX);
 	strbuf_init(&r.backend, LOG_MAX);
+	r.status = RUN_STATUS_NONE;
 	r.accel = "tcg";
 	if (store_open(&st, db))
 		goto out_free;
@@ -766,26 +730,27 @@ static int run_one(const char *db, const struct job *j)
 	}
 	sha = scenario_sha(j->scenario_path);
 	if (sha && sweep_id) {
-		char *prev = NULL;
+		enum run_status prev;
+		int done = runs_status_in_sweep(&st, sweep_id, j->qemu->version,
+						j->libvirt ? j->libvirt->version : NULL,
+						s.name ? s.name : j->scenario_path, sha,
+						&prev);
 
-		if (done_in_sweep(&st, j, s.name ? s.name : j->scenario_path, sha,
-				  &prev)) {
-			store_close(&st);
-			goto out_release;
-		}
-		if (prev) {
-			info("%-14s %-12s %-16s %-4s (already recorded in this sweep)",
-			     j->qemu->version, j->libvirt ? j->libvirt->version : "-",
-			     s.name ? s.name : "?", prev);
-			ret = run_status_is_failure(prev);
-			free(prev);
+		if (done) {
+			if (done > 0) {
+				info("%-14s %-12s %-16s %-4s (already recorded in this sweep)",
+				     j->qemu->version,
+				     j->libvirt ? j->libvirt->version : "-",
+				     s.name ? s.name : "?", run_status_to_string(prev));
+				ret = run_status_is_failure(prev);
+			}
 			store_close(&st);
 			goto out_release;
 		}
 	}
 	if (caps_probe(&st, j->qemu->binary_path, 0, 1, &cr) ||
 	    map_caps_load(&st, cr.binary_id, &caps)) {
-		r.status = "error";
+		r.status = RUN_ERROR;
 		sb_printf(&r.reason, "no capability record of QEMU %s",
 			  j->qemu->version);
 		goto done;
@@ -806,7 +771,7 @@ static int run_one(const char *db, const struct job *j)
 		    s.devices[i].kind != DEV_PCI_ASSIGN)
 			continue;
 		if (pt_host && (strcmp(pt_host, "lab") || strcmp(h, "lab"))) {
-			r.status = "error";
+			r.status = RUN_ERROR;
 			sb_puts(&r.reason, "the runner passes one device per scenario "
 					   "through (the lab VM has one)");
 			goto done;
@@ -816,7 +781,7 @@ static int run_one(const char *db, const struct job *j)
 	rundir = mkdtemp(tmpl);
 	kver = initramfs_default_kver();
 	if (!rundir || !kver) {
-		r.status = "error";
+		r.status = RUN_ERROR;
 		sb_puts(&r.reason, !rundir ? "cannot create a run directory"
 					   : "no kernel with modules under /boot");
 		goto done;
@@ -840,7 +805,7 @@ static int run_one(const char *db, const struct job *j)
 		if (j->libvirt && j->daemon)
 			run_libvirt_xml(&x);
 		else {
-			r.status = j->libvirt ? "error" : "skip";
+			r.status = j->libvirt ? RUN_ERROR : RUN_SKIP;
 			sb_printf(&r.reason, j->libvirt ? "the daemon of libvirt %s did not "
 							 "start (its log was shown)"
 							: "a domain XML scenario runs through "
@@ -851,13 +816,13 @@ static int run_one(const char *db, const struct job *j)
 		r.accel = "tcg";
 		run_lab_libvirt(&x);
 	} else if (j->libvirt && pt_host) {
-		r.status = "skip";
+		r.status = RUN_SKIP;
 		sb_printf(&r.reason, "passthrough of the host's %s through libvirt is "
 				     "not run: the runner only starts libvirt's hostdev "
 				     "inside the lab VM",
 			  pt_host);
 	} else if (j->libvirt && !j->daemon) {
-		r.status = "error";
+		r.status = RUN_ERROR;
 		sb_printf(&r.reason, "the daemon of libvirt %s did not start (its "
 				     "log was shown)",
 			  j->libvirt->version);
@@ -876,17 +841,18 @@ done:
 	r.seconds = now_monotonic() - t0;
 	if (j->libvirt && r.reason.len && strstr(r.reason.buf, "cause is unknown"))
 		daemon_said(&st, j, &r.reason);
-	if (j->libvirt && r.status && run_status_is_failure(r.status) && r.reason.len) {
+	if (j->libvirt && r.status != RUN_STATUS_NONE && run_status_is_failure(r.status) &&
+	    r.reason.len) {
 		char *why = xstrdup(r.reason.buf);
 
 		unsupported(why, j, &r);
 		free(why);
 	}
-	if (r.status && !vm_interrupted) {
+	if (r.status != RUN_STATUS_NONE && !vm_interrupted) {
 		ret = record(&st, j, sha ? sha : "", s.name ? s.name : j->scenario_path, &r);
 		info("%-14s %-12s %-16s %-4s %s%s%s (%.1fs)", j->qemu->version,
 		     j->libvirt ? j->libvirt->version : "-",
-		     s.name ? s.name : "?", r.status, r.accel,
+		     s.name ? s.name : "?", run_status_to_string(r.status), r.accel,
 		     r.reason.len ? ": " : "", r.reason.len ? r.reason.buf : "",
 		     r.seconds);
 		if (!ret && run_status_is_failure(r.status))

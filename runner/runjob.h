@@ -14,6 +14,7 @@
 #include "installs.h"
 #include "libvirtd.h"
 #include "mapper.h"
+#include "runs.h"
 #include "scenario.h"
 #include "strbuf.h"
 
@@ -26,8 +27,11 @@ struct job {
 	const char *scenario_path;
 };
 
+/* No verdict yet: the job is not recorded. */
+#define RUN_STATUS_NONE RUN_STATUS_LAST
+
 struct result {
-	const char *status;
+	enum run_status status; /* RUN_STATUS_NONE until a verdict */
 	struct strbuf reason;
 	double seconds;
 	const char *accel;

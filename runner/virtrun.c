@@ -183,14 +183,14 @@ static long start_domain(struct run_ctx *x, virDomainPtr dom, const char *name,
 	long pid;
 
 	if (virDomainCreateWithFlags(dom, flags)) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		sb_printf(&r->reason, "libvirt %s cannot start the domain: %s",
 			  x->j->libvirt->version, lv_error());
 		return -1;
 	}
 	pid = qemu_pid(x->j->daemon->run_dir, name);
 	if (pid < 0 || read_cmdline(pid, &r->argv)) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_printf(&r->reason, "no QEMU process of domain '%s' (pid file under "
 				      "%s/qemu)",
 			  name, x->j->daemon->run_dir);
@@ -242,7 +242,7 @@ void run_libvirt(struct run_ctx *x)
 	memset(&o, 0, sizeof(o));
 	conn = virConnectOpen(x->j->daemon->uri);
 	if (!conn) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_printf(&r->reason, "cannot connect to libvirt %s: %s", lv->version,
 			  lv_error());
 		return;
@@ -251,7 +251,7 @@ void run_libvirt(struct run_ctx *x)
 	sb_printf(&console, "%s/" CONSOLE_FILE, x->rundir);
 	initrd = guest_initrd(x->s, x->kver);
 	if (!initrd) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_puts(&r->reason, "cannot build the guest's initramfs");
 		goto out;
 	}
@@ -267,7 +267,7 @@ void run_libvirt(struct run_ctx *x)
 	qemu_firmware_args(&fw);
 	e.firmware = &fw;
 	if (domxml_build(x->s, &e, &xml, &r->notes, &r->reason)) {
-		r->status = "skip";
+		r->status = RUN_SKIP;
 		goto out;
 	}
 	native = virConnectDomainXMLToNative(conn, "qemu-argv", xml.buf, 0);
@@ -277,13 +277,13 @@ void run_libvirt(struct run_ctx *x)
 		menv.rundir = x->rundir;
 		have_tp = 1;
 		if (backend_start(&tp, x->s, &menv, r)) {
-			r->status = "error";
+			r->status = RUN_ERROR;
 			goto out;
 		}
 	}
 	dom = virDomainDefineXML(conn, xml.buf);
 	if (!dom) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		sb_printf(&r->reason, "libvirt %s rejects the domain: %s", lv->version,
 			  lv_error());
 		goto out;
@@ -312,7 +312,7 @@ void run_libvirt(struct run_ctx *x)
 	if (w == 1) {
 		judge(r, &o, x->s->nchecks);
 	} else {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		if (w == 2)
 			sb_puts(&r->reason, "the guest finished but QEMU did not power off");
 		else if (w == 0)
@@ -326,7 +326,7 @@ void run_libvirt(struct run_ctx *x)
 	}
 logs:
 	take_domain_log(x, name.buf);
-	if (r->status && !strcmp(r->status, "fail") && !r->reason.len)
+	if (r->status == RUN_FAIL && !r->reason.len)
 		sb_puts(&r->reason, "libvirt failed");
 	if (state == VIR_DOMAIN_SHUTOFF)
 		strvec_pushf(&r->notes, "libvirt: shut off, reason %s", shutoff_reason(reason));
@@ -368,7 +368,7 @@ void run_libvirt_xml(struct run_ctx *x)
 
 	domain_name(x->s->name, &name);
 	if (read_regular_file(&text, x->j->scenario_path, USERXML_MAX)) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_printf(&r->reason, "cannot read '%s' (a regular file of at most %d "
 				      "bytes is taken)",
 			  x->j->scenario_path, USERXML_MAX);
@@ -381,7 +381,7 @@ void run_libvirt_xml(struct run_ctx *x)
 	as.qemu_args = &fw;
 	conn = virConnectOpen(x->j->daemon->uri);
 	if (!conn) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_printf(&r->reason, "cannot connect to libvirt %s: %s", lv->version,
 			  lv_error());
 		goto out;
@@ -390,7 +390,7 @@ void run_libvirt_xml(struct run_ctx *x)
 		/* libvirt's own word on it, when its parser rejects it too
 		 * (converting defines nothing and starts nothing). */
 		native = virConnectDomainXMLToNative(conn, "qemu-argv", text.buf, 0);
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		if (!native)
 			sb_printf(&r->reason, "libvirt %s rejects the domain: %s",
 				  lv->version, lv_error());
@@ -410,7 +410,7 @@ void run_libvirt_xml(struct run_ctx *x)
 	 * elements libvirt would otherwise silently ignore. */
 	dom = virDomainDefineXMLFlags(conn, xml.buf, VIR_DOMAIN_DEFINE_VALIDATE);
 	if (!dom) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		sb_printf(&r->reason, "libvirt %s rejects the domain: %s", lv->version,
 			  lv_error());
 		goto out;
@@ -422,16 +422,16 @@ void run_libvirt_xml(struct run_ctx *x)
 		free(r->domain_xml);
 		r->domain_xml = xstrdup(live);
 	}
-	r->status = "pass";
+	r->status = RUN_PASS;
 	strvec_push(&r->notes, "started paused: the argv is libvirt's, no guest ran");
 logs:
 	take_domain_log(x, name.buf);
 out:
 	if (check) {
 		json_object_object_add(check, "pass",
-				       json_object_new_boolean(!strcmp(r->status, "pass")));
+				       json_object_new_boolean(r->status == RUN_PASS));
 		json_object_object_add(check, "detail",
-				       json_object_new_string(!strcmp(r->status, "pass")
+				       json_object_new_string(r->status == RUN_PASS
 								      ? "libvirt defined and started the domain"
 								      : r->reason.buf));
 		r->checks = json_object_new_array();
