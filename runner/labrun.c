@@ -17,7 +17,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "runjob.h"
+#include "job.h"
+#include "initrd.h"
 #include "domxml.h"
 #include "fs.h"
 #include "lab.h"
@@ -36,7 +37,7 @@ static char *lab_initrd(const char *kver)
 
 	lab_modules(&mods);
 	lab_init_script(&init);
-	ret = cached_initrd(kver, &mods, init.buf);
+	ret = initrd_cached(kver, &mods, init.buf);
 	strvec_clear(&mods);
 	strbuf_release(&init);
 	return ret;
@@ -126,7 +127,8 @@ static int get_file(const struct run_ctx *x, const char *name, struct strbuf *ou
  */
 static int lab_boot(struct run_ctx *x, const char *how)
 {
-	struct result *r = x->r, lab;
+	struct result *r = x->r;
+	struct strbuf qemu_lines = STRBUF_INIT;
 	struct lab_env le;
 	struct strvec l1 = STRVEC_INIT;
 	struct qemu_proc p;
@@ -172,14 +174,9 @@ static int lab_boot(struct run_ctx *x, const char *how)
 	if (!p.cmd.exited && !p.cmd.signal)
 		command_kill(&p.cmd, SIGKILL), command_wait(&p.cmd, 5);
 	/* The lab's console is the serial log; its QEMU's own lines, the backend's. */
-	memset(&lab, 0, sizeof(lab));
-	strbuf_init(&lab.stderr_text, LOG_MAX);
-	strbuf_init(&lab.serial, LOG_MAX);
-	split_output(p.cmd.output.buf, &lab);
-	sb_puts(&r->serial, lab.serial.buf ? lab.serial.buf : "");
-	sb_puts(&r->backend, lab.stderr_text.buf ? lab.stderr_text.buf : "");
-	strbuf_release(&lab.stderr_text);
-	strbuf_release(&lab.serial);
+	split_output(p.cmd.output.buf, &qemu_lines, &r->serial);
+	sb_puts(&r->backend, qemu_lines.buf ? qemu_lines.buf : "");
+	strbuf_release(&qemu_lines);
 	qemu_proc_stop(&p);
 	command_release(&p.cmd);
 	if (r->serial.buf && (ex = strstr(r->serial.buf, LAB_EXIT " "))) {
@@ -235,7 +232,7 @@ static void lab_judge(struct run_ctx *x, const struct inspect_answers *ans)
  * Directly: L2's argv and QMP questions go to the run directory, the
  * lab runs them, the answers come back there.
  */
-void run_lab(struct run_ctx *x)
+static void run_lab(struct run_ctx *x)
 {
 	struct result *r = x->r;
 	struct map_env env;
@@ -382,7 +379,7 @@ static void add_answer(struct strbuf *log, const char *id, const struct strbuf *
  * it paused; the answers to the same QMP questions come back through
  * libvirt's monitor.
  */
-void run_lab_libvirt(struct run_ctx *x)
+static void run_lab_libvirt(struct run_ctx *x)
 {
 	struct result *r = x->r;
 	const struct install *lv = x->j->libvirt;
@@ -514,3 +511,38 @@ out:
 	free(daemon);
 	free(native);
 }
+
+static int lab_applies(const struct run_ctx *x)
+{
+	return !x->j->libvirt && x->pt_host && !strcmp(x->pt_host, "lab");
+}
+
+static int lab_libvirt_applies(const struct run_ctx *x)
+{
+	return x->j->libvirt && x->pt_host && !strcmp(x->pt_host, "lab");
+}
+
+/* The lab runs under TCG, whatever the QEMU under test could use on the host. */
+static void lab_direct(struct run_ctx *x)
+{
+	x->r->accel = "tcg";
+	run_lab(x);
+}
+
+static void lab_libvirt(struct run_ctx *x)
+{
+	x->r->accel = "tcg";
+	run_lab_libvirt(x);
+}
+
+const struct run_backend run_backend_lab = {
+	.name = "lab",
+	.applies = lab_applies,
+	.run = lab_direct,
+};
+
+const struct run_backend run_backend_lab_libvirt = {
+	.name = "lab+libvirt",
+	.applies = lab_libvirt_applies,
+	.run = lab_libvirt,
+};

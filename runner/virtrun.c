@@ -21,7 +21,9 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "runjob.h"
+#include "job.h"
+#include "initrd.h"
+#include "testpmd.h"
 #include "domxml.h"
 #include "fs.h"
 #include "qemuproc.h"
@@ -223,7 +225,7 @@ static void drop_domain(virDomainPtr dom, const char *name)
 	virDomainFree(dom);
 }
 
-void run_libvirt(struct run_ctx *x)
+static void run_libvirt(struct run_ctx *x)
 {
 	struct result *r = x->r;
 	const struct install *lv = x->j->libvirt;
@@ -231,7 +233,7 @@ void run_libvirt(struct run_ctx *x)
 	struct dom_env e;
 	struct strvec fw = STRVEC_INIT;
 	struct map_env menv;
-	struct backend tp;
+	struct testpmd tp;
 	struct guest_outcome o;
 	virConnectPtr conn = NULL;
 	virDomainPtr dom = NULL;
@@ -249,7 +251,7 @@ void run_libvirt(struct run_ctx *x)
 	}
 	domain_name(x->s->name, &name);
 	sb_printf(&console, "%s/" CONSOLE_FILE, x->rundir);
-	initrd = guest_initrd(x->s, x->kver);
+	initrd = initrd_guest(x->s, x->kver);
 	if (!initrd) {
 		r->status = RUN_ERROR;
 		sb_puts(&r->reason, "cannot build the guest's initramfs");
@@ -276,7 +278,7 @@ void run_libvirt(struct run_ctx *x)
 		memset(&menv, 0, sizeof(menv));
 		menv.rundir = x->rundir;
 		have_tp = 1;
-		if (backend_start(&tp, x->s, &menv, r)) {
+		if (testpmd_start(&tp, x->s, &menv, &r->reason)) {
 			r->status = RUN_ERROR;
 			goto out;
 		}
@@ -335,7 +337,7 @@ out:
 	/* As libvirt expanded it, or ours when libvirt never took it. */
 	r->domain_xml = expanded ? expanded : xml.len ? xstrdup(xml.buf) : NULL;
 	if (have_tp)
-		backend_stop(&tp, r);
+		testpmd_stop(&tp, &r->backend, &r->notes);
 	if (conn)
 		virConnectClose(conn);
 	guest_outcome_release(&o);
@@ -353,7 +355,7 @@ out:
  * destroyed. Pass means libvirt took the domain and QEMU started; libvirt's
  * own message is the reason when it did not.
  */
-void run_libvirt_xml(struct run_ctx *x)
+static void run_libvirt_xml(struct run_ctx *x)
 {
 	struct result *r = x->r;
 	const struct install *lv = x->j->libvirt;
@@ -448,3 +450,54 @@ out:
 	strbuf_release(&why);
 	strvec_clear(&fw);
 }
+
+static void daemon_missing(struct run_ctx *x)
+{
+	x->r->status = RUN_ERROR;
+	sb_printf(&x->r->reason, "the daemon of libvirt %s did not start (its log "
+				 "was shown)",
+		  x->j->libvirt->version);
+}
+
+static int userxml_applies(const struct run_ctx *x)
+{
+	return job_is_user_xml(x->j);
+}
+
+/* A user's domain XML: through a running daemon only. */
+static void userxml_run(struct run_ctx *x)
+{
+	if (x->j->libvirt && x->j->daemon) {
+		run_libvirt_xml(x);
+	} else if (x->j->libvirt) {
+		daemon_missing(x);
+	} else {
+		x->r->status = RUN_SKIP;
+		sb_puts(&x->r->reason, "a domain XML scenario runs through libvirt only");
+	}
+}
+
+static int libvirt_applies(const struct run_ctx *x)
+{
+	return x->j->libvirt != NULL;
+}
+
+static void libvirt_run(struct run_ctx *x)
+{
+	if (x->j->daemon)
+		run_libvirt(x);
+	else
+		daemon_missing(x);
+}
+
+const struct run_backend run_backend_userxml = {
+	.name = "libvirt-xml",
+	.applies = userxml_applies,
+	.run = userxml_run,
+};
+
+const struct run_backend run_backend_libvirt = {
+	.name = "libvirt",
+	.applies = libvirt_applies,
+	.run = libvirt_run,
+};
