@@ -17,6 +17,7 @@
 #include "fs.h"
 #include "installs.h"
 #include "job.h"
+#include "jobplan.h"
 #include "libvirtd.h"
 #include "paths.h"
 #include "scenario.h"
@@ -125,23 +126,129 @@ out:
 	return ret;
 }
 
-/*
- * What one job of s may take, MiB: guest RAM plus QEMU's own (TCG's
- * translation cache included), testpmd's 512 MiB for vhost-user, and
- * for the lab its own RAM on top of the guest's.
- */
-static long job_mem_mib(const struct scenario *s)
-{
-	long mem = s->mem_mib > 0 ? s->mem_mib : 512, need = mem + 256;
 
-	if (scenario_count_devices(s, DEV_VHOST_USER))
-		need += 512;
-	for (size_t i = 0; i < s->ndevices; i++)
-		if (s->devices[i].host && !strcmp(s->devices[i].host, "lab")) {
-			need = 512 + mem + 256;
-			break;
+/* What the command line asked for. */
+struct run_opts {
+	struct strvec names, qemus, libvirts;
+	long njobs, timeout;
+	struct shard shard;
+	const char *sweep_uuid;
+	char *db;
+};
+
+static void run_opts_release(struct run_opts *o)
+{
+	strvec_clear(&o->names);
+	strvec_clear(&o->qemus);
+	strvec_clear(&o->libvirts);
+	free(o->db);
+}
+
+/* One option into o: 0, or -1 after reporting a bad value. */
+static int take_option(int c, const char *arg, struct run_opts *o)
+{
+	switch (c) {
+	case 's':
+		strvec_push(&o->names, arg);
+		return 0;
+	case 'Q':
+		strvec_push(&o->qemus, arg);
+		return 0;
+	case 'L':
+		strvec_push(&o->libvirts, arg);
+		return 0;
+	case 'W':
+		o->sweep_uuid = arg;
+		return 0;
+	case 'd':
+		free(o->db);
+		o->db = xstrdup(arg);
+		return 0;
+	case 'j':
+		if (parse_long(arg, 1, 64, &o->njobs))
+			return error("--jobs wants a number from 1 to 64, not '%s'", arg);
+		return 0;
+	case 'S':
+		if (shard_parse(arg, &o->shard))
+			return error("--shard wants K/N with 1 <= K <= N, not '%s'", arg);
+		return 0;
+	case 'T':
+		if (parse_long(arg, 1, 86400, &o->timeout))
+			return error("--timeout wants seconds from 1 to 86400, not '%s'",
+				     arg);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * The command line into o: 0 to go on; else 1 with the exit status in
+ * *status (0 after --help, 129 after a usage error, 1 after another).
+ */
+static int parse_options(int argc, char **argv, struct run_opts *o, int *status)
+{
+	static const struct option opts[] = {
+		{ "scenario", required_argument, NULL, 's' },
+		{ "qemu", required_argument, NULL, 'Q' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 'S' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "libvirt", required_argument, NULL, 'L' },
+		{ "sweep", required_argument, NULL, 'W' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->njobs = online_cpus() / 2;
+	if (o->njobs < 1)
+		o->njobs = 1;
+	o->timeout = JOB_TIMEOUT_DEFAULT;
+	o->db = store_default_path();
+	*status = 1;
+	if (shard_from_env(&o->shard))
+		return 1;
+	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			*status = 0;
+			return 1;
 		}
-	return need;
+		if (take_option(c, optarg, o))
+			goto usage_out;
+	}
+	if (optind == argc)
+		return 0;
+	error("unexpected argument '%s'", argv[optind]);
+usage_out:
+	fputs(usage, stderr);
+	*status = 129;
+	return 1;
+}
+
+/*
+ * Every scenario must load before anything runs; the memory of the
+ * largest job into *job_mib. -1 after reporting.
+ */
+static int scenarios_mib(const struct strvec *paths, long *job_mib)
+{
+	*job_mib = 1;
+	for (size_t i = 0; i < paths->nr; i++) {
+		struct scenario s;
+		long need;
+
+		if (ends_with(paths->v[i], ".xml"))
+			continue; /* libvirt reads it, when it runs */
+		if (scenario_load(&s, paths->v[i]))
+			return -1;
+		need = jobplan_job_mib(&s);
+		if (need > *job_mib)
+			*job_mib = need;
+		scenario_release(&s);
+	}
+	return 0;
 }
 
 /* MemAvailable from /proc/meminfo, MiB; -1 if unknown. */
@@ -158,12 +265,84 @@ static long mem_available_mib(void)
 	return kib > 0 ? kib / 1024 : -1;
 }
 
-static int strvec_has(const struct strvec *v, const char *s)
+/* How many jobs at a time: at most njobs, fewer when memory is short (said). */
+static long fit_jobs(long njobs, long job_mib)
 {
-	for (size_t i = 0; i < v->nr; i++)
-		if (!strcmp(v->v[i], s))
-			return 1;
+	long avail = mem_available_mib(), fit = jobplan_parallel(njobs, job_mib, avail);
+
+	if (fit < njobs)
+		info("%ld jobs at a time would need %ld MiB; %ld MiB are available: "
+		     "running %ld at a time",
+		     njobs, njobs * job_mib, avail, fit);
+	return fit;
+}
+
+/* The QEMU and libvirt installs of the store; -1 after reporting. */
+struct run_installs {
+	struct install *qemus, *libvirts;
+	size_t nqemus, nlibvirts;
+};
+
+static int installs_load(const char *db, struct run_installs *in)
+{
+	struct store st;
+	int ret;
+
+	if (store_open(&st, db))
+		return -1;
+	ret = installs_list(&st, "qemu", &in->qemus, &in->nqemus) ||
+	      installs_list(&st, "libvirt", &in->libvirts, &in->nlibvirts) ? -1 : 0;
+	store_close(&st);
+	return ret;
+}
+
+static void installs_release(struct run_installs *in)
+{
+	if (in->qemus)
+		installs_free(in->qemus, in->nqemus);
+	if (in->libvirts)
+		installs_free(in->libvirts, in->nlibvirts);
+}
+
+/* Opens (or joins) the sweep of this run into env->sweep_id; -1 after reporting. */
+static int open_sweep(const struct run_opts *o, int argc, char **argv,
+		      struct job_env *env)
+{
+	const struct shard *sh = &o->shard;
+	char uuid[SWEEP_UUID_LEN + 1], k_n[48];
+	struct store st;
+
+	snprintf(k_n, sizeof(k_n), "%ld/%ld", sh->k, sh->n);
+	if (store_open(&st, o->db))
+		return -1;
+	if (sweep_open(&st, "run", o->sweep_uuid, sh->n > 1 ? k_n : NULL, argc, argv,
+		       &env->sweep_id, uuid)) {
+		env->sweep_id = 0;
+		store_close(&st);
+		return -1;
+	}
+	store_close(&st);
+	info("sweep %s%s%s", uuid, sh->n > 1 ? ", shard " : "", sh->n > 1 ? k_n : "");
+	if (sh->n > 1 && sh->from && strcmp(sh->from, "--shard"))
+		info("shard %s from %s", k_n, sh->from);
 	return 0;
+}
+
+/* Marks the sweep finished or interrupted; -1 when that cannot be recorded. */
+static int close_sweep(const char *db, struct job_env *env)
+{
+	struct store st;
+	int ret = 0;
+
+	if (!env->sweep_id)
+		return 0;
+	if (!store_open(&st, db)) {
+		ret = sweep_close(&st, env->sweep_id,
+				  vm_interrupted ? "interrupted" : "finished");
+		store_close(&st);
+	}
+	env->sweep_id = 0;
+	return ret;
 }
 
 /* Domains of ours a killed worker may have left on a daemon. */
@@ -191,6 +370,46 @@ static void leftover_domains(const char *uri)
 	virConnectClose(c);
 }
 
+/*
+ * One daemon per libvirt version the plan uses, for the whole run
+ * (daemons[l] for plan->libvirts[l]); the jobs of a daemon that did not
+ * start keep a NULL daemon, and their backend says so.
+ */
+static struct libvirtd *start_daemons(struct jobplan *plan)
+{
+	struct libvirtd *daemons = xcalloc(plan->nlibvirts + 1, sizeof(*daemons));
+
+	for (size_t l = 0; l < plan->nlibvirts && !vm_interrupted; l++) {
+		const struct install *lv = plan->libvirts[l];
+		int used = 0;
+
+		for (size_t i = 0; lv && i < plan->njobs && !used; i++)
+			used = plan->jobs[i].libvirt == lv;
+		if (!used)
+			continue;
+		info("starting the daemon of libvirt %s", lv->version);
+		if (libvirtd_start(&daemons[l], lv, 60))
+			continue;
+		/* Workers connect on their own after fork. */
+		virConnectClose(daemons[l].conn);
+		daemons[l].conn = NULL;
+		for (size_t i = 0; i < plan->njobs; i++)
+			if (plan->jobs[i].libvirt == lv)
+				plan->jobs[i].daemon = &daemons[l];
+	}
+	return daemons;
+}
+
+static void stop_daemons(struct libvirtd *daemons, size_t n)
+{
+	for (size_t l = 0; daemons && l < n; l++)
+		if (daemons[l].uri) {
+			leftover_domains(daemons[l].uri);
+			libvirtd_stop(&daemons[l]);
+		}
+	free(daemons);
+}
+
 struct run_jobs {
 	const struct job_env *env;
 	const struct job *jobs;
@@ -203,265 +422,63 @@ static int run_job(size_t i, void *arg)
 	return job_run(rj->env, &rj->jobs[i]);
 }
 
+/* The plan of the run from the options and the store; -1 after reporting. */
+static int plan_run(const struct run_opts *o, const struct strvec *paths,
+		    const struct run_installs *inst, struct jobplan *plan)
+{
+	struct jobplan_in in = {
+		.qemus = inst->qemus,
+		.nqemus = inst->nqemus,
+		.libvirts = inst->libvirts,
+		.nlibvirts = inst->nlibvirts,
+		.want_qemus = &o->qemus,
+		.want_libvirts = &o->libvirts,
+		.scenarios = paths,
+		.shard = &o->shard,
+	};
+
+	return jobplan_build(&in, plan);
+}
+
 int cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "scenario", required_argument, NULL, 's' },
-		{ "qemu", required_argument, NULL, 'Q' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "shard", required_argument, NULL, 'S' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "libvirt", required_argument, NULL, 'L' },
-		{ "sweep", required_argument, NULL, 'W' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct strvec names = STRVEC_INIT, paths = STRVEC_INIT, qemus = STRVEC_INIT;
-	struct install *v = NULL, *lvs = NULL;
-	const struct install **lv_use = NULL;
+	struct run_opts o = { .names = STRVEC_INIT, .qemus = STRVEC_INIT,
+			      .libvirts = STRVEC_INIT };
+	struct strvec paths = STRVEC_INIT;
+	struct run_installs inst = { NULL };
+	struct jobplan plan = { NULL };
 	struct libvirtd *daemons = NULL;
-	struct strvec libvirts = STRVEC_INIT;
-	size_t nlv = 0, nuse = 0;
-	struct job *jobs = NULL;
-	struct store st;
-	char *db = store_default_path();
-	struct job_env env = { .timeout = JOB_TIMEOUT_DEFAULT };
-	struct shard shard;
-	const char *sweep_uuid = NULL;
-	char uuid[SWEEP_UUID_LEN + 1];
-	long njobs = online_cpus() / 2, job_mib = 1;
-	size_t n = 0, nj = 0;
-	int c, failed = 0, ret = 1;
+	struct job_env env = { NULL };
+	long njobs, job_mib;
+	int ret;
 
-	if (njobs < 1)
-		njobs = 1;
-	if (shard_from_env(&shard))
+	if (parse_options(argc, argv, &o, &ret))
 		goto out;
-	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			strvec_push(&names, optarg);
-			break;
-		case 'Q':
-			strvec_push(&qemus, optarg);
-			break;
-		case 'j':
-			if (parse_long(optarg, 1, 64, &njobs)) {
-				error("--jobs wants a number from 1 to 64, not '%s'",
-				      optarg);
-				goto usage_out;
-			}
-			break;
-		case 'S':
-			if (shard_parse(optarg, &shard)) {
-				error("--shard wants K/N with 1 <= K <= N, not '%s'",
-				      optarg);
-				goto usage_out;
-			}
-			break;
-		case 'L':
-			strvec_push(&libvirts, optarg);
-			break;
-		case 'T':
-			if (parse_long(optarg, 1, 86400, &env.timeout)) {
-				error("--timeout wants seconds from 1 to 86400, not '%s'",
-				      optarg);
-				goto usage_out;
-			}
-			break;
-		case 'W':
-			sweep_uuid = optarg;
-			break;
-		case 'd':
-			free(db);
-			db = xstrdup(optarg);
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			ret = 0;
-			goto out;
-		default:
-			goto usage_out;
-		}
-	}
-	if (optind < argc) {
-		error("unexpected argument '%s'", argv[optind]);
-		goto usage_out;
-	}
-	if (find_scenarios(&names, &paths))
+	ret = 1;
+	if (find_scenarios(&o.names, &paths) || scenarios_mib(&paths, &job_mib))
 		goto out;
-	/* Every scenario must load before anything runs. */
-	for (size_t i = 0; i < paths.nr; i++) {
-		struct scenario s;
-		long need;
-
-		if (ends_with(paths.v[i], ".xml"))
-			continue; /* libvirt reads it, when it runs */
-		if (scenario_load(&s, paths.v[i]))
-			goto out;
-		need = job_mem_mib(&s);
-		if (need > job_mib)
-			job_mib = need;
-		scenario_release(&s);
-	}
+	njobs = fit_jobs(o.njobs, job_mib);
+	if (installs_load(o.db, &inst) || plan_run(&o, &paths, &inst, &plan))
+		goto out;
+	env.db = o.db;
+	env.timeout = o.timeout;
+	if (open_sweep(&o, argc, argv, &env))
+		goto out;
+	daemons = start_daemons(&plan);
+	info("running %zu jobs (%zu at a time)", plan.njobs, (size_t)njobs);
 	{
-		long avail = mem_available_mib(), fit = avail > 0 ? avail * 4 / 5 / job_mib : njobs;
+		struct run_jobs rj = { &env, plan.jobs };
+		size_t failed = workers_run(plan.njobs, njobs, NULL, run_job, &rj);
 
-		if (fit < 1)
-			fit = 1;
-		if (fit < njobs) {
-			info("%ld jobs at a time would need %ld MiB; %ld MiB are available: "
-			     "running %ld at a time",
-			     njobs, njobs * job_mib, avail, fit);
-			njobs = fit;
-		}
+		ret = vm_interrupted ? 130 : failed ? 1 : 0;
 	}
-	if (store_open(&st, db))
-		goto out;
-	if (installs_list(&st, "qemu", &v, &n) ||
-	    installs_list(&st, "libvirt", &lvs, &nlv)) {
-		store_close(&st);
-		goto out;
-	}
-	store_close(&st);
-	for (size_t i = 0; i < qemus.nr; i++) {
-		int found = 0;
-
-		for (size_t k = 0; k < n; k++)
-			found |= !strcmp(v[k].version, qemus.v[i]);
-		if (!found) {
-			error("no QEMU install named '%s' (see 'virt-matrix ark list')",
-			      qemus.v[i]);
-			goto out;
-		}
-	}
-	/* The libvirt dimension: NULL is the direct runner. */
-	lv_use = xcalloc(nlv + 1, sizeof(*lv_use));
-	if (!libvirts.nr || strvec_has(&libvirts, "all")) {
-		lv_use[nuse++] = NULL;
-		for (size_t k = 0; k < nlv; k++)
-			lv_use[nuse++] = &lvs[k];
-	} else {
-		if (strvec_has(&libvirts, "none"))
-			lv_use[nuse++] = NULL;
-		for (size_t i = 0; i < libvirts.nr; i++) {
-			int found = !strcmp(libvirts.v[i], "none");
-
-			for (size_t k = 0; k < nlv && !found; k++)
-				if (!strcmp(lvs[k].version, libvirts.v[i])) {
-					lv_use[nuse++] = &lvs[k];
-					found = 1;
-				}
-			if (!found) {
-				error("no libvirt install named '%s' (see 'virt-matrix "
-				      "ark list'; 'none' is the direct runner)",
-				      libvirts.v[i]);
-				goto out;
-			}
-		}
-	}
-	jobs = xcalloc(n * paths.nr * nuse + 1, sizeof(*jobs));
-	for (size_t k = 0, idx = 0; k < n; k++) {
-		int want = !qemus.nr;
-
-		for (size_t i = 0; i < qemus.nr; i++)
-			want |= !strcmp(v[k].version, qemus.v[i]);
-		if (!want)
-			continue;
-		for (size_t l = 0; l < nuse; l++)
-			for (size_t i = 0; i < paths.nr; i++, idx++) {
-				/* Round-robin slices: stable for the same job list. */
-				if (!shard_has(&shard, idx))
-					continue;
-				jobs[nj].qemu = &v[k];
-				jobs[nj].libvirt = lv_use[l];
-				jobs[nj].scenario_path = paths.v[i];
-				nj++;
-			}
-	}
-	if (!nj) {
-		error("nothing to run: no QEMU installs or scenarios chosen");
-		goto out;
-	}
-	{
-		char sh[48];
-
-		snprintf(sh, sizeof(sh), "%ld/%ld", shard.k, shard.n);
-		if (store_open(&st, db))
-			goto out;
-		if (sweep_open(&st, "run", sweep_uuid, shard.n > 1 ? sh : NULL, argc,
-			       argv, &env.sweep_id, uuid)) {
-			env.sweep_id = 0;
-			store_close(&st);
-			goto out;
-		}
-		store_close(&st);
-		info("sweep %s%s%s", uuid, shard.n > 1 ? ", shard " : "",
-		     shard.n > 1 ? sh : "");
-		if (shard.n > 1 && shard.from && strcmp(shard.from, "--shard"))
-			info("shard %s from %s", sh, shard.from);
-	}
-	/* One daemon per libvirt version for the whole run. */
-	daemons = xcalloc(nuse + 1, sizeof(*daemons));
-	for (size_t l = 0; l < nuse && !vm_interrupted; l++) {
-		int used = 0;
-
-		if (!lv_use[l])
-			continue;
-		for (size_t i = 0; i < nj && !used; i++)
-			used = jobs[i].libvirt == lv_use[l];
-		if (!used)
-			continue;
-		info("starting the daemon of libvirt %s", lv_use[l]->version);
-		if (libvirtd_start(&daemons[l], lv_use[l], 60))
-			continue;
-		/* Workers connect on their own after fork. */
-		virConnectClose(daemons[l].conn);
-		daemons[l].conn = NULL;
-		for (size_t i = 0; i < nj; i++)
-			if (jobs[i].libvirt == lv_use[l])
-				jobs[i].daemon = &daemons[l];
-	}
-	info("running %zu jobs (%zu at a time)", nj, (size_t)njobs);
-	{
-		struct run_jobs rj = { &env, jobs };
-
-		env.db = db;
-
-		failed = (int)workers_run(nj, njobs, NULL, run_job, &rj);
-	}
-	ret = vm_interrupted ? 130 : failed ? 1 : 0;
-	goto out;
-usage_out:
-	fputs(usage, stderr);
-	ret = 129;
 out:
-	if (env.sweep_id) {
-		if (!store_open(&st, db)) {
-			if (sweep_close(&st, env.sweep_id,
-					vm_interrupted ? "interrupted" : "finished"))
-				ret = ret ? ret : 1;
-			store_close(&st);
-		}
-		env.sweep_id = 0;
-	}
-	for (size_t l = 0; daemons && l < nuse; l++)
-		if (daemons[l].uri) {
-			leftover_domains(daemons[l].uri);
-			libvirtd_stop(&daemons[l]);
-		}
-	free(daemons);
-	free(lv_use);
-	if (lvs)
-		installs_free(lvs, nlv);
-	if (v)
-		installs_free(v, n);
-	free(jobs);
-	strvec_clear(&libvirts);
-	strvec_clear(&names);
+	if (close_sweep(o.db, &env))
+		ret = ret ? ret : 1;
+	stop_daemons(daemons, plan.nlibvirts);
+	jobplan_release(&plan);
+	installs_release(&inst);
 	strvec_clear(&paths);
-	strvec_clear(&qemus);
-	free(db);
+	run_opts_release(&o);
 	return ret;
 }
