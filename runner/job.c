@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "job.h"
-#include "caps.h"
+#include "binaries.h"
 #include "fs.h"
 #include "initramfs.h"
 #include "sha256.h"
@@ -342,11 +342,8 @@ static int already_recorded(const struct job_env *env, struct job_state *js,
 static int find_record(struct job_state *js, const struct job *j)
 {
 	struct result *r = &js->r;
-	struct caps_result cr;
 	long long id = 0;
-	int rc = caps_probe(&js->st, j->qemu->binary_path, 0, 1, &cr);
-
-	id = cr.binary_id;
+	int rc = binary_find(&js->st, j->qemu->binary_path, &id);
 
 	if (!rc && map_caps_load(&js->st, id, &js->caps))
 		rc = -1;

@@ -14,6 +14,8 @@
 #include <libvirt/libvirt.h>
 
 #include "run.h"
+#include "binaries.h"
+#include "caps.h"
 #include "fs.h"
 #include "installs.h"
 #include "job.h"
@@ -410,6 +412,43 @@ static void stop_daemons(struct libvirtd *daemons, size_t n)
 	free(daemons);
 }
 
+/* caps_probe()'s flags, named: a run needs the record, not the ABI fingerprints. */
+enum { PROBE_REUSE = 0 };	 /* force: 0, reuse a record of the same content */
+enum { PROBE_WITHOUT_ABI = 1 };	 /* no_abi */
+
+/*
+ * Probes, once and before any worker starts, every QEMU of the plan that
+ * has no complete probe record (a run works on a never-probed install),
+ * saying so. A probe that fails is reported here; the jobs of that QEMU
+ * then find no record and are recorded as errors that say so. -1 only
+ * when the store cannot be opened.
+ */
+static int probe_missing(const char *db, const struct jobplan *plan)
+{
+	struct store st;
+
+	if (store_open(&st, db))
+		return -1;
+	for (size_t i = 0; i < plan->njobs && !vm_interrupted; i++) {
+		const struct install *q = plan->jobs[i].qemu;
+		struct caps_result cr;
+		long long id;
+		int seen = 0;
+
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = plan->jobs[k].qemu == q;
+		if (seen || binary_find(&st, q->binary_path, &id) != 1)
+			continue;
+		info("probing QEMU %s (%s): it has no probe record yet", q->version,
+		     q->binary_path);
+		if (caps_probe(&st, q->binary_path, PROBE_REUSE, PROBE_WITHOUT_ABI, &cr))
+			warning("QEMU %s could not be probed: its jobs are recorded as "
+				"errors", q->version);
+	}
+	store_close(&st);
+	return 0;
+}
+
 struct run_jobs {
 	const struct job_env *env;
 	const struct job *jobs;
@@ -458,7 +497,8 @@ int cmd_run(int argc, char **argv)
 	if (find_scenarios(&o.names, &paths) || scenarios_mib(&paths, &job_mib))
 		goto out;
 	njobs = fit_jobs(o.njobs, job_mib);
-	if (installs_load(o.db, &inst) || plan_run(&o, &paths, &inst, &plan))
+	if (installs_load(o.db, &inst) || plan_run(&o, &paths, &inst, &plan) ||
+	    probe_missing(o.db, &plan))
 		goto out;
 	env.db = o.db;
 	env.timeout = o.timeout;
