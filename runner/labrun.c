@@ -373,35 +373,26 @@ static void add_answer(struct strbuf *log, const char *id, const struct strbuf *
 }
 
 /*
- * Through libvirt: the libvirt under test runs in the lab from the host
- * tree (its daemon under our supervisor, virsh for the rest), defines
- * the scenario's domain with a <hostdev> of the lab's e1000e and starts
- * it paused; the answers to the same QMP questions come back through
- * libvirt's monitor.
+ * The domain L2 is, for the libvirt under test: its name into name, its
+ * XML into xml and r->domain_xml, and what the same libvirt on the host
+ * makes of it into r->native. -1 with the run skipped when the scenario
+ * cannot be a domain.
  */
-static void run_lab_libvirt(struct run_ctx *x)
+static int lab_domain(struct run_ctx *x, struct strbuf *name, struct strbuf *xml)
 {
 	struct result *r = x->r;
-	const struct install *lv = x->j->libvirt;
 	struct strvec fw = STRVEC_INIT;
-	struct lab_dirs dirs;
-	struct strbuf f = STRBUF_INIT, xml = STRBUF_INIT, name = STRBUF_INIT,
-		      log = STRBUF_INIT;
-	struct inspect_answers ans;
 	struct dom_env e;
-	char *daemon = libvirtd_binary(lv), *native = NULL;
-	virConnectPtr conn = NULL;
-	int st;
+	virConnectPtr conn;
+	int ret = -1;
 
-	memset(&ans, 0, sizeof(ans));
-	lab_dirs_zero(&dirs);
-	sb_printf(&name, "vmx-%s-%ld", x->s->name, (long)getpid());
-	for (size_t i = 4; i < name.len; i++)
+	sb_printf(name, "vmx-%s-%ld", x->s->name, (long)getpid());
+	for (size_t i = 4; i < name->len; i++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789-_", name.buf[i]))
-			name.buf[i] = '_';
+			    "0123456789-_", name->buf[i]))
+			name->buf[i] = '_';
 	memset(&e, 0, sizeof(e));
-	e.name = name.buf;
+	e.name = name->buf;
 	e.emulator = x->j->qemu->binary_path;
 	e.virttype = "qemu"; /* no KVM inside the lab */
 	e.console = LAB_RUNDIR "/console.log";
@@ -409,47 +400,81 @@ static void run_lab_libvirt(struct run_ctx *x)
 	e.pt_host = LAB_PT_BDF;
 	qemu_firmware_args(&fw);
 	e.firmware = &fw;
-	if (domxml_build(x->s, &e, &xml, &r->notes, &r->reason)) {
+	if (domxml_build(x->s, &e, xml, &r->notes, &r->reason)) {
 		r->status = RUN_SKIP;
 		goto out;
 	}
-	r->domain_xml = xstrdup(xml.buf);
+	r->domain_xml = xstrdup(xml->buf);
 	/* What the same libvirt, on the host, would make of it. */
 	if (x->j->daemon && (conn = virConnectOpen(x->j->daemon->uri))) {
-		native = virConnectDomainXMLToNative(conn, "qemu-argv", xml.buf, 0);
+		char *native = virConnectDomainXMLToNative(conn, "qemu-argv", xml->buf, 0);
+
 		if (native)
 			r->native = xstrdup(native);
+		free(native);
 		virConnectClose(conn);
 	}
-	lab_dirs_init(&dirs, lv);
+	ret = 0;
+out:
+	strvec_clear(&fw);
+	return ret;
+}
+
+/*
+ * What the lab needs to run the libvirt under test, into the run
+ * directory: the supervisor, lab.libvirt, the domain and qemu.conf.
+ * -1 with the run's error (a path the lab cannot see, a directory the
+ * install lacks, a file that cannot be written).
+ */
+static int lab_put_libvirt(struct run_ctx *x, const struct lab_dirs *dirs,
+			   const char *daemon, const char *name,
+			   const struct strbuf *xml)
+{
+	struct result *r = x->r;
+	struct strbuf f = STRBUF_INIT;
+	int ret = -1;
+
 	if (lab_sees(r, x->j->qemu->binary_path) || lab_sees(r, daemon) ||
-	    lab_sees(r, dirs.virsh.buf))
-		goto out;
-	for (size_t i = 0; i < dirs.tmpfs.nr; i++)
-		if (!is_dir(dirs.tmpfs.v[i])) {
+	    lab_sees(r, dirs->virsh.buf))
+		return -1;
+	for (size_t i = 0; i < dirs->tmpfs.nr; i++)
+		if (!is_dir(dirs->tmpfs.v[i])) {
 			r->status = RUN_ERROR;
 			sb_printf(&r->reason, "libvirt %s has no '%s' to run from in the lab",
-				  lv->version, dirs.tmpfs.v[i]);
-			goto out;
+				  x->j->libvirt->version, dirs->tmpfs.v[i]);
+			return -1;
 		}
-	if (put_supervisor(x))
-		goto io_error;
-	sb_printf(&f, "%s\n%s\n%s\n%s/%s\n%s\n%s\n%s\n%s\n", LAB_RUNDIR "/" LAB_SUPERVISOR, daemon,
-		  dirs.virsh.buf, dirs.run.buf,
+	sb_printf(&f, "%s\n%s\n%s\n%s/%s\n%s\n%s\n%s\n%s\n", LAB_RUNDIR "/" LAB_SUPERVISOR,
+		  daemon, dirs->virsh.buf, dirs->run.buf,
 		  ends_with(daemon, "/virtqemud") ? "virtqemud-sock" : "libvirt-sock",
-		  dirs.run.buf, dirs.log.buf, dirs.etc.buf, name.buf);
-	for (size_t i = 0; i < dirs.tmpfs.nr; i++)
-		sb_printf(&f, "%s\n", dirs.tmpfs.v[i]);
-	if (put_file(x, LAB_LIBVIRT_FILE, f.buf, f.len) ||
-	    put_file(x, LAB_DOMAIN_XML, xml.buf, xml.len) ||
+		  dirs->run.buf, dirs->log.buf, dirs->etc.buf, name);
+	for (size_t i = 0; i < dirs->tmpfs.nr; i++)
+		sb_printf(&f, "%s\n", dirs->tmpfs.v[i]);
+	if (put_supervisor(x) || put_file(x, LAB_LIBVIRT_FILE, f.buf, f.len) ||
+	    put_file(x, LAB_DOMAIN_XML, xml->buf, xml->len) ||
 	    put_file(x, "qemu.conf", libvirtd_qemu_conf, strlen(libvirtd_qemu_conf)))
-		goto io_error;
-	st = lab_boot(x, "through libvirt");
-	if (st < 0)
-		goto out;
-	if (get_file(x, LAB_L2_ERR, &r->stderr_text) || get_file(x, LAB_VIRSH_LOG, &log))
-		goto io_error;
-	if (get_file(x, LAB_DAEMON_LOG, &f))
+		lab_io_error(x);
+	else
+		ret = 0;
+	strbuf_release(&f);
+	return ret;
+}
+
+/*
+ * What the lab left after running libvirt's L2 (exit st as lab_boot
+ * gave it): the logs, L2's argv and live XML into r, its answers into
+ * ans. 0 when there are answers to judge; -1 with the run's verdict.
+ */
+static int lab_libvirt_results(struct run_ctx *x, int st, struct inspect_answers *ans)
+{
+	static const char *const ids[] = { "pci", "cpus", "mem" };
+	struct result *r = x->r;
+	const char *version = x->j->libvirt->version;
+	struct strbuf f = STRBUF_INIT, log = STRBUF_INIT, fn = STRBUF_INIT;
+	int ret = -1;
+
+	if (get_file(x, LAB_L2_ERR, &r->stderr_text) || get_file(x, LAB_VIRSH_LOG, &log) ||
+	    get_file(x, LAB_DAEMON_LOG, &f))
 		goto io_error;
 	sb_printf(&r->backend, "libvirt daemon in the lab:\n%s\nvirsh in the lab:\n%s",
 		  f.buf ? f.buf : "", log.buf ? log.buf : "");
@@ -459,8 +484,8 @@ static void run_lab_libvirt(struct run_ctx *x)
 			       "then was paused again");
 	if (st == 1 || st == 2) {
 		r->status = RUN_FAIL;
-		sb_printf(&r->reason, "libvirt %s %s the domain in the lab VM: %s",
-			  lv->version, st == 1 ? "rejects" : "cannot start",
+		sb_printf(&r->reason, "libvirt %s %s the domain in the lab VM: %s", version,
+			  st == 1 ? "rejects" : "cannot start",
 			  str_tail_lines(log.buf, log.len, 3));
 		goto out;
 	}
@@ -475,41 +500,63 @@ static void run_lab_libvirt(struct run_ctx *x)
 		r->domain_xml = xstrdup(f.buf);
 	}
 	strbuf_reset(&log);
-	for (size_t i = 0; i < 3; i++) {
-		static const char *const ids[] = { "pci", "cpus", "mem" };
-		struct strbuf fn = STRBUF_INIT;
-
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+		strbuf_reset(&fn);
 		sb_printf(&fn, "%s.json", ids[i]);
-		if (get_file(x, fn.buf, &f)) {
-			strbuf_release(&fn);
+		if (get_file(x, fn.buf, &f))
 			goto io_error;
-		}
 		add_answer(&log, ids[i], &f);
-		strbuf_release(&fn);
 	}
 	r->exited = 1;
-	if (inspect_parse(log.buf ? log.buf : "", log.len, &ans)) {
-		r->status = RUN_FAIL;
-		sb_printf(&r->reason, "QEMU started by libvirt %s in the lab VM did not "
-				      "answer query-pci: %s",
-			  lv->version,
-			  str_tail_lines(r->stderr_text.buf, r->stderr_text.len, 3));
+	if (!inspect_parse(log.buf ? log.buf : "", log.len, ans)) {
+		ret = 0;
 		goto out;
 	}
-	lab_judge(x, &ans);
+	r->status = RUN_FAIL;
+	sb_printf(&r->reason, "QEMU started by libvirt %s in the lab VM did not "
+			      "answer query-pci: %s",
+		  version, str_tail_lines(r->stderr_text.buf, r->stderr_text.len, 3));
 	goto out;
 io_error:
 	lab_io_error(x);
 out:
+	strbuf_release(&f);
+	strbuf_release(&log);
+	strbuf_release(&fn);
+	return ret;
+}
+
+/*
+ * Through libvirt: the libvirt under test runs in the lab from the host
+ * tree (its daemon under our supervisor, virsh for the rest), defines
+ * the scenario's domain with a <hostdev> of the lab's e1000e and starts
+ * it paused; the answers to the same QMP questions come back through
+ * libvirt's monitor.
+ */
+static void run_lab_libvirt(struct run_ctx *x)
+{
+	struct lab_dirs dirs;
+	struct strbuf xml = STRBUF_INIT, name = STRBUF_INIT;
+	struct inspect_answers ans;
+	char *daemon = libvirtd_binary(x->j->libvirt);
+	int st;
+
+	memset(&ans, 0, sizeof(ans));
+	lab_dirs_zero(&dirs);
+	if (lab_domain(x, &name, &xml))
+		goto out;
+	lab_dirs_init(&dirs, x->j->libvirt);
+	if (lab_put_libvirt(x, &dirs, daemon, name.buf, &xml))
+		goto out;
+	st = lab_boot(x, "through libvirt");
+	if (st >= 0 && !lab_libvirt_results(x, st, &ans))
+		lab_judge(x, &ans);
+out:
 	inspect_answers_release(&ans);
 	lab_dirs_release(&dirs);
-	strvec_clear(&fw);
-	strbuf_release(&f);
 	strbuf_release(&xml);
 	strbuf_release(&name);
-	strbuf_release(&log);
 	free(daemon);
-	free(native);
 }
 
 static int lab_applies(const struct run_ctx *x)
