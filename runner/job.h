@@ -83,7 +83,7 @@ struct run_ctx {
  * skipped or unsupported, 1 when it failed or erred, -1 when it could
  * not be recorded (reported).
  */
-int job_run(const struct job_env *env, const struct job *j);
+int job_run(const struct job_env *env, const struct job *j) VM_WUR;
 
 /* ---- Judging: for backends. ---- */
 
@@ -116,7 +116,7 @@ size_t count_passthrough(const struct scenario *s);
  * argv (binary and monitor included). Returns 0; or -1 with the run
  * failed (QEMU did not start: its output and exit are in r, p released).
  */
-int job_start_qemu(struct run_ctx *x, struct qemu_proc *p);
+int job_start_qemu(struct run_ctx *x, struct qemu_proc *p) VM_WUR;
 
 /* ---- Backends: the rows of job.c's table, each defined in its file. ---- */
 

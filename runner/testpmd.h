@@ -25,7 +25,7 @@ struct testpmd {
  * reported: the run records it); testpmd_stop() cleans up either way.
  */
 int testpmd_start(struct testpmd *t, const struct scenario *s,
-		  const struct map_env *env, struct strbuf *reason);
+		  const struct map_env *env, struct strbuf *reason) VM_WUR;
 
 /*
  * Stops testpmd (SIGINT, so it prints its statistics; then SIGKILL), its
