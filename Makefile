@@ -58,6 +58,9 @@ $(LIB): $(LIB_OBJ)
 %.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The lab VM's /init is embedded in lab.o (.incbin): -MMD does not see it.
+runner/lab.o fuzz/build/runner/lab.o: runner/lab-init.sh
+
 tests/bin/%: tests/unit/%.c $(LIB) tests/testutil.h
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka

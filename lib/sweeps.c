@@ -60,11 +60,6 @@ int sweep_new_uuid(char *buf)
 	return 0;
 }
 
-int run_status_is_failure(const char *status)
-{
-	return !strcmp(status, "fail") || !strcmp(status, "error");
-}
-
 int sweep_uuid_valid(const char *s)
 {
 	size_t i;

@@ -14,13 +14,6 @@
 
 #define SWEEP_UUID_LEN 36
 
-/*
- * Whether a run's status (runs.status) is a failure: 'fail' or 'error'.
- * 'pass', 'skip' and 'unsupported' (a pair a component refuses by its own
- * rule) are not; such runs make no exit status 1 and no regression.
- */
-int run_status_is_failure(const char *status);
-
 /* A random (version 4) uuid into buf[SWEEP_UUID_LEN + 1]; -1 after reporting. */
 int sweep_new_uuid(char *buf) VM_WUR;
 

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "builders.h"
-#include "sweeps.h"
+#include "runs.h"
 #include "banned.h"
 
 #define X(s) rep_xml(out, (s))
@@ -82,9 +82,9 @@ static void matrix_suite(struct strbuf *out, const struct rep_report *r)
 
 		if (!c->current)
 			continue;
-		failures += !strcmp(c->status, "fail");
-		errors += !strcmp(c->status, "error");
-		skipped += !strcmp(c->status, "skip") || !strcmp(c->status, "unsupported");
+		failures += c->verdict == RUN_FAIL;
+		errors += c->verdict == RUN_ERROR;
+		skipped += c->verdict == RUN_SKIP || c->verdict == RUN_UNSUPPORTED;
 		secs += c->seconds;
 	}
 	sb_printf(out, "  <testsuite name=\"matrix\" tests=\"%zu\" failures=\"%zu\" "
@@ -100,7 +100,7 @@ static void matrix_suite(struct strbuf *out, const struct rep_report *r)
 	sb_puts(out, ">\n");
 	for (size_t i = 0; i < m->ncells; i++) {
 		const struct rep_cell *c = &m->cells[i];
-		const char *tag = !strcmp(c->status, "error") ? "error" : "failure";
+		const char *tag = c->verdict == RUN_ERROR ? "error" : "failure";
 
 		if (!c->current)
 			continue;
@@ -112,16 +112,16 @@ static void matrix_suite(struct strbuf *out, const struct rep_report *r)
 		X(c->libvirt ? "libvirt " : "direct");
 		X(c->libvirt);
 		sb_printf(out, "\" time=\"%.3f\">\n", c->seconds);
-		if (run_status_is_failure(c->status)) {
+		if (run_status_is_failure(c->verdict)) {
 			sb_printf(out, "      <%s type=\"%s\" message=\"", tag,
 				  c->regression ? "regression" : c->status);
 			if (c->regression)
 				sb_puts(out, "regression (passed in the previous sweep): ");
 			X(c->reason ? c->reason : c->status);
 			sb_printf(out, "\"/>\n");
-		} else if (!strcmp(c->status, "skip") || !strcmp(c->status, "unsupported")) {
+		} else if (c->verdict == RUN_SKIP || c->verdict == RUN_UNSUPPORTED) {
 			sb_puts(out, "      <skipped message=\"");
-			if (!strcmp(c->status, "unsupported"))
+			if (c->verdict == RUN_UNSUPPORTED)
 				sb_puts(out, "unsupported: ");
 			X(c->reason);
 			sb_puts(out, "\"/>\n");

@@ -284,8 +284,8 @@ static void matrix_cells_md(struct strbuf *out, const struct rep_matrix *m,
 	for (size_t i = 0; i < m->ncells; i++) {
 		const struct rep_cell *c = &m->cells[i];
 
-		if (!c->current || !strcmp(c->status, "pass") ||
-		    !strcmp(c->status, "unsupported") != !!want_unsupported)
+		if (!c->current || c->verdict == RUN_PASS ||
+		    (c->verdict == RUN_UNSUPPORTED) != !!want_unsupported)
 			continue;
 		if (!n++) {
 			sb_printf(out, "%s\n\n", title);

@@ -31,6 +31,7 @@ struct rrow {
 	long long id;
 	size_t pos; /* in sweep order */
 	char *status, *reason, *accel, *started_at;
+	enum run_status verdict;
 	double seconds;
 };
 
@@ -152,6 +153,7 @@ static void cell_from(struct rep_cell *c, const struct rrow *r)
 	c->libvirt = r->libvirt ? xstrdup(r->libvirt) : NULL;
 	c->run = r->id;
 	c->status = xstrdup(r->status);
+	c->verdict = r->verdict;
 	c->reason = r->reason ? xstrdup(r->reason) : NULL;
 	c->accel = r->accel ? xstrdup(r->accel) : NULL;
 	c->started_at = xstrdup(r->started_at);
@@ -215,6 +217,8 @@ int rep_matrix_build(struct store *st, const struct rep_versions *v,
 		r->qemu = store_column_strdup(q, 2);
 		r->libvirt = store_column_strdup(q, 3);
 		r->status = store_column_strdup(q, 4);
+		if (runs_status_parse(st, r->status, &r->verdict))
+			goto out;
 		r->reason = store_column_strdup(q, 5);
 		r->seconds = sqlite3_column_double(q, 6);
 		r->started_at = store_column_strdup(q, 7);
@@ -252,10 +256,10 @@ int rep_matrix_build(struct store *st, const struct rep_versions *v,
 		}
 		if (now) {
 			m->current_cells++;
-			c->regression = before && !strcmp(before->status, "pass") &&
-					run_status_is_failure(now->status);
-			c->fixed = before && run_status_is_failure(before->status) &&
-				   !strcmp(now->status, "pass");
+			c->regression = before && before->verdict == RUN_PASS &&
+					run_status_is_failure(now->verdict);
+			c->fixed = before && run_status_is_failure(before->verdict) &&
+				   now->verdict == RUN_PASS;
 			m->regressions += c->regression;
 			m->fixed += c->fixed;
 		}

@@ -10,6 +10,7 @@
  * all.
  */
 
+#include "runs.h"
 #include "store.h"
 #include "strbuf.h"
 #include "version.h"
@@ -194,6 +195,7 @@ struct rep_cell {
 	char *scenario, *qemu, *libvirt; /* libvirt NULL: direct */
 	long long run;
 	char *status, *reason, *accel, *started_at;
+	enum run_status verdict; /* status, checked when it was read */
 	double seconds;
 	int current;	   /* the run belongs to the current sweep */
 	char *from_sweep;  /* label of the sweep of an older result */

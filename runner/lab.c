@@ -21,107 +21,87 @@ void lab_modules(struct strvec *out)
 		strvec_push(out, lab_mods[i]);
 }
 
+/*
+ * The lab's /init is runner/lab-init.sh, embedded here at build time
+ * (the Makefile makes lab.o depend on it), NUL-terminated.
+ */
+__asm__(".section .rodata\n"
+	".global vm_lab_init_sh\n"
+	".type vm_lab_init_sh, @object\n"
+	"vm_lab_init_sh:\n"
+	".incbin \"runner/lab-init.sh\"\n"
+	".byte 0\n"
+	".size vm_lab_init_sh, . - vm_lab_init_sh\n"
+	".previous\n");
+extern const char vm_lab_init_sh[];
+
+/* What each @NAME@ of lab-init.sh stands for. */
+static const struct {
+	const char *name, *value;
+} lab_init_vars[] = {
+	{ "GUEST_BEGIN", GUEST_BEGIN },
+	{ "GUEST_END", GUEST_END },
+	{ "LAB_EXIT", LAB_EXIT },
+	{ "LAB_RUNDIR", LAB_RUNDIR },
+	{ "LAB_PT_BDF", LAB_PT_BDF },
+	{ "LAB_ARGV_FILE", LAB_ARGV_FILE },
+	{ "LAB_QMP_IN", LAB_QMP_IN },
+	{ "LAB_QMP_OUT", LAB_QMP_OUT },
+	{ "LAB_L2_ERR", LAB_L2_ERR },
+	{ "LAB_LIBVIRT_FILE", LAB_LIBVIRT_FILE },
+	{ "LAB_DOMAIN_XML", LAB_DOMAIN_XML },
+	{ "LAB_LIVE_XML", LAB_LIVE_XML },
+	{ "LAB_L2_CMDLINE", LAB_L2_CMDLINE },
+	{ "LAB_VIRSH_LOG", LAB_VIRSH_LOG },
+	{ "LAB_DAEMON_LOG", LAB_DAEMON_LOG },
+};
+
+/* A comment line of the template: blanks, then '#' and a blank or its end. */
+static int comment_line(const char *line, size_t len)
+{
+	size_t i = strspn(line, " \t");
+
+	return i < len && line[i] == '#' && (i + 1 == len || line[i + 1] == ' ' ||
+					     line[i + 1] == '\n');
+}
+
+/* One line of the template into o, each @NAME@ replaced ("$@" is the shell's). */
+static void lab_init_line(struct strbuf *o, const char *line, size_t len)
+{
+	static const char name_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+
+	for (size_t i = 0; i < len; i++) {
+		size_t n = line[i] == '@' ? strspn(line + i + 1, name_chars) : 0;
+		size_t k;
+
+		if (!n || i + 1 + n >= len || line[i + 1 + n] != '@') {
+			sb_printf(o, "%c", line[i]);
+			continue;
+		}
+		for (k = 0; k < ARRAY_SIZE(lab_init_vars); k++)
+			if (strlen(lab_init_vars[k].name) == n &&
+			    !strncmp(lab_init_vars[k].name, line + i + 1, n))
+				break;
+		if (k == ARRAY_SIZE(lab_init_vars))
+			die("runner/lab-init.sh: unknown placeholder @%.*s@", (int)n,
+			    line + i + 1);
+		sb_puts(o, lab_init_vars[k].value);
+		i += n + 1;
+	}
+}
+
 void lab_init_script(struct strbuf *o)
 {
-	sb_puts(o,
-		"#!/bin/busybox sh\n"
-		"/bin/busybox --install -s\n"
-		"mount -t proc proc /proc\n"
-		"mount -t sysfs sys /sys\n"
-		"mount -t devtmpfs dev /dev 2>/dev/null\n"
-		"exec </dev/console >/dev/console 2>&1\n"
-		"for m in $(cat /etc/modules); do insmod $m || echo \"VMX-WARN insmod $m failed\"; done\n"
-		"echo \"" GUEST_BEGIN " lab\"\n"
-		"die() { echo \"VMX-LAB-ERROR $*\"; echo \"" GUEST_END " 0 1\"; poweroff -f; }\n"
-		"mkdir -p /host\n"
-		"mount -t 9p -o trans=virtio,version=9p2000.L,ro hostroot /host || die cannot mount the host root\n"
-		"mount -t devtmpfs dev /host/dev || die cannot mount /dev in the host root\n"
-		"mount -t proc proc /host/proc\n"
-		"mount -t sysfs sys /host/sys\n"
-		"mount -t tmpfs tmp /host/tmp\n"
-		"mkdir -p /host" LAB_RUNDIR "\n"
-		"mount -t 9p -o trans=virtio,version=9p2000.L vmxrun /host" LAB_RUNDIR
-		" || die cannot mount the run directory\n"
-		"d=/sys/bus/pci/devices/" LAB_PT_BDF "\n"
-		"[ -e $d ] || die no device " LAB_PT_BDF " in the lab\n"
-		"[ -e $d/iommu_group ] || die " LAB_PT_BDF " has no IOMMU group: the lab kernel did not enable intel_iommu\n"
-		"[ -e $d/driver ] && echo " LAB_PT_BDF " > $d/driver/unbind\n"
-		"echo vfio-pci > $d/driver_override\n"
-		"echo " LAB_PT_BDF " > /sys/bus/pci/drivers_probe\n"
-		"drv=$(readlink $d/driver); grp=$(readlink $d/iommu_group)\n"
-		"echo \"VMX-LAB " LAB_PT_BDF " driver=${drv##*/} iommu_group=${grp##*/}\"\n"
-		"[ \"${drv##*/}\" = vfio-pci ] || die " LAB_PT_BDF " is not bound to vfio-pci\n"
-		"R=/host" LAB_RUNDIR "\n"
-		"if [ -e $R/" LAB_LIBVIRT_FILE " ]; then\n"
-		/*
-		 * Through libvirt: its daemon from the host tree, with tmpfs
-		 * over the directories it writes (the host root is read-only),
-		 * our qemu.conf, and the domain defined and started paused with
-		 * virsh; the answers come from qemu-monitor-command.
-		 */
-		"  {\n"
-		"    IFS= read -r sup; IFS= read -r daemon; IFS= read -r virsh\n"
-		"    IFS= read -r sock; IFS= read -r rund; IFS= read -r logd\n"
-		"    IFS= read -r etcd; IFS= read -r dom\n"
-		"    while IFS= read -r d; do\n"
-		"      mount -t tmpfs tmpfs \"/host$d\" || die cannot mount a tmpfs on $d\n"
-		"    done\n"
-		"  } < $R/" LAB_LIBVIRT_FILE "\n"
-		"  mkdir -p \"/host$rund\" \"/host$logd\" \"/host$etcd\" &&\n"
-		"    cp $R/qemu.conf \"/host$etcd/qemu.conf\" || die cannot write qemu.conf\n"
-		"  L=$R/" LAB_VIRSH_LOG "\n"
-		"  chroot /host \"$sup\" internal-supervise -- \"$daemon\" > $R/" LAB_DAEMON_LOG " 2>&1 &\n"
-		"  dpid=$!; n=0\n"
-		"  while [ ! -S \"/host$sock\" ]; do\n"
-		"    kill -0 $dpid 2>/dev/null || die the libvirt daemon exited: $(tail -n 3 $R/" LAB_DAEMON_LOG ")\n"
-		"    n=$((n + 1)); [ $n -gt 300 ] && die the libvirt daemon made no socket in 300 s\n"
-		"    sleep 1\n"
-		"  done\n"
-		"  echo \"VMX-LAB libvirt daemon up after ${n}s\"\n"
-		"  v() { chroot /host \"$virsh\" -q -c \"qemu:///system?socket=$sock\" \"$@\"; }\n"
-		"  st=0\n"
-		"  v define " LAB_RUNDIR "/" LAB_DOMAIN_XML " >> $L 2>&1 || st=1\n"
-		"  if [ $st = 0 ]; then v start --paused \"$dom\" >> $L 2>&1 || st=2; fi\n"
-		"  if [ $st = 0 ]; then\n"
-		/*
-		 * libvirt puts devices behind pcie-root-ports, and query-pci
-		 * only sees behind a bridge once the guest firmware numbered
-		 * its bus: run the firmware until our device shows.
-		 */
-		"    v resume \"$dom\" >> $L 2>&1; n=0\n"
-		"    while :; do\n"
-		"      v qemu-monitor-command \"$dom\" '{\"execute\":\"query-pci\"}' > $R/pci.json 2>> $L\n"
-		"      grep -q '\"qdev_id\":\"ua-pt_' $R/pci.json && break\n"
-		"      n=$((n + 1)); [ $n -gt 120 ] && break\n"
-		"      sleep 1\n"
-		"    done\n"
-		"    v suspend \"$dom\" >> $L 2>&1\n"
-		"    echo \"VMX-LAB query-pci after ${n}s of guest firmware\"\n"
-		"    for q in cpus:query-cpus-fast mem:query-memory-size-summary; do\n"
-		"      v qemu-monitor-command \"$dom\" \"{\\\"execute\\\":\\\"${q#*:}\\\"}\" > $R/${q%%:*}.json 2>> $L\n"
-		"    done\n"
-		"    v dumpxml \"$dom\" > $R/" LAB_LIVE_XML " 2>> $L\n"
-		"    pid=$(cat \"/host$rund/qemu/$dom.pid\")\n"
-		"    cat /proc/$pid/cmdline > $R/" LAB_L2_CMDLINE "\n"
-		"    v destroy \"$dom\" >> $L 2>&1\n"
-		"  fi\n"
-		"  [ $st = 1 ] || v undefine \"$dom\" >> $L 2>&1\n"
-		"  cp \"/host$logd/qemu/$dom.log\" $R/" LAB_L2_ERR " 2>/dev/null\n"
-		"  kill $dpid; wait $dpid\n"
-		"  echo \"" LAB_EXIT " $st\"\n"
-		"else\n"
-		/* One argument per line; the first is the binary. */
-		"set --\n"
-		"while IFS= read -r a; do set -- \"$@\" \"$a\"; done < /host" LAB_RUNDIR "/" LAB_ARGV_FILE "\n"
-		"chroot /host \"$@\" < /host" LAB_RUNDIR "/" LAB_QMP_IN
-		" > /host" LAB_RUNDIR "/" LAB_QMP_OUT
-		" 2> /host" LAB_RUNDIR "/" LAB_L2_ERR "\n"
-		"echo \"" LAB_EXIT " $?\"\n"
-		"fi\n"
-		"sync\n"
-		"umount /host" LAB_RUNDIR "\n"
-		"echo \"" GUEST_END " 0 0\"\n"
-		"poweroff -f\n");
+	const char *line = vm_lab_init_sh;
+
+	while (*line) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) + 1 : strlen(line);
+
+		if (line == vm_lab_init_sh || !comment_line(line, len))
+			lab_init_line(o, line, len);
+		line += len;
+	}
 }
 
 void lab_argv(const struct lab_env *e, struct strvec *argv)

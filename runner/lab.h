@@ -60,7 +60,11 @@
 
 /* Kernel modules the lab needs (9p, virtio-pci, vfio-pci). */
 void lab_modules(struct strvec *out);
-/* The lab's /init. */
+/*
+ * The lab's /init, appended to out: runner/lab-init.sh as embedded at
+ * build time, its comment lines dropped and each @NAME@ replaced by the
+ * constant of that name (below, and guest.h's GUEST_BEGIN/GUEST_END).
+ */
 void lab_init_script(struct strbuf *out);
 
 struct lab_env {

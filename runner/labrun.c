@@ -17,7 +17,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "runjob.h"
+#include "job.h"
+#include "initrd.h"
 #include "domxml.h"
 #include "fs.h"
 #include "lab.h"
@@ -36,7 +37,7 @@ static char *lab_initrd(const char *kver)
 
 	lab_modules(&mods);
 	lab_init_script(&init);
-	ret = cached_initrd(kver, &mods, init.buf);
+	ret = initrd_cached(kver, &mods, init.buf);
 	strvec_clear(&mods);
 	strbuf_release(&init);
 	return ret;
@@ -95,7 +96,7 @@ static int lab_sees(struct result *r, const char *path)
 {
 	if (strncmp(path, "/tmp/", 5))
 		return 0;
-	r->status = "error";
+	r->status = RUN_ERROR;
 	sb_printf(&r->reason, "the lab VM cannot run '%s': it mounts a /tmp of "
 			      "its own; install under another root (--root)",
 		  path);
@@ -126,7 +127,8 @@ static int get_file(const struct run_ctx *x, const char *name, struct strbuf *ou
  */
 static int lab_boot(struct run_ctx *x, const char *how)
 {
-	struct result *r = x->r, lab;
+	struct result *r = x->r;
+	struct strbuf qemu_lines = STRBUF_INIT;
 	struct lab_env le;
 	struct strvec l1 = STRVEC_INIT;
 	struct qemu_proc p;
@@ -135,7 +137,7 @@ static int lab_boot(struct run_ctx *x, const char *how)
 	int w, l2_exit = -1;
 
 	if (!path_exists(LAB_QEMU)) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_puts(&r->reason, "the lab VM runs on Debian's QEMU (" LAB_QEMU
 				    "), which is not installed ('make deps' installs it)");
 		return -1;
@@ -146,7 +148,7 @@ static int lab_boot(struct run_ctx *x, const char *how)
 		     LAB_QEMU, LAB_PT_BDF, how);
 	initrd = lab_initrd(x->kver);
 	if (!initrd) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_puts(&r->reason, "cannot build the lab VM's initramfs");
 		return -1;
 	}
@@ -157,7 +159,7 @@ static int lab_boot(struct run_ctx *x, const char *how)
 	le.l2_mem_mib = x->s->mem_mib;
 	lab_argv(&le, &l1);
 	if (qemu_proc_start(&p, LAB_QEMU, (const char *const *)l1.v, 30)) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_printf(&r->reason, "the lab VM did not start: %s", qemu_proc_output(&p));
 		command_release(&p.cmd);
 		goto out;
@@ -172,14 +174,9 @@ static int lab_boot(struct run_ctx *x, const char *how)
 	if (!p.cmd.exited && !p.cmd.signal)
 		command_kill(&p.cmd, SIGKILL), command_wait(&p.cmd, 5);
 	/* The lab's console is the serial log; its QEMU's own lines, the backend's. */
-	memset(&lab, 0, sizeof(lab));
-	strbuf_init(&lab.stderr_text, LOG_MAX);
-	strbuf_init(&lab.serial, LOG_MAX);
-	split_output(p.cmd.output.buf, &lab);
-	sb_puts(&r->serial, lab.serial.buf ? lab.serial.buf : "");
-	sb_puts(&r->backend, lab.stderr_text.buf ? lab.stderr_text.buf : "");
-	strbuf_release(&lab.stderr_text);
-	strbuf_release(&lab.serial);
+	split_output(p.cmd.output.buf, &qemu_lines, &r->serial);
+	sb_puts(&r->backend, qemu_lines.buf ? qemu_lines.buf : "");
+	strbuf_release(&qemu_lines);
 	qemu_proc_stop(&p);
 	command_release(&p.cmd);
 	if (r->serial.buf && (ex = strstr(r->serial.buf, LAB_EXIT " "))) {
@@ -188,7 +185,7 @@ static int lab_boot(struct run_ctx *x, const char *how)
 	}
 	/* The lab broke before the QEMU under test ran: not its fault. */
 	err = r->serial.buf ? strstr(r->serial.buf, "VMX-LAB-ERROR ") : NULL;
-	r->status = err || w != 1 ? "error" : "fail";
+	r->status = err || w != 1 ? RUN_ERROR : RUN_FAIL;
 	if (err)
 		sb_printf(&r->reason, "the lab VM failed: %.*s",
 			  (int)strcspn(err + 14, "\r\n"), err + 14);
@@ -207,7 +204,7 @@ out:
 
 static void lab_io_error(struct run_ctx *x)
 {
-	x->r->status = "error";
+	x->r->status = RUN_ERROR;
 	sb_printf(&x->r->reason, "cannot exchange files with the lab VM in '%s'",
 		  x->rundir);
 }
@@ -221,7 +218,7 @@ static void lab_judge(struct run_ctx *x, const struct inspect_answers *ans)
 	inspect_eval(x->s, ans, LAB_PT_ID, &o);
 	checks_into(r, &o);
 	if (r->signal || r->exit_status) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		sb_printf(&r->reason, "QEMU answered but then %s %d in the lab VM",
 			  r->signal ? "was killed by signal" : "exited with status",
 			  r->signal ? r->signal : r->exit_status);
@@ -235,7 +232,7 @@ static void lab_judge(struct run_ctx *x, const struct inspect_answers *ans)
  * Directly: L2's argv and QMP questions go to the run directory, the
  * lab runs them, the answers come back there.
  */
-void run_lab(struct run_ctx *x)
+static void run_lab(struct run_ctx *x)
 {
 	struct result *r = x->r;
 	struct map_env env;
@@ -257,13 +254,13 @@ void run_lab(struct run_ctx *x)
 	qemu_firmware_args(&l2);
 	strvec_pushv(&l2, (const char *const[]){ "-qmp", "stdio", NULL });
 	if (map_argv(x->s, x->caps, &env, &l2, &r->notes, &r->reason)) {
-		r->status = "skip";
+		r->status = RUN_SKIP;
 		goto out;
 	}
 	strvec_pushv(&r->argv, (const char *const *)l2.v);
 	for (size_t i = 0; i < l2.nr; i++) {
 		if (strchr(l2.v[i], '\n')) {
-			r->status = "error";
+			r->status = RUN_ERROR;
 			sb_printf(&r->reason, "argument %zu has a line break", i);
 			goto out;
 		}
@@ -285,7 +282,7 @@ void run_lab(struct run_ctx *x)
 	r->exit_status = l2_exit < 128 ? l2_exit : 0;
 	r->signal = l2_exit >= 128 ? l2_exit - 128 : 0;
 	if (inspect_parse(f.buf ? f.buf : "", f.len, &ans)) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		if (r->signal)
 			sb_printf(&r->reason, "QEMU was killed by signal %d (%s) in "
 					      "the lab VM",
@@ -376,35 +373,26 @@ static void add_answer(struct strbuf *log, const char *id, const struct strbuf *
 }
 
 /*
- * Through libvirt: the libvirt under test runs in the lab from the host
- * tree (its daemon under our supervisor, virsh for the rest), defines
- * the scenario's domain with a <hostdev> of the lab's e1000e and starts
- * it paused; the answers to the same QMP questions come back through
- * libvirt's monitor.
+ * The domain L2 is, for the libvirt under test: its name into name, its
+ * XML into xml and r->domain_xml, and what the same libvirt on the host
+ * makes of it into r->native. -1 with the run skipped when the scenario
+ * cannot be a domain.
  */
-void run_lab_libvirt(struct run_ctx *x)
+static int lab_domain(struct run_ctx *x, struct strbuf *name, struct strbuf *xml)
 {
 	struct result *r = x->r;
-	const struct install *lv = x->j->libvirt;
 	struct strvec fw = STRVEC_INIT;
-	struct lab_dirs dirs;
-	struct strbuf f = STRBUF_INIT, xml = STRBUF_INIT, name = STRBUF_INIT,
-		      log = STRBUF_INIT;
-	struct inspect_answers ans;
 	struct dom_env e;
-	char *daemon = libvirtd_binary(lv), *native = NULL;
-	virConnectPtr conn = NULL;
-	int st;
+	virConnectPtr conn;
+	int ret = -1;
 
-	memset(&ans, 0, sizeof(ans));
-	lab_dirs_zero(&dirs);
-	sb_printf(&name, "vmx-%s-%ld", x->s->name, (long)getpid());
-	for (size_t i = 4; i < name.len; i++)
+	sb_printf(name, "vmx-%s-%ld", x->s->name, (long)getpid());
+	for (size_t i = 4; i < name->len; i++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789-_", name.buf[i]))
-			name.buf[i] = '_';
+			    "0123456789-_", name->buf[i]))
+			name->buf[i] = '_';
 	memset(&e, 0, sizeof(e));
-	e.name = name.buf;
+	e.name = name->buf;
 	e.emulator = x->j->qemu->binary_path;
 	e.virttype = "qemu"; /* no KVM inside the lab */
 	e.console = LAB_RUNDIR "/console.log";
@@ -412,47 +400,81 @@ void run_lab_libvirt(struct run_ctx *x)
 	e.pt_host = LAB_PT_BDF;
 	qemu_firmware_args(&fw);
 	e.firmware = &fw;
-	if (domxml_build(x->s, &e, &xml, &r->notes, &r->reason)) {
-		r->status = "skip";
+	if (domxml_build(x->s, &e, xml, &r->notes, &r->reason)) {
+		r->status = RUN_SKIP;
 		goto out;
 	}
-	r->domain_xml = xstrdup(xml.buf);
+	r->domain_xml = xstrdup(xml->buf);
 	/* What the same libvirt, on the host, would make of it. */
 	if (x->j->daemon && (conn = virConnectOpen(x->j->daemon->uri))) {
-		native = virConnectDomainXMLToNative(conn, "qemu-argv", xml.buf, 0);
+		char *native = virConnectDomainXMLToNative(conn, "qemu-argv", xml->buf, 0);
+
 		if (native)
 			r->native = xstrdup(native);
+		free(native);
 		virConnectClose(conn);
 	}
-	lab_dirs_init(&dirs, lv);
+	ret = 0;
+out:
+	strvec_clear(&fw);
+	return ret;
+}
+
+/*
+ * What the lab needs to run the libvirt under test, into the run
+ * directory: the supervisor, lab.libvirt, the domain and qemu.conf.
+ * -1 with the run's error (a path the lab cannot see, a directory the
+ * install lacks, a file that cannot be written).
+ */
+static int lab_put_libvirt(struct run_ctx *x, const struct lab_dirs *dirs,
+			   const char *daemon, const char *name,
+			   const struct strbuf *xml)
+{
+	struct result *r = x->r;
+	struct strbuf f = STRBUF_INIT;
+	int ret = -1;
+
 	if (lab_sees(r, x->j->qemu->binary_path) || lab_sees(r, daemon) ||
-	    lab_sees(r, dirs.virsh.buf))
-		goto out;
-	for (size_t i = 0; i < dirs.tmpfs.nr; i++)
-		if (!is_dir(dirs.tmpfs.v[i])) {
-			r->status = "error";
+	    lab_sees(r, dirs->virsh.buf))
+		return -1;
+	for (size_t i = 0; i < dirs->tmpfs.nr; i++)
+		if (!is_dir(dirs->tmpfs.v[i])) {
+			r->status = RUN_ERROR;
 			sb_printf(&r->reason, "libvirt %s has no '%s' to run from in the lab",
-				  lv->version, dirs.tmpfs.v[i]);
-			goto out;
+				  x->j->libvirt->version, dirs->tmpfs.v[i]);
+			return -1;
 		}
-	if (put_supervisor(x))
-		goto io_error;
-	sb_printf(&f, "%s\n%s\n%s\n%s/%s\n%s\n%s\n%s\n%s\n", LAB_RUNDIR "/" LAB_SUPERVISOR, daemon,
-		  dirs.virsh.buf, dirs.run.buf,
+	sb_printf(&f, "%s\n%s\n%s\n%s/%s\n%s\n%s\n%s\n%s\n", LAB_RUNDIR "/" LAB_SUPERVISOR,
+		  daemon, dirs->virsh.buf, dirs->run.buf,
 		  ends_with(daemon, "/virtqemud") ? "virtqemud-sock" : "libvirt-sock",
-		  dirs.run.buf, dirs.log.buf, dirs.etc.buf, name.buf);
-	for (size_t i = 0; i < dirs.tmpfs.nr; i++)
-		sb_printf(&f, "%s\n", dirs.tmpfs.v[i]);
-	if (put_file(x, LAB_LIBVIRT_FILE, f.buf, f.len) ||
-	    put_file(x, LAB_DOMAIN_XML, xml.buf, xml.len) ||
+		  dirs->run.buf, dirs->log.buf, dirs->etc.buf, name);
+	for (size_t i = 0; i < dirs->tmpfs.nr; i++)
+		sb_printf(&f, "%s\n", dirs->tmpfs.v[i]);
+	if (put_supervisor(x) || put_file(x, LAB_LIBVIRT_FILE, f.buf, f.len) ||
+	    put_file(x, LAB_DOMAIN_XML, xml->buf, xml->len) ||
 	    put_file(x, "qemu.conf", libvirtd_qemu_conf, strlen(libvirtd_qemu_conf)))
-		goto io_error;
-	st = lab_boot(x, "through libvirt");
-	if (st < 0)
-		goto out;
-	if (get_file(x, LAB_L2_ERR, &r->stderr_text) || get_file(x, LAB_VIRSH_LOG, &log))
-		goto io_error;
-	if (get_file(x, LAB_DAEMON_LOG, &f))
+		lab_io_error(x);
+	else
+		ret = 0;
+	strbuf_release(&f);
+	return ret;
+}
+
+/*
+ * What the lab left after running libvirt's L2 (exit st as lab_boot
+ * gave it): the logs, L2's argv and live XML into r, its answers into
+ * ans. 0 when there are answers to judge; -1 with the run's verdict.
+ */
+static int lab_libvirt_results(struct run_ctx *x, int st, struct inspect_answers *ans)
+{
+	static const char *const ids[] = { "pci", "cpus", "mem" };
+	struct result *r = x->r;
+	const char *version = x->j->libvirt->version;
+	struct strbuf f = STRBUF_INIT, log = STRBUF_INIT, fn = STRBUF_INIT;
+	int ret = -1;
+
+	if (get_file(x, LAB_L2_ERR, &r->stderr_text) || get_file(x, LAB_VIRSH_LOG, &log) ||
+	    get_file(x, LAB_DAEMON_LOG, &f))
 		goto io_error;
 	sb_printf(&r->backend, "libvirt daemon in the lab:\n%s\nvirsh in the lab:\n%s",
 		  f.buf ? f.buf : "", log.buf ? log.buf : "");
@@ -461,9 +483,9 @@ void run_lab_libvirt(struct run_ctx *x)
 			       "ran its firmware until query-pci showed the device, "
 			       "then was paused again");
 	if (st == 1 || st == 2) {
-		r->status = "fail";
-		sb_printf(&r->reason, "libvirt %s %s the domain in the lab VM: %s",
-			  lv->version, st == 1 ? "rejects" : "cannot start",
+		r->status = RUN_FAIL;
+		sb_printf(&r->reason, "libvirt %s %s the domain in the lab VM: %s", version,
+			  st == 1 ? "rejects" : "cannot start",
 			  str_tail_lines(log.buf, log.len, 3));
 		goto out;
 	}
@@ -478,39 +500,96 @@ void run_lab_libvirt(struct run_ctx *x)
 		r->domain_xml = xstrdup(f.buf);
 	}
 	strbuf_reset(&log);
-	for (size_t i = 0; i < 3; i++) {
-		static const char *const ids[] = { "pci", "cpus", "mem" };
-		struct strbuf fn = STRBUF_INIT;
-
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+		strbuf_reset(&fn);
 		sb_printf(&fn, "%s.json", ids[i]);
-		if (get_file(x, fn.buf, &f)) {
-			strbuf_release(&fn);
+		if (get_file(x, fn.buf, &f))
 			goto io_error;
-		}
 		add_answer(&log, ids[i], &f);
-		strbuf_release(&fn);
 	}
 	r->exited = 1;
-	if (inspect_parse(log.buf ? log.buf : "", log.len, &ans)) {
-		r->status = "fail";
-		sb_printf(&r->reason, "QEMU started by libvirt %s in the lab VM did not "
-				      "answer query-pci: %s",
-			  lv->version,
-			  str_tail_lines(r->stderr_text.buf, r->stderr_text.len, 3));
+	if (!inspect_parse(log.buf ? log.buf : "", log.len, ans)) {
+		ret = 0;
 		goto out;
 	}
-	lab_judge(x, &ans);
+	r->status = RUN_FAIL;
+	sb_printf(&r->reason, "QEMU started by libvirt %s in the lab VM did not "
+			      "answer query-pci: %s",
+		  version, str_tail_lines(r->stderr_text.buf, r->stderr_text.len, 3));
 	goto out;
 io_error:
 	lab_io_error(x);
 out:
+	strbuf_release(&f);
+	strbuf_release(&log);
+	strbuf_release(&fn);
+	return ret;
+}
+
+/*
+ * Through libvirt: the libvirt under test runs in the lab from the host
+ * tree (its daemon under our supervisor, virsh for the rest), defines
+ * the scenario's domain with a <hostdev> of the lab's e1000e and starts
+ * it paused; the answers to the same QMP questions come back through
+ * libvirt's monitor.
+ */
+static void run_lab_libvirt(struct run_ctx *x)
+{
+	struct lab_dirs dirs;
+	struct strbuf xml = STRBUF_INIT, name = STRBUF_INIT;
+	struct inspect_answers ans;
+	char *daemon = libvirtd_binary(x->j->libvirt);
+	int st;
+
+	memset(&ans, 0, sizeof(ans));
+	lab_dirs_zero(&dirs);
+	if (lab_domain(x, &name, &xml))
+		goto out;
+	lab_dirs_init(&dirs, x->j->libvirt);
+	if (lab_put_libvirt(x, &dirs, daemon, name.buf, &xml))
+		goto out;
+	st = lab_boot(x, "through libvirt");
+	if (st >= 0 && !lab_libvirt_results(x, st, &ans))
+		lab_judge(x, &ans);
+out:
 	inspect_answers_release(&ans);
 	lab_dirs_release(&dirs);
-	strvec_clear(&fw);
-	strbuf_release(&f);
 	strbuf_release(&xml);
 	strbuf_release(&name);
-	strbuf_release(&log);
 	free(daemon);
-	free(native);
 }
+
+static int lab_applies(const struct run_ctx *x)
+{
+	return !x->j->libvirt && x->pt_host && !strcmp(x->pt_host, "lab");
+}
+
+static int lab_libvirt_applies(const struct run_ctx *x)
+{
+	return x->j->libvirt && x->pt_host && !strcmp(x->pt_host, "lab");
+}
+
+/* The lab runs under TCG, whatever the QEMU under test could use on the host. */
+static void lab_direct(struct run_ctx *x)
+{
+	x->r->accel = "tcg";
+	run_lab(x);
+}
+
+static void lab_libvirt(struct run_ctx *x)
+{
+	x->r->accel = "tcg";
+	run_lab_libvirt(x);
+}
+
+const struct run_backend run_backend_lab = {
+	.name = "lab",
+	.applies = lab_applies,
+	.run = lab_direct,
+};
+
+const struct run_backend run_backend_lab_libvirt = {
+	.name = "lab+libvirt",
+	.applies = lab_libvirt_applies,
+	.run = lab_libvirt,
+};

@@ -21,7 +21,9 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "runjob.h"
+#include "job.h"
+#include "initrd.h"
+#include "testpmd.h"
 #include "domxml.h"
 #include "fs.h"
 #include "qemuproc.h"
@@ -183,14 +185,14 @@ static long start_domain(struct run_ctx *x, virDomainPtr dom, const char *name,
 	long pid;
 
 	if (virDomainCreateWithFlags(dom, flags)) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		sb_printf(&r->reason, "libvirt %s cannot start the domain: %s",
 			  x->j->libvirt->version, lv_error());
 		return -1;
 	}
 	pid = qemu_pid(x->j->daemon->run_dir, name);
 	if (pid < 0 || read_cmdline(pid, &r->argv)) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_printf(&r->reason, "no QEMU process of domain '%s' (pid file under "
 				      "%s/qemu)",
 			  name, x->j->daemon->run_dir);
@@ -223,110 +225,144 @@ static void drop_domain(virDomainPtr dom, const char *name)
 	virDomainFree(dom);
 }
 
-void run_libvirt(struct run_ctx *x)
+/*
+ * The scenario's domain (the host kernel, our initramfs, the console to
+ * a file) into xml; -1 with the run skipped when it cannot be one.
+ */
+static int libvirt_domain_xml(struct run_ctx *x, const char *name, const char *console,
+			      const char *initrd, struct strbuf *xml)
+{
+	struct result *r = x->r;
+	struct strvec fw = STRVEC_INIT;
+	struct dom_env e;
+	int ret = 0;
+
+	memset(&e, 0, sizeof(e));
+	e.name = name;
+	e.emulator = x->j->qemu->binary_path;
+	e.virttype = strcmp(r->accel, "kvm") ? "qemu" : "kvm";
+	e.kernel = x->kernel;
+	e.initrd = initrd;
+	e.cmdline = "console=ttyS0 panic=-1 quiet";
+	e.console = console;
+	e.rundir = x->rundir;
+	qemu_firmware_args(&fw);
+	e.firmware = &fw;
+	if (domxml_build(x->s, &e, xml, &r->notes, &r->reason)) {
+		r->status = RUN_SKIP;
+		ret = -1;
+	}
+	strvec_clear(&fw);
+	return ret;
+}
+
+/* The verdict: w as wait_guest's (2: finished, no power-off), reason libvirt's. */
+static void libvirt_verdict(struct run_ctx *x, int w, int reason,
+			    const struct guest_outcome *o)
+{
+	struct result *r = x->r;
+
+	if (w == 1) {
+		judge(r, o, x->s->nchecks);
+		return;
+	}
+	r->status = RUN_FAIL;
+	if (w == 2)
+		sb_puts(&r->reason, "the guest finished but QEMU did not power off");
+	else if (w == 0)
+		sb_printf(&r->reason, "QEMU ended before the guest finished "
+				      "(libvirt: shut off, reason %s)",
+			  shutoff_reason(reason));
+	else
+		sb_printf(&r->reason, "the guest did not finish within %ld s "
+				      "(QEMU hung or the guest did)",
+			  x->timeout);
+}
+
+/*
+ * The started domain's guest, to its end: the live XML into *expanded,
+ * the console and the verdict into x->r, the domain's end state into
+ * *state and *reason.
+ */
+static void libvirt_guest(struct run_ctx *x, virDomainPtr dom, long pid,
+			  const char *console, char **expanded, int *state, int *reason)
+{
+	struct result *r = x->r;
+	/* The live XML: what libvirt filled in (addresses, aliases...). */
+	char *live = virDomainGetXMLDesc(dom, 0);
+	struct guest_outcome o;
+	int w;
+
+	if (live) {
+		free(*expanded);
+		*expanded = live;
+	}
+	w = wait_guest(pid, console, &r->serial, (double)x->timeout);
+	if (w == 1 && !wait_exit(pid, 30))
+		w = 2; /* finished but did not power off */
+	if (virDomainIsActive(dom) == 1)
+		virDomainDestroy(dom);
+	virDomainGetState(dom, state, reason, 0);
+	guest_parse(r->serial.len ? r->serial.buf : "", &o);
+	checks_into(r, &o);
+	libvirt_verdict(x, w, *reason, &o);
+	guest_outcome_release(&o);
+}
+
+static void run_libvirt(struct run_ctx *x)
 {
 	struct result *r = x->r;
 	const struct install *lv = x->j->libvirt;
 	struct strbuf name = STRBUF_INIT, console = STRBUF_INIT, xml = STRBUF_INIT;
-	struct dom_env e;
-	struct strvec fw = STRVEC_INIT;
 	struct map_env menv;
-	struct backend tp;
-	struct guest_outcome o;
+	struct testpmd tp;
 	virConnectPtr conn = NULL;
 	virDomainPtr dom = NULL;
 	char *initrd = NULL, *native = NULL, *expanded = NULL;
-	long pid = -1;
-	int have_tp = 0, w, state = 0, reason = 0;
+	long pid;
+	int have_tp = 0, state = 0, reason = 0;
 
-	memset(&o, 0, sizeof(o));
 	conn = virConnectOpen(x->j->daemon->uri);
 	if (!conn) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_printf(&r->reason, "cannot connect to libvirt %s: %s", lv->version,
 			  lv_error());
 		return;
 	}
 	domain_name(x->s->name, &name);
 	sb_printf(&console, "%s/" CONSOLE_FILE, x->rundir);
-	initrd = guest_initrd(x->s, x->kver);
+	initrd = initrd_guest(x->s, x->kver);
 	if (!initrd) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_puts(&r->reason, "cannot build the guest's initramfs");
 		goto out;
 	}
-	memset(&e, 0, sizeof(e));
-	e.name = name.buf;
-	e.emulator = x->j->qemu->binary_path;
-	e.virttype = strcmp(r->accel, "kvm") ? "qemu" : "kvm";
-	e.kernel = x->kernel;
-	e.initrd = initrd;
-	e.cmdline = "console=ttyS0 panic=-1 quiet";
-	e.console = console.buf;
-	e.rundir = x->rundir;
-	qemu_firmware_args(&fw);
-	e.firmware = &fw;
-	if (domxml_build(x->s, &e, &xml, &r->notes, &r->reason)) {
-		r->status = "skip";
+	if (libvirt_domain_xml(x, name.buf, console.buf, initrd, &xml))
 		goto out;
-	}
 	native = virConnectDomainXMLToNative(conn, "qemu-argv", xml.buf, 0);
 	r->native = xstrdup(native ? native : lv_error());
 	if (scenario_count_devices(x->s, DEV_VHOST_USER)) {
 		memset(&menv, 0, sizeof(menv));
 		menv.rundir = x->rundir;
 		have_tp = 1;
-		if (backend_start(&tp, x->s, &menv, r)) {
-			r->status = "error";
+		if (testpmd_start(&tp, x->s, &menv, &r->reason)) {
+			r->status = RUN_ERROR;
 			goto out;
 		}
 	}
 	dom = virDomainDefineXML(conn, xml.buf);
 	if (!dom) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		sb_printf(&r->reason, "libvirt %s rejects the domain: %s", lv->version,
 			  lv_error());
 		goto out;
 	}
 	expanded = virDomainGetXMLDesc(dom, 0);
 	pid = start_domain(x, dom, name.buf, 0);
-	if (pid < 0)
-		goto logs;
-	{
-		/* The live XML: what libvirt filled in (addresses, aliases...). */
-		char *live = virDomainGetXMLDesc(dom, 0);
-
-		if (live) {
-			free(expanded);
-			expanded = live;
-		}
-	}
-	w = wait_guest(pid, console.buf, &r->serial, (double)x->timeout);
-	if (w == 1 && !wait_exit(pid, 30))
-		w = 2; /* finished but did not power off */
-	if (virDomainIsActive(dom) == 1)
-		virDomainDestroy(dom);
-	virDomainGetState(dom, &state, &reason, 0);
-	guest_parse(r->serial.len ? r->serial.buf : "", &o);
-	checks_into(r, &o);
-	if (w == 1) {
-		judge(r, &o, x->s->nchecks);
-	} else {
-		r->status = "fail";
-		if (w == 2)
-			sb_puts(&r->reason, "the guest finished but QEMU did not power off");
-		else if (w == 0)
-			sb_printf(&r->reason, "QEMU ended before the guest finished "
-					      "(libvirt: shut off, reason %s)",
-				  shutoff_reason(reason));
-		else
-			sb_printf(&r->reason, "the guest did not finish within %ld s "
-					      "(QEMU hung or the guest did)",
-				  x->timeout);
-	}
-logs:
+	if (pid >= 0)
+		libvirt_guest(x, dom, pid, console.buf, &expanded, &state, &reason);
 	take_domain_log(x, name.buf);
-	if (r->status && !strcmp(r->status, "fail") && !r->reason.len)
+	if (r->status == RUN_FAIL && !r->reason.len)
 		sb_puts(&r->reason, "libvirt failed");
 	if (state == VIR_DOMAIN_SHUTOFF)
 		strvec_pushf(&r->notes, "libvirt: shut off, reason %s", shutoff_reason(reason));
@@ -335,16 +371,53 @@ out:
 	/* As libvirt expanded it, or ours when libvirt never took it. */
 	r->domain_xml = expanded ? expanded : xml.len ? xstrdup(xml.buf) : NULL;
 	if (have_tp)
-		backend_stop(&tp, r);
+		testpmd_stop(&tp, &r->backend, &r->notes);
 	if (conn)
 		virConnectClose(conn);
-	guest_outcome_release(&o);
 	free(native);
 	free(initrd);
 	strbuf_release(&name);
 	strbuf_release(&console);
 	strbuf_release(&xml);
-	strvec_clear(&fw);
+}
+
+/*
+ * A user's file userxml_adopt() refused (why): the run fails, with
+ * libvirt's own word on it when its parser rejects it too (converting
+ * defines nothing and starts nothing), else with ours.
+ */
+static void not_adopted(struct run_ctx *x, virConnectPtr conn,
+			const struct strbuf *text, const char *why)
+{
+	struct result *r = x->r;
+	char *native = virConnectDomainXMLToNative(conn, "qemu-argv", text->buf, 0);
+
+	r->status = RUN_FAIL;
+	if (!native)
+		sb_printf(&r->reason, "libvirt %s rejects the domain: %s",
+			  x->j->libvirt->version, lv_error());
+	else
+		sb_printf(&r->reason, "'%s' is not a domain XML virt-matrix can "
+				      "adopt: %s",
+			  x->j->scenario_path, why);
+	free(native);
+}
+
+/* The one check of an adopted domain: whether libvirt took and started it. */
+static void userxml_check_into(struct result *r)
+{
+	json_object *check = json_object_new_object();
+	int pass = r->status == RUN_PASS;
+
+	json_object_object_add(check, "n", json_object_new_int(1));
+	json_object_object_add(check, "kind", json_object_new_string("libvirt"));
+	json_object_object_add(check, "pass", json_object_new_boolean(pass));
+	json_object_object_add(check, "detail",
+			       json_object_new_string(pass ? "libvirt defined and started "
+							     "the domain"
+							   : r->reason.buf));
+	r->checks = json_object_new_array();
+	json_object_array_add(r->checks, check);
 }
 
 /*
@@ -353,7 +426,7 @@ out:
  * destroyed. Pass means libvirt took the domain and QEMU started; libvirt's
  * own message is the reason when it did not.
  */
-void run_libvirt_xml(struct run_ctx *x)
+static void run_libvirt_xml(struct run_ctx *x)
 {
 	struct result *r = x->r;
 	const struct install *lv = x->j->libvirt;
@@ -363,12 +436,12 @@ void run_libvirt_xml(struct run_ctx *x)
 	struct strvec fw = STRVEC_INIT;
 	virConnectPtr conn = NULL;
 	virDomainPtr dom = NULL;
-	json_object *check = NULL;
 	char *native = NULL, *live = NULL;
+	int took = 0; /* adopted: the run has its one check */
 
 	domain_name(x->s->name, &name);
 	if (read_regular_file(&text, x->j->scenario_path, USERXML_MAX)) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_printf(&r->reason, "cannot read '%s' (a regular file of at most %d "
 				      "bytes is taken)",
 			  x->j->scenario_path, USERXML_MAX);
@@ -381,36 +454,24 @@ void run_libvirt_xml(struct run_ctx *x)
 	as.qemu_args = &fw;
 	conn = virConnectOpen(x->j->daemon->uri);
 	if (!conn) {
-		r->status = "error";
+		r->status = RUN_ERROR;
 		sb_printf(&r->reason, "cannot connect to libvirt %s: %s", lv->version,
 			  lv_error());
 		goto out;
 	}
 	if (userxml_adopt(text.buf, text.len, &as, &xml, &r->notes, &why)) {
-		/* libvirt's own word on it, when its parser rejects it too
-		 * (converting defines nothing and starts nothing). */
-		native = virConnectDomainXMLToNative(conn, "qemu-argv", text.buf, 0);
-		r->status = "fail";
-		if (!native)
-			sb_printf(&r->reason, "libvirt %s rejects the domain: %s",
-				  lv->version, lv_error());
-		else
-			sb_printf(&r->reason, "'%s' is not a domain XML virt-matrix can "
-					      "adopt: %s",
-				  x->j->scenario_path, why.buf);
+		not_adopted(x, conn, &text, why.buf);
 		goto out;
 	}
 	native = virConnectDomainXMLToNative(conn, "qemu-argv", xml.buf, 0);
 	r->native = xstrdup(native ? native : lv_error());
 	r->domain_xml = xstrdup(xml.buf);
-	check = json_object_new_object();
-	json_object_object_add(check, "n", json_object_new_int(1));
-	json_object_object_add(check, "kind", json_object_new_string("libvirt"));
+	took = 1;
 	/* Checked against libvirt's schema too: a user's file may hold
 	 * elements libvirt would otherwise silently ignore. */
 	dom = virDomainDefineXMLFlags(conn, xml.buf, VIR_DOMAIN_DEFINE_VALIDATE);
 	if (!dom) {
-		r->status = "fail";
+		r->status = RUN_FAIL;
 		sb_printf(&r->reason, "libvirt %s rejects the domain: %s", lv->version,
 			  lv_error());
 		goto out;
@@ -422,21 +483,13 @@ void run_libvirt_xml(struct run_ctx *x)
 		free(r->domain_xml);
 		r->domain_xml = xstrdup(live);
 	}
-	r->status = "pass";
+	r->status = RUN_PASS;
 	strvec_push(&r->notes, "started paused: the argv is libvirt's, no guest ran");
 logs:
 	take_domain_log(x, name.buf);
 out:
-	if (check) {
-		json_object_object_add(check, "pass",
-				       json_object_new_boolean(!strcmp(r->status, "pass")));
-		json_object_object_add(check, "detail",
-				       json_object_new_string(!strcmp(r->status, "pass")
-								      ? "libvirt defined and started the domain"
-								      : r->reason.buf));
-		r->checks = json_object_new_array();
-		json_object_array_add(r->checks, check);
-	}
+	if (took)
+		userxml_check_into(r);
 	drop_domain(dom, name.buf);
 	if (conn)
 		virConnectClose(conn);
@@ -448,3 +501,54 @@ out:
 	strbuf_release(&why);
 	strvec_clear(&fw);
 }
+
+static void daemon_missing(struct run_ctx *x)
+{
+	x->r->status = RUN_ERROR;
+	sb_printf(&x->r->reason, "the daemon of libvirt %s did not start (its log "
+				 "was shown)",
+		  x->j->libvirt->version);
+}
+
+static int userxml_applies(const struct run_ctx *x)
+{
+	return job_is_user_xml(x->j);
+}
+
+/* A user's domain XML: through a running daemon only. */
+static void userxml_run(struct run_ctx *x)
+{
+	if (x->j->libvirt && x->j->daemon) {
+		run_libvirt_xml(x);
+	} else if (x->j->libvirt) {
+		daemon_missing(x);
+	} else {
+		x->r->status = RUN_SKIP;
+		sb_puts(&x->r->reason, "a domain XML scenario runs through libvirt only");
+	}
+}
+
+static int libvirt_applies(const struct run_ctx *x)
+{
+	return x->j->libvirt != NULL;
+}
+
+static void libvirt_run(struct run_ctx *x)
+{
+	if (x->j->daemon)
+		run_libvirt(x);
+	else
+		daemon_missing(x);
+}
+
+const struct run_backend run_backend_userxml = {
+	.name = "libvirt-xml",
+	.applies = userxml_applies,
+	.run = userxml_run,
+};
+
+const struct run_backend run_backend_libvirt = {
+	.name = "libvirt",
+	.applies = libvirt_applies,
+	.run = libvirt_run,
+};

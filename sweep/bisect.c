@@ -30,6 +30,7 @@
 #include "fs.h"
 #include "installs.h"
 #include "paths.h"
+#include "runs.h"
 #include "sweeps.h"
 #include "version.h"
 #include "banned.h"
@@ -299,9 +300,11 @@ static int judge_scenario(struct bisect_ctx *x, size_t i)
 	store_bind_text(q, 4, x->scn_name);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(q, 0);
+		enum run_status s;
 
-		verdict = !strcmp(s, "pass") ? 'g' : !strcmp(s, "fail") ? 'b' : 's';
+		if (runs_status_parse(&x->st, (const char *)sqlite3_column_text(q, 0), &s))
+			return -1;
+		verdict = s == RUN_PASS ? 'g' : s == RUN_FAIL ? 'b' : 's';
 		run_evidence(q, &ev);
 	} else if (rc == SQLITE_DONE) {
 		sb_puts(&ev, "no run recorded (run failed before the guest started; see above)");

@@ -34,6 +34,7 @@
 #include "installs.h"
 #include "paths.h"
 #include "shard.h"
+#include "runs.h"
 #include "sweeps.h"
 #include "version.h"
 #include "banned.h"
@@ -389,7 +390,11 @@ static int summarise(struct store *st, long long id, int *regressions)
 	sqlite3_bind_int64(q, 1, id);
 	*regressions = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (!run_status_is_failure((const char *)sqlite3_column_text(q, 3)))
+		enum run_status now;
+
+		if (runs_status_parse(st, (const char *)sqlite3_column_text(q, 3), &now))
+			return -1;
+		if (!run_status_is_failure(now))
 			continue;
 		if (!(*regressions)++)
 			printf("regressions (passed in the previous sweep that ran them):\n");

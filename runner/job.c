@@ -1,0 +1,512 @@
+/*
+ * The job engine (job.h). A job runs in a forked worker: it opens the
+ * store, loads the scenario, skips what the sweep has already recorded,
+ * finds the QEMU's probe record, refuses by rule what a component does
+ * not support, makes a run directory, and hands the job to the first
+ * backend of `backends` that applies. Whatever the backend left in the
+ * result is then recorded in `runs` and printed as one line. Everything
+ * a job starts lives in its run directory and its own process groups,
+ * and is gone when the job ends, however it ends.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "job.h"
+#include "binaries.h"
+#include "fs.h"
+#include "initramfs.h"
+#include "sha256.h"
+#include "store.h"
+#include "support.h"
+#include "banned.h"
+
+/* In order: the first row that applies runs the job. */
+static const struct run_backend *const backends[] = {
+	&run_backend_userxml,
+	&run_backend_lab_libvirt,
+	&run_backend_hostdev_libvirt,
+	&run_backend_libvirt,
+	&run_backend_lab,
+	&run_backend_hostdev,
+	&run_backend_direct,
+};
+
+void result_init(struct result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = RUN_STATUS_NONE;
+	strbuf_init(&r->reason, 0);
+	strbuf_init(&r->stderr_text, LOG_MAX);
+	strbuf_init(&r->serial, LOG_MAX);
+	strbuf_init(&r->backend, LOG_MAX);
+	r->accel = "tcg";
+}
+
+void result_release(struct result *r)
+{
+	strbuf_release(&r->reason);
+	strvec_clear(&r->argv);
+	strvec_clear(&r->notes);
+	json_object_put(r->checks);
+	r->checks = NULL;
+	strbuf_release(&r->stderr_text);
+	strbuf_release(&r->serial);
+	strbuf_release(&r->backend);
+	free(r->domain_xml);
+	free(r->native);
+	r->domain_xml = r->native = NULL;
+}
+
+int job_is_user_xml(const struct job *j)
+{
+	return ends_with(j->scenario_path, ".xml");
+}
+
+void checks_into(struct result *r, const struct guest_outcome *o)
+{
+	json_object_put(r->checks);
+	r->checks = json_object_new_array();
+	for (size_t i = 0; i < o->nchecks; i++) {
+		json_object *c = json_object_new_object();
+
+		json_object_object_add(c, "n", json_object_new_int(o->checks[i].n));
+		json_object_object_add(c, "kind", json_object_new_string(o->checks[i].kind));
+		json_object_object_add(c, "pass", json_object_new_boolean(o->checks[i].pass));
+		json_object_object_add(c, "detail", json_object_new_string(o->checks[i].detail));
+		json_object_array_add(r->checks, c);
+	}
+}
+
+void judge(struct result *r, const struct guest_outcome *o, size_t want)
+{
+	if (!o->failed && o->nchecks == want) {
+		r->status = RUN_PASS;
+		return;
+	}
+	r->status = RUN_FAIL;
+	sb_printf(&r->reason, "%d of %zu checks failed",
+		  o->failed + (int)(want > o->nchecks ? want - o->nchecks : 0), want);
+	for (size_t i = 0; i < o->nchecks; i++)
+		if (!o->checks[i].pass)
+			sb_printf(&r->reason, "; %s: %s", o->checks[i].kind,
+				  o->checks[i].detail);
+}
+
+void exit_into(struct result *r, const struct command *c)
+{
+	r->exited = c->exited;
+	r->exit_status = c->status;
+	r->signal = c->signal;
+}
+
+void split_output(const char *out, struct strbuf *qemu_lines,
+		  struct strbuf *console)
+{
+	const char *line = out;
+
+	while (line && *line) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) + 1 : strlen(line);
+
+		/* QEMU's own messages start with its program name. */
+		if (!strncmp(line, "qemu-system-", 12) || !strncmp(line, "qemu: ", 6))
+			sb_printf(qemu_lines, "%.*s", (int)len, line);
+		else
+			sb_printf(console, "%.*s", (int)len, line);
+		line = eol ? eol + 1 : NULL;
+	}
+}
+
+size_t count_passthrough(const struct scenario *s)
+{
+	return scenario_count_devices(s, DEV_VFIO_PCI) +
+	       scenario_count_devices(s, DEV_PCI_ASSIGN);
+}
+
+int job_start_qemu(struct run_ctx *x, struct qemu_proc *p)
+{
+	struct result *r = x->r;
+
+	if (qemu_proc_start(p, x->j->qemu->binary_path,
+			    (const char *const *)r->argv.v, 30)) {
+		r->status = RUN_FAIL;
+		sb_printf(&r->reason, "QEMU %s did not start: %s", x->j->qemu->version,
+			  qemu_proc_output(p));
+		split_output(qemu_proc_output(p), &r->stderr_text, &r->serial);
+		exit_into(r, &p->cmd);
+		command_release(&p->cmd);
+		return -1;
+	}
+	strvec_clear(&r->argv);
+	strvec_pushv(&r->argv, (const char *const *)p->cmd.args.v);
+	return 0;
+}
+
+static json_object *strvec_json(const struct strvec *v)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < v->nr; i++)
+		json_object_array_add(a, json_object_new_string(v->v[i]));
+	return a;
+}
+
+static const char *json_text(json_object *o)
+{
+	return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							JSON_C_TO_STRING_NOSLASHESCAPE)
+		 : NULL;
+}
+
+static int record(struct store *st, const struct job_env *env, const struct job *j,
+		  const char *sha, const char *scn, const struct result *r)
+{
+	json_object *argv = strvec_json(&r->argv), *notes = strvec_json(&r->notes);
+	struct run_row row = {
+		.qemu = j->qemu->version,
+		.qemu_sha256 = j->qemu->binary_sha256,
+		.libvirt = j->libvirt ? j->libvirt->version : NULL,
+		.scenario = scn,
+		.scenario_sha256 = sha,
+		.accel = r->accel,
+		.status = r->status,
+		.reason = r->reason.len ? r->reason.buf : NULL,
+		.seconds = r->seconds,
+		.argv = json_text(argv),
+		.notes = json_text(notes),
+		.checks = json_text(r->checks),
+		.exited = r->exited,
+		.exit_status = r->exit_status,
+		.signal = r->signal,
+		.stderr_text = r->stderr_text.len ? r->stderr_text.buf : NULL,
+		.serial = r->serial.len ? r->serial.buf : NULL,
+		.backend = r->backend.len ? r->backend.buf : NULL,
+		.domain_xml = r->domain_xml,
+		.native = r->native,
+		.sweep = env->sweep_id,
+	};
+	int ret = runs_insert(st, &row);
+
+	json_object_put(argv);
+	json_object_put(notes);
+	return ret;
+}
+
+static const char *pick_accel(struct store *st, long long id)
+{
+	auto_stmt *q = NULL;
+
+	if (store_prepare(st, &q, "SELECT usable FROM accelerators WHERE binary = ?"
+				  " AND name = 'kvm'"))
+		return "tcg";
+	sqlite3_bind_int64(q, 1, id);
+	return sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) ? "kvm" : "tcg";
+}
+
+/*
+ * What libvirt's daemon said when probe asked it for this QEMU's domain
+ * capabilities and it refused (malloc'd), or NULL.
+ */
+static char *daemon_error(struct store *st, const struct job *j)
+{
+	auto_stmt *q = NULL;
+
+	if (!j->libvirt || !j->qemu->binary_sha256 ||
+	    store_prepare(st, &q, "SELECT d.error FROM domcaps d JOIN binaries b"
+			  " ON b.id = d.binary WHERE d.libvirt = ? AND b.sha256 = ?"
+			  " AND d.error IS NOT NULL ORDER BY d.machine LIMIT 1"))
+		return NULL;
+	store_bind_text(q, 1, j->libvirt->version);
+	store_bind_text(q, 2, j->qemu->binary_sha256);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+		return store_column_strdup(q, 0);
+	return NULL;
+}
+
+/*
+ * libvirt's client only says "the cause is unknown" when the daemon
+ * refused a QEMU outright (too old for that libvirt, say); the daemon's
+ * own words were recorded when probe asked it for that QEMU's domain
+ * capabilities, so they go into the reason.
+ */
+static void daemon_said(struct store *st, const struct job *j, struct strbuf *reason)
+{
+	char *e = daemon_error(st, j);
+	const char *d = e ? strstr(e, "(daemon: ") : NULL;
+
+	if (!e)
+		return;
+	sb_printf(reason, "; libvirt %s's daemon, asked by probe about this "
+			  "QEMU, said: %s",
+		  j->libvirt->version, d ? d + 9 : e);
+	if (d && reason->len && reason->buf[reason->len - 1] == ')')
+		strbuf_setlen(reason, reason->len - 1);
+	free(e);
+}
+
+/*
+ * A pair that a component refuses by its own rule (support.h) is
+ * unsupported: r gets that status and the component's words. From what
+ * the daemon told probe (before anything runs: the pair is not run while
+ * it is unchanged), or from what a run was told (msg). Returns 1 then.
+ */
+static int unsupported(const char *msg, const struct job *j, struct result *r)
+{
+	const char *component, *words;
+	size_t len;
+
+	if (!support_refusal(msg, &component, &words, &len))
+		return 0;
+	r->status = RUN_UNSUPPORTED;
+	strbuf_reset(&r->reason);
+	sb_puts(&r->reason, component);
+	if (!strcmp(component, "libvirt") && j->libvirt)
+		sb_printf(&r->reason, " %s", j->libvirt->version);
+	sb_printf(&r->reason, " does not support QEMU %s: %.*s", j->qemu->version,
+		  (int)len, words);
+	return 1;
+}
+
+/* What job_run holds; job_state_release frees it. */
+struct job_state {
+	struct store st;
+	int st_open;
+	struct scenario s;
+	struct result r;
+	struct map_caps caps;
+	char *sha, *kver, *kernel, *tmpl, *rundir;
+};
+
+static void job_state_release(struct job_state *js)
+{
+	if (js->rundir && remove_tree(js->rundir))
+		warning("cannot remove '%s'", js->rundir);
+	if (js->st_open)
+		store_close(&js->st);
+	scenario_release(&js->s);
+	result_release(&js->r);
+	free(js->sha);
+	free(js->kver);
+	free(js->kernel);
+	free(js->tmpl);
+}
+
+static const char *scenario_name(const struct job_state *js, const struct job *j)
+{
+	return js->s.name ? js->s.name : j->scenario_path;
+}
+
+/* The scenario of j into s: a DTS cfg, or a user's XML named after its file. */
+static int load_scenario(const struct job *j, struct scenario *s)
+{
+	const char *base;
+
+	if (!job_is_user_xml(j))
+		return scenario_load(s, j->scenario_path);
+	base = strrchr(j->scenario_path, '/');
+	base = base ? base + 1 : j->scenario_path;
+	s->name = xstrndup(base, strlen(base) - 4);
+	return 0;
+}
+
+/*
+ * 1 when the sweep has already recorded this job (*ret: its exit, as
+ * job_run's), 0 when it is to run, -1 after reporting.
+ */
+static int already_recorded(const struct job_env *env, struct job_state *js,
+			    const struct job *j, int *ret)
+{
+	enum run_status prev;
+	int done;
+
+	if (!js->sha || !env->sweep_id)
+		return 0;
+	done = runs_status_in_sweep(&js->st, env->sweep_id, j->qemu->version,
+				    j->libvirt ? j->libvirt->version : NULL,
+				    scenario_name(js, j), js->sha, &prev);
+	if (done <= 0)
+		return done;
+	info("%-14s %-12s %-16s %-4s (already recorded in this sweep)",
+	     j->qemu->version, j->libvirt ? j->libvirt->version : "-",
+	     js->s.name ? js->s.name : "?", run_status_to_string(prev));
+	*ret = run_status_is_failure(prev);
+	return 1;
+}
+
+/*
+ * The QEMU's probe record (for the mapper) and accelerator, found and
+ * never probed: cmd_run probed what was missing before the workers
+ * started. -1 with the run's error when there is none.
+ */
+static int find_record(struct job_state *js, const struct job *j)
+{
+	struct result *r = &js->r;
+	long long id = 0;
+	int rc = binary_find(&js->st, j->qemu->binary_path, &id);
+
+	if (!rc && map_caps_load(&js->st, id, &js->caps))
+		rc = -1;
+	if (rc) {
+		r->status = RUN_ERROR;
+		if (rc > 0)
+			sb_printf(&r->reason, "QEMU %s was not probed: run 'virt-matrix probe'",
+				  j->qemu->version);
+		else
+			sb_printf(&r->reason, "no capability record of QEMU %s",
+				  j->qemu->version);
+		return -1;
+	}
+	r->accel = pick_accel(&js->st, id);
+	return 0;
+}
+
+/*
+ * The host of the scenario's passthrough device into *host (NULL: none);
+ * -1 with the run's error when it has several (the lab VM has one).
+ */
+static int passthrough_host(const struct scenario *s, const char **host,
+			    struct result *r)
+{
+	*host = NULL;
+	for (size_t i = 0; i < s->ndevices; i++) {
+		const char *h = s->devices[i].host;
+
+		if (s->devices[i].kind != DEV_VFIO_PCI &&
+		    s->devices[i].kind != DEV_PCI_ASSIGN)
+			continue;
+		if (*host && (strcmp(*host, "lab") || strcmp(h, "lab"))) {
+			r->status = RUN_ERROR;
+			sb_puts(&r->reason, "the runner passes one device per scenario "
+					    "through (the lab VM has one)");
+			return -1;
+		}
+		*host = h;
+	}
+	return 0;
+}
+
+/* The run directory and the kernel; -1 with the run's error. */
+static int make_rundir(struct job_state *js)
+{
+	struct strbuf k = STRBUF_INIT;
+
+	js->tmpl = temp_template("run");
+	js->rundir = mkdtemp(js->tmpl);
+	js->kver = initramfs_default_kver();
+	if (!js->rundir || !js->kver) {
+		js->r.status = RUN_ERROR;
+		sb_puts(&js->r.reason, !js->rundir ? "cannot create a run directory"
+						   : "no kernel with modules under /boot");
+		return -1;
+	}
+	sb_printf(&k, "/boot/vmlinuz-%s", js->kver);
+	js->kernel = strbuf_detach(&k);
+	return 0;
+}
+
+/* The first backend of the table that applies runs the job. */
+static void dispatch(struct run_ctx *x)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(backends); i++)
+		if (backends[i]->applies(x)) {
+			backends[i]->run(x);
+			return;
+		}
+	x->r->status = RUN_ERROR;
+	sb_puts(&x->r->reason, "no backend runs this job");
+}
+
+/* Everything before a backend runs; -1 when the result is already decided. */
+static int prepare(const struct job_env *env, struct job_state *js,
+		   const struct job *j, struct run_ctx *x)
+{
+	if (find_record(js, j))
+		return -1;
+	if (j->libvirt) {
+		char *e = daemon_error(&js->st, j);
+		int u = unsupported(e, j, &js->r);
+
+		free(e);
+		if (u)
+			return -1;
+	}
+	memset(x, 0, sizeof(*x));
+	if (passthrough_host(&js->s, &x->pt_host, &js->r) || make_rundir(js))
+		return -1;
+	x->j = j;
+	x->s = &js->s;
+	x->caps = &js->caps;
+	x->kver = js->kver;
+	x->kernel = js->kernel;
+	x->rundir = js->rundir;
+	x->timeout = env->timeout;
+	x->r = &js->r;
+	return 0;
+}
+
+/* The verdict refined, recorded and printed: job_run's return. */
+static int finish(const struct job_env *env, struct job_state *js,
+		  const struct job *j, double t0)
+{
+	struct result *r = &js->r;
+	int ret;
+
+	if (js->rundir && remove_tree(js->rundir))
+		warning("cannot remove '%s'", js->rundir);
+	js->rundir = NULL;
+	r->seconds = now_monotonic() - t0;
+	if (j->libvirt && r->reason.len && strstr(r->reason.buf, "cause is unknown"))
+		daemon_said(&js->st, j, &r->reason);
+	if (j->libvirt && r->status != RUN_STATUS_NONE &&
+	    run_status_is_failure(r->status) && r->reason.len) {
+		char *why = xstrdup(r->reason.buf);
+
+		unsupported(why, j, r);
+		free(why);
+	}
+	if (r->status == RUN_STATUS_NONE || vm_interrupted)
+		return -1;
+	ret = record(&js->st, env, j, js->sha ? js->sha : "", scenario_name(js, j), r);
+	info("%-14s %-12s %-16s %-4s %s%s%s (%.1fs)", j->qemu->version,
+	     j->libvirt ? j->libvirt->version : "-", js->s.name ? js->s.name : "?",
+	     run_status_to_string(r->status), r->accel, r->reason.len ? ": " : "",
+	     r->reason.len ? r->reason.buf : "", r->seconds);
+	if (!ret && run_status_is_failure(r->status))
+		ret = 1;
+	return ret;
+}
+
+static char *scenario_sha(const char *path)
+{
+	char sha[SHA256_HEX_LEN + 1];
+
+	if (sha256_file(path, sha))
+		return NULL;
+	return xstrdup(sha);
+}
+
+int job_run(const struct job_env *env, const struct job *j)
+{
+	struct job_state js;
+	struct run_ctx x;
+	double t0 = now_monotonic();
+	int ret = -1;
+
+	memset(&js, 0, sizeof(js));
+	result_init(&js.r);
+	if (store_open(&js.st, env->db))
+		goto out;
+	js.st_open = 1;
+	if (load_scenario(j, &js.s))
+		goto out;
+	js.sha = scenario_sha(j->scenario_path);
+	if (already_recorded(env, &js, j, &ret))
+		goto out;
+	if (!prepare(env, &js, j, &x))
+		dispatch(&x);
+	ret = finish(env, &js, j, t0);
+out:
+	job_state_release(&js);
+	return ret;
+}

@@ -1,0 +1,101 @@
+#!/bin/busybox sh
+# The lab VM's /init (runner/lab.h), run by busybox sh: mounts the host's
+# root read-only and the run directory over 9p, binds the lab's e1000e to
+# vfio-pci, then runs the QEMU under test (L2) from the host tree, directly
+# or through libvirt, and leaves its answers in the run directory.
+#
+# Embedded in virt-matrix at build time (runner/lab.c); lab_init_script()
+# replaces each @NAME@ by the constant of lab.h or guest.h of that name and
+# drops comment lines (a line whose first non-blank is '# '), so that this
+# text is documentation only. Checked by tests/unit/test_lab_init.c
+# (sh -n, and the golden file tests/data/golden/lab-init.sh).
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+exec </dev/console >/dev/console 2>&1
+for m in $(cat /etc/modules); do insmod $m || echo "VMX-WARN insmod $m failed"; done
+echo "@GUEST_BEGIN@ lab"
+die() { echo "VMX-LAB-ERROR $*"; echo "@GUEST_END@ 0 1"; poweroff -f; }
+mkdir -p /host
+mount -t 9p -o trans=virtio,version=9p2000.L,ro hostroot /host || die cannot mount the host root
+mount -t devtmpfs dev /host/dev || die cannot mount /dev in the host root
+mount -t proc proc /host/proc
+mount -t sysfs sys /host/sys
+mount -t tmpfs tmp /host/tmp
+mkdir -p /host@LAB_RUNDIR@
+mount -t 9p -o trans=virtio,version=9p2000.L vmxrun /host@LAB_RUNDIR@ || die cannot mount the run directory
+d=/sys/bus/pci/devices/@LAB_PT_BDF@
+[ -e $d ] || die no device @LAB_PT_BDF@ in the lab
+[ -e $d/iommu_group ] || die @LAB_PT_BDF@ has no IOMMU group: the lab kernel did not enable intel_iommu
+[ -e $d/driver ] && echo @LAB_PT_BDF@ > $d/driver/unbind
+echo vfio-pci > $d/driver_override
+echo @LAB_PT_BDF@ > /sys/bus/pci/drivers_probe
+drv=$(readlink $d/driver); grp=$(readlink $d/iommu_group)
+echo "VMX-LAB @LAB_PT_BDF@ driver=${drv##*/} iommu_group=${grp##*/}"
+[ "${drv##*/}" = vfio-pci ] || die @LAB_PT_BDF@ is not bound to vfio-pci
+R=/host@LAB_RUNDIR@
+if [ -e $R/@LAB_LIBVIRT_FILE@ ]; then
+  # Through libvirt: its daemon from the host tree, with tmpfs over the
+  # directories it writes (the host root is read-only), our qemu.conf,
+  # and the domain defined and started paused with virsh; the answers
+  # come from qemu-monitor-command.
+  {
+    IFS= read -r sup; IFS= read -r daemon; IFS= read -r virsh
+    IFS= read -r sock; IFS= read -r rund; IFS= read -r logd
+    IFS= read -r etcd; IFS= read -r dom
+    while IFS= read -r d; do
+      mount -t tmpfs tmpfs "/host$d" || die cannot mount a tmpfs on $d
+    done
+  } < $R/@LAB_LIBVIRT_FILE@
+  mkdir -p "/host$rund" "/host$logd" "/host$etcd" &&
+    cp $R/qemu.conf "/host$etcd/qemu.conf" || die cannot write qemu.conf
+  L=$R/@LAB_VIRSH_LOG@
+  chroot /host "$sup" internal-supervise -- "$daemon" > $R/@LAB_DAEMON_LOG@ 2>&1 &
+  dpid=$!; n=0
+  while [ ! -S "/host$sock" ]; do
+    kill -0 $dpid 2>/dev/null || die the libvirt daemon exited: $(tail -n 3 $R/@LAB_DAEMON_LOG@)
+    n=$((n + 1)); [ $n -gt 300 ] && die the libvirt daemon made no socket in 300 s
+    sleep 1
+  done
+  echo "VMX-LAB libvirt daemon up after ${n}s"
+  v() { chroot /host "$virsh" -q -c "qemu:///system?socket=$sock" "$@"; }
+  st=0
+  v define @LAB_RUNDIR@/@LAB_DOMAIN_XML@ >> $L 2>&1 || st=1
+  if [ $st = 0 ]; then v start --paused "$dom" >> $L 2>&1 || st=2; fi
+  if [ $st = 0 ]; then
+    # libvirt puts devices behind pcie-root-ports, and query-pci only sees
+    # behind a bridge once the guest firmware numbered its bus: run the
+    # firmware until our device shows.
+    v resume "$dom" >> $L 2>&1; n=0
+    while :; do
+      v qemu-monitor-command "$dom" '{"execute":"query-pci"}' > $R/pci.json 2>> $L
+      grep -q '"qdev_id":"ua-pt_' $R/pci.json && break
+      n=$((n + 1)); [ $n -gt 120 ] && break
+      sleep 1
+    done
+    v suspend "$dom" >> $L 2>&1
+    echo "VMX-LAB query-pci after ${n}s of guest firmware"
+    for q in cpus:query-cpus-fast mem:query-memory-size-summary; do
+      v qemu-monitor-command "$dom" "{\"execute\":\"${q#*:}\"}" > $R/${q%%:*}.json 2>> $L
+    done
+    v dumpxml "$dom" > $R/@LAB_LIVE_XML@ 2>> $L
+    pid=$(cat "/host$rund/qemu/$dom.pid")
+    cat /proc/$pid/cmdline > $R/@LAB_L2_CMDLINE@
+    v destroy "$dom" >> $L 2>&1
+  fi
+  [ $st = 1 ] || v undefine "$dom" >> $L 2>&1
+  cp "/host$logd/qemu/$dom.log" $R/@LAB_L2_ERR@ 2>/dev/null
+  kill $dpid; wait $dpid
+  echo "@LAB_EXIT@ $st"
+else
+# Directly: one argument per line; the first is the binary.
+set --
+while IFS= read -r a; do set -- "$@" "$a"; done < /host@LAB_RUNDIR@/@LAB_ARGV_FILE@
+chroot /host "$@" < /host@LAB_RUNDIR@/@LAB_QMP_IN@ > /host@LAB_RUNDIR@/@LAB_QMP_OUT@ 2> /host@LAB_RUNDIR@/@LAB_L2_ERR@
+echo "@LAB_EXIT@ $?"
+fi
+sync
+umount /host@LAB_RUNDIR@
+echo "@GUEST_END@ 0 0"
+poweroff -f
