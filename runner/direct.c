@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "job.h"
+#include "backend.h"
 #include "initrd.h"
 #include "testpmd.h"
 #include "banned.h"

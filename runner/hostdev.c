@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "job.h"
+#include "backend.h"
 #include "fs.h"
 #include "lab.h"
 #include "banned.h"

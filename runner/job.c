@@ -3,7 +3,7 @@
  * store, loads the scenario, skips what the sweep has already recorded,
  * finds the QEMU's probe record, refuses by rule what a component does
  * not support, makes a run directory, and hands the job to the first
- * backend of `backends` that applies. Whatever the backend left in the
+ * backend of run_backends (backends.c) that applies. Whatever the backend left in the
  * result is then recorded in `runs` and printed as one line. Everything
  * a job starts lives in its run directory and its own process groups,
  * and is gone when the job ends, however it ends.
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "job.h"
+#include "backend.h"
 #include "binaries.h"
 #include "fs.h"
 #include "initramfs.h"
@@ -20,128 +21,6 @@
 #include "store.h"
 #include "support.h"
 #include "banned.h"
-
-/* In order: the first row that applies runs the job. */
-static const struct run_backend *const backends[] = {
-	&run_backend_userxml,
-	&run_backend_lab_libvirt,
-	&run_backend_hostdev_libvirt,
-	&run_backend_libvirt,
-	&run_backend_lab,
-	&run_backend_hostdev,
-	&run_backend_direct,
-};
-
-void result_init(struct result *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->status = RUN_STATUS_NONE;
-	strbuf_init(&r->reason, 0);
-	strbuf_init(&r->stderr_text, LOG_MAX);
-	strbuf_init(&r->serial, LOG_MAX);
-	strbuf_init(&r->backend, LOG_MAX);
-	r->accel = "tcg";
-}
-
-void result_release(struct result *r)
-{
-	strbuf_release(&r->reason);
-	strvec_clear(&r->argv);
-	strvec_clear(&r->notes);
-	json_object_put(r->checks);
-	r->checks = NULL;
-	strbuf_release(&r->stderr_text);
-	strbuf_release(&r->serial);
-	strbuf_release(&r->backend);
-	free(r->domain_xml);
-	free(r->native);
-	r->domain_xml = r->native = NULL;
-}
-
-int job_is_user_xml(const struct job *j)
-{
-	return ends_with(j->scenario_path, ".xml");
-}
-
-void checks_into(struct result *r, const struct guest_outcome *o)
-{
-	json_object_put(r->checks);
-	r->checks = json_object_new_array();
-	for (size_t i = 0; i < o->nchecks; i++) {
-		json_object *c = json_object_new_object();
-
-		json_object_object_add(c, "n", json_object_new_int(o->checks[i].n));
-		json_object_object_add(c, "kind", json_object_new_string(o->checks[i].kind));
-		json_object_object_add(c, "pass", json_object_new_boolean(o->checks[i].pass));
-		json_object_object_add(c, "detail", json_object_new_string(o->checks[i].detail));
-		json_object_array_add(r->checks, c);
-	}
-}
-
-void judge(struct result *r, const struct guest_outcome *o, size_t want)
-{
-	if (!o->failed && o->nchecks == want) {
-		r->status = RUN_PASS;
-		return;
-	}
-	r->status = RUN_FAIL;
-	sb_printf(&r->reason, "%d of %zu checks failed",
-		  o->failed + (int)(want > o->nchecks ? want - o->nchecks : 0), want);
-	for (size_t i = 0; i < o->nchecks; i++)
-		if (!o->checks[i].pass)
-			sb_printf(&r->reason, "; %s: %s", o->checks[i].kind,
-				  o->checks[i].detail);
-}
-
-void exit_into(struct result *r, const struct command *c)
-{
-	r->exited = c->exited;
-	r->exit_status = c->status;
-	r->signal = c->signal;
-}
-
-void split_output(const char *out, struct strbuf *qemu_lines,
-		  struct strbuf *console)
-{
-	const char *line = out;
-
-	while (line && *line) {
-		const char *eol = strchr(line, '\n');
-		size_t len = eol ? (size_t)(eol - line) + 1 : strlen(line);
-
-		/* QEMU's own messages start with its program name. */
-		if (!strncmp(line, "qemu-system-", 12) || !strncmp(line, "qemu: ", 6))
-			sb_printf(qemu_lines, "%.*s", (int)len, line);
-		else
-			sb_printf(console, "%.*s", (int)len, line);
-		line = eol ? eol + 1 : NULL;
-	}
-}
-
-size_t count_passthrough(const struct scenario *s)
-{
-	return scenario_count_devices(s, DEV_VFIO_PCI) +
-	       scenario_count_devices(s, DEV_PCI_ASSIGN);
-}
-
-int job_start_qemu(struct run_ctx *x, struct qemu_proc *p)
-{
-	struct result *r = x->r;
-
-	if (qemu_proc_start(p, x->j->qemu->binary_path,
-			    (const char *const *)r->argv.v, 30)) {
-		r->status = RUN_FAIL;
-		sb_printf(&r->reason, "QEMU %s did not start: %s", x->j->qemu->version,
-			  qemu_proc_output(p));
-		split_output(qemu_proc_output(p), &r->stderr_text, &r->serial);
-		exit_into(r, &p->cmd);
-		command_release(&p->cmd);
-		return -1;
-	}
-	strvec_clear(&r->argv);
-	strvec_pushv(&r->argv, (const char *const *)p->cmd.args.v);
-	return 0;
-}
 
 static json_object *strvec_json(const struct strvec *v)
 {
@@ -191,17 +70,6 @@ static int record(struct store *st, const struct job_env *env, const struct job 
 	json_object_put(argv);
 	json_object_put(notes);
 	return ret;
-}
-
-static const char *pick_accel(struct store *st, long long id)
-{
-	auto_stmt *q = NULL;
-
-	if (store_prepare(st, &q, "SELECT usable FROM accelerators WHERE binary = ?"
-				  " AND name = 'kvm'"))
-		return "tcg";
-	sqlite3_bind_int64(q, 1, id);
-	return sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) ? "kvm" : "tcg";
 }
 
 /*
@@ -357,7 +225,7 @@ static int find_record(struct job_state *js, const struct job *j)
 				  j->qemu->version);
 		return -1;
 	}
-	r->accel = pick_accel(&js->st, id);
+	r->accel = binary_accel_usable(&js->st, id, "kvm") > 0 ? "kvm" : "tcg";
 	return 0;
 }
 
@@ -408,9 +276,9 @@ static int make_rundir(struct job_state *js)
 /* The first backend of the table that applies runs the job. */
 static void dispatch(struct run_ctx *x)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(backends); i++)
-		if (backends[i]->applies(x)) {
-			backends[i]->run(x);
+	for (size_t i = 0; i < run_backends_nr; i++)
+		if (run_backends[i]->applies(x)) {
+			run_backends[i]->run(x);
 			return;
 		}
 	x->r->status = RUN_ERROR;

@@ -17,7 +17,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "job.h"
+#include "backend.h"
 #include "initrd.h"
 #include "domxml.h"
 #include "fs.h"

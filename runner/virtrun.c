@@ -21,7 +21,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "job.h"
+#include "backend.h"
 #include "initrd.h"
 #include "testpmd.h"
 #include "domxml.h"
