@@ -156,7 +156,7 @@ static void run_booted(struct run_ctx *x)
 	memset(&env, 0, sizeof(env));
 	env.kernel = x->kernel;
 	env.initrd = initrd;
-	env.append = "console=ttyS0 panic=-1 quiet";
+	env.append = GUEST_CMDLINE;
 	env.accel = r->accel;
 	env.rundir = x->rundir;
 	if (map_argv(x->s, x->caps, &env, &r->argv, &r->notes, &r->reason)) {

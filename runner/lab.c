@@ -125,7 +125,7 @@ void lab_argv(const struct lab_env *e, struct strvec *argv)
 	strvec_pushv(argv, (const char *const[]){
 		"-device", "virtio-9p-pci,fsdev=vmxrun,mount_tag=vmxrun,addr=07.0",
 		"-kernel", e->kernel, "-initrd", e->initrd, "-append",
-		"console=ttyS0 panic=-1 quiet intel_iommu=on",
+		GUEST_CMDLINE " intel_iommu=on",
 		"-chardev", "stdio,id=ser0,signal=off", "-serial", "chardev:ser0",
 		"-no-reboot", NULL });
 }

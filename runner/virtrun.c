@@ -243,7 +243,7 @@ static int libvirt_domain_xml(struct run_ctx *x, const char *name, const char *c
 	e.virttype = strcmp(r->accel, "kvm") ? "qemu" : "kvm";
 	e.kernel = x->kernel;
 	e.initrd = initrd;
-	e.cmdline = "console=ttyS0 panic=-1 quiet";
+	e.cmdline = GUEST_CMDLINE;
 	e.console = console;
 	e.rundir = x->rundir;
 	qemu_firmware_args(&fw);
