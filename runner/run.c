@@ -71,8 +71,9 @@ static const char usage[] =
 	"                   sweep, whose id is printed\n"
 	"  --db PATH        store (env VIRT_MATRIX_DB)\n"
 	"\n"
-	"Exit status: 0 when every run passed or was skipped, 1 otherwise,\n"
-	"130 when interrupted.\n";
+	"Exit status: 0 when every run passed, was skipped or is unsupported\n"
+	"(a pair a component refuses by its own rule), 1 when one failed or\n"
+	"erred, 130 when interrupted.\n";
 
 
 /*

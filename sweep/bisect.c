@@ -51,7 +51,7 @@ static const char usage[] =
 	"scenario's result changes (pass is good; fail is bad; an error, or a\n"
 	"version that does not build, cannot be judged and is skipped), or with\n"
 	"--abi, where the machine type's ABI fingerprint stops being the good\n"
-	"version's. The candidates are the catalog's versions between V1 and V2.\n"
+	"version's. The candidates are V1, V2 and the catalog's versions between.\n"
 	"Good may be newer than bad: then the answer is the first good version\n"
 	"(the fix). Each version tested is built with ark if it is not installed\n"
 	"(installed builds are reused) and run (or probed); the runs are kept in\n"

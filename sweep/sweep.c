@@ -86,8 +86,9 @@ static const char usage[] =
 	"  --db PATH          store (env VIRT_MATRIX_DB)\n"
 	"\n"
 	"Exit status: 0 when every stage ran and there is no regression, 1\n"
-	"otherwise (a build failed, a stage failed, regressions), 130 when\n"
-	"interrupted (resume with --resume or the same --sweep-id).\n";
+	"otherwise (a build failed, a stage failed, regressions, ABI breaks\n"
+	"that specs/abi-acks does not acknowledge), 130 when interrupted\n"
+	"(resume with --resume or the same --sweep-id).\n";
 
 struct sweep_opts {
 	struct strvec qemus, libvirts, scenarios;
