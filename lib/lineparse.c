@@ -93,3 +93,15 @@ int data_file_read(const char *path, struct strbuf *sb)
 			     path);
 	return 0;
 }
+
+int verror_at(const char *path, int line, const char *fmt, va_list ap)
+{
+	struct strbuf msg = STRBUF_INIT, esc = STRBUF_INIT;
+
+	if (strbuf_vaddf(&msg, fmt, ap))
+		die("cannot format an error in '%s'", path);
+	error("%s:%d: %s", path, line, str_printable(&esc, msg.buf, msg.len, 0));
+	strbuf_release(&msg);
+	strbuf_release(&esc);
+	return -1;
+}

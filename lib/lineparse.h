@@ -33,4 +33,12 @@ int line_error(const struct line_iter *it, const char *fmt, ...) VM_PRINTF(2, 3)
  */
 int data_file_read(const char *path, struct strbuf *sb) VM_WUR;
 
+/*
+ * "error: PATH:LINE: message" for a mistake in a file the user gave; the
+ * message quotes the file, so its bytes are escaped (str_printable).
+ * Returns -1.
+ */
+int verror_at(const char *path, int line, const char *fmt, va_list ap)
+	VM_PRINTF(3, 0);
+
 #endif
