@@ -61,6 +61,13 @@ $(LIB): $(LIB_OBJ)
 # The lab VM's /init is embedded in lab.o (.incbin): -MMD does not see it.
 runner/lab.o fuzz/build/runner/lab.o: runner/lab-init.sh
 
+# virt-matrix's own version (release + commit), rewritten only when it
+# changes: every run records it (runs.tool).
+lib/vmversion-gen.h: FORCE
+	@scripts/gen-vmversion.sh $@
+lib/vmversion.o fuzz/build/lib/vmversion.o: lib/vmversion-gen.h
+FORCE:
+
 tests/bin/%: tests/unit/%.c $(LIB) tests/testutil.h
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
@@ -119,10 +126,10 @@ tests/bin/vm-bench: bench/vm-bench.c $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 clean:
-	rm -f virt-matrix $(ZYGOTE) main.o $(LIB) $(LIB_OBJ) $(LIB_OBJ:.o=.d) main.d
+	rm -f virt-matrix $(ZYGOTE) main.o $(LIB) $(LIB_OBJ) $(LIB_OBJ:.o=.d) main.d lib/vmversion-gen.h
 	rm -rf tests/bin tests/out
 
-.PHONY: all check check-unit check-integration deps install bench clean record-transcripts record-mapper
+.PHONY: all check check-unit check-integration deps install bench clean record-transcripts record-mapper FORCE
 .DELETE_ON_ERROR:
 
 -include $(LIB_OBJ:.o=.d) main.d

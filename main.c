@@ -15,11 +15,9 @@
 #include "lib/command.h"
 #include "lib/supervise.h"
 #include "lib/util.h"
+#include "lib/vmversion.h"
 #include "lib/banned.h"
 
-#ifndef VM_VERSION
-#define VM_VERSION "0.1.0"
-#endif
 
 struct cmd {
 	const char *name;
@@ -61,7 +59,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("virt-matrix %s\n", VM_VERSION);
+		printf("virt-matrix %s\n", vm_version());
 		return 0;
 	}
 	/* Not a user command: virt-matrix runs itself this way (supervise.h). */

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "runs.h"
+#include "vmversion.h"
 #include "banned.h"
 
 VM_ENUM_IMPL(run_status, RUN_STATUS_LAST,
@@ -42,9 +43,9 @@ int runs_insert(struct store *st, const struct run_row *row)
 			  "INSERT INTO runs (qemu, qemu_sha256, libvirt, scenario,"
 			  " scenario_sha256, accel, status, reason, seconds, argv,"
 			  " notes, checks, exit_status, signal, stderr, serial_log,"
-			  " backend_log, started_at, domain_xml, native, sweep)"
+			  " backend_log, started_at, domain_xml, native, sweep, tool)"
 			  " VALUES (?, ?, ?, ?, ?, ?,"
-			  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+			  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
 		return -1;
 	store_bind_text(q, 1, row->qemu);
 	store_bind_text(q, 2, row->qemu_sha256);
@@ -70,6 +71,7 @@ int runs_insert(struct store *st, const struct run_row *row)
 	store_bind_text(q, 20, row->native);
 	if (row->sweep)
 		sqlite3_bind_int64(q, 21, row->sweep);
+	store_bind_text(q, 22, vm_version());
 	if (sqlite3_step(q) != SQLITE_DONE)
 		return store_error(st, "cannot record the run");
 	return 0;

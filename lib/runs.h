@@ -61,7 +61,7 @@ struct run_row {
 	long long sweep;		/* 0: none */
 };
 
-/* Inserts row into `runs`: 0, or -1 after reporting. */
+/* Inserts row into `runs`, made by this virt-matrix (runs.tool): 0, or -1 after reporting. */
 int runs_insert(struct store *st, const struct run_row *row) VM_WUR;
 
 /*

@@ -388,6 +388,10 @@ static const char *const migrations[] = {
 	"  WHEN NEW.uuid IS NULL BEGIN"
 	"    UPDATE runs SET uuid = lower(hex(randomblob(16))) WHERE id = NEW.id;"
 	"  END;",
+
+	/* 12: which virt-matrix made a run (vmversion.h; NULL: made before
+	 * virt-matrix recorded it) */
+	"ALTER TABLE runs ADD COLUMN tool TEXT;",
 };
 
 int store_schema_version(void)

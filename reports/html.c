@@ -29,6 +29,7 @@ static const char css[] =
 	"td.pass{background:#d6f5d6}td.fail{background:#f8d0d0}td.error{background:#fbe3c2}"
 	"td.skip{background:#eee;color:#666}td.old{opacity:.55}td.none{color:#aaa}"
 	"td.unsupported{background:#f2f2f2;color:#999;font-style:italic}"
+	"p.note{background:#fff6d6;padding:4px 8px}"
 	"td.hl{background:#fff3a8}tr.differs td:first-child{font-weight:bold}"
 	"table.only-diff tr.same{display:none}"
 	".unacked{color:#b00;font-weight:bold}.acked{color:#666}"
@@ -295,6 +296,22 @@ static void mapping_scenario(struct strbuf *out, const struct rep_map_scenario *
 	H(s->name);
 	sb_printf(out, "</h3>\n<p>%zu sources, %zu options, %zu changes.</p>\n",
 		  s->nsources, s->nrows, s->nchanges);
+	if (s->naside) {
+		sb_puts(out, "<p class=\"note\">Not compared, made by another "
+			     "virt-matrix than ");
+		H(s->tool ? s->tool : "(unknown)");
+		sb_puts(out, " (run them again to compare):");
+		for (size_t k = 0; k < s->naside; k++) {
+			strbuf_reset(&lab);
+			source_label(&lab, &s->aside[k]);
+			sb_printf(&lab, " (virt-matrix %s)%s",
+				  s->aside[k].tool ? s->aside[k].tool : "unknown",
+				  k + 1 < s->naside ? ";" : ".");
+			sb_putc(out, ' ');
+			H(lab.buf);
+		}
+		sb_puts(out, "</p>\n");
+	}
 	id_of(&id, "map-", s->name);
 	strvec_push(&heads, "option");
 	for (size_t k = 0; k < s->nsources; k++) {

@@ -147,6 +147,19 @@ static json_object *mapping_json(const struct rep_report *r)
 			json_object_array_add(a, so);
 		}
 		add(e, "sources", a);
+		add(e, "tool", str(s->tool));
+		a = json_object_new_array();
+		for (size_t k = 0; k < s->naside; k++) {
+			const struct rep_map_source *src = &s->aside[k];
+			json_object *so = json_object_new_object();
+
+			add(so, "qemu", str(src->qemu_name));
+			add(so, "libvirt", str(src->libvirt));
+			add(so, "run", json_object_new_int64(src->run));
+			add(so, "tool", str(src->tool));
+			json_object_array_add(a, so);
+		}
+		add(e, "not_compared", a);
 		a = json_object_new_array();
 		for (size_t n = 0; n < s->nrows; n++) {
 			json_object *ro = json_object_new_object(), *vals = json_object_new_array();

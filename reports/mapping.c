@@ -11,6 +11,12 @@
  * mapper or libvirt does for that QEMU); between consecutive libvirt
  * versions with the same QEMU, by libvirt. Identical changes seen in
  * several contexts are listed once with all of them.
+ *
+ * Only runs that the same virt-matrix made (runs.tool) are compared: what
+ * virt-matrix itself changed between its versions (its mapper, its domain
+ * XML, the guest's command line) is neither QEMU's nor libvirt's doing.
+ * The runs of the virt-matrix that made the newest run are compared; the
+ * others are listed as not compared, to be run again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +167,34 @@ static void add_changes(struct rep_map_scenario *s)
 	}
 }
 
+/*
+ * Keeps the sources that the virt-matrix of the newest run made and sets
+ * the others aside (s->aside): their differences could be virt-matrix's.
+ */
+static void set_aside_other_tools(struct rep_map_scenario *s)
+{
+	const struct rep_map_source *newest = NULL;
+	size_t kept = 0, alloc = 0;
+
+	for (size_t k = 0; k < s->nsources; k++)
+		if (!newest || s->sources[k].run > newest->run)
+			newest = &s->sources[k];
+	if (!newest)
+		return;
+	s->tool = newest->tool ? xstrdup(newest->tool) : NULL;
+	for (size_t k = 0; k < s->nsources; k++) {
+		struct rep_map_source *src = &s->sources[k];
+
+		if (same(src->tool, s->tool)) {
+			s->sources[kept++] = *src;
+			continue;
+		}
+		ALLOC_GROW(s->aside, s->naside + 1, alloc);
+		s->aside[s->naside++] = *src;
+	}
+	s->nsources = kept;
+}
+
 int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		      struct rep_mapping *m)
 {
@@ -169,7 +203,8 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 	int rc;
 
 	if (store_prepare(st, &q,
-			  "SELECT r.id, r.scenario, r.qemu, r.libvirt, r.status, r.argv"
+			  "SELECT r.id, r.scenario, r.qemu, r.libvirt, r.status, r.argv,"
+			  " r.tool"
 			  " FROM runs r WHERE r.argv IS NOT NULL AND r.argv <> '[]'"
 			  " AND r.id = ("
 			  "   SELECT max(x.id) FROM runs x WHERE x.scenario = r.scenario"
@@ -198,6 +233,7 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		src->libvirt = store_column_strdup(q, 3);
 		src->status = store_column_strdup(q, 4);
 		src->argv_json = store_column_strdup(q, 5);
+		src->tool = store_column_strdup(q, 6);
 		if (rep_argv_normalise(src->argv_json, &src->argv)) {
 			warning("run %lld: its recorded argv is not a JSON array of "
 				"strings; left out of the mapping report",
@@ -206,6 +242,7 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 			free(src->libvirt);
 			free(src->status);
 			free(src->argv_json);
+			free(src->tool);
 			continue;
 		}
 		s->nsources++;
@@ -215,7 +252,9 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 	for (size_t i = 0; i < m->nr; i++) {
 		struct rep_map_scenario *s = &m->v[i];
 
+		set_aside_other_tools(s);
 		sort_array(s->sources, s->nsources, sizeof(*s->sources), cmp_source);
+		sort_array(s->aside, s->naside, sizeof(*s->aside), cmp_source);
 		add_rows(s);
 		add_changes(s);
 	}
@@ -227,12 +266,17 @@ void rep_mapping_release(struct rep_mapping *m)
 	for (size_t i = 0; i < m->nr; i++) {
 		struct rep_map_scenario *s = &m->v[i];
 
-		for (size_t k = 0; k < s->nsources; k++) {
-			free(s->sources[k].qemu_name);
-			free(s->sources[k].libvirt);
-			free(s->sources[k].status);
-			free(s->sources[k].argv_json);
-			rep_argv_release(&s->sources[k].argv);
+		for (size_t k = 0; k < s->nsources + s->naside; k++) {
+			struct rep_map_source *src = k < s->nsources
+							     ? &s->sources[k]
+							     : &s->aside[k - s->nsources];
+
+			free(src->qemu_name);
+			free(src->libvirt);
+			free(src->status);
+			free(src->argv_json);
+			free(src->tool);
+			rep_argv_release(&src->argv);
 		}
 		for (size_t r = 0; r < s->nrows; r++) {
 			for (size_t k = 0; k < s->nsources; k++)
@@ -249,6 +293,8 @@ void rep_mapping_release(struct rep_mapping *m)
 			free(s->changes[c].detail);
 		}
 		free(s->sources);
+		free(s->aside);
+		free(s->tool);
 		free(s->rows);
 		free(s->changes);
 		free(s->name);

@@ -108,6 +108,28 @@ static void abi_md(struct strbuf *out, const struct rep_report *r)
 	rep_abi_groups_free(g, n);
 }
 
+/* The runs another virt-matrix made, which are not compared. */
+static void aside_md(struct strbuf *out, const struct rep_map_scenario *s)
+{
+	if (!s->naside)
+		return;
+	sb_puts(out, "Not compared, made by another virt-matrix than ");
+	C(s->tool ? s->tool : "(unknown)");
+	sb_puts(out, " (run them again to compare):");
+	for (size_t k = 0; k < s->naside; k++) {
+		const struct rep_map_source *a = &s->aside[k];
+		struct strbuf l = STRBUF_INIT;
+
+		sb_printf(&l, " %s%s / QEMU %s (virt-matrix %s)%s",
+			  a->libvirt ? "libvirt " : "direct", a->libvirt ? a->libvirt : "",
+			  a->qemu_name, a->tool ? a->tool : "unknown",
+			  k + 1 < s->naside ? ";" : ".");
+		C(l.buf);
+		strbuf_release(&l);
+	}
+	sb_puts(out, "\n\n");
+}
+
 static void mapping_md(struct strbuf *out, const struct rep_report *r)
 {
 	static const char *const h[] = { "option", "changed by", "from", "to", "with",
@@ -147,6 +169,7 @@ static void mapping_md(struct strbuf *out, const struct rep_report *r)
 			sb_putc(out, '\n');
 		}
 		sb_printf(out, "\n%zu of %zu options differ.\n\n", diffs, s->nrows);
+		aside_md(out, s);
 		if (!s->nchanges)
 			continue;
 		header(out, h, ARRAY_SIZE(h));

@@ -124,6 +124,7 @@ struct rep_map_source {
 	long long run;
 	char *status;
 	char *argv_json; /* as recorded */
+	char *tool;	  /* the virt-matrix that made the run; NULL: unknown */
 	struct rep_argv argv;
 };
 
@@ -144,8 +145,12 @@ struct rep_map_change {
 
 struct rep_map_scenario {
 	char *name;
+	char *tool; /* the virt-matrix that made the compared runs; NULL: unknown */
 	struct rep_map_source *sources;
 	size_t nsources;
+	/* Runs another virt-matrix made: not compared (to be run again). */
+	struct rep_map_source *aside;
+	size_t naside;
 	struct rep_map_row *rows;
 	size_t nrows;
 	struct rep_map_change *changes;

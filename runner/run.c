@@ -506,7 +506,8 @@ int cmd_run(int argc, char **argv)
 	if (open_sweep(&o, argc, argv, &env))
 		goto out;
 	daemons = start_daemons(&plan);
-	info("running %zu jobs (%zu at a time)", plan.njobs, (size_t)njobs);
+	info("running %zu job%s (%zu at a time)", plan.njobs,
+	     plan.njobs == 1 ? "" : "s", (size_t)njobs);
 	{
 		struct run_jobs rj = { &env, plan.jobs };
 		size_t failed = workers_run(plan.njobs, njobs, NULL, run_job, &rj);

@@ -227,6 +227,72 @@ static void test_mapping_store(void **state)
 	store_close(&st);
 }
 
+static void add_tool_run(struct store *st, const char *qemu, const char *tool,
+			 const char *argv)
+{
+	sqlite3_stmt *q = NULL;
+
+	assert_int_equal(store_prepare(st, &q,
+				       "INSERT INTO runs (qemu, scenario, scenario_sha256,"
+				       " status, argv, started_at, tool)"
+				       " VALUES (?, 'vm', 's', 'pass', ?, 'x', ?)"),
+			 0);
+	store_bind_text(q, 1, qemu);
+	store_bind_text(q, 2, argv);
+	store_bind_text(q, 3, tool);
+	assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+	sqlite3_finalize(q);
+}
+
+/*
+ * Runs another virt-matrix made are not compared: a change of its own
+ * mapper (here the guest's -append) between the runs of two QEMU versions
+ * must not be reported as QEMU's. The newest run's virt-matrix decides.
+ */
+static void test_mapping_other_tool(void **state)
+{
+	struct rep_versions v = { NULL, 0 };
+	struct rep_mapping m;
+	struct store st;
+	const struct rep_map_scenario *s;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(store_open(&st, ":memory:"), 0);
+	add_tool_run(&st, "7.2.0", NULL, "[\"/o/7/q\",\"-append\",\"console=ttyS0\"]");
+	add_tool_run(&st, "9.0.0", "0.1.0+aaaa", "[\"/o/9/q\",\"-append\",\"console=ttyS0\"]");
+	add_tool_run(&st, "10.0.2", "0.1.0+bbbb",
+		     "[\"/o/10/q\",\"-append\",\"console=ttyS0 no_timer_check\"]");
+	add_tool_run(&st, "10.2.2", "0.1.0+bbbb",
+		     "[\"/o/10/q\",\"-append\",\"console=ttyS0 no_timer_check\"]");
+	assert_int_equal(rep_mapping_build(&st, &v, &m), 0);
+	assert_int_equal(m.nr, 1);
+	s = &m.v[0];
+	assert_string_equal(s->tool, "0.1.0+bbbb");
+	assert_int_equal(s->nsources, 2);
+	assert_string_equal(s->sources[0].qemu_name, "10.0.2");
+	assert_string_equal(s->sources[1].qemu_name, "10.2.2");
+	assert_int_equal(s->nchanges, 0);
+	assert_int_equal(s->naside, 2);
+	assert_string_equal(s->aside[0].qemu_name, "7.2.0");
+	assert_null(s->aside[0].tool);
+	assert_string_equal(s->aside[1].qemu_name, "9.0.0");
+	assert_string_equal(s->aside[1].tool, "0.1.0+aaaa");
+	rep_mapping_release(&m);
+
+	/* The same virt-matrix throughout: compared, the change is QEMU's. */
+	add_tool_run(&st, "7.2.0", "0.1.0+bbbb", "[\"/o/7/q\",\"-append\",\"console=ttyS0\"]");
+	assert_int_equal(rep_mapping_build(&st, &v, &m), 0);
+	s = &m.v[0];
+	assert_int_equal(s->nsources, 3);
+	assert_int_equal(s->naside, 1);
+	assert_int_equal(s->nchanges, 1);
+	assert_string_equal(s->changes[0].from, "7.2.0");
+	assert_string_equal(s->changes[0].to, "10.0.2");
+	rep_mapping_release(&m);
+	store_close(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_not_argv),
 		cmocka_unit_test(test_detail),
 		cmocka_unit_test(test_mapping_store),
+		cmocka_unit_test(test_mapping_other_tool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
