@@ -128,8 +128,6 @@ void rep_html(struct strbuf *out, const char *s);
  * newlines as <br>, & and < as entities (no raw HTML gets through).
  */
 void rep_md_cell(struct strbuf *out, const char *s);
-/* XML text and attribute values; characters XML 1.0 forbids dropped. */
-void rep_xml(struct strbuf *out, const char *s);
 /* "7.2.0" for a version index, "?" out of range. */
 const char *rep_vname(const struct rep_versions *v, int i);
 
