@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "util.h"
-#include "strbuf.h"
 #include "banned.h"
 
 int vm_quiet;
@@ -223,61 +222,11 @@ int ends_with(const char *s, const char *suffix)
 	return a >= b && !memcmp(s + a - b, suffix, b);
 }
 
-int verror_at(const char *path, int line, const char *fmt, va_list ap)
-{
-	struct strbuf msg = STRBUF_INIT, esc = STRBUF_INIT;
-
-	if (strbuf_vaddf(&msg, fmt, ap))
-		die("cannot format an error in '%s'", path);
-	error("%s:%d: %s", path, line, str_printable(&esc, msg.buf, msg.len, 0));
-	strbuf_release(&msg);
-	strbuf_release(&esc);
-	return -1;
-}
-
 int online_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : (int)n;
-}
-
-static const char *printable(struct strbuf *out, const char *s, size_t len,
-			     size_t max, int keep_newlines)
-{
-	size_t i;
-
-	strbuf_reset(out);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		int plain = (c >= 0x20 && c <= 0x7e && c != '\\') ||
-			    (c == '\n' && keep_newlines);
-		size_t width = plain ? 1 : c == '\\' ? 2 : 4;
-
-		if (max && out->len + width > max)
-			break;
-		if (plain)
-			sb_putc(out, (char)c);
-		else if (c == '\\')
-			sb_puts(out, "\\\\");
-		else
-			sb_printf(out, "\\x%02x", c);
-	}
-	if (i < len)
-		sb_puts(out, "...");
-	return out->buf;
-}
-
-const char *str_printable(struct strbuf *out, const char *s, size_t len,
-			  size_t max)
-{
-	return printable(out, s, len, max, 0);
-}
-
-const char *str_printable_lines(struct strbuf *out, const char *s,
-				size_t len, size_t max)
-{
-	return printable(out, s, len, max, 1);
 }
 
 int flush_stdout(void)

@@ -34,37 +34,12 @@ void sort_array(void *base, size_t n, size_t size,
 int error(const char *fmt, ...) VM_PRINTF(1, 2);
 int error_errno(const char *fmt, ...) VM_PRINTF(1, 2);
 void warning(const char *fmt, ...) VM_PRINTF(1, 2);
-/*
- * "error: PATH:LINE: message" for a mistake in a file the user gave; the
- * message quotes the file, so its bytes are escaped (str_printable).
- * Returns -1.
- */
-int verror_at(const char *path, int line, const char *fmt, va_list ap)
-	VM_PRINTF(3, 0);
 /* Informational line on stderr, suppressed by vm_quiet. */
 void info(const char *fmt, ...) VM_PRINTF(1, 2);
 /* For states that cannot happen; prints "fatal: ..." and exits 128. */
 __attribute__((noreturn)) void die(const char *fmt, ...) VM_PRINTF(1, 2);
 
 extern int vm_quiet;
-
-struct strbuf;
-
-/*
- * Text from a file or a child (a scenario line, a patch header, a QMP
- * reply) made safe to quote in a message on a terminal: s[0..len) into
- * out (reset first; out must have no cap), with printable ASCII (0x20 to
- * 0x7e) kept, a backslash doubled and every other byte written as \xNN
- * (so "\033[2J" shows as "\x1b[2J", a newline as "\x0a", UTF-8 as its
- * bytes). What is shown is at most max bytes wide, escapes counting for
- * their width, then "..." when s was cut (max 0: all).
- * Returns out->buf, for use as a %s argument; it never fails.
- */
-const char *str_printable(struct strbuf *out, const char *s, size_t len,
-			  size_t max);
-/* The same, with newlines kept: for output of several lines (a child's). */
-const char *str_printable_lines(struct strbuf *out, const char *s,
-				size_t len, size_t max);
 
 /*
  * Flushes stdout and checks that all that was printed on it was written

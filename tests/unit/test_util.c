@@ -1,56 +1,12 @@
 /*
- * The helpers of lib/util.c that messages and commands rely on: bytes
- * from files and children made safe to quote (str_printable), and
- * output on stdout that could not be written reported (flush_stdout),
- * except to a pipe nobody reads any more.
+ * The helper of lib/util.c that commands rely on: output on stdout that
+ * could not be written reported (flush_stdout), except to a pipe nobody
+ * reads any more.
  */
 #include <signal.h>
 #include <stdio_ext.h>
 
 #include "testutil.h"
-
-static const struct {
-	const char *name;
-	const char *in;
-	size_t len; /* 0: strlen(in) */
-	size_t max;
-	const char *want, *want_lines;
-} printable_cases[] = {
-	{ "plain text stays", "machine=pc-*", 0, 0, "machine=pc-*", "machine=pc-*" },
-	{ "escape sequence", "a\033[2Jb", 0, 0, "a\\x1b[2Jb", "a\\x1b[2Jb" },
-	{ "backslash doubled", "a\\x1b", 0, 0, "a\\\\x1b", "a\\\\x1b" },
-	{ "newline, tab, CR, DEL", "a\nb\tc\rd\177", 0, 0,
-	  "a\\x0ab\\x09c\\x0dd\\x7f", "a\nb\\x09c\\x0dd\\x7f" },
-	{ "NUL inside, UTF-8 as bytes", "x\0y\xc3\xa4", 5, 0, "x\\x00y\\xc3\\xa4",
-	  "x\\x00y\\xc3\\xa4" },
-	{ "cut at max", "abcdef", 0, 3, "abc...", "abc..." },
-	{ "escapes count for their width", "\001\001\001", 0, 9, "\\x01\\x01...",
-	  "\\x01\\x01..." },
-	{ "max larger than the text", "abc", 0, 10, "abc", "abc" },
-	{ "empty", "", 0, 0, "", "" },
-};
-
-static void test_str_printable(void **state)
-{
-	struct strbuf out = STRBUF_INIT;
-
-	(void)state;
-	sb_puts(&out, "old content");
-	for (size_t i = 0; i < ARRAY_SIZE(printable_cases); i++) {
-		const char *in = printable_cases[i].in;
-		size_t len = printable_cases[i].len ? printable_cases[i].len : strlen(in);
-		const char *r = str_printable(&out, in, len, printable_cases[i].max);
-
-		if (r != out.buf || strcmp(r, printable_cases[i].want))
-			fail_msg("%s: got '%s', want '%s'", printable_cases[i].name, r,
-				 printable_cases[i].want);
-		r = str_printable_lines(&out, in, len, printable_cases[i].max);
-		if (strcmp(r, printable_cases[i].want_lines))
-			fail_msg("%s (lines): got '%s', want '%s'", printable_cases[i].name,
-				 r, printable_cases[i].want_lines);
-	}
-	strbuf_release(&out);
-}
 
 /*
  * stdout on /dev/full: a short listing fails at the flush, a long one
@@ -124,7 +80,6 @@ static void test_flush_stdout(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_str_printable),
 		cmocka_unit_test(test_flush_stdout),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
