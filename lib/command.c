@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "command.h"
-#include "zygote.h"
+#include "zygote-client.h"
 #include "banned.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
