@@ -46,6 +46,8 @@ struct command {
 	 * When set, the child is a fork of this zygote (lib/zygote.h)
 	 * instead of an exec of args.v[0], which must be its binary
 	 * (CMD_OUT_INHERIT then gives it our stderr for both outputs).
+	 * env, dir and in_fd must then be left unset: command_start
+	 * refuses them, since the zygote's child cannot have them.
 	 */
 	struct zygote *zygote;
 

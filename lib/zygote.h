@@ -14,8 +14,9 @@
  * Set cmd.zygote before command_start (lib/command.h): the child is then
  * started by the zygote, in its own process group, and command_wait,
  * command_kill and command_running treat it as any other child. Its
- * environment is the zygote's; cmd.env, cmd.dir and cmd.in_fd are not
- * used. The zygote's children die with it. (How command.c talks
+ * environment and working directory are the zygote's and its stdin is
+ * /dev/null: command_start refuses a command that sets cmd.env, cmd.dir
+ * or cmd.in_fd. The zygote's children die with it. (How command.c talks
  * to the zygote is zygote-client.h's.)
  *
  * Safe to share between threads.

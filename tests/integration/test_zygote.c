@@ -3,8 +3,9 @@
  * preloaded, already started QEMU must behave as QEMUs started by exec:
  * the same answers, their own process group, exit statuses and signals
  * reported, killed when asked; a zygote that dies takes its children with
- * it and later starts fall back to exec; and where the zygote cannot be
- * used, callers are told why. Debian's real QEMU, and /bin/echo for the
+ * it and later starts fall back to exec; what a zygote's child cannot
+ * have (environment, directory, stdin) is refused; and where the zygote
+ * cannot be used, callers are told why. Debian's real QEMU, and /bin/echo for the
  * exact argv a child gets.
  */
 #include <signal.h>
@@ -240,6 +241,68 @@ static void test_argv_reaches_main_intact(void **state)
 	zygote_free(z);
 }
 
+/*
+ * What a zygote's child cannot have (an environment of its own, a
+ * working directory, a stdin) is refused with the reason, not dropped:
+ * nothing is started, and the zygote serves the next command.
+ */
+static const struct {
+	const char *name;
+	const char *env, *dir;
+	int in_fd;
+	const char *message;
+} unhonoured[] = {
+	{ "extra environment", "VM_TEST=1", NULL, -1,
+	  "it would have the zygote's environment, not 'VM_TEST=1'" },
+	{ "working directory", NULL, "/tmp", -1,
+	  "it would run in the zygote's directory, not in '/tmp'" },
+	{ "stdin", NULL, NULL, 0, "its stdin would be /dev/null, not fd 0" },
+};
+
+static void test_refuses_what_it_cannot_honour(void **state)
+{
+	struct zygote *z = start_or_fail("/bin/echo");
+	struct command cmd;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(unhonoured); i++) {
+		char *msg;
+		int rc;
+
+		command_init(&cmd);
+		strvec_pushv(&cmd.args, (const char *const[]){ "/bin/echo", "x", NULL });
+		if (unhonoured[i].env)
+			strvec_push(&cmd.env, unhonoured[i].env);
+		cmd.dir = unhonoured[i].dir;
+		cmd.in_fd = unhonoured[i].in_fd;
+		cmd.zygote = z;
+		tu_capture_begin();
+		rc = command_start(&cmd);
+		msg = tu_capture_end();
+		if (rc != -1 || cmd.pid != 0)
+			fail_msg("%s: started (%d, pid %d)", unhonoured[i].name, rc,
+				 (int)cmd.pid);
+		assert_contains(msg, "cannot start '/bin/echo' in its zygote: ",
+				unhonoured[i].name);
+		assert_contains(msg, unhonoured[i].message, unhonoured[i].name);
+		if (cmd.zygote != z)
+			fail_msg("%s: the zygote was dropped", unhonoured[i].name);
+		free(msg);
+		command_release(&cmd);
+	}
+	/* The zygote still serves a command that asks for none of them. */
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, (const char *const[]){ "/bin/echo", "served", NULL });
+	cmd.zygote = z;
+	cmd.timeout = 10;
+	assert_int_equal(command_run(&cmd), 0);
+	assert_true(command_succeeded(&cmd));
+	assert_string_equal(cmd.output.buf, "served\n");
+	assert_ptr_equal(cmd.zygote, z); /* not an exec after a fallback */
+	command_release(&cmd);
+	zygote_free(z);
+}
+
 struct unavailable {
 	const char *name;
 	const char *var, *value; /* set for the case */
@@ -286,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_killed_child_reports_its_signal),
 		cmocka_unit_test(test_zygote_death_kills_children_and_exec_takes_over),
 		cmocka_unit_test(test_argv_reaches_main_intact),
+		cmocka_unit_test(test_refuses_what_it_cannot_honour),
 		cmocka_unit_test(test_unavailable_says_why),
 	};
 	return cmocka_run_group_tests_name("zygote", tests, NULL, NULL);
