@@ -58,11 +58,11 @@ $(LIB): $(LIB_OBJ)
 %.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-tests/bin/%: tests/unit/%.c $(LIB) tests/testutil.h
+tests/bin/%: tests/unit/%.c $(LIB)
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
 
-tests/bin/%: tests/integration/%.c $(LIB) tests/testutil.h
+tests/bin/%: tests/integration/%.c $(LIB)
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
 
@@ -123,6 +123,8 @@ clean:
 .DELETE_ON_ERROR:
 
 -include $(LIB_OBJ:.o=.d) main.d
+# The headers each test program includes (tests/*.h and lib's), from -MMD.
+-include $(addsuffix .d,$(UNIT_BIN) $(INTEG_BIN) $(HELPER_BIN) tests/bin/vm-bench)
 
 # ---- Fuzzing: the libFuzzer harnesses of fuzz/, listed in fuzz/harnesses.
 # Built with clang and ASan+UBSan in fuzz/build/, apart from the build
