@@ -3,8 +3,9 @@
 
 /*
  * Helpers shared by the cmocka tests: temporary directories, files,
- * capturing what the code under test reports on stderr, and running the
- * virt-matrix binary. Header-only so each test is one file.
+ * capturing what the code under test reports on stderr, redirecting its
+ * stdout, running the virt-matrix binary and the loopback HTTP server.
+ * Header-only so each test is one file.
  */
 
 #include <dirent.h>
@@ -17,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio_ext.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,7 +29,6 @@
 #include "fs.h"
 #include "strbuf.h"
 
-/* A fresh directory under $TMPDIR (or /tmp); caller removes with tu_rmdir. */
 /*
  * Where test_real_builds builds and installs QEMU 7.2.0 and libvirt 9.0.0
  * (a fixed place, so that ccache serves the next run). Its install root is
@@ -36,6 +38,7 @@
 #define TU_REAL_BUILDS "/var/tmp/vmx-builds"
 #define TU_REAL_QEMU TU_REAL_BUILDS "/opt/qemu/7.2.0/bin/qemu-system-x86_64"
 
+/* A fresh directory under $TMPDIR (or /tmp); caller removes with tu_rmdir. */
 static inline char *tu_tmpdir(const char *tag)
 {
 	const char *base = getenv("TMPDIR");
@@ -53,6 +56,15 @@ static inline void tu_rmdir(char *dir)
 	if (dir && remove_tree(dir))
 		fail_msg("cannot remove %s", dir);
 	free(dir);
+}
+
+/* "dir/name", malloc'd. */
+static inline char *tu_path(const char *dir, const char *name)
+{
+	struct strbuf p = STRBUF_INIT;
+
+	sb_printf(&p, "%s/%s", dir, name);
+	return strbuf_detach(&p);
 }
 
 /* Writes text to dir/name, creating parent directories. */
@@ -178,6 +190,83 @@ static inline int tu_run(char **out, const char *const *pre,
 			fail();                                                 \
 		}                                                               \
 	} while (0)
+
+/*
+ * Points stdout (fd 1) at fd, which it closes, for code under test that
+ * prints: returns what tu_stdout_restore needs. Whatever stdio had
+ * buffered for the old stdout is written first.
+ */
+static inline int tu_stdout_to(int fd)
+{
+	int saved;
+
+	fflush(stdout);
+	saved = dup(1);
+	assert_true(saved >= 0);
+	assert_true(fd >= 0);
+	assert_true(dup2(fd, 1) >= 0);
+	close(fd);
+	return saved;
+}
+
+/*
+ * Puts stdout back. What stdio still holds for the redirected stdout
+ * (unwritten on a full or read-only fd) is dropped, and its error state
+ * cleared, so that nothing of it reaches the real stdout.
+ */
+static inline void tu_stdout_restore(int saved)
+{
+	__fpurge(stdout);
+	clearerr(stdout);
+	assert_true(dup2(saved, 1) >= 0);
+	close(saved);
+}
+
+/*
+ * Starts tests/bin/vm-httpd serving www on a free loopback port, with its
+ * port file and request log (dir/httpd.port, dir/httpd.log) in dir and
+ * the extra arguments (NULL-terminated, or NULL); returns the port once
+ * the server has written it. Waits for the port while the server runs,
+ * up to 60 s: a loaded machine may take seconds to start it. The caller
+ * ends it with command_kill, command_wait and command_release.
+ */
+static inline int tu_httpd_start(struct command *httpd, const char *dir,
+				 const char *www, const char *const *extra)
+{
+	struct strbuf pf = STRBUF_INIT, log = STRBUF_INIT;
+	double deadline = now_monotonic() + 60;
+	char *text;
+	long port;
+
+	sb_printf(&pf, "%s/httpd.port", dir);
+	sb_printf(&log, "%s/httpd.log", dir);
+	command_init(httpd);
+	strvec_pushv(&httpd->args, (const char *const[]){
+		"tests/bin/vm-httpd", "--root", www, "--port-file", pf.buf,
+		"--log", log.buf, NULL });
+	if (extra)
+		strvec_pushv(&httpd->args, extra);
+	httpd->out = CMD_OUT_INHERIT;
+	assert_int_equal(command_start(httpd), 0);
+	/* Written with rename(): once there, it is whole. */
+	while (!path_exists(pf.buf)) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+		if (!command_running(httpd) || now_monotonic() > deadline)
+			fail_msg("vm-httpd wrote no port to %s (%s)", pf.buf,
+				 command_running(httpd) ? "still running after 60 s"
+							: "it ended");
+		nanosleep(&ts, NULL);
+	}
+	text = tu_read(pf.buf);
+	text[strcspn(text, "\n")] = '\0';
+	if (parse_long(text, 1, 65535, &port))
+		fail_msg("vm-httpd wrote '%s' as its port", text);
+	free(text);
+	strbuf_release(&pf);
+	strbuf_release(&log);
+	return (int)port;
+}
 
 /* Whether a process runs an executable whose path starts with prefix. */
 static inline int tu_running_from(const char *prefix)

@@ -6,7 +6,6 @@
  * be written, and that the YAML parses (with Python's yaml module when
  * the machine has it) into the same structure.
  */
-#include <stdio_ext.h>
 
 #include "testutil.h"
 #include "sweep.h"
@@ -17,7 +16,7 @@
 static int plan(const char *const *args, char **out, char **err)
 {
 	char *argv[32];
-	int argc = 0, rc, saved = dup(1);
+	int argc = 0, rc, saved;
 	FILE *f = tmpfile();
 	struct strbuf sb = STRBUF_INIT;
 	char buf[4096];
@@ -27,14 +26,13 @@ static int plan(const char *const *args, char **out, char **err)
 	for (; *args; args++)
 		argv[argc++] = (char *)*args;
 	argv[argc] = NULL;
-	fflush(stdout);
-	assert_true(dup2(fileno(f), 1) >= 0);
+	assert_non_null(f);
+	saved = tu_stdout_to(dup(fileno(f)));
 	tu_capture_begin();
 	rc = cmd_plan(argc, argv);
 	fflush(stdout);
 	*err = tu_capture_end();
-	dup2(saved, 1);
-	close(saved);
+	tu_stdout_restore(saved);
 	rewind(f);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		assert_int_equal(strbuf_add(&sb, buf, n), 0);
@@ -174,22 +172,14 @@ static void test_unwritable_output(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(unwritable); i++) {
 		char *argv[] = { (char *)"plan", (char *)"--format", (char *)"gitlab-ci",
 				 (char *)"--sweep-id", (char *)UUID, NULL };
-		int saved, fd, rc;
+		int saved, rc;
 		char *err;
 
-		fflush(stdout);
-		saved = dup(1);
-		fd = open(unwritable[i].to, unwritable[i].flags | O_CLOEXEC);
-		assert_true(saved >= 0 && fd >= 0);
-		assert_true(dup2(fd, 1) >= 0);
-		close(fd);
+		saved = tu_stdout_to(open(unwritable[i].to, unwritable[i].flags | O_CLOEXEC));
 		tu_capture_begin();
 		rc = cmd_plan((int)ARRAY_SIZE(argv) - 1, argv);
 		err = tu_capture_end();
-		__fpurge(stdout);
-		clearerr(stdout);
-		assert_true(dup2(saved, 1) >= 0);
-		close(saved);
+		tu_stdout_restore(saved);
 		if (rc != 1 || strcmp(err, unwritable[i].error))
 			fail_msg("%s: exit status %d, message\n%s\nwant\n%s", unwritable[i].name,
 				 rc, err, unwritable[i].error);

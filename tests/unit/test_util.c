@@ -4,7 +4,6 @@
  * reads any more.
  */
 #include <signal.h>
-#include <stdio_ext.h>
 
 #include "testutil.h"
 
@@ -24,24 +23,16 @@ static void test_flush_stdout(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(full_cases); i++) {
-		int saved, full, rc;
+		int saved, rc;
 		char *msg;
 
-		fflush(stdout);
-		saved = dup(1);
-		full = open("/dev/full", O_WRONLY | O_CLOEXEC);
-		assert_true(saved >= 0 && full >= 0);
-		assert_true(dup2(full, 1) >= 0);
-		close(full);
+		saved = tu_stdout_to(open("/dev/full", O_WRONLY | O_CLOEXEC));
 		for (size_t k = 0; k < full_cases[i].bytes / 10; k++)
 			fputs("123456789\n", stdout);
 		tu_capture_begin();
 		rc = flush_stdout();
 		msg = tu_capture_end();
-		__fpurge(stdout);
-		clearerr(stdout);
-		assert_true(dup2(saved, 1) >= 0);
-		close(saved);
+		tu_stdout_restore(saved);
 		if (rc != -1)
 			fail_msg("%s: rc %d", full_cases[i].name, rc);
 		assert_contains(msg, "error: cannot write to standard output: No space left on device",
@@ -54,20 +45,14 @@ static void test_flush_stdout(void **state)
 		char *msg;
 
 		signal(SIGPIPE, SIG_IGN); /* as virt-matrix has it */
-		fflush(stdout);
-		saved = dup(1);
 		assert_int_equal(pipe(fds), 0);
-		assert_true(dup2(fds[1], 1) >= 0);
-		close(fds[1]);
+		saved = tu_stdout_to(fds[1]);
 		close(fds[0]);
 		fputs("first line\n", stdout);
 		tu_capture_begin();
 		rc = flush_stdout();
 		msg = tu_capture_end();
-		__fpurge(stdout);
-		clearerr(stdout);
-		assert_true(dup2(saved, 1) >= 0);
-		close(saved);
+		tu_stdout_restore(saved);
 		assert_int_equal(rc, 0);
 		assert_string_equal(msg, "");
 		free(msg);
