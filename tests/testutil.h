@@ -4,8 +4,9 @@
 /*
  * Helpers shared by the cmocka tests: temporary directories, files,
  * capturing what the code under test reports on stderr, redirecting its
- * stdout, running the virt-matrix binary and the loopback HTTP server.
- * Header-only so each test is one file.
+ * stdout, running the virt-matrix binary, the loopback HTTP server and
+ * the real builds some integration tests share. Header-only so each test
+ * is one file.
  */
 
 #include <dirent.h>
@@ -31,12 +32,17 @@
 
 /*
  * Where test_real_builds builds and installs QEMU 7.2.0 and libvirt 9.0.0
- * (a fixed place, so that ccache serves the next run). Its install root is
- * left in place for the tests that run after it (test_report_html); the
- * next run of test_real_builds removes it first.
+ * (a fixed place, so that ccache serves the next run; short, for the
+ * unix sockets libvirt puts under its prefix), with the store and logs of
+ * the builds. The builds are left in place for the tests that run after
+ * it; a test that needs the QEMU and finds it missing builds it the same
+ * way (tu_real_build), and the next run of test_real_builds starts afresh.
  */
 #define TU_REAL_BUILDS "/var/tmp/vmx-builds"
-#define TU_REAL_QEMU TU_REAL_BUILDS "/opt/qemu/7.2.0/bin/qemu-system-x86_64"
+#define TU_REAL_ROOT TU_REAL_BUILDS "/opt"
+#define TU_REAL_DB TU_REAL_BUILDS "/matrix.db"
+#define TU_REAL_LOGS TU_REAL_BUILDS "/logs"
+#define TU_REAL_QEMU TU_REAL_ROOT "/qemu/7.2.0/bin/qemu-system-x86_64"
 
 /* A fresh directory under $TMPDIR (or /tmp); caller removes with tu_rmdir. */
 static inline char *tu_tmpdir(const char *tag)
@@ -266,6 +272,40 @@ static inline int tu_httpd_start(struct command *httpd, const char *dir,
 	strbuf_release(&pf);
 	strbuf_release(&log);
 	return (int)port;
+}
+
+/* Empties TU_REAL_BUILDS: the builds after it are from scratch. */
+static inline void tu_real_builds_reset(void)
+{
+	if (remove_tree(TU_REAL_BUILDS) || mkdir_p(TU_REAL_BUILDS, 0755))
+		fail_msg("cannot prepare %s", TU_REAL_BUILDS);
+}
+
+/*
+ * Builds app version from Debian's source into TU_REAL_BUILDS, as users
+ * build with the ark (virt-matrix ark build --from debian), its progress
+ * on the test's output; the downloads and ccache are the default cache's,
+ * so a build done before is quick. Fails the test unless it succeeded.
+ */
+static inline void tu_real_build(const char *vm, const char *app,
+				 const char *version)
+{
+	struct command cmd;
+
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, (const char *const[]){
+		vm, "ark", "build", "--from", "debian", "--db", TU_REAL_DB, "--root",
+		TU_REAL_ROOT, "--log-dir", TU_REAL_LOGS, app, version, NULL });
+	cmd.timeout = 40 * 60;
+	cmd.out = CMD_OUT_INHERIT; /* progress goes to the test log */
+	if (command_run(&cmd) || !command_succeeded(&cmd)) {
+		struct strbuf why = STRBUF_INIT;
+
+		command_describe(&cmd, &why);
+		fail_msg("ark build %s %s into %s %s", app, version, TU_REAL_BUILDS,
+			 why.buf);
+	}
+	command_release(&cmd);
 }
 
 /* Whether a process runs an executable whose path starts with prefix. */
