@@ -40,6 +40,11 @@ UNIT_BIN = $(patsubst tests/unit/%.c,tests/bin/%,$(UNIT_SRC))
 INTEG_SRC = $(wildcard tests/integration/test_*.c)
 INTEG_BIN = $(patsubst tests/integration/%.c,tests/bin/%,$(INTEG_SRC))
 HELPER_BIN = tests/bin/vm-httpd tests/bin/fake-qemu tests/bin/vm-map-caps
+# A unit and an integration test of one name would both be tests/bin/NAME,
+# and only the unit one would ever be built and run.
+ifneq ($(filter $(UNIT_BIN),$(INTEG_BIN)),)
+$(error tests in both tests/unit and tests/integration: $(notdir $(filter $(UNIT_BIN),$(INTEG_BIN))))
+endif
 
 all: virt-matrix $(ZYGOTE)
 
