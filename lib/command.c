@@ -540,9 +540,15 @@ int command_wait(struct command *cmd, double timeout)
 {
 	int ok = 1;
 
-	if (cmd->pid <= 0 || cmd->reaped)
-		return 0;
-	if (!wait_exit(cmd, timeout, 1)) {
+	if (cmd->pid <= 0 ||
+	    (cmd->reaped && cmd->pipe_fd < 0 && cmd->pidfd < 0))
+		return 0; /* not started, or waited for */
+	/*
+	 * Reaped already, it is not waited for; what it wrote is still to be
+	 * collected. command_running reaps a zygote's child that had ended
+	 * before command_start could open its pidfd.
+	 */
+	if (!cmd->reaped && !wait_exit(cmd, timeout, 1)) {
 		ok = 0;
 		if (vm_interrupted) {
 			cmd->interrupted = 1;

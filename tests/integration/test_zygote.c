@@ -9,6 +9,7 @@
  * exact argv a child gets.
  */
 #include <signal.h>
+#include <time.h>
 
 #include "testutil.h"
 #include "qemuproc.h"
@@ -242,6 +243,47 @@ static void test_argv_reaches_main_intact(void **state)
 }
 
 /*
+ * A child that ended before command_start could open its pidfd (the
+ * zygote had reaped it already: a QEMU that exits at once, on a loaded
+ * machine) is seen to end by command_running, through the zygote's word.
+ * What it wrote is still collected by command_wait: test_qmp's "exit at
+ * start" once reported such a child's status with none of its output.
+ */
+static void test_output_of_a_child_seen_to_end_early(void **state)
+{
+	struct zygote *z = start_or_fail("/bin/echo");
+	struct command cmd;
+	double deadline;
+
+	(void)state;
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, (const char *const[]){ "/bin/echo", "said before it ended",
+						       NULL });
+	cmd.zygote = z;
+	assert_int_equal(command_start(&cmd), 0);
+	/* As when pidfd_open found it gone (ESRCH). */
+	if (cmd.pidfd >= 0)
+		close(cmd.pidfd);
+	cmd.pidfd = -1;
+	deadline = now_monotonic() + TU_SLACK;
+	while (command_running(&cmd)) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		if (now_monotonic() > deadline)
+			fail_msg("echo still running after %.0f s", TU_SLACK);
+		nanosleep(&ts, NULL);
+	}
+	assert_true(cmd.reaped);
+	assert_int_equal(command_wait(&cmd, 5), 0);
+	assert_true(cmd.exited);
+	assert_int_equal(cmd.status, 0);
+	assert_string_equal(cmd.output.buf, "said before it ended\n");
+	assert_int_equal(cmd.pipe_fd, -1);
+	command_release(&cmd);
+	zygote_free(z);
+}
+
+/*
  * What a zygote's child cannot have (an environment of its own, a
  * working directory, a stdin) is refused with the reason, not dropped:
  * nothing is started, and the zygote serves the next command.
@@ -350,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_zygote_death_kills_children_and_exec_takes_over),
 		cmocka_unit_test(test_argv_reaches_main_intact),
 		cmocka_unit_test(test_refuses_what_it_cannot_honour),
+		cmocka_unit_test(test_output_of_a_child_seen_to_end_early),
 		cmocka_unit_test(test_unavailable_says_why),
 	};
 	return cmocka_run_group_tests_name("zygote", tests, NULL, NULL);
