@@ -317,6 +317,32 @@ static inline void tu_real_build(const char *vm, const char *app,
 	command_release(&cmd);
 }
 
+/*
+ * The state letter of process pid in /proc/PID/stat ('R', 'S', 'Z' for a
+ * zombie...), or 0 when it is gone (also when it goes while being read).
+ */
+static inline char tu_proc_state(long pid)
+{
+	struct strbuf stat = STRBUF_INIT;
+	char path[64], state = 0;
+	const char *paren;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (!strbuf_read_fd(&stat, fd, path, 1 << 16)) {
+		/* The command name, in parentheses, may hold anything. */
+		paren = strrchr(stat.buf, ')');
+		if (paren && paren[1] == ' ')
+			state = paren[2];
+	}
+	close(fd);
+	strbuf_release(&stat);
+	return state;
+}
+
 /* Whether a process runs an executable whose path starts with prefix. */
 static inline int tu_running_from(const char *prefix)
 {

@@ -54,19 +54,9 @@ static long stat_field(pid_t pid, int field)
 /* Ended: gone, or a zombie that init has not reaped yet. */
 static int ended(pid_t pid)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char path[64], *p;
-	int r;
+	char state = tu_proc_state(pid);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (strbuf_read_file(&sb, path, 1 << 16)) {
-		strbuf_release(&sb);
-		return 1;
-	}
-	p = strrchr(sb.buf, ')');
-	r = p && p[1] == ' ' && p[2] == 'Z';
-	strbuf_release(&sb);
-	return r;
+	return !state || state == 'Z';
 }
 
 static char *version_of(struct qemu_proc *p)

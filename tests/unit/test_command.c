@@ -65,20 +65,9 @@ static void test_exec_failure_is_reported(void **state)
 /* Running, as opposed to gone or a zombie waiting for init to reap it. */
 static int alive(long pid)
 {
-	struct strbuf stat = STRBUF_INIT;
-	char path[64], *paren;
-	int running;
+	char state = tu_proc_state(pid);
 
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	/* Gone between two looks is gone: not a failure to read. */
-	if (access(path, R_OK) || strbuf_read_file(&stat, path, 1 << 16)) {
-		strbuf_release(&stat);
-		return 0;
-	}
-	paren = strrchr(stat.buf, ')');
-	running = paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
-	strbuf_release(&stat);
-	return running;
+	return state && state != 'Z' && state != 'X';
 }
 
 /*
