@@ -40,6 +40,11 @@ UNIT_BIN = $(patsubst tests/unit/%.c,tests/bin/%,$(UNIT_SRC))
 INTEG_SRC = $(wildcard tests/integration/test_*.c)
 INTEG_BIN = $(patsubst tests/integration/%.c,tests/bin/%,$(INTEG_SRC))
 HELPER_BIN = tests/bin/vm-httpd tests/bin/fake-qemu tests/bin/vm-map-caps
+# A unit and an integration test of one name would both be tests/bin/NAME,
+# and only the unit one would ever be built and run.
+ifneq ($(filter $(UNIT_BIN),$(INTEG_BIN)),)
+$(error tests in both tests/unit and tests/integration: $(notdir $(filter $(UNIT_BIN),$(INTEG_BIN))))
+endif
 
 all: virt-matrix $(ZYGOTE)
 
@@ -68,11 +73,11 @@ lib/vmversion-gen.h: FORCE
 lib/vmversion.o fuzz/build/lib/vmversion.o: lib/vmversion-gen.h
 FORCE:
 
-tests/bin/%: tests/unit/%.c $(LIB) tests/testutil.h
+tests/bin/%: tests/unit/%.c $(LIB)
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
 
-tests/bin/%: tests/integration/%.c $(LIB) tests/testutil.h
+tests/bin/%: tests/integration/%.c $(LIB)
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
 
@@ -133,6 +138,8 @@ clean:
 .DELETE_ON_ERROR:
 
 -include $(LIB_OBJ:.o=.d) main.d
+# The headers each test program includes (tests/*.h and lib's), from -MMD.
+-include $(addsuffix .d,$(UNIT_BIN) $(INTEG_BIN) $(HELPER_BIN) tests/bin/vm-bench)
 
 # ---- Fuzzing: the libFuzzer harnesses of fuzz/, listed in fuzz/harnesses.
 # Built with clang and ASan+UBSan in fuzz/build/, apart from the build

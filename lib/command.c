@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "command.h"
-#include "zygote.h"
+#include "zygote-client.h"
 #include "banned.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -172,6 +172,28 @@ static void child(struct command *cmd, pid_t parent, int out_w, int errfd,
 }
 
 /*
+ * A zygote's child has the zygote's environment and working directory and
+ * /dev/null as stdin: a command that asks for other ones is refused (-1,
+ * reported), not run without them. Known where the command is built, so
+ * a mistake of the caller's, unlike a zygote that died (then: exec).
+ */
+static int zygote_can_honour(const struct command *cmd)
+{
+	const char *bin = cmd->args.v[0];
+
+	if (cmd->env.nr)
+		return error("cannot start '%s' in its zygote: it would have the "
+			     "zygote's environment, not '%s'", bin, cmd->env.v[0]);
+	if (cmd->dir)
+		return error("cannot start '%s' in its zygote: it would run in the "
+			     "zygote's directory, not in '%s'", bin, cmd->dir);
+	if (cmd->in_fd >= 0)
+		return error("cannot start '%s' in its zygote: its stdin would be "
+			     "/dev/null, not fd %d", bin, cmd->in_fd);
+	return 0;
+}
+
+/*
  * The child as a fork of cmd->zygote. When the zygote is gone, the
  * child is started the usual way instead (1).
  */
@@ -181,6 +203,8 @@ static int start_in_zygote(struct command *cmd)
 	int out = -1, devnull = -1;
 	pid_t pid;
 
+	if (zygote_can_honour(cmd))
+		return -1;
 	switch (cmd->out) {
 	case CMD_OUT_CAPTURE:
 		if (pipe2(outpipe, O_CLOEXEC))
@@ -516,9 +540,15 @@ int command_wait(struct command *cmd, double timeout)
 {
 	int ok = 1;
 
-	if (cmd->pid <= 0 || cmd->reaped)
-		return 0;
-	if (!wait_exit(cmd, timeout, 1)) {
+	if (cmd->pid <= 0 ||
+	    (cmd->reaped && cmd->pipe_fd < 0 && cmd->pidfd < 0))
+		return 0; /* not started, or waited for */
+	/*
+	 * Reaped already, it is not waited for; what it wrote is still to be
+	 * collected. command_running reaps a zygote's child that had ended
+	 * before command_start could open its pidfd.
+	 */
+	if (!cmd->reaped && !wait_exit(cmd, timeout, 1)) {
 		ok = 0;
 		if (vm_interrupted) {
 			cmd->interrupted = 1;

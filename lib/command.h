@@ -46,6 +46,8 @@ struct command {
 	 * When set, the child is a fork of this zygote (lib/zygote.h)
 	 * instead of an exec of args.v[0], which must be its binary
 	 * (CMD_OUT_INHERIT then gives it our stderr for both outputs).
+	 * env, dir and in_fd must then be left unset: command_start
+	 * refuses them, since the zygote's child cannot have them.
 	 */
 	struct zygote *zygote;
 
@@ -84,9 +86,11 @@ int command_start(struct command *cmd) VM_WUR;
 /*
  * Waits up to timeout seconds (0: forever) for the child, collecting its
  * output. On timeout or interruption, terminates the group. Always reaps
- * the child and kills whatever remains of its process group. Returns 0
- * when the child ran to its end (whatever its status), -1 when it timed
- * out or was interrupted (not reported: see command_describe).
+ * the child and kills whatever remains of its process group. A child
+ * already seen to end (command_running, command_wait_output) is not
+ * waited for, but what it wrote is still collected. Returns 0 when the
+ * child ran to its end (whatever its status), -1 when it timed out or
+ * was interrupted (not reported: see command_describe).
  */
 int command_wait(struct command *cmd, double timeout);
 /*

@@ -21,6 +21,18 @@ void line_iter_release(struct line_iter *it)
 	strbuf_release(&it->line);
 }
 
+int verror_at(const char *path, int line, const char *fmt, va_list ap)
+{
+	struct strbuf msg = STRBUF_INIT, esc = STRBUF_INIT;
+
+	if (strbuf_vaddf(&msg, fmt, ap))
+		die("cannot format an error in '%s'", path);
+	error("%s:%d: %s", path, line, str_printable(&esc, msg.buf, msg.len, 0));
+	strbuf_release(&msg);
+	strbuf_release(&esc);
+	return -1;
+}
+
 int line_error(const struct line_iter *it, const char *fmt, ...)
 {
 	va_list ap;
@@ -92,16 +104,4 @@ int data_file_read(const char *path, struct strbuf *sb)
 		return error("'%s' is not a text file (it contains a NUL byte)",
 			     path);
 	return 0;
-}
-
-int verror_at(const char *path, int line, const char *fmt, va_list ap)
-{
-	struct strbuf msg = STRBUF_INIT, esc = STRBUF_INIT;
-
-	if (strbuf_vaddf(&msg, fmt, ap))
-		die("cannot format an error in '%s'", path);
-	error("%s:%d: %s", path, line, str_printable(&esc, msg.buf, msg.len, 0));
-	strbuf_release(&msg);
-	strbuf_release(&esc);
-	return -1;
 }

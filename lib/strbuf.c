@@ -240,6 +240,44 @@ const char *str_tail_lines(const char *s, size_t len, int n)
 	return s + i;
 }
 
+static const char *printable(struct strbuf *out, const char *s, size_t len,
+			     size_t max, int keep_newlines)
+{
+	size_t i;
+
+	strbuf_reset(out);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int plain = (c >= 0x20 && c <= 0x7e && c != '\\') ||
+			    (c == '\n' && keep_newlines);
+		size_t width = plain ? 1 : c == '\\' ? 2 : 4;
+
+		if (max && out->len + width > max)
+			break;
+		if (plain)
+			sb_putc(out, (char)c);
+		else if (c == '\\')
+			sb_puts(out, "\\\\");
+		else
+			sb_printf(out, "\\x%02x", c);
+	}
+	if (i < len)
+		sb_puts(out, "...");
+	return out->buf;
+}
+
+const char *str_printable(struct strbuf *out, const char *s, size_t len,
+			  size_t max)
+{
+	return printable(out, s, len, max, 0);
+}
+
+const char *str_printable_lines(struct strbuf *out, const char *s,
+				size_t len, size_t max)
+{
+	return printable(out, s, len, max, 1);
+}
+
 void strvec_push(struct strvec *sv, const char *s)
 {
 	ALLOC_GROW(sv->v, sv->nr + 2, sv->alloc);
@@ -299,42 +337,4 @@ void strvec_join(const struct strvec *sv, struct strbuf *out)
 		else
 			sb_puts(out, s);
 	}
-}
-
-static const char *printable(struct strbuf *out, const char *s, size_t len,
-			     size_t max, int keep_newlines)
-{
-	size_t i;
-
-	strbuf_reset(out);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		int plain = (c >= 0x20 && c <= 0x7e && c != '\\') ||
-			    (c == '\n' && keep_newlines);
-		size_t width = plain ? 1 : c == '\\' ? 2 : 4;
-
-		if (max && out->len + width > max)
-			break;
-		if (plain)
-			sb_putc(out, (char)c);
-		else if (c == '\\')
-			sb_puts(out, "\\\\");
-		else
-			sb_printf(out, "\\x%02x", c);
-	}
-	if (i < len)
-		sb_puts(out, "...");
-	return out->buf;
-}
-
-const char *str_printable(struct strbuf *out, const char *s, size_t len,
-			  size_t max)
-{
-	return printable(out, s, len, max, 0);
-}
-
-const char *str_printable_lines(struct strbuf *out, const char *s,
-				size_t len, size_t max)
-{
-	return printable(out, s, len, max, 1);
 }

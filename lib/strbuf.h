@@ -64,6 +64,22 @@ int strbuf_read_fd(struct strbuf *sb, int fd, const char *path, size_t max) VM_W
 /* The last n lines of s (pointer into s). */
 const char *str_tail_lines(const char *s, size_t len, int n);
 
+/*
+ * Text from a file or a child (a scenario line, a patch header, a QMP
+ * reply) made safe to quote in a message on a terminal: s[0..len) into
+ * out (reset first; out must have no cap), with printable ASCII (0x20 to
+ * 0x7e) kept, a backslash doubled and every other byte written as \xNN
+ * (so "\033[2J" shows as "\x1b[2J", a newline as "\x0a", UTF-8 as its
+ * bytes). What is shown is at most max bytes wide, escapes counting for
+ * their width, then "..." when s was cut (max 0: all).
+ * Returns out->buf, for use as a %s argument; it never fails.
+ */
+const char *str_printable(struct strbuf *out, const char *s, size_t len,
+			  size_t max);
+/* The same, with newlines kept: for output of several lines (a child's). */
+const char *str_printable_lines(struct strbuf *out, const char *s,
+				size_t len, size_t max);
+
 /* A vector of strings, NULL-terminated, for argv and environments. */
 struct strvec {
 	const char **v;
@@ -80,23 +96,5 @@ void strvec_remove(struct strvec *sv, size_t i);
 void strvec_clear(struct strvec *sv);
 /* The strings joined with sep, quoted when they contain spaces; for logs. */
 void strvec_join(const struct strvec *sv, struct strbuf *out);
-
-/* ---- bytes from outside shown in messages ---- */
-
-/*
- * Text from a file or a child (a scenario line, a patch header, a QMP
- * reply) made safe to quote in a message on a terminal: s[0..len) into
- * out (reset first; out must have no cap), with printable ASCII (0x20 to
- * 0x7e) kept, a backslash doubled and every other byte written as \xNN
- * (so "\033[2J" shows as "\x1b[2J", a newline as "\x0a", UTF-8 as its
- * bytes). What is shown is at most max bytes wide, escapes counting for
- * their width, then "..." when s was cut (max 0: all).
- * Returns out->buf, for use as a %s argument; it never fails.
- */
-const char *str_printable(struct strbuf *out, const char *s, size_t len,
-			  size_t max);
-/* The same, with newlines kept: for output of several lines (a child's). */
-const char *str_printable_lines(struct strbuf *out, const char *s,
-				size_t len, size_t max);
 
 #endif

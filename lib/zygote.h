@@ -14,8 +14,10 @@
  * Set cmd.zygote before command_start (lib/command.h): the child is then
  * started by the zygote, in its own process group, and command_wait,
  * command_kill and command_running treat it as any other child. Its
- * environment is the zygote's; cmd.env, cmd.dir and cmd.in_fd are not
- * used. The zygote's children die with it.
+ * environment and working directory are the zygote's and its stdin is
+ * /dev/null: command_start refuses a command that sets cmd.env, cmd.dir
+ * or cmd.in_fd. The zygote's children die with it. (How command.c talks
+ * to the zygote is zygote-client.h's.)
  *
  * Safe to share between threads.
  */
@@ -45,18 +47,5 @@ int zygote_open(const char *binary, struct zygote **out) VM_WUR;
 void zygote_free(struct zygote *z);
 /* The zygote's own process id. */
 pid_t zygote_pid(const struct zygote *z);
-
-/*
- * For command.c. zygote_spawn starts argv with out_fd as its stdout and
- * stderr: 0 with *pid, or -1 with errno (EPIPE: the zygote is gone,
- * which the first such call reports as a warning).
- * zygote_exit_status waits up to timeout for the zygote to report that
- * pid ended: 1 with its wait status, 0 on timeout, -1 when the zygote is
- * gone.
- */
-int zygote_spawn(struct zygote *z, const char *const *argv, int out_fd,
-		 pid_t *pid);
-int zygote_exit_status(struct zygote *z, pid_t pid, double timeout,
-		       int *status);
 
 #endif

@@ -112,13 +112,6 @@ void rep_write_markdown(const struct rep_report *r, struct strbuf *out);
 void rep_write_json(const struct rep_report *r, struct strbuf *out);
 void rep_write_junit(const struct rep_report *r, struct strbuf *out);
 
-/*
- * Writes a generated file: a temporary file in the same directory, then
- * rename(), so readers see the old or the new file. No fsync: a report
- * can be made again. -1 after reporting. (report.c)
- */
-int rep_write_file(const char *path, const char *data, size_t len) VM_WUR;
-
 /* ---- escaping (escape.c) ---- */
 
 /* HTML text and attribute values: & < > " ' escaped; NULL as "". */
@@ -128,8 +121,6 @@ void rep_html(struct strbuf *out, const char *s);
  * newlines as <br>, & and < as entities (no raw HTML gets through).
  */
 void rep_md_cell(struct strbuf *out, const char *s);
-/* XML text and attribute values; characters XML 1.0 forbids dropped. */
-void rep_xml(struct strbuf *out, const char *s);
 /* "7.2.0" for a version index, "?" out of range. */
 const char *rep_vname(const struct rep_versions *v, int i);
 

@@ -18,9 +18,10 @@
 
 #include "builders.h"
 #include "runs.h"
+#include "xmlesc.h"
 #include "banned.h"
 
-#define X(s) rep_xml(out, (s))
+#define X(s) xml_escape(out, (s))
 
 static void abi_suite(struct strbuf *out, const struct rep_report *r)
 {

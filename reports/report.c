@@ -63,12 +63,6 @@ static const struct {
 	{ "junit", "report.junit.xml", REP_FMT_JUNIT, rep_write_junit },
 };
 
-int rep_write_file(const char *path, const char *data, size_t len)
-{
-	/* Generated again from the store at will: no fsync. */
-	return write_file_replace(path, data, len, 0);
-}
-
 void rep_report_release(struct rep_report *r)
 {
 	free(r->generated_at);
@@ -150,7 +144,8 @@ int rep_report_write(struct store *st, struct rep_report *r, unsigned fmts,
 		}
 		strbuf_reset(&path);
 		sb_printf(&path, "%s/%s", dir, formats[i].file);
-		if (rep_write_file(path.buf, out.buf, out.len))
+		/* Made again from the store at will: no fsync. */
+		if (write_file_replace(path.buf, out.buf, out.len, 0))
 			goto done;
 	}
 	ret = 0;

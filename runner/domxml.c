@@ -7,21 +7,8 @@
 #include <string.h>
 
 #include "domxml.h"
+#include "xmlesc.h"
 #include "banned.h"
-
-void xml_escape(struct strbuf *out, const char *t)
-{
-	for (; t && *t; t++) {
-		switch (*t) {
-		case '&': sb_puts(out, "&amp;"); break;
-		case '<': sb_puts(out, "&lt;"); break;
-		case '>': sb_puts(out, "&gt;"); break;
-		case '\'': sb_puts(out, "&apos;"); break;
-		case '"': sb_puts(out, "&quot;"); break;
-		default: sb_putc(out, *t);
-		}
-	}
-}
 
 /* Appends fmt, where each %s argument is escaped. Only %s and %d/%ld. */
 static void xf(struct strbuf *o, const char *fmt, ...)

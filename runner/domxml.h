@@ -45,7 +45,4 @@ struct dom_env {
 int domxml_build(const struct scenario *s, const struct dom_env *e,
 		 struct strbuf *xml, struct strvec *notes, struct strbuf *why) VM_WUR;
 
-/* Appends text with & < > ' " escaped. */
-void xml_escape(struct strbuf *out, const char *text);
-
 #endif

@@ -90,8 +90,9 @@ pkgs="$pkgs qemu-system-x86 qemu-system-data seabios ipxe-qemu
 # the ABI probe; it needs pandas and tabulate.
 pkgs="$pkgs python3-pandas python3-tabulate"
 
-# make check: the HTML report is opened in a real headless Chromium.
-pkgs="$pkgs chromium"
+# make check: the HTML report is opened in a real headless Chromium, and
+# the GitLab CI YAML of 'virt-matrix plan' is read back with Python's yaml.
+pkgs="$pkgs chromium python3-yaml"
 
 # make fuzz: clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer for the stacks of what it finds.

@@ -1,10 +1,17 @@
 #ifndef TESTSTORE_H
 #define TESTSTORE_H
 
-/* Helpers for integration tests that work on a store of their own. */
+/* Helpers for tests that work on a store of their own. */
 
 #include "testutil.h"
 #include "store.h"
+
+/* Runs fixture SQL on st; fails the test, quoting the SQL, if it fails. */
+static inline void tu_exec(struct store *st, const char *sql)
+{
+	if (store_exec(st, sql))
+		fail_msg("fixture SQL failed: %s", sql);
+}
 
 /* The first column of the first row of sql, malloc'd, or NULL. */
 static inline char *tu_query1(struct store *st, const char *sql)
@@ -19,6 +26,22 @@ static inline char *tu_query1(struct store *st, const char *sql)
 	return v;
 }
 
+/* The integer sql answers first; fails the test when there is none. */
+static inline long long tu_query_int(struct store *st, const char *sql)
+{
+	char *v = tu_query1(st, sql), *end = NULL;
+	long long n;
+
+	if (!v)
+		fail_msg("no value from: %s", sql);
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || end == v || *end)
+		fail_msg("'%s' is not an integer, from: %s", v, sql);
+	free(v);
+	return n;
+}
+
 /*
  * A temporary directory with a store in it that has Debian's QEMU
  * imported (virt-matrix ark import qemu); *vm is virt-matrix itself.
@@ -26,12 +49,10 @@ static inline char *tu_query1(struct store *st, const char *sql)
 static inline void tu_store_with_debian_qemu(const char *tag, char **dir,
 					     char **db, char **vm)
 {
-	struct strbuf p = STRBUF_INIT;
 	char *out = NULL;
 
 	*dir = tu_tmpdir(tag);
-	sb_printf(&p, "%s/matrix.db", *dir);
-	*db = strbuf_detach(&p);
+	*db = tu_path(*dir, "matrix.db");
 	*vm = tu_vm_binary();
 	assert_int_equal(tu_run(&out, (const char *const[]){ *vm, "ark", "import", "qemu", NULL },
 				(const char *const[]){ "--db", *db, NULL }, 60),

@@ -3,8 +3,10 @@
 
 /*
  * Helpers shared by the cmocka tests: temporary directories, files,
- * capturing what the code under test reports on stderr, and running the
- * virt-matrix binary. Header-only so each test is one file.
+ * capturing what the code under test reports on stderr, redirecting its
+ * stdout, running the virt-matrix binary, the loopback HTTP server and
+ * the real builds some integration tests share. Header-only so each test
+ * is one file.
  */
 
 #include <dirent.h>
@@ -17,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio_ext.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,16 +30,30 @@
 #include "fs.h"
 #include "strbuf.h"
 
-/* A fresh directory under $TMPDIR (or /tmp); caller removes with tu_rmdir. */
+/*
+ * How much later than its limit a wait may be seen to end on a loaded
+ * 2-core machine (other builds and tests running beside): a test that
+ * checks that a wait ended at its limit allows the limit plus this. The
+ * children that would run on without that limit run longer (a sleep 60,
+ * fake-qemu's alarm(60)), so a wait that ignores it still fails.
+ */
+#define TU_SLACK 20.0
+
 /*
  * Where test_real_builds builds and installs QEMU 7.2.0 and libvirt 9.0.0
- * (a fixed place, so that ccache serves the next run). Its install root is
- * left in place for the tests that run after it (test_report_html); the
- * next run of test_real_builds removes it first.
+ * (a fixed place, so that ccache serves the next run; short, for the
+ * unix sockets libvirt puts under its prefix), with the store and logs of
+ * the builds. The builds are left in place for the tests that run after
+ * it; a test that needs the QEMU and finds it missing builds it the same
+ * way (tu_real_build), and the next run of test_real_builds starts afresh.
  */
 #define TU_REAL_BUILDS "/var/tmp/vmx-builds"
-#define TU_REAL_QEMU TU_REAL_BUILDS "/opt/qemu/7.2.0/bin/qemu-system-x86_64"
+#define TU_REAL_ROOT TU_REAL_BUILDS "/opt"
+#define TU_REAL_DB TU_REAL_BUILDS "/matrix.db"
+#define TU_REAL_LOGS TU_REAL_BUILDS "/logs"
+#define TU_REAL_QEMU TU_REAL_ROOT "/qemu/7.2.0/bin/qemu-system-x86_64"
 
+/* A fresh directory under $TMPDIR (or /tmp); caller removes with tu_rmdir. */
 static inline char *tu_tmpdir(const char *tag)
 {
 	const char *base = getenv("TMPDIR");
@@ -53,6 +71,15 @@ static inline void tu_rmdir(char *dir)
 	if (dir && remove_tree(dir))
 		fail_msg("cannot remove %s", dir);
 	free(dir);
+}
+
+/* "dir/name", malloc'd. */
+static inline char *tu_path(const char *dir, const char *name)
+{
+	struct strbuf p = STRBUF_INIT;
+
+	sb_printf(&p, "%s/%s", dir, name);
+	return strbuf_detach(&p);
 }
 
 /* Writes text to dir/name, creating parent directories. */
@@ -178,6 +205,143 @@ static inline int tu_run(char **out, const char *const *pre,
 			fail();                                                 \
 		}                                                               \
 	} while (0)
+
+/*
+ * Points stdout (fd 1) at fd, which it closes, for code under test that
+ * prints: returns what tu_stdout_restore needs. Whatever stdio had
+ * buffered for the old stdout is written first.
+ */
+static inline int tu_stdout_to(int fd)
+{
+	int saved;
+
+	fflush(stdout);
+	saved = dup(1);
+	assert_true(saved >= 0);
+	assert_true(fd >= 0);
+	assert_true(dup2(fd, 1) >= 0);
+	close(fd);
+	return saved;
+}
+
+/*
+ * Puts stdout back. What stdio still holds for the redirected stdout
+ * (unwritten on a full or read-only fd) is dropped, and its error state
+ * cleared, so that nothing of it reaches the real stdout.
+ */
+static inline void tu_stdout_restore(int saved)
+{
+	__fpurge(stdout);
+	clearerr(stdout);
+	assert_true(dup2(saved, 1) >= 0);
+	close(saved);
+}
+
+/*
+ * Starts tests/bin/vm-httpd serving www on a free loopback port, with its
+ * port file and request log (dir/httpd.port, dir/httpd.log) in dir and
+ * the extra arguments (NULL-terminated, or NULL); returns the port once
+ * the server has written it. Waits for the port while the server runs,
+ * up to 60 s: a loaded machine may take seconds to start it. The caller
+ * ends it with command_kill, command_wait and command_release.
+ */
+static inline int tu_httpd_start(struct command *httpd, const char *dir,
+				 const char *www, const char *const *extra)
+{
+	struct strbuf pf = STRBUF_INIT, log = STRBUF_INIT;
+	double deadline = now_monotonic() + 60;
+	char *text;
+	long port;
+
+	sb_printf(&pf, "%s/httpd.port", dir);
+	sb_printf(&log, "%s/httpd.log", dir);
+	command_init(httpd);
+	strvec_pushv(&httpd->args, (const char *const[]){
+		"tests/bin/vm-httpd", "--root", www, "--port-file", pf.buf,
+		"--log", log.buf, NULL });
+	if (extra)
+		strvec_pushv(&httpd->args, extra);
+	httpd->out = CMD_OUT_INHERIT;
+	assert_int_equal(command_start(httpd), 0);
+	/* Written with rename(): once there, it is whole. */
+	while (!path_exists(pf.buf)) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+		if (!command_running(httpd) || now_monotonic() > deadline)
+			fail_msg("vm-httpd wrote no port to %s (%s)", pf.buf,
+				 command_running(httpd) ? "still running after 60 s"
+							: "it ended");
+		nanosleep(&ts, NULL);
+	}
+	text = tu_read(pf.buf);
+	text[strcspn(text, "\n")] = '\0';
+	if (parse_long(text, 1, 65535, &port))
+		fail_msg("vm-httpd wrote '%s' as its port", text);
+	free(text);
+	strbuf_release(&pf);
+	strbuf_release(&log);
+	return (int)port;
+}
+
+/* Empties TU_REAL_BUILDS: the builds after it are from scratch. */
+static inline void tu_real_builds_reset(void)
+{
+	if (remove_tree(TU_REAL_BUILDS) || mkdir_p(TU_REAL_BUILDS, 0755))
+		fail_msg("cannot prepare %s", TU_REAL_BUILDS);
+}
+
+/*
+ * Builds app version from Debian's source into TU_REAL_BUILDS, as users
+ * build with the ark (virt-matrix ark build --from debian), its progress
+ * on the test's output; the downloads and ccache are the default cache's,
+ * so a build done before is quick. Fails the test unless it succeeded.
+ */
+static inline void tu_real_build(const char *vm, const char *app,
+				 const char *version)
+{
+	struct command cmd;
+
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, (const char *const[]){
+		vm, "ark", "build", "--from", "debian", "--db", TU_REAL_DB, "--root",
+		TU_REAL_ROOT, "--log-dir", TU_REAL_LOGS, app, version, NULL });
+	cmd.timeout = 40 * 60;
+	cmd.out = CMD_OUT_INHERIT; /* progress goes to the test log */
+	if (command_run(&cmd) || !command_succeeded(&cmd)) {
+		struct strbuf why = STRBUF_INIT;
+
+		command_describe(&cmd, &why);
+		fail_msg("ark build %s %s into %s %s", app, version, TU_REAL_BUILDS,
+			 why.buf);
+	}
+	command_release(&cmd);
+}
+
+/*
+ * The state letter of process pid in /proc/PID/stat ('R', 'S', 'Z' for a
+ * zombie...), or 0 when it is gone (also when it goes while being read).
+ */
+static inline char tu_proc_state(long pid)
+{
+	struct strbuf stat = STRBUF_INIT;
+	char path[64], state = 0;
+	const char *paren;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (!strbuf_read_fd(&stat, fd, path, 1 << 16)) {
+		/* The command name, in parentheses, may hold anything. */
+		paren = strrchr(stat.buf, ')');
+		if (paren && paren[1] == ' ')
+			state = paren[2];
+	}
+	close(fd);
+	strbuf_release(&stat);
+	return state;
+}
 
 /* Whether a process runs an executable whose path starts with prefix. */
 static inline int tu_running_from(const char *prefix)

@@ -9,11 +9,9 @@ static char *dir, *db, *vm;
 
 static int setup(void **state)
 {
-	struct strbuf p = STRBUF_INIT;
 	(void)state;
 	dir = tu_tmpdir("import");
-	sb_printf(&p, "%s/matrix.db", dir);
-	db = strbuf_detach(&p);
+	db = tu_path(dir, "matrix.db");
 	vm = tu_vm_binary();
 	return 0;
 }

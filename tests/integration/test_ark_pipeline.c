@@ -214,9 +214,7 @@ static void write_catalog(void)
 
 static int setup(void **state)
 {
-	char port[32] = "";
-	struct strbuf p = STRBUF_INIT, pf = STRBUF_INIT;
-	char *text;
+	struct strbuf p = STRBUF_INIT;
 
 	(void)state;
 	memset(&E, 0, sizeof(E));
@@ -296,31 +294,10 @@ static int setup(void **state)
 		 "+int main(void) { return 43; }\n");
 
 	/* The HTTP server, on a free loopback port. */
-	sb_printf(&pf, "%s/httpd.port", E.dir);
-	sb_printf(&p, "%s/httpd.log", E.dir);
-	command_init(&E.httpd);
-	strvec_pushv(&E.httpd.args, (const char *const[]){
-		"tests/bin/vm-httpd", "--root", E.www, "--port-file", pf.buf,
-		"--cut", "hello-1.3.tar.gz", "--log", p.buf,
-		"--lifetime", "600", NULL });
-	E.httpd.out = CMD_OUT_INHERIT;
-	assert_int_equal(command_start(&E.httpd), 0);
-	for (int i = 0; i < 100 && !path_exists(pf.buf); i++) {
-		struct timespec ts = { 0, 50 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
-	text = tu_read(pf.buf);
-	snprintf(port, sizeof(port), "%s", text);
-	free(text);
-	{
-		long l;
-		port[strcspn(port, "\n")] = '\0';
-		assert_int_equal(parse_long(port, 1, 65535, &l), 0);
-		E.port = (int)l;
-	}
+	E.port = tu_httpd_start(&E.httpd, E.dir, E.www, (const char *const[]){
+		"--cut", "hello-1.3.tar.gz", "--lifetime", "600", NULL });
 	write_catalog();
 	strbuf_release(&p);
-	strbuf_release(&pf);
 	return 0;
 }
 

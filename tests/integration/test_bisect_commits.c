@@ -110,9 +110,7 @@ static void snapshot(const char *commit, int one_cpu)
 
 static int setup(void **state)
 {
-	struct strbuf p = STRBUF_INIT, pf = STRBUF_INIT;
-	char *text;
-	long l;
+	struct strbuf p = STRBUF_INIT;
 
 	(void)state;
 	tu_store_with_debian_qemu("bisect", &dir, &db, &vm);
@@ -130,25 +128,9 @@ static int setup(void **state)
 	assert_int_equal(mkdir_p(p.buf, 0755), 0);
 	strbuf_release(&p);
 
-	sb_printf(&pf, "%s/httpd.port", dir);
-	sb_printf(&p, "%s/httpd.log", dir);
-	command_init(&httpd);
-	strvec_pushv(&httpd.args, (const char *const[]){ "tests/bin/vm-httpd", "--root", www,
-		"--port-file", pf.buf, "--log", p.buf, "--lifetime", "900", NULL });
-	httpd.out = CMD_OUT_INHERIT;
-	assert_int_equal(command_start(&httpd), 0);
-	for (int i = 0; i < 100 && !path_exists(pf.buf); i++) {
-		struct timespec ts = { 0, 50 * 1000 * 1000 };
-
-		nanosleep(&ts, NULL);
-	}
-	text = tu_read(pf.buf);
-	text[strcspn(text, "\n")] = '\0';
-	assert_int_equal(parse_long(text, 1, 65535, &l), 0);
-	port = (int)l;
-	free(text);
+	port = tu_httpd_start(&httpd, dir, www,
+			      (const char *const[]){ "--lifetime", "900", NULL });
 	strbuf_release(&p);
-	strbuf_release(&pf);
 	return 0;
 }
 

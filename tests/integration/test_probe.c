@@ -103,12 +103,18 @@ static void test_probe_records_what_qemu_says(void **state)
 	store_close(&st);
 }
 
-/* A device recorded as crashing QEMU crashes a fresh QEMU when asked alone. */
+/*
+ * A device recorded as crashing QEMU crashes a fresh QEMU when asked alone.
+ * Debian's QEMU 7.2 has such devices (virtio-gpu-gl-pci, virtio-vga-gl:
+ * built without their GL half), so a probe that records none has lost
+ * them, and the test would check nothing.
+ */
 static void test_device_failures_are_real(void **state)
 {
 	struct store st;
 	sqlite3_stmt *q = NULL;
 	const char *args[] = { "-machine", "none", "-S", NULL };
+	int crashes = 0;
 
 	(void)state;
 	assert_int_equal(store_open(&st, db), 0);
@@ -128,12 +134,17 @@ static void test_device_failures_are_real(void **state)
 		rc = qmp_call(&p.qmp, "device-list-properties", a, &r, &e);
 		json_object_put(r);
 		qemu_proc_stop(&p);
-		if (!strncmp(err, "crashes QEMU", 12) && rc != -1)
-			fail_msg("%s was recorded as crashing QEMU but did not", dev);
+		if (!strncmp(err, "crashes QEMU", 12)) {
+			if (rc != -1)
+				fail_msg("%s was recorded as crashing QEMU but did not", dev);
+			crashes++;
+		}
 		command_release(&p.cmd);
 	}
 	sqlite3_finalize(q);
 	store_close(&st);
+	if (!crashes)
+		fail_msg("no device recorded as crashing Debian's QEMU: nothing was checked");
 }
 
 static void test_unchanged_binary_is_not_run_again(void **state)

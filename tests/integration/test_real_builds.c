@@ -16,37 +16,28 @@
  * own prefix with its sockets there, gives the domain capabilities of the
  * QEMU just built, and is gone afterwards.
  *
- * The builds stay in TU_REAL_BUILDS for the tests that run after this one
- * (test_report_html probes the QEMU beside Debian's); the next run removes
- * them first.
+ * The builds are made in TU_REAL_BUILDS by tu_real_build, which
+ * test_report_html uses too when it finds no QEMU there; they stay for the
+ * tests that run after this one (test_report_html probes the QEMU beside
+ * Debian's), and the next run of this test removes them first.
  */
 #include <dirent.h>
 #include "testutil.h"
 
-static char *dir, *root, *db, *logs, *vm;
+static const char *const root = TU_REAL_ROOT, *const db = TU_REAL_DB;
+static char *vm;
 
 static int setup(void **state)
 {
-	struct strbuf p = STRBUF_INIT;
 	(void)state;
 	/*
 	 * A fixed place, not a random one: QEMU bakes its prefix into every
 	 * object, so only a stable prefix lets ccache serve the next run.
-	 */
-	/*
 	 * Short, too: libvirt's monitor socket lives under its prefix
 	 * (.../var/lib/libvirt/qemu/domain-N-NAME/monitor.sock), and a unix
-	 * socket path has 107 bytes.
+	 * socket path has 107 bytes. Emptied: the builds are what is tested.
 	 */
-	dir = xstrdup(TU_REAL_BUILDS);
-	if (remove_tree(dir) || mkdir_p(dir, 0755))
-		fail_msg("cannot prepare %s", dir);
-	sb_printf(&p, "%s/opt", dir);
-	root = strbuf_detach(&p);
-	sb_printf(&p, "%s/matrix.db", dir);
-	db = strbuf_detach(&p);
-	sb_printf(&p, "%s/logs", dir);
-	logs = strbuf_detach(&p);
+	tu_real_builds_reset();
 	vm = tu_vm_binary();
 	return 0;
 }
@@ -54,11 +45,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	/* Left for the tests after this one (TU_REAL_BUILDS). */
-	free(dir);
-	free(root);
-	free(db);
-	free(logs);
+	/* The builds are left for the tests after this one (TU_REAL_BUILDS). */
 	free(vm);
 	return 0;
 }
@@ -74,22 +61,14 @@ static char *qemu_output(const char *qemu, const char *const *args)
 
 static void test_build_qemu_7_2_from_debian_source(void **state)
 {
-	struct command cmd;
 	struct strbuf qemu = STRBUF_INIT;
 	char *out;
 
 	(void)state;
-	command_init(&cmd);
-	strvec_pushv(&cmd.args, (const char *const[]){
-		vm, "ark", "build", "--from", "debian", "--db", db, "--root",
-		root, "--log-dir", logs, "qemu", "7.2.0", NULL });
-	cmd.timeout = 40 * 60;
-	cmd.out = CMD_OUT_INHERIT; /* progress goes to the test log */
-	assert_int_equal(command_run(&cmd), 0);
-	assert_true(command_succeeded(&cmd));
-	command_release(&cmd);
+	tu_real_build(vm, "qemu", "7.2.0");
 
 	sb_printf(&qemu, "%s/qemu/7.2.0/bin/qemu-system-x86_64", root);
+	assert_string_equal(qemu.buf, TU_REAL_QEMU);
 	out = qemu_output(qemu.buf, (const char *const[]){ "--version", NULL });
 	assert_contains(out, "QEMU emulator version 7.2.0", "version");
 	free(out);
@@ -133,18 +112,9 @@ static void test_build_libvirt_and_probe_the_pair(void **state)
 {
 	char *out = NULL;
 	struct strbuf prefix = STRBUF_INIT, sock = STRBUF_INIT;
-	struct command cmd;
 
 	(void)state;
-	command_init(&cmd);
-	strvec_pushv(&cmd.args, (const char *const[]){
-		vm, "ark", "build", "--from", "debian", "--db", db, "--root",
-		root, "--log-dir", logs, "libvirt", "9.0.0", NULL });
-	cmd.timeout = 40 * 60;
-	cmd.out = CMD_OUT_INHERIT;
-	assert_int_equal(command_run(&cmd), 0);
-	assert_true(command_succeeded(&cmd));
-	command_release(&cmd);
+	tu_real_build(vm, "libvirt", "9.0.0");
 
 	sb_printf(&prefix, "%s/libvirt/9.0.0", root);
 	assert_exit(tu_run(&out, (const char *const[]){ vm, "probe", NULL },

@@ -22,15 +22,13 @@ TU_DEBIAN_STORE_FIXTURE("sweep")
 /* A store beside the others with Debian's QEMU imported. */
 static char *another_store(const char *name)
 {
-	struct strbuf p = STRBUF_INIT;
-	char *out = NULL;
+	char *p = tu_path(dir, name), *out = NULL;
 
-	sb_printf(&p, "%s/%s", dir, name);
 	assert_exit(tu_run(&out, (const char *const[]){ vm, "ark", "import", "qemu", NULL },
-			   (const char *const[]){ "--db", p.buf, NULL }, 60),
+			   (const char *const[]){ "--db", p, NULL }, 60),
 		    0);
 	free(out);
-	return strbuf_detach(&p);
+	return p;
 }
 
 /* "qemu libvirt scenario status" of the newest run per job of a sweep. */
@@ -80,17 +78,14 @@ static int count_runs(const char *path, const char *kind)
 {
 	struct store st;
 	struct strbuf sql = STRBUF_INIT;
-	char *v;
 	int n;
 
 	sb_printf(&sql, "SELECT count(*) FROM runs r JOIN sweeps s ON s.id = r.sweep"
 		  " WHERE s.uuid = '%s'", kind);
 	assert_int_equal(store_open(&st, path), 0);
-	v = tu_query1(&st, sql.buf);
+	n = (int)tu_query_int(&st, sql.buf);
 	store_close(&st);
 	strbuf_release(&sql);
-	n = (int)strtol(v, NULL, 10);
-	free(v);
 	return n;
 }
 

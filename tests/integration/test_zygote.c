@@ -3,11 +3,13 @@
  * preloaded, already started QEMU must behave as QEMUs started by exec:
  * the same answers, their own process group, exit statuses and signals
  * reported, killed when asked; a zygote that dies takes its children with
- * it and later starts fall back to exec; and where the zygote cannot be
- * used, callers are told why. Debian's real QEMU, and /bin/echo for the
+ * it and later starts fall back to exec; what a zygote's child cannot
+ * have (environment, directory, stdin) is refused; and where the zygote
+ * cannot be used, callers are told why. Debian's real QEMU, and /bin/echo for the
  * exact argv a child gets.
  */
 #include <signal.h>
+#include <time.h>
 
 #include "testutil.h"
 #include "qemuproc.h"
@@ -52,19 +54,9 @@ static long stat_field(pid_t pid, int field)
 /* Ended: gone, or a zombie that init has not reaped yet. */
 static int ended(pid_t pid)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char path[64], *p;
-	int r;
+	char state = tu_proc_state(pid);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (strbuf_read_file(&sb, path, 1 << 16)) {
-		strbuf_release(&sb);
-		return 1;
-	}
-	p = strrchr(sb.buf, ')');
-	r = p && p[1] == ' ' && p[2] == 'Z';
-	strbuf_release(&sb);
-	return r;
+	return !state || state == 'Z';
 }
 
 static char *version_of(struct qemu_proc *p)
@@ -240,6 +232,109 @@ static void test_argv_reaches_main_intact(void **state)
 	zygote_free(z);
 }
 
+/*
+ * A child that ended before command_start could open its pidfd (the
+ * zygote had reaped it already: a QEMU that exits at once, on a loaded
+ * machine) is seen to end by command_running, through the zygote's word.
+ * What it wrote is still collected by command_wait: test_qmp's "exit at
+ * start" once reported such a child's status with none of its output.
+ */
+static void test_output_of_a_child_seen_to_end_early(void **state)
+{
+	struct zygote *z = start_or_fail("/bin/echo");
+	struct command cmd;
+	double deadline;
+
+	(void)state;
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, (const char *const[]){ "/bin/echo", "said before it ended",
+						       NULL });
+	cmd.zygote = z;
+	assert_int_equal(command_start(&cmd), 0);
+	/* As when pidfd_open found it gone (ESRCH). */
+	if (cmd.pidfd >= 0)
+		close(cmd.pidfd);
+	cmd.pidfd = -1;
+	deadline = now_monotonic() + TU_SLACK;
+	while (command_running(&cmd)) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		if (now_monotonic() > deadline)
+			fail_msg("echo still running after %.0f s", TU_SLACK);
+		nanosleep(&ts, NULL);
+	}
+	assert_true(cmd.reaped);
+	assert_int_equal(command_wait(&cmd, 5), 0);
+	assert_true(cmd.exited);
+	assert_int_equal(cmd.status, 0);
+	assert_string_equal(cmd.output.buf, "said before it ended\n");
+	assert_int_equal(cmd.pipe_fd, -1);
+	command_release(&cmd);
+	zygote_free(z);
+}
+
+/*
+ * What a zygote's child cannot have (an environment of its own, a
+ * working directory, a stdin) is refused with the reason, not dropped:
+ * nothing is started, and the zygote serves the next command.
+ */
+static const struct {
+	const char *name;
+	const char *env, *dir;
+	int in_fd;
+	const char *message;
+} unhonoured[] = {
+	{ "extra environment", "VM_TEST=1", NULL, -1,
+	  "it would have the zygote's environment, not 'VM_TEST=1'" },
+	{ "working directory", NULL, "/tmp", -1,
+	  "it would run in the zygote's directory, not in '/tmp'" },
+	{ "stdin", NULL, NULL, 0, "its stdin would be /dev/null, not fd 0" },
+};
+
+static void test_refuses_what_it_cannot_honour(void **state)
+{
+	struct zygote *z = start_or_fail("/bin/echo");
+	struct command cmd;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(unhonoured); i++) {
+		char *msg;
+		int rc;
+
+		command_init(&cmd);
+		strvec_pushv(&cmd.args, (const char *const[]){ "/bin/echo", "x", NULL });
+		if (unhonoured[i].env)
+			strvec_push(&cmd.env, unhonoured[i].env);
+		cmd.dir = unhonoured[i].dir;
+		cmd.in_fd = unhonoured[i].in_fd;
+		cmd.zygote = z;
+		tu_capture_begin();
+		rc = command_start(&cmd);
+		msg = tu_capture_end();
+		if (rc != -1 || cmd.pid != 0)
+			fail_msg("%s: started (%d, pid %d)", unhonoured[i].name, rc,
+				 (int)cmd.pid);
+		assert_contains(msg, "cannot start '/bin/echo' in its zygote: ",
+				unhonoured[i].name);
+		assert_contains(msg, unhonoured[i].message, unhonoured[i].name);
+		if (cmd.zygote != z)
+			fail_msg("%s: the zygote was dropped", unhonoured[i].name);
+		free(msg);
+		command_release(&cmd);
+	}
+	/* The zygote still serves a command that asks for none of them. */
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, (const char *const[]){ "/bin/echo", "served", NULL });
+	cmd.zygote = z;
+	cmd.timeout = 10;
+	assert_int_equal(command_run(&cmd), 0);
+	assert_true(command_succeeded(&cmd));
+	assert_string_equal(cmd.output.buf, "served\n");
+	assert_ptr_equal(cmd.zygote, z); /* not an exec after a fallback */
+	command_release(&cmd);
+	zygote_free(z);
+}
+
 struct unavailable {
 	const char *name;
 	const char *var, *value; /* set for the case */
@@ -286,6 +381,8 @@ int main(void)
 		cmocka_unit_test(test_killed_child_reports_its_signal),
 		cmocka_unit_test(test_zygote_death_kills_children_and_exec_takes_over),
 		cmocka_unit_test(test_argv_reaches_main_intact),
+		cmocka_unit_test(test_refuses_what_it_cannot_honour),
+		cmocka_unit_test(test_output_of_a_child_seen_to_end_early),
 		cmocka_unit_test(test_unavailable_says_why),
 	};
 	return cmocka_run_group_tests_name("zygote", tests, NULL, NULL);

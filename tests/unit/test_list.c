@@ -4,7 +4,6 @@
  * written (stdout on /dev/full, or closed) fails with the reason
  * instead of exiting 0.
  */
-#include <stdio_ext.h>
 
 #include "testutil.h"
 #include "ark.h"
@@ -36,7 +35,7 @@ static int teardown(void **state)
 static int ark_to(const char *const *args, const char *to, char **err)
 {
 	char *argv[16];
-	int argc = 0, rc, saved, fd = -1;
+	int argc = 0, rc, saved;
 
 	argv[argc++] = (char *)"ark";
 	for (; *args; args++)
@@ -46,23 +45,14 @@ static int ark_to(const char *const *args, const char *to, char **err)
 	argv[argc++] = (char *)"--specs";
 	argv[argc++] = (char *)"specs";
 	argv[argc] = NULL;
-	fflush(stdout);
-	saved = dup(1);
-	assert_true(saved >= 0);
 	/* Not writable at all: a read-only fd (closing 1 would let the
 	 * next open take it). */
-	fd = to ? open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
-		: open("/dev/null", O_RDONLY | O_CLOEXEC);
-	assert_true(fd >= 0);
-	assert_true(dup2(fd, 1) >= 0);
-	close(fd);
+	saved = tu_stdout_to(to ? open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
+				: open("/dev/null", O_RDONLY | O_CLOEXEC));
 	tu_capture_begin();
 	rc = cmd_ark(argc, argv);
 	*err = tu_capture_end();
-	__fpurge(stdout);
-	clearerr(stdout);
-	assert_true(dup2(saved, 1) >= 0);
-	close(saved);
+	tu_stdout_restore(saved);
 	return rc;
 }
 

@@ -11,14 +11,6 @@
 
 static char *dir;
 
-static char *path_in(const char *name)
-{
-	struct strbuf p = STRBUF_INIT;
-
-	sb_printf(&p, "%s/%s", dir, name);
-	return strbuf_detach(&p);
-}
-
 /*
  * A shard store: binary 'aaa' (with a filler binary first in store b so
  * the ids differ), machine_abi pointing at abi text 't1', install qemu
@@ -30,7 +22,7 @@ static char *make_shard(const char *name, int k, const char *status,
 {
 	struct store st;
 	struct strbuf sql = STRBUF_INIT;
-	char *p = path_in(name);
+	char *p = tu_path(dir, name);
 
 	assert_int_equal(store_open(&st, p), 0);
 	if (k == 2)
@@ -65,15 +57,6 @@ static char *make_shard(const char *name, int k, const char *status,
 	return p;
 }
 
-static long long count(struct store *st, const char *sql)
-{
-	char *v = tu_query1(st, sql);
-	long long n = v ? strtoll(v, NULL, 10) : -1;
-
-	free(v);
-	return n;
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -92,7 +75,7 @@ static void test_two_shards_merge_into_one_sweep(void **state)
 {
 	char *a = make_shard("a.db", 1, "finished", "vm-q35", "vm-i440fx");
 	char *b = make_shard("b.db", 2, "interrupted", "vhost-user", "passthrough");
-	char *out = path_in("out.db");
+	char *out = tu_path(dir, "out.db");
 	const char *both[] = { a, b };
 	struct store st;
 	char *v;
@@ -105,18 +88,18 @@ static void test_two_shards_merge_into_one_sweep(void **state)
 	assert_int_equal(sweep_merge(out, both + 1, 1), 0);
 	free(tu_capture_end());
 	assert_int_equal(store_open(&st, out), 0);
-	assert_int_equal(count(&st, "SELECT count(*) FROM runs"), 4);
-	assert_int_equal(count(&st, "SELECT count(DISTINCT uuid) FROM runs"), 4);
-	assert_int_equal(count(&st, "SELECT count(*) FROM sweeps"), 1);
-	assert_int_equal(count(&st, "SELECT count(*) FROM binaries"), 2);
-	assert_int_equal(count(&st, "SELECT count(*) FROM abi_texts"), 1);
-	assert_int_equal(count(&st, "SELECT count(*) FROM installs"), 1);
+	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM runs"), 4);
+	assert_int_equal(tu_query_int(&st, "SELECT count(DISTINCT uuid) FROM runs"), 4);
+	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM sweeps"), 1);
+	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM binaries"), 2);
+	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM abi_texts"), 1);
+	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM installs"), 1);
 	/* The first store's install and its patch only. */
 	v = tu_query1(&st, "SELECT group_concat(name) FROM install_patches");
 	assert_string_equal(v, "p1.patch");
 	free(v);
 	/* Every run points at the one sweep, the ABI at the one binary. */
-	assert_int_equal(count(&st, "SELECT count(*) FROM runs r JOIN sweeps s"
+	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM runs r JOIN sweeps s"
 				    " ON s.id = r.sweep WHERE s.uuid ="
 				    " '11111111-2222-4333-8444-555555555555'"), 4);
 	v = tu_query1(&st, "SELECT group_concat(m.name, ' ') FROM machine_types m"
@@ -150,7 +133,7 @@ static void test_two_shards_merge_into_one_sweep(void **state)
 	v = tu_query1(&st, "SELECT status || ' ' || shard || ' ' || finished_at FROM sweeps");
 	assert_string_equal(v, "finished 1,2/2 2026-01-02T01:00:00Z");
 	free(v);
-	assert_int_equal(count(&st, "SELECT count(*) FROM runs"), 5);
+	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM runs"), 5);
 	store_close(&st);
 	free(a);
 	free(b);
@@ -160,7 +143,7 @@ static void test_two_shards_merge_into_one_sweep(void **state)
 static void test_one_shard_alone_is_not_finished(void **state)
 {
 	char *a = make_shard("solo.db", 1, "finished", "vm-q35", "vm-i440fx");
-	char *out = path_in("solo-out.db");
+	char *out = tu_path(dir, "solo-out.db");
 	const char *one[] = { a };
 	struct store st;
 	char *v;
@@ -182,8 +165,8 @@ static void test_one_shard_alone_is_not_finished(void **state)
 static void test_failed_merge_writes_nothing(void **state)
 {
 	char *a = make_shard("ok.db", 1, "finished", "vm-q35", "vm-i440fx");
-	char *bad = path_in("bad.db");
-	char *out = path_in("new-out.db");
+	char *bad = tu_path(dir, "bad.db");
+	char *out = tu_path(dir, "new-out.db");
 	const char *ins[] = { a, bad };
 	struct store st;
 	char *msg;
@@ -206,7 +189,7 @@ static void test_failed_merge_writes_nothing(void **state)
 	assert_int_equal(sweep_merge(out, ins, 2), -1);
 	free(tu_capture_end());
 	assert_int_equal(store_open(&st, out), 0);
-	assert_int_equal(count(&st, "SELECT count(*) FROM runs"), 2);
+	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM runs"), 2);
 	store_close(&st);
 
 	/* The output cannot be one of the inputs. */

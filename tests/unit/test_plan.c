@@ -3,10 +3,9 @@
  * (parallel sweep job with the sweep id and the shard stores as
  * artifacts, merge job, report job), sweep options passed through with
  * shell quoting, the errors for bad options and for output that cannot
- * be written, and that the YAML parses (with Python's yaml module when
- * the machine has it) into the same structure.
+ * be written, and that the YAML parses (with Python's yaml module,
+ * python3-yaml of make deps) into the same structure.
  */
-#include <stdio_ext.h>
 
 #include "testutil.h"
 #include "sweep.h"
@@ -17,7 +16,7 @@
 static int plan(const char *const *args, char **out, char **err)
 {
 	char *argv[32];
-	int argc = 0, rc, saved = dup(1);
+	int argc = 0, rc, saved;
 	FILE *f = tmpfile();
 	struct strbuf sb = STRBUF_INIT;
 	char buf[4096];
@@ -27,14 +26,13 @@ static int plan(const char *const *args, char **out, char **err)
 	for (; *args; args++)
 		argv[argc++] = (char *)*args;
 	argv[argc] = NULL;
-	fflush(stdout);
-	assert_true(dup2(fileno(f), 1) >= 0);
+	assert_non_null(f);
+	saved = tu_stdout_to(dup(fileno(f)));
 	tu_capture_begin();
 	rc = cmd_plan(argc, argv);
 	fflush(stdout);
 	*err = tu_capture_end();
-	dup2(saved, 1);
-	close(saved);
+	tu_stdout_restore(saved);
 	rewind(f);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		assert_int_equal(strbuf_add(&sb, buf, n), 0);
@@ -90,24 +88,23 @@ static void test_pipeline_parses(void **state)
 			 0);
 	sb_printf(&p, "%s/sweep.yml", dir);
 	assert_int_equal(write_file_atomic(p.buf, out, strlen(out)), 0);
+	/* A dependency (make deps): without it the test would check nothing. */
 	if (!path_exists("/usr/bin/python3") ||
 	    tu_run(&py, (const char *const[]){ "/usr/bin/python3", "-c", "import yaml", NULL },
-		   (const char *const[]){ NULL }, 60)) {
-		/* No yaml module here: the structure was checked above. */
-		print_message("python3 yaml not available; YAML not parsed\n");
-	} else {
-		free(py);
-		assert_exit(tu_run(&py, (const char *const[]){ "/usr/bin/python3", "-c",
-							       script, p.buf, NULL },
-				   (const char *const[]){ NULL }, 60),
-			    0);
-		assert_contains(py, "['sweep', 'merge', 'report'] 3 " UUID "\n", "parsed");
-		assert_contains(py, "virt-matrix sweep --sweep-id " UUID
-				    " --no-report --db shard-${CI_NODE_INDEX}.db '--libvirt' 'none'\n",
-				"parsed script");
-		assert_contains(py, "['shard-${CI_NODE_INDEX}.db'] sweep merge\n", "parsed needs");
-		assert_contains(py, "['matrix.db'] report/*.xml\n", "parsed artifacts");
-	}
+		   (const char *const[]){ NULL }, 60))
+		fail_msg("python3 cannot import yaml ('make deps' installs python3-yaml): %s",
+			 py ? py : "no /usr/bin/python3");
+	free(py);
+	assert_exit(tu_run(&py, (const char *const[]){ "/usr/bin/python3", "-c", script, p.buf,
+						       NULL },
+			   (const char *const[]){ NULL }, 60),
+		    0);
+	assert_contains(py, "['sweep', 'merge', 'report'] 3 " UUID "\n", "parsed");
+	assert_contains(py, "virt-matrix sweep --sweep-id " UUID
+			    " --no-report --db shard-${CI_NODE_INDEX}.db '--libvirt' 'none'\n",
+			"parsed script");
+	assert_contains(py, "['shard-${CI_NODE_INDEX}.db'] sweep merge\n", "parsed needs");
+	assert_contains(py, "['matrix.db'] report/*.xml\n", "parsed artifacts");
 	free(py);
 	free(out);
 	free(err);
@@ -174,22 +171,14 @@ static void test_unwritable_output(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(unwritable); i++) {
 		char *argv[] = { (char *)"plan", (char *)"--format", (char *)"gitlab-ci",
 				 (char *)"--sweep-id", (char *)UUID, NULL };
-		int saved, fd, rc;
+		int saved, rc;
 		char *err;
 
-		fflush(stdout);
-		saved = dup(1);
-		fd = open(unwritable[i].to, unwritable[i].flags | O_CLOEXEC);
-		assert_true(saved >= 0 && fd >= 0);
-		assert_true(dup2(fd, 1) >= 0);
-		close(fd);
+		saved = tu_stdout_to(open(unwritable[i].to, unwritable[i].flags | O_CLOEXEC));
 		tu_capture_begin();
 		rc = cmd_plan((int)ARRAY_SIZE(argv) - 1, argv);
 		err = tu_capture_end();
-		__fpurge(stdout);
-		clearerr(stdout);
-		assert_true(dup2(saved, 1) >= 0);
-		close(saved);
+		tu_stdout_restore(saved);
 		if (rc != 1 || strcmp(err, unwritable[i].error))
 			fail_msg("%s: exit status %d, message\n%s\nwant\n%s", unwritable[i].name,
 				 rc, err, unwritable[i].error);

@@ -7,7 +7,7 @@
  * install-name order, comparisons between consecutive versions only,
  * acknowledged differences counted apart.
  */
-#include "testutil.h"
+#include "teststore.h"
 #include "builders.h"
 #include "report.h"
 
@@ -282,23 +282,18 @@ static void put_text(struct store *st, const char *sha, const char *text)
 	sqlite3_finalize(q);
 }
 
-static void exec(struct store *st, const char *sql)
-{
-	assert_int_equal(store_exec(st, sql), 0);
-}
-
 static void abi_store(struct store *st)
 {
 	assert_int_equal(store_open(st, ":memory:"), 0);
 	/* Installs out of order; one label; one never probed. */
-	exec(st, "INSERT INTO installs (app, version, kind, prefix, binary_path,"
+	tu_exec(st, "INSERT INTO installs (app, version, kind, prefix, binary_path,"
 		 " binary_sha256, status, installed_at) VALUES"
 		 " ('qemu', '10.0.2', 'built', '/o/q/10', '/o/q/10/b', 'sC', 'installed', 'x'),"
 		 " ('qemu', '7.2.22-system', 'imported', '/usr', '/usr/b', 'sB', 'installed', 'x'),"
 		 " ('qemu', '5.2.0', 'built', '/o/q/5', '/o/q/5/b', 'sA', 'installed', 'x'),"
 		 " ('qemu', '9.0.0', 'built', '/o/q/9', '/o/q/9/b', 'sZ', 'installed', 'x'),"
 		 " ('libvirt', '9.0.0', 'built', '/o/l', '/o/l/b', 'sL', 'installed', 'x')");
-	exec(st, "INSERT INTO binaries (id, sha256, version, status, probed_at) VALUES"
+	tu_exec(st, "INSERT INTO binaries (id, sha256, version, status, probed_at) VALUES"
 		 " (1, 'sC', '10.0.2', 'complete', 'x'), (2, 'sB', '7.2.22', 'complete', 'x'),"
 		 " (3, 'sA', '5.2.0', 'complete', 'x'), (4, 'sZ', '9.0.0', 'failed', 'x')");
 	put_text(st, "t1", "machine pit = true\nqtree /p/#nic0 rombar = 1 (0x1)\n");
@@ -308,7 +303,7 @@ static void abi_store(struct store *st)
 	/* pc-q35-5.2: t1 -> t2 -> t3; pc-q35-7.2: only in two versions,
 	 * equal; pc-q35-4.2: failed in the middle version, so 5.2.0 and
 	 * 10.0.2 are compared directly. */
-	exec(st, "INSERT INTO machine_abi (binary, machine, status, fingerprint) VALUES"
+	tu_exec(st, "INSERT INTO machine_abi (binary, machine, status, fingerprint) VALUES"
 		 " (3, 'pc-q35-5.2', 'ok', 't1'), (2, 'pc-q35-5.2', 'ok', 't2'),"
 		 " (1, 'pc-q35-5.2', 'ok', 't3'),"
 		 " (2, 'pc-q35-7.2', 'ok', 't2'), (1, 'pc-q35-7.2', 'ok', 't2'),"

@@ -8,15 +8,9 @@
  */
 #include <json-c/json.h>
 
-#include "testutil.h"
+#include "teststore.h"
 #include "builders.h"
 #include "report.h"
-
-static void exec(struct store *st, const char *sql)
-{
-	if (store_exec(st, sql))
-		fail_msg("fixture SQL failed: %s", sql);
-}
 
 static const char hostile[] = "<script>alert(1)</script> | pipe & \"quote\"";
 
@@ -24,22 +18,22 @@ static void fill(struct store *st)
 {
 	sqlite3_stmt *q = NULL;
 
-	exec(st, "INSERT INTO installs (app, version, kind, prefix, binary_path,"
+	tu_exec(st, "INSERT INTO installs (app, version, kind, prefix, binary_path,"
 		 " binary_sha256, status, installed_at) VALUES"
 		 " ('qemu', '10.0.2', 'built', '/o/10', '/o/10/b', 's3', 'installed', 'x'),"
 		 " ('qemu', '5.2.0', 'built', '/o/5', '/o/5/b', 's1', 'installed', 'x'),"
 		 " ('qemu', '7.2.0', 'built', '/o/7', '/o/7/b', 's2', 'installed', 'x'),"
 		 " ('libvirt', '9.0.0', 'built', '/o/l', '/o/l/b', 'sl', 'installed', 'x')");
-	exec(st, "INSERT INTO binaries (id, sha256, version, status, probed_at) VALUES"
+	tu_exec(st, "INSERT INTO binaries (id, sha256, version, status, probed_at) VALUES"
 		 " (1, 's1', '5.2.0', 'complete', 'x'), (2, 's2', '7.2.0', 'complete', 'x'),"
 		 " (3, 's3', '10.0.2', 'complete', 'x')");
-	exec(st, "INSERT INTO machine_types (binary, name, is_default, deprecated) VALUES"
+	tu_exec(st, "INSERT INTO machine_types (binary, name, is_default, deprecated) VALUES"
 		 " (1, 'pc-1.0', 0, 0), (1, 'pc-q35-5.2', 0, 0),"
 		 " (2, 'pc-q35-5.2', 0, 0), (2, 'pc-q35-7.2', 0, 0),"
 		 " (3, 'pc-q35-5.2', 0, 0), (3, 'pc-q35-7.2', 0, 0), (3, 'pc-q35-10.0', 1, 0)");
-	exec(st, "INSERT INTO qmp_commands VALUES (1, 'query-x'), (2, 'query-x'),"
+	tu_exec(st, "INSERT INTO qmp_commands VALUES (1, 'query-x'), (2, 'query-x'),"
 		 " (3, 'query-x'), (3, 'query-new'), (1, 'query-old'), (2, 'query-old')");
-	exec(st, "INSERT INTO propsets VALUES (1, 'p1'), (2, 'p2'), (3, 'p3');"
+	tu_exec(st, "INSERT INTO propsets VALUES (1, 'p1'), (2, 'p2'), (3, 'p3');"
 		 "INSERT INTO propset_props (propset, name, type, default_value) VALUES"
 		 " (1, 'a', 'uint32', '1'), (1, 'b', 'bool', 'true'),"
 		 " (2, 'a', 'uint32', '1'), (2, 'b', 'bool', 'false'), (2, 'c', 'str', NULL),"
@@ -49,14 +43,14 @@ static void fill(struct store *st)
 		 " (1, 'virtio-blk', 1), (2, 'virtio-blk', 2), (3, 'virtio-blk', 2),"
 		 " (3, 'new-dev', 3)");
 	/* Sweeps: started out of id order, so that order is by start time. */
-	exec(st, "INSERT INTO sweeps (id, uuid, kind, status, started_at) VALUES"
+	tu_exec(st, "INSERT INTO sweeps (id, uuid, kind, status, started_at) VALUES"
 		 " (1, 'aaaaaaaa-0000-4000-8000-000000000003', 'run', 'finished', '2026-01-03T00:00:00Z'),"
 		 " (2, 'aaaaaaaa-0000-4000-8000-000000000001', 'run', 'finished', '2026-01-01T00:00:00Z'),"
 		 " (3, 'aaaaaaaa-0000-4000-8000-000000000002', 'sweep', 'finished', '2026-01-02T00:00:00Z'),"
 		 /* two partial runs between the sweeps 0002 and 0003 */
 		 " (4, 'aaaaaaaa-0000-4000-8000-000000000004', 'run', 'finished', '2026-01-02T12:00:00Z'),"
 		 " (5, 'aaaaaaaa-0000-4000-8000-000000000005', 'run', 'finished', '2026-01-02T06:00:00Z')");
-	exec(st, "INSERT INTO runs (id, qemu, libvirt, scenario, scenario_sha256, status,"
+	tu_exec(st, "INSERT INTO runs (id, qemu, libvirt, scenario, scenario_sha256, status,"
 		 " sweep, seconds, serial_log, started_at) VALUES"
 		 " (1, '7.2.0', NULL, 'vm', 's', 'pass', NULL, 1, 'old console', '2025-12-31T00:00:00Z'),"
 		 " (2, '7.2.0', NULL, 'vm', 's', 'fail', 2, 1, NULL, 'x'),"

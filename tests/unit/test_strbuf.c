@@ -1,4 +1,7 @@
-/* strbuf caps and helpers, strvec (lib/strbuf.c). */
+/*
+ * strbuf caps and helpers, strvec, and text made safe to quote
+ * (str_printable) of lib/strbuf.c.
+ */
 #include "testutil.h"
 
 static void test_cap(void **state)
@@ -111,6 +114,50 @@ static void test_strvec(void **state)
 	strbuf_release(&j);
 }
 
+/* Bytes from files and children made safe to quote in a message. */
+static const struct {
+	const char *name;
+	const char *in;
+	size_t len; /* 0: strlen(in) */
+	size_t max;
+	const char *want, *want_lines;
+} printable_cases[] = {
+	{ "plain text stays", "machine=pc-*", 0, 0, "machine=pc-*", "machine=pc-*" },
+	{ "escape sequence", "a\033[2Jb", 0, 0, "a\\x1b[2Jb", "a\\x1b[2Jb" },
+	{ "backslash doubled", "a\\x1b", 0, 0, "a\\\\x1b", "a\\\\x1b" },
+	{ "newline, tab, CR, DEL", "a\nb\tc\rd\177", 0, 0,
+	  "a\\x0ab\\x09c\\x0dd\\x7f", "a\nb\\x09c\\x0dd\\x7f" },
+	{ "NUL inside, UTF-8 as bytes", "x\0y\xc3\xa4", 5, 0, "x\\x00y\\xc3\\xa4",
+	  "x\\x00y\\xc3\\xa4" },
+	{ "cut at max", "abcdef", 0, 3, "abc...", "abc..." },
+	{ "escapes count for their width", "\001\001\001", 0, 9, "\\x01\\x01...",
+	  "\\x01\\x01..." },
+	{ "max larger than the text", "abc", 0, 10, "abc", "abc" },
+	{ "empty", "", 0, 0, "", "" },
+};
+
+static void test_str_printable(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	(void)state;
+	sb_puts(&out, "old content");
+	for (size_t i = 0; i < ARRAY_SIZE(printable_cases); i++) {
+		const char *in = printable_cases[i].in;
+		size_t len = printable_cases[i].len ? printable_cases[i].len : strlen(in);
+		const char *r = str_printable(&out, in, len, printable_cases[i].max);
+
+		if (r != out.buf || strcmp(r, printable_cases[i].want))
+			fail_msg("%s: got '%s', want '%s'", printable_cases[i].name, r,
+				 printable_cases[i].want);
+		r = str_printable_lines(&out, in, len, printable_cases[i].max);
+		if (strcmp(r, printable_cases[i].want_lines))
+			fail_msg("%s (lines): got '%s', want '%s'", printable_cases[i].name,
+				 r, printable_cases[i].want_lines);
+	}
+	strbuf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_read_file_cap_and_tail),
 		cmocka_unit_test(test_cut_with_marker),
 		cmocka_unit_test(test_strvec),
+		cmocka_unit_test(test_str_printable),
 	};
 	return cmocka_run_group_tests_name("strbuf", tests, NULL, NULL);
 }

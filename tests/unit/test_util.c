@@ -1,56 +1,11 @@
 /*
- * The helpers of lib/util.c that messages and commands rely on: bytes
- * from files and children made safe to quote (str_printable), and
- * output on stdout that could not be written reported (flush_stdout),
- * except to a pipe nobody reads any more.
+ * The helper of lib/util.c that commands rely on: output on stdout that
+ * could not be written reported (flush_stdout), except to a pipe nobody
+ * reads any more.
  */
 #include <signal.h>
-#include <stdio_ext.h>
 
 #include "testutil.h"
-
-static const struct {
-	const char *name;
-	const char *in;
-	size_t len; /* 0: strlen(in) */
-	size_t max;
-	const char *want, *want_lines;
-} printable_cases[] = {
-	{ "plain text stays", "machine=pc-*", 0, 0, "machine=pc-*", "machine=pc-*" },
-	{ "escape sequence", "a\033[2Jb", 0, 0, "a\\x1b[2Jb", "a\\x1b[2Jb" },
-	{ "backslash doubled", "a\\x1b", 0, 0, "a\\\\x1b", "a\\\\x1b" },
-	{ "newline, tab, CR, DEL", "a\nb\tc\rd\177", 0, 0,
-	  "a\\x0ab\\x09c\\x0dd\\x7f", "a\nb\\x09c\\x0dd\\x7f" },
-	{ "NUL inside, UTF-8 as bytes", "x\0y\xc3\xa4", 5, 0, "x\\x00y\\xc3\\xa4",
-	  "x\\x00y\\xc3\\xa4" },
-	{ "cut at max", "abcdef", 0, 3, "abc...", "abc..." },
-	{ "escapes count for their width", "\001\001\001", 0, 9, "\\x01\\x01...",
-	  "\\x01\\x01..." },
-	{ "max larger than the text", "abc", 0, 10, "abc", "abc" },
-	{ "empty", "", 0, 0, "", "" },
-};
-
-static void test_str_printable(void **state)
-{
-	struct strbuf out = STRBUF_INIT;
-
-	(void)state;
-	sb_puts(&out, "old content");
-	for (size_t i = 0; i < ARRAY_SIZE(printable_cases); i++) {
-		const char *in = printable_cases[i].in;
-		size_t len = printable_cases[i].len ? printable_cases[i].len : strlen(in);
-		const char *r = str_printable(&out, in, len, printable_cases[i].max);
-
-		if (r != out.buf || strcmp(r, printable_cases[i].want))
-			fail_msg("%s: got '%s', want '%s'", printable_cases[i].name, r,
-				 printable_cases[i].want);
-		r = str_printable_lines(&out, in, len, printable_cases[i].max);
-		if (strcmp(r, printable_cases[i].want_lines))
-			fail_msg("%s (lines): got '%s', want '%s'", printable_cases[i].name,
-				 r, printable_cases[i].want_lines);
-	}
-	strbuf_release(&out);
-}
 
 /*
  * stdout on /dev/full: a short listing fails at the flush, a long one
@@ -68,24 +23,16 @@ static void test_flush_stdout(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(full_cases); i++) {
-		int saved, full, rc;
+		int saved, rc;
 		char *msg;
 
-		fflush(stdout);
-		saved = dup(1);
-		full = open("/dev/full", O_WRONLY | O_CLOEXEC);
-		assert_true(saved >= 0 && full >= 0);
-		assert_true(dup2(full, 1) >= 0);
-		close(full);
+		saved = tu_stdout_to(open("/dev/full", O_WRONLY | O_CLOEXEC));
 		for (size_t k = 0; k < full_cases[i].bytes / 10; k++)
 			fputs("123456789\n", stdout);
 		tu_capture_begin();
 		rc = flush_stdout();
 		msg = tu_capture_end();
-		__fpurge(stdout);
-		clearerr(stdout);
-		assert_true(dup2(saved, 1) >= 0);
-		close(saved);
+		tu_stdout_restore(saved);
 		if (rc != -1)
 			fail_msg("%s: rc %d", full_cases[i].name, rc);
 		assert_contains(msg, "error: cannot write to standard output: No space left on device",
@@ -98,20 +45,14 @@ static void test_flush_stdout(void **state)
 		char *msg;
 
 		signal(SIGPIPE, SIG_IGN); /* as virt-matrix has it */
-		fflush(stdout);
-		saved = dup(1);
 		assert_int_equal(pipe(fds), 0);
-		assert_true(dup2(fds[1], 1) >= 0);
-		close(fds[1]);
+		saved = tu_stdout_to(fds[1]);
 		close(fds[0]);
 		fputs("first line\n", stdout);
 		tu_capture_begin();
 		rc = flush_stdout();
 		msg = tu_capture_end();
-		__fpurge(stdout);
-		clearerr(stdout);
-		assert_true(dup2(saved, 1) >= 0);
-		close(saved);
+		tu_stdout_restore(saved);
 		assert_int_equal(rc, 0);
 		assert_string_equal(msg, "");
 		free(msg);
@@ -124,7 +65,6 @@ static void test_flush_stdout(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_str_printable),
 		cmocka_unit_test(test_flush_stdout),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);

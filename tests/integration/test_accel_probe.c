@@ -9,18 +9,25 @@
 #include "accel.h"
 
 #define QEMU "/usr/bin/qemu-system-x86_64"
+/*
+ * The limit given to a single check: the firmware's self test takes TCG
+ * about a second here, QEMU's refusal of an accelerator less; a loaded
+ * machine may take many times that, and what is tested is the verdict
+ * and its reason, not the speed (make bench measures that).
+ */
+#define LIMIT 60
 
 static void test_tcg_is_usable(void **state)
 {
 	struct accel_result r;
 
 	(void)state;
-	assert_int_equal(accel_probe(QEMU, "tcg", 5, &r), 0);
+	assert_int_equal(accel_probe(QEMU, "tcg", LIMIT, &r), 0);
 	assert_string_equal(r.name, "tcg");
 	if (!r.usable)
 		fail_msg("tcg not usable: %s", r.detail);
 	assert_contains(r.detail, "finished its self test", "tcg");
-	assert_true(r.seconds < 5);
+	assert_true(r.seconds < LIMIT);
 }
 
 static void test_unknown_accelerator(void **state)
@@ -28,11 +35,12 @@ static void test_unknown_accelerator(void **state)
 	struct accel_result r;
 
 	(void)state;
-	assert_int_equal(accel_probe(QEMU, "nonesuch", 5, &r), 0);
+	assert_int_equal(accel_probe(QEMU, "nonesuch", LIMIT, &r), 0);
 	assert_false(r.usable);
+	/* It ended by itself, not at the limit. */
 	assert_contains(r.detail, "QEMU exited with status 1", "nonesuch");
 	assert_contains(r.detail, "invalid accelerator nonesuch", "nonesuch");
-	assert_true(r.seconds < 3);
+	assert_true(r.seconds < LIMIT);
 }
 
 static void test_kvm_verdict_has_a_reason(void **state)
