@@ -1,6 +1,8 @@
 #ifndef MX_PROBE_H
 #define MX_PROBE_H
 
+#include <stddef.h>
+
 /*
  * probe: record what each installed QEMU binary can do (matrix/). The
  * entry points of the component; the rest of matrix/ is internal.
@@ -8,5 +10,46 @@
 
 int cmd_probe(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+
+/* The pieces of cmd_probe, apart so that a test can call them. */
+
+struct install;
+
+/* What "virt-matrix probe [options] [VERSION...]" asked for. */
+struct probe_opts {
+	char *db; /* malloc'd */
+	int force, no_abi, no_libvirt;
+	long jobs;
+	int nnames;   /* the VERSION operands */
+	char **names; /* point into argv */
+};
+
+enum {
+	PROBE_CMDLINE_OK,
+	PROBE_CMDLINE_HELP,  /* -h, --help */
+	PROBE_CMDLINE_USAGE, /* a wrong option (reported if its value was) */
+};
+
+/*
+ * Parses argv (from optind, as getopt left it) into po, defaults first.
+ * Returns PROBE_CMDLINE_*; in every case the caller calls
+ * probe_opts_release.
+ */
+int probe_cmdline_parse(struct probe_opts *po, int argc, char **argv);
+void probe_opts_release(struct probe_opts *po);
+
+/*
+ * Which of the n QEMU installs v to probe: sets chosen[k] for each one
+ * whose version is among names, or for all when nnames is 0. -1
+ * (reported) when a name is no install's, or when there is no install.
+ */
+int probe_choose(const struct install *v, size_t n, int nnames,
+		 char *const *names, int *chosen);
+/*
+ * cmd_probe's exit status for a result of -1 (nothing probed) or a
+ * number of failures: 1 for -1, 130 when interrupted, 1 when anything
+ * failed, else 0.
+ */
+int probe_exit_status(int result, int interrupted);
 
 #endif
