@@ -116,11 +116,6 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-struct target {
-	char *app;
-	char *version;
-};
-
 static void opts_release(struct ark_opts *o)
 {
 	free(o->db_path);
@@ -173,39 +168,55 @@ static int list_apps(const struct ark_opts *o, struct strvec *apps)
 	return 0;
 }
 
-static int parse_targets(const struct ark_opts *o, int all, int argc,
-			 char **argv, struct target **out, size_t *n)
+/* The apps named in argv, or when there are none every app of specs/. */
+static int named_or_all_apps(const struct ark_opts *o, int argc, char **argv,
+			     struct strvec *apps)
+{
+	if (!argc)
+		return list_apps(o, apps);
+	for (int i = 0; i < argc; i++)
+		strvec_push(apps, argv[i]);
+	return 0;
+}
+
+static void targets_add(struct ark_targets *t, const char *app,
+			const char *version)
+{
+	ALLOC_GROW(t->v, t->nr + 1, t->alloc);
+	t->v[t->nr].app = xstrdup(app);
+	t->v[t->nr++].version = xstrdup(version);
+}
+
+/* --all [APP...]: every version of the catalogs of the apps. */
+static int targets_from_catalogs(const struct ark_opts *o, int argc,
+				 char **argv, struct ark_targets *t)
+{
+	struct strvec apps = STRVEC_INIT;
+	int ret = -1;
+
+	if (named_or_all_apps(o, argc, argv, &apps))
+		return -1;
+	for (size_t i = 0; i < apps.nr; i++) {
+		struct catalog c;
+
+		if (catalog_load(&c, o->specs_dir, apps.v[i]))
+			goto out;
+		for (size_t k = 0; k < c.nr; k++)
+			targets_add(t, apps.v[i], c.v[k].version);
+		catalog_release(&c);
+	}
+	ret = 0;
+out:
+	strvec_clear(&apps);
+	return ret;
+}
+
+/* "APP VERSION... [APP VERSION...]": each version of the app before it. */
+static int targets_from_words(const struct ark_opts *o, int argc, char **argv,
+			      struct ark_targets *t)
 {
 	const char *app = NULL;
-	size_t alloc = 0;
 
-	*out = NULL;
-	*n = 0;
-	if (all) {
-		struct strvec apps = STRVEC_INIT;
-
-		if (argc)
-			for (int i = 0; i < argc; i++)
-				strvec_push(&apps, argv[i]);
-		else if (list_apps(o, &apps))
-			return -1;
-		for (size_t i = 0; i < apps.nr; i++) {
-			struct catalog c;
-
-			if (catalog_load(&c, o->specs_dir, apps.v[i])) {
-				strvec_clear(&apps);
-				return -1;
-			}
-			for (size_t k = 0; k < c.nr; k++) {
-				ALLOC_GROW(*out, *n + 1, alloc);
-				(*out)[*n].app = xstrdup(apps.v[i]);
-				(*out)[(*n)++].version = xstrdup(c.v[k].version);
-			}
-			catalog_release(&c);
-		}
-		strvec_clear(&apps);
-		return 0;
-	}
 	for (int i = 0; i < argc; i++) {
 		struct version v;
 
@@ -221,85 +232,132 @@ static int parse_targets(const struct ark_opts *o, int all, int argc,
 		if (version_parse(argv[i], &v))
 			return error("'%s' is neither an app nor a version",
 				     argv[i]);
-		ALLOC_GROW(*out, *n + 1, alloc);
-		(*out)[*n].app = xstrdup(app);
-		(*out)[(*n)++].version = xstrdup(argv[i]);
+		targets_add(t, app, argv[i]);
 	}
-	if (!*n)
+	if (!t->nr)
 		return error("no version given (e.g. 'qemu 7.2.0'; see "
 			     "'virt-matrix ark --help')");
 	return 0;
 }
 
-static void targets_free(struct target *t, size_t n)
+int ark_targets_parse(const struct ark_opts *o, int all, int argc,
+		      char **argv, struct ark_targets *t)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(t[i].app);
-		free(t[i].version);
+	if (all)
+		return targets_from_catalogs(o, argc, argv, t);
+	return targets_from_words(o, argc, argv, t);
+}
+
+int ark_targets_check(const struct ark_opts *o, const struct ark_targets *t)
+{
+	if (o->source_file && t->nr != 1)
+		return error("--source names one tarball, so it builds one "
+			     "version (got %zu)",
+			     t->nr);
+	return 0;
+}
+
+void ark_targets_release(struct ark_targets *t)
+{
+	for (size_t i = 0; i < t->nr; i++) {
+		free(t->v[i].app);
+		free(t->v[i].version);
 	}
-	free(t);
+	free(t->v);
+	memset(t, 0, sizeof(*t));
 }
 
 struct build_jobs {
 	const struct ark_opts *o;
-	struct target *t;
+	const struct ark_targets *t;
 };
 
 static int build_job(size_t i, void *arg)
 {
 	struct build_jobs *bj = arg;
 
-	return ark_build_one(bj->o, bj->t[i].app, bj->t[i].version);
+	return ark_build_one(bj->o, bj->t->v[i].app, bj->t->v[i].version);
 }
 
 /* Builds targets with up to o->parallel worker processes; failures count. */
-static int build_targets(const struct ark_opts *o, struct target *t, size_t n)
+static int build_targets(const struct ark_opts *o, const struct ark_targets *t)
 {
 	struct build_jobs bj = { o, t };
 	size_t failed = 0;
 
-	if (o->parallel <= 1 || n == 1) {
-		for (size_t i = 0; i < n && !vm_interrupted; i++)
-			if (ark_build_one(o, t[i].app, t[i].version))
+	if (o->parallel <= 1 || t->nr == 1) {
+		for (size_t i = 0; i < t->nr && !vm_interrupted; i++)
+			if (ark_build_one(o, t->v[i].app, t->v[i].version))
 				failed++;
 		return (int)failed + (vm_interrupted ? 1 : 0);
 	}
-	return (int)workers_run(n, o->parallel, NULL, build_job, &bj);
+	return (int)workers_run(t->nr, o->parallel, NULL, build_job, &bj);
 }
 
-static int fetch_targets(const struct ark_opts *o, struct target *t, size_t n)
+/* Downloads the source of one target and prints where it is. */
+static int fetch_one(const struct ark_opts *o, const struct ark_target *t)
+{
+	struct catalog c;
+	struct source s;
+	const struct catalog_entry *e;
+	struct ark_opts local = *o;
+	char label[160];
+	int ret = -1;
+
+	snprintf(label, sizeof(label), "%s %s", t->app, t->version);
+	local.fetch.label = label;
+	if (catalog_load(&c, o->specs_dir, t->app))
+		return -1;
+	e = catalog_find(&c, t->version);
+	if (!e && !o->source_file) {
+		error("%s is not in %s/%s.catalog", label, o->specs_dir,
+		      t->app);
+	} else if (!source_obtain(&local, t->app, e, &s)) {
+		printf("%s %s %s %s %s\n", t->app, t->version, s.sha256,
+		       s.flavour, s.path);
+		source_release(&s);
+		ret = 0;
+	}
+	catalog_release(&c);
+	return ret;
+}
+
+static int fetch_targets(const struct ark_opts *o, const struct ark_targets *t)
 {
 	int failed = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		struct catalog c;
-		struct source s;
-		const struct catalog_entry *e;
-		struct ark_opts local = *o;
-		char label[160];
-
-		snprintf(label, sizeof(label), "%s %s", t[i].app,
-			 t[i].version);
-		local.fetch.label = label;
-		if (catalog_load(&c, o->specs_dir, t[i].app)) {
+	for (size_t i = 0; i < t->nr; i++)
+		if (fetch_one(o, &t->v[i]))
 			failed++;
-			continue;
-		}
-		e = catalog_find(&c, t[i].version);
-		if (!e && !o->source_file) {
-			error("%s is not in %s/%s.catalog", label,
-			      o->specs_dir, t[i].app);
-			failed++;
-		} else if (source_obtain(&local, t[i].app, e, &s)) {
-			failed++;
-		} else {
-			printf("%s %s %s %s %s\n", t[i].app, t[i].version,
-			       s.sha256, s.flavour, s.path);
-			source_release(&s);
-		}
-		catalog_release(&c);
-	}
 	return failed;
+}
+
+/* One line per catalog version of app: whether it is installed. */
+static int show_catalog_app(const struct ark_opts *o, struct store *st,
+			    const char *app)
+{
+	struct catalog c;
+	int ret = -1;
+
+	if (catalog_load(&c, o->specs_dir, app))
+		return -1;
+	for (size_t k = 0; k < c.nr; k++) {
+		struct install in;
+		int r = installs_get(st, app, c.v[k].version, &in);
+
+		if (r < 0)
+			goto out;
+		printf("%-8s %-12s %-10s %-9s %s\n", app, c.v[k].version,
+		       r == 0 ? "installed" : "-",
+		       c.v[k].debian ? "up+deb" : "upstream",
+		       c.v[k].debian ? c.v[k].debian : "");
+		if (r == 0)
+			install_release(&in);
+	}
+	ret = 0;
+out:
+	catalog_release(&c);
+	return ret;
 }
 
 static int show_catalog(const struct ark_opts *o, int argc, char **argv)
@@ -308,10 +366,7 @@ static int show_catalog(const struct ark_opts *o, int argc, char **argv)
 	struct store st;
 	int ret = -1;
 
-	if (argc)
-		for (int i = 0; i < argc; i++)
-			strvec_push(&apps, argv[i]);
-	else if (list_apps(o, &apps))
+	if (named_or_all_apps(o, argc, argv, &apps))
 		return -1;
 	if (store_open(&st, o->db_path)) {
 		strvec_clear(&apps);
@@ -319,29 +374,9 @@ static int show_catalog(const struct ark_opts *o, int argc, char **argv)
 	}
 	printf("%-8s %-12s %-10s %-9s %s\n", "APP", "VERSION", "STATE",
 	       "SOURCES", "DEBIAN");
-	for (size_t i = 0; i < apps.nr; i++) {
-		struct catalog c;
-
-		if (catalog_load(&c, o->specs_dir, apps.v[i]))
+	for (size_t i = 0; i < apps.nr; i++)
+		if (show_catalog_app(o, &st, apps.v[i]))
 			goto out;
-		for (size_t k = 0; k < c.nr; k++) {
-			struct install in;
-			int r = installs_get(&st, apps.v[i], c.v[k].version,
-					     &in);
-
-			if (r < 0) {
-				catalog_release(&c);
-				goto out;
-			}
-			printf("%-8s %-12s %-10s %-9s %s\n", apps.v[i],
-			       c.v[k].version, r == 0 ? "installed" : "-",
-			       c.v[k].debian ? "up+deb" : "upstream",
-			       c.v[k].debian ? c.v[k].debian : "");
-			if (r == 0)
-				install_release(&in);
-		}
-		catalog_release(&c);
-	}
 	ret = 0;
 out:
 	store_close(&st);
@@ -349,191 +384,322 @@ out:
 	return ret;
 }
 
-int cmd_ark(int argc, char **argv)
+/*
+ * The subcommands. Each returns -1 when it failed before doing any work,
+ * else the number of failures (0: success).
+ */
+static int run_targets(const struct ark_cmdline *cl,
+		       int (*each)(const struct ark_opts *,
+				   const struct ark_targets *))
 {
-	struct ark_opts o;
-	struct target *t = NULL;
-	size_t nt = 0;
-	const char *sub;
-	int c, all = 0, ret = 1;
+	struct ark_targets t = { 0 };
+	int ret = -1;
+
+	if (!ark_targets_parse(&cl->o, cl->all, cl->argc, cl->argv, &t) &&
+	    !ark_targets_check(&cl->o, &t))
+		ret = each(&cl->o, &t);
+	ark_targets_release(&t);
+	return ret;
+}
+
+static int run_build(const struct ark_cmdline *cl)
+{
+	return run_targets(cl, build_targets);
+}
+
+static int run_fetch(const struct ark_cmdline *cl)
+{
+	return run_targets(cl, fetch_targets);
+}
+
+static int run_list(const struct ark_cmdline *cl)
+{
+	return ark_list(&cl->o, cl->argc ? cl->argv[0] : NULL);
+}
+
+static int run_remove(const struct ark_cmdline *cl)
+{
+	return ark_remove(&cl->o, cl->argv[0], cl->argv[1]);
+}
+
+static int run_import(const struct ark_cmdline *cl)
+{
+	return ark_import(&cl->o, cl->argv[0],
+			  cl->argc > 1 ? cl->argv[1] : NULL);
+}
+
+static int run_catalog(const struct ark_cmdline *cl)
+{
+	return show_catalog(&cl->o, cl->argc, cl->argv);
+}
+
+static const struct ark_subcommand subcommands[] = {
+	{ "build", 0, -1, 1, run_build },
+	{ "fetch", 0, -1, 1, run_fetch },
+	{ "list", 0, 1, 0, run_list },
+	{ "remove", 2, 2, 0, run_remove },
+	{ "import", 1, 2, 0, run_import },
+	{ "catalog", 0, -1, 0, run_catalog },
+};
+
+const struct ark_subcommand *ark_subcommand_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
+		if (!strcmp(subcommands[i].name, name))
+			return &subcommands[i];
+	return NULL;
+}
+
+int ark_subcommand_accepts(const struct ark_subcommand *sub, int argc)
+{
+	return argc >= sub->min_args &&
+	       (sub->max_args < 0 || argc <= sub->max_args);
+}
+
+int ark_exit_status(int result, int interrupted)
+{
+	if (result < 0)
+		return 1;
+	if (interrupted)
+		return 130;
+	return result ? 1 : 0;
+}
+
+int ark_default_make_jobs(int cpus, int parallel)
+{
+	return cpus / parallel > 0 ? cpus / parallel : 1;
+}
+
+static void cmdline_init(struct ark_cmdline *cl, const char *sub)
+{
+	memset(cl, 0, sizeof(*cl));
+	cl->sub = sub;
+	cl->o.db_path = store_default_path();
+	cl->o.root = paths_root();
+	cl->o.specs_dir = paths_data_dir("specs");
+	cl->o.patches_dir = paths_data_dir("patches");
+	cl->o.cache_dir = paths_cache_dir();
+	cl->o.log_dir = paths_log_dir();
+	cl->o.from = "auto";
+	cl->o.parallel = 1;
+	cl->o.step_timeout = 4 * 3600;
+	fetch_opts_init(&cl->o.fetch, NULL);
+}
+
+void ark_cmdline_release(struct ark_cmdline *cl)
+{
+	opts_release(&cl->o);
+}
+
+/* The path option c's slot in o, or NULL when c is not one. */
+static char **path_slot(struct ark_opts *o, int c)
+{
+	switch (c) {
+	case OPT_ROOT:
+		return &o->root;
+	case OPT_SPECS:
+		return &o->specs_dir;
+	case OPT_PATCHES:
+		return &o->patches_dir;
+	case OPT_CACHE:
+		return &o->cache_dir;
+	case OPT_LOGS:
+		return &o->log_dir;
+	}
+	return NULL;
+}
+
+/* The flag option c's slot, or NULL when c is not one. */
+static int *flag_slot(struct ark_cmdline *cl, int c)
+{
+	switch (c) {
+	case OPT_FORCE:
+		return &cl->o.force;
+	case OPT_KEEP:
+		return &cl->o.keep_work;
+	case OPT_IF_PRESENT:
+		return &cl->o.if_present;
+	case OPT_JSON:
+		return &cl->o.json;
+	case OPT_ALL:
+		return &cl->all;
+	case 'q':
+		return &vm_quiet;
+	}
+	return NULL;
+}
+
+/* --parallel, --make-jobs and --retries: a count; -1 (reported) if not. */
+static int parse_count(struct ark_opts *o, int c, const char *arg)
+{
 	long l;
+
+	if (parse_long(arg, c == OPT_RETRIES ? 0 : 1, 256, &l))
+		return error("'%s' is not a valid count for --%s", arg,
+			     c == OPT_PARALLEL    ? "parallel"
+			     : c == OPT_MAKE_JOBS ? "make-jobs"
+						  : "retries");
+	if (c == OPT_PARALLEL)
+		o->parallel = (int)l;
+	else if (c == OPT_MAKE_JOBS)
+		o->make_jobs = (int)l;
+	else
+		o->fetch.retries = (int)l;
+	return 0;
+}
+
+/* An option whose value is checked; -1 (reported) when it is wrong. */
+static int parse_checked(struct ark_opts *o, int c, const char *arg)
+{
 	double d;
 
-	memset(&o, 0, sizeof(o));
-	o.db_path = store_default_path();
-	o.root = paths_root();
-	o.specs_dir = paths_data_dir("specs");
-	o.patches_dir = paths_data_dir("patches");
-	o.cache_dir = paths_cache_dir();
-	o.log_dir = paths_log_dir();
-	o.from = "auto";
-	o.parallel = 1;
-	o.step_timeout = 4 * 3600;
+	switch (c) {
+	case OPT_FROM:
+		if (strcmp(arg, "auto") && strcmp(arg, "upstream") &&
+		    strcmp(arg, "debian"))
+			return error("--from wants auto, upstream or debian, "
+				     "not '%s'",
+				     arg);
+		o->from = arg;
+		return 0;
+	case OPT_FLAVOUR:
+		if (strcmp(arg, "upstream") && strcmp(arg, "debian"))
+			return error("--flavour wants upstream or debian, not "
+				     "'%s'",
+				     arg);
+		o->flavour = arg;
+		return 0;
+	case OPT_STEP_TIMEOUT:
+		if (parse_seconds(arg, &d) || d < 1)
+			return error("--step-timeout wants seconds, not '%s'",
+				     arg);
+		o->step_timeout = d;
+		return 0;
+	case OPT_DB:
+		if (store_path_check(arg))
+			return -1;
+		free(o->db_path);
+		o->db_path = xstrdup(arg);
+		return 0;
+	}
+	return parse_count(o, c, arg);
+}
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
-		fputs(usage, argc < 2 ? stderr : stdout);
-		opts_release(&o);
-		return argc < 2 ? 129 : 0;
+/* One option: ARK_CMDLINE_OK, or _HELP or _USAGE to stop there. */
+static int parse_option(struct ark_cmdline *cl, int c, const char *arg)
+{
+	char **path = path_slot(&cl->o, c);
+	int *flag = flag_slot(cl, c);
+
+	if (path) {
+		set_path(path, arg);
+		return ARK_CMDLINE_OK;
 	}
-	sub = argv[1];
-	fetch_opts_init(&o.fetch, NULL);
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_FROM:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "upstream") &&
-			    strcmp(optarg, "debian")) {
-				error("--from wants auto, upstream or debian, "
-				      "not '%s'",
-				      optarg);
-				goto out_usage;
-			}
-			o.from = optarg;
-			break;
-		case OPT_SOURCE:
-			o.source_file = optarg;
-			break;
-		case OPT_FLAVOUR:
-			if (strcmp(optarg, "upstream") &&
-			    strcmp(optarg, "debian")) {
-				error("--flavour wants upstream or debian, not "
-				      "'%s'",
-				      optarg);
-				goto out_usage;
-			}
-			o.flavour = optarg;
-			break;
-		case OPT_PARALLEL:
-		case OPT_MAKE_JOBS:
-		case OPT_RETRIES:
-			if (parse_long(optarg, c == OPT_RETRIES ? 0 : 1, 256,
-				       &l)) {
-				error("'%s' is not a valid count for --%s",
-				      optarg,
-				      c == OPT_PARALLEL ? "parallel"
-				      : c == OPT_MAKE_JOBS ? "make-jobs"
-							   : "retries");
-				goto out_usage;
-			}
-			if (c == OPT_PARALLEL)
-				o.parallel = (int)l;
-			else if (c == OPT_MAKE_JOBS)
-				o.make_jobs = (int)l;
-			else
-				o.fetch.retries = (int)l;
-			break;
-		case OPT_STEP_TIMEOUT:
-			if (parse_seconds(optarg, &d) || d < 1) {
-				error("--step-timeout wants seconds, not '%s'",
-				      optarg);
-				goto out_usage;
-			}
-			o.step_timeout = d;
-			break;
-		case OPT_FORCE:
-			o.force = 1;
-			break;
-		case OPT_KEEP:
-			o.keep_work = 1;
-			break;
-		case OPT_DB:
-			if (store_path_check(optarg))
-				goto out_usage;
-			free(o.db_path);
-			o.db_path = xstrdup(optarg);
-			break;
-		case OPT_ROOT:
-			set_path(&o.root, optarg);
-			break;
-		case OPT_SPECS:
-			set_path(&o.specs_dir, optarg);
-			break;
-		case OPT_PATCHES:
-			set_path(&o.patches_dir, optarg);
-			break;
-		case OPT_CACHE:
-			set_path(&o.cache_dir, optarg);
-			break;
-		case OPT_LOGS:
-			set_path(&o.log_dir, optarg);
-			break;
-		case OPT_IF_PRESENT:
-			o.if_present = 1;
-			break;
-		case OPT_NAME:
-			o.name = optarg;
-			break;
-		case OPT_JSON:
-			o.json = 1;
-			break;
-		case OPT_ALL:
-			all = 1;
-			break;
-		case 'q':
-			vm_quiet = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			ret = 0;
-			goto out;
-		default:
-			goto out_usage;
-		}
+	if (flag) {
+		*flag = 1;
+		return ARK_CMDLINE_OK;
 	}
-	o.fetch.cache_dir = o.cache_dir;
+	switch (c) {
+	case OPT_SOURCE:
+		cl->o.source_file = arg;
+		return ARK_CMDLINE_OK;
+	case OPT_NAME:
+		cl->o.name = arg;
+		return ARK_CMDLINE_OK;
+	case OPT_FROM:
+	case OPT_FLAVOUR:
+	case OPT_STEP_TIMEOUT:
+	case OPT_DB:
+	case OPT_PARALLEL:
+	case OPT_MAKE_JOBS:
+	case OPT_RETRIES:
+		return parse_checked(&cl->o, c, arg) ? ARK_CMDLINE_USAGE
+						     : ARK_CMDLINE_OK;
+	case 'h':
+		return ARK_CMDLINE_HELP;
+	}
+	return ARK_CMDLINE_USAGE;
+}
+
+/* What follows from the options once they are all read. */
+static void cmdline_finish(struct ark_cmdline *cl)
+{
+	cl->o.fetch.cache_dir = cl->o.cache_dir;
 	if (vm_quiet)
-		o.fetch.progress = 0;
-	if (!o.make_jobs)
-		o.make_jobs = online_cpus() / o.parallel > 0
-				      ? online_cpus() / o.parallel
-				      : 1;
-	argc -= optind;
-	argv += optind;
+		cl->o.fetch.progress = 0;
+	if (!cl->o.make_jobs)
+		cl->o.make_jobs =
+			ark_default_make_jobs(online_cpus(), cl->o.parallel);
+}
 
-	if (!strcmp(sub, "build") || !strcmp(sub, "fetch")) {
-		if (parse_targets(&o, all, argc, argv, &t, &nt))
-			goto out;
-		if (o.source_file && nt != 1) {
-			error("--source names one tarball, so it builds one "
-			      "version (got %zu)",
-			      nt);
-			goto out;
-		}
-		ret = (!strcmp(sub, "build") ? build_targets(&o, t, nt)
-					     : fetch_targets(&o, t, nt))
-			      ? 1
-			      : 0;
-		if (vm_interrupted)
-			ret = 130;
-	} else if (!strcmp(sub, "list")) {
-		if (argc > 1)
-			goto out_usage;
-		ret = ark_list(&o, argc ? argv[0] : NULL) ? 1 : 0;
-	} else if (!strcmp(sub, "remove")) {
-		if (argc != 2)
-			goto out_usage;
-		ret = ark_remove(&o, argv[0], argv[1]) ? 1 : 0;
-	} else if (!strcmp(sub, "import")) {
-		if (argc < 1 || argc > 2)
-			goto out_usage;
-		ret = ark_import(&o, argv[0], argc > 1 ? argv[1] : NULL) ? 1
-									  : 0;
-	} else if (!strcmp(sub, "catalog")) {
-		ret = show_catalog(&o, argc, argv) ? 1 : 0;
-	} else {
-		error("unknown ark command '%s'", sub);
-		goto out_usage;
+int ark_cmdline_parse(struct ark_cmdline *cl, int argc, char **argv)
+{
+	int c, r = ARK_CMDLINE_OK;
+
+	cmdline_init(cl, argv[1]);
+	optind = 2;
+	while (r == ARK_CMDLINE_OK &&
+	       (c = getopt_long(argc, argv, "qh", options, NULL)) != -1)
+		r = parse_option(cl, c, optarg);
+	if (r != ARK_CMDLINE_OK)
+		return r;
+	cmdline_finish(cl);
+	cl->argc = argc - optind;
+	cl->argv = argv + optind;
+	return ARK_CMDLINE_OK;
+}
+
+static int is_help(const char *word)
+{
+	return !strcmp(word, "--help") || !strcmp(word, "-h") ||
+	       !strcmp(word, "help");
+}
+
+/*
+ * Runs the subcommand cl names: its exit status, or 129 when the
+ * subcommand is unknown (reported) or its operands do not fit.
+ */
+static int run_subcommand(const struct ark_cmdline *cl)
+{
+	const struct ark_subcommand *sub = ark_subcommand_find(cl->sub);
+	int ret;
+
+	if (!sub) {
+		error("unknown ark command '%s'", cl->sub);
+		return 129;
 	}
+	if (!ark_subcommand_accepts(sub, cl->argc))
+		return 129;
+	ret = ark_exit_status(sub->run(cl),
+			      sub->interruptible && vm_interrupted);
 	/* A listing that did not reach stdout is not a success. */
 	if (ret == 0 && flush_stdout())
 		ret = 1;
-	goto out;
-out_usage:
-	fputs(usage, stderr);
-	ret = 129;
-out:
-	targets_free(t, nt);
-	opts_release(&o);
+	return ret;
+}
+
+int cmd_ark(int argc, char **argv)
+{
+	struct ark_cmdline cl;
+	int ret;
+
+	if (argc < 2 || is_help(argv[1])) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 129 : 0;
+	}
+	switch (ark_cmdline_parse(&cl, argc, argv)) {
+	case ARK_CMDLINE_HELP:
+		fputs(usage, stdout);
+		ret = 0;
+		break;
+	case ARK_CMDLINE_USAGE:
+		ret = 129;
+		break;
+	default:
+		ret = run_subcommand(&cl);
+	}
+	if (ret == 129)
+		fputs(usage, stderr);
+	ark_cmdline_release(&cl);
 	return ret;
 }

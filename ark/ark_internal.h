@@ -69,4 +69,75 @@ int ark_list(const struct ark_opts *o, const char *app);
 int ark_remove(const struct ark_opts *o, const char *app,
 	       const char *version);
 
+/* One version of one app named on the command line. */
+struct ark_target {
+	char *app;
+	char *version;
+};
+
+struct ark_targets {
+	struct ark_target *v;
+	size_t nr, alloc;
+};
+
+/*
+ * The targets of build and fetch: with all, every catalog version of the
+ * apps in argv (of every app of specs/ when argv is empty); otherwise
+ * "APP VERSION... [APP VERSION...]". Appends to t (the caller releases
+ * it, also on failure); -1 (reported) on a word that is neither an app
+ * nor a version, a version before any app, no version, or a catalog that
+ * cannot be read.
+ */
+int ark_targets_parse(const struct ark_opts *o, int all, int argc,
+		      char **argv, struct ark_targets *t);
+/* -1 (reported) when --source is given for other than one target. */
+int ark_targets_check(const struct ark_opts *o, const struct ark_targets *t);
+/* Frees the targets and empties t. */
+void ark_targets_release(struct ark_targets *t);
+
+/* What "virt-matrix ark SUBCOMMAND [options] [operands]" asked for. */
+struct ark_cmdline {
+	struct ark_opts o;
+	const char *sub; /* argv[1] */
+	int all;	 /* --all */
+	int argc;	 /* operands after the options */
+	char **argv;
+};
+
+enum {
+	ARK_CMDLINE_OK,
+	ARK_CMDLINE_HELP,  /* -h, --help among the options */
+	ARK_CMDLINE_USAGE, /* a wrong option (reported if its value was) */
+};
+
+/*
+ * Parses argv[2..] (argv[1] is the subcommand) into cl, defaults first
+ * (the environment's paths). Returns ARK_CMDLINE_*; in every case the
+ * caller calls ark_cmdline_release. cl->argv points into argv.
+ */
+int ark_cmdline_parse(struct ark_cmdline *cl, int argc, char **argv);
+void ark_cmdline_release(struct ark_cmdline *cl);
+
+/* A subcommand: its operand count bounds (max -1: any) and its work. */
+struct ark_subcommand {
+	const char *name;
+	int min_args, max_args;
+	int interruptible; /* exits 130 when interrupted (build, fetch) */
+	/* -1 when it failed before doing anything, else failures (0: ok). */
+	int (*run)(const struct ark_cmdline *cl);
+};
+
+/* The subcommand called name, or NULL. */
+const struct ark_subcommand *ark_subcommand_find(const char *name);
+/* Whether sub takes argc operands. */
+int ark_subcommand_accepts(const struct ark_subcommand *sub, int argc);
+/*
+ * The exit status of a subcommand's result (see struct ark_subcommand):
+ * 1 when it failed before doing anything, 130 when interrupted, 1 when
+ * anything failed, else 0.
+ */
+int ark_exit_status(int result, int interrupted);
+/* Jobs per build when --make-jobs is not given: cpus / parallel, >= 1. */
+int ark_default_make_jobs(int cpus, int parallel);
+
 #endif

@@ -551,20 +551,9 @@ static int open_log(struct build *b)
 	return 0;
 }
 
-static int build_in_lock(struct build *b)
+/* Opens the log and the builds row of this attempt. */
+static int start_record(struct build *b)
 {
-	struct strbuf staged = STRBUF_INIT, p = STRBUF_INIT;
-	char *top = NULL;
-	int exchanged = 0, ret = -1;
-	char d[32];
-
-	if (ark_clean_stale(b->o, &b->st, b->app, b->version))
-		return -1;
-	if (!b->o->force && up_to_date(b)) {
-		info("%s: up to date in %s (same source, recipe and patches)",
-		     b->label, b->prefix);
-		return 0;
-	}
 	if (open_log(b))
 		return -1;
 	if (builds_start(&b->st, b->app, b->version, b->src.url,
@@ -575,6 +564,15 @@ static int build_in_lock(struct build *b)
 		 "flavour: %s\nrecipe: %s\npatch set: %s\n",
 	      b->app, b->version, b->src.url, b->src.sha256, b->src.flavour,
 	      b->plan.hash, b->patches.hash);
+	return 0;
+}
+
+/* The work tree: the source unpacked and patched, an empty build dir. */
+static int prepare_tree(struct build *b)
+{
+	struct strbuf p = STRBUF_INIT;
+	char *top = NULL;
+	int ret = -1;
 
 	sb_printf(&p, "%s/work/%s-%s-%ld", b->o->cache_dir, b->app,
 		  b->version, (long)getpid());
@@ -602,57 +600,96 @@ static int build_in_lock(struct build *b)
 		info("%s: patch %s", b->label, b->patches.v[i].name);
 	if (patches_apply(&b->patches, b->srcdir, b->log_fd))
 		goto out;
-	if (check_requirements(b))
-		goto out;
+	ret = check_requirements(b);
+out:
+	free(top);
+	strbuf_release(&p);
+	return ret;
+}
+
+/*
+ * Configures, builds and installs into the staging tree; *staged is
+ * the prefix inside it, which must hold the recipe's binary.
+ */
+static int build_staged(struct build *b, struct strbuf *staged)
+{
+	struct strbuf p = STRBUF_INIT;
+	int ret = -1;
 
 	sb_printf(&p, "%s/%s/.stage-%s-%ld", b->o->root, b->app, b->version,
 		  (long)getpid());
 	b->stage = strbuf_detach(&p);
 	if (configure_and_build(b))
 		goto out;
-
-	sb_printf(&staged, "%s%s", b->stage, b->prefix);
-	path_join(&p, staged.buf, b->plan.binary);
+	sb_printf(staged, "%s%s", b->stage, b->prefix);
+	path_join(&p, staged->buf, b->plan.binary);
 	if (!path_exists(p.buf)) {
 		error("%s: the install step did not produce '%s' (expected "
 		      "at '%s')",
 		      b->label, b->plan.binary, p.buf);
 		goto out;
 	}
-	if (move_into_place(b, staged.buf, &exchanged))
-		goto out;
-	if (smoke_check(b)) {
-		/* Put back what was there before, or nothing. */
-		if (exchanged)
-			renameat2(AT_FDCWD, staged.buf, AT_FDCWD, b->prefix,
-				  RENAME_EXCHANGE);
-		else if (rename(b->prefix, staged.buf))
-			warning("cannot move '%s' aside: %s", b->prefix,
-				strerror(errno));
-		goto out;
-	}
-	if (record_install(b, now_monotonic() - b->t0))
-		goto out;
-	format_duration(now_monotonic() - b->t0, d, sizeof(d));
-	info("%s: installed in %s (%s)", b->label, b->prefix, d);
 	ret = 0;
 out:
-	if (b->build_id) {
-		struct strbuf why = STRBUF_INIT;
+	strbuf_release(&p);
+	return ret;
+}
 
-		if (ret) {
-			if (vm_interrupted)
-				sb_puts(&why, "interrupted");
-			else
-				sb_printf(&why, "failed; see %s", b->log_path);
-		}
-		if (builds_finish(&b->st, b->build_id,
-				  ret ? "failed" : "succeeded",
-				  ret ? why.buf : NULL,
-				  now_monotonic() - b->t0))
-			ret = -1;
-		strbuf_release(&why);
+/*
+ * Moves the staged prefix into place, checks that it runs (else puts
+ * back what was there before, or nothing) and records the install.
+ */
+static int install_staged(struct build *b, const char *staged)
+{
+	int exchanged = 0;
+	char d[32];
+
+	if (move_into_place(b, staged, &exchanged))
+		return -1;
+	if (smoke_check(b)) {
+		if (exchanged)
+			renameat2(AT_FDCWD, staged, AT_FDCWD, b->prefix,
+				  RENAME_EXCHANGE);
+		else if (rename(b->prefix, staged))
+			warning("cannot move '%s' aside: %s", b->prefix,
+				strerror(errno));
+		return -1;
 	}
+	if (record_install(b, now_monotonic() - b->t0))
+		return -1;
+	format_duration(now_monotonic() - b->t0, d, sizeof(d));
+	info("%s: installed in %s (%s)", b->label, b->prefix, d);
+	return 0;
+}
+
+/* Closes the builds row with how it went; -1 when that fails. */
+static int finish_record(struct build *b, int ret)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	if (ret) {
+		if (vm_interrupted)
+			sb_puts(&why, "interrupted");
+		else
+			sb_printf(&why, "failed; see %s", b->log_path);
+	}
+	if (builds_finish(&b->st, b->build_id, ret ? "failed" : "succeeded",
+			  ret ? why.buf : NULL, now_monotonic() - b->t0))
+		ret = -1;
+	strbuf_release(&why);
+	return ret;
+}
+
+/*
+ * The end of an attempt that got a builds row: the row closed, a
+ * failure told, the staging tree and the work tree removed (the work
+ * tree kept after a failure with --keep-work). Returns ret, or -1 when
+ * any of that fails.
+ */
+static int finish_attempt(struct build *b, int ret)
+{
+	if (b->build_id)
+		ret = finish_record(b, ret);
 	if (ret)
 		error("%s: build failed; nothing was installed%s%s", b->label,
 		      b->log_path ? "; log: " : "",
@@ -663,9 +700,28 @@ out:
 		info("%s: work tree kept in %s", b->label, b->work);
 	else if (b->work && remove_tree(b->work))
 		ret = -1;
-	free(top);
+	return ret;
+}
+
+static int build_in_lock(struct build *b)
+{
+	struct strbuf staged = STRBUF_INIT;
+	int ret = -1;
+
+	if (ark_clean_stale(b->o, &b->st, b->app, b->version))
+		return -1;
+	if (!b->o->force && up_to_date(b)) {
+		info("%s: up to date in %s (same source, recipe and patches)",
+		     b->label, b->prefix);
+		return 0;
+	}
+	if (start_record(b))
+		return -1;
+	if (!prepare_tree(b) && !build_staged(b, &staged) &&
+	    !install_staged(b, staged.buf))
+		ret = 0;
+	ret = finish_attempt(b, ret);
 	strbuf_release(&staged);
-	strbuf_release(&p);
 	return ret;
 }
 

@@ -134,6 +134,91 @@ static int cmp_entry(const void *a, const void *b)
 	return version_strcmp(x->version, y->version);
 }
 
+/* A "default KEY=VALUE..." line into defaults. */
+static int parse_defaults(struct line_iter *it, const struct strvec *words,
+			  struct catalog_entry *defaults)
+{
+	for (size_t i = 1; i < words->nr; i++)
+		if (set_key(it, defaults, words->v[i]))
+			return -1;
+	return 0;
+}
+
+/* Whether word may start a new entry of c: a version not listed yet. */
+static int check_new_version(struct line_iter *it, const struct catalog *c,
+			     const char *word)
+{
+	struct version v;
+
+	if (version_parse(word, &v))
+		return line_error(it,
+				  "'%s' is not a version (expected e.g. "
+				  "7.2.0 or 8.1.0-rc2)",
+				  word);
+	if (catalog_find(c, word))
+		return line_error(it, "version '%s' is listed twice (first "
+				      "at line %d)",
+				  word, catalog_find(c, word)->line);
+	return 0;
+}
+
+/*
+ * Completes e: url and format from defaults when it has none, ${version}
+ * expanded in its url, its format from the url's name when not given.
+ */
+static int complete_entry(struct line_iter *it,
+			  const struct catalog_entry *defaults,
+			  struct catalog_entry *e)
+{
+	char *u;
+
+	if (!e->url && defaults->url)
+		e->url = xstrdup(defaults->url);
+	if (!e->format && defaults->format)
+		e->format = xstrdup(defaults->format);
+	if (!e->url)
+		return line_error(it, "version '%s' has no url=", e->version);
+	u = expand_version(e->url, e->version);
+	free(e->url);
+	e->url = u;
+	if (!e->format) {
+		const char *f = archive_format_from_name(e->url);
+
+		if (!f)
+			return line_error(it,
+					  "cannot tell the archive format of "
+					  "'%s'; add format=",
+					  e->url);
+		e->format = xstrdup(f);
+	}
+	return 0;
+}
+
+/* A "VERSION KEY=VALUE..." line, appended to c. */
+static int parse_entry(struct line_iter *it, const struct strvec *words,
+		       const struct catalog_entry *defaults, struct catalog *c)
+{
+	struct catalog_entry e;
+
+	if (check_new_version(it, c, words->v[0]))
+		return -1;
+	memset(&e, 0, sizeof(e));
+	e.version = xstrdup(words->v[0]);
+	e.line = it->lineno;
+	for (size_t i = 1; i < words->nr; i++)
+		if (set_key(it, &e, words->v[i])) {
+			entry_release(&e);
+			return -1;
+		}
+	if (complete_entry(it, defaults, &e)) {
+		entry_release(&e);
+		return -1;
+	}
+	ALLOC_GROW(c->v, c->nr + 1, c->alloc);
+	c->v[c->nr++] = e;
+	return 0;
+}
+
 int catalog_parse(struct catalog *c, const char *app, const char *path,
 		  const char *text)
 {
@@ -148,70 +233,12 @@ int catalog_parse(struct catalog *c, const char *app, const char *path,
 	c->path = xstrdup(path);
 	line_iter_init(&it, path, text);
 	while ((r = line_iter_next(&it, &words)) == 1) {
-		struct catalog_entry e;
-		struct version v;
-
-		if (!strcmp(words.v[0], "default")) {
-			for (size_t i = 1; i < words.nr; i++)
-				if (set_key(&it, &defaults, words.v[i]))
-					goto out;
-			continue;
-		}
-		if (version_parse(words.v[0], &v)) {
-			line_error(&it,
-				   "'%s' is not a version (expected e.g. "
-				   "7.2.0 or 8.1.0-rc2)",
-				   words.v[0]);
+		if (!strcmp(words.v[0], "default"))
+			r = parse_defaults(&it, &words, &defaults);
+		else
+			r = parse_entry(&it, &words, &defaults, c);
+		if (r)
 			goto out;
-		}
-		if (catalog_find(c, words.v[0])) {
-			line_error(&it, "version '%s' is listed twice (first "
-					"at line %d)",
-				   words.v[0],
-				   catalog_find(c, words.v[0])->line);
-			goto out;
-		}
-		memset(&e, 0, sizeof(e));
-		e.version = xstrdup(words.v[0]);
-		e.line = it.lineno;
-		for (size_t i = 1; i < words.nr; i++)
-			if (set_key(&it, &e, words.v[i])) {
-				entry_release(&e);
-				goto out;
-			}
-#define INHERIT(f)                                              \
-	if (!e.f && defaults.f)                                 \
-		e.f = xstrdup(defaults.f);
-		INHERIT(url);
-		INHERIT(format);
-#undef INHERIT
-		if (!e.url) {
-			line_error(&it, "version '%s' has no url=",
-				   e.version);
-			entry_release(&e);
-			goto out;
-		}
-		{
-			char *u = expand_version(e.url, e.version);
-
-			free(e.url);
-			e.url = u;
-		}
-		if (!e.format) {
-			const char *f = archive_format_from_name(e.url);
-
-			if (!f) {
-				line_error(&it,
-					   "cannot tell the archive format of "
-					   "'%s'; add format=",
-					   e.url);
-				entry_release(&e);
-				goto out;
-			}
-			e.format = xstrdup(f);
-		}
-		ALLOC_GROW(c->v, c->nr + 1, c->alloc);
-		c->v[c->nr++] = e;
 	}
 	if (r < 0)
 		goto out;

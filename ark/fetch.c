@@ -267,60 +267,63 @@ static void describe_failure(const struct fetch_opts *o, const char *url,
 	strbuf_release(&m);
 }
 
-int fetch_url(const struct fetch_opts *o, const char *url, const char *name,
-	      const char *expect_sha256, struct fetched *out)
+/*
+ * The cached download of expect_sha256 called name into out: 1; 0 when
+ * there is none (a damaged one is deleted).
+ */
+static int use_cached(const struct fetch_opts *o, const char *name,
+		      const char *expect_sha256, struct fetched *out)
 {
-	struct strbuf dir = STRBUF_INIT, part = STRBUF_INIT,
-		      final = STRBUF_INIT;
-	char urlhash[SHA256_HEX_LEN + 1], errbuf[CURL_ERROR_SIZE];
-	double wait = o->backoff;
-	int ret = -1, restarted = 0;
+	char *hit = fetch_cached(o->cache_dir, expect_sha256, name);
 
-	memset(out, 0, sizeof(*out));
-	if (!safe_name(name))
-		return error("cannot fetch '%s': bad file name '%s'", url,
-			     name);
-	if (expect_sha256) {
-		char *hit = fetch_cached(o->cache_dir, expect_sha256, name);
-
-		if (hit) {
-			if (!sha256_file(hit, out->sha256) &&
-			    !strcmp(out->sha256, expect_sha256)) {
-				out->path = hit;
-				return 0;
-			}
-			warning("cached '%s' is damaged; fetching it again",
-				hit);
-			unlink(hit);
-			free(hit);
-		}
+	if (!hit)
+		return 0;
+	if (!sha256_file(hit, out->sha256) &&
+	    !strcmp(out->sha256, expect_sha256)) {
+		out->path = hit;
+		return 1;
 	}
-	sb_printf(&dir, "%s/downloads/partial", o->cache_dir);
-	if (mkdir_p(dir.buf, 0755))
-		goto out;
-	sha256_hex(url, strlen(url), urlhash);
-	sb_printf(&part, "%s/%.16s-%s.part", dir.buf, urlhash, name);
+	warning("cached '%s' is damaged; fetching it again", hit);
+	unlink(hit);
+	free(hit);
+	return 0;
+}
+
+/* Whether a failed attempt asks to start over instead of resuming. */
+static int cannot_resume(CURLcode rc, long http)
+{
+	return rc == CURLE_RANGE_ERROR ||
+	       (rc == CURLE_HTTP_RETURNED_ERROR && http == 416) ||
+	       rc == CURLE_BAD_DOWNLOAD_RESUME;
+}
+
+/*
+ * Downloads url into part, resuming, with o->retries retries after a
+ * growing wait; -1 (reported) when it gives up or is interrupted, with
+ * out->unreachable set when the host could not be reached.
+ */
+static int download(const struct fetch_opts *o, const char *url,
+		    const char *name, const char *part, struct fetched *out)
+{
+	char errbuf[CURL_ERROR_SIZE];
+	double wait = o->backoff;
+	int restarted = 0;
 
 	for (int n = 0;; n++) {
 		long http;
 		int werr, connected;
-		CURLcode rc = attempt(o, url, part.buf, name, &http, errbuf,
-				      &werr, &connected);
+		CURLcode rc = attempt(o, url, part, name, &http, errbuf, &werr,
+				      &connected);
 
 		if (rc == CURLE_OK)
-			break;
-		if (vm_interrupted) {
-			error("fetch of '%s' interrupted; the partial "
-			      "download is kept for resuming",
-			      url);
-			goto out;
-		}
-		if ((rc == CURLE_RANGE_ERROR ||
-		     (rc == CURLE_HTTP_RETURNED_ERROR && http == 416) ||
-		     rc == CURLE_BAD_DOWNLOAD_RESUME) &&
-		    !restarted) {
+			return 0;
+		if (vm_interrupted)
+			return error("fetch of '%s' interrupted; the partial "
+				     "download is kept for resuming",
+				     url);
+		if (cannot_resume(rc, http) && !restarted) {
 			/* Cannot resume: start over once. */
-			unlink(part.buf);
+			unlink(part);
 			restarted = 1;
 			n--;
 			continue;
@@ -333,38 +336,76 @@ int fetch_url(const struct fetch_opts *o, const char *url, const char *name,
 			else if (n)
 				error("gave up after %d attempts", n + 1);
 			out->unreachable = unreachable(rc, connected);
-			goto out;
+			return -1;
 		}
 		warning("fetch of '%s' failed (%s); retrying in %.0fs", url,
 			*errbuf ? errbuf : curl_easy_strerror(rc), wait);
 		sleep_interruptible(wait);
 		wait *= 2;
 	}
+}
 
-	if (sha256_file(part.buf, out->sha256))
+/*
+ * Checks the download part against expect_sha256 (when given; deleted
+ * when it differs) and moves it to <cache>/downloads/<sha256>/name.
+ */
+static int keep_download(const struct fetch_opts *o, const char *url,
+			 const char *name, const char *part,
+			 const char *expect_sha256, struct fetched *out)
+{
+	struct strbuf dir = STRBUF_INIT, final = STRBUF_INIT;
+	int ret = -1;
+
+	if (sha256_file(part, out->sha256))
 		goto out;
 	if (expect_sha256 && strcmp(out->sha256, expect_sha256)) {
 		error("checksum mismatch for '%s': expected %s, got %s; the "
 		      "download was deleted",
 		      url, expect_sha256, out->sha256);
-		unlink(part.buf);
+		unlink(part);
 		goto out;
 	}
-	strbuf_reset(&dir);
 	sb_printf(&dir, "%s/downloads/%s", o->cache_dir, out->sha256);
 	if (mkdir_p(dir.buf, 0755))
 		goto out;
 	path_join(&final, dir.buf, name);
-	if (rename(part.buf, final.buf)) {
-		error_errno("cannot move '%s' to '%s'", part.buf, final.buf);
+	if (rename(part, final.buf)) {
+		error_errno("cannot move '%s' to '%s'", part, final.buf);
 		goto out;
 	}
 	out->path = strbuf_detach(&final);
 	ret = 0;
 out:
 	strbuf_release(&dir);
-	strbuf_release(&part);
 	strbuf_release(&final);
+	return ret;
+}
+
+int fetch_url(const struct fetch_opts *o, const char *url, const char *name,
+	      const char *expect_sha256, struct fetched *out)
+{
+	struct strbuf dir = STRBUF_INIT, part = STRBUF_INIT;
+	char urlhash[SHA256_HEX_LEN + 1];
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!safe_name(name))
+		return error("cannot fetch '%s': bad file name '%s'", url,
+			     name);
+	if (expect_sha256 && use_cached(o, name, expect_sha256, out))
+		return 0;
+	sb_printf(&dir, "%s/downloads/partial", o->cache_dir);
+	if (mkdir_p(dir.buf, 0755))
+		goto out;
+	sha256_hex(url, strlen(url), urlhash);
+	sb_printf(&part, "%s/%.16s-%s.part", dir.buf, urlhash, name);
+	if (download(o, url, name, part.buf, out) ||
+	    keep_download(o, url, name, part.buf, expect_sha256, out))
+		goto out;
+	ret = 0;
+out:
+	strbuf_release(&dir);
+	strbuf_release(&part);
 	return ret;
 }
 

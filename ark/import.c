@@ -75,122 +75,180 @@ out:
 	return out.len ? strbuf_detach(&out) : NULL;
 }
 
-int ark_import(const struct ark_opts *o, const char *app, const char *path)
+/* What an import learns about the binary before it records it. */
+struct import {
+	const char *app;
+	char *abs;		/* the binary, absolute */
+	char *ver;		/* from its --version */
+	struct strbuf name;	/* the install's name: --name or VER-system */
+	char sha[SHA256_HEX_LEN + 1];
+	char *bindir, *prefix;	/* its directory and the one above */
+	char *pkg;		/* the Debian package that holds it, or NULL */
+	struct strbuf url;	/* debian:PKG or file://ABS */
+	char now[32];
+};
+
+static void import_release(struct import *im)
+{
+	free(im->abs);
+	free(im->ver);
+	strbuf_release(&im->name);
+	free(im->bindir);
+	free(im->prefix);
+	free(im->pkg);
+	strbuf_release(&im->url);
+}
+
+/* The row of known for app; -1 (reported) when ark does not know it. */
+static int known_app(const char *app)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(known); k++)
+		if (!strcmp(known[k].app, app))
+			return (int)k;
+	return error("cannot import '%s': ark knows qemu and libvirt", app);
+}
+
+/*
+ * Whether there is an executable at abs: 1; 0 when there is none and
+ * --if-present says that is fine (told); -1 (reported) otherwise.
+ */
+static int binary_present(const struct ark_opts *o, const char *app,
+			  const char *abs)
+{
+	if (!access(abs, X_OK))
+		return 1;
+	if (o->if_present && errno == ENOENT) {
+		info("no %s at '%s': nothing to import", app, abs);
+		return 0;
+	}
+	return error_errno("cannot import '%s'", abs);
+}
+
+/* The version abs --version prints after marker, malloc'd in *ver. */
+static int read_version(const char *abs, const char *marker, char **ver)
 {
 	struct command cmd;
-	struct store st = { 0 };
-	struct install in;
-	struct strbuf name = STRBUF_INIT, url = STRBUF_INIT;
-	char sha[SHA256_HEX_LEN + 1], now[32];
-	char *abs = NULL, *ver = NULL, *prefix = NULL, *bindir = NULL,
-	     *pkg = NULL;
-	struct version v;
-	size_t k;
+	struct strbuf esc = STRBUF_INIT;
 	int ret = -1;
 
-	for (k = 0; k < ARRAY_SIZE(known); k++)
-		if (!strcmp(known[k].app, app))
-			break;
-	if (k == ARRAY_SIZE(known))
-		return error("cannot import '%s': ark knows qemu and libvirt",
-			     app);
-	if (!path)
-		path = known[k].default_binary;
 	command_init(&cmd);
-	abs = path_absolute(path);
-	if (access(abs, X_OK)) {
-		if (o->if_present && errno == ENOENT) {
-			info("no %s at '%s': nothing to import", app, abs);
-			ret = 0;
-			goto out;
-		}
-		error_errno("cannot import '%s'", abs);
-		goto out;
-	}
-
 	strvec_push(&cmd.args, abs);
 	strvec_push(&cmd.args, "--version");
 	cmd.timeout = 30;
 	cmd.capture_max = 1 << 16;
 	if (command_run_checked(&cmd))
 		goto out;
-	ver = version_after(cmd.output.buf, known[k].marker);
-	if (!ver) {
-		struct strbuf esc = STRBUF_INIT;
-
+	*ver = version_after(cmd.output.buf, marker);
+	if (*ver)
+		ret = 0;
+	else
 		error("cannot import '%s': its --version output has no "
 		      "'%s<version>':\n%s",
-		      abs, known[k].marker,
+		      abs, marker,
 		      str_printable_lines(&esc, cmd.output.buf, cmd.output.len, 2048));
-		strbuf_release(&esc);
-		goto out;
-	}
+out:
+	strbuf_release(&esc);
+	command_release(&cmd);
+	return ret;
+}
+
+/* The install's name, --name or VERSION-system; -1 (reported) if bad. */
+static int choose_name(const struct ark_opts *o, struct import *im)
+{
+	struct version v;
+
 	if (o->name)
-		sb_puts(&name, o->name);
+		sb_puts(&im->name, o->name);
 	else
-		sb_printf(&name, "%s-system", ver);
-	if (version_parse(name.buf, &v)) {
-		error("'%s' is not a version name (expected e.g. "
-		      "7.2.22-system)",
-		      name.buf);
-		goto out;
-	}
-	if (sha256_file(abs, sha))
-		goto out;
-	bindir = path_dirname(abs);
-	prefix = path_dirname(bindir);
-	pkg = debian_package_of(abs);
-	if (pkg)
-		sb_printf(&url, "debian:%s", pkg);
+		sb_printf(&im->name, "%s-system", im->ver);
+	if (version_parse(im->name.buf, &v))
+		return error("'%s' is not a version name (expected e.g. "
+			     "7.2.22-system)",
+			     im->name.buf);
+	return 0;
+}
+
+/* Its sha256, prefix, package and source url, and the time. */
+static int describe(struct import *im)
+{
+	if (sha256_file(im->abs, im->sha))
+		return -1;
+	im->bindir = path_dirname(im->abs);
+	im->prefix = path_dirname(im->bindir);
+	im->pkg = debian_package_of(im->abs);
+	if (im->pkg)
+		sb_printf(&im->url, "debian:%s", im->pkg);
 	else
-		sb_printf(&url, "file://%s", abs);
-	now_iso8601(now, sizeof(now));
+		sb_printf(&im->url, "file://%s", im->abs);
+	now_iso8601(im->now, sizeof(im->now));
+	return 0;
+}
+
+/* -1 (reported) when app/name is in the store as an ark build. */
+static int refuse_build(struct store *st, const char *app, const char *name)
+{
+	struct install old;
+	int built, r = installs_get(st, app, name, &old);
+
+	if (r)
+		return r < 0 ? -1 : 0;
+	built = !strcmp(old.kind, "built");
+	install_release(&old);
+	if (built)
+		return error("%s %s is an ark build; import it under another "
+			     "--name",
+			     app, name);
+	return 0;
+}
+
+/* Puts the install into the store, unless an ark build has its name. */
+static int record(const struct ark_opts *o, const struct import *im)
+{
+	struct store st = { 0 };
+	struct install in;
+	int ret = -1;
 
 	memset(&in, 0, sizeof(in));
-	in.app = (char *)app;
-	in.version = name.buf;
+	in.app = (char *)im->app;
+	in.version = im->name.buf;
 	in.kind = "imported";
-	in.prefix = prefix;
-	in.binary_path = abs;
-	in.binary_sha256 = sha;
-	in.source_url = url.buf;
-	in.source_flavour = pkg ? "debian" : "system";
+	in.prefix = im->prefix;
+	in.binary_path = im->abs;
+	in.binary_sha256 = (char *)im->sha;
+	in.source_url = im->url.buf;
+	in.source_flavour = im->pkg ? "debian" : "system";
 	in.status = "installed";
-	in.installed_at = now;
+	in.installed_at = (char *)im->now;
 	if (store_open(&st, o->db_path))
 		goto out;
-	{
-		struct install old;
-		int r = installs_get(&st, app, name.buf, &old);
-
-		if (r < 0)
-			goto out;
-		if (r == 0) {
-			int built = !strcmp(old.kind, "built");
-
-			install_release(&old);
-			if (built) {
-				error("%s %s is an ark build; import it under "
-				      "another --name",
-				      app, name.buf);
-				goto out;
-			}
-		}
-	}
-	if (installs_put(&st, &in))
+	if (refuse_build(&st, im->app, im->name.buf) || installs_put(&st, &in))
 		goto out;
-	info("imported %s %s: %s (%s)", app, name.buf, abs,
-	     pkg ? pkg : "not from a package");
+	info("imported %s %s: %s (%s)", im->app, im->name.buf, im->abs,
+	     im->pkg ? im->pkg : "not from a package");
 	ret = 0;
 out:
 	store_close(&st);
-	command_release(&cmd);
-	strbuf_release(&name);
-	strbuf_release(&url);
-	free(abs);
-	free(ver);
-	free(prefix);
-	free(bindir);
-	free(pkg);
+	return ret;
+}
+
+int ark_import(const struct ark_opts *o, const char *app, const char *path)
+{
+	struct import im = { .app = app, .name = STRBUF_INIT,
+			     .url = STRBUF_INIT };
+	int k = known_app(app), ret = -1;
+
+	if (k < 0)
+		return -1;
+	im.abs = path_absolute(path ? path : known[k].default_binary);
+	ret = binary_present(o, app, im.abs);
+	if (ret <= 0)
+		goto out;
+	ret = -1;
+	if (read_version(im.abs, known[k].marker, &im.ver) ||
+	    choose_name(o, &im) || describe(&im) || record(o, &im))
+		goto out;
+	ret = 0;
+out:
+	import_release(&im);
 	return ret;
 }

@@ -201,26 +201,119 @@ static char *single_topdir(const char *dest)
 	return xstrdup(dest);
 }
 
-int unpack_archive(const char *archive, const char *dest, char **topdir)
+/* The archive reader and disk writer, with the formats and flags ark allows. */
+static void unpack_setup(struct archive *in, struct archive *out)
 {
-	__attribute__((cleanup(ar_read_cleanup))) struct archive *in = NULL;
-	__attribute__((cleanup(ar_write_cleanup))) struct archive *out = NULL;
-	struct archive_entry *e;
-	struct strvec links = STRVEC_INIT; /* entries that may be symlinks */
-	la_int64_t entries = 0, bytes = 0;
-	int cwd = -1, ret = -1, r;
-
-	*topdir = NULL;
-	in = archive_read_new();
-	out = archive_write_disk_new();
-	if (!in || !out)
-		die("out of memory");
 	archive_read_support_filter_all(in);
 	archive_read_support_format_tar(in);
 	archive_read_support_format_gnutar(in);
 	archive_read_support_format_zip(in);
 	archive_write_disk_set_options(out, EXTRACT_FLAGS);
 	archive_write_disk_set_standard_lookup(out);
+}
+
+/*
+ * The data of entry e from in to out, counted into *bytes against
+ * UNPACK_MAX_BYTES, then the entry finished; -1 (reported) on failure.
+ */
+static int copy_data(const char *archive, struct archive *in,
+		     struct archive *out, struct archive_entry *e,
+		     la_int64_t *bytes)
+{
+	const void *buf;
+	size_t len;
+	la_int64_t off;
+	int r;
+
+	while ((r = archive_read_data_block(in, &buf, &len, &off)) ==
+	       ARCHIVE_OK) {
+		*bytes += (la_int64_t)len;
+		if (*bytes > UNPACK_MAX_BYTES)
+			return error("cannot unpack '%s': entry '%s': the archive "
+				     "unpacks to more than %lld GiB",
+				     archive, archive_entry_pathname(e),
+				     (long long)(UNPACK_MAX_BYTES >> 30));
+		if (archive_write_data_block(out, buf, len, off) != ARCHIVE_OK)
+			return error("cannot unpack '%s': entry '%s': %s",
+				     archive, archive_entry_pathname(e),
+				     archive_error_string(out));
+	}
+	if (r != ARCHIVE_EOF)
+		return error("cannot unpack '%s': entry '%s': %s", archive,
+			     archive_entry_pathname(e),
+			     archive_error_string(in));
+	if (archive_write_finish_entry(out) != ARCHIVE_OK)
+		return error("cannot unpack '%s': entry '%s': %s", archive,
+			     archive_entry_pathname(e),
+			     archive_error_string(out));
+	return 0;
+}
+
+/* Where unpack_entries is: entries and bytes so far, possible links. */
+struct unpack_state {
+	const char *archive;
+	la_int64_t entries, bytes;
+	struct strvec links; /* entries that may be symlinks */
+};
+
+/*
+ * Writes entry e, after check_entry and within UNPACK_MAX_ENTRIES, with
+ * owners and permissions of ark's own; -1 (reported) on failure.
+ */
+static int unpack_entry(struct unpack_state *u, struct archive *in,
+			struct archive *out, struct archive_entry *e)
+{
+	if (check_entry(u->archive, e))
+		return -1;
+	if (++u->entries > UNPACK_MAX_ENTRIES)
+		return error("cannot unpack '%s': more than %d entries",
+			     u->archive, UNPACK_MAX_ENTRIES);
+	if (archive_entry_filetype(e) == AE_IFLNK || archive_entry_hardlink(e))
+		strvec_push(&u->links, archive_entry_pathname(e));
+	/* Never restore owners from the archive. */
+	archive_entry_set_uid(e, getuid());
+	archive_entry_set_gid(e, getgid());
+	archive_entry_set_perm(e, archive_entry_perm(e) & 0755);
+	if (archive_write_header(out, e) != ARCHIVE_OK)
+		return error("cannot unpack '%s': entry '%s': %s", u->archive,
+			     archive_entry_pathname(e),
+			     archive_error_string(out));
+	return copy_data(u->archive, in, out, e, &u->bytes);
+}
+
+/* Every entry of in, then out closed; -1 (reported) on failure. */
+static int unpack_entries(struct unpack_state *u, struct archive *in,
+			  struct archive *out)
+{
+	struct archive_entry *e;
+	int r;
+
+	while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK ||
+	       r == ARCHIVE_WARN)
+		if (unpack_entry(u, in, out, e))
+			return -1;
+	if (r != ARCHIVE_EOF)
+		return error("cannot unpack '%s': %s", u->archive,
+			     archive_error_string(in));
+	if (archive_write_close(out) != ARCHIVE_OK)
+		return error("cannot unpack '%s': %s", u->archive,
+			     archive_error_string(out));
+	return 0;
+}
+
+int unpack_archive(const char *archive, const char *dest, char **topdir)
+{
+	__attribute__((cleanup(ar_read_cleanup))) struct archive *in = NULL;
+	__attribute__((cleanup(ar_write_cleanup))) struct archive *out = NULL;
+	struct unpack_state u = { archive, 0, 0, STRVEC_INIT };
+	int cwd = -1, ret = -1;
+
+	*topdir = NULL;
+	in = archive_read_new();
+	out = archive_write_disk_new();
+	if (!in || !out)
+		die("out of memory");
+	unpack_setup(in, out);
 	if (archive_read_open_filename(in, archive, 1 << 16) != ARCHIVE_OK)
 		return error("cannot unpack '%s': %s", archive,
 			     archive_error_string(in));
@@ -230,78 +323,12 @@ int unpack_archive(const char *archive, const char *dest, char **topdir)
 		error_errno("cannot enter '%s'", dest);
 		goto out;
 	}
-	while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK ||
-	       r == ARCHIVE_WARN) {
-		const void *buf;
-		size_t len;
-		la_int64_t off;
-
-		if (check_entry(archive, e))
-			goto out;
-		if (++entries > UNPACK_MAX_ENTRIES) {
-			error("cannot unpack '%s': more than %d entries", archive,
-			      UNPACK_MAX_ENTRIES);
-			goto out;
-		}
-		if (archive_entry_filetype(e) == AE_IFLNK ||
-		    archive_entry_hardlink(e))
-			strvec_push(&links, archive_entry_pathname(e));
-		/* Never restore owners from the archive. */
-		archive_entry_set_uid(e, getuid());
-		archive_entry_set_gid(e, getgid());
-		archive_entry_set_perm(e, archive_entry_perm(e) & 0755);
-		if (archive_write_header(out, e) != ARCHIVE_OK) {
-			error("cannot unpack '%s': entry '%s': %s", archive,
-			      archive_entry_pathname(e),
-			      archive_error_string(out));
-			goto out;
-		}
-		while ((r = archive_read_data_block(in, &buf, &len, &off)) ==
-		       ARCHIVE_OK) {
-			bytes += (la_int64_t)len;
-			if (bytes > UNPACK_MAX_BYTES) {
-				error("cannot unpack '%s': entry '%s': the archive "
-				      "unpacks to more than %lld GiB",
-				      archive, archive_entry_pathname(e),
-				      (long long)(UNPACK_MAX_BYTES >> 30));
-				goto out;
-			}
-			if (archive_write_data_block(out, buf, len, off) !=
-			    ARCHIVE_OK) {
-				error("cannot unpack '%s': entry '%s': %s",
-				      archive, archive_entry_pathname(e),
-				      archive_error_string(out));
-				goto out;
-			}
-		}
-		if (r != ARCHIVE_EOF) {
-			error("cannot unpack '%s': entry '%s': %s", archive,
-			      archive_entry_pathname(e),
-			      archive_error_string(in));
-			goto out;
-		}
-		if (archive_write_finish_entry(out) != ARCHIVE_OK) {
-			error("cannot unpack '%s': entry '%s': %s", archive,
-			      archive_entry_pathname(e),
-			      archive_error_string(out));
-			goto out;
-		}
-	}
-	if (r != ARCHIVE_EOF) {
-		error("cannot unpack '%s': %s", archive,
-		      archive_error_string(in));
-		goto out;
-	}
-	if (archive_write_close(out) != ARCHIVE_OK) {
-		error("cannot unpack '%s': %s", archive,
-		      archive_error_string(out));
-		goto out;
-	}
-	if (check_written_links(archive, dest, &links))
+	if (unpack_entries(&u, in, out) ||
+	    check_written_links(archive, dest, &u.links))
 		goto out;
 	ret = 0;
 out:
-	strvec_clear(&links);
+	strvec_clear(&u.links);
 	if (cwd >= 0) {
 		if (fchdir(cwd))
 			die("cannot return to the working directory");

@@ -119,10 +119,9 @@ static int probe_libvirt(const char *db, const struct install *lv,
 }
 
 struct probe_jobs {
-	const char *db;
+	const struct probe_opts *po;
 	struct install *v;
 	int *chosen;
-	int force, no_abi;
 };
 
 static int probe_wanted(size_t i, void *arg)
@@ -134,134 +133,204 @@ static int probe_job(size_t i, void *arg)
 {
 	struct probe_jobs *pj = arg;
 
-	return probe_one(pj->db, &pj->v[i], pj->force, pj->no_abi);
+	return probe_one(pj->po->db, &pj->v[i], pj->po->force, pj->po->no_abi);
+}
+
+int probe_choose(const struct install *v, size_t n, int nnames,
+		 char *const *names, int *chosen)
+{
+	for (int i = 0; i < nnames; i++) {
+		int found = 0;
+
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(v[k].version, names[i]))
+				chosen[k] = found = 1;
+		if (!found)
+			return error("no QEMU install named '%s' (see "
+				     "'virt-matrix ark list')",
+				     names[i]);
+	}
+	if (!nnames)
+		for (size_t k = 0; k < n; k++)
+			chosen[k] = 1;
+	if (!n)
+		return error("no QEMU is installed; build one with "
+			     "'virt-matrix ark build' or register Debian's "
+			     "with 'virt-matrix ark import qemu'");
+	return 0;
+}
+
+int probe_exit_status(int result, int interrupted)
+{
+	if (result < 0)
+		return 1;
+	if (interrupted)
+		return 130;
+	return result ? 1 : 0;
+}
+
+/* The installs of app in the store db; -1 (reported) when unreadable. */
+static int load_installs(const char *db, const char *app, struct install **v,
+			 size_t *n)
+{
+	struct store st;
+	int ret;
+
+	if (store_open(&st, db))
+		return -1;
+	ret = installs_list(&st, app, v, n);
+	store_close(&st);
+	return ret;
+}
+
+/*
+ * Libvirt's view of each chosen QEMU, one worker process per libvirt
+ * install in turn; the number of libvirt installs whose probe failed,
+ * or -1 (reported) when the installs cannot be read.
+ */
+static int probe_libvirts(const struct probe_opts *po, const struct install *v,
+			  size_t n, const int *chosen)
+{
+	struct install *lv = NULL;
+	size_t nlv = 0;
+	int failed = 0;
+
+	if (load_installs(po->db, "libvirt", &lv, &nlv))
+		return -1;
+	for (size_t k = 0; k < nlv; k++) {
+		pid_t pid;
+		int status;
+
+		fflush(NULL);
+		pid = fork();
+		if (pid == 0)
+			exit(probe_libvirt(po->db, &lv[k], v, n, chosen,
+					   po->force) ? 1 : 0);
+		if (pid < 0 || waitpid(pid, &status, 0) < 0 ||
+		    !WIFEXITED(status) || WEXITSTATUS(status))
+			failed++;
+	}
+	installs_free(lv, nlv);
+	return failed;
+}
+
+/*
+ * Probes the QEMUs po names (all when none), then libvirt's view of
+ * them: the number of failures, or -1 (reported) when nothing could be
+ * probed or the libvirt installs could not be read.
+ */
+static int probe_run(const struct probe_opts *po)
+{
+	struct install *v = NULL;
+	size_t n = 0;
+	int *chosen = NULL;
+	int failed, lv, ret = -1;
+
+	if (load_installs(po->db, "qemu", &v, &n))
+		return -1;
+	chosen = xcalloc(n + 1, sizeof(*chosen));
+	if (probe_choose(v, n, po->nnames, po->names, chosen))
+		goto out;
+	{
+		struct probe_jobs pj = { po, v, chosen };
+
+		failed = (int)workers_run(n, po->jobs, probe_wanted, probe_job,
+					  &pj);
+	}
+	lv = vm_interrupted || po->no_libvirt ? 0
+					      : probe_libvirts(po, v, n, chosen);
+	if (lv >= 0)
+		ret = failed + lv;
+out:
+	installs_free(v, n);
+	free(chosen);
+	return ret;
+}
+
+static const struct option probe_options[] = {
+	{ "force", no_argument, NULL, 'f' },
+	{ "no-abi", no_argument, NULL, 'n' },
+	{ "no-libvirt", no_argument, NULL, 'L' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "db", required_argument, NULL, 'd' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* One option: PROBE_CMDLINE_OK, or _HELP or _USAGE to stop there. */
+static int parse_option(struct probe_opts *po, int c, const char *arg)
+{
+	switch (c) {
+	case 'f':
+		po->force = 1;
+		break;
+	case 'n':
+		po->no_abi = 1;
+		break;
+	case 'L':
+		po->no_libvirt = 1;
+		break;
+	case 'j':
+		if (parse_long(arg, 1, 64, &po->jobs)) {
+			error("--jobs wants a number from 1 to 64, not '%s'",
+			      arg);
+			return PROBE_CMDLINE_USAGE;
+		}
+		break;
+	case 'd':
+		free(po->db);
+		po->db = xstrdup(arg);
+		break;
+	case 'q':
+		vm_quiet = 1;
+		break;
+	case 'h':
+		return PROBE_CMDLINE_HELP;
+	default:
+		return PROBE_CMDLINE_USAGE;
+	}
+	return PROBE_CMDLINE_OK;
+}
+
+int probe_cmdline_parse(struct probe_opts *po, int argc, char **argv)
+{
+	int c, r = PROBE_CMDLINE_OK;
+
+	memset(po, 0, sizeof(*po));
+	po->db = store_default_path();
+	po->jobs = online_cpus();
+	while (r == PROBE_CMDLINE_OK &&
+	       (c = getopt_long(argc, argv, "qhj:", probe_options, NULL)) != -1)
+		r = parse_option(po, c, optarg);
+	po->nnames = argc - optind;
+	po->names = argv + optind;
+	return r;
+}
+
+void probe_opts_release(struct probe_opts *po)
+{
+	free(po->db);
+	po->db = NULL;
 }
 
 int cmd_probe(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "no-abi", no_argument, NULL, 'n' },
-		{ "no-libvirt", no_argument, NULL, 'L' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct store st;
-	struct install *v = NULL;
-	char *db = store_default_path();
-	int force = 0, no_abi = 0, no_libvirt = 0, c, failed = 0, ret = 1;
-	long jobs = online_cpus();
-	size_t n = 0;
-	int *chosen = NULL;
+	struct probe_opts po;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, "qhj:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			force = 1;
-			break;
-		case 'n':
-			no_abi = 1;
-			break;
-		case 'L':
-			no_libvirt = 1;
-			break;
-		case 'j':
-			if (parse_long(optarg, 1, 64, &jobs)) {
-				error("--jobs wants a number from 1 to 64, not "
-				      "'%s'",
-				      optarg);
-				goto usage_out;
-			}
-			break;
-		case 'd':
-			free(db);
-			db = xstrdup(optarg);
-			break;
-		case 'q':
-			vm_quiet = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			free(db);
-			return 0;
-		default:
-			goto usage_out;
-		}
+	switch (probe_cmdline_parse(&po, argc, argv)) {
+	case PROBE_CMDLINE_HELP:
+		fputs(usage, stdout);
+		ret = 0;
+		break;
+	case PROBE_CMDLINE_USAGE:
+		fputs(usage, stderr);
+		ret = 129;
+		break;
+	default:
+		ret = probe_exit_status(probe_run(&po), vm_interrupted);
 	}
-	if (store_open(&st, db))
-		goto out;
-	if (installs_list(&st, "qemu", &v, &n)) {
-		store_close(&st);
-		goto out;
-	}
-	store_close(&st);
-	chosen = xcalloc(n + 1, sizeof(*chosen));
-	for (int i = optind; i < argc; i++) {
-		int found = 0;
-
-		for (size_t k = 0; k < n; k++)
-			if (!strcmp(v[k].version, argv[i]))
-				chosen[k] = found = 1;
-		if (!found) {
-			error("no QEMU install named '%s' (see 'virt-matrix ark "
-			      "list')",
-			      argv[i]);
-			goto out;
-		}
-	}
-	if (optind == argc)
-		for (size_t k = 0; k < n; k++)
-			chosen[k] = 1;
-	if (!n) {
-		error("no QEMU is installed; build one with 'virt-matrix ark "
-		      "build' or register Debian's with 'virt-matrix ark "
-		      "import qemu'");
-		goto out;
-	}
-
-	{
-		struct probe_jobs pj = { db, v, chosen, force, no_abi };
-
-		failed += (int)workers_run(n, jobs, probe_wanted, probe_job, &pj);
-	}
-	/* Then libvirt's view of each QEMU, one worker per libvirt install. */
-	if (!vm_interrupted && !no_libvirt) {
-		struct install *lv = NULL;
-		size_t nlv = 0;
-
-		if (store_open(&st, db))
-			goto out;
-		if (installs_list(&st, "libvirt", &lv, &nlv)) {
-			store_close(&st);
-			goto out;
-		}
-		store_close(&st);
-		for (size_t k = 0; k < nlv; k++) {
-			pid_t pid;
-			int status;
-
-			fflush(NULL);
-			pid = fork();
-			if (pid == 0)
-				exit(probe_libvirt(db, &lv[k], v, n, chosen, force) ? 1
-											: 0);
-			if (pid < 0 || waitpid(pid, &status, 0) < 0 ||
-			    !WIFEXITED(status) || WEXITSTATUS(status))
-				failed++;
-		}
-		installs_free(lv, nlv);
-	}
-	ret = vm_interrupted ? 130 : failed ? 1 : 0;
-	goto out;
-usage_out:
-	fputs(usage, stderr);
-	ret = 129;
-out:
-	installs_free(v, n);
-	free(chosen);
-	free(db);
+	probe_opts_release(&po);
 	return ret;
 }

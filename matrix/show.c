@@ -1,5 +1,5 @@
 /*
- * cmd_show: "virt-matrix show caps|machines VERSION [--json]", what the
+ * cmd_show: "virt-matrix show caps|machines|abi VERSION [--json]", what the
  * probe recorded about one QEMU install, for a person or a script.
  */
 #include <getopt.h>
@@ -77,153 +77,455 @@ static void jadd(json_object *o, const char *k, const char *v)
 	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
 }
 
-static int show_caps(struct store *st, long long id, const struct install *in,
-		     int json)
+static char *dup_col(sqlite3_stmt *q, int i)
 {
-	static const char *const tables[] = { "machine_types", "cpu_models",
-					      "qom_types",     "qmp_commands",
-					      "cmdline_options", "device_failures" };
-	struct binary_record b;
-	auto_stmt *a = NULL;
-	auto_stmt *u = NULL;
-	auto_stmt *f = NULL;
+	const char *s = col(q, i);
+
+	return s ? xstrdup(s) : NULL;
+}
+
+/*
+ * A string printed with %s as it always was: glibc's printf shows a NULL
+ * one as "(null)", and the text output has shown it so.
+ */
+static const char *nn(const char *s)
+{
+	return s ? s : "(null)";
+}
+
+/* json to out, one document and a newline. */
+static void print_json(FILE *out, json_object *j, int flags)
+{
+	fprintf(out, "%s\n", json_object_to_json_string_ext(j, flags));
+}
+
+static void pairs_release(struct show_pairs *p)
+{
+	for (size_t i = 0; i < p->nr; i++) {
+		free(p->v[i].name);
+		free(p->v[i].note);
+	}
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The rows of sql (name, note[, flag]) for binary id, appended to p. */
+static int read_pairs(struct store *st, const char *sql, long long id,
+		      struct show_pairs *p)
+{
+	auto_stmt *q = NULL;
+
+	if (store_prepare(st, &q, sql))
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		ALLOC_GROW(p->v, p->nr + 1, p->alloc);
+		p->v[p->nr].name = dup_col(q, 0);
+		p->v[p->nr].note = dup_col(q, 1);
+		p->v[p->nr++].flag =
+			sqlite3_column_count(q) > 2 ? sqlite3_column_int(q, 2) : 0;
+	}
+	return 0;
+}
+
+/* The row counts of each table of binary id (-1 where unreadable). */
+static void read_counts(struct store *st, long long id, struct show_caps *c)
+{
+	c->machine_types = count(st, "machine_types", id);
+	c->cpu_models = count(st, "cpu_models", id);
+	c->qom_types = count(st, "qom_types", id);
+	c->qmp_commands = count(st, "qmp_commands", id);
+	c->cmdline_options = count(st, "cmdline_options", id);
+}
+
+/* The probe record of binary id and its number of devices and properties. */
+static int read_record(struct store *st, long long id, struct show_caps *c)
+{
 	auto_stmt *d = NULL;
-	json_object *root = json_object_new_object(), *arr;
-	long long n[ARRAY_SIZE(tables)], devices = 0, props = 0;
 	int r;
 
-	if (store_prepare(st, &a,
-			  "SELECT name, usable, detail FROM accelerators"
-			  " WHERE binary = ? ORDER BY name") ||
-	    store_prepare(st, &u,
-			  "SELECT command, error_class FROM unsupported_queries"
-			  " WHERE binary = ? ORDER BY command") ||
-	    store_prepare(st, &f,
-			  "SELECT device, error FROM device_failures"
-			  " WHERE binary = ? ORDER BY device") ||
-	    store_prepare(st, &d,
+	if (store_prepare(st, &d,
 			  "SELECT count(DISTINCT device), count(*) FROM"
-			  " device_props WHERE binary = ?")) {
-		json_object_put(root);
+			  " device_props WHERE binary = ?"))
 		return -1;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(tables); i++)
-		n[i] = count(st, tables[i], id);
-	sqlite3_bind_int64(a, 1, id);
-	sqlite3_bind_int64(u, 1, id);
-	sqlite3_bind_int64(f, 1, id);
 	sqlite3_bind_int64(d, 1, id);
-	r = binary_get(st, id, &b);
-	if (r || sqlite3_step(d) != SQLITE_ROW) {
-		json_object_put(root);
-		binary_record_release(&b);
+	r = binary_get(st, id, &c->b);
+	if (r || sqlite3_step(d) != SQLITE_ROW)
 		return r < 0 ? -1 : store_error(st, "cannot read the probe record");
+	c->devices = sqlite3_column_int64(d, 0);
+	c->props = sqlite3_column_int64(d, 1);
+	return 0;
+}
+
+int show_caps_read(struct store *st, long long id, struct show_caps *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (read_pairs(st,
+		       "SELECT name, detail, usable FROM accelerators"
+		       " WHERE binary = ? ORDER BY name",
+		       id, &c->accels) ||
+	    read_pairs(st,
+		       "SELECT device, error FROM device_failures"
+		       " WHERE binary = ? ORDER BY device",
+		       id, &c->failures) ||
+	    read_pairs(st,
+		       "SELECT command, error_class FROM unsupported_queries"
+		       " WHERE binary = ? ORDER BY command",
+		       id, &c->unsupported))
+		return -1;
+	read_counts(st, id, c);
+	return read_record(st, id, c);
+}
+
+void show_caps_release(struct show_caps *c)
+{
+	binary_record_release(&c->b);
+	pairs_release(&c->accels);
+	pairs_release(&c->failures);
+	pairs_release(&c->unsupported);
+}
+
+/* A JSON array of p's rows as objects {name_key, note_key}. */
+static json_object *pairs_json(const struct show_pairs *p, const char *name_key,
+			       const char *note_key)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < p->nr; i++) {
+		json_object *o = json_object_new_object();
+
+		jadd(o, name_key, p->v[i].name);
+		jadd(o, note_key, p->v[i].note);
+		json_object_array_add(arr, o);
 	}
-	devices = sqlite3_column_int64(d, 0);
-	props = sqlite3_column_int64(d, 1);
+	return arr;
+}
+
+static json_object *accels_json(const struct show_pairs *p)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < p->nr; i++) {
+		json_object *o = json_object_new_object();
+
+		jadd(o, "name", p->v[i].name);
+		json_object_object_add(o, "usable",
+				       json_object_new_boolean(p->v[i].flag));
+		jadd(o, "detail", p->v[i].note);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static void add_count(json_object *o, const char *k, long long n)
+{
+	json_object_object_add(o, k, json_object_new_int64(n));
+}
+
+static void print_caps_json(FILE *out, const struct install *in,
+			    const struct show_caps *c)
+{
+	json_object *root = json_object_new_object();
 
 	jadd(root, "install", in->version);
 	jadd(root, "binary", in->binary_path);
-	jadd(root, "sha256", b.sha256);
-	jadd(root, "version", b.version);
-	jadd(root, "package", b.package);
-	jadd(root, "target", b.target);
-	jadd(root, "probed_at", b.probed_at);
+	jadd(root, "sha256", c->b.sha256);
+	jadd(root, "version", c->b.version);
+	jadd(root, "package", c->b.package);
+	jadd(root, "target", c->b.target);
+	jadd(root, "probed_at", c->b.probed_at);
 	json_object_object_add(root, "probe_seconds",
-			       json_object_new_double(b.probe_seconds));
-	jadd(root, "qmp_schema_sha256", b.schema_sha256);
-	arr = json_object_new_array();
-	while (sqlite3_step(a) == SQLITE_ROW) {
-		json_object *o = json_object_new_object();
-
-		jadd(o, "name", col(a, 0));
-		json_object_object_add(o, "usable",
-				       json_object_new_boolean(sqlite3_column_int(a, 1)));
-		jadd(o, "detail", col(a, 2));
-		json_object_array_add(arr, o);
-	}
-	json_object_object_add(root, "accelerators", arr);
-	json_object_object_add(root, "machine_types", json_object_new_int64(n[0]));
-	json_object_object_add(root, "cpu_models", json_object_new_int64(n[1]));
-	json_object_object_add(root, "qom_types", json_object_new_int64(n[2]));
-	json_object_object_add(root, "devices", json_object_new_int64(devices));
-	json_object_object_add(root, "device_properties", json_object_new_int64(props));
-	json_object_object_add(root, "qmp_commands", json_object_new_int64(n[3]));
-	json_object_object_add(root, "cmdline_option_parameters",
-			       json_object_new_int64(n[4]));
-	arr = json_object_new_array();
-	while (sqlite3_step(f) == SQLITE_ROW) {
-		json_object *o = json_object_new_object();
-
-		jadd(o, "device", col(f, 0));
-		jadd(o, "error", col(f, 1));
-		json_object_array_add(arr, o);
-	}
-	json_object_object_add(root, "device_failures", arr);
-	arr = json_object_new_array();
-	while (sqlite3_step(u) == SQLITE_ROW) {
-		json_object *o = json_object_new_object();
-
-		jadd(o, "command", col(u, 0));
-		jadd(o, "error_class", col(u, 1));
-		json_object_array_add(arr, o);
-	}
-	json_object_object_add(root, "unsupported_queries", arr);
-
-	if (json) {
-		puts(json_object_to_json_string_ext(
-			root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-				      JSON_C_TO_STRING_NOSLASHESCAPE));
-	} else {
-		json_object *x;
-		size_t k;
-
-		printf("qemu %s  %s\n", in->version, in->binary_path);
-		printf("  %-14s %s\n", "sha256", b.sha256);
-		printf("  %-14s %s%s%s%s\n", "version", b.version,
-		       b.package && *b.package ? " (" : "",
-		       b.package && *b.package ? b.package : "",
-		       b.package && *b.package ? ")" : "");
-		printf("  %-14s %s\n", "target", b.target);
-		printf("  %-14s %s, in %.2fs\n", "probed", b.probed_at,
-		       b.probe_seconds);
-		x = json_object_object_get(root, "accelerators");
-		for (k = 0; k < json_object_array_length(x); k++) {
-			json_object *o = json_object_array_get_idx(x, k);
-
-			printf("  %-14s %s: %s (%s)\n", k ? "" : "accelerators",
-			       json_object_get_string(json_object_object_get(o, "name")),
-			       json_object_get_boolean(json_object_object_get(o, "usable"))
-				       ? "usable"
-				       : "not usable",
-			       json_object_get_string(json_object_object_get(o, "detail")));
-		}
-		printf("  %-14s %lld\n", "machine types", n[0]);
-		printf("  %-14s %lld\n", "cpu models", n[1]);
-		printf("  %-14s %lld\n", "qom types", n[2]);
-		printf("  %-14s %lld, with %lld properties\n", "devices", devices,
-		       props);
-		printf("  %-14s %lld\n", "qmp commands", n[3]);
-		x = json_object_object_get(root, "device_failures");
-		for (k = 0; k < json_object_array_length(x); k++) {
-			json_object *o = json_object_array_get_idx(x, k);
-
-			printf("  %-14s %s: %s\n", k ? "" : "device failures",
-			       json_object_get_string(json_object_object_get(o, "device")),
-			       json_object_get_string(json_object_object_get(o, "error")));
-		}
-		x = json_object_object_get(root, "unsupported_queries");
-		for (k = 0; k < json_object_array_length(x); k++) {
-			json_object *o = json_object_array_get_idx(x, k);
-
-			printf("  %-14s %s (%s)\n", k ? "" : "unsupported",
-			       json_object_get_string(json_object_object_get(o, "command")),
-			       json_object_get_string(json_object_object_get(o, "error_class")));
-		}
-	}
+			       json_object_new_double(c->b.probe_seconds));
+	jadd(root, "qmp_schema_sha256", c->b.schema_sha256);
+	json_object_object_add(root, "accelerators", accels_json(&c->accels));
+	add_count(root, "machine_types", c->machine_types);
+	add_count(root, "cpu_models", c->cpu_models);
+	add_count(root, "qom_types", c->qom_types);
+	add_count(root, "devices", c->devices);
+	add_count(root, "device_properties", c->props);
+	add_count(root, "qmp_commands", c->qmp_commands);
+	add_count(root, "cmdline_option_parameters", c->cmdline_options);
+	json_object_object_add(root, "device_failures",
+			       pairs_json(&c->failures, "device", "error"));
+	json_object_object_add(root, "unsupported_queries",
+			       pairs_json(&c->unsupported, "command",
+					  "error_class"));
+	print_json(out, root,
+		   JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			   JSON_C_TO_STRING_NOSLASHESCAPE);
 	json_object_put(root);
-	binary_record_release(&b);
+}
+
+/* The "sha256 ... probed" lines of the text output. */
+static void print_record_text(FILE *out, const struct install *in,
+			      const struct binary_record *b)
+{
+	int pkg = b->package && *b->package;
+
+	fprintf(out, "qemu %s  %s\n", in->version, in->binary_path);
+	fprintf(out, "  %-14s %s\n", "sha256", b->sha256);
+	fprintf(out, "  %-14s %s%s%s%s\n", "version", nn(b->version),
+		pkg ? " (" : "", pkg ? b->package : "", pkg ? ")" : "");
+	fprintf(out, "  %-14s %s\n", "target", nn(b->target));
+	fprintf(out, "  %-14s %s, in %.2fs\n", "probed", nn(b->probed_at),
+		b->probe_seconds);
+}
+
+static void print_caps_text(FILE *out, const struct install *in,
+			    const struct show_caps *c)
+{
+	print_record_text(out, in, &c->b);
+	for (size_t k = 0; k < c->accels.nr; k++)
+		fprintf(out, "  %-14s %s: %s (%s)\n", k ? "" : "accelerators",
+			nn(c->accels.v[k].name),
+			c->accels.v[k].flag ? "usable" : "not usable",
+			nn(c->accels.v[k].note));
+	fprintf(out, "  %-14s %lld\n", "machine types", c->machine_types);
+	fprintf(out, "  %-14s %lld\n", "cpu models", c->cpu_models);
+	fprintf(out, "  %-14s %lld\n", "qom types", c->qom_types);
+	fprintf(out, "  %-14s %lld, with %lld properties\n", "devices",
+		c->devices, c->props);
+	fprintf(out, "  %-14s %lld\n", "qmp commands", c->qmp_commands);
+	for (size_t k = 0; k < c->failures.nr; k++)
+		fprintf(out, "  %-14s %s: %s\n", k ? "" : "device failures",
+			nn(c->failures.v[k].name), nn(c->failures.v[k].note));
+	for (size_t k = 0; k < c->unsupported.nr; k++)
+		fprintf(out, "  %-14s %s (%s)\n", k ? "" : "unsupported",
+			nn(c->unsupported.v[k].name),
+			nn(c->unsupported.v[k].note));
+}
+
+void show_caps_print(FILE *out, const struct install *in,
+		     const struct show_caps *c, int json)
+{
+	if (json)
+		print_caps_json(out, in, c);
+	else
+		print_caps_text(out, in, c);
+}
+
+static int show_caps(struct store *st, long long id, const struct install *in,
+		     int json)
+{
+	struct show_caps c;
+	int ret = show_caps_read(st, id, &c);
+
+	if (!ret)
+		show_caps_print(stdout, in, &c, json);
+	show_caps_release(&c);
+	return ret;
+}
+
+int show_abi_machine_read(struct store *st, long long id, const char *machine,
+			  struct show_abi_machine *m)
+{
+	auto_stmt *q = NULL;
+
+	memset(m, 0, sizeof(*m));
+	if (store_prepare(st, &q,
+			  "SELECT m.status, m.fingerprint, m.devices,"
+			  " m.dropped, m.error, t.text FROM machine_abi m"
+			  " LEFT JOIN abi_texts t ON t.sha256 = m.fingerprint"
+			  " WHERE m.binary = ? AND m.machine = ?"))
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	store_bind_text(q, 2, machine);
+	if (sqlite3_step(q) != SQLITE_ROW)
+		return error("no ABI record for machine type '%s' (see "
+			     "'virt-matrix show abi VERSION')",
+			     machine);
+	m->machine = xstrdup(machine);
+	m->status = dup_col(q, 0);
+	m->fingerprint = dup_col(q, 1);
+	m->devices = dup_col(q, 2);
+	m->dropped = dup_col(q, 3);
+	m->error = dup_col(q, 4);
+	m->text = dup_col(q, 5);
 	return 0;
+}
+
+void show_abi_machine_release(struct show_abi_machine *m)
+{
+	free(m->machine);
+	free(m->status);
+	free(m->fingerprint);
+	free(m->devices);
+	free(m->dropped);
+	free(m->error);
+	free(m->text);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The lines of text, without their newlines, as a JSON array. */
+static json_object *lines_json(const char *t)
+{
+	json_object *lines = json_object_new_array();
+
+	while (t && *t) {
+		size_t n = strcspn(t, "\n");
+
+		json_object_array_add(lines, json_object_new_string_len(t, (int)n));
+		t += n + (t[n] ? 1 : 0);
+	}
+	return lines;
+}
+
+static void print_abi_machine_json(FILE *out, const struct show_abi_machine *m)
+{
+	json_object *o = json_object_new_object();
+
+	jadd(o, "machine", m->machine);
+	jadd(o, "status", m->status);
+	jadd(o, "fingerprint", m->fingerprint);
+	jadd(o, "devices", m->devices);
+	jadd(o, "dropped", m->dropped);
+	jadd(o, "error", m->error);
+	json_object_object_add(o, "lines", lines_json(m->text));
+	print_json(out, o,
+		   JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			   JSON_C_TO_STRING_NOSLASHESCAPE);
+	json_object_put(o);
+}
+
+static void print_abi_machine_text(FILE *out, const struct show_abi_machine *m)
+{
+	fprintf(out, "# %s  %s  fingerprint %s\n# devices: %s\n", m->machine,
+		nn(m->status), m->fingerprint ? m->fingerprint : "-",
+		m->devices ? m->devices : "-");
+	if (m->dropped)
+		fprintf(out, "# dropped: %s\n", m->dropped);
+	if (m->error)
+		fprintf(out, "# error: %s\n", m->error);
+	if (m->text)
+		fputs(m->text, out);
+}
+
+void show_abi_machine_print(FILE *out, const struct show_abi_machine *m,
+			    int json)
+{
+	if (json)
+		print_abi_machine_json(out, m);
+	else
+		print_abi_machine_text(out, m);
+}
+
+void show_abi_link_same(struct show_abi_list *l)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		const char *fp = l->v[i].fingerprint;
+
+		l->v[i].same_as = NULL;
+		for (size_t k = 0; fp && k < i; k++)
+			if (l->v[k].fingerprint && !strcmp(l->v[k].fingerprint, fp)) {
+				l->v[i].same_as = l->v[k].machine;
+				break;
+			}
+	}
+}
+
+int show_abi_list_read(struct store *st, long long id, struct show_abi_list *l)
+{
+	auto_stmt *q = NULL;
+
+	memset(l, 0, sizeof(*l));
+	if (store_prepare(st, &q,
+			  "SELECT machine, status, fingerprint, dropped, error,"
+			  " seconds FROM machine_abi WHERE binary = ?"
+			  " ORDER BY machine COLLATE version"))
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		struct show_abi_row *r;
+
+		ALLOC_GROW(l->v, l->nr + 1, l->alloc);
+		r = &l->v[l->nr++];
+		r->machine = dup_col(q, 0);
+		r->status = dup_col(q, 1);
+		r->fingerprint = dup_col(q, 2);
+		r->dropped = dup_col(q, 3);
+		r->error = dup_col(q, 4);
+		r->seconds = sqlite3_column_double(q, 5);
+	}
+	show_abi_link_same(l);
+	return 0;
+}
+
+void show_abi_list_release(struct show_abi_list *l)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		free(l->v[i].machine);
+		free(l->v[i].status);
+		free(l->v[i].fingerprint);
+		free(l->v[i].dropped);
+		free(l->v[i].error);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static void print_abi_list_json(FILE *out, const struct show_abi_list *l)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct show_abi_row *r = &l->v[i];
+		json_object *o = json_object_new_object();
+
+		jadd(o, "machine", r->machine);
+		jadd(o, "status", r->status);
+		jadd(o, "fingerprint", r->fingerprint);
+		jadd(o, "same_as", r->same_as);
+		jadd(o, "dropped", r->dropped);
+		jadd(o, "error", r->error);
+		json_object_object_add(o, "seconds",
+				       json_object_new_double(r->seconds));
+		json_object_array_add(arr, o);
+	}
+	print_json(out, arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);
+	json_object_put(arr);
+}
+
+static void print_abi_list_text(FILE *out, const struct show_abi_list *l)
+{
+	fprintf(out, "%-16s %-7s %-12s %-16s %s\n", "MACHINE", "STATUS",
+		"FINGERPRINT", "SAME AS", "NOTES");
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct show_abi_row *r = &l->v[i];
+
+		fprintf(out, "%-16s %-7s %-12.12s %-16s %s%s\n", nn(r->machine),
+			nn(r->status), r->fingerprint ? r->fingerprint : "-",
+			r->same_as ? r->same_as : "", r->dropped ? r->dropped : "",
+			r->error ? r->error : "");
+	}
+}
+
+void show_abi_list_print(FILE *out, const struct show_abi_list *l, int json)
+{
+	if (json)
+		print_abi_list_json(out, l);
+	else
+		print_abi_list_text(out, l);
+}
+
+static int show_abi(struct store *st, long long id, const char *machine,
+		    int json)
+{
+	struct show_abi_machine m;
+	struct show_abi_list l;
+	int ret;
+
+	if (machine) {
+		ret = show_abi_machine_read(st, id, machine, &m);
+		if (!ret)
+			show_abi_machine_print(stdout, &m, json);
+		show_abi_machine_release(&m);
+		return ret;
+	}
+	ret = show_abi_list_read(st, id, &l);
+	if (!ret)
+		show_abi_list_print(stdout, &l, json);
+	show_abi_list_release(&l);
+	return ret;
 }
 
 static int show_machines(struct store *st, long long id, int json)
@@ -285,112 +587,56 @@ static int show_machines(struct store *st, long long id, int json)
 	return 0;
 }
 
-static int show_abi(struct store *st, long long id, const char *machine,
-		    int json)
+static int run_caps(struct store *st, long long id, const struct install *in,
+		    const char *machine, int json)
 {
-	auto_stmt *q = NULL;
-	json_object *arr = json_object_new_array();
-
-	if (machine) {
-		if (store_prepare(st, &q,
-				  "SELECT m.status, m.fingerprint, m.devices,"
-				  " m.dropped, m.error, t.text FROM machine_abi m"
-				  " LEFT JOIN abi_texts t ON t.sha256 = m.fingerprint"
-				  " WHERE m.binary = ? AND m.machine = ?")) {
-			json_object_put(arr);
-			return -1;
-		}
-		sqlite3_bind_int64(q, 1, id);
-		store_bind_text(q, 2, machine);
-		if (sqlite3_step(q) != SQLITE_ROW) {
-			json_object_put(arr);
-			return error("no ABI record for machine type '%s' (see "
-				     "'virt-matrix show abi VERSION')",
-				     machine);
-		}
-		if (json) {
-			json_object *o = json_object_new_object(), *lines;
-			const char *t = col(q, 5);
-
-			jadd(o, "machine", machine);
-			jadd(o, "status", col(q, 0));
-			jadd(o, "fingerprint", col(q, 1));
-			jadd(o, "devices", col(q, 2));
-			jadd(o, "dropped", col(q, 3));
-			jadd(o, "error", col(q, 4));
-			lines = json_object_new_array();
-			while (t && *t) {
-				size_t n = strcspn(t, "\n");
-
-				json_object_array_add(lines, json_object_new_string_len(t, (int)n));
-				t += n + (t[n] ? 1 : 0);
-			}
-			json_object_object_add(o, "lines", lines);
-			puts(json_object_to_json_string_ext(
-				o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-					   JSON_C_TO_STRING_NOSLASHESCAPE));
-			json_object_put(o);
-		} else {
-			printf("# %s  %s  fingerprint %s\n# devices: %s\n",
-			       machine, col(q, 0), col(q, 1) ? col(q, 1) : "-",
-			       col(q, 2) ? col(q, 2) : "-");
-			if (col(q, 3))
-				printf("# dropped: %s\n", col(q, 3));
-			if (col(q, 4))
-				printf("# error: %s\n", col(q, 4));
-			if (col(q, 5))
-				fputs(col(q, 5), stdout);
-		}
-		json_object_put(arr);
-		return 0;
-	}
-	if (store_prepare(st, &q,
-			  "SELECT machine, status, fingerprint, dropped, error,"
-			  " seconds FROM machine_abi WHERE binary = ?"
-			  " ORDER BY machine COLLATE version")) {
-		json_object_put(arr);
-		return -1;
-	}
-	sqlite3_bind_int64(q, 1, id);
-	if (!json)
-		printf("%-16s %-7s %-12s %-16s %s\n", "MACHINE", "STATUS",
-		       "FINGERPRINT", "SAME AS", "NOTES");
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		json_object *o = json_object_new_object();
-		const char *fp = col(q, 2), *same = NULL;
-
-		for (size_t i = 0; fp && i < json_object_array_length(arr); i++) {
-			json_object *p = json_object_array_get_idx(arr, i);
-			const char *f = json_object_get_string(json_object_object_get(p, "fingerprint"));
-
-			if (f && !strcmp(f, fp)) {
-				same = json_object_get_string(json_object_object_get(p, "machine"));
-				break;
-			}
-		}
-		jadd(o, "machine", col(q, 0));
-		jadd(o, "status", col(q, 1));
-		jadd(o, "fingerprint", fp);
-		jadd(o, "same_as", same);
-		jadd(o, "dropped", col(q, 3));
-		jadd(o, "error", col(q, 4));
-		json_object_object_add(o, "seconds",
-				       json_object_new_double(sqlite3_column_double(q, 5)));
-		if (!json)
-			printf("%-16s %-7s %-12.12s %-16s %s%s\n", col(q, 0),
-			       col(q, 1), fp ? fp : "-", same ? same : "",
-			       col(q, 3) ? col(q, 3) : "",
-			       col(q, 4) ? col(q, 4) : "");
-		json_object_array_add(arr, o);
-	}
-	if (json)
-		puts(json_object_to_json_string_ext(
-			arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
-	json_object_put(arr);
-	return 0;
+	return show_caps(st, id, in, json);
 }
 
-int cmd_show(int argc, char **argv)
+static int run_machines(struct store *st, long long id,
+			const struct install *in, const char *machine, int json)
+{
+	return show_machines(st, id, json);
+}
+
+static int run_abi(struct store *st, long long id, const struct install *in,
+		   const char *machine, int json)
+{
+	return show_abi(st, id, machine, json);
+}
+
+/* A "show" subcommand: operands after VERSION it takes, and its work. */
+static const struct show_command {
+	const char *name;
+	int max_extra;
+	int (*run)(struct store *st, long long id, const struct install *in,
+		   const char *machine, int json);
+} show_commands[] = {
+	{ "caps", 0, run_caps },
+	{ "machines", 0, run_machines },
+	{ "abi", 1, run_abi },
+};
+
+/* The command argv names with its operands, or NULL when they do not fit. */
+static const struct show_command *find_command(int argc, char **argv)
+{
+	if (argc < 2)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(show_commands); i++)
+		if (!strcmp(show_commands[i].name, argv[0]))
+			return argc - 2 <= show_commands[i].max_extra
+				       ? &show_commands[i]
+				       : NULL;
+	return NULL;
+}
+
+struct show_opts {
+	char *db;
+	int json;
+};
+
+/* Options into so; 0, 1 after --help, or -1 on a wrong option. */
+static int parse_options(struct show_opts *so, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -398,54 +644,59 @@ int cmd_show(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *db = store_default_path();
-	struct store st;
-	struct install in;
-	int json = 0, c, ret = 1;
-	long long id;
+	int c;
 
-	memset(&in, 0, sizeof(in));
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'j') {
-			json = 1;
+			so->json = 1;
 		} else if (c == 'd') {
-			free(db);
-			db = xstrdup(optarg);
-		} else if (c == 'h') {
-			fputs(usage, stdout);
-			free(db);
-			return 0;
+			free(so->db);
+			so->db = xstrdup(optarg);
 		} else {
-			goto usage_out;
+			return c == 'h' ? 1 : -1;
 		}
 	}
-	if (argc - optind < 2 ||
-	    argc - optind > (!strcmp(argv[optind], "abi") ? 3 : 2) ||
-	    (strcmp(argv[optind], "caps") && strcmp(argv[optind], "machines") &&
-	     strcmp(argv[optind], "abi")))
-		goto usage_out;
+	return 0;
+}
+
+/* Runs cmd on install argv[1] of the store db; 0, or -1 (reported). */
+static int show_run(const struct show_command *cmd, const char *db, int argc,
+		    char **argv, int json)
+{
+	struct store st;
+	struct install in;
+	long long id;
+	int ret = -1;
+
+	memset(&in, 0, sizeof(in));
 	if (store_open(&st, db))
-		goto out;
-	id = find_binary(&st, argv[optind + 1], &in);
+		return -1;
+	id = find_binary(&st, argv[1], &in);
 	if (id >= 0)
-		ret = (!strcmp(argv[optind], "caps")
-			       ? show_caps(&st, id, &in, json)
-		       : !strcmp(argv[optind], "machines")
-			       ? show_machines(&st, id, json)
-			       : show_abi(&st, id,
-					  argc - optind == 3 ? argv[optind + 2] : NULL,
-					  json))
+		ret = cmd->run(&st, id, &in, argc == 3 ? argv[2] : NULL, json);
+	store_close(&st);
+	install_release(&in);
+	return ret;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	struct show_opts so = { store_default_path(), 0 };
+	const struct show_command *cmd = NULL;
+	int r = parse_options(&so, argc, argv), ret = 129;
+
+	if (r > 0) {
+		fputs(usage, stdout);
+		ret = 0;
+	} else if (!r && (cmd = find_command(argc - optind, argv + optind))) {
+		ret = show_run(cmd, so.db, argc - optind, argv + optind, so.json)
 			      ? 1
 			      : 0;
-	store_close(&st);
-	if (!ret && flush_stdout())
-		ret = 1;
-	goto out;
-usage_out:
-	fputs(usage, stderr);
-	ret = 129;
-out:
-	install_release(&in);
-	free(db);
+		if (!ret && flush_stdout())
+			ret = 1;
+	}
+	if (ret == 129)
+		fputs(usage, stderr);
+	free(so.db);
 	return ret;
 }
