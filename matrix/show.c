@@ -11,6 +11,7 @@
 #include "caps.h"
 #include "installs.h"
 #include "probe.h"
+#include "show.h"
 #include "binaries.h"
 #include "banned.h"
 
@@ -84,13 +85,10 @@ static char *dup_col(sqlite3_stmt *q, int i)
 	return s ? xstrdup(s) : NULL;
 }
 
-/*
- * A string printed with %s as it always was: glibc's printf shows a NULL
- * one as "(null)", and the text output has shown it so.
- */
+/* A column the record leaves empty, as the text output shows it. */
 static const char *nn(const char *s)
 {
-	return s ? s : "(null)";
+	return s ? s : "-";
 }
 
 /* json to out, one document and a newline. */

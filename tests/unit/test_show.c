@@ -8,6 +8,7 @@
 #include "binaries.h"
 #include "installs.h"
 #include "probe.h"
+#include "show.h"
 
 static char *dir;
 static struct store st;
@@ -114,7 +115,7 @@ static const char caps1_text[] =
 	"  version        7.2.0 (Debian 1:7.2)\n"
 	"  target         x86_64\n"
 	"  probed         2026-12-01T00:00:00Z, in 1.50s\n"
-	"  accelerators   kvm: not usable ((null))\n"
+	"  accelerators   kvm: not usable (-)\n"
 	"                 tcg: usable (fast enough)\n"
 	"  machine types  2\n"
 	"  cpu models     1\n"
@@ -123,7 +124,7 @@ static const char caps1_text[] =
 	"  qmp commands   1\n"
 	"  device failures xen-disk: crashed\n"
 	"  unsupported    query-a (GenericError)\n"
-	"                 query-b ((null))\n";
+	"                 query-b (-)\n";
 
 static const char caps1_json[] =
 	"{\n"
