@@ -60,6 +60,24 @@ static inline void tu_store_with_debian_qemu(const char *tag, char **dir,
 	free(out);
 }
 
+/* A new store DIR/m.db in a new temporary directory *dir (malloc'd). */
+static inline void tu_store_tmp(const char *tag, char **dir, struct store *st)
+{
+	char *p;
+
+	*dir = tu_tmpdir(tag);
+	p = tu_path(*dir, "m.db");
+	assert_int_equal(store_open(st, p), 0);
+	free(p);
+}
+
+/* Undoes tu_store_tmp. */
+static inline void tu_store_tmp_release(char *dir, struct store *st)
+{
+	store_close(st);
+	tu_rmdir(dir); /* frees dir */
+}
+
 /* Undoes tu_store_with_debian_qemu. */
 static inline void tu_store_release(char *dir, char *db, char *vm)
 {

@@ -13,11 +13,6 @@
 static char *dir;
 static struct store st;
 
-static void exec_sql(const char *sql)
-{
-	assert_int_equal(store_exec(&st, sql), 0);
-}
-
 /*
  * Three records: 1 complete with its ABI part (7.2.0), 2 complete
  * without it (10.0.2, probed with --no-abi, KVM usable), 3 failed. Installs name
@@ -25,14 +20,9 @@ static void exec_sql(const char *sql)
  */
 static int setup(void **state)
 {
-	struct strbuf p = STRBUF_INIT;
-
 	(void)state;
-	dir = tu_tmpdir("binaries");
-	sb_printf(&p, "%s/m.db", dir);
-	assert_int_equal(store_open(&st, p.buf), 0);
-	strbuf_release(&p);
-	exec_sql("INSERT INTO qmp_schemas (sha256, json) VALUES ('s1', '[]');"
+	tu_store_tmp("binaries", &dir, &st);
+	tu_exec(&st, "INSERT INTO qmp_schemas (sha256, json) VALUES ('s1', '[]');"
 		 "INSERT INTO binaries (id, sha256, version, package, target,"
 		 " schema_sha256, status, error, probed_at, probe_seconds,"
 		 " vmstate_sha256, abi_seconds) VALUES"
@@ -44,7 +34,7 @@ static int setup(void **state)
 		 "  'the probe failed', '2026-12-03T00:00:00Z', 0.5, NULL, NULL);"
 		 "INSERT INTO accelerators (binary, name, usable) VALUES"
 		 " (1, 'tcg', 1), (1, 'kvm', 0), (2, 'tcg', 1), (2, 'kvm', 1);");
-	exec_sql("INSERT INTO installs (app, version, kind, prefix, binary_path,"
+	tu_exec(&st, "INSERT INTO installs (app, version, kind, prefix, binary_path,"
 		 " binary_sha256, status, installed_at) VALUES"
 		 " ('qemu', '7.2.0', 'built', '/opt/qemu/7.2.0', '/q/7.2.0', 'aa',"
 		 "  'installed', 'now'),"
@@ -62,8 +52,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	store_close(&st);
-	tu_rmdir(dir);
+	tu_store_tmp_release(dir, &st);
 	return 0;
 }
 

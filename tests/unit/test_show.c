@@ -13,11 +13,6 @@
 static char *dir;
 static struct store st;
 
-static void exec_sql(const char *sql)
-{
-	assert_int_equal(store_exec(&st, sql), 0);
-}
-
 /*
  * Binary 1: two accelerators (kvm without detail), a device failure,
  * two unsupported queries (one without error class), counts, and four
@@ -26,14 +21,9 @@ static void exec_sql(const char *sql)
  */
 static int setup(void **state)
 {
-	struct strbuf p = STRBUF_INIT;
-
 	(void)state;
-	dir = tu_tmpdir("show");
-	sb_printf(&p, "%s/m.db", dir);
-	assert_int_equal(store_open(&st, p.buf), 0);
-	strbuf_release(&p);
-	exec_sql("INSERT INTO qmp_schemas (sha256, json) VALUES ('s1', '[]');"
+	tu_store_tmp("show", &dir, &st);
+	tu_exec(&st, "INSERT INTO qmp_schemas (sha256, json) VALUES ('s1', '[]');"
 		 "INSERT INTO binaries (id, sha256, version, package, target,"
 		 " schema_sha256, status, error, probed_at, probe_seconds)"
 		 " VALUES (1, 'aa', '7.2.0', 'Debian 1:7.2', 'x86_64', 's1',"
@@ -59,7 +49,7 @@ static int setup(void **state)
 		 "INSERT INTO qmp_commands (binary, name) VALUES (1, 'quit');"
 		 "INSERT INTO cmdline_options (binary, option, parameter) VALUES"
 		 " (1, 'm', 'size'), (1, 'm', 'slots');");
-	exec_sql("INSERT INTO abi_texts (sha256, text) VALUES"
+	tu_exec(&st, "INSERT INTO abi_texts (sha256, text) VALUES"
 		 " ('f00d0123456789abcdef', 'dev a/b = 1\ndev a/c = \"x/y\"\n'),"
 		 " ('beef0123456789abcdef', 'dev z = 2\n');"
 		 "INSERT INTO machine_abi (binary, machine, status, fingerprint,"
@@ -77,8 +67,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	store_close(&st);
-	tu_rmdir(dir);
+	tu_store_tmp_release(dir, &st);
 	return 0;
 }
 

@@ -12,21 +12,15 @@ static struct store st;
 
 static int setup(void **state)
 {
-	struct strbuf p = STRBUF_INIT;
-
 	(void)state;
-	dir = tu_tmpdir("sweeps");
-	sb_printf(&p, "%s/m.db", dir);
-	assert_int_equal(store_open(&st, p.buf), 0);
-	strbuf_release(&p);
+	tu_store_tmp("sweeps", &dir, &st);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	store_close(&st);
-	tu_rmdir(dir);
+	tu_store_tmp_release(dir, &st);
 	return 0;
 }
 
