@@ -18,10 +18,13 @@
  * and runs its own slice of the jobs (run's round-robin split over
  * QEMU x libvirt x scenario), so the same versions give the same split
  * on every machine; `merge` joins the shards' stores.
+ *
+ * cmd_sweep parses (sweep_opts.c) and calls sweep_execute, which runs
+ * the steps below in order; what they decide without a store or a child
+ * (the stages, the version sets, the stages' command lines, the exit
+ * status) is sweep_steps.c's.
  */
 #include <dirent.h>
-#include <stddef.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +40,6 @@
 #include "shard.h"
 #include "runs.h"
 #include "sweeps.h"
-#include "version.h"
 #include "banned.h"
 
 #define BUILD_TIMEOUT (12 * 3600.0)
@@ -90,227 +92,6 @@ static const char usage[] =
 	"otherwise (a build failed, a stage failed, regressions, ABI breaks\n"
 	"that specs/abi-acks does not acknowledge), 130 when interrupted\n"
 	"(resume with --resume or the same --sweep-id).\n";
-
-void sweep_opts_release(struct sweep_opts *o)
-{
-	strvec_clear(&o->resumed);
-	strvec_clear(&o->qemus);
-	strvec_clear(&o->libvirts);
-	strvec_clear(&o->scenarios);
-}
-
-/* The options with a value to check: 0, or -1 (not reported) when bad. */
-static int set_uuid(struct sweep_opts *o, const char *arg)
-{
-	o->uuid = arg;
-	return sweep_uuid_valid(arg) ? 0 : -1;
-}
-
-static int set_shard(struct sweep_opts *o, const char *arg)
-{
-	o->shard_given = 1;
-	return shard_parse(arg, &o->shard);
-}
-
-static int set_jobs(struct sweep_opts *o, const char *arg)
-{
-	long l;
-
-	o->jobs = arg;
-	return parse_long(arg, 1, 64, &l);
-}
-
-static int set_timeout(struct sweep_opts *o, const char *arg)
-{
-	long l;
-
-	o->timeout = arg;
-	return parse_long(arg, 1, 86400, &l);
-}
-
-static int set_from(struct sweep_opts *o, const char *arg)
-{
-	o->from = arg;
-	return strcmp(arg, "auto") && strcmp(arg, "upstream") && strcmp(arg, "debian")
-		       ? -1
-		       : 0;
-}
-
-enum opt_kind { OPT_LIST, OPT_FLAG, OPT_STRING, OPT_CHECKED };
-
-/*
- * sweep's options: a word repeated into a list, a flag, a string kept as
- * given, or a value that set() checks, refused as "--NAME wants WANTS".
- */
-static const struct sweep_option {
-	const char *name;
-	enum opt_kind kind;
-	size_t off; /* of the member in struct sweep_opts */
-	int (*set)(struct sweep_opts *o, const char *arg);
-	const char *wants;
-	int letter; /* its short option, or 0 */
-} sweep_options[] = {
-	{ "qemu", OPT_LIST, offsetof(struct sweep_opts, qemus), NULL, NULL, 0 },
-	{ "libvirt", OPT_LIST, offsetof(struct sweep_opts, libvirts), NULL, NULL, 0 },
-	{ "scenario", OPT_LIST, offsetof(struct sweep_opts, scenarios), NULL, NULL, 0 },
-	{ "installed", OPT_FLAG, offsetof(struct sweep_opts, installed), NULL, NULL, 0 },
-	{ "no-import", OPT_FLAG, offsetof(struct sweep_opts, no_import), NULL, NULL, 0 },
-	{ "sweep-id", OPT_CHECKED, 0, set_uuid,
-	  "a uuid such as '0f3c2a4e-8d1b-4c7e-9a52-1b2c3d4e5f60'", 0 },
-	{ "resume", OPT_FLAG, offsetof(struct sweep_opts, resume), NULL, NULL, 0 },
-	{ "shard", OPT_CHECKED, 0, set_shard, "K/N with 1 <= K <= N", 0 },
-	{ "jobs", OPT_CHECKED, 0, set_jobs, "a number from 1 to 64", 'j' },
-	{ "timeout", OPT_CHECKED, 0, set_timeout, "seconds from 1 to 86400", 0 },
-	{ "from", OPT_CHECKED, 0, set_from, "auto, upstream or debian", 0 },
-	{ "report-dir", OPT_STRING, offsetof(struct sweep_opts, report_dir), NULL, NULL, 0 },
-	{ "no-report", OPT_FLAG, offsetof(struct sweep_opts, no_report), NULL, NULL, 0 },
-	{ "db", OPT_STRING, offsetof(struct sweep_opts, db), NULL, NULL, 0 },
-};
-
-#define OPT_HELP 'h'
-#define OPT_BASE 256 /* getopt's value of sweep_options[i]: OPT_BASE + i */
-
-/* sweep_options[] for getopt_long, into out (ARRAY_SIZE + 2 entries). */
-static void long_options(struct option *out)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(sweep_options); i++) {
-		const struct sweep_option *so = &sweep_options[i];
-
-		out[i] = (struct option){ so->name,
-					  so->kind == OPT_FLAG ? no_argument : required_argument,
-					  NULL, OPT_BASE + (int)i };
-	}
-	out[i++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
-	out[i] = (struct option){ NULL, 0, NULL, 0 };
-}
-
-/* The row of sweep_options[] of getopt's c, or NULL. */
-static const struct sweep_option *option_of(int c)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(sweep_options); i++)
-		if (c == OPT_BASE + (int)i || (c && c == sweep_options[i].letter))
-			return &sweep_options[i];
-	return NULL;
-}
-
-/* Option so with arg into o: 0, or -1 after reporting. */
-static int set_option(struct sweep_opts *o, const struct sweep_option *so, const char *arg)
-{
-	char *member = (char *)o + so->off;
-
-	switch (so->kind) {
-	case OPT_LIST:
-		strvec_push((struct strvec *)(void *)member, arg);
-		return 0;
-	case OPT_FLAG:
-		*(int *)(void *)member = 1;
-		return 0;
-	case OPT_STRING:
-		*(const char **)(void *)member = arg;
-		return 0;
-	case OPT_CHECKED:
-		break;
-	}
-	if (so->set(o, arg))
-		return error("--%s wants %s, not '%s'", so->name, so->wants, arg);
-	return 0;
-}
-
-int sweep_opts_parse(struct sweep_opts *o, int argc, char **argv)
-{
-	struct option longopts[ARRAY_SIZE(sweep_options) + 2];
-	const struct sweep_option *so;
-	int c;
-
-	long_options(longopts);
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
-		if (c == OPT_HELP)
-			return 1;
-		so = option_of(c);
-		if (!so || set_option(o, so, optarg))
-			return -1;
-	}
-	if (optind < argc)
-		return error("unexpected argument '%s'", argv[optind]);
-	if (o->resume && o->uuid)
-		return error("--resume continues the newest unfinished sweep; "
-			     "--sweep-id names one: give one of them");
-	return 0;
-}
-
-int sweep_args_check(const struct strvec *args)
-{
-	struct sweep_opts o;
-	struct strvec a = STRVEC_INIT;
-	int rc;
-
-	memset(&o, 0, sizeof(o));
-	strvec_push(&a, "sweep");
-	for (size_t i = 0; i < args->nr; i++)
-		strvec_push(&a, args->v[i]);
-	rc = sweep_opts_parse(&o, (int)a.nr, (char **)a.v);
-	sweep_opts_release(&o);
-	strvec_clear(&a);
-	return rc < 0 ? -1 : 0;
-}
-
-static int strvec_has(const struct strvec *v, const char *s)
-{
-	for (size_t i = 0; i < v->nr; i++)
-		if (!strcmp(v->v[i], s))
-			return 1;
-	return 0;
-}
-
-static int by_version(const void *a, const void *b)
-{
-	return version_strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-void sweep_stages_of(const struct sweep_opts *o, struct sweep_stages *s)
-{
-	/* 'all' among the versions named takes the distribution's in too. */
-	s->import_qemu = !o->no_import && (!o->qemus.nr || strvec_has(&o->qemus, "all"));
-	s->import_libvirt = !o->no_import &&
-			    (!o->libvirts.nr || strvec_has(&o->libvirts, "all"));
-	s->direct = !o->libvirts.nr || strvec_has(&o->libvirts, "none") ||
-		    strvec_has(&o->libvirts, "all");
-	s->report = !o->no_report;
-}
-
-int sweep_versions_named(const struct strvec *named)
-{
-	for (size_t i = 0; i < named->nr; i++)
-		if (strcmp(named->v[i], "all"))
-			return 1;
-	return 0;
-}
-
-/* The words of from that out lacks, appended to out. */
-static void push_new(struct strvec *out, const struct strvec *from)
-{
-	for (size_t i = 0; i < from->nr; i++)
-		if (!strvec_has(out, from->v[i]))
-			strvec_push(out, from->v[i]);
-}
-
-void sweep_version_set(const struct strvec *named, const struct strvec *catalog,
-		       const struct strvec *installs, struct strvec *out)
-{
-	for (size_t i = 0; i < named->nr; i++)
-		if (strcmp(named->v[i], "all") && strcmp(named->v[i], "none") &&
-		    !strvec_has(out, named->v[i]))
-			strvec_push(out, named->v[i]);
-	if (!sweep_versions_named(named)) {
-		if (catalog)
-			push_new(out, catalog);
-		push_new(out, installs);
-	}
-	sort_array(out->v, out->nr, sizeof(*out->v), by_version);
-}
 
 /*
  * The versions of app in the sweep (sweep_version_set), the catalog and
@@ -367,14 +148,6 @@ static int not_installed(struct store *st, const char *app, const struct strvec 
 			strvec_push(missing, set->v[i]);
 	}
 	return 0;
-}
-
-/* Drops from set the versions in gone. */
-static void drop(struct strvec *set, const struct strvec *gone)
-{
-	for (size_t i = set->nr; i-- > 0;)
-		if (strvec_has(gone, set->v[i]))
-			strvec_remove(set, i);
 }
 
 /* Counts and regressions of the sweep, for the summary. */
@@ -531,72 +304,6 @@ static int report_stage(const char *db, const char *uuid, const char *dir,
 				"report: %s", dir);
 	}
 	return rc == 1 || regressions || abi_breaks ? 1 : 0;
-}
-
-void sweep_build_args(const char *from, const char *db, const struct strvec *missing,
-		      size_t nqemu, struct strvec *a)
-{
-	strvec_pushv(a, (const char *const[]){ "ark", "build", NULL });
-	if (from)
-		strvec_pushv(a, (const char *const[]){ "--from", from, NULL });
-	strvec_pushv(a, (const char *const[]){ "--db", db, NULL });
-	for (size_t i = 0; i < missing->nr; i++) {
-		if (i == 0 && nqemu)
-			strvec_push(a, "qemu");
-		if (i == nqemu)
-			strvec_push(a, "libvirt");
-		strvec_push(a, missing->v[i]);
-	}
-}
-
-void sweep_probe_args(const char *db, const struct strvec *qemus, int no_libvirt,
-		      struct strvec *a)
-{
-	strvec_pushv(a, (const char *const[]){ "probe", "--db", db, NULL });
-	if (no_libvirt)
-		strvec_push(a, "--no-libvirt");
-	for (size_t i = 0; i < qemus->nr; i++)
-		strvec_push(a, qemus->v[i]);
-}
-
-void sweep_run_args(const struct sweep_opts *o, const char *uuid, const char *shard,
-		    const struct strvec *qemus, const struct strvec *libvirts, int direct,
-		    struct strvec *a)
-{
-	strvec_pushv(a, (const char *const[]){ "run", "--sweep", uuid, "--shard", shard,
-		"--db", o->db, NULL });
-	for (size_t i = 0; i < qemus->nr; i++)
-		strvec_pushv(a, (const char *const[]){ "--qemu", qemus->v[i], NULL });
-	if (direct)
-		strvec_pushv(a, (const char *const[]){ "--libvirt", "none", NULL });
-	for (size_t i = 0; i < libvirts->nr; i++)
-		strvec_pushv(a, (const char *const[]){ "--libvirt", libvirts->v[i], NULL });
-	for (size_t i = 0; i < o->scenarios.nr; i++)
-		strvec_pushv(a, (const char *const[]){ "--scenario", o->scenarios.v[i], NULL });
-	if (o->jobs)
-		strvec_pushv(a, (const char *const[]){ "--jobs", o->jobs, NULL });
-	if (o->timeout)
-		strvec_pushv(a, (const char *const[]){ "--timeout", o->timeout, NULL });
-}
-
-char *sweep_report_dir(const char *given, const char *db, const char *uuid)
-{
-	struct strbuf p = STRBUF_INIT;
-	char *d;
-
-	if (given)
-		return xstrdup(given);
-	d = path_dirname(db);
-	sb_printf(&p, "%s/reports/%s", d, uuid);
-	free(d);
-	return strbuf_detach(&p);
-}
-
-int sweep_exit_status(int interrupted, int failed, int regressions)
-{
-	if (interrupted)
-		return 130;
-	return failed || regressions ? 1 : 0;
 }
 
 /* A sweep under way: what sweep_execute's steps share. */
@@ -761,7 +468,7 @@ static int drop_unbuilt(struct sweep_run *r)
 
 	if (not_installed(&r->st, "qemu", &r->qemus, &missing))
 		goto out;
-	drop(&r->qemus, &missing);
+	sweep_drop(&r->qemus, &missing);
 	nq = missing.nr;
 	if (not_installed(&r->st, "libvirt", &r->libvirts, &missing))
 		goto out;
@@ -773,7 +480,7 @@ static int drop_unbuilt(struct sweep_run *r)
 					: "");
 		r->failed++;
 	}
-	drop(&r->libvirts, &missing);
+	sweep_drop(&r->libvirts, &missing);
 	ret = 0;
 out:
 	strvec_clear(&missing);

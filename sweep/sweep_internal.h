@@ -83,6 +83,9 @@ int sweep_versions_named(const struct strvec *named);
 void sweep_version_set(const struct strvec *named, const struct strvec *catalog,
 		       const struct strvec *installs, struct strvec *out);
 
+/* Drops from set the versions in gone. */
+void sweep_drop(struct strvec *set, const struct strvec *gone);
+
 /*
  * The stages' command lines (after virt-matrix itself), appended to a.
  * missing holds the QEMUs to build, then from nqemu on the libvirts.

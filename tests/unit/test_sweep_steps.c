@@ -1,8 +1,9 @@
 /*
- * The decisions of `virt-matrix sweep` (sweep/sweep.c) without QEMU or
- * a store: its options as parsed (and the errors for bad ones), which
- * stages a sweep runs, the version set of an app, the command lines of
- * the build, probe and run stages, where the reports go and the exit
+ * The decisions of `virt-matrix sweep` without QEMU or a store: its
+ * options as parsed (sweep/sweep_opts.c, and the errors for bad ones),
+ * and from sweep/sweep_steps.c which stages a sweep runs, the version
+ * set of an app, what leaves it when it did not build, the command lines
+ * of the build, probe and run stages, where the reports go and the exit
  * status. Every table names its cases; a failure names the case.
  */
 #include "testutil.h"
@@ -215,6 +216,39 @@ static void test_version_set(void **state)
 	}
 }
 
+struct drop_case {
+	const char *name;
+	const char *set, *gone, *want;
+};
+
+static const struct drop_case drop_cases[] = {
+	{ "one that did not build", "7.2.0 8.0.0 10.0.2", "8.0.0", "7.2.0 10.0.2" },
+	{ "first and last", "7.2.0 8.0.0 10.0.2", "10.0.2 7.2.0", "8.0.0" },
+	{ "all of them", "7.2.0 8.0.0", "7.2.0 8.0.0", "" },
+	{ "none", "7.2.0 8.0.0", "", "7.2.0 8.0.0" },
+	{ "not in the set", "7.2.0", "9.0.0", "7.2.0" },
+};
+
+static void test_drop(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(drop_cases); c++) {
+		const struct drop_case *k = &drop_cases[c];
+		struct strvec set = STRVEC_INIT, gone = STRVEC_INIT;
+		struct strbuf got = STRBUF_INIT;
+
+		words(k->set, &set);
+		words(k->gone, &gone);
+		sweep_drop(&set, &gone);
+		strvec_join(&set, &got);
+		if (strcmp(got.buf, k->want))
+			fail_msg("%s: '%s', expected '%s'", k->name, got.buf, k->want);
+		strbuf_release(&got);
+		strvec_clear(&set);
+		strvec_clear(&gone);
+	}
+}
+
 struct build_case {
 	const char *name;
 	const char *from, *missing;
@@ -355,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_stages),
 		cmocka_unit_test(test_version_set),
+		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_build_args),
 		cmocka_unit_test(test_probe_and_run_args),
 		cmocka_unit_test(test_report_dir),
