@@ -81,14 +81,12 @@ static const char usage[] =
 	"Exit status: 0 when the first changed version was found, 1 otherwise,\n"
 	"130 when interrupted.\n";
 
+/* A bisect under way: its options, candidates and what it learnt. */
 struct bisect_ctx {
+	const struct bisect_opts *o;
 	char *db;
-	const char *scenario, *machine, *libvirt;
 	char *scn_name;
-	const char *good, *bad;
-	const char *from, *timeout, *url, *base, *flavour;
-	long timeout_s; /* --timeout, or run's default */
-	struct strvec commits;
+	struct strvec commits; /* --commit and --commits FILE */
 	struct strvec cand;  /* install names, oldest first */
 	struct strvec label; /* as the user calls them: versions or commits */
 	enum bisect_state *state;
@@ -97,6 +95,7 @@ struct bisect_ctx {
 	char *good_fp;
 	int good_is_old;
 	struct store st;
+	int open;
 	long long sweep_id;
 	char uuid[SWEEP_UUID_LEN + 1];
 };
@@ -114,27 +113,25 @@ static int by_version(const void *a, const void *b)
 	return version_strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Release candidates: catalog versions between the ends, and the ends. */
+/*
+ * Release candidates: the catalog's versions between the ends, and the
+ * ends themselves when they are installs outside the catalog.
+ */
 static int version_candidates(struct bisect_ctx *x)
 {
 	struct catalog c;
+	struct strvec versions = STRVEC_INIT;
 	char *specs = paths_data_dir("specs");
-	const char *lo = x->good, *hi = x->bad;
-	int rc = catalog_load(&c, specs, "qemu");
+	int rc = catalog_load(&c, specs, "qemu"), ret = -1;
 
 	free(specs);
 	if (rc)
 		return -1;
-	if (version_strcmp(lo, hi) > 0) {
-		lo = x->bad;
-		hi = x->good;
-	}
 	for (size_t i = 0; i < c.nr; i++)
-		if (version_strcmp(c.v[i].version, lo) >= 0 &&
-		    version_strcmp(c.v[i].version, hi) <= 0)
-			strvec_push(&x->cand, c.v[i].version);
+		strvec_push(&versions, c.v[i].version);
+	bisect_versions_between(&versions, x->o->good, x->o->bad, &x->cand);
 	for (int e = 0; e < 2; e++) {
-		const char *v = e ? x->bad : x->good;
+		const char *v = e ? x->o->bad : x->o->good;
 		struct install in;
 		int r;
 
@@ -142,42 +139,23 @@ static int version_candidates(struct bisect_ctx *x)
 			continue;
 		r = installs_get(&x->st, "qemu", v, &in);
 		if (r < 0)
-			goto fail;
+			goto out;
 		if (r) {
 			error("QEMU %s is neither in %s nor installed (see 'virt-matrix "
 			      "ark catalog')",
 			      v, c.path);
-			goto fail;
+			goto out;
 		}
 		install_release(&in);
 		strvec_push(&x->cand, v);
 	}
-	catalog_release(&c);
 	sort_array(x->cand.v, x->cand.nr, sizeof(*x->cand.v), by_version);
 	strvec_pushv(&x->label, x->cand.v);
-	return 0;
-fail:
+	ret = 0;
+out:
+	strvec_clear(&versions);
 	catalog_release(&c);
-	return -1;
-}
-
-/* Commit candidates: the listed commits from good to bad, in list order. */
-static int commit_candidates(struct bisect_ctx *x)
-{
-	int g = strvec_index(&x->commits, x->good), b = strvec_index(&x->commits, x->bad);
-	struct version v;
-
-	if (!x->base || version_parse(x->base, &v) || v.label[0])
-		return error("--url wants --base-version, a release such as 7.2.0 "
-			     "(its recipe and patches build the commits)");
-	if (g < 0 || b < 0)
-		return error("--%s '%s' is not in the commit list", g < 0 ? "good" : "bad",
-			     g < 0 ? x->good : x->bad);
-	for (int i = g < b ? g : b; i <= (g < b ? b : g); i++) {
-		strvec_push(&x->label, x->commits.v[i]);
-		strvec_pushf(&x->cand, "%s+g%.12s", x->base, x->commits.v[i]);
-	}
-	return 0;
+	return ret;
 }
 
 static int installed(struct bisect_ctx *x, const char *name, struct install *in)
@@ -202,7 +180,7 @@ static int ensure_built(struct bisect_ctx *x, size_t i)
 		return 0;
 	}
 	strvec_pushv(&a, (const char *const[]){ "ark", "build", "--db", x->db, NULL });
-	if (x->url) {
+	if (x->o->url) {
 		struct strbuf url = STRBUF_INIT;
 		struct fetch_opts fo;
 		char *cache = paths_cache_dir();
@@ -210,7 +188,7 @@ static int ensure_built(struct bisect_ctx *x, size_t i)
 
 		fetch_opts_init(&fo, cache);
 		fo.label = x->label.v[i];
-		if (bisect_url(x->url, x->label.v[i], &url)) {
+		if (bisect_url(x->o->url, x->label.v[i], &url)) {
 			free(cache);
 			strvec_clear(&a);
 			return -1;
@@ -230,9 +208,9 @@ static int ensure_built(struct bisect_ctx *x, size_t i)
 			return -1;
 		}
 		strvec_pushv(&a, (const char *const[]){ "--source", f.path, "--flavour",
-			x->flavour ? x->flavour : "upstream", NULL });
-	} else if (x->from) {
-		strvec_pushv(&a, (const char *const[]){ "--from", x->from, NULL });
+			x->o->flavour ? x->o->flavour : "upstream", NULL });
+	} else if (x->o->from) {
+		strvec_pushv(&a, (const char *const[]){ "--from", x->o->from, NULL });
 	}
 	strvec_pushv(&a, (const char *const[]){ "qemu", x->cand.v[i], NULL });
 	r = vm_self_run(&a, BUILD_TIMEOUT);
@@ -282,11 +260,11 @@ static int judge_scenario(struct bisect_ctx *x, size_t i)
 	int rc, verdict = 's';
 
 	strvec_pushv(&a, (const char *const[]){ "run", "--sweep", x->uuid, "--db", x->db,
-		"--qemu", x->cand.v[i], "--scenario", x->scenario, "--libvirt",
-		x->libvirt ? x->libvirt : "none", "--jobs", "1", NULL });
-	if (x->timeout)
-		strvec_pushv(&a, (const char *const[]){ "--timeout", x->timeout, NULL });
-	rc = vm_self_run(&a, STEP_TIMEOUT + (double)x->timeout_s);
+		"--qemu", x->cand.v[i], "--scenario", x->o->scenario, "--libvirt",
+		x->o->libvirt ? x->o->libvirt : "none", "--jobs", "1", NULL });
+	if (x->o->timeout)
+		strvec_pushv(&a, (const char *const[]){ "--timeout", x->o->timeout, NULL });
+	rc = vm_self_run(&a, STEP_TIMEOUT + (double)x->o->timeout_s);
 	strvec_clear(&a);
 	if (rc < 0 || vm_interrupted)
 		return -1;
@@ -296,7 +274,7 @@ static int judge_scenario(struct bisect_ctx *x, size_t i)
 		return -1;
 	sqlite3_bind_int64(q, 1, x->sweep_id);
 	store_bind_text(q, 2, x->cand.v[i]);
-	store_bind_text(q, 3, x->libvirt);
+	store_bind_text(q, 3, x->o->libvirt);
 	store_bind_text(q, 4, x->scn_name);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
@@ -343,17 +321,17 @@ static int judge_abi(struct bisect_ctx *x, size_t i)
 			  " WHERE m.binary = ? AND m.machine = ?"))
 		return -1;
 	sqlite3_bind_int64(q, 1, bin); /* 0 when not probed: no row */
-	store_bind_text(q, 2, x->machine);
+	store_bind_text(q, 2, x->o->machine);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(q, 0), "ok")) {
 		x->fingerprint[i] = store_column_strdup(q, 1);
 		sb_printf(&ev, "fingerprint %.16s (%d lines)", x->fingerprint[i],
 			  sqlite3_column_int(q, 3));
 	} else if (rc == SQLITE_ROW) {
-		sb_printf(&ev, "ABI of %s not recorded: %s", x->machine,
+		sb_printf(&ev, "ABI of %s not recorded: %s", x->o->machine,
 			  sqlite3_column_text(q, 2));
 	} else if (rc == SQLITE_DONE) {
-		sb_printf(&ev, "no machine type %s (or no probe record)", x->machine);
+		sb_printf(&ev, "no machine type %s (or no probe record)", x->o->machine);
 	} else {
 		return store_error(&x->st, "cannot read the ABI record");
 	}
@@ -379,7 +357,7 @@ static int judge(struct bisect_ctx *x, size_t i)
 		x->evidence[i] = xstrdup("did not build (see above)");
 		v = 's';
 	} else {
-		v = x->machine ? judge_abi(x, i) : judge_scenario(x, i);
+		v = x->o->machine ? judge_abi(x, i) : judge_scenario(x, i);
 	}
 	if (v > 0)
 		printf("  %-24s %-4s %s\n", x->label.v[i],
@@ -437,82 +415,218 @@ static int abi_diff(struct bisect_ctx *x, size_t o, size_t n)
 	if (!t[0] || !t[1]) {
 		free(t[0]);
 		free(t[1]);
-		return error("the ABI text of %s is not in the store", x->machine);
+		return error("the ABI text of %s is not in the store", x->o->machine);
 	}
 	lines_missing(t[0], t[1], '-', &out, &shown, &more);
 	shown = shown < DIFF_LINES / 2 ? shown : DIFF_LINES / 2;
 	lines_missing(t[1], t[0], '+', &out, &shown, &more);
-	printf("  %s ABI lines, - %s, + %s:\n%s", x->machine, x->label.v[o], x->label.v[n],
+	printf("  %s ABI lines, - %s, + %s:\n%s", x->o->machine, x->label.v[o], x->label.v[n],
 	       out.buf);
 	if (more)
 		printf("    ... and %d more differing lines ('virt-matrix show abi "
 		       "VERSION %s' prints them all)\n",
-		       more, x->machine);
+		       more, x->o->machine);
 	strbuf_release(&out);
 	free(t[0]);
 	free(t[1]);
 	return 0;
 }
 
-static int search(struct bisect_ctx *x)
+/*
+ * The two ends, the good one first (for --abi it defines good): each must
+ * be what the user says it is. -1 after reporting.
+ */
+static int judge_ends(struct bisect_ctx *x)
 {
-	size_t n = x->cand.nr, old_end = 0, new_end = n - 1, next;
-	struct bisect_result res;
-	char old_v;
-	int v, rc;
+	size_t old_end = 0, new_end = x->cand.nr - 1;
 
-	x->good_is_old = !strcmp(x->label.v[0], x->good);
-	old_v = x->good_is_old ? 'g' : 'b';
-	/* The good end first: for --abi it defines good. */
+	x->good_is_old = !strcmp(x->label.v[0], x->o->good);
 	for (int e = 0; e < 2; e++) {
 		size_t i = (e == 0) == x->good_is_old ? old_end : new_end;
 		char want = e == 0 ? 'g' : 'b';
+		int v = judge(x, i);
 
-		v = judge(x, i);
 		if (v < 0)
 			return -1;
 		if (v != want)
 			return error("--%s %s is not %s: %s", want == 'g' ? "good" : "bad",
 				     x->label.v[i], want == 'g' ? "good" : "bad",
 				     x->evidence[i] ? x->evidence[i] : "?");
-		if (x->machine && want == 'g')
+		if (x->o->machine && want == 'g')
 			x->good_fp = xstrdup(x->fingerprint[i]);
-		x->state[i] = v == old_v ? BISECT_OLD : BISECT_NEW;
-	}
-	while ((rc = bisect_next(x->state, n, &next, &res)) == 1) {
-		v = judge(x, next);
-		if (v < 0)
-			return -1;
-		x->state[next] = v == 's' ? BISECT_SKIP : v == old_v ? BISECT_OLD : BISECT_NEW;
-	}
-	if (rc < 0)
-		return error("bisect lost its ends (internal error)");
-	{
-		const char *what = x->good_is_old ? "bad" : "good";
-		const char *kind = x->url ? "commit" : "version";
-		size_t o = res.last_old, f = res.first_new;
-
-		if (res.nskipped) {
-			printf("the first %s %s is one of:", what, kind);
-			for (size_t i = o + 1; i <= f; i++)
-				printf(" %s", x->label.v[i]);
-			printf(" (those before %s could not be judged)\n", x->label.v[f]);
-		} else {
-			printf("first %s %s: %s (after %s %s)\n", what, kind, x->label.v[f],
-			       x->good_is_old ? "good" : "bad", x->label.v[o]);
-		}
-		if (x->url)
-			printf("  built as QEMU %s\n", x->cand.v[f]);
-		printf("  %s side, %s:\n      %s\n", x->good_is_old ? "good" : "bad",
-		       x->label.v[o], x->evidence[o]);
-		printf("  %s side, %s:\n      %s\n", what, x->label.v[f], x->evidence[f]);
-		if (x->machine && abi_diff(x, o, f))
-			return -1;
+		x->state[i] = bisect_state_of(v, x->good_is_old);
 	}
 	return 0;
 }
 
-int cmd_bisect(int argc, char **argv)
+/* The search, then its answer with both sides' evidence. -1 after reporting. */
+static int search(struct bisect_ctx *x)
+{
+	struct bisect_answer a = { &x->label, &x->cand, (const char *const *)x->evidence,
+				   { 0, 0, 0 }, 0, x->o->url != NULL };
+	struct strbuf out = STRBUF_INIT;
+	size_t next;
+	int v, rc;
+
+	if (judge_ends(x))
+		return -1;
+	while ((rc = bisect_next(x->state, x->cand.nr, &next, &a.res)) == 1) {
+		v = judge(x, next);
+		if (v < 0)
+			return -1;
+		x->state[next] = bisect_state_of(v, x->good_is_old);
+	}
+	if (rc < 0)
+		return error("bisect lost its ends (internal error)");
+	a.good_is_old = x->good_is_old;
+	bisect_describe(&a, &out);
+	fputs(out.buf, stdout);
+	strbuf_release(&out);
+	if (x->o->machine && abi_diff(x, a.res.last_old, a.res.first_new))
+		return -1;
+	return 0;
+}
+
+/* Everything the search needs: the commits, the store, the candidates. */
+static int prepare(struct bisect_ctx *x)
+{
+	const struct bisect_opts *o = x->o;
+
+	strvec_pushv(&x->commits, o->commits.v);
+	if (o->commits_file) {
+		struct strbuf t = STRBUF_INIT;
+		int rc = strbuf_read_file(&t, o->commits_file, 16 << 20) ||
+			 bisect_parse_commits(o->commits_file, t.buf, &x->commits);
+
+		strbuf_release(&t);
+		if (rc)
+			return -1;
+	}
+	if (o->url) {
+		struct strbuf probe_url = STRBUF_INIT;
+		int rc = bisect_url(o->url, o->good, &probe_url);
+
+		strbuf_release(&probe_url);
+		if (rc)
+			return -1;
+	}
+	if (o->scenario)
+		x->scn_name = scenario_name_of(o->scenario);
+	if (store_open(&x->st, x->db))
+		return -1;
+	x->open = 1;
+	if (o->url ? bisect_commit_candidates(&x->commits, o->good, o->bad, o->base,
+					       &x->label, &x->cand)
+		   : version_candidates(x))
+		return -1;
+	x->state = xcalloc(x->cand.nr, sizeof(*x->state));
+	x->evidence = xcalloc(x->cand.nr, sizeof(*x->evidence));
+	x->fingerprint = xcalloc(x->cand.nr, sizeof(*x->fingerprint));
+	return 0;
+}
+
+/* The bisect's sweep row, new or continued, and its first line. */
+static int open_bisect(struct bisect_ctx *x, int argc, char **argv)
+{
+	if (sweep_open(&x->st, "bisect", x->o->uuid, NULL, argc, argv, &x->sweep_id,
+		       x->uuid))
+		return -1;
+	printf("bisect %s: %s, good %s, bad %s, %zu candidates:", x->uuid,
+	       x->o->machine ? x->o->machine : x->scn_name, x->o->good, x->o->bad,
+	       x->cand.nr);
+	for (size_t i = 0; i < x->label.nr; i++)
+		printf(" %s", x->label.v[i]);
+	printf("\n");
+	fflush(stdout);
+	return 0;
+}
+
+/* Closes the bisect's sweep row; the exit status after a search that gave ret. */
+static int close_bisect(struct bisect_ctx *x, int ret)
+{
+	if (vm_interrupted) {
+		ret = 130;
+		printf("bisect %s interrupted; '--sweep-id %s' continues it with the runs "
+		       "it recorded\n",
+		       x->uuid, x->uuid);
+	}
+	if (sweep_close(&x->st, x->sweep_id, vm_interrupted ? "interrupted" : "finished"))
+		ret = ret ? ret : 1;
+	return ret;
+}
+
+static void ctx_release(struct bisect_ctx *x)
+{
+	if (x->open)
+		store_close(&x->st);
+	for (size_t i = 0; i < x->cand.nr && x->evidence; i++) {
+		free(x->evidence[i]);
+		free(x->fingerprint[i]);
+	}
+	free(x->evidence);
+	free(x->fingerprint);
+	free(x->state);
+	free(x->good_fp);
+	free(x->scn_name);
+	strvec_clear(&x->commits);
+	strvec_clear(&x->cand);
+	strvec_clear(&x->label);
+	free(x->db);
+}
+
+int bisect_execute(const struct bisect_opts *o, int argc, char **argv)
+{
+	struct bisect_ctx x;
+	int ret = 1;
+
+	memset(&x, 0, sizeof(x));
+	x.o = o;
+	x.db = o->db ? xstrdup(o->db) : store_default_path();
+	if (!prepare(&x) && !open_bisect(&x, argc, argv))
+		ret = close_bisect(&x, search(&x) ? 1 : 0);
+	ctx_release(&x);
+	return ret;
+}
+
+void bisect_opts_init(struct bisect_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->timeout_s = 240;
+}
+
+void bisect_opts_release(struct bisect_opts *o)
+{
+	strvec_clear(&o->commits);
+}
+
+/* An option whose value is checked (c of bisect_opts_parse): 0, or -1 after reporting. */
+static int set_checked(struct bisect_opts *o, int c, const char *arg)
+{
+	long l;
+
+	switch (c) {
+	case 'c':
+		if (!bisect_commit_valid(arg))
+			return error("--commit '%s' is not a commit id (4 to 64 of 0-9 A-Z "
+				     "a-z . _ -)",
+				     arg);
+		strvec_push(&o->commits, arg);
+		return 0;
+	case 'f':
+		if (strcmp(arg, "upstream") && strcmp(arg, "debian"))
+			return error("--flavour wants upstream or debian, not '%s'", arg);
+		o->flavour = arg;
+		return 0;
+	default: /* 'T' */
+		if (parse_long(arg, 1, 86400, &l))
+			return error("--timeout wants seconds from 1 to 86400, not '%s'", arg);
+		o->timeout = arg;
+		o->timeout_s = l;
+		return 0;
+	}
+}
+
+int bisect_opts_parse(struct bisect_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "scenario", required_argument, NULL, 's' },
@@ -533,155 +647,77 @@ int cmd_bisect(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct bisect_ctx x;
-	const char *commits_file = NULL, *uuid = NULL;
-	int c, open = 0, ret = 129;
-	long l;
+	int c;
 
-	memset(&x, 0, sizeof(x));
-	x.db = store_default_path();
-	x.timeout_s = 240;
 	optind = 0; /* a fresh scan, also when called twice in one process */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': x.scenario = optarg; break;
-		case 'a': x.machine = optarg; break;
-		case 'g': x.good = optarg; break;
-		case 'b': x.bad = optarg; break;
-		case 'L': x.libvirt = strcmp(optarg, "none") ? optarg : NULL; break;
-		case 'u': x.url = optarg; break;
-		case 'C': commits_file = optarg; break;
-		case 'c':
-			if (!bisect_commit_valid(optarg)) {
-				error("--commit '%s' is not a commit id (4 to 64 of 0-9 A-Z a-z . _ -)",
-				      optarg);
-				goto out;
-			}
-			strvec_push(&x.commits, optarg);
+		case 's': o->scenario = optarg; break;
+		case 'a': o->machine = optarg; break;
+		case 'g': o->good = optarg; break;
+		case 'b': o->bad = optarg; break;
+		case 'L': o->libvirt = strcmp(optarg, "none") ? optarg : NULL; break;
+		case 'u': o->url = optarg; break;
+		case 'C': o->commits_file = optarg; break;
+		case 'B': o->base = optarg; break;
+		case 'F': o->from = optarg; break;
+		case 'W': o->uuid = optarg; break;
+		case 'd': o->db = optarg; break;
+		case 'c': case 'f': case 'T':
+			if (set_checked(o, c, optarg))
+				return -1;
 			break;
-		case 'B': x.base = optarg; break;
-		case 'f':
-			if (strcmp(optarg, "upstream") && strcmp(optarg, "debian")) {
-				error("--flavour wants upstream or debian, not '%s'", optarg);
-				goto out;
-			}
-			x.flavour = optarg;
-			break;
-		case 'F': x.from = optarg; break;
-		case 'T':
-			if (parse_long(optarg, 1, 86400, &l)) {
-				error("--timeout wants seconds from 1 to 86400, not '%s'", optarg);
-				goto out;
-			}
-			x.timeout = optarg;
-			x.timeout_s = l;
-			break;
-		case 'W': uuid = optarg; break;
-		case 'd':
-			free(x.db);
-			x.db = xstrdup(optarg);
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			ret = 0;
-			goto out;
+		case 'h': return 1;
 		default:
 			fputs(usage, stderr);
-			goto out;
+			return -1;
 		}
 	}
-	if (optind < argc) {
-		error("unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	if (!x.scenario == !x.machine) {
-		error("bisect wants one of --scenario NAME and --abi MACHINE-TYPE");
-		goto out;
-	}
-	if (x.machine && !abi_is_versioned(x.machine)) {
+	if (optind < argc)
+		return error("unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+int bisect_opts_check(const struct bisect_opts *o)
+{
+	if (!o->scenario == !o->machine)
+		return error("bisect wants one of --scenario NAME and --abi MACHINE-TYPE");
+	if (o->machine && !abi_is_versioned(o->machine)) {
 		struct strbuf esc = STRBUF_INIT;
 
 		/* An alias such as q35 names another machine in each version:
 		 * its fingerprint changes with every release. */
 		error("--abi wants a versioned machine type (a name that ends in a "
 		      "version, such as pc-q35-5.2), not '%s'",
-		      str_printable(&esc, x.machine, strlen(x.machine), 100));
+		      str_printable(&esc, o->machine, strlen(o->machine), 100));
 		strbuf_release(&esc);
-		goto out;
+		return -1;
 	}
-	if (!x.good || !x.bad || !strcmp(x.good, x.bad)) {
-		error("bisect wants --good and --bad, two different versions or commits");
-		goto out;
-	}
-	if (x.machine && x.libvirt) {
-		error("--libvirt goes with --scenario (the ABI is the QEMU's own)");
-		goto out;
-	}
-	if (!x.url != !(commits_file || x.commits.nr)) {
-		error("bisecting commits wants --url TEMPLATE and --commits FILE "
-		      "(or --commit C...) together");
-		goto out;
-	}
-	ret = 1;
-	if (commits_file) {
-		struct strbuf t = STRBUF_INIT;
-		int rc = strbuf_read_file(&t, commits_file, 16 << 20) ||
-			 bisect_parse_commits(commits_file, t.buf, &x.commits);
+	if (!o->good || !o->bad || !strcmp(o->good, o->bad))
+		return error("bisect wants --good and --bad, two different versions or commits");
+	if (o->machine && o->libvirt)
+		return error("--libvirt goes with --scenario (the ABI is the QEMU's own)");
+	if (!o->url != !(o->commits_file || o->commits.nr))
+		return error("bisecting commits wants --url TEMPLATE and --commits FILE "
+			     "(or --commit C...) together");
+	return 0;
+}
 
-		strbuf_release(&t);
-		if (rc)
-			goto out;
-	}
-	if (x.url) {
-		struct strbuf probe_url = STRBUF_INIT;
-		int rc = bisect_url(x.url, x.good, &probe_url);
+int cmd_bisect(int argc, char **argv)
+{
+	struct bisect_opts o;
+	int rc;
 
-		strbuf_release(&probe_url);
-		if (rc)
-			goto out;
+	bisect_opts_init(&o);
+	rc = bisect_opts_parse(&o, argc, argv);
+	if (rc > 0) {
+		fputs(usage, stdout);
+		rc = 0;
+	} else if (rc < 0 || bisect_opts_check(&o)) {
+		rc = 129;
+	} else {
+		rc = bisect_execute(&o, argc, argv);
 	}
-	if (x.scenario)
-		x.scn_name = scenario_name_of(x.scenario);
-	if (store_open(&x.st, x.db))
-		goto out;
-	open = 1;
-	if (x.url ? commit_candidates(&x) : version_candidates(&x))
-		goto out;
-	x.state = xcalloc(x.cand.nr, sizeof(*x.state));
-	x.evidence = xcalloc(x.cand.nr, sizeof(*x.evidence));
-	x.fingerprint = xcalloc(x.cand.nr, sizeof(*x.fingerprint));
-	if (sweep_open(&x.st, "bisect", uuid, NULL, argc, argv, &x.sweep_id, x.uuid))
-		goto out;
-	printf("bisect %s: %s, good %s, bad %s, %zu candidates:", x.uuid,
-	       x.machine ? x.machine : x.scn_name, x.good, x.bad, x.cand.nr);
-	for (size_t i = 0; i < x.label.nr; i++)
-		printf(" %s", x.label.v[i]);
-	printf("\n");
-	fflush(stdout);
-	ret = search(&x) ? 1 : 0;
-	if (vm_interrupted) {
-		ret = 130;
-		printf("bisect %s interrupted; '--sweep-id %s' continues it with the runs "
-		       "it recorded\n",
-		       x.uuid, x.uuid);
-	}
-	if (sweep_close(&x.st, x.sweep_id, vm_interrupted ? "interrupted" : "finished"))
-		ret = ret ? ret : 1;
-out:
-	if (open)
-		store_close(&x.st);
-	for (size_t i = 0; i < x.cand.nr && x.evidence; i++) {
-		free(x.evidence[i]);
-		free(x.fingerprint[i]);
-	}
-	free(x.evidence);
-	free(x.fingerprint);
-	free(x.state);
-	free(x.good_fp);
-	free(x.scn_name);
-	strvec_clear(&x.commits);
-	strvec_clear(&x.cand);
-	strvec_clear(&x.label);
-	free(x.db);
-	return ret;
+	bisect_opts_release(&o);
+	return rc;
 }

@@ -8,6 +8,8 @@
  * old/new terms, candidate 0 has the state of the older end and n-1
  * that of the newer end; the search finds the first candidate in the
  * newer state, whichever of good and bad that is (a regression or a fix).
+ * Besides the search: the command's options, which candidates a bisect
+ * has, and how its answer reads, all without building or running.
  */
 
 #include <stddef.h>
@@ -59,5 +61,73 @@ int bisect_commit_valid(const char *s);
  * tmpl has no ${commit} or ${short}, or another ${...}.
  */
 int bisect_url(const char *tmpl, const char *commit, struct strbuf *out) VM_WUR;
+
+/* The options of `virt-matrix bisect`; strings point into its argv. */
+struct bisect_opts {
+	const char *scenario, *machine; /* one of them */
+	const char *libvirt;		/* NULL: the direct runner */
+	const char *good, *bad;
+	const char *url, *commits_file, *base, *flavour; /* commits */
+	const char *from, *timeout, *uuid, *db;
+	long timeout_s;	       /* --timeout, or run's default */
+	struct strvec commits; /* --commit, oldest first */
+};
+
+/* o with its defaults. */
+void bisect_opts_init(struct bisect_opts *o);
+void bisect_opts_release(struct bisect_opts *o);
+
+/*
+ * Parses bisect's argv (argv[0] the command) into o. 0, 1 for --help,
+ * -1 after reporting (with the usage on stderr for an unknown option).
+ */
+int bisect_opts_parse(struct bisect_opts *o, int argc, char **argv);
+
+/* Whether the options go together: 0, or -1 after reporting why not. */
+int bisect_opts_check(const struct bisect_opts *o) VM_WUR;
+
+/*
+ * The bisect o describes (validated), from the store to the answer;
+ * argc and argv are recorded with the bisect's sweep. Returns the exit
+ * status: 0 when the first changed candidate was found, 1 otherwise,
+ * 130 when interrupted.
+ */
+int bisect_execute(const struct bisect_opts *o, int argc, char **argv);
+
+/*
+ * The versions of catalog from good to bad (either may be the older),
+ * both included, appended to out in catalog order.
+ */
+void bisect_versions_between(const struct strvec *catalog, const char *good,
+			     const char *bad, struct strvec *out);
+
+/*
+ * Commit candidates: the commits of the list from good to bad, in list
+ * order, into label (the commits) and cand (their installs, named
+ * base+g<first 12 characters>). -1 after reporting when base is not a
+ * release or good or bad is not in the list.
+ */
+int bisect_commit_candidates(const struct strvec *commits, const char *good,
+			     const char *bad, const char *base, struct strvec *label,
+			     struct strvec *cand) VM_WUR;
+
+/*
+ * The state of a candidate judged verdict ('g' good, 'b' bad, 's' cannot
+ * be judged) when the good end is the older one (good_is_old) or not.
+ */
+enum bisect_state bisect_state_of(int verdict, int good_is_old);
+
+/* What a finished search found, for bisect_describe. */
+struct bisect_answer {
+	const struct strvec *label;   /* candidates as the user calls them */
+	const struct strvec *cand;    /* their installs */
+	const char *const *evidence;  /* per candidate */
+	struct bisect_result res;
+	int good_is_old;
+	int commits; /* candidates are commits (shown with their install) */
+};
+
+/* The answer's lines: the first changed candidate(s) and both sides. */
+void bisect_describe(const struct bisect_answer *a, struct strbuf *out);
 
 #endif

@@ -1,13 +1,15 @@
 /*
  * The bisection search and the inputs of a commit bisect (see bisect.h):
  * which candidate to test next, the commit list file, and the snapshot
- * URL template of a git forge.
+ * URL template of a git forge; the candidates of a bisect, the state of
+ * a judged candidate, and how the answer reads.
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bisect.h"
+#include "version.h"
 #include "banned.h"
 
 int bisect_next(const enum bisect_state *state, size_t n, size_t *next,
@@ -131,4 +133,76 @@ int bisect_url(const char *tmpl, const char *commit, struct strbuf *out)
 			     "qemu-${commit}.tar.gz",
 			     tmpl);
 	return 0;
+}
+
+void bisect_versions_between(const struct strvec *catalog, const char *good,
+			     const char *bad, struct strvec *out)
+{
+	const char *lo = good, *hi = bad;
+
+	if (version_strcmp(lo, hi) > 0) {
+		lo = bad;
+		hi = good;
+	}
+	for (size_t i = 0; i < catalog->nr; i++)
+		if (version_strcmp(catalog->v[i], lo) >= 0 &&
+		    version_strcmp(catalog->v[i], hi) <= 0)
+			strvec_push(out, catalog->v[i]);
+}
+
+static int index_of(const struct strvec *v, const char *s)
+{
+	for (size_t i = 0; i < v->nr; i++)
+		if (!strcmp(v->v[i], s))
+			return (int)i;
+	return -1;
+}
+
+int bisect_commit_candidates(const struct strvec *commits, const char *good,
+			     const char *bad, const char *base, struct strvec *label,
+			     struct strvec *cand)
+{
+	int g = index_of(commits, good), b = index_of(commits, bad);
+	struct version v;
+
+	if (!base || version_parse(base, &v) || v.label[0])
+		return error("--url wants --base-version, a release such as 7.2.0 "
+			     "(its recipe and patches build the commits)");
+	if (g < 0 || b < 0)
+		return error("--%s '%s' is not in the commit list", g < 0 ? "good" : "bad",
+			     g < 0 ? good : bad);
+	for (int i = g < b ? g : b; i <= (g < b ? b : g); i++) {
+		strvec_push(label, commits->v[i]);
+		strvec_pushf(cand, "%s+g%.12s", base, commits->v[i]);
+	}
+	return 0;
+}
+
+enum bisect_state bisect_state_of(int verdict, int good_is_old)
+{
+	if (verdict == 's')
+		return BISECT_SKIP;
+	return (verdict == 'g') == !!good_is_old ? BISECT_OLD : BISECT_NEW;
+}
+
+void bisect_describe(const struct bisect_answer *a, struct strbuf *out)
+{
+	const char *what = a->good_is_old ? "bad" : "good";
+	const char *kind = a->commits ? "commit" : "version";
+	size_t o = a->res.last_old, f = a->res.first_new;
+
+	if (a->res.nskipped) {
+		sb_printf(out, "the first %s %s is one of:", what, kind);
+		for (size_t i = o + 1; i <= f; i++)
+			sb_printf(out, " %s", a->label->v[i]);
+		sb_printf(out, " (those before %s could not be judged)\n", a->label->v[f]);
+	} else {
+		sb_printf(out, "first %s %s: %s (after %s %s)\n", what, kind, a->label->v[f],
+			  a->good_is_old ? "good" : "bad", a->label->v[o]);
+	}
+	if (a->commits)
+		sb_printf(out, "  built as QEMU %s\n", a->cand->v[f]);
+	sb_printf(out, "  %s side, %s:\n      %s\n", a->good_is_old ? "good" : "bad",
+		  a->label->v[o], a->evidence[o]);
+	sb_printf(out, "  %s side, %s:\n      %s\n", what, a->label->v[f], a->evidence[f]);
 }

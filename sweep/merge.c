@@ -331,12 +331,12 @@ static void print_counts(struct store *st, const char *path)
 	       sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3));
 }
 
-int sweep_merge(const char *out, const char *const *in, size_t nin)
+/*
+ * The inputs exist, none is out, and each opens (which brings an older
+ * schema up to date, as any command would). -1 after reporting.
+ */
+static int check_inputs(const char *out, int existed, const char *const *in, size_t nin)
 {
-	struct store st;
-	int existed = path_exists(out), limit, ret = -1, begun = 0;
-	size_t attached = 0;
-
 	for (size_t i = 0; i < nin; i++) {
 		struct store s;
 
@@ -345,84 +345,114 @@ int sweep_merge(const char *out, const char *const *in, size_t nin)
 		if (existed && same_file(out, in[i]))
 			return error("'%s' is the output store; it cannot also be an input",
 				     in[i]);
-		/* Brings an older schema up to date, as any command would. */
 		if (store_open(&s, in[i]))
 			return -1;
 		store_close(&s);
 	}
-	if (store_open(&st, out))
-		return -1;
-	limit = sqlite3_limit(st.db, SQLITE_LIMIT_ATTACHED, -1);
-	if ((long)nin > limit) {
-		error("merge takes at most %d stores at once (SQLite's limit); merge "
-		      "the rest in a second step (merging is idempotent)",
-		      limit);
-		goto out;
-	}
-	for (; attached < nin; attached++) {
+	return 0;
+}
+
+/* in[] attached to st as in0, in1...; *attached counts them. -1 after reporting. */
+static int attach_inputs(struct store *st, const char *const *in, size_t nin,
+			 size_t *attached)
+{
+	int limit = sqlite3_limit(st->db, SQLITE_LIMIT_ATTACHED, -1);
+
+	if ((long)nin > limit)
+		return error("merge takes at most %d stores at once (SQLite's limit); merge "
+			     "the rest in a second step (merging is idempotent)",
+			     limit);
+	for (; *attached < nin; (*attached)++) {
 		char alias[32];
 		auto_stmt *q = NULL;
 
-		snprintf(alias, sizeof(alias), "in%zu", attached);
-		if (store_prepare(&st, &q, "ATTACH DATABASE ? AS ?"))
-			goto out;
-		store_bind_text(q, 1, in[attached]);
+		snprintf(alias, sizeof(alias), "in%zu", *attached);
+		if (store_prepare(st, &q, "ATTACH DATABASE ? AS ?"))
+			return -1;
+		store_bind_text(q, 1, in[*attached]);
 		store_bind_text(q, 2, alias);
-		if (sqlite3_step(q) != SQLITE_DONE) {
-			error("cannot open '%s' to merge: %s", in[attached],
-			      sqlite3_errmsg(st.db));
-			goto out;
-		}
-		if (check_tables(&st, alias, in[attached]))
-			goto out;
+		if (sqlite3_step(q) != SQLITE_DONE)
+			return error("cannot open '%s' to merge: %s", in[*attached],
+				     sqlite3_errmsg(st->db));
+		if (check_tables(st, alias, in[*attached]))
+			return -1;
 	}
-	if (store_begin(&st))
-		goto out;
-	begun = 1;
-	for (size_t i = 0; i < nin; i++) {
-		char alias[32];
+	return 0;
+}
 
-		snprintf(alias, sizeof(alias), "in%zu", i);
-		if (warn_install_conflicts(&st, alias, in[i]))
-			goto out;
-		for (size_t t = 0; t < ARRAY_SIZE(tables); t++)
-			if (merge_table(&st, alias, &tables[t])) {
-				error("cannot merge table '%s' of '%s'", tables[t].name,
-				      in[i]);
-				goto out;
-			}
-		if (store_exec(&st, recompute_sql))
-			goto out;
-	}
+/* Every table of input i (attached, from path) into st. -1 after reporting. */
+static int merge_input(struct store *st, size_t i, const char *path)
+{
+	char alias[32];
+
+	snprintf(alias, sizeof(alias), "in%zu", i);
+	if (warn_install_conflicts(st, alias, path))
+		return -1;
+	for (size_t t = 0; t < ARRAY_SIZE(tables); t++)
+		if (merge_table(st, alias, &tables[t]))
+			return error("cannot merge table '%s' of '%s'", tables[t].name, path);
+	return store_exec(st, recompute_sql);
+}
+
+/* The attached inputs into st in one transaction. -1 after reporting, rolled back. */
+static int merge_inputs(struct store *st, const char *const *in, size_t nin)
+{
+	if (store_begin(st))
+		return -1;
+	for (size_t i = 0; i < nin; i++)
+		if (merge_input(st, i, in[i])) {
+			store_rollback(st);
+			return -1;
+		}
 	/* Foreign keys are on: a row whose parent is missing failed above. */
-	if (store_commit(&st))
-		goto out;
-	begun = 0;
-	print_counts(&st, out);
-	ret = 0;
-out:
-	if (begun)
-		store_rollback(&st);
+	if (store_commit(st)) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+static void detach_inputs(struct store *st, size_t attached)
+{
 	for (size_t i = 0; i < attached; i++) {
 		char sql[48];
 
 		snprintf(sql, sizeof(sql), "DETACH DATABASE in%zu", i);
-		sqlite3_exec(st.db, sql, NULL, NULL, NULL);
+		sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 	}
+}
+
+/* Nothing half-written: a store merge created (and its WAL files) goes again. */
+static void remove_store(const char *path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(suffix); i++) {
+		struct strbuf p = STRBUF_INIT;
+
+		sb_printf(&p, "%s%s", path, suffix[i]);
+		if (unlink(p.buf) && errno != ENOENT)
+			warning("cannot remove '%s': %s", p.buf, strerror(errno));
+		strbuf_release(&p);
+	}
+}
+
+int sweep_merge(const char *out, const char *const *in, size_t nin)
+{
+	struct store st;
+	int existed = path_exists(out), ret = -1;
+	size_t attached = 0;
+
+	if (check_inputs(out, existed, in, nin) || store_open(&st, out))
+		return -1;
+	if (!attach_inputs(&st, in, nin, &attached) && !merge_inputs(&st, in, nin)) {
+		print_counts(&st, out);
+		ret = 0;
+	}
+	detach_inputs(&st, attached);
 	store_close(&st);
-	if (ret && !existed) {
-		/* Nothing half-written: a store merge created goes again. */
-		static const char *const suffix[] = { "", "-wal", "-shm" };
-
-		for (size_t i = 0; i < ARRAY_SIZE(suffix); i++) {
-			struct strbuf p = STRBUF_INIT;
-
-			sb_printf(&p, "%s%s", out, suffix[i]);
-			if (unlink(p.buf) && errno != ENOENT)
-				warning("cannot remove '%s': %s", p.buf, strerror(errno));
-			strbuf_release(&p);
-		}
-	}
+	if (ret && !existed)
+		remove_store(out);
 	return ret;
 }
 

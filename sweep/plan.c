@@ -125,7 +125,26 @@ static void gitlab_ci(struct strbuf *y, long shards, const char *uuid,
 	strbuf_release(&cmd);
 }
 
-int cmd_plan(int argc, char **argv)
+/* The options of `plan`. */
+struct plan_opts {
+	const char *format, *bin;
+	char uuid[SWEEP_UUID_LEN + 1]; /* "" until given or made */
+	long shards;
+	struct strvec pass; /* sweep options for every shard */
+	struct strvec tags;
+};
+
+static void plan_opts_release(struct plan_opts *o)
+{
+	strvec_clear(&o->pass);
+	strvec_clear(&o->tags);
+}
+
+/*
+ * argv into o: 0, 1 for --help, -1 after reporting (with the usage on
+ * stderr for an unknown option).
+ */
+static int plan_opts_parse(struct plan_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -143,80 +162,84 @@ int cmd_plan(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct strvec pass = STRVEC_INIT, tagv = STRVEC_INIT;
-	struct strbuf y = STRBUF_INIT;
-	const char *format = NULL, *bin = "virt-matrix";
-	char uuid[SWEEP_UUID_LEN + 1] = "";
-	long shards = 2;
-	int c, idx, ret = 129;
+	int c, idx;
 
 	optind = 0; /* a fresh scan, also when called twice in one process */
 	while ((c = getopt_long(argc, argv, "h", opts, &idx)) != -1) {
 		switch (c) {
-		case 'f':
-			format = optarg;
-			break;
+		case 'f': o->format = optarg; break;
+		case 'b': o->bin = optarg; break;
+		case 't': strvec_push(&o->tags, optarg); break;
 		case 'n':
-			if (parse_long(optarg, 1, 200, &shards)) {
-				error("--shards wants a number from 1 to 200 (GitLab's "
-				      "parallel: limit), not '%s'",
-				      optarg);
-				goto out;
-			}
+			if (parse_long(optarg, 1, 200, &o->shards))
+				return error("--shards wants a number from 1 to 200 (GitLab's "
+					     "parallel: limit), not '%s'",
+					     optarg);
 			break;
 		case 'W':
-			if (!sweep_uuid_valid(optarg)) {
-				error("--sweep-id wants a uuid, not '%s'", optarg);
-				goto out;
-			}
-			snprintf(uuid, sizeof(uuid), "%s", optarg);
-			break;
-		case 'b':
-			bin = optarg;
-			break;
-		case 't':
-			strvec_push(&tagv, optarg);
+			if (!sweep_uuid_valid(optarg))
+				return error("--sweep-id wants a uuid, not '%s'", optarg);
+			snprintf(o->uuid, sizeof(o->uuid), "%s", optarg);
 			break;
 		case 'P':
-			strvec_pushf(&pass, "--%s", opts[idx].name);
+			strvec_pushf(&o->pass, "--%s", opts[idx].name);
 			if (opts[idx].has_arg)
-				strvec_push(&pass, optarg);
+				strvec_push(&o->pass, optarg);
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			ret = 0;
-			goto out;
+		case 'h': return 1;
 		default:
 			fputs(usage, stderr);
-			goto out;
+			return -1;
 		}
 	}
-	if (optind < argc) {
-		error("unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
+	if (optind < argc)
+		return error("unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+/* Whether the options go together: 0, or -1 after reporting. */
+static int plan_opts_check(const struct plan_opts *o)
+{
 	/* What the runners will pass to sweep is checked here, not there. */
-	if (sweep_args_check(&pass))
-		goto out;
-	if (!format || strcmp(format, "gitlab-ci")) {
-		error("--format wants gitlab-ci (the only format so far), not '%s'",
-		      format ? format : "nothing");
-		goto out;
-	}
-	if (strpbrk(bin, "\"'\\ \n")) {
-		error("--bin '%s': a path without quotes, spaces or backslashes", bin);
-		goto out;
-	}
-	if (!*uuid && sweep_new_uuid(uuid)) {
-		ret = 1;
-		goto out;
-	}
-	gitlab_ci(&y, shards, uuid, bin, &pass, &tagv);
+	if (sweep_args_check(&o->pass))
+		return -1;
+	if (!o->format || strcmp(o->format, "gitlab-ci"))
+		return error("--format wants gitlab-ci (the only format so far), not '%s'",
+			     o->format ? o->format : "nothing");
+	if (strpbrk(o->bin, "\"'\\ \n"))
+		return error("--bin '%s': a path without quotes, spaces or backslashes",
+			     o->bin);
+	return 0;
+}
+
+/* The pipeline on stdout, with a new sweep id unless given: the exit status. */
+static int plan_write(struct plan_opts *o)
+{
+	struct strbuf y = STRBUF_INIT;
+	int ret;
+
+	if (!*o->uuid && sweep_new_uuid(o->uuid))
+		return 1;
+	gitlab_ci(&y, o->shards, o->uuid, o->bin, &o->pass, &o->tags);
 	fputs(y.buf, stdout);
 	ret = flush_stdout() ? 1 : 0;
-out:
 	strbuf_release(&y);
-	strvec_clear(&pass);
-	strvec_clear(&tagv);
 	return ret;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	struct plan_opts o = { NULL, "virt-matrix", "", 2, STRVEC_INIT, STRVEC_INIT };
+	int rc = plan_opts_parse(&o, argc, argv);
+
+	if (rc > 0) {
+		fputs(usage, stdout);
+		rc = 0;
+	} else if (rc < 0 || plan_opts_check(&o)) {
+		rc = 129;
+	} else {
+		rc = plan_write(&o);
+	}
+	plan_opts_release(&o);
+	return rc;
 }

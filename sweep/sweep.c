@@ -18,9 +18,13 @@
  * and runs its own slice of the jobs (run's round-robin split over
  * QEMU x libvirt x scenario), so the same versions give the same split
  * on every machine; `merge` joins the shards' stores.
+ *
+ * cmd_sweep parses (sweep_opts.c) and calls sweep_execute, which runs
+ * the steps below in order; what they decide without a store or a child
+ * (the stages, the version sets, the stages' command lines, the exit
+ * status) is sweep_steps.c's.
  */
 #include <dirent.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +40,6 @@
 #include "shard.h"
 #include "runs.h"
 #include "sweeps.h"
-#include "version.h"
 #include "banned.h"
 
 #define BUILD_TIMEOUT (12 * 3600.0)
@@ -90,207 +93,19 @@ static const char usage[] =
 	"that specs/abi-acks does not acknowledge), 130 when interrupted\n"
 	"(resume with --resume or the same --sweep-id).\n";
 
-struct sweep_opts {
-	struct strvec qemus, libvirts, scenarios;
-	int installed, resume, no_report, no_import;
-	const char *uuid, *from, *jobs, *timeout, *report_dir;
-	struct shard shard;
-	int shard_given;
-	struct strvec resumed; /* --resume: the recorded command o points into */
-};
-
-static void opts_release(struct sweep_opts *o)
-{
-	strvec_clear(&o->resumed);
-	strvec_clear(&o->qemus);
-	strvec_clear(&o->libvirts);
-	strvec_clear(&o->scenarios);
-}
-
-/* 0, 1 for --help, -1 after reporting a usage error. */
-static int parse(struct sweep_opts *o, char **db, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "qemu", required_argument, NULL, 'Q' },
-		{ "libvirt", required_argument, NULL, 'L' },
-		{ "scenario", required_argument, NULL, 's' },
-		{ "installed", no_argument, NULL, 'I' },
-		{ "no-import", no_argument, NULL, 'M' },
-		{ "sweep-id", required_argument, NULL, 'W' },
-		{ "resume", no_argument, NULL, 'R' },
-		{ "shard", required_argument, NULL, 'S' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "report-dir", required_argument, NULL, 'r' },
-		{ "no-report", no_argument, NULL, 'N' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	long l;
-	int c;
-
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'Q':
-			strvec_push(&o->qemus, optarg);
-			break;
-		case 'L':
-			strvec_push(&o->libvirts, optarg);
-			break;
-		case 's':
-			strvec_push(&o->scenarios, optarg);
-			break;
-		case 'I':
-			o->installed = 1;
-			break;
-		case 'M':
-			o->no_import = 1;
-			break;
-		case 'W':
-			if (!sweep_uuid_valid(optarg))
-				return error("--sweep-id wants a uuid such as "
-					     "'0f3c2a4e-8d1b-4c7e-9a52-1b2c3d4e5f60', not '%s'",
-					     optarg);
-			o->uuid = optarg;
-			break;
-		case 'R':
-			o->resume = 1;
-			break;
-		case 'S':
-			if (shard_parse(optarg, &o->shard))
-				return error("--shard wants K/N with 1 <= K <= N, not '%s'",
-					     optarg);
-			o->shard_given = 1;
-			break;
-		case 'j':
-			if (parse_long(optarg, 1, 64, &l))
-				return error("--jobs wants a number from 1 to 64, not '%s'",
-					     optarg);
-			o->jobs = optarg;
-			break;
-		case 'T':
-			if (parse_long(optarg, 1, 86400, &l))
-				return error("--timeout wants seconds from 1 to 86400, not '%s'",
-					     optarg);
-			o->timeout = optarg;
-			break;
-		case 'F':
-			if (strcmp(optarg, "auto") && strcmp(optarg, "upstream") &&
-			    strcmp(optarg, "debian"))
-				return error("--from wants auto, upstream or debian, not '%s'",
-					     optarg);
-			o->from = optarg;
-			break;
-		case 'r':
-			o->report_dir = optarg;
-			break;
-		case 'N':
-			o->no_report = 1;
-			break;
-		case 'd':
-			if (db) {
-				free(*db);
-				*db = xstrdup(optarg);
-			}
-			break;
-		case 'h':
-			return 1;
-		default:
-			return -1;
-		}
-	}
-	if (optind < argc)
-		return error("unexpected argument '%s'", argv[optind]);
-	if (o->resume && o->uuid)
-		return error("--resume continues the newest unfinished sweep; "
-			     "--sweep-id names one: give one of them");
-	return 0;
-}
-
 /*
- * --resume: the newest sweep that did not finish, and the options it was
- * started with (its recorded command), into o. -1 after reporting.
- */
-static int load_resumed(struct store *st, struct sweep_opts *o, char *uuid)
-{
-	auto_stmt *q = NULL;
-	json_object *cmd = NULL;
-	const char *shard;
-	size_t n;
-	int ret = -1;
-
-	if (store_prepare(st, &q, "SELECT uuid, command, shard FROM sweeps WHERE"
-			  " kind = 'sweep' AND status <> 'finished'"
-			  " ORDER BY started_at DESC, id DESC LIMIT 1"))
-		return -1;
-	if (sqlite3_step(q) != SQLITE_ROW)
-		return error("no unfinished sweep in '%s' to resume", st->path);
-	snprintf(uuid, SWEEP_UUID_LEN + 1, "%s", sqlite3_column_text(q, 0));
-	cmd = json_tokener_parse((const char *)sqlite3_column_text(q, 1));
-	if (!cmd || !json_object_is_type(cmd, json_type_array) ||
-	    !(n = json_object_array_length(cmd))) {
-		error("sweep %s has no command on record to resume it with", uuid);
-		goto out;
-	}
-	opts_release(o);
-	memset(o, 0, sizeof(*o));
-	for (size_t i = 0; i < n; i++)
-		strvec_push(&o->resumed,
-			    json_object_get_string(json_object_array_get_idx(cmd, i)));
-	if (parse(o, NULL, (int)n, (char **)o->resumed.v)) {
-		error("sweep %s: its recorded command does not parse", uuid);
-		goto out;
-	}
-	o->shard.k = o->shard.n = 1;
-	shard = (const char *)sqlite3_column_text(q, 2);
-	if (shard && shard_parse(shard, &o->shard)) {
-		error("sweep %s: shard '%s' on record is not K/N", uuid, shard);
-		goto out;
-	}
-	o->uuid = NULL;
-	o->resume = 1;
-	info("resuming sweep %s (%s)", uuid, json_object_to_json_string(cmd));
-	ret = 0;
-out:
-	json_object_put(cmd);
-	return ret;
-}
-
-static int strvec_has(const struct strvec *v, const char *s)
-{
-	for (size_t i = 0; i < v->nr; i++)
-		if (!strcmp(v->v[i], s))
-			return 1;
-	return 0;
-}
-
-static int by_version(const void *a, const void *b)
-{
-	return version_strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/*
- * The versions of app in the sweep: those named (words other than 'none'
- * and 'all'), else the catalog's (unless installed_only) and the installs.
+ * The versions of app in the sweep (sweep_version_set), the catalog and
+ * the installs read only when no version is named. -1 after reporting.
  */
 static int version_set(struct store *st, const char *app, const struct strvec *named,
 		       int installed_only, struct strvec *out)
 {
+	struct strvec cat = STRVEC_INIT, inst = STRVEC_INIT;
 	struct install *v = NULL;
 	size_t n = 0;
-	int explicit = 0;
+	int ret = -1;
 
-	for (size_t i = 0; i < named->nr; i++) {
-		if (!strcmp(named->v[i], "all"))
-			continue;
-		explicit = 1;
-		if (strcmp(named->v[i], "none") && !strvec_has(out, named->v[i]))
-			strvec_push(out, named->v[i]);
-	}
-	if (!explicit) {
+	if (!sweep_versions_named(named)) {
 		if (!installed_only) {
 			struct catalog c;
 			char *specs = paths_data_dir("specs");
@@ -298,21 +113,23 @@ static int version_set(struct store *st, const char *app, const struct strvec *n
 
 			free(specs);
 			if (rc)
-				return -1;
+				goto out;
 			for (size_t i = 0; i < c.nr; i++)
-				if (!strvec_has(out, c.v[i].version))
-					strvec_push(out, c.v[i].version);
+				strvec_push(&cat, c.v[i].version);
 			catalog_release(&c);
 		}
 		if (installs_list(st, app, &v, &n))
-			return -1;
+			goto out;
 		for (size_t i = 0; i < n; i++)
-			if (!strvec_has(out, v[i].version))
-				strvec_push(out, v[i].version);
+			strvec_push(&inst, v[i].version);
 		installs_free(v, n);
 	}
-	sort_array(out->v, out->nr, sizeof(*out->v), by_version);
-	return 0;
+	sweep_version_set(named, installed_only ? NULL : &cat, &inst, out);
+	ret = 0;
+out:
+	strvec_clear(&cat);
+	strvec_clear(&inst);
+	return ret;
 }
 
 /* The versions of app in set that are not installed, into missing. */
@@ -331,14 +148,6 @@ static int not_installed(struct store *st, const char *app, const struct strvec 
 			strvec_push(missing, set->v[i]);
 	}
 	return 0;
-}
-
-/* Drops from set the versions in gone. */
-static void drop(struct strvec *set, const struct strvec *gone)
-{
-	for (size_t i = set->nr; i-- > 0;)
-		if (strvec_has(gone, set->v[i]))
-			strvec_remove(set, i);
 }
 
 /* Counts and regressions of the sweep, for the summary. */
@@ -497,44 +306,100 @@ static int report_stage(const char *db, const char *uuid, const char *dir,
 	return rc == 1 || regressions || abi_breaks ? 1 : 0;
 }
 
-int sweep_args_check(const struct strvec *args)
-{
-	struct sweep_opts o;
-	struct strvec a = STRVEC_INIT;
-	int rc;
+/* A sweep under way: what sweep_execute's steps share. */
+struct sweep_run {
+	const struct sweep_opts *o; /* the command's, or resumed */
+	struct sweep_opts resumed;
+	struct sweep_stages stages;
+	struct store st;
+	int open;
+	long long id;
+	char uuid[SWEEP_UUID_LEN + 1];
+	struct strbuf sh;   /* the shard, K/N */
+	struct strbuf note; /* the report stage's lines of the summary */
+	struct strvec qemus, libvirts;
+	int failed, regressions;
+};
 
-	memset(&o, 0, sizeof(o));
-	strvec_push(&a, "sweep");
-	for (size_t i = 0; i < args->nr; i++)
-		strvec_push(&a, args->v[i]);
-	rc = parse(&o, NULL, (int)a.nr, (char **)a.v);
-	opts_release(&o);
-	strvec_clear(&a);
-	return rc < 0 ? -1 : 0;
+/* What a stage step tells sweep_execute. */
+enum step {
+	STEP_NEXT = 0,	 /* go on with the next stage */
+	STEP_CLOSE = 1,	 /* no further stage: close the sweep and summarise */
+	STEP_ABORT = -1, /* reported; leave without closing the sweep */
+};
+
+/*
+ * --resume: the newest sweep that did not finish, and the options it was
+ * started with (its recorded command), into r->resumed, which becomes
+ * r->o. -1 after reporting.
+ */
+static int load_resumed(struct sweep_run *r)
+{
+	struct sweep_opts *o = &r->resumed;
+	auto_stmt *q = NULL;
+	json_object *cmd = NULL;
+	const char *shard;
+	size_t n;
+	int ret = -1;
+
+	if (store_prepare(&r->st, &q, "SELECT uuid, command, shard FROM sweeps WHERE"
+			  " kind = 'sweep' AND status <> 'finished'"
+			  " ORDER BY started_at DESC, id DESC LIMIT 1"))
+		return -1;
+	if (sqlite3_step(q) != SQLITE_ROW)
+		return error("no unfinished sweep in '%s' to resume", r->st.path);
+	snprintf(r->uuid, sizeof(r->uuid), "%s", sqlite3_column_text(q, 0));
+	cmd = json_tokener_parse((const char *)sqlite3_column_text(q, 1));
+	if (!cmd || !json_object_is_type(cmd, json_type_array) ||
+	    !(n = json_object_array_length(cmd))) {
+		error("sweep %s has no command on record to resume it with", r->uuid);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		strvec_push(&o->resumed,
+			    json_object_get_string(json_object_array_get_idx(cmd, i)));
+	if (sweep_opts_parse(o, (int)n, (char **)o->resumed.v)) {
+		error("sweep %s: its recorded command does not parse", r->uuid);
+		goto out;
+	}
+	o->shard.k = o->shard.n = 1;
+	shard = (const char *)sqlite3_column_text(q, 2);
+	if (shard && shard_parse(shard, &o->shard)) {
+		error("sweep %s: shard '%s' on record is not K/N", r->uuid, shard);
+		goto out;
+	}
+	o->db = r->o->db; /* this command's store, not the recorded --db */
+	o->uuid = NULL;
+	o->resume = 1;
+	r->o = o;
+	info("resuming sweep %s (%s)", r->uuid, json_object_to_json_string(cmd));
+	ret = 0;
+out:
+	json_object_put(cmd);
+	return ret;
 }
 
 /*
  * 0. The distribution's own QEMU and libvirt join a sweep that does not
  * name its versions: `ark import --if-present` registers each (again, if
- * the package changed; nothing when it is not installed). Returns how
- * many imports failed (reported): the sweep goes on without them.
+ * the package changed; nothing when it is not installed). Counts the
+ * imports that failed (reported) in r->failed: the sweep goes on without
+ * them.
  */
-static int import_distribution(const struct sweep_opts *o, const char *db)
+static void import_distribution(struct sweep_run *r)
 {
 	static const char *const apps[] = { "qemu", "libvirt" };
-	int failed = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(apps); i++) {
-		const struct strvec *named = i ? &o->libvirts : &o->qemus;
 		struct strvec a = STRVEC_INIT;
 		int rc;
 
 		if (vm_interrupted)
 			break;
-		if (named->nr && !strvec_has(named, "all"))
+		if (!(i ? r->stages.import_libvirt : r->stages.import_qemu))
 			continue;
 		strvec_pushv(&a, (const char *const[]){ "ark", "import", "--if-present",
-							"--db", db, apps[i], NULL });
+							"--db", r->o->db, apps[i], NULL });
 		rc = vm_self_run(&a, IMPORT_TIMEOUT);
 		strvec_clear(&a);
 		/* -1: vm_self_run said why (a timeout) or we were interrupted. */
@@ -542,207 +407,269 @@ static int import_distribution(const struct sweep_opts *o, const char *db)
 			error("importing the distribution's %s failed (status %d); the "
 			      "sweep goes on without it",
 			      apps[i], rc);
-		failed += rc != 0 && !vm_interrupted;
+		r->failed += rc != 0 && !vm_interrupted;
 	}
-	return failed;
+}
+
+/* The sweep row, new or continued, and its first line. -1 after reporting. */
+static int open_sweep(struct sweep_run *r, int argc, char **argv)
+{
+	const struct sweep_opts *o = r->o;
+
+	sb_printf(&r->sh, "%ld/%ld", o->shard.k, o->shard.n);
+	if (o->shard.n > 1 && !o->uuid && !o->resume)
+		warning("shard %s of a new sweep: give every shard the same --sweep-id "
+			"(see 'virt-matrix plan'), or merge keeps them as %ld sweeps",
+			r->sh.buf, o->shard.n);
+	if (sweep_open(&r->st, "sweep", o->resume ? r->uuid : o->uuid,
+		       o->shard.n > 1 ? r->sh.buf : NULL, argc, argv, &r->id, r->uuid))
+		return -1;
+	printf("sweep %s%s%s\n", r->uuid, o->shard.n > 1 ? ", shard " : "",
+	       o->shard.n > 1 ? r->sh.buf : "");
+	fflush(stdout);
+	return 0;
+}
+
+/*
+ * Everything before the stages: the store, the resumed options, the
+ * distribution's imports, the version sets, the sweep row. 0, or the
+ * exit status (1 after reporting, 130 when interrupted).
+ */
+static int start(struct sweep_run *r, int argc, char **argv)
+{
+	if (store_open(&r->st, r->o->db))
+		return 1;
+	r->open = 1;
+	if (r->o->resume && load_resumed(r))
+		return 1;
+	sweep_stages_of(r->o, &r->stages);
+	import_distribution(r);
+	if (vm_interrupted)
+		return 130;
+	if (version_set(&r->st, "qemu", &r->o->qemus, r->o->installed, &r->qemus) ||
+	    version_set(&r->st, "libvirt", &r->o->libvirts, r->o->installed, &r->libvirts))
+		return 1;
+	if (!r->qemus.nr) {
+		error("the sweep has no QEMU (none installed, none named)");
+		return 1;
+	}
+	return open_sweep(r, argc, argv) ? 1 : 0;
+}
+
+/*
+ * After the build: what still is not installed failed to build, leaves
+ * the sweep and counts as a failure. -1 after reporting.
+ */
+static int drop_unbuilt(struct sweep_run *r)
+{
+	struct strvec missing = STRVEC_INIT;
+	size_t nq;
+	int ret = -1;
+
+	if (not_installed(&r->st, "qemu", &r->qemus, &missing))
+		goto out;
+	sweep_drop(&r->qemus, &missing);
+	nq = missing.nr;
+	if (not_installed(&r->st, "libvirt", &r->libvirts, &missing))
+		goto out;
+	for (size_t i = 0; i < missing.nr; i++) {
+		error("%s %s did not build; the sweep goes on without it%s",
+		      i < nq ? "qemu" : "libvirt", missing.v[i],
+		      r->o->shard.n > 1 ? " (shards whose version sets differ "
+					  "split the jobs differently)"
+					: "");
+		r->failed++;
+	}
+	sweep_drop(&r->libvirts, &missing);
+	ret = 0;
+out:
+	strvec_clear(&missing);
+	return ret;
+}
+
+/* 1. Build what is missing (ark). */
+static enum step build_stage(struct sweep_run *r)
+{
+	struct strvec missing = STRVEC_INIT, a = STRVEC_INIT;
+	size_t nq;
+	enum step ret = STEP_ABORT;
+
+	if (not_installed(&r->st, "qemu", &r->qemus, &missing))
+		goto out;
+	nq = missing.nr;
+	if (not_installed(&r->st, "libvirt", &r->libvirts, &missing))
+		goto out;
+	if (missing.nr) {
+		sweep_build_args(r->o->from, r->o->db, &missing, nq, &a);
+		(void)vm_self_run(&a, BUILD_TIMEOUT);
+		if (vm_interrupted) {
+			ret = STEP_CLOSE;
+			goto out;
+		}
+		if (drop_unbuilt(r))
+			goto out;
+	}
+	ret = STEP_NEXT;
+	if (!r->qemus.nr) {
+		error("no QEMU of the sweep is installed");
+		ret = STEP_CLOSE;
+	}
+out:
+	strvec_clear(&missing);
+	strvec_clear(&a);
+	return ret;
+}
+
+/* 2. Probe (an unchanged binary is not probed again). */
+static enum step probe_stage(struct sweep_run *r)
+{
+	struct strvec a = STRVEC_INIT;
+	int rc;
+
+	sweep_probe_args(r->o->db, &r->qemus, !r->libvirts.nr, &a);
+	rc = vm_self_run(&a, PROBE_TIMEOUT);
+	strvec_clear(&a);
+	if (vm_interrupted)
+		return STEP_CLOSE;
+	if (rc) {
+		error("probe ended with status %d; runs without a capability record "
+		      "are recorded as errors",
+		      rc);
+		r->failed++;
+	}
+	return STEP_NEXT;
+}
+
+/* 3. Run this shard's jobs; those the sweep has recorded are skipped. */
+static enum step run_stage(struct sweep_run *r)
+{
+	struct strvec a = STRVEC_INIT;
+	int rc;
+
+	if (!r->stages.direct && !r->libvirts.nr) {
+		error("the sweep has no libvirt installed and no direct runs");
+		return STEP_CLOSE;
+	}
+	sweep_run_args(r->o, r->uuid, r->sh.buf, &r->qemus, &r->libvirts, r->stages.direct,
+		       &a);
+	rc = vm_self_run(&a, RUN_TIMEOUT);
+	strvec_clear(&a);
+	if (vm_interrupted || rc == 130)
+		return STEP_CLOSE;
+	if (rc != 0 && rc != 1) {
+		error("run ended with status %d", rc);
+		r->failed++;
+	}
+	return STEP_NEXT;
+}
+
+/* 4. Reports. */
+static enum step reports_stage(struct sweep_run *r)
+{
+	char *dir;
+	int rc;
+
+	if (!r->stages.report) {
+		sb_puts(&r->note, "ABI breaks: not looked at (--no-report)\n"
+				  "report: none (--no-report)");
+		return STEP_NEXT;
+	}
+	dir = sweep_report_dir(r->o->report_dir, r->o->db, r->uuid);
+	rc = report_stage(r->o->db, r->uuid, dir, &r->note);
+	free(dir);
+	if (vm_interrupted)
+		return STEP_CLOSE;
+	if (rc < 0)
+		r->failed++;
+	else if (rc > 0)
+		r->regressions++;
+	return STEP_NEXT;
+}
+
+/* The stages, in order; each runs unless one before it ended the sweep. */
+static const struct sweep_stage {
+	const char *name;
+	enum step (*run)(struct sweep_run *r);
+} sweep_stage_table[] = {
+	{ "build", build_stage },
+	{ "probe", probe_stage },
+	{ "run", run_stage },
+	{ "report", reports_stage },
+};
+
+/* The sweep's last lines, its row closed; returns the exit status. */
+static int finish(struct sweep_run *r)
+{
+	int sharded = r->o->shard.n > 1, reg = 0;
+
+	if (!vm_interrupted) {
+		printf("sweep %s%s%s: %s\n", r->uuid, sharded ? " shard " : "",
+		       sharded ? r->sh.buf : "",
+		       r->failed ? "finished with errors" : "finished");
+		if (summarise(&r->st, r->id, &reg))
+			r->failed++;
+		r->regressions += reg;
+		printf("%s\n", r->note.len ? r->note.buf : "no report");
+	}
+	if (sweep_close(&r->st, r->id, vm_interrupted ? "interrupted" : "finished"))
+		r->failed++;
+	if (vm_interrupted)
+		printf("sweep %s interrupted; 'virt-matrix sweep --resume' (or "
+		       "--sweep-id %s) continues it\n",
+		       r->uuid, r->uuid);
+	return sweep_exit_status(vm_interrupted, r->failed, r->regressions);
+}
+
+static void run_release(struct sweep_run *r)
+{
+	if (r->open)
+		store_close(&r->st);
+	sweep_opts_release(&r->resumed);
+	strvec_clear(&r->qemus);
+	strvec_clear(&r->libvirts);
+	strbuf_release(&r->note);
+	strbuf_release(&r->sh);
+}
+
+int sweep_execute(const struct sweep_opts *o, int argc, char **argv)
+{
+	struct sweep_run r;
+	enum step rc = STEP_NEXT;
+	int ret;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.sh = (struct strbuf)STRBUF_INIT;
+	r.note = (struct strbuf)STRBUF_INIT;
+	ret = start(&r, argc, argv);
+	if (!ret) {
+		for (size_t i = 0; i < ARRAY_SIZE(sweep_stage_table) && rc == STEP_NEXT; i++)
+			rc = sweep_stage_table[i].run(&r);
+		ret = rc == STEP_ABORT ? 1 : finish(&r);
+	}
+	run_release(&r);
+	return ret;
 }
 
 int cmd_sweep(int argc, char **argv)
 {
 	struct sweep_opts o;
-	struct strvec qemus = STRVEC_INIT, libvirts = STRVEC_INIT, missing = STRVEC_INIT;
-	struct strvec a = STRVEC_INIT;
-	struct strbuf note = STRBUF_INIT, sh = STRBUF_INIT;
-	struct store st;
-	char *db = store_default_path(), *report_dir = NULL;
-	char uuid[SWEEP_UUID_LEN + 1];
-	long long id = 0;
-	int direct, rc, failed = 0, regressions = 0, ret = 1, open = 0;
+	char *db = NULL;
+	int rc;
 
 	memset(&o, 0, sizeof(o));
-	rc = parse(&o, &db, argc, argv);
+	rc = sweep_opts_parse(&o, argc, argv);
 	if (rc) {
 		fputs(usage, rc > 0 ? stdout : stderr);
-		ret = rc > 0 ? 0 : 129;
-		goto out;
-	}
-	if (!o.shard_given && shard_from_env(&o.shard))
-		goto out;
-	if (store_open(&st, db))
-		goto out;
-	open = 1;
-	if (o.resume && load_resumed(&st, &o, uuid))
-		goto out;
-	direct = !o.libvirts.nr || strvec_has(&o.libvirts, "none") ||
-		 strvec_has(&o.libvirts, "all");
-	if (!o.no_import)
-		failed += import_distribution(&o, db);
-	if (vm_interrupted) {
-		ret = 130;
-		goto out;
-	}
-	if (version_set(&st, "qemu", &o.qemus, o.installed, &qemus) ||
-	    version_set(&st, "libvirt", &o.libvirts, o.installed, &libvirts))
-		goto out;
-	if (!qemus.nr) {
-		error("the sweep has no QEMU (none installed, none named)");
-		goto out;
-	}
-	sb_printf(&sh, "%ld/%ld", o.shard.k, o.shard.n);
-	if (o.shard.n > 1 && !o.uuid && !o.resume)
-		warning("shard %s of a new sweep: give every shard the same --sweep-id "
-			"(see 'virt-matrix plan'), or merge keeps them as %ld sweeps",
-			sh.buf, o.shard.n);
-	if (sweep_open(&st, "sweep", o.resume ? uuid : o.uuid,
-		       o.shard.n > 1 ? sh.buf : NULL, argc, argv, &id, uuid))
-		goto out;
-	printf("sweep %s%s%s\n", uuid, o.shard.n > 1 ? ", shard " : "",
-	       o.shard.n > 1 ? sh.buf : "");
-	fflush(stdout);
-
-	/* 1. Build what is missing. */
-	if (not_installed(&st, "qemu", &qemus, &missing))
-		goto out;
-	{
-		size_t nq = missing.nr;
-
-		if (not_installed(&st, "libvirt", &libvirts, &missing))
-			goto out;
-		if (missing.nr) {
-			strvec_push(&a, "ark");
-			strvec_push(&a, "build");
-			if (o.from)
-				strvec_pushv(&a, (const char *const[]){ "--from", o.from, NULL });
-			strvec_pushv(&a, (const char *const[]){ "--db", db, NULL });
-			for (size_t i = 0; i < missing.nr; i++) {
-				if (i == 0 && nq)
-					strvec_push(&a, "qemu");
-				if (i == nq)
-					strvec_push(&a, "libvirt");
-				strvec_push(&a, missing.v[i]);
-			}
-			rc = vm_self_run(&a, BUILD_TIMEOUT);
-			strvec_clear(&a);
-			if (vm_interrupted)
-				goto close;
-			/* What still is not installed failed to build. */
-			strvec_clear(&missing);
-			if (not_installed(&st, "qemu", &qemus, &missing))
-				goto out;
-			drop(&qemus, &missing);
-			nq = missing.nr;
-			if (not_installed(&st, "libvirt", &libvirts, &missing))
-				goto out;
-			for (size_t i = 0; i < missing.nr; i++) {
-				error("%s %s did not build; the sweep goes on without it%s",
-				      i < nq ? "qemu" : "libvirt", missing.v[i],
-				      o.shard.n > 1 ? " (shards whose version sets differ "
-						      "split the jobs differently)"
-						    : "");
-				failed++;
-			}
-			drop(&libvirts, &missing);
-		}
-	}
-	if (!qemus.nr) {
-		error("no QEMU of the sweep is installed");
-		goto close;
-	}
-	/* 2. Probe (an unchanged binary is not probed again). */
-	strvec_pushv(&a, (const char *const[]){ "probe", "--db", db, NULL });
-	if (!libvirts.nr)
-		strvec_push(&a, "--no-libvirt");
-	strvec_pushv(&a, qemus.v);
-	rc = vm_self_run(&a, PROBE_TIMEOUT);
-	strvec_clear(&a);
-	if (vm_interrupted)
-		goto close;
-	if (rc) {
-		error("probe ended with status %d; runs without a capability record "
-		      "are recorded as errors",
-		      rc);
-		failed++;
-	}
-	/* 3. Run this shard's jobs; those the sweep has recorded are skipped. */
-	strvec_pushv(&a, (const char *const[]){ "run", "--sweep", uuid, "--shard",
-		sh.buf, "--db", db, NULL });
-	for (size_t i = 0; i < qemus.nr; i++)
-		strvec_pushv(&a, (const char *const[]){ "--qemu", qemus.v[i], NULL });
-	if (direct)
-		strvec_pushv(&a, (const char *const[]){ "--libvirt", "none", NULL });
-	for (size_t i = 0; i < libvirts.nr; i++)
-		strvec_pushv(&a, (const char *const[]){ "--libvirt", libvirts.v[i], NULL });
-	if (!direct && !libvirts.nr) {
-		error("the sweep has no libvirt installed and no direct runs");
-		goto close;
-	}
-	for (size_t i = 0; i < o.scenarios.nr; i++)
-		strvec_pushv(&a, (const char *const[]){ "--scenario", o.scenarios.v[i], NULL });
-	if (o.jobs)
-		strvec_pushv(&a, (const char *const[]){ "--jobs", o.jobs, NULL });
-	if (o.timeout)
-		strvec_pushv(&a, (const char *const[]){ "--timeout", o.timeout, NULL });
-	rc = vm_self_run(&a, RUN_TIMEOUT);
-	strvec_clear(&a);
-	if (vm_interrupted || rc == 130)
-		goto close;
-	if (rc != 0 && rc != 1) {
-		error("run ended with status %d", rc);
-		failed++;
-	}
-	/* 4. Reports. */
-	if (o.no_report) {
-		sb_puts(&note, "ABI breaks: not looked at (--no-report)\nreport: none (--no-report)");
+		rc = rc > 0 ? 0 : 129;
+	} else if (!o.shard_given && shard_from_env(&o.shard)) {
+		rc = 1;
 	} else {
-		if (o.report_dir) {
-			report_dir = xstrdup(o.report_dir);
-		} else {
-			char *d = path_dirname(db);
-			struct strbuf p = STRBUF_INIT;
-
-			sb_printf(&p, "%s/reports/%s", d, uuid);
-			free(d);
-			report_dir = strbuf_detach(&p);
-		}
-		rc = report_stage(db, uuid, report_dir, &note);
-		if (vm_interrupted)
-			goto close;
-		if (rc < 0)
-			failed++;
-		else if (rc > 0)
-			regressions++;
+		db = o.db ? xstrdup(o.db) : store_default_path();
+		o.db = db;
+		rc = sweep_execute(&o, argc, argv);
 	}
-close:
-	{
-		int r = 0;
-
-		if (!vm_interrupted) {
-			printf("sweep %s%s%s: %s\n", uuid, o.shard.n > 1 ? " shard " : "",
-			       o.shard.n > 1 ? sh.buf : "", failed ? "finished with errors" : "finished");
-			if (summarise(&st, id, &r))
-				failed++;
-			regressions += r;
-			printf("%s\n", note.len ? note.buf : "no report");
-		}
-		if (sweep_close(&st, id, vm_interrupted ? "interrupted" : "finished"))
-			failed++;
-		if (vm_interrupted)
-			printf("sweep %s interrupted; 'virt-matrix sweep --resume' (or "
-			       "--sweep-id %s) continues it\n",
-			       uuid, uuid);
-		ret = vm_interrupted ? 130 : failed || regressions ? 1 : 0;
-	}
-out:
-	if (open)
-		store_close(&st);
-	opts_release(&o);
-	strvec_clear(&qemus);
-	strvec_clear(&libvirts);
-	strvec_clear(&missing);
-	strvec_clear(&a);
-	strbuf_release(&note);
-	strbuf_release(&sh);
-	free(report_dir);
+	sweep_opts_release(&o);
 	free(db);
-	return ret;
+	return rc;
 }

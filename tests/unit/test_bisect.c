@@ -2,7 +2,9 @@
  * The bisection search (sweep/bisect_search.c) driven to its end over
  * known truths, both directions alike (the search only knows old and
  * new), with candidates that cannot be judged; the commit list parser
- * and the snapshot URL template, with the errors a user would see.
+ * and the snapshot URL template, with the errors a user would see; the
+ * command's options and their checks, the candidates of a version or a
+ * commit bisect, the state of a judged candidate and the answer's text.
  */
 #include "testutil.h"
 #include "bisect.h"
@@ -224,6 +226,279 @@ static void test_abi_wants_versioned_machine(void **state)
 	tu_rmdir(dir);
 }
 
+/* Space-separated words into v (no quoting: the cases need none). */
+static void words(const char *s, struct strvec *v)
+{
+	struct strbuf w = STRBUF_INIT;
+
+	for (const char *p = s; p && *p;) {
+		size_t n = strcspn(p, " ");
+
+		strbuf_reset(&w);
+		sb_printf(&w, "%.*s", (int)n, p);
+		if (n)
+			strvec_push(v, w.buf);
+		p += n + (p[n] ? 1 : 0);
+	}
+	strbuf_release(&w);
+}
+
+/* bisect_opts_parse then bisect_opts_check: what is taken, what refused. */
+struct opts_case {
+	const char *name;
+	const char *args; /* after "bisect" */
+	int rc;		  /* parse's, or -2 when the check refuses */
+	const char *want; /* the options taken, or expected on stderr */
+};
+
+static const struct opts_case opts_cases[] = {
+	{ "scenario", "--scenario boot --good 7.2.0 --bad 10.0.2", 0,
+	  "scenario:boot good:7.2.0 bad:10.0.2 libvirt:- timeout:240" },
+	{ "abi", "--abi pc-q35-5.2 --good 10.0.2 --bad 5.2.0 --db m.db", 0,
+	  "abi:pc-q35-5.2 good:10.0.2 bad:5.2.0 libvirt:- timeout:240 db:m.db" },
+	{ "libvirt none is direct", "--scenario s --good a1b2 --bad c3d4 --libvirt none", 0,
+	  "scenario:s good:a1b2 bad:c3d4 libvirt:- timeout:240" },
+	{ "commits", "--scenario s --good abcd --bad ef01 --url http://x/${commit}.tgz"
+	  " --commit abcd --commit ef01 --base-version 7.2.0 --flavor debian --timeout 60"
+	  " --libvirt 9.0.0", 0,
+	  "scenario:s good:abcd bad:ef01 libvirt:9.0.0 timeout:60 url:http://x/${commit}.tgz"
+	  " commits:2 base:7.2.0 flavour:debian" },
+	{ "help", "--help", 1, "" },
+	{ "bad commit", "--commit ab", -1, "--commit 'ab' is not a commit id" },
+	{ "bad flavour", "--flavour git", -1, "--flavour wants upstream or debian, not 'git'" },
+	{ "bad timeout", "--timeout 0", -1, "--timeout wants seconds from 1 to 86400, not '0'" },
+	{ "unknown option: usage", "--bogus", -1, "usage: virt-matrix bisect" },
+	{ "extra word", "--scenario s 7.2.0", -1, "unexpected argument '7.2.0'" },
+	{ "neither scenario nor abi", "--good 1 --bad 2", -2,
+	  "bisect wants one of --scenario NAME and --abi MACHINE-TYPE" },
+	{ "both scenario and abi", "--scenario s --abi pc-q35-5.2 --good 1 --bad 2", -2,
+	  "bisect wants one of --scenario NAME and --abi MACHINE-TYPE" },
+	{ "abi alias", "--abi q35 --good 1 --bad 2", -2, "not 'q35'" },
+	{ "same ends", "--scenario s --good 1 --bad 1", -2, "two different versions" },
+	{ "no bad", "--scenario s --good 1", -2, "two different versions" },
+	{ "abi through libvirt", "--abi pc-q35-5.2 --good 1 --bad 2 --libvirt 9.0.0", -2,
+	  "--libvirt goes with --scenario" },
+	{ "url without commits", "--scenario s --good 1 --bad 2 --url http://x", -2,
+	  "wants --url TEMPLATE and --commits FILE" },
+	{ "commits without url", "--scenario s --good 1 --bad 2 --commits c.txt", -2,
+	  "wants --url TEMPLATE and --commits FILE" },
+};
+
+static char *describe_opts(const struct bisect_opts *o)
+{
+	struct strbuf d = STRBUF_INIT;
+
+	sb_printf(&d, "%s:%s good:%s bad:%s libvirt:%s timeout:%ld",
+		  o->scenario ? "scenario" : "abi", o->scenario ? o->scenario : o->machine,
+		  o->good, o->bad, o->libvirt ? o->libvirt : "-", o->timeout_s);
+	if (o->url)
+		sb_printf(&d, " url:%s commits:%zu base:%s flavour:%s", o->url,
+			  o->commits.nr, o->base, o->flavour);
+	if (o->db)
+		sb_printf(&d, " db:%s", o->db);
+	return strbuf_detach(&d);
+}
+
+static void test_opts(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(opts_cases); c++) {
+		const struct opts_case *k = &opts_cases[c];
+		struct strvec a = STRVEC_INIT;
+		struct bisect_opts o;
+		char *msg, *got = NULL;
+		int rc;
+
+		strvec_push(&a, "bisect");
+		words(k->args, &a);
+		bisect_opts_init(&o);
+		tu_capture_begin();
+		rc = bisect_opts_parse(&o, (int)a.nr, (char **)a.v);
+		if (rc == 0 && bisect_opts_check(&o))
+			rc = -2;
+		msg = tu_capture_end();
+		if (rc != k->rc)
+			fail_msg("%s: rc %d, expected %d: %s", k->name, rc, k->rc, msg);
+		if (rc == 0) {
+			got = describe_opts(&o);
+			if (strcmp(got, k->want))
+				fail_msg("%s: took '%s', expected '%s'", k->name, got, k->want);
+		} else if (rc < 0) {
+			assert_contains(msg, k->want, k->name);
+		}
+		free(got);
+		free(msg);
+		bisect_opts_release(&o);
+		strvec_clear(&a);
+	}
+}
+
+struct between_case {
+	const char *name;
+	const char *catalog, *good, *bad, *want;
+};
+
+static const struct between_case between_cases[] = {
+	{ "good older", "5.2.0 6.0.0 7.2.0 8.0.0 10.0.2", "6.0.0", "8.0.0", "6.0.0 7.2.0 8.0.0" },
+	{ "good newer (a fix)", "5.2.0 6.0.0 7.2.0 8.0.0 10.0.2", "10.0.2", "7.2.0",
+	  "7.2.0 8.0.0 10.0.2" },
+	{ "ends outside the catalog", "6.0.0 7.2.0 8.0.0", "5.2.0", "7.3.0", "6.0.0 7.2.0" },
+	{ "version order, not text order", "9.2.0 10.0.0 10.1.0", "9.0.0", "10.0.5",
+	  "9.2.0 10.0.0" },
+	{ "nothing between", "5.2.0 10.0.2", "6.0.0", "7.0.0", "" },
+};
+
+static void test_versions_between(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(between_cases); c++) {
+		const struct between_case *k = &between_cases[c];
+		struct strvec cat = STRVEC_INIT, out = STRVEC_INIT;
+		struct strbuf got = STRBUF_INIT;
+
+		words(k->catalog, &cat);
+		bisect_versions_between(&cat, k->good, k->bad, &out);
+		strvec_join(&out, &got);
+		if (strcmp(got.buf, k->want))
+			fail_msg("%s: '%s', expected '%s'", k->name, got.buf, k->want);
+		strbuf_release(&got);
+		strvec_clear(&cat);
+		strvec_clear(&out);
+	}
+}
+
+struct cand_case {
+	const char *name;
+	const char *good, *bad, *base;
+	const char *want_label, *want_cand; /* NULL: refused */
+	const char *error;
+};
+
+#define C1 "aaaa0000111122223333"
+#define C2 "bbbb0000111122223333"
+#define C3 "cccc0000111122223333"
+#define C4 "dddd0000111122223333"
+
+static const struct cand_case cand_cases[] = {
+	{ "good first", C2, C4, "7.2.0", C2 " " C3 " " C4,
+	  "7.2.0+gbbbb00001111 7.2.0+gcccc00001111 7.2.0+gdddd00001111", NULL },
+	{ "bad first: list order kept", C3, C1, "7.2.0", C1 " " C2 " " C3,
+	  "7.2.0+gaaaa00001111 7.2.0+gbbbb00001111 7.2.0+gcccc00001111", NULL },
+	{ "no base version", C1, C2, NULL, NULL, NULL, "--url wants --base-version" },
+	{ "base is a commit's build", C1, C2, "7.2.0+gabcd1234", NULL, NULL,
+	  "--url wants --base-version" },
+	{ "base is not a version", C1, C2, "seven", NULL, NULL, "--url wants --base-version" },
+	{ "good not listed", "eeee1111", C2, "7.2.0", NULL, NULL,
+	  "--good 'eeee1111' is not in the commit list" },
+	{ "bad not listed", C1, "eeee1111", "7.2.0", NULL, NULL,
+	  "--bad 'eeee1111' is not in the commit list" },
+};
+
+static void test_commit_candidates(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(cand_cases); c++) {
+		const struct cand_case *k = &cand_cases[c];
+		struct strvec commits = STRVEC_INIT, label = STRVEC_INIT, cand = STRVEC_INIT;
+		struct strbuf gl = STRBUF_INIT, gc = STRBUF_INIT;
+		char *msg;
+		int rc;
+
+		words(C1 " " C2 " " C3 " " C4, &commits);
+		tu_capture_begin();
+		rc = bisect_commit_candidates(&commits, k->good, k->bad, k->base, &label, &cand);
+		msg = tu_capture_end();
+		strvec_join(&label, &gl);
+		strvec_join(&cand, &gc);
+		if (k->want_label && (rc || strcmp(gl.buf, k->want_label) ||
+				      strcmp(gc.buf, k->want_cand)))
+			fail_msg("%s: rc %d, '%s' as '%s'; expected '%s' as '%s': %s", k->name,
+				 rc, gl.buf, gc.buf, k->want_label, k->want_cand, msg);
+		if (!k->want_label) {
+			if (rc != -1)
+				fail_msg("%s: accepted", k->name);
+			assert_contains(msg, k->error, k->name);
+		}
+		free(msg);
+		strbuf_release(&gl);
+		strbuf_release(&gc);
+		strvec_clear(&commits);
+		strvec_clear(&label);
+		strvec_clear(&cand);
+	}
+}
+
+static void test_state_of(void **state)
+{
+	static const struct {
+		const char *name;
+		int verdict, good_is_old;
+		enum bisect_state want;
+	} cases[] = {
+		{ "good, good older", 'g', 1, BISECT_OLD },
+		{ "bad, good older", 'b', 1, BISECT_NEW },
+		{ "good, good newer", 'g', 0, BISECT_NEW },
+		{ "bad, good newer", 'b', 0, BISECT_OLD },
+		{ "skip", 's', 1, BISECT_SKIP },
+		{ "skip, good newer", 's', 0, BISECT_SKIP },
+	};
+
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		enum bisect_state got = bisect_state_of(cases[c].verdict, cases[c].good_is_old);
+
+		if (got != cases[c].want)
+			fail_msg("%s: state %d, expected %d", cases[c].name, got, cases[c].want);
+	}
+}
+
+struct describe_case {
+	const char *name;
+	size_t last_old, first_new, nskipped;
+	int good_is_old, commits;
+	const char *want;
+};
+
+static const struct describe_case describe_cases[] = {
+	{ "regression", 1, 2, 0, 1, 0,
+	  "first bad version: v2 (after good v1)\n"
+	  "  good side, v1:\n      ev1\n"
+	  "  bad side, v2:\n      ev2\n" },
+	{ "fix", 0, 1, 0, 0, 0,
+	  "first good version: v1 (after bad v0)\n"
+	  "  bad side, v0:\n      ev0\n"
+	  "  good side, v1:\n      ev1\n" },
+	{ "skipped between, commits", 0, 3, 2, 1, 1,
+	  "the first bad commit is one of: v1 v2 v3 (those before v3 could not be judged)\n"
+	  "  built as QEMU q3\n"
+	  "  good side, v0:\n      ev0\n"
+	  "  bad side, v3:\n      ev3\n" },
+};
+
+static void test_describe(void **state)
+{
+	static const char *const ev[] = { "ev0", "ev1", "ev2", "ev3" };
+	struct strvec label = STRVEC_INIT, cand = STRVEC_INIT;
+
+	(void)state;
+	words("v0 v1 v2 v3", &label);
+	words("q0 q1 q2 q3", &cand);
+	for (size_t c = 0; c < ARRAY_SIZE(describe_cases); c++) {
+		const struct describe_case *k = &describe_cases[c];
+		struct bisect_answer a = { &label, &cand, ev,
+					   { k->last_old, k->first_new, k->nskipped },
+					   k->good_is_old, k->commits };
+		struct strbuf out = STRBUF_INIT;
+
+		bisect_describe(&a, &out);
+		if (strcmp(out.buf, k->want))
+			fail_msg("%s: said\n%s\nexpected\n%s", k->name, out.buf, k->want);
+		strbuf_release(&out);
+	}
+	strvec_clear(&label);
+	strvec_clear(&cand);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +507,11 @@ int main(void)
 		cmocka_unit_test(test_commit_lists),
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_abi_wants_versioned_machine),
+		cmocka_unit_test(test_opts),
+		cmocka_unit_test(test_versions_between),
+		cmocka_unit_test(test_commit_candidates),
+		cmocka_unit_test(test_state_of),
+		cmocka_unit_test(test_describe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
