@@ -253,6 +253,7 @@ int rep_matrix_build(struct store *st, const struct rep_versions *v,
 		if (before) {
 			c->prev_run = before->id;
 			c->prev_status = xstrdup(before->status);
+			c->prev_sweep = xstrdup(sw[before->pos].label);
 		}
 		if (now) {
 			m->current_cells++;
@@ -315,6 +316,7 @@ void rep_matrix_release(struct rep_matrix *m)
 		free(c->started_at);
 		free(c->from_sweep);
 		free(c->prev_status);
+		free(c->prev_sweep);
 		free(c->log);
 	}
 	free(m->cells);

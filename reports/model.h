@@ -206,6 +206,7 @@ struct rep_cell {
 	char *from_sweep;  /* label of the sweep of an older result */
 	long long prev_run; /* the same cell in the previous sweep, 0: none */
 	char *prev_status;
+	char *prev_sweep;  /* label of the sweep of prev_run, NULL: none */
 	int regression;	   /* pass in the previous sweep, fail/error now */
 	int fixed;	   /* fail/error in the previous sweep, pass now */
 	char *log;	   /* "logs/run-N.txt", relative to the output */

@@ -40,6 +40,7 @@
 #include "shard.h"
 #include "runs.h"
 #include "sweeps.h"
+#include "builders.h"
 #include "banned.h"
 
 #define BUILD_TIMEOUT (12 * 3600.0)
@@ -150,73 +151,50 @@ static int not_installed(struct store *st, const char *app, const struct strvec 
 	return 0;
 }
 
-/* Counts and regressions of the sweep, for the summary. */
-static int summarise(struct store *st, long long id, int *regressions)
+/*
+ * The sweep's counts (its latest run of each cell) and its regressions
+ * against the newest earlier sweep that ran each cell, as the matrix
+ * report finds them (reports/matrix_report.c): the summary and the
+ * report cannot disagree.
+ */
+static int summarise(struct store *st, const char *uuid, int *regressions)
 {
-	static const char counts_sql[] =
-		"SELECT status, count(*) FROM runs r WHERE sweep = ?1 AND id ="
-		" (SELECT max(id) FROM runs x WHERE x.sweep = r.sweep AND x.qemu = r.qemu"
-		"  AND x.libvirt IS r.libvirt AND x.scenario = r.scenario)"
-		" GROUP BY status ORDER BY status";
-	/*
-	 * Passing in the newest earlier sweep that ran it; whether it fails
-	 * now is run_status_is_failure's to say.
-	 */
-	static const char regress_sql[] =
-		"SELECT r.qemu, coalesce(r.libvirt, '-'), r.scenario, r.status,"
-		" coalesce(r.reason, ''), (SELECT s.uuid FROM runs p JOIN sweeps s ON"
-		"  s.id = p.sweep WHERE s.id <> ?1 AND s.started_at <"
-		"  (SELECT started_at FROM sweeps WHERE id = ?1) AND p.qemu = r.qemu"
-		"  AND p.libvirt IS r.libvirt AND p.scenario = r.scenario"
-		"  ORDER BY s.started_at DESC, p.id DESC LIMIT 1) AS prev_sweep,"
-		" (SELECT p.status FROM runs p JOIN sweeps s ON s.id = p.sweep WHERE"
-		"  s.id <> ?1 AND s.started_at < (SELECT started_at FROM sweeps WHERE"
-		"  id = ?1) AND p.qemu = r.qemu AND p.libvirt IS r.libvirt AND"
-		"  p.scenario = r.scenario ORDER BY s.started_at DESC, p.id DESC"
-		"  LIMIT 1) AS prev"
-		" FROM runs r WHERE r.sweep = ?1"
-		" AND r.id = (SELECT max(id) FROM runs x WHERE x.sweep = r.sweep AND"
-		"  x.qemu = r.qemu AND x.libvirt IS r.libvirt AND x.scenario = r.scenario)"
-		" AND prev = 'pass' ORDER BY r.qemu, r.libvirt, r.scenario";
-	auto_stmt *q = NULL;
-	long long total = 0;
-	int rc;
+	/* In the order of their strings, as the summary has always listed them. */
+	static const enum run_status order[] = { RUN_ERROR, RUN_FAIL, RUN_PASS,
+						 RUN_SKIP, RUN_UNSUPPORTED };
+	size_t count[RUN_STATUS_LAST] = { 0 }, total = 0;
+	struct rep_matrix m;
 
-	if (store_prepare(st, &q, counts_sql))
-		return -1;
-	sqlite3_bind_int64(q, 1, id);
-	printf("runs:");
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		printf(" %s %lld", sqlite3_column_text(q, 0), sqlite3_column_int64(q, 1));
-		total += sqlite3_column_int64(q, 1);
-	}
-	printf("%s (%lld jobs)\n", total ? "" : " none", total);
-	if (rc != SQLITE_DONE)
-		return store_error(st, "cannot count the sweep's runs");
-	sqlite3_finalize(q);
-	q = NULL;
-	if (store_prepare(st, &q, regress_sql))
-		return -1;
-	sqlite3_bind_int64(q, 1, id);
+	memset(&m, 0, sizeof(m));
 	*regressions = 0;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		enum run_status now;
+	if (rep_matrix_build(st, NULL, uuid, &m)) {
+		rep_matrix_release(&m);
+		return -1;
+	}
+	for (size_t i = 0; i < m.ncells; i++)
+		if (m.cells[i].current) {
+			count[m.cells[i].verdict]++;
+			total++;
+		}
+	printf("runs:");
+	for (size_t k = 0; k < ARRAY_SIZE(order); k++)
+		if (count[order[k]])
+			printf(" %s %zu", run_status_to_string(order[k]), count[order[k]]);
+	printf("%s (%zu job%s)\n", total ? "" : " none", total, total == 1 ? "" : "s");
+	for (size_t i = 0; i < m.ncells; i++) {
+		const struct rep_cell *c = &m.cells[i];
 
-		if (runs_status_parse(st, (const char *)sqlite3_column_text(q, 3), &now))
-			return -1;
-		if (!run_status_is_failure(now))
+		if (!c->regression)
 			continue;
 		if (!(*regressions)++)
 			printf("regressions (passed in the previous sweep that ran them):\n");
-		printf("  %-14s %-8s %-14s %s: %.120s (passed in sweep %s)\n",
-		       sqlite3_column_text(q, 0), sqlite3_column_text(q, 1),
-		       sqlite3_column_text(q, 2), sqlite3_column_text(q, 3),
-		       sqlite3_column_text(q, 4), sqlite3_column_text(q, 5));
+		printf("  %-14s %-8s %-14s %s: %.120s (passed in sweep %s)\n", c->qemu,
+		       c->libvirt ? c->libvirt : "-", c->scenario, c->status,
+		       c->reason ? c->reason : "", c->prev_sweep);
 	}
-	if (rc != SQLITE_DONE)
-		return store_error(st, "cannot look for regressions");
 	if (!*regressions)
 		printf("regressions: none\n");
+	rep_matrix_release(&m);
 	return 0;
 }
 
@@ -606,7 +584,7 @@ static int finish(struct sweep_run *r)
 		printf("sweep %s%s%s: %s\n", r->uuid, sharded ? " shard " : "",
 		       sharded ? r->sh.buf : "",
 		       r->failed ? "finished with errors" : "finished");
-		if (summarise(&r->st, r->id, &reg))
+		if (summarise(&r->st, r->uuid, &reg))
 			r->failed++;
 		r->regressions += reg;
 		printf("%s\n", r->note.len ? r->note.buf : "no report");

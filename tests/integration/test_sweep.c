@@ -172,7 +172,7 @@ static void test_two_shards_merged_equal_unsharded(void **state)
 			   (const char *const[]){ "--db", a, NULL }, 900),
 		    0);
 	assert_contains(out, "sweep " UUID ", shard 1/2", "shard 1");
-	assert_contains(out, "runs: pass 1 (1 jobs)", "shard 1 counts");
+	assert_contains(out, "runs: pass 1 (1 job)", "shard 1 counts");
 	free(out);
 	/* Shard 2 from GitLab's variables, as a parallel: job gets them. */
 	assert_exit(tu_run_env(&out, (const char *const[]){ vm, "sweep", "--installed",
@@ -183,7 +183,7 @@ static void test_two_shards_merged_equal_unsharded(void **state)
 			       900),
 		    0);
 	assert_contains(out, "sweep " UUID ", shard 2/2", "shard 2");
-	assert_contains(out, "runs: pass 1 (1 jobs)", "shard 2 counts");
+	assert_contains(out, "runs: pass 1 (1 job)", "shard 2 counts");
 	free(out);
 
 	sb_printf(&m, "%s/merged.db", dir);
