@@ -1,5 +1,8 @@
 /*
- * Scenario to libvirt domain XML (see domxml.h).
+ * Scenario to libvirt domain XML (see domxml.h): one builder per section
+ * of the document (head, cputune, os, cpu, devices...), run in order over
+ * a shared state, each escaping what it takes from the scenario. The
+ * expected documents per scenario are tests/data/mapper/expected/domxml/.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -86,71 +89,106 @@ static int hostdev(struct strbuf *o, const char *bdf, size_t n, struct strbuf *w
 	return 0;
 }
 
-int domxml_build(const struct scenario *s, const struct dom_env *e,
-		 struct strbuf *o, struct strvec *notes, struct strbuf *why)
+/* What the section builders of one domain share. */
+struct dom_build {
+	const struct scenario *s;
+	const struct dom_env *e;
+	struct strbuf *o;
+	struct strvec *notes;
+	struct strbuf *why;
+	struct map_env menv; /* for the vhost-user socket paths */
+	struct strbuf path;
+	size_t vhost, pt;    /* vhost-user devices; passthrough ones so far */
+};
+
+static int dom_head(struct dom_build *b)
 {
-	const char *machine = s->machine ? s->machine : "q35";
-	long mem = s->mem_mib > 0 ? s->mem_mib : 512;
-	int cpus = s->cpus > 0 ? s->cpus : 1;
-	size_t vhost = scenario_count_devices(s, DEV_VHOST_USER), pt = 0;
-	struct strbuf path = STRBUF_INIT;
-	struct map_env menv;
-	int ret = -1;
+	const struct scenario *s = b->s;
 
-	memset(&menv, 0, sizeof(menv));
-	menv.rundir = e->rundir;
-	xf(o, "<domain type='%s' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"
-	      "  <name>%s</name>\n",
-	   e->virttype, e->name);
-	xf(o, "  <memory unit='MiB'>%ld</memory>\n", mem);
+	xf(b->o, "<domain type='%s' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"
+		 "  <name>%s</name>\n",
+	   b->e->virttype, b->e->name);
+	xf(b->o, "  <memory unit='MiB'>%ld</memory>\n", s->mem_mib > 0 ? s->mem_mib : 512);
 	if (s->hugepages)
-		sb_puts(o, "  <memoryBacking>\n    <hugepages/>\n"
-			   "    <access mode='shared'/>\n  </memoryBacking>\n");
-	else if (vhost)
-		sb_puts(o, "  <memoryBacking>\n    <source type='memfd'/>\n"
-			   "    <access mode='shared'/>\n  </memoryBacking>\n");
-	xf(o, "  <vcpu placement='static'>%d</vcpu>\n", cpus);
-	if (s->cpupin) {
-		const char *c = s->cpupin;
+		sb_puts(b->o, "  <memoryBacking>\n    <hugepages/>\n"
+			      "    <access mode='shared'/>\n  </memoryBacking>\n");
+	else if (b->vhost)
+		sb_puts(b->o, "  <memoryBacking>\n    <source type='memfd'/>\n"
+			      "    <access mode='shared'/>\n  </memoryBacking>\n");
+	xf(b->o, "  <vcpu placement='static'>%d</vcpu>\n", s->cpus > 0 ? s->cpus : 1);
+	return 0;
+}
 
-		sb_puts(o, "  <cputune>\n");
-		for (int i = 0; i < cpus && *c; i++) {
-			size_t len = strcspn(c, " ");
-			char host[16];
+static int dom_cputune(struct dom_build *b)
+{
+	const char *c = b->s->cpupin;
+	int cpus = b->s->cpus > 0 ? b->s->cpus : 1;
 
-			snprintf(host, sizeof(host), "%.*s", (int)(len < 15 ? len : 15), c);
-			xf(o, "    <vcpupin vcpu='%d' cpuset='%s'/>\n", i, host);
-			c += len;
-			c += strspn(c, " ");
-		}
-		sb_puts(o, "  </cputune>\n");
+	if (!c)
+		return 0;
+	sb_puts(b->o, "  <cputune>\n");
+	for (int i = 0; i < cpus && *c; i++) {
+		size_t len = strcspn(c, " ");
+		char host[16];
+
+		snprintf(host, sizeof(host), "%.*s", (int)(len < 15 ? len : 15), c);
+		xf(b->o, "    <vcpupin vcpu='%d' cpuset='%s'/>\n", i, host);
+		c += len;
+		c += strspn(c, " ");
 	}
-	xf(o, "  <os>\n    <type arch='x86_64' machine='%s'>hvm</type>\n", machine);
+	sb_puts(b->o, "  </cputune>\n");
+	return 0;
+}
+
+static int dom_os(struct dom_build *b)
+{
+	const struct dom_env *e = b->e;
+
+	xf(b->o, "  <os>\n    <type arch='x86_64' machine='%s'>hvm</type>\n",
+	   b->s->machine ? b->s->machine : "q35");
 	if (e->kernel)
-		xf(o, "    <kernel>%s</kernel>\n    <initrd>%s</initrd>\n"
-		      "    <cmdline>%s</cmdline>\n",
+		xf(b->o, "    <kernel>%s</kernel>\n    <initrd>%s</initrd>\n"
+			 "    <cmdline>%s</cmdline>\n",
 		   e->kernel, e->initrd, e->cmdline);
-	sb_puts(o, "  </os>\n");
-	sb_puts(o, "  <features>\n    <acpi/>\n  </features>\n");
-	if (s->cpu_model) {
-		if (!strcmp(s->cpu_model, "host") && !strcmp(e->virttype, "kvm"))
-			sb_puts(o, "  <cpu mode='host-passthrough'/>\n");
-		else if (!strcmp(s->cpu_model, "host")) {
-			sb_puts(o, "  <cpu mode='maximum'/>\n");
-			strvec_push(notes, "cpu model=host needs KVM; under TCG it is "
-					   "<cpu mode='maximum'> (libvirt >= 7.1)");
-		} else
-			xf(o, "  <cpu mode='custom' match='exact' check='none'>\n"
-			      "    <model fallback='forbid'>%s</model>\n  </cpu>\n",
-			   s->cpu_model);
-	}
-	sb_puts(o, "  <on_poweroff>destroy</on_poweroff>\n"
-		   "  <on_reboot>destroy</on_reboot>\n"
-		   "  <on_crash>destroy</on_crash>\n  <devices>\n");
-	xf(o, "    <emulator>%s</emulator>\n", e->emulator);
-	for (size_t i = 0; i < s->ndisks; i++) {
-		const struct scn_disk *d = &s->disks[i];
+	sb_puts(b->o, "  </os>\n");
+	sb_puts(b->o, "  <features>\n    <acpi/>\n  </features>\n");
+	return 0;
+}
 
+static int dom_cpu(struct dom_build *b)
+{
+	const char *model = b->s->cpu_model;
+
+	if (!model)
+		return 0;
+	if (!strcmp(model, "host") && !strcmp(b->e->virttype, "kvm")) {
+		sb_puts(b->o, "  <cpu mode='host-passthrough'/>\n");
+	} else if (!strcmp(model, "host")) {
+		sb_puts(b->o, "  <cpu mode='maximum'/>\n");
+		strvec_push(b->notes, "cpu model=host needs KVM; under TCG it is "
+				      "<cpu mode='maximum'> (libvirt >= 7.1)");
+	} else {
+		xf(b->o, "  <cpu mode='custom' match='exact' check='none'>\n"
+			 "    <model fallback='forbid'>%s</model>\n  </cpu>\n",
+		   model);
+	}
+	return 0;
+}
+
+/* The lifecycle, and <devices> opened with the emulator. */
+static int dom_devices_open(struct dom_build *b)
+{
+	sb_puts(b->o, "  <on_poweroff>destroy</on_poweroff>\n"
+		      "  <on_reboot>destroy</on_reboot>\n"
+		      "  <on_crash>destroy</on_crash>\n  <devices>\n");
+	xf(b->o, "    <emulator>%s</emulator>\n", b->e->emulator);
+	return 0;
+}
+
+static int dom_disks(struct dom_build *b)
+{
+	for (size_t i = 0; i < b->s->ndisks; i++) {
+		const struct scn_disk *d = &b->s->disks[i];
 		const char *bus = d->iface ? d->iface : "virtio";
 		char dev[8];
 
@@ -158,103 +196,149 @@ int domxml_build(const struct scenario *s, const struct dom_env *e,
 		snprintf(dev, sizeof(dev), "%s%c",
 			 !strcmp(bus, "virtio") ? "vd" : !strcmp(bus, "ide") ? "hd" : "sd",
 			 (char)('a' + (int)(i % 26)));
-		xf(o, "    <disk type='file' device='disk'>\n"
-		      "      <driver name='qemu' type='%s'/>\n"
-		      "      <source file='%s'/>\n"
-		      "      <target dev='%s' bus='%s'/>\n    </disk>\n",
+		xf(b->o, "    <disk type='file' device='disk'>\n"
+			 "      <driver name='qemu' type='%s'/>\n"
+			 "      <source file='%s'/>\n"
+			 "      <target dev='%s' bus='%s'/>\n    </disk>\n",
 		   d->format ? d->format : "raw", d->file, dev, bus);
 	}
-	for (size_t i = 0; i < s->nnets; i++) {
-		const struct scn_net *n = &s->nets[i];
+	return 0;
+}
 
-		if (n->kind == NET_TAP) {
-			map_cannot(why, "scenario '%s': tap networking needs a host "
-				    "bridge, which the runner does not set up",
-			       s->name);
-			goto out;
-		}
+static int dom_nets(struct dom_build *b)
+{
+	for (size_t i = 0; i < b->s->nnets; i++) {
+		const struct scn_net *n = &b->s->nets[i];
+
+		if (n->kind == NET_TAP)
+			return map_cannot(b->why, "scenario '%s': tap networking needs a "
+					  "host bridge, which the runner does not set up",
+					  b->s->name);
 		if (n->kind == NET_USER) /* the nic's backend: type='user' */
 			continue;
-		sb_puts(o, "    <interface type='user'>\n");
+		sb_puts(b->o, "    <interface type='user'>\n");
 		if (n->mac)
-			xf(o, "      <mac address='%s'/>\n", n->mac);
-		xf(o, "      <model type='%s'/>\n    </interface>\n", nic_model(n->model));
+			xf(b->o, "      <mac address='%s'/>\n", n->mac);
+		xf(b->o, "      <model type='%s'/>\n    </interface>\n", nic_model(n->model));
 	}
-	for (size_t i = 0, v = 0; i < s->ndevices; i++) {
-		const struct scn_device *d = &s->devices[i];
-		const char *host;
+	return 0;
+}
+
+static void dom_vhost_user(struct dom_build *b, const struct scn_device *d, size_t v)
+{
+	map_vhost_path(&b->menv, d, &b->path);
+	sb_puts(b->o, "    <interface type='vhostuser'>\n");
+	if (d->mac)
+		xf(b->o, "      <mac address='%s'/>\n", d->mac);
+	xf(b->o, "      <source type='unix' path='%s' mode='client'/>\n"
+		 "      <model type='virtio'/>\n",
+	   b->path.buf);
+	if (d->queues > 1)
+		xf(b->o, "      <driver queues='%d'/>\n", d->queues);
+	xf(b->o, "      <alias name='ua-vnet%zu'/>\n    </interface>\n", v);
+	if (d->settings)
+		strvec_pushf(b->notes, "vhost-user opt_settings '%s' has no domain "
+				       "XML form here: not applied",
+			     d->settings);
+}
+
+static int dom_passthrough(struct dom_build *b, const struct scn_device *d)
+{
+	const char *host = d->host;
+
+	if (!strcmp(host, "lab")) {
+		if (!b->e->pt_host)
+			return map_cannot(b->why, "scenario '%s': passthrough of the "
+					  "lab's device outside the lab VM",
+					  b->s->name);
+		host = b->e->pt_host;
+	}
+	if (d->kind == DEV_PCI_ASSIGN)
+		strvec_push(b->notes, "pci-assign: libvirt chooses the backend of "
+				      "<hostdev> (vfio)");
+	return hostdev(b->o, host, b->pt++, b->why);
+}
+
+static int dom_devices(struct dom_build *b)
+{
+	for (size_t i = 0, v = 0; i < b->s->ndevices; i++) {
+		const struct scn_device *d = &b->s->devices[i];
 
 		switch (d->kind) {
 		case DEV_VHOST_USER:
-			map_vhost_path(&menv, d, &path);
-			sb_puts(o, "    <interface type='vhostuser'>\n");
-			if (d->mac)
-				xf(o, "      <mac address='%s'/>\n", d->mac);
-			xf(o, "      <source type='unix' path='%s' mode='client'/>\n"
-			      "      <model type='virtio'/>\n",
-			   path.buf);
-			if (d->queues > 1)
-				xf(o, "      <driver queues='%d'/>\n", d->queues);
-			xf(o, "      <alias name='ua-vnet%zu'/>\n    </interface>\n", v);
-			if (d->settings)
-				strvec_pushf(notes, "vhost-user opt_settings '%s' has no "
-						    "domain XML form here: not applied",
-					     d->settings);
-			v++;
+			dom_vhost_user(b, d, v++);
 			break;
 		case DEV_VFIO_PCI:
 		case DEV_PCI_ASSIGN:
-			host = d->host;
-			if (!strcmp(host, "lab")) {
-				if (!e->pt_host) {
-					map_cannot(why, "scenario '%s': passthrough of the "
-						    "lab's device outside the lab VM",
-					       s->name);
-					goto out;
-				}
-				host = e->pt_host;
-			}
-			if (d->kind == DEV_PCI_ASSIGN)
-				strvec_push(notes, "pci-assign: libvirt chooses the "
-						   "backend of <hostdev> (vfio)");
-			if (hostdev(o, host, pt++, why))
-				goto out;
+			if (dom_passthrough(b, d))
+				return -1;
 			break;
 		case DEV_VIRTIO_NET_PCI:
-			map_cannot(why, "scenario '%s': a bare virtio-net-pci device "
-				    "(opt_netdev) has no libvirt form",
-			       s->name);
-			goto out;
+			return map_cannot(b->why, "scenario '%s': a bare virtio-net-pci "
+					  "device (opt_netdev) has no libvirt form",
+					  b->s->name);
 		}
 	}
-	if (s->vnc >= 0) {
-		xf(o, "    <graphics type='vnc' socket='%s/vnc.sock'/>\n", e->rundir);
-		strvec_pushf(notes, "vnc displayNum=%d is served on a unix socket, "
-				    "so that runs can go side by side",
-			     s->vnc);
+	return 0;
+}
+
+/* VNC, the guest agent, the console; <devices> closed. */
+static int dom_devices_close(struct dom_build *b)
+{
+	const struct dom_env *e = b->e;
+
+	if (b->s->vnc >= 0) {
+		xf(b->o, "    <graphics type='vnc' socket='%s/vnc.sock'/>\n", e->rundir);
+		strvec_pushf(b->notes, "vnc displayNum=%d is served on a unix socket, "
+				       "so that runs can go side by side",
+			     b->s->vnc);
 	}
-	if (s->qga)
-		xf(o, "    <channel type='unix'>\n"
-		      "      <source mode='bind' path='%s/qga.sock'/>\n"
-		      "      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
-		      "    </channel>\n",
+	if (b->s->qga)
+		xf(b->o, "    <channel type='unix'>\n"
+			 "      <source mode='bind' path='%s/qga.sock'/>\n"
+			 "      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
+			 "    </channel>\n",
 		   e->rundir);
-	xf(o, "    <serial type='file'>\n      <source path='%s'/>\n"
-	      "      <target port='0'/>\n    </serial>\n",
+	xf(b->o, "    <serial type='file'>\n      <source path='%s'/>\n"
+		 "      <target port='0'/>\n    </serial>\n",
 	   e->console);
-	sb_puts(o, "    <memballoon model='none'/>\n  </devices>\n");
-	if (e->firmware && e->firmware->nr) {
-		/* ark's QEMU builds carry no firmware: the distribution's, as direct runs. */
-		sb_puts(o, "  <qemu:commandline>\n");
-		for (size_t i = 0; i < e->firmware->nr; i++)
-			xf(o, "    <qemu:arg value='%s'/>\n", e->firmware->v[i]);
-		sb_puts(o, "  </qemu:commandline>\n");
-		strvec_push(notes, "firmware directories passed with <qemu:commandline> -L, "
-				   "as in direct runs");
+	sb_puts(b->o, "    <memballoon model='none'/>\n  </devices>\n");
+	return 0;
+}
+
+/* ark's QEMU builds carry no firmware: the distribution's, as direct runs. */
+static int dom_firmware(struct dom_build *b)
+{
+	const struct strvec *fw = b->e->firmware;
+
+	if (fw && fw->nr) {
+		sb_puts(b->o, "  <qemu:commandline>\n");
+		for (size_t i = 0; i < fw->nr; i++)
+			xf(b->o, "    <qemu:arg value='%s'/>\n", fw->v[i]);
+		sb_puts(b->o, "  </qemu:commandline>\n");
+		strvec_push(b->notes, "firmware directories passed with "
+				      "<qemu:commandline> -L, as in direct runs");
 	}
-	sb_puts(o, "</domain>\n");
-	ret = 0;
-out:
-	strbuf_release(&path);
+	sb_puts(b->o, "</domain>\n");
+	return 0;
+}
+
+/* The domain's sections in document order; each returns 0 or -1 with why. */
+static int (*const sections[])(struct dom_build *) = {
+	dom_head,	  dom_cputune, dom_os,	    dom_cpu,	       dom_devices_open,
+	dom_disks,	  dom_nets,    dom_devices, dom_devices_close, dom_firmware,
+};
+
+int domxml_build(const struct scenario *s, const struct dom_env *e,
+		 struct strbuf *o, struct strvec *notes, struct strbuf *why)
+{
+	struct dom_build b = { s, e, o, notes, why, { 0 }, STRBUF_INIT,
+			       scenario_count_devices(s, DEV_VHOST_USER), 0 };
+	int ret = 0;
+
+	b.menv.rundir = e->rundir;
+	for (size_t i = 0; i < ARRAY_SIZE(sections) && !ret; i++)
+		ret = sections[i](&b);
+	strbuf_release(&b.path);
 	return ret;
 }
