@@ -4,9 +4,9 @@
 /*
  * Inside reports/: the functions that fill the model (model.h) from the
  * store, and the writers that turn a model into HTML, Markdown, JSON or
- * JUnit XML. cmd_report (report.c) strings them together. Builders
- * return 0, or -1 after reporting; on failure what they filled is still
- * released by rep_report_release().
+ * JUnit XML. report.c strings them together, from its tables of parts
+ * and formats. Builders return 0, or -1 after reporting; on failure what
+ * they filled is still released by rep_report_release().
  */
 
 #include "model.h"
