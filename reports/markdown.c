@@ -373,7 +373,8 @@ static const struct rep_cell *find_cell(const struct rep_matrix *m, const char *
 }
 
 /* One scenario's grid: QEMU rows, libvirt columns. */
-static void matrix_grid_md(struct strbuf *out, const struct rep_matrix *m, const char *scn)
+static void matrix_grid_md(struct strbuf *out, const struct rep_matrix *m,
+			   const char *scn)
 {
 	sb_puts(out, "### ");
 	C(scn);

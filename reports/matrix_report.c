@@ -325,7 +325,8 @@ static void add_cell(struct rep_matrix *m, const struct sweeps *sw,
 }
 
 /* One cell per triple of the sorted runs. */
-static void add_cells(struct rep_matrix *m, const struct sweeps *sw, const struct rrows *rows)
+static void add_cells(struct rep_matrix *m, const struct sweeps *sw,
+		      const struct rrows *rows)
 {
 	for (size_t i = 0; i < rows->nr;) {
 		size_t e = i;

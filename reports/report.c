@@ -95,24 +95,28 @@ static int load_acks(const char *path, struct rep_acks *acks)
 	return rc;
 }
 
-static int build_abi(struct store *st, const struct rep_options *o, struct rep_report *r)
+static int build_abi(struct store *st, const struct rep_options *o,
+		     struct rep_report *r)
 {
 	if (load_acks(o->acks, &r->abi.acks))
 		return -1;
 	return rep_abi_build(st, &r->versions, &r->abi);
 }
 
-static int build_mapping(struct store *st, const struct rep_options *o, struct rep_report *r)
+static int build_mapping(struct store *st, const struct rep_options *o,
+			 struct rep_report *r)
 {
 	return rep_mapping_build(st, &r->versions, &r->mapping);
 }
 
-static int build_caps(struct store *st, const struct rep_options *o, struct rep_report *r)
+static int build_caps(struct store *st, const struct rep_options *o,
+		      struct rep_report *r)
 {
 	return rep_timeline_build(st, &r->versions, &r->caps);
 }
 
-static int build_matrix(struct store *st, const struct rep_options *o, struct rep_report *r)
+static int build_matrix(struct store *st, const struct rep_options *o,
+			struct rep_report *r)
 {
 	return rep_matrix_build(st, &r->versions, o->sweep, &r->matrix);
 }

@@ -179,10 +179,12 @@ static void test_verdict_change(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct change_case *c = &cases[i];
-		enum rep_change got = rep_verdict_change(c->had_before ? &c->before : NULL, c->now);
+		const enum run_status *before = c->had_before ? &c->before : NULL;
+		enum rep_change got = rep_verdict_change(before, c->now);
 
 		if (got != c->want)
-			fail_msg("case '%s': got %d, want %d", c->name, (int)got, (int)c->want);
+			fail_msg("case '%s': got %d, want %d", c->name, (int)got,
+				 (int)c->want);
 	}
 }
 
