@@ -4,9 +4,9 @@
 /*
  * Inside reports/: the functions that fill the model (model.h) from the
  * store, and the writers that turn a model into HTML, Markdown, JSON or
- * JUnit XML. cmd_report (report.c) strings them together. Builders
- * return 0, or -1 after reporting; on failure what they filled is still
- * released by rep_report_release().
+ * JUnit XML. report.c strings them together, from its tables of parts
+ * and formats. Builders return 0, or -1 after reporting; on failure what
+ * they filled is still released by rep_report_release().
  */
 
 #include "model.h"
@@ -100,6 +100,18 @@ void rep_timeline_release(struct rep_timeline *t);
  */
 int rep_matrix_build(struct store *st, const struct rep_versions *v,
 		     const char *uuid, struct rep_matrix *m) VM_WUR;
+/* What a cell's verdict now is against its verdict in an earlier sweep. */
+enum rep_change {
+	REP_CHANGE_NONE,
+	REP_CHANGE_REGRESSION, /* pass there, fail or error now */
+	REP_CHANGE_FIXED,      /* fail or error there, pass now */
+};
+/*
+ * The change from before (the verdict of the newest earlier sweep that
+ * ran the cell; NULL: none ran it) to now. Skip and unsupported are
+ * neither failures nor passes: to or from them is REP_CHANGE_NONE.
+ */
+enum rep_change rep_verdict_change(const enum run_status *before, enum run_status now);
 /* Writes each cell's run record to dir/logs/run-N.txt. */
 int rep_matrix_write_logs(struct store *st, struct rep_matrix *m,
 			  const char *dir) VM_WUR;

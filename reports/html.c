@@ -287,39 +287,42 @@ static const char *majority(const struct rep_map_row *row, size_t n)
 	return best;
 }
 
-static void mapping_scenario(struct strbuf *out, const struct rep_map_scenario *s)
+/* The runs another virt-matrix made, named in a note above the table. */
+static void mapping_aside_note(struct strbuf *out, const struct rep_map_scenario *s)
 {
-	struct strbuf id = STRBUF_INIT, lab = STRBUF_INIT;
+	struct strbuf lab = STRBUF_INIT;
+
+	sb_puts(out, "<p class=\"note\">Not compared, made by another "
+		     "virt-matrix than ");
+	H(s->tool ? s->tool : "(unknown)");
+	sb_puts(out, " (run them again to compare):");
+	for (size_t k = 0; k < s->naside; k++) {
+		strbuf_reset(&lab);
+		source_label(&lab, &s->aside[k]);
+		sb_printf(&lab, " (virt-matrix %s)%s",
+			  s->aside[k].tool ? s->aside[k].tool : "unknown",
+			  k + 1 < s->naside ? ";" : ".");
+		sb_putc(out, ' ');
+		H(lab.buf);
+	}
+	sb_puts(out, "</p>\n");
+	strbuf_release(&lab);
+}
+
+/* One row per option, one column per source; cells off the majority lit. */
+static void mapping_options_table(struct strbuf *out, const struct rep_map_scenario *s,
+				  const char *id)
+{
+	struct strbuf lab = STRBUF_INIT;
 	struct strvec heads = STRVEC_INIT;
 
-	sb_puts(out, "<h3>");
-	H(s->name);
-	sb_printf(out, "</h3>\n<p>%zu sources, %zu options, %zu changes.</p>\n",
-		  s->nsources, s->nrows, s->nchanges);
-	if (s->naside) {
-		sb_puts(out, "<p class=\"note\">Not compared, made by another "
-			     "virt-matrix than ");
-		H(s->tool ? s->tool : "(unknown)");
-		sb_puts(out, " (run them again to compare):");
-		for (size_t k = 0; k < s->naside; k++) {
-			strbuf_reset(&lab);
-			source_label(&lab, &s->aside[k]);
-			sb_printf(&lab, " (virt-matrix %s)%s",
-				  s->aside[k].tool ? s->aside[k].tool : "unknown",
-				  k + 1 < s->naside ? ";" : ".");
-			sb_putc(out, ' ');
-			H(lab.buf);
-		}
-		sb_puts(out, "</p>\n");
-	}
-	id_of(&id, "map-", s->name);
 	strvec_push(&heads, "option");
 	for (size_t k = 0; k < s->nsources; k++) {
 		strbuf_reset(&lab);
 		source_label(&lab, &s->sources[k]);
 		strvec_push(&heads, lab.buf);
 	}
-	table_open(out, id.buf, heads.v, heads.nr, 1);
+	table_open(out, id, heads.v, heads.nr, 1);
 	for (size_t r = 0; r < s->nrows; r++) {
 		const struct rep_map_row *row = &s->rows[r];
 		const char *maj = majority(row, s->nsources);
@@ -335,27 +338,39 @@ static void mapping_scenario(struct strbuf *out, const struct rep_map_scenario *
 		sb_puts(out, "</tr>\n");
 	}
 	sb_puts(out, "</tbody></table>\n");
-	if (s->nchanges) {
-		static const char *const hc[] = { "option", "changed by", "from", "to",
-						  "with", "change" };
+	strvec_clear(&heads);
+	strbuf_release(&lab);
+}
 
-		sb_puts(&id, "-changes");
-		sb_puts(out, "<p>Which version changed which option:</p>\n");
-		table_open(out, id.buf, hc, ARRAY_SIZE(hc), 0);
-		for (size_t c = 0; c < s->nchanges; c++) {
-			const struct rep_map_change *ch = &s->changes[c];
+/* Which version changed which option (id: the table's HTML id). */
+static void mapping_changes_table(struct strbuf *out, const struct rep_map_scenario *s,
+				  const char *id)
+{
+	static const char *const hc[] = { "option", "changed by", "from", "to",
+					  "with", "change" };
 
-			sb_puts(out, "<tr>");
-			td(out, "code", s->rows[ch->row].key);
-			td(out, NULL, ch->dimension);
-			td(out, NULL, ch->from);
-			td(out, NULL, ch->to);
-			td_list(out, &ch->contexts);
-			td(out, "code hl", ch->detail);
-			sb_puts(out, "</tr>\n");
-		}
-		sb_puts(out, "</tbody></table>\n");
+	sb_puts(out, "<p>Which version changed which option:</p>\n");
+	table_open(out, id, hc, ARRAY_SIZE(hc), 0);
+	for (size_t c = 0; c < s->nchanges; c++) {
+		const struct rep_map_change *ch = &s->changes[c];
+
+		sb_puts(out, "<tr>");
+		td(out, "code", s->rows[ch->row].key);
+		td(out, NULL, ch->dimension);
+		td(out, NULL, ch->from);
+		td(out, NULL, ch->to);
+		td_list(out, &ch->contexts);
+		td(out, "code hl", ch->detail);
+		sb_puts(out, "</tr>\n");
 	}
+	sb_puts(out, "</tbody></table>\n");
+}
+
+/* The argv of each source as recorded, folded. */
+static void mapping_recorded_argv(struct strbuf *out, const struct rep_map_scenario *s)
+{
+	struct strbuf lab = STRBUF_INIT;
+
 	sb_puts(out, "<details><summary>The recorded argv of each source</summary>\n");
 	for (size_t k = 0; k < s->nsources; k++) {
 		strbuf_reset(&lab);
@@ -369,9 +384,27 @@ static void mapping_scenario(struct strbuf *out, const struct rep_map_scenario *
 		sb_puts(out, "</pre>\n");
 	}
 	sb_puts(out, "</details>\n");
-	strvec_clear(&heads);
-	strbuf_release(&id);
 	strbuf_release(&lab);
+}
+
+static void mapping_scenario(struct strbuf *out, const struct rep_map_scenario *s)
+{
+	struct strbuf id = STRBUF_INIT;
+
+	sb_puts(out, "<h3>");
+	H(s->name);
+	sb_printf(out, "</h3>\n<p>%zu sources, %zu options, %zu changes.</p>\n",
+		  s->nsources, s->nrows, s->nchanges);
+	if (s->naside)
+		mapping_aside_note(out, s);
+	id_of(&id, "map-", s->name);
+	mapping_options_table(out, s, id.buf);
+	if (s->nchanges) {
+		sb_puts(&id, "-changes");
+		mapping_changes_table(out, s, id.buf);
+	}
+	mapping_recorded_argv(out, s);
+	strbuf_release(&id);
 }
 
 static void mapping_section(struct strbuf *out, const struct rep_report *r)

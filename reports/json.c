@@ -117,79 +117,102 @@ static json_object *abi_json(const struct rep_report *r)
 	return o;
 }
 
+/* A compared source: its run, its argv as recorded and normalised. */
+static json_object *map_source_json(const struct rep_map_source *src)
+{
+	json_object *so = json_object_new_object(), *opts = json_object_new_array();
+
+	add(so, "qemu", str(src->qemu_name));
+	add(so, "libvirt", str(src->libvirt));
+	add(so, "run", json_object_new_int64(src->run));
+	add(so, "status", str(src->status));
+	add(so, "binary", str(src->argv.binary));
+	add(so, "argv", json_tokener_parse(src->argv_json));
+	for (size_t n = 0; n < src->argv.nr; n++) {
+		json_object *op = json_object_new_object();
+
+		add(op, "option", str(src->argv.v[n].key));
+		add(op, "value", str(src->argv.v[n].text));
+		json_object_array_add(opts, op);
+	}
+	add(so, "normalised", opts);
+	return so;
+}
+
+/* A run another virt-matrix made, not compared. */
+static json_object *map_aside_json(const struct rep_map_source *src)
+{
+	json_object *so = json_object_new_object();
+
+	add(so, "qemu", str(src->qemu_name));
+	add(so, "libvirt", str(src->libvirt));
+	add(so, "run", json_object_new_int64(src->run));
+	add(so, "tool", str(src->tool));
+	return so;
+}
+
+static json_object *map_rows_json(const struct rep_map_scenario *s)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t n = 0; n < s->nrows; n++) {
+		json_object *ro = json_object_new_object(), *vals = json_object_new_array();
+
+		add(ro, "option", str(s->rows[n].key));
+		add(ro, "differs", json_object_new_boolean(s->rows[n].differs));
+		for (size_t k = 0; k < s->nsources; k++)
+			json_object_array_add(vals, str(s->rows[n].cells[k]));
+		add(ro, "values", vals);
+		json_object_array_add(a, ro);
+	}
+	return a;
+}
+
+static json_object *map_changes_json(const struct rep_map_scenario *s)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t n = 0; n < s->nchanges; n++) {
+		const struct rep_map_change *c = &s->changes[n];
+		json_object *co = json_object_new_object();
+
+		add(co, "option", str(s->rows[c->row].key));
+		add(co, "dimension", str(c->dimension));
+		add(co, "from", str(c->from));
+		add(co, "to", str(c->to));
+		add(co, "contexts", strvec_json(&c->contexts));
+		add(co, "old", str(c->old_text));
+		add(co, "new", str(c->new_text));
+		add(co, "detail", str(c->detail));
+		json_object_array_add(a, co);
+	}
+	return a;
+}
+
+static json_object *map_scenario_json(const struct rep_map_scenario *s)
+{
+	json_object *e = json_object_new_object(), *a = json_object_new_array();
+
+	add(e, "name", str(s->name));
+	for (size_t k = 0; k < s->nsources; k++)
+		json_object_array_add(a, map_source_json(&s->sources[k]));
+	add(e, "sources", a);
+	add(e, "tool", str(s->tool));
+	a = json_object_new_array();
+	for (size_t k = 0; k < s->naside; k++)
+		json_object_array_add(a, map_aside_json(&s->aside[k]));
+	add(e, "not_compared", a);
+	add(e, "rows", map_rows_json(s));
+	add(e, "changes", map_changes_json(s));
+	return e;
+}
+
 static json_object *mapping_json(const struct rep_report *r)
 {
 	json_object *o = json_object_new_object(), *scns = json_object_new_array();
 
-	for (size_t i = 0; i < r->mapping.nr; i++) {
-		const struct rep_map_scenario *s = &r->mapping.v[i];
-		json_object *e = json_object_new_object(), *a = json_object_new_array();
-
-		add(e, "name", str(s->name));
-		for (size_t k = 0; k < s->nsources; k++) {
-			const struct rep_map_source *src = &s->sources[k];
-			json_object *so = json_object_new_object(), *opts = json_object_new_array();
-
-			add(so, "qemu", str(src->qemu_name));
-			add(so, "libvirt", str(src->libvirt));
-			add(so, "run", json_object_new_int64(src->run));
-			add(so, "status", str(src->status));
-			add(so, "binary", str(src->argv.binary));
-			add(so, "argv", json_tokener_parse(src->argv_json));
-			for (size_t n = 0; n < src->argv.nr; n++) {
-				json_object *op = json_object_new_object();
-
-				add(op, "option", str(src->argv.v[n].key));
-				add(op, "value", str(src->argv.v[n].text));
-				json_object_array_add(opts, op);
-			}
-			add(so, "normalised", opts);
-			json_object_array_add(a, so);
-		}
-		add(e, "sources", a);
-		add(e, "tool", str(s->tool));
-		a = json_object_new_array();
-		for (size_t k = 0; k < s->naside; k++) {
-			const struct rep_map_source *src = &s->aside[k];
-			json_object *so = json_object_new_object();
-
-			add(so, "qemu", str(src->qemu_name));
-			add(so, "libvirt", str(src->libvirt));
-			add(so, "run", json_object_new_int64(src->run));
-			add(so, "tool", str(src->tool));
-			json_object_array_add(a, so);
-		}
-		add(e, "not_compared", a);
-		a = json_object_new_array();
-		for (size_t n = 0; n < s->nrows; n++) {
-			json_object *ro = json_object_new_object(), *vals = json_object_new_array();
-
-			add(ro, "option", str(s->rows[n].key));
-			add(ro, "differs", json_object_new_boolean(s->rows[n].differs));
-			for (size_t k = 0; k < s->nsources; k++)
-				json_object_array_add(vals, str(s->rows[n].cells[k]));
-			add(ro, "values", vals);
-			json_object_array_add(a, ro);
-		}
-		add(e, "rows", a);
-		a = json_object_new_array();
-		for (size_t n = 0; n < s->nchanges; n++) {
-			const struct rep_map_change *c = &s->changes[n];
-			json_object *co = json_object_new_object();
-
-			add(co, "option", str(s->rows[c->row].key));
-			add(co, "dimension", str(c->dimension));
-			add(co, "from", str(c->from));
-			add(co, "to", str(c->to));
-			add(co, "contexts", strvec_json(&c->contexts));
-			add(co, "old", str(c->old_text));
-			add(co, "new", str(c->new_text));
-			add(co, "detail", str(c->detail));
-			json_object_array_add(a, co);
-		}
-		add(e, "changes", a);
-		json_object_array_add(scns, e);
-	}
+	for (size_t i = 0; i < r->mapping.nr; i++)
+		json_object_array_add(scns, map_scenario_json(&r->mapping.v[i]));
 	add(o, "scenarios", scns);
 	return o;
 }

@@ -322,15 +322,9 @@ static void matrix_cells_md(struct strbuf *out, const struct rep_matrix *m,
 }
 
 
-static void matrix_md(struct strbuf *out, const struct rep_report *r)
+/* "Sweep X (kind, started T), compared with Y: N regression(s), M fixed." */
+static void matrix_heading_md(struct strbuf *out, const struct rep_matrix *m)
 {
-	const struct rep_matrix *m = &r->matrix;
-
-	sb_puts(out, "## 4. Sweep matrix\n\n");
-	if (!m->have_cur) {
-		sb_puts(out, "No runs recorded.\n");
-		return;
-	}
 	sb_puts(out, "Sweep ");
 	C(m->cur.label);
 	sb_puts(out, " (");
@@ -343,58 +337,87 @@ static void matrix_md(struct strbuf *out, const struct rep_report *r)
 		C(m->prev.label);
 	}
 	sb_printf(out, ": %zu regression(s), %zu fixed.\n\n", m->regressions, m->fixed);
-	if (m->regressions) {
-		static const char *const h[] = { "scenario", "QEMU", "libvirt", "now",
-						 "reason", "previous" };
+}
 
-		sb_puts(out, "### Regressions\n\n");
-		header(out, h, ARRAY_SIZE(h));
-		for (size_t i = 0; i < m->ncells; i++) {
-			const struct rep_cell *c = &m->cells[i];
+static void matrix_regressions_md(struct strbuf *out, const struct rep_matrix *m)
+{
+	static const char *const h[] = { "scenario", "QEMU", "libvirt", "now",
+					 "reason", "previous" };
 
-			if (!c->regression)
-				continue;
-			cell_row(out, c);
-			cell(out, c->prev_status);
-			sb_putc(out, '\n');
+	sb_puts(out, "### Regressions\n\n");
+	header(out, h, ARRAY_SIZE(h));
+	for (size_t i = 0; i < m->ncells; i++) {
+		const struct rep_cell *c = &m->cells[i];
+
+		if (!c->regression)
+			continue;
+		cell_row(out, c);
+		cell(out, c->prev_status);
+		sb_putc(out, '\n');
+	}
+	sb_putc(out, '\n');
+}
+
+/* The cell of (scenario, QEMU, libvirt column label), or NULL. */
+static const struct rep_cell *find_cell(const struct rep_matrix *m, const char *scn,
+					const char *qemu, const char *libvirt)
+{
+	for (size_t i = 0; i < m->ncells; i++) {
+		const struct rep_cell *x = &m->cells[i];
+
+		if (!strcmp(x->scenario, scn) && !strcmp(x->qemu, qemu) &&
+		    !strcmp(x->libvirt ? x->libvirt : "direct", libvirt))
+			return x;
+	}
+	return NULL;
+}
+
+/* One scenario's grid: QEMU rows, libvirt columns. */
+static void matrix_grid_md(struct strbuf *out, const struct rep_matrix *m,
+			   const char *scn)
+{
+	sb_puts(out, "### ");
+	C(scn);
+	sb_puts(out, "\n\n| QEMU \\\\ libvirt |");
+	for (size_t l = 0; l < m->libvirts.nr; l++)
+		cell(out, m->libvirts.v[l]);
+	sb_puts(out, "\n|---|");
+	for (size_t l = 0; l < m->libvirts.nr; l++)
+		sb_puts(out, "---|");
+	sb_putc(out, '\n');
+	for (size_t q = 0; q < m->qemus.nr; q++) {
+		row_start(out);
+		cell(out, m->qemus.v[q]);
+		for (size_t l = 0; l < m->libvirts.nr; l++) {
+			const struct rep_cell *c = find_cell(m, scn, m->qemus.v[q],
+							     m->libvirts.v[l]);
+
+			if (c)
+				status_md(out, c);
+			else
+				cell(out, NULL);
 		}
 		sb_putc(out, '\n');
 	}
+	sb_putc(out, '\n');
+}
+
+static void matrix_md(struct strbuf *out, const struct rep_report *r)
+{
+	const struct rep_matrix *m = &r->matrix;
+
+	sb_puts(out, "## 4. Sweep matrix\n\n");
+	if (!m->have_cur) {
+		sb_puts(out, "No runs recorded.\n");
+		return;
+	}
+	matrix_heading_md(out, m);
+	if (m->regressions)
+		matrix_regressions_md(out, m);
 	matrix_cells_md(out, m, 0, "### Cells of this sweep that did not pass");
 	matrix_cells_md(out, m, 1, "### Pairs a component does not support");
-	for (size_t s = 0; s < m->scenarios.nr; s++) {
-		sb_puts(out, "### ");
-		C(m->scenarios.v[s]);
-		sb_puts(out, "\n\n| QEMU \\\\ libvirt |");
-		for (size_t l = 0; l < m->libvirts.nr; l++)
-			cell(out, m->libvirts.v[l]);
-		sb_puts(out, "\n|---|");
-		for (size_t l = 0; l < m->libvirts.nr; l++)
-			sb_puts(out, "---|");
-		sb_putc(out, '\n');
-		for (size_t q = 0; q < m->qemus.nr; q++) {
-			row_start(out);
-			cell(out, m->qemus.v[q]);
-			for (size_t l = 0; l < m->libvirts.nr; l++) {
-				const struct rep_cell *c = NULL;
-
-				for (size_t i = 0; i < m->ncells && !c; i++) {
-					const struct rep_cell *x = &m->cells[i];
-
-					if (!strcmp(x->scenario, m->scenarios.v[s]) &&
-					    !strcmp(x->qemu, m->qemus.v[q]) &&
-					    !strcmp(x->libvirt ? x->libvirt : "direct", m->libvirts.v[l]))
-						c = x;
-				}
-				if (c)
-					status_md(out, c);
-				else
-					cell(out, NULL);
-			}
-			sb_putc(out, '\n');
-		}
-		sb_putc(out, '\n');
-	}
+	for (size_t s = 0; s < m->scenarios.nr; s++)
+		matrix_grid_md(out, m, m->scenarios.v[s]);
 }
 
 void rep_write_markdown(const struct rep_report *r, struct strbuf *out)

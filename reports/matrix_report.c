@@ -35,6 +35,19 @@ struct rrow {
 	double seconds;
 };
 
+/* The sweeps in order, and which of them is the matrix's. */
+struct sweeps {
+	struct rep_sweep_ref *v;
+	size_t nr;
+	size_t cur; /* the current sweep; the previous one is cur - 1 */
+};
+
+/* The runs up to the current sweep. */
+struct rrows {
+	struct rrow *v;
+	size_t nr, alloc;
+};
+
 static int nullcmp(const char *a, const char *b, int (*cmp)(const char *, const char *))
 {
 	if (!a || !b)
@@ -84,32 +97,30 @@ static void sweep_ref_copy(struct rep_sweep_ref *dst, const struct rep_sweep_ref
 }
 
 /* The sweeps in order, "legacy" first when runs without a sweep exist. */
-static int load_sweeps(struct store *st, struct rep_sweep_ref **out, size_t *n)
+static int load_sweeps(struct store *st, struct sweeps *out)
 {
 	auto_stmt *q = NULL;
 	auto_stmt *l = NULL;
 	size_t alloc = 0;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
 	if (store_prepare(st, &l, "SELECT min(started_at) FROM runs WHERE sweep IS NULL") ||
 	    store_prepare(st, &q, "SELECT id, uuid, kind, started_at FROM sweeps"
 				  " ORDER BY started_at, id"))
 		return -1;
 	if (sqlite3_step(l) == SQLITE_ROW && sqlite3_column_type(l, 0) != SQLITE_NULL) {
-		ALLOC_GROW(*out, 1, alloc);
-		memset(*out, 0, sizeof(**out));
-		(*out)[0].label = xstrdup("legacy");
-		(*out)[0].kind = xstrdup("legacy");
-		(*out)[0].started_at = store_column_strdup(l, 0);
-		*n = 1;
+		ALLOC_GROW(out->v, 1, alloc);
+		memset(out->v, 0, sizeof(*out->v));
+		out->v[0].label = xstrdup("legacy");
+		out->v[0].kind = xstrdup("legacy");
+		out->v[0].started_at = store_column_strdup(l, 0);
+		out->nr = 1;
 	}
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct rep_sweep_ref *s;
 
-		ALLOC_GROW(*out, *n + 1, alloc);
-		s = &(*out)[(*n)++];
+		ALLOC_GROW(out->v, out->nr + 1, alloc);
+		s = &out->v[out->nr++];
 		s->id = sqlite3_column_int64(q, 0);
 		s->uuid = store_column_strdup(q, 1);
 		s->label = store_column_strdup(q, 1);
@@ -121,12 +132,109 @@ static int load_sweeps(struct store *st, struct rep_sweep_ref **out, size_t *n)
 	return 0;
 }
 
-static size_t pos_of(const struct rep_sweep_ref *s, size_t n, long long id, int null)
+static void sweeps_release(struct sweeps *sw)
 {
-	for (size_t i = 0; i < n; i++)
-		if (null ? !s[i].uuid : s[i].id == id)
+	for (size_t i = 0; i < sw->nr; i++)
+		sweep_ref_release(&sw->v[i]);
+	free(sw->v);
+	memset(sw, 0, sizeof(*sw));
+}
+
+/*
+ * Sets sw->cur to the sweep labelled uuid, or to the latest when uuid is
+ * NULL. -1 after reporting a label the store does not have.
+ */
+static int choose_sweep(struct store *st, struct sweeps *sw, const char *uuid)
+{
+	if (!uuid) {
+		sw->cur = sw->nr ? sw->nr - 1 : 0;
+		return 0;
+	}
+	if (!sw->nr)
+		return error("no sweep '%s' in store '%s': it holds no runs", uuid, st->path);
+	for (sw->cur = 0; sw->cur < sw->nr; sw->cur++)
+		if (!strcmp(sw->v[sw->cur].label, uuid))
+			return 0;
+	return error("no sweep '%s' in store '%s' (sweeps.uuid, or 'legacy' "
+		     "for the runs recorded without a sweep)",
+		     uuid, st->path);
+}
+
+/* The current sweep and the one before it (if any) into m. */
+static void set_sweeps(struct rep_matrix *m, const struct sweeps *sw)
+{
+	m->have_cur = 1;
+	sweep_ref_copy(&m->cur, &sw->v[sw->cur]);
+	if (sw->cur) {
+		m->have_prev = 1;
+		sweep_ref_copy(&m->prev, &sw->v[sw->cur - 1]);
+	}
+}
+
+static size_t pos_of(const struct sweeps *sw, long long id, int null)
+{
+	for (size_t i = 0; i < sw->nr; i++)
+		if (null ? !sw->v[i].uuid : sw->v[i].id == id)
 			return i;
-	return n;
+	return sw->nr;
+}
+
+static void rrows_release(struct rrows *rows)
+{
+	for (size_t i = 0; i < rows->nr; i++) {
+		struct rrow *r = &rows->v[i];
+
+		free(r->scenario);
+		free(r->qemu);
+		free(r->libvirt);
+		free(r->status);
+		free(r->reason);
+		free(r->accel);
+		free(r->started_at);
+	}
+	free(rows->v);
+	memset(rows, 0, sizeof(*rows));
+}
+
+/*
+ * Every run of the sweeps up to the current one into out, sorted by
+ * triple, then by sweep, then by id. -1 after reporting.
+ */
+static int read_runs(struct store *st, const struct sweeps *sw, struct rrows *out)
+{
+	auto_stmt *q = NULL;
+	int rc;
+
+	if (store_prepare(st, &q,
+			  "SELECT id, scenario, qemu, libvirt, status, reason, seconds,"
+			  " started_at, accel, sweep FROM runs ORDER BY id"))
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		size_t pos = pos_of(sw, sqlite3_column_int64(q, 9),
+				    sqlite3_column_type(q, 9) == SQLITE_NULL);
+		struct rrow *r;
+
+		if (pos > sw->cur)
+			continue;
+		ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+		r = &out->v[out->nr++];
+		r->id = sqlite3_column_int64(q, 0);
+		r->scenario = store_column_strdup(q, 1);
+		r->qemu = store_column_strdup(q, 2);
+		r->libvirt = store_column_strdup(q, 3);
+		r->status = store_column_strdup(q, 4);
+		r->reason = store_column_strdup(q, 5);
+		r->seconds = sqlite3_column_double(q, 6);
+		r->started_at = store_column_strdup(q, 7);
+		r->accel = store_column_strdup(q, 8);
+		r->pos = pos;
+		if (runs_status_parse(st, r->status, &r->verdict))
+			return -1;
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(st, "cannot read the runs");
+	sort_array(out->v, out->nr, sizeof(*out->v), cmp_rrow);
+	return 0;
 }
 
 /* Inserts s at its place (strvec_push appends; rotate it into place). */
@@ -160,145 +268,115 @@ static void cell_from(struct rep_cell *c, const struct rrow *r)
 	c->seconds = r->seconds;
 }
 
-int rep_matrix_build(struct store *st, const struct rep_versions *v,
-		     const char *uuid, struct rep_matrix *m)
+enum rep_change rep_verdict_change(const enum run_status *before, enum run_status now)
 {
-	struct rep_sweep_ref *sw = NULL;
-	struct rrow *rows = NULL;
-	size_t nsw = 0, nrows = 0, alloc = 0, cur, prev;
-	auto_stmt *q = NULL;
-	int rc, ret = -1;
+	if (!before)
+		return REP_CHANGE_NONE;
+	if (*before == RUN_PASS && run_status_is_failure(now))
+		return REP_CHANGE_REGRESSION;
+	if (run_status_is_failure(*before) && now == RUN_PASS)
+		return REP_CHANGE_FIXED;
+	return REP_CHANGE_NONE;
+}
 
-	(void)v;
-	if (load_sweeps(st, &sw, &nsw))
-		goto out;
-	if (!nsw) {
-		if (uuid) {
-			error("no sweep '%s' in store '%s': it holds no runs", uuid, st->path);
-			goto out;
-		}
-		ret = 0;
-		goto out;
-	}
-	cur = nsw - 1;
-	if (uuid) {
-		for (cur = 0; cur < nsw; cur++)
-			if (!strcmp(sw[cur].label, uuid))
-				break;
-		if (cur == nsw) {
-			error("no sweep '%s' in store '%s' (sweeps.uuid, or 'legacy' "
-			      "for the runs recorded without a sweep)",
-			      uuid, st->path);
-			goto out;
-		}
-	}
-	prev = cur ? cur - 1 : nsw;
-	m->have_cur = 1;
-	sweep_ref_copy(&m->cur, &sw[cur]);
-	if (prev < nsw) {
-		m->have_prev = 1;
-		sweep_ref_copy(&m->prev, &sw[prev]);
-	}
-	if (store_prepare(st, &q,
-			  "SELECT id, scenario, qemu, libvirt, status, reason, seconds,"
-			  " started_at, accel, sweep FROM runs ORDER BY id"))
-		goto out;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		size_t pos = pos_of(sw, nsw, sqlite3_column_int64(q, 9),
-				    sqlite3_column_type(q, 9) == SQLITE_NULL);
-		struct rrow *r;
+/*
+ * The cell of one triple from its n runs (sorted by sweep): the current
+ * sweep's run, or else the latest older one; compared with the newest
+ * earlier sweep that ran the triple.
+ */
+static void add_cell(struct rep_matrix *m, const struct sweeps *sw,
+		     const struct rrow *runs, size_t n)
+{
+	const struct rrow *now = NULL, *before = NULL;
+	struct rep_cell *c;
 
-		if (pos > cur)
-			continue;
-		ALLOC_GROW(rows, nrows + 1, alloc);
-		r = &rows[nrows++];
-		r->id = sqlite3_column_int64(q, 0);
-		r->scenario = store_column_strdup(q, 1);
-		r->qemu = store_column_strdup(q, 2);
-		r->libvirt = store_column_strdup(q, 3);
-		r->status = store_column_strdup(q, 4);
-		if (runs_status_parse(st, r->status, &r->verdict))
-			goto out;
-		r->reason = store_column_strdup(q, 5);
-		r->seconds = sqlite3_column_double(q, 6);
-		r->started_at = store_column_strdup(q, 7);
-		r->accel = store_column_strdup(q, 8);
-		r->pos = pos;
+	for (size_t k = 0; k < n; k++) {
+		if (runs[k].pos == sw->cur)
+			now = &runs[k];
+		/* The newest earlier sweep that ran this cell: a partial
+		 * run in between does not hide a regression. */
+		if (runs[k].pos < sw->cur)
+			before = &runs[k];
 	}
-	if (rc != SQLITE_DONE) {
-		store_error(st, "cannot read the runs");
-		goto out;
+	ALLOC_GROW(m->cells, m->ncells + 1, m->alloc);
+	c = &m->cells[m->ncells++];
+	memset(c, 0, sizeof(*c));
+	cell_from(c, now ? now : &runs[n - 1]);
+	c->current = now != NULL;
+	if (!now)
+		c->from_sweep = xstrdup(sw->v[runs[n - 1].pos].label);
+	if (before) {
+		c->prev_run = before->id;
+		c->prev_status = xstrdup(before->status);
+		c->prev_sweep = xstrdup(sw->v[before->pos].label);
 	}
-	sort_array(rows, nrows, sizeof(*rows), cmp_rrow);
-	for (size_t i = 0; i < nrows;) {
-		const struct rrow *now = NULL, *before = NULL;
-		struct rep_cell *c;
+	if (now) {
+		enum rep_change ch = rep_verdict_change(before ? &before->verdict : NULL,
+							now->verdict);
+
+		m->current_cells++;
+		c->regression = ch == REP_CHANGE_REGRESSION;
+		c->fixed = ch == REP_CHANGE_FIXED;
+		m->regressions += c->regression;
+		m->fixed += c->fixed;
+	}
+	insert_sorted(&m->scenarios, c->scenario, strcmp);
+	insert_sorted(&m->qemus, c->qemu, version_strcmp);
+}
+
+/* One cell per triple of the sorted runs. */
+static void add_cells(struct rep_matrix *m, const struct sweeps *sw,
+		      const struct rrows *rows)
+{
+	for (size_t i = 0; i < rows->nr;) {
 		size_t e = i;
 
-		for (; e < nrows && !cmp_triple(&rows[e], &rows[i]); e++) {
-			if (rows[e].pos == cur)
-				now = &rows[e];
-			/* The newest earlier sweep that ran this cell: a partial
-			 * run in between does not hide a regression. */
-			if (rows[e].pos < cur)
-				before = &rows[e];
-		}
-		ALLOC_GROW(m->cells, m->ncells + 1, m->alloc);
-		c = &m->cells[m->ncells++];
-		memset(c, 0, sizeof(*c));
-		cell_from(c, now ? now : &rows[e - 1]);
-		c->current = now != NULL;
-		if (!now)
-			c->from_sweep = xstrdup(sw[rows[e - 1].pos].label);
-		if (before) {
-			c->prev_run = before->id;
-			c->prev_status = xstrdup(before->status);
-			c->prev_sweep = xstrdup(sw[before->pos].label);
-		}
-		if (now) {
-			m->current_cells++;
-			c->regression = before && before->verdict == RUN_PASS &&
-					run_status_is_failure(now->verdict);
-			c->fixed = before && run_status_is_failure(before->verdict) &&
-				   now->verdict == RUN_PASS;
-			m->regressions += c->regression;
-			m->fixed += c->fixed;
-		}
-		insert_sorted(&m->scenarios, c->scenario, strcmp);
-		insert_sorted(&m->qemus, c->qemu, version_strcmp);
+		while (e < rows->nr && !cmp_triple(&rows->v[e], &rows->v[i]))
+			e++;
+		add_cell(m, sw, rows->v + i, e - i);
 		i = e;
 	}
-	/* Columns: the direct runner, then libvirt versions. */
+}
+
+/* Columns: the direct runner, then libvirt versions. */
+static void add_columns(struct rep_matrix *m)
+{
+	struct strvec lv = STRVEC_INIT;
+
 	for (size_t i = 0; i < m->ncells; i++)
 		if (!m->cells[i].libvirt) {
 			strvec_push(&m->libvirts, "direct");
 			break;
 		}
-	{
-		struct strvec lv = STRVEC_INIT;
+	for (size_t i = 0; i < m->ncells; i++)
+		if (m->cells[i].libvirt)
+			insert_sorted(&lv, m->cells[i].libvirt, version_strcmp);
+	for (size_t i = 0; i < lv.nr; i++)
+		strvec_push(&m->libvirts, lv.v[i]);
+	strvec_clear(&lv);
+}
 
-		for (size_t i = 0; i < m->ncells; i++)
-			if (m->cells[i].libvirt)
-				insert_sorted(&lv, m->cells[i].libvirt, version_strcmp);
-		for (size_t i = 0; i < lv.nr; i++)
-			strvec_push(&m->libvirts, lv.v[i]);
-		strvec_clear(&lv);
+int rep_matrix_build(struct store *st, const struct rep_versions *v,
+		     const char *uuid, struct rep_matrix *m)
+{
+	struct sweeps sw = { NULL, 0, 0 };
+	struct rrows rows = { NULL, 0, 0 };
+	int ret = -1;
+
+	(void)v;
+	if (load_sweeps(st, &sw) || choose_sweep(st, &sw, uuid))
+		goto out;
+	if (sw.nr) {
+		set_sweeps(m, &sw);
+		if (read_runs(st, &sw, &rows))
+			goto out;
+		add_cells(m, &sw, &rows);
+		add_columns(m);
 	}
 	ret = 0;
 out:
-	for (size_t i = 0; i < nrows; i++) {
-		free(rows[i].scenario);
-		free(rows[i].qemu);
-		free(rows[i].libvirt);
-		free(rows[i].status);
-		free(rows[i].reason);
-		free(rows[i].accel);
-		free(rows[i].started_at);
-	}
-	free(rows);
-	for (size_t i = 0; i < nsw; i++)
-		sweep_ref_release(&sw[i]);
-	free(sw);
+	rrows_release(&rows);
+	sweeps_release(&sw);
 	return ret;
 }
 

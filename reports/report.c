@@ -3,7 +3,9 @@
  * reads the store (never writes it), builds the report model and writes
  * it as HTML, Markdown, JSON and JUnit XML. The exit status gates CI:
  * 1 when there are unacknowledged ABI breaks or new regressions (unless
- * --no-fail), 2 on errors, 129 on a usage mistake.
+ * --no-fail), 2 on errors, 129 on a usage mistake. cmd_report only
+ * parses the command line; rep_report_run() does the rest. A part and a
+ * format are each one row of a table (parts[], formats[]).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -75,6 +77,62 @@ void rep_report_release(struct rep_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* The acknowledgement file: path, or specs/abi-acks when there (NULL: none). */
+static int load_acks(const char *path, struct rep_acks *acks)
+{
+	char *dir = NULL;
+	struct strbuf p = STRBUF_INIT;
+	int rc = 0;
+
+	if (path)
+		return rep_acks_load(path, acks);
+	dir = paths_data_dir("specs");
+	sb_printf(&p, "%s/abi-acks", dir);
+	if (path_exists(p.buf))
+		rc = rep_acks_load(p.buf, acks);
+	free(dir);
+	strbuf_release(&p);
+	return rc;
+}
+
+static int build_abi(struct store *st, const struct rep_options *o,
+		     struct rep_report *r)
+{
+	if (load_acks(o->acks, &r->abi.acks))
+		return -1;
+	return rep_abi_build(st, &r->versions, &r->abi);
+}
+
+static int build_mapping(struct store *st, const struct rep_options *o,
+			 struct rep_report *r)
+{
+	return rep_mapping_build(st, &r->versions, &r->mapping);
+}
+
+static int build_caps(struct store *st, const struct rep_options *o,
+		      struct rep_report *r)
+{
+	return rep_timeline_build(st, &r->versions, &r->caps);
+}
+
+static int build_matrix(struct store *st, const struct rep_options *o,
+			struct rep_report *r)
+{
+	return rep_matrix_build(st, &r->versions, o->sweep, &r->matrix);
+}
+
+/* The parts, in the order they are built. */
+static const struct {
+	const char *name;
+	unsigned bit;
+	int (*build)(struct store *, const struct rep_options *, struct rep_report *);
+} parts[] = {
+	{ "abi", REP_ABI, build_abi },
+	{ "mapping", REP_MAPPING, build_mapping },
+	{ "caps", REP_CAPS, build_caps },
+	{ "matrix", REP_MATRIX, build_matrix },
+};
+
 int rep_report_build(struct store *st, const struct rep_options *o,
 		     struct rep_report *r)
 {
@@ -87,33 +145,9 @@ int rep_report_build(struct store *st, const struct rep_options *o,
 	r->parts = o->parts;
 	if (rep_versions_load(st, &r->versions))
 		return -1;
-	if (o->parts & REP_ABI) {
-		if (o->acks) {
-			if (rep_acks_load(o->acks, &r->abi.acks))
-				return -1;
-		} else {
-			char *dir = paths_data_dir("specs");
-			struct strbuf p = STRBUF_INIT;
-			int rc = 0;
-
-			sb_printf(&p, "%s/abi-acks", dir);
-			if (path_exists(p.buf))
-				rc = rep_acks_load(p.buf, &r->abi.acks);
-			free(dir);
-			strbuf_release(&p);
-			if (rc)
-				return -1;
-		}
-		if (rep_abi_build(st, &r->versions, &r->abi))
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		if ((o->parts & parts[i].bit) && parts[i].build(st, o, r))
 			return -1;
-	}
-	if ((o->parts & REP_MAPPING) && rep_mapping_build(st, &r->versions, &r->mapping))
-		return -1;
-	if ((o->parts & REP_CAPS) && rep_timeline_build(st, &r->versions, &r->caps))
-		return -1;
-	if ((o->parts & REP_MATRIX) &&
-	    rep_matrix_build(st, &r->versions, o->sweep, &r->matrix))
-		return -1;
 	return 0;
 }
 
@@ -187,24 +221,64 @@ static int parse_formats(const char *list, unsigned *out)
 	return 0;
 }
 
-static int parse_part(const char *s, unsigned *parts)
+static int parse_part(const char *s, unsigned *bits)
 {
-	static const struct {
-		const char *name;
-		unsigned bit;
-	} names[] = { { "abi", REP_ABI },   { "mapping", REP_MAPPING },
-		      { "caps", REP_CAPS }, { "matrix", REP_MATRIX },
-		      { "all", REP_ALL } };
-
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(s, names[i].name)) {
-			*parts |= names[i].bit;
+	if (!strcmp(s, "all")) {
+		*bits |= REP_ALL;
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		if (!strcmp(s, parts[i].name)) {
+			*bits |= parts[i].bit;
 			return 0;
 		}
 	return error("unknown report '%s'; expected abi, mapping, caps, matrix or all", s);
 }
 
-int cmd_report(int argc, char **argv)
+int rep_report_run(const struct rep_run_options *ro)
+{
+	struct rep_report r;
+	struct store st;
+	int ret = -1;
+
+	if (!path_exists(ro->db))
+		return error("no store at '%s' (see --db)", ro->db);
+	if (store_open(&st, ro->db))
+		return -1;
+	if (!rep_report_build(&st, &ro->report, &r) &&
+	    !rep_report_write(&st, &r, ro->formats, ro->out)) {
+		ret = rep_report_gate(&r);
+		if (strcmp(ro->out, "-"))
+			info("report written to %s: %zu unacknowledged ABI break(s), "
+			     "%zu new regression(s)",
+			     ro->out, r.abi.unacked, r.matrix.regressions);
+	}
+	rep_report_release(&r);
+	store_close(&st);
+	return ret;
+}
+
+/* The command line, parsed. */
+struct report_args {
+	struct rep_run_options run;
+	int no_fail;
+};
+
+/* What the options say together that none says alone. -1 after reporting. */
+static int check_args(const struct report_args *a)
+{
+	if (!*a->run.out)
+		return error("--out needs a directory (or '-')");
+	if (!strcmp(a->run.out, "-") && (a->run.formats & (a->run.formats - 1)))
+		return error("--out - writes one format; give exactly one with --format");
+	return 0;
+}
+
+/*
+ * argv into a (its strings stay argv's). 0: go on; 1: --help; -1 after
+ * reporting a usage mistake.
+ */
+static int parse_args(int argc, char **argv, struct report_args *a)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -216,80 +290,66 @@ int cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rep_options o = { 0, NULL, NULL };
-	struct rep_report r;
-	struct store st;
-	char *db = store_default_path();
-	const char *out = "virt-matrix-report";
-	unsigned fmts = REP_FMT_ALL;
-	int c, no_fail = 0, ret = 2;
+	int c;
 
-	memset(&r, 0, sizeof(r));
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (parse_formats(optarg, &fmts))
-				goto usage_out;
+			if (parse_formats(optarg, &a->run.formats))
+				return -1;
 			break;
 		case 'o':
-			out = optarg;
+			a->run.out = optarg;
 			break;
 		case 's':
-			o.sweep = optarg;
+			a->run.report.sweep = optarg;
 			break;
 		case 'a':
-			o.acks = optarg;
+			a->run.report.acks = optarg;
 			break;
 		case 'n':
-			no_fail = 1;
+			a->no_fail = 1;
 			break;
 		case 'd':
-			free(db);
-			db = xstrdup(optarg);
+			a->run.db = optarg;
 			break;
 		case 'h':
-			fputs(usage, stdout);
-			free(db);
-			return 0;
+			return 1;
 		default:
-			goto usage_out;
+			return -1;
 		}
 	}
 	for (int i = optind; i < argc; i++)
-		if (parse_part(argv[i], &o.parts))
-			goto usage_out;
-	if (!o.parts)
-		o.parts = REP_ALL;
-	if (!*out) {
-		error("--out needs a directory (or '-')");
-		goto usage_out;
+		if (parse_part(argv[i], &a->run.report.parts))
+			return -1;
+	if (!a->run.report.parts)
+		a->run.report.parts = REP_ALL;
+	return check_args(a);
+}
+
+int cmd_report(int argc, char **argv)
+{
+	char *default_db = store_default_path();
+	struct report_args a = {
+		.run = { .report = { 0, NULL, NULL }, .db = default_db,
+			 .out = "virt-matrix-report", .formats = REP_FMT_ALL },
+	};
+	int ret;
+
+	switch (parse_args(argc, argv, &a)) {
+	case 1:
+		fputs(usage, stdout);
+		ret = 0;
+		break;
+	case 0:
+		ret = rep_report_run(&a.run);
+		ret = ret < 0 ? 2 : !a.no_fail && ret;
+		break;
+	default:
+		fputs(usage, stderr);
+		ret = 129;
+		break;
 	}
-	if (!strcmp(out, "-") && (fmts & (fmts - 1))) {
-		error("--out - writes one format; give exactly one with --format");
-		goto usage_out;
-	}
-	if (!path_exists(db)) {
-		error("no store at '%s' (see --db)", db);
-		free(db);
-		return 2;
-	}
-	if (store_open(&st, db)) {
-		free(db);
-		return 2;
-	}
-	if (!rep_report_build(&st, &o, &r) && !rep_report_write(&st, &r, fmts, out)) {
-		ret = !no_fail && rep_report_gate(&r) ? 1 : 0;
-		if (strcmp(out, "-"))
-			info("report written to %s: %zu unacknowledged ABI break(s), "
-			     "%zu new regression(s)",
-			     out, r.abi.unacked, r.matrix.regressions);
-	}
-	rep_report_release(&r);
-	store_close(&st);
-	free(db);
+	free(default_db);
 	return ret;
-usage_out:
-	fputs(usage, stderr);
-	free(db);
-	return 129;
 }

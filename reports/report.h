@@ -44,4 +44,19 @@ int rep_report_write(struct store *st, struct rep_report *r, unsigned formats,
 /* 1 when r has unacknowledged ABI breaks or new regressions, else 0. */
 int rep_report_gate(const struct rep_report *r);
 
+/* What "virt-matrix report" does, as its options say. */
+struct rep_run_options {
+	struct rep_options report;
+	const char *db;	   /* the store's path */
+	const char *out;   /* output directory, or "-": stdout */
+	unsigned formats;  /* enum rep_format bits; one only with out "-" */
+};
+
+/*
+ * Opens the store at o->db (which must exist), builds the report, writes
+ * it and says where. Returns rep_report_gate() of the report, or -1
+ * after reporting an error.
+ */
+int rep_report_run(const struct rep_run_options *o) VM_WUR;
+
 #endif

@@ -3,7 +3,8 @@
  * (reports/matrix_report.c), the four writers and the command's exit
  * status, on a small store made here with known probe records, sweeps
  * and runs: exact spans, groups, defaults, cells, regressions (and
- * which sweep is "previous"), escaping of hostile text from the store in
+ * which sweep is "previous"; the regression decision alone, verdict by
+ * verdict), escaping of hostile text from the store in
  * every format, the run logs, and 0/1/2/129 from 'virt-matrix report'.
  */
 #include <json-c/json.h>
@@ -145,6 +146,47 @@ static void test_timeline(void **state)
 }
 
 /* ---- matrix ---- */
+
+/* The regression decision alone: previous verdict x current verdict. */
+struct change_case {
+	const char *name;
+	int had_before;
+	enum run_status before, now;
+	enum rep_change want;
+};
+
+static void test_verdict_change(void **state)
+{
+	static const struct change_case cases[] = {
+		{ "never ran before, fails now", 0, RUN_PASS, RUN_FAIL, REP_CHANGE_NONE },
+		{ "never ran before, passes now", 0, RUN_FAIL, RUN_PASS, REP_CHANGE_NONE },
+		{ "pass to fail", 1, RUN_PASS, RUN_FAIL, REP_CHANGE_REGRESSION },
+		{ "pass to error", 1, RUN_PASS, RUN_ERROR, REP_CHANGE_REGRESSION },
+		{ "pass to pass", 1, RUN_PASS, RUN_PASS, REP_CHANGE_NONE },
+		{ "pass to skip", 1, RUN_PASS, RUN_SKIP, REP_CHANGE_NONE },
+		{ "pass to unsupported", 1, RUN_PASS, RUN_UNSUPPORTED, REP_CHANGE_NONE },
+		{ "fail to pass", 1, RUN_FAIL, RUN_PASS, REP_CHANGE_FIXED },
+		{ "error to pass", 1, RUN_ERROR, RUN_PASS, REP_CHANGE_FIXED },
+		{ "fail to error", 1, RUN_FAIL, RUN_ERROR, REP_CHANGE_NONE },
+		{ "error to fail", 1, RUN_ERROR, RUN_FAIL, REP_CHANGE_NONE },
+		{ "fail to skip", 1, RUN_FAIL, RUN_SKIP, REP_CHANGE_NONE },
+		{ "skip to fail", 1, RUN_SKIP, RUN_FAIL, REP_CHANGE_NONE },
+		{ "skip to pass", 1, RUN_SKIP, RUN_PASS, REP_CHANGE_NONE },
+		{ "unsupported to fail", 1, RUN_UNSUPPORTED, RUN_FAIL, REP_CHANGE_NONE },
+		{ "unsupported to pass", 1, RUN_UNSUPPORTED, RUN_PASS, REP_CHANGE_NONE },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct change_case *c = &cases[i];
+		const enum run_status *before = c->had_before ? &c->before : NULL;
+		enum rep_change got = rep_verdict_change(before, c->now);
+
+		if (got != c->want)
+			fail_msg("case '%s': got %d, want %d", c->name, (int)got,
+				 (int)c->want);
+	}
+}
 
 struct sweep_case {
 	const char *name, *uuid;
@@ -433,6 +475,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timeline),
+		cmocka_unit_test(test_verdict_change),
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_writers),
 		cmocka_unit_test(test_command),
