@@ -9,7 +9,9 @@
  *            TCG and KVM together as the probe runs them
  *   qmp      the probe's big QMP replies against one running QEMU: bytes,
  *            time of the call and MB/s, against json-c parsing the same
- *            text alone
+ *            text alone; and device-list-properties of every x86 CPU
+ *            model: bytes, distinct replies, and the calls with identical
+ *            replies parsed once (qmp.h's share) against each parsed
  *   store    writing the capability record (matrix/capsrecord.c), timed
  *            from BEGIN to COMMIT of its transaction through SQLite's
  *            trace hook, within the probe that writes it
@@ -108,7 +110,7 @@ void bench_startup(struct bench *b)
 		return;
 	}
 	for (size_t k = 0; k < bins.nr; k++) {
-		double wall[RUNS], cpu[RUNS], twall[RUNS], tcpu[RUNS];
+		double wall[RUNS], cpu[RUNS], twall[RUNS], tcpu[RUNS], true_cpu;
 		const char *const qv[] = { bins.v[k], "-version", NULL };
 		const char *const tv[] = { "/bin/true", NULL };
 
@@ -119,14 +121,15 @@ void bench_startup(struct bench *b)
 			if (!(i % 2))
 				run_costed(tv, &twall[i], &tcpu[i]);
 		}
+		/* getrusage counts in microseconds: never divide by 0. */
+		true_cpu = median(tcpu, RUNS) > 1e-6 ? median(tcpu, RUNS) : 1e-6;
 		sb_printf(b->out,
 			  "startup %s -version (%zu lines of ldd): wall %.1f ms, "
 			  "CPU %.1f ms; /bin/true wall %.1f ms, CPU %.1f ms; "
 			  "ratio CPU QEMU/true %.1f\n",
 			  bins.v[k], ldd_lines(bins.v[k]), median(wall, RUNS) * 1000,
 			  median(cpu, RUNS) * 1000, median(twall, RUNS) * 1000,
-			  median(tcpu, RUNS) * 1000,
-			  median(cpu, RUNS) / (median(tcpu, RUNS) > 0 ? median(tcpu, RUNS) : 1e-4));
+			  true_cpu * 1000, median(cpu, RUNS) / true_cpu);
 	}
 	strvec_clear(&bins);
 }
@@ -148,6 +151,7 @@ void bench_accel(struct bench *b)
 			struct accel_result r, pair[2];
 			struct accel_pair p;
 
+			memset(&r, 0, sizeof(r));
 			if ((side + i) % 2 == 0) {
 				if (accel_probe(DEBIAN_QEMU, "tcg", 5, &r) || !r.usable)
 					die("the TCG check of %s failed: %s",
@@ -181,6 +185,7 @@ void bench_accel(struct bench *b)
 		for (int i = 0; i < RUNS; i++) {
 			struct accel_result r;
 
+			memset(&r, 0, sizeof(r));
 			if (accel_probe(DEBIAN_QEMU, "kvm", 3, &r) || !r.usable)
 				die("the KVM check alone failed: %s", r.detail);
 			ka[i] = r.seconds;
@@ -226,8 +231,11 @@ static void qmp_call_or_die(struct qemu_proc *p, size_t i)
 	json_object *ret = NULL;
 	struct qmp_error err;
 
-	if (qmp_call(&p->qmp, qmp_queries[i].cmd, query_args(i), &ret, &err))
-		die("%s: %s failed", DEBIAN_QEMU, qmp_queries[i].cmd);
+	int r = qmp_call(&p->qmp, qmp_queries[i].cmd, query_args(i), &ret, &err);
+
+	if (r)
+		die("%s: %s failed: %s", DEBIAN_QEMU, qmp_queries[i].cmd,
+		    r == QMP_ERR ? err.desc : p->qmp.errmsg);
 	json_object_put(ret);
 }
 
@@ -261,6 +269,137 @@ static void qmp_reply_text(struct qemu_proc *p, size_t i, struct strbuf *reply)
 	free(buf);
 	if (!reply->len)
 		die("%s: no reply to %s recorded", DEBIAN_QEMU, qmp_queries[i].cmd);
+}
+
+/* The concrete x86 CPU model types of the QEMU behind p. */
+static void cpu_model_types(struct qemu_proc *p, struct strvec *out)
+{
+	json_object *args = json_object_new_object(), *ret = NULL;
+	struct qmp_error err;
+
+	json_object_object_add(args, "implements", json_object_new_string("x86_64-cpu"));
+	json_object_object_add(args, "abstract", json_object_new_boolean(0));
+	if (qmp_call(&p->qmp, "qom-list-types", args, &ret, &err))
+		die("%s: qom-list-types failed", DEBIAN_QEMU);
+	for (size_t i = 0; i < qmp_array_len(ret); i++) {
+		const char *name = qmp_get_string(json_object_array_get_idx(ret, i), "name");
+
+		if (name)
+			strvec_push(out, name);
+	}
+	json_object_put(ret);
+	if (!out->nr)
+		die("%s lists no x86 CPU models", DEBIAN_QEMU);
+}
+
+static json_object *typename_args(const char *type)
+{
+	json_object *a = json_object_new_object();
+
+	json_object_object_add(a, "typename", json_object_new_string(type));
+	return a;
+}
+
+/*
+ * device-list-properties of every type in a new QEMU session, replies
+ * shared (qmp.h) or each parsed: the seconds the calls take.
+ */
+static double cpu_props_pass(const struct strvec *types, int share)
+{
+	const char *const args[] = { "-machine", "none", "-S", NULL };
+	struct qemu_proc p;
+	double t;
+
+	if (qemu_proc_start(&p, DEBIAN_QEMU, args, 30))
+		die("cannot start %s with QMP", DEBIAN_QEMU);
+	p.qmp.share = share;
+	t = now_monotonic();
+	for (size_t i = 0; i < types->nr; i++) {
+		json_object *ret = NULL;
+		struct qmp_error err;
+
+		if (qmp_call(&p.qmp, "device-list-properties",
+			     typename_args(types->v[i]), &ret, &err))
+			die("%s: device-list-properties %s failed", DEBIAN_QEMU,
+			    types->v[i]);
+		json_object_put(ret);
+	}
+	t = now_monotonic() - t;
+	qemu_proc_stop(&p);
+	return t;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The CPU models' replies: how many bytes, how many distinct; and the
+ * calls with identical replies shared against each parsed.
+ */
+static void bench_cpu_replies(struct qemu_proc *p, struct strbuf *out)
+{
+	struct strvec types = STRVEC_INIT;
+	double shared[RUNS], parsed[RUNS];
+	const char **texts;
+	size_t bytes = 0, distinct = 0;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	cpu_model_types(p, &types);
+	texts = xcalloc(types.nr, sizeof(*texts));
+	f = open_memstream(&buf, &len);
+	if (!f)
+		die("open_memstream failed");
+	p->qmp.record = f;
+	for (size_t i = 0; i < types.nr; i++) {
+		json_object *ret = NULL;
+		struct qmp_error err;
+
+		if (qmp_call(&p->qmp, "device-list-properties",
+			     typename_args(types.v[i]), &ret, &err))
+			die("%s: device-list-properties %s failed", DEBIAN_QEMU,
+			    types.v[i]);
+		texts[i] = xstrdup(json_object_to_json_string_ext(ret, JSON_C_TO_STRING_PLAIN));
+		json_object_put(ret);
+	}
+	p->qmp.record = NULL;
+	if (fclose(f))
+		die("cannot record the QMP session");
+	for (const char *line = buf; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+
+		if (n > 2 && !strncmp(line, "< ", 2))
+			bytes += n - 2;
+		line = nl ? nl + 1 : NULL;
+	}
+	free(buf);
+	sort_array(texts, types.nr, sizeof(*texts), cmp_str);
+	for (size_t i = 0; i < types.nr; i++)
+		distinct += !i || strcmp(texts[i], texts[i - 1]);
+	for (int i = 0; i < RUNS; i++) {
+		for (int side = 0; side < 2; side++) {
+			if ((side + i) % 2 == 0)
+				shared[i] = cpu_props_pass(&types, 1);
+			else
+				parsed[i] = cpu_props_pass(&types, 0);
+		}
+	}
+	sb_printf(out,
+		  "qmp device-list-properties of all %zu x86 CPU models on Debian's "
+		  "QEMU: %.2f MB of replies, %zu distinct; the calls with identical "
+		  "replies parsed once (qmp share) %.1f ms, each parsed %.1f ms; "
+		  "ratio shared/parsed %.2f\n",
+		  types.nr, bytes / 1e6, distinct, median(shared, RUNS) * 1000,
+		  median(parsed, RUNS) * 1000,
+		  median(shared, RUNS) / median(parsed, RUNS));
+	for (size_t i = 0; i < types.nr; i++)
+		free((char *)texts[i]);
+	free(texts);
+	strvec_clear(&types);
 }
 
 void bench_qmp(struct bench *b)
@@ -311,6 +450,7 @@ void bench_qmp(struct bench *b)
 			  mc / mp);
 		strbuf_release(&text);
 	}
+	bench_cpu_replies(&p, b->out);
 	qemu_proc_stop(&p);
 }
 
