@@ -126,9 +126,10 @@ bench: virt-matrix $(ZYGOTE) tests/bin/vm-bench
 	@mkdir -p bench/out
 	$(TEST_ENV) tests/bin/vm-bench bench/out/results.txt $(BENCH)
 
-tests/bin/vm-bench: bench/vm-bench.c $(LIB)
+BENCH_SRC = $(wildcard bench/*.c)
+tests/bin/vm-bench: $(BENCH_SRC) bench/bench.h $(LIB)
 	@mkdir -p tests/bin
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -Ibench -o $@ $(BENCH_SRC) $(LIB) $(PKG_LIBS)
 
 clean:
 	rm -f virt-matrix $(ZYGOTE) main.o $(LIB) $(LIB_OBJ) $(LIB_OBJ:.o=.d) main.d lib/vmversion-gen.h

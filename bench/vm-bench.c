@@ -4,7 +4,8 @@
  * as a ratio, because these machines are noisy. Results are appended to
  * the file named on the command line (and printed).
  *
- *   sha256   sha256_file() vs coreutils sha256sum, 256 MiB file
+ *   sha256   sha256_file() vs coreutils sha256sum, 256 MiB file; and
+ *            SHA-NI vs the plain code on the largest QEMU binary
  *   unpack   unpack_archive() (libarchive, secure checks) vs GNU tar -x,
  *            a .tar.gz of 4000 small files in 40 directories
  *   probe    for Debian's QEMU and each ark-built QEMU under /opt/qemu:
@@ -30,8 +31,14 @@
  *            compared, machine types, QMP commands, device properties,
  *            the runs with their argv and logs) to /dev/null.
  *
+ *   startup, accel, qmp, store: the parts of a probe, in
+ *            bench/probe-costs.c (see there).
+ *
  * Each side runs 5 times alternately (the sweep 3 times); the median
- * wall time counts.
+ * wall time counts. Sections are rows of sections[]; each block in the
+ * results file opens with what makes its figures comparable: the time,
+ * the machine (cores, CPU model, kernel, /dev/kvm, load average) and the
+ * virt-matrix version.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -54,10 +61,11 @@
 #include "paths.h"
 #include "store.h"
 #include "version.h"
+#include "vmversion.h"
+#include "bench.h"
 #include <dirent.h>
 #include <json-c/json.h>
-
-#define RUNS 5
+#include <sys/utsname.h>
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -66,10 +74,27 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median(double *v, int n)
+double median(double *v, int n)
 {
 	sort_array(v, (size_t)n, sizeof(*v), cmp_double);
 	return v[n / 2];
+}
+
+double timed_run(const char *const *argv, int want_exit0)
+{
+	struct command cmd;
+	double t;
+
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, argv);
+	cmd.out = CMD_OUT_NULL;
+	cmd.timeout = 600;
+	t = now_monotonic();
+	if (command_run(&cmd) || (want_exit0 && !command_succeeded(&cmd)))
+		die("'%s %s' failed", argv[0], argv[1] ? argv[1] : "");
+	t = now_monotonic() - t;
+	command_release(&cmd);
+	return t;
 }
 
 static double run_peer(const char *const *argv, const char *dir)
@@ -336,23 +361,6 @@ static void bench_libvirt_peer(const char *prefix, const char *binary,
 	strbuf_release(&cache);
 }
 
-static double timed_run(const char *const *argv, int want_exit0)
-{
-	struct command cmd;
-	double t;
-
-	command_init(&cmd);
-	strvec_pushv(&cmd.args, argv);
-	cmd.out = CMD_OUT_NULL;
-	cmd.timeout = 600;
-	t = now_monotonic();
-	if (command_run(&cmd) || (want_exit0 && !command_succeeded(&cmd)))
-		die("'%s %s' failed", argv[0], argv[1] ? argv[1] : "");
-	t = now_monotonic() - t;
-	command_release(&cmd);
-	return t;
-}
-
 /* The recorded argv of the last run of scenario, without QMP. */
 static void recorded_bare_argv(const char *db, const char *scenario,
 			       struct strvec *out)
@@ -526,30 +534,15 @@ static void bench_report(const char *dir, struct strbuf *out)
 	free(db);
 }
 
-int main(int argc, char **argv)
+static void bench_sha256(struct bench *b)
 {
-	char *dirtmpl = temp_template("bench");
-	struct strbuf data = STRBUF_INIT, tgz = STRBUF_INIT, out = STRBUF_INIT,
-		      dest = STRBUF_INIT;
+	struct strbuf data = STRBUF_INIT;
 	double ours[RUNS], peer[RUNS], mo, mp;
-	char hex[SHA256_HEX_LEN + 1], *top = NULL;
-	const char *dir, *only;
-	FILE *f;
+	char hex[SHA256_HEX_LEN + 1];
 
-	if (argc < 2 || argc > 3)
-		die("usage: vm-bench RESULTS-FILE [sha256|unpack|probe|run|report]");
-	only = argc == 3 ? argv[2] : NULL;
-	dir = mkdtemp(dirtmpl);
-	if (!dir)
-		die("mkdtemp failed");
-	sb_printf(&data, "%s/data.bin", dir);
-	sb_printf(&tgz, "%s/proj.tar.gz", dir);
-	if (!only || !strcmp(only, "sha256"))
-		make_data(data.buf, 256);
-	if (!only || !strcmp(only, "unpack"))
-		make_archive(tgz.buf);
-
-	for (int i = 0; (!only || !strcmp(only, "sha256")) && i < RUNS; i++) {
+	sb_printf(&data, "%s/data.bin", b->dir);
+	make_data(data.buf, 256);
+	for (int i = 0; i < RUNS; i++) {
 		double t = now_monotonic();
 
 		if (sha256_file(data.buf, hex))
@@ -559,19 +552,30 @@ int main(int argc, char **argv)
 							  NULL },
 				   NULL);
 	}
+	unlink(data.buf);
 	mo = median(ours, RUNS);
 	mp = median(peer, RUNS);
-	if (!only || !strcmp(only, "sha256"))
-		sb_printf(&out,
+	sb_printf(b->out,
 		  "sha256 256 MiB: virt-matrix %.3f s (%.0f MiB/s), sha256sum "
 		  "%.3f s; ratio ours/peer %.2f\n",
 		  mo, 256 / mo, mp, mo / mp);
+	bench_sha256_binary(b);
+	strbuf_release(&data);
+}
 
-	for (int i = 0; (!only || !strcmp(only, "unpack")) && i < RUNS; i++) {
+static void bench_unpack(struct bench *b)
+{
+	struct strbuf tgz = STRBUF_INIT, dest = STRBUF_INIT;
+	double ours[RUNS], peer[RUNS], mo, mp;
+	char *top = NULL;
+
+	sb_printf(&tgz, "%s/proj.tar.gz", b->dir);
+	make_archive(tgz.buf);
+	for (int i = 0; i < RUNS; i++) {
 		double t;
 
 		strbuf_reset(&dest);
-		sb_printf(&dest, "%s/ours", dir);
+		sb_printf(&dest, "%s/ours", b->dir);
 		if (remove_tree(dest.buf) || mkdir_p(dest.buf, 0755))
 			die("cannot prepare %s", dest.buf);
 		t = now_monotonic();
@@ -580,7 +584,7 @@ int main(int argc, char **argv)
 		ours[i] = now_monotonic() - t;
 		free(top);
 		strbuf_reset(&dest);
-		sb_printf(&dest, "%s/peer", dir);
+		sb_printf(&dest, "%s/peer", b->dir);
 		if (remove_tree(dest.buf) || mkdir_p(dest.buf, 0755))
 			die("cannot prepare %s", dest.buf);
 		peer[i] = run_peer((const char *const[]){ "tar", "-xzf",
@@ -589,53 +593,154 @@ int main(int argc, char **argv)
 	}
 	mo = median(ours, RUNS);
 	mp = median(peer, RUNS);
-	if (!only || !strcmp(only, "unpack"))
-		sb_printf(&out,
+	sb_printf(b->out,
 		  "unpack 4000 files: virt-matrix (secure checks) %.3f s, GNU "
 		  "tar %.3f s; ratio ours/peer %.2f\n",
 		  mo, mp, mo / mp);
+	strbuf_release(&tgz);
+	strbuf_release(&dest);
+}
 
-	if (!only || !strcmp(only, "probe")) {
-		struct dirent **ents = NULL;
-		int n = scandir("/opt/qemu", &ents, NULL, alphasort);
-		struct strbuf b = STRBUF_INIT;
-		const char *lv = is_dir("/opt/libvirt/9.0.0") ? "/opt/libvirt/9.0.0" : NULL;
+static void bench_probes(struct bench *b)
+{
+	struct strvec bins = STRVEC_INIT;
+	const char *lv = is_dir("/opt/libvirt/9.0.0") ? "/opt/libvirt/9.0.0" : NULL;
 
-		double caps = bench_probe("/usr/bin/qemu-system-x86_64", dir, &out);
-
-		if (lv)
-			bench_libvirt_peer(lv, "/usr/bin/qemu-system-x86_64", caps,
-					   &out);
-		for (int i = 0; i < n; i++) {
-			strbuf_reset(&b);
-			sb_printf(&b, "/opt/qemu/%s/bin/qemu-system-x86_64", ents[i]->d_name);
-			if (ents[i]->d_name[0] != '.' && path_exists(b.buf))
-				bench_probe(b.buf, dir, &out);
-			free(ents[i]);
-		}
-		free(ents);
-		strbuf_release(&b);
+	if (!path_exists(DEBIAN_QEMU)) {
+		sb_puts(b->out, "probe: skipped, Debian's QEMU (" DEBIAN_QEMU
+				") is not installed\n");
+		return;
 	}
+	bench_qemu_binaries(&bins);
+	for (size_t k = 0; k < bins.nr; k++) {
+		double caps = bench_probe(bins.v[k], b->dir, b->out);
 
-	if (!only || !strcmp(only, "run"))
-		bench_runner(dir, &out);
-
-	if (!only || !strcmp(only, "report"))
-		bench_report(dir, &out);
-
-	{
-		char now[32];
-
-		now_iso8601(now, sizeof(now));
-		f = fopen(argv[1], "a");
-		if (!f)
-			die("cannot open %s", argv[1]);
-		fprintf(f, "# %s, %d cores, median of %d runs each\n%s", now,
-			online_cpus(), RUNS, out.buf);
-		fclose(f);
+		if (!k && lv)
+			bench_libvirt_peer(lv, bins.v[k], caps, b->out);
 	}
+	strvec_clear(&bins);
+}
+
+static void bench_run(struct bench *b)
+{
+	bench_runner(b->dir, b->out);
+}
+
+static void bench_reports(struct bench *b)
+{
+	bench_report(b->dir, b->out);
+}
+
+/* The sections, in the order `make bench` runs them. */
+static const struct bench_section {
+	const char *name;
+	void (*run)(struct bench *b);
+} sections[] = {
+	{ "sha256", bench_sha256 },
+	{ "unpack", bench_unpack },
+	{ "startup", bench_startup },
+	{ "accel", bench_accel },
+	{ "qmp", bench_qmp },
+	{ "store", bench_store },
+	{ "probe", bench_probes },
+	{ "run", bench_run },
+	{ "report", bench_reports },
+};
+
+/* "model name" of /proc/cpuinfo's first processor, or "unknown". */
+static void cpu_model(struct strbuf *out)
+{
+	struct strbuf info = STRBUF_INIT;
+	const char *p = NULL, *colon, *nl;
+
+	if (!strbuf_read_file(&info, "/proc/cpuinfo", 4 << 20))
+		p = strstr(info.buf, "model name");
+	colon = p ? strchr(p, ':') : NULL;
+	if (!colon) {
+		sb_puts(out, "unknown");
+	} else {
+		colon += 1 + (colon[1] == ' ');
+		nl = strchr(colon, '\n');
+		sb_printf(out, "%.*s", (int)(nl ? nl - colon : (long)strlen(colon)),
+			  colon);
+	}
+	strbuf_release(&info);
+}
+
+/*
+ * The block's header: what makes its figures comparable with those of
+ * another run, taken before the first section runs.
+ */
+static void block_header(struct strbuf *out)
+{
+	char now[32];
+	double load[3] = { -1, -1, -1 };
+	struct utsname u;
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	now_iso8601(now, sizeof(now));
+	sb_printf(out, "# %s, %d cores, median of %d runs each\n", now,
+		  online_cpus(), RUNS);
+	sb_puts(out, "# machine: CPU '");
+	cpu_model(out);
+	if (uname(&u))
+		sb_puts(out, "', kernel unknown");
+	else
+		sb_printf(out, "', kernel %s %s %s", u.sysname, u.release, u.machine);
+	sb_printf(out, ", /dev/kvm %s", kvm >= 0 ? "openable read-write" :
+			 "not openable read-write");
+	if (kvm >= 0)
+		close(kvm);
+	if (getloadavg(load, 3) == 3)
+		sb_printf(out, ", load average %.2f %.2f %.2f at start", load[0],
+			  load[1], load[2]);
+	sb_printf(out, ", virt-matrix %s\n", vm_version());
+}
+
+static void usage(void)
+{
+	struct strbuf names = STRBUF_INIT;
+
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
+		sb_printf(&names, "%s%s", i ? "|" : "", sections[i].name);
+	die("usage: vm-bench RESULTS-FILE [%s]", names.buf);
+}
+
+int main(int argc, char **argv)
+{
+	char *dirtmpl = temp_template("bench");
+	struct strbuf out = STRBUF_INIT, head = STRBUF_INIT;
+	struct bench b = { .self = "/proc/self/exe", .out = &out };
+	const char *only;
+	FILE *f;
+	int found = 0;
+
+	if (argc == 3 && !strcmp(argv[1], "--sha256-plain"))
+		return bench_sha256_plain_child(argv[2]);
+	if (argc < 2 || argc > 3)
+		usage();
+	only = argc == 3 ? argv[2] : NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
+		found |= !only || !strcmp(only, sections[i].name);
+	if (!found)
+		usage();
+	block_header(&head);
+	b.dir = mkdtemp(dirtmpl);
+	if (!b.dir)
+		die("mkdtemp failed");
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
+		if (!only || !strcmp(only, sections[i].name))
+			sections[i].run(&b);
+
+	f = fopen(argv[1], "a");
+	if (!f)
+		die("cannot open %s", argv[1]);
+	fprintf(f, "%s%s", head.buf, out.buf);
+	if (fclose(f))
+		die("cannot write %s", argv[1]);
+	fputs(head.buf, stdout);
 	fputs(out.buf, stdout);
-	if (remove_tree(dir))
+	if (remove_tree(b.dir))
 		return 1;
 	return 0;
 }
