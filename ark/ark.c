@@ -456,15 +456,6 @@ int ark_subcommand_accepts(const struct ark_subcommand *sub, int argc)
 	       (sub->max_args < 0 || argc <= sub->max_args);
 }
 
-int ark_exit_status(int result, int interrupted)
-{
-	if (result < 0)
-		return 1;
-	if (interrupted)
-		return 130;
-	return result ? 1 : 0;
-}
-
 int ark_default_make_jobs(int cpus, int parallel)
 {
 	return cpus / parallel > 0 ? cpus / parallel : 1;
@@ -670,7 +661,7 @@ static int run_subcommand(const struct ark_cmdline *cl)
 	}
 	if (!ark_subcommand_accepts(sub, cl->argc))
 		return 129;
-	ret = ark_exit_status(sub->run(cl),
+	ret = work_exit_status(sub->run(cl),
 			      sub->interruptible && vm_interrupted);
 	/* A listing that did not reach stdout is not a success. */
 	if (ret == 0 && flush_stdout())

@@ -131,12 +131,6 @@ struct ark_subcommand {
 const struct ark_subcommand *ark_subcommand_find(const char *name);
 /* Whether sub takes argc operands. */
 int ark_subcommand_accepts(const struct ark_subcommand *sub, int argc);
-/*
- * The exit status of a subcommand's result (see struct ark_subcommand):
- * 1 when it failed before doing anything, 130 when interrupted, 1 when
- * anything failed, else 0.
- */
-int ark_exit_status(int result, int interrupted);
 /* Jobs per build when --make-jobs is not given: cpus / parallel, >= 1. */
 int ark_default_make_jobs(int cpus, int parallel);
 

@@ -222,6 +222,15 @@ int ends_with(const char *s, const char *suffix)
 	return a >= b && !memcmp(s + a - b, suffix, b);
 }
 
+int work_exit_status(int result, int interrupted)
+{
+	if (result < 0)
+		return 1;
+	if (interrupted)
+		return 130;
+	return result ? 1 : 0;
+}
+
 int online_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -42,6 +42,13 @@ __attribute__((noreturn)) void die(const char *fmt, ...) VM_PRINTF(1, 2);
 extern int vm_quiet;
 
 /*
+ * A command's exit status for a result of -1 (it failed before doing
+ * anything) or a number of failures: 1 for -1, else 130 when interrupted,
+ * 1 when anything failed, 0 otherwise.
+ */
+int work_exit_status(int result, int interrupted);
+
+/*
  * Flushes stdout and checks that all that was printed on it was written
  * (a full disk, an fd that cannot be written). Commands that print
  * listings or results call it last, so that output that was lost is not

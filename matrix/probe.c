@@ -160,15 +160,6 @@ int probe_choose(const struct install *v, size_t n, int nnames,
 	return 0;
 }
 
-int probe_exit_status(int result, int interrupted)
-{
-	if (result < 0)
-		return 1;
-	if (interrupted)
-		return 130;
-	return result ? 1 : 0;
-}
-
 /* The installs of app in the store db; -1 (reported) when unreadable. */
 static int load_installs(const char *db, const char *app, struct install **v,
 			 size_t *n)
@@ -329,7 +320,7 @@ int cmd_probe(int argc, char **argv)
 		ret = 129;
 		break;
 	default:
-		ret = probe_exit_status(probe_run(&po), vm_interrupted);
+		ret = work_exit_status(probe_run(&po), vm_interrupted);
 	}
 	probe_opts_release(&po);
 	return ret;

@@ -45,11 +45,5 @@ void probe_opts_release(struct probe_opts *po);
  */
 int probe_choose(const struct install *v, size_t n, int nnames,
 		 char *const *names, int *chosen);
-/*
- * cmd_probe's exit status for a result of -1 (nothing probed) or a
- * number of failures: 1 for -1, 130 when interrupted, 1 when anything
- * failed, else 0.
- */
-int probe_exit_status(int result, int interrupted);
 
 #endif

@@ -73,6 +73,23 @@ static inline void tu_rmdir(char *dir)
 	free(dir);
 }
 
+/* Space-separated words into v (no quoting: the cases need none). */
+static inline void tu_words(const char *s, struct strvec *v)
+{
+	struct strbuf w = STRBUF_INIT;
+
+	for (const char *p = s; p && *p;) {
+		size_t n = strcspn(p, " ");
+
+		strbuf_reset(&w);
+		sb_printf(&w, "%.*s", (int)n, p);
+		if (n)
+			strvec_push(v, w.buf);
+		p += n + (p[n] ? 1 : 0);
+	}
+	strbuf_release(&w);
+}
+
 /* "dir/name", malloc'd. */
 static inline char *tu_path(const char *dir, const char *name)
 {

@@ -239,31 +239,6 @@ static void test_subcommands(void **state)
 	}
 }
 
-static void test_exit_status(void **state)
-{
-	static const struct {
-		const char *name;
-		int result, interrupted, status;
-	} cases[] = {
-		{ "success", 0, 0, 0 },
-		{ "one failure", 1, 0, 1 },
-		{ "three failures", 3, 0, 1 },
-		{ "failed before any work", -1, 0, 1 },
-		{ "failed before any work, interrupted", -1, 1, 1 },
-		{ "interrupted", 0, 1, 130 },
-		{ "interrupted with failures", 2, 1, 130 },
-	};
-
-	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		int got = ark_exit_status(cases[i].result, cases[i].interrupted);
-
-		if (got != cases[i].status)
-			fail_msg("%s: exit status %d, want %d", cases[i].name, got,
-				 cases[i].status);
-	}
-}
-
 static void test_default_make_jobs(void **state)
 {
 	static const struct {
@@ -294,7 +269,6 @@ int main(void)
 		cmocka_unit_test(test_source_wants_one_target),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_subcommands),
-		cmocka_unit_test(test_exit_status),
 		cmocka_unit_test(test_default_make_jobs),
 	};
 	return cmocka_run_group_tests_name("ark_cmd", tests, setup, teardown);

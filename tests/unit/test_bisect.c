@@ -226,23 +226,6 @@ static void test_abi_wants_versioned_machine(void **state)
 	tu_rmdir(dir);
 }
 
-/* Space-separated words into v (no quoting: the cases need none). */
-static void words(const char *s, struct strvec *v)
-{
-	struct strbuf w = STRBUF_INIT;
-
-	for (const char *p = s; p && *p;) {
-		size_t n = strcspn(p, " ");
-
-		strbuf_reset(&w);
-		sb_printf(&w, "%.*s", (int)n, p);
-		if (n)
-			strvec_push(v, w.buf);
-		p += n + (p[n] ? 1 : 0);
-	}
-	strbuf_release(&w);
-}
-
 /* bisect_opts_parse then bisect_opts_check: what is taken, what refused. */
 struct opts_case {
 	const char *name;
@@ -310,7 +293,7 @@ static void test_opts(void **state)
 		int rc;
 
 		strvec_push(&a, "bisect");
-		words(k->args, &a);
+		tu_words(k->args, &a);
 		bisect_opts_init(&o);
 		tu_capture_begin();
 		rc = bisect_opts_parse(&o, (int)a.nr, (char **)a.v);
@@ -356,7 +339,7 @@ static void test_versions_between(void **state)
 		struct strvec cat = STRVEC_INIT, out = STRVEC_INIT;
 		struct strbuf got = STRBUF_INIT;
 
-		words(k->catalog, &cat);
+		tu_words(k->catalog, &cat);
 		bisect_versions_between(&cat, k->good, k->bad, &out);
 		strvec_join(&out, &got);
 		if (strcmp(got.buf, k->want))
@@ -404,7 +387,7 @@ static void test_commit_candidates(void **state)
 		char *msg;
 		int rc;
 
-		words(C1 " " C2 " " C3 " " C4, &commits);
+		tu_words(C1 " " C2 " " C3 " " C4, &commits);
 		tu_capture_begin();
 		rc = bisect_commit_candidates(&commits, k->good, k->bad, k->base, &label, &cand);
 		msg = tu_capture_end();
@@ -481,8 +464,8 @@ static void test_describe(void **state)
 	struct strvec label = STRVEC_INIT, cand = STRVEC_INIT;
 
 	(void)state;
-	words("v0 v1 v2 v3", &label);
-	words("q0 q1 q2 q3", &cand);
+	tu_words("v0 v1 v2 v3", &label);
+	tu_words("q0 q1 q2 q3", &cand);
 	for (size_t c = 0; c < ARRAY_SIZE(describe_cases); c++) {
 		const struct describe_case *k = &describe_cases[c];
 		struct bisect_answer a = { &label, &cand, ev,

@@ -132,37 +132,11 @@ static void test_choose(void **state)
 	}
 }
 
-static void test_exit_status(void **state)
-{
-	static const struct {
-		const char *name;
-		int result, interrupted, status;
-	} cases[] = {
-		{ "all probed", 0, 0, 0 },
-		{ "one failure", 1, 0, 1 },
-		{ "several failures", 5, 0, 1 },
-		{ "nothing probed", -1, 0, 1 },
-		{ "nothing probed, interrupted", -1, 1, 1 },
-		{ "interrupted", 0, 1, 130 },
-		{ "interrupted with failures", 2, 1, 130 },
-	};
-
-	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		int got = probe_exit_status(cases[i].result, cases[i].interrupted);
-
-		if (got != cases[i].status)
-			fail_msg("%s: exit status %d, want %d", cases[i].name, got,
-				 cases[i].status);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_choose),
-		cmocka_unit_test(test_exit_status),
 	};
 	return cmocka_run_group_tests_name("probe_cmd", tests, NULL, NULL);
 }

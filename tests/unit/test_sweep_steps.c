@@ -11,23 +11,6 @@
 
 #define UUID "0f3c2a4e-8d1b-4c7e-9a52-1b2c3d4e5f60"
 
-/* Space-separated words into v (no quoting: the cases need none). */
-static void words(const char *s, struct strvec *v)
-{
-	struct strbuf w = STRBUF_INIT;
-
-	for (const char *p = s; p && *p;) {
-		size_t n = strcspn(p, " ");
-
-		strbuf_reset(&w);
-		sb_printf(&w, "%.*s", (int)n, p);
-		if (n)
-			strvec_push(v, w.buf);
-		p += n + (p[n] ? 1 : 0);
-	}
-	strbuf_release(&w);
-}
-
 static void push_list(struct strbuf *d, const char *name, const struct strvec *v)
 {
 	for (size_t i = 0; i < v->nr; i++)
@@ -108,7 +91,7 @@ static void test_parse(void **state)
 
 		memset(&o, 0, sizeof(o));
 		strvec_push(&a, "sweep");
-		words(k->args, &a);
+		tu_words(k->args, &a);
 		tu_capture_begin();
 		rc = sweep_opts_parse(&o, (int)a.nr, (char **)a.v);
 		err = tu_capture_end();
@@ -156,7 +139,7 @@ static void test_stages(void **state)
 
 		memset(&o, 0, sizeof(o));
 		strvec_push(&a, "sweep");
-		words(k->args, &a);
+		tu_words(k->args, &a);
 		if (sweep_opts_parse(&o, (int)a.nr, (char **)a.v))
 			fail_msg("%s: does not parse", k->name);
 		sweep_stages_of(&o, &s);
@@ -198,9 +181,9 @@ static void test_version_set(void **state)
 		struct strvec out = STRVEC_INIT;
 		struct strbuf got = STRBUF_INIT;
 
-		words(k->named, &named);
-		words(k->catalog, &cat);
-		words(k->installs, &inst);
+		tu_words(k->named, &named);
+		tu_words(k->catalog, &cat);
+		tu_words(k->installs, &inst);
 		sweep_version_set(&named, k->catalog ? &cat : NULL, &inst, &out);
 		strvec_join(&out, &got);
 		if (strcmp(got.buf, k->want))
@@ -237,8 +220,8 @@ static void test_drop(void **state)
 		struct strvec set = STRVEC_INIT, gone = STRVEC_INIT;
 		struct strbuf got = STRBUF_INIT;
 
-		words(k->set, &set);
-		words(k->gone, &gone);
+		tu_words(k->set, &set);
+		tu_words(k->gone, &gone);
 		sweep_drop(&set, &gone);
 		strvec_join(&set, &got);
 		if (strcmp(got.buf, k->want))
@@ -271,7 +254,7 @@ static void test_build_args(void **state)
 		struct strvec missing = STRVEC_INIT, a = STRVEC_INIT;
 		struct strbuf got = STRBUF_INIT;
 
-		words(k->missing, &missing);
+		tu_words(k->missing, &missing);
 		sweep_build_args(k->from, "m.db", &missing, k->nqemu, &a);
 		strvec_join(&a, &got);
 		if (strcmp(got.buf, k->want))
@@ -317,13 +300,13 @@ static void test_probe_and_run_args(void **state)
 
 		memset(&o, 0, sizeof(o));
 		strvec_push(&a, "sweep");
-		words(k->args, &a);
+		tu_words(k->args, &a);
 		if (sweep_opts_parse(&o, (int)a.nr, (char **)a.v))
 			fail_msg("%s: does not parse", k->name);
 		o.db = "m.db";
 		sweep_stages_of(&o, &s);
-		words("7.2.0 10.0.2", &qemus);
-		words(k->libvirts, &libvirts);
+		tu_words("7.2.0 10.0.2", &qemus);
+		tu_words(k->libvirts, &libvirts);
 		sweep_probe_args(o.db, &qemus, !libvirts.nr, &argv);
 		strvec_join(&argv, &got);
 		if (strcmp(got.buf, k->want_probe))

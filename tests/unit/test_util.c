@@ -62,9 +62,35 @@ static void test_flush_stdout(void **state)
 	assert_int_equal(flush_stdout(), 0);
 }
 
+static void test_work_exit_status(void **state)
+{
+	static const struct {
+		const char *name;
+		int result, interrupted, status;
+	} cases[] = {
+		{ "success", 0, 0, 0 },
+		{ "one failure", 1, 0, 1 },
+		{ "three failures", 3, 0, 1 },
+		{ "failed before any work", -1, 0, 1 },
+		{ "failed before any work, interrupted", -1, 1, 1 },
+		{ "interrupted", 0, 1, 130 },
+		{ "interrupted with failures", 2, 1, 130 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		int got = work_exit_status(cases[i].result, cases[i].interrupted);
+
+		if (got != cases[i].status)
+			fail_msg("%s: exit status %d, want %d", cases[i].name, got,
+				 cases[i].status);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_work_exit_status),
 		cmocka_unit_test(test_flush_stdout),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
