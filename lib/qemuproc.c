@@ -43,63 +43,60 @@ void qemu_firmware_args(struct strvec *args)
 		}
 }
 
-/* The socket QEMU is to connect to, bound and listening: 0, or -1 reported. */
-static int monitor_listen(struct qemu_proc *p)
+int qemu_listen(const char *path, const char *tag, const char *binary)
 {
 	struct sockaddr_un sa;
+	int fd;
 
-	if (unix_sockaddr(&sa, p->sock))
-		return error("qmp '%s': socket path too long: '%s'", p->binary,
-			     p->sock);
-	p->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (p->listen_fd < 0)
-		return error_errno("qmp '%s': socket", p->binary);
-	if (bind(p->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    listen(p->listen_fd, 1))
-		return error_errno("qmp '%s': cannot listen on '%s'", p->binary,
-				   p->sock);
-	return 0;
+	if (unix_sockaddr(&sa, path))
+		return error("%s '%s': socket path too long: '%s'", tag, binary,
+			     path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return error_errno("%s '%s': socket", tag, binary);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1)) {
+		error_errno("%s '%s': cannot listen on '%s'", tag, binary, path);
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
-/*
- * QEMU's connection, within timeout seconds while QEMU runs: its fd, or
- * -1 with the reason in p->qmp.errmsg (reported unless quiet).
- */
-static int monitor_accept(struct qemu_proc *p, double timeout, int quiet)
+int qemu_accept(struct command *cmd, int *listen_fd, const char *tag,
+		const char *name, const char *binary, const char *path,
+		double timeout, char *msg, size_t size, int quiet)
 {
 	double deadline = now_monotonic() + timeout;
-	char *msg = p->qmp.errmsg;
-	size_t size = sizeof(p->qmp.errmsg);
 
 	for (;;) {
-		struct pollfd pfd[2] = { { p->listen_fd, POLLIN, 0 },
-					 { p->cmd.pidfd, POLLIN, 0 } };
+		struct pollfd pfd[2] = { { *listen_fd, POLLIN, 0 },
+					 { cmd->pidfd, POLLIN, 0 } };
 		/* Asked first: a QEMU that connected and then ended is seen. */
-		int alive = command_running(&p->cmd);
-		int fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		int alive = command_running(cmd);
+		int fd = accept4(*listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		double left;
 
 		if (fd >= 0) {
-			close(p->listen_fd);
-			p->listen_fd = -1;
+			close(*listen_fd);
+			*listen_fd = -1;
 			return fd;
 		}
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
 		    errno != ECONNABORTED) {
-			snprintf(msg, size, "qmp '%s': cannot accept on '%s': %s",
-				 p->binary, p->sock, strerror(errno));
+			snprintf(msg, size, "%s '%s': cannot accept on '%s': %s",
+				 tag, binary, path, strerror(errno));
 			break;
 		}
 		if (!alive) {
-			snprintf(msg, size, "qmp '%s': QEMU exited before it "
-				 "connected to its QMP socket", p->binary);
+			snprintf(msg, size, "%s '%s': QEMU exited before it "
+				 "connected to its %s socket", tag, binary, name);
 			break;
 		}
 		left = deadline - now_monotonic();
 		if (left <= 0) {
-			snprintf(msg, size, "qmp '%s': QEMU did not connect to its "
-				 "QMP socket '%s' within %.1fs", p->binary, p->sock,
-				 timeout);
+			snprintf(msg, size, "%s '%s': QEMU did not connect to its "
+				 "%s socket '%s' within %.1fs", tag, binary, name,
+				 path, timeout);
 			break;
 		}
 		/* The pidfd (-1 is ignored) wakes us when QEMU ends. */
@@ -140,7 +137,8 @@ int qemu_proc_spawn_in(struct qemu_proc *p, struct zygote *z,
 	p->dir = tmpl;
 	sb_printf(&s, "%s/qmp.sock", p->dir);
 	p->sock = strbuf_detach(&s);
-	if (monitor_listen(p)) {
+	p->listen_fd = qemu_listen(p->sock, "qmp", binary);
+	if (p->listen_fd < 0) {
 		qemu_proc_stop(p);
 		return -1;
 	}
@@ -168,7 +166,9 @@ int qemu_proc_spawn_in(struct qemu_proc *p, struct zygote *z,
 
 int qemu_proc_attach(struct qemu_proc *p, double timeout, int quiet)
 {
-	int fd = monitor_accept(p, timeout, quiet);
+	int fd = qemu_accept(&p->cmd, &p->listen_fd, "qmp", "QMP", p->binary,
+			     p->sock, timeout, p->qmp.errmsg,
+			     sizeof(p->qmp.errmsg), quiet);
 
 	if (fd >= 0) {
 		qmp_init(&p->qmp, fd, p->binary);

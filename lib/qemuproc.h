@@ -51,6 +51,21 @@ int qemu_proc_spawn(struct qemu_proc *p, const char *binary,
 int qemu_proc_spawn_in(struct qemu_proc *p, struct zygote *z,
 		       const char *binary, const char *const *args) VM_WUR;
 int qemu_proc_attach(struct qemu_proc *p, double timeout, int quiet) VM_WUR;
+/*
+ * The listen/accept pattern behind every socket QEMU connects to as a
+ * client (its QMP monitor here, the qtest chardev in lib/qtest.c).
+ * qemu_listen binds and listens on path (non-blocking, close-on-exec):
+ * the fd, or -1 reported as "<tag> '<binary>': ...". qemu_accept waits
+ * up to timeout seconds, while cmd runs, for QEMU to connect on
+ * *listen_fd: the connected fd (*listen_fd is then closed and set to
+ * -1), or -1 with the reason in msg ("QEMU exited before it connected to
+ * its <name> socket", "did not connect ... within 5.0s"), reported
+ * unless quiet.
+ */
+int qemu_listen(const char *path, const char *tag, const char *binary) VM_WUR;
+int qemu_accept(struct command *cmd, int *listen_fd, const char *tag,
+		const char *name, const char *binary, const char *path,
+		double timeout, char *msg, size_t size, int quiet) VM_WUR;
 /* Asks QEMU to quit, kills it if it does not, reaps it, cleans up. */
 void qemu_proc_stop(struct qemu_proc *p);
 /* QEMU's stdout/stderr so far is only known after stop: the tail of it. */
