@@ -1,0 +1,489 @@
+/*
+ * Reading the guest view (matrix/guestview.h) over qtest, the way QEMU's
+ * tests/qtest/bios-tables-test and acpi-utils do: find the RSDP in the
+ * BIOS area (0xE0000-0xFFFFF), walk the RSDT/XSDT and the FADT's
+ * pointers, then read SMBIOS, fw_cfg (ports 0x510/0x511) and the PCI
+ * configuration space (ports 0xCF8/0xCFC).
+ *
+ * The firmware builds the tables while QEMU runs it under TCG, so the
+ * first thing is to wait for it: the tables are taken as built when an
+ * RSDP with a valid checksum is found and the whole table set (every
+ * byte of every table) is the same on two polls in a row. Then the guest
+ * is stopped (QMP "stop") before any port I/O: fw_cfg's selector and the
+ * PCI address register are shared with the firmware, which may still be
+ * using them (boot device probing) and would read what our selection
+ * left there.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "guestview.h"
+#include "banned.h"
+
+/* Bounds on what the guest may make us read. */
+#define BIOS_AREA 0xe0000
+#define BIOS_AREA_LEN 0x20000
+#define MAX_TABLE (1 << 20)
+#define MAX_TABLES 256
+#define MAX_SMBIOS (1 << 20)
+#define MAX_FWCFG_FILE (64 << 10)
+#define POLL_INTERVAL 0.05
+
+#define FW_CFG_CTL 0x510
+#define FW_CFG_DATA 0x511
+#define FW_CFG_SIGNATURE 0x00
+#define FW_CFG_FILE_DIR 0x19
+#define PCI_ADDR 0xcf8
+#define PCI_DATA 0xcfc
+
+void guestview_init(struct guestview *gv)
+{
+	memset(gv, 0, sizeof(*gv));
+}
+
+void guestview_release(struct guestview *gv)
+{
+	for (size_t i = 0; i < gv->nr; i++) {
+		free(gv->items[i].name);
+		free(gv->items[i].data);
+	}
+	free(gv->items);
+	memset(gv, 0, sizeof(*gv));
+}
+
+void guestview_add(struct guestview *gv, const char *name, uint64_t addr,
+		   const void *data, size_t len)
+{
+	struct gv_item *it;
+
+	ALLOC_GROW(gv->items, gv->nr + 1, gv->alloc);
+	it = &gv->items[gv->nr++];
+	it->name = xstrdup(name);
+	it->addr = addr;
+	it->len = len;
+	it->data = xmalloc(len ? len : 1);
+	if (len)
+		memcpy(it->data, data, len);
+}
+
+const struct gv_item *guestview_find(const struct guestview *gv,
+				     const char *name)
+{
+	for (size_t i = 0; i < gv->nr; i++)
+		if (!strcmp(gv->items[i].name, name))
+			return &gv->items[i];
+	return NULL;
+}
+
+static int guestview_equal(const struct guestview *a, const struct guestview *b)
+{
+	if (a->nr != b->nr)
+		return 0;
+	for (size_t i = 0; i < a->nr; i++)
+		if (strcmp(a->items[i].name, b->items[i].name) ||
+		    a->items[i].len != b->items[i].len ||
+		    memcmp(a->items[i].data, b->items[i].data, a->items[i].len))
+			return 0;
+	return 1;
+}
+
+static void sleep_seconds(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+
+	nanosleep(&ts, NULL);
+}
+
+static int sig_printable(const char *sig)
+{
+	for (int i = 0; i < 4; i++)
+		if (!((sig[i] >= 'A' && sig[i] <= 'Z') ||
+		      (sig[i] >= '0' && sig[i] <= '9') || sig[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* An ACPI table read so far, while the firmware may still be at it. */
+enum { ACPI_OK = 0, ACPI_BROKEN = -1, ACPI_NOT_YET = 1 };
+
+/*
+ * One table with a header at addr, checksum checked, into gv under its
+ * signature (numbered when seen before). ACPI_NOT_YET with *seen set when
+ * it is not (yet) a valid table.
+ */
+static int read_table(struct qtest *t, uint64_t addr, struct guestview *gv,
+		      struct strbuf *seen, char sig_out[5])
+{
+	unsigned char hdr[36], *buf = NULL;
+	char sig[5], name[32];
+	uint32_t len;
+	int n = 1, ret = ACPI_NOT_YET;
+
+	if (qtest_memread(t, addr, hdr, sizeof(hdr)))
+		return ACPI_BROKEN;
+	if (!memcmp(hdr, "FACS", 4)) {
+		if (gv_facs_len(hdr, sizeof(hdr), &len) || len > MAX_TABLE) {
+			sb_printf(seen, "a FACS at 0x%llx of a bad length",
+				  (unsigned long long)addr);
+			return ACPI_NOT_YET;
+		}
+		memcpy(sig, "FACS", 5);
+	} else if (gv_sdt_header(hdr, sizeof(hdr), sig, &len) ||
+		   !sig_printable(sig) || len > MAX_TABLE) {
+		sb_printf(seen, "no valid table header at 0x%llx",
+			  (unsigned long long)addr);
+		return ACPI_NOT_YET;
+	}
+	buf = xmalloc(len);
+	if (qtest_memread(t, addr, buf, len)) {
+		ret = ACPI_BROKEN;
+		goto out;
+	}
+	if (strcmp(sig, "FACS") && gv_sum(buf, len)) {
+		sb_printf(seen, "table '%s' at 0x%llx with a bad checksum", sig,
+			  (unsigned long long)addr);
+		goto out;
+	}
+	snprintf(name, sizeof(name), "acpi/%s", sig);
+	while (guestview_find(gv, name))
+		snprintf(name, sizeof(name), "acpi/%s.%d", sig, ++n);
+	guestview_add(gv, name, addr, buf, len);
+	if (sig_out)
+		memcpy(sig_out, sig, 5);
+	ret = ACPI_OK;
+out:
+	free(buf);
+	return ret;
+}
+
+static int have_addr(const struct guestview *gv, uint64_t addr)
+{
+	for (size_t i = 0; i < gv->nr; i++)
+		if (gv->items[i].addr == addr && !strncmp(gv->items[i].name, "acpi/", 5))
+			return 1;
+	return 0;
+}
+
+/* The tables listed by an RSDT (width 4) or XSDT (8) item, and the FADT's. */
+static int read_listed(struct qtest *t, const struct gv_item *sdt, size_t width,
+		       struct guestview *gv, struct strbuf *seen)
+{
+	uint64_t *addrs = NULL;
+	size_t n = 0;
+	int ret = ACPI_OK;
+
+	if (gv_sdt_entries(sdt->data, sdt->len, width, &addrs, &n) || n > MAX_TABLES) {
+		sb_printf(seen, "'%s' with a bad length", sdt->name);
+		free(addrs);
+		return ACPI_NOT_YET;
+	}
+	for (size_t i = 0; i < n && ret == ACPI_OK; i++) {
+		char sig[5];
+		struct gv_fadt f;
+		const struct gv_item *fadt;
+
+		if (have_addr(gv, addrs[i]))
+			continue;
+		ret = read_table(t, addrs[i], gv, seen, sig);
+		if (ret != ACPI_OK || strcmp(sig, "FACP"))
+			continue;
+		fadt = &gv->items[gv->nr - 1];
+		if (gv_fadt_parse(fadt->data, fadt->len, &f)) {
+			sb_printf(seen, "a FACP too short for its pointers");
+			ret = ACPI_NOT_YET;
+			break;
+		}
+		if (f.dsdt && !have_addr(gv, f.dsdt))
+			ret = read_table(t, f.dsdt, gv, seen, NULL);
+		if (ret == ACPI_OK && f.facs && !have_addr(gv, f.facs))
+			ret = read_table(t, f.facs, gv, seen, NULL);
+	}
+	free(addrs);
+	return ret;
+}
+
+/* Every ACPI table, from the RSDP in area (the BIOS area, read). */
+static int read_acpi(struct qtest *t, const unsigned char *area,
+		     struct guestview *gv, struct strbuf *seen)
+{
+	const char *why = NULL;
+	long off = gv_rsdp_find(area, BIOS_AREA_LEN, &why);
+	struct gv_rsdp r;
+	int ret;
+
+	if (off < 0) {
+		sb_printf(seen, "%s in 0x%x-0x%x", why, BIOS_AREA,
+			  BIOS_AREA + BIOS_AREA_LEN - 1);
+		return ACPI_NOT_YET;
+	}
+	if (gv_rsdp_parse(area + off, BIOS_AREA_LEN - (size_t)off, &r, NULL))
+		return ACPI_NOT_YET;
+	guestview_add(gv, "acpi/RSDP", BIOS_AREA + (uint64_t)off, area + off, r.len);
+	if (r.rsdt) {
+		ret = read_table(t, r.rsdt, gv, seen, NULL);
+		if (ret != ACPI_OK)
+			return ret;
+		ret = read_listed(t, &gv->items[gv->nr - 1], 4, gv, seen);
+		if (ret != ACPI_OK)
+			return ret;
+	}
+	if (r.xsdt) {
+		ret = read_table(t, r.xsdt, gv, seen, NULL);
+		if (ret != ACPI_OK)
+			return ret;
+		ret = read_listed(t, &gv->items[gv->nr - 1], 8, gv, seen);
+		if (ret != ACPI_OK)
+			return ret;
+	}
+	return ACPI_OK;
+}
+
+/*
+ * Polls until the ACPI tables are built and the same twice in a row;
+ * they go into gv. area receives the BIOS area of the last poll.
+ */
+static int wait_acpi(struct qtest *t, const char *who, double timeout,
+		     unsigned char *area, struct guestview *gv)
+{
+	double deadline = now_monotonic() + timeout;
+	struct guestview prev, cur;
+	struct strbuf seen = STRBUF_INIT;
+	int have_prev = 0, polls = 0, ret = -1;
+
+	guestview_init(&prev);
+	guestview_init(&cur);
+	for (;;) {
+		int r;
+
+		strbuf_reset(&seen);
+		polls++;
+		if (qtest_memread(t, BIOS_AREA, area, BIOS_AREA_LEN))
+			goto out;
+		r = read_acpi(t, area, &cur, &seen);
+		if (r == ACPI_BROKEN)
+			goto out;
+		if (r == ACPI_OK) {
+			if (have_prev && guestview_equal(&prev, &cur))
+				break;
+			sb_printf(&seen, "%zu ACPI tables, %s", cur.nr,
+				  have_prev ? "changed since the poll before"
+					    : "seen once");
+			guestview_release(&prev);
+			prev = cur;
+			guestview_init(&cur);
+			have_prev = 1;
+		} else {
+			guestview_release(&cur);
+			have_prev = 0;
+		}
+		if (now_monotonic() >= deadline) {
+			error("guest view of '%s' on '%s': the firmware's ACPI "
+			      "tables were not ready within %.1fs (%d polls); "
+			      "last seen: %s", who, t->binary, timeout, polls,
+			      seen.buf);
+			goto out;
+		}
+		sleep_seconds(POLL_INTERVAL);
+	}
+	*gv = cur;
+	guestview_init(&cur);
+	ret = 0;
+out:
+	guestview_release(&prev);
+	guestview_release(&cur);
+	strbuf_release(&seen);
+	return ret;
+}
+
+static int read_smbios(struct qtest *t, const char *who, const unsigned char *area,
+		       struct guestview *gv)
+{
+	/* The entry point is in the F segment, 16-byte aligned. */
+	long off = gv_smbios_find(area + 0x10000, 0x10000);
+	struct gv_smbios s;
+	unsigned char *buf;
+	int ret;
+
+	if (off < 0)
+		return error("guest view of '%s' on '%s': no SMBIOS entry point "
+			     "in 0xf0000-0xfffff", who, t->binary);
+	if (gv_smbios_parse(area + 0x10000 + off, 0x10000 - (size_t)off, &s, NULL))
+		return -1;
+	guestview_add(gv, "smbios/entry", 0xf0000 + (uint64_t)off,
+		      area + 0x10000 + off, s.entry_len);
+	if (!s.table_len || s.table_len > MAX_SMBIOS)
+		return error("guest view of '%s' on '%s': SMBIOS table of %u "
+			     "bytes", who, t->binary, s.table_len);
+	buf = xmalloc(s.table_len);
+	ret = qtest_memread(t, s.table, buf, s.table_len);
+	if (!ret)
+		guestview_add(gv, "smbios/table", s.table, buf, s.table_len);
+	free(buf);
+	return ret;
+}
+
+static int fwcfg_read(struct qtest *t, uint16_t select, unsigned char *buf,
+		      size_t len)
+{
+	if (qtest_outw(t, FW_CFG_CTL, select))
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		if (qtest_inb(t, FW_CFG_DATA, &buf[i]))
+			return -1;
+	return 0;
+}
+
+/* Files of the directory that are read too. */
+static const char *const fwcfg_files[] = { "etc/e820" };
+
+static int read_fwcfg(struct qtest *t, const char *who, struct guestview *gv)
+{
+	unsigned char hdr[4], *dir = NULL;
+	struct gv_fwcfg_file *files = NULL;
+	size_t n = 0, len;
+	uint32_t count;
+	int ret = -1;
+
+	if (fwcfg_read(t, FW_CFG_SIGNATURE, hdr, 4))
+		return -1;
+	if (memcmp(hdr, "QEMU", 4))
+		return error("guest view of '%s' on '%s': no fw_cfg signature "
+			     "'QEMU' at port 0x%x", who, t->binary, FW_CFG_CTL);
+	if (fwcfg_read(t, FW_CFG_FILE_DIR, hdr, 4))
+		return -1;
+	count = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
+		(uint32_t)hdr[2] << 8 | hdr[3];
+	if (count > GV_FWCFG_MAX_FILES)
+		return error("guest view of '%s' on '%s': fw_cfg directory of %u "
+			     "files", who, t->binary, count);
+	len = 4 + 64 * (size_t)count;
+	dir = xmalloc(len);
+	/* The count again, then the entries: one selection reads it all. */
+	if (fwcfg_read(t, FW_CFG_FILE_DIR, dir, len))
+		goto out;
+	if (gv_fwcfg_dir_parse(dir, len, &files, &n)) {
+		error("guest view of '%s' on '%s': fw_cfg directory is malformed",
+		      who, t->binary);
+		goto out;
+	}
+	guestview_add(gv, "fw_cfg/dir", FW_CFG_FILE_DIR, dir, len);
+	for (size_t w = 0; w < ARRAY_SIZE(fwcfg_files); w++)
+		for (size_t i = 0; i < n; i++) {
+			struct strbuf name = STRBUF_INIT;
+			unsigned char *buf;
+
+			if (strcmp(files[i].name, fwcfg_files[w]))
+				continue;
+			if (files[i].size > MAX_FWCFG_FILE) {
+				error("guest view of '%s' on '%s': fw_cfg file "
+				      "'%s' of %u bytes", who, t->binary,
+				      files[i].name, files[i].size);
+				goto out;
+			}
+			buf = xmalloc(files[i].size ? files[i].size : 1);
+			if (fwcfg_read(t, files[i].select, buf, files[i].size)) {
+				free(buf);
+				goto out;
+			}
+			sb_printf(&name, "fw_cfg/%s", files[i].name);
+			guestview_add(gv, name.buf, files[i].select, buf, files[i].size);
+			strbuf_release(&name);
+			free(buf);
+		}
+	ret = 0;
+out:
+	free(files);
+	free(dir);
+	return ret;
+}
+
+static int pci_read(struct qtest *t, unsigned bus, unsigned dev, unsigned fn,
+		    unsigned reg, uint32_t *v)
+{
+	if (qtest_outl(t, PCI_ADDR, 0x80000000u | bus << 16 | dev << 11 |
+				 fn << 8 | reg))
+		return -1;
+	return qtest_inl(t, PCI_DATA, v);
+}
+
+/* Bus 0, then every bus a bridge's secondary bus number leads to. */
+static int read_pci(struct qtest *t, struct guestview *gv)
+{
+	unsigned char seen[256] = { 0 }, queue[256];
+	size_t head = 0, tail = 0;
+
+	queue[tail++] = 0;
+	seen[0] = 1;
+	while (head < tail) {
+		unsigned bus = queue[head++];
+
+		for (unsigned dev = 0; dev < 32; dev++)
+			for (unsigned fn = 0; fn < 8; fn++) {
+				unsigned char cfg[256];
+				char name[32];
+				uint32_t v;
+
+				if (pci_read(t, bus, dev, fn, 0, &v))
+					return -1;
+				if ((v & 0xffff) == 0xffff) {
+					if (!fn)
+						break;
+					continue;
+				}
+				for (unsigned reg = 0; reg < 256; reg += 4) {
+					if (pci_read(t, bus, dev, fn, reg, &v))
+						return -1;
+					cfg[reg] = (unsigned char)v;
+					cfg[reg + 1] = (unsigned char)(v >> 8);
+					cfg[reg + 2] = (unsigned char)(v >> 16);
+					cfg[reg + 3] = (unsigned char)(v >> 24);
+				}
+				snprintf(name, sizeof(name), "pci/%02x:%02x.%x",
+					 bus, dev, fn);
+				guestview_add(gv, name, bus << 8 | dev << 3 | fn,
+					      cfg, sizeof(cfg));
+				/* Header type 1: a PCI-to-PCI bridge. */
+				if ((cfg[0x0e] & 0x7f) == 1 && cfg[0x19] &&
+				    !seen[cfg[0x19]]) {
+					seen[cfg[0x19]] = 1;
+					queue[tail++] = cfg[0x19];
+				}
+				if (!fn && !(cfg[0x0e] & 0x80))
+					break;
+			}
+	}
+	return 0;
+}
+
+int guestview_read(struct qtest *t, const char *who, double fw_timeout,
+		   struct guestview *gv)
+{
+	unsigned char *area = xmalloc(BIOS_AREA_LEN);
+	struct guestview acpi;
+	int ret = -1;
+
+	guestview_init(&acpi);
+	if (wait_acpi(t, who, fw_timeout, area, &acpi))
+		goto out;
+	if (t->proc.qmp.fd >= 0) {
+		struct qmp_error err;
+		int r = qmp_call(&t->proc.qmp, "stop", NULL, NULL, &err);
+
+		if (r == QMP_ERR)
+			error("guest view of '%s' on '%s': QMP 'stop' failed: %s",
+			      who, t->binary, err.desc);
+		if (r)
+			goto out;
+	}
+	for (size_t i = 0; i < acpi.nr; i++)
+		guestview_add(gv, acpi.items[i].name, acpi.items[i].addr,
+			      acpi.items[i].data, acpi.items[i].len);
+	if (read_smbios(t, who, area, gv) || read_fwcfg(t, who, gv) ||
+	    read_pci(t, gv))
+		goto out;
+	ret = 0;
+out:
+	guestview_release(&acpi);
+	free(area);
+	return ret;
+}

@@ -1,0 +1,156 @@
+#ifndef MX_GUESTVIEW_H
+#define MX_GUESTVIEW_H
+
+/*
+ * The guest view of a machine type: what the guest itself sees once its
+ * firmware (SeaBIOS) has run, read over qtest (lib/qtest.h) from a QEMU
+ * started under TCG: every ACPI table, the SMBIOS entry point and table
+ * area, the fw_cfg file directory and etc/e820, and the PCI configuration
+ * space of every function the firmware can reach. Each item is kept as
+ * raw bytes under a stable name:
+ *
+ *	acpi/RSDP acpi/RSDT acpi/XSDT acpi/<SIG> (a second table of one
+ *	signature is acpi/<SIG>.2, ...) acpi/DSDT acpi/FACS
+ *	smbios/entry smbios/table
+ *	fw_cfg/dir fw_cfg/etc/e820
+ *	pci/BB:DD.F
+ *
+ * guestview.c does the I/O, guestparse.c the parsing and normalisation
+ * (pure functions on bytes, tested on recorded dumps), guestdump.c the
+ * text form of a view that tests/data/guestview/ holds.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qtest.h"
+#include "strbuf.h"
+
+struct gv_item {
+	char *name;
+	uint64_t addr; /* where it was read (guest address, fw_cfg selector, BDF); not part of the record */
+	unsigned char *data;
+	size_t len;
+};
+
+struct guestview {
+	struct gv_item *items;
+	size_t nr, alloc;
+};
+
+void guestview_init(struct guestview *gv);
+void guestview_release(struct guestview *gv);
+/* Appends a copy of data[0..len) under name. */
+void guestview_add(struct guestview *gv, const char *name, uint64_t addr,
+		   const void *data, size_t len);
+/* The item of that name, or NULL. */
+const struct gv_item *guestview_find(const struct guestview *gv,
+				     const char *name);
+
+/*
+ * Waits (up to fw_timeout seconds) until the firmware of the guest behind
+ * t has built its tables, stops the guest (QMP stop, so that no firmware
+ * code races the port I/O that follows), and reads every item into gv
+ * (initialised by the caller), raw. who names the machine type in
+ * messages. Returns 0, or -1 reported (what was seen when the firmware
+ * did not get ready: no RSDP, a bad checksum, tables still changing).
+ */
+int guestview_read(struct qtest *t, const char *who, double fw_timeout,
+		   struct guestview *gv) VM_WUR;
+
+/* ---- guestparse.c: pure functions on bytes. ---- */
+
+/* The 8-bit sum of p[0..len): 0 for a valid ACPI or SMBIOS checksum. */
+uint8_t gv_sum(const unsigned char *p, size_t len);
+
+struct gv_rsdp {
+	uint8_t revision;
+	uint32_t rsdt;
+	uint64_t xsdt;	/* 0 below revision 2 */
+	size_t len;	/* 20, or its Length from revision 2 */
+};
+/*
+ * An RSDP at p (len bytes available): 0 with *r filled when its
+ * signature and checksums (and extended checksum from revision 2) are
+ * valid, else -1 with why set (not reported).
+ */
+int gv_rsdp_parse(const unsigned char *p, size_t len, struct gv_rsdp *r,
+		  const char **why) VM_WUR;
+/*
+ * The first valid RSDP in area (len bytes, 16-byte aligned from its
+ * start): its offset, or -1. *seen, if not NULL, says what was found
+ * ("no 'RSD PTR '", or why the first candidate was invalid).
+ */
+long gv_rsdp_find(const unsigned char *area, size_t len, const char **seen);
+
+/*
+ * A system description table's header at p (avail bytes): its signature
+ * (4 characters and a NUL) and Length. -1 when avail < 36 or the Length
+ * is below 36 (FACS, which has no checksum, is read with gv_facs_len).
+ */
+int gv_sdt_header(const unsigned char *p, size_t avail, char sig[5],
+		  uint32_t *length) VM_WUR;
+/* FACS: signature "FACS" and its Length (>= 64), or -1. */
+int gv_facs_len(const unsigned char *p, size_t avail, uint32_t *length) VM_WUR;
+/*
+ * The entries of an RSDT (width 4) or XSDT (width 8) of len bytes:
+ * *n addresses into *addrs (malloc'd, caller frees). -1 when len is
+ * not 36 plus a multiple of width.
+ */
+int gv_sdt_entries(const unsigned char *t, size_t len, size_t width,
+		   uint64_t **addrs, size_t *n) VM_WUR;
+
+struct gv_fadt {
+	uint64_t facs; /* X_FIRMWARE_CTRL if set and present, else FIRMWARE_CTRL */
+	uint64_t dsdt; /* X_DSDT likewise, else DSDT */
+};
+int gv_fadt_parse(const unsigned char *t, size_t len, struct gv_fadt *f) VM_WUR;
+
+struct gv_smbios {
+	int v3;		  /* _SM3_ (64-bit) rather than _SM_ */
+	size_t entry_len; /* bytes of the entry point */
+	uint8_t major, minor;
+	uint64_t table;	   /* address of the structure table */
+	uint32_t table_len; /* its length (v3: its maximum size) */
+};
+/* An SMBIOS entry point at p: 0 when its anchor and checksums are valid. */
+int gv_smbios_parse(const unsigned char *p, size_t len, struct gv_smbios *s,
+		    const char **why) VM_WUR;
+/* The first valid entry point in area (16-byte aligned): offset or -1. */
+long gv_smbios_find(const unsigned char *area, size_t len);
+
+struct gv_fwcfg_file {
+	char name[57];
+	uint32_t size;
+	uint16_t select;
+};
+/*
+ * The fw_cfg file directory (selector 0x19: a big-endian count, then 64
+ * bytes per file: size, select, reserved, a 56-byte name): -1 when len
+ * does not hold exactly the files counted or a name has no NUL.
+ */
+#define GV_FWCFG_MAX_FILES 4096
+int gv_fwcfg_dir_parse(const unsigned char *p, size_t len,
+		       struct gv_fwcfg_file **files, size_t *n) VM_WUR;
+
+/*
+ * Replaces, in place, what differs between two runs of one binary only
+ * because of where the firmware put things or of randomness, by zeroes
+ * (each field is listed in guestparse.c). Items it does not know are
+ * left alone. Returns 0, or -1 reported when an item it must normalise
+ * is too short for its fields.
+ */
+int guestview_normalise(struct guestview *gv) VM_WUR;
+
+/* ---- guestdump.c: the text form. ---- */
+
+/*
+ * "item NAME ADDR LEN" then the bytes in lines of 32 hex pairs, per item,
+ * into out.
+ */
+void guestview_dump(const struct guestview *gv, struct strbuf *out);
+/* Parses what guestview_dump wrote (path for messages): 0 or -1 reported. */
+int guestview_undump(const char *text, const char *path,
+		     struct guestview *gv) VM_WUR;
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * The guest view (matrix/guestview.c over lib/qtest.c) of Debian's real
+ * QEMU: for pc-q35-7.2 and pc-i440fx-7.2, two runs must give the same
+ * record byte for byte once normalised, and the record must hold what
+ * every such guest has (FACP, DSDT, APIC; an SMBIOS entry point; fw_cfg's
+ * etc/acpi/tables and etc/e820; the Intel host bridge at 00:00.0).
+ * REGENERATE=1 rewrites the raw dump that tests/unit/test_guestview.c
+ * parses (tests/data/guestview/pc-q35-7.2.txt).
+ */
+#include "testutil.h"
+#include "guestview.h"
+
+#define QEMU "/usr/bin/qemu-system-x86_64"
+#define DUMP "tests/data/guestview/pc-q35-7.2.txt"
+
+struct mt_case {
+	const char *machine;
+	const char *must[8]; /* items that must be present */
+};
+
+static const struct mt_case cases[] = {
+	{ "pc-q35-7.2",
+	  { "acpi/RSDP", "acpi/FACP", "acpi/DSDT", "acpi/APIC", "acpi/FACS",
+	    "acpi/MCFG", "smbios/entry", NULL } },
+	{ "pc-i440fx-7.2",
+	  { "acpi/RSDP", "acpi/FACP", "acpi/DSDT", "acpi/APIC", "acpi/FACS",
+	    "smbios/table", "pci/00:01.0", NULL } },
+};
+
+/* One run: raw into *raw, the normalised dump into *norm. */
+static void one_run(const char *machine, struct guestview *raw, char **norm)
+{
+	struct qtest t;
+	struct guestview gv;
+	struct strbuf out = STRBUF_INIT;
+
+	guestview_init(raw);
+	guestview_init(&gv);
+	assert_int_equal(qtest_start(&t, QEMU, machine, NULL, 20), 0);
+	if (guestview_read(&t, machine, 60, raw)) {
+		qtest_stop(&t);
+		fail_msg("%s: cannot read the guest view", machine);
+	}
+	qtest_stop(&t);
+	for (size_t i = 0; i < raw->nr; i++)
+		guestview_add(&gv, raw->items[i].name, 0, raw->items[i].data,
+			      raw->items[i].len);
+	assert_int_equal(guestview_normalise(&gv), 0);
+	guestview_dump(&gv, &out);
+	*norm = strbuf_detach(&out);
+	guestview_release(&gv);
+}
+
+static int has_file(const struct guestview *gv, const char *name)
+{
+	const struct gv_item *d = guestview_find(gv, "fw_cfg/dir");
+	struct gv_fwcfg_file *f = NULL;
+	size_t n = 0;
+	int found = 0;
+
+	if (!d || gv_fwcfg_dir_parse(d->data, d->len, &f, &n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		found |= !strcmp(f[i].name, name);
+	free(f);
+	return found;
+}
+
+static void test_two_runs_identical(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		const struct mt_case *k = &cases[c];
+		struct guestview a, b;
+		char *na = NULL, *nb = NULL;
+		const struct gv_item *host;
+
+		one_run(k->machine, &a, &na);
+		one_run(k->machine, &b, &nb);
+		if (strcmp(na, nb)) {
+			tu_write("/tmp", "guestview-a.txt", na);
+			tu_write("/tmp", "guestview-b.txt", nb);
+			fail_msg("%s: two runs differ once normalised (see "
+				 "/tmp/guestview-[ab].txt)", k->machine);
+		}
+		for (size_t i = 0; k->must[i]; i++)
+			if (!guestview_find(&a, k->must[i]))
+				fail_msg("%s: no '%s' in the guest view", k->machine,
+					 k->must[i]);
+		if (!has_file(&a, "etc/acpi/tables") || !has_file(&a, "etc/e820"))
+			fail_msg("%s: fw_cfg directory lacks etc/acpi/tables or "
+				 "etc/e820", k->machine);
+		if (!guestview_find(&a, "fw_cfg/etc/e820") ||
+		    guestview_find(&a, "fw_cfg/etc/e820")->len % 20)
+			fail_msg("%s: no etc/e820 of 20-byte entries", k->machine);
+		host = guestview_find(&a, "pci/00:00.0");
+		if (!host || host->data[0] != 0x86 || host->data[1] != 0x80)
+			fail_msg("%s: 00:00.0 is not Intel's", k->machine);
+		if (c == 0 && getenv("REGENERATE")) {
+			struct strbuf out = STRBUF_INIT;
+
+			sb_puts(&out, "# guest view of pc-q35-7.2, Debian's QEMU 7.2, "
+				      "raw (tests/integration/test_guestview_qemu.c)\n");
+			guestview_dump(&a, &out);
+			assert_int_equal(write_file_atomic(DUMP, out.buf, out.len), 0);
+			strbuf_release(&out);
+		}
+		guestview_release(&a);
+		guestview_release(&b);
+		free(na);
+		free(nb);
+	}
+}
+
+/*
+ * No time to wait for the firmware: the error says which binary, which
+ * machine type and what the last poll saw, and QEMU is stopped cleanly.
+ */
+static void test_firmware_deadline(void **state)
+{
+	struct qtest t;
+	struct guestview gv;
+	char *msg;
+
+	(void)state;
+	guestview_init(&gv);
+	assert_int_equal(qtest_start(&t, QEMU, "pc-q35-7.2", NULL, 20), 0);
+	tu_capture_begin();
+	assert_int_equal(guestview_read(&t, "pc-q35-7.2", 0, &gv), -1);
+	msg = tu_capture_end();
+	assert_contains(msg, "guest view of 'pc-q35-7.2' on '" QEMU "': the "
+		       "firmware's ACPI tables were not ready within 0.0s (1 polls); "
+		       "last seen: ", "deadline");
+	if (!strstr(msg, "ACPI tables, seen once") && !strstr(msg, "'RSD PTR '"))
+		fail_msg("the message does not say what was seen: %s", msg);
+	assert_int_equal(gv.nr, 0);
+	qtest_stop(&t);
+	assert_int_equal(t.dir == NULL && t.fd == -1, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_runs_identical),
+		cmocka_unit_test(test_firmware_deadline),
+	};
+
+	if (access(QEMU, X_OK))
+		return 0;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,432 @@
+/*
+ * The guest view's parsers and normalisation (matrix/guestparse.c,
+ * matrix/guestdump.c) on a real recorded dump: the raw guest view of
+ * pc-q35-7.2 from Debian's QEMU 7.2 (tests/data/guestview/, rewritten by
+ * REGENERATE=1 tests/bin/test_guestview_qemu). The pointers the tables hold
+ * must lead to the tables recorded at those addresses; broken copies of
+ * the real bytes must be refused; two views that differ only in where
+ * the tables are must normalise to the same record.
+ */
+#include "testutil.h"
+#include "guestview.h"
+
+#define DUMP "tests/data/guestview/pc-q35-7.2.txt"
+
+static struct guestview gv;
+
+static int setup(void **state)
+{
+	char *text = tu_read(DUMP);
+
+	(void)state;
+	guestview_init(&gv);
+	if (!text || guestview_undump(text, DUMP, &gv))
+		return -1;
+	free(text);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	guestview_release(&gv);
+	return 0;
+}
+
+static const struct gv_item *item(const char *name)
+{
+	const struct gv_item *it = guestview_find(&gv, name);
+
+	if (!it)
+		fail_msg("no '%s' in %s", name, DUMP);
+	return it;
+}
+
+static const char *name_at(uint64_t addr)
+{
+	for (size_t i = 0; i < gv.nr; i++)
+		if (gv.items[i].addr == addr && !strncmp(gv.items[i].name, "acpi/", 5))
+			return gv.items[i].name;
+	return "(none)";
+}
+
+/* Every table: a valid header whose Length is what was read, a zero sum. */
+static void test_tables_valid(void **state)
+{
+	size_t tables = 0;
+
+	(void)state;
+	for (size_t i = 0; i < gv.nr; i++) {
+		const struct gv_item *it = &gv.items[i];
+		char sig[5];
+		uint32_t len;
+
+		if (strncmp(it->name, "acpi/", 5) || !strcmp(it->name, "acpi/RSDP"))
+			continue;
+		tables++;
+		if (!strcmp(it->name, "acpi/FACS")) {
+			assert_int_equal(gv_facs_len(it->data, it->len, &len), 0);
+		} else {
+			if (gv_sdt_header(it->data, it->len, sig, &len))
+				fail_msg("%s: no valid header", it->name);
+			if (strcmp(sig, it->name + 5))
+				fail_msg("%s: signature '%s'", it->name, sig);
+			if (gv_sum(it->data, it->len))
+				fail_msg("%s: checksum does not add up", it->name);
+		}
+		if (len != it->len)
+			fail_msg("%s: Length %u, read %zu", it->name, len, it->len);
+	}
+	assert_int_equal(tables, 8); /* RSDT FACP DSDT FACS APIC HPET MCFG WAET */
+}
+
+/* RSDP -> RSDT -> each table, FACP -> DSDT and FACS: the recorded addresses. */
+static void test_pointers_lead_to_tables(void **state)
+{
+	static const char *const listed[] = { "acpi/FACP", "acpi/APIC", "acpi/HPET",
+					      "acpi/MCFG", "acpi/WAET" };
+	const struct gv_item *rsdp = item("acpi/RSDP"), *rsdt = item("acpi/RSDT"),
+			     *facp = item("acpi/FACP");
+	struct gv_rsdp r;
+	struct gv_fadt f;
+	uint64_t *addrs = NULL;
+	size_t n = 0;
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(gv_rsdp_parse(rsdp->data, rsdp->len, &r, &why), 0);
+	assert_int_equal(r.revision, 0);
+	assert_int_equal(r.rsdt, rsdt->addr);
+	assert_int_equal(gv_sdt_entries(rsdt->data, rsdt->len, 4, &addrs, &n), 0);
+	assert_int_equal(n, ARRAY_SIZE(listed));
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name_at(addrs[i]), listed[i]))
+			fail_msg("RSDT entry %zu: 0x%llx is '%s', expected '%s'", i,
+				 (unsigned long long)addrs[i], name_at(addrs[i]),
+				 listed[i]);
+	free(addrs);
+	/* An RSDT read as an XSDT does not divide into entries. */
+	assert_int_equal(gv_sdt_entries(rsdt->data, rsdt->len, 8, &addrs, &n), -1);
+	assert_int_equal(gv_fadt_parse(facp->data, facp->len, &f), 0);
+	assert_string_equal(name_at(f.dsdt), "acpi/DSDT");
+	assert_string_equal(name_at(f.facs), "acpi/FACS");
+}
+
+/* The RSDP is found in a BIOS area only when valid, past a broken decoy. */
+static void test_rsdp_find(void **state)
+{
+	const struct gv_item *rsdp = item("acpi/RSDP");
+	unsigned char *area = xcalloc(0x20000, 1);
+	const char *seen = NULL;
+
+	(void)state;
+	assert_int_equal(gv_rsdp_find(area, 0x20000, &seen), -1);
+	assert_string_equal(seen, "no 'RSD PTR ' signature");
+	memcpy(area + 0x100, rsdp->data, rsdp->len);
+	area[0x108] ^= 1; /* a copy with a bad checksum */
+	assert_int_equal(gv_rsdp_find(area, 0x20000, &seen), -1);
+	assert_string_equal(seen, "'RSD PTR ' with a bad checksum");
+	memcpy(area + (rsdp->addr - 0xe0000), rsdp->data, rsdp->len);
+	assert_int_equal(gv_rsdp_find(area, 0x20000, &seen), (long)(rsdp->addr - 0xe0000));
+	/* Not at a 16-byte boundary: not an RSDP. */
+	memset(area, 0, 0x20000);
+	memcpy(area + 0x104, rsdp->data, rsdp->len);
+	assert_int_equal(gv_rsdp_find(area, 0x20000, NULL), -1);
+	free(area);
+}
+
+static void test_smbios(void **state)
+{
+	const struct gv_item *e = item("smbios/entry"), *t = item("smbios/table");
+	struct gv_smbios s;
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(gv_smbios_parse(e->data, e->len, &s, &why), 0);
+	assert_int_equal(s.v3, 0);
+	assert_int_equal(s.entry_len, e->len);
+	assert_int_equal(s.table, t->addr);
+	assert_int_equal(s.table_len, t->len);
+	/* The table ends with type 127. */
+	assert_int_equal(t->data[t->len - 6], 127);
+}
+
+static void test_fwcfg_dir(void **state)
+{
+	const struct gv_item *d = item("fw_cfg/dir"), *e820 = item("fw_cfg/etc/e820");
+	struct gv_fwcfg_file *f = NULL;
+	size_t n = 0;
+	int tables = 0, e = 0;
+
+	(void)state;
+	assert_int_equal(gv_fwcfg_dir_parse(d->data, d->len, &f, &n), 0);
+	assert_true(n > 10);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(f[i].name, "etc/acpi/tables"))
+			tables = 1;
+		if (!strcmp(f[i].name, "etc/e820")) {
+			e = 1;
+			assert_int_equal(f[i].size, e820->len);
+			assert_int_equal(f[i].select, e820->addr);
+		}
+		/* QEMU lists its files sorted by name (fw_cfg_add_file). */
+		if (i && strcmp(f[i - 1].name, f[i].name) >= 0)
+			fail_msg("fw_cfg files not in order: '%s', '%s'",
+				 f[i - 1].name, f[i].name);
+	}
+	assert_true(tables && e);
+	free(f);
+}
+
+/* Real bytes, broken one way each: every parser must refuse. */
+enum target { T_RSDP, T_RSDT, T_FACP, T_SMBIOS, T_FWCFG };
+
+struct broken_case {
+	const char *name;
+	const char *item;
+	enum target target;
+	long off;	/* byte to change (-1: none) */
+	int xor;
+	long cut;	/* bytes to drop from the end */
+};
+
+static const struct broken_case broken[] = {
+	{ "RSDP bad checksum", "acpi/RSDP", T_RSDP, 8, 0x01, 0 },
+	{ "RSDP truncated", "acpi/RSDP", T_RSDP, -1, 0, 1 },
+	{ "RSDP signature", "acpi/RSDP", T_RSDP, 0, 0x20, 0 },
+	{ "RSDT Length not the bytes", "acpi/RSDT", T_RSDT, 4, 0x04, 0 },
+	{ "RSDT cut mid-entry", "acpi/RSDT", T_RSDT, -1, 0, 2 },
+	{ "FACP too short", "acpi/FACP", T_FACP, -1, 0, 244 - 43 },
+	{ "FACP signature", "acpi/FACP", T_FACP, 0, 0x01, 0 },
+	{ "SMBIOS checksum", "smbios/entry", T_SMBIOS, 4, 0x01, 0 },
+	{ "SMBIOS _DMI_ checksum", "smbios/entry", T_SMBIOS, 0x15, 0x01, 0 },
+	{ "SMBIOS truncated", "smbios/entry", T_SMBIOS, -1, 0, 1 },
+	{ "fw_cfg count above the bytes", "fw_cfg/dir", T_FWCFG, 3, 0x01, 0 },
+	{ "fw_cfg cut", "fw_cfg/dir", T_FWCFG, -1, 0, 1 },
+	{ "fw_cfg count huge", "fw_cfg/dir", T_FWCFG, 0, 0x80, 0 },
+};
+
+static void test_broken_refused(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(broken); c++) {
+		const struct broken_case *k = &broken[c];
+		const struct gv_item *it = item(k->item);
+		size_t len = it->len - (size_t)k->cut;
+		unsigned char *b = xmalloc(it->len);
+		struct gv_rsdp r;
+		struct gv_fadt f;
+		struct gv_smbios s;
+		struct gv_fwcfg_file *files = NULL;
+		uint64_t *addrs = NULL;
+		size_t n;
+		int rc = 0;
+
+		memcpy(b, it->data, it->len);
+		if (k->off >= 0)
+			b[k->off] ^= (unsigned char)k->xor;
+		switch (k->target) {
+		case T_RSDP: rc = gv_rsdp_parse(b, len, &r, NULL); break;
+		case T_RSDT: rc = gv_sdt_entries(b, len, 4, &addrs, &n); break;
+		case T_FACP: rc = gv_fadt_parse(b, len, &f); break;
+		case T_SMBIOS: rc = gv_smbios_parse(b, len, &s, NULL); break;
+		case T_FWCFG: rc = gv_fwcfg_dir_parse(b, len, &files, &n); break;
+		}
+		if (rc != -1)
+			fail_msg("%s: accepted", k->name);
+		free(addrs);
+		free(files);
+		free(b);
+	}
+}
+
+static void copy_view(struct guestview *to)
+{
+	guestview_init(to);
+	for (size_t i = 0; i < gv.nr; i++)
+		guestview_add(to, gv.items[i].name, gv.items[i].addr,
+			      gv.items[i].data, gv.items[i].len);
+}
+
+static unsigned char *data_of(struct guestview *v, const char *name)
+{
+	return (unsigned char *)guestview_find(v, name)->data;
+}
+
+/* Fixes a table's checksum after a change, as the firmware does. */
+static void fix_sum(unsigned char *p, size_t len, size_t at)
+{
+	p[at] = 0;
+	p[at] = (unsigned char)(0x100 - gv_sum(p, len));
+}
+
+/*
+ * The same view with every table moved by 0x100 (the pointers and
+ * checksums patched as the firmware would) and the SMBIOS table moved:
+ * the normalised records must be the same, and the items without
+ * addresses untouched.
+ */
+static void test_normalise_moved_tables(void **state)
+{
+	struct guestview a, b;
+	struct strbuf da = STRBUF_INIT, db = STRBUF_INIT;
+	unsigned char *p;
+	size_t len;
+
+	(void)state;
+	copy_view(&a);
+	copy_view(&b);
+	p = data_of(&b, "acpi/RSDP");
+	p[17] += 1; /* RsdtAddress + 0x100 */
+	fix_sum(p, 20, 8);
+	p = data_of(&b, "acpi/RSDT");
+	len = guestview_find(&b, "acpi/RSDT")->len;
+	for (size_t off = 36; off < len; off += 4)
+		p[off + 1] += 1;
+	fix_sum(p, len, 9);
+	p = data_of(&b, "acpi/FACP");
+	p[36 + 1] += 1; /* FIRMWARE_CTRL */
+	p[40 + 1] += 1; /* DSDT */
+	fix_sum(p, guestview_find(&b, "acpi/FACP")->len, 9);
+	p = data_of(&b, "smbios/entry");
+	p[24 + 1] += 1; /* structure table address */
+	fix_sum(p + 16, 15, 5);
+	fix_sum(p, 31, 4);
+	/* The parsers still accept what was moved. */
+	{
+		struct gv_rsdp r;
+		struct gv_smbios s;
+
+		assert_int_equal(gv_rsdp_parse(data_of(&b, "acpi/RSDP"), 20, &r, NULL), 0);
+		assert_int_equal(r.rsdt, guestview_find(&a, "acpi/RSDT")->addr + 0x100);
+		assert_int_equal(gv_smbios_parse(data_of(&b, "smbios/entry"), 31, &s, NULL), 0);
+	}
+	assert_int_equal(guestview_normalise(&a), 0);
+	assert_int_equal(guestview_normalise(&b), 0);
+	guestview_dump(&a, &da);
+	guestview_dump(&b, &db);
+	/* Addresses of items are not part of the record: compare the bytes. */
+	for (size_t i = 0; i < a.nr; i++) {
+		assert_string_equal(a.items[i].name, b.items[i].name);
+		if (a.items[i].len != b.items[i].len ||
+		    memcmp(a.items[i].data, b.items[i].data, a.items[i].len))
+			fail_msg("'%s' differs once normalised", a.items[i].name);
+	}
+	/* What carries no address is left as it was. */
+	for (size_t i = 0; i < a.nr; i++) {
+		const char *nm = a.items[i].name;
+
+		if (!strcmp(nm, "acpi/DSDT") || !strcmp(nm, "acpi/APIC") ||
+		    !strncmp(nm, "pci/", 4) || !strncmp(nm, "fw_cfg/", 7))
+			assert_memory_equal(a.items[i].data, gv.items[i].data,
+					    a.items[i].len);
+	}
+	/* And the fields normalised are zero. */
+	p = data_of(&a, "acpi/RSDP");
+	assert_int_equal(p[8] | p[16] | p[17] | p[18] | p[19], 0);
+	p = data_of(&a, "acpi/FACP");
+	assert_int_equal(p[9] | p[40] | p[41] | p[42] | p[43], 0);
+	assert_memory_equal(data_of(&a, "acpi/FACP") + 44,
+			    guestview_find(&gv, "acpi/FACP")->data + 44, 132 - 44);
+	guestview_release(&a);
+	guestview_release(&b);
+	strbuf_release(&da);
+	strbuf_release(&db);
+}
+
+/* The UUID of SMBIOS type 1 wherever type 1 is in the table. */
+static void test_normalise_uuid(void **state)
+{
+	struct guestview a;
+	const unsigned char *t = guestview_find(&gv, "smbios/table")->data;
+	size_t len = guestview_find(&gv, "smbios/table")->len, off = 0;
+	unsigned char *p;
+	int found = 0;
+
+	(void)state;
+	copy_view(&a);
+	p = data_of(&a, "smbios/table");
+	/* Walk to type 1 as a reader of the table would. */
+	while (off + 4 <= len && t[off] != 127) {
+		size_t end = off + t[off + 1];
+
+		if (t[off] == 1) {
+			memset(p + off + 8, 0xa5, 16);
+			found = 1;
+			break;
+		}
+		while (end + 1 < len && (t[end] || t[end + 1]))
+			end++;
+		off = end + 2;
+	}
+	assert_true(found);
+	assert_int_equal(guestview_normalise(&a), 0);
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(p[off + 8 + i], 0);
+	/* The rest of the table is as recorded. */
+	assert_memory_equal(p, t, off + 8);
+	assert_memory_equal(p + off + 24, t + off + 24, len - off - 24);
+	guestview_release(&a);
+}
+
+static void test_normalise_too_short(void **state)
+{
+	struct guestview a;
+
+	(void)state;
+	guestview_init(&a);
+	guestview_add(&a, "acpi/FACP", 0, "FACP", 4);
+	tu_capture_begin();
+	assert_int_equal(guestview_normalise(&a), -1);
+	assert_contains(tu_capture_end(), "'acpi/FACP' is 4 bytes", "message");
+	guestview_release(&a);
+}
+
+/* dump(undump(file)) is the file, less its comment; bad lines refused. */
+static void test_dump_round_trip(void **state)
+{
+	static const char *const bad[] = {
+		"item x 0x0 2\n0102ff\n",    /* more bytes than said */
+		"item x 0x0 3\n0102\n",      /* fewer */
+		"item x 0x0 1\n0g\n",        /* not hex */
+		"0102\n",                    /* bytes before any item */
+		"item x 2\n",                /* no address */
+		"item x zz 2\n0102\n",
+	};
+	char *text = tu_read(DUMP);
+	struct strbuf out = STRBUF_INIT;
+
+	(void)state;
+	guestview_dump(&gv, &out);
+	assert_string_equal(out.buf, strchr(text, '\n') + 1);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct guestview v;
+
+		guestview_init(&v);
+		tu_capture_begin();
+		if (guestview_undump(bad[i], "bad.txt", &v) != -1)
+			fail_msg("bad dump %zu accepted", i);
+		assert_contains(tu_capture_end(), "bad.txt:", "names the file");
+		guestview_release(&v);
+	}
+	free(text);
+	strbuf_release(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tables_valid),
+		cmocka_unit_test(test_pointers_lead_to_tables),
+		cmocka_unit_test(test_rsdp_find),
+		cmocka_unit_test(test_smbios),
+		cmocka_unit_test(test_fwcfg_dir),
+		cmocka_unit_test(test_broken_refused),
+		cmocka_unit_test(test_normalise_moved_tables),
+		cmocka_unit_test(test_normalise_uuid),
+		cmocka_unit_test(test_normalise_too_short),
+		cmocka_unit_test(test_dump_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
