@@ -237,10 +237,10 @@ int qtest_request(struct qtest *t, const char *req, size_t max,
 		return qtest_fail(t, "qtest '%s': '%s': no connection", t->binary,
 				  req);
 	if (write_request(t, req, deadline))
-		return -1;
+		goto broken;
 	for (;;) {
 		if (read_line(t, req, max, deadline, &line))
-			goto out;
+			goto broken;
 		/* Asynchronous: interrupts the guest raised or lowered. */
 		if (!skip_prefix(line.buf, "IRQ ", &rest))
 			break;
@@ -265,6 +265,15 @@ out:
 	strbuf_release(&line);
 	strbuf_release(&ex);
 	return ret;
+broken:
+	/*
+	 * A reply that is late, cut or too long may still arrive and would
+	 * pass for the reply to the next request: the session ends here.
+	 */
+	close(t->fd);
+	t->fd = -1;
+	strbuf_reset(&t->in);
+	goto out;
 }
 
 static int hexval(char c)

@@ -73,7 +73,10 @@ void qtest_init_fd(struct qtest *t, int fd, const char *who, double timeout);
  * Sends one request line (without its newline) and reads its reply,
  * skipping IRQ lines. max bounds the reply line (0: QTEST_MAX_LINE).
  * Returns 0 when the reply is "OK" or "OK <text>" (<text> into *value if
- * value, which must have no cap), -1 otherwise, reported.
+ * value, which must have no cap), -1 otherwise, reported. A reply that
+ * does not come in time, is cut or is too long ends the session (later
+ * calls fail with "no connection"); a "FAIL" or a malformed line does
+ * not.
  */
 int qtest_request(struct qtest *t, const char *req, size_t max,
 		  struct strbuf *value) VM_WUR;

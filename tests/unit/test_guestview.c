@@ -261,6 +261,52 @@ static void fix_sum(unsigned char *p, size_t len, size_t at)
 }
 
 /*
+ * A revision 2 RSDP (newer QEMUs' q35 has one, with an XSDT), made from
+ * the recorded one: parsed with its XSDT address, refused with a bad
+ * extended checksum, its pointers and both checksums normalised.
+ */
+static void test_rsdp_revision2(void **state)
+{
+	const struct gv_item *rsdp = item("acpi/RSDP");
+	unsigned char b[36] = { 0 };
+	struct gv_rsdp r;
+	struct guestview v;
+	const char *why = NULL;
+	unsigned char *p;
+
+	(void)state;
+	memcpy(b, rsdp->data, 20);
+	b[15] = 2;
+	b[20] = 36;
+	b[24] = 0x40;
+	b[27] = 0x07; /* XsdtAddress 0x7000040 */
+	fix_sum(b, 20, 8);
+	fix_sum(b, 36, 32);
+	assert_int_equal(gv_rsdp_parse(b, 36, &r, &why), 0);
+	assert_int_equal(r.revision, 2);
+	assert_int_equal(r.len, 36);
+	assert_int_equal(r.xsdt, 0x7000040);
+	assert_int_equal(r.rsdt, item("acpi/RSDT")->addr);
+	assert_int_equal(gv_rsdp_parse(b, 35, &r, &why), -1);
+	assert_string_equal(why, "an RSDP of revision 2 that is too short");
+	b[33] ^= 1;
+	assert_int_equal(gv_rsdp_parse(b, 36, &r, &why), -1);
+	assert_string_equal(why, "an RSDP with a bad extended checksum");
+	b[33] ^= 1;
+	guestview_init(&v);
+	guestview_add(&v, "acpi/RSDP", 0, b, 36);
+	assert_int_equal(guestview_normalise(&v), 0);
+	p = data_of(&v, "acpi/RSDP");
+	for (size_t i = 0; i < 36; i++) {
+		int zeroed = i == 8 || (i >= 16 && i < 20) || (i >= 24 && i < 33);
+
+		if (zeroed ? p[i] != 0 : p[i] != b[i])
+			fail_msg("RSDP byte %zu: 0x%02x", i, p[i]);
+	}
+	guestview_release(&v);
+}
+
+/*
  * The same view with every table moved by 0x100 (the pointers and
  * checksums patched as the firmware would) and the SMBIOS table moved:
  * the normalised records must be the same, and the items without
@@ -423,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_fwcfg_dir),
 		cmocka_unit_test(test_broken_refused),
 		cmocka_unit_test(test_normalise_moved_tables),
+		cmocka_unit_test(test_rsdp_revision2),
 		cmocka_unit_test(test_normalise_uuid),
 		cmocka_unit_test(test_normalise_too_short),
 		cmocka_unit_test(test_dump_round_trip),

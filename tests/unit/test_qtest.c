@@ -186,6 +186,13 @@ static void test_scripted_replies(void **state)
 		if (k->sent && strcmp(sent.buf, k->sent))
 			fail_msg("%s: sent '%s', expected '%s'", k->name, sent.buf,
 				 k->sent);
+		/* After a late, cut or long reply the session is over. */
+		if (k->rc && (strstr(k->err, "within") || strstr(k->err, "closed") ||
+			      strstr(k->err, "longer")) != (t.fd < 0))
+			fail_msg("%s: session %s", k->name,
+				 t.fd < 0 ? "ended" : "still open");
+		if (t.fd < 0 && qtest_outb(&t, 0x80, 0) != -1)
+			fail_msg("%s: a call after the end succeeded", k->name);
 		qtest_stop(&t);
 		assert_int_equal(t.fd, -1);
 		close(sv[1]);
