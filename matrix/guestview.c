@@ -12,7 +12,11 @@
  * is stopped (QMP "stop") before any port I/O: fw_cfg's selector and the
  * PCI address register are shared with the firmware, which may still be
  * using them (boot device probing) and would read what our selection
- * left there.
+ * left there. SeaBIOS builds the tables late in its POST (after PCI
+ * set-up, SMBIOS and fw_cfg's table-loader); with Debian's QEMU 7.2 on
+ * pc-q35-7.2 and pc-i440fx-7.2 the raw view read this way is byte for
+ * byte the one read after letting the firmware run 3 s longer, and the
+ * same with both cores busy.
  */
 #include <string.h>
 #include <time.h>
