@@ -79,9 +79,10 @@ int qtest_start(struct qtest *t, const char *binary, const char *machine,
 						   NULL });
 	if (args)
 		strvec_pushv(&argv, args);
+	/* Set first: a spawn that fails leaves its command to release. */
+	t->started = 1;
 	if (qemu_proc_spawn(&t->proc, binary, argv.v))
 		goto out;
-	t->started = 1;
 	if (qemu_proc_attach(&t->proc, timeout, 0))
 		goto out;
 	t->fd = qemu_accept(&t->proc.cmd, &t->listen_fd, "qtest", "qtest",

@@ -44,7 +44,7 @@ struct qtest {
 	int listen_fd; /* until QEMU has connected, else -1 */
 	int fd;	       /* the qtest connection */
 	double timeout; /* seconds, per call */
-	int started;
+	int started; /* proc was spawned (and is to be stopped, released) */
 	int quiet; /* keep failures in errmsg only */
 	struct strbuf in;
 	char errmsg[512];

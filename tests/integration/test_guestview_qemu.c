@@ -138,11 +138,40 @@ static void test_firmware_deadline(void **state)
 	assert_int_equal(t.dir == NULL && t.fd == -1, 1);
 }
 
+/* A QEMU that cannot start: the reason, and nothing left behind. */
+static const struct start_case {
+	const char *name, *binary, *machine, *expect;
+} start_cases[] = {
+	{ "no binary", "/nonexistent/qemu-system-x86_64", "pc-q35-7.2",
+	  "cannot run '/nonexistent/qemu-system-x86_64': No such file" },
+	{ "no such machine type", QEMU, "no-such-machine",
+	  "qemu-system-x86_64: unsupported machine type" },
+};
+
+static void test_start_failures(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(start_cases); c++) {
+		const struct start_case *k = &start_cases[c];
+		struct qtest t;
+		char *msg;
+
+		tu_capture_begin();
+		if (qtest_start(&t, k->binary, k->machine, NULL, 20) != -1)
+			fail_msg("%s: started", k->name);
+		msg = tu_capture_end();
+		assert_contains(msg, k->expect, k->name);
+		if (t.dir || t.fd != -1 || t.started)
+			fail_msg("%s: left a directory or a connection", k->name);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_runs_identical),
 		cmocka_unit_test(test_firmware_deadline),
+		cmocka_unit_test(test_start_failures),
 	};
 
 	if (access(QEMU, X_OK))
