@@ -136,6 +136,7 @@ static void test_firmware_deadline(void **state)
 	assert_int_equal(gv.nr, 0);
 	qtest_stop(&t);
 	assert_int_equal(t.dir == NULL && t.fd == -1, 1);
+	free(msg);
 }
 
 /* A QEMU that cannot start: the reason, and nothing left behind. */
@@ -163,6 +164,7 @@ static void test_start_failures(void **state)
 		assert_contains(msg, k->expect, k->name);
 		if (t.dir || t.fd != -1 || t.started)
 			fail_msg("%s: left a directory or a connection", k->name);
+		free(msg);
 	}
 }
 
