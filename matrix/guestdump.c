@@ -33,6 +33,26 @@ static int hexdigit(char c)
 	return -1;
 }
 
+/*
+ * The item being read, complete, into gv (its name and bytes freed and
+ * reset); -1 when fewer bytes came than its header said.
+ */
+static int end_item(struct guestview *gv, char **name, unsigned long long addr,
+		    unsigned char **data, size_t len, size_t have)
+{
+	int ret = 0;
+
+	if (*name && have != len)
+		ret = -1;
+	else if (*name)
+		guestview_add(gv, *name, addr, *data, len);
+	free(*name);
+	free(*data);
+	*name = NULL;
+	*data = NULL;
+	return ret;
+}
+
 int guestview_undump(const char *text, const char *path, struct guestview *gv)
 {
 	const char *p = text;
@@ -57,14 +77,8 @@ int guestview_undump(const char *text, const char *path, struct guestview *gv)
 			long l;
 			char *end;
 
-			if (name && have != len)
+			if (end_item(gv, &name, addr, &data, len, have))
 				goto bad;
-			if (name)
-				guestview_add(gv, name, addr, data, len);
-			free(name);
-			free(data);
-			name = NULL;
-			data = NULL;
 			if (!sp1 || !sp2 || (size_t)(p + n - sp2 - 1) >= sizeof(num))
 				goto bad;
 			name = xstrndup(rest, (size_t)(sp1 - rest));
@@ -91,12 +105,8 @@ int guestview_undump(const char *text, const char *path, struct guestview *gv)
 		}
 		p += n + (eol ? 1 : 0);
 	}
-	if (name && have != len)
+	if (end_item(gv, &name, addr, &data, len, have))
 		goto bad;
-	if (name)
-		guestview_add(gv, name, addr, data, len);
-	free(name);
-	free(data);
 	return 0;
 bad:
 	free(name);
