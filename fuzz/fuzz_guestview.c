@@ -42,8 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)gv_fadt_parse(p, size, &f);
 	if (!gv_smbios_parse(p, size, &s, NULL))
 		FUZZ_CHECK(s.entry_len <= size);
-	off = gv_smbios_find(p, size);
-	FUZZ_CHECK(off < 0 || off % 16 == 0);
+	off = gv_smbios_find(p, size, &s);
+	FUZZ_CHECK(off < 0 || (off % 16 == 0 && s.entry_len <= size - (size_t)off));
 	if (!gv_fwcfg_dir_parse(p, size, &files, &n)) {
 		FUZZ_CHECK(4 + 64 * n == size);
 		for (size_t i = 0; i < n; i++)

@@ -183,13 +183,11 @@ int gv_smbios_parse(const unsigned char *p, size_t len, struct gv_smbios *s,
 	return -1;
 }
 
-long gv_smbios_find(const unsigned char *area, size_t len)
+long gv_smbios_find(const unsigned char *area, size_t len, struct gv_smbios *s)
 {
-	struct gv_smbios s;
-
 	for (size_t off = 0; off + 24 <= len; off += 16)
 		if ((!memcmp(area + off, "_SM3_", 5) || !memcmp(area + off, "_SM_", 4)) &&
-		    !gv_smbios_parse(area + off, len - off, &s, NULL))
+		    !gv_smbios_parse(area + off, len - off, s, NULL))
 			return (long)off;
 	return -1;
 }

@@ -303,16 +303,14 @@ static int read_smbios(struct qtest *t, const char *who, const unsigned char *ar
 		       struct guestview *gv)
 {
 	/* The entry point is in the F segment, 16-byte aligned. */
-	long off = gv_smbios_find(area + 0x10000, 0x10000);
 	struct gv_smbios s;
+	long off = gv_smbios_find(area + 0x10000, 0x10000, &s);
 	unsigned char *buf;
 	int ret;
 
 	if (off < 0)
 		return error("guest view of '%s' on '%s': no SMBIOS entry point "
 			     "in 0xf0000-0xfffff", who, t->binary);
-	if (gv_smbios_parse(area + 0x10000 + off, 0x10000 - (size_t)off, &s, NULL))
-		return -1;
 	guestview_add(gv, "smbios/entry", 0xf0000 + (uint64_t)off,
 		      area + 0x10000 + off, s.entry_len);
 	if (!s.table_len || s.table_len > MAX_SMBIOS)

@@ -116,8 +116,11 @@ struct gv_smbios {
 /* An SMBIOS entry point at p: 0 when its anchor and checksums are valid. */
 int gv_smbios_parse(const unsigned char *p, size_t len, struct gv_smbios *s,
 		    const char **why) VM_WUR;
-/* The first valid entry point in area (16-byte aligned): offset or -1. */
-long gv_smbios_find(const unsigned char *area, size_t len);
+/*
+ * The first valid entry point in area (16-byte aligned): its offset, with
+ * it parsed into *s; or -1.
+ */
+long gv_smbios_find(const unsigned char *area, size_t len, struct gv_smbios *s);
 
 struct gv_fwcfg_file {
 	char name[57];
