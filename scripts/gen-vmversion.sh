@@ -10,8 +10,12 @@ set -eu
 release=0.1.0
 out=$1
 v=$release
-if rev=$(git rev-parse --short=12 HEAD 2>/dev/null); then
-	git diff --quiet HEAD -- 2>/dev/null || rev=$rev-dirty
+# Only virt-matrix's own checkout counts, not a repository that happens
+# to hold an unpacked release somewhere below it.
+top=$(cd "$(dirname "$0")/.." && pwd -P)
+if [ "$(git -C "$top" rev-parse --show-toplevel 2>/dev/null)" = "$top" ] &&
+   rev=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null); then
+	git -C "$top" diff --quiet HEAD -- 2>/dev/null || rev=$rev-dirty
 	v=$release+$rev
 fi
 line="#define VM_VERSION \"$v\""
