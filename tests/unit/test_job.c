@@ -194,17 +194,6 @@ static void test_judge(void **state)
 
 /* ---- inspect_eval on real QMP answers, judged as the lab does ---- */
 
-static const char lab_cfg[] =
-	"[vm0]\n"
-	"cpu = model=host,number=2;\n"
-	"mem = size=256;\n"
-	"device = driver=vfio-pci,opt_host=lab\n"
-	"[host]\n"
-	"passthrough = device=lab\n"
-	"[expect]\n"
-	"pci = id=8086:10d3\n"
-	"cpus = count=2\n"
-	"mem = min=256\n";
 
 struct inspect_case {
 	const char *name;
@@ -250,7 +239,7 @@ static void test_inspect(void **state)
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(scenario_parse(&s, "lab.cfg", lab_cfg, strlen(lab_cfg)), 0);
+	assert_int_equal(scenario_load(&s, "tests/data/runs/lab-passthrough.cfg"), 0);
 	for (size_t k = 0; k < ARRAY_SIZE(inspect_cases); k++) {
 		const struct inspect_case *c = &inspect_cases[k];
 		struct inspect_answers a;

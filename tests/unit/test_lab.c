@@ -7,17 +7,6 @@
 #include "testutil.h"
 #include "lab.h"
 
-static const char scenario_cfg[] =
-	"[vm0]\n"
-	"cpu = model=host,number=2;\n"
-	"mem = size=256;\n"
-	"device = driver=vfio-pci,opt_host=lab\n"
-	"[host]\n"
-	"passthrough = device=lab\n"
-	"[expect]\n"
-	"pci = id=8086:10d3\n"
-	"cpus = count=2\n"
-	"mem = min=256\n";
 
 static const struct {
 	const char *name;
@@ -52,7 +41,7 @@ static void test_answers(void **state)
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(scenario_parse(&s, "lab.cfg", scenario_cfg, strlen(scenario_cfg)), 0);
+	assert_int_equal(scenario_load(&s, "tests/data/runs/lab-passthrough.cfg"), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct inspect_answers a;
 		struct guest_outcome o;
