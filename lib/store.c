@@ -392,6 +392,40 @@ static const char *const migrations[] = {
 	/* 12: which virt-matrix made a run (vmversion.h; NULL: made before
 	 * virt-matrix recorded it) */
 	"ALTER TABLE runs ADD COLUMN tool TEXT;",
+
+	/*
+	 * 13: the guest view of versioned machine types (matrix/guestview.h):
+	 * each normalised item once by content, the items each (binary,
+	 * machine type) showed, and a fingerprint over them. guest_seconds
+	 * NULL: the guest view was not taken. abi_rev and guest_rev: which
+	 * definition of the ABI text and of the guest view a record follows
+	 * (NULL: the first), so that a probe redoes what an older
+	 * virt-matrix recorded and the reports never compare two definitions.
+	 */
+	"CREATE TABLE guest_items ("
+	"  sha256 TEXT PRIMARY KEY,"
+	"  data BLOB NOT NULL"
+	");"
+	"CREATE TABLE machine_guest ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  machine TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),"
+	"  fingerprint TEXT," /* sha256 of the "name sha256" lines, by name */
+	"  error TEXT,"
+	"  seconds REAL,"
+	"  PRIMARY KEY (binary, machine)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE machine_guest_items ("
+	"  binary INTEGER NOT NULL REFERENCES binaries(id) ON DELETE CASCADE,"
+	"  machine TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL," /* the order it was read in */
+	"  name TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL REFERENCES guest_items(sha256),"
+	"  PRIMARY KEY (binary, machine, name)"
+	") WITHOUT ROWID;"
+	"ALTER TABLE binaries ADD COLUMN guest_seconds REAL;"
+	"ALTER TABLE binaries ADD COLUMN guest_rev INTEGER;"
+	"ALTER TABLE binaries ADD COLUMN abi_rev INTEGER;",
 };
 
 int store_schema_version(void)

@@ -90,6 +90,10 @@ pkgs="$pkgs qemu-system-x86 qemu-system-data seabios ipxe-qemu
 # the ABI probe; it needs pandas and tabulate.
 pkgs="$pkgs python3-pandas python3-tabulate"
 
+# The guest view's diffs are decoded with the field's own tools: iasl
+# disassembles ACPI tables, dmidecode --from-dump reads SMBIOS.
+pkgs="$pkgs acpica-tools dmidecode"
+
 # make check: the HTML report is opened in a real headless Chromium, and
 # the GitLab CI YAML of 'virt-matrix plan' is read back with Python's yaml.
 pkgs="$pkgs chromium python3-yaml"

@@ -2,7 +2,7 @@
  * `virt-matrix merge OUT.db IN.db...`: the stores of the shards of a
  * sweep (or of any machines) into one. Every table of the schema is
  * listed in tables[] with how its rows are known across stores: by
- * content (qmp_schemas, abi_texts, vmstates), by a natural key whose row
+ * content (qmp_schemas, abi_texts, vmstates, guest_items), by a natural key whose row
  * id is renumbered (binaries by sha256, installs by app and version,
  * propsets by sha256, sweeps and runs by uuid, builds by app, version,
  * start and pid), or by their parent's key after renumbering (everything
@@ -47,6 +47,7 @@ static const struct mtable tables[] = {
 	{ "qmp_schemas", { NULL }, { NULL }, NULL },
 	{ "vmstates", { NULL }, { NULL }, NULL },
 	{ "abi_texts", { NULL }, { NULL }, NULL },
+	{ "guest_items", { NULL }, { NULL }, NULL },
 	{ "propsets", { "sha256" }, { NULL }, NULL },
 	{ "propset_props", { NULL }, { "propset=propsets" }, NULL },
 	{ "binaries", { "sha256" }, { NULL }, NULL },
@@ -61,6 +62,8 @@ static const struct mtable tables[] = {
 	{ "cmdline_options", { NULL }, { "binary=binaries" }, NULL },
 	{ "unsupported_queries", { NULL }, { "binary=binaries" }, NULL },
 	{ "machine_abi", { NULL }, { "binary=binaries" }, NULL },
+	{ "machine_guest", { NULL }, { "binary=binaries" }, NULL },
+	{ "machine_guest_items", { NULL }, { "binary=binaries" }, NULL },
 	{ "compat_props", { NULL }, { "binary=binaries" }, NULL },
 	{ "domcaps", { NULL }, { "binary=binaries" }, NULL },
 	{ "installs", { "app", "version" }, { NULL }, NULL },

@@ -187,6 +187,16 @@ static void test_unknown_schema_versions_refused(void **state)
  * machine properties that are not guest ABI go, each text is re-keyed by
  * the sha256 of what is left, and the machine types follow it.
  */
+/*
+ * What migration 13 (the guest view) added: a test that makes a store
+ * of an older schema out of a new one takes it away first.
+ */
+#define UNDO_13 \
+	"DROP TABLE machine_guest_items; DROP TABLE machine_guest;" \
+	"DROP TABLE guest_items; ALTER TABLE binaries DROP COLUMN guest_seconds;" \
+	"ALTER TABLE binaries DROP COLUMN guest_rev;" \
+	"ALTER TABLE binaries DROP COLUMN abi_rev;"
+
 static void test_migration_10_rewrites_abi_texts(void **state)
 {
 	static const char old_text[] =
@@ -217,7 +227,7 @@ static void test_migration_10_rewrites_abi_texts(void **state)
 	store_close(&st);
 	/* The store as schema 9 left it, with texts of the old kind. */
 	sb_printf(&sql,
-		  "PRAGMA user_version = 9;"
+		  UNDO_13 "PRAGMA user_version = 9;"
 		  "INSERT INTO binaries (sha256, version, status, probed_at, abi_seconds)"
 		  " VALUES ('aaa', '7.2.0', 'complete', 'now', 1.5);"
 		  "INSERT INTO abi_texts VALUES ('%s', '%s');"
@@ -381,7 +391,7 @@ static void test_migration_11_unsupported_runs(void **state)
 	store_close(&st);
 	/* A store as schema 10 left it: the old CHECK, two runs. */
 	assert_int_equal(sqlite3_open(p.buf, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw,
+	assert_int_equal(sqlite3_exec(raw, UNDO_13
 		"DROP TABLE runs;"
 		"CREATE TABLE runs (id INTEGER PRIMARY KEY, qemu TEXT NOT NULL,"
 		" qemu_sha256 TEXT, libvirt TEXT, scenario TEXT NOT NULL,"
