@@ -341,6 +341,46 @@ static void test_smbios(void **state)
 	guestview_release(&v);
 }
 
+/* Entry points built by hand: SMBIOS 3, RSDP revision 2, and cut ones. */
+static const struct entry_case {
+	const char *name;
+	void (*decode)(const unsigned char *p, size_t len, struct strbuf *out);
+	const char *bytes;
+	size_t len;
+	const char *lines[4];
+} entry_cases[] = {
+	{ "_SM3_", guest_decode_smbios_entry,
+	  "_SM3_\x00\x18\x03\x05\x00\x01\x00\x78\x01\x00\x00"
+	  "\x00\x00\x00\x00\x00\x00\x00\x00", 24,
+	  { "anchor = \"_SM3_\"", "version = 3.5.0",
+	    "structure table maximum size = 376",
+	    "structure table address = 0x0000000000000000" } },
+	{ "_SM_ cut", guest_decode_smbios_entry, "_SM_\x00\x1f\x02\x08", 8,
+	  { "version = 2.8", "stopped at byte 8: max structure size needs 2 "
+			     "bytes, the item has 8" } },
+	{ "RSDP 2", guest_decode_rsdp,
+	  "RSD PTR \x00" "BOCHS \x02\x00\x00\x00\x00\x24\x00\x00\x00"
+	  "\x00\x10\xfe\x07\x00\x00\x00\x00\x00\x00\x00\x00", 36,
+	  { "Revision : 0x02", "Length : 0x00000024",
+	    "XSDT Address : 0x0000000007fe1000", "Reserved : 00 00 00" } },
+	{ "no anchor", guest_decode_smbios_entry, "_XX_", 4,
+	  { "no '_SM_' or '_SM3_' anchor: not an SMBIOS entry point" } },
+};
+
+static void test_entry_points(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(entry_cases); c++) {
+		const struct entry_case *k = &entry_cases[c];
+		struct strbuf out = STRBUF_INIT;
+
+		k->decode((const unsigned char *)k->bytes, k->len, &out);
+		for (size_t i = 0; i < ARRAY_SIZE(k->lines) && k->lines[i]; i++)
+			assert_line(out.buf, k->lines[i], k->name);
+		strbuf_release(&out);
+	}
+}
+
 static void test_pci_q35(void **state)
 {
 	char *t = decode(&q35, "pci/00:00.0"),
@@ -967,6 +1007,7 @@ int main(void)
 		cmocka_unit_test(test_dsdt_byte_differs),
 		cmocka_unit_test(test_acpi_unknown),
 		cmocka_unit_test(test_smbios),
+		cmocka_unit_test(test_entry_points),
 		cmocka_unit_test(test_pci_q35),
 		cmocka_unit_test(test_pci_nics),
 		cmocka_unit_test(test_pci_bar_sizes),
