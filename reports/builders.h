@@ -33,6 +33,16 @@ struct rep_ack *rep_acks_match(struct rep_acks *a, const char *machine,
 			       const char *from, const char *to,
 			       const char *old_value, const char *new_value);
 
+/* ---- pairs.c ---- */
+
+/*
+ * Calls fn(ctx, from, to) for each two consecutive versions whose
+ * fingerprint (fingerprint[0..nv): NULL absent, "failed") is there.
+ * Returns the first non-zero fn returned, or 0.
+ */
+int rep_pairs_walk(char *const *fingerprint, size_t nv,
+		   int (*fn)(void *ctx, int from, int to), void *ctx);
+
 /* ---- abi_report.c ---- */
 
 /*

@@ -22,6 +22,9 @@ struct rep_qemu {
 	char *version;	   /* QEMU's own version string: 7.2.22 (NULL: not probed) */
 	char *binary_path;
 	long long binary;  /* binaries.id; 0 when the binary was never probed */
+	int abi_rev;	   /* which definition its ABI texts follow (1: the first) */
+	int guest_rev;	   /* which definition its guest view follows (1: the first) */
+	int has_guest;	   /* its guest view was taken (binaries.guest_seconds) */
 };
 
 struct rep_versions {
@@ -85,6 +88,31 @@ struct rep_abi_diff {
 	const struct rep_ack *ack;
 };
 
+/*
+ * Two consecutive versions that have a machine type, on one side: QEMU's
+ * (the ABI fingerprints) or the guest's (the guest view). Consecutive
+ * among the versions whose record of the machine type is 'ok': a failed
+ * one in between is skipped.
+ */
+struct rep_pair {
+	size_t machine; /* index into that side's machines */
+	int from, to;	/* rep_versions indexes, from older than to */
+	int compared;	/* 0: recorded by different definitions (abi_rev or guest_rev) */
+	int equal;	/* the two fingerprints are equal */
+	size_t unacked, acked, props; /* its differences (props: QEMU side only) */
+	size_t first, ndiffs; /* they are [first, first + ndiffs) of that side's diffs */
+};
+
+struct rep_pairs {
+	struct rep_pair *v;
+	size_t nr, alloc;
+	size_t not_compared;
+};
+
+/* Appends a pair to p and returns it (valid until the next append). */
+struct rep_pair *rep_pairs_add(struct rep_pairs *p, size_t machine, int from, int to);
+void rep_pairs_release(struct rep_pairs *p);
+
 /* A machine type and its fingerprint in each version (NULL: absent). */
 struct rep_abi_machine {
 	char *name;
@@ -99,6 +127,7 @@ struct rep_abi {
 	size_t ndiffs, alloc;
 	size_t unacked, acked, props;
 	size_t nversions; /* of each machine's fingerprint array */
+	struct rep_pairs pairs;
 	struct rep_acks acks;
 };
 

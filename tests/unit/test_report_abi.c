@@ -369,6 +369,52 @@ static void test_abi_store(void **state)
 	store_close(&st);
 }
 
+/* Records of different definitions of the text are not compared. */
+static void test_abi_rev(void **state)
+{
+	static const char want[] =
+		"pc-q35-4.2 5.2.0->10.0.2 not-compared\n"
+		"pc-q35-5.2 5.2.0->7.2.22-system differs 1/0/0\n"
+		"pc-q35-5.2 7.2.22-system->10.0.2 not-compared\n"
+		"pc-q35-7.2 7.2.22-system->10.0.2 not-compared\n";
+	struct rep_versions v;
+	struct rep_abi abi;
+	struct store st;
+	struct strbuf got = STRBUF_INIT;
+
+	(void)state;
+	abi_store(&st);
+	tu_exec(&st, "UPDATE binaries SET abi_rev = 2 WHERE id = 1");
+	assert_int_equal(rep_versions_load(&st, &v), 0);
+	assert_int_equal(v.v[3].abi_rev, 2);
+	assert_int_equal(v.v[0].abi_rev, 1);
+	memset(&abi, 0, sizeof(abi));
+	assert_int_equal(rep_abi_build(&st, &v, &abi), 0);
+	for (size_t i = 0; i < abi.pairs.nr; i++) {
+		const struct rep_pair *p = &abi.pairs.v[i];
+
+		sb_printf(&got, "%s %s->%s ", abi.machines[p->machine].name,
+			  rep_vname(&v, p->from), rep_vname(&v, p->to));
+		if (!p->compared)
+			sb_puts(&got, "not-compared\n");
+		else
+			sb_printf(&got, "%s %zu/%zu/%zu\n", p->equal ? "equal" : "differs",
+				  p->unacked, p->acked, p->props);
+	}
+	if (strcmp(got.buf, want))
+		fail_msg("got\n%s\nwant\n%s", got.buf, want);
+	assert_int_equal(abi.pairs.not_compared, 3);
+	/* Only the pair both of whose records follow one definition. */
+	assert_int_equal(abi.ndiffs, 1);
+	assert_string_equal(abi.diffs[0].property, "pit");
+	assert_int_equal(abi.pairs.v[1].first, 0);
+	assert_int_equal(abi.pairs.v[1].ndiffs, 1);
+	strbuf_release(&got);
+	rep_abi_release(&abi);
+	rep_versions_release(&v);
+	store_close(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_acks_bad),
 		cmocka_unit_test(test_acks_match),
 		cmocka_unit_test(test_abi_store),
+		cmocka_unit_test(test_abi_rev),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
