@@ -173,6 +173,10 @@ static const struct ack_bad ack_bad[] = {
 	{ "trailing backslash", "machine=pc-* property=x old=a\\ from=* to=* reason=r\n",
 	  "error: specs/abi-acks:1: old='a\\\\' is not a pattern: a '\\\\' at the end "
 	  "escapes nothing\n" },
+	{ "a guest-view entry whose property is no kind",
+	  "machine=pc-* object=guest:acpi/DSDT property=rombar from=* to=* reason=r\n",
+	  "error: specs/abi-acks:1: property='rombar' matches no kind of guest-view "
+	  "difference; expected changed, added or removed\n" },
 	{ "escape sequence in a key, escaped",
 	  "machine=pc-* \033[2Jx=1 property=x from=* to=* reason=r\n",
 	  "error: specs/abi-acks:1: unknown key '\\x1b[2Jx'; expected machine, object, "
@@ -227,7 +231,10 @@ static const char ack_text[] =
 	"machine=pc-q35-* object=*/ICH9?SMB\\[0\\] property=type from=..5.2 to=6.0.. "
 	"old=\"\" new=ICH9-SMB reason=\"renamed\"\n"
 	"machine=pc-* property=rombar from=..9.1 to=9.2.. old=\"1 (0x1)\" new=\"-1 *\" "
-	"reason=\"int32 now\"\n";
+	"reason=\"int32 now\"\n"
+	"machine=pc-* object=guest:acpi/* property=changed from=* to=* new=*_S3_* "
+	"reason=\"S3 back\"\n"
+	"machine=* property=* from=* to=* old=x reason=\"any x\"\n";
 
 static const struct ack_match ack_matches[] = {
 	{ "device added, absent old value", "pc-q35-2.4", "/m/pcie.0/ICH9-SMB[0]",
@@ -242,6 +249,17 @@ static const struct ack_match ack_matches[] = {
 	  "10.0.2", "0 (0x0)", "-1 (0xffffffffffffffff)", 0 },
 	{ "bracket must be literal", "pc-q35-2.4", "/m/pcie.0/ICH9-SMB0", "type",
 	  "5.2.0", "7.2.0", NULL, "ICH9-SMB", 0 },
+	{ "a guest-view item, lines across newlines", "pc-q35-9.0", "guest:acpi/DSDT",
+	  "changed", "7.2.0", "10.0.2", "", "Scope (\\)\n{\n    Name (_S3_, Package (0x04)",
+	  4 },
+	{ "a guest-view entry's lines must match", "pc-q35-9.0", "guest:acpi/DSDT",
+	  "changed", "7.2.0", "10.0.2", "", "Name (_S4_, Zero)", 0 },
+	{ "a guest-view entry is not for QEMU's side", "pc-q35-9.0", "acpi/DSDT",
+	  "changed", "7.2.0", "10.0.2", "", "_S3_", 0 },
+	{ "an entry without guest: is not for the guest view", "pc-q35-9.0",
+	  "guest:acpi/SSDT", "changed", "7.2.0", "10.0.2", "x", "y", 0 },
+	{ "... but for QEMU's side", "pc-q35-9.0", "/machine", "changed", "7.2.0",
+	  "10.0.2", "x", "y", 5 },
 };
 
 static void test_acks_match(void **state)
@@ -250,7 +268,7 @@ static void test_acks_match(void **state)
 
 	(void)state;
 	assert_int_equal(rep_acks_parse("acks", ack_text, &a), 0);
-	assert_int_equal(a.nr, 2);
+	assert_int_equal(a.nr, 4);
 	assert_int_equal(a.v[0].line, 2);
 	assert_string_equal(a.v[0].object, "*/ICH9?SMB\\[0\\]");
 	assert_string_equal(a.v[1].reason, "int32 now");
@@ -266,6 +284,8 @@ static void test_acks_match(void **state)
 	}
 	assert_int_equal(a.v[0].used, 1);
 	assert_int_equal(a.v[1].used, 1);
+	assert_int_equal(a.v[2].used, 1);
+	assert_int_equal(a.v[3].used, 1);
 	rep_acks_release(&a);
 }
 
