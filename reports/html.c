@@ -8,6 +8,8 @@
  * sorts one. Filtered-out rows get the hidden attribute, and the body
  * gets data-js="ready" once the script ran (the tests read both from
  * Chromium's DOM). Everything from the store is escaped (rep_html).
+ * The ABI part, with its overview grid, is html_abi.c's; the table and
+ * cell pieces both use are html_kit.c's.
  */
 #include <string.h>
 
