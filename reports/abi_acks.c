@@ -12,6 +12,17 @@
  * ranges (lib/version.h) that the older and the newer version must be
  * in. Mistakes, a pattern that is not well-formed among them, are
  * reported with the file and the line.
+ *
+ * An entry whose object starts with "guest:" acknowledges differences
+ * of the guest view (guest_report.c) and only those: the object is
+ * "guest:" and the item's name (guest:acpi/DSDT, guest:pci/00:02.0),
+ * the property the kind (changed, added, removed), and old and new
+ * match the decoded lines the item lost and gained, joined by newlines:
+ *
+ *   machine=pc-q35-* object=guest:acpi/DSDT property=changed
+ *       from=7.2 to=10.0 new="*Name (_S3_*" reason="..."
+ *
+ * Any other entry acknowledges QEMU-side differences only.
  */
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -119,6 +130,12 @@ static const char *glob_problem(const char *p)
 	return NULL;
 }
 
+/* An object of the guest view ("guest:acpi/DSDT") or a pattern of them. */
+static int is_guest(const char *object)
+{
+	return !strncmp(object, "guest:", 6);
+}
+
 static int parse_line(struct line_iter *it, struct strvec *words,
 		      struct rep_ack *a)
 {
@@ -166,6 +183,11 @@ static int parse_line(struct line_iter *it, struct strvec *words,
 			return line_error(it, "%s='%s' is not a pattern: %s", patterns[i], v,
 					  why);
 	}
+	if (is_guest(a->object) && fnmatch(a->property, "changed", 0) &&
+	    fnmatch(a->property, "added", 0) && fnmatch(a->property, "removed", 0))
+		return line_error(it, "property='%s' matches no kind of guest-view "
+				  "difference; expected changed, added or removed",
+				  a->property);
 	if (vrange_parse(a->from_s, &a->from))
 		return line_error(it, "from='%s' is not a version range; expected %s",
 				  a->from_s, VRANGE_FORMS);
@@ -238,6 +260,8 @@ struct rep_ack *rep_acks_match(struct rep_acks *a, const char *machine,
 	for (size_t i = 0; i < a->nr; i++) {
 		struct rep_ack *k = &a->v[i];
 
+		if (is_guest(k->object) != is_guest(object))
+			continue;
 		if (match(k->machine, machine) && match(k->object, object) &&
 		    match(k->property, property) && in_range(&k->from, from) &&
 		    in_range(&k->to, to) && match(k->old_value, old_value) &&

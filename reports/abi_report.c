@@ -3,7 +3,10 @@
  * (matrix/abitext.c: sorted "qtree PATH PROP = VALUE", "pci SLOT KEY = V",
  * "cpu PROP = V", "machine PROP = V" lines, and "qtree PATH : LINE" for
  * what info qtree prints about a device besides properties) is compared
- * between each two consecutive versions that have the machine type.
+ * between each two consecutive versions that have the machine type
+ * (reports/pairs.c), unless the two probe records follow different
+ * definitions of the text (binaries.abi_rev): such a pair is listed as
+ * not compared, since its differences could be virt-matrix's own.
  *
  * What counts as a guest-ABI break: a property present in both versions
  * with another value (JSON object values compared key by key, so a
@@ -457,18 +460,16 @@ static int load_text(struct store *st, sqlite3_stmt *q, const char *sha,
 	return 0;
 }
 
-int rep_abi_build(struct store *st, const struct rep_versions *v,
-		  struct rep_abi *abi)
+/* Every machine type's fingerprint in each version. */
+static int load_fingerprints(struct store *st, const struct rep_versions *v,
+			     struct rep_abi *abi)
 {
 	auto_stmt *q = NULL;
-	auto_stmt *t = NULL;
 	size_t alloc = 0;
 
-	abi->nversions = v->nr;
 	if (store_prepare(st, &q,
 			  "SELECT machine, status, fingerprint FROM machine_abi"
-			  " WHERE binary = ?") ||
-	    store_prepare(st, &t, "SELECT text FROM abi_texts WHERE sha256 = ?"))
+			  " WHERE binary = ?"))
 		return -1;
 	for (size_t i = 0; i < v->nr; i++) {
 		int rc;
@@ -489,42 +490,85 @@ int rep_abi_build(struct store *st, const struct rep_versions *v,
 			return store_error(st, "cannot read the machine ABI records");
 	}
 	sort_array(abi->machines, abi->nmachines, sizeof(*abi->machines), cmp_machine);
+	return 0;
+}
+
+/* One machine type's walk through its versions. */
+struct walk {
+	struct store *st;
+	sqlite3_stmt *text_q;
+	struct rep_abi *abi;
+	const struct rep_versions *v;
+	size_t m;
+	const char *last_sha; /* the text last loaded, kept for the next pair */
+	char *last_text;
+};
+
+/*
+ * The pair (from, to) of w->m: recorded, and compared unless the two
+ * records follow different definitions of the text or are equal.
+ */
+static int compare_pair(void *ctx, int from, int to)
+{
+	struct walk *w = ctx;
+	struct rep_abi *abi = w->abi;
+	struct rep_abi_machine *mt = &abi->machines[w->m];
+	struct rep_pair *p = rep_pairs_add(&abi->pairs, w->m, from, to);
+	char *old_text = NULL, *new_text = NULL;
+	size_t first = abi->ndiffs;
+
+	p->compared = w->v->v[from].abi_rev == w->v->v[to].abi_rev;
+	p->equal = !strcmp(mt->fingerprint[from], mt->fingerprint[to]);
+	abi->pairs.not_compared += !p->compared;
+	if (!p->compared || p->equal)
+		return 0;
+	if (w->last_sha && !strcmp(w->last_sha, mt->fingerprint[from])) {
+		old_text = w->last_text;
+		w->last_text = NULL;
+	} else if (load_text(w->st, w->text_q, mt->fingerprint[from], &old_text)) {
+		return -1;
+	}
+	if (load_text(w->st, w->text_q, mt->fingerprint[to], &new_text)) {
+		free(old_text);
+		return -1;
+	}
+	rep_abi_compare(abi, w->v, mt->name, from, to, old_text, new_text);
+	p->first = first;
+	p->ndiffs = abi->ndiffs - first;
+	for (size_t d = first; d < abi->ndiffs; d++) {
+		const struct rep_abi_diff *df = &abi->diffs[d];
+
+		if (!rep_abi_kind_is_break(df->kind))
+			mt->props++, abi->props++, p->props++;
+		else if (df->ack)
+			mt->acked++, abi->acked++, p->acked++;
+		else
+			mt->breaks++, abi->unacked++, p->unacked++;
+	}
+	free(old_text);
+	free(w->last_text);
+	w->last_sha = mt->fingerprint[to];
+	w->last_text = new_text;
+	return 0;
+}
+
+int rep_abi_build(struct store *st, const struct rep_versions *v,
+		  struct rep_abi *abi)
+{
+	auto_stmt *t = NULL;
+
+	abi->nversions = v->nr;
+	if (load_fingerprints(st, v, abi) ||
+	    store_prepare(st, &t, "SELECT text FROM abi_texts WHERE sha256 = ?"))
+		return -1;
 	for (size_t m = 0; m < abi->nmachines; m++) {
-		struct rep_abi_machine *mt = &abi->machines[m];
-		char *prev_text = NULL;
-		int prev = -1;
+		struct walk w = { st, t, abi, v, m, NULL, NULL };
+		int rc = rep_pairs_walk(abi->machines[m].fingerprint, v->nr,
+					compare_pair, &w);
 
-		for (size_t i = 0; i < v->nr; i++) {
-			char *text = NULL;
-			size_t first = abi->ndiffs;
-
-			if (!mt->fingerprint[i] || !strcmp(mt->fingerprint[i], "failed"))
-				continue;
-			if (prev >= 0 && !strcmp(mt->fingerprint[prev], mt->fingerprint[i])) {
-				prev = (int)i;
-				continue;
-			}
-			if (load_text(st, t, mt->fingerprint[i], &text)) {
-				free(prev_text);
-				return -1;
-			}
-			if (prev >= 0)
-				rep_abi_compare(abi, v, mt->name, prev, (int)i, prev_text, text);
-			for (size_t d = first; d < abi->ndiffs; d++) {
-				const struct rep_abi_diff *df = &abi->diffs[d];
-
-				if (!rep_abi_kind_is_break(df->kind))
-					mt->props++, abi->props++;
-				else if (df->ack)
-					mt->acked++, abi->acked++;
-				else
-					mt->breaks++, abi->unacked++;
-			}
-			free(prev_text);
-			prev_text = text;
-			prev = (int)i;
-		}
-		free(prev_text);
+		free(w.last_text);
+		if (rc)
+			return -1;
 	}
 	return 0;
 }
@@ -548,6 +592,7 @@ void rep_abi_release(struct rep_abi *abi)
 		free(abi->machines[i].name);
 	}
 	free(abi->machines);
+	rep_pairs_release(&abi->pairs);
 	rep_acks_release(&abi->acks);
 	memset(abi, 0, sizeof(*abi));
 }

@@ -27,11 +27,23 @@ void rep_acks_release(struct rep_acks *a);
  * The first entry that acknowledges a difference of property on object
  * of machine from version `from` to `to` (install names), with old and
  * new values (NULL: absent, matched as ""), or NULL. Counts its use.
+ * Entries whose object starts with "guest:" match only such objects
+ * (the guest view's items), the others only the other objects.
  */
 struct rep_ack *rep_acks_match(struct rep_acks *a, const char *machine,
 			       const char *object, const char *property,
 			       const char *from, const char *to,
 			       const char *old_value, const char *new_value);
+
+/* ---- pairs.c ---- */
+
+/*
+ * Calls fn(ctx, from, to) for each two consecutive versions whose
+ * fingerprint (fingerprint[0..nv): NULL absent, "failed") is there.
+ * Returns the first non-zero fn returned, or 0.
+ */
+int rep_pairs_walk(char *const *fingerprint, size_t nv,
+		   int (*fn)(void *ctx, int from, int to), void *ctx);
 
 /* ---- abi_report.c ---- */
 
@@ -62,6 +74,111 @@ struct rep_abi_group {
 void rep_abi_groups(const struct rep_abi *abi, int breaks,
 		    struct rep_abi_group **out, size_t *n);
 void rep_abi_groups_free(struct rep_abi_group *g, size_t n);
+
+/* ---- guest_change.c ---- */
+
+/* One item of a guest-view record: its name and the sha256 of its bytes. */
+struct rep_item_ref {
+	char *name, *sha;
+};
+
+/* A record's items, by name (byte order). */
+struct rep_items {
+	struct rep_item_ref *v;
+	size_t nr, alloc;
+};
+
+/* Decoded items by content, for one report build. */
+struct rep_decoder;
+/* A decoder reading item bytes from st; NULL after reporting. */
+struct rep_decoder *rep_decoder_new(struct store *st);
+void rep_decoder_free(struct rep_decoder *d);
+
+/*
+ * The index in g->changes of item name going from its content in record
+ * a to its content in record b (absent from one of them for an added or
+ * removed item): an earlier one with the same item and contents, or a
+ * new one, decoded and diffed. -1 after reporting a store error (a
+ * decoder that fails is no error: the change shows hex dumps).
+ */
+long rep_guest_change_of(struct rep_decoder *d, struct rep_guest *g,
+			 const char *name, const struct rep_items *a,
+			 const struct rep_items *b);
+void rep_guest_change_release(struct rep_guest_change *c);
+
+/* ---- guest_report.c ---- */
+
+/*
+ * The guest view of every versioned machine type of every version whose
+ * guest view was taken: compared between consecutive versions that have
+ * it and follow the same definition (guest_rev), item by item, each
+ * difference acknowledged through acks (entries with object "guest:...").
+ */
+int rep_guest_build(struct store *st, const struct rep_versions *v,
+		    struct rep_acks *acks, struct rep_guest *g) VM_WUR;
+void rep_guest_release(struct rep_guest *g);
+
+/*
+ * Differences that are the same but for the machine type and the
+ * item's contents (versions, kind, item, acknowledgement), for display:
+ * unacknowledged first.
+ */
+struct rep_guest_group {
+	const struct rep_guest_diff *d; /* the first of the group */
+	struct strvec machines;
+};
+void rep_guest_groups(const struct rep_guest *g, struct rep_guest_group **out,
+		      size_t *n);
+void rep_guest_groups_free(struct rep_guest_group *gr, size_t n);
+
+/* ---- abi_views.c ---- */
+
+/*
+ * The (machine type, version pair)s that both sides compared where only
+ * one side differs, in the order of abi->pairs.
+ */
+void rep_views_build(const struct rep_abi *abi, const struct rep_guest *g,
+		     struct rep_views *out);
+void rep_views_release(struct rep_views *x);
+
+/* ---- abi_grid.c ---- */
+
+/* A cell's state, each worse than the one before. */
+enum rep_grid_state {
+	REP_GRID_ABSENT,	/* neither side has the machine type in both versions */
+	REP_GRID_EQUAL,		/* no break and no guest-view difference */
+	REP_GRID_ACKED,		/* differences, every one acknowledged */
+	REP_GRID_NOT_COMPARED,	/* a side recorded by different definitions */
+	REP_GRID_UNACKED,	/* an unacknowledged break or guest-view difference */
+};
+
+struct rep_grid_cell {
+	const struct rep_pair *qemu, *guest; /* the pairs ending here; NULL: none */
+	enum rep_grid_state state;	     /* the worse of the two sides */
+};
+
+struct rep_grid_row {
+	const char *machine; /* the model's */
+	char *family;	     /* "pc-q35" */
+	struct rep_grid_cell *cells; /* [ncols] */
+};
+
+struct rep_grid {
+	int *from, *to; /* [ncols]: each column's versions (rep_versions indexes) */
+	size_t ncols;
+	struct rep_grid_row *rows; /* by family, then in natural order */
+	size_t nrows;
+};
+
+/*
+ * The overview of r's ABI part: every machine type of either side as a
+ * row, every two consecutive probed versions as a column. gr borrows
+ * from r; release it with rep_grid_release before r.
+ */
+void rep_grid_make(const struct rep_report *r, struct rep_grid *gr);
+void rep_grid_release(struct rep_grid *gr);
+/* True when a side of x is not equal: it has details to show. */
+int rep_grid_cell_differs(const struct rep_grid_cell *x);
 
 /* ---- argv.c ---- */
 

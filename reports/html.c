@@ -8,12 +8,13 @@
  * sorts one. Filtered-out rows get the hidden attribute, and the body
  * gets data-js="ready" once the script ran (the tests read both from
  * Chromium's DOM). Everything from the store is escaped (rep_html).
+ * The ABI part, with its overview grid, is html_abi.c's; the table and
+ * cell pieces both use are html_kit.c's.
  */
-#include <ctype.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "builders.h"
+#include "html_kit.h"
 #include "banned.h"
 
 static const char css[] =
@@ -38,7 +39,31 @@ static const char css[] =
 	".gate{padding:.5em 1em;margin:.6em 0;border-radius:4px;font-weight:bold}"
 	".gate.fail{background:#f8d0d0}.gate.pass{background:#d6f5d6}"
 	".filterbar{margin:.3em 0}.count{color:#666;margin-left:.6em;font-size:12px}"
-	"details>summary{cursor:pointer;color:#225}pre{white-space:pre-wrap;font-size:12px}";
+	"details>summary{cursor:pointer;color:#225}pre{white-space:pre-wrap;font-size:12px}"
+	/* the ABI overview grid (html_abi.c) */
+	".gridwrap{max-height:75vh;max-width:100%;overflow:auto;display:inline-block;border:1px solid #ccc}"
+	"table.grid{border-collapse:separate;border-spacing:0;font-size:12px}"
+	"table.grid th,table.grid td{border-right:1px solid #ddd;border-bottom:1px solid #ddd;"
+	"padding:1px 6px;white-space:nowrap;text-align:center}"
+	"table.grid thead th{position:sticky;top:0;z-index:2;background:#eef;font-weight:normal}"
+	"table.grid thead th:first-child{left:0;z-index:3}"
+	"table.grid th.m{position:sticky;left:0;z-index:1;background:#fff;text-align:left;"
+	"font-family:ui-monospace,monospace}"
+	"table.grid tr.fam th{position:sticky;left:0;background:#f4f4f4;text-align:left}"
+	"table.grid td a{color:inherit;text-decoration:none;display:block}"
+	"table.grid td a:hover{text-decoration:underline}"
+	".g-eq{background:#e3f4e3;color:#3a7a3a}.g-ack{background:#dbe7f8;color:#234}"
+	".g-un{background:#f6c4c4;color:#900;font-weight:bold}.g-abs{background:#fff;color:#bbb}"
+	".g-nc{background:repeating-linear-gradient(45deg,#f4f4f4 0 4px,#e2e2e2 4px 8px);color:#555}"
+	".legend span{padding:1px 6px;margin-right:4px;border:1px solid #ddd}"
+	"div.celld{border-left:4px solid #ccc;padding:0 .8em;margin:.8em 0}"
+	"div.celld[data-state=g-un]{border-left-color:#c00}div.celld[data-state=g-ack]{border-left-color:#69c}"
+	"div.celld[data-state=g-nc]{border-left-color:#999}div.celld:target{background:#fffbe6;outline:2px solid #f90}"
+	"div.celld h4{margin:.5em 0 .2em}a.up{font-size:11px;font-weight:normal;margin-left:1em}"
+	"table.mini{border-collapse:collapse;font-size:12px;margin:.3em 0}"
+	"table.mini th,table.mini td{border:1px solid #ddd;padding:1px 5px;vertical-align:top;text-align:left}"
+	"pre.diff{margin:0;white-space:pre;overflow-x:auto;max-width:110ch}"
+	".dl-add{background:#e6ffec}.dl-del{background:#ffebe9}.dl-meta{color:#888}";
 
 static const char script[] =
 	"(function(){\n"
@@ -77,187 +102,6 @@ static const char script[] =
 	"})();\n";
 
 #define H(s) rep_html(out, (s))
-
-/* An HTML id from arbitrary text: [A-Za-z0-9-] only. */
-static void id_of(struct strbuf *out, const char *prefix, const char *s)
-{
-	sb_puts(out, prefix);
-	for (; s && *s; s++)
-		sb_putc(out, isalnum((unsigned char)*s) ? *s : '-');
-}
-
-static void table_open(struct strbuf *out, const char *id, const char *const *heads,
-		       size_t n, int onlydiff)
-{
-	sb_puts(out, "<div class=\"filterbar\"><input class=\"tfilter\" type=\"search\" "
-		     "placeholder=\"filter rows\" data-table=\"");
-	H(id);
-	sb_puts(out, "\">");
-	if (onlydiff) {
-		sb_puts(out, " <label><input class=\"onlydiff\" type=\"checkbox\" data-table=\"");
-		H(id);
-		sb_puts(out, "\"> only options that differ</label>");
-	}
-	sb_puts(out, "<span class=\"count\" id=\"");
-	H(id);
-	sb_puts(out, "-count\"></span></div>\n<table class=\"rep\" id=\"");
-	H(id);
-	sb_puts(out, "\"><thead><tr>");
-	for (size_t i = 0; i < n; i++) {
-		sb_puts(out, "<th>");
-		H(heads[i]);
-		sb_puts(out, "</th>");
-	}
-	sb_puts(out, "</tr></thead><tbody>\n");
-}
-
-static void td(struct strbuf *out, const char *cls, const char *s)
-{
-	if (cls && *cls)
-		sb_printf(out, "<td class=\"%s\">", cls);
-	else
-		sb_puts(out, "<td>");
-	if (s)
-		H(s);
-	else
-		sb_puts(out, "&mdash;");
-	sb_puts(out, "</td>");
-}
-
-/* A list of names, the long ones folded. */
-static void td_list(struct strbuf *out, const struct strvec *sv)
-{
-	sb_puts(out, "<td>");
-	if (sv->nr > 4) {
-		sb_printf(out, "<details><summary>%zu: ", sv->nr);
-		H(sv->v[0]);
-		sb_puts(out, ", ");
-		H(sv->v[1]);
-		sb_puts(out, " &hellip;</summary>");
-	}
-	for (size_t i = 0; i < sv->nr; i++) {
-		if (i)
-			sb_puts(out, ", ");
-		H(sv->v[i]);
-	}
-	if (sv->nr > 4)
-		sb_puts(out, "</details>");
-	sb_puts(out, "</td>");
-}
-
-/* ---- ABI ---- */
-
-static void abi_groups_table(struct strbuf *out, const struct rep_report *r,
-			     const char *id, int breaks)
-{
-	static const char *const hb[] = { "from", "to", "kind", "object", "property",
-					  "old", "new", "machine types", "status" };
-	struct rep_abi_group *g;
-	size_t n;
-
-	rep_abi_groups(&r->abi, breaks, &g, &n);
-	table_open(out, id, hb, breaks ? 9 : 8, 0);
-	/* Unacknowledged first. */
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < n; i++) {
-			const struct rep_abi_diff *d = g[i].d;
-
-			if ((pass == 0) != (!d->ack))
-				continue;
-			sb_puts(out, "<tr>");
-			td(out, NULL, rep_vname(&r->versions, d->from));
-			td(out, NULL, rep_vname(&r->versions, d->to));
-			td(out, NULL, rep_abi_kind_name(d->kind));
-			td(out, "code", d->object);
-			td(out, "code", d->property);
-			td(out, "code", d->old_value);
-			td(out, "code", d->new_value);
-			td_list(out, &g[i].machines);
-			if (breaks) {
-				if (d->ack) {
-					sb_puts(out, "<td class=\"acked\">acknowledged (");
-					H(r->abi.acks.path);
-					sb_printf(out, ":%d): ", d->ack->line);
-					H(d->ack->reason);
-					sb_puts(out, "</td>");
-				} else {
-					sb_puts(out, "<td class=\"unacked\">UNACKNOWLEDGED</td>");
-				}
-			}
-			sb_puts(out, "</tr>\n");
-		}
-	}
-	sb_puts(out, "</tbody></table>\n");
-	rep_abi_groups_free(g, n);
-}
-
-static void abi_section(struct strbuf *out, const struct rep_report *r)
-{
-	const struct rep_abi *abi = &r->abi;
-	struct strvec heads = STRVEC_INIT;
-
-	sb_puts(out, "<section id=\"abi\"><h2>1. Guest ABI of versioned machine types</h2>\n");
-	sb_printf(out,
-		  "<p>Each machine type's fingerprint compared between consecutive "
-		  "QEMU versions that have it: <b class=\"%s\">%zu unacknowledged "
-		  "break(s)</b>, %zu acknowledged in <span class=\"code\">",
-		  abi->unacked ? "unacked" : "", abi->unacked, abi->acked);
-	H(abi->acks.path ? abi->acks.path : "(no acknowledgement file)");
-	sb_printf(out, "</span>, %zu properties that only one of two versions has "
-		       "(listed, not breaks).</p>\n", abi->props);
-	strvec_push(&heads, "machine type");
-	for (size_t i = 0; i < r->versions.nr; i++)
-		strvec_push(&heads, r->versions.v[i].name);
-	strvec_pushv(&heads, (const char *const[]){ "unacknowledged", "acknowledged",
-						    "properties added/removed", NULL });
-	sb_puts(out, "<h3>Differences (breaks), unacknowledged first</h3>\n");
-	abi_groups_table(out, r, "abi-breaks", 1);
-	sb_puts(out, "<h3>Machine types (fingerprint prefix per version)</h3>\n");
-	table_open(out, "abi-machines", heads.v, heads.nr, 0);
-	for (size_t m = 0; m < abi->nmachines; m++) {
-		const struct rep_abi_machine *mt = &abi->machines[m];
-
-		sb_puts(out, "<tr>");
-		td(out, "code", mt->name);
-		for (size_t i = 0; i < r->versions.nr; i++) {
-			char fp[9] = "";
-
-			if (mt->fingerprint[i])
-				snprintf(fp, sizeof(fp), "%s", mt->fingerprint[i]);
-			td(out, mt->fingerprint[i] ? "code" : "none",
-			   mt->fingerprint[i] ? fp : NULL);
-		}
-		sb_printf(out, "<td class=\"%s\">%zu</td><td>%zu</td><td>%zu</td></tr>\n",
-			  mt->breaks ? "unacked" : "", mt->breaks, mt->acked, mt->props);
-	}
-	sb_puts(out, "</tbody></table>\n<details><summary>Properties only one version has, grouped</summary>\n");
-	abi_groups_table(out, r, "abi-props", 0);
-	sb_puts(out, "</details>\n<h3>Acknowledgements</h3>\n");
-	{
-		static const char *const ha[] = { "line", "machine", "object", "property",
-						  "from", "to", "old", "new", "reason", "used" };
-
-		table_open(out, "abi-acks", ha, ARRAY_SIZE(ha), 0);
-		for (size_t i = 0; i < abi->acks.nr; i++) {
-			const struct rep_ack *k = &abi->acks.v[i];
-
-			sb_printf(out, "<tr><td>%d</td>", k->line);
-			td(out, "code", k->machine);
-			td(out, "code", k->object);
-			td(out, "code", k->property);
-			td(out, NULL, k->from_s);
-			td(out, NULL, k->to_s);
-			td(out, "code", k->old_value ? k->old_value : "*");
-			td(out, "code", k->new_value ? k->new_value : "*");
-			td(out, NULL, k->reason);
-			sb_printf(out, "<td class=\"%s\">%zu%s</td></tr>\n",
-				  k->used ? "" : "unacked", k->used, k->used ? "" : " (unused)");
-		}
-		sb_puts(out, "</tbody></table>\n");
-	}
-	sb_puts(out, "</section>\n");
-	strvec_clear(&heads);
-}
 
 /* ---- mapping ---- */
 
@@ -322,18 +166,18 @@ static void mapping_options_table(struct strbuf *out, const struct rep_map_scena
 		source_label(&lab, &s->sources[k]);
 		strvec_push(&heads, lab.buf);
 	}
-	table_open(out, id, heads.v, heads.nr, 1);
+	rep_html_table_open(out, id, heads.v, heads.nr, 1);
 	for (size_t r = 0; r < s->nrows; r++) {
 		const struct rep_map_row *row = &s->rows[r];
 		const char *maj = majority(row, s->nsources);
 
 		sb_printf(out, "<tr class=\"%s\">", row->differs ? "differs" : "same");
-		td(out, "code", row->key);
+		rep_html_td(out, "code", row->key);
 		for (size_t k = 0; k < s->nsources; k++) {
 			const char *c = row->cells[k];
 			int hl = c && maj ? strcmp(c, maj) : c != maj;
 
-			td(out, hl ? "code hl" : c ? "code" : "none", c);
+			rep_html_td(out, hl ? "code hl" : c ? "code" : "none", c);
 		}
 		sb_puts(out, "</tr>\n");
 	}
@@ -350,17 +194,17 @@ static void mapping_changes_table(struct strbuf *out, const struct rep_map_scena
 					  "with", "change" };
 
 	sb_puts(out, "<p>Which version changed which option:</p>\n");
-	table_open(out, id, hc, ARRAY_SIZE(hc), 0);
+	rep_html_table_open(out, id, hc, ARRAY_SIZE(hc), 0);
 	for (size_t c = 0; c < s->nchanges; c++) {
 		const struct rep_map_change *ch = &s->changes[c];
 
 		sb_puts(out, "<tr>");
-		td(out, "code", s->rows[ch->row].key);
-		td(out, NULL, ch->dimension);
-		td(out, NULL, ch->from);
-		td(out, NULL, ch->to);
-		td_list(out, &ch->contexts);
-		td(out, "code hl", ch->detail);
+		rep_html_td(out, "code", s->rows[ch->row].key);
+		rep_html_td(out, NULL, ch->dimension);
+		rep_html_td(out, NULL, ch->from);
+		rep_html_td(out, NULL, ch->to);
+		rep_html_td_list(out, &ch->contexts);
+		rep_html_td(out, "code hl", ch->detail);
 		sb_puts(out, "</tr>\n");
 	}
 	sb_puts(out, "</tbody></table>\n");
@@ -397,7 +241,7 @@ static void mapping_scenario(struct strbuf *out, const struct rep_map_scenario *
 		  s->nsources, s->nrows, s->nchanges);
 	if (s->naside)
 		mapping_aside_note(out, s);
-	id_of(&id, "map-", s->name);
+	rep_html_id(&id, "map-", s->name);
 	mapping_options_table(out, s, id.buf);
 	if (s->nchanges) {
 		sb_puts(&id, "-changes");
@@ -450,18 +294,18 @@ static void caps_table(struct strbuf *out, const struct rep_report *r,
 	sb_puts(out, "<h3>");
 	H(title);
 	sb_puts(out, "</h3>\n");
-	table_open(out, id, heads.v, heads.nr, 0);
+	rep_html_table_open(out, id, heads.v, heads.nr, 0);
 	for (size_t i = 0; i < r->caps.nitems; i++) {
 		const struct rep_tl_item *it = &r->caps.items[i];
 
 		if (strcmp(it->kind, kind))
 			continue;
 		sb_puts(out, "<tr>");
-		td(out, "code", it->name);
+		rep_html_td(out, "code", it->name);
 		if (prop)
-			td_list(out, &it->devices);
-		td(out, NULL, it->first >= 0 ? rep_vname(&r->versions, it->first) : NULL);
-		td(out, NULL, it->last >= 0 ? rep_vname(&r->versions, it->last) : NULL);
+			rep_html_td_list(out, &it->devices);
+		rep_html_td(out, NULL, it->first >= 0 ? rep_vname(&r->versions, it->first) : NULL);
+		rep_html_td(out, NULL, it->last >= 0 ? rep_vname(&r->versions, it->last) : NULL);
 		presence_cells(out, r, it->present);
 		sb_puts(out, "</tr>\n");
 	}
@@ -487,18 +331,18 @@ static void caps_section(struct strbuf *out, const struct rep_report *r)
 	strvec_push(&heads, "device types");
 	for (size_t i = 0; i < r->versions.nr; i++)
 		strvec_push(&heads, r->versions.v[i].name);
-	table_open(out, "caps-defaults", heads.v, heads.nr, 0);
+	rep_html_table_open(out, "caps-defaults", heads.v, heads.nr, 0);
 	for (size_t i = 0; i < r->caps.ndefaults; i++) {
 		const struct rep_tl_default *d = &r->caps.defaults[i];
 		const char *prev = NULL;
 
 		sb_puts(out, "<tr>");
-		td(out, "code", d->property);
-		td_list(out, &d->devices);
+		rep_html_td(out, "code", d->property);
+		rep_html_td_list(out, &d->devices);
 		for (size_t k = 0; k < r->versions.nr; k++) {
 			int changed = d->values[k] && prev && strcmp(prev, d->values[k]);
 
-			td(out, changed ? "code hl" : d->values[k] ? "code" : "none", d->values[k]);
+			rep_html_td(out, changed ? "code hl" : d->values[k] ? "code" : "none", d->values[k]);
 			if (d->values[k])
 				prev = d->values[k];
 		}
@@ -551,14 +395,14 @@ static const struct rep_cell *find_cell(const struct rep_matrix *m, const char *
 static void cell_row(struct strbuf *out, const struct rep_cell *c)
 {
 	sb_puts(out, "<tr>");
-	td(out, NULL, c->scenario);
-	td(out, NULL, c->qemu);
-	td(out, NULL, c->libvirt ? c->libvirt : "direct");
+	rep_html_td(out, NULL, c->scenario);
+	rep_html_td(out, NULL, c->qemu);
+	rep_html_td(out, NULL, c->libvirt ? c->libvirt : "direct");
 	status_cell(out, c);
-	td(out, NULL, c->reason);
-	td(out, NULL, c->prev_status);
+	rep_html_td(out, NULL, c->reason);
+	rep_html_td(out, NULL, c->prev_status);
 	sb_printf(out, "<td>%.1f</td>", c->seconds);
-	td(out, NULL, c->current ? "current" : c->from_sweep);
+	rep_html_td(out, NULL, c->current ? "current" : c->from_sweep);
 	sb_puts(out, "</tr>\n");
 }
 
@@ -587,7 +431,7 @@ static void matrix_section(struct strbuf *out, const struct rep_report *r)
 		sb_puts(out, "</span>");
 	}
 	sb_puts(out, ".</p>\n<h3>Regressions (passed in the previous sweep, fail now)</h3>\n");
-	table_open(out, "matrix-regressions", hc, ARRAY_SIZE(hc), 0);
+	rep_html_table_open(out, "matrix-regressions", hc, ARRAY_SIZE(hc), 0);
 	for (size_t i = 0; i < m->ncells; i++)
 		if (m->cells[i].regression)
 			cell_row(out, &m->cells[i]);
@@ -601,11 +445,11 @@ static void matrix_section(struct strbuf *out, const struct rep_report *r)
 		sb_puts(out, "<h3>");
 		H(m->scenarios.v[s]);
 		sb_puts(out, "</h3>\n");
-		id_of(&id, "matrix-", m->scenarios.v[s]);
-		table_open(out, id.buf, heads.v, heads.nr, 0);
+		rep_html_id(&id, "matrix-", m->scenarios.v[s]);
+		rep_html_table_open(out, id.buf, heads.v, heads.nr, 0);
 		for (size_t q = 0; q < m->qemus.nr; q++) {
 			sb_puts(out, "<tr>");
-			td(out, NULL, m->qemus.v[q]);
+			rep_html_td(out, NULL, m->qemus.v[q]);
 			for (size_t l = 0; l < m->libvirts.nr; l++) {
 				const struct rep_cell *c = find_cell(m, m->scenarios.v[s],
 								     m->qemus.v[q], m->libvirts.v[l]);
@@ -613,7 +457,7 @@ static void matrix_section(struct strbuf *out, const struct rep_report *r)
 				if (c)
 					status_cell(out, c);
 				else
-					td(out, "none", NULL);
+					rep_html_td(out, "none", NULL);
 			}
 			sb_puts(out, "</tr>\n");
 		}
@@ -621,7 +465,7 @@ static void matrix_section(struct strbuf *out, const struct rep_report *r)
 		strbuf_release(&id);
 	}
 	sb_puts(out, "<h3>All cells</h3>\n");
-	table_open(out, "matrix-cells", hc, ARRAY_SIZE(hc), 0);
+	rep_html_table_open(out, "matrix-cells", hc, ARRAY_SIZE(hc), 0);
 	for (size_t i = 0; i < m->ncells; i++)
 		cell_row(out, &m->cells[i]);
 	sb_puts(out, "</tbody></table>\n</section>\n");
@@ -630,7 +474,7 @@ static void matrix_section(struct strbuf *out, const struct rep_report *r)
 
 void rep_write_html(const struct rep_report *r, struct strbuf *out)
 {
-	int gate = r->abi.unacked || r->matrix.regressions;
+	int gate = r->abi.unacked || r->guest.unacked || r->matrix.regressions;
 
 	sb_printf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		       "<meta name=\"viewport\" content=\"width=device-width\">"
@@ -648,7 +492,8 @@ void rep_write_html(const struct rep_report *r, struct strbuf *out)
 	}
 	sb_printf(out, ".</p>\n<div class=\"gate %s\" id=\"gate\">", gate ? "fail" : "pass");
 	if (r->parts & REP_ABI)
-		sb_printf(out, "%zu unacknowledged ABI break(s). ", r->abi.unacked);
+		sb_printf(out, "%zu unacknowledged ABI break(s), %zu unacknowledged "
+			       "guest-view difference(s). ", r->abi.unacked, r->guest.unacked);
 	if (r->parts & REP_MATRIX)
 		sb_printf(out, "%zu new regression(s).", r->matrix.regressions);
 	if (!(r->parts & (REP_ABI | REP_MATRIX)))
@@ -666,7 +511,7 @@ void rep_write_html(const struct rep_report *r, struct strbuf *out)
 	sb_puts(out, "</nav>\n<div class=\"filterbar\"><label>Filter every table: "
 		     "<input id=\"filter-all\" type=\"search\"></label></div>\n");
 	if (r->parts & REP_ABI)
-		abi_section(out, r);
+		rep_html_abi(out, r);
 	if (r->parts & REP_MAPPING)
 		mapping_section(out, r);
 	if (r->parts & REP_CAPS)

@@ -47,6 +47,157 @@ static json_object *presence(const struct rep_versions *v, const char *p, char c
 	return a;
 }
 
+static json_object *ack_json(const struct rep_ack *ack)
+{
+	json_object *k;
+
+	if (!ack)
+		return NULL;
+	k = json_object_new_object();
+	add(k, "line", json_object_new_int(ack->line));
+	add(k, "reason", str(ack->reason));
+	return k;
+}
+
+static json_object *count(size_t n)
+{
+	return json_object_new_int64((int64_t)n);
+}
+
+/* The pairs of one side recorded by different definitions. */
+static json_object *not_compared_json(const struct rep_report *r,
+				      const struct rep_pairs *pairs,
+				      const char *(*name)(const struct rep_report *, size_t))
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < pairs->nr; i++) {
+		const struct rep_pair *p = &pairs->v[i];
+		json_object *e;
+
+		if (p->compared)
+			continue;
+		e = json_object_new_object();
+		add(e, "machine", str(name(r, p->machine)));
+		add(e, "from", vname(&r->versions, p->from));
+		add(e, "to", vname(&r->versions, p->to));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+static const char *abi_machine(const struct rep_report *r, size_t m)
+{
+	return r->abi.machines[m].name;
+}
+
+static const char *guest_machine(const struct rep_report *r, size_t m)
+{
+	return r->guest.machines[m].name;
+}
+
+static json_object *guest_machines_json(const struct rep_report *r)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < r->guest.nmachines; i++) {
+		const struct rep_guest_machine *m = &r->guest.machines[i];
+		json_object *e = json_object_new_object(), *f = json_object_new_object();
+
+		add(e, "name", str(m->name));
+		for (size_t k = 0; k < r->versions.nr; k++)
+			if (m->fingerprint[k])
+				add(f, r->versions.v[k].name, str(m->fingerprint[k]));
+		add(e, "fingerprints", f);
+		add(e, "unacknowledged", count(m->unacked));
+		add(e, "acknowledged", count(m->acked));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+static json_object *guest_changes_json(const struct rep_guest *g)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < g->nchanges; i++) {
+		const struct rep_guest_change *c = &g->changes[i];
+		json_object *e = json_object_new_object();
+
+		add(e, "item", str(c->item));
+		add(e, "old_sha256", str(c->old_sha));
+		add(e, "new_sha256", str(c->new_sha));
+		add(e, "decoded", json_object_new_boolean(c->decoded));
+		add(e, "lines", strvec_json(&c->lines));
+		add(e, "more_lines", count(c->more));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+static json_object *guest_json(const struct rep_report *r)
+{
+	const struct rep_guest *g = &r->guest;
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	for (size_t i = 0; i < r->versions.nr; i++)
+		if (r->versions.v[i].binary && r->versions.v[i].has_guest)
+			json_object_array_add(a, str(r->versions.v[i].name));
+	add(o, "versions", a);
+	add(o, "machines", guest_machines_json(r));
+	a = json_object_new_array();
+	for (size_t i = 0; i < g->ndiffs; i++) {
+		const struct rep_guest_diff *d = &g->diffs[i];
+		json_object *e = json_object_new_object();
+
+		add(e, "machine", str(g->machines[d->machine].name));
+		add(e, "from", vname(&r->versions, d->from));
+		add(e, "to", vname(&r->versions, d->to));
+		add(e, "kind", str(rep_guest_kind_name(d->kind)));
+		add(e, "item", str(g->changes[d->change].item));
+		add(e, "change", count(d->change));
+		add(e, "acknowledged", json_object_new_boolean(d->ack != NULL));
+		add(e, "ack", ack_json(d->ack));
+		json_object_array_add(a, e);
+	}
+	add(o, "differences", a);
+	add(o, "changes", guest_changes_json(g));
+	add(o, "not_compared", not_compared_json(r, &g->pairs, guest_machine));
+	return o;
+}
+
+/* The item names of a guest pair's differences. */
+static json_object *guest_items_json(const struct rep_guest *g, const struct rep_pair *p)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = p->first; i < p->first + p->ndiffs; i++)
+		json_object_array_add(a, str(g->changes[g->diffs[i].change].item));
+	return a;
+}
+
+static json_object *disagreements_json(const struct rep_report *r)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < r->views.nr; i++) {
+		const struct rep_disagreement *d = &r->views.v[i];
+		const struct rep_pair *q = &r->abi.pairs.v[d->qemu];
+		const struct rep_pair *g = &r->guest.pairs.v[d->guest];
+		json_object *e = json_object_new_object();
+
+		add(e, "machine", str(r->abi.machines[q->machine].name));
+		add(e, "from", vname(&r->versions, q->from));
+		add(e, "to", vname(&r->versions, q->to));
+		add(e, "differs", str(d->guest_differs ? "guest" : "qemu"));
+		add(e, "qemu_equal", json_object_new_boolean(q->equal));
+		add(e, "qemu_breaks", count(q->unacked + q->acked));
+		add(e, "guest_items", guest_items_json(&r->guest, g));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
 static json_object *abi_json(const struct rep_report *r)
 {
 	const struct rep_abi *abi = &r->abi;
@@ -84,18 +235,13 @@ static json_object *abi_json(const struct rep_report *r)
 		add(e, "old", str(d->old_value));
 		add(e, "new", str(d->new_value));
 		add(e, "acknowledged", json_object_new_boolean(d->ack != NULL));
-		if (d->ack) {
-			json_object *k = json_object_new_object();
-
-			add(k, "line", json_object_new_int(d->ack->line));
-			add(k, "reason", str(d->ack->reason));
-			add(e, "ack", k);
-		} else {
-			add(e, "ack", NULL);
-		}
+		add(e, "ack", ack_json(d->ack));
 		json_object_array_add(a, e);
 	}
 	add(o, "differences", a);
+	add(o, "not_compared", not_compared_json(r, &abi->pairs, abi_machine));
+	add(o, "guest", guest_json(r));
+	add(o, "disagreements", disagreements_json(r));
 	a = json_object_new_array();
 	for (size_t i = 0; i < abi->acks.nr; i++) {
 		const struct rep_ack *k = &abi->acks.v[i];
@@ -350,6 +496,9 @@ void rep_write_json(const struct rep_report *r, struct strbuf *out)
 	add(s, "abi_unacknowledged", json_object_new_int64((int64_t)r->abi.unacked));
 	add(s, "abi_acknowledged", json_object_new_int64((int64_t)r->abi.acked));
 	add(s, "abi_property_changes", json_object_new_int64((int64_t)r->abi.props));
+	add(s, "guest_unacknowledged", count(r->guest.unacked));
+	add(s, "guest_acknowledged", count(r->guest.acked));
+	add(s, "disagreements", count(r->views.nr));
 	add(s, "regressions", json_object_new_int64((int64_t)r->matrix.regressions));
 	add(s, "fixed", json_object_new_int64((int64_t)r->matrix.fixed));
 	add(o, "summary", s);

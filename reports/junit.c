@@ -6,6 +6,9 @@
  *   abi     one test case per versioned machine type; it fails when it
  *           has unacknowledged breaks (each listed in the failure),
  *           acknowledged ones are in system-out
+ *   guest   the same for the guest view: one test case per machine type
+ *           with a guest view, failing with its unacknowledged
+ *           differences (each with its decoded line diff)
  *   matrix  one test case per cell of the current sweep, named
  *           "QEMU x / libvirt y" in class "matrix.<scenario>": fail and
  *           error runs fail (a regression says so first), skip runs are
@@ -57,6 +60,68 @@ static void abi_suite(struct strbuf *out, const struct rep_report *r)
 		if (fail.len) {
 			sb_printf(out, "      <failure type=\"abi-break\" message=\"%zu unacknowledged "
 				       "guest-ABI difference(s)\">", mt->breaks);
+			X(fail.buf);
+			sb_puts(out, "</failure>\n");
+		}
+		if (acked.len) {
+			sb_puts(out, "      <system-out>");
+			X(acked.buf);
+			sb_puts(out, "</system-out>\n");
+		}
+		sb_puts(out, "    </testcase>\n");
+		strbuf_release(&fail);
+		strbuf_release(&acked);
+	}
+	sb_puts(out, "  </testsuite>\n");
+}
+
+/* The differences of guest-view machine type m, failing or acknowledged. */
+static void guest_lines(const struct rep_report *r, size_t m, struct strbuf *fail,
+			struct strbuf *acked)
+{
+	const struct rep_guest *g = &r->guest;
+
+	for (size_t i = 0; i < g->ndiffs; i++) {
+		const struct rep_guest_diff *d = &g->diffs[i];
+		const struct rep_guest_change *c = &g->changes[d->change];
+		struct strbuf *to = d->ack ? acked : fail;
+
+		if (d->machine != m)
+			continue;
+		sb_printf(to, "%s -> %s: %s %s", rep_vname(&r->versions, d->from),
+			  rep_vname(&r->versions, d->to), c->item,
+			  rep_guest_kind_name(d->kind));
+		if (d->ack) {
+			sb_printf(to, " [acknowledged, line %d: %s]\n", d->ack->line,
+				  d->ack->reason);
+			continue;
+		}
+		sb_putc(to, '\n');
+		for (size_t k = 0; k < c->lines.nr; k++)
+			sb_printf(to, "    %s\n", c->lines.v[k]);
+	}
+}
+
+static void guest_suite(struct strbuf *out, const struct rep_report *r)
+{
+	const struct rep_guest *g = &r->guest;
+	size_t failures = 0;
+
+	for (size_t m = 0; m < g->nmachines; m++)
+		failures += g->machines[m].unacked > 0;
+	sb_printf(out, "  <testsuite name=\"guest\" tests=\"%zu\" failures=\"%zu\" "
+		       "errors=\"0\" skipped=\"0\">\n", g->nmachines, failures);
+	for (size_t m = 0; m < g->nmachines; m++) {
+		struct strbuf fail = STRBUF_INIT, acked = STRBUF_INIT;
+
+		guest_lines(r, m, &fail, &acked);
+		sb_puts(out, "    <testcase classname=\"guest\" name=\"");
+		X(g->machines[m].name);
+		sb_puts(out, "\">\n");
+		if (fail.len) {
+			sb_printf(out, "      <failure type=\"guest-difference\" message=\"%zu "
+				       "unacknowledged guest-view difference(s)\">",
+				  g->machines[m].unacked);
 			X(fail.buf);
 			sb_puts(out, "</failure>\n");
 		}
@@ -141,8 +206,10 @@ void rep_write_junit(const struct rep_report *r, struct strbuf *out)
 {
 	sb_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		     "<testsuites name=\"virt-matrix report\">\n");
-	if (r->parts & REP_ABI)
+	if (r->parts & REP_ABI) {
 		abi_suite(out, r);
+		guest_suite(out, r);
+	}
 	if (r->parts & REP_MATRIX)
 		matrix_suite(out, r);
 	sb_puts(out, "</testsuites>\n");

@@ -5,6 +5,7 @@
  * machine or device types are shortened to their first names and a
  * count; the JSON report has them all.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "builders.h"
@@ -54,6 +55,138 @@ static void list_cell(struct strbuf *out, const struct strvec *sv, size_t max)
 		sb_printf(&t, " and %zu more", sv->nr - max);
 	cell(out, t.buf);
 	strbuf_release(&t);
+}
+
+/* A fence for text: longer than any run of '~' in it. */
+static void fence(struct strbuf *out, const struct strvec *lines)
+{
+	size_t longest = 2;
+
+	for (size_t i = 0; i < lines->nr; i++)
+		for (const char *p = lines->v[i]; *p;) {
+			size_t n = strspn(p, "~");
+
+			longest = n > longest ? n : longest;
+			p += n ? n : 1;
+		}
+	for (size_t i = 0; i <= longest; i++)
+		sb_putc(out, '~');
+}
+
+/* Each guest-view change of an unacknowledged difference, once, as a diff. */
+static void guest_diffs_md(struct strbuf *out, const struct rep_report *r)
+{
+	const struct rep_guest *g = &r->guest;
+	char *shown = xcalloc(g->nchanges + 1, 1);
+
+	for (size_t i = 0; i < g->ndiffs; i++) {
+		const struct rep_guest_diff *d = &g->diffs[i];
+		const struct rep_guest_change *c = &g->changes[d->change];
+
+		if (d->ack || shown[d->change])
+			continue;
+		shown[d->change] = 1;
+		sb_puts(out, "**");
+		C(c->item);
+		sb_puts(out, "** ");
+		C(rep_guest_kind_name(d->kind));
+		sb_puts(out, ", ");
+		C(g->machines[d->machine].name);
+		sb_printf(out, " %s → %s%s:\n\n", rep_vname(&r->versions, d->from),
+			  rep_vname(&r->versions, d->to),
+			  c->decoded ? "" : " (not decoded: hex dumps)");
+		fence(out, &c->lines);
+		sb_puts(out, "diff\n");
+		for (size_t k = 0; k < c->lines.nr; k++)
+			sb_printf(out, "%s\n", c->lines.v[k]);
+		fence(out, &c->lines);
+		sb_puts(out, "\n\n");
+	}
+	free(shown);
+}
+
+static void guest_md(struct strbuf *out, const struct rep_report *r)
+{
+	static const char *const h[] = { "from", "to", "kind", "item", "machine types",
+					 "status" };
+	struct rep_guest_group *g;
+	size_t n;
+
+	sb_printf(out, "### The guest view\n\nWhat the guest reads (ACPI, SMBIOS, PCI, "
+		       "fw_cfg, e820, CPUID): %zu unacknowledged difference(s), %zu "
+		       "acknowledged.\n\n", r->guest.unacked, r->guest.acked);
+	rep_guest_groups(&r->guest, &g, &n);
+	if (n)
+		header(out, h, ARRAY_SIZE(h));
+	for (size_t i = 0; i < n; i++) {
+		const struct rep_guest_diff *d = g[i].d;
+		struct strbuf st = STRBUF_INIT;
+
+		row_start(out);
+		cell(out, rep_vname(&r->versions, d->from));
+		cell(out, rep_vname(&r->versions, d->to));
+		cell(out, rep_guest_kind_name(d->kind));
+		code_cell(out, r->guest.changes[d->change].item);
+		list_cell(out, &g[i].machines, 6);
+		if (d->ack)
+			sb_printf(&st, "acknowledged (line %d): %s", d->ack->line, d->ack->reason);
+		sb_putc(out, ' ');
+		if (d->ack)
+			C(st.buf);
+		else
+			sb_puts(out, "**UNACKNOWLEDGED**");
+		sb_puts(out, " |\n");
+		strbuf_release(&st);
+	}
+	sb_putc(out, '\n');
+	rep_guest_groups_free(g, n);
+	guest_diffs_md(out, r);
+}
+
+static void views_md(struct strbuf *out, const struct rep_report *r)
+{
+	static const char *const h[] = { "machine type", "from", "to", "QEMU side",
+					 "guest view" };
+
+	sb_printf(out, "### Where QEMU's side and the guest view disagree\n\n%zu pair(s) "
+		       "compared on both sides where only one side differs (QEMU's side: "
+		       "breaks; the guest view: items).\n\n", r->views.nr);
+	if (r->views.nr)
+		header(out, h, ARRAY_SIZE(h));
+	for (size_t i = 0; i < r->views.nr; i++) {
+		const struct rep_disagreement *d = &r->views.v[i];
+		const struct rep_pair *q = &r->abi.pairs.v[d->qemu];
+		const struct rep_pair *g = &r->guest.pairs.v[d->guest];
+		struct strbuf t = STRBUF_INIT;
+
+		row_start(out);
+		code_cell(out, r->abi.machines[q->machine].name);
+		cell(out, rep_vname(&r->versions, q->from));
+		cell(out, rep_vname(&r->versions, q->to));
+		if (d->guest_differs)
+			sb_puts(&t, q->equal ? "equal" : "no break");
+		else
+			sb_printf(&t, "%zu break(s)", q->unacked + q->acked);
+		cell(out, t.buf);
+		strbuf_reset(&t);
+		for (size_t k = g->first; k < g->first + g->ndiffs; k++)
+			sb_printf(&t, "%s%s", k > g->first ? ", " : "",
+				  r->guest.changes[r->guest.diffs[k].change].item);
+		cell(out, d->guest_differs ? t.buf : "equal");
+		sb_putc(out, '\n');
+		strbuf_release(&t);
+	}
+	sb_putc(out, '\n');
+}
+
+static void not_compared_md(struct strbuf *out, const struct rep_report *r)
+{
+	if (!r->abi.pairs.not_compared && !r->guest.pairs.not_compared)
+		return;
+	sb_printf(out, "**Not compared: recorded by different definitions; run "
+		       "'virt-matrix probe'**: %zu pair(s) on QEMU's side, %zu in the "
+		       "guest view (listed in the HTML and JSON reports).\n\n",
+		  r->abi.pairs.not_compared, r->guest.pairs.not_compared);
 }
 
 static void abi_md(struct strbuf *out, const struct rep_report *r)
@@ -106,6 +239,9 @@ static void abi_md(struct strbuf *out, const struct rep_report *r)
 		}
 	sb_putc(out, '\n');
 	rep_abi_groups_free(g, n);
+	not_compared_md(out, r);
+	views_md(out, r);
+	guest_md(out, r);
 }
 
 /* The runs another virt-matrix made, which are not compared. */
@@ -435,7 +571,9 @@ void rep_write_markdown(const struct rep_report *r, struct strbuf *out)
 	}
 	sb_puts(out, ".\n\n");
 	if (r->parts & REP_ABI)
-		sb_printf(out, "- **%zu unacknowledged ABI break(s)**\n", r->abi.unacked);
+		sb_printf(out, "- **%zu unacknowledged ABI break(s)**\n"
+			       "- **%zu unacknowledged guest-view difference(s)**\n",
+			  r->abi.unacked, r->guest.unacked);
 	if (r->parts & REP_MATRIX)
 		sb_printf(out, "- **%zu new regression(s)**\n", r->matrix.regressions);
 	sb_putc(out, '\n');

@@ -3,7 +3,8 @@
 
 /*
  * The in-memory model of a report. The builders (versions.c,
- * abi_report.c, mapping.c, timeline.c, matrix_report.c) read the store
+ * abi_report.c, guest_report.c, abi_views.c, mapping.c, timeline.c,
+ * matrix_report.c) read the store
  * into it; the writers (html.c, markdown.c, json.c, junit.c) only read
  * it. Every string is malloc'd and owned by the model; indexes into
  * rep_versions stand for QEMU versions. rep_report_release() frees it
@@ -22,6 +23,9 @@ struct rep_qemu {
 	char *version;	   /* QEMU's own version string: 7.2.22 (NULL: not probed) */
 	char *binary_path;
 	long long binary;  /* binaries.id; 0 when the binary was never probed */
+	int abi_rev;	   /* which definition its ABI texts follow (1: the first) */
+	int guest_rev;	   /* which definition its guest view follows (1: the first) */
+	int has_guest;	   /* its guest view was taken (binaries.guest_seconds) */
 };
 
 struct rep_versions {
@@ -85,6 +89,31 @@ struct rep_abi_diff {
 	const struct rep_ack *ack;
 };
 
+/*
+ * Two consecutive versions that have a machine type, on one side: QEMU's
+ * (the ABI fingerprints) or the guest's (the guest view). Consecutive
+ * among the versions whose record of the machine type is 'ok': a failed
+ * one in between is skipped.
+ */
+struct rep_pair {
+	size_t machine; /* index into that side's machines */
+	int from, to;	/* rep_versions indexes, from older than to */
+	int compared;	/* 0: recorded by different definitions (abi_rev or guest_rev) */
+	int equal;	/* the two fingerprints are equal */
+	size_t unacked, acked, props; /* its differences (props: QEMU side only) */
+	size_t first, ndiffs; /* they are [first, first + ndiffs) of that side's diffs */
+};
+
+struct rep_pairs {
+	struct rep_pair *v;
+	size_t nr, alloc;
+	size_t not_compared;
+};
+
+/* Appends a pair to p and returns it (valid until the next append). */
+struct rep_pair *rep_pairs_add(struct rep_pairs *p, size_t machine, int from, int to);
+void rep_pairs_release(struct rep_pairs *p);
+
 /* A machine type and its fingerprint in each version (NULL: absent). */
 struct rep_abi_machine {
 	char *name;
@@ -99,7 +128,78 @@ struct rep_abi {
 	size_t ndiffs, alloc;
 	size_t unacked, acked, props;
 	size_t nversions; /* of each machine's fingerprint array */
+	struct rep_pairs pairs;
 	struct rep_acks acks;
+};
+
+/* ---- 1b. the guest view (guest_report.c) ---- */
+
+enum rep_guest_kind {
+	REP_GUEST_CHANGED, /* the item's bytes differ */
+	REP_GUEST_ADDED,   /* only the newer version has the item */
+	REP_GUEST_REMOVED, /* only the older version has it */
+};
+
+/* "changed", "added", "removed": the property of an acknowledgement. */
+const char *rep_guest_kind_name(enum rep_guest_kind k);
+
+/*
+ * One item going from one content to another (sha256 NULL: absent),
+ * decoded (matrix/guestdecode.h) and line-diffed once for every machine
+ * type and version pair that shows the same change.
+ */
+struct rep_guest_change {
+	char *item;		/* "acpi/DSDT" */
+	char *old_sha, *new_sha;
+	struct strvec lines;	/* the unified diff, capped; "... N more lines" last */
+	size_t more;		/* lines of the diff not shown */
+	char *removed, *added;	/* every removed, added line, '\n'-joined ("" none) */
+	int decoded;		/* 0: a decoder failed, the lines are of hex dumps */
+	char *key;		/* the contents it was made from, and what their decoders read */
+};
+
+struct rep_guest_diff {
+	size_t machine; /* index into rep_guest.machines */
+	int from, to;
+	enum rep_guest_kind kind;
+	size_t change; /* index into rep_guest.changes */
+	const struct rep_ack *ack;
+};
+
+struct rep_guest_machine {
+	char *name;
+	char **fingerprint; /* [nversions]: NULL absent, "failed" when not taken */
+	size_t unacked, acked;
+};
+
+struct rep_guest {
+	struct rep_guest_machine *machines;
+	size_t nmachines;
+	struct rep_pairs pairs;
+	struct rep_guest_diff *diffs;
+	size_t ndiffs, dalloc;
+	struct rep_guest_change *changes;
+	size_t nchanges, changes_alloc;
+	size_t unacked, acked;
+	size_t nversions;
+};
+
+/* ---- 1c. where QEMU's side and the guest's disagree (abi_views.c) ---- */
+
+/*
+ * A (machine type, version pair) compared on both sides where one side
+ * differs and the other does not. QEMU's side differs when it has
+ * guest-ABI breaks (acknowledged or not; added or removed properties
+ * alone are not), the guest's when its fingerprints differ.
+ */
+struct rep_disagreement {
+	size_t qemu, guest; /* indexes into abi.pairs and guest.pairs */
+	int guest_differs;  /* 1: only the guest view differs; 0: only QEMU's side */
+};
+
+struct rep_views {
+	struct rep_disagreement *v;
+	size_t nr, alloc;
 };
 
 /* ---- 2. command-line mapping ---- */
@@ -237,6 +337,8 @@ struct rep_report {
 	char *store_path;
 	struct rep_versions versions;
 	struct rep_abi abi;
+	struct rep_guest guest;
+	struct rep_views views;
 	struct rep_mapping mapping;
 	struct rep_timeline caps;
 	struct rep_matrix matrix;

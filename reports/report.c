@@ -2,10 +2,11 @@
  * cmd_report: "virt-matrix report [abi|mapping|caps|matrix|all]...":
  * reads the store (never writes it), builds the report model and writes
  * it as HTML, Markdown, JSON and JUnit XML. The exit status gates CI:
- * 1 when there are unacknowledged ABI breaks or new regressions (unless
- * --no-fail), 2 on errors, 129 on a usage mistake. cmd_report only
- * parses the command line; rep_report_run() does the rest. A part and a
- * format are each one row of a table (parts[], formats[]).
+ * 1 when there are unacknowledged ABI breaks or guest-view differences,
+ * or new regressions (unless --no-fail), 2 on errors, 129 on a usage
+ * mistake. cmd_report only parses the command line; rep_report_run()
+ * does the rest. A part and a format are rows of a table (parts[],
+ * formats[]).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -27,7 +28,9 @@ static const char usage[] =
 	"Reports from the store, which it only reads (but for the schema upgrade\n"
 	"every command makes when the store is older than virt-matrix):\n"
 	"  abi      guest-ABI differences of each versioned machine type between\n"
-	"           consecutive QEMU versions that have it; intentional ones are\n"
+	"           consecutive QEMU versions that have it, as QEMU reports its\n"
+	"           devices and as the guest reads its tables and registers (the\n"
+	"           guest view), and where the two disagree; intentional ones are\n"
 	"           shown as acknowledged (specs/abi-acks)\n"
 	"  mapping  the QEMU argv of each scenario per (libvirt, QEMU) pair and\n"
 	"           from the direct mapper, normalised (ids, fds, temporary paths,\n"
@@ -47,12 +50,13 @@ static const char usage[] =
 	"  --sweep UUID   the sweep of the matrix (default: the latest; 'legacy'\n"
 	"                 is the runs recorded without a sweep)\n"
 	"  --acks FILE    acknowledged ABI differences (default: specs/abi-acks)\n"
-	"  --no-fail      exit 0 even with unacknowledged ABI breaks or new\n"
-	"                 regressions\n"
+	"  --no-fail      exit 0 even with unacknowledged ABI breaks, guest-view\n"
+	"                 differences or new regressions\n"
 	"  --db PATH      store (env VIRT_MATRIX_DB)\n"
 	"\n"
 	"exit status: 0 written; 1 written, and there are unacknowledged ABI\n"
-	"breaks or new regressions (not with --no-fail); 2 error; 129 usage.\n";
+	"breaks, guest-view differences or new regressions (not with --no-fail);\n"
+	"2 error; 129 usage.\n";
 
 static const struct {
 	const char *name, *file;
@@ -64,18 +68,6 @@ static const struct {
 	{ "json", "report.json", REP_FMT_JSON, rep_write_json },
 	{ "junit", "report.junit.xml", REP_FMT_JUNIT, rep_write_junit },
 };
-
-void rep_report_release(struct rep_report *r)
-{
-	free(r->generated_at);
-	free(r->store_path);
-	rep_abi_release(&r->abi);
-	rep_mapping_release(&r->mapping);
-	rep_timeline_release(&r->caps);
-	rep_matrix_release(&r->matrix);
-	rep_versions_release(&r->versions);
-	memset(r, 0, sizeof(*r));
-}
 
 /* The acknowledgement file: path, or specs/abi-acks when there (NULL: none). */
 static int load_acks(const char *path, struct rep_acks *acks)
@@ -103,10 +95,45 @@ static int build_abi(struct store *st, const struct rep_options *o,
 	return rep_abi_build(st, &r->versions, &r->abi);
 }
 
+static void release_abi(struct rep_report *r)
+{
+	rep_abi_release(&r->abi);
+}
+
+/* The guest view, acknowledged through the ABI part's file (loaded first). */
+static int build_guest(struct store *st, const struct rep_options *o,
+		       struct rep_report *r)
+{
+	return rep_guest_build(st, &r->versions, &r->abi.acks, &r->guest);
+}
+
+static void release_guest(struct rep_report *r)
+{
+	rep_guest_release(&r->guest);
+}
+
+/* QEMU's side against the guest's (both built first). */
+static int build_views(struct store *st, const struct rep_options *o,
+		       struct rep_report *r)
+{
+	rep_views_build(&r->abi, &r->guest, &r->views);
+	return 0;
+}
+
+static void release_views(struct rep_report *r)
+{
+	rep_views_release(&r->views);
+}
+
 static int build_mapping(struct store *st, const struct rep_options *o,
 			 struct rep_report *r)
 {
 	return rep_mapping_build(st, &r->versions, &r->mapping);
+}
+
+static void release_mapping(struct rep_report *r)
+{
+	rep_mapping_release(&r->mapping);
 }
 
 static int build_caps(struct store *st, const struct rep_options *o,
@@ -115,23 +142,49 @@ static int build_caps(struct store *st, const struct rep_options *o,
 	return rep_timeline_build(st, &r->versions, &r->caps);
 }
 
+static void release_caps(struct rep_report *r)
+{
+	rep_timeline_release(&r->caps);
+}
+
 static int build_matrix(struct store *st, const struct rep_options *o,
 			struct rep_report *r)
 {
 	return rep_matrix_build(st, &r->versions, o->sweep, &r->matrix);
 }
 
-/* The parts, in the order they are built. */
+static void release_matrix(struct rep_report *r)
+{
+	rep_matrix_release(&r->matrix);
+}
+
+/*
+ * The parts, in the order they are built; several rows may make up one
+ * part (the name a user gives: the first row of that name is parsed).
+ */
 static const struct {
 	const char *name;
 	unsigned bit;
 	int (*build)(struct store *, const struct rep_options *, struct rep_report *);
+	void (*release)(struct rep_report *); /* also of a part not built */
 } parts[] = {
-	{ "abi", REP_ABI, build_abi },
-	{ "mapping", REP_MAPPING, build_mapping },
-	{ "caps", REP_CAPS, build_caps },
-	{ "matrix", REP_MATRIX, build_matrix },
+	{ "abi", REP_ABI, build_abi, release_abi },
+	{ "abi", REP_ABI, build_guest, release_guest },
+	{ "abi", REP_ABI, build_views, release_views },
+	{ "mapping", REP_MAPPING, build_mapping, release_mapping },
+	{ "caps", REP_CAPS, build_caps, release_caps },
+	{ "matrix", REP_MATRIX, build_matrix, release_matrix },
 };
+
+void rep_report_release(struct rep_report *r)
+{
+	free(r->generated_at);
+	free(r->store_path);
+	for (size_t i = ARRAY_SIZE(parts); i > 0; i--)
+		parts[i - 1].release(r);
+	rep_versions_release(&r->versions);
+	memset(r, 0, sizeof(*r));
+}
 
 int rep_report_build(struct store *st, const struct rep_options *o,
 		     struct rep_report *r)
@@ -191,7 +244,7 @@ done:
 
 int rep_report_gate(const struct rep_report *r)
 {
-	return ((r->parts & REP_ABI) && r->abi.unacked) ||
+	return ((r->parts & REP_ABI) && (r->abi.unacked || r->guest.unacked)) ||
 	       ((r->parts & REP_MATRIX) && r->matrix.regressions);
 }
 
@@ -250,8 +303,10 @@ int rep_report_run(const struct rep_run_options *ro)
 		ret = rep_report_gate(&r);
 		if (strcmp(ro->out, "-"))
 			info("report written to %s: %zu unacknowledged ABI break(s), "
+			     "%zu unacknowledged guest-view difference(s), "
 			     "%zu new regression(s)",
-			     ro->out, r.abi.unacked, r.matrix.regressions);
+			     ro->out, r.abi.unacked, r.guest.unacked,
+			     r.matrix.regressions);
 	}
 	rep_report_release(&r);
 	store_close(&st);

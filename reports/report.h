@@ -41,7 +41,10 @@ int rep_report_build(struct store *st, const struct rep_options *o,
  */
 int rep_report_write(struct store *st, struct rep_report *r, unsigned formats,
 		     const char *dir) VM_WUR;
-/* 1 when r has unacknowledged ABI breaks or new regressions, else 0. */
+/*
+ * 1 when r has unacknowledged ABI breaks or guest-view differences, or
+ * new regressions, else 0.
+ */
 int rep_report_gate(const struct rep_report *r);
 
 /* What "virt-matrix report" does, as its options say. */

@@ -7,16 +7,81 @@
  * well-formed for xmllint; and the HTML is opened in a real headless
  * Chromium: the DOM after its script ran must show a filter from the URL
  * fragment applied (exactly the rows without the word hidden) and a sort
- * from the fragment applied (the rows reversed), and a screenshot is
- * taken (tests/out/report.png, for a person to look at).
+ * from the fragment applied (the rows reversed), the ABI part's overview
+ * grid must have a row per machine type and a cell per version pair, and
+ * every cell's link must reach details that say what the cell says; a
+ * screenshot is taken (tests/out/report.png, for a person to look at).
+ * The guest views of a few machine types are read from both real QEMUs
+ * and recorded (matrix/guestrecord.h) before the report, so that both
+ * sides of the ABI part are real.
  */
 #include <json-c/json.h>
 
+#include "guestrecord.h"
 #include "teststore.h"
 
 #define CHROMIUM "/usr/bin/chromium"
 
 static char *dir, *copy, *vm, *outdir;
+
+/* Machine types whose guest view is read from each QEMU of the store. */
+static const char *const guest_machines[] = { "pc-q35-7.1", "pc-q35-7.2", "pc-i440fx-7.2" };
+
+/* One machine type's guest view, normalised as the probe records it. */
+static int read_view(const char *binary, const char *machine, struct guestview *gv)
+{
+	struct guestview raw;
+	struct qtest t;
+	int rc;
+
+	guestview_init(&raw);
+	if (qtest_start(&t, binary, machine, NULL, 20))
+		return -1;
+	rc = guestview_read(&t, machine, 60, &raw);
+	qtest_stop(&t);
+	for (size_t i = 0; !rc && i < raw.nr; i++)
+		guestview_add(gv, raw.items[i].name, 0, raw.items[i].data, raw.items[i].len);
+	guestview_release(&raw);
+	return rc ? rc : guestview_normalise(gv);
+}
+
+/* The guest views of guest_machines on every probed QEMU of the store. */
+static int record_guest_views(void)
+{
+	struct store st;
+	sqlite3_stmt *q = NULL;
+	int ret = -1;
+
+	if (store_open(&st, copy))
+		return -1;
+	if (store_prepare(&st, &q, "SELECT b.id, i.binary_path FROM installs i JOIN binaries b"
+				   " ON b.sha256 = i.binary_sha256 WHERE i.app = 'qemu'"))
+		goto out;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		struct guestview gv[ARRAY_SIZE(guest_machines)];
+		struct guest_outcome o[ARRAY_SIZE(guest_machines)];
+		size_t distinct, n = 0;
+		int rc = 0;
+
+		for (; n < ARRAY_SIZE(guest_machines) && !rc; n++) {
+			guestview_init(&gv[n]);
+			rc = read_view((const char *)sqlite3_column_text(q, 1), guest_machines[n],
+				       &gv[n]);
+			o[n] = (struct guest_outcome){ guest_machines[n], &gv[n], NULL, 1.0 };
+		}
+		if (!rc)
+			rc = guest_record(&st, sqlite3_column_int64(q, 0), o, n, 1.0, &distinct);
+		for (size_t i = 0; i < n; i++)
+			guestview_release(&gv[i]);
+		if (rc)
+			goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(q);
+	store_close(&st);
+	return ret;
+}
 
 /*
  * A store of the test's own with two real QEMUs whose guest ABI differs:
@@ -70,6 +135,10 @@ static int setup(void **state)
 	}
 	strvec_clear(&args);
 	free(out);
+	if (record_guest_views()) {
+		print_message("cannot record the guest views\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -149,6 +218,119 @@ static void first_cell(const char *row, struct strbuf *out)
 		fail_msg("cell too long");
 }
 
+/* How often needle occurs in s[0..len). */
+static size_t count_in(const char *s, size_t len, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = s; (p = strstr(p, needle)) && p < s + len; p++)
+		n++;
+	return n;
+}
+
+/* The names of j's array of objects at path (two keys), into names once each. */
+static void names_of(json_object *j, const char *k1, const char *k2, struct strvec *names)
+{
+	json_object *a = json_object_object_get(json_object_object_get(j, k1), k2);
+
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		const char *n = json_object_get_string(
+			json_object_object_get(json_object_array_get_idx(a, i), "name"));
+		size_t k = 0;
+
+		while (k < names->nr && strcmp(names->v[k], n))
+			k++;
+		if (k == names->nr)
+			strvec_push(names, n);
+	}
+}
+
+/*
+ * The count a side shows in a cell ("Q 3 (1 ack) · G 2": 'Q' gives 3),
+ * or -1 when the side shows no count.
+ */
+static long side_count(const char *text, char side)
+{
+	const char *p = strchr(text, side);
+	char *end;
+	long n;
+
+	if (!p || p[1] != ' ' || !strchr("0123456789", p[2]))
+		return -1;
+	n = strtol(p + 2, &end, 10);
+	return end == p + 2 ? -1 : n;
+}
+
+/*
+ * The differences (their status cells) a side's details list: the part
+ * of the details [d, end) from marker to stop (or end).
+ */
+static size_t details_rows(const char *d, const char *end, const char *marker,
+			   const char *stop)
+{
+	const char *t = strstr(d, marker), *te;
+
+	if (!t || t > end)
+		fail_msg("no '%s' in the details", marker);
+	te = stop ? strstr(t, stop) : end;
+	if (!te || te > end)
+		te = end;
+	return count_in(t, (size_t)(te - t), "UNACKNOWLEDGED</td>") +
+	       count_in(t, (size_t)(te - t), "<td class=\"acked\">");
+}
+
+/*
+ * The overview grid in the DOM: a row per machine type of either side,
+ * a cell per consecutive pair of probed versions, and every link of a
+ * cell reaching the details of that machine type and version, which list
+ * as many differences of each side as the cell counts. Returns the
+ * number of links followed.
+ */
+static size_t check_grid(const char *dom, json_object *j)
+{
+	const char *g = strstr(dom, "id=\"abi-grid\""), *gend, *p;
+	struct strvec names = STRVEC_INIT;
+	size_t probed = 0, links = 0, rows;
+	json_object *vs = json_object_object_get(j, "qemu_versions");
+
+	assert_non_null(g);
+	gend = strstr(g, "</table>");
+	names_of(j, "abi", "machines", &names);
+	names_of(json_object_object_get(j, "abi"), "guest", "machines", &names);
+	for (size_t i = 0; i < json_object_array_length(vs); i++)
+		probed += json_object_get_boolean(
+			json_object_object_get(json_object_array_get_idx(vs, i), "probed"));
+	rows = count_in(g, (size_t)(gend - g), "<th class=\"m\">");
+	assert_int_equal(rows, names.nr);
+	assert_int_equal(count_in(g, (size_t)(gend - g), "<td "), rows * (probed - 1));
+	for (p = g; (p = strstr(p, "<a href=\"#abi-d-")) && p < gend; p++) {
+		struct strbuf id = STRBUF_INIT;
+		const char *q = p + strlen("<a href=\"#"), *text = strchr(q, '>') + 1;
+		const char *d, *dend;
+		size_t qn, gn;
+		char *label = xstrndup(text, (size_t)(strstr(text, "</a>") - text));
+
+		sb_printf(&id, "id=\"%.*s\"", (int)(strchr(q, '"') - q), q);
+		d = strstr(dom, id.buf);
+		if (!d)
+			fail_msg("grid link %s reaches nothing", id.buf);
+		dend = strstr(d, "</div>");
+		qn = details_rows(d, dend, "QEMU side:", "Guest view:");
+		gn = details_rows(d, dend, "Guest view:", NULL);
+		if (side_count(label, 'Q') >= 0 && qn != (size_t)side_count(label, 'Q'))
+			fail_msg("cell '%s': its details (%s) list %zu QEMU-side breaks", label,
+				 id.buf, qn);
+		if (side_count(label, 'G') >= 0 && gn != (size_t)side_count(label, 'G'))
+			fail_msg("cell '%s': its details (%s) list %zu guest-view items", label,
+				 id.buf, gn);
+		links++;
+		free(label);
+		strbuf_release(&id);
+	}
+	strvec_clear(&names);
+	return links;
+}
+
 static void test_report_real(void **state)
 {
 	char *out = NULL, *js, *dom, *sorted, *plain;
@@ -173,10 +355,14 @@ static void test_report_real(void **state)
 	j = json_tokener_parse(js);
 	assert_non_null(j);
 	assert_true(json_object_array_length(json_object_object_get(j, "qemu_versions")) >= 2);
-	assert_int_equal(status, json_object_get_int(json_object_object_get(
-					 json_object_object_get(j, "summary"), "abi_unacknowledged")) ||
-					 json_object_get_int(json_object_object_get(
-					 json_object_object_get(j, "summary"), "regressions")) ? 1 : 0);
+	{
+		json_object *sum = json_object_object_get(j, "summary");
+		int gate = json_object_get_int(json_object_object_get(sum, "abi_unacknowledged")) ||
+			   json_object_get_int(json_object_object_get(sum, "guest_unacknowledged")) ||
+			   json_object_get_int(json_object_object_get(sum, "regressions"));
+
+		assert_int_equal(status, gate);
+	}
 	diffs = json_object_object_get(json_object_object_get(j, "abi"), "differences");
 	/* The property of an unacknowledged break, else of any break. */
 	for (int pass = 0; pass < 2 && !word; pass++)
@@ -217,6 +403,12 @@ static void test_report_real(void **state)
 	strbuf_reset(&p);
 	sb_printf(&p, "id=\"abi-breaks-count\">%zu of %zu rows<", visible, rows.nr);
 	assert_contains(dom, p.buf, "the row count the script shows");
+
+	/* The overview grid; the real QEMUs differ, so some cells link. */
+	assert_true(check_grid(dom, j) > 0);
+	assert_int_equal(json_object_array_length(json_object_object_get(
+				 json_object_object_get(json_object_object_get(j, "abi"), "guest"),
+				 "versions")), 2);
 
 	/* A sort from the fragment: the machine types reversed. */
 	strbuf_reset(&url);

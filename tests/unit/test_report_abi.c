@@ -173,6 +173,10 @@ static const struct ack_bad ack_bad[] = {
 	{ "trailing backslash", "machine=pc-* property=x old=a\\ from=* to=* reason=r\n",
 	  "error: specs/abi-acks:1: old='a\\\\' is not a pattern: a '\\\\' at the end "
 	  "escapes nothing\n" },
+	{ "a guest-view entry whose property is no kind",
+	  "machine=pc-* object=guest:acpi/DSDT property=rombar from=* to=* reason=r\n",
+	  "error: specs/abi-acks:1: property='rombar' matches no kind of guest-view "
+	  "difference; expected changed, added or removed\n" },
 	{ "escape sequence in a key, escaped",
 	  "machine=pc-* \033[2Jx=1 property=x from=* to=* reason=r\n",
 	  "error: specs/abi-acks:1: unknown key '\\x1b[2Jx'; expected machine, object, "
@@ -227,7 +231,10 @@ static const char ack_text[] =
 	"machine=pc-q35-* object=*/ICH9?SMB\\[0\\] property=type from=..5.2 to=6.0.. "
 	"old=\"\" new=ICH9-SMB reason=\"renamed\"\n"
 	"machine=pc-* property=rombar from=..9.1 to=9.2.. old=\"1 (0x1)\" new=\"-1 *\" "
-	"reason=\"int32 now\"\n";
+	"reason=\"int32 now\"\n"
+	"machine=pc-* object=guest:acpi/* property=changed from=* to=* new=*_S3_* "
+	"reason=\"S3 back\"\n"
+	"machine=* property=* from=* to=* old=x reason=\"any x\"\n";
 
 static const struct ack_match ack_matches[] = {
 	{ "device added, absent old value", "pc-q35-2.4", "/m/pcie.0/ICH9-SMB[0]",
@@ -242,6 +249,17 @@ static const struct ack_match ack_matches[] = {
 	  "10.0.2", "0 (0x0)", "-1 (0xffffffffffffffff)", 0 },
 	{ "bracket must be literal", "pc-q35-2.4", "/m/pcie.0/ICH9-SMB0", "type",
 	  "5.2.0", "7.2.0", NULL, "ICH9-SMB", 0 },
+	{ "a guest-view item, lines across newlines", "pc-q35-9.0", "guest:acpi/DSDT",
+	  "changed", "7.2.0", "10.0.2", "", "Scope (\\)\n{\n    Name (_S3_, Package (0x04)",
+	  4 },
+	{ "a guest-view entry's lines must match", "pc-q35-9.0", "guest:acpi/DSDT",
+	  "changed", "7.2.0", "10.0.2", "", "Name (_S4_, Zero)", 0 },
+	{ "a guest-view entry is not for QEMU's side", "pc-q35-9.0", "acpi/DSDT",
+	  "changed", "7.2.0", "10.0.2", "", "_S3_", 0 },
+	{ "an entry without guest: is not for the guest view", "pc-q35-9.0",
+	  "guest:acpi/SSDT", "changed", "7.2.0", "10.0.2", "x", "y", 0 },
+	{ "... but for QEMU's side", "pc-q35-9.0", "/machine", "changed", "7.2.0",
+	  "10.0.2", "x", "y", 5 },
 };
 
 static void test_acks_match(void **state)
@@ -250,7 +268,7 @@ static void test_acks_match(void **state)
 
 	(void)state;
 	assert_int_equal(rep_acks_parse("acks", ack_text, &a), 0);
-	assert_int_equal(a.nr, 2);
+	assert_int_equal(a.nr, 4);
 	assert_int_equal(a.v[0].line, 2);
 	assert_string_equal(a.v[0].object, "*/ICH9?SMB\\[0\\]");
 	assert_string_equal(a.v[1].reason, "int32 now");
@@ -266,6 +284,8 @@ static void test_acks_match(void **state)
 	}
 	assert_int_equal(a.v[0].used, 1);
 	assert_int_equal(a.v[1].used, 1);
+	assert_int_equal(a.v[2].used, 1);
+	assert_int_equal(a.v[3].used, 1);
 	rep_acks_release(&a);
 }
 
@@ -369,6 +389,52 @@ static void test_abi_store(void **state)
 	store_close(&st);
 }
 
+/* Records of different definitions of the text are not compared. */
+static void test_abi_rev(void **state)
+{
+	static const char want[] =
+		"pc-q35-4.2 5.2.0->10.0.2 not-compared\n"
+		"pc-q35-5.2 5.2.0->7.2.22-system differs 1/0/0\n"
+		"pc-q35-5.2 7.2.22-system->10.0.2 not-compared\n"
+		"pc-q35-7.2 7.2.22-system->10.0.2 not-compared\n";
+	struct rep_versions v;
+	struct rep_abi abi;
+	struct store st;
+	struct strbuf got = STRBUF_INIT;
+
+	(void)state;
+	abi_store(&st);
+	tu_exec(&st, "UPDATE binaries SET abi_rev = 2 WHERE id = 1");
+	assert_int_equal(rep_versions_load(&st, &v), 0);
+	assert_int_equal(v.v[3].abi_rev, 2);
+	assert_int_equal(v.v[0].abi_rev, 1);
+	memset(&abi, 0, sizeof(abi));
+	assert_int_equal(rep_abi_build(&st, &v, &abi), 0);
+	for (size_t i = 0; i < abi.pairs.nr; i++) {
+		const struct rep_pair *p = &abi.pairs.v[i];
+
+		sb_printf(&got, "%s %s->%s ", abi.machines[p->machine].name,
+			  rep_vname(&v, p->from), rep_vname(&v, p->to));
+		if (!p->compared)
+			sb_puts(&got, "not-compared\n");
+		else
+			sb_printf(&got, "%s %zu/%zu/%zu\n", p->equal ? "equal" : "differs",
+				  p->unacked, p->acked, p->props);
+	}
+	if (strcmp(got.buf, want))
+		fail_msg("got\n%s\nwant\n%s", got.buf, want);
+	assert_int_equal(abi.pairs.not_compared, 3);
+	/* Only the pair both of whose records follow one definition. */
+	assert_int_equal(abi.ndiffs, 1);
+	assert_string_equal(abi.diffs[0].property, "pit");
+	assert_int_equal(abi.pairs.v[1].first, 0);
+	assert_int_equal(abi.pairs.v[1].ndiffs, 1);
+	strbuf_release(&got);
+	rep_abi_release(&abi);
+	rep_versions_release(&v);
+	store_close(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_acks_bad),
 		cmocka_unit_test(test_acks_match),
 		cmocka_unit_test(test_abi_store),
+		cmocka_unit_test(test_abi_rev),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
