@@ -53,6 +53,12 @@ void qtest_init_fd(struct qtest *t, int fd, const char *who, double timeout)
 int qtest_start(struct qtest *t, const char *binary, const char *machine,
 		const char *const *args, double timeout)
 {
+	return qtest_start_in(t, NULL, binary, machine, args, timeout);
+}
+
+int qtest_start_in(struct qtest *t, struct zygote *z, const char *binary,
+		   const char *machine, const char *const *args, double timeout)
+{
 	struct strvec argv = STRVEC_INIT;
 	struct strbuf s = STRBUF_INIT;
 	char *tmpl = temp_template("qtest");
@@ -81,7 +87,7 @@ int qtest_start(struct qtest *t, const char *binary, const char *machine,
 		strvec_pushv(&argv, args);
 	/* Set first: a spawn that fails leaves its command to release. */
 	t->started = 1;
-	if (qemu_proc_spawn(&t->proc, binary, argv.v))
+	if (qemu_proc_spawn_in(&t->proc, z, binary, argv.v))
 		goto out;
 	if (qemu_proc_attach(&t->proc, timeout, 0))
 		goto out;

@@ -59,6 +59,10 @@ struct qtest {
  */
 int qtest_start(struct qtest *t, const char *binary, const char *machine,
 		const char *const *args, double timeout) VM_WUR;
+/* The same, QEMU forked from z (lib/zygote.h; NULL: an exec). */
+int qtest_start_in(struct qtest *t, struct zygote *z, const char *binary,
+		   const char *machine, const char *const *args,
+		   double timeout) VM_WUR;
 /* Quits QEMU (QMP quit, then the group is killed), removes the sockets. */
 void qtest_stop(struct qtest *t);
 

@@ -80,12 +80,27 @@ void *xgrow(void *ptr, size_t elem, size_t need, size_t *alloc)
 	return ptr;
 }
 
+/* This thread's kept error (error_keep), or NULL. */
+static __thread char *kept;
+static __thread size_t kept_size;
+
+void error_keep(char *buf, size_t size)
+{
+	kept = size ? buf : NULL;
+	kept_size = size;
+	if (kept)
+		kept[0] = '\0';
+}
+
 static void vreport(const char *prefix, const char *fmt, va_list ap,
 		    const char *suffix)
 {
 	char msg[4096];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (kept && !kept[0] && !strcmp(prefix, "error: "))
+		snprintf(kept, kept_size, "%s%s%s", msg, suffix ? ": " : "",
+			 suffix ? suffix : "");
 	if (suffix)
 		fprintf(stderr, "%s%s: %s\n", prefix, msg, suffix);
 	else

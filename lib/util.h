@@ -34,6 +34,12 @@ void sort_array(void *base, size_t n, size_t size,
 int error(const char *fmt, ...) VM_PRINTF(1, 2);
 int error_errno(const char *fmt, ...) VM_PRINTF(1, 2);
 void warning(const char *fmt, ...) VM_PRINTF(1, 2);
+/*
+ * From now on, the first error this thread reports is also kept in
+ * buf[0..size) (cut to fit), for a record that must say why something
+ * failed; buf starts empty. error_keep(NULL, 0) stops keeping.
+ */
+void error_keep(char *buf, size_t size);
 /* Informational line on stderr, suppressed by vm_quiet. */
 void info(const char *fmt, ...) VM_PRINTF(1, 2);
 /* For states that cannot happen; prints "fatal: ..." and exits 128. */

@@ -20,6 +20,7 @@
 
 #include "abi.h"
 #include "abirecord.h"
+#include "canon.h"
 #include "command.h"
 #include "fs.h"
 #include "qemuproc.h"
@@ -144,23 +145,6 @@ int abi_reply_check(const char *binary, const char *cmd, json_object *reply,
 				   ARRAY_SIZE(reply_shapes), err);
 }
 
-/* The canonical devices, in the order they are given to QEMU. */
-struct canon_dev {
-	const char *name;
-	const char *const args[5];
-	int pcie_only;
-};
-
-static const struct canon_dev canon[] = {
-	{ "pcie-root-port", { "-device", "pcie-root-port,id=rp0,chassis=1", NULL }, 1 },
-	{ "virtio-net-pci", { "-device", "virtio-net-pci,id=vnet0", NULL }, 0 },
-	{ "e1000e", { "-device", "e1000e,id=nic0", NULL }, 0 },
-	{ "virtio-blk-pci", { "-blockdev", "driver=null-co,node-name=disk0",
-			      "-device", "virtio-blk-pci,drive=disk0,id=blk0", NULL }, 0 },
-	{ "virtio-9p-pci", { "-fsdev", "local,id=fs0,path=/,security_model=none",
-			     "-device", "virtio-9p-pci,fsdev=fs0,mount_tag=host,id=p9", NULL }, 0 },
-};
-
 /* ---- running machine types ---- */
 
 struct mt {
@@ -168,7 +152,7 @@ struct mt {
 	char *cpu; /* model for the expansion */
 	int pcie;
 	int list_get; /* qom-list-get (QEMU >= 10.1): values in one request */
-	unsigned dropped; /* bit per canon[] entry */
+	unsigned dropped; /* bit per canon_devs[] entry (canon.h) */
 	struct strbuf dropped_why;
 	struct qemu_proc p;
 	int running;
@@ -192,16 +176,16 @@ static void build_args(struct mt *m, struct strvec *a)
 {
 	strvec_pushv(a, (const char *const[]){ "-machine", m->name, "-accel",
 					       "tcg", "-S", "-m", "128", NULL });
-	for (size_t i = 0; i < ARRAY_SIZE(canon); i++)
-		if (!(m->dropped & (1u << i)) && (m->pcie || !canon[i].pcie_only))
-			strvec_pushv(a, canon[i].args);
+	for (size_t i = 0; i < canon_ndevs; i++)
+		if (!(m->dropped & (1u << i)) && (m->pcie || !canon_devs[i].pcie_only))
+			strvec_pushv(a, canon_devs[i].args);
 }
 
 /* The canonical device QEMU's error names, or -1. */
 static int culprit_device(const char *err)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(canon); i++) {
-		for (const char *const *a = canon[i].args; *a; a += 2) {
+	for (size_t i = 0; i < canon_ndevs; i++) {
+		for (const char *const *a = canon_devs[i].args; *a; a += 2) {
 			struct strbuf needle = STRBUF_INIT;
 			int hit;
 
@@ -244,7 +228,7 @@ static int refused(struct mt *m)
 	if (d >= 0 && !(m->dropped & (1u << d))) {
 		m->dropped |= 1u << d;
 		sb_printf(&m->dropped_why, "%s%s: %s", m->dropped_why.len ? "; " : "",
-			  canon[d].name, str_tail_lines(out, strlen(out), 1));
+			  canon_devs[d].name, str_tail_lines(out, strlen(out), 1));
 		strbuf_rtrim(&m->dropped_why);
 		return 1; /* retry */
 	}
@@ -599,12 +583,12 @@ static void *abi_worker(void *arg)
 	}
 }
 
-/* The devices of canon[] that m's QEMU was given, space-separated. */
+/* The devices of canon_devs[] that m's QEMU was given, space-separated. */
 static void given_devices(const struct mt *m, struct strbuf *out)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(canon); i++)
-		if (!(m->dropped & (1u << i)) && (m->pcie || !canon[i].pcie_only))
-			sb_printf(out, "%s%s", out->len ? " " : "", canon[i].name);
+	for (size_t i = 0; i < canon_ndevs; i++)
+		if (!(m->dropped & (1u << i)) && (m->pcie || !canon_devs[i].pcie_only))
+			sb_printf(out, "%s%s", out->len ? " " : "", canon_devs[i].name);
 }
 
 /* Hands the outcomes of the n machine types and bj to abi_record. */

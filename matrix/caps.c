@@ -20,6 +20,8 @@
 #include "capsrecord.h"
 #include "binaries.h"
 #include "abi.h"
+#include "guestprobe.h"
+#include "guestrecord.h"
 #include "accel.h"
 #include "qemuproc.h"
 #include "banned.h"
@@ -560,38 +562,62 @@ static int abi_missing(struct store *st, long long id)
 }
 
 /*
- * A binary probed before (and not forced): nothing to do, or only the
- * ABI part if it was probed with --no-abi. 1 if handled, 0 if it must be
- * probed, -1 on error.
+ * The machine-type parts of record id that skip does not leave out and
+ * that are missing (or all, when the capabilities were probed now):
+ * the ABI fingerprints, then the guest view. 0, or -1 reported.
  */
-static void abi_into(struct caps_result *res, const struct abi_result *abi)
-{
-	res->abi_machines = abi->machines;
-	res->abi_distinct = abi->distinct;
-	res->abi_failed = abi->failed;
-	res->abi_seconds = abi->seconds;
-}
-
-static int probed_before(struct store *st, const char *binary, int force,
-			 int no_abi, struct caps_result *res, double t0)
+static int machine_parts(struct store *st, long long id, const char *binary,
+			 struct zygote *z, int skip, int all,
+			 struct caps_result *res)
 {
 	struct abi_result abi;
+	struct guest_result g;
+	int guest;
+
+	if (skip & CAPS_ONLY)
+		return 0;
+	if (all || abi_missing(st, id)) {
+		if ((z ? abi_probe_in(st, id, binary, z, &abi)
+		       : abi_probe(st, id, binary, &abi)) ||
+		    caps_record_abi_seconds(st, id, abi.seconds))
+			return error("probe '%s': the machine-type ABI probe "
+				     "failed", binary);
+		res->abi_machines = abi.machines;
+		res->abi_distinct = abi.distinct;
+		res->abi_failed = abi.failed;
+		res->abi_seconds = abi.seconds;
+	}
+	guest = skip & CAPS_NO_GUEST ? 0 : all ? 1 : guest_missing(st, id);
+	if (guest < 0)
+		return -1;
+	if (!guest)
+		return 0;
+	if (guest_probe_in(st, id, binary, z, &g))
+		return error("probe '%s': the guest view failed", binary);
+	res->guest_done = 1;
+	res->guest_machines = g.machines;
+	res->guest_distinct = g.distinct;
+	res->guest_failed = g.failed;
+	res->guest_seconds = g.seconds;
+	return 0;
+}
+
+/*
+ * A binary probed before (and not forced): nothing to do, or only the
+ * machine-type parts it lacks. 1 if handled, 0 if it must be probed,
+ * -1 on error.
+ */
+static int probed_before(struct store *st, const char *binary, int force,
+			 int skip, struct caps_result *res, double t0)
+{
 	int r = force ? 0 : binary_complete_id(st, res->sha256, &res->binary_id);
 
 	if (r <= 0)
 		return r;
-	if (no_abi || !abi_missing(st, res->binary_id)) {
-		res->reused = 1;
-		res->seconds = now_monotonic() - t0;
-		return 1;
-	}
-	/* Probed before with --no-abi: only the ABI part is missing. */
-	if (abi_probe(st, res->binary_id, binary, &abi) ||
-	    caps_record_abi_seconds(st, res->binary_id, abi.seconds))
-		return error("probe '%s': the machine-type ABI probe failed",
-			     binary);
-	abi_into(res, &abi);
-	res->abi_only = 1;
+	if (machine_parts(st, res->binary_id, binary, NULL, skip, 0, res))
+		return -1;
+	res->abi_only = res->abi_machines || res->guest_done;
+	res->reused = !res->abi_only;
 	res->seconds = now_monotonic() - t0;
 	return 1;
 }
@@ -626,7 +652,7 @@ static int record_outcome(struct store *st, const struct probe *pr, int ret,
 	return caps_record_probe_seconds(st, res->binary_id, res->seconds);
 }
 
-int caps_probe(struct store *st, const char *binary, int force, int no_abi,
+int caps_probe(struct store *st, const char *binary, int force, int skip,
 	       struct caps_result *res)
 {
 	struct probe pr;
@@ -644,7 +670,7 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 	known = binary_sha256_remembered(st, binary, res->sha256, &key);
 	if (known < 0)
 		return -1;
-	if (known && (r = probed_before(st, binary, force, no_abi, res, t0)))
+	if (known && (r = probed_before(st, binary, force, skip, res, t0)))
 		return r < 0 ? -1 : 0;
 	/* Every QEMU of this probe, the ABI's included, is forked from it. */
 	if (zygote_open(binary, &pr.z))
@@ -673,7 +699,7 @@ int caps_probe(struct store *st, const char *binary, int force, int no_abi,
 			probe_release(&pr);
 			zygote_free(pr.z);
 			if (r < 0 ||
-			    (r = probed_before(st, binary, force, no_abi, res, t0)) < 0)
+			    (r = probed_before(st, binary, force, skip, res, t0)) < 0)
 				return -1;
 			return 0;
 		}
@@ -693,16 +719,8 @@ out:
 	ret = record_outcome(st, &pr, ret, t0, res);
 	/* The capability replies are stored: the ABI probe forks from less. */
 	probe_release(&pr);
-	if (!ret && !no_abi) {
-		struct abi_result abi;
-
-		if (abi_probe_in(st, res->binary_id, binary, pr.z, &abi) ||
-		    caps_record_abi_seconds(st, res->binary_id, abi.seconds))
-			ret = error("probe '%s': the machine-type ABI probe failed",
-				    binary);
-		else
-			abi_into(res, &abi);
-	}
+	if (!ret)
+		ret = machine_parts(st, res->binary_id, binary, pr.z, skip, 1, res);
 	zygote_free(pr.z);
 	return ret;
 }

@@ -24,16 +24,25 @@ struct caps_result {
 	size_t machines, devices, props, commands, failures;
 	size_t abi_machines, abi_distinct, abi_failed;
 	double abi_seconds;
+	int guest_done; /* the guest view was taken */
+	size_t guest_machines, guest_distinct, guest_failed;
+	double guest_seconds;
 };
+
+/* What caps_probe leaves out (flags). */
+#define CAPS_ONLY 1	/* the capabilities: neither the ABI nor the guest view */
+#define CAPS_NO_GUEST 2 /* the guest view */
 
 /*
  * Probes binary (or reuses the record of identical content unless force)
- * and stores the record in one transaction, then (unless no_abi) the
- * machine-type ABI fingerprints (abi.h). Returns 0, or -1 after
+ * and stores the record in one transaction, then, unless skip says
+ * otherwise, the machine-type ABI fingerprints (abi.h) and the guest
+ * view (guestprobe.h). A binary probed before gets only the parts it
+ * lacks, or that an older virt-matrix recorded. Returns 0, or -1 after
  * reporting; a failed probe is also recorded (status 'failed'), unless
  * the same binary has a complete record already, which is kept.
  */
-int caps_probe(struct store *st, const char *binary, int force, int no_abi,
+int caps_probe(struct store *st, const char *binary, int force, int skip,
 	       struct caps_result *out) VM_WUR;
 
 /*

@@ -323,3 +323,143 @@ int guestview_normalise(struct guestview *gv)
 	}
 	return 0;
 }
+
+/*
+ * The machine type's own name. QEMU gives SMBIOS the machine type's name
+ * as the version string of types 1, 2, 3 and 4 (hw/i386/fw_cfg.c,
+ * smbios_set_defaults("QEMU", mc->desc, mc->name)), so two machine types
+ * of one binary that are otherwise equal (pc-i440fx-4.1 and 4.2) would
+ * always differ. Every string equal to the name becomes "<machine>" (as
+ * in the ABI texts), and what follows from the strings' lengths follows
+ * it: the 2.x entry point's table length and maximum structure size, the
+ * 3.x entry point's table maximum size, and the size of
+ * etc/smbios/smbios-tables in fw_cfg's directory.
+ */
+#define MACHINE_TOKEN "<machine>"
+
+/* Appends to an uncapped buffer, which cannot fail. */
+static void out_add(struct strbuf *sb, const void *p, size_t n)
+{
+	if (strbuf_add(sb, p, n))
+		die("an uncapped strbuf refused %zu bytes", n);
+}
+
+struct smbios_rewrite {
+	struct strbuf out;
+	size_t max_struct; /* the largest structure, strings included */
+	long delta;	   /* bytes added (negative: removed) */
+};
+
+/* One structure's strings (p[0..len), up to its double NUL) rewritten. */
+static void rewrite_strings(const unsigned char *p, size_t len,
+			    const char *machine, struct smbios_rewrite *rw)
+{
+	size_t i = 0;
+
+	while (i < len && p[i]) {
+		size_t n = strnlen((const char *)p + i, len - i);
+
+		if (n == strlen(machine) && !memcmp(p + i, machine, n)) {
+			out_add(&rw->out, MACHINE_TOKEN, strlen(MACHINE_TOKEN) + 1);
+			rw->delta += (long)strlen(MACHINE_TOKEN) - (long)n;
+		} else {
+			out_add(&rw->out, p + i, n + 1);
+		}
+		i += n + 1;
+	}
+	out_add(&rw->out, "", 1); /* the NUL that ends the set */
+}
+
+/* The table rebuilt with the name replaced; 0, or -1 when malformed. */
+static int rewrite_table(const unsigned char *t, size_t len,
+			 const char *machine, struct smbios_rewrite *rw)
+{
+	size_t off = 0;
+
+	while (off + 4 <= len) {
+		uint8_t type = t[off], flen = t[off + 1];
+		size_t strings = off + flen, end = strings, start = rw->out.len;
+
+		if (flen < 4 || strings > len)
+			return -1;
+		while (end + 1 < len && (t[end] || t[end + 1]))
+			end++;
+		if (end + 1 >= len)
+			return -1;
+		out_add(&rw->out, t + off, flen);
+		if (t[strings])
+			rewrite_strings(t + strings, end + 1 - strings, machine, rw);
+		else
+			out_add(&rw->out, "\0\0", 2); /* no strings */
+		if (rw->out.len - start > rw->max_struct)
+			rw->max_struct = rw->out.len - start;
+		off = end + 2;
+		if (type == 127)
+			break;
+	}
+	/* Whatever follows the end-of-table structure is kept as it is. */
+	out_add(&rw->out, t + off, len - off);
+	return 0;
+}
+
+static void put_le16(unsigned char *p, size_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void put_le32(unsigned char *p, size_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* The fw_cfg directory's size of etc/smbios/smbios-tables, plus delta. */
+static void fwcfg_smbios_size(struct gv_item *dir, long delta)
+{
+	for (size_t off = 4; dir && off + 64 <= dir->len; off += 64) {
+		unsigned char *e = dir->data + off;
+
+		if (!strncmp((const char *)e + 8, "etc/smbios/smbios-tables", 56)) {
+			uint32_t size = (uint32_t)e[0] << 24 | (uint32_t)e[1] << 16 |
+					(uint32_t)e[2] << 8 | e[3];
+
+			size = (uint32_t)((long)size + delta);
+			e[0] = (unsigned char)(size >> 24);
+			e[1] = (unsigned char)(size >> 16);
+			e[2] = (unsigned char)(size >> 8);
+			e[3] = (unsigned char)size;
+		}
+	}
+}
+
+static struct gv_item *find_item(struct guestview *gv, const char *name)
+{
+	return (struct gv_item *)guestview_find(gv, name);
+}
+
+int guestview_normalise_machine(struct guestview *gv, const char *machine)
+{
+	struct gv_item *entry = find_item(gv, "smbios/entry");
+	struct gv_item *table = find_item(gv, "smbios/table");
+	struct smbios_rewrite rw = { STRBUF_INIT, 0, 0 };
+
+	if (!table || !entry || !*machine)
+		return 0;
+	if (rewrite_table(table->data, table->len, machine, &rw)) {
+		strbuf_release(&rw.out);
+		return error("guest view: the SMBIOS table of '%s' is malformed",
+			     machine);
+	}
+	free(table->data);
+	table->len = rw.out.len;
+	table->data = (unsigned char *)strbuf_detach(&rw.out);
+	if (entry->len >= 31 && !memcmp(entry->data, "_SM_", 4)) {
+		put_le16(entry->data + 8, rw.max_struct);
+		put_le16(entry->data + 22, table->len);
+	} else if (entry->len >= 24 && !memcmp(entry->data, "_SM3_", 5)) {
+		put_le32(entry->data + 12, table->len);
+	}
+	fwcfg_smbios_size(find_item(gv, "fw_cfg/dir"), rw.delta);
+	return 0;
+}

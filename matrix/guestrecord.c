@@ -169,7 +169,7 @@ int guest_missing(struct store *st, long long id)
 	auto_stmt *q = NULL;
 
 	if (store_prepare(st, &q,
-			  "SELECT guest_seconds IS NULL OR coalesce(guest_rev, 0) < ?"
+			  "SELECT guest_seconds IS NULL OR coalesce(guest_rev, 1) < ?"
 			  " FROM binaries WHERE id = ?"))
 		return -1;
 	sqlite3_bind_int(q, 1, GUEST_REV);

@@ -144,6 +144,14 @@ int gv_fwcfg_dir_parse(const unsigned char *p, size_t len,
  * is too short for its fields.
  */
 int guestview_normalise(struct guestview *gv) VM_WUR;
+/*
+ * Replaces the machine type's own name in SMBIOS's strings by
+ * "<machine>", and the lengths that follow from it (guestparse.c), so
+ * that two machine types of one binary compare by what differs between
+ * them. 0, or -1 reported when the SMBIOS table is malformed.
+ */
+int guestview_normalise_machine(struct guestview *gv,
+				const char *machine) VM_WUR;
 
 /* ---- guestdump.c: the text form. ---- */
 

@@ -28,12 +28,16 @@ static const char usage[] =
 	"list'), or of the versions named, in the store: version, target,\n"
 	"accelerators tried for real, machine types, CPU models, QOM types,\n"
 	"every device's properties and defaults, QMP commands, command-line\n"
-	"options and the QMP schema; and the guest ABI fingerprint of every\n"
-	"versioned machine type. Then, for every libvirt install, its own\n"
+	"options and the QMP schema; the guest ABI fingerprint of every\n"
+	"versioned machine type; and its guest view: what the guest itself\n"
+	"sees once the firmware has run (ACPI tables, SMBIOS, PCI configuration\n"
+	"space, fw_cfg, the memory map, CPUID, the local APIC; see 'virt-matrix\n"
+	"show guest'). Then, for every libvirt install, its own\n"
 	"daemon (an ark build's virtqemud or libvirtd from its prefix; an\n"
 	"imported one in a private mount namespace with its state in a\n"
 	"temporary tree; stopped afterwards) gives the domain capabilities of\n"
-	"each QEMU for q35 and pc. A binary already probed is not run again.\n"
+	"each QEMU for q35 and pc. A binary already probed is not run again,\n"
+	"except for the parts it lacks or that an older virt-matrix recorded.\n"
 	"\n"
 	"The machine types' QEMUs are forked from one QEMU of the binary that\n"
 	"has already loaded (virt-matrix-zygote.so preloaded into it), which\n"
@@ -44,14 +48,53 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  --force        probe again even if the binary is unchanged\n"
-	"  --no-abi       capabilities only, no machine-type ABI fingerprints\n"
+	"  --no-abi       capabilities only: no machine-type ABI fingerprints\n"
+	"                 and no guest view\n"
+	"  --no-guest     no guest view\n"
 	"  --no-libvirt   skip libvirt's domain capabilities for each QEMU\n"
 	"  --jobs N       binaries probed at once (default: number of cores)\n"
 	"  --db PATH      store (env VIRT_MATRIX_DB)\n"
 	"  -q, --quiet    only errors\n";
 
+/* "; guest view of N machine types (...) in S" when it was taken. */
+static void guest_summary(const struct caps_result *r, struct strbuf *out)
+{
+	if (r->guest_done)
+		sb_printf(out, "; guest view of %zu versioned machine types (%zu "
+			       "distinct, %zu failed) in %.2fs",
+			  r->guest_machines, r->guest_distinct, r->guest_failed,
+			  r->guest_seconds);
+}
+
+static void probe_report(const struct install *in, const struct caps_result *r,
+			 int skip)
+{
+	struct strbuf s = STRBUF_INIT;
+
+	if (r->reused) {
+		info("qemu %s: unchanged (%.12s), %.3fs", in->version, r->sha256,
+		     r->seconds);
+		return;
+	}
+	if (r->abi_only)
+		sb_puts(&s, "capabilities unchanged");
+	else
+		sb_printf(&s, "probed in %.2fs: %zu machine types, %zu devices "
+			      "(%zu properties), %zu device failures, %zu QMP "
+			      "commands", r->seconds, r->machines, r->devices,
+			  r->props, r->failures, r->commands);
+	if (!(skip & CAPS_ONLY) && (!r->abi_only || r->abi_machines))
+		sb_printf(&s, "; ABI of %zu versioned machine types (%zu distinct, "
+			      "%zu failed) in %.2fs",
+			  r->abi_machines, r->abi_distinct, r->abi_failed,
+			  r->abi_seconds);
+	guest_summary(r, &s);
+	info("qemu %s: %s", in->version, s.buf);
+	strbuf_release(&s);
+}
+
 static int probe_one(const char *db, const struct install *in, int force,
-		     int no_abi)
+		     int skip)
 {
 	struct store st;
 	struct caps_result r;
@@ -59,28 +102,9 @@ static int probe_one(const char *db, const struct install *in, int force,
 
 	if (store_open(&st, db))
 		return -1;
-	ret = caps_probe(&st, in->binary_path, force, no_abi, &r);
-	if (!ret && r.reused)
-		info("qemu %s: unchanged (%.12s), %.3fs", in->version, r.sha256,
-		     r.seconds);
-	else if (!ret && r.abi_only)
-		info("qemu %s: capabilities unchanged; ABI of %zu versioned "
-		     "machine types (%zu distinct, %zu failed) in %.2fs",
-		     in->version, r.abi_machines, r.abi_distinct, r.abi_failed,
-		     r.abi_seconds);
-	else if (!ret && no_abi)
-		info("qemu %s: probed in %.2fs: %zu machine types, %zu devices "
-		     "(%zu properties), %zu device failures, %zu QMP commands",
-		     in->version, r.seconds, r.machines, r.devices, r.props,
-		     r.failures, r.commands);
-	else if (!ret)
-		info("qemu %s: probed in %.2fs: %zu machine types, %zu devices "
-		     "(%zu properties), %zu device failures, %zu QMP commands; "
-		     "ABI of %zu versioned machine types (%zu distinct, %zu "
-		     "failed) in %.2fs",
-		     in->version, r.seconds, r.machines, r.devices, r.props,
-		     r.failures, r.commands, r.abi_machines, r.abi_distinct,
-		     r.abi_failed, r.abi_seconds);
+	ret = caps_probe(&st, in->binary_path, force, skip, &r);
+	if (!ret)
+		probe_report(in, &r, skip);
 	else
 		error("qemu %s: probe of '%s' failed", in->version,
 		      in->binary_path);
@@ -133,7 +157,11 @@ static int probe_job(size_t i, void *arg)
 {
 	struct probe_jobs *pj = arg;
 
-	return probe_one(pj->po->db, &pj->v[i], pj->po->force, pj->po->no_abi);
+	const struct probe_opts *po = pj->po;
+
+	return probe_one(po->db, &pj->v[i], po->force,
+			 (po->no_abi ? CAPS_ONLY : 0) |
+				 (po->no_guest ? CAPS_NO_GUEST : 0));
 }
 
 int probe_choose(const struct install *v, size_t n, int nnames,
@@ -241,6 +269,7 @@ out:
 static const struct option probe_options[] = {
 	{ "force", no_argument, NULL, 'f' },
 	{ "no-abi", no_argument, NULL, 'n' },
+	{ "no-guest", no_argument, NULL, 'G' },
 	{ "no-libvirt", no_argument, NULL, 'L' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "db", required_argument, NULL, 'd' },
@@ -258,6 +287,9 @@ static int parse_option(struct probe_opts *po, int c, const char *arg)
 		break;
 	case 'n':
 		po->no_abi = 1;
+		break;
+	case 'G':
+		po->no_guest = 1;
 		break;
 	case 'L':
 		po->no_libvirt = 1;

@@ -18,7 +18,7 @@ struct install;
 /* What "virt-matrix probe [options] [VERSION...]" asked for. */
 struct probe_opts {
 	char *db; /* malloc'd */
-	int force, no_abi, no_libvirt;
+	int force, no_abi, no_guest, no_libvirt;
 	long jobs;
 	int nnames;   /* the VERSION operands */
 	char **names; /* point into argv */

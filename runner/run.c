@@ -413,9 +413,8 @@ static void stop_daemons(struct libvirtd *daemons, size_t n)
 	free(daemons);
 }
 
-/* caps_probe()'s flags, named: a run needs the record, not the ABI fingerprints. */
-enum { PROBE_REUSE = 0 };	 /* force: 0, reuse a record of the same content */
-enum { PROBE_WITHOUT_ABI = 1 };	 /* no_abi */
+/* caps_probe()'s force, named: a run reuses a record of the same content. */
+enum { PROBE_REUSE = 0 };
 
 /*
  * Probes, once and before any worker starts, every QEMU of the plan that
@@ -442,7 +441,7 @@ static int probe_missing(const char *db, const struct jobplan *plan)
 			continue;
 		info("probing QEMU %s (%s): it has no probe record yet", q->version,
 		     q->binary_path);
-		if (caps_probe(&st, q->binary_path, PROBE_REUSE, PROBE_WITHOUT_ABI, &cr))
+		if (caps_probe(&st, q->binary_path, PROBE_REUSE, CAPS_ONLY, &cr))
 			warning("QEMU %s could not be probed: its jobs are recorded as "
 				"errors", q->version);
 	}

@@ -1,0 +1,246 @@
+/*
+ * The guest view of every versioned machine type of one binary
+ * (guestprobe.h). Worker threads (one more than the cores: a worker
+ * waiting for its QEMU to start leaves the core to another's firmware)
+ * take machine types from one queue; each starts QEMU with the qtest
+ * chardev (lib/qtest.h), lets SeaBIOS run, reads the view, stops QEMU,
+ * and normalises what it read: guestview_normalise (what follows
+ * addresses and randomness) and guestview_normalise_machine (the machine
+ * type's own name). The record is written once all are in
+ * (guestrecord.c), in one transaction.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "guestprobe.h"
+#include "abi.h"
+#include "canon.h"
+#include "guestrecord.h"
+#include "guestview.h"
+#include "qtest.h"
+#include "banned.h"
+
+#define START_TIMEOUT 20
+/* SeaBIOS needs about 0.15 s of TCG; the rest is room for a busy host. */
+#define FIRMWARE_TIMEOUT 30
+
+struct gmt {
+	char *name;
+	char *devices; /* as machine_abi has them, or NULL */
+	struct guestview gv;
+	char error[512];
+	int failed;
+	double seconds;
+};
+
+/* Whether the space-separated list has word. */
+static int has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return 1;
+	return 0;
+}
+
+/* A path as one value of a QEMU option list: commas doubled. */
+static void push_option_path(struct strvec *out, const char *prefix,
+			     const char *path, const char *suffix)
+{
+	struct strbuf s = STRBUF_INIT;
+
+	sb_puts(&s, prefix);
+	for (const char *p = path; *p; p++) {
+		if (*p == ',')
+			sb_putc(&s, ',');
+		sb_putc(&s, *p);
+	}
+	sb_puts(&s, suffix);
+	strvec_push(out, s.buf);
+	strbuf_release(&s);
+}
+
+void guest_args(const char *machine, const char *devices, const char *image,
+		struct strvec *out)
+{
+	int pcie = strstr(machine, "q35") != NULL;
+
+	strvec_pushv(out, (const char *const[]){ "-m", "128", NULL });
+	for (size_t i = 0; i < canon_ndevs; i++) {
+		const struct canon_dev *d = &canon_devs[i];
+
+		if (devices ? !has_word(devices, d->name) : d->pcie_only && !pcie)
+			continue;
+		if (image && !strcmp(d->name, "virtio-blk-pci")) {
+			strvec_push(out, "-blockdev");
+			push_option_path(out, "driver=file,filename=", image,
+					 ",node-name=disk0,read-only=on");
+			strvec_pushv(out, (const char *const[]){
+				"-device", "virtio-blk-pci,drive=disk0,id=blk0", NULL });
+			continue;
+		}
+		strvec_pushv(out, d->args);
+	}
+}
+
+/* One machine type: started, read, stopped, normalised. */
+static void run_machine(struct gmt *m, struct zygote *z, const char *binary,
+			const char *image)
+{
+	struct strvec args = STRVEC_INIT;
+	struct qtest t;
+	double t0 = now_monotonic();
+	int r;
+
+	error_keep(m->error, sizeof(m->error));
+	guest_args(m->name, m->devices, image, &args);
+	r = qtest_start_in(&t, z, binary, m->name, (const char *const *)args.v,
+			   START_TIMEOUT);
+	strvec_clear(&args);
+	if (!r) {
+		r = guestview_read(&t, m->name, FIRMWARE_TIMEOUT, &m->gv);
+		qtest_stop(&t);
+	}
+	if (!r)
+		r = guestview_normalise(&m->gv) ||
+		    guestview_normalise_machine(&m->gv, m->name);
+	m->failed = r != 0;
+	if (m->failed && !m->error[0])
+		snprintf(m->error, sizeof(m->error), "the guest view failed");
+	m->seconds = now_monotonic() - t0;
+	error_keep(NULL, 0);
+}
+
+struct guest_queue {
+	struct gmt *m;
+	size_t n;
+	const char *binary;
+	const char *image;
+	struct zygote *z;
+	pthread_mutex_t lock;
+	size_t next;
+};
+
+static void *guest_worker(void *arg)
+{
+	struct guest_queue *q = arg;
+
+	for (;;) {
+		size_t job;
+
+		pthread_mutex_lock(&q->lock);
+		job = q->next < q->n && !vm_interrupted ? q->next++ : SIZE_MAX;
+		pthread_mutex_unlock(&q->lock);
+		if (job == SIZE_MAX)
+			return NULL;
+		run_machine(&q->m[job], q->z, q->binary, q->image);
+	}
+}
+
+/* The versioned machine types of id, with the devices their ABI had. */
+static int load_machines(struct store *st, long long id, struct gmt **out,
+			 size_t *n)
+{
+	auto_stmt *q = NULL;
+	size_t alloc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(st, &q,
+			  "SELECT t.name, a.devices FROM machine_types t"
+			  " LEFT JOIN machine_abi a ON a.binary = t.binary"
+			  "  AND a.machine = t.name AND a.status = 'ok'"
+			  " WHERE t.binary = ? ORDER BY t.name COLLATE version"))
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 0);
+		struct gmt *m;
+
+		if (!abi_is_versioned(name))
+			continue;
+		ALLOC_GROW(*out, *n + 1, alloc);
+		m = &(*out)[(*n)++];
+		memset(m, 0, sizeof(*m));
+		m->name = xstrdup(name);
+		m->devices = store_column_strdup(q, 1);
+		guestview_init(&m->gv);
+	}
+	return 0;
+}
+
+/* Runs the queue on cores + 1 threads (or here, when none starts). */
+static void run_all(struct guest_queue *q)
+{
+	pthread_t threads[64];
+	size_t nthreads = (size_t)online_cpus() + 1, started = 0;
+
+	pthread_mutex_init(&q->lock, NULL);
+	if (nthreads > ARRAY_SIZE(threads))
+		nthreads = ARRAY_SIZE(threads);
+	for (; started < nthreads; started++) {
+		int e = pthread_create(&threads[started], NULL, guest_worker, q);
+
+		if (e) {
+			error("cannot start a guest-view thread: %s", strerror(e));
+			break;
+		}
+	}
+	if (!started)
+		guest_worker(q);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	pthread_mutex_destroy(&q->lock);
+}
+
+static int record(struct store *st, long long id, const struct gmt *m,
+		  size_t n, double seconds, struct guest_result *res)
+{
+	struct guest_outcome *v = xcalloc(n + 1, sizeof(*v));
+	int ret;
+
+	for (size_t i = 0; i < n; i++) {
+		v[i].machine = m[i].name;
+		v[i].gv = &m[i].gv;
+		v[i].error = m[i].failed ? m[i].error : NULL;
+		v[i].seconds = m[i].seconds;
+		res->failed += m[i].failed;
+	}
+	ret = guest_record(st, id, v, n, seconds, &res->distinct);
+	free(v);
+	return ret;
+}
+
+int guest_probe_in(struct store *st, long long id, const char *binary,
+		   struct zygote *z, struct guest_result *res)
+{
+	struct guest_queue q;
+	struct gmt *m = NULL;
+	size_t n = 0;
+	double t0 = now_monotonic();
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (load_machines(st, id, &m, &n))
+		return -1;
+	memset(&q, 0, sizeof(q));
+	q.m = m;
+	q.n = n;
+	q.binary = binary;
+	q.z = z;
+	run_all(&q);
+	res->machines = n;
+	res->seconds = now_monotonic() - t0;
+	if (vm_interrupted)
+		error("probe '%s': the guest view was interrupted", binary);
+	else
+		ret = record(st, id, m, n, res->seconds, res);
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].name);
+		free(m[i].devices);
+		guestview_release(&m[i].gv);
+	}
+	free(m);
+	return ret;
+}
