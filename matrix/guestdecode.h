@@ -51,8 +51,37 @@
 int guest_decode(const struct guestview *gv, const char *name,
 		 struct strbuf *out) VM_WUR;
 
+/* What guest_decode_with may change; all zero gives guest_decode's ways. */
+struct guest_decode_opts {
+	/*
+	 * Directories (colon-separated) searched for iasl and dmidecode,
+	 * which then run from where they were found. NULL: $PATH, then
+	 * /usr/sbin and /sbin (dmidecode lives there, outside a user's PATH).
+	 */
+	const char *tool_path;
+	double timeout; /* seconds for one run of a tool; 0: 30 */
+};
+
+/* guest_decode with opts (NULL: the defaults). */
+int guest_decode_with(const struct guestview *gv, const char *name,
+		      const struct guest_decode_opts *opts,
+		      struct strbuf *out) VM_WUR;
+
 /* Pure decoders, one per kind of item (for tests and the fuzzer). */
 void guest_decode_pci(const unsigned char *cfg, size_t len, struct strbuf *out);
+/*
+ * The same with what the function's BARs read back after all-ones was
+ * written (the pcibar/BB:DD.F item: 7 u32, BAR0-5 then the expansion
+ * ROM), so that each BAR's line says its size; bars NULL: no sizes.
+ */
+void guest_decode_pci_bars(const unsigned char *cfg, size_t len,
+			   const unsigned char *bars, size_t bars_len,
+			   struct strbuf *out);
+/* The RSDP's fields (iasl -d cannot read one from a file). */
+void guest_decode_rsdp(const unsigned char *p, size_t len, struct strbuf *out);
+/* An SMBIOS 2.x or 3.x entry point's fields, without its checksums. */
+void guest_decode_smbios_entry(const unsigned char *p, size_t len,
+			       struct strbuf *out);
 void guest_decode_fwcfg_dir(const unsigned char *p, size_t len,
 			    struct strbuf *out);
 void guest_decode_e820(const unsigned char *p, size_t len, size_t entry_size,
