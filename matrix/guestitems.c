@@ -283,7 +283,7 @@ static const struct {
 	const char *items[3];
 } groups[] = {
 	{ "smbios", { "smbios/entry", "smbios/table" } },
-	{ "pci", { "pci/", "pcibar/" } },
+	{ "pci", { "pci/" } },
 	{ "cpuid", { "cpu/cpuid" } },
 	{ "lapic", { "cpu/lapic" } },
 	{ "e820", { "firmware/e820", "fw_cfg/etc/e820" } },
@@ -359,8 +359,7 @@ int guest_table_selects(const char *table, const char *name)
 		return 0;
 	}
 	if (!strncasecmp(table, "pci:", 4))
-		return (skip_prefix(name, "pci/", &rest) ||
-			skip_prefix(name, "pcibar/", &rest)) &&
+		return skip_prefix(name, "pci/", &rest) &&
 		       !strcasecmp(rest, table + 4);
 	if (strchr(table, '/'))
 		return !strcmp(table, name);

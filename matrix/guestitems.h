@@ -13,8 +13,9 @@
  * Table names (case-insensitive):
  *	an ACPI signature	acpi/<SIG> and every acpi/<SIG>.N (all SSDTs)
  *	smbios			smbios/entry, smbios/table
- *	pci			every pci/BB:DD.F and pcibar/BB:DD.F
- *	pci:BB:DD.F		that function's pci/ and pcibar/ items
+ *	pci			every pci/BB:DD.F
+ *	pci:BB:DD.F		that function's pci/BB:DD.F (whose decoding
+ *				reads its BAR sizes from pcibar/BB:DD.F)
  *	cpuid, lapic		cpu/cpuid, cpu/lapic
  *	e820			firmware/e820, fw_cfg/etc/e820
  *	fwcfg			fw_cfg/dir
@@ -39,8 +40,9 @@ int guest_table_selects(const char *table, const char *name);
 
 /*
  * The table name that selects item name, appended to out (the ACPI
- * signature for acpi/SSDT.2, pci:00:02.0 for pci/00:02.0, the item's
- * own name when no group holds it).
+ * signature for acpi/SSDT.2, pci:00:02.0 for pci/00:02.0 and for
+ * pcibar/00:02.0, whose BARs that decoding shows, the item's own name
+ * when no group holds it).
  */
 void guest_table_of(const char *name, struct strbuf *out);
 
