@@ -112,9 +112,11 @@ static void byte_changes(const struct gv_item *a, const struct gv_item *b,
 			sb_printf(out, "%s0x%zx", diff == 1 ? "at " : " ", i);
 	if (!diff)
 		sb_printf(out, "the first %zu the same", n);
+	else if (a->len != b->len)
+		sb_printf(out, "%s, %zu of the first %zu differ",
+			  diff > 4 ? " ..." : "", diff, n);
 	else
-		sb_printf(out, "%s, %zu%s differ", diff > 4 ? " ..." : "", diff,
-			  a->len != b->len ? " of the first" : "");
+		sb_printf(out, "%s, %zu differ", diff > 4 ? " ..." : "", diff);
 }
 
 /*

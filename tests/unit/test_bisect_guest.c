@@ -47,14 +47,16 @@ static void view_dsdt_changed(struct guestview *gv)
  * Binaries: 1 5.2.0 and 2 7.2.0 the real view; 3 10.0.2 the DSDT
  * changed; 4 10.1.0 not taken; 5 10.2.2 failed; 6 11.0.0 under another
  * guest_rev; 7 6.0.0 only another machine type; 8 8.0.0 one PCI function
- * less and an SSDT more.
+ * less, an SSDT more and the first e820 entry gone; 9 9.1.0 the second
+ * e820 entry gone.
  */
 static int setup(void **state)
 {
 	static const char *const versions[] = { "5.2.0", "7.2.0", "10.0.2", "10.1.0",
-						"10.2.2", "11.0.0", "6.0.0", "8.0.0" };
-	struct guestview real, changed, other;
-	struct gv_item *last;
+						"10.2.2", "11.0.0", "6.0.0", "8.0.0",
+						"9.1.0" };
+	struct guestview real, changed, other, cut;
+	struct gv_item *last, *e820;
 
 	(void)state;
 	tu_store_tmp("bisectguest", &dir, &st);
@@ -71,6 +73,12 @@ static int setup(void **state)
 	assert_string_equal(last->name, "pci/00:1f.3");
 	free(last->name);
 	last->name = xstrdup("acpi/SSDT"); /* the bytes do not matter here */
+	e820 = tu_guest_item(&other, "fw_cfg/etc/e820");
+	assert_int_equal(e820->len, 40);
+	memmove(e820->data, e820->data + 20, 20);
+	e820->len = 20;
+	tu_guestview_real(&cut);
+	tu_guest_item(&cut, "fw_cfg/etc/e820")->len = 20;
 	guestview_fingerprint(&real, good_fp);
 	guestview_fingerprint(&changed, dsdt_fp);
 	record(1, &real, MACHINE);
@@ -81,6 +89,8 @@ static int setup(void **state)
 	tu_exec(&st, "UPDATE binaries SET guest_rev = guest_rev + 1 WHERE id = 6");
 	record(7, &real, "pc-q35-6.0");
 	record(8, &other, MACHINE);
+	record(9, &cut, MACHINE);
+	guestview_release(&cut);
 	guestview_release(&real);
 	guestview_release(&changed);
 	guestview_release(&other);
@@ -223,6 +233,10 @@ static void test_diff_without_iasl(void **state)
 	free(path);
 }
 
+/* The recorded fw_cfg/etc/e820 entries, decoded. */
+#define E820_RESERVED "0x000000fd00000000-0x000000ffffffffff size 0x300000000 (12 GiB) type 2 reserved"
+#define E820_RAM "0x0000000000000000-0x0000000007ffffff size 0x8000000 (128 MiB) type 1 usable"
+
 static void test_diff_items(void **state)
 {
 	int rc;
@@ -230,9 +244,21 @@ static void test_diff_items(void **state)
 
 	(void)state;
 	assert_int_equal(rc, 0);
-	assert_string_equal(out, "  " MACHINE " guest view, - 7.2.0, + 8.0.0: 2 items differ\n"
+	assert_string_equal(out, "  " MACHINE " guest view, - 7.2.0, + 8.0.0: 3 items differ\n"
 				 "    - pci/00:1f.3 (only in 7.2.0, 256 bytes)\n"
-				 "    + acpi/SSDT (only in 8.0.0, 256 bytes)\n");
+				 "    + acpi/SSDT (only in 8.0.0, 256 bytes)\n"
+				 "    fw_cfg/etc/e820 changed (40 -> 20 bytes; at 0x4 0xb 0xc "
+				 "0x10, 4 of the first 20 differ):\n"
+				 "      - 0: " E820_RESERVED "\n"
+				 "      - 1: " E820_RAM "\n"
+				 "      + 0: " E820_RAM "\n");
+	free(out);
+	out = diff(2, 9, "7.2.0", "9.1.0", &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "  " MACHINE " guest view, - 7.2.0, + 9.1.0: 1 item differs\n"
+				 "    fw_cfg/etc/e820 changed (40 -> 20 bytes; the first 20 "
+				 "the same):\n"
+				 "      - 1: " E820_RAM "\n");
 	free(out);
 	out = diff(1, 2, "5.2.0", "7.2.0", &rc);
 	assert_int_equal(rc, 0);
