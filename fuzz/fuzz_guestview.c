@@ -2,7 +2,9 @@
  * Fuzz harness "guestview": the input is what a guest's memory or
  * fw_cfg may hold where virt-matrix reads tables (any bytes), fed to
  * every parser of matrix/guestparse.c and, as each item the
- * normalisation knows, to guestview_normalise(); input without NUL bytes
+ * normalisation knows, to guestview_normalise() and (as the SMBIOS table
+ * and fw_cfg's directory of a machine type named "pc") to
+ * guestview_normalise_machine(); input without NUL bytes
  * is also parsed as a dump (matrix/guestdump.c).
  */
 #include "fuzz.h"
@@ -57,6 +59,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)!guestview_normalise(&gv);
 	for (size_t i = 0; i < gv.nr; i++)
 		FUZZ_CHECK(gv.items[i].len == size);
+	guestview_release(&gv);
+	guestview_init(&gv);
+	guestview_add(&gv, "smbios/entry", 0, "_SM_", 4);
+	guestview_add(&gv, "smbios/table", 0, p, size);
+	guestview_add(&gv, "fw_cfg/dir", 0, p, size);
+	if (!guestview_normalise_machine(&gv, "pc")) {
+		const struct gv_item *t = guestview_find(&gv, "smbios/table");
+
+		/* "pc" (3 bytes with its NUL) became "<machine>" (10). */
+		FUZZ_CHECK(t->len >= size && (t->len - size) % 7 == 0);
+	}
 	guestview_release(&gv);
 	text = fuzz_text(data, size);
 	if (text) {

@@ -2,7 +2,7 @@
  * The guest view's items as text (matrix/guestdecode.h): a table maps
  * each item name to its decoder. ACPI tables and SMBIOS go to their
  * tools (guesttools.c), PCI functions to guestpci.c and guestpcie.c,
- * CPUID and the local APIC to guestcpu.c; the RSDP and the SMBIOS entry
+ * CPUID and the local APIC to guestcpuid.c; the RSDP and the SMBIOS entry
  * point, which the tools cannot read alone, the fw_cfg directory, the
  * e820 maps and any unknown item (a hex dump) are decoded here, as is
  * the one way every decoder writes a register (guestdecoders.h).

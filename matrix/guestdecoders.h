@@ -3,7 +3,7 @@
 
 /*
  * What the guest view's decoders share, internal to them (guestdecode.c,
- * guesttools.c, guestpci.c, guestpcie.c, guestcpu.c): little-endian
+ * guesttools.c, guestpci.c, guestpcie.c, guestcpuid.c): little-endian
  * readers, the one way a register is written as a line, and what a
  * decoder of a whole item is given. A register's fields are a table;
  * gd_fields() writes the flags that are set by name and every multi-bit

@@ -389,8 +389,8 @@ static int rewrite_table(const unsigned char *t, size_t len,
 		out_add(&rw->out, t + off, flen);
 		if (t[strings])
 			rewrite_strings(t + strings, end + 1 - strings, machine, rw);
-		else
-			out_add(&rw->out, "\0\0", 2); /* no strings */
+		else /* no strings: kept as they are, up to the double NUL */
+			out_add(&rw->out, t + strings, end + 2 - strings);
 		if (rw->out.len - start > rw->max_struct)
 			rw->max_struct = rw->out.len - start;
 		off = end + 2;

@@ -1,6 +1,6 @@
 /*
  * The guest view's decoders (matrix/guestdecode.c, guestpci.c,
- * guestcpu.c) on real recorded views of Debian's QEMU 7.2, normalised as
+ * guestcpuid.c) on real recorded views of Debian's QEMU 7.2, normalised as
  * the store keeps them: pc-q35-7.2 as it comes (tests/data/guestview/
  * pc-q35-7.2.txt) and with an e1000e, two virtio-net and a PCIe root
  * port (pc-q35-7.2-nics.txt, rewritten by REGENERATE=1

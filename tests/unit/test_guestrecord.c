@@ -149,6 +149,40 @@ static void test_normalise_machine_malformed(void **state)
 	guestview_release(&gv);
 }
 
+/*
+ * A structure whose string set starts with a NUL but does not end there
+ * (found by the fuzzer: its bytes up to the double NUL were dropped):
+ * what is not a string equal to the name is kept byte for byte.
+ */
+static void test_normalise_machine_keeps_odd_strings(void **state)
+{
+	static const unsigned char entry[31] = "_SM_";
+	static const unsigned char table[] = {
+		1, 4, 0, 1, 0, 'x', 0, 0,	 /* "\0x\0\0" after the header */
+		2, 4, 0, 2, 'p', 'c', 0, 'y', 0, 0, /* "pc", "y" */
+		127, 4, 0, 3, 0, 0,
+	};
+	static const unsigned char want[] = {
+		1, 4, 0, 1, 0, 'x', 0, 0,
+		2, 4, 0, 2, '<', 'm', 'a', 'c', 'h', 'i', 'n', 'e', '>', 0, 'y', 0, 0,
+		127, 4, 0, 3, 0, 0,
+	};
+	struct guestview gv;
+	const struct gv_item *t;
+
+	(void)state;
+	guestview_init(&gv);
+	guestview_add(&gv, "smbios/entry", 0, entry, sizeof(entry));
+	guestview_add(&gv, "smbios/table", 0, table, sizeof(table));
+	assert_int_equal(guestview_normalise_machine(&gv, "pc"), 0);
+	t = guestview_find(&gv, "smbios/table");
+	assert_int_equal(t->len, sizeof(want));
+	assert_memory_equal(t->data, want, sizeof(want));
+	/* the longest structure is the second: 4 + "<machine>\0y\0\0" */
+	assert_int_equal(guestview_find(&gv, "smbios/entry")->data[8], 4 + 13);
+	guestview_release(&gv);
+}
+
 static long long add_binary(struct store *st, const char *sha)
 {
 	struct strbuf sql = STRBUF_INIT;
@@ -295,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_normalise_machine),
 		cmocka_unit_test(test_normalise_machine_longer_name),
 		cmocka_unit_test(test_normalise_machine_malformed),
+		cmocka_unit_test(test_normalise_machine_keeps_odd_strings),
 		cmocka_unit_test(test_record_and_load),
 		cmocka_unit_test(test_fingerprint_by_name),
 		cmocka_unit_test(test_guest_args),
