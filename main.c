@@ -28,11 +28,11 @@ struct cmd {
 static const struct cmd commands[] = {
 	{ "ark", cmd_ark, "fetch, build and install QEMU and libvirt versions" },
 	{ "probe", cmd_probe, "record what each installed QEMU can do" },
-	{ "show", cmd_show, "show what the probe recorded about one QEMU" },
+	{ "show", cmd_show, "what the probe recorded about one QEMU: caps, machines, ABI, guest view" },
 	{ "run", cmd_run, "run the scenarios against every installed QEMU" },
 	{ "report", cmd_report, "ABI, argv mapping, capability and pass/fail reports" },
 	{ "sweep", cmd_sweep, "the nightly job: build, probe, run and report (resumable, shardable)" },
-	{ "bisect", cmd_bisect, "first version or commit where a scenario or an ABI changed" },
+	{ "bisect", cmd_bisect, "first version or commit where a scenario, an ABI or a guest view changed" },
 	{ "merge", cmd_merge, "merge the stores of the shards of a sweep into one" },
 	{ "plan", cmd_plan, "write a CI pipeline that runs a sweep on many machines" },
 };

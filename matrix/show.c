@@ -1,6 +1,8 @@
 /*
- * cmd_show: "virt-matrix show caps|machines|abi VERSION [--json]", what the
- * probe recorded about one QEMU install, for a person or a script.
+ * cmd_show: "virt-matrix show caps|machines|abi|guest VERSION ... [--json]",
+ * what the probe recorded about one QEMU install, for a person or a
+ * script. Each subcommand is a row of show_commands[]; "show guest" lives
+ * in showguest.c.
  */
 #include <getopt.h>
 #include <json-c/json.h>
@@ -19,15 +21,24 @@ static const char usage[] =
 	"usage: virt-matrix show caps VERSION [--json]\n"
 	"       virt-matrix show machines VERSION [--json]\n"
 	"       virt-matrix show abi VERSION [MACHINE] [--json]\n"
+	"       virt-matrix show guest VERSION MACHINE [--table TABLE] [--json]\n"
 	"\n"
 	"What 'virt-matrix probe' recorded about the QEMU install VERSION\n"
 	"(a name from 'virt-matrix ark list', e.g. 10.0.2 or 7.2.22-system).\n"
 	"'show abi' lists the fingerprint of each versioned machine type and\n"
 	"which ones are equal; with MACHINE it prints that machine's lines.\n"
+	"'show guest' lists what the guest of the versioned machine type MACHINE\n"
+	"sees (ACPI tables, SMBIOS, PCI functions, fw_cfg, e820, CPUID, local\n"
+	"APIC): each item with its size, sha256 and what its header says; with\n"
+	"--table, those items decoded (ACPI as ASL, SMBIOS as dmidecode does).\n"
 	"\n"
 	"options:\n"
-	"  --json       machine-readable output\n"
-	"  --db PATH    store (env VIRT_MATRIX_DB)\n";
+	"  --json         machine-readable output (with --table: decoded lines\n"
+	"                 and the raw bytes in hex)\n"
+	"  --table TABLE  show guest: an ACPI signature (DSDT, FACP, APIC, SSDT:\n"
+	"                 all SSDTs; any case), smbios, pci, pci:BB:DD.F, cpuid,\n"
+	"                 e820, fwcfg, lapic, or an item's name\n"
+	"  --db PATH      store (env VIRT_MATRIX_DB)\n";
 
 static long long count(struct store *st, const char *table, long long id)
 {
@@ -49,6 +60,27 @@ static const char *col(sqlite3_stmt *q, int i)
 	return s ? (const char *)s : NULL;
 }
 
+/* There is no install VERSION: says which there are. */
+static long long no_install(struct store *st, const char *version)
+{
+	struct install *v = NULL;
+	struct strbuf have = STRBUF_INIT, esc = STRBUF_INIT;
+	size_t n = 0;
+
+	if (installs_list(st, "qemu", &v, &n))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&have, " %s", v[i].version);
+	error("no QEMU install named '%s'; installed:%s (see 'virt-matrix ark "
+	      "list')",
+	      str_printable(&esc, version, strlen(version), 100),
+	      n ? have.buf : " none");
+	installs_free(v, n);
+	strbuf_release(&have);
+	strbuf_release(&esc);
+	return -1;
+}
+
 /* The binary id of install VERSION, probed; -1 (reported) otherwise. */
 static long long find_binary(struct store *st, const char *version,
 			     struct install *in)
@@ -56,13 +88,8 @@ static long long find_binary(struct store *st, const char *version,
 	long long id;
 	int r = installs_get(st, "qemu", version, in);
 
-	if (r) {
-		if (r > 0)
-			error("no QEMU install named '%s' (see 'virt-matrix ark "
-			      "list')",
-			      version);
-		return -1;
-	}
+	if (r)
+		return r > 0 ? no_install(st, version) : -1;
 	r = binary_find(st, in->binary_path, &id);
 	if (r < 0)
 		return -1;
@@ -354,8 +381,7 @@ void show_abi_machine_release(struct show_abi_machine *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* The lines of text, without their newlines, as a JSON array. */
-static json_object *lines_json(const char *t)
+json_object *show_lines_json(const char *t)
 {
 	json_object *lines = json_object_new_array();
 
@@ -378,7 +404,7 @@ static void print_abi_machine_json(FILE *out, const struct show_abi_machine *m)
 	jadd(o, "devices", m->devices);
 	jadd(o, "dropped", m->dropped);
 	jadd(o, "error", m->error);
-	json_object_object_add(o, "lines", lines_json(m->text));
+	json_object_object_add(o, "lines", show_lines_json(m->text));
 	print_json(out, o,
 		   JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 			   JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -585,53 +611,73 @@ static int show_machines(struct store *st, long long id, int json)
 	return 0;
 }
 
-static int run_caps(struct store *st, long long id, const struct install *in,
-		    const char *machine, int json)
-{
-	return show_caps(st, id, in, json);
-}
-
-static int run_machines(struct store *st, long long id,
-			const struct install *in, const char *machine, int json)
-{
-	return show_machines(st, id, json);
-}
-
-static int run_abi(struct store *st, long long id, const struct install *in,
-		   const char *machine, int json)
-{
-	return show_abi(st, id, machine, json);
-}
-
-/* A "show" subcommand: operands after VERSION it takes, and its work. */
-static const struct show_command {
-	const char *name;
-	int max_extra;
-	int (*run)(struct store *st, long long id, const struct install *in,
-		   const char *machine, int json);
-} show_commands[] = {
-	{ "caps", 0, run_caps },
-	{ "machines", 0, run_machines },
-	{ "abi", 1, run_abi },
-};
-
-/* The command argv names with its operands, or NULL when they do not fit. */
-static const struct show_command *find_command(int argc, char **argv)
-{
-	if (argc < 2)
-		return NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(show_commands); i++)
-		if (!strcmp(show_commands[i].name, argv[0]))
-			return argc - 2 <= show_commands[i].max_extra
-				       ? &show_commands[i]
-				       : NULL;
-	return NULL;
-}
-
 struct show_opts {
 	char *db;
 	int json;
+	char *table; /* show guest --table */
 };
+
+static int run_caps(struct store *st, long long id, const struct install *in,
+		    const char *machine, const struct show_opts *so)
+{
+	return show_caps(st, id, in, so->json);
+}
+
+static int run_machines(struct store *st, long long id,
+			const struct install *in, const char *machine,
+			const struct show_opts *so)
+{
+	return show_machines(st, id, so->json);
+}
+
+static int run_abi(struct store *st, long long id, const struct install *in,
+		   const char *machine, const struct show_opts *so)
+{
+	return show_abi(st, id, machine, so->json);
+}
+
+static int run_guest(struct store *st, long long id, const struct install *in,
+		     const char *machine, const struct show_opts *so)
+{
+	return show_guest(st, id, in, machine, so->table, so->json, stdout);
+}
+
+/*
+ * A "show" subcommand: how many operands after VERSION it takes, whether
+ * it takes --table, and its work.
+ */
+static const struct show_command {
+	const char *name;
+	int min_extra, max_extra;
+	int table;
+	int (*run)(struct store *st, long long id, const struct install *in,
+		   const char *machine, const struct show_opts *so);
+} show_commands[] = {
+	{ "caps", 0, 0, 0, run_caps },
+	{ "machines", 0, 0, 0, run_machines },
+	{ "abi", 0, 1, 0, run_abi },
+	{ "guest", 1, 1, 1, run_guest },
+};
+
+/* The command argv names with its operands, or NULL when they do not fit. */
+static const struct show_command *find_command(int argc, char **argv,
+					       const struct show_opts *so)
+{
+	if (argc < 2)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(show_commands); i++) {
+		const struct show_command *c = &show_commands[i];
+
+		if (strcmp(c->name, argv[0]))
+			continue;
+		if (so->table && !c->table) {
+			error("--table goes with 'show guest'");
+			return NULL;
+		}
+		return argc - 2 >= c->min_extra && argc - 2 <= c->max_extra ? c : NULL;
+	}
+	return NULL;
+}
 
 /* Options into so; 0, 1 after --help, or -1 on a wrong option. */
 static int parse_options(struct show_opts *so, int argc, char **argv)
@@ -639,6 +685,7 @@ static int parse_options(struct show_opts *so, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "table", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -650,6 +697,9 @@ static int parse_options(struct show_opts *so, int argc, char **argv)
 		} else if (c == 'd') {
 			free(so->db);
 			so->db = xstrdup(optarg);
+		} else if (c == 't') {
+			free(so->table);
+			so->table = xstrdup(optarg);
 		} else {
 			return c == 'h' ? 1 : -1;
 		}
@@ -658,8 +708,8 @@ static int parse_options(struct show_opts *so, int argc, char **argv)
 }
 
 /* Runs cmd on install argv[1] of the store db; 0, or -1 (reported). */
-static int show_run(const struct show_command *cmd, const char *db, int argc,
-		    char **argv, int json)
+static int show_run(const struct show_command *cmd, const struct show_opts *so,
+		    int argc, char **argv)
 {
 	struct store st;
 	struct install in;
@@ -667,11 +717,11 @@ static int show_run(const struct show_command *cmd, const char *db, int argc,
 	int ret = -1;
 
 	memset(&in, 0, sizeof(in));
-	if (store_open(&st, db))
+	if (store_open(&st, so->db))
 		return -1;
 	id = find_binary(&st, argv[1], &in);
 	if (id >= 0)
-		ret = cmd->run(&st, id, &in, argc == 3 ? argv[2] : NULL, json);
+		ret = cmd->run(&st, id, &in, argc == 3 ? argv[2] : NULL, so);
 	store_close(&st);
 	install_release(&in);
 	return ret;
@@ -679,22 +729,21 @@ static int show_run(const struct show_command *cmd, const char *db, int argc,
 
 int cmd_show(int argc, char **argv)
 {
-	struct show_opts so = { store_default_path(), 0 };
+	struct show_opts so = { store_default_path(), 0, NULL };
 	const struct show_command *cmd = NULL;
 	int r = parse_options(&so, argc, argv), ret = 129;
 
 	if (r > 0) {
 		fputs(usage, stdout);
 		ret = 0;
-	} else if (!r && (cmd = find_command(argc - optind, argv + optind))) {
-		ret = show_run(cmd, so.db, argc - optind, argv + optind, so.json)
-			      ? 1
-			      : 0;
+	} else if (!r && (cmd = find_command(argc - optind, argv + optind, &so))) {
+		ret = show_run(cmd, &so, argc - optind, argv + optind) ? 1 : 0;
 		if (!ret && flush_stdout())
 			ret = 1;
 	}
 	if (ret == 129)
 		fputs(usage, stderr);
 	free(so.db);
+	free(so.table);
 	return ret;
 }

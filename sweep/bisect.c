@@ -1,17 +1,19 @@
 /*
  * `virt-matrix bisect`: the first QEMU version (or commit) between a good
- * and a bad one where a scenario's result, or a machine type's guest ABI
- * fingerprint, changed. Candidates are the catalog's versions between
- * the two (plus the two themselves when they are installs outside the
- * catalog), or a list of commits whose source snapshots come from a URL
- * template, as git forges serve them (built as '<base>+g<commit>' from
- * the downloaded tarball). Each candidate tested is built with ark when
- * it is not installed (so cached builds are reused), then run (`run`,
- * its runs recorded in one sweep of kind 'bisect') or probed (`probe`,
- * for --abi). The search (bisect_search.c) works in either direction:
- * good older than bad finds a regression, good newer than bad finds the
- * fix. The answer comes with the evidence of both sides: the runs'
- * statuses, reasons and checks, or the ABI lines that differ.
+ * and a bad one where a scenario's result, a machine type's guest ABI
+ * fingerprint or its guest view changed. Candidates are the catalog's
+ * versions between the two (plus the two themselves when they are
+ * installs outside the catalog), or a list of commits whose source
+ * snapshots come from a URL template, as git forges serve them (built as
+ * '<base>+g<commit>' from the downloaded tarball). Each candidate tested
+ * is built with ark when it is not installed (so cached builds are
+ * reused), then run (`run`, its runs recorded in one sweep of kind
+ * 'bisect') or probed (`probe`, for --abi and --guest; bisect_guest.c
+ * judges a guest view). The search (bisect_search.c) works in either
+ * direction: good older than bad finds a regression, good newer than bad
+ * finds the fix. The answer comes with the evidence of both sides: the
+ * runs' statuses, reasons and checks, the ABI lines that differ, or the
+ * guest view's items that differ, decoded.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -40,7 +42,8 @@
 #define DIFF_LINES 60
 
 static const char usage[] =
-	"usage: virt-matrix bisect (--scenario NAME | --abi MACHINE-TYPE)\n"
+	"usage: virt-matrix bisect (--scenario NAME | --abi MACHINE-TYPE |\n"
+	"                           --guest MACHINE-TYPE)\n"
 	"                          --good V1 --bad V2 [--libvirt VERSION]\n"
 	"                          [--url TEMPLATE (--commits FILE | --commit C...)\n"
 	"                           --base-version V [--flavour upstream|debian]]\n"
@@ -51,7 +54,9 @@ static const char usage[] =
 	"scenario's result changes (pass is good; fail is bad; an error, or a\n"
 	"version that does not build, cannot be judged and is skipped), or with\n"
 	"--abi, where the machine type's ABI fingerprint stops being the good\n"
-	"version's. The candidates are V1, V2 and the catalog's versions between.\n"
+	"version's, or with --guest, where the machine type's guest view (ACPI,\n"
+	"SMBIOS, PCI, fw_cfg, e820, CPUID) stops being the good version's.\n"
+	"The candidates are V1, V2 and the catalog's versions between.\n"
 	"Good may be newer than bad: then the answer is the first good version\n"
 	"(the fix). Each version tested is built with ark if it is not installed\n"
 	"(installed builds are reused) and run (or probed); the runs are kept in\n"
@@ -59,6 +64,9 @@ static const char usage[] =
 	"\n"
 	"  --scenario NAME     a scenario by name or a path to a cfg file\n"
 	"  --abi MACHINE-TYPE  a versioned machine type, e.g. pc-q35-5.2\n"
+	"  --guest MACHINE-TYPE  a versioned machine type whose guest view is\n"
+	"                      compared; the answer shows the items that differ,\n"
+	"                      decoded (ASL lines, SMBIOS fields, PCI registers)\n"
 	"  --good V1, --bad V2 versions (or commits, with --url)\n"
 	"  --libvirt VERSION   run the scenario through that libvirt install\n"
 	"                      (default: the direct runner)\n"
@@ -91,8 +99,10 @@ struct bisect_ctx {
 	struct strvec label; /* as the user calls them: versions or commits */
 	enum bisect_state *state;
 	char **evidence;     /* per candidate, malloc'd */
-	char **fingerprint;  /* --abi: per candidate, malloc'd */
+	char **fingerprint;  /* --abi, --guest: per candidate, malloc'd */
+	long long *binary;   /* --guest: per candidate, its probe record (0: none) */
 	char *good_fp;
+	int good_rev;	     /* --guest: the good end's guest_rev */
 	int good_is_old;
 	struct store st;
 	int open;
@@ -293,16 +303,17 @@ static int judge_scenario(struct bisect_ctx *x, size_t i)
 	return verdict;
 }
 
-/* The fingerprint of machine on candidate i (probed first), or NULL. */
-static int judge_abi(struct bisect_ctx *x, size_t i)
+/*
+ * Probes candidate i; *bin gets its complete probe record's id (0 when
+ * there is none). 0, or -1 on error or interrupt.
+ */
+static int probe_candidate(struct bisect_ctx *x, size_t i, long long *bin)
 {
 	struct strvec a = STRVEC_INIT;
-	struct strbuf ev = STRBUF_INIT;
 	struct install in;
-	auto_stmt *q = NULL;
-	long long bin = 0;
 	int rc;
 
+	*bin = 0;
 	strvec_pushv(&a, (const char *const[]){ "probe", "--no-libvirt", "--db", x->db,
 		x->cand.v[i], NULL });
 	rc = vm_self_run(&a, STEP_TIMEOUT);
@@ -311,9 +322,20 @@ static int judge_abi(struct bisect_ctx *x, size_t i)
 		return -1;
 	if (installed(x, x->cand.v[i], &in) != 1)
 		return -1;
-	rc = binary_complete_id(&x->st, in.binary_sha256, &bin);
+	rc = binary_complete_id(&x->st, in.binary_sha256, bin);
 	install_release(&in);
-	if (rc < 0 ||
+	return rc < 0 ? -1 : 0;
+}
+
+/* The fingerprint of machine on candidate i (probed first), or NULL. */
+static int judge_abi(struct bisect_ctx *x, size_t i)
+{
+	struct strbuf ev = STRBUF_INIT;
+	auto_stmt *q = NULL;
+	long long bin = 0;
+	int rc;
+
+	if (probe_candidate(x, i, &bin) ||
 	    store_prepare(&x->st, &q, "SELECT m.status, m.fingerprint, m.error,"
 			  " length(t.text) - length(replace(t.text, char(10), '')) + 1"
 			  " FROM machine_abi m"
@@ -343,6 +365,26 @@ static int judge_abi(struct bisect_ctx *x, size_t i)
 	return strcmp(x->fingerprint[i], x->good_fp) ? 'b' : 'g';
 }
 
+/* The guest view of machine on candidate i (probed first) against the good end's. */
+static int judge_guest(struct bisect_ctx *x, size_t i)
+{
+	struct strbuf ev = STRBUF_INIT;
+	int v, rev;
+
+	if (probe_candidate(x, i, &x->binary[i]))
+		return -1;
+	v = bisect_guest_judge(&x->st, x->binary[i], x->cand.v[i], x->o->guest, x->good_fp,
+			       x->good_rev, &x->fingerprint[i], &rev, &ev);
+	if (v < 0) {
+		strbuf_release(&ev);
+		return -1;
+	}
+	if (!x->good_fp && v == 'g')
+		x->good_rev = rev; /* the good end: its definition is compared */
+	x->evidence[i] = strbuf_detach(&ev);
+	return v;
+}
+
 /* Tests candidate i: 'g', 'b', 's' (cannot be judged), -1 on error/interrupt. */
 static int judge(struct bisect_ctx *x, size_t i)
 {
@@ -357,7 +399,9 @@ static int judge(struct bisect_ctx *x, size_t i)
 		x->evidence[i] = xstrdup("did not build (see above)");
 		v = 's';
 	} else {
-		v = x->o->machine ? judge_abi(x, i) : judge_scenario(x, i);
+		v = x->o->guest	    ? judge_guest(x, i)
+		    : x->o->machine ? judge_abi(x, i)
+				    : judge_scenario(x, i);
 	}
 	if (v > 0)
 		printf("  %-24s %-4s %s\n", x->label.v[i],
@@ -366,42 +410,13 @@ static int judge(struct bisect_ctx *x, size_t i)
 	return v;
 }
 
-/* The lines of a that b lacks, as "<mark> line", at most *budget of them. */
-static void lines_missing(const char *a, const char *b, char mark, struct strbuf *out,
-			  int *shown, int *more)
-{
-	const char *p = a;
-
-	while (*p) {
-		size_t len = strcspn(p, "\n");
-		const char *q = b;
-		int found = 0;
-
-		while (*q && !found) {
-			size_t ql = strcspn(q, "\n");
-
-			found = ql == len && !memcmp(p, q, len);
-			q += ql + (q[ql] ? 1 : 0);
-		}
-		if (!found) {
-			if (*shown < (mark == '-' ? DIFF_LINES / 2 : DIFF_LINES)) {
-				sb_printf(out, "    %c %.*s\n", mark, (int)len, p);
-				(*shown)++;
-			} else {
-				(*more)++;
-			}
-		}
-		p += len + (p[len] ? 1 : 0);
-	}
-}
-
 /* The ABI lines that differ between candidates o and n. */
 static int abi_diff(struct bisect_ctx *x, size_t o, size_t n)
 {
 	auto_stmt *q = NULL;
 	struct strbuf out = STRBUF_INIT;
 	char *t[2] = { NULL, NULL };
-	int shown = 0, more = 0;
+	int more;
 
 	for (int k = 0; k < 2; k++) {
 		if (store_prepare(&x->st, &q, "SELECT text FROM abi_texts WHERE sha256 = ?"))
@@ -417,9 +432,7 @@ static int abi_diff(struct bisect_ctx *x, size_t o, size_t n)
 		free(t[1]);
 		return error("the ABI text of %s is not in the store", x->o->machine);
 	}
-	lines_missing(t[0], t[1], '-', &out, &shown, &more);
-	shown = shown < DIFF_LINES / 2 ? shown : DIFF_LINES / 2;
-	lines_missing(t[1], t[0], '+', &out, &shown, &more);
+	more = bisect_line_diff(t[0], t[1], DIFF_LINES, "    ", &out);
 	printf("  %s ABI lines, - %s, + %s:\n%s", x->o->machine, x->label.v[o], x->label.v[n],
 	       out.buf);
 	if (more)
@@ -430,6 +443,21 @@ static int abi_diff(struct bisect_ctx *x, size_t o, size_t n)
 	free(t[0]);
 	free(t[1]);
 	return 0;
+}
+
+/* The guest view's items that differ between candidates o and n. */
+static int guest_diff(struct bisect_ctx *x, size_t o, size_t n)
+{
+	struct bisect_guest_sides s = { { x->binary[o], x->binary[n] },
+					{ x->label.v[o], x->label.v[n] },
+					{ x->cand.v[o], x->cand.v[n] } };
+	struct strbuf out = STRBUF_INIT;
+	int rc = bisect_guest_diff(&x->st, x->o->guest, &s, &out);
+
+	if (!rc)
+		fputs(out.buf, stdout);
+	strbuf_release(&out);
+	return rc;
 }
 
 /*
@@ -452,7 +480,7 @@ static int judge_ends(struct bisect_ctx *x)
 			return error("--%s %s is not %s: %s", want == 'g' ? "good" : "bad",
 				     x->label.v[i], want == 'g' ? "good" : "bad",
 				     x->evidence[i] ? x->evidence[i] : "?");
-		if (x->o->machine && want == 'g')
+		if ((x->o->machine || x->o->guest) && want == 'g')
 			x->good_fp = xstrdup(x->fingerprint[i]);
 		x->state[i] = bisect_state_of(v, x->good_is_old);
 	}
@@ -483,6 +511,8 @@ static int search(struct bisect_ctx *x)
 	fputs(out.buf, stdout);
 	strbuf_release(&out);
 	if (x->o->machine && abi_diff(x, a.res.last_old, a.res.first_new))
+		return -1;
+	if (x->o->guest && guest_diff(x, a.res.last_old, a.res.first_new))
 		return -1;
 	return 0;
 }
@@ -522,6 +552,7 @@ static int prepare(struct bisect_ctx *x)
 	x->state = xcalloc(x->cand.nr, sizeof(*x->state));
 	x->evidence = xcalloc(x->cand.nr, sizeof(*x->evidence));
 	x->fingerprint = xcalloc(x->cand.nr, sizeof(*x->fingerprint));
+	x->binary = xcalloc(x->cand.nr, sizeof(*x->binary));
 	return 0;
 }
 
@@ -531,9 +562,9 @@ static int open_bisect(struct bisect_ctx *x, int argc, char **argv)
 	if (sweep_open(&x->st, "bisect", x->o->uuid, NULL, argc, argv, &x->sweep_id,
 		       x->uuid))
 		return -1;
-	printf("bisect %s: %s, good %s, bad %s, %zu candidates:", x->uuid,
-	       x->o->machine ? x->o->machine : x->scn_name, x->o->good, x->o->bad,
-	       x->cand.nr);
+	printf("bisect %s: %s%s, good %s, bad %s, %zu candidates:", x->uuid,
+	       x->o->guest ? x->o->guest : x->o->machine ? x->o->machine : x->scn_name,
+	       x->o->guest ? " (guest view)" : "", x->o->good, x->o->bad, x->cand.nr);
 	for (size_t i = 0; i < x->label.nr; i++)
 		printf(" %s", x->label.v[i]);
 	printf("\n");
@@ -565,6 +596,7 @@ static void ctx_release(struct bisect_ctx *x)
 	}
 	free(x->evidence);
 	free(x->fingerprint);
+	free(x->binary);
 	free(x->state);
 	free(x->good_fp);
 	free(x->scn_name);
@@ -631,6 +663,7 @@ int bisect_opts_parse(struct bisect_opts *o, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "scenario", required_argument, NULL, 's' },
 		{ "abi", required_argument, NULL, 'a' },
+		{ "guest", required_argument, NULL, 'G' },
 		{ "good", required_argument, NULL, 'g' },
 		{ "bad", required_argument, NULL, 'b' },
 		{ "libvirt", required_argument, NULL, 'L' },
@@ -654,6 +687,7 @@ int bisect_opts_parse(struct bisect_opts *o, int argc, char **argv)
 		switch (c) {
 		case 's': o->scenario = optarg; break;
 		case 'a': o->machine = optarg; break;
+		case 'G': o->guest = optarg; break;
 		case 'g': o->good = optarg; break;
 		case 'b': o->bad = optarg; break;
 		case 'L': o->libvirt = strcmp(optarg, "none") ? optarg : NULL; break;
@@ -680,23 +714,27 @@ int bisect_opts_parse(struct bisect_opts *o, int argc, char **argv)
 
 int bisect_opts_check(const struct bisect_opts *o)
 {
-	if (!o->scenario == !o->machine)
-		return error("bisect wants one of --scenario NAME and --abi MACHINE-TYPE");
-	if (o->machine && !abi_is_versioned(o->machine)) {
+	const char *m = o->machine ? o->machine : o->guest;
+
+	if (!!o->scenario + !!o->machine + !!o->guest != 1)
+		return error("bisect wants one of --scenario NAME, --abi MACHINE-TYPE "
+			     "and --guest MACHINE-TYPE");
+	if (m && !abi_is_versioned(m)) {
 		struct strbuf esc = STRBUF_INIT;
 
 		/* An alias such as q35 names another machine in each version:
 		 * its fingerprint changes with every release. */
-		error("--abi wants a versioned machine type (a name that ends in a "
+		error("--%s wants a versioned machine type (a name that ends in a "
 		      "version, such as pc-q35-5.2), not '%s'",
-		      str_printable(&esc, o->machine, strlen(o->machine), 100));
+		      o->machine ? "abi" : "guest", str_printable(&esc, m, strlen(m), 100));
 		strbuf_release(&esc);
 		return -1;
 	}
 	if (!o->good || !o->bad || !strcmp(o->good, o->bad))
 		return error("bisect wants --good and --bad, two different versions or commits");
-	if (o->machine && o->libvirt)
-		return error("--libvirt goes with --scenario (the ABI is the QEMU's own)");
+	if (m && o->libvirt)
+		return error("--libvirt goes with --scenario (the %s is the QEMU's own)",
+			     o->machine ? "ABI" : "guest view");
 	if (!o->url != !(o->commits_file || o->commits.nr))
 		return error("bisecting commits wants --url TEMPLATE and --commits FILE "
 			     "(or --commit C...) together");

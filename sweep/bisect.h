@@ -64,7 +64,9 @@ int bisect_url(const char *tmpl, const char *commit, struct strbuf *out) VM_WUR;
 
 /* The options of `virt-matrix bisect`; strings point into its argv. */
 struct bisect_opts {
-	const char *scenario, *machine; /* one of them */
+	const char *scenario; /* one of scenario, machine and guest */
+	const char *machine;  /* --abi: a machine type's ABI fingerprint */
+	const char *guest;    /* --guest: a machine type's guest view */
 	const char *libvirt;		/* NULL: the direct runner */
 	const char *good, *bad;
 	const char *url, *commits_file, *base, *flavour; /* commits */
@@ -129,5 +131,50 @@ struct bisect_answer {
 
 /* The answer's lines: the first changed candidate(s) and both sides. */
 void bisect_describe(const struct bisect_answer *a, struct strbuf *out);
+
+/*
+ * A small line diff for the answer's evidence: the lines of a that b
+ * lacks as "<indent>- line", then those of b that a lacks as
+ * "<indent>+ line", appended to out; at most budget lines, at most half
+ * of them '-' lines. Returns how many differing lines were left out.
+ */
+int bisect_line_diff(const char *a, const char *b, int budget,
+		     const char *indent, struct strbuf *out);
+
+/* ---- bisect_guest.c: --guest, judged on the store alone. ---- */
+
+struct store;
+
+/*
+ * Judges the guest view of machine on binary bin (the install called
+ * install; bin 0: not probed) against the good end's fingerprint
+ * good_fp under guest_rev good_rev, or, when good_fp is NULL, as the
+ * good end itself. Returns 'g' (the same fingerprint; the good end:
+ * any view), 'b' (another one), 's' (cannot be judged: no probe
+ * record, the guest view not taken, no such machine type, a failed
+ * record, or a view under another guest_rev), with *fp (malloc'd;
+ * NULL for 's') and *rev set and one line of evidence appended to ev;
+ * -1 after reporting a store error.
+ */
+int bisect_guest_judge(struct store *st, long long bin, const char *install,
+		       const char *machine, const char *good_fp, int good_rev,
+		       char **fp, int *rev, struct strbuf *ev) VM_WUR;
+
+/* The two sides of a --guest answer: [0] the last old candidate, [1] the first new. */
+struct bisect_guest_sides {
+	long long binary[2];
+	const char *label[2];	/* as the user calls them */
+	const char *install[2]; /* their installs, for 'virt-matrix show guest' */
+};
+
+/*
+ * The items of machine's guest view that differ between the two sides,
+ * appended to out: those only on one side, and those changed, each with
+ * a bounded line diff of its decoded text (matrix/guestdecode.h; an item
+ * that cannot be decoded is compared as a hex dump, after the decoder's
+ * error). 0, or -1 after reporting when a view cannot be read.
+ */
+int bisect_guest_diff(struct store *st, const char *machine,
+		      const struct bisect_guest_sides *s, struct strbuf *out) VM_WUR;
 
 #endif

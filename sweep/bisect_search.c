@@ -2,7 +2,7 @@
  * The bisection search and the inputs of a commit bisect (see bisect.h):
  * which candidate to test next, the commit list file, and the snapshot
  * URL template of a git forge; the candidates of a bisect, the state of
- * a judged candidate, and how the answer reads.
+ * a judged candidate, and how the answer reads (its line diffs too).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -205,4 +205,43 @@ void bisect_describe(const struct bisect_answer *a, struct strbuf *out)
 	sb_printf(out, "  %s side, %s:\n      %s\n", a->good_is_old ? "good" : "bad",
 		  a->label->v[o], a->evidence[o]);
 	sb_printf(out, "  %s side, %s:\n      %s\n", what, a->label->v[f], a->evidence[f]);
+}
+
+/* The lines of a that b lacks, as "<indent><mark> line", while *shown < cap. */
+static void lines_missing(const char *a, const char *b, char mark, const char *indent,
+			  int cap, struct strbuf *out, int *shown, int *more)
+{
+	const char *p = a;
+
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		const char *q = b;
+		int found = 0;
+
+		while (*q && !found) {
+			size_t ql = strcspn(q, "\n");
+
+			found = ql == len && !memcmp(p, q, len);
+			q += ql + (q[ql] ? 1 : 0);
+		}
+		if (!found) {
+			if (*shown < cap) {
+				sb_printf(out, "%s%c %.*s\n", indent, mark, (int)len, p);
+				(*shown)++;
+			} else {
+				(*more)++;
+			}
+		}
+		p += len + (p[len] ? 1 : 0);
+	}
+}
+
+int bisect_line_diff(const char *a, const char *b, int budget, const char *indent,
+		     struct strbuf *out)
+{
+	int shown = 0, more = 0;
+
+	lines_missing(a, b, '-', indent, budget / 2, out, &shown, &more);
+	lines_missing(b, a, '+', indent, budget, out, &shown, &more);
+	return more;
 }

@@ -239,6 +239,8 @@ static const struct opts_case opts_cases[] = {
 	  "scenario:boot good:7.2.0 bad:10.0.2 libvirt:- timeout:240" },
 	{ "abi", "--abi pc-q35-5.2 --good 10.0.2 --bad 5.2.0 --db m.db", 0,
 	  "abi:pc-q35-5.2 good:10.0.2 bad:5.2.0 libvirt:- timeout:240 db:m.db" },
+	{ "guest", "--guest pc-i440fx-7.2 --good 7.2.0 --bad 10.0.2", 0,
+	  "guest:pc-i440fx-7.2 good:7.2.0 bad:10.0.2 libvirt:- timeout:240" },
 	{ "libvirt none is direct", "--scenario s --good a1b2 --bad c3d4 --libvirt none", 0,
 	  "scenario:s good:a1b2 bad:c3d4 libvirt:- timeout:240" },
 	{ "commits", "--scenario s --good abcd --bad ef01 --url http://x/${commit}.tgz"
@@ -253,10 +255,19 @@ static const struct opts_case opts_cases[] = {
 	{ "unknown option: usage", "--bogus", -1, "usage: virt-matrix bisect" },
 	{ "extra word", "--scenario s 7.2.0", -1, "unexpected argument '7.2.0'" },
 	{ "neither scenario nor abi", "--good 1 --bad 2", -2,
-	  "bisect wants one of --scenario NAME and --abi MACHINE-TYPE" },
+	  "bisect wants one of --scenario NAME, --abi MACHINE-TYPE and --guest MACHINE-TYPE" },
 	{ "both scenario and abi", "--scenario s --abi pc-q35-5.2 --good 1 --bad 2", -2,
-	  "bisect wants one of --scenario NAME and --abi MACHINE-TYPE" },
+	  "bisect wants one of --scenario NAME, --abi MACHINE-TYPE and --guest" },
+	{ "both abi and guest", "--guest pc-q35-5.2 --abi pc-q35-5.2 --good 1 --bad 2", -2,
+	  "bisect wants one of --scenario NAME, --abi MACHINE-TYPE and --guest" },
+	{ "scenario and guest", "--guest pc-q35-5.2 --scenario s --good 1 --bad 2", -2,
+	  "bisect wants one of --scenario NAME, --abi MACHINE-TYPE and --guest" },
 	{ "abi alias", "--abi q35 --good 1 --bad 2", -2, "not 'q35'" },
+	{ "guest alias", "--guest pc --good 1 --bad 2", -2,
+	  "error: --guest wants a versioned machine type (a name that ends in a version, "
+	  "such as pc-q35-5.2), not 'pc'" },
+	{ "guest through libvirt", "--guest pc-q35-5.2 --good 1 --bad 2 --libvirt 9.0.0", -2,
+	  "--libvirt goes with --scenario (the guest view is the QEMU's own)" },
 	{ "same ends", "--scenario s --good 1 --bad 1", -2, "two different versions" },
 	{ "no bad", "--scenario s --good 1", -2, "two different versions" },
 	{ "abi through libvirt", "--abi pc-q35-5.2 --good 1 --bad 2 --libvirt 9.0.0", -2,
@@ -272,7 +283,8 @@ static char *describe_opts(const struct bisect_opts *o)
 	struct strbuf d = STRBUF_INIT;
 
 	sb_printf(&d, "%s:%s good:%s bad:%s libvirt:%s timeout:%ld",
-		  o->scenario ? "scenario" : "abi", o->scenario ? o->scenario : o->machine,
+		  o->scenario ? "scenario" : o->machine ? "abi" : "guest",
+		  o->scenario ? o->scenario : o->machine ? o->machine : o->guest,
 		  o->good, o->bad, o->libvirt ? o->libvirt : "-", o->timeout_s);
 	if (o->url)
 		sb_printf(&d, " url:%s commits:%zu base:%s flavour:%s", o->url,
@@ -482,6 +494,40 @@ static void test_describe(void **state)
 	strvec_clear(&cand);
 }
 
+/* The answer's line diff: lines one side lacks, within a budget. */
+static const struct {
+	const char *name, *a, *b;
+	int budget;
+	const char *want;
+	int more;
+} line_diff_cases[] = {
+	{ "the same", "x\ny\n", "y\nx\n", 10, "", 0 },
+	{ "one line changed", "a = 1\nb = 2\nc = 3\n", "a = 1\nb = 5\nc = 3\n", 10,
+	  "  - b = 2\n  + b = 5\n", 0 },
+	{ "no newline at the end", "a\nb", "a\nc", 10, "  - b\n  + c\n", 0 },
+	{ "only added", "a\n", "a\nb\nc\n", 10, "  + b\n  + c\n", 0 },
+	{ "half the budget for removed lines", "r1\nr2\nr3\nr4\n", "a1\n", 4,
+	  "  - r1\n  - r2\n  + a1\n", 2 },
+	{ "added lines fill what removed ones left", "r1\n", "a1\na2\na3\na4\n", 4,
+	  "  - r1\n  + a1\n  + a2\n  + a3\n", 1 },
+};
+
+static void test_line_diff(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(line_diff_cases); c++) {
+		struct strbuf out = STRBUF_INIT;
+		int more = bisect_line_diff(line_diff_cases[c].a, line_diff_cases[c].b,
+					    line_diff_cases[c].budget, "  ", &out);
+
+		if (strcmp(out.buf, line_diff_cases[c].want) || more != line_diff_cases[c].more)
+			fail_msg("%s: said\n%s(%d more)\nexpected\n%s(%d more)",
+				 line_diff_cases[c].name, out.buf, more, line_diff_cases[c].want,
+				 line_diff_cases[c].more);
+		strbuf_release(&out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -495,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_commit_candidates),
 		cmocka_unit_test(test_state_of),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_line_diff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
