@@ -265,7 +265,7 @@ void guest_decode_e820(const unsigned char *p, size_t len, size_t entry_size,
 		const char *name =
 		    type < ARRAY_SIZE(e820_types) ? e820_types[type] : NULL;
 
-		sb_printf(out, "%zu: 0x%016llx", i, (unsigned long long)start);
+		sb_printf(out, "0x%016llx", (unsigned long long)start);
 		if (size && start + (size - 1) >= start)
 			sb_printf(out, "-0x%016llx",
 				  (unsigned long long)(start + size - 1));

@@ -12,6 +12,7 @@
 
 #include "bisect.h"
 #include "guestdecode.h"
+#include "linediff.h"
 #include "guestitems.h"
 #include "guestrecord.h"
 #include "banned.h"
@@ -137,6 +138,35 @@ static int decode_both(const struct guestview *gv, const struct gv_item *a,
 	return -1;
 }
 
+/*
+ * The decoded texts' unified diff (lib/linediff.h: decoded ASL keeps its
+ * order, so a changed line shows among the lines around it), indented,
+ * at most ITEM_DIFF_LINES lines: how many were left out.
+ */
+static int unified_diff(const char *a, const char *b, struct strbuf *out)
+{
+	struct strvec la = STRVEC_INIT, lb = STRVEC_INIT, lines = STRVEC_INIT;
+	struct linediff d;
+	size_t more;
+
+	linediff_split(a, &la);
+	linediff_split(b, &lb);
+	linediff((const char *const *)la.v, la.nr, (const char *const *)lb.v,
+		 lb.nr, 2000, &d);
+	more = linediff_unified(&d, (const char *const *)la.v,
+				(const char *const *)lb.v, 2, ITEM_DIFF_LINES,
+				&lines);
+	/* The "... N more lines" marker is said below, with where to look. */
+	for (size_t i = 0; i < lines.nr; i++)
+		if (!more || i + 1 < lines.nr)
+			sb_printf(out, "      %s\n", lines.v[i]);
+	linediff_release(&d);
+	strvec_clear(&la);
+	strvec_clear(&lb);
+	strvec_clear(&lines);
+	return (int)more;
+}
+
 /* A changed item: its sizes, where it changes, and its decoded line diff. */
 static void item_diff(const struct guestview *gv, const struct gv_item *a,
 		      const struct gv_item *b,
@@ -152,8 +182,7 @@ static void item_diff(const struct guestview *gv, const struct gv_item *a,
 	if (decode_both(gv, a, b, t))
 		sb_puts(out, "      (compared as hex: it could not be decoded, "
 			     "see above)\n");
-	more = bisect_line_diff(t[0].buf, t[1].buf, ITEM_DIFF_LINES, "      ",
-				out);
+	more = unified_diff(t[0].buf, t[1].buf, out);
 	if (!strcmp(t[0].buf, t[1].buf))
 		sb_puts(out, "      (the decoded text is the same)\n");
 	guest_table_of(a->name, &table);

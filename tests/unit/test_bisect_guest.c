@@ -249,16 +249,18 @@ static void test_diff_items(void **state)
 				 "    + acpi/SSDT (only in 8.0.0, 256 bytes)\n"
 				 "    fw_cfg/etc/e820 changed (40 -> 20 bytes; at 0x4 0xb 0xc "
 				 "0x10, 4 of the first 20 differ):\n"
-				 "      - 0: " E820_RESERVED "\n"
-				 "      - 1: " E820_RAM "\n"
-				 "      + 0: " E820_RAM "\n");
+				 "      @@ -1,2 +1,1 @@\n"
+				 "      - " E820_RESERVED "\n"
+				 "        " E820_RAM "\n");
 	free(out);
 	out = diff(2, 9, "7.2.0", "9.1.0", &rc);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "  " MACHINE " guest view, - 7.2.0, + 9.1.0: 1 item differs\n"
 				 "    fw_cfg/etc/e820 changed (40 -> 20 bytes; the first 20 "
 				 "the same):\n"
-				 "      - 1: " E820_RAM "\n");
+				 "      @@ -1,2 +1,1 @@\n"
+				 "        " E820_RESERVED "\n"
+				 "      - " E820_RAM "\n");
 	free(out);
 	out = diff(1, 2, "5.2.0", "7.2.0", &rc);
 	assert_int_equal(rc, 0);

@@ -700,18 +700,18 @@ static void test_e820(void **state)
 
 	(void)state;
 	assert_line(t,
-		    "0: 0x000000fd00000000-0x000000ffffffffff size 0x300000000 "
+		    "0x000000fd00000000-0x000000ffffffffff size 0x300000000 "
 		    "(12 GiB) type 2 reserved",
 		    "e820");
 	assert_line(t,
-		    "1: 0x0000000000000000-0x0000000007ffffff size 0x8000000 "
+		    "0x0000000000000000-0x0000000007ffffff size 0x8000000 "
 		    "(128 MiB) type 1 usable",
 		    "e820");
 	free(t);
 	memcpy(odd, e->data, e->len);
 	guest_decode_e820(odd, e->len + 3, 20, &out);
 	assert_line(out.buf,
-		    "1: 0x0000000000000000-0x0000000007ffffff size "
+		    "0x0000000000000000-0x0000000007ffffff size "
 		    "0x8000000 (128 MiB) type 1 usable",
 		    "odd");
 	assert_line(out.buf,
@@ -754,19 +754,19 @@ static void test_firmware_e820(void **state)
 	one_item(&gv, "firmware/e820", buf, sizeof(buf));
 	t = decode(&gv, "firmware/e820");
 	assert_line(t,
-		    "0: 0x0000000000000000-0x000000000009fbff size 0x9fc00 "
+		    "0x0000000000000000-0x000000000009fbff size 0x9fc00 "
 		    "(639 KiB) type 1 usable attributes 0x00000001",
 		    "low");
 	assert_line(t,
-		    "1: 0x000000000009fc00-0x000000000009ffff size 0x400 "
+		    "0x000000000009fc00-0x000000000009ffff size 0x400 "
 		    "(1 KiB) type 2 reserved attributes 0x00000001",
 		    "ebda");
 	assert_line(t,
-		    "3: 0x0000000000100000-0x0000000007fdffff size 0x7ee0000 "
+		    "0x0000000000100000-0x0000000007fdffff size 0x7ee0000 "
 		    "(129920 KiB) type 1 usable attributes 0x00000001",
 		    "high");
 	assert_line(t,
-		    "6: 0x0000000000001000 size 0x0 (0 bytes) type 9 unknown "
+		    "0x0000000000001000 size 0x0 (0 bytes) type 9 unknown "
 		    "attributes 0x00000001",
 		    "empty");
 	free(t);
