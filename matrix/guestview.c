@@ -19,7 +19,6 @@
  * same with both cores busy.
  */
 #include <string.h>
-#include <time.h>
 
 #include "guestview.h"
 #include "banned.h"
@@ -89,13 +88,6 @@ static int guestview_equal(const struct guestview *a, const struct guestview *b)
 		    memcmp(a->items[i].data, b->items[i].data, a->items[i].len))
 			return 0;
 	return 1;
-}
-
-static void sleep_seconds(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
-
-	nanosleep(&ts, NULL);
 }
 
 static int sig_printable(const char *sig)
