@@ -3,7 +3,8 @@
  * fw_cfg may hold where virt-matrix reads tables (any bytes), fed to
  * every parser of matrix/guestparse.c and, as each item the
  * normalisation knows, to guestview_normalise(); input without NUL bytes
- * is also parsed as a dump (matrix/guestdump.c).
+ * is also parsed as a dump (matrix/guestdump.c). The same bytes are the
+ * boot sector's results area (matrix/guestcpu.c).
  */
 #include "fuzz.h"
 #include "guestview.h"
@@ -11,6 +12,28 @@
 static const char *const names[] = { "acpi/RSDP", "acpi/RSDT", "acpi/XSDT",
 				     "acpi/FACP", "smbios/entry",
 				     "smbios/table" };
+
+/* The results area: what is taken lies within the bytes given. */
+static void check_guestcpu(const unsigned char *p, size_t size)
+{
+	struct strbuf why = STRBUF_INIT;
+	struct gc_results r;
+	int rc = guestcpu_parse(p, size, &r, &why);
+
+	FUZZ_CHECK(rc == 0 || why.len);
+	if (!rc) {
+		struct guestview gv;
+
+		FUZZ_CHECK(r.need <= size && r.e820 && r.cpuid);
+		FUZZ_CHECK(r.cpuid + 24 * r.cpuid_n <= p + size);
+		FUZZ_CHECK(r.e820 + 24 * r.e820_n <= p + size);
+		guestview_init(&gv);
+		guestcpu_add_items(&r, &gv);
+		FUZZ_CHECK(gv.nr == 3);
+		guestview_release(&gv);
+	}
+	strbuf_release(&why);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -28,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t len;
 
 	memcpy(p, data, size);
+	check_guestcpu(p, size);
 	off = gv_rsdp_find(p, size, NULL);
 	FUZZ_CHECK(off < 0 || (off % 16 == 0 && !gv_rsdp_parse(p + off, size - (size_t)off, &r, NULL)));
 	if (!gv_rsdp_parse(p, size, &r, NULL))

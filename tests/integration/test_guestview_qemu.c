@@ -1,31 +1,74 @@
 /*
- * The guest view (matrix/guestview.c over lib/qtest.c) of Debian's real
- * QEMU: for pc-q35-7.2 and pc-i440fx-7.2, two runs must give the same
- * record byte for byte once normalised, and the record must hold what
- * every such guest has (FACP, DSDT, APIC; an SMBIOS entry point; fw_cfg's
- * etc/acpi/tables and etc/e820; the Intel host bridge at 00:00.0).
- * REGENERATE=1 rewrites the raw dump that tests/unit/test_guestview.c
+ * The guest view (matrix/guestview.c and guestcpu.c over lib/qtest.c) of
+ * Debian's real QEMU, taken as the guest-view probe takes it (the
+ * canonical devices, the boot sector's disk, tests/guestargs.h): for
+ * pc-q35-7.2 and pc-i440fx-7.2, two runs must give the same record byte
+ * for byte once normalised, and the record must hold what every such
+ * guest has (FACP, DSDT, APIC; an SMBIOS entry point; fw_cfg's
+ * etc/acpi/tables and etc/e820; the Intel host bridge at 00:00.0; the
+ * boot sector's items). REGENERATE=1 rewrites the raw dump that tests/unit/test_guestview.c
  * parses (tests/data/guestview/pc-q35-7.2.txt).
  */
 #include "testutil.h"
+#include "guestargs.h"
 #include "guestview.h"
 
 #define QEMU "/usr/bin/qemu-system-x86_64"
 #define DUMP "tests/data/guestview/pc-q35-7.2.txt"
 
+static char *dir, *image;
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = tu_tmpdir("guestview");
+	image = tu_path(dir, "boot.img");
+	return guestcpu_write_image(image);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(image);
+	tu_rmdir(dir);
+	return 0;
+}
+
 struct mt_case {
 	const char *machine;
-	const char *must[8]; /* items that must be present */
+	const char *must[12]; /* items that must be present */
 };
 
 static const struct mt_case cases[] = {
 	{ "pc-q35-7.2",
-	  { "acpi/RSDP", "acpi/FACP", "acpi/DSDT", "acpi/APIC", "acpi/FACS",
-	    "acpi/MCFG", "smbios/entry", NULL } },
+	  { "cpu/cpuid", "cpu/lapic", "firmware/e820", "acpi/RSDP", "acpi/FACP",
+	    "acpi/DSDT", "acpi/APIC", "acpi/FACS", "acpi/MCFG", "smbios/entry",
+	    NULL } },
 	{ "pc-i440fx-7.2",
-	  { "acpi/RSDP", "acpi/FACP", "acpi/DSDT", "acpi/APIC", "acpi/FACS",
-	    "smbios/table", "pci/00:01.0", NULL } },
+	  { "cpu/cpuid", "cpu/lapic", "firmware/e820", "acpi/RSDP", "acpi/FACP",
+	    "acpi/DSDT", "acpi/APIC", "acpi/FACS", "smbios/table", "pci/00:01.0",
+	    NULL } },
 };
+
+/* QEMU with the guest-view probe's arguments (the boot disk if img). */
+static void start(struct qtest *t, const char *machine, const char *img)
+{
+	struct strvec a = STRVEC_INIT;
+
+	tu_guest_args(&a, machine, img);
+	assert_int_equal(qtest_start(t, QEMU, machine, (const char *const *)a.v, 20), 0);
+	strvec_clear(&a);
+}
+
+/* What the guest-view probe reads: the boot sector's results, then the rest. */
+static void read_view(struct qtest *t, const char *machine, struct guestview *gv)
+{
+	if (guestview_read_cpu(t, machine, 20, gv) ||
+	    guestview_read(t, machine, 60, gv)) {
+		qtest_stop(t);
+		fail_msg("%s: cannot read the guest view", machine);
+	}
+}
 
 /* One run: raw into *raw, the normalised dump into *norm. */
 static void one_run(const char *machine, struct guestview *raw, char **norm)
@@ -36,11 +79,8 @@ static void one_run(const char *machine, struct guestview *raw, char **norm)
 
 	guestview_init(raw);
 	guestview_init(&gv);
-	assert_int_equal(qtest_start(&t, QEMU, machine, NULL, 20), 0);
-	if (guestview_read(&t, machine, 60, raw)) {
-		qtest_stop(&t);
-		fail_msg("%s: cannot read the guest view", machine);
-	}
+	start(&t, machine, image);
+	read_view(&t, machine, raw);
 	qtest_stop(&t);
 	for (size_t i = 0; i < raw->nr; i++)
 		guestview_add(&gv, raw->items[i].name, 0, raw->items[i].data,
@@ -100,7 +140,8 @@ static void test_two_runs_identical(void **state)
 			struct strbuf out = STRBUF_INIT;
 
 			sb_puts(&out, "# guest view of pc-q35-7.2, Debian's QEMU 7.2, "
-				      "raw (tests/integration/test_guestview_qemu.c)\n");
+				      "raw, with the guest-view probe's devices and boot "
+				      "disk (tests/integration/test_guestview_qemu.c)\n");
 			guestview_dump(&a, &out);
 			assert_int_equal(write_file_atomic(DUMP, out.buf, out.len), 0);
 			strbuf_release(&out);
@@ -178,5 +219,5 @@ int main(void)
 
 	if (access(QEMU, X_OK))
 		return 0;
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
