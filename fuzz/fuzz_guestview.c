@@ -4,7 +4,7 @@
  * every parser of matrix/guestparse.c and, as each item the
  * normalisation knows, to guestview_normalise(); input without NUL bytes
  * is also parsed as a dump (matrix/guestdump.c). The same bytes are the
- * boot sector's results area (matrix/guestcpu.c).
+ * boot sector's results area (matrix/guestcpu.c) and BAR read-backs.
  */
 #include "fuzz.h"
 #include "guestview.h"
@@ -18,6 +18,7 @@ static void check_guestcpu(const unsigned char *p, size_t size)
 {
 	struct strbuf why = STRBUF_INIT;
 	struct gc_results r;
+	struct gv_bar bars[GV_PCIBAR_SLOTS];
 	int rc = guestcpu_parse(p, size, &r, &why);
 
 	FUZZ_CHECK(rc == 0 || why.len);
@@ -32,6 +33,9 @@ static void check_guestcpu(const unsigned char *p, size_t size)
 		FUZZ_CHECK(gv.nr == 3);
 		guestview_release(&gv);
 	}
+	if (!gv_pcibar_decode(p, size, bars))
+		for (int i = 0; i < GV_PCIBAR_SLOTS; i++)
+			FUZZ_CHECK(bars[i].kind != GV_BAR_NONE || !bars[i].size);
 	strbuf_release(&why);
 }
 

@@ -6,8 +6,8 @@
  * firmware (SeaBIOS) has run, read over qtest (lib/qtest.h) from a QEMU
  * started under TCG: every ACPI table, the SMBIOS entry point and table
  * area, the fw_cfg file directory and etc/e820, the PCI configuration
- * space of every function the firmware can reach; and, from a boot
- * sector SeaBIOS boots (guestcpu.c), CPUID, the
+ * space of every function the firmware can reach and the sizes of its
+ * BARs; and, from a boot sector SeaBIOS boots (guestcpu.c), CPUID, the
  * local APIC and the e820 map the firmware gives an OS. Each item is
  * kept as raw bytes under a stable name:
  *
@@ -16,7 +16,7 @@
  *	signature is acpi/<SIG>.2, ...) acpi/DSDT acpi/FACS
  *	smbios/entry smbios/table
  *	fw_cfg/dir fw_cfg/etc/e820
- *	pci/BB:DD.F
+ *	pci/BB:DD.F pcibar/BB:DD.F
  *
  * guestview.c does the I/O, guestparse.c the parsing and normalisation
  * (pure functions on bytes, tested on recorded dumps), guestdump.c the
@@ -61,6 +61,32 @@ const struct gv_item *guestview_find(const struct guestview *gv,
  */
 int guestview_read(struct qtest *t, const char *who, double fw_timeout,
 		   struct guestview *gv) VM_WUR;
+
+/*
+ * pcibar/BB:DD.F, read by guestview_read right after pci/BB:DD.F with
+ * the guest stopped: 7 u32 (LE) slots, what each BAR register read back
+ * after all ones were written to it (the standard sizing, with memory
+ * and I/O decoding off meanwhile and everything restored): BAR0-5 at
+ * 0x10-0x24 and the ROM at 0x30 for header type 0; BAR0-1 at 0x10-0x14
+ * and the ROM at 0x38 (slot 6) for type 1; 0 for unused slots and other
+ * header types. The ROM is written 0xfffff800, its enable bit 0.
+ */
+#define GV_PCIBAR_SLOTS 7
+enum gv_bar_kind { GV_BAR_NONE, GV_BAR_IO, GV_BAR_MEM32, GV_BAR_MEM64,
+		   GV_BAR_ROM, GV_BAR_UPPER /* the high half of a 64-bit BAR */ };
+struct gv_bar {
+	enum gv_bar_kind kind;
+	int prefetch;
+	uint64_t size;
+};
+/*
+ * Decodes a pcibar item (len must be 4 * GV_PCIBAR_SLOTS) into the kind
+ * and size of each slot's BAR (GV_BAR_NONE with size 0 for a slot that
+ * reads back 0): 0, or -1 (not reported) for a wrong length or a 64-bit
+ * BAR in slot 5, which has no slot for its high half.
+ */
+int gv_pcibar_decode(const unsigned char *p, size_t len,
+		     struct gv_bar bars[GV_PCIBAR_SLOTS]) VM_WUR;
 
 /* ---- guestcpu.c: the boot sector and its results area. ---- */
 
