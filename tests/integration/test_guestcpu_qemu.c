@@ -85,45 +85,92 @@ static const unsigned char *leaf(const char *machine, const struct gv_item *c,
 	return NULL;
 }
 
+/* What QEMU says of the guest's CPU (QOM), read before QEMU is stopped. */
+struct qom_cpu {
+	char *vendor, *model_id;
+	long long level, xlevel, family, model, stepping, apic_id, lapic_version;
+};
+
 /*
- * qom-get of a property of the first CPU, or of its child below (NULL:
- * the CPU itself): a string (malloc'd), or a number into *num.
+ * qom-get of a property of the CPU at path, or of its child below (NULL:
+ * the CPU itself): a string into *s (malloc'd) or a number into *num.
+ * 0, or -1 with why.
  */
-static char *cpu_prop(struct qtest *t, const char *machine, const char *below,
-		      const char *prop, long long *num)
+static int qom_get(struct qtest *t, const char *cpu, const char *below,
+		   const char *prop, char **s, long long *num, struct strbuf *why)
 {
-	json_object *cpus = NULL, *args = json_object_new_object(), *v = NULL;
+	json_object *args = json_object_new_object(), *v = NULL;
 	struct strbuf path = STRBUF_INIT;
 	struct qmp_error err;
-	const char *cpu;
-	char *s = NULL;
+	int ret = -1;
 
-	if (qmp_call(&t->proc.qmp, "query-cpus-fast", NULL, &cpus, &err) ||
-	    !(cpu = qmp_get_string(json_object_array_get_idx(cpus, 0), "qom-path")))
-		fail_msg("%s: query-cpus-fast gave no CPU", machine);
 	sb_printf(&path, "%s%s%s", cpu, below ? "/" : "", below ? below : "");
 	json_object_object_add(args, "path", json_object_new_string(path.buf));
 	json_object_object_add(args, "property", json_object_new_string(prop));
-	strbuf_release(&path);
-	if (qmp_call(&t->proc.qmp, "qom-get", args, &v, &err))
-		fail_msg("%s: qom-get %s failed", machine, prop);
-	if (json_object_is_type(v, json_type_string))
-		s = xstrdup(json_object_get_string(v));
-	else if (num && json_object_is_type(v, json_type_int))
+	if (qmp_call(&t->proc.qmp, "qom-get", args, &v, &err)) {
+		sb_printf(why, "qom-get %s %s failed", path.buf, prop);
+	} else if (s && json_object_is_type(v, json_type_string)) {
+		*s = xstrdup(json_object_get_string(v));
+		ret = 0;
+	} else if (num && json_object_is_type(v, json_type_int)) {
 		*num = json_object_get_int64(v);
-	else
-		fail_msg("%s: qom-get %s: unexpected type", machine, prop);
+		ret = 0;
+	} else {
+		sb_printf(why, "qom-get %s %s: unexpected type", path.buf, prop);
+	}
 	json_object_put(v);
-	json_object_put(cpus);
-	return s;
+	strbuf_release(&path);
+	return ret;
 }
 
-static long long cpu_num(struct qtest *t, const char *machine, const char *prop)
-{
-	long long n = -1;
+static const struct {
+	const char *below, *prop;
+	size_t str, num; /* offsets into struct qom_cpu; (size_t)-1: none */
+} qom_props[] = {
+#define QS(f) offsetof(struct qom_cpu, f), (size_t)-1
+#define QN(f) (size_t)-1, offsetof(struct qom_cpu, f)
+	{ NULL, "vendor", QS(vendor) },	    { NULL, "model-id", QS(model_id) },
+	{ NULL, "level", QN(level) },	    { NULL, "xlevel", QN(xlevel) },
+	{ NULL, "family", QN(family) },	    { NULL, "model", QN(model) },
+	{ NULL, "stepping", QN(stepping) }, { NULL, "apic-id", QN(apic_id) },
+	{ "lapic", "version", QN(lapic_version) },
+#undef QS
+#undef QN
+};
 
-	free(cpu_prop(t, machine, NULL, prop, &n));
-	return n;
+/* The first CPU's properties into q: 0, or -1 with why. */
+static int qom_cpu_read(struct qtest *t, struct qom_cpu *q, struct strbuf *why)
+{
+	json_object *cpus = NULL;
+	struct qmp_error err;
+	const char *cpu;
+	int ret = 0;
+
+	memset(q, 0, sizeof(*q));
+	if (qmp_call(&t->proc.qmp, "query-cpus-fast", NULL, &cpus, &err) ||
+	    !(cpu = qmp_get_string(json_object_array_get_idx(cpus, 0), "qom-path"))) {
+		sb_puts(why, "query-cpus-fast gave no CPU");
+		json_object_put(cpus);
+		return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(qom_props) && !ret; i++) {
+		char *base = (char *)q;
+
+		ret = qom_get(t, cpu, qom_props[i].below, qom_props[i].prop,
+			      qom_props[i].str != (size_t)-1
+				      ? (char **)(base + qom_props[i].str) : NULL,
+			      qom_props[i].num != (size_t)-1
+				      ? (long long *)(base + qom_props[i].num) : NULL,
+			      why);
+	}
+	json_object_put(cpus);
+	return ret;
+}
+
+static void qom_cpu_release(struct qom_cpu *q)
+{
+	free(q->vendor);
+	free(q->model_id);
 }
 
 /* A value the guest saw against QEMU's; the message names both. */
@@ -138,18 +185,18 @@ static void expect(const char *machine, const char *what, long long got,
 static void expect_str(const char *machine, const char *what, const char *got,
 		       const char *want)
 {
-	if (strcmp(got, want))
+	if (!want || strcmp(got, want))
 		fail_msg("%s: %s is '%s' in the guest, expected '%s'", machine,
-			 what, got, want);
+			 what, got, want ? want : "(nothing)");
 }
 
 /* CPUID against QOM: vendor, levels, signature, brand, APIC ID. */
-static void check_cpuid(struct qtest *t, const char *machine,
-			const struct guestview *gv)
+static void check_cpuid(const char *machine, const struct guestview *gv,
+			const struct qom_cpu *q)
 {
 	const struct gv_item *c = guestview_find(gv, "cpu/cpuid");
 	const unsigned char *l0, *l1, *e0;
-	char vendor[13], brand[49], *want;
+	char vendor[13], brand[49];
 	uint32_t eax, fam, model;
 
 	if (!c || !c->len || c->len % 24)
@@ -160,10 +207,8 @@ static void check_cpuid(struct qtest *t, const char *machine,
 	memcpy(vendor + 8, l0 + 8, 4);
 	vendor[12] = '\0';
 	expect_str(machine, "the vendor", vendor, "AuthenticAMD"); /* qemu64, TCG */
-	want = cpu_prop(t, machine, NULL, "vendor", NULL);
-	expect_str(machine, "the vendor", vendor, want);
-	free(want);
-	expect(machine, "leaf 0's EAX", le32(l0), cpu_num(t, machine, "level"));
+	expect_str(machine, "the vendor", vendor, q->vendor);
+	expect(machine, "leaf 0's EAX", le32(l0), q->level);
 	l1 = leaf(machine, c, 1, 0);
 	eax = le32(l1);
 	fam = (eax >> 8) & 0xf;
@@ -172,21 +217,17 @@ static void check_cpuid(struct qtest *t, const char *machine,
 		model |= ((eax >> 16) & 0xf) << 4;
 	if (fam == 0xf)
 		fam += (eax >> 20) & 0xff;
-	expect(machine, "the family", fam, cpu_num(t, machine, "family"));
-	expect(machine, "the model", model, cpu_num(t, machine, "model"));
-	expect(machine, "the stepping", eax & 0xf, cpu_num(t, machine, "stepping"));
-	expect(machine, "leaf 1's APIC ID", le32(l1 + 4) >> 24,
-	       cpu_num(t, machine, "apic-id"));
+	expect(machine, "the family", fam, q->family);
+	expect(machine, "the model", model, q->model);
+	expect(machine, "the stepping", eax & 0xf, q->stepping);
+	expect(machine, "leaf 1's APIC ID", le32(l1 + 4) >> 24, q->apic_id);
 	e0 = leaf(machine, c, 0x80000000, 0);
-	expect(machine, "leaf 0x80000000's EAX", le32(e0),
-	       cpu_num(t, machine, "xlevel"));
+	expect(machine, "leaf 0x80000000's EAX", le32(e0), q->xlevel);
 	for (uint32_t i = 0; i < 3; i++)
 		memcpy(brand + 16 * i, leaf(machine, c, 0x80000002 + i, 0), 16);
 	brand[48] = '\0';
 	assert_contains(brand, "QEMU Virtual CPU version ", machine);
-	want = cpu_prop(t, machine, NULL, "model-id", NULL);
-	expect_str(machine, "the brand string", brand, want);
-	free(want);
+	expect_str(machine, "the brand string", brand, q->model_id);
 }
 
 /*
@@ -194,21 +235,18 @@ static void check_cpuid(struct qtest *t, const char *machine,
  * machine types; 0x11 where a compat property keeps the old one), the
  * APIC ID QOM has in bits 31:24.
  */
-static void check_lapic(struct qtest *t, const char *machine,
-			const struct guestview *gv)
+static void check_lapic(const char *machine, const struct guestview *gv,
+			const struct qom_cpu *q)
 {
 	const struct gv_item *a = guestview_find(gv, "cpu/lapic");
-	long long version = -1;
 
 	if (!a || a->len != 8)
 		fail_msg("%s: no 8-byte cpu/lapic", machine);
-	free(cpu_prop(t, machine, "lapic", "version", &version));
-	if ((le32(a->data + 4) & 0xff) != version ||
-	    (strstr(machine, "-7.2") && version != 0x14))
+	if ((le32(a->data + 4) & 0xff) != q->lapic_version ||
+	    (strstr(machine, "-7.2") && q->lapic_version != 0x14))
 		fail_msg("%s: local APIC version register 0x%x, QOM's version 0x%llx",
-			 machine, le32(a->data + 4), version);
-	expect(machine, "the APIC ID register's ID", le32(a->data) >> 24,
-	       cpu_num(t, machine, "apic-id"));
+			 machine, le32(a->data + 4), q->lapic_version);
+	expect(machine, "the APIC ID register's ID", le32(a->data) >> 24, q->apic_id);
 }
 
 /*
@@ -274,16 +312,24 @@ static void test_cpu_view(void **state)
 	for (size_t m = 0; m < ARRAY_SIZE(machines); m++) {
 		struct qtest t;
 		struct guestview a, b;
+		struct qom_cpu q;
+		struct strbuf why = STRBUF_INIT;
 
 		start(&t, machines[m], image);
 		read_view(&t, machines[m], &a);
-		check_cpuid(&t, machines[m], &a);
+		if (qom_cpu_read(&t, &q, &why)) {
+			qtest_stop(&t);
+			fail_msg("%s: %s", machines[m], why.buf);
+		}
+		qtest_stop(&t);
+		check_cpuid(machines[m], &a, &q);
 		tu_cpuid_walk_check(machines[m], guestview_find(&a, "cpu/cpuid"));
 		if (tu_cpuid_answer(guestview_find(&a, "cpu/cpuid"), 4, 1))
 			leaf4_subleaves = 1;
-		check_lapic(&t, machines[m], &a);
+		check_lapic(machines[m], &a, &q);
 		check_e820(machines[m], &a);
-		qtest_stop(&t);
+		qom_cpu_release(&q);
+		strbuf_release(&why);
 		start(&t, machines[m], image);
 		read_view(&t, machines[m], &b);
 		qtest_stop(&t);
@@ -352,14 +398,16 @@ static void test_not_booted(void **state)
 	struct qtest t;
 	struct guestview gv;
 	char *msg;
+	int rc;
 
 	(void)state;
 	guestview_init(&gv);
 	start(&t, "pc-i440fx-7.2", NULL);
 	tu_capture_begin();
-	assert_int_equal(guestview_read_cpu(&t, "pc-i440fx-7.2", 1, &gv), -1);
+	rc = guestview_read_cpu(&t, "pc-i440fx-7.2", 1, &gv);
 	msg = tu_capture_end();
 	qtest_stop(&t);
+	assert_int_equal(rc, -1);
 	assert_contains(msg, "guest view of 'pc-i440fx-7.2' on '" QEMU "': no boot "
 			"sector results at 0x20000 after 1.0s (", "not booted");
 	assert_contains(msg, "polls; no results header): no boot sector at "

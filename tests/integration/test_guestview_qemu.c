@@ -74,33 +74,26 @@ static void read_view(struct qtest *t, const char *machine, struct guestview *gv
 }
 
 /*
- * A second read of the stopped guest: every pci/ and pcibar/ item as
- * the first read had it, so sizing changed nothing it restored.
+ * A second read of the stopped guest (again): every pci/ and pcibar/
+ * item as the first read had it, so sizing changed nothing it restored.
  */
-static void check_reread(struct qtest *t, const char *machine,
-			 const struct guestview *first)
+static void check_reread(const char *machine, const struct guestview *first,
+			 const struct guestview *again)
 {
-	struct guestview again;
 	size_t n = 0;
 
-	guestview_init(&again);
-	if (guestview_read(t, machine, 60, &again)) {
-		qtest_stop(t);
-		fail_msg("%s: cannot read the guest view again", machine);
-	}
 	for (size_t i = 0; i < first->nr; i++) {
 		const struct gv_item *a = &first->items[i], *b;
 
 		if (strncmp(a->name, "pci/", 4) && strncmp(a->name, "pcibar/", 7))
 			continue;
 		n++;
-		b = guestview_find(&again, a->name);
+		b = guestview_find(again, a->name);
 		if (!b || b->len != a->len || memcmp(a->data, b->data, a->len))
 			fail_msg("%s: '%s' differs on a second read", machine, a->name);
 	}
 	if (n < 10)
 		fail_msg("%s: only %zu PCI items", machine, n);
-	guestview_release(&again);
 }
 
 /* Each region query-pci lists for dev against the pcibar item of dev. */
@@ -166,22 +159,17 @@ static void check_bus_bars(const char *machine, json_object *devices,
 	}
 }
 
-/* The BAR sizes QEMU reports (QMP query-pci) are the sizes read back. */
-static void check_bars_qmp(struct qtest *t, const char *machine,
+/* The BAR sizes QEMU reports (QMP query-pci: buses) are those read back. */
+static void check_bars_qmp(const char *machine, json_object *buses,
 			   const struct guestview *gv)
 {
-	json_object *buses = NULL;
-	struct qmp_error err;
 	size_t funcs = 0, vnet = 0;
 
-	if (qmp_call(&t->proc.qmp, "query-pci", NULL, &buses, &err))
-		fail_msg("%s: query-pci failed", machine);
 	for (size_t b = 0; b < qmp_array_len(buses); b++)
 		check_bus_bars(machine,
 			       qmp_get(json_object_array_get_idx(buses, b), "devices",
 				       json_type_array),
 			       gv, &funcs, &vnet);
-	json_object_put(buses);
 	if (funcs < 8)
 		fail_msg("%s: query-pci lists %zu functions", machine, funcs);
 	/* virtio-net: I/O, MMIO (MSI-X), 64-bit prefetchable MMIO, ROM. */
@@ -191,24 +179,34 @@ static void check_bars_qmp(struct qtest *t, const char *machine,
 
 /*
  * One run: raw into *raw, the normalised dump into *norm; with checks,
- * the second read and query-pci too.
+ * a second read and query-pci too, each checked once QEMU is stopped.
  */
 static void one_run(const char *machine, int checks, struct guestview *raw,
 		    char **norm)
 {
 	struct qtest t;
-	struct guestview gv;
+	struct guestview gv, again;
 	struct strbuf out = STRBUF_INIT;
+	json_object *buses = NULL;
+	struct qmp_error err;
 
 	guestview_init(raw);
 	guestview_init(&gv);
+	guestview_init(&again);
 	start(&t, machine, image);
 	read_view(&t, machine, raw);
-	if (checks) {
-		check_reread(&t, machine, raw);
-		check_bars_qmp(&t, machine, raw);
+	if (checks && (guestview_read(&t, machine, 60, &again) ||
+		       qmp_call(&t.proc.qmp, "query-pci", NULL, &buses, &err))) {
+		qtest_stop(&t);
+		fail_msg("%s: cannot read the guest view again or query-pci", machine);
 	}
 	qtest_stop(&t);
+	if (checks) {
+		check_reread(machine, raw, &again);
+		check_bars_qmp(machine, buses, raw);
+	}
+	json_object_put(buses);
+	guestview_release(&again);
 	for (size_t i = 0; i < raw->nr; i++)
 		guestview_add(&gv, raw->items[i].name, 0, raw->items[i].data,
 			      raw->items[i].len);
