@@ -66,6 +66,17 @@ $(LIB): $(LIB_OBJ)
 # The lab VM's /init is embedded in lab.o (.incbin): -MMD does not see it.
 runner/lab.o fuzz/build/runner/lab.o: runner/lab-init.sh
 
+# The guest-view boot sector (matrix/guestcpu-boot.S): assembled, then
+# linked at 0x7c00, where the BIOS loads it, as a flat image that must be
+# exactly 512 bytes; guestcpu.o embeds it (.incbin).
+BOOT_BIN = matrix/guestcpu-boot.bin
+$(BOOT_BIN): matrix/guestcpu-boot.S matrix/guestcpu-layout.h
+	$(CC) -c -o $@.o $<
+	$(LD) -Ttext=0x7c00 --oformat=binary -o $@ $@.o
+	rm -f $@.o
+	@test "$$(wc -c <$@)" -eq 512 || { echo "$@ is not 512 bytes"; exit 1; }
+matrix/guestcpu.o fuzz/build/matrix/guestcpu.o: $(BOOT_BIN)
+
 # virt-matrix's own version (release + commit), rewritten only when it
 # changes: every run records it (runs.tool).
 lib/vmversion-gen.h: FORCE
@@ -132,7 +143,8 @@ tests/bin/vm-bench: $(BENCH_SRC) bench/bench.h $(LIB)
 	$(CC) $(ALL_CFLAGS) -Ibench -o $@ $(BENCH_SRC) $(LIB) $(PKG_LIBS)
 
 clean:
-	rm -f virt-matrix $(ZYGOTE) main.o $(LIB) $(LIB_OBJ) $(LIB_OBJ:.o=.d) main.d lib/vmversion-gen.h
+	rm -f virt-matrix $(ZYGOTE) main.o $(LIB) $(LIB_OBJ) $(LIB_OBJ:.o=.d) main.d lib/vmversion-gen.h \
+		$(BOOT_BIN)
 	rm -rf tests/bin tests/out
 
 .PHONY: all check check-unit check-integration deps install bench clean record-transcripts record-mapper FORCE

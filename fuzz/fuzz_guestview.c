@@ -4,8 +4,9 @@
  * every parser of matrix/guestparse.c and, as each item the
  * normalisation knows, to guestview_normalise() and (as the SMBIOS table
  * and fw_cfg's directory of a machine type named "pc") to
- * guestview_normalise_machine(); input without NUL bytes
- * is also parsed as a dump (matrix/guestdump.c).
+ * guestview_normalise_machine(); input without NUL bytes is also parsed
+ * as a dump (matrix/guestdump.c). The same bytes are the boot sector's
+ * results area (matrix/guestcpu.c) and BAR read-backs.
  */
 #include "fuzz.h"
 #include "guestview.h"
@@ -13,6 +14,32 @@
 static const char *const names[] = { "acpi/RSDP", "acpi/RSDT", "acpi/XSDT",
 				     "acpi/FACP", "smbios/entry",
 				     "smbios/table" };
+
+/* The results area: what is taken lies within the bytes given. */
+static void check_guestcpu(const unsigned char *p, size_t size)
+{
+	struct strbuf why = STRBUF_INIT;
+	struct gc_results r;
+	struct gv_bar bars[GV_PCIBAR_SLOTS];
+	int rc = guestcpu_parse(p, size, &r, &why);
+
+	FUZZ_CHECK(rc == 0 || why.len);
+	if (!rc) {
+		struct guestview gv;
+
+		FUZZ_CHECK(r.need <= size && r.e820 && r.cpuid);
+		FUZZ_CHECK(r.cpuid + 24 * r.cpuid_n <= p + size);
+		FUZZ_CHECK(r.e820 + 24 * r.e820_n <= p + size);
+		guestview_init(&gv);
+		guestcpu_add_items(&r, &gv);
+		FUZZ_CHECK(gv.nr == 3);
+		guestview_release(&gv);
+	}
+	if (!gv_pcibar_decode(p, size, bars))
+		for (int i = 0; i < GV_PCIBAR_SLOTS; i++)
+			FUZZ_CHECK(bars[i].kind != GV_BAR_NONE || !bars[i].size);
+	strbuf_release(&why);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -30,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t len;
 
 	memcpy(p, data, size);
+	check_guestcpu(p, size);
 	off = gv_rsdp_find(p, size, NULL);
 	FUZZ_CHECK(off < 0 || (off % 16 == 0 && !gv_rsdp_parse(p + off, size - (size_t)off, &r, NULL)));
 	if (!gv_rsdp_parse(p, size, &r, NULL))

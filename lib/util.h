@@ -75,6 +75,8 @@ int parse_seconds(const char *s, double *out) VM_WUR;
 
 /* Monotonic time in seconds. */
 double now_monotonic(void);
+/* Sleeps s seconds (less when a signal interrupts it). */
+void sleep_seconds(double s);
 /* "2026-11-23T10:15:00Z" for the current time, into buf (>= 21 bytes). */
 void now_iso8601(char *buf, size_t size);
 /* Human duration: "4m12s", "0.8s". */

@@ -4,7 +4,8 @@
  * tests/unit/test_guestview.c runs them on recorded dumps. Layouts are
  * those of the ACPI specification (RSDP 5.2.5, the table header 5.2.6,
  * RSDT/XSDT 5.2.7-8, FADT 5.2.9, FACS 5.2.10), the SMBIOS specification
- * (entry points 5.2.1 and 5.2.2) and QEMU's docs/specs/fw_cfg.rst.
+ * (entry points 5.2.1 and 5.2.2), QEMU's docs/specs/fw_cfg.rst and the
+ * PCI Local Bus specification (BARs, 6.2.5).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,60 @@ int gv_fwcfg_dir_parse(const unsigned char *p, size_t len,
 	}
 	*files = f;
 	*n = count;
+	return 0;
+}
+
+/* A memory BAR of slot i, reading back v (the high half in p's next slot). */
+static int decode_mem(const unsigned char *p, size_t i, uint32_t v,
+		      struct gv_bar bars[GV_PCIBAR_SLOTS])
+{
+	uint64_t mask = v & ~(uint64_t)0xf;
+	int is64 = ((v >> 1) & 3) == 2;
+
+	if (is64) {
+		if (i + 1 >= GV_PCIBAR_SLOTS - 1)
+			return -1;
+		mask |= (uint64_t)le32(p + 4 * (i + 1)) << 32;
+		bars[i + 1].kind = GV_BAR_UPPER;
+	} else if (mask) {
+		mask |= 0xffffffff00000000ull;
+	}
+	if (!mask)
+		return 0; /* only the type bits read back: no BAR */
+	bars[i].kind = is64 ? GV_BAR_MEM64 : GV_BAR_MEM32;
+	bars[i].prefetch = !!(v & 0x8);
+	bars[i].size = ~mask + 1;
+	return 0;
+}
+
+int gv_pcibar_decode(const unsigned char *p, size_t len,
+		     struct gv_bar bars[GV_PCIBAR_SLOTS])
+{
+	memset(bars, 0, GV_PCIBAR_SLOTS * sizeof(*bars));
+	if (len != 4 * GV_PCIBAR_SLOTS)
+		return -1;
+	for (size_t i = 0; i < GV_PCIBAR_SLOTS - 1; i++) {
+		uint32_t v = le32(p + 4 * i);
+
+		if (bars[i].kind == GV_BAR_UPPER || !v)
+			continue;
+		if (v & 1) {
+			/* I/O: bits 31:16 may be hard-wired to 0 (64 KiB space). */
+			uint32_t mask = v & ~3u;
+
+			if (!(mask & 0xffff0000u))
+				mask |= 0xffff0000u;
+			bars[i].kind = GV_BAR_IO;
+			bars[i].size = (uint32_t)(~mask + 1);
+		} else if (decode_mem(p, i, v, bars)) {
+			return -1;
+		}
+	}
+	/* The expansion ROM: address bits 31:11, the enable bit 0. */
+	if (le32(p + 4 * 6) & 0xfffff800u) {
+		bars[6].kind = GV_BAR_ROM;
+		bars[6].size = (uint32_t)(~(le32(p + 4 * 6) & 0xfffff800u) + 1);
+	}
 	return 0;
 }
 

@@ -21,8 +21,9 @@
 
 /*
  * What the guest view is now: 1 = ACPI, SMBIOS (machine name
- * normalised), fw_cfg, PCI, CPUID, the local APIC and the firmware's
- * e820 (matrix/guestparse.c says what is normalised).
+ * normalised), fw_cfg, PCI (configuration space and BAR sizes), CPUID,
+ * the local APIC and the firmware's e820 (matrix/guestparse.c says what
+ * is normalised).
  */
 #define GUEST_REV 1
 

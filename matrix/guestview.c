@@ -3,7 +3,8 @@
  * tests/qtest/bios-tables-test and acpi-utils do: find the RSDP in the
  * BIOS area (0xE0000-0xFFFFF), walk the RSDT/XSDT and the FADT's
  * pointers, then read SMBIOS, fw_cfg (ports 0x510/0x511) and the PCI
- * configuration space (ports 0xCF8/0xCFC).
+ * configuration space (ports 0xCF8/0xCFC), sizing each function's BARs
+ * the standard way (see size_bars) with the guest stopped.
  *
  * The firmware builds the tables while QEMU runs it under TCG, so the
  * first thing is to wait for it: the tables are taken as built when an
@@ -19,7 +20,6 @@
  * same with both cores busy.
  */
 #include <string.h>
-#include <time.h>
 
 #include "guestview.h"
 #include "banned.h"
@@ -39,6 +39,10 @@
 #define FW_CFG_FILE_DIR 0x19
 #define PCI_ADDR 0xcf8
 #define PCI_DATA 0xcfc
+#define PCI_COMMAND 0x04
+#define PCI_CMD_IO 0x1
+#define PCI_CMD_MEM 0x2
+#define PCI_HEADER_TYPE 0x0e
 
 void guestview_init(struct guestview *gv)
 {
@@ -89,13 +93,6 @@ static int guestview_equal(const struct guestview *a, const struct guestview *b)
 		    memcmp(a->items[i].data, b->items[i].data, a->items[i].len))
 			return 0;
 	return 1;
-}
-
-static void sleep_seconds(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
-
-	nanosleep(&ts, NULL);
 }
 
 static int sig_printable(const char *sig)
@@ -399,13 +396,98 @@ out:
 	return ret;
 }
 
-static int pci_read(struct qtest *t, unsigned bus, unsigned dev, unsigned fn,
-		    unsigned reg, uint32_t *v)
+static uint32_t pci_addr(unsigned bdf, unsigned reg)
 {
-	if (qtest_outl(t, PCI_ADDR, 0x80000000u | bus << 16 | dev << 11 |
-				 fn << 8 | reg))
+	return 0x80000000u | bdf << 8 | (reg & 0xfc);
+}
+
+static int pci_read(struct qtest *t, unsigned bdf, unsigned reg, uint32_t *v)
+{
+	if (qtest_outl(t, PCI_ADDR, pci_addr(bdf, reg)))
 		return -1;
 	return qtest_inl(t, PCI_DATA, v);
+}
+
+static int pci_write(struct qtest *t, unsigned bdf, unsigned reg, uint32_t v)
+{
+	if (qtest_outl(t, PCI_ADDR, pci_addr(bdf, reg)))
+		return -1;
+	return qtest_outl(t, PCI_DATA, v);
+}
+
+/* The command register alone: a dword write would clear status bits (RW1C). */
+static int pci_write_command(struct qtest *t, unsigned bdf, uint16_t v)
+{
+	if (qtest_outl(t, PCI_ADDR, pci_addr(bdf, PCI_COMMAND)))
+		return -1;
+	return qtest_outw(t, PCI_DATA, v);
+}
+
+/* BAR registers per header type, by pcibar slot (0: none). */
+static const uint8_t bar_regs[2][GV_PCIBAR_SLOTS] = {
+	{ 0x10, 0x14, 0x18, 0x1c, 0x20, 0x24, 0x30 },
+	{ 0x10, 0x14, 0, 0, 0, 0, 0x38 },
+};
+
+/*
+ * Sizes the BARs of function bdf whose configuration space is cfg (read
+ * just before, the guest stopped): memory and I/O decoding off, each BAR
+ * register saved, written all ones (the ROM 0xfffff800, its enable bit
+ * 0), read back and restored, then the command register restored. The
+ * read-backs go into out as the pcibar item's 7 u32 (LE).
+ */
+static int size_bars(struct qtest *t, unsigned bdf, const unsigned char *cfg,
+		     unsigned char out[4 * GV_PCIBAR_SLOTS])
+{
+	unsigned type = cfg[PCI_HEADER_TYPE] & 0x7f;
+	uint16_t cmd = (uint16_t)(cfg[PCI_COMMAND] | cfg[PCI_COMMAND + 1] << 8);
+
+	memset(out, 0, 4 * GV_PCIBAR_SLOTS);
+	if (type >= ARRAY_SIZE(bar_regs))
+		return 0;
+	if (pci_write_command(t, bdf, cmd & ~(PCI_CMD_IO | PCI_CMD_MEM)))
+		return -1;
+	for (size_t i = 0; i < GV_PCIBAR_SLOTS; i++) {
+		unsigned reg = bar_regs[type][i];
+		uint32_t saved, v;
+
+		if (!reg)
+			continue;
+		saved = (uint32_t)cfg[reg] | (uint32_t)cfg[reg + 1] << 8 |
+			(uint32_t)cfg[reg + 2] << 16 | (uint32_t)cfg[reg + 3] << 24;
+		if (pci_write(t, bdf, reg, i == 6 ? 0xfffff800u : 0xffffffffu) ||
+		    qtest_inl(t, PCI_DATA, &v) || pci_write(t, bdf, reg, saved))
+			return -1;
+		for (int b = 0; b < 4; b++)
+			out[4 * i + b] = (unsigned char)(v >> (8 * b));
+	}
+	return pci_write_command(t, bdf, cmd);
+}
+
+/* pci/BB:DD.F and pcibar/BB:DD.F of function bdf; its config space into cfg. */
+static int read_function(struct qtest *t, unsigned bdf, unsigned char cfg[256],
+			 struct guestview *gv)
+{
+	unsigned char bars[4 * GV_PCIBAR_SLOTS];
+	char name[32];
+
+	for (unsigned reg = 0; reg < 256; reg += 4) {
+		uint32_t v;
+
+		if (pci_read(t, bdf, reg, &v))
+			return -1;
+		for (int b = 0; b < 4; b++)
+			cfg[reg + b] = (unsigned char)(v >> (8 * b));
+	}
+	snprintf(name, sizeof(name), "pci/%02x:%02x.%x", bdf >> 8,
+		 (bdf >> 3) & 0x1f, bdf & 7);
+	guestview_add(gv, name, bdf, cfg, 256);
+	if (size_bars(t, bdf, cfg, bars))
+		return -1;
+	snprintf(name, sizeof(name), "pcibar/%02x:%02x.%x", bdf >> 8,
+		 (bdf >> 3) & 0x1f, bdf & 7);
+	guestview_add(gv, name, bdf, bars, sizeof(bars));
+	return 0;
 }
 
 /* Bus 0, then every bus a bridge's secondary bus number leads to. */
@@ -422,28 +504,18 @@ static int read_pci(struct qtest *t, struct guestview *gv)
 		for (unsigned dev = 0; dev < 32; dev++)
 			for (unsigned fn = 0; fn < 8; fn++) {
 				unsigned char cfg[256];
-				char name[32];
+				unsigned bdf = bus << 8 | dev << 3 | fn;
 				uint32_t v;
 
-				if (pci_read(t, bus, dev, fn, 0, &v))
+				if (pci_read(t, bdf, 0, &v))
 					return -1;
 				if ((v & 0xffff) == 0xffff) {
 					if (!fn)
 						break;
 					continue;
 				}
-				for (unsigned reg = 0; reg < 256; reg += 4) {
-					if (pci_read(t, bus, dev, fn, reg, &v))
-						return -1;
-					cfg[reg] = (unsigned char)v;
-					cfg[reg + 1] = (unsigned char)(v >> 8);
-					cfg[reg + 2] = (unsigned char)(v >> 16);
-					cfg[reg + 3] = (unsigned char)(v >> 24);
-				}
-				snprintf(name, sizeof(name), "pci/%02x:%02x.%x",
-					 bus, dev, fn);
-				guestview_add(gv, name, bus << 8 | dev << 3 | fn,
-					      cfg, sizeof(cfg));
+				if (read_function(t, bdf, cfg, gv))
+					return -1;
 				/* Header type 1: a PCI-to-PCI bridge. */
 				if ((cfg[0x0e] & 0x7f) == 1 && cfg[0x19] &&
 				    !seen[cfg[0x19]]) {

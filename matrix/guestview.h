@@ -5,19 +5,23 @@
  * The guest view of a machine type: what the guest itself sees once its
  * firmware (SeaBIOS) has run, read over qtest (lib/qtest.h) from a QEMU
  * started under TCG: every ACPI table, the SMBIOS entry point and table
- * area, the fw_cfg file directory and etc/e820, and the PCI configuration
- * space of every function the firmware can reach. Each item is kept as
- * raw bytes under a stable name:
+ * area, the fw_cfg file directory and etc/e820, the PCI configuration
+ * space of every function the firmware can reach and the sizes of its
+ * BARs; and, from a boot sector SeaBIOS boots (guestcpu.c), CPUID, the
+ * local APIC and the e820 map the firmware gives an OS. Each item is
+ * kept as raw bytes under a stable name:
  *
+ *	cpu/cpuid cpu/lapic firmware/e820 (guestview_read_cpu)
  *	acpi/RSDP acpi/RSDT acpi/XSDT acpi/<SIG> (a second table of one
  *	signature is acpi/<SIG>.2, ...) acpi/DSDT acpi/FACS
  *	smbios/entry smbios/table
  *	fw_cfg/dir fw_cfg/etc/e820
- *	pci/BB:DD.F
+ *	pci/BB:DD.F pcibar/BB:DD.F
  *
  * guestview.c does the I/O, guestparse.c the parsing and normalisation
  * (pure functions on bytes, tested on recorded dumps), guestdump.c the
- * text form of a view that tests/data/guestview/ holds.
+ * text form of a view that tests/data/guestview/ holds, guestcpu.c the
+ * boot sector (guestcpu-boot.S) and its results.
  */
 
 #include <stddef.h>
@@ -57,6 +61,88 @@ const struct gv_item *guestview_find(const struct guestview *gv,
  */
 int guestview_read(struct qtest *t, const char *who, double fw_timeout,
 		   struct guestview *gv) VM_WUR;
+
+/*
+ * pcibar/BB:DD.F, read by guestview_read right after pci/BB:DD.F with
+ * the guest stopped: 7 u32 (LE) slots, what each BAR register read back
+ * after all ones were written to it (the standard sizing, with memory
+ * and I/O decoding off meanwhile and everything restored): BAR0-5 at
+ * 0x10-0x24 and the ROM at 0x30 for header type 0; BAR0-1 at 0x10-0x14
+ * and the ROM at 0x38 (slot 6) for type 1; 0 for unused slots and other
+ * header types. The ROM is written 0xfffff800, its enable bit 0.
+ */
+#define GV_PCIBAR_SLOTS 7
+enum gv_bar_kind { GV_BAR_NONE, GV_BAR_IO, GV_BAR_MEM32, GV_BAR_MEM64,
+		   GV_BAR_ROM, GV_BAR_UPPER /* the high half of a 64-bit BAR */ };
+struct gv_bar {
+	enum gv_bar_kind kind;
+	int prefetch;
+	uint64_t size;
+};
+/*
+ * Decodes a pcibar item (len must be 4 * GV_PCIBAR_SLOTS) into the kind
+ * and size of each slot's BAR (GV_BAR_NONE with size 0 for a slot that
+ * reads back 0): 0, or -1 (not reported) for a wrong length or a 64-bit
+ * BAR in slot 5, which has no slot for its high half.
+ */
+int gv_pcibar_decode(const unsigned char *p, size_t len,
+		     struct gv_bar bars[GV_PCIBAR_SLOTS]) VM_WUR;
+
+/* ---- guestcpu.c: the boot sector and its results area. ---- */
+
+/*
+ * Writes the disk image the guest-view probe boots to path: the
+ * 512-byte boot sector (0x55AA at 510) followed by zeroes to 1 MiB, so
+ * that SeaBIOS's CHS read of it works. 0, or -1 reported.
+ */
+int guestcpu_write_image(const char *path) VM_WUR;
+#define GC_BOOT_LEN 512
+/* The boot sector itself, GC_BOOT_LEN bytes. */
+const unsigned char *guestcpu_boot_sector(void);
+
+/*
+ * Waits (up to timeout seconds, polling every 20 ms) for the boot
+ * sector's results in the guest behind t (started with the image as a
+ * bootable disk), then adds to gv:
+ *
+ *	cpu/cpuid	24-byte records: leaf, subleaf, eax, ebx, ecx, edx
+ *	cpu/lapic	the local APIC's ID, then version register
+ *	firmware/e820	24-byte INT 15h E820 entries: base, length (u64),
+ *			type, extended attributes (u32; 1 unless the
+ *			firmware wrote it)
+ *
+ * all little-endian. who names the machine type in messages. Returns 0,
+ * or -1 reported: what the last poll saw, and whether the boot sector
+ * was at 0x7c00 at all, or why the results were refused.
+ */
+int guestview_read_cpu(struct qtest *t, const char *who, double timeout,
+		       struct guestview *gv) VM_WUR;
+
+/* The results area, parsed (pointers into the bytes parsed). */
+struct gc_results {
+	size_t e820_n, cpuid_n;
+	uint32_t lapic_id, lapic_version;
+	size_t need; /* bytes from the area's start that the counts cover */
+	const unsigned char *e820, *cpuid; /* set by guestcpu_parse */
+};
+/*
+ * The header (the first len bytes of the area): 0 with the counts,
+ * the APIC registers and need set; 1 when there are no complete results
+ * yet (no magic, no done flag); -1 when they cannot be taken (too
+ * short, counts out of their bounds). why gets the reason for 1 and -1.
+ */
+int guestcpu_header(const unsigned char *p, size_t len, struct gc_results *r,
+		    struct strbuf *why) VM_WUR;
+/*
+ * The whole area (len bytes from its start): guestcpu_header, then the
+ * records the counts need must be there, the first CPUID record must be
+ * leaf 0, no leaf range may reach past its bound, and the e820 map must
+ * call the results area usable. Same returns.
+ */
+int guestcpu_parse(const unsigned char *area, size_t len, struct gc_results *r,
+		   struct strbuf *why) VM_WUR;
+/* The items of parsed results into gv. */
+void guestcpu_add_items(const struct gc_results *r, struct guestview *gv);
 
 /* ---- guestparse.c: pure functions on bytes. ---- */
 

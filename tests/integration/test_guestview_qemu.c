@@ -1,47 +1,212 @@
 /*
- * The guest view (matrix/guestview.c over lib/qtest.c) of Debian's real
- * QEMU: for pc-q35-7.2 and pc-i440fx-7.2, two runs must give the same
- * record byte for byte once normalised, and the record must hold what
- * every such guest has (FACP, DSDT, APIC; an SMBIOS entry point; fw_cfg's
- * etc/acpi/tables and etc/e820; the Intel host bridge at 00:00.0).
+ * The guest view (matrix/guestview.c and guestcpu.c over lib/qtest.c) of
+ * Debian's real QEMU, taken as the guest-view probe takes it (the
+ * canonical devices, the boot sector's disk, tests/guestargs.h): for
+ * pc-q35-7.2 and pc-i440fx-7.2, two runs must give the same record byte
+ * for byte once normalised, and the record must hold what every such
+ * guest has (FACP, DSDT, APIC; an SMBIOS entry point; fw_cfg's
+ * etc/acpi/tables and etc/e820; the Intel host bridge at 00:00.0; the
+ * boot sector's items). Sizing the BARs must leave the configuration
+ * space as it was (a second read gives the same bytes) and find the
+ * sizes QEMU itself reports (QMP query-pci, every function, every BAR).
  * REGENERATE=1 rewrites the raw dump that tests/unit/test_guestview.c
  * parses (tests/data/guestview/pc-q35-7.2.txt).
  */
 #include "testutil.h"
+#include "guestargs.h"
 #include "guestview.h"
 
 #define QEMU "/usr/bin/qemu-system-x86_64"
 #define DUMP "tests/data/guestview/pc-q35-7.2.txt"
 
+static char *dir, *image;
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = tu_tmpdir("guestview");
+	image = tu_path(dir, "boot.img");
+	return guestcpu_write_image(image);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(image);
+	tu_rmdir(dir);
+	return 0;
+}
+
 struct mt_case {
 	const char *machine;
-	const char *must[8]; /* items that must be present */
+	const char *must[12]; /* items that must be present */
 };
 
 static const struct mt_case cases[] = {
 	{ "pc-q35-7.2",
-	  { "acpi/RSDP", "acpi/FACP", "acpi/DSDT", "acpi/APIC", "acpi/FACS",
-	    "acpi/MCFG", "smbios/entry", NULL } },
+	  { "cpu/cpuid", "cpu/lapic", "firmware/e820", "acpi/RSDP", "acpi/FACP",
+	    "acpi/DSDT", "acpi/APIC", "acpi/FACS", "acpi/MCFG", "smbios/entry",
+	    "pcibar/00:01.0", NULL } },
 	{ "pc-i440fx-7.2",
-	  { "acpi/RSDP", "acpi/FACP", "acpi/DSDT", "acpi/APIC", "acpi/FACS",
-	    "smbios/table", "pci/00:01.0", NULL } },
+	  { "cpu/cpuid", "cpu/lapic", "firmware/e820", "acpi/RSDP", "acpi/FACP",
+	    "acpi/DSDT", "acpi/APIC", "acpi/FACS", "smbios/table", "pci/00:01.0",
+	    "pcibar/00:01.1", NULL } },
 };
 
-/* One run: raw into *raw, the normalised dump into *norm. */
-static void one_run(const char *machine, struct guestview *raw, char **norm)
+/* QEMU with the guest-view probe's arguments (the boot disk if img). */
+static void start(struct qtest *t, const char *machine, const char *img)
+{
+	struct strvec a = STRVEC_INIT;
+
+	tu_guest_args(&a, machine, img);
+	assert_int_equal(qtest_start(t, QEMU, machine, (const char *const *)a.v, 20), 0);
+	strvec_clear(&a);
+}
+
+/* What the guest-view probe reads: the boot sector's results, then the rest. */
+static void read_view(struct qtest *t, const char *machine, struct guestview *gv)
+{
+	if (guestview_read_cpu(t, machine, 20, gv) ||
+	    guestview_read(t, machine, 60, gv)) {
+		qtest_stop(t);
+		fail_msg("%s: cannot read the guest view", machine);
+	}
+}
+
+/*
+ * A second read of the stopped guest (again): every pci/ and pcibar/
+ * item as the first read had it, so sizing changed nothing it restored.
+ */
+static void check_reread(const char *machine, const struct guestview *first,
+			 const struct guestview *again)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < first->nr; i++) {
+		const struct gv_item *a = &first->items[i], *b;
+
+		if (strncmp(a->name, "pci/", 4) && strncmp(a->name, "pcibar/", 7))
+			continue;
+		n++;
+		b = guestview_find(again, a->name);
+		if (!b || b->len != a->len || memcmp(a->data, b->data, a->len))
+			fail_msg("%s: '%s' differs on a second read", machine, a->name);
+	}
+	if (n < 10)
+		fail_msg("%s: only %zu PCI items", machine, n);
+}
+
+/* Each region query-pci lists for dev against the pcibar item of dev. */
+static size_t check_device_bars(const char *machine, json_object *dev,
+				const struct guestview *gv)
+{
+	json_object *regions = qmp_get(dev, "regions", json_type_array);
+	struct gv_bar bars[GV_PCIBAR_SLOTS];
+	const struct gv_item *it;
+	int listed[GV_PCIBAR_SLOTS] = { 0 };
+	char name[32];
+
+	snprintf(name, sizeof(name), "pcibar/%02llx:%02llx.%llx",
+		 qmp_get_int(dev, "bus", -1), qmp_get_int(dev, "slot", -1),
+		 qmp_get_int(dev, "function", -1));
+	it = guestview_find(gv, name);
+	if (!it || gv_pcibar_decode(it->data, it->len, bars))
+		fail_msg("%s: no valid '%s'", machine, name);
+	for (size_t i = 0; i < qmp_array_len(regions); i++) {
+		json_object *r = json_object_array_get_idx(regions, i);
+		long long bar = qmp_get_int(r, "bar", -1);
+		const char *type = qmp_get_string(r, "type");
+		enum gv_bar_kind want;
+
+		if (bar < 0 || bar >= GV_PCIBAR_SLOTS || !type)
+			fail_msg("%s: %s: a region without bar or type", machine, name);
+		listed[bar] = 1;
+		want = bar == 6 ? GV_BAR_ROM
+		       : !strcmp(type, "io") ? GV_BAR_IO
+		       : qmp_get_bool(r, "mem_type_64") ? GV_BAR_MEM64 : GV_BAR_MEM32;
+		if (bars[bar].kind != want ||
+		    bars[bar].size != (uint64_t)qmp_get_int(r, "size", -1) ||
+		    (want != GV_BAR_IO && want != GV_BAR_ROM &&
+		     bars[bar].prefetch != qmp_get_bool(r, "prefetch")))
+			fail_msg("%s: %s BAR%lld: kind %d size 0x%llx, query-pci "
+				 "says %s size 0x%llx", machine, name, bar,
+				 bars[bar].kind, (unsigned long long)bars[bar].size,
+				 type, qmp_get_int(r, "size", -1));
+	}
+	for (int i = 0; i < GV_PCIBAR_SLOTS; i++)
+		if (!listed[i] && bars[i].kind != GV_BAR_NONE &&
+		    bars[i].kind != GV_BAR_UPPER)
+			fail_msg("%s: %s slot %d sized 0x%llx, not in query-pci",
+				 machine, name, i, (unsigned long long)bars[i].size);
+	return qmp_array_len(regions);
+}
+
+static void check_bus_bars(const char *machine, json_object *devices,
+			   const struct guestview *gv, size_t *funcs, size_t *vnet)
+{
+	for (size_t i = 0; i < qmp_array_len(devices); i++) {
+		json_object *d = json_object_array_get_idx(devices, i);
+		json_object *br = qmp_get(d, "pci_bridge", json_type_object);
+		const char *id = qmp_get_string(d, "qdev_id");
+		size_t n = check_device_bars(machine, d, gv);
+
+		(*funcs)++;
+		if (id && !strcmp(id, "vnet0"))
+			*vnet = n;
+		if (br)
+			check_bus_bars(machine, qmp_get(br, "devices", json_type_array),
+				       gv, funcs, vnet);
+	}
+}
+
+/* The BAR sizes QEMU reports (QMP query-pci: buses) are those read back. */
+static void check_bars_qmp(const char *machine, json_object *buses,
+			   const struct guestview *gv)
+{
+	size_t funcs = 0, vnet = 0;
+
+	for (size_t b = 0; b < qmp_array_len(buses); b++)
+		check_bus_bars(machine,
+			       qmp_get(json_object_array_get_idx(buses, b), "devices",
+				       json_type_array),
+			       gv, &funcs, &vnet);
+	if (funcs < 8)
+		fail_msg("%s: query-pci lists %zu functions", machine, funcs);
+	/* virtio-net: I/O, MMIO (MSI-X), 64-bit prefetchable MMIO, ROM. */
+	if (vnet != 4)
+		fail_msg("%s: virtio-net has %zu BARs, expected 4", machine, vnet);
+}
+
+/*
+ * One run: raw into *raw, the normalised dump into *norm; with checks,
+ * a second read and query-pci too, each checked once QEMU is stopped.
+ */
+static void one_run(const char *machine, int checks, struct guestview *raw,
+		    char **norm)
 {
 	struct qtest t;
-	struct guestview gv;
+	struct guestview gv, again;
 	struct strbuf out = STRBUF_INIT;
+	json_object *buses = NULL;
+	struct qmp_error err;
 
 	guestview_init(raw);
 	guestview_init(&gv);
-	assert_int_equal(qtest_start(&t, QEMU, machine, NULL, 20), 0);
-	if (guestview_read(&t, machine, 60, raw)) {
+	guestview_init(&again);
+	start(&t, machine, image);
+	read_view(&t, machine, raw);
+	if (checks && (guestview_read(&t, machine, 60, &again) ||
+		       qmp_call(&t.proc.qmp, "query-pci", NULL, &buses, &err))) {
 		qtest_stop(&t);
-		fail_msg("%s: cannot read the guest view", machine);
+		fail_msg("%s: cannot read the guest view again or query-pci", machine);
 	}
 	qtest_stop(&t);
+	if (checks) {
+		check_reread(machine, raw, &again);
+		check_bars_qmp(machine, buses, raw);
+	}
+	json_object_put(buses);
+	guestview_release(&again);
 	for (size_t i = 0; i < raw->nr; i++)
 		guestview_add(&gv, raw->items[i].name, 0, raw->items[i].data,
 			      raw->items[i].len);
@@ -75,8 +240,8 @@ static void test_two_runs_identical(void **state)
 		char *na = NULL, *nb = NULL;
 		const struct gv_item *host;
 
-		one_run(k->machine, &a, &na);
-		one_run(k->machine, &b, &nb);
+		one_run(k->machine, 1, &a, &na);
+		one_run(k->machine, 0, &b, &nb);
 		if (strcmp(na, nb)) {
 			tu_write("/tmp", "guestview-a.txt", na);
 			tu_write("/tmp", "guestview-b.txt", nb);
@@ -100,7 +265,8 @@ static void test_two_runs_identical(void **state)
 			struct strbuf out = STRBUF_INIT;
 
 			sb_puts(&out, "# guest view of pc-q35-7.2, Debian's QEMU 7.2, "
-				      "raw (tests/integration/test_guestview_qemu.c)\n");
+				      "raw, with the guest-view probe's devices and boot "
+				      "disk (tests/integration/test_guestview_qemu.c)\n");
 			guestview_dump(&a, &out);
 			assert_int_equal(write_file_atomic(DUMP, out.buf, out.len), 0);
 			strbuf_release(&out);
@@ -178,5 +344,5 @@ int main(void)
 
 	if (access(QEMU, X_OK))
 		return 0;
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

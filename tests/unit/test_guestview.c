@@ -5,7 +5,8 @@
  * REGENERATE=1 tests/bin/test_guestview_qemu). The pointers the tables hold
  * must lead to the tables recorded at those addresses; broken copies of
  * the real bytes must be refused; two views that differ only in where
- * the tables are must normalise to the same record.
+ * the tables are must normalise to the same record. BAR sizes decode
+ * from crafted read-backs and agree with the recorded BARs.
  */
 #include "testutil.h"
 #include "guestview.h"
@@ -40,6 +41,12 @@ static const struct gv_item *item(const char *name)
 	if (!it)
 		fail_msg("no '%s' in %s", name, DUMP);
 	return it;
+}
+
+static uint32_t le32_of(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
 }
 
 static const char *name_at(uint64_t addr)
@@ -432,6 +439,127 @@ static void test_normalise_too_short(void **state)
 	guestview_release(&a);
 }
 
+/* Read-backs of BAR sizing, crafted, and what they decode to. */
+struct bar_case {
+	const char *name;
+	uint32_t slots[GV_PCIBAR_SLOTS];
+	int rc;
+	struct gv_bar want[GV_PCIBAR_SLOTS];
+};
+
+static const struct bar_case bar_cases[] = {
+	{ "nothing", { 0 }, 0, { { 0 } } },
+	{ "I/O with bits 31:16 read back",
+	  { 0xffffffe1 }, 0, { { GV_BAR_IO, 0, 0x20 } } },
+	{ "I/O with bits 31:16 hard-wired to 0",
+	  { 0x0000ffc1 }, 0, { { GV_BAR_IO, 0, 0x40 } } },
+	{ "32-bit memory",
+	  { 0, 0xfffff000 }, 0, { { 0 }, { GV_BAR_MEM32, 0, 0x1000 } } },
+	{ "64-bit prefetchable memory and its high half",
+	  { 0, 0, 0, 0, 0xffffc00c, 0xffffffff }, 0,
+	  { { 0 }, { 0 }, { 0 }, { 0 }, { GV_BAR_MEM64, 1, 0x4000 }, { GV_BAR_UPPER, 0, 0 } } },
+	{ "64-bit beyond 4 GiB",
+	  { 0x0000000c, 0xfffffffe }, 0,
+	  { { GV_BAR_MEM64, 1, 0x200000000ull }, { GV_BAR_UPPER, 0, 0 } } },
+	{ "expansion ROM",
+	  { 0, 0, 0, 0, 0, 0, 0xfffc0000 }, 0,
+	  { { 0 }, { 0 }, { 0 }, { 0 }, { 0 }, { 0 }, { GV_BAR_ROM, 0, 0x40000 } } },
+	{ "ROM enable bit and reserved bits ignored",
+	  { 0, 0, 0, 0, 0, 0, 0xfffff801 }, 0,
+	  { { 0 }, { 0 }, { 0 }, { 0 }, { 0 }, { 0 }, { GV_BAR_ROM, 0, 0x800 } } },
+	{ "only type bits read back", { 0x8 }, 0, { { 0 } } },
+	{ "64-bit in slot 5", { 0, 0, 0, 0, 0, 0xfffff004 }, -1, { { 0 } } },
+};
+
+static void test_pcibar_decode(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(bar_cases); c++) {
+		const struct bar_case *k = &bar_cases[c];
+		unsigned char p[4 * GV_PCIBAR_SLOTS];
+		struct gv_bar bars[GV_PCIBAR_SLOTS];
+
+		for (int i = 0; i < GV_PCIBAR_SLOTS; i++)
+			for (int b = 0; b < 4; b++)
+				p[4 * i + b] = (unsigned char)(k->slots[i] >> (8 * b));
+		if (gv_pcibar_decode(p, sizeof(p), bars) != k->rc)
+			fail_msg("%s: not %d", k->name, k->rc);
+		if (k->rc)
+			continue;
+		for (int i = 0; i < GV_PCIBAR_SLOTS; i++)
+			if (bars[i].kind != k->want[i].kind ||
+			    bars[i].size != k->want[i].size ||
+			    bars[i].prefetch != k->want[i].prefetch)
+				fail_msg("%s: slot %d: kind %d size 0x%llx prefetch %d",
+					 k->name, i, bars[i].kind,
+					 (unsigned long long)bars[i].size, bars[i].prefetch);
+	}
+	/* Not 28 bytes: refused. */
+	{
+		unsigned char p[4 * GV_PCIBAR_SLOTS + 1] = { 0 };
+		struct gv_bar bars[GV_PCIBAR_SLOTS];
+
+		assert_int_equal(gv_pcibar_decode(p, sizeof(p), bars), -1);
+		assert_int_equal(gv_pcibar_decode(p, sizeof(p) - 2, bars), -1);
+	}
+}
+
+/*
+ * The recorded BAR sizes against the configuration space read before
+ * them: every function has both items; each BAR the sizing found has
+ * the type bits its register shows and an address the firmware aligned
+ * to its size; a slot that sized nothing holds no address.
+ */
+static void test_pcibar_recorded(void **state)
+{
+	size_t functions = 0, sized = 0;
+
+	(void)state;
+	for (size_t i = 0; i < gv.nr; i++) {
+		const struct gv_item *cfg = &gv.items[i], *bar;
+		struct gv_bar bars[GV_PCIBAR_SLOTS];
+		char name[32];
+		int type1;
+
+		if (strncmp(cfg->name, "pci/", 4))
+			continue;
+		functions++;
+		snprintf(name, sizeof(name), "pcibar/%s", cfg->name + 4);
+		bar = item(name);
+		if (gv_pcibar_decode(bar->data, bar->len, bars))
+			fail_msg("%s: does not decode", name);
+		type1 = (cfg->data[0x0e] & 0x7f) == 1;
+		for (int s = 0; s < GV_PCIBAR_SLOTS; s++) {
+			unsigned reg = s == 6 ? (type1 ? 0x38 : 0x30) : 0x10 + 4 * (unsigned)s;
+			uint64_t v = (uint64_t)cfg->data[reg] | (uint64_t)cfg->data[reg + 1] << 8 |
+				     (uint64_t)cfg->data[reg + 2] << 16 |
+				     (uint64_t)cfg->data[reg + 3] << 24;
+			unsigned low = s == 6 ? 0x7ff : (v & 1) ? 0x3 : 0xf;
+
+			/* A bridge's 0x18-0x27 are bus numbers and windows. */
+			if (bars[s].kind == GV_BAR_UPPER || (type1 && s >= 2 && s < 6))
+				continue;
+			if (bars[s].kind == GV_BAR_NONE) {
+				if (v & ~(uint64_t)1)
+					fail_msg("%s slot %d: address 0x%llx, no size",
+						 name, s, (unsigned long long)v);
+				continue;
+			}
+			sized++;
+			if (bars[s].kind == GV_BAR_MEM64)
+				v |= (uint64_t)le32_of(cfg->data + reg + 4) << 32;
+			if (s != 6 && (v & low) != (le32_of(bar->data + 4 * s) & low))
+				fail_msg("%s slot %d: type bits differ", name, s);
+			if ((v & ~(uint64_t)low) % bars[s].size)
+				fail_msg("%s slot %d: 0x%llx not aligned to 0x%llx", name,
+					 s, (unsigned long long)v,
+					 (unsigned long long)bars[s].size);
+		}
+	}
+	assert_true(functions >= 8);
+	assert_true(sized >= 15);
+}
+
 /* dump(undump(file)) is the file, less its comment; bad lines refused. */
 static void test_dump_round_trip(void **state)
 {
@@ -480,6 +608,8 @@ int main(void)
 		cmocka_unit_test(test_normalise_uuid),
 		cmocka_unit_test(test_normalise_too_short),
 		cmocka_unit_test(test_dump_round_trip),
+		cmocka_unit_test(test_pcibar_decode),
+		cmocka_unit_test(test_pcibar_recorded),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
