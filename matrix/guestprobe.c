@@ -3,18 +3,29 @@
  * (guestprobe.h). Worker threads (one more than the cores: a worker
  * waiting for its QEMU to start leaves the core to another's firmware)
  * take machine types from one queue; each starts QEMU with the qtest
- * chardev (lib/qtest.h), lets SeaBIOS run, reads the view, stops QEMU,
- * and normalises what it read: guestview_normalise (what follows
+ * chardev (lib/qtest.h) and the boot sector's disk (guestcpu.c), waits
+ * until SeaBIOS has booted it and its results are there (CPUID, the
+ * local APIC, the firmware's e820), reads the rest of the view, stops
+ * QEMU, and normalises what it read: guestview_normalise (what follows
  * addresses and randomness) and guestview_normalise_machine (the machine
- * type's own name). The record is written once all are in
- * (guestrecord.c), in one transaction.
+ * type's own name). Waiting for the boot is what makes the view whole
+ * and the same on every run: until then SeaBIOS is still at work (it
+ * makes the BIOS area read-only in the host bridge's PAM registers at
+ * the end of POST, iPXE sizes the NICs' BARs and enables bus mastering),
+ * and a view read any earlier catches some of it half done. The guest
+ * halts once its results are written, so nothing changes while the
+ * view is read. The record is written once all are in (guestrecord.c),
+ * in one transaction.
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "guestprobe.h"
 #include "abi.h"
 #include "canon.h"
+#include "fs.h"
 #include "guestrecord.h"
 #include "guestview.h"
 #include "qtest.h"
@@ -99,7 +110,10 @@ static void run_machine(struct gmt *m, struct zygote *z, const char *binary,
 			   START_TIMEOUT);
 	strvec_clear(&args);
 	if (!r) {
-		r = guestview_read(&t, m->name, FIRMWARE_TIMEOUT, &m->gv);
+		r = image && guestview_read_cpu(&t, m->name, FIRMWARE_TIMEOUT,
+						&m->gv);
+		if (!r)
+			r = guestview_read(&t, m->name, FIRMWARE_TIMEOUT, &m->gv);
 		qtest_stop(&t);
 	}
 	if (!r)
@@ -116,7 +130,7 @@ struct guest_queue {
 	struct gmt *m;
 	size_t n;
 	const char *binary;
-	const char *image;
+	char *image;
 	struct zygote *z;
 	pthread_mutex_t lock;
 	size_t next;
@@ -194,6 +208,51 @@ static void run_all(struct guest_queue *q)
 	pthread_mutex_destroy(&q->lock);
 }
 
+static void free_machines(struct gmt *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].name);
+		free(m[i].devices);
+		guestview_release(&m[i].gv);
+	}
+	free(m);
+}
+
+/* The image and its directory gone; frees path. */
+static void image_remove(char *path)
+{
+	char *slash = path ? strrchr(path, '/') : NULL;
+
+	if (!path)
+		return;
+	unlink(path);
+	*slash = '\0';
+	rmdir(path);
+	free(path);
+}
+
+/* The boot sector's disk image in a private directory, into *path. */
+static int boot_image(char **path)
+{
+	char *dir = temp_template("guestview");
+	struct strbuf p = STRBUF_INIT;
+
+	*path = NULL;
+	if (!mkdtemp(dir)) {
+		error_errno("cannot create a directory '%s'", dir);
+		free(dir);
+		return -1;
+	}
+	sb_printf(&p, "%s/boot.img", dir);
+	free(dir);
+	*path = strbuf_detach(&p);
+	if (!guestcpu_write_image(*path))
+		return 0;
+	image_remove(*path);
+	*path = NULL;
+	return -1;
+}
+
 static int record(struct store *st, long long id, const struct gmt *m,
 		  size_t n, double seconds, struct guest_result *res)
 {
@@ -229,18 +288,18 @@ int guest_probe_in(struct store *st, long long id, const char *binary,
 	q.n = n;
 	q.binary = binary;
 	q.z = z;
+	if (boot_image(&q.image)) {
+		free_machines(m, n);
+		return -1;
+	}
 	run_all(&q);
+	image_remove(q.image);
 	res->machines = n;
 	res->seconds = now_monotonic() - t0;
 	if (vm_interrupted)
 		error("probe '%s': the guest view was interrupted", binary);
 	else
 		ret = record(st, id, m, n, res->seconds, res);
-	for (size_t i = 0; i < n; i++) {
-		free(m[i].name);
-		free(m[i].devices);
-		guestview_release(&m[i].gv);
-	}
-	free(m);
+	free_machines(m, n);
 	return ret;
 }

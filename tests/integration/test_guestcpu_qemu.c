@@ -1,6 +1,6 @@
 /*
  * The boot sector's view (matrix/guestcpu.c) of Debian's real QEMU 7.2,
- * started as the guest-view probe starts it (tests/guestargs.h), on new
+ * started as the guest-view probe starts it (guest_args() of matrix/guestprobe.h), on new
  * and old machine types (pc-i440fx-1.4 is the oldest this binary has).
  * What the guest executed must agree with what QEMU says of the same
  * CPU over QMP (qom-get on the CPU of query-cpus-fast): leaf 0's maximum
@@ -19,7 +19,7 @@
  */
 #include "testutil.h"
 #include "cpuidwalk.h"
-#include "guestargs.h"
+#include "guestprobe.h"
 #include "guestview.h"
 
 #define QEMU "/usr/bin/qemu-system-x86_64"
@@ -58,7 +58,7 @@ static void start(struct qtest *t, const char *machine, const char *img)
 {
 	struct strvec a = STRVEC_INIT;
 
-	tu_guest_args(&a, machine, img);
+	guest_args(machine, NULL, img, &a);
 	assert_int_equal(qtest_start(t, QEMU, machine, (const char *const *)a.v, 20), 0);
 	strvec_clear(&a);
 }

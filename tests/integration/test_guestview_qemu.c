@@ -1,7 +1,7 @@
 /*
  * The guest view (matrix/guestview.c and guestcpu.c over lib/qtest.c) of
  * Debian's real QEMU, taken as the guest-view probe takes it (the
- * canonical devices, the boot sector's disk, tests/guestargs.h): for
+ * canonical devices, the boot sector's disk, guest_args() of matrix/guestprobe.h): for
  * pc-q35-7.2 and pc-i440fx-7.2, two runs must give the same record byte
  * for byte once normalised, and the record must hold what every such
  * guest has (FACP, DSDT, APIC; an SMBIOS entry point; fw_cfg's
@@ -13,7 +13,7 @@
  * parses (tests/data/guestview/pc-q35-7.2.txt).
  */
 #include "testutil.h"
-#include "guestargs.h"
+#include "guestprobe.h"
 #include "guestview.h"
 
 #define QEMU "/usr/bin/qemu-system-x86_64"
@@ -58,7 +58,7 @@ static void start(struct qtest *t, const char *machine, const char *img)
 {
 	struct strvec a = STRVEC_INIT;
 
-	tu_guest_args(&a, machine, img);
+	guest_args(machine, NULL, img, &a);
 	assert_int_equal(qtest_start(t, QEMU, machine, (const char *const *)a.v, 20), 0);
 	strvec_clear(&a);
 }
