@@ -144,7 +144,7 @@ static void test_dsdt(void **state)
 			"            Name (_HID, EisaId (\"PNP0A08\") /* PCI "
 			"Express Bus */)  // _HID: Hardware ID\n",
 			"DSDT");
-	assert_line(t, " *     Length           0x00001FF4 (8180)",
+	assert_line(t, " *     Length           0x000020D8 (8408)",
 		    "DSDT header");
 	for (size_t i = 0; i < ARRAY_SIZE(weekdays); i++)
 		assert_lacks(t, weekdays[i], "a date");

@@ -45,7 +45,7 @@ static void test_real_summaries(void **state)
 	} cases[] = {
 		{ "acpi/RSDP", "RSDP revision 0 (ACPI 1.0), OEM \"BOCHS\"" },
 		{ "acpi/RSDT", "RSDT revision 1, OEM \"BOCHS\" \"BXPC\", OEM revision 1, length 56" },
-		{ "acpi/DSDT", "DSDT revision 1, OEM \"BOCHS\" \"BXPC\", OEM revision 1, length 8180" },
+		{ "acpi/DSDT", "DSDT revision 1, OEM \"BOCHS\" \"BXPC\", OEM revision 1, length 8408" },
 		{ "acpi/FACP", "FACP revision 3, OEM \"BOCHS\" \"BXPC\", OEM revision 1, length 244" },
 		{ "acpi/FACS", "FACS version 0, length 64" },
 		{ "smbios/entry", "SMBIOS 2.8, 32-bit entry point, table 376 bytes" },
@@ -216,9 +216,10 @@ static void test_tables_in(void **state)
 
 	(void)state;
 	guest_tables_in(&real, &got);
-	assert_string_equal(got.buf, "smbios, pci, pci:BB:DD.F (00:00.0 00:1f.0 00:1f.2 "
-				     "00:1f.3), e820, fwcfg and the ACPI tables RSDP RSDT "
-				     "FACP DSDT FACS APIC HPET MCFG WAET");
+	assert_string_equal(got.buf, "smbios, pci, pci:BB:DD.F (00:00.0 00:01.0 00:02.0 "
+				     "00:03.0 00:04.0 00:05.0 00:1f.0 00:1f.2 00:1f.3), "
+				     "cpuid, lapic, e820, fwcfg and the ACPI tables RSDP "
+				     "RSDT FACP DSDT FACS APIC HPET MCFG WAET");
 	guestview_init(&small);
 	strbuf_reset(&got);
 	guest_tables_in(&small, &got);
