@@ -36,6 +36,9 @@ double timed_run(const char *const *argv, int want_exit0);
  */
 void bench_qemu_binaries(struct strvec *out);
 
+/* guest-bench.c: the guest view of each binary beside a bare boot loop. */
+void bench_guest(struct bench *b);
+
 /* The sections of probe-costs.c. */
 void bench_startup(struct bench *b);
 void bench_accel(struct bench *b);

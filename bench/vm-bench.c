@@ -643,6 +643,7 @@ static const struct bench_section {
 	{ "qmp", bench_qmp },
 	{ "store", bench_store },
 	{ "probe", bench_probes },
+	{ "guest", bench_guest },
 	{ "run", bench_run },
 	{ "report", bench_reports },
 };
