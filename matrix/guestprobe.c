@@ -96,6 +96,68 @@ void guest_args(const char *machine, const char *devices, const char *image,
 }
 
 /* One machine type: started, read, stopped, normalised. */
+/* The lines of SeaBIOS's log that say what failed, "; "-joined into out. */
+static int firmware_failures(const char *log, struct strbuf *out)
+{
+	int n = 0;
+
+	for (const char *p = log; *p && n < 3;) {
+		size_t len = strcspn(p, "\n");
+
+		if (memmem(p, len, "fail", 4) || memmem(p, len, "No bootable", 11)) {
+			sb_printf(out, "%s%.*s", n ? "; " : "", (int)len, p);
+			n++;
+		}
+		p += len + (p[len] == '\n');
+	}
+	return n;
+}
+
+/*
+ * When the boot sector's results did not come: the same machine once
+ * more, with SeaBIOS's debug console (isa-debugcon on port 0x402 into a
+ * file: a device of its own, so never part of the view) for up to
+ * FWLOG_WAIT seconds, and what SeaBIOS says failed appended to why.
+ */
+#define FWLOG_WAIT 5
+static void firmware_says(const struct gmt *m, struct zygote *z,
+			  const char *binary, const char *image, char *why,
+			  size_t size)
+{
+	struct strvec args = STRVEC_INIT;
+	struct strbuf log = STRBUF_INIT, path = STRBUF_INIT, said = STRBUF_INIT;
+	const char *slash = strrchr(image, '/');
+	struct qtest t;
+	double end = now_monotonic() + FWLOG_WAIT;
+
+	sb_printf(&path, "%.*s/fw-%s.log", (int)(slash - image), image, m->name);
+	guest_args(m->name, m->devices, image, &args);
+	strvec_push(&args, "-chardev");
+	push_option_path(&args, "file,id=fwlog,path=", path.buf, "");
+	strvec_pushv(&args, (const char *const[]){
+		"-device", "isa-debugcon,iobase=0x402,chardev=fwlog", NULL });
+	if (!qtest_start_in(&t, z, binary, m->name, (const char *const *)args.v,
+			    START_TIMEOUT)) {
+		while (now_monotonic() < end && !vm_interrupted) {
+			strbuf_reset(&log);
+			if (!strbuf_read_file(&log, path.buf, 1 << 20) &&
+			    (strstr(log.buf, "Booting from ROM") ||
+			     strstr(log.buf, "No bootable device")))
+				break;
+			sleep_seconds(0.1);
+		}
+		qtest_stop(&t);
+	}
+	if (firmware_failures(log.buf, &said))
+		snprintf(why + strlen(why), size - strlen(why),
+			 "; SeaBIOS says: %s", said.buf);
+	unlink(path.buf);
+	strvec_clear(&args);
+	strbuf_release(&log);
+	strbuf_release(&path);
+	strbuf_release(&said);
+}
+
 static void run_machine(struct gmt *m, struct zygote *z, const char *binary,
 			const char *image)
 {
@@ -110,11 +172,15 @@ static void run_machine(struct gmt *m, struct zygote *z, const char *binary,
 			   START_TIMEOUT);
 	strvec_clear(&args);
 	if (!r) {
-		r = image && guestview_read_cpu(&t, m->name, FIRMWARE_TIMEOUT,
-						&m->gv);
-		if (!r)
-			r = guestview_read(&t, m->name, FIRMWARE_TIMEOUT, &m->gv);
+		int booted = !image || !guestview_read_cpu(&t, m->name,
+							   FIRMWARE_TIMEOUT, &m->gv);
+
+		r = booted ? guestview_read(&t, m->name, FIRMWARE_TIMEOUT, &m->gv)
+			   : -1;
 		qtest_stop(&t);
+		if (!booted && !vm_interrupted)
+			firmware_says(m, z, binary, image, m->error,
+				      sizeof(m->error));
 	}
 	if (!r)
 		r = guestview_normalise(&m->gv) ||
