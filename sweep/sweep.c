@@ -232,6 +232,12 @@ static int read_report_json(const char *dir, struct strbuf *note, long *regressi
 				if (json_object_object_get_ex(sum, "abi_acknowledged", &v))
 					sb_printf(&text, ", %ld acknowledged",
 						  (long)json_object_get_int64(v));
+				if (json_object_object_get_ex(sum, "guest_unacknowledged", &v)) {
+					sb_printf(&text, "; guest-view differences: %ld "
+							 "unacknowledged",
+						  (long)json_object_get_int64(v));
+					*abi_breaks += json_object_get_int64(v);
+				}
 				sb_printf(&text, " (report)\n%s (%s: %ld new regressions", note->buf,
 					  ents[i]->d_name, *regressions);
 				if (json_object_object_get_ex(sum, "fixed", &v))
@@ -252,7 +258,8 @@ static int read_report_json(const char *dir, struct strbuf *note, long *regressi
 
 /*
  * Runs the report stage; what to say of it goes into *note. -1 when the
- * report failed; 1 when it found regressions or unacknowledged ABI breaks.
+ * report failed; 1 when it found regressions, unacknowledged ABI breaks
+ * or guest-view differences.
  */
 static int report_stage(const char *db, const char *uuid, const char *dir,
 			struct strbuf *note)
