@@ -1,8 +1,7 @@
 /*
  * The guest view of every versioned machine type of one binary
- * (guestprobe.h). Worker threads (one more than the cores: a worker
- * waiting for its QEMU to start leaves the core to another's firmware)
- * take machine types from one queue; each starts QEMU with the qtest
+ * (guestprobe.h). Worker threads (lib/threads.h) take the machine types
+ * one by one; each starts QEMU with the qtest
  * chardev (lib/qtest.h) and the boot sector's disk (guestcpu.c), waits
  * until SeaBIOS has booted it and its results are there (CPUID, the
  * local APIC, the firmware's e820), reads the rest of the view, stops
@@ -17,7 +16,6 @@
  * view is read. The record is written once all are in (guestrecord.c),
  * in one transaction.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +27,7 @@
 #include "guestrecord.h"
 #include "guestview.h"
 #include "qtest.h"
+#include "threads.h"
 #include "banned.h"
 
 #define START_TIMEOUT 20
@@ -194,28 +193,16 @@ static void run_machine(struct gmt *m, struct zygote *z, const char *binary,
 
 struct guest_queue {
 	struct gmt *m;
-	size_t n;
 	const char *binary;
 	char *image;
 	struct zygote *z;
-	pthread_mutex_t lock;
-	size_t next;
 };
 
-static void *guest_worker(void *arg)
+static void guest_job(size_t i, void *arg)
 {
 	struct guest_queue *q = arg;
 
-	for (;;) {
-		size_t job;
-
-		pthread_mutex_lock(&q->lock);
-		job = q->next < q->n && !vm_interrupted ? q->next++ : SIZE_MAX;
-		pthread_mutex_unlock(&q->lock);
-		if (job == SIZE_MAX)
-			return NULL;
-		run_machine(&q->m[job], q->z, q->binary, q->image);
-	}
+	run_machine(&q->m[i], q->z, q->binary, q->image);
 }
 
 /* The versioned machine types of id, with the devices their ABI had. */
@@ -248,30 +235,6 @@ static int load_machines(struct store *st, long long id, struct gmt **out,
 		guestview_init(&m->gv);
 	}
 	return 0;
-}
-
-/* Runs the queue on cores + 1 threads (or here, when none starts). */
-static void run_all(struct guest_queue *q)
-{
-	pthread_t threads[64];
-	size_t nthreads = (size_t)online_cpus() + 1, started = 0;
-
-	pthread_mutex_init(&q->lock, NULL);
-	if (nthreads > ARRAY_SIZE(threads))
-		nthreads = ARRAY_SIZE(threads);
-	for (; started < nthreads; started++) {
-		int e = pthread_create(&threads[started], NULL, guest_worker, q);
-
-		if (e) {
-			error("cannot start a guest-view thread: %s", strerror(e));
-			break;
-		}
-	}
-	if (!started)
-		guest_worker(q);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	pthread_mutex_destroy(&q->lock);
 }
 
 static void free_machines(struct gmt *m, size_t n)
@@ -351,14 +314,13 @@ int guest_probe_in(struct store *st, long long id, const char *binary,
 		return -1;
 	memset(&q, 0, sizeof(q));
 	q.m = m;
-	q.n = n;
 	q.binary = binary;
 	q.z = z;
 	if (boot_image(&q.image)) {
 		free_machines(m, n);
 		return -1;
 	}
-	run_all(&q);
+	threads_run(n, guest_job, &q);
 	image_remove(q.image);
 	res->machines = n;
 	res->seconds = now_monotonic() - t0;
