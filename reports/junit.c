@@ -17,6 +17,7 @@
  * The mapping and the capability timeline have no pass or fail and are
  * not in this format.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "builders.h"
@@ -25,6 +26,30 @@
 #include "banned.h"
 
 #define X(s) xml_escape(out, (s))
+
+/*
+ * One test case: failing with the text fail (type and message say what
+ * failed) when there is any, the acknowledged differences as its output.
+ */
+static void test_case(struct strbuf *out, const char *classname, const char *name,
+		      const char *type, const char *message, const struct strbuf *fail,
+		      const struct strbuf *acked)
+{
+	sb_printf(out, "    <testcase classname=\"%s\" name=\"", classname);
+	X(name);
+	sb_puts(out, "\">\n");
+	if (fail->len) {
+		sb_printf(out, "      <failure type=\"%s\" message=\"%s\">", type, message);
+		X(fail->buf);
+		sb_puts(out, "</failure>\n");
+	}
+	if (acked->len) {
+		sb_puts(out, "      <system-out>");
+		X(acked->buf);
+		sb_puts(out, "</system-out>\n");
+	}
+	sb_puts(out, "    </testcase>\n");
+}
 
 static void abi_suite(struct strbuf *out, const struct rep_report *r)
 {
@@ -38,6 +63,7 @@ static void abi_suite(struct strbuf *out, const struct rep_report *r)
 	for (size_t m = 0; m < abi->nmachines; m++) {
 		const struct rep_abi_machine *mt = &abi->machines[m];
 		struct strbuf fail = STRBUF_INIT, acked = STRBUF_INIT;
+		char msg[80];
 
 		for (size_t i = 0; i < abi->ndiffs; i++) {
 			const struct rep_abi_diff *d = &abi->diffs[i];
@@ -54,21 +80,9 @@ static void abi_suite(struct strbuf *out, const struct rep_report *r)
 					  d->ack->reason);
 			sb_putc(to, '\n');
 		}
-		sb_puts(out, "    <testcase classname=\"abi\" name=\"");
-		X(mt->name);
-		sb_puts(out, "\">\n");
-		if (fail.len) {
-			sb_printf(out, "      <failure type=\"abi-break\" message=\"%zu unacknowledged "
-				       "guest-ABI difference(s)\">", mt->breaks);
-			X(fail.buf);
-			sb_puts(out, "</failure>\n");
-		}
-		if (acked.len) {
-			sb_puts(out, "      <system-out>");
-			X(acked.buf);
-			sb_puts(out, "</system-out>\n");
-		}
-		sb_puts(out, "    </testcase>\n");
+		snprintf(msg, sizeof(msg), "%zu unacknowledged guest-ABI difference(s)",
+			 mt->breaks);
+		test_case(out, "abi", mt->name, "abi-break", msg, &fail, &acked);
 		strbuf_release(&fail);
 		strbuf_release(&acked);
 	}
@@ -113,24 +127,13 @@ static void guest_suite(struct strbuf *out, const struct rep_report *r)
 		       "errors=\"0\" skipped=\"0\">\n", g->nmachines, failures);
 	for (size_t m = 0; m < g->nmachines; m++) {
 		struct strbuf fail = STRBUF_INIT, acked = STRBUF_INIT;
+		char msg[80];
 
 		guest_lines(r, m, &fail, &acked);
-		sb_puts(out, "    <testcase classname=\"guest\" name=\"");
-		X(g->machines[m].name);
-		sb_puts(out, "\">\n");
-		if (fail.len) {
-			sb_printf(out, "      <failure type=\"guest-difference\" message=\"%zu "
-				       "unacknowledged guest-view difference(s)\">",
-				  g->machines[m].unacked);
-			X(fail.buf);
-			sb_puts(out, "</failure>\n");
-		}
-		if (acked.len) {
-			sb_puts(out, "      <system-out>");
-			X(acked.buf);
-			sb_puts(out, "</system-out>\n");
-		}
-		sb_puts(out, "    </testcase>\n");
+		snprintf(msg, sizeof(msg), "%zu unacknowledged guest-view difference(s)",
+			 g->machines[m].unacked);
+		test_case(out, "guest", g->machines[m].name, "guest-difference", msg,
+			  &fail, &acked);
 		strbuf_release(&fail);
 		strbuf_release(&acked);
 	}
