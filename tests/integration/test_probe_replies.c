@@ -39,16 +39,22 @@ static const char base_answers[] =
 	"  \"abstract\": false}]},"
 	" \"device-list-properties\": {\"return\": [{\"name\": \"on\", \"type\": \"bool\","
 	"  \"default-value\": true, \"description\": \"a property\"}]},"
-	/* The ABI probe's, for the machine type pc-q35-9.1. */
+	/*
+	 * The ABI probe's, for the machine type pc-q35-9.1. The one answer
+	 * to HMP is read as info qtree and as info qom-tree, which each
+	 * take the lines of their kind: the qom-tree names one CPU.
+	 */
 	" \"human-monitor-command\": {\"return\": \"bus: main-system-bus\\r\\n"
-	"  type System\\r\\n\"},"
+	"  type System\\r\\n/machine (pc-q35-9.1-machine)\\r\\n"
+	"  /unattached (container)\\r\\n    /device[0] (qemu64-x86_64-cpu)\\r\\n\"},"
 	" \"query-pci\": {\"return\": [{\"bus\": 0, \"devices\": [{\"bus\": 0, \"slot\": 0,"
 	"  \"function\": 0, \"class_info\": {\"class\": 1536}, \"id\": {\"vendor\": 32902,"
 	"  \"device\": 10688}, \"regions\": [], \"qdev_id\": \"\"}]}]},"
 	" \"query-cpu-model-expansion\": {\"return\": {\"model\": {\"name\": \"qemu64\","
 	"  \"props\": {\"pmu\": false}}}},"
 	" \"qom-list\": {\"return\": [{\"name\": \"smm\", \"type\": \"OnOffAuto\"},"
-	"  {\"name\": \"type\", \"type\": \"string\"}]},"
+	"  {\"name\": \"type\", \"type\": \"string\"},"
+	"  {\"name\": \"phys-bits\", \"type\": \"uint32\"}]},"
 	" \"qom-get\": {\"return\": \"on\"}}";
 
 struct wrong {
@@ -300,6 +306,9 @@ static void test_wrong_types_fail_the_machine_type(void **state)
 			assert_contains(got, "pci 0:00.0 id = 8086:29c0\n", w->name);
 			assert_contains(got, "cpu model = qemu64\ncpu pmu = false\n", w->name);
 			assert_contains(got, "machine smm = \"on\"\n", w->name);
+			/* The CPU of the qom-tree: listed, then its value asked. */
+			assert_contains(got, "qom qemu64-x86_64-cpu[0] phys-bits = \"on\"\n",
+					w->name);
 		} else {
 			got = tu_query1(&st, "SELECT error FROM machine_abi"
 					     " WHERE machine = 'pc-q35-9.1' AND status = 'failed'");
