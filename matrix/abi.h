@@ -33,6 +33,15 @@
 #include "strbuf.h"
 #include "zygote.h"
 
+/*
+ * Which definition of the fingerprint's text a record follows, kept in
+ * binaries.abi_rev (NULL: 1). A probe redoes the ABI part of a record
+ * made under an older one, so that the reports compare like with like.
+ *   1  qtree, pci, cpu and machine lines
+ *   2  and the qom lines
+ */
+#define ABI_REV 2
+
 struct abi_result {
 	size_t machines;
 	size_t distinct;

@@ -549,21 +549,21 @@ static void probe_release(struct probe *pr)
 	free(pr->rep.failures);
 }
 
-/* Whether the ABI part of record id is still to do (or cannot be read). */
+/*
+ * Whether the ABI part of record id is still to do (or cannot be read):
+ * not recorded (--no-abi), or recorded under an older definition of the
+ * fingerprint's text (abi.h, ABI_REV).
+ */
 static int abi_missing(struct store *st, long long id)
 {
 	struct binary_record b;
-	int missing = binary_get(st, id, &b) || !b.abi_complete;
+	int missing = binary_get(st, id, &b) || !b.abi_complete ||
+		      b.abi_rev < ABI_REV;
 
 	binary_record_release(&b);
 	return missing;
 }
 
-/*
- * A binary probed before (and not forced): nothing to do, or only the
- * ABI part if it was probed with --no-abi. 1 if handled, 0 if it must be
- * probed, -1 on error.
- */
 static void abi_into(struct caps_result *res, const struct abi_result *abi)
 {
 	res->abi_machines = abi->machines;
@@ -572,6 +572,11 @@ static void abi_into(struct caps_result *res, const struct abi_result *abi)
 	res->abi_seconds = abi->seconds;
 }
 
+/*
+ * A binary probed before (and not forced): nothing to do, or only the
+ * ABI part if it was probed with --no-abi or under an older ABI_REV. 1
+ * if handled, 0 if it must be probed, -1 on error.
+ */
 static int probed_before(struct store *st, const char *binary, int force,
 			 int no_abi, struct caps_result *res, double t0)
 {
@@ -585,7 +590,7 @@ static int probed_before(struct store *st, const char *binary, int force,
 		res->seconds = now_monotonic() - t0;
 		return 1;
 	}
-	/* Probed before with --no-abi: only the ABI part is missing. */
+	/* Probed before with --no-abi, or an older ABI_REV: only the ABI part. */
 	if (abi_probe(st, res->binary_id, binary, &abi) ||
 	    caps_record_abi_seconds(st, res->binary_id, abi.seconds))
 		return error("probe '%s': the machine-type ABI probe failed",
