@@ -123,7 +123,8 @@ int binary_get(struct store *st, long long id, struct binary_record *out)
 	if (store_prepare(st, &q,
 			  "SELECT sha256, version, package, target, schema_sha256,"
 			  " status, error, probed_at, probe_seconds, vmstate_sha256,"
-			  " abi_seconds IS NOT NULL, abi_seconds"
+			  " abi_seconds IS NOT NULL, abi_seconds,"
+			  " coalesce(abi_rev, 1)"
 			  " FROM binaries WHERE id = ?"))
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
@@ -152,6 +153,7 @@ int binary_get(struct store *st, long long id, struct binary_record *out)
 	out->vmstate_sha256 = store_column_strdup(q, 9);
 	out->abi_complete = sqlite3_column_int(q, 10);
 	out->abi_seconds = sqlite3_column_double(q, 11);
+	out->abi_rev = sqlite3_column_int(q, 12);
 	return 0;
 }
 

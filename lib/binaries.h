@@ -64,6 +64,7 @@ struct binary_record {
 	char *vmstate_sha256; /* its -dump-vmstate in vmstates */
 	int abi_complete; /* the machine-type ABI part is recorded */
 	double abi_seconds;
+	int abi_rev; /* the definition of the ABI text it follows (NULL: 1) */
 };
 
 /*

@@ -3,14 +3,18 @@
  * cores, so that a core is not idle while a worker waits for its QEMU to
  * start or to die) take jobs from one queue: the compat props and the
  * -dump-vmstate of the binary first, as they are the longest, then one
- * machine type each. A machine type's QEMU answers four pipelined
- * queries, then a second round of qom-get for the machine object's
- * properties that are part of the guest ABI (QEMU >= 10.1 gives them all
- * to the first round's qom-list-get: QEMU reads QMP one byte per system
- * call, and the 31 qom-gets of a q35 machine cost it some 12 ms). The
- * results become sorted, normalised text lines whose sha256 is the
- * fingerprint (abitext.c); the record is written once all are in
- * (abirecord.c).
+ * machine type each. A machine type's QEMU answers three rounds of
+ * pipelined requests: info qtree, query-pci, the CPU model expansion,
+ * the machine object's properties and info qom-tree; then a qom-get of
+ * each machine property that is part of the guest ABI, and the
+ * properties of the QOM objects abiqom.c reads (a qom-list each, a
+ * qom-get each of a CPU's few); then a qom-get of each listed property
+ * that counts. QEMU >= 10.1 gives values with qom-list-get, the
+ * machine's in the first round and the objects' in the second, and there
+ * is no third: QEMU reads QMP one byte per system call, and the 31
+ * qom-gets of a q35 machine cost it some 12 ms. The results become
+ * sorted, normalised text lines whose sha256 is the fingerprint
+ * (abitext.c); the record is written once all are in (abirecord.c).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -29,123 +33,10 @@
 
 #define START_TIMEOUT 20
 
-/*
- * What each reply the ABI probe reads must look like (QEMU's QAPI
- * schema): the members the fingerprint and the compat props read, with
- * the types they read them as. A PCI bridge holds devices, which may be
- * bridges: the device shape refers to itself through the bridge's.
- */
-static const struct qmp_shape pci_dev_shape;
-static const struct qmp_shape pci_devs_shape = { json_type_array, &pci_dev_shape, NULL };
-static const struct qmp_member pci_id_members[] = {
-	{ "vendor", &qmp_shape_int, 1 },
-	{ "device", &qmp_shape_int, 1 },
-	{ "subsystem", &qmp_shape_int, 0 },
-	{ "subsystem-vendor", &qmp_shape_int, 0 },
-	{ NULL, NULL, 0 },
-};
-static const struct qmp_shape pci_id_shape = { json_type_object, NULL, pci_id_members };
-static const struct qmp_member pci_class_members[] = {
-	{ "class", &qmp_shape_int, 1 },
-	{ "desc", &qmp_shape_string, 0 },
-	{ NULL, NULL, 0 },
-};
-static const struct qmp_shape pci_class_shape = { json_type_object, NULL, pci_class_members };
-static const struct qmp_member pci_region_members[] = {
-	{ "bar", &qmp_shape_int, 1 },
-	{ "type", &qmp_shape_string, 1 },
-	{ "size", &qmp_shape_int, 1 },
-	{ "prefetch", &qmp_shape_bool, 0 },
-	{ "mem_type_64", &qmp_shape_bool, 0 },
-	{ NULL, NULL, 0 },
-};
-static const struct qmp_shape pci_region_shape = { json_type_object, NULL, pci_region_members };
-static const struct qmp_shape pci_regions_shape = { json_type_array, &pci_region_shape, NULL };
-static const struct qmp_member pci_bridge_members[] = {
-	{ "bus", &qmp_shape_object, 0 },
-	{ "devices", &pci_devs_shape, 0 },
-	{ NULL, NULL, 0 },
-};
-static const struct qmp_shape pci_bridge_shape = { json_type_object, NULL, pci_bridge_members };
-static const struct qmp_member pci_dev_members[] = {
-	{ "slot", &qmp_shape_int, 1 },
-	{ "function", &qmp_shape_int, 1 },
-	{ "id", &pci_id_shape, 0 },
-	{ "class_info", &pci_class_shape, 0 },
-	{ "irq_pin", &qmp_shape_int, 0 },
-	{ "regions", &pci_regions_shape, 0 },
-	{ "pci_bridge", &pci_bridge_shape, 0 },
-	{ NULL, NULL, 0 },
-};
-static const struct qmp_shape pci_dev_shape = { json_type_object, NULL, pci_dev_members };
-static const struct qmp_member pci_bus_members[] = {
-	{ "bus", &qmp_shape_int, 1 },
-	{ "devices", &pci_devs_shape, 1 },
-	{ NULL, NULL, 0 },
-};
-static const struct qmp_shape pci_bus_shape = { json_type_object, NULL, pci_bus_members };
-
-static const struct qmp_member cpu_model_members[] = {
-	{ "name", &qmp_shape_string, 1 },
-	{ "props", &qmp_shape_object, 0 },
-	{ NULL, NULL, 0 },
-};
-static const struct qmp_shape cpu_model_shape = { json_type_object, NULL, cpu_model_members };
-static const struct qmp_member cpu_expansion_members[] = {
-	{ "model", &cpu_model_shape, 1 },
-	{ NULL, NULL, 0 },
-};
-
-static const struct qmp_member prop_members[] = {
-	{ "name", &qmp_shape_string, 1 },
-	{ "type", &qmp_shape_string, 1 },
-	{ "value", &qmp_shape_any, 0 },
-	{ NULL, NULL, 0 },
-};
-static const struct qmp_shape prop_shape = { json_type_object, NULL, prop_members };
-static const struct qmp_shape props_shape = { json_type_array, &prop_shape, NULL };
-static const struct qmp_member object_props_members[] = {
-	{ "properties", &props_shape, 1 },
-	{ NULL, NULL, 0 },
-};
-static const struct qmp_shape object_props_shape = { json_type_object, NULL,
-						     object_props_members };
-
-static const struct qmp_member compat_prop_members[] = {
-	{ "qom-type", &qmp_shape_string, 1 },
-	{ "property", &qmp_shape_string, 1 },
-	{ "value", &qmp_shape_string, 1 },
-	{ NULL, NULL, 0 },
-};
-static const struct qmp_shape compat_prop_shape = { json_type_object, NULL, compat_prop_members };
-static const struct qmp_shape compat_props_shape = { json_type_array, &compat_prop_shape, NULL };
-static const struct qmp_member compat_machine_members[] = {
-	{ "name", &qmp_shape_string, 1 },
-	{ "compat-props", &compat_props_shape, 0 },
-	{ NULL, NULL, 0 },
-};
-static const struct qmp_shape compat_machine_shape = { json_type_object, NULL,
-						       compat_machine_members };
-
-static const struct qmp_reply_shape reply_shapes[] = {
-	{ "human-monitor-command", { json_type_string, NULL, NULL } },
-	{ "query-pci", { json_type_array, &pci_bus_shape, NULL } },
-	{ "query-cpu-model-expansion", { json_type_object, NULL, cpu_expansion_members } },
-	{ "qom-list-get", { json_type_array, &object_props_shape, NULL } },
-	{ "qom-list", { json_type_array, &prop_shape, NULL } },
-	{ "qom-get", { QMP_ANY, NULL, NULL } },
-	/* with compat-props */
-	{ "query-machines", { json_type_array, &compat_machine_shape, NULL } },
-};
-
-int abi_reply_check(const char *binary, const char *cmd, json_object *reply,
-		    struct strbuf *err)
-{
-	return qmp_reply_check_cmd(binary, cmd, reply, reply_shapes,
-				   ARRAY_SIZE(reply_shapes), err);
-}
-
 /* ---- running machine types ---- */
+
+/* The first round: info qtree, query-pci, CPU, machine, info qom-tree. */
+#define R1_N 5
 
 struct mt {
 	char *name;
@@ -156,14 +47,14 @@ struct mt {
 	struct strbuf dropped_why;
 	struct qemu_proc p;
 	int running;
-	struct qmp_req r1[4];
+	struct qmp_req r1[R1_N];
 	long first1;
 	struct strvec props; /* machine property names for round 2 */
-	struct qmp_req *r2;
-	long first2;
+	struct abi_qom_objs objs; /* the QOM objects abiqom.c reads */
 	struct strvec lines;
-	char *qtree;
+	char *qtree, *qom_tree;
 	json_object *pci, *cpu_exp, *mprops;
+	json_object *qom; /* QOM path -> its properties (abi_replies) */
 	FILE *record;
 	char *text; /* the ABI text, and its sha256: the fingerprint */
 	char sha[SHA256_HEX_LEN + 1];
@@ -277,13 +168,19 @@ static void start_recording(struct mt *m)
 	strbuf_release(&p);
 }
 
+static json_object *hmp_args(const char *command_line)
+{
+	json_object *a = json_object_new_object();
+
+	json_object_object_add(a, "command-line", json_object_new_string(command_line));
+	return a;
+}
+
 static void round1_send(struct mt *m)
 {
 	memset(m->r1, 0, sizeof(m->r1));
 	m->r1[0].cmd = "human-monitor-command";
-	m->r1[0].args = json_object_new_object();
-	json_object_object_add(m->r1[0].args, "command-line",
-			       json_object_new_string("info qtree"));
+	m->r1[0].args = hmp_args("info qtree");
 	m->r1[1].cmd = "query-pci";
 	m->r1[2].cmd = "query-cpu-model-expansion";
 	m->r1[2].args = json_object_new_object();
@@ -306,7 +203,9 @@ static void round1_send(struct mt *m)
 		json_object_object_add(m->r1[3].args, "path",
 				       json_object_new_string("/machine"));
 	}
-	if (qmp_send_many(&m->p.qmp, m->r1, 4, &m->first1))
+	m->r1[4].cmd = "human-monitor-command";
+	m->r1[4].args = hmp_args("info qom-tree");
+	if (qmp_send_many(&m->p.qmp, m->r1, R1_N, &m->first1))
 		fail(m, m->p.qmp.errmsg);
 }
 
@@ -316,12 +215,12 @@ static void round1_recv(struct mt *m, const char *binary)
 
 	if (m->done)
 		return;
-	if (qmp_recv_many(&m->p.qmp, m->r1, 4, m->first1)) {
+	if (qmp_recv_many(&m->p.qmp, m->r1, R1_N, m->first1)) {
 		fail(m, m->p.qmp.errmsg);
 		return;
 	}
 	/* A reply of the wrong shape fails the machine type, recorded. */
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < R1_N; i++)
 		if (m->r1[i].status == 0 &&
 		    abi_reply_check(binary, m->r1[i].cmd, m->r1[i].ret, &why)) {
 			fail(m, why.buf);
@@ -344,53 +243,204 @@ static void round1_recv(struct mt *m, const char *binary)
 			if (abi_prop_wanted(type, name))
 				strvec_push(&m->props, name);
 		}
+	if (m->r1[4].status == 0) {
+		m->qom_tree = xstrdup(json_object_get_string(m->r1[4].ret));
+		abi_qom_select(m->qom_tree, &m->objs);
+	}
 out:
 	strbuf_release(&why);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < R1_N; i++)
 		qmp_req_release(&m->r1[i]);
 }
 
-static void round2_send(struct mt *m)
+/* ---- the later rounds: a list of requests, each with what it is for ---- */
+
+struct ask {
+	enum { ASK_MACHINE, ASK_LIST, ASK_LIST_GET, ASK_GET } what;
+	const char *name;   /* ASK_MACHINE: the machine property */
+	size_t obj;	    /* ASK_LIST, ASK_GET: which of m->objs */
+	json_object *entry; /* ASK_GET: the qom-list entry it gives a value */
+};
+
+struct round {
+	struct qmp_req *r;
+	struct ask *a;
+	size_t nr, alloc_r, alloc_a;
+	long first;
+};
+
+static void round_add(struct round *rd, const char *cmd, json_object *args,
+		      struct ask a)
 {
-	if (m->done || !m->props.nr)
-		return;
-	m->r2 = xcalloc(m->props.nr, sizeof(*m->r2));
-	for (size_t i = 0; i < m->props.nr; i++) {
-		m->r2[i].cmd = "qom-get";
-		m->r2[i].args = json_object_new_object();
-		json_object_object_add(m->r2[i].args, "path",
-				       json_object_new_string("/machine"));
-		json_object_object_add(m->r2[i].args, "property",
-				       json_object_new_string(m->props.v[i]));
-	}
-	if (qmp_send_many(&m->p.qmp, m->r2, m->props.nr, &m->first2))
-		fail(m, m->p.qmp.errmsg);
+	ALLOC_GROW(rd->r, rd->nr + 1, rd->alloc_r);
+	ALLOC_GROW(rd->a, rd->nr + 1, rd->alloc_a);
+	memset(&rd->r[rd->nr], 0, sizeof(rd->r[rd->nr]));
+	rd->r[rd->nr].cmd = cmd;
+	rd->r[rd->nr].args = args;
+	rd->a[rd->nr++] = a;
 }
 
-static void round2_recv(struct mt *m)
+static json_object *path_args(const char *path, const char *property)
 {
-	if (!m->r2)
-		return;
-	if (!m->done && qmp_recv_many(&m->p.qmp, m->r2, m->props.nr, m->first2))
-		fail(m, m->p.qmp.errmsg);
-	m->mprops = json_object_new_object();
-	for (size_t i = 0; i < m->props.nr; i++) {
-		if (!m->done && m->r2[i].status == 0)
-			json_object_object_add(m->mprops, m->props.v[i],
-					       json_object_get(m->r2[i].ret));
-		qmp_req_release(&m->r2[i]);
+	json_object *a = json_object_new_object();
+
+	json_object_object_add(a, "path", json_object_new_string(path));
+	if (property)
+		json_object_object_add(a, "property", json_object_new_string(property));
+	return a;
+}
+
+/* Where a reply goes; the shape is checked already. */
+static void round_take(struct mt *m, const struct ask *a, json_object *ret)
+{
+	switch (a->what) {
+	case ASK_MACHINE:
+		json_object_object_add(m->mprops, a->name, json_object_get(ret));
+		break;
+	case ASK_LIST:
+		json_object_object_add(m->qom, m->objs.v[a->obj].path,
+				       json_object_get(ret));
+		break;
+	case ASK_LIST_GET:
+		for (size_t i = 0; i < qmp_array_len(ret) && i < m->objs.nr; i++) {
+			json_object *o = json_object_array_get_idx(ret, i);
+
+			json_object_object_add(
+				m->qom, m->objs.v[i].path,
+				json_object_get(qmp_get(o, "properties", json_type_array)));
+		}
+		break;
+	case ASK_GET:
+		json_object_object_add(a->entry, "value", json_object_get(ret));
+		break;
 	}
-	free(m->r2);
-	m->r2 = NULL;
+}
+
+/* Sends the round, takes its replies (a wrong shape fails m), frees it. */
+static void round_run(struct mt *m, struct round *rd, const char *binary)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	if (!m->done && rd->nr &&
+	    (qmp_send_many(&m->p.qmp, rd->r, rd->nr, &rd->first) ||
+	     qmp_recv_many(&m->p.qmp, rd->r, rd->nr, rd->first)))
+		fail(m, m->p.qmp.errmsg);
+	for (size_t i = 0; i < rd->nr && !m->done; i++)
+		if (rd->r[i].status == 0 &&
+		    abi_reply_check(binary, rd->r[i].cmd, rd->r[i].ret, &why))
+			fail(m, why.buf);
+	for (size_t i = 0; i < rd->nr; i++) {
+		if (!m->done && rd->r[i].status == 0)
+			round_take(m, &rd->a[i], rd->r[i].ret);
+		qmp_req_release(&rd->r[i]);
+	}
+	free(rd->r);
+	free(rd->a);
+	memset(rd, 0, sizeof(*rd));
+	strbuf_release(&why);
+}
+
+/*
+ * Before QEMU 10.1, object i's qom-list; or, for a fixed list of
+ * properties (abi_qom_only), a qom-get of each at once, each value into
+ * an entry {name} of its own.
+ */
+static void ask_object(struct mt *m, struct round *rd, size_t i)
+{
+	const struct abi_qom_obj *o = &m->objs.v[i];
+	const char *const *only = abi_qom_only(o->type);
+	json_object *listing;
+
+	if (!only) {
+		round_add(rd, "qom-list", path_args(o->path, NULL),
+			  (struct ask){ ASK_LIST, NULL, i, NULL });
+		return;
+	}
+	listing = json_object_new_array();
+	json_object_object_add(m->qom, o->path, listing);
+	for (; *only; only++) {
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "name", json_object_new_string(*only));
+		json_object_array_add(listing, e);
+		round_add(rd, "qom-get", path_args(o->path, *only),
+			  (struct ask){ ASK_GET, NULL, i, e });
+	}
+}
+
+/*
+ * Round 2: the machine properties (a qom-get each, before QEMU 10.1) and
+ * the objects' properties (a qom-list each, or one qom-list-get).
+ */
+static void round2(struct mt *m, const char *binary)
+{
+	struct round rd = { 0 };
+
+	if (m->done)
+		return;
+	if (m->props.nr && !m->mprops)
+		m->mprops = json_object_new_object();
+	for (size_t i = 0; i < m->props.nr; i++)
+		round_add(&rd, "qom-get", path_args("/machine", m->props.v[i]),
+			  (struct ask){ ASK_MACHINE, m->props.v[i], 0, NULL });
+	m->qom = json_object_new_object();
+	if (m->list_get && m->objs.nr) {
+		json_object *args = json_object_new_object();
+		json_object *paths = json_object_new_array();
+
+		for (size_t i = 0; i < m->objs.nr; i++)
+			json_object_array_add(paths,
+					      json_object_new_string(m->objs.v[i].path));
+		json_object_object_add(args, "paths", paths);
+		round_add(&rd, "qom-list-get", args,
+			  (struct ask){ ASK_LIST_GET, NULL, 0, NULL });
+	}
+	for (size_t i = 0; !m->list_get && i < m->objs.nr; i++)
+		ask_object(m, &rd, i);
+	round_run(m, &rd, binary);
+}
+
+/*
+ * Round 3, before QEMU 10.1: a qom-get of each listed property that
+ * counts.
+ */
+static void round3(struct mt *m, const char *binary)
+{
+	struct round rd = { 0 };
+	json_object *shown;
+
+	if (m->done || m->list_get || !m->objs.nr)
+		return;
+	shown = abi_qtree_props(m->qtree);
+	for (size_t i = 0; i < m->objs.nr; i++) {
+		const struct abi_qom_obj *o = &m->objs.v[i];
+		json_object *listing = abi_qom_only(o->type)
+					       ? NULL /* asked in round 2 */
+					       : qmp_get(m->qom, o->path, json_type_array);
+
+		for (size_t k = 0; k < qmp_array_len(listing); k++) {
+			json_object *e = json_object_array_get_idx(listing, k);
+			const char *name = qmp_get_string(e, "name");
+
+			if (abi_qom_wanted(o->type, listing, name, shown))
+				round_add(&rd, "qom-get", path_args(o->path, name),
+					  (struct ask){ ASK_GET, NULL, i, e });
+		}
+	}
+	json_object_put(shown);
+	round_run(m, &rd, binary);
 }
 
 static void mt_release(struct mt *m)
 {
 	free(m->text);
 	free(m->qtree);
+	free(m->qom_tree);
 	json_object_put(m->pci);
 	json_object_put(m->cpu_exp);
 	json_object_put(m->mprops);
+	json_object_put(m->qom);
+	abi_qom_objs_release(&m->objs);
 	if (m->record)
 		fclose(m->record);
 	free(m->name);
@@ -534,8 +584,8 @@ static void run_machine(struct mt *m, struct zygote *z, const char *binary)
 		start_recording(m);
 		round1_send(m);
 		round1_recv(m, binary);
-		round2_send(m);
-		round2_recv(m);
+		round2(m, binary);
+		round3(m, binary);
 		/* A paused probe needs no clean exit. */
 		command_kill(&m->p.cmd, SIGKILL);
 		qemu_proc_stop(&m->p);
@@ -544,8 +594,10 @@ static void run_machine(struct mt *m, struct zygote *z, const char *binary)
 		m->seconds = now_monotonic() - m->t0;
 		m->done = 1;
 		if (!m->error) {
-			abi_lines(m->qtree, m->pci, m->cpu_exp, m->mprops,
-				  &m->lines);
+			struct abi_replies r = { m->qtree, m->pci, m->cpu_exp,
+						 m->mprops, m->qom_tree, m->qom };
+
+			abi_lines(&r, &m->lines);
 			m->text = abi_text(m->name, &m->lines, m->sha);
 		}
 	}

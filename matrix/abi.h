@@ -10,6 +10,9 @@
  *   pci      vendor, device, subsystem, class, revision, BAR sizes, layout
  *   cpu      the default CPU model's full expansion
  *   machine  the machine object's own properties
+ *   qom      what qtree does not show of the CPUs, their local APICs, the
+ *            PM function, the host bridge and the PCI buses (QOM
+ *            properties added at run time, objects on no bus)
  * Volatile parts (addresses not yet assigned, the machine's own name,
  * paths) are normalised, the lines sorted, and their sha256 is the
  * fingerprint: equal when the guest ABI is equal. The text is stored
@@ -29,6 +32,15 @@
 #include "store.h"
 #include "strbuf.h"
 #include "zygote.h"
+
+/*
+ * Which definition of the fingerprint's text a record follows, kept in
+ * binaries.abi_rev (NULL: 1). A probe redoes the ABI part of a record
+ * made under an older one, so that the reports compare like with like.
+ *   1  qtree, pci, cpu and machine lines
+ *   2  and the qom lines
+ */
+#define ABI_REV 2
 
 struct abi_result {
 	size_t machines;
@@ -84,14 +96,77 @@ int abi_is_versioned(const char *machine);
 void abi_flatten_qtree(const char *qtree, struct strvec *out);
 
 /*
- * The fingerprint's lines from the replies of one machine type's session:
- * the info qtree text, query-pci, query-cpu-model-expansion, and an object
- * of the machine's properties (name -> qom-get value). Any may be NULL.
- * Pure: the tests feed it recorded transcripts. The replies are those
- * abi_reply_check accepts; parts of other types are left out.
+ * The QOM objects the fingerprint reads besides the machine: path, type,
+ * and the name their lines give it ("ICH9-LPC[0]": the n-th object of
+ * its type in path order; a bus "PCIE:rp0", by its own name).
  */
-void abi_lines(const char *qtree, json_object *pci, json_object *cpu,
-	       json_object *machine_props, struct strvec *out);
+struct abi_qom_obj {
+	char *path, *type, *name;
+};
+
+struct abi_qom_objs {
+	struct abi_qom_obj *v;
+	size_t nr, alloc;
+};
+
+/*
+ * The objects of HMP "info qom-tree" (its text; NULL: none) that the
+ * fingerprint reads, in path order, into out (empty; at most 64). Lines
+ * that are not "/name (type)" are skipped.
+ */
+void abi_qom_select(const char *qom_tree, struct abi_qom_objs *out);
+void abi_qom_objs_release(struct abi_qom_objs *o);
+
+/*
+ * The property names info qtree prints, per device type: an object
+ * {type: {name: true}}, owned by the caller. NULL qtree: an empty one.
+ */
+json_object *abi_qtree_props(const char *qtree);
+
+/*
+ * True when property prop of an object of this type is fingerprinted.
+ * listing is the object's qom-list reply (or its qom-list-get
+ * "properties"), which gives prop's type and its neighbours; shown is
+ * abi_qtree_props of the session's qtree. The probe asks qom-get only
+ * of these; abi_lines keeps only these, so both ways give equal lines.
+ * For a type abi_qom_only lists, only the list counts (listing unused).
+ */
+int abi_qom_wanted(const char *type, json_object *listing, const char *prop,
+		   json_object *shown);
+
+/*
+ * The properties read of an object of this type when they are a fixed
+ * list (a CPU's: a few of its hundreds), NULL-terminated; else NULL.
+ * Before QEMU 10.1 the probe asks these with a qom-get each, without a
+ * qom-list first.
+ */
+const char *const *abi_qom_only(const char *type);
+
+/* The replies of one machine type's session that the text is made of. */
+struct abi_replies {
+	const char *qtree;    /* HMP info qtree */
+	json_object *pci;     /* query-pci */
+	json_object *cpu;     /* query-cpu-model-expansion */
+	json_object *machine; /* the machine's properties: name -> value */
+	const char *qom_tree; /* HMP info qom-tree */
+	json_object *qom;     /* QOM path -> [{name, type, value}] */
+};
+
+/*
+ * The fingerprint's lines from the replies of one machine type's
+ * session, appended to out. Any reply may be NULL. qom holds, for the
+ * objects abi_qom_select names, their qom-list-get "properties", or
+ * their qom-list with "value" added from a qom-get of each property
+ * abi_qom_wanted names (for a type abi_qom_only lists, just
+ * [{name, value}] of its qom-gets). Pure: the tests feed it recorded
+ * transcripts. The replies are those abi_reply_check accepts; parts of
+ * other types are left out.
+ */
+void abi_lines(const struct abi_replies *r, struct strvec *out);
+/* The "qom" part of abi_lines (abiqom.c). */
+void abi_qom_lines(const char *qtree, const char *qom_tree, json_object *qom,
+		   struct strvec *out);
+
 /*
  * Normalises lines for machine (its name becomes "<machine>"), sorts
  * them, and returns the text (malloc'd) with its sha256 in sha.

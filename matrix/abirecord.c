@@ -3,12 +3,14 @@
  * one machine_abi row per versioned machine type with its fingerprint,
  * the fingerprint's text in abi_texts once per distinct sha256, the
  * compat props per machine type (or the refusal of the query, on QEMU
- * before 9.1), and the -dump-vmstate description in vmstates once per
- * distinct content, all in one transaction.
+ * before 9.1), the -dump-vmstate description in vmstates once per
+ * distinct content, and binaries.abi_rev (the definition of the text,
+ * ABI_REV), all in one transaction.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "abi.h"
 #include "abirecord.h"
 #include "qmp.h"
 #include "sha256.h"
@@ -118,6 +120,20 @@ static int vmstate_store(struct store *st, long long id,
 	return 0;
 }
 
+/* The definition of the text these fingerprints follow (abi.h). */
+static int rev_store(struct store *st, long long id)
+{
+	auto_stmt *q = NULL;
+
+	if (store_prepare(st, &q, "UPDATE binaries SET abi_rev = ? WHERE id = ?"))
+		return -1;
+	sqlite3_bind_int(q, 1, ABI_REV);
+	sqlite3_bind_int64(q, 2, id);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		return store_error(st, "cannot record the ABI text's revision");
+	return 0;
+}
+
 static int count_distinct(struct store *st, long long id, size_t *distinct)
 {
 	auto_stmt *q = NULL;
@@ -142,7 +158,7 @@ int abi_record(struct store *st, long long id, const char *binary,
 		if (store_outcome(st, id, &v[i]))
 			goto fail;
 	if (compat_store(st, id, binary, bj) || vmstate_store(st, id, bj) ||
-	    store_commit(st))
+	    rev_store(st, id) || store_commit(st))
 		goto fail;
 	return count_distinct(st, id, distinct);
 fail:

@@ -35,8 +35,9 @@ struct abi_binary_jobs {
 
 /*
  * Records the n outcomes of binary id (each text once per distinct
- * fingerprint), its compat props (or that QEMU refused the query) and its
- * vmstate description (once per distinct content), in one transaction;
+ * fingerprint), its compat props (or that QEMU refused the query), its
+ * vmstate description (once per distinct content) and that its texts
+ * follow ABI_REV (binaries.abi_rev), in one transaction;
  * then sets *distinct to the number of distinct fingerprints. Returns 0,
  * or -1 after reporting (binary names it); a failed compat or vmstate job
  * fails the record.

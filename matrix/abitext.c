@@ -4,8 +4,9 @@
  * HMP "info qtree" is flattened to one line per property under a stable
  * path (a device is "#id", or "type[n]" by its place among its kind on
  * its bus; addresses not assigned yet are dropped), query-pci gives IDs,
- * classes and BARs, the CPU expansion its properties, and the machine
- * object the properties that are guest ABI. The machine type's name
+ * classes and BARs, the CPU expansion its properties, the machine
+ * object the properties that are guest ABI, and abiqom.c what qtree does
+ * not show of a few other objects. The machine type's name
  * becomes "<machine>" so that equal ABIs give equal text. The unit tests
  * feed these functions recorded transcripts.
  */
@@ -350,21 +351,20 @@ char *abi_text(const char *machine, struct strvec *lines,
 	return strbuf_detach(&t);
 }
 
-void abi_lines(const char *qtree, json_object *pci, json_object *cpu,
-	       json_object *machine_props, struct strvec *out)
+void abi_lines(const struct abi_replies *r, struct strvec *out)
 {
-	if (qtree)
-		abi_flatten_qtree(qtree, out);
+	if (r->qtree)
+		abi_flatten_qtree(r->qtree, out);
 	else
 		strvec_push(out, "qtree unavailable");
-	if (pci)
-		pci_lines(pci, out);
-	if (cpu)
-		cpu_lines(cpu, out);
+	if (r->pci)
+		pci_lines(r->pci, out);
+	if (r->cpu)
+		cpu_lines(r->cpu, out);
 	else
 		strvec_push(out, "cpu unavailable");
-	if (json_object_is_type(machine_props, json_type_object)) {
-		json_object_object_foreach(machine_props, k, v)
+	if (json_object_is_type(r->machine, json_type_object)) {
+		json_object_object_foreach(r->machine, k, v)
 		{
 			if (!is_abi_prop(k))
 				continue;
@@ -373,5 +373,5 @@ void abi_lines(const char *qtree, json_object *pci, json_object *cpu,
 					     v, JSON_C_TO_STRING_PLAIN));
 		}
 	}
+	abi_qom_lines(r->qtree, r->qom_tree, r->qom, out);
 }
-

@@ -551,11 +551,16 @@ static void probe_release(struct probe *pr)
 	free(pr->rep.failures);
 }
 
-/* Whether the ABI part of record id is still to do (or cannot be read). */
+/*
+ * Whether the ABI part of record id is still to do (or cannot be read):
+ * not recorded (--no-abi), or recorded under an older definition of the
+ * fingerprint's text (abi.h, ABI_REV).
+ */
 static int abi_missing(struct store *st, long long id)
 {
 	struct binary_record b;
-	int missing = binary_get(st, id, &b) || !b.abi_complete;
+	int missing = binary_get(st, id, &b) || !b.abi_complete ||
+		      b.abi_rev < ABI_REV;
 
 	binary_record_release(&b);
 	return missing;

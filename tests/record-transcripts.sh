@@ -7,11 +7,13 @@
 # properties with one qom-list-get; 10.2.2 is recorded a second time,
 # into 10.2.2-qom-get/, with a qom-get for each (VIRT_MATRIX_ABI_QOM_GET),
 # so that the tests can check both ways agree. Run from the top of the
-# tree: make record-transcripts
+# tree: make record-transcripts (VIRT_MATRIX_DB names another store).
+# Besides the newest of each family, the pairs tests/unit/test_abi.c
+# checks against QEMU's compat tables.
 set -eu
-machines_7_2="pc-q35-7.0 pc-q35-7.1 pc-q35-7.2 pc-i440fx-6.2 pc-i440fx-7.0"
+machines_7_2="pc-q35-7.0 pc-q35-7.1 pc-q35-7.2 pc-i440fx-2.6 pc-i440fx-2.7 pc-i440fx-6.2 pc-i440fx-7.0 pc-i440fx-7.2"
 machines_10_0="pc-q35-7.2 pc-q35-9.2 pc-q35-10.0 pc-i440fx-10.0"
-machines_10_2="pc-q35-7.2 pc-q35-10.2 pc-i440fx-10.2"
+machines_10_2="pc-q35-6.1 pc-q35-6.2 pc-q35-7.2 pc-q35-10.2 pc-i440fx-7.2 pc-i440fx-10.2"
 
 record() { # VERSION DIR MACHINES [qom-get]
 	rm -rf "$2"

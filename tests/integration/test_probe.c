@@ -249,20 +249,44 @@ static char *fingerprint_of(struct store *st, const char *machine)
 	return v;
 }
 
+/* The fingerprint text of machine; it has the qom lines (matrix/abiqom.c). */
+static char *text_of(struct store *st, const char *machine, const char *pm)
+{
+	struct strbuf sql = STRBUF_INIT;
+	char *t;
+
+	sb_printf(&sql, "SELECT t.text FROM machine_abi m JOIN abi_texts t"
+			" ON t.sha256 = m.fingerprint WHERE m.machine = '%s'",
+		  machine);
+	t = tu_query1(st, sql.buf);
+	strbuf_release(&sql);
+	if (!t)
+		fail_msg("no ABI text for %s", machine);
+	assert_contains(t, pm, machine);
+	assert_contains(t, "\nqom apic[0] legacy-instance-id = false\n", machine);
+	assert_contains(t, "\nqom qemu64-x86_64-cpu[0] phys-bits = 40\n", machine);
+	return t;
+}
+
 /*
  * Every versioned machine type got a fingerprint; probing again gives the
- * same ones; the relations QEMU's compat tables imply hold.
+ * same ones (so two runs of one binary give the same texts, qom lines
+ * and all: pc-q35-7.2's and pc-i440fx-7.2's are compared whole); the
+ * relations QEMU's compat tables imply hold.
  */
 static void test_abi_fingerprints(void **state)
 {
 	struct store st;
 	char *out = NULL, *a, *b, *c, *before, *after;
+	char *q35, *i440fx;
 
 	(void)state;
 	assert_int_equal(store_open(&st, db), 0);
 	before = tu_query1(&st, "SELECT group_concat(machine || '=' || fingerprint, ',')"
 			     " FROM (SELECT * FROM machine_abi ORDER BY machine)");
 	assert_non_null(before);
+	q35 = text_of(&st, "pc-q35-7.2", "\nqom ICH9-LPC[0] x-keep-pci-slot-hpc = true\n");
+	i440fx = text_of(&st, "pc-i440fx-7.2", "\nqom PIIX4_PM[0] sci_int = 9\n");
 	a = tu_query1(&st, "SELECT count(*) FROM machine_abi WHERE status != 'ok'");
 	assert_string_equal(a, "0");
 	free(a);
@@ -298,8 +322,16 @@ static void test_abi_fingerprints(void **state)
 		if (strcmp(before, after))
 			fail_msg("%s: the fingerprints changed", env[0]);
 		free(after);
+		after = text_of(&st, "pc-q35-7.2", "\nqom PCIE:rp0 acpi-pcihp-bsel = 0\n");
+		assert_string_equal(after, q35);
+		free(after);
+		after = text_of(&st, "pc-i440fx-7.2", "\nqom PCI:pci.0 acpi-pcihp-bsel = 0\n");
+		assert_string_equal(after, i440fx);
+		free(after);
 		store_close(&st);
 	}
+	free(q35);
+	free(i440fx);
 	free(before);
 }
 

@@ -9,12 +9,14 @@
  * reply and what came back; its QEMUs are gone and TMPDIR is empty.
  * The ABI probe likewise: a query-pci that is not an array, CPU "props"
  * that are not an object, and the like fail that machine type, recorded
- * with the message, instead of an assertion in json-c.
+ * with the message, instead of an assertion in json-c. And an ABI part
+ * recorded under an older definition of the fingerprint is redone.
  */
 #include <dirent.h>
 #include <json-c/json.h>
 
 #include "teststore.h"
+#include "abi.h"
 #include "caps.h"
 
 /* Answers a real QEMU could give, small: every query the probe asks. */
@@ -39,16 +41,22 @@ static const char base_answers[] =
 	"  \"abstract\": false}]},"
 	" \"device-list-properties\": {\"return\": [{\"name\": \"on\", \"type\": \"bool\","
 	"  \"default-value\": true, \"description\": \"a property\"}]},"
-	/* The ABI probe's, for the machine type pc-q35-9.1. */
+	/*
+	 * The ABI probe's, for the machine type pc-q35-9.1. The one answer
+	 * to HMP is read as info qtree and as info qom-tree, which each
+	 * take the lines of their kind: the qom-tree names one CPU.
+	 */
 	" \"human-monitor-command\": {\"return\": \"bus: main-system-bus\\r\\n"
-	"  type System\\r\\n\"},"
+	"  type System\\r\\n/machine (pc-q35-9.1-machine)\\r\\n"
+	"  /unattached (container)\\r\\n    /device[0] (qemu64-x86_64-cpu)\\r\\n\"},"
 	" \"query-pci\": {\"return\": [{\"bus\": 0, \"devices\": [{\"bus\": 0, \"slot\": 0,"
 	"  \"function\": 0, \"class_info\": {\"class\": 1536}, \"id\": {\"vendor\": 32902,"
 	"  \"device\": 10688}, \"regions\": [], \"qdev_id\": \"\"}]}]},"
 	" \"query-cpu-model-expansion\": {\"return\": {\"model\": {\"name\": \"qemu64\","
 	"  \"props\": {\"pmu\": false}}}},"
 	" \"qom-list\": {\"return\": [{\"name\": \"smm\", \"type\": \"OnOffAuto\"},"
-	"  {\"name\": \"type\", \"type\": \"string\"}]},"
+	"  {\"name\": \"type\", \"type\": \"string\"},"
+	"  {\"name\": \"phys-bits\", \"type\": \"uint32\"}]},"
 	" \"qom-get\": {\"return\": \"on\"}}";
 
 struct wrong {
@@ -300,6 +308,9 @@ static void test_wrong_types_fail_the_machine_type(void **state)
 			assert_contains(got, "pci 0:00.0 id = 8086:29c0\n", w->name);
 			assert_contains(got, "cpu model = qemu64\ncpu pmu = false\n", w->name);
 			assert_contains(got, "machine smm = \"on\"\n", w->name);
+			/* The CPU of the qom-tree: listed, then its value asked. */
+			assert_contains(got, "qom qemu64-x86_64-cpu[0] phys-bits = \"on\"\n",
+					w->name);
 		} else {
 			got = tu_query1(&st, "SELECT error FROM machine_abi"
 					     " WHERE machine = 'pc-q35-9.1' AND status = 'failed'");
@@ -316,11 +327,86 @@ static void test_wrong_types_fail_the_machine_type(void **state)
 	fixture_release(&f);
 }
 
+/*
+ * A record whose ABI part follows an older definition of the
+ * fingerprint's text (binaries.abi_rev NULL, as before the column, or 1)
+ * has only that part redone by the next probe, which is not forced: the
+ * capabilities are reused, the machine type's fingerprint is made again
+ * and the record says ABI_REV; the probe after that has nothing to do.
+ */
+static void test_older_abi_rev_is_redone(void **state)
+{
+	static const char *const older[] = { "NULL", "1" };
+	struct fixture f;
+	struct caps_result r;
+	struct store st;
+	struct strbuf rev = STRBUF_INIT;
+	char *fp, *got, *probed_at;
+
+	(void)state;
+	fixture_init(&f);
+	write_answers(&f, &abi_wrongs[0]);
+	setenv("VIRT_MATRIX_ZYGOTE", "off", 1);
+	sb_printf(&rev, "%d", ABI_REV);
+	assert_int_equal(store_open(&st, f.db.buf), 0);
+	assert_int_equal(caps_probe(&st, f.bin.buf, 1, 0, &r), 0);
+	assert_int_equal(r.abi_machines, 1);
+	got = tu_query1(&st, "SELECT abi_rev FROM binaries");
+	assert_string_equal(got, rev.buf);
+	free(got);
+	fp = tu_query1(&st, "SELECT fingerprint FROM machine_abi");
+	probed_at = tu_query1(&st, "SELECT probed_at FROM binaries");
+	for (size_t i = 0; i < ARRAY_SIZE(older); i++) {
+		struct strbuf sql = STRBUF_INIT;
+
+		sb_printf(&sql, "UPDATE binaries SET abi_rev = %s;"
+				"INSERT OR IGNORE INTO abi_texts (sha256, text)"
+				" VALUES ('older', 'an older text');"
+				"UPDATE machine_abi SET fingerprint = 'older'",
+			  older[i]);
+		tu_exec(&st, sql.buf);
+		strbuf_release(&sql);
+		tu_capture_begin();
+		if (caps_probe(&st, f.bin.buf, 0, 0, &r) || r.reused || !r.abi_only ||
+		    r.abi_machines != 1)
+			fail_msg("abi_rev %s: reused %d, abi_only %d, %zu machine types; "
+				 "it reported:\n%s",
+				 older[i], r.reused, r.abi_only, r.abi_machines,
+				 tu_capture_end());
+		free(tu_capture_end());
+		got = tu_query1(&st, "SELECT abi_rev FROM binaries");
+		assert_string_equal(got, rev.buf);
+		free(got);
+		got = tu_query1(&st, "SELECT fingerprint FROM machine_abi");
+		assert_string_equal(got, fp);
+		free(got);
+		/* The capability record is the first probe's. */
+		got = tu_query1(&st, "SELECT probed_at FROM binaries");
+		assert_string_equal(got, probed_at);
+		free(got);
+		got = tu_query1(&st, "SELECT count(*) FROM binaries");
+		assert_string_equal(got, "1");
+		free(got);
+	}
+	/* Up to date: nothing is run. */
+	assert_int_equal(caps_probe(&st, f.bin.buf, 0, 0, &r), 0);
+	assert_true(r.reused);
+	assert_false(r.abi_only);
+	assert_int_equal(r.abi_machines, 0);
+	store_close(&st);
+	assert_nothing_left(&f, "abi_rev");
+	free(fp);
+	free(probed_at);
+	strbuf_release(&rev);
+	fixture_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wrong_types_fail_the_probe),
 		cmocka_unit_test(test_wrong_types_fail_the_machine_type),
+		cmocka_unit_test(test_older_abi_rev_is_redone),
 	};
 	return cmocka_run_group_tests_name("probe_replies", tests, NULL, NULL);
 }

@@ -300,13 +300,13 @@ static void test_shared_replies(void **state)
 	assert_int_equal(shared.qmp.nseen, 0);
 }
 
-/* A recorded real session replays through the client, pipelined. */
+/* A recorded real session's first round replays through the client, pipelined. */
 static void test_replay_recorded_session(void **state)
 {
 	char *file = path_absolute("tests/data/qmp/7.2.0/pc-q35-7.2.replies");
 	const char *args[] = { "-fake", "replay", file, NULL };
 	struct qemu_proc p;
-	struct qmp_req r[4];
+	struct qmp_req r[5];
 
 	(void)state;
 	memset(r, 0, sizeof(r));
@@ -317,13 +317,16 @@ static void test_replay_recorded_session(void **state)
 	r[2].args = json_tokener_parse("{\"type\": \"full\", \"model\": {\"name\": \"qemu64\"}}");
 	r[3].cmd = "qom-list";
 	r[3].args = json_tokener_parse("{\"path\": \"/machine\"}");
+	r[4].cmd = "human-monitor-command";
+	r[4].args = json_tokener_parse("{\"command-line\": \"info qom-tree\"}");
 	assert_int_equal(qemu_proc_start(&p, fake, args, 5), 0);
-	assert_int_equal(qmp_call_many(&p.qmp, r, 4), 0);
-	for (int i = 0; i < 4; i++)
+	assert_int_equal(qmp_call_many(&p.qmp, r, 5), 0);
+	for (int i = 0; i < 5; i++)
 		assert_int_equal(r[i].status, 0);
 	assert_contains(json_object_get_string(r[0].ret), "dev: virtio-net-pci, id \"vnet0\"", "replayed qtree");
 	assert_true(json_object_array_length(r[1].ret) >= 1);
-	for (int i = 0; i < 4; i++)
+	assert_contains(json_object_get_string(r[4].ret), "/lapic (apic)", "replayed qom-tree");
+	for (int i = 0; i < 5; i++)
 		qmp_req_release(&r[i]);
 	qemu_proc_stop(&p);
 	command_release(&p.cmd);

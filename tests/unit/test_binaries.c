@@ -14,9 +14,11 @@ static char *dir;
 static struct store st;
 
 /*
- * Three records: 1 complete with its ABI part (7.2.0), 2 complete
- * without it (10.0.2, probed with --no-abi, KVM usable), 3 failed. Installs name
- * the binaries of 1, 2 and 3, and a fourth one that was never probed.
+ * Four records: 1 complete with its ABI part (7.2.0) of the first
+ * definition (abi_rev NULL, as before the column), 2 complete without it
+ * (10.0.2, probed with --no-abi, KVM usable), 3 failed, 4 complete with
+ * an ABI part of definition 2. Installs name the binaries of 1, 2 and 3,
+ * and a fourth one that was never probed.
  */
 static int setup(void **state)
 {
@@ -32,6 +34,9 @@ static int setup(void **state)
 		 "  '2026-12-02T00:00:00Z', 2.5, NULL, NULL),"
 		 " (3, 'cc', NULL, NULL, NULL, NULL, 'failed',"
 		 "  'the probe failed', '2026-12-03T00:00:00Z', 0.5, NULL, NULL);"
+		 "INSERT INTO binaries (id, sha256, version, status, probed_at,"
+		 " probe_seconds, abi_seconds, abi_rev) VALUES"
+		 " (4, 'ee', '10.2.2', 'complete', '2026-12-04T00:00:00Z', 0.5, 0.75, 2);"
 		 "INSERT INTO accelerators (binary, name, usable) VALUES"
 		 " (1, 'tcg', 1), (1, 'kvm', 0), (2, 'tcg', 1), (2, 'kvm', 1);");
 	tu_exec(&st, "INSERT INTO installs (app, version, kind, prefix, binary_path,"
@@ -75,6 +80,12 @@ static void test_get(void **state)
 	assert_string_equal(b.vmstate_sha256, "v1");
 	assert_int_equal(b.abi_complete, 1);
 	assert_true(b.abi_seconds == 3.25);
+	assert_int_equal(b.abi_rev, 1); /* NULL: the first definition */
+	binary_record_release(&b);
+
+	assert_int_equal(binary_get(&st, 4, &b), 0);
+	assert_int_equal(b.abi_complete, 1);
+	assert_int_equal(b.abi_rev, 2);
 	binary_record_release(&b);
 
 	/* Probed with --no-abi: the ABI part is still to do. */

@@ -367,7 +367,7 @@ static void test_abi_readers_skip_wrong_types(void **state)
 		pci = json_tokener_parse(pci_wrong[i]);
 		cpu = json_tokener_parse("{\"model\": {\"name\": \"qemu64\", \"props\": 5}}");
 		mp = json_tokener_parse("[1]");
-		abi_lines(NULL, pci, cpu, mp, &lines);
+		abi_lines(&(struct abi_replies){ NULL, pci, cpu, mp, NULL, NULL }, &lines);
 		for (size_t k = 0; k < lines.nr; k++)
 			if (!strncmp(lines.v[k], "pci ", 4) && i < 5)
 				fail_msg("pci '%s': line '%s'", pci_wrong[i], lines.v[k]);
@@ -383,14 +383,14 @@ static void test_abi_readers_skip_wrong_types(void **state)
 	}
 	/* A model that is not an object, a name that is not a string. */
 	cpu = json_tokener_parse("{\"model\": {\"name\": 1, \"props\": {\"pmu\": false}}}");
-	abi_lines(NULL, NULL, cpu, NULL, &lines);
+	abi_lines(&(struct abi_replies){ NULL, NULL, cpu, NULL, NULL, NULL }, &lines);
 	assert_int_equal(lines.nr, 3);
 	assert_string_equal(lines.v[1], "cpu model = ?");
 	assert_string_equal(lines.v[2], "cpu pmu = false");
 	strvec_clear(&lines);
 	json_object_put(cpu);
 	cpu = json_tokener_parse("{\"model\": \"qemu64\"}");
-	abi_lines(NULL, NULL, cpu, NULL, &lines);
+	abi_lines(&(struct abi_replies){ NULL, NULL, cpu, NULL, NULL, NULL }, &lines);
 	assert_int_equal(lines.nr, 1);
 	strvec_clear(&lines);
 	json_object_put(cpu);
