@@ -133,6 +133,11 @@ static void parse_text(const char *text, struct parsed *p)
 			split_prop(s + 4, e, "cpu");
 		} else if (!strncmp(s, "machine ", 8) && strstr(s, " = ")) {
 			split_prop(s + 8, e, "/machine");
+		} else if (!strncmp(s, "qom ", 4) && (rest = strchr(s + 4, ' ')) &&
+			   strstr(rest, " = ")) {
+			/* "qom ICH9-LPC[0] disable_s3 = 0": object "qom ICH9-LPC[0]" */
+			*rest = '\0';
+			split_prop(rest + 1, e, s);
 		} else {
 			e->object = "(other)";
 			e->property = s;

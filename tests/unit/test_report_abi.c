@@ -77,6 +77,14 @@ static const struct cmp_case cmp_cases[] = {
 	  "pci 0:01.0 bridge\npci 0:01.0 id = 1b36:000c\npci 0:01.0>00.0 id = 1af4:1000\n",
 	  "pci 0:01.0 bridge\npci 0:01.0 id = 1b36:000c\npci 0:01.0>00.0 id = 1af4:1041\n",
 	  "changed|pci 0:01.0>00.0|id|1af4:1000|1af4:1041\n" },
+	{ "a QOM property qtree does not show, and a CPUID word",
+	  "qom ICH9-LPC[0] x-keep-pci-slot-hpc = false\n"
+	  "qom qemu64-x86_64-cpu[0] feature-words 0x00000001.ECX = 0x80002001\n",
+	  "qom ICH9-LPC[0] x-keep-pci-slot-hpc = true\n"
+	  "qom qemu64-x86_64-cpu[0] feature-words 0x00000001.ECX = 0x80802001\n",
+	  "changed|qom ICH9-LPC[0]|x-keep-pci-slot-hpc|false|true\n"
+	  "changed|qom qemu64-x86_64-cpu[0]|feature-words 0x00000001.ECX|0x80002001|"
+	  "0x80802001\n" },
 	{ "a CPU feature that flipped",
 	  "cpu model = qemu64\ncpu svm = true\n",
 	  "cpu model = qemu64\ncpu svm = false\n",
