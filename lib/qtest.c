@@ -439,25 +439,52 @@ int qtest_outl(struct qtest *t, uint16_t port, uint32_t value)
 	return port_out(t, 'l', port, value);
 }
 
-int qtest_readl(struct qtest *t, uint64_t addr, uint32_t *value)
+static int mem_read(struct qtest *t, char width, uint64_t addr, uint32_t max,
+		    uint32_t *value)
 {
 	struct strbuf v = STRBUF_INIT;
 	char req[48];
 	int ret;
 
-	snprintf(req, sizeof(req), "readl 0x%" PRIx64, addr);
+	snprintf(req, sizeof(req), "read%c 0x%" PRIx64, width, addr);
 	ret = qtest_request(t, req, 0, &v);
-	/* "0x%016" PRIx64: at most 16 digits, the value within 32 bits. */
+	/* "0x%016" PRIx64: at most 16 digits, the value within the width. */
 	if (!ret)
-		ret = reply_value(t, req, &v, 16, 0xffffffffu, value);
+		ret = reply_value(t, req, &v, 16, max, value);
 	strbuf_release(&v);
 	return ret;
 }
 
-int qtest_writel(struct qtest *t, uint64_t addr, uint32_t value)
+int qtest_readw(struct qtest *t, uint64_t addr, uint16_t *value)
+{
+	uint32_t v;
+
+	if (mem_read(t, 'w', addr, 0xffff, &v))
+		return -1;
+	*value = (uint16_t)v;
+	return 0;
+}
+
+int qtest_readl(struct qtest *t, uint64_t addr, uint32_t *value)
+{
+	return mem_read(t, 'l', addr, 0xffffffffu, value);
+}
+
+static int mem_write(struct qtest *t, char width, uint64_t addr, uint32_t value)
 {
 	char req[64];
 
-	snprintf(req, sizeof(req), "writel 0x%" PRIx64 " 0x%x", addr, value);
+	snprintf(req, sizeof(req), "write%c 0x%" PRIx64 " 0x%x", width, addr,
+		 value);
 	return qtest_request(t, req, 0, NULL);
+}
+
+int qtest_writew(struct qtest *t, uint64_t addr, uint16_t value)
+{
+	return mem_write(t, 'w', addr, value);
+}
+
+int qtest_writel(struct qtest *t, uint64_t addr, uint32_t value)
+{
+	return mem_write(t, 'l', addr, value);
 }
