@@ -415,13 +415,13 @@ static const struct pci_case {
 	    "cap 0xa0 msi-x control = 0x0004: table-size=5",
 	    "cap 0xa0 msi-x table = 0x00000003: bir=3 offset=0x0",
 	    "cap 0xa0 msi-x pba = 0x00002003: bir=3 offset=0x2000",
-	    "cap 0xc8 pm capabilities = 0x0022: version=2 dsi aux-current=0",
-	    "cap 0xd0 msi control = 0x0080: vectors-capable=1 "
-	    "vectors-enabled=1 64-bit",
 	    "cap 0xe0 pcie capabilities = 0x0091: version=1 "
 	    "type=rc-integrated-endpoint interrupt-message=0",
-	    "bar2 = 0x0000c041: io at 0xc040",
-	    "rom = 0xfe600000: at 0xfe600000 disabled" } },
+	    "bar2 = 0x0000c041: io at 0xc040 size 0x20 (32 bytes)",
+	    "rom = 0xfe600000: at 0xfe600000 disabled size 0x40000 (256 KiB)",
+	    /* read through ECAM */
+	    "ecap 0x100 id = 0x0001 aer version 2",
+	    "ecap 0x140 id = 0x0003 serial-number version 1" } },
 	{ "pci/00:02.0", /* virtio-net, transitional, on the root complex */
 	  { "vendor = 0x1af4 Red Hat", "device = 0x1000",
 	    "cap 0x40 virtio cfg-type = 1 common",
@@ -432,7 +432,7 @@ static const struct pci_case {
 	    "cap 0x60 virtio offset = 0x00002000",
 	    "cap 0x84 virtio cfg-type = 5 pci",
 	    "bar4 = 0x00000000fea0000c: mem 64-bit prefetchable at "
-	    "0xfea00000" } },
+	    "0xfea00000 size 0x4000 (16 KiB)" } },
 	{ "pci/00:03.0", /* pcie-root-port */
 	  { "header type = 0x01: type=1", "secondary bus = 0x01",
 	    "subordinate bus = 0x01", "memory window = 0xfe400000-0xfe5fffff",
@@ -444,14 +444,15 @@ static const struct pci_case {
 	    "hotplug-surprise hotplug-capable power-limit=0 power-scale=0 "
 	    "interlock slot=1",
 	    "cap 0x40 bridge-subsystem subsystem vendor = 0x1b36",
-	    "bridge control = 0x0002: serr" } },
+	    "ecap 0x148 id = 0x000d acs version 1" } },
 	{ "pci/01:00.0", /* virtio-net behind the port: modern only */
 	  { "device = 0x1041", "revision = 0x01",
 	    "cap 0x40 pcie capabilities = 0x0002: version=2 type=endpoint "
 	    "interrupt-message=0",
 	    "cap 0x40 pcie link status = 0x0011: speed=2.5GT/s width=1",
 	    "cap 0x84 virtio cfg-type = 1 common",
-	    "cap 0xdc msi-x control = 0x0003: table-size=4" } },
+	    "cap 0xdc msi-x control = 0x0003: table-size=4",
+	    "extended capabilities = none (0x00000000)" } },
 };
 
 static void test_pci_nics(void **state)
