@@ -3,8 +3,13 @@
  * tests/qtest/bios-tables-test and acpi-utils do: find the RSDP in the
  * BIOS area (0xE0000-0xFFFFF), walk the RSDT/XSDT and the FADT's
  * pointers, then read SMBIOS, fw_cfg (ports 0x510/0x511) and the PCI
- * configuration space (ports 0xCF8/0xCFC), sizing each function's BARs
- * the standard way (see size_bars) with the guest stopped.
+ * configuration space (ports 0xCF8/0xCFC; bytes 256-4095 of a PCI
+ * Express function through the MCFG's ECAM window), sizing each
+ * function's BARs the standard way (see size_bars) with the guest
+ * stopped, and reading each virtio function's device features and
+ * queues the way its driver would before it negotiates (read_virtio):
+ * only registers whose reads have no side effect, and the selectors a
+ * driver would see restored.
  *
  * The firmware builds the tables while QEMU runs it under TCG, so the
  * first thing is to wait for it: the tables are taken as built when an

@@ -16,7 +16,10 @@
  *	signature is acpi/<SIG>.2, ...) acpi/DSDT acpi/FACS
  *	smbios/entry smbios/table
  *	fw_cfg/dir fw_cfg/etc/e820
- *	pci/BB:DD.F pcibar/BB:DD.F
+ *	pci/BB:DD.F (256 bytes; 4096, read through ECAM, for a PCI
+ *	Express function where there is an MCFG) pcibar/BB:DD.F
+ *	virtio/BB:DD.F (a virtio function: device features u64, number
+ *	of queues u16, each queue's size u16, as a driver reads them)
  *
  * guestview.c does the I/O, guestparse.c the parsing and normalisation
  * (pure functions on bytes, tested on recorded dumps), guestdump.c the
