@@ -2,10 +2,11 @@
  * Fuzz harness "guestdecode": the guest view's pure decoders
  * (matrix/guestdecode.h: PCI configuration space with or without what
  * its BARs read back, the e820 maps, fw_cfg's directory, CPUID, the
- * local APIC, the RSDP, the SMBIOS entry point and the hex dump) on any
- * bytes a guest's memory, fw_cfg or configuration space may hold. The
- * first byte chooses the decoder (and, for e820, the entry size), the
- * rest is the item. Contracts: the text is printable ASCII in lines that
+ * local APIC, the RSDP, the SMBIOS entry point, a virtio device's
+ * features and queues, and the hex dump) on any bytes a guest's memory,
+ * fw_cfg, configuration space or device registers may hold. The first
+ * byte chooses the decoder (and, for e820, the entry size; for virtio,
+ * the device id), the rest is the item. Contracts: the text is printable ASCII in lines that
  * each end in a newline, bounded by the input's size, and the same bytes
  * give the same text.
  */
@@ -13,6 +14,11 @@
 #include "guestdecode.h"
 
 #define PCIBAR_LEN 28 /* BAR0-5 and the ROM, u32 each */
+#define DECODERS 11
+
+/* Device ids for virtio: each type with names, one without, none. */
+static const unsigned virtio_ids[] = { 0x1000, 0x1041, 0x1001, 0x1042,
+				       0x1009, 0x1049, 0x1005, 0 };
 
 /* One decode of p[0..n) by decoder sel into out. */
 static void decode(unsigned sel, unsigned arg, const unsigned char *p,
@@ -51,6 +57,10 @@ static void decode(unsigned sel, unsigned arg, const unsigned char *p,
 	case 8:
 		guest_decode_smbios_entry(p, n, out);
 		break;
+	case 9:
+		guest_decode_virtio(p, n, virtio_ids[arg % ARRAY_SIZE(virtio_ids)],
+				    out);
+		break;
 	default:
 		guest_decode_hex(p, n, out);
 	}
@@ -65,8 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	sel = data[0] % 10;
-	arg = data[0] / 10;
+	sel = data[0] % DECODERS;
+	arg = data[0] / DECODERS;
 	n = size - 1;
 	/* Exactly n bytes, so that a read past the end is seen. */
 	p = xmalloc(n ? n : 1);

@@ -341,24 +341,22 @@ int qtest_memread(struct qtest *t, uint64_t addr, void *buf, size_t len)
 	return ret;
 }
 
-static int port_in(struct qtest *t, char width, uint16_t port, uint32_t max,
-		   uint32_t *value)
+/*
+ * The value of an "OK 0x..." reply v to req: hex digits only, at most
+ * digits of them, at most max. -1 reported otherwise.
+ */
+static int reply_value(struct qtest *t, const char *req, const struct strbuf *v,
+		       size_t digits, uint32_t max, uint32_t *value)
 {
-	struct strbuf v = STRBUF_INIT, ex = STRBUF_INIT;
-	char req[32];
+	struct strbuf ex = STRBUF_INIT;
 	unsigned long long n = 0;
-	size_t i;
 	int ret;
 
-	snprintf(req, sizeof(req), "in%c 0x%x", width, port);
-	ret = qtest_request(t, req, 0, &v);
-	if (ret)
-		goto out;
-	/* "0x%04x": hex digits only, at most 8 of them, within the width. */
-	if (v.len < 3 || v.len > 10 || v.buf[0] != '0' || v.buf[1] != 'x')
+	if (v->len < 3 || v->len > 2 + digits || v->buf[0] != '0' ||
+	    v->buf[1] != 'x')
 		goto bad;
-	for (i = 2; i < v.len; i++) {
-		int d = hexval(v.buf[i]);
+	for (size_t i = 2; i < v->len; i++) {
+		int d = hexval(v->buf[i]);
 
 		if (d < 0)
 			goto bad;
@@ -367,15 +365,29 @@ static int port_in(struct qtest *t, char width, uint16_t port, uint32_t max,
 	if (n > max)
 		goto bad;
 	*value = (uint32_t)n;
-	goto out;
+	return 0;
 bad:
-	qmp_excerpt_text(&ex, v.buf, v.len);
+	qmp_excerpt_text(&ex, v->buf, v->len);
 	ret = qtest_fail(t, "qtest '%s': reply to '%s' is not a %u-bit value: "
 			 "'OK %s'", t->binary, req,
-			 width == 'b' ? 8 : width == 'w' ? 16 : 32, ex.buf);
-out:
-	strbuf_release(&v);
+			 max == 0xff ? 8 : max == 0xffff ? 16 : 32, ex.buf);
 	strbuf_release(&ex);
+	return ret;
+}
+
+static int port_in(struct qtest *t, char width, uint16_t port, uint32_t max,
+		   uint32_t *value)
+{
+	struct strbuf v = STRBUF_INIT;
+	char req[32];
+	int ret;
+
+	snprintf(req, sizeof(req), "in%c 0x%x", width, port);
+	ret = qtest_request(t, req, 0, &v);
+	/* "0x%04x": at most 8 digits. */
+	if (!ret)
+		ret = reply_value(t, req, &v, 8, max, value);
+	strbuf_release(&v);
 	return ret;
 }
 
@@ -425,4 +437,54 @@ int qtest_outw(struct qtest *t, uint16_t port, uint16_t value)
 int qtest_outl(struct qtest *t, uint16_t port, uint32_t value)
 {
 	return port_out(t, 'l', port, value);
+}
+
+static int mem_read(struct qtest *t, char width, uint64_t addr, uint32_t max,
+		    uint32_t *value)
+{
+	struct strbuf v = STRBUF_INIT;
+	char req[48];
+	int ret;
+
+	snprintf(req, sizeof(req), "read%c 0x%" PRIx64, width, addr);
+	ret = qtest_request(t, req, 0, &v);
+	/* "0x%016" PRIx64: at most 16 digits, the value within the width. */
+	if (!ret)
+		ret = reply_value(t, req, &v, 16, max, value);
+	strbuf_release(&v);
+	return ret;
+}
+
+int qtest_readw(struct qtest *t, uint64_t addr, uint16_t *value)
+{
+	uint32_t v;
+
+	if (mem_read(t, 'w', addr, 0xffff, &v))
+		return -1;
+	*value = (uint16_t)v;
+	return 0;
+}
+
+int qtest_readl(struct qtest *t, uint64_t addr, uint32_t *value)
+{
+	return mem_read(t, 'l', addr, 0xffffffffu, value);
+}
+
+static int mem_write(struct qtest *t, char width, uint64_t addr, uint32_t value)
+{
+	char req[64];
+
+	snprintf(req, sizeof(req), "write%c 0x%" PRIx64 " 0x%x", width, addr,
+		 value);
+	return qtest_request(t, req, 0, NULL);
+}
+
+int qtest_writew(struct qtest *t, uint64_t addr, uint16_t value)
+{
+	return mem_write(t, 'w', addr, value);
+}
+
+int qtest_writel(struct qtest *t, uint64_t addr, uint32_t value)
+{
+	return mem_write(t, 'l', addr, value);
 }

@@ -97,6 +97,17 @@ int qtest_outw(struct qtest *t, uint16_t port, uint16_t value) VM_WUR;
 int qtest_outl(struct qtest *t, uint16_t port, uint32_t value) VM_WUR;
 
 /*
+ * One 16- or 32-bit guest memory access at addr ("readw ADDR", "writel
+ * ADDR VAL", ...): what a driver's MMIO access to a device register is,
+ * where qtest_memread may split or widen it. A reply (QEMU gives 16 hex
+ * digits) whose value does not fit the width is an error.
+ */
+int qtest_readw(struct qtest *t, uint64_t addr, uint16_t *value) VM_WUR;
+int qtest_readl(struct qtest *t, uint64_t addr, uint32_t *value) VM_WUR;
+int qtest_writew(struct qtest *t, uint64_t addr, uint16_t value) VM_WUR;
+int qtest_writel(struct qtest *t, uint64_t addr, uint32_t value) VM_WUR;
+
+/*
  * Parses "0x" and exactly 2*len hex digits (a reply to "read ADDR LEN")
  * into buf: 0, or -1 (not reported).
  */

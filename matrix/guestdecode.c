@@ -2,10 +2,11 @@
  * The guest view's items as text (matrix/guestdecode.h): a table maps
  * each item name to its decoder. ACPI tables and SMBIOS go to their
  * tools (guesttools.c), PCI functions to guestpci.c and guestpcie.c,
- * CPUID and the local APIC to guestcpuid.c; the RSDP and the SMBIOS entry
- * point, which the tools cannot read alone, the fw_cfg directory, the
- * e820 maps and any unknown item (a hex dump) are decoded here, as is
- * the one way every decoder writes a register (guestdecoders.h).
+ * CPUID and the local APIC to guestcpuid.c, virtio devices' features
+ * and queues to guestvirtio.c; the RSDP and the SMBIOS entry point,
+ * which the tools cannot read alone, the fw_cfg directory, the e820
+ * maps and any unknown item (a hex dump) are decoded here, as is the
+ * one way every decoder writes a register (guestdecoders.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -458,6 +459,20 @@ static int decode_lapic(struct gd_ctx *x)
 	return 0;
 }
 
+/* virtio/BB:DD.F, with the device id pci/BB:DD.F has (0 without one). */
+static int decode_virtio(struct gd_ctx *x)
+{
+	struct strbuf pci = STRBUF_INIT;
+	const struct gv_item *c;
+
+	sb_printf(&pci, "pci/%s", x->it->name + strlen("virtio/"));
+	c = guestview_find(x->gv, pci.buf);
+	guest_decode_virtio(x->it->data, x->it->len,
+			    c && c->len >= 4 ? gd_le16(c->data + 2) : 0, x->out);
+	strbuf_release(&pci);
+	return 0;
+}
+
 /* A name ending in '/' is a prefix; the first row that matches decodes. */
 static const struct decoder {
 	const char *name;
@@ -473,6 +488,7 @@ static const struct decoder {
 	{ "firmware/e820", decode_e820_firmware },
 	{ "cpu/cpuid", decode_cpuid },
 	{ "cpu/lapic", decode_lapic },
+	{ "virtio/", decode_virtio },
 };
 
 int guest_decode_with(const struct guestview *gv, const char *name,

@@ -19,8 +19,8 @@
  * Items and what they hold (all little-endian):
  *	acpi/<SIG>[.N], acpi/RSDP, acpi/FACS   the table as the guest has it
  *	smbios/entry, smbios/table              entry point; structure table
- *	pci/BB:DD.F                             configuration space (256 bytes
- *	                                        or 4096 with extended space)
+ *	pci/BB:DD.F                             configuration space (256 bytes,
+ *	                                        or 4096 for PCI Express)
  *	fw_cfg/dir                              the file directory (big-endian,
  *	                                        as fw_cfg gives it)
  *	fw_cfg/etc/e820                         QEMU's e820 table (20-byte
@@ -33,6 +33,10 @@
  *	                                        eax, ebx, ecx, edx (u32 each)
  *	cpu/lapic                               the local APIC's ID and version
  *	                                        registers (u32 each)
+ *	virtio/BB:DD.F                          a virtio device's features
+ *	                                        (u64), its number of queues
+ *	                                        (u16) and each queue's size
+ *	                                        (u16 each)
  * Any other item decodes as a hex dump.
  */
 
@@ -89,5 +93,12 @@ void guest_decode_e820(const unsigned char *p, size_t len, size_t entry_size,
 void guest_decode_cpuid(const unsigned char *p, size_t len, struct strbuf *out);
 void guest_decode_lapic(const unsigned char *p, size_t len, struct strbuf *out);
 void guest_decode_hex(const unsigned char *p, size_t len, struct strbuf *out);
+/*
+ * A virtio/BB:DD.F item (guestvirtio.c); device is the function's PCI
+ * device id (0x1000 ...), which chooses the device type's feature names
+ * (another id: the transport's alone).
+ */
+void guest_decode_virtio(const unsigned char *p, size_t len, unsigned device,
+			 struct strbuf *out);
 
 #endif

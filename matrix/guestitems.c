@@ -240,6 +240,21 @@ static void sum_lapic(const struct gv_item *it, struct strbuf *out)
 		  it->data[3], ver & 0xff, ((ver >> 16) & 0xff) + 1);
 }
 
+static void sum_virtio(const struct gv_item *it, struct strbuf *out)
+{
+	const unsigned char *p = it->data;
+	uint64_t f = 0;
+
+	if (it->len < 10) {
+		sb_printf(out, "too short (%zu bytes)", it->len);
+		return;
+	}
+	for (int b = 7; b >= 0; b--)
+		f = f << 8 | p[b];
+	sb_printf(out, "features 0x%016llx, %u queues", (unsigned long long)f,
+		  (unsigned)(p[8] | p[9] << 8));
+}
+
 /* Who summarises which item: an exact name, or a prefix ending in '/'. */
 static const struct {
 	const char *name;
@@ -256,6 +271,7 @@ static const struct {
 	{ "firmware/e820", sum_e820_firmware },
 	{ "cpu/cpuid", sum_cpuid },
 	{ "cpu/lapic", sum_lapic },
+	{ "virtio/", sum_virtio },
 };
 
 static int name_matches(const char *pattern, const char *name)
@@ -288,6 +304,7 @@ static const struct {
 	{ "lapic", { "cpu/lapic" } },
 	{ "e820", { "firmware/e820", "fw_cfg/etc/e820" } },
 	{ "fwcfg", { "fw_cfg/dir" } },
+	{ "virtio", { "virtio/" } },
 };
 
 /* An ACPI signature: four of A-Z a-z 0-9 _ (RSDP too). */

@@ -6,7 +6,7 @@
  * a list of them: a one-line summary of each (what its header says: an
  * ACPI table's signature, OEM ids, revision and length; a PCI function's
  * vendor:device and class; how many e820 entries, CPUID records or
- * fw_cfg files), and the names `show guest --table` takes for a group of
+ * fw_cfg files; a virtio device's features and number of queues), and the names `show guest --table` takes for a group of
  * items. Pure functions on bytes; matrix/guestdecode.h decodes an item
  * in full.
  *
@@ -19,6 +19,7 @@
  *	cpuid, lapic		cpu/cpuid, cpu/lapic
  *	e820			firmware/e820, fw_cfg/etc/e820
  *	fwcfg			fw_cfg/dir
+ *	virtio			every virtio/BB:DD.F
  *	an item's name		that item (fw_cfg/etc/boot-fail-wait)
  */
 

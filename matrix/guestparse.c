@@ -280,6 +280,79 @@ int gv_pcibar_decode(const unsigned char *p, size_t len,
 	return 0;
 }
 
+int gv_mcfg_parse(const unsigned char *t, size_t len, struct gv_mcfg *m)
+{
+	/* The header (36), 8 reserved bytes, then 16-byte allocations. */
+	for (size_t off = 44; off + 16 <= len; off += 16)
+		if (!le16(t + off + 8)) {
+			m->base = le64(t + off);
+			m->start_bus = t[off + 10];
+			m->end_bus = t[off + 11];
+			return m->base && m->start_bus <= m->end_bus ? 0 : -1;
+		}
+	return -1;
+}
+
+size_t gv_pci_cap_next(const unsigned char *cfg, size_t len, size_t pos,
+		       uint8_t id)
+{
+	size_t p;
+
+	if (len < 256 || pos > 0xfc)
+		return 0;
+	/* Status bit 4: a capability list at the pointer in 0x34. */
+	p = pos ? cfg[pos + 1] : (cfg[0x06] & 0x10 ? cfg[0x34] : 0);
+	/* 48 capabilities of 4 bytes fill 0x40-0xff: more is a loop. */
+	for (int n = 0; n < 48 && p >= 0x40 && p <= 0xfc; n++) {
+		p &= 0xfc;
+		if (cfg[p] == id)
+			return p;
+		p = cfg[p + 1];
+	}
+	return 0;
+}
+
+int gv_pci_bar_addr(const unsigned char *cfg, size_t len, unsigned bar,
+		    uint64_t *addr, int *io)
+{
+	size_t reg = 0x10 + 4 * (size_t)bar;
+	uint32_t v;
+
+	if (len < 256 || bar > 5 || (cfg[0x0e] & 0x7f))
+		return -1;
+	v = le32(cfg + reg);
+	*io = v & 1;
+	if (*io) {
+		*addr = v & ~3u;
+	} else {
+		*addr = v & ~0xfu;
+		if (((v >> 1) & 3) == 2) {
+			if (bar == 5)
+				return -1;
+			*addr |= (uint64_t)le32(cfg + reg + 4) << 32;
+		}
+	}
+	return *addr ? 0 : -1;
+}
+
+int gv_virtio_common_cap(const unsigned char *cfg, size_t len,
+			 struct gv_virtio_cap *cap)
+{
+	size_t p = 0;
+
+	/* As many as the list may hold: one that loops ends here too. */
+	for (int n = 0; n < 48 && (p = gv_pci_cap_next(cfg, len, p, 0x09)); n++) {
+		/* struct virtio_pci_cap: cfg_type 3, bar 4, offset 8, length 12. */
+		if (cfg[p + 2] < 16 || p + 16 > 256 || cfg[p + 3] != 1)
+			continue;
+		cap->bar = cfg[p + 4];
+		cap->offset = le32(cfg + p + 8);
+		cap->length = le32(cfg + p + 12);
+		return cap->bar <= 5 && cap->length >= 26 ? 0 : -1;
+	}
+	return -1;
+}
+
 /*
  * Normalisation. What follows addresses: the firmware (SeaBIOS's
  * romfile_loader running QEMU's etc/table-loader) places the tables in

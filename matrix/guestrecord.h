@@ -23,9 +23,12 @@
  * What the guest view is now: 1 = ACPI, SMBIOS (machine name
  * normalised), fw_cfg, PCI (configuration space and BAR sizes), CPUID,
  * the local APIC and the firmware's e820 (matrix/guestparse.c says what
- * is normalised).
+ * is normalised). 2 adds each virtio function's device features, number
+ * of queues and queue sizes (virtio/BB:DD.F), and reads the whole 4 KiB
+ * configuration space of PCI Express functions through ECAM (their
+ * pci/BB:DD.F items grow from 256 to 4096 bytes).
  */
-#define GUEST_REV 1
+#define GUEST_REV 2
 
 /* One machine type's outcome. */
 struct guest_outcome {

@@ -3,8 +3,13 @@
  * tests/qtest/bios-tables-test and acpi-utils do: find the RSDP in the
  * BIOS area (0xE0000-0xFFFFF), walk the RSDT/XSDT and the FADT's
  * pointers, then read SMBIOS, fw_cfg (ports 0x510/0x511) and the PCI
- * configuration space (ports 0xCF8/0xCFC), sizing each function's BARs
- * the standard way (see size_bars) with the guest stopped.
+ * configuration space (ports 0xCF8/0xCFC; bytes 256-4095 of a PCI
+ * Express function through the MCFG's ECAM window), sizing each
+ * function's BARs the standard way (see size_bars) with the guest
+ * stopped, and reading each virtio function's device features and
+ * queues the way its driver would before it negotiates (read_virtio):
+ * only registers whose reads have no side effect, and the selectors a
+ * driver would see restored.
  *
  * The firmware builds the tables while QEMU runs it under TCG, so the
  * first thing is to wait for it: the tables are taken as built when an
@@ -43,6 +48,21 @@
 #define PCI_CMD_IO 0x1
 #define PCI_CMD_MEM 0x2
 #define PCI_HEADER_TYPE 0x0e
+#define PCI_CAP_ID_EXP 0x10
+#define PCI_CFG_MAX 4096
+
+/* virtio 1.2 4.1.4.3 (struct virtio_pci_common_cfg) and 4.1.4.10 (legacy). */
+#define VIRTIO_VENDOR 0x1af4
+#define VIRTIO_DFSELECT 0
+#define VIRTIO_DF 4
+#define VIRTIO_NUMQ 18
+#define VIRTIO_QSELECT 22
+#define VIRTIO_QSIZE 24
+#define VIRTIO_LEGACY_HOSTF 0
+#define VIRTIO_LEGACY_QNUM 12
+#define VIRTIO_LEGACY_QSEL 14
+/* QEMU's VIRTIO_QUEUE_MAX; more queues than this are not read. */
+#define VIRTIO_MAX_QUEUES 1024
 
 void guestview_init(struct guestview *gv)
 {
@@ -396,6 +416,17 @@ out:
 	return ret;
 }
 
+static uint16_t le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static void put_le(unsigned char *p, uint32_t v, int n)
+{
+	for (int b = 0; b < n; b++)
+		p[b] = (unsigned char)(v >> (8 * b));
+}
+
 static uint32_t pci_addr(unsigned bdf, unsigned reg)
 {
 	return 0x80000000u | bdf << 8 | (reg & 0xfc);
@@ -464,28 +495,162 @@ static int size_bars(struct qtest *t, unsigned bdf, const unsigned char *cfg,
 	return pci_write_command(t, bdf, cmd);
 }
 
-/* pci/BB:DD.F and pcibar/BB:DD.F of function bdf; its config space into cfg. */
-static int read_function(struct qtest *t, unsigned bdf, unsigned char cfg[256],
-			 struct guestview *gv)
+/* What a driver reads of a virtio device before it touches the device. */
+struct virtio_regs {
+	uint64_t features;
+	uint16_t nq;
+	uint16_t size[VIRTIO_MAX_QUEUES];
+};
+
+/*
+ * The device features (device_feature_select 0, then 1), the number of
+ * queues and each queue's size through the common configuration at addr
+ * (a memory BAR). The selectors are read first and written back: the
+ * driver sees them as they were.
+ */
+static int virtio_modern(struct qtest *t, uint64_t addr, struct virtio_regs *r)
 {
-	unsigned char bars[4 * GV_PCIBAR_SLOTS];
+	uint32_t dfsel, lo, hi;
+	uint16_t qsel;
+
+	if (qtest_readl(t, addr + VIRTIO_DFSELECT, &dfsel) ||
+	    qtest_writel(t, addr + VIRTIO_DFSELECT, 0) ||
+	    qtest_readl(t, addr + VIRTIO_DF, &lo) ||
+	    qtest_writel(t, addr + VIRTIO_DFSELECT, 1) ||
+	    qtest_readl(t, addr + VIRTIO_DF, &hi) ||
+	    qtest_writel(t, addr + VIRTIO_DFSELECT, dfsel) ||
+	    qtest_readw(t, addr + VIRTIO_NUMQ, &r->nq) ||
+	    qtest_readw(t, addr + VIRTIO_QSELECT, &qsel))
+		return -1;
+	r->features = (uint64_t)hi << 32 | lo;
+	if (r->nq > VIRTIO_MAX_QUEUES)
+		r->nq = VIRTIO_MAX_QUEUES;
+	for (uint16_t q = 0; q < r->nq; q++)
+		if (qtest_writew(t, addr + VIRTIO_QSELECT, q) ||
+		    qtest_readw(t, addr + VIRTIO_QSIZE, &r->size[q]))
+			return -1;
+	return qtest_writew(t, addr + VIRTIO_QSELECT, qsel);
+}
+
+/*
+ * The same for a legacy-only device through its I/O BAR0: the 32-bit
+ * host features, and the queues up to the first of size 0.
+ */
+static int virtio_legacy(struct qtest *t, uint16_t io, struct virtio_regs *r)
+{
+	uint32_t feat;
+	uint16_t qsel;
+
+	if (qtest_inl(t, io + VIRTIO_LEGACY_HOSTF, &feat) ||
+	    qtest_inw(t, io + VIRTIO_LEGACY_QSEL, &qsel))
+		return -1;
+	r->features = feat;
+	for (r->nq = 0; r->nq < VIRTIO_MAX_QUEUES; r->nq++) {
+		if (qtest_outw(t, io + VIRTIO_LEGACY_QSEL, r->nq) ||
+		    qtest_inw(t, io + VIRTIO_LEGACY_QNUM, &r->size[r->nq]))
+			return -1;
+		if (!r->size[r->nq])
+			break;
+	}
+	return qtest_outw(t, io + VIRTIO_LEGACY_QSEL, qsel);
+}
+
+/*
+ * virtio/BB:DD.F of a virtio function whose config space is cfg: the
+ * features (u64), the number of queues (u16), each queue's size (u16).
+ */
+static int read_virtio(struct qtest *t, unsigned bdf, const unsigned char *cfg,
+		       size_t len, const char *bdf_name, struct guestview *gv)
+{
+	struct gv_virtio_cap cap;
+	struct virtio_regs *r = NULL;
+	unsigned char *item = NULL;
 	char name[32];
+	uint64_t addr;
+	int io, ret = 0;
+
+	if (le16(cfg) != VIRTIO_VENDOR || le16(cfg + 2) < 0x1000 ||
+	    le16(cfg + 2) > 0x107f)
+		return 0;
+	r = xcalloc(1, sizeof(*r));
+	if (!gv_virtio_common_cap(cfg, len, &cap)) {
+		/* Only what the firmware mapped and left decoded is read. */
+		if (gv_pci_bar_addr(cfg, len, cap.bar, &addr, &io) || io ||
+		    !(cfg[PCI_COMMAND] & PCI_CMD_MEM))
+			goto out;
+		ret = virtio_modern(t, addr + cap.offset, r);
+	} else {
+		if (gv_pci_bar_addr(cfg, len, 0, &addr, &io) || !io ||
+		    addr > 0xffff - 0x20 || !(cfg[PCI_COMMAND] & PCI_CMD_IO))
+			goto out;
+		ret = virtio_legacy(t, (uint16_t)addr, r);
+	}
+	if (ret)
+		goto out;
+	item = xmalloc(10 + 2 * (size_t)r->nq);
+	put_le(item, (uint32_t)r->features, 4);
+	put_le(item + 4, (uint32_t)(r->features >> 32), 4);
+	put_le(item + 8, r->nq, 2);
+	for (size_t q = 0; q < r->nq; q++)
+		put_le(item + 10 + 2 * q, r->size[q], 2);
+	snprintf(name, sizeof(name), "virtio/%s", bdf_name);
+	guestview_add(gv, name, bdf, item, 10 + 2 * (size_t)r->nq);
+out:
+	free(item);
+	free(r);
+	return ret;
+}
+
+/*
+ * A function's configuration space into cfg: 256 bytes through ports
+ * 0xcf8/0xcfc, then, for a PCI Express function on a bus the MCFG
+ * allocation (mcfg, or NULL) covers, bytes 256-4095 through ECAM. Its
+ * length into *len.
+ */
+static int read_config(struct qtest *t, unsigned bdf, const struct gv_mcfg *mcfg,
+		       unsigned char cfg[PCI_CFG_MAX], size_t *len)
+{
+	unsigned bus = bdf >> 8;
 
 	for (unsigned reg = 0; reg < 256; reg += 4) {
 		uint32_t v;
 
 		if (pci_read(t, bdf, reg, &v))
 			return -1;
-		for (int b = 0; b < 4; b++)
-			cfg[reg + b] = (unsigned char)(v >> (8 * b));
+		put_le(cfg + reg, v, 4);
 	}
-	snprintf(name, sizeof(name), "pci/%02x:%02x.%x", bdf >> 8,
-		 (bdf >> 3) & 0x1f, bdf & 7);
-	guestview_add(gv, name, bdf, cfg, 256);
-	if (size_bars(t, bdf, cfg, bars))
+	*len = 256;
+	if (!mcfg || bus < mcfg->start_bus || bus > mcfg->end_bus ||
+	    !gv_pci_cap_next(cfg, 256, 0, PCI_CAP_ID_EXP))
+		return 0;
+	if (qtest_memread(t, mcfg->base + ((uint64_t)bdf << 12) + 256, cfg + 256,
+			  PCI_CFG_MAX - 256))
 		return -1;
-	snprintf(name, sizeof(name), "pcibar/%02x:%02x.%x", bdf >> 8,
+	*len = PCI_CFG_MAX;
+	return 0;
+}
+
+/*
+ * pci/BB:DD.F, virtio/BB:DD.F (a virtio device) and pcibar/BB:DD.F of
+ * function bdf; its config space into cfg.
+ */
+static int read_function(struct qtest *t, unsigned bdf, const struct gv_mcfg *mcfg,
+			 unsigned char cfg[PCI_CFG_MAX], struct guestview *gv)
+{
+	unsigned char bars[4 * GV_PCIBAR_SLOTS];
+	char bdf_name[16], name[32];
+	size_t len;
+
+	if (read_config(t, bdf, mcfg, cfg, &len))
+		return -1;
+	snprintf(bdf_name, sizeof(bdf_name), "%02x:%02x.%x", bdf >> 8,
 		 (bdf >> 3) & 0x1f, bdf & 7);
+	snprintf(name, sizeof(name), "pci/%s", bdf_name);
+	guestview_add(gv, name, bdf, cfg, len);
+	if (read_virtio(t, bdf, cfg, len, bdf_name, gv) ||
+	    size_bars(t, bdf, cfg, bars))
+		return -1;
+	snprintf(name, sizeof(name), "pcibar/%s", bdf_name);
 	guestview_add(gv, name, bdf, bars, sizeof(bars));
 	return 0;
 }
@@ -494,8 +659,13 @@ static int read_function(struct qtest *t, unsigned bdf, unsigned char cfg[256],
 static int read_pci(struct qtest *t, struct guestview *gv)
 {
 	unsigned char seen[256] = { 0 }, queue[256];
+	const struct gv_item *mcfg_item = guestview_find(gv, "acpi/MCFG");
+	struct gv_mcfg mcfg;
+	const struct gv_mcfg *m = NULL;
 	size_t head = 0, tail = 0;
 
+	if (mcfg_item && !gv_mcfg_parse(mcfg_item->data, mcfg_item->len, &mcfg))
+		m = &mcfg;
 	queue[tail++] = 0;
 	seen[0] = 1;
 	while (head < tail) {
@@ -503,7 +673,7 @@ static int read_pci(struct qtest *t, struct guestview *gv)
 
 		for (unsigned dev = 0; dev < 32; dev++)
 			for (unsigned fn = 0; fn < 8; fn++) {
-				unsigned char cfg[256];
+				unsigned char cfg[PCI_CFG_MAX];
 				unsigned bdf = bus << 8 | dev << 3 | fn;
 				uint32_t v;
 
@@ -514,7 +684,7 @@ static int read_pci(struct qtest *t, struct guestview *gv)
 						break;
 					continue;
 				}
-				if (read_function(t, bdf, cfg, gv))
+				if (read_function(t, bdf, m, cfg, gv))
 					return -1;
 				/* Header type 1: a PCI-to-PCI bridge. */
 				if ((cfg[0x0e] & 0x7f) == 1 && cfg[0x19] &&

@@ -16,7 +16,10 @@
  *	signature is acpi/<SIG>.2, ...) acpi/DSDT acpi/FACS
  *	smbios/entry smbios/table
  *	fw_cfg/dir fw_cfg/etc/e820
- *	pci/BB:DD.F pcibar/BB:DD.F
+ *	pci/BB:DD.F (256 bytes; 4096, read through ECAM, for a PCI
+ *	Express function where there is an MCFG) pcibar/BB:DD.F
+ *	virtio/BB:DD.F (a virtio function: device features u64, number
+ *	of queues u16, each queue's size u16, as a driver reads them)
  *
  * guestview.c does the I/O, guestparse.c the parsing and normalisation
  * (pure functions on bytes, tested on recorded dumps), guestdump.c the
@@ -221,6 +224,43 @@ struct gv_fwcfg_file {
 #define GV_FWCFG_MAX_FILES 4096
 int gv_fwcfg_dir_parse(const unsigned char *p, size_t len,
 		       struct gv_fwcfg_file **files, size_t *n) VM_WUR;
+
+/* The MCFG table's first allocation of PCI segment 0 (ECAM). */
+struct gv_mcfg {
+	uint64_t base; /* the configuration space of bus 0 */
+	uint8_t start_bus, end_bus;
+};
+/* From the acpi/MCFG item's bytes: 0, or -1 when it has none usable. */
+int gv_mcfg_parse(const unsigned char *t, size_t len, struct gv_mcfg *m) VM_WUR;
+
+/*
+ * The offset of the next capability with that id in a function's
+ * configuration space (len >= 256), after the one at pos (0: from the
+ * start of the list); 0 when there is none. A list that loops or leaves
+ * 0x40-0xff ends.
+ */
+size_t gv_pci_cap_next(const unsigned char *cfg, size_t len, size_t pos,
+		       uint8_t id);
+/*
+ * The address BAR bar (0-5) of a header type 0 function holds as the
+ * firmware programmed it (both halves of a 64-bit BAR), *io set for an
+ * I/O BAR: 0, or -1 when it holds none.
+ */
+int gv_pci_bar_addr(const unsigned char *cfg, size_t len, unsigned bar,
+		    uint64_t *addr, int *io) VM_WUR;
+
+/* Where a virtio device's common configuration structure is. */
+struct gv_virtio_cap {
+	uint8_t bar;
+	uint32_t offset, length;
+};
+/*
+ * The first virtio vendor capability (id 0x09) with cfg_type 1 (common
+ * configuration): 0, or -1 when there is none (a legacy-only device) or
+ * it is malformed (a BAR past 5, shorter than the registers read).
+ */
+int gv_virtio_common_cap(const unsigned char *cfg, size_t len,
+			 struct gv_virtio_cap *cap) VM_WUR;
 
 /*
  * Replaces, in place, what differs between two runs of one binary only

@@ -1,22 +1,30 @@
 /*
  * The guest view (matrix/guestview.c and guestcpu.c over lib/qtest.c) of
  * Debian's real QEMU, taken as the guest-view probe takes it (the
- * canonical devices, the boot sector's disk, guest_args() of matrix/guestprobe.h): for
- * pc-q35-7.2 and pc-i440fx-7.2, two runs must give the same record byte
+ * canonical devices, the boot sector's disk, guest_args() of
+ * matrix/guestprobe.h): for pc-q35-7.2 and pc-i440fx-7.2, two runs must give the same record byte
  * for byte once normalised, and the record must hold what every such
  * guest has (FACP, DSDT, APIC; an SMBIOS entry point; fw_cfg's
  * etc/acpi/tables and etc/e820; the Intel host bridge at 00:00.0; the
  * boot sector's items). Sizing the BARs must leave the configuration
  * space as it was (a second read gives the same bytes) and find the
  * sizes QEMU itself reports (QMP query-pci, every function, every BAR).
+ * The virtio registers: reading them leaves them as they were (a second
+ * read, and a legacy-only device on pc-i440fx-2.6), and they show what
+ * Debian's 7.2.22 changed from upstream 7.2.0 (/opt/qemu/7.2.0, built by
+ * ark; skipped without it): virtio-net's RING_RESET on the 7.1 machine
+ * types. PCI Express functions are 4096 bytes where there is an MCFG.
  * REGENERATE=1 rewrites the raw dump that tests/unit/test_guestview.c
  * parses (tests/data/guestview/pc-q35-7.2.txt).
  */
 #include "testutil.h"
 #include "guestprobe.h"
+#include "guestdecode.h"
 #include "guestview.h"
 
 #define QEMU "/usr/bin/qemu-system-x86_64"
+/* Upstream 7.2.0, built by ark (not by make deps: skipped without it). */
+#define UPSTREAM "/opt/qemu/7.2.0/bin/qemu-system-x86_64"
 #define DUMP "tests/data/guestview/pc-q35-7.2.txt"
 
 static char *dir, *image;
@@ -53,14 +61,20 @@ static const struct mt_case cases[] = {
 	    "pcibar/00:01.1", NULL } },
 };
 
-/* QEMU with the guest-view probe's arguments (the boot disk if img). */
-static void start(struct qtest *t, const char *machine, const char *img)
+/* binary with the guest-view probe's arguments (the boot disk if img). */
+static void start_binary(struct qtest *t, const char *binary,
+			 const char *machine, const char *img)
 {
 	struct strvec a = STRVEC_INIT;
 
 	guest_args(machine, NULL, img, &a);
-	assert_int_equal(qtest_start(t, QEMU, machine, (const char *const *)a.v, 20), 0);
+	assert_int_equal(qtest_start(t, binary, machine, (const char *const *)a.v, 20), 0);
 	strvec_clear(&a);
+}
+
+static void start(struct qtest *t, const char *machine, const char *img)
+{
+	start_binary(t, QEMU, machine, img);
 }
 
 /* What the guest-view probe reads: the boot sector's results, then the rest. */
@@ -74,8 +88,9 @@ static void read_view(struct qtest *t, const char *machine, struct guestview *gv
 }
 
 /*
- * A second read of the stopped guest (again): every pci/ and pcibar/
- * item as the first read had it, so sizing changed nothing it restored.
+ * A second read of the stopped guest (again): every pci/, pcibar/ and
+ * virtio/ item as the first read had it, so sizing and reading the
+ * virtio registers changed nothing a driver would see.
  */
 static void check_reread(const char *machine, const struct guestview *first,
 			 const struct guestview *again)
@@ -85,7 +100,8 @@ static void check_reread(const char *machine, const struct guestview *first,
 	for (size_t i = 0; i < first->nr; i++) {
 		const struct gv_item *a = &first->items[i], *b;
 
-		if (strncmp(a->name, "pci/", 4) && strncmp(a->name, "pcibar/", 7))
+		if (strncmp(a->name, "pci/", 4) && strncmp(a->name, "pcibar/", 7) &&
+		    strncmp(a->name, "virtio/", 7))
 			continue;
 		n++;
 		b = guestview_find(again, a->name);
@@ -216,6 +232,22 @@ static void one_run(const char *machine, int checks, struct guestview *raw,
 	guestview_release(&gv);
 }
 
+static const struct gv_item *virtio_net(const struct guestview *gv,
+					const char *what);
+
+/* The length of the e1000e's pci/ item (8086:10d3), a PCI Express function. */
+static size_t e1000e(const struct guestview *gv)
+{
+	for (size_t i = 0; i < gv->nr; i++) {
+		const struct gv_item *it = &gv->items[i];
+
+		if (!strncmp(it->name, "pci/", 4) && it->len >= 4 &&
+		    !memcmp(it->data, "\x86\x80\xd3\x10", 4))
+			return it->len;
+	}
+	return 0;
+}
+
 static int has_file(const struct guestview *gv, const char *name)
 {
 	const struct gv_item *d = guestview_find(gv, "fw_cfg/dir");
@@ -258,6 +290,11 @@ static void test_two_runs_identical(void **state)
 		if (!guestview_find(&a, "fw_cfg/etc/e820") ||
 		    guestview_find(&a, "fw_cfg/etc/e820")->len % 20)
 			fail_msg("%s: no etc/e820 of 20-byte entries", k->machine);
+		/* The virtio devices' registers, and ECAM on q35 alone. */
+		virtio_net(&a, k->machine);
+		if (!!guestview_find(&a, "acpi/MCFG") != (e1000e(&a) == 4096))
+			fail_msg("%s: the e1000e's pci/ item is %zu bytes",
+				 k->machine, e1000e(&a));
 		host = guestview_find(&a, "pci/00:00.0");
 		if (!host || host->data[0] != 0x86 || host->data[1] != 0x80)
 			fail_msg("%s: 00:00.0 is not Intel's", k->machine);
@@ -276,6 +313,136 @@ static void test_two_runs_identical(void **state)
 		free(na);
 		free(nb);
 	}
+}
+
+/* The virtio/ item of the virtio-net function of gv (device 0x1000/0x1041). */
+static const struct gv_item *virtio_net(const struct guestview *gv,
+					const char *what)
+{
+	for (size_t i = 0; i < gv->nr; i++) {
+		const struct gv_item *it = &gv->items[i], *pci;
+		char name[32];
+		unsigned dev;
+
+		if (strncmp(it->name, "virtio/", 7))
+			continue;
+		snprintf(name, sizeof(name), "pci/%s", it->name + 7);
+		pci = guestview_find(gv, name);
+		dev = pci ? (unsigned)(pci->data[2] | pci->data[3] << 8) : 0;
+		if (dev == 0x1000 || dev == 0x1041)
+			return it;
+	}
+	fail_msg("%s: no virtio/ item of a virtio-net function", what);
+	return NULL;
+}
+
+static uint64_t features(const struct gv_item *it)
+{
+	uint64_t f = 0;
+
+	assert_true(it->len >= 10);
+	for (int b = 7; b >= 0; b--)
+		f = f << 8 | it->data[b];
+	return f;
+}
+
+/* One view of machine on binary, the raw items into gv. */
+static void view_of(const char *binary, const char *machine, struct guestview *gv)
+{
+	struct qtest t;
+
+	guestview_init(gv);
+	start_binary(&t, binary, machine, image);
+	read_view(&t, machine, gv);
+	qtest_stop(&t);
+}
+
+/*
+ * Debian's 7.2.22 turns virtio-net's queue_reset off for pc-*-7.1 and
+ * older (its compat properties); upstream 7.2.0 offers RING_RESET (bit
+ * 40) there. On 7.2 both offer it. Everything else of the item (the
+ * other features, the queues) is the same.
+ */
+static const struct two_case {
+	const char *machine;
+	uint64_t differ; /* the feature bits upstream has and Debian lacks */
+} two_cases[] = {
+	{ "pc-q35-7.1", 1ULL << 40 },
+	{ "pc-i440fx-7.1", 1ULL << 40 },
+	{ "pc-q35-7.2", 0 },
+};
+
+static void test_virtio_two_qemus(void **state)
+{
+	(void)state;
+	if (access(UPSTREAM, X_OK)) {
+		print_message("skipped: no %s (ark build qemu 7.2.0)\n", UPSTREAM);
+		return;
+	}
+	for (size_t c = 0; c < ARRAY_SIZE(two_cases); c++) {
+		const struct two_case *k = &two_cases[c];
+		struct guestview deb, up;
+		const struct gv_item *a, *b;
+		struct strbuf da = STRBUF_INIT, db = STRBUF_INIT;
+
+		view_of(QEMU, k->machine, &deb);
+		view_of(UPSTREAM, k->machine, &up);
+		a = virtio_net(&deb, k->machine);
+		b = virtio_net(&up, k->machine);
+		if ((features(b) & ~features(a)) != k->differ ||
+		    (features(a) & ~features(b)))
+			fail_msg("%s: virtio-net features 0x%016llx (Debian), "
+				 "0x%016llx (upstream)", k->machine,
+				 (unsigned long long)features(a),
+				 (unsigned long long)features(b));
+		print_message("%s: virtio-net features 0x%016llx (Debian), "
+			      "0x%016llx (upstream)\n", k->machine,
+			      (unsigned long long)features(a),
+			      (unsigned long long)features(b));
+		assert_int_equal(a->len, b->len);
+		assert_memory_equal(a->data + 8, b->data + 8, a->len - 8);
+		assert_true(features(a) >> 32 & 1); /* VERSION_1: read as modern */
+		/* Decoded: the one line that says so. */
+		assert_int_equal(guest_decode(&deb, a->name, &da), 0);
+		assert_int_equal(guest_decode(&up, b->name, &db), 0);
+		assert_contains(db.buf, "\nfeature 40 ring_reset = 1\n", k->machine);
+		assert_contains(da.buf, k->differ ? "\nfeature 40 ring_reset = 0\n"
+						  : "\nfeature 40 ring_reset = 1\n",
+				k->machine);
+		strbuf_release(&da);
+		strbuf_release(&db);
+		guestview_release(&deb);
+		guestview_release(&up);
+	}
+}
+
+/*
+ * A legacy-only virtio device (pc-i440fx-2.6: disable-modern): its 32
+ * host feature bits through I/O BAR0, the queues through the legacy
+ * registers, the same on a second read of the stopped guest.
+ */
+static void test_virtio_legacy(void **state)
+{
+	struct qtest t;
+	struct guestview gv, again;
+	const struct gv_item *net, *net2;
+
+	(void)state;
+	guestview_init(&gv);
+	guestview_init(&again);
+	start(&t, "pc-i440fx-2.6", image);
+	read_view(&t, "pc-i440fx-2.6", &gv);
+	if (guestview_read(&t, "pc-i440fx-2.6", 60, &again))
+		fail_msg("pc-i440fx-2.6: cannot read the guest view again");
+	qtest_stop(&t);
+	net = virtio_net(&gv, "pc-i440fx-2.6");
+	net2 = virtio_net(&again, "pc-i440fx-2.6");
+	assert_int_equal(features(net) >> 32, 0);
+	assert_true(features(net) >> 5 & 1); /* MAC */
+	assert_int_equal(net->data[8] | net->data[9] << 8, 3); /* rx, tx, ctrl */
+	assert_true(net->len == net2->len && !memcmp(net->data, net2->data, net->len));
+	guestview_release(&gv);
+	guestview_release(&again);
 }
 
 /*
@@ -338,6 +505,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_runs_identical),
+		cmocka_unit_test(test_virtio_two_qemus),
+		cmocka_unit_test(test_virtio_legacy),
 		cmocka_unit_test(test_firmware_deadline),
 		cmocka_unit_test(test_start_failures),
 	};

@@ -1,6 +1,6 @@
 /*
  * The guest view's decoders (matrix/guestdecode.c, guestpci.c,
- * guestcpuid.c) on real recorded views of Debian's QEMU 7.2, normalised as
+ * guestcpuid.c, guestvirtio.c) on real recorded views of Debian's QEMU 7.2, normalised as
  * the store keeps them: pc-q35-7.2 as it comes (tests/data/guestview/
  * pc-q35-7.2.txt) and with an e1000e, two virtio-net and a PCIe root
  * port (pc-q35-7.2-nics.txt, rewritten by REGENERATE=1
@@ -415,13 +415,13 @@ static const struct pci_case {
 	    "cap 0xa0 msi-x control = 0x0004: table-size=5",
 	    "cap 0xa0 msi-x table = 0x00000003: bir=3 offset=0x0",
 	    "cap 0xa0 msi-x pba = 0x00002003: bir=3 offset=0x2000",
-	    "cap 0xc8 pm capabilities = 0x0022: version=2 dsi aux-current=0",
-	    "cap 0xd0 msi control = 0x0080: vectors-capable=1 "
-	    "vectors-enabled=1 64-bit",
 	    "cap 0xe0 pcie capabilities = 0x0091: version=1 "
 	    "type=rc-integrated-endpoint interrupt-message=0",
-	    "bar2 = 0x0000c041: io at 0xc040",
-	    "rom = 0xfe600000: at 0xfe600000 disabled" } },
+	    "bar2 = 0x0000c041: io at 0xc040 size 0x20 (32 bytes)",
+	    "rom = 0xfe600000: at 0xfe600000 disabled size 0x40000 (256 KiB)",
+	    /* read through ECAM */
+	    "ecap 0x100 id = 0x0001 aer version 2",
+	    "ecap 0x140 id = 0x0003 serial-number version 1" } },
 	{ "pci/00:02.0", /* virtio-net, transitional, on the root complex */
 	  { "vendor = 0x1af4 Red Hat", "device = 0x1000",
 	    "cap 0x40 virtio cfg-type = 1 common",
@@ -432,7 +432,7 @@ static const struct pci_case {
 	    "cap 0x60 virtio offset = 0x00002000",
 	    "cap 0x84 virtio cfg-type = 5 pci",
 	    "bar4 = 0x00000000fea0000c: mem 64-bit prefetchable at "
-	    "0xfea00000" } },
+	    "0xfea00000 size 0x4000 (16 KiB)" } },
 	{ "pci/00:03.0", /* pcie-root-port */
 	  { "header type = 0x01: type=1", "secondary bus = 0x01",
 	    "subordinate bus = 0x01", "memory window = 0xfe400000-0xfe5fffff",
@@ -444,14 +444,15 @@ static const struct pci_case {
 	    "hotplug-surprise hotplug-capable power-limit=0 power-scale=0 "
 	    "interlock slot=1",
 	    "cap 0x40 bridge-subsystem subsystem vendor = 0x1b36",
-	    "bridge control = 0x0002: serr" } },
+	    "ecap 0x148 id = 0x000d acs version 1" } },
 	{ "pci/01:00.0", /* virtio-net behind the port: modern only */
 	  { "device = 0x1041", "revision = 0x01",
 	    "cap 0x40 pcie capabilities = 0x0002: version=2 type=endpoint "
 	    "interrupt-message=0",
 	    "cap 0x40 pcie link status = 0x0011: speed=2.5GT/s width=1",
 	    "cap 0x84 virtio cfg-type = 1 common",
-	    "cap 0xdc msi-x control = 0x0003: table-size=4" } },
+	    "cap 0xdc msi-x control = 0x0003: table-size=4",
+	    "extended capabilities = none (0x00000000)" } },
 };
 
 static void test_pci_nics(void **state)
@@ -665,6 +666,104 @@ static void test_pci_extended(void **state)
 		    "none");
 	strbuf_release(&out);
 	free(cfg);
+}
+
+/* The recorded virtio devices: features by name, the queues. */
+static const struct pci_case virtio_cases[] = {
+	{ "virtio/00:02.0", /* virtio-net, no backend: no offloads */
+	  { "feature 0 csum = 0", "feature 5 mac = 1", "feature 15 mrg_rxbuf = 1",
+	    "feature 17 ctrl_vq = 1",
+	    "feature 29 ring_event_idx = 1", "feature 32 version_1 = 1",
+	    "feature 40 ring_reset = 1", "queues = 3", "queue 0 size = 256",
+	    "queue 2 size = 64" } },
+	{ "virtio/00:04.0", /* virtio-blk */
+	  { "feature 2 seg_max = 1", "feature 9 flush = 1", "feature 12 mq = 0",
+	    "feature 14 write_zeroes = 1", "feature 28 ring_indirect_desc = 1",
+	    "feature 40 ring_reset = 1", "queues = 1" } },
+	{ "virtio/00:05.0", /* virtio-9p */
+	  { "feature 0 mount_tag = 1", "feature 32 version_1 = 1", "queues = 1",
+	    "queue 0 size = 128" } },
+};
+
+/* Lines that differ between a and b, which have as many lines. */
+static size_t lines_differing(const char *a, const char *b)
+{
+	size_t n = 0;
+
+	while (*a && *b) {
+		size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+
+		n += la != lb || memcmp(a, b, la);
+		a += la + !!a[la];
+		b += lb + !!b[lb];
+	}
+	return n + (*a || *b);
+}
+
+static void test_virtio(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(virtio_cases); c++) {
+		const struct pci_case *k = &virtio_cases[c];
+		char *t = decode(&q35, k->item);
+
+		for (size_t i = 0; i < ARRAY_SIZE(k->lines) && k->lines[i]; i++)
+			assert_line(t, k->lines[i], k->item);
+		assert_lacks(t, "stopped", k->item);
+		free(t);
+	}
+}
+
+/* Crafted items: a feature taken away is one line; unknown bits; cuts. */
+static void test_virtio_crafted(void **state)
+{
+	const struct gv_item *net = guestview_find(&q35, "virtio/00:02.0");
+	unsigned char b[16] = { 0 };
+	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(net->len, 16);
+	memcpy(b, net->data, 16);
+	b[5] &= (unsigned char)~1; /* bit 40 */
+	guest_decode_virtio(net->data, 16, 0x1000, &x);
+	guest_decode_virtio(b, 16, 0x1000, &y);
+	assert_int_equal(lines_differing(x.buf, y.buf), 1);
+	assert_line(y.buf, "feature 40 ring_reset = 0", "ring_reset off");
+	strbuf_reset(&x);
+	/* Unknown device: the transport's names; bits 0 and 45 by number. */
+	memset(b, 0, sizeof(b));
+	b[0] = 1;
+	b[5] = 0x20;
+	guest_decode_virtio(b, 10, 0x1005, &x);
+	assert_line(x.buf, "feature 0 = 1", "unnamed");
+	assert_line(x.buf, "feature 45 = 1", "unnamed");
+	assert_line(x.buf, "feature 40 ring_reset = 0", "transport");
+	assert_line(x.buf, "queues = 0", "no queues");
+	assert_lacks(x.buf, "csum", "not a network device");
+	assert_lacks(x.buf, "feature 1 ", "an unnamed bit that is 0");
+	strbuf_reset(&x);
+	guest_decode_virtio(b, 6, 0x1041, &x);
+	assert_string_equal(x.buf, "stopped at byte 0: 6 bytes, too short for "
+				   "the 64 feature bits\n");
+	strbuf_reset(&x);
+	guest_decode_virtio(b, 8, 0x1042, &x);
+	assert_line(x.buf, "feature 9 flush = 0", "blk, modern id");
+	assert_line(x.buf, "stopped at byte 8: 8 bytes, too short for the "
+			   "number of queues", "no count");
+	strbuf_reset(&x);
+	b[8] = 3;
+	b[10] = 0x80;
+	guest_decode_virtio(b, 13, 0x1042, &x);
+	assert_line(x.buf, "queue 0 size = 128", "cut");
+	assert_line(x.buf, "stopped at byte 12: 3 queues counted, 13 bytes "
+			   "hold 1", "cut");
+	strbuf_reset(&x);
+	b[8] = 1;
+	guest_decode_virtio(b, 16, 0x1042, &x);
+	assert_line(x.buf, "stopped at byte 12: 4 bytes after the 1 queues "
+			   "counted", "extra");
+	strbuf_release(&x);
+	strbuf_release(&y);
 }
 
 static void test_fwcfg_dir(void **state)
@@ -1014,6 +1113,8 @@ int main(void)
 		cmocka_unit_test(test_pci_cut),
 		cmocka_unit_test(test_pci_cap_loops),
 		cmocka_unit_test(test_pci_extended),
+		cmocka_unit_test(test_virtio),
+		cmocka_unit_test(test_virtio_crafted),
 		cmocka_unit_test(test_fwcfg_dir),
 		cmocka_unit_test(test_e820),
 		cmocka_unit_test(test_firmware_e820),

@@ -55,6 +55,9 @@ static void test_real_summaries(void **state)
 		{ "pci/00:00.0", "8086:29c0 rev 00, class 0600 prog-if 00 (bridge)" },
 		{ "pci/00:1f.2", "8086:2922 rev 02, class 0106 prog-if 01 (mass storage)" },
 		{ "pci/00:1f.3", "8086:2930 rev 02, class 0c05 prog-if 00 (serial bus)" },
+		/* VERSION_1 and RING_RESET; rx, tx and the control queue */
+		{ "virtio/00:02.0", "features 0x0000010130bf8024, 3 queues" },
+		{ "virtio/00:04.0", "features 0x0000010130006e74, 1 queues" },
 	};
 
 	(void)state;
@@ -97,6 +100,7 @@ static void test_built_summaries(void **state)
 		  "1 structure, no end-of-table structure (malformed at byte 7)" },
 		{ { "pci/00:02.0", 0, pci, sizeof(pci) }, "too short for a PCI header (4 bytes)" },
 		{ { "fw_cfg/dir", 0, pci, 2 }, "too short for a file count (2 bytes)" },
+		{ { "virtio/00:02.0", 0, ssdt, 9 }, "too short (9 bytes)" },
 		{ { "fw_cfg/etc/boot-fail-wait", 0, pci, 4 }, "" },
 		{ { "pcibar/00:02.0", 0, pci, 4 }, "" },
 	};
@@ -137,25 +141,29 @@ static const char *const names[] = {
 	"acpi/SSDT.x", "pci/00:02.0", "pcibar/00:02.0", "pci/00:1f.2",
 	"smbios/entry", "smbios/table", "cpu/cpuid", "cpu/lapic",
 	"firmware/e820", "fw_cfg/etc/e820", "fw_cfg/dir", "fw_cfg/etc/boot-fail-wait",
+	"virtio/00:02.0",
 };
 
 static const struct select_case select_cases[] = {
-	{ "DSDT", 1, "10000000000000000" },
-	{ "dsdt", 1, "10000000000000000" },
-	{ "SSDT", 1, "01110000000000000" },
-	{ "ssdt", 1, "01110000000000000" },
-	{ "pci", 1, "00000010100000000" },
-	{ "PCI", 1, "00000010100000000" },
-	{ "pci:00:02.0", 1, "00000010000000000" },
-	{ "pcibar/00:02.0", 1, "00000001000000000" },
-	{ "pci:00:1F.2", 1, "00000000100000000" },
-	{ "smbios", 1, "00000000011000000" },
-	{ "cpuid", 1, "00000000000100000" },
-	{ "lapic", 1, "00000000000010000" },
-	{ "e820", 1, "00000000000001100" },
-	{ "fwcfg", 1, "00000000000000010" },
-	{ "fw_cfg/etc/boot-fail-wait", 1, "00000000000000001" },
-	{ "XSDT", 1, "00000000000000000" },
+	{ "DSDT", 1, "100000000000000000" },
+	{ "dsdt", 1, "100000000000000000" },
+	{ "SSDT", 1, "011100000000000000" },
+	{ "ssdt", 1, "011100000000000000" },
+	{ "pci", 1, "000000101000000000" },
+	{ "PCI", 1, "000000101000000000" },
+	{ "pci:00:02.0", 1, "000000100000000000" },
+	{ "pcibar/00:02.0", 1, "000000010000000000" },
+	{ "pci:00:1F.2", 1, "000000001000000000" },
+	{ "smbios", 1, "000000000110000000" },
+	{ "cpuid", 1, "000000000001000000" },
+	{ "lapic", 1, "000000000000100000" },
+	{ "e820", 1, "000000000000011000" },
+	{ "fwcfg", 1, "000000000000000100" },
+	{ "fw_cfg/etc/boot-fail-wait", 1, "000000000000000010" },
+	{ "virtio", 1, "000000000000000001" },
+	{ "VIRTIO", 1, "000000000000000001" },
+	{ "virtio/00:02.0", 1, "000000000000000001" },
+	{ "XSDT", 1, "000000000000000000" },
 	{ "pci:0:2.0", 0, NULL },
 	{ "pci:", 0, NULL },
 	{ "bogus", 0, NULL },
@@ -193,6 +201,7 @@ static void test_table_of(void **state)
 		"DSDT", "SSDT", "SSDT", "SSDT", "SSDT", "SSDT", "pci:00:02.0",
 		"pci:00:02.0", "pci:00:1f.2", "smbios", "smbios", "cpuid",
 		"lapic", "e820", "e820", "fwcfg", "fw_cfg/etc/boot-fail-wait",
+		"virtio",
 	};
 
 	(void)state;
@@ -218,7 +227,7 @@ static void test_tables_in(void **state)
 	guest_tables_in(&real, &got);
 	assert_string_equal(got.buf, "smbios, pci, pci:BB:DD.F (00:00.0 00:01.0 00:02.0 "
 				     "00:03.0 00:04.0 00:05.0 00:1f.0 00:1f.2 00:1f.3), "
-				     "cpuid, lapic, e820, fwcfg and the ACPI tables RSDP "
+				     "cpuid, lapic, e820, fwcfg, virtio and the ACPI tables RSDP "
 				     "RSDT FACP DSDT FACS APIC HPET MCFG WAET");
 	guestview_init(&small);
 	strbuf_reset(&got);

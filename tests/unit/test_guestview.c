@@ -6,7 +6,8 @@
  * must lead to the tables recorded at those addresses; broken copies of
  * the real bytes must be refused; two views that differ only in where
  * the tables are must normalise to the same record. BAR sizes decode
- * from crafted read-backs and agree with the recorded BARs.
+ * from crafted read-backs and agree with the recorded BARs; the MCFG,
+ * capability and BAR helpers read the recorded registers.
  */
 #include "testutil.h"
 #include "guestview.h"
@@ -505,6 +506,55 @@ static void test_pcibar_decode(void **state)
 }
 
 /*
+ * What the probe reads PCI Express and virtio registers by: the recorded
+ * MCFG, the capability lists, the BARs as the firmware programmed them
+ * (virtio-net at 00:02.0, the e1000e at 00:03.0), and crafted breakage.
+ */
+static void test_pci_helpers(void **state)
+{
+	const struct gv_item *mcfg = item("acpi/MCFG"), *net = item("pci/00:02.0"),
+			     *e1000e = item("pci/00:03.0");
+	unsigned char t[60] = { 0 }, cfg[256] = { 0 };
+	struct gv_mcfg m;
+	struct gv_virtio_cap cap;
+	uint64_t addr;
+	int io;
+
+	(void)state;
+	assert_int_equal(gv_mcfg_parse(mcfg->data, mcfg->len, &m), 0);
+	assert_true(m.base == 0xb0000000u && m.start_bus == 0 && m.end_bus == 0xff);
+	memcpy(t, mcfg->data, 60);
+	t[52] = 1; /* segment 1 only */
+	assert_int_equal(gv_mcfg_parse(t, 60, &m), -1);
+	assert_int_equal(gv_mcfg_parse(mcfg->data, 44, &m), -1);
+
+	assert_int_not_equal(gv_pci_cap_next(e1000e->data, e1000e->len, 0, 0x10), 0);
+	assert_int_equal(gv_pci_cap_next(net->data, net->len, 0, 0x10), 0);
+	assert_int_equal(gv_virtio_common_cap(net->data, net->len, &cap), 0);
+	assert_true(cap.bar == 4 && cap.offset == 0 && cap.length == 0x1000);
+	assert_int_equal(gv_virtio_common_cap(e1000e->data, e1000e->len, &cap), -1);
+	assert_int_equal(gv_pci_bar_addr(net->data, net->len, 4, &addr, &io), 0);
+	assert_true(addr == 0xfea00000u && !io);
+	assert_int_equal(gv_pci_bar_addr(net->data, net->len, 0, &addr, &io), 0);
+	assert_true(addr == 0xc0c0 && io);
+	assert_int_equal(gv_pci_bar_addr(net->data, net->len, 2, &addr, &io), -1);
+	assert_int_equal(gv_pci_bar_addr(net->data, 64, 4, &addr, &io), -1);
+
+	/* A list that loops, and one that leaves 0x40-0xff. */
+	cfg[0x06] = 0x10;
+	cfg[0x34] = 0x40;
+	cfg[0x40] = 0x09;
+	cfg[0x41] = 0x40;
+	assert_int_equal(gv_pci_cap_next(cfg, 256, 0, 0x10), 0);
+	assert_int_equal(gv_pci_cap_next(cfg, 256, 0, 0x09), 0x40);
+	assert_int_equal(gv_virtio_common_cap(cfg, 256, &cap), -1);
+	cfg[0x41] = 0x20;
+	assert_int_equal(gv_pci_cap_next(cfg, 256, 0x40, 0x09), 0);
+	cfg[0x06] = 0;
+	assert_int_equal(gv_pci_cap_next(cfg, 256, 0, 0x09), 0);
+}
+
+/*
  * The recorded BAR sizes against the configuration space read before
  * them: every function has both items; each BAR the sizing found has
  * the type bits its register shows and an address the firmware aligned
@@ -610,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_dump_round_trip),
 		cmocka_unit_test(test_pcibar_decode),
 		cmocka_unit_test(test_pcibar_recorded),
+		cmocka_unit_test(test_pci_helpers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,9 +1,9 @@
 /*
  * The qtest client (lib/qtest.c) against a scripted peer: the replies a
- * QEMU sends (system/qtest.c's formats: "OK 0x%04x" for in*, "OK 0x<hex>"
- * for read, "FAIL ...", asynchronous "IRQ raise N" lines) are written
- * into the other end of a socketpair before the call, and what the
- * client sent is read back from it. Malformed, oversized, cut and
+ * QEMU sends (system/qtest.c's formats: "OK 0x%04x" for in*, "OK
+ * 0x%016x" for readw and readl, "OK 0x<hex>" for read, "FAIL ...",
+ * asynchronous "IRQ raise N" lines) are written into the other end of a
+ * socketpair before the call, and what the client sent is read back from it. Malformed, oversized, cut and
  * missing replies must each fail with a message naming the binary and
  * the request.
  */
@@ -13,7 +13,8 @@
 #include "testutil.h"
 #include "qtest.h"
 
-enum op { OP_READ, OP_INB, OP_INW, OP_INL, OP_OUTB, OP_OUTW, OP_OUTL };
+enum op { OP_READ, OP_INB, OP_INW, OP_INL, OP_OUTB, OP_OUTW, OP_OUTL, OP_READW,
+	  OP_READL, OP_WRITEW, OP_WRITEL };
 
 struct qt_case {
 	const char *name;
@@ -76,6 +77,33 @@ static const struct qt_case cases[] = {
 	  NULL, "outl 0xcf8 0x80000000\n", NULL },
 	{ "outb garbage", OP_OUTB, 0x80, 1, 0, "hello\n", 0, -1, NULL, NULL,
 	  "unexpected reply to 'outb 0x80 0x1': 'hello'" },
+	{ "readl", OP_READL, 0xfebd4004, 0, 0, "OK 0x0000000039000001\n", 0, 0,
+	  "39000001", "readl 0xfebd4004\n", NULL },
+	{ "readl above 4G", OP_READL, 0x380000000004ULL, 0, 0,
+	  "IRQ raise 11\nOK 0x0000000000000001\n", 0, 0, "00000001",
+	  "readl 0x380000000004\n", NULL },
+	{ "readl too wide", OP_READL, 0xfebd4004, 0, 0, "OK 0x0000000100000000\n",
+	  0, -1, NULL, NULL,
+	  "reply to 'readl 0xfebd4004' is not a 32-bit value: 'OK 0x0000000100000000'" },
+	{ "readl seventeen digits", OP_READL, 0x1000, 0, 0,
+	  "OK 0x00000000000000001\n", 0, -1, NULL, NULL, "is not a 32-bit value" },
+	{ "readl not hex", OP_READL, 0x1000, 0, 0, "OK 0xfeg0\n", 0, -1, NULL, NULL,
+	  "is not a 32-bit value: 'OK 0xfeg0'" },
+	{ "readl FAIL", OP_READL, 0x1000, 0, 0, "FAIL Unknown command 'readl'\n", 0,
+	  -1, NULL, "readl 0x1000\n", "'readl 0x1000' failed" },
+	{ "readl no reply", OP_READL, 0x1000, 0, 0, "", 0, -1, NULL, NULL,
+	  "no reply to 'readl 0x1000' within 0.3s" },
+	{ "readw", OP_READW, 0xfebd4012, 0, 0, "OK 0x0000000000000003\n", 0, 0,
+	  "0003", "readw 0xfebd4012\n", NULL },
+	{ "readw too wide", OP_READW, 0xfebd4012, 0, 0, "OK 0x0000000000010000\n",
+	  0, -1, NULL, NULL,
+	  "reply to 'readw 0xfebd4012' is not a 16-bit value" },
+	{ "writew", OP_WRITEW, 0xfebd4016, 2, 0, "OK\n", 0, 0, NULL,
+	  "writew 0xfebd4016 0x2\n", NULL },
+	{ "writel", OP_WRITEL, 0xfebd4000, 1, 0, "OK\n", 0, 0, NULL,
+	  "writel 0xfebd4000 0x1\n", NULL },
+	{ "writel cut by close", OP_WRITEL, 0xfebd4000, 0, 0, "O", 1, -1, NULL, NULL,
+	  "closed the qtest connection before it replied to 'writel 0xfebd4000 0x0'" },
 	{ "outb endless IRQ lines", OP_OUTB, 0x80, 1, 0,
 	  "IRQ raise 1\nIRQ lower 1\nIRQ raise 1\n", 0, -1, NULL, NULL,
 	  "no reply to 'outb 0x80 0x1' within 0.3s" },
@@ -162,6 +190,22 @@ static void test_scripted_replies(void **state)
 			break;
 		case OP_OUTL:
 			rc = qtest_outl(&t, (uint16_t)k->addr, (uint32_t)k->len);
+			break;
+		case OP_READL:
+			rc = qtest_readl(&t, k->addr, &l);
+			if (!rc)
+				sb_printf(&got, "%08x", l);
+			break;
+		case OP_READW:
+			rc = qtest_readw(&t, k->addr, &w);
+			if (!rc)
+				sb_printf(&got, "%04x", w);
+			break;
+		case OP_WRITEW:
+			rc = qtest_writew(&t, k->addr, (uint16_t)k->len);
+			break;
+		case OP_WRITEL:
+			rc = qtest_writel(&t, k->addr, (uint32_t)k->len);
 			break;
 		}
 		if (rc != k->rc)
