@@ -17,7 +17,7 @@
  * (null-co disk) byte for byte; a disk it cannot boot gives an error
  * that says so.
  */
-#include "testutil.h"
+#include "guestqemu.h"
 #include "cpuidwalk.h"
 #include "guestprobe.h"
 #include "guestview.h"
@@ -25,23 +25,6 @@
 #define QEMU "/usr/bin/qemu-system-x86_64"
 #define MIB (1024ull * 1024)
 
-static char *dir, *image;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = tu_tmpdir("guestcpu");
-	image = tu_path(dir, "boot.img");
-	return guestcpu_write_image(image);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(image);
-	tu_rmdir(dir);
-	return 0;
-}
 
 static uint32_t le32(const unsigned char *p)
 {
@@ -56,22 +39,14 @@ static uint64_t le64(const unsigned char *p)
 
 static void start(struct qtest *t, const char *machine, const char *img)
 {
-	struct strvec a = STRVEC_INIT;
-
-	guest_args(machine, NULL, img, &a);
-	assert_int_equal(qtest_start(t, QEMU, machine, (const char *const *)a.v, 20), 0);
-	strvec_clear(&a);
+	gq_start(t, QEMU, machine, img);
 }
 
 /* The boot sector's items, then the rest, as the guest-view probe does. */
 static void read_view(struct qtest *t, const char *machine, struct guestview *gv)
 {
 	guestview_init(gv);
-	if (guestview_read_cpu(t, machine, 20, gv) ||
-	    guestview_read(t, machine, 60, gv)) {
-		qtest_stop(t);
-		fail_msg("%s: cannot read the guest view", machine);
-	}
+	gq_read_view(t, machine, gv);
 }
 
 /* The record of leaf/subleaf in cpu/cpuid, or fail. */
@@ -315,7 +290,7 @@ static void test_cpu_view(void **state)
 		struct qom_cpu q;
 		struct strbuf why = STRBUF_INIT;
 
-		start(&t, machines[m], image);
+		start(&t, machines[m], gq_image);
 		read_view(&t, machines[m], &a);
 		if (qom_cpu_read(&t, &q, &why)) {
 			qtest_stop(&t);
@@ -330,7 +305,7 @@ static void test_cpu_view(void **state)
 		check_e820(machines[m], &a);
 		qom_cpu_release(&q);
 		strbuf_release(&why);
-		start(&t, machines[m], image);
+		start(&t, machines[m], gq_image);
 		read_view(&t, machines[m], &b);
 		qtest_stop(&t);
 		for (size_t i = 0; i < ARRAY_SIZE(items); i++)
@@ -373,7 +348,7 @@ static void test_boot_order(void **state)
 		struct qtest t;
 		struct guestview boot, abi;
 
-		start(&t, machines[m], image);
+		start(&t, machines[m], gq_image);
 		read_view(&t, machines[m], &boot);
 		qtest_stop(&t);
 		guestview_init(&abi);
@@ -426,5 +401,5 @@ int main(void)
 
 	if (access(QEMU, X_OK))
 		return 0;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, gq_setup, gq_teardown);
 }

@@ -17,7 +17,7 @@
  * REGENERATE=1 rewrites the raw dump that tests/unit/test_guestview.c
  * parses (tests/data/guestview/pc-q35-7.2.txt).
  */
-#include "testutil.h"
+#include "guestqemu.h"
 #include "guestprobe.h"
 #include "guestdecode.h"
 #include "guestview.h"
@@ -27,23 +27,6 @@
 #define UPSTREAM "/opt/qemu/7.2.0/bin/qemu-system-x86_64"
 #define DUMP "tests/data/guestview/pc-q35-7.2.txt"
 
-static char *dir, *image;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = tu_tmpdir("guestview");
-	image = tu_path(dir, "boot.img");
-	return guestcpu_write_image(image);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(image);
-	tu_rmdir(dir);
-	return 0;
-}
 
 struct mt_case {
 	const char *machine;
@@ -61,30 +44,9 @@ static const struct mt_case cases[] = {
 	    "pcibar/00:01.1", NULL } },
 };
 
-/* binary with the guest-view probe's arguments (the boot disk if img). */
-static void start_binary(struct qtest *t, const char *binary,
-			 const char *machine, const char *img)
-{
-	struct strvec a = STRVEC_INIT;
-
-	guest_args(machine, NULL, img, &a);
-	assert_int_equal(qtest_start(t, binary, machine, (const char *const *)a.v, 20), 0);
-	strvec_clear(&a);
-}
-
 static void start(struct qtest *t, const char *machine, const char *img)
 {
-	start_binary(t, QEMU, machine, img);
-}
-
-/* What the guest-view probe reads: the boot sector's results, then the rest. */
-static void read_view(struct qtest *t, const char *machine, struct guestview *gv)
-{
-	if (guestview_read_cpu(t, machine, 20, gv) ||
-	    guestview_read(t, machine, 60, gv)) {
-		qtest_stop(t);
-		fail_msg("%s: cannot read the guest view", machine);
-	}
+	gq_start(t, QEMU, machine, img);
 }
 
 /*
@@ -209,8 +171,8 @@ static void one_run(const char *machine, int checks, struct guestview *raw,
 	guestview_init(raw);
 	guestview_init(&gv);
 	guestview_init(&again);
-	start(&t, machine, image);
-	read_view(&t, machine, raw);
+	start(&t, machine, gq_image);
+	gq_read_view(&t, machine, raw);
 	if (checks && (guestview_read(&t, machine, 60, &again) ||
 		       qmp_call(&t.proc.qmp, "query-pci", NULL, &buses, &err))) {
 		qtest_stop(&t);
@@ -352,8 +314,8 @@ static void view_of(const char *binary, const char *machine, struct guestview *g
 	struct qtest t;
 
 	guestview_init(gv);
-	start_binary(&t, binary, machine, image);
-	read_view(&t, machine, gv);
+	gq_start(&t, binary, machine, gq_image);
+	gq_read_view(&t, machine, gv);
 	qtest_stop(&t);
 }
 
@@ -430,8 +392,8 @@ static void test_virtio_legacy(void **state)
 	(void)state;
 	guestview_init(&gv);
 	guestview_init(&again);
-	start(&t, "pc-i440fx-2.6", image);
-	read_view(&t, "pc-i440fx-2.6", &gv);
+	start(&t, "pc-i440fx-2.6", gq_image);
+	gq_read_view(&t, "pc-i440fx-2.6", &gv);
 	if (guestview_read(&t, "pc-i440fx-2.6", 60, &again))
 		fail_msg("pc-i440fx-2.6: cannot read the guest view again");
 	qtest_stop(&t);
@@ -513,5 +475,5 @@ int main(void)
 
 	if (access(QEMU, X_OK))
 		return 0;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, gq_setup, gq_teardown);
 }
