@@ -28,16 +28,17 @@ static const char usage[] =
 	"'show abi' lists the fingerprint of each versioned machine type and\n"
 	"which ones are equal; with MACHINE it prints that machine's lines.\n"
 	"'show guest' lists what the guest of the versioned machine type MACHINE\n"
-	"sees (ACPI tables, SMBIOS, PCI functions, fw_cfg, e820, CPUID, local\n"
-	"APIC): each item with its size, sha256 and what its header says; with\n"
-	"--table, those items decoded (ACPI as ASL, SMBIOS as dmidecode does).\n"
+	"sees (ACPI tables, SMBIOS, PCI functions, virtio devices, fw_cfg, e820,\n"
+	"CPUID, local APIC): each item with its size, sha256 and what its header\n"
+	"says; with --table, those items decoded (ACPI as ASL, SMBIOS as\n"
+	"dmidecode does).\n"
 	"\n"
 	"options:\n"
 	"  --json         machine-readable output (with --table: decoded lines\n"
 	"                 and the raw bytes in hex)\n"
 	"  --table TABLE  show guest: an ACPI signature (DSDT, FACP, APIC, SSDT:\n"
 	"                 all SSDTs; any case), smbios, pci, pci:BB:DD.F, cpuid,\n"
-	"                 e820, fwcfg, lapic, or an item's name\n"
+	"                 e820, fwcfg, lapic, virtio, or an item's name\n"
 	"  --db PATH      store (env VIRT_MATRIX_DB)\n";
 
 static long long count(struct store *st, const char *table, long long id)
