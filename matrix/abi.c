@@ -1,7 +1,7 @@
 /*
- * Machine-type ABI fingerprints. Worker threads (one more than the
- * cores, so that a core is not idle while a worker waits for its QEMU to
- * start or to die) take jobs from one queue: the compat props and the
+ * Machine-type ABI fingerprints. Worker threads (lib/threads.h: one more
+ * than the cores, so that a core is not idle while a worker waits for
+ * its QEMU to start or to die) take jobs in order: the compat props and the
  * -dump-vmstate of the binary first, as they are the longest, then one
  * machine type each. A machine type's QEMU answers three rounds of
  * pipelined requests: info qtree, query-pci, the CPU model expansion,
@@ -16,7 +16,6 @@
  * sorted, normalised text lines whose sha256 is the fingerprint
  * (abitext.c); the record is written once all are in (abirecord.c).
  */
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include "fs.h"
 #include "qemuproc.h"
 #include "sha256.h"
+#include "threads.h"
 #include "banned.h"
 
 #define START_TIMEOUT 20
@@ -603,36 +603,24 @@ static void run_machine(struct mt *m, struct zygote *z, const char *binary)
 	}
 }
 
-/* Jobs: 0 compat props, 1 vmstate, 2 + i machine type i. */
+/* Jobs: 0 compat props, 1 vmstate, 2 + i machine type i (lib/threads.h). */
 struct abi_queue {
 	struct mt *m;
-	size_t n;
 	const char *binary;
 	struct zygote *zygote; /* NULL: each QEMU is an exec */
 	struct abi_binary_jobs *bj;
-	pthread_mutex_t lock;
-	size_t next;
 };
 
-static void *abi_worker(void *arg)
+static void abi_job(size_t job, void *arg)
 {
 	struct abi_queue *q = arg;
 
-	for (;;) {
-		size_t job;
-
-		pthread_mutex_lock(&q->lock);
-		job = q->next < q->n + 2 && !vm_interrupted ? q->next++ : SIZE_MAX;
-		pthread_mutex_unlock(&q->lock);
-		if (job == SIZE_MAX)
-			return NULL;
-		if (job == 0)
-			compat_run(q->bj, q->zygote, q->binary);
-		else if (job == 1)
-			vmstate_run(q->bj, q->zygote, q->binary);
-		else
-			run_machine(&q->m[job - 2], q->zygote, q->binary);
-	}
+	if (job == 0)
+		compat_run(q->bj, q->zygote, q->binary);
+	else if (job == 1)
+		vmstate_run(q->bj, q->zygote, q->binary);
+	else
+		run_machine(&q->m[job - 2], q->zygote, q->binary);
 }
 
 /* The devices of canon_devs[] that m's QEMU was given, space-separated. */
@@ -691,8 +679,7 @@ int abi_probe_in(struct store *st, long long id, const char *binary,
 	struct mt *m = NULL;
 	struct abi_binary_jobs bj;
 	struct abi_queue q;
-	pthread_t threads[64];
-	size_t n = 0, nthreads = (size_t)online_cpus() + 1, started = 0;
+	size_t n = 0;
 	double t0 = now_monotonic();
 	int ret = -1;
 
@@ -703,26 +690,10 @@ int abi_probe_in(struct store *st, long long id, const char *binary,
 		return -1;
 	memset(&q, 0, sizeof(q));
 	q.m = m;
-	q.n = n;
 	q.binary = binary;
 	q.bj = &bj;
 	q.zygote = z;
-	pthread_mutex_init(&q.lock, NULL);
-	if (nthreads > ARRAY_SIZE(threads))
-		nthreads = ARRAY_SIZE(threads);
-	for (; started < nthreads; started++) {
-		int e = pthread_create(&threads[started], NULL, abi_worker, &q);
-
-		if (e) {
-			error("cannot start an ABI probe thread: %s", strerror(e));
-			break;
-		}
-	}
-	if (!started)
-		abi_worker(&q); /* no thread at all: do it here */
-	for (size_t i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	pthread_mutex_destroy(&q.lock);
+	threads_run(n + 2, abi_job, &q);
 	if (vm_interrupted)
 		goto out;
 	if (record(st, id, binary, m, n, &bj, &res->distinct))
