@@ -375,20 +375,30 @@ bad:
 	return ret;
 }
 
+/*
+ * A request whose reply is "OK 0x<value>" (in*, read*): at most digits
+ * hex digits, the value at most max (the access's width).
+ */
+static int value_request(struct qtest *t, const char *req, size_t digits,
+			 uint32_t max, uint32_t *value)
+{
+	struct strbuf v = STRBUF_INIT;
+	int ret = qtest_request(t, req, 0, &v);
+
+	if (!ret)
+		ret = reply_value(t, req, &v, digits, max, value);
+	strbuf_release(&v);
+	return ret;
+}
+
 static int port_in(struct qtest *t, char width, uint16_t port, uint32_t max,
 		   uint32_t *value)
 {
-	struct strbuf v = STRBUF_INIT;
 	char req[32];
-	int ret;
 
 	snprintf(req, sizeof(req), "in%c 0x%x", width, port);
-	ret = qtest_request(t, req, 0, &v);
 	/* "0x%04x": at most 8 digits. */
-	if (!ret)
-		ret = reply_value(t, req, &v, 8, max, value);
-	strbuf_release(&v);
-	return ret;
+	return value_request(t, req, 8, max, value);
 }
 
 int qtest_inb(struct qtest *t, uint16_t port, uint8_t *value)
@@ -442,17 +452,11 @@ int qtest_outl(struct qtest *t, uint16_t port, uint32_t value)
 static int mem_read(struct qtest *t, char width, uint64_t addr, uint32_t max,
 		    uint32_t *value)
 {
-	struct strbuf v = STRBUF_INIT;
 	char req[48];
-	int ret;
 
 	snprintf(req, sizeof(req), "read%c 0x%" PRIx64, width, addr);
-	ret = qtest_request(t, req, 0, &v);
 	/* "0x%016" PRIx64: at most 16 digits, the value within the width. */
-	if (!ret)
-		ret = reply_value(t, req, &v, 16, max, value);
-	strbuf_release(&v);
-	return ret;
+	return value_request(t, req, 16, max, value);
 }
 
 int qtest_readw(struct qtest *t, uint64_t addr, uint16_t *value)
