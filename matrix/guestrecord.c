@@ -37,6 +37,20 @@ void guestview_fingerprint(const struct guestview *gv,
 	free(v);
 }
 
+/* store_error with the machine type (and item) it was about. */
+static int where_error(struct store *st, const char *what, long long id,
+		       const char *machine, const char *item)
+{
+	struct strbuf m = STRBUF_INIT;
+	int ret;
+
+	sb_printf(&m, "%s (probe record %lld, %s%s%s)", what, id, machine,
+		  item ? ", " : "", item ? item : "");
+	ret = store_error(st, m.buf);
+	strbuf_release(&m);
+	return ret;
+}
+
 static int store_items(struct store *st, long long id, const char *machine,
 		       const struct guestview *gv)
 {
@@ -68,7 +82,8 @@ static int store_items(struct store *st, long long id, const char *machine,
 		sqlite3_reset(a);
 		sqlite3_reset(b);
 		if (ra != SQLITE_DONE || rb != SQLITE_DONE)
-			return store_error(st, "cannot record a guest-view item");
+			return where_error(st, "cannot record a guest-view item", id,
+					   machine, it->name);
 	}
 	return 0;
 }
@@ -95,7 +110,8 @@ static int store_outcome(struct store *st, long long id,
 	store_bind_text(q, 5, o->error);
 	sqlite3_bind_double(q, 6, o->seconds);
 	if (sqlite3_step(q) != SQLITE_DONE)
-		return store_error(st, "cannot record a machine type's guest view");
+		return where_error(st, "cannot record a machine type's guest view",
+				   id, o->machine, NULL);
 	return 0;
 }
 
@@ -226,7 +242,7 @@ int guestview_load(struct store *st, long long id, const char *machine,
 			      sqlite3_column_blob(q, 1),
 			      (size_t)sqlite3_column_bytes(q, 1));
 	if (r != SQLITE_DONE)
-		return store_error(st, "cannot read a guest view");
+		return where_error(st, "cannot read a guest view", id, machine, NULL);
 	if (gv->nr)
 		return 0;
 	/* An 'ok' view has at least its RSDP: none means no such record. */
