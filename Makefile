@@ -17,7 +17,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 WARN = -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
        -Wshadow -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) -Ilib -Iark -Imatrix -Irunner -Ireports -Isweep -I. \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) -Ilib -Iark -Imatrix -Irunner -Ireports -Isweep -Imigrate -I. \
 	     $(PKG_CFLAGS) -MMD -MP
 ifdef DEVELOPER
 ALL_CFLAGS += -Werror
@@ -31,7 +31,8 @@ endif
 ZYGOTE_SRC = lib/zygote-preload.c
 ZYGOTE = virt-matrix-zygote.so
 LIB_SRC = $(filter-out $(ZYGOTE_SRC),$(wildcard lib/*.c)) $(wildcard ark/*.c) $(wildcard matrix/*.c) \
-	  $(wildcard runner/*.c) $(wildcard reports/*.c) $(wildcard sweep/*.c)
+	  $(wildcard runner/*.c) $(wildcard reports/*.c) $(wildcard sweep/*.c) \
+	  $(wildcard migrate/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 LIB = libvirt-matrix.a
 

@@ -10,6 +10,7 @@
 #include "ark/ark.h"
 #include "matrix/probe.h"
 #include "runner/run.h"
+#include "migrate/migrate.h"
 #include "reports/report.h"
 #include "sweep/sweep.h"
 #include "lib/command.h"
@@ -30,6 +31,7 @@ static const struct cmd commands[] = {
 	{ "probe", cmd_probe, "record what each installed QEMU can do" },
 	{ "show", cmd_show, "what the probe recorded about one QEMU: caps, machines, ABI, guest view" },
 	{ "run", cmd_run, "run the scenarios against every installed QEMU" },
+	{ "migrate", cmd_migrate, "migrate a running guest between every pair of QEMU installs" },
 	{ "report", cmd_report, "ABI, argv mapping, capability and pass/fail reports" },
 	{ "sweep", cmd_sweep, "the nightly job: build, probe, run and report (resumable, shardable)" },
 	{ "bisect", cmd_bisect, "first version or commit where a scenario, an ABI or a guest view changed" },

@@ -426,6 +426,66 @@ static const char *const migrations[] = {
 	"ALTER TABLE binaries ADD COLUMN guest_seconds REAL;"
 	"ALTER TABLE binaries ADD COLUMN guest_rev INTEGER;"
 	"ALTER TABLE binaries ADD COLUMN abi_rev INTEGER;",
+
+	/*
+	 * 14: migrations between QEMU installs (migrate/): one row per
+	 * (source, destination, versioned machine type, mode) of a sweep.
+	 * side: which QEMU failed ('source', 'destination'), NULL when
+	 * none did. checks: the guest's proof on the destination (JSON as
+	 * runs.checks). src_seconds: the boot and save on the source, shared
+	 * by every destination of that saved state; seconds: the restore
+	 * and the proof on this destination.
+	 */
+	"CREATE TABLE migrations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid TEXT,"
+	"  sweep INTEGER REFERENCES sweeps(id),"
+	"  machine TEXT NOT NULL,"
+	"  mode TEXT NOT NULL CHECK (mode IN ('file', 'live')),"
+	"  src_qemu TEXT NOT NULL,"
+	"  src_sha256 TEXT,"
+	"  dst_qemu TEXT NOT NULL,"
+	"  dst_sha256 TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN ('pass', 'fail', 'error', 'skip',"
+	"    'unsupported')),"
+	"  side TEXT CHECK (side IN ('source', 'destination')),"
+	"  reason TEXT,"
+	"  seconds REAL,"
+	"  src_seconds REAL,"
+	"  src_transport TEXT,"
+	"  dst_transport TEXT,"
+	"  src_argv TEXT,"
+	"  dst_argv TEXT,"
+	"  checks TEXT,"
+	"  src_log TEXT,"
+	"  dst_log TEXT,"
+	"  started_at TEXT NOT NULL,"
+	"  tool TEXT"
+	");"
+	"CREATE INDEX migrations_sweep ON migrations (sweep, machine, src_qemu,"
+	"  dst_qemu, mode);"
+	"CREATE UNIQUE INDEX migrations_uuid ON migrations (uuid);"
+	"CREATE TRIGGER migrations_uuid_default AFTER INSERT ON migrations"
+	"  WHEN NEW.uuid IS NULL BEGIN"
+	"    UPDATE migrations SET uuid = lower(hex(randomblob(16)))"
+	"      WHERE id = NEW.id;"
+	"  END;"
+	/* A sweep may be a 'migrate' one: sweeps rebuilt, as runs in 11. */
+	"CREATE TABLE sweeps_v14 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('run', 'sweep', 'bisect', 'migrate')),"
+	"  command TEXT,"
+	"  shard TEXT,"
+	"  status TEXT NOT NULL"
+	"    CHECK (status IN ('running', 'finished', 'interrupted')),"
+	"  started_at TEXT NOT NULL,"
+	"  finished_at TEXT"
+	");"
+	"INSERT INTO sweeps_v14 SELECT id, uuid, kind, command, shard, status,"
+	"  started_at, finished_at FROM sweeps;"
+	"DROP TABLE sweeps;"
+	"ALTER TABLE sweeps_v14 RENAME TO sweeps;",
 };
 
 int store_schema_version(void)
@@ -616,13 +676,36 @@ static int check_version(struct store *st, int *have)
 	return 0;
 }
 
+/* Rows that refer to a row that is not there, into *n; -1 after reporting. */
+static int dangling_refs(struct store *st, long long *n)
+{
+	auto_stmt *q = NULL;
+	int rc;
+
+	*n = 0;
+	if (store_prepare(st, &q, "PRAGMA foreign_key_check"))
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		(*n)++;
+	return rc == SQLITE_DONE ? 0 : store_error(st, "cannot check foreign keys");
+}
+
 /* Brings st from schema version have (as read unlocked) to the newest. */
 static int migrate(struct store *st, int have)
 {
-	int want = store_schema_version();
+	int want = store_schema_version(), ret = 0;
 
+	/*
+	 * A migration that rebuilds a table others refer to (sweeps, 14)
+	 * must not cascade its DROP: foreign keys are off meanwhile (they
+	 * cannot change inside a transaction), and checked before they are
+	 * on again.
+	 */
+	if (have < want && store_exec(st, "PRAGMA foreign_keys = OFF"))
+		return -1;
 	while (have < want) {
 		char pragma[64];
+		long long before, after;
 
 		if (store_begin(st))
 			return -1;
@@ -641,16 +724,24 @@ static int migrate(struct store *st, int have)
 		}
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
 			 have + 1);
-		if (store_exec(st, migrations[have]) ||
+		/* A rebuilt table leaves every reference as it found it. */
+		if (dangling_refs(st, &before) || store_exec(st, migrations[have]) ||
+		    dangling_refs(st, &after) ||
+		    (after > before &&
+		     error("store '%s': %lld rows would refer to rows that are gone",
+			   st->path, after - before)) ||
 		    store_exec(st, pragma) || store_commit(st)) {
 			store_rollback(st);
-			return error("store '%s': migration to schema version "
-				     "%d failed",
-				     st->path, have + 1);
+			ret = error("store '%s': migration to schema version "
+				    "%d failed",
+				    st->path, have + 1);
+			break;
 		}
 		have++;
 	}
-	return 0;
+	if (store_exec(st, "PRAGMA foreign_keys = ON"))
+		ret = -1;
+	return ret;
 }
 
 int store_path_check(const char *path)

@@ -107,10 +107,12 @@ static void booted_verdict(struct run_ctx *x, int w, const char *shutdown,
 			  : !strcmp(shutdown, "guest-reset")
 				  ? ": the guest reset, e.g. a kernel panic)"
 				  : ")");
-	else
+	else {
 		sb_printf(&r->reason, "the guest did not finish within %ld s "
 				      "(QEMU hung or the guest did)",
 			  x->timeout);
+		console_last_said(&r->reason, r->serial.buf);
+	}
 }
 
 /* The guest runs to its end (or the timeout); the verdict from it. */

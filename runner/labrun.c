@@ -134,7 +134,7 @@ static int lab_boot(struct run_ctx *x, const char *how)
 	struct qemu_proc p;
 	char *initrd = NULL;
 	const char *ex, *err;
-	int w, l2_exit = -1;
+	int w, l2_exit = -1, p_exited, p_status, p_signal;
 
 	if (!path_exists(LAB_QEMU)) {
 		r->status = RUN_ERROR;
@@ -173,6 +173,7 @@ static int lab_boot(struct run_ctx *x, const char *how)
 		command_wait(&p.cmd, 30);
 	if (!p.cmd.exited && !p.cmd.signal)
 		command_kill(&p.cmd, SIGKILL), command_wait(&p.cmd, 5);
+	p_exited = p.cmd.exited, p_status = p.cmd.status, p_signal = p.cmd.signal;
 	/* The lab's console is the serial log; its QEMU's own lines, the backend's. */
 	split_output(p.cmd.output.buf, &qemu_lines, &r->serial);
 	sb_puts(&r->backend, qemu_lines.buf ? qemu_lines.buf : "");
@@ -193,9 +194,14 @@ static int lab_boot(struct run_ctx *x, const char *how)
 		sb_printf(&r->reason, "QEMU %s did not finish within %ld s in the lab "
 				      "VM (hung)",
 			  x->j->qemu->version, x->timeout);
+	else if (w == 0)
+		sb_printf(&r->reason, "the lab VM ended before it came up (%s %d)",
+			  p_exited ? "exit status" : "signal", p_exited ? p_status : p_signal);
 	else
 		sb_printf(&r->reason, "the lab VM did not come up within %ld s",
 			  x->timeout);
+	if (!err)
+		console_last_said(&r->reason, r->serial.buf);
 out:
 	strvec_clear(&l1);
 	free(initrd);

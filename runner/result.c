@@ -95,6 +95,31 @@ void split_output(const char *out, struct strbuf *qemu_lines,
 	}
 }
 
+void console_last_said(struct strbuf *o, const char *console)
+{
+	const char *end = console ? console + strlen(console) : NULL;
+	const char *b;
+	size_t len;
+
+	/* Back over trailing blank lines, then to the start of the last one. */
+	while (end && end > console && (end[-1] == '\n' || end[-1] == '\r' ||
+					end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (!end || end == console) {
+		sb_puts(o, "; its console stayed silent");
+		return;
+	}
+	for (b = end; b > console && b[-1] != '\n' && b[-1] != '\r'; b--)
+		;
+	len = (size_t)(end - b);
+	if (len > CONSOLE_QUOTE_MAX)
+		b = end - CONSOLE_QUOTE_MAX, len = CONSOLE_QUOTE_MAX;
+	sb_puts(o, "; its console last said: '");
+	for (size_t i = 0; i < len; i++)
+		sb_putc(o, (unsigned char)b[i] < 0x20 ? '?' : b[i]);
+	sb_puts(o, "'");
+}
+
 size_t count_passthrough(const struct scenario *s)
 {
 	return scenario_count_devices(s, DEV_VFIO_PCI) +

@@ -85,6 +85,14 @@ void exit_into(struct result *r, const struct command *c);
 void split_output(const char *out, struct strbuf *qemu_lines,
 		  struct strbuf *console);
 
+/*
+ * For a guest that hung: "; its console last said: '...'" with the last
+ * non-blank line of console (its last CONSOLE_QUOTE_MAX bytes, control
+ * characters as '?'), or "; its console stayed silent", appended to o.
+ */
+#define CONSOLE_QUOTE_MAX 160
+void console_last_said(struct strbuf *o, const char *console);
+
 /* The passthrough devices of s (vfio-pci and pci-assign). */
 size_t count_passthrough(const struct scenario *s);
 

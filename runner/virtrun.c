@@ -273,10 +273,12 @@ static void libvirt_verdict(struct run_ctx *x, int w, int reason,
 		sb_printf(&r->reason, "QEMU ended before the guest finished "
 				      "(libvirt: shut off, reason %s)",
 			  shutoff_reason(reason));
-	else
+	else {
 		sb_printf(&r->reason, "the guest did not finish within %ld s "
 				      "(QEMU hung or the guest did)",
 			  x->timeout);
+		console_last_said(&r->reason, r->serial.buf);
+	}
 }
 
 /*

@@ -73,6 +73,7 @@ static const struct mtable tables[] = {
 	{ "sweeps", { "uuid" }, { NULL }, NULL },
 	{ "sweep_shards", { NULL }, { "sweep=sweeps" }, NULL },
 	{ "runs", { "uuid" }, { "sweep=sweeps" }, NULL },
+	{ "migrations", { "uuid" }, { "sweep=sweeps" }, NULL },
 };
 
 static const char usage[] =
@@ -81,7 +82,8 @@ static const char usage[] =
 	"Merges stores (the shards of a sweep, or the stores of several machines)\n"
 	"into OUT.db, which is created when it does not exist. Every table is\n"
 	"merged: installs, builds, probe records (renumbered by the binary's\n"
-	"sha256), ABI texts and schemas (by content), sweeps and runs (by uuid).\n"
+	"sha256), ABI texts and schemas (by content), sweeps, runs and migrations\n"
+	"(by uuid).\n"
 	"A row OUT.db already has is not copied again, so merging a store twice\n"
 	"changes nothing. The shards of one sweep become one sweep, finished\n"
 	"only when every shard 1..N is merged and finished. An install of the\n"

@@ -307,6 +307,49 @@ static void test_split_output(void **state)
 	strbuf_release(&got_c);
 }
 
+/* ---- console_last_said: what a hung guest's console showed last ---- */
+
+static void said(const char *console, const char *want)
+{
+	struct strbuf o = STRBUF_INIT;
+
+	console_last_said(&o, console);
+	assert_string_equal(o.buf, want);
+	strbuf_release(&o);
+}
+
+static void test_console_last_said(void **state)
+{
+	struct strbuf serial = STRBUF_INIT, cut = STRBUF_INIT, want = STRBUF_INIT;
+	const char *last;
+
+	(void)state;
+	said(NULL, "; its console stayed silent");
+	said("", "; its console stayed silent");
+	said("\r\n \n", "; its console stayed silent");
+	said("one\r\ntwo  \r\n\r\n", "; its console last said: 'two'");
+	said("only", "; its console last said: 'only'");
+	said("a\n\tx\033[0m\n", "; its console last said: '?x?[0m'");
+	/* A real lab console cut where it would hang: its last line, quoted. */
+	read_input(&(struct input){ .file = "lab.serial", .lines = 3 }, &cut);
+	last = cut.buf + cut.len - 1; /* the final newline */
+	while (last > cut.buf && last[-1] != '\n')
+		last--;
+	sb_printf(&want, "; its console last said: '%.*s'",
+		  (int)strcspn(last, "\r\n"), last);
+	said(cut.buf, want.buf);
+	/* A long line keeps its end, CONSOLE_QUOTE_MAX bytes. */
+	for (int i = 0; i < 300; i++)
+		sb_putc(&serial, (char)('a' + i % 26));
+	strbuf_reset(&want);
+	sb_printf(&want, "; its console last said: '%s'",
+		  serial.buf + 300 - CONSOLE_QUOTE_MAX);
+	said(serial.buf, want.buf);
+	strbuf_release(&serial);
+	strbuf_release(&cut);
+	strbuf_release(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_judge),
 		cmocka_unit_test(test_inspect),
 		cmocka_unit_test(test_split_output),
+		cmocka_unit_test(test_console_last_said),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

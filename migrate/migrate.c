@@ -1,0 +1,453 @@
+/*
+ * `virt-matrix migrate` (migrate.h): the command line, the files every
+ * job shares (the host's kernel, the guest's initramfs, the disk image),
+ * the sweep, and the workers; each worker runs one job and records its
+ * destinations.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migrate.h"
+#include "fs.h"
+#include "initramfs.h"
+#include "initrd.h"
+#include "migguest.h"
+#include "migplan.h"
+#include "paths.h"
+#include "sha256.h"
+#include "store.h"
+#include "sweeps.h"
+#include "workers.h"
+#include "banned.h"
+
+static const char usage[] =
+	"usage: virt-matrix migrate [--qemu VERSION]... [--machine PATTERN]...\n"
+	"                           [--live] [--jobs N] [--shard K/N]\n"
+	"                           [--timeout SEC] [--sweep UUID] [--db PATH]\n"
+	"\n"
+	"Migrates a running guest between every ordered pair of QEMU installs,\n"
+	"for every versioned machine type both have (pc-i440fx-X.Y, pc-q35-X.Y).\n"
+	"The guest (the host's kernel, a busybox initramfs) runs with the ABI\n"
+	"probe's devices in use: virtio-net-pci and e1000e on user networking,\n"
+	"virtio-blk-pci on a small image, and on q35 a PCIe root port; it keeps\n"
+	"an 8 MiB memory pattern and rewrites more memory while it runs. On the\n"
+	"source it is saved to a file once, and that state is restored on every\n"
+	"destination (--live: migrated over a unix socket while it runs, to each\n"
+	"destination in turn). A destination passes only when the guest proves\n"
+	"it survived: its memory against its checksums, a read from the disk, an\n"
+	"ICMP echo through each NIC, and its console answering. The source to\n"
+	"itself is the control: when it fails, the other destinations are errors,\n"
+	"not results. Failures keep the failing QEMU's own words.\n"
+	"\n"
+	"  --qemu VERSION     a QEMU install (see 'virt-matrix ark list');\n"
+	"                     repeatable; default: all\n"
+	"  --machine PATTERN  versioned machine types matching the shell pattern\n"
+	"                     ('pc-q35-7.*'); repeatable; default: all\n"
+	"  --live             live migration instead of save and restore\n"
+	"  --jobs N           sources side by side (default: the cores)\n"
+	"  --shard K/N        only the K-th of N equal slices of the jobs (a job\n"
+	"                     is one source and machine type); default from\n"
+	"                     CI_NODE_INDEX/CI_NODE_TOTAL or SLURM_ARRAY_TASK_*\n"
+	"  --timeout SEC      how long the guest may take to boot on the source\n"
+	"                     (default 240)\n"
+	"  --sweep UUID       record in that sweep; what it has recorded is not\n"
+	"                     run again (an interrupted migrate resumes);\n"
+	"                     default: a new sweep, whose id is printed\n"
+	"  --db PATH          store (env VIRT_MATRIX_DB)\n"
+	"\n"
+	"Results go to the store's migrations table, one row per source,\n"
+	"destination, machine type and mode.\n"
+	"\n"
+	"Exit status: 0 when every migration passed, 1 when one failed or erred,\n"
+	"130 when interrupted, 129 after a usage error.\n";
+
+struct mig_opts {
+	struct strvec qemus, machines;
+	enum mig_mode mode;
+	long njobs, timeout;
+	struct shard shard;
+	const char *sweep_uuid;
+	char *db;
+};
+
+static int parse_options(int argc, char **argv, struct mig_opts *o, int *status)
+{
+	static const struct option opts[] = {
+		{ "qemu", required_argument, NULL, 'Q' },
+		{ "machine", required_argument, NULL, 'M' },
+		{ "live", no_argument, NULL, 'l' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 'S' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "sweep", required_argument, NULL, 'W' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->njobs = online_cpus() > 0 ? online_cpus() : 1;
+	o->timeout = 240;
+	o->db = store_default_path();
+	*status = 1;
+	if (shard_from_env(&o->shard))
+		return 1;
+	*status = 129;
+	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage, stdout);
+			*status = 0;
+			return 1;
+		case 'Q':
+			strvec_push(&o->qemus, optarg);
+			break;
+		case 'M':
+			strvec_push(&o->machines, optarg);
+			break;
+		case 'l':
+			o->mode = MIG_LIVE;
+			break;
+		case 'j':
+			if (parse_long(optarg, 1, 64, &o->njobs))
+				goto bad;
+			break;
+		case 'S':
+			if (shard_parse(optarg, &o->shard)) {
+				error("--shard wants K/N with 1 <= K <= N, not '%s'", optarg);
+				goto usage_out;
+			}
+			o->shard.from = "--shard";
+			break;
+		case 'T':
+			if (parse_long(optarg, 1, 86400, &o->timeout))
+				goto bad;
+			break;
+		case 'W':
+			o->sweep_uuid = optarg;
+			break;
+		case 'd':
+			free(o->db);
+			o->db = xstrdup(optarg);
+			break;
+		default:
+			goto usage_out;
+		}
+	}
+	if (optind == argc)
+		return 0;
+	error("unexpected argument '%s'", argv[optind]);
+	goto usage_out;
+bad:
+	error("%s wants a number in its range (see --help), not '%s'",
+	      argv[optind - 1], optarg);
+usage_out:
+	fputs(usage, stderr);
+	return 1;
+}
+
+/* What every job shares: the guest's files, the sweep, the timeout. */
+struct mig_shared {
+	const char *db;
+	long long sweep;
+	long timeout;
+	char *kernel, *initrd, *image;
+	const struct mig_plan *plan;
+};
+
+/* The kernel, the initramfs and the disk image; -1 after reporting. */
+static int guest_files(struct mig_shared *sh)
+{
+	struct strvec mods = STRVEC_INIT;
+	struct strbuf init = STRBUF_INIT, disk = STRBUF_INIT, p = STRBUF_INIT;
+	char *kver = initramfs_default_kver(), *cache = paths_cache_dir();
+	char sha[SHA256_HEX_LEN + 1];
+	int ret = -1;
+
+	if (!kver) {
+		error("no kernel with modules under /boot for the migration guest");
+		goto out;
+	}
+	sb_printf(&p, "/boot/vmlinuz-%s", kver);
+	sh->kernel = strbuf_detach(&p);
+	mig_guest_modules(&mods);
+	mig_guest_init(&init);
+	sh->initrd = initrd_cached(kver, &mods, init.buf);
+	if (!sh->initrd)
+		goto out;
+	mig_disk_image(&disk);
+	sha256_hex(disk.buf, disk.len, sha);
+	sb_printf(&p, "%s/migration", cache);
+	if (mkdir_p(p.buf, 0755))
+		goto out;
+	sb_printf(&p, "/disk-%.16s.img", sha);
+	if (!path_exists(p.buf) && write_file_atomic(p.buf, disk.buf, disk.len))
+		goto out;
+	sh->image = strbuf_detach(&p);
+	ret = 0;
+out:
+	free(kver);
+	free(cache);
+	strvec_clear(&mods);
+	strbuf_release(&init);
+	strbuf_release(&disk);
+	strbuf_release(&p);
+	return ret;
+}
+
+static json_object *argv_json(const struct strvec *v)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < v->nr; i++)
+		json_object_array_add(a, json_object_new_string(v->v[i]));
+	return a;
+}
+
+static const char *json_text(json_object *o)
+{
+	return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							JSON_C_TO_STRING_NOSLASHESCAPE)
+		 : NULL;
+}
+
+/* QEMU's output, then the console: one log per side. */
+static char *side_log(const struct result *r)
+{
+	struct strbuf l = STRBUF_INIT;
+
+	strbuf_init(&l, 2 * LOG_MAX);
+	sb_printf(&l, "%s%s--- console ---\n%s", r->stderr_text.buf,
+		  r->stderr_text.len && r->stderr_text.buf[r->stderr_text.len - 1] != '\n'
+			  ? "\n" : "",
+		  r->serial.buf);
+	return strbuf_detach(&l);
+}
+
+/* Which side failed, from the reason the job gave. */
+static enum mig_side side_of(const struct result *r, const struct mig_source *src)
+{
+	if (r->status == RUN_PASS)
+		return MIG_SIDE_NONE;
+	if (src->r.status != RUN_STATUS_NONE || strstr(r->reason.buf, "on the source") ||
+	    strstr(r->reason.buf, "from the source"))
+		return MIG_SIDE_SOURCE;
+	if (r->status == RUN_ERROR)
+		return MIG_SIDE_NONE;
+	return MIG_SIDE_DEST;
+}
+
+/* Records every destination of j; 0, or -1 after reporting. */
+static int record_job(struct store *st, const struct mig_shared *sh,
+		      const struct mig_job *j, const struct mig_source *src,
+		      const struct result *res, const char *const *tr)
+{
+	json_object *sargv = argv_json(&src->r.argv);
+	char *slog = side_log(&src->r);
+	int ret = 0;
+
+	for (size_t i = 0; i < j->ndsts && !ret; i++) {
+		json_object *dargv = argv_json(&res[i].argv);
+		char *dlog = side_log(&res[i]);
+		struct mig_row row = {
+			.machine = j->machine,
+			.mode = j->mode,
+			.src_qemu = j->src->version,
+			.src_sha256 = j->src->sha256,
+			.dst_qemu = j->dsts[i]->version,
+			.dst_sha256 = j->dsts[i]->sha256,
+			.status = res[i].status,
+			.side = side_of(&res[i], src),
+			.reason = res[i].reason.len ? res[i].reason.buf : NULL,
+			.seconds = res[i].seconds,
+			.src_seconds = src->seconds,
+			.src_transport = src->transport,
+			.dst_transport = tr[i],
+			.src_argv = json_text(sargv),
+			.dst_argv = res[i].argv.nr ? json_text(dargv) : NULL,
+			.checks = json_text(res[i].checks),
+			.src_log = slog,
+			.dst_log = dlog,
+			.sweep = sh->sweep,
+		};
+
+		ret = migrations_insert(st, &row);
+		json_object_put(dargv);
+		free(dlog);
+	}
+	json_object_put(sargv);
+	free(slog);
+	return ret;
+}
+
+static void print_job(const struct mig_job *j, const struct mig_source *src,
+		      const struct result *res)
+{
+	for (size_t i = 0; i < j->ndsts; i++)
+		info("%-14s -> %-14s %-16s %-4s %-4s%s%s (%.1fs + %.1fs)",
+		     j->src->version, j->dsts[i]->version, j->machine,
+		     mig_mode_to_string(j->mode), run_status_to_string(res[i].status),
+		     res[i].reason.len ? ": " : "",
+		     res[i].reason.len ? res[i].reason.buf : "", src->seconds,
+		     res[i].seconds);
+}
+
+static int run_one(size_t idx, void *arg)
+{
+	const struct mig_shared *sh = arg;
+	const struct mig_job *j = &sh->plan->jobs[idx];
+	const char **names = xcalloc(j->ndsts, sizeof(*names));
+	const char **tr = xcalloc(j->ndsts, sizeof(*tr));
+	struct result *res = xcalloc(j->ndsts, sizeof(*res));
+	struct mig_source src;
+	struct store st;
+	char *tmpl = temp_template("migrate"), *dir;
+	int ret = -1, failed = 0, done;
+
+	memset(&src, 0, sizeof(src));
+	for (size_t i = 0; i < j->ndsts; i++)
+		names[i] = j->dsts[i]->version;
+	if (store_open(&st, sh->db))
+		goto free_out;
+	done = sh->sweep ? migrations_recorded(&st, sh->sweep, j->machine, j->mode,
+					      j->src->version, names, j->ndsts,
+					      &failed)
+			 : 0;
+	if (done) {
+		if (done > 0)
+			info("%-14s -> *              %-16s %-4s (already recorded in "
+			     "this sweep)",
+			     j->src->version, j->machine, mig_mode_to_string(j->mode));
+		ret = done > 0 ? failed : -1;
+		goto close_out;
+	}
+	dir = mkdtemp(tmpl);
+	if (!dir) {
+		error_errno("cannot create a directory '%s' for a migration", tmpl);
+		goto close_out;
+	}
+	{
+		struct mig_env env = { .kernel = sh->kernel, .initrd = sh->initrd,
+				       .image = sh->image, .rundir = dir,
+				       .timeout = sh->timeout };
+
+		mig_job_run(j, &env, &src, res, tr);
+	}
+	if (remove_tree(dir))
+		warning("cannot remove '%s'", dir);
+	if (vm_interrupted)
+		goto release_out;
+	ret = record_job(&st, sh, j, &src, res, tr);
+	print_job(j, &src, res);
+	for (size_t i = 0; i < j->ndsts && !ret; i++)
+		if (run_status_is_failure(res[i].status))
+			ret = 1;
+release_out:
+	mig_source_release(&src);
+	for (size_t i = 0; i < j->ndsts; i++)
+		result_release(&res[i]);
+close_out:
+	store_close(&st);
+free_out:
+	free(tmpl);
+	free(res);
+	free(tr);
+	free(names);
+	return ret;
+}
+
+/* Opens (or joins) the sweep; -1 after reporting. */
+static int open_sweep(const struct mig_opts *o, int argc, char **argv,
+		      long long *id)
+{
+	char uuid[SWEEP_UUID_LEN + 1], k_n[48];
+	struct store st;
+	int ret;
+
+	snprintf(k_n, sizeof(k_n), "%ld/%ld", o->shard.k, o->shard.n);
+	if (store_open(&st, o->db))
+		return -1;
+	ret = sweep_open(&st, "migrate", o->sweep_uuid, o->shard.n > 1 ? k_n : NULL,
+			 argc, argv, id, uuid);
+	store_close(&st);
+	if (!ret)
+		info("sweep %s%s%s", uuid, o->shard.n > 1 ? ", shard " : "",
+		     o->shard.n > 1 ? k_n : "");
+	return ret;
+}
+
+static int close_sweep(const char *db, long long id)
+{
+	struct store st;
+	int ret = -1;
+
+	if (!id || store_open(&st, db))
+		return id ? -1 : 0;
+	ret = sweep_close(&st, id, vm_interrupted ? "interrupted" : "finished");
+	store_close(&st);
+	return ret;
+}
+
+int cmd_migrate(int argc, char **argv)
+{
+	struct mig_opts o = { .qemus = STRVEC_INIT, .machines = STRVEC_INIT };
+	struct mig_plan plan = { NULL };
+	struct mig_shared sh = { NULL };
+	struct store st;
+	int ret, opened = 0;
+
+	if (parse_options(argc, argv, &o, &ret))
+		goto out;
+	ret = 1;
+	if (store_open(&st, o.db))
+		goto out;
+	{
+		struct mig_plan_in in = { &o.qemus, &o.machines, o.mode, &o.shard };
+		int rc = mig_plan_build(&st, &in, &plan);
+
+		store_close(&st);
+		if (rc)
+			goto out;
+	}
+	if (plan.nqemus < 2) {
+		error("a migration needs two QEMU installs; %s %zu",
+		      o.qemus.nr ? "named and found" : "the store has", plan.nqemus);
+		goto out;
+	}
+	if (guest_files(&sh))
+		goto out;
+	sh.db = o.db;
+	sh.timeout = o.timeout;
+	sh.plan = &plan;
+	if (open_sweep(&o, argc, argv, &sh.sweep))
+		goto out;
+	opened = 1;
+	{
+		size_t pairs = 0;
+
+		for (size_t i = 0; i < plan.njobs; i++)
+			pairs += plan.jobs[i].ndsts;
+		info("%zu source%s x machine type (%zu of %zu in this shard), %zu "
+		     "migrations (%s), %ld at a time",
+		     plan.njobs, plan.njobs == 1 ? "" : "s", plan.njobs, plan.total,
+		     pairs, mig_mode_to_string(o.mode), o.njobs);
+	}
+	{
+		size_t failed = workers_run(plan.njobs, o.njobs, NULL, run_one, &sh);
+
+		ret = vm_interrupted ? 130 : failed ? 1 : 0;
+	}
+out:
+	if (opened && close_sweep(o.db, sh.sweep))
+		ret = ret ? ret : 1;
+	mig_plan_release(&plan);
+	free(sh.kernel);
+	free(sh.initrd);
+	free(sh.image);
+	strvec_clear(&o.qemus);
+	strvec_clear(&o.machines);
+	free(o.db);
+	return ret;
+}
