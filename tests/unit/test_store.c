@@ -191,7 +191,8 @@ static void test_unknown_schema_versions_refused(void **state)
  * What migration 13 (the guest view) added: a test that makes a store
  * of an older schema out of a new one takes it away first.
  */
-#define UNDO_13 \
+#define UNDO_14 "DROP TABLE migrations;"
+#define UNDO_13 UNDO_14 \
 	"DROP TABLE machine_guest_items; DROP TABLE machine_guest;" \
 	"DROP TABLE guest_items; ALTER TABLE binaries DROP COLUMN guest_seconds;" \
 	"ALTER TABLE binaries DROP COLUMN guest_rev;" \
@@ -442,6 +443,71 @@ static void test_migration_11_unsupported_runs(void **state)
 }
 
 /*
+ * 14 rebuilds sweeps (a sweep may be a 'migrate' one) under the runs and
+ * shards that refer to it: none of them is lost or left dangling, and
+ * the migrations table names its rows.
+ */
+static void test_migration_14_sweeps_rebuilt_under_runs(void **state)
+{
+	char *dir = tu_tmpdir("store");
+	struct strbuf p = STRBUF_INIT;
+	struct store st;
+	sqlite3 *raw = NULL;
+
+	(void)state;
+	sb_printf(&p, "%s/m.db", dir);
+	assert_int_equal(store_open(&st, p.buf), 0);
+	store_close(&st);
+	assert_int_equal(sqlite3_open(p.buf, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, UNDO_14
+		"DROP TABLE sweeps;"
+		"CREATE TABLE sweeps (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+		" kind TEXT NOT NULL CHECK (kind IN ('run', 'sweep', 'bisect')),"
+		" command TEXT, shard TEXT, status TEXT NOT NULL CHECK (status IN"
+		" ('running', 'finished', 'interrupted')), started_at TEXT NOT NULL,"
+		" finished_at TEXT);"
+		"INSERT INTO sweeps VALUES (7, 's7', 'sweep', 'x', NULL, 'finished',"
+		" 'then', 'later');"
+		"INSERT INTO sweep_shards VALUES (7, 1, 2, 'finished', 'then', 'later');"
+		"INSERT INTO runs (qemu, scenario, scenario_sha256, status, started_at,"
+		" sweep, uuid) VALUES ('7.2.0', 'vm-q35', 'x', 'pass', 'then', 7, 'r1');"
+		"PRAGMA user_version = 13;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+
+	assert_int_equal(store_open(&st, p.buf), 0);
+	assert_int_equal(scalar_int(&st, "PRAGMA user_version"), store_schema_version());
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM sweeps s JOIN runs r ON"
+					 " r.sweep = s.id JOIN sweep_shards h ON h.sweep = s.id"
+					 " WHERE s.uuid = 's7' AND s.kind = 'sweep' AND"
+					 " r.uuid = 'r1' AND h.n = 2"),
+			 1);
+	assert_int_equal(scalar_int(&st, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(store_exec(&st, "INSERT INTO sweeps (uuid, kind, status,"
+					 " started_at) VALUES ('m1', 'migrate', 'running', 'now');"
+					 "INSERT INTO migrations (sweep, machine, mode, src_qemu,"
+					 " dst_qemu, status, side, started_at) SELECT id,"
+					 " 'pc-q35-7.1', 'file', '7.2.0', '10.2.2', 'fail',"
+					 " 'destination', 'now' FROM sweeps WHERE uuid = 'm1'"),
+			 0);
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM migrations WHERE"
+					 " length(uuid) = 32 AND side = 'destination'"),
+			 1);
+	/* Still refused: a kind no command makes, a mode that is not one. */
+	tu_capture_begin();
+	assert_int_equal(store_exec(&st, "INSERT INTO sweeps (uuid, kind, status,"
+					 " started_at) VALUES ('b', 'nightly', 'running', 'now')"),
+			 -1);
+	assert_int_equal(store_exec(&st, "INSERT INTO migrations (machine, mode,"
+					 " src_qemu, dst_qemu, status, started_at) VALUES"
+					 " ('pc-q35-7.1', 'warp', 'a', 'b', 'pass', 'now')"),
+			 -1);
+	free(tu_capture_end());
+	store_close(&st);
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
+/*
  * An empty store path is a temporary database to SQLite, whose records
  * would vanish: store_open refuses it, and so does every command given
  * '--db ""', before doing anything (installs and caches point nowhere
@@ -508,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_schema_versions_refused),
 		cmocka_unit_test(test_migration_10_rewrites_abi_texts),
 		cmocka_unit_test(test_migration_11_unsupported_runs),
+		cmocka_unit_test(test_migration_14_sweeps_rebuilt_under_runs),
 		cmocka_unit_test(test_installs_round_trip),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
