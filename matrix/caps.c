@@ -729,3 +729,18 @@ out:
 	zygote_free(pr.z);
 	return ret;
 }
+
+int caps_probe_if_missing(struct store *st, const char *name, const char *binary)
+{
+	struct caps_result cr;
+	long long id;
+
+	if (binary_find(st, binary, &id) != 1)
+		return 0;
+	info("probing QEMU %s (%s): it has no probe record yet", name, binary);
+	if (caps_probe(st, binary, 0, CAPS_ONLY, &cr)) {
+		warning("QEMU %s could not be probed", name);
+		return -1;
+	}
+	return 0;
+}

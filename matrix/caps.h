@@ -46,6 +46,15 @@ int caps_probe(struct store *st, const char *binary, int force, int skip,
 	       struct caps_result *out) VM_WUR;
 
 /*
+ * For commands that work on installs (run, migrate): the capabilities of
+ * the QEMU at binary (the install name) when it has no complete probe
+ * record yet, saying so; nothing when it has one. 0 when there is a
+ * record afterwards; -1 when the probe failed (warned: the caller's
+ * jobs of that QEMU then say so).
+ */
+int caps_probe_if_missing(struct store *st, const char *name, const char *binary);
+
+/*
  * Checks a reply to one of the probe's queries (cmd: query-version,
  * query-target, query-machines, query-cpu-definitions, query-commands,
  * query-command-line-options, query-qmp-schema, qom-list-types,

@@ -3,10 +3,15 @@
  * the guest is bounded (ping's -W), and the host bounds the rest.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "migguest.h"
+#include "fs.h"
 #include "guest.h"
+#include "initramfs.h"
+#include "initrd.h"
+#include "paths.h"
 #include "sha256.h"
 #include "banned.h"
 
@@ -115,4 +120,52 @@ void mig_guest_init(struct strbuf *out)
 		     "done\n"
 		     /* Then idle: the host quits QEMU. */
 		     "while :; do sleep 3600; done\n");
+}
+
+int mig_guest_files(struct mig_files *f)
+{
+	struct strvec mods = STRVEC_INIT;
+	struct strbuf init = STRBUF_INIT, disk = STRBUF_INIT, p = STRBUF_INIT;
+	char *kver = initramfs_default_kver(), *cache = paths_cache_dir();
+	char sha[SHA256_HEX_LEN + 1];
+	int ret = -1;
+
+	memset(f, 0, sizeof(*f));
+	if (!kver) {
+		error("no kernel with modules under /boot for the migration guest");
+		goto out;
+	}
+	sb_printf(&p, "/boot/vmlinuz-%s", kver);
+	f->kernel = strbuf_detach(&p);
+	mig_guest_modules(&mods);
+	mig_guest_init(&init);
+	f->initrd = initrd_cached(kver, &mods, init.buf);
+	if (!f->initrd)
+		goto out;
+	mig_disk_image(&disk);
+	sha256_hex(disk.buf, disk.len, sha);
+	sb_printf(&p, "%s/migration", cache);
+	if (mkdir_p(p.buf, 0755))
+		goto out;
+	sb_printf(&p, "/disk-%.16s.img", sha);
+	if (!path_exists(p.buf) && write_file_atomic(p.buf, disk.buf, disk.len))
+		goto out;
+	f->image = strbuf_detach(&p);
+	ret = 0;
+out:
+	free(kver);
+	free(cache);
+	strvec_clear(&mods);
+	strbuf_release(&init);
+	strbuf_release(&disk);
+	strbuf_release(&p);
+	return ret;
+}
+
+void mig_guest_files_release(struct mig_files *f)
+{
+	free(f->kernel);
+	free(f->initrd);
+	free(f->image);
+	memset(f, 0, sizeof(*f));
 }

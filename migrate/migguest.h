@@ -42,4 +42,15 @@ void mig_guest_modules(struct strvec *out);
 /* The /init script into out. */
 void mig_guest_init(struct strbuf *out);
 
+/*
+ * The files every migration job shares: the host's newest kernel with
+ * modules, the guest's initramfs and the disk image, both kept under the
+ * cache directory by content (made once). Paths malloc'd.
+ */
+struct mig_files {
+	char *kernel, *initrd, *image;
+};
+int mig_guest_files(struct mig_files *f) VM_WUR;
+void mig_guest_files_release(struct mig_files *f);
+
 #endif

@@ -56,6 +56,7 @@ void mig_guest_args(const struct mig_job *j, const struct mig_env *env,
 struct side {
 	struct qemu_proc p;
 	struct console con;
+	char *sock; /* the console's socket, removed at the end */
 	int spawned, stopped;
 };
 
@@ -94,6 +95,7 @@ static int side_start(struct side *s, const char *binary, const struct strvec *a
 
 	memset(s, 0, sizeof(*s));
 	console_init(&s->con, LOG_MAX);
+	s->sock = xstrdup(sock);
 	unlink(sock);
 	lfd = qemu_listen(sock, "console", binary);
 	if (lfd < 0) {
@@ -141,6 +143,10 @@ static void side_stop(struct side *s, struct result *r)
 	}
 	sb_puts(&r->serial, s->con.log.buf);
 	console_release(&s->con);
+	if (s->sock)
+		unlink(s->sock);
+	free(s->sock);
+	s->sock = NULL;
 }
 
 /* A QMP command; on failure, why it failed into why. 0, QMP_ERR or -1. */
@@ -593,10 +599,11 @@ void mig_job_run(const struct mig_job *j, const struct mig_env *env,
 		dest_run(j, env, j->dsts[i], &s, path, src, &res[i], &dst_transport[i]);
 		if (i == 0 && res[0].status != RUN_PASS && !vm_interrupted) {
 			/* The control failed: nothing else says anything about compatibility. */
-			res[0].status = RUN_ERROR;
 			strbuf_reset(&why);
 			sb_printf(&why, "the control (QEMU %s to itself) failed: %s",
 				  j->src->version, res[0].reason.buf);
+			res[0].status = RUN_STATUS_NONE;
+			strbuf_reset(&res[0].reason);
 			all_left(j, res, RUN_ERROR, why.buf);
 			strbuf_release(&why);
 			break;

@@ -97,9 +97,15 @@ static int load_qemus(struct store *st, const struct mig_plan_in *in,
 		if (!wanted(in->want_qemus, bi[i].install))
 			continue;
 		if (!bi[i].binary) {
-			error("QEMU %s has no complete probe record: run 'virt-matrix "
-			      "probe' first", bi[i].install);
-			goto out;
+			/* Named, it is an error; one of all, it is left out (said). */
+			if (in->want_qemus->nr) {
+				error("QEMU %s has no complete probe record ('virt-matrix "
+				      "probe' says why)", bi[i].install);
+				goto out;
+			}
+			warning("QEMU %s has no complete probe record: left out",
+				bi[i].install);
+			continue;
 		}
 		plan->qemus = xgrow(plan->qemus, sizeof(*plan->qemus), plan->nqemus + 1,
 				    &alloc);

@@ -10,13 +10,11 @@
 #include <string.h>
 
 #include "migrate.h"
+#include "binaries.h"
+#include "caps.h"
 #include "fs.h"
-#include "initramfs.h"
-#include "initrd.h"
 #include "migguest.h"
 #include "migplan.h"
-#include "paths.h"
-#include "sha256.h"
 #include "store.h"
 #include "sweeps.h"
 #include "workers.h"
@@ -153,49 +151,9 @@ struct mig_shared {
 	const char *db;
 	long long sweep;
 	long timeout;
-	char *kernel, *initrd, *image;
+	struct mig_files files;
 	const struct mig_plan *plan;
 };
-
-/* The kernel, the initramfs and the disk image; -1 after reporting. */
-static int guest_files(struct mig_shared *sh)
-{
-	struct strvec mods = STRVEC_INIT;
-	struct strbuf init = STRBUF_INIT, disk = STRBUF_INIT, p = STRBUF_INIT;
-	char *kver = initramfs_default_kver(), *cache = paths_cache_dir();
-	char sha[SHA256_HEX_LEN + 1];
-	int ret = -1;
-
-	if (!kver) {
-		error("no kernel with modules under /boot for the migration guest");
-		goto out;
-	}
-	sb_printf(&p, "/boot/vmlinuz-%s", kver);
-	sh->kernel = strbuf_detach(&p);
-	mig_guest_modules(&mods);
-	mig_guest_init(&init);
-	sh->initrd = initrd_cached(kver, &mods, init.buf);
-	if (!sh->initrd)
-		goto out;
-	mig_disk_image(&disk);
-	sha256_hex(disk.buf, disk.len, sha);
-	sb_printf(&p, "%s/migration", cache);
-	if (mkdir_p(p.buf, 0755))
-		goto out;
-	sb_printf(&p, "/disk-%.16s.img", sha);
-	if (!path_exists(p.buf) && write_file_atomic(p.buf, disk.buf, disk.len))
-		goto out;
-	sh->image = strbuf_detach(&p);
-	ret = 0;
-out:
-	free(kver);
-	free(cache);
-	strvec_clear(&mods);
-	strbuf_release(&init);
-	strbuf_release(&disk);
-	strbuf_release(&p);
-	return ret;
-}
 
 static json_object *argv_json(const struct strvec *v)
 {
@@ -329,8 +287,9 @@ static int run_one(size_t idx, void *arg)
 		goto close_out;
 	}
 	{
-		struct mig_env env = { .kernel = sh->kernel, .initrd = sh->initrd,
-				       .image = sh->image, .rundir = dir,
+		struct mig_env env = { .kernel = sh->files.kernel,
+				       .initrd = sh->files.initrd,
+				       .image = sh->files.image, .rundir = dir,
 				       .timeout = sh->timeout };
 
 		mig_job_run(j, &env, &src, res, tr);
@@ -356,6 +315,25 @@ free_out:
 	free(tr);
 	free(names);
 	return ret;
+}
+
+/* The chosen installs that have no probe record get one (their capabilities). */
+static void probe_missing(struct store *st, const struct strvec *want)
+{
+	struct binary_install *bi = NULL;
+	size_t n = 0;
+
+	if (binary_qemu_installs(st, &bi, &n))
+		return; /* the plan reports it */
+	for (size_t i = 0; i < n && !vm_interrupted; i++) {
+		int chosen = !want->nr;
+
+		for (size_t w = 0; w < want->nr && !chosen; w++)
+			chosen = !strcmp(want->v[w], bi[i].install);
+		if (chosen && !bi[i].binary)
+			(void)caps_probe_if_missing(st, bi[i].install, bi[i].binary_path);
+	}
+	binary_installs_free(bi, n);
 }
 
 /* Opens (or joins) the sweep; -1 after reporting. */
@@ -403,6 +381,7 @@ int cmd_migrate(int argc, char **argv)
 	ret = 1;
 	if (store_open(&st, o.db))
 		goto out;
+	probe_missing(&st, &o.qemus);
 	{
 		struct mig_plan_in in = { &o.qemus, &o.machines, o.mode, &o.shard };
 		int rc = mig_plan_build(&st, &in, &plan);
@@ -416,7 +395,7 @@ int cmd_migrate(int argc, char **argv)
 		      o.qemus.nr ? "named and found" : "the store has", plan.nqemus);
 		goto out;
 	}
-	if (guest_files(&sh))
+	if (mig_guest_files(&sh.files))
 		goto out;
 	sh.db = o.db;
 	sh.timeout = o.timeout;
@@ -443,9 +422,7 @@ out:
 	if (opened && close_sweep(o.db, sh.sweep))
 		ret = ret ? ret : 1;
 	mig_plan_release(&plan);
-	free(sh.kernel);
-	free(sh.initrd);
-	free(sh.image);
+	mig_guest_files_release(&sh.files);
 	strvec_clear(&o.qemus);
 	strvec_clear(&o.machines);
 	free(o.db);

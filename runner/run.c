@@ -413,9 +413,6 @@ static void stop_daemons(struct libvirtd *daemons, size_t n)
 	free(daemons);
 }
 
-/* caps_probe()'s force, named: a run reuses a record of the same content. */
-enum { PROBE_REUSE = 0 };
-
 /*
  * Probes, once and before any worker starts, every QEMU of the plan that
  * has no complete probe record (a run works on a never-probed install),
@@ -431,19 +428,12 @@ static int probe_missing(const char *db, const struct jobplan *plan)
 		return -1;
 	for (size_t i = 0; i < plan->njobs && !vm_interrupted; i++) {
 		const struct install *q = plan->jobs[i].qemu;
-		struct caps_result cr;
-		long long id;
 		int seen = 0;
 
 		for (size_t k = 0; k < i && !seen; k++)
 			seen = plan->jobs[k].qemu == q;
-		if (seen || binary_find(&st, q->binary_path, &id) != 1)
-			continue;
-		info("probing QEMU %s (%s): it has no probe record yet", q->version,
-		     q->binary_path);
-		if (caps_probe(&st, q->binary_path, PROBE_REUSE, CAPS_ONLY, &cr))
-			warning("QEMU %s could not be probed: its jobs are recorded as "
-				"errors", q->version);
+		if (!seen && caps_probe_if_missing(&st, q->version, q->binary_path))
+			warning("the jobs of QEMU %s are recorded as errors", q->version);
 	}
 	store_close(&st);
 	return 0;

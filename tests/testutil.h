@@ -392,4 +392,13 @@ static inline int tu_running_from(const char *prefix)
 				 h_ ? h_ : "(null)");                      \
 	} while (0)
 
+/* Fails the test unless s starts with prefix. */
+#define assert_starts_with(s, prefix)                                      \
+	do {                                                               \
+		const char *s_ = (s), *p_ = (prefix);                      \
+		if (!s_ || strncmp(s_, p_, strlen(p_)))                    \
+			fail_msg("expected a text starting '%s', got:\n%s", p_, \
+				 s_ ? s_ : "(null)");                      \
+	} while (0)
+
 #endif
