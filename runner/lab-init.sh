@@ -25,6 +25,8 @@ mount -t sysfs sys /host/sys
 mount -t tmpfs tmp /host/tmp
 mkdir -p /host@LAB_RUNDIR@
 mount -t 9p -o trans=virtio,version=9p2000.L vmxrun /host@LAB_RUNDIR@ || die cannot mount the run directory
+# Where a lab that hangs while booting stopped shows in its last line.
+echo "VMX-LAB-STEP mounted; binding @LAB_PT_BDF@ to vfio-pci"
 d=/sys/bus/pci/devices/@LAB_PT_BDF@
 [ -e $d ] || die no device @LAB_PT_BDF@ in the lab
 [ -e $d/iommu_group ] || die @LAB_PT_BDF@ has no IOMMU group: the lab kernel did not enable intel_iommu

@@ -118,6 +118,37 @@ static int get_file(const struct run_ctx *x, const char *name, struct strbuf *ou
 }
 
 /*
+ * What the lab's /init prints once its device is bound (lab-init.sh),
+ * and how long that may take: some 5 s under TCG, 40 s seen on a busy
+ * machine. A lab that does not get there in time hung while booting,
+ * before the QEMU under test ran: it is booted again, once, and the run
+ * notes it (the harness hung, not QEMU under test).
+ */
+#define LAB_UP "VMX-LAB " LAB_PT_BDF " "
+#define LAB_UP_TIMEOUT 120.0
+#define LAB_BOOTS 2
+
+/* The lab of p hung while booting: noted with its last words, and stopped. */
+static void lab_hung(struct run_ctx *x, struct qemu_proc *p)
+{
+	struct strbuf q = STRBUF_INIT, console = STRBUF_INIT, note = STRBUF_INIT;
+
+	command_kill(&p->cmd, SIGKILL);
+	command_wait(&p->cmd, 5);
+	split_output(p->cmd.output.buf, &q, &console);
+	sb_printf(&note, "the lab VM hung while booting (not up within %.0f s", LAB_UP_TIMEOUT);
+	console_last_said(&note, console.buf);
+	sb_puts(&note, "); booted it again");
+	strvec_push(&x->r->notes, note.buf);
+	sb_printf(&x->r->backend, "%s\n%s", note.buf, console.buf);
+	qemu_proc_stop(p);
+	command_release(&p->cmd);
+	strbuf_release(&q);
+	strbuf_release(&console);
+	strbuf_release(&note);
+}
+
+/*
  * Boots the lab with what the run directory holds and waits for it to
  * power off. The lab's console goes to r->serial, its QEMU's own lines
  * and argv to r->backend. Returns L2's exit status as the lab reported
@@ -158,17 +189,27 @@ static int lab_boot(struct run_ctx *x, const char *how)
 	le.rundir = x->rundir;
 	le.l2_mem_mib = x->s->mem_mib;
 	lab_argv(&le, &l1);
-	if (qemu_proc_start(&p, LAB_QEMU, (const char *const *)l1.v, 30)) {
-		r->status = RUN_ERROR;
-		sb_printf(&r->reason, "the lab VM did not start: %s", qemu_proc_output(&p));
-		command_release(&p.cmd);
-		goto out;
+	for (int attempt = 1;; attempt++) {
+		if (qemu_proc_start(&p, LAB_QEMU, (const char *const *)l1.v, 30)) {
+			r->status = RUN_ERROR;
+			sb_printf(&r->reason, "the lab VM did not start: %s",
+				  qemu_proc_output(&p));
+			command_release(&p.cmd);
+			goto out;
+		}
+		sb_puts(&r->backend, "lab VM:");
+		for (size_t i = 0; i < p.cmd.args.nr; i++)
+			sb_printf(&r->backend, " %s", p.cmd.args.v[i]);
+		sb_puts(&r->backend, "\n");
+		/* The lab up (its device bound), then the QEMU under test to its end. */
+		w = command_wait_output(&p.cmd, LAB_UP, LAB_UP_TIMEOUT);
+		if (w == 1)
+			w = command_wait_output(&p.cmd, GUEST_END, (double)x->timeout);
+		if (w != -1 || vm_interrupted || attempt == LAB_BOOTS ||
+		    strstr(p.cmd.output.buf, LAB_UP))
+			break;
+		lab_hung(x, &p);
 	}
-	sb_puts(&r->backend, "lab VM:");
-	for (size_t i = 0; i < p.cmd.args.nr; i++)
-		sb_printf(&r->backend, " %s", p.cmd.args.v[i]);
-	sb_puts(&r->backend, "\n");
-	w = command_wait_output(&p.cmd, GUEST_END, (double)x->timeout);
 	if (w == 1)
 		command_wait(&p.cmd, 30);
 	if (!p.cmd.exited && !p.cmd.signal)

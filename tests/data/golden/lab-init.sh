@@ -15,6 +15,7 @@ mount -t sysfs sys /host/sys
 mount -t tmpfs tmp /host/tmp
 mkdir -p /host/tmp/vmx
 mount -t 9p -o trans=virtio,version=9p2000.L vmxrun /host/tmp/vmx || die cannot mount the run directory
+echo "VMX-LAB-STEP mounted; binding 0000:00:05.0 to vfio-pci"
 d=/sys/bus/pci/devices/0000:00:05.0
 [ -e $d ] || die no device 0000:00:05.0 in the lab
 [ -e $d/iommu_group ] || die 0000:00:05.0 has no IOMMU group: the lab kernel did not enable intel_iommu
