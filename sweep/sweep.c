@@ -54,12 +54,14 @@ static const char usage[] =
 	"                         [--scenario NAME]... [--installed] [--no-import]\n"
 	"                         [--sweep-id UUID | --resume] [--shard K/N]\n"
 	"                         [--jobs N] [--timeout SEC] [--from SOURCE]\n"
-	"                         [--report-dir DIR | --no-report] [--db PATH]\n"
+	"                         [--report-dir DIR | --no-report] [--no-migrate]\n"
+	"                         [--db PATH]\n"
 	"\n"
 	"The nightly job: registers the distribution's own QEMU and libvirt,\n"
 	"builds the versions of the sweep that are not installed (ark), probes\n"
 	"them, runs every scenario on every QEMU x libvirt combination (run),\n"
-	"writes the reports (report) and prints a summary:\n"
+	"migrates a guest between every pair of its QEMUs (migrate), writes the\n"
+	"reports (report) and prints a summary:\n"
 	"counts, regressions against the previous sweep, ABI breaks, and the\n"
 	"report's path. Every stage is virt-matrix itself in a child process.\n"
 	"\n"
@@ -79,12 +81,16 @@ static const char usage[] =
 	"  --resume           continue the newest sweep that did not finish, with\n"
 	"                     the options it was started with\n"
 	"  --shard K/N        build and probe everything, run the K-th of N slices\n"
-	"                     of the jobs; default from CI_NODE_INDEX/CI_NODE_TOTAL\n"
+	"                     of the jobs and of the migrations; default from\n"
+	"                     CI_NODE_INDEX/CI_NODE_TOTAL\n"
 	"                     or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT\n"
-	"  --jobs N, --timeout SEC   passed to run\n"
+	"  --jobs N           passed to run\n"
+	"  --timeout SEC      passed to run and migrate\n"
 	"  --from SOURCE      passed to ark build (auto, upstream, debian)\n"
 	"  --report-dir DIR   where the reports go (default: reports/<sweep id>\n"
 	"                     beside the store)\n"
+	"  --no-migrate       skip the migrate stage (it boots a guest per QEMU\n"
+	"                     and versioned machine type: the longest stage)\n"
 	"  --no-report        skip the report stage (a sharded CI job reports\n"
 	"                     after merging)\n"
 	"  --db PATH          store (env VIRT_MATRIX_DB)\n"
@@ -157,6 +163,28 @@ static int not_installed(struct store *st, const char *app, const struct strvec 
  * report finds them (reports/matrix_report.c): the summary and the
  * report cannot disagree.
  */
+/* "migrations: pass N fail M ..." of the sweep, when it has any. */
+static int summarise_migrations(struct store *st, const char *uuid)
+{
+	auto_stmt *q = NULL;
+	int rc, any = 0;
+
+	if (store_prepare(st, &q, "SELECT status, count(*) FROM migrations WHERE sweep ="
+				  " (SELECT id FROM sweeps WHERE uuid = ?) GROUP BY status"
+				  " ORDER BY status"))
+		return -1;
+	store_bind_text(q, 1, uuid);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		printf("%s %s %lld", any ? "" : "migrations:",
+		       (const char *)sqlite3_column_text(q, 0),
+		       (long long)sqlite3_column_int64(q, 1));
+		any = 1;
+	}
+	if (any)
+		printf("\n");
+	return rc == SQLITE_DONE ? 0 : store_error(st, "cannot count the migrations");
+}
+
 static int summarise(struct store *st, const char *uuid, int *regressions)
 {
 	/* In the order of their strings, as the summary has always listed them. */
@@ -195,7 +223,7 @@ static int summarise(struct store *st, const char *uuid, int *regressions)
 	if (!*regressions)
 		printf("regressions: none\n");
 	rep_matrix_release(&m);
-	return 0;
+	return summarise_migrations(st, uuid);
 }
 
 /*
@@ -548,7 +576,33 @@ static enum step run_stage(struct sweep_run *r)
 	return STEP_NEXT;
 }
 
-/* 4. Reports. */
+/*
+ * 4. Migrate this shard's (source, machine type) jobs between the sweep's
+ * QEMUs; what the sweep has recorded is skipped. Nothing to do with one.
+ */
+static enum step migrate_stage(struct sweep_run *r)
+{
+	struct strvec a = STRVEC_INIT;
+	int rc;
+
+	if (!r->stages.migrate || r->qemus.nr < 2) {
+		printf("migrations: none (%s)\n", !r->stages.migrate ? "--no-migrate"
+							      : "the sweep has one QEMU");
+		return STEP_NEXT;
+	}
+	sweep_migrate_args(r->o, r->uuid, r->sh.buf, &r->qemus, &a);
+	rc = vm_self_run(&a, RUN_TIMEOUT);
+	strvec_clear(&a);
+	if (vm_interrupted || rc == 130)
+		return STEP_CLOSE;
+	if (rc != 0 && rc != 1) {
+		error("migrate ended with status %d", rc);
+		r->failed++;
+	}
+	return STEP_NEXT;
+}
+
+/* 5. Reports. */
 static enum step reports_stage(struct sweep_run *r)
 {
 	char *dir;
@@ -579,6 +633,7 @@ static const struct sweep_stage {
 	{ "build", build_stage },
 	{ "probe", probe_stage },
 	{ "run", run_stage },
+	{ "migrate", migrate_stage },
 	{ "report", reports_stage },
 };
 

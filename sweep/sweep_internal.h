@@ -37,7 +37,7 @@ int sweep_args_check(const struct strvec *args);
  */
 struct sweep_opts {
 	struct strvec qemus, libvirts, scenarios;
-	int installed, resume, no_report, no_import;
+	int installed, resume, no_report, no_import, no_migrate;
 	const char *uuid, *from, *jobs, *timeout, *report_dir;
 	const char *db; /* --db; cmd_sweep puts the store's path here */
 	struct shard shard;
@@ -66,6 +66,7 @@ int sweep_execute(const struct sweep_opts *o, int argc, char **argv);
 struct sweep_stages {
 	int import_qemu, import_libvirt; /* ark import --if-present */
 	int direct;			 /* runs without libvirt */
+	int migrate;			 /* the migrate stage */
 	int report;			 /* the report stage */
 };
 
@@ -97,6 +98,9 @@ void sweep_probe_args(const char *db, const struct strvec *qemus, int no_libvirt
 void sweep_run_args(const struct sweep_opts *o, const char *uuid, const char *shard,
 		    const struct strvec *qemus, const struct strvec *libvirts, int direct,
 		    struct strvec *a);
+
+void sweep_migrate_args(const struct sweep_opts *o, const char *uuid, const char *shard,
+			const struct strvec *qemus, struct strvec *a);
 
 /* Where the reports go: given, else reports/<uuid> beside the store db. */
 char *sweep_report_dir(const char *given, const char *db, const char *uuid);

@@ -85,6 +85,7 @@ static const struct sweep_option {
 	{ "from", OPT_CHECKED, 0, set_from, "auto, upstream or debian", 0 },
 	{ "report-dir", OPT_STRING, offsetof(struct sweep_opts, report_dir), NULL, NULL, 0 },
 	{ "no-report", OPT_FLAG, offsetof(struct sweep_opts, no_report), NULL, NULL, 0 },
+	{ "no-migrate", OPT_FLAG, offsetof(struct sweep_opts, no_migrate), NULL, NULL, 0 },
 	{ "db", OPT_STRING, offsetof(struct sweep_opts, db), NULL, NULL, 0 },
 };
 

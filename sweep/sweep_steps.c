@@ -34,6 +34,7 @@ void sweep_stages_of(const struct sweep_opts *o, struct sweep_stages *s)
 			    (!o->libvirts.nr || strvec_has(&o->libvirts, "all"));
 	s->direct = !o->libvirts.nr || strvec_has(&o->libvirts, "none") ||
 		    strvec_has(&o->libvirts, "all");
+	s->migrate = !o->no_migrate;
 	s->report = !o->no_report;
 }
 
@@ -117,6 +118,17 @@ void sweep_run_args(const struct sweep_opts *o, const char *uuid, const char *sh
 		strvec_pushv(a, (const char *const[]){ "--scenario", o->scenarios.v[i], NULL });
 	if (o->jobs)
 		strvec_pushv(a, (const char *const[]){ "--jobs", o->jobs, NULL });
+	if (o->timeout)
+		strvec_pushv(a, (const char *const[]){ "--timeout", o->timeout, NULL });
+}
+
+void sweep_migrate_args(const struct sweep_opts *o, const char *uuid, const char *shard,
+			const struct strvec *qemus, struct strvec *a)
+{
+	strvec_pushv(a, (const char *const[]){ "migrate", "--sweep", uuid, "--shard", shard,
+		"--db", o->db, NULL });
+	for (size_t i = 0; i < qemus->nr; i++)
+		strvec_pushv(a, (const char *const[]){ "--qemu", qemus->v[i], NULL });
 	if (o->timeout)
 		strvec_pushv(a, (const char *const[]){ "--timeout", o->timeout, NULL });
 }

@@ -269,22 +269,26 @@ struct run_case {
 	const char *name;
 	const char *args; /* sweep options */
 	const char *libvirts;
-	const char *want_probe, *want_run;
+	const char *want_probe, *want_run, *want_migrate; /* migrate NULL: no stage */
 };
 
 static const struct run_case run_cases[] = {
 	{ "direct only", "", "", "probe --db m.db --no-libvirt 7.2.0 10.0.2",
 	  "run --sweep " UUID " --shard 2/3 --db m.db --qemu 7.2.0 --qemu 10.0.2"
-	  " --libvirt none" },
+	  " --libvirt none",
+	  "migrate --sweep " UUID " --shard 2/3 --db m.db --qemu 7.2.0 --qemu 10.0.2" },
 	{ "direct and a libvirt, scenarios, jobs, timeout",
 	  "--scenario boot --scenario net -j 4 --timeout 90", "9.0.0",
 	  "probe --db m.db 7.2.0 10.0.2",
 	  "run --sweep " UUID " --shard 2/3 --db m.db --qemu 7.2.0 --qemu 10.0.2"
 	  " --libvirt none --libvirt 9.0.0 --scenario boot --scenario net --jobs 4"
+	  " --timeout 90",
+	  "migrate --sweep " UUID " --shard 2/3 --db m.db --qemu 7.2.0 --qemu 10.0.2"
 	  " --timeout 90" },
-	{ "libvirt only", "--libvirt 9.0.0", "9.0.0", "probe --db m.db 7.2.0 10.0.2",
+	{ "libvirt only, no migrations", "--libvirt 9.0.0 --no-migrate", "9.0.0",
+	  "probe --db m.db 7.2.0 10.0.2",
 	  "run --sweep " UUID " --shard 2/3 --db m.db --qemu 7.2.0 --qemu 10.0.2"
-	  " --libvirt 9.0.0" },
+	  " --libvirt 9.0.0", NULL },
 };
 
 static void test_probe_and_run_args(void **state)
@@ -318,6 +322,16 @@ static void test_probe_and_run_args(void **state)
 		strvec_join(&argv, &got);
 		if (strcmp(got.buf, k->want_run))
 			fail_msg("%s: run '%s', expected '%s'", k->name, got.buf, k->want_run);
+		assert_int_equal(s.migrate, k->want_migrate != NULL);
+		if (k->want_migrate) {
+			strvec_clear(&argv);
+			strbuf_reset(&got);
+			sweep_migrate_args(&o, UUID, "2/3", &qemus, &argv);
+			strvec_join(&argv, &got);
+			if (strcmp(got.buf, k->want_migrate))
+				fail_msg("%s: migrate '%s', expected '%s'", k->name, got.buf,
+					 k->want_migrate);
+		}
 		strbuf_release(&got);
 		strvec_clear(&argv);
 		strvec_clear(&qemus);
