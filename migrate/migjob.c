@@ -22,6 +22,8 @@
 #define MIG_START_TIMEOUT 30
 #define MIG_XFER_TIMEOUT 120
 #define MIG_PROOF_TIMEOUT 60
+/* How long a destination may take to exit after refusing a live stream. */
+#define MIG_DEST_GRACE 5.0
 /* How often a migration's state is asked for. */
 #define MIG_POLL 0.05
 
@@ -494,7 +496,15 @@ static void dest_run(const struct mig_job *j, const struct mig_env *env,
 		}
 		if (call(s, "migrate", uri_args(uri.buf), NULL, &why) ||
 		    wait_outgoing(s, MIG_XFER_TIMEOUT, &why)) {
-			/* The destination's words come first: it refused the stream. */
+			/*
+			 * The destination's words come first: it refused the
+			 * stream, and may be a moment from exiting with them.
+			 */
+			double until = now_monotonic() + MIG_DEST_GRACE;
+
+			while (command_running(&d.p.cmd) && now_monotonic() < until &&
+			       !vm_interrupted)
+				command_pump(&d.p.cmd, 0.1);
 			if (!command_running(&d.p.cmd) || vm_interrupted)
 				step_failed(&d, r, "loading the state on the destination",
 					    &why);
