@@ -22,7 +22,7 @@
 #define MIG_START_TIMEOUT 30
 #define MIG_XFER_TIMEOUT 120
 #define MIG_PROOF_TIMEOUT 60
-/* How long a destination may take to exit after refusing a live stream. */
+/* How long a QEMU may take to exit after refusing a stream or breaking QMP. */
 #define MIG_DEST_GRACE 5.0
 /* How often a migration's state is asked for. */
 #define MIG_POLL 0.05
@@ -158,10 +158,16 @@ static int call(struct side *s, const char *cmd, json_object *args,
 	struct qmp_error err;
 	int rc = qmp_call(&s->p.qmp, cmd, args, ret, &err);
 
-	if (rc == QMP_ERR)
+	if (rc == QMP_ERR) {
 		sb_printf(why, "%s: %s", cmd, err.desc);
-	else if (rc < 0)
+	} else if (rc < 0) {
+		/* A session that broke is usually a QEMU on its way out with its reason. */
+		double until = now_monotonic() + MIG_DEST_GRACE;
+
+		while (command_running(&s->p.cmd) && now_monotonic() < until && !vm_interrupted)
+			command_pump(&s->p.cmd, 0.1);
 		sb_printf(why, "%s: %s", cmd, s->p.qmp.errmsg);
+	}
 	return rc;
 }
 

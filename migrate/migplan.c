@@ -138,9 +138,22 @@ int mig_plan_build(struct store *st, const struct mig_plan_in *in,
 	memset(plan, 0, sizeof(*plan));
 	if (load_qemus(st, in, plan))
 		return -1;
+	for (int e = 0; e < 2; e++) {
+		const char *v = e ? in->to : in->from;
+		size_t i;
+
+		for (i = 0; v && i < plan->nqemus && strcmp(plan->qemus[i].version, v); i++)
+			;
+		if (v && i == plan->nqemus)
+			return error("--%s %s: no such QEMU install among those chosen",
+				     e ? "to" : "from", v);
+	}
 	for (size_t a = 0; a < plan->nqemus; a++) {
 		const struct mig_plan_qemu *A = &plan->qemus[a];
+		int named = in->from || in->to;
 
+		if (in->from && strcmp(A->version, in->from))
+			continue;
 		for (size_t m = 0; m < A->machines.nr; m++) {
 			const char *name = A->machines.v[m];
 			const struct mig_qemu **d;
@@ -152,9 +165,12 @@ int mig_plan_build(struct store *st, const struct mig_plan_in *in,
 			d = xcalloc(plan->nqemus, sizeof(*d));
 			d[0] = &A->q;
 			for (size_t b = 0; b < plan->nqemus; b++)
-				if (b != a && has_machine(&plan->qemus[b], name))
+				if (b != a && has_machine(&plan->qemus[b], name) &&
+				    (!in->to || !strcmp(plan->qemus[b].version, in->to)))
 					d[nd++] = &plan->qemus[b].q;
-			if (nd < 2 || !shard_has(in->shard, plan->total++)) {
+			if ((nd < 2 && !named) ||
+			    (in->to && nd < 2 && strcmp(A->version, in->to)) ||
+			    !shard_has(in->shard, plan->total++)) {
 				free(d);
 				continue;
 			}

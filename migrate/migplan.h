@@ -8,7 +8,9 @@
  * one job whose destinations are A itself (the control) and then every
  * other chosen install with that machine type, in version order. Both
  * directions come from the ordered pairs. The shard's slice is taken
- * from that stable list (shard.h).
+ * from that stable list (shard.h). With a source or a destination named
+ * (bisect's), only its jobs are planned, and a job whose only
+ * destination is the control is kept: it is the answer for A to A.
  */
 
 #include "migjob.h"
@@ -34,6 +36,8 @@ struct mig_plan_in {
 	const struct strvec *machines;	   /* fnmatch patterns; empty: all */
 	enum mig_mode mode;
 	const struct shard *shard;
+	const char *from;	/* only this install as the source, or NULL */
+	const char *to;		/* only this install as a destination (and the control), or NULL */
 };
 
 /*

@@ -22,7 +22,8 @@
 
 static const char usage[] =
 	"usage: virt-matrix migrate [--qemu VERSION]... [--machine PATTERN]...\n"
-	"                           [--live] [--jobs N] [--shard K/N]\n"
+	"                           [--from VERSION | --to VERSION] [--live]\n"
+	"                           [--jobs N] [--shard K/N]\n"
 	"                           [--timeout SEC] [--sweep UUID] [--db PATH]\n"
 	"\n"
 	"Migrates a running guest between every ordered pair of QEMU installs,\n"
@@ -43,6 +44,9 @@ static const char usage[] =
 	"                     repeatable; default: all\n"
 	"  --machine PATTERN  versioned machine types matching the shell pattern\n"
 	"                     ('pc-q35-7.*'); repeatable; default: all\n"
+	"  --from VERSION     only that install as the source\n"
+	"  --to VERSION       only that install as the destination (besides\n"
+	"                     each source's control)\n"
 	"  --live             live migration instead of save and restore\n"
 	"  --jobs N           sources side by side (default: the cores)\n"
 	"  --shard K/N        only the K-th of N equal slices of the jobs (a job\n"
@@ -64,6 +68,7 @@ static const char usage[] =
 struct mig_opts {
 	struct strvec qemus, machines;
 	enum mig_mode mode;
+	const char *from, *to;
 	long njobs, timeout;
 	struct shard shard;
 	const char *sweep_uuid;
@@ -76,6 +81,8 @@ static int parse_options(int argc, char **argv, struct mig_opts *o, int *status)
 		{ "qemu", required_argument, NULL, 'Q' },
 		{ "machine", required_argument, NULL, 'M' },
 		{ "live", no_argument, NULL, 'l' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 't' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -108,6 +115,12 @@ static int parse_options(int argc, char **argv, struct mig_opts *o, int *status)
 		case 'l':
 			o->mode = MIG_LIVE;
 			break;
+		case 'F':
+			o->from = optarg;
+			break;
+		case 't':
+			o->to = optarg;
+			break;
 		case 'j':
 			if (parse_long(optarg, 1, 64, &o->njobs))
 				goto bad;
@@ -133,6 +146,10 @@ static int parse_options(int argc, char **argv, struct mig_opts *o, int *status)
 		default:
 			goto usage_out;
 		}
+	}
+	if (o->from && o->to) {
+		error("--from and --to go one at a time");
+		goto usage_out;
 	}
 	if (optind == argc)
 		return 0;
@@ -383,14 +400,15 @@ int cmd_migrate(int argc, char **argv)
 		goto out;
 	probe_missing(&st, &o.qemus);
 	{
-		struct mig_plan_in in = { &o.qemus, &o.machines, o.mode, &o.shard };
+		struct mig_plan_in in = { &o.qemus, &o.machines, o.mode, &o.shard,
+					  o.from, o.to };
 		int rc = mig_plan_build(&st, &in, &plan);
 
 		store_close(&st);
 		if (rc)
 			goto out;
 	}
-	if (plan.nqemus < 2) {
+	if (plan.nqemus < 2 && !o.from && !o.to) {
 		error("a migration needs two QEMU installs; %s %zu",
 		      o.qemus.nr ? "named and found" : "the store has", plan.nqemus);
 		goto out;

@@ -43,7 +43,9 @@
 
 static const char usage[] =
 	"usage: virt-matrix bisect (--scenario NAME | --abi MACHINE-TYPE |\n"
-	"                           --guest MACHINE-TYPE)\n"
+	"                           --guest MACHINE-TYPE |\n"
+	"                           --migration MACHINE-TYPE (--from-qemu A |\n"
+	"                                                     --to-qemu B))\n"
 	"                          --good V1 --bad V2 [--libvirt VERSION]\n"
 	"                          [--url TEMPLATE (--commits FILE | --commit C...)\n"
 	"                           --base-version V [--flavour upstream|debian]]\n"
@@ -55,7 +57,9 @@ static const char usage[] =
 	"version that does not build, cannot be judged and is skipped), or with\n"
 	"--abi, where the machine type's ABI fingerprint stops being the good\n"
 	"version's, or with --guest, where the machine type's guest view (ACPI,\n"
-	"SMBIOS, PCI, fw_cfg, e820, CPUID) stops being the good version's.\n"
+	"SMBIOS, PCI, fw_cfg, e820, CPUID) stops being the good version's, or\n"
+	"with --migration, where a guest of the machine type stops migrating\n"
+	"from install A to the version (or from the version to install B).\n"
 	"The candidates are V1, V2 and the catalog's versions between.\n"
 	"Good may be newer than bad: then the answer is the first good version\n"
 	"(the fix). Each version tested is built with ark if it is not installed\n"
@@ -67,6 +71,11 @@ static const char usage[] =
 	"  --guest MACHINE-TYPE  a versioned machine type whose guest view is\n"
 	"                      compared; the answer shows the items that differ,\n"
 	"                      decoded (ASL lines, SMBIOS fields, PCI registers)\n"
+	"  --migration MACHINE-TYPE  a versioned machine type whose guest is\n"
+	"                      migrated (saved and restored, as 'virt-matrix\n"
+	"                      migrate' does): good when the guest proves it\n"
+	"                      survived on the destination, bad when it fails\n"
+	"  --from-qemu A, --to-qemu B  the fixed side of --migration: an install\n"
 	"  --good V1, --bad V2 versions (or commits, with --url)\n"
 	"  --libvirt VERSION   run the scenario through that libvirt install\n"
 	"                      (default: the direct runner)\n"
@@ -385,6 +394,22 @@ static int judge_guest(struct bisect_ctx *x, size_t i)
 	return v;
 }
 
+/* A guest of the machine type migrated between candidate i and the fixed install. */
+static int judge_migration(struct bisect_ctx *x, size_t i)
+{
+	struct strbuf ev = STRBUF_INIT;
+	int v = bisect_migration_judge(&x->st, x->db, x->uuid, x->sweep_id, x->o->migration,
+				       x->o->mig_from, x->o->mig_to, x->cand.v[i],
+				       x->o->timeout ? x->o->timeout_s : 0, &ev);
+
+	if (v < 0) {
+		strbuf_release(&ev);
+		return -1;
+	}
+	x->evidence[i] = strbuf_detach(&ev);
+	return v;
+}
+
 /* Tests candidate i: 'g', 'b', 's' (cannot be judged), -1 on error/interrupt. */
 static int judge(struct bisect_ctx *x, size_t i)
 {
@@ -399,9 +424,10 @@ static int judge(struct bisect_ctx *x, size_t i)
 		x->evidence[i] = xstrdup("did not build (see above)");
 		v = 's';
 	} else {
-		v = x->o->guest	    ? judge_guest(x, i)
-		    : x->o->machine ? judge_abi(x, i)
-				    : judge_scenario(x, i);
+		v = x->o->guest	      ? judge_guest(x, i)
+		    : x->o->machine   ? judge_abi(x, i)
+		    : x->o->migration ? judge_migration(x, i)
+				      : judge_scenario(x, i);
 	}
 	if (v > 0)
 		printf("  %-24s %-4s %s\n", x->label.v[i],
@@ -563,8 +589,9 @@ static int open_bisect(struct bisect_ctx *x, int argc, char **argv)
 		       x->uuid))
 		return -1;
 	printf("bisect %s: %s%s, good %s, bad %s, %zu candidates:", x->uuid,
-	       x->o->guest ? x->o->guest : x->o->machine ? x->o->machine : x->scn_name,
-	       x->o->guest ? " (guest view)" : "", x->o->good, x->o->bad, x->cand.nr);
+	       x->o->guest ? x->o->guest : x->o->machine ? x->o->machine
+			 : x->o->migration ? x->o->migration : x->scn_name,
+	       x->o->guest ? " (guest view)" : x->o->migration ? " (migration)" : "", x->o->good, x->o->bad, x->cand.nr);
 	for (size_t i = 0; i < x->label.nr; i++)
 		printf(" %s", x->label.v[i]);
 	printf("\n");
@@ -664,6 +691,9 @@ int bisect_opts_parse(struct bisect_opts *o, int argc, char **argv)
 		{ "scenario", required_argument, NULL, 's' },
 		{ "abi", required_argument, NULL, 'a' },
 		{ "guest", required_argument, NULL, 'G' },
+		{ "migration", required_argument, NULL, 'M' },
+		{ "from-qemu", required_argument, NULL, 'A' },
+		{ "to-qemu", required_argument, NULL, 'Z' },
 		{ "good", required_argument, NULL, 'g' },
 		{ "bad", required_argument, NULL, 'b' },
 		{ "libvirt", required_argument, NULL, 'L' },
@@ -688,6 +718,9 @@ int bisect_opts_parse(struct bisect_opts *o, int argc, char **argv)
 		case 's': o->scenario = optarg; break;
 		case 'a': o->machine = optarg; break;
 		case 'G': o->guest = optarg; break;
+		case 'M': o->migration = optarg; break;
+		case 'A': o->mig_from = optarg; break;
+		case 'Z': o->mig_to = optarg; break;
 		case 'g': o->good = optarg; break;
 		case 'b': o->bad = optarg; break;
 		case 'L': o->libvirt = strcmp(optarg, "none") ? optarg : NULL; break;
@@ -714,11 +747,14 @@ int bisect_opts_parse(struct bisect_opts *o, int argc, char **argv)
 
 int bisect_opts_check(const struct bisect_opts *o)
 {
-	const char *m = o->machine ? o->machine : o->guest;
+	const char *m = o->machine ? o->machine : o->guest ? o->guest : o->migration;
 
-	if (!!o->scenario + !!o->machine + !!o->guest != 1)
-		return error("bisect wants one of --scenario NAME, --abi MACHINE-TYPE "
-			     "and --guest MACHINE-TYPE");
+	if (!!o->scenario + !!o->machine + !!o->guest + !!o->migration != 1)
+		return error("bisect wants one of --scenario NAME, --abi MACHINE-TYPE, "
+			     "--guest MACHINE-TYPE and --migration MACHINE-TYPE");
+	if (!o->migration != !(o->mig_from || o->mig_to) || (o->mig_from && o->mig_to))
+		return error("--migration MACHINE-TYPE goes with one of --from-qemu A "
+			     "and --to-qemu B");
 	if (m && !abi_is_versioned(m)) {
 		struct strbuf esc = STRBUF_INIT;
 
@@ -726,7 +762,8 @@ int bisect_opts_check(const struct bisect_opts *o)
 		 * its fingerprint changes with every release. */
 		error("--%s wants a versioned machine type (a name that ends in a "
 		      "version, such as pc-q35-5.2), not '%s'",
-		      o->machine ? "abi" : "guest", str_printable(&esc, m, strlen(m), 100));
+		      o->machine ? "abi" : o->guest ? "guest" : "migration",
+		      str_printable(&esc, m, strlen(m), 100));
 		strbuf_release(&esc);
 		return -1;
 	}
@@ -734,7 +771,7 @@ int bisect_opts_check(const struct bisect_opts *o)
 		return error("bisect wants --good and --bad, two different versions or commits");
 	if (m && o->libvirt)
 		return error("--libvirt goes with --scenario (the %s is the QEMU's own)",
-			     o->machine ? "ABI" : "guest view");
+			     o->machine ? "ABI" : o->guest ? "guest view" : "migration");
 	if (!o->url != !(o->commits_file || o->commits.nr))
 		return error("bisecting commits wants --url TEMPLATE and --commits FILE "
 			     "(or --commit C...) together");

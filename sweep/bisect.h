@@ -67,6 +67,8 @@ struct bisect_opts {
 	const char *scenario; /* one of scenario, machine and guest */
 	const char *machine;  /* --abi: a machine type's ABI fingerprint */
 	const char *guest;    /* --guest: a machine type's guest view */
+	const char *migration; /* --migration: a machine type's migration... */
+	const char *mig_from, *mig_to; /* ...from this QEMU install, or to it */
 	const char *libvirt;		/* NULL: the direct runner */
 	const char *good, *bad;
 	const char *url, *commits_file, *base, *flavour; /* commits */
@@ -176,5 +178,20 @@ struct bisect_guest_sides {
  */
 int bisect_guest_diff(struct store *st, const char *machine,
 		      const struct bisect_guest_sides *s, struct strbuf *out) VM_WUR;
+
+/*
+ * `bisect --migration MACHINE` (bisect_migration.c): candidate cand is
+ * judged by migrating a guest of that machine type from install from to
+ * cand (or from cand to install to: exactly one of from and to), with
+ * `virt-matrix migrate` recording into the bisect's sweep (uuid, in the
+ * store at db; st reads it). 'g' when the guest proved it survived, 'b'
+ * when the migration failed, 's' when it cannot be judged (the control
+ * failed, the machine type is missing, the harness erred), with one line
+ * of evidence appended to ev; -1 on error or interrupt.
+ */
+int bisect_migration_judge(struct store *st, const char *db, const char *uuid,
+			   long long sweep_id, const char *machine, const char *from,
+			   const char *to, const char *cand, long timeout_s,
+			   struct strbuf *ev) VM_WUR;
 
 #endif

@@ -241,6 +241,20 @@ static const struct opts_case opts_cases[] = {
 	  "abi:pc-q35-5.2 good:10.0.2 bad:5.2.0 libvirt:- timeout:240 db:m.db" },
 	{ "guest", "--guest pc-i440fx-7.2 --good 7.2.0 --bad 10.0.2", 0,
 	  "guest:pc-i440fx-7.2 good:7.2.0 bad:10.0.2 libvirt:- timeout:240" },
+	{ "migration from", "--migration pc-q35-7.1 --from-qemu 7.2.0 --good 7.2.0 --bad 10.2.2", 0,
+	  "migration:pc-q35-7.1 from:7.2.0 good:7.2.0 bad:10.2.2 libvirt:- timeout:240" },
+	{ "migration to", "--migration pc-q35-7.1 --to-qemu 7.2.0 --good 7.2.0 --bad 10.2.2", 0,
+	  "migration:pc-q35-7.1 to:7.2.0 good:7.2.0 bad:10.2.2 libvirt:- timeout:240" },
+	{ "migration without a side", "--migration pc-q35-7.1 --good 1 --bad 2", -2,
+	  "--migration MACHINE-TYPE goes with one of --from-qemu A and --to-qemu B" },
+	{ "migration both sides", "--migration pc-q35-7.1 --from-qemu a --to-qemu b --good 1"
+	  " --bad 2", -2, "goes with one of --from-qemu A and --to-qemu B" },
+	{ "a side without migration", "--abi pc-q35-7.1 --to-qemu b --good 1 --bad 2", -2,
+	  "goes with one of --from-qemu A and --to-qemu B" },
+	{ "migration alias", "--migration q35 --to-qemu b --good 1 --bad 2", -2,
+	  "error: --migration wants a versioned machine type" },
+	{ "migration and guest", "--migration pc-q35-7.1 --guest pc-q35-7.1 --to-qemu b"
+	  " --good 1 --bad 2", -2, "bisect wants one of" },
 	{ "libvirt none is direct", "--scenario s --good a1b2 --bad c3d4 --libvirt none", 0,
 	  "scenario:s good:a1b2 bad:c3d4 libvirt:- timeout:240" },
 	{ "commits", "--scenario s --good abcd --bad ef01 --url http://x/${commit}.tgz"
@@ -255,13 +269,13 @@ static const struct opts_case opts_cases[] = {
 	{ "unknown option: usage", "--bogus", -1, "usage: virt-matrix bisect" },
 	{ "extra word", "--scenario s 7.2.0", -1, "unexpected argument '7.2.0'" },
 	{ "neither scenario nor abi", "--good 1 --bad 2", -2,
-	  "bisect wants one of --scenario NAME, --abi MACHINE-TYPE and --guest MACHINE-TYPE" },
+	  "bisect wants one of --scenario NAME, --abi MACHINE-TYPE, --guest MACHINE-TYPE and --migration MACHINE-TYPE" },
 	{ "both scenario and abi", "--scenario s --abi pc-q35-5.2 --good 1 --bad 2", -2,
-	  "bisect wants one of --scenario NAME, --abi MACHINE-TYPE and --guest" },
+	  "bisect wants one of --scenario NAME, --abi MACHINE-TYPE, --guest" },
 	{ "both abi and guest", "--guest pc-q35-5.2 --abi pc-q35-5.2 --good 1 --bad 2", -2,
-	  "bisect wants one of --scenario NAME, --abi MACHINE-TYPE and --guest" },
+	  "bisect wants one of --scenario NAME, --abi MACHINE-TYPE, --guest" },
 	{ "scenario and guest", "--guest pc-q35-5.2 --scenario s --good 1 --bad 2", -2,
-	  "bisect wants one of --scenario NAME, --abi MACHINE-TYPE and --guest" },
+	  "bisect wants one of --scenario NAME, --abi MACHINE-TYPE, --guest" },
 	{ "abi alias", "--abi q35 --good 1 --bad 2", -2, "not 'q35'" },
 	{ "guest alias", "--guest pc --good 1 --bad 2", -2,
 	  "error: --guest wants a versioned machine type (a name that ends in a version, "
@@ -282,10 +296,15 @@ static char *describe_opts(const struct bisect_opts *o)
 {
 	struct strbuf d = STRBUF_INIT;
 
-	sb_printf(&d, "%s:%s good:%s bad:%s libvirt:%s timeout:%ld",
-		  o->scenario ? "scenario" : o->machine ? "abi" : "guest",
-		  o->scenario ? o->scenario : o->machine ? o->machine : o->guest,
-		  o->good, o->bad, o->libvirt ? o->libvirt : "-", o->timeout_s);
+	sb_printf(&d, "%s:%s",
+		  o->scenario ? "scenario" : o->machine ? "abi" : o->guest ? "guest" : "migration",
+		  o->scenario ? o->scenario : o->machine ? o->machine
+					   : o->guest ? o->guest : o->migration);
+	if (o->mig_from || o->mig_to)
+		sb_printf(&d, " %s:%s", o->mig_from ? "from" : "to",
+			  o->mig_from ? o->mig_from : o->mig_to);
+	sb_printf(&d, " good:%s bad:%s libvirt:%s timeout:%ld", o->good, o->bad,
+		  o->libvirt ? o->libvirt : "-", o->timeout_s);
 	if (o->url)
 		sb_printf(&d, " url:%s commits:%zu base:%s flavour:%s", o->url,
 			  o->commits.nr, o->base, o->flavour);
