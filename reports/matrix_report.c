@@ -10,7 +10,10 @@
  *
  * Sweeps are ordered by start time. Runs recorded before sweeps existed
  * (runs.sweep NULL) form one batch, "legacy", older than every sweep, so
- * the first real sweep is compared with them. A cell the current sweep
+ * the first real sweep is compared with them. Sweeps of kind 'migrate'
+ * hold migrations, not runs (migration_report.c): they are not this
+ * part's, so that a `virt-matrix migrate` after a sweep leaves the
+ * matrix of that sweep the latest. A cell the current sweep
  * did not run is still shown, greyed, with its latest result from an
  * older sweep, and never counts as a regression. Each shown cell's run
  * record (argv, checks, QEMU's messages, the console, the backend's log,
@@ -96,7 +99,10 @@ static void sweep_ref_copy(struct rep_sweep_ref *dst, const struct rep_sweep_ref
 	dst->started_at = src->started_at ? xstrdup(src->started_at) : NULL;
 }
 
-/* The sweeps in order, "legacy" first when runs without a sweep exist. */
+/*
+ * The sweeps that hold runs in order, "legacy" first when runs without a
+ * sweep exist.
+ */
 static int load_sweeps(struct store *st, struct sweeps *out)
 {
 	auto_stmt *q = NULL;
@@ -106,7 +112,7 @@ static int load_sweeps(struct store *st, struct sweeps *out)
 
 	if (store_prepare(st, &l, "SELECT min(started_at) FROM runs WHERE sweep IS NULL") ||
 	    store_prepare(st, &q, "SELECT id, uuid, kind, started_at FROM sweeps"
-				  " ORDER BY started_at, id"))
+				  " WHERE kind != 'migrate' ORDER BY started_at, id"))
 		return -1;
 	if (sqlite3_step(l) == SQLITE_ROW && sqlite3_column_type(l, 0) != SQLITE_NULL) {
 		ALLOC_GROW(out->v, 1, alloc);
