@@ -81,7 +81,7 @@ static int cmp_rrow(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static void sweep_ref_release(struct rep_sweep_ref *s)
+void rep_sweep_ref_release(struct rep_sweep_ref *s)
 {
 	free(s->uuid);
 	free(s->label);
@@ -141,7 +141,7 @@ static int load_sweeps(struct store *st, struct sweeps *out)
 static void sweeps_release(struct sweeps *sw)
 {
 	for (size_t i = 0; i < sw->nr; i++)
-		sweep_ref_release(&sw->v[i]);
+		rep_sweep_ref_release(&sw->v[i]);
 	free(sw->v);
 	memset(sw, 0, sizeof(*sw));
 }
@@ -404,8 +404,8 @@ void rep_matrix_release(struct rep_matrix *m)
 		free(c->log);
 	}
 	free(m->cells);
-	sweep_ref_release(&m->cur);
-	sweep_ref_release(&m->prev);
+	rep_sweep_ref_release(&m->cur);
+	rep_sweep_ref_release(&m->prev);
 	strvec_clear(&m->scenarios);
 	strvec_clear(&m->qemus);
 	strvec_clear(&m->libvirts);
@@ -414,7 +414,7 @@ void rep_matrix_release(struct rep_matrix *m)
 
 /* ---- logs ---- */
 
-static void section(struct strbuf *sb, const char *title, const char *text)
+void rep_log_section(struct strbuf *sb, const char *title, const char *text)
 {
 	if (!text || !*text)
 		return;
@@ -423,16 +423,16 @@ static void section(struct strbuf *sb, const char *title, const char *text)
 		sb_putc(sb, '\n');
 }
 
-static void argv_lines(struct strbuf *sb, const char *json)
+void rep_log_argv(struct strbuf *sb, const char *title, const char *json)
 {
 	json_object *a = json ? json_tokener_parse(json) : NULL;
 
 	if (!a || !json_object_is_type(a, json_type_array)) {
-		section(sb, "argv", json);
+		rep_log_section(sb, title, json);
 		json_object_put(a);
 		return;
 	}
-	sb_puts(sb, "\n==== argv ====\n");
+	sb_printf(sb, "\n==== %s ====\n", title);
 	for (size_t i = 0; i < json_object_array_length(a); i++)
 		sb_printf(sb, "%s%s\n", i ? "    " : "",
 			  json_object_get_string(json_object_array_get_idx(a, i)));
@@ -479,14 +479,14 @@ int rep_matrix_write_logs(struct store *st, struct rep_matrix *m, const char *di
 			sb_printf(&text, "QEMU exit status: %d\n", sqlite3_column_int(q, 3));
 		if (sqlite3_column_type(q, 4) != SQLITE_NULL && sqlite3_column_int(q, 4))
 			sb_printf(&text, "QEMU killed by signal: %d\n", sqlite3_column_int(q, 4));
-		argv_lines(&text, col[0]);
-		section(&text, "mapper notes", col[1]);
-		section(&text, "checks", col[2]);
-		section(&text, "QEMU messages (stderr; libvirt: the domain log)", col[5]);
-		section(&text, "serial console", col[6]);
-		section(&text, "backend log", col[7]);
-		section(&text, "libvirt domain XML (live)", col[8]);
-		section(&text, "libvirt domxml-to-native", col[9]);
+		rep_log_argv(&text, "argv", col[0]);
+		rep_log_section(&text, "mapper notes", col[1]);
+		rep_log_section(&text, "checks", col[2]);
+		rep_log_section(&text, "QEMU messages (stderr; libvirt: the domain log)", col[5]);
+		rep_log_section(&text, "serial console", col[6]);
+		rep_log_section(&text, "backend log", col[7]);
+		rep_log_section(&text, "libvirt domain XML (live)", col[8]);
+		rep_log_section(&text, "libvirt domxml-to-native", col[9]);
 		strbuf_reset(&path);
 		sb_printf(&path, "%s/logs/run-%lld.txt", dir, c->run);
 		/* Made again from the store at will: no fsync. */

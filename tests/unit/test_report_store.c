@@ -439,7 +439,8 @@ static void test_command(void **state)
 		{ "unknown format", { "--format", "pdf", NULL }, 129,
 		  "error: unknown format 'pdf'; expected html, md, json or junit" },
 		{ "unknown report", { "abx", NULL }, 129,
-		  "error: unknown report 'abx'; expected abi, mapping, caps, matrix or all" },
+		  "error: unknown report 'abx'; expected abi, mapping, caps, matrix, "
+		  "migration or all" },
 		{ "unknown sweep", { "matrix", "--sweep", "x", NULL }, 2, "error: no sweep 'x'" },
 		{ "bad acks file", { "abi", "--acks", "/nonexistent/acks", NULL }, 2,
 		  "/nonexistent/acks" },
