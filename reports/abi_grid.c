@@ -14,8 +14,7 @@
 #include "builders.h"
 #include "banned.h"
 
-/* The family of a versioned machine type: its name up to "-X.Y". */
-static char *family_of(const char *name)
+char *rep_machine_family(const char *name)
 {
 	const char *dash = strrchr(name, '-');
 
@@ -63,7 +62,7 @@ static void make_rows(const struct rep_abi *abi, const struct rep_guest *g,
 				continue;
 			ALLOC_GROW(out->rows, out->nrows + 1, alloc);
 			out->rows[k].machine = name;
-			out->rows[k].family = family_of(name);
+			out->rows[k].family = rep_machine_family(name);
 			out->rows[k].cells = xcalloc(ncols + 1, sizeof(*out->rows[k].cells));
 			out->nrows++;
 		}

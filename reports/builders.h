@@ -179,6 +179,12 @@ void rep_grid_make(const struct rep_report *r, struct rep_grid *gr);
 void rep_grid_release(struct rep_grid *gr);
 /* True when a side of x is not equal: it has details to show. */
 int rep_grid_cell_differs(const struct rep_grid_cell *x);
+/*
+ * The family of a versioned machine type, its name up to "-X.Y"
+ * ("pc-q35" of "pc-q35-7.1"; a name without a version is its own);
+ * malloc'd.
+ */
+char *rep_machine_family(const char *name);
 
 /* ---- argv.c ---- */
 
@@ -233,6 +239,44 @@ enum rep_change rep_verdict_change(const enum run_status *before, enum run_statu
 int rep_matrix_write_logs(struct store *st, struct rep_matrix *m,
 			  const char *dir) VM_WUR;
 void rep_matrix_release(struct rep_matrix *m);
+void rep_sweep_ref_release(struct rep_sweep_ref *s);
+/* "\n==== title ====\ntext\n" into a log file's text; nothing for NULL or "". */
+void rep_log_section(struct strbuf *sb, const char *title, const char *text);
+/* An argv recorded as a JSON array, one word a line; else as rep_log_section. */
+void rep_log_argv(struct strbuf *sb, const char *title, const char *json);
+
+/* ---- migration_report.c ---- */
+
+/*
+ * The migrations of migrate sweep uuid (NULL: the latest migrate sweep),
+ * each (source, destination, machine type, mode) once: its row in that
+ * sweep, or else its latest older one (not current); compared with the
+ * newest earlier migrate sweep that has it (regressions, fixed) and held
+ * against the two binaries' ABI fingerprints and guest views
+ * (rep_migration_classify). Nothing (have_cur 0) without migrate sweeps;
+ * -1 after reporting a uuid that is not a migrate sweep's, a verdict,
+ * mode or side the code does not know, or a store error.
+ */
+int rep_migration_build(struct store *st, const char *uuid,
+			struct rep_migration *m) VM_WUR;
+/*
+ * Each cell's disagreement from its predictors and verdict, the counts
+ * and the order of m->predictions; again after a predictor changed (the
+ * vmstate hook).
+ */
+void rep_migration_classify(struct rep_migration *m);
+/* What c's predictors and verdict say together (REP_MIG_AGREE for a control). */
+enum rep_mig_disagreement rep_mig_disagreement_of(const struct rep_mig_cell *c);
+/* Whether a cell of m has the vmstate predictor set (the writers' column). */
+int rep_migration_has_vmstate(const struct rep_migration *m);
+/* The cell of (machine, mode, source, destination) in m, or NULL. */
+const struct rep_mig_cell *rep_mig_find(const struct rep_migration *m,
+					const char *machine, enum mig_mode mode,
+					const char *src, const char *dst);
+/* Writes each cell's record to dir/logs/migration-N.txt and sets its log. */
+int rep_migration_write_logs(struct store *st, struct rep_migration *m,
+			     const char *dir) VM_WUR;
+void rep_migration_release(struct rep_migration *m);
 
 /* ---- writers: html.c, markdown.c, json.c, junit.c ---- */
 

@@ -5,16 +5,21 @@
  * filtered with the box above it, or all at once with the box at the top;
  * the URL fragment does the same for links and scripts:
  * "#filter=queue_reset" filters every table, "#sort=TABLE:COL[:desc]"
- * sorts one. Filtered-out rows get the hidden attribute, and the body
+ * sorts one. A select of class xfilter with data-key K (the migration
+ * part's machine type and version) hides what has a data-f-K attribute
+ * without its value among the attribute's words (a table cell is only
+ * dimmed); "#K=VALUE" sets it. Filtered-out rows get the hidden attribute, and the body
  * gets data-js="ready" once the script ran (the tests read both from
  * Chromium's DOM). Everything from the store is escaped (rep_html).
- * The ABI part, with its overview grid, is html_abi.c's; the table and
- * cell pieces both use are html_kit.c's.
+ * The ABI part, with its overview grid, is html_abi.c's, the migration
+ * part html_migration.c's; the table and cell pieces they all use are
+ * html_kit.c's.
  */
 #include <string.h>
 
 #include "builders.h"
 #include "html_kit.h"
+#include "report.h"
 #include "banned.h"
 
 static const char css[] =
@@ -63,7 +68,15 @@ static const char css[] =
 	"table.mini{border-collapse:collapse;font-size:12px;margin:.3em 0}"
 	"table.mini th,table.mini td{border:1px solid #ddd;padding:1px 5px;vertical-align:top;text-align:left}"
 	"pre.diff{margin:0;white-space:pre;overflow-x:auto;max-width:110ch}"
-	".dl-add{background:#e6ffec}.dl-del{background:#ffebe9}.dl-meta{color:#888}";
+	".dl-add{background:#e6ffec}.dl-del{background:#ffebe9}.dl-meta{color:#888}"
+	/* the migration part (html_migration.c) */
+	"table.mig td{min-width:5em}table.mig td details div.why{white-space:normal;"
+	"max-width:45ch;text-align:left;font-size:11px}"
+	"td.ctl,span.ctl{outline:2px dashed #777;outline-offset:-3px}"
+	".legend span.pass{background:#d6f5d6}.legend span.fail{background:#f8d0d0}"
+	".legend span.error{background:#fbe3c2}.legend span.old{opacity:.55}"
+	"div.miggrid{display:inline-block;vertical-align:top;margin:0 1.5em .8em 0}"
+	".xoff{display:none}td.xoff{display:table-cell;opacity:.2}";
 
 static const char script[] =
 	"(function(){\n"
@@ -92,11 +105,19 @@ static const char script[] =
 	"var t=document.getElementById(i.getAttribute('data-table'));if(t)t.classList.toggle('only-diff',i.checked);});});\n"
 	"var all=document.getElementById('filter-all');"
 	"if(all)all.addEventListener('input',function(){filterAll(all.value);});\n"
+	"var xsel=Array.prototype.slice.call(document.querySelectorAll('select.xfilter'));\n"
+	"function xfilter(){xsel.forEach(function(s){var k=s.getAttribute('data-key');"
+	"document.querySelectorAll('[data-f-'+k+']').forEach(function(e){"
+	"var off=xsel.some(function(t){var a=e.getAttribute('data-f-'+t.getAttribute('data-key'));"
+	"return t.value&&a!==null&&a.split(' ').indexOf(t.value)<0;});"
+	"e.classList.toggle('xoff',off);});});}\n"
+	"xsel.forEach(function(s){s.addEventListener('change',xfilter);});\n"
 	"function fromHash(){location.hash.slice(1).split('&').forEach(function(kv){"
 	"var i=kv.indexOf('=');if(i<0)return;var k=kv.slice(0,i),v=decodeURIComponent(kv.slice(i+1));"
 	"if(k==='filter'){if(all)all.value=v;filterAll(v);}"
 	"else if(k==='sort'){var p=v.split(':'),t=document.getElementById(p[0]);"
-	"if(t)sortTable(t,parseInt(p[1],10),p[2]==='desc');}});}\n"
+	"if(t)sortTable(t,parseInt(p[1],10),p[2]==='desc');}"
+	"else xsel.forEach(function(s){if(s.getAttribute('data-key')===k){s.value=v;xfilter();}});});}\n"
 	"fromHash();window.addEventListener('hashchange',fromHash);\n"
 	"document.body.setAttribute('data-js','ready');\n"
 	"})();\n";
@@ -474,7 +495,7 @@ static void matrix_section(struct strbuf *out, const struct rep_report *r)
 
 void rep_write_html(const struct rep_report *r, struct strbuf *out)
 {
-	int gate = r->abi.unacked || r->guest.unacked || r->matrix.regressions;
+	int gate = rep_report_gate(r);
 
 	sb_printf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		       "<meta name=\"viewport\" content=\"width=device-width\">"
@@ -495,10 +516,12 @@ void rep_write_html(const struct rep_report *r, struct strbuf *out)
 		sb_printf(out, "%zu unacknowledged ABI break(s), %zu unacknowledged "
 			       "guest-view difference(s). ", r->abi.unacked, r->guest.unacked);
 	if (r->parts & REP_MATRIX)
-		sb_printf(out, "%zu new regression(s).", r->matrix.regressions);
-	if (!(r->parts & (REP_ABI | REP_MATRIX)))
-		sb_puts(out, "Nothing to gate on: the ABI and matrix parts are not in "
-			     "this report.");
+		sb_printf(out, "%zu new regression(s). ", r->matrix.regressions);
+	if (r->parts & REP_MIGRATION)
+		sb_printf(out, "%zu new migration regression(s).", r->migration.regressions);
+	if (!(r->parts & (REP_ABI | REP_MATRIX | REP_MIGRATION)))
+		sb_puts(out, "Nothing to gate on: the ABI, matrix and migration parts are "
+			     "not in this report.");
 	sb_puts(out, "</div>\n<nav>");
 	if (r->parts & REP_ABI)
 		sb_puts(out, "<a href=\"#abi\">ABI</a>");
@@ -508,6 +531,8 @@ void rep_write_html(const struct rep_report *r, struct strbuf *out)
 		sb_puts(out, "<a href=\"#caps\">Capabilities</a>");
 	if (r->parts & REP_MATRIX)
 		sb_puts(out, "<a href=\"#matrix\">Matrix</a>");
+	if (r->parts & REP_MIGRATION)
+		sb_puts(out, "<a href=\"#migration\">Migrations</a>");
 	sb_puts(out, "</nav>\n<div class=\"filterbar\"><label>Filter every table: "
 		     "<input id=\"filter-all\" type=\"search\"></label></div>\n");
 	if (r->parts & REP_ABI)
@@ -518,5 +543,7 @@ void rep_write_html(const struct rep_report *r, struct strbuf *out)
 		caps_section(out, r);
 	if (r->parts & REP_MATRIX)
 		matrix_section(out, r);
+	if (r->parts & REP_MIGRATION)
+		rep_html_migration(out, r);
 	sb_printf(out, "<script>\n%s</script>\n</body></html>\n", script);
 }

@@ -2,9 +2,10 @@
 #define VM_REP_HTML_KIT_H
 
 /*
- * Inside the HTML writer (html.c, html_abi.c): the pieces its sections
- * share (html_kit.c), and the ABI part's section (html_abi.c). Every
- * string goes through rep_html; NULL cells show as a dash.
+ * Inside the HTML writer (html.c, html_abi.c, html_migration.c): the
+ * pieces its sections share (html_kit.c), and the sections of the parts
+ * that have files of their own. Every string goes through rep_html; NULL
+ * cells show as a dash.
  */
 
 #include "model.h"
@@ -25,5 +26,7 @@ void rep_html_td_list(struct strbuf *out, const struct strvec *sv);
 
 /* The ABI part: the overview grid, both views, their details. */
 void rep_html_abi(struct strbuf *out, const struct rep_report *r);
+/* The migration part: counts, failures, predictions, the grids, all migrations. */
+void rep_html_migration(struct strbuf *out, const struct rep_report *r);
 
 #endif

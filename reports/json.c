@@ -468,9 +468,141 @@ static json_object *matrix_json(const struct rep_report *r)
 	return o;
 }
 
+/* ---- migration ---- */
+
+static json_object *vmstate_json(const struct rep_vmstate_check *v)
+{
+	json_object *o;
+
+	if (!v)
+		return NULL;
+	o = json_object_new_object();
+	add(o, "state", str(rep_vmstate_state_name(v->state)));
+	add(o, "errors", count(v->errors));
+	add(o, "detail", str(v->detail));
+	return o;
+}
+
+static json_object *mig_previous_json(const struct rep_mig_cell *c)
+{
+	json_object *p;
+
+	if (!c->has_prev)
+		return NULL;
+	p = json_object_new_object();
+	add(p, "status", str(run_status_to_string(c->prev_verdict)));
+	add(p, "sweep", str(c->prev_sweep));
+	return p;
+}
+
+static json_object *mig_cell_json(const struct rep_mig_cell *c)
+{
+	json_object *e = json_object_new_object();
+
+	add(e, "id", json_object_new_int64(c->id));
+	add(e, "machine", str(c->machine));
+	add(e, "family", str(c->family));
+	add(e, "mode", str(mig_mode_to_string(c->mode)));
+	add(e, "source", str(c->src));
+	add(e, "destination", str(c->dst));
+	add(e, "source_sha256", str(c->src_sha));
+	add(e, "destination_sha256", str(c->dst_sha));
+	add(e, "control", json_object_new_boolean(c->control));
+	add(e, "status", str(run_status_to_string(c->verdict)));
+	add(e, "side", c->side == MIG_SIDE_NONE ? NULL : str(mig_side_to_string(c->side)));
+	add(e, "reason", str(c->reason));
+	add(e, "seconds", json_object_new_double(c->seconds));
+	add(e, "source_seconds", json_object_new_double(c->src_seconds));
+	add(e, "started_at", str(c->started_at));
+	add(e, "current", json_object_new_boolean(c->current));
+	add(e, "from_sweep", str(c->from_sweep));
+	add(e, "previous", mig_previous_json(c));
+	add(e, "regression", json_object_new_boolean(c->regression));
+	add(e, "fixed", json_object_new_boolean(c->fixed));
+	add(e, "log", str(c->log));
+	add(e, "qemu_abi", str(rep_fp_cmp_name(c->abi)));
+	add(e, "guest_view", str(rep_fp_cmp_name(c->guest)));
+	add(e, "vmstate", vmstate_json(c->vmstate));
+	add(e, "disagreement", str(rep_mig_disagreement_name(c->disagreement)));
+	return e;
+}
+
+static json_object *mig_modes_json(const struct rep_migration *m)
+{
+	json_object *a = json_object_new_array();
+
+	for (int mode = 0; mode < MIG_MODE_LAST; mode++) {
+		const struct rep_mig_counts *k = &m->modes[mode];
+		json_object *e = json_object_new_object();
+
+		add(e, "mode", str(mig_mode_to_string(mode)));
+		add(e, "migrations", count(k->cells));
+		for (int v = 0; v < RUN_STATUS_LAST; v++)
+			add(e, run_status_to_string(v), count(k->n[v]));
+		add(e, "controls", count(k->controls));
+		add(e, "controls_failed", count(k->controls_failed));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+static json_object *mig_grids_json(const struct rep_migration *m)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < m->ngrids; i++) {
+		const struct rep_mig_grid *g = &m->grids[i];
+		json_object *e = json_object_new_object(), *rows = json_object_new_array();
+		size_t n = g->versions.nr;
+
+		add(e, "machine", str(g->machine));
+		add(e, "family", str(g->family));
+		add(e, "mode", str(mig_mode_to_string(g->mode)));
+		add(e, "versions", strvec_json(&g->versions));
+		for (size_t s = 0; s < n; s++) {
+			json_object *row = json_object_new_array();
+
+			for (size_t d = 0; d < n; d++) {
+				long c = g->cell[s * n + d];
+
+				json_object_array_add(row, c < 0 ? NULL : count((size_t)c));
+			}
+			json_object_array_add(rows, row);
+		}
+		add(e, "cells", rows);
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+static json_object *migration_json(const struct rep_report *r)
+{
+	const struct rep_migration *m = &r->migration;
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	add(o, "sweep", sweep_json(m->have_cur, &m->cur));
+	add(o, "previous", sweep_json(m->have_prev, &m->prev));
+	add(o, "versions", strvec_json(&m->versions));
+	add(o, "machines", strvec_json(&m->machines));
+	add(o, "modes", mig_modes_json(m));
+	for (size_t i = 0; i < m->ncells; i++)
+		json_object_array_add(a, mig_cell_json(&m->cells[i]));
+	add(o, "cells", a);
+	add(o, "grids", mig_grids_json(m));
+	a = json_object_new_array();
+	for (size_t i = 0; i < m->npredictions; i++)
+		json_object_array_add(a, count(m->predictions[i]));
+	add(o, "predictions", a);
+	add(o, "equal_but_fails", count(m->equal_but_fails));
+	add(o, "differs_but_passes", count(m->differs_but_passes));
+	add(o, "regressions", count(m->regressions));
+	add(o, "fixed", count(m->fixed));
+	return o;
+}
+
 void rep_write_json(const struct rep_report *r, struct strbuf *out)
 {
-	static const char *const parts[] = { "abi", "mapping", "caps", "matrix" };
+	static const char *const parts[] = { "abi", "mapping", "caps", "matrix", "migration" };
 	json_object *o = json_object_new_object(), *a = json_object_new_array(), *s;
 
 	add(o, "schema", str("virt-matrix-report/1"));
@@ -501,11 +633,16 @@ void rep_write_json(const struct rep_report *r, struct strbuf *out)
 	add(s, "disagreements", count(r->views.nr));
 	add(s, "regressions", json_object_new_int64((int64_t)r->matrix.regressions));
 	add(s, "fixed", json_object_new_int64((int64_t)r->matrix.fixed));
+	add(s, "migration_regressions", count(r->migration.regressions));
+	add(s, "migration_fixed", count(r->migration.fixed));
+	add(s, "migration_disagreements",
+	    count(r->migration.equal_but_fails + r->migration.differs_but_passes));
 	add(o, "summary", s);
 	add(o, "abi", r->parts & REP_ABI ? abi_json(r) : NULL);
 	add(o, "mapping", r->parts & REP_MAPPING ? mapping_json(r) : NULL);
 	add(o, "caps", r->parts & REP_CAPS ? caps_json(r) : NULL);
 	add(o, "matrix", r->parts & REP_MATRIX ? matrix_json(r) : NULL);
+	add(o, "migration", r->parts & REP_MIGRATION ? migration_json(r) : NULL);
 	sb_puts(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 						       JSON_C_TO_STRING_SPACED |
 						       JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -13,6 +13,14 @@
  *           "QEMU x / libvirt y" in class "matrix.<scenario>": fail and
  *           error runs fail (a regression says so first), skip runs are
  *           skipped; system-out names the log file
+ *   migration  one test case per (source, destination, machine type,
+ *           mode) of the current migrate sweep, named "QEMU x -> y" in
+ *           class "migration.<machine>.<mode>": a fail is a failure
+ *           (type "regression" when it passed before), an error an
+ *           error, skip and unsupported are skipped; the message is the
+ *           failing side ("[destination] ") and the reason, with QEMU's
+ *           words; system-out has the log file and what the fingerprints
+ *           predicted
  *
  * The mapping and the capability timeline have no pass or fail and are
  * not in this format.
@@ -205,6 +213,94 @@ static void matrix_suite(struct strbuf *out, const struct rep_report *r)
 	sb_puts(out, "  </testsuite>\n");
 }
 
+/* A migration's failure, error or skip element, if it has one. */
+static void migration_verdict(struct strbuf *out, const struct rep_mig_cell *c)
+{
+	const char *tag = c->verdict == RUN_ERROR ? "error" : "failure";
+
+	if (run_status_is_failure(c->verdict)) {
+		sb_printf(out, "      <%s type=\"%s\" message=\"", tag,
+			  c->regression ? "regression" : run_status_to_string(c->verdict));
+		if (c->regression)
+			sb_puts(out, "regression (passed in the previous migrate sweep): ");
+		if (c->side != MIG_SIDE_NONE)
+			sb_printf(out, "[%s] ", mig_side_to_string(c->side));
+		X(c->reason ? c->reason : run_status_to_string(c->verdict));
+		sb_puts(out, "\"/>\n");
+	} else if (c->verdict == RUN_SKIP || c->verdict == RUN_UNSUPPORTED) {
+		sb_puts(out, "      <skipped message=\"");
+		if (c->verdict == RUN_UNSUPPORTED)
+			sb_puts(out, "unsupported: ");
+		X(c->reason);
+		sb_puts(out, "\"/>\n");
+	}
+}
+
+static void migration_case(struct strbuf *out, const struct rep_mig_cell *c)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	sb_puts(out, "    <testcase classname=\"migration.");
+	X(c->machine);
+	sb_printf(out, ".%s\" name=\"QEMU ", mig_mode_to_string(c->mode));
+	X(c->src);
+	sb_puts(out, " -&gt; ");
+	X(c->dst);
+	sb_printf(out, "%s\" time=\"%.3f\">\n", c->control ? " (control)" : "", c->seconds);
+	migration_verdict(out, c);
+	sb_printf(&t, "migration %lld", c->id);
+	if (c->log)
+		sb_printf(&t, "; log: %s", c->log);
+	if (!c->control) {
+		sb_printf(&t, "\nQEMU ABI fingerprints: %s; guest view: %s",
+			  rep_fp_cmp_name(c->abi), rep_fp_cmp_name(c->guest));
+		if (c->vmstate) {
+			sb_puts(&t, "; ");
+			rep_vmstate_text(&t, c->vmstate);
+		}
+		if (c->disagreement)
+			sb_printf(&t, "\ndisagreement: %s",
+				  rep_mig_disagreement_name(c->disagreement));
+	}
+	sb_puts(out, "      <system-out>");
+	X(t.buf);
+	sb_puts(out, "</system-out>\n    </testcase>\n");
+	strbuf_release(&t);
+}
+
+static void migration_suite(struct strbuf *out, const struct rep_report *r)
+{
+	const struct rep_migration *m = &r->migration;
+	size_t failures = 0, errors = 0, skipped = 0;
+	double secs = 0;
+
+	for (size_t i = 0; i < m->ncells; i++) {
+		const struct rep_mig_cell *c = &m->cells[i];
+
+		if (!c->current)
+			continue;
+		failures += c->verdict == RUN_FAIL;
+		errors += c->verdict == RUN_ERROR;
+		skipped += c->verdict == RUN_SKIP || c->verdict == RUN_UNSUPPORTED;
+		secs += c->seconds;
+	}
+	sb_printf(out, "  <testsuite name=\"migration\" tests=\"%zu\" failures=\"%zu\" "
+		       "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"",
+		  m->current_cells, failures, errors, skipped, secs);
+	if (m->have_cur) {
+		sb_puts(out, " id=\"");
+		X(m->cur.label);
+		sb_puts(out, "\" timestamp=\"");
+		X(m->cur.started_at);
+		sb_puts(out, "\"");
+	}
+	sb_puts(out, ">\n");
+	for (size_t i = 0; i < m->ncells; i++)
+		if (m->cells[i].current)
+			migration_case(out, &m->cells[i]);
+	sb_puts(out, "  </testsuite>\n");
+}
+
 void rep_write_junit(const struct rep_report *r, struct strbuf *out)
 {
 	sb_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -215,5 +311,7 @@ void rep_write_junit(const struct rep_report *r, struct strbuf *out)
 	}
 	if (r->parts & REP_MATRIX)
 		matrix_suite(out, r);
+	if (r->parts & REP_MIGRATION)
+		migration_suite(out, r);
 	sb_puts(out, "</testsuites>\n");
 }

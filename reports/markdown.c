@@ -556,6 +556,210 @@ static void matrix_md(struct strbuf *out, const struct rep_report *r)
 		matrix_grid_md(out, m, m->scenarios.v[s]);
 }
 
+/* ---- migration ---- */
+
+/*
+ * "fail (destination)", "pass (control)", "error REGRESSION", "pass (from
+ * e39c3c46)": a grid names an older result's sweep by the start of its uuid.
+ */
+static void mig_status_text(struct strbuf *t, const struct rep_mig_cell *c)
+{
+	sb_puts(t, run_status_to_string(c->verdict));
+	if (c->side != MIG_SIDE_NONE)
+		sb_printf(t, " (%s)", mig_side_to_string(c->side));
+	if (c->control)
+		sb_puts(t, " (control)");
+	if (c->regression)
+		sb_puts(t, " REGRESSION");
+	if (c->fixed)
+		sb_puts(t, " (fixed)");
+	if (!c->current)
+		sb_printf(t, " (older: %.8s)", c->from_sweep);
+}
+
+static void mig_status_md(struct strbuf *out, const struct rep_mig_cell *c)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	mig_status_text(&t, c);
+	sb_putc(out, ' ');
+	if (c->log)
+		sb_puts(out, "[");
+	C(t.buf);
+	if (c->log) {
+		sb_puts(out, "](");
+		C(c->log);
+		sb_puts(out, ")");
+	}
+	sb_puts(out, " |");
+	strbuf_release(&t);
+}
+
+/* machine type, mode, source, destination (no newline) */
+static void mig_key_md(struct strbuf *out, const struct rep_mig_cell *c)
+{
+	row_start(out);
+	code_cell(out, c->machine);
+	cell(out, mig_mode_to_string(c->mode));
+	cell(out, c->src);
+	cell(out, c->dst);
+}
+
+static void mig_summary_md(struct strbuf *out, const struct rep_migration *m)
+{
+	static const char *const h[] = { "mode", "migrations", "pass", "fail", "error",
+					 "skip", "unsupported", "controls", "controls failed" };
+
+	header(out, h, ARRAY_SIZE(h));
+	for (int mode = 0; mode < MIG_MODE_LAST; mode++) {
+		const struct rep_mig_counts *k = &m->modes[mode];
+
+		if (!k->cells && !k->controls)
+			continue;
+		sb_printf(out, "| %s | %zu |", mig_mode_to_string(mode), k->cells);
+		for (int v = 0; v < RUN_STATUS_LAST; v++)
+			sb_printf(out, " %zu |", k->n[v]);
+		sb_printf(out, " %zu | %zu |\n", k->controls, k->controls_failed);
+	}
+	sb_putc(out, '\n');
+}
+
+/* The current cells that failed or erred (regressions only: only those). */
+static void mig_failures_md(struct strbuf *out, const struct rep_migration *m,
+			    int regressions, const char *title)
+{
+	static const char *const h[] = { "machine type", "mode", "source", "destination",
+					 "status", "side", "reason", "previous" };
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->ncells; i++) {
+		const struct rep_mig_cell *c = &m->cells[i];
+
+		if (!c->current || !run_status_is_failure(c->verdict) ||
+		    (regressions && !c->regression))
+			continue;
+		if (!n++) {
+			sb_printf(out, "%s\n\n", title);
+			header(out, h, ARRAY_SIZE(h));
+		}
+		mig_key_md(out, c);
+		mig_status_md(out, c);
+		cell(out, c->side == MIG_SIDE_NONE ? NULL : mig_side_to_string(c->side));
+		cell(out, c->reason);
+		cell(out, c->has_prev ? run_status_to_string(c->prev_verdict) : NULL);
+		sb_putc(out, '\n');
+	}
+	if (n)
+		sb_putc(out, '\n');
+}
+
+static void mig_predictions_md(struct strbuf *out, const struct rep_migration *m)
+{
+	static const char *const h[] = { "machine type", "mode", "source", "destination",
+					 "QEMU ABI", "guest view", "migration", "disagreement",
+					 "vmstate" };
+	int vm = rep_migration_has_vmstate(m);
+
+	sb_printf(out, "### Held against the fingerprints\n\n%zu migration(s) failed "
+		       "where the QEMU ABI fingerprints or the guest views are equal; %zu "
+		       "passed where the ABI fingerprints differ and the guest views are "
+		       "equal. Those come first.\n\n",
+		  m->equal_but_fails, m->differs_but_passes);
+	if (!m->npredictions)
+		return;
+	header(out, h, ARRAY_SIZE(h) - !vm);
+	for (size_t i = 0; i < m->npredictions; i++) {
+		const struct rep_mig_cell *c = &m->cells[m->predictions[i]];
+		const char *d = rep_mig_disagreement_name(c->disagreement);
+		struct strbuf t = STRBUF_INIT;
+
+		mig_key_md(out, c);
+		cell(out, rep_fp_cmp_name(c->abi));
+		cell(out, rep_fp_cmp_name(c->guest));
+		mig_status_md(out, c);
+		if (d)
+			sb_printf(out, " **%s** |", d);
+		else
+			cell(out, NULL);
+		if (vm) {
+			rep_vmstate_text(&t, c->vmstate);
+			cell(out, t.len ? t.buf : "not checked");
+		}
+		sb_putc(out, '\n');
+		strbuf_release(&t);
+	}
+	sb_putc(out, '\n');
+}
+
+/* One machine type and mode: sources as rows, destinations as columns. */
+static void mig_grid_md(struct strbuf *out, const struct rep_migration *m,
+			const struct rep_mig_grid *g)
+{
+	size_t n = g->versions.nr;
+
+	sb_puts(out, "#### ");
+	C(g->machine);
+	sb_printf(out, ", %s\n\n| source \\\\ destination |", mig_mode_to_string(g->mode));
+	for (size_t d = 0; d < n; d++)
+		cell(out, g->versions.v[d]);
+	sb_puts(out, "\n|---|");
+	for (size_t d = 0; d < n; d++)
+		sb_puts(out, "---|");
+	sb_putc(out, '\n');
+	for (size_t s = 0; s < n; s++) {
+		row_start(out);
+		cell(out, g->versions.v[s]);
+		for (size_t d = 0; d < n; d++) {
+			long c = g->cell[s * n + d];
+
+			if (c < 0)
+				cell(out, NULL);
+			else
+				mig_status_md(out, &m->cells[c]);
+		}
+		sb_putc(out, '\n');
+	}
+	sb_putc(out, '\n');
+}
+
+static void migration_md(struct strbuf *out, const struct rep_report *r)
+{
+	const struct rep_migration *m = &r->migration;
+	const char *family = NULL;
+
+	sb_puts(out, "## 5. Migrations between QEMU versions\n\n");
+	if (!m->have_cur) {
+		sb_puts(out, "No migrate sweep recorded ('virt-matrix migrate').\n");
+		return;
+	}
+	sb_puts(out, "Migrate sweep ");
+	C(m->cur.label);
+	sb_puts(out, " (started ");
+	C(m->cur.started_at);
+	sb_printf(out, ", %zu migrations)", m->current_cells);
+	if (m->have_prev) {
+		sb_puts(out, ", compared with ");
+		C(m->prev.label);
+	}
+	sb_printf(out, ": %zu regression(s), %zu fixed. In the grids, \"older: X\" is "
+		       "the latest result of a migration this sweep did not try, from the "
+		       "migrate sweep whose uuid starts with X; it counts for nothing.\n\n",
+		  m->regressions, m->fixed);
+	mig_summary_md(out, m);
+	mig_failures_md(out, m, 1, "### Regressions (passed in the previous migrate sweep)");
+	mig_failures_md(out, m, 0, "### Migrations of this sweep that failed");
+	mig_predictions_md(out, m);
+	for (size_t i = 0; i < m->ngrids; i++) {
+		if (!family || strcmp(family, m->grids[i].family)) {
+			family = m->grids[i].family;
+			sb_puts(out, "### ");
+			C(family);
+			sb_puts(out, "\n\n");
+		}
+		mig_grid_md(out, m, &m->grids[i]);
+	}
+}
+
 void rep_write_markdown(const struct rep_report *r, struct strbuf *out)
 {
 	sb_puts(out, "# virt-matrix report\n\nGenerated ");
@@ -576,6 +780,9 @@ void rep_write_markdown(const struct rep_report *r, struct strbuf *out)
 			  r->abi.unacked, r->guest.unacked);
 	if (r->parts & REP_MATRIX)
 		sb_printf(out, "- **%zu new regression(s)**\n", r->matrix.regressions);
+	if (r->parts & REP_MIGRATION)
+		sb_printf(out, "- **%zu new migration regression(s)**\n",
+			  r->migration.regressions);
 	sb_putc(out, '\n');
 	if (r->parts & REP_ABI)
 		abi_md(out, r);
@@ -585,4 +792,6 @@ void rep_write_markdown(const struct rep_report *r, struct strbuf *out)
 		caps_md(out, r);
 	if (r->parts & REP_MATRIX)
 		matrix_md(out, r);
+	if (r->parts & REP_MIGRATION)
+		migration_md(out, r);
 }

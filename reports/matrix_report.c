@@ -10,7 +10,10 @@
  *
  * Sweeps are ordered by start time. Runs recorded before sweeps existed
  * (runs.sweep NULL) form one batch, "legacy", older than every sweep, so
- * the first real sweep is compared with them. A cell the current sweep
+ * the first real sweep is compared with them. Sweeps of kind 'migrate'
+ * hold migrations, not runs (migration_report.c): they are not this
+ * part's, so that a `virt-matrix migrate` after a sweep leaves the
+ * matrix of that sweep the latest. A cell the current sweep
  * did not run is still shown, greyed, with its latest result from an
  * older sweep, and never counts as a regression. Each shown cell's run
  * record (argv, checks, QEMU's messages, the console, the backend's log,
@@ -78,7 +81,7 @@ static int cmp_rrow(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static void sweep_ref_release(struct rep_sweep_ref *s)
+void rep_sweep_ref_release(struct rep_sweep_ref *s)
 {
 	free(s->uuid);
 	free(s->label);
@@ -96,7 +99,10 @@ static void sweep_ref_copy(struct rep_sweep_ref *dst, const struct rep_sweep_ref
 	dst->started_at = src->started_at ? xstrdup(src->started_at) : NULL;
 }
 
-/* The sweeps in order, "legacy" first when runs without a sweep exist. */
+/*
+ * The sweeps that hold runs in order, "legacy" first when runs without a
+ * sweep exist.
+ */
 static int load_sweeps(struct store *st, struct sweeps *out)
 {
 	auto_stmt *q = NULL;
@@ -106,7 +112,7 @@ static int load_sweeps(struct store *st, struct sweeps *out)
 
 	if (store_prepare(st, &l, "SELECT min(started_at) FROM runs WHERE sweep IS NULL") ||
 	    store_prepare(st, &q, "SELECT id, uuid, kind, started_at FROM sweeps"
-				  " ORDER BY started_at, id"))
+				  " WHERE kind != 'migrate' ORDER BY started_at, id"))
 		return -1;
 	if (sqlite3_step(l) == SQLITE_ROW && sqlite3_column_type(l, 0) != SQLITE_NULL) {
 		ALLOC_GROW(out->v, 1, alloc);
@@ -135,7 +141,7 @@ static int load_sweeps(struct store *st, struct sweeps *out)
 static void sweeps_release(struct sweeps *sw)
 {
 	for (size_t i = 0; i < sw->nr; i++)
-		sweep_ref_release(&sw->v[i]);
+		rep_sweep_ref_release(&sw->v[i]);
 	free(sw->v);
 	memset(sw, 0, sizeof(*sw));
 }
@@ -398,8 +404,8 @@ void rep_matrix_release(struct rep_matrix *m)
 		free(c->log);
 	}
 	free(m->cells);
-	sweep_ref_release(&m->cur);
-	sweep_ref_release(&m->prev);
+	rep_sweep_ref_release(&m->cur);
+	rep_sweep_ref_release(&m->prev);
 	strvec_clear(&m->scenarios);
 	strvec_clear(&m->qemus);
 	strvec_clear(&m->libvirts);
@@ -408,7 +414,7 @@ void rep_matrix_release(struct rep_matrix *m)
 
 /* ---- logs ---- */
 
-static void section(struct strbuf *sb, const char *title, const char *text)
+void rep_log_section(struct strbuf *sb, const char *title, const char *text)
 {
 	if (!text || !*text)
 		return;
@@ -417,16 +423,16 @@ static void section(struct strbuf *sb, const char *title, const char *text)
 		sb_putc(sb, '\n');
 }
 
-static void argv_lines(struct strbuf *sb, const char *json)
+void rep_log_argv(struct strbuf *sb, const char *title, const char *json)
 {
 	json_object *a = json ? json_tokener_parse(json) : NULL;
 
 	if (!a || !json_object_is_type(a, json_type_array)) {
-		section(sb, "argv", json);
+		rep_log_section(sb, title, json);
 		json_object_put(a);
 		return;
 	}
-	sb_puts(sb, "\n==== argv ====\n");
+	sb_printf(sb, "\n==== %s ====\n", title);
 	for (size_t i = 0; i < json_object_array_length(a); i++)
 		sb_printf(sb, "%s%s\n", i ? "    " : "",
 			  json_object_get_string(json_object_array_get_idx(a, i)));
@@ -473,14 +479,14 @@ int rep_matrix_write_logs(struct store *st, struct rep_matrix *m, const char *di
 			sb_printf(&text, "QEMU exit status: %d\n", sqlite3_column_int(q, 3));
 		if (sqlite3_column_type(q, 4) != SQLITE_NULL && sqlite3_column_int(q, 4))
 			sb_printf(&text, "QEMU killed by signal: %d\n", sqlite3_column_int(q, 4));
-		argv_lines(&text, col[0]);
-		section(&text, "mapper notes", col[1]);
-		section(&text, "checks", col[2]);
-		section(&text, "QEMU messages (stderr; libvirt: the domain log)", col[5]);
-		section(&text, "serial console", col[6]);
-		section(&text, "backend log", col[7]);
-		section(&text, "libvirt domain XML (live)", col[8]);
-		section(&text, "libvirt domxml-to-native", col[9]);
+		rep_log_argv(&text, "argv", col[0]);
+		rep_log_section(&text, "mapper notes", col[1]);
+		rep_log_section(&text, "checks", col[2]);
+		rep_log_section(&text, "QEMU messages (stderr; libvirt: the domain log)", col[5]);
+		rep_log_section(&text, "serial console", col[6]);
+		rep_log_section(&text, "backend log", col[7]);
+		rep_log_section(&text, "libvirt domain XML (live)", col[8]);
+		rep_log_section(&text, "libvirt domxml-to-native", col[9]);
 		strbuf_reset(&path);
 		sb_printf(&path, "%s/logs/run-%lld.txt", dir, c->run);
 		/* Made again from the store at will: no fsync. */

@@ -4,13 +4,14 @@
 /*
  * The in-memory model of a report. The builders (versions.c,
  * abi_report.c, guest_report.c, abi_views.c, mapping.c, timeline.c,
- * matrix_report.c) read the store
+ * matrix_report.c, migration_report.c) read the store
  * into it; the writers (html.c, markdown.c, json.c, junit.c) only read
  * it. Every string is malloc'd and owned by the model; indexes into
  * rep_versions stand for QEMU versions. rep_report_release() frees it
  * all.
  */
 
+#include "migrations.h"
 #include "runs.h"
 #include "store.h"
 #include "strbuf.h"
@@ -321,6 +322,131 @@ struct rep_matrix {
 	size_t regressions, fixed, current_cells;
 };
 
+/* ---- 5. migrations between QEMU installs (migration_report.c) ---- */
+
+/* How one predictor compares the binaries of a migration's two ends. */
+enum rep_fp_cmp {
+	REP_FP_MISSING,	     /* an end has no record: not probed, failed, not taken */
+	REP_FP_NOT_COMPARED, /* recorded by different definitions (abi_rev, guest_rev) */
+	REP_FP_EQUAL,
+	REP_FP_DIFFERS,
+};
+
+/* "missing", "not-compared", "equal", "differs", as in the JSON schema. */
+const char *rep_fp_cmp_name(enum rep_fp_cmp c);
+
+/*
+ * THE HOOK for a third predictor: a static check of the vmstate the
+ * source sends against what the destination accepts. No builder fills
+ * it yet: rep_mig_cell.vmstate is NULL ("not checked"). A module that
+ * checks sets it (malloc'd, detail too; rep_migration_release frees
+ * both) and then calls rep_migration_classify() again, which counts it
+ * as a predictor. The writers print it whenever it is set.
+ */
+enum rep_vmstate_state {
+	REP_VMSTATE_CLEAN,	  /* nothing found that the destination would refuse */
+	REP_VMSTATE_ERRORS,	  /* errors: sections, fields or versions it would refuse */
+	REP_VMSTATE_NOT_COMPARED, /* the check could not compare the two */
+};
+
+struct rep_vmstate_check {
+	enum rep_vmstate_state state;
+	size_t errors; /* with REP_VMSTATE_ERRORS */
+	char *detail;  /* the first error, or why not compared; NULL: none */
+};
+
+/* "clean", "errors", "not-compared", as in the JSON schema. */
+const char *rep_vmstate_state_name(enum rep_vmstate_state s);
+/*
+ * "vmstate: clean", "vmstate: 3 errors", "vmstate: not compared" (then
+ * ": detail" when there is one) appended to sb; nothing for NULL.
+ */
+void rep_vmstate_text(struct strbuf *sb, const struct rep_vmstate_check *v);
+
+/*
+ * Where the predictors and the verdict disagree (rep_migration_classify):
+ * only a pass or a fail between two installs is a verdict on
+ * compatibility (an error, skip or unsupported is none; the control
+ * holds nothing to predict).
+ */
+enum rep_mig_disagreement {
+	REP_MIG_AGREE,
+	/* a predictor said compatible (QEMU's ABI fingerprints equal, the
+	 * guest views equal, or vmstate clean) and the migration fails */
+	REP_MIG_EQUAL_BUT_FAILS,
+	/* the ABI fingerprints differ while the guest views are equal, or
+	 * vmstate has errors, and the migration passes */
+	REP_MIG_DIFFERS_BUT_PASSES,
+};
+
+/* NULL, "equal-but-fails", "differs-but-passes", as in the JSON schema. */
+const char *rep_mig_disagreement_name(enum rep_mig_disagreement d);
+
+/* One (source, destination, machine type, mode): the latest row of it. */
+struct rep_mig_cell {
+	char *machine;
+	char *family;	       /* "pc-q35" */
+	enum mig_mode mode;
+	char *src, *dst;       /* install names as recorded */
+	char *src_sha, *dst_sha; /* their binaries' sha256 as recorded; NULL: unknown */
+	long long id;	       /* migrations.id */
+	enum run_status verdict;
+	enum mig_side side;    /* which QEMU failed; MIG_SIDE_NONE: none said */
+	char *reason;	       /* the failing QEMU's own words; NULL: none */
+	double seconds, src_seconds;
+	char *started_at;
+	int control;	       /* the source to itself */
+	int current;	       /* from the report's sweep; else the latest older result */
+	char *from_sweep;      /* label of an older result's sweep */
+	int has_prev;	       /* a current cell the newest earlier sweep with it had: */
+	enum run_status prev_verdict;
+	char *prev_sweep;      /* ... its label */
+	int regression, fixed; /* against prev_verdict; current cells only */
+	char *log;	       /* "logs/migration-N.txt", relative to the output */
+	/* the predictors, between the two binaries for this machine type */
+	enum rep_fp_cmp abi;   /* QEMU's side: machine_abi.fingerprint */
+	enum rep_fp_cmp guest; /* the guest view: machine_guest.fingerprint */
+	struct rep_vmstate_check *vmstate; /* the hook: NULL, not checked */
+	enum rep_mig_disagreement disagreement;
+};
+
+/* A grid of one machine type and mode: sources as rows, destinations as columns. */
+struct rep_mig_grid {
+	const char *machine, *family; /* the cells' */
+	enum mig_mode mode;
+	struct strvec versions; /* every source and destination, version order */
+	long *cell; /* [versions.nr * versions.nr], row-major: index into cells, -1 none */
+};
+
+/* The current cells of one mode by verdict, controls apart. */
+struct rep_mig_counts {
+	size_t cells;		     /* between two installs */
+	size_t n[RUN_STATUS_LAST];   /* of those, by verdict */
+	size_t controls, controls_failed;
+};
+
+struct rep_migration {
+	int have_cur, have_prev;
+	struct rep_sweep_ref cur, prev; /* migrate sweeps only */
+	/* by family, machine type (natural order), mode, source, destination */
+	struct rep_mig_cell *cells;
+	size_t ncells, alloc;
+	struct rep_mig_grid *grids; /* in the order of the cells */
+	size_t ngrids;
+	struct strvec versions;	    /* every install of any cell, version order */
+	struct strvec machines;	    /* every machine type of any cell, in cell order */
+	struct rep_mig_counts modes[MIG_MODE_LAST];
+	/*
+	 * The current cells between two installs, disagreements first (those
+	 * equal but failing, then those differing but passing), then in
+	 * cell order: indexes into cells (rep_migration_classify).
+	 */
+	size_t *predictions;
+	size_t npredictions;
+	size_t equal_but_fails, differs_but_passes;
+	size_t regressions, fixed, current_cells;
+};
+
 /* ---- the whole report ---- */
 
 enum rep_part {
@@ -328,7 +454,8 @@ enum rep_part {
 	REP_MAPPING = 2,
 	REP_CAPS = 4,
 	REP_MATRIX = 8,
-	REP_ALL = 15,
+	REP_MIGRATION = 16,
+	REP_ALL = 31,
 };
 
 struct rep_report {
@@ -342,6 +469,7 @@ struct rep_report {
 	struct rep_mapping mapping;
 	struct rep_timeline caps;
 	struct rep_matrix matrix;
+	struct rep_migration migration;
 };
 
 void rep_report_release(struct rep_report *r);

@@ -1,12 +1,14 @@
 /*
- * cmd_report: "virt-matrix report [abi|mapping|caps|matrix|all]...":
+ * cmd_report: "virt-matrix report [abi|mapping|caps|matrix|migration|all]...":
  * reads the store (never writes it), builds the report model and writes
  * it as HTML, Markdown, JSON and JUnit XML. The exit status gates CI:
  * 1 when there are unacknowledged ABI breaks or guest-view differences,
- * or new regressions (unless --no-fail), 2 on errors, 129 on a usage
- * mistake. cmd_report only parses the command line; rep_report_run()
- * does the rest. A part and a format are rows of a table (parts[],
- * formats[]).
+ * or new regressions of the matrix or the migrations (unless --no-fail),
+ * 2 on errors, 129 on a usage mistake. cmd_report only parses the
+ * command line; rep_report_run() does the rest. A part and a format are
+ * rows of a table (parts[], formats[]): a part's row says how to build
+ * and release it, which kinds of sweep --sweep may name for it, which
+ * files it writes beside the report and what of it fails the report.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -21,42 +23,49 @@
 #include "banned.h"
 
 static const char usage[] =
-	"usage: virt-matrix report [abi | mapping | caps | matrix | all]...\n"
+	"usage: virt-matrix report [abi | mapping | caps | matrix | migration | all]...\n"
 	"                          [--format LIST] [--out DIR] [--sweep UUID]\n"
 	"                          [--acks FILE] [--no-fail] [--db PATH]\n"
 	"\n"
 	"Reports from the store, which it only reads (but for the schema upgrade\n"
 	"every command makes when the store is older than virt-matrix):\n"
-	"  abi      guest-ABI differences of each versioned machine type between\n"
-	"           consecutive QEMU versions that have it, as QEMU reports its\n"
-	"           devices and as the guest reads its tables and registers (the\n"
-	"           guest view), and where the two disagree; intentional ones are\n"
-	"           shown as acknowledged (specs/abi-acks)\n"
-	"  mapping  the QEMU argv of each scenario per (libvirt, QEMU) pair and\n"
-	"           from the direct mapper, normalised (ids, fds, temporary paths,\n"
-	"           uuids do not count), and which version changed which option\n"
-	"  caps     first and last QEMU version with each machine type, device,\n"
-	"           device property and QMP command; default values that changed\n"
-	"  matrix   pass/fail per scenario, QEMU rows x libvirt columns, of one\n"
-	"           sweep, regressions against the previous sweep first\n"
-	"  all      all four (the default)\n"
+	"  abi        guest-ABI differences of each versioned machine type between\n"
+	"             consecutive QEMU versions that have it, as QEMU reports its\n"
+	"             devices and as the guest reads its tables and registers (the\n"
+	"             guest view), and where the two disagree; intentional ones are\n"
+	"             shown as acknowledged (specs/abi-acks)\n"
+	"  mapping    the QEMU argv of each scenario per (libvirt, QEMU) pair and\n"
+	"             from the direct mapper, normalised (ids, fds, temporary paths,\n"
+	"             uuids do not count), and which version changed which option\n"
+	"  caps       first and last QEMU version with each machine type, device,\n"
+	"             device property and QMP command; default values that changed\n"
+	"  matrix     pass/fail per scenario, QEMU rows x libvirt columns, of one\n"
+	"             sweep, regressions against the previous sweep first\n"
+	"  migration  pass/fail of migrations between QEMU installs (virt-matrix\n"
+	"             migrate) per versioned machine type and mode, source rows x\n"
+	"             destination columns, of one migrate sweep; regressions against\n"
+	"             the previous one; each held against the two binaries' ABI\n"
+	"             fingerprints and guest views, disagreements first\n"
+	"  all        all five (the default)\n"
 	"\n"
 	"options:\n"
 	"  --format LIST  comma-separated html, md, json, junit (default: all)\n"
 	"  --out DIR      where report.html, report.md, report.json,\n"
-	"                 report.junit.xml and logs/run-N.txt go (default:\n"
-	"                 ./virt-matrix-report); '-' writes the one format asked\n"
-	"                 for to stdout, without logs\n"
-	"  --sweep UUID   the sweep of the matrix (default: the latest; 'legacy'\n"
-	"                 is the runs recorded without a sweep)\n"
+	"                 report.junit.xml and logs/run-N.txt, logs/migration-N.txt\n"
+	"                 go (default: ./virt-matrix-report); '-' writes the one\n"
+	"                 format asked for to stdout, without logs\n"
+	"  --sweep UUID   the sweep to report on, instead of the latest: a migrate\n"
+	"                 sweep is the migration part's, any other the matrix's\n"
+	"                 ('legacy' is the runs recorded without a sweep); the other\n"
+	"                 part shows its latest\n"
 	"  --acks FILE    acknowledged ABI differences (default: specs/abi-acks)\n"
 	"  --no-fail      exit 0 even with unacknowledged ABI breaks, guest-view\n"
 	"                 differences or new regressions\n"
 	"  --db PATH      store (env VIRT_MATRIX_DB)\n"
 	"\n"
 	"exit status: 0 written; 1 written, and there are unacknowledged ABI\n"
-	"breaks, guest-view differences or new regressions (not with --no-fail);\n"
-	"2 error; 129 usage.\n";
+	"breaks, guest-view differences or new regressions of the matrix or of\n"
+	"the migrations (not with --no-fail); 2 error; 129 usage.\n";
 
 static const struct {
 	const char *name, *file;
@@ -158,6 +167,48 @@ static void release_matrix(struct rep_report *r)
 	rep_matrix_release(&r->matrix);
 }
 
+static int logs_matrix(struct store *st, struct rep_report *r, const char *dir)
+{
+	return rep_matrix_write_logs(st, &r->matrix, dir);
+}
+
+static int build_migration(struct store *st, const struct rep_options *o,
+			   struct rep_report *r)
+{
+	return rep_migration_build(st, o->sweep, &r->migration);
+}
+
+static void release_migration(struct rep_report *r)
+{
+	rep_migration_release(&r->migration);
+}
+
+static int logs_migration(struct store *st, struct rep_report *r, const char *dir)
+{
+	return rep_migration_write_logs(st, &r->migration, dir);
+}
+
+/* What fails the report (exit status 1), part by part. */
+static size_t gate_abi(const struct rep_report *r)
+{
+	return r->abi.unacked;
+}
+
+static size_t gate_guest(const struct rep_report *r)
+{
+	return r->guest.unacked;
+}
+
+static size_t gate_matrix(const struct rep_report *r)
+{
+	return r->matrix.regressions;
+}
+
+static size_t gate_migration(const struct rep_report *r)
+{
+	return r->migration.regressions;
+}
+
 /*
  * The parts, in the order they are built; several rows may make up one
  * part (the name a user gives: the first row of that name is parsed).
@@ -167,14 +218,96 @@ static const struct {
 	unsigned bit;
 	int (*build)(struct store *, const struct rep_options *, struct rep_report *);
 	void (*release)(struct rep_report *); /* also of a part not built */
+	/* The kinds of sweep --sweep may name for this row, space-separated
+	 * (sweeps.kind; "legacy": the runs without a sweep); NULL: none. A
+	 * row gets o->sweep only when it names a sweep of such a kind. */
+	const char *sweep_kinds;
+	/* Files beside the report (not with --out -); NULL: none. */
+	int (*write_files)(struct store *, struct rep_report *, const char *dir);
+	/* How many findings fail the report (exit status 1); NULL: none. */
+	size_t (*gate)(const struct rep_report *);
 } parts[] = {
-	{ "abi", REP_ABI, build_abi, release_abi },
-	{ "abi", REP_ABI, build_guest, release_guest },
-	{ "abi", REP_ABI, build_views, release_views },
-	{ "mapping", REP_MAPPING, build_mapping, release_mapping },
-	{ "caps", REP_CAPS, build_caps, release_caps },
-	{ "matrix", REP_MATRIX, build_matrix, release_matrix },
+	{ "abi", REP_ABI, build_abi, release_abi, NULL, NULL, gate_abi },
+	{ "abi", REP_ABI, build_guest, release_guest, NULL, NULL, gate_guest },
+	{ "abi", REP_ABI, build_views, release_views, NULL, NULL, NULL },
+	{ "mapping", REP_MAPPING, build_mapping, release_mapping, NULL, NULL, NULL },
+	{ "caps", REP_CAPS, build_caps, release_caps, NULL, NULL, NULL },
+	{ "matrix", REP_MATRIX, build_matrix, release_matrix, "run sweep bisect legacy",
+	  logs_matrix, gate_matrix },
+	{ "migration", REP_MIGRATION, build_migration, release_migration, "migrate",
+	  logs_migration, gate_migration },
 };
+
+/* Whether word is one of the space-separated words of list. */
+static int has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, " ");
+
+		if (len == n && !strncmp(p, word, n))
+			return 1;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
+/*
+ * The kind of sweep uuid names ("legacy" for itself) into *kind
+ * (malloc'd). -1 after reporting a sweep the store does not have.
+ */
+static int sweep_kind(struct store *st, const char *uuid, char **kind)
+{
+	auto_stmt *q = NULL;
+	int rc;
+
+	if (!strcmp(uuid, "legacy")) {
+		*kind = xstrdup("legacy");
+		return 0;
+	}
+	if (store_prepare(st, &q, "SELECT kind FROM sweeps WHERE uuid = ?"))
+		return -1;
+	store_bind_text(q, 1, uuid);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*kind = store_column_strdup(q, 0);
+		return 0;
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(st, "cannot look up the sweep");
+	return error("no sweep '%s' in store '%s' (sweeps.uuid, or 'legacy' for the "
+		     "runs recorded without a sweep)", uuid, st->path);
+}
+
+/*
+ * The kind of sweep o->sweep names into *kind (NULL: none given, or no
+ * part asked for reads sweeps, when --sweep means nothing). -1 after
+ * reporting an unknown sweep, or one that only a part not asked for reads.
+ */
+static int resolve_sweep(struct store *st, const struct rep_options *o, char **kind)
+{
+	int reads = 0;
+
+	*kind = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		reads |= (o->parts & parts[i].bit) && parts[i].sweep_kinds;
+	if (!o->sweep || !reads)
+		return 0;
+	if (sweep_kind(st, o->sweep, kind))
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		if ((o->parts & parts[i].bit) && has_word(parts[i].sweep_kinds, *kind))
+			return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		if (has_word(parts[i].sweep_kinds, *kind))
+			return error("sweep '%s' is a '%s' sweep, which the %s part reports "
+				     "on; ask for it ('virt-matrix report %s')",
+				     o->sweep, *kind, parts[i].name, parts[i].name);
+	return error("sweep '%s' is a '%s' sweep, which no part reports on", o->sweep,
+		     *kind);
+}
 
 void rep_report_release(struct rep_report *r)
 {
@@ -189,19 +322,29 @@ void rep_report_release(struct rep_report *r)
 int rep_report_build(struct store *st, const struct rep_options *o,
 		     struct rep_report *r)
 {
-	char now[32];
+	char now[32], *kind = NULL;
+	int ret = -1;
 
 	memset(r, 0, sizeof(*r));
 	now_iso8601(now, sizeof(now));
 	r->generated_at = xstrdup(now);
 	r->store_path = xstrdup(st->path);
 	r->parts = o->parts;
-	if (rep_versions_load(st, &r->versions))
-		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
-		if ((o->parts & parts[i].bit) && parts[i].build(st, o, r))
-			return -1;
-	return 0;
+	if (rep_versions_load(st, &r->versions) || resolve_sweep(st, o, &kind))
+		goto out;
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		struct rep_options po = *o;
+
+		/* --sweep is the part's whose kind of sweep it names. */
+		if (!kind || !has_word(parts[i].sweep_kinds, kind))
+			po.sweep = NULL;
+		if ((o->parts & parts[i].bit) && parts[i].build(st, &po, r))
+			goto out;
+	}
+	ret = 0;
+out:
+	free(kind);
+	return ret;
 }
 
 int rep_report_write(struct store *st, struct rep_report *r, unsigned fmts,
@@ -214,8 +357,10 @@ int rep_report_write(struct store *st, struct rep_report *r, unsigned fmts,
 	if (!to_stdout) {
 		if (mkdir_p(dir, 0755))
 			return -1;
-		if ((r->parts & REP_MATRIX) && rep_matrix_write_logs(st, &r->matrix, dir))
-			return -1;
+		for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+			if ((r->parts & parts[i].bit) && parts[i].write_files &&
+			    parts[i].write_files(st, r, dir))
+				return -1;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
 		if (!(fmts & formats[i].bit))
@@ -244,8 +389,10 @@ done:
 
 int rep_report_gate(const struct rep_report *r)
 {
-	return ((r->parts & REP_ABI) && (r->abi.unacked || r->guest.unacked)) ||
-	       ((r->parts & REP_MATRIX) && r->matrix.regressions);
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		if ((r->parts & parts[i].bit) && parts[i].gate && parts[i].gate(r))
+			return 1;
+	return 0;
 }
 
 static int parse_formats(const char *list, unsigned *out)
@@ -280,12 +427,19 @@ static int parse_part(const char *s, unsigned *bits)
 		*bits |= REP_ALL;
 		return 0;
 	}
+	struct strbuf names = STRBUF_INIT;
+
 	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
 		if (!strcmp(s, parts[i].name)) {
 			*bits |= parts[i].bit;
 			return 0;
 		}
-	return error("unknown report '%s'; expected abi, mapping, caps, matrix or all", s);
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		if (!i || strcmp(parts[i].name, parts[i - 1].name))
+			sb_printf(&names, "%s%s", i ? ", " : "", parts[i].name);
+	error("unknown report '%s'; expected %s or all", s, names.buf);
+	strbuf_release(&names);
+	return -1;
 }
 
 int rep_report_run(const struct rep_run_options *ro)
@@ -304,9 +458,9 @@ int rep_report_run(const struct rep_run_options *ro)
 		if (strcmp(ro->out, "-"))
 			info("report written to %s: %zu unacknowledged ABI break(s), "
 			     "%zu unacknowledged guest-view difference(s), "
-			     "%zu new regression(s)",
+			     "%zu new regression(s), %zu new migration regression(s)",
 			     ro->out, r.abi.unacked, r.guest.unacked,
-			     r.matrix.regressions);
+			     r.matrix.regressions, r.migration.regressions);
 	}
 	rep_report_release(&r);
 	store_close(&st);

@@ -10,7 +10,7 @@
 
 #include "model.h"
 
-/* virt-matrix report [abi|mapping|caps|matrix|all]... [options] */
+/* virt-matrix report [abi|mapping|caps|matrix|migration|all]... [options] */
 int cmd_report(int argc, char **argv);
 
 enum rep_format {
@@ -23,27 +23,34 @@ enum rep_format {
 
 struct rep_options {
 	unsigned parts;	   /* enum rep_part bits */
-	const char *sweep; /* uuid of the matrix's sweep, NULL: the latest */
+	/* uuid of a sweep (or "legacy"): the matrix's, or the migration
+	 * part's when it is a migrate sweep; the other part's is its latest.
+	 * NULL: the latest of each. */
+	const char *sweep;
 	const char *acks;  /* acknowledgement file, NULL: specs/abi-acks if there */
 };
 
 /*
  * Reads the store into r (zeroed first). r must be released with
- * rep_report_release() whatever this returns. -1 after reporting.
+ * rep_report_release() whatever this returns. -1 after reporting (also
+ * for o->sweep naming no sweep, or one that only a part not in o->parts
+ * reports on).
  */
 int rep_report_build(struct store *st, const struct rep_options *o,
 		     struct rep_report *r) VM_WUR;
 /*
  * Writes each format of formats into dir (report.html, report.md,
  * report.json, report.junit.xml) and, with the matrix, the run logs into
- * dir/logs/. dir "-" writes the single format to stdout, without logs.
- * -1 after reporting.
+ * dir/logs/run-N.txt, with the migration part its records into
+ * dir/logs/migration-N.txt. dir "-" writes the single format to stdout,
+ * without logs. -1 after reporting.
  */
 int rep_report_write(struct store *st, struct rep_report *r, unsigned formats,
 		     const char *dir) VM_WUR;
 /*
  * 1 when r has unacknowledged ABI breaks or guest-view differences, or
- * new regressions, else 0.
+ * new regressions of the matrix or of the migrations, else 0 (a part
+ * not in r->parts counts for nothing).
  */
 int rep_report_gate(const struct rep_report *r);
 

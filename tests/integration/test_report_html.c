@@ -359,7 +359,8 @@ static void test_report_real(void **state)
 		json_object *sum = json_object_object_get(j, "summary");
 		int gate = json_object_get_int(json_object_object_get(sum, "abi_unacknowledged")) ||
 			   json_object_get_int(json_object_object_get(sum, "guest_unacknowledged")) ||
-			   json_object_get_int(json_object_object_get(sum, "regressions"));
+			   json_object_get_int(json_object_object_get(sum, "regressions")) ||
+			   json_object_get_int(json_object_object_get(sum, "migration_regressions"));
 
 		assert_int_equal(status, gate);
 	}

@@ -50,7 +50,9 @@ static void fill(struct store *st)
 		 " (3, 'aaaaaaaa-0000-4000-8000-000000000002', 'sweep', 'finished', '2026-01-02T00:00:00Z'),"
 		 /* two partial runs between the sweeps 0002 and 0003 */
 		 " (4, 'aaaaaaaa-0000-4000-8000-000000000004', 'run', 'finished', '2026-01-02T12:00:00Z'),"
-		 " (5, 'aaaaaaaa-0000-4000-8000-000000000005', 'run', 'finished', '2026-01-02T06:00:00Z')");
+		 " (5, 'aaaaaaaa-0000-4000-8000-000000000005', 'run', 'finished', '2026-01-02T06:00:00Z'),"
+		 /* the newest, of migrations: not the matrix's */
+		 " (6, 'aaaaaaaa-0000-4000-8000-000000000006', 'migrate', 'finished', '2026-01-04T00:00:00Z')");
 	tu_exec(st, "INSERT INTO runs (id, qemu, libvirt, scenario, scenario_sha256, status,"
 		 " sweep, seconds, serial_log, started_at) VALUES"
 		 " (1, '7.2.0', NULL, 'vm', 's', 'pass', NULL, 1, 'old console', '2025-12-31T00:00:00Z'),"
@@ -276,6 +278,15 @@ static void test_matrix(void **state)
 	assert_contains(msg, "'legacy' for the runs recorded without a sweep", "unknown sweep");
 	free(msg);
 	rep_matrix_release(&m);
+	/* A migrate sweep holds no runs: it is not one of the matrix's. */
+	memset(&m, 0, sizeof(m));
+	tu_capture_begin();
+	assert_int_equal(rep_matrix_build(&st, &v, "aaaaaaaa-0000-4000-8000-000000000006", &m), -1);
+	msg = tu_capture_end();
+	assert_contains(msg, "error: no sweep 'aaaaaaaa-0000-4000-8000-000000000006'",
+			"migrate sweep");
+	free(msg);
+	rep_matrix_release(&m);
 	rep_versions_release(&v);
 	store_close(&st);
 	free(db);
@@ -428,7 +439,8 @@ static void test_command(void **state)
 		{ "unknown format", { "--format", "pdf", NULL }, 129,
 		  "error: unknown format 'pdf'; expected html, md, json or junit" },
 		{ "unknown report", { "abx", NULL }, 129,
-		  "error: unknown report 'abx'; expected abi, mapping, caps, matrix or all" },
+		  "error: unknown report 'abx'; expected abi, mapping, caps, matrix, "
+		  "migration or all" },
 		{ "unknown sweep", { "matrix", "--sweep", "x", NULL }, 2, "error: no sweep 'x'" },
 		{ "bad acks file", { "abi", "--acks", "/nonexistent/acks", NULL }, 2,
 		  "/nonexistent/acks" },
