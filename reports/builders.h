@@ -265,6 +265,13 @@ int rep_migration_build(struct store *st, const char *uuid,
  * vmstate hook).
  */
 void rep_migration_classify(struct rep_migration *m);
+/*
+ * The static vmstate check (migration_vmstate.c) of every current cell
+ * between two installs into its vmstate hook; rep_migration_build calls
+ * it before it classifies. A dump or renames file that cannot be read
+ * makes the cells "not compared", saying why; it does not fail.
+ */
+void rep_migration_vmstate(struct store *st, struct rep_migration *m);
 /* What c's predictors and verdict say together (REP_MIG_AGREE for a control). */
 enum rep_mig_disagreement rep_mig_disagreement_of(const struct rep_mig_cell *c);
 /* Whether a cell of m has the vmstate predictor set (the writers' column). */

@@ -599,6 +599,7 @@ int rep_migration_build(struct store *st, const char *uuid, struct rep_migration
 		make_views(m);
 		if (load_predictors(st, m))
 			goto out;
+		rep_migration_vmstate(st, m);
 	}
 	rep_migration_classify(m);
 	ret = 0;

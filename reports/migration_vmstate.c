@@ -1,0 +1,145 @@
+/*
+ * The third predictor of the migration part (model.h's hook): the static
+ * vmstate check (matrix/vmstatecheck.h, QEMU's vmstate-static-checker
+ * semantics) of the source's -dump-vmstate against the destination's,
+ * with the renames of specs/vmstate-renames. probe records one dump per
+ * binary, taken with -machine none: it describes the binary's device
+ * types, not a machine type, so the check of a pair is the same for
+ * every machine type, and what a machine type's compat properties turn
+ * off (a subsection whose needed() is false on old machine types) cannot
+ * be seen. Each binary's dump is parsed once, each pair checked once.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "builders.h"
+#include "vmstatecheck.h"
+#include "banned.h"
+
+struct vm_dump {
+	char *sha;		 /* the binary's */
+	int ok;			 /* parsed */
+	struct vmstate_dump d;
+	char *why;		 /* when not */
+};
+
+struct vm_pair {
+	const struct vm_dump *src, *dst;
+	struct rep_vmstate_check c;
+};
+
+struct vm_cache {
+	struct vm_dump *dumps;
+	size_t ndumps, adumps;
+	struct vm_pair *pairs;
+	size_t npairs, apairs;
+	struct vmstate_renames renames;
+	int have_renames;
+	char *renames_why;
+};
+
+/* The dump of binary sha, parsed (or why not), from the store. */
+static const struct vm_dump *dump_of(struct store *st, struct vm_cache *c, const char *sha,
+				     const char *install)
+{
+	struct vm_dump *d;
+	auto_stmt *q = NULL;
+	struct strbuf why = STRBUF_INIT;
+
+	for (size_t i = 0; i < c->ndumps; i++)
+		if (!strcmp(c->dumps[i].sha, sha))
+			return &c->dumps[i];
+	c->dumps = xgrow(c->dumps, sizeof(*c->dumps), c->ndumps + 1, &c->adumps);
+	d = &c->dumps[c->ndumps++];
+	memset(d, 0, sizeof(*d));
+	d->sha = xstrdup(sha);
+	if (store_prepare(st, &q, "SELECT v.json FROM binaries b JOIN vmstates v ON"
+				  " v.sha256 = b.vmstate_sha256 WHERE b.sha256 = ?")) {
+		sb_puts(&why, "the store could not be read");
+	} else {
+		store_bind_text(q, 1, sha);
+		if (sqlite3_step(q) != SQLITE_ROW) {
+			sb_printf(&why, "probe recorded no -dump-vmstate of QEMU %s", install);
+		} else {
+			const char *json = (const char *)sqlite3_column_text(q, 0);
+			size_t len = (size_t)sqlite3_column_bytes(q, 0);
+
+			d->ok = json && !vmstate_dump_parse(install, json, len, &d->d);
+			if (!d->ok)
+				sb_printf(&why, "the -dump-vmstate of QEMU %s does not parse", install);
+		}
+	}
+	d->why = why.len ? strbuf_detach(&why) : NULL;
+	strbuf_release(&why);
+	return d;
+}
+
+/* The check of one pair of dumps, made once. */
+static const struct rep_vmstate_check *pair_check(struct vm_cache *c, const struct vm_dump *s,
+						  const struct vm_dump *d)
+{
+	struct vmstate_findings f;
+	struct vm_pair *p;
+
+	for (size_t i = 0; i < c->npairs; i++)
+		if (c->pairs[i].src == s && c->pairs[i].dst == d)
+			return &c->pairs[i].c;
+	c->pairs = xgrow(c->pairs, sizeof(*c->pairs), c->npairs + 1, &c->apairs);
+	p = &c->pairs[c->npairs++];
+	memset(p, 0, sizeof(*p));
+	p->src = s;
+	p->dst = d;
+	if (!s->ok || !d->ok || !c->have_renames) {
+		p->c.state = REP_VMSTATE_NOT_COMPARED;
+		p->c.detail = xstrdup(!s->ok ? s->why : !d->ok ? d->why : c->renames_why);
+		return &p->c;
+	}
+	vmstate_check(&s->d, &d->d, &c->renames, &f);
+	p->c.errors = f.errors;
+	p->c.state = f.errors ? REP_VMSTATE_ERRORS : REP_VMSTATE_CLEAN;
+	for (size_t i = 0; i < f.nr && !p->c.detail; i++)
+		if (f.v[i].severity == VMSTATE_ERROR)
+			p->c.detail = xstrdup(f.v[i].message);
+	vmstate_findings_release(&f);
+	return &p->c;
+}
+
+static void cache_release(struct vm_cache *c)
+{
+	for (size_t i = 0; i < c->ndumps; i++) {
+		free(c->dumps[i].sha);
+		free(c->dumps[i].why);
+		if (c->dumps[i].ok)
+			vmstate_dump_release(&c->dumps[i].d);
+	}
+	free(c->dumps);
+	for (size_t i = 0; i < c->npairs; i++)
+		free(c->pairs[i].c.detail);
+	free(c->pairs);
+	if (c->have_renames)
+		vmstate_renames_release(&c->renames);
+	free(c->renames_why);
+}
+
+void rep_migration_vmstate(struct store *st, struct rep_migration *m)
+{
+	struct vm_cache c;
+
+	memset(&c, 0, sizeof(c));
+	c.have_renames = !vmstate_renames_load_default(&c.renames);
+	if (!c.have_renames)
+		c.renames_why = xstrdup("specs/vmstate-renames could not be read");
+	for (size_t i = 0; i < m->ncells; i++) {
+		struct rep_mig_cell *cell = &m->cells[i];
+		const struct rep_vmstate_check *r;
+
+		if (!cell->current || cell->control || !cell->src_sha || !cell->dst_sha)
+			continue;
+		r = pair_check(&c, dump_of(st, &c, cell->src_sha, cell->src),
+			       dump_of(st, &c, cell->dst_sha, cell->dst));
+		cell->vmstate = xmalloc(sizeof(*cell->vmstate));
+		*cell->vmstate = *r;
+		cell->vmstate->detail = r->detail ? xstrdup(r->detail) : NULL;
+	}
+	cache_release(&c);
+}
