@@ -325,6 +325,14 @@ void strvec_clear(struct strvec *sv)
 	sv->nr = sv->alloc = 0;
 }
 
+int strvec_has(const struct strvec *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->nr; i++)
+		if (!strcmp(sv->v[i], s))
+			return 1;
+	return 0;
+}
+
 void strvec_join(const struct strvec *sv, struct strbuf *out)
 {
 	for (size_t i = 0; i < sv->nr; i++) {

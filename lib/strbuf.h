@@ -94,6 +94,8 @@ void strvec_pushv(struct strvec *sv, const char *const *v);
 /* Removes and frees element i. */
 void strvec_remove(struct strvec *sv, size_t i);
 void strvec_clear(struct strvec *sv);
+/* Whether sv holds s. */
+int strvec_has(const struct strvec *sv, const char *s);
 /* The strings joined with sep, quoted when they contain spaces; for logs. */
 void strvec_join(const struct strvec *sv, struct strbuf *out);
 

@@ -171,6 +171,13 @@ void abi_qom_lines(const char *qtree, const char *qom_tree, json_object *qom,
  * Normalises lines for machine (its name becomes "<machine>"), sorts
  * them, and returns the text (malloc'd) with its sha256 in sha.
  */
+/*
+ * The QOM types a machine type's ABI text shows instantiated (its qtree
+ * and qom paths: "TYPE[n]" components, and the canonical devices named
+ * "#id"), appended to out without repeats, in the order first seen.
+ */
+void abi_text_types(const char *text, struct strvec *out);
+
 char *abi_text(const char *machine, struct strvec *lines,
 	       char sha[SHA256_HEX_LEN + 1]);
 

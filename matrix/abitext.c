@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "abi.h"
+#include "canon.h"
 #include "qmp.h"
 #include "banned.h"
 
@@ -374,4 +375,65 @@ void abi_lines(const struct abi_replies *r, struct strvec *out)
 		}
 	}
 	abi_qom_lines(r->qtree, r->qom_tree, r->qom, out);
+}
+
+/* One component of a path: "TYPE[n]" is TYPE, "#id" the canonical device's type. */
+static void path_component_type(const char *c, size_t len, struct strvec *out)
+{
+	char buf[128];
+	size_t n;
+
+	if (len && c[0] == '#') {
+		char id[64];
+
+		if (len - 1 < sizeof(id)) {
+			memcpy(id, c + 1, len - 1);
+			id[len - 1] = '\0';
+			if (canon_type_of_id(id, buf, sizeof(buf)) && !strvec_has(out, buf))
+				strvec_push(out, buf);
+		}
+		return;
+	}
+	for (n = 0; n < len && c[n] != '['; n++)
+		;
+	if (!n || n == len || c[len - 1] != ']' || n >= sizeof(buf))
+		return;
+	for (size_t k = n + 1; k + 1 < len; k++)
+		if (!isdigit((unsigned char)c[k]))
+			return;
+	memcpy(buf, c, n);
+	buf[n] = '\0';
+	if (!strvec_has(out, buf))
+		strvec_push(out, buf);
+}
+
+void abi_text_types(const char *text, struct strvec *out)
+{
+	const char *line = text;
+
+	while (line && *line) {
+		const char *eol = strchr(line, '\n'), *p = NULL;
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+
+		if (len > 6 && !strncmp(line, "qtree ", 6))
+			p = line + 6;
+		else if (len > 4 && !strncmp(line, "qom ", 4))
+			p = line + 4;
+		if (p) {
+			const char *end = p;
+
+			/* The path ends at the first blank. */
+			while (end < line + len && *end != ' ')
+				end++;
+			for (const char *c = p; c < end;) {
+				size_t clen = 0;
+
+				while (c + clen < end && c[clen] != '/')
+					clen++;
+				path_component_type(c, clen, out);
+				c += clen + (c + clen < end);
+			}
+		}
+		line = eol ? eol + 1 : NULL;
+	}
 }

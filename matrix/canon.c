@@ -28,3 +28,26 @@ const struct canon_dev *canon_find(const char *name)
 			return &canon_devs[i];
 	return NULL;
 }
+
+int canon_type_of_id(const char *id, char *type, size_t size)
+{
+	for (size_t i = 0; i < canon_ndevs; i++)
+		for (size_t a = 0; canon_devs[i].args[a] && canon_devs[i].args[a + 1]; a++) {
+			const char *v = canon_devs[i].args[a + 1], *p;
+			size_t tlen = strcspn(v, ",");
+
+			if (strcmp(canon_devs[i].args[a], "-device"))
+				continue;
+			/* "TYPE,...,id=ID,...": the id as a whole word. */
+			for (p = strstr(v, ",id="); p; p = strstr(p + 1, ",id=")) {
+				size_t ilen = strcspn(p + 4, ",");
+
+				if (ilen == strlen(id) && !strncmp(p + 4, id, ilen) && tlen < size) {
+					memcpy(type, v, tlen);
+					type[tlen] = '\0';
+					return 1;
+				}
+			}
+		}
+	return 0;
+}

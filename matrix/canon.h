@@ -23,4 +23,10 @@ extern const size_t canon_ndevs;
 /* The entry of that name, or NULL. */
 const struct canon_dev *canon_find(const char *name);
 
+/*
+ * The QOM type of the canonical device with that id ("vnet0":
+ * "virtio-net-pci") into type[size]: 1, or 0 when no device has it.
+ */
+int canon_type_of_id(const char *id, char *type, size_t size);
+
 #endif

@@ -520,6 +520,15 @@ void vmstate_check(const struct vmstate_dump *src,
 		   const struct vmstate_renames *renames,
 		   struct vmstate_findings *out)
 {
+	vmstate_check_only(src, dst, renames, NULL, NULL, out);
+}
+
+void vmstate_check_only(const struct vmstate_dump *src,
+			const struct vmstate_dump *dst,
+			const struct vmstate_renames *renames,
+			int (*want)(const char *id, void *arg), void *arg,
+			struct vmstate_findings *out)
+{
 	struct check c = { renames, out, NULL, STRBUF_INIT };
 
 	memset(out, 0, sizeof(*out));
@@ -527,8 +536,11 @@ void vmstate_check(const struct vmstate_dump *src,
 	out->rename_uses = xcalloc(out->nr_renames + 1, sizeof(*out->rename_uses));
 	for (size_t i = 0; i < src->nr; i++) {
 		const struct vmstate_section *s = &src->v[i];
-		const struct vmstate_section *d = dest_section(&c, dst, s->id);
+		const struct vmstate_section *d;
 
+		if (want && strcmp(s->id, "vmschkmachine") && !want(s->id, arg))
+			continue;
+		d = dest_section(&c, dst, s->id);
 		c.sec = s->id;
 		strbuf_reset(&c.path);
 		if (!d) {

@@ -240,6 +240,16 @@ void vmstate_check(const struct vmstate_dump *src,
 		   const struct vmstate_dump *dst,
 		   const struct vmstate_renames *renames,
 		   struct vmstate_findings *out);
+/*
+ * vmstate_check of the source's sections for which want(id, arg) is
+ * true (and the machine type's): the device types a guest really has,
+ * when the dumps describe a whole binary.
+ */
+void vmstate_check_only(const struct vmstate_dump *src,
+			const struct vmstate_dump *dst,
+			const struct vmstate_renames *renames,
+			int (*want)(const char *id, void *arg), void *arg,
+			struct vmstate_findings *out);
 void vmstate_findings_release(struct vmstate_findings *f);
 
 /*

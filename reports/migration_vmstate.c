@@ -3,15 +3,18 @@
  * vmstate check (matrix/vmstatecheck.h, QEMU's vmstate-static-checker
  * semantics) of the source's -dump-vmstate against the destination's,
  * with the renames of specs/vmstate-renames. probe records one dump per
- * binary, taken with -machine none: it describes the binary's device
- * types, not a machine type, so the check of a pair is the same for
- * every machine type, and what a machine type's compat properties turn
- * off (a subsection whose needed() is false on old machine types) cannot
- * be seen. Each binary's dump is parsed once, each pair checked once.
+ * binary, taken with -machine none: it describes every device type of
+ * the binary. Only the sections of the device types the source's machine
+ * type instantiates are checked (its ABI text's qtree and qom paths,
+ * abi_text_types): a device type the guest does not have sends nothing.
+ * What a machine type's compat properties turn off (a subsection whose
+ * needed() is false on old machine types) still cannot be seen. Each
+ * dump is parsed once, each (pair, device set) checked once.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
 #include "builders.h"
 #include "vmstatecheck.h"
 #include "banned.h"
@@ -23,8 +26,16 @@ struct vm_dump {
 	char *why;		 /* when not */
 };
 
+/* The device types of one (binary, machine type), from its ABI text. */
+struct vm_types {
+	char *sha, *machine;
+	char *fingerprint; /* the ABI text's sha256: equal sets check alike */
+	struct strvec types;
+};
+
 struct vm_pair {
 	const struct vm_dump *src, *dst;
+	const char *fingerprint; /* of the source's device set */
 	struct rep_vmstate_check c;
 };
 
@@ -33,6 +44,8 @@ struct vm_cache {
 	size_t ndumps, adumps;
 	struct vm_pair *pairs;
 	size_t npairs, apairs;
+	struct vm_types *types;
+	size_t ntypes, atypes;
 	struct vmstate_renames renames;
 	int have_renames;
 	char *renames_why;
@@ -74,27 +87,72 @@ static const struct vm_dump *dump_of(struct store *st, struct vm_cache *c, const
 	return d;
 }
 
-/* The check of one pair of dumps, made once. */
+/* The device types of binary sha's machine type, from its ABI record (types.nr 0: none). */
+static const struct vm_types *types_of(struct store *st, struct vm_cache *c, const char *sha,
+				       const char *machine)
+{
+	struct vm_types *t;
+	auto_stmt *q = NULL;
+
+	for (size_t i = 0; i < c->ntypes; i++)
+		if (!strcmp(c->types[i].sha, sha) && !strcmp(c->types[i].machine, machine))
+			return &c->types[i];
+	c->types = xgrow(c->types, sizeof(*c->types), c->ntypes + 1, &c->atypes);
+	t = &c->types[c->ntypes++];
+	memset(t, 0, sizeof(*t));
+	t->sha = xstrdup(sha);
+	t->machine = xstrdup(machine);
+	if (!store_prepare(st, &q, "SELECT t.sha256, t.text FROM binaries b JOIN machine_abi m"
+				   " ON m.binary = b.id JOIN abi_texts t ON t.sha256 ="
+				   " m.fingerprint WHERE b.sha256 = ? AND m.machine = ? AND"
+				   " m.status = 'ok'")) {
+		store_bind_text(q, 1, sha);
+		store_bind_text(q, 2, machine);
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			t->fingerprint = store_column_strdup(q, 0);
+			abi_text_types((const char *)sqlite3_column_text(q, 1), &t->types);
+		}
+	}
+	return t;
+}
+
+static int in_types(const char *id, void *arg)
+{
+	return strvec_has(arg, id);
+}
+
+/* The check of one pair of dumps for the source's device set, made once. */
 static const struct rep_vmstate_check *pair_check(struct vm_cache *c, const struct vm_dump *s,
-						  const struct vm_dump *d)
+						  const struct vm_dump *d,
+						  const struct vm_types *t, const char *install)
 {
 	struct vmstate_findings f;
 	struct vm_pair *p;
 
 	for (size_t i = 0; i < c->npairs; i++)
-		if (c->pairs[i].src == s && c->pairs[i].dst == d)
+		if (c->pairs[i].src == s && c->pairs[i].dst == d &&
+		    c->pairs[i].fingerprint && t->fingerprint &&
+		    !strcmp(c->pairs[i].fingerprint, t->fingerprint))
 			return &c->pairs[i].c;
 	c->pairs = xgrow(c->pairs, sizeof(*c->pairs), c->npairs + 1, &c->apairs);
 	p = &c->pairs[c->npairs++];
 	memset(p, 0, sizeof(*p));
 	p->src = s;
 	p->dst = d;
-	if (!s->ok || !d->ok || !c->have_renames) {
+	p->fingerprint = t->fingerprint;
+	if (!s->ok || !d->ok || !c->have_renames || !t->types.nr) {
+		struct strbuf why = STRBUF_INIT;
+
 		p->c.state = REP_VMSTATE_NOT_COMPARED;
-		p->c.detail = xstrdup(!s->ok ? s->why : !d->ok ? d->why : c->renames_why);
+		if (!s->ok || !d->ok || !c->have_renames)
+			sb_puts(&why, !s->ok ? s->why : !d->ok ? d->why : c->renames_why);
+		else
+			sb_printf(&why, "no ABI record of %s on QEMU %s says which devices "
+					"it has", t->machine, install);
+		p->c.detail = strbuf_detach(&why);
 		return &p->c;
 	}
-	vmstate_check(&s->d, &d->d, &c->renames, &f);
+	vmstate_check_only(&s->d, &d->d, &c->renames, in_types, (void *)&t->types, &f);
 	p->c.errors = f.errors;
 	p->c.state = f.errors ? REP_VMSTATE_ERRORS : REP_VMSTATE_CLEAN;
 	for (size_t i = 0; i < f.nr && !p->c.detail; i++)
@@ -116,6 +174,13 @@ static void cache_release(struct vm_cache *c)
 	for (size_t i = 0; i < c->npairs; i++)
 		free(c->pairs[i].c.detail);
 	free(c->pairs);
+	for (size_t i = 0; i < c->ntypes; i++) {
+		free(c->types[i].sha);
+		free(c->types[i].machine);
+		free(c->types[i].fingerprint);
+		strvec_clear(&c->types[i].types);
+	}
+	free(c->types);
 	if (c->have_renames)
 		vmstate_renames_release(&c->renames);
 	free(c->renames_why);
@@ -136,7 +201,8 @@ void rep_migration_vmstate(struct store *st, struct rep_migration *m)
 		if (!cell->current || cell->control || !cell->src_sha || !cell->dst_sha)
 			continue;
 		r = pair_check(&c, dump_of(st, &c, cell->src_sha, cell->src),
-			       dump_of(st, &c, cell->dst_sha, cell->dst));
+			       dump_of(st, &c, cell->dst_sha, cell->dst),
+			       types_of(st, &c, cell->src_sha, cell->machine), cell->src);
 		cell->vmstate = xmalloc(sizeof(*cell->vmstate));
 		*cell->vmstate = *r;
 		cell->vmstate->detail = r->detail ? xstrdup(r->detail) : NULL;

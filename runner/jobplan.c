@@ -10,14 +10,6 @@
 #include "jobplan.h"
 #include "banned.h"
 
-static int strvec_has(const struct strvec *v, const char *s)
-{
-	for (size_t i = 0; i < v->nr; i++)
-		if (!strcmp(v->v[i], s))
-			return 1;
-	return 0;
-}
-
 static int check_qemu_names(const struct jobplan_in *in)
 {
 	for (size_t i = 0; i < in->want_qemus->nr; i++) {

@@ -13,14 +13,6 @@
 #include "version.h"
 #include "banned.h"
 
-static int strvec_has(const struct strvec *v, const char *s)
-{
-	for (size_t i = 0; i < v->nr; i++)
-		if (!strcmp(v->v[i], s))
-			return 1;
-	return 0;
-}
-
 static int by_version(const void *a, const void *b)
 {
 	return version_strcmp(*(const char *const *)a, *(const char *const *)b);

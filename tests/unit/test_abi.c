@@ -9,6 +9,7 @@
  */
 #include "testutil.h"
 #include "abi.h"
+#include "canon.h"
 #include "qmp.h"
 
 struct session {
@@ -708,10 +709,43 @@ static void test_versioned_names(void **state)
 			fail_msg("%s: expected %d", names[i].name, names[i].versioned);
 }
 
+/* The QOM types a machine type's ABI text shows, for the vmstate check. */
+static void test_text_types(void **state)
+{
+	static const char text[] =
+		"cpu model = qemu64\n"
+		"qom qemu64-x86_64-cpu[0] apic-id = 0\n"
+		"qtree /main-system-bus/q35-pcihost[0]/pcie.0/#vnet0 addr = 02.0\n"
+		"qtree /main-system-bus/q35-pcihost[0]/pcie.0/#vnet0/virtio-bus/virtio-net-device[0] mq = false\n"
+		"qtree /main-system-bus/q35-pcihost[0]/pcie.0/#rp0 chassis = 1\n"
+		"qtree /main-system-bus/q35-pcihost[0]/pcie.0/ICH9-LPC[0]/isa.0/i8257[1] base = 192\n"
+		"qtree /main-system-bus/q35-pcihost[0]/pcie.0/#nic0 : bar 0: mem [0x1fffe]\n"
+		"qtree /main-system-bus/odd[x] y = 1\n"
+		"qtree /main-system-bus/#nosuch z = 2\n"
+		"pci 0:1f.0 id = 8086:2918\n";
+	struct strvec t = STRVEC_INIT;
+	struct strbuf got = STRBUF_INIT;
+	char type[64];
+
+	(void)state;
+	abi_text_types(text, &t);
+	strvec_join(&t, &got);
+	assert_string_equal(got.buf, "qemu64-x86_64-cpu q35-pcihost "
+				     "virtio-net-pci virtio-net-device pcie-root-port "
+				     "ICH9-LPC i8257 e1000e");
+	assert_int_equal(canon_type_of_id("blk0", type, sizeof(type)), 1);
+	assert_string_equal(type, "virtio-blk-pci");
+	assert_int_equal(canon_type_of_id("vnet", type, sizeof(type)), 0);
+	assert_int_equal(canon_type_of_id("blk0", type, 4), 0);
+	strvec_clear(&t);
+	strbuf_release(&got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compat_tables),
+		cmocka_unit_test(test_text_types),
 		cmocka_unit_test(test_stable_and_normalised),
 		cmocka_unit_test(test_list_get_equals_qom_get),
 		cmocka_unit_test(test_qom_pairs),

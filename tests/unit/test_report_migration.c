@@ -540,6 +540,11 @@ static void test_vmstate_from_real_dumps(void **state)
 
 	add_dump(&f->st, "s720", "qemu-7.2.0.json");
 	add_dump(&f->st, "s722", "qemu-7.2.22.json");
+	/* The devices pc-q35-7.1 has, as its ABI text shows them: a TPM too. */
+	tu_exec(&f->st, "UPDATE abi_texts SET text ="
+		 " 'qtree /main-system-bus/q35-pcihost[0]/pcie.0/#nic0 : bar 0: mem [0x1fffe]' ||"
+		 " char(10) || 'qtree /main-system-bus/q35-pcihost[0]/pcie.0/ICH9-SMB[0] addr = 1f.3'"
+		 " || char(10) || 'qtree /main-system-bus/tpm-crb[0] ppi = true' WHERE sha256 = 'fA'");
 	memset(&m, 0, sizeof(m));
 	assert_int_equal(rep_migration_build(&f->st, NULL, &m), 0);
 	c = rep_mig_find(&m, Q35, MIG_FILE, "7.2.0", "7.2.22-system");
@@ -564,6 +569,21 @@ static void test_vmstate_from_real_dumps(void **state)
 	/* Controls are not predicted. */
 	c = rep_mig_find(&m, Q35, MIG_FILE, "7.2.0", "7.2.0");
 	assert_null(c->vmstate);
+	/* i440fx's ABI text names no device: not compared, and why. */
+	c = rep_mig_find(&m, I440, MIG_FILE, "7.2.22-system", "7.2.0");
+	assert_int_equal(c->vmstate->state, REP_VMSTATE_NOT_COMPARED);
+	assert_string_equal(c->vmstate->detail, "no ABI record of pc-i440fx-7.1 on QEMU "
+						"7.2.22-system says which devices it has");
+	rep_migration_release(&m);
+
+	/* Without the TPM in the guest, nothing of it is sent: clean. */
+	tu_exec(&f->st, "UPDATE abi_texts SET text ="
+		 " 'qtree /main-system-bus/q35-pcihost[0]/pcie.0/#nic0 : bar 0: mem [0x1fffe]'"
+		 " WHERE sha256 = 'fA'");
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(rep_migration_build(&f->st, NULL, &m), 0);
+	c = rep_mig_find(&m, Q35, MIG_FILE, "7.2.22-system", "7.2.0");
+	assert_int_equal(c->vmstate->state, REP_VMSTATE_CLEAN);
 	rep_migration_release(&m);
 }
 
