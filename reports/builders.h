@@ -240,6 +240,20 @@ int rep_matrix_write_logs(struct store *st, struct rep_matrix *m,
 			  const char *dir) VM_WUR;
 void rep_matrix_release(struct rep_matrix *m);
 void rep_sweep_ref_release(struct rep_sweep_ref *s);
+void rep_sweep_ref_copy(struct rep_sweep_ref *dst, const struct rep_sweep_ref *src);
+
+/* The sweeps a part compares, in order of start (sweeplist.c). */
+struct rep_sweeps {
+	struct rep_sweep_ref *v;
+	size_t nr, alloc;
+	size_t cur; /* the report's; the previous one is cur - 1 */
+};
+/* Appends the migrate sweeps (migrate) or all the others: 0, or -1 after reporting. */
+int rep_sweeps_load(struct store *st, int migrate, struct rep_sweeps *sw) VM_WUR;
+void rep_sweeps_release(struct rep_sweeps *sw);
+/* The current sweep (sw->cur) and the one before it, copied. */
+void rep_sweeps_set(const struct rep_sweeps *sw, int *have_cur, struct rep_sweep_ref *cur,
+		    int *have_prev, struct rep_sweep_ref *prev);
 /* "\n==== title ====\ntext\n" into a log file's text; nothing for NULL or "". */
 void rep_log_section(struct strbuf *sb, const char *title, const char *text);
 /* An argv recorded as a JSON array, one word a line; else as rep_log_section. */

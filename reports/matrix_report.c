@@ -39,12 +39,6 @@ struct rrow {
 };
 
 /* The sweeps in order, and which of them is the matrix's. */
-struct sweeps {
-	struct rep_sweep_ref *v;
-	size_t nr;
-	size_t cur; /* the current sweep; the previous one is cur - 1 */
-};
-
 /* The runs up to the current sweep. */
 struct rrows {
 	struct rrow *v;
@@ -81,76 +75,32 @@ static int cmp_rrow(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-void rep_sweep_ref_release(struct rep_sweep_ref *s)
-{
-	free(s->uuid);
-	free(s->label);
-	free(s->kind);
-	free(s->started_at);
-	memset(s, 0, sizeof(*s));
-}
-
-static void sweep_ref_copy(struct rep_sweep_ref *dst, const struct rep_sweep_ref *src)
-{
-	dst->id = src->id;
-	dst->uuid = src->uuid ? xstrdup(src->uuid) : NULL;
-	dst->label = xstrdup(src->label);
-	dst->kind = src->kind ? xstrdup(src->kind) : NULL;
-	dst->started_at = src->started_at ? xstrdup(src->started_at) : NULL;
-}
-
 /*
  * The sweeps that hold runs in order, "legacy" first when runs without a
  * sweep exist.
  */
-static int load_sweeps(struct store *st, struct sweeps *out)
+static int load_sweeps(struct store *st, struct rep_sweeps *out)
 {
-	auto_stmt *q = NULL;
 	auto_stmt *l = NULL;
-	size_t alloc = 0;
-	int rc;
 
-	if (store_prepare(st, &l, "SELECT min(started_at) FROM runs WHERE sweep IS NULL") ||
-	    store_prepare(st, &q, "SELECT id, uuid, kind, started_at FROM sweeps"
-				  " WHERE kind != 'migrate' ORDER BY started_at, id"))
+	if (store_prepare(st, &l, "SELECT min(started_at) FROM runs WHERE sweep IS NULL"))
 		return -1;
 	if (sqlite3_step(l) == SQLITE_ROW && sqlite3_column_type(l, 0) != SQLITE_NULL) {
-		ALLOC_GROW(out->v, 1, alloc);
+		ALLOC_GROW(out->v, 1, out->alloc);
 		memset(out->v, 0, sizeof(*out->v));
 		out->v[0].label = xstrdup("legacy");
 		out->v[0].kind = xstrdup("legacy");
 		out->v[0].started_at = store_column_strdup(l, 0);
 		out->nr = 1;
 	}
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct rep_sweep_ref *s;
-
-		ALLOC_GROW(out->v, out->nr + 1, alloc);
-		s = &out->v[out->nr++];
-		s->id = sqlite3_column_int64(q, 0);
-		s->uuid = store_column_strdup(q, 1);
-		s->label = store_column_strdup(q, 1);
-		s->kind = store_column_strdup(q, 2);
-		s->started_at = store_column_strdup(q, 3);
-	}
-	if (rc != SQLITE_DONE)
-		return store_error(st, "cannot read the sweeps");
-	return 0;
-}
-
-static void sweeps_release(struct sweeps *sw)
-{
-	for (size_t i = 0; i < sw->nr; i++)
-		rep_sweep_ref_release(&sw->v[i]);
-	free(sw->v);
-	memset(sw, 0, sizeof(*sw));
+	return rep_sweeps_load(st, 0, out);
 }
 
 /*
  * Sets sw->cur to the sweep labelled uuid, or to the latest when uuid is
  * NULL. -1 after reporting a label the store does not have.
  */
-static int choose_sweep(struct store *st, struct sweeps *sw, const char *uuid)
+static int choose_sweep(struct store *st, struct rep_sweeps *sw, const char *uuid)
 {
 	if (!uuid) {
 		sw->cur = sw->nr ? sw->nr - 1 : 0;
@@ -166,18 +116,7 @@ static int choose_sweep(struct store *st, struct sweeps *sw, const char *uuid)
 		     uuid, st->path);
 }
 
-/* The current sweep and the one before it (if any) into m. */
-static void set_sweeps(struct rep_matrix *m, const struct sweeps *sw)
-{
-	m->have_cur = 1;
-	sweep_ref_copy(&m->cur, &sw->v[sw->cur]);
-	if (sw->cur) {
-		m->have_prev = 1;
-		sweep_ref_copy(&m->prev, &sw->v[sw->cur - 1]);
-	}
-}
-
-static size_t pos_of(const struct sweeps *sw, long long id, int null)
+static size_t pos_of(const struct rep_sweeps *sw, long long id, int null)
 {
 	for (size_t i = 0; i < sw->nr; i++)
 		if (null ? !sw->v[i].uuid : sw->v[i].id == id)
@@ -206,7 +145,7 @@ static void rrows_release(struct rrows *rows)
  * Every run of the sweeps up to the current one into out, sorted by
  * triple, then by sweep, then by id. -1 after reporting.
  */
-static int read_runs(struct store *st, const struct sweeps *sw, struct rrows *out)
+static int read_runs(struct store *st, const struct rep_sweeps *sw, struct rrows *out)
 {
 	auto_stmt *q = NULL;
 	int rc;
@@ -290,7 +229,7 @@ enum rep_change rep_verdict_change(const enum run_status *before, enum run_statu
  * sweep's run, or else the latest older one; compared with the newest
  * earlier sweep that ran the triple.
  */
-static void add_cell(struct rep_matrix *m, const struct sweeps *sw,
+static void add_cell(struct rep_matrix *m, const struct rep_sweeps *sw,
 		     const struct rrow *runs, size_t n)
 {
 	const struct rrow *now = NULL, *before = NULL;
@@ -331,7 +270,7 @@ static void add_cell(struct rep_matrix *m, const struct sweeps *sw,
 }
 
 /* One cell per triple of the sorted runs. */
-static void add_cells(struct rep_matrix *m, const struct sweeps *sw,
+static void add_cells(struct rep_matrix *m, const struct rep_sweeps *sw,
 		      const struct rrows *rows)
 {
 	for (size_t i = 0; i < rows->nr;) {
@@ -365,7 +304,7 @@ static void add_columns(struct rep_matrix *m)
 int rep_matrix_build(struct store *st, const struct rep_versions *v,
 		     const char *uuid, struct rep_matrix *m)
 {
-	struct sweeps sw = { NULL, 0, 0 };
+	struct rep_sweeps sw = { NULL, 0, 0, 0 };
 	struct rrows rows = { NULL, 0, 0 };
 	int ret = -1;
 
@@ -373,7 +312,7 @@ int rep_matrix_build(struct store *st, const struct rep_versions *v,
 	if (load_sweeps(st, &sw) || choose_sweep(st, &sw, uuid))
 		goto out;
 	if (sw.nr) {
-		set_sweeps(m, &sw);
+		rep_sweeps_set(&sw, &m->have_cur, &m->cur, &m->have_prev, &m->prev);
 		if (read_runs(st, &sw, &rows))
 			goto out;
 		add_cells(m, &sw, &rows);
@@ -382,7 +321,7 @@ int rep_matrix_build(struct store *st, const struct rep_versions *v,
 	ret = 0;
 out:
 	rrows_release(&rows);
-	sweeps_release(&sw);
+	rep_sweeps_release(&sw);
 	return ret;
 }
 

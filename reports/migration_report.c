@@ -70,47 +70,8 @@ void rep_vmstate_text(struct strbuf *sb, const struct rep_vmstate_check *v)
 
 /* ---- the migrate sweeps ---- */
 
-struct msweeps {
-	struct rep_sweep_ref *v; /* in order of start */
-	size_t nr;
-	size_t cur; /* the report's; the previous one is cur - 1 */
-};
-
-static int load_sweeps(struct store *st, struct msweeps *sw)
-{
-	auto_stmt *q = NULL;
-	size_t alloc = 0;
-	int rc;
-
-	if (store_prepare(st, &q, "SELECT id, uuid, kind, started_at FROM sweeps"
-				  " WHERE kind = 'migrate' ORDER BY started_at, id"))
-		return -1;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct rep_sweep_ref *s;
-
-		ALLOC_GROW(sw->v, sw->nr + 1, alloc);
-		s = &sw->v[sw->nr++];
-		s->id = sqlite3_column_int64(q, 0);
-		s->uuid = store_column_strdup(q, 1);
-		s->label = store_column_strdup(q, 1);
-		s->kind = store_column_strdup(q, 2);
-		s->started_at = store_column_strdup(q, 3);
-	}
-	if (rc != SQLITE_DONE)
-		return store_error(st, "cannot read the migrate sweeps");
-	return 0;
-}
-
-static void sweeps_release(struct msweeps *sw)
-{
-	for (size_t i = 0; i < sw->nr; i++)
-		rep_sweep_ref_release(&sw->v[i]);
-	free(sw->v);
-	memset(sw, 0, sizeof(*sw));
-}
-
 /* sw->cur: the sweep uuid, or the latest. -1 after reporting. */
-static int choose_sweep(struct store *st, struct msweeps *sw, const char *uuid)
+static int choose_sweep(struct store *st, struct rep_sweeps *sw, const char *uuid)
 {
 	if (!uuid) {
 		sw->cur = sw->nr ? sw->nr - 1 : 0;
@@ -121,15 +82,6 @@ static int choose_sweep(struct store *st, struct msweeps *sw, const char *uuid)
 			return 0;
 	return error("no migrate sweep '%s' in store '%s' ('virt-matrix migrate' "
 		     "records them)", uuid, st->path);
-}
-
-static void sweep_copy(struct rep_sweep_ref *dst, const struct rep_sweep_ref *src)
-{
-	dst->id = src->id;
-	dst->uuid = xstrdup(src->uuid);
-	dst->label = xstrdup(src->label);
-	dst->kind = xstrdup(src->kind);
-	dst->started_at = xstrdup(src->started_at);
 }
 
 /* ---- the rows ---- */
@@ -196,7 +148,7 @@ static int cmp_mrow(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static size_t pos_of(const struct msweeps *sw, long long id)
+static size_t pos_of(const struct rep_sweeps *sw, long long id)
 {
 	for (size_t i = 0; i < sw->nr; i++)
 		if (sw->v[i].id == id)
@@ -226,7 +178,7 @@ static int parse_enums(struct store *st, sqlite3_stmt *q, struct mrow *r)
  * The rows of the migrate sweeps up to the report's, sorted by cell,
  * then by sweep, then by id. -1 after reporting.
  */
-static int read_rows(struct store *st, const struct msweeps *sw, struct mrows *out)
+static int read_rows(struct store *st, const struct rep_sweeps *sw, struct mrows *out)
 {
 	auto_stmt *q = NULL;
 	int rc;
@@ -297,7 +249,7 @@ static void cell_from(struct rep_mig_cell *c, const struct mrow *r)
  * sweep's latest, or else the latest older one; compared with the
  * newest earlier sweep that has the key.
  */
-static void add_cell(struct rep_migration *m, const struct msweeps *sw,
+static void add_cell(struct rep_migration *m, const struct rep_sweeps *sw,
 		     const struct mrow *rows, size_t n)
 {
 	const struct mrow *now = NULL, *before = NULL;
@@ -334,7 +286,7 @@ static void add_cell(struct rep_migration *m, const struct msweeps *sw,
 	}
 }
 
-static void add_cells(struct rep_migration *m, const struct msweeps *sw,
+static void add_cells(struct rep_migration *m, const struct rep_sweeps *sw,
 		      const struct mrows *rows)
 {
 	for (size_t i = 0; i < rows->nr;) {
@@ -580,19 +532,14 @@ const struct rep_mig_cell *rep_mig_find(const struct rep_migration *m,
 
 int rep_migration_build(struct store *st, const char *uuid, struct rep_migration *m)
 {
-	struct msweeps sw = { NULL, 0, 0 };
+	struct rep_sweeps sw = { NULL, 0, 0, 0 };
 	struct mrows rows = { NULL, 0, 0 };
 	int ret = -1;
 
-	if (load_sweeps(st, &sw) || choose_sweep(st, &sw, uuid))
+	if (rep_sweeps_load(st, 1, &sw) || choose_sweep(st, &sw, uuid))
 		goto out;
 	if (sw.nr) {
-		m->have_cur = 1;
-		sweep_copy(&m->cur, &sw.v[sw.cur]);
-		if (sw.cur) {
-			m->have_prev = 1;
-			sweep_copy(&m->prev, &sw.v[sw.cur - 1]);
-		}
+		rep_sweeps_set(&sw, &m->have_cur, &m->cur, &m->have_prev, &m->prev);
 		if (read_rows(st, &sw, &rows))
 			goto out;
 		add_cells(m, &sw, &rows);
@@ -605,7 +552,7 @@ int rep_migration_build(struct store *st, const char *uuid, struct rep_migration
 	ret = 0;
 out:
 	mrows_release(&rows);
-	sweeps_release(&sw);
+	rep_sweeps_release(&sw);
 	return ret;
 }
 

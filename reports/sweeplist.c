@@ -1,0 +1,75 @@
+/*
+ * The sweeps a report part compares (builders.h): those of the kinds it
+ * reads, in order of start, and the copy and release of one reference.
+ * The matrix reads run sweeps, the migration part migrate sweeps; both
+ * take the newest (or the one named) and the one before it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "builders.h"
+#include "banned.h"
+
+void rep_sweep_ref_release(struct rep_sweep_ref *s)
+{
+	free(s->uuid);
+	free(s->label);
+	free(s->kind);
+	free(s->started_at);
+	memset(s, 0, sizeof(*s));
+}
+
+void rep_sweep_ref_copy(struct rep_sweep_ref *dst, const struct rep_sweep_ref *src)
+{
+	dst->id = src->id;
+	dst->uuid = src->uuid ? xstrdup(src->uuid) : NULL;
+	dst->label = xstrdup(src->label);
+	dst->kind = src->kind ? xstrdup(src->kind) : NULL;
+	dst->started_at = src->started_at ? xstrdup(src->started_at) : NULL;
+}
+
+int rep_sweeps_load(struct store *st, int migrate, struct rep_sweeps *sw)
+{
+	auto_stmt *q = NULL;
+	int rc;
+
+	if (store_prepare(st, &q, migrate ? "SELECT id, uuid, kind, started_at FROM sweeps"
+					    " WHERE kind = 'migrate' ORDER BY started_at, id"
+					  : "SELECT id, uuid, kind, started_at FROM sweeps"
+					    " WHERE kind != 'migrate' ORDER BY started_at, id"))
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct rep_sweep_ref *s;
+
+		ALLOC_GROW(sw->v, sw->nr + 1, sw->alloc);
+		s = &sw->v[sw->nr++];
+		memset(s, 0, sizeof(*s));
+		s->id = sqlite3_column_int64(q, 0);
+		s->uuid = store_column_strdup(q, 1);
+		s->label = store_column_strdup(q, 1);
+		s->kind = store_column_strdup(q, 2);
+		s->started_at = store_column_strdup(q, 3);
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(st, "cannot read the sweeps");
+	return 0;
+}
+
+void rep_sweeps_release(struct rep_sweeps *sw)
+{
+	for (size_t i = 0; i < sw->nr; i++)
+		rep_sweep_ref_release(&sw->v[i]);
+	free(sw->v);
+	memset(sw, 0, sizeof(*sw));
+}
+
+void rep_sweeps_set(const struct rep_sweeps *sw, int *have_cur, struct rep_sweep_ref *cur,
+		    int *have_prev, struct rep_sweep_ref *prev)
+{
+	*have_cur = 1;
+	rep_sweep_ref_copy(cur, &sw->v[sw->cur]);
+	if (sw->cur) {
+		*have_prev = 1;
+		rep_sweep_ref_copy(prev, &sw->v[sw->cur - 1]);
+	}
+}
