@@ -20,8 +20,8 @@
  * runs, each followed by its md5; stopped and verified after the
  * switch), disk (1 MiB read from the virtio-blk disk past the page
  * cache, its sha256 against the image's), virtio-net and e1000e (an
- * ICMP echo to user networking's gateway through each, each NIC on a
- * network of its own), console (it answered).
+ * ICMP echo to user networking's gateway through each; both NICs hang
+ * off one user network through a hub), console (it answered).
  */
 
 #include "strbuf.h"

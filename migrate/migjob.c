@@ -37,10 +37,20 @@ void mig_guest_args(const struct mig_job *j, const struct mig_env *env,
 	if (j->pcie)
 		strvec_pushv(out, (const char *const[]){
 			"-device", "pcie-root-port,id=rp0,chassis=1", NULL });
+	/*
+	 * Both NICs on one user network, through a hub: QEMU 8.2 numbered
+	 * the savevm instances of several user networks 0, 1... where
+	 * older ones gave each 0 (commit b23db4cd82), so a guest with two
+	 * could not go back from 8.2 to any older QEMU, whatever its
+	 * machine type, and that one break would hide every other. A hub
+	 * has no state of its own.
+	 */
 	strvec_pushv(out, (const char *const[]){
-		"-netdev", "user,id=un0",
+		"-netdev", "user,id=user0",
+		"-netdev", "hubport,id=hub0,hubid=0,netdev=user0",
+		"-netdev", "hubport,id=un0,hubid=0",
 		"-device", "virtio-net-pci,id=vnet0,netdev=un0",
-		"-netdev", "user,id=un1,net=10.0.3.0/24",
+		"-netdev", "hubport,id=un1,hubid=0",
 		"-device", "e1000e,id=nic0,netdev=un1", NULL });
 	strvec_push(out, "-blockdev");
 	strvec_pushf(out, "driver=file,filename=%s,node-name=disk0,read-only=on",
