@@ -39,6 +39,12 @@ void bench_qemu_binaries(struct strvec *out);
 /* guest-bench.c: the guest view of each binary beside a bare boot loop. */
 void bench_guest(struct bench *b);
 
+/*
+ * migrate-bench.c: a migration job (Debian's QEMU to itself and to the
+ * newest ark build) beside a bare script doing the same migrations.
+ */
+void bench_migrate(struct bench *b);
+
 /* The sections of probe-costs.c. */
 void bench_startup(struct bench *b);
 void bench_accel(struct bench *b);

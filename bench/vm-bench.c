@@ -34,6 +34,15 @@
  *   startup, accel, qmp, store: the parts of a probe, in
  *            bench/probe-costs.c (see there).
  *
+ *   guest    the guest view of Debian's QEMU and the newest ark build
+ *            beside a bare boot loop, in bench/guest-bench.c.
+ *
+ *   migrate  a file-mode migration job from Debian's QEMU to itself and
+ *            to the newest ark build, on the newest pc-q35 machine type
+ *            both have: each restore with the guest's proof (goal 2 s),
+ *            and the whole job beside a bare script with the same argvs
+ *            (goal 10% or less); in bench/migrate-bench.c.
+ *
  * Each side runs 5 times alternately (the sweep 3 times); the median
  * wall time counts. Sections are rows of sections[]; each block in the
  * results file opens with what makes its figures comparable: the time,
@@ -646,6 +655,7 @@ static const struct bench_section {
 	{ "guest", bench_guest },
 	{ "run", bench_run },
 	{ "report", bench_reports },
+	{ "migrate", bench_migrate },
 };
 
 /* "model name" of /proc/cpuinfo's first processor, or "unknown". */
