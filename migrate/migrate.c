@@ -49,7 +49,8 @@ static const char usage[] =
 	"  --to VERSION       only that install as the destination (besides\n"
 	"                     each source's control)\n"
 	"  --live             live migration instead of save and restore\n"
-	"  --jobs N           sources side by side (default: the cores)\n"
+	"  --jobs N           sources side by side (default: the cores; with\n"
+	"                     --live, half of them)\n"
 	"  --shard K/N        only the K-th of N equal slices of the jobs (a job\n"
 	"                     is one source and machine type); default from\n"
 	"                     CI_NODE_INDEX/CI_NODE_TOTAL or SLURM_ARRAY_TASK_*\n"
@@ -94,7 +95,7 @@ static int parse_options(int argc, char **argv, struct mig_opts *o, int *status)
 	};
 	int c;
 
-	o->njobs = online_cpus() > 0 ? online_cpus() : 1;
+	o->njobs = 0; /* the default follows the mode: see below */
 	o->timeout = 240;
 	o->db = store_default_path();
 	*status = 1;
@@ -147,6 +148,12 @@ static int parse_options(int argc, char **argv, struct mig_opts *o, int *status)
 		default:
 			goto usage_out;
 		}
+	}
+	/* A live job runs two QEMUs at once: half as many jobs as cores then. */
+	if (!o->njobs) {
+		o->njobs = online_cpus() / (o->mode == MIG_LIVE ? 2 : 1);
+		if (o->njobs < 1)
+			o->njobs = 1;
 	}
 	if (o->from && o->to) {
 		error("--from and --to go one at a time");
