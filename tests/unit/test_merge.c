@@ -49,8 +49,11 @@ static char *make_shard(const char *name, int k, const char *status,
 		  "INSERT INTO runs (qemu, scenario, scenario_sha256, status, started_at, sweep)"
 		  " SELECT '7.2.0', '%s', 'h', 'pass', 'now', id FROM sweeps;"
 		  "INSERT INTO runs (qemu, scenario, scenario_sha256, status, started_at, sweep)"
-		  " SELECT '7.2.0', '%s', 'h', 'fail', 'now', id FROM sweeps;",
-		  k, k, k, status, k, k, k, status, k, k, run_a, run_b);
+		  " SELECT '7.2.0', '%s', 'h', 'fail', 'now', id FROM sweeps;"
+		  "INSERT INTO migrations (sweep, machine, mode, src_qemu, dst_qemu, status,"
+		  " side, started_at) SELECT id, 'pc-q35-7.%d', 'file', '7.2.0', '10.2.2',"
+		  " 'fail', 'destination', 'now' FROM sweeps;",
+		  k, k, k, status, k, k, k, status, k, k, run_a, run_b, k);
 	assert_int_equal(store_exec(&st, sql.buf), 0);
 	store_close(&st);
 	strbuf_release(&sql);
@@ -91,6 +94,13 @@ static void test_two_shards_merge_into_one_sweep(void **state)
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM runs"), 4);
 	assert_int_equal(tu_query_int(&st, "SELECT count(DISTINCT uuid) FROM runs"), 4);
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM sweeps"), 1);
+	/* Each shard's migration, once, in the one sweep. */
+	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM migrations m JOIN sweeps s"
+				    " ON s.id = m.sweep WHERE s.uuid ="
+				    " '11111111-2222-4333-8444-555555555555' AND m.side ="
+				    " 'destination' AND m.machine IN ('pc-q35-7.1', 'pc-q35-7.2')"),
+			 2);
+	assert_int_equal(tu_query_int(&st, "SELECT count(DISTINCT uuid) FROM migrations"), 2);
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM binaries"), 2);
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM abi_texts"), 1);
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM installs"), 1);
