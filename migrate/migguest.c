@@ -77,13 +77,21 @@ static const char init_head[] =
 	"result() { k=$((k + 1)); echo \"VMX-CHECK $k $1 $2 $3\";"
 	" [ $2 = pass ] && pass=$((pass + 1)) || fail=$((fail + 1)); }\n"
 	"verdict() { [ \"$1\" = \"$2\" ] && echo pass || echo fail; }\n"
-	/* An ICMP echo to the gateway of user networking through one NIC. */
+	/*
+	 * An ICMP echo to the gateway of user networking through one NIC,
+	 * once its link is up (a bounded wait for the carrier: e1000e's
+	 * comes some time after the interface is set up), up to three tries
+	 * (the first may wait for ARP on a slow TCG guest).
+	 */
 	"nicping() {\n"
 	"  if [ -z \"$2\" ]; then result $1 fail \"no $1 interface\"; return; fi\n"
-	"  b=$(cat /sys/class/net/$2/statistics/rx_packets)\n"
-	"  if ping -c 1 -W 5 -I $2 $3 >/dev/null 2>&1; then ok=pass; else ok=fail; fi\n"
+	"  t=0; while [ \"$(cat /sys/class/net/$2/carrier 2>/dev/null)\" != 1 ] && [ $t -lt 100 ]; do\n"
+	"    usleep 100000; t=$((t + 1)); done\n"
+	"  b=$(cat /sys/class/net/$2/statistics/rx_packets); ok=fail; n=0\n"
+	"  while [ $ok = fail ] && [ $n -lt 3 ]; do\n"
+	"    n=$((n + 1)); ping -c 1 -W 3 -I $2 $3 >/dev/null 2>&1 && ok=pass; done\n"
 	"  a=$(cat /sys/class/net/$2/statistics/rx_packets)\n"
-	"  result $1 $ok \"echo to $3 on $2, rx_packets $b to $a\"\n"
+	"  result $1 $ok \"echo to $3 on $2 (try $n), rx_packets $b to $a\"\n"
 	"}\n";
 
 void mig_guest_init(struct strbuf *out)
