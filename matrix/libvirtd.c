@@ -172,6 +172,16 @@ int libvirtd_start(struct libvirtd *d, const struct install *lv, double timeout)
 		goto out;
 	virSetErrorFunc(NULL, quiet_errors);
 	strvec_push(&d->cmd.args, d->daemon);
+	/*
+	 * A distribution's daemon keeps its pid file in /run itself, which
+	 * the private namespace shares: a second one (another virt-matrix,
+	 * a test beside a sweep) would find it locked and exit. Ours goes
+	 * to the private tree.
+	 */
+	if (!strcmp(lv->kind, "imported")) {
+		strvec_push(&d->cmd.args, "--pid-file");
+		strvec_pushf(&d->cmd.args, "%s/daemon.pid", d->run_dir);
+	}
 	d->cmd.capture_max = 1 << 20;
 	if (command_start(&d->cmd))
 		goto out;

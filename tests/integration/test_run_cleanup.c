@@ -150,8 +150,8 @@ static void test_ctrl_c_through_libvirt_leaves_nothing(void **state)
 	assert_int_equal(command_wait(&cmd, 60), 0);
 	assert_true(cmd.exited);
 	assert_int_equal(cmd.status, 130);
+	/* Ours too: its supervisor and daemon name their tree in our TMPDIR. */
 	assert_nothing_left("after Ctrl-C through libvirt");
-	assert_false(tu_running_from("/usr/sbin/libvirtd"));
 	assert_int_equal(processes_with("guest=vmx-vm-q35-", NULL), 0);
 	command_release(&cmd);
 }
