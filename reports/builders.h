@@ -248,7 +248,10 @@ struct rep_sweeps {
 	size_t nr, alloc;
 	size_t cur; /* the report's; the previous one is cur - 1 */
 };
-/* Appends the migrate sweeps (migrate) or all the others: 0, or -1 after reporting. */
+/*
+ * Appends the sweeps that hold migrations (migrate), or those that are
+ * not of kind 'migrate': 0, or -1 after reporting.
+ */
 int rep_sweeps_load(struct store *st, int migrate, struct rep_sweeps *sw) VM_WUR;
 void rep_sweeps_release(struct rep_sweeps *sw);
 /* The current sweep (sw->cur) and the one before it, copied. */

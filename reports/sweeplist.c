@@ -1,7 +1,9 @@
 /*
  * The sweeps a report part compares (builders.h): those of the kinds it
  * reads, in order of start, and the copy and release of one reference.
- * The matrix reads run sweeps, the migration part migrate sweeps; both
+ * The matrix reads the sweeps that are not 'migrate' ones, the migration
+ * part those that hold migrations (a 'migrate' sweep, or a nightly
+ * 'sweep' whose migrate stage joined it); both
  * take the newest (or the one named) and the one before it.
  */
 #include <stdlib.h>
@@ -34,7 +36,8 @@ int rep_sweeps_load(struct store *st, int migrate, struct rep_sweeps *sw)
 	int rc;
 
 	if (store_prepare(st, &q, migrate ? "SELECT id, uuid, kind, started_at FROM sweeps"
-					    " WHERE kind = 'migrate' ORDER BY started_at, id"
+					    " WHERE id IN (SELECT sweep FROM migrations)"
+					    " ORDER BY started_at, id"
 					  : "SELECT id, uuid, kind, started_at FROM sweeps"
 					    " WHERE kind != 'migrate' ORDER BY started_at, id"))
 		return -1;
