@@ -115,12 +115,11 @@ static char *debian_version(void)
 /* A fresh run directory under dir for one job. */
 static char *run_dir(const char *dir)
 {
-	struct strbuf t = STRBUF_INIT;
+	char *t = temp_template_in(dir, "migrate");
 
-	sb_printf(&t, "%s/mig-XXXXXX", dir);
-	if (!mkdtemp(t.buf))
+	if (!mkdtemp(t))
 		die("cannot create a directory under '%s'", dir);
-	return strbuf_detach(&t);
+	return t;
 }
 
 /* The times of one run of the job: the source's, each destination's, in all. */

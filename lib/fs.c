@@ -359,11 +359,17 @@ int lock_is_held(const char *path)
 	return held;
 }
 
+char *temp_template_in(const char *dir, const char *tag)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_printf(&sb, "%s/vm-%s-XXXXXX", dir, tag);
+	return strbuf_detach(&sb);
+}
+
 char *temp_template(const char *tag)
 {
 	const char *tmp = getenv("TMPDIR");
-	struct strbuf sb = STRBUF_INIT;
 
-	sb_printf(&sb, "%s/vm-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", tag);
-	return strbuf_detach(&sb);
+	return temp_template_in(tmp && *tmp ? tmp : "/tmp", tag);
 }

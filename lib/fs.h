@@ -83,5 +83,7 @@ int lock_is_held(const char *path);
 
 /* "$TMPDIR/vm-<tag>-XXXXXX" (or under /tmp) for mkdtemp/mkstemp; malloc'd. */
 char *temp_template(const char *tag);
+/* The same template under dir: "<dir>/vm-<tag>-XXXXXX"; malloc'd. */
+char *temp_template_in(const char *dir, const char *tag);
 
 #endif
