@@ -148,33 +148,46 @@ static void guest_suite(struct strbuf *out, const struct rep_report *r)
 	sb_puts(out, "  </testsuite>\n");
 }
 
-static void matrix_suite(struct strbuf *out, const struct rep_report *r)
+/* The verdicts of a suite's test cases, for its opening tag. */
+struct tally {
+	size_t failures, errors, skipped;
+	double secs;
+};
+
+static void tally_add(struct tally *t, enum run_status v, double seconds)
 {
-	const struct rep_matrix *m = &r->matrix;
-	size_t failures = 0, errors = 0, skipped = 0;
-	double secs = 0;
+	t->failures += v == RUN_FAIL;
+	t->errors += v == RUN_ERROR;
+	t->skipped += v == RUN_SKIP || v == RUN_UNSUPPORTED;
+	t->secs += seconds;
+}
 
-	for (size_t i = 0; i < m->ncells; i++) {
-		const struct rep_cell *c = &m->cells[i];
-
-		if (!c->current)
-			continue;
-		failures += c->verdict == RUN_FAIL;
-		errors += c->verdict == RUN_ERROR;
-		skipped += c->verdict == RUN_SKIP || c->verdict == RUN_UNSUPPORTED;
-		secs += c->seconds;
-	}
-	sb_printf(out, "  <testsuite name=\"matrix\" tests=\"%zu\" failures=\"%zu\" "
+/* <testsuite name tests failures errors skipped time [id timestamp]> */
+static void suite_open(struct strbuf *out, const char *name, size_t tests,
+		       const struct tally *t, const struct rep_sweep_ref *sweep)
+{
+	sb_printf(out, "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" "
 		       "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"",
-		  m->current_cells, failures, errors, skipped, secs);
-	if (m->have_cur) {
+		  name, tests, t->failures, t->errors, t->skipped, t->secs);
+	if (sweep) {
 		sb_puts(out, " id=\"");
-		X(m->cur.label);
+		X(sweep->label);
 		sb_puts(out, "\" timestamp=\"");
-		X(m->cur.started_at);
+		X(sweep->started_at);
 		sb_puts(out, "\"");
 	}
 	sb_puts(out, ">\n");
+}
+
+static void matrix_suite(struct strbuf *out, const struct rep_report *r)
+{
+	const struct rep_matrix *m = &r->matrix;
+	struct tally t = { 0, 0, 0, 0 };
+
+	for (size_t i = 0; i < m->ncells; i++)
+		if (m->cells[i].current)
+			tally_add(&t, m->cells[i].verdict, m->cells[i].seconds);
+	suite_open(out, "matrix", m->current_cells, &t, m->have_cur ? &m->cur : NULL);
 	for (size_t i = 0; i < m->ncells; i++) {
 		const struct rep_cell *c = &m->cells[i];
 		const char *tag = c->verdict == RUN_ERROR ? "error" : "failure";
@@ -271,30 +284,12 @@ static void migration_case(struct strbuf *out, const struct rep_mig_cell *c)
 static void migration_suite(struct strbuf *out, const struct rep_report *r)
 {
 	const struct rep_migration *m = &r->migration;
-	size_t failures = 0, errors = 0, skipped = 0;
-	double secs = 0;
+	struct tally t = { 0, 0, 0, 0 };
 
-	for (size_t i = 0; i < m->ncells; i++) {
-		const struct rep_mig_cell *c = &m->cells[i];
-
-		if (!c->current)
-			continue;
-		failures += c->verdict == RUN_FAIL;
-		errors += c->verdict == RUN_ERROR;
-		skipped += c->verdict == RUN_SKIP || c->verdict == RUN_UNSUPPORTED;
-		secs += c->seconds;
-	}
-	sb_printf(out, "  <testsuite name=\"migration\" tests=\"%zu\" failures=\"%zu\" "
-		       "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"",
-		  m->current_cells, failures, errors, skipped, secs);
-	if (m->have_cur) {
-		sb_puts(out, " id=\"");
-		X(m->cur.label);
-		sb_puts(out, "\" timestamp=\"");
-		X(m->cur.started_at);
-		sb_puts(out, "\"");
-	}
-	sb_puts(out, ">\n");
+	for (size_t i = 0; i < m->ncells; i++)
+		if (m->cells[i].current)
+			tally_add(&t, m->cells[i].verdict, m->cells[i].seconds);
+	suite_open(out, "migration", m->current_cells, &t, m->have_cur ? &m->cur : NULL);
 	for (size_t i = 0; i < m->ncells; i++)
 		if (m->cells[i].current)
 			migration_case(out, &m->cells[i]);
