@@ -394,6 +394,21 @@ static void caps_md(struct strbuf *out, const struct rep_report *r)
 	sb_putc(out, '\n');
 }
 
+/* A table cell of text, a link to log when there is one. */
+static void linked_cell(struct strbuf *out, const char *text, const char *log)
+{
+	sb_putc(out, ' ');
+	if (log)
+		sb_puts(out, "[");
+	C(text);
+	if (log) {
+		sb_puts(out, "](");
+		C(log);
+		sb_puts(out, ")");
+	}
+	sb_puts(out, " |");
+}
+
 static void status_md(struct strbuf *out, const struct rep_cell *c)
 {
 	struct strbuf t = STRBUF_INIT;
@@ -405,16 +420,7 @@ static void status_md(struct strbuf *out, const struct rep_cell *c)
 		sb_puts(&t, " (fixed)");
 	if (!c->current)
 		sb_printf(&t, " (not in this sweep; from %s)", c->from_sweep);
-	sb_putc(out, ' ');
-	if (c->log)
-		sb_puts(out, "[");
-	C(t.buf);
-	if (c->log) {
-		sb_puts(out, "](");
-		C(c->log);
-		sb_puts(out, ")");
-	}
-	sb_puts(out, " |");
+	linked_cell(out, t.buf, c->log);
 	strbuf_release(&t);
 }
 
@@ -582,16 +588,7 @@ static void mig_status_md(struct strbuf *out, const struct rep_mig_cell *c)
 	struct strbuf t = STRBUF_INIT;
 
 	mig_status_text(&t, c);
-	sb_putc(out, ' ');
-	if (c->log)
-		sb_puts(out, "[");
-	C(t.buf);
-	if (c->log) {
-		sb_puts(out, "](");
-		C(c->log);
-		sb_puts(out, ")");
-	}
-	sb_puts(out, " |");
+	linked_cell(out, t.buf, c->log);
 	strbuf_release(&t);
 }
 
