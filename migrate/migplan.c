@@ -43,8 +43,15 @@ static int load_record(struct store *st, long long id, struct mig_plan_qemu *q)
 	if (store_prepare(st, &s, "SELECT sha256 FROM binaries WHERE id = ?"))
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW)
-		return store_error(st, "cannot read a probe record");
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		struct strbuf why = STRBUF_INIT;
+		int ret;
+
+		sb_printf(&why, "cannot read the probe record of QEMU %s", q->version);
+		ret = store_error(st, why.buf);
+		strbuf_release(&why);
+		return ret;
+	}
 	q->sha256 = store_column_strdup(s, 0);
 	store_stmt_cleanup(&s);
 	if (store_prepare(st, &s, "SELECT name FROM machine_types WHERE binary = ?"
@@ -57,8 +64,15 @@ static int load_record(struct store *st, long long id, struct mig_plan_qemu *q)
 		if (name && abi_is_versioned(name))
 			strvec_push(&q->machines, name);
 	}
-	if (rc != SQLITE_DONE)
-		return store_error(st, "cannot read the machine types of a probe record");
+	if (rc != SQLITE_DONE) {
+		struct strbuf why = STRBUF_INIT;
+		int ret;
+
+		sb_printf(&why, "cannot read the machine types of QEMU %s", q->version);
+		ret = store_error(st, why.buf);
+		strbuf_release(&why);
+		return ret;
+	}
 	return 0;
 }
 
