@@ -254,6 +254,14 @@ struct rep_sweeps {
  */
 int rep_sweeps_load(struct store *st, int migrate, struct rep_sweeps *sw) VM_WUR;
 void rep_sweeps_release(struct rep_sweeps *sw);
+/*
+ * Among the n results of one cell, in sweep order (each a struct of
+ * stride bytes whose size_t member at pos is its sweep's index in sw):
+ * the index of the current sweep's in *now, of the newest earlier one
+ * in *before; -1 for none.
+ */
+void rep_sweeps_now_before(const struct rep_sweeps *sw, const size_t *pos, size_t stride,
+			   size_t n, long *now, long *before);
 /* The current sweep (sw->cur) and the one before it, copied. */
 void rep_sweeps_set(const struct rep_sweeps *sw, int *have_cur, struct rep_sweep_ref *cur,
 		    int *have_prev, struct rep_sweep_ref *prev);

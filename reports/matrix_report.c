@@ -234,15 +234,11 @@ static void add_cell(struct rep_matrix *m, const struct rep_sweeps *sw,
 {
 	const struct rrow *now = NULL, *before = NULL;
 	struct rep_cell *c;
+	long i_now, i_before;
 
-	for (size_t k = 0; k < n; k++) {
-		if (runs[k].pos == sw->cur)
-			now = &runs[k];
-		/* The newest earlier sweep that ran this cell: a partial
-		 * run in between does not hide a regression. */
-		if (runs[k].pos < sw->cur)
-			before = &runs[k];
-	}
+	rep_sweeps_now_before(sw, &runs[0].pos, sizeof(*runs), n, &i_now, &i_before);
+	now = i_now >= 0 ? &runs[i_now] : NULL;
+	before = i_before >= 0 ? &runs[i_before] : NULL;
 	ALLOC_GROW(m->cells, m->ncells + 1, m->alloc);
 	c = &m->cells[m->ncells++];
 	memset(c, 0, sizeof(*c));

@@ -88,7 +88,7 @@ static int choose_sweep(struct store *st, struct rep_sweeps *sw, const char *uui
 
 struct mrow {
 	long long id;
-	size_t pos; /* its sweep's index in msweeps */
+	size_t pos; /* its sweep's index in the sweep list */
 	char *machine, *family, *src, *dst, *src_sha, *dst_sha;
 	enum mig_mode mode;
 	enum run_status verdict;
@@ -254,13 +254,11 @@ static void add_cell(struct rep_migration *m, const struct rep_sweeps *sw,
 {
 	const struct mrow *now = NULL, *before = NULL;
 	struct rep_mig_cell *c;
+	long i_now, i_before;
 
-	for (size_t k = 0; k < n; k++) {
-		if (rows[k].pos == sw->cur)
-			now = &rows[k];
-		if (rows[k].pos < sw->cur)
-			before = &rows[k];
-	}
+	rep_sweeps_now_before(sw, &rows[0].pos, sizeof(*rows), n, &i_now, &i_before);
+	now = i_now >= 0 ? &rows[i_now] : NULL;
+	before = i_before >= 0 ? &rows[i_before] : NULL;
 	ALLOC_GROW(m->cells, m->ncells + 1, m->alloc);
 	c = &m->cells[m->ncells++];
 	memset(c, 0, sizeof(*c));

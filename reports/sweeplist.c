@@ -76,3 +76,19 @@ void rep_sweeps_set(const struct rep_sweeps *sw, int *have_cur, struct rep_sweep
 		rep_sweep_ref_copy(prev, &sw->v[sw->cur - 1]);
 	}
 }
+
+void rep_sweeps_now_before(const struct rep_sweeps *sw, const size_t *pos, size_t stride,
+			   size_t n, long *now, long *before)
+{
+	*now = *before = -1;
+	for (size_t k = 0; k < n; k++) {
+		size_t p = *(const size_t *)(const void *)((const char *)pos + k * stride);
+
+		if (p == sw->cur)
+			*now = (long)k;
+		/* The newest earlier sweep with a result: a partial sweep in
+		 * between does not hide a regression. */
+		if (p < sw->cur)
+			*before = (long)k;
+	}
+}
