@@ -1,6 +1,6 @@
 /*
  * The migrations table (migrations.h): the enums' strings, the insert,
- * and the lookup that lets an interrupted sweep resume.
+ * and the lookups that let an interrupted sweep resume.
  */
 #include <sqlite3.h>
 
@@ -8,7 +8,7 @@
 #include "vmversion.h"
 #include "banned.h"
 
-VM_ENUM_IMPL(mig_mode, MIG_MODE_LAST, "file", "live");
+VM_ENUM_IMPL(mig_mode, MIG_MODE_LAST, "file", "live", "libvirt");
 /* "none" is never stored: the column is NULL then. */
 VM_ENUM_IMPL(mig_side, MIG_SIDE_LAST, "none", "source", "destination");
 
@@ -30,8 +30,8 @@ int migrations_insert(struct store *st, const struct mig_row *row)
 			  " src_sha256, dst_qemu, dst_sha256, status, side, reason,"
 			  " seconds, src_seconds, src_transport, dst_transport,"
 			  " src_argv, dst_argv, checks, src_log, dst_log, started_at,"
-			  " tool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			  " ?, ?, ?, ?, ?, ?)"))
+			  " tool, src_libvirt, dst_libvirt) VALUES (?, ?, ?, ?, ?, ?, ?,"
+			  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
 		return -1;
 	if (row->sweep)
 		sqlite3_bind_int64(q, 1, row->sweep);
@@ -56,9 +56,43 @@ int migrations_insert(struct store *st, const struct mig_row *row)
 	store_bind_text(q, 19, row->dst_log);
 	store_bind_text(q, 20, now);
 	store_bind_text(q, 21, vm_version());
+	store_bind_text(q, 22, row->src_libvirt);
+	store_bind_text(q, 23, row->dst_libvirt);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		return store_error(st, "cannot record the migration");
 	return 0;
+}
+
+int migrations_recorded_one(struct store *st, long long sweep, const char *machine,
+			    enum mig_mode mode, const char *src_libvirt, const char *src_qemu,
+			    const char *dst_libvirt, const char *dst_qemu, int *failed)
+{
+	auto_stmt *q = NULL;
+	enum run_status s;
+	int rc;
+
+	*failed = 0;
+	if (store_prepare(st, &q,
+			  "SELECT status FROM migrations WHERE sweep = ? AND machine = ? AND"
+			  " mode = ? AND src_qemu = ? AND dst_qemu = ? AND src_libvirt IS ?"
+			  " AND dst_libvirt IS ? ORDER BY id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_int64(q, 1, sweep);
+	store_bind_text(q, 2, machine);
+	store_bind_text(q, 3, mig_mode_to_string(mode));
+	store_bind_text(q, 4, src_qemu);
+	store_bind_text(q, 5, dst_qemu);
+	store_bind_text(q, 6, src_libvirt);
+	store_bind_text(q, 7, dst_libvirt);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return store_error(st, "cannot read the migrations of the sweep");
+	if (runs_status_parse(st, (const char *)sqlite3_column_text(q, 0), &s))
+		return -1;
+	*failed = run_status_is_failure(s);
+	return 1;
 }
 
 int migrations_recorded(struct store *st, long long sweep, const char *machine,
@@ -67,29 +101,12 @@ int migrations_recorded(struct store *st, long long sweep, const char *machine,
 {
 	*failed = 0;
 	for (size_t i = 0; i < ndsts; i++) {
-		auto_stmt *q = NULL;
-		enum run_status s;
-		int rc;
+		int f, rc = migrations_recorded_one(st, sweep, machine, mode, NULL, src, NULL,
+						    dsts[i], &f);
 
-		if (store_prepare(st, &q,
-				  "SELECT status FROM migrations WHERE sweep = ? AND"
-				  " machine = ? AND mode = ? AND src_qemu = ? AND"
-				  " dst_qemu = ? ORDER BY id DESC LIMIT 1"))
-			return -1;
-		sqlite3_bind_int64(q, 1, sweep);
-		store_bind_text(q, 2, machine);
-		store_bind_text(q, 3, mig_mode_to_string(mode));
-		store_bind_text(q, 4, src);
-		store_bind_text(q, 5, dsts[i]);
-		rc = sqlite3_step(q);
-		if (rc == SQLITE_DONE)
-			return 0;
-		if (rc != SQLITE_ROW)
-			return store_error(st, "cannot read the migrations of the sweep");
-		if (runs_status_parse(st, (const char *)sqlite3_column_text(q, 0), &s))
-			return -1;
-		if (run_status_is_failure(s))
-			*failed = 1;
+		if (rc <= 0)
+			return rc;
+		*failed |= f;
 	}
 	return 1;
 }

@@ -486,6 +486,61 @@ static const char *const migrations[] = {
 	"  started_at, finished_at FROM sweeps;"
 	"DROP TABLE sweeps;"
 	"ALTER TABLE sweeps_v14 RENAME TO sweeps;",
+
+	/*
+	 * 15: a migration may go through libvirt ('libvirt'): a guest started
+	 * by one libvirt daemon (src_libvirt, its install's version) with QEMU
+	 * src_qemu, migrated peer to peer to another (dst_libvirt) with QEMU
+	 * dst_qemu. Both are NULL for 'file' and 'live'. The mode's CHECK
+	 * changes: the table is rebuilt, as runs in 11, with its rows, indexes
+	 * and trigger; nothing refers to it.
+	 */
+	"CREATE TABLE migrations_v15 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid TEXT,"
+	"  sweep INTEGER REFERENCES sweeps(id),"
+	"  machine TEXT NOT NULL,"
+	"  mode TEXT NOT NULL CHECK (mode IN ('file', 'live', 'libvirt')),"
+	"  src_qemu TEXT NOT NULL,"
+	"  src_sha256 TEXT,"
+	"  dst_qemu TEXT NOT NULL,"
+	"  dst_sha256 TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN ('pass', 'fail', 'error', 'skip',"
+	"    'unsupported')),"
+	"  side TEXT CHECK (side IN ('source', 'destination')),"
+	"  reason TEXT,"
+	"  seconds REAL,"
+	"  src_seconds REAL,"
+	"  src_transport TEXT,"
+	"  dst_transport TEXT,"
+	"  src_argv TEXT,"
+	"  dst_argv TEXT,"
+	"  checks TEXT,"
+	"  src_log TEXT,"
+	"  dst_log TEXT,"
+	"  started_at TEXT NOT NULL,"
+	"  tool TEXT,"
+	"  src_libvirt TEXT,"
+	"  dst_libvirt TEXT"
+	");"
+	"INSERT INTO migrations_v15 (id, uuid, sweep, machine, mode, src_qemu,"
+	"  src_sha256, dst_qemu, dst_sha256, status, side, reason, seconds,"
+	"  src_seconds, src_transport, dst_transport, src_argv, dst_argv, checks,"
+	"  src_log, dst_log, started_at, tool)"
+	"  SELECT id, uuid, sweep, machine, mode, src_qemu, src_sha256, dst_qemu,"
+	"  dst_sha256, status, side, reason, seconds, src_seconds, src_transport,"
+	"  dst_transport, src_argv, dst_argv, checks, src_log, dst_log, started_at,"
+	"  tool FROM migrations;"
+	"DROP TABLE migrations;"
+	"ALTER TABLE migrations_v15 RENAME TO migrations;"
+	"CREATE INDEX migrations_sweep ON migrations (sweep, machine, src_qemu,"
+	"  dst_qemu, mode, src_libvirt, dst_libvirt);"
+	"CREATE UNIQUE INDEX migrations_uuid ON migrations (uuid);"
+	"CREATE TRIGGER migrations_uuid_default AFTER INSERT ON migrations"
+	"  WHEN NEW.uuid IS NULL BEGIN"
+	"    UPDATE migrations SET uuid = lower(hex(randomblob(16)))"
+	"      WHERE id = NEW.id;"
+	"  END;",
 };
 
 int store_schema_version(void)

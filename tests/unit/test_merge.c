@@ -1,7 +1,8 @@
 /*
  * sweep_merge on real SQLite stores made by store_open: two shard stores
  * that share a probed binary (under different row ids), an ABI text, an
- * install and one sweep, each with runs of its own. Checks renumbering,
+ * install and one sweep, each with runs and migrations (QEMU alone and
+ * through libvirt) of its own. Checks renumbering,
  * that nothing is lost or doubled (also when a store is merged twice),
  * the merged sweep's state from its shards, and that a failed merge
  * leaves the output as it was.
@@ -14,8 +15,8 @@ static char *dir;
 /*
  * A shard store: binary 'aaa' (with a filler binary first in store b so
  * the ids differ), machine_abi pointing at abi text 't1', install qemu
- * 7.2.0 with one patch, sweep U shard k/2 with the given status and two
- * runs of its own.
+ * 7.2.0 with one patch, sweep U shard k/2 with the given status, two
+ * runs and two migrations (one through libvirt) of its own.
  */
 static char *make_shard(const char *name, int k, const char *status,
 			const char *run_a, const char *run_b)
@@ -52,8 +53,12 @@ static char *make_shard(const char *name, int k, const char *status,
 		  " SELECT '7.2.0', '%s', 'h', 'fail', 'now', id FROM sweeps;"
 		  "INSERT INTO migrations (sweep, machine, mode, src_qemu, dst_qemu, status,"
 		  " side, started_at) SELECT id, 'pc-q35-7.%d', 'file', '7.2.0', '10.2.2',"
-		  " 'fail', 'destination', 'now' FROM sweeps;",
-		  k, k, k, status, k, k, k, status, k, k, run_a, run_b, k);
+		  " 'fail', 'destination', 'now' FROM sweeps;"
+		  "INSERT INTO migrations (sweep, machine, mode, src_libvirt, src_qemu,"
+		  " dst_libvirt, dst_qemu, status, started_at) SELECT id, 'pc-q35-7.%d',"
+		  " 'libvirt', '9.0.0', '7.2.0', '11.3.0-system', '10.2.2', 'pass', 'now'"
+		  " FROM sweeps;",
+		  k, k, k, status, k, k, k, status, k, k, run_a, run_b, k, k);
 	assert_int_equal(store_exec(&st, sql.buf), 0);
 	store_close(&st);
 	strbuf_release(&sql);
@@ -100,7 +105,13 @@ static void test_two_shards_merge_into_one_sweep(void **state)
 				    " '11111111-2222-4333-8444-555555555555' AND m.side ="
 				    " 'destination' AND m.machine IN ('pc-q35-7.1', 'pc-q35-7.2')"),
 			 2);
-	assert_int_equal(tu_query_int(&st, "SELECT count(DISTINCT uuid) FROM migrations"), 2);
+	assert_int_equal(tu_query_int(&st, "SELECT count(DISTINCT uuid) FROM migrations"), 4);
+	/* ... and each one through libvirt, with both libvirt installs. */
+	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM migrations m JOIN sweeps s"
+				    " ON s.id = m.sweep WHERE m.mode = 'libvirt' AND"
+				    " m.src_libvirt = '9.0.0' AND m.dst_libvirt ="
+				    " '11.3.0-system' AND m.dst_qemu = '10.2.2'"),
+			 2);
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM binaries"), 2);
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM abi_texts"), 1);
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM installs"), 1);

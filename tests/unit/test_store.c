@@ -3,6 +3,7 @@
 
 #include "teststore.h"
 #include "installs.h"
+#include "migrations.h"
 #include "sha256.h"
 #include "sweep.h"
 
@@ -24,6 +25,23 @@ static int scalar_int_with(struct store *st, const char *sql, const char *arg)
 static int scalar_int(struct store *st, const char *sql)
 {
 	return scalar_int_with(st, sql, NULL);
+}
+
+/*
+ * A store made at path by this virt-matrix, changed by sql into what an
+ * older schema left, and opened again into st: migrated to the newest.
+ */
+static void open_old_store(struct store *st, const char *path, const char *sql)
+{
+	sqlite3 *raw = NULL;
+
+	assert_int_equal(store_open(st, path), 0);
+	store_close(st);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(store_open(st, path), 0);
+	assert_int_equal(scalar_int(st, "PRAGMA user_version"), store_schema_version());
 }
 
 static void test_migrations(void **state)
@@ -217,15 +235,12 @@ static void test_migration_10_rewrites_abi_texts(void **state)
 	char kept_sha[SHA256_HEX_LEN + 1];
 	struct strbuf p = STRBUF_INIT, sql = STRBUF_INIT;
 	struct store st;
-	sqlite3 *raw = NULL;
 
 	(void)state;
 	sha256_hex(old_text, strlen(old_text), old_sha);
 	sha256_hex(new_text, strlen(new_text), new_sha);
 	sha256_hex(kept_text, strlen(kept_text), kept_sha);
 	sb_printf(&p, "%s/m.db", dir);
-	assert_int_equal(store_open(&st, p.buf), 0);
-	store_close(&st);
 	/* The store as schema 9 left it, with texts of the old kind. */
 	sb_printf(&sql,
 		  UNDO_13 "PRAGMA user_version = 9;"
@@ -240,12 +255,7 @@ static void test_migration_10_rewrites_abi_texts(void **state)
 		  "INSERT INTO machine_abi (binary, machine, status, fingerprint)"
 		  " SELECT id, 'pc-q35-7.0', 'ok', '%s' FROM binaries;",
 		  old_sha, old_text, kept_sha, kept_text, old_sha, old_sha, kept_sha);
-	assert_int_equal(sqlite3_open(p.buf, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, sql.buf, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(raw);
-
-	assert_int_equal(store_open(&st, p.buf), 0);
-	assert_int_equal(scalar_int(&st, "PRAGMA user_version"), store_schema_version());
+	open_old_store(&st, p.buf, sql.buf);
 	/* Both machine types of the old text now point at the new one. */
 	assert_int_equal(scalar_int_with(&st, "SELECT count(*) FROM machine_abi"
 					      " WHERE fingerprint = ? AND machine"
@@ -384,15 +394,11 @@ static void test_migration_11_unsupported_runs(void **state)
 	char *dir = tu_tmpdir("store");
 	struct strbuf p = STRBUF_INIT;
 	struct store st;
-	sqlite3 *raw = NULL;
 
 	(void)state;
 	sb_printf(&p, "%s/m.db", dir);
-	assert_int_equal(store_open(&st, p.buf), 0);
-	store_close(&st);
 	/* A store as schema 10 left it: the old CHECK, two runs. */
-	assert_int_equal(sqlite3_open(p.buf, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, UNDO_13
+	open_old_store(&st, p.buf, UNDO_13
 		"DROP TABLE runs;"
 		"CREATE TABLE runs (id INTEGER PRIMARY KEY, qemu TEXT NOT NULL,"
 		" qemu_sha256 TEXT, libvirt TEXT, scenario TEXT NOT NULL,"
@@ -407,12 +413,8 @@ static void test_migration_11_unsupported_runs(void **state)
 		" reason, started_at, uuid) VALUES ('5.2.0', '11.3.0', 'vm-q35', 'x',"
 		" 'fail', 'cause is unknown', 'then', 'u1'), ('10.0.2', NULL, 'vm-q35',"
 		" 'x', 'pass', NULL, 'then', 'u2');"
-		"PRAGMA user_version = 10;", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(raw);
-
-	assert_int_equal(store_open(&st, p.buf), 0);
+		"PRAGMA user_version = 10;");
 	assert_true(store_schema_version() >= 11);
-	assert_int_equal(scalar_int(&st, "PRAGMA user_version"), store_schema_version());
 	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM runs WHERE"
 					 " (uuid = 'u1' AND status = 'fail' AND libvirt = '11.3.0'"
 					 "  AND reason = 'cause is unknown') OR"
@@ -452,14 +454,10 @@ static void test_migration_14_sweeps_rebuilt_under_runs(void **state)
 	char *dir = tu_tmpdir("store");
 	struct strbuf p = STRBUF_INIT;
 	struct store st;
-	sqlite3 *raw = NULL;
 
 	(void)state;
 	sb_printf(&p, "%s/m.db", dir);
-	assert_int_equal(store_open(&st, p.buf), 0);
-	store_close(&st);
-	assert_int_equal(sqlite3_open(p.buf, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, UNDO_14
+	open_old_store(&st, p.buf, UNDO_14
 		"DROP TABLE sweeps;"
 		"CREATE TABLE sweeps (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
 		" kind TEXT NOT NULL CHECK (kind IN ('run', 'sweep', 'bisect')),"
@@ -471,11 +469,7 @@ static void test_migration_14_sweeps_rebuilt_under_runs(void **state)
 		"INSERT INTO sweep_shards VALUES (7, 1, 2, 'finished', 'then', 'later');"
 		"INSERT INTO runs (qemu, scenario, scenario_sha256, status, started_at,"
 		" sweep, uuid) VALUES ('7.2.0', 'vm-q35', 'x', 'pass', 'then', 7, 'r1');"
-		"PRAGMA user_version = 13;", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(raw);
-
-	assert_int_equal(store_open(&st, p.buf), 0);
-	assert_int_equal(scalar_int(&st, "PRAGMA user_version"), store_schema_version());
+		"PRAGMA user_version = 13;");
 	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM sweeps s JOIN runs r ON"
 					 " r.sweep = s.id JOIN sweep_shards h ON h.sweep = s.id"
 					 " WHERE s.uuid = 's7' AND s.kind = 'sweep' AND"
@@ -500,6 +494,126 @@ static void test_migration_14_sweeps_rebuilt_under_runs(void **state)
 	assert_int_equal(store_exec(&st, "INSERT INTO migrations (machine, mode,"
 					 " src_qemu, dst_qemu, status, started_at) VALUES"
 					 " ('pc-q35-7.1', 'warp', 'a', 'b', 'pass', 'now')"),
+			 -1);
+	free(tu_capture_end());
+	store_close(&st);
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
+/*
+ * 15 rebuilds migrations so that a row may be 'libvirt', with the two
+ * libvirt installs: the rows of schema 14 stay (without libvirt), the
+ * sweep they refer to too, the indexes and the trigger are back, and
+ * the lookup of one migration tells libvirt versions apart.
+ */
+static void test_migration_15_libvirt_mode(void **state)
+{
+	char *dir = tu_tmpdir("store");
+	struct strbuf p = STRBUF_INIT;
+	struct store st;
+	struct mig_row row;
+	long long sweep;
+	int failed = -1;
+
+	(void)state;
+	sb_printf(&p, "%s/m.db", dir);
+	/* The migrations table as schema 14 made it, with a row of a sweep. */
+	open_old_store(&st, p.buf, "DROP TABLE migrations;"
+		"CREATE TABLE migrations (id INTEGER PRIMARY KEY, uuid TEXT,"
+		" sweep INTEGER REFERENCES sweeps(id), machine TEXT NOT NULL,"
+		" mode TEXT NOT NULL CHECK (mode IN ('file', 'live')),"
+		" src_qemu TEXT NOT NULL, src_sha256 TEXT, dst_qemu TEXT NOT NULL,"
+		" dst_sha256 TEXT, status TEXT NOT NULL CHECK (status IN ('pass', 'fail',"
+		" 'error', 'skip', 'unsupported')), side TEXT CHECK (side IN ('source',"
+		" 'destination')), reason TEXT, seconds REAL, src_seconds REAL,"
+		" src_transport TEXT, dst_transport TEXT, src_argv TEXT, dst_argv TEXT,"
+		" checks TEXT, src_log TEXT, dst_log TEXT, started_at TEXT NOT NULL,"
+		" tool TEXT);"
+		"CREATE INDEX migrations_sweep ON migrations (sweep, machine, src_qemu,"
+		" dst_qemu, mode);"
+		"CREATE UNIQUE INDEX migrations_uuid ON migrations (uuid);"
+		"INSERT INTO sweeps (id, uuid, kind, status, started_at) VALUES"
+		" (3, 'm3', 'migrate', 'finished', 'then');"
+		"INSERT INTO migrations (uuid, sweep, machine, mode, src_qemu, dst_qemu,"
+		" status, side, reason, checks, started_at, tool) VALUES ('u14', 3,"
+		" 'pc-q35-7.1', 'file', '7.2.0', '10.2.2', 'fail', 'destination',"
+		" 'Unknown savevm section', '[]', 'then', 'old');"
+		"PRAGMA user_version = 14;");
+	assert_true(store_schema_version() >= 15);
+	assert_int_equal(scalar_int(&st, "PRAGMA foreign_keys"), 1);
+	/* The old row, whole, under its sweep, without libvirt. */
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM migrations m JOIN sweeps s"
+					 " ON s.id = m.sweep WHERE s.uuid = 'm3' AND m.uuid = 'u14'"
+					 " AND m.mode = 'file' AND m.side = 'destination' AND"
+					 " m.reason = 'Unknown savevm section' AND m.checks = '[]'"
+					 " AND m.tool = 'old' AND m.src_libvirt IS NULL AND"
+					 " m.dst_libvirt IS NULL"),
+			 1);
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM sqlite_master WHERE"
+					 " tbl_name = 'migrations' AND name IN ('migrations_sweep',"
+					 " 'migrations_uuid', 'migrations_uuid_default')"),
+			 3);
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM pragma_index_info("
+					 "'migrations_sweep') WHERE name IN ('src_libvirt',"
+					 " 'dst_libvirt')"),
+			 2);
+
+	/* A migration through libvirt, as migrate/ records it. */
+	memset(&row, 0, sizeof(row));
+	sweep = 3;
+	row.machine = "pc-q35-7.1";
+	row.mode = MIG_LIBVIRT;
+	row.src_libvirt = "9.0.0";
+	row.dst_libvirt = "11.3.0-system";
+	row.src_qemu = "7.2.0";
+	row.dst_qemu = "10.2.2";
+	row.status = RUN_FAIL;
+	row.side = MIG_SIDE_DEST;
+	row.reason = "libvirt: operation failed: job 'migration in' failed";
+	row.sweep = sweep;
+	assert_int_equal(migrations_insert(&st, &row), 0);
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM migrations WHERE"
+					 " mode = 'libvirt' AND src_libvirt = '9.0.0' AND"
+					 " dst_libvirt = '11.3.0-system' AND length(uuid) = 32"),
+			 1);
+	assert_int_equal(migrations_recorded_one(&st, sweep, "pc-q35-7.1", MIG_LIBVIRT,
+						 "9.0.0", "7.2.0", "11.3.0-system", "10.2.2",
+						 &failed),
+			 1);
+	assert_int_equal(failed, 1);
+	/* Another destination libvirt, or none, is another migration. */
+	assert_int_equal(migrations_recorded_one(&st, sweep, "pc-q35-7.1", MIG_LIBVIRT,
+						 "9.0.0", "7.2.0", "9.0.0", "10.2.2", &failed),
+			 0);
+	assert_int_equal(migrations_recorded_one(&st, sweep, "pc-q35-7.1", MIG_LIBVIRT,
+						 NULL, "7.2.0", NULL, "10.2.2", &failed),
+			 0);
+	/* The old row: found with no libvirt (NULL matches NULL), not as libvirt's. */
+	assert_int_equal(migrations_recorded_one(&st, sweep, "pc-q35-7.1", MIG_FILE, NULL,
+						 "7.2.0", NULL, "10.2.2", &failed),
+			 1);
+	assert_int_equal(failed, 1);
+	assert_int_equal(migrations_recorded_one(&st, sweep, "pc-q35-7.1", MIG_FILE,
+						 "9.0.0", "7.2.0", "11.3.0-system", "10.2.2",
+						 &failed),
+			 0);
+	/* A control passes: found, not failed. */
+	row.dst_libvirt = "9.0.0";
+	row.dst_qemu = "7.2.0";
+	row.status = RUN_PASS;
+	row.side = MIG_SIDE_NONE;
+	row.reason = NULL;
+	assert_int_equal(migrations_insert(&st, &row), 0);
+	assert_int_equal(migrations_recorded_one(&st, sweep, "pc-q35-7.1", MIG_LIBVIRT,
+						 "9.0.0", "7.2.0", "9.0.0", "7.2.0", &failed),
+			 1);
+	assert_int_equal(failed, 0);
+	/* Still refused: a mode that is not one. */
+	tu_capture_begin();
+	assert_int_equal(store_exec(&st, "INSERT INTO migrations (machine, mode,"
+					 " src_qemu, dst_qemu, status, started_at) VALUES"
+					 " ('pc-q35-7.1', 'ssh', 'a', 'b', 'pass', 'now')"),
 			 -1);
 	free(tu_capture_end());
 	store_close(&st);
@@ -575,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_migration_10_rewrites_abi_texts),
 		cmocka_unit_test(test_migration_11_unsupported_runs),
 		cmocka_unit_test(test_migration_14_sweeps_rebuilt_under_runs),
+		cmocka_unit_test(test_migration_15_libvirt_mode),
 		cmocka_unit_test(test_installs_round_trip),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
