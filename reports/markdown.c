@@ -3,47 +3,17 @@
  * HTML report as pipe tables, for merge requests, wikis and chat. Cells
  * go through rep_md_cell (pipes, markup and HTML escaped). Long lists of
  * machine or device types are shortened to their first names and a
- * count; the JSON report has them all.
+ * count; the JSON report has them all. The migration part is
+ * md_migration.c's; the table pieces they both use are md_kit.c's.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "builders.h"
+#include "md_kit.h"
 #include "banned.h"
 
 #define C(s) rep_md_cell(out, (s))
-
-static void row_start(struct strbuf *out)
-{
-	sb_puts(out, "|");
-}
-
-static void cell(struct strbuf *out, const char *s)
-{
-	sb_putc(out, ' ');
-	if (s && *s)
-		C(s);
-	else
-		sb_puts(out, "—");
-	sb_puts(out, " |");
-}
-
-static void code_cell(struct strbuf *out, const char *s)
-{
-	/* Backticks would need their own escaping: code is shown plain. */
-	cell(out, s);
-}
-
-static void header(struct strbuf *out, const char *const *h, size_t n)
-{
-	row_start(out);
-	for (size_t i = 0; i < n; i++)
-		cell(out, h[i]);
-	sb_puts(out, "\n|");
-	for (size_t i = 0; i < n; i++)
-		sb_puts(out, "---|");
-	sb_putc(out, '\n');
-}
 
 static void list_cell(struct strbuf *out, const struct strvec *sv, size_t max)
 {
@@ -53,7 +23,7 @@ static void list_cell(struct strbuf *out, const struct strvec *sv, size_t max)
 		sb_printf(&t, "%s%s", i ? ", " : "", sv->v[i]);
 	if (sv->nr > max)
 		sb_printf(&t, " and %zu more", sv->nr - max);
-	cell(out, t.buf);
+	rep_md_td(out, t.buf);
 	strbuf_release(&t);
 }
 
@@ -117,16 +87,16 @@ static void guest_md(struct strbuf *out, const struct rep_report *r)
 		       "acknowledged.\n\n", r->guest.unacked, r->guest.acked);
 	rep_guest_groups(&r->guest, &g, &n);
 	if (n)
-		header(out, h, ARRAY_SIZE(h));
+		rep_md_header(out, h, ARRAY_SIZE(h));
 	for (size_t i = 0; i < n; i++) {
 		const struct rep_guest_diff *d = g[i].d;
 		struct strbuf st = STRBUF_INIT;
 
-		row_start(out);
-		cell(out, rep_vname(&r->versions, d->from));
-		cell(out, rep_vname(&r->versions, d->to));
-		cell(out, rep_guest_kind_name(d->kind));
-		code_cell(out, r->guest.changes[d->change].item);
+		rep_md_row_start(out);
+		rep_md_td(out, rep_vname(&r->versions, d->from));
+		rep_md_td(out, rep_vname(&r->versions, d->to));
+		rep_md_td(out, rep_guest_kind_name(d->kind));
+		rep_md_code_td(out, r->guest.changes[d->change].item);
 		list_cell(out, &g[i].machines, 6);
 		if (d->ack)
 			sb_printf(&st, "acknowledged (line %d): %s", d->ack->line, d->ack->reason);
@@ -152,27 +122,27 @@ static void views_md(struct strbuf *out, const struct rep_report *r)
 		       "compared on both sides where only one side differs (QEMU's side: "
 		       "breaks; the guest view: items).\n\n", r->views.nr);
 	if (r->views.nr)
-		header(out, h, ARRAY_SIZE(h));
+		rep_md_header(out, h, ARRAY_SIZE(h));
 	for (size_t i = 0; i < r->views.nr; i++) {
 		const struct rep_disagreement *d = &r->views.v[i];
 		const struct rep_pair *q = &r->abi.pairs.v[d->qemu];
 		const struct rep_pair *g = &r->guest.pairs.v[d->guest];
 		struct strbuf t = STRBUF_INIT;
 
-		row_start(out);
-		code_cell(out, r->abi.machines[q->machine].name);
-		cell(out, rep_vname(&r->versions, q->from));
-		cell(out, rep_vname(&r->versions, q->to));
+		rep_md_row_start(out);
+		rep_md_code_td(out, r->abi.machines[q->machine].name);
+		rep_md_td(out, rep_vname(&r->versions, q->from));
+		rep_md_td(out, rep_vname(&r->versions, q->to));
 		if (d->guest_differs)
 			sb_puts(&t, q->equal ? "equal" : "no break");
 		else
 			sb_printf(&t, "%zu break(s)", q->unacked + q->acked);
-		cell(out, t.buf);
+		rep_md_td(out, t.buf);
 		strbuf_reset(&t);
 		for (size_t k = g->first; k < g->first + g->ndiffs; k++)
 			sb_printf(&t, "%s%s", k > g->first ? ", " : "",
 				  r->guest.changes[r->guest.diffs[k].change].item);
-		cell(out, d->guest_differs ? t.buf : "equal");
+		rep_md_td(out, d->guest_differs ? t.buf : "equal");
 		sb_putc(out, '\n');
 		strbuf_release(&t);
 	}
@@ -207,7 +177,7 @@ static void abi_md(struct strbuf *out, const struct rep_report *r)
 	if (!n)
 		sb_puts(out, "No differences.\n\n");
 	else
-		header(out, h, ARRAY_SIZE(h));
+		rep_md_header(out, h, ARRAY_SIZE(h));
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < n; i++) {
 			const struct rep_abi_diff *d = g[i].d;
@@ -215,14 +185,14 @@ static void abi_md(struct strbuf *out, const struct rep_report *r)
 
 			if ((pass == 0) != !d->ack)
 				continue;
-			row_start(out);
-			cell(out, rep_vname(&r->versions, d->from));
-			cell(out, rep_vname(&r->versions, d->to));
-			cell(out, rep_abi_kind_name(d->kind));
-			code_cell(out, d->object);
-			code_cell(out, d->property);
-			code_cell(out, d->old_value ? d->old_value : "(absent)");
-			code_cell(out, d->new_value ? d->new_value : "(absent)");
+			rep_md_row_start(out);
+			rep_md_td(out, rep_vname(&r->versions, d->from));
+			rep_md_td(out, rep_vname(&r->versions, d->to));
+			rep_md_td(out, rep_abi_kind_name(d->kind));
+			rep_md_code_td(out, d->object);
+			rep_md_code_td(out, d->property);
+			rep_md_code_td(out, d->old_value ? d->old_value : "(absent)");
+			rep_md_code_td(out, d->new_value ? d->new_value : "(absent)");
 			list_cell(out, &g[i].machines, 6);
 			if (d->ack)
 				sb_printf(&st, "acknowledged (line %d): %s", d->ack->line,
@@ -287,7 +257,7 @@ static void mapping_md(struct strbuf *out, const struct rep_report *r)
 			sb_printf(&l, "%s%s / QEMU %s", s->sources[k].libvirt ? "libvirt " : "direct",
 				  s->sources[k].libvirt ? s->sources[k].libvirt : "",
 				  s->sources[k].qemu_name);
-			cell(out, l.buf);
+			rep_md_td(out, l.buf);
 			strbuf_release(&l);
 		}
 		sb_puts(out, "\n|---|");
@@ -298,27 +268,27 @@ static void mapping_md(struct strbuf *out, const struct rep_report *r)
 			if (!s->rows[n].differs)
 				continue;
 			diffs++;
-			row_start(out);
-			code_cell(out, s->rows[n].key);
+			rep_md_row_start(out);
+			rep_md_code_td(out, s->rows[n].key);
 			for (size_t k = 0; k < s->nsources; k++)
-				code_cell(out, s->rows[n].cells[k]);
+				rep_md_code_td(out, s->rows[n].cells[k]);
 			sb_putc(out, '\n');
 		}
 		sb_printf(out, "\n%zu of %zu options differ.\n\n", diffs, s->nrows);
 		aside_md(out, s);
 		if (!s->nchanges)
 			continue;
-		header(out, h, ARRAY_SIZE(h));
+		rep_md_header(out, h, ARRAY_SIZE(h));
 		for (size_t n = 0; n < s->nchanges; n++) {
 			const struct rep_map_change *c = &s->changes[n];
 
-			row_start(out);
-			code_cell(out, s->rows[c->row].key);
-			cell(out, c->dimension);
-			cell(out, c->from);
-			cell(out, c->to);
+			rep_md_row_start(out);
+			rep_md_code_td(out, s->rows[c->row].key);
+			rep_md_td(out, c->dimension);
+			rep_md_td(out, c->from);
+			rep_md_td(out, c->to);
 			list_cell(out, &c->contexts, 8);
-			code_cell(out, c->detail);
+			rep_md_code_td(out, c->detail);
 			sb_putc(out, '\n');
 		}
 		sb_putc(out, '\n');
@@ -328,7 +298,7 @@ static void mapping_md(struct strbuf *out, const struct rep_report *r)
 static void presence_md(struct strbuf *out, const struct rep_report *r, const char *p)
 {
 	for (size_t i = 0; i < r->versions.nr; i++)
-		cell(out, p[i] == '1' ? "yes" : p[i] == '0' ? "no" : "?");
+		rep_md_td(out, p[i] == '1' ? "yes" : p[i] == '0' ? "no" : "?");
 }
 
 static void caps_md(struct strbuf *out, const struct rep_report *r)
@@ -348,7 +318,7 @@ static void caps_md(struct strbuf *out, const struct rep_report *r)
 		sb_printf(out, "### %s\n\n| %s |%s first | last |", titles[k], kinds[k],
 			  prop ? " device types |" : "");
 		for (size_t i = 0; i < r->versions.nr; i++)
-			cell(out, r->versions.v[i].name);
+			rep_md_td(out, r->versions.v[i].name);
 		sb_printf(out, "\n|---|%s---|---|", prop ? "---|" : "");
 		for (size_t i = 0; i < r->versions.nr; i++)
 			sb_puts(out, "---|");
@@ -362,12 +332,12 @@ static void caps_md(struct strbuf *out, const struct rep_report *r)
 			if (!strchr(it->present, '0'))
 				continue;
 			shown++;
-			row_start(out);
-			code_cell(out, it->name);
+			rep_md_row_start(out);
+			rep_md_code_td(out, it->name);
 			if (prop)
 				list_cell(out, &it->devices, 5);
-			cell(out, rep_vname(&r->versions, it->first));
-			cell(out, rep_vname(&r->versions, it->last));
+			rep_md_td(out, rep_vname(&r->versions, it->first));
+			rep_md_td(out, rep_vname(&r->versions, it->last));
 			presence_md(out, r, it->present);
 			sb_putc(out, '\n');
 		}
@@ -376,7 +346,7 @@ static void caps_md(struct strbuf *out, const struct rep_report *r)
 	}
 	sb_puts(out, "### Default values that changed\n\n| property | device types |");
 	for (size_t i = 0; i < r->versions.nr; i++)
-		cell(out, r->versions.v[i].name);
+		rep_md_td(out, r->versions.v[i].name);
 	sb_puts(out, "\n|---|---|");
 	for (size_t i = 0; i < r->versions.nr; i++)
 		sb_puts(out, "---|");
@@ -384,29 +354,14 @@ static void caps_md(struct strbuf *out, const struct rep_report *r)
 	for (size_t i = 0; i < r->caps.ndefaults; i++) {
 		const struct rep_tl_default *d = &r->caps.defaults[i];
 
-		row_start(out);
-		code_cell(out, d->property);
+		rep_md_row_start(out);
+		rep_md_code_td(out, d->property);
 		list_cell(out, &d->devices, 5);
 		for (size_t k = 0; k < r->versions.nr; k++)
-			code_cell(out, d->values[k]);
+			rep_md_code_td(out, d->values[k]);
 		sb_putc(out, '\n');
 	}
 	sb_putc(out, '\n');
-}
-
-/* A table cell of text, a link to log when there is one. */
-static void linked_cell(struct strbuf *out, const char *text, const char *log)
-{
-	sb_putc(out, ' ');
-	if (log)
-		sb_puts(out, "[");
-	C(text);
-	if (log) {
-		sb_puts(out, "](");
-		C(log);
-		sb_puts(out, ")");
-	}
-	sb_puts(out, " |");
 }
 
 static void status_md(struct strbuf *out, const struct rep_cell *c)
@@ -420,19 +375,19 @@ static void status_md(struct strbuf *out, const struct rep_cell *c)
 		sb_puts(&t, " (fixed)");
 	if (!c->current)
 		sb_printf(&t, " (not in this sweep; from %s)", c->from_sweep);
-	linked_cell(out, t.buf, c->log);
+	rep_md_linked(out, t.buf, c->log);
 	strbuf_release(&t);
 }
 
 /* A row's cells: scenario, QEMU, libvirt, status, reason (no newline). */
 static void cell_row(struct strbuf *out, const struct rep_cell *c)
 {
-	row_start(out);
-	cell(out, c->scenario);
-	cell(out, c->qemu);
-	cell(out, c->libvirt ? c->libvirt : "direct");
+	rep_md_row_start(out);
+	rep_md_td(out, c->scenario);
+	rep_md_td(out, c->qemu);
+	rep_md_td(out, c->libvirt ? c->libvirt : "direct");
 	status_md(out, c);
-	cell(out, c->reason);
+	rep_md_td(out, c->reason);
 }
 
 /*
@@ -454,7 +409,7 @@ static void matrix_cells_md(struct strbuf *out, const struct rep_matrix *m,
 			continue;
 		if (!n++) {
 			sb_printf(out, "%s\n\n", title);
-			header(out, h, ARRAY_SIZE(h));
+			rep_md_header(out, h, ARRAY_SIZE(h));
 		}
 		cell_row(out, c);
 		sb_putc(out, '\n');
@@ -487,14 +442,14 @@ static void matrix_regressions_md(struct strbuf *out, const struct rep_matrix *m
 					 "reason", "previous" };
 
 	sb_puts(out, "### Regressions\n\n");
-	header(out, h, ARRAY_SIZE(h));
+	rep_md_header(out, h, ARRAY_SIZE(h));
 	for (size_t i = 0; i < m->ncells; i++) {
 		const struct rep_cell *c = &m->cells[i];
 
 		if (!c->regression)
 			continue;
 		cell_row(out, c);
-		cell(out, c->prev_status);
+		rep_md_td(out, c->prev_status);
 		sb_putc(out, '\n');
 	}
 	sb_putc(out, '\n');
@@ -522,14 +477,14 @@ static void matrix_grid_md(struct strbuf *out, const struct rep_matrix *m,
 	C(scn);
 	sb_puts(out, "\n\n| QEMU \\\\ libvirt |");
 	for (size_t l = 0; l < m->libvirts.nr; l++)
-		cell(out, m->libvirts.v[l]);
+		rep_md_td(out, m->libvirts.v[l]);
 	sb_puts(out, "\n|---|");
 	for (size_t l = 0; l < m->libvirts.nr; l++)
 		sb_puts(out, "---|");
 	sb_putc(out, '\n');
 	for (size_t q = 0; q < m->qemus.nr; q++) {
-		row_start(out);
-		cell(out, m->qemus.v[q]);
+		rep_md_row_start(out);
+		rep_md_td(out, m->qemus.v[q]);
 		for (size_t l = 0; l < m->libvirts.nr; l++) {
 			const struct rep_cell *c = find_cell(m, scn, m->qemus.v[q],
 							     m->libvirts.v[l]);
@@ -537,7 +492,7 @@ static void matrix_grid_md(struct strbuf *out, const struct rep_matrix *m,
 			if (c)
 				status_md(out, c);
 			else
-				cell(out, NULL);
+				rep_md_td(out, NULL);
 		}
 		sb_putc(out, '\n');
 	}
@@ -560,201 +515,6 @@ static void matrix_md(struct strbuf *out, const struct rep_report *r)
 	matrix_cells_md(out, m, 1, "### Pairs a component does not support");
 	for (size_t s = 0; s < m->scenarios.nr; s++)
 		matrix_grid_md(out, m, m->scenarios.v[s]);
-}
-
-/* ---- migration ---- */
-
-/*
- * "fail (destination)", "pass (control)", "error REGRESSION", "pass (from
- * e39c3c46)": a grid names an older result's sweep by the start of its uuid.
- */
-static void mig_status_text(struct strbuf *t, const struct rep_mig_cell *c)
-{
-	sb_puts(t, run_status_to_string(c->verdict));
-	if (c->side != MIG_SIDE_NONE)
-		sb_printf(t, " (%s)", mig_side_to_string(c->side));
-	if (c->control)
-		sb_puts(t, " (control)");
-	if (c->regression)
-		sb_puts(t, " REGRESSION");
-	if (c->fixed)
-		sb_puts(t, " (fixed)");
-	if (!c->current)
-		sb_printf(t, " (older: %.8s)", c->from_sweep);
-}
-
-static void mig_status_md(struct strbuf *out, const struct rep_mig_cell *c)
-{
-	struct strbuf t = STRBUF_INIT;
-
-	mig_status_text(&t, c);
-	linked_cell(out, t.buf, c->log);
-	strbuf_release(&t);
-}
-
-/* machine type, mode, source, destination (no newline) */
-static void mig_key_md(struct strbuf *out, const struct rep_mig_cell *c)
-{
-	row_start(out);
-	code_cell(out, c->machine);
-	cell(out, mig_mode_to_string(c->mode));
-	cell(out, c->src);
-	cell(out, c->dst);
-}
-
-static void mig_summary_md(struct strbuf *out, const struct rep_migration *m)
-{
-	static const char *const h[] = { "mode", "migrations", "pass", "fail", "error",
-					 "skip", "unsupported", "controls", "controls failed" };
-
-	header(out, h, ARRAY_SIZE(h));
-	for (int mode = 0; mode < MIG_MODE_LAST; mode++) {
-		const struct rep_mig_counts *k = &m->modes[mode];
-
-		if (!k->cells && !k->controls)
-			continue;
-		sb_printf(out, "| %s | %zu |", mig_mode_to_string(mode), k->cells);
-		for (int v = 0; v < RUN_STATUS_LAST; v++)
-			sb_printf(out, " %zu |", k->n[v]);
-		sb_printf(out, " %zu | %zu |\n", k->controls, k->controls_failed);
-	}
-	sb_putc(out, '\n');
-}
-
-/* The current cells that failed or erred (regressions only: only those). */
-static void mig_failures_md(struct strbuf *out, const struct rep_migration *m,
-			    int regressions, const char *title)
-{
-	static const char *const h[] = { "machine type", "mode", "source", "destination",
-					 "status", "side", "reason", "previous" };
-	size_t n = 0;
-
-	for (size_t i = 0; i < m->ncells; i++) {
-		const struct rep_mig_cell *c = &m->cells[i];
-
-		if (!c->current || !run_status_is_failure(c->verdict) ||
-		    (regressions && !c->regression))
-			continue;
-		if (!n++) {
-			sb_printf(out, "%s\n\n", title);
-			header(out, h, ARRAY_SIZE(h));
-		}
-		mig_key_md(out, c);
-		mig_status_md(out, c);
-		cell(out, c->side == MIG_SIDE_NONE ? NULL : mig_side_to_string(c->side));
-		cell(out, c->reason);
-		cell(out, c->has_prev ? run_status_to_string(c->prev_verdict) : NULL);
-		sb_putc(out, '\n');
-	}
-	if (n)
-		sb_putc(out, '\n');
-}
-
-static void mig_predictions_md(struct strbuf *out, const struct rep_migration *m)
-{
-	static const char *const h[] = { "machine type", "mode", "source", "destination",
-					 "QEMU ABI", "guest view", "migration", "disagreement",
-					 "vmstate" };
-	int vm = rep_migration_has_vmstate(m);
-
-	sb_printf(out, "### Held against the fingerprints\n\n%zu migration(s) failed "
-		       "where the QEMU ABI fingerprints or the guest views are equal; %zu "
-		       "passed where the ABI fingerprints differ and the guest views are "
-		       "equal. Those come first.\n\n",
-		  m->equal_but_fails, m->differs_but_passes);
-	if (!m->npredictions)
-		return;
-	header(out, h, ARRAY_SIZE(h) - !vm);
-	for (size_t i = 0; i < m->npredictions; i++) {
-		const struct rep_mig_cell *c = &m->cells[m->predictions[i]];
-		const char *d = rep_mig_disagreement_name(c->disagreement);
-		struct strbuf t = STRBUF_INIT;
-
-		mig_key_md(out, c);
-		cell(out, rep_fp_cmp_name(c->abi));
-		cell(out, rep_fp_cmp_name(c->guest));
-		mig_status_md(out, c);
-		if (d)
-			sb_printf(out, " **%s** |", d);
-		else
-			cell(out, NULL);
-		if (vm) {
-			rep_vmstate_text(&t, c->vmstate);
-			cell(out, t.len ? t.buf : "not checked");
-		}
-		sb_putc(out, '\n');
-		strbuf_release(&t);
-	}
-	sb_putc(out, '\n');
-}
-
-/* One machine type and mode: sources as rows, destinations as columns. */
-static void mig_grid_md(struct strbuf *out, const struct rep_migration *m,
-			const struct rep_mig_grid *g)
-{
-	size_t n = g->versions.nr;
-
-	sb_puts(out, "#### ");
-	C(g->machine);
-	sb_printf(out, ", %s\n\n| source \\\\ destination |", mig_mode_to_string(g->mode));
-	for (size_t d = 0; d < n; d++)
-		cell(out, g->versions.v[d]);
-	sb_puts(out, "\n|---|");
-	for (size_t d = 0; d < n; d++)
-		sb_puts(out, "---|");
-	sb_putc(out, '\n');
-	for (size_t s = 0; s < n; s++) {
-		row_start(out);
-		cell(out, g->versions.v[s]);
-		for (size_t d = 0; d < n; d++) {
-			long c = g->cell[s * n + d];
-
-			if (c < 0)
-				cell(out, NULL);
-			else
-				mig_status_md(out, &m->cells[c]);
-		}
-		sb_putc(out, '\n');
-	}
-	sb_putc(out, '\n');
-}
-
-static void migration_md(struct strbuf *out, const struct rep_report *r)
-{
-	const struct rep_migration *m = &r->migration;
-	const char *family = NULL;
-
-	sb_puts(out, "## 5. Migrations between QEMU versions\n\n");
-	if (!m->have_cur) {
-		sb_puts(out, "No migrate sweep recorded ('virt-matrix migrate').\n");
-		return;
-	}
-	sb_puts(out, "Migrate sweep ");
-	C(m->cur.label);
-	sb_puts(out, " (started ");
-	C(m->cur.started_at);
-	sb_printf(out, ", %zu migrations)", m->current_cells);
-	if (m->have_prev) {
-		sb_puts(out, ", compared with ");
-		C(m->prev.label);
-	}
-	sb_printf(out, ": %zu regression(s), %zu fixed. In the grids, \"older: X\" is "
-		       "the latest result of a migration this sweep did not try, from the "
-		       "migrate sweep whose uuid starts with X; it counts for nothing.\n\n",
-		  m->regressions, m->fixed);
-	mig_summary_md(out, m);
-	mig_failures_md(out, m, 1, "### Regressions (passed in the previous migrate sweep)");
-	mig_failures_md(out, m, 0, "### Migrations of this sweep that failed");
-	mig_predictions_md(out, m);
-	for (size_t i = 0; i < m->ngrids; i++) {
-		if (!family || strcmp(family, m->grids[i].family)) {
-			family = m->grids[i].family;
-			sb_puts(out, "### ");
-			C(family);
-			sb_puts(out, "\n\n");
-		}
-		mig_grid_md(out, m, &m->grids[i]);
-	}
 }
 
 void rep_write_markdown(const struct rep_report *r, struct strbuf *out)
@@ -790,5 +550,5 @@ void rep_write_markdown(const struct rep_report *r, struct strbuf *out)
 	if (r->parts & REP_MATRIX)
 		matrix_md(out, r);
 	if (r->parts & REP_MIGRATION)
-		migration_md(out, r);
+		rep_md_migration(out, r);
 }
