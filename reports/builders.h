@@ -253,6 +253,12 @@ struct rep_sweeps {
  * not of kind 'migrate': 0, or -1 after reporting.
  */
 int rep_sweeps_load(struct store *st, int migrate, struct rep_sweeps *sw) VM_WUR;
+/*
+ * sw->cur: the migrate sweep uuid of sw (NULL: the latest, or 0 when sw
+ * is empty). -1 after reporting a uuid that is not a migrate sweep's.
+ */
+int rep_sweeps_choose_migrate(struct store *st, struct rep_sweeps *sw,
+			      const char *uuid) VM_WUR;
 void rep_sweeps_release(struct rep_sweeps *sw);
 /*
  * Among the n results of one cell, in sweep order (each a struct of
@@ -309,6 +315,52 @@ const struct rep_mig_cell *rep_mig_find(const struct rep_migration *m,
 int rep_migration_write_logs(struct store *st, struct rep_migration *m,
 			     const char *dir) VM_WUR;
 void rep_migration_release(struct rep_migration *m);
+
+/*
+ * The cells of the migrate sweeps of sw up to sw->cur, of mode libvirt
+ * (libvirt != 0) or of the other modes: each (machine type, mode, source
+ * and destination libvirt and QEMU) once, its row in sw->cur, or else
+ * its latest older row (not current); compared with the newest earlier
+ * sweep that has it (regression, fixed). Appended to *cells (*n used of
+ * *alloc), in key order; the caller counts them. -1 after reporting a
+ * verdict, mode or side the code does not know, or a store error.
+ */
+int rep_mig_cells_read(struct store *st, const struct rep_sweeps *sw, int libvirt,
+		       struct rep_mig_cell **cells, size_t *n, size_t *alloc) VM_WUR;
+/* Frees what c holds (not c). */
+void rep_mig_cell_release(struct rep_mig_cell *c);
+/* Counts current cell c into k: by verdict, or as a control. */
+void rep_mig_counts_add(struct rep_mig_counts *k, const struct rep_mig_cell *c);
+/* Adds s to sv at its place in version order, once. */
+void rep_strvec_add_version(struct strvec *sv, const char *s);
+/*
+ * Writes the record of each of the n cells (migrations.id) to
+ * dir/logs/migration-N.txt and sets its log. -1 after reporting.
+ */
+int rep_mig_cells_write_logs(struct store *st, struct rep_mig_cell *cells, size_t n,
+			     const char *dir) VM_WUR;
+
+/* ---- migration_libvirt.c ---- */
+
+/*
+ * The migrations through libvirt of the migration part's sweeps (migrate
+ * sweep uuid, NULL: the latest), each held against QEMU's own verdict
+ * on its QEMU pair in direct (already built; lv borrows its cells: release
+ * lv first), ordered and counted (see model.h). Nothing without libvirt
+ * rows. -1 after reporting.
+ */
+int rep_mig_libvirt_build(struct store *st, const char *uuid,
+			  const struct rep_migration *direct,
+			  struct rep_mig_libvirt *lv) VM_WUR;
+/* Writes each cell's record to dir/logs/migration-N.txt and sets its log. */
+int rep_mig_libvirt_write_logs(struct store *st, struct rep_mig_libvirt *lv,
+			       const char *dir) VM_WUR;
+void rep_mig_libvirt_release(struct rep_mig_libvirt *lv);
+/* The new migration regressions of r: QEMU's own and through libvirt. */
+size_t rep_migration_regressions(const struct rep_report *r);
+/* The counts of one mode's current cells (MIG_LIBVIRT: the libvirt section's). */
+const struct rep_mig_counts *rep_mig_counts_of(const struct rep_report *r,
+					       enum mig_mode mode);
 
 /* ---- writers: html.c, markdown.c, json.c, junit.c ---- */
 

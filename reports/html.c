@@ -6,14 +6,14 @@
  * the URL fragment does the same for links and scripts:
  * "#filter=queue_reset" filters every table, "#sort=TABLE:COL[:desc]"
  * sorts one. A select of class xfilter with data-key K (the migration
- * part's machine type and version) hides what has a data-f-K attribute
- * without its value among the attribute's words (a table cell is only
- * dimmed); "#K=VALUE" sets it. Filtered-out rows get the hidden attribute, and the body
- * gets data-js="ready" once the script ran (the tests read both from
- * Chromium's DOM). Everything from the store is escaped (rep_html).
- * The ABI part, with its overview grid, is html_abi.c's, the migration
- * part html_migration.c's; the table and cell pieces they all use are
- * html_kit.c's.
+ * part's machine type, version and libvirt version) hides what has a
+ * data-f-K attribute without its value among the attribute's words (a
+ * table cell is only dimmed); "#K=VALUE" sets it. Filtered-out rows get
+ * the hidden attribute, and the body gets data-js="ready" once the script
+ * ran (the tests read both from Chromium's DOM). Everything from the store
+ * is escaped (rep_html). The ABI part, with its overview grid, is
+ * html_abi.c's, the migration part html_migration.c's; the table and
+ * cell pieces they all use are html_kit.c's.
  */
 #include <string.h>
 
@@ -518,7 +518,7 @@ void rep_write_html(const struct rep_report *r, struct strbuf *out)
 	if (r->parts & REP_MATRIX)
 		sb_printf(out, "%zu new regression(s). ", r->matrix.regressions);
 	if (r->parts & REP_MIGRATION)
-		sb_printf(out, "%zu new migration regression(s).", r->migration.regressions);
+		sb_printf(out, "%zu new migration regression(s).", rep_migration_regressions(r));
 	if (!(r->parts & (REP_ABI | REP_MATRIX | REP_MIGRATION)))
 		sb_puts(out, "Nothing to gate on: the ABI, matrix and migration parts are "
 			     "not in this report.");

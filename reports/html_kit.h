@@ -26,7 +26,10 @@ void rep_html_td_list(struct strbuf *out, const struct strvec *sv);
 
 /* The ABI part: the overview grid, both views, their details. */
 void rep_html_abi(struct strbuf *out, const struct rep_report *r);
-/* The migration part: counts, failures, predictions, the grids, all migrations. */
+/*
+ * The migration part: counts, failures, predictions, through libvirt,
+ * the grids, all migrations.
+ */
 void rep_html_migration(struct strbuf *out, const struct rep_report *r);
 
 #endif

@@ -1,14 +1,17 @@
 /*
  * The migration part of the HTML report: the sweep and its counts per
- * mode, the regressions, the migrations that failed, the migrations held
- * against the fingerprints (disagreements first), then per family and
- * machine type one grid per mode, sources as rows and destinations as
- * columns, each cell coloured by its verdict, the reason on hover and
- * unfolded on a click, the control marked; and every migration with its
- * log. Two selects filter the whole part by machine type and by version
- * (elements carry data-f-machine and data-f-version; html.c's script
- * does the rest): a grid cell that does not involve the version is
- * dimmed, a table row hidden.
+ * mode (libvirt's too), the regressions, the migrations that failed, the
+ * migrations held against the fingerprints (disagreements first), the
+ * migrations through libvirt beside QEMU's own verdict on each QEMU pair
+ * (disagreements first), then per family and machine type one grid per
+ * mode of QEMU alone, sources as rows and destinations as columns, each
+ * cell coloured by its verdict, the reason on hover and unfolded on a
+ * click, the control marked; and every migration of QEMU alone with its
+ * log. Selects filter the whole part by machine type, by QEMU version
+ * and, with migrations through libvirt, by libvirt version (elements
+ * carry data-f-machine, data-f-version and data-f-libvirt; html.c's
+ * script does the rest): a grid cell that does not involve the version
+ * is dimmed, a table row hidden.
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +31,12 @@ static void filter_attrs(struct strbuf *out, const struct rep_mig_cell *c)
 	H(c->src);
 	sb_putc(out, ' ');
 	H(c->dst);
+	if (c->src_libvirt && c->dst_libvirt) {
+		sb_puts(out, "\" data-f-libvirt=\"");
+		H(c->src_libvirt);
+		sb_putc(out, ' ');
+		H(c->dst_libvirt);
+	}
 	sb_puts(out, "\"");
 }
 
@@ -61,21 +70,27 @@ static void cell_title(struct strbuf *t, const struct rep_mig_cell *c)
 		sb_printf(t, " [previous migrate sweep: %s]", run_status_to_string(c->prev_verdict));
 }
 
-/* Regression and fixed badges; an older result's sweep by the start of its uuid. */
+/* An older result's sweep, by the start of its uuid. */
+static void older_badge(struct strbuf *out, const struct rep_mig_cell *c)
+{
+	char start[9];
+
+	if (c->current)
+		return;
+	snprintf(start, sizeof(start), "%s", c->from_sweep);
+	sb_puts(out, "<br><small>older: ");
+	H(start);
+	sb_puts(out, "</small>");
+}
+
+/* Regression and fixed badges; an older result's sweep. */
 static void badges(struct strbuf *out, const struct rep_mig_cell *c)
 {
 	if (c->regression)
 		sb_puts(out, " <span class=\"badge reg\">REGRESSION</span>");
 	if (c->fixed)
 		sb_puts(out, " <span class=\"badge fix\">fixed</span>");
-	if (!c->current) {
-		char start[9];
-
-		snprintf(start, sizeof(start), "%s", c->from_sweep);
-		sb_puts(out, "<br><small>older: ");
-		H(start);
-		sb_puts(out, "</small>");
-	}
+	older_badge(out, c);
 }
 
 /* A grid cell: the verdict; a failure unfolds its reason and log. */
@@ -213,14 +228,14 @@ static void status_td(struct strbuf *out, const struct rep_mig_cell *c)
 	strbuf_release(&t);
 }
 
-static void summary(struct strbuf *out, const struct rep_migration *m)
+static void summary(struct strbuf *out, const struct rep_report *r)
 {
 	sb_puts(out, "<table class=\"mini\"><tr><th>mode</th><th>migrations</th>");
 	for (int v = 0; v < RUN_STATUS_LAST; v++)
 		sb_printf(out, "<th>%s</th>", run_status_to_string(v));
 	sb_puts(out, "<th>controls</th><th>controls failed</th></tr>\n");
 	for (int mode = 0; mode < MIG_MODE_LAST; mode++) {
-		const struct rep_mig_counts *k = &m->modes[mode];
+		const struct rep_mig_counts *k = rep_mig_counts_of(r, mode);
 
 		if (!k->cells && !k->controls)
 			continue;
@@ -308,6 +323,86 @@ static void predictions(struct strbuf *out, const struct rep_migration *m)
 	sb_puts(out, "</tbody></table>\n");
 }
 
+/* "libvirt 9.0.0 / QEMU 7.2.0": one end of a migration through libvirt. */
+static void end_td(struct strbuf *out, const char *libvirt, const char *qemu)
+{
+	sb_puts(out, "<td>libvirt ");
+	H(libvirt);
+	sb_puts(out, " / QEMU ");
+	H(qemu);
+	sb_puts(out, "</td>");
+}
+
+/* QEMU's own verdict on the pair, linked to its row among all migrations. */
+static void direct_td(struct strbuf *out, const struct rep_mig_cell *d)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	if (!d) {
+		rep_html_td(out, "none", "not run");
+		return;
+	}
+	verdict_text(&t, d);
+	sb_printf(&t, ", %s", mig_mode_to_string(d->mode));
+	sb_printf(out, "<td class=\"%s%s\"><a href=\"#", run_status_to_string(d->verdict),
+		  d->current ? "" : " old");
+	row_id(out, d);
+	sb_puts(out, "\">");
+	H(t.buf);
+	sb_puts(out, "</a>");
+	older_badge(out, d);
+	sb_puts(out, "</td>");
+	strbuf_release(&t);
+}
+
+static void through_libvirt(struct strbuf *out, const struct rep_mig_libvirt *lv)
+{
+	static const char *const h[] = { "machine type", "source", "destination",
+					 "through libvirt", "libvirt's reason", "QEMU alone",
+					 "QEMU's reason", "disagreement", "previous migrate sweep" };
+
+	sb_puts(out, "<h3 id=\"mig-libvirt\">Through libvirt</h3>\n");
+	if (!lv->ncells) {
+		sb_puts(out, "<p>No migration through libvirt in these migrate sweeps.</p>\n");
+		return;
+	}
+	sb_printf(out, "<p>Each migration from one libvirt daemon and its QEMU to another "
+		       "(live, peer to peer) beside QEMU's own verdict on the same QEMU "
+		       "pair and machine type (QEMU alone: file, else live; not run: "
+		       "neither was tried). <b class=\"%s\">%zu failed through libvirt where "
+		       "QEMU alone passed</b> (libvirt's own checks or the command line it "
+		       "made broke them); <b>%zu passed through libvirt where QEMU alone "
+		       "failed</b>. Those come first, then the failures. <b class=\"%s\">"
+		       "%zu regression(s)</b>, %zu fixed. Two daemons of one libvirt "
+		       "with one QEMU are the control.</p>\n",
+		  lv->fails_direct_passes ? "unacked" : "", lv->fails_direct_passes,
+		  lv->passes_direct_fails, lv->regressions ? "unacked" : "", lv->regressions,
+		  lv->fixed);
+	rep_html_table_open(out, "mig-libvirt-table", h, ARRAY_SIZE(h), 0);
+	for (size_t i = 0; i < lv->ncells; i++) {
+		const struct rep_mig_cell *c = &lv->cells[lv->order[i]];
+		const struct rep_mig_lv *x = &lv->lv[lv->order[i]];
+		const char *d = rep_lv_disagreement_name(x->disagreement);
+
+		sb_puts(out, "<tr id=\"");
+		row_id(out, c);
+		sb_puts(out, "\"");
+		filter_attrs(out, c);
+		sb_puts(out, ">");
+		rep_html_td(out, "code", c->machine);
+		end_td(out, c->src_libvirt, c->src);
+		end_td(out, c->dst_libvirt, c->dst);
+		status_td(out, c);
+		rep_html_td(out, "code", c->reason);
+		direct_td(out, x->direct);
+		rep_html_td(out, "code", x->direct ? x->direct->reason : NULL);
+		rep_html_td(out, d ? "hl unacked" : NULL, d);
+		rep_html_td(out, NULL, c->has_prev ? run_status_to_string(c->prev_verdict) : NULL);
+		sb_puts(out, "</tr>\n");
+	}
+	sb_puts(out, "</tbody></table>\n");
+}
+
 static void all_cells(struct strbuf *out, const struct rep_migration *m)
 {
 	static const char *const h[] = { "machine type", "mode", "source", "destination",
@@ -330,36 +425,55 @@ static void all_cells(struct strbuf *out, const struct rep_migration *m)
 	sb_puts(out, "</tbody></table>\n");
 }
 
-/* The machine type and version selects. */
-static void filters(struct strbuf *out, const struct rep_migration *m)
+/*
+ * The machine type, version and (with migrations through libvirt)
+ * libvirt version selects, of both sections.
+ */
+static void filters(struct strbuf *out, const struct rep_report *r)
 {
-	static const char *const keys[] = { "machine", "version" };
-	static const char *const labels[] = { "machine type", "version" };
+	static const char *const keys[] = { "machine", "version", "libvirt" };
+	static const char *const labels[] = { "machine type", "version", "libvirt" };
+	const struct rep_migration *m = &r->migration;
+	const struct rep_mig_libvirt *lv = &r->mig_libvirt;
+	struct strvec sv[3] = { STRVEC_INIT, STRVEC_INIT, STRVEC_INIT };
 
+	strvec_pushv(&sv[0], (const char *const *)m->machines.v);
+	for (size_t i = 0; i < lv->machines.nr; i++)
+		if (!strvec_has(&sv[0], lv->machines.v[i]))
+			strvec_push(&sv[0], lv->machines.v[i]);
+	strvec_pushv(&sv[1], (const char *const *)m->versions.v);
+	for (size_t i = 0; i < lv->versions.nr; i++)
+		rep_strvec_add_version(&sv[1], lv->versions.v[i]);
+	strvec_pushv(&sv[2], (const char *const *)lv->libvirts.v);
 	sb_puts(out, "<div class=\"filterbar\">");
 	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
-		const struct strvec *sv = k ? &m->versions : &m->machines;
-
+		if (!sv[k].nr && k == 2)
+			continue;
 		sb_printf(out, "<label>%s <select class=\"xfilter\" id=\"mig-f-%s\" "
 			       "data-key=\"%s\"><option value=\"\">all</option>",
 			  labels[k], keys[k], keys[k]);
-		for (size_t i = 0; i < sv->nr; i++) {
+		for (size_t i = 0; i < sv[k].nr; i++) {
 			sb_puts(out, "<option>");
-			H(sv->v[i]);
+			H(sv[k].v[i]);
 			sb_puts(out, "</option>");
 		}
 		sb_puts(out, "</select></label> ");
+		strvec_clear(&sv[k]);
 	}
 	sb_puts(out, "</div>\n");
 }
 
-static void heading(struct strbuf *out, const struct rep_migration *m)
+/* The sweep, and what QEMU alone and through libvirt count together. */
+static void heading(struct strbuf *out, const struct rep_report *r)
 {
+	const struct rep_migration *m = &r->migration;
+	size_t regressions = rep_migration_regressions(r);
+
 	sb_puts(out, "<p>Migrate sweep <span class=\"code\">");
 	H(m->cur.label);
 	sb_puts(out, "</span> (started ");
 	H(m->cur.started_at);
-	sb_printf(out, ", %zu migrations)", m->current_cells);
+	sb_printf(out, ", %zu migrations)", m->current_cells + r->mig_libvirt.current_cells);
 	if (m->have_prev) {
 		sb_puts(out, ", compared with the previous migrate sweep <span class=\"code\">");
 		H(m->prev.label);
@@ -371,7 +485,7 @@ static void heading(struct strbuf *out, const struct rep_migration *m)
 		       "destination that it survived; the source to itself is the "
 		       "control, and when it fails the others are errors. Results of "
 		       "older migrate sweeps are shown greyed and count for nothing.</p>\n",
-		  m->regressions ? "unacked" : "", m->regressions, m->fixed);
+		  regressions ? "unacked" : "", regressions, m->fixed + r->mig_libvirt.fixed);
 }
 
 void rep_html_migration(struct strbuf *out, const struct rep_report *r)
@@ -385,9 +499,9 @@ void rep_html_migration(struct strbuf *out, const struct rep_report *r)
 			     "</section>\n");
 		return;
 	}
-	heading(out, m);
-	filters(out, m);
-	summary(out, m);
+	heading(out, r);
+	filters(out, r);
+	summary(out, r);
 	if (m->regressions) {
 		sb_puts(out, "<h3 id=\"mig-regressions\">Regressions</h3>\n");
 		failures(out, m, 1, "mig-regressions-table");
@@ -395,6 +509,7 @@ void rep_html_migration(struct strbuf *out, const struct rep_report *r)
 	sb_puts(out, "<h3 id=\"mig-failures\">Migrations of this sweep that failed</h3>\n");
 	failures(out, m, 0, "mig-failures-table");
 	predictions(out, m);
+	through_libvirt(out, &r->mig_libvirt);
 	grids(out, m);
 	all_cells(out, m);
 	sb_puts(out, "</section>\n");

@@ -495,24 +495,24 @@ static json_object *mig_previous_json(const struct rep_mig_cell *c)
 	return p;
 }
 
-static json_object *mig_cell_json(const struct rep_mig_cell *c)
+static json_object *mig_side_json(const struct rep_mig_cell *c)
+{
+	return c->side == MIG_SIDE_NONE ? NULL : str(mig_side_to_string(c->side));
+}
+
+/* What a cell of the grids and one through libvirt both have. */
+static json_object *mig_common_json(const struct rep_mig_cell *c)
 {
 	json_object *e = json_object_new_object();
 
 	add(e, "id", json_object_new_int64(c->id));
 	add(e, "machine", str(c->machine));
 	add(e, "family", str(c->family));
-	add(e, "mode", str(mig_mode_to_string(c->mode)));
-	add(e, "source", str(c->src));
-	add(e, "destination", str(c->dst));
-	add(e, "source_sha256", str(c->src_sha));
-	add(e, "destination_sha256", str(c->dst_sha));
 	add(e, "control", json_object_new_boolean(c->control));
 	add(e, "status", str(run_status_to_string(c->verdict)));
-	add(e, "side", c->side == MIG_SIDE_NONE ? NULL : str(mig_side_to_string(c->side)));
+	add(e, "side", mig_side_json(c));
 	add(e, "reason", str(c->reason));
 	add(e, "seconds", json_object_new_double(c->seconds));
-	add(e, "source_seconds", json_object_new_double(c->src_seconds));
 	add(e, "started_at", str(c->started_at));
 	add(e, "current", json_object_new_boolean(c->current));
 	add(e, "from_sweep", str(c->from_sweep));
@@ -520,6 +520,19 @@ static json_object *mig_cell_json(const struct rep_mig_cell *c)
 	add(e, "regression", json_object_new_boolean(c->regression));
 	add(e, "fixed", json_object_new_boolean(c->fixed));
 	add(e, "log", str(c->log));
+	return e;
+}
+
+static json_object *mig_cell_json(const struct rep_mig_cell *c)
+{
+	json_object *e = mig_common_json(c);
+
+	add(e, "mode", str(mig_mode_to_string(c->mode)));
+	add(e, "source", str(c->src));
+	add(e, "destination", str(c->dst));
+	add(e, "source_sha256", str(c->src_sha));
+	add(e, "destination_sha256", str(c->dst_sha));
+	add(e, "source_seconds", json_object_new_double(c->src_seconds));
 	add(e, "qemu_abi", str(rep_fp_cmp_name(c->abi)));
 	add(e, "guest_view", str(rep_fp_cmp_name(c->guest)));
 	add(e, "vmstate", vmstate_json(c->vmstate));
@@ -527,12 +540,52 @@ static json_object *mig_cell_json(const struct rep_mig_cell *c)
 	return e;
 }
 
-static json_object *mig_modes_json(const struct rep_migration *m)
+/* QEMU's own migration beside one through libvirt. */
+static json_object *mig_direct_json(const struct rep_mig_cell *d)
+{
+	json_object *o;
+
+	if (!d)
+		return NULL;
+	o = json_object_new_object();
+	add(o, "mode", str(mig_mode_to_string(d->mode)));
+	add(o, "status", str(run_status_to_string(d->verdict)));
+	add(o, "side", mig_side_json(d));
+	add(o, "reason", str(d->reason));
+	add(o, "current", json_object_new_boolean(d->current));
+	add(o, "id", json_object_new_int64(d->id));
+	return o;
+}
+
+/* The migrations through libvirt, in the order shown. */
+static json_object *mig_libvirt_json(const struct rep_mig_libvirt *lv)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < lv->ncells; i++) {
+		const struct rep_mig_cell *c = &lv->cells[lv->order[i]];
+		const struct rep_mig_lv *x = &lv->lv[lv->order[i]];
+		json_object *e = mig_common_json(c);
+
+		add(e, "src_libvirt", str(c->src_libvirt));
+		add(e, "src_qemu", str(c->src));
+		add(e, "dst_libvirt", str(c->dst_libvirt));
+		add(e, "dst_qemu", str(c->dst));
+		add(e, "src_sha256", str(c->src_sha));
+		add(e, "dst_sha256", str(c->dst_sha));
+		add(e, "direct", mig_direct_json(x->direct));
+		add(e, "disagreement", str(rep_lv_disagreement_name(x->disagreement)));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+static json_object *mig_modes_json(const struct rep_report *r)
 {
 	json_object *a = json_object_new_array();
 
 	for (int mode = 0; mode < MIG_MODE_LAST; mode++) {
-		const struct rep_mig_counts *k = &m->modes[mode];
+		const struct rep_mig_counts *k = rep_mig_counts_of(r, mode);
 		json_object *e = json_object_new_object();
 
 		add(e, "mode", str(mig_mode_to_string(mode)));
@@ -578,13 +631,14 @@ static json_object *mig_grids_json(const struct rep_migration *m)
 static json_object *migration_json(const struct rep_report *r)
 {
 	const struct rep_migration *m = &r->migration;
+	const struct rep_mig_libvirt *lv = &r->mig_libvirt;
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 
 	add(o, "sweep", sweep_json(m->have_cur, &m->cur));
 	add(o, "previous", sweep_json(m->have_prev, &m->prev));
 	add(o, "versions", strvec_json(&m->versions));
 	add(o, "machines", strvec_json(&m->machines));
-	add(o, "modes", mig_modes_json(m));
+	add(o, "modes", mig_modes_json(r));
 	for (size_t i = 0; i < m->ncells; i++)
 		json_object_array_add(a, mig_cell_json(&m->cells[i]));
 	add(o, "cells", a);
@@ -597,6 +651,11 @@ static json_object *migration_json(const struct rep_report *r)
 	add(o, "differs_but_passes", count(m->differs_but_passes));
 	add(o, "regressions", count(m->regressions));
 	add(o, "fixed", count(m->fixed));
+	add(o, "libvirt", mig_libvirt_json(lv));
+	add(o, "libvirt_fails_direct_passes", count(lv->fails_direct_passes));
+	add(o, "libvirt_passes_direct_fails", count(lv->passes_direct_fails));
+	add(o, "libvirt_regressions", count(lv->regressions));
+	add(o, "libvirt_fixed", count(lv->fixed));
 	return o;
 }
 
@@ -633,10 +692,12 @@ void rep_write_json(const struct rep_report *r, struct strbuf *out)
 	add(s, "disagreements", count(r->views.nr));
 	add(s, "regressions", json_object_new_int64((int64_t)r->matrix.regressions));
 	add(s, "fixed", json_object_new_int64((int64_t)r->matrix.fixed));
-	add(s, "migration_regressions", count(r->migration.regressions));
-	add(s, "migration_fixed", count(r->migration.fixed));
+	add(s, "migration_regressions", count(rep_migration_regressions(r)));
+	add(s, "migration_fixed", count(r->migration.fixed + r->mig_libvirt.fixed));
 	add(s, "migration_disagreements",
 	    count(r->migration.equal_but_fails + r->migration.differs_but_passes));
+	add(s, "migration_libvirt_disagreements",
+	    count(r->mig_libvirt.fails_direct_passes + r->mig_libvirt.passes_direct_fails));
 	add(o, "summary", s);
 	add(o, "abi", r->parts & REP_ABI ? abi_json(r) : NULL);
 	add(o, "mapping", r->parts & REP_MAPPING ? mapping_json(r) : NULL);

@@ -21,6 +21,11 @@
  *           failing side ("[destination] ") and the reason, with QEMU's
  *           words; system-out has the log file and what the fingerprints
  *           predicted
+ *   migration.libvirt  one test case per migration through libvirt of
+ *           the current migrate sweep, named "L1/x -> L2/y" (libvirt
+ *           and QEMU installs) in class "migration.libvirt.<machine>",
+ *           failing as the migration suite's; system-out has the log
+ *           file, QEMU's own verdict on the pair and the disagreement
  *
  * The mapping and the capability timeline have no pass or fail and are
  * not in this format.
@@ -249,21 +254,35 @@ static void migration_verdict(struct strbuf *out, const struct rep_mig_cell *c)
 	}
 }
 
-static void migration_case(struct strbuf *out, const struct rep_mig_cell *c)
+/*
+ * One migration's test case of class cls, named name (" (control)" added
+ * for the control): its verdict, and in system-out its id, its log and
+ * then notes.
+ */
+static void mig_case(struct strbuf *out, const char *cls, const char *name,
+		     const struct rep_mig_cell *c, const char *notes)
 {
-	struct strbuf t = STRBUF_INIT;
-
-	sb_puts(out, "    <testcase classname=\"migration.");
-	X(c->machine);
-	sb_printf(out, ".%s\" name=\"QEMU ", mig_mode_to_string(c->mode));
-	X(c->src);
-	sb_puts(out, " -&gt; ");
-	X(c->dst);
+	sb_puts(out, "    <testcase classname=\"");
+	X(cls);
+	sb_puts(out, "\" name=\"");
+	X(name);
 	sb_printf(out, "%s\" time=\"%.3f\">\n", c->control ? " (control)" : "", c->seconds);
 	migration_verdict(out, c);
-	sb_printf(&t, "migration %lld", c->id);
-	if (c->log)
-		sb_printf(&t, "; log: %s", c->log);
+	sb_printf(out, "      <system-out>migration %lld", c->id);
+	if (c->log) {
+		sb_puts(out, "; log: ");
+		X(c->log);
+	}
+	X(notes);
+	sb_puts(out, "</system-out>\n    </testcase>\n");
+}
+
+static void migration_case(struct strbuf *out, const struct rep_mig_cell *c)
+{
+	struct strbuf cls = STRBUF_INIT, name = STRBUF_INIT, t = STRBUF_INIT;
+
+	sb_printf(&cls, "migration.%s.%s", c->machine, mig_mode_to_string(c->mode));
+	sb_printf(&name, "QEMU %s -> %s", c->src, c->dst);
 	if (!c->control) {
 		sb_printf(&t, "\nQEMU ABI fingerprints: %s; guest view: %s",
 			  rep_fp_cmp_name(c->abi), rep_fp_cmp_name(c->guest));
@@ -275,10 +294,58 @@ static void migration_case(struct strbuf *out, const struct rep_mig_cell *c)
 			sb_printf(&t, "\ndisagreement: %s",
 				  rep_mig_disagreement_name(c->disagreement));
 	}
-	sb_puts(out, "      <system-out>");
-	X(t.buf);
-	sb_puts(out, "</system-out>\n    </testcase>\n");
+	mig_case(out, cls.buf, name.buf, c, t.buf);
+	strbuf_release(&cls);
+	strbuf_release(&name);
 	strbuf_release(&t);
+}
+
+/* The current ones of n migration cells. */
+static void tally_current(struct tally *t, const struct rep_mig_cell *cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cells[i].current)
+			tally_add(t, cells[i].verdict, cells[i].seconds);
+}
+
+static void libvirt_case(struct strbuf *out, const struct rep_mig_cell *c,
+			 const struct rep_mig_lv *x)
+{
+	struct strbuf cls = STRBUF_INIT, name = STRBUF_INIT, t = STRBUF_INIT;
+
+	sb_printf(&cls, "migration.libvirt.%s", c->machine);
+	sb_printf(&name, "%s/%s -> %s/%s", c->src_libvirt, c->src, c->dst_libvirt, c->dst);
+	if (x->direct)
+		sb_printf(&t, "\nQEMU alone (%s): %s", mig_mode_to_string(x->direct->mode),
+			  run_status_to_string(x->direct->verdict));
+	else
+		sb_puts(&t, "\nQEMU alone: not run");
+	if (x->disagreement)
+		sb_printf(&t, "\ndisagreement: %s", rep_lv_disagreement_name(x->disagreement));
+	mig_case(out, cls.buf, name.buf, c, t.buf);
+	strbuf_release(&cls);
+	strbuf_release(&name);
+	strbuf_release(&t);
+}
+
+/* The migrations through libvirt, when there are any. */
+static void libvirt_suite(struct strbuf *out, const struct rep_report *r)
+{
+	const struct rep_mig_libvirt *lv = &r->mig_libvirt;
+	const struct rep_migration *m = &r->migration;
+	struct tally t = { 0, 0, 0, 0 };
+
+	if (!lv->ncells)
+		return;
+	tally_current(&t, lv->cells, lv->ncells);
+	suite_open(out, "migration.libvirt", lv->current_cells, &t, m->have_cur ? &m->cur : NULL);
+	for (size_t i = 0; i < lv->ncells; i++) {
+		size_t k = lv->order[i];
+
+		if (lv->cells[k].current)
+			libvirt_case(out, &lv->cells[k], &lv->lv[k]);
+	}
+	sb_puts(out, "  </testsuite>\n");
 }
 
 static void migration_suite(struct strbuf *out, const struct rep_report *r)
@@ -286,9 +353,7 @@ static void migration_suite(struct strbuf *out, const struct rep_report *r)
 	const struct rep_migration *m = &r->migration;
 	struct tally t = { 0, 0, 0, 0 };
 
-	for (size_t i = 0; i < m->ncells; i++)
-		if (m->cells[i].current)
-			tally_add(&t, m->cells[i].verdict, m->cells[i].seconds);
+	tally_current(&t, m->cells, m->ncells);
 	suite_open(out, "migration", m->current_cells, &t, m->have_cur ? &m->cur : NULL);
 	for (size_t i = 0; i < m->ncells; i++)
 		if (m->cells[i].current)
@@ -306,7 +371,9 @@ void rep_write_junit(const struct rep_report *r, struct strbuf *out)
 	}
 	if (r->parts & REP_MATRIX)
 		matrix_suite(out, r);
-	if (r->parts & REP_MIGRATION)
+	if (r->parts & REP_MIGRATION) {
 		migration_suite(out, r);
+		libvirt_suite(out, r);
+	}
 	sb_puts(out, "</testsuites>\n");
 }

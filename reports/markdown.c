@@ -539,7 +539,7 @@ void rep_write_markdown(const struct rep_report *r, struct strbuf *out)
 		sb_printf(out, "- **%zu new regression(s)**\n", r->matrix.regressions);
 	if (r->parts & REP_MIGRATION)
 		sb_printf(out, "- **%zu new migration regression(s)**\n",
-			  r->migration.regressions);
+			  rep_migration_regressions(r));
 	sb_putc(out, '\n');
 	if (r->parts & REP_ABI)
 		abi_md(out, r);

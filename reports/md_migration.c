@@ -1,8 +1,11 @@
 /*
  * The migration part of the Markdown report: the migrate sweep and its
- * counts per mode, the regressions and the failures, the migrations held
- * against the fingerprints (disagreements first), then per family and
- * machine type one grid per mode. Cells link each migration's log.
+ * counts per mode (through libvirt too), the regressions and the
+ * failures of QEMU alone, the migrations held against the fingerprints
+ * (disagreements first), the migrations through libvirt beside QEMU's
+ * own verdict on each QEMU pair (disagreements first), then per family
+ * and machine type one grid per mode of QEMU alone. Cells link each
+ * migration's log.
  */
 #include <string.h>
 
@@ -50,14 +53,15 @@ static void mig_key_md(struct strbuf *out, const struct rep_mig_cell *c)
 	rep_md_td(out, c->dst);
 }
 
-static void mig_summary_md(struct strbuf *out, const struct rep_migration *m)
+/* The current cells per mode (libvirt's too) by verdict, controls apart. */
+static void mig_summary_md(struct strbuf *out, const struct rep_report *r)
 {
 	static const char *const h[] = { "mode", "migrations", "pass", "fail", "error",
 					 "skip", "unsupported", "controls", "controls failed" };
 
 	rep_md_header(out, h, ARRAY_SIZE(h));
 	for (int mode = 0; mode < MIG_MODE_LAST; mode++) {
-		const struct rep_mig_counts *k = &m->modes[mode];
+		const struct rep_mig_counts *k = rep_mig_counts_of(r, mode);
 
 		if (!k->cells && !k->controls)
 			continue;
@@ -167,6 +171,77 @@ static void mig_grid_md(struct strbuf *out, const struct rep_migration *m,
 	sb_putc(out, '\n');
 }
 
+/* "libvirt 9.0.0 / QEMU 7.2.0": one end of a migration through libvirt. */
+static void lv_end_md(struct strbuf *out, const char *libvirt, const char *qemu)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	sb_printf(&t, "libvirt %s / QEMU %s", libvirt, qemu);
+	rep_md_td(out, t.buf);
+	strbuf_release(&t);
+}
+
+/* QEMU's own verdict on the pair: "pass (file)", "fail (destination, live)". */
+static void lv_direct_md(struct strbuf *out, const struct rep_mig_cell *d)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	if (!d) {
+		rep_md_td(out, "not run");
+		return;
+	}
+	sb_printf(&t, "%s (", run_status_to_string(d->verdict));
+	if (d->side != MIG_SIDE_NONE)
+		sb_printf(&t, "%s, ", mig_side_to_string(d->side));
+	sb_printf(&t, "%s)", mig_mode_to_string(d->mode));
+	if (!d->current)
+		sb_printf(&t, " (older: %.8s)", d->from_sweep);
+	rep_md_linked(out, t.buf, d->log);
+	strbuf_release(&t);
+}
+
+static void mig_libvirt_md(struct strbuf *out, const struct rep_mig_libvirt *lv)
+{
+	static const char *const h[] = { "machine type", "source", "destination",
+					 "through libvirt", "libvirt's reason", "QEMU alone",
+					 "QEMU's reason", "disagreement" };
+
+	sb_puts(out, "### Through libvirt\n\n");
+	if (!lv->ncells) {
+		sb_puts(out, "No migration through libvirt in these migrate sweeps.\n\n");
+		return;
+	}
+	sb_printf(out, "Each migration from one libvirt daemon and its QEMU to another (live, "
+		       "peer to peer) beside QEMU's own verdict on the same QEMU pair and "
+		       "machine type (file, else live; \"not run\": neither was tried). %zu "
+		       "failed through libvirt where QEMU alone passed (libvirt's own checks or "
+		       "the command line it made broke them); %zu passed through libvirt where "
+		       "QEMU alone failed. Those come first, then the failures. %zu "
+		       "regression(s), %zu fixed.\n\n",
+		  lv->fails_direct_passes, lv->passes_direct_fails, lv->regressions, lv->fixed);
+	rep_md_header(out, h, ARRAY_SIZE(h));
+	for (size_t i = 0; i < lv->ncells; i++) {
+		const struct rep_mig_cell *c = &lv->cells[lv->order[i]];
+		const struct rep_mig_lv *x = &lv->lv[lv->order[i]];
+		const char *d = rep_lv_disagreement_name(x->disagreement);
+
+		rep_md_row_start(out);
+		rep_md_code_td(out, c->machine);
+		lv_end_md(out, c->src_libvirt, c->src);
+		lv_end_md(out, c->dst_libvirt, c->dst);
+		mig_status_md(out, c);
+		rep_md_td(out, c->reason);
+		lv_direct_md(out, x->direct);
+		rep_md_td(out, x->direct ? x->direct->reason : NULL);
+		if (d)
+			sb_printf(out, " **%s** |", d);
+		else
+			rep_md_td(out, NULL);
+		sb_putc(out, '\n');
+	}
+	sb_putc(out, '\n');
+}
+
 void rep_md_migration(struct strbuf *out, const struct rep_report *r)
 {
 	const struct rep_migration *m = &r->migration;
@@ -181,7 +256,7 @@ void rep_md_migration(struct strbuf *out, const struct rep_report *r)
 	C(m->cur.label);
 	sb_puts(out, " (started ");
 	C(m->cur.started_at);
-	sb_printf(out, ", %zu migrations)", m->current_cells);
+	sb_printf(out, ", %zu migrations)", m->current_cells + r->mig_libvirt.current_cells);
 	if (m->have_prev) {
 		sb_puts(out, ", compared with ");
 		C(m->prev.label);
@@ -189,11 +264,12 @@ void rep_md_migration(struct strbuf *out, const struct rep_report *r)
 	sb_printf(out, ": %zu regression(s), %zu fixed. In the grids, \"older: X\" is "
 		       "the latest result of a migration this sweep did not try, from the "
 		       "migrate sweep whose uuid starts with X; it counts for nothing.\n\n",
-		  m->regressions, m->fixed);
-	mig_summary_md(out, m);
+		  rep_migration_regressions(r), m->fixed + r->mig_libvirt.fixed);
+	mig_summary_md(out, r);
 	mig_failures_md(out, m, 1, "### Regressions (passed in the previous migrate sweep)");
 	mig_failures_md(out, m, 0, "### Migrations of this sweep that failed");
 	mig_predictions_md(out, m);
+	mig_libvirt_md(out, &r->mig_libvirt);
 	for (size_t i = 0; i < m->ngrids; i++) {
 		if (!family || strcmp(family, m->grids[i].family)) {
 			family = m->grids[i].family;

@@ -20,6 +20,11 @@
  * to fill. Where a predictor and the verdict disagree is listed first.
  * Each shown cell's record (both argvs, the guest's checks, both QEMUs'
  * messages and consoles) goes to logs/migration-N.txt next to the report.
+ *
+ * Rows of mode 'libvirt' are not cells here (the grids are keyed by QEMU
+ * installs alone): migration_libvirt.c makes its section of them with
+ * the same reading of rows into cells (rep_mig_cells_read), counts and
+ * logs, which this file exports for it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,28 +73,13 @@ void rep_vmstate_text(struct strbuf *sb, const struct rep_vmstate_check *v)
 		sb_printf(sb, ": %s", v->detail);
 }
 
-/* ---- the migrate sweeps ---- */
-
-/* sw->cur: the sweep uuid, or the latest. -1 after reporting. */
-static int choose_sweep(struct store *st, struct rep_sweeps *sw, const char *uuid)
-{
-	if (!uuid) {
-		sw->cur = sw->nr ? sw->nr - 1 : 0;
-		return 0;
-	}
-	for (sw->cur = 0; sw->cur < sw->nr; sw->cur++)
-		if (!strcmp(sw->v[sw->cur].uuid, uuid))
-			return 0;
-	return error("no migrate sweep '%s' in store '%s' ('virt-matrix migrate' "
-		     "records them)", uuid, st->path);
-}
-
 /* ---- the rows ---- */
 
 struct mrow {
 	long long id;
 	size_t pos; /* its sweep's index in the sweep list */
 	char *machine, *family, *src, *dst, *src_sha, *dst_sha;
+	char *src_lv, *dst_lv; /* mode libvirt's; else NULL */
 	enum mig_mode mode;
 	enum run_status verdict;
 	enum mig_side side;
@@ -113,6 +103,8 @@ static void mrows_release(struct mrows *rows)
 		free(r->dst);
 		free(r->src_sha);
 		free(r->dst_sha);
+		free(r->src_lv);
+		free(r->dst_lv);
 		free(r->reason);
 		free(r->started_at);
 	}
@@ -120,7 +112,18 @@ static void mrows_release(struct mrows *rows)
 	memset(rows, 0, sizeof(*rows));
 }
 
-/* The order of cells: family, machine type (natural), mode, source, destination. */
+/* Version order, NULL (no libvirt) first. */
+static int cmp_opt_version(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !!a - !!b;
+	return version_strcmp(a, b);
+}
+
+/*
+ * The order of cells: family, machine type (natural), mode, source
+ * (libvirt, then QEMU), destination likewise.
+ */
 static int cmp_key(const struct mrow *x, const struct mrow *y)
 {
 	int c = strcmp(x->family, y->family);
@@ -130,7 +133,11 @@ static int cmp_key(const struct mrow *x, const struct mrow *y)
 	if (!c && x->mode != y->mode)
 		c = x->mode < y->mode ? -1 : 1;
 	if (!c)
+		c = cmp_opt_version(x->src_lv, y->src_lv);
+	if (!c)
 		c = version_strcmp(x->src, y->src);
+	if (!c)
+		c = cmp_opt_version(x->dst_lv, y->dst_lv);
 	if (!c)
 		c = version_strcmp(x->dst, y->dst);
 	return c;
@@ -164,7 +171,8 @@ static int parse_enums(struct store *st, sqlite3_stmt *q, struct mrow *r)
 	int m = mig_mode_from_string(mode), s = side ? mig_side_from_string(side) : MIG_SIDE_NONE;
 
 	if (m < 0)
-		return error("store '%s': migration %lld has mode '%s'; expected file or live",
+		return error("store '%s': migration %lld has mode '%s'; expected file, live "
+			     "or libvirt",
 			     st->path, r->id, mode ? mode : "(null)");
 	if (s < 0 || (side && s == MIG_SIDE_NONE))
 		return error("store '%s': migration %lld has side '%s'; expected source "
@@ -175,19 +183,23 @@ static int parse_enums(struct store *st, sqlite3_stmt *q, struct mrow *r)
 }
 
 /*
- * The rows of the migrate sweeps up to the report's, sorted by cell,
- * then by sweep, then by id. -1 after reporting.
+ * The rows of the migrate sweeps up to the report's, of mode libvirt
+ * (libvirt != 0) or of the others, sorted by cell, then by sweep, then
+ * by id. -1 after reporting.
  */
-static int read_rows(struct store *st, const struct rep_sweeps *sw, struct mrows *out)
+static int read_rows(struct store *st, const struct rep_sweeps *sw, int libvirt,
+		     struct mrows *out)
 {
 	auto_stmt *q = NULL;
 	int rc;
 
 	if (store_prepare(st, &q,
 			  "SELECT id, sweep, machine, mode, src_qemu, dst_qemu, src_sha256,"
-			  " dst_sha256, status, side, reason, seconds, src_seconds, started_at"
-			  " FROM migrations WHERE sweep IS NOT NULL ORDER BY id"))
+			  " dst_sha256, status, side, reason, seconds, src_seconds, started_at,"
+			  " src_libvirt, dst_libvirt FROM migrations WHERE sweep IS NOT NULL"
+			  " AND (mode = 'libvirt') = ? ORDER BY id"))
 		return -1;
+	sqlite3_bind_int(q, 1, !!libvirt);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		size_t pos = pos_of(sw, sqlite3_column_int64(q, 1));
 		struct mrow *r;
@@ -209,6 +221,8 @@ static int read_rows(struct store *st, const struct rep_sweeps *sw, struct mrows
 		r->seconds = sqlite3_column_double(q, 11);
 		r->src_seconds = sqlite3_column_double(q, 12);
 		r->started_at = store_column_strdup(q, 13);
+		r->src_lv = store_column_strdup(q, 14);
+		r->dst_lv = store_column_strdup(q, 15);
 		if (parse_enums(st, q, r))
 			return -1;
 	}
@@ -225,6 +239,11 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+static int same_opt(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
 static void cell_from(struct rep_mig_cell *c, const struct mrow *r)
 {
 	c->machine = xstrdup(r->machine);
@@ -232,6 +251,8 @@ static void cell_from(struct rep_mig_cell *c, const struct mrow *r)
 	c->mode = r->mode;
 	c->src = xstrdup(r->src);
 	c->dst = xstrdup(r->dst);
+	c->src_libvirt = dup_or_null(r->src_lv);
+	c->dst_libvirt = dup_or_null(r->dst_lv);
 	c->src_sha = dup_or_null(r->src_sha);
 	c->dst_sha = dup_or_null(r->dst_sha);
 	c->id = r->id;
@@ -241,15 +262,21 @@ static void cell_from(struct rep_mig_cell *c, const struct mrow *r)
 	c->seconds = r->seconds;
 	c->src_seconds = r->src_seconds;
 	c->started_at = dup_or_null(r->started_at);
-	c->control = !strcmp(r->src, r->dst);
+	c->control = !strcmp(r->src, r->dst) && same_opt(r->src_lv, r->dst_lv);
 }
+
+/* Where rep_mig_cells_read appends. */
+struct cell_sink {
+	struct rep_mig_cell **v;
+	size_t *nr, *alloc;
+};
 
 /*
  * The cell of one key from its n rows (sorted by sweep): the report's
  * sweep's latest, or else the latest older one; compared with the
  * newest earlier sweep that has the key.
  */
-static void add_cell(struct rep_migration *m, const struct rep_sweeps *sw,
+static void add_cell(const struct cell_sink *out, const struct rep_sweeps *sw,
 		     const struct mrow *rows, size_t n)
 {
 	const struct mrow *now = NULL, *before = NULL;
@@ -259,8 +286,8 @@ static void add_cell(struct rep_migration *m, const struct rep_sweeps *sw,
 	rep_sweeps_now_before(sw, &rows[0].pos, sizeof(*rows), n, &i_now, &i_before);
 	now = i_now >= 0 ? &rows[i_now] : NULL;
 	before = i_before >= 0 ? &rows[i_before] : NULL;
-	ALLOC_GROW(m->cells, m->ncells + 1, m->alloc);
-	c = &m->cells[m->ncells++];
+	ALLOC_GROW(*out->v, *out->nr + 1, *out->alloc);
+	c = &(*out->v)[(*out->nr)++];
 	memset(c, 0, sizeof(*c));
 	cell_from(c, now ? now : &rows[n - 1]);
 	c->current = now != NULL;
@@ -276,29 +303,31 @@ static void add_cell(struct rep_migration *m, const struct rep_sweeps *sw,
 		enum rep_change ch = rep_verdict_change(before ? &before->verdict : NULL,
 							now->verdict);
 
-		m->current_cells++;
 		c->regression = ch == REP_CHANGE_REGRESSION;
 		c->fixed = ch == REP_CHANGE_FIXED;
-		m->regressions += c->regression;
-		m->fixed += c->fixed;
 	}
 }
 
-static void add_cells(struct rep_migration *m, const struct rep_sweeps *sw,
-		      const struct mrows *rows)
+int rep_mig_cells_read(struct store *st, const struct rep_sweeps *sw, int libvirt,
+		       struct rep_mig_cell **cells, size_t *n, size_t *alloc)
 {
-	for (size_t i = 0; i < rows->nr;) {
+	const struct cell_sink out = { cells, n, alloc };
+	struct mrows rows = { NULL, 0, 0 };
+	int ret = read_rows(st, sw, libvirt, &rows);
+
+	for (size_t i = 0; !ret && i < rows.nr;) {
 		size_t e = i;
 
-		while (e < rows->nr && !cmp_key(&rows->v[e], &rows->v[i]))
+		while (e < rows.nr && !cmp_key(&rows.v[e], &rows.v[i]))
 			e++;
-		add_cell(m, sw, rows->v + i, e - i);
+		add_cell(&out, sw, rows.v + i, e - i);
 		i = e;
 	}
+	mrows_release(&rows);
+	return ret;
 }
 
-/* Adds s to sv at its place in version order, once. */
-static void add_version(struct strvec *sv, const char *s)
+void rep_strvec_add_version(struct strvec *sv, const char *s)
 {
 	size_t i = 0;
 	const char *last;
@@ -332,8 +361,8 @@ static void make_grid(const struct rep_migration *m, size_t first, size_t end,
 	g->family = m->cells[first].family;
 	g->mode = m->cells[first].mode;
 	for (size_t i = first; i < end; i++) {
-		add_version(&g->versions, m->cells[i].src);
-		add_version(&g->versions, m->cells[i].dst);
+		rep_strvec_add_version(&g->versions, m->cells[i].src);
+		rep_strvec_add_version(&g->versions, m->cells[i].dst);
 	}
 	n = g->versions.nr;
 	g->cell = xmalloc((n * n + 1) * sizeof(*g->cell));
@@ -347,7 +376,18 @@ static void make_grid(const struct rep_migration *m, size_t first, size_t end,
 	}
 }
 
-/* The grids, the versions and machine types, the counts per mode. */
+void rep_mig_counts_add(struct rep_mig_counts *k, const struct rep_mig_cell *c)
+{
+	if (c->control) {
+		k->controls++;
+		k->controls_failed += c->verdict != RUN_PASS;
+	} else {
+		k->cells++;
+		k->n[c->verdict]++;
+	}
+}
+
+/* The grids, the versions and machine types, the counts per mode and in all. */
 static void make_views(struct rep_migration *m)
 {
 	for (size_t i = 0; i < m->ncells;) {
@@ -365,19 +405,15 @@ static void make_views(struct rep_migration *m)
 	}
 	for (size_t i = 0; i < m->ncells; i++) {
 		const struct rep_mig_cell *c = &m->cells[i];
-		struct rep_mig_counts *k = &m->modes[c->mode];
 
-		add_version(&m->versions, c->src);
-		add_version(&m->versions, c->dst);
+		rep_strvec_add_version(&m->versions, c->src);
+		rep_strvec_add_version(&m->versions, c->dst);
 		if (!c->current)
 			continue;
-		if (c->control) {
-			k->controls++;
-			k->controls_failed += c->verdict != RUN_PASS;
-		} else {
-			k->cells++;
-			k->n[c->verdict]++;
-		}
+		rep_mig_counts_add(&m->modes[c->mode], c);
+		m->current_cells++;
+		m->regressions += c->regression;
+		m->fixed += c->fixed;
 	}
 }
 
@@ -531,16 +567,14 @@ const struct rep_mig_cell *rep_mig_find(const struct rep_migration *m,
 int rep_migration_build(struct store *st, const char *uuid, struct rep_migration *m)
 {
 	struct rep_sweeps sw = { NULL, 0, 0, 0 };
-	struct mrows rows = { NULL, 0, 0 };
 	int ret = -1;
 
-	if (rep_sweeps_load(st, 1, &sw) || choose_sweep(st, &sw, uuid))
+	if (rep_sweeps_load(st, 1, &sw) || rep_sweeps_choose_migrate(st, &sw, uuid))
 		goto out;
 	if (sw.nr) {
 		rep_sweeps_set(&sw, &m->have_cur, &m->cur, &m->have_prev, &m->prev);
-		if (read_rows(st, &sw, &rows))
+		if (rep_mig_cells_read(st, &sw, 0, &m->cells, &m->ncells, &m->alloc))
 			goto out;
-		add_cells(m, &sw, &rows);
 		make_views(m);
 		if (load_predictors(st, m))
 			goto out;
@@ -549,31 +583,34 @@ int rep_migration_build(struct store *st, const char *uuid, struct rep_migration
 	rep_migration_classify(m);
 	ret = 0;
 out:
-	mrows_release(&rows);
 	rep_sweeps_release(&sw);
 	return ret;
 }
 
+void rep_mig_cell_release(struct rep_mig_cell *c)
+{
+	free(c->machine);
+	free(c->family);
+	free(c->src);
+	free(c->dst);
+	free(c->src_libvirt);
+	free(c->dst_libvirt);
+	free(c->src_sha);
+	free(c->dst_sha);
+	free(c->reason);
+	free(c->started_at);
+	free(c->from_sweep);
+	free(c->prev_sweep);
+	free(c->log);
+	if (c->vmstate)
+		free(c->vmstate->detail);
+	free(c->vmstate);
+}
+
 void rep_migration_release(struct rep_migration *m)
 {
-	for (size_t i = 0; i < m->ncells; i++) {
-		struct rep_mig_cell *c = &m->cells[i];
-
-		free(c->machine);
-		free(c->family);
-		free(c->src);
-		free(c->dst);
-		free(c->src_sha);
-		free(c->dst_sha);
-		free(c->reason);
-		free(c->started_at);
-		free(c->from_sweep);
-		free(c->prev_sweep);
-		free(c->log);
-		if (c->vmstate)
-			free(c->vmstate->detail);
-		free(c->vmstate);
-	}
+	for (size_t i = 0; i < m->ncells; i++)
+		rep_mig_cell_release(&m->cells[i]);
 	free(m->cells);
 	for (size_t i = 0; i < m->ngrids; i++) {
 		strvec_clear(&m->grids[i].versions);
@@ -590,14 +627,37 @@ void rep_migration_release(struct rep_migration *m)
 
 /* ---- logs ---- */
 
+/* "libvirt 9.0.0, QEMU 7.2.0" or "QEMU 7.2.0": one end of a migration. */
+static void log_end(struct strbuf *t, const char *libvirt, const char *qemu)
+{
+	if (libvirt)
+		sb_printf(t, "libvirt %s, ", libvirt);
+	sb_printf(t, "QEMU %s", qemu);
+}
+
+/* What the source's seconds were spent on, by mode. */
+static const char *src_seconds_what(enum mig_mode mode)
+{
+	switch (mode) {
+	case MIG_FILE:
+		return "boot and save, shared by its destinations";
+	case MIG_LIVE:
+		return "boot, shared by its destinations";
+	default:
+		return "boot";
+	}
+}
+
 /* The head of a cell's log: what it was and what became of it. */
 static void log_head(struct strbuf *t, const struct rep_mig_cell *c, const char *const *col)
 {
-	sb_printf(t, "virt-matrix migration %lld\nmachine type: %s\nmode: %s\n"
-		     "source: QEMU %s\ndestination: QEMU %s%s\nsweep: %s\nstatus: %s\n",
-		  c->id, c->machine, mig_mode_to_string(c->mode), c->src, c->dst,
-		  c->control ? " (the control)" : "", col[8] ? col[8] : "(none)",
-		  run_status_to_string(c->verdict));
+	sb_printf(t, "virt-matrix migration %lld\nmachine type: %s\nmode: %s\nsource: ",
+		  c->id, c->machine, mig_mode_to_string(c->mode));
+	log_end(t, c->src_libvirt, c->src);
+	sb_puts(t, "\ndestination: ");
+	log_end(t, c->dst_libvirt, c->dst);
+	sb_printf(t, "%s\nsweep: %s\nstatus: %s\n", c->control ? " (the control)" : "",
+		  col[8] ? col[8] : "(none)", run_status_to_string(c->verdict));
 	if (c->side != MIG_SIDE_NONE)
 		sb_printf(t, "failed on: the %s\n", mig_side_to_string(c->side));
 	if (c->reason)
@@ -605,19 +665,19 @@ static void log_head(struct strbuf *t, const struct rep_mig_cell *c, const char 
 	sb_printf(t, "started: %s\nseconds: %.2f on the destination, %.2f on the source"
 		     " (%s)\ntransport: %s -> %s\nbinaries: %s -> %s\nvirt-matrix: %s\n",
 		  c->started_at ? c->started_at : "?", c->seconds, c->src_seconds,
-		  c->mode == MIG_FILE ? "boot and save, shared by its destinations"
-				      : "boot, shared by its destinations",
+		  src_seconds_what(c->mode),
 		  col[5] ? col[5] : "?", col[6] ? col[6] : "?", c->src_sha ? c->src_sha : "?",
 		  c->dst_sha ? c->dst_sha : "?", col[7] ? col[7] : "?");
 }
 
-int rep_migration_write_logs(struct store *st, struct rep_migration *m, const char *dir)
+int rep_mig_cells_write_logs(struct store *st, struct rep_mig_cell *cells, size_t n,
+			     const char *dir)
 {
 	auto_stmt *q = NULL;
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
 	int ret = -1;
 
-	if (!m->ncells)
+	if (!n)
 		return 0;
 	sb_printf(&path, "%s/logs", dir);
 	if (mkdir_p(path.buf, 0755) ||
@@ -627,8 +687,8 @@ int rep_migration_write_logs(struct store *st, struct rep_migration *m, const ch
 			  " (SELECT uuid FROM sweeps s WHERE s.id = migrations.sweep)"
 			  " FROM migrations WHERE id = ?"))
 		goto out;
-	for (size_t i = 0; i < m->ncells; i++) {
-		struct rep_mig_cell *c = &m->cells[i];
+	for (size_t i = 0; i < n; i++) {
+		struct rep_mig_cell *c = &cells[i];
 		const char *col[9];
 
 		sqlite3_reset(q);
@@ -641,8 +701,10 @@ int rep_migration_write_logs(struct store *st, struct rep_migration *m, const ch
 			col[k] = (const char *)sqlite3_column_text(q, k);
 		strbuf_reset(&text);
 		log_head(&text, c, col);
-		rep_log_argv(&text, "source argv", col[0]);
-		rep_log_argv(&text, "destination argv", col[1]);
+		rep_log_argv(&text, c->src_libvirt ? "source argv (as libvirt started QEMU)"
+						   : "source argv", col[0]);
+		rep_log_argv(&text, c->dst_libvirt ? "destination argv (as libvirt started QEMU)"
+						   : "destination argv", col[1]);
 		rep_log_section(&text, "checks (the guest's proof on the destination)", col[2]);
 		rep_log_section(&text, "source: QEMU's messages, then the console", col[3]);
 		rep_log_section(&text, "destination: QEMU's messages, then the console", col[4]);
@@ -659,4 +721,9 @@ out:
 	strbuf_release(&path);
 	strbuf_release(&text);
 	return ret;
+}
+
+int rep_migration_write_logs(struct store *st, struct rep_migration *m, const char *dir)
+{
+	return rep_mig_cells_write_logs(st, m->cells, m->ncells, dir);
 }

@@ -4,7 +4,7 @@
 /*
  * The in-memory model of a report. The builders (versions.c,
  * abi_report.c, guest_report.c, abi_views.c, mapping.c, timeline.c,
- * matrix_report.c, migration_report.c) read the store
+ * matrix_report.c, migration_report.c, migration_libvirt.c) read the store
  * into it; the writers (html.c, markdown.c, json.c, junit.c) only read
  * it. Every string is malloc'd and owned by the model; indexes into
  * rep_versions stand for QEMU versions. rep_report_release() frees it
@@ -382,12 +382,16 @@ enum rep_mig_disagreement {
 /* NULL, "equal-but-fails", "differs-but-passes", as in the JSON schema. */
 const char *rep_mig_disagreement_name(enum rep_mig_disagreement d);
 
-/* One (source, destination, machine type, mode): the latest row of it. */
+/*
+ * One (source, destination, machine type, mode): the latest row of it.
+ * Through libvirt (mode MIG_LIBVIRT) each end is a libvirt install too.
+ */
 struct rep_mig_cell {
 	char *machine;
 	char *family;	       /* "pc-q35" */
 	enum mig_mode mode;
 	char *src, *dst;       /* install names as recorded */
+	char *src_libvirt, *dst_libvirt; /* MIG_LIBVIRT: libvirt installs; else NULL */
 	char *src_sha, *dst_sha; /* their binaries' sha256 as recorded; NULL: unknown */
 	long long id;	       /* migrations.id */
 	enum run_status verdict;
@@ -395,7 +399,7 @@ struct rep_mig_cell {
 	char *reason;	       /* the failing QEMU's own words; NULL: none */
 	double seconds, src_seconds;
 	char *started_at;
-	int control;	       /* the source to itself */
+	int control;	       /* the source to itself (the same libvirt too) */
 	int current;	       /* from the report's sweep; else the latest older result */
 	char *from_sweep;      /* label of an older result's sweep */
 	int has_prev;	       /* a current cell the newest earlier sweep with it had: */
@@ -435,6 +439,7 @@ struct rep_migration {
 	size_t ngrids;
 	struct strvec versions;	    /* every install of any cell, version order */
 	struct strvec machines;	    /* every machine type of any cell, in cell order */
+	/* modes[MIG_LIBVIRT] stays empty: rep_mig_libvirt counts its own */
 	struct rep_mig_counts modes[MIG_MODE_LAST];
 	/*
 	 * The current cells between two installs, disagreements first (those
@@ -444,6 +449,60 @@ struct rep_migration {
 	size_t *predictions;
 	size_t npredictions;
 	size_t equal_but_fails, differs_but_passes;
+	size_t regressions, fixed, current_cells;
+};
+
+/* ---- 5b. migrations through libvirt (migration_libvirt.c) ---- */
+
+/*
+ * A migration through libvirt held against QEMU's own migration of the
+ * same QEMU pair and machine type (rep_mig_lv.direct). Only a pass or a
+ * fail on both sides is a verdict.
+ */
+enum rep_lv_disagreement {
+	REP_LV_AGREE,
+	/* libvirt fails where QEMU alone passed: libvirt's own checks or
+	 * the command line it made broke it */
+	REP_LV_FAILS_DIRECT_PASSES,
+	/* libvirt passes where QEMU alone failed */
+	REP_LV_PASSES_DIRECT_FAILS,
+};
+
+/* NULL, "libvirt-fails-direct-passes", "libvirt-passes-direct-fails" (JSON). */
+const char *rep_lv_disagreement_name(enum rep_lv_disagreement d);
+
+/* What the section adds to one cell through libvirt. */
+struct rep_mig_lv {
+	/*
+	 * QEMU's own verdict: the cell of the migration part of the same
+	 * machine type, source and destination QEMU, in mode file, else live
+	 * (one of the report's sweep before an older one); borrowed from
+	 * rep_report.migration. NULL: not run.
+	 */
+	const struct rep_mig_cell *direct;
+	enum rep_lv_disagreement disagreement; /* current cells only */
+};
+
+struct rep_mig_libvirt {
+	/*
+	 * The cells of mode MIG_LIBVIRT of the migration part's sweeps (as
+	 * rep_migration.cells), by family, machine type, source libvirt and
+	 * QEMU, destination libvirt and QEMU.
+	 */
+	struct rep_mig_cell *cells;
+	size_t ncells, alloc;
+	struct rep_mig_lv *lv; /* [ncells] */
+	/*
+	 * Indexes into cells, in the order shown: the disagreements (libvirt
+	 * failing where QEMU alone passed, then the other way), the current
+	 * failures, the other current cells, then the older results, each
+	 * group in cell order.
+	 */
+	size_t *order;
+	struct rep_mig_counts counts; /* the current cells */
+	struct strvec machines;	      /* in cell order */
+	struct strvec versions, libvirts; /* QEMU and libvirt installs, version order */
+	size_t fails_direct_passes, passes_direct_fails;
 	size_t regressions, fixed, current_cells;
 };
 
@@ -470,6 +529,7 @@ struct rep_report {
 	struct rep_timeline caps;
 	struct rep_matrix matrix;
 	struct rep_migration migration;
+	struct rep_mig_libvirt mig_libvirt; /* borrows from migration */
 };
 
 void rep_report_release(struct rep_report *r);

@@ -45,7 +45,9 @@ static const char usage[] =
 	"             migrate) per versioned machine type and mode, source rows x\n"
 	"             destination columns, of one migrate sweep; regressions against\n"
 	"             the previous one; each held against the two binaries' ABI\n"
-	"             fingerprints and guest views, disagreements first\n"
+	"             fingerprints and guest views, disagreements first; and the\n"
+	"             migrations through libvirt, each beside QEMU's own verdict on\n"
+	"             its QEMU pair, where the two differ first\n"
 	"  all        all five (the default)\n"
 	"\n"
 	"options:\n"
@@ -188,6 +190,23 @@ static int logs_migration(struct store *st, struct rep_report *r, const char *di
 	return rep_migration_write_logs(st, &r->migration, dir);
 }
 
+/* Migrations through libvirt, against QEMU's own (built first). */
+static int build_mig_libvirt(struct store *st, const struct rep_options *o,
+			     struct rep_report *r)
+{
+	return rep_mig_libvirt_build(st, o->sweep, &r->migration, &r->mig_libvirt);
+}
+
+static void release_mig_libvirt(struct rep_report *r)
+{
+	rep_mig_libvirt_release(&r->mig_libvirt);
+}
+
+static int logs_mig_libvirt(struct store *st, struct rep_report *r, const char *dir)
+{
+	return rep_mig_libvirt_write_logs(st, &r->mig_libvirt, dir);
+}
+
 /* What fails the report (exit status 1), part by part. */
 static size_t gate_abi(const struct rep_report *r)
 {
@@ -207,6 +226,11 @@ static size_t gate_matrix(const struct rep_report *r)
 static size_t gate_migration(const struct rep_report *r)
 {
 	return r->migration.regressions;
+}
+
+static size_t gate_mig_libvirt(const struct rep_report *r)
+{
+	return r->mig_libvirt.regressions;
 }
 
 /*
@@ -236,6 +260,8 @@ static const struct {
 	  logs_matrix, gate_matrix },
 	{ "migration", REP_MIGRATION, build_migration, release_migration, "migrate",
 	  logs_migration, gate_migration },
+	{ "migration", REP_MIGRATION, build_mig_libvirt, release_mig_libvirt, "migrate",
+	  logs_mig_libvirt, gate_mig_libvirt },
 };
 
 /* Whether word is one of the space-separated words of list. */
@@ -460,7 +486,7 @@ int rep_report_run(const struct rep_run_options *ro)
 			     "%zu unacknowledged guest-view difference(s), "
 			     "%zu new regression(s), %zu new migration regression(s)",
 			     ro->out, r.abi.unacked, r.guest.unacked,
-			     r.matrix.regressions, r.migration.regressions);
+			     r.matrix.regressions, rep_migration_regressions(&r));
 	}
 	rep_report_release(&r);
 	store_close(&st);

@@ -1,10 +1,12 @@
 /*
  * The sweeps a report part compares (builders.h): those of the kinds it
- * reads, in order of start, and the copy and release of one reference.
+ * reads, in order of start, the report's among them (a migrate sweep by
+ * its uuid), and the copy and release of one reference.
  * The matrix reads the sweeps that are not 'migrate' ones, the migration
  * part those that hold migrations (a 'migrate' sweep, or a nightly
- * 'sweep' whose migrate stage joined it); both
- * take the newest (or the one named) and the one before it.
+ * 'sweep' whose migrate stage joined it), and the migration part's
+ * sections (QEMU alone, through libvirt) the same ones; each takes the
+ * newest (or the one named) and the one before it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +58,19 @@ int rep_sweeps_load(struct store *st, int migrate, struct rep_sweeps *sw)
 	if (rc != SQLITE_DONE)
 		return store_error(st, "cannot read the sweeps");
 	return 0;
+}
+
+int rep_sweeps_choose_migrate(struct store *st, struct rep_sweeps *sw, const char *uuid)
+{
+	if (!uuid) {
+		sw->cur = sw->nr ? sw->nr - 1 : 0;
+		return 0;
+	}
+	for (sw->cur = 0; sw->cur < sw->nr; sw->cur++)
+		if (!strcmp(sw->v[sw->cur].uuid, uuid))
+			return 0;
+	return error("no migrate sweep '%s' in store '%s' ('virt-matrix migrate' "
+		     "records them)", uuid, st->path);
 }
 
 void rep_sweeps_release(struct rep_sweeps *sw)

@@ -14,7 +14,11 @@
  * each is from, regressions and fixes against the newest earlier sweep
  * that had the migration, the grids, the disagreements first, the
  * vmstate hook, the JSON fields, the JUnit test cases and failure texts,
- * the Markdown and HTML, the logs, and the exit status.
+ * the Markdown and HTML, the logs, and the exit status. The same store
+ * with migrations through libvirt added (fill_libvirt) checks their
+ * section: QEMU's own verdict beside each, disagreements first, the
+ * control, a regression that fails the report, every format and the log;
+ * the grids stay as they were.
  */
 #include <json-c/json.h>
 
@@ -631,6 +635,43 @@ static char *read_out(const char *dir, const char *name)
 	return t;
 }
 
+/* The four files of a report written into dir/out. */
+struct outputs {
+	char *html, *md, *xml, *js;
+};
+
+/* r written in every format into f->dir/out, and read back. */
+static void write_outputs(struct fixture *f, struct rep_report *r, struct outputs *o)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	sb_printf(&out, "%s/out", f->dir);
+	assert_int_equal(rep_report_write(&f->st, r, REP_FMT_ALL, out.buf), 0);
+	o->html = read_out(f->dir, "report.html");
+	o->md = read_out(f->dir, "report.md");
+	o->xml = read_out(f->dir, "report.junit.xml");
+	o->js = read_out(f->dir, "report.json");
+	strbuf_release(&out);
+}
+
+/* The migration part of f's store into r, written and read back into o. */
+static void build_outputs(struct fixture *f, struct rep_report *r, struct outputs *o)
+{
+	struct rep_options opt = { REP_MIGRATION, NULL, NULL };
+
+	assert_int_equal(rep_report_build(&f->st, &opt, r), 0);
+	write_outputs(f, r, o);
+}
+
+static void outputs_free(struct outputs *o)
+{
+	free(o->html);
+	free(o->md);
+	free(o->xml);
+	free(o->js);
+	memset(o, 0, sizeof(*o));
+}
+
 static size_t count_of(const char *hay, const char *needle)
 {
 	size_t n = 0;
@@ -821,25 +862,18 @@ static void check_html(const char *html)
 static void test_writers(void **state)
 {
 	struct fixture *f = *state;
-	struct rep_options o = { REP_MIGRATION, NULL, NULL };
-	struct strbuf out = STRBUF_INIT;
+	struct outputs out;
 	struct rep_report r;
-	char *html, *md, *xml, *js, *log;
 	struct rep_mig_cell *c;
+	char *log;
 
-	assert_int_equal(rep_report_build(&f->st, &o, &r), 0);
-	sb_printf(&out, "%s/out", f->dir);
-	assert_int_equal(rep_report_write(&f->st, &r, REP_FMT_ALL, out.buf), 0);
+	build_outputs(f, &r, &out);
 	assert_int_equal(rep_report_gate(&r), 1);
-	html = read_out(f->dir, "report.html");
-	md = read_out(f->dir, "report.md");
-	xml = read_out(f->dir, "report.junit.xml");
-	js = read_out(f->dir, "report.json");
 	log = read_out(f->dir, "logs/migration-23.txt");
-	check_json(js);
-	check_junit(xml);
-	check_md(md);
-	check_html(html);
+	check_json(out.js);
+	check_junit(out.xml);
+	check_md(out.md);
+	check_html(out.html);
 	assert_contains(log, "virt-matrix migration 23\nmachine type: pc-i440fx-7.1\nmode: file\n"
 			     "source: QEMU 10.2.2\ndestination: QEMU 7.2.0\nsweep: " M2 "\n"
 			     "status: fail\nfailed on: the destination\nreason: loading the state",
@@ -848,12 +882,9 @@ static void test_writers(void **state)
 			     "    -machine\n", "log argv");
 	assert_contains(log, "==== destination: QEMU's messages, then the console ====\n"
 			     "destination console\n", "log destination");
-	assert_contains(md, "vmstate: not compared: probe recorded no -dump-vmstate of QEMU ",
+	assert_contains(out.md, "vmstate: not compared: probe recorded no -dump-vmstate of QEMU ",
 			"md vmstate not compared");
-	free(html);
-	free(md);
-	free(xml);
-	free(js);
+	outputs_free(&out);
 
 	/* The hook, once set, is printed by every writer. */
 	c = (struct rep_mig_cell *)rep_mig_find(&r.migration, I440, MIG_FILE, "10.2.2", "7.2.0");
@@ -865,21 +896,17 @@ static void test_writers(void **state)
 	c->vmstate->errors = 2;
 	c->vmstate->detail = xstrdup("no section 'slirp' on the destination");
 	rep_migration_classify(&r.migration);
-	assert_int_equal(rep_report_write(&f->st, &r, REP_FMT_ALL, out.buf), 0);
-	html = read_out(f->dir, "report.html");
-	md = read_out(f->dir, "report.md");
-	xml = read_out(f->dir, "report.junit.xml");
-	js = read_out(f->dir, "report.json");
-	assert_contains(md, "| **equal-but-fails** | vmstate: 2 errors: no section 'slirp' on the "
+	write_outputs(f, &r, &out);
+	assert_contains(out.md, "| **equal-but-fails** | vmstate: 2 errors: no section 'slirp' on the "
 			    "destination |", "md vmstate");
-	assert_contains(md, "| vmstate: not compared: probe recorded no -dump-vmstate of QEMU ",
+	assert_contains(out.md, "| vmstate: not compared: probe recorded no -dump-vmstate of QEMU ",
 			"md vmstate of the others");
-	assert_contains(html, "<td>vmstate: 2 errors: no section &#39;slirp&#39; on the "
+	assert_contains(out.html, "<td>vmstate: 2 errors: no section &#39;slirp&#39; on the "
 			      "destination</td>", "html vmstate");
-	assert_contains(xml, "guest view: equal; vmstate: 2 errors: no section &apos;slirp&apos; "
+	assert_contains(out.xml, "guest view: equal; vmstate: 2 errors: no section &apos;slirp&apos; "
 			     "on the destination\n", "junit vmstate");
 	{
-		json_object *j = json_tokener_parse(js), *cells, *v = NULL;
+		json_object *j = json_tokener_parse(out.js), *cells, *v = NULL;
 
 		assert_non_null(j);
 		cells = get(get(j, "migration"), "cells");
@@ -898,13 +925,447 @@ static void test_writers(void **state)
 		assert_string_equal(gets(v, "detail"), "no section 'slirp' on the destination");
 		json_object_put(j);
 	}
-	free(html);
-	free(md);
-	free(xml);
-	free(js);
+	outputs_free(&out);
 	free(log);
 	rep_report_release(&r);
-	strbuf_release(&out);
+}
+
+/* ---- through libvirt ---- */
+
+/* What libvirt said (its own words, then QEMU's on the destination). */
+static const char lv_vmcoreinfo[] =
+	"libvirt: operation failed: job 'migration in' failed: load of migration "
+	"failed: Invalid argument; QEMU on the destination: qemu-system-x86_64: "
+	"Unknown savevm section or instance 'vmcoreinfo' 0. Make sure that your "
+	"current VM setup matches your saved VM setup, including any hotplugged "
+	"devices";
+static const char lv_features[] =
+	"libvirt: operation failed: job 'migration in' failed: load of migration "
+	"failed: Operation not permitted; QEMU on the destination: qemu-system-x86_64: "
+	"Features 0x10130af8024 unsupported. Allowed features: 0x179bf8064";
+static const char lv_daemon[] =
+	"libvirt: the destination daemon (libvirt 11.3.0) did not answer on its socket";
+
+/* One migration through libvirt, recorded as migrate/ records it. */
+static void mig_lv(struct store *st, int sweep, const char *machine, const char *src_lv,
+		   const char *src, const char *dst_lv, const char *dst, enum run_status status,
+		   enum mig_side side, const char *reason)
+{
+	struct mig_row row;
+
+	memset(&row, 0, sizeof(row));
+	row.machine = machine;
+	row.mode = MIG_LIBVIRT;
+	row.src_libvirt = src_lv;
+	row.dst_libvirt = dst_lv;
+	row.src_qemu = src;
+	row.src_sha256 = sha_of(src);
+	row.dst_qemu = dst;
+	row.dst_sha256 = sha_of(dst);
+	row.status = status;
+	row.side = side;
+	row.reason = reason;
+	row.seconds = 4.5;
+	row.src_argv = "[\"/opt/qemu/7.2.0/bin/qemu-system-x86_64\", \"-name\", "
+		       "\"guest=vm-matrix,debug-threads=on\"]";
+	row.checks = status == RUN_PASS ? checks : NULL;
+	row.src_log = "source domain log";
+	row.dst_log = "destination domain log";
+	row.sweep = sweep;
+	assert_int_equal(migrations_insert(st, &row), 0);
+}
+
+/*
+ * After fill()'s 23 rows (ids 24..31): two in the middle migrate sweep,
+ * six in the latest, over libvirt 9.0.0 and 11.3.0.
+ */
+static void fill_libvirt(struct store *st)
+{
+	mig_lv(st, 2, Q35, "9.0.0", "7.2.0", "9.0.0", "7.2.22-system", RUN_PASS, MIG_SIDE_NONE,
+	       NULL);
+	mig_lv(st, 2, Q35, "9.0.0", "7.2.22-system", "11.3.0", "7.2.0", RUN_PASS,
+	       MIG_SIDE_NONE, NULL);
+
+	/* 26: fails where QEMU alone (file) passes in this sweep */
+	mig_lv(st, 4, Q35, "9.0.0", "7.2.22-system", "9.0.0", "7.2.0", RUN_FAIL, MIG_SIDE_DEST,
+	       lv_vmcoreinfo);
+	/* 27: passed in the sweep before: a regression */
+	mig_lv(st, 4, Q35, "9.0.0", "7.2.0", "9.0.0", "7.2.22-system", RUN_FAIL, MIG_SIDE_DEST,
+	       lv_features);
+	/* 28: the control */
+	mig_lv(st, 4, Q35, "9.0.0", "7.2.0", "9.0.0", "7.2.0", RUN_PASS, MIG_SIDE_NONE, NULL);
+	/* 29: passes where QEMU alone failed (slirp) */
+	mig_lv(st, 4, I440, "11.3.0", "10.2.2", "9.0.0", "7.2.0", RUN_PASS, MIG_SIDE_NONE,
+	       NULL);
+	/* 30: QEMU alone never tried 7.2.22 -> 10.2.2 */
+	mig_lv(st, 4, I440, "9.0.0", "7.2.22-system", "11.3.0", "10.2.2", RUN_ERROR,
+	       MIG_SIDE_NONE, lv_daemon);
+	/* 31: only live was tried alone */
+	mig_lv(st, 4, Q35, "9.0.0", "7.2.0", "11.3.0", "10.2.2", RUN_FAIL, MIG_SIDE_DEST,
+	       lv_features);
+}
+
+static int setup_libvirt(void **state)
+{
+	setup(state);
+	fill_libvirt(&((struct fixture *)*state)->st);
+	return 0;
+}
+
+static void lv_line(struct strbuf *sb, const struct rep_mig_cell *c, const struct rep_mig_lv *x)
+{
+	const char *d = rep_lv_disagreement_name(x->disagreement);
+
+	sb_printf(sb, "%s %s/%s>%s/%s %s%s%s %s%s prev=%s reg=%d direct=", c->machine,
+		  c->src_libvirt, c->src, c->dst_libvirt, c->dst, run_status_to_string(c->verdict),
+		  c->control ? " ctl" : "", c->side == MIG_SIDE_DEST ? " dst" : "",
+		  c->current ? "cur" : "old:", c->current ? "" : c->from_sweep,
+		  c->has_prev ? run_status_to_string(c->prev_verdict) : "-", c->regression);
+	if (x->direct)
+		sb_printf(sb, "%s:%s", mig_mode_to_string(x->direct->mode),
+			  run_status_to_string(x->direct->verdict));
+	else
+		sb_puts(sb, "not-run");
+	sb_printf(sb, "%s%s\n", d ? " " : "", d ? d : "");
+}
+
+struct lv_case {
+	const char *name, *uuid;
+	const char *want; /* in the order shown */
+	size_t regressions, current, fails_direct_passes, passes_direct_fails;
+};
+
+static const struct lv_case lv_cases[] = {
+	{ "the latest: disagreements, failures, the rest, the older", NULL,
+	  "pc-q35-7.1 9.0.0/7.2.22-system>9.0.0/7.2.0 fail dst cur prev=- reg=0 "
+	  "direct=file:pass libvirt-fails-direct-passes\n"
+	  "pc-i440fx-7.1 11.3.0/10.2.2>9.0.0/7.2.0 pass cur prev=- reg=0 direct=file:fail "
+	  "libvirt-passes-direct-fails\n"
+	  "pc-i440fx-7.1 9.0.0/7.2.22-system>11.3.0/10.2.2 error cur prev=- reg=0 "
+	  "direct=not-run\n"
+	  "pc-q35-7.1 9.0.0/7.2.0>9.0.0/7.2.22-system fail dst cur prev=pass reg=1 "
+	  "direct=file:fail\n"
+	  "pc-q35-7.1 9.0.0/7.2.0>11.3.0/10.2.2 fail dst cur prev=- reg=0 direct=live:fail\n"
+	  "pc-q35-7.1 9.0.0/7.2.0>9.0.0/7.2.0 pass ctl cur prev=- reg=0 direct=file:pass\n"
+	  "pc-q35-7.1 9.0.0/7.2.22-system>11.3.0/7.2.0 pass old:" M1 " prev=- reg=0 "
+	  "direct=file:pass\n",
+	  1, 6, 1, 1 },
+	{ "an older migrate sweep: QEMU alone as it was then", M1,
+	  "pc-q35-7.1 9.0.0/7.2.22-system>11.3.0/7.2.0 pass cur prev=- reg=0 direct=file:fail "
+	  "libvirt-passes-direct-fails\n"
+	  "pc-q35-7.1 9.0.0/7.2.0>9.0.0/7.2.22-system pass cur prev=- reg=0 direct=file:pass\n",
+	  0, 2, 0, 1 },
+};
+
+static void test_libvirt_section(void **state)
+{
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < ARRAY_SIZE(lv_cases); i++) {
+		const struct lv_case *k = &lv_cases[i];
+		struct rep_options o = { REP_MIGRATION, k->uuid, NULL };
+		const struct rep_mig_libvirt *lv;
+		struct strbuf got = STRBUF_INIT;
+		struct rep_report r;
+
+		assert_int_equal(rep_report_build(&f->st, &o, &r), 0);
+		lv = &r.mig_libvirt;
+		for (size_t c = 0; c < lv->ncells; c++)
+			lv_line(&got, &lv->cells[lv->order[c]], &lv->lv[lv->order[c]]);
+		if (strcmp(got.buf ? got.buf : "", k->want) || lv->regressions != k->regressions ||
+		    lv->current_cells != k->current ||
+		    lv->fails_direct_passes != k->fails_direct_passes ||
+		    lv->passes_direct_fails != k->passes_direct_fails)
+			fail_msg("case '%s': got\n%s(%zu regressions, %zu current, %zu + %zu "
+				 "disagreements)\nwant\n%s", k->name, got.buf, lv->regressions,
+				 lv->current_cells, lv->fails_direct_passes,
+				 lv->passes_direct_fails, k->want);
+		/* The gate counts them with QEMU alone's. */
+		assert_int_equal(rep_migration_regressions(&r),
+				 r.migration.regressions + k->regressions);
+		strbuf_release(&got);
+		rep_report_release(&r);
+	}
+}
+
+/* Rows through libvirt are not cells of the grids, and counted apart. */
+static void test_libvirt_not_in_grids(void **state)
+{
+	struct fixture *f = *state;
+	struct rep_options o = { REP_MIGRATION, NULL, NULL };
+	struct strbuf got = STRBUF_INIT;
+	const struct rep_mig_counts *k;
+	struct rep_report r;
+
+	assert_int_equal(rep_report_build(&f->st, &o, &r), 0);
+	for (size_t c = 0; c < r.migration.ncells; c++)
+		cell_line(&got, &r.migration.cells[c]);
+	assert_string_equal(got.buf, sweep_cases[0].want);
+	assert_int_equal(r.migration.ngrids, 3);
+	assert_int_equal(r.migration.regressions, 2);
+	for (size_t g = 0; g < r.migration.ngrids; g++)
+		assert_int_not_equal(r.migration.grids[g].mode, MIG_LIBVIRT);
+	assert_int_equal(r.migration.modes[MIG_LIBVIRT].cells, 0);
+	/* 26, 27, 29, 30, 31 between two installs; 28 the control */
+	k = rep_mig_counts_of(&r, MIG_LIBVIRT);
+	assert_int_equal(k->cells, 5);
+	assert_int_equal(k->n[RUN_PASS], 1);
+	assert_int_equal(k->n[RUN_FAIL], 3);
+	assert_int_equal(k->n[RUN_ERROR], 1);
+	assert_int_equal(k->controls, 1);
+	assert_int_equal(k->controls_failed, 0);
+	assert_ptr_equal(rep_mig_counts_of(&r, MIG_LIVE), &r.migration.modes[MIG_LIVE]);
+	assert_int_equal(r.mig_libvirt.libvirts.nr, 2);
+	assert_string_equal(r.mig_libvirt.libvirts.v[0], "9.0.0");
+	assert_string_equal(r.mig_libvirt.libvirts.v[1], "11.3.0");
+	strbuf_release(&got);
+	rep_report_release(&r);
+}
+
+static void check_libvirt_json(const char *js)
+{
+	json_object *j = json_tokener_parse(js), *m, *a, *e, *d, *mode;
+
+	assert_non_null(j);
+	assert_int_equal(json_object_get_int(get(get(j, "summary"), "migration_regressions")), 3);
+	assert_int_equal(json_object_get_int(get(get(j, "summary"),
+						 "migration_libvirt_disagreements")), 2);
+	m = get(j, "migration");
+	assert_int_equal(json_object_get_int(get(m, "regressions")), 2);
+	assert_int_equal(json_object_get_int(get(m, "libvirt_regressions")), 1);
+	assert_int_equal(json_object_get_int(get(m, "libvirt_fails_direct_passes")), 1);
+	assert_int_equal(json_object_get_int(get(m, "libvirt_passes_direct_fails")), 1);
+	/* the QEMU-alone cells are as they were: no libvirt row among them */
+	assert_int_equal(json_object_array_length(get(m, "cells")), 17);
+	mode = json_object_array_get_idx(get(m, "modes"), 2);
+	assert_string_equal(gets(mode, "mode"), "libvirt");
+	assert_int_equal(json_object_get_int(get(mode, "migrations")), 5);
+	assert_int_equal(json_object_get_int(get(mode, "fail")), 3);
+	assert_int_equal(json_object_get_int(get(mode, "controls")), 1);
+	a = get(m, "libvirt");
+	assert_int_equal(json_object_array_length(a), 7);
+	/* first: the disagreement, with both verdicts */
+	e = json_object_array_get_idx(a, 0);
+	assert_int_equal(json_object_get_int(get(e, "id")), 26);
+	assert_string_equal(gets(e, "machine"), Q35);
+	assert_string_equal(gets(e, "src_libvirt"), "9.0.0");
+	assert_string_equal(gets(e, "src_qemu"), "7.2.22-system");
+	assert_string_equal(gets(e, "dst_libvirt"), "9.0.0");
+	assert_string_equal(gets(e, "dst_qemu"), "7.2.0");
+	assert_string_equal(gets(e, "status"), "fail");
+	assert_string_equal(gets(e, "side"), "destination");
+	assert_string_equal(gets(e, "reason"), lv_vmcoreinfo);
+	assert_true(json_object_get_double(get(e, "seconds")) == 4.5);
+	assert_false(json_object_get_boolean(get(e, "regression")));
+	assert_false(json_object_get_boolean(get(e, "control")));
+	assert_string_equal(gets(e, "disagreement"), "libvirt-fails-direct-passes");
+	assert_string_equal(gets(e, "log"), "logs/migration-26.txt");
+	d = get(e, "direct");
+	assert_string_equal(gets(d, "mode"), "file");
+	assert_string_equal(gets(d, "status"), "pass");
+	assert_true(json_object_is_type(get(d, "reason"), json_type_null));
+	assert_int_equal(json_object_get_int(get(d, "id")), 11);
+	/* then the other way round */
+	e = json_object_array_get_idx(a, 1);
+	assert_string_equal(gets(e, "disagreement"), "libvirt-passes-direct-fails");
+	assert_string_equal(gets(get(e, "direct"), "reason"), slirp);
+	/* QEMU alone never tried it */
+	e = json_object_array_get_idx(a, 2);
+	assert_string_equal(gets(e, "status"), "error");
+	assert_true(json_object_is_type(get(e, "direct"), json_type_null));
+	assert_true(json_object_is_type(get(e, "side"), json_type_null));
+	/* the regression, with the previous sweep's verdict */
+	e = json_object_array_get_idx(a, 3);
+	assert_true(json_object_get_boolean(get(e, "regression")));
+	assert_string_equal(gets(get(e, "previous"), "status"), "pass");
+	assert_string_equal(gets(get(e, "previous"), "sweep"), M1);
+	/* the control, then the older result */
+	e = json_object_array_get_idx(a, 5);
+	assert_true(json_object_get_boolean(get(e, "control")));
+	e = json_object_array_get_idx(a, 6);
+	assert_false(json_object_get_boolean(get(e, "current")));
+	assert_string_equal(gets(e, "from_sweep"), M1);
+	json_object_put(j);
+}
+
+static void check_libvirt_md(const char *md)
+{
+	const char *sec = strstr(md, "### Through libvirt");
+
+	assert_contains(md, "- **3 new migration regression(s)**", "md summary");
+	assert_contains(md, "| libvirt | 5 | 1 | 3 | 1 | 0 | 0 | 1 | 0 |", "md libvirt counts");
+	assert_non_null(sec);
+	assert_contains(sec, "1 failed through libvirt where QEMU alone passed", "md lead");
+	assert_contains(sec, "| machine type | source | destination | through libvirt | "
+			     "libvirt's reason | QEMU alone | QEMU's reason | disagreement |\n"
+			     "|---|---|---|---|---|---|---|---|\n"
+			     "| pc-q35-7.1 | libvirt 9.0.0 / QEMU 7.2.22-system | libvirt 9.0.0 "
+			     "/ QEMU 7.2.0 | [fail (destination)](logs/migration-26.txt) | "
+			     "libvirt: operation failed: job 'migration in' failed", "md first row");
+	assert_contains(sec, "including any hotplugged devices | [pass (file)]"
+			     "(logs/migration-11.txt) | — | **libvirt-fails-direct-passes** |\n"
+			     "| pc-i440fx-7.1 | libvirt 11.3.0 / QEMU 10.2.2 | libvirt 9.0.0 / "
+			     "QEMU 7.2.0 | [pass](logs/migration-29.txt) | — | [fail (destination, "
+			     "file)](logs/migration-23.txt) |", "md both verdicts");
+	assert_contains(sec, "| [error](logs/migration-30.txt) | libvirt: the destination "
+			     "daemon (libvirt 11.3.0) did not answer on its socket | not run | — "
+			     "| — |", "md not run");
+	assert_contains(sec, "| [fail (destination) REGRESSION](logs/migration-27.txt) |",
+			"md regression");
+	assert_contains(sec, "| [pass (control)](logs/migration-28.txt) |", "md control");
+	assert_contains(sec, "| [pass (older: bbbbbbbb)](logs/migration-25.txt) |", "md older");
+	/* before the grids */
+	assert_true(sec < strstr(md, "### pc-i440fx"));
+}
+
+static void check_libvirt_junit(const char *xml)
+{
+	const char *suite = strstr(xml, "<testsuite name=\"migration.libvirt\"");
+
+	/* QEMU alone's suite is as it was */
+	assert_contains(xml, "<testsuite name=\"migration\" tests=\"16\" failures=\"5\" "
+			     "errors=\"2\"", "junit migration");
+	assert_non_null(suite);
+	assert_contains(suite, "<testsuite name=\"migration.libvirt\" tests=\"6\" failures=\"3\" "
+			       "errors=\"1\" skipped=\"0\"", "junit counts");
+	assert_int_equal(count_of(suite, "<testcase "), 6);
+	assert_contains(suite, "<testcase classname=\"migration.libvirt.pc-q35-7.1\" "
+			       "name=\"9.0.0/7.2.22-system -&gt; 9.0.0/7.2.0\" time=\"4.500\">\n"
+			       "      <failure type=\"fail\" message=\"[destination] libvirt: "
+			       "operation failed: job &apos;migration in&apos; failed: load of "
+			       "migration failed: Invalid argument; QEMU on the destination: "
+			       "qemu-system-x86_64: Unknown savevm section", "junit failure");
+	assert_contains(suite, "<system-out>migration 26; log: logs/migration-26.txt\nQEMU "
+			       "alone (file): pass\ndisagreement: libvirt-fails-direct-passes"
+			       "</system-out>", "junit direct");
+	assert_contains(suite, "name=\"9.0.0/7.2.0 -&gt; 9.0.0/7.2.22-system\" time=\"4.500\">\n"
+			       "      <failure type=\"regression\" message=\"regression (passed in "
+			       "the previous migrate sweep): [destination] libvirt: operation "
+			       "failed", "junit regression");
+	assert_contains(suite, "<error type=\"error\" message=\"libvirt: the destination daemon",
+			"junit error");
+	assert_contains(suite, "QEMU alone: not run</system-out>", "junit not run");
+	assert_contains(suite, "name=\"9.0.0/7.2.0 -&gt; 9.0.0/7.2.0 (control)\"", "junit control");
+	/* the older result is no test case of this sweep */
+	assert_int_equal(count_of(suite, "-&gt; 11.3.0/7.2.0\""), 0);
+}
+
+static void check_libvirt_html(const char *html)
+{
+	const char *sec = strstr(html, "<h3 id=\"mig-libvirt\">Through libvirt</h3>");
+
+	assert_contains(html, "3 new migration regression(s).", "html gate");
+	assert_contains(html, "<select class=\"xfilter\" id=\"mig-f-libvirt\" data-key=\"libvirt\">"
+			      "<option value=\"\">all</option><option>9.0.0</option>"
+			      "<option>11.3.0</option></select>", "html libvirt filter");
+	assert_contains(html, "<tr><td>libvirt</td><td>5</td>", "html counts");
+	assert_non_null(sec);
+	assert_true(sec < strstr(html, "id=\"mig-grids\""));
+	assert_contains(sec, "<tr id=\"mig-c-26\" data-f-machine=\"pc-q35-7.1\" "
+			     "data-f-version=\"7.2.22-system 7.2.0\" data-f-libvirt=\"9.0.0 9.0.0\">"
+			     "<td class=\"code\">pc-q35-7.1</td><td>libvirt 9.0.0 / QEMU "
+			     "7.2.22-system</td><td>libvirt 9.0.0 / QEMU 7.2.0</td><td class=\"fail\">"
+			     "<a href=\"logs/migration-26.txt\">fail (destination)</a></td>",
+			"html first row");
+	assert_contains(sec, "<td class=\"pass\"><a href=\"#mig-c-11\">pass, file</a></td>"
+			     "<td class=\"code\">&mdash;</td><td class=\"hl unacked\">libvirt-fails-direct-passes"
+			     "</td>", "html both verdicts");
+	assert_contains(sec, "<td class=\"none\">not run</td>", "html not run");
+	assert_contains(sec, "fail (destination)</a> <span class=\"badge reg\">REGRESSION</span>",
+			"html regression");
+	assert_contains(sec, "pass \xc2\xb7 control</a>", "html control");
+	/* disagreements first, in the order of the model */
+	assert_true(strstr(sec, "mig-c-26") < strstr(sec, "mig-c-29"));
+	assert_true(strstr(sec, "mig-c-29") < strstr(sec, "mig-c-30"));
+}
+
+static void test_libvirt_writers(void **state)
+{
+	struct fixture *f = *state;
+	struct outputs out;
+	struct rep_report r;
+	char *log;
+
+	build_outputs(f, &r, &out);
+	assert_int_equal(rep_report_gate(&r), 1);
+	log = read_out(f->dir, "logs/migration-26.txt");
+	check_libvirt_json(out.js);
+	check_libvirt_md(out.md);
+	check_libvirt_junit(out.xml);
+	check_libvirt_html(out.html);
+	assert_contains(log, "virt-matrix migration 26\nmachine type: pc-q35-7.1\nmode: libvirt\n"
+			     "source: libvirt 9.0.0, QEMU 7.2.22-system\ndestination: libvirt "
+			     "9.0.0, QEMU 7.2.0\nsweep: " M2 "\nstatus: fail\nfailed on: the "
+			     "destination\nreason: libvirt: operation failed", "log head");
+	assert_contains(log, "==== source argv (as libvirt started QEMU) ====\n"
+			     "/opt/qemu/7.2.0/bin/qemu-system-x86_64\n", "log argv");
+	assert_contains(log, "destination domain log", "log destination");
+	free(log);
+	log = read_out(f->dir, "logs/migration-28.txt");
+	assert_contains(log, "source: libvirt 9.0.0, QEMU 7.2.0\ndestination: libvirt 9.0.0, "
+			     "QEMU 7.2.0 (the control)\n", "log control");
+	outputs_free(&out);
+	free(log);
+	rep_report_release(&r);
+}
+
+/*
+ * A store of migrations through libvirt alone: one that passed in the
+ * sweep before and fails now fails the report by itself; QEMU alone has
+ * no verdict on it.
+ */
+static void test_libvirt_regression_gates(void **state)
+{
+	struct rep_options o = { REP_MIGRATION, NULL, NULL };
+	char *vm = tu_vm_binary(), *dir, *out = NULL;
+	struct strbuf md = STRBUF_INIT, outdir = STRBUF_INIT;
+	struct rep_report r;
+	struct store st;
+	int status;
+
+	(void)state;
+	tu_store_tmp("report-migration-libvirt", &dir, &st);
+	tu_exec(&st, "INSERT INTO sweeps (id, uuid, kind, status, started_at) VALUES"
+		 " (1, '" M0 "', 'migrate', 'finished', '2026-02-01T00:00:00Z'),"
+		 " (2, '" M1 "', 'migrate', 'finished', '2026-02-02T00:00:00Z')");
+	mig_lv(&st, 1, Q35, "9.0.0", "7.2.0", "11.3.0", "10.2.2", RUN_PASS, MIG_SIDE_NONE, NULL);
+	mig_lv(&st, 2, Q35, "9.0.0", "7.2.0", "11.3.0", "10.2.2", RUN_FAIL, MIG_SIDE_DEST,
+	       lv_features);
+	/* the same QEMU pair from another libvirt is another migration: no regression */
+	mig_lv(&st, 1, Q35, "11.3.0", "7.2.0", "11.3.0", "10.2.2", RUN_PASS, MIG_SIDE_NONE,
+	       NULL);
+	mig_lv(&st, 2, Q35, "9.0.0-system", "7.2.0", "11.3.0", "10.2.2", RUN_FAIL, MIG_SIDE_DEST,
+	       lv_features);
+	assert_int_equal(rep_report_build(&st, &o, &r), 0);
+	assert_int_equal(r.migration.ncells, 0);
+	assert_int_equal(r.migration.regressions, 0);
+	assert_int_equal(r.mig_libvirt.regressions, 1);
+	assert_int_equal(r.mig_libvirt.ncells, 3);
+	assert_null(r.mig_libvirt.lv[0].direct);
+	assert_int_equal(rep_report_gate(&r), 1);
+	rep_write_markdown(&r, &md);
+	assert_contains(md.buf, "- **1 new migration regression(s)**", "md gate");
+	assert_contains(md.buf, "| not run | — | — |", "md not run");
+	rep_report_release(&r);
+
+	/* Through the command: exit status 1, and 0 on the sweep before. */
+	sb_printf(&outdir, "%s/cmd", dir);
+	status = tu_run(&out, (const char *const[]){ vm, "report", "--db", st.path, "--out",
+						     outdir.buf, NULL },
+			(const char *const[]){ "migration", "--format", "junit", NULL }, 60);
+	if (status != 1 || !strstr(out, "1 new migration regression(s)"))
+		fail_msg("latest: status %d, output:\n%s", status, out);
+	free(out);
+	status = tu_run(&out, (const char *const[]){ vm, "report", "--db", st.path, "--out",
+						     outdir.buf, NULL },
+			(const char *const[]){ "migration", "--sweep", M0, NULL }, 60);
+	if (status != 0 || !strstr(out, "0 new migration regression(s)"))
+		fail_msg("older: status %d, output:\n%s", status, out);
+	free(out);
+	strbuf_release(&md);
+	strbuf_release(&outdir);
+	free(vm);
+	tu_store_tmp_release(dir, &st);
 }
 
 /* No migrate sweep at all: an empty part, no failure. */
@@ -1015,6 +1476,10 @@ int main(void)
 		cmocka_unit_test(test_vmstate_text),
 		cmocka_unit_test_setup_teardown(test_vmstate_from_real_dumps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_libvirt_section, setup_libvirt, teardown),
+		cmocka_unit_test_setup_teardown(test_libvirt_not_in_grids, setup_libvirt, teardown),
+		cmocka_unit_test_setup_teardown(test_libvirt_writers, setup_libvirt, teardown),
+		cmocka_unit_test(test_libvirt_regression_gates),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test_setup_teardown(test_command, setup, teardown),
 	};
