@@ -99,7 +99,8 @@ enum console_wait console_wait(struct console *c, struct command *cmd,
 	if (c->from > c->log.len)
 		c->from = c->log.len;
 	for (;;) {
-		struct pollfd pfd[2] = { { c->fd, POLLIN, 0 }, { cmd->pidfd, POLLIN, 0 } };
+		struct pollfd pfd[2] = { { c->fd, POLLIN, 0 },
+					 { cmd ? cmd->pidfd : -1, POLLIN, 0 } };
 		double left;
 		int closed = c->fd < 0;
 
@@ -112,13 +113,13 @@ enum console_wait console_wait(struct console *c, struct command *cmd,
 			return CONSOLE_SEEN;
 		if (vm_interrupted)
 			return CONSOLE_INTERRUPTED;
-		if (closed || !command_running(cmd))
+		if (closed || (cmd && !command_running(cmd)))
 			return CONSOLE_CLOSED;
 		left = deadline - now_monotonic();
 		if (left <= 0)
 			return CONSOLE_TIMEOUT;
 		/* QEMU's stderr, so that its pipe never fills while we wait. */
-		if (command_pump(cmd, 0) < 0)
+		if (cmd && command_pump(cmd, 0) < 0)
 			return CONSOLE_INTERRUPTED;
 		poll(pfd, 2, left > 0.2 ? 200 : (int)(left * 1000) + 1);
 	}

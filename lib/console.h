@@ -39,7 +39,8 @@ enum console_wait {
  * Reads until marker appears in the log at or after c->from on a line
  * whose newline has arrived (then from moves past that line), cmd ends,
  * or timeout seconds pass.
- * cmd's output is pumped meanwhile.
+ * cmd's output is pumped meanwhile. cmd may be NULL for a QEMU that is
+ * not our child (libvirt's): then its end shows as the console closing.
  */
 enum console_wait console_wait(struct console *c, struct command *cmd,
 			       const char *marker, double timeout);

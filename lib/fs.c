@@ -373,3 +373,40 @@ char *temp_template(const char *tag)
 
 	return temp_template_in(tmp && *tmp ? tmp : "/tmp", tag);
 }
+
+int proc_cmdline(long pid, struct strvec *argv)
+{
+	struct strbuf p = STRBUF_INIT, t = STRBUF_INIT;
+	int ret = -1;
+
+	sb_printf(&p, "/proc/%ld/cmdline", pid);
+	if (!strbuf_read_file(&t, p.buf, 256 << 10) && t.len) {
+		for (size_t off = 0; off < t.len; off += strlen(t.buf + off) + 1)
+			strvec_push(argv, t.buf + off);
+		ret = 0;
+	}
+	strbuf_release(&p);
+	strbuf_release(&t);
+	return ret;
+}
+
+void read_file_tail(const char *path, size_t max, struct strbuf *out)
+{
+	char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	off_t size;
+	ssize_t n;
+
+	strbuf_reset(out);
+	if (fd < 0)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	if (size > (off_t)max)
+		lseek(fd, size - (off_t)max, SEEK_SET);
+	else
+		lseek(fd, 0, SEEK_SET);
+	while (out->len < max && (n = read(fd, buf, sizeof(buf))) > 0)
+		if (strbuf_add(out, buf, (size_t)n > max - out->len ? max - out->len : (size_t)n))
+			break;
+	close(fd);
+}

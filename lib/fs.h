@@ -86,4 +86,12 @@ char *temp_template(const char *tag);
 /* The same template under dir: "<dir>/vm-<tag>-XXXXXX"; malloc'd. */
 char *temp_template_in(const char *dir, const char *tag);
 
+/* /proc/<pid>/cmdline into argv (bounded): 0, or -1 (gone; nothing reported). */
+int proc_cmdline(long pid, struct strvec *argv);
+/*
+ * The last max bytes of a file another process keeps writing (a QEMU's
+ * log, a console file) into out; empty when there is none.
+ */
+void read_file_tail(const char *path, size_t max, struct strbuf *out);
+
 #endif

@@ -70,9 +70,9 @@ int qemu_accept(struct command *cmd, int *listen_fd, const char *tag,
 
 	for (;;) {
 		struct pollfd pfd[2] = { { *listen_fd, POLLIN, 0 },
-					 { cmd->pidfd, POLLIN, 0 } };
+					 { cmd ? cmd->pidfd : -1, POLLIN, 0 } };
 		/* Asked first: a QEMU that connected and then ended is seen. */
-		int alive = command_running(cmd);
+		int alive = !cmd || command_running(cmd);
 		int fd = accept4(*listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		double left;
 

@@ -60,7 +60,8 @@ int qemu_proc_attach(struct qemu_proc *p, double timeout, int quiet) VM_WUR;
  * *listen_fd: the connected fd (*listen_fd is then closed and set to
  * -1), or -1 with the reason in msg ("QEMU exited before it connected to
  * its <name> socket", "did not connect ... within 5.0s"), reported
- * unless quiet.
+ * unless quiet. cmd may be NULL for a QEMU that is not our child
+ * (libvirt's): then only the deadline ends the wait.
  */
 int qemu_listen(const char *path, const char *tag, const char *binary) VM_WUR;
 int qemu_accept(struct command *cmd, int *listen_fd, const char *tag,

@@ -81,10 +81,13 @@ static int setup_built(struct libvirtd *d, const char *prefix)
 }
 
 /*
- * An imported daemon: a temporary tree of ours bound (in the supervisor's
- * private mount namespace) over the directories its build uses.
+ * A private tree: a temporary tree of ours bound (in the supervisor's
+ * private mount namespace) over the directories the daemon's build uses.
+ * An imported daemon always runs so; a built one when two of the same
+ * version must run at once (a migration between them), which its prefix
+ * alone would not allow.
  */
-static int setup_imported(struct libvirtd *d, const struct install *lv)
+static int setup_private(struct libvirtd *d, const struct install *lv)
 {
 	static const struct {
 		const char *ours, *base, *sub;
@@ -101,7 +104,7 @@ static int setup_imported(struct libvirtd *d, const struct install *lv)
 	int ret = -1;
 
 	if (geteuid()) {
-		error("the imported libvirt %s runs in a private mount namespace, "
+		error("libvirt %s runs in a private mount namespace here, "
 		      "which needs root", lv->version);
 		goto out;
 	}
@@ -141,7 +144,36 @@ out:
 	return ret;
 }
 
+/*
+ * The daemon's own config in our private tree (virtqemud.conf or
+ * libvirtd.conf, after its binary): its host UUID, and its log in a file
+ * of the tree rather than on a pipe nobody reads while jobs run.
+ */
+static int write_daemon_conf(const struct libvirtd *d, const char *host_uuid)
+{
+	const char *base = strrchr(d->daemon, '/');
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	int ret;
+
+	base = base ? base + 1 : d->daemon;
+	sb_printf(&path, "%s/etc/%s.conf", d->private, base);
+	sb_printf(&text, "# Written by virt-matrix.\n"
+			 "host_uuid = \"%s\"\n"
+			 "log_outputs = \"3:file:%s/daemon.log\"\n",
+		  host_uuid, d->log_dir);
+	ret = write_file_atomic(path.buf, text.buf, text.len);
+	strbuf_release(&path);
+	strbuf_release(&text);
+	return ret;
+}
+
 int libvirtd_start(struct libvirtd *d, const struct install *lv, double timeout)
+{
+	return libvirtd_start_as(d, lv, NULL, timeout);
+}
+
+int libvirtd_start_as(struct libvirtd *d, const struct install *lv,
+		      const char *host_uuid, double timeout)
 {
 	struct strbuf sock = STRBUF_INIT, uri = STRBUF_INIT;
 	double deadline = now_monotonic() + timeout;
@@ -151,8 +183,10 @@ int libvirtd_start(struct libvirtd *d, const struct install *lv, double timeout)
 	command_init(&d->cmd);
 	supervise_argv(&d->cmd.args);
 	d->daemon = libvirtd_binary(lv);
-	if (!strcmp(lv->kind, "imported") ? setup_imported(d, lv)
-					  : setup_built(d, lv->prefix))
+	if (host_uuid || !strcmp(lv->kind, "imported") ? setup_private(d, lv)
+						       : setup_built(d, lv->prefix))
+		goto out;
+	if (host_uuid && write_daemon_conf(d, host_uuid))
 		goto out;
 	sb_printf(&sock, "%s/%s", d->run_dir,
 		  ends_with(d->daemon, "/virtqemud") ? "virtqemud-sock"
@@ -173,12 +207,13 @@ int libvirtd_start(struct libvirtd *d, const struct install *lv, double timeout)
 	virSetErrorFunc(NULL, quiet_errors);
 	strvec_push(&d->cmd.args, d->daemon);
 	/*
-	 * A distribution's daemon keeps its pid file in /run itself, which
-	 * the private namespace shares: a second one (another virt-matrix,
-	 * a test beside a sweep) would find it locked and exit. Ours goes
-	 * to the private tree.
+	 * A daemon keeps its pid file outside the directories we bind over
+	 * (/run itself, or its prefix's var/run), which the private namespace
+	 * shares: a second one (another virt-matrix, a test beside a sweep,
+	 * two of one version for a migration) would find it locked and exit.
+	 * Ours goes to the private tree.
 	 */
-	if (!strcmp(lv->kind, "imported")) {
+	if (d->private) {
 		strvec_push(&d->cmd.args, "--pid-file");
 		strvec_pushf(&d->cmd.args, "%s/daemon.pid", d->run_dir);
 	}
@@ -251,6 +286,17 @@ void libvirtd_stop(struct libvirtd *d)
 	d->private = d->daemon = d->uri = d->run_dir = d->log_dir = NULL;
 }
 
+void libvirtd_log_error(const char *log, struct strbuf *out)
+{
+	const char *hit = NULL, *p;
+
+	for (p = log; p && (p = strstr(p, " : ")); p += 3)
+		if (p - log >= 6 && !strncmp(p - 6, " error", 6))
+			hit = p + 3;
+	if (hit)
+		sb_printf(out, " (daemon: %.*s)", (int)strcspn(hit, "\n"), hit);
+}
+
 int libvirtd_domcaps(struct libvirtd *d, const char *emulator,
 		     const char *machine, const char *virttype, char **xml,
 		     char **err)
@@ -262,23 +308,54 @@ int libvirtd_domcaps(struct libvirtd *d, const char *emulator,
 	if (!x) {
 		const char *m = virGetLastErrorMessage();
 		struct strbuf e = STRBUF_INIT;
-		const char *log, *hit = NULL, *p;
 
 		sb_puts(&e, m ? m : "unknown libvirt error");
 		/* The client may only know "the cause is unknown": the daemon's
 		 * own last error line says what it was. */
 		command_pump(&d->cmd, 0.1);
-		log = d->cmd.output.buf;
-		for (p = log; (p = strstr(p, " : ")); p += 3)
-			if (p - log >= 6 && !strncmp(p - 6, " error", 6))
-				hit = p + 3;
-		if (hit)
-			sb_printf(&e, " (daemon: %.*s)", (int)strcspn(hit, "\n"),
-				  hit);
+		libvirtd_log_error(d->cmd.output.buf, &e);
 		*err = strbuf_detach(&e);
 		return -1;
 	}
 	*xml = xstrdup(x);
 	free(x);
 	return 0;
+}
+
+long libvirtd_qemu_pid(const char *run_dir, const char *name)
+{
+	struct strbuf p = STRBUF_INIT, t = STRBUF_INIT;
+	long pid = -1;
+
+	sb_printf(&p, "%s/qemu/%s.pid", run_dir, name);
+	if (path_exists(p.buf) && !strbuf_read_file(&t, p.buf, 64))
+		pid = strtol(t.buf, NULL, 10);
+	strbuf_release(&p);
+	strbuf_release(&t);
+	return pid > 0 ? pid : -1;
+}
+
+/* Domains of ours a killed worker may have left on a daemon. */
+void libvirtd_leftovers(const char *uri)
+{
+	virConnectPtr c = virConnectOpen(uri);
+	virDomainPtr *doms = NULL;
+	int n;
+
+	if (!c)
+		return;
+	n = virConnectListAllDomains(c, &doms, 0);
+	for (int i = 0; i < n; i++) {
+		const char *name = virDomainGetName(doms[i]);
+
+		if (name && !strncmp(name, "vmx-", 4)) {
+			warning("removing domain '%s' left by an interrupted job", name);
+			if (virDomainIsActive(doms[i]) == 1)
+				virDomainDestroy(doms[i]);
+			virDomainUndefine(doms[i]);
+		}
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	virConnectClose(c);
 }

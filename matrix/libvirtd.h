@@ -29,7 +29,7 @@ struct libvirtd {
 	char *uri;
 	char *run_dir;	/* libvirt's runtime dir (qemu/<dom>.pid) seen from here */
 	char *log_dir;	/* libvirt's log dir (qemu/<dom>.log) seen from here */
-	char *private;	/* imported: our tree bound over the system dirs */
+	char *private;	/* our tree bound over the daemon's dirs (imported, _as) */
 	virConnectPtr conn;
 };
 
@@ -46,8 +46,24 @@ char *libvirtd_binary(const struct install *lv);
  */
 int libvirtd_start(struct libvirtd *d, const struct install *lv,
 		   double timeout) VM_WUR;
+/*
+ * The same, for a daemon that must be told from another of the same
+ * version on this host (the two ends of a migration): it runs in a
+ * private tree of ours whatever its kind, with host_uuid as its host
+ * UUID (libvirt refuses a migration between daemons that share one) and
+ * its log in log_dir/daemon.log.
+ */
+int libvirtd_start_as(struct libvirtd *d, const struct install *lv,
+		      const char *host_uuid, double timeout) VM_WUR;
 /* Disconnects, stops the daemon (SIGTERM, then SIGKILL), reaps it. */
 void libvirtd_stop(struct libvirtd *d);
+
+/*
+ * The last error line of a daemon's log text (NULL: none) appended to
+ * out as " (daemon: ...)": what the client, told only "the cause is
+ * unknown", could not say. Nothing when there is none.
+ */
+void libvirtd_log_error(const char *log, struct strbuf *out);
 
 /*
  * Domain capabilities of emulator for machine (type "qemu" when KVM is
@@ -57,5 +73,14 @@ void libvirtd_stop(struct libvirtd *d);
 int libvirtd_domcaps(struct libvirtd *d, const char *emulator,
 		     const char *machine, const char *virttype, char **xml,
 		     char **err);
+
+/* The pid of domain name's QEMU, from the pid file in run_dir; -1 if none. */
+long libvirtd_qemu_pid(const char *run_dir, const char *name);
+
+/*
+ * Destroys and undefines the domains of ours ("vmx-...") that a killed
+ * job left on the daemon at uri, saying so.
+ */
+void libvirtd_leftovers(const char *uri);
 
 #endif

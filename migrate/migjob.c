@@ -15,13 +15,10 @@
 #include "console.h"
 #include "guest.h"
 #include "migguest.h"
+#include "migproof.h"
 #include "qemuproc.h"
 #include "banned.h"
 
-/* Seconds for QEMU to start, for a migration, and for the guest's proof. */
-#define MIG_START_TIMEOUT 30
-#define MIG_XFER_TIMEOUT 120
-#define MIG_PROOF_TIMEOUT 60
 /* How long a QEMU may take to exit after refusing a stream or breaking QMP. */
 #define MIG_DEST_GRACE 5.0
 /* How often a migration's state is asked for. */
@@ -72,32 +69,6 @@ struct side {
 	int spawned, stopped;
 };
 
-/*
- * QEMU's own lines of its output ("qemu-system-x86_64: ..."), but its
- * warnings, joined with " / ": its own words for a reason. Nothing when
- * it said nothing.
- */
-static void qemu_words(const char *out, struct strbuf *o)
-{
-	struct strbuf q = STRBUF_INIT, rest = STRBUF_INIT;
-	const char *line;
-	int first = 1;
-
-	split_output(out, &q, &rest);
-	for (line = q.buf; line && *line;) {
-		size_t len = strcspn(line, "\n");
-
-		/* Its warnings (a deprecated machine type) stay in the log only. */
-		if (!strstr(line, ": warning: ") || strstr(line, ": warning: ") > line + len) {
-			sb_printf(o, "%s%.*s", first ? "" : " / ", (int)len, line);
-			first = 0;
-		}
-		line += len + (line[len] == '\n');
-	}
-	strbuf_release(&q);
-	strbuf_release(&rest);
-}
-
 /* Starts binary with args plus its console; -1 with the reason in r. */
 static int side_start(struct side *s, const char *binary, const struct strvec *args,
 		      const char *sock, struct result *r)
@@ -123,7 +94,7 @@ static int side_start(struct side *s, const char *binary, const struct strvec *a
 	strvec_pushv(&r->argv, (const char *const *)s->p.cmd.args.v);
 	if (qemu_proc_attach(&s->p, MIG_START_TIMEOUT, 1)) {
 		sb_printf(&r->reason, "QEMU did not start: ");
-		qemu_words(s->p.cmd.output.buf, &r->reason);
+		mig_qemu_words(s->p.cmd.output.buf, &r->reason);
 		if (!s->p.cmd.output.len)
 			sb_puts(&r->reason, s->p.qmp.errmsg);
 		close(lfd);
@@ -288,7 +259,7 @@ static void step_failed(struct side *s, struct result *r, const char *what,
 	if (!command_running(&s->p.cmd) || !s->p.cmd.output.len)
 		command_pump(&s->p.cmd, 0.2);
 	if (s->p.cmd.output.len && (!command_running(&s->p.cmd) || !why->len)) {
-		qemu_words(s->p.cmd.output.buf, &r->reason);
+		mig_qemu_words(s->p.cmd.output.buf, &r->reason);
 		return;
 	}
 	if (why->len) {
@@ -358,7 +329,6 @@ static int source_boot(const struct mig_job *j, const struct mig_env *env,
 	struct result *r = &src->r;
 	struct strvec args = STRVEC_INIT;
 	char *sock = job_path(env, "src.sock");
-	struct guest_outcome o;
 	enum console_wait w;
 	int ret = -1;
 
@@ -372,34 +342,9 @@ static int source_boot(const struct mig_job *j, const struct mig_env *env,
 	w = console_wait(&s->con, &s->p.cmd, MIG_READY, (double)env->timeout);
 	if (w == CONSOLE_INTERRUPTED)
 		goto out;
-	guest_parse(s->con.log.buf, &o);
-	if (w == CONSOLE_SEEN && o.ended && !o.failed && o.nchecks == MIG_CHECKS_BEFORE) {
-		ret = 0;
-	} else {
-		r->status = RUN_ERROR;
-		if (w == CONSOLE_SEEN) {
-			checks_into(r, &o);
-			judge(r, &o, MIG_CHECKS_BEFORE);
-			r->status = RUN_ERROR;
-			strbuf_reset(&r->reason);
-			sb_puts(&r->reason, "the guest failed its own checks on the "
-					    "source, before migrating");
-			for (size_t i = 0; i < o.nchecks; i++)
-				if (!o.checks[i].pass)
-					sb_printf(&r->reason, "; %s: %s", o.checks[i].kind,
-						  o.checks[i].detail);
-		} else if (w == CONSOLE_TIMEOUT) {
-			sb_printf(&r->reason, "the guest did not get ready on the "
-					      "source within %ld s",
-				  env->timeout);
-			console_last_said(&r->reason, s->con.log.buf);
-		} else {
-			sb_puts(&r->reason, "QEMU ended before the guest was ready: ");
-			command_pump(&s->p.cmd, 0.2);
-			qemu_words(s->p.cmd.output.buf, &r->reason);
-		}
-	}
-	guest_outcome_release(&o);
+	if (w != CONSOLE_SEEN && w != CONSOLE_TIMEOUT)
+		command_pump(&s->p.cmd, 0.2);
+	ret = mig_source_verdict(w, s->con.log.buf, env->timeout, s->p.cmd.output.buf, r);
 out:
 	strvec_clear(&args);
 	free(sock);
@@ -433,7 +378,6 @@ static int source_save(struct side *s, const char *path, struct mig_source *src)
 static void dest_prove(struct side *d, struct result *r)
 {
 	struct strbuf why = STRBUF_INIT;
-	struct guest_outcome o;
 	enum console_wait w;
 	size_t mark;
 
@@ -450,28 +394,9 @@ static void dest_prove(struct side *d, struct result *r)
 	w = console_wait(&d->con, &d->p.cmd, GUEST_END " ", MIG_PROOF_TIMEOUT);
 	if (w == CONSOLE_INTERRUPTED)
 		goto out;
-	guest_parse(d->con.log.buf + (mark < d->con.log.len ? mark : d->con.log.len), &o);
-	checks_into(r, &o);
-	if (w == CONSOLE_SEEN && o.ended) {
-		judge(r, &o, MIG_CHECKS_AFTER);
-		if (r->status == RUN_FAIL) {
-			struct strbuf was = STRBUF_INIT;
-
-			sb_printf(&was, "the guest's proof on the destination: %s",
-				  r->reason.buf);
-			strbuf_reset(&r->reason);
-			sb_puts(&r->reason, was.buf);
-			strbuf_release(&was);
-		}
-	} else if (w == CONSOLE_TIMEOUT) {
-		r->status = RUN_FAIL;
-		sb_printf(&r->reason, "the guest did not answer within %d s after "
-				      "the switch (hung)", MIG_PROOF_TIMEOUT);
-		console_last_said(&r->reason, d->con.log.buf + mark);
-	} else {
+	if (mig_dest_verdict(w, d->con.log.buf + (mark < d->con.log.len ? mark : d->con.log.len),
+			     r) && w != CONSOLE_INTERRUPTED)
 		step_failed(d, r, "QEMU ended after the switch", &why);
-	}
-	guest_outcome_release(&o);
 out:
 	strbuf_release(&why);
 }

@@ -348,31 +348,6 @@ static int close_sweep(const char *db, struct job_env *env)
 	return ret;
 }
 
-/* Domains of ours a killed worker may have left on a daemon. */
-static void leftover_domains(const char *uri)
-{
-	virConnectPtr c = virConnectOpen(uri);
-	virDomainPtr *doms = NULL;
-	int n;
-
-	if (!c)
-		return;
-	n = virConnectListAllDomains(c, &doms, 0);
-	for (int i = 0; i < n; i++) {
-		const char *name = virDomainGetName(doms[i]);
-
-		if (name && !strncmp(name, "vmx-", 4)) {
-			warning("removing domain '%s' left by an interrupted job", name);
-			if (virDomainIsActive(doms[i]) == 1)
-				virDomainDestroy(doms[i]);
-			virDomainUndefine(doms[i]);
-		}
-		virDomainFree(doms[i]);
-	}
-	free(doms);
-	virConnectClose(c);
-}
-
 /*
  * One daemon per libvirt version the plan uses, for the whole run
  * (daemons[l] for plan->libvirts[l]); the jobs of a daemon that did not
@@ -407,7 +382,7 @@ static void stop_daemons(struct libvirtd *daemons, size_t n)
 {
 	for (size_t l = 0; daemons && l < n; l++)
 		if (daemons[l].uri) {
-			leftover_domains(daemons[l].uri);
+			libvirtd_leftovers(daemons[l].uri);
 			libvirtd_stop(&daemons[l]);
 		}
 	free(daemons);

@@ -50,62 +50,6 @@ static void domain_name(const char *scenario, struct strbuf *out)
 	sb_printf(out, "-%ld", (long)getpid());
 }
 
-/* QEMU's pid from libvirt's pid file in its run_dir; -1 if none. */
-static long qemu_pid(const char *run_dir, const char *name)
-{
-	struct strbuf p = STRBUF_INIT, t = STRBUF_INIT;
-	long pid = -1;
-
-	sb_printf(&p, "%s/qemu/%s.pid", run_dir, name);
-	if (path_exists(p.buf) && !strbuf_read_file(&t, p.buf, 64))
-		pid = strtol(t.buf, NULL, 10);
-	strbuf_release(&p);
-	strbuf_release(&t);
-	return pid > 0 ? pid : -1;
-}
-
-/* /proc/<pid>/cmdline into argv (bounded). */
-static int read_cmdline(long pid, struct strvec *argv)
-{
-	struct strbuf p = STRBUF_INIT, t = STRBUF_INIT;
-	int ret = -1;
-
-	sb_printf(&p, "/proc/%ld/cmdline", pid);
-	if (!strbuf_read_file(&t, p.buf, 256 << 10) && t.len) {
-		for (size_t off = 0; off < t.len; off += strlen(t.buf + off) + 1)
-			strvec_push(argv, t.buf + off);
-		ret = 0;
-	}
-	strbuf_release(&p);
-	strbuf_release(&t);
-	return ret;
-}
-
-/*
- * The last LOG_MAX bytes of a file QEMU or libvirt keeps writing (a
- * chatty guest must not make its console unreadable); empty if none.
- */
-static void read_bounded(const char *path, struct strbuf *out)
-{
-	char buf[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	off_t size;
-	ssize_t n;
-
-	strbuf_reset(out);
-	if (fd < 0)
-		return;
-	size = lseek(fd, 0, SEEK_END);
-	if (size > LOG_MAX)
-		lseek(fd, size - LOG_MAX, SEEK_SET);
-	else
-		lseek(fd, 0, SEEK_SET);
-	while (out->len < LOG_MAX && (n = read(fd, buf, sizeof(buf))) > 0)
-		if (strbuf_add(out, buf, (size_t)n > LOG_MAX - out->len ? LOG_MAX - out->len : (size_t)n))
-			break;
-	close(fd);
-}
-
 static const char *shutoff_reason(int reason)
 {
 	switch (reason) {
@@ -133,7 +77,7 @@ static int wait_guest(long pid, const char *console, struct strbuf *log,
 		struct pollfd p = { pfd, POLLIN, 0 };
 		int gone;
 
-		read_bounded(console, log);
+		read_file_tail(console, LOG_MAX, log);
 		if (log->len && strstr(log->buf, GUEST_END " ")) {
 			ret = 1;
 			break;
@@ -141,7 +85,7 @@ static int wait_guest(long pid, const char *console, struct strbuf *log,
 		gone = pfd < 0 ? kill((pid_t)pid, 0) && errno == ESRCH
 			       : poll(&p, 1, 0) > 0;
 		if (gone) {
-			read_bounded(console, log);
+			read_file_tail(console, LOG_MAX, log);
 			ret = log->len && strstr(log->buf, GUEST_END " ") ? 1 : 0;
 			break;
 		}
@@ -190,8 +134,8 @@ static long start_domain(struct run_ctx *x, virDomainPtr dom, const char *name,
 			  x->j->libvirt->version, lv_error());
 		return -1;
 	}
-	pid = qemu_pid(x->j->daemon->run_dir, name);
-	if (pid < 0 || read_cmdline(pid, &r->argv)) {
+	pid = libvirtd_qemu_pid(x->j->daemon->run_dir, name);
+	if (pid < 0 || proc_cmdline(pid, &r->argv)) {
 		r->status = RUN_ERROR;
 		sb_printf(&r->reason, "no QEMU process of domain '%s' (pid file under "
 				      "%s/qemu)",
@@ -207,7 +151,7 @@ static void take_domain_log(struct run_ctx *x, const char *name)
 	struct strbuf path = STRBUF_INIT;
 
 	sb_printf(&path, "%s/qemu/%s.log", x->j->daemon->log_dir, name);
-	read_bounded(path.buf, &x->r->stderr_text);
+	read_file_tail(path.buf, LOG_MAX, &x->r->stderr_text);
 	if (path_exists(path.buf) && unlink(path.buf))
 		warning("cannot remove '%s'", path.buf);
 	strbuf_release(&path);
