@@ -15,6 +15,8 @@
 #include "fs.h"
 #include "migguest.h"
 #include "migplan.h"
+#include "migrow.h"
+#include "lvrun.h"
 #include "store.h"
 #include "sweeps.h"
 #include "workers.h"
@@ -22,7 +24,8 @@
 
 static const char usage[] =
 	"usage: virt-matrix migrate [--qemu VERSION]... [--machine PATTERN]...\n"
-	"                           [--from VERSION | --to VERSION] [--live]\n"
+	"                           [--from VERSION | --to VERSION]\n"
+	"                           [--live | --libvirt VERSION|all]...\n"
 	"                           [--jobs N] [--shard K/N]\n"
 	"                           [--timeout SEC] [--sweep UUID] [--db PATH]\n"
 	"\n"
@@ -41,6 +44,15 @@ static const char usage[] =
 	"other destinations are errors, not results. Failures keep the failing\n"
 	"QEMU's own words.\n"
 	"\n"
+	"With --libvirt, the same guest goes through libvirt instead, as users\n"
+	"migrate: started by a libvirt daemon with QEMU A, migrated live and\n"
+	"peer-to-peer to a second daemon (its own host UUID) with QEMU B, and\n"
+	"proven on B. Each (libvirt, QEMU) end is first migrated to itself (its\n"
+	"control); then every ordered pair of QEMUs goes from the newest libvirt\n"
+	"that runs A to the newest that runs B, and under every QEMU each two\n"
+	"libvirts next in version go both ways. Without --machine, the newest\n"
+	"pc-q35 both QEMUs have. A failure keeps libvirt's words and QEMU's.\n"
+	"\n"
 	"  --qemu VERSION     a QEMU install (see 'virt-matrix ark list');\n"
 	"                     repeatable; default: all\n"
 	"  --machine PATTERN  versioned machine types matching the shell pattern\n"
@@ -49,6 +61,8 @@ static const char usage[] =
 	"  --to VERSION       only that install as the destination (besides\n"
 	"                     each source's control)\n"
 	"  --live             live migration instead of save and restore\n"
+	"  --libvirt VERSION  through libvirt installs (see above); repeatable;\n"
+	"                     'all': every libvirt install\n"
 	"  --jobs N           sources side by side (default: the cores; with\n"
 	"                     --live, half of them)\n"
 	"  --shard K/N        only the K-th of N equal slices of the jobs (a job\n"
@@ -62,13 +76,13 @@ static const char usage[] =
 	"  --db PATH          store (env VIRT_MATRIX_DB)\n"
 	"\n"
 	"Results go to the store's migrations table, one row per source,\n"
-	"destination, machine type and mode.\n"
+	"destination, machine type and mode (and libvirt, through libvirt).\n"
 	"\n"
 	"Exit status: 0 when every migration passed, 1 when one failed or erred,\n"
 	"130 when interrupted, 129 after a usage error.\n";
 
 struct mig_opts {
-	struct strvec qemus, machines;
+	struct strvec qemus, machines, libvirts;
 	enum mig_mode mode;
 	const char *from, *to;
 	long njobs, timeout;
@@ -83,6 +97,7 @@ static int parse_options(int argc, char **argv, struct mig_opts *o, int *status)
 		{ "qemu", required_argument, NULL, 'Q' },
 		{ "machine", required_argument, NULL, 'M' },
 		{ "live", no_argument, NULL, 'l' },
+		{ "libvirt", required_argument, NULL, 'L' },
 		{ "from", required_argument, NULL, 'F' },
 		{ "to", required_argument, NULL, 't' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -115,7 +130,15 @@ static int parse_options(int argc, char **argv, struct mig_opts *o, int *status)
 			strvec_push(&o->machines, optarg);
 			break;
 		case 'l':
-			o->mode = MIG_LIVE;
+		case 'L':
+			if (o->mode != MIG_FILE && o->mode != (c == 'l' ? MIG_LIVE : MIG_LIBVIRT)) {
+				error("--live and --libvirt go one at a time (through "
+				      "libvirt, a migration is live)");
+				goto usage_out;
+			}
+			o->mode = c == 'l' ? MIG_LIVE : MIG_LIBVIRT;
+			if (c == 'L')
+				strvec_push(&o->libvirts, optarg);
 			break;
 		case 'F':
 			o->from = optarg;
@@ -149,7 +172,10 @@ static int parse_options(int argc, char **argv, struct mig_opts *o, int *status)
 			goto usage_out;
 		}
 	}
-	/* A live job runs two QEMUs at once: half as many jobs as cores then. */
+	/*
+	 * A live job runs two QEMUs at once: half as many jobs as cores then.
+	 * Through libvirt, the source's boot is most of a job's time.
+	 */
 	if (!o->njobs) {
 		o->njobs = online_cpus() / (o->mode == MIG_LIVE ? 2 : 1);
 		if (o->njobs < 1)
@@ -158,6 +184,13 @@ static int parse_options(int argc, char **argv, struct mig_opts *o, int *status)
 	if (o->from && o->to) {
 		error("--from and --to go one at a time");
 		goto usage_out;
+	}
+	if (strvec_has(&o->libvirts, "all")) {
+		if (o->libvirts.nr > 1) {
+			error("--libvirt all goes alone");
+			goto usage_out;
+		}
+		strvec_clear(&o->libvirts);
 	}
 	if (optind == argc)
 		return 0;
@@ -180,35 +213,6 @@ struct mig_shared {
 	const struct mig_plan *plan;
 };
 
-static json_object *argv_json(const struct strvec *v)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; i < v->nr; i++)
-		json_object_array_add(a, json_object_new_string(v->v[i]));
-	return a;
-}
-
-static const char *json_text(json_object *o)
-{
-	return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							JSON_C_TO_STRING_NOSLASHESCAPE)
-		 : NULL;
-}
-
-/* QEMU's output, then the console: one log per side. */
-static char *side_log(const struct result *r)
-{
-	struct strbuf l = STRBUF_INIT;
-
-	strbuf_init(&l, 2 * LOG_MAX);
-	sb_printf(&l, "%s%s--- console ---\n%s", r->stderr_text.buf,
-		  r->stderr_text.len && r->stderr_text.buf[r->stderr_text.len - 1] != '\n'
-			  ? "\n" : "",
-		  r->serial.buf);
-	return strbuf_detach(&l);
-}
-
 /* Which side failed, from the reason the job gave. */
 static enum mig_side side_of(const struct result *r, const struct mig_source *src)
 {
@@ -227,13 +231,10 @@ static int record_job(struct store *st, const struct mig_shared *sh,
 		      const struct mig_job *j, const struct mig_source *src,
 		      const struct result *res, const char *const *tr)
 {
-	json_object *sargv = argv_json(&src->r.argv);
-	char *slog = side_log(&src->r);
 	int ret = 0;
 
 	for (size_t i = 0; i < j->ndsts && !ret; i++) {
-		json_object *dargv = argv_json(&res[i].argv);
-		char *dlog = side_log(&res[i]);
+		struct mig_row_texts t;
 		struct mig_row row = {
 			.machine = j->machine,
 			.mode = j->mode,
@@ -248,20 +249,13 @@ static int record_job(struct store *st, const struct mig_shared *sh,
 			.src_seconds = src->seconds,
 			.src_transport = src->transport,
 			.dst_transport = tr[i],
-			.src_argv = json_text(sargv),
-			.dst_argv = res[i].argv.nr ? json_text(dargv) : NULL,
-			.checks = json_text(res[i].checks),
-			.src_log = slog,
-			.dst_log = dlog,
 			.sweep = sh->sweep,
 		};
 
+		mig_row_texts(&row, &t, &src->r, &res[i]);
 		ret = migrations_insert(st, &row);
-		json_object_put(dargv);
-		free(dlog);
+		mig_row_texts_release(&t);
 	}
-	json_object_put(sargv);
-	free(slog);
 	return ret;
 }
 
@@ -395,7 +389,8 @@ static int close_sweep(const char *db, long long id)
 
 int cmd_migrate(int argc, char **argv)
 {
-	struct mig_opts o = { .qemus = STRVEC_INIT, .machines = STRVEC_INIT };
+	struct mig_opts o = { .qemus = STRVEC_INIT, .machines = STRVEC_INIT,
+			      .libvirts = STRVEC_INIT };
 	struct mig_plan plan = { NULL };
 	struct mig_shared sh = { NULL };
 	struct store st;
@@ -416,7 +411,7 @@ int cmd_migrate(int argc, char **argv)
 		if (rc)
 			goto out;
 	}
-	if (plan.nqemus < 2 && !o.from && !o.to) {
+	if (plan.nqemus < 2 && !o.from && !o.to && o.mode != MIG_LIBVIRT) {
 		error("a migration needs two QEMU installs; %s %zu",
 		      o.qemus.nr ? "named and found" : "the store has", plan.nqemus);
 		goto out;
@@ -429,6 +424,14 @@ int cmd_migrate(int argc, char **argv)
 	if (open_sweep(&o, argc, argv, &sh.sweep))
 		goto out;
 	opened = 1;
+	if (o.mode == MIG_LIBVIRT) {
+		struct lv_run_in in = { o.db, sh.sweep, o.timeout, o.njobs, &sh.files,
+					&plan, &o.libvirts, &o.machines, o.from, o.to,
+					&o.shard };
+
+		ret = lv_run(&in);
+		goto out;
+	}
 	{
 		size_t pairs = 0;
 
@@ -451,6 +454,7 @@ out:
 	mig_guest_files_release(&sh.files);
 	strvec_clear(&o.qemus);
 	strvec_clear(&o.machines);
+	strvec_clear(&o.libvirts);
 	free(o.db);
 	return ret;
 }

@@ -12,8 +12,12 @@
 
 #include "testutil.h"
 
-/* Processes whose command line mentions needle (their lines into which). */
-static inline int processes_with(const char *needle, struct strbuf *which)
+/*
+ * Processes whose command line mentions needle and also also (when not
+ * NULL), their lines into which.
+ */
+static inline int processes_with_all(const char *needle, const char *also,
+				     struct strbuf *which)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -36,7 +40,7 @@ static inline int processes_with(const char *needle, struct strbuf *which)
 			if (!buf[i])
 				buf[i] = ' ';
 		buf[len] = '\0';
-		if (strstr(buf, needle)) {
+		if (strstr(buf, needle) && (!also || strstr(buf, also))) {
 			n++;
 			if (which)
 				sb_printf(which, "%s: %.200s\n", e->d_name, buf);
@@ -44,6 +48,12 @@ static inline int processes_with(const char *needle, struct strbuf *which)
 	}
 	closedir(d);
 	return n;
+}
+
+/* Processes whose command line mentions needle (their lines into which). */
+static inline int processes_with(const char *needle, struct strbuf *which)
+{
+	return processes_with_all(needle, NULL, which);
 }
 
 /* No process names tmp, and tmp is empty; else the test fails, saying when. */
