@@ -60,8 +60,8 @@ static const char usage[] =
 	"The nightly job: registers the distribution's own QEMU and libvirt,\n"
 	"builds the versions of the sweep that are not installed (ark), probes\n"
 	"them, runs every scenario on every QEMU x libvirt combination (run),\n"
-	"migrates a guest between every pair of its QEMUs (migrate), writes the\n"
-	"reports (report) and prints a summary:\n"
+	"migrates a guest between every pair of its QEMUs, directly and through\n"
+	"its libvirts (migrate), writes the reports (report) and prints a summary:\n"
 	"counts, regressions against the previous sweep, ABI breaks, and the\n"
 	"report's path. Every stage is virt-matrix itself in a child process.\n"
 	"\n"
@@ -89,8 +89,9 @@ static const char usage[] =
 	"  --from SOURCE      passed to ark build (auto, upstream, debian)\n"
 	"  --report-dir DIR   where the reports go (default: reports/<sweep id>\n"
 	"                     beside the store)\n"
-	"  --no-migrate       skip the migrate stage (it boots a guest per QEMU\n"
-	"                     and versioned machine type: the longest stage)\n"
+	"  --no-migrate       skip the migrate stages (direct: a guest per QEMU\n"
+	"                     and versioned machine type, the longest stage;\n"
+	"                     through libvirt: a guest per pair)\n"
 	"  --no-report        skip the report stage (a sharded CI job reports\n"
 	"                     after merging)\n"
 	"  --db PATH          store (env VIRT_MATRIX_DB)\n"
@@ -590,7 +591,7 @@ static enum step migrate_stage(struct sweep_run *r)
 							      : "the sweep has one QEMU");
 		return STEP_NEXT;
 	}
-	sweep_migrate_args(r->o, r->uuid, r->sh.buf, &r->qemus, &a);
+	sweep_migrate_args(r->o, r->uuid, r->sh.buf, &r->qemus, NULL, &a);
 	rc = vm_self_run(&a, RUN_TIMEOUT);
 	strvec_clear(&a);
 	if (vm_interrupted || rc == 130)
@@ -602,7 +603,37 @@ static enum step migrate_stage(struct sweep_run *r)
 	return STEP_NEXT;
 }
 
-/* 5. Reports. */
+/*
+ * 5. The same guest through the sweep's libvirts (migrate --libvirt):
+ * each (libvirt, QEMU) end to itself, the QEMU pairs under the newest
+ * libvirt that runs each end, and each libvirt upgrade under each QEMU.
+ */
+static enum step libvirt_migrate_stage(struct sweep_run *r)
+{
+	struct strvec a = STRVEC_INIT;
+	int rc;
+
+	if (!r->stages.migrate || !r->libvirts.nr ||
+	    (r->qemus.nr < 2 && r->libvirts.nr < 2)) {
+		printf("migrations through libvirt: none (%s)\n",
+		       !r->stages.migrate ? "--no-migrate"
+		       : !r->libvirts.nr  ? "no libvirt in the sweep"
+					  : "one QEMU and one libvirt");
+		return STEP_NEXT;
+	}
+	sweep_migrate_args(r->o, r->uuid, r->sh.buf, &r->qemus, &r->libvirts, &a);
+	rc = vm_self_run(&a, RUN_TIMEOUT);
+	strvec_clear(&a);
+	if (vm_interrupted || rc == 130)
+		return STEP_CLOSE;
+	if (rc != 0 && rc != 1) {
+		error("migrate --libvirt ended with status %d", rc);
+		r->failed++;
+	}
+	return STEP_NEXT;
+}
+
+/* 6. Reports. */
 static enum step reports_stage(struct sweep_run *r)
 {
 	char *dir;
@@ -634,6 +665,7 @@ static const struct sweep_stage {
 	{ "probe", probe_stage },
 	{ "run", run_stage },
 	{ "migrate", migrate_stage },
+	{ "migrate-libvirt", libvirt_migrate_stage },
 	{ "report", reports_stage },
 };
 

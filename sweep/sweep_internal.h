@@ -99,8 +99,10 @@ void sweep_run_args(const struct sweep_opts *o, const char *uuid, const char *sh
 		    const struct strvec *qemus, const struct strvec *libvirts, int direct,
 		    struct strvec *a);
 
+/* migrate's argv: direct with libvirts NULL, else through those libvirts. */
 void sweep_migrate_args(const struct sweep_opts *o, const char *uuid, const char *shard,
-			const struct strvec *qemus, struct strvec *a);
+			const struct strvec *qemus, const struct strvec *libvirts,
+			struct strvec *a);
 
 /* Where the reports go: given, else reports/<uuid> beside the store db. */
 char *sweep_report_dir(const char *given, const char *db, const char *uuid);

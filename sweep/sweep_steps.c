@@ -115,7 +115,8 @@ void sweep_run_args(const struct sweep_opts *o, const char *uuid, const char *sh
 }
 
 void sweep_migrate_args(const struct sweep_opts *o, const char *uuid, const char *shard,
-			const struct strvec *qemus, struct strvec *a)
+			const struct strvec *qemus, const struct strvec *libvirts,
+			struct strvec *a)
 {
 	strvec_pushv(a, (const char *const[]){ "migrate", "--sweep", uuid, "--shard", shard,
 		"--db", o->db, NULL });
@@ -123,6 +124,8 @@ void sweep_migrate_args(const struct sweep_opts *o, const char *uuid, const char
 		strvec_pushv(a, (const char *const[]){ "--qemu", qemus->v[i], NULL });
 	if (o->timeout)
 		strvec_pushv(a, (const char *const[]){ "--timeout", o->timeout, NULL });
+	for (size_t i = 0; libvirts && i < libvirts->nr; i++)
+		strvec_pushv(a, (const char *const[]){ "--libvirt", libvirts->v[i], NULL });
 }
 
 char *sweep_report_dir(const char *given, const char *db, const char *uuid)

@@ -326,11 +326,26 @@ static void test_probe_and_run_args(void **state)
 		if (k->want_migrate) {
 			strvec_clear(&argv);
 			strbuf_reset(&got);
-			sweep_migrate_args(&o, UUID, "2/3", &qemus, &argv);
+			sweep_migrate_args(&o, UUID, "2/3", &qemus, NULL, &argv);
 			strvec_join(&argv, &got);
 			if (strcmp(got.buf, k->want_migrate))
 				fail_msg("%s: migrate '%s', expected '%s'", k->name, got.buf,
 					 k->want_migrate);
+			/* Through libvirt: the same, with the sweep's libvirts. */
+			strvec_clear(&argv);
+			strbuf_reset(&got);
+			sweep_migrate_args(&o, UUID, "2/3", &qemus, &libvirts, &argv);
+			strvec_join(&argv, &got);
+			if (strncmp(got.buf, k->want_migrate, strlen(k->want_migrate)))
+				fail_msg("%s: migrate --libvirt '%s'", k->name, got.buf);
+			for (size_t l = 0; l < libvirts.nr; l++) {
+				struct strbuf one = STRBUF_INIT;
+
+				sb_printf(&one, " --libvirt %s", libvirts.v[l]);
+				if (!strstr(got.buf + strlen(k->want_migrate), one.buf))
+					fail_msg("%s: '%s' lacks '%s'", k->name, got.buf, one.buf);
+				strbuf_release(&one);
+			}
 		}
 		strbuf_release(&got);
 		strvec_clear(&argv);
