@@ -102,3 +102,19 @@ int runs_status_in_sweep(struct store *st, long long sweep, const char *qemu,
 		return -1;
 	return 1;
 }
+
+json_object *strvec_json(const struct strvec *v)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < v->nr; i++)
+		json_object_array_add(a, json_object_new_string(v->v[i]));
+	return a;
+}
+
+const char *json_plain(json_object *o)
+{
+	return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							JSON_C_TO_STRING_NOSLASHESCAPE)
+		 : NULL;
+}

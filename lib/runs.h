@@ -10,8 +10,11 @@
  * store, is an error and never a silent "not a failure".
  */
 
+#include <json-c/json.h>
+
 #include "enum.h"
 #include "store.h"
+#include "strbuf.h"
 #include "util.h"
 
 enum run_status {
@@ -75,5 +78,13 @@ int runs_status_in_sweep(struct store *st, long long sweep, const char *qemu,
 			 const char *libvirt, const char *scenario,
 			 const char *scenario_sha256,
 			 enum run_status *status) VM_WUR;
+
+/*
+ * The JSON texts a row keeps (runs, migrations): a strvec as a JSON array
+ * of strings (the caller puts it), and o as plain text (NULL: NULL), valid
+ * while o lives.
+ */
+json_object *strvec_json(const struct strvec *v);
+const char *json_plain(json_object *o);
 
 #endif

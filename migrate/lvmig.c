@@ -141,36 +141,33 @@ static size_t replace_all(struct strbuf *text, const char *from, const char *to)
 	return n;
 }
 
+/* In *text, pre FROM post becomes pre TO post (escaped): how many times. */
+static size_t replace_in(struct strbuf *text, const char *pre, const char *from,
+			 const char *to, const char *post)
+{
+	struct strbuf f = STRBUF_INIT, t = STRBUF_INIT;
+	size_t n;
+
+	sb_puts(&f, pre);
+	xml_escape(&f, from);
+	sb_puts(&f, post);
+	sb_puts(&t, pre);
+	xml_escape(&t, to);
+	sb_puts(&t, post);
+	n = replace_all(text, f.buf, t.buf);
+	strbuf_release(&f);
+	strbuf_release(&t);
+	return n;
+}
+
 int lvmig_dest_xml(const char *xml, const char *from_emu, const char *to_emu,
 		   const char *from_sock, const char *to_sock, struct strbuf *out)
 {
-	struct strbuf f = STRBUF_INIT, t = STRBUF_INIT;
-	int ret = -1;
-
 	strbuf_reset(out);
 	sb_puts(out, xml);
-	sb_puts(&f, "<emulator>");
-	xml_escape(&f, from_emu);
-	sb_puts(&f, "</emulator>");
-	sb_puts(&t, "<emulator>");
-	xml_escape(&t, to_emu);
-	sb_puts(&t, "</emulator>");
-	if (replace_all(out, f.buf, t.buf) != 1)
-		goto out;
-	strbuf_reset(&f);
-	strbuf_reset(&t);
-	sb_puts(&f, "path='");
-	xml_escape(&f, from_sock);
-	sb_puts(&f, "'");
-	sb_puts(&t, "path='");
-	xml_escape(&t, to_sock);
-	sb_puts(&t, "'");
-	if (replace_all(out, f.buf, t.buf) >= 1)
-		ret = 0;
-out:
-	strbuf_release(&f);
-	strbuf_release(&t);
-	return ret;
+	if (replace_in(out, "<emulator>", from_emu, to_emu, "</emulator>") != 1)
+		return -1;
+	return replace_in(out, "path='", from_sock, to_sock, "'") >= 1 ? 0 : -1;
 }
 
 /* "2026-12-06T15:34:30.271049Z ": the stamp of -msg timestamp=on. */
@@ -510,6 +507,16 @@ out:
 	return ret;
 }
 
+/*
+ * libvirt's words when the source's QEMU refused the migrate command
+ * itself ("Parameter 'inc' is unexpected"): what the destination then
+ * says of the stream it did not get is no reason.
+ */
+static int source_refused(const char *libvirt_words)
+{
+	return strstr(libvirt_words, "unable to execute QEMU command 'migrate") != NULL;
+}
+
 /* After a failed migration: libvirt's words, QEMU's, and whose they are. */
 static void migration_failed(struct lvside *s, struct lvside *d, const char *name,
 			     const char *libvirt_words, struct result *src_r,
@@ -523,7 +530,11 @@ static void migration_failed(struct lvside *s, struct lvside *d, const char *nam
 	lvmig_log_words(src_r->stderr_text.buf, &sw);
 	r->status = RUN_FAIL;
 	sb_printf(&r->reason, "libvirt: %s", libvirt_words);
-	if (dw.len) {
+	if (source_refused(libvirt_words)) {
+		if (sw.len)
+			sb_printf(&r->reason, "; QEMU on the source: %s", sw.buf);
+		*side = MIG_SIDE_SOURCE;
+	} else if (dw.len) {
 		sb_printf(&r->reason, "; QEMU on the destination: %s", dw.buf);
 		*side = MIG_SIDE_DEST;
 	} else if (sw.len) {

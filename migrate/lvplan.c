@@ -58,6 +58,43 @@ static int pair_machine(const struct mig_plan_qemu *A, const struct mig_plan_qem
 	return 1;
 }
 
+/* Whether machine m of QEMU q is in one of its QEMU pairs. */
+static int in_qemu_pair(const struct mig_plan *qp, size_t q, const struct strvec *pats,
+			const char *m)
+{
+	for (size_t o = 0; o < qp->nqemus; o++)
+		if (o != q && pair_machine(&qp->qemus[q], &qp->qemus[o], pats, m))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether machine m goes into QEMU q's libvirt pairs: of those its QEMU
+ * pairs take (whose controls run anyway), the newest of each family, or
+ * all the patterns allow; with q the only QEMU, as for a pair with itself.
+ */
+static int libvirt_pair_machine(const struct mig_plan *qp, size_t q,
+				const struct strvec *pats, const char *m)
+{
+	const struct mig_plan_qemu *Q = &qp->qemus[q];
+	size_t fl = family_len(m);
+
+	if (qp->nqemus == 1)
+		return pair_machine(Q, Q, pats, m);
+	if (!in_qemu_pair(qp, q, pats, m))
+		return 0;
+	if (pats->nr)
+		return 1;
+	for (size_t i = 0; i < Q->machines.nr; i++) {
+		const char *o = Q->machines.v[i];
+
+		if (family_len(o) == fl && !strncmp(o, m, fl) &&
+		    version_strcmp(o + fl + 1, m + fl + 1) > 0 && in_qemu_pair(qp, q, pats, o))
+			return 0;
+	}
+	return 1;
+}
+
 static void add_pair(struct lv_plan *p, size_t *alloc, const struct shard *shard,
 		     const struct lv_pair *pair)
 {
@@ -114,7 +151,7 @@ void lv_plan_build(const struct mig_plan *qp, size_t nlibvirts,
 		for (size_t m = 0; m < Q->machines.nr; m++) {
 			const char *name = Q->machines.v[m];
 
-			if (!pair_machine(Q, Q, patterns, name))
+			if (!libvirt_pair_machine(qp, q, patterns, name))
 				continue;
 			for (size_t l = 0; l + 1 < nlibvirts; l++) {
 				add_pair(out, &pa, shard,

@@ -16,10 +16,11 @@
  *     when it takes a newer libvirt and QEMU together. The controls that
  *     choose an end's libvirt run newest first, an older one only when
  *     every newer one failed (lv_plan_due).
- *  3. libvirt pairs: for every QEMU, its newest machine type of the
- *     family, and every two chosen libvirts next to each other in
- *     version order, both ways: a libvirt upgrade (and its undoing)
- *     under one QEMU. Both controls run.
+ *  3. libvirt pairs: for every QEMU, the newest machine type of each
+ *     family that its QEMU pairs take (all of them with patterns), and
+ *     every two chosen libvirts next to each other in version order,
+ *     both ways: a libvirt upgrade (and its undoing) under one QEMU.
+ *     Both controls run.
  *
  * The machine types are those the patterns allow that both QEMUs have;
  * without patterns, the newest pc-q35 that both have, as QEMU's own

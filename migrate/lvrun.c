@@ -132,15 +132,13 @@ static const struct mig_plan_qemu *qemu_of(const struct lv_env *e, size_t q)
 	return &e->in->qp->qemus[q];
 }
 
-/*
- * A row without a job: a pair that cannot run, with why. An end that no
- * libvirt runs is named with the newest libvirt, the first one tried.
- */
-static int record_unrun(const struct lv_env *e, const struct lv_job *j,
-			enum run_status status, const char *reason)
+/* The row of job j as far as the plan says it. */
+static struct mig_row row_of(const struct lv_env *e, const struct lv_job *j,
+			     enum run_status status, const char *reason)
 {
 	const struct mig_plan_qemu *A = qemu_of(e, j->q1), *B = qemu_of(e, j->q2);
-	struct mig_row row = {
+
+	return (struct mig_row){
 		.machine = j->machine,
 		.mode = MIG_LIBVIRT,
 		.src_libvirt = e->lvs[j->l1].version,
@@ -154,6 +152,16 @@ static int record_unrun(const struct lv_env *e, const struct lv_job *j,
 		.reason = reason,
 		.sweep = e->in->sweep,
 	};
+}
+
+/*
+ * A row without a job: a pair that cannot run, with why. An end that no
+ * libvirt runs is named with the newest libvirt, the first one tried.
+ */
+static int record_unrun(const struct lv_env *e, const struct lv_job *j,
+			enum run_status status, const char *reason)
+{
+	struct mig_row row = row_of(e, j, status, reason);
 	struct store st;
 	int ret, failed;
 
@@ -161,16 +169,16 @@ static int record_unrun(const struct lv_env *e, const struct lv_job *j,
 		return -1;
 	/* Resumed: recorded once is enough. */
 	ret = e->in->sweep ? migrations_recorded_one(&st, e->in->sweep, j->machine,
-						     MIG_LIBVIRT, row.src_libvirt, A->version,
-						     row.dst_libvirt, B->version, &failed)
+						     MIG_LIBVIRT, row.src_libvirt, row.src_qemu,
+						     row.dst_libvirt, row.dst_qemu, &failed)
 			   : 0;
 	if (!ret)
 		ret = migrations_insert(&st, &row);
 	store_close(&st);
 	if (ret)
 		return ret < 0 ? -1 : 0;
-	info("%s/%s -> %s/%s %-16s libvirt %s: %s", row.src_libvirt, A->version,
-	     row.dst_libvirt, B->version, j->machine, run_status_to_string(status), reason);
+	info("%s/%s -> %s/%s %-16s libvirt %s: %s", row.src_libvirt, row.src_qemu,
+	     row.dst_libvirt, row.dst_qemu, j->machine, run_status_to_string(status), reason);
 	return ret;
 }
 
@@ -179,27 +187,15 @@ static int record_job(struct store *st, const struct lv_env *e, const struct lv_
 		      const struct mig_source *src, const struct result *dst,
 		      enum mig_side side)
 {
-	const struct mig_plan_qemu *A = qemu_of(e, j->q1), *B = qemu_of(e, j->q2);
 	struct mig_row_texts t;
-	struct mig_row row = {
-		.machine = j->machine,
-		.mode = MIG_LIBVIRT,
-		.src_libvirt = e->lvs[j->l1].version,
-		.dst_libvirt = e->lvs[j->l2].version,
-		.src_qemu = A->version,
-		.src_sha256 = A->sha256,
-		.dst_qemu = B->version,
-		.dst_sha256 = B->sha256,
-		.status = dst->status,
-		.side = dst->status == RUN_PASS ? MIG_SIDE_NONE : side,
-		.reason = dst->reason.len ? dst->reason.buf : NULL,
-		.seconds = dst->seconds,
-		.src_seconds = src->seconds,
-		.src_transport = src->transport,
-		.dst_transport = "unix",
-		.sweep = e->in->sweep,
-	};
+	struct mig_row row = row_of(e, j, dst->status, dst->reason.len ? dst->reason.buf : NULL);
 	int ret;
+
+	row.side = dst->status == RUN_PASS ? MIG_SIDE_NONE : side;
+	row.seconds = dst->seconds;
+	row.src_seconds = src->seconds;
+	row.src_transport = src->transport;
+	row.dst_transport = "unix";
 
 	mig_row_texts(&row, &t, &src->r, dst);
 	ret = migrations_insert(st, &row);

@@ -7,22 +7,6 @@
 #include "migrow.h"
 #include "banned.h"
 
-static json_object *argv_json(const struct strvec *v)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; i < v->nr; i++)
-		json_object_array_add(a, json_object_new_string(v->v[i]));
-	return a;
-}
-
-static const char *json_text(json_object *o)
-{
-	return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							JSON_C_TO_STRING_NOSLASHESCAPE)
-		 : NULL;
-}
-
 /* QEMU's output, then the console: one log per side. */
 static char *side_log(const struct result *r)
 {
@@ -39,13 +23,13 @@ static char *side_log(const struct result *r)
 void mig_row_texts(struct mig_row *row, struct mig_row_texts *t,
 		   const struct result *src, const struct result *dst)
 {
-	t->sargv = argv_json(&src->argv);
-	t->dargv = argv_json(&dst->argv);
+	t->sargv = strvec_json(&src->argv);
+	t->dargv = strvec_json(&dst->argv);
 	t->slog = side_log(src);
 	t->dlog = side_log(dst);
-	row->src_argv = json_text(t->sargv);
-	row->dst_argv = dst->argv.nr ? json_text(t->dargv) : NULL;
-	row->checks = json_text(dst->checks);
+	row->src_argv = json_plain(t->sargv);
+	row->dst_argv = dst->argv.nr ? json_plain(t->dargv) : NULL;
+	row->checks = json_plain(dst->checks);
 	row->src_log = t->slog;
 	row->dst_log = t->dlog;
 }

@@ -22,15 +22,6 @@ static void add(json_object *o, const char *k, json_object *v)
 	json_object_object_add(o, k, v);
 }
 
-static json_object *strvec_json(const struct strvec *sv)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; i < sv->nr; i++)
-		json_object_array_add(a, str(sv->v[i]));
-	return a;
-}
-
 static json_object *vname(const struct rep_versions *v, int i)
 {
 	return i >= 0 ? str(rep_vname(v, i)) : NULL;

@@ -22,22 +22,6 @@
 #include "support.h"
 #include "banned.h"
 
-static json_object *strvec_json(const struct strvec *v)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; i < v->nr; i++)
-		json_object_array_add(a, json_object_new_string(v->v[i]));
-	return a;
-}
-
-static const char *json_text(json_object *o)
-{
-	return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							JSON_C_TO_STRING_NOSLASHESCAPE)
-		 : NULL;
-}
-
 static int record(struct store *st, const struct job_env *env, const struct job *j,
 		  const char *sha, const char *scn, const struct result *r)
 {
@@ -52,9 +36,9 @@ static int record(struct store *st, const struct job_env *env, const struct job 
 		.status = r->status,
 		.reason = r->reason.len ? r->reason.buf : NULL,
 		.seconds = r->seconds,
-		.argv = json_text(argv),
-		.notes = json_text(notes),
-		.checks = json_text(r->checks),
+		.argv = json_plain(argv),
+		.notes = json_plain(notes),
+		.checks = json_plain(r->checks),
 		.exited = r->exited,
 		.exit_status = r->exit_status,
 		.signal = r->signal,

@@ -577,30 +577,36 @@ static enum step run_stage(struct sweep_run *r)
 	return STEP_NEXT;
 }
 
+/* migrate as a child, directly (libvirts NULL) or through libvirts. */
+static enum step run_migrate(struct sweep_run *r, const struct strvec *libvirts)
+{
+	struct strvec a = STRVEC_INIT;
+	int rc;
+
+	sweep_migrate_args(r->o, r->uuid, r->sh.buf, &r->qemus, libvirts, &a);
+	rc = vm_self_run(&a, RUN_TIMEOUT);
+	strvec_clear(&a);
+	if (vm_interrupted || rc == 130)
+		return STEP_CLOSE;
+	if (rc != 0 && rc != 1) {
+		error("migrate%s ended with status %d", libvirts ? " --libvirt" : "", rc);
+		r->failed++;
+	}
+	return STEP_NEXT;
+}
+
 /*
  * 4. Migrate this shard's (source, machine type) jobs between the sweep's
  * QEMUs; what the sweep has recorded is skipped. Nothing to do with one.
  */
 static enum step migrate_stage(struct sweep_run *r)
 {
-	struct strvec a = STRVEC_INIT;
-	int rc;
-
 	if (!r->stages.migrate || r->qemus.nr < 2) {
 		printf("migrations: none (%s)\n", !r->stages.migrate ? "--no-migrate"
 							      : "the sweep has one QEMU");
 		return STEP_NEXT;
 	}
-	sweep_migrate_args(r->o, r->uuid, r->sh.buf, &r->qemus, NULL, &a);
-	rc = vm_self_run(&a, RUN_TIMEOUT);
-	strvec_clear(&a);
-	if (vm_interrupted || rc == 130)
-		return STEP_CLOSE;
-	if (rc != 0 && rc != 1) {
-		error("migrate ended with status %d", rc);
-		r->failed++;
-	}
-	return STEP_NEXT;
+	return run_migrate(r, NULL);
 }
 
 /*
@@ -610,9 +616,6 @@ static enum step migrate_stage(struct sweep_run *r)
  */
 static enum step libvirt_migrate_stage(struct sweep_run *r)
 {
-	struct strvec a = STRVEC_INIT;
-	int rc;
-
 	if (!r->stages.migrate || !r->libvirts.nr ||
 	    (r->qemus.nr < 2 && r->libvirts.nr < 2)) {
 		printf("migrations through libvirt: none (%s)\n",
@@ -621,16 +624,7 @@ static enum step libvirt_migrate_stage(struct sweep_run *r)
 					  : "one QEMU and one libvirt");
 		return STEP_NEXT;
 	}
-	sweep_migrate_args(r->o, r->uuid, r->sh.buf, &r->qemus, &r->libvirts, &a);
-	rc = vm_self_run(&a, RUN_TIMEOUT);
-	strvec_clear(&a);
-	if (vm_interrupted || rc == 130)
-		return STEP_CLOSE;
-	if (rc != 0 && rc != 1) {
-		error("migrate --libvirt ended with status %d", rc);
-		r->failed++;
-	}
-	return STEP_NEXT;
+	return run_migrate(r, &r->libvirts);
 }
 
 /* 6. Reports. */

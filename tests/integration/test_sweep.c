@@ -66,6 +66,8 @@ static void test_whole_sweep(void **state)
 	assert_contains(out, "> virt-matrix run --sweep ", "run stage");
 	assert_contains(out, "--shard 1/1", "unsharded");
 	assert_contains(out, "runs: pass 2 (2 jobs)", "counts");
+	assert_contains(out, "migrations through libvirt: none (no libvirt in the sweep)",
+			"libvirt migrate stage");
 	assert_contains(out, "regressions: none", "regressions");
 	assert_contains(out, "ABI breaks: 0 unacknowledged", "ABI line");
 	assert_contains(out, "(report.json: 0 new regressions", "report line");

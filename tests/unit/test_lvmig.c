@@ -183,15 +183,21 @@ static void test_plan_pairs(void **state)
 	assert_int_equal(count_pairs(&p, 0, 2, "pc-q35-5.2"), 1);
 	assert_int_equal(count_pairs(&p, 1, 2, "pc-q35-5.2"), 0);
 	assert_int_equal(count_pairs(&p, 1, 2, "pc-i440fx-7.2"), 0);
-	/* libvirt pairs: each QEMU's newest pc-q35, both ways between the two. */
-	assert_int_equal(count_pairs(&p, 2, 2, "pc-q35-10.0"), 2);
+	/*
+	 * libvirt pairs: under each QEMU, the newest pc-q35 its QEMU pairs
+	 * take (10.0's pc-q35-10.0 is in none), both ways between the two.
+	 */
+	assert_int_equal(count_pairs(&p, 2, 2, "pc-q35-7.2"), 2);
+	assert_int_equal(count_pairs(&p, 2, 2, "pc-q35-10.0"), 0);
+	assert_int_equal(count_pairs(&p, 1, 1, "pc-q35-7.2"), 2);
 	assert_int_equal(count_pairs(&p, 0, 0, "pc-q35-5.2"), 2);
 	assert_int_equal(p.npairs, 6 + 6);
 	assert_int_equal(p.total, p.npairs);
 	/* Controls: both libvirts for every end; those of libvirt pairs run at once. */
 	assert_non_null(lv_plan_control(&p, 1, 2, "pc-q35-5.2"));
 	assert_int_equal(lv_plan_control(&p, 1, 2, "pc-q35-5.2")->side_only, 1);
-	assert_int_equal(lv_plan_control(&p, 1, 2, "pc-q35-10.0")->side_only, 0);
+	assert_int_equal(lv_plan_control(&p, 1, 2, "pc-q35-7.2")->side_only, 0);
+	assert_null(lv_plan_control(&p, 0, 2, "pc-q35-10.0"));
 	assert_null(lv_plan_control(&p, 0, 2, "pc-q35-9.2"));
 	lv_plan_release(&p);
 
