@@ -368,10 +368,10 @@ static void through_libvirt(struct strbuf *out, const struct rep_mig_libvirt *lv
 	}
 	sb_printf(out, "<p>Each migration from one libvirt daemon and its QEMU to another "
 		       "(live, peer to peer) beside QEMU's own verdict on the same QEMU "
-		       "pair and machine type (QEMU alone: live, else file; not run: "
+		       "pair and machine type (QEMU alone: file, else live; not run: "
 		       "neither was tried). <b class=\"%s\">%zu failed through libvirt where "
-		       "QEMU alone passed</b> (libvirt's checks, the command line it made, "
-		       "or the live migration itself: the reason says which); <b>%zu passed through libvirt where QEMU alone "
+		       "QEMU alone passed</b> (libvirt's own checks or the command line it "
+		       "made broke them); <b>%zu passed through libvirt where QEMU alone "
 		       "failed</b>. Those come first, then the failures. <b class=\"%s\">"
 		       "%zu regression(s)</b>, %zu fixed. Two daemons of one libvirt "
 		       "with one QEMU are the control.</p>\n",

@@ -213,10 +213,9 @@ static void mig_libvirt_md(struct strbuf *out, const struct rep_mig_libvirt *lv)
 	}
 	sb_printf(out, "Each migration from one libvirt daemon and its QEMU to another (live, "
 		       "peer to peer) beside QEMU's own verdict on the same QEMU pair and "
-		       "machine type (live, else file; \"not run\": neither was tried). %zu "
-		       "failed through libvirt where QEMU alone passed (libvirt's checks, the "
-		       "command line it made, or the live migration itself: the reason says "
-		       "which); %zu passed through libvirt where "
+		       "machine type (file, else live; \"not run\": neither was tried). %zu "
+		       "failed through libvirt where QEMU alone passed (libvirt's own checks or "
+		       "the command line it made broke them); %zu passed through libvirt where "
 		       "QEMU alone failed. Those come first, then the failures. %zu "
 		       "regression(s), %zu fixed.\n\n",
 		  lv->fails_direct_passes, lv->passes_direct_fails, lv->regressions, lv->fixed);

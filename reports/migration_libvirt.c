@@ -12,10 +12,10 @@
  * daemons of one libvirt version with one QEMU are the control.
  *
  * Each cell is held against QEMU's own verdict on the same QEMU pair and
- * machine type: the part's cell of it in mode live, else file (the
+ * machine type: the part's cell of it in mode file, else live (the
  * report's sweep's before an older one), or "not run". Where libvirt
- * fails and QEMU alone passed (libvirt's checks, the command line it
- * made, or the live migration itself: the reason says which), or libvirt passes where QEMU alone failed, comes
+ * fails and QEMU alone passed (libvirt's own checks or the command line
+ * it made broke it), or libvirt passes where QEMU alone failed, comes
  * first, then the failures, then the rest. report.c builds this after
  * the part's grids, as a row of the same part; the section borrows
  * their cells.
@@ -51,7 +51,7 @@ const char *rep_lv_disagreement_name(enum rep_lv_disagreement d)
 static const struct rep_mig_cell *direct_of(const struct rep_migration *m,
 					    const struct rep_mig_cell *c)
 {
-	static const enum mig_mode modes[] = { MIG_LIVE, MIG_FILE };
+	static const enum mig_mode modes[] = { MIG_FILE, MIG_LIVE };
 	const struct rep_mig_cell *older = NULL;
 
 	for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {

@@ -461,8 +461,8 @@ struct rep_migration {
  */
 enum rep_lv_disagreement {
 	REP_LV_AGREE,
-	/* libvirt fails where QEMU alone passed: libvirt's checks, the
-	 * command line it made, or the live migration itself */
+	/* libvirt fails where QEMU alone passed: libvirt's own checks or
+	 * the command line it made broke it */
 	REP_LV_FAILS_DIRECT_PASSES,
 	/* libvirt passes where QEMU alone failed */
 	REP_LV_PASSES_DIRECT_FAILS,
@@ -475,7 +475,7 @@ const char *rep_lv_disagreement_name(enum rep_lv_disagreement d);
 struct rep_mig_lv {
 	/*
 	 * QEMU's own verdict: the cell of the migration part of the same
-	 * machine type, source and destination QEMU, in mode live, else file
+	 * machine type, source and destination QEMU, in mode file, else live
 	 * (one of the report's sweep before an older one); borrowed from
 	 * rep_report.migration. NULL: not run.
 	 */

@@ -986,11 +986,8 @@ static void fill_libvirt(struct store *st)
 	mig_lv(st, 2, Q35, "9.0.0", "7.2.22-system", "11.3.0", "7.2.0", RUN_PASS,
 	       MIG_SIDE_NONE, NULL);
 
-	/*
-	 * 26: fails where QEMU alone passes in this sweep, live (the same
-	 * kind of migration) before file
-	 */
-	mig_lv(st, 4, Q35, "9.0.0", "7.2.0", "11.3.0", "7.2.0", RUN_FAIL, MIG_SIDE_DEST,
+	/* 26: fails where QEMU alone (file) passes in this sweep */
+	mig_lv(st, 4, Q35, "9.0.0", "7.2.22-system", "9.0.0", "7.2.0", RUN_FAIL, MIG_SIDE_DEST,
 	       lv_vmcoreinfo);
 	/* 27: passed in the sweep before: a regression */
 	mig_lv(st, 4, Q35, "9.0.0", "7.2.0", "9.0.0", "7.2.22-system", RUN_FAIL, MIG_SIDE_DEST,
@@ -1040,8 +1037,8 @@ struct lv_case {
 
 static const struct lv_case lv_cases[] = {
 	{ "the latest: disagreements, failures, the rest, the older", NULL,
-	  "pc-q35-7.1 9.0.0/7.2.0>11.3.0/7.2.0 fail dst cur prev=- reg=0 "
-	  "direct=live:pass libvirt-fails-direct-passes\n"
+	  "pc-q35-7.1 9.0.0/7.2.22-system>9.0.0/7.2.0 fail dst cur prev=- reg=0 "
+	  "direct=file:pass libvirt-fails-direct-passes\n"
 	  "pc-i440fx-7.1 11.3.0/10.2.2>9.0.0/7.2.0 pass cur prev=- reg=0 direct=file:fail "
 	  "libvirt-passes-direct-fails\n"
 	  "pc-i440fx-7.1 9.0.0/7.2.22-system>11.3.0/10.2.2 error cur prev=- reg=0 "
@@ -1049,14 +1046,14 @@ static const struct lv_case lv_cases[] = {
 	  "pc-q35-7.1 9.0.0/7.2.0>9.0.0/7.2.22-system fail dst cur prev=pass reg=1 "
 	  "direct=file:fail\n"
 	  "pc-q35-7.1 9.0.0/7.2.0>11.3.0/10.2.2 fail dst cur prev=- reg=0 direct=live:fail\n"
-	  "pc-q35-7.1 9.0.0/7.2.0>9.0.0/7.2.0 pass ctl cur prev=- reg=0 direct=live:pass\n"
+	  "pc-q35-7.1 9.0.0/7.2.0>9.0.0/7.2.0 pass ctl cur prev=- reg=0 direct=file:pass\n"
 	  "pc-q35-7.1 9.0.0/7.2.22-system>11.3.0/7.2.0 pass old:" M1 " prev=- reg=0 "
-	  "direct=live:error\n",
+	  "direct=file:pass\n",
 	  1, 6, 1, 1 },
 	{ "an older migrate sweep: QEMU alone as it was then", M1,
-	  "pc-q35-7.1 9.0.0/7.2.0>9.0.0/7.2.22-system pass cur prev=- reg=0 direct=live:fail "
+	  "pc-q35-7.1 9.0.0/7.2.22-system>11.3.0/7.2.0 pass cur prev=- reg=0 direct=file:fail "
 	  "libvirt-passes-direct-fails\n"
-	  "pc-q35-7.1 9.0.0/7.2.22-system>11.3.0/7.2.0 pass cur prev=- reg=0 direct=live:pass\n",
+	  "pc-q35-7.1 9.0.0/7.2.0>9.0.0/7.2.22-system pass cur prev=- reg=0 direct=file:pass\n",
 	  0, 2, 0, 1 },
 };
 
@@ -1152,8 +1149,8 @@ static void check_libvirt_json(const char *js)
 	assert_int_equal(json_object_get_int(get(e, "id")), 26);
 	assert_string_equal(gets(e, "machine"), Q35);
 	assert_string_equal(gets(e, "src_libvirt"), "9.0.0");
-	assert_string_equal(gets(e, "src_qemu"), "7.2.0");
-	assert_string_equal(gets(e, "dst_libvirt"), "11.3.0");
+	assert_string_equal(gets(e, "src_qemu"), "7.2.22-system");
+	assert_string_equal(gets(e, "dst_libvirt"), "9.0.0");
 	assert_string_equal(gets(e, "dst_qemu"), "7.2.0");
 	assert_string_equal(gets(e, "status"), "fail");
 	assert_string_equal(gets(e, "side"), "destination");
@@ -1164,10 +1161,10 @@ static void check_libvirt_json(const char *js)
 	assert_string_equal(gets(e, "disagreement"), "libvirt-fails-direct-passes");
 	assert_string_equal(gets(e, "log"), "logs/migration-26.txt");
 	d = get(e, "direct");
-	assert_string_equal(gets(d, "mode"), "live");
+	assert_string_equal(gets(d, "mode"), "file");
 	assert_string_equal(gets(d, "status"), "pass");
 	assert_true(json_object_is_type(get(d, "reason"), json_type_null));
-	assert_int_equal(json_object_get_int(get(d, "id")), 12);
+	assert_int_equal(json_object_get_int(get(d, "id")), 11);
 	/* then the other way round */
 	e = json_object_array_get_idx(a, 1);
 	assert_string_equal(gets(e, "disagreement"), "libvirt-passes-direct-fails");
@@ -1202,11 +1199,11 @@ static void check_libvirt_md(const char *md)
 	assert_contains(sec, "| machine type | source | destination | through libvirt | "
 			     "libvirt's reason | QEMU alone | QEMU's reason | disagreement |\n"
 			     "|---|---|---|---|---|---|---|---|\n"
-			     "| pc-q35-7.1 | libvirt 9.0.0 / QEMU 7.2.0 | libvirt 11.3.0 "
+			     "| pc-q35-7.1 | libvirt 9.0.0 / QEMU 7.2.22-system | libvirt 9.0.0 "
 			     "/ QEMU 7.2.0 | [fail (destination)](logs/migration-26.txt) | "
 			     "libvirt: operation failed: job 'migration in' failed", "md first row");
-	assert_contains(sec, "including any hotplugged devices | [pass (live)]"
-			     "(logs/migration-12.txt) | — | **libvirt-fails-direct-passes** |\n"
+	assert_contains(sec, "including any hotplugged devices | [pass (file)]"
+			     "(logs/migration-11.txt) | — | **libvirt-fails-direct-passes** |\n"
 			     "| pc-i440fx-7.1 | libvirt 11.3.0 / QEMU 10.2.2 | libvirt 9.0.0 / "
 			     "QEMU 7.2.0 | [pass](logs/migration-29.txt) | — | [fail (destination, "
 			     "file)](logs/migration-23.txt) |", "md both verdicts");
@@ -1233,13 +1230,13 @@ static void check_libvirt_junit(const char *xml)
 			       "errors=\"1\" skipped=\"0\"", "junit counts");
 	assert_int_equal(count_of(suite, "<testcase "), 6);
 	assert_contains(suite, "<testcase classname=\"migration.libvirt.pc-q35-7.1\" "
-			       "name=\"9.0.0/7.2.0 -&gt; 11.3.0/7.2.0\" time=\"4.500\">\n"
+			       "name=\"9.0.0/7.2.22-system -&gt; 9.0.0/7.2.0\" time=\"4.500\">\n"
 			       "      <failure type=\"fail\" message=\"[destination] libvirt: "
 			       "operation failed: job &apos;migration in&apos; failed: load of "
 			       "migration failed: Invalid argument; QEMU on the destination: "
 			       "qemu-system-x86_64: Unknown savevm section", "junit failure");
 	assert_contains(suite, "<system-out>migration 26; log: logs/migration-26.txt\nQEMU "
-			       "alone (live): pass\ndisagreement: libvirt-fails-direct-passes"
+			       "alone (file): pass\ndisagreement: libvirt-fails-direct-passes"
 			       "</system-out>", "junit direct");
 	assert_contains(suite, "name=\"9.0.0/7.2.0 -&gt; 9.0.0/7.2.22-system\" time=\"4.500\">\n"
 			       "      <failure type=\"regression\" message=\"regression (passed in "
@@ -1250,7 +1247,7 @@ static void check_libvirt_junit(const char *xml)
 	assert_contains(suite, "QEMU alone: not run</system-out>", "junit not run");
 	assert_contains(suite, "name=\"9.0.0/7.2.0 -&gt; 9.0.0/7.2.0 (control)\"", "junit control");
 	/* the older result is no test case of this sweep */
-	assert_int_equal(count_of(suite, "9.0.0/7.2.22-system -&gt; 11.3.0/7.2.0\""), 0);
+	assert_int_equal(count_of(suite, "-&gt; 11.3.0/7.2.0\""), 0);
 }
 
 static void check_libvirt_html(const char *html)
@@ -1265,12 +1262,12 @@ static void check_libvirt_html(const char *html)
 	assert_non_null(sec);
 	assert_true(sec < strstr(html, "id=\"mig-grids\""));
 	assert_contains(sec, "<tr id=\"mig-c-26\" data-f-machine=\"pc-q35-7.1\" "
-			     "data-f-version=\"7.2.0 7.2.0\" data-f-libvirt=\"9.0.0 11.3.0\">"
+			     "data-f-version=\"7.2.22-system 7.2.0\" data-f-libvirt=\"9.0.0 9.0.0\">"
 			     "<td class=\"code\">pc-q35-7.1</td><td>libvirt 9.0.0 / QEMU "
-			     "7.2.0</td><td>libvirt 11.3.0 / QEMU 7.2.0</td><td class=\"fail\">"
+			     "7.2.22-system</td><td>libvirt 9.0.0 / QEMU 7.2.0</td><td class=\"fail\">"
 			     "<a href=\"logs/migration-26.txt\">fail (destination)</a></td>",
 			"html first row");
-	assert_contains(sec, "<td class=\"pass\"><a href=\"#mig-c-12\">pass \xc2\xb7 control, live</a></td>"
+	assert_contains(sec, "<td class=\"pass\"><a href=\"#mig-c-11\">pass, file</a></td>"
 			     "<td class=\"code\">&mdash;</td><td class=\"hl unacked\">libvirt-fails-direct-passes"
 			     "</td>", "html both verdicts");
 	assert_contains(sec, "<td class=\"none\">not run</td>", "html not run");
@@ -1297,8 +1294,8 @@ static void test_libvirt_writers(void **state)
 	check_libvirt_junit(out.xml);
 	check_libvirt_html(out.html);
 	assert_contains(log, "virt-matrix migration 26\nmachine type: pc-q35-7.1\nmode: libvirt\n"
-			     "source: libvirt 9.0.0, QEMU 7.2.0\ndestination: libvirt "
-			     "11.3.0, QEMU 7.2.0\nsweep: " M2 "\nstatus: fail\nfailed on: the "
+			     "source: libvirt 9.0.0, QEMU 7.2.22-system\ndestination: libvirt "
+			     "9.0.0, QEMU 7.2.0\nsweep: " M2 "\nstatus: fail\nfailed on: the "
 			     "destination\nreason: libvirt: operation failed", "log head");
 	assert_contains(log, "==== source argv (as libvirt started QEMU) ====\n"
 			     "/opt/qemu/7.2.0/bin/qemu-system-x86_64\n", "log argv");
