@@ -1,7 +1,7 @@
 /*
  * One migration through two libvirt daemons (lvmig.h): the domain
  * defined from our XML on L1, its guest's readiness read from its
- * console, a live peer-to-peer migration to L2 under a watchdog that
+ * console, a peer-to-peer migration to L2 under a watchdog that
  * aborts it at the deadline or on Ctrl-C, and the guest's proof on L2.
  * The argv libvirt gave each QEMU is read from /proc; the logs are the
  * daemons' domain logs.
@@ -359,7 +359,7 @@ static int migrate(virDomainPtr dom, const struct lvside *d, const char *xml,
 	}
 	watching = !pthread_create(&t, NULL, watch, &w);
 	rc = virDomainMigrateToURI3(dom, dconn, params, (unsigned)nparams,
-				    VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER);
+				    VIR_MIGRATE_PEER2PEER);
 	if (rc < 0)
 		sb_puts(why, lv_error());
 	if (watching) {
@@ -598,7 +598,7 @@ void lvmig_job_run(const struct lvmig_job *j, const struct mig_env *env,
 	*side = MIG_SIDE_NONE;
 	dst->backend.len = 0;
 	job_name(&name);
-	sb_printf(&stream, "%s/live.sock", env->rundir);
+	sb_printf(&stream, "%s/state.sock", env->rundir);
 	memset(&d, 0, sizeof(d));
 	d.lfd = -1;
 	console_init(&d.con, LOG_MAX);

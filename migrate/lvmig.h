@@ -4,10 +4,14 @@
 /*
  * One migration through libvirt: the guest of migguest.h, of one
  * versioned machine type, started by libvirt daemon L1 with QEMU A, then
- * migrated live and peer-to-peer to daemon L2 with QEMU B, as users
- * migrate: L1 opens L2 itself (qemu+unix, L2's socket), the migration
- * stream goes over a unix socket, and the destination's domain XML is
- * the source's migratable XML with B as its emulator. Both libvirts'
+ * migrated peer-to-peer to daemon L2 with QEMU B, as users migrate: L1
+ * opens L2 itself (qemu+unix, L2's socket), the migration stream goes
+ * over a unix socket, and the destination's domain XML is the source's
+ * migratable XML with B as its emulator. The migration is not live:
+ * libvirt pauses the guest, moves its state and resumes it on B, as the
+ * direct matrix's file mode stops it before saving. (Under TCG, a live
+ * migration from a QEMU before 9.0 can lose the guest's writes, QEMU
+ * commit 03bfc2188f, which would make every such pair a coin toss.) Both libvirts'
  * checks apply (the migration cookie, the domain ABI stability check).
  * A pass needs the guest's proof on B, read from its console as in the
  * direct matrix (migjob.h).

@@ -45,9 +45,9 @@ static const char usage[] =
 	"QEMU's own words.\n"
 	"\n"
 	"With --libvirt, the same guest goes through libvirt instead, as users\n"
-	"migrate: started by a libvirt daemon with QEMU A, migrated live and\n"
-	"peer-to-peer to a second daemon (its own host UUID) with QEMU B, and\n"
-	"proven on B. Each (libvirt, QEMU) end is first migrated to itself (its\n"
+	"migrate: started by a libvirt daemon with QEMU A, migrated peer to\n"
+	"peer to a second daemon (its own host UUID) with QEMU B (paused while\n"
+	"its state moves, as in file mode), and proven on B. Each (libvirt, QEMU) end is first migrated to itself (its\n"
 	"control); then every ordered pair of QEMUs goes from the newest libvirt\n"
 	"that runs A to the newest that runs B, and under every QEMU each two\n"
 	"libvirts next in version go both ways. Without --machine, the newest\n"
@@ -132,8 +132,7 @@ static int parse_options(int argc, char **argv, struct mig_opts *o, int *status)
 		case 'l':
 		case 'L':
 			if (o->mode != MIG_FILE && o->mode != (c == 'l' ? MIG_LIVE : MIG_LIBVIRT)) {
-				error("--live and --libvirt go one at a time (through "
-				      "libvirt, a migration is live)");
+				error("--live and --libvirt go one at a time");
 				goto usage_out;
 			}
 			o->mode = c == 'l' ? MIG_LIVE : MIG_LIBVIRT;

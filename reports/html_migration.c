@@ -367,7 +367,7 @@ static void through_libvirt(struct strbuf *out, const struct rep_mig_libvirt *lv
 		return;
 	}
 	sb_printf(out, "<p>Each migration from one libvirt daemon and its QEMU to another "
-		       "(live, peer to peer) beside QEMU's own verdict on the same QEMU "
+		       "(peer to peer, paused) beside QEMU's own verdict on the same QEMU "
 		       "pair and machine type (QEMU alone: file, else live; not run: "
 		       "neither was tried). <b class=\"%s\">%zu failed through libvirt where "
 		       "QEMU alone passed</b> (libvirt's own checks or the command line it "

@@ -211,8 +211,8 @@ static void mig_libvirt_md(struct strbuf *out, const struct rep_mig_libvirt *lv)
 		sb_puts(out, "No migration through libvirt in these migrate sweeps.\n\n");
 		return;
 	}
-	sb_printf(out, "Each migration from one libvirt daemon and its QEMU to another (live, "
-		       "peer to peer) beside QEMU's own verdict on the same QEMU pair and "
+	sb_printf(out, "Each migration from one libvirt daemon and its QEMU to another (peer "
+		       "to peer, paused) beside QEMU's own verdict on the same QEMU pair and "
 		       "machine type (file, else live; \"not run\": neither was tried). %zu "
 		       "failed through libvirt where QEMU alone passed (libvirt's own checks or "
 		       "the command line it made broke them); %zu passed through libvirt where "

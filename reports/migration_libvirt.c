@@ -1,7 +1,7 @@
 /*
  * The migration part's section of migrations through libvirt (mode
  * 'libvirt' of the migrations table): a guest started by one libvirt
- * daemon with one QEMU, migrated live, peer to peer, to another daemon
+ * daemon with one QEMU, migrated peer to peer (paused) to another daemon
  * with another QEMU. Each (machine type, source libvirt and QEMU,
  * destination libvirt and QEMU) is one cell, read from the same migrate
  * sweeps as the part's grids by the same code (rep_mig_cells_read): its
