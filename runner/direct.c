@@ -123,8 +123,8 @@ static void boot_and_judge(struct run_ctx *x, struct qemu_proc *p)
 	char *shutdown;
 	int w;
 
-	if (x->s->cpupin)
-		pin_vcpus(p, x->s->cpupin, r);
+	if (x->s->vms[0].cpupin)
+		pin_vcpus(p, x->s->vms[0].cpupin, r);
 	w = command_wait_output(&p->cmd, GUEST_END, (double)x->timeout);
 	if (w == 1) /* /init powers off next: QEMU must exit by itself. */
 		command_wait(&p->cmd, 30);

@@ -92,6 +92,7 @@ static int hostdev(struct strbuf *o, const char *bdf, size_t n, struct strbuf *w
 /* What the section builders of one domain share. */
 struct dom_build {
 	const struct scenario *s;
+	const struct scn_vm *vm; /* its one VM */
 	const struct dom_env *e;
 	struct strbuf *o;
 	struct strvec *notes;
@@ -103,26 +104,26 @@ struct dom_build {
 
 static int dom_head(struct dom_build *b)
 {
-	const struct scenario *s = b->s;
+	const struct scn_vm *vm = b->vm;
 
 	xf(b->o, "<domain type='%s' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"
 		 "  <name>%s</name>\n",
 	   b->e->virttype, b->e->name);
-	xf(b->o, "  <memory unit='MiB'>%ld</memory>\n", s->mem_mib > 0 ? s->mem_mib : 512);
-	if (s->hugepages)
+	xf(b->o, "  <memory unit='MiB'>%ld</memory>\n", vm->mem_mib > 0 ? vm->mem_mib : 512);
+	if (vm->hugepages)
 		sb_puts(b->o, "  <memoryBacking>\n    <hugepages/>\n"
 			      "    <access mode='shared'/>\n  </memoryBacking>\n");
 	else if (b->vhost)
 		sb_puts(b->o, "  <memoryBacking>\n    <source type='memfd'/>\n"
 			      "    <access mode='shared'/>\n  </memoryBacking>\n");
-	xf(b->o, "  <vcpu placement='static'>%d</vcpu>\n", s->cpus > 0 ? s->cpus : 1);
+	xf(b->o, "  <vcpu placement='static'>%d</vcpu>\n", vm->cpus > 0 ? vm->cpus : 1);
 	return 0;
 }
 
 static int dom_cputune(struct dom_build *b)
 {
-	const char *c = b->s->cpupin;
-	int cpus = b->s->cpus > 0 ? b->s->cpus : 1;
+	const char *c = b->vm->cpupin;
+	int cpus = b->vm->cpus > 0 ? b->vm->cpus : 1;
 
 	if (!c)
 		return 0;
@@ -145,7 +146,7 @@ static int dom_os(struct dom_build *b)
 	const struct dom_env *e = b->e;
 
 	xf(b->o, "  <os>\n    <type arch='x86_64' machine='%s'>hvm</type>\n",
-	   b->s->machine ? b->s->machine : "q35");
+	   b->vm->machine ? b->vm->machine : "q35");
 	if (e->kernel)
 		xf(b->o, "    <kernel>%s</kernel>\n    <initrd>%s</initrd>\n"
 			 "    <cmdline>%s</cmdline>\n",
@@ -157,7 +158,7 @@ static int dom_os(struct dom_build *b)
 
 static int dom_cpu(struct dom_build *b)
 {
-	const char *model = b->s->cpu_model;
+	const char *model = b->vm->cpu_model;
 
 	if (!model)
 		return 0;
@@ -187,8 +188,8 @@ static int dom_devices_open(struct dom_build *b)
 
 static int dom_disks(struct dom_build *b)
 {
-	for (size_t i = 0; i < b->s->ndisks; i++) {
-		const struct scn_disk *d = &b->s->disks[i];
+	for (size_t i = 0; i < b->vm->ndisks; i++) {
+		const struct scn_disk *d = &b->vm->disks[i];
 		const char *bus = d->iface ? d->iface : "virtio";
 		char dev[8];
 
@@ -207,8 +208,8 @@ static int dom_disks(struct dom_build *b)
 
 static int dom_nets(struct dom_build *b)
 {
-	for (size_t i = 0; i < b->s->nnets; i++) {
-		const struct scn_net *n = &b->s->nets[i];
+	for (size_t i = 0; i < b->vm->nnets; i++) {
+		const struct scn_net *n = &b->vm->nets[i];
 
 		if (n->kind == NET_TAP)
 			return map_cannot(b->why, "scenario '%s': tap networking needs a "
@@ -261,8 +262,8 @@ static int dom_passthrough(struct dom_build *b, const struct scn_device *d)
 
 static int dom_devices(struct dom_build *b)
 {
-	for (size_t i = 0, v = 0; i < b->s->ndevices; i++) {
-		const struct scn_device *d = &b->s->devices[i];
+	for (size_t i = 0, v = 0; i < b->vm->ndevices; i++) {
+		const struct scn_device *d = &b->vm->devices[i];
 
 		switch (d->kind) {
 		case DEV_VHOST_USER:
@@ -277,6 +278,9 @@ static int dom_devices(struct dom_build *b)
 			return map_cannot(b->why, "scenario '%s': a bare virtio-net-pci "
 					  "device (opt_netdev) has no libvirt form",
 					  b->s->name);
+		case DEV_SRIOV_VF:
+		case DEV_HOST_PF:
+			break; /* scenario_runnable() refused them */
 		}
 	}
 	return 0;
@@ -287,13 +291,13 @@ static int dom_devices_close(struct dom_build *b)
 {
 	const struct dom_env *e = b->e;
 
-	if (b->s->vnc >= 0) {
+	if (b->vm->vnc >= 0) {
 		xf(b->o, "    <graphics type='vnc' socket='%s/vnc.sock'/>\n", e->rundir);
 		strvec_pushf(b->notes, "vnc displayNum=%d is served on a unix socket, "
 				       "so that runs can go side by side",
-			     b->s->vnc);
+			     b->vm->vnc);
 	}
-	if (b->s->qga)
+	if (b->vm->qga)
 		xf(b->o, "    <channel type='unix'>\n"
 			 "      <source mode='bind' path='%s/qga.sock'/>\n"
 			 "      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
@@ -332,10 +336,12 @@ static int (*const sections[])(struct dom_build *) = {
 int domxml_build(const struct scenario *s, const struct dom_env *e,
 		 struct strbuf *o, struct strvec *notes, struct strbuf *why)
 {
-	struct dom_build b = { s, e, o, notes, why, { 0 }, STRBUF_INIT,
+	struct dom_build b = { s, s->vms, e, o, notes, why, { 0 }, STRBUF_INIT,
 			       scenario_count_devices(s, DEV_VHOST_USER), 0 };
 	int ret = 0;
 
+	if (map_runnable(s, why))
+		return -1;
 	b.menv.rundir = e->rundir;
 	for (size_t i = 0; i < ARRAY_SIZE(sections) && !ret; i++)
 		ret = sections[i](&b);

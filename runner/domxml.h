@@ -38,9 +38,10 @@ struct dom_env {
 };
 
 /*
- * Writes the domain XML for s to xml, one note per choice the scenario
- * left open. -1 when libvirt has no way to say it, with the reason in
- * why (nothing printed).
+ * Writes the domain XML for s (its one VM) to xml, one note per choice
+ * the scenario left open. -1 when libvirt has no way to say it, or the
+ * runner does not run s yet (scenario_runnable), with the reason in why
+ * (nothing printed).
  */
 int domxml_build(const struct scenario *s, const struct dom_env *e,
 		 struct strbuf *xml, struct strvec *notes, struct strbuf *why) VM_WUR;

@@ -15,16 +15,17 @@ static const char *const virtio_mods[] = { "virtio", "virtio_ring",
 
 void guest_modules(const struct scenario *s, struct strvec *out)
 {
+	const struct scn_vm *vm = &s->vms[0];
 	int virtio = 0, e1000 = 0, e1000e = 0;
 
-	for (size_t i = 0; i < s->ndevices; i++)
-		if (s->devices[i].kind == DEV_VHOST_USER ||
-		    s->devices[i].kind == DEV_VIRTIO_NET_PCI)
+	for (size_t i = 0; i < vm->ndevices; i++)
+		if (vm->devices[i].kind == DEV_VHOST_USER ||
+		    vm->devices[i].kind == DEV_VIRTIO_NET_PCI)
 			virtio = 1;
-	for (size_t i = 0; i < s->nnets; i++) {
-		const char *m = s->nets[i].model;
+	for (size_t i = 0; i < vm->nnets; i++) {
+		const char *m = vm->nets[i].model;
 
-		if (s->nets[i].kind != NET_NIC)
+		if (vm->nets[i].kind != NET_NIC)
 			continue;
 		if (!m || !strcmp(m, "e1000"))
 			e1000 = 1;
@@ -112,14 +113,15 @@ void guest_init_script(const struct scenario *s, struct strbuf *o)
 				  c->count, n, c->count, c->count);
 			break;
 		case CHECK_TRAFFIC: {
+			const struct scn_vm *vm = &s->vms[0];
 			const char *mac0 = NULL, *mac1 = NULL;
 
-			for (size_t k = 0; k < s->ndevices; k++)
-				if (s->devices[k].kind == DEV_VHOST_USER) {
+			for (size_t k = 0; k < vm->ndevices; k++)
+				if (vm->devices[k].kind == DEV_VHOST_USER) {
 					if (!mac0)
-						mac0 = s->devices[k].mac;
+						mac0 = vm->devices[k].mac;
 					else if (!mac1)
-						mac1 = s->devices[k].mac;
+						mac1 = vm->devices[k].mac;
 				}
 			/*
 			 * ICMP echo requests leave the first port with the

@@ -28,9 +28,9 @@
 #define GUEST_BEGIN "VMX-BEGIN"
 #define GUEST_END "VMX-END"
 
-/* Module names for s (virtio, virtio_net, e1000, e1000e...). */
+/* Module names for the VM of s (virtio, virtio_net, e1000, e1000e...). */
 void guest_modules(const struct scenario *s, struct strvec *out);
-/* The /init script for s into out. */
+/* The /init script for the VM of s into out. */
 void guest_init_script(const struct scenario *s, struct strbuf *out);
 
 struct guest_check {

@@ -1,10 +1,12 @@
 /*
  * The job engine (job.h). A job runs in a forked worker: it opens the
  * store, loads the scenario, skips what the sweep has already recorded,
- * finds the QEMU's probe record, refuses by rule what a component does
- * not support, makes a run directory, and hands the job to the first
- * backend of run_backends (backends.c) that applies. Whatever the backend left in the
- * result is then recorded in `runs` and printed as one line. Everything
+ * takes the scenario's notes and skips what the runner cannot run yet
+ * (several VMs), finds the QEMU's probe record, refuses by rule what a
+ * component does not support, makes a run directory, and hands the job
+ * to the first backend of run_backends (backends.c) that applies.
+ * Whatever the backend left in the result is then recorded in `runs` and
+ * printed as one line. Everything
  * a job starts lives in its run directory and its own process groups,
  * and is gone when the job ends, however it ends.
  */
@@ -220,12 +222,14 @@ static int find_record(struct job_state *js, const struct job *j)
 static int passthrough_host(const struct scenario *s, const char **host,
 			    struct result *r)
 {
-	*host = NULL;
-	for (size_t i = 0; i < s->ndevices; i++) {
-		const char *h = s->devices[i].host;
+	const struct scn_vm *vm = s->vms; /* NULL for a domain XML */
 
-		if (s->devices[i].kind != DEV_VFIO_PCI &&
-		    s->devices[i].kind != DEV_PCI_ASSIGN)
+	*host = NULL;
+	for (size_t i = 0; s->nvms && i < vm->ndevices; i++) {
+		const char *h = vm->devices[i].host;
+
+		if (vm->devices[i].kind != DEV_VFIO_PCI &&
+		    vm->devices[i].kind != DEV_PCI_ASSIGN)
 			continue;
 		if (*host && (strcmp(*host, "lab") || strcmp(h, "lab"))) {
 			r->status = RUN_ERROR;
@@ -269,11 +273,24 @@ static void dispatch(struct run_ctx *x)
 	sb_puts(&x->r->reason, "no backend runs this job");
 }
 
+/*
+ * The scenario's notes into the run's; a scenario the runner cannot run
+ * yet (several VMs, VFs to make) is skipped, saying why. -1 then.
+ */
+static int scenario_notes_or_skip(struct job_state *js, const struct job *j)
+{
+	scenario_notes(&js->s, &js->r.notes);
+	if (job_is_user_xml(j) || !scenario_runnable(&js->s, &js->r.reason))
+		return 0;
+	js->r.status = RUN_SKIP;
+	return -1;
+}
+
 /* Everything before a backend runs; -1 when the result is already decided. */
 static int prepare(const struct job_env *env, struct job_state *js,
 		   const struct job *j, struct run_ctx *x)
 {
-	if (find_record(js, j))
+	if (scenario_notes_or_skip(js, j) || find_record(js, j))
 		return -1;
 	if (j->libvirt) {
 		char *e = daemon_error(&js->st, j);

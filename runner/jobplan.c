@@ -98,12 +98,21 @@ void jobplan_release(struct jobplan *plan)
 
 long jobplan_job_mib(const struct scenario *s)
 {
-	long mem = s->mem_mib > 0 ? s->mem_mib : 512, need = mem + 256;
+	struct strbuf why = STRBUF_INIT;
+	const struct scn_vm *vm;
+	long mem, need;
+	int skipped = scenario_runnable(s, &why);
 
+	strbuf_release(&why);
+	if (skipped)
+		return 0;
+	vm = &s->vms[0];
+	mem = vm->mem_mib > 0 ? vm->mem_mib : 512;
+	need = mem + 256;
 	if (scenario_count_devices(s, DEV_VHOST_USER))
 		need += 512;
-	for (size_t i = 0; i < s->ndevices; i++)
-		if (s->devices[i].host && !strcmp(s->devices[i].host, "lab")) {
+	for (size_t i = 0; i < vm->ndevices; i++)
+		if (vm->devices[i].host && !strcmp(vm->devices[i].host, "lab")) {
 			need = 512 + mem + 256;
 			break;
 		}

@@ -350,12 +350,12 @@ void inspect_eval(const struct scenario *s, const struct inspect_answers *a,
 			break;
 		}
 	}
-	for (size_t i = 0; i < s->ndevices; i++) {
+	for (size_t i = 0; i < s->vms[0].ndevices; i++) {
 		char qdev[16];
 		struct find_qdev f;
 
-		if (s->devices[i].kind != DEV_VFIO_PCI &&
-		    s->devices[i].kind != DEV_PCI_ASSIGN)
+		if (s->vms[0].devices[i].kind != DEV_VFIO_PCI &&
+		    s->vms[0].devices[i].kind != DEV_PCI_ASSIGN)
 			continue;
 		memset(&f, 0, sizeof(f));
 		snprintf(qdev, sizeof(qdev), "pt_%zu", pt++);

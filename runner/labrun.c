@@ -187,7 +187,7 @@ static int lab_boot(struct run_ctx *x, const char *how)
 	le.kernel = x->kernel;
 	le.initrd = initrd;
 	le.rundir = x->rundir;
-	le.l2_mem_mib = x->s->mem_mib;
+	le.l2_mem_mib = x->s->vms[0].mem_mib;
 	lab_argv(&le, &l1);
 	for (int attempt = 1;; attempt++) {
 		if (qemu_proc_start(&p, LAB_QEMU, (const char *const *)l1.v, 30)) {

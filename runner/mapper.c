@@ -195,6 +195,17 @@ int map_cannot(struct strbuf *why, const char *fmt, ...)
 	return -1;
 }
 
+int map_runnable(const struct scenario *s, struct strbuf *why)
+{
+	struct strbuf r = STRBUF_INIT;
+	int ret = 0;
+
+	if (scenario_runnable(s, &r))
+		ret = map_cannot(why, "%s", r.buf);
+	strbuf_release(&r);
+	return ret;
+}
+
 /*
  * What the sections of the command line share: the inputs, the outputs,
  * and the counters that one section's arguments name and a later one's
@@ -202,6 +213,7 @@ int map_cannot(struct strbuf *why, const char *fmt, ...)
  */
 struct map_build {
 	const struct scenario *s;
+	const struct scn_vm *vm; /* its one VM */
 	const struct map_caps *c;
 	const struct map_env *env;
 	struct strvec *argv, *notes;
@@ -214,7 +226,7 @@ struct map_build {
 /* -machine, with the aliases resolved and the shared RAM named, -accel. */
 static int map_machine(struct map_build *b)
 {
-	const char *machine = b->s->machine ? b->s->machine : "q35";
+	const char *machine = b->vm->machine ? b->vm->machine : "q35";
 	struct strbuf m = STRBUF_INIT;
 
 	if (!strcmp(machine, "q35") && *b->c->q35)
@@ -233,7 +245,7 @@ static int map_machine(struct map_build *b)
 /* -cpu (host needs KVM); vCPU pinning is the runner's, noted. */
 static int map_cpu(struct map_build *b)
 {
-	const char *model = b->s->cpu_model;
+	const char *model = b->vm->cpu_model;
 
 	if (model) {
 		if (!strcmp(model, "host") && strcmp(b->env->accel, "kvm")) {
@@ -244,31 +256,31 @@ static int map_cpu(struct map_build *b)
 		}
 		strvec_pushv(b->argv, (const char *const[]){ "-cpu", model, NULL });
 	}
-	if (b->s->cpupin)
+	if (b->vm->cpupin)
 		strvec_pushf(b->notes, "cpupin=%s: the runner pins the vCPU threads "
 				       "(query-cpus-fast thread-id) once QEMU is up",
-			     b->s->cpupin);
+			     b->vm->cpupin);
 	return 0;
 }
 
 /* The backend object of shared guest RAM, and -numa before QEMU 5.0. */
 static void map_shared_memory(struct map_build *b)
 {
-	const struct scenario *s = b->s;
+	const struct scn_vm *vm = b->vm;
 
 	strvec_push(b->argv, "-object");
-	if (s->hugepages)
+	if (vm->hugepages)
 		strvec_pushf(b->argv, "memory-backend-file,id=mem0,size=%ldM,"
 				      "mem-path=/dev/hugepages,share=on,prealloc=on",
-			     s->mem_mib);
+			     vm->mem_mib);
 	else if (b->c->has_memfd)
 		strvec_pushf(b->argv, "memory-backend-memfd,id=mem0,size=%ldM,"
 				      "share=on",
-			     s->mem_mib);
+			     vm->mem_mib);
 	else {
 		strvec_pushf(b->argv, "memory-backend-file,id=mem0,size=%ldM,"
 				      "mem-path=/dev/shm,share=on",
-			     s->mem_mib);
+			     vm->mem_mib);
 		strvec_push(b->notes, "no memory-backend-memfd in this QEMU: "
 				      "shared memory from a file in /dev/shm");
 	}
@@ -285,9 +297,9 @@ static void map_shared_memory(struct map_build *b)
 static int map_smp_memory(struct map_build *b)
 {
 	strvec_push(b->argv, "-smp");
-	strvec_pushf(b->argv, "%d", b->s->cpus > 0 ? b->s->cpus : 1);
+	strvec_pushf(b->argv, "%d", b->vm->cpus > 0 ? b->vm->cpus : 1);
 	strvec_push(b->argv, "-m");
-	strvec_pushf(b->argv, "%ld", b->s->mem_mib > 0 ? b->s->mem_mib : 512);
+	strvec_pushf(b->argv, "%ld", b->vm->mem_mib > 0 ? b->vm->mem_mib : 512);
 	if (b->shared)
 		map_shared_memory(b);
 	return 0;
@@ -295,8 +307,8 @@ static int map_smp_memory(struct map_build *b)
 
 static int map_disks(struct map_build *b)
 {
-	for (size_t i = 0; i < b->s->ndisks; i++) {
-		const struct scn_disk *d = &b->s->disks[i];
+	for (size_t i = 0; i < b->vm->ndisks; i++) {
+		const struct scn_disk *d = &b->vm->disks[i];
 
 		strvec_push(b->argv, "-drive");
 		strvec_pushf(b->argv, "file=%s%s%s%s%s", d->file,
@@ -309,8 +321,8 @@ static int map_disks(struct map_build *b)
 /* The net backends (DTS pairs each nic with a user or tap backend). */
 static int map_net_backends(struct map_build *b)
 {
-	for (size_t i = 0; i < b->s->nnets; i++) {
-		const struct scn_net *n = &b->s->nets[i];
+	for (size_t i = 0; i < b->vm->nnets; i++) {
+		const struct scn_net *n = &b->vm->nets[i];
 
 		if (n->kind == NET_NIC)
 			continue;
@@ -333,8 +345,8 @@ static int map_nics(struct map_build *b)
 {
 	int nic = 0;
 
-	for (size_t i = 0; i < b->s->nnets; i++) {
-		const struct scn_net *n = &b->s->nets[i];
+	for (size_t i = 0; i < b->vm->nnets; i++) {
+		const struct scn_net *n = &b->vm->nets[i];
 
 		if (n->kind != NET_NIC)
 			continue;
@@ -433,8 +445,8 @@ static int (*const device_builders[])(struct map_build *, const struct scn_devic
 
 static int map_devices(struct map_build *b)
 {
-	for (size_t i = 0; i < b->s->ndevices; i++) {
-		const struct scn_device *d = &b->s->devices[i];
+	for (size_t i = 0; i < b->vm->ndevices; i++) {
+		const struct scn_device *d = &b->vm->devices[i];
 
 		if ((size_t)d->kind < ARRAY_SIZE(device_builders) &&
 		    device_builders[d->kind] && device_builders[d->kind](b, d))
@@ -446,20 +458,20 @@ static int map_devices(struct map_build *b)
 /* VNC on a unix socket in the run's directory, so that runs go side by side. */
 static int map_vnc(struct map_build *b)
 {
-	if (b->s->vnc < 0)
+	if (b->vm->vnc < 0)
 		return 0;
 	strvec_push(b->argv, "-vnc");
 	strvec_pushf(b->argv, "unix:%s/vnc.sock", b->env->rundir);
 	strvec_pushf(b->notes, "vnc displayNum=%d is served on a unix socket, "
 			       "so that runs can go side by side",
-		     b->s->vnc);
+		     b->vm->vnc);
 	return 0;
 }
 
 /* The guest agent's virtio-serial port on a socket in the run's directory. */
 static int map_guest_agent(struct map_build *b)
 {
-	if (!b->s->qga)
+	if (!b->vm->qga)
 		return 0;
 	strvec_push(b->argv, "-chardev");
 	strvec_pushf(b->argv, "socket,id=qga0,path=%s/qga.sock,server=on,wait=off",
@@ -505,10 +517,13 @@ int map_argv(const struct scenario *s, const struct map_caps *c,
 	     struct strvec *notes, struct strbuf *why)
 {
 	struct map_build b = {
-		.s = s, .c = c, .env = env, .argv = argv, .notes = notes, .why = why,
-		.shared = scenario_count_devices(s, DEV_VHOST_USER) > 0 || s->hugepages,
+		.s = s, .vm = s->vms, .c = c, .env = env, .argv = argv,
+		.notes = notes, .why = why,
 	};
 
+	if (map_runnable(s, why))
+		return -1;
+	b.shared = scenario_count_devices(s, DEV_VHOST_USER) > 0 || b.vm->hugepages;
 	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
 		if (sections[i](&b))
 			return -1;

@@ -49,9 +49,16 @@ void map_vhost_path(const struct map_env *env, const struct scn_device *d,
 int map_cannot(struct strbuf *why, const char *fmt, ...) VM_PRINTF(2, 3);
 
 /*
- * Appends QEMU's arguments (not the binary, not the QMP monitor) for s to
- * argv, and one line per version adaptation to notes. -1 when this QEMU
- * cannot express the scenario at all (a missing device), with the reason
+ * 0 when the runner runs s as it is; else -1 with why set to the reason
+ * (scenario_runnable: several VMs, VFs to make), as map_cannot.
+ */
+int map_runnable(const struct scenario *s, struct strbuf *why) VM_WUR;
+
+/*
+ * Appends QEMU's arguments (not the binary, not the QMP monitor) for s
+ * (its one VM) to argv, and one line per version adaptation to notes. -1
+ * when this QEMU cannot express the scenario at all (a missing device),
+ * or the runner does not run s yet (scenario_runnable), with the reason
  * in why (nothing printed: the reason belongs to the run's record).
  */
 int map_argv(const struct scenario *s, const struct map_caps *c,

@@ -4,30 +4,29 @@
  * `key: value`, values continued on indented lines, full-line comments,
  * keys case-insensitive), then DTS's value rules: entries separated by
  * ';' or line ends, options by ',', name and value by the first '='.
- * Each entry is checked against the tables below at once, so a message
- * names the line the entry is on; the checks that need the whole file
- * (a vhost-user device needs a backend...) run at the end.
+ *
+ * Which sections are VMs follows DTS: a suite's cfg is read by VM name,
+ * so any section may be one (vm0, vm1, but also host and backup); a
+ * scene's cfg has [scene] and VMs. [expect] is ours, and so is a [host]
+ * whose first key is vhost or passthrough; a [host] whose first key is a
+ * VM's is a VM named host. Each entry is checked against the rows of its
+ * key (scenario_vm.c, scenario_file.c) at once, so a message names the
+ * line the entry is on; the checks that need the whole file run at the
+ * end (scenario_file.c).
  */
 #include <ctype.h>
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario.h"
+#include "scenario_internal.h"
 #include "fs.h"
 #include "lineparse.h"
 #include "banned.h"
 
-struct ctx {
-	struct scenario *s;
-	const char *path;
-	const char *section;
-	int line;
-};
+/* How wide a note quotes the file at most. */
+#define NOTE_MAX 240
 
-static int bad(struct ctx *c, const char *fmt, ...) VM_PRINTF(2, 3);
-static int bad(struct ctx *c, const char *fmt, ...)
+int scn_bad(struct scn_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -35,6 +34,37 @@ static int bad(struct ctx *c, const char *fmt, ...)
 	verror_at(c->path, c->line, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+void scn_note(struct scn_ctx *c, const char *fmt, ...)
+{
+	struct strbuf msg = STRBUF_INIT, esc = STRBUF_INIT;
+	struct strvec *notes = c->vm ? &c->vm->notes : &c->s->notes;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	if (r)
+		die("scenario note failed");
+	strvec_pushf(notes, "[%s] line %d: %s", c->section, c->line,
+		     str_printable(&esc, msg.buf, msg.len, NOTE_MAX));
+	strbuf_release(&msg);
+	strbuf_release(&esc);
+}
+
+/* e's options as the file wrote them, password values left out. */
+static void entry_text(const struct scn_entry *e, struct strbuf *out)
+{
+	for (size_t i = 0; i < e->nr; i++) {
+		const struct scn_opt *o = &e->opts[i];
+
+		if (!strcmp(o->name, "password"))
+			continue;
+		sb_printf(out, "%s%s%s%s", out->len ? "," : "", o->name,
+			  o->bare ? "" : "=", o->value);
+	}
 }
 
 static char *trim(char *s)
@@ -60,7 +90,7 @@ static void entry_release(struct scn_entry *e)
 	e->nr = 0;
 }
 
-static const char *opt(const struct scn_entry *e, const char *name)
+const char *scn_opt(const struct scn_entry *e, const char *name)
 {
 	for (size_t i = 0; i < e->nr; i++)
 		if (!strcmp(e->opts[i].name, name))
@@ -68,9 +98,23 @@ static const char *opt(const struct scn_entry *e, const char *name)
 	return NULL;
 }
 
+char *scn_dup_opt(const struct scn_entry *e, const char *name)
+{
+	const char *v = scn_opt(e, name);
+
+	return v && *v ? xstrdup(v) : NULL;
+}
+
+void scn_set_str(char **dst, char *v)
+{
+	free(*dst);
+	*dst = v;
+}
+
 struct opt_at {
 	const char *name;
 	size_t i;
+	int bare;
 };
 
 static int cmp_opt_at(const void *a, const void *b)
@@ -83,9 +127,10 @@ static int cmp_opt_at(const void *a, const void *b)
 
 /*
  * The index of the first option of e that repeats an earlier one, or
- * e->nr when none does. Sorting keeps this O(n log n): a DTS entry can
- * hold a hundred thousand options, and asking each new option of all
- * the earlier ones took half a minute there.
+ * e->nr when none does; words without '=' may repeat each other
+ * (cpupin=4,5,5 is cpupin=4 to DTS). Sorting keeps this O(n log n): a
+ * DTS entry can hold a hundred thousand options, and asking each new
+ * option of all the earlier ones took half a minute there.
  */
 static size_t first_repeat(const struct scn_entry *e)
 {
@@ -95,11 +140,13 @@ static size_t first_repeat(const struct scn_entry *e)
 	for (size_t i = 0; i < e->nr; i++) {
 		v[i].name = e->opts[i].name;
 		v[i].i = i;
+		v[i].bare = e->opts[i].bare;
 	}
 	sort_array(v, e->nr, sizeof(*v), cmp_opt_at);
 	/* Equal names are adjacent, each run in the order of the entry. */
 	for (size_t i = 1; i < e->nr; i++)
-		if (v[i].i < first && !strcmp(v[i].name, v[i - 1].name))
+		if (v[i].i < first && !(v[i].bare && v[i - 1].bare) &&
+		    !strcmp(v[i].name, v[i - 1].name))
 			first = v[i].i;
 	free(v);
 	return first;
@@ -110,7 +157,7 @@ static size_t first_repeat(const struct scn_entry *e)
  * name and value at the first '='; opt_settings takes the rest of the
  * entry, commas included.
  */
-static int split_entry(struct ctx *c, char *text, struct scn_entry *e)
+static int split_entry(struct scn_ctx *c, char *text, struct scn_entry *e)
 {
 	size_t alloc = 0, repeat;
 	const char *nameless = NULL; /* the value of '=value', which stops it */
@@ -142,6 +189,7 @@ static int split_entry(struct ctx *c, char *text, struct scn_entry *e)
 			ALLOC_GROW(e->opts, e->nr + 1, alloc);
 			e->opts[e->nr].name = xstrdup(name);
 			e->opts[e->nr].value = xstrdup(value ? value : "");
+			e->opts[e->nr].bare = !value;
 			e->nr++;
 		}
 		p = next;
@@ -149,13 +197,21 @@ static int split_entry(struct ctx *c, char *text, struct scn_entry *e)
 	/* The first mistake in the entry is the one reported. */
 	repeat = first_repeat(e);
 	if (repeat < e->nr)
-		return bad(c,
-			   "option '%s' given twice; expected each option once "
-			   "in an entry",
-			   e->opts[repeat].name);
+		return scn_bad(c,
+			       "option '%s' given twice; expected each option "
+			       "once in an entry",
+			       e->opts[repeat].name);
 	if (nameless)
-		return bad(c, "option '=%s' has no name; expected name=value",
-			   nameless);
+		return scn_bad(c, "option '=%s' has no name; expected name=value",
+			       nameless);
+	return 0;
+}
+
+static int listed(const char *const *names, const char *name)
+{
+	for (const char *const *n = names; *n; n++)
+		if (!strcmp(*n, name))
+			return 1;
 	return 0;
 }
 
@@ -165,51 +221,72 @@ static void join_names(struct strbuf *sb, const char *const *names)
 		sb_printf(sb, "%s%s", n == names ? "" : ", ", *n);
 }
 
-/* Every option of e must be in names (NULL-terminated). */
-static int allowed(struct ctx *c, const char *what, const struct scn_entry *e,
-		   const char *const *names)
+/*
+ * The words of e that DTS ignores (cpupin=4,5,6,7: '5', '6', '7', since
+ * ',' ends the value), in a note that says what the value became.
+ */
+static void note_bare(struct scn_ctx *c, const char *what,
+		      const struct scn_entry *e, const char *const *names)
+{
+	struct strbuf words = STRBUF_INIT, so = STRBUF_INIT;
+	size_t n = 0;
+
+	for (size_t i = 0; i < e->nr; i++) {
+		if (!e->opts[i].bare || listed(names, e->opts[i].name))
+			continue;
+		if (!n++ && i && !e->opts[i - 1].bare)
+			sb_printf(&so, ": ',' separates options, so %s is '%s'",
+				  e->opts[i - 1].name, e->opts[i - 1].value);
+		sb_printf(&words, "%s'%s'", words.len ? ", " : "", e->opts[i].name);
+	}
+	if (n)
+		scn_note(c, "%s %s %s no '=' and %s ignored, as DTS ignores %s%s",
+			 what, words.buf, n > 1 ? "have" : "has",
+			 n > 1 ? "are" : "is", n > 1 ? "them" : "it", so.buf);
+	strbuf_release(&words);
+	strbuf_release(&so);
+}
+
+int scn_allowed(struct scn_ctx *c, const char *what, const struct scn_entry *e,
+		const char *const *names)
 {
 	for (size_t i = 0; i < e->nr; i++) {
 		struct strbuf list = STRBUF_INIT;
-		const char *const *n;
 
-		for (n = names; *n; n++)
-			if (!strcmp(*n, e->opts[i].name))
-				break;
-		if (*n)
+		if (e->opts[i].bare || listed(names, e->opts[i].name))
 			continue;
 		join_names(&list, names);
-		bad(c, "unknown option '%s' for %s in [%s]; expected one of %s",
-		    e->opts[i].name, what, c->section, list.buf);
+		scn_bad(c, "unknown option '%s' for %s in [%s]; expected one of %s",
+			e->opts[i].name, what, c->section, list.buf);
 		strbuf_release(&list);
 		return -1;
 	}
+	note_bare(c, what, e, names);
 	return 0;
 }
 
-static int num(struct ctx *c, const char *what, const char *v, long min,
-	       long max, long *out)
+int scn_num(struct scn_ctx *c, const char *what, const char *v, long min,
+	    long max, long *out)
 {
 	if (!v || parse_long(v, min, max, out))
-		return bad(
-		    c,
-		    "bad value '%s' for %s; expected an integer from %ld "
-		    "to %ld",
-		    v ? v : "", what, min, max);
+		return scn_bad(c,
+			       "bad value '%s' for %s; expected an integer from "
+			       "%ld to %ld",
+			       v ? v : "", what, min, max);
 	return 0;
 }
 
-static int yesno(struct ctx *c, const char *what, const char *v, int *out)
+int scn_yesno(struct scn_ctx *c, const char *what, const char *v, int *out)
 {
 	if (v && (!strcmp(v, "yes") || !strcmp(v, "no"))) {
 		*out = !strcmp(v, "yes");
 		return 0;
 	}
-	return bad(c, "bad value '%s' for %s; expected yes or no", v ? v : "",
-		   what);
+	return scn_bad(c, "bad value '%s' for %s; expected yes or no",
+		       v ? v : "", what);
 }
 
-static int is_hex(const char *p, size_t n)
+int scn_is_hex(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!isxdigit((unsigned char)p[i]))
@@ -217,492 +294,99 @@ static int is_hex(const char *p, size_t n)
 	return 1;
 }
 
-static int is_mac(const char *m)
-{
-	if (strlen(m) != 17)
-		return 0;
-	for (int i = 0; i < 17; i++)
-		if (i % 3 == 2 ? m[i] != ':' : !isxdigit((unsigned char)m[i]))
-			return 0;
-	return 1;
-}
-
-static int check_mac(struct ctx *c, const char *name, const char *v)
-{
-	if (v && !is_mac(v))
-		return bad(c,
-			   "bad MAC address '%s' for %s; expected "
-			   "xx:xx:xx:xx:xx:xx (hex)",
-			   v, name);
-	return 0;
-}
-
-/* [DDDD:]BB:SS.F, hex, function 0-7. */
-static int is_bdf(const char *b)
+int scn_is_bdf(const char *b)
 {
 	size_t n = strlen(b);
 
 	if (n == 12) {
-		if (!is_hex(b, 4) || b[4] != ':')
+		if (!scn_is_hex(b, 4) || b[4] != ':')
 			return 0;
 		b += 5;
 	} else if (n != 7) {
 		return 0;
 	}
-	return is_hex(b, 2) && b[2] == ':' && is_hex(b + 3, 2) && b[5] == '.' &&
-	       b[6] >= '0' && b[6] <= '7';
+	return scn_is_hex(b, 2) && b[2] == ':' && scn_is_hex(b + 3, 2) &&
+	       b[5] == '.' && b[6] >= '0' && b[6] <= '7';
 }
 
-static char *dup_opt(const struct scn_entry *e, const char *name)
+static const struct scn_key *rules_of(enum scn_section k)
 {
-	const char *v = opt(e, name);
-
-	return v && *v ? xstrdup(v) : NULL;
-}
-
-static void set_str(char **dst, char *v)
-{
-	free(*dst);
-	*dst = v;
-}
-
-/* [vm0] */
-
-static int vm_cpu(struct ctx *c, const struct scn_entry *e)
-{
-	struct scenario *s = c->s;
-	const char *v;
-	long n;
-
-	if ((v = opt(e, "number"))) {
-		if (num(c, "cpu number", v, 1, 256, &n))
-			return -1;
-		s->cpus = (int)n;
-	}
-	if ((v = opt(e, "cpupin"))) {
-		if (strspn(v, "0123456789 ") != strlen(v) ||
-		    !strpbrk(v, "0123456789"))
-			return bad(c,
-				   "bad cpupin '%s'; expected host CPU numbers "
-				   "separated by spaces",
-				   v);
-		set_str(&s->cpupin, xstrdup(v));
-	}
-	if (opt(e, "model"))
-		set_str(&s->cpu_model, dup_opt(e, "model"));
-	return 0;
-}
-
-static int vm_mem(struct ctx *c, const struct scn_entry *e)
-{
-	struct scenario *s = c->s;
-	const char *v;
-
-	if ((v = opt(e, "size")) &&
-	    num(c, "mem size (MiB)", v, 16, 1048576, &s->mem_mib))
-		return -1;
-	if ((v = opt(e, "hugepage")) &&
-	    yesno(c, "mem hugepage", v, &s->hugepages))
-		return -1;
-	return 0;
-}
-
-static int vm_disk(struct ctx *c, const struct scn_entry *e)
-{
-	struct scenario *s = c->s;
-	struct scn_disk *d;
-
-	if (!opt(e, "file") || !*opt(e, "file"))
-		return bad(c, "disk without file=; expected file=PATH");
-	s->disks = xrealloc(s->disks, (s->ndisks + 1) * sizeof(*s->disks));
-	d = &s->disks[s->ndisks++];
-	d->file = dup_opt(e, "file");
-	d->format = dup_opt(e, "opt_format");
-	d->iface = dup_opt(e, "opt_if");
-	d->line = c->line;
-	return 0;
-}
-
-static int vm_net(struct ctx *c, const struct scn_entry *e)
-{
-	struct scenario *s = c->s;
-	enum scn_net_kind kind;
-	struct scn_net *n;
-	const char *type = opt(e, "type"), *v, *mac;
-	long vlan = 0;
-
-	if (!type)
-		return bad(c, "net without type=; expected type=nic, user, tap "
-			      "or bridge");
-	if (!strcmp(type, "nic"))
-		kind = NET_NIC;
-	else if (!strcmp(type, "user"))
-		kind = NET_USER;
-	else if (!strcmp(type, "tap") || !strcmp(type, "bridge"))
-		kind = NET_TAP;
-	else
-		return bad(c,
-			   "bad net type '%s'; expected nic, user, tap or "
-			   "bridge",
-			   type);
-	if ((v = opt(e, "opt_vlan")) &&
-	    num(c, "net opt_vlan", v, 0, INT_MAX, &vlan))
-		return -1;
-	mac = opt(e, "opt_macaddr") ? opt(e, "opt_macaddr") : opt(e, "opt_mac");
-	if (check_mac(c, "net", mac))
-		return -1;
-	s->nets = xrealloc(s->nets, (s->nnets + 1) * sizeof(*s->nets));
-	n = &s->nets[s->nnets++];
-	n->kind = kind;
-	n->model = dup_opt(e, "opt_model");
-	n->mac = mac && *mac ? xstrdup(mac) : NULL;
-	n->hostfwd = dup_opt(e, "opt_hostfwd");
-	n->vlan = (int)vlan;
-	n->line = c->line;
-	return 0;
-}
-
-static const char *const vhost_user_opts[] = {
-	"driver", "opt_path", "opt_mac", "opt_queue", "opt_settings",
-	"opt_server", "opt_legacy", NULL
-};
-static const char *const passthrough_opts[] = {
-	"driver", "opt_host", "opt_addr", NULL
-};
-static const char *const virtio_net_opts[] = {
-	"driver", "opt_netdev", "opt_id", "opt_mac", "opt_bus",
-	"opt_addr", "opt_settings", NULL
-};
-
-static const struct {
-	const char *driver;
-	enum scn_dev_kind kind;
-	const char *const *opts;
-} drivers[] = {
-	{ "vhost-user", DEV_VHOST_USER, vhost_user_opts },
-	{ "vfio-pci", DEV_VFIO_PCI, passthrough_opts },
-	{ "pci-assign", DEV_PCI_ASSIGN, passthrough_opts },
-	{ "virtio-net-pci", DEV_VIRTIO_NET_PCI, virtio_net_opts },
-};
-
-static int vm_device(struct ctx *c, const struct scn_entry *e)
-{
-	static const char expected[] = "expected driver=vhost-user, vfio-pci, "
-				       "pci-assign or virtio-net-pci";
-	struct scenario *s = c->s;
-	struct strbuf what = STRBUF_INIT;
-	struct scn_device *d;
-	const char *drv = opt(e, "driver"), *v;
-	long queues = 0;
-	size_t i;
-	int r;
-
-	if (!drv)
-		return bad(c, "device without driver=; %s", expected);
-	if (!strcmp(drv, "vhost-cuse"))
-		return bad(
-		    c, "driver vhost-cuse was removed from DPDK (16.11) and "
-		       "QEMU; expected driver=vhost-user");
-	for (i = 0; i < ARRAY_SIZE(drivers); i++)
-		if (!strcmp(drivers[i].driver, drv))
-			break;
-	if (i == ARRAY_SIZE(drivers))
-		return bad(c, "unknown device driver '%s'; %s", drv, expected);
-	sb_printf(&what, "device driver=%s", drv);
-	r = allowed(c, what.buf, e, drivers[i].opts);
-	strbuf_release(&what);
-	if (r)
-		return -1;
-	switch (drivers[i].kind) {
-	case DEV_VHOST_USER:
-		if (!opt(e, "opt_path") || !*opt(e, "opt_path"))
-			return bad(c, "vhost-user device without opt_path=; "
-				      "expected opt_path=SOCKET");
-		if ((v = opt(e, "opt_queue")) &&
-		    num(c, "vhost-user opt_queue", v, 1, 64, &queues))
-			return -1;
-		break;
-	case DEV_VFIO_PCI:
-	case DEV_PCI_ASSIGN:
-		v = opt(e, "opt_host");
-		if (!v || (strcmp(v, "lab") && !is_bdf(v)))
-			return bad(c,
-				   "bad opt_host '%s' for %s; expected a PCI "
-				   "address (0000:07:10.0 or 07:10.0) or 'lab'",
-				   v ? v : "", drv);
-		break;
-	case DEV_VIRTIO_NET_PCI:
+	switch (k) {
+	case SECT_HOST:
+		return scn_host_keys;
+	case SECT_EXPECT:
+		return scn_expect_keys;
+	case SECT_SCENE:
+		return scn_scene_keys;
+	case SECT_VM:
+	case SECT_HOST_OPEN:
 		break;
 	}
-	if (check_mac(c, drv, opt(e, "opt_mac")))
-		return -1;
-	s->devices =
-	    xrealloc(s->devices, (s->ndevices + 1) * sizeof(*s->devices));
-	d = &s->devices[s->ndevices++];
-	d->kind = drivers[i].kind;
-	d->path = dup_opt(e, "opt_path");
-	d->mac = dup_opt(e, "opt_mac");
-	d->host = dup_opt(e, "opt_host");
-	d->addr = dup_opt(e, "opt_addr");
-	d->netdev = dup_opt(e, "opt_netdev");
-	d->settings = dup_opt(e, "opt_settings");
-	d->queues = (int)queues;
-	d->line = c->line;
-	return 0;
+	return scn_vm_keys;
 }
 
-static int vm_vnc(struct ctx *c, const struct scn_entry *e)
+static const struct scn_key *lookup(const struct scn_key *rules, const char *key)
 {
-	long n;
-
-	if (num(c, "vnc displayNum", opt(e, "displayNum"), 0, 65535, &n))
-		return -1;
-	c->s->vnc = (int)n;
-	return 0;
+	for (const struct scn_key *r = rules; r->key; r++)
+		if (!strcmp(r->key, key))
+			return r;
+	return NULL;
 }
 
-static int vm_qga(struct ctx *c, const struct scn_entry *e)
+static void join_keys(struct strbuf *sb, const struct scn_key *rules)
 {
-	return yesno(c, "qga enable", opt(e, "enable"), &c->s->qga);
-}
-
-static int vm_login(struct ctx *c, const struct scn_entry *e)
-{
-	if (opt(e, "user"))
-		set_str(&c->s->login_user, dup_opt(e, "user"));
-	if (opt(e, "password"))
-		set_str(&c->s->login_password, dup_opt(e, "password"));
-	return 0;
-}
-
-static int vm_usercmd(struct ctx *c, const struct scn_entry *e)
-{
-	set_str(&c->s->usercmd, dup_opt(e, "cmd"));
-	return 0;
-}
-
-static int vm_machine(struct ctx *c, const struct scn_entry *e)
-{
-	const char *v = opt(e, "machine");
-
-	if (!v || (strcmp(v, "q35") && strcmp(v, "pc") &&
-		   !skip_prefix(v, "pc-q35-", NULL) &&
-		   !skip_prefix(v, "pc-i440fx-", NULL)))
-		return bad(c,
-			   "bad machine '%s'; expected q35, pc, pc-q35-X.Y or "
-			   "pc-i440fx-X.Y",
-			   v ? v : "");
-	set_str(&c->s->machine, xstrdup(v));
-	return 0;
-}
-
-/* [host] */
-
-static int host_vhost(struct ctx *c, const struct scn_entry *e)
-{
-	const char *b = opt(e, "backend");
-	long n = 2;
-
-	if (!b || strcmp(b, "testpmd"))
-		return bad(c,
-			   "bad vhost backend '%s'; expected backend=testpmd",
-			   b ? b : "");
-	if (opt(e, "ports") && num(c, "vhost ports", opt(e, "ports"), 1, 8, &n))
-		return -1;
-	c->s->host.vhost_ports = (int)n;
-	c->s->host.line_vhost = c->line;
-	return 0;
-}
-
-static int host_passthrough(struct ctx *c, const struct scn_entry *e)
-{
-	const char *d = opt(e, "device");
-
-	if (!d || (strcmp(d, "lab") && !is_bdf(d)))
-		return bad(c,
-			   "bad passthrough device '%s'; expected device=BDF "
-			   "(0000:07:10.0 or 07:10.0) or device=lab",
-			   d ? d : "");
-	set_str(&c->s->host.passthrough, xstrdup(d));
-	c->s->host.line_passthrough = c->line;
-	return 0;
-}
-
-/* [expect] */
-
-static struct scn_check *add_check(struct ctx *c, enum scn_check_kind kind,
-				   const struct scn_check *k)
-{
-	struct scenario *s = c->s;
-	struct scn_check *n;
-
-	s->checks = xrealloc(s->checks, (s->nchecks + 1) * sizeof(*s->checks));
-	n = &s->checks[s->nchecks++];
-	*n = *k;
-	n->kind = kind;
-	n->line = c->line;
-	return n;
-}
-
-static int expect_pci(struct ctx *c, const struct scn_entry *e)
-{
-	struct scn_check k = { .count = 1 };
-	const char *v = opt(e, "id");
-	struct scn_check *n;
-
-	/* VVVV:DDDD, or up to 4 alternatives joined by '|'. */
-	for (size_t i = 0, alt = 0; v && i <= strlen(v); i += 10, alt++)
-		if (alt == 4 || !is_hex(v + i, 4) || v[i + 4] != ':' ||
-		    !is_hex(v + i + 5, 4) || (v[i + 9] && v[i + 9] != '|') ||
-		    (v[i + 9] == '|' && !v[i + 10]))
-			return bad(c, "bad pci id '%s'; expected id=VVVV:DDDD (hex), "
-				      "or alternatives VVVV:DDDD|VVVV:DDDD",
-				   v);
-	if (!v)
-		return bad(c, "bad pci id ''; expected id=VVVV:DDDD (hex)");
-	if (opt(e, "count") &&
-	    num(c, "pci count", opt(e, "count"), 0, 256, &k.count))
-		return -1;
-	n = add_check(c, CHECK_PCI, &k);
-	n->id = xstrdup(v);
-	for (char *p = n->id; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return 0;
-}
-
-static int expect_cpus(struct ctx *c, const struct scn_entry *e)
-{
-	struct scn_check k = { 0 };
-
-	if (num(c, "cpus count", opt(e, "count"), 1, 256, &k.count))
-		return -1;
-	add_check(c, CHECK_CPUS, &k);
-	return 0;
-}
-
-static int expect_mem(struct ctx *c, const struct scn_entry *e)
-{
-	struct scn_check k = { 0 };
-
-	if (num(c, "mem min (MiB)", opt(e, "min"), 1, 1048576, &k.min))
-		return -1;
-	if (opt(e, "max") &&
-	    num(c, "mem max (MiB)", opt(e, "max"), k.min, 1048576, &k.max))
-		return -1;
-	add_check(c, CHECK_MEM, &k);
-	return 0;
-}
-
-static int expect_link(struct ctx *c, const struct scn_entry *e)
-{
-	struct scn_check k = { .count = 1 };
-
-	if (opt(e, "count") &&
-	    num(c, "link count", opt(e, "count"), 1, 64, &k.count))
-		return -1;
-	add_check(c, CHECK_LINK, &k);
-	return 0;
-}
-
-static int expect_traffic(struct ctx *c, const struct scn_entry *e)
-{
-	struct scn_check k = { 0 };
-
-	if (num(c, "traffic packets", opt(e, "packets"), 1, 1000000, &k.count))
-		return -1;
-	add_check(c, CHECK_TRAFFIC, &k);
-	return 0;
+	for (const struct scn_key *r = rules; r->key; r++)
+		sb_printf(sb, "%s%s", r == rules ? "" : ", ", r->key);
 }
 
 /*
- * The keys of each section. opts lists the options allowed (NULL: any,
- * for the DTS keys that do not change the guest here, and for device,
- * whose options depend on the driver); fill is NULL when the value is
- * not kept.
+ * The first key of [host] says what it is: the host's resources (vhost,
+ * passthrough), or a VM named host, as DTS's vhost_user_live_migration
+ * has one (cpu, mem...). A key of neither leaves it open, for the error.
  */
-struct key_rule {
-	const char *key;
-	const char *const *opts;
-	int (*fill)(struct ctx *c, const struct scn_entry *e);
-};
-
-#define OPTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
-static const struct key_rule vm_keys[] = {
-	{ "cpu", OPTS("model", "number", "cpupin", "numa"), vm_cpu },
-	{ "mem", OPTS("size", "hugepage"), vm_mem },
-	{ "disk", OPTS("file", "opt_format", "opt_if", "opt_index", "opt_media"),
-	  vm_disk },
-	{ "net",
-	  OPTS("type", "opt_vlan", "opt_model", "opt_macaddr", "opt_mac",
-	       "opt_hostfwd", "opt_addr", "opt_vectors", "opt_name", "opt_br",
-	       "opt_script", "opt_downscript"),
-	  vm_net },
-	{ "device", NULL, vm_device },
-	{ "vnc", OPTS("displayNum"), vm_vnc },
-	{ "qga", OPTS("enable"), vm_qga },
-	{ "login", OPTS("user", "password"), vm_login },
-	{ "user", OPTS("user", "password"), vm_login },
-	{ "usercmd", OPTS("cmd"), vm_usercmd },
-	{ "machine", OPTS("machine", "opt_gic_version"), vm_machine },
-	/* In real DTS cfgs; nothing here depends on them. */
-	{ "qemu", NULL, NULL },
-	{ "daemon", NULL, NULL },
-	{ "name", NULL, NULL },
-	{ "enable_kvm", NULL, NULL },
-	{ "pflash", NULL, NULL },
-	{ "start", NULL, NULL },
-	{ "serial_port", NULL, NULL },
-	{ "monitor", NULL, NULL },
-	{ "pid_file", NULL, NULL },
-	{ "migration", NULL, NULL },
-	{ "kernel", NULL, NULL },
-	{ "crypto", NULL, NULL },
-	{ NULL, NULL, NULL }
-};
-
-static const struct key_rule host_keys[] = {
-	{ "vhost", OPTS("backend", "ports"), host_vhost },
-	{ "passthrough", OPTS("device"), host_passthrough },
-	{ NULL, NULL, NULL }
-};
-
-static const struct key_rule expect_keys[] = {
-	{ "pci", OPTS("id", "count"), expect_pci },
-	{ "cpus", OPTS("count"), expect_cpus },
-	{ "mem", OPTS("min", "max"), expect_mem },
-	{ "link", OPTS("count"), expect_link },
-	{ "traffic", OPTS("packets"), expect_traffic },
-	{ NULL, NULL, NULL }
-};
-
-static const struct key_rule *section_keys(const char *section)
+static void host_decide(struct scn_ctx *c, const char *key, int section_line)
 {
-	if (!strcmp(section, "host"))
-		return host_keys;
-	if (!strcmp(section, "expect"))
-		return expect_keys;
-	return vm_keys;
+	int line = c->line;
+
+	if (lookup(scn_host_keys, key)) {
+		c->kind = SECT_HOST;
+		return;
+	}
+	if (!lookup(scn_vm_keys, key))
+		return;
+	c->kind = SECT_VM;
+	scn_vm_start(c, c->section, section_line);
+	c->line = section_line;
+	scn_note(c, "a VM named host, as in DTS: its first key '%s' (line %d) "
+		    "is a VM's, not vhost or passthrough",
+		 key, line);
+	c->line = line;
 }
 
-static const struct key_rule *find_key(struct ctx *c, const char *key)
+static const struct scn_key *find_key(struct scn_ctx *c, const char *key,
+				      int section_line)
 {
-	const struct key_rule *rules = section_keys(c->section), *r;
+	const struct scn_key *rules, *r;
 	struct strbuf list = STRBUF_INIT;
 
-	for (r = rules; r->key; r++)
-		if (!strcmp(r->key, key))
-			return r;
-	for (r = rules; r->key; r++)
-		sb_printf(&list, "%s%s", r == rules ? "" : ", ", r->key);
-	bad(c, "unknown key '%s' in [%s]; expected one of %s", key, c->section,
-	    list.buf);
+	if (c->kind == SECT_HOST_OPEN)
+		host_decide(c, key, section_line);
+	rules = c->kind == SECT_HOST_OPEN ? scn_host_keys : rules_of(c->kind);
+	if ((r = lookup(rules, key)))
+		return r;
+	join_keys(&list, rules);
+	if (c->kind == SECT_HOST_OPEN) {
+		sb_puts(&list, "; or, for a VM named host as in DTS, one of ");
+		join_keys(&list, scn_vm_keys);
+	}
+	scn_bad(c, "unknown key '%s' in [%s]; expected one of %s", key,
+		c->section, list.buf);
 	strbuf_release(&list);
 	return NULL;
 }
 
 /* The entries of one line of key's value (text is modified). */
-static int handle_line(struct ctx *c, const struct key_rule *rule, char *text)
+static int handle_line(struct scn_ctx *c, const struct scn_key *rule, char *text)
 {
 	char *item = text;
 
@@ -719,9 +403,17 @@ static int handle_line(struct ctx *c, const struct key_rule *rule, char *text)
 			continue;
 		r = split_entry(c, t, &e);
 		if (!r && rule->opts)
-			r = allowed(c, rule->key, &e, rule->opts);
+			r = scn_allowed(c, rule->key, &e, rule->opts);
 		if (!r && rule->fill)
 			r = rule->fill(c, &e);
+		if (!r && rule->note) {
+			struct strbuf t2 = STRBUF_INIT;
+
+			entry_text(&e, &t2);
+			scn_note(c, "%s%s%s %s", rule->key, t2.len ? " " : "",
+				 t2.buf, rule->note);
+			strbuf_release(&t2);
+		}
 		entry_release(&e);
 		if (r)
 			return -1;
@@ -729,100 +421,67 @@ static int handle_line(struct ctx *c, const struct key_rule *rule, char *text)
 	return 0;
 }
 
-static int new_section(struct ctx *c, struct strvec *seen, char *t)
+static enum scn_section section_kind(const char *name)
 {
-	struct scenario *s = c->s;
-	char *end = strchr(t, ']'), *name;
+	if (!strcmp(name, "host"))
+		return SECT_HOST_OPEN;
+	if (!strcmp(name, "expect"))
+		return SECT_EXPECT;
+	if (!strcmp(name, "scene"))
+		return SECT_SCENE;
+	return SECT_VM;
+}
 
-	if (!end || *trim(end + 1))
-		return bad(c, "bad section header '%s'; expected [name]", t);
+static int new_section(struct scn_ctx *c, struct strvec *seen, char *t)
+{
+	char *end = strchr(t, ']'), *name, *rest;
+
+	if (!end)
+		return scn_bad(c, "bad section header '%s'; expected [name]", t);
 	*end = '\0';
+	rest = trim(end + 1);
 	name = trim(t + 1);
 	if (!*name)
-		return bad(c,
-			   "empty section name; expected [name] such as [vm0]");
+		return scn_bad(c, "empty section name; expected [name] such as "
+				  "[vm0]");
+	/* ConfigParser's defaults of every section: never a VM to DTS. */
+	if (!strcmp(name, "DEFAULT"))
+		return scn_bad(c, "section [DEFAULT] (defaults for every section, "
+				  "in ConfigParser) is not supported; expected its "
+				  "keys in each VM section");
 	for (size_t i = 0; i < seen->nr; i++)
 		if (!strcmp(seen->v[i], name))
-			return bad(c,
-				   "section [%s] given twice; expected each "
-				   "section once",
-				   name);
+			return scn_bad(c,
+				       "section [%s] given twice; expected each "
+				       "section once",
+				       name);
 	strvec_push(seen, name);
 	c->section = seen->v[seen->nr - 1];
-	if (strcmp(name, "host") && strcmp(name, "expect")) {
-		if (s->vm_name)
-			return bad(
-			    c,
-			    "second VM section [%s] (the first is [%s]); "
-			    "expected one VM per scenario",
-			    name, s->vm_name);
-		s->vm_name = xstrdup(name);
-	}
-	return 0;
-}
-
-static int is_passthrough(const struct scn_device *d)
-{
-	return d->kind == DEV_VFIO_PCI || d->kind == DEV_PCI_ASSIGN;
-}
-
-static int cross_checks(struct ctx *c)
-{
-	struct scenario *s = c->s;
-	size_t vh = scenario_count_devices(s, DEV_VHOST_USER);
-
-	c->section = s->vm_name;
-	for (size_t i = 0; i < s->ndevices; i++) {
-		const struct scn_device *d = &s->devices[i];
-
-		c->line = d->line;
-		if (d->kind == DEV_VHOST_USER && !s->host.vhost_ports)
-			return bad(
-			    c, "a vhost-user device needs a backend; "
-			       "expected 'vhost = backend=testpmd' in [host]");
-		if (is_passthrough(d) && !s->host.passthrough)
-			return bad(c, "a passthrough device needs the host to "
-				      "provide it; expected 'passthrough = "
-				      "device=...' in [host]");
-		if (is_passthrough(d) && !strcmp(d->host, "lab") &&
-		    strcmp(s->host.passthrough, "lab"))
-			return bad(
-			    c,
-			    "opt_host=lab but [host] passthrough is '%s' "
-			    "(line %d); expected device=lab there",
-			    s->host.passthrough, s->host.line_passthrough);
-	}
-	for (size_t i = 0; i < s->nchecks; i++) {
-		if (s->checks[i].kind != CHECK_TRAFFIC || vh >= 2)
-			continue;
-		c->line = s->checks[i].line;
-		return bad(c,
-			   "a traffic check needs two vhost-user devices, this "
-			   "scenario has %zu; expected at least 2 "
-			   "'device = driver=vhost-user,...'",
-			   vh);
-	}
+	c->kind = section_kind(name);
+	c->vm = NULL;
+	if (c->kind == SECT_VM)
+		scn_vm_start(c, name, c->line);
+	/* ConfigParser reads the name between the brackets, and no further. */
+	if (*rest && *rest != '#' && *rest != ';')
+		scn_note(c, "'%s' after [%s] is ignored, as DTS ignores it", rest,
+			 name);
 	return 0;
 }
 
 int scenario_parse(struct scenario *s, const char *path, const char *text,
 		   size_t len)
 {
-	struct ctx c = { s, path, NULL, 0 };
+	struct scn_ctx c = { s, NULL, path, NULL, SECT_VM, 0 };
 	struct strvec seen = STRVEC_INIT;
-	const struct key_rule *rule = NULL; /* the key being continued */
+	const struct scn_key *rule = NULL; /* the key being continued */
 	char *buf = xstrndup(text, len), *p = buf;
 	const char *base = path_basename(path);
-	int ret = -1;
+	int section_line = 0, ret = -1;
 
 	memset(s, 0, sizeof(*s));
 	s->path = xstrdup(path);
 	s->name = ends_with(base, ".cfg") ? xstrndup(base, strlen(base) - 4)
 					  : xstrdup(base);
-	s->machine = xstrdup("q35");
-	s->cpus = 1;
-	s->mem_mib = 512;
-	s->vnc = -1;
 	while (p && *p) {
 		char *eol = strchr(p, '\n'), *t;
 		int indented = *p == ' ' || *p == '\t';
@@ -843,41 +502,42 @@ int scenario_parse(struct scenario *s, const char *path, const char *text,
 		}
 		rule = NULL;
 		if (*t == '[') {
+			section_line = c.line;
 			if (new_section(&c, &seen, t))
 				goto out;
 			continue;
 		}
 		if (!c.section) {
-			bad(&c,
-			    "'%s' before any section; expected a [section] "
-			    "first",
-			    t);
+			scn_bad(&c,
+				"'%s' before any section; expected a [section] "
+				"first",
+				t);
 			goto out;
 		}
 		k = strcspn(t, "=:");
 		delim = t[k];
 		if (!delim) {
-			bad(&c, "bad line '%s'; expected key = value", t);
+			scn_bad(&c, "bad line '%s'; expected key = value", t);
 			goto out;
 		}
 		t[k] = '\0';
 		for (char *q = t; *q; q++)
 			*q = (char)tolower((unsigned char)*q);
 		if (!*trim(t)) {
-			bad(&c, "no key before '%c'; expected key = value",
-			    delim);
+			scn_bad(&c, "no key before '%c'; expected key = value",
+				delim);
 			goto out;
 		}
-		rule = find_key(&c, trim(t));
+		rule = find_key(&c, trim(t), section_line);
 		if (!rule || handle_line(&c, rule, t + k + 1))
 			goto out;
 	}
-	if (!s->vm_name) {
+	if (!s->nvms) {
 		c.line = c.line ? c.line : 1;
-		bad(&c, "no VM section; expected one such as [vm0]");
+		scn_bad(&c, "no VM section; expected one such as [vm0]");
 		goto out;
 	}
-	if (cross_checks(&c))
+	if (scn_cross_checks(&c))
 		goto out;
 	ret = 0;
 out:
@@ -907,48 +567,57 @@ void scenario_release(struct scenario *s)
 {
 	free(s->name);
 	free(s->path);
-	free(s->vm_name);
-	free(s->machine);
-	free(s->cpu_model);
-	free(s->cpupin);
-	free(s->login_user);
-	free(s->login_password);
-	free(s->usercmd);
-	for (size_t i = 0; i < s->ndisks; i++) {
-		free(s->disks[i].file);
-		free(s->disks[i].format);
-		free(s->disks[i].iface);
-	}
-	free(s->disks);
-	for (size_t i = 0; i < s->nnets; i++) {
-		free(s->nets[i].model);
-		free(s->nets[i].mac);
-		free(s->nets[i].hostfwd);
-	}
-	free(s->nets);
-	for (size_t i = 0; i < s->ndevices; i++) {
-		struct scn_device *d = &s->devices[i];
-
-		free(d->path);
-		free(d->mac);
-		free(d->host);
-		free(d->addr);
-		free(d->netdev);
-		free(d->settings);
-	}
-	free(s->devices);
+	for (size_t i = 0; i < s->nvms; i++)
+		scn_vm_release(&s->vms[i]);
+	free(s->vms);
 	free(s->host.passthrough);
 	for (size_t i = 0; i < s->nchecks; i++)
 		free(s->checks[i].id);
 	free(s->checks);
+	strvec_clear(&s->notes);
 	memset(s, 0, sizeof(*s));
 }
 
 size_t scenario_count_devices(const struct scenario *s, enum scn_dev_kind k)
 {
-	size_t n = 0;
+	return s->nvms ? scn_vm_count_devices(&s->vms[0], k) : 0;
+}
 
-	for (size_t i = 0; i < s->ndevices; i++)
-		n += s->devices[i].kind == k;
-	return n;
+int scenario_runnable(const struct scenario *s, struct strbuf *why)
+{
+	if (s->nvms > 1) {
+		sb_printf(why, "%zu VMs in one scenario are not run yet (", s->nvms);
+		for (size_t i = 0; i < s->nvms; i++)
+			sb_printf(why, "%s[%s]", i ? ", " : "", s->vms[i].name);
+		sb_puts(why, ")");
+		return -1;
+	}
+	for (size_t i = 0; i < (s->nvms ? s->vms[0].ndevices : 0); i++) {
+		const struct scn_device *d = &s->vms[0].devices[i];
+
+		if (d->kind == DEV_SRIOV_VF) {
+			sb_printf(why, "an SR-IOV VF (line %d: VF %d of host port "
+				       "%d) is not run yet: the runner makes no VFs",
+				  d->line, d->vf, d->pf);
+			return -1;
+		}
+		if (d->kind == DEV_HOST_PF) {
+			sb_printf(why, "a host port by index (line %d: pf_idx=%d) "
+				       "is not run yet: the runner has no port "
+				       "list; name the device with "
+				       "driver=vfio-pci,opt_host=BDF",
+				  d->line, d->pf);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void scenario_notes(const struct scenario *s, struct strvec *out)
+{
+	for (size_t i = 0; i < s->notes.nr; i++)
+		strvec_push(out, s->notes.v[i]);
+	for (size_t k = 0; k < s->nvms; k++)
+		for (size_t i = 0; i < s->vms[k].notes.nr; i++)
+			strvec_push(out, s->vms[k].notes.v[i]);
 }

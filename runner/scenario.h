@@ -6,29 +6,42 @@
  * (DTS) virtualization framework: INI sections, `key = value` with the
  * value continued on indented lines, each value a list of entries
  * separated by ';' or line ends, each entry `name=value` pairs separated
- * by ','. A DTS cfg loads as it is.
+ * by ','. Every VM section of a DTS cfg loads as it is.
  *
- *   [vm0]                      the VM (the first section that is not
- *                              [host] or [expect]; exactly one)
- *   cpu = model=host,number=2,cpupin=0 1;
- *   mem = size=512,hugepage=yes;
+ *   [vm0]                      a VM: every section but [host], [expect]
+ *   cpu = model=host,number=2,cpupin=0 1;          and [scene]; a file may
+ *   mem = size=512,hugepage=yes;                   hold several, in order
  *   device = driver=vhost-user,opt_path=./vhost-net,opt_mac=00:00:20:00:00:20
- *   net = type=user,opt_vlan=0;
- *   [host]                     what the host must provide
- *   [expect]                   what the guest must show
+ *   net = type=nic,opt_vlan=0; type=user,opt_vlan=0;
+ *   dev_gen = pf_idx=0,vf_num=2,driver=igb_uio     VFs made on host port 0
+ *   device = vf_idx=0,pf_dev=0,guestpci=auto       its VF 0 in the guest
+ *   [vm1]
+ *   ...
+ *   [host]                     what the host provides; a [host] whose
+ *                              first key is a VM key (cpu, mem...) is a
+ *                              VM named host, as in DTS
+ *   [expect]                   what the guest (the first VM) must show
+ *   [scene]                    DTS's scene settings, noted
  *
- * Keys and options are checked against tables (scenario.c); anything
- * else is an error naming the file, the line and the expected form.
+ * Keys and options are checked against tables (scenario_vm.c,
+ * scenario_file.c): every key DTS has a handler for loads; what the
+ * runner does not act on (login, daemon, monitor, qemu path=, [scene]...)
+ * is kept and said in a note. What DTS itself refuses, or has no handler
+ * for, is an error naming the file, the line and the expected form.
+ * Vhost-user devices without a `vhost` line in [host] get testpmd, as
+ * `vhost = backend=testpmd` gives.
  */
 
 #include <stddef.h>
 
+#include "strbuf.h"
 #include "util.h"
 
 /* One `name=value` of an entry; value "" when the entry says `name`. */
 struct scn_opt {
 	char *name;
 	char *value;
+	int bare; /* no '=': a word after a ',', as in cpupin=4,5 */
 };
 
 /* One entry of a key's value: `a=1,b=2`. */
@@ -43,17 +56,29 @@ enum scn_dev_kind {
 	DEV_VFIO_PCI,	    /* driver=vfio-pci */
 	DEV_PCI_ASSIGN,	    /* driver=pci-assign (old name of passthrough) */
 	DEV_VIRTIO_NET_PCI, /* driver=virtio-net-pci */
+	DEV_SRIOV_VF,	    /* vf_idx=N,pf_dev=M: VF N of the host's port M */
+	DEV_HOST_PF,	    /* pf_idx=N: the host's port N itself */
 };
 
 struct scn_device {
 	enum scn_dev_kind kind;
 	char *path;	/* vhost-user: opt_path (socket) */
-	char *mac;	/* opt_mac */
+	char *mac;	/* opt_mac; a VF: mac=, which DTS sets through the PF */
 	char *host;	/* vfio-pci/pci-assign: opt_host (BDF, or "lab") */
-	char *addr;	/* opt_addr: guest PCI slot */
+	char *addr;	/* opt_addr, or guestpci= (NULL for auto): guest PCI slot */
 	char *netdev;	/* virtio-net-pci: opt_netdev */
 	char *settings; /* opt_settings: extra device properties */
 	int queues;	/* opt_queue; 0 = default */
+	int pf;		/* a VF: pf_dev; a PF: pf_idx (the host's port index) */
+	int vf;		/* a VF: vf_idx (among the VFs of that port) */
+	int line;
+};
+
+/* dev_gen = pf_idx=0,vf_num=2,driver=igb_uio: VFs DTS makes on a host port. */
+struct scn_vf_gen {
+	int pf;	      /* pf_idx: the host's port index */
+	int vfs;      /* vf_num; 1 when absent, as in DTS */
+	char *driver; /* the port's host driver: igb_uio, vfio-pci, default */
 	int line;
 };
 
@@ -64,13 +89,14 @@ struct scn_net {
 	char *model;   /* nic: opt_model (default e1000) */
 	char *mac;     /* opt_macaddr / opt_mac */
 	char *hostfwd; /* user: opt_hostfwd */
-	int vlan;      /* opt_vlan */
+	char *bridge;  /* tap: opt_br (DTS uses br0 when absent) */
+	int vlan;      /* opt_vlan (QEMU dropped vlan= in 3.0) */
 	int line;
 };
 
 struct scn_disk {
 	char *file;
-	char *format; /* opt_format */
+	char *format; /* opt_format, or libvirt's type= */
 	char *iface;  /* opt_if */
 	int line;
 };
@@ -96,35 +122,52 @@ struct scn_check {
 
 /* [host]: what the host provides. */
 struct scn_host {
-	int vhost_ports;      /* vhost = backend=testpmd,ports=N */
+	int vhost_ports;      /* vhost = backend=testpmd,ports=N; 2 when a VM
+				 has vhost-user devices and no line says so */
 	char *passthrough;    /* passthrough = device=BDF|lab */
-	int line_vhost, line_passthrough;
+	int line_vhost, line_passthrough; /* 0: not in the file */
 };
 
-struct scenario {
-	char *name; /* file name without directory and .cfg */
-	char *path;
-	char *vm_name; /* the VM section's name */
-	/* [vm] */
+/* One VM section. */
+struct scn_vm {
+	char *name;	 /* the section's name: vm0, vm, host, backup... */
+	int line;	 /* of its [name] line */
 	char *machine;	 /* machine = machine=q35 (default q35) */
 	char *cpu_model; /* cpu model=, NULL for QEMU's default */
 	int cpus;	 /* cpu number=, default 1 */
-	char *cpupin;	 /* cpu cpupin=, host CPUs, space separated */
+	char *cpupin;	 /* cpu cpupin= (or a scene's cpu_pin=), host CPUs,
+			    space separated */
 	long mem_mib;	 /* mem size=, default 512 */
 	int hugepages;	 /* mem hugepage=yes */
 	int vnc;	 /* vnc displayNum=, -1 = none */
 	int qga;	 /* qga enable=yes */
 	char *login_user, *login_password; /* kept, unused by the runner */
 	char *usercmd;	 /* usercmd cmd=: recorded, never run */
+	char *qemu_path; /* qemu path=: noted, the QEMU under test runs */
 	struct scn_disk *disks;
 	size_t ndisks;
 	struct scn_net *nets;
 	size_t nnets;
 	struct scn_device *devices;
 	size_t ndevices;
+	struct scn_vf_gen *vf_gens;
+	size_t nvf_gens;
+	/* What the section says that the runner does not act on, one
+	 * "[vm0] line N: ..." each. */
+	struct strvec notes;
+};
+
+struct scenario {
+	char *name; /* file name without directory and .cfg */
+	char *path;
+	struct scn_vm *vms; /* in file order; at least one once loaded */
+	size_t nvms;
 	struct scn_host host;
-	struct scn_check *checks;
+	struct scn_check *checks; /* [expect], of the first VM */
 	size_t nchecks;
+	/* What the file says outside its VMs that the runner does not act
+	 * on ([scene]), and the defaults it took. */
+	struct strvec notes;
 };
 
 /*
@@ -135,9 +178,24 @@ int scenario_load(struct scenario *s, const char *path) VM_WUR;
 /* Same, from a buffer; name and path are used in messages and s->name. */
 int scenario_parse(struct scenario *s, const char *path, const char *text,
 		   size_t len) VM_WUR;
+/* Frees what s holds and zeroes it; s may be zeroed already. */
 void scenario_release(struct scenario *s);
 
-/* The number of vhost-user devices; of passthrough (vfio/pci-assign) ones. */
+/*
+ * The devices of kind k of the first VM, the one the runner runs (0 when
+ * s has no VM, as a user's domain XML).
+ */
 size_t scenario_count_devices(const struct scenario *s, enum scn_dev_kind k);
+
+/*
+ * Whether the runner can run s as it is: 0; else -1 with why appended
+ * ("3 VMs in one scenario are not run yet (vm0, vm1, vm2)", an SR-IOV VF
+ * it would have to make), nothing reported. A skip, not an error: the
+ * file is fine.
+ */
+int scenario_runnable(const struct scenario *s, struct strbuf *why) VM_WUR;
+
+/* Every note of s, the file's then each VM's, appended to out. */
+void scenario_notes(const struct scenario *s, struct strvec *out);
 
 #endif

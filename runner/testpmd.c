@@ -19,6 +19,7 @@
 int testpmd_start(struct testpmd *t, const struct scenario *s,
 		  const struct map_env *env, struct strbuf *reason)
 {
+	const struct scn_vm *vm = &s->vms[0];
 	struct command *tp = &t->cmd;
 	struct strbuf path = STRBUF_INIT;
 	size_t k = 0;
@@ -30,10 +31,10 @@ int testpmd_start(struct testpmd *t, const struct scenario *s,
 						       "--no-huge", "-m", "512",
 						       "--no-pci", NULL });
 	strvec_pushf(&tp->args, "--file-prefix=vmx%ld", (long)getpid());
-	for (size_t i = 0; i < s->ndevices; i++) {
-		if (s->devices[i].kind != DEV_VHOST_USER)
+	for (size_t i = 0; i < vm->ndevices; i++) {
+		if (vm->devices[i].kind != DEV_VHOST_USER)
 			continue;
-		map_vhost_path(env, &s->devices[i], &path);
+		map_vhost_path(env, &vm->devices[i], &path);
 		strvec_push(&t->socks, path.buf);
 		strvec_push(&tp->args, "--vdev");
 		strvec_pushf(&tp->args, "net_vhost%zu,iface=%s", k++, path.buf);

@@ -19,8 +19,9 @@ struct testpmd {
 };
 
 /*
- * Starts testpmd for the vhost-user devices of s (sockets named by
- * map_vhost_path(env)) and waits until every socket accepts (ready.h).
+ * Starts testpmd for the vhost-user devices of the VM of s (sockets
+ * named by map_vhost_path(env)) and waits until every socket accepts
+ * (ready.h).
  * Returns 0; or -1 with why it did not come up appended to reason (not
  * reported: the run records it); testpmd_stop() cleans up either way.
  */

@@ -127,10 +127,42 @@ static void test_bad_scenario_names_file_and_line(void **state)
 	strbuf_release(&cfg);
 }
 
+/*
+ * DTS's own cfg of two VMs loads, and is recorded as a skip that names
+ * them, with the notes of what the runner does not act on: no guest runs.
+ */
+static void test_dts_two_vms_skipped(void **state)
+{
+	struct store st;
+	char *out = NULL, *v;
+
+	(void)state;
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario",
+							"tests/data/dts/vxlan_sample.cfg",
+							"--libvirt", "none", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 120),
+		    0);
+	assert_contains(out, "2 VMs in one scenario are not run yet ([vm0], [vm1])",
+			"run output");
+	free(out);
+	assert_int_equal(store_open(&st, db), 0);
+	v = tu_query1(&st, "SELECT status || ': ' || reason FROM runs WHERE scenario = 'vxlan_sample'");
+	assert_string_equal(v, "skip: 2 VMs in one scenario are not run yet ([vm0], [vm1])");
+	free(v);
+	v = tu_query1(&st, "SELECT notes FROM runs WHERE scenario = 'vxlan_sample'");
+	assert_contains(v, "[vm1] line 28: daemon enable=yes is not used", "notes");
+	free(v);
+	v = tu_query1(&st, "SELECT count(*) FROM runs WHERE scenario = 'vxlan_sample' AND argv != '[]'");
+	assert_string_equal(v, "0");
+	free(v);
+	store_close(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_scenario_names_file_and_line),
+		cmocka_unit_test(test_dts_two_vms_skipped),
 		cmocka_unit_test(test_plain_vms_pass),
 		cmocka_unit_test(test_guest_failure_is_recorded),
 		cmocka_unit_test(test_vhost_user_is_run_for_real),

@@ -156,16 +156,20 @@ struct mib_case {
 	const char *hosts[3];
 	size_t ndevices;
 	long want;
+	size_t nvms;
 };
 
 static const struct mib_case mib_cases[] = {
-	{ "default memory", 0, { 0 }, { NULL }, 0, 512 + 256 },
-	{ "1 GiB guest", 1024, { 0 }, { NULL }, 0, 1024 + 256 },
+	{ "default memory", 0, { 0 }, { NULL }, 0, 512 + 256, 1 },
+	{ "1 GiB guest", 1024, { 0 }, { NULL }, 0, 1024 + 256, 1 },
 	{ "vhost-user adds testpmd", 512, { DEV_VHOST_USER, DEV_VHOST_USER }, { NULL },
-	  2, 512 + 256 + 512 },
-	{ "lab adds the lab VM", 256, { DEV_VFIO_PCI }, { "lab" }, 1, 512 + 256 + 256 },
+	  2, 512 + 256 + 512, 1 },
+	{ "lab adds the lab VM", 256, { DEV_VFIO_PCI }, { "lab" }, 1, 512 + 256 + 256, 1 },
 	{ "host device does not", 256, { DEV_VFIO_PCI }, { "0000:01:00.0" }, 1,
-	  256 + 256 },
+	  256 + 256, 1 },
+	/* The runner skips them (scenario_runnable): nothing runs. */
+	{ "two VMs", 4096, { 0 }, { NULL }, 0, 0, 2 },
+	{ "an SR-IOV VF", 4096, { DEV_SRIOV_VF }, { NULL }, 1, 0, 1 },
 };
 
 static void test_job_mib(void **state)
@@ -174,18 +178,23 @@ static void test_job_mib(void **state)
 	for (size_t k = 0; k < ARRAY_SIZE(mib_cases); k++) {
 		const struct mib_case *c = &mib_cases[k];
 		struct scn_device dev[3];
+		struct scn_vm vms[2];
 		struct scenario s;
 		long got;
 
 		memset(&s, 0, sizeof(s));
 		memset(dev, 0, sizeof(dev));
+		memset(vms, 0, sizeof(vms));
 		for (size_t i = 0; i < c->ndevices; i++) {
 			dev[i].kind = c->kinds[i];
 			dev[i].host = (char *)c->hosts[i];
 		}
-		s.mem_mib = c->mem_mib;
-		s.devices = dev;
-		s.ndevices = c->ndevices;
+		vms[0].name = vms[1].name = (char *)"vm";
+		vms[0].mem_mib = c->mem_mib;
+		vms[0].devices = dev;
+		vms[0].ndevices = c->ndevices;
+		s.vms = vms;
+		s.nvms = c->nvms;
 		got = jobplan_job_mib(&s);
 		if (got != c->want)
 			fail_msg("%s: %ld MiB, want %ld", c->name, got, c->want);
