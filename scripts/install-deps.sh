@@ -55,10 +55,16 @@ else
 	need_update=0
 fi
 
+# Another apt (unattended-upgrades, a second `make deps`) may hold the
+# dpkg lock for a while: wait for it rather than fail.
+apt_get() {
+	apt-get -o DPkg::Lock::Timeout=600 "$@"
+}
+
 stamp=/var/lib/apt/periodic/virt-matrix-update-stamp
 if [ "$need_update" = 1 ] || [ ! -e "$stamp" ] ||
    [ -n "$(find "$stamp" -mmin +720 2>/dev/null)" ]; then
-	apt-get update -q || apt-get update -q
+	apt_get update -q || apt_get update -q
 	mkdir -p "$(dirname "$stamp")" && touch "$stamp"
 fi
 
@@ -103,12 +109,12 @@ pkgs="$pkgs chromium python3-yaml"
 pkgs="$pkgs clang libclang-rt-14-dev llvm"
 
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $pkgs
+apt_get install -y -q --no-install-recommends $pkgs
 
 # QEMU >= 8.1 needs meson >= 1.5 (bookworm has 1.0, bookworm-backports
 # 1.7), and QEMU 10's configure insists on pycotap in its build venv; the
 # Debian +ds tarballs carry no Python wheels, so both come from backports.
-apt-get install -y -q --no-install-recommends -t bookworm-backports \
+apt_get install -y -q --no-install-recommends -t bookworm-backports \
 	meson python3-pycotap
 
 # libvirt's QEMU driver (Debian's and ark-built 9.x) needs these to exist.
