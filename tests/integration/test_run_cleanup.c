@@ -43,7 +43,12 @@ static void assert_nothing_left(const char *when)
 	tu_assert_nothing_left(tmp, when);
 }
 
-/* /var/run/dpdk/vmx* (testpmd's runtime dirs) as one sorted string. */
+/*
+ * /var/run/dpdk/vmx<pid> (testpmd's runtime dirs, named after the
+ * virt-matrix process that started it) whose process is gone, as one
+ * sorted string: a leftover. Another virt-matrix on the machine (a sweep
+ * beside the tests) has its own, of a process that is alive.
+ */
 static char *dpdk_dirs(void)
 {
 	struct strbuf s = STRBUF_INIT;
@@ -51,8 +56,11 @@ static char *dpdk_dirs(void)
 	int n = scandir("/var/run/dpdk", &ents, NULL, alphasort);
 
 	for (int i = 0; i < n; i++) {
-		if (!strncmp(ents[i]->d_name, "vmx", 3))
-			sb_printf(&s, "%s ", ents[i]->d_name);
+		const char *name = ents[i]->d_name;
+		long pid = strtol(name + 3, NULL, 10);
+
+		if (!strncmp(name, "vmx", 3) && (pid <= 0 || kill((pid_t)pid, 0)))
+			sb_printf(&s, "%s ", name);
 		free(ents[i]);
 	}
 	free(ents);
