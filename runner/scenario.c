@@ -583,6 +583,15 @@ size_t scenario_count_devices(const struct scenario *s, enum scn_dev_kind k)
 	return s->nvms ? scn_vm_count_devices(&s->vms[0], k) : 0;
 }
 
+const struct scn_vf_gen *scenario_vf_gen(const struct scenario *s, int pf)
+{
+	for (size_t k = 0; k < s->nvms; k++)
+		for (size_t i = 0; i < s->vms[k].nvf_gens; i++)
+			if (s->vms[k].vf_gens[i].pf == pf)
+				return &s->vms[k].vf_gens[i];
+	return NULL;
+}
+
 int scenario_runnable(const struct scenario *s, struct strbuf *why)
 {
 	if (s->nvms > 1) {

@@ -188,6 +188,12 @@ void scenario_release(struct scenario *s);
 size_t scenario_count_devices(const struct scenario *s, enum scn_dev_kind k);
 
 /*
+ * The dev_gen of any VM of s that makes VFs on host port pf (DTS makes
+ * them once for the whole file), or NULL.
+ */
+const struct scn_vf_gen *scenario_vf_gen(const struct scenario *s, int pf);
+
+/*
  * Whether the runner can run s as it is: 0; else -1 with why appended
  * ("3 VMs in one scenario are not run yet (vm0, vm1, vm2)", an SR-IOV VF
  * it would have to make), nothing reported. A skip, not an error: the
