@@ -15,12 +15,14 @@
  * end (scenario_file.c).
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scenario_internal.h"
 #include "fs.h"
 #include "lineparse.h"
+#include "paths.h"
 #include "banned.h"
 
 /* How wide a note quotes the file at most. */
@@ -560,6 +562,61 @@ int scenario_load(struct scenario *s, const char *path)
 	}
 	ret = scenario_parse(s, path, sb.buf, sb.len);
 	strbuf_release(&sb);
+	return ret;
+}
+
+int scenario_bundled(struct strvec *paths)
+{
+	char *dir = paths_data_dir("scenarios");
+	struct dirent **ents = NULL;
+	int n = scandir(dir, &ents, NULL, alphasort);
+
+	if (n < 0) {
+		error_errno("cannot read scenarios from '%s'", dir);
+		free(dir);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (ends_with(ents[i]->d_name, ".cfg") ||
+		    ends_with(ents[i]->d_name, ".xml"))
+			strvec_pushf(paths, "%s/%s", dir, ents[i]->d_name);
+		free(ents[i]);
+	}
+	free(ents);
+	free(dir);
+	return 0;
+}
+
+int scenario_find(const char *name, struct strbuf *path)
+{
+	struct strvec cand = STRVEC_INIT;
+	struct strbuf tried = STRBUF_INIT;
+	char *dir = paths_data_dir("scenarios");
+	int ext = ends_with(name, ".cfg") || ends_with(name, ".xml");
+	int ret = -1;
+
+	if (ext || strchr(name, '/'))
+		strvec_push(&cand, name);
+	/* Bundled: NAME.cfg or NAME.xml, or a file below (dts/vf_vlan.cfg). */
+	if (*name != '/' && ext)
+		strvec_pushf(&cand, "%s/%s", dir, name);
+	else if (*name != '/') {
+		strvec_pushf(&cand, "%s/%s.cfg", dir, name);
+		strvec_pushf(&cand, "%s/%s.xml", dir, name);
+	}
+	for (size_t i = 0; i < cand.nr && ret; i++) {
+		if (path_exists(cand.v[i])) {
+			strbuf_reset(path);
+			sb_puts(path, cand.v[i]);
+			ret = 0;
+		}
+		sb_printf(&tried, "%s'%s'", i ? ", " : "", cand.v[i]);
+	}
+	if (ret)
+		error("no scenario '%s' (looked for %s)", name, tried.buf);
+	strvec_clear(&cand);
+	strbuf_release(&tried);
+	free(dir);
 	return ret;
 }
 

@@ -138,7 +138,7 @@ static void test_dts_two_vms_skipped(void **state)
 
 	(void)state;
 	assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario",
-							"tests/data/dts/vxlan_sample.cfg",
+							"scenarios/dts/vxlan_sample.cfg",
 							"--libvirt", "none", NULL },
 			   (const char *const[]){ "--db", db, NULL }, 120),
 		    0);

@@ -209,7 +209,7 @@ static void test_domain_xml_matches_expected(void **state)
  * that must not, and exact notes. The environment is KVM's (what DTS
  * runs on), without a kernel (-S).
  */
-#define DTS "tests/data/dts/"
+#define DTS "scenarios/dts/"
 #define MAX_WANT 8
 
 struct vm_case {
