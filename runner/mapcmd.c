@@ -20,7 +20,6 @@
 #include "mapcmd.h"
 #include "binaries.h"
 #include "fs.h"
-#include "guest.h"
 #include "runs.h"
 #include "version.h"
 #include "banned.h"
@@ -157,11 +156,9 @@ struct map_one {
 static void map_one(const struct scenario *s, size_t vm, const struct map_target *t,
 		    const char *accel, struct map_one *m)
 {
-	struct map_env env = {
-		.kernel = MAP_KERNEL, .initrd = MAP_INITRD, .append = GUEST_CMDLINE,
-		.accel = accel, .rundir = MAP_RUNDIR, .pt_host = MAP_LAB_DEVICE,
-	};
+	struct map_env env;
 
+	map_env_shown(&env, accel);
 	memset(m, 0, sizeof(*m));
 	strbuf_init(&m->why, 0);
 	strvec_push(&m->argv, t->binary);

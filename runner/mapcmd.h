@@ -36,15 +36,9 @@ int map_targets_load(struct store *st, const struct strvec *names,
 		     struct map_target **out, size_t *n) VM_WUR;
 void map_targets_free(struct map_target *t, size_t n);
 
-/* The environment of map_write: placeholders for what only a run knows. */
-#define MAP_KERNEL "<kernel>"
-#define MAP_INITRD "<initrd>"
-#define MAP_RUNDIR "<rundir>"
-#define MAP_LAB_DEVICE "<lab-device>"
-
 /*
  * Maps every VM of s (map_vm_argv) for each of t[0..n), under accel
- * ("kvm" or "tcg"), with the placeholders above, and appends the result
+ * ("kvm" or "tcg"), in map_env_shown's environment, and appends the result
  * to out: as text (the file's notes; per VM its notes, then per QEMU the
  * command line as one shell-quoted line, the mapper's notes, or the
  * error), or with json as the JSON document runner/README.md describes.

@@ -15,6 +15,7 @@
 
 #include "mapper.h"
 #include "binaries.h"
+#include "guest.h"
 #include "version.h"
 #include "banned.h"
 
@@ -159,6 +160,17 @@ next:
 	if (!seen || !*c->version)
 		return error("%s: no 'version' line", file);
 	return 0;
+}
+
+void map_env_shown(struct map_env *env, const char *accel)
+{
+	memset(env, 0, sizeof(*env));
+	env->kernel = "<kernel>";
+	env->initrd = "<initrd>";
+	env->append = GUEST_CMDLINE;
+	env->accel = accel;
+	env->rundir = "<rundir>";
+	env->pt_host = "<lab-device>";
 }
 
 void map_vhost_path(const struct map_env *env, const struct scn_device *d,

@@ -35,6 +35,14 @@ struct map_env {
 	const char *pt_host; /* the BDF that `lab` stands for, or NULL */
 };
 
+/*
+ * The environment of a mapping shown without a run (`virt-matrix map`,
+ * the mapping report's DTS corpus): the guest kernel's command line the
+ * runner gives, accel ("kvm" or "tcg"), and placeholders for what only a
+ * run knows: "<kernel>", "<initrd>", "<rundir>", "<lab-device>".
+ */
+void map_env_shown(struct map_env *env, const char *accel);
+
 /* Fills c from the store for the binary with that id; -1 if not probed. */
 int map_caps_load(struct store *st, long long binary_id, struct map_caps *c) VM_WUR;
 
