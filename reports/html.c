@@ -223,6 +223,18 @@ static void mapping_changes_table(struct strbuf *out, const struct rep_map_scena
 	sb_puts(out, "</tbody></table>\n");
 }
 
+/* The strings of sv as a list. */
+static void html_list(struct strbuf *out, const struct strvec *sv)
+{
+	sb_puts(out, "<ul>");
+	for (size_t i = 0; i < sv->nr; i++) {
+		sb_puts(out, "<li>");
+		H(sv->v[i]);
+		sb_puts(out, "</li>");
+	}
+	sb_puts(out, "</ul>\n");
+}
+
 /* The argv of each source as recorded (or computed, with its notes), folded. */
 static void mapping_recorded_argv(struct strbuf *out, const struct rep_map_scenario *s)
 {
@@ -246,30 +258,11 @@ static void mapping_recorded_argv(struct strbuf *out, const struct rep_map_scena
 		}
 		H(src->argv_json);
 		sb_puts(out, "</pre>\n");
-		if (src->notes.nr) {
-			sb_puts(out, "<ul>");
-			for (size_t i = 0; i < src->notes.nr; i++) {
-				sb_puts(out, "<li>");
-				H(src->notes.v[i]);
-				sb_puts(out, "</li>");
-			}
-			sb_puts(out, "</ul>\n");
-		}
+		if (src->notes.nr)
+			html_list(out, &src->notes);
 	}
 	sb_puts(out, "</details>\n");
 	strbuf_release(&lab);
-}
-
-/* The versions that cannot express a corpus VM, with their reasons. */
-static void mapping_errors(struct strbuf *out, const struct rep_map_scenario *s)
-{
-	sb_puts(out, "<p class=\"note\">Not mapped:</p><ul>");
-	for (size_t i = 0; i < s->errors.nr; i++) {
-		sb_puts(out, "<li>");
-		H(s->errors.v[i]);
-		sb_puts(out, "</li>");
-	}
-	sb_puts(out, "</ul>\n");
 }
 
 /* One scenario (or corpus VM) under a heading h ("h3", "h4"). */
@@ -284,8 +277,11 @@ static void mapping_scenario(struct strbuf *out, const struct rep_map_scenario *
 		  s->nsources, s->nrows, s->nchanges);
 	if (s->naside)
 		mapping_aside_note(out, s);
-	if (s->errors.nr)
-		mapping_errors(out, s);
+	/* The versions that cannot express a corpus VM, with their reasons. */
+	if (s->errors.nr) {
+		sb_puts(out, "<p class=\"note\">Not mapped:</p>");
+		html_list(out, &s->errors);
+	}
 	rep_html_id(&id, "map-", s->name);
 	mapping_options_table(out, s, id.buf);
 	if (s->nchanges) {

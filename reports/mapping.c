@@ -28,6 +28,18 @@
 #include "builders.h"
 #include "banned.h"
 
+/* Frees what src holds; its argv may be unset (zeroed). */
+static void source_release(struct rep_map_source *src)
+{
+	free(src->qemu_name);
+	free(src->libvirt);
+	free(src->status);
+	free(src->argv_json);
+	free(src->tool);
+	rep_argv_release(&src->argv);
+	strvec_clear(&src->notes);
+}
+
 static int cmp_source(const void *a, const void *b)
 {
 	const struct rep_map_source *x = a, *y = b;
@@ -258,11 +270,7 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 			warning("run %lld: its recorded argv is not a JSON array of "
 				"strings; left out of the mapping report",
 				src->run);
-			free(src->qemu_name);
-			free(src->libvirt);
-			free(src->status);
-			free(src->argv_json);
-			free(src->tool);
+			source_release(src);
 			continue;
 		}
 		s->nsources++;
@@ -282,18 +290,9 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 
 static void scenario_release(struct rep_map_scenario *s)
 {
-	for (size_t k = 0; k < s->nsources + s->naside; k++) {
-		struct rep_map_source *src = k < s->nsources ? &s->sources[k]
-							     : &s->aside[k - s->nsources];
-
-		free(src->qemu_name);
-		free(src->libvirt);
-		free(src->status);
-		free(src->argv_json);
-		free(src->tool);
-		rep_argv_release(&src->argv);
-		strvec_clear(&src->notes);
-	}
+	for (size_t k = 0; k < s->nsources + s->naside; k++)
+		source_release(k < s->nsources ? &s->sources[k]
+					       : &s->aside[k - s->nsources]);
 	for (size_t r = 0; r < s->nrows; r++) {
 		for (size_t k = 0; k < s->nsources; k++)
 			free(s->rows[r].cells[k]);
