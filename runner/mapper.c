@@ -218,7 +218,7 @@ int map_runnable(const struct scenario *s, struct strbuf *why)
 	strbuf_release(&r);
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < s->vms[0].nnets; i++)
+	for (size_t i = 0; s->nvms && i < s->vms[0].nnets; i++)
 		if (s->vms[0].nets[i].kind == NET_TAP)
 			return map_cannot(why, "scenario '%s': tap networking needs a "
 					       "host bridge, which the runner does "
