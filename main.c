@@ -9,6 +9,7 @@
 
 #include "ark/ark.h"
 #include "matrix/probe.h"
+#include "runner/mapcmd.h"
 #include "runner/run.h"
 #include "migrate/migrate.h"
 #include "reports/report.h"
@@ -31,6 +32,7 @@ static const struct cmd commands[] = {
 	{ "probe", cmd_probe, "record what each installed QEMU can do" },
 	{ "show", cmd_show, "what the probe recorded about one QEMU: caps, machines, ABI, guest view" },
 	{ "run", cmd_run, "run the scenarios against every installed QEMU" },
+	{ "map", cmd_map, "a scenario's QEMU command line per VM for every QEMU, without running" },
 	{ "migrate", cmd_migrate, "migrate a running guest between every pair of QEMU installs" },
 	{ "report", cmd_report, "ABI, argv mapping, capability and pass/fail reports" },
 	{ "sweep", cmd_sweep, "the nightly job: build, probe, run and report (resumable, shardable)" },

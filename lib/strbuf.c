@@ -333,6 +333,24 @@ int strvec_has(const struct strvec *sv, const char *s)
 	return 0;
 }
 
+void sb_shell_word(struct strbuf *out, const char *s)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789_@%+=:,./-";
+
+	if (*s && strspn(s, safe) == strlen(s)) {
+		sb_puts(out, s);
+		return;
+	}
+	sb_putc(out, '\'');
+	for (; *s; s++)
+		if (*s == '\'')
+			sb_puts(out, "'\\''");
+		else
+			sb_putc(out, *s);
+	sb_putc(out, '\'');
+}
+
 void strvec_join(const struct strvec *sv, struct strbuf *out)
 {
 	for (size_t i = 0; i < sv->nr; i++) {

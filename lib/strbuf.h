@@ -98,5 +98,11 @@ void strvec_clear(struct strvec *sv);
 int strvec_has(const struct strvec *sv, const char *s);
 /* The strings joined with sep, quoted when they contain spaces; for logs. */
 void strvec_join(const struct strvec *sv, struct strbuf *out);
+/*
+ * s as one word of a POSIX shell command line, appended to out: as it is
+ * when it holds only letters, digits and _@%+=:,./- (and is not empty),
+ * else in single quotes, a ' inside written '\''.
+ */
+void sb_shell_word(struct strbuf *out, const char *s);
 
 #endif

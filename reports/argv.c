@@ -37,6 +37,7 @@ struct optspec {
 static const struct optspec keyval_opts[] = {
 	{ "-machine", "type", NULL, 0 },    { "-M", "type", NULL, 0 },
 	{ "-device", "driver", "driver", 0 }, { "-netdev", "type", "type", 0 },
+	{ "-net", "type", "type", 0 },	    { "-nic", "type", "type", 0 },
 	{ "-chardev", "backend", "backend", 0 },
 	{ "-object", "qom-type", "qom-type", 0 },
 	{ "-blockdev", NULL, "driver", 0 }, { "-drive", NULL, NULL, 0 },

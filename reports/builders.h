@@ -207,6 +207,26 @@ char *rep_opt_detail(const struct rep_opt *a, const struct rep_opt *b);
 int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		      struct rep_mapping *m) VM_WUR;
 void rep_mapping_release(struct rep_mapping *m);
+/*
+ * The rows of s from its sources (sorted already) and the changes
+ * between consecutive ones, each attributed to the version that made it.
+ */
+void rep_map_compare(struct rep_map_scenario *s);
+/* "libvirt 9.0.0 / QEMU 7.2.0", "direct / QEMU 7.2.0", "mapper / QEMU 7.2.0". */
+void rep_map_source_label(struct strbuf *sb, const struct rep_map_source *s);
+
+/* ---- mapping_corpus.c ---- */
+
+/*
+ * m's corpus: every .cfg below dir (NULL: the bundled scenarios' dts/),
+ * each VM mapped by the mapper for each version of v with a probe record
+ * (accel kvm, `virt-matrix map`'s placeholders), normalised and compared
+ * like the runs. A missing dir leaves the corpus empty; a file that does
+ * not load is skipped, said in m->corpus_skipped. -1 after reporting a
+ * store error.
+ */
+int rep_corpus_build(struct store *st, const struct rep_versions *v,
+		     const char *dir, struct rep_mapping *m) VM_WUR;
 
 /* ---- timeline.c ---- */
 

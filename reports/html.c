@@ -126,14 +126,6 @@ static const char script[] =
 
 /* ---- mapping ---- */
 
-static void source_label(struct strbuf *sb, const struct rep_map_source *s)
-{
-	if (s->libvirt)
-		sb_printf(sb, "libvirt %s / QEMU %s", s->libvirt, s->qemu_name);
-	else
-		sb_printf(sb, "direct / QEMU %s", s->qemu_name);
-}
-
 /* The value most cells of a row have (NULL counts as a value). */
 static const char *majority(const struct rep_map_row *row, size_t n)
 {
@@ -163,7 +155,7 @@ static void mapping_aside_note(struct strbuf *out, const struct rep_map_scenario
 	sb_puts(out, " (run them again to compare):");
 	for (size_t k = 0; k < s->naside; k++) {
 		strbuf_reset(&lab);
-		source_label(&lab, &s->aside[k]);
+		rep_map_source_label(&lab, &s->aside[k]);
 		sb_printf(&lab, " (virt-matrix %s)%s",
 			  s->aside[k].tool ? s->aside[k].tool : "unknown",
 			  k + 1 < s->naside ? ";" : ".");
@@ -184,7 +176,7 @@ static void mapping_options_table(struct strbuf *out, const struct rep_map_scena
 	strvec_push(&heads, "option");
 	for (size_t k = 0; k < s->nsources; k++) {
 		strbuf_reset(&lab);
-		source_label(&lab, &s->sources[k]);
+		rep_map_source_label(&lab, &s->sources[k]);
 		strvec_push(&heads, lab.buf);
 	}
 	rep_html_table_open(out, id, heads.v, heads.nr, 1);
@@ -231,37 +223,65 @@ static void mapping_changes_table(struct strbuf *out, const struct rep_map_scena
 	sb_puts(out, "</tbody></table>\n");
 }
 
-/* The argv of each source as recorded, folded. */
+/* The strings of sv as a list. */
+static void html_list(struct strbuf *out, const struct strvec *sv)
+{
+	sb_puts(out, "<ul>");
+	for (size_t i = 0; i < sv->nr; i++) {
+		sb_puts(out, "<li>");
+		H(sv->v[i]);
+		sb_puts(out, "</li>");
+	}
+	sb_puts(out, "</ul>\n");
+}
+
+/* The argv of each source as recorded (or computed, with its notes), folded. */
 static void mapping_recorded_argv(struct strbuf *out, const struct rep_map_scenario *s)
 {
 	struct strbuf lab = STRBUF_INIT;
 
-	sb_puts(out, "<details><summary>The recorded argv of each source</summary>\n");
+	sb_printf(out, "<details><summary>The %s argv of each source</summary>\n",
+		  s->file ? "computed" : "recorded");
 	for (size_t k = 0; k < s->nsources; k++) {
+		const struct rep_map_source *src = &s->sources[k];
+
 		strbuf_reset(&lab);
-		source_label(&lab, &s->sources[k]);
+		rep_map_source_label(&lab, src);
 		sb_puts(out, "<p><b>");
 		H(lab.buf);
-		sb_printf(out, "</b> (run %lld, ", s->sources[k].run);
-		H(s->sources[k].status);
-		sb_puts(out, ")</p><pre>");
-		H(s->sources[k].argv_json);
+		if (src->computed) {
+			sb_puts(out, "</b> (computed, not run)</p><pre>");
+		} else {
+			sb_printf(out, "</b> (run %lld, ", src->run);
+			H(src->status);
+			sb_puts(out, ")</p><pre>");
+		}
+		H(src->argv_json);
 		sb_puts(out, "</pre>\n");
+		if (src->notes.nr)
+			html_list(out, &src->notes);
 	}
 	sb_puts(out, "</details>\n");
 	strbuf_release(&lab);
 }
 
-static void mapping_scenario(struct strbuf *out, const struct rep_map_scenario *s)
+/* One scenario (or corpus VM) under a heading h ("h3", "h4"). */
+static void mapping_scenario(struct strbuf *out, const struct rep_map_scenario *s,
+			     const char *h)
 {
 	struct strbuf id = STRBUF_INIT;
 
-	sb_puts(out, "<h3>");
+	sb_printf(out, "<%s>", h);
 	H(s->name);
-	sb_printf(out, "</h3>\n<p>%zu sources, %zu options, %zu changes.</p>\n",
+	sb_printf(out, "</%s>\n<p>%zu sources, %zu options, %zu changes.</p>\n", h,
 		  s->nsources, s->nrows, s->nchanges);
 	if (s->naside)
 		mapping_aside_note(out, s);
+	/* The versions that cannot express a corpus VM, with their reasons. */
+	if (s->errors.nr) {
+		sb_puts(out, "<p class=\"note\">Not mapped:</p>");
+		html_list(out, &s->errors);
+	}
 	rep_html_id(&id, "map-", s->name);
 	mapping_options_table(out, s, id.buf);
 	if (s->nchanges) {
@@ -270,6 +290,32 @@ static void mapping_scenario(struct strbuf *out, const struct rep_map_scenario *
 	}
 	mapping_recorded_argv(out, s);
 	strbuf_release(&id);
+}
+
+/* DPDK DTS's files: each VM's argv computed for every probed QEMU. */
+static void mapping_corpus(struct strbuf *out, const struct rep_mapping *m)
+{
+	sb_puts(out, "<h3 id=\"mapping-corpus\">DPDK DTS's VM files, mapped for every "
+		     "probed QEMU</h3>\n");
+	if (!m->corpus_dir) {
+		sb_puts(out, "<p>The DTS files (scenarios/dts/) are not installed.</p>\n");
+		return;
+	}
+	sb_puts(out, "<p>Each VM of each file in <span class=\"code\">");
+	H(m->corpus_dir);
+	sb_printf(out, "</span> (%zu VMs), mapped at report time by the mapper for "
+		       "each QEMU install with a probe record, as <span class=\"code\">"
+		       "virt-matrix map</span> shows it (accel kvm; &lt;kernel&gt;, "
+		       "&lt;rundir&gt;... stand for what only a run knows): not run. "
+		       "A change is the one the mapper made for that QEMU version.</p>\n",
+		  m->ncorpus);
+	for (size_t i = 0; i < m->corpus_skipped.nr; i++) {
+		sb_puts(out, "<p class=\"note\">");
+		H(m->corpus_skipped.v[i]);
+		sb_puts(out, "</p>\n");
+	}
+	for (size_t i = 0; i < m->ncorpus; i++)
+		mapping_scenario(out, &m->corpus[i], "h4");
 }
 
 static void mapping_section(struct strbuf *out, const struct rep_report *r)
@@ -284,7 +330,8 @@ static void mapping_section(struct strbuf *out, const struct rep_report *r)
 	if (!r->mapping.nr)
 		sb_puts(out, "<p>No run with a recorded argv.</p>\n");
 	for (size_t i = 0; i < r->mapping.nr; i++)
-		mapping_scenario(out, &r->mapping.v[i]);
+		mapping_scenario(out, &r->mapping.v[i], "h3");
+	mapping_corpus(out, &r->mapping);
 	sb_puts(out, "</section>\n");
 }
 

@@ -273,6 +273,9 @@ static json_object *map_source_json(const struct rep_map_source *src)
 		json_object_array_add(opts, op);
 	}
 	add(so, "normalised", opts);
+	add(so, "computed", json_object_new_boolean(src->computed));
+	if (src->computed)
+		add(so, "notes", strvec_json(&src->notes));
 	return so;
 }
 
@@ -344,6 +347,26 @@ static json_object *map_scenario_json(const struct rep_map_scenario *s)
 	return e;
 }
 
+/* The DTS corpus: per (file, VM), the mapper's argv per probed QEMU. */
+static json_object *map_corpus_json(const struct rep_mapping *m)
+{
+	json_object *o = json_object_new_object(), *vms = json_object_new_array();
+
+	add(o, "dir", str(m->corpus_dir));
+	add(o, "skipped", strvec_json(&m->corpus_skipped));
+	for (size_t i = 0; i < m->ncorpus; i++) {
+		const struct rep_map_scenario *s = &m->corpus[i];
+		json_object *e = map_scenario_json(s);
+
+		add(e, "file", str(s->file));
+		add(e, "vm", str(s->vm));
+		add(e, "errors", strvec_json(&s->errors));
+		json_object_array_add(vms, e);
+	}
+	add(o, "vms", vms);
+	return o;
+}
+
 static json_object *mapping_json(const struct rep_report *r)
 {
 	json_object *o = json_object_new_object(), *scns = json_object_new_array();
@@ -351,6 +374,7 @@ static json_object *mapping_json(const struct rep_report *r)
 	for (size_t i = 0; i < r->mapping.nr; i++)
 		json_object_array_add(scns, map_scenario_json(&r->mapping.v[i]));
 	add(o, "scenarios", scns);
+	add(o, "corpus", map_corpus_json(&r->mapping));
 	return o;
 }
 

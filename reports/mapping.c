@@ -17,12 +17,28 @@
  * XML, the guest's command line) is neither QEMU's nor libvirt's doing.
  * The runs of the virt-matrix that made the newest run are compared; the
  * others are listed as not compared, to be run again.
+ *
+ * The DTS corpus (mapping_corpus.c) has no runs: its sources are the
+ * mapper's argv computed at report time, compared the same way
+ * (rep_map_compare), the mapper in the place of the direct runs.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "builders.h"
 #include "banned.h"
+
+/* Frees what src holds; its argv may be unset (zeroed). */
+static void source_release(struct rep_map_source *src)
+{
+	free(src->qemu_name);
+	free(src->libvirt);
+	free(src->status);
+	free(src->argv_json);
+	free(src->tool);
+	rep_argv_release(&src->argv);
+	strvec_clear(&src->notes);
+}
 
 static int cmp_source(const void *a, const void *b)
 {
@@ -99,7 +115,8 @@ static void add_change(struct rep_map_scenario *s, size_t *alloc, size_t r,
 	struct rep_map_change *c;
 
 	if (!strcmp(dim, "qemu"))
-		sb_printf(&ctx, "%s%s", x->libvirt ? "libvirt " : "direct",
+		sb_printf(&ctx, "%s%s",
+			  x->libvirt ? "libvirt " : x->computed ? "mapper" : "direct",
 			  x->libvirt ? x->libvirt : "");
 	else
 		sb_printf(&ctx, "QEMU %s", x->qemu_name);
@@ -165,6 +182,21 @@ static void add_changes(struct rep_map_scenario *s)
 			}
 		}
 	}
+}
+
+void rep_map_compare(struct rep_map_scenario *s)
+{
+	add_rows(s);
+	add_changes(s);
+}
+
+void rep_map_source_label(struct strbuf *sb, const struct rep_map_source *s)
+{
+	if (s->libvirt)
+		sb_printf(sb, "libvirt %s / QEMU %s", s->libvirt, s->qemu_name);
+	else
+		sb_printf(sb, "%s / QEMU %s", s->computed ? "mapper" : "direct",
+			  s->qemu_name);
 }
 
 /*
@@ -238,11 +270,7 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 			warning("run %lld: its recorded argv is not a JSON array of "
 				"strings; left out of the mapping report",
 				src->run);
-			free(src->qemu_name);
-			free(src->libvirt);
-			free(src->status);
-			free(src->argv_json);
-			free(src->tool);
+			source_release(src);
 			continue;
 		}
 		s->nsources++;
@@ -255,50 +283,50 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		set_aside_other_tools(s);
 		sort_array(s->sources, s->nsources, sizeof(*s->sources), cmp_source);
 		sort_array(s->aside, s->naside, sizeof(*s->aside), cmp_source);
-		add_rows(s);
-		add_changes(s);
+		rep_map_compare(s);
 	}
 	return 0;
 }
 
+static void scenario_release(struct rep_map_scenario *s)
+{
+	for (size_t k = 0; k < s->nsources + s->naside; k++)
+		source_release(k < s->nsources ? &s->sources[k]
+					       : &s->aside[k - s->nsources]);
+	for (size_t r = 0; r < s->nrows; r++) {
+		for (size_t k = 0; k < s->nsources; k++)
+			free(s->rows[r].cells[k]);
+		free(s->rows[r].cells);
+		free(s->rows[r].key);
+	}
+	for (size_t c = 0; c < s->nchanges; c++) {
+		free(s->changes[c].from);
+		free(s->changes[c].to);
+		strvec_clear(&s->changes[c].contexts);
+		free(s->changes[c].old_text);
+		free(s->changes[c].new_text);
+		free(s->changes[c].detail);
+	}
+	free(s->sources);
+	free(s->aside);
+	free(s->tool);
+	free(s->rows);
+	free(s->changes);
+	free(s->name);
+	free(s->file);
+	free(s->vm);
+	strvec_clear(&s->errors);
+}
+
 void rep_mapping_release(struct rep_mapping *m)
 {
-	for (size_t i = 0; i < m->nr; i++) {
-		struct rep_map_scenario *s = &m->v[i];
-
-		for (size_t k = 0; k < s->nsources + s->naside; k++) {
-			struct rep_map_source *src = k < s->nsources
-							     ? &s->sources[k]
-							     : &s->aside[k - s->nsources];
-
-			free(src->qemu_name);
-			free(src->libvirt);
-			free(src->status);
-			free(src->argv_json);
-			free(src->tool);
-			rep_argv_release(&src->argv);
-		}
-		for (size_t r = 0; r < s->nrows; r++) {
-			for (size_t k = 0; k < s->nsources; k++)
-				free(s->rows[r].cells[k]);
-			free(s->rows[r].cells);
-			free(s->rows[r].key);
-		}
-		for (size_t c = 0; c < s->nchanges; c++) {
-			free(s->changes[c].from);
-			free(s->changes[c].to);
-			strvec_clear(&s->changes[c].contexts);
-			free(s->changes[c].old_text);
-			free(s->changes[c].new_text);
-			free(s->changes[c].detail);
-		}
-		free(s->sources);
-		free(s->aside);
-		free(s->tool);
-		free(s->rows);
-		free(s->changes);
-		free(s->name);
-	}
+	for (size_t i = 0; i < m->nr; i++)
+		scenario_release(&m->v[i]);
+	for (size_t i = 0; i < m->ncorpus; i++)
+		scenario_release(&m->corpus[i]);
 	free(m->v);
+	free(m->corpus);
+	free(m->corpus_dir);
+	strvec_clear(&m->corpus_skipped);
 	memset(m, 0, sizeof(*m));
 }

@@ -236,63 +236,92 @@ static void aside_md(struct strbuf *out, const struct rep_map_scenario *s)
 	sb_puts(out, "\n\n");
 }
 
+/* One scenario (or corpus VM): the options that differ, then the changes. */
+static void map_scenario_md(struct strbuf *out, const struct rep_map_scenario *s,
+			    const char *h)
+{
+	static const char *const hc[] = { "option", "changed by", "from", "to", "with",
+					  "change" };
+	size_t diffs = 0;
+
+	sb_printf(out, "%s ", h);
+	C(s->name);
+	sb_puts(out, "\n\n");
+	for (size_t i = 0; i < s->errors.nr; i++) {
+		sb_puts(out, "Not mapped: ");
+		C(s->errors.v[i]);
+		sb_puts(out, "\n\n");
+	}
+	if (!s->nsources)
+		return;
+	sb_puts(out, "| option |");
+	for (size_t k = 0; k < s->nsources; k++) {
+		struct strbuf l = STRBUF_INIT;
+
+		rep_map_source_label(&l, &s->sources[k]);
+		rep_md_td(out, l.buf);
+		strbuf_release(&l);
+	}
+	sb_puts(out, "\n|---|");
+	for (size_t k = 0; k < s->nsources; k++)
+		sb_puts(out, "---|");
+	sb_putc(out, '\n');
+	for (size_t n = 0; n < s->nrows; n++) {
+		if (!s->rows[n].differs)
+			continue;
+		diffs++;
+		rep_md_row_start(out);
+		rep_md_code_td(out, s->rows[n].key);
+		for (size_t k = 0; k < s->nsources; k++)
+			rep_md_code_td(out, s->rows[n].cells[k]);
+		sb_putc(out, '\n');
+	}
+	sb_printf(out, "\n%zu of %zu options differ.\n\n", diffs, s->nrows);
+	aside_md(out, s);
+	if (!s->nchanges)
+		return;
+	rep_md_header(out, hc, ARRAY_SIZE(hc));
+	for (size_t n = 0; n < s->nchanges; n++) {
+		const struct rep_map_change *c = &s->changes[n];
+
+		rep_md_row_start(out);
+		rep_md_code_td(out, s->rows[c->row].key);
+		rep_md_td(out, c->dimension);
+		rep_md_td(out, c->from);
+		rep_md_td(out, c->to);
+		list_cell(out, &c->contexts, 8);
+		rep_md_code_td(out, c->detail);
+		sb_putc(out, '\n');
+	}
+	sb_putc(out, '\n');
+}
+
 static void mapping_md(struct strbuf *out, const struct rep_report *r)
 {
-	static const char *const h[] = { "option", "changed by", "from", "to", "with",
-					 "change" };
+	const struct rep_mapping *m = &r->mapping;
 
 	sb_puts(out, "## 2. Command-line mapping\n\nOptions that differ between "
 		     "sources (normalised: ids, fds, temporary paths, uuids do not "
 		     "count); the HTML and JSON reports have every option.\n\n");
-	for (size_t i = 0; i < r->mapping.nr; i++) {
-		const struct rep_map_scenario *s = &r->mapping.v[i];
-		size_t diffs = 0;
-
-		sb_puts(out, "### ");
-		C(s->name);
-		sb_puts(out, "\n\n| option |");
-		for (size_t k = 0; k < s->nsources; k++) {
-			struct strbuf l = STRBUF_INIT;
-
-			sb_printf(&l, "%s%s / QEMU %s", s->sources[k].libvirt ? "libvirt " : "direct",
-				  s->sources[k].libvirt ? s->sources[k].libvirt : "",
-				  s->sources[k].qemu_name);
-			rep_md_td(out, l.buf);
-			strbuf_release(&l);
-		}
-		sb_puts(out, "\n|---|");
-		for (size_t k = 0; k < s->nsources; k++)
-			sb_puts(out, "---|");
-		sb_putc(out, '\n');
-		for (size_t n = 0; n < s->nrows; n++) {
-			if (!s->rows[n].differs)
-				continue;
-			diffs++;
-			rep_md_row_start(out);
-			rep_md_code_td(out, s->rows[n].key);
-			for (size_t k = 0; k < s->nsources; k++)
-				rep_md_code_td(out, s->rows[n].cells[k]);
-			sb_putc(out, '\n');
-		}
-		sb_printf(out, "\n%zu of %zu options differ.\n\n", diffs, s->nrows);
-		aside_md(out, s);
-		if (!s->nchanges)
-			continue;
-		rep_md_header(out, h, ARRAY_SIZE(h));
-		for (size_t n = 0; n < s->nchanges; n++) {
-			const struct rep_map_change *c = &s->changes[n];
-
-			rep_md_row_start(out);
-			rep_md_code_td(out, s->rows[c->row].key);
-			rep_md_td(out, c->dimension);
-			rep_md_td(out, c->from);
-			rep_md_td(out, c->to);
-			list_cell(out, &c->contexts, 8);
-			rep_md_code_td(out, c->detail);
-			sb_putc(out, '\n');
-		}
-		sb_putc(out, '\n');
+	for (size_t i = 0; i < m->nr; i++)
+		map_scenario_md(out, &m->v[i], "###");
+	sb_puts(out, "### DPDK DTS's VM files, mapped for every probed QEMU\n\n");
+	if (!m->corpus_dir) {
+		sb_puts(out, "The DTS files (scenarios/dts/) are not installed.\n\n");
+		return;
 	}
+	sb_puts(out, "Each VM of each file in ");
+	C(m->corpus_dir);
+	sb_printf(out, " (%zu VMs), mapped at report time for each QEMU install with "
+		       "a probe record, as `virt-matrix map` shows it (accel kvm): not "
+		       "run.\n\n",
+		  m->ncorpus);
+	for (size_t i = 0; i < m->corpus_skipped.nr; i++) {
+		C(m->corpus_skipped.v[i]);
+		sb_puts(out, "\n\n");
+	}
+	for (size_t i = 0; i < m->ncorpus; i++)
+		map_scenario_md(out, &m->corpus[i], "####");
 }
 
 static void presence_md(struct strbuf *out, const struct rep_report *r, const char *p)

@@ -222,11 +222,13 @@ struct rep_map_source {
 	int qemu;	  /* rep_versions index, -1 when no longer installed */
 	char *qemu_name;
 	char *libvirt;	  /* NULL: the direct mapper */
-	long long run;
+	long long run;	  /* 0 when computed */
 	char *status;
-	char *argv_json; /* as recorded */
+	char *argv_json; /* as recorded, or as computed */
 	char *tool;	  /* the virt-matrix that made the run; NULL: unknown */
 	struct rep_argv argv;
+	int computed;	  /* the mapper's argv made at report time, no run */
+	struct strvec notes; /* computed: the mapper's notes */
 };
 
 struct rep_map_row {
@@ -245,7 +247,12 @@ struct rep_map_change {
 };
 
 struct rep_map_scenario {
-	char *name;
+	char *name;	/* a corpus VM: "dts/sriov_kvm.cfg [vm2]" */
+	char *file;	/* a corpus VM: its file below scenarios/; else NULL */
+	char *vm;	/* a corpus VM: its section's name; else NULL */
+	/* A corpus VM: "QEMU 5.2.0: why" for each version that cannot
+	 * express it (not a source). */
+	struct strvec errors;
 	char *tool; /* the virt-matrix that made the compared runs; NULL: unknown */
 	struct rep_map_source *sources;
 	size_t nsources;
@@ -259,8 +266,18 @@ struct rep_map_scenario {
 };
 
 struct rep_mapping {
-	struct rep_map_scenario *v;
+	struct rep_map_scenario *v; /* the scenarios with recorded runs */
 	size_t nr;
+	/*
+	 * DPDK DTS's VM files shipped in scenarios/dts/ (mapping_corpus.c):
+	 * one per (file, VM), its sources the mapper's argv for each QEMU
+	 * install with a probe record, computed at report time (as
+	 * `virt-matrix map` shows them), compared as the runs are.
+	 */
+	struct rep_map_scenario *corpus;
+	size_t ncorpus;
+	char *corpus_dir;	 /* where the files were read; NULL: not found */
+	struct strvec corpus_skipped; /* "FILE: why" for a file that does not load */
 };
 
 /* ---- 3. capability timeline ---- */

@@ -36,7 +36,10 @@ static const char usage[] =
 	"             shown as acknowledged (specs/abi-acks)\n"
 	"  mapping    the QEMU argv of each scenario per (libvirt, QEMU) pair and\n"
 	"             from the direct mapper, normalised (ids, fds, temporary paths,\n"
-	"             uuids do not count), and which version changed which option\n"
+	"             uuids do not count), and which version changed which option;\n"
+	"             and the argv of each VM of DPDK DTS's files (scenarios/dts/)\n"
+	"             for every probed QEMU, as 'virt-matrix map' makes it, compared\n"
+	"             the same way\n"
 	"  caps       first and last QEMU version with each machine type, device,\n"
 	"             device property and QMP command; default values that changed\n"
 	"  matrix     pass/fail per scenario, QEMU rows x libvirt columns, of one\n"
@@ -139,7 +142,9 @@ static void release_views(struct rep_report *r)
 static int build_mapping(struct store *st, const struct rep_options *o,
 			 struct rep_report *r)
 {
-	return rep_mapping_build(st, &r->versions, &r->mapping);
+	if (rep_mapping_build(st, &r->versions, &r->mapping))
+		return -1;
+	return rep_corpus_build(st, &r->versions, o->corpus, &r->mapping);
 }
 
 static void release_mapping(struct rep_report *r)

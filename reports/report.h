@@ -28,6 +28,9 @@ struct rep_options {
 	 * NULL: the latest of each. */
 	const char *sweep;
 	const char *acks;  /* acknowledgement file, NULL: specs/abi-acks if there */
+	/* The mapping part's DTS corpus (rep_corpus_build), NULL: the
+	 * bundled scenarios' dts/ */
+	const char *corpus;
 };
 
 /*

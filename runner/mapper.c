@@ -2,9 +2,10 @@
  * Scenario to QEMU argv (see mapper.h). Everything version-dependent is
  * decided from struct map_caps, which map_caps_load fills from the probe
  * record, so that the mapping is testable against expected-output files
- * per version without running QEMU. map_argv runs one short builder per
- * section of the command line, in the order of sections[], over a shared
- * struct map_build.
+ * per version without running QEMU. map_vm_argv runs one short builder
+ * per section of the command line, in the order of sections[], over a
+ * shared struct map_build; map_argv is that for the one VM the runner
+ * runs, once map_runnable agrees.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 
 #include "mapper.h"
 #include "binaries.h"
+#include "guest.h"
 #include "version.h"
 #include "banned.h"
 
@@ -160,6 +162,17 @@ next:
 	return 0;
 }
 
+void map_env_shown(struct map_env *env, const char *accel)
+{
+	memset(env, 0, sizeof(*env));
+	env->kernel = "<kernel>";
+	env->initrd = "<initrd>";
+	env->append = GUEST_CMDLINE;
+	env->accel = accel;
+	env->rundir = "<rundir>";
+	env->pt_host = "<lab-device>";
+}
+
 void map_vhost_path(const struct map_env *env, const struct scn_device *d,
 		    struct strbuf *out)
 {
@@ -203,8 +216,29 @@ int map_runnable(const struct scenario *s, struct strbuf *why)
 	if (scenario_runnable(s, &r))
 		ret = map_cannot(why, "%s", r.buf);
 	strbuf_release(&r);
-	return ret;
+	if (ret)
+		return ret;
+	for (size_t i = 0; s->nvms && i < s->vms[0].nnets; i++)
+		if (s->vms[0].nets[i].kind == NET_TAP)
+			return map_cannot(why, "scenario '%s': tap networking needs a "
+					       "host bridge, which the runner does "
+					       "not set up",
+					  s->name);
+	return 0;
 }
+
+/*
+ * The nets of one vlan of a VM (DTS's opt_vlan, QEMU's hub number before
+ * 3.0): how many nics and backends it has, and how they are joined.
+ */
+struct map_vlan {
+	int vlan;
+	size_t nics, backends; /* backends: user or tap lines */
+	int made_up;	/* nics but no backend line: user networking for them */
+	int hub;	/* joined on a hub, not one nic on one backend */
+	int pair_id;	/* not a hub: hostnetN of its one backend */
+	int line;	/* of its first net */
+};
 
 /*
  * What the sections of the command line share: the inputs, the outputs,
@@ -213,13 +247,17 @@ int map_runnable(const struct scenario *s, struct strbuf *why)
  */
 struct map_build {
 	const struct scenario *s;
-	const struct scn_vm *vm; /* its one VM */
+	const struct scn_vm *vm; /* the VM mapped */
 	const struct map_caps *c;
 	const struct map_env *env;
 	struct strvec *argv, *notes;
 	struct strbuf *why;
 	int shared;  /* guest RAM in a shared backend (vhost-user, hugepages) */
 	int backend; /* -netdev hostnetN lines so far */
+	int hubport; /* -netdev hubport lines so far */
+	int old_net; /* QEMU < 3.0: a hub is '-net ...,vlan=N' */
+	struct map_vlan *vlans; /* the vlans of vm's nets, in order of first use */
+	size_t nvlans;
 	size_t vhost, pt; /* vhost-user devices, passthrough devices so far */
 };
 
@@ -318,50 +356,188 @@ static int map_disks(struct map_build *b)
 	return 0;
 }
 
-/* The net backends (DTS pairs each nic with a user or tap backend). */
-static int map_net_backends(struct map_build *b)
+/*
+ * Networks. DTS writes QEMU's old form, `-net nic,vlan=N` and `-net
+ * user,vlan=N` (or tap): every net of one vlan joins QEMU's hub N. QEMU
+ * 3.0 removed `vlan=` (docs/about/removed-features.rst, "-net ...,vlan=x
+ * (removed in 3.0)": one NIC on one backend is `-netdev ...,id=n` with
+ * `-device ...,netdev=n`; several on a hub are `-netdev
+ * hubport,id=n,hubid=x` each, a backend joining through hubport's
+ * `netdev=`, which qapi/net.json has since 2.12). So:
+ *   - a vlan of one nic and one backend is that pair, -netdev + -device,
+ *     on every version (QEMU took it long before 3.0; a hub of two ports
+ *     carries the same frames); a vlan other than 0 gets a note;
+ *   - any other vlan is a hub: `-net ...,vlan=N` before 3.0, `-netdev
+ *     hubport,hubid=N` from 3.0, with a note either way;
+ *   - a vlan of nics without a backend line gets user networking (noted);
+ *   - tap (DTS: a tap on bridge opt_br, br0 by default, through its
+ *     ifup script) is `-netdev bridge,br=B` (qemu-options.hx: the
+ *     qemu-bridge-helper form, in QEMU since 1.1; before 3.0 also `-net
+ *     bridge,vlan=N`), noted because the bridge must exist on the host.
+ */
+static struct map_vlan *vlan_of(struct map_build *b, int vlan)
 {
+	for (size_t i = 0; i < b->nvlans; i++)
+		if (b->vlans[i].vlan == vlan)
+			return &b->vlans[i];
+	return NULL;
+}
+
+/* The vlans of the VM's nets, and how each is joined. */
+static void plan_vlans(struct map_build *b)
+{
+	b->vlans = xcalloc(b->vm->nnets + 1, sizeof(*b->vlans));
 	for (size_t i = 0; i < b->vm->nnets; i++) {
 		const struct scn_net *n = &b->vm->nets[i];
+		struct map_vlan *g = vlan_of(b, n->vlan);
 
+		if (!g) {
+			g = &b->vlans[b->nvlans++];
+			g->vlan = n->vlan;
+			g->line = n->line;
+			g->pair_id = -1;
+		}
 		if (n->kind == NET_NIC)
+			g->nics++;
+		else
+			g->backends++;
+	}
+	for (size_t i = 0; i < b->nvlans; i++) {
+		struct map_vlan *g = &b->vlans[i];
+
+		g->made_up = g->nics && !g->backends;
+		g->hub = !(g->nics <= 1 && g->backends + (size_t)g->made_up == 1);
+	}
+}
+
+/* One backend on vlan g: user networking, or tap on a host bridge. */
+static void net_backend(struct map_build *b, struct map_vlan *g,
+			const struct scn_net *n)
+{
+	const char *br = n && n->bridge ? n->bridge : "br0";
+	const char *fwd = n ? n->hostfwd : NULL;
+	int tap = n && n->kind == NET_TAP;
+	int id;
+
+	if (tap)
+		strvec_pushf(b->notes, "net type=tap (line %d) is -%s bridge,br=%s: "
+				       "QEMU's qemu-bridge-helper adds the tap to "
+				       "the host's bridge %s, which must exist and "
+				       "be allowed in its bridge.conf",
+			     n->line, g->hub && b->old_net ? "net" : "netdev", br, br);
+	if (g->hub && b->old_net) {
+		strvec_push(b->argv, "-net");
+		if (tap)
+			strvec_pushf(b->argv, "bridge,vlan=%d,br=%s", g->vlan, br);
+		else
+			strvec_pushf(b->argv, "user,vlan=%d%s%s", g->vlan,
+				     fwd ? ",hostfwd=" : "", fwd ? fwd : "");
+		return;
+	}
+	id = b->backend++;
+	strvec_push(b->argv, "-netdev");
+	if (tap)
+		strvec_pushf(b->argv, "bridge,id=hostnet%d,br=%s", id, br);
+	else
+		strvec_pushf(b->argv, "user,id=hostnet%d%s%s", id,
+			     fwd ? ",hostfwd=" : "", fwd ? fwd : "");
+	if (!g->hub) {
+		g->pair_id = id;
+		return;
+	}
+	strvec_push(b->argv, "-netdev");
+	strvec_pushf(b->argv, "hubport,id=hub%dp%d,hubid=%d,netdev=hostnet%d", g->vlan,
+		     b->hubport++, g->vlan, id);
+}
+
+/* The backends, in the file's order, then user networking where none was. */
+static int map_net_backends(struct map_build *b)
+{
+	plan_vlans(b);
+	for (size_t i = 0; i < b->vm->nnets; i++)
+		if (b->vm->nets[i].kind != NET_NIC)
+			net_backend(b, vlan_of(b, b->vm->nets[i].vlan), &b->vm->nets[i]);
+	for (size_t i = 0; i < b->nvlans; i++) {
+		struct map_vlan *g = &b->vlans[i];
+
+		if (!g->made_up)
 			continue;
-		/* A refused tap leaves its -netdev in the skipped run's argv. */
-		strvec_push(b->argv, "-netdev");
-		if (n->kind != NET_USER)
-			return map_cannot(b->why, "scenario '%s': tap networking needs "
-						  "a host bridge, which the runner "
-						  "does not set up",
-					  b->s->name);
-		strvec_pushf(b->argv, "user,id=hostnet%d%s%s", b->backend,
-			     n->hostfwd ? ",hostfwd=" : "", n->hostfwd ? n->hostfwd : "");
-		b->backend++;
+		strvec_pushf(b->notes, "net vlan %d (line %d) has nics and no user or "
+				       "tap line: user networking",
+			     g->vlan, g->line);
+		net_backend(b, g, NULL);
 	}
 	return 0;
 }
 
-/* The nics, nic N on backend N; one without a backend gets user networking. */
+/* What became of each vlan other than a plain pair on vlan 0. */
+static void note_vlans(struct map_build *b)
+{
+	for (size_t i = 0; i < b->nvlans; i++) {
+		const struct map_vlan *g = &b->vlans[i];
+
+		if (!g->hub && g->nics && g->vlan)
+			strvec_pushf(b->notes, "net vlan %d (line %d): its nic and its "
+					       "backend are connected directly "
+					       "(-netdev, -device), as on every QEMU; "
+					       "the vlan, QEMU's hub number and not "
+					       "an 802.1Q tag, is not needed",
+				     g->vlan, g->line);
+		else if (!g->hub && g->nics)
+			continue; /* a pair on vlan 0: what -net without vlan= was */
+		else if (!g->nics)
+			strvec_pushf(b->notes, "net vlan %d (line %d) has no nic: its "
+					       "backend%s connect%s to no guest device",
+				     g->vlan, g->line, g->backends > 1 ? "s" : "",
+				     g->backends > 1 ? "" : "s");
+		else if (b->old_net)
+			strvec_pushf(b->notes, "net vlan %d (line %d): its %zu nets on "
+					       "QEMU's hub %d as -net ...,vlan=%d, "
+					       "which QEMU %s still takes (removed in "
+					       "3.0)",
+				     g->vlan, g->line, g->nics + g->backends + g->made_up,
+				     g->vlan, g->vlan, b->c->version);
+		else
+			strvec_pushf(b->notes, "net vlan %d (line %d): its %zu nets on "
+					       "hub %d through -netdev hubport,hubid=%d, "
+					       "since QEMU 3.0 removed -net ...,vlan=",
+				     g->vlan, g->line, g->nics + g->backends + g->made_up,
+				     g->vlan, g->vlan);
+	}
+}
+
+/* The nics: on their vlan's one backend, or on its hub. */
 static int map_nics(struct map_build *b)
 {
-	int nic = 0;
-
 	for (size_t i = 0; i < b->vm->nnets; i++) {
 		const struct scn_net *n = &b->vm->nets[i];
+		const struct map_vlan *g = vlan_of(b, n->vlan);
+		const char *mac = n->mac;
+		struct strbuf netdev = STRBUF_INIT;
 
 		if (n->kind != NET_NIC)
 			continue;
-		if (nic >= b->backend) {
+		if (g->hub && b->old_net) {
+			strvec_push(b->argv, "-net");
+			strvec_pushf(b->argv, "nic,vlan=%d,model=%s%s%s", n->vlan,
+				     n->model ? n->model : "e1000",
+				     mac ? ",macaddr=" : "", mac ? mac : "");
+			continue;
+		}
+		if (g->hub) {
+			sb_printf(&netdev, "hub%dp%d", g->vlan, b->hubport++);
 			strvec_push(b->argv, "-netdev");
-			strvec_pushf(b->argv, "user,id=hostnet%d", b->backend++);
-			strvec_pushf(b->notes, "nic %d has no backend line: user "
-					       "networking",
-				     nic);
+			strvec_pushf(b->argv, "hubport,id=%s,hubid=%d", netdev.buf,
+				     g->vlan);
+		} else {
+			sb_printf(&netdev, "hostnet%d", g->pair_id);
 		}
 		strvec_push(b->argv, "-device");
-		strvec_pushf(b->argv, "%s,netdev=hostnet%d%s%s", nic_device(n->model),
-			     nic, n->mac ? ",mac=" : "", n->mac ? n->mac : "");
-		nic++;
+		strvec_pushf(b->argv, "%s,netdev=%s%s%s", nic_device(n->model),
+			     netdev.buf, mac ? ",mac=" : "", mac ? mac : "");
+		strbuf_release(&netdev);
 	}
+	note_vlans(b);
 	return 0;
 }
 
@@ -436,11 +612,57 @@ static int map_virtio_net(struct map_build *b, const struct scn_device *d)
 	return 0;
 }
 
+/*
+ * A host port's VF (dev_gen made it) or the port itself, by index: only
+ * the host knows its PCI address, so the argv holds a placeholder and a
+ * note says where the address comes from.
+ */
+static int map_host_port(struct map_build *b, const struct scn_device *d)
+{
+	struct strbuf host = STRBUF_INIT;
+	const struct scn_vf_gen *g;
+
+	if (!b->c->has_vfio_pci)
+		return map_cannot(b->why, "QEMU %s has no vfio-pci device",
+				  b->c->version);
+	if (d->kind == DEV_SRIOV_VF)
+		sb_printf(&host, "VF%d-OF-PF%d", d->vf, d->pf);
+	else
+		sb_printf(&host, "PF%d", d->pf);
+	strvec_push(b->argv, "-device");
+	strvec_pushf(b->argv, "vfio-pci,host=%s,id=pt_%zu%s%s", host.buf, b->pt++,
+		     d->addr ? ",addr=" : "", d->addr ? d->addr : "");
+	/* The loader made sure that a dev_gen makes every VF. */
+	g = d->kind == DEV_SRIOV_VF ? scenario_vf_gen(b->s, d->pf) : NULL;
+	if (!g) {
+		strvec_pushf(b->notes, "host port %d (line %d): host=%s stands for "
+				       "the port's PCI address on the host (DTS's "
+				       "port list); bind it to vfio-pci",
+			     d->pf, d->line, host.buf);
+	} else {
+		strvec_pushf(b->notes, "VF %d of host port %d (line %d): host=%s "
+				       "stands for the PCI address the host gives "
+				       "that VF once dev_gen (line %d) has written "
+				       "%d to the port's sriov_numvfs; bind it to "
+				       "vfio-pci",
+			     d->vf, d->pf, d->line, host.buf, g->line, g->vfs);
+		if (d->mac)
+			strvec_pushf(b->notes, "VF %d of host port %d (line %d): its "
+					       "MAC is set through the port, as DTS "
+					       "does: ip link set <port %d> vf %d mac %s",
+				     d->vf, d->pf, d->line, d->pf, d->vf, d->mac);
+	}
+	strbuf_release(&host);
+	return 0;
+}
+
 static int (*const device_builders[])(struct map_build *, const struct scn_device *) = {
 	[DEV_VHOST_USER] = map_vhost_user,
 	[DEV_VFIO_PCI] = map_passthrough,
 	[DEV_PCI_ASSIGN] = map_passthrough,
 	[DEV_VIRTIO_NET_PCI] = map_virtio_net,
+	[DEV_SRIOV_VF] = map_host_port,
+	[DEV_HOST_PF] = map_host_port,
 };
 
 static int map_devices(struct map_build *b)
@@ -498,8 +720,18 @@ static int map_boot(struct map_build *b)
 	return 0;
 }
 
+/* qemu path=: the QEMU mapped for stands in for the one the file names. */
+static int map_qemu_path(struct map_build *b)
+{
+	if (b->vm->qemu_path)
+		strvec_pushf(b->notes, "qemu path=%s: QEMU %s is used instead",
+			     b->vm->qemu_path, b->c->version);
+	return 0;
+}
+
 /* The sections of QEMU's command line, in order. */
 static int (*const sections[])(struct map_build *) = {
+	map_qemu_path,	  /* a note only */
 	map_machine,	  /* -machine, -accel */
 	map_cpu,	  /* -cpu */
 	map_smp_memory,	  /* -smp, -m, -object memory-backend-*, -numa */
@@ -512,20 +744,31 @@ static int (*const sections[])(struct map_build *) = {
 	map_boot,	  /* -kernel ... -serial, or -S */
 };
 
+int map_vm_argv(const struct scenario *s, size_t vm, const struct map_caps *c,
+		const struct map_env *env, struct strvec *argv,
+		struct strvec *notes, struct strbuf *why)
+{
+	struct map_build b = {
+		.s = s, .vm = &s->vms[vm], .c = c, .env = env, .argv = argv,
+		.notes = notes, .why = why,
+	};
+	int ret = 0;
+
+	b.old_net = version_strcmp(c->version, "3.0") < 0;
+	b.shared = b.vm->hugepages;
+	for (size_t i = 0; i < b.vm->ndevices; i++)
+		b.shared |= b.vm->devices[i].kind == DEV_VHOST_USER;
+	for (size_t i = 0; i < ARRAY_SIZE(sections) && !ret; i++)
+		ret = sections[i](&b);
+	free(b.vlans);
+	return ret;
+}
+
 int map_argv(const struct scenario *s, const struct map_caps *c,
 	     const struct map_env *env, struct strvec *argv,
 	     struct strvec *notes, struct strbuf *why)
 {
-	struct map_build b = {
-		.s = s, .vm = s->vms, .c = c, .env = env, .argv = argv,
-		.notes = notes, .why = why,
-	};
-
 	if (map_runnable(s, why))
 		return -1;
-	b.shared = scenario_count_devices(s, DEV_VHOST_USER) > 0 || b.vm->hugepages;
-	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
-		if (sections[i](&b))
-			return -1;
-	return 0;
+	return map_vm_argv(s, 0, c, env, argv, notes, why);
 }

@@ -5,7 +5,13 @@
  * The config-to-command-line mapper: a pure function from a scenario,
  * what the QEMU under test can do (from the store) and where the run's
  * files are, to QEMU's argv. It adapts to the version where QEMU
- * changed, and says so in `notes`; it never works around a QEMU bug.
+ * changed, and says so in `notes`; it never works around a QEMU bug,
+ * and never passes on a form the version no longer takes.
+ *
+ * map_vm_argv maps any VM of a file, including what the runner does not
+ * run but QEMU can be told (SR-IOV VFs and host ports, with placeholders
+ * for their host addresses; tap on a host bridge; DTS's vlans as hubs);
+ * map_argv is what the runner runs: the one VM of a scenario it can run.
  */
 
 #include "scenario.h"
@@ -29,6 +35,14 @@ struct map_env {
 	const char *pt_host; /* the BDF that `lab` stands for, or NULL */
 };
 
+/*
+ * The environment of a mapping shown without a run (`virt-matrix map`,
+ * the mapping report's DTS corpus): the guest kernel's command line the
+ * runner gives, accel ("kvm" or "tcg"), and placeholders for what only a
+ * run knows: "<kernel>", "<initrd>", "<rundir>", "<lab-device>".
+ */
+void map_env_shown(struct map_env *env, const char *accel);
+
 /* Fills c from the store for the binary with that id; -1 if not probed. */
 int map_caps_load(struct store *st, long long binary_id, struct map_caps *c) VM_WUR;
 
@@ -50,16 +64,28 @@ int map_cannot(struct strbuf *why, const char *fmt, ...) VM_PRINTF(2, 3);
 
 /*
  * 0 when the runner runs s as it is; else -1 with why set to the reason
- * (scenario_runnable: several VMs, VFs to make), as map_cannot.
+ * (scenario_runnable: several VMs, VFs to make; tap networking, whose
+ * host bridge the runner does not set up), as map_cannot.
  */
 int map_runnable(const struct scenario *s, struct strbuf *why) VM_WUR;
 
 /*
- * Appends QEMU's arguments (not the binary, not the QMP monitor) for s
- * (its one VM) to argv, and one line per version adaptation to notes. -1
- * when this QEMU cannot express the scenario at all (a missing device),
- * or the runner does not run s yet (scenario_runnable), with the reason
- * in why (nothing printed: the reason belongs to the run's record).
+ * Appends QEMU's arguments (not the binary, not the QMP monitor) for VM
+ * vm (an index into s->vms) to argv, and to notes one line per version
+ * adaptation, per placeholder (a VF's or a host port's PCI address) and
+ * per thing the host must provide (a bridge). -1 when this QEMU cannot
+ * express the VM at all (a missing device, the lab's device without
+ * env->pt_host), with the reason in why (nothing printed: the reason
+ * belongs to the caller's record). argv and notes may hold part of the
+ * mapping then. The VM's own notes (s->vms[vm].notes) are not copied.
+ */
+int map_vm_argv(const struct scenario *s, size_t vm, const struct map_caps *c,
+		const struct map_env *env, struct strvec *argv,
+		struct strvec *notes, struct strbuf *why) VM_WUR;
+
+/*
+ * map_vm_argv of the first VM, once map_runnable agrees: what the runner
+ * runs. -1 with why as either says.
  */
 int map_argv(const struct scenario *s, const struct map_caps *c,
 	     const struct map_env *env, struct strvec *argv,

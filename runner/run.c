@@ -5,7 +5,6 @@
  * and runs the jobs in forked workers through the job engine (job.h),
  * which records each in `runs`.
  */
-#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +20,6 @@
 #include "job.h"
 #include "jobplan.h"
 #include "libvirtd.h"
-#include "paths.h"
 #include "scenario.h"
 #include "shard.h"
 #include "store.h"
@@ -49,8 +47,10 @@ static const char usage[] =
 	"it (else libvirt's own message), with the argv it gave QEMU.\n"
 	"\n"
 	"  --scenario NAME  a scenario by name (file name without .cfg or .xml),\n"
-	"                   or a path to a .cfg file or to a libvirt domain .xml\n"
-	"                   of your own; repeatable; default: all\n"
+	"                   one of DPDK DTS's files shipped under scenarios/dts/\n"
+	"                   (dts/vf_vlan.cfg), or a path to a .cfg file or to a\n"
+	"                   libvirt domain .xml of your own; repeatable; default:\n"
+	"                   every scenario directly in scenarios/ (not dts/)\n"
 	"  --qemu VERSION   a QEMU install (see 'virt-matrix ark list');\n"
 	"                   repeatable; default: all\n"
 	"  --libvirt V      also through the daemon of that libvirt install: the\n"
@@ -77,55 +77,25 @@ static const char usage[] =
 
 
 /*
- * Scenario names or paths to file paths: a DTS .cfg, or the user's own
- * libvirt domain .xml; all of scenarios/ by default.
+ * Scenario names or paths to file paths (scenario_find): a DTS .cfg, or
+ * the user's own libvirt domain .xml; by default every file directly in
+ * scenarios/ (not the DTS corpus in scenarios/dts/, which runs only
+ * when named).
  */
 static int find_scenarios(struct strvec *names, struct strvec *paths)
 {
-	char *dir = paths_data_dir("scenarios");
 	int ret = 0;
 
-	if (!names->nr) {
-		struct dirent **ents = NULL;
-		int n = scandir(dir, &ents, NULL, alphasort);
-
-		if (n < 0) {
-			ret = error_errno("cannot read scenarios from '%s'", dir);
-			goto out;
-		}
-		for (int i = 0; i < n; i++) {
-			if (ends_with(ents[i]->d_name, ".cfg") ||
-			    ends_with(ents[i]->d_name, ".xml"))
-				strvec_pushf(paths, "%s/%s", dir, ents[i]->d_name);
-			free(ents[i]);
-		}
-		free(ents);
-		goto out;
-	}
-	for (size_t i = 0; i < names->nr; i++) {
+	if (!names->nr)
+		return scenario_bundled(paths);
+	for (size_t i = 0; i < names->nr && !ret; i++) {
 		struct strbuf p = STRBUF_INIT;
 
-		if (strchr(names->v[i], '/') || ends_with(names->v[i], ".cfg") ||
-		    ends_with(names->v[i], ".xml"))
-			sb_puts(&p, names->v[i]);
-		else {
-			sb_printf(&p, "%s/%s.cfg", dir, names->v[i]);
-			if (!path_exists(p.buf)) {
-				strbuf_reset(&p);
-				sb_printf(&p, "%s/%s.xml", dir, names->v[i]);
-			}
-		}
-		if (!path_exists(p.buf)) {
-			ret = error("no scenario '%s' (looked for '%s')", names->v[i],
-				    p.buf);
-			strbuf_release(&p);
-			goto out;
-		}
-		strvec_push(paths, p.buf);
+		ret = scenario_find(names->v[i], &p);
+		if (!ret)
+			strvec_push(paths, p.buf);
 		strbuf_release(&p);
 	}
-out:
-	free(dir);
 	return ret;
 }
 

@@ -15,12 +15,14 @@
  * end (scenario_file.c).
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scenario_internal.h"
 #include "fs.h"
 #include "lineparse.h"
+#include "paths.h"
 #include "banned.h"
 
 /* How wide a note quotes the file at most. */
@@ -563,6 +565,61 @@ int scenario_load(struct scenario *s, const char *path)
 	return ret;
 }
 
+int scenario_bundled(struct strvec *paths)
+{
+	char *dir = paths_data_dir("scenarios");
+	struct dirent **ents = NULL;
+	int n = scandir(dir, &ents, NULL, alphasort);
+
+	if (n < 0) {
+		error_errno("cannot read scenarios from '%s'", dir);
+		free(dir);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (ends_with(ents[i]->d_name, ".cfg") ||
+		    ends_with(ents[i]->d_name, ".xml"))
+			strvec_pushf(paths, "%s/%s", dir, ents[i]->d_name);
+		free(ents[i]);
+	}
+	free(ents);
+	free(dir);
+	return 0;
+}
+
+int scenario_find(const char *name, struct strbuf *path)
+{
+	struct strvec cand = STRVEC_INIT;
+	struct strbuf tried = STRBUF_INIT;
+	char *dir = paths_data_dir("scenarios");
+	int ext = ends_with(name, ".cfg") || ends_with(name, ".xml");
+	int ret = -1;
+
+	if (ext || strchr(name, '/'))
+		strvec_push(&cand, name);
+	/* Bundled: NAME.cfg or NAME.xml, or a file below (dts/vf_vlan.cfg). */
+	if (*name != '/' && ext)
+		strvec_pushf(&cand, "%s/%s", dir, name);
+	else if (*name != '/') {
+		strvec_pushf(&cand, "%s/%s.cfg", dir, name);
+		strvec_pushf(&cand, "%s/%s.xml", dir, name);
+	}
+	for (size_t i = 0; i < cand.nr && ret; i++) {
+		if (path_exists(cand.v[i])) {
+			strbuf_reset(path);
+			sb_puts(path, cand.v[i]);
+			ret = 0;
+		}
+		sb_printf(&tried, "%s'%s'", i ? ", " : "", cand.v[i]);
+	}
+	if (ret)
+		error("no scenario '%s' (looked for %s)", name, tried.buf);
+	strvec_clear(&cand);
+	strbuf_release(&tried);
+	free(dir);
+	return ret;
+}
+
 void scenario_release(struct scenario *s)
 {
 	free(s->name);
@@ -581,6 +638,15 @@ void scenario_release(struct scenario *s)
 size_t scenario_count_devices(const struct scenario *s, enum scn_dev_kind k)
 {
 	return s->nvms ? scn_vm_count_devices(&s->vms[0], k) : 0;
+}
+
+const struct scn_vf_gen *scenario_vf_gen(const struct scenario *s, int pf)
+{
+	for (size_t k = 0; k < s->nvms; k++)
+		for (size_t i = 0; i < s->vms[k].nvf_gens; i++)
+			if (s->vms[k].vf_gens[i].pf == pf)
+				return &s->vms[k].vf_gens[i];
+	return NULL;
 }
 
 int scenario_runnable(const struct scenario *s, struct strbuf *why)

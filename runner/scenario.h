@@ -178,6 +178,22 @@ int scenario_load(struct scenario *s, const char *path) VM_WUR;
 /* Same, from a buffer; name and path are used in messages and s->name. */
 int scenario_parse(struct scenario *s, const char *path, const char *text,
 		   size_t len) VM_WUR;
+/*
+ * The bundled scenarios run by default, appended to paths: the .cfg and
+ * .xml files directly in paths_data_dir("scenarios"), in name order (the
+ * DTS corpus below it, dts/, is for `map` and the mapping report, and
+ * runs only when named). -1 after reporting an unreadable directory.
+ */
+int scenario_bundled(struct strvec *paths) VM_WUR;
+/*
+ * The file a scenario name stands for, into path: a path as given when
+ * that file exists (it has a '/' or ends in .cfg or .xml); else one of
+ * the bundled scenarios (paths_data_dir("scenarios")): NAME.cfg or
+ * NAME.xml there, or, for a relative name with a '/', the file below it
+ * ("dts/vf_vlan.cfg", "dts/vf_vlan"). -1 after reporting "no scenario
+ * 'NAME' (looked for ...)" with every place tried.
+ */
+int scenario_find(const char *name, struct strbuf *path) VM_WUR;
 /* Frees what s holds and zeroes it; s may be zeroed already. */
 void scenario_release(struct scenario *s);
 
@@ -186,6 +202,12 @@ void scenario_release(struct scenario *s);
  * s has no VM, as a user's domain XML).
  */
 size_t scenario_count_devices(const struct scenario *s, enum scn_dev_kind k);
+
+/*
+ * The dev_gen of any VM of s that makes VFs on host port pf (DTS makes
+ * them once for the whole file), or NULL.
+ */
+const struct scn_vf_gen *scenario_vf_gen(const struct scenario *s, int pf);
 
 /*
  * Whether the runner can run s as it is: 0; else -1 with why appended

@@ -175,20 +175,10 @@ static int is_passthrough(const struct scn_device *d)
 	return d->kind == DEV_VFIO_PCI || d->kind == DEV_PCI_ASSIGN;
 }
 
-/* The dev_gen of any VM that makes VFs on host port pf, or NULL. */
-static const struct scn_vf_gen *vf_gen_of(const struct scenario *s, int pf)
-{
-	for (size_t k = 0; k < s->nvms; k++)
-		for (size_t i = 0; i < s->vms[k].nvf_gens; i++)
-			if (s->vms[k].vf_gens[i].pf == pf)
-				return &s->vms[k].vf_gens[i];
-	return NULL;
-}
-
 /* A VF exists when a dev_gen makes it: DTS finds no VF port otherwise. */
 static int check_vf(struct scn_ctx *c, const struct scn_device *d)
 {
-	const struct scn_vf_gen *g = vf_gen_of(c->s, d->pf);
+	const struct scn_vf_gen *g = scenario_vf_gen(c->s, d->pf);
 
 	if (!g)
 		return scn_bad(c,

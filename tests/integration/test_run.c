@@ -128,8 +128,9 @@ static void test_bad_scenario_names_file_and_line(void **state)
 }
 
 /*
- * DTS's own cfg of two VMs loads, and is recorded as a skip that names
- * them, with the notes of what the runner does not act on: no guest runs.
+ * DTS's own cfg of two VMs, named as the bundled corpus names it
+ * (dts/NAME.cfg), loads, and is recorded as a skip that names them, with
+ * the notes of what the runner does not act on: no guest runs.
  */
 static void test_dts_two_vms_skipped(void **state)
 {
@@ -138,7 +139,7 @@ static void test_dts_two_vms_skipped(void **state)
 
 	(void)state;
 	assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario",
-							"tests/data/dts/vxlan_sample.cfg",
+							"dts/vxlan_sample.cfg",
 							"--libvirt", "none", NULL },
 			   (const char *const[]){ "--db", db, NULL }, 120),
 		    0);

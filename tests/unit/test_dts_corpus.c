@@ -1,5 +1,5 @@
 /*
- * DPDK DTS's own VM configuration files (tests/data/dts/, copied
+ * DPDK DTS's own VM configuration files (scenarios/dts/, copied
  * unchanged, see the README there) load as they are: every file, every
  * VM section in file order, which the test finds again by reading the
  * file's [section] lines itself. The facts asserted below were read
@@ -15,7 +15,7 @@
 #include "mapper.h"
 #include "scenario.h"
 
-#define DTS "tests/data/dts/"
+#define DTS "scenarios/dts/"
 
 /* Every file of the corpus and the VM sections in it, in order. */
 static const struct corpus_file {

@@ -6,6 +6,8 @@
  * must give exactly tests/data/mapper/expected/<version>/<scenario>.txt:
  * the argv, one argument per line, the notes, or why it cannot be
  * mapped. REGENERATE=1 rewrites the expected files (review the diff).
+ * map_vm_argv, which maps any VM of a file (what the runner does not
+ * run too), is checked on DPDK DTS's own files, VM by VM.
  */
 #include <dirent.h>
 
@@ -200,6 +202,313 @@ static void test_domain_xml_matches_expected(void **state)
 	strvec_clear(&fw);
 }
 
+/*
+ * map_vm_argv on DPDK DTS's own files, VM by VM, with what QEMU 5.2.0,
+ * 7.2.0 and 10.0.2 can do (their recorded caps) and the hand-written
+ * pre-3.0 caps: consecutive arguments that must be in the argv, ones
+ * that must not, and exact notes. The environment is KVM's (what DTS
+ * runs on), without a kernel (-S).
+ */
+#define DTS "scenarios/dts/"
+#define MAX_WANT 8
+
+struct vm_case {
+	const char *name, *file, *caps;
+	size_t vm;
+	const char *argv[MAX_WANT][2]; /* option and its value, consecutive */
+	const char *absent[MAX_WANT];  /* arguments that must not be there */
+	const char *notes[MAX_WANT];   /* each a note word for word */
+	size_t nnotes;		       /* how many notes in all */
+	const char *why;	       /* NULL: maps */
+};
+
+static const struct vm_case vm_cases[] = {
+	{ "sriov_kvm vm0: nic and user on vlan 0 are a pair", DTS "sriov_kvm.cfg",
+	  "10.0.2", 0,
+	  { { "-netdev", "user,id=hostnet0" }, { "-device", "e1000,netdev=hostnet0" },
+	    { "-cpu", "host" }, { "-machine", "pc-q35-10.0" } },
+	  { "-net", "hubport" },
+	  { "vnc displayNum=1 is served on a unix socket, so that runs can go side by side" },
+	  2, NULL },
+	{ "the same before 3.0: a pair on every version", DTS "sriov_kvm.cfg",
+	  "2.11.0-handwritten", 0,
+	  { { "-netdev", "user,id=hostnet0" }, { "-device", "e1000,netdev=hostnet0" } },
+	  { "-net" }, { NULL }, 2, NULL },
+	{ "sriov_kvm vm1: vlan 1 as a pair, noted", DTS "sriov_kvm.cfg", "7.2.0", 1,
+	  { { "-netdev", "user,id=hostnet0" }, { "-device", "e1000,netdev=hostnet0" },
+	    { "-vnc", "unix:<rundir>/vnc.sock" } },
+	  { "-net" },
+	  { "net vlan 1 (line 116): its nic and its backend are connected directly "
+	    "(-netdev, -device), as on every QEMU; the vlan, QEMU's hub number and "
+	    "not an 802.1Q tag, is not needed" },
+	  3, NULL },
+	{ "sriov_kvm vm2: tap on br0 through the bridge helper", DTS "sriov_kvm.cfg",
+	  "5.2.0", 2,
+	  { { "-netdev", "bridge,id=hostnet0,br=br0" },
+	    { "-device", "e1000,netdev=hostnet0" } },
+	  { "-net", "tap" },
+	  { "net type=tap (line 136) is -netdev bridge,br=br0: QEMU's "
+	    "qemu-bridge-helper adds the tap to the host's bridge br0, which must "
+	    "exist and be allowed in its bridge.conf",
+	    "net vlan 3 (line 135): its nic and its backend are connected directly "
+	    "(-netdev, -device), as on every QEMU; the vlan, QEMU's hub number and "
+	    "not an 802.1Q tag, is not needed" },
+	  4, NULL },
+	{ "scene VFs: placeholders for their addresses", DTS "scene/vf_passthrough.cfg",
+	  "10.0.2", 0,
+	  { { "-device", "vfio-pci,host=VF0-OF-PF0,id=pt_0" },
+	    { "-device", "vfio-pci,host=VF0-OF-PF1,id=pt_1" },
+	    { "-m", "2048" }, { "-cpu", "host" } },
+	  { "-object" },
+	  { "VF 0 of host port 0 (line 27): host=VF0-OF-PF0 stands for the PCI "
+	    "address the host gives that VF once dev_gen (line 24) has written 2 to "
+	    "the port's sriov_numvfs; bind it to vfio-pci",
+	    "VF 0 of host port 0 (line 27): its MAC is set through the port, as "
+	    "DTS does: ip link set <port 0> vf 0 mac 00:00:00:00:01:01",
+	    "VF 0 of host port 1 (line 28): host=VF0-OF-PF1 stands for the PCI "
+	    "address the host gives that VF once dev_gen (line 25) has written 2 to "
+	    "the port's sriov_numvfs; bind it to vfio-pci" },
+	  5, NULL },
+	{ "scene VF 1 of one port, on 5.2.0", DTS "scene/vf_passthrough_1.cfg", "5.2.0", 0,
+	  { { "-device", "vfio-pci,host=VF0-OF-PF0,id=pt_0" },
+	    { "-device", "vfio-pci,host=VF1-OF-PF0,id=pt_1" } },
+	  { NULL },
+	  { "VF 1 of host port 0 (line 25): host=VF1-OF-PF0 stands for the PCI "
+	    "address the host gives that VF once dev_gen (line 22) has written 2 to "
+	    "the port's sriov_numvfs; bind it to vfio-pci" },
+	  3, NULL },
+	{ "scene host ports by index", DTS "scene/pf_passthrough.cfg", "7.2.0", 0,
+	  { { "-device", "vfio-pci,host=PF0,id=pt_0" },
+	    { "-device", "vfio-pci,host=PF1,id=pt_1" } },
+	  { NULL },
+	  { "host port 0 (line 22): host=PF0 stands for the port's PCI address on "
+	    "the host (DTS's port list); bind it to vfio-pci" },
+	  3, NULL },
+	{ "qemu path= and hugepages, second VM", DTS "virtio_iperf.cfg", "7.2.0", 1,
+	  { { "-machine", "pc-q35-7.2,memory-backend=mem0" },
+	    { "-object", "memory-backend-file,id=mem0,size=2048M,"
+			 "mem-path=/dev/hugepages,share=on,prealloc=on" },
+	    { "-drive", "file=/home/img/vm1.img" } },
+	  { "-numa" },
+	  { "qemu path=/usr/local/qemu-2.4.0/x86_64-softmmu/qemu-system-x86_64: "
+	    "QEMU 7.2.0 is used instead" },
+	  3, NULL },
+	{ "hugepages before 5.0: -numa", DTS "vhost_user_live_migration.cfg",
+	  "2.11.0-handwritten", 1,
+	  { { "-machine", "pc-q35-2.11" }, { "-numa", "node,memdev=mem0" } },
+	  { NULL },
+	  { "QEMU < 5.0: guest RAM through -numa node,memdev instead of -machine "
+	    "memory-backend" },
+	  2, NULL },
+};
+
+static void load_caps_file(const char *version, struct map_caps *c)
+{
+	struct strbuf path = STRBUF_INIT;
+	char *text;
+
+	sb_printf(&path, "tests/data/mapper/caps/%s.caps", version);
+	text = tu_read(path.buf);
+	assert_non_null(text);
+	assert_int_equal(map_caps_parse(path.buf, text, c), 0);
+	free(text);
+	strbuf_release(&path);
+}
+
+static const struct map_env kvm_env = { .accel = "kvm", .rundir = "<rundir>" };
+
+/* Whether argv holds a then b, one after the other. */
+static int has_pair(const struct strvec *argv, const char *a, const char *b)
+{
+	for (size_t i = 0; i + 1 < argv->nr; i++)
+		if (!strcmp(argv->v[i], a) && !strcmp(argv->v[i + 1], b))
+			return 1;
+	return 0;
+}
+
+/* Whether an argument of argv is word, or starts with "word,". */
+static int has_word(const struct strvec *argv, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (size_t i = 0; i < argv->nr; i++)
+		if (!strncmp(argv->v[i], word, n) &&
+		    (!argv->v[i][n] || argv->v[i][n] == ','))
+			return 1;
+	return 0;
+}
+
+static void check_vm_case(const struct vm_case *k, const struct map_caps *c,
+			  const struct strvec *argv, const struct strvec *notes,
+			  const char *why, int r)
+{
+	struct strbuf all = STRBUF_INIT;
+
+	strvec_join(argv, &all);
+	sb_puts(&all, "\nnotes:\n");
+	for (size_t i = 0; i < notes->nr; i++)
+		sb_printf(&all, "%s\n", notes->v[i]);
+	if (k->why) {
+		if (!r || strcmp(why, k->why))
+			fail_msg("case '%s': want error '%s', got %d '%s'", k->name,
+				 k->why, r, why);
+		strbuf_release(&all);
+		return;
+	}
+	if (r)
+		fail_msg("case '%s': QEMU %s cannot map it: %s", k->name, c->version, why);
+	for (size_t i = 0; i < MAX_WANT && k->argv[i][0]; i++)
+		if (!has_pair(argv, k->argv[i][0], k->argv[i][1]))
+			fail_msg("case '%s': no '%s %s' in\n%s", k->name, k->argv[i][0],
+				 k->argv[i][1], all.buf);
+	for (size_t i = 0; i < MAX_WANT && k->absent[i]; i++)
+		if (has_word(argv, k->absent[i]))
+			fail_msg("case '%s': '%s' in\n%s", k->name, k->absent[i], all.buf);
+	for (size_t i = 0; i < MAX_WANT && k->notes[i]; i++)
+		if (!strvec_has(notes, k->notes[i]))
+			fail_msg("case '%s': no note '%s' in\n%s", k->name, k->notes[i],
+				 all.buf);
+	if (notes->nr != k->nnotes)
+		fail_msg("case '%s': %zu notes, want %zu:\n%s", k->name, notes->nr,
+			 k->nnotes, all.buf);
+	strbuf_release(&all);
+}
+
+static void test_vm_argv_dts_corpus(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(vm_cases); i++) {
+		const struct vm_case *k = &vm_cases[i];
+		struct strvec argv = STRVEC_INIT, notes = STRVEC_INIT;
+		struct strbuf why = STRBUF_INIT;
+		struct map_caps c;
+		struct scenario s;
+		int r;
+
+		load_caps_file(k->caps, &c);
+		if (scenario_load(&s, k->file))
+			fail_msg("case '%s': %s does not load", k->name, k->file);
+		assert_true(k->vm < s.nvms);
+		r = map_vm_argv(&s, k->vm, &c, &kvm_env, &argv, &notes, &why);
+		check_vm_case(k, &c, &argv, &notes, why.buf, r);
+		/* The VM's own notes are the caller's to show. */
+		for (size_t n = 0; n < notes.nr; n++)
+			assert_false(notes.v[n][0] == '[');
+		scenario_release(&s);
+		strvec_clear(&argv);
+		strvec_clear(&notes);
+		strbuf_release(&why);
+	}
+}
+
+/*
+ * A vlan of several nets is a hub: -net ...,vlan=N before QEMU 3.0,
+ * -netdev hubport from 3.0. No version between 2.11 and 5.2 is recorded
+ * here, so the caps around 3.0 are 10.0.2's with the version changed
+ * (only the version decides this).
+ */
+static void test_vlan_hub_by_version(void **state)
+{
+	static const char cfg[] =
+		"[vm0]\n"
+		"net =\n"
+		"    type=nic,opt_vlan=2,opt_model=virtio,opt_macaddr=00:00:00:00:02:01;\n"
+		"    type=nic,opt_vlan=2;\n"
+		"    type=user,opt_vlan=2,opt_hostfwd=tcp::6000-:22;\n"
+		"    type=tap,opt_vlan=5;\n";
+	static const char *const old_versions[] = { "2.11.0", "2.12.1" };
+	static const char *const new_versions[] = { "3.0.0", "10.0.2" };
+	struct scenario s;
+	struct map_caps c;
+
+	(void)state;
+	assert_int_equal(scenario_parse(&s, "hub.cfg", cfg, strlen(cfg)), 0);
+	load_caps_file("10.0.2", &c);
+	for (size_t i = 0; i < 4; i++) {
+		struct strvec argv = STRVEC_INIT, notes = STRVEC_INIT;
+		struct strbuf why = STRBUF_INIT, want = STRBUF_INIT;
+		int old = i < 2;
+
+		snprintf(c.version, sizeof(c.version), "%s",
+			 old ? old_versions[i] : new_versions[i - 2]);
+		assert_int_equal(map_vm_argv(&s, 0, &c, &kvm_env, &argv, &notes, &why), 0);
+		if (old) {
+			assert_true(has_pair(&argv, "-net", "user,vlan=2,hostfwd=tcp::6000-:22"));
+			assert_true(has_pair(&argv, "-net", "nic,vlan=2,model=virtio,"
+							    "macaddr=00:00:00:00:02:01"));
+			assert_true(has_pair(&argv, "-net", "nic,vlan=2,model=e1000"));
+			assert_false(has_word(&argv, "hubport"));
+			sb_printf(&want, "net vlan 2 (line 3): its 3 nets on QEMU's hub 2 "
+					 "as -net ...,vlan=2, which QEMU %s still takes "
+					 "(removed in 3.0)",
+				  c.version);
+		} else {
+			assert_true(has_pair(&argv, "-netdev",
+					     "user,id=hostnet0,hostfwd=tcp::6000-:22"));
+			assert_true(has_pair(&argv, "-netdev",
+					     "hubport,id=hub2p0,hubid=2,netdev=hostnet0"));
+			assert_true(has_pair(&argv, "-netdev", "hubport,id=hub2p1,hubid=2"));
+			assert_true(has_pair(&argv, "-device", "virtio-net-pci,netdev=hub2p1,"
+							       "mac=00:00:00:00:02:01"));
+			assert_true(has_pair(&argv, "-netdev", "hubport,id=hub2p2,hubid=2"));
+			assert_true(has_pair(&argv, "-device", "e1000,netdev=hub2p2"));
+			assert_false(has_word(&argv, "-net"));
+			sb_puts(&want, "net vlan 2 (line 3): its 3 nets on hub 2 "
+					     "through -netdev hubport,hubid=2, since QEMU 3.0 "
+					     "removed -net ...,vlan=");
+		}
+		if (!strvec_has(&notes, want.buf))
+			fail_msg("QEMU %s: no note '%s'", c.version, want.buf);
+		/* vlan 5: a tap alone, on the default bridge, connected to nothing. */
+		/* Before 3.0 the hub's -net user takes no hostnet id. */
+		assert_true(has_pair(&argv, "-netdev", old ? "bridge,id=hostnet0,br=br0"
+							   : "bridge,id=hostnet1,br=br0"));
+		assert_true(strvec_has(&notes, "net vlan 5 (line 6) has no nic: its "
+					       "backend connects to no guest device"));
+		strvec_clear(&argv);
+		strvec_clear(&notes);
+		strbuf_release(&why);
+		strbuf_release(&want);
+	}
+	scenario_release(&s);
+}
+
+/* A nic without a backend line gets user networking; no vfio-pci, no VF. */
+static void test_vm_argv_made_up_and_missing(void **state)
+{
+	static const char cfg[] =
+		"[vm0]\n"
+		"net = type=nic,opt_vlan=4\n"
+		"dev_gen = pf_idx=0,vf_num=1,driver=vfio-pci\n"
+		"device = vf_idx=0,pf_dev=0\n";
+	struct strvec argv = STRVEC_INIT, notes = STRVEC_INIT;
+	struct strbuf why = STRBUF_INIT;
+	struct scenario s;
+	struct map_caps c;
+
+	(void)state;
+	assert_int_equal(scenario_parse(&s, "made-up.cfg", cfg, strlen(cfg)), 0);
+	load_caps_file("7.2.0", &c);
+	assert_int_equal(map_vm_argv(&s, 0, &c, &kvm_env, &argv, &notes, &why), 0);
+	assert_true(has_pair(&argv, "-netdev", "user,id=hostnet0"));
+	assert_true(has_pair(&argv, "-device", "e1000,netdev=hostnet0"));
+	assert_true(strvec_has(&notes, "net vlan 4 (line 2) has nics and no user or "
+				       "tap line: user networking"));
+	/* The runner does not run it: a VF to make. */
+	assert_int_equal(map_argv(&s, &c, &kvm_env, &argv, &notes, &why), -1);
+	assert_string_equal(why.buf, "an SR-IOV VF (line 4: VF 0 of host port 0) is "
+				     "not run yet: the runner makes no VFs");
+	strvec_clear(&argv);
+	strvec_clear(&notes);
+	c.has_vfio_pci = 0;
+	assert_int_equal(map_vm_argv(&s, 0, &c, &kvm_env, &argv, &notes, &why), -1);
+	assert_string_equal(why.buf, "QEMU 7.2.0 has no vfio-pci device");
+	strvec_clear(&argv);
+	strvec_clear(&notes);
+	strbuf_release(&why);
+	scenario_release(&s);
+}
+
 static void test_caps_file_errors(void **state)
 {
 	struct map_caps c;
@@ -225,6 +534,9 @@ int main(void)
 		cmocka_unit_test(test_mapping_per_version_matches_expected),
 		cmocka_unit_test(test_version_adaptations),
 		cmocka_unit_test(test_domain_xml_matches_expected),
+		cmocka_unit_test(test_vm_argv_dts_corpus),
+		cmocka_unit_test(test_vlan_hub_by_version),
+		cmocka_unit_test(test_vm_argv_made_up_and_missing),
 		cmocka_unit_test(test_caps_file_errors),
 	};
 

@@ -7,7 +7,7 @@
  * machine type, JSON syntax) does. A store with direct and libvirt runs
  * gives the rows and the changes, each attributed to the right version.
  */
-#include "testutil.h"
+#include "teststore.h"
 #include "builders.h"
 
 struct norm_case {
@@ -69,6 +69,13 @@ static const struct norm_case norm_cases[] = {
 	  "-device virtio-blk-pci => drive=<id>,serial=a,b\n"
 	  "-blockdev qcow2 => {json} cache.direct=off,file=<id>,l.0=1,l.1=2,node-name=<id>\n"
 	  "-blockdev file => filename=/srv/disk.img,node-name=<id>\n" },
+	{ "-net and -nic keyed by their type, as -netdev",
+	  "[\"qemu\",\"-net\",\"nic,vlan=1,model=e1000\",\"-net\",\"user,vlan=1\","
+	  "\"-net\",\"nic,vlan=1,model=virtio\",\"-nic\",\"user,id=n0,model=e1000\"]",
+	  "-net nic => model=e1000,vlan=1\n"
+	  "-net user => vlan=1\n"
+	  "-net nic #1 => model=virtio,vlan=1\n"
+	  "-nic user => id=<id>,model=e1000\n" },
 	{ "an install prefix under another root, and a uuid inside a value",
 	  "[\"qemu\",\"-kernel\",\"/srv/vm/qemu/7.2.0/share/k\",\"-smbios\",\"type=1,uuid=3bfd068f-8d9d-44e4-a09b-ffb663ecf69c\"]",
 	  "-kernel => <qemu-prefix>/share/k\n"
@@ -293,6 +300,156 @@ static void test_mapping_other_tool(void **state)
 	store_close(&st);
 }
 
+/*
+ * Three probe records: 2.11.0 (pci-assign, before 3.0 and 5.0), 7.2.0
+ * (vfio-pci only) and 10.0.2 (neither: it cannot map passthrough), with the
+ * rows map_caps_load reads (aliases, devices, QOM types, the schema).
+ */
+static void fill_probed(struct store *st)
+{
+	tu_exec(st, "INSERT INTO qmp_schemas (sha256, json) VALUES"
+		 " ('sch', '[{\"name\": \"vhost-user\"}]');"
+		 "INSERT INTO installs (app, version, kind, prefix, binary_path,"
+		 " binary_sha256, status, installed_at) VALUES"
+		 " ('qemu', '7.2.0', 'built', '/opt/qemu/7.2.0',"
+		 "  '/opt/qemu/7.2.0/bin/qemu-system-x86_64', 's7', 'installed', 'x'),"
+		 " ('qemu', '2.11.0', 'built', '/opt/qemu/2.11.0',"
+		 "  '/opt/qemu/2.11.0/bin/qemu-system-x86_64', 's2', 'installed', 'x'),"
+		 " ('qemu', '10.0.2', 'built', '/opt/qemu/10.0.2',"
+		 "  '/opt/qemu/10.0.2/bin/qemu-system-x86_64', 's10', 'installed', 'x'),"
+		 " ('qemu', '9.0.0', 'built', '/opt/qemu/9.0.0',"
+		 "  '/opt/qemu/9.0.0/bin/qemu-system-x86_64', 's9', 'installed', 'x');"
+		 "INSERT INTO binaries (id, sha256, version, status, probed_at, schema_sha256)"
+		 " VALUES (1, 's2', '2.11.0', 'complete', 'x', 'sch'),"
+		 " (2, 's7', '7.2.0', 'complete', 'x', 'sch'),"
+		 " (3, 's10', '10.0.2', 'complete', 'x', 'sch');"
+		 "INSERT INTO machine_types (binary, name, alias, is_default, deprecated)"
+		 " VALUES (1, 'pc-q35-2.11', 'q35', 0, 0), (2, 'pc-q35-7.2', 'q35', 0, 0),"
+		 " (3, 'pc-q35-10.0', 'q35', 0, 0);"
+		 "INSERT INTO propsets VALUES (1, 'p1');"
+		 "INSERT INTO devices VALUES (1, 'vfio-pci', 1), (1, 'pci-assign', 1),"
+		 " (2, 'vfio-pci', 1);"
+		 "INSERT INTO qom_types (binary, name, abstract) VALUES"
+		 " (2, 'memory-backend-memfd', 0), (3, 'memory-backend-memfd', 0)");
+}
+
+/*
+ * The DTS corpus part: each VM of each file below the directory, mapped
+ * for each probed version (9.0.0 has no record: not a source), compared
+ * like runs; a change is the mapper's for that QEMU version, a version
+ * that cannot map a VM is listed with its reason.
+ */
+static void test_mapping_corpus(void **state)
+{
+	static const char cfg[] =
+		"[vm0]\n"
+		"net =\n"
+		"    type=nic,opt_vlan=1; type=nic,opt_vlan=1; type=user,opt_vlan=1;\n"
+		"device = driver=pci-assign,opt_host=0000:07:10.0\n"
+		"[host]\n"
+		"passthrough = device=0000:07:10.0\n"
+		"[vm1]\n"
+		"dev_gen = pf_idx=0,vf_num=1,driver=default\n"
+		"device = vf_idx=0,pf_dev=0\n";
+	static const char want_vm0[] =
+		"-machine|2.11.0|7.2.0|mapper|type: pc-q35-2.11 -> pc-q35-7.2\n"
+		"-net user|2.11.0|7.2.0|mapper|removed vlan=1\n"
+		"-net nic|2.11.0|7.2.0|mapper|removed model=e1000,vlan=1\n"
+		"-net nic #1|2.11.0|7.2.0|mapper|removed model=e1000,vlan=1\n"
+		"-device pci-assign|2.11.0|7.2.0|mapper|removed host=0000:07:10.0,id=<id>\n"
+		"-netdev user|2.11.0|7.2.0|mapper|added id=<id>\n"
+		"-netdev hubport|2.11.0|7.2.0|mapper|added hubid=1,id=<id>,netdev=<id>\n"
+		"-netdev hubport #1|2.11.0|7.2.0|mapper|added hubid=1,id=<id>\n"
+		"-device e1000|2.11.0|7.2.0|mapper|added netdev=<id>\n"
+		"-netdev hubport #2|2.11.0|7.2.0|mapper|added hubid=1,id=<id>\n"
+		"-device e1000 #1|2.11.0|7.2.0|mapper|added netdev=<id>\n"
+		"-device vfio-pci|2.11.0|7.2.0|mapper|added host=0000:07:10.0,id=<id>\n";
+	struct rep_versions v;
+	struct rep_mapping m;
+	struct store st;
+	struct strbuf got = STRBUF_INIT, path = STRBUF_INIT;
+	const struct rep_map_scenario *s;
+	char *dir;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	dir = tu_tmpdir("corpus");
+	sb_printf(&path, "%s/dts", dir);
+	assert_int_equal(mkdir_p(path.buf, 0755), 0);
+	sb_puts(&path, "/hub.cfg");
+	assert_int_equal(write_file_atomic(path.buf, cfg, strlen(cfg)), 0);
+	strbuf_reset(&path);
+	sb_printf(&path, "%s/dts/scene", dir);
+	assert_int_equal(mkdir_p(path.buf, 0755), 0);
+	sb_puts(&path, "/bad.cfg");
+	assert_int_equal(write_file_atomic(path.buf, "[vm0]\nmem = size=lots\n", 22), 0);
+	strbuf_reset(&path);
+	sb_printf(&path, "%s/dts", dir);
+
+	assert_int_equal(store_open(&st, ":memory:"), 0);
+	fill_probed(&st);
+	assert_int_equal(rep_versions_load(&st, &v), 0);
+	tu_capture_begin();
+	assert_int_equal(rep_corpus_build(&st, &v, path.buf, &m), 0);
+	free(tu_capture_end());
+	assert_string_equal(m.corpus_dir, path.buf);
+	assert_int_equal(m.corpus_skipped.nr, 1);
+	assert_string_equal(m.corpus_skipped.v[0], "dts/scene/bad.cfg: does not load");
+	assert_int_equal(m.ncorpus, 2);
+
+	s = &m.corpus[0];
+	assert_string_equal(s->name, "dts/hub.cfg [vm0]");
+	assert_string_equal(s->file, "dts/hub.cfg");
+	assert_string_equal(s->vm, "vm0");
+	/* 10.0.2 has no vfio-pci: not a source but a reason. */
+	assert_int_equal(s->nsources, 2);
+	assert_int_equal(s->errors.nr, 1);
+	assert_string_equal(s->errors.v[0], "QEMU 10.0.2: QEMU 10.0.2 has no vfio-pci device");
+	assert_string_equal(s->sources[0].qemu_name, "2.11.0");
+	assert_string_equal(s->sources[1].qemu_name, "7.2.0");
+	assert_true(s->sources[1].computed);
+	assert_int_equal(s->sources[1].run, 0);
+	assert_string_equal(s->sources[1].argv.binary, "/opt/qemu/7.2.0/bin/qemu-system-x86_64");
+	assert_true(strvec_has(&s->sources[0].notes,
+			       "net vlan 1 (line 3): its 3 nets on QEMU's hub 1 as -net "
+			       "...,vlan=1, which QEMU 2.11.0 still takes (removed in 3.0)"));
+	assert_true(strvec_has(&s->sources[1].notes,
+			       "pci-assign is gone from QEMU 7.2.0 (removed in 2.12): vfio-pci"));
+	for (size_t i = 0; i < s->nchanges; i++) {
+		const struct rep_map_change *c = &s->changes[i];
+
+		assert_string_equal(c->dimension, "qemu");
+		sb_printf(&got, "%s|%s|%s|", s->rows[c->row].key, c->from, c->to);
+		for (size_t k = 0; k < c->contexts.nr; k++)
+			sb_printf(&got, "%s%s", k ? ", " : "", c->contexts.v[k]);
+		sb_printf(&got, "|%s\n", c->detail);
+	}
+	if (strcmp(got.buf, want_vm0))
+		fail_msg("changes: got\n%s\nwant\n%s", got.buf, want_vm0);
+
+	/* The VF, likewise. */
+	s = &m.corpus[1];
+	assert_string_equal(s->name, "dts/hub.cfg [vm1]");
+	assert_int_equal(s->nsources, 2);
+	assert_int_equal(s->errors.nr, 1);
+	assert_string_equal(s->errors.v[0], "QEMU 10.0.2: QEMU 10.0.2 has no vfio-pci device");
+	assert_contains(s->sources[1].argv_json, "\"vfio-pci,host=VF0-OF-PF0,id=pt_0\"", "VF");
+	rep_mapping_release(&m);
+
+	/* No corpus directory: an empty part, not an error. */
+	strbuf_reset(&path);
+	sb_printf(&path, "%s/none", dir);
+	assert_int_equal(rep_corpus_build(&st, &v, path.buf, &m), 0);
+	assert_null(m.corpus_dir);
+	assert_int_equal(m.ncorpus, 0);
+	rep_mapping_release(&m);
+	rep_versions_release(&v);
+	store_close(&st);
+	strbuf_release(&got);
+	strbuf_release(&path);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_detail),
 		cmocka_unit_test(test_mapping_store),
 		cmocka_unit_test(test_mapping_other_tool),
+		cmocka_unit_test(test_mapping_corpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -308,7 +308,7 @@ static char *read_out(const char *dir, const char *name)
 
 static void test_writers(void **state)
 {
-	struct rep_options o = { REP_ALL, NULL, NULL };
+	struct rep_options o = { REP_ALL, NULL, NULL, NULL };
 	struct rep_report r;
 	struct store st;
 	struct strbuf out = STRBUF_INIT, acks = STRBUF_INIT;
@@ -320,6 +320,7 @@ static void test_writers(void **state)
 	tu_write(dir, "acks", "# none\n");
 	sb_printf(&acks, "%s/acks", dir);
 	o.acks = acks.buf;
+	o.corpus = "scenarios/dts";
 	assert_int_equal(rep_report_build(&st, &o, &r), 0);
 	sb_printf(&out, "%s/out", dir);
 	assert_int_equal(rep_report_write(&st, &r, REP_FMT_ALL, out.buf), 0);
@@ -390,7 +391,66 @@ static void test_writers(void **state)
 					    json_object_object_get(p0, "absent"), 0)),
 				    "5.2.0");
 	}
+	{
+		json_object *corpus = json_object_object_get(json_object_object_get(j, "mapping"),
+							     "corpus");
+		json_object *vms = json_object_object_get(corpus, "vms"), *vm2 = NULL, *src;
+		size_t found = 0;
+
+		assert_string_equal(json_object_get_string(json_object_object_get(corpus, "dir")),
+				    "scenarios/dts");
+		assert_int_equal(json_object_array_length(vms), 31);
+		for (size_t i = 0; i < json_object_array_length(vms); i++) {
+			json_object *e = json_object_array_get_idx(vms, i);
+			const char *name = json_object_get_string(json_object_object_get(e, "name"));
+
+			if (!strcmp(name, "dts/sriov_kvm.cfg [vm2]"))
+				vm2 = e;
+			/* The VFs and host ports: no vfio-pci in any of the three. */
+			if (strstr(name, "passthrough")) {
+				assert_int_equal(json_object_array_length(
+							 json_object_object_get(e, "errors")), 3);
+				found++;
+			}
+		}
+		assert_int_equal(found, 4);
+		assert_non_null(vm2);
+		assert_string_equal(json_object_get_string(json_object_object_get(vm2, "file")),
+				    "dts/sriov_kvm.cfg");
+		assert_string_equal(json_object_get_string(json_object_object_get(vm2, "vm")),
+				    "vm2");
+		src = json_object_array_get_idx(json_object_object_get(vm2, "sources"), 2);
+		assert_string_equal(json_object_get_string(json_object_object_get(src, "qemu")),
+				    "10.0.2");
+		assert_true(json_object_get_boolean(json_object_object_get(src, "computed")));
+		assert_contains(json_object_get_string(json_object_array_get_idx(
+					json_object_object_get(src, "notes"), 1)),
+				"net type=tap (line 136) is -netdev bridge,br=br0", "json note");
+	}
 	json_object_put(j);
+
+	/*
+	 * The DTS corpus in the mapping part: each VM mapped for the three
+	 * probed versions; none has vfio-pci, so a VF cannot be mapped.
+	 */
+	assert_contains(html, "<h3 id=\"mapping-corpus\">DPDK DTS's VM files, mapped for "
+			      "every probed QEMU</h3>",
+			"html corpus");
+	assert_contains(html, "<h4>dts/sriov_kvm.cfg [vm2]</h4>\n<p>3 sources, ", "html vm2");
+	assert_contains(html, "<p><b>mapper / QEMU 10.0.2</b> (computed, not run)</p><pre>"
+			      "[&quot;/o/10/b&quot;,&quot;-machine&quot;,&quot;q35&quot;",
+			"html argv");
+	assert_contains(html, "<li>net type=tap (line 136) is -netdev bridge,br=br0: ",
+			"html note");
+	assert_contains(html, "<h4>dts/scene/vf_passthrough.cfg [vm0]</h4>\n<p>0 sources, "
+			      "0 options, 0 changes.</p>\n<p class=\"note\">Not mapped:</p><ul>"
+			      "<li>QEMU 5.2.0: QEMU 5.2.0 has no vfio-pci device</li>",
+			"html not mapped");
+	assert_contains(md, "### DPDK DTS's VM files, mapped for every probed QEMU\n", "md corpus");
+	assert_contains(md, "#### dts/sriov\\_kvm.cfg \\[vm2\\]\n\n| option | mapper / QEMU "
+			    "5.2.0 | mapper / QEMU 7.2.0 | mapper / QEMU 10.0.2 |",
+			"md vm2");
+	assert_contains(md, "Not mapped: QEMU 7.2.0: QEMU 7.2.0 has no vfio-pci device\n", "md error");
 
 	/* The log of a cell. */
 	assert_contains(log, "virt-matrix run 9\nscenario: vm\nqemu: 10.0.2\nlibvirt: (direct)\n"

@@ -1,5 +1,6 @@
 /* Scenario files in DTS's cfg format (runner/scenario.c). */
 #include "testutil.h"
+#include "paths.h"
 #include "scenario.h"
 
 /* Shaped like DTS's conf/vhost_*.cfg, plus the [host] the runner needs. */
@@ -764,6 +765,65 @@ static void test_load(void **state)
 	tu_rmdir(dir);
 }
 
+/*
+ * Names to files: the bundled ones by name, DTS's files below dts/ by
+ * their path there, a file of one's own as given; and the default set of
+ * `run` is the files directly in scenarios/, never the DTS corpus.
+ */
+static void test_find_and_bundled(void **state)
+{
+	static const struct {
+		const char *name, *want; /* want: below scenarios/, or as is */
+	} cases[] = {
+		{ "vm-q35", "@/vm-q35.cfg" },
+		{ "domain-q35", "@/domain-q35.xml" },
+		{ "dts/vf_vlan.cfg", "@/dts/vf_vlan.cfg" },
+		{ "dts/scene/vf_passthrough", "@/dts/scene/vf_passthrough.cfg" },
+		{ "scenarios/vm-i440fx.cfg", "scenarios/vm-i440fx.cfg" },
+		{ "tests/data/mapper/scenarios/tap.cfg", "tests/data/mapper/scenarios/tap.cfg" },
+	};
+	struct strvec all = STRVEC_INIT;
+	struct strbuf p = STRBUF_INIT, want = STRBUF_INIT;
+	char *dir, *err;
+
+	(void)state;
+	setenv("VIRT_MATRIX_SCENARIOS", "scenarios", 1);
+	dir = paths_data_dir("scenarios");
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		strbuf_reset(&want);
+		if (cases[i].want[0] == '@')
+			sb_printf(&want, "%s%s", dir, cases[i].want + 1);
+		else
+			sb_puts(&want, cases[i].want);
+		if (scenario_find(cases[i].name, &p) || strcmp(p.buf, want.buf))
+			fail_msg("'%s': got '%s', want '%s'", cases[i].name, p.buf, want.buf);
+	}
+	tu_capture_begin();
+	assert_int_equal(scenario_find("dts/nope", &p), -1);
+	err = tu_capture_end();
+	strbuf_reset(&want);
+	sb_printf(&want, "no scenario 'dts/nope' (looked for 'dts/nope', "
+			 "'%s/dts/nope.cfg', '%s/dts/nope.xml')",
+		  dir, dir);
+	assert_contains(err, want.buf, "not found");
+	free(err);
+
+	assert_int_equal(scenario_bundled(&all), 0);
+	assert_int_equal(all.nr, 5);
+	for (size_t i = 0; i < all.nr; i++) {
+		if (strstr(all.v[i], "/dts/"))
+			fail_msg("the default set holds %s", all.v[i]);
+		assert_true(skip_prefix(all.v[i], dir, NULL));
+	}
+	assert_true(ends_with(all.v[0], "/domain-q35.xml"));
+	assert_true(ends_with(all.v[4], "/vm-q35.cfg"));
+	unsetenv("VIRT_MATRIX_SCENARIOS");
+	strvec_clear(&all);
+	strbuf_release(&p);
+	strbuf_release(&want);
+	free(dir);
+}
+
 /* The scenarios shipped in scenarios/ (tests run from the top directory). */
 static void test_shipped_scenarios(void **state)
 {
@@ -853,6 +913,7 @@ int main(void)
 		cmocka_unit_test(test_ignored_as_dts_does),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_shipped_scenarios),
+		cmocka_unit_test(test_find_and_bundled),
 	};
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
 }

@@ -136,6 +136,35 @@ static const struct {
 	{ "empty", "", 0, 0, "", "" },
 };
 
+/* Words a POSIX shell reads back as they were. */
+static void test_shell_word(void **state)
+{
+	static const struct {
+		const char *name, *in, *want;
+	} cases[] = {
+		{ "plain", "-machine", "-machine" },
+		{ "keyval", "pc-q35-10.0,memory-backend=mem0", "pc-q35-10.0,memory-backend=mem0" },
+		{ "path", "/opt/qemu/10.0.2/bin/qemu-system-x86_64",
+		  "/opt/qemu/10.0.2/bin/qemu-system-x86_64" },
+		{ "empty", "", "''" },
+		{ "space", "console=ttyS0 panic=-1", "'console=ttyS0 panic=-1'" },
+		{ "placeholder", "<kernel>", "'<kernel>'" },
+		{ "quote", "file=/img/my vm's.img", "'file=/img/my vm'\\''s.img'" },
+		{ "shell characters", "a;b|c$d`e", "'a;b|c$d`e'" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		sb_shell_word(&sb, cases[i].in);
+		if (strcmp(sb.buf, cases[i].want))
+			fail_msg("case '%s': got %s, want %s", cases[i].name, sb.buf,
+				 cases[i].want);
+		strbuf_release(&sb);
+	}
+}
+
 static void test_str_printable(void **state)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -166,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_cut_with_marker),
 		cmocka_unit_test(test_strvec),
 		cmocka_unit_test(test_str_printable),
+		cmocka_unit_test(test_shell_word),
 	};
 	return cmocka_run_group_tests_name("strbuf", tests, NULL, NULL);
 }
