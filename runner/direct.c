@@ -12,21 +12,27 @@
 #include <string.h>
 
 #include "backend.h"
+#include "hostadapt.h"
 #include "initrd.h"
 #include "testpmd.h"
 #include "banned.h"
 
 /*
- * DTS's cpupin: vCPU n runs on the n-th host CPU listed. The thread ids
- * come from QMP; a CPU that is not online here is a note, not a failure.
+ * DTS's cpupin: vCPU n runs on the n-th host CPU listed; a CPU this host
+ * does not have (DTS's labs have dozens) is CPU (n mod count) of those
+ * this process may use (host_pin_cpu), with a note. The thread ids come
+ * from QMP; a pin the kernel refuses is a note, not a failure.
  */
 static void pin_vcpus(struct qemu_proc *p, const char *cpupin, struct result *r)
 {
 	json_object *cpus = NULL;
 	struct qmp_error err;
 	const char *c = cpupin;
+	cpu_set_t present;
 	size_t n;
 
+	if (sched_getaffinity(0, sizeof(present), &present))
+		CPU_ZERO(&present);
 	if (qmp_call(&p->qmp, "query-cpus-fast", NULL, &cpus, &err)) {
 		strvec_pushf(&r->notes, "cpupin not applied: query-cpus-fast failed");
 		return;
@@ -36,30 +42,33 @@ static void pin_vcpus(struct qemu_proc *p, const char *cpupin, struct result *r)
 		long long tid = qmp_get_int(json_object_array_get_idx(cpus, i),
 					    "thread-id", -1);
 		char *end;
-		long host = strtol(c, &end, 10);
+		long want = strtol(c, &end, 10), host;
 		cpu_set_t set;
-		int in_range;
 
 		if (end == c)
 			break;
 		c = end + strspn(end, " ");
 		if (tid <= 0 || tid > INT32_MAX)
 			continue;
-		in_range = host >= 0 && host < CPU_SETSIZE;
+		host = host_pin_cpu(want, &present);
 		CPU_ZERO(&set);
-		if (in_range)
+		if (host >= 0)
 			CPU_SET((int)host, &set);
-		if (!in_range || sched_setaffinity((pid_t)tid, sizeof(set), &set))
+		if (host < 0 || sched_setaffinity((pid_t)tid, sizeof(set), &set))
 			strvec_pushf(&r->notes, "cpupin: vCPU %zu not pinned to host "
 						"CPU %ld (%s)",
-				     i, host, !in_range ? "out of range" : strerror(errno));
+				     i, want, host < 0 ? "no such CPU" : strerror(errno));
+		else if (host != want)
+			strvec_pushf(&r->notes, "cpupin: vCPU %zu (thread %lld) on host "
+						"CPU %ld: CPU %ld is not on this host, "
+						"%ld mod %d",
+				     i, tid, host, want, want, CPU_COUNT(&present));
 		else
 			strvec_pushf(&r->notes, "cpupin: vCPU %zu (thread %lld) on host CPU %ld",
 				     i, tid, host);
 	}
 	json_object_put(cpus);
 }
-
 
 /* How QEMU saw the end: its SHUTDOWN event's reason (NULL: none), and a note. */
 static char *shutdown_reason(struct qemu_proc *p, struct result *r)
@@ -147,13 +156,20 @@ static void run_booted(struct run_ctx *x)
 	struct map_env env;
 	struct qemu_proc p;
 	struct testpmd tp;
+	struct host_adapt ha;
 	char *initrd = initrd_guest(x->s, x->kver);
-	int have_tp = 0;
+	int have_tp = 0, adapt;
 
+	memset(&ha, 0, sizeof(ha));
 	if (!initrd) {
 		r->status = RUN_ERROR;
 		sb_puts(&r->reason, "cannot build the guest's initramfs");
 		return;
+	}
+	adapt = host_adapt_start(&ha, x->s, x->rundir, &r->notes, &r->reason);
+	if (adapt) {
+		r->status = adapt > 0 ? RUN_SKIP : RUN_ERROR;
+		goto out;
 	}
 	memset(&env, 0, sizeof(env));
 	env.kernel = x->kernel;
@@ -161,13 +177,14 @@ static void run_booted(struct run_ctx *x)
 	env.append = GUEST_CMDLINE;
 	env.accel = r->accel;
 	env.rundir = x->rundir;
-	if (map_argv(x->s, x->caps, &env, &r->argv, &r->notes, &r->reason)) {
+	env.hugepage_dir = ha.mnt;
+	if (map_argv(&ha.s, x->caps, &env, &r->argv, &r->notes, &r->reason)) {
 		r->status = RUN_SKIP;
 		goto out;
 	}
 	if (scenario_count_devices(x->s, DEV_VHOST_USER)) {
 		have_tp = 1;
-		if (testpmd_start(&tp, x->s, &env, &r->reason)) {
+		if (testpmd_start(&tp, &ha.s, &env, &r->reason)) {
 			r->status = RUN_ERROR;
 			goto out;
 		}
@@ -180,6 +197,7 @@ static void run_booted(struct run_ctx *x)
 out:
 	if (have_tp)
 		testpmd_stop(&tp, &r->backend, &r->notes);
+	host_adapt_stop(&ha, &r->notes);
 	free(initrd);
 }
 

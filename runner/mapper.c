@@ -309,8 +309,9 @@ static void map_shared_memory(struct map_build *b)
 	strvec_push(b->argv, "-object");
 	if (vm->hugepages)
 		strvec_pushf(b->argv, "memory-backend-file,id=mem0,size=%ldM,"
-				      "mem-path=/dev/hugepages,share=on,prealloc=on",
-			     vm->mem_mib);
+				      "mem-path=%s,share=on,prealloc=on",
+			     vm->mem_mib,
+			     b->env->hugepage_dir ? b->env->hugepage_dir : "/dev/hugepages");
 	else if (b->c->has_memfd)
 		strvec_pushf(b->argv, "memory-backend-memfd,id=mem0,size=%ldM,"
 				      "share=on",

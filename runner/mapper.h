@@ -33,6 +33,8 @@ struct map_env {
 	const char *accel;   /* "tcg" or "kvm" */
 	const char *rundir;  /* sockets; relative scenario paths land here */
 	const char *pt_host; /* the BDF that `lab` stands for, or NULL */
+	const char *hugepage_dir; /* mem-path of hugepage memory; NULL:
+				     /dev/hugepages, as DTS writes */
 };
 
 /*
