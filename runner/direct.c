@@ -4,6 +4,8 @@
  * scenario's checks and powers off; the verdict comes from the console
  * (guest.h) and from how QEMU ended, which its QMP SHUTDOWN event tells.
  * vhost-user devices get DPDK testpmd (testpmd.h) as their backend.
+ * The VM is first adapted to this host (hostadapt.h: disks it lacks,
+ * hugepages, cpupin), and what that took is given back on the way out.
  */
 #include <errno.h>
 #include <sched.h>

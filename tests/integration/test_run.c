@@ -4,8 +4,13 @@
  * initramfs, the guest's checks come back from the console, and the run
  * is recorded with its real argv. A scenario the guest must fail (more
  * CPUs expected than given) is recorded as a failure with the reason.
+ * A DTS cfg of one VM runs adapted to this host, with notes.
  */
+#include <sched.h>
+
 #include "teststore.h"
+
+#define HUGEPAGES_NR_FILE "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
 
 TU_DEBIAN_STORE_FIXTURE("run")
 
@@ -159,11 +164,84 @@ static void test_dts_two_vms_skipped(void **state)
 	store_close(&st);
 }
 
+/*
+ * The machine's hugepage state: nr_hugepages, then its hugetlbfs mounts
+ * (one line each); malloc'd.
+ */
+static char *hugepage_state(void)
+{
+	struct strbuf all = STRBUF_INIT, out = STRBUF_INIT;
+	const char *l;
+
+	assert_int_equal(read_regular_file(&out, HUGEPAGES_NR_FILE, 64), 0);
+	assert_int_equal(read_regular_file(&all, "/proc/self/mounts", 1 << 20), 0);
+	for (l = all.buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strstr(l, " hugetlbfs "))
+			sb_printf(&out, "%.*s\n", (int)strcspn(l, "\n"), l);
+	strbuf_release(&all);
+	return strbuf_detach(&out);
+}
+
+/*
+ * DTS's own vhost_sample.cfg, one VM as DTS's lab runs it: a disk image
+ * this host does not have, 4 GiB of hugepage memory on a host with none
+ * mounted, cpupin=24 25 on however many CPUs this host has, model=host
+ * under TCG. The run adapts and says so; the guest passes; the
+ * machine's hugepages and mounts are as they were before.
+ */
+static void test_dts_adapted_for_host(void **state)
+{
+	struct store st;
+	struct strbuf want = STRBUF_INIT;
+	char *out = NULL, *v, *before = hugepage_state(), *after;
+	cpu_set_t cpus;
+
+	(void)state;
+	assert_false(path_exists("/home/img/vm0.img"));
+	assert_int_equal(sched_getaffinity(0, sizeof(cpus), &cpus), 0);
+	(void)tu_run(&out, (const char *const[]){ vm, "run", "--scenario", "dts/vhost_sample.cfg",
+						  "--libvirt", "none", NULL },
+		     (const char *const[]){ "--db", db, NULL }, 600);
+	free(out);
+	after = hugepage_state();
+	assert_string_equal(after, before);
+	assert_int_equal(store_open(&st, db), 0);
+	v = tu_query1(&st, "SELECT status || ': ' || coalesce(reason, '') FROM runs "
+			   "WHERE scenario = 'vhost_sample'");
+	assert_string_equal(v, "pass: ");
+	free(v);
+	v = tu_query1(&st, "SELECT notes FROM runs WHERE scenario = 'vhost_sample'");
+	assert_contains(v, "disk /home/img/vm0.img (line 67) is not on this host: left out",
+			"disk note");
+	assert_contains(v, "hugepages: reserved 2048 2 MiB pages for the run", "reserved");
+	assert_contains(v, "/hugepages for the run, its memory backend's mem-path", "mounted");
+	assert_contains(v, "/hugepages unmounted", "unmounted");
+	assert_contains(v, "hugepages: gave back the 2048 pages", "given back");
+	assert_contains(v, "cpu model=host needs KVM; under tcg it is 'max'", "model");
+	if (CPU_ISSET(24, &cpus))
+		sb_puts(&want, ") on host CPU 24\"");
+	else
+		sb_printf(&want, "CPU 24 is not on this host, 24 mod %d", CPU_COUNT(&cpus));
+	assert_contains(v, want.buf, "cpupin modulo");
+	free(v);
+	v = tu_query1(&st, "SELECT argv FROM runs WHERE scenario = 'vhost_sample'");
+	assert_null(strstr(v, "-drive"));
+	assert_null(strstr(v, "/dev/hugepages"));
+	assert_contains(v, "/hugepages,share=on,prealloc=on", "mem-path");
+	assert_contains(v, "\"-cpu\",\"max\"", "cpu");
+	free(v);
+	store_close(&st);
+	strbuf_release(&want);
+	free(before);
+	free(after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_scenario_names_file_and_line),
 		cmocka_unit_test(test_dts_two_vms_skipped),
+		cmocka_unit_test(test_dts_adapted_for_host),
 		cmocka_unit_test(test_plain_vms_pass),
 		cmocka_unit_test(test_guest_failure_is_recorded),
 		cmocka_unit_test(test_vhost_user_is_run_for_real),
