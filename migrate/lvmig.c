@@ -342,7 +342,7 @@ static int migrate(virDomainPtr dom, const struct lvside *d, const char *xml,
 	struct watchdog w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
 			      dom, now_monotonic() + MIG_XFER_TIMEOUT, 0, 0 };
 	virTypedParameterPtr params = NULL;
-	int nparams = 0, maxparams = 0, rc = -1, watching;
+	int nparams = 0, maxparams = 0, rc = -1;
 	char *dconn = peer_uri(d->end->uri);
 	struct strbuf uri = STRBUF_INIT;
 	pthread_t t;
@@ -357,18 +357,20 @@ static int migrate(virDomainPtr dom, const struct lvside *d, const char *xml,
 		sb_printf(why, "%s", lv_error());
 		goto out;
 	}
-	watching = !pthread_create(&t, NULL, watch, &w);
+	/* No migration without the watchdog: libvirt's call has no deadline of its own. */
+	if (pthread_create(&t, NULL, watch, &w)) {
+		sb_puts(why, "cannot start the thread that bounds the migration's time");
+		goto out;
+	}
 	rc = virDomainMigrateToURI3(dom, dconn, params, (unsigned)nparams,
 				    VIR_MIGRATE_PEER2PEER);
 	if (rc < 0)
 		sb_puts(why, lv_error());
-	if (watching) {
-		pthread_mutex_lock(&w.mu);
-		w.done = 1;
-		pthread_cond_signal(&w.cv);
-		pthread_mutex_unlock(&w.mu);
-		pthread_join(t, NULL);
-	}
+	pthread_mutex_lock(&w.mu);
+	w.done = 1;
+	pthread_cond_signal(&w.cv);
+	pthread_mutex_unlock(&w.mu);
+	pthread_join(t, NULL);
 	if (rc < 0 && w.fired == 1)
 		sb_printf(why, " (aborted: it did not complete within %d s)",
 			  MIG_XFER_TIMEOUT);

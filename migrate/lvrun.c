@@ -289,6 +289,9 @@ static size_t run_batch(struct lv_env *e, const struct lv_job *jobs, size_t n,
 	if (e->verdicts == MAP_FAILED) {
 		error_errno("cannot map the verdicts of %zu migrations", n);
 		e->verdicts = NULL;
+		/* Not run: no verdict, which the controls' rounds take as an error. */
+		for (size_t i = 0; i < n; i++)
+			verdicts[i] = RUN_STATUS_LAST;
 		return n;
 	}
 	for (size_t i = 0; i < n; i++)
