@@ -427,7 +427,7 @@ static enum scn_section section_kind(const char *name)
 {
 	if (!strcmp(name, "host"))
 		return SECT_HOST_OPEN;
-	if (!strcmp(name, "expect"))
+	if (!strcmp(name, "expect") || !strncmp(name, "expect ", 7))
 		return SECT_EXPECT;
 	if (!strcmp(name, "scene"))
 		return SECT_SCENE;
@@ -461,6 +461,19 @@ static int new_section(struct scn_ctx *c, struct strvec *seen, char *t)
 	c->section = seen->v[seen->nr - 1];
 	c->kind = section_kind(name);
 	c->vm = NULL;
+	c->expect_vm = NULL;
+	if (c->kind == SECT_EXPECT && name[6]) {
+		c->expect_vm = name + 6 + strspn(name + 6, " \t");
+		for (size_t i = 0; i < seen->nr - 1; i++)
+			if (!strncmp(seen->v[i], "expect", 6) &&
+			    !strcmp(seen->v[i] + 6 + strspn(seen->v[i] + 6, " \t"),
+				    c->expect_vm))
+				return scn_bad(c, "section [%s] says again what [%s] "
+						  "expects of VM %s; expected one "
+						  "[expect %s]",
+					       name, seen->v[i], c->expect_vm,
+					       c->expect_vm);
+	}
 	if (c->kind == SECT_VM)
 		scn_vm_start(c, name, c->line);
 	/* ConfigParser reads the name between the brackets, and no further. */
@@ -473,7 +486,7 @@ static int new_section(struct scn_ctx *c, struct strvec *seen, char *t)
 int scenario_parse(struct scenario *s, const char *path, const char *text,
 		   size_t len)
 {
-	struct scn_ctx c = { s, NULL, path, NULL, SECT_VM, 0 };
+	struct scn_ctx c = { s, NULL, path, NULL, SECT_VM, 0, NULL };
 	struct strvec seen = STRVEC_INIT;
 	const struct scn_key *rule = NULL; /* the key being continued */
 	char *buf = xstrndup(text, len), *p = buf;
@@ -628,8 +641,10 @@ void scenario_release(struct scenario *s)
 		scn_vm_release(&s->vms[i]);
 	free(s->vms);
 	free(s->host.passthrough);
-	for (size_t i = 0; i < s->nchecks; i++)
+	for (size_t i = 0; i < s->nchecks; i++) {
 		free(s->checks[i].id);
+		free(s->checks[i].vm_name);
+	}
 	free(s->checks);
 	strvec_clear(&s->notes);
 	memset(s, 0, sizeof(*s));
@@ -647,6 +662,41 @@ const struct scn_vf_gen *scenario_vf_gen(const struct scenario *s, int pf)
 			if (s->vms[k].vf_gens[i].pf == pf)
 				return &s->vms[k].vf_gens[i];
 	return NULL;
+}
+
+int scenario_vhost_port(const struct scenario *s, size_t vm, size_t n,
+			struct scn_port *p)
+{
+	size_t port = 0;
+
+	for (size_t k = 0; k < s->nvms; k++)
+		for (size_t i = 0; i < s->vms[k].ndevices; i++) {
+			if (s->vms[k].devices[i].kind != DEV_VHOST_USER)
+				continue;
+			if (k == vm && !n--) {
+				p->vm = k, p->dev = i, p->port = port;
+				return 0;
+			}
+			port++;
+		}
+	return -1;
+}
+
+int scenario_vhost_peer(const struct scenario *s, const struct scn_port *p,
+			struct scn_port *peer)
+{
+	size_t want = p->port ^ 1, port = 0;
+
+	for (size_t k = 0; k < s->nvms; k++)
+		for (size_t i = 0; i < s->vms[k].ndevices; i++) {
+			if (s->vms[k].devices[i].kind != DEV_VHOST_USER)
+				continue;
+			if (port++ == want) {
+				peer->vm = k, peer->dev = i, peer->port = want;
+				return 0;
+			}
+		}
+	return -1;
 }
 
 int scenario_runnable(const struct scenario *s, struct strbuf *why)

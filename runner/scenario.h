@@ -118,6 +118,8 @@ struct scn_check {
 	long count;	/* pci, cpus, link, traffic */
 	long min, max;	/* mem, MiB; max 0 = none */
 	int line;
+	char *vm_name;	/* [expect NAME]: the VM it is for; NULL: [expect] */
+	int vm;		/* that VM's index in s->vms; -1: every VM */
 };
 
 /* [host]: what the host provides. */
@@ -163,7 +165,7 @@ struct scenario {
 	struct scn_vm *vms; /* in file order; at least one once loaded */
 	size_t nvms;
 	struct scn_host host;
-	struct scn_check *checks; /* [expect], of the first VM */
+	struct scn_check *checks; /* [expect] and [expect NAME], in file order */
 	size_t nchecks;
 	/* What the file says outside its VMs that the runner does not act
 	 * on ([scene]), and the defaults it took. */
@@ -208,6 +210,33 @@ size_t scenario_count_devices(const struct scenario *s, enum scn_dev_kind k);
  * them once for the whole file), or NULL.
  */
 const struct scn_vf_gen *scenario_vf_gen(const struct scenario *s, int pf);
+
+/* Whether check k is for VM vm ([expect], or [expect NAME] of that VM). */
+static inline int scn_check_applies(const struct scn_check *k, size_t vm)
+{
+	return k->vm < 0 || (size_t)k->vm == vm;
+}
+
+/*
+ * A vhost-user device as a port of the scenario's one testpmd: the
+ * vhost-user devices of all VMs in file order are its ports 0, 1, ...,
+ * and testpmd forwards port 2n to 2n+1 and back (io mode, paired ports).
+ */
+struct scn_port {
+	size_t vm;   /* index in s->vms */
+	size_t dev;  /* index in that VM's devices */
+	size_t port; /* testpmd's port number */
+};
+
+/*
+ * The nth vhost-user device of VM vm into *p: 0, or -1 when it has
+ * fewer than n+1.
+ */
+int scenario_vhost_port(const struct scenario *s, size_t vm, size_t n,
+			struct scn_port *p);
+/* The port testpmd pairs with *p into *peer: 0, or -1 when there is none. */
+int scenario_vhost_peer(const struct scenario *s, const struct scn_port *p,
+			struct scn_port *peer);
 
 /*
  * Whether the runner can run s as it is: 0; else -1 with why appended

@@ -63,6 +63,8 @@ static struct scn_check *add_check(struct scn_ctx *c, enum scn_check_kind kind,
 	*n = *k;
 	n->kind = kind;
 	n->line = c->line;
+	n->vm_name = c->expect_vm ? xstrdup(c->expect_vm) : NULL;
+	n->vm = -1;
 	return n;
 }
 
@@ -245,10 +247,76 @@ static int check_devices(struct scn_ctx *c, struct scn_vm *vm,
 	return 0;
 }
 
+/* [expect NAME]: NAME must be one of the file's VMs. */
+static int resolve_expect(struct scn_ctx *c, struct scn_check *k)
+{
+	const struct scenario *s = c->s;
+	struct strbuf names = STRBUF_INIT;
+
+	if (!k->vm_name)
+		return 0;
+	for (size_t i = 0; i < s->nvms; i++)
+		if (!strcmp(s->vms[i].name, k->vm_name)) {
+			k->vm = (int)i;
+			return 0;
+		}
+	for (size_t i = 0; i < s->nvms; i++)
+		sb_printf(&names, "%s[expect %s]", i ? ", " : "", s->vms[i].name);
+	c->section = "expect";
+	c->line = k->line;
+	scn_bad(c, "[expect %s] names no VM of this file; expected one of %s",
+		k->vm_name, names.buf);
+	strbuf_release(&names);
+	return -1;
+}
+
+/*
+ * A traffic check of VM k sends from its first vhost-user port to the
+ * port testpmd pairs with it (scenario_vhost_peer): another port of k,
+ * or a port of another VM, which must then run a traffic check too, so
+ * that it is up, addressed and sending when k counts what it receives.
+ */
+static int check_traffic(struct scn_ctx *c, const struct scn_check *k, size_t vm)
+{
+	const struct scenario *s = c->s;
+	struct scn_port me, peer;
+
+	c->section = "expect";
+	c->line = k->line;
+	if (scenario_vhost_port(s, vm, 0, &me))
+		return scn_bad(c, "a traffic check needs a vhost-user device in "
+				  "[%s], which has none; expected 'device = "
+				  "driver=vhost-user,...' there",
+			       s->vms[vm].name);
+	if (scenario_vhost_peer(s, &me, &peer)) {
+		size_t n = 0;
+
+		for (size_t v = 0; v < s->nvms; v++)
+			n += scn_vm_count_devices(&s->vms[v], DEV_VHOST_USER);
+		return scn_bad(c, "a traffic check needs two vhost-user devices, "
+				  "this scenario has %zu; expected at least 2 "
+				  "'device = driver=vhost-user,...' (testpmd "
+				  "forwards port %zu to port %zu)",
+			       n, me.port, me.port ^ 1);
+	}
+	if (peer.vm == vm)
+		return 0;
+	for (size_t i = 0; i < s->nchecks; i++)
+		if (s->checks[i].kind == CHECK_TRAFFIC &&
+		    scn_check_applies(&s->checks[i], peer.vm))
+			return 0;
+	return scn_bad(c, "the traffic check for [%s] goes through testpmd to "
+			  "[%s] (its device of line %d), which runs none; "
+			  "expected a traffic check for [%s] too ([expect] or "
+			  "[expect %s]), so that it answers",
+		       s->vms[vm].name, s->vms[peer.vm].name,
+		       s->vms[peer.vm].devices[peer.dev].line, s->vms[peer.vm].name,
+		       s->vms[peer.vm].name);
+}
+
 int scn_cross_checks(struct scn_ctx *c)
 {
 	struct scenario *s = c->s;
-	size_t vh;
 	int vhost_default = 0;
 
 	for (size_t k = 0; k < s->nvms; k++) {
@@ -265,17 +333,14 @@ int scn_cross_checks(struct scn_ctx *c)
 				       "their backend, as 'vhost = backend=testpmd' "
 				       "in [host] gives");
 	}
-	vh = scenario_count_devices(s, DEV_VHOST_USER);
-	for (size_t i = 0; i < s->nchecks; i++) {
-		if (s->checks[i].kind != CHECK_TRAFFIC || vh >= 2)
-			continue;
-		c->section = "expect";
-		c->line = s->checks[i].line;
-		return scn_bad(c,
-			       "a traffic check needs two vhost-user devices, "
-			       "this scenario has %zu; expected at least 2 "
-			       "'device = driver=vhost-user,...'",
-			       vh);
-	}
+	for (size_t i = 0; i < s->nchecks; i++)
+		if (resolve_expect(c, &s->checks[i]))
+			return -1;
+	for (size_t i = 0; i < s->nchecks; i++)
+		for (size_t k = 0; k < s->nvms; k++)
+			if (scn_check_applies(&s->checks[i], k) &&
+			    s->checks[i].kind == CHECK_TRAFFIC &&
+			    check_traffic(c, &s->checks[i], k))
+				return -1;
 	return 0;
 }

@@ -16,7 +16,7 @@ enum scn_section {
 	SECT_VM,	/* any other name: vm0, vm, backup... */
 	SECT_HOST,	/* [host] with vhost or passthrough */
 	SECT_HOST_OPEN, /* [host] before its first key, which decides */
-	SECT_EXPECT,	/* [expect] */
+	SECT_EXPECT,	/* [expect], or [expect NAME] for VM NAME */
 	SECT_SCENE,	/* [scene]: DTS's scene settings */
 };
 
@@ -28,6 +28,7 @@ struct scn_ctx {
 	const char *section;
 	enum scn_section kind;
 	int line;
+	const char *expect_vm; /* in [expect NAME]: NAME; else NULL */
 };
 
 /*

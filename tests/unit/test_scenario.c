@@ -413,7 +413,7 @@ static const struct {
 	  "a traffic check needs two vhost-user devices, this scenario has 1; "
 	  "expected at least 2" },
 	{ "traffic without devices", VM "[expect]\ntraffic = packets=32\n", "x.cfg:3:",
-	  "this scenario has 0" },
+	  "a traffic check needs a vhost-user device in [vm0], which has none" },
 	{ "vfio without passthrough", VM "device = driver=vfio-pci,opt_host=lab\n",
 	  "x.cfg:2:",
 	  "a passthrough device needs the host to provide it; expected "
