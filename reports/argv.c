@@ -410,10 +410,21 @@ static void option_value(struct rep_opt *opt, const char *name,
 	kv_clear(&kv);
 }
 
+/* "[vm1]": where a VM's argv begins in the argv of a job of several. */
+static int vm_marker(const char *w)
+{
+	size_t n = strlen(w), k = strspn(w + 1, "abcdefghijklmnopqrstuvwxyz"
+					     "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					     "0123456789_.-");
+
+	return n > 2 && w[0] == '[' && k == n - 2 && w[n - 1] == ']';
+}
+
 int rep_argv_normalise(const char *json, struct rep_argv *out)
 {
 	json_object *a = json ? json_tokener_parse(json) : NULL;
 	struct strvec seen = STRVEC_INIT;
+	char *vm = NULL;
 	size_t n, alloc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -427,13 +438,29 @@ int rep_argv_normalise(const char *json, struct rep_argv *out)
 			json_object_put(a);
 			return -1;
 		}
-	out->binary = xstrdup(json_object_get_string(json_object_array_get_idx(a, 0)));
-	for (size_t i = 1; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const char *name = json_object_get_string(json_object_array_get_idx(a, i));
 		const char *arg = NULL;
 		struct strbuf label = STRBUF_INIT, key = STRBUF_INIT;
 		struct rep_opt *opt;
 		size_t ord = 0;
+
+		/*
+		 * A job of several VMs records each VM's argv after a "[NAME]"
+		 * element (runner/direct.c): the binary follows it, and the
+		 * VM's options are keyed "[NAME] -device ...".
+		 */
+		if (vm_marker(name) && i + 1 < n) {
+			free(vm);
+			vm = xstrdup(name);
+			name = json_object_get_string(json_object_array_get_idx(a, ++i));
+		}
+		if (!out->binary || i == 0 || vm_marker(json_object_get_string(
+						  json_object_array_get_idx(a, i - 1)))) {
+			if (!out->binary)
+				out->binary = xstrdup(name);
+			continue;
+		}
 
 		if (name[0] == '-' && name[1] == '-')
 			name++; /* --device is -device */
@@ -455,7 +482,8 @@ int rep_argv_normalise(const char *json, struct rep_argv *out)
 			name = "(argument)";
 		}
 		option_value(opt, name, arg, &label);
-		sb_printf(&key, "%s%s%s", name, label.len ? " " : "", label.buf);
+		sb_printf(&key, "%s%s%s%s%s", vm ? vm : "", vm ? " " : "", name,
+			  label.len ? " " : "", label.buf);
 		for (size_t k = 0; k < seen.nr; k++)
 			ord += !strcmp(seen.v[k], key.buf);
 		strvec_push(&seen, key.buf);
@@ -465,6 +493,7 @@ int rep_argv_normalise(const char *json, struct rep_argv *out)
 		strbuf_release(&label);
 	}
 	strvec_clear(&seen);
+	free(vm);
 	json_object_put(a);
 	return 0;
 }

@@ -337,7 +337,7 @@ int domxml_build(const struct scenario *s, const struct dom_env *e,
 			       scenario_count_devices(s, DEV_VHOST_USER), 0 };
 	int ret = 0;
 
-	if (map_runnable(s, why))
+	if (map_one_vm(s, why))
 		return -1;
 	b.menv.rundir = e->rundir;
 	for (size_t i = 0; i < ARRAY_SIZE(sections) && !ret; i++)

@@ -13,9 +13,9 @@
 static const char *const virtio_mods[] = { "virtio", "virtio_ring",
 					   "virtio_pci", "virtio_net" };
 
-void guest_modules(const struct scenario *s, struct strvec *out)
+void guest_modules(const struct scenario *s, size_t k, struct strvec *out)
 {
-	const struct scn_vm *vm = &s->vms[0];
+	const struct scn_vm *vm = &s->vms[k];
 	int virtio = 0, e1000 = 0, e1000e = 0;
 
 	for (size_t i = 0; i < vm->ndevices; i++)
@@ -58,7 +58,86 @@ static void check_pci(struct strbuf *o, int n, const struct scn_check *c)
 		  n, c->count, c->id, c->count);
 }
 
-void guest_init_script(const struct scenario *s, struct strbuf *o)
+/*
+ * Traffic between two ports of one VM: ICMP echo requests leave the
+ * first port with the second port's MAC as destination (a static
+ * neighbour, so no ARP is needed); the backend forwards them, and the
+ * second port's rx_packets counts them.
+ */
+static void traffic_within(struct strbuf *o, int n, const struct scn_check *c,
+			   const char *mac0, const char *mac1)
+{
+	sb_printf(o,
+		  "a=$(bymac %s); b=$(bymac %s)\n"
+		  "for i in $a $b; do ip link set $i up; done\n"
+		  "ip addr add 10.200.0.1/24 dev $a\n"
+		  "arp -i $a -s 10.200.0.2 %s\n"
+		  "before=$(cat /sys/class/net/$b/statistics/rx_packets)\n"
+		  "ping -c %ld -i 0.01 -w 60 -W 1 -I $a 10.200.0.2 >/dev/null 2>&1\n"
+		  "t=0; got=0\n"
+		  "while [ $t -lt 50 ]; do\n"
+		  "  got=$(( $(cat /sys/class/net/$b/statistics/rx_packets) - before ))\n"
+		  "  [ $got -ge %ld ] && break; usleep 100000; t=$((t+1))\n"
+		  "done\n"
+		  "result %d traffic $([ $got -ge %ld ] && echo pass || echo fail) "
+		  "\"sent=%ld on=$a received=$got on=$b\"\n",
+		  mac0, mac1, mac1, c->count, c->count, n, c->count, c->count);
+}
+
+/*
+ * Traffic from VM k to another VM through the backend: k's port pings
+ * the peer VM's address (10.200.0.<index+1>, a static neighbour on the
+ * peer's MAC) until it has received `count` packets from the peer (its
+ * requests and its replies: nothing else reaches the port), then sends
+ * one more burst of `count`, so that a peer that started later counts
+ * its own. Both VMs run this check (the scenario's rule), so neither
+ * waits for a peer that never sends. Bounded: some 90 s without a peer.
+ */
+static void traffic_between(struct strbuf *o, int n, const struct scn_check *c,
+			    size_t k, const char *mac, size_t peer_vm,
+			    const char *peer_mac, const char *peer_name)
+{
+	sb_printf(o,
+		  "a=$(bymac %s)\n"
+		  "ip link set $a up\n"
+		  "ip addr add 10.200.0.%zu/24 dev $a\n"
+		  "arp -i $a -s 10.200.0.%zu %s\n"
+		  "before=$(cat /sys/class/net/$a/statistics/rx_packets)\n"
+		  "t=0; got=0\n"
+		  "while [ $t -lt 60 ]; do\n"
+		  "  ping -c 10 -i 0.05 -W 1 -I $a 10.200.0.%zu >/dev/null 2>&1\n"
+		  "  got=$(( $(cat /sys/class/net/$a/statistics/rx_packets) - before ))\n"
+		  "  [ $got -ge %ld ] && break; t=$((t+1))\n"
+		  "done\n"
+		  "ping -c %ld -i 0.01 -W 1 -I $a 10.200.0.%zu >/dev/null 2>&1\n"
+		  "result %d traffic $([ $got -ge %ld ] && echo pass || echo fail) "
+		  "\"to=[%s] %s received=$got on=$a\"\n",
+		  mac, k + 1, peer_vm + 1, peer_mac, peer_vm + 1, c->count, c->count,
+		  peer_vm + 1, n, c->count, peer_name, peer_mac);
+}
+
+static void check_traffic(struct strbuf *o, int n, const struct scn_check *c,
+			  const struct scenario *s, size_t k)
+{
+	struct scn_port me, peer;
+	const char *mac, *peer_mac;
+
+	/* The loader made sure both exist (scn_cross_checks). */
+	if (scenario_vhost_port(s, k, 0, &me) || scenario_vhost_peer(s, &me, &peer)) {
+		sb_printf(o, "result %d traffic fail \"no vhost-user port pair\"\n", n);
+		return;
+	}
+	mac = s->vms[me.vm].devices[me.dev].mac;
+	peer_mac = s->vms[peer.vm].devices[peer.dev].mac;
+	if (peer.vm == k)
+		traffic_within(o, n, c, mac ? mac : "none", peer_mac ? peer_mac : "none");
+	else
+		traffic_between(o, n, c, k, mac ? mac : "none", peer.vm,
+				peer_mac ? peer_mac : "00:00:00:00:00:00",
+				s->vms[peer.vm].name);
+}
+
+void guest_init_script(const struct scenario *s, size_t k, struct strbuf *o)
 {
 	int n = 0;
 
@@ -80,6 +159,8 @@ void guest_init_script(const struct scenario *s, struct strbuf *o)
 	for (size_t i = 0; i < s->nchecks; i++) {
 		const struct scn_check *c = &s->checks[i];
 
+		if (!scn_check_applies(c, k))
+			continue;
 		n++;
 		switch (c->kind) {
 		case CHECK_PCI:
@@ -112,42 +193,9 @@ void guest_init_script(const struct scenario *s, struct strbuf *o)
 				  "\"want=%ld up=$got\"\n",
 				  c->count, n, c->count, c->count);
 			break;
-		case CHECK_TRAFFIC: {
-			const struct scn_vm *vm = &s->vms[0];
-			const char *mac0 = NULL, *mac1 = NULL;
-
-			for (size_t k = 0; k < vm->ndevices; k++)
-				if (vm->devices[k].kind == DEV_VHOST_USER) {
-					if (!mac0)
-						mac0 = vm->devices[k].mac;
-					else if (!mac1)
-						mac1 = vm->devices[k].mac;
-				}
-			/*
-			 * ICMP echo requests leave the first port with the
-			 * second port's MAC as destination (a static neighbour,
-			 * so no ARP is needed); the backend forwards them, and
-			 * the second port's rx_packets counts them.
-			 */
-			sb_printf(o,
-				  "a=$(bymac %s); b=$(bymac %s)\n"
-				  "for i in $a $b; do ip link set $i up; done\n"
-				  "ip addr add 10.200.0.1/24 dev $a\n"
-				  "arp -i $a -s 10.200.0.2 %s\n"
-				  "before=$(cat /sys/class/net/$b/statistics/rx_packets)\n"
-				  "ping -c %ld -i 0.01 -w 60 -W 1 -I $a 10.200.0.2 >/dev/null 2>&1\n"
-				  "t=0; got=0\n"
-				  "while [ $t -lt 50 ]; do\n"
-				  "  got=$(( $(cat /sys/class/net/$b/statistics/rx_packets) - before ))\n"
-				  "  [ $got -ge %ld ] && break; usleep 100000; t=$((t+1))\n"
-				  "done\n"
-				  "result %d traffic $([ $got -ge %ld ] && echo pass || echo fail) "
-				  "\"sent=%ld on=$a received=$got on=$b\"\n",
-				  mac0 ? mac0 : "none", mac1 ? mac1 : "none",
-				  mac1 ? mac1 : "00:00:00:00:00:00", c->count,
-				  c->count, n, c->count, c->count);
+		case CHECK_TRAFFIC:
+			check_traffic(o, n, c, s, k);
 			break;
-		}
 		}
 	}
 	sb_puts(o, "echo \"" GUEST_END " $pass $fail\"\n"

@@ -28,10 +28,13 @@
 #define GUEST_BEGIN "VMX-BEGIN"
 #define GUEST_END "VMX-END"
 
-/* Module names for the VM of s (virtio, virtio_net, e1000, e1000e...). */
-void guest_modules(const struct scenario *s, struct strvec *out);
-/* The /init script for the VM of s into out. */
-void guest_init_script(const struct scenario *s, struct strbuf *out);
+/* Module names for VM k of s (virtio, virtio_net, e1000, e1000e...). */
+void guest_modules(const struct scenario *s, size_t k, struct strvec *out);
+/*
+ * The /init script for VM k of s into out: the checks that apply to it
+ * ([expect], and [expect NAME] of that VM), numbered from 1.
+ */
+void guest_init_script(const struct scenario *s, size_t k, struct strbuf *out);
 
 struct guest_check {
 	int n;

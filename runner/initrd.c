@@ -46,14 +46,14 @@ out:
 	return ret;
 }
 
-char *initrd_guest(const struct scenario *s, const char *kver)
+char *initrd_guest(const struct scenario *s, size_t vm, const char *kver)
 {
 	struct strvec mods = STRVEC_INIT;
 	struct strbuf init = STRBUF_INIT;
 	char *ret;
 
-	guest_modules(s, &mods);
-	guest_init_script(s, &init);
+	guest_modules(s, vm, &mods);
+	guest_init_script(s, vm, &init);
 	ret = initrd_cached(kver, &mods, init.buf);
 	strvec_clear(&mods);
 	strbuf_release(&init);

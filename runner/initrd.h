@@ -20,9 +20,10 @@ char *initrd_cached(const char *kver, const struct strvec *mods,
 		    const char *init);
 
 /*
- * The guest's initramfs for s (its modules and the /init from its
- * [expect] checks: guest.h), as initrd_cached(); NULL after reporting.
+ * The initramfs of VM vm of s (its modules and the /init from the
+ * [expect] checks for it: guest.h), as initrd_cached(); NULL after
+ * reporting.
  */
-char *initrd_guest(const struct scenario *s, const char *kver);
+char *initrd_guest(const struct scenario *s, size_t vm, const char *kver);
 
 #endif

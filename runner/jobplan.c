@@ -106,16 +106,24 @@ long jobplan_job_mib(const struct scenario *s)
 	strbuf_release(&why);
 	if (skipped)
 		return 0;
-	vm = &s->vms[0];
-	mem = vm->mem_mib > 0 ? vm->mem_mib : 512;
-	need = mem + 256;
-	if (scenario_count_devices(s, DEV_VHOST_USER))
-		need += 512;
-	for (size_t i = 0; i < vm->ndevices; i++)
-		if (vm->devices[i].host && !strcmp(vm->devices[i].host, "lab")) {
-			need = 512 + mem + 256;
-			break;
-		}
+	/* Each VM's memory and QEMU; testpmd once; the lab VM around one L2. */
+	need = 0;
+	for (size_t k = 0; k < s->nvms; k++) {
+		vm = &s->vms[k];
+		mem = vm->mem_mib > 0 ? vm->mem_mib : 512;
+		need += mem + 256;
+		for (size_t i = 0; i < vm->ndevices; i++)
+			if (vm->devices[i].host && !strcmp(vm->devices[i].host, "lab")) {
+				need += 512;
+				break;
+			}
+	}
+	for (size_t k = 0, tp = 0; k < s->nvms && !tp; k++)
+		for (size_t i = 0; i < s->vms[k].ndevices && !tp; i++)
+			if (s->vms[k].devices[i].kind == DEV_VHOST_USER) {
+				need += 512; /* testpmd */
+				tp = 1;
+			}
 	return need;
 }
 

@@ -218,12 +218,25 @@ int map_runnable(const struct scenario *s, struct strbuf *why)
 	strbuf_release(&r);
 	if (ret)
 		return ret;
-	for (size_t i = 0; s->nvms && i < s->vms[0].nnets; i++)
-		if (s->vms[0].nets[i].kind == NET_TAP)
-			return map_cannot(why, "scenario '%s': tap networking needs a "
-					       "host bridge, which the runner does "
-					       "not set up",
-					  s->name);
+	for (size_t k = 0; k < s->nvms; k++)
+		for (size_t i = 0; i < s->vms[k].nnets; i++)
+			if (s->vms[k].nets[i].kind == NET_TAP)
+				return map_cannot(why, "scenario '%s': tap networking "
+						       "needs a host bridge, which the "
+						       "runner does not set up",
+						  s->name);
+	return 0;
+}
+
+int map_one_vm(const struct scenario *s, struct strbuf *why)
+{
+	if (map_runnable(s, why))
+		return -1;
+	if (s->nvms > 1)
+		return map_cannot(why, "%zu VMs in one scenario run together on the "
+				       "direct backend only (--libvirt none), not "
+				       "through libvirt or in the lab",
+				  s->nvms);
 	return 0;
 }
 
@@ -769,7 +782,7 @@ int map_argv(const struct scenario *s, const struct map_caps *c,
 	     const struct map_env *env, struct strvec *argv,
 	     struct strvec *notes, struct strbuf *why)
 {
-	if (map_runnable(s, why))
+	if (map_one_vm(s, why))
 		return -1;
 	return map_vm_argv(s, 0, c, env, argv, notes, why);
 }

@@ -66,7 +66,7 @@ int map_cannot(struct strbuf *why, const char *fmt, ...) VM_PRINTF(2, 3);
 
 /*
  * 0 when the runner runs s as it is; else -1 with why set to the reason
- * (scenario_runnable: several VMs, VFs to make; tap networking, whose
+ * (scenario_runnable: VMs sharing a socket, VFs to make; tap in any VM, whose
  * host bridge the runner does not set up), as map_cannot.
  */
 int map_runnable(const struct scenario *s, struct strbuf *why) VM_WUR;
@@ -86,8 +86,15 @@ int map_vm_argv(const struct scenario *s, size_t vm, const struct map_caps *c,
 		struct strvec *notes, struct strbuf *why) VM_WUR;
 
 /*
- * map_vm_argv of the first VM, once map_runnable agrees: what the runner
- * runs. -1 with why as either says.
+ * map_runnable, for a backend that runs one VM per job (through libvirt,
+ * in the lab): also -1 when s has several VMs, which only the direct
+ * backend runs together.
+ */
+int map_one_vm(const struct scenario *s, struct strbuf *why) VM_WUR;
+
+/*
+ * map_vm_argv of the only VM, once map_one_vm agrees: what the one-VM
+ * backends run. -1 with why as either says.
  */
 int map_argv(const struct scenario *s, const struct map_caps *c,
 	     const struct map_env *env, struct strvec *argv,

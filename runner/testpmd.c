@@ -17,9 +17,8 @@
 #define TESTPMD_LOG_MAX (1 << 20)
 
 int testpmd_start(struct testpmd *t, const struct scenario *s,
-		  const struct map_env *env, struct strbuf *reason)
+		  const struct map_env *env, size_t nenv, struct strbuf *reason)
 {
-	const struct scn_vm *vm = &s->vms[0];
 	struct command *tp = &t->cmd;
 	struct strbuf path = STRBUF_INIT;
 	size_t k = 0;
@@ -31,14 +30,17 @@ int testpmd_start(struct testpmd *t, const struct scenario *s,
 						       "--no-huge", "-m", "512",
 						       "--no-pci", NULL });
 	strvec_pushf(&tp->args, "--file-prefix=vmx%ld", (long)getpid());
-	for (size_t i = 0; i < vm->ndevices; i++) {
-		if (vm->devices[i].kind != DEV_VHOST_USER)
-			continue;
-		map_vhost_path(env, &vm->devices[i], &path);
-		strvec_push(&t->socks, path.buf);
-		strvec_push(&tp->args, "--vdev");
-		strvec_pushf(&tp->args, "net_vhost%zu,iface=%s", k++, path.buf);
-	}
+	for (size_t v = 0; v < nenv && v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].ndevices; i++) {
+			const struct scn_device *d = &s->vms[v].devices[i];
+
+			if (d->kind != DEV_VHOST_USER)
+				continue;
+			map_vhost_path(&env[v], d, &path);
+			strvec_push(&t->socks, path.buf);
+			strvec_push(&tp->args, "--vdev");
+			strvec_pushf(&tp->args, "net_vhost%zu,iface=%s", k++, path.buf);
+		}
 	strvec_pushv(&tp->args, (const char *const[]){ "--", "--forward-mode=io",
 						       "--auto-start",
 						       "--total-num-mbufs=8192",

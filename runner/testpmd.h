@@ -19,14 +19,16 @@ struct testpmd {
 };
 
 /*
- * Starts testpmd for the vhost-user devices of the VM of s (sockets
- * named by map_vhost_path(env)) and waits until every socket accepts
- * (ready.h).
+ * Starts testpmd for the vhost-user devices of the first nenv VMs of s,
+ * the sockets of VM k named by map_vhost_path(&env[k]), as its ports in
+ * the order of scenario_vhost_port() (so port 2n and 2n+1 forward to
+ * each other, within a VM or between two), and waits until every socket
+ * accepts (ready.h).
  * Returns 0; or -1 with why it did not come up appended to reason (not
  * reported: the run records it); testpmd_stop() cleans up either way.
  */
 int testpmd_start(struct testpmd *t, const struct scenario *s,
-		  const struct map_env *env, struct strbuf *reason) VM_WUR;
+		  const struct map_env *env, size_t nenv, struct strbuf *reason) VM_WUR;
 
 /*
  * Stops testpmd (SIGINT, so it prints its statistics; then SIGKILL), its

@@ -277,7 +277,7 @@ static void run_libvirt(struct run_ctx *x)
 	}
 	domain_name(x->s->name, &name);
 	sb_printf(&console, "%s/" CONSOLE_FILE, x->rundir);
-	initrd = initrd_guest(x->s, x->kver);
+	initrd = initrd_guest(x->s, 0, x->kver);
 	if (!initrd) {
 		r->status = RUN_ERROR;
 		sb_puts(&r->reason, "cannot build the guest's initramfs");
@@ -291,7 +291,7 @@ static void run_libvirt(struct run_ctx *x)
 		memset(&menv, 0, sizeof(menv));
 		menv.rundir = x->rundir;
 		have_tp = 1;
-		if (testpmd_start(&tp, x->s, &menv, &r->reason)) {
+		if (testpmd_start(&tp, x->s, &menv, 1, &r->reason)) {
 			r->status = RUN_ERROR;
 			goto out;
 		}

@@ -46,7 +46,27 @@ static void mapping_text(const struct scenario *s, const struct map_caps *c,
 	env.accel = "tcg";
 	env.rundir = "/run/vmx";
 	env.pt_host = "0000:00:05.0";
-	if (map_argv(s, c, &env, &argv, &notes, &why)) {
+	if (s->nvms > 1) {
+		/* Several VMs: each, as the direct backend maps them. */
+		if (map_runnable(s, &why)) {
+			sb_printf(out, "# cannot map\n%s\n", why.buf);
+			goto out;
+		}
+		for (size_t k = 0; k < s->nvms; k++) {
+			strvec_clear(&argv);
+			strvec_clear(&notes);
+			if (map_vm_argv(s, k, c, &env, &argv, &notes, &why)) {
+				sb_printf(out, "# [%s] cannot map\n%s\n", s->vms[k].name, why.buf);
+				continue;
+			}
+			sb_printf(out, "# [%s] argv\n", s->vms[k].name);
+			for (size_t i = 0; i < argv.nr; i++)
+				sb_printf(out, "%s\n", argv.v[i]);
+			sb_printf(out, "# [%s] notes\n", s->vms[k].name);
+			for (size_t i = 0; i < notes.nr; i++)
+				sb_printf(out, "%s\n", notes.v[i]);
+		}
+	} else if (map_argv(s, c, &env, &argv, &notes, &why)) {
 		sb_printf(out, "# cannot map\n%s\n", why.buf);
 	} else {
 		sb_puts(out, "# argv\n");
@@ -56,6 +76,7 @@ static void mapping_text(const struct scenario *s, const struct map_caps *c,
 		for (size_t i = 0; i < notes.nr; i++)
 			sb_printf(out, "%s\n", notes.v[i]);
 	}
+out:
 	strvec_clear(&argv);
 	strvec_clear(&notes);
 	strbuf_release(&why);

@@ -80,6 +80,15 @@ static const struct norm_case norm_cases[] = {
 	  "[\"qemu\",\"-kernel\",\"/srv/vm/qemu/7.2.0/share/k\",\"-smbios\",\"type=1,uuid=3bfd068f-8d9d-44e4-a09b-ffb663ecf69c\"]",
 	  "-kernel => <qemu-prefix>/share/k\n"
 	  "-smbios => type=1,uuid=<uuid>\n" },
+	{ "a job of two VMs: each VM's argv after its [NAME], its options keyed by it",
+	  "[\"[vm0]\",\"/usr/bin/qemu-system-x86_64\",\"-m\",\"256\",\"-netdev\",\"vhost-user,id=vhost0,chardev=char0\","
+	  "\"[vm1]\",\"/usr/bin/qemu-system-x86_64\",\"-m\",\"512\",\"-netdev\",\"vhost-user,id=vhost0,chardev=char0\","
+	  "\"-vnc\",\"[::1]:0\"]",
+	  "[vm0] -m => size=256\n"
+	  "[vm0] -netdev vhost-user => chardev=<id>,id=<id>\n"
+	  "[vm1] -m => size=512\n"
+	  "[vm1] -netdev vhost-user => chardev=<id>,id=<id>\n"
+	  "[vm1] -vnc => vnc=[::1]:0\n" },
 };
 
 static void test_normalise(void **state)

@@ -1,6 +1,7 @@
 /* Scenario files in DTS's cfg format (runner/scenario.c). */
 #include "testutil.h"
 #include "paths.h"
+#include "guest.h"
 #include "scenario.h"
 
 /* Shaped like DTS's conf/vhost_*.cfg, plus the [host] the runner needs. */
@@ -414,6 +415,18 @@ static const struct {
 	  "expected at least 2" },
 	{ "traffic without devices", VM "[expect]\ntraffic = packets=32\n", "x.cfg:3:",
 	  "a traffic check needs a vhost-user device in [vm0], which has none" },
+	/* [expect NAME]: a VM of the file, once; a traffic peer checks too. */
+	{ "expect for no such VM", VM "[expect vm7]\ncpus = count=1\n", "x.cfg:3:",
+	  "[expect vm7] names no VM of this file; expected one of [expect vm0]" },
+	{ "expect for one VM twice", VM "[expect vm0]\ncpus = count=1\n[expect  vm0]\n",
+	  "x.cfg:4:", "section [expect  vm0] says again what [expect vm0] expects of VM vm0" },
+	{ "traffic to a VM that does not answer",
+	  "[vm0]\ndevice = driver=vhost-user,opt_path=a\n"
+	  "[vm1]\ndevice = driver=vhost-user,opt_path=b\n"
+	  "[expect vm0]\ntraffic = packets=8\n",
+	  "x.cfg:6:",
+	  "the traffic check for [vm0] goes through testpmd to [vm1] (its device "
+	  "of line 4), which runs none; expected a traffic check for [vm1] too" },
 	{ "vfio without passthrough", VM "device = driver=vfio-pci,opt_host=lab\n",
 	  "x.cfg:2:",
 	  "a passthrough device needs the host to provide it; expected "
@@ -634,8 +647,84 @@ static void test_several_vms(void **state)
 	assert_string_equal(s.notes.v[1], "vhost-user devices get DPDK testpmd as their "
 					  "backend, as 'vhost = backend=testpmd' in "
 					  "[host] gives");
+	/* Several VMs run together; the plain [expect] is for each of them. */
+	assert_int_equal(scenario_runnable(&s, &why), 0);
+	assert_int_equal(s.checks[0].vm, -1);
+	assert_null(s.checks[0].vm_name);
+	assert_true(scn_check_applies(&s.checks[0], 0));
+	assert_true(scn_check_applies(&s.checks[0], 1));
+	scenario_release(&s);
+	strbuf_release(&why);
+}
+
+/*
+ * [expect NAME]: checks for one VM; testpmd's ports across VMs; a
+ * traffic check whose peer port is another VM's, which must check too.
+ */
+static void test_expect_per_vm(void **state)
+{
+	struct strbuf why = STRBUF_INIT, init = STRBUF_INIT;
+	struct scn_port p, peer;
+	struct scenario s;
+	const char *text =
+		"[expect vm1]\n"					/* 1 */
+		"cpus = count=2\n"					/* 2 */
+		"[vm0]\n"						/* 3 */
+		"device = driver=vhost-user,opt_path=./a,opt_mac=52:54:00:00:00:01\n"
+		"[vm1]\n"						/* 5 */
+		"cpu = number=2\n"					/* 6 */
+		"device = driver=vhost-user,opt_path=./b,opt_mac=52:54:00:00:00:02\n"
+		"[expect]\n"						/* 8 */
+		"traffic = packets=16\n";				/* 9 */
+
+	(void)state;
+	assert_int_equal(scenario_parse(&s, "pair.cfg", text, strlen(text)), 0);
+	assert_int_equal(s.nchecks, 2);
+	assert_string_equal(s.checks[0].vm_name, "vm1");
+	assert_int_equal(s.checks[0].vm, 1);
+	assert_false(scn_check_applies(&s.checks[0], 0));
+	assert_true(scn_check_applies(&s.checks[0], 1));
+	assert_int_equal(s.checks[1].vm, -1);
+	/* vm0's device is port 0, vm1's port 1: testpmd pairs them. */
+	assert_int_equal(scenario_vhost_port(&s, 1, 0, &p), 0);
+	assert_int_equal(p.vm, 1);
+	assert_int_equal(p.port, 1);
+	assert_int_equal(scenario_vhost_peer(&s, &p, &peer), 0);
+	assert_int_equal(peer.vm, 0);
+	assert_int_equal(peer.port, 0);
+	assert_int_equal(scenario_vhost_port(&s, 1, 1, &p), -1);
+	assert_int_equal(scenario_runnable(&s, &why), 0);
+	/* vm0's /init: the traffic check only, to vm1's address and MAC. */
+	guest_init_script(&s, 0, &init);
+	assert_null(strstr(init.buf, "cpus"));
+	assert_contains(init.buf, "ip addr add 10.200.0.1/24 dev $a", "vm0's address");
+	assert_contains(init.buf, "arp -i $a -s 10.200.0.2 52:54:00:00:00:02", "vm1's MAC");
+	assert_contains(init.buf, "result 1 traffic", "numbered from 1");
+	assert_contains(init.buf, "to=[vm1] 52:54:00:00:00:02", "detail names the peer");
+	strbuf_reset(&init);
+	/* vm1's: its cpus check first, then traffic to vm0. */
+	guest_init_script(&s, 1, &init);
+	assert_contains(init.buf, "result 1 cpus", "vm1's own check");
+	assert_contains(init.buf, "arp -i $a -s 10.200.0.1 52:54:00:00:00:01", "vm0's MAC");
+	assert_contains(init.buf, "result 2 traffic", "second");
+	scenario_release(&s);
+	strbuf_release(&init);
+	strbuf_release(&why);
+}
+
+/* Two VMs on one socket load (DTS's files have it) but do not run. */
+static void test_shared_socket_between_vms(void **state)
+{
+	struct strbuf why = STRBUF_INIT;
+	struct scenario s;
+	const char *text = "[vm0]\ndevice = driver=vhost-user,opt_path=./s\n"
+			   "[vm1]\ndevice = driver=vhost-user,opt_path=./s\n";
+
+	(void)state;
+	assert_int_equal(scenario_parse(&s, "x.cfg", text, strlen(text)), 0);
 	assert_int_equal(scenario_runnable(&s, &why), -1);
-	assert_string_equal(why.buf, "2 VMs in one scenario are not run yet ([vm0], [vm1])");
+	assert_string_equal(why.buf, "[vm0] (line 2) and [vm1] (line 4) use one "
+				     "vhost-user socket './s'; a socket serves one VM");
 	scenario_release(&s);
 	strbuf_release(&why);
 }
@@ -809,7 +898,7 @@ static void test_find_and_bundled(void **state)
 	free(err);
 
 	assert_int_equal(scenario_bundled(&all), 0);
-	assert_int_equal(all.nr, 5);
+	assert_int_equal(all.nr, 6);
 	for (size_t i = 0; i < all.nr; i++) {
 		if (strstr(all.v[i], "/dts/"))
 			fail_msg("the default set holds %s", all.v[i]);
@@ -817,6 +906,7 @@ static void test_find_and_bundled(void **state)
 	}
 	assert_true(ends_with(all.v[0], "/domain-q35.xml"));
 	assert_true(ends_with(all.v[4], "/vm-q35.cfg"));
+	assert_true(ends_with(all.v[5], "/vm2vm.cfg"));
 	unsetenv("VIRT_MATRIX_SCENARIOS");
 	strvec_clear(&all);
 	strbuf_release(&p);
@@ -909,6 +999,8 @@ int main(void)
 		cmocka_unit_test(test_large_entry),
 		cmocka_unit_test(test_count_devices),
 		cmocka_unit_test(test_several_vms),
+		cmocka_unit_test(test_expect_per_vm),
+		cmocka_unit_test(test_shared_socket_between_vms),
 		cmocka_unit_test(test_host_section),
 		cmocka_unit_test(test_ignored_as_dts_does),
 		cmocka_unit_test(test_load),
