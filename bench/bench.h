@@ -36,6 +36,14 @@ double timed_run(const char *const *argv, int want_exit0);
  */
 void bench_qemu_binaries(struct strvec *out);
 
+/*
+ * corpus-bench.c: `virt-matrix map` of every DTS cfg under scenarios/dts
+ * for every probed QEMU install of the default store, beside python3's
+ * configparser reading the same files and sqlite3 running the mapper's
+ * queries.
+ */
+void bench_corpus(struct bench *b);
+
 /* guest-bench.c: the guest view of each binary beside a bare boot loop. */
 void bench_guest(struct bench *b);
 

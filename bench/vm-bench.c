@@ -31,6 +31,12 @@
  *            compared, machine types, QMP commands, device properties,
  *            the runs with their argv and logs) to /dev/null.
  *
+ *   corpus   `virt-matrix map FILE --json` of every DTS cfg under
+ *            scenarios/dts for every probed QEMU of the default store,
+ *            one process per file, beside python3's configparser reading
+ *            the same files as DTS does and sqlite3 running the mapper's
+ *            queries for every version; in bench/corpus-bench.c.
+ *
  *   startup, accel, qmp, store: the parts of a probe, in
  *            bench/probe-costs.c (see there).
  *
@@ -655,6 +661,7 @@ static const struct bench_section {
 	{ "guest", bench_guest },
 	{ "run", bench_run },
 	{ "report", bench_reports },
+	{ "corpus", bench_corpus },
 	{ "migrate", bench_migrate },
 };
 
