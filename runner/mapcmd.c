@@ -25,10 +25,10 @@
 #include "banned.h"
 
 static const char usage[] =
-	"usage: virt-matrix map SCENARIO [--qemu VERSION]... [--accel kvm|tcg]\n"
+	"usage: virt-matrix map SCENARIO... [--qemu VERSION]... [--accel kvm|tcg]\n"
 	"                       [--json] [--db PATH]\n"
 	"\n"
-	"Shows the QEMU command line of every VM of a scenario file for each\n"
+	"Shows the QEMU command line of every VM of scenario files for each\n"
 	"QEMU install the store has a probe record of, as the mapper makes it\n"
 	"from what that QEMU can do: nothing is run, the store is only read.\n"
 	"SCENARIO is named as 'virt-matrix run --scenario' names one: a bundled\n"
@@ -44,7 +44,8 @@ static const char usage[] =
 	"...,vlan= as a hub or a -netdev pair, pci-assign as vfio-pci...) and\n"
 	"what the host must provide; a VM that QEMU version cannot express at\n"
 	"all shows the reason instead. The file's and each VM's own notes say\n"
-	"what the mapping does not act on.\n"
+	"what the mapping does not act on. Several scenarios are mapped one\n"
+	"after the other in one process (virt-matrix map scenarios/dts/*.cfg).\n"
 	"\n"
 	"  --qemu VERSION   a QEMU install (see 'virt-matrix ark list'), which\n"
 	"                   must have a probe record; repeatable; default: every\n"
@@ -54,12 +55,14 @@ static const char usage[] =
 	"  --json           one JSON document instead of text: {scenario, accel,\n"
 	"                   notes, vms: [{name, line, notes, qemus: [{version,\n"
 	"                   qemu_version, argv, notes, error}]}]}; argv starts\n"
-	"                   with the binary, error is null or the reason\n"
+	"                   with the binary, error is null or the reason; for\n"
+	"                   several scenarios, an array of such documents\n"
 	"  --db PATH        store (env VIRT_MATRIX_DB)\n"
 	"\n"
 	"Exit status: 0 when the mappings were written (a VM that a version\n"
 	"cannot express is part of them), 1 on an error (a scenario that does\n"
-	"not load, an install without a probe record), 129 on a usage mistake.\n";
+	"not load: the others are still mapped; an install without a probe\n"
+	"record), 129 on a usage mistake.\n";
 
 static int cmp_target(const void *a, const void *b)
 {
@@ -274,7 +277,7 @@ void map_write(const struct scenario *s, const struct map_target *t, size_t n,
 
 /* What the command line asked for. */
 struct map_opts {
-	const char *scenario;
+	char **scenarios; /* argv's, NULL-terminated */
 	struct strvec qemus;
 	const char *accel;
 	int json;
@@ -317,33 +320,58 @@ static int parse_options(int argc, char **argv, struct map_opts *o)
 			return -1;
 		}
 	}
-	if (optind + 1 != argc)
-		return error(optind == argc ? "map wants a scenario"
-					    : "map takes one scenario, not '%s' too",
-			     argv[optind + (optind < argc)]);
-	o->scenario = argv[optind];
+	if (optind == argc)
+		return error("map wants a scenario");
+	o->scenarios = argv + optind;
 	return 0;
 }
 
-/* The scenario and the targets, mapped and written to stdout; -1 reported. */
-static int map_run(const struct map_opts *o)
+/* Scenario name into *s (released by the caller either way); -1 reported. */
+static int load_one(const char *name, struct scenario *s)
 {
-	struct strbuf path = STRBUF_INIT, out = STRBUF_INIT;
-	struct map_target *t = NULL;
-	struct scenario s;
-	struct store st;
-	size_t n = 0;
+	struct strbuf path = STRBUF_INIT;
 	int ret = -1;
 
-	memset(&s, 0, sizeof(s));
-	if (scenario_find(o->scenario, &path))
+	memset(s, 0, sizeof(*s));
+	if (scenario_find(name, &path))
 		goto out;
 	if (ends_with(path.buf, ".xml")) {
 		error("'%s' is a libvirt domain XML; map takes a DTS .cfg file",
 		      path.buf);
 		goto out;
 	}
-	if (scenario_load(&s, path.buf))
+	ret = scenario_load(s, path.buf);
+out:
+	strbuf_release(&path);
+	return ret;
+}
+
+/*
+ * The scenarios and the targets, mapped and written to stdout: those
+ * that load, when some do not. -1 when one did not or the store could
+ * not be read (reported).
+ */
+static int map_run(const struct map_opts *o)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct map_target *t = NULL;
+	struct scenario *scn;
+	struct store st;
+	size_t n = 0, nscn = 0, shown = 0;
+	int ret = -1, bad = 0, open = 0;
+
+	while (o->scenarios[nscn])
+		nscn++;
+	/* The files first: a mistake in one is told before the store's state. */
+	scn = xcalloc(nscn, sizeof(*scn));
+	for (size_t i = 0; i < nscn; i++)
+		if (load_one(o->scenarios[i], &scn[i])) {
+			scenario_release(&scn[i]);
+			bad = 1;
+		}
+	for (size_t i = 0; i < nscn; i++)
+		shown += scn[i].nvms > 0;
+	if (!shown)
 		goto out;
 	if (!path_exists(o->db)) {
 		error("no store at '%s' (see --db)", o->db);
@@ -351,20 +379,38 @@ static int map_run(const struct map_opts *o)
 	}
 	if (store_open(&st, o->db))
 		goto out;
+	open = 1;
 	if (sqlite3_db_config(st.db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) !=
 		    SQLITE_OK ||
 	    store_exec(&st, "PRAGMA query_only = ON")) {
 		store_error(&st, "cannot open the store read-only");
-	} else if (!map_targets_load(&st, &o->qemus, &t, &n)) {
-		map_write(&s, t, n, o->accel, o->json, &out);
-		fputs(out.buf, stdout);
-		ret = 0;
+		goto out;
 	}
-	store_close(&st);
+	if (map_targets_load(&st, &o->qemus, &t, &n))
+		goto out;
+	shown = 0;
+	if (o->json && nscn > 1)
+		sb_puts(&out, "[\n");
+	for (size_t i = 0; i < nscn; i++) {
+		if (!scn[i].nvms)
+			continue;
+		if (shown++)
+			sb_puts(&out, o->json ? ",\n" : "\n");
+		map_write(&scn[i], t, n, o->accel, o->json, &out);
+		if (o->json && nscn > 1)
+			strbuf_rtrim(&out);
+	}
+	if (o->json && nscn > 1)
+		sb_puts(&out, "\n]\n");
+	fputs(out.buf, stdout);
+	ret = bad ? -1 : 0;
 out:
+	if (open)
+		store_close(&st);
+	for (size_t i = 0; i < nscn; i++)
+		scenario_release(&scn[i]);
+	free(scn);
 	map_targets_free(t, n);
-	scenario_release(&s);
-	strbuf_release(&path);
 	strbuf_release(&out);
 	return ret;
 }

@@ -124,6 +124,25 @@ static void test_after_probe(void **state)
 	json_object_put(doc);
 	free(out);
 
+	/* Several files in one process: an array of documents, in order; a
+	 * file that does not load is an error, and the others still map. */
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "map", "vm2vm", "dts/nope.cfg",
+							"dts/vf_vlan.cfg", "--json", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 60),
+		    1);
+	assert_contains(out, "no scenario 'dts/nope.cfg'", "the bad one told");
+	doc = json_tokener_parse(strchr(out, '['));
+	if (!doc || !json_object_is_type(doc, json_type_array))
+		fail_msg("not a JSON array:\n%s", out);
+	assert_int_equal(json_object_array_length(doc), 2);
+	assert_true(json_object_object_get_ex(json_object_array_get_idx(doc, 0), "vms", &vms));
+	assert_int_equal(json_object_array_length(vms), 2);
+	assert_contains(json_object_get_string(json_object_object_get(
+				json_object_array_get_idx(doc, 1), "scenario")),
+			"/dts/vf_vlan.cfg", "second file");
+	json_object_put(doc);
+	free(out);
+
 	/* Nothing of it went into the store. */
 	assert_int_equal(sha256_file(db, after), 0);
 	assert_string_equal(before, after);
