@@ -1,14 +1,11 @@
 /*
  * The host's adaptations of a direct run (hostadapt.h): the pure plan of
- * what to leave out and what to reserve, and the reservation of hugepages
- * itself. nr_hugepages is one number for the whole machine; every job
- * that changes it does so under HUGEPAGES_LOCK and by its own amount, up
- * by what its VM needs and down by the same after, so concurrent jobs and
- * what the system had stay whole.
+ * what to leave out and what to reserve, and carrying it out: the copy
+ * of the scenario the mapper maps, the reservation (hugepages.h, which
+ * keeps nr_hugepages whole across concurrent and killed jobs) and the
+ * run's hugetlbfs mount.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,112 +125,28 @@ static int file_exists(const char *path)
 	return !stat(path, &st);
 }
 
-/* A number from a sysfs file into *v; -1 with why appended. */
-static int sysfs_read(const char *path, long *v, struct strbuf *why)
-{
-	char buf[32];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0) {
-		sb_printf(why, "cannot read '%s': %s", path, n ? strerror(errno) : "empty");
-		return -1;
-	}
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	if (parse_long(buf, 0, LONG_MAX, v)) {
-		sb_printf(why, "'%s' holds '%s', not a count", path, buf);
-		return -1;
-	}
-	return 0;
-}
-
-/* v into a sysfs file; -1 with why appended. */
-static int sysfs_write(const char *path, long v, struct strbuf *why)
-{
-	char buf[32];
-	int len = snprintf(buf, sizeof(buf), "%ld\n", v);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : write(fd, buf, (size_t)len);
-	int err = errno;
-
-	if (fd >= 0)
-		close(fd);
-	if (n != len) {
-		sb_printf(why, "cannot write %ld to '%s': %s", v, path, strerror(err));
-		return -1;
-	}
-	return 0;
-}
-
 static void host_facts_read(struct host_facts *h)
 {
 	struct statfs fs;
-	struct strbuf ignored = STRBUF_INIT;
 
 	memset(h, 0, sizeof(*h));
 	h->exists = file_exists;
 	h->dev_hugepages = !statfs("/dev/hugepages", &fs) &&
 			   (unsigned long)fs.f_type == HUGETLBFS_MAGIC_NR;
-	if (sysfs_read(HUGEPAGES_FREE, &h->free_hugepages, &ignored))
-		h->free_hugepages = 0;
+	h->free_hugepages = host_hugepages_free(&hugepage_paths_host);
 	h->root = geteuid() == 0;
-	strbuf_release(&ignored);
 }
 
-/*
- * nr_hugepages raised by pages under the lock: 0 with a->reserved set;
- * 1 (a skip) when the kernel gave fewer, what it gave taken back; -1 on
- * error. why says which.
- */
-static int reserve(struct host_adapt *a, long pages, struct strvec *notes,
-		   struct strbuf *why)
-{
-	long before, got;
-	int lock = lock_acquire(HUGEPAGES_LOCK, 1), ret = -1;
-
-	if (lock < 0) {
-		sb_printf(why, "cannot lock '%s'", HUGEPAGES_LOCK);
-		return -1;
-	}
-	if (sysfs_read(HUGEPAGES_NR, &before, why) ||
-	    sysfs_write(HUGEPAGES_NR, before + pages, why) ||
-	    sysfs_read(HUGEPAGES_NR, &got, why))
-		goto out;
-	if (got < before + pages) {
-		sb_printf(why, "hugepage memory needs %ld 2 MiB pages and the kernel "
-			       "gave %ld (nr_hugepages %ld, asked %ld)",
-			  pages, got > before ? got - before : 0, got, before + pages);
-		if (got > before)
-			(void)sysfs_write(HUGEPAGES_NR, before, why);
-		ret = 1;
-		goto out;
-	}
-	a->reserved = pages;
-	strvec_pushf(notes, "hugepages: reserved %ld 2 MiB pages for the run "
-			    "(nr_hugepages %ld -> %ld)",
-		     pages, before, got);
-	ret = 0;
-out:
-	lock_release(lock);
-	return ret;
-}
-
-static int mount_hugetlbfs(struct host_adapt *a, const char *rundir,
+/* A private hugetlbfs on mnt (made), for the run's VM; -1 with why appended. */
+static int mount_hugetlbfs(struct host_adapt *a, const char *mnt,
 			   struct strvec *notes, struct strbuf *why)
 {
-	struct strbuf d = STRBUF_INIT;
-
-	sb_printf(&d, "%s/hugepages", rundir);
-	if (mkdir(d.buf, 0700) ||
-	    mount("hugetlbfs", d.buf, "hugetlbfs", MS_NOSUID | MS_NODEV, "pagesize=2M")) {
-		sb_printf(why, "cannot mount hugetlbfs on '%s': %s", d.buf, strerror(errno));
-		strbuf_release(&d);
+	if (mkdir(mnt, 0700) ||
+	    mount("hugetlbfs", mnt, "hugetlbfs", MS_NOSUID | MS_NODEV, "pagesize=2M")) {
+		sb_printf(why, "cannot mount hugetlbfs on '%s': %s", mnt, strerror(errno));
 		return -1;
 	}
-	a->mnt = strbuf_detach(&d);
+	a->mnt = xstrdup(mnt);
 	strvec_pushf(notes, "hugepages: hugetlbfs mounted on %s for the run, its "
 			    "memory backend's mem-path (the file says /dev/hugepages)",
 		     a->mnt);
@@ -245,6 +158,7 @@ int host_adapt_start(struct host_adapt *a, const struct scenario *s,
 {
 	struct host_facts h;
 	struct host_plan p;
+	struct strbuf mnt = STRBUF_INIT;
 	size_t n = 0;
 	int ret;
 
@@ -264,18 +178,19 @@ int host_adapt_start(struct host_adapt *a, const struct scenario *s,
 		a->s.nvms = 1;
 	}
 	if (!ret && p.hugepages) {
-		ret = reserve(a, p.hugepages, notes, why);
+		sb_printf(&mnt, "%s/hugepages", rundir);
+		ret = host_hugepages_reserve(&a->hugepages, &hugepage_paths_host,
+					     p.hugepages, mnt.buf, notes, why);
 		if (!ret)
-			ret = mount_hugetlbfs(a, rundir, notes, why);
+			ret = mount_hugetlbfs(a, mnt.buf, notes, why);
 	}
+	strbuf_release(&mnt);
 	host_plan_release(&p);
 	return ret;
 }
 
 void host_adapt_stop(struct host_adapt *a, struct strvec *notes)
 {
-	struct strbuf why = STRBUF_INIT;
-
 	if (a->mnt) {
 		if (umount2(a->mnt, 0) && umount2(a->mnt, MNT_DETACH))
 			warning("cannot unmount '%s': %s", a->mnt, strerror(errno));
@@ -284,22 +199,7 @@ void host_adapt_stop(struct host_adapt *a, struct strvec *notes)
 		else
 			strvec_pushf(notes, "hugepages: %s unmounted", a->mnt);
 	}
-	if (a->reserved) {
-		int lock = lock_acquire(HUGEPAGES_LOCK, 1);
-		long now;
-
-		if (lock < 0 || sysfs_read(HUGEPAGES_NR, &now, &why) ||
-		    sysfs_write(HUGEPAGES_NR, now > a->reserved ? now - a->reserved : 0,
-				&why))
-			warning("cannot give back %ld hugepages: %s", a->reserved,
-				why.len ? why.buf : "no lock");
-		else
-			strvec_pushf(notes, "hugepages: gave back the %ld pages "
-					    "(nr_hugepages %ld -> %ld)",
-				     a->reserved, now,
-				     now > a->reserved ? now - a->reserved : 0);
-		lock_release(lock);
-	}
+	host_hugepages_give_back(&a->hugepages, notes);
 	free(a->mnt);
 	free(a->disks);
 	memset(a, 0, sizeof(*a));

@@ -9,9 +9,9 @@
  *   - a disk image the host does not have is left out, unless a check of
  *     [expect] needs the device it brings (then the job is a skip);
  *   - hugepage memory the host has not set aside is reserved for the run
- *     (2 MiB pages, nr_hugepages raised by what the VM needs under a lock
- *     shared by concurrent jobs, a private hugetlbfs mount in the run
- *     directory) and given back after it;
+ *     (2 MiB pages, nr_hugepages raised by what the VM needs, with a
+ *     record of the reservation: hugepages.h; a private hugetlbfs mount
+ *     in the run directory) and given back after it;
  *   - a vCPU pinned to a CPU the host lacks runs on CPU (n mod count).
  * The plan is pure (what the host has is an argument), so it is tested
  * without a host; host_adapt_start() and host_adapt_stop() carry it out.
@@ -19,15 +19,9 @@
 
 #include <sched.h>
 
+#include "hugepages.h"
 #include "scenario.h"
 #include "strbuf.h"
-
-/* The size of the pages the runner reserves, and where the kernel counts them. */
-#define HUGEPAGE_KIB 2048
-#define HUGEPAGES_NR "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
-#define HUGEPAGES_FREE "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
-/* The lock every job of the machine takes to change nr_hugepages. */
-#define HUGEPAGES_LOCK "/run/lock/virt-matrix-hugepages.lock"
 
 /* What the host has, as the plan sees it. */
 struct host_facts {
@@ -69,7 +63,7 @@ struct host_adapt {
 				 left out (shares the caller's strings) */
 	struct scn_vm vm;     /* its one VM */
 	struct scn_disk *disks;
-	long reserved;	      /* 2 MiB pages this run added to nr_hugepages */
+	struct hugepage_hold hugepages; /* the pages this run added */
 	char *mnt;	      /* the hugetlbfs mount point, or NULL */
 };
 
@@ -85,9 +79,10 @@ int host_adapt_start(struct host_adapt *a, const struct scenario *s,
 		     struct strbuf *why) VM_WUR;
 
 /*
- * Gives back what host_adapt_start() took: unmounts the hugetlbfs and
- * lowers nr_hugepages by the pages this run added (never by more), with
- * a note of each; releases a. Safe on a zeroed a.
+ * Gives back what host_adapt_start() took: unmounts the hugetlbfs, then
+ * lowers nr_hugepages by the pages this run added (never by more) and
+ * removes the reservation's record, with a note of each; releases a.
+ * Safe on a zeroed a.
  */
 void host_adapt_stop(struct host_adapt *a, struct strvec *notes);
 
