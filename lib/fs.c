@@ -390,6 +390,39 @@ int proc_cmdline(long pid, struct strvec *argv)
 	return ret;
 }
 
+int proc_stat_start(long pid, char *state, long *start)
+{
+	char path[64], buf[1024], *end;
+	const char *f;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* One read: the kernel makes the file whole (a few hundred bytes). */
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* The command name, in parentheses, may hold anything. */
+	f = strrchr(buf, ')');
+	if (!f || f[1] != ' ' || !f[2])
+		return -1;
+	*state = f[2];
+	f += 2; /* field 3 */
+	for (int field = 3; field < 22 && f; field++)
+		f = strchr(f, ' ') ? strchr(f, ' ') + 1 : NULL;
+	if (!f)
+		return -1;
+	errno = 0;
+	*start = strtol(f, &end, 10);
+	return errno || end == f || (*end != ' ' && *end != '\n' && *end) || *start < 0
+		       ? -1 : 0;
+}
+
 void read_file_tail(const char *path, size_t max, struct strbuf *out)
 {
 	char buf[65536];

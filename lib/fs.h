@@ -89,6 +89,14 @@ char *temp_template_in(const char *dir, const char *tag);
 /* /proc/<pid>/cmdline into argv (bounded): 0, or -1 (gone; nothing reported). */
 int proc_cmdline(long pid, struct strvec *argv);
 /*
+ * The state letter ('R', 'S', 'Z' for a zombie...) and the start time
+ * (field 22 of /proc/<pid>/stat, clock ticks after boot) of process pid
+ * into *state and *start: 0, or -1 when it is gone or its stat cannot be
+ * read (nothing reported). A pid and its start time name one process for
+ * the whole boot: the pid of a process started later has a later start.
+ */
+int proc_stat_start(long pid, char *state, long *start) VM_WUR;
+/*
  * The last max bytes of a file another process keeps writing (a QEMU's
  * log, a console file) into out; empty when there is none.
  */

@@ -1,14 +1,11 @@
 /*
  * The host's adaptations of a direct run (hostadapt.h): the pure plan of
- * what to leave out and what to reserve, and the reservation of hugepages
- * itself. nr_hugepages is one number for the whole machine; every job
- * that changes it does so under HUGEPAGES_LOCK and by its own amount, up
- * by what its VM needs and down by the same after, so concurrent jobs and
- * what the system had stay whole.
+ * what to leave out of each VM and what to reserve for all of them, and
+ * carrying it out: the copy of the scenario the mapper maps, the
+ * reservation (hugepages.h, which keeps nr_hugepages whole across
+ * concurrent and killed jobs) and the run's hugetlbfs mount.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +32,8 @@ static const struct {
 	{ "scsi", { "1000:0012", NULL, NULL } },	   /* lsi53c895a */
 };
 
-/* The [expect] check that needs disk d, or NULL. */
-static const struct scn_check *check_needing(const struct scenario *s,
+/* The [expect] check for VM vm that needs its disk d, or NULL. */
+static const struct scn_check *check_needing(const struct scenario *s, size_t vm,
 					     const struct scn_disk *d)
 {
 	for (size_t i = 0; d->iface && i < ARRAY_SIZE(disk_pci_ids); i++) {
@@ -45,7 +42,7 @@ static const struct scn_check *check_needing(const struct scenario *s,
 		for (size_t c = 0; c < s->nchecks; c++) {
 			const struct scn_check *k = &s->checks[c];
 
-			if (k->kind != CHECK_PCI || !k->id)
+			if (k->kind != CHECK_PCI || !k->id || !scn_check_applies(k, vm))
 				continue;
 			for (size_t j = 0; disk_pci_ids[i].ids[j]; j++)
 				if (strstr(k->id, disk_pci_ids[i].ids[j]))
@@ -55,51 +52,104 @@ static const struct scn_check *check_needing(const struct scenario *s,
 	return NULL;
 }
 
-int host_plan_make(const struct scenario *s, const struct host_facts *h,
-		   struct host_plan *p, struct strvec *notes, struct strbuf *why)
+/* "[NAME] " of VM vm when s has several, for notes and reasons; else "". */
+static void vm_prefix(const struct scenario *s, size_t vm, struct strbuf *out)
 {
-	const struct scn_vm *vm = &s->vms[0];
-	long pages;
+	strbuf_reset(out);
+	if (s->nvms > 1)
+		sb_printf(out, "[%s] ", s->vms[vm].name);
+}
 
-	memset(p, 0, sizeof(*p));
-	p->ndisks = vm->ndisks;
-	p->left_out = xcalloc(vm->ndisks ? vm->ndisks : 1, 1);
-	for (size_t i = 0; i < vm->ndisks; i++) {
-		const struct scn_disk *d = &vm->disks[i];
+/* The disks of VM vm left out into pv; 1 with why appended for a skip. */
+static int plan_disks(const struct scenario *s, size_t vm, const struct host_facts *h,
+		      struct host_plan_vm *pv, struct strvec *notes, struct strbuf *why)
+{
+	const struct scn_vm *v = &s->vms[vm];
+	struct strbuf pre = STRBUF_INIT;
+	int ret = 0;
+
+	vm_prefix(s, vm, &pre);
+	pv->ndisks = v->ndisks;
+	pv->left_out = xcalloc(v->ndisks ? v->ndisks : 1, 1);
+	for (size_t i = 0; i < v->ndisks; i++) {
+		const struct scn_disk *d = &v->disks[i];
 		const struct scn_check *k;
 
 		if (h->exists(d->file))
 			continue;
-		k = check_needing(s, d);
+		k = check_needing(s, vm, d);
 		if (k) {
-			sb_printf(why, "disk %s (line %d) is not on this host, and the "
-				       "[expect] check of line %d (pci id=%s) needs it",
-				  d->file, d->line, k->line, k->id);
-			return 1;
+			sb_printf(why, "%sdisk %s (line %d) is not on this host, and the "
+				       "[expect%s%s] check of line %d (pci id=%s) needs it",
+				  pre.buf, d->file, d->line, k->vm_name ? " " : "",
+				  k->vm_name ? k->vm_name : "", k->line, k->id);
+			ret = 1;
+			break;
 		}
-		p->left_out[i] = 1;
-		strvec_pushf(notes, "disk %s (line %d) is not on this host: left out",
-			     d->file, d->line);
+		pv->left_out[i] = 1;
+		strvec_pushf(notes, "%sdisk %s (line %d) is not on this host: left out",
+			     pre.buf, d->file, d->line);
 	}
-	if (!vm->hugepages)
+	strbuf_release(&pre);
+	return ret;
+}
+
+/*
+ * The pages of every VM with hugepage=yes into p; 1 with why appended
+ * when they are not free and cannot be reserved.
+ */
+static int plan_hugepages(const struct scenario *s, const struct host_facts *h,
+			  struct host_plan *p, struct strbuf *why)
+{
+	struct strbuf names = STRBUF_INIT;
+	long pages = 0, mib = 0;
+	size_t nvms = 0;
+
+	for (size_t i = 0; i < s->nvms; i++) {
+		const struct scn_vm *v = &s->vms[i];
+
+		if (!v->hugepages)
+			continue;
+		/* Each VM's memory backend is a whole number of pages. */
+		pages += (v->mem_mib * 1024 + HUGEPAGE_KIB - 1) / HUGEPAGE_KIB;
+		mib += v->mem_mib;
+		sb_printf(&names, "%s[%s]", nvms++ ? ", " : "", v->name);
+	}
+	if (!pages || (h->dev_hugepages && h->free_hugepages >= pages)) {
+		strbuf_release(&names);
 		return 0;
-	pages = (vm->mem_mib * 1024 + HUGEPAGE_KIB - 1) / HUGEPAGE_KIB;
-	if (h->dev_hugepages && h->free_hugepages >= pages)
-		return 0;
+	}
 	if (!h->root) {
-		sb_printf(why, "hugepage memory of %ld MiB needs %ld 2 MiB pages; "
+		sb_printf(why, "hugepage memory of %ld MiB%s%s%s needs %ld 2 MiB pages; "
 			       "the host has %s and reserving them takes root",
-			  vm->mem_mib, pages,
+			  mib, nvms > 1 ? " (" : "", nvms > 1 ? names.buf : "",
+			  nvms > 1 ? ")" : "", pages,
 			  h->dev_hugepages ? "too few free" : "no hugetlbfs at /dev/hugepages");
+		strbuf_release(&names);
 		return 1;
 	}
 	p->hugepages = pages;
+	strbuf_release(&names);
 	return 0;
+}
+
+int host_plan_make(const struct scenario *s, const struct host_facts *h,
+		   struct host_plan *p, struct strvec *notes, struct strbuf *why)
+{
+	memset(p, 0, sizeof(*p));
+	p->nvms = s->nvms;
+	p->vms = xcalloc(s->nvms ? s->nvms : 1, sizeof(*p->vms));
+	for (size_t i = 0; i < s->nvms; i++)
+		if (plan_disks(s, i, h, &p->vms[i], notes, why))
+			return 1;
+	return plan_hugepages(s, h, p, why);
 }
 
 void host_plan_release(struct host_plan *p)
 {
-	free(p->left_out);
+	for (size_t i = 0; p->vms && i < p->nvms; i++)
+		free(p->vms[i].left_out);
+	free(p->vms);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -128,116 +178,68 @@ static int file_exists(const char *path)
 	return !stat(path, &st);
 }
 
-/* A number from a sysfs file into *v; -1 with why appended. */
-static int sysfs_read(const char *path, long *v, struct strbuf *why)
-{
-	char buf[32];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0) {
-		sb_printf(why, "cannot read '%s': %s", path, n ? strerror(errno) : "empty");
-		return -1;
-	}
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	if (parse_long(buf, 0, LONG_MAX, v)) {
-		sb_printf(why, "'%s' holds '%s', not a count", path, buf);
-		return -1;
-	}
-	return 0;
-}
-
-/* v into a sysfs file; -1 with why appended. */
-static int sysfs_write(const char *path, long v, struct strbuf *why)
-{
-	char buf[32];
-	int len = snprintf(buf, sizeof(buf), "%ld\n", v);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : write(fd, buf, (size_t)len);
-	int err = errno;
-
-	if (fd >= 0)
-		close(fd);
-	if (n != len) {
-		sb_printf(why, "cannot write %ld to '%s': %s", v, path, strerror(err));
-		return -1;
-	}
-	return 0;
-}
-
 static void host_facts_read(struct host_facts *h)
 {
 	struct statfs fs;
-	struct strbuf ignored = STRBUF_INIT;
 
 	memset(h, 0, sizeof(*h));
 	h->exists = file_exists;
 	h->dev_hugepages = !statfs("/dev/hugepages", &fs) &&
 			   (unsigned long)fs.f_type == HUGETLBFS_MAGIC_NR;
-	if (sysfs_read(HUGEPAGES_FREE, &h->free_hugepages, &ignored))
-		h->free_hugepages = 0;
+	h->free_hugepages = host_hugepages_free(&hugepage_paths_host);
 	h->root = geteuid() == 0;
-	strbuf_release(&ignored);
 }
 
-/*
- * nr_hugepages raised by pages under the lock: 0 with a->reserved set;
- * 1 (a skip) when the kernel gave fewer, what it gave taken back; -1 on
- * error. why says which.
- */
-static int reserve(struct host_adapt *a, long pages, struct strvec *notes,
-		   struct strbuf *why)
-{
-	long before, got;
-	int lock = lock_acquire(HUGEPAGES_LOCK, 1), ret = -1;
-
-	if (lock < 0) {
-		sb_printf(why, "cannot lock '%s'", HUGEPAGES_LOCK);
-		return -1;
-	}
-	if (sysfs_read(HUGEPAGES_NR, &before, why) ||
-	    sysfs_write(HUGEPAGES_NR, before + pages, why) ||
-	    sysfs_read(HUGEPAGES_NR, &got, why))
-		goto out;
-	if (got < before + pages) {
-		sb_printf(why, "hugepage memory needs %ld 2 MiB pages and the kernel "
-			       "gave %ld (nr_hugepages %ld, asked %ld)",
-			  pages, got > before ? got - before : 0, got, before + pages);
-		if (got > before)
-			(void)sysfs_write(HUGEPAGES_NR, before, why);
-		ret = 1;
-		goto out;
-	}
-	a->reserved = pages;
-	strvec_pushf(notes, "hugepages: reserved %ld 2 MiB pages for the run "
-			    "(nr_hugepages %ld -> %ld)",
-		     pages, before, got);
-	ret = 0;
-out:
-	lock_release(lock);
-	return ret;
-}
-
-static int mount_hugetlbfs(struct host_adapt *a, const char *rundir,
+/* A private hugetlbfs on mnt (made), for the run's VMs; -1 with why appended. */
+static int mount_hugetlbfs(struct host_adapt *a, const char *mnt,
 			   struct strvec *notes, struct strbuf *why)
 {
-	struct strbuf d = STRBUF_INIT;
+	struct strbuf vms = STRBUF_INIT;
+	size_t n = 0;
 
-	sb_printf(&d, "%s/hugepages", rundir);
-	if (mkdir(d.buf, 0700) ||
-	    mount("hugetlbfs", d.buf, "hugetlbfs", MS_NOSUID | MS_NODEV, "pagesize=2M")) {
-		sb_printf(why, "cannot mount hugetlbfs on '%s': %s", d.buf, strerror(errno));
-		strbuf_release(&d);
+	if (mkdir(mnt, 0700) ||
+	    mount("hugetlbfs", mnt, "hugetlbfs", MS_NOSUID | MS_NODEV, "pagesize=2M")) {
+		sb_printf(why, "cannot mount hugetlbfs on '%s': %s", mnt, strerror(errno));
 		return -1;
 	}
-	a->mnt = strbuf_detach(&d);
-	strvec_pushf(notes, "hugepages: hugetlbfs mounted on %s for the run, its "
-			    "memory backend's mem-path (the file says /dev/hugepages)",
-		     a->mnt);
+	a->mnt = xstrdup(mnt);
+	for (size_t i = 0; i < a->s.nvms; i++)
+		if (a->s.vms[i].hugepages)
+			sb_printf(&vms, "%s[%s]", n++ ? ", " : "", a->s.vms[i].name);
+	if (n > 1)
+		strvec_pushf(notes, "hugepages: hugetlbfs mounted on %s for the run, the "
+				    "mem-path of the memory backends of %s (the file says "
+				    "/dev/hugepages)",
+			     a->mnt, vms.buf);
+	else
+		strvec_pushf(notes, "hugepages: hugetlbfs mounted on %s for the run, its "
+				    "memory backend's mem-path (the file says /dev/hugepages)",
+			     a->mnt);
+	strbuf_release(&vms);
 	return 0;
+}
+
+/* a->s: the VMs of s, each without the disks p leaves out. */
+static void adapted_copy(struct host_adapt *a, const struct scenario *s,
+			 const struct host_plan *p)
+{
+	size_t total = 0, n = 0;
+
+	for (size_t i = 0; i < s->nvms; i++)
+		total += s->vms[i].ndisks;
+	a->s = *s;
+	a->vms = xcalloc(s->nvms ? s->nvms : 1, sizeof(*a->vms));
+	a->disks = xcalloc(total ? total : 1, sizeof(*a->disks));
+	for (size_t i = 0; i < s->nvms; i++) {
+		a->vms[i] = s->vms[i];
+		a->vms[i].disks = a->disks + n;
+		a->vms[i].ndisks = 0;
+		for (size_t d = 0; d < s->vms[i].ndisks; d++)
+			if (!p->vms[i].left_out[d])
+				a->disks[n + a->vms[i].ndisks++] = s->vms[i].disks[d];
+		n += a->vms[i].ndisks;
+	}
+	a->s.vms = a->vms;
 }
 
 int host_adapt_start(struct host_adapt *a, const struct scenario *s,
@@ -245,37 +247,28 @@ int host_adapt_start(struct host_adapt *a, const struct scenario *s,
 {
 	struct host_facts h;
 	struct host_plan p;
-	size_t n = 0;
+	struct strbuf mnt = STRBUF_INIT;
 	int ret;
 
 	memset(a, 0, sizeof(*a));
 	host_facts_read(&h);
 	ret = host_plan_make(s, &h, &p, notes, why);
-	if (!ret) {
-		a->s = *s;
-		a->vm = s->vms[0];
-		a->disks = xcalloc(p.ndisks ? p.ndisks : 1, sizeof(*a->disks));
-		for (size_t i = 0; i < p.ndisks; i++)
-			if (!p.left_out[i])
-				a->disks[n++] = s->vms[0].disks[i];
-		a->vm.disks = a->disks;
-		a->vm.ndisks = n;
-		a->s.vms = &a->vm;
-		a->s.nvms = 1;
-	}
+	if (!ret)
+		adapted_copy(a, s, &p);
 	if (!ret && p.hugepages) {
-		ret = reserve(a, p.hugepages, notes, why);
+		sb_printf(&mnt, "%s/hugepages", rundir);
+		ret = host_hugepages_reserve(&a->hugepages, &hugepage_paths_host,
+					     p.hugepages, mnt.buf, notes, why);
 		if (!ret)
-			ret = mount_hugetlbfs(a, rundir, notes, why);
+			ret = mount_hugetlbfs(a, mnt.buf, notes, why);
 	}
+	strbuf_release(&mnt);
 	host_plan_release(&p);
 	return ret;
 }
 
 void host_adapt_stop(struct host_adapt *a, struct strvec *notes)
 {
-	struct strbuf why = STRBUF_INIT;
-
 	if (a->mnt) {
 		if (umount2(a->mnt, 0) && umount2(a->mnt, MNT_DETACH))
 			warning("cannot unmount '%s': %s", a->mnt, strerror(errno));
@@ -284,23 +277,9 @@ void host_adapt_stop(struct host_adapt *a, struct strvec *notes)
 		else
 			strvec_pushf(notes, "hugepages: %s unmounted", a->mnt);
 	}
-	if (a->reserved) {
-		int lock = lock_acquire(HUGEPAGES_LOCK, 1);
-		long now;
-
-		if (lock < 0 || sysfs_read(HUGEPAGES_NR, &now, &why) ||
-		    sysfs_write(HUGEPAGES_NR, now > a->reserved ? now - a->reserved : 0,
-				&why))
-			warning("cannot give back %ld hugepages: %s", a->reserved,
-				why.len ? why.buf : "no lock");
-		else
-			strvec_pushf(notes, "hugepages: gave back the %ld pages "
-					    "(nr_hugepages %ld -> %ld)",
-				     a->reserved, now,
-				     now > a->reserved ? now - a->reserved : 0);
-		lock_release(lock);
-	}
+	host_hugepages_give_back(&a->hugepages, notes);
 	free(a->mnt);
+	free(a->vms);
 	free(a->disks);
 	memset(a, 0, sizeof(*a));
 }

@@ -5,29 +5,27 @@
  * What the direct backend adapts for the host it runs on, saying so in
  * the run's notes; the mapper (mapper.h) maps the file as written, and
  * `virt-matrix map` shows that. A DTS cfg names a lab's disk images,
- * hugepages and CPUs:
- *   - a disk image the host does not have is left out, unless a check of
- *     [expect] needs the device it brings (then the job is a skip);
+ * hugepages and CPUs; every VM of the scenario is adapted:
+ *   - a disk image the host does not have is left out of its VM, unless
+ *     a check of [expect] that applies to that VM needs the device it
+ *     brings (then the job is a skip);
  *   - hugepage memory the host has not set aside is reserved for the run
- *     (2 MiB pages, nr_hugepages raised by what the VM needs under a lock
- *     shared by concurrent jobs, a private hugetlbfs mount in the run
- *     directory) and given back after it;
+ *     (2 MiB pages: nr_hugepages raised by what the VMs with hugepage=yes
+ *     need together, one reservation with its record, hugepages.h, and
+ *     one private hugetlbfs mount in the run directory that all of them
+ *     use) and given back after it;
  *   - a vCPU pinned to a CPU the host lacks runs on CPU (n mod count).
- * The plan is pure (what the host has is an argument), so it is tested
- * without a host; host_adapt_start() and host_adapt_stop() carry it out.
+ * Notes and reasons name the VM ("[vm1] disk ...") when the scenario has
+ * more than one. The plan is pure (what the host has is an argument), so
+ * it is tested without a host; host_adapt_start() and host_adapt_stop()
+ * carry it out.
  */
 
 #include <sched.h>
 
+#include "hugepages.h"
 #include "scenario.h"
 #include "strbuf.h"
-
-/* The size of the pages the runner reserves, and where the kernel counts them. */
-#define HUGEPAGE_KIB 2048
-#define HUGEPAGES_NR "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
-#define HUGEPAGES_FREE "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
-/* The lock every job of the machine takes to change nr_hugepages. */
-#define HUGEPAGES_LOCK "/run/lock/virt-matrix-hugepages.lock"
 
 /* What the host has, as the plan sees it. */
 struct host_facts {
@@ -37,20 +35,28 @@ struct host_facts {
 	int root;	     /* may reserve pages and mount */
 };
 
-/* What to do for the first VM of a scenario. */
-struct host_plan {
+/* What to do for one VM. */
+struct host_plan_vm {
 	unsigned char *left_out; /* per disk of the VM: 1 = not on this host */
 	size_t ndisks;
-	long hugepages; /* 2 MiB pages to reserve and mount; 0: none */
+};
+
+/* What to do for a scenario. */
+struct host_plan {
+	struct host_plan_vm *vms; /* per VM of the scenario, in order */
+	size_t nvms;
+	long hugepages; /* 2 MiB pages to reserve and mount for all the VMs
+			   with hugepage=yes together; 0: none */
 };
 
 /*
- * The plan for the first VM of s on a host with facts h: one note per
- * disk left out ("disk FILE (line N) is not on this host: left out")
- * appended to notes. Returns 0 when the job runs; 1 when it is a skip,
- * with why appended to why (a check needs a disk that is not there;
- * hugepages are wanted, not free, and h->root is 0). p is the caller's;
- * host_plan_release() frees it either way.
+ * The plan for every VM of s on a host with facts h: one note per disk
+ * left out ("disk FILE (line N) is not on this host: left out", with
+ * "[NAME] " before it when s has several VMs) appended to notes.
+ * Returns 0 when the job runs; 1 when it is a skip, with why appended
+ * (a check that applies to a VM needs a disk of it that is not there;
+ * hugepages are wanted, too few are free, and h->root is 0). p is the
+ * caller's; host_plan_release() frees it either way.
  */
 int host_plan_make(const struct scenario *s, const struct host_facts *h,
 		   struct host_plan *p, struct strvec *notes, struct strbuf *why);
@@ -65,29 +71,33 @@ long host_pin_cpu(long want, const cpu_set_t *set);
 
 /* A run's adaptations, carried out; host_adapt_stop() undoes them. */
 struct host_adapt {
-	struct scenario s;    /* the scenario the mapper maps: s without the disks
-				 left out (shares the caller's strings) */
-	struct scn_vm vm;     /* its one VM */
-	struct scn_disk *disks;
-	long reserved;	      /* 2 MiB pages this run added to nr_hugepages */
-	char *mnt;	      /* the hugetlbfs mount point, or NULL */
+	struct scenario s;	  /* the scenario the mapper maps: every VM of
+				     the caller's, each without its disks left
+				     out (shares the caller's strings) */
+	struct scn_vm *vms;	  /* s.vms: copies of the caller's VMs */
+	struct scn_disk *disks;	  /* the disks kept, of all VMs: s.vms[i].disks
+				     point into it */
+	struct hugepage_hold hugepages; /* the pages this run added */
+	char *mnt;		  /* the hugetlbfs mount point, or NULL */
 };
 
 /*
- * Adapts the first VM of s for this host, the run's private files under
+ * Adapts every VM of s for this host, the run's private files under
  * rundir. Returns 0 with a->s to map and a->mnt (or NULL) as the
- * mapper's hugepage directory; 1 for a skip with why appended; -1 for an
- * error with why appended (reported nowhere else). What was done is
- * noted in notes. host_adapt_stop() must follow, whatever it returned.
+ * mapper's hugepage directory for all its VMs; 1 for a skip with why
+ * appended; -1 for an error with why appended (reported nowhere else).
+ * What was done is noted in notes. host_adapt_stop() must follow,
+ * whatever it returned.
  */
 int host_adapt_start(struct host_adapt *a, const struct scenario *s,
 		     const char *rundir, struct strvec *notes,
 		     struct strbuf *why) VM_WUR;
 
 /*
- * Gives back what host_adapt_start() took: unmounts the hugetlbfs and
- * lowers nr_hugepages by the pages this run added (never by more), with
- * a note of each; releases a. Safe on a zeroed a.
+ * Gives back what host_adapt_start() took: unmounts the hugetlbfs, then
+ * lowers nr_hugepages by the pages this run added (never by more) and
+ * removes the reservation's record, with a note of each; releases a.
+ * Safe on a zeroed a.
  */
 void host_adapt_stop(struct host_adapt *a, struct strvec *notes);
 

@@ -2,6 +2,7 @@
  * `virt-matrix run` (run.h): the command line. It chooses the scenarios,
  * the QEMU and libvirt installs and the shard, sizes the parallelism to
  * the memory, opens the sweep, starts one daemon per libvirt version,
+ * gives back the hugepages that killed runs left reserved (hugepages.h),
  * and runs the jobs in forked workers through the job engine (job.h),
  * which records each in `runs`.
  */
@@ -16,6 +17,7 @@
 #include "binaries.h"
 #include "caps.h"
 #include "fs.h"
+#include "hugepages.h"
 #include "installs.h"
 #include "job.h"
 #include "jobplan.h"
@@ -440,6 +442,7 @@ int cmd_run(int argc, char **argv)
 	if (open_sweep(&o, argc, argv, &env))
 		goto out;
 	daemons = start_daemons(&plan);
+	(void)host_hugepages_sweep(NULL); /* what killed runs left reserved */
 	info("running %zu job%s (%zu at a time)", plan.njobs,
 	     plan.njobs == 1 ? "" : "s", (size_t)njobs);
 	{

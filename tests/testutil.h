@@ -53,6 +53,20 @@
 #define TU_REAL_LOGS TU_REAL_BUILDS "/logs"
 #define TU_REAL_QEMU TU_REAL_ROOT "/qemu/7.2.0/bin/qemu-system-x86_64"
 
+/*
+ * CMOCKA_TEST_FILTER=PATTERN (cmocka's wildcards * and ?) runs only the
+ * tests of a program whose names match, e.g. one slow integration test:
+ *	CMOCKA_TEST_FILTER=test_dts_adapted_for_host tests/bin/test_run
+ * A program that calls this first in main() takes it.
+ */
+static inline void tu_test_filter(void)
+{
+	const char *f = getenv("CMOCKA_TEST_FILTER");
+
+	if (f && *f)
+		cmocka_set_test_filter(f);
+}
+
 /* A fresh directory under $TMPDIR (or /tmp); caller removes with tu_rmdir. */
 static inline char *tu_tmpdir(const char *tag)
 {

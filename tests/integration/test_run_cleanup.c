@@ -2,15 +2,19 @@
  * Nothing of a run survives it: not when QEMU "hangs" (the guest cannot
  * finish within --timeout, so the runner kills it), and not when the run
  * is interrupted with Ctrl-C (SIGINT to its process group) while QEMU
- * and testpmd are up. The runs use a TMPDIR of the test's own, so every
- * socket and directory of theirs is under it, and every QEMU and
- * testpmd of theirs names it on its command line.
+ * and testpmd are up. A worker killed with SIGKILL cannot clean up; what
+ * it reserved of the machine's hugepages, and its hugetlbfs mount, are
+ * given back by the next run. The runs use a TMPDIR of the test's own,
+ * so every socket and directory of theirs is under it, and every QEMU
+ * and testpmd of theirs names it on its command line.
  */
 #include <dirent.h>
+#include <limits.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include "teststore.h"
+#include "tuhugepages.h"
 #include "tuproc.h"
 
 static char *dir, *db, *vm, *tmp;
@@ -164,13 +168,160 @@ static void test_ctrl_c_through_libvirt_leaves_nothing(void **state)
 	command_release(&cmd);
 }
 
+/*
+ * The record of a reservation of the test's run (its mount under tmp)
+ * once it holds its pages and QEMU runs on them, into *rec; 0 when that
+ * did not happen within 300 s or the run ended first.
+ */
+static int wait_for_reservation(struct command *cmd, struct hugepage_record *rec)
+{
+	double t0 = now_monotonic();
+
+	while (now_monotonic() - t0 < 300 && command_running(cmd)) {
+		struct hugepage_record *recs = NULL;
+		size_t n = 0;
+		int found = 0;
+
+		assert_int_equal(host_hugepages_records(NULL, &recs, &n), 0);
+		for (size_t i = 0; i < n && !found; i++) {
+			char *m = recs[i].mount ? tu_hugetlbfs_mounts(recs[i].mount) : NULL;
+
+			if (m && *m && !recs[i].changing &&
+			    !strncmp(recs[i].mount, tmp, strlen(tmp)) &&
+			    processes_with_all(tmp, "qemu-system", NULL)) {
+				*rec = recs[i];
+				rec->name = xstrdup(recs[i].name);
+				rec->mount = xstrdup(recs[i].mount);
+				found = 1;
+			}
+			free(m);
+		}
+		hugepage_records_free(recs, n);
+		if (found)
+			return 1;
+		usleep(50000);
+	}
+	return 0;
+}
+
+/*
+ * A worker whose guest runs on hugepages the run reserved is killed with
+ * SIGKILL: its QEMU goes with it, and its reservation (the record, the
+ * raised nr_hugepages, the hugetlbfs mount in its run directory) stays.
+ * The next run gives all of it back at its start, naming the dead pid.
+ */
+static void test_a_killed_worker_s_hugepages_are_given_back(void **state)
+{
+	struct command cmd;
+	struct hugepage_record rec;
+	struct strbuf cfg = STRBUF_INIT, skip = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf record = STRBUF_INIT;
+	const char *text = "[vm0]\ncpu = number=1;\nmem = size=256,hugepage=yes;\n"
+			   "[expect]\ncpus = count=1\n";
+	const char *needs_disk = "[vm0]\nmem = size=256;\n"
+				 "disk = file=/nonexistent/vm0.img,opt_if=virtio;\n"
+				 "[expect]\npci = id=1af4:1001\n";
+	char *owners_before = tu_hugepage_owners(NULL), *owners_after, *out = NULL, *m;
+	long nr_before = tu_nr_hugepages(), nr_after;
+	double t0;
+	DIR *d;
+	struct dirent *e;
+
+	(void)state;
+	memset(&rec, 0, sizeof(rec));
+	sb_printf(&cfg, "%s/hugepage-kill.cfg", dir);
+	assert_int_equal(write_file_atomic(cfg.buf, text, strlen(text)), 0);
+	sb_printf(&skip, "%s/needs-disk.cfg", dir);
+	assert_int_equal(write_file_atomic(skip.buf, needs_disk, strlen(needs_disk)), 0);
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, (const char *const[]){ vm, "run", "--scenario", cfg.buf,
+						       "--libvirt", "none", "--db", db, NULL });
+	cmd.capture_max = 1 << 20;
+	cmd.timeout = 600;
+	assert_int_equal(command_start(&cmd), 0);
+	if (!wait_for_reservation(&cmd, &rec)) {
+		command_wait(&cmd, 300);
+		fail_msg("the run reserved no hugepages for a running QEMU; it printed:\n%s",
+			 cmd.output.buf);
+	}
+	assert_int_equal(rec.pages, 128);
+	assert_true(rec.live);
+	assert_int_equal(kill((pid_t)rec.pid, SIGKILL), 0);
+	assert_int_equal(command_wait(&cmd, 120), 0);
+	assert_true(cmd.exited);
+	assert_int_equal(cmd.status, 1);
+	/* QEMU dies with its worker (PR_SET_PDEATHSIG). */
+	t0 = now_monotonic();
+	while (processes_using_tmp(NULL) && now_monotonic() - t0 < 60)
+		usleep(100000);
+	assert_int_equal(processes_using_tmp(NULL), 0);
+	/* What the worker took is still taken. */
+	sb_printf(&record, "%s/%s", hugepage_paths_host.registry, rec.name);
+	assert_true(path_exists(record.buf));
+	m = tu_hugetlbfs_mounts(rec.mount);
+	assert_contains(m, rec.mount, "the killed worker's mount");
+	free(m);
+
+	/* The next run gives it back before its own job (a quick skip). */
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario", skip.buf,
+							"--libvirt", "none", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 300),
+		    0);
+	sb_printf(&want, "warning: hugepages of dead pid %ld (record %s): gave back 128 of "
+			 "its 128 pages (nr_hugepages ",
+		  rec.pid, record.buf);
+	assert_contains(out, want.buf, "the sweep's warning");
+	strbuf_reset(&want);
+	sb_printf(&want, "; hugetlbfs on %s detached; %s removed\n", rec.mount, rec.mount);
+	assert_contains(out, want.buf, "the sweep's warning");
+	assert_contains(out, "is not on this host, and the [expect] check", "the next job");
+	free(out);
+	assert_false(path_exists(record.buf));
+	assert_false(path_exists(rec.mount));
+	m = tu_hugetlbfs_mounts(tmp);
+	assert_string_equal(m, "");
+	free(m);
+	nr_after = tu_nr_hugepages();
+	owners_after = tu_hugepage_owners(NULL);
+	if (!*owners_before && !*owners_after)
+		assert_int_equal(nr_after, nr_before);
+	else
+		print_message("nr_hugepages %ld before, %ld after, not compared: the registry "
+			      "held other records\nbefore:\n%safter:\n%s",
+			      nr_before, nr_after, owners_before, owners_after);
+	/* The killed worker's run directory is left (nothing else removes
+	 * it); the tests after this one want an empty TMPDIR. */
+	d = opendir(tmp);
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			struct strbuf p = STRBUF_INIT;
+
+			path_join(&p, tmp, e->d_name);
+			assert_int_equal(remove_tree(p.buf), 0);
+			strbuf_release(&p);
+		}
+	closedir(d);
+	command_release(&cmd);
+	free(rec.name);
+	free(rec.mount);
+	free(owners_before);
+	free(owners_after);
+	strbuf_release(&cfg);
+	strbuf_release(&skip);
+	strbuf_release(&want);
+	strbuf_release(&record);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_hung_guest_is_killed_and_cleaned_up),
 		cmocka_unit_test(test_ctrl_c_leaves_nothing),
 		cmocka_unit_test(test_ctrl_c_through_libvirt_leaves_nothing),
+		cmocka_unit_test(test_a_killed_worker_s_hugepages_are_given_back),
 	};
 
+	tu_test_filter();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

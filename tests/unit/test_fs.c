@@ -1,4 +1,10 @@
-/* Path safety, tree removal, reading user files, locks (lib/fs.c). */
+/*
+ * Path safety, tree removal, reading user files, locks, what /proc says
+ * of a process (lib/fs.c).
+ */
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
 #include "testutil.h"
 
 static const struct {
@@ -198,6 +204,58 @@ static void test_read_regular_file(void **state)
 	tu_rmdir(dir);
 }
 
+/*
+ * A process's state and start time: the same start for the same process
+ * whatever its name holds (a name with ") S 1 2" in it must not shift
+ * the fields); a later process starts no earlier; a gone one is -1.
+ */
+static void test_proc_stat_start(void **state)
+{
+	long self_start, start, renamed;
+	char st, c;
+	int fds[2];
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(proc_stat_start((long)getpid(), &st, &self_start), 0);
+	assert_int_equal(st, 'R');
+	assert_true(self_start > 0);
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		close(fds[1]);
+		(void)!read(fds[0], &c, 1); /* renamed, then read again */
+		prctl(PR_SET_NAME, "x) S 1 2 3 4");
+		(void)!read(fds[0], &c, 1);
+		_exit(0);
+	}
+	close(fds[0]);
+	assert_int_equal(proc_stat_start((long)pid, &st, &start), 0);
+	assert_true(start >= self_start);
+	assert_int_equal(write(fds[1], "x", 1), 1);
+	{
+		struct strbuf comm = STRBUF_INIT, p = STRBUF_INIT;
+
+		/* Wait for the rename to show. */
+		sb_printf(&p, "/proc/%ld/comm", (long)pid);
+		for (int i = 0; i < 500; i++) {
+			strbuf_reset(&comm);
+			if (!strbuf_read_file(&comm, p.buf, 64) && strstr(comm.buf, "x) S"))
+				break;
+			usleep(10000);
+		}
+		assert_contains(comm.buf, "x) S 1 2", "the child's name");
+		strbuf_release(&comm);
+		strbuf_release(&p);
+	}
+	assert_int_equal(proc_stat_start((long)pid, &st, &renamed), 0);
+	assert_int_equal(renamed, start);
+	close(fds[1]);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_int_equal(proc_stat_start((long)pid, &st, &start), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_paths_and_atomic_write),
 		cmocka_unit_test(test_locks),
 		cmocka_unit_test(test_read_regular_file),
+		cmocka_unit_test(test_proc_stat_start),
 	};
 	return cmocka_run_group_tests_name("fs", tests, NULL, NULL);
 }
