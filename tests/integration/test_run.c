@@ -137,33 +137,55 @@ static void test_bad_scenario_names_file_and_line(void **state)
 }
 
 /*
- * DTS's own cfg of two VMs, named as the bundled corpus names it
- * (dts/NAME.cfg), loads, and is recorded as a skip that names them, with
- * the notes of what the runner does not act on: no guest runs.
+ * DTS's own cfg of two VMs (vm_power_manager.cfg), named as the bundled
+ * corpus names it: both VMs boot together in one job, each adapted to
+ * the host (its disk left out, vm0's cpupin modulo the CPUs), and the
+ * job's record holds each VM's argv, notes and console, tagged with it.
  */
-static void test_dts_two_vms_skipped(void **state)
+static void test_dts_two_vms_run_together(void **state)
 {
 	struct store st;
 	char *out = NULL, *v;
 
 	(void)state;
 	assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario",
-							"dts/vxlan_sample.cfg",
+							"dts/vm_power_manager.cfg",
 							"--libvirt", "none", NULL },
-			   (const char *const[]){ "--db", db, NULL }, 120),
+			   (const char *const[]){ "--db", db, NULL }, 600),
 		    0);
-	assert_contains(out, "2 VMs in one scenario are not run yet ([vm0], [vm1])",
-			"run output");
 	free(out);
 	assert_int_equal(store_open(&st, db), 0);
-	v = tu_query1(&st, "SELECT status || ': ' || reason FROM runs WHERE scenario = 'vxlan_sample'");
-	assert_string_equal(v, "skip: 2 VMs in one scenario are not run yet ([vm0], [vm1])");
+	v = tu_query1(&st, "SELECT status || ': ' || coalesce(reason, '') FROM runs "
+			   "WHERE scenario = 'vm_power_manager'");
+	assert_string_equal(v, "pass: ");
 	free(v);
-	v = tu_query1(&st, "SELECT notes FROM runs WHERE scenario = 'vxlan_sample'");
-	assert_contains(v, "[vm1] line 28: daemon enable=yes is not used", "notes");
+	v = tu_query1(&st, "SELECT notes FROM runs WHERE scenario = 'vm_power_manager'");
+	assert_contains(v, "[vm0] disk /storage/vm-image/vm0.img (line 28) is not on this "
+			   "host: left out", "vm0's disk");
+	assert_contains(v, "[vm1] disk /storage/vm-image/vm1.img (line 35) is not on this "
+			   "host: left out", "vm1's disk");
+	assert_contains(v, "[vm0] cpupin: vCPU 3 (thread ", "vm0 pinned");
+	assert_contains(v, "[vm0] QMP: SHUTDOWN reason=guest-shutdown", "vm0 ended");
+	assert_contains(v, "[vm1] QMP: SHUTDOWN reason=guest-shutdown", "vm1 ended");
 	free(v);
-	v = tu_query1(&st, "SELECT count(*) FROM runs WHERE scenario = 'vxlan_sample' AND argv != '[]'");
-	assert_string_equal(v, "0");
+	/* Each VM's argv after its name: vm0 has 4 vCPUs, vm1 the default 1. */
+	v = tu_query1(&st, "SELECT argv FROM runs WHERE scenario = 'vm_power_manager'");
+	assert_contains(v, "[\"[vm0]\",\"/usr/bin/qemu-system-x86_64\",", "vm0 first");
+	assert_contains(v, "\"-smp\",\"4\",\"-m\",\"4096\"", "vm0's cpus");
+	assert_contains(v, "\"[vm1]\",\"/usr/bin/qemu-system-x86_64\",", "vm1 after");
+	assert_contains(v, "\"-smp\",\"1\",\"-m\",\"4096\"", "vm1's cpus");
+	assert_null(strstr(v, "vm0.img"));
+	free(v);
+	/* Both guests ran their /init to its end. */
+	v = tu_query1(&st, "SELECT serial_log FROM runs WHERE scenario = 'vm_power_manager'");
+	assert_contains(v, "=== [vm0] ===\n", "vm0's console");
+	assert_contains(v, "=== [vm1] ===\n", "vm1's console");
+	{
+		const char *vm1 = strstr(v, "=== [vm1] ==="), *end0 = strstr(v, "VMX-END 0 0");
+
+		assert_true(end0 && vm1 && end0 < vm1);
+		assert_non_null(strstr(vm1, "VMX-END 0 0"));
+	}
 	free(v);
 	store_close(&st);
 }
@@ -292,7 +314,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_scenario_names_file_and_line),
-		cmocka_unit_test(test_dts_two_vms_skipped),
+		cmocka_unit_test(test_dts_two_vms_run_together),
 		cmocka_unit_test(test_dts_adapted_for_host),
 		cmocka_unit_test(test_plain_vms_pass),
 		cmocka_unit_test(test_guest_failure_is_recorded),
