@@ -112,7 +112,8 @@ long jobplan_job_mib(const struct scenario *s)
 	if (scenario_count_devices(s, DEV_VHOST_USER))
 		need += 512;
 	for (size_t i = 0; i < vm->ndevices; i++)
-		if (vm->devices[i].host && !strcmp(vm->devices[i].host, "lab")) {
+		if ((vm->devices[i].host && !strcmp(vm->devices[i].host, "lab")) ||
+		    vm->devices[i].kind == DEV_SRIOV_VF) {
 			need = 512 + mem + 256;
 			break;
 		}

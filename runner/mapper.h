@@ -35,6 +35,11 @@ struct map_env {
 	const char *pt_host; /* the BDF that `lab` stands for, or NULL */
 	const char *hugepage_dir; /* mem-path of hugepage memory; NULL:
 				     /dev/hugepages, as DTS writes */
+	/*
+	 * Where the run made the SR-IOV VFs (the lab VM): the address of VF
+	 * vf of host port pf into out; NULL: a placeholder, VF<vf>-OF-PF<pf>.
+	 */
+	void (*vf_bdf)(int pf, int vf, char *out, size_t size);
 };
 
 /*

@@ -21,6 +21,7 @@
 
 #include "scenario_internal.h"
 #include "fs.h"
+#include "lab.h"
 #include "lineparse.h"
 #include "paths.h"
 #include "banned.h"
@@ -711,12 +712,9 @@ int scenario_runnable(const struct scenario *s, struct strbuf *why)
 	for (size_t i = 0; i < (s->nvms ? s->vms[0].ndevices : 0); i++) {
 		const struct scn_device *d = &s->vms[0].devices[i];
 
-		if (d->kind == DEV_SRIOV_VF) {
-			sb_printf(why, "an SR-IOV VF (line %d: VF %d of host port "
-				       "%d) is not run yet: the runner makes no VFs",
-				  d->line, d->vf, d->pf);
+		/* VFs run in the nested lab VM, within what its igb ports have. */
+		if (d->kind == DEV_SRIOV_VF && lab_vf_runnable(s, d, why))
 			return -1;
-		}
 		if (d->kind == DEV_HOST_PF) {
 			sb_printf(why, "a host port by index (line %d: pf_idx=%d) "
 				       "is not run yet: the runner has no port "

@@ -241,8 +241,9 @@ int scenario_vhost_peer(const struct scenario *s, const struct scn_port *p,
 /*
  * Whether the runner can run s as it is: 0; else -1 with why appended
  * ("3 VMs in one scenario are not run yet (vm0, vm1, vm2)", an SR-IOV VF
- * it would have to make), nothing reported. A skip, not an error: the
- * file is fine.
+ * beyond what the lab VM's igb ports make: lab.h's lab_vf_runnable, a
+ * host port by index), nothing reported. A skip, not an error: the file
+ * is fine.
  */
 int scenario_runnable(const struct scenario *s, struct strbuf *why) VM_WUR;
 

@@ -167,9 +167,12 @@ static const struct mib_case mib_cases[] = {
 	{ "lab adds the lab VM", 256, { DEV_VFIO_PCI }, { "lab" }, 1, 512 + 256 + 256, 1 },
 	{ "host device does not", 256, { DEV_VFIO_PCI }, { "0000:01:00.0" }, 1,
 	  256 + 256, 1 },
+	{ "an SR-IOV VF runs in the lab", 4096, { DEV_SRIOV_VF }, { NULL }, 1,
+	  512 + 4096 + 256, 1 },
 	/* The runner skips them (scenario_runnable): nothing runs. */
 	{ "two VMs", 4096, { 0 }, { NULL }, 0, 0, 2 },
-	{ "an SR-IOV VF", 4096, { DEV_SRIOV_VF }, { NULL }, 1, 0, 1 },
+	{ "a VF beside the lab's e1000e", 4096, { DEV_SRIOV_VF, DEV_VFIO_PCI },
+	  { NULL, "lab" }, 2, 0, 1 },
 };
 
 static void test_job_mib(void **state)
