@@ -71,8 +71,9 @@ int map_cannot(struct strbuf *why, const char *fmt, ...) VM_PRINTF(2, 3);
 
 /*
  * 0 when the runner runs s as it is; else -1 with why set to the reason
- * (scenario_runnable: several VMs, VFs to make; tap networking, whose
- * host bridge the runner does not set up), as map_cannot.
+ * (scenario_runnable: several VMs, VFs beyond what the lab VM makes;
+ * tap networking, whose host bridge the runner does not set up), as
+ * map_cannot.
  */
 int map_runnable(const struct scenario *s, struct strbuf *why) VM_WUR;
 

@@ -4,9 +4,9 @@
  * VM section in file order, which the test finds again by reading the
  * file's [section] lines itself. The facts asserted below were read
  * from the files. What the runner does not act on is noted with the
- * file's values; a file of several VMs, or of VFs to make, is said not
- * to run (by the runner, the mapper and the domain XML), never run in
- * part.
+ * file's values; a file of several VMs is said not to run (by the
+ * runner, the mapper and the domain XML), never run in part; a scene's
+ * VFs run (in the lab VM, whose addresses the domain XML then has).
  */
 #include <dirent.h>
 
