@@ -53,6 +53,12 @@ void bench_guest(struct bench *b);
  */
 void bench_migrate(struct bench *b);
 
+/*
+ * vf-bench.c: an SR-IOV VF passed through in the VF lab beside the
+ * e1000e lab's passthrough, whole `virt-matrix run` commands.
+ */
+void bench_vf(struct bench *b);
+
 /* The sections of probe-costs.c. */
 void bench_startup(struct bench *b);
 void bench_accel(struct bench *b);

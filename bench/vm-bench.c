@@ -49,6 +49,10 @@
  *            and the whole job beside a bare script with the same argvs
  *            (goal 10% or less); in bench/migrate-bench.c.
  *
+ *   vf       an SR-IOV VF passed through in the VF lab beside the e1000e
+ *            lab's passthrough (scenarios/passthrough.cfg), and DTS's
+ *            scene/vf_passthrough.cfg; in bench/vf-bench.c.
+ *
  * Each side runs 5 times alternately (the sweep 3 times); the median
  * wall time counts. Sections are rows of sections[]; each block in the
  * results file opens with what makes its figures comparable: the time,
@@ -663,6 +667,7 @@ static const struct bench_section {
 	{ "report", bench_reports },
 	{ "corpus", bench_corpus },
 	{ "migrate", bench_migrate },
+	{ "vf", bench_vf },
 };
 
 /* "model name" of /proc/cpuinfo's first processor, or "unknown". */

@@ -121,6 +121,12 @@ int qemu_proc_spawn(struct qemu_proc *p, const char *binary,
 int qemu_proc_spawn_in(struct qemu_proc *p, struct zygote *z,
 		       const char *binary, const char *const *args)
 {
+	return qemu_proc_spawn_fw(p, z, binary, NULL, args);
+}
+
+int qemu_proc_spawn_fw(struct qemu_proc *p, struct zygote *z, const char *binary,
+		       const char *const *firmware, const char *const *args)
+{
 	struct strbuf s = STRBUF_INIT;
 	char *tmpl = temp_template("qemu");
 
@@ -147,7 +153,10 @@ int qemu_proc_spawn_in(struct qemu_proc *p, struct zygote *z,
 	strvec_pushv(&p->cmd.args,
 		     (const char *const[]){ "-nodefaults", "-no-user-config",
 					    "-display", "none", NULL });
-	qemu_firmware_args(&p->cmd.args);
+	if (firmware)
+		strvec_pushv(&p->cmd.args, firmware);
+	else
+		qemu_firmware_args(&p->cmd.args);
 	strvec_push(&p->cmd.args, "-chardev");
 	strvec_pushf(&p->cmd.args, "socket,id=vmqmp,path=%s", p->sock);
 	strvec_pushv(&p->cmd.args, (const char *const[]){
@@ -199,6 +208,15 @@ int qemu_proc_start_in(struct qemu_proc *p, struct zygote *z,
 		       double timeout)
 {
 	if (qemu_proc_spawn_in(p, z, binary, args))
+		return -1;
+	return qemu_proc_attach(p, timeout, 0);
+}
+
+int qemu_proc_start_fw(struct qemu_proc *p, const char *binary,
+		       const char *const *firmware, const char *const *args,
+		       double timeout)
+{
+	if (qemu_proc_spawn_fw(p, NULL, binary, firmware, args))
 		return -1;
 	return qemu_proc_attach(p, timeout, 0);
 }

@@ -40,6 +40,10 @@ int qemu_proc_start(struct qemu_proc *p, const char *binary,
 int qemu_proc_start_in(struct qemu_proc *p, struct zygote *z,
 		       const char *binary, const char *const *args,
 		       double timeout) VM_WUR;
+/* qemu_proc_start with firmware as qemu_proc_spawn_fw takes it. */
+int qemu_proc_start_fw(struct qemu_proc *p, const char *binary,
+		       const char *const *firmware, const char *const *args,
+		       double timeout) VM_WUR;
 /*
  * The two halves of qemu_proc_start, so several QEMUs can initialise at
  * once: spawn each, then attach to each. A failed attach stops QEMU; with
@@ -50,6 +54,13 @@ int qemu_proc_spawn(struct qemu_proc *p, const char *binary,
 /* qemu_proc_spawn as a fork of z (lib/zygote.h), or an exec when z is NULL. */
 int qemu_proc_spawn_in(struct qemu_proc *p, struct zygote *z,
 		       const char *binary, const char *const *args) VM_WUR;
+/*
+ * qemu_proc_spawn_in with firmware ("-L", DIR, ..., NULL) in place of
+ * qemu_firmware_args(), for a QEMU whose own firmware directory comes
+ * first (the VF lab's private QEMU); NULL: qemu_firmware_args().
+ */
+int qemu_proc_spawn_fw(struct qemu_proc *p, struct zygote *z, const char *binary,
+		       const char *const *firmware, const char *const *args) VM_WUR;
 int qemu_proc_attach(struct qemu_proc *p, double timeout, int quiet) VM_WUR;
 /*
  * The listen/accept pattern behind every socket QEMU connects to as a

@@ -19,6 +19,8 @@ struct run_backend {
 };
 
 extern const struct run_backend run_backend_userxml;	   /* virtrun.c */
+extern const struct run_backend run_backend_lab_vf_libvirt; /* labvf.c */
+extern const struct run_backend run_backend_lab_vf;	   /* labvf.c */
 extern const struct run_backend run_backend_lab_libvirt;   /* labrun.c */
 extern const struct run_backend run_backend_hostdev_libvirt; /* hostdev.c */
 extern const struct run_backend run_backend_libvirt;	   /* virtrun.c */

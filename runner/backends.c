@@ -7,6 +7,8 @@
 
 const struct run_backend *const run_backends[] = {
 	&run_backend_userxml,
+	&run_backend_lab_vf_libvirt,
+	&run_backend_lab_vf,
 	&run_backend_lab_libvirt,
 	&run_backend_hostdev_libvirt,
 	&run_backend_libvirt,

@@ -257,6 +257,23 @@ static int dom_passthrough(struct dom_build *b, const struct scn_device *d)
 	return hostdev(b->o, host, b->pt++, b->why);
 }
 
+/* An SR-IOV VF where the run made it (the lab VM): a <hostdev> of it. */
+static int dom_vf(struct dom_build *b, const struct scn_device *d)
+{
+	char bdf[32];
+
+	if (!b->e->vf_bdf)
+		return map_cannot(b->why, "scenario '%s': VF %d of host port %d "
+				  "(line %d) outside the lab VM, which makes the VFs",
+				  b->s->name, d->vf, d->pf, d->line);
+	b->e->vf_bdf(d->pf, d->vf, bdf, sizeof(bdf));
+	strvec_pushf(b->notes, "VF %d of host port %d (line %d): a <hostdev> of "
+			       "%s, where the run makes it%s%s%s",
+		     d->vf, d->pf, d->line, bdf, d->mac ? ", its MAC " : "",
+		     d->mac ? d->mac : "", d->mac ? " set through the port" : "");
+	return hostdev(b->o, bdf, b->pt++, b->why);
+}
+
 static int dom_devices(struct dom_build *b)
 {
 	for (size_t i = 0, v = 0; i < b->vm->ndevices; i++) {
@@ -276,8 +293,11 @@ static int dom_devices(struct dom_build *b)
 					  "device (opt_netdev) has no libvirt form",
 					  b->s->name);
 		case DEV_SRIOV_VF:
+			if (dom_vf(b, d))
+				return -1;
+			break;
 		case DEV_HOST_PF:
-			break; /* scenario_runnable() refused them */
+			break; /* scenario_runnable() refused it */
 		}
 	}
 	return 0;

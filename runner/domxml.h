@@ -14,6 +14,8 @@
  *   net nic + user         <interface type='user'> with its model
  *   device vhost-user      <interface type='vhostuser'> (client mode)
  *   device vfio/pci-assign <hostdev mode='subsystem' type='pci'>
+ *   device vf_idx          the same, of the VF's address where the run
+ *                          made it (the lab VM)
  *   disk                   <disk type='file'>
  *   vnc, qga               <graphics type='vnc' socket>, a guest-agent
  *                          <channel type='unix'>
@@ -34,6 +36,9 @@ struct dom_env {
 	const char *console;  /* file the serial console goes to */
 	const char *rundir;   /* sockets; relative scenario paths land here */
 	const char *pt_host;  /* the BDF that `lab` stands for, or NULL */
+	/* Where the run made the SR-IOV VFs (mapper.h's map_env.vf_bdf);
+	 * NULL: a VF has no domain XML. */
+	void (*vf_bdf)(int pf, int vf, char *out, size_t size);
 	const struct strvec *firmware; /* "-L DIR" arguments, or NULL */
 };
 

@@ -88,7 +88,7 @@ static void run_host_device(struct run_ctx *x)
 		if (qmp_call(&p.qmp, cmds[i], NULL, slot, &err) < 0)
 			break;
 	}
-	inspect_eval(x->s, &ans, id, &o);
+	inspect_eval(x->s, &ans, id, NULL, &o);
 	checks_into(r, &o);
 	judge(r, &o, x->s->nchecks + count_passthrough(x->s));
 	guest_outcome_release(&o);

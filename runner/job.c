@@ -2,13 +2,13 @@
  * The job engine (job.h). A job runs in a forked worker: it opens the
  * store, loads the scenario, skips what the sweep has already recorded,
  * takes the scenario's notes and skips what the runner cannot run yet
- * (several VMs), finds the QEMU's probe record, refuses by rule what a
- * component does not support, makes a run directory, and hands the job
- * to the first backend of run_backends (backends.c) that applies.
- * Whatever the backend left in the result is then recorded in `runs` and
- * printed as one line. Everything
- * a job starts lives in its run directory and its own process groups,
- * and is gone when the job ends, however it ends.
+ * (several VMs, VFs beyond the lab's), finds the QEMU's probe record,
+ * refuses by rule what a component does not support, makes a run
+ * directory, and hands the job to the first backend of run_backends
+ * (backends.c) that applies. Whatever the backend left in the result is
+ * then recorded in `runs` and printed as one line. Everything a job
+ * starts lives in its run directory and its own process groups, and is
+ * gone when the job ends, however it ends.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -275,7 +275,8 @@ static void dispatch(struct run_ctx *x)
 
 /*
  * The scenario's notes into the run's; a scenario the runner cannot run
- * yet (several VMs, VFs to make) is skipped, saying why. -1 then.
+ * yet (several VMs, more VFs than the lab's igb has) is skipped, saying
+ * why. -1 then.
  */
 static int scenario_notes_or_skip(struct job_state *js, const struct job *j)
 {
@@ -310,6 +311,7 @@ static int prepare(const struct job_env *env, struct job_state *js,
 	x->kernel = js->kernel;
 	x->rundir = js->rundir;
 	x->timeout = env->timeout;
+	x->st = &js->st;
 	x->r = &js->r;
 	return 0;
 }

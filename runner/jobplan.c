@@ -113,7 +113,8 @@ long jobplan_job_mib(const struct scenario *s)
 		mem = vm->mem_mib > 0 ? vm->mem_mib : 512;
 		need += mem + 256;
 		for (size_t i = 0; i < vm->ndevices; i++)
-			if (vm->devices[i].host && !strcmp(vm->devices[i].host, "lab")) {
+			if ((vm->devices[i].host && !strcmp(vm->devices[i].host, "lab")) ||
+			    vm->devices[i].kind == DEV_SRIOV_VF) {
 				need += 512;
 				break;
 			}

@@ -49,8 +49,9 @@ void jobplan_release(struct jobplan *plan);
 /*
  * What one job of s may take, MiB: guest RAM (512 by default) plus
  * QEMU's own 256 (TCG's translation cache included), testpmd's 512 for
- * vhost-user, and for the lab its own 512 on top of the guest's; 0 for
- * a scenario the runner skips (scenario_runnable).
+ * vhost-user, and for the lab (passthrough of `lab`, SR-IOV VFs) its
+ * own 512 on top of the guest's; 0 for a scenario the runner skips
+ * (scenario_runnable).
  */
 long jobplan_job_mib(const struct scenario *s);
 

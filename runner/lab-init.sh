@@ -1,8 +1,10 @@
 #!/bin/busybox sh
 # The lab VM's /init (runner/lab.h), run by busybox sh: mounts the host's
 # root read-only and the run directory over 9p, binds the lab's e1000e to
-# vfio-pci, then runs the QEMU under test (L2) from the host tree, directly
-# or through libvirt, and leaves its answers in the run directory.
+# vfio-pci (or, in the VF lab, makes the SR-IOV VFs of its igb ports and
+# binds those L2 gets), then runs the QEMU under test (L2) from the host
+# tree, directly or through libvirt, and leaves its answers in the run
+# directory.
 #
 # Embedded in virt-matrix at build time (runner/lab.c); lab_init_script()
 # replaces each @NAME@ by the constant of lab.h or guest.h of that name and
@@ -25,18 +27,67 @@ mount -t sysfs sys /host/sys
 mount -t tmpfs tmp /host/tmp
 mkdir -p /host@LAB_RUNDIR@
 mount -t 9p -o trans=virtio,version=9p2000.L vmxrun /host@LAB_RUNDIR@ || die cannot mount the run directory
-# Where a lab that hangs while booting stopped shows in its last line.
-echo "VMX-LAB-STEP mounted; binding @LAB_PT_BDF@ to vfio-pci"
-d=/sys/bus/pci/devices/@LAB_PT_BDF@
-[ -e $d ] || die no device @LAB_PT_BDF@ in the lab
-[ -e $d/iommu_group ] || die @LAB_PT_BDF@ has no IOMMU group: the lab kernel did not enable intel_iommu
-[ -e $d/driver ] && echo @LAB_PT_BDF@ > $d/driver/unbind
-echo vfio-pci > $d/driver_override
-echo @LAB_PT_BDF@ > /sys/bus/pci/drivers_probe
-drv=$(readlink $d/driver); grp=$(readlink $d/iommu_group)
-echo "VMX-LAB @LAB_PT_BDF@ driver=${drv##*/} iommu_group=${grp##*/}"
-[ "${drv##*/}" = vfio-pci ] || die @LAB_PT_BDF@ is not bound to vfio-pci
 R=/host@LAB_RUNDIR@
+# Binds PCI device $1 to vfio-pci and says so; dies unless it is bound and
+# every device of its IOMMU group is bound to vfio-pci or to nothing (a
+# group vfio can use).
+bind_vfio() {
+  d=/sys/bus/pci/devices/$1
+  [ -e $d/iommu_group ] || die $1 has no IOMMU group: the lab kernel did not enable intel_iommu
+  [ -e $d/driver ] && echo $1 > $d/driver/unbind
+  echo vfio-pci > $d/driver_override
+  echo $1 > /sys/bus/pci/drivers_probe
+  drv=$(readlink $d/driver); grp=$(readlink $d/iommu_group)
+  echo "VMX-LAB $1 driver=${drv##*/} iommu_group=${grp##*/}$2"
+  [ "${drv##*/}" = vfio-pci ] || die $1 is not bound to vfio-pci
+  for g in $d/iommu_group/devices/*; do
+    gd=$(readlink $g/driver)
+    case "${gd##*/}" in
+      vfio-pci|"") ;;
+      *) die IOMMU group ${grp##*/} of $1 also holds ${g##*/}, bound to ${gd##*/}: vfio cannot use the group ;;
+    esac
+  done
+}
+if [ -e $R/@LAB_VF_FILE@ ]; then
+  # SR-IOV: on each igb port the VFs dev_gen asks for, made by the kernel's
+  # igb driver with autoprobe off (so that igbvf takes none); each VF L2
+  # gets must be where the runner put it in L2's argv, gets its MAC through
+  # the port when the cfg gives one (the host's ip, as DTS does), and is
+  # bound to vfio-pci.
+  echo "VMX-LAB-STEP mounted; making SR-IOV VFs"
+  while read -r what port a b c mac; do
+    case "$what" in
+      port)
+        p=/sys/bus/pci/devices/$a
+        [ -e $p/sriov_numvfs ] || die no SR-IOV port $port at $a in the lab
+        drv=$(readlink $p/driver)
+        [ "${drv##*/}" = igb ] || die port $port at $a is bound to ${drv##*/}, not igb
+        echo 0 > $p/sriov_drivers_autoprobe || die cannot turn VF autoprobe off on $a
+        echo $b > $p/sriov_numvfs || die cannot make $b VFs on port $port at $a: $(dmesg | tail -n 2)
+        echo "VMX-LAB port $port $a igb sriov_numvfs=$(cat $p/sriov_numvfs) of $(cat $p/sriov_totalvfs)"
+        ;;
+      vf)
+        got=$(readlink /sys/bus/pci/devices/$b/virtfn$a)
+        [ "${got##*/}" = "$c" ] || die VF $a of port $port is at ${got##*/}, not at $c
+        m=
+        if [ "$mac" != - ]; then
+          net=$(ls /sys/bus/pci/devices/$b/net)
+          chroot /host /bin/ip link set dev $net vf $a mac $mac || die cannot set the MAC of VF $a of port $port to $mac
+          m=", mac $mac"
+        fi
+        v=/sys/bus/pci/devices/$c
+        bind_vfio $c " (VF $a of port $port, $(cat $v/vendor):$(cat $v/device)$m)"
+        ;;
+      *) die bad line in @LAB_VF_FILE@: $what ;;
+    esac
+  done < $R/@LAB_VF_FILE@
+  echo "@LAB_VF_READY@"
+else
+  # Where a lab that hangs while booting stopped shows in its last line.
+  echo "VMX-LAB-STEP mounted; binding @LAB_PT_BDF@ to vfio-pci"
+  [ -e /sys/bus/pci/devices/@LAB_PT_BDF@ ] || die no device @LAB_PT_BDF@ in the lab
+  bind_vfio @LAB_PT_BDF@
+fi
 if [ -e $R/@LAB_LIBVIRT_FILE@ ]; then
   # Through libvirt: its daemon from the host tree, with tmpfs over the
   # directories it writes (the host root is read-only), our qemu.conf,

@@ -1,6 +1,7 @@
 /*
- * The nested lab VM for passthrough, and the checks made from outside a
- * stopped guest over QMP (see lab.h).
+ * The nested lab VM for passthrough (its e1000e, or igb ports with
+ * SR-IOV VFs), and the checks made from outside a stopped guest over QMP
+ * (see lab.h).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,125 @@ void lab_modules(struct strvec *out)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(lab_mods); i++)
 		strvec_push(out, lab_mods[i]);
+}
+
+void lab_vf_modules(struct strvec *out)
+{
+	lab_modules(out);
+	strvec_push(out, "igb");
+}
+
+/* The routing id (bus 0) of host port port, and of its VF vf. */
+static unsigned port_devfn(int port)
+{
+	return (unsigned)(LAB_PORT_SLOT0 + 2 * port) << 3;
+}
+
+static void devfn_bdf(unsigned devfn, char *out, size_t size)
+{
+	snprintf(out, size, "0000:00:%02x.%x", devfn >> 3 & 0x1f, devfn & 7);
+}
+
+void lab_port_bdf(int port, char *out, size_t size)
+{
+	devfn_bdf(port_devfn(port), out, size);
+}
+
+void lab_vf_bdf(int port, int vf, char *out, size_t size)
+{
+	devfn_bdf(port_devfn(port) + LAB_VF_OFFSET + LAB_VF_STRIDE * (unsigned)vf,
+		  out, size);
+}
+
+int lab_vf_runnable(const struct scenario *s, const struct scn_device *d,
+		    struct strbuf *why)
+{
+	const struct scn_vm *vm = &s->vms[0];
+
+	if (d->pf >= LAB_PORTS_MAX) {
+		sb_printf(why, "VF %d of host port %d (line %d) is not run: the runner "
+			       "makes VFs in the nested lab VM, whose igb ports are "
+			       "0 to %d",
+			  d->vf, d->pf, d->line, LAB_PORTS_MAX - 1);
+		return -1;
+	}
+	for (size_t k = 0; k < s->nvms; k++)
+		for (size_t i = 0; i < s->vms[k].nvf_gens; i++) {
+			const struct scn_vf_gen *g = &s->vms[k].vf_gens[i];
+
+			if (g->pf >= LAB_PORTS_MAX) {
+				sb_printf(why, "dev_gen pf_idx=%d (line %d) is not run: "
+					       "the runner makes VFs in the nested lab "
+					       "VM, whose igb ports are 0 to %d",
+					  g->pf, g->line, LAB_PORTS_MAX - 1);
+				return -1;
+			}
+			if (g->vfs > LAB_PORT_VFS) {
+				sb_printf(why, "dev_gen pf_idx=%d (line %d) asks for %d "
+					       "VFs: the runner makes VFs in the nested "
+					       "lab VM on QEMU's igb (82576), which has "
+					       "at most %d per port",
+					  g->pf, g->line, g->vfs, LAB_PORT_VFS);
+				return -1;
+			}
+		}
+	for (size_t i = 0; i < vm->ndevices; i++) {
+		const struct scn_device *o = &vm->devices[i];
+		const char *what = o->kind == DEV_VFIO_PCI	  ? "a vfio-pci device"
+				   : o->kind == DEV_PCI_ASSIGN	  ? "a pci-assign device"
+				   : o->kind == DEV_VHOST_USER	  ? "a vhost-user device"
+								  : NULL;
+
+		if (what) {
+			sb_printf(why, "%s (line %d) beside SR-IOV VFs (line %d) is not "
+				       "run: the nested lab VM that makes the VFs has "
+				       "no other device to pass through and no "
+				       "vhost-user backend",
+				  what, o->line, d->line);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+size_t lab_vf_plan(const struct scenario *s, struct strbuf *out, int *ports,
+		   struct strvec *notes)
+{
+	const struct scn_vm *vm = s->nvms ? &s->vms[0] : NULL;
+	char pf[16], bdf[16];
+	size_t n = 0;
+
+	*ports = 0;
+	for (size_t k = 0; k < s->nvms; k++)
+		for (size_t i = 0; i < s->vms[k].nvf_gens; i++) {
+			const struct scn_vf_gen *g = &s->vms[k].vf_gens[i];
+
+			/* The first dev_gen of a port is the one DTS acts on. */
+			if (scenario_vf_gen(s, g->pf) != g)
+				continue;
+			lab_port_bdf(g->pf, pf, sizeof(pf));
+			sb_printf(out, "port %d %s %d\n", g->pf, pf, g->vfs);
+			if (g->pf + 1 > *ports)
+				*ports = g->pf + 1;
+			if (g->driver && strcmp(g->driver, "default"))
+				strvec_pushf(notes, "dev_gen pf_idx=%d (line %d) has "
+						    "driver=%s: the lab makes the VFs "
+						    "with the kernel's igb driver on the "
+						    "port (DTS binds the port to %s first)",
+					     g->pf, g->line, g->driver, g->driver);
+		}
+	for (size_t i = 0; vm && i < vm->ndevices; i++) {
+		const struct scn_device *d = &vm->devices[i];
+
+		if (d->kind != DEV_SRIOV_VF)
+			continue;
+		lab_port_bdf(d->pf, pf, sizeof(pf));
+		lab_vf_bdf(d->pf, d->vf, bdf, sizeof(bdf));
+		sb_printf(out, "vf %d %d %s %s %s\n", d->pf, d->vf, pf, bdf,
+			  d->mac ? d->mac : "-");
+		n++;
+	}
+	return n;
 }
 
 /*
@@ -54,6 +174,8 @@ static const struct {
 	{ "LAB_L2_CMDLINE", LAB_L2_CMDLINE },
 	{ "LAB_VIRSH_LOG", LAB_VIRSH_LOG },
 	{ "LAB_DAEMON_LOG", LAB_DAEMON_LOG },
+	{ "LAB_VF_FILE", LAB_VF_FILE },
+	{ "LAB_VF_READY", LAB_VF_READY },
 };
 
 /* A comment line of the template: blanks, then '#' and a blank or its end. */
@@ -115,8 +237,14 @@ void lab_argv(const struct lab_env *e, struct strvec *argv)
 		"-device", "intel-iommu", NULL });
 	strvec_push(argv, "-m");
 	strvec_pushf(argv, "%ld", mem);
+	if (!e->ports)
+		strvec_pushv(argv, (const char *const[]){ "-device", "e1000e,addr=05.0",
+							  NULL });
+	for (int i = 0; i < e->ports; i++) {
+		strvec_push(argv, "-device");
+		strvec_pushf(argv, "igb,addr=%02x.0,id=port%d", LAB_PORT_SLOT0 + 2 * i, i);
+	}
 	strvec_pushv(argv, (const char *const[]){
-		"-device", "e1000e,addr=05.0",
 		"-fsdev", "local,id=hostroot,path=/,security_model=none,readonly=on",
 		"-device", "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot,addr=06.0",
 		NULL });
@@ -304,7 +432,7 @@ static void add_check(struct guest_outcome *o, size_t *alloc, const char *kind,
 }
 
 void inspect_eval(const struct scenario *s, const struct inspect_answers *a,
-		  const char *pt_id, struct guest_outcome *o)
+		  const char *pt_id, const char *vf_id, struct guest_outcome *o)
 {
 	size_t alloc = 0, pt = 0;
 
@@ -351,11 +479,12 @@ void inspect_eval(const struct scenario *s, const struct inspect_answers *a,
 		}
 	}
 	for (size_t i = 0; i < s->vms[0].ndevices; i++) {
+		enum scn_dev_kind k = s->vms[0].devices[i].kind;
+		const char *want = k == DEV_SRIOV_VF ? vf_id : pt_id;
 		char qdev[16];
 		struct find_qdev f;
 
-		if (s->vms[0].devices[i].kind != DEV_VFIO_PCI &&
-		    s->vms[0].devices[i].kind != DEV_PCI_ASSIGN)
+		if (k != DEV_VFIO_PCI && k != DEV_PCI_ASSIGN && k != DEV_SRIOV_VF)
 			continue;
 		memset(&f, 0, sizeof(f));
 		snprintf(qdev, sizeof(qdev), "pt_%zu", pt++);
@@ -365,11 +494,9 @@ void inspect_eval(const struct scenario *s, const struct inspect_answers *a,
 			add_check(o, &alloc, "passthrough", 0,
 				  "%s: no such device in query-pci", qdev);
 		else
-			add_check(o, &alloc, "passthrough",
-				  !pt_id || !strcmp(pt_id, f.id),
-				  "%s: %s at %02lx:%02lx.%lx%s%s", qdev, f.id,
-				  f.bus, f.slot, f.fn, pt_id ? " want " : "",
-				  pt_id ? pt_id : "");
+			add_check(o, &alloc, "passthrough", !want || !strcmp(want, f.id),
+				  "%s: %s at %02lx:%02lx.%lx%s%s", qdev, f.id, f.bus,
+				  f.slot, f.fn, want ? " want " : "", want ? want : "");
 	}
 	o->ended = 1;
 }

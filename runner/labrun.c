@@ -6,7 +6,9 @@
  * and through libvirt (the libvirt under test runs in the lab from the
  * host tree and starts L2 from the domain XML, with a <hostdev> of the
  * lab's e1000e). Booting the lab and telling its failures from those
- * of the QEMU under test is one piece of code for both.
+ * of the QEMU under test is one piece of code for both, and for both
+ * labs (labrun.h): the e1000e lab's backends are here, the VF lab's in
+ * labvf.c.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include "domxml.h"
 #include "fs.h"
 #include "lab.h"
+#include "labrun.h"
 #include "qemuproc.h"
 #include "paths.h"
 #include "banned.h"
@@ -29,13 +32,16 @@
 /* The QEMU that runs the lab VM: Debian's (virtfs, intel-iommu). */
 #define LAB_QEMU "/usr/bin/qemu-system-x86_64"
 
-static char *lab_initrd(const char *kver)
+static char *lab_initrd(const char *kver, int ports)
 {
 	struct strvec mods = STRVEC_INIT;
 	struct strbuf init = STRBUF_INIT;
 	char *ret;
 
-	lab_modules(&mods);
+	if (ports)
+		lab_vf_modules(&mods);
+	else
+		lab_modules(&mods);
 	lab_init_script(&init);
 	ret = initrd_cached(kver, &mods, init.buf);
 	strvec_clear(&mods);
@@ -53,6 +59,21 @@ static int put_file(const struct run_ctx *x, const char *name, const char *text,
 	ret = write_file_atomic(p.buf, text, len);
 	strbuf_release(&p);
 	return ret;
+}
+
+static void lab_io_error(struct run_ctx *x)
+{
+	x->r->status = RUN_ERROR;
+	sb_printf(&x->r->reason, "cannot exchange files with the lab VM in '%s'",
+		  x->rundir);
+}
+
+int lab_put(struct run_ctx *x, const char *name, const char *text, size_t len)
+{
+	if (!put_file(x, name, text, len))
+		return 0;
+	lab_io_error(x);
+	return -1;
 }
 
 /*
@@ -118,11 +139,12 @@ static int get_file(const struct run_ctx *x, const char *name, struct strbuf *ou
 }
 
 /*
- * What the lab's /init prints once its device is bound (lab-init.sh),
- * and how long that may take: some 5 s under TCG, 40 s seen on a busy
- * machine. A lab that does not get there in time hung while booting,
- * before the QEMU under test ran: it is booted again, once, and the run
- * notes it (the harness hung, not QEMU under test).
+ * What the e1000e lab's /init prints once its device is bound
+ * (lab-init.sh; the VF lab's is LAB_VF_READY), and how long that may
+ * take: some 5 s under TCG, 40 s seen on a busy machine. A lab that does
+ * not get there in time hung while booting, before the QEMU under test
+ * ran: it is booted again, once, and the run notes it (the harness hung,
+ * not QEMU under test).
  */
 #define LAB_UP "VMX-LAB " LAB_PT_BDF " "
 #define LAB_UP_TIMEOUT 120.0
@@ -156,7 +178,7 @@ static void lab_hung(struct run_ctx *x, struct qemu_proc *p)
  * r->reason then say so: an error of the lab, not of the QEMU under
  * test).
  */
-static int lab_boot(struct run_ctx *x, const char *how)
+static int lab_boot(struct run_ctx *x, const struct lab_setup *ls, const char *how)
 {
 	struct result *r = x->r;
 	struct strbuf qemu_lines = STRBUF_INIT;
@@ -167,17 +189,10 @@ static int lab_boot(struct run_ctx *x, const char *how)
 	const char *ex, *err;
 	int w, l2_exit = -1, p_exited, p_status, p_signal;
 
-	if (!path_exists(LAB_QEMU)) {
-		r->status = RUN_ERROR;
-		sb_puts(&r->reason, "the lab VM runs on Debian's QEMU (" LAB_QEMU
-				    "), which is not installed ('make deps' installs it)");
-		return -1;
-	}
-	strvec_pushf(&r->notes, "run inside the nested lab VM (%s, TCG, "
-				"intel-iommu, its e1000e %s bound to vfio-pci) %s; "
-				"checked over QMP",
-		     LAB_QEMU, LAB_PT_BDF, how);
-	initrd = lab_initrd(x->kver);
+	strvec_pushf(&r->notes, "run inside the nested lab VM (%s) %s; checked "
+				"over QMP",
+		     ls->what, how);
+	initrd = lab_initrd(x->kver, ls->ports);
 	if (!initrd) {
 		r->status = RUN_ERROR;
 		sb_puts(&r->reason, "cannot build the lab VM's initramfs");
@@ -188,9 +203,11 @@ static int lab_boot(struct run_ctx *x, const char *how)
 	le.initrd = initrd;
 	le.rundir = x->rundir;
 	le.l2_mem_mib = x->s->vms[0].mem_mib;
+	le.ports = ls->ports;
 	lab_argv(&le, &l1);
 	for (int attempt = 1;; attempt++) {
-		if (qemu_proc_start(&p, LAB_QEMU, (const char *const *)l1.v, 30)) {
+		if (qemu_proc_start_fw(&p, ls->qemu, ls->firmware,
+				       (const char *const *)l1.v, 30)) {
 			r->status = RUN_ERROR;
 			sb_printf(&r->reason, "the lab VM did not start: %s",
 				  qemu_proc_output(&p));
@@ -202,11 +219,11 @@ static int lab_boot(struct run_ctx *x, const char *how)
 			sb_printf(&r->backend, " %s", p.cmd.args.v[i]);
 		sb_puts(&r->backend, "\n");
 		/* The lab up (its device bound), then the QEMU under test to its end. */
-		w = command_wait_output(&p.cmd, LAB_UP, LAB_UP_TIMEOUT);
+		w = command_wait_output(&p.cmd, ls->up, LAB_UP_TIMEOUT);
 		if (w == 1)
 			w = command_wait_output(&p.cmd, GUEST_END, (double)x->timeout);
 		if (w != -1 || vm_interrupted || attempt == LAB_BOOTS ||
-		    strstr(p.cmd.output.buf, LAB_UP))
+		    strstr(p.cmd.output.buf, ls->up))
 			break;
 		lab_hung(x, &p);
 	}
@@ -249,20 +266,13 @@ out:
 	return l2_exit;
 }
 
-static void lab_io_error(struct run_ctx *x)
-{
-	x->r->status = RUN_ERROR;
-	sb_printf(&x->r->reason, "cannot exchange files with the lab VM in '%s'",
-		  x->rundir);
-}
-
 /* The checks from L2's answers; the status from them and from how L2 ended. */
 static void lab_judge(struct run_ctx *x, const struct inspect_answers *ans)
 {
 	struct result *r = x->r;
 	struct guest_outcome o;
 
-	inspect_eval(x->s, ans, LAB_PT_ID, &o);
+	inspect_eval(x->s, ans, LAB_PT_ID, LAB_VF_ID, &o);
 	checks_into(r, &o);
 	if (r->signal || r->exit_status) {
 		r->status = RUN_FAIL;
@@ -279,7 +289,7 @@ static void lab_judge(struct run_ctx *x, const struct inspect_answers *ans)
  * Directly: L2's argv and QMP questions go to the run directory, the
  * lab runs them, the answers come back there.
  */
-static void run_lab(struct run_ctx *x)
+void lab_run_direct(struct run_ctx *x, const struct lab_setup *ls)
 {
 	struct result *r = x->r;
 	struct map_env env;
@@ -292,7 +302,10 @@ static void run_lab(struct run_ctx *x)
 	memset(&env, 0, sizeof(env));
 	env.accel = "tcg"; /* no KVM inside the lab */
 	env.rundir = LAB_RUNDIR;
-	env.pt_host = LAB_PT_BDF;
+	if (ls->ports)
+		env.vf_bdf = lab_vf_bdf;
+	else
+		env.pt_host = LAB_PT_BDF;
 	if (lab_sees(r, x->j->qemu->binary_path))
 		goto out;
 	strvec_pushv(&l2, (const char *const[]){ x->j->qemu->binary_path,
@@ -300,7 +313,7 @@ static void run_lab(struct run_ctx *x)
 						 "-display", "none", NULL });
 	qemu_firmware_args(&l2);
 	strvec_pushv(&l2, (const char *const[]){ "-qmp", "stdio", NULL });
-	if (map_argv(x->s, x->caps, &env, &l2, &r->notes, &r->reason)) {
+	if (map_argv(ls->s, x->caps, &env, &l2, &r->notes, &r->reason)) {
 		r->status = RUN_SKIP;
 		goto out;
 	}
@@ -319,7 +332,7 @@ static void run_lab(struct run_ctx *x)
 	inspect_qmp_script(&f);
 	if (put_file(x, LAB_QMP_IN, f.buf, f.len))
 		goto io_error;
-	l2_exit = lab_boot(x, "directly, the guest stopped (-S)");
+	l2_exit = lab_boot(x, ls, "directly, the guest stopped (-S)");
 	if (l2_exit < 0)
 		goto out;
 	if (get_file(x, LAB_L2_ERR, &r->stderr_text) || get_file(x, LAB_QMP_OUT, &f))
@@ -425,7 +438,8 @@ static void add_answer(struct strbuf *log, const char *id, const struct strbuf *
  * makes of it into r->native. -1 with the run skipped when the scenario
  * cannot be a domain.
  */
-static int lab_domain(struct run_ctx *x, struct strbuf *name, struct strbuf *xml)
+static int lab_domain(struct run_ctx *x, const struct lab_setup *ls,
+		      struct strbuf *name, struct strbuf *xml)
 {
 	struct result *r = x->r;
 	struct strvec fw = STRVEC_INIT;
@@ -444,10 +458,13 @@ static int lab_domain(struct run_ctx *x, struct strbuf *name, struct strbuf *xml
 	e.virttype = "qemu"; /* no KVM inside the lab */
 	e.console = LAB_RUNDIR "/console.log";
 	e.rundir = LAB_RUNDIR;
-	e.pt_host = LAB_PT_BDF;
+	if (ls->ports)
+		e.vf_bdf = lab_vf_bdf;
+	else
+		e.pt_host = LAB_PT_BDF;
 	qemu_firmware_args(&fw);
 	e.firmware = &fw;
-	if (domxml_build(x->s, &e, xml, &r->notes, &r->reason)) {
+	if (domxml_build(ls->s, &e, xml, &r->notes, &r->reason)) {
 		r->status = RUN_SKIP;
 		goto out;
 	}
@@ -576,11 +593,11 @@ out:
 /*
  * Through libvirt: the libvirt under test runs in the lab from the host
  * tree (its daemon under our supervisor, virsh for the rest), defines
- * the scenario's domain with a <hostdev> of the lab's e1000e and starts
- * it paused; the answers to the same QMP questions come back through
- * libvirt's monitor.
+ * the scenario's domain with a <hostdev> of the lab's e1000e (or of each
+ * VF) and starts it paused; the answers to the same QMP questions come
+ * back through libvirt's monitor.
  */
-static void run_lab_libvirt(struct run_ctx *x)
+void lab_run_libvirt(struct run_ctx *x, const struct lab_setup *ls)
 {
 	struct lab_dirs dirs;
 	struct strbuf xml = STRBUF_INIT, name = STRBUF_INIT;
@@ -590,12 +607,12 @@ static void run_lab_libvirt(struct run_ctx *x)
 
 	memset(&ans, 0, sizeof(ans));
 	lab_dirs_zero(&dirs);
-	if (lab_domain(x, &name, &xml))
+	if (lab_domain(x, ls, &name, &xml))
 		goto out;
 	lab_dirs_init(&dirs, x->j->libvirt);
 	if (lab_put_libvirt(x, &dirs, daemon, name.buf, &xml))
 		goto out;
-	st = lab_boot(x, "through libvirt");
+	st = lab_boot(x, ls, "through libvirt");
 	if (st >= 0 && !lab_libvirt_results(x, st, &ans))
 		lab_judge(x, &ans);
 out:
@@ -616,17 +633,43 @@ static int lab_libvirt_applies(const struct run_ctx *x)
 	return x->j->libvirt && x->pt_host && !strcmp(x->pt_host, "lab");
 }
 
+/*
+ * The e1000e lab: Debian's QEMU, its e1000e at LAB_PT_BDF. 0 with ls
+ * filled; -1 with the run's error when that QEMU is not installed.
+ */
+static int e1000e_lab(struct run_ctx *x, struct lab_setup *ls)
+{
+	memset(ls, 0, sizeof(*ls));
+	ls->qemu = LAB_QEMU;
+	ls->what = LAB_QEMU ", TCG, intel-iommu, its e1000e " LAB_PT_BDF
+		   " bound to vfio-pci";
+	ls->up = LAB_UP;
+	ls->s = x->s;
+	if (path_exists(LAB_QEMU))
+		return 0;
+	x->r->status = RUN_ERROR;
+	sb_puts(&x->r->reason, "the lab VM runs on Debian's QEMU (" LAB_QEMU
+			       "), which is not installed ('make deps' installs it)");
+	return -1;
+}
+
 /* The lab runs under TCG, whatever the QEMU under test could use on the host. */
 static void lab_direct(struct run_ctx *x)
 {
+	struct lab_setup ls;
+
 	x->r->accel = "tcg";
-	run_lab(x);
+	if (!e1000e_lab(x, &ls))
+		lab_run_direct(x, &ls);
 }
 
 static void lab_libvirt(struct run_ctx *x)
 {
+	struct lab_setup ls;
+
 	x->r->accel = "tcg";
-	run_lab_libvirt(x);
+	if (!e1000e_lab(x, &ls))
+		lab_run_libvirt(x, &ls);
 }
 
 const struct run_backend run_backend_lab = {

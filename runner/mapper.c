@@ -629,26 +629,39 @@ static int map_virtio_net(struct map_build *b, const struct scn_device *d)
 /*
  * A host port's VF (dev_gen made it) or the port itself, by index: only
  * the host knows its PCI address, so the argv holds a placeholder and a
- * note says where the address comes from.
+ * note says where the address comes from; where the run made the VFs
+ * itself (env->vf_bdf: the lab VM), the VF's address.
  */
 static int map_host_port(struct map_build *b, const struct scn_device *d)
 {
 	struct strbuf host = STRBUF_INIT;
 	const struct scn_vf_gen *g;
+	char bdf[32];
 
 	if (!b->c->has_vfio_pci)
 		return map_cannot(b->why, "QEMU %s has no vfio-pci device",
 				  b->c->version);
-	if (d->kind == DEV_SRIOV_VF)
+	/* The loader made sure that a dev_gen makes every VF. */
+	g = d->kind == DEV_SRIOV_VF ? scenario_vf_gen(b->s, d->pf) : NULL;
+	if (g && b->env->vf_bdf) {
+		b->env->vf_bdf(d->pf, d->vf, bdf, sizeof(bdf));
+		sb_puts(&host, bdf);
+	} else if (d->kind == DEV_SRIOV_VF) {
 		sb_printf(&host, "VF%d-OF-PF%d", d->vf, d->pf);
-	else
+	} else {
 		sb_printf(&host, "PF%d", d->pf);
+	}
 	strvec_push(b->argv, "-device");
 	strvec_pushf(b->argv, "vfio-pci,host=%s,id=pt_%zu%s%s", host.buf, b->pt++,
 		     d->addr ? ",addr=" : "", d->addr ? d->addr : "");
-	/* The loader made sure that a dev_gen makes every VF. */
-	g = d->kind == DEV_SRIOV_VF ? scenario_vf_gen(b->s, d->pf) : NULL;
-	if (!g) {
+	if (g && b->env->vf_bdf) {
+		strvec_pushf(b->notes, "VF %d of host port %d (line %d): host=%s, "
+				       "where the run makes it (dev_gen, line %d: %d "
+				       "VF%s on the port)%s%s%s",
+			     d->vf, d->pf, d->line, host.buf, g->line, g->vfs,
+			     g->vfs == 1 ? "" : "s", d->mac ? ", its MAC " : "",
+			     d->mac ? d->mac : "", d->mac ? " set through the port" : "");
+	} else if (!g) {
 		strvec_pushf(b->notes, "host port %d (line %d): host=%s stands for "
 				       "the port's PCI address on the host (DTS's "
 				       "port list); bind it to vfio-pci",

@@ -35,6 +35,11 @@ struct map_env {
 	const char *pt_host; /* the BDF that `lab` stands for, or NULL */
 	const char *hugepage_dir; /* mem-path of hugepage memory; NULL:
 				     /dev/hugepages, as DTS writes */
+	/*
+	 * Where the run made the SR-IOV VFs (the lab VM): the address of VF
+	 * vf of host port pf into out; NULL: a placeholder, VF<vf>-OF-PF<pf>.
+	 */
+	void (*vf_bdf)(int pf, int vf, char *out, size_t size);
 };
 
 /*
@@ -66,8 +71,9 @@ int map_cannot(struct strbuf *why, const char *fmt, ...) VM_PRINTF(2, 3);
 
 /*
  * 0 when the runner runs s as it is; else -1 with why set to the reason
- * (scenario_runnable: VMs sharing a socket, VFs to make; tap in any VM, whose
- * host bridge the runner does not set up), as map_cannot.
+ * (scenario_runnable: VMs sharing a socket, VFs beyond what the lab VM
+ * makes; tap in any VM, whose host bridge the runner does not set up),
+ * as map_cannot.
  */
 int map_runnable(const struct scenario *s, struct strbuf *why) VM_WUR;
 

@@ -59,6 +59,7 @@ struct run_ctx {
 	const char *kver, *kernel, *rundir; /* rundir: removed after the job */
 	const char *pt_host;	/* the passthrough device's host ("lab", a BDF), or NULL */
 	long timeout;		/* seconds a guest may take (--timeout) */
+	struct store *st;	/* the job's store, for what a backend looks up */
 	struct result *r;
 };
 
@@ -93,7 +94,7 @@ void split_output(const char *out, struct strbuf *qemu_lines,
 #define CONSOLE_QUOTE_MAX 160
 void console_last_said(struct strbuf *o, const char *console);
 
-/* The passthrough devices of s (vfio-pci and pci-assign). */
+/* The passthrough devices of s (vfio-pci, pci-assign, SR-IOV VFs). */
 size_t count_passthrough(const struct scenario *s);
 
 /*

@@ -21,6 +21,7 @@
 
 #include "scenario_internal.h"
 #include "fs.h"
+#include "lab.h"
 #include "lineparse.h"
 #include "paths.h"
 #include "banned.h"
@@ -733,24 +734,30 @@ int scenario_runnable(const struct scenario *s, struct strbuf *why)
 {
 	if (shared_socket(s, why))
 		return -1;
-	for (size_t i = 0; i < (s->nvms ? s->vms[0].ndevices : 0); i++) {
-		const struct scn_device *d = &s->vms[0].devices[i];
+	for (size_t k = 0; k < s->nvms; k++)
+		for (size_t i = 0; i < s->vms[k].ndevices; i++) {
+			const struct scn_device *d = &s->vms[k].devices[i];
 
-		if (d->kind == DEV_SRIOV_VF) {
-			sb_printf(why, "an SR-IOV VF (line %d: VF %d of host port "
-				       "%d) is not run yet: the runner makes no VFs",
-				  d->line, d->vf, d->pf);
-			return -1;
+			/* VFs run in the nested lab VM, within what its igb
+			 * ports have, and the lab runs one VM. */
+			if (d->kind == DEV_SRIOV_VF && s->nvms > 1) {
+				sb_printf(why, "an SR-IOV VF ([%s] line %d) in a file of "
+					       "%zu VMs is not run: the nested lab VM "
+					       "that makes VFs runs one VM",
+					  s->vms[k].name, d->line, s->nvms);
+				return -1;
+			}
+			if (d->kind == DEV_SRIOV_VF && lab_vf_runnable(s, d, why))
+				return -1;
+			if (d->kind == DEV_HOST_PF) {
+				sb_printf(why, "a host port by index (line %d: pf_idx=%d) "
+					       "is not run yet: the runner has no port "
+					       "list; name the device with "
+					       "driver=vfio-pci,opt_host=BDF",
+					  d->line, d->pf);
+				return -1;
+			}
 		}
-		if (d->kind == DEV_HOST_PF) {
-			sb_printf(why, "a host port by index (line %d: pf_idx=%d) "
-				       "is not run yet: the runner has no port "
-				       "list; name the device with "
-				       "driver=vfio-pci,opt_host=BDF",
-				  d->line, d->pf);
-			return -1;
-		}
-	}
 	return 0;
 }
 

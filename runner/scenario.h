@@ -240,10 +240,11 @@ int scenario_vhost_peer(const struct scenario *s, const struct scn_port *p,
 
 /*
  * Whether the runner can run s as it is: 0; else -1 with why appended
- * (two VMs on one vhost-user socket, an SR-IOV VF it would have to
- * make), nothing reported. A skip, not an error: the file is fine.
- * Several VMs run together in one job on the direct backend; the
- * one-VM backends say so themselves (map_one_vm).
+ * (two VMs on one vhost-user socket, an SR-IOV VF beyond what the lab
+ * VM's igb ports make: lab.h's lab_vf_runnable, a host port by index),
+ * nothing reported. A skip, not an error: the file is fine. Several VMs
+ * run together in one job on the direct backend; the one-VM backends
+ * say so themselves (map_one_vm).
  */
 int scenario_runnable(const struct scenario *s, struct strbuf *why) VM_WUR;
 

@@ -439,7 +439,8 @@ const struct scn_key scn_vm_keys[] = {
 	{ "kernel", NULL, NULL, "is not used: the guest boots the host's kernel" },
 	{ "crypto", NULL, NULL, "is not used: the runner adds no crypto devices" },
 	{ "dev_gen", OPTS("pf_idx", "vf_num", "driver"), vm_dev_gen,
-	  "is kept: the runner makes no VFs yet" },
+	  "is made, for a VM that gets one of these VFs, in the nested lab VM "
+	  "on QEMU's igb" },
 	{ "virtio_serial_channel", NULL, NULL,
 	  "is not used: the guest gets the guest agent's channel only" },
 	{ NULL, NULL, NULL, NULL }

@@ -4,8 +4,10 @@
 #
 # Also enables the Debian source archive (deb-src) for the suites whose
 # QEMU and libvirt sources ark can build from, and bookworm-backports for
-# a meson new enough for QEMU >= 8.1. The archive URIs are copied from the
-# machine's own apt configuration; no host name is written here.
+# a meson new enough for QEMU >= 8.1 and for the QEMU the SR-IOV VF lab
+# runs on (unpacked into /usr/local/lib/virt-matrix/lab-qemu, not
+# installed). The archive URIs are copied from the machine's own apt
+# configuration; no host name is written here.
 set -eu
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -87,10 +89,11 @@ pkgs="$pkgs libxml2-dev libxml2-utils xsltproc libgnutls28-dev libyajl-dev
       libselinux1-dev libpciaccess-dev libudev-dev python3-docutils"
 
 # Running the matrix: Debian's QEMU and libvirt, firmware, guest kernel,
-# busybox initramfs, DPDK testpmd for vhost-user.
+# busybox initramfs, DPDK testpmd for vhost-user; iproute2's ip sets an
+# SR-IOV VF's MAC through its port in the VF lab.
 pkgs="$pkgs qemu-system-x86 qemu-system-data seabios ipxe-qemu
       libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
-      linux-image-amd64 busybox-static cpio kmod dpdk dpdk-dev"
+      linux-image-amd64 busybox-static cpio kmod dpdk dpdk-dev iproute2"
 
 # make bench: QEMU's own scripts/compare-machine-types.py is the peer of
 # the ABI probe; it needs pandas and tabulate.
@@ -116,6 +119,64 @@ apt_get install -y -q --no-install-recommends $pkgs
 # Debian +ds tarballs carry no Python wheels, so both come from backports.
 apt_get install -y -q --no-install-recommends -t bookworm-backports \
 	meson python3-pycotap
+
+# The SR-IOV VF lab (runner/labqemu.h) runs on a QEMU with igb (QEMU >= 8.0,
+# here bookworm-backports' 10.0), which bookworm's 7.2 lacks. It is
+# downloaded and unpacked into a directory of its own, never installed:
+# Debian's 7.2 stays the system QEMU, a QEMU under test and the e1000e lab's
+# QEMU. The libraries it links come from bookworm (the backport is built
+# against it). Debian's build looks for its modules and data where it was
+# configured to (/usr/lib/x86_64-linux-gnu/qemu, /usr/share/qemu: the system
+# QEMU's); a qemu-bundle link beside the binary makes it look in its own tree
+# instead (QEMU's get_relocated_path, util/cutils.c). The copy must run and
+# have igb, virtio-9p-pci and intel-iommu, or this fails.
+labq=/usr/local/lib/virt-matrix/lab-qemu
+labq_ver=$(apt-cache show qemu-system-x86/bookworm-backports 2>/dev/null |
+	   awk '/^Version:/ { print $2; exit }')
+if [ -z "$labq_ver" ]; then
+	echo "error: apt knows no qemu-system-x86 in bookworm-backports (see $list)" >&2
+	exit 1
+fi
+if [ "$(cat "$labq/VERSION" 2>/dev/null)" != "$labq_ver" ]; then
+	dl=$(mktemp -d /var/tmp/virt-matrix-lab-qemu.XXXXXX)
+	trap 'rm -rf "$dl"' EXIT
+	# apt downloads as _apt, which must be able to write there.
+	chown _apt "$dl" 2>/dev/null || true
+	(cd "$dl" && apt_get download -q "qemu-system-x86=$labq_ver" \
+		"qemu-system-data=$labq_ver")
+	# Its Depends, but for QEMU's own packages and the firmware packages
+	# (bookworm's seabios and ipxe-qemu serve, as for the ark builds).
+	labq_deps=$(dpkg-deb -f "$dl"/qemu-system-x86_*.deb Depends | tr ',' '\n' |
+		    sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' |
+		    grep -v -e '^qemu-' -e '^seabios$' -e '^ipxe-qemu$' -e '^$')
+	# shellcheck disable=SC2086
+	apt_get install -y -q --no-install-recommends $labq_deps
+	mkdir "$dl/tree"
+	for deb in "$dl"/qemu-system-x86_*.deb "$dl"/qemu-system-data_*.deb; do
+		dpkg-deb -x "$deb" "$dl/tree"
+	done
+	ln -s ../.. "$dl/tree/usr/bin/qemu-bundle"
+	bin="$dl/tree/usr/bin/qemu-system-x86_64"
+	if ldd "$bin" | grep 'not found' >&2; then
+		echo "error: $bin: libraries not found (above)" >&2
+		exit 1
+	fi
+	devs=$(env -i "$bin" -nodefaults -machine none -device help)
+	for dev in igb virtio-9p-pci intel-iommu; do
+		if ! printf '%s\n' "$devs" | grep -q "^name \"$dev\""; then
+			echo "error: $bin (qemu-system-x86 $labq_ver) has no $dev" >&2
+			exit 1
+		fi
+	done
+	echo "$labq_ver" >"$dl/tree/VERSION"
+	mkdir -p "$(dirname "$labq")"
+	rm -rf "$labq.old"
+	if [ -e "$labq" ]; then mv "$labq" "$labq.old"; fi
+	mv "$dl/tree" "$labq"
+	rm -rf "$labq.old" "$dl"
+	trap - EXIT
+	echo "install-deps: the VF lab's QEMU $labq_ver is in $labq"
+fi
 
 # libvirt's QEMU driver (Debian's and ark-built 9.x) needs these to exist.
 getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu

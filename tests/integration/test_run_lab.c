@@ -4,10 +4,18 @@
  * query-pci of that QEMU must show the device as pt_0. A wrong
  * expectation fails with what query-pci showed; a host device that is
  * missing or not bound to vfio-pci is a skip that says so.
+ *
+ * SR-IOV VFs for real: DTS's scene/vf_passthrough.cfg (two host ports,
+ * two VFs made on each, VF 0 of each passed through with its MAC) runs
+ * Debian's QEMU in the VF lab, which runs on the QEMU 'make deps'
+ * extracts (labqemu.h: the store here has only Debian's 7.2, which has
+ * no igb); query-pci must show both igb VFs. Without a QEMU for the VF
+ * lab, or with more VFs than igb has, the job is a skip that says why.
  */
 #include <dirent.h>
 
 #include "teststore.h"
+#include "labqemu.h"
 
 TU_DEBIAN_STORE_FIXTURE("lab")
 
@@ -142,12 +150,113 @@ static void test_host_devices_that_cannot_be_used_are_skipped(void **state)
 	free(bdf);
 }
 
+static void test_sriov_vfs_in_the_lab_vm(void **state)
+{
+	struct store st;
+	struct strbuf lab_qemu = STRBUF_INIT;
+	char *out = NULL, *v;
+
+	(void)state;
+	/* The Debian version of the package 'make deps' extracted, which QEMU says too. */
+	if (!path_exists(LAB_QEMU_DIR_DEFAULT "/VERSION"))
+		fail_msg("no " LAB_QEMU_DIR_DEFAULT "/VERSION: run 'make deps'");
+	v = tu_read(LAB_QEMU_DIR_DEFAULT "/VERSION");
+	v[strcspn(v, "\n")] = '\0';
+	sb_printf(&lab_qemu, "(Debian %s): %s/usr/bin/qemu-system-x86_64 (Debian's "
+			     "bookworm-backports build, extracted by 'make deps' into %s)",
+		  v, LAB_QEMU_DIR_DEFAULT, LAB_QEMU_DIR_DEFAULT);
+	free(v);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario",
+							"dts/scene/vf_passthrough.cfg",
+							"--libvirt", "none", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 600),
+		    0);
+	free(out);
+	assert_int_equal(store_open(&st, db), 0);
+	v = tu_query1(&st, "SELECT status || ' ' || accel FROM runs WHERE scenario = 'vf_passthrough'");
+	assert_string_equal(v, "pass tcg");
+	free(v);
+	/* Debian's QEMU got VF 0 of each port at the address the lab gives it... */
+	v = tu_query1(&st, "SELECT argv FROM runs WHERE scenario = 'vf_passthrough'");
+	assert_contains(v, "\"/usr/bin/qemu-system-x86_64\"", "argv binary");
+	assert_contains(v, "\"vfio-pci,host=0000:00:18.0,id=pt_0\"", "VF 0 of port 0");
+	assert_contains(v, "\"vfio-pci,host=0000:00:1a.0,id=pt_1\"", "VF 0 of port 1");
+	free(v);
+	/* ...the notes say on which QEMU the lab ran and where each VF is... */
+	v = tu_query1(&st, "SELECT notes FROM runs WHERE scenario = 'vf_passthrough'");
+	assert_contains(v, lab_qemu.buf, "the lab's QEMU");
+	assert_contains(v, "VF 0 of host port 0 (line 27): host=0000:00:18.0, where the "
+			   "run makes it (dev_gen, line 24: 2 VFs on the port), its MAC "
+			   "00:00:00:00:01:01 set through the port", "VF 0 of port 0");
+	assert_contains(v, "disk /storage/vm-image/vm0.img (line 20) is left out in the "
+			   "lab VM", "the disk");
+	free(v);
+	/* ...the lab made the VFs with igb and bound those two to vfio-pci... */
+	v = tu_query1(&st, "SELECT serial_log FROM runs WHERE scenario = 'vf_passthrough'");
+	assert_contains(v, "VMX-LAB port 0 0000:00:08.0 igb sriov_numvfs=2 of 7", "port 0");
+	assert_contains(v, "VMX-LAB port 1 0000:00:0a.0 igb sriov_numvfs=2 of 7", "port 1");
+	assert_contains(v, "VMX-LAB 0000:00:18.0 driver=vfio-pci iommu_group=", "VF bound");
+	assert_contains(v, "(VF 0 of port 1, 0x8086:0x10ca, mac 00:00:00:00:01:02)",
+			"VF of port 1 with its MAC");
+	assert_contains(v, "VMX-L2-EXIT 0", "QEMU's exit in the lab");
+	free(v);
+	/* ...and query-pci shows both igb VFs in the guest. */
+	v = tu_query1(&st, "SELECT checks FROM runs WHERE scenario = 'vf_passthrough'");
+	assert_contains(v, "\"kind\":\"passthrough\",\"pass\":true,\"detail\":\"pt_0: "
+			   "8086:10ca at 00:", "pt_0");
+	assert_contains(v, "\"kind\":\"passthrough\",\"pass\":true,\"detail\":\"pt_1: "
+			   "8086:10ca at 00:", "pt_1");
+	free(v);
+	store_close(&st);
+	strbuf_release(&lab_qemu);
+}
+
+static void test_vfs_the_lab_cannot_make_are_skipped(void **state)
+{
+	struct store st;
+	struct strbuf cfg = STRBUF_INIT;
+	char *out = NULL, *v;
+
+	(void)state;
+	tu_write(dir, "vf-eight.cfg", "[vm0]\nmem = size=256;\n"
+				      "dev_gen = pf_idx=0,vf_num=8,driver=default\n"
+				      "device = vf_idx=7,pf_dev=0\n");
+	sb_printf(&cfg, "%s/vf-eight.cfg", dir);
+	/* No QEMU for the VF lab: none in this directory, none with igb in the store. */
+	assert_exit(tu_run_env(&out, (const char *const[]){ vm, "run", "--scenario", cfg.buf,
+							    "--scenario",
+							    "dts/scene/vf_passthrough_1.cfg",
+							    "--libvirt", "none", NULL },
+			       (const char *const[]){ "--db", db, NULL },
+			       (const char *const[]){ LAB_QEMU_ENV "=/nonexistent", NULL }, 120),
+		    0);
+	free(out);
+	assert_int_equal(store_open(&st, db), 0);
+	v = tu_query1(&st, "SELECT status || ': ' || reason FROM runs WHERE scenario = 'vf-eight'");
+	assert_string_equal(v, "skip: dev_gen pf_idx=0 (line 3) asks for 8 VFs: the runner "
+			       "makes VFs in the nested lab VM on QEMU's igb (82576), "
+			       "which has at most 7 per port");
+	free(v);
+	v = tu_query1(&st, "SELECT status || ': ' || reason FROM runs WHERE scenario = 'vf_passthrough_1'");
+	assert_string_equal(v, "skip: SR-IOV VFs run in the nested lab VM on a QEMU with igb "
+			       "(QEMU >= 8.0), virtio-9p-pci and intel-iommu, and this "
+			       "machine has none: no '/nonexistent/usr/bin/qemu-system-x86_64' "
+			       "($" LAB_QEMU_ENV ", default " LAB_QEMU_DIR_DEFAULT ") and no "
+			       "probed QEMU install with all three; 'make deps' installs one "
+			       "there (Debian's bookworm-backports QEMU, extracted)");
+	free(v);
+	store_close(&st);
+	strbuf_release(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_host_devices_that_cannot_be_used_are_skipped),
+		cmocka_unit_test(test_vfs_the_lab_cannot_make_are_skipped),
 		cmocka_unit_test(test_passthrough_in_the_lab_vm),
 		cmocka_unit_test(test_wrong_expectation_fails_with_query_pci),
+		cmocka_unit_test(test_sriov_vfs_in_the_lab_vm),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

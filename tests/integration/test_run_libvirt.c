@@ -5,8 +5,9 @@
  * temporary tree: the guest's checks pass, the argv is libvirt's, the
  * system's /etc/libvirt is left as it was, and neither the daemon nor
  * its tree outlives the run. Scenarios given as the user's own domain
- * XML pass or fail with libvirt's own message. A daemon that cannot
- * start is an error that shows its log, quickly.
+ * XML pass or fail with libvirt's own message. Passthrough of the lab's
+ * e1000e and of SR-IOV VFs runs libvirt inside the nested lab VM. A
+ * daemon that cannot start is an error that shows its log, quickly.
  */
 #include <dirent.h>
 
@@ -195,6 +196,51 @@ static void test_passthrough_through_libvirt_in_the_lab(void **state)
 	assert_int_equal(tmp_entries(), 0);
 }
 
+/*
+ * SR-IOV VFs through libvirt: DTS's scene/vf_passthrough_1.cfg (two VFs
+ * of one port) in the VF lab, Debian's libvirtd and QEMU inside it, a
+ * <hostdev> of each VF at its lab address; libvirt's QEMU realises both
+ * (query-pci through libvirt's monitor shows igb's VF 8086:10ca as
+ * ua-pt_0 and ua-pt_1).
+ */
+static void test_vfs_through_libvirt_in_the_lab(void **state)
+{
+	struct store st;
+	char *out = NULL, *v;
+
+	(void)state;
+	if (tu_run(&out, (const char *const[]){ vm, "run", "--scenario",
+						"dts/scene/vf_passthrough_1.cfg",
+						"--libvirt", "9.0.0-system", NULL },
+		   (const char *const[]){ "--db", db, NULL }, 900))
+		fail_msg("run failed:\n%s", out);
+	free(out);
+	assert_int_equal(store_open(&st, db), 0);
+	v = tu_query1(&st, "SELECT status || ' ' || checks FROM runs"
+			   " WHERE scenario = 'vf_passthrough_1' AND libvirt = '9.0.0-system'");
+	assert_contains(v, "pass [", "status");
+	assert_contains(v, "pt_0: 8086:10ca at ", "VF 0");
+	assert_contains(v, "pt_1: 8086:10ca at ", "VF 1");
+	free(v);
+	v = tu_query1(&st, "SELECT domain_xml FROM runs WHERE scenario = 'vf_passthrough_1'"
+			   " AND libvirt = '9.0.0-system'");
+	assert_contains(v, "<address domain='0x0000' bus='0x00' slot='0x18' function='0x2'/>",
+			"VF 1's hostdev");
+	free(v);
+	v = tu_query1(&st, "SELECT argv FROM runs WHERE scenario = 'vf_passthrough_1'"
+			   " AND libvirt = '9.0.0-system'");
+	assert_contains(v, "\\\"driver\\\":\\\"vfio-pci\\\",\\\"host\\\":\\\"0000:00:18.2\\\"",
+			"VF 1 in libvirt's argv");
+	free(v);
+	v = tu_query1(&st, "SELECT serial_log FROM runs WHERE scenario = 'vf_passthrough_1'"
+			   " AND libvirt = '9.0.0-system'");
+	assert_contains(v, "VMX-LAB port 0 0000:00:08.0 igb sriov_numvfs=2 of 7", "VFs made");
+	assert_contains(v, "VMX-LAB libvirt daemon up after ", "daemon in the lab");
+	free(v);
+	store_close(&st);
+	assert_int_equal(tmp_entries(), 0);
+}
+
 /* A "libvirtd" that says its version and then fails to start. */
 static void test_daemon_that_does_not_start(void **state)
 {
@@ -235,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_debian_libvirt_runs_a_scenario),
 		cmocka_unit_test(test_domain_xml_scenarios),
 		cmocka_unit_test(test_passthrough_through_libvirt_in_the_lab),
+		cmocka_unit_test(test_vfs_through_libvirt_in_the_lab),
 		cmocka_unit_test(test_daemon_that_does_not_start),
 	};
 

@@ -4,14 +4,15 @@
  * VM section in file order, which the test finds again by reading the
  * file's [section] lines itself. The facts asserted below were read
  * from the files. What the runner does not act on is noted with the
- * file's values; a file of several VMs, or of VFs to make, is said not
- * to run (by the runner, the mapper and the domain XML), never run in
- * part.
+ * file's values; a file of several VMs is said not to run (by the
+ * runner, the mapper and the domain XML), never run in part; a scene's
+ * VFs run (in the lab VM, whose addresses the domain XML then has).
  */
 #include <dirent.h>
 
 #include "testutil.h"
 #include "domxml.h"
+#include "lab.h"
 #include "mapper.h"
 #include "scenario.h"
 
@@ -411,9 +412,37 @@ static void test_scene_vfs(void **state)
 			"reserves no host CPUs");
 	assert_note(&s, "[vm0] line 16: cpu numa=auto is not used: the runner places "
 			"vCPUs by cpupin only");
-	assert_int_equal(scenario_runnable(&s, &why), -1);
-	assert_string_equal(why.buf, "an SR-IOV VF (line 27: VF 0 of host port 0) is "
-				     "not run yet: the runner makes no VFs");
+	assert_note(&s, "[vm0] line 24: dev_gen pf_idx=0,vf_num=2,driver=default is "
+			"made, for a VM that gets one of these VFs, in the nested "
+			"lab VM on QEMU's igb");
+	/* The runner runs it, in the lab VM; the domain XML has the VFs there. */
+	assert_int_equal(scenario_runnable(&s, &why), 0);
+	{
+		struct dom_env lab = dom;
+		struct strbuf xml = STRBUF_INIT, mapwhy = STRBUF_INIT;
+		struct strvec notes = STRVEC_INIT;
+
+		assert_int_equal(domxml_build(&s, &dom, &xml, &notes, &mapwhy), -1);
+		assert_string_equal(mapwhy.buf, "scenario 'vf_passthrough': VF 0 of host "
+						"port 0 (line 27) outside the lab VM, "
+						"which makes the VFs");
+		strbuf_reset(&xml);
+		lab.vf_bdf = lab_vf_bdf;
+		assert_int_equal(domxml_build(&s, &lab, &xml, &notes, &mapwhy), 0);
+		assert_contains(xml.buf, "<address domain='0x0000' bus='0x00' slot='0x18' "
+					 "function='0x0'/></source>\n      <alias "
+					 "name='ua-pt_0'/>", "VF 0 of port 0");
+		assert_contains(xml.buf, "<address domain='0x0000' bus='0x00' slot='0x1a' "
+					 "function='0x0'/></source>\n      <alias "
+					 "name='ua-pt_1'/>", "VF 0 of port 1");
+		if (!strvec_has(&notes, "VF 0 of host port 1 (line 28): a <hostdev> of "
+					"0000:00:1a.0, where the run makes it, its MAC "
+					"00:00:00:00:01:02 set through the port"))
+			fail_msg("no note of VF 0 of port 1's hostdev");
+		strbuf_release(&xml);
+		strbuf_release(&mapwhy);
+		strvec_clear(&notes);
+	}
 	scenario_release(&s);
 
 	load(&s, "scene/vf_passthrough_1.cfg");

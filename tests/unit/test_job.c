@@ -248,7 +248,7 @@ static void test_inspect(void **state)
 
 		read_input(&c->in, &log);
 		(void)inspect_parse(log.buf, log.len, &a);
-		inspect_eval(&s, &a, LAB_PT_ID, &o);
+		inspect_eval(&s, &a, LAB_PT_ID, LAB_VF_ID, &o);
 		result_init(&r);
 		judge(&r, &o, s.nchecks + count_passthrough(&s));
 		strbuf_reset(&det);

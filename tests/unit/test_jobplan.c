@@ -169,8 +169,11 @@ static const struct mib_case mib_cases[] = {
 	  256 + 256, 1 },
 	/* Two VMs run together: each its memory and QEMU (vm1's default). */
 	{ "two VMs", 4096, { 0 }, { NULL }, 0, 4096 + 256 + 512 + 256, 2 },
+	{ "an SR-IOV VF runs in the lab", 4096, { DEV_SRIOV_VF }, { NULL }, 1,
+	  512 + 4096 + 256, 1 },
 	/* The runner skips them (scenario_runnable): nothing runs. */
-	{ "an SR-IOV VF", 4096, { DEV_SRIOV_VF }, { NULL }, 1, 0, 1 },
+	{ "a VF beside the lab's e1000e", 4096, { DEV_SRIOV_VF, DEV_VFIO_PCI },
+	  { NULL, "lab" }, 2, 0, 1 },
 };
 
 static void test_job_mib(void **state)

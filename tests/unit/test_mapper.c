@@ -12,6 +12,7 @@
 #include <dirent.h>
 
 #include "testutil.h"
+#include "lab.h"
 #include "mapper.h"
 #include "domxml.h"
 #include "scenario.h"
@@ -515,10 +516,19 @@ static void test_vm_argv_made_up_and_missing(void **state)
 	assert_true(has_pair(&argv, "-device", "e1000,netdev=hostnet0"));
 	assert_true(strvec_has(&notes, "net vlan 4 (line 2) has nics and no user or "
 				       "tap line: user networking"));
-	/* The runner does not run it: a VF to make. */
-	assert_int_equal(map_argv(&s, &c, &kvm_env, &argv, &notes, &why), -1);
-	assert_string_equal(why.buf, "an SR-IOV VF (line 4: VF 0 of host port 0) is "
-				     "not run yet: the runner makes no VFs");
+	/* The runner runs it where it makes the VF (the lab VM): its address. */
+	strvec_clear(&argv);
+	strvec_clear(&notes);
+	{
+		struct map_env lab_env = kvm_env;
+
+		lab_env.vf_bdf = lab_vf_bdf;
+		assert_int_equal(map_argv(&s, &c, &lab_env, &argv, &notes, &why), 0);
+	}
+	assert_true(has_pair(&argv, "-device", "vfio-pci,host=0000:00:18.0,id=pt_0"));
+	assert_true(strvec_has(&notes, "VF 0 of host port 0 (line 4): host=0000:00:18.0, "
+				       "where the run makes it (dev_gen, line 3: 1 VF "
+				       "on the port)"));
 	strvec_clear(&argv);
 	strvec_clear(&notes);
 	c.has_vfio_pci = 0;

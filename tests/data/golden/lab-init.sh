@@ -15,17 +15,58 @@ mount -t sysfs sys /host/sys
 mount -t tmpfs tmp /host/tmp
 mkdir -p /host/tmp/vmx
 mount -t 9p -o trans=virtio,version=9p2000.L vmxrun /host/tmp/vmx || die cannot mount the run directory
-echo "VMX-LAB-STEP mounted; binding 0000:00:05.0 to vfio-pci"
-d=/sys/bus/pci/devices/0000:00:05.0
-[ -e $d ] || die no device 0000:00:05.0 in the lab
-[ -e $d/iommu_group ] || die 0000:00:05.0 has no IOMMU group: the lab kernel did not enable intel_iommu
-[ -e $d/driver ] && echo 0000:00:05.0 > $d/driver/unbind
-echo vfio-pci > $d/driver_override
-echo 0000:00:05.0 > /sys/bus/pci/drivers_probe
-drv=$(readlink $d/driver); grp=$(readlink $d/iommu_group)
-echo "VMX-LAB 0000:00:05.0 driver=${drv##*/} iommu_group=${grp##*/}"
-[ "${drv##*/}" = vfio-pci ] || die 0000:00:05.0 is not bound to vfio-pci
 R=/host/tmp/vmx
+bind_vfio() {
+  d=/sys/bus/pci/devices/$1
+  [ -e $d/iommu_group ] || die $1 has no IOMMU group: the lab kernel did not enable intel_iommu
+  [ -e $d/driver ] && echo $1 > $d/driver/unbind
+  echo vfio-pci > $d/driver_override
+  echo $1 > /sys/bus/pci/drivers_probe
+  drv=$(readlink $d/driver); grp=$(readlink $d/iommu_group)
+  echo "VMX-LAB $1 driver=${drv##*/} iommu_group=${grp##*/}$2"
+  [ "${drv##*/}" = vfio-pci ] || die $1 is not bound to vfio-pci
+  for g in $d/iommu_group/devices/*; do
+    gd=$(readlink $g/driver)
+    case "${gd##*/}" in
+      vfio-pci|"") ;;
+      *) die IOMMU group ${grp##*/} of $1 also holds ${g##*/}, bound to ${gd##*/}: vfio cannot use the group ;;
+    esac
+  done
+}
+if [ -e $R/lab.vfs ]; then
+  echo "VMX-LAB-STEP mounted; making SR-IOV VFs"
+  while read -r what port a b c mac; do
+    case "$what" in
+      port)
+        p=/sys/bus/pci/devices/$a
+        [ -e $p/sriov_numvfs ] || die no SR-IOV port $port at $a in the lab
+        drv=$(readlink $p/driver)
+        [ "${drv##*/}" = igb ] || die port $port at $a is bound to ${drv##*/}, not igb
+        echo 0 > $p/sriov_drivers_autoprobe || die cannot turn VF autoprobe off on $a
+        echo $b > $p/sriov_numvfs || die cannot make $b VFs on port $port at $a: $(dmesg | tail -n 2)
+        echo "VMX-LAB port $port $a igb sriov_numvfs=$(cat $p/sriov_numvfs) of $(cat $p/sriov_totalvfs)"
+        ;;
+      vf)
+        got=$(readlink /sys/bus/pci/devices/$b/virtfn$a)
+        [ "${got##*/}" = "$c" ] || die VF $a of port $port is at ${got##*/}, not at $c
+        m=
+        if [ "$mac" != - ]; then
+          net=$(ls /sys/bus/pci/devices/$b/net)
+          chroot /host /bin/ip link set dev $net vf $a mac $mac || die cannot set the MAC of VF $a of port $port to $mac
+          m=", mac $mac"
+        fi
+        v=/sys/bus/pci/devices/$c
+        bind_vfio $c " (VF $a of port $port, $(cat $v/vendor):$(cat $v/device)$m)"
+        ;;
+      *) die bad line in lab.vfs: $what ;;
+    esac
+  done < $R/lab.vfs
+  echo "VMX-LAB-VFS ready"
+else
+  echo "VMX-LAB-STEP mounted; binding 0000:00:05.0 to vfio-pci"
+  [ -e /sys/bus/pci/devices/0000:00:05.0 ] || die no device 0000:00:05.0 in the lab
+  bind_vfio 0000:00:05.0
+fi
 if [ -e $R/lab.libvirt ]; then
   {
     IFS= read -r sup; IFS= read -r daemon; IFS= read -r virsh
