@@ -726,6 +726,20 @@ static void test_shared_socket_between_vms(void **state)
 	assert_string_equal(why.buf, "[vm0] (line 2) and [vm1] (line 4) use one "
 				     "vhost-user socket './s'; a socket serves one VM");
 	scenario_release(&s);
+	/* A VF in a file of several VMs: the lab that makes VFs runs one. */
+	{
+		const char *vf = "[vm0]\ncpu = number=1\n"
+				 "[vm1]\ndev_gen = pf_idx=0,vf_num=1,driver=default\n"
+				 "device = vf_idx=0,pf_dev=0\n";
+
+		strbuf_reset(&why);
+		assert_int_equal(scenario_parse(&s, "x.cfg", vf, strlen(vf)), 0);
+		assert_int_equal(scenario_runnable(&s, &why), -1);
+		assert_string_equal(why.buf, "an SR-IOV VF ([vm1] line 5) in a file of 2 "
+					     "VMs is not run: the nested lab VM that makes "
+					     "VFs runs one VM");
+		scenario_release(&s);
+	}
 	strbuf_release(&why);
 }
 
