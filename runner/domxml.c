@@ -274,6 +274,22 @@ static int dom_vf(struct dom_build *b, const struct scn_device *d)
 	return hostdev(b->o, bdf, b->pt++, b->why);
 }
 
+/* A host port by index where the run provides it (the lab VM): a <hostdev>. */
+static int dom_pf(struct dom_build *b, const struct scn_device *d)
+{
+	char bdf[32];
+
+	if (!b->e->pf_bdf)
+		return map_cannot(b->why, "scenario '%s': host port %d (line %d: "
+				  "pf_idx) outside the lab VM, which provides the ports",
+				  b->s->name, d->pf, d->line);
+	b->e->pf_bdf(d->pf, bdf, sizeof(bdf));
+	strvec_pushf(b->notes, "host port %d (line %d): a <hostdev> of %s, where the "
+			       "run provides it",
+		     d->pf, d->line, bdf);
+	return hostdev(b->o, bdf, b->pt++, b->why);
+}
+
 static int dom_devices(struct dom_build *b)
 {
 	for (size_t i = 0, v = 0; i < b->vm->ndevices; i++) {
@@ -297,7 +313,9 @@ static int dom_devices(struct dom_build *b)
 				return -1;
 			break;
 		case DEV_HOST_PF:
-			break; /* scenario_runnable() refused it */
+			if (dom_pf(b, d))
+				return -1;
+			break;
 		}
 	}
 	return 0;

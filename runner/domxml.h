@@ -39,6 +39,8 @@ struct dom_env {
 	/* Where the run made the SR-IOV VFs (mapper.h's map_env.vf_bdf);
 	 * NULL: a VF has no domain XML. */
 	void (*vf_bdf)(int pf, int vf, char *out, size_t size);
+	/* Where the run provides host port pf (map_env.pf_bdf); NULL: none. */
+	void (*pf_bdf)(int pf, char *out, size_t size);
 	const struct strvec *firmware; /* "-L DIR" arguments, or NULL */
 };
 

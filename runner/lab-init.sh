@@ -53,7 +53,7 @@ if [ -e $R/@LAB_VF_FILE@ ]; then
   # igb driver with autoprobe off (so that igbvf takes none); each VF L2
   # gets must be where the runner put it in L2's argv, gets its MAC through
   # the port when the cfg gives one (the host's ip, as DTS does), and is
-  # bound to vfio-pci.
+  # bound to vfio-pci; a port L2 gets itself (pf_idx) is bound to vfio-pci.
   echo "VMX-LAB-STEP mounted; making SR-IOV VFs"
   while read -r what port a b c mac; do
     case "$what" in
@@ -77,6 +77,12 @@ if [ -e $R/@LAB_VF_FILE@ ]; then
         fi
         v=/sys/bus/pci/devices/$c
         bind_vfio $c " (VF $a of port $port, $(cat $v/vendor):$(cat $v/device)$m)"
+        ;;
+      pf)
+        # A port itself (DTS's pf_idx): away from igb, to vfio-pci.
+        p=/sys/bus/pci/devices/$a
+        [ -e $p ] || die no port $port at $a in the lab
+        bind_vfio $a " (port $port, $(cat $p/vendor):$(cat $p/device))"
         ;;
       *) die bad line in @LAB_VF_FILE@: $what ;;
     esac

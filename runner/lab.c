@@ -55,11 +55,27 @@ int lab_vf_runnable(const struct scenario *s, const struct scn_device *d,
 {
 	const struct scn_vm *vm = &s->vms[0];
 
+	const char *what_d = d->kind == DEV_HOST_PF ? "a host port" : "SR-IOV VFs";
+
+	if (d->pf >= LAB_PORTS_MAX && d->kind == DEV_HOST_PF) {
+		sb_printf(why, "host port %d (line %d: pf_idx=%d) is not run: the "
+			       "runner gives host ports from the nested lab VM, whose "
+			       "igb ports are 0 to %d",
+			  d->pf, d->line, d->pf, LAB_PORTS_MAX - 1);
+		return -1;
+	}
 	if (d->pf >= LAB_PORTS_MAX) {
 		sb_printf(why, "VF %d of host port %d (line %d) is not run: the runner "
 			       "makes VFs in the nested lab VM, whose igb ports are "
 			       "0 to %d",
 			  d->vf, d->pf, d->line, LAB_PORTS_MAX - 1);
+		return -1;
+	}
+	if (d->kind == DEV_HOST_PF && scenario_vf_gen(s, d->pf)) {
+		sb_printf(why, "host port %d (line %d: pf_idx=%d) is given to the VM "
+			       "and makes VFs too (dev_gen, line %d): the lab binds "
+			       "a port to vfio-pci or makes its VFs, not both",
+			  d->pf, d->line, d->pf, scenario_vf_gen(s, d->pf)->line);
 		return -1;
 	}
 	for (size_t k = 0; k < s->nvms; k++)
@@ -90,11 +106,11 @@ int lab_vf_runnable(const struct scenario *s, const struct scn_device *d,
 								  : NULL;
 
 		if (what) {
-			sb_printf(why, "%s (line %d) beside SR-IOV VFs (line %d) is not "
+			sb_printf(why, "%s (line %d) beside %s (line %d) is not "
 				       "run: the nested lab VM that makes the VFs has "
 				       "no other device to pass through and no "
 				       "vhost-user backend",
-				  what, o->line, d->line);
+				  what, o->line, what_d, d->line);
 			return -1;
 		}
 	}
@@ -130,6 +146,15 @@ size_t lab_vf_plan(const struct scenario *s, struct strbuf *out, int *ports,
 	for (size_t i = 0; vm && i < vm->ndevices; i++) {
 		const struct scn_device *d = &vm->devices[i];
 
+		if (d->kind == DEV_HOST_PF) {
+			/* The port itself, given to L2: no VFs made on it. */
+			lab_port_bdf(d->pf, pf, sizeof(pf));
+			sb_printf(out, "pf %d %s\n", d->pf, pf);
+			if (d->pf + 1 > *ports)
+				*ports = d->pf + 1;
+			n++;
+			continue;
+		}
 		if (d->kind != DEV_SRIOV_VF)
 			continue;
 		lab_port_bdf(d->pf, pf, sizeof(pf));
@@ -480,11 +505,13 @@ void inspect_eval(const struct scenario *s, const struct inspect_answers *a,
 	}
 	for (size_t i = 0; i < s->vms[0].ndevices; i++) {
 		enum scn_dev_kind k = s->vms[0].devices[i].kind;
-		const char *want = k == DEV_SRIOV_VF ? vf_id : pt_id;
+		const char *want = k == DEV_SRIOV_VF ? vf_id : k == DEV_HOST_PF ? LAB_PF_ID
+											: pt_id;
 		char qdev[16];
 		struct find_qdev f;
 
-		if (k != DEV_VFIO_PCI && k != DEV_PCI_ASSIGN && k != DEV_SRIOV_VF)
+		if (k != DEV_VFIO_PCI && k != DEV_PCI_ASSIGN && k != DEV_SRIOV_VF &&
+		    k != DEV_HOST_PF)
 			continue;
 		memset(&f, 0, sizeof(f));
 		snprintf(qdev, sizeof(qdev), "pt_%zu", pt++);

@@ -71,7 +71,8 @@
  * The VF lab's work (lab_vf_plan), one line each: "port M PF_BDF N" (make
  * N VFs on port M), then "vf M N PF_BDF VF_BDF MAC|-" (VF N of port M,
  * expected at VF_BDF, its MAC set through the port first unless '-', then
- * bound to vfio-pci). Its presence makes the /init a VF lab's.
+ * bound to vfio-pci), or "pf M PF_BDF" (port M itself, DTS's pf_idx,
+ * bound to vfio-pci for L2). Its presence makes the /init a VF lab's.
  */
 #define LAB_VF_FILE "lab.vfs"
 
@@ -106,10 +107,11 @@ void lab_port_bdf(int port, char *out, size_t size);
 void lab_vf_bdf(int port, int vf, char *out, size_t size);
 
 /*
- * Whether the VF lab runs VF device d of s's first VM: 0; else -1 with
- * why appended (a port beyond the lab's, more VFs on a port than igb
- * has, another passthrough or a vhost-user device beside it), nothing
- * reported. For scenario_runnable().
+ * Whether the VF lab runs device d of s's first VM, a VF or a host port
+ * by index (pf_idx): 0; else -1 with why appended (a port beyond the
+ * lab's, more VFs on a port than igb has, a port both given to the VM
+ * and making VFs, another passthrough or a vhost-user device beside it),
+ * nothing reported. For scenario_runnable().
  */
 int lab_vf_runnable(const struct scenario *s, const struct scn_device *d,
 		    struct strbuf *why) VM_WUR;
@@ -117,9 +119,9 @@ int lab_vf_runnable(const struct scenario *s, const struct scn_device *d,
 /*
  * The VF lab's work for s as LAB_VF_FILE's text into out: the VFs of
  * every dev_gen of the file (DTS makes them once for the whole file),
- * then the first VM's VF devices; the number of igb ports the lab needs
- * (the highest port a dev_gen names, plus one) into *ports. Returns the
- * number of VFs L2 gets (0: s has none). What the lab does differently
+ * then the first VM's VF devices and host ports; the number of igb ports
+ * the lab needs (the highest port a dev_gen or a pf_idx names, plus one)
+ * into *ports. Returns the number of devices L2 gets (0: s has none). What the lab does differently
  * from DTS (the port's driver) is noted in notes. The caller has checked
  * s with scenario_runnable() (ports and VF counts within the lab's).
  */

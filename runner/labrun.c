@@ -302,9 +302,10 @@ void lab_run_direct(struct run_ctx *x, const struct lab_setup *ls)
 	memset(&env, 0, sizeof(env));
 	env.accel = "tcg"; /* no KVM inside the lab */
 	env.rundir = LAB_RUNDIR;
-	if (ls->ports)
+	if (ls->ports) {
 		env.vf_bdf = lab_vf_bdf;
-	else
+		env.pf_bdf = lab_port_bdf;
+	} else
 		env.pt_host = LAB_PT_BDF;
 	if (lab_sees(r, x->j->qemu->binary_path))
 		goto out;
@@ -458,9 +459,10 @@ static int lab_domain(struct run_ctx *x, const struct lab_setup *ls,
 	e.virttype = "qemu"; /* no KVM inside the lab */
 	e.console = LAB_RUNDIR "/console.log";
 	e.rundir = LAB_RUNDIR;
-	if (ls->ports)
+	if (ls->ports) {
 		e.vf_bdf = lab_vf_bdf;
-	else
+		e.pf_bdf = lab_port_bdf;
+	} else
 		e.pt_host = LAB_PT_BDF;
 	qemu_firmware_args(&fw);
 	e.firmware = &fw;

@@ -1,7 +1,8 @@
 /*
- * SR-IOV VF jobs (lab.h): a VM that gets VFs a cfg's dev_gen makes runs
- * in the VF lab, the nested lab VM with QEMU's igb ports, since the
- * runner assumes no SR-IOV hardware: directly, or through the libvirt
+ * SR-IOV VF jobs (lab.h): a VM that gets VFs a cfg's dev_gen makes, or
+ * host ports by index (DTS's pf_idx), runs in the VF lab, the nested lab
+ * VM with QEMU's igb ports, since the runner assumes no SR-IOV hardware
+ * and has no port list of its own: directly, or through the libvirt
  * under test. Here the lab's QEMU is chosen (labqemu.h), the VM adapted
  * to the lab (what it cannot have there, noted) and the lab's work
  * written (LAB_VF_FILE); booting the lab and judging L2's answers are
@@ -76,10 +77,16 @@ static int vf_lab_prepare(struct run_ctx *x, struct vf_lab *v)
 	strbuf_init(&v->what, 0);
 	strbuf_init(&v->work, 0);
 	r->accel = "tcg"; /* the lab runs under TCG, whatever the host has */
-	strvec_push(&r->notes, "SR-IOV VFs: the runner assumes no SR-IOV hardware, "
-			       "so the VFs are made in the nested lab VM on QEMU's "
-			       "emulated igb (82576) and L2 gets them through "
-			       "vfio-pci");
+	if (scenario_count_devices(x->s, DEV_SRIOV_VF))
+		strvec_push(&r->notes, "SR-IOV VFs: the runner assumes no SR-IOV "
+				       "hardware, so the VFs are made in the nested "
+				       "lab VM on QEMU's emulated igb (82576) and L2 "
+				       "gets them through vfio-pci");
+	if (scenario_count_devices(x->s, DEV_HOST_PF))
+		strvec_push(&r->notes, "host ports by index (pf_idx): the runner "
+				       "assumes no such hardware, so the ports are "
+				       "QEMU's emulated igb (82576) in the nested lab "
+				       "VM, and L2 gets them through vfio-pci");
 	rc = lab_qemu_find(x->st, &v->q, &r->reason);
 	if (rc) {
 		r->status = rc > 0 ? RUN_SKIP : RUN_ERROR;
@@ -92,7 +99,8 @@ static int vf_lab_prepare(struct run_ctx *x, struct vf_lab *v)
 		return -1;
 	vf_lab_adapt(x, v);
 	sb_printf(&v->what, "QEMU %s, TCG, intel-iommu, %d igb port%s with SR-IOV, "
-			    "the %zu VF%s L2 gets bound to vfio-pci",
+			    "the %zu device%s L2 gets (VFs, or ports by index) "
+			    "bound to vfio-pci",
 		  v->q.version, ports, ports == 1 ? "" : "s", nvfs, nvfs == 1 ? "" : "s");
 	v->ls.qemu = v->q.binary;
 	v->ls.firmware = v->q.firmware.nr ? v->q.firmware.v : NULL;
@@ -123,7 +131,8 @@ static void vf_libvirt(struct run_ctx *x)
 
 static int has_vfs(const struct run_ctx *x)
 {
-	return x->s->nvms && scenario_count_devices(x->s, DEV_SRIOV_VF);
+	return x->s->nvms && (scenario_count_devices(x->s, DEV_SRIOV_VF) ||
+			      scenario_count_devices(x->s, DEV_HOST_PF));
 }
 
 static int vf_applies(const struct run_ctx *x)

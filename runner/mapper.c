@@ -648,6 +648,9 @@ static int map_host_port(struct map_build *b, const struct scn_device *d)
 		sb_puts(&host, bdf);
 	} else if (d->kind == DEV_SRIOV_VF) {
 		sb_printf(&host, "VF%d-OF-PF%d", d->vf, d->pf);
+	} else if (b->env->pf_bdf) {
+		b->env->pf_bdf(d->pf, bdf, sizeof(bdf));
+		sb_puts(&host, bdf);
 	} else {
 		sb_printf(&host, "PF%d", d->pf);
 	}
@@ -661,6 +664,10 @@ static int map_host_port(struct map_build *b, const struct scn_device *d)
 			     d->vf, d->pf, d->line, host.buf, g->line, g->vfs,
 			     g->vfs == 1 ? "" : "s", d->mac ? ", its MAC " : "",
 			     d->mac ? d->mac : "", d->mac ? " set through the port" : "");
+	} else if (!g && b->env->pf_bdf) {
+		strvec_pushf(b->notes, "host port %d (line %d): host=%s, where the run "
+				       "provides it, bound to vfio-pci",
+			     d->pf, d->line, host.buf);
 	} else if (!g) {
 		strvec_pushf(b->notes, "host port %d (line %d): host=%s stands for "
 				       "the port's PCI address on the host (DTS's "

@@ -40,6 +40,8 @@ struct map_env {
 	 * vf of host port pf into out; NULL: a placeholder, VF<vf>-OF-PF<pf>.
 	 */
 	void (*vf_bdf)(int pf, int vf, char *out, size_t size);
+	/* Where the run provides host port pf (pf_idx), or NULL: a placeholder, PF<pf>. */
+	void (*pf_bdf)(int pf, char *out, size_t size);
 };
 
 /*

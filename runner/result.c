@@ -124,7 +124,8 @@ size_t count_passthrough(const struct scenario *s)
 {
 	return scenario_count_devices(s, DEV_VFIO_PCI) +
 	       scenario_count_devices(s, DEV_PCI_ASSIGN) +
-	       scenario_count_devices(s, DEV_SRIOV_VF);
+	       scenario_count_devices(s, DEV_SRIOV_VF) +
+	       scenario_count_devices(s, DEV_HOST_PF);
 }
 
 int job_start_qemu(struct run_ctx *x, struct qemu_proc *p)

@@ -738,25 +738,22 @@ int scenario_runnable(const struct scenario *s, struct strbuf *why)
 		for (size_t i = 0; i < s->vms[k].ndevices; i++) {
 			const struct scn_device *d = &s->vms[k].devices[i];
 
-			/* VFs run in the nested lab VM, within what its igb
-			 * ports have, and the lab runs one VM. */
-			if (d->kind == DEV_SRIOV_VF && s->nvms > 1) {
-				sb_printf(why, "an SR-IOV VF ([%s] line %d) in a file of "
-					       "%zu VMs is not run: the nested lab VM "
-					       "that makes VFs runs one VM",
+			/* VFs and host ports by index (pf_idx) come from
+			 * the nested lab VM's igb ports, and the lab runs
+			 * one VM. */
+			if (d->kind != DEV_SRIOV_VF && d->kind != DEV_HOST_PF)
+				continue;
+			if (s->nvms > 1) {
+				sb_printf(why, "%s ([%s] line %d) in a file of %zu VMs is "
+					       "not run: the nested lab VM that makes "
+					       "VFs and host ports runs one VM",
+					  d->kind == DEV_SRIOV_VF ? "an SR-IOV VF"
+								  : "a host port",
 					  s->vms[k].name, d->line, s->nvms);
 				return -1;
 			}
-			if (d->kind == DEV_SRIOV_VF && lab_vf_runnable(s, d, why))
+			if (lab_vf_runnable(s, d, why))
 				return -1;
-			if (d->kind == DEV_HOST_PF) {
-				sb_printf(why, "a host port by index (line %d: pf_idx=%d) "
-					       "is not run yet: the runner has no port "
-					       "list; name the device with "
-					       "driver=vfio-pci,opt_host=BDF",
-					  d->line, d->pf);
-				return -1;
-			}
 		}
 	return 0;
 }

@@ -211,6 +211,48 @@ static void test_sriov_vfs_in_the_lab_vm(void **state)
 	strbuf_release(&lab_qemu);
 }
 
+/*
+ * DTS's scene/pf_passthrough.cfg: host ports 0 and 1 by index (pf_idx)
+ * are the VF lab's igb ports themselves, taken from igb, bound to
+ * vfio-pci and given to Debian's QEMU, whose query-pci shows the 82576.
+ */
+static void test_host_ports_by_index_in_the_lab_vm(void **state)
+{
+	struct store st;
+	char *out = NULL, *v;
+
+	(void)state;
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario",
+							"dts/scene/pf_passthrough.cfg",
+							"--libvirt", "none", NULL },
+			   (const char *const[]){ "--db", db, NULL }, 600),
+		    0);
+	free(out);
+	assert_int_equal(store_open(&st, db), 0);
+	v = tu_query1(&st, "SELECT status FROM runs WHERE scenario = 'pf_passthrough'");
+	assert_string_equal(v, "pass");
+	free(v);
+	v = tu_query1(&st, "SELECT argv FROM runs WHERE scenario = 'pf_passthrough'");
+	assert_contains(v, "\"vfio-pci,host=0000:00:08.0,id=pt_0\"", "port 0");
+	assert_contains(v, "\"vfio-pci,host=0000:00:0a.0,id=pt_1\"", "port 1");
+	free(v);
+	v = tu_query1(&st, "SELECT notes FROM runs WHERE scenario = 'pf_passthrough'");
+	assert_contains(v, "host port 1 (line 23): host=0000:00:0a.0, where the run "
+			   "provides it, bound to vfio-pci", "port 1's note");
+	assert_null(strstr(v, "SR-IOV VFs:"));
+	free(v);
+	v = tu_query1(&st, "SELECT serial_log FROM runs WHERE scenario = 'pf_passthrough'");
+	assert_contains(v, "VMX-LAB 0000:00:08.0 driver=vfio-pci iommu_group=", "port 0 bound");
+	assert_contains(v, "(port 1, 0x8086:0x10c9)", "port 1 bound");
+	assert_null(strstr(v, "sriov_numvfs="));
+	free(v);
+	v = tu_query1(&st, "SELECT checks FROM runs WHERE scenario = 'pf_passthrough'");
+	assert_contains(v, "\"detail\":\"pt_0: 8086:10c9 at 00:", "pt_0 is the 82576");
+	assert_contains(v, "\"detail\":\"pt_1: 8086:10c9 at 00:", "pt_1 is the 82576");
+	free(v);
+	store_close(&st);
+}
+
 static void test_vfs_the_lab_cannot_make_are_skipped(void **state)
 {
 	struct store st;
@@ -257,7 +299,9 @@ int main(void)
 		cmocka_unit_test(test_passthrough_in_the_lab_vm),
 		cmocka_unit_test(test_wrong_expectation_fails_with_query_pci),
 		cmocka_unit_test(test_sriov_vfs_in_the_lab_vm),
+		cmocka_unit_test(test_host_ports_by_index_in_the_lab_vm),
 	};
 
+	tu_test_filter();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -474,10 +474,20 @@ static void test_scene_vfs(void **state)
 	assert_null(vm->devices[1].addr);
 	assert_note(&s, "[vm] line 16: cpu numa_aware=yes is not used: the runner "
 			"places vCPUs by cpupin only");
+	/* The lab VM provides ports 0 and 1 (igb), bound to vfio-pci. */
 	strbuf_reset(&why);
-	assert_int_equal(scenario_runnable(&s, &why), -1);
-	assert_contains(why.buf, "a host port by index (line 22: pf_idx=0) is not run yet",
-			"pf");
+	assert_int_equal(scenario_runnable(&s, &why), 0);
+	{
+		struct strbuf work = STRBUF_INIT;
+		struct strvec notes = STRVEC_INIT;
+		int ports = 0;
+
+		assert_int_equal(lab_vf_plan(&s, &work, &ports, &notes), 2);
+		assert_int_equal(ports, 2);
+		assert_string_equal(work.buf, "pf 0 0000:00:08.0\npf 1 0000:00:0a.0\n");
+		strbuf_release(&work);
+		strvec_clear(&notes);
+	}
 	scenario_release(&s);
 	strbuf_release(&why);
 }

@@ -737,7 +737,7 @@ static void test_shared_socket_between_vms(void **state)
 		assert_int_equal(scenario_runnable(&s, &why), -1);
 		assert_string_equal(why.buf, "an SR-IOV VF ([vm1] line 5) in a file of 2 "
 					     "VMs is not run: the nested lab VM that makes "
-					     "VFs runs one VM");
+					     "VFs and host ports runs one VM");
 		scenario_release(&s);
 	}
 	strbuf_release(&why);

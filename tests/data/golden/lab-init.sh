@@ -58,6 +58,11 @@ if [ -e $R/lab.vfs ]; then
         v=/sys/bus/pci/devices/$c
         bind_vfio $c " (VF $a of port $port, $(cat $v/vendor):$(cat $v/device)$m)"
         ;;
+      pf)
+        p=/sys/bus/pci/devices/$a
+        [ -e $p ] || die no port $port at $a in the lab
+        bind_vfio $a " (port $port, $(cat $p/vendor):$(cat $p/device))"
+        ;;
       *) die bad line in lab.vfs: $what ;;
     esac
   done < $R/lab.vfs
