@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "domxml.h"
+#include "hostadapt.h"
 #include "xmlesc.h"
 #include "banned.h"
 
@@ -130,9 +131,21 @@ static int dom_cputune(struct dom_build *b)
 	sb_puts(b->o, "  <cputune>\n");
 	for (int i = 0; i < cpus && *c; i++) {
 		size_t len = strcspn(c, " ");
-		char host[16];
+		char host[24];
 
 		snprintf(host, sizeof(host), "%.*s", (int)(len < 15 ? len : 15), c);
+		if (b->e->cpus) {
+			long want = strtol(host, NULL, 10),
+			     got = host_pin_cpu(want, b->e->cpus);
+
+			if (got >= 0 && got != want) {
+				strvec_pushf(b->notes, "cpupin: vCPU %d on host CPU %ld: "
+						       "CPU %ld is not on this host, "
+						       "%ld mod %d",
+					     i, got, want, want, CPU_COUNT(b->e->cpus));
+				snprintf(host, sizeof(host), "%ld", got);
+			}
+		}
 		xf(b->o, "    <vcpupin vcpu='%d' cpuset='%s'/>\n", i, host);
 		c += len;
 		c += strspn(c, " ");
@@ -164,6 +177,11 @@ static int dom_cpu(struct dom_build *b)
 		return 0;
 	if (!strcmp(model, "host") && !strcmp(b->e->virttype, "kvm")) {
 		sb_puts(b->o, "  <cpu mode='host-passthrough'/>\n");
+	} else if (!strcmp(model, "host") && b->e->no_cpu_maximum) {
+		strvec_push(b->notes, "cpu model=host needs KVM; under TCG it would "
+				      "be <cpu mode='maximum'>, which this libvirt "
+				      "(before 7.1) does not have: libvirt's default "
+				      "CPU model");
 	} else if (!strcmp(model, "host")) {
 		sb_puts(b->o, "  <cpu mode='maximum'/>\n");
 		strvec_push(b->notes, "cpu model=host needs KVM; under TCG it is "

@@ -24,6 +24,8 @@
  */
 
 #include "mapper.h"
+#include <sched.h>
+
 #include "scenario.h"
 #include "strbuf.h"
 
@@ -42,6 +44,12 @@ struct dom_env {
 	/* Where the run provides host port pf (map_env.pf_bdf); NULL: none. */
 	void (*pf_bdf)(int pf, char *out, size_t size);
 	const struct strvec *firmware; /* "-L DIR" arguments, or NULL */
+	/* The host CPUs a run may pin to (host_pin_cpu: a CPU the host
+	 * lacks becomes n mod count, noted); NULL: cpupin as written. */
+	const cpu_set_t *cpus;
+	/* The libvirt under test predates <cpu mode='maximum'> (7.1): model=
+	 * host under TCG leaves the CPU model to libvirt; 0: maximum. */
+	int no_cpu_maximum;
 };
 
 /*

@@ -23,7 +23,9 @@
 
 #include "backend.h"
 #include "initrd.h"
+#include "hostadapt.h"
 #include "testpmd.h"
+#include "version.h"
 #include "domxml.h"
 #include "fs.h"
 #include "qemuproc.h"
@@ -179,6 +181,7 @@ static int libvirt_domain_xml(struct run_ctx *x, const char *name, const char *c
 	struct result *r = x->r;
 	struct strvec fw = STRVEC_INIT;
 	struct dom_env e;
+	cpu_set_t cpus;
 	int ret = 0;
 
 	memset(&e, 0, sizeof(e));
@@ -192,6 +195,9 @@ static int libvirt_domain_xml(struct run_ctx *x, const char *name, const char *c
 	e.rundir = x->rundir;
 	qemu_firmware_args(&fw);
 	e.firmware = &fw;
+	if (!sched_getaffinity(0, sizeof(cpus), &cpus))
+		e.cpus = &cpus;
+	e.no_cpu_maximum = version_strcmp(x->j->libvirt->version, "7.1.0") < 0;
 	if (domxml_build(x->s, &e, xml, &r->notes, &r->reason)) {
 		r->status = RUN_SKIP;
 		ret = -1;
@@ -265,14 +271,48 @@ static void run_libvirt(struct run_ctx *x)
 	virConnectPtr conn = NULL;
 	virDomainPtr dom = NULL;
 	char *initrd = NULL, *native = NULL, *expanded = NULL;
+	struct host_adapt ha;
+	struct scenario lv_s;
+	struct run_ctx xa = *x; /* x with the scenario adapted to the host */
 	long pid;
-	int have_tp = 0, state = 0, reason = 0;
+	int have_tp = 0, state = 0, reason = 0, adapt;
 
+	/*
+	 * As for a direct run: disks the host lacks left out, cpupin modulo
+	 * the CPUs present (domxml.c), noted. Hugepages are not given:
+	 * libvirt takes them only from a hugetlbfs mounted before its
+	 * daemon started, which a run does not set up; the memory is a
+	 * shared memfd instead (what vhost-user needs), noted.
+	 */
+	memset(&ha, 0, sizeof(ha));
+	lv_s = *x->s;
+	lv_s.vms = xcalloc(lv_s.nvms ? lv_s.nvms : 1, sizeof(*lv_s.vms));
+	for (size_t k = 0; k < lv_s.nvms; k++) {
+		lv_s.vms[k] = x->s->vms[k];
+		if (lv_s.vms[k].hugepages)
+			strvec_pushf(&r->notes, "mem hugepage=yes of [%s] through "
+						"libvirt: no hugepages (libvirt takes them "
+						"only from a hugetlbfs mounted before its "
+						"daemon started); ordinary memory, a shared "
+						"memfd where vhost-user needs it",
+				     lv_s.vms[k].name);
+		lv_s.vms[k].hugepages = 0;
+	}
+	adapt = host_adapt_start(&ha, &lv_s, x->rundir, &r->notes, &r->reason);
+	free(lv_s.vms);
+	if (adapt) {
+		r->status = adapt > 0 ? RUN_SKIP : RUN_ERROR;
+		host_adapt_stop(&ha, &r->notes);
+		return;
+	}
+	xa.s = &ha.s;
+	x = &xa;
 	conn = virConnectOpen(x->j->daemon->uri);
 	if (!conn) {
 		r->status = RUN_ERROR;
 		sb_printf(&r->reason, "cannot connect to libvirt %s: %s", lv->version,
 			  lv_error());
+		host_adapt_stop(&ha, &r->notes);
 		return;
 	}
 	domain_name(x->s->name, &name);
@@ -320,6 +360,7 @@ out:
 		testpmd_stop(&tp, &r->backend, &r->notes);
 	if (conn)
 		virConnectClose(conn);
+	host_adapt_stop(&ha, &r->notes);
 	free(native);
 	free(initrd);
 	strbuf_release(&name);
