@@ -18,7 +18,9 @@ mount -t devtmpfs dev /dev 2>/dev/null
 exec </dev/console >/dev/console 2>&1
 for m in $(cat /etc/modules); do insmod $m || echo "VMX-WARN insmod $m failed"; done
 echo "@GUEST_BEGIN@ lab"
-die() { echo "VMX-LAB-ERROR $*"; echo "@GUEST_END@ 0 1"; poweroff -f; }
+# The console closed before each power-off: the last close of a tty waits
+# until its queue has gone out; poweroff -f does not.
+die() { echo "VMX-LAB-ERROR $*"; echo "@GUEST_END@ 0 1"; exec </dev/null >/dev/null 2>&1; poweroff -f; }
 mkdir -p /host
 mount -t 9p -o trans=virtio,version=9p2000.L,ro hostroot /host || die cannot mount the host root
 mount -t devtmpfs dev /host/dev || die cannot mount /dev in the host root
@@ -157,4 +159,5 @@ fi
 sync
 umount /host@LAB_RUNDIR@
 echo "@GUEST_END@ 0 0"
+exec </dev/null >/dev/null 2>&1
 poweroff -f

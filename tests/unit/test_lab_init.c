@@ -44,7 +44,7 @@ static const struct {
 } content_cases[] = {
 	{ "the shebang first, then busybox", "#!/bin/busybox sh\n/bin/busybox --install -s\n", 1 },
 	{ "the begin marker", "echo \"" GUEST_BEGIN " lab\"\n", 1 },
-	{ "the end marker", "echo \"" GUEST_END " 0 0\"\npoweroff -f\n", 1 },
+	{ "the end marker, the console drained", "echo \"" GUEST_END " 0 0\"\nexec </dev/null >/dev/null 2>&1\npoweroff -f\n", 1 },
 	{ "L2's exit line", "echo \"" LAB_EXIT " $?\"\n", 1 },
 	{ "the device bound", "echo vfio-pci > $d/driver_override\n", 1 },
 	{ "the e1000e bound when there are no VFs", "else\n"

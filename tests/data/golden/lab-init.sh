@@ -6,7 +6,7 @@ mount -t devtmpfs dev /dev 2>/dev/null
 exec </dev/console >/dev/console 2>&1
 for m in $(cat /etc/modules); do insmod $m || echo "VMX-WARN insmod $m failed"; done
 echo "VMX-BEGIN lab"
-die() { echo "VMX-LAB-ERROR $*"; echo "VMX-END 0 1"; poweroff -f; }
+die() { echo "VMX-LAB-ERROR $*"; echo "VMX-END 0 1"; exec </dev/null >/dev/null 2>&1; poweroff -f; }
 mkdir -p /host
 mount -t 9p -o trans=virtio,version=9p2000.L,ro hostroot /host || die cannot mount the host root
 mount -t devtmpfs dev /host/dev || die cannot mount /dev in the host root
@@ -127,4 +127,5 @@ fi
 sync
 umount /host/tmp/vmx
 echo "VMX-END 0 0"
+exec </dev/null >/dev/null 2>&1
 poweroff -f
