@@ -16,6 +16,7 @@
 #include "backend.h"
 #include "fs.h"
 #include "hostadapt.h"
+#include "netlab.h"
 #include "initrd.h"
 #include "testpmd.h"
 #include "banned.h"
@@ -136,6 +137,7 @@ struct vm_run {
 	size_t k;
 	const char *name; /* NULL: the scenario's only VM */
 	char *initrd, *rundir;
+	char tap_prefix[64];
 	struct map_env env;
 	struct qemu_proc p;
 	int started;
@@ -322,6 +324,10 @@ static int prepare_vm(struct run_ctx *x, const struct scenario *s,
 	v->env.accel = r->accel;
 	v->env.rundir = v->rundir ? v->rundir : x->rundir;
 	v->env.hugepage_dir = hugepage_dir;
+	if (netlab_taps(s, v->k)) {
+		netlab_tap_prefix(getpid(), v->k, v->tap_prefix, sizeof(v->tap_prefix));
+		v->env.tap_prefix = v->tap_prefix;
+	}
 	if (map_vm_argv(s, v->k, x->caps, &v->env, &r->argv, &r->notes, &r->reason)) {
 		r->status = RUN_SKIP;
 		return 1;
@@ -339,12 +345,14 @@ static void run_booted(struct run_ctx *x)
 	struct result *r = x->r;
 	struct testpmd tp;
 	struct host_adapt ha;
+	struct netlab nl;
 	struct vm_run *v = NULL;
 	struct map_env *envs = NULL;
 	size_t n = 0;
 	int have_tp = 0, adapt;
 
 	memset(&ha, 0, sizeof(ha));
+	memset(&nl, 0, sizeof(nl));
 	adapt = host_adapt_start(&ha, x->s, x->rundir, &r->notes, &r->reason);
 	if (adapt) {
 		r->status = adapt > 0 ? RUN_SKIP : RUN_ERROR;
@@ -352,6 +360,10 @@ static void run_booted(struct run_ctx *x)
 	}
 	if (map_runnable(&ha.s, &r->reason)) {
 		r->status = RUN_SKIP;
+		goto out;
+	}
+	if (netlab_start(&nl, &ha.s, &r->notes, &r->reason)) {
+		r->status = RUN_ERROR;
 		goto out;
 	}
 	n = ha.s.nvms;
@@ -399,6 +411,7 @@ merge:
 out:
 	if (have_tp)
 		testpmd_stop(&tp, &r->backend, &r->notes);
+	netlab_stop(&nl);
 	host_adapt_stop(&ha, &r->notes);
 	for (size_t k = 0; k < n; k++) {
 		result_release(&v[k].r);

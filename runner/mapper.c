@@ -216,16 +216,7 @@ int map_runnable(const struct scenario *s, struct strbuf *why)
 	if (scenario_runnable(s, &r))
 		ret = map_cannot(why, "%s", r.buf);
 	strbuf_release(&r);
-	if (ret)
-		return ret;
-	for (size_t k = 0; k < s->nvms; k++)
-		for (size_t i = 0; i < s->vms[k].nnets; i++)
-			if (s->vms[k].nets[i].kind == NET_TAP)
-				return map_cannot(why, "scenario '%s': tap networking "
-						       "needs a host bridge, which the "
-						       "runner does not set up",
-						  s->name);
-	return 0;
+	return ret;
 }
 
 int map_one_vm(const struct scenario *s, struct strbuf *why)
@@ -237,6 +228,12 @@ int map_one_vm(const struct scenario *s, struct strbuf *why)
 				       "direct backend only (--libvirt none), not "
 				       "through libvirt or in the lab",
 				  s->nvms);
+	for (size_t i = 0; i < s->vms[0].nnets; i++)
+		if (s->vms[0].nets[i].kind == NET_TAP)
+			return map_cannot(why, "scenario '%s': tap networking (line %d) "
+					       "runs directly only (--libvirt none), "
+					       "where the run makes a bridge for it",
+					  s->name, s->vms[0].nets[i].line);
 	return 0;
 }
 
@@ -430,10 +427,22 @@ static void net_backend(struct map_build *b, struct map_vlan *g,
 {
 	const char *br = n && n->bridge ? n->bridge : "br0";
 	const char *fwd = n ? n->hostfwd : NULL;
-	int tap = n && n->kind == NET_TAP;
+	int tap = n && n->kind == NET_TAP, own = tap && b->env->tap_prefix;
+	struct strbuf tapdev = STRBUF_INIT;
 	int id;
 
-	if (tap)
+	/* The run's own tap for this net: the nth tap net of the VM. */
+	if (own) {
+		size_t t = 0;
+
+		for (const struct scn_net *o = b->vm->nets; o < n; o++)
+			t += o->kind == NET_TAP;
+		sb_printf(&tapdev, "tap,ifname=%s%zu,script=no,downscript=no",
+			  b->env->tap_prefix, t);
+	} else if (tap) {
+		sb_printf(&tapdev, "bridge,br=%s", br);
+	}
+	if (tap && !own)
 		strvec_pushf(b->notes, "net type=tap (line %d) is -%s bridge,br=%s: "
 				       "QEMU's qemu-bridge-helper adds the tap to "
 				       "the host's bridge %s, which must exist and "
@@ -442,19 +451,23 @@ static void net_backend(struct map_build *b, struct map_vlan *g,
 	if (g->hub && b->old_net) {
 		strvec_push(b->argv, "-net");
 		if (tap)
-			strvec_pushf(b->argv, "bridge,vlan=%d,br=%s", g->vlan, br);
+			strvec_pushf(b->argv, "%.*s,vlan=%d%s", (int)strcspn(tapdev.buf, ","),
+				     tapdev.buf, g->vlan, tapdev.buf + strcspn(tapdev.buf, ","));
 		else
 			strvec_pushf(b->argv, "user,vlan=%d%s%s", g->vlan,
 				     fwd ? ",hostfwd=" : "", fwd ? fwd : "");
+		strbuf_release(&tapdev);
 		return;
 	}
 	id = b->backend++;
 	strvec_push(b->argv, "-netdev");
 	if (tap)
-		strvec_pushf(b->argv, "bridge,id=hostnet%d,br=%s", id, br);
+		strvec_pushf(b->argv, "%.*s,id=hostnet%d%s", (int)strcspn(tapdev.buf, ","),
+			     tapdev.buf, id, tapdev.buf + strcspn(tapdev.buf, ","));
 	else
 		strvec_pushf(b->argv, "user,id=hostnet%d%s%s", id,
 			     fwd ? ",hostfwd=" : "", fwd ? fwd : "");
+	strbuf_release(&tapdev);
 	if (!g->hub) {
 		g->pair_id = id;
 		return;

@@ -42,6 +42,12 @@ struct map_env {
 	void (*vf_bdf)(int pf, int vf, char *out, size_t size);
 	/* Where the run provides host port pf (pf_idx), or NULL: a placeholder, PF<pf>. */
 	void (*pf_bdf)(int pf, char *out, size_t size);
+	/*
+	 * The taps the run made for this VM's tap nets (netlab.h): the nth
+	 * is tap_prefix + n, opened by name; NULL: the host's bridge named
+	 * by the file, through qemu-bridge-helper (shown, not run).
+	 */
+	const char *tap_prefix;
 };
 
 /*
@@ -74,8 +80,7 @@ int map_cannot(struct strbuf *why, const char *fmt, ...) VM_PRINTF(2, 3);
 /*
  * 0 when the runner runs s as it is; else -1 with why set to the reason
  * (scenario_runnable: VMs sharing a socket, VFs beyond what the lab VM
- * makes; tap in any VM, whose host bridge the runner does not set up),
- * as map_cannot.
+ * makes), as map_cannot.
  */
 int map_runnable(const struct scenario *s, struct strbuf *why) VM_WUR;
 
@@ -96,7 +101,8 @@ int map_vm_argv(const struct scenario *s, size_t vm, const struct map_caps *c,
 /*
  * map_runnable, for a backend that runs one VM per job (through libvirt,
  * in the lab): also -1 when s has several VMs, which only the direct
- * backend runs together.
+ * backend runs together, or tap networking, for which only the direct
+ * backend makes a bridge (netlab.h).
  */
 int map_one_vm(const struct scenario *s, struct strbuf *why) VM_WUR;
 

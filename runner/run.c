@@ -22,6 +22,7 @@
 #include "job.h"
 #include "jobplan.h"
 #include "libvirtd.h"
+#include "netlab.h"
 #include "scenario.h"
 #include "shard.h"
 #include "store.h"
@@ -458,6 +459,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	daemons = start_daemons(&plan);
 	(void)host_hugepages_sweep(NULL); /* what killed runs left reserved */
+	(void)netlab_sweep();		  /* and the links they made */
 	info("running %zu job%s (%zu at a time)", plan.njobs,
 	     plan.njobs == 1 ? "" : "s", (size_t)njobs);
 	{

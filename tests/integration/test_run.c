@@ -9,6 +9,12 @@
 #include <limits.h>
 #include <sched.h>
 
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "netlab.h"
 #include "teststore.h"
 #include "tuhugepages.h"
 
@@ -190,6 +196,82 @@ static void test_dts_two_vms_run_together(void **state)
 	store_close(&st);
 }
 
+/*
+ * Links of ours (netlab.h) whose run is gone, as "name name ...": what
+ * a run left behind (a live run's, another test's say, do not count).
+ */
+static void left_links(struct strbuf *out)
+{
+	DIR *d = opendir("/sys/class/net");
+	struct dirent *e;
+
+	strbuf_reset(out);
+	while (d && (e = readdir(d))) {
+		pid_t pid = netlab_owner(e->d_name);
+
+		if (pid > 0 && kill(pid, 0) && errno == ESRCH)
+			sb_printf(out, "%s ", e->d_name);
+	}
+	if (d)
+		closedir(d);
+}
+
+/*
+ * DTS's sriov_kvm.cfg: four VMs, two of them with a tap on br0. The run
+ * makes its own bridge and a tap for each, QEMU opens them by name, and
+ * they are gone after the job. Links a killed run left (a bridge named
+ * after a pid that no longer runs) are removed by the next run.
+ */
+static void test_dts_taps_on_the_runs_own_bridge(void **state)
+{
+	struct strbuf links = STRBUF_INIT;
+	struct command ip;
+	struct store st;
+	char *out = NULL, *v, dead[64];
+	pid_t gone = fork();
+
+	(void)state;
+	if (gone == 0)
+		_exit(0);
+	assert_true(gone > 0);
+	assert_int_equal(waitpid(gone, NULL, 0), gone);
+	/* A bridge of a run that is gone, as a killed worker leaves it. */
+	netlab_bridge_name(gone, dead, sizeof(dead));
+	command_init(&ip);
+	strvec_pushv(&ip.args, (const char *const[]){ "ip", "link", "add", dead, "type",
+						      "bridge", NULL });
+	ip.timeout = 20;
+	assert_int_equal(command_run_checked(&ip), 0);
+	command_release(&ip);
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "run", "--scenario",
+							"dts/sriov_kvm.cfg", "--libvirt", "none",
+							NULL },
+			   (const char *const[]){ "--db", db, NULL }, 900),
+		    0);
+	sb_printf(&links, "removed link '%s' of a run that is gone (pid %ld)", dead,
+		  (long)gone);
+	assert_contains(out, links.buf, "the dead run's bridge swept");
+	free(out);
+	left_links(&links);
+	assert_string_equal(links.buf, "");
+	assert_int_equal(store_open(&st, db), 0);
+	v = tu_query1(&st, "SELECT status FROM runs WHERE scenario = 'sriov_kvm'");
+	assert_string_equal(v, "pass");
+	free(v);
+	v = tu_query1(&st, "SELECT notes FROM runs WHERE scenario = 'sriov_kvm'");
+	assert_contains(v, "[vm2] net type=tap (line 136) on bridge br0: tap vx", "vm2's tap");
+	assert_contains(v, "[vm3] net type=tap (line 155) on bridge br0: tap vx", "vm3's tap");
+	assert_contains(v, "br, the bridge the run made in its place", "the run's bridge");
+	free(v);
+	v = tu_query1(&st, "SELECT argv FROM runs WHERE scenario = 'sriov_kvm'");
+	assert_contains(v, "v2t0,script=no,downscript=no\"", "vm2 opens its tap");
+	assert_contains(v, "v3t0,script=no,downscript=no\"", "vm3 opens its tap");
+	assert_null(strstr(v, "br=br0"));
+	free(v);
+	store_close(&st);
+	strbuf_release(&links);
+}
+
 /* What a note says between from and to, in the run's notes v; malloc'd. */
 static char *note_part(const char *v, const char *from, const char *to)
 {
@@ -315,6 +397,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_scenario_names_file_and_line),
 		cmocka_unit_test(test_dts_two_vms_run_together),
+		cmocka_unit_test(test_dts_taps_on_the_runs_own_bridge),
 		cmocka_unit_test(test_dts_adapted_for_host),
 		cmocka_unit_test(test_plain_vms_pass),
 		cmocka_unit_test(test_guest_failure_is_recorded),

@@ -47,6 +47,7 @@ static void mapping_text(const struct scenario *s, const struct map_caps *c,
 	env.accel = "tcg";
 	env.rundir = "/run/vmx";
 	env.pt_host = "0000:00:05.0";
+	env.tap_prefix = "vxPIDv0t"; /* the run's taps (netlab.h) */
 	if (s->nvms > 1) {
 		/* Several VMs: each, as the direct backend maps them. */
 		if (map_runnable(s, &why)) {
@@ -67,7 +68,9 @@ static void mapping_text(const struct scenario *s, const struct map_caps *c,
 			for (size_t i = 0; i < notes.nr; i++)
 				sb_printf(out, "%s\n", notes.v[i]);
 		}
-	} else if (map_argv(s, c, &env, &argv, &notes, &why)) {
+	} else if (map_runnable(s, &why) ||
+		   map_vm_argv(s, 0, c, &env, &argv, &notes, &why)) {
+		/* One VM, as the direct backend maps it. */
 		sb_printf(out, "# cannot map\n%s\n", why.buf);
 	} else {
 		sb_puts(out, "# argv\n");
