@@ -162,6 +162,26 @@ static int running(pid_t pid)
 	return !kill(pid, 0) || errno == EPERM;
 }
 
+/* Removes the links of gone that are bridges (or not), with a warning each. */
+static int drop_gone(const struct strvec *gone, int bridges)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < gone->nr; i++) {
+		const char *l = gone->v[i];
+		size_t len = strlen(l);
+		int bridge = len > 2 && !strcmp(l + len - 2, "br");
+
+		if (bridge != bridges ||
+		    ip(NULL, (const char *const[]){ "link", "del", l, NULL }))
+			continue;
+		warning("removed link '%s' of a run that is gone (pid %ld)", l,
+			(long)netlab_owner(l));
+		n++;
+	}
+	return n;
+}
+
 int netlab_sweep(void)
 {
 	DIR *d = opendir("/sys/class/net");
@@ -178,31 +198,9 @@ int netlab_sweep(void)
 			strvec_push(&gone, e->d_name);
 	}
 	closedir(d);
-	/* Taps before bridges: "vx..br" sorts after "vx..v..". */
-	for (size_t i = 0; i < gone.nr; i++) {
-		const char *l = gone.v[i];
-		size_t len = strlen(l);
-
-		if (len > 2 && !strcmp(l + len - 2, "br"))
-			continue;
-		if (!ip(NULL, (const char *const[]){ "link", "del", l, NULL })) {
-			warning("removed link '%s' of a run that is gone (pid %ld)", l,
-				(long)netlab_owner(l));
-			n++;
-		}
-	}
-	for (size_t i = 0; i < gone.nr; i++) {
-		const char *l = gone.v[i];
-		size_t len = strlen(l);
-
-		if (len <= 2 || strcmp(l + len - 2, "br"))
-			continue;
-		if (!ip(NULL, (const char *const[]){ "link", "del", l, NULL })) {
-			warning("removed link '%s' of a run that is gone (pid %ld)", l,
-				(long)netlab_owner(l));
-			n++;
-		}
-	}
+	/* Taps before bridges, which cannot go while a tap is enslaved. */
+	n += drop_gone(&gone, 0);
+	n += drop_gone(&gone, 1);
 	strvec_clear(&gone);
 	return n;
 }
