@@ -541,6 +541,66 @@ static const char *const migrations[] = {
 	"    UPDATE migrations SET uuid = lower(hex(randomblob(16)))"
 	"      WHERE id = NEW.id;"
 	"  END;",
+
+	/*
+	 * 16: libvirt's own test domains as a corpus (corpus/). A domain is
+	 * one input XML of tests/qemuxmlconfdata, named by the libvirt
+	 * source it came from (origin: that libvirt's version) and its file;
+	 * its golden files are libvirt's expected argv ('args') or expected
+	 * error ('err') for one QEMU version ('latest' or 'X.Y.0').
+	 * corpus_runs: one row per (domain, libvirt install, QEMU install)
+	 * of a sweep. outcome: 'started' (argv: the real QEMU argv, from
+	 * /proc), 'rejected' by libvirt, 'refused' by QEMU, 'skipped' (a host
+	 * resource it names is missing here), 'error' (ours). adaptations:
+	 * JSON array of the stand-ins made for it. golden: the golden file
+	 * the argv was compared with.
+	 */
+	"CREATE TABLE corpus_domains ("
+	"  id INTEGER PRIMARY KEY,"
+	"  corpus TEXT NOT NULL CHECK (corpus IN ('libvirt')),"
+	"  origin TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  file TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  xml TEXT NOT NULL,"
+	"  imported_at TEXT NOT NULL,"
+	"  UNIQUE (corpus, origin, name)"
+	");"
+	"CREATE TABLE corpus_golden ("
+	"  domain INTEGER NOT NULL REFERENCES corpus_domains(id) ON DELETE CASCADE,"
+	"  qemu TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('args', 'err')),"
+	"  file TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  PRIMARY KEY (domain, qemu, kind)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE corpus_runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid TEXT,"
+	"  sweep INTEGER REFERENCES sweeps(id),"
+	"  domain INTEGER NOT NULL REFERENCES corpus_domains(id),"
+	"  libvirt TEXT NOT NULL,"
+	"  qemu TEXT NOT NULL,"
+	"  qemu_sha256 TEXT,"
+	"  accel TEXT,"
+	"  outcome TEXT NOT NULL CHECK (outcome IN ('started', 'rejected',"
+	"    'refused', 'skipped', 'error', 'unsupported')),"
+	"  reason TEXT,"
+	"  argv TEXT,"
+	"  adaptations TEXT,"
+	"  golden TEXT,"
+	"  domain_xml TEXT,"
+	"  seconds REAL,"
+	"  started_at TEXT NOT NULL,"
+	"  tool TEXT"
+	");"
+	"CREATE INDEX corpus_runs_sweep ON corpus_runs (sweep, domain, libvirt, qemu);"
+	"CREATE UNIQUE INDEX corpus_runs_uuid ON corpus_runs (uuid);"
+	"CREATE TRIGGER corpus_runs_uuid_default AFTER INSERT ON corpus_runs"
+	"  WHEN NEW.uuid IS NULL BEGIN"
+	"    UPDATE corpus_runs SET uuid = lower(hex(randomblob(16)))"
+	"      WHERE id = NEW.id;"
+	"  END;",
 };
 
 int store_schema_version(void)

@@ -74,6 +74,12 @@ static const struct mtable tables[] = {
 	{ "sweep_shards", { NULL }, { "sweep=sweeps" }, NULL },
 	{ "runs", { "uuid" }, { "sweep=sweeps" }, NULL },
 	{ "migrations", { "uuid" }, { "sweep=sweeps" }, NULL },
+	{ "corpus_domains", { "corpus", "origin", "name" }, { NULL }, NULL },
+	/* A domain's golden files come with the domain row that won. */
+	{ "corpus_golden", { NULL }, { "domain=corpus_domains" },
+	  "domain=corpus_domains" },
+	{ "corpus_runs", { "uuid" }, { "sweep=sweeps", "domain=corpus_domains" },
+	  NULL },
 };
 
 static const char usage[] =
@@ -82,8 +88,8 @@ static const char usage[] =
 	"Merges stores (the shards of a sweep, or the stores of several machines)\n"
 	"into OUT.db, which is created when it does not exist. Every table is\n"
 	"merged: installs, builds, probe records (renumbered by the binary's\n"
-	"sha256), ABI texts and schemas (by content), sweeps, runs and migrations\n"
-	"(by uuid).\n"
+	"sha256), ABI texts and schemas (by content), sweeps, runs, migrations\n"
+	"and corpus runs (by uuid), corpus domains (by corpus, origin and name).\n"
 	"A row OUT.db already has is not copied again, so merging a store twice\n"
 	"changes nothing. The shards of one sweep become one sweep, finished\n"
 	"only when every shard 1..N is merged and finished. An install of the\n"
