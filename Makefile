@@ -17,7 +17,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 WARN = -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
        -Wshadow -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) -Ilib -Iark -Imatrix -Irunner -Ireports -Isweep -Imigrate -I. \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) -Ilib -Iark -Imatrix -Irunner -Ireports -Isweep -Imigrate -Icorpus -I. \
 	     $(PKG_CFLAGS) -MMD -MP
 ifdef DEVELOPER
 ALL_CFLAGS += -Werror
@@ -32,7 +32,7 @@ ZYGOTE_SRC = lib/zygote-preload.c
 ZYGOTE = virt-matrix-zygote.so
 LIB_SRC = $(filter-out $(ZYGOTE_SRC),$(wildcard lib/*.c)) $(wildcard ark/*.c) $(wildcard matrix/*.c) \
 	  $(wildcard runner/*.c) $(wildcard reports/*.c) $(wildcard sweep/*.c) \
-	  $(wildcard migrate/*.c)
+	  $(wildcard migrate/*.c) $(wildcard corpus/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 LIB = libvirt-matrix.a
 

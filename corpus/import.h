@@ -51,9 +51,10 @@ char *corp_golden_argv_json(const char *text, size_t len, struct strbuf *why);
 
 /*
  * Of a domain's golden QEMU versions (each "latest" or "X.Y.0"), the one
- * nearest the QEMU version qemu: the newest X.Y.0 not newer than qemu,
- * "latest" when qemu is newer than every X.Y.0 or none is given. NULL when
- * versions is empty. Borrowed from versions.
+ * nearest the QEMU version qemu: the newest X.Y.0 not newer than qemu
+ * (the oldest X.Y.0 when qemu is older than all), "latest" when qemu is
+ * newer than every X.Y.0 and "latest" is given, or when no X.Y.0 is.
+ * NULL when versions is empty. Borrowed from versions.
  */
 const char *corp_golden_nearest(const char *const *versions, size_t n,
 				const char *qemu);
