@@ -166,15 +166,21 @@ void sb_putc(struct strbuf *sb, char c)
 
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 {
-	struct strbuf t = STRBUF_INIT;
 	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vprintf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	struct strbuf t = STRBUF_INIT;
 	int r;
 
 	if (sb->cut)
 		return;
-	va_start(ap, fmt);
 	r = strbuf_vaddf(sb->max ? &t : sb, fmt, ap);
-	va_end(ap);
 	if (r)
 		die("vsnprintf into an uncapped buffer failed");
 	if (sb->max)

@@ -49,6 +49,7 @@ int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) VM_WUR;
 void sb_puts(struct strbuf *sb, const char *s);
 void sb_putc(struct strbuf *sb, char c);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) VM_PRINTF(2, 3);
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap) VM_PRINTF(2, 0);
 
 void strbuf_setlen(struct strbuf *sb, size_t len);
 void strbuf_rtrim(struct strbuf *sb);

@@ -12,7 +12,11 @@
  * status. "internal-supervise --bind SRC DST... -- DAEMON ARGS" first
  * moves into a private mount namespace with each SRC bound over DST (a
  * distribution's daemon whose paths are compiled in keeps its state in
- * SRC instead); root only.
+ * SRC instead); root only. "--overlay DIR UPPER WORK..." after the
+ * binds puts the directory UPPER over DIR with overlayfs (WORK is its
+ * work directory, on UPPER's file system), the mounts below DIR kept in
+ * place: what UPPER holds appears in DIR for the daemon and its QEMUs
+ * alone.
  */
 
 int cmd_internal_supervise(int argc, char **argv);
@@ -21,7 +25,8 @@ int cmd_internal_supervise(int argc, char **argv);
  * Pushes the argv prefix that runs argv under the supervisor: this
  * virt-matrix binary (/proc/self/exe), or $VIRT_MATRIX_BIN when set (for
  * programs other than virt-matrix that use the library, such as tests),
- * then "internal-supervise"; the caller adds any --bind pairs, then "--".
+ * then "internal-supervise"; the caller adds any --bind pairs and
+ * --overlay triples, then "--".
  */
 struct strvec;
 void supervise_argv(struct strvec *out);

@@ -76,7 +76,6 @@ static int setup_built(struct libvirtd *d, const char *prefix)
 	sb_printf(&p, "%s/etc/libvirt", prefix);
 	ret = mkdir_p(p.buf, 0755) || write_qemu_conf(p.buf) ? -1 : 0;
 	strbuf_release(&p);
-	strvec_push(&d->cmd.args, "--");
 	return ret;
 }
 
@@ -118,8 +117,7 @@ static int setup_private(struct libvirtd *d, const struct install *lv)
 		sb_printf(&p, "%s/%s", d->private, dirs[i].ours);
 		if (mkdir_p(p.buf, 0755))
 			goto out;
-		strvec_push(&d->cmd.args, "--bind");
-		strvec_push(&d->cmd.args, p.buf);
+		strvec_push(&d->binds, p.buf);
 		strbuf_reset(&p);
 		/* Debian's build: /etc, /run and /var, not under /usr. */
 		if (sys && !strcmp(dirs[i].base, "run"))
@@ -128,10 +126,9 @@ static int setup_private(struct libvirtd *d, const struct install *lv)
 			sb_printf(&p, "/%s", dirs[i].sub);
 		else
 			sb_printf(&p, "%s/%s", lv->prefix, dirs[i].sub);
-		strvec_push(&d->cmd.args, p.buf);
+		strvec_push(&d->binds, p.buf);
 		strbuf_reset(&p);
 	}
-	strvec_push(&d->cmd.args, "--");
 	sb_printf(&p, "%s/run", d->private);
 	d->run_dir = strbuf_detach(&p);
 	sb_printf(&p, "%s/log", d->private);
@@ -146,8 +143,9 @@ out:
 
 /*
  * The daemon's own config in our private tree (virtqemud.conf or
- * libvirtd.conf, after its binary): its host UUID, and its log in a file
- * of the tree rather than on a pipe nobody reads while jobs run.
+ * libvirtd.conf, after its binary): its host UUID (NULL: libvirt's
+ * own), and its log in a file of the tree rather than on a pipe nobody
+ * reads while jobs run.
  */
 static int write_daemon_conf(const struct libvirtd *d, const char *host_uuid)
 {
@@ -157,10 +155,10 @@ static int write_daemon_conf(const struct libvirtd *d, const char *host_uuid)
 
 	base = base ? base + 1 : d->daemon;
 	sb_printf(&path, "%s/etc/%s.conf", d->private, base);
-	sb_printf(&text, "# Written by virt-matrix.\n"
-			 "host_uuid = \"%s\"\n"
-			 "log_outputs = \"3:file:%s/daemon.log\"\n",
-		  host_uuid, d->log_dir);
+	sb_puts(&text, "# Written by virt-matrix.\n");
+	if (host_uuid)
+		sb_printf(&text, "host_uuid = \"%s\"\n", host_uuid);
+	sb_printf(&text, "log_outputs = \"3:file:%s/daemon.log\"\n", d->log_dir);
 	ret = write_file_atomic(path.buf, text.buf, text.len);
 	strbuf_release(&path);
 	strbuf_release(&text);
@@ -175,18 +173,25 @@ int libvirtd_start(struct libvirtd *d, const struct install *lv, double timeout)
 int libvirtd_start_as(struct libvirtd *d, const struct install *lv,
 		      const char *host_uuid, double timeout)
 {
+	if (libvirtd_prepare(d, lv, host_uuid, host_uuid != NULL))
+		return -1;
+	return libvirtd_launch(d, NULL, timeout);
+}
+
+int libvirtd_prepare(struct libvirtd *d, const struct install *lv,
+		     const char *host_uuid, int private_tree)
+{
 	struct strbuf sock = STRBUF_INIT, uri = STRBUF_INIT;
-	double deadline = now_monotonic() + timeout;
 	int ret = -1;
 
 	memset(d, 0, sizeof(*d));
 	command_init(&d->cmd);
-	supervise_argv(&d->cmd.args);
+	d->version = xstrdup(lv->version);
 	d->daemon = libvirtd_binary(lv);
-	if (host_uuid || !strcmp(lv->kind, "imported") ? setup_private(d, lv)
-						       : setup_built(d, lv->prefix))
+	if (private_tree || !strcmp(lv->kind, "imported") ? setup_private(d, lv)
+							  : setup_built(d, lv->prefix))
 		goto out;
-	if (host_uuid && write_daemon_conf(d, host_uuid))
+	if ((host_uuid || private_tree) && write_daemon_conf(d, host_uuid))
 		goto out;
 	sb_printf(&sock, "%s/%s", d->run_dir,
 		  ends_with(d->daemon, "/virtqemud") ? "virtqemud-sock"
@@ -198,13 +203,37 @@ int libvirtd_start_as(struct libvirtd *d, const struct install *lv,
 	}
 	sb_printf(&uri, "qemu:///system?socket=%s", sock.buf);
 	d->uri = strbuf_detach(&uri);
+	d->sock = strbuf_detach(&sock);
 	if (access(d->daemon, X_OK)) {
 		error_errno("cannot run the libvirt daemon '%s'", d->daemon);
 		goto out;
 	}
+	ret = 0;
+out:
+	if (ret)
+		libvirtd_stop(d);
+	strbuf_release(&sock);
+	return ret;
+}
+
+int libvirtd_launch(struct libvirtd *d, const struct strvec *ns_args,
+		    double timeout)
+{
+	double deadline = now_monotonic() + timeout;
+	int ret = -1;
+
 	if (mkdir_p("/var/log/libvirt", 0755))
 		goto out;
 	virSetErrorFunc(NULL, quiet_errors);
+	supervise_argv(&d->cmd.args);
+	for (size_t i = 0; i + 1 < d->binds.nr; i += 2) {
+		strvec_push(&d->cmd.args, "--bind");
+		strvec_push(&d->cmd.args, d->binds.v[i]);
+		strvec_push(&d->cmd.args, d->binds.v[i + 1]);
+	}
+	for (size_t i = 0; ns_args && i < ns_args->nr; i++)
+		strvec_push(&d->cmd.args, ns_args->v[i]);
+	strvec_push(&d->cmd.args, "--");
 	strvec_push(&d->cmd.args, d->daemon);
 	/*
 	 * A daemon keeps its pid file outside the directories we bind over
@@ -223,7 +252,7 @@ int libvirtd_start_as(struct libvirtd *d, const struct install *lv,
 	for (;;) {
 		struct timespec ts = { 0, 20 * 1000 * 1000 };
 
-		if (path_exists(sock.buf)) {
+		if (path_exists(d->sock)) {
 			d->conn = virConnectOpen(d->uri);
 			/*
 			 * The socket may belong to another daemon of this prefix,
@@ -253,7 +282,7 @@ int libvirtd_start_as(struct libvirtd *d, const struct install *lv,
 		if (now_monotonic() > deadline) {
 			error("libvirt daemon '%s' did not answer on '%s' within "
 			      "%.0fs; its log:\n%s",
-			      d->daemon, sock.buf, timeout,
+			      d->daemon, d->sock, timeout,
 			      str_tail_lines(d->cmd.output.buf, d->cmd.output.len, 10));
 			goto out;
 		}
@@ -262,7 +291,6 @@ int libvirtd_start_as(struct libvirtd *d, const struct install *lv,
 out:
 	if (ret)
 		libvirtd_stop(d);
-	strbuf_release(&sock);
 	return ret;
 }
 
@@ -281,9 +309,13 @@ void libvirtd_stop(struct libvirtd *d)
 	free(d->private);
 	free(d->daemon);
 	free(d->uri);
+	free(d->sock);
+	free(d->version);
+	strvec_clear(&d->binds);
 	free(d->run_dir);
 	free(d->log_dir);
 	d->private = d->daemon = d->uri = d->run_dir = d->log_dir = NULL;
+	d->sock = d->version = NULL;
 }
 
 void libvirtd_log_error(const char *log, struct strbuf *out)

@@ -30,6 +30,12 @@ struct libvirtd {
 	char *run_dir;	/* libvirt's runtime dir (qemu/<dom>.pid) seen from here */
 	char *log_dir;	/* libvirt's log dir (qemu/<dom>.log) seen from here */
 	char *private;	/* our tree bound over the daemon's dirs (imported, _as) */
+	char *sock;	/* the daemon's socket, seen from here */
+	char *version;	/* the install's version */
+	/* The private tree's binds, SRC then DST for each: where a path the
+	 * daemon sees under DST really is (SRC). Empty for a built daemon in
+	 * its own prefix. */
+	struct strvec binds;
 	virConnectPtr conn;
 };
 
@@ -55,6 +61,21 @@ int libvirtd_start(struct libvirtd *d, const struct install *lv,
  */
 int libvirtd_start_as(struct libvirtd *d, const struct install *lv,
 		      const char *host_uuid, double timeout) VM_WUR;
+/*
+ * libvirtd_start_as() in two steps, for a caller that puts things into
+ * the daemon's view before it starts. libvirtd_prepare() sets d up for
+ * lv (a private tree when private_tree, when host_uuid is given, or for
+ * an imported install: d->binds says where) and starts nothing.
+ * libvirtd_launch() then starts the daemon under the supervisor, with
+ * ns_args (NULL: none; "--overlay DIR UPPER WORK" triples, supervise.h)
+ * after the binds, and connects. Both report and return -1, d stopped
+ * and released, on failure.
+ */
+int libvirtd_prepare(struct libvirtd *d, const struct install *lv,
+		     const char *host_uuid, int private_tree) VM_WUR;
+int libvirtd_launch(struct libvirtd *d, const struct strvec *ns_args,
+		    double timeout) VM_WUR;
+
 /* Disconnects, stops the daemon (SIGTERM, then SIGKILL), reaps it. */
 void libvirtd_stop(struct libvirtd *d);
 

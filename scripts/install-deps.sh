@@ -103,6 +103,10 @@ pkgs="$pkgs python3-pandas python3-tabulate"
 # disassembles ACPI tables, dmidecode --from-dump reads SMBIOS.
 pkgs="$pkgs acpica-tools dmidecode"
 
+# libvirt's test domains name disk images this host lacks: their
+# stand-ins are made by QEMU's own qemu-img, in the format each names.
+pkgs="$pkgs qemu-utils"
+
 # make check: the HTML report is opened in a real headless Chromium, and
 # the GitLab CI YAML of 'virt-matrix plan' is read back with Python's yaml.
 pkgs="$pkgs chromium python3-yaml"
