@@ -19,13 +19,17 @@
 
 enum corp_res_kind {
 	CORP_RES_DISK,	    /* a <disk>'s local source: path, disk type, format */
-	CORP_RES_BOOT_FILE, /* read by QEMU at start: kernel, initrd, dtb, loader... */
+	CORP_RES_BOOT_FILE, /* read by QEMU or libvirt at start: kernel, initrd,
+			     * dtb, shim, loader, nvram template, ACPI table,
+			     * ROM, fw_cfg file, an nvdimm's backing file */
 	CORP_RES_DIR,	    /* a directory that must exist (filesystem source) */
 	CORP_RES_DEVNODE,   /* a host device node that is not a disk (/dev/...) */
 	CORP_RES_SOCKET,    /* a unix socket QEMU or libvirt connects to */
 	CORP_RES_NETWORK,   /* a libvirt virtual network, by name */
 	CORP_RES_BRIDGE,    /* a host bridge, by name */
-	CORP_RES_HOST_NETDEV, /* a host network device (direct, hostdev net) */
+	CORP_RES_HOST_NETDEV, /* a host network device (direct; ethernet with
+			       * managed='no'); an <interface type='hostdev'>
+			       * is the CORP_RES_HOSTDEV of its PCI address */
 	CORP_RES_POOL,	    /* a libvirt storage pool (and volume) */
 	CORP_RES_HOSTDEV,   /* a host PCI, USB, SCSI or mediated device */
 	CORP_RES_HUGEPAGES, /* hugepage-backed guest memory */
@@ -43,13 +47,25 @@ VM_ENUM_DECL(corp_res_kind);
 
 struct corp_res {
 	enum corp_res_kind kind;
-	char *what;	 /* a path or a name; for a pool "pool/volume" */
+	char *what;	 /* a path or a name, as written; for a pool
+			  * "pool/volume"; a host device "pci 0000:06:12.5",
+			  * "usb 0x1234:0xbeef", "usb bus 14 device 6",
+			  * "scsi scsi_host0 0:0:0", "scsi_host naa...",
+			  * "mdev UUID"; hugepages "2048 KiB" or "default"; a
+			  * secret "TYPE uuid UUID" or "TYPE usage NAME"
+			  * (TYPE the <secret type>: ceph, iscsi, passphrase;
+			  * vtpm for a TPM's); other: "nbd host example.org",
+			  * "tcp server HOST:PORT", "fifo PATH", "swtpm",
+			  * "efi firmware", "host CPUs 1-3"... */
 	char *disk_type; /* CORP_RES_DISK: the <disk type=...> ("file",
 			  * "block", "dir"); else NULL */
 	char *format;	 /* CORP_RES_DISK: <driver type=...>, NULL when absent */
-	int readonly;	 /* CORP_RES_DISK: <readonly/> or a cdrom/floppy */
+	int readonly;	 /* CORP_RES_DISK: <readonly/>, a cdrom/floppy, or
+			  * a backing store (QEMU reads those only) */
 	char *where;	 /* where in the document, for a reason:
-			  * "disk vda", "os/kernel", "interface #2" */
+			  * "disk vda", "disk vda backing #1", "disk vda
+			  * data file", "disk #3" (no target), "os/kernel",
+			  * "interface #2" (the second <interface>) */
 };
 
 struct corp_needs {
@@ -68,7 +84,8 @@ struct corp_needs {
  * socket, an nvram file created from its template, a log). -1 with why
  * set (one line) when xml is not a domain XML userxml.h would take (not
  * well-formed, a document type declaration, no <domain> root, larger
- * than USERXML_MAX); out is then empty.
+ * than USERXML_MAX); out is then empty. What out held before is released
+ * first.
  */
 int corp_needs_parse(const char *xml, size_t len, struct corp_needs *out,
 		     struct strbuf *why) VM_WUR;

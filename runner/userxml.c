@@ -7,37 +7,20 @@
  * attribute, comment, CDATA section and run of whitespace the user
  * wrote reaches libvirt, so that libvirt, not virt-matrix, judges the
  * domain; only the spelling of equivalent XML may differ (attributes in
- * double quotes, empty elements as <x/>, no XML declaration).
+ * double quotes, empty elements as <x/>, no XML declaration). The safe
+ * parse is lib/xmlsafe.c's, shared with corpus/needs.c.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
 
 #include "userxml.h"
+#include "xmlsafe.h"
 #include "banned.h"
 
 static const char qemu_ns[] = "http://libvirt.org/schemas/domain/qemu/1.0";
-
-static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
-
-/* libxml2 wants its globals set up once, before threads use it. */
-static void libxml_init(void)
-{
-	xmlInitParser();
-}
-
-/* Content from the file, for why: non-printable bytes escaped. */
-static void add_quoted(struct strbuf *why, const char *s)
-{
-	struct strbuf esc = STRBUF_INIT;
-
-	sb_puts(why, str_printable(&esc, s, strlen(s), 200));
-	strbuf_release(&esc);
-}
 
 /* An element named name in the namespace of its parent (libvirt's: none). */
 static int is_elem(const xmlNode *n, const xmlNode *parent, const char *name)
@@ -112,81 +95,6 @@ static void add_first(xmlNode *parent, xmlNode *n)
 		xmlAddChild(parent, n);
 }
 
-/*
- * The first fatal error libxml2 reports (the later ones follow from
- * it), or while there is none, the first error or warning.
- */
-struct first_error {
-	int set, fatal, code, line;
-	struct strbuf msg;
-};
-
-#if LIBXML_VERSION >= 21200
-static void keep_first_error(void *data, const xmlError *e)
-#else
-static void keep_first_error(void *data, xmlError *e)
-#endif
-{
-	struct first_error *f = ((xmlParserCtxt *)data)->_private;
-
-	if (!e || f->fatal || (f->set && e->level != XML_ERR_FATAL))
-		return;
-	f->set = 1;
-	f->fatal = e->level == XML_ERR_FATAL;
-	f->code = e->code;
-	strbuf_reset(&f->msg);
-	f->line = e->line;
-	/* Its first line: the next ones quote the document. */
-	if (e->message)
-		sb_printf(&f->msg, "%.*s", (int)strcspn(e->message, "\n"), e->message);
-	strbuf_rtrim(&f->msg);
-}
-
-static void parse_error(const struct first_error *f, struct strbuf *why)
-{
-	if (f->set && f->code == XML_ERR_DOCUMENT_EMPTY) {
-		sb_puts(why, "there is no '<domain>' element");
-		return;
-	}
-	if (f->set && f->line > 0)
-		sb_printf(why, "line %d: ", f->line);
-	add_quoted(why, f->msg.len ? f->msg.buf : "not well-formed XML");
-}
-
-static xmlDoc *parse(const char *xml, size_t len, struct strbuf *why)
-{
-	struct first_error first = { 0, 0, 0, 0, STRBUF_INIT };
-	xmlParserCtxt *ctxt;
-	xmlDoc *doc;
-
-	if (len > USERXML_MAX)
-		return sb_printf(why, "the file is larger than %d bytes", USERXML_MAX), NULL;
-	if (memchr(xml, '\0', len))
-		return sb_puts(why, "the file holds a NUL byte"), NULL;
-	pthread_once(&libxml_once, libxml_init);
-	ctxt = xmlNewParserCtxt();
-	if (!ctxt)
-		die("out of memory");
-	ctxt->_private = &first;
-	ctxt->sax->serror = keep_first_error;
-	/* Not XML_PARSE_NOENT, DTDLOAD, DTDATTR or DTDVALID: nothing is
-	 * loaded from elsewhere and no entity is substituted. */
-	doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-					XML_PARSE_BIG_LINES);
-	if (!doc)
-		parse_error(&first, why);
-	xmlFreeParserCtxt(ctxt);
-	strbuf_release(&first.msg);
-	if (doc && (doc->intSubset || doc->extSubset)) {
-		sb_puts(why, "a document type declaration ('<!DOCTYPE') is not taken "
-			     "in a domain XML (its entities could read other files)");
-		xmlFreeDoc(doc);
-		doc = NULL;
-	}
-	return doc;
-}
-
 /* The emulator of devices (created when missing) becomes as->emulator. */
 static int set_emulator(xmlDoc *doc, xmlNode *root, const struct userxml_as *as,
 			struct strbuf *why)
@@ -244,17 +152,11 @@ static int add_qemu_args(xmlDoc *doc, xmlNode *root, const struct userxml_as *as
 static int edit(xmlDoc *doc, const struct userxml_as *as, struct strvec *notes,
 		struct strbuf *why)
 {
-	xmlNode *root = xmlDocGetRootElement(doc), *name, *uuid;
+	xmlNode *root = xmlsafe_domain_root(doc, why), *name, *uuid;
 	xmlChar *type;
 
 	if (!root)
-		return sb_puts(why, "there is no '<domain>' element"), -1;
-	if (!xmlStrEqual(root->name, BAD_CAST "domain")) {
-		sb_puts(why, "the root element is '<");
-		add_quoted(why, (const char *)root->name);
-		sb_puts(why, ">', not '<domain>'");
 		return -1;
-	}
 	if (only_child(root, "name", &name, why) || only_child(root, "uuid", &uuid, why))
 		return -1;
 	type = xmlGetNoNsProp(root, BAD_CAST "type");
@@ -323,7 +225,7 @@ static int serialise(xmlDoc *doc, struct strbuf *out, struct strbuf *why)
 int userxml_adopt(const char *xml, size_t len, const struct userxml_as *as,
 		  struct strbuf *out, struct strvec *notes, struct strbuf *why)
 {
-	xmlDoc *doc = parse(xml, len, why);
+	xmlDoc *doc = xmlsafe_parse(xml, len, USERXML_MAX, why);
 	int ret;
 
 	if (!doc)
