@@ -276,11 +276,57 @@ static enum corp_fit plan_path(struct corp_standins *s, const struct corp_res *r
 	return CORP_FIT_YES;
 }
 
+/*
+ * Whether this host has every CPU or NUMA node a libvirt cpuset names
+ * ("1-3,^2,6"), as sysfs shows them below dir ("cpu": cpuN, "node":
+ * nodeN). A set that does not read as one is not had.
+ */
+static int host_has_set(const char *set, const char *dir)
+{
+	const char *p = set;
+
+	while (*p) {
+		long a, b;
+		char *end;
+		int exclude = *p == '^';
+
+		if (exclude)
+			p++;
+		if (*p < '0' || *p > '9')
+			return 0;
+		a = b = strtol(p, &end, 10);
+		p = end;
+		if (*p == '-') {
+			p++;
+			if (*p < '0' || *p > '9')
+				return 0;
+			b = strtol(p, &end, 10);
+			p = end;
+		}
+		if (a < 0 || b < a || b > 4096)
+			return 0;
+		for (long n = a; n <= b && !exclude; n++) {
+			char path[96];
+
+			snprintf(path, sizeof(path), "/sys/devices/system/%s/%s%ld", dir,
+				 dir, n);
+			if (!path_exists(path))
+				return 0;
+		}
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return 0;
+	}
+	return 1;
+}
+
 /* Why a need no stand-in can meet, or 0 when the host has it. */
 static int unmet(const struct corp_standins *s, const struct corp_res *r,
 		 struct strbuf *why)
 {
 	struct strbuf p = STRBUF_INIT;
+	const char *set;
 	int missing = 0;
 
 	switch (r->kind) {
@@ -338,6 +384,11 @@ static int unmet(const struct corp_standins *s, const struct corp_res *r,
 		missing = 1;
 		break;
 	default:
+		if (skip_prefix(r->what, "host CPUs ", &set) && host_has_set(set, "cpu"))
+			break;
+		if (skip_prefix(r->what, "host NUMA nodes ", &set) &&
+		    host_has_set(set, "node"))
+			break;
 		add_why(why, "needs %s (%s)", r->what, r->where);
 		missing = 1;
 		break;

@@ -131,6 +131,20 @@ static void test_fit_rules(void **state)
 			 CORP_FIT_NEVER);
 	assert_int_equal(s.n, 1);
 
+	/* Host CPUs and NUMA nodes: there or not, as sysfs says. */
+	assert_int_equal(fit1(&s, CORP_RES_OTHER, "host CPUs 0,^1", NULL, NULL, &ad, &why),
+			 CORP_FIT_YES);
+	assert_int_equal(fit1(&s, CORP_RES_OTHER, "host CPUs 0-4095", NULL, NULL, &ad,
+			      &why),
+			 CORP_FIT_NEVER);
+	assert_string_equal(why.buf, "needs host CPUs 0-4095 (disk vda)");
+	assert_int_equal(fit1(&s, CORP_RES_OTHER, "host NUMA nodes 0", NULL, NULL, &ad,
+			      &why),
+			 path_exists("/sys/devices/system/node/node0") ? CORP_FIT_YES
+								       : CORP_FIT_NEVER);
+	assert_int_equal(fit1(&s, CORP_RES_OTHER, "host CPUs 1-x", NULL, NULL, &ad, &why),
+			 CORP_FIT_NEVER);
+
 	corp_standins_release(&s);
 	strvec_clear(&ad);
 	strbuf_release(&why);
