@@ -750,6 +750,14 @@ void corp_standins_release(struct corp_standins *s)
 	free(s->v);
 	if (s->tree && remove_tree(s->tree))
 		warning("cannot remove the stand-ins '%s'", s->tree);
+	if (s->tree) {
+		/* Our pid's directory goes with its last set. */
+		char *parent = path_dirname(s->tree);
+
+		if (rmdir(parent) && errno != ENOTEMPTY && errno != EEXIST)
+			warning("cannot remove '%s': %s", parent, strerror(errno));
+		free(parent);
+	}
 	free(s->tree);
 	strvec_clear(&s->tops);
 	memset(s, 0, sizeof(*s));
