@@ -206,10 +206,13 @@ static void test_unknown_schema_versions_refused(void **state)
  * the sha256 of what is left, and the machine types follow it.
  */
 /*
- * What migration 13 (the guest view) added: a test that makes a store
- * of an older schema out of a new one takes it away first.
+ * What migration 13 (the guest view) and those after it added: a test
+ * that makes a store of an older schema out of a new one takes it away
+ * first (16: the corpus tables, 15: migrations rebuilt).
  */
-#define UNDO_14 "DROP TABLE migrations;"
+#define UNDO_15 "DROP TABLE corpus_runs; DROP TABLE corpus_golden;" \
+	"DROP TABLE corpus_domains;"
+#define UNDO_14 UNDO_15 "DROP TABLE migrations;"
 #define UNDO_13 UNDO_14 \
 	"DROP TABLE machine_guest_items; DROP TABLE machine_guest;" \
 	"DROP TABLE guest_items; ALTER TABLE binaries DROP COLUMN guest_seconds;" \
@@ -519,7 +522,7 @@ static void test_migration_15_libvirt_mode(void **state)
 	(void)state;
 	sb_printf(&p, "%s/m.db", dir);
 	/* The migrations table as schema 14 made it, with a row of a sweep. */
-	open_old_store(&st, p.buf, "DROP TABLE migrations;"
+	open_old_store(&st, p.buf, UNDO_15 "DROP TABLE migrations;"
 		"CREATE TABLE migrations (id INTEGER PRIMARY KEY, uuid TEXT,"
 		" sweep INTEGER REFERENCES sweeps(id), machine TEXT NOT NULL,"
 		" mode TEXT NOT NULL CHECK (mode IN ('file', 'live')),"
