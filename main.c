@@ -12,6 +12,7 @@
 #include "runner/mapcmd.h"
 #include "runner/run.h"
 #include "migrate/migrate.h"
+#include "corpus/corpus.h"
 #include "reports/report.h"
 #include "sweep/sweep.h"
 #include "lib/command.h"
@@ -33,6 +34,7 @@ static const struct cmd commands[] = {
 	{ "show", cmd_show, "what the probe recorded about one QEMU: caps, machines, ABI, guest view" },
 	{ "run", cmd_run, "run the scenarios against every installed QEMU" },
 	{ "map", cmd_map, "a scenario's QEMU command line per VM for every QEMU, without running" },
+	{ "corpus", cmd_corpus, "libvirt's own test domains on every libvirt x QEMU pair" },
 	{ "migrate", cmd_migrate, "migrate a running guest between every pair of QEMU installs" },
 	{ "report", cmd_report, "ABI, argv mapping, capability and pass/fail reports" },
 	{ "sweep", cmd_sweep, "the nightly job: build, probe, run and report (resumable, shardable)" },
