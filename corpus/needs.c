@@ -371,6 +371,11 @@ static void dev_disk(struct ctx *c, xmlNode *d, const char *where)
 
 	disk_source(c, d, prop(c, d, "type"), prop(c, child(d, "driver"), "type"), ro,
 		    where);
+	/* QEMU passes SCSI commands through (scsi-block, SG_IO): a loop
+	 * device or an image cannot stand in for the host's SCSI device. */
+	if (device && !strcmp(device, "lun") && prop(c, child(d, "source"), "dev"))
+		addf(c, CORP_RES_OTHER, where, "a SCSI device at %s (LUN passthrough)",
+		     prop(c, child(d, "source"), "dev"));
 	secrets(c, child(d, "auth"), where);
 	secrets(c, child(d, "encryption"), where);
 	/* The chain ends with an empty <backingStore/>; QEMU reads it only. */

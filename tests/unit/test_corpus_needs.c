@@ -121,8 +121,10 @@ static const struct {
 	    "<target dev='sdb'/></disk>"),
 	  "disk block - /dev/sda (disk sda)\n"
 	  "other qemu-pr-helper (disk sda)\n"
+	  "other a SCSI device at /dev/sda (LUN passthrough) (disk sda)\n"
 	  "disk block - /dev/sdb (disk sdb)\n"
-	  "socket /pr.sock (disk sdb)\n" },
+	  "socket /pr.sock (disk sdb)\n"
+	  "other a SCSI device at /dev/sdb (LUN passthrough) (disk sdb)\n" },
 	{ "boot files; nvram from a template; efi firmware; acpi table",
 	  "<domain><os firmware='efi'><type>hvm</type>"
 	  "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>"
