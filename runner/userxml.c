@@ -120,20 +120,32 @@ static int set_emulator(xmlDoc *doc, xmlNode *root, const struct userxml_as *as,
 static int add_qemu_args(xmlDoc *doc, xmlNode *root, const struct userxml_as *as,
 			 struct strvec *notes, struct strbuf *why)
 {
-	xmlNs *ns = xmlSearchNs(doc, root, BAD_CAST "qemu");
+	xmlNs *ns = NULL;
 	xmlNode *cmdline = NULL;
 
-	if (ns && !xmlStrEqual(ns->href, BAD_CAST qemu_ns))
-		return sb_printf(why, "the prefix 'qemu' names another namespace than "
-				      "libvirt's QEMU one"), -1;
-	if (!ns && !(ns = xmlNewNs(root, BAD_CAST qemu_ns, BAD_CAST "qemu")))
-		die("out of memory");
+	(void)why;
 	for (xmlNode *n = root->children; n && !cmdline; n = n->next)
 		if (n->type == XML_ELEMENT_NODE && n->ns &&
 		    xmlStrEqual(n->ns->href, BAD_CAST qemu_ns) &&
 		    xmlStrEqual(n->name, BAD_CAST "commandline"))
 			cmdline = n;
-	if (!cmdline) {
+	if (cmdline) {
+		ns = cmdline->ns;
+	} else {
+		/*
+		 * libvirt knows its QEMU namespace by its URI, whatever the
+		 * prefix: where the document gives 'qemu' to another URI
+		 * (libvirt's own tests do), ours is another prefix.
+		 */
+		ns = xmlSearchNsByHref(doc, root, BAD_CAST qemu_ns);
+		if (!ns) {
+			xmlNs *taken = xmlSearchNs(doc, root, BAD_CAST "qemu");
+
+			ns = xmlNewNs(root, BAD_CAST qemu_ns,
+				      BAD_CAST (taken ? "vmxqemu" : "qemu"));
+			if (!ns)
+				die("out of memory");
+		}
 		cmdline = new_elem(doc, ns, "commandline", NULL);
 		xmlAddChild(root, cmdline);
 	}

@@ -91,9 +91,22 @@ static const struct {
 	  "<domain type='k&#9;vm'><name>n</name><devices/></domain>",
 	  "<domain type=\"qemu\"><name>vmx-t</name><devices>" EMU "</devices></domain>\n",
 	  NULL, 0, "domain type 'k\\x09vm' run as 'qemu'", 0 },
-	{ "another namespace bound to qemu:",
-	  "<domain type='qemu' xmlns:qemu='urn:x'><name>n</name></domain>", NULL,
-	  "another namespace", 1, NULL, 0 },
+	{ "another namespace bound to qemu: ours gets another prefix",
+	  "<domain type='qemu' xmlns:qemu='urn:x'><name>n</name></domain>",
+	  "<domain xmlns:qemu=\"urn:x\" xmlns:vmxqemu=\"http://libvirt.org/schemas/"
+	  "domain/qemu/1.0\" type=\"qemu\"><name>vmx-t</name><devices>" EMU "</devices>"
+	  "<vmxqemu:commandline><vmxqemu:arg value=\"-L\"/><vmxqemu:arg "
+	  "value=\"/usr/share/q&amp;fw\"/></vmxqemu:commandline></domain>\n",
+	  NULL, 1, "firmware directories added", 0 },
+	{ "a commandline of libvirt's namespace under another prefix is joined",
+	  "<domain type='qemu' xmlns:qemu='urn:x'><name>n</name><devices/>"
+	  "<ns0:commandline xmlns:ns0='http://libvirt.org/schemas/domain/qemu/1.0'>"
+	  "<ns0:arg value='-S'/></ns0:commandline></domain>",
+	  "<domain xmlns:qemu=\"urn:x\" type=\"qemu\"><name>vmx-t</name><devices>" EMU
+	  "</devices><ns0:commandline xmlns:ns0=\"http://libvirt.org/schemas/domain/"
+	  "qemu/1.0\"><ns0:arg value=\"-S\"/><ns0:arg value=\"-L\"/><ns0:arg "
+	  "value=\"/usr/share/q&amp;fw\"/></ns0:commandline></domain>\n",
+	  NULL, 1, NULL, 0 },
 	{ "two <name> elements",
 	  "<domain type='qemu'>\n  <name>a</name>\n  <name>b</name>\n</domain>", NULL,
 	  "line 3: a second '<name>' in '<domain>' (the first is on line 2)", 0, NULL,
