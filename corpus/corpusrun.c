@@ -101,8 +101,19 @@ void corp_job(const struct corp_pair *pair, const char *xml, const char *name,
 	as.virttype = "qemu";
 	as.qemu_args = pair->qemu_args;
 	if (userxml_adopt(xml, strlen(xml), &as, &adopted, &r->adaptations, &why)) {
-		r->outcome = CORP_ERROR;
-		sb_printf(&r->reason, "virt-matrix cannot adopt the domain: %s", why.buf);
+		/* libvirt's parser has the last word on a document ours refuses:
+		 * converting defines nothing and starts nothing. */
+		char *native = virConnectDomainXMLToNative(pair->conn, "qemu-argv", xml, 0);
+
+		if (!native) {
+			r->outcome = corp_classify(CORP_STEP_DEFINE, virGetLastErrorMessage(),
+						   &r->reason);
+		} else {
+			r->outcome = CORP_ERROR;
+			sb_printf(&r->reason, "virt-matrix cannot adopt the domain: %s",
+				  why.buf);
+		}
+		free(native);
 		goto out;
 	}
 	dom = virDomainDefineXMLFlags(pair->conn, adopted.buf, VIR_DOMAIN_DEFINE_VALIDATE);
@@ -172,6 +183,7 @@ struct ctx {
 	struct install *lvs, *qemus;
 	size_t nlvs, nqemus;
 	struct strvec fw; /* firmware directories for QEMU (qemuproc.h) */
+	const char *qemu_version; /* of the batch running, for progress */
 	int failed_pairs;
 };
 
@@ -330,27 +342,63 @@ static int insert_row(struct ctx *c, const struct domain *d, const char *lv,
 	return ret;
 }
 
-/* One (set, QEMU) batch for the worker threads. */
+/*
+ * One daemon of a libvirt, with its own copies of the set's stand-ins:
+ * the domains running side by side each have a daemon, so that no two
+ * QEMUs ever open one stand-in image.
+ */
+struct lane {
+	struct libvirtd d;
+	struct corp_standins s;
+	struct strvec ns;
+	int prepared, inited;
+};
+
+/* One (set, QEMU) batch, its domains taken in turn by the lanes. */
 struct batch {
 	struct ctx *c;
-	struct corp_pair pair;
+	struct lane *lanes;
+	const struct install *qemu;
 	size_t *idx;		   /* domains of the batch */
 	struct corp_result *res;   /* [n] */
 	int *ran;		   /* [n]: finished */
 	size_t n;
+	size_t next, finished;	   /* atomic */
+	double t0;
 };
 
-static void batch_job(size_t i, void *arg)
+/* Lane k: the batch's next domain until none is left. */
+static void lane_job(size_t k, void *arg)
 {
 	struct batch *b = arg;
-	const struct domain *d = &b->c->doms[b->idx[i]];
-	char name[64];
+	struct lane *l = &b->lanes[k];
+	struct corp_pair pair;
 
-	snprintf(name, sizeof(name), "vmcorpus-%ld-%zu", (long)getpid(), b->idx[i]);
-	for (size_t k = 0; k < d->adaptations.nr; k++)
-		strvec_push(&b->res[i].adaptations, d->adaptations.v[k]);
-	corp_job(&b->pair, d->xml, name, &b->res[i]);
-	b->ran[i] = 1;
+	pair.conn = l->d.conn;
+	pair.run_dir = l->d.run_dir;
+	pair.log_dir = l->d.log_dir;
+	pair.libvirt = l->d.version;
+	pair.emulator = b->qemu->binary_path;
+	pair.qemu_args = &b->c->fw;
+	while (!vm_interrupted) {
+		size_t i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED), done;
+		const struct domain *d;
+		char name[64];
+
+		if (i >= b->n)
+			break;
+		d = &b->c->doms[b->idx[i]];
+		snprintf(name, sizeof(name), "vmcorpus-%ld-%zu", (long)getpid(), b->idx[i]);
+		for (size_t a = 0; a < d->adaptations.nr; a++)
+			strvec_push(&b->res[i].adaptations, d->adaptations.v[a]);
+		corp_job(&pair, d->xml, name, &b->res[i]);
+		b->ran[i] = 1;
+		done = __atomic_add_fetch(&b->finished, 1, __ATOMIC_RELAXED);
+		if (done % 100 == 0 && done < b->n)
+			info("libvirt %s / QEMU %s: %zu of %zu domains (%.0f s)",
+			     pair.libvirt, b->qemu->version, done, b->n,
+			     now_monotonic() - b->t0);
+	}
 }
 
 static void count_line(struct strbuf *sb, const int *counts)
@@ -380,24 +428,28 @@ static int record_batch(struct ctx *c, struct batch *b, const char *lv,
 }
 
 /*
- * The domains idx[0..n) of one set on one QEMU of the daemon d; unsup:
- * the pair's refusal by rule (NULL: none), which every domain gets.
+ * The domains idx[0..n) of one set on one QEMU of the lanes' daemons;
+ * unsup: the pair's refusal by rule (NULL: none), which every domain gets.
  */
-static int run_batch(struct ctx *c, struct libvirtd *d, const struct install *qemu,
-		     const size_t *idx, size_t n, const char *unsup)
+static int run_batch(struct ctx *c, struct lane *lanes, size_t nlanes,
+		     const struct install *qemu, const size_t *idx, size_t n,
+		     const char *unsup)
 {
 	struct batch b;
 	int counts[CORP_OUTCOME_LAST] = { 0 }, ret;
-	double t0 = now_monotonic();
+	const char *lv = lanes[0].d.version;
 	struct strbuf line = STRBUF_INIT;
 	size_t k = 0;
 
 	memset(&b, 0, sizeof(b));
 	b.c = c;
+	b.lanes = lanes;
+	b.qemu = qemu;
+	b.t0 = now_monotonic();
 	b.idx = xcalloc(n ? n : 1, sizeof(*b.idx));
 	for (size_t i = 0; i < n; i++) {
-		int done = c->o->sweep_uuid ? done_in_sweep(c, c->doms[idx[i]].id,
-							    d->version, qemu->version)
+		int done = c->o->sweep_uuid ? done_in_sweep(c, c->doms[idx[i]].id, lv,
+							    qemu->version)
 					    : 0;
 
 		if (done < 0) {
@@ -412,12 +464,6 @@ static int run_batch(struct ctx *c, struct libvirtd *d, const struct install *qe
 	b.ran = xcalloc(k ? k : 1, sizeof(*b.ran));
 	for (size_t i = 0; i < k; i++)
 		corp_result_init(&b.res[i]);
-	b.pair.conn = d->conn;
-	b.pair.run_dir = d->run_dir;
-	b.pair.log_dir = d->log_dir;
-	b.pair.libvirt = d->version;
-	b.pair.emulator = qemu->binary_path;
-	b.pair.qemu_args = &c->fw;
 	if (unsup) {
 		for (size_t i = 0; i < k; i++) {
 			b.res[i].outcome = CORP_UNSUPPORTED;
@@ -425,12 +471,12 @@ static int run_batch(struct ctx *c, struct libvirtd *d, const struct install *qe
 			b.ran[i] = 1;
 		}
 	} else {
-		threads_run(k, batch_job, &b);
+		threads_run(nlanes < k ? nlanes : k, lane_job, &b);
 	}
-	ret = record_batch(c, &b, d->version, qemu, counts);
+	ret = record_batch(c, &b, lv, qemu, counts);
 	count_line(&line, counts);
-	info("libvirt %s / QEMU %s: %zu domain(s)%s%s (%.0f s)", d->version,
-	     qemu->version, k, line.len ? ": " : "", line.buf, now_monotonic() - t0);
+	info("libvirt %s / QEMU %s: %zu domain(s)%s%s (%.0f s)", lv, qemu->version, k,
+	     line.len ? ": " : "", line.buf, now_monotonic() - b.t0);
 	for (size_t i = 0; i < k; i++)
 		corp_result_release(&b.res[i]);
 	free(b.res);
@@ -453,7 +499,7 @@ static int record_never(struct ctx *c, const struct install *lv, char **unsup)
 			struct corp_result r;
 			int done;
 
-			if (!d->never && !d->bad)
+			if (!d->never)
 				continue;
 			done = c->o->sweep_uuid ? done_in_sweep(c, d->id, lv->version,
 								c->qemus[q].version)
@@ -461,15 +507,8 @@ static int record_never(struct ctx *c, const struct install *lv, char **unsup)
 			if (done)
 				continue;
 			corp_result_init(&r);
-			r.outcome = unsup[q] ? CORP_UNSUPPORTED : d->bad ? CORP_ERROR
-									 : CORP_SKIPPED;
-			if (unsup[q])
-				sb_puts(&r.reason, unsup[q]);
-			else if (d->bad)
-				sb_printf(&r.reason, "virt-matrix cannot read the domain: %s",
-					  d->why.buf);
-			else
-				sb_puts(&r.reason, d->why.buf);
+			r.outcome = unsup[q] ? CORP_UNSUPPORTED : CORP_SKIPPED;
+			sb_puts(&r.reason, unsup[q] ? unsup[q] : d->why.buf);
 			if (insert_row(c, d, lv->version, &c->qemus[q], &r)) {
 				corp_result_release(&r);
 				store_rollback(c->st);
@@ -478,10 +517,9 @@ static int record_never(struct ctx *c, const struct install *lv, char **unsup)
 			counts[r.outcome]++;
 			corp_result_release(&r);
 		}
-	if (counts[CORP_SKIPPED] || counts[CORP_ERROR])
-		info("libvirt %s: %d run(s) skipped for a missing host resource%s",
-		     lv->version, counts[CORP_SKIPPED],
-		     counts[CORP_ERROR] ? ", some domains unreadable" : "");
+	if (counts[CORP_SKIPPED])
+		info("libvirt %s: %d run(s) skipped for a missing host resource",
+		     lv->version, counts[CORP_SKIPPED]);
 	return store_commit(c->st);
 }
 
@@ -509,13 +547,77 @@ static void support_check(struct libvirtd *d, const struct install *q, char **un
 	free(err);
 }
 
-/* Every chosen QEMU under one libvirt, set of stand-ins by set. */
+static void lanes_stop(struct lane *lanes, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (lanes[k].prepared)
+			libvirtd_stop(&lanes[k].d);
+		if (lanes[k].inited)
+			corp_standins_release(&lanes[k].s);
+		strvec_clear(&lanes[k].ns);
+		lanes[k].prepared = lanes[k].inited = 0;
+	}
+}
+
+/* Lane k's daemon prepared and its stand-ins ready to fit or copy. */
+static int lane_prepare(struct lane *l, const struct install *lv)
+{
+	if (libvirtd_prepare(&l->d, lv, NULL, 1))
+		return -1;
+	l->prepared = 1;
+	if (corp_standins_init(&l->s, &l->d.binds))
+		return -1;
+	l->inited = 1;
+	return 0;
+}
+
+/* Fits the domains todo[0..*ntodo) into lane 0's set: into set, or kept. */
+static size_t fit_set(struct ctx *c, struct corp_standins *s, size_t *todo,
+		      size_t *ntodo, size_t *set)
+{
+	size_t nset = 0, nrest = 0;
+
+	for (size_t k = 0; k < *ntodo; k++) {
+		struct domain *dm = &c->doms[todo[k]];
+
+		switch (corp_standins_fit(s, &dm->needs, &dm->adaptations, &dm->why)) {
+		case CORP_FIT_YES:
+			set[nset++] = todo[k];
+			break;
+		case CORP_FIT_CONFLICT:
+			strvec_clear(&dm->adaptations);
+			strbuf_reset(&dm->why);
+			todo[nrest++] = todo[k];
+			break;
+		case CORP_FIT_NEVER:
+			strvec_clear(&dm->adaptations);
+			dm->never = 1;
+			break;
+		}
+	}
+	if (!nset && nrest) {
+		/* Its own stand-ins clash: nothing else will take it. */
+		struct domain *dm = &c->doms[todo[0]];
+
+		dm->never = 1;
+		sb_puts(&dm->why, "the stand-ins it needs clash with each other");
+		memmove(todo, todo + 1, --nrest * sizeof(*todo));
+	}
+	*ntodo = nrest;
+	return nset;
+}
+
+/*
+ * Every chosen QEMU under one libvirt, set of stand-ins by set; each set
+ * on as many daemons (lanes) as domains run side by side.
+ */
 static int run_libvirt(struct ctx *c, const struct install *lv)
 {
 	size_t *todo = xcalloc(c->ndoms ? c->ndoms : 1, sizeof(*todo));
 	size_t *set = xcalloc(c->ndoms ? c->ndoms : 1, sizeof(*set));
 	char **unsup = xcalloc(c->nqemus ? c->nqemus : 1, sizeof(*unsup));
-	size_t ntodo = 0, pass = 0;
+	size_t ntodo = 0, pass = 0, maxlanes = (size_t)online_cpus() + 1;
+	struct lane *lanes = xcalloc(maxlanes, sizeof(*lanes));
 	int ret = 0, checked = 0;
 
 	for (size_t i = 0; i < c->ndoms; i++) {
@@ -523,85 +625,62 @@ static int run_libvirt(struct ctx *c, const struct install *lv)
 
 		d->never = 0;
 		strvec_clear(&d->adaptations);
-		if (!d->bad) {
+		/* A document needs.c cannot read is libvirt's to judge. */
+		if (!d->bad)
 			strbuf_reset(&d->why);
-			todo[ntodo++] = i;
-		}
+		todo[ntodo++] = i;
 	}
 	while ((ntodo || !checked) && !vm_interrupted) {
-		struct libvirtd d;
-		struct corp_standins s;
-		struct strvec ns = STRVEC_INIT;
-		size_t nset = 0, nrest = 0;
+		size_t nset, nlanes;
 
-		if (libvirtd_prepare(&d, lv, NULL, 1)) {
+		if (lane_prepare(&lanes[0], lv)) {
 			c->failed_pairs += (int)c->nqemus;
 			goto out;
 		}
-		if (corp_standins_init(&s, &d.binds)) {
-			libvirtd_stop(&d);
-			ret = -1;
-			goto out;
-		}
-		for (size_t k = 0; k < ntodo; k++) {
-			struct domain *dm = &c->doms[todo[k]];
-
-			switch (corp_standins_fit(&s, &dm->needs, &dm->adaptations, &dm->why)) {
-			case CORP_FIT_YES:
-				set[nset++] = todo[k];
-				break;
-			case CORP_FIT_CONFLICT:
-				strvec_clear(&dm->adaptations);
-				strbuf_reset(&dm->why);
-				todo[nrest++] = todo[k];
-				break;
-			case CORP_FIT_NEVER:
-				strvec_clear(&dm->adaptations);
-				dm->never = 1;
-				break;
+		nset = fit_set(c, &lanes[0].s, todo, &ntodo, set);
+		nlanes = nset < maxlanes ? (nset ? nset : 1) : maxlanes;
+		info("libvirt %s: set %zu of stand-ins: %zu domain(s), %zu stand-in(s), "
+		     "%zu daemon(s); %zu domain(s) wait for another set",
+		     lv->version, pass + 1, nset, lanes[0].s.n, nlanes, ntodo);
+		for (size_t k = 1; k < nlanes; k++) {
+			if (lane_prepare(&lanes[k], lv)) {
+				c->failed_pairs += (int)c->nqemus;
+				goto out;
 			}
+			corp_standins_copy(&lanes[k].s, &lanes[0].s);
 		}
-		if (!nset && nrest) {
-			/* Its own stand-ins clash: nothing else will take it. */
-			struct domain *dm = &c->doms[todo[0]];
-
-			dm->never = 1;
-			sb_puts(&dm->why, "the stand-ins it needs clash with each other");
-			memmove(todo, todo + 1, --nrest * sizeof(*todo));
-		}
-		ntodo = nrest;
-		if (nset || !checked)
-			info("libvirt %s: set %zu of stand-ins: %zu domain(s), %zu stand-in(s)"
-			     "%s%zu domain(s) wait for another set",
-			     lv->version, pass + 1, nset, s.n, ", ", ntodo);
-		if (corp_standins_make(&s, &ns) || libvirtd_launch(&d, &ns, 60)) {
-			c->failed_pairs += (int)c->nqemus;
-			corp_standins_release(&s);
-			strvec_clear(&ns);
-			goto out;
+		for (size_t k = 0; k < nlanes; k++) {
+			if (corp_standins_make(&lanes[k].s, &lanes[k].ns)) {
+				c->failed_pairs += (int)c->nqemus;
+				goto out;
+			}
+			if (libvirtd_launch(&lanes[k].d, &lanes[k].ns, 60)) {
+				lanes[k].prepared = 0; /* stopped by libvirtd_launch */
+				c->failed_pairs += (int)c->nqemus;
+				goto out;
+			}
 		}
 		for (size_t q = 0; q < c->nqemus && !vm_interrupted; q++) {
 			if (!checked)
-				support_check(&d, &c->qemus[q], &unsup[q]);
-			if (nset && run_batch(c, &d, &c->qemus[q], set, nset, unsup[q])) {
+				support_check(&lanes[0].d, &c->qemus[q], &unsup[q]);
+			if (nset && run_batch(c, lanes, nlanes, &c->qemus[q], set, nset,
+					      unsup[q])) {
 				ret = -1;
-				break;
+				goto out;
 			}
 		}
 		checked = 1;
-		libvirtd_stop(&d);
-		corp_standins_release(&s);
-		strvec_clear(&ns);
+		lanes_stop(lanes, maxlanes);
 		pass++;
-		if (ret)
-			goto out;
 	}
 	if (!vm_interrupted)
 		ret = record_never(c, lv, unsup);
 out:
+	lanes_stop(lanes, maxlanes);
 	for (size_t q = 0; q < c->nqemus; q++)
 		free(unsup[q]);
 	free(unsup);
+	free(lanes);
 	free(todo);
 	free(set);
 	return ret;

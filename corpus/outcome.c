@@ -67,21 +67,31 @@ static const char *find_any(const char *msg, const char *const *words, size_t n,
 
 /*
  * QEMU's own lines of a message (each "qemu-system-x86_64: ..." up to its
- * end of line or message), libvirt's timestamps left out; 0 when none.
+ * end of line or message), libvirt's timestamps left out, and QEMU's
+ * warnings (deprecated option spellings) too unless there is nothing
+ * else; 0 when there is no such line.
  */
 static int qemu_lines(const char *msg, struct strbuf *out)
 {
-	const char *p = msg;
 	int found = 0;
 
-	while ((p = strstr(p, "qemu-system-"))) {
-		size_t len = strcspn(p, "\n");
+	for (int pass = 0; pass < 2 && !found; pass++) {
+		const char *p = msg;
 
-		if (found)
-			sb_puts(out, "\n");
-		sb_printf(out, "%.*s", (int)len, p);
-		p += len;
-		found = 1;
+		while ((p = strstr(p, "qemu-system-"))) {
+			size_t len = strcspn(p, "\n");
+			const char *w = strstr(p, ": warning: ");
+
+			if (pass == 0 && w && w < p + len) {
+				p += len;
+				continue;
+			}
+			if (found)
+				sb_puts(out, "\n");
+			sb_printf(out, "%.*s", (int)len, p);
+			p += len;
+			found = 1;
+		}
 	}
 	return found;
 }
@@ -104,6 +114,22 @@ enum corp_outcome corp_classify(enum corp_step step, const char *msg,
 		if (!strncmp(at, "unable to execute QEMU command", 30)) {
 			sb_puts(why, at);
 			return CORP_REFUSED;
+		}
+		/* Only another QEMU of ours can hold a stand-in's lock. */
+		if (strstr(at, "Failed to get \"write\" lock") ||
+		    strstr(at, "Failed to get shared \"write\" lock")) {
+			sb_puts(why, "a stand-in image was locked by another QEMU: ");
+			if (!qemu_lines(at, why))
+				sb_puts(why, at);
+			return CORP_ERROR;
+		}
+		/* An address this host does not have (a -vnc or socket netdev
+		 * listening on 192.168.0.1): a missing host resource. */
+		if (strstr(at, "Cannot assign requested address")) {
+			sb_puts(why, "an address the domain names is not this host's: ");
+			if (!qemu_lines(at, why))
+				sb_puts(why, at);
+			return CORP_SKIPPED;
 		}
 		/* QEMU could not open a file libvirt named: the host lacks it. */
 		if (strstr(at, "No such file or directory") ||

@@ -470,6 +470,21 @@ out:
 	return fit;
 }
 
+void corp_standins_copy(struct corp_standins *to, const struct corp_standins *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		struct corp_standin *x;
+
+		ALLOC_GROW(to->v, to->n + 1, to->alloc);
+		x = &to->v[to->n++];
+		memset(x, 0, sizeof(*x));
+		x->path = xstrdup(from->v[i].path);
+		x->node = from->v[i].node;
+		x->format = from->v[i].format ? xstrdup(from->v[i].format) : NULL;
+		x->loop_fd = x->loop = -1;
+	}
+}
+
 /* Removes the stand-in directories of runs that are gone. */
 static void sweep_dead(void)
 {

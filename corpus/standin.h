@@ -77,6 +77,14 @@ enum corp_fit corp_standins_fit(struct corp_standins *s, const struct corp_needs
 				struct strvec *adaptations, struct strbuf *why);
 
 /*
+ * The stand-ins of from (fitted, not made) into to, a set just
+ * initialised for another daemon: each daemon of a libvirt gets its own
+ * copies, so that the domains running side by side never share a disk
+ * image (QEMU locks the images it opens for writing).
+ */
+void corp_standins_copy(struct corp_standins *to, const struct corp_standins *from);
+
+/*
  * Makes every stand-in of s: images with qemu-img, loop devices, device
  * nodes and directories in their places, and pushes the supervisor's
  * "--overlay DIR UPPER WORK" arguments into ns_args. -1 after reporting;
