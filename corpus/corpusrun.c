@@ -11,6 +11,10 @@
  * run resumed with --sweep does only what that sweep lacks.
  */
 #include <fnmatch.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -352,12 +356,17 @@ struct lane {
 	struct corp_standins s;
 	struct strvec ns;
 	int prepared, inited;
+	/* The job running, for the watchdog (under the batch's lock). */
+	char job[64];	/* its libvirt domain name; "" when none runs */
+	double since;
+	int killed;	/* its QEMU was killed: timed out, or interrupted */
 };
 
 /* One (set, QEMU) batch, its domains taken in turn by the lanes. */
 struct batch {
 	struct ctx *c;
 	struct lane *lanes;
+	size_t nlanes;
 	const struct install *qemu;
 	size_t *idx;		   /* domains of the batch */
 	struct corp_result *res;   /* [n] */
@@ -365,7 +374,44 @@ struct batch {
 	size_t n;
 	size_t next, finished;	   /* atomic */
 	double t0;
+	pthread_mutex_t lock;	   /* the lanes' job, since, killed */
+	int over;		   /* the lanes have stopped: the watchdog too */
 };
+
+/*
+ * The watchdog of a batch: a domain whose start takes longer than
+ * CORP_JOB_TIMEOUT (a QEMU preallocating more than we thought, a hang),
+ * or any when virt-matrix is interrupted, has its QEMU killed, which
+ * ends libvirt's start; the job then says so.
+ */
+static void *watchdog(void *arg)
+{
+	struct batch *b = arg;
+	size_t nlanes = b->nlanes;
+
+	for (;;) {
+		struct timespec ts = { 0, 200 * 1000 * 1000 };
+		int over;
+
+		pthread_mutex_lock(&b->lock);
+		over = b->over;
+		for (size_t k = 0; k < nlanes && !over; k++) {
+			struct lane *l = &b->lanes[k];
+			long pid;
+
+			if (!l->job[0] || l->killed ||
+			    (now_monotonic() - l->since < CORP_JOB_TIMEOUT && !vm_interrupted))
+				continue;
+			pid = libvirtd_qemu_pid(l->d.run_dir, l->job);
+			if (pid > 0 && !kill((pid_t)pid, SIGKILL))
+				l->killed = 1;
+		}
+		pthread_mutex_unlock(&b->lock);
+		if (over)
+			return NULL;
+		nanosleep(&ts, NULL);
+	}
+}
 
 /* Lane k: the batch's next domain until none is left. */
 static void lane_job(size_t k, void *arg)
@@ -391,7 +437,28 @@ static void lane_job(size_t k, void *arg)
 		snprintf(name, sizeof(name), "vmcorpus-%ld-%zu", (long)getpid(), b->idx[i]);
 		for (size_t a = 0; a < d->adaptations.nr; a++)
 			strvec_push(&b->res[i].adaptations, d->adaptations.v[a]);
+		pthread_mutex_lock(&b->lock);
+		snprintf(l->job, sizeof(l->job), "%s", name);
+		l->since = now_monotonic();
+		l->killed = 0;
+		pthread_mutex_unlock(&b->lock);
 		corp_job(&pair, d->xml, name, &b->res[i]);
+		pthread_mutex_lock(&b->lock);
+		l->job[0] = '\0';
+		if (l->killed && vm_interrupted) {
+			/* Not a result: a resumed sweep runs it again. */
+			pthread_mutex_unlock(&b->lock);
+			break;
+		}
+		if (l->killed) {
+			corp_result_release(&b->res[i]);
+			corp_result_init(&b->res[i]);
+			b->res[i].outcome = CORP_ERROR;
+			sb_printf(&b->res[i].reason, "QEMU was killed after %d s: libvirt %s "
+						     "had not started the domain by then",
+				  CORP_JOB_TIMEOUT, pair.libvirt);
+		}
+		pthread_mutex_unlock(&b->lock);
 		b->ran[i] = 1;
 		done = __atomic_add_fetch(&b->finished, 1, __ATOMIC_RELAXED);
 		if (done % 100 == 0 && done < b->n)
@@ -471,7 +538,24 @@ static int run_batch(struct ctx *c, struct lane *lanes, size_t nlanes,
 			b.ran[i] = 1;
 		}
 	} else {
-		threads_run(nlanes < k ? nlanes : k, lane_job, &b);
+		pthread_t dog;
+		int e;
+
+		b.nlanes = nlanes < k ? nlanes : k;
+		pthread_mutex_init(&b.lock, NULL);
+		e = pthread_create(&dog, NULL, watchdog, &b);
+		if (e) {
+			error("cannot start the corpus watchdog: %s", strerror(e));
+			b.n = 0;
+		}
+		threads_run(b.nlanes, lane_job, &b);
+		if (!e) {
+			pthread_mutex_lock(&b.lock);
+			b.over = 1;
+			pthread_mutex_unlock(&b.lock);
+			pthread_join(dog, NULL);
+		}
+		pthread_mutex_destroy(&b.lock);
 	}
 	ret = record_batch(c, &b, lv, qemu, counts);
 	count_line(&line, counts);

@@ -21,6 +21,9 @@
 #include "strbuf.h"
 #include "util.h"
 
+/* The longest a domain's start may take; its QEMU is killed then. */
+#define CORP_JOB_TIMEOUT 60
+
 struct corp_run_opts {
 	const char *origin;	 /* the corpus's libvirt source; NULL: newest */
 	struct strvec libvirts;	 /* install versions; empty: every libvirt */

@@ -323,9 +323,9 @@ static void chardev(struct ctx *c, xmlNode *n, const char *where)
 	}
 }
 
-/* <hugepages>' page sizes in KiB ("2048 KiB"), as written if no unit fits. */
-static void page_size(struct ctx *c, xmlNode *n, const char *size_attr,
-		      const char *where)
+/* A size element or attribute of n in KiB into *kib; -1 when it reads as none. */
+static int size_kib(struct ctx *c, xmlNode *n, const char *size_attr,
+		    unsigned long long *kib)
 {
 	static const struct {
 		const char *unit;
@@ -342,7 +342,7 @@ static void page_size(struct ctx *c, xmlNode *n, const char *size_attr,
 	unsigned long num;
 
 	if (!v || !*v)
-		return;
+		return -1;
 	if (!unit)
 		unit = "KiB";
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
@@ -352,11 +352,26 @@ static void page_size(struct ctx *c, xmlNode *n, const char *size_attr,
 		    __builtin_mul_overflow((uint64_t)num, units[i].scale, &bytes) ||
 		    bytes % 1024)
 			continue;
-		addf(c, CORP_RES_HUGEPAGES, where, "%llu KiB",
-		     (unsigned long long)(bytes / 1024));
-		return;
+		*kib = (unsigned long long)(bytes / 1024);
+		return 0;
 	}
-	addf(c, CORP_RES_HUGEPAGES, where, "%s %s", v, unit);
+	return -1;
+}
+
+/* <hugepages>' page sizes in KiB ("2048 KiB"), as written if no unit fits. */
+static void page_size(struct ctx *c, xmlNode *n, const char *size_attr,
+		      const char *where)
+{
+	unsigned long long kib;
+	const char *v = size_attr ? prop(c, n, size_attr) : text(c, n);
+	const char *unit = prop(c, n, "unit");
+
+	if (!v || !*v)
+		return;
+	if (!size_kib(c, n, size_attr, &kib))
+		addf(c, CORP_RES_HUGEPAGES, where, "%llu KiB", kib);
+	else
+		addf(c, CORP_RES_HUGEPAGES, where, "%s %s", v, unit ? unit : "KiB");
 }
 
 /* ---- <devices>: one function per element, "where" given. */
@@ -728,7 +743,17 @@ static void top_os(struct ctx *c, xmlNode *os)
 static void top_memory_backing(struct ctx *c, xmlNode *mb)
 {
 	xmlNode *hp = child(mb, "hugepages");
+	unsigned long long kib;
 
+	/*
+	 * QEMU touches every page at start (prealloc): the guest's memory
+	 * must be there, and libvirt's memory_backing_dir holds it when it
+	 * is file-backed.
+	 */
+	if (prop_is(c, child(mb, "allocation"), "mode", "immediate") &&
+	    !size_kib(c, child(mb->parent, "memory"), NULL, &kib))
+		addf(c, CORP_RES_OTHER, "memoryBacking",
+		     "preallocated guest memory of %llu MiB", (kib + 1023) / 1024);
 	if (!hp)
 		return;
 	if (!child(hp, "page"))

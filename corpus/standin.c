@@ -321,6 +321,33 @@ static int host_has_set(const char *set, const char *dir)
 	return 1;
 }
 
+/* The leading number of s ("14336 MiB") into *v; -1 when there is none. */
+static int parse_long_prefix(const char *s, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return end == s || errno || *v < 0 ? -1 : 0;
+}
+
+/*
+ * The memory a domain may preallocate: what the host has available,
+ * shared by the domains that run side by side (one per core, and one).
+ */
+static long prealloc_budget_mib(void)
+{
+	struct strbuf m = STRBUF_INIT;
+	const char *p;
+	long kib = 0;
+
+	if (!strbuf_read_file(&m, "/proc/meminfo", 1 << 16) &&
+	    (p = strstr(m.buf, "MemAvailable:")) && parse_long_prefix(p + 13, &kib))
+		kib = 0;
+	strbuf_release(&m);
+	return kib / 1024 / (online_cpus() + 1);
+}
+
 /* Why a need no stand-in can meet, or 0 when the host has it. */
 static int unmet(const struct corp_standins *s, const struct corp_res *r,
 		 struct strbuf *why)
@@ -386,6 +413,17 @@ static int unmet(const struct corp_standins *s, const struct corp_res *r,
 	default:
 		if (skip_prefix(r->what, "host CPUs ", &set) && host_has_set(set, "cpu"))
 			break;
+		if (skip_prefix(r->what, "preallocated guest memory of ", &set)) {
+			long mib, budget = prealloc_budget_mib();
+
+			if (!parse_long_prefix(set, &mib) && mib <= budget)
+				break;
+			add_why(why, "needs %s (%s), more than the %ld MiB a domain "
+				     "running beside others gets here",
+				r->what, r->where, budget);
+			missing = 1;
+			break;
+		}
 		if (skip_prefix(r->what, "host NUMA nodes ", &set) &&
 		    host_has_set(set, "node"))
 			break;

@@ -125,6 +125,13 @@ static const struct {
 	  "disk block - /dev/sdb (disk sdb)\n"
 	  "socket /pr.sock (disk sdb)\n"
 	  "other a SCSI device at /dev/sdb (LUN passthrough) (disk sdb)\n" },
+	{ "memory allocated at start: the guest's size, in MiB",
+	  "<domain><memory unit='GiB'>14</memory><memoryBacking><source type='file'/>"
+	  "<allocation mode='immediate'/></memoryBacking></domain>",
+	  "other preallocated guest memory of 14336 MiB (memoryBacking)\n" },
+	{ "memory allocated on demand needs nothing",
+	  "<domain><memory unit='KiB'>219136</memory><memoryBacking>"
+	  "<allocation mode='ondemand'/></memoryBacking></domain>", "" },
 	{ "boot files; nvram from a template; efi firmware; acpi table",
 	  "<domain><os firmware='efi'><type>hvm</type>"
 	  "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>"

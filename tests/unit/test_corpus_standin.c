@@ -144,6 +144,16 @@ static void test_fit_rules(void **state)
 								       : CORP_FIT_NEVER);
 	assert_int_equal(fit1(&s, CORP_RES_OTHER, "host CPUs 1-x", NULL, NULL, &ad, &why),
 			 CORP_FIT_NEVER);
+	/* Memory touched at start: within a domain's share of what is free. */
+	assert_int_equal(fit1(&s, CORP_RES_OTHER, "preallocated guest memory of 214 MiB",
+			      NULL, NULL, &ad, &why),
+			 CORP_FIT_YES);
+	assert_int_equal(fit1(&s, CORP_RES_OTHER,
+			      "preallocated guest memory of 1073741824 MiB", NULL, NULL,
+			      &ad, &why),
+			 CORP_FIT_NEVER);
+	assert_non_null(strstr(why.buf, "needs preallocated guest memory of 1073741824 "
+					"MiB (disk vda), more than the "));
 
 	corp_standins_release(&s);
 	strvec_clear(&ad);
