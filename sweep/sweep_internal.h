@@ -37,7 +37,7 @@ int sweep_args_check(const struct strvec *args);
  */
 struct sweep_opts {
 	struct strvec qemus, libvirts, scenarios;
-	int installed, resume, no_report, no_import, no_migrate;
+	int installed, resume, no_report, no_import, no_migrate, corpus;
 	const char *uuid, *from, *jobs, *timeout, *report_dir;
 	const char *db; /* --db; cmd_sweep puts the store's path here */
 	struct shard shard;
@@ -67,6 +67,7 @@ struct sweep_stages {
 	int import_qemu, import_libvirt; /* ark import --if-present */
 	int direct;			 /* runs without libvirt */
 	int migrate;			 /* the migrate stage */
+	int corpus;			 /* libvirt's test domains (--corpus) */
 	int report;			 /* the report stage */
 };
 
@@ -103,6 +104,11 @@ void sweep_run_args(const struct sweep_opts *o, const char *uuid, const char *sh
 void sweep_migrate_args(const struct sweep_opts *o, const char *uuid, const char *shard,
 			const struct strvec *qemus, const struct strvec *libvirts,
 			struct strvec *a);
+
+/* corpus run's argv: libvirt's test domains on the sweep's pairs. */
+void sweep_corpus_args(const struct sweep_opts *o, const char *uuid, const char *shard,
+		       const struct strvec *qemus, const struct strvec *libvirts,
+		       struct strvec *a);
 
 /* Where the reports go: given, else reports/<uuid> beside the store db. */
 char *sweep_report_dir(const char *given, const char *db, const char *uuid);

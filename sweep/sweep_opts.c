@@ -86,6 +86,7 @@ static const struct sweep_option {
 	{ "report-dir", OPT_STRING, offsetof(struct sweep_opts, report_dir), NULL, NULL, 0 },
 	{ "no-report", OPT_FLAG, offsetof(struct sweep_opts, no_report), NULL, NULL, 0 },
 	{ "no-migrate", OPT_FLAG, offsetof(struct sweep_opts, no_migrate), NULL, NULL, 0 },
+	{ "corpus", OPT_FLAG, offsetof(struct sweep_opts, corpus), NULL, NULL, 0 },
 	{ "db", OPT_STRING, offsetof(struct sweep_opts, db), NULL, NULL, 0 },
 };
 

@@ -27,6 +27,7 @@ void sweep_stages_of(const struct sweep_opts *o, struct sweep_stages *s)
 	s->direct = !o->libvirts.nr || strvec_has(&o->libvirts, "none") ||
 		    strvec_has(&o->libvirts, "all");
 	s->migrate = !o->no_migrate;
+	s->corpus = o->corpus;
 	s->report = !o->no_report;
 }
 
@@ -125,6 +126,18 @@ void sweep_migrate_args(const struct sweep_opts *o, const char *uuid, const char
 	if (o->timeout)
 		strvec_pushv(a, (const char *const[]){ "--timeout", o->timeout, NULL });
 	for (size_t i = 0; libvirts && i < libvirts->nr; i++)
+		strvec_pushv(a, (const char *const[]){ "--libvirt", libvirts->v[i], NULL });
+}
+
+void sweep_corpus_args(const struct sweep_opts *o, const char *uuid, const char *shard,
+		       const struct strvec *qemus, const struct strvec *libvirts,
+		       struct strvec *a)
+{
+	strvec_pushv(a, (const char *const[]){ "corpus", "run", "--sweep", uuid, "--shard",
+		shard, "--db", o->db, NULL });
+	for (size_t i = 0; i < qemus->nr; i++)
+		strvec_pushv(a, (const char *const[]){ "--qemu", qemus->v[i], NULL });
+	for (size_t i = 0; i < libvirts->nr; i++)
 		strvec_pushv(a, (const char *const[]){ "--libvirt", libvirts->v[i], NULL });
 }
 

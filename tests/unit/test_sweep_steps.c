@@ -356,6 +356,41 @@ static void test_probe_and_run_args(void **state)
 	}
 }
 
+/* --corpus: the stage, and corpus run's command line on the sweep's pairs. */
+static void test_corpus_stage(void **state)
+{
+	static const char *const with[] = { "sweep", "--corpus", NULL };
+	static const char *const without[] = { "sweep", NULL };
+	struct strvec qemus = STRVEC_INIT, libvirts = STRVEC_INIT, argv = STRVEC_INIT;
+	struct strbuf got = STRBUF_INIT;
+	struct sweep_opts o;
+	struct sweep_stages st;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(sweep_opts_parse(&o, 1, (char **)without), 0);
+	sweep_stages_of(&o, &st);
+	assert_int_equal(st.corpus, 0);
+	sweep_opts_release(&o);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(sweep_opts_parse(&o, 2, (char **)with), 0);
+	sweep_stages_of(&o, &st);
+	assert_int_equal(st.corpus, 1);
+	o.db = "m.db";
+	tu_words("7.2.0 10.0.2", &qemus);
+	tu_words("9.0.0 11.3.0", &libvirts);
+	sweep_corpus_args(&o, UUID, "2/3", &qemus, &libvirts, &argv);
+	strvec_join(&argv, &got);
+	assert_string_equal(got.buf, "corpus run --sweep " UUID " --shard 2/3 --db m.db"
+				     " --qemu 7.2.0 --qemu 10.0.2 --libvirt 9.0.0"
+				     " --libvirt 11.3.0");
+	strbuf_release(&got);
+	strvec_clear(&argv);
+	strvec_clear(&qemus);
+	strvec_clear(&libvirts);
+	sweep_opts_release(&o);
+}
+
 static void test_report_dir(void **state)
 {
 	char *d;
@@ -404,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_build_args),
 		cmocka_unit_test(test_probe_and_run_args),
+		cmocka_unit_test(test_corpus_stage),
 		cmocka_unit_test(test_report_dir),
 		cmocka_unit_test(test_exit_status),
 	};
