@@ -168,6 +168,11 @@ out:
 
 /* ---- the corpus, the pairs, the rows ---- */
 
+static int starts_with_str(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
 struct domain {
 	long long id;
 	char *name, *xml;
@@ -413,6 +418,52 @@ static void *watchdog(void *arg)
 	}
 }
 
+/* Domain i of the batch on lane l; 0, or -1 when interrupted (no result). */
+static int run_one(struct batch *b, struct lane *l, const struct corp_pair *pair, size_t i)
+{
+	const struct domain *d = &b->c->doms[b->idx[i]];
+	char name[64];
+	int ret = 0;
+
+	snprintf(name, sizeof(name), "vmcorpus-%ld-%zu", (long)getpid(), b->idx[i]);
+	corp_result_release(&b->res[i]);
+	corp_result_init(&b->res[i]);
+	for (size_t a = 0; a < d->adaptations.nr; a++)
+		strvec_push(&b->res[i].adaptations, d->adaptations.v[a]);
+	pthread_mutex_lock(&b->lock);
+	snprintf(l->job, sizeof(l->job), "%s", name);
+	l->since = now_monotonic();
+	l->killed = 0;
+	pthread_mutex_unlock(&b->lock);
+	corp_job(pair, d->xml, name, &b->res[i]);
+	pthread_mutex_lock(&b->lock);
+	l->job[0] = '\0';
+	if (l->killed && vm_interrupted) {
+		ret = -1; /* not a result: a resumed sweep runs it again */
+	} else if (l->killed) {
+		corp_result_release(&b->res[i]);
+		corp_result_init(&b->res[i]);
+		b->res[i].outcome = CORP_ERROR;
+		sb_printf(&b->res[i].reason, "QEMU was killed after %d s: libvirt %s had "
+					     "not started the domain by then",
+			  CORP_JOB_TIMEOUT, pair->libvirt);
+	}
+	pthread_mutex_unlock(&b->lock);
+	if (!ret)
+		b->ran[i] = 1;
+	return ret;
+}
+
+static void lane_pair(const struct batch *b, const struct lane *l, struct corp_pair *pair)
+{
+	pair->conn = l->d.conn;
+	pair->run_dir = l->d.run_dir;
+	pair->log_dir = l->d.log_dir;
+	pair->libvirt = l->d.version;
+	pair->emulator = b->qemu->binary_path;
+	pair->qemu_args = &b->c->fw;
+}
+
 /* Lane k: the batch's next domain until none is left. */
 static void lane_job(size_t k, void *arg)
 {
@@ -420,52 +471,33 @@ static void lane_job(size_t k, void *arg)
 	struct lane *l = &b->lanes[k];
 	struct corp_pair pair;
 
-	pair.conn = l->d.conn;
-	pair.run_dir = l->d.run_dir;
-	pair.log_dir = l->d.log_dir;
-	pair.libvirt = l->d.version;
-	pair.emulator = b->qemu->binary_path;
-	pair.qemu_args = &b->c->fw;
+	lane_pair(b, l, &pair);
 	while (!vm_interrupted) {
 		size_t i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED), done;
-		const struct domain *d;
-		char name[64];
 
-		if (i >= b->n)
+		if (i >= b->n || run_one(b, l, &pair, i))
 			break;
-		d = &b->c->doms[b->idx[i]];
-		snprintf(name, sizeof(name), "vmcorpus-%ld-%zu", (long)getpid(), b->idx[i]);
-		for (size_t a = 0; a < d->adaptations.nr; a++)
-			strvec_push(&b->res[i].adaptations, d->adaptations.v[a]);
-		pthread_mutex_lock(&b->lock);
-		snprintf(l->job, sizeof(l->job), "%s", name);
-		l->since = now_monotonic();
-		l->killed = 0;
-		pthread_mutex_unlock(&b->lock);
-		corp_job(&pair, d->xml, name, &b->res[i]);
-		pthread_mutex_lock(&b->lock);
-		l->job[0] = '\0';
-		if (l->killed && vm_interrupted) {
-			/* Not a result: a resumed sweep runs it again. */
-			pthread_mutex_unlock(&b->lock);
-			break;
-		}
-		if (l->killed) {
-			corp_result_release(&b->res[i]);
-			corp_result_init(&b->res[i]);
-			b->res[i].outcome = CORP_ERROR;
-			sb_printf(&b->res[i].reason, "QEMU was killed after %d s: libvirt %s "
-						     "had not started the domain by then",
-				  CORP_JOB_TIMEOUT, pair.libvirt);
-		}
-		pthread_mutex_unlock(&b->lock);
-		b->ran[i] = 1;
 		done = __atomic_add_fetch(&b->finished, 1, __ATOMIC_RELAXED);
 		if (done % 100 == 0 && done < b->n)
 			info("libvirt %s / QEMU %s: %zu of %zu domains (%.0f s)",
 			     pair.libvirt, b->qemu->version, done, b->n,
 			     now_monotonic() - b->t0);
 	}
+}
+
+/*
+ * A domain that found a port it names taken may have met another domain
+ * of the batch using it: it runs again alone on lane 0, after the others.
+ */
+static void retry_alone(struct batch *b)
+{
+	struct corp_pair pair;
+
+	lane_pair(b, &b->lanes[0], &pair);
+	for (size_t i = 0; i < b->n && !vm_interrupted; i++)
+		if (b->ran[i] && b->res[i].outcome == CORP_SKIPPED &&
+		    starts_with_str(b->res[i].reason.buf, CORP_PORT_IN_USE))
+			run_one(b, &b->lanes[0], &pair, i);
 }
 
 static void count_line(struct strbuf *sb, const int *counts)
@@ -549,6 +581,7 @@ static int run_batch(struct ctx *c, struct lane *lanes, size_t nlanes,
 			b.n = 0;
 		}
 		threads_run(b.nlanes, lane_job, &b);
+		retry_alone(&b);
 		if (!e) {
 			pthread_mutex_lock(&b.lock);
 			b.over = 1;

@@ -115,13 +115,12 @@ enum corp_outcome corp_classify(enum corp_step step, const char *msg,
 			sb_puts(why, at);
 			return CORP_REFUSED;
 		}
-		/* Only another QEMU of ours can hold a stand-in's lock. */
-		if (strstr(at, "Failed to get \"write\" lock") ||
-		    strstr(at, "Failed to get shared \"write\" lock")) {
-			sb_puts(why, "a stand-in image was locked by another QEMU: ");
+		/* A port taken: by a domain running beside it, or the host. */
+		if (strstr(at, "Address already in use")) {
+			sb_puts(why, CORP_PORT_IN_USE);
 			if (!qemu_lines(at, why))
 				sb_puts(why, at);
-			return CORP_ERROR;
+			return CORP_SKIPPED;
 		}
 		/* An address this host does not have (a -vnc or socket netdev
 		 * listening on 192.168.0.1): a missing host resource. */

@@ -26,6 +26,12 @@ enum corp_outcome {
 /* "started", "rejected", "refused", "skipped", "error", "unsupported". */
 VM_ENUM_DECL(corp_outcome);
 
+/*
+ * How the reason of a skip for a port in use begins: the runner tries
+ * such a domain again alone before it believes the host holds the port.
+ */
+#define CORP_PORT_IN_USE "a port the domain names is in use on this host: "
+
 enum corp_step {
 	CORP_STEP_DEFINE, /* virDomainDefineXMLFlags, validating */
 	CORP_STEP_START,  /* virDomainCreateWithFlags, paused */

@@ -75,17 +75,24 @@ static const struct {
 	  "an address the domain names is not this host's: qemu-system-x86_64: -vnc "
 	  "[2001:1:2:3:4:5:1234:1234]:3,audiodev=audio1: Failed to bind socket: Cannot "
 	  "assign requested address" },
-	{ "a stand-in locked by another QEMU is ours, not QEMU's refusal (name, "
-	  "time replaced)",
+	{ "the same image written twice: QEMU's image locking refuses it",
 	  CORP_STEP_START,
 	  "internal error: QEMU unexpectedly closed the monitor (vm='vmcorpus-1-3'): "
 	  "2026-12-06T22:15:02.000000Z qemu-system-x86_64: -device {\"driver\":\"ide-hd\","
 	  "\"bus\":\"ide.0\",\"unit\":0,\"drive\":\"libvirt-1-storage\",\"id\":\"ide0-0-0\","
 	  "\"bootindex\":1}: Failed to get \"write\" lock",
-	  CORP_ERROR,
-	  "a stand-in image was locked by another QEMU: qemu-system-x86_64: -device "
-	  "{\"driver\":\"ide-hd\",\"bus\":\"ide.0\",\"unit\":0,\"drive\":\"libvirt-1-storage\","
-	  "\"id\":\"ide0-0-0\",\"bootindex\":1}: Failed to get \"write\" lock" },
+	  CORP_REFUSED,
+	  "qemu-system-x86_64: -device {\"driver\":\"ide-hd\",\"bus\":\"ide.0\",\"unit\":0,"
+	  "\"drive\":\"libvirt-1-storage\",\"id\":\"ide0-0-0\",\"bootindex\":1}: Failed to "
+	  "get \"write\" lock" },
+	{ "a port in use (name, time replaced)", CORP_STEP_START,
+	  "internal error: QEMU unexpectedly closed the monitor (vm='vmcorpus-1-4'): "
+	  "2026-12-06T22:30:02.000000Z qemu-system-x86_64: -vnc 127.0.0.1:3,audiodev=audio1: "
+	  "Failed to find an available port: Address already in use",
+	  CORP_SKIPPED,
+	  "a port the domain names is in use on this host: qemu-system-x86_64: -vnc "
+	  "127.0.0.1:3,audiodev=audio1: Failed to find an available port: Address already "
+	  "in use" },
 	{ "libvirt says a storage file is not there", CORP_STEP_START,
 	  "Cannot access storage file '/var/lib/libvirt/images/f14.img': No such file or "
 	  "directory",
