@@ -443,10 +443,10 @@ static void describe(struct strvec *adaptations, const struct plan *p)
 		strvec_pushf(adaptations, "stand-in for %s: '%s', an empty directory",
 			     r->where, r->what);
 	else
-		strvec_pushf(adaptations, "stand-in for %s: '%s', an empty %s %s image "
-					  "as a %s",
-			     r->where, r->what, CORP_STANDIN_SIZE, p->format,
-			     node_name(p->node));
+		strvec_pushf(adaptations, "stand-in for %s: '%s', a %s with an empty %s "
+					  "image, read as %s",
+			     r->where, r->what, node_name(p->node), CORP_STANDIN_SIZE,
+			     p->format);
 }
 
 enum corp_fit corp_standins_fit(struct corp_standins *s, const struct corp_needs *needs,

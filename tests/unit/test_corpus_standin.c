@@ -83,7 +83,7 @@ static void test_fit_rules(void **state)
 			 CORP_FIT_YES);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(ad.nr, 1);
-	assert_non_null(strstr(ad.v[0], "an empty 1G raw image as a regular file"));
+	assert_non_null(strstr(ad.v[0], "a regular file with an empty 1G image, read as raw"));
 	/* The same path as qcow2: the stand-in becomes qcow2 (raw reads it). */
 	assert_int_equal(fit1(&s, CORP_RES_DISK, p.buf, "file", "qcow2", &ad, &why),
 			 CORP_FIT_YES);
