@@ -318,6 +318,7 @@ static int insert_row(struct ctx *c, const struct domain *d, const char *lv,
 {
 	auto_stmt *q = NULL;
 	json_object *argv = NULL, *ad = NULL;
+	const int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
 	char now[32];
 	int ret = 0;
 
@@ -338,8 +339,8 @@ static int insert_row(struct ctx *c, const struct domain *d, const char *lv,
 	store_bind_text(q, 5, qemu->binary_sha256);
 	store_bind_text(q, 6, corp_outcome_to_string(r->outcome));
 	store_bind_text(q, 7, r->reason.len ? r->reason.buf : NULL);
-	store_bind_text(q, 8, argv ? json_object_to_json_string_ext(argv, JSON_C_TO_STRING_PLAIN) : NULL);
-	store_bind_text(q, 9, ad ? json_object_to_json_string_ext(ad, JSON_C_TO_STRING_PLAIN) : NULL);
+	store_bind_text(q, 8, argv ? json_object_to_json_string_ext(argv, flags) : NULL);
+	store_bind_text(q, 9, ad ? json_object_to_json_string_ext(ad, flags) : NULL);
 	store_bind_text(q, 10, r->domain_xml);
 	sqlite3_bind_double(q, 11, r->seconds);
 	store_bind_text(q, 12, now);
