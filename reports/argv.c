@@ -142,16 +142,43 @@ static int is_version_word(const char *c, size_t n)
 	return ok;
 }
 
-/* "domain-12-vmx-vm-q35-11373" */
+/*
+ * "domain-12-vmx-vm-q35-11373"; and libvirt's tests' "domain--1-QEMUGuest1"
+ * (the id of a domain that never ran is -1).
+ */
 static int is_domain_dir(const char *c, size_t n)
 {
-	size_t i = 7;
+	size_t i = 7, d;
 
 	if (n < 9 || strncmp(c, "domain-", 7))
 		return 0;
+	if (c[i] == '-')
+		i++;
+	d = i;
 	while (i < n && isdigit((unsigned char)c[i]))
 		i++;
-	return i > 7 && i < n && c[i] == '-';
+	return i > d && i < n && c[i] == '-';
+}
+
+/* libvirt's memory-backing directory "ram/ID-NAME": "12-vm", "-1-QEMUGuest1". */
+static int is_ram_dir(const char *c, size_t n)
+{
+	size_t i = c[0] == '-', d = i;
+
+	while (i < n && isdigit((unsigned char)c[i]))
+		i++;
+	return i > d && i + 1 < n && c[i] == '-';
+}
+
+/* "2026-12-06T23:13:40": a date and time, as -rtc base= gives one. */
+static int is_datetime(const char *s)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd:dd";
+
+	for (size_t i = 0; i < sizeof(form) - 1; i++)
+		if (form[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != form[i])
+			return 0;
+	return !s[sizeof(form) - 1];
 }
 
 /* Normalises one path (s[0] == '/') of length n into out. */
@@ -202,7 +229,9 @@ static void norm_path(struct strbuf *out, const char *s, size_t n)
 		sb_putc(out, '/');
 		if (stem > len[i])
 			stem = len[i];
-		if (is_domain_dir(c[i], len[i])) {
+		if (is_domain_dir(c[i], len[i]) ||
+		    (i && len[i - 1] == 3 && !strncmp(c[i - 1], "ram", 3) &&
+		     is_ram_dir(c[i], len[i]))) {
 			sb_puts(out, "<domain>");
 		} else if (stem >= 12 && is_hex(c[i], stem)) {
 			sb_puts(out, "<hash>");
@@ -251,6 +280,8 @@ static char *norm_value(const char *key, const char *value)
 		return xstrdup("<fd>");
 	if (key && !strcmp(key, "guest"))
 		return xstrdup("<name>");
+	if (key && !strcmp(key, "base") && is_datetime(value))
+		return xstrdup("<time>"); /* -rtc base=: the clock when it started */
 	if (key && !strcmp(key, "mac") && !strncmp(value, "52:54:00:", 9))
 		return xstrdup("52:54:00:<random>");
 	return norm_text(value);

@@ -288,7 +288,7 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 	return 0;
 }
 
-static void scenario_release(struct rep_map_scenario *s)
+void rep_map_scenario_release(struct rep_map_scenario *s)
 {
 	for (size_t k = 0; k < s->nsources + s->naside; k++)
 		source_release(k < s->nsources ? &s->sources[k]
@@ -321,9 +321,9 @@ static void scenario_release(struct rep_map_scenario *s)
 void rep_mapping_release(struct rep_mapping *m)
 {
 	for (size_t i = 0; i < m->nr; i++)
-		scenario_release(&m->v[i]);
+		rep_map_scenario_release(&m->v[i]);
 	for (size_t i = 0; i < m->ncorpus; i++)
-		scenario_release(&m->corpus[i]);
+		rep_map_scenario_release(&m->corpus[i]);
 	free(m->v);
 	free(m->corpus);
 	free(m->corpus_dir);

@@ -152,6 +152,18 @@ static void release_mapping(struct rep_report *r)
 	rep_mapping_release(&r->mapping);
 }
 
+/* libvirt's test domains on real pairs (virt-matrix corpus run). */
+static int build_lvcorpus(struct store *st, const struct rep_options *o,
+			  struct rep_report *r)
+{
+	return rep_lvcorpus_build(st, o->sweep, &r->lvcorpus);
+}
+
+static void release_lvcorpus(struct rep_report *r)
+{
+	rep_lvcorpus_release(&r->lvcorpus);
+}
+
 static int build_caps(struct store *st, const struct rep_options *o,
 		      struct rep_report *r)
 {
@@ -260,6 +272,7 @@ static const struct {
 	{ "abi", REP_ABI, build_guest, release_guest, NULL, NULL, gate_guest },
 	{ "abi", REP_ABI, build_views, release_views, NULL, NULL, NULL },
 	{ "mapping", REP_MAPPING, build_mapping, release_mapping, NULL, NULL, NULL },
+	{ "mapping", REP_MAPPING, build_lvcorpus, release_lvcorpus, "run", NULL, NULL },
 	{ "caps", REP_CAPS, build_caps, release_caps, NULL, NULL, NULL },
 	{ "matrix", REP_MATRIX, build_matrix, release_matrix, "run sweep bisect legacy",
 	  logs_matrix, gate_matrix },
