@@ -428,7 +428,15 @@ static void option_value(struct rep_opt *opt, const char *name,
 		if (spec->label && !strcmp(k, spec->label) && !label->len)
 			sb_puts(label, nv);
 		else
-			strvec_pushf(&opt->props, "%s=%s", k, nv);
+		{
+			struct strbuf kv_ = STRBUF_INIT;
+
+			sb_puts(&kv_, k);
+			sb_putc(&kv_, '=');
+			sb_puts(&kv_, nv);
+			strvec_push(&opt->props, kv_.buf);
+			strbuf_release(&kv_);
+		}
 		free(nv);
 	}
 	if (!spec->ordered)
@@ -436,7 +444,11 @@ static void option_value(struct rep_opt *opt, const char *name,
 	if (json)
 		sb_puts(&text, "{json} ");
 	for (size_t i = 0; i < opt->props.nr; i++)
-		sb_printf(&text, "%s%s", i ? "," : "", opt->props.v[i]);
+	{
+		if (i)
+			sb_putc(&text, ',');
+		sb_puts(&text, opt->props.v[i]);
+	}
 	opt->text = strbuf_detach(&text);
 	kv_clear(&kv);
 }
@@ -454,21 +466,25 @@ static int vm_marker(const char *w)
 int rep_argv_normalise(const char *json, struct rep_argv *out)
 {
 	json_object *a = json ? json_tokener_parse(json) : NULL;
+	int rc = rep_argv_normalise_json(a, out);
+
+	json_object_put(a);
+	return rc;
+}
+
+int rep_argv_normalise_json(json_object *a, struct rep_argv *out)
+{
 	struct strvec seen = STRVEC_INIT;
 	char *vm = NULL;
 	size_t n, alloc = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!a || !json_object_is_type(a, json_type_array) ||
-	    !(n = json_object_array_length(a))) {
-		json_object_put(a);
+	    !(n = json_object_array_length(a)))
 		return -1;
-	}
 	for (size_t i = 0; i < n; i++)
-		if (!json_object_is_type(json_object_array_get_idx(a, i), json_type_string)) {
-			json_object_put(a);
+		if (!json_object_is_type(json_object_array_get_idx(a, i), json_type_string))
 			return -1;
-		}
 	for (size_t i = 0; i < n; i++) {
 		const char *name = json_object_get_string(json_object_array_get_idx(a, i));
 		const char *arg = NULL;
@@ -513,8 +529,15 @@ int rep_argv_normalise(const char *json, struct rep_argv *out)
 			name = "(argument)";
 		}
 		option_value(opt, name, arg, &label);
-		sb_printf(&key, "%s%s%s%s%s", vm ? vm : "", vm ? " " : "", name,
-			  label.len ? " " : "", label.buf);
+		if (vm) {
+			sb_puts(&key, vm);
+			sb_putc(&key, ' ');
+		}
+		sb_puts(&key, name);
+		if (label.len) {
+			sb_putc(&key, ' ');
+			sb_puts(&key, label.buf);
+		}
 		for (size_t k = 0; k < seen.nr; k++)
 			ord += !strcmp(seen.v[k], key.buf);
 		strvec_push(&seen, key.buf);
@@ -525,7 +548,6 @@ int rep_argv_normalise(const char *json, struct rep_argv *out)
 	}
 	strvec_clear(&seen);
 	free(vm);
-	json_object_put(a);
 	return 0;
 }
 

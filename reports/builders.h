@@ -195,6 +195,8 @@ char *rep_machine_family(const char *name);
  * -1 (not reported) when json is not an array of strings.
  */
 int rep_argv_normalise(const char *json, struct rep_argv *out) VM_WUR;
+/* The same of an array already parsed (a is the caller's). */
+int rep_argv_normalise_json(struct json_object *a, struct rep_argv *out) VM_WUR;
 void rep_argv_release(struct rep_argv *a);
 /*
  * What changed between two values of one option (NULL: absent), as

@@ -78,7 +78,12 @@ static char *replace_names(const char *s, const char *const *names, size_t n,
 			   size_t nanywhere)
 {
 	struct strbuf out = STRBUF_INIT;
+	size_t any = 0;
 
+	for (size_t k = 0; k < n && !any; k++)
+		any = names[k] && *names[k] && strstr(s, names[k]);
+	if (!any)
+		return NULL;
 	for (size_t i = 0; s[i];) {
 		size_t k, len = 0;
 
@@ -122,14 +127,14 @@ static char *guest_name(json_object *a)
 
 /*
  * The argv json with the names replaced, and (drop_l) the -L options
- * whose directory keep does not list left out; malloc'd, or NULL when
+ * whose directory keep does not list left out: a new array, or NULL when
  * json is not an array of strings.
  */
-static char *adapt_argv(const char *json, const char *const *names, size_t nnames,
-			int drop_l, const struct strvec *keep)
+static json_object *adapt_argv(const char *json, const char *const *names, size_t nnames,
+			       int drop_l, const struct strvec *keep)
 {
-	json_object *a = json ? json_tokener_parse(json) : NULL, *out;
-	char *own = NULL, *ret = NULL;
+	json_object *a = json ? json_tokener_parse(json) : NULL, *out = NULL;
+	char *own = NULL;
 	const char *nm[4];
 	size_t n, k = 0;
 
@@ -156,16 +161,15 @@ static char *adapt_argv(const char *json, const char *const *names, size_t nname
 				continue;
 			}
 		}
-		r = i ? replace_names(w, nm, k, 1) : xstrdup(w);
-		json_object_array_add(out, json_object_new_string(r));
+		r = i ? replace_names(w, nm, k, 1) : NULL;
+		json_object_array_add(out, r ? json_object_new_string(r)
+					     : json_object_get(json_object_array_get_idx(a, i)));
 		free(r);
 	}
-	ret = xstrdup(json_plain(out));
-	json_object_put(out);
 done:
 	free(own);
 	json_object_put(a);
-	return ret;
+	return out;
 }
 
 /* "<libvirt-prefix>/var/..." is "/var/...": in s, in place. */
@@ -191,10 +195,10 @@ static void argv_drop_prefix(struct rep_argv *a)
 static int lvc_normalise(const char *json, const char *const *names, size_t nnames,
 			 int drop_l, const struct strvec *keep, struct rep_argv *out)
 {
-	char *j = adapt_argv(json, names, nnames, drop_l, keep);
-	int rc = j ? rep_argv_normalise(j, out) : -1;
+	json_object *j = adapt_argv(json, names, nnames, drop_l, keep);
+	int rc = j ? rep_argv_normalise_json(j, out) : (memset(out, 0, sizeof(*out)), -1);
 
-	free(j);
+	json_object_put(j);
 	if (!rc)
 		argv_drop_prefix(out);
 	return rc;
@@ -219,11 +223,16 @@ static void l_dirs(const char *json, struct strvec *out)
 	json_object_put(a);
 }
 
-static const struct rep_opt *find_opt(const struct rep_argv *a, const char *key)
+/* The option of a keyed key, looked for from index hint on (the argvs share their order). */
+static const struct rep_opt *find_opt_at(const struct rep_argv *a, const char *key,
+					 size_t hint)
 {
-	for (size_t i = 0; i < a->nr; i++)
+	for (size_t k = 0; k < a->nr; k++) {
+		size_t i = (hint + k) % a->nr;
+
 		if (!strcmp(a->v[i].key, key))
 			return &a->v[i];
+	}
 	return NULL;
 }
 
@@ -364,7 +373,7 @@ static int standin_pair(const struct rep_argv *g, const struct rep_argv *r,
 	for (size_t i = 0; i < other->nr; i++) {
 		const struct rep_opt *x = &other->v[i];
 
-		if ((golden ? find_opt(g, x->key) : find_opt(r, x->key)))
+		if (find_opt_at(golden ? g : r, x->key, i))
 			continue;
 		if (golden ? standin_cdrom(o, x) : standin_cdrom(x, o))
 			return 1;
@@ -382,7 +391,7 @@ static void diff_argvs(const struct rep_argv *g, const struct rep_argv *r, int s
 	size_t alloc = *n;
 
 	for (size_t i = 0; i < g->nr; i++) {
-		const struct rep_opt *ro = find_opt(r, g->v[i].key), *go;
+		const struct rep_opt *ro = find_opt_at(r, g->v[i].key, i), *go;
 		struct rep_opt tmp;
 
 		if (!ro && standins && standin_pair(g, r, &g->v[i], 1))
@@ -394,7 +403,7 @@ static void diff_argvs(const struct rep_argv *g, const struct rep_argv *r, int s
 		strvec_clear(&tmp.props);
 	}
 	for (size_t i = 0; i < r->nr; i++)
-		if (!find_opt(g, r->v[i].key) &&
+		if (!find_opt_at(g, r->v[i].key, i) &&
 		    !(standins && standin_pair(g, r, &r->v[i], 0)))
 			add_diff(diffs, n, &alloc, r->v[i].key, NULL, &r->v[i]);
 }
