@@ -381,7 +381,7 @@ static int cmp_str(const void *a, const void *b)
 
 /* Builds opt's props, text and label from its argument. */
 static void option_value(struct rep_opt *opt, const char *name,
-			 const char *arg, struct strbuf *label)
+			 const char *arg, struct strbuf *label, json_tokener *tok)
 {
 	const struct optspec *spec = keyval_spec(name);
 	struct kv kv = { STRVEC_INIT, STRVEC_INIT };
@@ -406,7 +406,15 @@ static void option_value(struct rep_opt *opt, const char *name,
 		return;
 	}
 	if (arg[0] == '{') {
-		json_object *o = json_tokener_parse(arg);
+		json_object *o;
+
+		/* one tokener for every value of an argv: json_tokener_parse makes one each */
+		json_tokener_reset(tok);
+		o = json_tokener_parse_ex(tok, arg, -1);
+		if (json_tokener_get_error(tok) != json_tokener_success) {
+			json_object_put(o);
+			o = NULL;
+		}
 
 		if (o && json_object_is_type(o, json_type_object)) {
 			flatten_json(o, "", &kv);
@@ -474,6 +482,7 @@ int rep_argv_normalise(const char *json, struct rep_argv *out)
 
 int rep_argv_normalise_json(json_object *a, struct rep_argv *out)
 {
+	json_tokener *tok = NULL;
 	struct strvec seen = STRVEC_INIT;
 	char *vm = NULL;
 	size_t n, alloc = 0;
@@ -485,6 +494,7 @@ int rep_argv_normalise_json(json_object *a, struct rep_argv *out)
 	for (size_t i = 0; i < n; i++)
 		if (!json_object_is_type(json_object_array_get_idx(a, i), json_type_string))
 			return -1;
+	tok = json_tokener_new();
 	for (size_t i = 0; i < n; i++) {
 		const char *name = json_object_get_string(json_object_array_get_idx(a, i));
 		const char *arg = NULL;
@@ -528,7 +538,7 @@ int rep_argv_normalise_json(json_object *a, struct rep_argv *out)
 			arg = name;
 			name = "(argument)";
 		}
-		option_value(opt, name, arg, &label);
+		option_value(opt, name, arg, &label, tok);
 		if (vm) {
 			sb_puts(&key, vm);
 			sb_putc(&key, ' ');
@@ -548,6 +558,7 @@ int rep_argv_normalise_json(json_object *a, struct rep_argv *out)
 	}
 	strvec_clear(&seen);
 	free(vm);
+	json_tokener_free(tok);
 	return 0;
 }
 
