@@ -270,6 +270,28 @@ int rep_lvc_compare(const char *golden, const char *real, const char *golden_nam
 		    size_t *n) VM_WUR;
 void rep_lvc_diffs_free(struct rep_lvc_diff *d, size_t n);
 
+/* ---- lvc_compare.c: the pieces of rep_lvc_compare, for mapping_lvcorpus.c ---- */
+
+/*
+ * json (an argv) normalised as the corpus compares: names[0..nnames)
+ * (the domain's name in libvirt's tests) and the run's own name as
+ * <name>, with drop_l the -L options whose directory keep (NULL: none)
+ * does not list left out, libvirt's prefix dropped. -1 (not reported,
+ * out zeroed) when json is not an array of strings.
+ */
+int rep_lvc_normalise(const char *json, const char *const *names, size_t nnames,
+		      int drop_l, const struct strvec *keep, struct rep_argv *out) VM_WUR;
+/* The directories of json's -L options, appended to out. */
+void rep_lvc_l_dirs(const char *json, struct strvec *out);
+/* What the run's adoption changes, made on a golden argv (TCG, no -incoming). */
+void rep_lvc_golden_adopt(struct rep_argv *g);
+/*
+ * The options where g (golden) and r (real) differ, appended to *diffs
+ * (*n of them); standins: the run stood in for some of the domain's files.
+ */
+void rep_lvc_diff_argvs(const struct rep_argv *g, const struct rep_argv *r, int standins,
+			struct rep_lvc_diff **diffs, size_t *n);
+
 /* ---- timeline.c ---- */
 
 int rep_timeline_build(struct store *st, const struct rep_versions *v,
