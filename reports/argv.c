@@ -142,16 +142,43 @@ static int is_version_word(const char *c, size_t n)
 	return ok;
 }
 
-/* "domain-12-vmx-vm-q35-11373" */
+/*
+ * "domain-12-vmx-vm-q35-11373"; and libvirt's tests' "domain--1-QEMUGuest1"
+ * (the id of a domain that never ran is -1).
+ */
 static int is_domain_dir(const char *c, size_t n)
 {
-	size_t i = 7;
+	size_t i = 7, d;
 
 	if (n < 9 || strncmp(c, "domain-", 7))
 		return 0;
+	if (c[i] == '-')
+		i++;
+	d = i;
 	while (i < n && isdigit((unsigned char)c[i]))
 		i++;
-	return i > 7 && i < n && c[i] == '-';
+	return i > d && i < n && c[i] == '-';
+}
+
+/* libvirt's memory-backing directory "ram/ID-NAME": "12-vm", "-1-QEMUGuest1". */
+static int is_ram_dir(const char *c, size_t n)
+{
+	size_t i = c[0] == '-', d = i;
+
+	while (i < n && isdigit((unsigned char)c[i]))
+		i++;
+	return i > d && i + 1 < n && c[i] == '-';
+}
+
+/* "2026-12-06T23:13:40": a date and time, as -rtc base= gives one. */
+static int is_datetime(const char *s)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd:dd";
+
+	for (size_t i = 0; i < sizeof(form) - 1; i++)
+		if (form[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != form[i])
+			return 0;
+	return !s[sizeof(form) - 1];
 }
 
 /* Normalises one path (s[0] == '/') of length n into out. */
@@ -202,7 +229,9 @@ static void norm_path(struct strbuf *out, const char *s, size_t n)
 		sb_putc(out, '/');
 		if (stem > len[i])
 			stem = len[i];
-		if (is_domain_dir(c[i], len[i])) {
+		if (is_domain_dir(c[i], len[i]) ||
+		    (i && len[i - 1] == 3 && !strncmp(c[i - 1], "ram", 3) &&
+		     is_ram_dir(c[i], len[i]))) {
 			sb_puts(out, "<domain>");
 		} else if (stem >= 12 && is_hex(c[i], stem)) {
 			sb_puts(out, "<hash>");
@@ -251,6 +280,8 @@ static char *norm_value(const char *key, const char *value)
 		return xstrdup("<fd>");
 	if (key && !strcmp(key, "guest"))
 		return xstrdup("<name>");
+	if (key && !strcmp(key, "base") && is_datetime(value))
+		return xstrdup("<time>"); /* -rtc base=: the clock when it started */
 	if (key && !strcmp(key, "mac") && !strncmp(value, "52:54:00:", 9))
 		return xstrdup("52:54:00:<random>");
 	return norm_text(value);
@@ -350,7 +381,7 @@ static int cmp_str(const void *a, const void *b)
 
 /* Builds opt's props, text and label from its argument. */
 static void option_value(struct rep_opt *opt, const char *name,
-			 const char *arg, struct strbuf *label)
+			 const char *arg, struct strbuf *label, json_tokener *tok)
 {
 	const struct optspec *spec = keyval_spec(name);
 	struct kv kv = { STRVEC_INIT, STRVEC_INIT };
@@ -375,7 +406,15 @@ static void option_value(struct rep_opt *opt, const char *name,
 		return;
 	}
 	if (arg[0] == '{') {
-		json_object *o = json_tokener_parse(arg);
+		json_object *o;
+
+		/* one tokener for every value of an argv: json_tokener_parse makes one each */
+		json_tokener_reset(tok);
+		o = json_tokener_parse_ex(tok, arg, -1);
+		if (json_tokener_get_error(tok) != json_tokener_success) {
+			json_object_put(o);
+			o = NULL;
+		}
 
 		if (o && json_object_is_type(o, json_type_object)) {
 			flatten_json(o, "", &kv);
@@ -397,7 +436,15 @@ static void option_value(struct rep_opt *opt, const char *name,
 		if (spec->label && !strcmp(k, spec->label) && !label->len)
 			sb_puts(label, nv);
 		else
-			strvec_pushf(&opt->props, "%s=%s", k, nv);
+		{
+			struct strbuf kv_ = STRBUF_INIT;
+
+			sb_puts(&kv_, k);
+			sb_putc(&kv_, '=');
+			sb_puts(&kv_, nv);
+			strvec_push(&opt->props, kv_.buf);
+			strbuf_release(&kv_);
+		}
 		free(nv);
 	}
 	if (!spec->ordered)
@@ -405,7 +452,11 @@ static void option_value(struct rep_opt *opt, const char *name,
 	if (json)
 		sb_puts(&text, "{json} ");
 	for (size_t i = 0; i < opt->props.nr; i++)
-		sb_printf(&text, "%s%s", i ? "," : "", opt->props.v[i]);
+	{
+		if (i)
+			sb_putc(&text, ',');
+		sb_puts(&text, opt->props.v[i]);
+	}
 	opt->text = strbuf_detach(&text);
 	kv_clear(&kv);
 }
@@ -423,21 +474,27 @@ static int vm_marker(const char *w)
 int rep_argv_normalise(const char *json, struct rep_argv *out)
 {
 	json_object *a = json ? json_tokener_parse(json) : NULL;
+	int rc = rep_argv_normalise_json(a, out);
+
+	json_object_put(a);
+	return rc;
+}
+
+int rep_argv_normalise_json(json_object *a, struct rep_argv *out)
+{
+	json_tokener *tok = NULL;
 	struct strvec seen = STRVEC_INIT;
 	char *vm = NULL;
 	size_t n, alloc = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!a || !json_object_is_type(a, json_type_array) ||
-	    !(n = json_object_array_length(a))) {
-		json_object_put(a);
+	    !(n = json_object_array_length(a)))
 		return -1;
-	}
 	for (size_t i = 0; i < n; i++)
-		if (!json_object_is_type(json_object_array_get_idx(a, i), json_type_string)) {
-			json_object_put(a);
+		if (!json_object_is_type(json_object_array_get_idx(a, i), json_type_string))
 			return -1;
-		}
+	tok = json_tokener_new();
 	for (size_t i = 0; i < n; i++) {
 		const char *name = json_object_get_string(json_object_array_get_idx(a, i));
 		const char *arg = NULL;
@@ -481,9 +538,16 @@ int rep_argv_normalise(const char *json, struct rep_argv *out)
 			arg = name;
 			name = "(argument)";
 		}
-		option_value(opt, name, arg, &label);
-		sb_printf(&key, "%s%s%s%s%s", vm ? vm : "", vm ? " " : "", name,
-			  label.len ? " " : "", label.buf);
+		option_value(opt, name, arg, &label, tok);
+		if (vm) {
+			sb_puts(&key, vm);
+			sb_putc(&key, ' ');
+		}
+		sb_puts(&key, name);
+		if (label.len) {
+			sb_putc(&key, ' ');
+			sb_puts(&key, label.buf);
+		}
 		for (size_t k = 0; k < seen.nr; k++)
 			ord += !strcmp(seen.v[k], key.buf);
 		strvec_push(&seen, key.buf);
@@ -494,7 +558,7 @@ int rep_argv_normalise(const char *json, struct rep_argv *out)
 	}
 	strvec_clear(&seen);
 	free(vm);
-	json_object_put(a);
+	json_tokener_free(tok);
 	return 0;
 }
 

@@ -195,6 +195,8 @@ char *rep_machine_family(const char *name);
  * -1 (not reported) when json is not an array of strings.
  */
 int rep_argv_normalise(const char *json, struct rep_argv *out) VM_WUR;
+/* The same of an array already parsed (a is the caller's). */
+int rep_argv_normalise_json(struct json_object *a, struct rep_argv *out) VM_WUR;
 void rep_argv_release(struct rep_argv *a);
 /*
  * What changed between two values of one option (NULL: absent), as
@@ -212,6 +214,8 @@ void rep_mapping_release(struct rep_mapping *m);
  * between consecutive ones, each attributed to the version that made it.
  */
 void rep_map_compare(struct rep_map_scenario *s);
+/* Frees what s holds (its sources, rows and changes), not s. */
+void rep_map_scenario_release(struct rep_map_scenario *s);
 /* "libvirt 9.0.0 / QEMU 7.2.0", "direct / QEMU 7.2.0", "mapper / QEMU 7.2.0". */
 void rep_map_source_label(struct strbuf *sb, const struct rep_map_source *s);
 
@@ -227,6 +231,66 @@ void rep_map_source_label(struct strbuf *sb, const struct rep_map_source *s);
  */
 int rep_corpus_build(struct store *st, const struct rep_versions *v,
 		     const char *dir, struct rep_mapping *m) VM_WUR;
+
+/* ---- mapping_lvcorpus.c ---- */
+
+/*
+ * libvirt's test domains as run on real pairs (corpus/, table
+ * corpus_runs): the newest row of each (domain, libvirt, QEMU) up to
+ * the report's sweep (uuid when it holds corpus runs, else the newest
+ * that does), each started one compared with libvirt's golden argv of
+ * the QEMU version nearest (normalised, see mapping_lvcorpus.c), and
+ * each domain's started runs compared across versions (rep_map_compare).
+ * Nothing (have_sweep 0) without corpus runs. -1 after reporting a
+ * store error or an outcome the code does not know.
+ */
+int rep_lvcorpus_build(struct store *st, const char *uuid, struct rep_lvcorpus *c) VM_WUR;
+void rep_lvcorpus_release(struct rep_lvcorpus *c);
+/*
+ * The changes across versions of every domain of c, those with the same
+ * option, dimension, versions and detail as one, most domains first
+ * (borrowing from c; free with rep_lvc_change_groups_free).
+ */
+void rep_lvc_change_groups(const struct rep_lvcorpus *c, struct rep_lvc_cgroup **out,
+			   size_t *n);
+void rep_lvc_change_groups_free(struct rep_lvc_cgroup *g, size_t n);
+/* "libvirt 11.3.0 / QEMU 10.0.2" */
+void rep_lvc_pair_label(struct strbuf *sb, const struct rep_lvc_pair *p);
+/*
+ * The options where real (a recorded argv, JSON) differs from golden
+ * (libvirt's golden argv as corp_golden_argv_json gives it), both
+ * normalised as the corpus part compares them (see mapping_lvcorpus.c):
+ * appended to *diffs (*n of them). golden_name is the domain's name in
+ * libvirt's tests, adapted is whether the run added firmware -L
+ * directories, standins whether it stood in for some of the domain's
+ * files. -1 (not reported) when either is not an argv.
+ */
+int rep_lvc_compare(const char *golden, const char *real, const char *golden_name,
+		    int adapted, int standins, struct rep_lvc_diff **diffs,
+		    size_t *n) VM_WUR;
+void rep_lvc_diffs_free(struct rep_lvc_diff *d, size_t n);
+
+/* ---- lvc_compare.c: the pieces of rep_lvc_compare, for mapping_lvcorpus.c ---- */
+
+/*
+ * json (an argv) normalised as the corpus compares: names[0..nnames)
+ * (the domain's name in libvirt's tests) and the run's own name as
+ * <name>, with drop_l the -L options whose directory keep (NULL: none)
+ * does not list left out, libvirt's prefix dropped. -1 (not reported,
+ * out zeroed) when json is not an array of strings.
+ */
+int rep_lvc_normalise(const char *json, const char *const *names, size_t nnames,
+		      int drop_l, const struct strvec *keep, struct rep_argv *out) VM_WUR;
+/* The directories of json's -L options, appended to out. */
+void rep_lvc_l_dirs(const char *json, struct strvec *out);
+/* What the run's adoption changes, made on a golden argv (TCG, no -incoming). */
+void rep_lvc_golden_adopt(struct rep_argv *g);
+/*
+ * The options where g (golden) and r (real) differ, appended to *diffs
+ * (*n of them); standins: the run stood in for some of the domain's files.
+ */
+void rep_lvc_diff_argvs(const struct rep_argv *g, const struct rep_argv *r, int standins,
+			struct rep_lvc_diff **diffs, size_t *n);
 
 /* ---- timeline.c ---- */
 
@@ -387,6 +451,8 @@ const struct rep_mig_counts *rep_mig_counts_of(const struct rep_report *r,
 void rep_write_html(const struct rep_report *r, struct strbuf *out);
 void rep_write_markdown(const struct rep_report *r, struct strbuf *out);
 void rep_write_json(const struct rep_report *r, struct strbuf *out);
+/* mapping.libvirt_corpus of the JSON report (json_lvcorpus.c); a new object. */
+struct json_object *rep_json_lvcorpus(const struct rep_lvcorpus *lc);
 void rep_write_junit(const struct rep_report *r, struct strbuf *out);
 
 /* ---- escaping (escape.c) ---- */

@@ -76,18 +76,28 @@ static const char css[] =
 	".legend span.pass{background:#d6f5d6}.legend span.fail{background:#f8d0d0}"
 	".legend span.error{background:#fbe3c2}.legend span.old{opacity:.55}"
 	"div.miggrid{display:inline-block;vertical-align:top;margin:0 1.5em .8em 0}"
-	".xoff{display:none}td.xoff{display:table-cell;opacity:.2}";
+	".xoff{display:none}td.xoff{display:table-cell;opacity:.2}"
+	/* the libvirt corpus (html_lvcorpus.c) */
+	"table.lvc td{padding:0 3px;text-align:center;font-size:11px}table.lvc td:first-child{text-align:left}"
+	"table.lvc th{font-size:11px;font-weight:normal}"
+	".lv-ok{background:#d6f5d6}.lv-d{background:#b9e6f0}.lv-rj{background:#e4e4f4}"
+	".lv-rf{background:#f6c4c4;font-weight:bold}.lv-sk{background:#eee;color:#666}"
+	".lv-er{background:#fbe3c2}.lv-un{background:#f2f2f2;color:#999;font-style:italic}"
+	".legend span.lv-ok,.legend span.lv-rj,.legend span.lv-rf{padding:0 4px}";
 
 static const char script[] =
 	"(function(){\n"
 	"function txt(c){return c?c.textContent.trim():'';}\n"
 	"function num(s){return /^-?[0-9]+(\\.[0-9]+)?$/.test(s)?parseFloat(s):NaN;}\n"
+	"var coll=new Intl.Collator(undefined,{numeric:true,sensitivity:'base'});\n"
 	"function cmp(a,b){var x=num(a),y=num(b);if(!isNaN(x)&&!isNaN(y))return x-y;"
-	"return a.localeCompare(b,undefined,{numeric:true,sensitivity:'base'});}\n"
+	"return coll.compare(a,b);}\n"
+	/* each key read once: the corpus table has a thousand rows */
 	"function sortTable(t,col,desc){var tb=t.tBodies[0];if(!tb)return;"
-	"var rows=Array.prototype.slice.call(tb.rows);"
-	"rows.sort(function(x,y){var r=cmp(txt(x.cells[col]),txt(y.cells[col]));return desc?-r:r;});"
-	"rows.forEach(function(r){tb.appendChild(r);});"
+	"var rows=Array.prototype.map.call(tb.rows,function(r){return [txt(r.cells[col]),r];});"
+	"rows.sort(function(x,y){var r=cmp(x[0],y[0]);return desc?-r:r;});"
+	"var f=document.createDocumentFragment();rows.forEach(function(p){f.appendChild(p[1]);});"
+	"tb.appendChild(f);"
 	"t.querySelectorAll('thead th').forEach(function(h,i){h.removeAttribute('aria-sort');"
 	"if(i===col)h.setAttribute('aria-sort',desc?'descending':'ascending');});}\n"
 	"function filterTable(t,q){var tb=t.tBodies[0];if(!tb)return;q=q.toLowerCase();var n=0;"
@@ -331,6 +341,7 @@ static void mapping_section(struct strbuf *out, const struct rep_report *r)
 		sb_puts(out, "<p>No run with a recorded argv.</p>\n");
 	for (size_t i = 0; i < r->mapping.nr; i++)
 		mapping_scenario(out, &r->mapping.v[i], "h3");
+	rep_html_lvcorpus(out, r);
 	mapping_corpus(out, &r->mapping);
 	sb_puts(out, "</section>\n");
 }

@@ -24,6 +24,11 @@ void rep_html_td(struct strbuf *out, const char *cls, const char *s);
 /* A cell listing sv, folded behind its first two names past four. */
 void rep_html_td_list(struct strbuf *out, const struct strvec *sv);
 
+/*
+ * The mapping part's libvirt corpus: counts, QEMU's refusals, golden
+ * differences, changes, every domain on every pair.
+ */
+void rep_html_lvcorpus(struct strbuf *out, const struct rep_report *r);
 /* The ABI part: the overview grid, both views, their details. */
 void rep_html_abi(struct strbuf *out, const struct rep_report *r);
 /*

@@ -375,6 +375,7 @@ static json_object *mapping_json(const struct rep_report *r)
 		json_object_array_add(scns, map_scenario_json(&r->mapping.v[i]));
 	add(o, "scenarios", scns);
 	add(o, "corpus", map_corpus_json(&r->mapping));
+	add(o, "libvirt_corpus", rep_json_lvcorpus(&r->lvcorpus));
 	return o;
 }
 

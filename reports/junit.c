@@ -27,8 +27,15 @@
  *           failing as the migration suite's; system-out has the log
  *           file, QEMU's own verdict on the pair and the disagreement
  *
- * The mapping and the capability timeline have no pass or fail and are
- * not in this format.
+ *   mapping.libvirt_corpus  one test case per (domain, pair) of the
+ *           libvirt corpus's current sweep, named "libvirt x / QEMU y" in
+ *           class "corpus.<domain>": refused (libvirt accepted it, QEMU
+ *           did not) is a failure with QEMU's words, error an error,
+ *           skipped and unsupported are skipped; system-out has the run,
+ *           libvirt's rejection, and the differences with the golden argv
+ *
+ * The rest of the mapping and the capability timeline have no pass or
+ * fail and are not in this format.
  */
 #include <stdio.h>
 #include <string.h>
@@ -361,6 +368,77 @@ static void migration_suite(struct strbuf *out, const struct rep_report *r)
 	sb_puts(out, "  </testsuite>\n");
 }
 
+/* One (domain, pair) of the libvirt corpus. */
+static void lvcorpus_case(struct strbuf *out, const struct rep_lvcorpus *c,
+			  const struct rep_lvc_cell *x)
+{
+	const struct rep_lvc_pair *p = &c->pairs[x->pair];
+
+	sb_puts(out, "    <testcase classname=\"corpus.");
+	X(c->domains[x->domain].name);
+	sb_puts(out, "\" name=\"libvirt ");
+	X(p->libvirt);
+	sb_puts(out, " / QEMU ");
+	X(p->qemu);
+	sb_printf(out, "\" time=\"%.3f\">\n", x->seconds);
+	if (x->outcome == CORP_REFUSED || x->outcome == CORP_ERROR) {
+		sb_printf(out, "      <%s type=\"%s\" message=\"",
+			  x->outcome == CORP_ERROR ? "error" : "failure",
+			  corp_outcome_to_string(x->outcome));
+		X(x->reason ? x->reason : corp_outcome_to_string(x->outcome));
+		sb_puts(out, "\"/>\n");
+	} else if (x->outcome == CORP_SKIPPED || x->outcome == CORP_UNSUPPORTED) {
+		sb_puts(out, "      <skipped message=\"");
+		if (x->outcome == CORP_UNSUPPORTED)
+			sb_puts(out, "unsupported: ");
+		X(x->reason);
+		sb_puts(out, "\"/>\n");
+	}
+	sb_printf(out, "      <system-out>corpus run %lld: %s", x->run,
+		  corp_outcome_to_string(x->outcome));
+	if (x->outcome == CORP_REJECTED) {
+		sb_puts(out, " by libvirt: ");
+		X(x->reason);
+	}
+	if (x->golden_file && x->outcome == CORP_STARTED) {
+		sb_printf(out, "\ngolden %s: ", rep_lvc_golden_name(x->golden));
+		X(x->golden_file);
+	}
+	for (size_t k = 0; k < x->ndiffs; k++) {
+		sb_puts(out, "\n  ");
+		X(x->diffs[k].key);
+		sb_puts(out, ": ");
+		X(x->diffs[k].detail);
+	}
+	sb_puts(out, "</system-out>\n    </testcase>\n");
+}
+
+static void lvcorpus_suite(struct strbuf *out, const struct rep_report *r)
+{
+	const struct rep_lvcorpus *c = &r->lvcorpus;
+	struct tally t = { 0, 0, 0, 0 };
+	size_t tests = 0;
+
+	if (!c->have_sweep)
+		return;
+	for (size_t i = 0; i < c->ncells; i++) {
+		const struct rep_lvc_cell *x = &c->cells[i];
+
+		if (!x->current)
+			continue;
+		tests++;
+		t.failures += x->outcome == CORP_REFUSED;
+		t.errors += x->outcome == CORP_ERROR;
+		t.skipped += x->outcome == CORP_SKIPPED || x->outcome == CORP_UNSUPPORTED;
+		t.secs += x->seconds;
+	}
+	suite_open(out, "mapping.libvirt_corpus", tests, &t, &c->sweep);
+	for (size_t i = 0; i < c->ncells; i++)
+		if (c->cells[i].current)
+			lvcorpus_case(out, c, &c->cells[i]);
+	sb_puts(out, "  </testsuite>\n");
+}
+
 void rep_write_junit(const struct rep_report *r, struct strbuf *out)
 {
 	sb_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -369,6 +447,8 @@ void rep_write_junit(const struct rep_report *r, struct strbuf *out)
 		abi_suite(out, r);
 		guest_suite(out, r);
 	}
+	if (r->parts & REP_MAPPING)
+		lvcorpus_suite(out, r);
 	if (r->parts & REP_MATRIX)
 		matrix_suite(out, r);
 	if (r->parts & REP_MIGRATION) {

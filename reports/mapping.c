@@ -52,12 +52,26 @@ static int cmp_source(const void *a, const void *b)
 	return version_strcmp(x->qemu_name, y->qemu_name);
 }
 
-static const struct rep_opt *find_opt(const struct rep_argv *a, const char *key)
+/*
+ * The option of a keyed key, looked for from index hint on (and then
+ * before it): argvs of one scenario mostly share their order, so the
+ * row's own index finds it at once.
+ */
+static const struct rep_opt *find_opt_at(const struct rep_argv *a, const char *key,
+					 size_t hint)
 {
-	for (size_t i = 0; i < a->nr; i++)
+	for (size_t k = 0; k < a->nr; k++) {
+		size_t i = (hint + k) % a->nr;
+
 		if (!strcmp(a->v[i].key, key))
 			return &a->v[i];
+	}
 	return NULL;
+}
+
+static const struct rep_opt *find_opt(const struct rep_argv *a, const char *key)
+{
+	return find_opt_at(a, key, 0);
 }
 
 static void add_rows(struct rep_map_scenario *s)
@@ -70,8 +84,8 @@ static void add_rows(struct rep_map_scenario *s)
 		for (size_t i = 0; i < a->nr; i++) {
 			int have = 0;
 
-			for (size_t r = 0; r < s->nrows && !have; r++)
-				have = !strcmp(s->rows[r].key, a->v[i].key);
+			for (size_t k2 = 0; k2 < s->nrows && !have; k2++)
+				have = !strcmp(s->rows[(i + k2) % s->nrows].key, a->v[i].key);
 			if (have)
 				continue;
 			ALLOC_GROW(s->rows, s->nrows + 1, alloc);
@@ -85,7 +99,7 @@ static void add_rows(struct rep_map_scenario *s)
 		struct rep_map_row *row = &s->rows[r];
 
 		for (size_t k = 0; k < s->nsources; k++) {
-			const struct rep_opt *o = find_opt(&s->sources[k].argv, row->key);
+			const struct rep_opt *o = find_opt_at(&s->sources[k].argv, row->key, r);
 
 			row->cells[k] = o ? xstrdup(o->text) : NULL;
 			if (k && (!row->cells[k] != !row->cells[0] ||
@@ -174,8 +188,8 @@ static void add_changes(struct rep_map_scenario *s)
 				continue;
 			}
 			for (size_t r = 0; r < s->nrows; r++) {
-				const struct rep_opt *a = find_opt(&x->argv, s->rows[r].key);
-				const struct rep_opt *b = find_opt(&y->argv, s->rows[r].key);
+				const struct rep_opt *a = find_opt_at(&x->argv, s->rows[r].key, r);
+				const struct rep_opt *b = find_opt_at(&y->argv, s->rows[r].key, r);
 
 				if (!same(a ? a->text : NULL, b ? b->text : NULL))
 					add_change(s, &alloc, r, dim, x, y);
@@ -288,7 +302,7 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 	return 0;
 }
 
-static void scenario_release(struct rep_map_scenario *s)
+void rep_map_scenario_release(struct rep_map_scenario *s)
 {
 	for (size_t k = 0; k < s->nsources + s->naside; k++)
 		source_release(k < s->nsources ? &s->sources[k]
@@ -321,9 +335,9 @@ static void scenario_release(struct rep_map_scenario *s)
 void rep_mapping_release(struct rep_mapping *m)
 {
 	for (size_t i = 0; i < m->nr; i++)
-		scenario_release(&m->v[i]);
+		rep_map_scenario_release(&m->v[i]);
 	for (size_t i = 0; i < m->ncorpus; i++)
-		scenario_release(&m->corpus[i]);
+		rep_map_scenario_release(&m->corpus[i]);
 	free(m->v);
 	free(m->corpus);
 	free(m->corpus_dir);

@@ -305,6 +305,7 @@ static void mapping_md(struct strbuf *out, const struct rep_report *r)
 		     "count); the HTML and JSON reports have every option.\n\n");
 	for (size_t i = 0; i < m->nr; i++)
 		map_scenario_md(out, &m->v[i], "###");
+	rep_md_lvcorpus(out, r);
 	sb_puts(out, "### DPDK DTS's VM files, mapped for every probed QEMU\n\n");
 	if (!m->corpus_dir) {
 		sb_puts(out, "The DTS files (scenarios/dts/) are not installed.\n\n");

@@ -21,6 +21,8 @@ void rep_md_header(struct strbuf *out, const char *const *h, size_t n);
 /* A cell of text, a link to log when there is one (NULL: none). */
 void rep_md_linked(struct strbuf *out, const char *text, const char *log);
 
+/* The mapping part's libvirt corpus: counts, refusals, golden differences, changes. */
+void rep_md_lvcorpus(struct strbuf *out, const struct rep_report *r);
 /* The migration part: counts, failures, predictions, through libvirt, the grids. */
 void rep_md_migration(struct strbuf *out, const struct rep_report *r);
 

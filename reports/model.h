@@ -12,6 +12,7 @@
  */
 
 #include "migrations.h"
+#include "outcome.h"
 #include "runs.h"
 #include "store.h"
 #include "strbuf.h"
@@ -280,6 +281,106 @@ struct rep_mapping {
 	struct strvec corpus_skipped; /* "FILE: why" for a file that does not load */
 };
 
+/* A sweep, as the parts that read sweeps name it. */
+struct rep_sweep_ref {
+	long long id; /* sweeps.id; 0: the runs recorded without a sweep */
+	char *uuid;   /* NULL for those */
+	char *label;  /* uuid, or "legacy" */
+	char *kind, *started_at;
+};
+
+/* ---- 2b. libvirt's test domains on real pairs (mapping_lvcorpus.c) ---- */
+
+/* What a started cell's argv is against libvirt's own expectation. */
+enum rep_lvc_golden {
+	REP_LVC_NONE,	  /* not started: nothing to compare */
+	REP_LVC_NO_GOLDEN, /* the domain has no golden file at all */
+	REP_LVC_ERR,	  /* the nearest golden file is an .err: libvirt's
+			   * tests expect an error, and QEMU started */
+	REP_LVC_UNREAD,	  /* the golden .args text is not libvirt's form */
+	REP_LVC_EQUAL,	  /* equal, normalised */
+	REP_LVC_DIFFERS,
+};
+
+/* "none", "no-golden", "golden-error", "unreadable", "equal", "differs". */
+const char *rep_lvc_golden_name(enum rep_lvc_golden g);
+
+/* An option where a real argv and libvirt's golden argv differ. */
+struct rep_lvc_diff {
+	char *key;	     /* row key: "-machine", "-sandbox" */
+	char *golden, *real; /* normalised values; NULL: absent */
+	char *detail;	     /* rep_opt_detail(golden, real): "+acpi=on" */
+};
+
+/* A (libvirt install, QEMU install) pair with corpus runs. */
+struct rep_lvc_pair {
+	char *libvirt, *qemu;
+	size_t n[CORP_OUTCOME_LAST]; /* its cells by outcome */
+	size_t compared, differs;    /* started cells with a golden argv; differing */
+};
+
+/* One (domain, pair): its newest row up to the report's sweep. */
+struct rep_lvc_cell {
+	size_t domain, pair;	 /* indexes into domains, pairs */
+	long long run;		 /* corpus_runs.id */
+	enum corp_outcome outcome;
+	char *reason;		 /* libvirt's message, or QEMU's own line(s) */
+	char *started_at, *sweep; /* sweep: its sweep's uuid */
+	int current;		 /* from the report's sweep */
+	double seconds;
+	struct strvec adaptations;
+	enum rep_lvc_golden golden;
+	char *golden_file;	 /* the golden file compared with; NULL: none */
+	char *golden_qemu;	 /* its QEMU version: "latest", "9.1.0" */
+	char *golden_origin;	 /* the libvirt source it is of */
+	struct rep_lvc_diff *diffs; /* REP_LVC_DIFFERS: the options that differ */
+	size_t ndiffs;
+};
+
+/* A difference with libvirt's golden argv, counted over every cell. */
+struct rep_lvc_common {
+	char *key, *detail;
+	size_t cells;		/* started cells that show it */
+	struct strvec domains;	/* the domains that show it */
+	struct strvec pairs;	/* the pairs ("libvirt 11.3.0 / QEMU 10.0.2") */
+};
+
+/* A change across versions that several domains show alike (rep_lvc_change_groups). */
+struct rep_lvc_cgroup {
+	const struct rep_lvc_domain *d;	 /* the first domain that shows it */
+	const struct rep_map_change *c;	 /* its change */
+	struct strvec domains;		 /* every domain that shows it */
+};
+
+struct rep_lvc_domain {
+	char *name, *origin, *file; /* corpus_domains' */
+	size_t first, ncells;	    /* its cells, [first, first + ncells), by pair */
+	size_t refused, differs;    /* its cells refused by QEMU; differing from golden */
+	/*
+	 * Its started cells as sources (libvirt, then QEMU order), compared
+	 * across versions by rep_map_compare: each change attributed to the
+	 * libvirt or QEMU version that made it. name is the domain's.
+	 */
+	struct rep_map_scenario across;
+};
+
+struct rep_lvcorpus {
+	int have_sweep;		 /* there are corpus runs */
+	struct rep_sweep_ref sweep; /* the report's: the newest with corpus runs, or --sweep */
+	struct rep_lvc_pair *pairs; /* by libvirt, then QEMU (version order) */
+	size_t npairs;
+	struct rep_lvc_domain *domains; /* by name, then origin */
+	size_t ndomains;
+	struct rep_lvc_cell *cells;	/* by domain, then pair */
+	size_t ncells, alloc;
+	size_t n[CORP_OUTCOME_LAST];	/* cells by outcome */
+	size_t compared, differs;	/* started cells with a golden argv; differing */
+	size_t changes;			/* changes across versions, every domain */
+	/* the golden differences by (option, detail), most cells first */
+	struct rep_lvc_common *common;
+	size_t ncommon;
+};
+
 /* ---- 3. capability timeline ---- */
 
 struct rep_tl_item {
@@ -306,13 +407,6 @@ struct rep_timeline {
 };
 
 /* ---- 4. sweep matrix ---- */
-
-struct rep_sweep_ref {
-	long long id; /* sweeps.id; 0: the runs recorded without a sweep */
-	char *uuid;   /* NULL for those */
-	char *label;  /* uuid, or "legacy" */
-	char *kind, *started_at;
-};
 
 struct rep_cell {
 	char *scenario, *qemu, *libvirt; /* libvirt NULL: direct */
@@ -543,6 +637,7 @@ struct rep_report {
 	struct rep_guest guest;
 	struct rep_views views;
 	struct rep_mapping mapping;
+	struct rep_lvcorpus lvcorpus; /* the mapping part's libvirt corpus */
 	struct rep_timeline caps;
 	struct rep_matrix matrix;
 	struct rep_migration migration;

@@ -39,7 +39,9 @@ static const char usage[] =
 	"             uuids do not count), and which version changed which option;\n"
 	"             and the argv of each VM of DPDK DTS's files (scenarios/dts/)\n"
 	"             for every probed QEMU, as 'virt-matrix map' makes it, compared\n"
-	"             the same way\n"
+	"             the same way; and libvirt's own test domains as 'virt-matrix\n"
+	"             corpus run' ran them on real pairs: outcomes, QEMU's refusals,\n"
+	"             differences with libvirt's golden argv, changes per version\n"
 	"  caps       first and last QEMU version with each machine type, device,\n"
 	"             device property and QMP command; default values that changed\n"
 	"  matrix     pass/fail per scenario, QEMU rows x libvirt columns, of one\n"
@@ -62,7 +64,8 @@ static const char usage[] =
 	"  --sweep UUID   the sweep to report on, instead of the latest: a migrate\n"
 	"                 sweep is the migration part's, any other the matrix's\n"
 	"                 ('legacy' is the runs recorded without a sweep); the other\n"
-	"                 part shows its latest\n"
+	"                 part shows its latest; a sweep of corpus runs is also the\n"
+	"                 mapping part's libvirt corpus's\n"
 	"  --acks FILE    acknowledged ABI differences (default: specs/abi-acks)\n"
 	"  --no-fail      exit 0 even with unacknowledged ABI breaks, guest-view\n"
 	"                 differences or new regressions\n"
@@ -150,6 +153,18 @@ static int build_mapping(struct store *st, const struct rep_options *o,
 static void release_mapping(struct rep_report *r)
 {
 	rep_mapping_release(&r->mapping);
+}
+
+/* libvirt's test domains on real pairs (virt-matrix corpus run). */
+static int build_lvcorpus(struct store *st, const struct rep_options *o,
+			  struct rep_report *r)
+{
+	return rep_lvcorpus_build(st, o->sweep, &r->lvcorpus);
+}
+
+static void release_lvcorpus(struct rep_report *r)
+{
+	rep_lvcorpus_release(&r->lvcorpus);
 }
 
 static int build_caps(struct store *st, const struct rep_options *o,
@@ -260,6 +275,7 @@ static const struct {
 	{ "abi", REP_ABI, build_guest, release_guest, NULL, NULL, gate_guest },
 	{ "abi", REP_ABI, build_views, release_views, NULL, NULL, NULL },
 	{ "mapping", REP_MAPPING, build_mapping, release_mapping, NULL, NULL, NULL },
+	{ "mapping", REP_MAPPING, build_lvcorpus, release_lvcorpus, "run", NULL, NULL },
 	{ "caps", REP_CAPS, build_caps, release_caps, NULL, NULL, NULL },
 	{ "matrix", REP_MATRIX, build_matrix, release_matrix, "run sweep bisect legacy",
 	  logs_matrix, gate_matrix },

@@ -80,6 +80,16 @@ static const struct norm_case norm_cases[] = {
 	  "[\"qemu\",\"-kernel\",\"/srv/vm/qemu/7.2.0/share/k\",\"-smbios\",\"type=1,uuid=3bfd068f-8d9d-44e4-a09b-ffb663ecf69c\"]",
 	  "-kernel => <qemu-prefix>/share/k\n"
 	  "-smbios => type=1,uuid=<uuid>\n" },
+	{ "libvirt's tests' domain--1-NAME, libvirt's ram/ID-NAME, a clock base",
+	  "[\"q\",\"-object\",\"secret,id=masterKey0,file=/var/lib/libvirt/qemu/domain--1-QEMUGuest1/master-key.aes\","
+	  "\"-object\",\"memory-backend-file,id=ram-node0,mem-path=/var/lib/libvirt/qemu/ram/-1-QEMUGuest1/ram-node0\","
+	  "\"-object\",\"memory-backend-file,id=ram-node1,mem-path=/var/lib/libvirt/qemu/ram/162-vm/ram-node1\","
+	  "\"-rtc\",\"base=2009-02-15T09:49:06,driftfix=slew\",\"-rtc\",\"base=utc\"]",
+	  "-object secret => file=/var/lib/libvirt/qemu/<domain>/master-key.aes,id=<id>\n"
+	  "-object memory-backend-file => id=<id>,mem-path=/var/lib/libvirt/qemu/ram/<domain>/ram-node0\n"
+	  "-object memory-backend-file #1 => id=<id>,mem-path=/var/lib/libvirt/qemu/ram/<domain>/ram-node1\n"
+	  "-rtc => base=<time>,driftfix=slew\n"
+	  "-rtc #1 => base=utc\n" },
 	{ "a job of two VMs: each VM's argv after its [NAME], its options keyed by it",
 	  "[\"[vm0]\",\"/usr/bin/qemu-system-x86_64\",\"-m\",\"256\",\"-netdev\",\"vhost-user,id=vhost0,chardev=char0\","
 	  "\"[vm1]\",\"/usr/bin/qemu-system-x86_64\",\"-m\",\"512\",\"-netdev\",\"vhost-user,id=vhost0,chardev=char0\","

@@ -1,0 +1,796 @@
+/*
+ * The mapping part's libvirt corpus: libvirt's own test domains
+ * (tests/qemuxmlconfdata, imported by corpus/import.c) as `virt-matrix
+ * corpus run` ran them on real (libvirt, QEMU) pairs (table corpus_runs).
+ * A cell is one (domain, pair): its newest row of the sweeps up to the
+ * report's (the newest sweep with corpus runs, or the one --sweep names
+ * when it has some), so that a partial run in between (one QEMU, a few
+ * domains) hides nothing older.
+ *
+ * Each started cell's real argv is held against libvirt's own
+ * expectation: the golden .args of the QEMU version nearest the QEMU
+ * under test (corp_golden_nearest), from the libvirt source of the
+ * libvirt under test when that source was imported with the same domain
+ * XML, else from the domain's own source, compared as lvc_compare.c
+ * says.
+ *
+ * Each domain's started cells are then the sources of a
+ * rep_map_scenario, compared across versions as the runs of the mapping
+ * report are (rep_map_compare): a change between two QEMU versions with
+ * one libvirt is that QEMU's, between two libvirt versions with one QEMU
+ * that libvirt's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "builders.h"
+#include "import.h"
+#include "banned.h"
+
+static const char *const golden_names[] = { "none",	"no-golden", "golden-error",
+					     "unreadable", "equal",	"differs" };
+
+const char *rep_lvc_golden_name(enum rep_lvc_golden g)
+{
+	return (size_t)g < ARRAY_SIZE(golden_names) ? golden_names[g] : NULL;
+}
+
+void rep_lvc_pair_label(struct strbuf *sb, const struct rep_lvc_pair *p)
+{
+	sb_printf(sb, "libvirt %s / QEMU %s", p->libvirt, p->qemu);
+}
+
+/* ---- reading the store ---- */
+
+/* A golden file of a domain, its argv made and normalised once. */
+struct golden {
+	char *qemu, *kind, *file, *text;
+	int state;	     /* 0: not read yet; 1: read; -1: not libvirt's form */
+	struct rep_argv argv; /* state 1, kind args */
+	struct strvec ldirs; /* its -L directories */
+};
+
+/* A row of corpus_domains. */
+struct domrow {
+	long long id;
+	char *origin, *name, *file, *sha, *xml_name;
+	size_t gfirst, ngolden; /* its golden files in the golden array */
+	long index;		/* in c->domains, -1: no cell */
+};
+
+struct run {
+	long long id, domain, sweep_pos;
+	char *libvirt, *qemu, *outcome, *reason, *argv, *adaptations, *started_at, *sweep;
+	double seconds;
+	size_t dom;  /* index into doms */
+	size_t pair; /* index into c->pairs */
+};
+
+struct lvc_ctx {
+	struct store *st;
+	struct rep_lvcorpus *c;
+	struct domrow *doms;
+	size_t ndoms;
+	struct golden *golden;
+	size_t ngolden;
+	struct run *runs;
+	size_t nruns;
+	const struct run *gd_run; /* golden_domain's last question, */
+	const struct domrow *gd;  /* and its answer */
+};
+
+/* The text of the first <name> element of a domain's XML, malloc'd, or NULL. */
+static char *xml_domain_name(const char *xml)
+{
+	const char *p = xml ? strstr(xml, "<name>") : NULL, *e;
+
+	if (!p)
+		return NULL;
+	p += 6;
+	e = strstr(p, "</name>");
+	return e ? xstrndup(p, (size_t)(e - p)) : NULL;
+}
+
+static int load_domains(struct lvc_ctx *x)
+{
+	auto_stmt *q = NULL;
+	size_t alloc = 0;
+	int rc;
+
+	if (store_prepare(x->st, &q, "SELECT id, origin, name, file, sha256, xml"
+				     " FROM corpus_domains ORDER BY id"))
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct domrow *d;
+
+		ALLOC_GROW(x->doms, x->ndoms + 1, alloc);
+		d = &x->doms[x->ndoms++];
+		memset(d, 0, sizeof(*d));
+		d->id = sqlite3_column_int64(q, 0);
+		d->origin = store_column_strdup(q, 1);
+		d->name = store_column_strdup(q, 2);
+		d->file = store_column_strdup(q, 3);
+		d->sha = store_column_strdup(q, 4);
+		d->xml_name = xml_domain_name((const char *)sqlite3_column_text(q, 5));
+		d->index = -1;
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(x->st, "cannot read the corpus domains");
+	return 0;
+}
+
+static long dom_find(const struct lvc_ctx *x, long long id)
+{
+	size_t lo = 0, hi = x->ndoms;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (x->doms[mid].id == id)
+			return (long)mid;
+		if (x->doms[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int load_golden(struct lvc_ctx *x)
+{
+	auto_stmt *q = NULL;
+	size_t alloc = 0;
+	int rc;
+
+	if (store_prepare(x->st, &q, "SELECT domain, qemu, kind, file, text"
+				     " FROM corpus_golden ORDER BY domain, qemu, kind"))
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		long d = dom_find(x, sqlite3_column_int64(q, 0));
+		struct golden *g;
+
+		if (d < 0)
+			continue;
+		ALLOC_GROW(x->golden, x->ngolden + 1, alloc);
+		g = &x->golden[x->ngolden];
+		memset(g, 0, sizeof(*g));
+		g->qemu = store_column_strdup(q, 1);
+		g->kind = store_column_strdup(q, 2);
+		g->file = store_column_strdup(q, 3);
+		g->text = store_column_strdup(q, 4);
+		if (!x->doms[d].ngolden)
+			x->doms[d].gfirst = x->ngolden;
+		x->doms[d].ngolden++;
+		x->ngolden++;
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(x->st, "cannot read the corpus's golden files");
+	return 0;
+}
+
+/* The sweeps with corpus runs, in order of start; the report's is c->sweep. */
+static int choose_sweep(struct store *st, const char *uuid, struct rep_lvcorpus *c,
+			struct rep_sweeps *sw)
+{
+	auto_stmt *q = NULL;
+	int rc;
+
+	if (store_prepare(st, &q, "SELECT id, uuid, kind, started_at FROM sweeps"
+				  " WHERE id IN (SELECT DISTINCT sweep FROM corpus_runs)"
+				  " ORDER BY started_at, id"))
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct rep_sweep_ref *s;
+
+		ALLOC_GROW(sw->v, sw->nr + 1, sw->alloc);
+		s = &sw->v[sw->nr++];
+		memset(s, 0, sizeof(*s));
+		s->id = sqlite3_column_int64(q, 0);
+		s->uuid = store_column_strdup(q, 1);
+		s->label = store_column_strdup(q, 1);
+		s->kind = store_column_strdup(q, 2);
+		s->started_at = store_column_strdup(q, 3);
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(st, "cannot read the sweeps of the corpus runs");
+	if (!sw->nr)
+		return 0;
+	sw->cur = sw->nr - 1;
+	for (size_t i = 0; uuid && i < sw->nr; i++)
+		if (!strcmp(sw->v[i].label, uuid))
+			sw->cur = i;
+	c->have_sweep = 1;
+	rep_sweep_ref_copy(&c->sweep, &sw->v[sw->cur]);
+	return 0;
+}
+
+static size_t sweep_pos(const struct rep_sweeps *sw, long long id)
+{
+	for (size_t i = 0; i < sw->nr; i++)
+		if (sw->v[i].id == id)
+			return i;
+	return sw->nr;
+}
+
+static void run_release(struct run *r)
+{
+	free(r->libvirt);
+	free(r->qemu);
+	free(r->outcome);
+	free(r->reason);
+	free(r->argv);
+	free(r->adaptations);
+	free(r->started_at);
+	free(r->sweep);
+}
+
+/* The newest row of each (domain, libvirt, QEMU) of the sweeps up to sw->cur. */
+static int load_runs(struct lvc_ctx *x, const struct rep_sweeps *sw)
+{
+	auto_stmt *q = NULL;
+	size_t alloc = 0;
+	int rc;
+
+	if (store_prepare(x->st, &q,
+			  "SELECT r.id, r.domain, r.libvirt, r.qemu, r.outcome, r.reason,"
+			  " r.argv, r.adaptations, r.seconds, r.started_at, s.uuid, s.id"
+			  " FROM corpus_runs r JOIN sweeps s ON s.id = r.sweep"
+			  " ORDER BY r.domain, r.libvirt, r.qemu, r.id"))
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		size_t pos = sweep_pos(sw, sqlite3_column_int64(q, 11));
+		long long domain = sqlite3_column_int64(q, 1);
+		const char *lv = (const char *)sqlite3_column_text(q, 2);
+		const char *qm = (const char *)sqlite3_column_text(q, 3);
+		struct run *r = x->nruns ? &x->runs[x->nruns - 1] : NULL;
+		long d;
+
+		if (pos > sw->cur || (d = dom_find(x, domain)) < 0)
+			continue;
+		if (r && r->domain == domain && !strcmp(r->libvirt, lv) && !strcmp(r->qemu, qm)) {
+			/* The same cell: the row of the newer sweep, else the newer row. */
+			if ((long long)pos < r->sweep_pos)
+				continue;
+			run_release(r);
+		} else {
+			ALLOC_GROW(x->runs, x->nruns + 1, alloc);
+			r = &x->runs[x->nruns++];
+		}
+		memset(r, 0, sizeof(*r));
+		r->id = sqlite3_column_int64(q, 0);
+		r->domain = domain;
+		r->dom = (size_t)d;
+		r->sweep_pos = (long long)pos;
+		r->libvirt = xstrdup(lv);
+		r->qemu = xstrdup(qm);
+		r->outcome = store_column_strdup(q, 4);
+		r->reason = store_column_strdup(q, 5);
+		r->argv = store_column_strdup(q, 6);
+		r->adaptations = store_column_strdup(q, 7);
+		r->seconds = sqlite3_column_double(q, 8);
+		r->started_at = store_column_strdup(q, 9);
+		r->sweep = store_column_strdup(q, 10);
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(x->st, "cannot read the corpus runs");
+	return 0;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct rep_lvc_pair *x = a, *y = b;
+	int c = version_strcmp(x->libvirt, y->libvirt);
+
+	return c ? c : version_strcmp(x->qemu, y->qemu);
+}
+
+static long pair_find(const struct rep_lvcorpus *c, const char *lv, const char *qm)
+{
+	size_t lo = 0, hi = c->npairs;
+	struct rep_lvc_pair key = { (char *)lv, (char *)qm, { 0 }, 0, 0 };
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int k = cmp_pair(&key, &c->pairs[mid]);
+
+		if (!k)
+			return (long)mid;
+		if (k < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+static void make_pairs(struct lvc_ctx *x)
+{
+	struct rep_lvcorpus *c = x->c;
+	size_t alloc = 0;
+
+	for (size_t i = 0; i < x->nruns; i++) {
+		const struct run *r = &x->runs[i];
+
+		if (pair_find(c, r->libvirt, r->qemu) >= 0)
+			continue;
+		ALLOC_GROW(c->pairs, c->npairs + 1, alloc);
+		memset(&c->pairs[c->npairs], 0, sizeof(*c->pairs));
+		c->pairs[c->npairs].libvirt = xstrdup(r->libvirt);
+		c->pairs[c->npairs].qemu = xstrdup(r->qemu);
+		c->npairs++;
+		sort_array(c->pairs, c->npairs, sizeof(*c->pairs), cmp_pair);
+	}
+	for (size_t i = 0; i < x->nruns; i++)
+		x->runs[i].pair = (size_t)pair_find(c, x->runs[i].libvirt, x->runs[i].qemu);
+}
+
+/* Domains by name, then origin (version order); then their cells by pair. */
+static const struct lvc_ctx *sort_ctx;
+
+static int cmp_dom(const struct domrow *a, const struct domrow *b)
+{
+	int k = strcmp(a->name, b->name);
+
+	return k ? k : version_strcmp(a->origin, b->origin);
+}
+
+static int cmp_run(const void *a, const void *b)
+{
+	const struct run *x = a, *y = b;
+	int k = x->dom == y->dom ? 0 : cmp_dom(&sort_ctx->doms[x->dom], &sort_ctx->doms[y->dom]);
+
+	if (k)
+		return k;
+	return x->pair < y->pair ? -1 : x->pair > y->pair;
+}
+
+/* The same release: "9.0.0-system" is of "9.0.0" (labels aside). */
+static int same_release(const char *a, const char *b)
+{
+	struct version x, y;
+
+	if (version_parse(a, &x) || version_parse(b, &y))
+		return 0;
+	x.label[0] = y.label[0] = '\0';
+	return !version_cmp(&x, &y);
+}
+
+/*
+ * The domain whose golden files r is held against: the one of the
+ * libvirt source of r's libvirt, with the same XML, else r's own.
+ */
+static const struct domrow *golden_domain(struct lvc_ctx *x, const struct run *r)
+{
+	const struct domrow *d = &x->doms[r->dom];
+
+	/* Cells come by domain, then pair: the last answer is often this one. */
+	if (x->gd_run && x->gd_run->dom == r->dom && !strcmp(x->gd_run->libvirt, r->libvirt))
+		return x->gd;
+	x->gd_run = r;
+	x->gd = d;
+	if (same_release(d->origin, r->libvirt))
+		return d;
+	for (size_t i = 0; i < x->ndoms; i++) {
+		const struct domrow *o = &x->doms[i];
+
+		if (o != d && !strcmp(o->name, d->name) && !strcmp(o->sha, d->sha) &&
+		    same_release(o->origin, r->libvirt))
+			return x->gd = o;
+	}
+	return d;
+}
+
+/* The golden file of d nearest QEMU qemu: its .args, else its .err; NULL: none. */
+static struct golden *golden_nearest(struct lvc_ctx *x, const struct domrow *d,
+				     const char *qemu)
+{
+	const char **vs;
+	const char *want;
+	struct golden *best = NULL;
+
+	if (!d->ngolden)
+		return NULL;
+	vs = xcalloc(d->ngolden, sizeof(*vs));
+	for (size_t i = 0; i < d->ngolden; i++)
+		vs[i] = x->golden[d->gfirst + i].qemu;
+	want = corp_golden_nearest(vs, d->ngolden, qemu);
+	for (size_t i = 0; want && i < d->ngolden; i++) {
+		struct golden *g = &x->golden[d->gfirst + i];
+
+		if (!strcmp(g->qemu, want) && (!best || !strcmp(g->kind, "args")))
+			best = g;
+	}
+	free(vs);
+	return best;
+}
+
+/* g's argv, made and normalised on first use; -1: not libvirt's form. */
+static int golden_argv(struct golden *g, const struct domrow *d)
+{
+	struct strbuf why = STRBUF_INIT;
+	const char *name = d->xml_name;
+	char *json;
+
+	if (g->state)
+		return g->state;
+	json = corp_golden_argv_json(g->text, strlen(g->text), &why);
+	g->state = -1;
+	if (json) {
+		rep_lvc_l_dirs(json, &g->ldirs);
+		if (!rep_lvc_normalise(json, &name, 1, 0, NULL, &g->argv)) {
+			rep_lvc_golden_adopt(&g->argv);
+			g->state = 1;
+		}
+	}
+	free(json);
+	strbuf_release(&why);
+	return g->state;
+}
+
+/* Whether one of the run's adaptations has what. */
+static int adapted_with(const struct strvec *ad, const char *what)
+{
+	for (size_t i = 0; i < ad->nr; i++)
+		if (strstr(ad->v[i], what))
+			return 1;
+	return 0;
+}
+
+static void parse_adaptations(const char *json, struct strvec *out)
+{
+	json_object *a = json ? json_tokener_parse(json) : NULL;
+
+	if (a && json_object_is_type(a, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(a); i++) {
+			json_object *e = json_object_array_get_idx(a, i);
+
+			if (json_object_is_type(e, json_type_string))
+				strvec_push(out, json_object_get_string(e));
+		}
+	json_object_put(a);
+}
+
+/*
+ * A started cell against its golden file; its normalised argv into src
+ * (zeroed when it does not normalise: then not a source).
+ */
+static void compare_cell(struct lvc_ctx *x, const struct run *r, struct rep_lvc_cell *cell,
+			 struct rep_map_source *src)
+{
+	const struct domrow *gd = golden_domain(x, r);
+	struct golden *g = golden_nearest(x, gd, r->qemu);
+	const char *name = x->doms[r->dom].xml_name;
+	int adapted = adapted_with(&cell->adaptations, "<qemu:commandline> -L");
+
+	memset(src, 0, sizeof(*src));
+	if (g) {
+		cell->golden_file = xstrdup(g->file);
+		cell->golden_qemu = xstrdup(g->qemu);
+		cell->golden_origin = xstrdup(gd->origin);
+	}
+	if (rep_lvc_normalise(r->argv, &name, 1, adapted,
+			  g && golden_argv(g, gd) == 1 ? &g->ldirs : NULL, &src->argv)) {
+		warning("corpus run %lld: its recorded argv is not a JSON array of strings; "
+			"left out of the mapping report", r->id);
+		memset(&src->argv, 0, sizeof(src->argv));
+		cell->golden = REP_LVC_UNREAD;
+		return;
+	}
+	src->qemu = -1;
+	src->qemu_name = xstrdup(r->qemu);
+	src->libvirt = xstrdup(r->libvirt);
+	src->run = r->id;
+	src->status = xstrdup("started");
+	if (!g)
+		cell->golden = REP_LVC_NO_GOLDEN;
+	else if (strcmp(g->kind, "args"))
+		cell->golden = REP_LVC_ERR;
+	else if (golden_argv(g, gd) != 1)
+		cell->golden = REP_LVC_UNREAD;
+	else {
+		rep_lvc_diff_argvs(&g->argv, &src->argv, adapted_with(&cell->adaptations, "stand-in"),
+			   &cell->diffs, &cell->ndiffs);
+		cell->golden = cell->ndiffs ? REP_LVC_DIFFERS : REP_LVC_EQUAL;
+	}
+}
+
+/* Fills c's domains and cells from the runs (sorted). */
+static int make_cells(struct lvc_ctx *x)
+{
+	struct rep_lvcorpus *c = x->c;
+	size_t dalloc = 0;
+
+	c->cells = xcalloc(x->nruns + 1, sizeof(*c->cells));
+	c->alloc = x->nruns + 1;
+	for (size_t i = 0; i < x->nruns; i++) {
+		const struct run *r = &x->runs[i];
+		struct domrow *dr = &x->doms[r->dom];
+		struct rep_lvc_cell *cell = &c->cells[c->ncells];
+		struct rep_lvc_domain *d;
+		int oc = corp_outcome_from_string(r->outcome);
+
+		if (oc < 0)
+			return error("corpus run %lld: unknown outcome '%s'", r->id,
+				     r->outcome ? r->outcome : "(null)");
+		if (dr->index < 0) {
+			ALLOC_GROW(c->domains, c->ndomains + 1, dalloc);
+			d = &c->domains[c->ndomains];
+			memset(d, 0, sizeof(*d));
+			d->name = xstrdup(dr->name);
+			d->origin = xstrdup(dr->origin);
+			d->file = xstrdup(dr->file);
+			d->first = c->ncells;
+			d->across.name = xstrdup(dr->name);
+			d->across.sources = xcalloc(c->npairs + 1, sizeof(*d->across.sources));
+			dr->index = (long)c->ndomains++;
+		}
+		d = &c->domains[dr->index];
+		cell->domain = (size_t)dr->index;
+		cell->pair = r->pair;
+		cell->run = r->id;
+		cell->outcome = oc;
+		cell->reason = r->reason ? xstrdup(r->reason) : NULL;
+		cell->started_at = xstrdup(r->started_at);
+		cell->sweep = r->sweep ? xstrdup(r->sweep) : NULL;
+		cell->current = r->sweep_pos == -1;
+		cell->seconds = r->seconds;
+		parse_adaptations(r->adaptations, &cell->adaptations);
+		if (oc == CORP_STARTED) {
+			/* sources has room for one per pair */
+			struct rep_map_source *src = &d->across.sources[d->across.nsources];
+
+			compare_cell(x, r, cell, src);
+			if (src->qemu_name)
+				d->across.nsources++;
+			c->pairs[r->pair].compared += cell->golden == REP_LVC_EQUAL ||
+						      cell->golden == REP_LVC_DIFFERS;
+			c->pairs[r->pair].differs += cell->golden == REP_LVC_DIFFERS;
+			c->compared += cell->golden == REP_LVC_EQUAL ||
+				       cell->golden == REP_LVC_DIFFERS;
+			c->differs += cell->golden == REP_LVC_DIFFERS;
+			d->differs += cell->golden == REP_LVC_DIFFERS;
+		}
+		c->pairs[r->pair].n[oc]++;
+		c->n[oc]++;
+		d->refused += oc == CORP_REFUSED;
+		d->ncells++;
+		c->ncells++;
+	}
+	for (size_t i = 0; i < c->ndomains; i++) {
+		rep_map_compare(&c->domains[i].across);
+		c->changes += c->domains[i].across.nchanges;
+	}
+	return 0;
+}
+
+/* ---- the golden differences counted over every cell ---- */
+
+struct diffref {
+	const struct rep_lvc_diff *d;
+	size_t cell;
+};
+
+static int cmp_diffref(const void *a, const void *b)
+{
+	const struct diffref *x = a, *y = b;
+	int k = strcmp(x->d->key, y->d->key);
+
+	if (!k)
+		k = strcmp(x->d->detail, y->d->detail);
+	return k ? k : (x->cell < y->cell ? -1 : x->cell > y->cell);
+}
+
+static int cmp_common(const void *a, const void *b)
+{
+	const struct rep_lvc_common *x = a, *y = b;
+
+	if (x->cells != y->cells)
+		return x->cells > y->cells ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+static void make_common(struct rep_lvcorpus *c)
+{
+	struct diffref *v = NULL;
+	size_t n = 0, alloc = 0, calloc_ = 0;
+	struct strbuf lab = STRBUF_INIT;
+
+	for (size_t i = 0; i < c->ncells; i++)
+		for (size_t k = 0; k < c->cells[i].ndiffs; k++) {
+			ALLOC_GROW(v, n + 1, alloc);
+			v[n].d = &c->cells[i].diffs[k];
+			v[n++].cell = i;
+		}
+	sort_array(v, n, sizeof(*v), cmp_diffref);
+	for (size_t i = 0; i < n; i++) {
+		const struct rep_lvc_cell *cell = &c->cells[v[i].cell];
+		struct rep_lvc_common *g = c->ncommon ? &c->common[c->ncommon - 1] : NULL;
+		const char *dom = c->domains[cell->domain].name;
+
+		if (!g || strcmp(g->key, v[i].d->key) || strcmp(g->detail, v[i].d->detail)) {
+			ALLOC_GROW(c->common, c->ncommon + 1, calloc_);
+			g = &c->common[c->ncommon++];
+			memset(g, 0, sizeof(*g));
+			g->key = xstrdup(v[i].d->key);
+			g->detail = xstrdup(v[i].d->detail);
+		}
+		g->cells++;
+		if (!g->domains.nr || strcmp(g->domains.v[g->domains.nr - 1], dom))
+			strvec_push(&g->domains, dom);
+		strbuf_reset(&lab);
+		rep_lvc_pair_label(&lab, &c->pairs[cell->pair]);
+		if (!strvec_has(&g->pairs, lab.buf))
+			strvec_push(&g->pairs, lab.buf);
+	}
+	sort_array(c->common, c->ncommon, sizeof(*c->common), cmp_common);
+	free(v);
+	strbuf_release(&lab);
+}
+
+/* ---- the changes across versions, grouped over the domains ---- */
+
+struct cref {
+	const struct rep_lvc_domain *d;
+	const struct rep_map_change *c;
+};
+
+static int cmp_cref(const void *a, const void *b)
+{
+	const struct rep_map_change *x = ((const struct cref *)a)->c;
+	const struct rep_map_change *y = ((const struct cref *)b)->c;
+	const char *kx = ((const struct cref *)a)->d->across.rows[x->row].key;
+	const char *ky = ((const struct cref *)b)->d->across.rows[y->row].key;
+	int k = strcmp(kx, ky);
+
+	if (!k)
+		k = strcmp(x->dimension, y->dimension);
+	if (!k)
+		k = version_strcmp(x->from, y->from);
+	if (!k)
+		k = version_strcmp(x->to, y->to);
+	if (!k)
+		k = strcmp(x->detail, y->detail);
+	return k;
+}
+
+static int cmp_cgroup(const void *a, const void *b)
+{
+	const struct rep_lvc_cgroup *x = a, *y = b;
+
+	if (x->domains.nr != y->domains.nr)
+		return x->domains.nr > y->domains.nr ? -1 : 1;
+	return cmp_cref(&(struct cref){ x->d, x->c }, &(struct cref){ y->d, y->c });
+}
+
+void rep_lvc_change_groups(const struct rep_lvcorpus *c, struct rep_lvc_cgroup **out,
+			   size_t *n)
+{
+	struct cref *v = NULL;
+	size_t nv = 0, alloc = 0, galloc = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < c->ndomains; i++)
+		for (size_t k = 0; k < c->domains[i].across.nchanges; k++) {
+			ALLOC_GROW(v, nv + 1, alloc);
+			v[nv].d = &c->domains[i];
+			v[nv++].c = &c->domains[i].across.changes[k];
+		}
+	sort_array(v, nv, sizeof(*v), cmp_cref);
+	for (size_t i = 0; i < nv; i++) {
+		struct rep_lvc_cgroup *g = *n ? &(*out)[*n - 1] : NULL;
+
+		if (!g || cmp_cref(&(struct cref){ g->d, g->c }, &v[i])) {
+			ALLOC_GROW(*out, *n + 1, galloc);
+			g = &(*out)[(*n)++];
+			memset(g, 0, sizeof(*g));
+			g->d = v[i].d;
+			g->c = v[i].c;
+		}
+		if (!g->domains.nr || strcmp(g->domains.v[g->domains.nr - 1], v[i].d->name))
+			strvec_push(&g->domains, v[i].d->name);
+	}
+	sort_array(*out, *n, sizeof(**out), cmp_cgroup);
+	free(v);
+}
+
+void rep_lvc_change_groups_free(struct rep_lvc_cgroup *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		strvec_clear(&g[i].domains);
+	free(g);
+}
+
+int rep_lvcorpus_build(struct store *st, const char *uuid, struct rep_lvcorpus *c)
+{
+	struct lvc_ctx x;
+	struct rep_sweeps sw;
+	int ret = -1;
+
+	memset(&x, 0, sizeof(x));
+	memset(&sw, 0, sizeof(sw));
+	x.st = st;
+	x.c = c;
+	if (choose_sweep(st, uuid, c, &sw))
+		goto out;
+	if (!c->have_sweep) {
+		ret = 0;
+		goto out;
+	}
+	if (load_domains(&x) || load_golden(&x) || load_runs(&x, &sw))
+		goto out;
+	make_pairs(&x);
+	sort_ctx = &x;
+	sort_array(x.runs, x.nruns, sizeof(*x.runs), cmp_run);
+	sort_ctx = NULL;
+	/* -1: of the report's sweep (a current cell) */
+	for (size_t i = 0; i < x.nruns; i++)
+		x.runs[i].sweep_pos = x.runs[i].sweep_pos == (long long)sw.cur ? -1 : 0;
+	if (make_cells(&x))
+		goto out;
+	make_common(c);
+	ret = 0;
+out:
+	for (size_t i = 0; i < x.ndoms; i++) {
+		free(x.doms[i].origin);
+		free(x.doms[i].name);
+		free(x.doms[i].file);
+		free(x.doms[i].sha);
+		free(x.doms[i].xml_name);
+	}
+	for (size_t i = 0; i < x.ngolden; i++) {
+		free(x.golden[i].qemu);
+		free(x.golden[i].kind);
+		free(x.golden[i].file);
+		free(x.golden[i].text);
+		rep_argv_release(&x.golden[i].argv);
+		strvec_clear(&x.golden[i].ldirs);
+	}
+	for (size_t i = 0; i < x.nruns; i++)
+		run_release(&x.runs[i]);
+	free(x.doms);
+	free(x.golden);
+	free(x.runs);
+	rep_sweeps_release(&sw);
+	return ret;
+}
+
+void rep_lvcorpus_release(struct rep_lvcorpus *c)
+{
+	for (size_t i = 0; i < c->npairs; i++) {
+		free(c->pairs[i].libvirt);
+		free(c->pairs[i].qemu);
+	}
+	for (size_t i = 0; i < c->ndomains; i++) {
+		free(c->domains[i].name);
+		free(c->domains[i].origin);
+		free(c->domains[i].file);
+		rep_map_scenario_release(&c->domains[i].across);
+	}
+	for (size_t i = 0; i < c->ncells; i++) {
+		struct rep_lvc_cell *x = &c->cells[i];
+
+		free(x->reason);
+		free(x->started_at);
+		free(x->sweep);
+		strvec_clear(&x->adaptations);
+		free(x->golden_file);
+		free(x->golden_qemu);
+		free(x->golden_origin);
+		rep_lvc_diffs_free(x->diffs, x->ndiffs);
+	}
+	for (size_t i = 0; i < c->ncommon; i++) {
+		free(c->common[i].key);
+		free(c->common[i].detail);
+		strvec_clear(&c->common[i].domains);
+		strvec_clear(&c->common[i].pairs);
+	}
+	free(c->pairs);
+	free(c->domains);
+	free(c->cells);
+	free(c->common);
+	rep_sweep_ref_release(&c->sweep);
+	memset(c, 0, sizeof(*c));
+}

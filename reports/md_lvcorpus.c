@@ -1,0 +1,180 @@
+/*
+ * The Markdown writer's part of the libvirt corpus (mapping_lvcorpus.c):
+ * the counts per pair, what libvirt accepted and QEMU refused, the
+ * differences with libvirt's golden argv and the changes across
+ * versions, each alike over domains as one row. Not the table of every
+ * domain on every pair (thousands of cells): the HTML and JSON reports
+ * have it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "builders.h"
+#include "md_kit.h"
+#include "banned.h"
+
+/* At most max names of sv, then "and N more". */
+static void list_td(struct strbuf *out, const struct strvec *sv, size_t max)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	for (size_t i = 0; i < sv->nr && i < max; i++)
+		sb_printf(&t, "%s%s", i ? ", " : "", sv->v[i]);
+	if (sv->nr > max)
+		sb_printf(&t, " and %zu more", sv->nr - max);
+	rep_md_td(out, t.buf);
+	strbuf_release(&t);
+}
+
+static void summary_md(struct strbuf *out, const struct rep_lvcorpus *c)
+{
+	struct strbuf lab = STRBUF_INIT;
+
+	sb_puts(out, "| pair |");
+	for (int k = 0; k < CORP_OUTCOME_LAST; k++)
+		sb_printf(out, " %s |", corp_outcome_to_string(k));
+	sb_puts(out, " compared with golden | differ from golden |\n|---|");
+	for (int k = 0; k < CORP_OUTCOME_LAST + 2; k++)
+		sb_puts(out, "---|");
+	sb_putc(out, '\n');
+	for (size_t i = 0; i <= c->npairs; i++) {
+		const size_t *n = i < c->npairs ? c->pairs[i].n : c->n;
+
+		strbuf_reset(&lab);
+		if (i < c->npairs)
+			rep_lvc_pair_label(&lab, &c->pairs[i]);
+		else
+			sb_puts(&lab, "all pairs");
+		rep_md_row_start(out);
+		rep_md_td(out, lab.buf);
+		for (int k = 0; k < CORP_OUTCOME_LAST; k++)
+			sb_printf(out, " %zu |", n[k]);
+		sb_printf(out, " %zu | %zu |\n",
+			  i < c->npairs ? c->pairs[i].compared : c->compared,
+			  i < c->npairs ? c->pairs[i].differs : c->differs);
+	}
+	sb_putc(out, '\n');
+	strbuf_release(&lab);
+}
+
+static void refused_md(struct strbuf *out, const struct rep_lvcorpus *c)
+{
+	static const char *const h[] = { "domain", "pairs", "QEMU's words" };
+	struct strbuf lab = STRBUF_INIT;
+
+	sb_printf(out, "#### libvirt accepts, QEMU refuses\n\n%zu cell(s).\n\n",
+		  c->n[CORP_REFUSED]);
+	if (c->n[CORP_REFUSED])
+		rep_md_header(out, h, ARRAY_SIZE(h));
+	for (size_t d = 0; d < c->ndomains; d++) {
+		const struct rep_lvc_domain *dom = &c->domains[d];
+		char *done = xcalloc(dom->ncells + 1, 1);
+
+		for (size_t i = 0; dom->refused && i < dom->ncells; i++) {
+			const struct rep_lvc_cell *x = &c->cells[dom->first + i];
+			struct strvec pairs = STRVEC_INIT;
+
+			if (x->outcome != CORP_REFUSED || done[i])
+				continue;
+			for (size_t k = i; k < dom->ncells; k++) {
+				const struct rep_lvc_cell *y = &c->cells[dom->first + k];
+
+				if (y->outcome != CORP_REFUSED || done[k] ||
+				    strcmp(y->reason ? y->reason : "", x->reason ? x->reason : ""))
+					continue;
+				done[k] = 1;
+				strbuf_reset(&lab);
+				rep_lvc_pair_label(&lab, &c->pairs[y->pair]);
+				strvec_push(&pairs, lab.buf);
+			}
+			rep_md_row_start(out);
+			rep_md_code_td(out, dom->name);
+			list_td(out, &pairs, 6);
+			rep_md_code_td(out, x->reason);
+			sb_putc(out, '\n');
+			strvec_clear(&pairs);
+		}
+		free(done);
+	}
+	sb_putc(out, '\n');
+	strbuf_release(&lab);
+}
+
+static void golden_md(struct strbuf *out, const struct rep_lvcorpus *c)
+{
+	static const char *const h[] = { "option", "difference (golden -> real)", "cells",
+					 "domains", "pairs" };
+
+	sb_printf(out, "#### Where the real argv differs from libvirt's golden argv\n\n"
+		       "%zu started cell(s) compared with the golden .args of the QEMU "
+		       "version nearest; %zu differ. Each difference once, with the "
+		       "domains and pairs that show it (the JSON report has every cell's).\n\n",
+		  c->compared, c->differs);
+	if (c->ncommon)
+		rep_md_header(out, h, ARRAY_SIZE(h));
+	for (size_t i = 0; i < c->ncommon; i++) {
+		const struct rep_lvc_common *g = &c->common[i];
+		char n[32];
+
+		snprintf(n, sizeof(n), "%zu", g->cells);
+		rep_md_row_start(out);
+		rep_md_code_td(out, g->key);
+		rep_md_code_td(out, g->detail);
+		rep_md_td(out, n);
+		list_td(out, &g->domains, 6);
+		list_td(out, &g->pairs, 4);
+		sb_putc(out, '\n');
+	}
+	sb_putc(out, '\n');
+}
+
+static void changes_md(struct strbuf *out, const struct rep_lvcorpus *c)
+{
+	static const char *const h[] = { "option", "changed by", "from", "to", "with",
+					 "change", "domains" };
+	struct rep_lvc_cgroup *g;
+	size_t n;
+
+	rep_lvc_change_groups(c, &g, &n);
+	sb_printf(out, "#### Changes across versions\n\n%zu change(s) over every domain, "
+		       "%zu distinct.\n\n", c->changes, n);
+	if (n)
+		rep_md_header(out, h, ARRAY_SIZE(h));
+	for (size_t i = 0; i < n; i++) {
+		const struct rep_map_change *ch = g[i].c;
+
+		rep_md_row_start(out);
+		rep_md_code_td(out, g[i].d->across.rows[ch->row].key);
+		rep_md_td(out, ch->dimension);
+		rep_md_td(out, ch->from);
+		rep_md_td(out, ch->to);
+		list_td(out, &ch->contexts, 4);
+		rep_md_code_td(out, ch->detail);
+		list_td(out, &g[i].domains, 6);
+		sb_putc(out, '\n');
+	}
+	sb_putc(out, '\n');
+	rep_lvc_change_groups_free(g, n);
+}
+
+void rep_md_lvcorpus(struct strbuf *out, const struct rep_report *r)
+{
+	const struct rep_lvcorpus *c = &r->lvcorpus;
+
+	sb_puts(out, "### libvirt's test domains on real pairs\n\n");
+	if (!c->have_sweep) {
+		sb_puts(out, "No corpus runs (`virt-matrix corpus run`).\n\n");
+		return;
+	}
+	sb_printf(out, "%zu domains of libvirt's tests on %zu pairs, the newest result "
+		       "of each up to sweep ",
+		  c->ndomains, c->npairs);
+	rep_md_cell(out, c->sweep.label);
+	sb_printf(out, ". The table of every domain on every pair (%zu cells) is in the "
+		       "HTML report and in the JSON report (`mapping.libvirt_corpus`).\n\n",
+		  c->ncells);
+	summary_md(out, c);
+	refused_md(out, c);
+	golden_md(out, c);
+	changes_md(out, c);
+}
