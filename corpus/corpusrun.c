@@ -852,7 +852,7 @@ int corp_run(struct store *st, const struct corp_run_opts *o)
 	}
 	snprintf(k_n, sizeof(k_n), "%ld/%ld", o->shard ? o->shard->k : 1,
 		 o->shard ? o->shard->n : 1);
-	if (sweep_open(st, "run", o->sweep_uuid, o->shard && o->shard->n > 1 ? k_n : NULL,
+	if (sweep_open(st, "corpus", o->sweep_uuid, o->shard && o->shard->n > 1 ? k_n : NULL,
 		       o->argc, o->argv, &c.sweep, uuid))
 		goto out;
 	info("sweep %s: %zu domain(s) of libvirt %s's tests, %zu libvirt(s), %zu QEMU(s)",

@@ -553,8 +553,26 @@ static const char *const migrations[] = {
 	 * /proc), 'rejected' by libvirt, 'refused' by QEMU, 'skipped' (a host
 	 * resource it names is missing here), 'error' (ours). adaptations:
 	 * JSON array of the stand-ins made for it. golden: the golden file
-	 * the argv was compared with.
+	 * the argv was compared with. A `corpus run` is a sweep of kind
+	 * 'corpus' (or joins the nightly 'sweep' that started it).
 	 */
+	/* A sweep may be a 'corpus' one: sweeps rebuilt, as in 14. */
+	"CREATE TABLE sweeps_v16 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('run', 'sweep', 'bisect', 'migrate',"
+	"    'corpus')),"
+	"  command TEXT,"
+	"  shard TEXT,"
+	"  status TEXT NOT NULL"
+	"    CHECK (status IN ('running', 'finished', 'interrupted')),"
+	"  started_at TEXT NOT NULL,"
+	"  finished_at TEXT"
+	");"
+	"INSERT INTO sweeps_v16 SELECT id, uuid, kind, command, shard, status,"
+	"  started_at, finished_at FROM sweeps;"
+	"DROP TABLE sweeps;"
+	"ALTER TABLE sweeps_v16 RENAME TO sweeps;"
 	"CREATE TABLE corpus_domains ("
 	"  id INTEGER PRIMARY KEY,"
 	"  corpus TEXT NOT NULL CHECK (corpus IN ('libvirt')),"

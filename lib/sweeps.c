@@ -100,9 +100,10 @@ int sweep_open(struct store *st, const char *kind, const char *uuid,
 		if (rc == SQLITE_ROW) {
 			const char *k = (const char *)sqlite3_column_text(q, 1);
 
-			/* A run or a migrate joins the sweep or bisect that started it. */
+			/* A run, migrate or corpus joins the sweep or bisect that started it. */
 			opened.joined = strcmp(k, kind) &&
-					(!strcmp(kind, "run") || !strcmp(kind, "migrate")) &&
+					(!strcmp(kind, "run") || !strcmp(kind, "migrate") ||
+					 !strcmp(kind, "corpus")) &&
 					(!strcmp(k, "sweep") || !strcmp(k, "bisect"));
 			if (strcmp(k, kind) && !opened.joined)
 				return error("sweep %s is a '%s', not a '%s'", uuid, k,

@@ -26,8 +26,9 @@ int sweep_uuid_valid(const char *s);
  * running and puts its id in *id and its uuid in uuid_out
  * [SWEEP_UUID_LEN + 1]; shard K/N (NULL: 1/1) gets its own row in
  * sweep_shards, marked running. A uuid that names a sweep of another kind
- * is an error, except that a 'run' or 'migrate' joins a 'sweep' or 'bisect' (the
- * command that owns it starts `run` with its uuid): its runs are recorded
+ * is an error, except that a 'run', 'migrate' or 'corpus' joins a 'sweep'
+ * or 'bisect' (the command that owns it starts `run` with its uuid): its
+ * runs are recorded
  * there, and neither sweep_open nor sweep_close touches that sweep's state.
  * -1 after reporting.
  */

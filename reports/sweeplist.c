@@ -2,7 +2,7 @@
  * The sweeps a report part compares (builders.h): those of the kinds it
  * reads, in order of start, the report's among them (a migrate sweep by
  * its uuid), and the copy and release of one reference.
- * The matrix reads the sweeps that are not 'migrate' ones, the migration
+ * The matrix reads the sweeps that are not 'migrate' or 'corpus' ones, the migration
  * part those that hold migrations (a 'migrate' sweep, or a nightly
  * 'sweep' whose migrate stage joined it), and the migration part's
  * sections (QEMU alone, through libvirt) the same ones; each takes the
@@ -41,7 +41,8 @@ int rep_sweeps_load(struct store *st, int migrate, struct rep_sweeps *sw)
 					    " WHERE id IN (SELECT sweep FROM migrations)"
 					    " ORDER BY started_at, id"
 					  : "SELECT id, uuid, kind, started_at FROM sweeps"
-					    " WHERE kind != 'migrate' ORDER BY started_at, id"))
+					    " WHERE kind NOT IN ('migrate', 'corpus')"
+					    " ORDER BY started_at, id"))
 		return -1;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct rep_sweep_ref *s;

@@ -72,6 +72,9 @@ struct kind_case {
 static const struct kind_case kind_cases[] = {
 	{ "run", "run", 1 },	   { "sweep", "run", 1 },  { "bisect", "run", 1 },
 	{ "run", "sweep", 0 },	   { "sweep", "bisect", 0 }, { "bisect", "sweep", 0 },
+	/* libvirt's test domains: their own sweep, or the nightly's. */
+	{ "corpus", "corpus", 1 }, { "sweep", "corpus", 1 }, { "run", "corpus", 0 },
+	{ "corpus", "run", 0 },
 };
 
 static void test_kinds(void **state)
