@@ -100,6 +100,26 @@ static inline char *tu_private_tmpdir(const char *dir, mode_t mode)
 	return strbuf_detach(&p);
 }
 
+/* Undoes tu_store_with_debian_qemu and tu_private_tmpdir together. */
+static inline void tu_store_private_release(char *dir, char *db, char *vm, char *tmp)
+{
+	unsetenv("TMPDIR");
+	tu_store_release(dir, db, vm);
+	free(tmp);
+}
+
+/* Debian's libvirt registered in db (virt-matrix ark import libvirt). */
+static inline void tu_import_debian_libvirt(const char *vm, const char *db)
+{
+	char *out = NULL;
+
+	if (tu_run(&out, (const char *const[]){ vm, "ark", "import", "libvirt", NULL },
+		   (const char *const[]){ "--db", db, NULL }, 60))
+		fail_msg("ark import libvirt failed:\n%s", out);
+	assert_contains(out, "imported libvirt 9.0.0-system: /usr/sbin/libvirtd", "import");
+	free(out);
+}
+
 /*
  * The fixture most integration tests share: dir, db and vm as made by
  * tu_store_with_debian_qemu(tag) for the whole group, and removed after.

@@ -19,15 +19,10 @@ static char *dir, *db, *vm, *tmp;
 
 static int setup(void **state)
 {
-	char *out = NULL;
-
 	(void)state;
 	if (tu_store_with_real_qemu("migrate-libvirt", &dir, &db, &vm))
 		return -1;
-	assert_exit(tu_run(&out, (const char *const[]){ vm, "ark", "import", "libvirt", NULL },
-			   (const char *const[]){ "--db", db, NULL }, 60),
-		    0);
-	free(out);
+	tu_import_debian_libvirt(vm, db);
 	tmp = tu_private_tmpdir(dir, 0755);
 	return 0;
 }
@@ -35,9 +30,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	unsetenv("TMPDIR");
-	tu_store_release(dir, db, vm);
-	free(tmp);
+	tu_store_private_release(dir, db, vm, tmp);
 	return 0;
 }
 

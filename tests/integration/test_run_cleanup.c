@@ -30,9 +30,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	unsetenv("TMPDIR");
-	tu_store_release(dir, db, vm);
-	free(tmp);
+	tu_store_private_release(dir, db, vm, tmp);
 	return 0;
 }
 
@@ -139,14 +137,10 @@ static void test_ctrl_c_leaves_nothing(void **state)
 static void test_ctrl_c_through_libvirt_leaves_nothing(void **state)
 {
 	struct command cmd;
-	char *out = NULL;
 	double t0 = now_monotonic();
 
 	(void)state;
-	assert_exit(tu_run(&out, (const char *const[]){ vm, "ark", "import", "libvirt", NULL },
-			   (const char *const[]){ "--db", db, NULL }, 60),
-		    0);
-	free(out);
+	tu_import_debian_libvirt(vm, db);
 	command_init(&cmd);
 	strvec_pushv(&cmd.args, (const char *const[]){ vm, "run", "--scenario", "vm-q35",
 						       "--libvirt", "9.0.0-system",

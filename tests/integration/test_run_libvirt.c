@@ -19,25 +19,17 @@ static char *dir, *db, *vm, *tmp;
 
 static int setup(void **state)
 {
-	char *out = NULL;
-
 	(void)state;
 	tu_store_with_debian_qemu("run-libvirt", &dir, &db, &vm);
 	tmp = tu_private_tmpdir(dir, 0755);
-	assert_exit(tu_run(&out, (const char *const[]){ vm, "ark", "import", "libvirt", NULL },
-			   (const char *const[]){ "--db", db, NULL }, 60),
-		    0);
-	assert_contains(out, "imported libvirt 9.0.0-system: /usr/sbin/libvirtd", "import");
-	free(out);
+	tu_import_debian_libvirt(vm, db);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	unsetenv("TMPDIR");
-	tu_store_release(dir, db, vm);
-	free(tmp);
+	tu_store_private_release(dir, db, vm, tmp);
 	return 0;
 }
 

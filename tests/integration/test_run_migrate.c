@@ -32,9 +32,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	unsetenv("TMPDIR");
-	tu_store_release(dir, db, vm);
-	free(tmp);
+	tu_store_private_release(dir, db, vm, tmp);
 	return 0;
 }
 
