@@ -7,7 +7,8 @@
  * is checked with the words that justify it: started with the argv
  * QEMU really got and the stand-ins it had, rejected with libvirt's
  * message, refused with QEMU's, skipped with the missing resource. No
- * daemon, QEMU, stand-in or loop device outlives the run.
+ * daemon, QEMU, stand-in or loop device outlives the run, nor Ctrl-C,
+ * after which the same sweep resumed does the rest, nothing twice.
  */
 #include <dirent.h>
 #include <signal.h>
@@ -270,10 +271,84 @@ static void test_slice_through_two_libvirts(void **state)
 	free(tar);
 }
 
+/* The rows of sweep uuid, and how many (domain, libvirt, QEMU) repeat. */
+static void sweep_rows(const char *uuid, long long *rows, long long *twice)
+{
+	struct store st;
+	struct strbuf q = STRBUF_INIT;
+
+	assert_int_equal(store_open(&st, db), 0);
+	sb_printf(&q, "SELECT count(*) FROM corpus_runs WHERE sweep ="
+		      " (SELECT id FROM sweeps WHERE uuid = '%s')", uuid);
+	*rows = tu_query_int(&st, q.buf);
+	strbuf_reset(&q);
+	sb_printf(&q, "SELECT count(*) FROM (SELECT 1 FROM corpus_runs WHERE sweep ="
+		      " (SELECT id FROM sweeps WHERE uuid = '%s')"
+		      " GROUP BY domain, libvirt, qemu HAVING count(*) > 1)", uuid);
+	*twice = tu_query_int(&st, q.buf);
+	strbuf_release(&q);
+	store_close(&st);
+}
+
+/*
+ * Ctrl-C as the first domain's QEMU runs: the run stops (130), its
+ * daemons, QEMUs, stand-ins and loop devices go with it, and `--sweep`
+ * then does what the sweep lacks, nothing twice.
+ */
+static void test_ctrl_c_then_resume(void **state)
+{
+	struct strbuf which = STRBUF_INIT, name = STRBUF_INIT;
+	struct command cmd;
+	char uuid[40] = "", *out = NULL;
+	const char *p;
+	double t0 = now_monotonic();
+	long long rows, twice;
+
+	(void)state;
+	command_init(&cmd);
+	strvec_pushv(&cmd.args, (const char *const[]){ vm, "corpus", "run", "--qemu",
+						       "7.2.22-system", "--db", db, NULL });
+	cmd.capture_max = 1 << 20;
+	cmd.timeout = 300;
+	assert_int_equal(command_start(&cmd), 0);
+	sb_printf(&name, "guest=vmcorpus-%ld-", (long)cmd.pid);
+	while (!processes_with(name.buf, NULL) && now_monotonic() - t0 < 120)
+		usleep(20000);
+	assert_true(processes_with(name.buf, NULL) > 0);
+	command_kill(&cmd, SIGINT);
+	assert_int_equal(command_wait(&cmd, 90), 0);
+	assert_true(cmd.exited);
+	assert_int_equal(cmd.status, 130);
+	p = strstr(cmd.output.buf, "sweep ");
+	assert_non_null(p);
+	memcpy(uuid, p + 6, 36);
+	assert_int_equal(processes_with(tmp, &which), 0);
+	assert_int_equal(processes_with(name.buf, &which), 0);
+	if (standins_left(&which))
+		fail_msg("stand-ins left after Ctrl-C:\n%s", which.buf);
+	tu_assert_nothing_left(tmp, "after Ctrl-C");
+	sweep_rows(uuid, &rows, &twice);
+	assert_true(rows < 2 * (long long)ARRAY_SIZE(want));
+	command_release(&cmd);
+
+	if (tu_run(&out, (const char *const[]){ vm, "corpus", "run", "--qemu",
+						"7.2.22-system", "--sweep", uuid, NULL },
+		   (const char *const[]){ "--db", db, NULL }, 900))
+		fail_msg("corpus run --sweep failed:\n%s", out);
+	free(out);
+	sweep_rows(uuid, &rows, &twice);
+	assert_int_equal(rows, 2 * (long long)ARRAY_SIZE(want));
+	assert_int_equal(twice, 0);
+	tu_assert_nothing_left(tmp, "after the resumed run");
+	strbuf_release(&which);
+	strbuf_release(&name);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slice_through_two_libvirts),
+		cmocka_unit_test(test_ctrl_c_then_resume),
 	};
 
 	tu_test_filter();
