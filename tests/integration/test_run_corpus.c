@@ -198,21 +198,32 @@ static const struct {
 	  "Could not open 'ARGUMENT': No such file or directory" },
 };
 
-static void test_slice_through_two_libvirts(void **state)
+/* The slice imported: the first time new, then unchanged. */
+static void import_slice(void)
 {
-	struct strbuf which = STRBUF_INIT;
 	char *tar = slice_tarball(), *out = NULL;
-	struct store st;
 
-	(void)state;
 	assert_exit(tu_run(&out, (const char *const[]){ vm, "corpus", "import", "--tarball",
 							tar, "--origin", "11.3.0", NULL },
 			   (const char *const[]){ "--db", db, NULL }, 60),
 		    0);
-	assert_contains(out, "libvirt 11.3.0: 18 x86_64 test domain(s): 18 new, 0 changed; "
-			     "18 golden file(s)",
-			"import");
+	if (!strstr(out, "libvirt 11.3.0: 18 x86_64 test domain(s): 18 new, 0 changed; "
+			 "18 golden file(s)") &&
+	    !strstr(out, "libvirt 11.3.0: 18 x86_64 test domain(s): 0 new, 0 changed; "
+			 "18 golden file(s)"))
+		fail_msg("import: %s", out);
 	free(out);
+	free(tar);
+}
+
+static void test_slice_through_two_libvirts(void **state)
+{
+	struct strbuf which = STRBUF_INIT;
+	char *out = NULL;
+	struct store st;
+
+	(void)state;
+	import_slice();
 	if (tu_run(&out, (const char *const[]){ vm, "corpus", "run", "--qemu",
 						"7.2.22-system", NULL },
 		   (const char *const[]){ "--db", db, NULL }, 900))
@@ -268,7 +279,6 @@ static void test_slice_through_two_libvirts(void **state)
 		fail_msg("stand-ins left:\n%s", which.buf);
 	tu_assert_nothing_left(tmp, "after corpus run");
 	strbuf_release(&which);
-	free(tar);
 }
 
 /* The rows of sweep uuid, and how many (domain, libvirt, QEMU) repeat. */
@@ -305,6 +315,7 @@ static void test_ctrl_c_then_resume(void **state)
 	long long rows, twice;
 
 	(void)state;
+	import_slice();
 	command_init(&cmd);
 	strvec_pushv(&cmd.args, (const char *const[]){ vm, "corpus", "run", "--qemu",
 						       "7.2.22-system", "--db", db, NULL });
@@ -312,7 +323,8 @@ static void test_ctrl_c_then_resume(void **state)
 	cmd.timeout = 300;
 	assert_int_equal(command_start(&cmd), 0);
 	sb_printf(&name, "guest=vmcorpus-%ld-", (long)cmd.pid);
-	while (!processes_with(name.buf, NULL) && now_monotonic() - t0 < 120)
+	while (!processes_with(name.buf, NULL) && command_running(&cmd) &&
+	       now_monotonic() - t0 < 120)
 		usleep(20000);
 	assert_true(processes_with(name.buf, NULL) > 0);
 	command_kill(&cmd, SIGINT);
