@@ -90,9 +90,29 @@ static void take_log(const struct corp_pair *pair, const char *name, struct strb
 	strbuf_release(&path);
 }
 
+/*
+ * libvirt's message for a failed step, with the daemon's own error line
+ * when libvirt told the client only that "the cause is unknown" (its
+ * log from mark on; this lane's daemon runs this job alone), classified.
+ */
+static enum corp_outcome lv_failure(const struct corp_pair *pair, off_t mark,
+				    enum corp_step step, struct strbuf *reason)
+{
+	struct strbuf m = STRBUF_INIT;
+	const char *e = virGetLastErrorMessage();
+	enum corp_outcome o;
+
+	sb_puts(&m, e ? e : "");
+	libvirtd_log_explain(pair->log_dir, mark, &m);
+	o = corp_classify(step, m.buf, reason);
+	strbuf_release(&m);
+	return o;
+}
+
 void corp_job(const struct corp_pair *pair, const char *xml, const char *name,
 	      struct corp_result *r)
 {
+	off_t mark = libvirtd_log_mark(pair->log_dir);
 	struct strbuf adopted = STRBUF_INIT, why = STRBUF_INIT, log = STRBUF_INIT;
 	struct userxml_as as;
 	virDomainPtr dom = NULL;
@@ -110,8 +130,7 @@ void corp_job(const struct corp_pair *pair, const char *xml, const char *name,
 		char *native = virConnectDomainXMLToNative(pair->conn, "qemu-argv", xml, 0);
 
 		if (!native) {
-			r->outcome = corp_classify(CORP_STEP_DEFINE, virGetLastErrorMessage(),
-						   &r->reason);
+			r->outcome = lv_failure(pair, mark, CORP_STEP_DEFINE, &r->reason);
 		} else {
 			r->outcome = CORP_ERROR;
 			sb_printf(&r->reason, "virt-matrix cannot adopt the domain: %s",
@@ -122,25 +141,25 @@ void corp_job(const struct corp_pair *pair, const char *xml, const char *name,
 	}
 	dom = virDomainDefineXMLFlags(pair->conn, adopted.buf, VIR_DOMAIN_DEFINE_VALIDATE);
 	if (!dom) {
-		r->outcome = corp_classify(CORP_STEP_DEFINE, virGetLastErrorMessage(),
-					   &r->reason);
+		r->outcome = lv_failure(pair, mark, CORP_STEP_DEFINE, &r->reason);
 		goto out;
 	}
 	if (virDomainCreateWithFlags(dom, VIR_DOMAIN_START_PAUSED)) {
-		r->outcome = corp_classify(CORP_STEP_START, virGetLastErrorMessage(),
-					   &r->reason);
+		struct strbuf first = STRBUF_INIT;
+
+		r->outcome = lv_failure(pair, mark, CORP_STEP_START, &r->reason);
 		/* QEMU's words may be only in its log (libvirt before 8.0 cut them). */
 		take_log(pair, name, &log);
 		if (r->outcome == CORP_REJECTED && strstr(log.buf, "qemu-system-")) {
+			sb_puts(&first, r->reason.buf);
 			strbuf_reset(&r->reason);
 			r->outcome = corp_classify(CORP_STEP_START, log.buf, &r->reason);
 			if (r->outcome == CORP_REJECTED) {
 				strbuf_reset(&r->reason);
-				r->outcome = corp_classify(CORP_STEP_START,
-							   virGetLastErrorMessage(),
-							   &r->reason);
+				sb_puts(&r->reason, first.buf);
 			}
 		}
+		strbuf_release(&first);
 		goto out;
 	}
 	pid = libvirtd_qemu_pid(pair->run_dir, name);

@@ -1,13 +1,16 @@
 /*
  * Running a libvirt daemon of a given version and asking it things.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "libvirtd.h"
+#include "support.h"
 #include "fs.h"
 #include "supervise.h"
 #include "banned.h"
@@ -127,6 +130,11 @@ static int setup_private(struct libvirtd *d, const struct install *lv)
 		else
 			sb_printf(&p, "%s/%s", lv->prefix, dirs[i].sub);
 		strvec_push(&d->binds, p.buf);
+		/* The daemon's own view of its run and log directories. */
+		if (!strcmp(dirs[i].ours, "run"))
+			d->run_dir_ns = xstrdup(p.buf);
+		else if (!strcmp(dirs[i].ours, "log"))
+			d->log_dir_ns = xstrdup(p.buf);
 		strbuf_reset(&p);
 	}
 	sb_printf(&p, "%s/run", d->private);
@@ -158,7 +166,7 @@ static int write_daemon_conf(const struct libvirtd *d, const char *host_uuid)
 	sb_puts(&text, "# Written by virt-matrix.\n");
 	if (host_uuid)
 		sb_printf(&text, "host_uuid = \"%s\"\n", host_uuid);
-	sb_printf(&text, "log_outputs = \"3:file:%s/daemon.log\"\n", d->log_dir);
+	sb_printf(&text, "log_outputs = \"3:file:%s/daemon.log\"\n", d->log_dir_ns);
 	ret = write_file_atomic(path.buf, text.buf, text.len);
 	strbuf_release(&path);
 	strbuf_release(&text);
@@ -244,7 +252,7 @@ int libvirtd_launch(struct libvirtd *d, const struct strvec *ns_args,
 	 */
 	if (d->private) {
 		strvec_push(&d->cmd.args, "--pid-file");
-		strvec_pushf(&d->cmd.args, "%s/daemon.pid", d->run_dir);
+		strvec_pushf(&d->cmd.args, "%s/daemon.pid", d->run_dir_ns);
 	}
 	d->cmd.capture_max = 1 << 20;
 	if (command_start(&d->cmd))
@@ -311,11 +319,13 @@ void libvirtd_stop(struct libvirtd *d)
 	free(d->uri);
 	free(d->sock);
 	free(d->version);
+	free(d->run_dir_ns);
+	free(d->log_dir_ns);
 	strvec_clear(&d->binds);
 	free(d->run_dir);
 	free(d->log_dir);
 	d->private = d->daemon = d->uri = d->run_dir = d->log_dir = NULL;
-	d->sock = d->version = NULL;
+	d->sock = d->version = d->run_dir_ns = d->log_dir_ns = NULL;
 }
 
 void libvirtd_log_error(const char *log, struct strbuf *out)
@@ -329,10 +339,77 @@ void libvirtd_log_error(const char *log, struct strbuf *out)
 		sb_printf(out, " (daemon: %.*s)", (int)strcspn(hit, "\n"), hit);
 }
 
+/* The daemon's own log in a private tree (write_daemon_conf). */
+static char *daemon_log(const char *log_dir)
+{
+	struct strbuf p = STRBUF_INIT;
+
+	sb_printf(&p, "%s/daemon.log", log_dir);
+	return strbuf_detach(&p);
+}
+
+off_t libvirtd_log_mark(const char *log_dir)
+{
+	char *path = daemon_log(log_dir);
+	struct stat st;
+	off_t size = stat(path, &st) ? 0 : st.st_size;
+
+	free(path);
+	return size;
+}
+
+void libvirtd_log_explain(const char *log_dir, off_t from, struct strbuf *msg)
+{
+	struct strbuf line = STRBUF_INIT, pick = STRBUF_INIT;
+	char *path, buf[65536];
+	int fd;
+	ssize_t n;
+
+	if (!strstr(msg->buf, "cause is unknown"))
+		return;
+	path = daemon_log(log_dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return;
+	n = pread(fd, buf, sizeof(buf) - 1, from);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	/*
+	 * The error lines from there on: a refusal by rule if one is there
+	 * (a daemon also logs errors it goes on from, cgroups it lacks),
+	 * else the first; as libvirtd_log_error words it.
+	 */
+	for (const char *bol = buf; *bol;) {
+		size_t len = strcspn(bol, "\n");
+		const char *comp, *words;
+		size_t wl;
+
+		if (memmem(bol, len, " error : ", 9)) {
+			strbuf_reset(&line);
+			sb_printf(&line, "%.*s", (int)len, bol);
+			if (!pick.len || support_refusal(line.buf, &comp, &words, &wl)) {
+				strbuf_reset(&pick);
+				sb_puts(&pick, line.buf);
+				if (support_refusal(line.buf, &comp, &words, &wl))
+					break;
+			}
+		}
+		bol += len + (bol[len] == '\n');
+	}
+	if (pick.len)
+		libvirtd_log_error(pick.buf, msg);
+	strbuf_release(&line);
+	strbuf_release(&pick);
+}
+
 int libvirtd_domcaps(struct libvirtd *d, const char *emulator,
 		     const char *machine, const char *virttype, char **xml,
 		     char **err)
 {
+	off_t mark = d->private ? libvirtd_log_mark(d->log_dir) : 0;
 	char *x = virConnectGetDomainCapabilities(d->conn, emulator, "x86_64",
 						  machine, virttype, 0);
 
@@ -343,9 +420,13 @@ int libvirtd_domcaps(struct libvirtd *d, const char *emulator,
 
 		sb_puts(&e, m ? m : "unknown libvirt error");
 		/* The client may only know "the cause is unknown": the daemon's
-		 * own last error line says what it was. */
+		 * own last error line says what it was (in its log file, for a
+		 * private tree's daemon with one, else on its output). */
 		command_pump(&d->cmd, 0.1);
-		libvirtd_log_error(d->cmd.output.buf, &e);
+		if (d->private && strstr(e.buf, "cause is unknown"))
+			libvirtd_log_explain(d->log_dir, mark, &e);
+		if (!strstr(e.buf, "(daemon: "))
+			libvirtd_log_error(d->cmd.output.buf, &e);
 		*err = strbuf_detach(&e);
 		return -1;
 	}

@@ -17,6 +17,8 @@
  * qemu.conf is set for running guests as root here.
  */
 
+#include <sys/types.h>
+
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
@@ -30,6 +32,10 @@ struct libvirtd {
 	char *run_dir;	/* libvirt's runtime dir (qemu/<dom>.pid) seen from here */
 	char *log_dir;	/* libvirt's log dir (qemu/<dom>.log) seen from here */
 	char *private;	/* our tree bound over the daemon's dirs (imported, _as) */
+	/* The same run and log directories as the daemon sees them (the
+	 * directories bound over): what it is told, since a stand-in's
+	 * overlay may cover our tree's own path in its namespace. */
+	char *run_dir_ns, *log_dir_ns;
 	char *sock;	/* the daemon's socket, seen from here */
 	char *version;	/* the install's version */
 	/* The private tree's binds, SRC then DST for each: where a path the
@@ -85,6 +91,20 @@ void libvirtd_stop(struct libvirtd *d);
  * unknown", could not say. Nothing when there is none.
  */
 void libvirtd_log_error(const char *log, struct strbuf *out);
+
+/*
+ * The size of the daemon log in log_dir (a private tree's daemon.log),
+ * to be given to libvirtd_log_explain() after a call; 0 when none.
+ */
+off_t libvirtd_log_mark(const char *log_dir);
+/*
+ * When msg holds libvirt's "the cause is unknown", the daemon's error
+ * line logged in log_dir/daemon.log since from (a refusal by rule if one
+ * is there, else the first) appended as libvirtd_log_error() words it.
+ * A job beside this one on the same daemon may have logged one too: it
+ * says nothing then that is not true of that daemon.
+ */
+void libvirtd_log_explain(const char *log_dir, off_t from, struct strbuf *msg);
 
 /*
  * Domain capabilities of emulator for machine (type "qemu" when KVM is

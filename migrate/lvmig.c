@@ -391,78 +391,6 @@ static void job_name(struct strbuf *out)
 		  (long)(ts.tv_nsec / 1000) ^ (long)ts.tv_sec);
 }
 
-/* The daemon's own log (libvirtd_start_as keeps it in its log_dir). */
-static char *daemon_log(const struct lvmig_end *end)
-{
-	struct strbuf p = STRBUF_INIT;
-
-	sb_printf(&p, "%s/daemon.log", end->log_dir);
-	return strbuf_detach(&p);
-}
-
-static off_t daemon_log_size(const struct lvmig_end *end)
-{
-	char *path = daemon_log(end);
-	struct stat st;
-	off_t size = stat(path, &st) ? 0 : st.st_size;
-
-	free(path);
-	return size;
-}
-
-/*
- * When libvirt told the client only that "the cause is unknown", the
- * daemon's first error line logged since from says what it was (a job
- * beside this one on the same daemon could have logged one too: it says
- * nothing then that is not true of this daemon).
- */
-static void daemon_error(const struct lvmig_end *end, off_t from, struct strbuf *msg)
-{
-	struct strbuf line = STRBUF_INIT, pick = STRBUF_INIT;
-	char *path, buf[65536];
-	int fd;
-	ssize_t n;
-
-	if (!strstr(msg->buf, "cause is unknown"))
-		return;
-	path = daemon_log(end);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	free(path);
-	if (fd < 0)
-		return;
-	n = pread(fd, buf, sizeof(buf) - 1, from);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	/*
-	 * The error lines from there on: a refusal by rule if one is there
-	 * (a daemon also logs errors it goes on from, cgroups it lacks),
-	 * else the first; as libvirtd_log_error words it.
-	 */
-	for (const char *bol = buf; *bol;) {
-		size_t len = strcspn(bol, "\n");
-		const char *comp, *words;
-		size_t wl;
-
-		if (memmem(bol, len, " error : ", 9)) {
-			strbuf_reset(&line);
-			sb_printf(&line, "%.*s", (int)len, bol);
-			if (!pick.len || support_refusal(line.buf, &comp, &words, &wl)) {
-				strbuf_reset(&pick);
-				sb_puts(&pick, line.buf);
-				if (support_refusal(line.buf, &comp, &words, &wl))
-					break;
-			}
-		}
-		bol += len + (bol[len] == '\n');
-	}
-	if (pick.len)
-		libvirtd_log_error(pick.buf, msg);
-	strbuf_release(&line);
-	strbuf_release(&pick);
-}
-
 /* The source started and ready; -1 with src->r decided (or interrupted). */
 static int source_up(const struct lvmig_job *j, const struct mig_env *env,
 		     struct lvside *s, const char *name, virDomainPtr *dom,
@@ -475,7 +403,7 @@ static int source_up(const struct lvmig_job *j, const struct mig_env *env,
 	int ret = -1;
 
 	lvmig_domain_xml(name, j->machine, j->src->qemu->binary, env, s->sock, &xml);
-	log_from = daemon_log_size(j->src);
+	log_from = libvirtd_log_mark(j->src->log_dir);
 	*dom = virDomainCreateXML(s->conn, xml.buf, 0);
 	if (!*dom) {
 		const char *comp, *words;
@@ -483,7 +411,7 @@ static int source_up(const struct lvmig_job *j, const struct mig_env *env,
 		struct strbuf msg = STRBUF_INIT;
 
 		sb_puts(&msg, lv_error());
-		daemon_error(j->src, log_from, &msg);
+		libvirtd_log_explain(j->src->log_dir, log_from, &msg);
 		if (support_refusal(msg.buf, &comp, &words, &len)) {
 			dst->status = RUN_UNSUPPORTED;
 			sb_printf(&dst->reason, "%s: %.*s", comp, (int)len, words);
