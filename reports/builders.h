@@ -256,6 +256,15 @@ void rep_lvc_change_groups(const struct rep_lvcorpus *c, struct rep_lvc_cgroup *
 void rep_lvc_change_groups_free(struct rep_lvc_cgroup *g, size_t n);
 /* "libvirt 11.3.0 / QEMU 10.0.2" */
 void rep_lvc_pair_label(struct strbuf *sb, const struct rep_lvc_pair *p);
+/* The column heads of the counts per pair ("pair", the outcomes, golden's two). */
+void rep_lvc_summary_heads(struct strvec *heads);
+/*
+ * Row i of the counts per pair: pair i's counts, or for i == c->npairs
+ * those of every pair; its label ("all pairs" for that one) appended to
+ * label. The counts are c's.
+ */
+const struct rep_lvc_counts *rep_lvc_summary_row(const struct rep_lvcorpus *c, size_t i,
+						 struct strbuf *label);
 /*
  * The options where real (a recorded argv, JSON) differs from golden
  * (libvirt's golden argv as corp_golden_argv_json gives it), both

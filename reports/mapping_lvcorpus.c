@@ -289,7 +289,7 @@ static int cmp_pair(const void *a, const void *b)
 static long pair_find(const struct rep_lvcorpus *c, const char *lv, const char *qm)
 {
 	size_t lo = 0, hi = c->npairs;
-	struct rep_lvc_pair key = { (char *)lv, (char *)qm, { 0 }, 0, 0 };
+	struct rep_lvc_pair key = { .libvirt = (char *)lv, .qemu = (char *)qm };
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -496,6 +496,13 @@ static void compare_cell(struct lvc_ctx *x, const struct run *r, struct rep_lvc_
 	}
 }
 
+static void count_cell(struct rep_lvc_counts *n, const struct rep_lvc_cell *cell)
+{
+	n->n[cell->outcome]++;
+	n->compared += cell->golden == REP_LVC_EQUAL || cell->golden == REP_LVC_DIFFERS;
+	n->differs += cell->golden == REP_LVC_DIFFERS;
+}
+
 /* Fills c's domains and cells from the runs (sorted). */
 static int make_cells(struct lvc_ctx *x)
 {
@@ -544,16 +551,10 @@ static int make_cells(struct lvc_ctx *x)
 			compare_cell(x, r, cell, src);
 			if (src->qemu_name)
 				d->across.nsources++;
-			c->pairs[r->pair].compared += cell->golden == REP_LVC_EQUAL ||
-						      cell->golden == REP_LVC_DIFFERS;
-			c->pairs[r->pair].differs += cell->golden == REP_LVC_DIFFERS;
-			c->compared += cell->golden == REP_LVC_EQUAL ||
-				       cell->golden == REP_LVC_DIFFERS;
-			c->differs += cell->golden == REP_LVC_DIFFERS;
 			d->differs += cell->golden == REP_LVC_DIFFERS;
 		}
-		c->pairs[r->pair].n[oc]++;
-		c->n[oc]++;
+		count_cell(&c->pairs[r->pair].count, cell);
+		count_cell(&c->all, cell);
 		d->refused += oc == CORP_REFUSED;
 		d->ncells++;
 		c->ncells++;
@@ -627,6 +628,149 @@ static void make_common(struct rep_lvcorpus *c)
 	sort_array(c->common, c->ncommon, sizeof(*c->common), cmp_common);
 	free(v);
 	strbuf_release(&lab);
+}
+
+/* ---- what each domain shows alike on several pairs ---- */
+
+static struct rep_lvc_group *group_new(struct rep_lvc_group **v, size_t *n, size_t *alloc,
+				       size_t domain, size_t cell, size_t diff)
+{
+	struct rep_lvc_group *g;
+
+	ALLOC_GROW(*v, *n + 1, *alloc);
+	g = &(*v)[(*n)++];
+	memset(g, 0, sizeof(*g));
+	g->domain = domain;
+	g->cell = cell;
+	g->diff = diff;
+	return g;
+}
+
+static void group_add_pair(const struct rep_lvcorpus *c, struct rep_lvc_group *g,
+			   const struct rep_lvc_cell *cell, struct strbuf *lab)
+{
+	strbuf_reset(lab);
+	rep_lvc_pair_label(lab, &c->pairs[cell->pair]);
+	strvec_push(&g->pairs, lab->buf);
+}
+
+static int same_reason(const struct rep_lvc_cell *x, const struct rep_lvc_cell *y)
+{
+	return !strcmp(x->reason ? x->reason : "", y->reason ? y->reason : "");
+}
+
+/* Each domain's refused cells, those with the same words as one. */
+static void make_refusals(struct rep_lvcorpus *c, struct strbuf *lab)
+{
+	size_t alloc = 0;
+
+	for (size_t d = 0; d < c->ndomains; d++) {
+		const struct rep_lvc_domain *dom = &c->domains[d];
+		char *done = xcalloc(dom->ncells + 1, 1);
+
+		for (size_t i = 0; dom->refused && i < dom->ncells; i++) {
+			const struct rep_lvc_cell *x = &c->cells[dom->first + i];
+			struct rep_lvc_group *g;
+
+			if (x->outcome != CORP_REFUSED || done[i])
+				continue;
+			g = group_new(&c->refusals, &c->nrefusals, &alloc, d, dom->first + i, 0);
+			for (size_t k = i; k < dom->ncells; k++) {
+				const struct rep_lvc_cell *y = &c->cells[dom->first + k];
+
+				if (y->outcome != CORP_REFUSED || done[k] || !same_reason(x, y))
+					continue;
+				done[k] = 1;
+				group_add_pair(c, g, y, lab);
+			}
+		}
+		free(done);
+	}
+}
+
+static int same_diff(const struct rep_lvc_diff *a, const struct rep_lvc_diff *b)
+{
+	return !strcmp(a->key, b->key) && !strcmp(a->detail, b->detail);
+}
+
+/* Whether a cell of dom before cell i shows diff. */
+static int diff_seen(const struct rep_lvcorpus *c, const struct rep_lvc_domain *dom,
+		     size_t i, const struct rep_lvc_diff *diff)
+{
+	for (size_t j = 0; j < i; j++) {
+		const struct rep_lvc_cell *y = &c->cells[dom->first + j];
+
+		for (size_t m = 0; m < y->ndiffs; m++)
+			if (same_diff(&y->diffs[m], diff))
+				return 1;
+	}
+	return 0;
+}
+
+/* Each domain's golden differences, once per (option, detail), with their pairs. */
+static void make_domain_diffs(struct rep_lvcorpus *c, struct strbuf *lab)
+{
+	size_t alloc = 0;
+
+	for (size_t d = 0; d < c->ndomains; d++) {
+		const struct rep_lvc_domain *dom = &c->domains[d];
+
+		for (size_t i = 0; dom->differs && i < dom->ncells; i++) {
+			const struct rep_lvc_cell *x = &c->cells[dom->first + i];
+
+			for (size_t k = 0; k < x->ndiffs; k++) {
+				struct rep_lvc_group *g;
+
+				if (diff_seen(c, dom, i, &x->diffs[k]))
+					continue;
+				g = group_new(&c->domain_diffs, &c->ndomain_diffs, &alloc, d,
+					      dom->first + i, k);
+				for (size_t j = i; j < dom->ncells; j++) {
+					const struct rep_lvc_cell *y = &c->cells[dom->first + j];
+
+					for (size_t m = 0; m < y->ndiffs; m++)
+						if (same_diff(&y->diffs[m], &x->diffs[k]))
+							group_add_pair(c, g, y, lab);
+				}
+			}
+		}
+	}
+}
+
+static void make_groups(struct rep_lvcorpus *c)
+{
+	struct strbuf lab = STRBUF_INIT;
+
+	make_refusals(c, &lab);
+	make_domain_diffs(c, &lab);
+	strbuf_release(&lab);
+}
+
+static void groups_free(struct rep_lvc_group *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		strvec_clear(&g[i].pairs);
+	free(g);
+}
+
+void rep_lvc_summary_heads(struct strvec *heads)
+{
+	strvec_push(heads, "pair");
+	for (int k = 0; k < CORP_OUTCOME_LAST; k++)
+		strvec_push(heads, corp_outcome_to_string(k));
+	strvec_push(heads, "compared with golden");
+	strvec_push(heads, "differ from golden");
+}
+
+const struct rep_lvc_counts *rep_lvc_summary_row(const struct rep_lvcorpus *c, size_t i,
+						 struct strbuf *label)
+{
+	if (i < c->npairs) {
+		rep_lvc_pair_label(label, &c->pairs[i]);
+		return &c->pairs[i].count;
+	}
+	sb_puts(label, "all pairs");
+	return &c->all;
 }
 
 /* ---- the changes across versions, grouped over the domains ---- */
@@ -731,6 +875,7 @@ int rep_lvcorpus_build(struct store *st, const char *uuid, struct rep_lvcorpus *
 	if (make_cells(&x))
 		goto out;
 	make_common(c);
+	make_groups(c);
 	ret = 0;
 out:
 	for (size_t i = 0; i < x.ndoms; i++) {
@@ -787,6 +932,8 @@ void rep_lvcorpus_release(struct rep_lvcorpus *c)
 		strvec_clear(&c->common[i].domains);
 		strvec_clear(&c->common[i].pairs);
 	}
+	groups_free(c->refusals, c->nrefusals);
+	groups_free(c->domain_diffs, c->ndomain_diffs);
 	free(c->pairs);
 	free(c->domains);
 	free(c->cells);
