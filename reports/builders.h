@@ -199,6 +199,12 @@ int rep_argv_normalise(const char *json, struct rep_argv *out) VM_WUR;
 int rep_argv_normalise_json(struct json_object *a, struct rep_argv *out) VM_WUR;
 void rep_argv_release(struct rep_argv *a);
 /*
+ * The option of a whose key is key (NULL: none), looked for from index
+ * hint on and then before it: argvs of one scenario mostly share their
+ * order, so the row's own index finds it at once. Borrowed from a.
+ */
+const struct rep_opt *rep_argv_find(const struct rep_argv *a, const char *key, size_t hint);
+/*
  * What changed between two values of one option (NULL: absent), as
  * "+acpi=on, size: 256 -> 262144k"; malloc'd.
  */
