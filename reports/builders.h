@@ -347,11 +347,16 @@ struct rep_sweeps {
 	size_t nr, alloc;
 	size_t cur; /* the report's; the previous one is cur - 1 */
 };
-/*
- * Appends the sweeps that hold migrations (migrate), or those that are
- * not of kind 'migrate': 0, or -1 after reporting.
- */
-int rep_sweeps_load(struct store *st, int migrate, struct rep_sweeps *sw) VM_WUR;
+/* Which sweeps a part reads. */
+enum rep_sweeps_of {
+	REP_SWEEPS_RUNS,    /* not of kind 'migrate' or 'corpus': the matrix's */
+	REP_SWEEPS_MIGRATE, /* those that hold migrations */
+	REP_SWEEPS_CORPUS,  /* those that hold corpus runs */
+};
+/* Appends the sweeps of kind of, in order of start: 0, or -1 after reporting. */
+int rep_sweeps_load(struct store *st, enum rep_sweeps_of of, struct rep_sweeps *sw) VM_WUR;
+/* The index in sw of the sweep whose uuid is uuid; sw->nr for none. */
+size_t rep_sweeps_find(const struct rep_sweeps *sw, const char *uuid);
 /*
  * sw->cur: the migrate sweep uuid of sw (NULL: the latest, or 0 when sw
  * is empty). -1 after reporting a uuid that is not a migrate sweep's.

@@ -170,37 +170,20 @@ static int load_golden(struct lvc_ctx *x)
 	return 0;
 }
 
-/* The sweeps with corpus runs, in order of start; the report's is c->sweep. */
+/*
+ * The sweeps with corpus runs, in order of start; the report's, c->sweep,
+ * is uuid's when it has some, else the newest.
+ */
 static int choose_sweep(struct store *st, const char *uuid, struct rep_lvcorpus *c,
 			struct rep_sweeps *sw)
 {
-	auto_stmt *q = NULL;
-	int rc;
-
-	if (store_prepare(st, &q, "SELECT id, uuid, kind, started_at FROM sweeps"
-				  " WHERE id IN (SELECT DISTINCT sweep FROM corpus_runs)"
-				  " ORDER BY started_at, id"))
+	if (rep_sweeps_load(st, REP_SWEEPS_CORPUS, sw))
 		return -1;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct rep_sweep_ref *s;
-
-		ALLOC_GROW(sw->v, sw->nr + 1, sw->alloc);
-		s = &sw->v[sw->nr++];
-		memset(s, 0, sizeof(*s));
-		s->id = sqlite3_column_int64(q, 0);
-		s->uuid = store_column_strdup(q, 1);
-		s->label = store_column_strdup(q, 1);
-		s->kind = store_column_strdup(q, 2);
-		s->started_at = store_column_strdup(q, 3);
-	}
-	if (rc != SQLITE_DONE)
-		return store_error(st, "cannot read the sweeps of the corpus runs");
 	if (!sw->nr)
 		return 0;
-	sw->cur = sw->nr - 1;
-	for (size_t i = 0; uuid && i < sw->nr; i++)
-		if (!strcmp(sw->v[i].label, uuid))
-			sw->cur = i;
+	sw->cur = uuid ? rep_sweeps_find(sw, uuid) : sw->nr;
+	if (sw->cur == sw->nr)
+		sw->cur = sw->nr - 1;
 	c->have_sweep = 1;
 	rep_sweep_ref_copy(&c->sweep, &sw->v[sw->cur]);
 	return 0;
