@@ -77,6 +77,8 @@ struct lvc_ctx {
 	size_t ngolden;
 	struct run *runs;
 	size_t nruns;
+	size_t adoms, agolden, aruns; /* allocated */
+	const struct rep_sweeps *sw;  /* the sweeps, for load_runs */
 	const struct run *gd_run; /* golden_domain's last question, */
 	const struct domrow *gd;  /* and its answer */
 };
@@ -93,81 +95,74 @@ static char *xml_domain_name(const char *xml)
 	return e ? xstrndup(p, (size_t)(e - p)) : NULL;
 }
 
-static int load_domains(struct lvc_ctx *x)
+/* Runs sql and hands each row to fn; -1 after reporting what could not be read. */
+static int each_row(struct lvc_ctx *x, const char *sql, const char *what,
+		    void (*fn)(struct lvc_ctx *x, sqlite3_stmt *q))
 {
 	auto_stmt *q = NULL;
-	size_t alloc = 0;
 	int rc;
 
-	if (store_prepare(x->st, &q, "SELECT id, origin, name, file, sha256, xml"
-				     " FROM corpus_domains ORDER BY id"))
+	if (store_prepare(x->st, &q, sql))
 		return -1;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct domrow *d;
-
-		ALLOC_GROW(x->doms, x->ndoms + 1, alloc);
-		d = &x->doms[x->ndoms++];
-		memset(d, 0, sizeof(*d));
-		d->id = sqlite3_column_int64(q, 0);
-		d->origin = store_column_strdup(q, 1);
-		d->name = store_column_strdup(q, 2);
-		d->file = store_column_strdup(q, 3);
-		d->sha = store_column_strdup(q, 4);
-		d->xml_name = xml_domain_name((const char *)sqlite3_column_text(q, 5));
-		d->index = -1;
-	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		fn(x, q);
 	if (rc != SQLITE_DONE)
-		return store_error(x->st, "cannot read the corpus domains");
+		return store_error(x->st, what);
 	return 0;
+}
+
+/* A row of SELECT id, origin, name, file, sha256, xml FROM corpus_domains. */
+static void domain_row(struct lvc_ctx *x, sqlite3_stmt *q)
+{
+	struct domrow *d;
+
+	ALLOC_GROW(x->doms, x->ndoms + 1, x->adoms);
+	d = &x->doms[x->ndoms++];
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(q, 0);
+	d->origin = store_column_strdup(q, 1);
+	d->name = store_column_strdup(q, 2);
+	d->file = store_column_strdup(q, 3);
+	d->sha = store_column_strdup(q, 4);
+	d->xml_name = xml_domain_name((const char *)sqlite3_column_text(q, 5));
+	d->index = -1;
+}
+
+static int cmp_dom_id(const void *key, const void *elem)
+{
+	long long id = *(const long long *)key, e = ((const struct domrow *)elem)->id;
+
+	return id < e ? -1 : id > e;
 }
 
 static long dom_find(const struct lvc_ctx *x, long long id)
 {
-	size_t lo = 0, hi = x->ndoms;
+	const struct domrow *d = x->ndoms ? bsearch(&id, x->doms, x->ndoms, sizeof(*x->doms),
+						    cmp_dom_id)
+					  : NULL;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (x->doms[mid].id == id)
-			return (long)mid;
-		if (x->doms[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return d ? (long)(d - x->doms) : -1;
 }
 
-static int load_golden(struct lvc_ctx *x)
+/* A row of SELECT domain, qemu, kind, file, text FROM corpus_golden (by domain). */
+static void golden_row(struct lvc_ctx *x, sqlite3_stmt *q)
 {
-	auto_stmt *q = NULL;
-	size_t alloc = 0;
-	int rc;
+	long d = dom_find(x, sqlite3_column_int64(q, 0));
+	struct golden *g;
 
-	if (store_prepare(x->st, &q, "SELECT domain, qemu, kind, file, text"
-				     " FROM corpus_golden ORDER BY domain, qemu, kind"))
-		return -1;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		long d = dom_find(x, sqlite3_column_int64(q, 0));
-		struct golden *g;
-
-		if (d < 0)
-			continue;
-		ALLOC_GROW(x->golden, x->ngolden + 1, alloc);
-		g = &x->golden[x->ngolden];
-		memset(g, 0, sizeof(*g));
-		g->qemu = store_column_strdup(q, 1);
-		g->kind = store_column_strdup(q, 2);
-		g->file = store_column_strdup(q, 3);
-		g->text = store_column_strdup(q, 4);
-		if (!x->doms[d].ngolden)
-			x->doms[d].gfirst = x->ngolden;
-		x->doms[d].ngolden++;
-		x->ngolden++;
-	}
-	if (rc != SQLITE_DONE)
-		return store_error(x->st, "cannot read the corpus's golden files");
-	return 0;
+	if (d < 0)
+		return;
+	ALLOC_GROW(x->golden, x->ngolden + 1, x->agolden);
+	g = &x->golden[x->ngolden];
+	memset(g, 0, sizeof(*g));
+	g->qemu = store_column_strdup(q, 1);
+	g->kind = store_column_strdup(q, 2);
+	g->file = store_column_strdup(q, 3);
+	g->text = store_column_strdup(q, 4);
+	if (!x->doms[d].ngolden)
+		x->doms[d].gfirst = x->ngolden;
+	x->doms[d].ngolden++;
+	x->ngolden++;
 }
 
 /*
@@ -209,56 +204,59 @@ static void run_release(struct run *r)
 	free(r->sweep);
 }
 
-/* The newest row of each (domain, libvirt, QEMU) of the sweeps up to sw->cur. */
-static int load_runs(struct lvc_ctx *x, const struct rep_sweeps *sw)
+/*
+ * A row of the corpus runs (by domain, libvirt, QEMU, id): the newest of
+ * each (domain, libvirt, QEMU) of the sweeps up to x->sw->cur is kept.
+ */
+static void run_row(struct lvc_ctx *x, sqlite3_stmt *q)
 {
-	auto_stmt *q = NULL;
-	size_t alloc = 0;
-	int rc;
+	size_t pos = sweep_pos(x->sw, sqlite3_column_int64(q, 11));
+	long long domain = sqlite3_column_int64(q, 1);
+	const char *lv = (const char *)sqlite3_column_text(q, 2);
+	const char *qm = (const char *)sqlite3_column_text(q, 3);
+	struct run *r = x->nruns ? &x->runs[x->nruns - 1] : NULL;
+	long d;
 
-	if (store_prepare(x->st, &q,
-			  "SELECT r.id, r.domain, r.libvirt, r.qemu, r.outcome, r.reason,"
-			  " r.argv, r.adaptations, r.seconds, r.started_at, s.uuid, s.id"
-			  " FROM corpus_runs r JOIN sweeps s ON s.id = r.sweep"
-			  " ORDER BY r.domain, r.libvirt, r.qemu, r.id"))
-		return -1;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		size_t pos = sweep_pos(sw, sqlite3_column_int64(q, 11));
-		long long domain = sqlite3_column_int64(q, 1);
-		const char *lv = (const char *)sqlite3_column_text(q, 2);
-		const char *qm = (const char *)sqlite3_column_text(q, 3);
-		struct run *r = x->nruns ? &x->runs[x->nruns - 1] : NULL;
-		long d;
-
-		if (pos > sw->cur || (d = dom_find(x, domain)) < 0)
-			continue;
-		if (r && r->domain == domain && !strcmp(r->libvirt, lv) && !strcmp(r->qemu, qm)) {
-			/* The same cell: the row of the newer sweep, else the newer row. */
-			if ((long long)pos < r->sweep_pos)
-				continue;
-			run_release(r);
-		} else {
-			ALLOC_GROW(x->runs, x->nruns + 1, alloc);
-			r = &x->runs[x->nruns++];
-		}
-		memset(r, 0, sizeof(*r));
-		r->id = sqlite3_column_int64(q, 0);
-		r->domain = domain;
-		r->dom = (size_t)d;
-		r->sweep_pos = (long long)pos;
-		r->libvirt = xstrdup(lv);
-		r->qemu = xstrdup(qm);
-		r->outcome = store_column_strdup(q, 4);
-		r->reason = store_column_strdup(q, 5);
-		r->argv = store_column_strdup(q, 6);
-		r->adaptations = store_column_strdup(q, 7);
-		r->seconds = sqlite3_column_double(q, 8);
-		r->started_at = store_column_strdup(q, 9);
-		r->sweep = store_column_strdup(q, 10);
+	if (pos > x->sw->cur || (d = dom_find(x, domain)) < 0)
+		return;
+	if (r && r->domain == domain && !strcmp(r->libvirt, lv) && !strcmp(r->qemu, qm)) {
+		/* The same cell: the row of the newer sweep, else the newer row. */
+		if ((long long)pos < r->sweep_pos)
+			return;
+		run_release(r);
+	} else {
+		ALLOC_GROW(x->runs, x->nruns + 1, x->aruns);
+		r = &x->runs[x->nruns++];
 	}
-	if (rc != SQLITE_DONE)
-		return store_error(x->st, "cannot read the corpus runs");
-	return 0;
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(q, 0);
+	r->domain = domain;
+	r->dom = (size_t)d;
+	r->sweep_pos = (long long)pos;
+	r->libvirt = xstrdup(lv);
+	r->qemu = xstrdup(qm);
+	r->outcome = store_column_strdup(q, 4);
+	r->reason = store_column_strdup(q, 5);
+	r->argv = store_column_strdup(q, 6);
+	r->adaptations = store_column_strdup(q, 7);
+	r->seconds = sqlite3_column_double(q, 8);
+	r->started_at = store_column_strdup(q, 9);
+	r->sweep = store_column_strdup(q, 10);
+}
+
+static int load(struct lvc_ctx *x)
+{
+	return each_row(x, "SELECT id, origin, name, file, sha256, xml"
+			   " FROM corpus_domains ORDER BY id",
+			"cannot read the corpus domains", domain_row) ||
+	       each_row(x, "SELECT domain, qemu, kind, file, text"
+			   " FROM corpus_golden ORDER BY domain, qemu, kind",
+			"cannot read the corpus's golden files", golden_row) ||
+	       each_row(x, "SELECT r.id, r.domain, r.libvirt, r.qemu, r.outcome, r.reason,"
+			   " r.argv, r.adaptations, r.seconds, r.started_at, s.uuid, s.id"
+			   " FROM corpus_runs r JOIN sweeps s ON s.id = r.sweep"
+			   " ORDER BY r.domain, r.libvirt, r.qemu, r.id",
+			"cannot read the corpus runs", run_row) ? -1 : 0;
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -271,21 +269,12 @@ static int cmp_pair(const void *a, const void *b)
 
 static long pair_find(const struct rep_lvcorpus *c, const char *lv, const char *qm)
 {
-	size_t lo = 0, hi = c->npairs;
 	struct rep_lvc_pair key = { .libvirt = (char *)lv, .qemu = (char *)qm };
+	const struct rep_lvc_pair *p = c->npairs ? bsearch(&key, c->pairs, c->npairs,
+							   sizeof(*c->pairs), cmp_pair)
+						 : NULL;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int k = cmp_pair(&key, &c->pairs[mid]);
-
-		if (!k)
-			return (long)mid;
-		if (k < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+	return p ? (long)(p - c->pairs) : -1;
 }
 
 static void make_pairs(struct lvc_ctx *x)
@@ -846,7 +835,8 @@ int rep_lvcorpus_build(struct store *st, const char *uuid, struct rep_lvcorpus *
 		ret = 0;
 		goto out;
 	}
-	if (load_domains(&x) || load_golden(&x) || load_runs(&x, &sw))
+	x.sw = &sw;
+	if (load(&x))
 		goto out;
 	make_pairs(&x);
 	sort_ctx = &x;
