@@ -576,6 +576,17 @@ void rep_argv_release(struct rep_argv *a)
 
 /* ---- what changed between two values of one option ---- */
 
+const struct rep_opt *rep_argv_find(const struct rep_argv *a, const char *key, size_t hint)
+{
+	for (size_t k = 0; k < a->nr; k++) {
+		size_t i = (hint + k) % a->nr;
+
+		if (!strcmp(a->v[i].key, key))
+			return &a->v[i];
+	}
+	return NULL;
+}
+
 static const char *prop_value(const char *prop, size_t *klen)
 {
 	const char *eq = strchr(prop, '=');

@@ -199,6 +199,12 @@ int rep_argv_normalise(const char *json, struct rep_argv *out) VM_WUR;
 int rep_argv_normalise_json(struct json_object *a, struct rep_argv *out) VM_WUR;
 void rep_argv_release(struct rep_argv *a);
 /*
+ * The option of a whose key is key (NULL: none), looked for from index
+ * hint on and then before it: argvs of one scenario mostly share their
+ * order, so the row's own index finds it at once. Borrowed from a.
+ */
+const struct rep_opt *rep_argv_find(const struct rep_argv *a, const char *key, size_t hint);
+/*
  * What changed between two values of one option (NULL: absent), as
  * "+acpi=on, size: 256 -> 262144k"; malloc'd.
  */
@@ -256,6 +262,15 @@ void rep_lvc_change_groups(const struct rep_lvcorpus *c, struct rep_lvc_cgroup *
 void rep_lvc_change_groups_free(struct rep_lvc_cgroup *g, size_t n);
 /* "libvirt 11.3.0 / QEMU 10.0.2" */
 void rep_lvc_pair_label(struct strbuf *sb, const struct rep_lvc_pair *p);
+/* The column heads of the counts per pair ("pair", the outcomes, golden's two). */
+void rep_lvc_summary_heads(struct strvec *heads);
+/*
+ * Row i of the counts per pair: pair i's counts, or for i == c->npairs
+ * those of every pair; its label ("all pairs" for that one) appended to
+ * label. The counts are c's.
+ */
+const struct rep_lvc_counts *rep_lvc_summary_row(const struct rep_lvcorpus *c, size_t i,
+						 struct strbuf *label);
 /*
  * The options where real (a recorded argv, JSON) differs from golden
  * (libvirt's golden argv as corp_golden_argv_json gives it), both
@@ -332,11 +347,16 @@ struct rep_sweeps {
 	size_t nr, alloc;
 	size_t cur; /* the report's; the previous one is cur - 1 */
 };
-/*
- * Appends the sweeps that hold migrations (migrate), or those that are
- * not of kind 'migrate': 0, or -1 after reporting.
- */
-int rep_sweeps_load(struct store *st, int migrate, struct rep_sweeps *sw) VM_WUR;
+/* Which sweeps a part reads. */
+enum rep_sweeps_of {
+	REP_SWEEPS_RUNS,    /* not of kind 'migrate' or 'corpus': the matrix's */
+	REP_SWEEPS_MIGRATE, /* those that hold migrations */
+	REP_SWEEPS_CORPUS,  /* those that hold corpus runs */
+};
+/* Appends the sweeps of kind of, in order of start: 0, or -1 after reporting. */
+int rep_sweeps_load(struct store *st, enum rep_sweeps_of of, struct rep_sweeps *sw) VM_WUR;
+/* The index in sw of the sweep whose uuid is uuid; sw->nr for none. */
+size_t rep_sweeps_find(const struct rep_sweeps *sw, const char *uuid);
 /*
  * sw->cur: the migrate sweep uuid of sw (NULL: the latest, or 0 when sw
  * is empty). -1 after reporting a uuid that is not a migrate sweep's.

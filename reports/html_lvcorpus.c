@@ -39,27 +39,18 @@ static void summary(struct strbuf *out, const struct rep_lvcorpus *c)
 	struct strvec heads = STRVEC_INIT;
 	struct strbuf lab = STRBUF_INIT;
 
-	strvec_push(&heads, "pair");
-	for (int k = 0; k < CORP_OUTCOME_LAST; k++)
-		strvec_push(&heads, corp_outcome_to_string(k));
-	strvec_push(&heads, "compared with golden");
-	strvec_push(&heads, "differ from golden");
+	rep_lvc_summary_heads(&heads);
 	rep_html_table_open(out, "lvc-summary", heads.v, heads.nr, 0);
 	for (size_t i = 0; i <= c->npairs; i++) {
-		const size_t *n = i < c->npairs ? c->pairs[i].n : c->n;
+		const struct rep_lvc_counts *n;
 
 		strbuf_reset(&lab);
-		if (i < c->npairs)
-			rep_lvc_pair_label(&lab, &c->pairs[i]);
-		else
-			sb_puts(&lab, "all pairs");
+		n = rep_lvc_summary_row(c, i, &lab);
 		sb_puts(out, "<tr>");
 		rep_html_td(out, NULL, lab.buf);
 		for (int k = 0; k < CORP_OUTCOME_LAST; k++)
-			sb_printf(out, "<td>%zu</td>", n[k]);
-		sb_printf(out, "<td>%zu</td><td>%zu</td></tr>\n",
-			  i < c->npairs ? c->pairs[i].compared : c->compared,
-			  i < c->npairs ? c->pairs[i].differs : c->differs);
+			sb_printf(out, "<td>%zu</td>", n->n[k]);
+		sb_printf(out, "<td>%zu</td><td>%zu</td></tr>\n", n->compared, n->differs);
 	}
 	sb_puts(out, "</tbody></table>\n");
 	strvec_clear(&heads);
@@ -70,43 +61,20 @@ static void summary(struct strbuf *out, const struct rep_lvcorpus *c)
 static void refused(struct strbuf *out, const struct rep_lvcorpus *c)
 {
 	static const char *const hc[] = { "domain", "pairs", "QEMU's words" };
-	struct strbuf lab = STRBUF_INIT;
 
 	sb_printf(out, "<h4 id=\"lvc-refused\">libvirt accepts, QEMU refuses (%zu)</h4>\n",
-		  c->n[CORP_REFUSED]);
+		  c->all.n[CORP_REFUSED]);
 	rep_html_table_open(out, "lvc-refused-table", hc, ARRAY_SIZE(hc), 0);
-	for (size_t d = 0; d < c->ndomains; d++) {
-		const struct rep_lvc_domain *dom = &c->domains[d];
-		char *done = xcalloc(dom->ncells + 1, 1);
+	for (size_t i = 0; i < c->nrefusals; i++) {
+		const struct rep_lvc_group *g = &c->refusals[i];
 
-		for (size_t i = 0; dom->refused && i < dom->ncells; i++) {
-			const struct rep_lvc_cell *x = &c->cells[dom->first + i];
-			struct strvec pairs = STRVEC_INIT;
-
-			if (x->outcome != CORP_REFUSED || done[i])
-				continue;
-			for (size_t k = i; k < dom->ncells; k++) {
-				const struct rep_lvc_cell *y = &c->cells[dom->first + k];
-
-				if (y->outcome != CORP_REFUSED || done[k] ||
-				    strcmp(y->reason ? y->reason : "", x->reason ? x->reason : ""))
-					continue;
-				done[k] = 1;
-				strbuf_reset(&lab);
-				rep_lvc_pair_label(&lab, &c->pairs[y->pair]);
-				strvec_push(&pairs, lab.buf);
-			}
-			sb_puts(out, "<tr>");
-			rep_html_td(out, "code", dom->name);
-			rep_html_td_list(out, &pairs);
-			rep_html_td(out, "code", x->reason);
-			sb_puts(out, "</tr>\n");
-			strvec_clear(&pairs);
-		}
-		free(done);
+		sb_puts(out, "<tr>");
+		rep_html_td(out, "code", c->domains[g->domain].name);
+		rep_html_td_list(out, &g->pairs);
+		rep_html_td(out, "code", c->cells[g->cell].reason);
+		sb_puts(out, "</tr>\n");
 	}
 	sb_puts(out, "</tbody></table>\n");
-	strbuf_release(&lab);
 }
 
 /* Where the real argv differs from libvirt's golden one. */
@@ -116,8 +84,6 @@ static void golden(struct strbuf *out, const struct rep_lvcorpus *c)
 					  "domains", "pairs" };
 	static const char *const hd[] = { "domain", "option", "difference (golden -> real)",
 					  "golden file", "pairs" };
-	struct strbuf lab = STRBUF_INIT;
-
 	sb_printf(out, "<h4 id=\"lvc-golden\">Where the real argv differs from libvirt's "
 		       "golden argv</h4>\n<p>%zu started cells compared with the golden "
 		       ".args of the QEMU version nearest the QEMU under test; %zu differ. "
@@ -125,7 +91,7 @@ static void golden(struct strbuf *out, const struct rep_lvcorpus *c)
 		       "count (the domain's name, the firmware -L directories, TCG for KVM, "
 		       "libvirt's install prefix, a stand-in CD-ROM; the machine type "
 		       "alias libvirt's tests keep).</p>\n",
-		  c->compared, c->differs);
+		  c->all.compared, c->all.differs);
 	rep_html_table_open(out, "lvc-golden-common", hg, ARRAY_SIZE(hg), 0);
 	for (size_t i = 0; i < c->ncommon; i++) {
 		const struct rep_lvc_common *g = &c->common[i];
@@ -140,50 +106,19 @@ static void golden(struct strbuf *out, const struct rep_lvcorpus *c)
 	}
 	sb_puts(out, "</tbody></table>\n<details><summary>Per domain</summary>\n");
 	rep_html_table_open(out, "lvc-golden-domains", hd, ARRAY_SIZE(hd), 0);
-	for (size_t d = 0; d < c->ndomains; d++) {
-		const struct rep_lvc_domain *dom = &c->domains[d];
+	for (size_t i = 0; i < c->ndomain_diffs; i++) {
+		const struct rep_lvc_group *g = &c->domain_diffs[i];
+		const struct rep_lvc_cell *x = &c->cells[g->cell];
 
-		for (size_t i = 0; dom->differs && i < dom->ncells; i++) {
-			const struct rep_lvc_cell *x = &c->cells[dom->first + i];
-
-			for (size_t k = 0; k < x->ndiffs; k++) {
-				struct strvec pairs = STRVEC_INIT;
-				int seen = 0;
-
-				/* once per (option, detail): the first cell showing it */
-				for (size_t j = 0; j < i && !seen; j++) {
-					const struct rep_lvc_cell *y = &c->cells[dom->first + j];
-
-					for (size_t m = 0; m < y->ndiffs && !seen; m++)
-						seen = !strcmp(y->diffs[m].key, x->diffs[k].key) &&
-						       !strcmp(y->diffs[m].detail, x->diffs[k].detail);
-				}
-				if (seen)
-					continue;
-				for (size_t j = i; j < dom->ncells; j++) {
-					const struct rep_lvc_cell *y = &c->cells[dom->first + j];
-
-					for (size_t m = 0; m < y->ndiffs; m++)
-						if (!strcmp(y->diffs[m].key, x->diffs[k].key) &&
-						    !strcmp(y->diffs[m].detail, x->diffs[k].detail)) {
-							strbuf_reset(&lab);
-							rep_lvc_pair_label(&lab, &c->pairs[y->pair]);
-							strvec_push(&pairs, lab.buf);
-						}
-				}
-				sb_puts(out, "<tr>");
-				rep_html_td(out, "code", dom->name);
-				rep_html_td(out, "code", x->diffs[k].key);
-				rep_html_td(out, "code hl", x->diffs[k].detail);
-				rep_html_td(out, "code", x->golden_file);
-				rep_html_td_list(out, &pairs);
-				sb_puts(out, "</tr>\n");
-				strvec_clear(&pairs);
-			}
-		}
+		sb_puts(out, "<tr>");
+		rep_html_td(out, "code", c->domains[g->domain].name);
+		rep_html_td(out, "code", x->diffs[g->diff].key);
+		rep_html_td(out, "code hl", x->diffs[g->diff].detail);
+		rep_html_td(out, "code", x->golden_file);
+		rep_html_td_list(out, &g->pairs);
+		sb_puts(out, "</tr>\n");
 	}
 	sb_puts(out, "</tbody></table>\n</details>\n");
-	strbuf_release(&lab);
 }
 
 /* The changes across versions, alike ones over the domains as one. */

@@ -10,21 +10,22 @@
 #include <json-c/json.h>
 
 #include "builders.h"
+#include "json_kit.h"
 #include "banned.h"
 
-static json_object *str(const char *s)
+json_object *rep_json_str(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
 }
 
-static void add(json_object *o, const char *k, json_object *v)
+void rep_json_add(json_object *o, const char *k, json_object *v)
 {
 	json_object_object_add(o, k, v);
 }
 
 static json_object *vname(const struct rep_versions *v, int i)
 {
-	return i >= 0 ? str(rep_vname(v, i)) : NULL;
+	return i >= 0 ? rep_json_str(rep_vname(v, i)) : NULL;
 }
 
 /* The versions whose presence char is c. */
@@ -34,7 +35,7 @@ static json_object *presence(const struct rep_versions *v, const char *p, char c
 
 	for (size_t i = 0; i < v->nr; i++)
 		if (p[i] == c)
-			json_object_array_add(a, str(v->v[i].name));
+			json_object_array_add(a, rep_json_str(v->v[i].name));
 	return a;
 }
 
@@ -45,12 +46,12 @@ static json_object *ack_json(const struct rep_ack *ack)
 	if (!ack)
 		return NULL;
 	k = json_object_new_object();
-	add(k, "line", json_object_new_int(ack->line));
-	add(k, "reason", str(ack->reason));
+	rep_json_add(k, "line", json_object_new_int(ack->line));
+	rep_json_add(k, "reason", rep_json_str(ack->reason));
 	return k;
 }
 
-static json_object *count(size_t n)
+json_object *rep_json_count(size_t n)
 {
 	return json_object_new_int64((int64_t)n);
 }
@@ -69,9 +70,9 @@ static json_object *not_compared_json(const struct rep_report *r,
 		if (p->compared)
 			continue;
 		e = json_object_new_object();
-		add(e, "machine", str(name(r, p->machine)));
-		add(e, "from", vname(&r->versions, p->from));
-		add(e, "to", vname(&r->versions, p->to));
+		rep_json_add(e, "machine", rep_json_str(name(r, p->machine)));
+		rep_json_add(e, "from", vname(&r->versions, p->from));
+		rep_json_add(e, "to", vname(&r->versions, p->to));
 		json_object_array_add(a, e);
 	}
 	return a;
@@ -95,13 +96,14 @@ static json_object *guest_machines_json(const struct rep_report *r)
 		const struct rep_guest_machine *m = &r->guest.machines[i];
 		json_object *e = json_object_new_object(), *f = json_object_new_object();
 
-		add(e, "name", str(m->name));
+		rep_json_add(e, "name", rep_json_str(m->name));
 		for (size_t k = 0; k < r->versions.nr; k++)
 			if (m->fingerprint[k])
-				add(f, r->versions.v[k].name, str(m->fingerprint[k]));
-		add(e, "fingerprints", f);
-		add(e, "unacknowledged", count(m->unacked));
-		add(e, "acknowledged", count(m->acked));
+				rep_json_add(f, r->versions.v[k].name,
+					     rep_json_str(m->fingerprint[k]));
+		rep_json_add(e, "fingerprints", f);
+		rep_json_add(e, "unacknowledged", rep_json_count(m->unacked));
+		rep_json_add(e, "acknowledged", rep_json_count(m->acked));
 		json_object_array_add(a, e);
 	}
 	return a;
@@ -115,12 +117,12 @@ static json_object *guest_changes_json(const struct rep_guest *g)
 		const struct rep_guest_change *c = &g->changes[i];
 		json_object *e = json_object_new_object();
 
-		add(e, "item", str(c->item));
-		add(e, "old_sha256", str(c->old_sha));
-		add(e, "new_sha256", str(c->new_sha));
-		add(e, "decoded", json_object_new_boolean(c->decoded));
-		add(e, "lines", strvec_json(&c->lines));
-		add(e, "more_lines", count(c->more));
+		rep_json_add(e, "item", rep_json_str(c->item));
+		rep_json_add(e, "old_sha256", rep_json_str(c->old_sha));
+		rep_json_add(e, "new_sha256", rep_json_str(c->new_sha));
+		rep_json_add(e, "decoded", json_object_new_boolean(c->decoded));
+		rep_json_add(e, "lines", strvec_json(&c->lines));
+		rep_json_add(e, "more_lines", rep_json_count(c->more));
 		json_object_array_add(a, e);
 	}
 	return a;
@@ -133,27 +135,27 @@ static json_object *guest_json(const struct rep_report *r)
 
 	for (size_t i = 0; i < r->versions.nr; i++)
 		if (r->versions.v[i].binary && r->versions.v[i].has_guest)
-			json_object_array_add(a, str(r->versions.v[i].name));
-	add(o, "versions", a);
-	add(o, "machines", guest_machines_json(r));
+			json_object_array_add(a, rep_json_str(r->versions.v[i].name));
+	rep_json_add(o, "versions", a);
+	rep_json_add(o, "machines", guest_machines_json(r));
 	a = json_object_new_array();
 	for (size_t i = 0; i < g->ndiffs; i++) {
 		const struct rep_guest_diff *d = &g->diffs[i];
 		json_object *e = json_object_new_object();
 
-		add(e, "machine", str(g->machines[d->machine].name));
-		add(e, "from", vname(&r->versions, d->from));
-		add(e, "to", vname(&r->versions, d->to));
-		add(e, "kind", str(rep_guest_kind_name(d->kind)));
-		add(e, "item", str(g->changes[d->change].item));
-		add(e, "change", count(d->change));
-		add(e, "acknowledged", json_object_new_boolean(d->ack != NULL));
-		add(e, "ack", ack_json(d->ack));
+		rep_json_add(e, "machine", rep_json_str(g->machines[d->machine].name));
+		rep_json_add(e, "from", vname(&r->versions, d->from));
+		rep_json_add(e, "to", vname(&r->versions, d->to));
+		rep_json_add(e, "kind", rep_json_str(rep_guest_kind_name(d->kind)));
+		rep_json_add(e, "item", rep_json_str(g->changes[d->change].item));
+		rep_json_add(e, "change", rep_json_count(d->change));
+		rep_json_add(e, "acknowledged", json_object_new_boolean(d->ack != NULL));
+		rep_json_add(e, "ack", ack_json(d->ack));
 		json_object_array_add(a, e);
 	}
-	add(o, "differences", a);
-	add(o, "changes", guest_changes_json(g));
-	add(o, "not_compared", not_compared_json(r, &g->pairs, guest_machine));
+	rep_json_add(o, "differences", a);
+	rep_json_add(o, "changes", guest_changes_json(g));
+	rep_json_add(o, "not_compared", not_compared_json(r, &g->pairs, guest_machine));
 	return o;
 }
 
@@ -163,7 +165,7 @@ static json_object *guest_items_json(const struct rep_guest *g, const struct rep
 	json_object *a = json_object_new_array();
 
 	for (size_t i = p->first; i < p->first + p->ndiffs; i++)
-		json_object_array_add(a, str(g->changes[g->diffs[i].change].item));
+		json_object_array_add(a, rep_json_str(g->changes[g->diffs[i].change].item));
 	return a;
 }
 
@@ -177,13 +179,13 @@ static json_object *disagreements_json(const struct rep_report *r)
 		const struct rep_pair *g = &r->guest.pairs.v[d->guest];
 		json_object *e = json_object_new_object();
 
-		add(e, "machine", str(r->abi.machines[q->machine].name));
-		add(e, "from", vname(&r->versions, q->from));
-		add(e, "to", vname(&r->versions, q->to));
-		add(e, "differs", str(d->guest_differs ? "guest" : "qemu"));
-		add(e, "qemu_equal", json_object_new_boolean(q->equal));
-		add(e, "qemu_breaks", count(q->unacked + q->acked));
-		add(e, "guest_items", guest_items_json(&r->guest, g));
+		rep_json_add(e, "machine", rep_json_str(r->abi.machines[q->machine].name));
+		rep_json_add(e, "from", vname(&r->versions, q->from));
+		rep_json_add(e, "to", vname(&r->versions, q->to));
+		rep_json_add(e, "differs", rep_json_str(d->guest_differs ? "guest" : "qemu"));
+		rep_json_add(e, "qemu_equal", json_object_new_boolean(q->equal));
+		rep_json_add(e, "qemu_breaks", rep_json_count(q->unacked + q->acked));
+		rep_json_add(e, "guest_items", guest_items_json(&r->guest, g));
 		json_object_array_add(a, e);
 	}
 	return a;
@@ -194,63 +196,65 @@ static json_object *abi_json(const struct rep_report *r)
 	const struct rep_abi *abi = &r->abi;
 	json_object *o = json_object_new_object(), *a;
 
-	add(o, "acks_file", str(abi->acks.path));
+	rep_json_add(o, "acks_file", rep_json_str(abi->acks.path));
 	a = json_object_new_array();
 	for (size_t i = 0; i < abi->nmachines; i++) {
 		const struct rep_abi_machine *m = &abi->machines[i];
 		json_object *e = json_object_new_object(), *f = json_object_new_object();
 
-		add(e, "name", str(m->name));
+		rep_json_add(e, "name", rep_json_str(m->name));
 		for (size_t k = 0; k < r->versions.nr; k++)
 			if (m->fingerprint[k])
-				add(f, r->versions.v[k].name, str(m->fingerprint[k]));
-		add(e, "fingerprints", f);
-		add(e, "unacknowledged", json_object_new_int64((int64_t)m->breaks));
-		add(e, "acknowledged", json_object_new_int64((int64_t)m->acked));
-		add(e, "property_changes", json_object_new_int64((int64_t)m->props));
+				rep_json_add(f, r->versions.v[k].name,
+					     rep_json_str(m->fingerprint[k]));
+		rep_json_add(e, "fingerprints", f);
+		rep_json_add(e, "unacknowledged", json_object_new_int64((int64_t)m->breaks));
+		rep_json_add(e, "acknowledged", json_object_new_int64((int64_t)m->acked));
+		rep_json_add(e, "property_changes", json_object_new_int64((int64_t)m->props));
 		json_object_array_add(a, e);
 	}
-	add(o, "machines", a);
+	rep_json_add(o, "machines", a);
 	a = json_object_new_array();
 	for (size_t i = 0; i < abi->ndiffs; i++) {
 		const struct rep_abi_diff *d = &abi->diffs[i];
 		json_object *e = json_object_new_object();
 
-		add(e, "machine", str(d->machine));
-		add(e, "from", vname(&r->versions, d->from));
-		add(e, "to", vname(&r->versions, d->to));
-		add(e, "kind", str(rep_abi_kind_name(d->kind)));
-		add(e, "break", json_object_new_boolean(rep_abi_kind_is_break(d->kind)));
-		add(e, "object", str(d->object));
-		add(e, "property", str(d->property));
-		add(e, "old", str(d->old_value));
-		add(e, "new", str(d->new_value));
-		add(e, "acknowledged", json_object_new_boolean(d->ack != NULL));
-		add(e, "ack", ack_json(d->ack));
+		rep_json_add(e, "machine", rep_json_str(d->machine));
+		rep_json_add(e, "from", vname(&r->versions, d->from));
+		rep_json_add(e, "to", vname(&r->versions, d->to));
+		rep_json_add(e, "kind", rep_json_str(rep_abi_kind_name(d->kind)));
+		rep_json_add(e, "break",
+			     json_object_new_boolean(rep_abi_kind_is_break(d->kind)));
+		rep_json_add(e, "object", rep_json_str(d->object));
+		rep_json_add(e, "property", rep_json_str(d->property));
+		rep_json_add(e, "old", rep_json_str(d->old_value));
+		rep_json_add(e, "new", rep_json_str(d->new_value));
+		rep_json_add(e, "acknowledged", json_object_new_boolean(d->ack != NULL));
+		rep_json_add(e, "ack", ack_json(d->ack));
 		json_object_array_add(a, e);
 	}
-	add(o, "differences", a);
-	add(o, "not_compared", not_compared_json(r, &abi->pairs, abi_machine));
-	add(o, "guest", guest_json(r));
-	add(o, "disagreements", disagreements_json(r));
+	rep_json_add(o, "differences", a);
+	rep_json_add(o, "not_compared", not_compared_json(r, &abi->pairs, abi_machine));
+	rep_json_add(o, "guest", guest_json(r));
+	rep_json_add(o, "disagreements", disagreements_json(r));
 	a = json_object_new_array();
 	for (size_t i = 0; i < abi->acks.nr; i++) {
 		const struct rep_ack *k = &abi->acks.v[i];
 		json_object *e = json_object_new_object();
 
-		add(e, "line", json_object_new_int(k->line));
-		add(e, "machine", str(k->machine));
-		add(e, "object", str(k->object));
-		add(e, "property", str(k->property));
-		add(e, "from", str(k->from_s));
-		add(e, "to", str(k->to_s));
-		add(e, "old", str(k->old_value));
-		add(e, "new", str(k->new_value));
-		add(e, "reason", str(k->reason));
-		add(e, "used", json_object_new_int64((int64_t)k->used));
+		rep_json_add(e, "line", json_object_new_int(k->line));
+		rep_json_add(e, "machine", rep_json_str(k->machine));
+		rep_json_add(e, "object", rep_json_str(k->object));
+		rep_json_add(e, "property", rep_json_str(k->property));
+		rep_json_add(e, "from", rep_json_str(k->from_s));
+		rep_json_add(e, "to", rep_json_str(k->to_s));
+		rep_json_add(e, "old", rep_json_str(k->old_value));
+		rep_json_add(e, "new", rep_json_str(k->new_value));
+		rep_json_add(e, "reason", rep_json_str(k->reason));
+		rep_json_add(e, "used", json_object_new_int64((int64_t)k->used));
 		json_object_array_add(a, e);
 	}
-	add(o, "acks", a);
+	rep_json_add(o, "acks", a);
 	return o;
 }
 
@@ -259,23 +263,23 @@ static json_object *map_source_json(const struct rep_map_source *src)
 {
 	json_object *so = json_object_new_object(), *opts = json_object_new_array();
 
-	add(so, "qemu", str(src->qemu_name));
-	add(so, "libvirt", str(src->libvirt));
-	add(so, "run", json_object_new_int64(src->run));
-	add(so, "status", str(src->status));
-	add(so, "binary", str(src->argv.binary));
-	add(so, "argv", json_tokener_parse(src->argv_json));
+	rep_json_add(so, "qemu", rep_json_str(src->qemu_name));
+	rep_json_add(so, "libvirt", rep_json_str(src->libvirt));
+	rep_json_add(so, "run", json_object_new_int64(src->run));
+	rep_json_add(so, "status", rep_json_str(src->status));
+	rep_json_add(so, "binary", rep_json_str(src->argv.binary));
+	rep_json_add(so, "argv", json_tokener_parse(src->argv_json));
 	for (size_t n = 0; n < src->argv.nr; n++) {
 		json_object *op = json_object_new_object();
 
-		add(op, "option", str(src->argv.v[n].key));
-		add(op, "value", str(src->argv.v[n].text));
+		rep_json_add(op, "option", rep_json_str(src->argv.v[n].key));
+		rep_json_add(op, "value", rep_json_str(src->argv.v[n].text));
 		json_object_array_add(opts, op);
 	}
-	add(so, "normalised", opts);
-	add(so, "computed", json_object_new_boolean(src->computed));
+	rep_json_add(so, "normalised", opts);
+	rep_json_add(so, "computed", json_object_new_boolean(src->computed));
 	if (src->computed)
-		add(so, "notes", strvec_json(&src->notes));
+		rep_json_add(so, "notes", strvec_json(&src->notes));
 	return so;
 }
 
@@ -284,10 +288,10 @@ static json_object *map_aside_json(const struct rep_map_source *src)
 {
 	json_object *so = json_object_new_object();
 
-	add(so, "qemu", str(src->qemu_name));
-	add(so, "libvirt", str(src->libvirt));
-	add(so, "run", json_object_new_int64(src->run));
-	add(so, "tool", str(src->tool));
+	rep_json_add(so, "qemu", rep_json_str(src->qemu_name));
+	rep_json_add(so, "libvirt", rep_json_str(src->libvirt));
+	rep_json_add(so, "run", json_object_new_int64(src->run));
+	rep_json_add(so, "tool", rep_json_str(src->tool));
 	return so;
 }
 
@@ -298,17 +302,17 @@ static json_object *map_rows_json(const struct rep_map_scenario *s)
 	for (size_t n = 0; n < s->nrows; n++) {
 		json_object *ro = json_object_new_object(), *vals = json_object_new_array();
 
-		add(ro, "option", str(s->rows[n].key));
-		add(ro, "differs", json_object_new_boolean(s->rows[n].differs));
+		rep_json_add(ro, "option", rep_json_str(s->rows[n].key));
+		rep_json_add(ro, "differs", json_object_new_boolean(s->rows[n].differs));
 		for (size_t k = 0; k < s->nsources; k++)
-			json_object_array_add(vals, str(s->rows[n].cells[k]));
-		add(ro, "values", vals);
+			json_object_array_add(vals, rep_json_str(s->rows[n].cells[k]));
+		rep_json_add(ro, "values", vals);
 		json_object_array_add(a, ro);
 	}
 	return a;
 }
 
-static json_object *map_changes_json(const struct rep_map_scenario *s)
+json_object *rep_json_map_changes(const struct rep_map_scenario *s)
 {
 	json_object *a = json_object_new_array();
 
@@ -316,14 +320,14 @@ static json_object *map_changes_json(const struct rep_map_scenario *s)
 		const struct rep_map_change *c = &s->changes[n];
 		json_object *co = json_object_new_object();
 
-		add(co, "option", str(s->rows[c->row].key));
-		add(co, "dimension", str(c->dimension));
-		add(co, "from", str(c->from));
-		add(co, "to", str(c->to));
-		add(co, "contexts", strvec_json(&c->contexts));
-		add(co, "old", str(c->old_text));
-		add(co, "new", str(c->new_text));
-		add(co, "detail", str(c->detail));
+		rep_json_add(co, "option", rep_json_str(s->rows[c->row].key));
+		rep_json_add(co, "dimension", rep_json_str(c->dimension));
+		rep_json_add(co, "from", rep_json_str(c->from));
+		rep_json_add(co, "to", rep_json_str(c->to));
+		rep_json_add(co, "contexts", strvec_json(&c->contexts));
+		rep_json_add(co, "old", rep_json_str(c->old_text));
+		rep_json_add(co, "new", rep_json_str(c->new_text));
+		rep_json_add(co, "detail", rep_json_str(c->detail));
 		json_object_array_add(a, co);
 	}
 	return a;
@@ -333,17 +337,17 @@ static json_object *map_scenario_json(const struct rep_map_scenario *s)
 {
 	json_object *e = json_object_new_object(), *a = json_object_new_array();
 
-	add(e, "name", str(s->name));
+	rep_json_add(e, "name", rep_json_str(s->name));
 	for (size_t k = 0; k < s->nsources; k++)
 		json_object_array_add(a, map_source_json(&s->sources[k]));
-	add(e, "sources", a);
-	add(e, "tool", str(s->tool));
+	rep_json_add(e, "sources", a);
+	rep_json_add(e, "tool", rep_json_str(s->tool));
 	a = json_object_new_array();
 	for (size_t k = 0; k < s->naside; k++)
 		json_object_array_add(a, map_aside_json(&s->aside[k]));
-	add(e, "not_compared", a);
-	add(e, "rows", map_rows_json(s));
-	add(e, "changes", map_changes_json(s));
+	rep_json_add(e, "not_compared", a);
+	rep_json_add(e, "rows", map_rows_json(s));
+	rep_json_add(e, "changes", rep_json_map_changes(s));
 	return e;
 }
 
@@ -352,18 +356,18 @@ static json_object *map_corpus_json(const struct rep_mapping *m)
 {
 	json_object *o = json_object_new_object(), *vms = json_object_new_array();
 
-	add(o, "dir", str(m->corpus_dir));
-	add(o, "skipped", strvec_json(&m->corpus_skipped));
+	rep_json_add(o, "dir", rep_json_str(m->corpus_dir));
+	rep_json_add(o, "skipped", strvec_json(&m->corpus_skipped));
 	for (size_t i = 0; i < m->ncorpus; i++) {
 		const struct rep_map_scenario *s = &m->corpus[i];
 		json_object *e = map_scenario_json(s);
 
-		add(e, "file", str(s->file));
-		add(e, "vm", str(s->vm));
-		add(e, "errors", strvec_json(&s->errors));
+		rep_json_add(e, "file", rep_json_str(s->file));
+		rep_json_add(e, "vm", rep_json_str(s->vm));
+		rep_json_add(e, "errors", strvec_json(&s->errors));
 		json_object_array_add(vms, e);
 	}
-	add(o, "vms", vms);
+	rep_json_add(o, "vms", vms);
 	return o;
 }
 
@@ -373,9 +377,9 @@ static json_object *mapping_json(const struct rep_report *r)
 
 	for (size_t i = 0; i < r->mapping.nr; i++)
 		json_object_array_add(scns, map_scenario_json(&r->mapping.v[i]));
-	add(o, "scenarios", scns);
-	add(o, "corpus", map_corpus_json(&r->mapping));
-	add(o, "libvirt_corpus", rep_json_lvcorpus(&r->lvcorpus));
+	rep_json_add(o, "scenarios", scns);
+	rep_json_add(o, "corpus", map_corpus_json(&r->mapping));
+	rep_json_add(o, "libvirt_corpus", rep_json_lvcorpus(&r->lvcorpus));
 	return o;
 }
 
@@ -395,47 +399,48 @@ static json_object *caps_json(const struct rep_report *r)
 			if (strcmp(it->kind, kinds[k]))
 				continue;
 			e = json_object_new_object();
-			add(e, "name", str(it->name));
+			rep_json_add(e, "name", rep_json_str(it->name));
 			if (!strcmp(it->kind, "property"))
-				add(e, "devices", strvec_json(&it->devices));
-			add(e, "first", vname(&r->versions, it->first));
-			add(e, "last", vname(&r->versions, it->last));
-			add(e, "present", presence(&r->versions, it->present, '1'));
-			add(e, "absent", presence(&r->versions, it->present, '0'));
+				rep_json_add(e, "devices", strvec_json(&it->devices));
+			rep_json_add(e, "first", vname(&r->versions, it->first));
+			rep_json_add(e, "last", vname(&r->versions, it->last));
+			rep_json_add(e, "present", presence(&r->versions, it->present, '1'));
+			rep_json_add(e, "absent", presence(&r->versions, it->present, '0'));
 			json_object_array_add(a, e);
 		}
-		add(o, keys[k], a);
+		rep_json_add(o, keys[k], a);
 	}
-	add(o, "properties_with_device_span",
+	rep_json_add(o, "properties_with_device_span",
 	    json_object_new_int64((int64_t)t->props_same_span));
 	a = json_object_new_array();
 	for (size_t i = 0; i < t->ndefaults; i++) {
 		const struct rep_tl_default *d = &t->defaults[i];
 		json_object *e = json_object_new_object(), *vals = json_object_new_object();
 
-		add(e, "property", str(d->property));
-		add(e, "devices", strvec_json(&d->devices));
+		rep_json_add(e, "property", rep_json_str(d->property));
+		rep_json_add(e, "devices", strvec_json(&d->devices));
 		for (size_t k = 0; k < r->versions.nr; k++)
 			if (d->values[k])
-				add(vals, r->versions.v[k].name, str(d->values[k]));
-		add(e, "defaults", vals);
+				rep_json_add(vals, r->versions.v[k].name,
+					     rep_json_str(d->values[k]));
+		rep_json_add(e, "defaults", vals);
 		json_object_array_add(a, e);
 	}
-	add(o, "default_changes", a);
+	rep_json_add(o, "default_changes", a);
 	return o;
 }
 
-static json_object *sweep_json(int have, const struct rep_sweep_ref *s)
+json_object *rep_json_sweep(int have, const struct rep_sweep_ref *s)
 {
 	json_object *o;
 
 	if (!have)
 		return NULL;
 	o = json_object_new_object();
-	add(o, "uuid", str(s->uuid));
-	add(o, "label", str(s->label));
-	add(o, "kind", str(s->kind));
-	add(o, "started_at", str(s->started_at));
+	rep_json_add(o, "uuid", rep_json_str(s->uuid));
+	rep_json_add(o, "label", rep_json_str(s->label));
+	rep_json_add(o, "kind", rep_json_str(s->kind));
+	rep_json_add(o, "started_at", rep_json_str(s->started_at));
 	return o;
 }
 
@@ -444,43 +449,43 @@ static json_object *matrix_json(const struct rep_report *r)
 	const struct rep_matrix *m = &r->matrix;
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 
-	add(o, "sweep", sweep_json(m->have_cur, &m->cur));
-	add(o, "previous", sweep_json(m->have_prev, &m->prev));
-	add(o, "scenarios", strvec_json(&m->scenarios));
-	add(o, "qemu", strvec_json(&m->qemus));
-	add(o, "libvirt", strvec_json(&m->libvirts));
+	rep_json_add(o, "sweep", rep_json_sweep(m->have_cur, &m->cur));
+	rep_json_add(o, "previous", rep_json_sweep(m->have_prev, &m->prev));
+	rep_json_add(o, "scenarios", strvec_json(&m->scenarios));
+	rep_json_add(o, "qemu", strvec_json(&m->qemus));
+	rep_json_add(o, "libvirt", strvec_json(&m->libvirts));
 	for (size_t i = 0; i < m->ncells; i++) {
 		const struct rep_cell *c = &m->cells[i];
 		json_object *e = json_object_new_object();
 
-		add(e, "scenario", str(c->scenario));
-		add(e, "qemu", str(c->qemu));
-		add(e, "libvirt", str(c->libvirt));
-		add(e, "run", json_object_new_int64(c->run));
-		add(e, "status", str(c->status));
-		add(e, "reason", str(c->reason));
-		add(e, "seconds", json_object_new_double(c->seconds));
-		add(e, "accel", str(c->accel));
-		add(e, "started_at", str(c->started_at));
-		add(e, "current", json_object_new_boolean(c->current));
-		add(e, "from_sweep", str(c->from_sweep));
+		rep_json_add(e, "scenario", rep_json_str(c->scenario));
+		rep_json_add(e, "qemu", rep_json_str(c->qemu));
+		rep_json_add(e, "libvirt", rep_json_str(c->libvirt));
+		rep_json_add(e, "run", json_object_new_int64(c->run));
+		rep_json_add(e, "status", rep_json_str(c->status));
+		rep_json_add(e, "reason", rep_json_str(c->reason));
+		rep_json_add(e, "seconds", json_object_new_double(c->seconds));
+		rep_json_add(e, "accel", rep_json_str(c->accel));
+		rep_json_add(e, "started_at", rep_json_str(c->started_at));
+		rep_json_add(e, "current", json_object_new_boolean(c->current));
+		rep_json_add(e, "from_sweep", rep_json_str(c->from_sweep));
 		if (c->prev_run) {
 			json_object *p = json_object_new_object();
 
-			add(p, "run", json_object_new_int64(c->prev_run));
-			add(p, "status", str(c->prev_status));
-			add(e, "previous", p);
+			rep_json_add(p, "run", json_object_new_int64(c->prev_run));
+			rep_json_add(p, "status", rep_json_str(c->prev_status));
+			rep_json_add(e, "previous", p);
 		} else {
-			add(e, "previous", NULL);
+			rep_json_add(e, "previous", NULL);
 		}
-		add(e, "regression", json_object_new_boolean(c->regression));
-		add(e, "fixed", json_object_new_boolean(c->fixed));
-		add(e, "log", str(c->log));
+		rep_json_add(e, "regression", json_object_new_boolean(c->regression));
+		rep_json_add(e, "fixed", json_object_new_boolean(c->fixed));
+		rep_json_add(e, "log", rep_json_str(c->log));
 		json_object_array_add(a, e);
 	}
-	add(o, "cells", a);
-	add(o, "regressions", json_object_new_int64((int64_t)m->regressions));
-	add(o, "fixed", json_object_new_int64((int64_t)m->fixed));
+	rep_json_add(o, "cells", a);
+	rep_json_add(o, "regressions", json_object_new_int64((int64_t)m->regressions));
+	rep_json_add(o, "fixed", json_object_new_int64((int64_t)m->fixed));
 	return o;
 }
 
@@ -493,9 +498,9 @@ static json_object *vmstate_json(const struct rep_vmstate_check *v)
 	if (!v)
 		return NULL;
 	o = json_object_new_object();
-	add(o, "state", str(rep_vmstate_state_name(v->state)));
-	add(o, "errors", count(v->errors));
-	add(o, "detail", str(v->detail));
+	rep_json_add(o, "state", rep_json_str(rep_vmstate_state_name(v->state)));
+	rep_json_add(o, "errors", rep_json_count(v->errors));
+	rep_json_add(o, "detail", rep_json_str(v->detail));
 	return o;
 }
 
@@ -506,14 +511,14 @@ static json_object *mig_previous_json(const struct rep_mig_cell *c)
 	if (!c->has_prev)
 		return NULL;
 	p = json_object_new_object();
-	add(p, "status", str(run_status_to_string(c->prev_verdict)));
-	add(p, "sweep", str(c->prev_sweep));
+	rep_json_add(p, "status", rep_json_str(run_status_to_string(c->prev_verdict)));
+	rep_json_add(p, "sweep", rep_json_str(c->prev_sweep));
 	return p;
 }
 
 static json_object *mig_side_json(const struct rep_mig_cell *c)
 {
-	return c->side == MIG_SIDE_NONE ? NULL : str(mig_side_to_string(c->side));
+	return c->side == MIG_SIDE_NONE ? NULL : rep_json_str(mig_side_to_string(c->side));
 }
 
 /* What a cell of the grids and one through libvirt both have. */
@@ -521,21 +526,21 @@ static json_object *mig_common_json(const struct rep_mig_cell *c)
 {
 	json_object *e = json_object_new_object();
 
-	add(e, "id", json_object_new_int64(c->id));
-	add(e, "machine", str(c->machine));
-	add(e, "family", str(c->family));
-	add(e, "control", json_object_new_boolean(c->control));
-	add(e, "status", str(run_status_to_string(c->verdict)));
-	add(e, "side", mig_side_json(c));
-	add(e, "reason", str(c->reason));
-	add(e, "seconds", json_object_new_double(c->seconds));
-	add(e, "started_at", str(c->started_at));
-	add(e, "current", json_object_new_boolean(c->current));
-	add(e, "from_sweep", str(c->from_sweep));
-	add(e, "previous", mig_previous_json(c));
-	add(e, "regression", json_object_new_boolean(c->regression));
-	add(e, "fixed", json_object_new_boolean(c->fixed));
-	add(e, "log", str(c->log));
+	rep_json_add(e, "id", json_object_new_int64(c->id));
+	rep_json_add(e, "machine", rep_json_str(c->machine));
+	rep_json_add(e, "family", rep_json_str(c->family));
+	rep_json_add(e, "control", json_object_new_boolean(c->control));
+	rep_json_add(e, "status", rep_json_str(run_status_to_string(c->verdict)));
+	rep_json_add(e, "side", mig_side_json(c));
+	rep_json_add(e, "reason", rep_json_str(c->reason));
+	rep_json_add(e, "seconds", json_object_new_double(c->seconds));
+	rep_json_add(e, "started_at", rep_json_str(c->started_at));
+	rep_json_add(e, "current", json_object_new_boolean(c->current));
+	rep_json_add(e, "from_sweep", rep_json_str(c->from_sweep));
+	rep_json_add(e, "previous", mig_previous_json(c));
+	rep_json_add(e, "regression", json_object_new_boolean(c->regression));
+	rep_json_add(e, "fixed", json_object_new_boolean(c->fixed));
+	rep_json_add(e, "log", rep_json_str(c->log));
 	return e;
 }
 
@@ -543,16 +548,17 @@ static json_object *mig_cell_json(const struct rep_mig_cell *c)
 {
 	json_object *e = mig_common_json(c);
 
-	add(e, "mode", str(mig_mode_to_string(c->mode)));
-	add(e, "source", str(c->src));
-	add(e, "destination", str(c->dst));
-	add(e, "source_sha256", str(c->src_sha));
-	add(e, "destination_sha256", str(c->dst_sha));
-	add(e, "source_seconds", json_object_new_double(c->src_seconds));
-	add(e, "qemu_abi", str(rep_fp_cmp_name(c->abi)));
-	add(e, "guest_view", str(rep_fp_cmp_name(c->guest)));
-	add(e, "vmstate", vmstate_json(c->vmstate));
-	add(e, "disagreement", str(rep_mig_disagreement_name(c->disagreement)));
+	rep_json_add(e, "mode", rep_json_str(mig_mode_to_string(c->mode)));
+	rep_json_add(e, "source", rep_json_str(c->src));
+	rep_json_add(e, "destination", rep_json_str(c->dst));
+	rep_json_add(e, "source_sha256", rep_json_str(c->src_sha));
+	rep_json_add(e, "destination_sha256", rep_json_str(c->dst_sha));
+	rep_json_add(e, "source_seconds", json_object_new_double(c->src_seconds));
+	rep_json_add(e, "qemu_abi", rep_json_str(rep_fp_cmp_name(c->abi)));
+	rep_json_add(e, "guest_view", rep_json_str(rep_fp_cmp_name(c->guest)));
+	rep_json_add(e, "vmstate", vmstate_json(c->vmstate));
+	rep_json_add(e, "disagreement",
+		     rep_json_str(rep_mig_disagreement_name(c->disagreement)));
 	return e;
 }
 
@@ -564,12 +570,12 @@ static json_object *mig_direct_json(const struct rep_mig_cell *d)
 	if (!d)
 		return NULL;
 	o = json_object_new_object();
-	add(o, "mode", str(mig_mode_to_string(d->mode)));
-	add(o, "status", str(run_status_to_string(d->verdict)));
-	add(o, "side", mig_side_json(d));
-	add(o, "reason", str(d->reason));
-	add(o, "current", json_object_new_boolean(d->current));
-	add(o, "id", json_object_new_int64(d->id));
+	rep_json_add(o, "mode", rep_json_str(mig_mode_to_string(d->mode)));
+	rep_json_add(o, "status", rep_json_str(run_status_to_string(d->verdict)));
+	rep_json_add(o, "side", mig_side_json(d));
+	rep_json_add(o, "reason", rep_json_str(d->reason));
+	rep_json_add(o, "current", json_object_new_boolean(d->current));
+	rep_json_add(o, "id", json_object_new_int64(d->id));
 	return o;
 }
 
@@ -583,14 +589,15 @@ static json_object *mig_libvirt_json(const struct rep_mig_libvirt *lv)
 		const struct rep_mig_lv *x = &lv->lv[lv->order[i]];
 		json_object *e = mig_common_json(c);
 
-		add(e, "src_libvirt", str(c->src_libvirt));
-		add(e, "src_qemu", str(c->src));
-		add(e, "dst_libvirt", str(c->dst_libvirt));
-		add(e, "dst_qemu", str(c->dst));
-		add(e, "src_sha256", str(c->src_sha));
-		add(e, "dst_sha256", str(c->dst_sha));
-		add(e, "direct", mig_direct_json(x->direct));
-		add(e, "disagreement", str(rep_lv_disagreement_name(x->disagreement)));
+		rep_json_add(e, "src_libvirt", rep_json_str(c->src_libvirt));
+		rep_json_add(e, "src_qemu", rep_json_str(c->src));
+		rep_json_add(e, "dst_libvirt", rep_json_str(c->dst_libvirt));
+		rep_json_add(e, "dst_qemu", rep_json_str(c->dst));
+		rep_json_add(e, "src_sha256", rep_json_str(c->src_sha));
+		rep_json_add(e, "dst_sha256", rep_json_str(c->dst_sha));
+		rep_json_add(e, "direct", mig_direct_json(x->direct));
+		rep_json_add(e, "disagreement",
+			     rep_json_str(rep_lv_disagreement_name(x->disagreement)));
 		json_object_array_add(a, e);
 	}
 	return a;
@@ -604,12 +611,12 @@ static json_object *mig_modes_json(const struct rep_report *r)
 		const struct rep_mig_counts *k = rep_mig_counts_of(r, mode);
 		json_object *e = json_object_new_object();
 
-		add(e, "mode", str(mig_mode_to_string(mode)));
-		add(e, "migrations", count(k->cells));
+		rep_json_add(e, "mode", rep_json_str(mig_mode_to_string(mode)));
+		rep_json_add(e, "migrations", rep_json_count(k->cells));
 		for (int v = 0; v < RUN_STATUS_LAST; v++)
-			add(e, run_status_to_string(v), count(k->n[v]));
-		add(e, "controls", count(k->controls));
-		add(e, "controls_failed", count(k->controls_failed));
+			rep_json_add(e, run_status_to_string(v), rep_json_count(k->n[v]));
+		rep_json_add(e, "controls", rep_json_count(k->controls));
+		rep_json_add(e, "controls_failed", rep_json_count(k->controls_failed));
 		json_object_array_add(a, e);
 	}
 	return a;
@@ -624,21 +631,21 @@ static json_object *mig_grids_json(const struct rep_migration *m)
 		json_object *e = json_object_new_object(), *rows = json_object_new_array();
 		size_t n = g->versions.nr;
 
-		add(e, "machine", str(g->machine));
-		add(e, "family", str(g->family));
-		add(e, "mode", str(mig_mode_to_string(g->mode)));
-		add(e, "versions", strvec_json(&g->versions));
+		rep_json_add(e, "machine", rep_json_str(g->machine));
+		rep_json_add(e, "family", rep_json_str(g->family));
+		rep_json_add(e, "mode", rep_json_str(mig_mode_to_string(g->mode)));
+		rep_json_add(e, "versions", strvec_json(&g->versions));
 		for (size_t s = 0; s < n; s++) {
 			json_object *row = json_object_new_array();
 
 			for (size_t d = 0; d < n; d++) {
 				long c = g->cell[s * n + d];
 
-				json_object_array_add(row, c < 0 ? NULL : count((size_t)c));
+				json_object_array_add(row, c < 0 ? NULL : rep_json_count((size_t)c));
 			}
 			json_object_array_add(rows, row);
 		}
-		add(e, "cells", rows);
+		rep_json_add(e, "cells", rows);
 		json_object_array_add(a, e);
 	}
 	return a;
@@ -650,28 +657,28 @@ static json_object *migration_json(const struct rep_report *r)
 	const struct rep_mig_libvirt *lv = &r->mig_libvirt;
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 
-	add(o, "sweep", sweep_json(m->have_cur, &m->cur));
-	add(o, "previous", sweep_json(m->have_prev, &m->prev));
-	add(o, "versions", strvec_json(&m->versions));
-	add(o, "machines", strvec_json(&m->machines));
-	add(o, "modes", mig_modes_json(r));
+	rep_json_add(o, "sweep", rep_json_sweep(m->have_cur, &m->cur));
+	rep_json_add(o, "previous", rep_json_sweep(m->have_prev, &m->prev));
+	rep_json_add(o, "versions", strvec_json(&m->versions));
+	rep_json_add(o, "machines", strvec_json(&m->machines));
+	rep_json_add(o, "modes", mig_modes_json(r));
 	for (size_t i = 0; i < m->ncells; i++)
 		json_object_array_add(a, mig_cell_json(&m->cells[i]));
-	add(o, "cells", a);
-	add(o, "grids", mig_grids_json(m));
+	rep_json_add(o, "cells", a);
+	rep_json_add(o, "grids", mig_grids_json(m));
 	a = json_object_new_array();
 	for (size_t i = 0; i < m->npredictions; i++)
-		json_object_array_add(a, count(m->predictions[i]));
-	add(o, "predictions", a);
-	add(o, "equal_but_fails", count(m->equal_but_fails));
-	add(o, "differs_but_passes", count(m->differs_but_passes));
-	add(o, "regressions", count(m->regressions));
-	add(o, "fixed", count(m->fixed));
-	add(o, "libvirt", mig_libvirt_json(lv));
-	add(o, "libvirt_fails_direct_passes", count(lv->fails_direct_passes));
-	add(o, "libvirt_passes_direct_fails", count(lv->passes_direct_fails));
-	add(o, "libvirt_regressions", count(lv->regressions));
-	add(o, "libvirt_fixed", count(lv->fixed));
+		json_object_array_add(a, rep_json_count(m->predictions[i]));
+	rep_json_add(o, "predictions", a);
+	rep_json_add(o, "equal_but_fails", rep_json_count(m->equal_but_fails));
+	rep_json_add(o, "differs_but_passes", rep_json_count(m->differs_but_passes));
+	rep_json_add(o, "regressions", rep_json_count(m->regressions));
+	rep_json_add(o, "fixed", rep_json_count(m->fixed));
+	rep_json_add(o, "libvirt", mig_libvirt_json(lv));
+	rep_json_add(o, "libvirt_fails_direct_passes", rep_json_count(lv->fails_direct_passes));
+	rep_json_add(o, "libvirt_passes_direct_fails", rep_json_count(lv->passes_direct_fails));
+	rep_json_add(o, "libvirt_regressions", rep_json_count(lv->regressions));
+	rep_json_add(o, "libvirt_fixed", rep_json_count(lv->fixed));
 	return o;
 }
 
@@ -680,46 +687,47 @@ void rep_write_json(const struct rep_report *r, struct strbuf *out)
 	static const char *const parts[] = { "abi", "mapping", "caps", "matrix", "migration" };
 	json_object *o = json_object_new_object(), *a = json_object_new_array(), *s;
 
-	add(o, "schema", str("virt-matrix-report/1"));
-	add(o, "generated_at", str(r->generated_at));
-	add(o, "store", str(r->store_path));
+	rep_json_add(o, "schema", rep_json_str("virt-matrix-report/1"));
+	rep_json_add(o, "generated_at", rep_json_str(r->generated_at));
+	rep_json_add(o, "store", rep_json_str(r->store_path));
 	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
 		if (r->parts & (1u << i))
-			json_object_array_add(a, str(parts[i]));
-	add(o, "parts", a);
+			json_object_array_add(a, rep_json_str(parts[i]));
+	rep_json_add(o, "parts", a);
 	a = json_object_new_array();
 	for (size_t i = 0; i < r->versions.nr; i++) {
 		const struct rep_qemu *q = &r->versions.v[i];
 		json_object *e = json_object_new_object();
 
-		add(e, "name", str(q->name));
-		add(e, "version", str(q->version));
-		add(e, "binary", str(q->binary_path));
-		add(e, "probed", json_object_new_boolean(q->binary != 0));
+		rep_json_add(e, "name", rep_json_str(q->name));
+		rep_json_add(e, "version", rep_json_str(q->version));
+		rep_json_add(e, "binary", rep_json_str(q->binary_path));
+		rep_json_add(e, "probed", json_object_new_boolean(q->binary != 0));
 		json_object_array_add(a, e);
 	}
-	add(o, "qemu_versions", a);
+	rep_json_add(o, "qemu_versions", a);
 	s = json_object_new_object();
-	add(s, "abi_unacknowledged", json_object_new_int64((int64_t)r->abi.unacked));
-	add(s, "abi_acknowledged", json_object_new_int64((int64_t)r->abi.acked));
-	add(s, "abi_property_changes", json_object_new_int64((int64_t)r->abi.props));
-	add(s, "guest_unacknowledged", count(r->guest.unacked));
-	add(s, "guest_acknowledged", count(r->guest.acked));
-	add(s, "disagreements", count(r->views.nr));
-	add(s, "regressions", json_object_new_int64((int64_t)r->matrix.regressions));
-	add(s, "fixed", json_object_new_int64((int64_t)r->matrix.fixed));
-	add(s, "migration_regressions", count(rep_migration_regressions(r)));
-	add(s, "migration_fixed", count(r->migration.fixed + r->mig_libvirt.fixed));
-	add(s, "migration_disagreements",
-	    count(r->migration.equal_but_fails + r->migration.differs_but_passes));
-	add(s, "migration_libvirt_disagreements",
-	    count(r->mig_libvirt.fails_direct_passes + r->mig_libvirt.passes_direct_fails));
-	add(o, "summary", s);
-	add(o, "abi", r->parts & REP_ABI ? abi_json(r) : NULL);
-	add(o, "mapping", r->parts & REP_MAPPING ? mapping_json(r) : NULL);
-	add(o, "caps", r->parts & REP_CAPS ? caps_json(r) : NULL);
-	add(o, "matrix", r->parts & REP_MATRIX ? matrix_json(r) : NULL);
-	add(o, "migration", r->parts & REP_MIGRATION ? migration_json(r) : NULL);
+	rep_json_add(s, "abi_unacknowledged", json_object_new_int64((int64_t)r->abi.unacked));
+	rep_json_add(s, "abi_acknowledged", json_object_new_int64((int64_t)r->abi.acked));
+	rep_json_add(s, "abi_property_changes", json_object_new_int64((int64_t)r->abi.props));
+	rep_json_add(s, "guest_unacknowledged", rep_json_count(r->guest.unacked));
+	rep_json_add(s, "guest_acknowledged", rep_json_count(r->guest.acked));
+	rep_json_add(s, "disagreements", rep_json_count(r->views.nr));
+	rep_json_add(s, "regressions", json_object_new_int64((int64_t)r->matrix.regressions));
+	rep_json_add(s, "fixed", json_object_new_int64((int64_t)r->matrix.fixed));
+	rep_json_add(s, "migration_regressions", rep_json_count(rep_migration_regressions(r)));
+	rep_json_add(s, "migration_fixed",
+		     rep_json_count(r->migration.fixed + r->mig_libvirt.fixed));
+	rep_json_add(s, "migration_disagreements",
+	    rep_json_count(r->migration.equal_but_fails + r->migration.differs_but_passes));
+	rep_json_add(s, "migration_libvirt_disagreements",
+	    rep_json_count(r->mig_libvirt.fails_direct_passes + r->mig_libvirt.passes_direct_fails));
+	rep_json_add(o, "summary", s);
+	rep_json_add(o, "abi", r->parts & REP_ABI ? abi_json(r) : NULL);
+	rep_json_add(o, "mapping", r->parts & REP_MAPPING ? mapping_json(r) : NULL);
+	rep_json_add(o, "caps", r->parts & REP_CAPS ? caps_json(r) : NULL);
+	rep_json_add(o, "matrix", r->parts & REP_MATRIX ? matrix_json(r) : NULL);
+	rep_json_add(o, "migration", r->parts & REP_MIGRATION ? migration_json(r) : NULL);
 	sb_puts(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 						       JSON_C_TO_STRING_SPACED |
 						       JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -191,6 +191,26 @@ static void suite_open(struct strbuf *out, const char *name, size_t tests,
 	sb_puts(out, ">\n");
 }
 
+/* <failure> (<error> with is_error) of type: message, after prefix (not escaped). */
+static void failure_el(struct strbuf *out, int is_error, const char *type, const char *prefix,
+		       const char *message)
+{
+	sb_printf(out, "      <%s type=\"%s\" message=\"%s", is_error ? "error" : "failure", type,
+		  prefix);
+	X(message);
+	sb_puts(out, "\"/>\n");
+}
+
+/* <skipped> with reason, "unsupported: " first for unsupported. */
+static void skipped_el(struct strbuf *out, int unsupported, const char *reason)
+{
+	sb_puts(out, "      <skipped message=\"");
+	if (unsupported)
+		sb_puts(out, "unsupported: ");
+	X(reason);
+	sb_puts(out, "\"/>\n");
+}
+
 static void matrix_suite(struct strbuf *out, const struct rep_report *r)
 {
 	const struct rep_matrix *m = &r->matrix;
@@ -202,8 +222,6 @@ static void matrix_suite(struct strbuf *out, const struct rep_report *r)
 	suite_open(out, "matrix", m->current_cells, &t, m->have_cur ? &m->cur : NULL);
 	for (size_t i = 0; i < m->ncells; i++) {
 		const struct rep_cell *c = &m->cells[i];
-		const char *tag = c->verdict == RUN_ERROR ? "error" : "failure";
-
 		if (!c->current)
 			continue;
 		sb_puts(out, "    <testcase classname=\"matrix.");
@@ -214,20 +232,13 @@ static void matrix_suite(struct strbuf *out, const struct rep_report *r)
 		X(c->libvirt ? "libvirt " : "direct");
 		X(c->libvirt);
 		sb_printf(out, "\" time=\"%.3f\">\n", c->seconds);
-		if (run_status_is_failure(c->verdict)) {
-			sb_printf(out, "      <%s type=\"%s\" message=\"", tag,
-				  c->regression ? "regression" : c->status);
-			if (c->regression)
-				sb_puts(out, "regression (passed in the previous sweep): ");
-			X(c->reason ? c->reason : c->status);
-			sb_printf(out, "\"/>\n");
-		} else if (c->verdict == RUN_SKIP || c->verdict == RUN_UNSUPPORTED) {
-			sb_puts(out, "      <skipped message=\"");
-			if (c->verdict == RUN_UNSUPPORTED)
-				sb_puts(out, "unsupported: ");
-			X(c->reason);
-			sb_puts(out, "\"/>\n");
-		}
+		if (run_status_is_failure(c->verdict))
+			failure_el(out, c->verdict == RUN_ERROR,
+				   c->regression ? "regression" : c->status,
+				   c->regression ? "regression (passed in the previous sweep): " : "",
+				   c->reason ? c->reason : c->status);
+		else if (c->verdict == RUN_SKIP || c->verdict == RUN_UNSUPPORTED)
+			skipped_el(out, c->verdict == RUN_UNSUPPORTED, c->reason);
 		sb_printf(out, "      <system-out>run %lld", c->run);
 		if (c->log) {
 			sb_puts(out, "; log: ");
@@ -241,23 +252,20 @@ static void matrix_suite(struct strbuf *out, const struct rep_report *r)
 /* A migration's failure, error or skip element, if it has one. */
 static void migration_verdict(struct strbuf *out, const struct rep_mig_cell *c)
 {
-	const char *tag = c->verdict == RUN_ERROR ? "error" : "failure";
-
 	if (run_status_is_failure(c->verdict)) {
-		sb_printf(out, "      <%s type=\"%s\" message=\"", tag,
-			  c->regression ? "regression" : run_status_to_string(c->verdict));
+		struct strbuf prefix = STRBUF_INIT;
+
 		if (c->regression)
-			sb_puts(out, "regression (passed in the previous migrate sweep): ");
+			sb_puts(&prefix, "regression (passed in the previous migrate sweep): ");
 		if (c->side != MIG_SIDE_NONE)
-			sb_printf(out, "[%s] ", mig_side_to_string(c->side));
-		X(c->reason ? c->reason : run_status_to_string(c->verdict));
-		sb_puts(out, "\"/>\n");
+			sb_printf(&prefix, "[%s] ", mig_side_to_string(c->side));
+		failure_el(out, c->verdict == RUN_ERROR,
+			   c->regression ? "regression" : run_status_to_string(c->verdict),
+			   prefix.len ? prefix.buf : "",
+			   c->reason ? c->reason : run_status_to_string(c->verdict));
+		strbuf_release(&prefix);
 	} else if (c->verdict == RUN_SKIP || c->verdict == RUN_UNSUPPORTED) {
-		sb_puts(out, "      <skipped message=\"");
-		if (c->verdict == RUN_UNSUPPORTED)
-			sb_puts(out, "unsupported: ");
-		X(c->reason);
-		sb_puts(out, "\"/>\n");
+		skipped_el(out, c->verdict == RUN_UNSUPPORTED, c->reason);
 	}
 }
 
@@ -381,19 +389,11 @@ static void lvcorpus_case(struct strbuf *out, const struct rep_lvcorpus *c,
 	sb_puts(out, " / QEMU ");
 	X(p->qemu);
 	sb_printf(out, "\" time=\"%.3f\">\n", x->seconds);
-	if (x->outcome == CORP_REFUSED || x->outcome == CORP_ERROR) {
-		sb_printf(out, "      <%s type=\"%s\" message=\"",
-			  x->outcome == CORP_ERROR ? "error" : "failure",
-			  corp_outcome_to_string(x->outcome));
-		X(x->reason ? x->reason : corp_outcome_to_string(x->outcome));
-		sb_puts(out, "\"/>\n");
-	} else if (x->outcome == CORP_SKIPPED || x->outcome == CORP_UNSUPPORTED) {
-		sb_puts(out, "      <skipped message=\"");
-		if (x->outcome == CORP_UNSUPPORTED)
-			sb_puts(out, "unsupported: ");
-		X(x->reason);
-		sb_puts(out, "\"/>\n");
-	}
+	if (x->outcome == CORP_REFUSED || x->outcome == CORP_ERROR)
+		failure_el(out, x->outcome == CORP_ERROR, corp_outcome_to_string(x->outcome), "",
+			   x->reason ? x->reason : corp_outcome_to_string(x->outcome));
+	else if (x->outcome == CORP_SKIPPED || x->outcome == CORP_UNSUPPORTED)
+		skipped_el(out, x->outcome == CORP_UNSUPPORTED, x->reason);
 	sb_printf(out, "      <system-out>corpus run %lld: %s", x->run,
 		  corp_outcome_to_string(x->outcome));
 	if (x->outcome == CORP_REJECTED) {

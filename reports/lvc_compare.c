@@ -196,19 +196,6 @@ void rep_lvc_l_dirs(const char *json, struct strvec *out)
 	json_object_put(a);
 }
 
-/* The option of a keyed key, looked for from index hint on (the argvs share their order). */
-static const struct rep_opt *find_opt_at(const struct rep_argv *a, const char *key,
-					 size_t hint)
-{
-	for (size_t k = 0; k < a->nr; k++) {
-		size_t i = (hint + k) % a->nr;
-
-		if (!strcmp(a->v[i].key, key))
-			return &a->v[i];
-	}
-	return NULL;
-}
-
 /* Whether machine type alias (libvirt's tests keep "pc", "q35") stands for type. */
 static int machine_alias_of(const char *alias, const char *type)
 {
@@ -346,7 +333,7 @@ static int standin_pair(const struct rep_argv *g, const struct rep_argv *r,
 	for (size_t i = 0; i < other->nr; i++) {
 		const struct rep_opt *x = &other->v[i];
 
-		if (find_opt_at(golden ? g : r, x->key, i))
+		if (rep_argv_find(golden ? g : r, x->key, i))
 			continue;
 		if (golden ? standin_cdrom(o, x) : standin_cdrom(x, o))
 			return 1;
@@ -364,7 +351,7 @@ void rep_lvc_diff_argvs(const struct rep_argv *g, const struct rep_argv *r, int 
 	size_t alloc = *n;
 
 	for (size_t i = 0; i < g->nr; i++) {
-		const struct rep_opt *ro = find_opt_at(r, g->v[i].key, i), *go;
+		const struct rep_opt *ro = rep_argv_find(r, g->v[i].key, i), *go;
 		struct rep_opt tmp;
 
 		if (!ro && standins && standin_pair(g, r, &g->v[i], 1))
@@ -376,7 +363,7 @@ void rep_lvc_diff_argvs(const struct rep_argv *g, const struct rep_argv *r, int 
 		strvec_clear(&tmp.props);
 	}
 	for (size_t i = 0; i < r->nr; i++)
-		if (!find_opt_at(g, r->v[i].key, i) &&
+		if (!rep_argv_find(g, r->v[i].key, i) &&
 		    !(standins && standin_pair(g, r, &r->v[i], 0)))
 			add_diff(diffs, n, &alloc, r->v[i].key, NULL, &r->v[i]);
 }

@@ -52,28 +52,6 @@ static int cmp_source(const void *a, const void *b)
 	return version_strcmp(x->qemu_name, y->qemu_name);
 }
 
-/*
- * The option of a keyed key, looked for from index hint on (and then
- * before it): argvs of one scenario mostly share their order, so the
- * row's own index finds it at once.
- */
-static const struct rep_opt *find_opt_at(const struct rep_argv *a, const char *key,
-					 size_t hint)
-{
-	for (size_t k = 0; k < a->nr; k++) {
-		size_t i = (hint + k) % a->nr;
-
-		if (!strcmp(a->v[i].key, key))
-			return &a->v[i];
-	}
-	return NULL;
-}
-
-static const struct rep_opt *find_opt(const struct rep_argv *a, const char *key)
-{
-	return find_opt_at(a, key, 0);
-}
-
 static void add_rows(struct rep_map_scenario *s)
 {
 	size_t alloc = 0;
@@ -99,7 +77,7 @@ static void add_rows(struct rep_map_scenario *s)
 		struct rep_map_row *row = &s->rows[r];
 
 		for (size_t k = 0; k < s->nsources; k++) {
-			const struct rep_opt *o = find_opt_at(&s->sources[k].argv, row->key, r);
+			const struct rep_opt *o = rep_argv_find(&s->sources[k].argv, row->key, r);
 
 			row->cells[k] = o ? xstrdup(o->text) : NULL;
 			if (k && (!row->cells[k] != !row->cells[0] ||
@@ -123,8 +101,8 @@ static void add_change(struct rep_map_scenario *s, size_t *alloc, size_t r,
 {
 	const char *from = !strcmp(dim, "qemu") ? x->qemu_name : x->libvirt;
 	const char *to = !strcmp(dim, "qemu") ? y->qemu_name : y->libvirt;
-	const struct rep_opt *a = find_opt(&x->argv, s->rows[r].key);
-	const struct rep_opt *b = find_opt(&y->argv, s->rows[r].key);
+	const struct rep_opt *a = rep_argv_find(&x->argv, s->rows[r].key, 0);
+	const struct rep_opt *b = rep_argv_find(&y->argv, s->rows[r].key, 0);
 	struct strbuf ctx = STRBUF_INIT;
 	struct rep_map_change *c;
 
@@ -188,8 +166,8 @@ static void add_changes(struct rep_map_scenario *s)
 				continue;
 			}
 			for (size_t r = 0; r < s->nrows; r++) {
-				const struct rep_opt *a = find_opt_at(&x->argv, s->rows[r].key, r);
-				const struct rep_opt *b = find_opt_at(&y->argv, s->rows[r].key, r);
+				const struct rep_opt *a = rep_argv_find(&x->argv, s->rows[r].key, r);
+				const struct rep_opt *b = rep_argv_find(&y->argv, s->rows[r].key, r);
 
 				if (!same(a ? a->text : NULL, b ? b->text : NULL))
 					add_change(s, &alloc, r, dim, x, y);

@@ -77,6 +77,8 @@ struct lvc_ctx {
 	size_t ngolden;
 	struct run *runs;
 	size_t nruns;
+	size_t adoms, agolden, aruns; /* allocated */
+	const struct rep_sweeps *sw;  /* the sweeps, for load_runs */
 	const struct run *gd_run; /* golden_domain's last question, */
 	const struct domrow *gd;  /* and its answer */
 };
@@ -93,114 +95,90 @@ static char *xml_domain_name(const char *xml)
 	return e ? xstrndup(p, (size_t)(e - p)) : NULL;
 }
 
-static int load_domains(struct lvc_ctx *x)
+/* Runs sql and hands each row to fn; -1 after reporting what could not be read. */
+static int each_row(struct lvc_ctx *x, const char *sql, const char *what,
+		    void (*fn)(struct lvc_ctx *x, sqlite3_stmt *q))
 {
 	auto_stmt *q = NULL;
-	size_t alloc = 0;
 	int rc;
 
-	if (store_prepare(x->st, &q, "SELECT id, origin, name, file, sha256, xml"
-				     " FROM corpus_domains ORDER BY id"))
+	if (store_prepare(x->st, &q, sql))
 		return -1;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct domrow *d;
-
-		ALLOC_GROW(x->doms, x->ndoms + 1, alloc);
-		d = &x->doms[x->ndoms++];
-		memset(d, 0, sizeof(*d));
-		d->id = sqlite3_column_int64(q, 0);
-		d->origin = store_column_strdup(q, 1);
-		d->name = store_column_strdup(q, 2);
-		d->file = store_column_strdup(q, 3);
-		d->sha = store_column_strdup(q, 4);
-		d->xml_name = xml_domain_name((const char *)sqlite3_column_text(q, 5));
-		d->index = -1;
-	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		fn(x, q);
 	if (rc != SQLITE_DONE)
-		return store_error(x->st, "cannot read the corpus domains");
+		return store_error(x->st, what);
 	return 0;
+}
+
+/* A row of SELECT id, origin, name, file, sha256, xml FROM corpus_domains. */
+static void domain_row(struct lvc_ctx *x, sqlite3_stmt *q)
+{
+	struct domrow *d;
+
+	ALLOC_GROW(x->doms, x->ndoms + 1, x->adoms);
+	d = &x->doms[x->ndoms++];
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(q, 0);
+	d->origin = store_column_strdup(q, 1);
+	d->name = store_column_strdup(q, 2);
+	d->file = store_column_strdup(q, 3);
+	d->sha = store_column_strdup(q, 4);
+	d->xml_name = xml_domain_name((const char *)sqlite3_column_text(q, 5));
+	d->index = -1;
+}
+
+static int cmp_dom_id(const void *key, const void *elem)
+{
+	long long id = *(const long long *)key, e = ((const struct domrow *)elem)->id;
+
+	return id < e ? -1 : id > e;
 }
 
 static long dom_find(const struct lvc_ctx *x, long long id)
 {
-	size_t lo = 0, hi = x->ndoms;
+	const struct domrow *d = x->ndoms ? bsearch(&id, x->doms, x->ndoms, sizeof(*x->doms),
+						    cmp_dom_id)
+					  : NULL;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (x->doms[mid].id == id)
-			return (long)mid;
-		if (x->doms[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return d ? (long)(d - x->doms) : -1;
 }
 
-static int load_golden(struct lvc_ctx *x)
+/* A row of SELECT domain, qemu, kind, file, text FROM corpus_golden (by domain). */
+static void golden_row(struct lvc_ctx *x, sqlite3_stmt *q)
 {
-	auto_stmt *q = NULL;
-	size_t alloc = 0;
-	int rc;
+	long d = dom_find(x, sqlite3_column_int64(q, 0));
+	struct golden *g;
 
-	if (store_prepare(x->st, &q, "SELECT domain, qemu, kind, file, text"
-				     " FROM corpus_golden ORDER BY domain, qemu, kind"))
-		return -1;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		long d = dom_find(x, sqlite3_column_int64(q, 0));
-		struct golden *g;
-
-		if (d < 0)
-			continue;
-		ALLOC_GROW(x->golden, x->ngolden + 1, alloc);
-		g = &x->golden[x->ngolden];
-		memset(g, 0, sizeof(*g));
-		g->qemu = store_column_strdup(q, 1);
-		g->kind = store_column_strdup(q, 2);
-		g->file = store_column_strdup(q, 3);
-		g->text = store_column_strdup(q, 4);
-		if (!x->doms[d].ngolden)
-			x->doms[d].gfirst = x->ngolden;
-		x->doms[d].ngolden++;
-		x->ngolden++;
-	}
-	if (rc != SQLITE_DONE)
-		return store_error(x->st, "cannot read the corpus's golden files");
-	return 0;
+	if (d < 0)
+		return;
+	ALLOC_GROW(x->golden, x->ngolden + 1, x->agolden);
+	g = &x->golden[x->ngolden];
+	memset(g, 0, sizeof(*g));
+	g->qemu = store_column_strdup(q, 1);
+	g->kind = store_column_strdup(q, 2);
+	g->file = store_column_strdup(q, 3);
+	g->text = store_column_strdup(q, 4);
+	if (!x->doms[d].ngolden)
+		x->doms[d].gfirst = x->ngolden;
+	x->doms[d].ngolden++;
+	x->ngolden++;
 }
 
-/* The sweeps with corpus runs, in order of start; the report's is c->sweep. */
+/*
+ * The sweeps with corpus runs, in order of start; the report's, c->sweep,
+ * is uuid's when it has some, else the newest.
+ */
 static int choose_sweep(struct store *st, const char *uuid, struct rep_lvcorpus *c,
 			struct rep_sweeps *sw)
 {
-	auto_stmt *q = NULL;
-	int rc;
-
-	if (store_prepare(st, &q, "SELECT id, uuid, kind, started_at FROM sweeps"
-				  " WHERE id IN (SELECT DISTINCT sweep FROM corpus_runs)"
-				  " ORDER BY started_at, id"))
+	if (rep_sweeps_load(st, REP_SWEEPS_CORPUS, sw))
 		return -1;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct rep_sweep_ref *s;
-
-		ALLOC_GROW(sw->v, sw->nr + 1, sw->alloc);
-		s = &sw->v[sw->nr++];
-		memset(s, 0, sizeof(*s));
-		s->id = sqlite3_column_int64(q, 0);
-		s->uuid = store_column_strdup(q, 1);
-		s->label = store_column_strdup(q, 1);
-		s->kind = store_column_strdup(q, 2);
-		s->started_at = store_column_strdup(q, 3);
-	}
-	if (rc != SQLITE_DONE)
-		return store_error(st, "cannot read the sweeps of the corpus runs");
 	if (!sw->nr)
 		return 0;
-	sw->cur = sw->nr - 1;
-	for (size_t i = 0; uuid && i < sw->nr; i++)
-		if (!strcmp(sw->v[i].label, uuid))
-			sw->cur = i;
+	sw->cur = uuid ? rep_sweeps_find(sw, uuid) : sw->nr;
+	if (sw->cur == sw->nr)
+		sw->cur = sw->nr - 1;
 	c->have_sweep = 1;
 	rep_sweep_ref_copy(&c->sweep, &sw->v[sw->cur]);
 	return 0;
@@ -226,56 +204,59 @@ static void run_release(struct run *r)
 	free(r->sweep);
 }
 
-/* The newest row of each (domain, libvirt, QEMU) of the sweeps up to sw->cur. */
-static int load_runs(struct lvc_ctx *x, const struct rep_sweeps *sw)
+/*
+ * A row of the corpus runs (by domain, libvirt, QEMU, id): the newest of
+ * each (domain, libvirt, QEMU) of the sweeps up to x->sw->cur is kept.
+ */
+static void run_row(struct lvc_ctx *x, sqlite3_stmt *q)
 {
-	auto_stmt *q = NULL;
-	size_t alloc = 0;
-	int rc;
+	size_t pos = sweep_pos(x->sw, sqlite3_column_int64(q, 11));
+	long long domain = sqlite3_column_int64(q, 1);
+	const char *lv = (const char *)sqlite3_column_text(q, 2);
+	const char *qm = (const char *)sqlite3_column_text(q, 3);
+	struct run *r = x->nruns ? &x->runs[x->nruns - 1] : NULL;
+	long d;
 
-	if (store_prepare(x->st, &q,
-			  "SELECT r.id, r.domain, r.libvirt, r.qemu, r.outcome, r.reason,"
-			  " r.argv, r.adaptations, r.seconds, r.started_at, s.uuid, s.id"
-			  " FROM corpus_runs r JOIN sweeps s ON s.id = r.sweep"
-			  " ORDER BY r.domain, r.libvirt, r.qemu, r.id"))
-		return -1;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		size_t pos = sweep_pos(sw, sqlite3_column_int64(q, 11));
-		long long domain = sqlite3_column_int64(q, 1);
-		const char *lv = (const char *)sqlite3_column_text(q, 2);
-		const char *qm = (const char *)sqlite3_column_text(q, 3);
-		struct run *r = x->nruns ? &x->runs[x->nruns - 1] : NULL;
-		long d;
-
-		if (pos > sw->cur || (d = dom_find(x, domain)) < 0)
-			continue;
-		if (r && r->domain == domain && !strcmp(r->libvirt, lv) && !strcmp(r->qemu, qm)) {
-			/* The same cell: the row of the newer sweep, else the newer row. */
-			if ((long long)pos < r->sweep_pos)
-				continue;
-			run_release(r);
-		} else {
-			ALLOC_GROW(x->runs, x->nruns + 1, alloc);
-			r = &x->runs[x->nruns++];
-		}
-		memset(r, 0, sizeof(*r));
-		r->id = sqlite3_column_int64(q, 0);
-		r->domain = domain;
-		r->dom = (size_t)d;
-		r->sweep_pos = (long long)pos;
-		r->libvirt = xstrdup(lv);
-		r->qemu = xstrdup(qm);
-		r->outcome = store_column_strdup(q, 4);
-		r->reason = store_column_strdup(q, 5);
-		r->argv = store_column_strdup(q, 6);
-		r->adaptations = store_column_strdup(q, 7);
-		r->seconds = sqlite3_column_double(q, 8);
-		r->started_at = store_column_strdup(q, 9);
-		r->sweep = store_column_strdup(q, 10);
+	if (pos > x->sw->cur || (d = dom_find(x, domain)) < 0)
+		return;
+	if (r && r->domain == domain && !strcmp(r->libvirt, lv) && !strcmp(r->qemu, qm)) {
+		/* The same cell: the row of the newer sweep, else the newer row. */
+		if ((long long)pos < r->sweep_pos)
+			return;
+		run_release(r);
+	} else {
+		ALLOC_GROW(x->runs, x->nruns + 1, x->aruns);
+		r = &x->runs[x->nruns++];
 	}
-	if (rc != SQLITE_DONE)
-		return store_error(x->st, "cannot read the corpus runs");
-	return 0;
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(q, 0);
+	r->domain = domain;
+	r->dom = (size_t)d;
+	r->sweep_pos = (long long)pos;
+	r->libvirt = xstrdup(lv);
+	r->qemu = xstrdup(qm);
+	r->outcome = store_column_strdup(q, 4);
+	r->reason = store_column_strdup(q, 5);
+	r->argv = store_column_strdup(q, 6);
+	r->adaptations = store_column_strdup(q, 7);
+	r->seconds = sqlite3_column_double(q, 8);
+	r->started_at = store_column_strdup(q, 9);
+	r->sweep = store_column_strdup(q, 10);
+}
+
+static int load(struct lvc_ctx *x)
+{
+	return each_row(x, "SELECT id, origin, name, file, sha256, xml"
+			   " FROM corpus_domains ORDER BY id",
+			"cannot read the corpus domains", domain_row) ||
+	       each_row(x, "SELECT domain, qemu, kind, file, text"
+			   " FROM corpus_golden ORDER BY domain, qemu, kind",
+			"cannot read the corpus's golden files", golden_row) ||
+	       each_row(x, "SELECT r.id, r.domain, r.libvirt, r.qemu, r.outcome, r.reason,"
+			   " r.argv, r.adaptations, r.seconds, r.started_at, s.uuid, s.id"
+			   " FROM corpus_runs r JOIN sweeps s ON s.id = r.sweep"
+			   " ORDER BY r.domain, r.libvirt, r.qemu, r.id",
+			"cannot read the corpus runs", run_row) ? -1 : 0;
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -288,21 +269,12 @@ static int cmp_pair(const void *a, const void *b)
 
 static long pair_find(const struct rep_lvcorpus *c, const char *lv, const char *qm)
 {
-	size_t lo = 0, hi = c->npairs;
-	struct rep_lvc_pair key = { (char *)lv, (char *)qm, { 0 }, 0, 0 };
+	struct rep_lvc_pair key = { .libvirt = (char *)lv, .qemu = (char *)qm };
+	const struct rep_lvc_pair *p = c->npairs ? bsearch(&key, c->pairs, c->npairs,
+							   sizeof(*c->pairs), cmp_pair)
+						 : NULL;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int k = cmp_pair(&key, &c->pairs[mid]);
-
-		if (!k)
-			return (long)mid;
-		if (k < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+	return p ? (long)(p - c->pairs) : -1;
 }
 
 static void make_pairs(struct lvc_ctx *x)
@@ -496,6 +468,13 @@ static void compare_cell(struct lvc_ctx *x, const struct run *r, struct rep_lvc_
 	}
 }
 
+static void count_cell(struct rep_lvc_counts *n, const struct rep_lvc_cell *cell)
+{
+	n->n[cell->outcome]++;
+	n->compared += cell->golden == REP_LVC_EQUAL || cell->golden == REP_LVC_DIFFERS;
+	n->differs += cell->golden == REP_LVC_DIFFERS;
+}
+
 /* Fills c's domains and cells from the runs (sorted). */
 static int make_cells(struct lvc_ctx *x)
 {
@@ -544,16 +523,10 @@ static int make_cells(struct lvc_ctx *x)
 			compare_cell(x, r, cell, src);
 			if (src->qemu_name)
 				d->across.nsources++;
-			c->pairs[r->pair].compared += cell->golden == REP_LVC_EQUAL ||
-						      cell->golden == REP_LVC_DIFFERS;
-			c->pairs[r->pair].differs += cell->golden == REP_LVC_DIFFERS;
-			c->compared += cell->golden == REP_LVC_EQUAL ||
-				       cell->golden == REP_LVC_DIFFERS;
-			c->differs += cell->golden == REP_LVC_DIFFERS;
 			d->differs += cell->golden == REP_LVC_DIFFERS;
 		}
-		c->pairs[r->pair].n[oc]++;
-		c->n[oc]++;
+		count_cell(&c->pairs[r->pair].count, cell);
+		count_cell(&c->all, cell);
 		d->refused += oc == CORP_REFUSED;
 		d->ncells++;
 		c->ncells++;
@@ -627,6 +600,149 @@ static void make_common(struct rep_lvcorpus *c)
 	sort_array(c->common, c->ncommon, sizeof(*c->common), cmp_common);
 	free(v);
 	strbuf_release(&lab);
+}
+
+/* ---- what each domain shows alike on several pairs ---- */
+
+static struct rep_lvc_group *group_new(struct rep_lvc_group **v, size_t *n, size_t *alloc,
+				       size_t domain, size_t cell, size_t diff)
+{
+	struct rep_lvc_group *g;
+
+	ALLOC_GROW(*v, *n + 1, *alloc);
+	g = &(*v)[(*n)++];
+	memset(g, 0, sizeof(*g));
+	g->domain = domain;
+	g->cell = cell;
+	g->diff = diff;
+	return g;
+}
+
+static void group_add_pair(const struct rep_lvcorpus *c, struct rep_lvc_group *g,
+			   const struct rep_lvc_cell *cell, struct strbuf *lab)
+{
+	strbuf_reset(lab);
+	rep_lvc_pair_label(lab, &c->pairs[cell->pair]);
+	strvec_push(&g->pairs, lab->buf);
+}
+
+static int same_reason(const struct rep_lvc_cell *x, const struct rep_lvc_cell *y)
+{
+	return !strcmp(x->reason ? x->reason : "", y->reason ? y->reason : "");
+}
+
+/* Each domain's refused cells, those with the same words as one. */
+static void make_refusals(struct rep_lvcorpus *c, struct strbuf *lab)
+{
+	size_t alloc = 0;
+
+	for (size_t d = 0; d < c->ndomains; d++) {
+		const struct rep_lvc_domain *dom = &c->domains[d];
+		char *done = xcalloc(dom->ncells + 1, 1);
+
+		for (size_t i = 0; dom->refused && i < dom->ncells; i++) {
+			const struct rep_lvc_cell *x = &c->cells[dom->first + i];
+			struct rep_lvc_group *g;
+
+			if (x->outcome != CORP_REFUSED || done[i])
+				continue;
+			g = group_new(&c->refusals, &c->nrefusals, &alloc, d, dom->first + i, 0);
+			for (size_t k = i; k < dom->ncells; k++) {
+				const struct rep_lvc_cell *y = &c->cells[dom->first + k];
+
+				if (y->outcome != CORP_REFUSED || done[k] || !same_reason(x, y))
+					continue;
+				done[k] = 1;
+				group_add_pair(c, g, y, lab);
+			}
+		}
+		free(done);
+	}
+}
+
+static int same_diff(const struct rep_lvc_diff *a, const struct rep_lvc_diff *b)
+{
+	return !strcmp(a->key, b->key) && !strcmp(a->detail, b->detail);
+}
+
+/* Whether a cell of dom before cell i shows diff. */
+static int diff_seen(const struct rep_lvcorpus *c, const struct rep_lvc_domain *dom,
+		     size_t i, const struct rep_lvc_diff *diff)
+{
+	for (size_t j = 0; j < i; j++) {
+		const struct rep_lvc_cell *y = &c->cells[dom->first + j];
+
+		for (size_t m = 0; m < y->ndiffs; m++)
+			if (same_diff(&y->diffs[m], diff))
+				return 1;
+	}
+	return 0;
+}
+
+/* Each domain's golden differences, once per (option, detail), with their pairs. */
+static void make_domain_diffs(struct rep_lvcorpus *c, struct strbuf *lab)
+{
+	size_t alloc = 0;
+
+	for (size_t d = 0; d < c->ndomains; d++) {
+		const struct rep_lvc_domain *dom = &c->domains[d];
+
+		for (size_t i = 0; dom->differs && i < dom->ncells; i++) {
+			const struct rep_lvc_cell *x = &c->cells[dom->first + i];
+
+			for (size_t k = 0; k < x->ndiffs; k++) {
+				struct rep_lvc_group *g;
+
+				if (diff_seen(c, dom, i, &x->diffs[k]))
+					continue;
+				g = group_new(&c->domain_diffs, &c->ndomain_diffs, &alloc, d,
+					      dom->first + i, k);
+				for (size_t j = i; j < dom->ncells; j++) {
+					const struct rep_lvc_cell *y = &c->cells[dom->first + j];
+
+					for (size_t m = 0; m < y->ndiffs; m++)
+						if (same_diff(&y->diffs[m], &x->diffs[k]))
+							group_add_pair(c, g, y, lab);
+				}
+			}
+		}
+	}
+}
+
+static void make_groups(struct rep_lvcorpus *c)
+{
+	struct strbuf lab = STRBUF_INIT;
+
+	make_refusals(c, &lab);
+	make_domain_diffs(c, &lab);
+	strbuf_release(&lab);
+}
+
+static void groups_free(struct rep_lvc_group *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		strvec_clear(&g[i].pairs);
+	free(g);
+}
+
+void rep_lvc_summary_heads(struct strvec *heads)
+{
+	strvec_push(heads, "pair");
+	for (int k = 0; k < CORP_OUTCOME_LAST; k++)
+		strvec_push(heads, corp_outcome_to_string(k));
+	strvec_push(heads, "compared with golden");
+	strvec_push(heads, "differ from golden");
+}
+
+const struct rep_lvc_counts *rep_lvc_summary_row(const struct rep_lvcorpus *c, size_t i,
+						 struct strbuf *label)
+{
+	if (i < c->npairs) {
+		rep_lvc_pair_label(label, &c->pairs[i]);
+		return &c->pairs[i].count;
+	}
+	sb_puts(label, "all pairs");
+	return &c->all;
 }
 
 /* ---- the changes across versions, grouped over the domains ---- */
@@ -719,7 +835,8 @@ int rep_lvcorpus_build(struct store *st, const char *uuid, struct rep_lvcorpus *
 		ret = 0;
 		goto out;
 	}
-	if (load_domains(&x) || load_golden(&x) || load_runs(&x, &sw))
+	x.sw = &sw;
+	if (load(&x))
 		goto out;
 	make_pairs(&x);
 	sort_ctx = &x;
@@ -731,6 +848,7 @@ int rep_lvcorpus_build(struct store *st, const char *uuid, struct rep_lvcorpus *
 	if (make_cells(&x))
 		goto out;
 	make_common(c);
+	make_groups(c);
 	ret = 0;
 out:
 	for (size_t i = 0; i < x.ndoms; i++) {
@@ -787,6 +905,8 @@ void rep_lvcorpus_release(struct rep_lvcorpus *c)
 		strvec_clear(&c->common[i].domains);
 		strvec_clear(&c->common[i].pairs);
 	}
+	groups_free(c->refusals, c->nrefusals);
+	groups_free(c->domain_diffs, c->ndomain_diffs);
 	free(c->pairs);
 	free(c->domains);
 	free(c->cells);

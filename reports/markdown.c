@@ -15,18 +15,6 @@
 
 #define C(s) rep_md_cell(out, (s))
 
-static void list_cell(struct strbuf *out, const struct strvec *sv, size_t max)
-{
-	struct strbuf t = STRBUF_INIT;
-
-	for (size_t i = 0; i < sv->nr && i < max; i++)
-		sb_printf(&t, "%s%s", i ? ", " : "", sv->v[i]);
-	if (sv->nr > max)
-		sb_printf(&t, " and %zu more", sv->nr - max);
-	rep_md_td(out, t.buf);
-	strbuf_release(&t);
-}
-
 /* A fence for text: longer than any run of '~' in it. */
 static void fence(struct strbuf *out, const struct strvec *lines)
 {
@@ -97,7 +85,7 @@ static void guest_md(struct strbuf *out, const struct rep_report *r)
 		rep_md_td(out, rep_vname(&r->versions, d->to));
 		rep_md_td(out, rep_guest_kind_name(d->kind));
 		rep_md_code_td(out, r->guest.changes[d->change].item);
-		list_cell(out, &g[i].machines, 6);
+		rep_md_list_td(out, &g[i].machines, 6);
 		if (d->ack)
 			sb_printf(&st, "acknowledged (line %d): %s", d->ack->line, d->ack->reason);
 		sb_putc(out, ' ');
@@ -193,7 +181,7 @@ static void abi_md(struct strbuf *out, const struct rep_report *r)
 			rep_md_code_td(out, d->property);
 			rep_md_code_td(out, d->old_value ? d->old_value : "(absent)");
 			rep_md_code_td(out, d->new_value ? d->new_value : "(absent)");
-			list_cell(out, &g[i].machines, 6);
+			rep_md_list_td(out, &g[i].machines, 6);
 			if (d->ack)
 				sb_printf(&st, "acknowledged (line %d): %s", d->ack->line,
 					  d->ack->reason);
@@ -289,7 +277,7 @@ static void map_scenario_md(struct strbuf *out, const struct rep_map_scenario *s
 		rep_md_td(out, c->dimension);
 		rep_md_td(out, c->from);
 		rep_md_td(out, c->to);
-		list_cell(out, &c->contexts, 8);
+		rep_md_list_td(out, &c->contexts, 8);
 		rep_md_code_td(out, c->detail);
 		sb_putc(out, '\n');
 	}
@@ -365,7 +353,7 @@ static void caps_md(struct strbuf *out, const struct rep_report *r)
 			rep_md_row_start(out);
 			rep_md_code_td(out, it->name);
 			if (prop)
-				list_cell(out, &it->devices, 5);
+				rep_md_list_td(out, &it->devices, 5);
 			rep_md_td(out, rep_vname(&r->versions, it->first));
 			rep_md_td(out, rep_vname(&r->versions, it->last));
 			presence_md(out, r, it->present);
@@ -386,7 +374,7 @@ static void caps_md(struct strbuf *out, const struct rep_report *r)
 
 		rep_md_row_start(out);
 		rep_md_code_td(out, d->property);
-		list_cell(out, &d->devices, 5);
+		rep_md_list_td(out, &d->devices, 5);
 		for (size_t k = 0; k < r->versions.nr; k++)
 			rep_md_code_td(out, d->values[k]);
 		sb_putc(out, '\n');

@@ -93,7 +93,7 @@ static int load_sweeps(struct store *st, struct rep_sweeps *out)
 		out->v[0].started_at = store_column_strdup(l, 0);
 		out->nr = 1;
 	}
-	return rep_sweeps_load(st, 0, out);
+	return rep_sweeps_load(st, REP_SWEEPS_RUNS, out);
 }
 
 /*

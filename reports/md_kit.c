@@ -22,6 +22,18 @@ void rep_md_td(struct strbuf *out, const char *s)
 	sb_puts(out, " |");
 }
 
+void rep_md_list_td(struct strbuf *out, const struct strvec *sv, size_t max)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	for (size_t i = 0; i < sv->nr && i < max; i++)
+		sb_printf(&t, "%s%s", i ? ", " : "", sv->v[i]);
+	if (sv->nr > max)
+		sb_printf(&t, " and %zu more", sv->nr - max);
+	rep_md_td(out, t.buf);
+	strbuf_release(&t);
+}
+
 void rep_md_code_td(struct strbuf *out, const char *s)
 {
 	rep_md_td(out, s);

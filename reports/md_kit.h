@@ -2,9 +2,9 @@
 #define VM_REP_MD_KIT_H
 
 /*
- * Inside the Markdown writer (markdown.c, md_migration.c): the pieces of
- * pipe tables its sections share (md_kit.c), and the sections of the
- * parts that have files of their own. Every string goes through
+ * Inside the Markdown writer (markdown.c, md_migration.c,
+ * md_lvcorpus.c): the pieces of pipe tables its sections share
+ * (md_kit.c), and the sections of the parts that have files of their own. Every string goes through
  * rep_md_cell; NULL or empty cells show as a dash.
  */
 
@@ -14,6 +14,8 @@
 void rep_md_row_start(struct strbuf *out);
 /* " s |", or " — |" for NULL or "". */
 void rep_md_td(struct strbuf *out, const char *s);
+/* A cell of sv's first max names, then "and N more"; a dash when sv is empty. */
+void rep_md_list_td(struct strbuf *out, const struct strvec *sv, size_t max);
 /* A cell of code (shown plain: backticks would need their own escaping). */
 void rep_md_code_td(struct strbuf *out, const char *s);
 /* A table's header row of n heads and its separator row. */

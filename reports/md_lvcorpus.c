@@ -13,91 +13,47 @@
 #include "md_kit.h"
 #include "banned.h"
 
-/* At most max names of sv, then "and N more". */
-static void list_td(struct strbuf *out, const struct strvec *sv, size_t max)
-{
-	struct strbuf t = STRBUF_INIT;
-
-	for (size_t i = 0; i < sv->nr && i < max; i++)
-		sb_printf(&t, "%s%s", i ? ", " : "", sv->v[i]);
-	if (sv->nr > max)
-		sb_printf(&t, " and %zu more", sv->nr - max);
-	rep_md_td(out, t.buf);
-	strbuf_release(&t);
-}
-
 static void summary_md(struct strbuf *out, const struct rep_lvcorpus *c)
 {
+	struct strvec heads = STRVEC_INIT;
 	struct strbuf lab = STRBUF_INIT;
 
-	sb_puts(out, "| pair |");
-	for (int k = 0; k < CORP_OUTCOME_LAST; k++)
-		sb_printf(out, " %s |", corp_outcome_to_string(k));
-	sb_puts(out, " compared with golden | differ from golden |\n|---|");
-	for (int k = 0; k < CORP_OUTCOME_LAST + 2; k++)
-		sb_puts(out, "---|");
-	sb_putc(out, '\n');
+	rep_lvc_summary_heads(&heads);
+	rep_md_header(out, heads.v, heads.nr);
 	for (size_t i = 0; i <= c->npairs; i++) {
-		const size_t *n = i < c->npairs ? c->pairs[i].n : c->n;
+		const struct rep_lvc_counts *n;
 
 		strbuf_reset(&lab);
-		if (i < c->npairs)
-			rep_lvc_pair_label(&lab, &c->pairs[i]);
-		else
-			sb_puts(&lab, "all pairs");
+		n = rep_lvc_summary_row(c, i, &lab);
 		rep_md_row_start(out);
 		rep_md_td(out, lab.buf);
 		for (int k = 0; k < CORP_OUTCOME_LAST; k++)
-			sb_printf(out, " %zu |", n[k]);
-		sb_printf(out, " %zu | %zu |\n",
-			  i < c->npairs ? c->pairs[i].compared : c->compared,
-			  i < c->npairs ? c->pairs[i].differs : c->differs);
+			sb_printf(out, " %zu |", n->n[k]);
+		sb_printf(out, " %zu | %zu |\n", n->compared, n->differs);
 	}
 	sb_putc(out, '\n');
+	strvec_clear(&heads);
 	strbuf_release(&lab);
 }
 
 static void refused_md(struct strbuf *out, const struct rep_lvcorpus *c)
 {
 	static const char *const h[] = { "domain", "pairs", "QEMU's words" };
-	struct strbuf lab = STRBUF_INIT;
 
 	sb_printf(out, "#### libvirt accepts, QEMU refuses\n\n%zu cell(s).\n\n",
-		  c->n[CORP_REFUSED]);
-	if (c->n[CORP_REFUSED])
+		  c->all.n[CORP_REFUSED]);
+	if (c->all.n[CORP_REFUSED])
 		rep_md_header(out, h, ARRAY_SIZE(h));
-	for (size_t d = 0; d < c->ndomains; d++) {
-		const struct rep_lvc_domain *dom = &c->domains[d];
-		char *done = xcalloc(dom->ncells + 1, 1);
+	for (size_t i = 0; i < c->nrefusals; i++) {
+		const struct rep_lvc_group *g = &c->refusals[i];
 
-		for (size_t i = 0; dom->refused && i < dom->ncells; i++) {
-			const struct rep_lvc_cell *x = &c->cells[dom->first + i];
-			struct strvec pairs = STRVEC_INIT;
-
-			if (x->outcome != CORP_REFUSED || done[i])
-				continue;
-			for (size_t k = i; k < dom->ncells; k++) {
-				const struct rep_lvc_cell *y = &c->cells[dom->first + k];
-
-				if (y->outcome != CORP_REFUSED || done[k] ||
-				    strcmp(y->reason ? y->reason : "", x->reason ? x->reason : ""))
-					continue;
-				done[k] = 1;
-				strbuf_reset(&lab);
-				rep_lvc_pair_label(&lab, &c->pairs[y->pair]);
-				strvec_push(&pairs, lab.buf);
-			}
-			rep_md_row_start(out);
-			rep_md_code_td(out, dom->name);
-			list_td(out, &pairs, 6);
-			rep_md_code_td(out, x->reason);
-			sb_putc(out, '\n');
-			strvec_clear(&pairs);
-		}
-		free(done);
+		rep_md_row_start(out);
+		rep_md_code_td(out, c->domains[g->domain].name);
+		rep_md_list_td(out, &g->pairs, 6);
+		rep_md_code_td(out, c->cells[g->cell].reason);
+		sb_putc(out, '\n');
 	}
 	sb_putc(out, '\n');
-	strbuf_release(&lab);
 }
 
 static void golden_md(struct strbuf *out, const struct rep_lvcorpus *c)
@@ -109,7 +65,7 @@ static void golden_md(struct strbuf *out, const struct rep_lvcorpus *c)
 		       "%zu started cell(s) compared with the golden .args of the QEMU "
 		       "version nearest; %zu differ. Each difference once, with the "
 		       "domains and pairs that show it (the JSON report has every cell's).\n\n",
-		  c->compared, c->differs);
+		  c->all.compared, c->all.differs);
 	if (c->ncommon)
 		rep_md_header(out, h, ARRAY_SIZE(h));
 	for (size_t i = 0; i < c->ncommon; i++) {
@@ -121,8 +77,8 @@ static void golden_md(struct strbuf *out, const struct rep_lvcorpus *c)
 		rep_md_code_td(out, g->key);
 		rep_md_code_td(out, g->detail);
 		rep_md_td(out, n);
-		list_td(out, &g->domains, 6);
-		list_td(out, &g->pairs, 4);
+		rep_md_list_td(out, &g->domains, 6);
+		rep_md_list_td(out, &g->pairs, 4);
 		sb_putc(out, '\n');
 	}
 	sb_putc(out, '\n');
@@ -148,9 +104,9 @@ static void changes_md(struct strbuf *out, const struct rep_lvcorpus *c)
 		rep_md_td(out, ch->dimension);
 		rep_md_td(out, ch->from);
 		rep_md_td(out, ch->to);
-		list_td(out, &ch->contexts, 4);
+		rep_md_list_td(out, &ch->contexts, 4);
 		rep_md_code_td(out, ch->detail);
-		list_td(out, &g[i].domains, 6);
+		rep_md_list_td(out, &g[i].domains, 6);
 		sb_putc(out, '\n');
 	}
 	sb_putc(out, '\n');

@@ -141,7 +141,7 @@ int rep_mig_libvirt_build(struct store *st, const char *uuid,
 	struct rep_sweeps sw = { NULL, 0, 0, 0 };
 	int ret = -1;
 
-	if (rep_sweeps_load(st, 1, &sw) || rep_sweeps_choose_migrate(st, &sw, uuid))
+	if (rep_sweeps_load(st, REP_SWEEPS_MIGRATE, &sw) || rep_sweeps_choose_migrate(st, &sw, uuid))
 		goto out;
 	if (sw.nr && (rep_mig_cells_read(st, &sw, 1, &lv->cells, &lv->ncells, &lv->alloc) ||
 		      check_cells(st, lv)))

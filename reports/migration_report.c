@@ -569,7 +569,7 @@ int rep_migration_build(struct store *st, const char *uuid, struct rep_migration
 	struct rep_sweeps sw = { NULL, 0, 0, 0 };
 	int ret = -1;
 
-	if (rep_sweeps_load(st, 1, &sw) || rep_sweeps_choose_migrate(st, &sw, uuid))
+	if (rep_sweeps_load(st, REP_SWEEPS_MIGRATE, &sw) || rep_sweeps_choose_migrate(st, &sw, uuid))
 		goto out;
 	if (sw.nr) {
 		rep_sweeps_set(&sw, &m->have_cur, &m->cur, &m->have_prev, &m->prev);

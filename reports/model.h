@@ -312,11 +312,16 @@ struct rep_lvc_diff {
 	char *detail;	     /* rep_opt_detail(golden, real): "+acpi=on" */
 };
 
+/* Cells counted: by outcome; the started ones compared with golden. */
+struct rep_lvc_counts {
+	size_t n[CORP_OUTCOME_LAST]; /* cells by outcome */
+	size_t compared, differs;    /* started cells with a golden argv; differing */
+};
+
 /* A (libvirt install, QEMU install) pair with corpus runs. */
 struct rep_lvc_pair {
 	char *libvirt, *qemu;
-	size_t n[CORP_OUTCOME_LAST]; /* its cells by outcome */
-	size_t compared, differs;    /* started cells with a golden argv; differing */
+	struct rep_lvc_counts count; /* its cells */
 };
 
 /* One (domain, pair): its newest row up to the report's sweep. */
@@ -343,6 +348,18 @@ struct rep_lvc_common {
 	size_t cells;		/* started cells that show it */
 	struct strvec domains;	/* the domains that show it */
 	struct strvec pairs;	/* the pairs ("libvirt 11.3.0 / QEMU 10.0.2") */
+};
+
+/*
+ * What one domain shows alike on several pairs: QEMU's refusal with the
+ * same words (rep_lvcorpus.refusals), or the same difference with the
+ * golden argv (rep_lvcorpus.domain_diffs).
+ */
+struct rep_lvc_group {
+	size_t domain;	     /* index into domains */
+	size_t cell;	     /* the first cell that shows it (its reason) */
+	size_t diff;	     /* domain_diffs: index into that cell's diffs */
+	struct strvec pairs; /* the pairs that show it, "libvirt x / QEMU y" */
 };
 
 /* A change across versions that several domains show alike (rep_lvc_change_groups). */
@@ -373,12 +390,17 @@ struct rep_lvcorpus {
 	size_t ndomains;
 	struct rep_lvc_cell *cells;	/* by domain, then pair */
 	size_t ncells, alloc;
-	size_t n[CORP_OUTCOME_LAST];	/* cells by outcome */
-	size_t compared, differs;	/* started cells with a golden argv; differing */
+	struct rep_lvc_counts all;	/* every pair's cells */
 	size_t changes;			/* changes across versions, every domain */
 	/* the golden differences by (option, detail), most cells first */
 	struct rep_lvc_common *common;
 	size_t ncommon;
+	/* QEMU's refusals by (domain, QEMU's words); by domain, then first pair */
+	struct rep_lvc_group *refusals;
+	size_t nrefusals;
+	/* each domain's golden differences by (option, detail), in the same order */
+	struct rep_lvc_group *domain_diffs;
+	size_t ndomain_diffs;
 };
 
 /* ---- 3. capability timeline ---- */

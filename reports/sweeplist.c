@@ -6,7 +6,8 @@
  * part those that hold migrations (a 'migrate' sweep, or a nightly
  * 'sweep' whose migrate stage joined it), and the migration part's
  * sections (QEMU alone, through libvirt) the same ones; each takes the
- * newest (or the one named) and the one before it.
+ * newest (or the one named) and the one before it. The mapping part's
+ * libvirt corpus reads those that hold corpus runs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,17 +33,27 @@ void rep_sweep_ref_copy(struct rep_sweep_ref *dst, const struct rep_sweep_ref *s
 	dst->started_at = src->started_at ? xstrdup(src->started_at) : NULL;
 }
 
-int rep_sweeps_load(struct store *st, int migrate, struct rep_sweeps *sw)
+/* What each kind of part reads, as the WHERE clause of a query of sweeps. */
+static const struct {
+	const char *where, *what;
+} sweeps_of[] = {
+	[REP_SWEEPS_RUNS] = { "kind NOT IN ('migrate', 'corpus')", "the sweeps" },
+	[REP_SWEEPS_MIGRATE] = { "id IN (SELECT sweep FROM migrations)", "the sweeps" },
+	[REP_SWEEPS_CORPUS] = { "id IN (SELECT DISTINCT sweep FROM corpus_runs)",
+				"the sweeps of the corpus runs" },
+};
+
+int rep_sweeps_load(struct store *st, enum rep_sweeps_of of, struct rep_sweeps *sw)
 {
+	struct strbuf sql = STRBUF_INIT;
 	auto_stmt *q = NULL;
 	int rc;
 
-	if (store_prepare(st, &q, migrate ? "SELECT id, uuid, kind, started_at FROM sweeps"
-					    " WHERE id IN (SELECT sweep FROM migrations)"
-					    " ORDER BY started_at, id"
-					  : "SELECT id, uuid, kind, started_at FROM sweeps"
-					    " WHERE kind NOT IN ('migrate', 'corpus')"
-					    " ORDER BY started_at, id"))
+	sb_printf(&sql, "SELECT id, uuid, kind, started_at FROM sweeps WHERE %s"
+			" ORDER BY started_at, id", sweeps_of[of].where);
+	rc = store_prepare(st, &q, sql.buf);
+	strbuf_release(&sql);
+	if (rc)
 		return -1;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct rep_sweep_ref *s;
@@ -57,8 +68,16 @@ int rep_sweeps_load(struct store *st, int migrate, struct rep_sweeps *sw)
 		s->started_at = store_column_strdup(q, 3);
 	}
 	if (rc != SQLITE_DONE)
-		return store_error(st, "cannot read the sweeps");
+		return store_error(st, sweeps_of[of].what);
 	return 0;
+}
+
+size_t rep_sweeps_find(const struct rep_sweeps *sw, const char *uuid)
+{
+	for (size_t i = 0; i < sw->nr; i++)
+		if (sw->v[i].uuid && !strcmp(sw->v[i].uuid, uuid))
+			return i;
+	return sw->nr;
 }
 
 int rep_sweeps_choose_migrate(struct store *st, struct rep_sweeps *sw, const char *uuid)
@@ -67,9 +86,9 @@ int rep_sweeps_choose_migrate(struct store *st, struct rep_sweeps *sw, const cha
 		sw->cur = sw->nr ? sw->nr - 1 : 0;
 		return 0;
 	}
-	for (sw->cur = 0; sw->cur < sw->nr; sw->cur++)
-		if (!strcmp(sw->v[sw->cur].uuid, uuid))
-			return 0;
+	sw->cur = rep_sweeps_find(sw, uuid);
+	if (sw->cur < sw->nr)
+		return 0;
 	return error("no migrate sweep '%s' in store '%s' ('virt-matrix migrate' "
 		     "records them)", uuid, st->path);
 }

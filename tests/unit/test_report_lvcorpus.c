@@ -163,9 +163,9 @@ static void test_model(void **state)
 	assert_string_equal(c.pairs[1].qemu, "10.0.2");
 	assert_int_equal(c.ndomains, 3);
 	assert_int_equal(c.ncells, 5);
-	assert_int_equal(c.n[CORP_STARTED], 3);
-	assert_int_equal(c.n[CORP_REFUSED], 1);
-	assert_int_equal(c.n[CORP_ERROR], 0); /* the older sweep's error is replaced */
+	assert_int_equal(c.all.n[CORP_STARTED], 3);
+	assert_int_equal(c.all.n[CORP_REFUSED], 1);
+	assert_int_equal(c.all.n[CORP_ERROR], 0); /* the older sweep's error is replaced */
 
 	/* Equal to libvirt's golden argv but for the run's adoption. */
 	x = cell_of(&c, "async-teardown", "10.0.2");
@@ -184,10 +184,10 @@ static void test_model(void **state)
 	assert_string_equal(x->diffs[1].detail, "removed elevateprivileges=deny,enable=on,"
 						"obsolete=deny,resourcecontrol=deny,spawn=deny");
 	assert_contains(x->diffs[0].detail, "model: Haswell -> EPYC", "-cpu");
-	assert_int_equal(c.compared, 3);
+	assert_int_equal(c.all.compared, 3);
 	/* golden "pc" stands for pc-i440fx-7.2 as well */
 	assert_int_equal(cell_of(&c, "async-teardown", "7.2.0")->golden, REP_LVC_EQUAL);
-	assert_int_equal(c.differs, 1);
+	assert_int_equal(c.all.differs, 1);
 
 	/* QEMU's refusal, in its words. */
 	x = cell_of(&c, "intel-iommu-eim", "10.0.2");
