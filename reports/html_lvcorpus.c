@@ -7,6 +7,7 @@
  * pair with a short word (its reason in title=), so that 941 domains on
  * 24 pairs stay a table html.c's script sorts and filters at once.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "builders.h"
@@ -62,8 +63,24 @@ static void refused(struct strbuf *out, const struct rep_lvcorpus *c)
 {
 	static const char *const hc[] = { "domain", "pairs", "QEMU's words" };
 
+	static const char *const hw[] = { "QEMU's words", "cells", "domains", "pairs" };
+
 	sb_printf(out, "<h4 id=\"lvc-refused\">libvirt accepts, QEMU refuses (%zu)</h4>\n",
 		  c->all.n[CORP_REFUSED]);
+	rep_html_table_open(out, "lvc-refused-words", hw, ARRAY_SIZE(hw), 0);
+	for (size_t i = 0; i < c->nby_words; i++) {
+		const struct rep_lvc_refusal *r = &c->by_words[i];
+		char n[32];
+
+		snprintf(n, sizeof(n), "%zu", r->cells);
+		sb_puts(out, "<tr>");
+		rep_html_td(out, "code", r->words);
+		rep_html_td(out, NULL, n);
+		rep_html_td_list(out, &r->domains);
+		rep_html_td_list(out, &r->pairs);
+		sb_puts(out, "</tr>\n");
+	}
+	sb_puts(out, "</tbody></table>\n<p>Each domain's:</p>\n");
 	rep_html_table_open(out, "lvc-refused-table", hc, ARRAY_SIZE(hc), 0);
 	for (size_t i = 0; i < c->nrefusals; i++) {
 		const struct rep_lvc_group *g = &c->refusals[i];
@@ -86,7 +103,9 @@ static void golden(struct strbuf *out, const struct rep_lvcorpus *c)
 					  "golden file", "pairs" };
 	sb_printf(out, "<h4 id=\"lvc-golden\">Where the real argv differs from libvirt's "
 		       "golden argv</h4>\n<p>%zu started cells compared with the golden "
-		       ".args of the QEMU version nearest the QEMU under test; %zu differ. "
+		       ".args that the libvirt under test's own tests have for the domain "
+		       "as it ran, for the QEMU version nearest the QEMU under test; %zu "
+		       "differ. "
 		       "Normalised as above, and what the run's adoption changes does not "
 		       "count (the domain's name, the firmware -L directories, TCG for KVM, "
 		       "libvirt's install prefix, a stand-in CD-ROM; the machine type "

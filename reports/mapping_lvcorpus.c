@@ -11,8 +11,8 @@
  * expectation: the golden .args of the QEMU version nearest the QEMU
  * under test (corp_golden_nearest), from the libvirt source of the
  * libvirt under test when that source was imported with the same domain
- * XML, else from the domain's own source, compared as lvc_compare.c
- * says.
+ * XML; else the cell is not compared (another libvirt's expectation is
+ * not this one's). Compared as lvc_compare.c says.
  *
  * Each domain's started cells are then the sources of a
  * rep_map_scenario, compared across versions as the runs of the mapping
@@ -331,7 +331,9 @@ static int same_release(const char *a, const char *b)
 
 /*
  * The domain whose golden files r is held against: the one of the
- * libvirt source of r's libvirt, with the same XML, else r's own.
+ * libvirt source of r's libvirt, with the same XML; NULL when that
+ * libvirt's own tests do not have the domain as r ran it (another
+ * libvirt's expectation is not this one's: not compared).
  */
 static const struct domrow *golden_domain(struct lvc_ctx *x, const struct run *r)
 {
@@ -351,7 +353,7 @@ static const struct domrow *golden_domain(struct lvc_ctx *x, const struct run *r
 		    same_release(o->origin, r->libvirt))
 			return x->gd = o;
 	}
-	return d;
+	return x->gd = NULL;
 }
 
 /* The golden file of d nearest QEMU qemu: its .args, else its .err; NULL: none. */
@@ -432,7 +434,7 @@ static void compare_cell(struct lvc_ctx *x, const struct run *r, struct rep_lvc_
 			 struct rep_map_source *src)
 {
 	const struct domrow *gd = golden_domain(x, r);
-	struct golden *g = golden_nearest(x, gd, r->qemu);
+	struct golden *g = gd ? golden_nearest(x, gd, r->qemu) : NULL;
 	const char *name = x->doms[r->dom].xml_name;
 	int adapted = adapted_with(&cell->adaptations, "<qemu:commandline> -L");
 
@@ -660,6 +662,47 @@ static void make_refusals(struct rep_lvcorpus *c, struct strbuf *lab)
 	}
 }
 
+static int by_cells_desc(const void *a, const void *b)
+{
+	const struct rep_lvc_refusal *x = a, *y = b;
+
+	if (x->cells != y->cells)
+		return x->cells < y->cells ? 1 : -1;
+	return strcmp(x->words, y->words);
+}
+
+/*
+ * The refusals again, by QEMU's words alone: one line of QEMU (libvirt
+ * 9.0.0's -no-acpi on QEMU 10.0.2) is often the whole story of many
+ * domains.
+ */
+static void make_by_words(struct rep_lvcorpus *c)
+{
+	size_t alloc = 0;
+
+	for (size_t i = 0; i < c->nrefusals; i++) {
+		const struct rep_lvc_group *g = &c->refusals[i];
+		const char *w = c->cells[g->cell].reason ? c->cells[g->cell].reason : "";
+		struct rep_lvc_refusal *r = NULL;
+
+		for (size_t k = 0; k < c->nby_words && !r; k++)
+			if (!strcmp(c->by_words[k].words, w))
+				r = &c->by_words[k];
+		if (!r) {
+			ALLOC_GROW(c->by_words, c->nby_words + 1, alloc);
+			r = &c->by_words[c->nby_words++];
+			memset(r, 0, sizeof(*r));
+			r->words = w;
+		}
+		r->cells += g->pairs.nr;
+		strvec_push(&r->domains, c->domains[g->domain].name);
+		for (size_t p = 0; p < g->pairs.nr; p++)
+			if (!strvec_has(&r->pairs, g->pairs.v[p]))
+				strvec_push(&r->pairs, g->pairs.v[p]);
+	}
+	sort_array(c->by_words, c->nby_words, sizeof(*c->by_words), by_cells_desc);
+}
+
 static int same_diff(const struct rep_lvc_diff *a, const struct rep_lvc_diff *b)
 {
 	return !strcmp(a->key, b->key) && !strcmp(a->detail, b->detail);
@@ -714,6 +757,7 @@ static void make_groups(struct rep_lvcorpus *c)
 	struct strbuf lab = STRBUF_INIT;
 
 	make_refusals(c, &lab);
+	make_by_words(c);
 	make_domain_diffs(c, &lab);
 	strbuf_release(&lab);
 }
@@ -906,6 +950,11 @@ void rep_lvcorpus_release(struct rep_lvcorpus *c)
 		strvec_clear(&c->common[i].pairs);
 	}
 	groups_free(c->refusals, c->nrefusals);
+	for (size_t i = 0; i < c->nby_words; i++) {
+		strvec_clear(&c->by_words[i].domains);
+		strvec_clear(&c->by_words[i].pairs);
+	}
+	free(c->by_words);
 	groups_free(c->domain_diffs, c->ndomain_diffs);
 	free(c->pairs);
 	free(c->domains);

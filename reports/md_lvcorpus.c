@@ -38,19 +38,23 @@ static void summary_md(struct strbuf *out, const struct rep_lvcorpus *c)
 
 static void refused_md(struct strbuf *out, const struct rep_lvcorpus *c)
 {
-	static const char *const h[] = { "domain", "pairs", "QEMU's words" };
+	static const char *const h[] = { "QEMU's words", "cells", "domains", "pairs" };
 
-	sb_printf(out, "#### libvirt accepts, QEMU refuses\n\n%zu cell(s).\n\n",
+	sb_printf(out, "#### libvirt accepts, QEMU refuses\n\n%zu cell(s), by what QEMU "
+		       "said (each domain's in the HTML and JSON reports).\n\n",
 		  c->all.n[CORP_REFUSED]);
-	if (c->all.n[CORP_REFUSED])
+	if (c->nby_words)
 		rep_md_header(out, h, ARRAY_SIZE(h));
-	for (size_t i = 0; i < c->nrefusals; i++) {
-		const struct rep_lvc_group *g = &c->refusals[i];
+	for (size_t i = 0; i < c->nby_words; i++) {
+		const struct rep_lvc_refusal *r = &c->by_words[i];
+		char n[32];
 
+		snprintf(n, sizeof(n), "%zu", r->cells);
 		rep_md_row_start(out);
-		rep_md_code_td(out, c->domains[g->domain].name);
-		rep_md_list_td(out, &g->pairs, 6);
-		rep_md_code_td(out, c->cells[g->cell].reason);
+		rep_md_code_td(out, r->words);
+		rep_md_td(out, n);
+		rep_md_list_td(out, &r->domains, 6);
+		rep_md_list_td(out, &r->pairs, 4);
 		sb_putc(out, '\n');
 	}
 	sb_putc(out, '\n');
@@ -62,8 +66,9 @@ static void golden_md(struct strbuf *out, const struct rep_lvcorpus *c)
 					 "domains", "pairs" };
 
 	sb_printf(out, "#### Where the real argv differs from libvirt's golden argv\n\n"
-		       "%zu started cell(s) compared with the golden .args of the QEMU "
-		       "version nearest; %zu differ. Each difference once, with the "
+		       "%zu started cell(s) compared with the golden .args of the libvirt "
+		       "under test's own tests, for the QEMU version nearest; %zu differ. "
+		       "Each difference once, with the "
 		       "domains and pairs that show it (the JSON report has every cell's).\n\n",
 		  c->all.compared, c->all.differs);
 	if (c->ncommon)

@@ -362,6 +362,14 @@ struct rep_lvc_group {
 	struct strvec pairs; /* the pairs that show it, "libvirt x / QEMU y" */
 };
 
+/* One thing QEMU said when it refused, and where (rep_lvcorpus.by_words). */
+struct rep_lvc_refusal {
+	const char *words;    /* a refused cell's reason (borrowed) */
+	size_t cells;
+	struct strvec domains; /* in name order */
+	struct strvec pairs;   /* in the order first seen */
+};
+
 /* A change across versions that several domains show alike (rep_lvc_change_groups). */
 struct rep_lvc_cgroup {
 	const struct rep_lvc_domain *d;	 /* the first domain that shows it */
@@ -398,6 +406,9 @@ struct rep_lvcorpus {
 	/* QEMU's refusals by (domain, QEMU's words); by domain, then first pair */
 	struct rep_lvc_group *refusals;
 	size_t nrefusals;
+	/* the same by QEMU's words alone, most cells first */
+	struct rep_lvc_refusal *by_words;
+	size_t nby_words;
 	/* each domain's golden differences by (option, detail), in the same order */
 	struct rep_lvc_group *domain_diffs;
 	size_t ndomain_diffs;

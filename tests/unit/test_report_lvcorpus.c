@@ -384,9 +384,9 @@ static void test_writers(void **state)
 	rep_write_markdown(&r, &out);
 	assert_contains(out.buf, "| libvirt 11.3.0 / QEMU 10.0.2 | 2 | 0 | 1 | 0 | 0 | 0 | 2 | 1 |",
 			"md summary");
-	assert_contains(out.buf, "| intel-iommu-eim | libvirt 11.3.0 / QEMU 10.0.2 | "
-				 "qemu-system-x86\\_64: APIC ID 255 requires x2APIC feature in CPU |",
-			"md refused");
+	assert_contains(out.buf, "| qemu-system-x86\\_64: APIC ID 255 requires x2APIC feature "
+				 "in CPU | 1 | intel-iommu-eim | libvirt 11.3.0 / QEMU 10.0.2 |",
+			"md refused, by QEMU's words");
 	assert_contains(out.buf, "| -machine | qemu | 7.2.0 | 10.0.2 | libvirt 11.3.0 | "
 				 "type: pc-i440fx-7.2 -> pc-i440fx-10.0 | async-teardown |",
 			"md changes");
