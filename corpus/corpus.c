@@ -97,10 +97,18 @@ static int cmd_import(int argc, char **argv)
 		default: ret = usage_error(NULL); goto out;
 		}
 	}
-	if (optind < argc || (tarball && !origin) || (origin && !tarball) ||
-	    (tarball && from)) {
-		ret = usage_error(optind < argc ? "unexpected argument"
-						: "--tarball goes with --origin, not with --from");
+	if (optind < argc) {
+		ret = usage_error("unexpected argument");
+		goto out;
+	}
+	if (tarball && from) {
+		ret = usage_error("--tarball and --from name two sources: give one");
+		goto out;
+	}
+	if (!tarball != !origin) {
+		ret = usage_error(tarball ? "--tarball needs --origin VERSION, the libvirt "
+					    "version of the tarball"
+					  : "--origin goes with --tarball");
 		goto out;
 	}
 	if (store_open(&st, db))

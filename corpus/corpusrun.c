@@ -859,7 +859,12 @@ int corp_run(struct store *st, const struct corp_run_opts *o)
 	if (load_domains(&c, origin.buf))
 		goto out;
 	if (!c.ndoms) {
-		error("no domain of the corpus of libvirt %s is chosen", origin.buf);
+		if (o->match.nr || o->limit || (o->shard && o->shard->n > 1))
+			error("no test domain of libvirt %s is chosen (--match, --limit, --shard)",
+			      origin.buf);
+		else
+			error("the store has no test domains of libvirt %s; import them: "
+			      "virt-matrix corpus import --from %s", origin.buf, origin.buf);
 		goto out;
 	}
 	if (choose(&c, "libvirt", &o->libvirts, &c.lvs, &c.nlvs) ||
