@@ -199,7 +199,10 @@ int libvirtd_prepare(struct libvirtd *d, const struct install *lv,
 	if (private_tree || !strcmp(lv->kind, "imported") ? setup_private(d, lv)
 							  : setup_built(d, lv->prefix))
 		goto out;
-	if ((host_uuid || private_tree) && write_daemon_conf(d, host_uuid))
+	/* A private tree's daemon logs to a file: a pipe nobody reads while
+	 * jobs run fills (three lines a domain: Debian's libvirtd hung after
+	 * about 130 domains). */
+	if (d->private && write_daemon_conf(d, host_uuid))
 		goto out;
 	sb_printf(&sock, "%s/%s", d->run_dir,
 		  ends_with(d->daemon, "/virtqemud") ? "virtqemud-sock"
@@ -224,10 +227,27 @@ out:
 	return ret;
 }
 
+/* The last lines of a private tree's daemon log, after a newline; "" if none. */
+static void file_log_tail(const struct libvirtd *d, struct strbuf *out)
+{
+	struct strbuf p = STRBUF_INIT, t = STRBUF_INIT;
+
+	strbuf_reset(out);
+	if (!d->private)
+		return;
+	sb_printf(&p, "%s/daemon.log", d->log_dir);
+	read_file_tail(p.buf, 4096, &t);
+	if (t.len)
+		sb_printf(out, "\n%s", str_tail_lines(t.buf, t.len, 10));
+	strbuf_release(&p);
+	strbuf_release(&t);
+}
+
 int libvirtd_launch(struct libvirtd *d, const struct strvec *ns_args,
 		    double timeout)
 {
 	double deadline = now_monotonic() + timeout;
+	struct strbuf flog = STRBUF_INIT;
 	int ret = -1;
 
 	if (mkdir_p("/var/log/libvirt", 0755))
@@ -281,22 +301,27 @@ int libvirtd_launch(struct libvirtd *d, const struct strvec *ns_args,
 
 			command_wait(&d->cmd, 5);
 			command_describe(&d->cmd, &why);
-			error("libvirt daemon '%s' %s before it answered:\n%s",
+			file_log_tail(d, &flog);
+			error("libvirt daemon '%s' %s before it answered:\n%s%s",
 			      d->daemon, why.buf,
-			      str_tail_lines(d->cmd.output.buf, d->cmd.output.len, 10));
+			      str_tail_lines(d->cmd.output.buf, d->cmd.output.len, 10),
+			      flog.buf);
 			strbuf_release(&why);
 			goto out;
 		}
 		if (now_monotonic() > deadline) {
+			file_log_tail(d, &flog);
 			error("libvirt daemon '%s' did not answer on '%s' within "
-			      "%.0fs; its log:\n%s",
+			      "%.0fs; its log:\n%s%s",
 			      d->daemon, d->sock, timeout,
-			      str_tail_lines(d->cmd.output.buf, d->cmd.output.len, 10));
+			      str_tail_lines(d->cmd.output.buf, d->cmd.output.len, 10),
+			      flog.buf);
 			goto out;
 		}
 		nanosleep(&ts, NULL);
 	}
 out:
+	strbuf_release(&flog);
 	if (ret)
 		libvirtd_stop(d);
 	return ret;
