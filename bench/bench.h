@@ -59,6 +59,13 @@ void bench_migrate(struct bench *b);
  */
 void bench_vf(struct bench *b);
 
+/*
+ * lvcorpus-bench.c: libvirt's test domains on Debian's libvirt and QEMU,
+ * the whole corpus in one `virt-matrix corpus run` (goal 5 minutes), and
+ * up to 40 of them beside a bare virsh define/start/destroy/undefine loop.
+ */
+void bench_lvcorpus(struct bench *b);
+
 /* The sections of probe-costs.c. */
 void bench_startup(struct bench *b);
 void bench_accel(struct bench *b);

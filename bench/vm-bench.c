@@ -53,6 +53,12 @@
  *            lab's passthrough (scenarios/passthrough.cfg), and DTS's
  *            scene/vf_passthrough.cfg; in bench/vf-bench.c.
  *
+ *   lvcorpus libvirt's own test domains (`virt-matrix corpus run`) on
+ *            Debian's libvirt and QEMU: the whole corpus (goal 5 min,
+ *            one run), and up to 40 domains beside a bare virsh loop of
+ *            the same domains (goal: ratio 1.0 or less); in
+ *            bench/lvcorpus-bench.c.
+ *
  * Each side runs 5 times alternately (the sweep 3 times); the median
  * wall time counts. Sections are rows of sections[]; each block in the
  * results file opens with what makes its figures comparable: the time,
@@ -668,6 +674,7 @@ static const struct bench_section {
 	{ "corpus", bench_corpus },
 	{ "migrate", bench_migrate },
 	{ "vf", bench_vf },
+	{ "lvcorpus", bench_lvcorpus },
 };
 
 /* "model name" of /proc/cpuinfo's first processor, or "unknown". */
