@@ -68,7 +68,10 @@ static void golden_md(struct strbuf *out, const struct rep_lvcorpus *c)
 	sb_printf(out, "#### Where the real argv differs from libvirt's golden argv\n\n"
 		       "%zu started cell(s) compared with the golden .args of the libvirt "
 		       "under test's own tests, for the QEMU version nearest; %zu differ. "
-		       "Each difference once, with the "
+		       "Where that is another QEMU version than the one under test (most "
+		       "domains have only `latest`, for the newest QEMU those tests know), "
+		       "a difference may be libvirt adapting to the older QEMU, as it "
+		       "should. Each difference once, with the "
 		       "domains and pairs that show it (the JSON report has every cell's).\n\n",
 		  c->all.compared, c->all.differs);
 	if (c->ncommon)

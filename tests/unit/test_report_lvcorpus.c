@@ -295,6 +295,18 @@ static const struct cmp_case cmp_cases[] = {
 	  "[\"q\",\"-rtc\",\"base=2026-12-08T08:31:18\",\"-object\",\"{\\\"qom-type\\\":\\\"memory-backend-file\\\","
 	  "\\\"mem-path\\\":\\\"/opt/libvirt/11.3.0/var/lib/libvirt/qemu/ram/162-vmcorpus-5-6/pc.ram\\\"}\"]",
 	  1, 0, "" },
+	{ "libvirt 9.0.0's tests keep a domain's state in /tmp/lib",
+	  "[\"q\",\"-object\",\"{\\\"qom-type\\\":\\\"secret\\\",\\\"id\\\":\\\"masterKey0\\\","
+	  "\\\"file\\\":\\\"/tmp/lib/domain--1-QEMUGuest1/master-key.aes\\\"}\"]",
+	  "[\"q\",\"-object\",\"{\\\"qom-type\\\":\\\"secret\\\",\\\"id\\\":\\\"masterKey0\\\","
+	  "\\\"file\\\":\\\"/var/lib/libvirt/qemu/domain-7-vmcorpus-1-2/master-key.aes\\\"}\"]",
+	  1, 0, "" },
+	{ "a state file elsewhere still counts",
+	  "[\"q\",\"-object\",\"{\\\"qom-type\\\":\\\"secret\\\",\\\"id\\\":\\\"masterKey0\\\","
+	  "\\\"file\\\":\\\"/srv/keys/master-key.aes\\\"}\"]",
+	  "[\"q\",\"-object\",\"{\\\"qom-type\\\":\\\"secret\\\",\\\"id\\\":\\\"masterKey0\\\","
+	  "\\\"file\\\":\\\"/var/lib/libvirt/qemu/domain-7-vmcorpus-1-2/master-key.aes\\\"}\"]",
+	  1, 0, "-object secret: file: /srv/keys/master-key.aes -> <domain>/master-key.aes\n" },
 	{ "a q35 alias is not a pc",
 	  "[\"q\",\"-machine\",\"q35\"]", "[\"q\",\"-machine\",\"pc-i440fx-10.0\"]", 1, 0,
 	  "-machine: type: q35 -> pc-i440fx-10.0\n" },
