@@ -30,6 +30,9 @@ double median(double *v, int n);
  */
 double timed_run(const char *const *argv, int want_exit0);
 
+/* Whether name is a program in the children's PATH (command.h). */
+int bench_on_path(const char *name);
+
 /*
  * Debian's QEMU if installed, then each /opt/qemu/VERSION/bin/
  * qemu-system-x86_64 that exists, in version order.

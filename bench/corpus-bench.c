@@ -89,8 +89,7 @@ static void find_cfgs(const char *dir, struct strvec *out)
 	strbuf_release(&p);
 }
 
-/* Whether name is a program in the children's PATH (command.h). */
-static int on_path(const char *name)
+int bench_on_path(const char *name)
 {
 	const char *dirs = CMD_DEFAULT_PATH, *colon;
 	struct strbuf p = STRBUF_INIT;
@@ -379,9 +378,9 @@ void bench_corpus(struct bench *b)
 		goto out;
 	strvec_pushv(&pyargv, (const char *const[]){ "python3", "-c", dts_reader_py, NULL });
 	strvec_pushv(&pyargv, (const char *const *)c.files.v);
-	if (!on_path("python3"))
+	if (!bench_on_path("python3"))
 		sb_puts(&why, "python3 is not installed");
-	else if (!on_path("sqlite3"))
+	else if (!bench_on_path("sqlite3"))
 		sb_puts(&why, "sqlite3 (the shell) is not installed");
 	else if (peer_works((const char *const *)pyargv.v, &why))
 		peer_works((const char *const[]){ "sqlite3", "-readonly", db, c.sql.buf,

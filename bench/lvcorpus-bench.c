@@ -100,23 +100,6 @@ static int run(const char *const *argv, double timeout, double *secs,
 	return ret;
 }
 
-/* Whether name is a program in the children's PATH (command.h). */
-static int on_path(const char *name)
-{
-	const char *dirs = CMD_DEFAULT_PATH, *colon;
-	struct strbuf p = STRBUF_INIT;
-	int found = 0;
-
-	for (; !found && *dirs; dirs = *colon ? colon + 1 : colon) {
-		colon = strchrnul(dirs, ':');
-		strbuf_reset(&p);
-		sb_printf(&p, "%.*s/%s", (int)(colon - dirs), dirs, name);
-		found = !access(p.buf, X_OK);
-	}
-	strbuf_release(&p);
-	return found;
-}
-
 /*
  * The version of app's imported install in db into *out and, if binary,
  * its binary into *binary (both malloc'd): 0, or -1 when there is none.
@@ -565,7 +548,7 @@ static void one_by_one(struct lvc *c, struct strbuf *out)
 	int have_daemon = 0, have_peer = 0, least = NDOMS, started = 0, got;
 
 	memset(&lv, 0, sizeof(lv));
-	if (!on_path("virsh")) {
+	if (!bench_on_path("virsh")) {
 		sb_puts(&pwhy, "virsh (libvirt-clients) is not installed");
 	} else if (store_open(&st, c->db.buf)) {
 		sb_printf(&pwhy, "the store %s cannot be read", c->db.buf);

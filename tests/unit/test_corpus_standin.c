@@ -29,18 +29,6 @@ static void need(struct corp_needs *n, enum corp_res_kind kind, const char *what
 	r->where = xstrdup("disk vda");
 }
 
-static void needs_free(struct corp_needs *n)
-{
-	for (size_t i = 0; i < n->n; i++) {
-		free(n->v[i].what);
-		free(n->v[i].disk_type);
-		free(n->v[i].format);
-		free(n->v[i].where);
-	}
-	free(n->v);
-	memset(n, 0, sizeof(*n));
-}
-
 static enum corp_fit fit1(struct corp_standins *s, enum corp_res_kind kind,
 			  const char *what, const char *disk_type, const char *format,
 			  struct strvec *ad, struct strbuf *why)
@@ -52,7 +40,7 @@ static enum corp_fit fit1(struct corp_standins *s, enum corp_res_kind kind,
 	strvec_clear(ad);
 	strbuf_reset(why);
 	f = corp_standins_fit(s, &n, ad, why);
-	needs_free(&n);
+	corp_needs_release(&n);
 	return f;
 }
 
@@ -185,7 +173,7 @@ static void test_fit_all_or_nothing(void **state)
 			    "needs the libvirt secret '0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f' "
 			    "(disk vda); needs the host device pci 0000:06:12.5 (disk vda)");
 	corp_standins_release(&s);
-	needs_free(&n);
+	corp_needs_release(&n);
 	strvec_clear(&ad);
 	strbuf_release(&why);
 	strbuf_release(&a);
