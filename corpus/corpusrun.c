@@ -187,11 +187,6 @@ out:
 
 /* ---- the corpus, the pairs, the rows ---- */
 
-static int starts_with_str(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
-}
-
 struct domain {
 	long long id;
 	char *name, *xml;
@@ -321,6 +316,7 @@ static int done_in_sweep(struct ctx *c, long long domain, const char *lv,
 			 const char *qemu)
 {
 	auto_stmt *q = NULL;
+	int rc;
 
 	if (store_prepare(c->st, &q, "SELECT 1 FROM corpus_runs WHERE sweep = ?"
 				     " AND domain = ? AND libvirt = ? AND qemu = ?"))
@@ -329,7 +325,12 @@ static int done_in_sweep(struct ctx *c, long long domain, const char *lv,
 	sqlite3_bind_int64(q, 2, domain);
 	store_bind_text(q, 3, lv);
 	store_bind_text(q, 4, qemu);
-	return sqlite3_step(q) == SQLITE_ROW;
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_error(c->st, "cannot look up the sweep's corpus runs");
 }
 
 static int insert_row(struct ctx *c, const struct domain *d, const char *lv,
@@ -512,11 +513,12 @@ static void lane_job(size_t k, void *arg)
 static void retry_alone(struct batch *b)
 {
 	struct corp_pair pair;
+	const char *rest;
 
 	lane_pair(b, &b->lanes[0], &pair);
 	for (size_t i = 0; i < b->n && !vm_interrupted; i++)
 		if (b->ran[i] && b->res[i].outcome == CORP_SKIPPED &&
-		    starts_with_str(b->res[i].reason.buf, CORP_PORT_IN_USE))
+		    skip_prefix(b->res[i].reason.buf, CORP_PORT_IN_USE, &rest))
 			run_one(b, &b->lanes[0], &pair, i);
 }
 
@@ -641,6 +643,10 @@ static int record_never(struct ctx *c, const struct install *lv, char **unsup)
 			done = c->o->sweep_uuid ? done_in_sweep(c, d->id, lv->version,
 								c->qemus[q].version)
 						: 0;
+			if (done < 0) {
+				store_rollback(c->st);
+				return -1;
+			}
 			if (done)
 				continue;
 			corp_result_init(&r);
@@ -708,23 +714,26 @@ static int lane_prepare(struct lane *l, const struct install *lv)
 	return 0;
 }
 
-/* Fits the domains todo[0..*ntodo) into lane 0's set: into set, or kept. */
-static size_t fit_set(struct ctx *c, struct corp_standins *s, size_t *todo,
-		      size_t *ntodo, size_t *set)
+/*
+ * Fits the domains waiting[0..*nwaiting) into lane 0's set: those that
+ * fit go into set, those that clash stay waiting for another set.
+ */
+static size_t fit_set(struct ctx *c, struct corp_standins *s, size_t *waiting,
+		      size_t *nwaiting, size_t *set)
 {
 	size_t nset = 0, nrest = 0;
 
-	for (size_t k = 0; k < *ntodo; k++) {
-		struct domain *dm = &c->doms[todo[k]];
+	for (size_t k = 0; k < *nwaiting; k++) {
+		struct domain *dm = &c->doms[waiting[k]];
 
 		switch (corp_standins_fit(s, &dm->needs, &dm->adaptations, &dm->why)) {
 		case CORP_FIT_YES:
-			set[nset++] = todo[k];
+			set[nset++] = waiting[k];
 			break;
 		case CORP_FIT_CONFLICT:
 			strvec_clear(&dm->adaptations);
 			strbuf_reset(&dm->why);
-			todo[nrest++] = todo[k];
+			waiting[nrest++] = waiting[k];
 			break;
 		case CORP_FIT_NEVER:
 			strvec_clear(&dm->adaptations);
@@ -734,13 +743,13 @@ static size_t fit_set(struct ctx *c, struct corp_standins *s, size_t *todo,
 	}
 	if (!nset && nrest) {
 		/* Its own stand-ins clash: nothing else will take it. */
-		struct domain *dm = &c->doms[todo[0]];
+		struct domain *dm = &c->doms[waiting[0]];
 
 		dm->never = 1;
 		sb_puts(&dm->why, "the stand-ins it needs clash with each other");
-		memmove(todo, todo + 1, --nrest * sizeof(*todo));
+		memmove(waiting, waiting + 1, --nrest * sizeof(*waiting));
 	}
-	*ntodo = nrest;
+	*nwaiting = nrest;
 	return nset;
 }
 
@@ -750,10 +759,10 @@ static size_t fit_set(struct ctx *c, struct corp_standins *s, size_t *todo,
  */
 static int run_libvirt(struct ctx *c, const struct install *lv)
 {
-	size_t *todo = xcalloc(c->ndoms ? c->ndoms : 1, sizeof(*todo));
+	size_t *waiting = xcalloc(c->ndoms ? c->ndoms : 1, sizeof(*waiting));
 	size_t *set = xcalloc(c->ndoms ? c->ndoms : 1, sizeof(*set));
 	char **unsup = xcalloc(c->nqemus ? c->nqemus : 1, sizeof(*unsup));
-	size_t ntodo = 0, pass = 0, maxlanes = (size_t)online_cpus() + 1;
+	size_t nwaiting = 0, pass = 0, maxlanes = (size_t)online_cpus() + 1;
 	struct lane *lanes = xcalloc(maxlanes, sizeof(*lanes));
 	int ret = 0, checked = 0;
 
@@ -765,20 +774,20 @@ static int run_libvirt(struct ctx *c, const struct install *lv)
 		/* A document needs.c cannot read is libvirt's to judge. */
 		if (!d->bad)
 			strbuf_reset(&d->why);
-		todo[ntodo++] = i;
+		waiting[nwaiting++] = i;
 	}
-	while ((ntodo || !checked) && !vm_interrupted) {
+	while ((nwaiting || !checked) && !vm_interrupted) {
 		size_t nset, nlanes;
 
 		if (lane_prepare(&lanes[0], lv)) {
 			c->failed_pairs += (int)c->nqemus;
 			goto out;
 		}
-		nset = fit_set(c, &lanes[0].s, todo, &ntodo, set);
+		nset = fit_set(c, &lanes[0].s, waiting, &nwaiting, set);
 		nlanes = nset < maxlanes ? (nset ? nset : 1) : maxlanes;
 		info("libvirt %s: set %zu of stand-ins: %zu domain(s), %zu stand-in(s), "
 		     "%zu daemon(s); %zu domain(s) wait for another set",
-		     lv->version, pass + 1, nset, lanes[0].s.n, nlanes, ntodo);
+		     lv->version, pass + 1, nset, lanes[0].s.n, nlanes, nwaiting);
 		for (size_t k = 1; k < nlanes; k++) {
 			if (lane_prepare(&lanes[k], lv)) {
 				c->failed_pairs += (int)c->nqemus;
@@ -818,7 +827,7 @@ out:
 		free(unsup[q]);
 	free(unsup);
 	free(lanes);
-	free(todo);
+	free(waiting);
 	free(set);
 	return ret;
 }
