@@ -19,8 +19,8 @@ int shard_parse(const char *s, struct shard *sh)
 	if (!slash || strspn(s, "0123456789/") != strlen(s))
 		return -1;
 	a = xstrndup(s, (size_t)(slash - s));
-	bad = parse_long(a, 1, 100000, &sh->k) ||
-	      parse_long(slash + 1, 1, 100000, &sh->n) || sh->k > sh->n;
+	bad = parse_long(a, 1, SHARD_MAX, &sh->k) ||
+	      parse_long(slash + 1, 1, SHARD_MAX, &sh->n) || sh->k > sh->n;
 	free(a);
 	sh->from = "--shard";
 	return bad ? -1 : 0;
@@ -30,7 +30,7 @@ static int env_long(const char *name, long min, long *out)
 {
 	const char *v = getenv(name);
 
-	if (parse_long(v, min, 100000, out))
+	if (parse_long(v, min, SHARD_MAX, out))
 		return error("%s is '%s', not a number from %ld up", name, v, min);
 	return 0;
 }

@@ -12,6 +12,9 @@
 
 #include "util.h"
 
+/* The most shards a sweep can be split into. */
+#define SHARD_MAX 100000
+
 struct shard {
 	long k, n;		/* 1/1 when unsharded */
 	const char *from;	/* where it came from: an option or a variable */

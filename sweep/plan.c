@@ -1,53 +1,47 @@
 /*
- * `virt-matrix plan --format gitlab-ci`: a GitLab CI child pipeline that
- * runs one sweep spread over N machines. The sweep job has `parallel: N`;
- * GitLab gives each copy CI_NODE_INDEX and CI_NODE_TOTAL, from which
- * `virt-matrix sweep` takes its shard, and all copies share one sweep id
- * (fixed here, when the plan is written). Each copy keeps its own store
- * as an artifact; the merge job joins them with `virt-matrix merge`, and
- * the report job reports on the merged store. The parent pipeline writes
- * the plan as an artifact and triggers it:
- *
- *	plan:
- *	  script: virt-matrix plan --format gitlab-ci --shards 4 > sweep.yml
- *	  artifacts: { paths: [sweep.yml] }
- *	sweep:
- *	  trigger:
- *	    include: [{ artifact: sweep.yml, job: plan }]
- *	    strategy: depend
+ * `virt-matrix plan --format FORMAT`: one sweep spread over the machines
+ * of an engine (plan.h). This file is the command: its options, checked
+ * once for every format (the sweep options every shard gets are checked
+ * here, not on the machines), the table of formats, and what the formats
+ * share: the sweep command of a shard and YAML quoting. A new engine is a
+ * file plan_<engine>.c and one entry in the table.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sweep.h"
+#include "plan.h"
+#include "shard.h"
 #include "strbuf.h"
 #include "sweeps.h"
 #include "sweep_internal.h"
 #include "banned.h"
 
-static const char usage[] =
-	"usage: virt-matrix plan --format gitlab-ci [--shards N] [--sweep-id UUID]\n"
-	"                        [--bin PATH] [--tag TAG]... [sweep options...]\n"
-	"\n"
-	"Writes a GitLab CI child pipeline (YAML, on stdout) that runs one sweep\n"
-	"on N machines: a 'sweep' job with 'parallel: N' running 'virt-matrix\n"
-	"sweep --sweep-id UUID --no-report' (each copy takes its shard from\n"
-	"CI_NODE_INDEX/CI_NODE_TOTAL) and keeping its store as an artifact, a\n"
-	"'merge' job joining the stores with 'virt-matrix merge', and a 'report'\n"
-	"job writing the reports of the merged store.\n"
-	"\n"
-	"  --format gitlab-ci  the only format so far\n"
-	"  --shards N          machines (default 2)\n"
-	"  --sweep-id UUID     the sweep's id (default: a new one)\n"
-	"  --bin PATH          virt-matrix on the runners (default virt-matrix)\n"
-	"  --tag TAG           runner tag of every job; repeatable\n"
-	"  --qemu V, --libvirt V, --scenario NAME, --installed, --from SOURCE,\n"
-	"  --jobs N, --timeout SEC\n"
-	"                      passed to every shard's sweep\n";
+static const struct plan_format formats[] = {
+	{ "gitlab-ci", "GitLab CI", 200, plan_gitlab_ci },
+};
 
-/* A YAML double-quoted scalar. */
-static void yq(struct strbuf *out, const char *s)
+const struct plan_format *plan_format_find(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(formats); i++)
+		if (!strcmp(formats[i].name, name))
+			return &formats[i];
+	return NULL;
+}
+
+void plan_format_names(struct strbuf *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		sb_printf(out, "%s%s", i ? ", " : "", formats[i].name);
+}
+
+long plan_chunks(long shards, long per_job)
+{
+	return per_job > 0 ? (shards + per_job - 1) / per_job : 1;
+}
+
+void plan_yaml_quote(struct strbuf *out, const char *s)
 {
 	sb_putc(out, '"');
 	for (; *s; s++) {
@@ -58,72 +52,44 @@ static void yq(struct strbuf *out, const char *s)
 	sb_putc(out, '"');
 }
 
-static void tags(struct strbuf *y, const struct strvec *t)
+void plan_sweep_cmd(const struct plan_spec *sp, const char *db, const char *shard,
+		    struct strbuf *cmd)
 {
-	if (!t->nr)
-		return;
-	sb_puts(y, "  tags:\n");
-	for (size_t i = 0; i < t->nr; i++) {
-		sb_puts(y, "    - ");
-		yq(y, t->v[i]);
-		sb_putc(y, '\n');
-	}
-}
-
-/*
- * The pipeline into y. Words of pass are sweep options, quoted one by
- * one for the shell that runs the script lines.
- */
-static void gitlab_ci(struct strbuf *y, long shards, const char *uuid,
-		      const char *bin, const struct strvec *pass,
-		      const struct strvec *tagv)
-{
-	struct strbuf cmd = STRBUF_INIT;
-
-	sb_printf(&cmd, "%s sweep --sweep-id %s --no-report --db shard-${CI_NODE_INDEX}.db",
-		  bin, uuid);
-	for (size_t i = 0; i < pass->nr; i++) {
+	sb_printf(cmd, "%s sweep --sweep-id %s --no-report --db %s", sp->bin, sp->uuid, db);
+	if (shard)
+		sb_printf(cmd, " --shard %s", shard);
+	for (size_t i = 0; i < sp->pass->nr; i++) {
 		/* Single quotes for the shell: option words carry no variables. */
-		sb_puts(&cmd, " '");
-		for (const char *p = pass->v[i]; *p; p++)
+		sb_puts(cmd, " '");
+		for (const char *p = sp->pass->v[i]; *p; p++)
 			if (*p == '\'')
-				sb_puts(&cmd, "'\\''");
+				sb_puts(cmd, "'\\''");
 			else
-				sb_putc(&cmd, *p);
-		sb_putc(&cmd, '\'');
+				sb_putc(cmd, *p);
+		sb_putc(cmd, '\'');
 	}
-	sb_printf(y, "# virt-matrix sweep %s over %ld machines (virt-matrix plan)\n", uuid,
-		  shards);
-	sb_puts(y, "stages:\n  - sweep\n  - merge\n  - report\n\n");
-	sb_puts(y, "variables:\n  VIRT_MATRIX_SWEEP: ");
-	yq(y, uuid);
-	sb_puts(y, "\n\nsweep:\n  stage: sweep\n");
-	sb_printf(y, "  parallel: %ld\n", shards);
-	tags(y, tagv);
-	sb_puts(y, "  script:\n    - ");
-	yq(y, cmd.buf);
-	sb_puts(y, "\n  artifacts:\n    when: always\n    paths:\n"
-		   "      - \"shard-${CI_NODE_INDEX}.db\"\n\n");
-	sb_puts(y, "merge:\n  stage: merge\n  needs:\n    - job: sweep\n"
-		   "      artifacts: true\n");
-	tags(y, tagv);
-	sb_puts(y, "  script:\n    - ");
-	strbuf_reset(&cmd);
-	sb_printf(&cmd, "%s merge matrix.db shard-*.db", bin);
-	yq(y, cmd.buf);
-	sb_puts(y, "\n  artifacts:\n    when: always\n    paths:\n      - matrix.db\n\n");
-	sb_puts(y, "report:\n  stage: report\n  needs:\n    - job: merge\n"
-		   "      artifacts: true\n");
-	tags(y, tagv);
-	sb_puts(y, "  script:\n    - ");
-	strbuf_reset(&cmd);
-	sb_printf(&cmd, "%s report all --format html,md,json,junit --sweep %s --out report --db matrix.db",
-		  bin, uuid);
-	yq(y, cmd.buf);
-	sb_puts(y, "\n  artifacts:\n    when: always\n    paths:\n      - report/\n"
-		   "    reports:\n      junit: report/*.xml\n");
-	strbuf_release(&cmd);
 }
+
+static const char usage[] =
+	"usage: virt-matrix plan --format FORMAT [--shards N] [--sweep-id UUID]\n"
+	"                        [--bin PATH] [--tag TAG]... [sweep options...]\n"
+	"\n"
+	"Writes (on stdout) what an engine needs to run one sweep on N machines:\n"
+	"N shards of 'virt-matrix sweep --sweep-id UUID --no-report', each into\n"
+	"a store of its own, then 'virt-matrix merge' of those stores and\n"
+	"'virt-matrix report all' of the merged one.\n"
+	"\n"
+	"  --format gitlab-ci  a GitLab CI child pipeline: a 'sweep' job with\n"
+	"                      'parallel: N' (CI_NODE_INDEX/CI_NODE_TOTAL), a\n"
+	"                      'merge' and a 'report' job; over 200 shards, one\n"
+	"                      sweep job per 200\n"
+	"  --shards N          machines (default 2)\n"
+	"  --sweep-id UUID     the sweep's id (default: a new one)\n"
+	"  --bin PATH          virt-matrix on the machines (default virt-matrix)\n"
+	"  --tag TAG           runner tag of every job; repeatable\n"
+	"  --qemu V, --libvirt V, --scenario NAME, --installed, --from SOURCE,\n"
+	"  --jobs N, --timeout SEC\n"
+	"                      passed to every shard's sweep\n";
 
 /* The options of `plan`. */
 struct plan_opts {
@@ -171,10 +137,9 @@ static int plan_opts_parse(struct plan_opts *o, int argc, char **argv)
 		case 'b': o->bin = optarg; break;
 		case 't': strvec_push(&o->tags, optarg); break;
 		case 'n':
-			if (parse_long(optarg, 1, 200, &o->shards))
-				return error("--shards wants a number from 1 to 200 (GitLab's "
-					     "parallel: limit), not '%s'",
-					     optarg);
+			if (parse_long(optarg, 1, SHARD_MAX, &o->shards))
+				return error("--shards wants a number from 1 to %d, not '%s'",
+					     SHARD_MAX, optarg);
 			break;
 		case 'W':
 			if (!sweep_uuid_valid(optarg))
@@ -203,9 +168,15 @@ static int plan_opts_check(const struct plan_opts *o)
 	/* What the runners will pass to sweep is checked here, not there. */
 	if (sweep_args_check(&o->pass))
 		return -1;
-	if (!o->format || strcmp(o->format, "gitlab-ci"))
-		return error("--format wants gitlab-ci (the only format so far), not '%s'",
-			     o->format ? o->format : "nothing");
+	if (!plan_format_find(o->format)) {
+		struct strbuf names = STRBUF_INIT;
+
+		plan_format_names(&names);
+		error("--format wants one of %s, not '%s'", names.buf,
+		      o->format ? o->format : "nothing");
+		strbuf_release(&names);
+		return -1;
+	}
 	if (strpbrk(o->bin, "\"'\\ \n"))
 		return error("--bin '%s': a path without quotes, spaces or backslashes",
 			     o->bin);
@@ -220,7 +191,20 @@ static int plan_write(struct plan_opts *o)
 
 	if (!*o->uuid && sweep_new_uuid(o->uuid))
 		return 1;
-	gitlab_ci(&y, o->shards, o->uuid, o->bin, &o->pass, &o->tags);
+	{
+		const struct plan_format *f = plan_format_find(o->format);
+		struct plan_spec sp = { o->shards, o->uuid, o->bin, &o->pass, &o->tags };
+		long chunks = plan_chunks(o->shards, f->per_job);
+
+		if (chunks > 1)
+			info("%ld shards: %s runs at most %ld copies of one job, so the "
+			     "plan has %ld sweep jobs",
+			     o->shards, f->engine, f->per_job, chunks);
+		if (f->write(&sp, &y)) {
+			strbuf_release(&y);
+			return 1;
+		}
+	}
 	fputs(y.buf, stdout);
 	ret = flush_stdout() ? 1 : 0;
 	strbuf_release(&y);

@@ -119,7 +119,7 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{ "no format", { "--shards", "2" }, "--format wants gitlab-ci" },
+	{ "no format", { "--shards", "2" }, "--format wants one of gitlab-ci" },
 	{ "other format", { "--format", "github" }, "not 'github'" },
 	{ "zero shards", { "--format", "gitlab-ci", "--shards", "0" }, "--shards wants a number" },
 	{ "bad uuid", { "--format", "gitlab-ci", "--sweep-id", "nope" }, "--sweep-id wants a uuid" },
