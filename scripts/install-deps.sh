@@ -182,6 +182,25 @@ if [ "$(cat "$labq/VERSION" 2>/dev/null)" != "$labq_ver" ]; then
 	echo "install-deps: the VF lab's QEMU $labq_ver is in $labq"
 fi
 
+# The engines' own tools that the tests run or check plans with, from the
+# npm registry: one folder of tests/node/ per tool set, each with its
+# package.json and package-lock.json (exact versions), installed into that
+# folder's node_modules/ by npm ci (never globally). Debian's nodejs and
+# npm serve when the machine has no Node.js of its own.
+if ! command -v npm >/dev/null 2>&1; then
+	apt_get install -y -q --no-install-recommends nodejs npm
+fi
+top=$(cd "$(dirname "$0")/.." && pwd)
+for pkg in "$top"/tests/node/*/package.json; do
+	[ -e "$pkg" ] || continue
+	dir=$(dirname "$pkg")
+	# The lock installed last is kept beside the modules: unchanged, no work.
+	if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.virt-matrix-lock" 2>/dev/null; then
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+		cp "$dir/package-lock.json" "$dir/node_modules/.virt-matrix-lock"
+	fi
+done
+
 # libvirt's QEMU driver (Debian's and ark-built 9.x) needs these to exist.
 getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu
 getent passwd libvirt-qemu >/dev/null ||
