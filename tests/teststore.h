@@ -139,4 +139,41 @@ static inline void tu_import_debian_libvirt(const char *vm, const char *db)
 		return 0;                                                 \
 	}
 
+/* A store dir/name with Debian's QEMU imported (malloc'd path). */
+static inline char *tu_store_debian_beside(const char *vm, const char *dir, const char *name)
+{
+	char *p = tu_path(dir, name), *out = NULL;
+
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "ark", "import", "qemu", NULL },
+			   (const char *const[]){ "--db", p, NULL }, 60),
+		    0);
+	free(out);
+	return p;
+}
+
+/*
+ * "qemu libvirt scenario status" of the newest run per job of the sweeps
+ * of the store at path that sweep_where (SQL on runs r, sweeps s)
+ * selects, '; ' between jobs, in order: two stores that ran the same
+ * work give the same text (malloc'd; NULL when there is none).
+ */
+static inline char *tu_sweep_results(const char *path, const char *sweep_where)
+{
+	struct store st;
+	struct strbuf sql = STRBUF_INIT;
+	char *v;
+
+	sb_printf(&sql, "SELECT group_concat(j, '; ') FROM (SELECT r.qemu || ' ' ||"
+		  " coalesce(r.libvirt, '-') || ' ' || r.scenario || ' ' || r.status AS j"
+		  " FROM runs r JOIN sweeps s ON s.id = r.sweep WHERE %s AND r.id ="
+		  " (SELECT max(id) FROM runs x WHERE x.sweep = r.sweep AND x.qemu = r.qemu"
+		  " AND x.libvirt IS r.libvirt AND x.scenario = r.scenario) ORDER BY j)",
+		  sweep_where);
+	assert_int_equal(store_open(&st, path), 0);
+	v = tu_query1(&st, sql.buf);
+	store_close(&st);
+	strbuf_release(&sql);
+	return v;
+}
+
 #endif

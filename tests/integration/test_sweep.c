@@ -19,38 +19,6 @@
 
 TU_DEBIAN_STORE_FIXTURE("sweep")
 
-/* A store beside the others with Debian's QEMU imported. */
-static char *another_store(const char *name)
-{
-	char *p = tu_path(dir, name), *out = NULL;
-
-	assert_exit(tu_run(&out, (const char *const[]){ vm, "ark", "import", "qemu", NULL },
-			   (const char *const[]){ "--db", p, NULL }, 60),
-		    0);
-	free(out);
-	return p;
-}
-
-/* "qemu libvirt scenario status" of the newest run per job of a sweep. */
-static char *results(const char *path, const char *sweep_where)
-{
-	struct store st;
-	struct strbuf sql = STRBUF_INIT;
-	char *v;
-
-	sb_printf(&sql, "SELECT group_concat(j, '; ') FROM (SELECT r.qemu || ' ' ||"
-		  " coalesce(r.libvirt, '-') || ' ' || r.scenario || ' ' || r.status AS j"
-		  " FROM runs r JOIN sweeps s ON s.id = r.sweep WHERE %s AND r.id ="
-		  " (SELECT max(id) FROM runs x WHERE x.sweep = r.sweep AND x.qemu = r.qemu"
-		  " AND x.libvirt IS r.libvirt AND x.scenario = r.scenario) ORDER BY j)",
-		  sweep_where);
-	assert_int_equal(store_open(&st, path), 0);
-	v = tu_query1(&st, sql.buf);
-	store_close(&st);
-	strbuf_release(&sql);
-	return v;
-}
-
 static char *baseline;
 
 static void test_whole_sweep(void **state)
@@ -72,7 +40,7 @@ static void test_whole_sweep(void **state)
 	assert_contains(out, "ABI breaks: 0 unacknowledged", "ABI line");
 	assert_contains(out, "(report.json: 0 new regressions", "report line");
 	free(out);
-	baseline = results(db, "s.kind = 'sweep' AND s.status = 'finished'");
+	baseline = tu_sweep_results(db, "s.kind = 'sweep' AND s.status = 'finished'");
 	assert_string_equal(baseline, "7.2.22-system - vm-i440fx pass; 7.2.22-system - vm-q35 pass");
 }
 
@@ -148,20 +116,20 @@ static void test_interrupted_sweep_resumes(void **state)
 		struct strbuf w = STRBUF_INIT;
 
 		sb_printf(&w, "s.uuid = '" UUID "' AND r.uuid || r.scenario = '%s'", first_run);
-		v = results(db, w.buf);
+		v = tu_sweep_results(db, w.buf);
 		assert_non_null(v);
 		free(v);
 		strbuf_release(&w);
 	}
 	free(first_run);
-	v = results(db, "s.uuid = '" UUID "'");
+	v = tu_sweep_results(db, "s.uuid = '" UUID "'");
 	assert_string_equal(v, baseline);
 	free(v);
 }
 
 static void test_two_shards_merged_equal_unsharded(void **state)
 {
-	char *a = another_store("shard1.db"), *b = another_store("shard2.db");
+	char *a = tu_store_debian_beside(vm, dir, "shard1.db"), *b = tu_store_debian_beside(vm, dir, "shard2.db");
 	struct strbuf m = STRBUF_INIT;
 	char *out = NULL, *v;
 	struct store st;
@@ -202,7 +170,7 @@ static void test_two_shards_merged_equal_unsharded(void **state)
 	assert_string_equal(v, "finished 1,2/2 2");
 	free(v);
 	store_close(&st);
-	v = results(m.buf, "s.uuid = '" UUID "'");
+	v = tu_sweep_results(m.buf, "s.uuid = '" UUID "'");
 	assert_string_equal(v, baseline);
 	free(v);
 	strbuf_release(&m);
