@@ -589,8 +589,22 @@ static int prepare_tree(struct build *b)
 	info("%s: unpack %s", b->label, path_basename(b->src.path));
 	if (unpack_archive(b->src.path, p.buf, &top))
 		goto out;
-	b->srcdir = top;
-	top = NULL;
+	/*
+	 * Every source tree is work/src/<app>, whatever its tarball calls it
+	 * (qemu-7.2.0, qemu-7.2+dfsg, qemu-<commit>): ccache sees the same
+	 * relative paths for every version and every commit of a bisect, and
+	 * their builds share the cache. (An archive of several top-level
+	 * entries is its own tree: src itself.)
+	 */
+	if (strcmp(top, p.buf)) {
+		sb_printf(&p, "/%s", b->app);
+		if (strcmp(top, p.buf) && rename(top, p.buf)) {
+			error_errno("%s: cannot rename '%s' to '%s'", b->label, top,
+				    p.buf);
+			goto out;
+		}
+	}
+	b->srcdir = strbuf_detach(&p);
 	strbuf_reset(&p);
 	sb_printf(&p, "%s/build", b->work);
 	b->builddir = strbuf_detach(&p);

@@ -3,13 +3,15 @@
  * Debian's /usr/bin/qemu-system-x86_64 or the system libvirtd, so that
  * distribution builds join the matrix. Its version comes from the
  * binary's own --version output; its name gets a "-system" label unless
- * --name says otherwise. Removing it later only unregisters it.
+ * --name says otherwise. Removing it later only unregisters it. A QEMU
+ * from a build tree (ark_import_build) is named by its hash instead.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ark.h"
 #include "ark_internal.h"
 #include "command.h"
 #include "fs.h"
@@ -85,6 +87,7 @@ struct import {
 	char *bindir, *prefix;	/* its directory and the one above */
 	char *pkg;		/* the Debian package that holds it, or NULL */
 	struct strbuf url;	/* debian:PKG or file://ABS */
+	int build;		/* a build tree's binary (ark_import_build) */
 	char now[32];
 };
 
@@ -216,7 +219,7 @@ static int record(const struct ark_opts *o, const struct import *im)
 	in.binary_path = im->abs;
 	in.binary_sha256 = (char *)im->sha;
 	in.source_url = im->url.buf;
-	in.source_flavour = im->pkg ? "debian" : "system";
+	in.source_flavour = im->pkg ? "debian" : im->build ? "build" : "system";
 	in.status = "installed";
 	in.installed_at = (char *)im->now;
 	if (store_open(&st, o->db_path))
@@ -247,6 +250,32 @@ int ark_import(const struct ark_opts *o, const char *app, const char *path)
 	if (read_version(im.abs, known[k].marker, &im.ver) ||
 	    choose_name(o, &im) || describe(&im) || record(o, &im))
 		goto out;
+	ret = 0;
+out:
+	import_release(&im);
+	return ret;
+}
+
+int ark_import_build(const char *db, const char *path, char **name)
+{
+	struct import im = { .app = "qemu", .name = STRBUF_INIT, .url = STRBUF_INIT,
+			     .build = 1 };
+	struct ark_opts o;
+	int ret = -1;
+
+	memset(&o, 0, sizeof(o));
+	o.db_path = (char *)db;
+	im.abs = path_absolute(path);
+	if (access(im.abs, X_OK)) {
+		error_errno("cannot use the QEMU binary '%s'", im.abs);
+		goto out;
+	}
+	if (read_version(im.abs, known[0].marker, &im.ver) || describe(&im))
+		goto out;
+	sb_printf(&im.name, "%s-build-%.12s", im.ver, im.sha);
+	if (record(&o, &im))
+		goto out;
+	*name = strbuf_detach(&im.name);
 	ret = 0;
 out:
 	import_release(&im);

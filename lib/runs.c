@@ -6,6 +6,8 @@
  */
 #include <sqlite3.h>
 
+#include <string.h>
+
 #include "runs.h"
 #include "vmversion.h"
 #include "banned.h"
@@ -101,6 +103,43 @@ int runs_status_in_sweep(struct store *st, long long sweep, const char *qemu,
 	if (runs_status_parse(st, (const char *)sqlite3_column_text(q, 0), status))
 		return -1;
 	return 1;
+}
+
+int runs_sweep_counts(struct store *st, long long sweep,
+		      size_t counts[RUN_STATUS_LAST])
+{
+	auto_stmt *q = NULL;
+	int rc;
+
+	memset(counts, 0, RUN_STATUS_LAST * sizeof(*counts));
+	if (store_prepare(st, &q, "SELECT status FROM runs r WHERE sweep = ?1 AND id ="
+			  " (SELECT max(id) FROM runs x WHERE x.sweep = ?1 AND"
+			  " x.qemu = r.qemu AND x.libvirt IS r.libvirt AND"
+			  " x.scenario = r.scenario)"))
+		return -1;
+	sqlite3_bind_int64(q, 1, sweep);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		enum run_status s = RUN_PASS;
+
+		if (runs_status_parse(st, (const char *)sqlite3_column_text(q, 0), &s))
+			return -1;
+		counts[s]++;
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(st, "cannot count the sweep's runs");
+	return 0;
+}
+
+int run_counts_git_bisect_exit(const size_t counts[RUN_STATUS_LAST])
+{
+	size_t other = 0;
+
+	if (counts[RUN_FAIL])
+		return 1;
+	for (int s = 0; s < RUN_STATUS_LAST; s++)
+		if (s != RUN_PASS)
+			other += counts[s];
+	return other || !counts[RUN_PASS] ? RUN_EXIT_UNTESTABLE : 0;
 }
 
 json_object *strvec_json(const struct strvec *v)

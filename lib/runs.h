@@ -80,6 +80,22 @@ int runs_status_in_sweep(struct store *st, long long sweep, const char *qemu,
 			 enum run_status *status) VM_WUR;
 
 /*
+ * How many jobs of sweep have each verdict (the newest run of each job)
+ * into counts[RUN_STATUS_LAST] (zeroed first): 0, or -1 after reporting.
+ */
+int runs_sweep_counts(struct store *st, long long sweep,
+		      size_t counts[RUN_STATUS_LAST]) VM_WUR;
+
+/*
+ * The exit status `git bisect run` understands for runs with these
+ * counts: 1 (bad) when a job failed, the guest or QEMU having proved it;
+ * else 125 (cannot test) when one erred, was skipped or unsupported, or
+ * there was none; else 0 (good: every job passed).
+ */
+int run_counts_git_bisect_exit(const size_t counts[RUN_STATUS_LAST]);
+#define RUN_EXIT_UNTESTABLE 125 /* git bisect run's "cannot test" */
+
+/*
  * The JSON texts a row keeps (runs, migrations): a strvec as a JSON array
  * of strings (the caller puts it), and o as plain text (NULL: NULL), valid
  * while o lives.

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "probe.h"
+#include "ark.h"
 #include "workers.h"
 #include "caps.h"
 #include "domcaps.h"
@@ -22,7 +23,7 @@
 #include "banned.h"
 
 static const char usage[] =
-	"usage: virt-matrix probe [options] [VERSION...]\n"
+	"usage: virt-matrix probe [options] [VERSION...] [--qemu-binary PATH]...\n"
 	"\n"
 	"Record the capabilities of every installed QEMU (see 'virt-matrix ark\n"
 	"list'), or of the versions named, in the store: version, target,\n"
@@ -52,6 +53,9 @@ static const char usage[] =
 	"                 and no guest view\n"
 	"  --no-guest     no guest view\n"
 	"  --no-libvirt   skip libvirt's domain capabilities for each QEMU\n"
+	"  --qemu-binary PATH  a QEMU binary that is not an install (a build\n"
+	"                 tree's build/qemu-system-x86_64): registered under\n"
+	"                 VERSION-build-<its hash> and probed; repeatable\n"
 	"  --jobs N       binaries probed at once (default: number of cores)\n"
 	"  --db PATH      store (env VIRT_MATRIX_DB)\n"
 	"  -q, --quiet    only errors\n";
@@ -271,6 +275,7 @@ static const struct option probe_options[] = {
 	{ "no-abi", no_argument, NULL, 'n' },
 	{ "no-guest", no_argument, NULL, 'G' },
 	{ "no-libvirt", no_argument, NULL, 'L' },
+	{ "qemu-binary", required_argument, NULL, 'B' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "db", required_argument, NULL, 'd' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -293,6 +298,9 @@ static int parse_option(struct probe_opts *po, int c, const char *arg)
 		break;
 	case 'L':
 		po->no_libvirt = 1;
+		break;
+	case 'B':
+		strvec_push(&po->binaries, arg);
 		break;
 	case 'j':
 		if (parse_long(arg, 1, 64, &po->jobs)) {
@@ -335,6 +343,31 @@ void probe_opts_release(struct probe_opts *po)
 {
 	free(po->db);
 	po->db = NULL;
+	strvec_clear(&po->binaries);
+	strvec_clear(&po->names_v);
+}
+
+/*
+ * Each --qemu-binary registered as an install (ark_import_build) and
+ * probed with the operands: when there are binaries, po->names becomes
+ * the operands and their installs. -1 after reporting.
+ */
+static int import_binaries(struct probe_opts *po)
+{
+	if (!po->binaries.nr)
+		return 0;
+	strvec_pushv(&po->names_v, (const char *const *)po->names);
+	for (size_t i = 0; i < po->binaries.nr; i++) {
+		char *name = NULL;
+
+		if (ark_import_build(po->db, po->binaries.v[i], &name))
+			return -1;
+		strvec_push(&po->names_v, name);
+		free(name);
+	}
+	po->names = (char **)po->names_v.v;
+	po->nnames = (int)po->names_v.nr;
+	return 0;
 }
 
 int cmd_probe(int argc, char **argv)
@@ -352,7 +385,8 @@ int cmd_probe(int argc, char **argv)
 		ret = 129;
 		break;
 	default:
-		ret = work_exit_status(probe_run(&po), vm_interrupted);
+		ret = import_binaries(&po) ? 1
+					   : work_exit_status(probe_run(&po), vm_interrupted);
 	}
 	probe_opts_release(&po);
 	return ret;

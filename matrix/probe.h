@@ -1,6 +1,7 @@
 #ifndef MX_PROBE_H
 #define MX_PROBE_H
 
+#include "strbuf.h"
 #include <stddef.h>
 
 /*
@@ -21,7 +22,9 @@ struct probe_opts {
 	int force, no_abi, no_guest, no_libvirt;
 	long jobs;
 	int nnames;   /* the VERSION operands */
-	char **names; /* point into argv */
+	char **names; /* point into argv, or into names_v */
+	struct strvec binaries; /* --qemu-binary PATH */
+	struct strvec names_v;	/* the operands and the binaries' installs */
 };
 
 enum {

@@ -14,6 +14,7 @@
 #include <libvirt/libvirt.h>
 
 #include "run.h"
+#include "ark.h"
 #include "binaries.h"
 #include "caps.h"
 #include "fs.h"
@@ -23,6 +24,7 @@
 #include "jobplan.h"
 #include "libvirtd.h"
 #include "netlab.h"
+#include "runs.h"
 #include "scenario.h"
 #include "shard.h"
 #include "store.h"
@@ -32,6 +34,7 @@
 
 static const char usage[] =
 	"usage: virt-matrix run [--scenario NAME]... [--qemu VERSION]...\n"
+	"                       [--qemu-binary PATH]...\n"
 	"                       [--libvirt VERSION|none|all]...\n"
 	"                       [--jobs N] [--shard K/N] [--timeout SEC]\n"
 	"                       [--sweep UUID] [--db PATH]\n"
@@ -74,6 +77,11 @@ static const char usage[] =
 	"                   every scenario directly in scenarios/ (not dts/)\n"
 	"  --qemu VERSION   a QEMU install (see 'virt-matrix ark list');\n"
 	"                   repeatable; default: all\n"
+	"  --qemu-binary PATH  a QEMU binary that is not an install, such as\n"
+	"                   build/qemu-system-x86_64 of a QEMU build tree: it is\n"
+	"                   registered under VERSION-build-<its hash> (see 'ark\n"
+	"                   list') and run like an install; repeatable. The exit\n"
+	"                   status is then git bisect run's (below)\n"
 	"  --libvirt V      also through the daemon of that libvirt install: the\n"
 	"                   scenario as a domain, <emulator> the QEMU under test;\n"
 	"                   'none' is the direct runner; repeatable; default:\n"
@@ -94,7 +102,13 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 when every run passed, was skipped or is unsupported\n"
 	"(a pair a component refuses by its own rule), 1 when one failed or\n"
-	"erred, 130 when interrupted.\n";
+	"erred, 130 when interrupted. With --qemu-binary, as 'git bisect run'\n"
+	"wants it: 0 when every run passed, 1 when one failed (the guest or\n"
+	"QEMU proved it), 125 when none failed but one could not be judged (an\n"
+	"error, a skip, unsupported, no run, or the binary does not run), 129\n"
+	"for a usage error and 130 when interrupted (both stop git bisect):\n"
+	"  git bisect run virt-matrix run --qemu-binary build/qemu-system-x86_64 \\\n"
+	"      --scenario vhost-user --libvirt none\n";
 
 
 /*
@@ -124,6 +138,7 @@ static int find_scenarios(struct strvec *names, struct strvec *paths)
 /* What the command line asked for. */
 struct run_opts {
 	struct strvec names, qemus, libvirts;
+	struct strvec binaries; /* --qemu-binary */
 	long njobs, timeout;
 	struct shard shard;
 	const char *sweep_uuid;
@@ -135,6 +150,7 @@ static void run_opts_release(struct run_opts *o)
 	strvec_clear(&o->names);
 	strvec_clear(&o->qemus);
 	strvec_clear(&o->libvirts);
+	strvec_clear(&o->binaries);
 	free(o->db);
 }
 
@@ -150,6 +166,9 @@ static int take_option(int c, const char *arg, struct run_opts *o)
 		return 0;
 	case 'L':
 		strvec_push(&o->libvirts, arg);
+		return 0;
+	case 'B':
+		strvec_push(&o->binaries, arg);
 		return 0;
 	case 'W':
 		o->sweep_uuid = arg;
@@ -185,6 +204,7 @@ static int parse_options(int argc, char **argv, struct run_opts *o, int *status)
 	static const struct option opts[] = {
 		{ "scenario", required_argument, NULL, 's' },
 		{ "qemu", required_argument, NULL, 'Q' },
+		{ "qemu-binary", required_argument, NULL, 'B' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "db", required_argument, NULL, 'd' },
@@ -417,6 +437,43 @@ static int run_job(size_t i, void *arg)
 	return job_run(rj->env, &rj->jobs[i]);
 }
 
+/*
+ * Each --qemu-binary registered as an install (ark_import_build) and
+ * added to --qemu; -1 after reporting.
+ */
+static int import_binaries(struct run_opts *o)
+{
+	for (size_t i = 0; i < o->binaries.nr; i++) {
+		char *name = NULL;
+
+		if (ark_import_build(o->db, o->binaries.v[i], &name))
+			return -1;
+		strvec_push(&o->qemus, name);
+		free(name);
+	}
+	return 0;
+}
+
+/* git bisect run's exit status from the sweep's verdicts (runs.h), said. */
+static int bisect_exit(const char *db, long long sweep_id)
+{
+	size_t n[RUN_STATUS_LAST];
+	struct store st;
+	int rc = RUN_EXIT_UNTESTABLE;
+
+	if (store_open(&st, db))
+		return rc;
+	if (!runs_sweep_counts(&st, sweep_id, n)) {
+		rc = run_counts_git_bisect_exit(n);
+		info("for git bisect: %s (%zu passed, %zu failed, %zu erred, %zu skipped, "
+		     "%zu unsupported)",
+		     rc == 0 ? "good" : rc == 1 ? "bad" : "cannot test (125)", n[RUN_PASS],
+		     n[RUN_FAIL], n[RUN_ERROR], n[RUN_SKIP], n[RUN_UNSUPPORTED]);
+	}
+	store_close(&st);
+	return rc;
+}
+
 /* The plan of the run from the options and the store; -1 after reporting. */
 static int plan_run(const struct run_opts *o, const struct strvec *paths,
 		    const struct run_installs *inst, struct jobplan *plan)
@@ -449,8 +506,10 @@ int cmd_run(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o, &ret))
 		goto out;
-	ret = 1;
-	if (find_scenarios(&o.names, &paths) || scenarios_mib(&paths, &job_mib))
+	/* A developer's binary answers git bisect run: 125 until judged. */
+	ret = o.binaries.nr ? RUN_EXIT_UNTESTABLE : 1;
+	if (find_scenarios(&o.names, &paths) || scenarios_mib(&paths, &job_mib) ||
+	    import_binaries(&o))
 		goto out;
 	njobs = fit_jobs(o.njobs, job_mib);
 	if (installs_load(o.db, &inst) || plan_run(&o, &paths, &inst, &plan) ||
@@ -470,10 +529,12 @@ int cmd_run(int argc, char **argv)
 		size_t failed = workers_run(plan.njobs, njobs, NULL, run_job, &rj);
 
 		ret = vm_interrupted ? 130 : failed ? 1 : 0;
+		if (o.binaries.nr && !vm_interrupted)
+			ret = bisect_exit(o.db, env.sweep_id);
 	}
 out:
 	if (close_sweep(o.db, &env))
-		ret = ret ? ret : 1;
+		ret = ret ? ret : o.binaries.nr ? RUN_EXIT_UNTESTABLE : 1;
 	stop_daemons(daemons, plan.nlibvirts);
 	jobplan_release(&plan);
 	installs_release(&inst);

@@ -4,8 +4,9 @@
  * fingerprint or its guest view changed. Candidates are the catalog's
  * versions between the two (plus the two themselves when they are
  * installs outside the catalog), or a list of commits whose source
- * snapshots come from a URL template, as git forges serve them (built as
- * '<base>+g<commit>' from the downloaded tarball). Each candidate tested
+ * snapshots come from a URL template, as git forges serve them, or from
+ * a local clone (bisect_git.c), built as '<base>+g<commit>' from the
+ * tarball. Each candidate tested
  * is built with ark when it is not installed (so cached builds are
  * reused), then run (`run`, its runs recorded in one sweep of kind
  * 'bisect') or probed (`probe`, for --abi and --guest; bisect_guest.c
@@ -49,6 +50,7 @@ static const char usage[] =
 	"                          --good V1 --bad V2 [--libvirt VERSION]\n"
 	"                          [--url TEMPLATE (--commits FILE | --commit C...)\n"
 	"                           --base-version V [--flavour upstream|debian]]\n"
+	"                          [--git DIR --base-version V [--flavour F]]\n"
 	"                          [--from SOURCE] [--timeout SEC] [--sweep-id UUID]\n"
 	"                          [--db PATH]\n"
 	"\n"
@@ -76,13 +78,19 @@ static const char usage[] =
 	"                      migrate' does): good when the guest proves it\n"
 	"                      survived on the destination, bad when it fails\n"
 	"  --from-qemu A, --to-qemu B  the fixed side of --migration: an install\n"
-	"  --good V1, --bad V2 versions (or commits, with --url)\n"
+	"  --good V1, --bad V2 versions (or commits, with --url or --git)\n"
 	"  --libvirt VERSION   run the scenario through that libvirt install\n"
 	"                      (default: the direct runner)\n"
 	"  --url TEMPLATE      bisect commits: the snapshot tarball of a commit,\n"
 	"                      with ${commit} (or ${short}, its first 12\n"
 	"                      characters), e.g. https://gitlab.com/qemu-project/\n"
 	"                      qemu/-/archive/${commit}/qemu-${commit}.tar.gz\n"
+	"  --git DIR           bisect the commits of a local clone: --good and\n"
+	"                      --bad are revisions of it (either the older);\n"
+	"                      the candidates are the commits on the ancestry\n"
+	"                      path between them; each tested commit is taken\n"
+	"                      with 'git archive' (no network) and built by ark\n"
+	"                      (ccache is shared between commits)\n"
 	"  --commits FILE      the commits, oldest first, one per line ('git\n"
 	"                      rev-list --reverse V1..V2' output); '#' comments\n"
 	"  --commit C          a commit; repeatable, oldest first\n"
@@ -103,7 +111,8 @@ struct bisect_ctx {
 	const struct bisect_opts *o;
 	char *db;
 	char *scn_name;
-	struct strvec commits; /* --commit and --commits FILE */
+	struct strvec commits; /* --commit and --commits FILE, or --git's */
+	char *good_id, *bad_id; /* --git: the ends' full commit ids */
 	struct strvec cand;  /* install names, oldest first */
 	struct strvec label; /* as the user calls them: versions or commits */
 	enum bisect_state *state;
@@ -199,7 +208,19 @@ static int ensure_built(struct bisect_ctx *x, size_t i)
 		return 0;
 	}
 	strvec_pushv(&a, (const char *const[]){ "ark", "build", "--db", x->db, NULL });
-	if (x->o->url) {
+	if (x->o->git) {
+		char *cache = paths_cache_dir(), *path = NULL;
+
+		r = bisect_git_snapshot(x->o->git, x->label.v[i], cache, &path);
+		free(cache);
+		if (r) {
+			strvec_clear(&a);
+			return -1;
+		}
+		strvec_pushv(&a, (const char *const[]){ "--source", path, "--flavour",
+			x->o->flavour ? x->o->flavour : "upstream", NULL });
+		free(path);
+	} else if (x->o->url) {
 		struct strbuf url = STRBUF_INIT;
 		struct fetch_opts fo;
 		char *cache = paths_cache_dir();
@@ -494,7 +515,7 @@ static int judge_ends(struct bisect_ctx *x)
 {
 	size_t old_end = 0, new_end = x->cand.nr - 1;
 
-	x->good_is_old = !strcmp(x->label.v[0], x->o->good);
+	x->good_is_old = !strcmp(x->label.v[0], x->good_id ? x->good_id : x->o->good);
 	for (int e = 0; e < 2; e++) {
 		size_t i = (e == 0) == x->good_is_old ? old_end : new_end;
 		char want = e == 0 ? 'g' : 'b';
@@ -517,7 +538,7 @@ static int judge_ends(struct bisect_ctx *x)
 static int search(struct bisect_ctx *x)
 {
 	struct bisect_answer a = { &x->label, &x->cand, (const char *const *)x->evidence,
-				   { 0, 0, 0 }, 0, x->o->url != NULL };
+				   { 0, 0, 0 }, 0, x->o->url || x->o->git };
 	struct strbuf out = STRBUF_INIT;
 	size_t next;
 	int v, rc;
@@ -558,6 +579,15 @@ static int prepare(struct bisect_ctx *x)
 		if (rc)
 			return -1;
 	}
+	if (o->git) {
+		char *g = NULL, *b = NULL;
+
+		if (bisect_git_commits(o->git, o->good, o->bad, &x->commits, &g, &b))
+			return -1;
+		info("%zu commits from %s to %s in '%s'", x->commits.nr, g, b, o->git);
+		x->good_id = g;
+		x->bad_id = b;
+	}
 	if (o->url) {
 		struct strbuf probe_url = STRBUF_INIT;
 		int rc = bisect_url(o->url, o->good, &probe_url);
@@ -571,8 +601,10 @@ static int prepare(struct bisect_ctx *x)
 	if (store_open(&x->st, x->db))
 		return -1;
 	x->open = 1;
-	if (o->url ? bisect_commit_candidates(&x->commits, o->good, o->bad, o->base,
+	if (o->git ? bisect_commit_candidates(&x->commits, x->good_id, x->bad_id, o->base,
 					       &x->label, &x->cand)
+	    : o->url ? bisect_commit_candidates(&x->commits, o->good, o->bad, o->base,
+						 &x->label, &x->cand)
 		   : version_candidates(x))
 		return -1;
 	x->state = xcalloc(x->cand.nr, sizeof(*x->state));
@@ -627,6 +659,8 @@ static void ctx_release(struct bisect_ctx *x)
 	free(x->state);
 	free(x->good_fp);
 	free(x->scn_name);
+	free(x->good_id);
+	free(x->bad_id);
 	strvec_clear(&x->commits);
 	strvec_clear(&x->cand);
 	strvec_clear(&x->label);
@@ -698,6 +732,7 @@ int bisect_opts_parse(struct bisect_opts *o, int argc, char **argv)
 		{ "bad", required_argument, NULL, 'b' },
 		{ "libvirt", required_argument, NULL, 'L' },
 		{ "url", required_argument, NULL, 'u' },
+		{ "git", required_argument, NULL, 'D' },
 		{ "commits", required_argument, NULL, 'C' },
 		{ "commit", required_argument, NULL, 'c' },
 		{ "base-version", required_argument, NULL, 'B' },
@@ -725,6 +760,7 @@ int bisect_opts_parse(struct bisect_opts *o, int argc, char **argv)
 		case 'b': o->bad = optarg; break;
 		case 'L': o->libvirt = strcmp(optarg, "none") ? optarg : NULL; break;
 		case 'u': o->url = optarg; break;
+		case 'D': o->git = optarg; break;
 		case 'C': o->commits_file = optarg; break;
 		case 'B': o->base = optarg; break;
 		case 'F': o->from = optarg; break;
@@ -772,6 +808,12 @@ int bisect_opts_check(const struct bisect_opts *o)
 	if (m && o->libvirt)
 		return error("--libvirt goes with --scenario (the %s is the QEMU's own)",
 			     o->machine ? "ABI" : o->guest ? "guest view" : "migration");
+	if (o->git && (o->url || o->commits_file || o->commits.nr))
+		return error("--git DIR takes the commits from the clone: not with --url, "
+			     "--commits or --commit");
+	if (o->git && !o->base)
+		return error("--git DIR wants --base-version V, the release the commits "
+			     "build like (recipe and patches)");
 	if (!o->url != !(o->commits_file || o->commits.nr))
 		return error("bisecting commits wants --url TEMPLATE and --commits FILE "
 			     "(or --commit C...) together");

@@ -62,6 +62,25 @@ int bisect_commit_valid(const char *s);
  */
 int bisect_url(const char *tmpl, const char *commit, struct strbuf *out) VM_WUR;
 
+/*
+ * bisect_git.c. The commits of the clone at dir from good to bad, either
+ * the older: the older end's full id, then the commits on the ancestry
+ * path to the newer end, oldest first, appended to commits; the full ids
+ * of good and bad, malloc'd, in *good_id and *bad_id. -1 after reporting
+ * (no such revision, neither end an ancestor of the other, git failed).
+ */
+int bisect_git_commits(const char *dir, const char *good, const char *bad,
+		       struct strvec *commits, char **good_id, char **bad_id) VM_WUR;
+
+/*
+ * The tree of commit in the clone at dir as a tarball in the cache
+ * (cache_dir/downloads/git/<commit>.tar.gz, top directory
+ * qemu-<12 characters>/), made with git archive unless there; its path,
+ * malloc'd, in *path. -1 after reporting (nothing half-written is left).
+ */
+int bisect_git_snapshot(const char *dir, const char *commit, const char *cache_dir,
+			char **path) VM_WUR;
+
 /* The options of `virt-matrix bisect`; strings point into its argv. */
 struct bisect_opts {
 	const char *scenario; /* one of scenario, machine and guest */
@@ -72,6 +91,7 @@ struct bisect_opts {
 	const char *libvirt;		/* NULL: the direct runner */
 	const char *good, *bad;
 	const char *url, *commits_file, *base, *flavour; /* commits */
+	const char *git;       /* --git DIR: commits of a local clone */
 	const char *from, *timeout, *uuid, *db;
 	long timeout_s;	       /* --timeout, or run's default */
 	struct strvec commits; /* --commit, oldest first */

@@ -290,6 +290,15 @@ static const struct opts_case opts_cases[] = {
 	  "wants --url TEMPLATE and --commits FILE" },
 	{ "commits without url", "--scenario s --good 1 --bad 2 --commits c.txt", -2,
 	  "wants --url TEMPLATE and --commits FILE" },
+	{ "git", "--scenario s --good v1 --bad HEAD --git src/qemu --base-version 7.2.0", 0,
+	  "scenario:s good:v1 bad:HEAD libvirt:- timeout:240 git:src/qemu base:7.2.0" },
+	{ "git without base", "--scenario s --good v1 --bad HEAD --git src/qemu", -2,
+	  "--git DIR wants --base-version V" },
+	{ "git and url", "--scenario s --good v1 --bad HEAD --git q --base-version 7.2.0"
+	  " --url http://x/${commit}.tgz --commit abcd", -2,
+	  "--git DIR takes the commits from the clone: not with --url" },
+	{ "git and commits", "--scenario s --good v1 --bad HEAD --git q --base-version 7.2.0"
+	  " --commits c.txt", -2, "not with --url, --commits or --commit" },
 };
 
 static char *describe_opts(const struct bisect_opts *o)
@@ -308,6 +317,8 @@ static char *describe_opts(const struct bisect_opts *o)
 	if (o->url)
 		sb_printf(&d, " url:%s commits:%zu base:%s flavour:%s", o->url,
 			  o->commits.nr, o->base, o->flavour);
+	if (o->git)
+		sb_printf(&d, " git:%s base:%s", o->git, o->base);
 	if (o->db)
 		sb_printf(&d, " db:%s", o->db);
 	return strbuf_detach(&d);

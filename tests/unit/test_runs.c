@@ -3,7 +3,8 @@
  * unknown string is refused (and, read back from a store, reported
  * naming the store), which verdicts are failures, and a run inserted
  * into a temporary store reads back column by column, the resume
- * lookup included.
+ * lookup included; the verdicts of a sweep counted (the newest run of
+ * each job) and turned into git bisect run's exit status.
  */
 #include "teststore.h"
 #include "runs.h"
@@ -79,7 +80,7 @@ static long long new_sweep(struct store *st)
 {
 	assert_int_equal(sqlite3_exec(st->db, "INSERT INTO sweeps (kind, status,"
 					      " started_at, uuid) VALUES ('run',"
-					      " 'running', 'now', 'u')",
+					      " 'running', 'now', lower(hex(randomblob(16))))",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	return sqlite3_last_insert_rowid(st->db);
@@ -167,6 +168,81 @@ static void test_bad_status(void **state)
 	tmp_store_close(&t);
 }
 
+/* git bisect run's exit status from a sweep's counts. */
+static const struct bisect_exit_case {
+	const char *name;
+	size_t pass, fail, error, skip, unsupported;
+	int want;
+} bisect_exit_cases[] = {
+	{ "all passed", 3, 0, 0, 0, 0, 0 },
+	{ "one failed", 2, 1, 0, 0, 0, 1 },
+	{ "a failure outweighs an error", 0, 1, 1, 1, 0, 1 },
+	{ "an error cannot be judged", 2, 0, 1, 0, 0, 125 },
+	{ "a skip cannot be judged", 2, 0, 0, 1, 0, 125 },
+	{ "unsupported cannot be judged", 0, 0, 0, 0, 1, 125 },
+	{ "no run at all", 0, 0, 0, 0, 0, 125 },
+};
+
+static void test_git_bisect_exit(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bisect_exit_cases); i++) {
+		const struct bisect_exit_case *c = &bisect_exit_cases[i];
+		size_t n[RUN_STATUS_LAST] = { 0 };
+		int got;
+
+		n[RUN_PASS] = c->pass;
+		n[RUN_FAIL] = c->fail;
+		n[RUN_ERROR] = c->error;
+		n[RUN_SKIP] = c->skip;
+		n[RUN_UNSUPPORTED] = c->unsupported;
+		got = run_counts_git_bisect_exit(n);
+		if (got != c->want)
+			fail_msg("%s: %d, expected %d", c->name, got, c->want);
+	}
+}
+
+/* The newest run of each job counts; other sweeps do not. */
+static void test_sweep_counts(void **state)
+{
+	struct tmp_store t;
+	struct run_row row = {
+		.qemu = "7.2.0", .qemu_sha256 = "abc", .scenario = "a",
+		.scenario_sha256 = "s1", .accel = "tcg", .status = RUN_FAIL,
+		.argv = "[]", .notes = "[]",
+	};
+	size_t n[RUN_STATUS_LAST];
+	long long other;
+
+	(void)state;
+	tmp_store_open(&t);
+	row.sweep = new_sweep(&t.st);
+	assert_int_equal(runs_insert(&t.st, &row), 0);
+	row.status = RUN_PASS; /* the same job again: it passed */
+	assert_int_equal(runs_insert(&t.st, &row), 0);
+	row.scenario = "b";
+	row.status = RUN_SKIP;
+	assert_int_equal(runs_insert(&t.st, &row), 0);
+	row.libvirt = "9.0.0"; /* another job: b through libvirt */
+	row.status = RUN_FAIL;
+	assert_int_equal(runs_insert(&t.st, &row), 0);
+	other = row.sweep;
+	row.sweep = new_sweep(&t.st);
+	row.status = RUN_ERROR;
+	assert_int_equal(runs_insert(&t.st, &row), 0);
+
+	assert_int_equal(runs_sweep_counts(&t.st, other, n), 0);
+	assert_int_equal(n[RUN_PASS], 1);
+	assert_int_equal(n[RUN_FAIL], 1);
+	assert_int_equal(n[RUN_SKIP], 1);
+	assert_int_equal(n[RUN_ERROR], 0);
+	assert_int_equal(run_counts_git_bisect_exit(n), 1);
+	assert_int_equal(runs_sweep_counts(&t.st, row.sweep, n), 0);
+	assert_int_equal(n[RUN_ERROR], 1);
+	assert_int_equal(n[RUN_PASS] + n[RUN_FAIL] + n[RUN_SKIP], 0);
+	tmp_store_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +250,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_refused),
 		cmocka_unit_test(test_insert_read_back),
 		cmocka_unit_test(test_bad_status),
+		cmocka_unit_test(test_git_bisect_exit),
+		cmocka_unit_test(test_sweep_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
