@@ -22,4 +22,14 @@ int cmd_ark(int argc, char **argv);
  */
 int ark_import_build(const char *db, const char *path, char **name) VM_WUR;
 
+struct strvec;
+
+/*
+ * Each of paths imported with ark_import_build, its install's name
+ * appended to names (the --qemu-binary option of run, probe and
+ * migrate). -1 after reporting the first that fails.
+ */
+int ark_import_builds(const char *db, const struct strvec *paths,
+		      struct strvec *names) VM_WUR;
+
 #endif

@@ -281,3 +281,16 @@ out:
 	import_release(&im);
 	return ret;
 }
+
+int ark_import_builds(const char *db, const struct strvec *paths, struct strvec *names)
+{
+	for (size_t i = 0; i < paths->nr; i++) {
+		char *name = NULL;
+
+		if (ark_import_build(db, paths->v[i], &name))
+			return -1;
+		strvec_push(names, name);
+		free(name);
+	}
+	return 0;
+}

@@ -105,17 +105,14 @@ int runs_status_in_sweep(struct store *st, long long sweep, const char *qemu,
 	return 1;
 }
 
-int runs_sweep_counts(struct store *st, long long sweep,
+int run_status_counts(struct store *st, const char *sql, long long sweep,
 		      size_t counts[RUN_STATUS_LAST])
 {
 	auto_stmt *q = NULL;
 	int rc;
 
 	memset(counts, 0, RUN_STATUS_LAST * sizeof(*counts));
-	if (store_prepare(st, &q, "SELECT status FROM runs r WHERE sweep = ?1 AND id ="
-			  " (SELECT max(id) FROM runs x WHERE x.sweep = ?1 AND"
-			  " x.qemu = r.qemu AND x.libvirt IS r.libvirt AND"
-			  " x.scenario = r.scenario)"))
+	if (store_prepare(st, &q, sql))
 		return -1;
 	sqlite3_bind_int64(q, 1, sweep);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -126,8 +123,33 @@ int runs_sweep_counts(struct store *st, long long sweep,
 		counts[s]++;
 	}
 	if (rc != SQLITE_DONE)
-		return store_error(st, "cannot count the sweep's runs");
+		return store_error(st, "cannot count the sweep's verdicts");
 	return 0;
+}
+
+int runs_sweep_counts(struct store *st, long long sweep,
+		      size_t counts[RUN_STATUS_LAST])
+{
+	return run_status_counts(st, RUNS_SWEEP_STATUS_SQL, sweep, counts);
+}
+
+int run_git_bisect_exit(const char *db, const char *sql, long long sweep)
+{
+	size_t n[RUN_STATUS_LAST];
+	struct store st;
+	int rc = RUN_EXIT_UNTESTABLE;
+
+	if (store_open(&st, db))
+		return rc;
+	if (!run_status_counts(&st, sql, sweep, n)) {
+		rc = run_counts_git_bisect_exit(n);
+		info("for git bisect: %s (%zu passed, %zu failed, %zu erred, %zu skipped, "
+		     "%zu unsupported)",
+		     rc == 0 ? "good" : rc == 1 ? "bad" : "cannot test (125)", n[RUN_PASS],
+		     n[RUN_FAIL], n[RUN_ERROR], n[RUN_SKIP], n[RUN_UNSUPPORTED]);
+	}
+	store_close(&st);
+	return rc;
 }
 
 int run_counts_git_bisect_exit(const size_t counts[RUN_STATUS_LAST])

@@ -80,6 +80,14 @@ int runs_status_in_sweep(struct store *st, long long sweep, const char *qemu,
 			 enum run_status *status) VM_WUR;
 
 /*
+ * How many rows sql (one column, a verdict; ?1 bound to sweep) gives of
+ * each verdict, into counts[RUN_STATUS_LAST] (zeroed first): 0, or -1
+ * after reporting.
+ */
+int run_status_counts(struct store *st, const char *sql, long long sweep,
+		      size_t counts[RUN_STATUS_LAST]) VM_WUR;
+
+/*
  * How many jobs of sweep have each verdict (the newest run of each job)
  * into counts[RUN_STATUS_LAST] (zeroed first): 0, or -1 after reporting.
  */
@@ -94,6 +102,20 @@ int runs_sweep_counts(struct store *st, long long sweep,
  */
 int run_counts_git_bisect_exit(const size_t counts[RUN_STATUS_LAST]);
 #define RUN_EXIT_UNTESTABLE 125 /* git bisect run's "cannot test" */
+
+/* The verdict of each job of sweep ?1: the newest run of each. */
+#define RUNS_SWEEP_STATUS_SQL                                                   \
+	"SELECT status FROM runs r WHERE sweep = ?1 AND id = (SELECT max(id) FROM" \
+	" runs x WHERE x.sweep = ?1 AND x.qemu = r.qemu AND x.libvirt IS"         \
+	" r.libvirt AND x.scenario = r.scenario)"
+
+/*
+ * git bisect run's exit status (run_counts_git_bisect_exit) from the
+ * verdicts sql gives for sweep in the store at db (RUNS_SWEEP_STATUS_SQL,
+ * or the sweep's migrations), with one line saying it and the counts;
+ * 125 when the store cannot be read (reported).
+ */
+int run_git_bisect_exit(const char *db, const char *sql, long long sweep);
 
 /*
  * The JSON texts a row keeps (runs, migrations): a strvec as a JSON array

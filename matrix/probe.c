@@ -357,14 +357,8 @@ static int import_binaries(struct probe_opts *po)
 	if (!po->binaries.nr)
 		return 0;
 	strvec_pushv(&po->names_v, (const char *const *)po->names);
-	for (size_t i = 0; i < po->binaries.nr; i++) {
-		char *name = NULL;
-
-		if (ark_import_build(po->db, po->binaries.v[i], &name))
-			return -1;
-		strvec_push(&po->names_v, name);
-		free(name);
-	}
+	if (ark_import_builds(po->db, &po->binaries, &po->names_v))
+		return -1;
 	po->names = (char **)po->names_v.v;
 	po->nnames = (int)po->names_v.nr;
 	return 0;

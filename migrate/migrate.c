@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "migrate.h"
+#include "ark.h"
 #include "binaries.h"
 #include "caps.h"
 #include "fs.h"
@@ -23,7 +24,8 @@
 #include "banned.h"
 
 static const char usage[] =
-	"usage: virt-matrix migrate [--qemu VERSION]... [--machine PATTERN]...\n"
+	"usage: virt-matrix migrate [--qemu VERSION]... [--qemu-binary PATH]...\n"
+	"                           [--machine PATTERN]...\n"
 	"                           [--from VERSION | --to VERSION]\n"
 	"                           [--live | --libvirt VERSION|all]...\n"
 	"                           [--jobs N] [--shard K/N]\n"
@@ -56,6 +58,11 @@ static const char usage[] =
 	"\n"
 	"  --qemu VERSION     a QEMU install (see 'virt-matrix ark list');\n"
 	"                     repeatable; default: all\n"
+	"  --qemu-binary PATH a QEMU binary that is not an install (a build\n"
+	"                     tree's build/qemu-system-x86_64): registered under\n"
+	"                     VERSION-build-<its hash> and migrated to and from\n"
+	"                     like an install; repeatable. The exit status is then\n"
+	"                     git bisect run's (below)\n"
 	"  --machine PATTERN  versioned machine types matching the shell pattern\n"
 	"                     ('pc-q35-7.*'); repeatable; default: all (with\n"
 	"                     --libvirt, the newest pc-q35 of each pair)\n"
@@ -82,10 +89,17 @@ static const char usage[] =
 	"destination, machine type and mode (and libvirt, through libvirt).\n"
 	"\n"
 	"Exit status: 0 when every migration passed, 1 when one failed or erred,\n"
-	"130 when interrupted, 129 after a usage error.\n";
+	"130 when interrupted, 129 after a usage error. With --qemu-binary, as\n"
+	"'git bisect run' wants it: 0 when every migration passed, 1 when one\n"
+	"failed, 125 when none failed but one could not be judged (an error, a\n"
+	"failed control, a skip) or the binary does not run; 129 and 130 stop\n"
+	"git bisect:\n"
+	"  git bisect run virt-matrix migrate --qemu 7.2.0 \\\n"
+	"      --qemu-binary build/qemu-system-x86_64 --machine pc-q35-7.2\n";
 
 struct mig_opts {
 	struct strvec qemus, machines, libvirts;
+	struct strvec binaries; /* --qemu-binary */
 	enum mig_mode mode;
 	const char *from, *to;
 	long njobs, timeout;
@@ -98,6 +112,7 @@ static int parse_options(int argc, char **argv, struct mig_opts *o, int *status)
 {
 	static const struct option opts[] = {
 		{ "qemu", required_argument, NULL, 'Q' },
+		{ "qemu-binary", required_argument, NULL, 'B' },
 		{ "machine", required_argument, NULL, 'M' },
 		{ "live", no_argument, NULL, 'l' },
 		{ "libvirt", required_argument, NULL, 'L' },
@@ -128,6 +143,9 @@ static int parse_options(int argc, char **argv, struct mig_opts *o, int *status)
 			return 1;
 		case 'Q':
 			strvec_push(&o->qemus, optarg);
+			break;
+		case 'B':
+			strvec_push(&o->binaries, optarg);
 			break;
 		case 'M':
 			strvec_push(&o->machines, optarg);
@@ -400,8 +418,9 @@ int cmd_migrate(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o, &ret))
 		goto out;
-	ret = 1;
-	if (store_open(&st, o.db))
+	/* A developer's binary answers git bisect run: 125 until judged. */
+	ret = o.binaries.nr ? RUN_EXIT_UNTESTABLE : 1;
+	if (ark_import_builds(o.db, &o.binaries, &o.qemus) || store_open(&st, o.db))
 		goto out;
 	probe_missing(&st, &o.qemus);
 	{
@@ -432,7 +451,7 @@ int cmd_migrate(int argc, char **argv)
 					&o.shard };
 
 		ret = lv_run(&in);
-		goto out;
+		goto judged;
 	}
 	{
 		size_t pairs = 0;
@@ -449,14 +468,19 @@ int cmd_migrate(int argc, char **argv)
 
 		ret = vm_interrupted ? 130 : failed ? 1 : 0;
 	}
+judged:
+	if (o.binaries.nr && !vm_interrupted && ret != 130)
+		ret = run_git_bisect_exit(o.db, "SELECT status FROM migrations WHERE sweep = ?1",
+					  sh.sweep);
 out:
 	if (opened && close_sweep(o.db, sh.sweep))
-		ret = ret ? ret : 1;
+		ret = ret ? ret : o.binaries.nr ? RUN_EXIT_UNTESTABLE : 1;
 	mig_plan_release(&plan);
 	mig_guest_files_release(&sh.files);
 	strvec_clear(&o.qemus);
 	strvec_clear(&o.machines);
 	strvec_clear(&o.libvirts);
+	strvec_clear(&o.binaries);
 	free(o.db);
 	return ret;
 }

@@ -437,43 +437,6 @@ static int run_job(size_t i, void *arg)
 	return job_run(rj->env, &rj->jobs[i]);
 }
 
-/*
- * Each --qemu-binary registered as an install (ark_import_build) and
- * added to --qemu; -1 after reporting.
- */
-static int import_binaries(struct run_opts *o)
-{
-	for (size_t i = 0; i < o->binaries.nr; i++) {
-		char *name = NULL;
-
-		if (ark_import_build(o->db, o->binaries.v[i], &name))
-			return -1;
-		strvec_push(&o->qemus, name);
-		free(name);
-	}
-	return 0;
-}
-
-/* git bisect run's exit status from the sweep's verdicts (runs.h), said. */
-static int bisect_exit(const char *db, long long sweep_id)
-{
-	size_t n[RUN_STATUS_LAST];
-	struct store st;
-	int rc = RUN_EXIT_UNTESTABLE;
-
-	if (store_open(&st, db))
-		return rc;
-	if (!runs_sweep_counts(&st, sweep_id, n)) {
-		rc = run_counts_git_bisect_exit(n);
-		info("for git bisect: %s (%zu passed, %zu failed, %zu erred, %zu skipped, "
-		     "%zu unsupported)",
-		     rc == 0 ? "good" : rc == 1 ? "bad" : "cannot test (125)", n[RUN_PASS],
-		     n[RUN_FAIL], n[RUN_ERROR], n[RUN_SKIP], n[RUN_UNSUPPORTED]);
-	}
-	store_close(&st);
-	return rc;
-}
-
 /* The plan of the run from the options and the store; -1 after reporting. */
 static int plan_run(const struct run_opts *o, const struct strvec *paths,
 		    const struct run_installs *inst, struct jobplan *plan)
@@ -509,7 +472,7 @@ int cmd_run(int argc, char **argv)
 	/* A developer's binary answers git bisect run: 125 until judged. */
 	ret = o.binaries.nr ? RUN_EXIT_UNTESTABLE : 1;
 	if (find_scenarios(&o.names, &paths) || scenarios_mib(&paths, &job_mib) ||
-	    import_binaries(&o))
+	    ark_import_builds(o.db, &o.binaries, &o.qemus))
 		goto out;
 	njobs = fit_jobs(o.njobs, job_mib);
 	if (installs_load(o.db, &inst) || plan_run(&o, &paths, &inst, &plan) ||
@@ -530,7 +493,7 @@ int cmd_run(int argc, char **argv)
 
 		ret = vm_interrupted ? 130 : failed ? 1 : 0;
 		if (o.binaries.nr && !vm_interrupted)
-			ret = bisect_exit(o.db, env.sweep_id);
+			ret = run_git_bisect_exit(o.db, RUNS_SWEEP_STATUS_SQL, env.sweep_id);
 	}
 out:
 	if (close_sweep(o.db, &env))
