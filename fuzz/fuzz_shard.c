@@ -2,7 +2,8 @@
  * Fuzz harness "shard": the input is lines: a --shard value for
  * shard_parse(), then the values of the variables shard_from_env()
  * reads (lib/shard.c), in the order of vars[] below; a variable with no
- * line is unset. A shard either side accepts must be a real slice: job
+ * line, or an empty one, is unset (so that the later engines' variables
+ * are reached). A shard either side accepts must be a real slice: job
  * k-1 is in it, job k is not (unless N is 1).
  */
 #include "fuzz.h"
@@ -10,7 +11,8 @@
 
 static const char *const vars[] = {
 	"CI_NODE_INDEX",	  "CI_NODE_TOTAL",	    "SLURM_ARRAY_TASK_ID",
-	"SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN",
+	"SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN",   "JOB_COMPLETION_INDEX",
+	"VIRT_MATRIX_SHARDS",
 };
 
 static void check_slice(const struct shard *sh)
@@ -42,7 +44,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nl = strchr(p, '\n');
 		if (nl)
 			*nl = '\0';
-		setenv(vars[i], p, 1);
+		if (*p)
+			setenv(vars[i], p, 1);
+		else
+			unsetenv(vars[i]);
 		p = nl ? nl + 1 : NULL;
 	}
 	if (!shard_from_env(&sh))

@@ -1,6 +1,6 @@
 /*
  * Shard selection (see shard.h): from --shard or from the variables CI
- * systems and batch schedulers set for array jobs.
+ * systems, batch schedulers and Kubernetes set for array jobs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +58,15 @@ int shard_from_env(struct shard *sh)
 				     "SLURM_ARRAY_TASK_MIN %ld", id, min);
 		sh->k = id - min + 1;
 		sh->from = "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT";
+	} else if (getenv("JOB_COMPLETION_INDEX") && getenv("VIRT_MATRIX_SHARDS")) {
+		/* Kubernetes: the index runs 0..completions-1; the count is ours. */
+		long idx;
+
+		if (env_long("JOB_COMPLETION_INDEX", 0, &idx) ||
+		    env_long("VIRT_MATRIX_SHARDS", 1, &sh->n))
+			return -1;
+		sh->k = idx + 1;
+		sh->from = "JOB_COMPLETION_INDEX/VIRT_MATRIX_SHARDS";
 	}
 	if (sh->k > sh->n)
 		return error("shard %ld of %ld (from %s) does not exist", sh->k,

@@ -27,8 +27,11 @@ int shard_parse(const char *s, struct shard *sh) VM_WUR;
  * The default from the environment: GitLab CI's CI_NODE_INDEX and
  * CI_NODE_TOTAL (parallel:), else Slurm's SLURM_ARRAY_TASK_ID and
  * SLURM_ARRAY_TASK_COUNT (an array 0..N-1 or 1..N, as
- * SLURM_ARRAY_TASK_MIN says); 1/1 when neither is set. -1 after reporting
- * a variable that is set but malformed.
+ * SLURM_ARRAY_TASK_MIN says), else a Kubernetes Indexed Job's
+ * JOB_COMPLETION_INDEX (0..N-1) with VIRT_MATRIX_SHARDS, the count, which
+ * Kubernetes does not give and `plan --format k8s` sets in the pod; 1/1
+ * when no pair is set. -1 after reporting a variable that is set but
+ * malformed, or a shard past the count.
  */
 int shard_from_env(struct shard *sh) VM_WUR;
 

@@ -92,6 +92,7 @@ static const char usage[] =
 	"                   the same jobs always give the same slices; default\n"
 	"                   from CI_NODE_INDEX/CI_NODE_TOTAL (GitLab parallel:)\n"
 	"                   or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT\n"
+	"                   or JOB_COMPLETION_INDEX/VIRT_MATRIX_SHARDS\n"
 	"  --timeout SEC    how long a guest may take from start to power-off\n"
 	"                   before QEMU counts as hung and is killed (default 240)\n"
 	"  --sweep UUID     record the runs in that sweep (the shards of one sweep\n"

@@ -20,6 +20,9 @@
 
 static const struct plan_format formats[] = {
 	{ "gitlab-ci", "GitLab CI", 200, plan_gitlab_ci },
+	{ "github", "GitHub Actions", 256, plan_github },
+	/* An Indexed Job runs up to 100000 completions: SHARD_MAX. */
+	{ "k8s", "Kubernetes", 0, plan_k8s },
 };
 
 const struct plan_format *plan_format_find(const char *name)
@@ -72,7 +75,8 @@ void plan_sweep_cmd(const struct plan_spec *sp, const char *db, const char *shar
 
 static const char usage[] =
 	"usage: virt-matrix plan --format FORMAT [--shards N] [--sweep-id UUID]\n"
-	"                        [--bin PATH] [--tag TAG]... [sweep options...]\n"
+	"                        [--bin PATH] [--tag TAG]... [--image REF]\n"
+	"                        [--volume-claim NAME] [sweep options...]\n"
 	"\n"
 	"Writes (on stdout) what an engine needs to run one sweep on N machines:\n"
 	"N shards of 'virt-matrix sweep --sweep-id UUID --no-report', each into\n"
@@ -83,10 +87,27 @@ static const char usage[] =
 	"                      'parallel: N' (CI_NODE_INDEX/CI_NODE_TOTAL), a\n"
 	"                      'merge' and a 'report' job; over 200 shards, one\n"
 	"                      sweep job per 200\n"
+	"  --format github     a GitHub Actions workflow (workflow_dispatch,\n"
+	"                      workflow_call) for self-hosted runners: a 'sweep'\n"
+	"                      job of a matrix of shards (--shard K/N) keeping\n"
+	"                      each store as an artifact, a 'merge' job that\n"
+	"                      merges and reports; over 256 shards, one sweep job\n"
+	"                      per 256\n"
+	"  --format k8s        Kubernetes: an Indexed Job of N privileged pods\n"
+	"                      (JOB_COMPLETION_INDEX, VIRT_MATRIX_SHARDS) with\n"
+	"                      their stores on a shared volume, and a merge Job\n"
+	"                      to apply once it is complete (kubectl apply -l\n"
+	"                      virt-matrix/step=sweep, then =merge)\n"
 	"  --shards N          machines (default 2)\n"
 	"  --sweep-id UUID     the sweep's id (default: a new one)\n"
 	"  --bin PATH          virt-matrix on the machines (default virt-matrix)\n"
-	"  --tag TAG           runner tag of every job; repeatable\n"
+	"  --tag TAG           runner tag (gitlab-ci) or label (github) of every\n"
+	"                      job; for k8s a node label KEY=VALUE of the sweep\n"
+	"                      pods; repeatable\n"
+	"  --image REF         k8s: the pods' image, with virt-matrix, QEMU,\n"
+	"                      libvirt and the builds under /opt (required)\n"
+	"  --volume-claim NAME k8s: the ReadWriteMany claim the stores and the\n"
+	"                      report go to (default virt-matrix)\n"
 	"  --qemu V, --libvirt V, --scenario NAME, --installed, --from SOURCE,\n"
 	"  --jobs N, --timeout SEC\n"
 	"                      passed to every shard's sweep\n";
@@ -94,6 +115,7 @@ static const char usage[] =
 /* The options of `plan`. */
 struct plan_opts {
 	const char *format, *bin;
+	const char *image, *claim; /* k8s */
 	char uuid[SWEEP_UUID_LEN + 1]; /* "" until given or made */
 	long shards;
 	struct strvec pass; /* sweep options for every shard */
@@ -118,6 +140,8 @@ static int plan_opts_parse(struct plan_opts *o, int argc, char **argv)
 		{ "sweep-id", required_argument, NULL, 'W' },
 		{ "bin", required_argument, NULL, 'b' },
 		{ "tag", required_argument, NULL, 't' },
+		{ "image", required_argument, NULL, 'i' },
+		{ "volume-claim", required_argument, NULL, 'c' },
 		{ "qemu", required_argument, NULL, 'P' },
 		{ "libvirt", required_argument, NULL, 'P' },
 		{ "scenario", required_argument, NULL, 'P' },
@@ -136,6 +160,8 @@ static int plan_opts_parse(struct plan_opts *o, int argc, char **argv)
 		case 'f': o->format = optarg; break;
 		case 'b': o->bin = optarg; break;
 		case 't': strvec_push(&o->tags, optarg); break;
+		case 'i': o->image = optarg; break;
+		case 'c': o->claim = optarg; break;
 		case 'n':
 			if (parse_long(optarg, 1, SHARD_MAX, &o->shards))
 				return error("--shards wants a number from 1 to %d, not '%s'",
@@ -193,7 +219,8 @@ static int plan_write(struct plan_opts *o)
 		return 1;
 	{
 		const struct plan_format *f = plan_format_find(o->format);
-		struct plan_spec sp = { o->shards, o->uuid, o->bin, &o->pass, &o->tags };
+		struct plan_spec sp = { o->shards, o->uuid, o->bin, &o->pass, &o->tags,
+					o->image, o->claim };
 		long chunks = plan_chunks(o->shards, f->per_job);
 
 		if (chunks > 1)
@@ -213,7 +240,8 @@ static int plan_write(struct plan_opts *o)
 
 int cmd_plan(int argc, char **argv)
 {
-	struct plan_opts o = { NULL, "virt-matrix", "", 2, STRVEC_INIT, STRVEC_INIT };
+	struct plan_opts o = { NULL, "virt-matrix", NULL, "virt-matrix", "", 2, STRVEC_INIT,
+			       STRVEC_INIT };
 	int rc = plan_opts_parse(&o, argc, argv);
 
 	if (rc > 0) {

@@ -23,6 +23,8 @@ struct plan_spec {
 	const char *bin;	  /* virt-matrix on the machines: no quotes or spaces */
 	const struct strvec *pass; /* sweep options for every shard */
 	const struct strvec *tags; /* runner tags, labels, partitions: per format */
+	const char *image;	  /* k8s: the pods' image (NULL: not given) */
+	const char *claim;	  /* k8s: the shared volume's claim */
 };
 
 /* A plan format: its name (--format), its engine's limit, its writer. */
@@ -63,5 +65,7 @@ long plan_chunks(long shards, long per_job);
 
 /* ---- the formats (one file each) ---- */
 int plan_gitlab_ci(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
+int plan_github(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
+int plan_k8s(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
 
 #endif

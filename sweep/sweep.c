@@ -14,10 +14,11 @@
  * unchanged binary, and run skips every job the sweep already recorded.
  *
  * Sharded (--shard K/N, or CI_NODE_INDEX/CI_NODE_TOTAL, or Slurm's array
- * variables), every shard builds and probes all of the sweep's versions
- * and runs its own slice of the jobs (run's round-robin split over
- * QEMU x libvirt x scenario), so the same versions give the same split
- * on every machine; `merge` joins the shards' stores.
+ * variables, or a Kubernetes Indexed Job's), every shard builds and
+ * probes all of the sweep's versions and runs its own slice of the jobs
+ * (run's round-robin split over QEMU x libvirt x scenario), so the same
+ * versions give the same split on every machine; `merge` joins the
+ * shards' stores.
  *
  * cmd_sweep parses (sweep_opts.c) and calls sweep_execute, which runs
  * the steps below in order; what they decide without a store or a child
@@ -84,6 +85,7 @@ static const char usage[] =
 	"                     of the jobs and of the migrations; default from\n"
 	"                     CI_NODE_INDEX/CI_NODE_TOTAL\n"
 	"                     or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT\n"
+	"                     or JOB_COMPLETION_INDEX/VIRT_MATRIX_SHARDS\n"
 	"  --jobs N           passed to run\n"
 	"  --timeout SEC      passed to run and migrate\n"
 	"  --from SOURCE      passed to ark build (auto, upstream, debian)\n"

@@ -1,10 +1,14 @@
 /*
- * `virt-matrix plan --format gitlab-ci`: the child pipeline's content
+ * `virt-matrix plan`: for gitlab-ci, the child pipeline's content
  * (parallel sweep job with the sweep id and the shard stores as
  * artifacts, merge job, report job), sweep options passed through with
  * shell quoting, the errors for bad options and for output that cannot
  * be written, and that the YAML parses (with Python's yaml module,
- * python3-yaml of make deps) into the same structure.
+ * python3-yaml of make deps) into the same structure; for github, the
+ * workflow (matrix sweep job, artifacts, merge job) and its sweep jobs
+ * of at most 256 shards; for k8s, the Indexed sweep Job and the merge
+ * Job; each engine's own bad options. tests/integration/test_plan_schemas
+ * has the engines' checkers judge the files.
  */
 
 #include "testutil.h"
@@ -120,7 +124,7 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
 	{ "no format", { "--shards", "2" }, "--format wants one of gitlab-ci" },
-	{ "other format", { "--format", "github" }, "not 'github'" },
+	{ "other format", { "--format", "jenkins" }, "not 'jenkins'" },
 	{ "zero shards", { "--format", "gitlab-ci", "--shards", "0" }, "--shards wants a number" },
 	{ "bad uuid", { "--format", "gitlab-ci", "--sweep-id", "nope" }, "--sweep-id wants a uuid" },
 	{ "quote in bin", { "--format", "gitlab-ci", "--bin", "a\"b" }, "--bin 'a\"b'" },
@@ -186,6 +190,180 @@ static void test_unwritable_output(void **state)
 	}
 }
 
+/* The GitHub workflow: matrix sweep job, artifacts, merge job. */
+static void test_github_workflow(void **state)
+{
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(plan((const char *const[]){ "--format", "github", "--shards", "3",
+				    "--sweep-id", UUID, "--qemu", "7.2.0", "--scenario",
+				    "it's.cfg", "--tag", "self-hosted", "--tag", "kvm-lab", NULL },
+			      &out, &err),
+			 0);
+	assert_contains(out, "on:\n  workflow_dispatch:\n  workflow_call:\n", "triggers");
+	assert_contains(out, "  VIRT_MATRIX_SWEEP: \"" UUID "\"\n", "sweep id");
+	assert_contains(out, "jobs:\n  sweep:\n    runs-on: [\"self-hosted\", \"kvm-lab\"]\n"
+			     "    strategy:\n      fail-fast: false\n      matrix:\n"
+			     "        shard: [1, 2, 3]\n", "matrix job");
+	assert_contains(out, "        run: \"virt-matrix sweep --sweep-id " UUID
+			     " --no-report --db shard-${{ matrix.shard }}.db --shard"
+			     " ${{ matrix.shard }}/3 '--qemu' '7.2.0' '--scenario' 'it'\\\\''s.cfg'\"\n",
+			"sweep step");
+	assert_contains(out, "        if: always()\n        uses: actions/upload-artifact@v4\n"
+			     "        with:\n          name: \"shard-${{ matrix.shard }}\"\n"
+			     "          path: \"shard-${{ matrix.shard }}.db\"\n", "store artifact");
+	assert_contains(out, "  merge:\n    needs: [sweep]\n    if: ${{ !cancelled() }}\n", "merge needs");
+	assert_contains(out, "uses: actions/download-artifact@v4\n        with:\n"
+			     "          pattern: \"shard-*\"\n          merge-multiple: true\n",
+			"download");
+	assert_contains(out, "run: \"virt-matrix merge matrix.db shard-*.db\"\n", "merge step");
+	assert_contains(out, "run: \"virt-matrix report all --format html,md,json,junit --sweep "
+			     UUID " --out report --db matrix.db\"\n", "report step");
+	assert_string_equal(err, "");
+	free(out);
+	free(err);
+
+	/* No --tag: the runners are self-hosted. */
+	assert_int_equal(plan((const char *const[]){ "--format", "github", "--shards", "1",
+				    "--sweep-id", UUID, NULL },
+			      &out, &err),
+			 0);
+	assert_contains(out, "    runs-on: [\"self-hosted\"]\n", "default runners");
+	assert_contains(out, "        shard: [1]\n", "one shard");
+	free(out);
+	free(err);
+}
+
+/* Over 256 shards: one matrix job per 256, the merge job needing all. */
+static void test_github_chunks(void **state)
+{
+	char *out, *err, *p;
+
+	(void)state;
+	assert_int_equal(plan((const char *const[]){ "--format", "github", "--shards", "600",
+				    "--sweep-id", UUID, NULL },
+			      &out, &err),
+			 0);
+	assert_contains(err, "600 shards: GitHub Actions runs at most 256 copies of one job, "
+			     "so the plan has 3 sweep jobs", "chunk note");
+	assert_contains(out, "  sweep-1:\n", "sweep-1");
+	assert_contains(out, "        shard: [1, 2, ", "sweep-1 from 1");
+	assert_contains(out, ", 255, 256]\n    steps:\n", "sweep-1 to 256");
+	assert_contains(out, "  sweep-2:\n", "sweep-2");
+	assert_contains(out, "        shard: [257, 258, ", "sweep-2 from 257");
+	assert_contains(out, ", 512]\n", "sweep-2 to 512");
+	assert_contains(out, "        shard: [513, ", "sweep-3 from 513");
+	assert_contains(out, ", 599, 600]\n", "sweep-3 to 600");
+	assert_null(strstr(out, "sweep-4:"));
+	assert_null(strstr(out, "\n  sweep:\n"));
+	assert_contains(out, "--shard ${{ matrix.shard }}/600\"\n", "global shard numbers");
+	assert_contains(out, "  merge:\n    needs: [sweep-1, sweep-2, sweep-3]\n", "merge needs all");
+	/* 256 numbers in each full matrix. */
+	p = strstr(out, "  sweep-2:\n");
+	assert_non_null(p);
+	p = strstr(p, "shard: [");
+	assert_non_null(p);
+	{
+		size_t commas = 0;
+
+		for (; *p != ']'; p++)
+			commas += *p == ',';
+		assert_int_equal(commas, 255);
+	}
+	free(out);
+	free(err);
+}
+
+/* The Kubernetes Jobs: Indexed sweep Job, merge Job, volume, privileges. */
+static void test_k8s_jobs(void **state)
+{
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(plan((const char *const[]){ "--format", "k8s", "--shards", "3",
+				    "--sweep-id", UUID, "--image", "registry.lab/virt-matrix:1",
+				    "--volume-claim", "lab-sweeps", "--tag", "kvm=true",
+				    "--scenario", "$(HOME)it's", NULL },
+			      &out, &err),
+			 0);
+	assert_contains(out, "#   kubectl apply -f FILE -l virt-matrix/step=sweep\n"
+			     "#   kubectl wait --for=condition=complete --timeout=24h "
+			     "job/virt-matrix-sweep-0f3c2a4e\n"
+			     "#   kubectl apply -f FILE -l virt-matrix/step=merge\n", "how to apply");
+	assert_contains(out, "---\napiVersion: batch/v1\nkind: Job\nmetadata:\n"
+			     "  name: virt-matrix-sweep-0f3c2a4e\n", "sweep Job");
+	assert_contains(out, "    virt-matrix/step: sweep\n", "sweep label");
+	assert_contains(out, "spec:\n  completionMode: Indexed\n  completions: 3\n"
+			     "  parallelism: 3\n  backoffLimitPerIndex: 2\n", "indexed");
+	assert_contains(out, "      restartPolicy: Never\n      nodeSelector:\n"
+			     "        kvm: \"true\"\n", "node selector");
+	assert_contains(out, "          image: \"registry.lab/virt-matrix:1\"\n", "image");
+	/* $ doubled: Kubernetes would expand $(HOME) itself. */
+	assert_contains(out, "            - \"mkdir -p /sweeps/" UUID " && cd /sweeps/" UUID
+			     " && k=$$((JOB_COMPLETION_INDEX + 1)) && { virt-matrix sweep"
+			     " --sweep-id " UUID " --no-report --db shard-$$k.db '--scenario'"
+			     " '$$(HOME)it'\\\\''s'; rc=$$?; echo $$rc > shard-$$k.rc;"
+			     " test $$rc -le 1; }\"\n", "sweep script");
+	assert_contains(out, "          env:\n            - name: VIRT_MATRIX_SHARDS\n"
+			     "              value: \"3\"\n          securityContext:\n"
+			     "            privileged: true\n", "shard count, privileges");
+	assert_contains(out, "            claimName: \"lab-sweeps\"\n", "claim");
+	assert_contains(out, "  name: virt-matrix-merge-0f3c2a4e\n", "merge Job");
+	assert_contains(out, "spec:\n  backoffLimit: 0\n", "merge once");
+	assert_contains(out, "            - \"cd /sweeps/" UUID " && virt-matrix merge matrix.db"
+			     " shard-*.db && virt-matrix report all --format html,md,json,junit"
+			     " --sweep " UUID " --out report --db matrix.db && ! grep -qvx 0"
+			     " shard-*.rc\"\n", "merge script");
+	/* Only the sweep pods are privileged and placed. */
+	assert_null(strstr(strstr(out, "virt-matrix-merge-"), "privileged"));
+	assert_null(strstr(strstr(out, "virt-matrix-merge-"), "nodeSelector"));
+	assert_string_equal(err, "");
+	free(out);
+	free(err);
+
+	/* The default claim. */
+	assert_int_equal(plan((const char *const[]){ "--format", "k8s", "--sweep-id", UUID,
+				    "--image", "x", NULL },
+			      &out, &err),
+			 0);
+	assert_contains(out, "            claimName: \"virt-matrix\"\n", "default claim");
+	assert_contains(out, "  completions: 2\n", "default shards");
+	assert_null(strstr(out, "nodeSelector"));
+	free(out);
+	free(err);
+}
+
+static const struct bad_case engine_bad_cases[] = {
+	{ "k8s without image", { "--format", "k8s" }, "--format k8s needs --image" },
+	{ "k8s image with space", { "--format", "k8s", "--image", "a b" }, "--image 'a b'" },
+	{ "k8s claim upper case", { "--format", "k8s", "--image", "x", "--volume-claim", "Lab" },
+	  "--volume-claim 'Lab': a claim name is lower-case" },
+	{ "k8s tag without value", { "--format", "k8s", "--image", "x", "--tag", "kvm" },
+	  "--tag 'kvm': for k8s a node label KEY=VALUE" },
+	{ "k8s tag bad value", { "--format", "k8s", "--image", "x", "--tag", "kvm=a b" },
+	  "--tag 'kvm=a b'" },
+	{ "github expression", { "--format", "github", "--scenario", "${{ secrets.X }}" },
+	  "'${{ secrets.X }}': GitHub would read '${{' in a workflow as an expression" },
+	{ "github file too big", { "--format", "github", "--shards", "100000" },
+	  "GitHub runs no workflow file over 500 KB" },
+};
+
+static void test_engine_bad_options(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(engine_bad_cases); i++) {
+		char *out, *err;
+
+		if (plan(engine_bad_cases[i].args, &out, &err) == 0)
+			fail_msg("%s: accepted", engine_bad_cases[i].name);
+		assert_contains(err, engine_bad_cases[i].error, engine_bad_cases[i].name);
+		assert_string_equal(out, "");
+		free(out);
+		free(err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +371,10 @@ int main(void)
 		cmocka_unit_test(test_pipeline_parses),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_unwritable_output),
+		cmocka_unit_test(test_github_workflow),
+		cmocka_unit_test(test_github_chunks),
+		cmocka_unit_test(test_k8s_jobs),
+		cmocka_unit_test(test_engine_bad_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

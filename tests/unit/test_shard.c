@@ -1,9 +1,11 @@
 /*
- * lib/shard.c: K/N from --shard, from GitLab's CI_NODE_INDEX/CI_NODE_TOTAL
- * and from Slurm's array variables (0- or 1-based as SLURM_ARRAY_TASK_MIN
- * says), the errors for malformed values, and that the slices of a job
- * list are disjoint, cover it, and do not depend on anything but the
- * index.
+ * lib/shard.c: K/N from --shard, from GitLab's CI_NODE_INDEX/CI_NODE_TOTAL,
+ * from Slurm's array variables (0- or 1-based as SLURM_ARRAY_TASK_MIN
+ * says) and from a Kubernetes Indexed Job's JOB_COMPLETION_INDEX with
+ * VIRT_MATRIX_SHARDS, the errors for malformed values, that every
+ * engine's name for shard K of N owns the same jobs, and that the slices
+ * of a job list are disjoint, cover it, and do not depend on anything
+ * but the index.
  */
 #include "testutil.h"
 #include "shard.h"
@@ -46,7 +48,8 @@ struct env_case {
 
 static const char *const all_vars[] = {
 	"CI_NODE_INDEX", "CI_NODE_TOTAL", "SLURM_ARRAY_TASK_ID",
-	"SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN",
+	"SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "JOB_COMPLETION_INDEX",
+	"VIRT_MATRIX_SHARDS",
 };
 
 static const struct env_case env_cases[] = {
@@ -67,6 +70,20 @@ static const struct env_case env_cases[] = {
 	  "SLURM_ARRAY_TASK_MIN=1" }, 0, 0, 0, "is below SLURM_ARRAY_TASK_MIN 1" },
 	{ "slurm junk", { "SLURM_ARRAY_TASK_ID=x", "SLURM_ARRAY_TASK_COUNT=2" }, 0, 0, 0,
 	  "SLURM_ARRAY_TASK_ID is 'x'" },
+	{ "kubernetes first", { "JOB_COMPLETION_INDEX=0", "VIRT_MATRIX_SHARDS=3" }, 1, 1, 3,
+	  NULL },
+	{ "kubernetes last", { "JOB_COMPLETION_INDEX=2", "VIRT_MATRIX_SHARDS=3" }, 1, 3, 3, NULL },
+	{ "kubernetes without the count", { "JOB_COMPLETION_INDEX=2" }, 1, 1, 1, NULL },
+	{ "slurm wins over kubernetes", { "SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=2",
+	  "JOB_COMPLETION_INDEX=0", "VIRT_MATRIX_SHARDS=5" }, 1, 2, 2, NULL },
+	{ "kubernetes past the end", { "JOB_COMPLETION_INDEX=3", "VIRT_MATRIX_SHARDS=3" }, 0, 0,
+	  0, "shard 4 of 3 (from JOB_COMPLETION_INDEX/VIRT_MATRIX_SHARDS) does not exist" },
+	{ "kubernetes negative index", { "JOB_COMPLETION_INDEX=-1", "VIRT_MATRIX_SHARDS=3" }, 0,
+	  0, 0, "JOB_COMPLETION_INDEX is '-1', not a number from 0 up" },
+	{ "kubernetes no shards", { "JOB_COMPLETION_INDEX=0", "VIRT_MATRIX_SHARDS=0" }, 0, 0, 0,
+	  "VIRT_MATRIX_SHARDS is '0', not a number from 1 up" },
+	{ "kubernetes junk count", { "JOB_COMPLETION_INDEX=0", "VIRT_MATRIX_SHARDS=3x" }, 0, 0,
+	  0, "VIRT_MATRIX_SHARDS is '3x'" },
 };
 
 static void test_from_env(void **state)
@@ -93,6 +110,91 @@ static void test_from_env(void **state)
 			assert_contains(msg, c->error, c->name);
 		}
 		free(msg);
+	}
+	for (size_t v = 0; v < ARRAY_SIZE(all_vars); v++)
+		unsetenv(all_vars[v]);
+}
+
+/*
+ * Shard K of N as each engine names it: GitLab's 1-based CI_NODE_INDEX,
+ * a Slurm array 0..N-1, 1..N or from 5, a Kubernetes Indexed Job's
+ * 0-based JOB_COMPLETION_INDEX, and GitHub's matrix value K in --shard
+ * K/N (GitHub sets no variable).
+ */
+struct engine_case {
+	const char *name;
+	const char *vars[3]; /* the index's, the count's, a third's; none: --shard */
+	long index_off;	     /* the engine's index of shard K is K + index_off */
+	long third;	     /* the value of vars[2] */
+};
+
+static const struct engine_case engines[] = {
+	{ "gitlab", { "CI_NODE_INDEX", "CI_NODE_TOTAL" }, 0, 0 },
+	{ "slurm 0-based", { "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT",
+	  "SLURM_ARRAY_TASK_MIN" }, -1, 0 },
+	{ "slurm 1-based", { "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT",
+	  "SLURM_ARRAY_TASK_MIN" }, 0, 1 },
+	{ "slurm from 5", { "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT",
+	  "SLURM_ARRAY_TASK_MIN" }, 4, 5 },
+	{ "kubernetes", { "JOB_COMPLETION_INDEX", "VIRT_MATRIX_SHARDS" }, -1, 0 },
+	{ "github (--shard)", { NULL }, 0, 0 },
+};
+
+/* Shard K of N as engine e gives it, into sh; fails the test if refused. */
+static void engine_shard(const struct engine_case *e, long k, long n, struct shard *sh)
+{
+	char val[32], *msg;
+	int rc;
+
+	for (size_t v = 0; v < ARRAY_SIZE(all_vars); v++)
+		unsetenv(all_vars[v]);
+	if (!e->vars[0]) {
+		snprintf(val, sizeof(val), "%ld/%ld", k, n);
+		if (shard_parse(val, sh))
+			fail_msg("%s: '%s' refused", e->name, val);
+		return;
+	}
+	for (size_t v = 0; v < ARRAY_SIZE(e->vars) && e->vars[v]; v++) {
+		snprintf(val, sizeof(val), "%ld", v == 0 ? k + e->index_off : v == 1 ? n : e->third);
+		assert_int_equal(setenv(e->vars[v], val, 1), 0);
+	}
+	tu_capture_begin();
+	rc = shard_from_env(sh);
+	msg = tu_capture_end();
+	if (rc || !sh->from)
+		fail_msg("%s: shard %ld of %ld not taken: %s", e->name, k, n, msg);
+	free(msg);
+}
+
+/* Every engine's K of N owns the same jobs as every other's. */
+static void test_engines_split_alike(void **state)
+{
+	static const long counts[] = { 1, 2, 3, 7, 256, 257 };
+
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(counts); c++) {
+		long n = counts[c];
+
+		for (long k = 1; k <= n; k++) {
+			struct shard want;
+
+			engine_shard(&engines[0], k, n, &want);
+			if (want.k != k || want.n != n)
+				fail_msg("%s: %ld/%ld taken as %ld/%ld", engines[0].name, k, n,
+					 want.k, want.n);
+			for (size_t e = 1; e < ARRAY_SIZE(engines); e++) {
+				struct shard sh;
+
+				engine_shard(&engines[e], k, n, &sh);
+				for (size_t idx = 0; idx < (size_t)(3 * n + 2); idx++)
+					if (shard_has(&sh, idx) != shard_has(&want, idx))
+						fail_msg("%s, shard %ld of %ld: job %zu %s, "
+							 "in %s %s", engines[e].name, k, n, idx,
+							 shard_has(&sh, idx) ? "in" : "out",
+							 engines[0].name,
+							 shard_has(&want, idx) ? "in" : "out");
+			}
+		}
 	}
 	for (size_t v = 0; v < ARRAY_SIZE(all_vars); v++)
 		unsetenv(all_vars[v]);
@@ -134,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_from_env),
 		cmocka_unit_test(test_slices_cover),
+		cmocka_unit_test(test_engines_split_alike),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
