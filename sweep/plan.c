@@ -19,7 +19,8 @@
 #include "banned.h"
 
 static const struct plan_format formats[] = {
-	{ "gitlab-ci", "GitLab CI", 200, plan_gitlab_ci },
+	{ "gitlab-ci", "GitLab CI", 200, plan_gitlab_ci, 0 },
+	{ "slurm", "Slurm", 1000, plan_slurm, PLAN_WORKDIR },
 };
 
 const struct plan_format *plan_format_find(const char *name)
@@ -72,7 +73,8 @@ void plan_sweep_cmd(const struct plan_spec *sp, const char *db, const char *shar
 
 static const char usage[] =
 	"usage: virt-matrix plan --format FORMAT [--shards N] [--sweep-id UUID]\n"
-	"                        [--bin PATH] [--tag TAG]... [sweep options...]\n"
+	"                        [--bin PATH] [--tag TAG]... [--workdir DIR]\n"
+	"                        [sweep options...]\n"
 	"\n"
 	"Writes (on stdout) what an engine needs to run one sweep on N machines:\n"
 	"N shards of 'virt-matrix sweep --sweep-id UUID --no-report', each into\n"
@@ -83,17 +85,25 @@ static const char usage[] =
 	"                      'parallel: N' (CI_NODE_INDEX/CI_NODE_TOTAL), a\n"
 	"                      'merge' and a 'report' job; over 200 shards, one\n"
 	"                      sweep job per 200\n"
+	"  --format slurm      a POSIX sh script to run on a Slurm submit host:\n"
+	"                      it submits (sbatch) a job array of N tasks\n"
+	"                      (SLURM_ARRAY_TASK_ID) and a job that merges and\n"
+	"                      reports once every task succeeded, and prints\n"
+	"                      their ids; over 1000 shards, one array per 1000\n"
 	"  --shards N          machines (default 2)\n"
 	"  --sweep-id UUID     the sweep's id (default: a new one)\n"
 	"  --bin PATH          virt-matrix on the machines (default virt-matrix)\n"
-	"  --tag TAG           runner tag of every job; repeatable\n"
+	"  --tag TAG           runner tag (gitlab-ci) or partition (slurm) of\n"
+	"                      every job; repeatable\n"
+	"  --workdir DIR       where the jobs run, a directory every machine\n"
+	"                      shares (slurm; default: where the script is run)\n"
 	"  --qemu V, --libvirt V, --scenario NAME, --installed, --from SOURCE,\n"
 	"  --jobs N, --timeout SEC\n"
 	"                      passed to every shard's sweep\n";
 
 /* The options of `plan`. */
 struct plan_opts {
-	const char *format, *bin;
+	const char *format, *bin, *workdir;
 	char uuid[SWEEP_UUID_LEN + 1]; /* "" until given or made */
 	long shards;
 	struct strvec pass; /* sweep options for every shard */
@@ -118,6 +128,7 @@ static int plan_opts_parse(struct plan_opts *o, int argc, char **argv)
 		{ "sweep-id", required_argument, NULL, 'W' },
 		{ "bin", required_argument, NULL, 'b' },
 		{ "tag", required_argument, NULL, 't' },
+		{ "workdir", required_argument, NULL, 'w' },
 		{ "qemu", required_argument, NULL, 'P' },
 		{ "libvirt", required_argument, NULL, 'P' },
 		{ "scenario", required_argument, NULL, 'P' },
@@ -136,6 +147,7 @@ static int plan_opts_parse(struct plan_opts *o, int argc, char **argv)
 		case 'f': o->format = optarg; break;
 		case 'b': o->bin = optarg; break;
 		case 't': strvec_push(&o->tags, optarg); break;
+		case 'w': o->workdir = optarg; break;
 		case 'n':
 			if (parse_long(optarg, 1, SHARD_MAX, &o->shards))
 				return error("--shards wants a number from 1 to %d, not '%s'",
@@ -177,6 +189,8 @@ static int plan_opts_check(const struct plan_opts *o)
 		strbuf_release(&names);
 		return -1;
 	}
+	if (o->workdir && !(plan_format_find(o->format)->flags & PLAN_WORKDIR))
+		return error("--workdir is not for --format %s", o->format);
 	if (strpbrk(o->bin, "\"'\\ \n"))
 		return error("--bin '%s': a path without quotes, spaces or backslashes",
 			     o->bin);
@@ -193,7 +207,8 @@ static int plan_write(struct plan_opts *o)
 		return 1;
 	{
 		const struct plan_format *f = plan_format_find(o->format);
-		struct plan_spec sp = { o->shards, o->uuid, o->bin, &o->pass, &o->tags };
+		struct plan_spec sp = { o->shards, o->uuid, o->bin, &o->pass, &o->tags,
+					o->workdir };
 		long chunks = plan_chunks(o->shards, f->per_job);
 
 		if (chunks > 1)
@@ -213,7 +228,7 @@ static int plan_write(struct plan_opts *o)
 
 int cmd_plan(int argc, char **argv)
 {
-	struct plan_opts o = { NULL, "virt-matrix", "", 2, STRVEC_INIT, STRVEC_INIT };
+	struct plan_opts o = { NULL, "virt-matrix", NULL, "", 2, STRVEC_INIT, STRVEC_INIT };
 	int rc = plan_opts_parse(&o, argc, argv);
 
 	if (rc > 0) {

@@ -23,6 +23,7 @@ struct plan_spec {
 	const char *bin;	  /* virt-matrix on the machines: no quotes or spaces */
 	const struct strvec *pass; /* sweep options for every shard */
 	const struct strvec *tags; /* runner tags, labels, partitions: per format */
+	const char *workdir;	  /* where the jobs run (PLAN_WORKDIR formats); NULL: default */
 };
 
 /* A plan format: its name (--format), its engine's limit, its writer. */
@@ -37,7 +38,11 @@ struct plan_format {
 	long per_job;
 	/* The plan into out: 0, or -1 after reporting. */
 	int (*write)(const struct plan_spec *sp, struct strbuf *out);
+	unsigned flags;		/* PLAN_* */
 };
+
+/* A format that takes --workdir (plan_spec.workdir). */
+#define PLAN_WORKDIR 1u
 
 /* The formats, by name; NULL when there is none of that name. */
 const struct plan_format *plan_format_find(const char *name);
@@ -63,5 +68,6 @@ long plan_chunks(long shards, long per_job);
 
 /* ---- the formats (one file each) ---- */
 int plan_gitlab_ci(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
+int plan_slurm(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
 
 #endif
