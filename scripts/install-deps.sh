@@ -111,6 +111,15 @@ pkgs="$pkgs qemu-utils"
 # the GitLab CI YAML of 'virt-matrix plan' is read back with Python's yaml.
 pkgs="$pkgs chromium python3-yaml"
 
+# make check: 'virt-matrix plan --format slurm' is run on a single-node
+# Slurm that the test sets up in a temporary directory of its own (its
+# slurm.conf, munge key and munged socket; nothing of /etc/slurm or
+# /etc/munge). The packages' services need none of it: under systemd,
+# munge.service starts with the key the package made and slurmctld and
+# slurmd stay down without /etc/slurm/slurm.conf; in a container
+# policy-rc.d keeps them all from starting.
+pkgs="$pkgs slurmctld slurmd slurm-client munge"
+
 # make fuzz: clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer for the stacks of what it finds.
 pkgs="$pkgs clang libclang-rt-14-dev llvm"

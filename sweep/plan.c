@@ -18,11 +18,16 @@
 #include "sweep_internal.h"
 #include "banned.h"
 
+#define PLAN_BIN_CHARS                                               \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" \
+	"/._+-,:@%="
+
 static const struct plan_format formats[] = {
-	{ "gitlab-ci", "GitLab CI", 200, plan_gitlab_ci },
-	{ "github", "GitHub Actions", 256, plan_github },
+	{ "gitlab-ci", "GitLab CI", 200, plan_gitlab_ci, 0 },
+	{ "slurm", "Slurm", 1000, plan_slurm, PLAN_WORKDIR },
+	{ "github", "GitHub Actions", 256, plan_github, 0 },
 	/* An Indexed Job runs up to 100000 completions: SHARD_MAX. */
-	{ "k8s", "Kubernetes", 0, plan_k8s },
+	{ "k8s", "Kubernetes", 0, plan_k8s, 0 },
 };
 
 const struct plan_format *plan_format_find(const char *name)
@@ -63,20 +68,27 @@ void plan_sweep_cmd(const struct plan_spec *sp, const char *db, const char *shar
 		sb_printf(cmd, " --shard %s", shard);
 	for (size_t i = 0; i < sp->pass->nr; i++) {
 		/* Single quotes for the shell: option words carry no variables. */
-		sb_puts(cmd, " '");
-		for (const char *p = sp->pass->v[i]; *p; p++)
-			if (*p == '\'')
-				sb_puts(cmd, "'\\''");
-			else
-				sb_putc(cmd, *p);
-		sb_putc(cmd, '\'');
+		sb_putc(cmd, ' ');
+		plan_sh_quote(cmd, sp->pass->v[i]);
 	}
+}
+
+void plan_sh_quote(struct strbuf *out, const char *s)
+{
+	sb_putc(out, '\'');
+	for (; *s; s++)
+		if (*s == '\'')
+			sb_puts(out, "'\\''");
+		else
+			sb_putc(out, *s);
+	sb_putc(out, '\'');
 }
 
 static const char usage[] =
 	"usage: virt-matrix plan --format FORMAT [--shards N] [--sweep-id UUID]\n"
-	"                        [--bin PATH] [--tag TAG]... [--image REF]\n"
-	"                        [--volume-claim NAME] [sweep options...]\n"
+	"                        [--bin PATH] [--tag TAG]... [--workdir DIR]\n"
+	"                        [--image REF] [--volume-claim NAME]\n"
+	"                        [sweep options...]\n"
 	"\n"
 	"Writes (on stdout) what an engine needs to run one sweep on N machines:\n"
 	"N shards of 'virt-matrix sweep --sweep-id UUID --no-report', each into\n"
@@ -87,6 +99,11 @@ static const char usage[] =
 	"                      'parallel: N' (CI_NODE_INDEX/CI_NODE_TOTAL), a\n"
 	"                      'merge' and a 'report' job; over 200 shards, one\n"
 	"                      sweep job per 200\n"
+	"  --format slurm      a POSIX sh script to run on a Slurm submit host:\n"
+	"                      it submits (sbatch) a job array of N tasks\n"
+	"                      (SLURM_ARRAY_TASK_ID) and a job that merges and\n"
+	"                      reports once every task succeeded, and prints\n"
+	"                      their ids; over 1000 shards, one array per 1000\n"
 	"  --format github     a GitHub Actions workflow (workflow_dispatch,\n"
 	"                      workflow_call) for self-hosted runners: a 'sweep'\n"
 	"                      job of a matrix of shards (--shard K/N) keeping\n"
@@ -101,9 +118,11 @@ static const char usage[] =
 	"  --shards N          machines (default 2)\n"
 	"  --sweep-id UUID     the sweep's id (default: a new one)\n"
 	"  --bin PATH          virt-matrix on the machines (default virt-matrix)\n"
-	"  --tag TAG           runner tag (gitlab-ci) or label (github) of every\n"
-	"                      job; for k8s a node label KEY=VALUE of the sweep\n"
-	"                      pods; repeatable\n"
+	"  --tag TAG           runner tag (gitlab-ci), label (github) or partition\n"
+	"                      (slurm) of every job; for k8s a node label\n"
+	"                      KEY=VALUE of the sweep pods; repeatable\n"
+	"  --workdir DIR       where the jobs run, a directory every machine\n"
+	"                      shares (slurm; default: where the script is run)\n"
 	"  --image REF         k8s: the pods' image, with virt-matrix, QEMU,\n"
 	"                      libvirt and the builds under /opt (required)\n"
 	"  --volume-claim NAME k8s: the ReadWriteMany claim the stores and the\n"
@@ -114,7 +133,7 @@ static const char usage[] =
 
 /* The options of `plan`. */
 struct plan_opts {
-	const char *format, *bin;
+	const char *format, *bin, *workdir;
 	const char *image, *claim; /* k8s */
 	char uuid[SWEEP_UUID_LEN + 1]; /* "" until given or made */
 	long shards;
@@ -140,6 +159,7 @@ static int plan_opts_parse(struct plan_opts *o, int argc, char **argv)
 		{ "sweep-id", required_argument, NULL, 'W' },
 		{ "bin", required_argument, NULL, 'b' },
 		{ "tag", required_argument, NULL, 't' },
+		{ "workdir", required_argument, NULL, 'w' },
 		{ "image", required_argument, NULL, 'i' },
 		{ "volume-claim", required_argument, NULL, 'c' },
 		{ "qemu", required_argument, NULL, 'P' },
@@ -160,6 +180,7 @@ static int plan_opts_parse(struct plan_opts *o, int argc, char **argv)
 		case 'f': o->format = optarg; break;
 		case 'b': o->bin = optarg; break;
 		case 't': strvec_push(&o->tags, optarg); break;
+		case 'w': o->workdir = optarg; break;
 		case 'i': o->image = optarg; break;
 		case 'c': o->claim = optarg; break;
 		case 'n':
@@ -203,9 +224,20 @@ static int plan_opts_check(const struct plan_opts *o)
 		strbuf_release(&names);
 		return -1;
 	}
-	if (strpbrk(o->bin, "\"'\\ \n"))
-		return error("--bin '%s': a path without quotes, spaces or backslashes",
+	if (o->workdir && !(plan_format_find(o->format)->flags & PLAN_WORKDIR))
+		return error("--workdir is not for --format %s", o->format);
+	/*
+	 * The binary goes into every format's scripts as it is: a path of
+	 * plain characters. A sweep option is quoted, but a line break in one
+	 * could end a YAML scalar or a job script's here-document.
+	 */
+	if (!*o->bin || o->bin[strspn(o->bin, PLAN_BIN_CHARS)])
+		return error("--bin '%s': a path of letters, digits and /._+-,:@%%=",
 			     o->bin);
+	for (size_t i = 0; i < o->pass.nr; i++)
+		if (strpbrk(o->pass.v[i], "\n\r"))
+			return error("'%s': a sweep option with a line break cannot go "
+				     "into a plan", o->pass.v[i]);
 	return 0;
 }
 
@@ -220,7 +252,7 @@ static int plan_write(struct plan_opts *o)
 	{
 		const struct plan_format *f = plan_format_find(o->format);
 		struct plan_spec sp = { o->shards, o->uuid, o->bin, &o->pass, &o->tags,
-					o->image, o->claim };
+					o->image, o->claim, o->workdir };
 		long chunks = plan_chunks(o->shards, f->per_job);
 
 		if (chunks > 1)
@@ -240,8 +272,8 @@ static int plan_write(struct plan_opts *o)
 
 int cmd_plan(int argc, char **argv)
 {
-	struct plan_opts o = { NULL, "virt-matrix", NULL, "virt-matrix", "", 2, STRVEC_INIT,
-			       STRVEC_INIT };
+	struct plan_opts o = { NULL, "virt-matrix", NULL, NULL, "virt-matrix", "", 2,
+			       STRVEC_INIT, STRVEC_INIT };
 	int rc = plan_opts_parse(&o, argc, argv);
 
 	if (rc > 0) {

@@ -20,11 +20,12 @@
 struct plan_spec {
 	long shards;		  /* 1..SHARD_MAX */
 	const char *uuid;	  /* the sweep's id, fixed when the plan is written */
-	const char *bin;	  /* virt-matrix on the machines: no quotes or spaces */
+	const char *bin;	  /* virt-matrix on the machines: letters, digits, /._+-,:@%= */
 	const struct strvec *pass; /* sweep options for every shard */
 	const struct strvec *tags; /* runner tags, labels, partitions: per format */
 	const char *image;	  /* k8s: the pods' image (NULL: not given) */
 	const char *claim;	  /* k8s: the shared volume's claim */
+	const char *workdir;	  /* where the jobs run (PLAN_WORKDIR formats); NULL: default */
 };
 
 /* A plan format: its name (--format), its engine's limit, its writer. */
@@ -39,7 +40,11 @@ struct plan_format {
 	long per_job;
 	/* The plan into out: 0, or -1 after reporting. */
 	int (*write)(const struct plan_spec *sp, struct strbuf *out);
+	unsigned flags;		/* PLAN_* */
 };
+
+/* A format that takes --workdir (plan_spec.workdir). */
+#define PLAN_WORKDIR 1u
 
 /* The formats, by name; NULL when there is none of that name. */
 const struct plan_format *plan_format_find(const char *name);
@@ -57,6 +62,9 @@ void plan_format_names(struct strbuf *out);
 void plan_sweep_cmd(const struct plan_spec *sp, const char *db, const char *shard,
 		    struct strbuf *out);
 
+/* s as one single-quoted word of a POSIX shell ('\'' for a quote). */
+void plan_sh_quote(struct strbuf *out, const char *s);
+
 /* s as a YAML double-quoted scalar (also a JSON string). */
 void plan_yaml_quote(struct strbuf *out, const char *s);
 
@@ -67,5 +75,6 @@ long plan_chunks(long shards, long per_job);
 int plan_gitlab_ci(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
 int plan_github(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
 int plan_k8s(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
+int plan_slurm(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
 
 #endif

@@ -9,6 +9,10 @@
  * of at most 256 shards; for k8s, the Indexed sweep Job and the merge
  * Job; each engine's own bad options. tests/integration/test_plan_schemas
  * has the engines' checkers judge the files.
+ * python3-yaml of make deps) into the same structure. `--format slurm`:
+ * the submit script's job array, merge-and-report job with its
+ * dependency, quoting, arrays of at most 1000 tasks, and sh -n of the
+ * script and of every job script in it.
  */
 
 #include "testutil.h"
@@ -146,6 +150,231 @@ static void test_bad_options(void **state)
 		if (plan(bad_cases[i].args, &out, &err) == 0)
 			fail_msg("%s: accepted", bad_cases[i].name);
 		assert_contains(err, bad_cases[i].error, bad_cases[i].name);
+		assert_string_equal(out, "");
+		free(out);
+		free(err);
+	}
+}
+
+/* ---- --format slurm ---- */
+
+static const char slurm_job_end[] = "\nVIRT_MATRIX_JOB\n";
+
+/* How many times needle occurs in s. */
+static int occurrences(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void test_slurm_script(void **state)
+{
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(plan((const char *const[]){ "--format", "slurm", "--shards", "4",
+				    "--sweep-id", UUID, "--qemu", "7.2.0", "--scenario",
+				    "it's.cfg", "--installed", "--tag", "kvm", "--tag", "big mem",
+				    "--workdir", "/srv/lab's sweeps", NULL },
+			      &out, &err),
+			 0);
+	assert_string_equal(err, "");
+	assert_starts_with(out, "#!/bin/sh\n# virt-matrix sweep " UUID " over 4 machines");
+	assert_contains(out, "\nset -eu\n", "stops at the first failure");
+	assert_contains(out, "\ndir='/srv/lab'\\''s sweeps'\n", "quoted workdir");
+	assert_contains(out, "\tid=$(sbatch --parsable \"$@\")\n\tid=${id%%;*}\n", "job id");
+	/* The array: shard from the task's variables, a store each. */
+	assert_contains(out, "submit --job-name=virt-matrix-sweep --chdir=\"$dir\""
+			     " --partition='kvm,big mem' --array=1-4 <<'VIRT_MATRIX_JOB'\n"
+			     "#!/bin/sh\nset -eu\n"
+			     "exec virt-matrix sweep --sweep-id " UUID " --no-report"
+			     " --db shard-${SLURM_ARRAY_TASK_ID}.db '--qemu' '7.2.0'"
+			     " '--scenario' 'it'\\''s.cfg' '--installed'\nVIRT_MATRIX_JOB\n"
+			     "sweep1=$id\nprintf 'sweep job %s: shards 1-4 of 4\\n' \"$id\"\n",
+			"sweep array");
+	/* Merge and report once every task succeeded, in the same place. */
+	assert_contains(out, "submit --job-name=virt-matrix-report --chdir=\"$dir\""
+			     " --partition='kvm,big mem' --dependency=afterok:$sweep1"
+			     " --kill-on-invalid-dep=yes <<'VIRT_MATRIX_JOB'\n#!/bin/sh\nset -eu\n"
+			     "virt-matrix merge matrix.db shard-*.db\n"
+			     "exec virt-matrix report all --format html,md,json,junit --sweep " UUID
+			     " --out report --db matrix.db\nVIRT_MATRIX_JOB\n"
+			     "printf 'report job %s: merge and report once every sweep job"
+			     " succeeded\\n' \"$id\"\n",
+			"report job");
+	assert_int_equal(occurrences(out, "--shard "), 0);
+	assert_int_equal(occurrences(out, slurm_job_end), 2);
+	free(out);
+	free(err);
+
+	/* Without --workdir the jobs run where the script is run. */
+	assert_int_equal(plan((const char *const[]){ "--format", "slurm", "--sweep-id", UUID,
+				    "--bin", "/opt/vm/bin/virt-matrix", NULL },
+			      &out, &err),
+			 0);
+	assert_contains(out, "\ndir=$(pwd)\n", "default workdir");
+	assert_contains(out, "--chdir=\"$dir\" --array=1-2 <<", "no partition");
+	assert_contains(out, "exec /opt/vm/bin/virt-matrix sweep --sweep-id " UUID, "bin");
+	assert_contains(out, "\n/opt/vm/bin/virt-matrix merge matrix.db shard-*.db\n", "merge bin");
+	free(out);
+	free(err);
+}
+
+/*
+ * 2500 shards: Slurm's arrays stop at index 1000 (MaxArraySize 1001), so
+ * three arrays whose tasks name their shard, one store per shard, and a
+ * merge job that waits for all three.
+ */
+static void test_slurm_chunks(void **state)
+{
+	static const char *const arrays[] = {
+		"--array=1-1000 <<'VIRT_MATRIX_JOB'\n#!/bin/sh\nset -eu\n"
+		"exec virt-matrix sweep --sweep-id " UUID " --no-report"
+		" --db shard-${SLURM_ARRAY_TASK_ID}.db --shard ${SLURM_ARRAY_TASK_ID}/2500"
+		" '--libvirt' 'none'\nVIRT_MATRIX_JOB\nsweep1=$id\n"
+		"printf 'sweep job %s: shards 1-1000 of 2500\\n'",
+		"--array=1-1000 <<'VIRT_MATRIX_JOB'\n#!/bin/sh\nset -eu\n"
+		"exec virt-matrix sweep --sweep-id " UUID " --no-report"
+		" --db shard-$((SLURM_ARRAY_TASK_ID + 1000)).db"
+		" --shard $((SLURM_ARRAY_TASK_ID + 1000))/2500"
+		" '--libvirt' 'none'\nVIRT_MATRIX_JOB\nsweep2=$id\n"
+		"printf 'sweep job %s: shards 1001-2000 of 2500\\n'",
+		"--array=1-500 <<'VIRT_MATRIX_JOB'\n#!/bin/sh\nset -eu\n"
+		"exec virt-matrix sweep --sweep-id " UUID " --no-report"
+		" --db shard-$((SLURM_ARRAY_TASK_ID + 2000)).db"
+		" --shard $((SLURM_ARRAY_TASK_ID + 2000))/2500"
+		" '--libvirt' 'none'\nVIRT_MATRIX_JOB\nsweep3=$id\n"
+		"printf 'sweep job %s: shards 2001-2500 of 2500\\n'",
+	};
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(plan((const char *const[]){ "--format", "slurm", "--shards", "2500",
+				    "--sweep-id", UUID, "--libvirt", "none", NULL },
+			      &out, &err),
+			 0);
+	assert_contains(err, "2500 shards: Slurm runs at most 1000 copies of one job, so the"
+			     " plan has 3 sweep jobs", "chunking message");
+	for (size_t i = 0; i < ARRAY_SIZE(arrays); i++)
+		assert_contains(out, arrays[i], "array");
+	assert_int_equal(occurrences(out, "--job-name=virt-matrix-sweep "), 3);
+	assert_contains(out, " --dependency=afterok:$sweep1:$sweep2:$sweep3 --kill-on-invalid-dep=yes",
+			"merge waits for every array");
+	free(out);
+	free(err);
+
+	/* A last array of one task is still an array: 1-1. */
+	assert_int_equal(plan((const char *const[]){ "--format", "slurm", "--shards", "1001",
+				    "--sweep-id", UUID, NULL },
+			      &out, &err),
+			 0);
+	assert_contains(out, "--array=1-1 <<'VIRT_MATRIX_JOB'\n#!/bin/sh\nset -eu\n"
+			     "exec virt-matrix sweep --sweep-id " UUID " --no-report"
+			     " --db shard-$((SLURM_ARRAY_TASK_ID + 1000)).db"
+			     " --shard $((SLURM_ARRAY_TASK_ID + 1000))/1001\n", "one-task array");
+	free(out);
+	free(err);
+}
+
+/*
+ * The job script of the here-document that starts at *from, or NULL when
+ * there is none; *from moves past it.
+ */
+static char *slurm_next_job(const char **from)
+{
+	const char *b = strstr(*from, "<<'VIRT_MATRIX_JOB'\n"), *e;
+
+	if (!b)
+		return NULL;
+	b += strlen("<<'VIRT_MATRIX_JOB'\n");
+	e = strstr(b, slurm_job_end);
+	assert_non_null(e);
+	*from = e + strlen(slurm_job_end);
+	return xstrndup(b, (size_t)(e - b) + 1);
+}
+
+/* sh -n on text (Debian's /bin/sh: dash); its output in *msg. */
+static int sh_syntax(const char *dir, const char *name, const char *text, char **msg)
+{
+	char *p = tu_path(dir, name);
+	int rc;
+
+	assert_int_equal(write_file_atomic(p, text, strlen(text)), 0);
+	rc = tu_run(msg, (const char *const[]){ "/bin/sh", "-n", p, NULL },
+		    (const char *const[]){ NULL }, 60);
+	free(p);
+	return rc;
+}
+
+/*
+ * The script and every job script in it pass sh -n, chunked or not, with
+ * quotes in the options; a script that is not sh is seen to fail.
+ */
+static void test_slurm_syntax(void **state)
+{
+	static const char *const shards[] = { "1", "3", "2500" };
+	char *dir = tu_tmpdir("plan-slurm"), *msg;
+
+	(void)state;
+	assert_int_not_equal(sh_syntax(dir, "bad.sh", "if then\n", &msg), 0);
+	free(msg);
+	for (size_t i = 0; i < ARRAY_SIZE(shards); i++) {
+		char *out, *err, *job;
+		const char *at;
+		int jobs = 0;
+
+		assert_int_equal(plan((const char *const[]){ "--format", "slurm", "--shards",
+					    shards[i], "--sweep-id", UUID, "--scenario",
+					    "it's \"x\" $HOME `id`", "--tag", "a'b",
+					    "--workdir", "$(x) 'y'", NULL },
+				      &out, &err),
+				 0);
+		if (sh_syntax(dir, "plan.sh", out, &msg))
+			fail_msg("%s shards: sh -n: %s\n%s", shards[i], msg, out);
+		free(msg);
+		for (at = out; (job = slurm_next_job(&at)); jobs++) {
+			if (sh_syntax(dir, "job.sh", job, &msg))
+				fail_msg("%s shards, job %d: sh -n: %s\n%s", shards[i], jobs + 1,
+					 msg, job);
+			if (strstr(job, " sweep --sweep-id "))
+				assert_contains(job, " '--scenario' 'it'\\''s \"x\" $HOME `id`'",
+						"quoted scenario");
+			free(msg);
+			free(job);
+		}
+		/* The sweep arrays and the report job. */
+		assert_int_equal(jobs, i == 2 ? 4 : 2);
+		free(out);
+		free(err);
+	}
+	tu_rmdir(dir);
+}
+
+static const struct bad_case slurm_bad_cases[] = {
+	/* The job's shell reads the binary as it is. */
+	{ "shell word in bin", { "--format", "slurm", "--bin", "vm$(id)" },
+	  "--bin 'vm$(id)': a path of letters, digits" },
+	/* A line of its own could end the job script's here-document. */
+	{ "line break", { "--format", "slurm", "--qemu", "7.2\nVIRT_MATRIX_JOB\nid" },
+	  "a sweep option with a line break cannot go into a plan" },
+	{ "empty partition", { "--format", "slurm", "--tag", "" },
+	  "--tag wants a partition name, not ''" },
+	{ "workdir elsewhere", { "--format", "gitlab-ci", "--workdir", "/srv" },
+	  "--workdir is not for --format gitlab-ci" },
+};
+
+static void test_slurm_bad_options(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(slurm_bad_cases); i++) {
+		char *out, *err;
+
+		if (plan(slurm_bad_cases[i].args, &out, &err) == 0)
+			fail_msg("%s: accepted", slurm_bad_cases[i].name);
+		assert_contains(err, slurm_bad_cases[i].error, slurm_bad_cases[i].name);
 		assert_string_equal(out, "");
 		free(out);
 		free(err);
@@ -370,6 +599,10 @@ int main(void)
 		cmocka_unit_test(test_gitlab_pipeline),
 		cmocka_unit_test(test_pipeline_parses),
 		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_slurm_script),
+		cmocka_unit_test(test_slurm_chunks),
+		cmocka_unit_test(test_slurm_syntax),
+		cmocka_unit_test(test_slurm_bad_options),
 		cmocka_unit_test(test_unwritable_output),
 		cmocka_unit_test(test_github_workflow),
 		cmocka_unit_test(test_github_chunks),
