@@ -19,7 +19,7 @@
 #include "banned.h"
 
 static const struct plan_format formats[] = {
-	{ "gitlab-ci", "GitLab CI", 200, plan_gitlab_ci },
+	{ "gitlab-ci", "GitLab CI", 200, plan_gitlab_ci, plan_gitlab_ci_parent },
 };
 
 const struct plan_format *plan_format_find(const char *name)
@@ -72,7 +72,8 @@ void plan_sweep_cmd(const struct plan_spec *sp, const char *db, const char *shar
 
 static const char usage[] =
 	"usage: virt-matrix plan --format FORMAT [--shards N] [--sweep-id UUID]\n"
-	"                        [--bin PATH] [--tag TAG]... [sweep options...]\n"
+	"                        [--bin PATH] [--tag TAG]... [--parent]\n"
+	"                        [sweep options...]\n"
 	"\n"
 	"Writes (on stdout) what an engine needs to run one sweep on N machines:\n"
 	"N shards of 'virt-matrix sweep --sweep-id UUID --no-report', each into\n"
@@ -82,11 +83,17 @@ static const char usage[] =
 	"  --format gitlab-ci  a GitLab CI child pipeline: a 'sweep' job with\n"
 	"                      'parallel: N' (CI_NODE_INDEX/CI_NODE_TOTAL), a\n"
 	"                      'merge' and a 'report' job; over 200 shards, one\n"
-	"                      sweep job per 200\n"
+	"                      sweep job per 200; with --parent, the parent\n"
+	"                      pipeline for .gitlab-ci.yml: a 'plan' job that\n"
+	"                      writes that child pipeline (a new sweep id on\n"
+	"                      every run unless --sweep-id is given) and a\n"
+	"                      trigger job that runs it\n"
 	"  --shards N          machines (default 2)\n"
 	"  --sweep-id UUID     the sweep's id (default: a new one)\n"
 	"  --bin PATH          virt-matrix on the machines (default virt-matrix)\n"
 	"  --tag TAG           runner tag of every job; repeatable\n"
+	"  --parent            what the engine's own configuration holds to plan\n"
+	"                      and start the sweep on each of its runs\n"
 	"  --qemu V, --libvirt V, --scenario NAME, --installed, --from SOURCE,\n"
 	"  --jobs N, --timeout SEC\n"
 	"                      passed to every shard's sweep\n";
@@ -96,6 +103,7 @@ struct plan_opts {
 	const char *format, *bin;
 	char uuid[SWEEP_UUID_LEN + 1]; /* "" until given or made */
 	long shards;
+	int parent; /* --parent */
 	struct strvec pass; /* sweep options for every shard */
 	struct strvec tags;
 };
@@ -118,6 +126,7 @@ static int plan_opts_parse(struct plan_opts *o, int argc, char **argv)
 		{ "sweep-id", required_argument, NULL, 'W' },
 		{ "bin", required_argument, NULL, 'b' },
 		{ "tag", required_argument, NULL, 't' },
+		{ "parent", no_argument, NULL, 'p' },
 		{ "qemu", required_argument, NULL, 'P' },
 		{ "libvirt", required_argument, NULL, 'P' },
 		{ "scenario", required_argument, NULL, 'P' },
@@ -136,6 +145,7 @@ static int plan_opts_parse(struct plan_opts *o, int argc, char **argv)
 		case 'f': o->format = optarg; break;
 		case 'b': o->bin = optarg; break;
 		case 't': strvec_push(&o->tags, optarg); break;
+		case 'p': o->parent = 1; break;
 		case 'n':
 			if (parse_long(optarg, 1, SHARD_MAX, &o->shards))
 				return error("--shards wants a number from 1 to %d, not '%s'",
@@ -177,6 +187,8 @@ static int plan_opts_check(const struct plan_opts *o)
 		strbuf_release(&names);
 		return -1;
 	}
+	if (o->parent && !plan_format_find(o->format)->write_parent)
+		return error("--parent: format '%s' has no parent", o->format);
 	if (strpbrk(o->bin, "\"'\\ \n"))
 		return error("--bin '%s': a path without quotes, spaces or backslashes",
 			     o->bin);
@@ -187,20 +199,20 @@ static int plan_opts_check(const struct plan_opts *o)
 static int plan_write(struct plan_opts *o)
 {
 	struct strbuf y = STRBUF_INIT;
-	int ret;
+	int ret, given = *o->uuid != '\0';
 
-	if (!*o->uuid && sweep_new_uuid(o->uuid))
+	if (!given && sweep_new_uuid(o->uuid))
 		return 1;
 	{
 		const struct plan_format *f = plan_format_find(o->format);
-		struct plan_spec sp = { o->shards, o->uuid, o->bin, &o->pass, &o->tags };
+		struct plan_spec sp = { o->shards, o->uuid, o->bin, &o->pass, &o->tags, given };
 		long chunks = plan_chunks(o->shards, f->per_job);
 
-		if (chunks > 1)
+		if (chunks > 1 && !o->parent) /* the parent's plan job says it */
 			info("%ld shards: %s runs at most %ld copies of one job, so the "
 			     "plan has %ld sweep jobs",
 			     o->shards, f->engine, f->per_job, chunks);
-		if (f->write(&sp, &y)) {
+		if ((o->parent ? f->write_parent : f->write)(&sp, &y)) {
 			strbuf_release(&y);
 			return 1;
 		}
@@ -213,7 +225,7 @@ static int plan_write(struct plan_opts *o)
 
 int cmd_plan(int argc, char **argv)
 {
-	struct plan_opts o = { NULL, "virt-matrix", "", 2, STRVEC_INIT, STRVEC_INIT };
+	struct plan_opts o = { NULL, "virt-matrix", "", 2, 0, STRVEC_INIT, STRVEC_INIT };
 	int rc = plan_opts_parse(&o, argc, argv);
 
 	if (rc > 0) {

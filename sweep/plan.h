@@ -23,6 +23,7 @@ struct plan_spec {
 	const char *bin;	  /* virt-matrix on the machines: no quotes or spaces */
 	const struct strvec *pass; /* sweep options for every shard */
 	const struct strvec *tags; /* runner tags, labels, partitions: per format */
+	int uuid_given;		  /* uuid came from --sweep-id (not made now) */
 };
 
 /* A plan format: its name (--format), its engine's limit, its writer. */
@@ -37,6 +38,12 @@ struct plan_format {
 	long per_job;
 	/* The plan into out: 0, or -1 after reporting. */
 	int (*write)(const struct plan_spec *sp, struct strbuf *out);
+	/*
+	 * --parent: what the engine's own configuration holds to plan and
+	 * start a sweep on each of its runs (GitLab's parent pipeline that
+	 * triggers the plan as a child); NULL when the format has none.
+	 */
+	int (*write_parent)(const struct plan_spec *sp, struct strbuf *out);
 };
 
 /* The formats, by name; NULL when there is none of that name. */
@@ -63,5 +70,6 @@ long plan_chunks(long shards, long per_job);
 
 /* ---- the formats (one file each) ---- */
 int plan_gitlab_ci(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
+int plan_gitlab_ci_parent(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
 
 #endif
