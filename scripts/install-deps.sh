@@ -111,6 +111,11 @@ pkgs="$pkgs qemu-utils"
 # the GitLab CI YAML of 'virt-matrix plan' is read back with Python's yaml.
 pkgs="$pkgs chromium python3-yaml"
 
+# make check: gitlab-ci-local (tests/node/gitlab-ci-local) runs the plan's
+# GitLab pipelines with --shell-isolation, which copies each job's
+# directory and artifacts with rsync.
+pkgs="$pkgs rsync"
+
 # make fuzz: clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer for the stacks of what it finds.
 pkgs="$pkgs clang libclang-rt-14-dev llvm"
