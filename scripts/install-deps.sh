@@ -119,6 +119,10 @@ pkgs="$pkgs chromium python3-yaml"
 # slurmd stay down without /etc/slurm/slurm.conf; in a container
 # policy-rc.d keeps them all from starting.
 pkgs="$pkgs slurmctld slurmd slurm-client munge"
+# make check: gitlab-ci-local (tests/node/gitlab-ci-local) runs the plan's
+# GitLab pipelines with --shell-isolation, which copies each job's
+# directory and artifacts with rsync.
+pkgs="$pkgs rsync"
 
 # make fuzz: clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer for the stacks of what it finds.

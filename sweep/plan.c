@@ -23,11 +23,13 @@
 	"/._+-,:@%="
 
 static const struct plan_format formats[] = {
-	{ "gitlab-ci", "GitLab CI", 200, plan_gitlab_ci, 0 },
-	{ "slurm", "Slurm", 1000, plan_slurm, PLAN_WORKDIR },
-	{ "github", "GitHub Actions", 256, plan_github, 0 },
+	{ .name = "gitlab-ci", .engine = "GitLab CI", .per_job = 200,
+	  .write = plan_gitlab_ci, .write_parent = plan_gitlab_ci_parent },
+	{ .name = "slurm", .engine = "Slurm", .per_job = 1000, .write = plan_slurm,
+	  .flags = PLAN_WORKDIR },
+	{ .name = "github", .engine = "GitHub Actions", .per_job = 256, .write = plan_github },
 	/* An Indexed Job runs up to 100000 completions: SHARD_MAX. */
-	{ "k8s", "Kubernetes", 0, plan_k8s, 0 },
+	{ .name = "k8s", .engine = "Kubernetes", .per_job = 0, .write = plan_k8s },
 };
 
 const struct plan_format *plan_format_find(const char *name)
@@ -73,6 +75,26 @@ void plan_sweep_cmd(const struct plan_spec *sp, const char *db, const char *shar
 	}
 }
 
+void plan_sweep_kept_status(const struct plan_spec *sp, const char *db, const char *shard,
+			    const char *rcfile, struct strbuf *out)
+{
+	sb_puts(out, "rc=0; ");
+	plan_sweep_cmd(sp, db, shard, out);
+	sb_printf(out, " || rc=$?; echo \"$rc\" > %s; test \"$rc\" -le 1", rcfile);
+}
+
+void plan_merge_report_kept(const struct plan_spec *sp, struct strbuf *out)
+{
+	sb_printf(out,
+		  "%s merge matrix.db shard-*.db || exit $?; rc=0; "
+		  "%s report all --format html,md,json,junit --sweep %s --out report"
+		  " --db matrix.db || rc=$?; "
+		  "if [ \"$rc\" -eq 0 ] && grep -qvx 0 shard-*.rc; then "
+		  "echo 'error: a shard'\\''s sweep exited 1 (shard-*.rc): see its log' >&2; "
+		  "rc=1; fi; exit \"$rc\"",
+		  sp->bin, sp->bin, sp->uuid);
+}
+
 void plan_sh_quote(struct strbuf *out, const char *s)
 {
 	sb_putc(out, '\'');
@@ -86,8 +108,8 @@ void plan_sh_quote(struct strbuf *out, const char *s)
 
 static const char usage[] =
 	"usage: virt-matrix plan --format FORMAT [--shards N] [--sweep-id UUID]\n"
-	"                        [--bin PATH] [--tag TAG]... [--workdir DIR]\n"
-	"                        [--image REF] [--volume-claim NAME]\n"
+	"                        [--bin PATH] [--tag TAG]... [--parent]\n"
+	"                        [--workdir DIR] [--image REF] [--volume-claim NAME]\n"
 	"                        [sweep options...]\n"
 	"\n"
 	"Writes (on stdout) what an engine needs to run one sweep on N machines:\n"
@@ -98,7 +120,11 @@ static const char usage[] =
 	"  --format gitlab-ci  a GitLab CI child pipeline: a 'sweep' job with\n"
 	"                      'parallel: N' (CI_NODE_INDEX/CI_NODE_TOTAL), a\n"
 	"                      'merge' and a 'report' job; over 200 shards, one\n"
-	"                      sweep job per 200\n"
+	"                      sweep job per 200; with --parent, the parent\n"
+	"                      pipeline for .gitlab-ci.yml: a 'plan' job that\n"
+	"                      writes that child pipeline (a new sweep id on\n"
+	"                      every run unless --sweep-id is given) and a\n"
+	"                      trigger job that runs it\n"
 	"  --format slurm      a POSIX sh script to run on a Slurm submit host:\n"
 	"                      it submits (sbatch) a job array of N tasks\n"
 	"                      (SLURM_ARRAY_TASK_ID) and a job that merges and\n"
@@ -118,6 +144,8 @@ static const char usage[] =
 	"  --shards N          machines (default 2)\n"
 	"  --sweep-id UUID     the sweep's id (default: a new one)\n"
 	"  --bin PATH          virt-matrix on the machines (default virt-matrix)\n"
+	"  --parent            what the engine's own configuration holds to plan\n"
+	"                      and start the sweep on each of its runs (gitlab-ci)\n"
 	"  --tag TAG           runner tag (gitlab-ci), label (github) or partition\n"
 	"                      (slurm) of every job; for k8s a node label\n"
 	"                      KEY=VALUE of the sweep pods; repeatable\n"
@@ -137,6 +165,7 @@ struct plan_opts {
 	const char *image, *claim; /* k8s */
 	char uuid[SWEEP_UUID_LEN + 1]; /* "" until given or made */
 	long shards;
+	int parent; /* --parent */
 	struct strvec pass; /* sweep options for every shard */
 	struct strvec tags;
 };
@@ -162,6 +191,7 @@ static int plan_opts_parse(struct plan_opts *o, int argc, char **argv)
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "image", required_argument, NULL, 'i' },
 		{ "volume-claim", required_argument, NULL, 'c' },
+		{ "parent", no_argument, NULL, 'p' },
 		{ "qemu", required_argument, NULL, 'P' },
 		{ "libvirt", required_argument, NULL, 'P' },
 		{ "scenario", required_argument, NULL, 'P' },
@@ -183,6 +213,7 @@ static int plan_opts_parse(struct plan_opts *o, int argc, char **argv)
 		case 'w': o->workdir = optarg; break;
 		case 'i': o->image = optarg; break;
 		case 'c': o->claim = optarg; break;
+		case 'p': o->parent = 1; break;
 		case 'n':
 			if (parse_long(optarg, 1, SHARD_MAX, &o->shards))
 				return error("--shards wants a number from 1 to %d, not '%s'",
@@ -234,6 +265,8 @@ static int plan_opts_check(const struct plan_opts *o)
 	if (!*o->bin || o->bin[strspn(o->bin, PLAN_BIN_CHARS)])
 		return error("--bin '%s': a path of letters, digits and /._+-,:@%%=",
 			     o->bin);
+	if (o->parent && !plan_format_find(o->format)->write_parent)
+		return error("--parent: format '%s' has no parent", o->format);
 	for (size_t i = 0; i < o->pass.nr; i++)
 		if (strpbrk(o->pass.v[i], "\n\r"))
 			return error("'%s': a sweep option with a line break cannot go "
@@ -245,21 +278,23 @@ static int plan_opts_check(const struct plan_opts *o)
 static int plan_write(struct plan_opts *o)
 {
 	struct strbuf y = STRBUF_INIT;
-	int ret;
+	int ret, given = *o->uuid != '\0';
 
-	if (!*o->uuid && sweep_new_uuid(o->uuid))
+	if (!given && sweep_new_uuid(o->uuid))
 		return 1;
 	{
 		const struct plan_format *f = plan_format_find(o->format);
-		struct plan_spec sp = { o->shards, o->uuid, o->bin, &o->pass, &o->tags,
-					o->image, o->claim, o->workdir };
+		struct plan_spec sp = { .shards = o->shards, .uuid = o->uuid, .bin = o->bin,
+					.pass = &o->pass, .tags = &o->tags,
+					.image = o->image, .claim = o->claim,
+					.workdir = o->workdir, .uuid_given = given };
 		long chunks = plan_chunks(o->shards, f->per_job);
 
-		if (chunks > 1)
+		if (chunks > 1 && !o->parent) /* the parent's plan job says it */
 			info("%ld shards: %s runs at most %ld copies of one job, so the "
 			     "plan has %ld sweep jobs",
 			     o->shards, f->engine, f->per_job, chunks);
-		if (f->write(&sp, &y)) {
+		if ((o->parent ? f->write_parent : f->write)(&sp, &y)) {
 			strbuf_release(&y);
 			return 1;
 		}
@@ -272,8 +307,8 @@ static int plan_write(struct plan_opts *o)
 
 int cmd_plan(int argc, char **argv)
 {
-	struct plan_opts o = { NULL, "virt-matrix", NULL, NULL, "virt-matrix", "", 2,
-			       STRVEC_INIT, STRVEC_INIT };
+	struct plan_opts o = { .bin = "virt-matrix", .claim = "virt-matrix", .shards = 2,
+			       .pass = STRVEC_INIT, .tags = STRVEC_INIT };
 	int rc = plan_opts_parse(&o, argc, argv);
 
 	if (rc > 0) {

@@ -26,6 +26,7 @@ struct plan_spec {
 	const char *image;	  /* k8s: the pods' image (NULL: not given) */
 	const char *claim;	  /* k8s: the shared volume's claim */
 	const char *workdir;	  /* where the jobs run (PLAN_WORKDIR formats); NULL: default */
+	int uuid_given;		  /* uuid came from --sweep-id (not made now) */
 };
 
 /* A plan format: its name (--format), its engine's limit, its writer. */
@@ -41,6 +42,12 @@ struct plan_format {
 	/* The plan into out: 0, or -1 after reporting. */
 	int (*write)(const struct plan_spec *sp, struct strbuf *out);
 	unsigned flags;		/* PLAN_* */
+	/*
+	 * --parent: what the engine's own configuration holds to plan and
+	 * start a sweep on each of its runs (GitLab's parent pipeline that
+	 * triggers the plan as a child); NULL when the format has none.
+	 */
+	int (*write_parent)(const struct plan_spec *sp, struct strbuf *out);
 };
 
 /* A format that takes --workdir (plan_spec.workdir). */
@@ -62,6 +69,27 @@ void plan_format_names(struct strbuf *out);
 void plan_sweep_cmd(const struct plan_spec *sp, const char *db, const char *shard,
 		    struct strbuf *out);
 
+/*
+ * A shard's sweep for an engine that judges a job by its exit status
+ * alone and runs the merge only after jobs that succeeded (Slurm's
+ * afterok, a Kubernetes Job's Complete): sweep exits 1 when it ran to
+ * its end with findings or a failed stage, which must not keep the
+ * merge from running. So the sweep's status goes to rcfile, and the
+ * job succeeds when it is 0 or 1: "rc=0; SWEEP || rc=$?; echo "$rc" >
+ * RCFILE; test "$rc" -le 1", for sh with or without -e (db, shard and
+ * rcfile as for plan_sweep_cmd: from the format only).
+ */
+void plan_sweep_kept_status(const struct plan_spec *sp, const char *db, const char *shard,
+			    const char *rcfile, struct strbuf *out);
+
+/*
+ * The merge and report after such shards, in their directory, for sh
+ * with or without -e: merge into matrix.db, report into report/, then
+ * exit 1 when a shard's sweep did (a .rc file that is not 0) and the
+ * report itself did not fail; else the report's status.
+ */
+void plan_merge_report_kept(const struct plan_spec *sp, struct strbuf *out);
+
 /* s as one single-quoted word of a POSIX shell ('\'' for a quote). */
 void plan_sh_quote(struct strbuf *out, const char *s);
 
@@ -76,5 +104,6 @@ int plan_gitlab_ci(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
 int plan_github(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
 int plan_k8s(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
 int plan_slurm(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
+int plan_gitlab_ci_parent(const struct plan_spec *sp, struct strbuf *out) VM_WUR;
 
 #endif

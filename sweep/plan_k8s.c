@@ -193,11 +193,10 @@ static void sweep_job(struct strbuf *y, const struct plan_spec *sp)
 {
 	struct strbuf script = STRBUF_INIT, cmd = STRBUF_INIT;
 
-	plan_sweep_cmd(sp, "shard-$k.db", NULL, &cmd);
+	plan_sweep_kept_status(sp, "shard-$k.db", NULL, "shard-$k.rc", &cmd);
 	sb_printf(&script,
 		  "mkdir -p " K8S_MOUNT "/%s && cd " K8S_MOUNT "/%s && "
-		  "k=$((JOB_COMPLETION_INDEX + 1)) && "
-		  "{ %s; rc=$?; echo $rc > shard-$k.rc; test $rc -le 1; }",
+		  "k=$((JOB_COMPLETION_INDEX + 1)) && { %s; }",
 		  sp->uuid, sp->uuid, cmd.buf);
 
 	sb_puts(y, "---\n");
@@ -231,12 +230,9 @@ static void merge_job(struct strbuf *y, const struct plan_spec *sp)
 {
 	struct strbuf script = STRBUF_INIT;
 
-	/* grep -vx 0: a shard whose sweep exited non-zero fails the run. */
-	sb_printf(&script,
-		  "cd " K8S_MOUNT "/%s && %s merge matrix.db shard-*.db && "
-		  "%s report all --format html,md,json,junit --sweep %s --out report "
-		  "--db matrix.db && ! grep -qvx 0 shard-*.rc",
-		  sp->uuid, sp->bin, sp->bin, sp->uuid);
+	/* A shard whose sweep exited non-zero fails the run, after the report. */
+	sb_printf(&script, "cd " K8S_MOUNT "/%s || exit 1; ", sp->uuid);
+	plan_merge_report_kept(sp, &script);
 	sb_puts(y, "---\n");
 	metadata(y, sp, "merge");
 	sb_puts(y, "spec:\n  backoffLimit: 0\n  template:\n    metadata:\n");

@@ -70,6 +70,7 @@ static void sweep_array(struct strbuf *s, const struct plan_spec *sp, long c, lo
 	long first = c * SLURM_ARRAY_MAX;
 	long n = sp->shards - first < SLURM_ARRAY_MAX ? sp->shards - first : SLURM_ARRAY_MAX;
 	struct strbuf cmd = STRBUF_INIT, db = STRBUF_INIT, shard = STRBUF_INIT;
+	struct strbuf rc = STRBUF_INIT;
 
 	if (nchunks == 1) {
 		/* The task's array variables tell sweep its shard. */
@@ -81,9 +82,11 @@ static void sweep_array(struct strbuf *s, const struct plan_spec *sp, long c, lo
 		sb_printf(&db, "shard-$((SLURM_ARRAY_TASK_ID + %ld)).db", first);
 		sb_printf(&shard, "$((SLURM_ARRAY_TASK_ID + %ld))/%ld", first, sp->shards);
 	}
-	plan_sweep_cmd(sp, db.buf, shard.len ? shard.buf : NULL, &cmd);
+	/* shard-K.db's status in shard-K.rc */
+	sb_printf(&rc, "%.*s.rc", (int)(db.len - strlen(".db")), db.buf);
+	plan_sweep_kept_status(sp, db.buf, shard.len ? shard.buf : NULL, rc.buf, &cmd);
 	common(s, sp, "virt-matrix-sweep");
-	sb_printf(s, " --array=1-%ld <<'" EOJ "'\n#!/bin/sh\nset -eu\nexec %s\n" EOJ "\n",
+	sb_printf(s, " --array=1-%ld <<'" EOJ "'\n#!/bin/sh\nset -eu\n%s\n" EOJ "\n",
 		  n, cmd.buf);
 	sb_printf(s, "sweep%ld=$id\n", c + 1);
 	sb_printf(s, "printf 'sweep job %%s: shards %ld-%ld of %ld\\n' \"$id\"\n\n", first + 1,
@@ -91,6 +94,7 @@ static void sweep_array(struct strbuf *s, const struct plan_spec *sp, long c, lo
 	strbuf_release(&cmd);
 	strbuf_release(&db);
 	strbuf_release(&shard);
+	strbuf_release(&rc);
 }
 
 int plan_slurm(const struct plan_spec *sp, struct strbuf *s)
@@ -132,12 +136,15 @@ int plan_slurm(const struct plan_spec *sp, struct strbuf *s)
 	sb_puts(s, " --dependency=afterok");
 	for (long c = 0; c < nchunks; c++)
 		sb_printf(s, ":$sweep%ld", c + 1);
-	sb_printf(s, " --kill-on-invalid-dep=yes <<'" EOJ "'\n#!/bin/sh\nset -eu\n"
-		     "%s merge matrix.db shard-*.db\n"
-		     "exec %s report all --format html,md,json,junit --sweep %s --out report"
-		     " --db matrix.db\n" EOJ "\n",
-		  sp->bin, sp->bin, sp->uuid);
-	sb_puts(s, "printf 'report job %s: merge and report once every sweep job succeeded\\n'"
+	{
+		struct strbuf fin = STRBUF_INIT;
+
+		plan_merge_report_kept(sp, &fin);
+		sb_printf(s, " --kill-on-invalid-dep=yes <<'" EOJ "'\n#!/bin/sh\nset -eu\n%s\n"
+			  EOJ "\n", fin.buf);
+		strbuf_release(&fin);
+	}
+	sb_puts(s, "printf 'report job %s: merge and report once every sweep job ran to its end\\n'"
 		   " \"$id\"\n");
 	return 0;
 }

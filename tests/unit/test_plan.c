@@ -13,6 +13,11 @@
  * the submit script's job array, merge-and-report job with its
  * dependency, quoting, arrays of at most 1000 tasks, and sh -n of the
  * script and of every job script in it.
+ * shell quoting, the import into each copy's empty store, merge's needs
+ * within GitLab's limit, the parent pipeline (--parent), the errors for
+ * bad options and for output that cannot be written, and that the YAML
+ * parses (with Python's yaml module, python3-yaml of make deps) into the
+ * same structure.
  */
 
 #include "testutil.h"
@@ -66,7 +71,8 @@ static void test_gitlab_pipeline(void **state)
 			     " '--scenario' 'it'\\\\''s.cfg' '--installed'\"",
 			"sweep script");
 	assert_contains(out, "      - \"shard-${CI_NODE_INDEX}.db\"", "shard artifact");
-	assert_contains(out, "merge:\n  stage: merge\n  needs:\n    - job: sweep\n", "merge needs");
+	assert_contains(out, "merge:\n  stage: merge\n  when: always\n  needs:\n    - job: sweep\n",
+			"merge needs");
 	assert_contains(out, "\"virt-matrix merge matrix.db shard-*.db\"", "merge script");
 	assert_contains(out, "report all --format html,md,json,junit --sweep " UUID
 			     " --out report --db matrix.db", "report script");
@@ -113,6 +119,180 @@ static void test_pipeline_parses(void **state)
 			"parsed script");
 	assert_contains(py, "['shard-${CI_NODE_INDEX}.db'] sweep merge\n", "parsed needs");
 	assert_contains(py, "['matrix.db'] report/*.xml\n", "parsed artifacts");
+	free(py);
+	free(out);
+	free(err);
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
+/*
+ * Each copy's store starts empty on its runner: the sweep job registers
+ * the runner's distribution QEMU and libvirt in it first (a sweep that
+ * names its versions would not), in every chunk, with the copy's store.
+ */
+static const struct {
+	const char *name;
+	const char *shards;
+	const char *want;
+} before_cases[] = {
+	{ "one job", "2",
+	  "sweep:\n  stage: sweep\n  parallel: 2\n  before_script:\n"
+	  "    - \"virt-matrix ark import --if-present --db shard-${CI_NODE_INDEX}.db qemu\"\n"
+	  "    - \"virt-matrix ark import --if-present --db shard-${CI_NODE_INDEX}.db libvirt\"\n"
+	  "  script:\n" },
+	{ "second chunk", "450",
+	  "sweep-2:\n  stage: sweep\n  parallel: 200\n  before_script:\n"
+	  "    - \"virt-matrix ark import --if-present --db shard-2-${CI_NODE_INDEX}.db qemu\"\n"
+	  "    - \"virt-matrix ark import --if-present --db shard-2-${CI_NODE_INDEX}.db libvirt\"\n"
+	  "  script:\n" },
+	{ "chunk of one shard", "201",
+	  "sweep-2:\n  stage: sweep\n  before_script:\n"
+	  "    - \"virt-matrix ark import --if-present --db shard-2-1.db qemu\"\n"
+	  "    - \"virt-matrix ark import --if-present --db shard-2-1.db libvirt\"\n"
+	  "  script:\n"
+	  "    - \"virt-matrix sweep --sweep-id " UUID " --no-report --db shard-2-1.db"
+	  " --shard 201/201\"\n" },
+};
+
+static void test_gitlab_empty_store_import(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(before_cases); i++) {
+		char *out, *err;
+
+		assert_int_equal(plan((const char *const[]){ "--format", "gitlab-ci", "--shards",
+					    before_cases[i].shards, "--sweep-id", UUID, NULL },
+				      &out, &err),
+				 0);
+		assert_contains(out, before_cases[i].want, before_cases[i].name);
+		free(out);
+		free(err);
+	}
+}
+
+/*
+ * GitLab counts every copy of a parallel job as one need, at most 50 a
+ * job: merge needs the sweep jobs up to 50 shards, and goes by stage
+ * order beyond. merge and report run also after a failed shard.
+ */
+static const struct {
+	const char *name;
+	const char *shards;
+	int needs;
+} needs_cases[] = {
+	{ "2 shards", "2", 1 },
+	{ "50 shards", "50", 1 },
+	{ "51 shards", "51", 0 },
+	{ "450 shards", "450", 0 },
+};
+
+static void test_gitlab_merge_needs(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(needs_cases); i++) {
+		char *out, *err;
+		const char *merge;
+		int has;
+
+		assert_int_equal(plan((const char *const[]){ "--format", "gitlab-ci", "--shards",
+					    needs_cases[i].shards, "--sweep-id", UUID, NULL },
+				      &out, &err),
+				 0);
+		merge = strstr(out, "\nmerge:\n  stage: merge\n  when: always\n");
+		if (!merge)
+			fail_msg("%s: no merge job run always in:\n%s", needs_cases[i].name, out);
+		has = !strncmp(merge + strlen("\nmerge:\n  stage: merge\n  when: always\n"),
+			       "  needs:\n", 9);
+		if (has != needs_cases[i].needs)
+			fail_msg("%s: merge %s needs:\n%s", needs_cases[i].name,
+				 needs_cases[i].needs ? "without" : "with", merge);
+		assert_contains(out, "\nreport:\n  stage: report\n  when: always\n  needs:\n"
+				     "    - job: merge\n", needs_cases[i].name);
+		free(out);
+		free(err);
+	}
+}
+
+/*
+ * --parent: a plan job that runs the same plan (sweep options and tags
+ * quoted for the shell, a new sweep id on every run unless one is given)
+ * into an artifact, and a trigger job of that artifact, without tags.
+ */
+static void test_gitlab_parent(void **state)
+{
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(plan((const char *const[]){ "--format", "gitlab-ci", "--parent", "--shards",
+				    "450", "--bin", "/opt/vm/bin/virt-matrix", "--tag", "kvm lab",
+				    "--installed", "--scenario", "it's.cfg", NULL },
+			      &out, &err),
+			 0);
+	assert_string_equal(out,
+		"# virt-matrix sweep over 450 machines: the parent pipeline (virt-matrix plan --parent)\n"
+		"# every run plans a new sweep\n"
+		"stages:\n  - plan\n  - sweep\n\n"
+		"plan:\n  stage: plan\n  tags:\n    - \"kvm lab\"\n  script:\n"
+		"    - \"/opt/vm/bin/virt-matrix plan --format gitlab-ci --shards 450"
+		" --bin /opt/vm/bin/virt-matrix --tag 'kvm lab' '--installed' '--scenario'"
+		" 'it'\\\\''s.cfg' > virt-matrix-sweep.yml\"\n"
+		"  artifacts:\n    paths:\n      - virt-matrix-sweep.yml\n\n"
+		"run-sweep:\n  stage: sweep\n  trigger:\n    include:\n"
+		"      - artifact: virt-matrix-sweep.yml\n        job: plan\n"
+		"    strategy: depend\n");
+	/* The plan job says how many sweep jobs when it runs, not now. */
+	assert_string_equal(err, "");
+	free(out);
+	free(err);
+
+	assert_int_equal(plan((const char *const[]){ "--format", "gitlab-ci", "--parent",
+				    "--sweep-id", UUID, NULL },
+			      &out, &err),
+			 0);
+	assert_contains(out, "# every run continues sweep " UUID "\n", "pinned id");
+	assert_contains(out, "    - \"virt-matrix plan --format gitlab-ci --shards 2 --sweep-id " UUID
+			     " --bin virt-matrix > virt-matrix-sweep.yml\"\n",
+			"pinned plan job");
+	free(out);
+	free(err);
+}
+
+/* Python's yaml reads the parent as GitLab would: the trigger's include. */
+static void test_parent_parses(void **state)
+{
+	char *dir = tu_tmpdir("plan"), *out, *err, *py = NULL;
+	struct strbuf p = STRBUF_INIT;
+	static const char script[] =
+		"import sys, yaml\n"
+		"d = yaml.safe_load(open(sys.argv[1]))\n"
+		"print(d['stages'], sorted(k for k in d if k != 'stages'))\n"
+		"print(d['plan']['script'][0])\n"
+		"print(d['plan']['artifacts']['paths'], d['run-sweep']['trigger'])\n";
+
+	(void)state;
+	assert_int_equal(plan((const char *const[]){ "--format", "gitlab-ci", "--parent",
+				    "--shards", "3", "--libvirt", "none", NULL },
+			      &out, &err),
+			 0);
+	sb_printf(&p, "%s/parent.yml", dir);
+	assert_int_equal(write_file_atomic(p.buf, out, strlen(out)), 0);
+	if (!path_exists("/usr/bin/python3") ||
+	    tu_run(&py, (const char *const[]){ "/usr/bin/python3", "-c", "import yaml", NULL },
+		   (const char *const[]){ NULL }, 60))
+		fail_msg("python3 cannot import yaml ('make deps' installs python3-yaml): %s",
+			 py ? py : "no /usr/bin/python3");
+	free(py);
+	assert_exit(tu_run(&py, (const char *const[]){ "/usr/bin/python3", "-c", script, p.buf,
+						       NULL },
+			   (const char *const[]){ NULL }, 60),
+		    0);
+	assert_string_equal(py,
+		"['plan', 'sweep'] ['plan', 'run-sweep']\n"
+		"virt-matrix plan --format gitlab-ci --shards 3 --bin virt-matrix '--libvirt' 'none'"
+		" > virt-matrix-sweep.yml\n"
+		"['virt-matrix-sweep.yml'] {'include': [{'artifact': 'virt-matrix-sweep.yml',"
+		" 'job': 'plan'}], 'strategy': 'depend'}\n");
 	free(py);
 	free(out);
 	free(err);
@@ -190,20 +370,25 @@ static void test_slurm_script(void **state)
 	assert_contains(out, "submit --job-name=virt-matrix-sweep --chdir=\"$dir\""
 			     " --partition='kvm,big mem' --array=1-4 <<'VIRT_MATRIX_JOB'\n"
 			     "#!/bin/sh\nset -eu\n"
-			     "exec virt-matrix sweep --sweep-id " UUID " --no-report"
+			     "rc=0; virt-matrix sweep --sweep-id " UUID " --no-report"
 			     " --db shard-${SLURM_ARRAY_TASK_ID}.db '--qemu' '7.2.0'"
-			     " '--scenario' 'it'\\''s.cfg' '--installed'\nVIRT_MATRIX_JOB\n"
+			     " '--scenario' 'it'\\''s.cfg' '--installed' || rc=$?;"
+			     " echo \"$rc\" > shard-${SLURM_ARRAY_TASK_ID}.rc;"
+			     " test \"$rc\" -le 1\nVIRT_MATRIX_JOB\n"
 			     "sweep1=$id\nprintf 'sweep job %s: shards 1-4 of 4\\n' \"$id\"\n",
 			"sweep array");
 	/* Merge and report once every task succeeded, in the same place. */
 	assert_contains(out, "submit --job-name=virt-matrix-report --chdir=\"$dir\""
 			     " --partition='kvm,big mem' --dependency=afterok:$sweep1"
 			     " --kill-on-invalid-dep=yes <<'VIRT_MATRIX_JOB'\n#!/bin/sh\nset -eu\n"
-			     "virt-matrix merge matrix.db shard-*.db\n"
-			     "exec virt-matrix report all --format html,md,json,junit --sweep " UUID
-			     " --out report --db matrix.db\nVIRT_MATRIX_JOB\n"
+			     "virt-matrix merge matrix.db shard-*.db || exit $?; rc=0;"
+			     " virt-matrix report all --format html,md,json,junit --sweep " UUID
+			     " --out report --db matrix.db || rc=$?; if [ \"$rc\" -eq 0 ] &&"
+			     " grep -qvx 0 shard-*.rc; then echo 'error: a shard'\\''s sweep exited"
+			     " 1 (shard-*.rc): see its log' >&2; rc=1; fi; exit \"$rc\"\n"
+			     "VIRT_MATRIX_JOB\n"
 			     "printf 'report job %s: merge and report once every sweep job"
-			     " succeeded\\n' \"$id\"\n",
+			     " ran to its end\\n' \"$id\"\n",
 			"report job");
 	assert_int_equal(occurrences(out, "--shard "), 0);
 	assert_int_equal(occurrences(out, slurm_job_end), 2);
@@ -217,8 +402,8 @@ static void test_slurm_script(void **state)
 			 0);
 	assert_contains(out, "\ndir=$(pwd)\n", "default workdir");
 	assert_contains(out, "--chdir=\"$dir\" --array=1-2 <<", "no partition");
-	assert_contains(out, "exec /opt/vm/bin/virt-matrix sweep --sweep-id " UUID, "bin");
-	assert_contains(out, "\n/opt/vm/bin/virt-matrix merge matrix.db shard-*.db\n", "merge bin");
+	assert_contains(out, "rc=0; /opt/vm/bin/virt-matrix sweep --sweep-id " UUID, "bin");
+	assert_contains(out, "\n/opt/vm/bin/virt-matrix merge matrix.db shard-*.db ||", "merge bin");
 	free(out);
 	free(err);
 }
@@ -232,21 +417,26 @@ static void test_slurm_chunks(void **state)
 {
 	static const char *const arrays[] = {
 		"--array=1-1000 <<'VIRT_MATRIX_JOB'\n#!/bin/sh\nset -eu\n"
-		"exec virt-matrix sweep --sweep-id " UUID " --no-report"
+		"rc=0; virt-matrix sweep --sweep-id " UUID " --no-report"
 		" --db shard-${SLURM_ARRAY_TASK_ID}.db --shard ${SLURM_ARRAY_TASK_ID}/2500"
-		" '--libvirt' 'none'\nVIRT_MATRIX_JOB\nsweep1=$id\n"
+		" '--libvirt' 'none' || rc=$?; echo \"$rc\" > shard-${SLURM_ARRAY_TASK_ID}.rc;"
+		" test \"$rc\" -le 1\nVIRT_MATRIX_JOB\nsweep1=$id\n"
 		"printf 'sweep job %s: shards 1-1000 of 2500\\n'",
 		"--array=1-1000 <<'VIRT_MATRIX_JOB'\n#!/bin/sh\nset -eu\n"
-		"exec virt-matrix sweep --sweep-id " UUID " --no-report"
+		"rc=0; virt-matrix sweep --sweep-id " UUID " --no-report"
 		" --db shard-$((SLURM_ARRAY_TASK_ID + 1000)).db"
 		" --shard $((SLURM_ARRAY_TASK_ID + 1000))/2500"
-		" '--libvirt' 'none'\nVIRT_MATRIX_JOB\nsweep2=$id\n"
+		" '--libvirt' 'none' || rc=$?;"
+		" echo \"$rc\" > shard-$((SLURM_ARRAY_TASK_ID + 1000)).rc;"
+		" test \"$rc\" -le 1\nVIRT_MATRIX_JOB\nsweep2=$id\n"
 		"printf 'sweep job %s: shards 1001-2000 of 2500\\n'",
 		"--array=1-500 <<'VIRT_MATRIX_JOB'\n#!/bin/sh\nset -eu\n"
-		"exec virt-matrix sweep --sweep-id " UUID " --no-report"
+		"rc=0; virt-matrix sweep --sweep-id " UUID " --no-report"
 		" --db shard-$((SLURM_ARRAY_TASK_ID + 2000)).db"
 		" --shard $((SLURM_ARRAY_TASK_ID + 2000))/2500"
-		" '--libvirt' 'none'\nVIRT_MATRIX_JOB\nsweep3=$id\n"
+		" '--libvirt' 'none' || rc=$?;"
+		" echo \"$rc\" > shard-$((SLURM_ARRAY_TASK_ID + 2000)).rc;"
+		" test \"$rc\" -le 1\nVIRT_MATRIX_JOB\nsweep3=$id\n"
 		"printf 'sweep job %s: shards 2001-2500 of 2500\\n'",
 	};
 	char *out, *err;
@@ -272,9 +462,9 @@ static void test_slurm_chunks(void **state)
 			      &out, &err),
 			 0);
 	assert_contains(out, "--array=1-1 <<'VIRT_MATRIX_JOB'\n#!/bin/sh\nset -eu\n"
-			     "exec virt-matrix sweep --sweep-id " UUID " --no-report"
+			     "rc=0; virt-matrix sweep --sweep-id " UUID " --no-report"
 			     " --db shard-$((SLURM_ARRAY_TASK_ID + 1000)).db"
-			     " --shard $((SLURM_ARRAY_TASK_ID + 1000))/1001\n", "one-task array");
+			     " --shard $((SLURM_ARRAY_TASK_ID + 1000))/1001 || rc=$?;", "one-task array");
 	free(out);
 	free(err);
 }
@@ -530,20 +720,23 @@ static void test_k8s_jobs(void **state)
 	assert_contains(out, "          image: \"registry.lab/virt-matrix:1\"\n", "image");
 	/* $ doubled: Kubernetes would expand $(HOME) itself. */
 	assert_contains(out, "            - \"mkdir -p /sweeps/" UUID " && cd /sweeps/" UUID
-			     " && k=$$((JOB_COMPLETION_INDEX + 1)) && { virt-matrix sweep"
+			     " && k=$$((JOB_COMPLETION_INDEX + 1)) && { rc=0; virt-matrix sweep"
 			     " --sweep-id " UUID " --no-report --db shard-$$k.db '--scenario'"
-			     " '$$(HOME)it'\\\\''s'; rc=$$?; echo $$rc > shard-$$k.rc;"
-			     " test $$rc -le 1; }\"\n", "sweep script");
+			     " '$$(HOME)it'\\\\''s' || rc=$$?; echo \\\"$$rc\\\" > shard-$$k.rc;"
+			     " test \\\"$$rc\\\" -le 1; }\"\n", "sweep script");
 	assert_contains(out, "          env:\n            - name: VIRT_MATRIX_SHARDS\n"
 			     "              value: \"3\"\n          securityContext:\n"
 			     "            privileged: true\n", "shard count, privileges");
 	assert_contains(out, "            claimName: \"lab-sweeps\"\n", "claim");
 	assert_contains(out, "  name: virt-matrix-merge-0f3c2a4e\n", "merge Job");
 	assert_contains(out, "spec:\n  backoffLimit: 0\n", "merge once");
-	assert_contains(out, "            - \"cd /sweeps/" UUID " && virt-matrix merge matrix.db"
-			     " shard-*.db && virt-matrix report all --format html,md,json,junit"
-			     " --sweep " UUID " --out report --db matrix.db && ! grep -qvx 0"
-			     " shard-*.rc\"\n", "merge script");
+	assert_contains(out, "            - \"cd /sweeps/" UUID " || exit 1; virt-matrix merge"
+			     " matrix.db shard-*.db || exit $$?; rc=0; virt-matrix report all"
+			     " --format html,md,json,junit --sweep " UUID " --out report --db"
+			     " matrix.db || rc=$$?; if [ \\\"$$rc\\\" -eq 0 ] && grep -qvx 0"
+			     " shard-*.rc; then echo 'error: a shard'\\\\''s sweep exited 1"
+			     " (shard-*.rc): see its log' >&2; rc=1; fi; exit \\\"$$rc\\\"\"\n",
+			"merge script");
 	/* Only the sweep pods are privileged and placed. */
 	assert_null(strstr(strstr(out, "virt-matrix-merge-"), "privileged"));
 	assert_null(strstr(strstr(out, "virt-matrix-merge-"), "nodeSelector"));
@@ -598,6 +791,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gitlab_pipeline),
 		cmocka_unit_test(test_pipeline_parses),
+		cmocka_unit_test(test_gitlab_empty_store_import),
+		cmocka_unit_test(test_gitlab_merge_needs),
+		cmocka_unit_test(test_gitlab_parent),
+		cmocka_unit_test(test_parent_parses),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_slurm_script),
 		cmocka_unit_test(test_slurm_chunks),
