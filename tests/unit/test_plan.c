@@ -22,6 +22,7 @@
 
 #include "testutil.h"
 #include "sweep.h"
+#include "plan.h"
 
 #define UUID "0f3c2a4e-8d1b-4c7e-9a52-1b2c3d4e5f60"
 
@@ -786,6 +787,98 @@ static void test_engine_bad_options(void **state)
 	}
 }
 
+/*
+ * The shell of plan_sweep_kept_status and plan_merge_report_kept run for
+ * real by sh, with a virt-matrix of the test's own that exits as told
+ * (FAKE_SWEEP for sweep, FAKE_REPORT for report): a sweep that ran to
+ * its end (0, 1) makes a shard that succeeded, anything else one that
+ * failed, and the merge job fails after the report when a shard's
+ * status was not 0.
+ */
+static const struct kept_case {
+	const char *name;
+	const char *sweep_rcs; /* the shards' sweep statuses, one digit... each */
+	const char *report;    /* report's status */
+	const char *shard_ok;  /* per shard: 1 when its job succeeds */
+	int final;	       /* the merge job's status */
+	const char *says;      /* on its stderr, or NULL */
+} kept_cases[] = {
+	{ "all passed", "00", "0", "11", 0, NULL },
+	{ "findings in one shard", "01", "0", "11", 1, "a shard's sweep exited 1" },
+	{ "the report fails on its own", "00", "1", "11", 1, NULL },
+	{ "a crashed shard", "02", "0", "10", 1, "a shard's sweep exited 1" },
+};
+
+static void test_kept_status_shell(void **state)
+{
+	char *dir = tu_tmpdir("kept"), *fake = tu_path(dir, "vm");
+	struct strvec pass = STRVEC_INIT, tags = STRVEC_INIT;
+	struct plan_spec sp = { .shards = 2, .uuid = UUID, .bin = fake, .pass = &pass,
+				.tags = &tags };
+
+	(void)state;
+	tu_write(dir, "vm", "#!/bin/sh\ncase $1 in\n"
+			    "sweep) exit \"$FAKE_SWEEP\" ;;\n"
+			    "merge) touch matrix.db ;;\n"
+			    "report) exit \"$FAKE_REPORT\" ;;\nesac\n");
+	assert_int_equal(chmod(fake, 0755), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(kept_cases); i++) {
+		const struct kept_case *k = &kept_cases[i];
+		struct strbuf env = STRBUF_INIT, rep = STRBUF_INIT, cmd = STRBUF_INIT;
+		char *out = NULL;
+		int rc;
+
+		for (size_t n = 0; n < 2; n++) {
+			struct strbuf db = STRBUF_INIT, rcf = STRBUF_INIT, want = STRBUF_INIT;
+			char *got, *path;
+
+			sb_printf(&db, "shard-%zu.db", n + 1);
+			sb_printf(&rcf, "shard-%zu.rc", n + 1);
+			strbuf_reset(&cmd);
+			sb_printf(&cmd, "cd %s && set -eu && ", dir);
+			plan_sweep_kept_status(&sp, db.buf, NULL, rcf.buf, &cmd);
+			strbuf_reset(&env);
+			sb_printf(&env, "FAKE_SWEEP=%c", k->sweep_rcs[n]);
+			rc = tu_run_env(&out, (const char *const[]){ "/bin/sh", "-c", cmd.buf, NULL },
+					(const char *const[]){ NULL },
+					(const char *const[]){ env.buf, NULL }, 30);
+			if ((rc == 0) != (k->shard_ok[n] == '1'))
+				fail_msg("%s: shard %zu's job exited %d", k->name, n + 1, rc);
+			path = tu_path(dir, rcf.buf);
+			got = tu_read(path);
+			sb_printf(&want, "%c\n", k->sweep_rcs[n]);
+			if (strcmp(got, want.buf))
+				fail_msg("%s: %s holds '%s'", k->name, rcf.buf, got);
+			free(got);
+			free(path);
+			free(out);
+			strbuf_release(&db);
+			strbuf_release(&rcf);
+			strbuf_release(&want);
+		}
+		strbuf_reset(&cmd);
+		sb_printf(&cmd, "cd %s && set -eu && ", dir);
+		plan_merge_report_kept(&sp, &cmd);
+		sb_printf(&rep, "FAKE_REPORT=%s", k->report);
+		rc = tu_run_env(&out, (const char *const[]){ "/bin/sh", "-c", cmd.buf, NULL },
+				(const char *const[]){ NULL },
+				(const char *const[]){ rep.buf, NULL }, 30);
+		if (rc != k->final)
+			fail_msg("%s: the merge job exited %d, not %d:\n%s", k->name, rc, k->final,
+				 out);
+		if (k->says)
+			assert_contains(out, k->says, k->name);
+		else if (strstr(out, "error:"))
+			fail_msg("%s: %s", k->name, out);
+		free(out);
+		strbuf_release(&env);
+		strbuf_release(&rep);
+		strbuf_release(&cmd);
+	}
+	free(fake);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -805,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_github_chunks),
 		cmocka_unit_test(test_k8s_jobs),
 		cmocka_unit_test(test_engine_bad_options),
+		cmocka_unit_test(test_kept_status_shell),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
