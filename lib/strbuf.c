@@ -344,10 +344,14 @@ void sb_shell_word(struct strbuf *out, const char *s)
 	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				   "0123456789_@%+=:,./-";
 
-	if (*s && strspn(s, safe) == strlen(s)) {
+	if (*s && strspn(s, safe) == strlen(s))
 		sb_puts(out, s);
-		return;
-	}
+	else
+		sb_shell_quote(out, s);
+}
+
+void sb_shell_quote(struct strbuf *out, const char *s)
+{
 	sb_putc(out, '\'');
 	for (; *s; s++)
 		if (*s == '\'')

@@ -105,5 +105,7 @@ void strvec_join(const struct strvec *sv, struct strbuf *out);
  * else in single quotes, a ' inside written '\''.
  */
 void sb_shell_word(struct strbuf *out, const char *s);
+/* s in single quotes, whatever it holds, a ' inside written '\''. */
+void sb_shell_quote(struct strbuf *out, const char *s);
 
 #endif

@@ -71,7 +71,7 @@ void plan_sweep_cmd(const struct plan_spec *sp, const char *db, const char *shar
 	for (size_t i = 0; i < sp->pass->nr; i++) {
 		/* Single quotes for the shell: option words carry no variables. */
 		sb_putc(cmd, ' ');
-		plan_sh_quote(cmd, sp->pass->v[i]);
+		sb_shell_quote(cmd, sp->pass->v[i]);
 	}
 }
 
@@ -93,17 +93,6 @@ void plan_merge_report_kept(const struct plan_spec *sp, struct strbuf *out)
 		  "echo 'error: a shard'\\''s sweep exited 1 (shard-*.rc): see its log' >&2; "
 		  "rc=1; fi; exit \"$rc\"",
 		  sp->bin, sp->bin, sp->uuid);
-}
-
-void plan_sh_quote(struct strbuf *out, const char *s)
-{
-	sb_putc(out, '\'');
-	for (; *s; s++)
-		if (*s == '\'')
-			sb_puts(out, "'\\''");
-		else
-			sb_putc(out, *s);
-	sb_putc(out, '\'');
 }
 
 static const char usage[] =

@@ -90,9 +90,6 @@ void plan_sweep_kept_status(const struct plan_spec *sp, const char *db, const ch
  */
 void plan_merge_report_kept(const struct plan_spec *sp, struct strbuf *out);
 
-/* s as one single-quoted word of a POSIX shell ('\'' for a quote). */
-void plan_sh_quote(struct strbuf *out, const char *s);
-
 /* s as a YAML double-quoted scalar (also a JSON string). */
 void plan_yaml_quote(struct strbuf *out, const char *s);
 

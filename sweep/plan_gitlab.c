@@ -167,11 +167,11 @@ int plan_gitlab_ci_parent(const struct plan_spec *sp, struct strbuf *y)
 	sb_printf(&cmd, " --bin %s", sp->bin);
 	for (size_t i = 0; i < sp->tags->nr; i++) {
 		sb_puts(&cmd, " --tag ");
-		plan_sh_quote(&cmd, sp->tags->v[i]);
+		sb_shell_quote(&cmd, sp->tags->v[i]);
 	}
 	for (size_t i = 0; i < sp->pass->nr; i++) {
 		sb_putc(&cmd, ' ');
-		plan_sh_quote(&cmd, sp->pass->v[i]);
+		sb_shell_quote(&cmd, sp->pass->v[i]);
 	}
 	sb_puts(&cmd, " > " GITLAB_CHILD_FILE);
 

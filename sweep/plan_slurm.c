@@ -59,7 +59,7 @@ static void common(struct strbuf *s, const struct plan_spec *sp, const char *nam
 		for (size_t i = 0; i < sp->tags->nr; i++)
 			sb_printf(&parts, "%s%s", i ? "," : "", sp->tags->v[i]);
 		sb_puts(s, " --partition=");
-		plan_sh_quote(s, parts.buf);
+		sb_shell_quote(s, parts.buf);
 		strbuf_release(&parts);
 	}
 }
@@ -112,7 +112,7 @@ int plan_slurm(const struct plan_spec *sp, struct strbuf *s)
 		  sp->uuid, sp->shards);
 	if (sp->workdir) {
 		sb_puts(s, "dir=");
-		plan_sh_quote(s, sp->workdir);
+		sb_shell_quote(s, sp->workdir);
 		sb_putc(s, '\n');
 	} else {
 		sb_puts(s, "dir=$(pwd)\n");
