@@ -538,8 +538,9 @@ static int judge_ends(struct bisect_ctx *x)
 static int search(struct bisect_ctx *x)
 {
 	struct bisect_answer a = { &x->label, &x->cand, (const char *const *)x->evidence,
-				   { 0, 0, 0 }, 0, x->o->url || x->o->git };
+				   { 0, 0, 0 }, 0, x->o->url || x->o->git, NULL };
 	struct strbuf out = STRBUF_INIT;
+	char **subjects = NULL;
 	size_t next;
 	int v, rc;
 
@@ -554,7 +555,20 @@ static int search(struct bisect_ctx *x)
 	if (rc < 0)
 		return error("bisect lost its ends (internal error)");
 	a.good_is_old = x->good_is_old;
+	if (x->o->git) {
+		/* What the first changed commit says of itself. */
+		struct strbuf subj = STRBUF_INIT;
+
+		subjects = xcalloc(x->cand.nr, sizeof(*subjects));
+		if (!bisect_git_subject(x->o->git, x->label.v[a.res.first_new], &subj))
+			subjects[a.res.first_new] = strbuf_detach(&subj);
+		strbuf_release(&subj);
+		a.subject = (const char *const *)subjects;
+	}
 	bisect_describe(&a, &out);
+	if (subjects)
+		free(subjects[a.res.first_new]);
+	free(subjects);
 	fputs(out.buf, stdout);
 	strbuf_release(&out);
 	if (x->o->machine && abi_diff(x, a.res.last_old, a.res.first_new))

@@ -81,6 +81,12 @@ int bisect_git_commits(const char *dir, const char *good, const char *bad,
 int bisect_git_snapshot(const char *dir, const char *commit, const char *cache_dir,
 			char **path) VM_WUR;
 
+/*
+ * "<short id> <subject>" of commit in the clone at dir into out; -1 after
+ * reporting.
+ */
+int bisect_git_subject(const char *dir, const char *commit, struct strbuf *out) VM_WUR;
+
 /* The options of `virt-matrix bisect`; strings point into its argv. */
 struct bisect_opts {
 	const char *scenario; /* one of scenario, machine and guest */
@@ -149,6 +155,8 @@ struct bisect_answer {
 	struct bisect_result res;
 	int good_is_old;
 	int commits; /* candidates are commits (shown with their install) */
+	/* Per candidate, what its commit says ("abc1234 subject"), or NULL. */
+	const char *const *subject;
 };
 
 /* The answer's lines: the first changed candidate(s) and both sides. */

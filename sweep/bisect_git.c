@@ -206,3 +206,16 @@ out:
 	strbuf_release(&prefix);
 	return ret;
 }
+
+int bisect_git_subject(const char *dir, const char *commit, struct strbuf *out)
+{
+	struct strbuf spec = STRBUF_INIT;
+	int ret;
+
+	sb_printf(&spec, "%s^{commit}", commit);
+	ret = git_out(dir, (const char *const[]){ "log", "-1", "--format=%h %s", spec.buf,
+						  NULL },
+		      4096, out);
+	strbuf_release(&spec);
+	return ret;
+}

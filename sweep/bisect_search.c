@@ -200,6 +200,8 @@ void bisect_describe(const struct bisect_answer *a, struct strbuf *out)
 		sb_printf(out, "first %s %s: %s (after %s %s)\n", what, kind, a->label->v[f],
 			  a->good_is_old ? "good" : "bad", a->label->v[o]);
 	}
+	if (a->commits && a->subject && a->subject[f] && !a->res.nskipped)
+		sb_printf(out, "  %s\n", a->subject[f]);
 	if (a->commits)
 		sb_printf(out, "  built as QEMU %s\n", a->cand->v[f]);
 	sb_printf(out, "  %s side, %s:\n      %s\n", a->good_is_old ? "good" : "bad",

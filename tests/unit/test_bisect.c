@@ -493,6 +493,12 @@ static const struct describe_case describe_cases[] = {
 	  "first good version: v1 (after bad v0)\n"
 	  "  bad side, v0:\n      ev0\n"
 	  "  good side, v1:\n      ev1\n" },
+	{ "a commit with its subject", 1, 2, 0, 1, 2,
+	  "first bad commit: v2 (after good v1)\n"
+	  "  v2abc e1000: the device id\n"
+	  "  built as QEMU q2\n"
+	  "  good side, v1:\n      ev1\n"
+	  "  bad side, v2:\n      ev2\n" },
 	{ "skipped between, commits", 0, 3, 2, 1, 1,
 	  "the first bad commit is one of: v1 v2 v3 (those before v3 could not be judged)\n"
 	  "  built as QEMU q3\n"
@@ -510,9 +516,13 @@ static void test_describe(void **state)
 	tu_words("q0 q1 q2 q3", &cand);
 	for (size_t c = 0; c < ARRAY_SIZE(describe_cases); c++) {
 		const struct describe_case *k = &describe_cases[c];
+		/* commits 2: with the subject of each commit (bisect --git) */
+		static const char *const subject[] = { NULL, NULL, "v2abc e1000: the device id",
+							 "v3abc subject" };
 		struct bisect_answer a = { &label, &cand, ev,
 					   { k->last_old, k->first_new, k->nskipped },
-					   k->good_is_old, k->commits };
+					   k->good_is_old, k->commits != 0,
+					   k->commits == 2 ? subject : NULL };
 		struct strbuf out = STRBUF_INIT;
 
 		bisect_describe(&a, &out);

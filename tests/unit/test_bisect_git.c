@@ -110,6 +110,16 @@ static void test_commits(void **state)
 	free(g);
 	free(b);
 
+	/* What a commit says of itself, for the answer. */
+	{
+		struct strbuf subj = STRBUF_INIT;
+
+		assert_int_equal(bisect_git_subject(repo, c[2], &subj), 0);
+		assert_true(!strncmp(subj.buf, c[2], 7));
+		assert_string_equal(strchr(subj.buf, ' '), " c2");
+		strbuf_release(&subj);
+	}
+
 	/* Good newer than bad (finding the fix): the list is still oldest first. */
 	assert_int_equal(bisect_git_commits(repo, "HEAD", c[1], &v, &g, &b), 0);
 	assert_string_equal(v.v[0], c[1]);
