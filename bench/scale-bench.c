@@ -82,8 +82,10 @@ static int browser_measure(const char *dir, const char *html, struct strbuf *lin
 	cmd.timeout = 300;
 	cmd.capture_max = (size_t)1 << 30;
 	if (!command_run(&cmd) && command_succeeded(&cmd) &&
-	    (p = strstr(cmd.output.buf, "SCALE rows=")) && (e = strchr(p, '<'))) {
-		sb_printf(line, "browser (Chromium): %.*s", (int)(e - p - 6), p + 6);
+	    (p = strstr(cmd.output.buf, "id=\"scale-bench\">SCALE ")) &&
+	    (e = strchr(p, '<'))) {
+		p += strlen("id=\"scale-bench\">SCALE ");
+		sb_printf(line, "browser (Chromium): %.*s", (int)(e - p), p);
 		ret = 0;
 	} else {
 		sb_puts(line, "browser: the page's measurement did not come back");
