@@ -141,7 +141,12 @@ bench: virt-matrix $(ZYGOTE) tests/bin/vm-bench
 BENCH_SRC = $(wildcard bench/*.c)
 tests/bin/vm-bench: $(BENCH_SRC) bench/bench.h $(LIB)
 	@mkdir -p tests/bin
-	$(CC) $(ALL_CFLAGS) -Ibench -o $@ $(BENCH_SRC) $(LIB) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -Ibench -o $@ $(BENCH_SRC) $(LIB) $(PKG_LIBS) -lm
+
+# The simulated large lab's generator is the bench's; its unit test links it.
+tests/bin/test_scale_gen: tests/unit/test_scale_gen.c bench/scale-gen.c bench/scale-gen.h $(LIB)
+	@mkdir -p tests/bin
+	$(CC) $(ALL_CFLAGS) -Itests -Ibench -o $@ $< bench/scale-gen.c $(LIB) $(PKG_LIBS) -lcmocka
 
 clean:
 	rm -f virt-matrix $(ZYGOTE) main.o $(LIB) $(LIB_OBJ) $(LIB_OBJ:.o=.d) main.d lib/vmversion-gen.h \

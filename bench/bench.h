@@ -69,6 +69,13 @@ void bench_vf(struct bench *b);
  */
 void bench_lvcorpus(struct bench *b);
 
+/*
+ * scale-bench.c: merge and report of a large lab's 64 simulated shard
+ * stores (bench/scale-gen.h) at 1x, 4x and 16x, and the report's HTML
+ * table filtered and sorted in headless Chromium.
+ */
+void bench_scale(struct bench *b);
+
 /* The sections of probe-costs.c. */
 void bench_startup(struct bench *b);
 void bench_accel(struct bench *b);

@@ -59,6 +59,12 @@
  *            the same domains (goal: ratio 1.0 or less); in
  *            bench/lvcorpus-bench.c.
  *
+ *   scale    a large lab's sweep, SIMULATED (bench/scale-gen.c): 64
+ *            shard stores merged (goal 20 s) and reported (goal 5 s) at
+ *            960, 3,750 and 15,000 jobs, the growth per doubling, and the
+ *            15,000-row table filtered and sorted in headless Chromium
+ *            (goal 1 s each); in bench/scale-bench.c.
+ *
  * Each side runs 5 times alternately (the sweep 3 times); the median
  * wall time counts. Sections are rows of sections[]; each block in the
  * results file opens with what makes its figures comparable: the time,
@@ -675,6 +681,7 @@ static const struct bench_section {
 	{ "migrate", bench_migrate },
 	{ "vf", bench_vf },
 	{ "lvcorpus", bench_lvcorpus },
+	{ "scale", bench_scale },
 };
 
 /* "model name" of /proc/cpuinfo's first processor, or "unknown". */

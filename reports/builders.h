@@ -338,6 +338,16 @@ enum rep_change rep_verdict_change(const enum run_status *before, enum run_statu
 int rep_matrix_write_logs(struct store *st, struct rep_matrix *m,
 			  const char *dir) VM_WUR;
 void rep_matrix_release(struct rep_matrix *m);
+/*
+ * The writers' grids: m's cells sorted by place (scenario, QEMU, libvirt,
+ * "direct" for none; the first of equal places first), a malloc'd array
+ * of m->ncells pointers into m the caller frees, so that each grid cell
+ * is a binary search (rep_matrix_find) and not a scan of every cell; and
+ * the cell at a place in it, or NULL.
+ */
+const struct rep_cell **rep_matrix_by_place(const struct rep_matrix *m);
+const struct rep_cell *rep_matrix_find(const struct rep_cell *const *by_place, size_t n,
+				       const char *scn, const char *qemu, const char *lv);
 void rep_sweep_ref_release(struct rep_sweep_ref *s);
 void rep_sweep_ref_copy(struct rep_sweep_ref *dst, const struct rep_sweep_ref *src);
 

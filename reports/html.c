@@ -458,19 +458,6 @@ static void status_cell(struct strbuf *out, const struct rep_cell *c)
 	sb_puts(out, "</td>");
 }
 
-static const struct rep_cell *find_cell(const struct rep_matrix *m, const char *scn,
-					const char *qemu, const char *lv)
-{
-	for (size_t i = 0; i < m->ncells; i++) {
-		const struct rep_cell *c = &m->cells[i];
-
-		if (!strcmp(c->scenario, scn) && !strcmp(c->qemu, qemu) &&
-		    (c->libvirt ? !strcmp(c->libvirt, lv) : !strcmp(lv, "direct")))
-			return c;
-	}
-	return NULL;
-}
-
 static void cell_row(struct strbuf *out, const struct rep_cell *c)
 {
 	sb_puts(out, "<tr>");
@@ -491,6 +478,7 @@ static void matrix_section(struct strbuf *out, const struct rep_report *r)
 					  "previous sweep", "seconds", "sweep" };
 	const struct rep_matrix *m = &r->matrix;
 	struct strvec heads = STRVEC_INIT;
+	const struct rep_cell **by_place;
 
 	sb_puts(out, "<section id=\"matrix\"><h2>4. Sweep matrix</h2>\n");
 	if (!m->have_cur) {
@@ -518,6 +506,7 @@ static void matrix_section(struct strbuf *out, const struct rep_report *r)
 	sb_printf(out, "<p>%zu regression(s), %zu fixed.</p>\n", m->regressions, m->fixed);
 	strvec_push(&heads, "QEMU \\ libvirt");
 	strvec_pushv(&heads, m->libvirts.v);
+	by_place = rep_matrix_by_place(m);
 	for (size_t s = 0; s < m->scenarios.nr; s++) {
 		struct strbuf id = STRBUF_INIT;
 
@@ -530,7 +519,8 @@ static void matrix_section(struct strbuf *out, const struct rep_report *r)
 			sb_puts(out, "<tr>");
 			rep_html_td(out, NULL, m->qemus.v[q]);
 			for (size_t l = 0; l < m->libvirts.nr; l++) {
-				const struct rep_cell *c = find_cell(m, m->scenarios.v[s],
+				const struct rep_cell *c = rep_matrix_find(by_place, m->ncells,
+								     m->scenarios.v[s],
 								     m->qemus.v[q], m->libvirts.v[l]);
 
 				if (c)
@@ -543,6 +533,7 @@ static void matrix_section(struct strbuf *out, const struct rep_report *r)
 		sb_puts(out, "</tbody></table>\n");
 		strbuf_release(&id);
 	}
+	free(by_place);
 	sb_puts(out, "<h3>All cells</h3>\n");
 	rep_html_table_open(out, "matrix-cells", hc, ARRAY_SIZE(hc), 0);
 	for (size_t i = 0; i < m->ncells; i++)

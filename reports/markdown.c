@@ -473,23 +473,9 @@ static void matrix_regressions_md(struct strbuf *out, const struct rep_matrix *m
 	sb_putc(out, '\n');
 }
 
-/* The cell of (scenario, QEMU, libvirt column label), or NULL. */
-static const struct rep_cell *find_cell(const struct rep_matrix *m, const char *scn,
-					const char *qemu, const char *libvirt)
-{
-	for (size_t i = 0; i < m->ncells; i++) {
-		const struct rep_cell *x = &m->cells[i];
-
-		if (!strcmp(x->scenario, scn) && !strcmp(x->qemu, qemu) &&
-		    !strcmp(x->libvirt ? x->libvirt : "direct", libvirt))
-			return x;
-	}
-	return NULL;
-}
-
 /* One scenario's grid: QEMU rows, libvirt columns. */
 static void matrix_grid_md(struct strbuf *out, const struct rep_matrix *m,
-			   const char *scn)
+			   const struct rep_cell *const *by_place, const char *scn)
 {
 	sb_puts(out, "### ");
 	C(scn);
@@ -504,8 +490,8 @@ static void matrix_grid_md(struct strbuf *out, const struct rep_matrix *m,
 		rep_md_row_start(out);
 		rep_md_td(out, m->qemus.v[q]);
 		for (size_t l = 0; l < m->libvirts.nr; l++) {
-			const struct rep_cell *c = find_cell(m, scn, m->qemus.v[q],
-							     m->libvirts.v[l]);
+			const struct rep_cell *c = rep_matrix_find(by_place, m->ncells, scn,
+								   m->qemus.v[q], m->libvirts.v[l]);
 
 			if (c)
 				status_md(out, c);
@@ -520,6 +506,7 @@ static void matrix_grid_md(struct strbuf *out, const struct rep_matrix *m,
 static void matrix_md(struct strbuf *out, const struct rep_report *r)
 {
 	const struct rep_matrix *m = &r->matrix;
+	const struct rep_cell **by_place;
 
 	sb_puts(out, "## 4. Sweep matrix\n\n");
 	if (!m->have_cur) {
@@ -531,8 +518,10 @@ static void matrix_md(struct strbuf *out, const struct rep_report *r)
 		matrix_regressions_md(out, m);
 	matrix_cells_md(out, m, 0, "### Cells of this sweep that did not pass");
 	matrix_cells_md(out, m, 1, "### Pairs a component does not support");
+	by_place = rep_matrix_by_place(m);
 	for (size_t s = 0; s < m->scenarios.nr; s++)
-		matrix_grid_md(out, m, m->scenarios.v[s]);
+		matrix_grid_md(out, m, by_place, m->scenarios.v[s]);
+	free(by_place);
 }
 
 void rep_write_markdown(const struct rep_report *r, struct strbuf *out)

@@ -436,3 +436,52 @@ out:
 	strbuf_release(&text);
 	return ret;
 }
+
+/* A cell's place in the grids: scenario, QEMU, libvirt ("direct": NULL). */
+static int cmp_cell_key(const char *scn, const char *qemu, const char *lv,
+			const struct rep_cell *c)
+{
+	int r = strcmp(scn, c->scenario);
+
+	if (!r)
+		r = strcmp(qemu, c->qemu);
+	if (!r)
+		r = strcmp(lv, c->libvirt ? c->libvirt : "direct");
+	return r;
+}
+
+static int cmp_cell_ptr(const void *a, const void *b)
+{
+	const struct rep_cell *x = *(const struct rep_cell *const *)a;
+	const struct rep_cell *y = *(const struct rep_cell *const *)b;
+	int r = cmp_cell_key(x->scenario, x->qemu, x->libvirt ? x->libvirt : "direct", y);
+
+	/* The first of equal keys, as a scan in order would find it. */
+	return r ? r : (x > y) - (x < y);
+}
+
+const struct rep_cell **rep_matrix_by_place(const struct rep_matrix *m)
+{
+	const struct rep_cell **v = xcalloc(m->ncells + 1, sizeof(*v));
+
+	for (size_t i = 0; i < m->ncells; i++)
+		v[i] = &m->cells[i];
+	sort_array(v, m->ncells, sizeof(*v), cmp_cell_ptr);
+	return v;
+}
+
+const struct rep_cell *rep_matrix_find(const struct rep_cell *const *by_place, size_t n,
+				       const char *scn, const char *qemu, const char *lv)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_cell_key(scn, qemu, lv, by_place[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && !cmp_cell_key(scn, qemu, lv, by_place[lo]) ? by_place[lo] : NULL;
+}

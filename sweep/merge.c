@@ -16,6 +16,16 @@
  * (opened once first, which migrates an older schema as any command
  * would). A table in an input that merge does not know is an error, so
  * that a new table cannot be dropped silently.
+ *
+ * SQLite attaches at most SQLITE_LIMIT_ATTACHED stores to one connection
+ * (10 as Debian builds it) and cannot detach one inside a transaction.
+ * More inputs than that (the 64 shards of a large lab) are merged in
+ * groups of up to that many, in order (the first install of a name still
+ * wins). When OUT is new, the groups go one transaction each into a
+ * private store in a temporary directory beside OUT, renamed to OUT once
+ * all are in: OUT appears whole or not at all. When OUT exists, each
+ * group goes into such a private store of its own, and those into OUT
+ * in its one transaction. The temporary stores go in any case.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -40,46 +50,52 @@ struct mtable {
 	const char *remap[3];
 	/* Copy only rows whose parent (column=table) is new to OUT. */
 	const char *fresh_parent;
+	/*
+	 * A table known by content: its primary key column, the hash of the
+	 * rest. Rows OUT has are passed over by key, without reading their
+	 * (large) contents.
+	 */
+	const char *content_key;
 };
 
 /* In dependency order: a table's parents come before it. */
 static const struct mtable tables[] = {
-	{ "qmp_schemas", { NULL }, { NULL }, NULL },
-	{ "vmstates", { NULL }, { NULL }, NULL },
-	{ "abi_texts", { NULL }, { NULL }, NULL },
-	{ "guest_items", { NULL }, { NULL }, NULL },
-	{ "propsets", { "sha256" }, { NULL }, NULL },
-	{ "propset_props", { NULL }, { "propset=propsets" }, NULL },
-	{ "binaries", { "sha256" }, { NULL }, NULL },
-	{ "binary_paths", { NULL }, { NULL }, NULL },
-	{ "accelerators", { NULL }, { "binary=binaries" }, NULL },
-	{ "machine_types", { NULL }, { "binary=binaries" }, NULL },
-	{ "cpu_models", { NULL }, { "binary=binaries" }, NULL },
-	{ "qom_types", { NULL }, { "binary=binaries" }, NULL },
-	{ "devices", { NULL }, { "binary=binaries", "propset=propsets" }, NULL },
-	{ "device_failures", { NULL }, { "binary=binaries" }, NULL },
-	{ "qmp_commands", { NULL }, { "binary=binaries" }, NULL },
-	{ "cmdline_options", { NULL }, { "binary=binaries" }, NULL },
-	{ "unsupported_queries", { NULL }, { "binary=binaries" }, NULL },
-	{ "machine_abi", { NULL }, { "binary=binaries" }, NULL },
-	{ "machine_guest", { NULL }, { "binary=binaries" }, NULL },
-	{ "machine_guest_items", { NULL }, { "binary=binaries" }, NULL },
-	{ "compat_props", { NULL }, { "binary=binaries" }, NULL },
-	{ "domcaps", { NULL }, { "binary=binaries" }, NULL },
-	{ "installs", { "app", "version" }, { NULL }, NULL },
+	{ "qmp_schemas", { NULL }, { NULL }, NULL, "sha256" },
+	{ "vmstates", { NULL }, { NULL }, NULL, "sha256" },
+	{ "abi_texts", { NULL }, { NULL }, NULL, "sha256" },
+	{ "guest_items", { NULL }, { NULL }, NULL, "sha256" },
+	{ "propsets", { "sha256" }, { NULL }, NULL, NULL },
+	{ "propset_props", { NULL }, { "propset=propsets" }, NULL, NULL },
+	{ "binaries", { "sha256" }, { NULL }, NULL, NULL },
+	{ "binary_paths", { NULL }, { NULL }, NULL, NULL },
+	{ "accelerators", { NULL }, { "binary=binaries" }, NULL, NULL },
+	{ "machine_types", { NULL }, { "binary=binaries" }, NULL, NULL },
+	{ "cpu_models", { NULL }, { "binary=binaries" }, NULL, NULL },
+	{ "qom_types", { NULL }, { "binary=binaries" }, NULL, NULL },
+	{ "devices", { NULL }, { "binary=binaries", "propset=propsets" }, NULL, NULL },
+	{ "device_failures", { NULL }, { "binary=binaries" }, NULL, NULL },
+	{ "qmp_commands", { NULL }, { "binary=binaries" }, NULL, NULL },
+	{ "cmdline_options", { NULL }, { "binary=binaries" }, NULL, NULL },
+	{ "unsupported_queries", { NULL }, { "binary=binaries" }, NULL, NULL },
+	{ "machine_abi", { NULL }, { "binary=binaries" }, NULL, NULL },
+	{ "machine_guest", { NULL }, { "binary=binaries" }, NULL, NULL },
+	{ "machine_guest_items", { NULL }, { "binary=binaries" }, NULL, NULL },
+	{ "compat_props", { NULL }, { "binary=binaries" }, NULL, NULL },
+	{ "domcaps", { NULL }, { "binary=binaries" }, NULL, NULL },
+	{ "installs", { "app", "version" }, { NULL }, NULL, NULL },
 	/* Patches belong to the install row that won. */
-	{ "install_patches", { NULL }, { "install_id=installs" }, "install_id=installs" },
-	{ "builds", { "app", "version", "started_at", "pid" }, { NULL }, NULL },
-	{ "sweeps", { "uuid" }, { NULL }, NULL },
-	{ "sweep_shards", { NULL }, { "sweep=sweeps" }, NULL },
-	{ "runs", { "uuid" }, { "sweep=sweeps" }, NULL },
-	{ "migrations", { "uuid" }, { "sweep=sweeps" }, NULL },
-	{ "corpus_domains", { "corpus", "origin", "name" }, { NULL }, NULL },
+	{ "install_patches", { NULL }, { "install_id=installs" }, "install_id=installs", NULL },
+	{ "builds", { "app", "version", "started_at", "pid" }, { NULL }, NULL, NULL },
+	{ "sweeps", { "uuid" }, { NULL }, NULL, NULL },
+	{ "sweep_shards", { NULL }, { "sweep=sweeps" }, NULL, NULL },
+	{ "runs", { "uuid" }, { "sweep=sweeps" }, NULL, NULL },
+	{ "migrations", { "uuid" }, { "sweep=sweeps" }, NULL, NULL },
+	{ "corpus_domains", { "corpus", "origin", "name" }, { NULL }, NULL, NULL },
 	/* A domain's golden files come with the domain row that won. */
 	{ "corpus_golden", { NULL }, { "domain=corpus_domains" },
-	  "domain=corpus_domains" },
+	  "domain=corpus_domains", NULL },
 	{ "corpus_runs", { "uuid" }, { "sweep=sweeps", "domain=corpus_domains" },
-	  NULL },
+	  NULL, NULL },
 };
 
 static const char usage[] =
@@ -94,7 +110,9 @@ static const char usage[] =
 	"changes nothing. The shards of one sweep become one sweep, finished\n"
 	"only when every shard 1..N is merged and finished. An install of the\n"
 	"same app and version in two stores keeps the first one (a warning names\n"
-	"a different binary). One transaction: on failure OUT.db is unchanged.\n";
+	"a different binary). One transaction: on failure OUT.db is unchanged.\n"
+	"More stores than SQLite attaches at once (10) are merged in groups\n"
+	"through temporary stores beside OUT.db first.\n";
 
 static int known_table(const char *name)
 {
@@ -104,7 +122,7 @@ static int known_table(const char *name)
 	return 0;
 }
 
-/* Every table of the input must be one merge knows. */
+/* Every table of the input must be one merge knows (path: for messages). */
 static int check_tables(struct store *st, const char *alias, const char *path)
 {
 	struct strbuf sql = STRBUF_INIT;
@@ -251,6 +269,9 @@ static int merge_table(struct store *st, const char *alias, const struct mtable 
 		sb_printf(&sql, " WHERE s.%.*s IN (SELECT old FROM temp.map_%s WHERE fresh)",
 			  (int)(eq - t->fresh_parent), t->fresh_parent, eq + 1);
 	}
+	if (t->content_key)
+		sb_printf(&sql, " WHERE s.%s NOT IN (SELECT %s FROM main.%s)", t->content_key,
+			  t->content_key, t->name);
 	if (!strcmp(t->name, "sweep_shards"))
 		/* The same shard in two stores: the more final state wins. */
 		sb_puts(&sql, " WHERE true ON CONFLICT (sweep, k, n) DO UPDATE SET"
@@ -363,16 +384,14 @@ static int check_inputs(const char *out, int existed, const char *const *in, siz
 	return 0;
 }
 
-/* in[] attached to st as in0, in1...; *attached counts them. -1 after reporting. */
-static int attach_inputs(struct store *st, const char *const *in, size_t nin,
-			 size_t *attached)
+/*
+ * in[] attached to st as in0, in1... (at most SQLITE_LIMIT_ATTACHED of
+ * them: merge_tree's groups); *attached counts them; label[i] names in[i]
+ * in messages. -1 after reporting.
+ */
+static int attach_inputs(struct store *st, const char *const *in,
+			 const char *const *label, size_t nin, size_t *attached)
 {
-	int limit = sqlite3_limit(st->db, SQLITE_LIMIT_ATTACHED, -1);
-
-	if ((long)nin > limit)
-		return error("merge takes at most %d stores at once (SQLite's limit); merge "
-			     "the rest in a second step (merging is idempotent)",
-			     limit);
 	for (; *attached < nin; (*attached)++) {
 		char alias[32];
 		auto_stmt *q = NULL;
@@ -383,9 +402,9 @@ static int attach_inputs(struct store *st, const char *const *in, size_t nin,
 		store_bind_text(q, 1, in[*attached]);
 		store_bind_text(q, 2, alias);
 		if (sqlite3_step(q) != SQLITE_DONE)
-			return error("cannot open '%s' to merge: %s", in[*attached],
+			return error("cannot open '%s' to merge: %s", label[*attached],
 				     sqlite3_errmsg(st->db));
-		if (check_tables(st, alias, in[*attached]))
+		if (check_tables(st, alias, label[*attached]))
 			return -1;
 	}
 	return 0;
@@ -448,23 +467,145 @@ static void remove_store(const char *path)
 	}
 }
 
-int sweep_merge(const char *out, const char *const *in, size_t nin)
+/*
+ * The nin inputs (at most the attach limit) into out in one transaction;
+ * with report, the summary line. out is removed on failure unless it
+ * existed. -1 after reporting.
+ */
+static int merge_group(const char *out, int existed, const char *const *in,
+		       const char *const *label, size_t nin, int report)
 {
 	struct store st;
-	int existed = path_exists(out), ret = -1;
 	size_t attached = 0;
+	int ret = -1;
 
-	if (check_inputs(out, existed, in, nin) || store_open(&st, out))
-		return -1;
-	if (!attach_inputs(&st, in, nin, &attached) && !merge_inputs(&st, in, nin)) {
-		print_counts(&st, out);
+	if (store_open(&st, out))
+		goto out;
+	if (!attach_inputs(&st, in, label, nin, &attached) &&
+	    !merge_inputs(&st, label, nin)) {
+		if (report)
+			print_counts(&st, out);
 		ret = 0;
 	}
 	detach_inputs(&st, attached);
+out:
 	store_close(&st);
 	if (ret && !existed)
 		remove_store(out);
 	return ret;
+}
+
+/* How many stores SQLite attaches to one connection here. */
+static int attach_limit(void)
+{
+	sqlite3 *db = NULL;
+	int limit = 10;
+
+	if (sqlite3_open(":memory:", &db) == SQLITE_OK)
+		limit = sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, -1);
+	sqlite3_close(db);
+	return limit < 2 ? 2 : limit;
+}
+
+/* A private directory beside out for its temporary stores (malloc'd), or NULL. */
+static char *temp_dir_beside(const char *out)
+{
+	char *dir = path_dirname(out), *tmpl = temp_template_in(dir, "merge");
+
+	free(dir);
+	if (mkdtemp(tmpl))
+		return tmpl;
+	error("cannot create a temporary directory beside '%s': %s", out, strerror(errno));
+	free(tmpl);
+	return NULL;
+}
+
+/*
+ * in[] into the new store out, in groups of at most limit, each in one
+ * transaction, through a temporary store renamed to out at the end. -1
+ * after reporting; nothing is left behind then.
+ */
+static int merge_new(const char *out, const char *const *in, const char *const *label,
+		     size_t nin, size_t limit, int report)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	char *dir = temp_dir_beside(out);
+	struct store st;
+	int ret = -1;
+
+	if (!dir)
+		return -1;
+	sb_printf(&tmp, "%s/merged.db", dir);
+	if (store_open(&st, tmp.buf))
+		goto out;
+	ret = 0;
+	for (size_t first = 0; first < nin && !ret; first += limit) {
+		size_t n = nin - first < limit ? nin - first : limit, attached = 0;
+
+		/* Detached between groups: outside a transaction, as SQLite wants. */
+		ret = attach_inputs(&st, in + first, label + first, n, &attached) ||
+		      merge_inputs(&st, label + first, n) ? -1 : 0;
+		detach_inputs(&st, attached);
+	}
+	if (!ret && report)
+		print_counts(&st, out);
+	store_close(&st);
+	if (!ret && rename(tmp.buf, out))
+		ret = error("cannot rename '%s' to '%s': %s", tmp.buf, out, strerror(errno));
+out:
+	remove_store(tmp.buf);
+	if (rmdir(dir))
+		warning("cannot remove '%s': %s", dir, strerror(errno));
+	free(dir);
+	strbuf_release(&tmp);
+	return ret;
+}
+
+/*
+ * in[] into out, in groups of at most limit when there are more (see the
+ * top). -1 after reporting; the temporary stores are gone either way.
+ */
+static int merge_tree(const char *out, int existed, const char *const *in,
+		      const char *const *label, size_t nin, size_t limit, int report)
+{
+	struct strvec parts = STRVEC_INIT, plabels = STRVEC_INIT;
+	char *tmpl = NULL;
+	int ret = -1;
+
+	if (nin <= limit)
+		return merge_group(out, existed, in, label, nin, report);
+	if (!existed)
+		return merge_new(out, in, label, nin, limit, report);
+	tmpl = temp_dir_beside(out);
+	if (!tmpl)
+		goto out;
+	for (size_t first = 0; first < nin; first += limit) {
+		size_t n = nin - first < limit ? nin - first : limit;
+
+		strvec_pushf(&parts, "%s/part-%zu.db", tmpl, parts.nr + 1);
+		strvec_pushf(&plabels, "%s .. %s", label[first], label[first + n - 1]);
+		if (merge_tree(parts.v[parts.nr - 1], 0, in + first, label + first, n, limit, 0))
+			goto out;
+	}
+	ret = merge_tree(out, existed, parts.v, plabels.v, parts.nr, limit, report);
+out:
+	for (size_t i = 0; i < parts.nr; i++)
+		remove_store(parts.v[i]);
+	if (tmpl && rmdir(tmpl))
+		warning("cannot remove '%s': %s", tmpl, strerror(errno));
+	free(tmpl);
+	strvec_clear(&parts);
+	strvec_clear(&plabels);
+	return ret;
+}
+
+int sweep_merge(const char *out, const char *const *in, size_t nin)
+{
+	int existed = path_exists(out);
+
+	if (check_inputs(out, existed, in, nin))
+		return -1;
+	return merge_tree(out, existed, in, in, nin, (size_t)attach_limit(), 1);
 }
 
 int cmd_merge(int argc, char **argv)
