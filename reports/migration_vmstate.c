@@ -39,13 +39,20 @@ struct vm_pair {
 	struct rep_vmstate_check c;
 };
 
+/*
+ * Each cache is an array in the order entries were made and an index of
+ * it sorted by key, found by binary search: a sweep of a large lab has
+ * thousands of (binary, machine type) device sets and checked pairs.
+ */
 struct vm_cache {
 	struct vm_dump *dumps;
 	size_t ndumps, adumps;
 	struct vm_pair *pairs;
 	size_t npairs, apairs;
+	size_t *pair_order, apair_order, nindexed; /* pairs with a fingerprint */
 	struct vm_types *types;
 	size_t ntypes, atypes;
+	size_t *type_order, atype_order;
 	struct vmstate_renames renames;
 	int have_renames;
 	char *renames_why;
@@ -88,16 +95,52 @@ static const struct vm_dump *dump_of(struct store *st, struct vm_cache *c, const
 }
 
 /* The device types of binary sha's machine type, from its ABI record (types.nr 0: none). */
+/* Where key (sha, machine) is or would go in the sorted index: 1 when there. */
+static int types_find(const struct vm_cache *c, const char *sha, const char *machine,
+		      size_t *at)
+{
+	size_t lo = 0, hi = c->ntypes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct vm_types *t = &c->types[c->type_order[mid]];
+		int r = strcmp(sha, t->sha);
+
+		if (!r)
+			r = strcmp(machine, t->machine);
+		if (!r) {
+			*at = mid;
+			return 1;
+		}
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*at = lo;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static const struct vm_types *types_of(struct store *st, struct vm_cache *c, const char *sha,
 				       const char *machine)
 {
 	struct vm_types *t;
 	auto_stmt *q = NULL;
+	size_t at;
 
-	for (size_t i = 0; i < c->ntypes; i++)
-		if (!strcmp(c->types[i].sha, sha) && !strcmp(c->types[i].machine, machine))
-			return &c->types[i];
+	if (types_find(c, sha, machine, &at))
+		return &c->types[c->type_order[at]];
 	c->types = xgrow(c->types, sizeof(*c->types), c->ntypes + 1, &c->atypes);
+	c->type_order = xgrow(c->type_order, sizeof(*c->type_order), c->ntypes + 1,
+			      &c->atype_order);
+	memmove(&c->type_order[at + 1], &c->type_order[at],
+		(c->ntypes - at) * sizeof(*c->type_order));
+	c->type_order[at] = c->ntypes;
 	t = &c->types[c->ntypes++];
 	memset(t, 0, sizeof(*t));
 	t->sha = xstrdup(sha);
@@ -111,6 +154,8 @@ static const struct vm_types *types_of(struct store *st, struct vm_cache *c, con
 		if (sqlite3_step(q) == SQLITE_ROW) {
 			t->fingerprint = store_column_strdup(q, 0);
 			abi_text_types((const char *)sqlite3_column_text(q, 1), &t->types);
+			/* sorted, for in_types' binary search */
+			sort_array(t->types.v, t->types.nr, sizeof(*t->types.v), cmp_str);
 		}
 	}
 	return t;
@@ -118,7 +163,35 @@ static const struct vm_types *types_of(struct store *st, struct vm_cache *c, con
 
 static int in_types(const char *id, void *arg)
 {
-	return strvec_has(arg, id);
+	const struct strvec *types = arg;
+
+	return types->nr && bsearch(&id, types->v, types->nr, sizeof(*types->v), cmp_str);
+}
+
+/* Pairs by (source, destination, device set), as types_find. */
+static int pairs_find(const struct vm_cache *c, const struct vm_dump *s,
+		      const struct vm_dump *d, const char *fp, size_t *at)
+{
+	size_t lo = 0, hi = c->nindexed;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct vm_pair *p = &c->pairs[c->pair_order[mid]];
+		int r = s != p->src ? (s < p->src ? -1 : 1)
+			: d != p->dst ? (d < p->dst ? -1 : 1)
+				      : strcmp(fp, p->fingerprint);
+
+		if (!r) {
+			*at = mid;
+			return 1;
+		}
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*at = lo;
+	return 0;
 }
 
 /* The check of one pair of dumps for the source's device set, made once. */
@@ -128,13 +201,20 @@ static const struct rep_vmstate_check *pair_check(struct vm_cache *c, const stru
 {
 	struct vmstate_findings f;
 	struct vm_pair *p;
+	size_t at = 0;
 
-	for (size_t i = 0; i < c->npairs; i++)
-		if (c->pairs[i].src == s && c->pairs[i].dst == d &&
-		    c->pairs[i].fingerprint && t->fingerprint &&
-		    !strcmp(c->pairs[i].fingerprint, t->fingerprint))
-			return &c->pairs[i].c;
+	/* A pair without a fingerprint is checked anew each time, as before. */
+	if (t->fingerprint && pairs_find(c, s, d, t->fingerprint, &at))
+		return &c->pairs[c->pair_order[at]].c;
 	c->pairs = xgrow(c->pairs, sizeof(*c->pairs), c->npairs + 1, &c->apairs);
+	if (t->fingerprint) {
+		c->pair_order = xgrow(c->pair_order, sizeof(*c->pair_order), c->nindexed + 1,
+				      &c->apair_order);
+		memmove(&c->pair_order[at + 1], &c->pair_order[at],
+			(c->nindexed - at) * sizeof(*c->pair_order));
+		c->pair_order[at] = c->npairs;
+		c->nindexed++;
+	}
 	p = &c->pairs[c->npairs++];
 	memset(p, 0, sizeof(*p));
 	p->src = s;
@@ -174,6 +254,8 @@ static void cache_release(struct vm_cache *c)
 	for (size_t i = 0; i < c->npairs; i++)
 		free(c->pairs[i].c.detail);
 	free(c->pairs);
+	free(c->pair_order);
+	free(c->type_order);
 	for (size_t i = 0; i < c->ntypes; i++) {
 		free(c->types[i].sha);
 		free(c->types[i].machine);
