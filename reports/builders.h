@@ -334,9 +334,12 @@ enum rep_change {
  * neither failures nor passes: to or from them is REP_CHANGE_NONE.
  */
 enum rep_change rep_verdict_change(const enum run_status *before, enum run_status now);
-/* Writes each cell's run record to dir/logs/run-N.txt. */
+/*
+ * Writes each cell's run record to dir/logs/run-N.txt and sets its log;
+ * with failed_only, only of the cells that failed or erred.
+ */
 int rep_matrix_write_logs(struct store *st, struct rep_matrix *m,
-			  const char *dir) VM_WUR;
+			  const char *dir, int failed_only) VM_WUR;
 void rep_matrix_release(struct rep_matrix *m);
 /*
  * The writers' grids: m's cells sorted by place (scenario, QEMU, libvirt,
@@ -425,9 +428,9 @@ int rep_migration_has_vmstate(const struct rep_migration *m);
 const struct rep_mig_cell *rep_mig_find(const struct rep_migration *m,
 					const char *machine, enum mig_mode mode,
 					const char *src, const char *dst);
-/* Writes each cell's record to dir/logs/migration-N.txt and sets its log. */
+/* Writes each cell's record to dir/logs/migration-N.txt and sets its log (failed_only: as rep_matrix_write_logs). */
 int rep_migration_write_logs(struct store *st, struct rep_migration *m,
-			     const char *dir) VM_WUR;
+			     const char *dir, int failed_only) VM_WUR;
 void rep_migration_release(struct rep_migration *m);
 
 /*
@@ -452,7 +455,7 @@ void rep_strvec_add_version(struct strvec *sv, const char *s);
  * dir/logs/migration-N.txt and sets its log. -1 after reporting.
  */
 int rep_mig_cells_write_logs(struct store *st, struct rep_mig_cell *cells, size_t n,
-			     const char *dir) VM_WUR;
+			     const char *dir, int failed_only) VM_WUR;
 
 /* ---- migration_libvirt.c ---- */
 
@@ -466,9 +469,9 @@ int rep_mig_cells_write_logs(struct store *st, struct rep_mig_cell *cells, size_
 int rep_mig_libvirt_build(struct store *st, const char *uuid,
 			  const struct rep_migration *direct,
 			  struct rep_mig_libvirt *lv) VM_WUR;
-/* Writes each cell's record to dir/logs/migration-N.txt and sets its log. */
+/* Writes each cell's record to dir/logs/migration-N.txt and sets its log (failed_only: as rep_matrix_write_logs). */
 int rep_mig_libvirt_write_logs(struct store *st, struct rep_mig_libvirt *lv,
-			       const char *dir) VM_WUR;
+			       const char *dir, int failed_only) VM_WUR;
 void rep_mig_libvirt_release(struct rep_mig_libvirt *lv);
 /* The new migration regressions of r: QEMU's own and through libvirt. */
 size_t rep_migration_regressions(const struct rep_report *r);

@@ -374,7 +374,8 @@ void rep_log_argv(struct strbuf *sb, const char *title, const char *json)
 	json_object_put(a);
 }
 
-int rep_matrix_write_logs(struct store *st, struct rep_matrix *m, const char *dir)
+int rep_matrix_write_logs(struct store *st, struct rep_matrix *m, const char *dir,
+			  int failed_only)
 {
 	auto_stmt *q = NULL;
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
@@ -392,6 +393,8 @@ int rep_matrix_write_logs(struct store *st, struct rep_matrix *m, const char *di
 		struct rep_cell *c = &m->cells[i];
 		const char *col[11];
 
+		if (failed_only && !run_status_is_failure(c->verdict))
+			continue;
 		sqlite3_reset(q);
 		sqlite3_bind_int64(q, 1, c->run);
 		if (sqlite3_step(q) != SQLITE_ROW) {

@@ -154,9 +154,9 @@ out:
 }
 
 int rep_mig_libvirt_write_logs(struct store *st, struct rep_mig_libvirt *lv,
-			       const char *dir)
+			       const char *dir, int failed_only)
 {
-	return rep_mig_cells_write_logs(st, lv->cells, lv->ncells, dir);
+	return rep_mig_cells_write_logs(st, lv->cells, lv->ncells, dir, failed_only);
 }
 
 void rep_mig_libvirt_release(struct rep_mig_libvirt *lv)

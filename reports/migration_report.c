@@ -671,7 +671,7 @@ static void log_head(struct strbuf *t, const struct rep_mig_cell *c, const char 
 }
 
 int rep_mig_cells_write_logs(struct store *st, struct rep_mig_cell *cells, size_t n,
-			     const char *dir)
+			     const char *dir, int failed_only)
 {
 	auto_stmt *q = NULL;
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
@@ -691,6 +691,8 @@ int rep_mig_cells_write_logs(struct store *st, struct rep_mig_cell *cells, size_
 		struct rep_mig_cell *c = &cells[i];
 		const char *col[9];
 
+		if (failed_only && !run_status_is_failure(c->verdict))
+			continue;
 		sqlite3_reset(q);
 		sqlite3_bind_int64(q, 1, c->id);
 		if (sqlite3_step(q) != SQLITE_ROW) {
@@ -723,7 +725,8 @@ out:
 	return ret;
 }
 
-int rep_migration_write_logs(struct store *st, struct rep_migration *m, const char *dir)
+int rep_migration_write_logs(struct store *st, struct rep_migration *m, const char *dir,
+			     int failed_only)
 {
-	return rep_mig_cells_write_logs(st, m->cells, m->ncells, dir);
+	return rep_mig_cells_write_logs(st, m->cells, m->ncells, dir, failed_only);
 }

@@ -663,6 +663,9 @@ enum rep_part {
 
 struct rep_report {
 	unsigned parts;
+	/* Logs beside the report of the runs and migrations that failed or
+	 * erred only (--logs failed), not of every one. */
+	int logs_failed_only;
 	char *generated_at;
 	char *store_path;
 	struct rep_versions versions;

@@ -25,7 +25,8 @@
 static const char usage[] =
 	"usage: virt-matrix report [abi | mapping | caps | matrix | migration | all]...\n"
 	"                          [--format LIST] [--out DIR] [--sweep UUID]\n"
-	"                          [--acks FILE] [--no-fail] [--db PATH]\n"
+	"                          [--acks FILE] [--no-fail] [--logs all|failed]\n"
+	"                          [--db PATH]\n"
 	"\n"
 	"Reports from the store, which it only reads (but for the schema upgrade\n"
 	"every command makes when the store is older than virt-matrix):\n"
@@ -67,6 +68,10 @@ static const char usage[] =
 	"                 part shows its latest; a sweep of corpus runs is also the\n"
 	"                 mapping part's libvirt corpus's\n"
 	"  --acks FILE    acknowledged ABI differences (default: specs/abi-acks)\n"
+	"  --logs WHICH   logs/ of every run and migration of the report (all,\n"
+	"                 the default), or only of those that failed or erred\n"
+	"                 (failed: a large lab's nightly writes tens of thousands\n"
+	"                 of logs otherwise; the others have no log link)\n"
 	"  --no-fail      exit 0 even with unacknowledged ABI breaks, guest-view\n"
 	"                 differences or new regressions\n"
 	"  --db PATH      store (env VIRT_MATRIX_DB)\n"
@@ -191,7 +196,7 @@ static void release_matrix(struct rep_report *r)
 
 static int logs_matrix(struct store *st, struct rep_report *r, const char *dir)
 {
-	return rep_matrix_write_logs(st, &r->matrix, dir);
+	return rep_matrix_write_logs(st, &r->matrix, dir, r->logs_failed_only);
 }
 
 static int build_migration(struct store *st, const struct rep_options *o,
@@ -207,7 +212,7 @@ static void release_migration(struct rep_report *r)
 
 static int logs_migration(struct store *st, struct rep_report *r, const char *dir)
 {
-	return rep_migration_write_logs(st, &r->migration, dir);
+	return rep_migration_write_logs(st, &r->migration, dir, r->logs_failed_only);
 }
 
 /* Migrations through libvirt, against QEMU's own (built first). */
@@ -224,7 +229,7 @@ static void release_mig_libvirt(struct rep_report *r)
 
 static int logs_mig_libvirt(struct store *st, struct rep_report *r, const char *dir)
 {
-	return rep_mig_libvirt_write_logs(st, &r->mig_libvirt, dir);
+	return rep_mig_libvirt_write_logs(st, &r->mig_libvirt, dir, r->logs_failed_only);
 }
 
 /* What fails the report (exit status 1), part by part. */
@@ -499,8 +504,10 @@ int rep_report_run(const struct rep_run_options *ro)
 		return error("no store at '%s' (see --db)", ro->db);
 	if (store_open(&st, ro->db))
 		return -1;
-	if (!rep_report_build(&st, &ro->report, &r) &&
-	    !rep_report_write(&st, &r, ro->formats, ro->out)) {
+	if (rep_report_build(&st, &ro->report, &r))
+		goto out;
+	r.logs_failed_only = ro->logs_failed_only;
+	if (!rep_report_write(&st, &r, ro->formats, ro->out)) {
 		ret = rep_report_gate(&r);
 		if (strcmp(ro->out, "-"))
 			info("report written to %s: %zu unacknowledged ABI break(s), "
@@ -509,6 +516,7 @@ int rep_report_run(const struct rep_run_options *ro)
 			     ro->out, r.abi.unacked, r.guest.unacked,
 			     r.matrix.regressions, rep_migration_regressions(&r));
 	}
+out:
 	rep_report_release(&r);
 	store_close(&st);
 	return ret;
@@ -542,6 +550,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 		{ "sweep", required_argument, NULL, 's' },
 		{ "acks", required_argument, NULL, 'a' },
 		{ "no-fail", no_argument, NULL, 'n' },
+		{ "logs", required_argument, NULL, 'l' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -565,6 +574,11 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 			break;
 		case 'n':
 			a->no_fail = 1;
+			break;
+		case 'l':
+			if (strcmp(optarg, "all") && strcmp(optarg, "failed"))
+				return error("--logs wants all or failed, not '%s'", optarg);
+			a->run.logs_failed_only = !strcmp(optarg, "failed");
 			break;
 		case 'd':
 			a->run.db = optarg;

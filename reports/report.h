@@ -63,6 +63,7 @@ struct rep_run_options {
 	const char *db;	   /* the store's path */
 	const char *out;   /* output directory, or "-": stdout */
 	unsigned formats;  /* enum rep_format bits; one only with out "-" */
+	int logs_failed_only; /* --logs failed: logs of failures and errors only */
 };
 
 /*

@@ -482,6 +482,38 @@ struct cmd_case {
 	const char *out; /* expected in stdout+stderr */
 };
 
+/* --logs failed: the logs of the runs that failed or erred, and no other. */
+static void test_logs_failed_only(void **state)
+{
+	struct rep_options o = { REP_MATRIX, NULL, NULL, NULL };
+	struct rep_report r;
+	struct store st;
+	struct strbuf out = STRBUF_INIT, p = STRBUF_INIT;
+	char *dir, *db, *html;
+
+	(void)state;
+	db = make_store(&st, &dir);
+	assert_int_equal(rep_report_build(&st, &o, &r), 0);
+	r.logs_failed_only = 1;
+	sb_printf(&out, "%s/out", dir);
+	assert_int_equal(rep_report_write(&st, &r, REP_FMT_HTML, out.buf), 0);
+	sb_printf(&p, "%s/logs/run-9.txt", out.buf);
+	assert_true(path_exists(p.buf)); /* error */
+	strbuf_reset(&p);
+	sb_printf(&p, "%s/logs/run-10.txt", out.buf);
+	assert_false(path_exists(p.buf)); /* skip */
+	html = read_out(dir, "report.html");
+	assert_contains(html, "<a href=\"logs/run-9.txt\">error</a>", "failed run linked");
+	assert_null(strstr(html, "logs/run-10.txt"));
+	free(html);
+	rep_report_release(&r);
+	store_close(&st);
+	strbuf_release(&out);
+	strbuf_release(&p);
+	free(db);
+	tu_rmdir(dir);
+}
+
 static void test_command(void **state)
 {
 	static const struct cmd_case cases[] = {
@@ -550,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_change),
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_writers),
+		cmocka_unit_test(test_logs_failed_only),
 		cmocka_unit_test(test_command),
 	};
 
