@@ -141,7 +141,9 @@ static const char usage[] =
 	"same app and version in two stores keeps the first one (a warning names\n"
 	"a different binary). One transaction: on failure OUT.db is unchanged.\n"
 	"More stores than SQLite attaches at once (10) are merged in groups\n"
-	"through temporary stores beside OUT.db first.\n";
+	"through temporary stores beside OUT.db first. SIGINT or SIGTERM stops\n"
+	"the merge with OUT.db as it was (exit status 130); the temporary\n"
+	"directory a merge killed outright left is removed by the next merge.\n";
 
 static int known_table(const char *name)
 {
@@ -347,7 +349,7 @@ static int merge_grouped(struct store *st, const char *alias, const struct mtabl
 {
 	struct strbuf sql = STRBUF_INIT, dig = STRBUF_INIT;
 	const char *eq = strchr(t->group, '=');
-	int glen = (int)(eq - t->group), n = 0;
+	int glen = (int)(eq - t->group), n = 0, ret;
 
 	/* sel's expressions, one per column, less the group column's. */
 	for (size_t i = 0; i < cols->nr; i++) {
@@ -382,7 +384,9 @@ static int merge_grouped(struct store *st, const char *alias, const struct mtabl
 		  " WHERE new IS NOT NULL AND NOT seen;",
 		  sel->buf, alias, t->name, glen, t->group, glen, t->group, t->name);
 	strbuf_release(&dig);
-	return run_sql(st, &sql);
+	ret = run_sql(st, &sql);
+	strbuf_release(&sql);
+	return ret;
 }
 
 /*
