@@ -25,18 +25,37 @@
  * private store in a temporary directory beside OUT, renamed to OUT once
  * all are in: OUT appears whole or not at all. When OUT exists, each
  * group goes into such a private store of its own, and those into OUT
- * in its one transaction. The temporary stores go in any case.
+ * in its one transaction. The temporary stores go in any case, also on
+ * SIGINT or SIGTERM (a statement under way is interrupted); their
+ * directory is named after this process (merge_tmp.c), so that the next
+ * merge removes what a merge killed outright left behind. A private store
+ * keeps no journal and is not synced until it is whole: on any failure it
+ * is thrown away, never rolled back.
+ *
+ * Probe records are merged by their keys: a binary's machine types, say,
+ * are the union of what every store has for that sha256, the first store
+ * winning a key two have. The 64 shards of a large lab carry 64 copies of
+ * every binary's records; checking each copy row by row against OUT is
+ * most of the work. So the rows of one binary in one table (one propset
+ * in propset_props) are also digested, as they would be inserted, and a
+ * store whose rows there digest to rows already merged for that binary
+ * adds nothing: they are passed over. Rows that differ in anything go
+ * through the row-by-row merge as before.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "sweep.h"
+#include "merge.h"
+#include "command.h"
 #include "fs.h"
+#include "sha256.h"
 #include "store.h"
 #include "strbuf.h"
 #include "banned.h"
@@ -56,46 +75,56 @@ struct mtable {
 	 * (large) contents.
 	 */
 	const char *content_key;
+	/*
+	 * A renumbered column ("column=table") whose rows are digested a
+	 * value at a time: a value's rows that digest as rows already merged
+	 * for its new id are passed over.
+	 */
+	const char *group;
 };
+
+#define BY_BINARY NULL, NULL, "binary=binaries"
 
 /* In dependency order: a table's parents come before it. */
 static const struct mtable tables[] = {
-	{ "qmp_schemas", { NULL }, { NULL }, NULL, "sha256" },
-	{ "vmstates", { NULL }, { NULL }, NULL, "sha256" },
-	{ "abi_texts", { NULL }, { NULL }, NULL, "sha256" },
-	{ "guest_items", { NULL }, { NULL }, NULL, "sha256" },
-	{ "propsets", { "sha256" }, { NULL }, NULL, NULL },
-	{ "propset_props", { NULL }, { "propset=propsets" }, NULL, NULL },
-	{ "binaries", { "sha256" }, { NULL }, NULL, NULL },
-	{ "binary_paths", { NULL }, { NULL }, NULL, NULL },
-	{ "accelerators", { NULL }, { "binary=binaries" }, NULL, NULL },
-	{ "machine_types", { NULL }, { "binary=binaries" }, NULL, NULL },
-	{ "cpu_models", { NULL }, { "binary=binaries" }, NULL, NULL },
-	{ "qom_types", { NULL }, { "binary=binaries" }, NULL, NULL },
-	{ "devices", { NULL }, { "binary=binaries", "propset=propsets" }, NULL, NULL },
-	{ "device_failures", { NULL }, { "binary=binaries" }, NULL, NULL },
-	{ "qmp_commands", { NULL }, { "binary=binaries" }, NULL, NULL },
-	{ "cmdline_options", { NULL }, { "binary=binaries" }, NULL, NULL },
-	{ "unsupported_queries", { NULL }, { "binary=binaries" }, NULL, NULL },
-	{ "machine_abi", { NULL }, { "binary=binaries" }, NULL, NULL },
-	{ "machine_guest", { NULL }, { "binary=binaries" }, NULL, NULL },
-	{ "machine_guest_items", { NULL }, { "binary=binaries" }, NULL, NULL },
-	{ "compat_props", { NULL }, { "binary=binaries" }, NULL, NULL },
-	{ "domcaps", { NULL }, { "binary=binaries" }, NULL, NULL },
-	{ "installs", { "app", "version" }, { NULL }, NULL, NULL },
+	{ "qmp_schemas", { NULL }, { NULL }, NULL, "sha256", NULL },
+	{ "vmstates", { NULL }, { NULL }, NULL, "sha256", NULL },
+	{ "abi_texts", { NULL }, { NULL }, NULL, "sha256", NULL },
+	{ "guest_items", { NULL }, { NULL }, NULL, "sha256", NULL },
+	{ "propsets", { "sha256" }, { NULL }, NULL, NULL, NULL },
+	{ "propset_props", { NULL }, { "propset=propsets" }, NULL, NULL,
+	  "propset=propsets" },
+	{ "binaries", { "sha256" }, { NULL }, NULL, NULL, NULL },
+	{ "binary_paths", { NULL }, { NULL }, NULL, NULL, NULL },
+	{ "accelerators", { NULL }, { "binary=binaries" }, BY_BINARY },
+	{ "machine_types", { NULL }, { "binary=binaries" }, BY_BINARY },
+	{ "cpu_models", { NULL }, { "binary=binaries" }, BY_BINARY },
+	{ "qom_types", { NULL }, { "binary=binaries" }, BY_BINARY },
+	{ "devices", { NULL }, { "binary=binaries", "propset=propsets" }, BY_BINARY },
+	{ "device_failures", { NULL }, { "binary=binaries" }, BY_BINARY },
+	{ "qmp_commands", { NULL }, { "binary=binaries" }, BY_BINARY },
+	{ "cmdline_options", { NULL }, { "binary=binaries" }, BY_BINARY },
+	{ "unsupported_queries", { NULL }, { "binary=binaries" }, BY_BINARY },
+	{ "machine_abi", { NULL }, { "binary=binaries" }, BY_BINARY },
+	{ "machine_guest", { NULL }, { "binary=binaries" }, BY_BINARY },
+	{ "machine_guest_items", { NULL }, { "binary=binaries" }, BY_BINARY },
+	{ "compat_props", { NULL }, { "binary=binaries" }, BY_BINARY },
+	{ "domcaps", { NULL }, { "binary=binaries" }, BY_BINARY },
+	{ "installs", { "app", "version" }, { NULL }, NULL, NULL, NULL },
 	/* Patches belong to the install row that won. */
-	{ "install_patches", { NULL }, { "install_id=installs" }, "install_id=installs", NULL },
-	{ "builds", { "app", "version", "started_at", "pid" }, { NULL }, NULL, NULL },
-	{ "sweeps", { "uuid" }, { NULL }, NULL, NULL },
-	{ "sweep_shards", { NULL }, { "sweep=sweeps" }, NULL, NULL },
-	{ "runs", { "uuid" }, { "sweep=sweeps" }, NULL, NULL },
-	{ "migrations", { "uuid" }, { "sweep=sweeps" }, NULL, NULL },
-	{ "corpus_domains", { "corpus", "origin", "name" }, { NULL }, NULL, NULL },
+	{ "install_patches", { NULL }, { "install_id=installs" }, "install_id=installs",
+	  NULL, NULL },
+	{ "builds", { "app", "version", "started_at", "pid" }, { NULL }, NULL, NULL, NULL },
+	{ "sweeps", { "uuid" }, { NULL }, NULL, NULL, NULL },
+	{ "sweep_shards", { NULL }, { "sweep=sweeps" }, NULL, NULL, NULL },
+	{ "runs", { "uuid" }, { "sweep=sweeps" }, NULL, NULL, NULL },
+	{ "migrations", { "uuid" }, { "sweep=sweeps" }, NULL, NULL, NULL },
+	{ "corpus_domains", { "corpus", "origin", "name" }, { NULL }, NULL, NULL, NULL },
 	/* A domain's golden files come with the domain row that won. */
 	{ "corpus_golden", { NULL }, { "domain=corpus_domains" },
-	  "domain=corpus_domains", NULL },
+	  "domain=corpus_domains", NULL, NULL },
 	{ "corpus_runs", { "uuid" }, { "sweep=sweeps", "domain=corpus_domains" },
-	  NULL, NULL },
+	  NULL, NULL, NULL },
 };
 
 static const char usage[] =
@@ -112,7 +141,9 @@ static const char usage[] =
 	"same app and version in two stores keeps the first one (a warning names\n"
 	"a different binary). One transaction: on failure OUT.db is unchanged.\n"
 	"More stores than SQLite attaches at once (10) are merged in groups\n"
-	"through temporary stores beside OUT.db first.\n";
+	"through temporary stores beside OUT.db first. SIGINT or SIGTERM stops\n"
+	"the merge with OUT.db as it was (exit status 130); the temporary\n"
+	"directory a merge killed outright left is removed by the next merge.\n";
 
 static int known_table(const char *name)
 {
@@ -196,6 +227,105 @@ static void key_match(const struct mtable *t, struct strbuf *sql)
 			  t->key[i]);
 }
 
+/*
+ * vm_merge_digest(v, ...): an aggregate, the SHA-256 of the rows it is
+ * given, each value with its type and length, so that two sequences of
+ * rows digest alike only when they are the same values in the same
+ * order. A 32-byte blob.
+ */
+struct digest {
+	int started;
+	size_t fill;
+	struct sha256 c;
+	unsigned char buf[4096];
+};
+
+static void digest_add(struct digest *d, const void *data, size_t len)
+{
+	if (d->fill + len > sizeof(d->buf)) {
+		sha256_update(&d->c, d->buf, d->fill);
+		d->fill = 0;
+	}
+	if (len > sizeof(d->buf)) {
+		sha256_update(&d->c, data, len);
+		return;
+	}
+	memcpy(d->buf + d->fill, data, len);
+	d->fill += len;
+}
+
+/* A value's type and a 64-bit number (the value, or a length), big-endian. */
+static void digest_u64(struct digest *d, int type, uint64_t v)
+{
+	unsigned char *b;
+
+	if (d->fill + 9 > sizeof(d->buf)) {
+		sha256_update(&d->c, d->buf, d->fill);
+		d->fill = 0;
+	}
+	b = d->buf + d->fill;
+	b[0] = (unsigned char)type;
+	for (int i = 0; i < 8; i++)
+		b[1 + i] = (unsigned char)(v >> (56 - 8 * i));
+	d->fill += 9;
+}
+
+static void digest_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct digest *d = sqlite3_aggregate_context(ctx, sizeof(*d));
+
+	if (!d) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	if (!d->started) {
+		sha256_init(&d->c);
+		d->started = 1;
+	}
+	for (int i = 0; i < argc; i++) {
+		int type = sqlite3_value_type(argv[i]);
+		const void *p = NULL;
+		double f;
+		uint64_t u;
+
+		switch (type) {
+		case SQLITE_INTEGER:
+			digest_u64(d, type, (uint64_t)sqlite3_value_int64(argv[i]));
+			break;
+		case SQLITE_FLOAT:
+			f = sqlite3_value_double(argv[i]);
+			memcpy(&u, &f, sizeof(u));
+			digest_u64(d, type, u);
+			break;
+		case SQLITE_TEXT:
+		case SQLITE_BLOB:
+			p = type == SQLITE_TEXT ? (const void *)sqlite3_value_text(argv[i])
+						: sqlite3_value_blob(argv[i]);
+			u = (uint64_t)sqlite3_value_bytes(argv[i]);
+			digest_u64(d, type, u);
+			if (u)
+				digest_add(d, p, (size_t)u);
+			break;
+		default:
+			digest_u64(d, type, 0);
+		}
+	}
+}
+
+static void digest_final(sqlite3_context *ctx)
+{
+	struct digest *d = sqlite3_aggregate_context(ctx, 0);
+	uint8_t out[32];
+
+	if (!d || !d->started) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sha256_update(&d->c, d->buf, d->fill);
+	sha256_final(&d->c, out);
+	sqlite3_result_blob(ctx, out, sizeof(out), SQLITE_TRANSIENT);
+}
+
 static int run_sql(struct store *st, struct strbuf *sql)
 {
 	int rc = store_exec(st, sql->buf);
@@ -205,11 +335,68 @@ static int run_sql(struct store *st, struct strbuf *sql)
 }
 
 /*
- * Copies the rows of t from input alias into main. For a renumbered
- * table, temp.map_<t> afterwards maps every input id to OUT's id, with
- * fresh = 1 for rows this merge added.
+ * The rows of t (which has a group) from input alias into main, INSERT
+ * OR IGNORE as any table of probe records, except the rows of a group
+ * value whose digest (of the rows as they would be inserted: sel less
+ * the group column, in the order of t's key) is one temp.merge_digests
+ * has for the same table and new id. Such rows add nothing: the rows
+ * with that digest were offered to main before, and what main held then
+ * it still holds (merge removes nothing), so each of them would be
+ * ignored again. The digests of the values offered are kept.
  */
-static int merge_table(struct store *st, const char *alias, const struct mtable *t)
+static int merge_grouped(struct store *st, const char *alias, const struct mtable *t,
+			 const struct strvec *cols, const struct strbuf *sel)
+{
+	struct strbuf sql = STRBUF_INIT, dig = STRBUF_INIT;
+	const char *eq = strchr(t->group, '=');
+	int glen = (int)(eq - t->group), n = 0, ret;
+
+	/* sel's expressions, one per column, less the group column's. */
+	for (size_t i = 0; i < cols->nr; i++) {
+		char target[64];
+
+		if (!strncmp(cols->v[i], t->group, (size_t)glen) && !cols->v[i][glen])
+			continue;
+		if (remap_of(t, cols->v[i], target, sizeof(target)))
+			sb_printf(&dig, "%s(SELECT new FROM temp.map_%s WHERE old = s.%s)",
+				  n++ ? ", " : "", target, cols->v[i]);
+		else
+			sb_printf(&dig, "%ss.%s", n++ ? ", " : "", cols->v[i]);
+	}
+	sb_printf(&sql, "DROP TABLE IF EXISTS temp.merge_in;"
+		  "CREATE TEMP TABLE merge_in (old INTEGER PRIMARY KEY, new INTEGER,"
+		  " digest BLOB, seen INTEGER NOT NULL DEFAULT 0);"
+		  "INSERT INTO temp.merge_in (old, new, digest) SELECT s.%.*s,"
+		  " (SELECT new FROM temp.map_%s WHERE old = s.%.*s), vm_merge_digest(%s)"
+		  " FROM %s.%s s WHERE s.%.*s IS NOT NULL GROUP BY s.%.*s;"
+		  "UPDATE temp.merge_in SET seen = 1 WHERE EXISTS (SELECT 1 FROM"
+		  " temp.merge_digests k WHERE k.tbl = '%s' AND k.grp = merge_in.new"
+		  " AND k.digest = merge_in.digest);"
+		  "INSERT OR IGNORE INTO main.%s (",
+		  glen, t->group, eq + 1, glen, t->group, dig.buf, alias, t->name, glen,
+		  t->group, glen, t->group, t->name, t->name);
+	for (size_t i = 0; i < cols->nr; i++)
+		sb_printf(&sql, "%s%s", i ? ", " : "", cols->v[i]);
+	sb_printf(&sql, ") SELECT %s FROM %s.%s s WHERE s.%.*s IS NULL OR s.%.*s IN"
+		  " (SELECT old FROM temp.merge_in WHERE NOT seen);"
+		  "INSERT OR IGNORE INTO temp.merge_digests (tbl, grp, digest)"
+		  " SELECT '%s', new, digest FROM temp.merge_in"
+		  " WHERE new IS NOT NULL AND NOT seen;",
+		  sel->buf, alias, t->name, glen, t->group, glen, t->group, t->name);
+	strbuf_release(&dig);
+	ret = run_sql(st, &sql);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/*
+ * Copies the rows of t from input alias into main (passing over a
+ * group's rows already merged, with skip). For a renumbered table,
+ * temp.map_<t> afterwards maps every input id to OUT's id, with fresh = 1
+ * for rows this merge added.
+ */
+static int merge_table(struct store *st, const char *alias, const struct mtable *t,
+		       int skip)
 {
 	struct strvec cols = STRVEC_INIT;
 	struct strbuf sql = STRBUF_INIT, sel = STRBUF_INIT;
@@ -257,6 +444,10 @@ static int merge_table(struct store *st, const char *alias, const struct mtable 
 		sb_printf(&sql, " WHERE s.id = temp.map_%s.old LIMIT 1) WHERE fresh;",
 			  t->name);
 		ret = run_sql(st, &sql);
+		goto out;
+	}
+	if (t->group && skip) {
+		ret = merge_grouped(st, alias, t, &cols, &sel);
 		goto out;
 	}
 	sb_printf(&sql, "INSERT OR IGNORE INTO main.%s (", t->name);
@@ -410,8 +601,15 @@ static int attach_inputs(struct store *st, const char *const *in,
 	return 0;
 }
 
+/* How a merge goes: inputs attached at once, and MERGE_NO_SKIP or not. */
+struct mrun {
+	size_t limit;
+	unsigned flags;
+};
+
 /* Every table of input i (attached, from path) into st. -1 after reporting. */
-static int merge_input(struct store *st, size_t i, const char *path)
+static int merge_input(struct store *st, size_t i, const char *path,
+		       const struct mrun *r)
 {
 	char alias[32];
 
@@ -419,23 +617,24 @@ static int merge_input(struct store *st, size_t i, const char *path)
 	if (warn_install_conflicts(st, alias, path))
 		return -1;
 	for (size_t t = 0; t < ARRAY_SIZE(tables); t++)
-		if (merge_table(st, alias, &tables[t]))
+		if (merge_table(st, alias, &tables[t], !(r->flags & MERGE_NO_SKIP)))
 			return error("cannot merge table '%s' of '%s'", tables[t].name, path);
 	return store_exec(st, recompute_sql);
 }
 
 /* The attached inputs into st in one transaction. -1 after reporting, rolled back. */
-static int merge_inputs(struct store *st, const char *const *in, size_t nin)
+static int merge_inputs(struct store *st, const char *const *in, size_t nin,
+			const struct mrun *r)
 {
 	if (store_begin(st))
 		return -1;
 	for (size_t i = 0; i < nin; i++)
-		if (merge_input(st, i, in[i])) {
+		if (merge_input(st, i, in[i], r)) {
 			store_rollback(st);
 			return -1;
 		}
 	/* Foreign keys are on: a row whose parent is missing failed above. */
-	if (store_commit(st)) {
+	if (vm_interrupted || store_commit(st)) {
 		store_rollback(st);
 		return -1;
 	}
@@ -455,7 +654,7 @@ static void detach_inputs(struct store *st, size_t attached)
 /* Nothing half-written: a store merge created (and its WAL files) goes again. */
 static void remove_store(const char *path)
 {
-	static const char *const suffix[] = { "", "-wal", "-shm" };
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(suffix); i++) {
 		struct strbuf p = STRBUF_INIT;
@@ -467,22 +666,79 @@ static void remove_store(const char *path)
 	}
 }
 
+/* SIGINT or SIGTERM: the statement under way stops (SQLITE_INTERRUPT). */
+static int stop_on_signal(void *unused)
+{
+	(void)unused;
+	return vm_interrupted != 0;
+}
+
+/*
+ * Opens the store path for merging into: interruptible, the digest
+ * aggregate and the table of digests merged, inputs read through mmap.
+ * A private store (priv: in merge's temporary directory, thrown away on
+ * failure) keeps no journal and is not synced. -1 after reporting, st
+ * closed.
+ */
+static int merge_open(struct store *st, const char *path, int priv)
+{
+	if (store_open(st, path))
+		return -1;
+	sqlite3_progress_handler(st->db, 10000, stop_on_signal, NULL);
+	if (sqlite3_create_function(st->db, "vm_merge_digest", -1, SQLITE_UTF8, NULL, NULL,
+				    digest_step, digest_final) != SQLITE_OK) {
+		store_error(st, "cannot register vm_merge_digest");
+		goto fail;
+	}
+	/* mmap_size before any ATTACH: the inputs take it too. */
+	if (store_exec(st, "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -65536;"
+			   "CREATE TEMP TABLE IF NOT EXISTS merge_digests (tbl TEXT NOT NULL,"
+			   " grp INTEGER NOT NULL, digest BLOB NOT NULL,"
+			   " PRIMARY KEY (tbl, grp, digest)) WITHOUT ROWID") ||
+	    (priv && store_exec(st, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")))
+		goto fail;
+	return 0;
+fail:
+	store_close(st);
+	return -1;
+}
+
+/*
+ * A private store made whole (see merge_open): back to WAL, as every
+ * store is, then closed and its file synced. -1 after reporting, closed.
+ */
+static int merge_seal(struct store *st)
+{
+	char *path = xstrdup(st->path);
+	int fd, ret = store_exec(st, "PRAGMA journal_mode = WAL");
+
+	store_close(st);
+	fd = ret ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	if (!ret && (fd < 0 || fsync(fd)))
+		ret = error("cannot sync '%s': %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return ret;
+}
+
 /*
  * The nin inputs (at most the attach limit) into out in one transaction;
  * with report, the summary line. out is removed on failure unless it
- * existed. -1 after reporting.
+ * existed; priv: out is a private store (merge_open). -1 after reporting.
  */
-static int merge_group(const char *out, int existed, const char *const *in,
-		       const char *const *label, size_t nin, int report)
+static int merge_group(const char *out, int existed, int priv, const char *const *in,
+		       const char *const *label, size_t nin, int report,
+		       const struct mrun *r)
 {
 	struct store st;
 	size_t attached = 0;
 	int ret = -1;
 
-	if (store_open(&st, out))
+	if (merge_open(&st, out, priv))
 		goto out;
 	if (!attach_inputs(&st, in, label, nin, &attached) &&
-	    !merge_inputs(&st, label, nin)) {
+	    !merge_inputs(&st, label, nin, r)) {
 		if (report)
 			print_counts(&st, out);
 		ret = 0;
@@ -507,49 +763,41 @@ static int attach_limit(void)
 	return limit < 2 ? 2 : limit;
 }
 
-/* A private directory beside out for its temporary stores (malloc'd), or NULL. */
-static char *temp_dir_beside(const char *out)
-{
-	char *dir = path_dirname(out), *tmpl = temp_template_in(dir, "merge");
-
-	free(dir);
-	if (mkdtemp(tmpl))
-		return tmpl;
-	error("cannot create a temporary directory beside '%s': %s", out, strerror(errno));
-	free(tmpl);
-	return NULL;
-}
-
 /*
  * in[] into the new store out, in groups of at most limit, each in one
- * transaction, through a temporary store renamed to out at the end. -1
+ * transaction, through a private store renamed to out at the end. -1
  * after reporting; nothing is left behind then.
  */
 static int merge_new(const char *out, const char *const *in, const char *const *label,
-		     size_t nin, size_t limit, int report)
+		     size_t nin, int report, const struct mrun *r)
 {
 	struct strbuf tmp = STRBUF_INIT;
-	char *dir = temp_dir_beside(out);
+	char *dir = merge_tmp_create(out);
 	struct store st;
 	int ret = -1;
 
 	if (!dir)
 		return -1;
 	sb_printf(&tmp, "%s/merged.db", dir);
-	if (store_open(&st, tmp.buf))
+	if (merge_open(&st, tmp.buf, 1))
 		goto out;
 	ret = 0;
-	for (size_t first = 0; first < nin && !ret; first += limit) {
-		size_t n = nin - first < limit ? nin - first : limit, attached = 0;
+	for (size_t first = 0; first < nin && !ret; first += r->limit) {
+		size_t n = nin - first < r->limit ? nin - first : r->limit, attached = 0;
 
 		/* Detached between groups: outside a transaction, as SQLite wants. */
 		ret = attach_inputs(&st, in + first, label + first, n, &attached) ||
-		      merge_inputs(&st, label + first, n) ? -1 : 0;
+		      merge_inputs(&st, label + first, n, r) ? -1 : 0;
 		detach_inputs(&st, attached);
 	}
 	if (!ret && report)
 		print_counts(&st, out);
-	store_close(&st);
+	if (ret)
+		store_close(&st);
+	else
+		ret = merge_seal(&st);
+	if (!ret && vm_interrupted)
+		ret = -1;
 	if (!ret && rename(tmp.buf, out))
 		ret = error("cannot rename '%s' to '%s': %s", tmp.buf, out, strerror(errno));
 out:
@@ -566,28 +814,30 @@ out:
  * top). -1 after reporting; the temporary stores are gone either way.
  */
 static int merge_tree(const char *out, int existed, const char *const *in,
-		      const char *const *label, size_t nin, size_t limit, int report)
+		      const char *const *label, size_t nin, int report,
+		      const struct mrun *r)
 {
 	struct strvec parts = STRVEC_INIT, plabels = STRVEC_INIT;
 	char *tmpl = NULL;
 	int ret = -1;
 
-	if (nin <= limit)
-		return merge_group(out, existed, in, label, nin, report);
+	if (nin <= r->limit)
+		return merge_group(out, existed, 0, in, label, nin, report, r);
 	if (!existed)
-		return merge_new(out, in, label, nin, limit, report);
-	tmpl = temp_dir_beside(out);
+		return merge_new(out, in, label, nin, report, r);
+	tmpl = merge_tmp_create(out);
 	if (!tmpl)
 		goto out;
-	for (size_t first = 0; first < nin; first += limit) {
-		size_t n = nin - first < limit ? nin - first : limit;
+	for (size_t first = 0; first < nin; first += r->limit) {
+		size_t n = nin - first < r->limit ? nin - first : r->limit;
 
 		strvec_pushf(&parts, "%s/part-%zu.db", tmpl, parts.nr + 1);
 		strvec_pushf(&plabels, "%s .. %s", label[first], label[first + n - 1]);
-		if (merge_tree(parts.v[parts.nr - 1], 0, in + first, label + first, n, limit, 0))
+		if (merge_group(parts.v[parts.nr - 1], 0, 1, in + first, label + first, n, 0,
+				r))
 			goto out;
 	}
-	ret = merge_tree(out, existed, parts.v, plabels.v, parts.nr, limit, report);
+	ret = merge_tree(out, existed, parts.v, plabels.v, parts.nr, report, r);
 out:
 	for (size_t i = 0; i < parts.nr; i++)
 		remove_store(parts.v[i]);
@@ -599,13 +849,28 @@ out:
 	return ret;
 }
 
-int sweep_merge(const char *out, const char *const *in, size_t nin)
+int sweep_merge_flags(const char *out, const char *const *in, size_t nin,
+		      unsigned flags)
 {
-	int existed = path_exists(out);
+	struct mrun r = { (size_t)attach_limit(), flags };
+	int existed = path_exists(out), ret;
+	char *dir = path_dirname(out);
 
+	/* What merges killed outright left beside out: their owners are gone. */
+	merge_tmp_remove_dead(dir);
+	free(dir);
 	if (check_inputs(out, existed, in, nin))
 		return -1;
-	return merge_tree(out, existed, in, in, nin, (size_t)attach_limit(), 1);
+	ret = merge_tree(out, existed, in, in, nin, 1, &r);
+	if (ret && vm_interrupted)
+		error("merge interrupted by signal %d: '%s' is %s", (int)vm_interrupted, out,
+		      existed ? "as it was" : "not made");
+	return ret;
+}
+
+int sweep_merge(const char *out, const char *const *in, size_t nin)
+{
+	return sweep_merge_flags(out, in, nin, 0);
 }
 
 int cmd_merge(int argc, char **argv)
@@ -630,8 +895,8 @@ int cmd_merge(int argc, char **argv)
 		fputs(usage, stderr);
 		return 129;
 	}
-	return sweep_merge(argv[optind], (const char *const *)argv + optind + 1,
-			   (size_t)(argc - optind - 1))
-		       ? 1
-		       : 0;
+	if (!sweep_merge(argv[optind], (const char *const *)argv + optind + 1,
+			 (size_t)(argc - optind - 1)))
+		return 0;
+	return vm_interrupted ? 130 : 1;
 }
