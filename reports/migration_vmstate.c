@@ -95,19 +95,20 @@ static const struct vm_dump *dump_of(struct store *st, struct vm_cache *c, const
 }
 
 /* The device types of binary sha's machine type, from its ABI record (types.nr 0: none). */
-/* Where key (sha, machine) is or would go in the sorted index: 1 when there. */
-static int types_find(const struct vm_cache *c, const char *sha, const char *machine,
-		      size_t *at)
+/*
+ * Where key is or would go in order (n indexes of entries, sorted by cmp
+ * of key and an entry): 1 when there. The caches' one binary search.
+ */
+static int index_find(const size_t *order, size_t n, const void *key,
+		      int (*cmp)(const void *key, const struct vm_cache *c, size_t i),
+		      const struct vm_cache *c, size_t *at)
 {
-	size_t lo = 0, hi = c->ntypes;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct vm_types *t = &c->types[c->type_order[mid]];
-		int r = strcmp(sha, t->sha);
+		int r = cmp(key, c, order[mid]);
 
-		if (!r)
-			r = strcmp(machine, t->machine);
 		if (!r) {
 			*at = mid;
 			return 1;
@@ -121,6 +122,18 @@ static int types_find(const struct vm_cache *c, const char *sha, const char *mac
 	return 0;
 }
 
+struct types_key {
+	const char *sha, *machine;
+};
+
+static int cmp_types(const void *key, const struct vm_cache *c, size_t i)
+{
+	const struct types_key *k = key;
+	int r = strcmp(k->sha, c->types[i].sha);
+
+	return r ? r : strcmp(k->machine, c->types[i].machine);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -129,11 +142,12 @@ static int cmp_str(const void *a, const void *b)
 static const struct vm_types *types_of(struct store *st, struct vm_cache *c, const char *sha,
 				       const char *machine)
 {
+	struct types_key key = { sha, machine };
 	struct vm_types *t;
 	auto_stmt *q = NULL;
 	size_t at;
 
-	if (types_find(c, sha, machine, &at))
+	if (index_find(c->type_order, c->ntypes, &key, cmp_types, c, &at))
 		return &c->types[c->type_order[at]];
 	c->types = xgrow(c->types, sizeof(*c->types), c->ntypes + 1, &c->atypes);
 	c->type_order = xgrow(c->type_order, sizeof(*c->type_order), c->ntypes + 1,
@@ -168,30 +182,22 @@ static int in_types(const char *id, void *arg)
 	return types->nr && bsearch(&id, types->v, types->nr, sizeof(*types->v), cmp_str);
 }
 
-/* Pairs by (source, destination, device set), as types_find. */
-static int pairs_find(const struct vm_cache *c, const struct vm_dump *s,
-		      const struct vm_dump *d, const char *fp, size_t *at)
+struct pair_key {
+	const struct vm_dump *src, *dst;
+	const char *fingerprint;
+};
+
+/* Pairs by (source, destination, device set); dumps by their address. */
+static int cmp_pairs(const void *key, const struct vm_cache *c, size_t i)
 {
-	size_t lo = 0, hi = c->nindexed;
+	const struct pair_key *k = key;
+	const struct vm_pair *p = &c->pairs[i];
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct vm_pair *p = &c->pairs[c->pair_order[mid]];
-		int r = s != p->src ? (s < p->src ? -1 : 1)
-			: d != p->dst ? (d < p->dst ? -1 : 1)
-				      : strcmp(fp, p->fingerprint);
-
-		if (!r) {
-			*at = mid;
-			return 1;
-		}
-		if (r < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	*at = lo;
-	return 0;
+	if (k->src != p->src)
+		return k->src < p->src ? -1 : 1;
+	if (k->dst != p->dst)
+		return k->dst < p->dst ? -1 : 1;
+	return strcmp(k->fingerprint, p->fingerprint);
 }
 
 /* The check of one pair of dumps for the source's device set, made once. */
@@ -199,12 +205,13 @@ static const struct rep_vmstate_check *pair_check(struct vm_cache *c, const stru
 						  const struct vm_dump *d,
 						  const struct vm_types *t, const char *install)
 {
+	struct pair_key key = { s, d, t->fingerprint };
 	struct vmstate_findings f;
 	struct vm_pair *p;
 	size_t at = 0;
 
 	/* A pair without a fingerprint is checked anew each time, as before. */
-	if (t->fingerprint && pairs_find(c, s, d, t->fingerprint, &at))
+	if (t->fingerprint && index_find(c->pair_order, c->nindexed, &key, cmp_pairs, c, &at))
 		return &c->pairs[c->pair_order[at]].c;
 	c->pairs = xgrow(c->pairs, sizeof(*c->pairs), c->npairs + 1, &c->apairs);
 	if (t->fingerprint) {

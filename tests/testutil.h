@@ -374,27 +374,40 @@ static inline char tu_proc_state(long pid)
 	return state;
 }
 
-/* Whether a process runs an executable whose path starts with prefix. */
-static inline int tu_running_from(const char *prefix)
+/*
+ * How many processes have /proc/PID/LINK ("exe", "cwd") starting with
+ * prefix; each as "PID: LINK TARGET" lines into which (NULL: not said).
+ */
+static inline int tu_procs_linked(const char *link, const char *prefix, struct strbuf *which)
 {
 	struct dirent **ents = NULL;
 	int n = scandir("/proc", &ents, NULL, alphasort), found = 0;
 
 	for (int i = 0; i < n; i++) {
-		char path[300], exe[4096];
+		char path[300], target[4096];
 		ssize_t len;
 
-		snprintf(path, sizeof(path), "/proc/%s/exe", ents[i]->d_name);
-		len = readlink(path, exe, sizeof(exe) - 1);
+		snprintf(path, sizeof(path), "/proc/%s/%s", ents[i]->d_name, link);
+		len = readlink(path, target, sizeof(target) - 1);
 		if (len > 0) {
-			exe[len] = '\0';
-			if (!strncmp(exe, prefix, strlen(prefix)))
-				found = 1;
+			target[len] = '\0';
+			if (!strncmp(target, prefix, strlen(prefix))) {
+				if (which)
+					sb_printf(which, "%s: %s %s\n", ents[i]->d_name, link,
+						  target);
+				found++;
+			}
 		}
 		free(ents[i]);
 	}
 	free(ents);
 	return found;
+}
+
+/* Whether a process runs an executable whose path starts with prefix. */
+static inline int tu_running_from(const char *prefix)
+{
+	return tu_procs_linked("exe", prefix, NULL) > 0;
 }
 
 /* Fails the test, naming the case, unless haystack contains needle. */

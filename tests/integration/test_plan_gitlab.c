@@ -270,31 +270,6 @@ static char *repo_with(const char *top, const char *pipeline)
 	return repo;
 }
 
-/* The processes whose working directory is under prefix, into which. */
-static int processes_in(const char *prefix, struct strbuf *which)
-{
-	struct dirent **ents = NULL;
-	int n = scandir("/proc", &ents, NULL, alphasort), found = 0;
-
-	for (int i = 0; i < n; i++) {
-		char path[300], cwd[4096];
-		ssize_t len;
-
-		snprintf(path, sizeof(path), "/proc/%s/cwd", ents[i]->d_name);
-		len = readlink(path, cwd, sizeof(cwd) - 1);
-		if (len > 0) {
-			cwd[len] = '\0';
-			if (!strncmp(cwd, prefix, strlen(prefix))) {
-				sb_printf(which, "%s: in %s\n", ents[i]->d_name, cwd);
-				found++;
-			}
-		}
-		free(ents[i]);
-	}
-	free(ents);
-	return found;
-}
-
 /*
  * gitlab-ci-local in repo on its pipeline, every job, with HOME and
  * TMPDIR inside top; its output (malloc'd). It must exit 0 within the
@@ -332,7 +307,7 @@ static char *run_pipeline(const char *top, const char *repo)
 	out = strbuf_detach(&c.output);
 	command_release(&c);
 	tu_assert_nothing_left(tmp, "after gitlab-ci-local");
-	if (processes_in(repo, &which))
+	if (tu_procs_linked("cwd", repo, &which))
 		fail_msg("processes left in %s:\n%s", repo, which.buf);
 	strbuf_release(&which);
 	free(gcl);
