@@ -11,6 +11,13 @@
  * grid must have a row per machine type and a cell per version pair, and
  * every cell's link must reach details that say what the cell says; a
  * screenshot is taken (tests/out/report.png, for a person to look at).
+ * A page made from the report with one table's rows replaced by 15,000
+ * made ones checks the pages of a large table: after a filter, a sort
+ * and a page from the fragment, or a link to a row of another page,
+ * every row is in the DOM in sorted order, hidden exactly when filtered
+ * out, shown exactly when on the page, with the right counts; and the
+ * pager's buttons, the filter box and a column head, used by a script as
+ * a person would, show what they should.
  * The guest views of a few machine types are read from both real QEMUs
  * and recorded (matrix/guestrecord.h) before the report, so that both
  * sides of the ABI part are real.
@@ -464,10 +471,240 @@ static void test_report_real(void **state)
 	strbuf_release(&cell);
 }
 
+/* ---- a large table: pages ---- */
+
+#define LARGE_ROWS 15000
+#define LARGE_PAGE 1000 /* the page's PAGE */
+#define LARGE_ID "caps-machines"
+
+/* The number the made row at place k holds (a permutation of 1..LARGE_ROWS). */
+static size_t large_value(size_t k)
+{
+	return k * 7919 % LARGE_ROWS + 1;
+}
+
+/*
+ * report.html with table LARGE_ID's rows replaced by LARGE_ROWS made
+ * ones: the first cell "m-V" (V = large_value of the row's place; the
+ * row of V = 7777 has id "row-7777"), the others "x". Written as
+ * dir/large.html, with extra (a script, or "") before </body>.
+ */
+static char *large_page(const char *html, const char *extra)
+{
+	const char *t = strstr(html, "id=\"" LARGE_ID "\""), *body, *end, *h, *hend, *tail;
+	struct strbuf page = STRBUF_INIT;
+	size_t cols = 0;
+	char *path = tu_path(dir, "large.html");
+
+	if (!t)
+		fail_msg("no table " LARGE_ID " in the report");
+	h = strstr(t, "<thead>");
+	hend = strstr(t, "</thead>");
+	body = strstr(t, "<tbody>");
+	end = strstr(t, "</tbody>");
+	if (!h || !hend || !body || !end)
+		fail_msg("table " LARGE_ID " has no thead or tbody");
+	cols = count_in(h, (size_t)(hend - h), "<th>");
+	assert_true(cols >= 2);
+	body += strlen("<tbody>");
+	sb_printf(&page, "%.*s\n", (int)(body - html), html);
+	for (size_t k = 0; k < LARGE_ROWS; k++) {
+		size_t v = large_value(k);
+
+		if (v == 7777)
+			sb_puts(&page, "<tr id=\"row-7777\">");
+		else
+			sb_puts(&page, "<tr>");
+		sb_printf(&page, "<td class=\"code\">m-%zu</td>", v);
+		for (size_t c = 1; c < cols; c++)
+			sb_puts(&page, "<td>x</td>");
+		sb_puts(&page, "</tr>\n");
+	}
+	tail = strstr(end, "</body>");
+	assert_non_null(tail);
+	sb_printf(&page, "%.*s%s%s", (int)(tail - end), end, extra, tail);
+	assert_int_equal(write_file_atomic(path, page.buf, page.len), 0);
+	strbuf_release(&page);
+	return path;
+}
+
+/* The opening tag of a row (<tr ...>), for its attributes only. */
+static int tag_has(const char *row, const char *needle)
+{
+	const char *gt = strchr(row, '>'), *p = strstr(row, needle);
+
+	return p && gt && p < gt;
+}
+
+/*
+ * Table-driven: the large table after the page's script and a URL
+ * fragment. Every row stays in the DOM in the order the sort gives;
+ * filtered-out rows (the text lacks the filter, case-insensitively) are
+ * hidden; of the rows the filter leaves, those of the expected page are
+ * shown and the others have class pgoff; the count and the pagers say so.
+ */
+static void test_report_large_table(void **state)
+{
+	static const struct {
+		const char *name, *hash;
+		const char *filter; /* as matched: lower case; NULL: none */
+		int desc;           /* 1: sorted by the first column, descending */
+		size_t page;        /* 1-based; 0: the page of row-7777 */
+	} cases[] = {
+		{ "as written", "", NULL, 0, 1 },
+		{ "filter, sort descending, page 2",
+		  "#filter=M-12&sort=" LARGE_ID ":0:desc&page=" LARGE_ID ":2", "m-12", 1, 2 },
+		{ "page given before the filter", "#page=" LARGE_ID ":2&filter=M-12", "m-12", 0, 2 },
+		{ "a link to a row on another page", "#row-7777", NULL, 0, 0 },
+	};
+	char *out = NULL, *html, *path;
+	struct strbuf p = STRBUF_INIT, url = STRBUF_INIT, cell = STRBUF_INIT,
+		      want = STRBUF_INIT;
+	char *rdir = tu_path(dir, "out-large");
+
+	(void)state;
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "report", "caps", NULL },
+			   (const char *const[]){ "--db", copy, "--out", rdir, NULL }, 120),
+		    0);
+	free(out);
+	sb_printf(&p, "%s/report.html", rdir);
+	html = tu_read(p.buf);
+	path = large_page(html, "");
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct strvec rows = STRVEC_INIT;
+		size_t shown = 0, page = cases[c].page, on = 0, pages;
+		char *dom;
+
+		strbuf_reset(&url);
+		sb_printf(&url, "file://%s%s", path, cases[c].hash);
+		dom = chromium(url.buf, (const char *const[]){ "--dump-dom", NULL });
+		assert_contains(dom, "data-js=\"ready\"", cases[c].name);
+		table_rows(dom, LARGE_ID, &rows);
+		if (rows.nr != LARGE_ROWS)
+			fail_msg("%s: %zu rows in the DOM, want %d", cases[c].name, rows.nr,
+				 LARGE_ROWS);
+		if (!page) /* the page of row-7777, unsorted and unfiltered */
+			for (size_t k = 0; k < LARGE_ROWS; k++)
+				if (large_value(k) == 7777)
+					page = k / LARGE_PAGE + 1;
+		for (size_t k = 0; k < rows.nr; k++) {
+			size_t v = cases[c].desc ? LARGE_ROWS - k : large_value(k);
+			int hit, off;
+
+			first_cell(rows.v[k], &cell);
+			strbuf_reset(&want);
+			sb_printf(&want, "m-%zu", v);
+			if (strcmp(cell.buf, want.buf))
+				fail_msg("%s: row %zu is '%s', want '%s'", cases[c].name, k,
+					 cell.buf, want.buf);
+			hit = !cases[c].filter || strstr(cell.buf, cases[c].filter);
+			if (tag_has(rows.v[k], " hidden=\"\"") == hit)
+				fail_msg("%s: row %zu (%s) %s", cases[c].name, k, cell.buf,
+					 hit ? "is hidden" : "is not hidden");
+			off = hit && shown / LARGE_PAGE != page - 1;
+			if (tag_has(rows.v[k], "pgoff") != off)
+				fail_msg("%s: row %zu (%s) %s", cases[c].name, k, cell.buf,
+					 off ? "is on the page, want another" : "is not on the page");
+			shown += hit;
+			on += hit && !off;
+		}
+		pages = (shown + LARGE_PAGE - 1) / LARGE_PAGE;
+		assert_true(on > 0 && on <= LARGE_PAGE);
+		strbuf_reset(&want);
+		sb_printf(&want, "id=\"" LARGE_ID "-count\">%zu of %d rows<", shown, LARGE_ROWS);
+		assert_contains(dom, want.buf, cases[c].name);
+		/* both pagers, and no other: the report's other tables are small */
+		strbuf_reset(&want);
+		sb_printf(&want, "<span class=\"pgtext\">rows %zu\xe2\x80\x93%zu of %zu, page %zu of %zu<",
+			  (page - 1) * LARGE_PAGE + 1, (page - 1) * LARGE_PAGE + on, shown, page,
+			  pages);
+		if (count_in(dom, strlen(dom), want.buf) != 2)
+			fail_msg("%s: want 2 pagers saying '%s'", cases[c].name, want.buf);
+		assert_int_equal(count_in(dom, strlen(dom), "class=\"pager\""), 2);
+		assert_int_equal(count_in(dom, strlen(dom), "data-table=\"" LARGE_ID "\" hidden"), 0);
+		if (cases[c].desc)
+			assert_contains(dom, "aria-sort=\"descending\"", cases[c].name);
+		strvec_clear(&rows);
+		free(dom);
+	}
+	free(path);
+	free(html);
+	free(rdir);
+	strbuf_release(&p);
+	strbuf_release(&url);
+	strbuf_release(&cell);
+	strbuf_release(&want);
+}
+
+/*
+ * The pager's buttons, the filter box and a column head of the large
+ * table, clicked and typed into by a script after the page's own (as a
+ * person would); it writes what the pager says, how many rows are shown
+ * and the first of them, after each step.
+ */
+static void test_report_large_controls(void **state)
+{
+	static const char steps[] =
+		"<script>(function(){var t=document.getElementById('" LARGE_ID "'),"
+		"bars=document.querySelectorAll('div.pager[data-table=\"" LARGE_ID "\"]'),log=[];"
+		"function st(){var on=Array.prototype.filter.call(t.tBodies[0].rows,function(r){"
+		"return !r.hidden&&r.getClientRects().length>0;});"
+		"log.push(bars[0].querySelector('.pgtext').textContent+'|'+on.length+'|'+"
+		"on[0].cells[0].textContent);}\n"
+		"bars[1].querySelector('[data-go=next]').click();st();"
+		"bars[0].querySelector('[data-go=next]').click();st();"
+		"bars[0].querySelector('[data-go=prev]').click();st();\n"
+		"var box=document.querySelector('input.tfilter[data-table=\"" LARGE_ID "\"]');"
+		"box.value='M-12';box.dispatchEvent(new Event('input'));st();"
+		"t.querySelectorAll('thead th')[0].click();st();"
+		"bars[0].querySelector('[data-go=all]').click();st();\n"
+		"var o=document.createElement('pre');o.id='steps';o.textContent=log.join(';');"
+		"document.body.appendChild(o);})();</script>\n";
+	char *out = NULL, *html, *path, *dom;
+	struct strbuf p = STRBUF_INIT, url = STRBUF_INIT, want = STRBUF_INIT;
+	char *rdir = tu_path(dir, "out-large");
+	size_t first_hit = 0;
+
+	(void)state;
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "report", "caps", NULL },
+			   (const char *const[]){ "--db", copy, "--out", rdir, NULL }, 120),
+		    0);
+	free(out);
+	sb_printf(&p, "%s/report.html", rdir);
+	html = tu_read(p.buf);
+	path = large_page(html, steps);
+	sb_printf(&url, "file://%s", path);
+	dom = chromium(url.buf, (const char *const[]){ "--dump-dom", NULL });
+	for (size_t k = 0; k < LARGE_ROWS && !first_hit; k++) {
+		strbuf_reset(&p);
+		sb_printf(&p, "m-%zu", large_value(k));
+		if (!strncmp(p.buf, "m-12", 4))
+			first_hit = large_value(k);
+	}
+	sb_printf(&want, "id=\"steps\">"
+			 "rows 1001\xe2\x80\x93" "2000 of 15000, page 2 of 15|1000|m-%zu;"
+			 "rows 2001\xe2\x80\x93" "3000 of 15000, page 3 of 15|1000|m-%zu;"
+			 "rows 1001\xe2\x80\x93" "2000 of 15000, page 2 of 15|1000|m-%zu;"
+			 "rows 1\xe2\x80\x93" "1000 of 1111, page 1 of 2|1000|m-%zu;"
+			 "rows 1\xe2\x80\x93" "1000 of 1111, page 1 of 2|1000|m-12;"
+			 "all 1111 rows|1111|m-12<",
+		  large_value(1000), large_value(2000), large_value(1000), first_hit);
+	assert_contains(dom, want.buf, "the pager, the filter box and a column head");
+	free(dom);
+	free(path);
+	free(html);
+	free(rdir);
+	strbuf_release(&p);
+	strbuf_release(&url);
+	strbuf_release(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_real),
+		cmocka_unit_test(test_report_large_table),
+		cmocka_unit_test(test_report_large_controls),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
