@@ -37,7 +37,8 @@ int merge_tmp_prefix(struct strbuf *out, const char *dir, long pid, long start) 
 /*
  * A new private directory beside the store out, named after this
  * process (merge_tmp_prefix plus six random characters; plainly
- * "vm-merge-XXXXXX" when the process's identity cannot be read). The
+ * "vm-merge-" and mkdtemp's six random characters when the process's
+ * identity cannot be read). The
  * malloc'd path, or NULL after reporting.
  */
 char *merge_tmp_create(const char *out);

@@ -1,7 +1,8 @@
 /*
  * The private directories `merge` keeps its temporary stores in. They
  * go beside OUT (so that the final rename stays on one file system), as
- * vm-merge-<host>-<pid>-<start>-XXXXXX: the process that owns one by its
+ * vm-merge-<host>-<pid>-<start>-<6 random characters of mkdtemp>: the
+ * process that owns one by its
  * pid and start time, as corpus/standin.c names its directories, and
  * <host> for this machine's boot and PID namespace. A merge removes its
  * own directory when it ends, also on SIGINT or SIGTERM; one killed
@@ -18,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* What mkdtemp(3) replaces with six random characters. */
+#define MKDTEMP_SUFFIX "XXXXXX"
 
 #include "merge.h"
 #include "fs.h"
@@ -69,7 +73,7 @@ char *merge_tmp_create(const char *out)
 		strbuf_reset(&p);
 		sb_printf(&p, "%s/" TMP_TAG, dir);
 	}
-	sb_puts(&p, "XXXXXX");
+	sb_puts(&p, MKDTEMP_SUFFIX);
 	free(dir);
 	if (mkdtemp(p.buf))
 		return strbuf_detach(&p);
