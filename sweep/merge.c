@@ -27,7 +27,7 @@
  * group goes into such a private store of its own, and those into OUT
  * in its one transaction. The temporary stores go in any case, also on
  * SIGINT or SIGTERM (a statement under way is interrupted); their
- * directory is named after this process (merge_tmp.c), so that the next
+ * directory is named after this process (lib/owned_tmp.c), so that the next
  * merge removes what a merge killed outright left behind. A private store
  * keeps no journal and is not synced until it is whole: on any failure it
  * is thrown away, never rolled back.
@@ -53,6 +53,7 @@
 
 #include "sweep.h"
 #include "merge.h"
+#include "owned_tmp.h"
 #include "command.h"
 #include "fs.h"
 #include "sha256.h"
@@ -763,6 +764,15 @@ static int attach_limit(void)
 	return limit < 2 ? 2 : limit;
 }
 
+/* A private directory beside the store out (owned_tmp_create's). */
+static char *merge_tmp_create(const char *out)
+{
+	char *dir = path_dirname(out), *tmp = owned_tmp_create(dir, "merge");
+
+	free(dir);
+	return tmp;
+}
+
 /*
  * in[] into the new store out, in groups of at most limit, each in one
  * transaction, through a private store renamed to out at the end. -1
@@ -857,7 +867,7 @@ int sweep_merge_flags(const char *out, const char *const *in, size_t nin,
 	char *dir = path_dirname(out);
 
 	/* What merges killed outright left beside out: their owners are gone. */
-	merge_tmp_remove_dead(dir);
+	owned_tmp_remove_dead(dir, "merge");
 	free(dir);
 	if (check_inputs(out, existed, in, nin))
 		return -1;

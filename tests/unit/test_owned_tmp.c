@@ -1,7 +1,7 @@
 /*
- * merge's temporary directories (sweep/merge_tmp.c): named after the
- * process that owns them, and removed by a later merge only when that
- * process is gone. Owners are real processes of the test: itself, a
+ * Temporary directories owned by a process (lib/owned_tmp.c), as merge
+ * and report make them: named after the process that owns them, and
+ * removed by a later command of their tag only when that process is gone. Owners are real processes of the test: itself, a
  * child that waits on a pipe (alive), a child that has exited and been
  * reaped (gone), and this process's pid with another start time (the
  * pid reused: gone). Directories of another machine and old-style names
@@ -12,14 +12,14 @@
 
 #include "teststore.h"
 #include "sweep.h"
-#include "merge.h"
+#include "owned_tmp.h"
 
 static char *dir;
 
 static int setup(void **state)
 {
 	(void)state;
-	dir = tu_tmpdir("merge-tmp");
+	dir = tu_tmpdir("owned-tmp");
 	return 0;
 }
 
@@ -39,16 +39,22 @@ static long start_of(long pid)
 	return start;
 }
 
-/* A directory as merge_tmp_create names it for (pid, start), with a file in it. */
-static char *owned_dir(long pid, long start, const char *suffix)
+/* A directory as owned_tmp_create names it for tag and (pid, start), with a file in it. */
+static char *tagged_dir(const char *tag, long pid, long start, const char *suffix)
 {
 	struct strbuf p = STRBUF_INIT;
 
-	assert_int_equal(merge_tmp_prefix(&p, dir, pid, start), 0);
+	assert_int_equal(owned_tmp_prefix(&p, dir, tag, pid, start), 0);
 	sb_puts(&p, suffix);
 	assert_int_equal(mkdir(p.buf, 0700), 0);
 	tu_write(p.buf, "merged.db", "half a store");
 	return strbuf_detach(&p);
+}
+
+/* The same, of merge. */
+static char *owned_dir(long pid, long start, const char *suffix)
+{
+	return tagged_dir("merge", pid, start, suffix);
 }
 
 /* A child that waits until *fd (the pipe's write end) is closed. */
@@ -84,7 +90,7 @@ static void test_dead_owners_removed_live_kept(void **state)
 	int wfd;
 	pid_t live = waiting_child(&wfd), dead = fork();
 	long live_start, dead_start;
-	char *paths[6], *msg;
+	char *paths[7], *msg;
 	static const struct owner_case cases[] = {
 		{ "this process", 0 },
 		{ "a live child", 0 },
@@ -92,6 +98,7 @@ static void test_dead_owners_removed_live_kept(void **state)
 		{ "this pid, another start (reused pid)", 1 },
 		{ "another machine's", 0 },
 		{ "an old-style name", 0 },
+		{ "a gone process's of another tag", 0 },
 	};
 
 	(void)state;
@@ -111,9 +118,10 @@ static void test_dead_owners_removed_live_kept(void **state)
 	paths[5] = tu_path(dir, "vm-merge-Ab12Cd");
 	for (int i = 4; i < 6; i++)
 		assert_int_equal(mkdir(paths[i], 0700), 0);
+	paths[6] = tagged_dir("report", dead, dead_start, "hhhhhh");
 
 	tu_capture_begin();
-	assert_int_equal(merge_tmp_remove_dead(dir), 2);
+	assert_int_equal(owned_tmp_remove_dead(dir, "merge"), 2);
 	msg = tu_capture_end();
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		if (is_dir(paths[i]) == cases[i].gone)
@@ -128,9 +136,17 @@ static void test_dead_owners_removed_live_kept(void **state)
 	close(wfd);
 	assert_int_equal(waitpid(live, NULL, 0), live);
 	tu_capture_begin();
-	assert_int_equal(merge_tmp_remove_dead(dir), 1);
+	assert_int_equal(owned_tmp_remove_dead(dir, "merge"), 1);
 	free(tu_capture_end());
 	assert_false(is_dir(paths[1]));
+	/* Another tag's are its own command's to remove. */
+	assert_true(is_dir(paths[6]));
+	tu_capture_begin();
+	assert_int_equal(owned_tmp_remove_dead(dir, "report"), 1);
+	msg = tu_capture_end();
+	assert_contains(msg, "left by a report that is gone", "report's warning");
+	free(msg);
+	assert_false(is_dir(paths[6]));
 	assert_true(is_dir(paths[0]));
 	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
 		if (is_dir(paths[i]))
@@ -139,19 +155,19 @@ static void test_dead_owners_removed_live_kept(void **state)
 	}
 }
 
-/* What merge_tmp_create makes is named after this process, and is kept. */
+/* What owned_tmp_create makes is named after this process, and is kept. */
 static void test_own_directory_named_and_kept(void **state)
 {
 	struct strbuf want = STRBUF_INIT;
 	char *out = tu_path(dir, "out.db"), *made;
 
 	(void)state;
-	assert_int_equal(merge_tmp_prefix(&want, dir, (long)getpid(), start_of(getpid())), 0);
-	made = merge_tmp_create(out);
+	assert_int_equal(owned_tmp_prefix(&want, dir, "merge", (long)getpid(), start_of(getpid())), 0);
+	made = owned_tmp_create(dir, "merge");
 	assert_non_null(made);
 	assert_true(!strncmp(made, want.buf, want.len));
 	assert_int_equal(strlen(made), want.len + 6);
-	assert_int_equal(merge_tmp_remove_dead(dir), 0);
+	assert_int_equal(owned_tmp_remove_dead(dir, "merge"), 0);
 	assert_true(is_dir(made));
 	assert_int_equal(rmdir(made), 0);
 	free(made);

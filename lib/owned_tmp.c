@@ -1,16 +1,17 @@
 /*
- * The private directories `merge` keeps its temporary stores in. They
- * go beside OUT (so that the final rename stays on one file system), as
- * vm-merge-<host>-<pid>-<start>-<6 random characters of mkdtemp>: the
- * process that owns one by its
- * pid and start time, as corpus/standin.c names its directories, and
- * <host> for this machine's boot and PID namespace. A merge removes its
- * own directory when it ends, also on SIGINT or SIGTERM; one killed
- * outright leaves it, and the next merge into that directory removes it
- * (merge_tmp_remove_dead). The host part keeps a merge from taking a
- * directory of a merge on another machine (a shared directory) or in
- * another PID namespace for one of a gone process: such directories,
- * and those of an earlier boot, are left alone.
+ * Private temporary directories owned by a process: `merge` keeps its
+ * temporary stores in one beside OUT (so that the final rename stays on
+ * one file system), `report` its new logs/ in one inside --out. They are
+ * named vm-<tag>-<host>-<pid>-<start>-<6 random characters of mkdtemp>:
+ * the process that owns one by its pid and start time, as
+ * corpus/standin.c names its directories, and <host> for this machine's
+ * boot and PID namespace. The owner removes its own directory when it
+ * ends, also on SIGINT or SIGTERM; one killed outright leaves it, and the
+ * next command of that tag in that directory removes it
+ * (owned_tmp_remove_dead). The host part keeps a command from taking a
+ * directory of one on another machine (a shared directory) or in another
+ * PID namespace for one of a gone process: such directories, and those
+ * of an earlier boot, are left alone.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,15 +24,15 @@
 /* What mkdtemp(3) replaces with six random characters. */
 #define MKDTEMP_SUFFIX "XXXXXX"
 
-#include "merge.h"
+#include "owned_tmp.h"
+#include "util.h"
 #include "fs.h"
 #include "sha256.h"
 #include "banned.h"
 
-#define TMP_TAG "vm-merge-"
 #define HOST_LEN 12
 
-/* <host> of merge_tmp_prefix into buf (HOST_LEN + 1); -1 when unreadable. */
+/* <host> of owned_tmp_prefix into buf (HOST_LEN + 1); -1 when unreadable. */
 static int host_tag(char *buf)
 {
 	struct strbuf id = STRBUF_INIT;
@@ -52,48 +53,50 @@ static int host_tag(char *buf)
 	return ret;
 }
 
-int merge_tmp_prefix(struct strbuf *out, const char *dir, long pid, long start)
+int owned_tmp_prefix(struct strbuf *out, const char *dir, const char *tag, long pid,
+		     long start)
 {
 	char host[HOST_LEN + 1];
 
 	if (host_tag(host))
 		return -1;
-	sb_printf(out, "%s/" TMP_TAG "%s-%ld-%ld-", dir, host, pid, start);
+	sb_printf(out, "%s/vm-%s-%s-%ld-%ld-", dir, tag, host, pid, start);
 	return 0;
 }
 
-char *merge_tmp_create(const char *out)
+char *owned_tmp_create(const char *dir, const char *tag)
 {
 	struct strbuf p = STRBUF_INIT;
-	char *dir = path_dirname(out), state;
+	char state;
 	long start;
 
 	if (proc_stat_start((long)getpid(), &state, &start) ||
-	    merge_tmp_prefix(&p, dir, (long)getpid(), start)) {
+	    owned_tmp_prefix(&p, dir, tag, (long)getpid(), start)) {
 		strbuf_reset(&p);
-		sb_printf(&p, "%s/" TMP_TAG, dir);
+		sb_printf(&p, "%s/vm-%s-", dir, tag);
 	}
 	sb_puts(&p, MKDTEMP_SUFFIX);
-	free(dir);
 	if (mkdtemp(p.buf))
 		return strbuf_detach(&p);
-	error("cannot create a temporary directory beside '%s': %s", out, strerror(errno));
+	error("cannot create a temporary directory in '%s': %s", dir, strerror(errno));
 	strbuf_release(&p);
 	return NULL;
 }
 
 /*
- * The owner of the directory name (a merge_tmp_create name with this
- * host's tag) into *pid and *start: 0, or -1 when it is not one.
+ * The owner of the directory name (an owned_tmp_create name of tag with
+ * this host's tag) into *pid and *start: 0, or -1 when it is not one.
  */
-static int owner_of(const char *name, const char *host, long *pid, long *start)
+static int owner_of(const char *name, const char *tag, const char *host, long *pid,
+		    long *start)
 {
+	size_t tlen = strlen(tag);
 	char num[32];
 	const char *p, *dash;
 
-	if (strncmp(name, TMP_TAG, strlen(TMP_TAG)))
+	if (strncmp(name, "vm-", 3) || strncmp(name + 3, tag, tlen) || name[3 + tlen] != '-')
 		return -1;
-	p = name + strlen(TMP_TAG);
+	p = name + 3 + tlen + 1;
 	if (strncmp(p, host, HOST_LEN) || p[HOST_LEN] != '-')
 		return -1;
 	p += HOST_LEN + 1;
@@ -111,7 +114,7 @@ static int owner_of(const char *name, const char *host, long *pid, long *start)
 	return strlen(p) == 6 && !strchr(p, '/') ? 0 : -1;
 }
 
-int merge_tmp_remove_dead(const char *dir)
+int owned_tmp_remove_dead(const char *dir, const char *tag)
 {
 	char host[HOST_LEN + 1];
 	DIR *d;
@@ -125,17 +128,17 @@ int merge_tmp_remove_dead(const char *dir)
 		long pid, start, have;
 		char state;
 
-		if (owner_of(e->d_name, host, &pid, &start))
+		if (owner_of(e->d_name, tag, host, &pid, &start))
 			continue;
 		/* Alive: the pid names the process started then (a zombie too). */
 		if (!proc_stat_start(pid, &state, &have) && have == start)
 			continue;
 		sb_printf(&p, "%s/%s", dir, e->d_name);
 		if (remove_tree(p.buf)) {
-			warning("cannot remove '%s', left by a merge that is gone (pid %ld)",
-				p.buf, pid);
+			warning("cannot remove '%s', left by a %s that is gone (pid %ld)",
+				p.buf, tag, pid);
 		} else {
-			warning("removed '%s', left by a merge that is gone (pid %ld)", p.buf,
+			warning("removed '%s', left by a %s that is gone (pid %ld)", p.buf, tag,
 				pid);
 			removed++;
 		}
