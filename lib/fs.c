@@ -269,37 +269,49 @@ int write_file_atomic(const char *path, const void *data, size_t len)
 	return write_file_replace(path, data, len, 1);
 }
 
-int write_file_replace(const char *path, const void *data, size_t len, int durable)
+/*
+ * Creates path with open's flags (O_WRONLY | O_CREAT | O_CLOEXEC and
+ * more) and writes data to it; fsync with durable. On failure the file
+ * is removed: -1 after reporting.
+ */
+static int write_new(const char *path, int flags, const void *data, size_t len,
+		     int durable)
 {
-	struct strbuf tmp = STRBUF_INIT;
 	const char *p = data;
-	int fd, ret = -1;
+	int fd = open(path, flags, 0644);
 
-	sb_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		error_errno("cannot create '%s'", tmp.buf);
-		goto out;
-	}
+	if (fd < 0)
+		return error_errno("cannot create '%s'", path);
 	while (len) {
 		ssize_t n = write(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			error_errno("cannot write '%s'", tmp.buf);
+			error_errno("cannot write '%s'", path);
 			close(fd);
-			unlink(tmp.buf);
-			goto out;
+			unlink(path);
+			return -1;
 		}
 		p += n;
 		len -= (size_t)n;
 	}
 	if ((durable && fsync(fd)) || close(fd)) {
-		error_errno("cannot write '%s'", tmp.buf);
-		unlink(tmp.buf);
-		goto out;
+		error_errno("cannot write '%s'", path);
+		unlink(path);
+		return -1;
 	}
+	return 0;
+}
+
+int write_file_replace(const char *path, const void *data, size_t len, int durable)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int ret = -1;
+
+	sb_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (write_new(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, data, len, durable))
+		goto out;
 	if (rename(tmp.buf, path)) {
 		error_errno("cannot rename '%s' to '%s'", tmp.buf, path);
 		unlink(tmp.buf);
@@ -309,6 +321,37 @@ int write_file_replace(const char *path, const void *data, size_t len, int durab
 out:
 	strbuf_release(&tmp);
 	return ret;
+}
+
+int write_file_new(const char *path, const void *data, size_t len)
+{
+	return write_new(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, data, len, 0);
+}
+
+int rename_dir_replace(const char *from, const char *to)
+{
+	struct stat sb;
+
+	if (lstat(to, &sb)) {
+		if (errno != ENOENT)
+			return error_errno("cannot read '%s'", to);
+		if (rename(from, to))
+			return error_errno("cannot rename '%s' to '%s'", from, to);
+		return 0;
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return error("cannot replace '%s': not a directory", to);
+	/* Readers see the old directory or the new one, never none. */
+	if (!renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE))
+		return remove_tree(from);
+	if (errno != EINVAL && errno != ENOSYS)
+		return error_errno("cannot exchange '%s' and '%s'", from, to);
+	/* A file system without the exchange: the old one goes first. */
+	if (remove_tree(to))
+		return -1;
+	if (rename(from, to))
+		return error_errno("cannot rename '%s' to '%s'", from, to);
+	return 0;
 }
 
 int unix_sockaddr(struct sockaddr_un *sa, const char *path)

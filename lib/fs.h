@@ -63,6 +63,19 @@ int write_file_atomic(const char *path, const void *data, size_t len) VM_WUR;
 /* The same; durable 0 skips the fsync (files that are cheap to make again). */
 int write_file_replace(const char *path, const void *data, size_t len,
 		       int durable) VM_WUR;
+/*
+ * Creates path, which must not exist, with data (no fsync, no temporary
+ * name): for files in a private directory (owned_tmp_create) that is
+ * renamed into place once whole. -1 after reporting; nothing is left.
+ */
+int write_file_new(const char *path, const void *data, size_t len) VM_WUR;
+/*
+ * Puts the directory from in the place of to: exchanged with an existing
+ * directory to in one step where the file system can (renameat2's
+ * RENAME_EXCHANGE), the old one removed after; renamed when there is
+ * none. -1 after reporting (to a file: refused).
+ */
+int rename_dir_replace(const char *from, const char *to) VM_WUR;
 
 /*
  * The address of the unix socket at path into *sa: 0, or -1 (nothing

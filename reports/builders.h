@@ -335,11 +335,17 @@ enum rep_change {
  */
 enum rep_change rep_verdict_change(const enum run_status *before, enum run_status now);
 /*
- * Writes each cell's run record to dir/logs/run-N.txt and sets its log;
- * with failed_only, only of the cells that failed or erred.
+ * Sets each cell's log to "logs/run-N.txt" (NULL: none); with
+ * failed_only, only of the cells that failed or erred.
  */
-int rep_matrix_write_logs(struct store *st, struct rep_matrix *m,
-			  const char *dir, int failed_only) VM_WUR;
+void rep_matrix_plan_logs(struct rep_matrix *m, int failed_only);
+/*
+ * Writes the run record of each cell with a log to dir/<its log> (a new
+ * file: dir is the report's private directory). -1 after reporting, or
+ * when virt-matrix is interrupted.
+ */
+int rep_matrix_write_logs(struct store *st, const struct rep_matrix *m,
+			  const char *dir) VM_WUR;
 void rep_matrix_release(struct rep_matrix *m);
 /*
  * The writers' grids: m's cells sorted by place (scenario, QEMU, libvirt,
@@ -428,9 +434,11 @@ int rep_migration_has_vmstate(const struct rep_migration *m);
 const struct rep_mig_cell *rep_mig_find(const struct rep_migration *m,
 					const char *machine, enum mig_mode mode,
 					const char *src, const char *dst);
-/* Writes each cell's record to dir/logs/migration-N.txt and sets its log (failed_only: as rep_matrix_write_logs). */
-int rep_migration_write_logs(struct store *st, struct rep_migration *m,
-			     const char *dir, int failed_only) VM_WUR;
+/* Sets each cell's log to "logs/migration-N.txt" (failed_only: as rep_matrix_plan_logs). */
+void rep_migration_plan_logs(struct rep_migration *m, int failed_only);
+/* Writes each cell's record to dir/<its log> (as rep_matrix_write_logs). */
+int rep_migration_write_logs(struct store *st, const struct rep_migration *m,
+			     const char *dir) VM_WUR;
 void rep_migration_release(struct rep_migration *m);
 
 /*
@@ -450,12 +458,14 @@ void rep_mig_cell_release(struct rep_mig_cell *c);
 void rep_mig_counts_add(struct rep_mig_counts *k, const struct rep_mig_cell *c);
 /* Adds s to sv at its place in version order, once. */
 void rep_strvec_add_version(struct strvec *sv, const char *s);
+/* rep_migration_plan_logs of the n cells. */
+void rep_mig_cells_plan_logs(struct rep_mig_cell *cells, size_t n, int failed_only);
 /*
- * Writes the record of each of the n cells (migrations.id) to
- * dir/logs/migration-N.txt and sets its log. -1 after reporting.
+ * Writes the record of each of the n cells (migrations.id) that has a
+ * log to dir/<its log> (as rep_matrix_write_logs).
  */
-int rep_mig_cells_write_logs(struct store *st, struct rep_mig_cell *cells, size_t n,
-			     const char *dir, int failed_only) VM_WUR;
+int rep_mig_cells_write_logs(struct store *st, const struct rep_mig_cell *cells, size_t n,
+			     const char *dir) VM_WUR;
 
 /* ---- migration_libvirt.c ---- */
 
@@ -469,9 +479,11 @@ int rep_mig_cells_write_logs(struct store *st, struct rep_mig_cell *cells, size_
 int rep_mig_libvirt_build(struct store *st, const char *uuid,
 			  const struct rep_migration *direct,
 			  struct rep_mig_libvirt *lv) VM_WUR;
-/* Writes each cell's record to dir/logs/migration-N.txt and sets its log (failed_only: as rep_matrix_write_logs). */
-int rep_mig_libvirt_write_logs(struct store *st, struct rep_mig_libvirt *lv,
-			       const char *dir, int failed_only) VM_WUR;
+/* Sets each cell's log (as rep_migration_plan_logs). */
+void rep_mig_libvirt_plan_logs(struct rep_mig_libvirt *lv, int failed_only);
+/* Writes each cell's record to dir/<its log> (as rep_matrix_write_logs). */
+int rep_mig_libvirt_write_logs(struct store *st, const struct rep_mig_libvirt *lv,
+			       const char *dir) VM_WUR;
 void rep_mig_libvirt_release(struct rep_mig_libvirt *lv);
 /* The new migration regressions of r: QEMU's own and through libvirt. */
 size_t rep_migration_regressions(const struct rep_report *r);

@@ -25,6 +25,7 @@
 #include <json-c/json.h>
 
 #include "builders.h"
+#include "command.h"
 #include "fs.h"
 #include "sweeps.h"
 #include "banned.h"
@@ -374,27 +375,44 @@ void rep_log_argv(struct strbuf *sb, const char *title, const char *json)
 	json_object_put(a);
 }
 
-int rep_matrix_write_logs(struct store *st, struct rep_matrix *m, const char *dir,
-			  int failed_only)
+void rep_matrix_plan_logs(struct rep_matrix *m, int failed_only)
+{
+	struct strbuf path = STRBUF_INIT;
+
+	for (size_t i = 0; i < m->ncells; i++) {
+		struct rep_cell *c = &m->cells[i];
+
+		free(c->log);
+		c->log = NULL;
+		if (failed_only && !run_status_is_failure(c->verdict))
+			continue;
+		strbuf_reset(&path);
+		sb_printf(&path, "logs/run-%lld.txt", c->run);
+		c->log = xstrdup(path.buf);
+	}
+	strbuf_release(&path);
+}
+
+int rep_matrix_write_logs(struct store *st, const struct rep_matrix *m, const char *dir)
 {
 	auto_stmt *q = NULL;
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
 	int ret = -1;
 
-	sb_printf(&path, "%s/logs", dir);
-	if (mkdir_p(path.buf, 0755) ||
-	    store_prepare(st, &q,
+	if (store_prepare(st, &q,
 			  "SELECT argv, notes, checks, exit_status, signal, stderr,"
 			  " serial_log, backend_log, domain_xml, native,"
 			  " (SELECT uuid FROM sweeps s WHERE s.id = runs.sweep)"
 			  " FROM runs WHERE id = ?"))
 		goto out;
 	for (size_t i = 0; i < m->ncells; i++) {
-		struct rep_cell *c = &m->cells[i];
+		const struct rep_cell *c = &m->cells[i];
 		const char *col[11];
 
-		if (failed_only && !run_status_is_failure(c->verdict))
+		if (!c->log)
 			continue;
+		if (vm_interrupted)
+			goto out;
 		sqlite3_reset(q);
 		sqlite3_bind_int64(q, 1, c->run);
 		if (sqlite3_step(q) != SQLITE_ROW) {
@@ -426,12 +444,9 @@ int rep_matrix_write_logs(struct store *st, struct rep_matrix *m, const char *di
 		rep_log_section(&text, "libvirt domain XML (live)", col[8]);
 		rep_log_section(&text, "libvirt domxml-to-native", col[9]);
 		strbuf_reset(&path);
-		sb_printf(&path, "%s/logs/run-%lld.txt", dir, c->run);
-		/* Made again from the store at will: no fsync. */
-		if (write_file_replace(path.buf, text.buf, text.len, 0))
+		sb_printf(&path, "%s/%s", dir, c->log);
+		if (write_file_new(path.buf, text.buf, text.len))
 			goto out;
-		free(c->log);
-		c->log = xstrdup(path.buf + strlen(dir) + 1);
 	}
 	ret = 0;
 out:

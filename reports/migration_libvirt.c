@@ -153,10 +153,15 @@ out:
 	return ret;
 }
 
-int rep_mig_libvirt_write_logs(struct store *st, struct rep_mig_libvirt *lv,
-			       const char *dir, int failed_only)
+void rep_mig_libvirt_plan_logs(struct rep_mig_libvirt *lv, int failed_only)
 {
-	return rep_mig_cells_write_logs(st, lv->cells, lv->ncells, dir, failed_only);
+	rep_mig_cells_plan_logs(lv->cells, lv->ncells, failed_only);
+}
+
+int rep_mig_libvirt_write_logs(struct store *st, const struct rep_mig_libvirt *lv,
+			       const char *dir)
+{
+	return rep_mig_cells_write_logs(st, lv->cells, lv->ncells, dir);
 }
 
 void rep_mig_libvirt_release(struct rep_mig_libvirt *lv)

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "builders.h"
+#include "command.h"
 #include "fs.h"
 #include "banned.h"
 
@@ -670,8 +671,26 @@ static void log_head(struct strbuf *t, const struct rep_mig_cell *c, const char 
 		  c->dst_sha ? c->dst_sha : "?", col[7] ? col[7] : "?");
 }
 
-int rep_mig_cells_write_logs(struct store *st, struct rep_mig_cell *cells, size_t n,
-			     const char *dir, int failed_only)
+void rep_mig_cells_plan_logs(struct rep_mig_cell *cells, size_t n, int failed_only)
+{
+	struct strbuf path = STRBUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		struct rep_mig_cell *c = &cells[i];
+
+		free(c->log);
+		c->log = NULL;
+		if (failed_only && !run_status_is_failure(c->verdict))
+			continue;
+		strbuf_reset(&path);
+		sb_printf(&path, "logs/migration-%lld.txt", c->id);
+		c->log = xstrdup(path.buf);
+	}
+	strbuf_release(&path);
+}
+
+int rep_mig_cells_write_logs(struct store *st, const struct rep_mig_cell *cells, size_t n,
+			     const char *dir)
 {
 	auto_stmt *q = NULL;
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
@@ -679,20 +698,20 @@ int rep_mig_cells_write_logs(struct store *st, struct rep_mig_cell *cells, size_
 
 	if (!n)
 		return 0;
-	sb_printf(&path, "%s/logs", dir);
-	if (mkdir_p(path.buf, 0755) ||
-	    store_prepare(st, &q,
+	if (store_prepare(st, &q,
 			  "SELECT src_argv, dst_argv, checks, src_log, dst_log, src_transport,"
 			  " dst_transport, tool,"
 			  " (SELECT uuid FROM sweeps s WHERE s.id = migrations.sweep)"
 			  " FROM migrations WHERE id = ?"))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		struct rep_mig_cell *c = &cells[i];
+		const struct rep_mig_cell *c = &cells[i];
 		const char *col[9];
 
-		if (failed_only && !run_status_is_failure(c->verdict))
+		if (!c->log)
 			continue;
+		if (vm_interrupted)
+			goto out;
 		sqlite3_reset(q);
 		sqlite3_bind_int64(q, 1, c->id);
 		if (sqlite3_step(q) != SQLITE_ROW) {
@@ -711,12 +730,9 @@ int rep_mig_cells_write_logs(struct store *st, struct rep_mig_cell *cells, size_
 		rep_log_section(&text, "source: QEMU's messages, then the console", col[3]);
 		rep_log_section(&text, "destination: QEMU's messages, then the console", col[4]);
 		strbuf_reset(&path);
-		sb_printf(&path, "%s/logs/migration-%lld.txt", dir, c->id);
-		/* Made again from the store at will: no fsync. */
-		if (write_file_replace(path.buf, text.buf, text.len, 0))
+		sb_printf(&path, "%s/%s", dir, c->log);
+		if (write_file_new(path.buf, text.buf, text.len))
 			goto out;
-		free(c->log);
-		c->log = xstrdup(path.buf + strlen(dir) + 1);
 	}
 	ret = 0;
 out:
@@ -725,8 +741,13 @@ out:
 	return ret;
 }
 
-int rep_migration_write_logs(struct store *st, struct rep_migration *m, const char *dir,
-			     int failed_only)
+void rep_migration_plan_logs(struct rep_migration *m, int failed_only)
 {
-	return rep_mig_cells_write_logs(st, m->cells, m->ncells, dir, failed_only);
+	rep_mig_cells_plan_logs(m->cells, m->ncells, failed_only);
+}
+
+int rep_migration_write_logs(struct store *st, const struct rep_migration *m,
+			     const char *dir)
+{
+	return rep_mig_cells_write_logs(st, m->cells, m->ncells, dir);
 }

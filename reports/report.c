@@ -18,7 +18,10 @@
 
 #include "report.h"
 #include "builders.h"
+#include "command.h"
 #include "fs.h"
+#include "owned_tmp.h"
+#include "threads.h"
 #include "paths.h"
 #include "banned.h"
 
@@ -194,9 +197,14 @@ static void release_matrix(struct rep_report *r)
 	rep_matrix_release(&r->matrix);
 }
 
-static int logs_matrix(struct store *st, struct rep_report *r, const char *dir)
+static void plan_matrix(struct rep_report *r)
 {
-	return rep_matrix_write_logs(st, &r->matrix, dir, r->logs_failed_only);
+	rep_matrix_plan_logs(&r->matrix, r->logs_failed_only);
+}
+
+static int logs_matrix(struct store *st, const struct rep_report *r, const char *dir)
+{
+	return rep_matrix_write_logs(st, &r->matrix, dir);
 }
 
 static int build_migration(struct store *st, const struct rep_options *o,
@@ -210,9 +218,14 @@ static void release_migration(struct rep_report *r)
 	rep_migration_release(&r->migration);
 }
 
-static int logs_migration(struct store *st, struct rep_report *r, const char *dir)
+static void plan_migration(struct rep_report *r)
 {
-	return rep_migration_write_logs(st, &r->migration, dir, r->logs_failed_only);
+	rep_migration_plan_logs(&r->migration, r->logs_failed_only);
+}
+
+static int logs_migration(struct store *st, const struct rep_report *r, const char *dir)
+{
+	return rep_migration_write_logs(st, &r->migration, dir);
 }
 
 /* Migrations through libvirt, against QEMU's own (built first). */
@@ -227,9 +240,14 @@ static void release_mig_libvirt(struct rep_report *r)
 	rep_mig_libvirt_release(&r->mig_libvirt);
 }
 
-static int logs_mig_libvirt(struct store *st, struct rep_report *r, const char *dir)
+static void plan_mig_libvirt(struct rep_report *r)
 {
-	return rep_mig_libvirt_write_logs(st, &r->mig_libvirt, dir, r->logs_failed_only);
+	rep_mig_libvirt_plan_logs(&r->mig_libvirt, r->logs_failed_only);
+}
+
+static int logs_mig_libvirt(struct store *st, const struct rep_report *r, const char *dir)
+{
+	return rep_mig_libvirt_write_logs(st, &r->mig_libvirt, dir);
 }
 
 /* What fails the report (exit status 1), part by part. */
@@ -271,23 +289,29 @@ static const struct {
 	 * (sweeps.kind; "legacy": the runs without a sweep); NULL: none. A
 	 * row gets o->sweep only when it names a sweep of such a kind. */
 	const char *sweep_kinds;
-	/* Files beside the report (not with --out -); NULL: none. */
-	int (*write_files)(struct store *, struct rep_report *, const char *dir);
+	/*
+	 * The logs beside the report (not with --out -; NULL: none): which
+	 * of the part's cells get one (their log set before any format is
+	 * written), then writing those under dir, the report's private
+	 * directory, while the formats are written (the model unchanged).
+	 */
+	void (*plan_logs)(struct rep_report *);
+	int (*write_logs)(struct store *, const struct rep_report *, const char *dir);
 	/* How many findings fail the report (exit status 1); NULL: none. */
 	size_t (*gate)(const struct rep_report *);
 } parts[] = {
-	{ "abi", REP_ABI, build_abi, release_abi, NULL, NULL, gate_abi },
-	{ "abi", REP_ABI, build_guest, release_guest, NULL, NULL, gate_guest },
-	{ "abi", REP_ABI, build_views, release_views, NULL, NULL, NULL },
-	{ "mapping", REP_MAPPING, build_mapping, release_mapping, NULL, NULL, NULL },
-	{ "mapping", REP_MAPPING, build_lvcorpus, release_lvcorpus, "run", NULL, NULL },
-	{ "caps", REP_CAPS, build_caps, release_caps, NULL, NULL, NULL },
+	{ "abi", REP_ABI, build_abi, release_abi, NULL, NULL, NULL, gate_abi },
+	{ "abi", REP_ABI, build_guest, release_guest, NULL, NULL, NULL, gate_guest },
+	{ "abi", REP_ABI, build_views, release_views, NULL, NULL, NULL, NULL },
+	{ "mapping", REP_MAPPING, build_mapping, release_mapping, NULL, NULL, NULL, NULL },
+	{ "mapping", REP_MAPPING, build_lvcorpus, release_lvcorpus, "run", NULL, NULL, NULL },
+	{ "caps", REP_CAPS, build_caps, release_caps, NULL, NULL, NULL, NULL },
 	{ "matrix", REP_MATRIX, build_matrix, release_matrix, "run sweep bisect legacy",
-	  logs_matrix, gate_matrix },
+	  plan_matrix, logs_matrix, gate_matrix },
 	{ "migration", REP_MIGRATION, build_migration, release_migration, "migrate",
-	  logs_migration, gate_migration },
+	  plan_migration, logs_migration, gate_migration },
 	{ "migration", REP_MIGRATION, build_mig_libvirt, release_mig_libvirt, "migrate",
-	  logs_mig_libvirt, gate_mig_libvirt },
+	  plan_mig_libvirt, logs_mig_libvirt, gate_mig_libvirt },
 };
 
 /* Whether word is one of the space-separated words of list. */
@@ -399,43 +423,158 @@ out:
 	return ret;
 }
 
-int rep_report_write(struct store *st, struct rep_report *r, unsigned fmts,
-		     const char *dir)
-{
-	int to_stdout = !strcmp(dir, "-");
-	struct strbuf out = STRBUF_INIT, path = STRBUF_INIT;
-	int ret = -1;
+/*
+ * One job of writing a report out: the logs (format -1), or one format
+ * rendered and written to its file, both into the private directory.
+ */
+struct out_job {
+	int format;
+	int ok;
+};
 
-	if (!to_stdout) {
-		if (mkdir_p(dir, 0755))
+struct out_run {
+	struct store *st;
+	const struct rep_report *r;
+	const char *stage; /* the private directory in --out */
+	struct out_job jobs[1 + ARRAY_SIZE(formats)];
+	size_t njobs;
+};
+
+/* Whether a part asked for has logs. */
+static int has_logs(const struct rep_report *r)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		if ((r->parts & parts[i].bit) && parts[i].write_logs)
+			return 1;
+	return 0;
+}
+
+static int write_logs(struct store *st, const struct rep_report *r, const char *stage)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		if ((r->parts & parts[i].bit) && parts[i].write_logs &&
+		    parts[i].write_logs(st, r, stage))
 			return -1;
-		for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
-			if ((r->parts & parts[i].bit) && parts[i].write_files &&
-			    parts[i].write_files(st, r, dir))
-				return -1;
-	}
+	return 0;
+}
+
+static int write_format(const struct rep_report *r, int f, const char *stage)
+{
+	struct strbuf out = STRBUF_INIT, path = STRBUF_INIT;
+	int ret;
+
+	formats[f].write(r, &out);
+	sb_printf(&path, "%s/%s", stage, formats[f].file);
+	ret = write_file_new(path.buf, out.buf, out.len);
+	strbuf_release(&out);
+	strbuf_release(&path);
+	return ret;
+}
+
+/* threads_run's job i of the out_run arg. */
+static void out_job_run(size_t i, void *arg)
+{
+	struct out_run *o = arg;
+	struct out_job *j = &o->jobs[i];
+
+	if (j->format < 0)
+		j->ok = !write_logs(o->st, o->r, o->stage);
+	else
+		j->ok = !write_format(o->r, j->format, o->stage);
+}
+
+/* The one format of fmts to stdout, without logs. */
+static int write_stdout(const struct rep_report *r, unsigned fmts)
+{
+	struct strbuf out = STRBUF_INIT;
+	int ret = 0;
+
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
 		if (!(fmts & formats[i].bit))
 			continue;
-		strbuf_reset(&out);
 		formats[i].write(r, &out);
-		if (to_stdout) {
-			if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
-				error_errno("cannot write the report to stdout");
-				goto done;
-			}
+		if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout))
+			ret = error_errno("cannot write the report to stdout");
+		break;
+	}
+	strbuf_release(&out);
+	return ret;
+}
+
+/*
+ * What stage holds into dir: each format's file renamed into place, then
+ * logs/ put in the place of the old one. -1 after reporting.
+ */
+static int out_commit(const struct out_run *o, const char *dir)
+{
+	struct strbuf from = STRBUF_INIT, to = STRBUF_INIT;
+	int ret = 0;
+
+	for (size_t i = 0; i < o->njobs && !ret; i++) {
+		strbuf_reset(&from);
+		strbuf_reset(&to);
+		if (o->jobs[i].format < 0) {
+			sb_printf(&from, "%s/logs", o->stage);
+			sb_printf(&to, "%s/logs", dir);
+			ret = rename_dir_replace(from.buf, to.buf);
 			continue;
 		}
-		strbuf_reset(&path);
-		sb_printf(&path, "%s/%s", dir, formats[i].file);
-		/* Made again from the store at will: no fsync. */
-		if (write_file_replace(path.buf, out.buf, out.len, 0))
-			goto done;
+		sb_printf(&from, "%s/%s", o->stage, formats[o->jobs[i].format].file);
+		sb_printf(&to, "%s/%s", dir, formats[o->jobs[i].format].file);
+		if (rename(from.buf, to.buf))
+			ret = error_errno("cannot rename '%s' to '%s'", from.buf, to.buf);
 	}
-	ret = 0;
+	strbuf_release(&from);
+	strbuf_release(&to);
+	return ret;
+}
+
+int rep_report_write(struct store *st, struct rep_report *r, unsigned fmts,
+		     const char *dir)
+{
+	struct out_run o = { .st = st, .r = r };
+	struct strbuf logs = STRBUF_INIT;
+	char *stage = NULL;
+	int ret = -1;
+
+	if (!strcmp(dir, "-"))
+		return write_stdout(r, fmts);
+	if (mkdir_p(dir, 0755))
+		return -1;
+	/* What reports killed outright left in dir: their owners are gone. */
+	owned_tmp_remove_dead(dir, "report");
+	stage = owned_tmp_create(dir, "report");
+	if (!stage)
+		return -1;
+	o.stage = stage;
+	if (has_logs(r)) {
+		sb_printf(&logs, "%s/logs", stage);
+		if (mkdir_p(logs.buf, 0755))
+			goto done;
+		for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+			if ((r->parts & parts[i].bit) && parts[i].plan_logs)
+				parts[i].plan_logs(r);
+		o.jobs[o.njobs++].format = -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (fmts & formats[i].bit)
+			o.jobs[o.njobs++].format = (int)i;
+	/* The logs (the most work) first, the formats beside them. */
+	threads_run(o.njobs, out_job_run, &o);
+	for (size_t i = 0; i < o.njobs; i++)
+		if (!o.jobs[i].ok)
+			goto done;
+	if (vm_interrupted)
+		goto done;
+	ret = out_commit(&o, dir);
 done:
-	strbuf_release(&out);
-	strbuf_release(&path);
+	if (ret && vm_interrupted)
+		error("report interrupted by signal %d: '%s' is as it was", (int)vm_interrupted,
+		      dir);
+	if (remove_tree(stage))
+		warning("cannot remove '%s'", stage);
+	free(stage);
+	strbuf_release(&logs);
 	return ret;
 }
 
@@ -496,7 +635,7 @@ static int parse_part(const char *s, unsigned *bits)
 
 int rep_report_run(const struct rep_run_options *ro)
 {
-	struct rep_report r;
+	struct rep_report r = { 0 };
 	struct store st;
 	int ret = -1;
 
@@ -504,6 +643,14 @@ int rep_report_run(const struct rep_run_options *ro)
 		return error("no store at '%s' (see --db)", ro->db);
 	if (store_open(&st, ro->db))
 		return -1;
+	/*
+	 * One snapshot of the store for the whole report (a sweep may be
+	 * writing meanwhile), read through a memory map: without the
+	 * transaction every statement takes and drops its locks, without
+	 * the map every page is a pread.
+	 */
+	if (store_exec(&st, "PRAGMA mmap_size = 2147483647") || store_exec(&st, "BEGIN"))
+		goto out;
 	if (rep_report_build(&st, &ro->report, &r))
 		goto out;
 	r.logs_failed_only = ro->logs_failed_only;
@@ -518,6 +665,7 @@ int rep_report_run(const struct rep_run_options *ro)
 	}
 out:
 	rep_report_release(&r);
+	store_rollback(&st); /* nothing was written: the snapshot ends */
 	store_close(&st);
 	return ret;
 }

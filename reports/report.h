@@ -45,8 +45,13 @@ int rep_report_build(struct store *st, const struct rep_options *o,
  * Writes each format of formats into dir (report.html, report.md,
  * report.json, report.junit.xml) and, with the matrix, the run logs into
  * dir/logs/run-N.txt, with the migration part its records into
- * dir/logs/migration-N.txt. dir "-" writes the single format to stdout,
- * without logs. -1 after reporting.
+ * dir/logs/migration-N.txt (only of the failures with
+ * r->logs_failed_only), on worker threads (st is the logs' alone until
+ * this returns). Everything is written into a private directory in dir
+ * first, then renamed into place: logs/ is replaced whole, so it holds
+ * only this report's logs. dir "-" writes the single format to stdout,
+ * without logs. -1 after reporting (also when interrupted); dir is then
+ * as it was.
  */
 int rep_report_write(struct store *st, struct rep_report *r, unsigned formats,
 		     const char *dir) VM_WUR;
