@@ -164,6 +164,11 @@ void sb_putc(struct strbuf *sb, char c)
 	sb_add_cut(sb, &c, 1);
 }
 
+void sb_add(struct strbuf *sb, const void *data, size_t len)
+{
+	sb_add_cut(sb, data, len);
+}
+
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;

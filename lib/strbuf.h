@@ -48,6 +48,7 @@ int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) VM_WUR;
 /* Appends that cut at the cap with STRBUF_CUT_MARKER (see above). */
 void sb_puts(struct strbuf *sb, const char *s);
 void sb_putc(struct strbuf *sb, char c);
+void sb_add(struct strbuf *sb, const void *data, size_t len);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) VM_PRINTF(2, 3);
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap) VM_PRINTF(2, 0);
 

@@ -496,8 +496,6 @@ const struct rep_mig_counts *rep_mig_counts_of(const struct rep_report *r,
 void rep_write_html(const struct rep_report *r, struct strbuf *out);
 void rep_write_markdown(const struct rep_report *r, struct strbuf *out);
 void rep_write_json(const struct rep_report *r, struct strbuf *out);
-/* mapping.libvirt_corpus of the JSON report (json_lvcorpus.c); a new object. */
-struct json_object *rep_json_lvcorpus(const struct rep_lvcorpus *lc);
 void rep_write_junit(const struct rep_report *r, struct strbuf *out);
 
 /* ---- escaping (escape.c) ---- */

@@ -9,152 +9,154 @@
 #include "runs.h"
 #include "banned.h"
 
-static void outcomes(json_object *o, const size_t *n)
+static void outcomes(struct jsonw *w, const size_t *n)
 {
 	for (int k = 0; k < CORP_OUTCOME_LAST; k++)
-		rep_json_add(o, corp_outcome_to_string(k), rep_json_count(n[k]));
+		jsonw_ksize(w, corp_outcome_to_string(k), n[k]);
 }
 
 /* A pair's libvirt and QEMU installs. */
-static void pair_fields(json_object *o, const struct rep_lvc_pair *p)
+static void pair_fields(struct jsonw *w, const struct rep_lvc_pair *p)
 {
-	rep_json_add(o, "libvirt", rep_json_str(p->libvirt));
-	rep_json_add(o, "qemu", rep_json_str(p->qemu));
+	jsonw_kstring(w, "libvirt", p->libvirt);
+	jsonw_kstring(w, "qemu", p->qemu);
 }
 
-static void golden_counts(json_object *o, const struct rep_lvc_counts *n)
+static void golden_counts(struct jsonw *w, const struct rep_lvc_counts *n)
 {
-	rep_json_add(o, "compared", rep_json_count(n->compared));
-	rep_json_add(o, "golden_differs", rep_json_count(n->differs));
+	jsonw_ksize(w, "compared", n->compared);
+	jsonw_ksize(w, "golden_differs", n->differs);
 }
 
-static json_object *diffs_json(const struct rep_lvc_cell *c)
+static void diffs_json(struct jsonw *w, const struct rep_lvc_cell *c)
 {
-	json_object *a = json_object_new_array();
-
+	jsonw_array_begin(w);
 	for (size_t i = 0; i < c->ndiffs; i++) {
-		json_object *e = json_object_new_object();
-
-		rep_json_add(e, "option", rep_json_str(c->diffs[i].key));
-		rep_json_add(e, "golden", rep_json_str(c->diffs[i].golden));
-		rep_json_add(e, "real", rep_json_str(c->diffs[i].real));
-		rep_json_add(e, "detail", rep_json_str(c->diffs[i].detail));
-		json_object_array_add(a, e);
+		jsonw_object_begin(w);
+		jsonw_kstring(w, "option", c->diffs[i].key);
+		jsonw_kstring(w, "golden", c->diffs[i].golden);
+		jsonw_kstring(w, "real", c->diffs[i].real);
+		jsonw_kstring(w, "detail", c->diffs[i].detail);
+		jsonw_object_end(w);
 	}
-	return a;
+	jsonw_array_end(w);
 }
 
-static json_object *cell_json(const struct rep_lvcorpus *lc, const struct rep_lvc_cell *c)
+static void cell_json(struct jsonw *w, const struct rep_lvcorpus *lc,
+		      const struct rep_lvc_cell *c)
 {
-	json_object *e = json_object_new_object(), *g = NULL;
-
-	pair_fields(e, &lc->pairs[c->pair]);
-	rep_json_add(e, "run", json_object_new_int64(c->run));
-	rep_json_add(e, "outcome", rep_json_str(corp_outcome_to_string(c->outcome)));
-	rep_json_add(e, "reason", rep_json_str(c->reason));
-	rep_json_add(e, "seconds", json_object_new_double(c->seconds));
-	rep_json_add(e, "started_at", rep_json_str(c->started_at));
-	rep_json_add(e, "sweep", rep_json_str(c->sweep));
-	rep_json_add(e, "current", json_object_new_boolean(c->current));
-	rep_json_add(e, "adaptations", strvec_json(&c->adaptations));
+	jsonw_object_begin(w);
+	pair_fields(w, &lc->pairs[c->pair]);
+	jsonw_kint(w, "run", c->run);
+	jsonw_kstring(w, "outcome", corp_outcome_to_string(c->outcome));
+	jsonw_kstring(w, "reason", c->reason);
+	jsonw_kdouble(w, "seconds", c->seconds);
+	jsonw_kstring(w, "started_at", c->started_at);
+	jsonw_kstring(w, "sweep", c->sweep);
+	jsonw_kbool(w, "current", c->current);
+	jsonw_kstrvec(w, "adaptations", &c->adaptations);
 	if (c->outcome == CORP_STARTED) {
-		g = json_object_new_object();
-		rep_json_add(g, "state", rep_json_str(rep_lvc_golden_name(c->golden)));
-		rep_json_add(g, "file", rep_json_str(c->golden_file));
-		rep_json_add(g, "qemu", rep_json_str(c->golden_qemu));
-		rep_json_add(g, "origin", rep_json_str(c->golden_origin));
-		rep_json_add(g, "differences", diffs_json(c));
+		jsonw_kobject(w, "golden");
+		jsonw_kstring(w, "state", rep_lvc_golden_name(c->golden));
+		jsonw_kstring(w, "file", c->golden_file);
+		jsonw_kstring(w, "qemu", c->golden_qemu);
+		jsonw_kstring(w, "origin", c->golden_origin);
+		jsonw_key(w, "differences");
+		diffs_json(w, c);
+		jsonw_object_end(w);
+	} else {
+		jsonw_knull(w, "golden");
 	}
-	rep_json_add(e, "golden", g);
-	return e;
+	jsonw_object_end(w);
 }
 
-static json_object *domain_json(const struct rep_lvcorpus *lc, const struct rep_lvc_domain *d)
+static void domain_json(struct jsonw *w, const struct rep_lvcorpus *lc,
+			const struct rep_lvc_domain *d)
 {
-	json_object *e = json_object_new_object(), *a = json_object_new_array();
-
-	rep_json_add(e, "name", rep_json_str(d->name));
-	rep_json_add(e, "origin", rep_json_str(d->origin));
-	rep_json_add(e, "file", rep_json_str(d->file));
-	rep_json_add(e, "refused", rep_json_count(d->refused));
-	rep_json_add(e, "golden_differs", rep_json_count(d->differs));
+	jsonw_object_begin(w);
+	jsonw_kstring(w, "name", d->name);
+	jsonw_kstring(w, "origin", d->origin);
+	jsonw_kstring(w, "file", d->file);
+	jsonw_ksize(w, "refused", d->refused);
+	jsonw_ksize(w, "golden_differs", d->differs);
+	jsonw_karray(w, "cells");
 	for (size_t i = d->first; i < d->first + d->ncells; i++)
-		json_object_array_add(a, cell_json(lc, &lc->cells[i]));
-	rep_json_add(e, "cells", a);
-	rep_json_add(e, "changes", rep_json_map_changes(&d->across));
-	return e;
+		cell_json(w, lc, &lc->cells[i]);
+	jsonw_array_end(w);
+	jsonw_key(w, "changes");
+	rep_jsonw_map_changes(w, &d->across);
+	jsonw_object_end(w);
 }
 
-static json_object *pairs_json(const struct rep_lvcorpus *lc)
+static void pairs_json(struct jsonw *w, const struct rep_lvcorpus *lc)
 {
-	json_object *a = json_object_new_array();
-
+	jsonw_array_begin(w);
 	for (size_t i = 0; i < lc->npairs; i++) {
-		json_object *e = json_object_new_object();
-
-		pair_fields(e, &lc->pairs[i]);
-		outcomes(e, lc->pairs[i].count.n);
-		golden_counts(e, &lc->pairs[i].count);
-		json_object_array_add(a, e);
+		jsonw_object_begin(w);
+		pair_fields(w, &lc->pairs[i]);
+		outcomes(w, lc->pairs[i].count.n);
+		golden_counts(w, &lc->pairs[i].count);
+		jsonw_object_end(w);
 	}
-	return a;
+	jsonw_array_end(w);
 }
 
 /* Every refused cell, on its own. */
-static json_object *refused_json(const struct rep_lvcorpus *lc)
+static void refused_json(struct jsonw *w, const struct rep_lvcorpus *lc)
 {
-	json_object *a = json_object_new_array();
-
+	jsonw_array_begin(w);
 	for (size_t i = 0; i < lc->ncells; i++) {
 		const struct rep_lvc_cell *c = &lc->cells[i];
-		json_object *e;
 
 		if (c->outcome != CORP_REFUSED)
 			continue;
-		e = json_object_new_object();
-		rep_json_add(e, "domain", rep_json_str(lc->domains[c->domain].name));
-		rep_json_add(e, "origin", rep_json_str(lc->domains[c->domain].origin));
-		pair_fields(e, &lc->pairs[c->pair]);
-		rep_json_add(e, "run", json_object_new_int64(c->run));
-		rep_json_add(e, "reason", rep_json_str(c->reason));
-		json_object_array_add(a, e);
+		jsonw_object_begin(w);
+		jsonw_kstring(w, "domain", lc->domains[c->domain].name);
+		jsonw_kstring(w, "origin", lc->domains[c->domain].origin);
+		pair_fields(w, &lc->pairs[c->pair]);
+		jsonw_kint(w, "run", c->run);
+		jsonw_kstring(w, "reason", c->reason);
+		jsonw_object_end(w);
 	}
-	return a;
+	jsonw_array_end(w);
 }
 
-static json_object *common_json(const struct rep_lvcorpus *lc)
+static void common_json(struct jsonw *w, const struct rep_lvcorpus *lc)
 {
-	json_object *a = json_object_new_array();
-
+	jsonw_array_begin(w);
 	for (size_t i = 0; i < lc->ncommon; i++) {
 		const struct rep_lvc_common *g = &lc->common[i];
-		json_object *e = json_object_new_object();
 
-		rep_json_add(e, "option", rep_json_str(g->key));
-		rep_json_add(e, "detail", rep_json_str(g->detail));
-		rep_json_add(e, "cells", rep_json_count(g->cells));
-		rep_json_add(e, "domains", strvec_json(&g->domains));
-		rep_json_add(e, "pairs", strvec_json(&g->pairs));
-		json_object_array_add(a, e);
+		jsonw_object_begin(w);
+		jsonw_kstring(w, "option", g->key);
+		jsonw_kstring(w, "detail", g->detail);
+		jsonw_ksize(w, "cells", g->cells);
+		jsonw_kstrvec(w, "domains", &g->domains);
+		jsonw_kstrvec(w, "pairs", &g->pairs);
+		jsonw_object_end(w);
 	}
-	return a;
+	jsonw_array_end(w);
 }
 
-json_object *rep_json_lvcorpus(const struct rep_lvcorpus *lc)
+void rep_jsonw_lvcorpus(struct jsonw *w, const struct rep_lvcorpus *lc)
 {
-	json_object *o = json_object_new_object(), *e = json_object_new_object(), *a;
-
-	rep_json_add(o, "sweep", rep_json_sweep(lc->have_sweep, &lc->sweep));
-	outcomes(e, lc->all.n);
-	rep_json_add(o, "outcomes", e);
-	golden_counts(o, &lc->all);
-	rep_json_add(o, "changes", rep_json_count(lc->changes));
-	rep_json_add(o, "pairs", pairs_json(lc));
-	rep_json_add(o, "refused", refused_json(lc));
-	rep_json_add(o, "golden_differences", common_json(lc));
-	a = json_object_new_array();
+	jsonw_object_begin(w);
+	jsonw_key(w, "sweep");
+	rep_jsonw_sweep(w, lc->have_sweep, &lc->sweep);
+	jsonw_kobject(w, "outcomes");
+	outcomes(w, lc->all.n);
+	jsonw_object_end(w);
+	golden_counts(w, &lc->all);
+	jsonw_ksize(w, "changes", lc->changes);
+	jsonw_key(w, "pairs");
+	pairs_json(w, lc);
+	jsonw_key(w, "refused");
+	refused_json(w, lc);
+	jsonw_key(w, "golden_differences");
+	common_json(w, lc);
+	jsonw_karray(w, "domains");
 	for (size_t i = 0; i < lc->ndomains; i++)
-		json_object_array_add(a, domain_json(lc, &lc->domains[i]));
-	rep_json_add(o, "domains", a);
-	return o;
+		domain_json(w, lc, &lc->domains[i]);
+	jsonw_array_end(w);
+	jsonw_object_end(w);
 }
