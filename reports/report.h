@@ -42,6 +42,30 @@ struct rep_options {
 int rep_report_build(struct store *st, const struct rep_options *o,
 		     struct rep_report *r) VM_WUR;
 /*
+ * rep_report_build in two steps: the parts with logs (the matrix, the
+ * migrations), r zeroed first; then the others. The same contract.
+ */
+int rep_report_build_logged(struct store *st, const struct rep_options *o,
+			    struct rep_report *r) VM_WUR;
+int rep_report_build_rest(struct store *st, const struct rep_options *o,
+			  struct rep_report *r) VM_WUR;
+/* Whether a part of r has logs beside the report. */
+int rep_report_has_logs(const struct rep_report *r);
+/*
+ * Sets which cells of r's parts get a log (their log member, a path
+ * under the report's directory; r->logs_failed_only: the failures only).
+ */
+void rep_report_plan_logs(struct rep_report *r);
+/*
+ * Writes the log of each cell that has one to dir/<its log>, as new
+ * files (dir/logs must exist), reading st; r is not changed. -1 after
+ * reporting, or when virt-matrix is interrupted.
+ */
+int rep_report_write_logs(struct store *st, const struct rep_report *r,
+			  const char *dir) VM_WUR;
+/* The part named s ("all": every one) into *bits: 0, or -1 after reporting. */
+int rep_report_parse_part(const char *s, unsigned *bits) VM_WUR;
+/*
  * Writes each format of formats into dir (report.html, report.md,
  * report.json, report.junit.xml) and, with the matrix, the run logs into
  * dir/logs/run-N.txt, with the migration part its records into

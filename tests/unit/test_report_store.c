@@ -7,6 +7,7 @@
  * verdict), escaping of hostile text from the store in
  * every format, the run logs, and 0/1/2/129 from 'virt-matrix report'.
  */
+#include <dirent.h>
 #include <json-c/json.h>
 
 #include "teststore.h"
@@ -514,6 +515,78 @@ static void test_logs_failed_only(void **state)
 	tu_rmdir(dir);
 }
 
+/* Whether dir holds an entry whose name starts with prefix. */
+static int has_entry(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		found |= !strncmp(e->d_name, prefix, strlen(prefix));
+	closedir(d);
+	return found;
+}
+
+/*
+ * logs/ is replaced whole: a log of an earlier report that this one
+ * has not is gone. A report that fails leaves --out as it was, and no
+ * private directory behind.
+ */
+static void test_out_replaced_whole(void **state)
+{
+	struct rep_options o = { REP_MATRIX, NULL, NULL, NULL };
+	struct rep_report r;
+	struct store st;
+	struct strbuf out = STRBUF_INIT, p = STRBUF_INIT;
+	char *dir, *db, *before, *after, *msg;
+
+	(void)state;
+	db = make_store(&st, &dir);
+	assert_int_equal(rep_report_build(&st, &o, &r), 0);
+	sb_printf(&out, "%s/out", dir);
+	assert_int_equal(rep_report_write(&st, &r, REP_FMT_HTML | REP_FMT_MD, out.buf), 0);
+	sb_printf(&p, "%s/logs", out.buf);
+	tu_write(p.buf, "run-999.txt", "an earlier report's log");
+	tu_write(out.buf, "report.md", "an earlier report");
+	assert_int_equal(rep_report_write(&st, &r, REP_FMT_HTML, out.buf), 0);
+	strbuf_reset(&p);
+	sb_printf(&p, "%s/logs/run-999.txt", out.buf);
+	assert_false(path_exists(p.buf));
+	strbuf_reset(&p);
+	sb_printf(&p, "%s/logs/run-9.txt", out.buf);
+	assert_true(path_exists(p.buf));
+	/* A format not asked for is left alone. */
+	after = read_out(dir, "report.md");
+	assert_string_equal(after, "an earlier report");
+	free(after);
+	assert_false(has_entry(out.buf, "vm-report-"));
+
+	/* A run's record gone from the store: its log cannot be written. */
+	before = read_out(dir, "report.html");
+	tu_exec(&st, "PRAGMA foreign_keys = OFF");
+	tu_exec(&st, "DELETE FROM runs WHERE id = 9");
+	tu_write(out.buf, "report.html", "the report before");
+	tu_capture_begin();
+	assert_int_equal(rep_report_write(&st, &r, REP_FMT_HTML, out.buf), -1);
+	msg = tu_capture_end();
+	assert_contains(msg, "cannot read a run's record", "the error");
+	after = read_out(dir, "report.html");
+	assert_string_equal(after, "the report before");
+	assert_true(path_exists(p.buf)); /* logs/run-9.txt of the report before */
+	assert_false(has_entry(out.buf, "vm-report-"));
+	free(before);
+	free(after);
+	free(msg);
+	rep_report_release(&r);
+	store_close(&st);
+	strbuf_release(&out);
+	strbuf_release(&p);
+	free(db);
+	tu_rmdir(dir);
+}
+
 static void test_command(void **state)
 {
 	static const struct cmd_case cases[] = {
@@ -583,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_writers),
 		cmocka_unit_test(test_logs_failed_only),
+		cmocka_unit_test(test_out_replaced_whole),
 		cmocka_unit_test(test_command),
 	};
 
