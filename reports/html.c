@@ -192,21 +192,51 @@ static const char script[] =
 
 /* ---- mapping ---- */
 
-/* The value most cells of a row have (NULL counts as a value). */
+struct cell_ref {
+	const char *s; /* NULL: absent */
+	size_t i;
+};
+
+static int same_value(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+/* By value (absent first), then by place. */
+static int cmp_cell_ref(const void *a, const void *b)
+{
+	const struct cell_ref *x = a, *y = b;
+	int r = !x->s || !y->s ? !!x->s - !!y->s : strcmp(x->s, y->s);
+
+	return r ? r : (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * The value most cells of a row have (NULL counts as a value); of values
+ * as common, the one that comes first in the row. Sorted, not compared
+ * pairwise: a row has a cell per source, hundreds at a large lab.
+ */
 static const char *majority(const struct rep_map_row *row, size_t n)
 {
-	const char *best = row->cells[0];
-	size_t bestn = 0;
+	struct cell_ref *v;
+	const char *best;
+	size_t bestn = 0, besti = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		size_t c = 0;
-
-		for (size_t k = 0; k < n; k++)
-			c += row->cells[i] && row->cells[k] ? !strcmp(row->cells[i], row->cells[k])
-							    : row->cells[i] == row->cells[k];
-		if (c > bestn)
-			best = row->cells[i], bestn = c;
+	if (!n)
+		return NULL;
+	v = xmalloc(n * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct cell_ref){ row->cells[i], i };
+	sort_array(v, n, sizeof(*v), cmp_cell_ref);
+	best = v[0].s;
+	for (size_t g = 0, e; g < n; g = e) {
+		for (e = g + 1; e < n && same_value(v[g].s, v[e].s); e++)
+			;
+		/* v[g].i is the group's first place in the row. */
+		if (e - g > bestn || (e - g == bestn && v[g].i < besti))
+			best = v[g].s, bestn = e - g, besti = v[g].i;
 	}
+	free(v);
 	return best;
 }
 

@@ -354,7 +354,9 @@ void rep_log_section(struct strbuf *sb, const char *title, const char *text)
 {
 	if (!text || !*text)
 		return;
-	sb_printf(sb, "\n==== %s ====\n%s", title, text);
+	/* Not through printf: a log may be megabytes. */
+	sb_printf(sb, "\n==== %s ====\n", title);
+	sb_puts(sb, text);
 	if (text[strlen(text) - 1] != '\n')
 		sb_putc(sb, '\n');
 }
