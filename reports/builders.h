@@ -195,6 +195,17 @@ char *rep_machine_family(const char *name);
  * -1 (not reported) when json is not an array of strings.
  */
 int rep_argv_normalise(const char *json, struct rep_argv *out) VM_WUR;
+/*
+ * What the normalisation of each option value made, kept for the next
+ * argv with the same value: many argvs, one memo (rep_argv_memo_free
+ * when done; it is not shared between threads).
+ */
+struct rep_argv_memo;
+struct rep_argv_memo *rep_argv_memo_new(void);
+void rep_argv_memo_free(struct rep_argv_memo *m);
+/* rep_argv_normalise with a memo (NULL: none); out is the same either way. */
+int rep_argv_normalise_memo(const char *json, struct rep_argv_memo *memo,
+			    struct rep_argv *out) VM_WUR;
 /* The same of an array already parsed (a is the caller's). */
 int rep_argv_normalise_json(struct json_object *a, struct rep_argv *out) VM_WUR;
 void rep_argv_release(struct rep_argv *a);

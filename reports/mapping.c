@@ -223,6 +223,7 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		      struct rep_mapping *m)
 {
 	auto_stmt *q = NULL;
+	struct rep_argv_memo *memo = rep_argv_memo_new();
 	size_t alloc = 0, salloc = 0;
 	int rc;
 
@@ -234,8 +235,10 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 			  "   SELECT max(x.id) FROM runs x WHERE x.scenario = r.scenario"
 			  "   AND x.qemu = r.qemu AND x.libvirt IS r.libvirt"
 			  "   AND x.argv IS NOT NULL AND x.argv <> '[]')"
-			  " ORDER BY r.scenario, r.id"))
+			  " ORDER BY r.scenario, r.id")) {
+		rep_argv_memo_free(memo);
 		return -1;
+	}
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const char *scn = (const char *)sqlite3_column_text(q, 1);
 		struct rep_map_scenario *s = m->nr ? &m->v[m->nr - 1] : NULL;
@@ -258,7 +261,7 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		src->status = store_column_strdup(q, 4);
 		src->argv_json = store_column_strdup(q, 5);
 		src->tool = store_column_strdup(q, 6);
-		if (rep_argv_normalise(src->argv_json, &src->argv)) {
+		if (rep_argv_normalise_memo(src->argv_json, memo, &src->argv)) {
 			warning("run %lld: its recorded argv is not a JSON array of "
 				"strings; left out of the mapping report",
 				src->run);
@@ -267,6 +270,7 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		}
 		s->nsources++;
 	}
+	rep_argv_memo_free(memo);
 	if (rc != SQLITE_DONE)
 		return store_error(st, "cannot read the runs' argv");
 	for (size_t i = 0; i < m->nr; i++) {
