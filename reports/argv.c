@@ -504,10 +504,7 @@ static int vm_marker(const char *w)
 
 /* ---- the memo of option values, and the count of each row key ---- */
 
-#define HASH_INIT 0xcbf29ce484222325ULL
-
-/* FNV-1a of s[0..n), continuing from h. */
-static uint64_t hash_add(uint64_t h, const char *s, size_t n)
+uint64_t rep_hash_add(uint64_t h, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		h ^= (unsigned char)s[i];
@@ -595,7 +592,8 @@ static void option_value_memo(struct rep_argv_memo *m, struct rep_opt *opt,
 		return;
 	}
 	nlen = strlen(name);
-	h = hash_add(hash_add(HASH_INIT, name, nlen + 1), arg, strlen(arg));
+	h = rep_hash_add(rep_hash_add(REP_HASH_INIT, name, nlen + 1), arg,
+			 strlen(arg));
 	if (2 * (m->nr + 1) > m->nslots)
 		memo_rehash(m);
 	for (at = (size_t)h & (m->nslots - 1); m->slots[at];
@@ -640,7 +638,7 @@ struct key_counts {
 static size_t key_count(struct key_counts *kc, const struct rep_argv *out,
 			const char *key, size_t len, size_t opt)
 {
-	uint64_t h = hash_add(HASH_INIT, key, len);
+	uint64_t h = rep_hash_add(REP_HASH_INIT, key, len);
 	size_t at;
 
 	for (at = (size_t)h & kc->mask; kc->slots[at];

@@ -9,6 +9,8 @@
  * they filled is still released by rep_report_release().
  */
 
+#include <stdint.h>
+
 #include "model.h"
 
 /* ---- abi_acks.c ---- */
@@ -187,6 +189,10 @@ int rep_grid_cell_differs(const struct rep_grid_cell *x);
 char *rep_machine_family(const char *name);
 
 /* ---- argv.c ---- */
+
+/* FNV-1a of s[0..n), continuing from h (REP_HASH_INIT to start). */
+#define REP_HASH_INIT 0xcbf29ce484222325ULL
+uint64_t rep_hash_add(uint64_t h, const char *s, size_t n);
 
 /*
  * Normalises a QEMU argv recorded as a JSON array (binary first) so that
