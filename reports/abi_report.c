@@ -505,8 +505,8 @@ struct walk {
 	struct rep_abi *abi;
 	const struct rep_versions *v;
 	size_t m;
-	const char *last_sha; /* the text last loaded, kept for the next pair */
-	char *last_text;
+	const char *last_sha; /* the text last parsed, kept for the next pair */
+	struct parsed last;
 };
 
 /*
@@ -519,7 +519,9 @@ static int compare_pair(void *ctx, int from, int to)
 	struct rep_abi *abi = w->abi;
 	struct rep_abi_machine *mt = &abi->machines[w->m];
 	struct rep_pair *p = rep_pairs_add(&abi->pairs, w->m, from, to);
-	char *old_text = NULL, *new_text = NULL;
+	struct cmp_ctx c = { abi, w->v, mt->name, from, to, 0 };
+	char *text = NULL;
+	struct parsed a, b;
 	size_t first = abi->ndiffs;
 
 	p->compared = w->v->v[from].abi_rev == w->v->v[to].abi_rev;
@@ -528,16 +530,21 @@ static int compare_pair(void *ctx, int from, int to)
 	if (!p->compared || p->equal)
 		return 0;
 	if (w->last_sha && !strcmp(w->last_sha, mt->fingerprint[from])) {
-		old_text = w->last_text;
-		w->last_text = NULL;
-	} else if (load_text(w->st, w->text_q, mt->fingerprint[from], &old_text)) {
+		a = w->last;
+		memset(&w->last, 0, sizeof(w->last));
+	} else if (load_text(w->st, w->text_q, mt->fingerprint[from], &text)) {
+		return -1;
+	} else {
+		parse_text(text, &a);
+		free(text);
+	}
+	if (load_text(w->st, w->text_q, mt->fingerprint[to], &text)) {
+		parsed_release(&a);
 		return -1;
 	}
-	if (load_text(w->st, w->text_q, mt->fingerprint[to], &new_text)) {
-		free(old_text);
-		return -1;
-	}
-	rep_abi_compare(abi, w->v, mt->name, from, to, old_text, new_text);
+	parse_text(text, &b);
+	free(text);
+	compare_parsed(&c, &a, &b);
 	p->first = first;
 	p->ndiffs = abi->ndiffs - first;
 	for (size_t d = first; d < abi->ndiffs; d++) {
@@ -550,10 +557,10 @@ static int compare_pair(void *ctx, int from, int to)
 		else
 			mt->breaks++, abi->unacked++, p->unacked++;
 	}
-	free(old_text);
-	free(w->last_text);
+	parsed_release(&a);
+	parsed_release(&w->last);
 	w->last_sha = mt->fingerprint[to];
-	w->last_text = new_text;
+	w->last = b;
 	return 0;
 }
 
@@ -567,11 +574,11 @@ int rep_abi_build(struct store *st, const struct rep_versions *v,
 	    store_prepare(st, &t, "SELECT text FROM abi_texts WHERE sha256 = ?"))
 		return -1;
 	for (size_t m = 0; m < abi->nmachines; m++) {
-		struct walk w = { st, t, abi, v, m, NULL, NULL };
+		struct walk w = { st, t, abi, v, m, NULL, { NULL, NULL, 0 } };
 		int rc = rep_pairs_walk(abi->machines[m].fingerprint, v->nr,
 					compare_pair, &w);
 
-		free(w.last_text);
+		parsed_release(&w.last);
 		if (rc)
 			return -1;
 	}
