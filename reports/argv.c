@@ -513,7 +513,7 @@ uint64_t rep_hash_add(uint64_t h, const char *s, size_t n)
 	return h;
 }
 
-/* What option_value made of (name, arg). */
+/* What option_value made of (name, arg); arg NULL: a flag. */
 struct memo_entry {
 	uint64_t hash;
 	char *name, *arg;
@@ -521,11 +521,25 @@ struct memo_entry {
 	struct strvec props;
 };
 
+/* A row key, kept once for every argv that has it. */
+struct memo_key {
+	uint64_t hash;
+	char *key;
+};
+
+/* An open-addressing index: slots hold index + 1, 0 is empty. */
+struct memo_index {
+	size_t *slots;
+	size_t nslots; /* a power of two */
+};
+
 struct rep_argv_memo {
 	struct memo_entry *v;
 	size_t nr, alloc;
-	size_t *slots; /* index + 1 into v, 0: empty; nslots a power of two */
-	size_t nslots;
+	struct memo_index vi;
+	struct memo_key *keys;
+	size_t nkeys, akeys;
+	struct memo_index ki;
 	json_tokener *tok;
 };
 
@@ -546,63 +560,106 @@ void rep_argv_memo_free(struct rep_argv_memo *m)
 		strvec_clear(&m->v[i].props);
 	}
 	free(m->v);
-	free(m->slots);
+	free(m->vi.slots);
+	for (size_t i = 0; i < m->nkeys; i++)
+		free(m->keys[i].key);
+	free(m->keys);
+	free(m->ki.slots);
 	if (m->tok)
 		json_tokener_free(m->tok);
 	free(m);
 }
 
-static void memo_rehash(struct rep_argv_memo *m)
+/*
+ * Makes room in x for one more of nr items, whose hashes hash_of gives:
+ * at most half of the slots are used.
+ */
+static void index_room(struct memo_index *x, size_t nr, const void *items,
+		       uint64_t (*hash_of)(const void *items, size_t i))
 {
 	size_t mask;
 
-	free(m->slots);
-	m->nslots = m->nslots ? 2 * m->nslots : 256;
-	m->slots = xcalloc(m->nslots, sizeof(*m->slots));
-	mask = m->nslots - 1;
-	for (size_t i = 0; i < m->nr; i++) {
-		size_t at = (size_t)m->v[i].hash & mask;
+	if (2 * (nr + 1) <= x->nslots)
+		return;
+	free(x->slots);
+	x->nslots = x->nslots ? 2 * x->nslots : 256;
+	x->slots = xcalloc(x->nslots, sizeof(*x->slots));
+	mask = x->nslots - 1;
+	for (size_t i = 0; i < nr; i++) {
+		size_t at = (size_t)hash_of(items, i) & mask;
 
-		while (m->slots[at])
+		while (x->slots[at])
 			at = (at + 1) & mask;
-		m->slots[at] = i + 1;
+		x->slots[at] = i + 1;
 	}
 }
 
-static void strvec_copy(struct strvec *dst, const struct strvec *src)
+static uint64_t entry_hash(const void *items, size_t i)
 {
-	ALLOC_GROW(dst->v, src->nr + 1, dst->alloc);
-	for (size_t i = 0; i < src->nr; i++)
-		dst->v[i] = xstrdup(src->v[i]);
-	dst->nr = src->nr;
-	dst->v[dst->nr] = NULL;
+	return ((const struct memo_entry *)items)[i].hash;
 }
 
-/* option_value, made once for each (name, arg) that m has seen. */
+static uint64_t key_hash(const void *items, size_t i)
+{
+	return ((const struct memo_key *)items)[i].hash;
+}
+
+/* key as m keeps it: the same string for every argv that has it. */
+static char *memo_key(struct rep_argv_memo *m, const char *key, size_t len)
+{
+	uint64_t h = rep_hash_add(REP_HASH_INIT, key, len);
+	size_t at, mask;
+
+	index_room(&m->ki, m->nkeys, m->keys, key_hash);
+	mask = m->ki.nslots - 1;
+	for (at = (size_t)h & mask; m->ki.slots[at]; at = (at + 1) & mask) {
+		struct memo_key *k = &m->keys[m->ki.slots[at] - 1];
+
+		if (k->hash == h && !strcmp(k->key, key))
+			return k->key;
+	}
+	ALLOC_GROW(m->keys, m->nkeys + 1, m->akeys);
+	m->keys[m->nkeys].hash = h;
+	m->keys[m->nkeys].key = xstrndup(key, len);
+	m->ki.slots[at] = ++m->nkeys;
+	return m->keys[m->nkeys - 1].key;
+}
+
+/* e's value lent to opt: its strings stay e's. */
+static void lend(struct rep_opt *opt, const struct memo_entry *e)
+{
+	opt->text = e->text;
+	opt->props.v = e->props.v;
+	opt->props.nr = e->props.nr;
+	opt->props.alloc = 0;
+}
+
+/*
+ * option_value, made once for each (name, arg) that m has seen; with m,
+ * what opt gets is lent by m.
+ */
 static void option_value_memo(struct rep_argv_memo *m, struct rep_opt *opt,
 			      const char *name, const char *arg,
 			      struct strbuf *label, json_tokener **tok)
 {
 	uint64_t h;
-	size_t at, nlen;
+	size_t at, mask;
 	struct memo_entry *e;
 
-	if (!m || !arg) {
+	if (!m) {
 		option_value(opt, name, arg, label, tok);
 		return;
 	}
-	nlen = strlen(name);
-	h = rep_hash_add(rep_hash_add(REP_HASH_INIT, name, nlen + 1), arg,
-			 strlen(arg));
-	if (2 * (m->nr + 1) > m->nslots)
-		memo_rehash(m);
-	for (at = (size_t)h & (m->nslots - 1); m->slots[at];
-	     at = (at + 1) & (m->nslots - 1)) {
-		e = &m->v[m->slots[at] - 1];
-		if (e->hash == h && !strcmp(e->name, name) &&
-		    !strcmp(e->arg, arg)) {
-			opt->text = xstrdup(e->text);
-			strvec_copy(&opt->props, &e->props);
+	h = rep_hash_add(REP_HASH_INIT, name, strlen(name) + 1);
+	if (arg)
+		h = rep_hash_add(h, arg, strlen(arg) + 1);
+	index_room(&m->vi, m->nr, m->v, entry_hash);
+	mask = m->vi.nslots - 1;
+	for (at = (size_t)h & mask; m->vi.slots[at]; at = (at + 1) & mask) {
+		e = &m->v[m->vi.slots[at] - 1];
+		if (e->hash == h && !strcmp(e->name, name) && !e->arg == !arg &&
+		    (!arg || !strcmp(e->arg, arg))) {
+			lend(opt, e);
 			if (e->label)
 				sb_puts(label, e->label);
 			return;
@@ -611,14 +668,14 @@ static void option_value_memo(struct rep_argv_memo *m, struct rep_opt *opt,
 	option_value(opt, name, arg, label, tok);
 	ALLOC_GROW(m->v, m->nr + 1, m->alloc);
 	e = &m->v[m->nr];
-	memset(e, 0, sizeof(*e));
 	e->hash = h;
 	e->name = xstrdup(name);
-	e->arg = xstrdup(arg);
-	e->text = xstrdup(opt->text);
+	e->arg = arg ? xstrdup(arg) : NULL;
+	e->text = opt->text;
 	e->label = label->len ? xstrdup(label->buf) : NULL;
-	strvec_copy(&e->props, &opt->props);
-	m->slots[at] = ++m->nr;
+	e->props = opt->props;
+	lend(opt, e);
+	m->vi.slots[at] = ++m->nr;
 }
 
 /* How many times each row key came before, in one argv. */
@@ -673,6 +730,7 @@ static int normalise_words(const char *const *w, size_t n,
 	memset(out, 0, sizeof(*out));
 	if (!n)
 		return -1;
+	out->borrowed = memo != NULL;
 	while (nslots < 2 * n)
 		nslots *= 2;
 	kc.v = xmalloc(n * sizeof(*kc.v));
@@ -732,7 +790,12 @@ static int normalise_words(const char *const *w, size_t n,
 		ord = key_count(&kc, out, key.buf, key.len, out->nr - 1);
 		if (ord)
 			sb_printf(&key, " #%zu", ord);
-		opt->key = strbuf_detach(&key);
+		if (memo) {
+			opt->key = memo_key(memo, key.buf, key.len);
+			strbuf_release(&key);
+		} else {
+			opt->key = strbuf_detach(&key);
+		}
 		strbuf_release(&label);
 	}
 	free(kc.v);
@@ -870,7 +933,7 @@ int rep_argv_normalise_json(json_object *a, struct rep_argv *out)
 
 void rep_argv_release(struct rep_argv *a)
 {
-	for (size_t i = 0; i < a->nr; i++) {
+	for (size_t i = 0; i < a->nr && !a->borrowed; i++) {
 		free(a->v[i].key);
 		free(a->v[i].text);
 		strvec_clear(&a->v[i].props);

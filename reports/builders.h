@@ -203,13 +203,17 @@ uint64_t rep_hash_add(uint64_t h, const char *s, size_t n);
 int rep_argv_normalise(const char *json, struct rep_argv *out) VM_WUR;
 /*
  * What the normalisation of each option value made, kept for the next
- * argv with the same value: many argvs, one memo (rep_argv_memo_free
- * when done; it is not shared between threads).
+ * argv with the same value: many argvs, one memo. It is not shared
+ * between threads; rep_argv_memo_free (NULL is fine) after every argv
+ * made with it has been released.
  */
 struct rep_argv_memo;
 struct rep_argv_memo *rep_argv_memo_new(void);
 void rep_argv_memo_free(struct rep_argv_memo *m);
-/* rep_argv_normalise with a memo (NULL: none); out is the same either way. */
+/*
+ * rep_argv_normalise with a memo (NULL: none), whose strings out's
+ * options borrow (out->borrowed): the same argv, made once per value.
+ */
 int rep_argv_normalise_memo(const char *json, struct rep_argv_memo *memo,
 			    struct rep_argv *out) VM_WUR;
 /* The same of an array already parsed (a is the caller's). */

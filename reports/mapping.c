@@ -301,7 +301,6 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		      struct rep_mapping *m)
 {
 	auto_stmt *q = NULL;
-	struct rep_argv_memo *memo = rep_argv_memo_new();
 	size_t alloc = 0, salloc = 0;
 	int rc;
 
@@ -313,10 +312,10 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 			  "   SELECT max(x.id) FROM runs x WHERE x.scenario = r.scenario"
 			  "   AND x.qemu = r.qemu AND x.libvirt IS r.libvirt"
 			  "   AND x.argv IS NOT NULL AND x.argv <> '[]')"
-			  " ORDER BY r.scenario, r.id")) {
-		rep_argv_memo_free(memo);
+			  " ORDER BY r.scenario, r.id"))
 		return -1;
-	}
+	if (!m->memo)
+		m->memo = rep_argv_memo_new();
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const char *scn = (const char *)sqlite3_column_text(q, 1);
 		struct rep_map_scenario *s = m->nr ? &m->v[m->nr - 1] : NULL;
@@ -339,7 +338,7 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		src->status = store_column_strdup(q, 4);
 		src->argv_json = store_column_strdup(q, 5);
 		src->tool = store_column_strdup(q, 6);
-		if (rep_argv_normalise_memo(src->argv_json, memo, &src->argv)) {
+		if (rep_argv_normalise_memo(src->argv_json, m->memo, &src->argv)) {
 			warning("run %lld: its recorded argv is not a JSON array of "
 				"strings; left out of the mapping report",
 				src->run);
@@ -348,7 +347,6 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		}
 		s->nsources++;
 	}
-	rep_argv_memo_free(memo);
 	if (rc != SQLITE_DONE)
 		return store_error(st, "cannot read the runs' argv");
 	for (size_t i = 0; i < m->nr; i++) {
@@ -402,5 +400,6 @@ void rep_mapping_release(struct rep_mapping *m)
 	free(m->corpus);
 	free(m->corpus_dir);
 	strvec_clear(&m->corpus_skipped);
+	rep_argv_memo_free(m->memo);
 	memset(m, 0, sizeof(*m));
 }
