@@ -716,6 +716,22 @@ static size_t key_count(struct key_counts *kc, const struct rep_argv *out,
 
 /* ---- the argv ---- */
 
+/* " #ord", as sb_printf(sb, " #%zu", ord) would put it. */
+static void sb_put_ord(struct strbuf *sb, size_t ord)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + ord % 10);
+		ord /= 10;
+	} while (ord);
+	d[--i] = '#';
+	d[--i] = ' ';
+	if (strbuf_add(sb, d + i, sizeof(d) - i))
+		die("sb_put_ord");
+}
+
 static int normalise_json(json_object *a, struct rep_argv_memo *memo,
 			  struct rep_argv *out);
 
@@ -724,6 +740,7 @@ static int normalise_words(const char *const *w, size_t n,
 {
 	json_tokener *own_tok = NULL, **tok = memo ? &memo->tok : &own_tok;
 	struct key_counts kc = { NULL, 0, 0, NULL };
+	struct strbuf label = STRBUF_INIT, key = STRBUF_INIT;
 	size_t nslots = 16, alloc = 0;
 	char *vm = NULL;
 
@@ -736,10 +753,10 @@ static int normalise_words(const char *const *w, size_t n,
 	kc.v = xmalloc(n * sizeof(*kc.v));
 	kc.slots = xcalloc(nslots, sizeof(*kc.slots));
 	kc.mask = nslots - 1;
+	ALLOC_GROW(out->v, n / 2 + 1, alloc); /* mostly options with an argument */
 	for (size_t i = 0; i < n; i++) {
 		const char *name = w[i];
 		const char *arg = NULL;
-		struct strbuf label = STRBUF_INIT, key = STRBUF_INIT;
 		struct rep_opt *opt;
 		size_t ord;
 
@@ -777,6 +794,8 @@ static int normalise_words(const char *const *w, size_t n,
 			arg = name;
 			name = "(argument)";
 		}
+		strbuf_reset(&label);
+		strbuf_reset(&key);
 		option_value_memo(memo, opt, name, arg, &label, tok);
 		if (vm) {
 			sb_puts(&key, vm);
@@ -789,15 +808,12 @@ static int normalise_words(const char *const *w, size_t n,
 		}
 		ord = key_count(&kc, out, key.buf, key.len, out->nr - 1);
 		if (ord)
-			sb_printf(&key, " #%zu", ord);
-		if (memo) {
-			opt->key = memo_key(memo, key.buf, key.len);
-			strbuf_release(&key);
-		} else {
-			opt->key = strbuf_detach(&key);
-		}
-		strbuf_release(&label);
+			sb_put_ord(&key, ord);
+		opt->key = memo ? memo_key(memo, key.buf, key.len)
+				: xstrndup(key.buf, key.len);
 	}
+	strbuf_release(&label);
+	strbuf_release(&key);
 	free(kc.v);
 	free(kc.slots);
 	free(vm);
