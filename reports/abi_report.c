@@ -73,6 +73,75 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(x->value, y->value);
 }
 
+/* Merges the sorted v[0..m) and v[m..n) into out[0..n). */
+static void merge_entries(const struct entry *v, size_t m, size_t n,
+			  struct entry *out)
+{
+	size_t i = 0, k = m, o = 0;
+
+	while (i < m && k < n)
+		out[o++] = cmp_entry(&v[k], &v[i]) < 0 ? v[k++] : v[i++];
+	while (i < m)
+		out[o++] = v[i++];
+	while (k < n)
+		out[o++] = v[k++];
+}
+
+/*
+ * Sorts v[0..n) by cmp_entry. A text's lines come sorted within each
+ * kind (cpu, machine, pci, qom, qtree), so its entries are a few sorted
+ * runs, merged here in about linear time; many runs are left to qsort.
+ * Entries that compare equal are equal in every field: any order of
+ * them is the same.
+ */
+static void sort_entries(struct entry *v, size_t n)
+{
+	size_t *run = NULL, nrun = 0, alloc = 0;
+	struct entry *tmp, *from = v, *to;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i && cmp_entry(&v[i - 1], &v[i]) <= 0)
+			continue;
+		ALLOC_GROW(run, nrun + 2, alloc);
+		run[nrun++] = i;
+		if (nrun > 64) {
+			free(run);
+			sort_array(v, n, sizeof(*v), cmp_entry);
+			return;
+		}
+	}
+	if (nrun <= 1) {
+		free(run);
+		return;
+	}
+	run[nrun] = n;
+	tmp = xmalloc(n * sizeof(*tmp));
+	to = tmp;
+	while (nrun > 1) {
+		size_t kept = 0;
+
+		for (size_t r = 0; r < nrun; r += 2) {
+			size_t end = r + 2 <= nrun ? run[r + 2] : n;
+
+			if (r + 1 < nrun)
+				merge_entries(from + run[r], run[r + 1] - run[r],
+					      end - run[r], to + run[r]);
+			else
+				memcpy(to + run[r], from + run[r],
+				       (n - run[r]) * sizeof(*to));
+			run[kept++] = run[r];
+		}
+		run[kept] = n;
+		nrun = kept;
+		to = from;
+		from = from == v ? tmp : v;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+	free(tmp);
+	free(run);
+}
+
 /* Splits "OBJECT PROP = VALUE" (object may hold spaces) at the last space. */
 static void split_prop(char *kv, struct entry *e, const char *object_prefix)
 {
@@ -147,7 +216,7 @@ static void parse_text(const char *text, struct parsed *p)
 			break;
 		s = nl + 1;
 	}
-	sort_array(p->v, p->nr, sizeof(*p->v), cmp_entry);
+	sort_entries(p->v, p->nr);
 }
 
 static void parsed_release(struct parsed *p)
