@@ -506,8 +506,15 @@ static int vm_marker(const char *w)
 
 uint64_t rep_hash_add(uint64_t h, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
+	for (; n >= 8; s += 8, n -= 8) {
+		uint64_t w;
+
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	for (; n; s++, n--) {
+		h ^= (unsigned char)*s;
 		h *= 0x100000001b3ULL;
 	}
 	return h;

@@ -190,7 +190,10 @@ char *rep_machine_family(const char *name);
 
 /* ---- argv.c ---- */
 
-/* FNV-1a of s[0..n), continuing from h (REP_HASH_INIT to start). */
+/*
+ * A hash of s[0..n), continuing from h (REP_HASH_INIT to start), for
+ * tables that look strings up: eight bytes at a time, the rest FNV-1a.
+ */
 #define REP_HASH_INIT 0xcbf29ce484222325ULL
 uint64_t rep_hash_add(uint64_t h, const char *s, size_t n);
 
