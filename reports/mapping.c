@@ -53,6 +53,11 @@ static int cmp_source(const void *a, const void *b)
 	return version_strcmp(x->qemu_name, y->qemu_name);
 }
 
+static int same(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
 static void add_rows(struct rep_map_scenario *s)
 {
 	size_t alloc = 0;
@@ -80,19 +85,14 @@ static void add_rows(struct rep_map_scenario *s)
 		for (size_t k = 0; k < s->nsources; k++) {
 			const struct rep_opt *o = rep_argv_find(&s->sources[k].argv, row->key, r);
 
-			row->cells[k] = o ? xstrdup(o->text) : NULL;
-			if (k && (!row->cells[k] != !row->cells[0] ||
-				  (row->cells[k] && strcmp(row->cells[k], row->cells[0]))))
+			row->cells[k] = o ? o->text : NULL;
+			if (k && row->cells[k] != row->cells[0] &&
+			    !same(row->cells[k], row->cells[0]))
 				row->differs = 1;
 		}
 		if (s->nsources > 1 && !row->cells[0])
 			row->differs = 1;
 	}
-}
-
-static int same(const char *a, const char *b)
-{
-	return a && b ? !strcmp(a, b) : a == b;
 }
 
 /*
@@ -193,7 +193,8 @@ static void compare_sources(struct rep_map_scenario *s, struct change_index *ci,
 			    size_t *alloc, size_t k, size_t n, const char *dim)
 {
 	for (size_t r = 0; r < s->nrows; r++)
-		if (!same(s->rows[r].cells[k], s->rows[r].cells[n]))
+		if (s->rows[r].cells[k] != s->rows[r].cells[n] &&
+		    !same(s->rows[r].cells[k], s->rows[r].cells[n]))
 			add_change(s, ci, alloc, r, dim, &s->sources[k], &s->sources[n]);
 }
 
@@ -366,8 +367,6 @@ void rep_map_scenario_release(struct rep_map_scenario *s)
 		source_release(k < s->nsources ? &s->sources[k]
 					       : &s->aside[k - s->nsources]);
 	for (size_t r = 0; r < s->nrows; r++) {
-		for (size_t k = 0; k < s->nsources; k++)
-			free(s->rows[r].cells[k]);
 		free(s->rows[r].cells);
 		free(s->rows[r].key);
 	}

@@ -236,7 +236,8 @@ struct rep_map_source {
 
 struct rep_map_row {
 	char *key;
-	char **cells; /* [nsources], NULL where the option is absent */
+	/* [nsources], NULL where the option is absent; the sources' texts */
+	char **cells;
 	int differs;
 };
 
