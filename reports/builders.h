@@ -236,6 +236,10 @@ char *rep_opt_detail(const struct rep_opt *a, const struct rep_opt *b);
 
 /* ---- mapping.c ---- */
 
+/*
+ * Fills m (zeroed by the caller) from the runs' argv; the sources' argv
+ * borrow from m->memo, which rep_mapping_release frees last.
+ */
 int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		      struct rep_mapping *m) VM_WUR;
 void rep_mapping_release(struct rep_mapping *m);
