@@ -124,8 +124,9 @@ static void sort_entries(struct entry *v, size_t n)
 			size_t end = r + 2 <= nrun ? run[r + 2] : n;
 
 			if (r + 1 < nrun)
-				merge_entries(from + run[r], run[r + 1] - run[r],
-					      end - run[r], to + run[r]);
+				merge_entries(from + run[r],
+					      run[r + 1] - run[r], end - run[r],
+					      to + run[r]);
 			else
 				memcpy(to + run[r], from + run[r],
 				       (n - run[r]) * sizeof(*to));

@@ -760,7 +760,8 @@ static int normalise_words(const char *const *w, size_t n,
 	kc.v = xmalloc(n * sizeof(*kc.v));
 	kc.slots = xcalloc(nslots, sizeof(*kc.slots));
 	kc.mask = nslots - 1;
-	ALLOC_GROW(out->v, n / 2 + 1, alloc); /* mostly options with an argument */
+	/* mostly options with an argument */
+	ALLOC_GROW(out->v, n / 2 + 1, alloc);
 	for (size_t i = 0; i < n; i++) {
 		const char *name = w[i];
 		const char *arg = NULL;

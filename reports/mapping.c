@@ -108,13 +108,16 @@ static uint64_t change_hash(size_t row, const char *dim, const char *from,
 			    const char *to, const char *old_text,
 			    const char *new_text)
 {
-	uint64_t h = rep_hash_add(REP_HASH_INIT, (const char *)&row, sizeof(row));
+	uint64_t h =
+	    rep_hash_add(REP_HASH_INIT, (const char *)&row, sizeof(row));
 
 	h = rep_hash_add(h, dim, strlen(dim) + 1);
 	h = rep_hash_add(h, from, strlen(from) + 1);
 	h = rep_hash_add(h, to, strlen(to) + 1);
-	h = rep_hash_add(h, old_text ? old_text : "", old_text ? strlen(old_text) + 1 : 0);
-	return rep_hash_add(h, new_text ? new_text : "", new_text ? strlen(new_text) + 1 : 0);
+	h = rep_hash_add(h, old_text ? old_text : "",
+			 old_text ? strlen(old_text) + 1 : 0);
+	return rep_hash_add(h, new_text ? new_text : "",
+			    new_text ? strlen(new_text) + 1 : 0);
 }
 
 static uint64_t change_hash_of(const struct rep_map_change *c)
@@ -130,7 +133,8 @@ static void change_index_grow(struct change_index *ci,
 	ci->nslots = ci->nslots ? 2 * ci->nslots : 64;
 	ci->slots = xcalloc(ci->nslots, sizeof(*ci->slots));
 	for (size_t i = 0; i < s->nchanges; i++) {
-		size_t at = (size_t)change_hash_of(&s->changes[i]) & (ci->nslots - 1);
+		size_t at =
+		    (size_t)change_hash_of(&s->changes[i]) & (ci->nslots - 1);
 
 		while (ci->slots[at])
 			at = (at + 1) & (ci->nslots - 1);
@@ -148,7 +152,8 @@ static void add_change(struct rep_map_scenario *s, struct change_index *ci,
 	const char *to = !strcmp(dim, "qemu") ? y->qemu_name : y->libvirt;
 	const struct rep_opt *a = rep_argv_find(&x->argv, s->rows[r].key, 0);
 	const struct rep_opt *b = rep_argv_find(&y->argv, s->rows[r].key, 0);
-	const char *old_text = a ? a->text : NULL, *new_text = b ? b->text : NULL;
+	const char *old_text = a ? a->text : NULL,
+		   *new_text = b ? b->text : NULL;
 	struct strbuf ctx = STRBUF_INIT;
 	struct rep_map_change *c;
 	size_t at;
@@ -165,8 +170,9 @@ static void add_change(struct rep_map_scenario *s, struct change_index *ci,
 		  (ci->nslots - 1);
 	     ci->slots[at]; at = (at + 1) & (ci->nslots - 1)) {
 		c = &s->changes[ci->slots[at] - 1];
-		if (c->row == r && !strcmp(c->dimension, dim) && !strcmp(c->from, from) &&
-		    !strcmp(c->to, to) && same(c->old_text, old_text) &&
+		if (c->row == r && !strcmp(c->dimension, dim) &&
+		    !strcmp(c->from, from) && !strcmp(c->to, to) &&
+		    same(c->old_text, old_text) &&
 		    same(c->new_text, new_text)) {
 			strvec_push(&c->contexts, ctx.buf);
 			strbuf_release(&ctx);
@@ -195,7 +201,8 @@ static void compare_sources(struct rep_map_scenario *s, struct change_index *ci,
 	for (size_t r = 0; r < s->nrows; r++)
 		if (s->rows[r].cells[k] != s->rows[r].cells[n] &&
 		    !same(s->rows[r].cells[k], s->rows[r].cells[n]))
-			add_change(s, ci, alloc, r, dim, &s->sources[k], &s->sources[n]);
+			add_change(s, ci, alloc, r, dim, &s->sources[k],
+				   &s->sources[n]);
 }
 
 static int cmp_by_qemu(const void *a, const void *b, void *arg)
@@ -339,7 +346,8 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		src->status = store_column_strdup(q, 4);
 		src->argv_json = store_column_strdup(q, 5);
 		src->tool = store_column_strdup(q, 6);
-		if (rep_argv_normalise_memo(src->argv_json, m->memo, &src->argv)) {
+		if (rep_argv_normalise_memo(src->argv_json, m->memo,
+					    &src->argv)) {
 			warning("run %lld: its recorded argv is not a JSON array of "
 				"strings; left out of the mapping report",
 				src->run);

@@ -310,7 +310,8 @@ static int cmp_run(const void *a, const void *b, void *arg)
 {
 	const struct lvc_ctx *c = arg;
 	const struct run *x = a, *y = b;
-	int k = x->dom == y->dom ? 0 : cmp_dom(&c->doms[x->dom], &c->doms[y->dom]);
+	int k =
+	    x->dom == y->dom ? 0 : cmp_dom(&c->doms[x->dom], &c->doms[y->dom]);
 
 	if (k)
 		return k;

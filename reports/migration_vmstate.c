@@ -89,12 +89,15 @@ struct vm_cache {
 };
 
 /* The parse of the dump vmstate_sha, kept: NULL when it does not parse. */
-static const struct vmstate_dump *parse_of(struct vm_cache *c, const char *vmstate_sha,
-					   const char *json, size_t len, const char *install)
+static const struct vmstate_dump *parse_of(struct vm_cache *c,
+					   const char *vmstate_sha,
+					   const char *json, size_t len,
+					   const char *install)
 {
 	struct vm_parsed *p;
 
-	c->parsed = xgrow(c->parsed, sizeof(*c->parsed), c->nparsed + 1, &c->aparsed);
+	c->parsed =
+	    xgrow(c->parsed, sizeof(*c->parsed), c->nparsed + 1, &c->aparsed);
 	p = &c->parsed[c->nparsed];
 	memset(p, 0, sizeof(*p));
 	if (vmstate_dump_parse(install, json, len, &p->d)) {
@@ -125,10 +128,13 @@ static const struct vm_dump *dump_of(struct store *st, struct vm_cache *c, const
 	memset(d, 0, sizeof(*d));
 	d->sha = xstrdup(sha);
 	if ((!c->dump_q &&
-	     store_prepare(st, &c->dump_q, "SELECT v.sha256 FROM binaries b JOIN vmstates v ON"
-					   " v.sha256 = b.vmstate_sha256 WHERE b.sha256 = ?")) ||
+	     store_prepare(
+		 st, &c->dump_q,
+		 "SELECT v.sha256 FROM binaries b JOIN vmstates v ON"
+		 " v.sha256 = b.vmstate_sha256 WHERE b.sha256 = ?")) ||
 	    (!c->json_q &&
-	     store_prepare(st, &c->json_q, "SELECT json FROM vmstates WHERE sha256 = ?"))) {
+	     store_prepare(st, &c->json_q,
+			   "SELECT json FROM vmstates WHERE sha256 = ?"))) {
 		sb_puts(&why, "the store could not be read");
 	} else {
 		sqlite3_reset(c->dump_q);
@@ -136,7 +142,8 @@ static const struct vm_dump *dump_of(struct store *st, struct vm_cache *c, const
 		if (sqlite3_step(c->dump_q) != SQLITE_ROW) {
 			sb_printf(&why, "probe recorded no -dump-vmstate of QEMU %s", install);
 		} else {
-			const char *vsha = (const char *)sqlite3_column_text(c->dump_q, 0);
+			const char *vsha =
+			    (const char *)sqlite3_column_text(c->dump_q, 0);
 
 			for (size_t i = 0; i < c->nparsed && !d->d; i++)
 				if (!strcmp(c->parsed[i].sha, vsha))
@@ -147,12 +154,15 @@ static const struct vm_dump *dump_of(struct store *st, struct vm_cache *c, const
 				sqlite3_reset(c->json_q);
 				store_bind_text(c->json_q, 1, vsha);
 				json = sqlite3_step(c->json_q) == SQLITE_ROW
-					       ? (const char *)sqlite3_column_text(c->json_q, 0)
-					       : NULL;
+					   ? (const char *)sqlite3_column_text(
+						 c->json_q, 0)
+					   : NULL;
 				if (json)
-					d->d = parse_of(c, vsha, json,
-							(size_t)sqlite3_column_bytes(c->json_q, 0),
-							install);
+					d->d = parse_of(
+					    c, vsha, json,
+					    (size_t)sqlite3_column_bytes(
+						c->json_q, 0),
+					    install);
 				sqlite3_reset(c->json_q);
 			}
 			d->ok = d->d != NULL;
@@ -223,16 +233,18 @@ static const struct strvec *text_types_of(struct store *st, struct vm_cache *c,
 	struct vm_text_types *t;
 	size_t at;
 
-	if (index_find(c->text_types_order, c->ntext_types, fingerprint, cmp_text_types, c,
-		       &at))
+	if (index_find(c->text_types_order, c->ntext_types, fingerprint,
+		       cmp_text_types, c, &at))
 		return &c->text_types[c->text_types_order[at]].types;
 	if (!c->text_q &&
-	    store_prepare(st, &c->text_q, "SELECT text FROM abi_texts WHERE sha256 = ?"))
+	    store_prepare(st, &c->text_q,
+			  "SELECT text FROM abi_texts WHERE sha256 = ?"))
 		return NULL;
-	c->text_types = xgrow(c->text_types, sizeof(*c->text_types), c->ntext_types + 1,
-			      &c->atext_types);
-	c->text_types_order = xgrow(c->text_types_order, sizeof(*c->text_types_order),
-				    c->ntext_types + 1, &c->atext_types_order);
+	c->text_types = xgrow(c->text_types, sizeof(*c->text_types),
+			      c->ntext_types + 1, &c->atext_types);
+	c->text_types_order =
+	    xgrow(c->text_types_order, sizeof(*c->text_types_order),
+		  c->ntext_types + 1, &c->atext_types_order);
 	memmove(&c->text_types_order[at + 1], &c->text_types_order[at],
 		(c->ntext_types - at) * sizeof(*c->text_types_order));
 	c->text_types_order[at] = c->ntext_types;
@@ -242,8 +254,10 @@ static const struct strvec *text_types_of(struct store *st, struct vm_cache *c,
 	sqlite3_reset(c->text_q);
 	store_bind_text(c->text_q, 1, fingerprint);
 	if (sqlite3_step(c->text_q) == SQLITE_ROW) {
-		abi_text_types((const char *)sqlite3_column_text(c->text_q, 0), &t->types);
-		sort_array(t->types.v, t->types.nr, sizeof(*t->types.v), cmp_str);
+		abi_text_types((const char *)sqlite3_column_text(c->text_q, 0),
+			       &t->types);
+		sort_array(t->types.v, t->types.nr, sizeof(*t->types.v),
+			   cmp_str);
 	}
 	sqlite3_reset(c->text_q);
 	return &t->types;
@@ -269,11 +283,12 @@ static const struct vm_types *types_of(struct store *st, struct vm_cache *c, con
 	t->sha = xstrdup(sha);
 	t->machine = xstrdup(machine);
 	if (c->types_q ||
-	    !store_prepare(st, &c->types_q,
-			   "SELECT t.sha256 FROM binaries b JOIN machine_abi m"
-			   " ON m.binary = b.id JOIN abi_texts t ON t.sha256 ="
-			   " m.fingerprint WHERE b.sha256 = ? AND m.machine = ? AND"
-			   " m.status = 'ok'")) {
+	    !store_prepare(
+		st, &c->types_q,
+		"SELECT t.sha256 FROM binaries b JOIN machine_abi m"
+		" ON m.binary = b.id JOIN abi_texts t ON t.sha256 ="
+		" m.fingerprint WHERE b.sha256 = ? AND m.machine = ? AND"
+		" m.status = 'ok'")) {
 		sqlite3_reset(c->types_q);
 		store_bind_text(c->types_q, 1, sha);
 		store_bind_text(c->types_q, 2, machine);
@@ -290,7 +305,8 @@ static int in_types(const char *id, void *arg)
 {
 	const struct strvec *types = arg;
 
-	return types && types->nr && bsearch(&id, types->v, types->nr, sizeof(*types->v), cmp_str);
+	return types && types->nr &&
+	       bsearch(&id, types->v, types->nr, sizeof(*types->v), cmp_str);
 }
 
 struct pair_key {
@@ -341,9 +357,10 @@ static const struct rep_vmstate_check *check_of(struct vm_cache *c,
 
 	if (index_find(c->check_order, c->nchecks, &key, cmp_checks, c, &at))
 		return &c->checks[c->check_order[at]].c;
-	c->checks = xgrow(c->checks, sizeof(*c->checks), c->nchecks + 1, &c->achecks);
-	c->check_order = xgrow(c->check_order, sizeof(*c->check_order), c->nchecks + 1,
-			       &c->acheck_order);
+	c->checks =
+	    xgrow(c->checks, sizeof(*c->checks), c->nchecks + 1, &c->achecks);
+	c->check_order = xgrow(c->check_order, sizeof(*c->check_order),
+			       c->nchecks + 1, &c->acheck_order);
 	memmove(&c->check_order[at + 1], &c->check_order[at],
 		(c->nchecks - at) * sizeof(*c->check_order));
 	c->check_order[at] = c->nchecks;
@@ -389,7 +406,8 @@ static const struct rep_vmstate_check *pair_check(struct vm_cache *c, const stru
 	p->src = s;
 	p->dst = d;
 	p->fingerprint = t->fingerprint;
-	if (!s->ok || !d->ok || !c->have_renames || !t->types || !t->types->nr) {
+	if (!s->ok || !d->ok || !c->have_renames || !t->types ||
+	    !t->types->nr) {
 		struct strbuf why = STRBUF_INIT;
 
 		p->c.state = REP_VMSTATE_NOT_COMPARED;

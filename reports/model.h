@@ -282,7 +282,7 @@ struct rep_mapping {
 	size_t ncorpus;
 	char *corpus_dir;	 /* where the files were read; NULL: not found */
 	struct strvec corpus_skipped; /* "FILE: why" for a file that does not load */
-	struct rep_argv_memo *memo; /* what the sources' argv borrow */
+	struct rep_argv_memo *memo;   /* what the sources' argv borrow */
 };
 
 /* A sweep, as the parts that read sweeps name it. */
