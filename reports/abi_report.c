@@ -73,6 +73,76 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(x->value, y->value);
 }
 
+/* Merges the sorted v[0..m) and v[m..n) into out[0..n). */
+static void merge_entries(const struct entry *v, size_t m, size_t n,
+			  struct entry *out)
+{
+	size_t i = 0, k = m, o = 0;
+
+	while (i < m && k < n)
+		out[o++] = cmp_entry(&v[k], &v[i]) < 0 ? v[k++] : v[i++];
+	while (i < m)
+		out[o++] = v[i++];
+	while (k < n)
+		out[o++] = v[k++];
+}
+
+/*
+ * Sorts v[0..n) by cmp_entry. A text's lines come sorted within each
+ * kind (cpu, machine, pci, qom, qtree), so its entries are a few sorted
+ * runs, merged here in about linear time; many runs are left to qsort.
+ * Entries that compare equal are equal in every field: any order of
+ * them is the same.
+ */
+static void sort_entries(struct entry *v, size_t n)
+{
+	size_t *run = NULL, nrun = 0, alloc = 0;
+	struct entry *tmp, *from = v, *to;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i && cmp_entry(&v[i - 1], &v[i]) <= 0)
+			continue;
+		ALLOC_GROW(run, nrun + 2, alloc);
+		run[nrun++] = i;
+		if (nrun > 64) {
+			free(run);
+			sort_array(v, n, sizeof(*v), cmp_entry);
+			return;
+		}
+	}
+	if (nrun <= 1) {
+		free(run);
+		return;
+	}
+	run[nrun] = n;
+	tmp = xmalloc(n * sizeof(*tmp));
+	to = tmp;
+	while (nrun > 1) {
+		size_t kept = 0;
+
+		for (size_t r = 0; r < nrun; r += 2) {
+			size_t end = r + 2 <= nrun ? run[r + 2] : n;
+
+			if (r + 1 < nrun)
+				merge_entries(from + run[r],
+					      run[r + 1] - run[r], end - run[r],
+					      to + run[r]);
+			else
+				memcpy(to + run[r], from + run[r],
+				       (n - run[r]) * sizeof(*to));
+			run[kept++] = run[r];
+		}
+		run[kept] = n;
+		nrun = kept;
+		to = from;
+		from = from == v ? tmp : v;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+	free(tmp);
+	free(run);
+}
+
 /* Splits "OBJECT PROP = VALUE" (object may hold spaces) at the last space. */
 static void split_prop(char *kv, struct entry *e, const char *object_prefix)
 {
@@ -147,7 +217,7 @@ static void parse_text(const char *text, struct parsed *p)
 			break;
 		s = nl + 1;
 	}
-	sort_array(p->v, p->nr, sizeof(*p->v), cmp_entry);
+	sort_entries(p->v, p->nr);
 }
 
 static void parsed_release(struct parsed *p)
@@ -505,8 +575,8 @@ struct walk {
 	struct rep_abi *abi;
 	const struct rep_versions *v;
 	size_t m;
-	const char *last_sha; /* the text last loaded, kept for the next pair */
-	char *last_text;
+	const char *last_sha; /* the text last parsed, kept for the next pair */
+	struct parsed last;
 };
 
 /*
@@ -519,7 +589,9 @@ static int compare_pair(void *ctx, int from, int to)
 	struct rep_abi *abi = w->abi;
 	struct rep_abi_machine *mt = &abi->machines[w->m];
 	struct rep_pair *p = rep_pairs_add(&abi->pairs, w->m, from, to);
-	char *old_text = NULL, *new_text = NULL;
+	struct cmp_ctx c = { abi, w->v, mt->name, from, to, 0 };
+	char *text = NULL;
+	struct parsed a, b;
 	size_t first = abi->ndiffs;
 
 	p->compared = w->v->v[from].abi_rev == w->v->v[to].abi_rev;
@@ -528,16 +600,21 @@ static int compare_pair(void *ctx, int from, int to)
 	if (!p->compared || p->equal)
 		return 0;
 	if (w->last_sha && !strcmp(w->last_sha, mt->fingerprint[from])) {
-		old_text = w->last_text;
-		w->last_text = NULL;
-	} else if (load_text(w->st, w->text_q, mt->fingerprint[from], &old_text)) {
+		a = w->last;
+		memset(&w->last, 0, sizeof(w->last));
+	} else if (load_text(w->st, w->text_q, mt->fingerprint[from], &text)) {
+		return -1;
+	} else {
+		parse_text(text, &a);
+		free(text);
+	}
+	if (load_text(w->st, w->text_q, mt->fingerprint[to], &text)) {
+		parsed_release(&a);
 		return -1;
 	}
-	if (load_text(w->st, w->text_q, mt->fingerprint[to], &new_text)) {
-		free(old_text);
-		return -1;
-	}
-	rep_abi_compare(abi, w->v, mt->name, from, to, old_text, new_text);
+	parse_text(text, &b);
+	free(text);
+	compare_parsed(&c, &a, &b);
 	p->first = first;
 	p->ndiffs = abi->ndiffs - first;
 	for (size_t d = first; d < abi->ndiffs; d++) {
@@ -550,10 +627,10 @@ static int compare_pair(void *ctx, int from, int to)
 		else
 			mt->breaks++, abi->unacked++, p->unacked++;
 	}
-	free(old_text);
-	free(w->last_text);
+	parsed_release(&a);
+	parsed_release(&w->last);
 	w->last_sha = mt->fingerprint[to];
-	w->last_text = new_text;
+	w->last = b;
 	return 0;
 }
 
@@ -567,11 +644,11 @@ int rep_abi_build(struct store *st, const struct rep_versions *v,
 	    store_prepare(st, &t, "SELECT text FROM abi_texts WHERE sha256 = ?"))
 		return -1;
 	for (size_t m = 0; m < abi->nmachines; m++) {
-		struct walk w = { st, t, abi, v, m, NULL, NULL };
+		struct walk w = { st, t, abi, v, m, NULL, { NULL, NULL, 0 } };
 		int rc = rep_pairs_walk(abi->machines[m].fingerprint, v->nr,
 					compare_pair, &w);
 
-		free(w.last_text);
+		parsed_release(&w.last);
 		if (rc)
 			return -1;
 	}

@@ -19,6 +19,7 @@
  * kept apart.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,36 +35,50 @@ struct optspec {
 	int ordered;	     /* keep the order of the properties */
 };
 
+/* Sorted by name (strcmp), for bsearch. */
 static const struct optspec keyval_opts[] = {
-	{ "-machine", "type", NULL, 0 },    { "-M", "type", NULL, 0 },
-	{ "-device", "driver", "driver", 0 }, { "-netdev", "type", "type", 0 },
-	{ "-net", "type", "type", 0 },	    { "-nic", "type", "type", 0 },
-	{ "-chardev", "backend", "backend", 0 },
-	{ "-object", "qom-type", "qom-type", 0 },
-	{ "-blockdev", NULL, "driver", 0 }, { "-drive", NULL, NULL, 0 },
+	{ "-M", "type", NULL, 0 },
+	{ "-accel", "accel", NULL, 0 },
+	{ "-add-fd", NULL, NULL, 0 },
 	{ "-audiodev", "driver", "driver", 0 },
+	{ "-blockdev", NULL, "driver", 0 },
+	{ "-boot", "order", NULL, 0 },
+	{ "-chardev", "backend", "backend", 0 },
+	{ "-cpu", "model", NULL, 1 },
+	{ "-device", "driver", "driver", 0 },
+	{ "-display", "type", NULL, 0 },
+	{ "-drive", NULL, NULL, 0 },
 	{ "-fsdev", "fsdriver", "fsdriver", 0 },
-	{ "-m", "size", NULL, 0 },	    { "-smp", "cpus", NULL, 0 },
-	{ "-accel", "accel", NULL, 0 },	    { "-display", "type", NULL, 0 },
-	{ "-rtc", NULL, NULL, 0 },	    { "-boot", "order", NULL, 0 },
-	{ "-name", "guest", NULL, 0 },	    { "-sandbox", "enable", NULL, 0 },
-	{ "-overcommit", NULL, NULL, 0 },   { "-msg", NULL, NULL, 0 },
-	{ "-mon", NULL, NULL, 0 },	    { "-add-fd", NULL, NULL, 0 },
-	{ "-numa", "type", NULL, 0 },	    { "-global", NULL, NULL, 0 },
-	{ "-cpu", "model", NULL, 1 },	    { "-vnc", "vnc", NULL, 0 },
-	{ "-spice", NULL, NULL, 0 },	    { "-smbios", "type", NULL, 0 },
-	{ "-fw_cfg", NULL, NULL, 0 },	    { "-iothread", NULL, NULL, 0 },
+	{ "-fw_cfg", NULL, NULL, 0 },
+	{ "-global", NULL, NULL, 0 },
+	{ "-iothread", NULL, NULL, 0 },
+	{ "-m", "size", NULL, 0 },
+	{ "-machine", "type", NULL, 0 },
+	{ "-mon", NULL, NULL, 0 },
+	{ "-msg", NULL, NULL, 0 },
+	{ "-name", "guest", NULL, 0 },
+	{ "-net", "type", "type", 0 },
+	{ "-netdev", "type", "type", 0 },
+	{ "-nic", "type", "type", 0 },
+	{ "-numa", "type", NULL, 0 },
+	{ "-object", "qom-type", "qom-type", 0 },
+	{ "-overcommit", NULL, NULL, 0 },
+	{ "-rtc", NULL, NULL, 0 },
+	{ "-sandbox", "enable", NULL, 0 },
+	{ "-smbios", "type", NULL, 0 },
+	{ "-smp", "cpus", NULL, 0 },
+	{ "-spice", NULL, NULL, 0 },
+	{ "-vnc", "vnc", NULL, 0 },
 };
 
-/* Options without an argument. */
+/* Options without an argument, sorted (strcmp) for bsearch. */
 static const char *const flag_opts[] = {
-	"-S",		  "-nodefaults",    "-no-user-config", "-no-shutdown",
-	"-no-reboot",	  "-no-hpet",	    "-no-acpi",	       "-enable-kvm",
-	"-daemonize",	  "-snapshot",	    "-nographic",      "-only-migratable",
-	"-no-fd-bootchk", "-full-screen",   "-s",	       "-enable-fips",
-	"-preconfig",	  "-mem-prealloc",  "-no-kvm",	       "-usb",
-	"-no-quit",	  "-nodefconfig",   "-alt-grab",       "-ctrl-grab",
-	"-no-frame",	  "-win2k-hack",    "-semihosting",
+	"-S", "-alt-grab", "-ctrl-grab", "-daemonize", "-enable-fips",
+	"-enable-kvm", "-full-screen", "-mem-prealloc", "-no-acpi",
+	"-no-fd-bootchk", "-no-frame", "-no-hpet", "-no-kvm", "-no-quit",
+	"-no-reboot", "-no-shutdown", "-no-user-config", "-nodefaults",
+	"-nodefconfig", "-nographic", "-only-migratable", "-preconfig", "-s",
+	"-semihosting", "-snapshot", "-usb", "-win2k-hack",
 };
 
 /* Keys whose values are ids or references to ids. */
@@ -84,12 +99,26 @@ static int in_list(const char *s, const char *const *list, size_t n)
 	return 0;
 }
 
+static int cmp_spec(const void *key, const void *spec)
+{
+	return strcmp(key, ((const struct optspec *)spec)->name);
+}
+
 static const struct optspec *keyval_spec(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(keyval_opts); i++)
-		if (!strcmp(name, keyval_opts[i].name))
-			return &keyval_opts[i];
-	return NULL;
+	return bsearch(name, keyval_opts, ARRAY_SIZE(keyval_opts),
+		       sizeof(*keyval_opts), cmp_spec);
+}
+
+static int cmp_name(const void *key, const void *name)
+{
+	return strcmp(key, *(const char *const *)name);
+}
+
+static int is_flag_opt(const char *name)
+{
+	return bsearch(name, flag_opts, ARRAY_SIZE(flag_opts),
+		       sizeof(*flag_opts), cmp_name) != NULL;
 }
 
 /* ---- values ---- */
@@ -380,8 +409,8 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Builds opt's props, text and label from its argument. */
-static void option_value(struct rep_opt *opt, const char *name,
-			 const char *arg, struct strbuf *label, json_tokener *tok)
+static void option_value(struct rep_opt *opt, const char *name, const char *arg,
+			 struct strbuf *label, json_tokener **tok)
 {
 	const struct optspec *spec = keyval_spec(name);
 	struct kv kv = { STRVEC_INIT, STRVEC_INIT };
@@ -409,9 +438,11 @@ static void option_value(struct rep_opt *opt, const char *name,
 		json_object *o;
 
 		/* one tokener for every value of an argv: json_tokener_parse makes one each */
-		json_tokener_reset(tok);
-		o = json_tokener_parse_ex(tok, arg, -1);
-		if (json_tokener_get_error(tok) != json_tokener_success) {
+		if (!*tok)
+			*tok = json_tokener_new();
+		json_tokener_reset(*tok);
+		o = json_tokener_parse_ex(*tok, arg, -1);
+		if (json_tokener_get_error(*tok) != json_tokener_success) {
 			json_object_put(o);
 			o = NULL;
 		}
@@ -471,36 +502,271 @@ static int vm_marker(const char *w)
 	return n > 2 && w[0] == '[' && k == n - 2 && w[n - 1] == ']';
 }
 
-int rep_argv_normalise(const char *json, struct rep_argv *out)
-{
-	json_object *a = json ? json_tokener_parse(json) : NULL;
-	int rc = rep_argv_normalise_json(a, out);
+/* ---- the memo of option values, and the count of each row key ---- */
 
-	json_object_put(a);
-	return rc;
+uint64_t rep_hash_add(uint64_t h, const char *s, size_t n)
+{
+	for (; n >= 8; s += 8, n -= 8) {
+		uint64_t w;
+
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	for (; n; s++, n--) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
 }
 
-int rep_argv_normalise_json(json_object *a, struct rep_argv *out)
+/* What option_value made of (name, arg); arg NULL: a flag. */
+struct memo_entry {
+	uint64_t hash;
+	char *name, *arg;
+	char *text, *label; /* label NULL: none */
+	struct strvec props;
+};
+
+/* A row key, kept once for every argv that has it. */
+struct memo_key {
+	uint64_t hash;
+	char *key;
+};
+
+/* An open-addressing index: slots hold index + 1, 0 is empty. */
+struct memo_index {
+	size_t *slots;
+	size_t nslots; /* a power of two */
+};
+
+struct rep_argv_memo {
+	struct memo_entry *v;
+	size_t nr, alloc;
+	struct memo_index vi;
+	struct memo_key *keys;
+	size_t nkeys, akeys;
+	struct memo_index ki;
+	json_tokener *tok;
+};
+
+struct rep_argv_memo *rep_argv_memo_new(void)
 {
-	json_tokener *tok = NULL;
-	struct strvec seen = STRVEC_INIT;
+	return xcalloc(1, sizeof(struct rep_argv_memo));
+}
+
+void rep_argv_memo_free(struct rep_argv_memo *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nr; i++) {
+		free(m->v[i].name);
+		free(m->v[i].arg);
+		free(m->v[i].text);
+		free(m->v[i].label);
+		strvec_clear(&m->v[i].props);
+	}
+	free(m->v);
+	free(m->vi.slots);
+	for (size_t i = 0; i < m->nkeys; i++)
+		free(m->keys[i].key);
+	free(m->keys);
+	free(m->ki.slots);
+	if (m->tok)
+		json_tokener_free(m->tok);
+	free(m);
+}
+
+/*
+ * Makes room in x for one more of nr items, whose hashes hash_of gives:
+ * at most half of the slots are used.
+ */
+static void index_room(struct memo_index *x, size_t nr, const void *items,
+		       uint64_t (*hash_of)(const void *items, size_t i))
+{
+	size_t mask;
+
+	if (2 * (nr + 1) <= x->nslots)
+		return;
+	free(x->slots);
+	x->nslots = x->nslots ? 2 * x->nslots : 256;
+	x->slots = xcalloc(x->nslots, sizeof(*x->slots));
+	mask = x->nslots - 1;
+	for (size_t i = 0; i < nr; i++) {
+		size_t at = (size_t)hash_of(items, i) & mask;
+
+		while (x->slots[at])
+			at = (at + 1) & mask;
+		x->slots[at] = i + 1;
+	}
+}
+
+static uint64_t entry_hash(const void *items, size_t i)
+{
+	return ((const struct memo_entry *)items)[i].hash;
+}
+
+static uint64_t key_hash(const void *items, size_t i)
+{
+	return ((const struct memo_key *)items)[i].hash;
+}
+
+/* key as m keeps it: the same string for every argv that has it. */
+static char *memo_key(struct rep_argv_memo *m, const char *key, size_t len)
+{
+	uint64_t h = rep_hash_add(REP_HASH_INIT, key, len);
+	size_t at, mask;
+
+	index_room(&m->ki, m->nkeys, m->keys, key_hash);
+	mask = m->ki.nslots - 1;
+	for (at = (size_t)h & mask; m->ki.slots[at]; at = (at + 1) & mask) {
+		struct memo_key *k = &m->keys[m->ki.slots[at] - 1];
+
+		if (k->hash == h && !strcmp(k->key, key))
+			return k->key;
+	}
+	ALLOC_GROW(m->keys, m->nkeys + 1, m->akeys);
+	m->keys[m->nkeys].hash = h;
+	m->keys[m->nkeys].key = xstrndup(key, len);
+	m->ki.slots[at] = ++m->nkeys;
+	return m->keys[m->nkeys - 1].key;
+}
+
+/* e's value lent to opt: its strings stay e's. */
+static void lend(struct rep_opt *opt, const struct memo_entry *e)
+{
+	opt->text = e->text;
+	opt->props.v = e->props.v;
+	opt->props.nr = e->props.nr;
+	opt->props.alloc = 0;
+}
+
+/*
+ * option_value, made once for each (name, arg) that m has seen; with m,
+ * what opt gets is lent by m.
+ */
+static void option_value_memo(struct rep_argv_memo *m, struct rep_opt *opt,
+			      const char *name, const char *arg,
+			      struct strbuf *label, json_tokener **tok)
+{
+	uint64_t h;
+	size_t at, mask;
+	struct memo_entry *e;
+
+	if (!m) {
+		option_value(opt, name, arg, label, tok);
+		return;
+	}
+	h = rep_hash_add(REP_HASH_INIT, name, strlen(name) + 1);
+	if (arg)
+		h = rep_hash_add(h, arg, strlen(arg) + 1);
+	index_room(&m->vi, m->nr, m->v, entry_hash);
+	mask = m->vi.nslots - 1;
+	for (at = (size_t)h & mask; m->vi.slots[at]; at = (at + 1) & mask) {
+		e = &m->v[m->vi.slots[at] - 1];
+		if (e->hash == h && !strcmp(e->name, name) && !e->arg == !arg &&
+		    (!arg || !strcmp(e->arg, arg))) {
+			lend(opt, e);
+			if (e->label)
+				sb_puts(label, e->label);
+			return;
+		}
+	}
+	option_value(opt, name, arg, label, tok);
+	ALLOC_GROW(m->v, m->nr + 1, m->alloc);
+	e = &m->v[m->nr];
+	e->hash = h;
+	e->name = xstrdup(name);
+	e->arg = arg ? xstrdup(arg) : NULL;
+	e->text = opt->text;
+	e->label = label->len ? xstrdup(label->buf) : NULL;
+	e->props = opt->props;
+	lend(opt, e);
+	m->vi.slots[at] = ++m->nr;
+}
+
+/* How many times each row key came before, in one argv. */
+struct key_count {
+	uint64_t hash;
+	size_t opt, len; /* the key is out->v[opt].key[0..len) */
+	size_t count;
+};
+
+struct key_counts {
+	struct key_count *v;
+	size_t nr, mask;
+	size_t *slots; /* index + 1 into v, 0: empty */
+};
+
+/* The times key[0..len) was counted before; counts it. */
+static size_t key_count(struct key_counts *kc, const struct rep_argv *out,
+			const char *key, size_t len, size_t opt)
+{
+	uint64_t h = rep_hash_add(REP_HASH_INIT, key, len);
+	size_t at;
+
+	for (at = (size_t)h & kc->mask; kc->slots[at];
+	     at = (at + 1) & kc->mask) {
+		struct key_count *c = &kc->v[kc->slots[at] - 1];
+
+		if (c->hash == h && c->len == len &&
+		    !memcmp(out->v[c->opt].key, key, len))
+			return c->count++;
+	}
+	kc->v[kc->nr].hash = h;
+	kc->v[kc->nr].opt = opt;
+	kc->v[kc->nr].len = len;
+	kc->v[kc->nr].count = 1;
+	kc->slots[at] = ++kc->nr;
+	return 0;
+}
+
+/* ---- the argv ---- */
+
+/* " #ord", as sb_printf(sb, " #%zu", ord) would put it. */
+static void sb_put_ord(struct strbuf *sb, size_t ord)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + ord % 10);
+		ord /= 10;
+	} while (ord);
+	d[--i] = '#';
+	d[--i] = ' ';
+	if (strbuf_add(sb, d + i, sizeof(d) - i))
+		die("sb_put_ord");
+}
+
+static int normalise_json(json_object *a, struct rep_argv_memo *memo,
+			  struct rep_argv *out);
+
+static int normalise_words(const char *const *w, size_t n,
+			   struct rep_argv_memo *memo, struct rep_argv *out)
+{
+	json_tokener *own_tok = NULL, **tok = memo ? &memo->tok : &own_tok;
+	struct key_counts kc = { NULL, 0, 0, NULL };
+	struct strbuf label = STRBUF_INIT, key = STRBUF_INIT;
+	size_t nslots = 16, alloc = 0;
 	char *vm = NULL;
-	size_t n, alloc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!a || !json_object_is_type(a, json_type_array) ||
-	    !(n = json_object_array_length(a)))
+	if (!n)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (!json_object_is_type(json_object_array_get_idx(a, i), json_type_string))
-			return -1;
-	tok = json_tokener_new();
+	out->borrowed = memo != NULL;
+	while (nslots < 2 * n)
+		nslots *= 2;
+	kc.v = xmalloc(n * sizeof(*kc.v));
+	kc.slots = xcalloc(nslots, sizeof(*kc.slots));
+	kc.mask = nslots - 1;
+	/* mostly options with an argument */
+	ALLOC_GROW(out->v, n / 2 + 1, alloc);
 	for (size_t i = 0; i < n; i++) {
-		const char *name = json_object_get_string(json_object_array_get_idx(a, i));
+		const char *name = w[i];
 		const char *arg = NULL;
-		struct strbuf label = STRBUF_INIT, key = STRBUF_INIT;
 		struct rep_opt *opt;
-		size_t ord = 0;
+		size_t ord;
 
 		/*
 		 * A job of several VMs records each VM's argv after a "[NAME]"
@@ -510,10 +776,9 @@ int rep_argv_normalise_json(json_object *a, struct rep_argv *out)
 		if (vm_marker(name) && i + 1 < n) {
 			free(vm);
 			vm = xstrdup(name);
-			name = json_object_get_string(json_object_array_get_idx(a, ++i));
+			name = w[++i];
 		}
-		if (!out->binary || i == 0 || vm_marker(json_object_get_string(
-						  json_object_array_get_idx(a, i - 1)))) {
+		if (!out->binary || i == 0 || vm_marker(w[i - 1])) {
 			if (!out->binary)
 				out->binary = xstrdup(name);
 			continue;
@@ -521,9 +786,8 @@ int rep_argv_normalise_json(json_object *a, struct rep_argv *out)
 
 		if (name[0] == '-' && name[1] == '-')
 			name++; /* --device is -device */
-		if (name[0] == '-' && !in_list(name, flag_opts, ARRAY_SIZE(flag_opts)) &&
-		    i + 1 < n) {
-			const char *next = json_object_get_string(json_object_array_get_idx(a, i + 1));
+		if (name[0] == '-' && !is_flag_opt(name) && i + 1 < n) {
+			const char *next = w[i + 1];
 
 			if (next[0] != '-' || keyval_spec(name)) {
 				arg = next;
@@ -538,7 +802,9 @@ int rep_argv_normalise_json(json_object *a, struct rep_argv *out)
 			arg = name;
 			name = "(argument)";
 		}
-		option_value(opt, name, arg, &label, tok);
+		strbuf_reset(&label);
+		strbuf_reset(&key);
+		option_value_memo(memo, opt, name, arg, &label, tok);
 		if (vm) {
 			sb_puts(&key, vm);
 			sb_putc(&key, ' ');
@@ -548,23 +814,150 @@ int rep_argv_normalise_json(json_object *a, struct rep_argv *out)
 			sb_putc(&key, ' ');
 			sb_puts(&key, label.buf);
 		}
-		for (size_t k = 0; k < seen.nr; k++)
-			ord += !strcmp(seen.v[k], key.buf);
-		strvec_push(&seen, key.buf);
+		ord = key_count(&kc, out, key.buf, key.len, out->nr - 1);
 		if (ord)
-			sb_printf(&key, " #%zu", ord);
-		opt->key = strbuf_detach(&key);
-		strbuf_release(&label);
+			sb_put_ord(&key, ord);
+		opt->key = memo ? memo_key(memo, key.buf, key.len)
+				: xstrndup(key.buf, key.len);
 	}
-	strvec_clear(&seen);
+	strbuf_release(&label);
+	strbuf_release(&key);
+	free(kc.v);
+	free(kc.slots);
 	free(vm);
-	json_tokener_free(tok);
+	if (own_tok)
+		json_tokener_free(own_tok);
 	return 0;
+}
+
+static int is_json_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * The strings of json when it is an array of strings of plain ASCII and
+ * one-character escapes ("\"", "\n", ...): into *buf one after another,
+ * *w their starts. 1 when json is anything else, for json-c to read.
+ */
+static int scan_words(const char *json, char **buf, const char ***w, size_t *n)
+{
+	static const char esc[] = "\"\\/bfnrt", esc_is[] = "\"\\/\b\f\n\r\t";
+	const char *p = json;
+	const char **v = NULL;
+	char *b = xmalloc(strlen(json) + 1), *o = b;
+	size_t nr = 0, alloc = 0;
+
+	while (is_json_ws(*p))
+		p++;
+	if (*p++ != '[')
+		goto other;
+	while (is_json_ws(*p))
+		p++;
+	for (;;) {
+		if (*p++ != '"')
+			goto other;
+		ALLOC_GROW(v, nr + 1, alloc);
+		v[nr++] = o;
+		for (;;) {
+			unsigned char c = (unsigned char)*p++;
+
+			if (c == '"')
+				break;
+			if (c < 0x20 || c >= 0x80)
+				goto other;
+			if (c == '\\') {
+				const char *e = *p ? strchr(esc, *p) : NULL;
+
+				if (!e)
+					goto other;
+				c = (unsigned char)esc_is[e - esc];
+				p++;
+			}
+			*o++ = (char)c;
+		}
+		*o++ = '\0';
+		while (is_json_ws(*p))
+			p++;
+		if (*p != ',')
+			break;
+		p++;
+		while (is_json_ws(*p))
+			p++;
+	}
+	if (*p++ != ']')
+		goto other;
+	while (is_json_ws(*p))
+		p++;
+	if (*p)
+		goto other;
+	*buf = b;
+	*w = v;
+	*n = nr;
+	return 0;
+other:
+	free(b);
+	free(v);
+	return 1;
+}
+
+int rep_argv_normalise(const char *json, struct rep_argv *out)
+{
+	return rep_argv_normalise_memo(json, NULL, out);
+}
+
+int rep_argv_normalise_memo(const char *json, struct rep_argv_memo *memo,
+			    struct rep_argv *out)
+{
+	char *buf = NULL;
+	const char **w = NULL;
+	size_t n = 0;
+	json_object *a;
+	int rc;
+
+	if (json && !scan_words(json, &buf, &w, &n)) {
+		rc = normalise_words(w, n, memo, out);
+		free(buf);
+		free(w);
+		return rc;
+	}
+	a = json ? json_tokener_parse(json) : NULL;
+	rc = normalise_json(a, memo, out);
+	json_object_put(a);
+	return rc;
+}
+
+static int normalise_json(json_object *a, struct rep_argv_memo *memo,
+			  struct rep_argv *out)
+{
+	const char **w;
+	size_t n;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!a || !json_object_is_type(a, json_type_array) ||
+	    !(n = json_object_array_length(a)))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!json_object_is_type(json_object_array_get_idx(a, i),
+					 json_type_string))
+			return -1;
+	w = xmalloc(n * sizeof(*w));
+	for (size_t i = 0; i < n; i++)
+		w[i] = json_object_get_string(json_object_array_get_idx(a, i));
+	rc = normalise_words(w, n, memo, out);
+	free(w);
+	return rc;
+}
+
+int rep_argv_normalise_json(json_object *a, struct rep_argv *out)
+{
+	return normalise_json(a, NULL, out);
 }
 
 void rep_argv_release(struct rep_argv *a)
 {
-	for (size_t i = 0; i < a->nr; i++) {
+	for (size_t i = 0; i < a->nr && !a->borrowed; i++) {
 		free(a->v[i].key);
 		free(a->v[i].text);
 		strvec_clear(&a->v[i].props);

@@ -9,6 +9,8 @@
  * they filled is still released by rep_report_release().
  */
 
+#include <stdint.h>
+
 #include "model.h"
 
 /* ---- abi_acks.c ---- */
@@ -189,12 +191,34 @@ char *rep_machine_family(const char *name);
 /* ---- argv.c ---- */
 
 /*
+ * A hash of s[0..n), continuing from h (REP_HASH_INIT to start), for
+ * tables that look strings up: eight bytes at a time, the rest FNV-1a.
+ */
+#define REP_HASH_INIT 0xcbf29ce484222325ULL
+uint64_t rep_hash_add(uint64_t h, const char *s, size_t n);
+
+/*
  * Normalises a QEMU argv recorded as a JSON array (binary first) so that
  * ids, fds, temporary paths, uuids and libvirt's per-domain names do not
  * count as differences, while options and their properties do.
  * -1 (not reported) when json is not an array of strings.
  */
 int rep_argv_normalise(const char *json, struct rep_argv *out) VM_WUR;
+/*
+ * What the normalisation of each option value made, kept for the next
+ * argv with the same value: many argvs, one memo. It is not shared
+ * between threads; rep_argv_memo_free (NULL is fine) after every argv
+ * made with it has been released.
+ */
+struct rep_argv_memo;
+struct rep_argv_memo *rep_argv_memo_new(void);
+void rep_argv_memo_free(struct rep_argv_memo *m);
+/*
+ * rep_argv_normalise with a memo (NULL: none), whose strings out's
+ * options borrow (out->borrowed): the same argv, made once per value.
+ */
+int rep_argv_normalise_memo(const char *json, struct rep_argv_memo *memo,
+			    struct rep_argv *out) VM_WUR;
 /* The same of an array already parsed (a is the caller's). */
 int rep_argv_normalise_json(struct json_object *a, struct rep_argv *out) VM_WUR;
 void rep_argv_release(struct rep_argv *a);
@@ -212,6 +236,10 @@ char *rep_opt_detail(const struct rep_opt *a, const struct rep_opt *b);
 
 /* ---- mapping.c ---- */
 
+/*
+ * Fills m (zeroed by the caller) from the runs' argv; the sources' argv
+ * borrow from m->memo, which rep_mapping_release frees last.
+ */
 int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		      struct rep_mapping *m) VM_WUR;
 void rep_mapping_release(struct rep_mapping *m);

@@ -22,6 +22,7 @@
  * mapper's argv computed at report time, compared the same way
  * (rep_map_compare), the mapper in the place of the direct runs.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,11 @@ static int cmp_source(const void *a, const void *b)
 	return version_strcmp(x->qemu_name, y->qemu_name);
 }
 
+static int same(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
 static void add_rows(struct rep_map_scenario *s)
 {
 	size_t alloc = 0;
@@ -79,9 +85,9 @@ static void add_rows(struct rep_map_scenario *s)
 		for (size_t k = 0; k < s->nsources; k++) {
 			const struct rep_opt *o = rep_argv_find(&s->sources[k].argv, row->key, r);
 
-			row->cells[k] = o ? xstrdup(o->text) : NULL;
-			if (k && (!row->cells[k] != !row->cells[0] ||
-				  (row->cells[k] && strcmp(row->cells[k], row->cells[0]))))
+			row->cells[k] = o ? o->text : NULL;
+			if (k && row->cells[k] != row->cells[0] &&
+			    !same(row->cells[k], row->cells[0]))
 				row->differs = 1;
 		}
 		if (s->nsources > 1 && !row->cells[0])
@@ -89,22 +95,68 @@ static void add_rows(struct rep_map_scenario *s)
 	}
 }
 
-static int same(const char *a, const char *b)
+/*
+ * The changes of a scenario by what they are (row, dimension, versions
+ * and texts), so that a change seen again only adds its context.
+ */
+struct change_index {
+	size_t *slots; /* index + 1 into the changes, 0: empty */
+	size_t nslots; /* a power of two */
+};
+
+static uint64_t change_hash(size_t row, const char *dim, const char *from,
+			    const char *to, const char *old_text,
+			    const char *new_text)
 {
-	return a && b ? !strcmp(a, b) : a == b;
+	uint64_t h =
+	    rep_hash_add(REP_HASH_INIT, (const char *)&row, sizeof(row));
+
+	h = rep_hash_add(h, dim, strlen(dim) + 1);
+	h = rep_hash_add(h, from, strlen(from) + 1);
+	h = rep_hash_add(h, to, strlen(to) + 1);
+	h = rep_hash_add(h, old_text ? old_text : "",
+			 old_text ? strlen(old_text) + 1 : 0);
+	return rep_hash_add(h, new_text ? new_text : "",
+			    new_text ? strlen(new_text) + 1 : 0);
+}
+
+static uint64_t change_hash_of(const struct rep_map_change *c)
+{
+	return change_hash(c->row, c->dimension, c->from, c->to, c->old_text,
+			   c->new_text);
+}
+
+static void change_index_grow(struct change_index *ci,
+			      const struct rep_map_scenario *s)
+{
+	free(ci->slots);
+	ci->nslots = ci->nslots ? 2 * ci->nslots : 64;
+	ci->slots = xcalloc(ci->nslots, sizeof(*ci->slots));
+	for (size_t i = 0; i < s->nchanges; i++) {
+		size_t at =
+		    (size_t)change_hash_of(&s->changes[i]) & (ci->nslots - 1);
+
+		while (ci->slots[at])
+			at = (at + 1) & (ci->nslots - 1);
+		ci->slots[at] = i + 1;
+	}
 }
 
 /* One change of row r between sources x and y (older first) along dim. */
-static void add_change(struct rep_map_scenario *s, size_t *alloc, size_t r,
-		       const char *dim, const struct rep_map_source *x,
+static void add_change(struct rep_map_scenario *s, struct change_index *ci,
+		       size_t *alloc, size_t r, const char *dim,
+		       const struct rep_map_source *x,
 		       const struct rep_map_source *y)
 {
 	const char *from = !strcmp(dim, "qemu") ? x->qemu_name : x->libvirt;
 	const char *to = !strcmp(dim, "qemu") ? y->qemu_name : y->libvirt;
 	const struct rep_opt *a = rep_argv_find(&x->argv, s->rows[r].key, 0);
 	const struct rep_opt *b = rep_argv_find(&y->argv, s->rows[r].key, 0);
+	const char *old_text = a ? a->text : NULL,
+		   *new_text = b ? b->text : NULL;
 	struct strbuf ctx = STRBUF_INIT;
 	struct rep_map_change *c;
+	size_t at;
 
 	if (!strcmp(dim, "qemu"))
 		sb_printf(&ctx, "%s%s",
@@ -112,11 +164,16 @@ static void add_change(struct rep_map_scenario *s, size_t *alloc, size_t r,
 			  x->libvirt ? x->libvirt : "");
 	else
 		sb_printf(&ctx, "QEMU %s", x->qemu_name);
-	for (size_t i = 0; i < s->nchanges; i++) {
-		c = &s->changes[i];
-		if (c->row == r && !strcmp(c->dimension, dim) && !strcmp(c->from, from) &&
-		    !strcmp(c->to, to) && same(c->old_text, a ? a->text : NULL) &&
-		    same(c->new_text, b ? b->text : NULL)) {
+	if (2 * (s->nchanges + 1) > ci->nslots)
+		change_index_grow(ci, s);
+	for (at = (size_t)change_hash(r, dim, from, to, old_text, new_text) &
+		  (ci->nslots - 1);
+	     ci->slots[at]; at = (at + 1) & (ci->nslots - 1)) {
+		c = &s->changes[ci->slots[at] - 1];
+		if (c->row == r && !strcmp(c->dimension, dim) &&
+		    !strcmp(c->from, from) && !strcmp(c->to, to) &&
+		    same(c->old_text, old_text) &&
+		    same(c->new_text, new_text)) {
 			strvec_push(&c->contexts, ctx.buf);
 			strbuf_release(&ctx);
 			return;
@@ -133,47 +190,76 @@ static void add_change(struct rep_map_scenario *s, size_t *alloc, size_t r,
 	c->old_text = a ? xstrdup(a->text) : NULL;
 	c->new_text = b ? xstrdup(b->text) : NULL;
 	c->detail = rep_opt_detail(a, b);
+	ci->slots[at] = s->nchanges;
 	strbuf_release(&ctx);
 }
 
+/* The rows whose cells differ between sources k and n, as changes along dim. */
+static void compare_sources(struct rep_map_scenario *s, struct change_index *ci,
+			    size_t *alloc, size_t k, size_t n, const char *dim)
+{
+	for (size_t r = 0; r < s->nrows; r++)
+		if (s->rows[r].cells[k] != s->rows[r].cells[n] &&
+		    !same(s->rows[r].cells[k], s->rows[r].cells[n]))
+			add_change(s, ci, alloc, r, dim, &s->sources[k],
+				   &s->sources[n]);
+}
+
+static int cmp_by_qemu(const void *a, const void *b, void *arg)
+{
+	const struct rep_map_source *v = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(v[x].qemu_name, v[y].qemu_name);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/*
+ * For each source of a libvirt, the next source of a libvirt with the
+ * same QEMU (nsources: none); malloc'd.
+ */
+static size_t *next_of_same_qemu(const struct rep_map_scenario *s)
+{
+	size_t *next = xmalloc((s->nsources + 1) * sizeof(*next));
+	size_t *order = xmalloc((s->nsources + 1) * sizeof(*order));
+	size_t n = 0;
+
+	for (size_t k = 0; k < s->nsources; k++) {
+		next[k] = s->nsources;
+		if (s->sources[k].libvirt)
+			order[n++] = k;
+	}
+	if (n)
+		qsort_r(order, n, sizeof(*order), cmp_by_qemu, s->sources);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (!strcmp(s->sources[order[i]].qemu_name,
+			    s->sources[order[i + 1]].qemu_name))
+			next[order[i]] = order[i + 1];
+	free(order);
+	return next;
+}
+
+/*
+ * Sources are sorted by libvirt, then QEMU: the next one of the same
+ * libvirt is the next QEMU version, and the next one with the same QEMU
+ * (of another libvirt) the next libvirt version.
+ */
 static void add_changes(struct rep_map_scenario *s)
 {
-	size_t alloc = 0;
+	struct change_index ci = { NULL, 0 };
+	size_t *next = next_of_same_qemu(s), alloc = 0;
 
 	for (size_t k = 0; k + 1 < s->nsources; k++) {
-		for (size_t n = k + 1; n < s->nsources; n++) {
-			const struct rep_map_source *x = &s->sources[k], *y = &s->sources[n];
-			const char *dim = NULL;
+		const struct rep_map_source *x = &s->sources[k];
 
-			/* Sources are sorted by libvirt, then QEMU: the next one
-			 * of the same libvirt is the next QEMU version. */
-			if (same(x->libvirt, y->libvirt)) {
-				if (n != k + 1)
-					continue;
-				dim = "qemu";
-			} else if (x->libvirt && y->libvirt &&
-				   !strcmp(x->qemu_name, y->qemu_name)) {
-				/* The next libvirt version with this QEMU. */
-				int nearer = 0;
-
-				for (size_t m = k + 1; m < n && !nearer; m++)
-					nearer = s->sources[m].libvirt &&
-						 !strcmp(s->sources[m].qemu_name, x->qemu_name);
-				if (nearer)
-					continue;
-				dim = "libvirt";
-			} else {
-				continue;
-			}
-			for (size_t r = 0; r < s->nrows; r++) {
-				const struct rep_opt *a = rep_argv_find(&x->argv, s->rows[r].key, r);
-				const struct rep_opt *b = rep_argv_find(&y->argv, s->rows[r].key, r);
-
-				if (!same(a ? a->text : NULL, b ? b->text : NULL))
-					add_change(s, &alloc, r, dim, x, y);
-			}
-		}
+		if (same(x->libvirt, s->sources[k + 1].libvirt))
+			compare_sources(s, &ci, &alloc, k, k + 1, "qemu");
+		if (x->libvirt && next[k] < s->nsources &&
+		    !same(x->libvirt, s->sources[next[k]].libvirt))
+			compare_sources(s, &ci, &alloc, k, next[k], "libvirt");
 	}
+	free(next);
+	free(ci.slots);
 }
 
 void rep_map_compare(struct rep_map_scenario *s)
@@ -236,6 +322,8 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 			  "   AND x.argv IS NOT NULL AND x.argv <> '[]')"
 			  " ORDER BY r.scenario, r.id"))
 		return -1;
+	if (!m->memo)
+		m->memo = rep_argv_memo_new();
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const char *scn = (const char *)sqlite3_column_text(q, 1);
 		struct rep_map_scenario *s = m->nr ? &m->v[m->nr - 1] : NULL;
@@ -258,7 +346,8 @@ int rep_mapping_build(struct store *st, const struct rep_versions *v,
 		src->status = store_column_strdup(q, 4);
 		src->argv_json = store_column_strdup(q, 5);
 		src->tool = store_column_strdup(q, 6);
-		if (rep_argv_normalise(src->argv_json, &src->argv)) {
+		if (rep_argv_normalise_memo(src->argv_json, m->memo,
+					    &src->argv)) {
 			warning("run %lld: its recorded argv is not a JSON array of "
 				"strings; left out of the mapping report",
 				src->run);
@@ -286,8 +375,6 @@ void rep_map_scenario_release(struct rep_map_scenario *s)
 		source_release(k < s->nsources ? &s->sources[k]
 					       : &s->aside[k - s->nsources]);
 	for (size_t r = 0; r < s->nrows; r++) {
-		for (size_t k = 0; k < s->nsources; k++)
-			free(s->rows[r].cells[k]);
 		free(s->rows[r].cells);
 		free(s->rows[r].key);
 	}
@@ -320,5 +407,6 @@ void rep_mapping_release(struct rep_mapping *m)
 	free(m->corpus);
 	free(m->corpus_dir);
 	strvec_clear(&m->corpus_skipped);
+	rep_argv_memo_free(m->memo);
 	memset(m, 0, sizeof(*m));
 }

@@ -299,8 +299,6 @@ static void make_pairs(struct lvc_ctx *x)
 }
 
 /* Domains by name, then origin (version order); then their cells by pair. */
-static const struct lvc_ctx *sort_ctx;
-
 static int cmp_dom(const struct domrow *a, const struct domrow *b)
 {
 	int k = strcmp(a->name, b->name);
@@ -308,10 +306,12 @@ static int cmp_dom(const struct domrow *a, const struct domrow *b)
 	return k ? k : version_strcmp(a->origin, b->origin);
 }
 
-static int cmp_run(const void *a, const void *b)
+static int cmp_run(const void *a, const void *b, void *arg)
 {
+	const struct lvc_ctx *c = arg;
 	const struct run *x = a, *y = b;
-	int k = x->dom == y->dom ? 0 : cmp_dom(&sort_ctx->doms[x->dom], &sort_ctx->doms[y->dom]);
+	int k =
+	    x->dom == y->dom ? 0 : cmp_dom(&c->doms[x->dom], &c->doms[y->dom]);
 
 	if (k)
 		return k;
@@ -883,9 +883,8 @@ int rep_lvcorpus_build(struct store *st, const char *uuid, struct rep_lvcorpus *
 	if (load(&x))
 		goto out;
 	make_pairs(&x);
-	sort_ctx = &x;
-	sort_array(x.runs, x.nruns, sizeof(*x.runs), cmp_run);
-	sort_ctx = NULL;
+	if (x.nruns)
+		qsort_r(x.runs, x.nruns, sizeof(*x.runs), cmp_run, &x);
 	/* -1: of the report's sweep (a current cell) */
 	for (size_t i = 0; i < x.nruns; i++)
 		x.runs[i].sweep_pos = x.runs[i].sweep_pos == (long long)sw.cur ? -1 : 0;

@@ -217,6 +217,8 @@ struct rep_argv {
 	char *binary; /* argv[0] */
 	struct rep_opt *v;
 	size_t nr;
+	/* The options' keys, texts and props are a memo's (argv.c), not v's. */
+	int borrowed;
 };
 
 struct rep_map_source {
@@ -234,7 +236,8 @@ struct rep_map_source {
 
 struct rep_map_row {
 	char *key;
-	char **cells; /* [nsources], NULL where the option is absent */
+	/* [nsources], NULL where the option is absent; the sources' texts */
+	char **cells;
 	int differs;
 };
 
@@ -279,6 +282,7 @@ struct rep_mapping {
 	size_t ncorpus;
 	char *corpus_dir;	 /* where the files were read; NULL: not found */
 	struct strvec corpus_skipped; /* "FILE: why" for a file that does not load */
+	struct rep_argv_memo *memo;   /* what the sources' argv borrow */
 };
 
 /* A sweep, as the parts that read sweeps name it. */
