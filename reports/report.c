@@ -319,9 +319,12 @@ void rep_report_release(struct rep_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Builds the rows asked for whose having logs is logged (see report.h). */
+/*
+ * Builds the rows asked for whose having logs is logged (see report.h),
+ * calling built(row, arg) after each (when not NULL).
+ */
 static int build_rows(struct store *st, const struct rep_options *o, struct rep_report *r,
-		      int logged)
+		      int logged, void (*built)(size_t row, void *arg), void *arg)
 {
 	char *kind = NULL;
 	int ret = -1;
@@ -338,6 +341,8 @@ static int build_rows(struct store *st, const struct rep_options *o, struct rep_
 			po.sweep = NULL;
 		if (parts[i].build(st, &po, r))
 			goto out;
+		if (built)
+			built(i, arg);
 	}
 	ret = 0;
 out:
@@ -346,7 +351,8 @@ out:
 }
 
 int rep_report_build_logged(struct store *st, const struct rep_options *o,
-			    struct rep_report *r)
+			    struct rep_report *r, void (*built)(size_t row, void *arg),
+			    void *arg)
 {
 	char now[32];
 
@@ -355,47 +361,51 @@ int rep_report_build_logged(struct store *st, const struct rep_options *o,
 	r->generated_at = xstrdup(now);
 	r->store_path = xstrdup(st->path);
 	r->parts = o->parts;
+	r->logs_failed_only = o->logs_failed_only;
 	if (rep_versions_load(st, &r->versions))
 		return -1;
-	return build_rows(st, o, r, 1);
+	return build_rows(st, o, r, 1, built, arg);
 }
 
 int rep_report_build_rest(struct store *st, const struct rep_options *o,
 			  struct rep_report *r)
 {
-	return build_rows(st, o, r, 0);
+	return build_rows(st, o, r, 0, NULL, NULL);
 }
 
 int rep_report_build(struct store *st, const struct rep_options *o,
 		     struct rep_report *r)
 {
-	if (rep_report_build_logged(st, o, r))
+	if (rep_report_build_logged(st, o, r, NULL, NULL))
 		return -1;
 	return rep_report_build_rest(st, o, r);
 }
 
-int rep_report_has_logs(const struct rep_report *r)
+size_t rep_report_rows(void)
+{
+	return ARRAY_SIZE(parts);
+}
+
+int rep_report_parts_have_logs(unsigned bits)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
-		if ((r->parts & parts[i].bit) && parts[i].write_logs)
+		if ((bits & parts[i].bit) && parts[i].write_logs)
 			return 1;
 	return 0;
 }
 
-void rep_report_plan_logs(struct rep_report *r)
+void rep_report_plan_row_logs(struct rep_report *r, size_t row)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
-		if ((r->parts & parts[i].bit) && parts[i].plan_logs)
-			parts[i].plan_logs(r);
+	if (row < ARRAY_SIZE(parts) && (r->parts & parts[row].bit) && parts[row].plan_logs)
+		parts[row].plan_logs(r);
 }
 
-int rep_report_write_logs(struct store *st, const struct rep_report *r, const char *dir)
+int rep_report_write_row_logs(struct store *st, const struct rep_report *r, size_t row,
+			      const char *dir)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
-		if ((r->parts & parts[i].bit) && parts[i].write_logs &&
-		    parts[i].write_logs(st, r, dir))
-			return -1;
-	return 0;
+	if (row >= ARRAY_SIZE(parts) || !(r->parts & parts[row].bit) || !parts[row].write_logs)
+		return 0;
+	return parts[row].write_logs(st, r, dir);
 }
 
 int rep_report_gate(const struct rep_report *r)

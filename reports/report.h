@@ -31,6 +31,7 @@ struct rep_options {
 	/* The mapping part's DTS corpus (rep_corpus_build), NULL: the
 	 * bundled scenarios' dts/ */
 	const char *corpus;
+	int logs_failed_only; /* logs of the failures and errors only */
 };
 
 /*
@@ -43,26 +44,33 @@ int rep_report_build(struct store *st, const struct rep_options *o,
 		     struct rep_report *r) VM_WUR;
 /*
  * rep_report_build in two steps: the parts with logs (the matrix, the
- * migrations), r zeroed first; then the others. The same contract.
+ * migrations), r zeroed first, built(row, arg) called (when not NULL)
+ * after each of their rows of the parts table is built; then the
+ * others. The same contract.
  */
 int rep_report_build_logged(struct store *st, const struct rep_options *o,
-			    struct rep_report *r) VM_WUR;
+			    struct rep_report *r, void (*built)(size_t row, void *arg),
+			    void *arg) VM_WUR;
 int rep_report_build_rest(struct store *st, const struct rep_options *o,
 			  struct rep_report *r) VM_WUR;
-/* Whether a part of r has logs beside the report. */
-int rep_report_has_logs(const struct rep_report *r);
+/* How many rows the parts table has (row: 0 to this, exclusive). */
+size_t rep_report_rows(void);
+/* Whether one of the parts in bits (enum rep_part) has logs beside the report. */
+int rep_report_parts_have_logs(unsigned bits);
 /*
- * Sets which cells of r's parts get a log (their log member, a path
- * under the report's directory; r->logs_failed_only: the failures only).
+ * Sets which cells of the part of row (built) get a log: their log
+ * member, a path under the report's directory (r->logs_failed_only: the
+ * failures only). Nothing for a row without logs or not asked for.
  */
-void rep_report_plan_logs(struct rep_report *r);
+void rep_report_plan_row_logs(struct rep_report *r, size_t row);
 /*
- * Writes the log of each cell that has one to dir/<its log>, as new
- * files (dir/logs must exist), reading st; r is not changed. -1 after
+ * Writes the log of each cell of row's part that has one to
+ * dir/<its log>, as new files (dir/logs must exist), reading st; r is
+ * not changed, and the other parts may be built meanwhile. -1 after
  * reporting, or when virt-matrix is interrupted.
  */
-int rep_report_write_logs(struct store *st, const struct rep_report *r,
-			  const char *dir) VM_WUR;
+int rep_report_write_row_logs(struct store *st, const struct rep_report *r, size_t row,
+			      const char *dir) VM_WUR;
 /* The part named s ("all": every one) into *bits: 0, or -1 after reporting. */
 int rep_report_parse_part(const char *s, unsigned *bits) VM_WUR;
 /*
@@ -92,7 +100,6 @@ struct rep_run_options {
 	const char *db;	   /* the store's path */
 	const char *out;   /* output directory, or "-": stdout */
 	unsigned formats;  /* enum rep_format bits; one only with out "-" */
-	int logs_failed_only; /* --logs failed: logs of failures and errors only */
 };
 
 /*

@@ -117,11 +117,17 @@ static int read_snapshot(struct store *st)
 
 /* A report being written into dir (see the top). */
 struct rep_out {
-	const struct rep_report *r;
+	struct rep_report *r;
 	const char *db;    /* the store, for the logs' own connection */
 	struct store *st;  /* or the connection to use (rep_report_write) */
 	const char *dir;
 	char *stage;       /* the private directory in dir */
+	int has_logs;
+	/* The rows of the parts table whose model is built, for the logs. */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t *ready, nready, taken;
+	int all_ready;     /* no more rows will come */
 	pthread_t logs;
 	int logs_running;  /* the logs' thread was started */
 	int logs_ok;
@@ -132,16 +138,39 @@ struct rep_out {
 	size_t njobs;
 };
 
+/* The next built row for the logs, or SIZE_MAX when none will come. */
+static size_t next_row(struct rep_out *w)
+{
+	size_t row = SIZE_MAX;
+
+	pthread_mutex_lock(&w->mu);
+	while (w->taken == w->nready && !w->all_ready)
+		pthread_cond_wait(&w->cv, &w->mu);
+	if (w->taken < w->nready)
+		row = w->ready[w->taken++];
+	pthread_mutex_unlock(&w->mu);
+	return row;
+}
+
+/* Each row's logs as it is built, until none will come; -1 at a failure. */
+static int write_rows(struct rep_out *w, struct store *st)
+{
+	for (size_t row; (row = next_row(w)) != SIZE_MAX;)
+		if (rep_report_write_row_logs(st, w->r, row, w->stage))
+			return -1;
+	return 0;
+}
+
 static int write_logs(struct rep_out *w)
 {
 	struct store own;
 	int ret;
 
 	if (w->st)
-		return rep_report_write_logs(w->st, w->r, w->stage);
+		return write_rows(w, w->st);
 	if (store_open(&own, w->db))
 		return -1;
-	ret = read_snapshot(&own) || rep_report_write_logs(&own, w->r, w->stage) ? -1 : 0;
+	ret = read_snapshot(&own) || write_rows(w, &own) ? -1 : 0;
 	store_rollback(&own);
 	store_close(&own);
 	return ret;
@@ -156,19 +185,51 @@ static void *logs_thread(void *arg)
 }
 
 /*
- * Makes w's private directory in dir and, when r has logs, sets which
- * cells get one and starts writing them (on a thread; here when none can
- * be started). The model of the parts with logs must be built; the
- * others may be built until out_finish. -1 after reporting (nothing is
- * left then).
+ * Row row of the parts table is built: which of its cells get a log is
+ * set, and the logs' thread may write them (a built() of
+ * rep_report_build_logged).
  */
-static int out_begin(struct rep_out *w, struct rep_report *r, const char *dir)
+static void row_built(size_t row, void *arg)
+{
+	struct rep_out *w = arg;
+
+	if (!w->has_logs)
+		return;
+	rep_report_plan_row_logs(w->r, row);
+	pthread_mutex_lock(&w->mu);
+	w->ready[w->nready++] = row;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* No more rows will be built for the logs. */
+static void rows_done(struct rep_out *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->all_ready = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/*
+ * Makes w's private directory in dir for a report of parts (enum
+ * rep_part bits) whose model is r (built later: row_built announces each
+ * row with logs, rows_done the end), and when it has logs starts their
+ * thread (when none can be started, the logs are written in out_finish).
+ * -1 after reporting (nothing is left then).
+ */
+static int out_begin(struct rep_out *w, struct rep_report *r, unsigned parts,
+		     const char *dir)
 {
 	struct strbuf logs = STRBUF_INIT;
 	int rc;
 
 	w->r = r;
 	w->dir = dir;
+	w->has_logs = rep_report_parts_have_logs(parts);
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	w->ready = xcalloc(rep_report_rows(), sizeof(*w->ready));
 	if (mkdir_p(dir, 0755))
 		return -1;
 	/* What reports killed outright left in dir: their owners are gone. */
@@ -176,7 +237,7 @@ static int out_begin(struct rep_out *w, struct rep_report *r, const char *dir)
 	w->stage = owned_tmp_create(dir, "report");
 	if (!w->stage)
 		return -1;
-	if (!rep_report_has_logs(r))
+	if (!w->has_logs)
 		return 0;
 	sb_printf(&logs, "%s/logs", w->stage);
 	rc = mkdir_p(logs.buf, 0755);
@@ -188,11 +249,7 @@ static int out_begin(struct rep_out *w, struct rep_report *r, const char *dir)
 		w->stage = NULL;
 		return -1;
 	}
-	rep_report_plan_logs(r);
-	if (!pthread_create(&w->logs, NULL, logs_thread, w))
-		w->logs_running = 1;
-	else
-		w->logs_ok = !write_logs(w);
+	w->logs_running = !pthread_create(&w->logs, NULL, logs_thread, w);
 	return 0;
 }
 
@@ -237,7 +294,7 @@ static int out_commit(const struct rep_out *w)
 		if (rename(from.buf, to.buf))
 			ret = error_errno("cannot rename '%s' to '%s'", from.buf, to.buf);
 	}
-	if (!ret && rep_report_has_logs(w->r)) {
+	if (!ret && w->has_logs) {
 		strbuf_reset(&from);
 		strbuf_reset(&to);
 		sb_printf(&from, "%s/logs", w->stage);
@@ -247,6 +304,14 @@ static int out_commit(const struct rep_out *w)
 	strbuf_release(&from);
 	strbuf_release(&to);
 	return ret;
+}
+
+static void out_release(struct rep_out *w)
+{
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w->ready);
+	w->ready = NULL;
 }
 
 /*
@@ -259,15 +324,18 @@ static int out_finish(struct rep_out *w, unsigned fmts, int ok)
 {
 	int ret = -1;
 
+	rows_done(w);
 	for (size_t i = 0; ok && i < ARRAY_SIZE(formats); i++)
 		if (fmts & formats[i].bit)
 			w->jobs[w->njobs++].format = (int)i;
 	threads_run(w->njobs, format_job, w);
 	if (w->logs_running)
 		pthread_join(w->logs, NULL);
+	else if (w->has_logs && ok)
+		w->logs_ok = !write_logs(w);
 	for (size_t i = 0; i < w->njobs; i++)
 		ok = ok && w->jobs[i].ok;
-	if (rep_report_has_logs(w->r))
+	if (w->has_logs)
 		ok = ok && w->logs_ok;
 	if (ok && !vm_interrupted)
 		ret = out_commit(w);
@@ -278,6 +346,7 @@ static int out_finish(struct rep_out *w, unsigned fmts, int ok)
 		warning("cannot remove '%s'", w->stage);
 	free(w->stage);
 	w->stage = NULL;
+	out_release(w);
 	return ret;
 }
 
@@ -306,8 +375,12 @@ int rep_report_write(struct store *st, struct rep_report *r, unsigned fmts,
 
 	if (!strcmp(dir, "-"))
 		return write_stdout(r, fmts);
-	if (out_begin(&w, r, dir))
+	if (out_begin(&w, r, r->parts, dir)) {
+		out_release(&w);
 		return -1;
+	}
+	for (size_t row = 0; row < rep_report_rows(); row++)
+		row_built(row, &w);
 	return out_finish(&w, fmts, 1);
 }
 
@@ -348,18 +421,19 @@ int rep_report_run(const struct rep_run_options *ro)
 		return error("no store at '%s' (see --db)", ro->db);
 	if (store_open(&st, ro->db))
 		return -1;
-	if (read_snapshot(&st) || rep_report_build_logged(&st, &ro->report, &r))
+	if (read_snapshot(&st))
 		goto out;
-	r.logs_failed_only = ro->logs_failed_only;
 	if (to_stdout) {
-		if (rep_report_build_rest(&st, &ro->report, &r) ||
-		    write_stdout(&r, ro->formats))
+		if (rep_report_build(&st, &ro->report, &r) || write_stdout(&r, ro->formats))
 			goto out;
 	} else {
-		if (out_begin(&w, &r, ro->out))
+		if (out_begin(&w, &r, ro->report.parts, ro->out)) {
+			out_release(&w);
 			goto out;
-		/* The logs are being written meanwhile. */
-		built = !rep_report_build_rest(&st, &ro->report, &r);
+		}
+		/* Each part's logs are written from when it is built. */
+		built = !rep_report_build_logged(&st, &ro->report, &r, row_built, &w) &&
+			!rep_report_build_rest(&st, &ro->report, &r);
 		if (out_finish(&w, ro->formats, built))
 			goto out;
 		info("report written to %s: %zu unacknowledged ABI break(s), "
@@ -432,7 +506,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 		case 'l':
 			if (strcmp(optarg, "all") && strcmp(optarg, "failed"))
 				return error("--logs wants all or failed, not '%s'", optarg);
-			a->run.logs_failed_only = !strcmp(optarg, "failed");
+			a->run.report.logs_failed_only = !strcmp(optarg, "failed");
 			break;
 		case 'd':
 			a->run.db = optarg;

@@ -132,7 +132,7 @@ static const char acks_guest[] =
 static void build(struct store *st, const char *dir, const char *acks_text,
 		  struct rep_report *r)
 {
-	struct rep_options o = { REP_ABI, NULL, NULL, NULL };
+	struct rep_options o = { REP_ABI, NULL, NULL, NULL, 0 };
 	struct strbuf path = STRBUF_INIT;
 
 	tu_write(dir, "acks", acks_text);

@@ -657,7 +657,7 @@ static void write_outputs(struct fixture *f, struct rep_report *r, struct output
 /* The migration part of f's store into r, written and read back into o. */
 static void build_outputs(struct fixture *f, struct rep_report *r, struct outputs *o)
 {
-	struct rep_options opt = { REP_MIGRATION, NULL, NULL, NULL };
+	struct rep_options opt = { REP_MIGRATION, NULL, NULL, NULL, 0 };
 
 	assert_int_equal(rep_report_build(&f->st, &opt, r), 0);
 	write_outputs(f, r, o);
@@ -1063,7 +1063,7 @@ static void test_libvirt_section(void **state)
 
 	for (size_t i = 0; i < ARRAY_SIZE(lv_cases); i++) {
 		const struct lv_case *k = &lv_cases[i];
-		struct rep_options o = { REP_MIGRATION, k->uuid, NULL, NULL };
+		struct rep_options o = { REP_MIGRATION, k->uuid, NULL, NULL, 0 };
 		const struct rep_mig_libvirt *lv;
 		struct strbuf got = STRBUF_INIT;
 		struct rep_report r;
@@ -1092,7 +1092,7 @@ static void test_libvirt_section(void **state)
 static void test_libvirt_not_in_grids(void **state)
 {
 	struct fixture *f = *state;
-	struct rep_options o = { REP_MIGRATION, NULL, NULL, NULL };
+	struct rep_options o = { REP_MIGRATION, NULL, NULL, NULL, 0 };
 	struct strbuf got = STRBUF_INIT;
 	const struct rep_mig_counts *k;
 	struct rep_report r;
@@ -1316,7 +1316,7 @@ static void test_libvirt_writers(void **state)
  */
 static void test_libvirt_regression_gates(void **state)
 {
-	struct rep_options o = { REP_MIGRATION, NULL, NULL, NULL };
+	struct rep_options o = { REP_MIGRATION, NULL, NULL, NULL, 0 };
 	char *vm = tu_vm_binary(), *dir, *out = NULL;
 	struct strbuf md = STRBUF_INIT, outdir = STRBUF_INIT;
 	struct rep_report r;
@@ -1371,7 +1371,7 @@ static void test_libvirt_regression_gates(void **state)
 /* No migrate sweep at all: an empty part, no failure. */
 static void test_empty(void **state)
 {
-	struct rep_options o = { REP_MIGRATION | REP_MATRIX, NULL, NULL, NULL };
+	struct rep_options o = { REP_MIGRATION | REP_MATRIX, NULL, NULL, NULL, 0 };
 	struct rep_report r;
 	struct strbuf md = STRBUF_INIT, js = STRBUF_INIT;
 	struct store st;

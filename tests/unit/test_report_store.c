@@ -309,7 +309,7 @@ static char *read_out(const char *dir, const char *name)
 
 static void test_writers(void **state)
 {
-	struct rep_options o = { REP_ALL, NULL, NULL, NULL };
+	struct rep_options o = { REP_ALL, NULL, NULL, NULL, 0 };
 	struct rep_report r;
 	struct store st;
 	struct strbuf out = STRBUF_INIT, acks = STRBUF_INIT;
@@ -486,7 +486,7 @@ struct cmd_case {
 /* --logs failed: the logs of the runs that failed or erred, and no other. */
 static void test_logs_failed_only(void **state)
 {
-	struct rep_options o = { REP_MATRIX, NULL, NULL, NULL };
+	struct rep_options o = { REP_MATRIX, NULL, NULL, NULL, 0 };
 	struct rep_report r;
 	struct store st;
 	struct strbuf out = STRBUF_INIT, p = STRBUF_INIT;
@@ -536,7 +536,7 @@ static int has_entry(const char *dir, const char *prefix)
  */
 static void test_out_replaced_whole(void **state)
 {
-	struct rep_options o = { REP_MATRIX, NULL, NULL, NULL };
+	struct rep_options o = { REP_MATRIX, NULL, NULL, NULL, 0 };
 	struct rep_report r;
 	struct store st;
 	struct strbuf out = STRBUF_INIT, p = STRBUF_INIT;
