@@ -22,6 +22,7 @@ void strbuf_init(struct strbuf *sb, size_t max)
 	sb->alloc = 0;
 	sb->max = max;
 	sb->cut = 0;
+	sb->sink = NULL;
 }
 
 void strbuf_release(struct strbuf *sb)
@@ -101,16 +102,30 @@ int strbuf_addch(struct strbuf *sb, char c)
 
 int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
+	size_t room = sb->alloc ? sb->alloc - sb->len : 0; /* with the NUL's byte */
 	va_list cp;
 	int n;
 
+	/* Once into the room there is (git's strbuf_vaddf); again if short. */
 	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
+	n = vsnprintf(room ? sb->buf + sb->len : NULL, room, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		die("vsnprintf failed for '%s'", fmt);
-	if (grow(sb, (size_t)n))
+	if ((size_t)n < room) {
+		if (sb->max && sb->len + (size_t)n > sb->max) {
+			sb->buf[sb->len] = '\0';
+			errno = EFBIG;
+			return -1;
+		}
+		sb->len += (size_t)n;
+		return 0;
+	}
+	if (grow(sb, (size_t)n)) {
+		if (sb->alloc)
+			sb->buf[sb->len] = '\0';
 		return -1;
+	}
 	if (vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap) != n)
 		die("vsnprintf changed its mind");
 	sb->len += (size_t)n;
@@ -128,6 +143,58 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	return r;
 }
 
+/* Writes what sb holds to its sink, and empties sb. */
+static void sink_flush(struct strbuf *sb)
+{
+	struct strbuf_sink *k = sb->sink;
+	const char *p = sb->buf;
+	size_t n = sb->len;
+
+	while (n && !k->err) {
+		ssize_t w = write(k->fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			k->err = errno;
+			break;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	strbuf_reset(sb);
+}
+
+static void sink_maybe_flush(struct strbuf *sb)
+{
+	if (sb->sink && sb->len >= STRBUF_SINK_CHUNK)
+		sink_flush(sb);
+}
+
+void strbuf_sink_start(struct strbuf *sb, struct strbuf_sink *sink, int fd)
+{
+	if (sb->max)
+		die("a strbuf with a cap cannot pass its text on");
+	sink->fd = fd;
+	sink->err = 0;
+	sb->sink = sink;
+	sink_maybe_flush(sb);
+}
+
+int strbuf_sink_finish(struct strbuf *sb)
+{
+	struct strbuf_sink *k = sb->sink;
+
+	if (!k)
+		return 0;
+	sink_flush(sb);
+	sb->sink = NULL;
+	if (!k->err)
+		return 0;
+	errno = k->err;
+	return -1;
+}
+
 /*
  * Appends len bytes of data, or, past the cap, what fits before the cut
  * marker, then the marker; nothing once the text was cut.
@@ -142,6 +209,7 @@ static void sb_add_cut(struct strbuf *sb, const char *data, size_t len)
 	if (!sb->max || sb->len + len <= sb->max) {
 		if (strbuf_add(sb, data, len))
 			die("strbuf_add within its cap failed");
+		sink_maybe_flush(sb);
 		return;
 	}
 	/* Room for the marker: drop the end of what is there if need be. */
@@ -190,6 +258,8 @@ void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 		die("vsnprintf into an uncapped buffer failed");
 	if (sb->max)
 		sb_add_cut(sb, t.buf, t.len);
+	else
+		sink_maybe_flush(sb);
 	strbuf_release(&t);
 }
 

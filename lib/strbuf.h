@@ -18,16 +18,19 @@
 
 #include "util.h"
 
+struct strbuf_sink;
+
 struct strbuf {
 	char *buf;
 	size_t len;
 	size_t alloc;
 	size_t max; /* 0: no cap */
 	int cut;    /* sb_*() cut the text at max (the marker is in buf) */
+	struct strbuf_sink *sink; /* NULL: the text stays in buf */
 };
 
 extern char strbuf_empty[];
-#define STRBUF_INIT { strbuf_empty, 0, 0, 0, 0 }
+#define STRBUF_INIT { strbuf_empty, 0, 0, 0, 0, NULL }
 /* What ends a text that sb_*() cut at its buffer's cap. */
 #define STRBUF_CUT_MARKER "\n[... cut: longer than this buffer keeps]\n"
 
@@ -51,6 +54,26 @@ void sb_putc(struct strbuf *sb, char c);
 void sb_add(struct strbuf *sb, const void *data, size_t len);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) VM_PRINTF(2, 3);
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap) VM_PRINTF(2, 0);
+
+/*
+ * Where the text of a document too large to keep whole (a report's HTML
+ * or JSON) goes as it is made: once sb holds STRBUF_SINK_CHUNK bytes,
+ * sb_*() write them to fd and empty sb, so that the same memory is used
+ * again. Only sb_*() pass text on; buf and len show what is not yet
+ * written. A sink's buffer has no cap.
+ */
+struct strbuf_sink {
+	int fd;
+	int err; /* errno of the first write that failed (0: none); nothing is written after */
+};
+#define STRBUF_SINK_CHUNK ((size_t)256 << 10)
+/* Starts passing sb's text (uncapped; what it holds too) to fd through sink. */
+void strbuf_sink_start(struct strbuf *sb, struct strbuf_sink *sink, int fd);
+/*
+ * Writes what sb still holds and ends the sink (sb is empty then). 0, or
+ * -1 with errno set to that of the first write that failed.
+ */
+int strbuf_sink_finish(struct strbuf *sb) VM_WUR;
 
 void strbuf_setlen(struct strbuf *sb, size_t len);
 void strbuf_rtrim(struct strbuf *sb);

@@ -19,6 +19,7 @@
  * rendered on worker threads. A run's or migration's row never changes
  * once recorded, so the logs' connection reads what the model's saw.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -253,15 +254,41 @@ static int out_begin(struct rep_out *w, struct rep_report *r, unsigned parts,
 	return 0;
 }
 
-static int write_format(const struct rep_report *r, int f, const char *stage)
+/*
+ * Renders format f of r to fd as it is made (a large lab's HTML and JSON
+ * are hundreds of megabytes: not kept whole). -1 with errno set when a
+ * write failed.
+ */
+static int render_to_fd(const struct rep_report *r, int f, int fd)
 {
-	struct strbuf out = STRBUF_INIT, path = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT;
+	struct strbuf_sink sink;
 	int ret;
 
+	strbuf_sink_start(&out, &sink, fd);
 	formats[f].write(r, &out);
-	sb_printf(&path, "%s/%s", stage, formats[f].file);
-	ret = write_file_new(path.buf, out.buf, out.len);
+	ret = strbuf_sink_finish(&out);
 	strbuf_release(&out);
+	return ret;
+}
+
+static int write_format(const struct rep_report *r, int f, const char *stage)
+{
+	struct strbuf path = STRBUF_INIT;
+	int fd, ret = -1;
+
+	sb_printf(&path, "%s/%s", stage, formats[f].file);
+	fd = open(path.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		error_errno("cannot create '%s'", path.buf);
+		goto out;
+	}
+	if (render_to_fd(r, f, fd) || close(fd)) {
+		error_errno("cannot write '%s'", path.buf);
+		goto out;
+	}
+	ret = 0;
+out:
 	strbuf_release(&path);
 	return ret;
 }
@@ -353,19 +380,14 @@ static int out_finish(struct rep_out *w, unsigned fmts, int ok)
 /* The one format of fmts to stdout, without logs. */
 static int write_stdout(const struct rep_report *r, unsigned fmts)
 {
-	struct strbuf out = STRBUF_INIT;
-	int ret = 0;
-
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
 		if (!(fmts & formats[i].bit))
 			continue;
-		formats[i].write(r, &out);
-		if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout))
-			ret = error_errno("cannot write the report to stdout");
+		if (fflush(stdout) || render_to_fd(r, (int)i, STDOUT_FILENO))
+			return error_errno("cannot write the report to stdout");
 		break;
 	}
-	strbuf_release(&out);
-	return ret;
+	return 0;
 }
 
 int rep_report_write(struct store *st, struct rep_report *r, unsigned fmts,

@@ -2,6 +2,8 @@
  * strbuf caps and helpers, strvec, and text made safe to quote
  * (str_printable) of lib/strbuf.c.
  */
+#include <fcntl.h>
+
 #include "testutil.h"
 
 static void test_cap(void **state)
@@ -14,11 +16,70 @@ static void test_cap(void **state)
 	assert_int_equal(strbuf_addstr(&sb, "6789"), -1);
 	assert_int_equal(errno, EFBIG);
 	assert_string_equal(sb.buf, "12345");
+	/* Formatted into the buffer's room, past the cap: refused, text kept. */
+	assert_true(sb.alloc > 10);
+	assert_int_equal(strbuf_addf(&sb, "%d", 6789), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_string_equal(sb.buf, "12345");
+	assert_int_equal(sb.len, 5);
 	assert_int_equal(strbuf_addf(&sb, "%d", 678), 0);
 	assert_string_equal(sb.buf, "12345678");
 	assert_int_equal(strbuf_addch(&sb, 'x'), -1);
 	assert_int_equal(sb.len, 8);
 	strbuf_release(&sb);
+}
+
+/*
+ * A sink: what sb_*() append reaches the file in order, the buffer never
+ * holds a chunk's worth for long, and a failing write is told at the end.
+ */
+static void test_sink(void **state)
+{
+	char *dir = tu_tmpdir("sb-sink"), *got;
+	struct strbuf sb = STRBUF_INIT, want = STRBUF_INIT, p = STRBUF_INIT;
+	struct strbuf_sink sink;
+	size_t most = 0;
+	int fd;
+
+	(void)state;
+	path_join(&p, dir, "out");
+	fd = open(p.buf, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	sb_puts(&sb, "head\n");
+	strbuf_sink_start(&sb, &sink, fd);
+	sb_puts(&want, "head\n");
+	for (int i = 0; i < 100000; i++) {
+		sb_printf(&sb, "line %d ", i);
+		sb_putc(&sb, '|');
+		sb_puts(&sb, "text\n");
+		sb_printf(&want, "line %d |text\n", i);
+		if (sb.len > most)
+			most = sb.len;
+	}
+	assert_true(want.len > 4 * STRBUF_SINK_CHUNK);
+	assert_true(most < STRBUF_SINK_CHUNK + 64);
+	assert_int_equal(strbuf_sink_finish(&sb), 0);
+	assert_int_equal(sb.len, 0);
+	assert_null(sb.sink);
+	assert_int_equal(close(fd), 0);
+	got = tu_read(p.buf);
+	assert_int_equal(strlen(got), want.len);
+	assert_string_equal(got, want.buf);
+	free(got);
+
+	/* A write that fails: the rest is dropped, the error kept for the end. */
+	fd = open(p.buf, O_RDONLY);
+	assert_true(fd >= 0);
+	strbuf_sink_start(&sb, &sink, fd);
+	for (size_t n = 0; n < 2 * STRBUF_SINK_CHUNK; n += 5)
+		sb_puts(&sb, "text\n");
+	assert_int_equal(strbuf_sink_finish(&sb), -1);
+	assert_int_equal(errno, EBADF);
+	close(fd);
+	strbuf_release(&sb);
+	strbuf_release(&want);
+	strbuf_release(&p);
+	tu_rmdir(dir);
 }
 
 static void test_read_file_cap_and_tail(void **state)
@@ -190,6 +251,7 @@ static void test_str_printable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sink),
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_read_file_cap_and_tail),
 		cmocka_unit_test(test_cut_with_marker),
