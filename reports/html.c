@@ -52,6 +52,17 @@ static const char css[] =
 	".filterbar{margin:.3em 0}.count{color:#666;margin-left:.6em;font-size:12px}"
 	"table.rep tr.pgoff{display:none}.pager{margin:.2em 0;font-size:12px;color:#555}"
 	".pager button{font-size:12px;margin:0 .4em}"
+	/*
+	 * The tables (div.tw, html_kit.c) and the ABI part's details
+	 * (div.celld) are laid out only near the screen: a large lab's page
+	 * (100 MB, 136,000 rows) opens in seconds, not minutes. Each is at
+	 * least as wide as its content, so that the containment does not cut
+	 * a table wider than the window. Off screen, until first seen, a table
+	 * counts as 800 px tall (the script then makes that its rows' height)
+	 * and a detail as 200 px.
+	 */
+	".tw,div.celld{content-visibility:auto;min-width:min-content}"
+	".tw{contain-intrinsic-block-size:auto 800px}div.celld{contain-intrinsic-block-size:auto 200px}"
 	"details>summary{cursor:pointer;color:#225}pre{white-space:pre-wrap;font-size:12px}"
 	/* the ABI overview grid (html_abi.c) */
 	".gridwrap{max-height:75vh;max-width:100%;overflow:auto;display:inline-block;border:1px solid #ccc}"
@@ -151,7 +162,10 @@ static const char script[] =
 	"document.querySelectorAll('table.rep').forEach(function(t){"
 	"t.querySelectorAll('thead th').forEach(function(h,i){h.addEventListener('click',function(){"
 	"sortTable(t,i,h.getAttribute('aria-sort')==='ascending');});});"
-	"if(t.tBodies[0]&&t.tBodies[0].rows.length>PAGE)pager(t);filterTable(t,'');});\n"
+	"if(t.tBodies[0]&&t.tBodies[0].rows.length>PAGE)pager(t);filterTable(t,'');"
+	/* an unseen table's height, from the rows its page shows */
+	"var w=t.parentNode,n=t.tBodies[0]?t.tBodies[0].rows.length:0;"
+	"if(w.classList.contains('tw'))w.style.containIntrinsicBlockSize='auto '+(30+22*Math.min(n,PAGE))+'px';});\n"
 	"document.querySelectorAll('input.tfilter').forEach(function(i){i.addEventListener('input',function(){"
 	"var t=document.getElementById(i.getAttribute('data-table'));if(t)filterTable(t,i.value);});});\n"
 	"document.querySelectorAll('input.onlydiff').forEach(function(i){i.addEventListener('change',function(){"
@@ -290,7 +304,7 @@ static void mapping_options_table(struct strbuf *out, const struct rep_map_scena
 		}
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 	strvec_clear(&heads);
 	strbuf_release(&lab);
 }
@@ -316,7 +330,7 @@ static void mapping_changes_table(struct strbuf *out, const struct rep_map_scena
 		rep_html_td(out, "code hl", ch->detail);
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 }
 
 /* The strings of sv as a list. */
@@ -474,7 +488,7 @@ static void caps_table(struct strbuf *out, const struct rep_report *r,
 		presence_cells(out, r, it->present);
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 	strvec_clear(&heads);
 }
 
@@ -513,7 +527,8 @@ static void caps_section(struct strbuf *out, const struct rep_report *r)
 		}
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n</section>\n");
+	rep_html_table_close(out);
+	sb_puts(out, "</section>\n");
 	strvec_clear(&heads);
 }
 
@@ -588,7 +603,7 @@ static void matrix_section(struct strbuf *out, const struct rep_report *r)
 	for (size_t i = 0; i < m->ncells; i++)
 		if (m->cells[i].regression)
 			cell_row(out, &m->cells[i]);
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 	sb_printf(out, "<p>%zu regression(s), %zu fixed.</p>\n", m->regressions, m->fixed);
 	strvec_push(&heads, "QEMU \\ libvirt");
 	strvec_pushv(&heads, m->libvirts.v);
@@ -616,7 +631,7 @@ static void matrix_section(struct strbuf *out, const struct rep_report *r)
 			}
 			sb_puts(out, "</tr>\n");
 		}
-		sb_puts(out, "</tbody></table>\n");
+		rep_html_table_close(out);
 		strbuf_release(&id);
 	}
 	free(by_place);
@@ -624,7 +639,8 @@ static void matrix_section(struct strbuf *out, const struct rep_report *r)
 	rep_html_table_open(out, "matrix-cells", hc, ARRAY_SIZE(hc), 0);
 	for (size_t i = 0; i < m->ncells; i++)
 		cell_row(out, &m->cells[i]);
-	sb_puts(out, "</tbody></table>\n</section>\n");
+	rep_html_table_close(out);
+	sb_puts(out, "</section>\n");
 	strvec_clear(&heads);
 }
 

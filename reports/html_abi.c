@@ -202,7 +202,7 @@ static void disagreements(struct strbuf *out, const struct rep_report *r)
 		cell_id(out, r, machine, q->to);
 		sb_puts(out, "\">details</a></td></tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 	strbuf_release(&t);
 }
 
@@ -250,7 +250,7 @@ static void not_compared(struct strbuf *out, const struct rep_report *r)
 	rep_html_table_open(out, "abi-not-compared-pairs", h, ARRAY_SIZE(h), 0);
 	not_compared_rows(out, r, "QEMU", &r->abi.pairs, abi_machine);
 	not_compared_rows(out, r, "guest", &r->guest.pairs, guest_machine);
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 }
 
 /* ---- each cell's details ---- */
@@ -437,7 +437,7 @@ static void abi_groups_table(struct strbuf *out, const struct rep_report *r,
 			sb_puts(out, "</tr>\n");
 		}
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 	rep_abi_groups_free(g, n);
 }
 
@@ -462,7 +462,7 @@ static void guest_groups_table(struct strbuf *out, const struct rep_report *r)
 		ack_cell(out, r, d->ack);
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 	rep_guest_groups_free(g, n);
 }
 
@@ -494,7 +494,7 @@ static void machines_table(struct strbuf *out, const struct rep_report *r)
 		sb_printf(out, "<td class=\"%s\">%zu</td><td>%zu</td><td>%zu</td></tr>\n",
 			  mt->breaks ? "unacked" : "", mt->breaks, mt->acked, mt->props);
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 	strvec_clear(&heads);
 }
 
@@ -521,7 +521,7 @@ static void acks_table(struct strbuf *out, const struct rep_report *r)
 		sb_printf(out, "<td class=\"%s\">%zu%s</td></tr>\n",
 			  k->used ? "" : "unacked", k->used, k->used ? "" : " (unused)");
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 }
 
 static void summary(struct strbuf *out, const struct rep_report *r)

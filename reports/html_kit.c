@@ -30,7 +30,7 @@ void rep_html_table_open(struct strbuf *out, const char *id,
 	}
 	sb_puts(out, "<span class=\"count\" id=\"");
 	rep_html(out, id);
-	sb_puts(out, "-count\"></span></div>\n<table class=\"rep\" id=\"");
+	sb_puts(out, "-count\"></span></div>\n<div class=\"tw\"><table class=\"rep\" id=\"");
 	rep_html(out, id);
 	sb_puts(out, "\"><thead><tr>");
 	for (size_t i = 0; i < n; i++) {
@@ -39,6 +39,11 @@ void rep_html_table_open(struct strbuf *out, const char *id,
 		sb_puts(out, "</th>");
 	}
 	sb_puts(out, "</tr></thead><tbody>\n");
+}
+
+void rep_html_table_close(struct strbuf *out)
+{
+	sb_puts(out, "</tbody></table></div>\n");
 }
 
 void rep_html_td(struct strbuf *out, const char *cls, const char *s)

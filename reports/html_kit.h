@@ -15,10 +15,12 @@ void rep_html_id(struct strbuf *out, const char *prefix, const char *s);
 /*
  * A filter box (and, with onlydiff, the "only options that differ"
  * switch) and the start of a sortable table id with n column heads, up
- * to its open <tbody>.
+ * to its open <tbody>; rep_html_table_close ends it. The table sits in a
+ * div.tw, which the browser lays out only when it is near the screen.
  */
 void rep_html_table_open(struct strbuf *out, const char *id,
 			 const char *const *heads, size_t n, int onlydiff);
+void rep_html_table_close(struct strbuf *out);
 /* A cell of class cls (NULL: none) with s, or a dash for NULL. */
 void rep_html_td(struct strbuf *out, const char *cls, const char *s);
 /* A cell listing sv, folded behind its first two names past four. */

@@ -53,7 +53,7 @@ static void summary(struct strbuf *out, const struct rep_lvcorpus *c)
 			sb_printf(out, "<td>%zu</td>", n->n[k]);
 		sb_printf(out, "<td>%zu</td><td>%zu</td></tr>\n", n->compared, n->differs);
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 	strvec_clear(&heads);
 	strbuf_release(&lab);
 }
@@ -80,7 +80,8 @@ static void refused(struct strbuf *out, const struct rep_lvcorpus *c)
 		rep_html_td_list(out, &r->pairs);
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n<p>Each domain's:</p>\n");
+	rep_html_table_close(out);
+	sb_puts(out, "<p>Each domain's:</p>\n");
 	rep_html_table_open(out, "lvc-refused-table", hc, ARRAY_SIZE(hc), 0);
 	for (size_t i = 0; i < c->nrefusals; i++) {
 		const struct rep_lvc_group *g = &c->refusals[i];
@@ -91,7 +92,7 @@ static void refused(struct strbuf *out, const struct rep_lvcorpus *c)
 		rep_html_td(out, "code", c->cells[g->cell].reason);
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 }
 
 /* Where the real argv differs from libvirt's golden one. */
@@ -126,7 +127,8 @@ static void golden(struct strbuf *out, const struct rep_lvcorpus *c)
 		rep_html_td_list(out, &g->pairs);
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n<details><summary>Per domain</summary>\n");
+	rep_html_table_close(out);
+	sb_puts(out, "<details><summary>Per domain</summary>\n");
 	rep_html_table_open(out, "lvc-golden-domains", hd, ARRAY_SIZE(hd), 0);
 	for (size_t i = 0; i < c->ndomain_diffs; i++) {
 		const struct rep_lvc_group *g = &c->domain_diffs[i];
@@ -140,7 +142,8 @@ static void golden(struct strbuf *out, const struct rep_lvcorpus *c)
 		rep_html_td_list(out, &g->pairs);
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n</details>\n");
+	rep_html_table_close(out);
+	sb_puts(out, "</details>\n");
 }
 
 /* The changes across versions, alike ones over the domains as one. */
@@ -172,7 +175,7 @@ static void changes(struct strbuf *out, const struct rep_lvcorpus *c)
 		rep_html_td_list(out, &g[i].domains);
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 	rep_lvc_change_groups_free(g, n);
 }
 
@@ -192,7 +195,8 @@ static void outcome_table(struct strbuf *out, const struct rep_lvcorpus *c)
 		     "<div class=\"filterbar\"><input class=\"tfilter\" type=\"search\" "
 		     "placeholder=\"filter rows\" data-table=\"lvc-outcomes\">"
 		     "<span class=\"count\" id=\"lvc-outcomes-count\"></span></div>\n"
-		     "<table class=\"rep lvc\" id=\"lvc-outcomes\"><thead><tr><th>domain</th>");
+		     "<div class=\"tw\"><table class=\"rep lvc\" id=\"lvc-outcomes\"><thead>"
+		     "<tr><th>domain</th>");
 	for (size_t p = 0; p < c->npairs; p++) {
 		sb_puts(out, "<th title=\"");
 		rep_lvc_pair_label(out, &c->pairs[p]);
@@ -235,7 +239,7 @@ static void outcome_table(struct strbuf *out, const struct rep_lvcorpus *c)
 		}
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 }
 
 void rep_html_lvcorpus(struct strbuf *out, const struct rep_report *r)

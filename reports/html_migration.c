@@ -272,7 +272,7 @@ static void failures(struct strbuf *out, const struct rep_migration *m, int regr
 		rep_html_td(out, NULL, c->has_prev ? run_status_to_string(c->prev_verdict) : NULL);
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 }
 
 /* A predictor's cell: equal green, differs highlighted (no verdict of its own). */
@@ -320,7 +320,7 @@ static void predictions(struct strbuf *out, const struct rep_migration *m)
 		}
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 }
 
 /* "libvirt 9.0.0 / QEMU 7.2.0": one end of a migration through libvirt. */
@@ -400,7 +400,7 @@ static void through_libvirt(struct strbuf *out, const struct rep_mig_libvirt *lv
 		rep_html_td(out, NULL, c->has_prev ? run_status_to_string(c->prev_verdict) : NULL);
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 }
 
 static void all_cells(struct strbuf *out, const struct rep_migration *m)
@@ -422,7 +422,7 @@ static void all_cells(struct strbuf *out, const struct rep_migration *m)
 		rep_html_td(out, NULL, c->current ? "current" : c->from_sweep);
 		sb_puts(out, "</tr>\n");
 	}
-	sb_puts(out, "</tbody></table>\n");
+	rep_html_table_close(out);
 }
 
 /*

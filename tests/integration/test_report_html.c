@@ -17,7 +17,8 @@
  * every row is in the DOM in sorted order, hidden exactly when filtered
  * out, shown exactly when on the page, with the right counts; and the
  * pager's buttons, the filter box and a column head, used by a script as
- * a person would, show what they should.
+ * a person would, show what they should; a table made wider than the
+ * window is whole where the window shows it, its heads on top.
  * The guest views of a few machine types are read from both real QEMUs
  * and recorded (matrix/guestrecord.h) before the report, so that both
  * sides of the ABI part are real.
@@ -699,12 +700,60 @@ static void test_report_large_controls(void **state)
 	strbuf_release(&want);
 }
 
+/*
+ * The tables are laid out only near the screen (content-visibility on
+ * their div.tw): a table made wider than the window must still be whole
+ * where the window shows it (its last column's cells are hit at its right
+ * edge, not cut by the containment), and its heads must stay at the top
+ * of the window while its rows scroll under them.
+ */
+static void test_report_wide_table(void **state)
+{
+	static const char steps[] =
+		"<script>(function(){var t=document.getElementById('" LARGE_ID "'),w=t.parentNode;"
+		"t.querySelector('thead th').style.minWidth='4000px';t.scrollIntoView();\n"
+		"setTimeout(function(){var r=t.getBoundingClientRect();"
+		"window.scrollBy(r.right-window.innerWidth+50,300);\n"
+		"setTimeout(function(){var r=t.getBoundingClientRect(),"
+		"e=document.elementFromPoint(r.right-10,window.innerHeight/2),"
+		"h=t.querySelector('thead th').getBoundingClientRect(),"
+		"o=document.createElement('pre');o.id='wide';"
+		"o.textContent=[w.tagName+'.'+w.className,getComputedStyle(w).contentVisibility,"
+		"r.width>=4000,r.top<0,e&&t.contains(e)?e.tagName:'cut',Math.round(h.top)].join('|');"
+		"document.body.appendChild(o);},500);},500);})();</script>\n";
+	char *out = NULL, *html, *path, *dom;
+	struct strbuf p = STRBUF_INIT, url = STRBUF_INIT;
+	char *rdir = tu_path(dir, "out-wide");
+
+	(void)state;
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "report", "caps", NULL },
+			   (const char *const[]){ "--db", copy, "--out", rdir, NULL }, 120),
+		    0);
+	free(out);
+	sb_printf(&p, "%s/report.html", rdir);
+	html = tu_read(p.buf);
+	path = large_page(html, steps);
+	sb_printf(&url, "file://%s", path);
+	dom = chromium(url.buf, (const char *const[]){ "--window-size=1280,900",
+							"--virtual-time-budget=10000",
+							"--dump-dom", NULL });
+	assert_contains(dom, "id=\"wide\">DIV.tw|auto|true|true|TD|0<",
+			"a wide table whole and its heads on top");
+	free(dom);
+	free(path);
+	free(html);
+	free(rdir);
+	strbuf_release(&p);
+	strbuf_release(&url);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_real),
 		cmocka_unit_test(test_report_large_table),
 		cmocka_unit_test(test_report_large_controls),
+		cmocka_unit_test(test_report_wide_table),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
