@@ -529,6 +529,28 @@ static char *large_page(const char *html, const char *extra)
 	return path;
 }
 
+/*
+ * `report caps` of the test's store into dir/name, made into the large
+ * page with extra (large_page); its path.
+ */
+static char *caps_large_page(const char *name, const char *extra)
+{
+	char *out = NULL, *html, *path, *rdir = tu_path(dir, name);
+	struct strbuf p = STRBUF_INIT;
+
+	assert_exit(tu_run(&out, (const char *const[]){ vm, "report", "caps", NULL },
+			   (const char *const[]){ "--db", copy, "--out", rdir, NULL }, 120),
+		    0);
+	free(out);
+	sb_printf(&p, "%s/report.html", rdir);
+	html = tu_read(p.buf);
+	path = large_page(html, extra);
+	free(html);
+	free(rdir);
+	strbuf_release(&p);
+	return path;
+}
+
 /* The opening tag of a row (<tr ...>), for its attributes only. */
 static int tag_has(const char *row, const char *needle)
 {
@@ -558,19 +580,11 @@ static void test_report_large_table(void **state)
 		{ "page given before the filter", "#page=" LARGE_ID ":2&filter=M-12", "m-12", 0, 2 },
 		{ "a link to a row on another page", "#row-7777", NULL, 0, 0 },
 	};
-	char *out = NULL, *html, *path;
-	struct strbuf p = STRBUF_INIT, url = STRBUF_INIT, cell = STRBUF_INIT,
-		      want = STRBUF_INIT;
-	char *rdir = tu_path(dir, "out-large");
+	char *path;
+	struct strbuf url = STRBUF_INIT, cell = STRBUF_INIT, want = STRBUF_INIT;
 
 	(void)state;
-	assert_exit(tu_run(&out, (const char *const[]){ vm, "report", "caps", NULL },
-			   (const char *const[]){ "--db", copy, "--out", rdir, NULL }, 120),
-		    0);
-	free(out);
-	sb_printf(&p, "%s/report.html", rdir);
-	html = tu_read(p.buf);
-	path = large_page(html, "");
+	path = caps_large_page("out-large", "");
 	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
 		struct strvec rows = STRVEC_INIT;
 		size_t shown = 0, page = cases[c].page, on = 0, pages;
@@ -629,9 +643,6 @@ static void test_report_large_table(void **state)
 		free(dom);
 	}
 	free(path);
-	free(html);
-	free(rdir);
-	strbuf_release(&p);
 	strbuf_release(&url);
 	strbuf_release(&cell);
 	strbuf_release(&want);
@@ -661,19 +672,12 @@ static void test_report_large_controls(void **state)
 		"bars[0].querySelector('[data-go=all]').click();st();\n"
 		"var o=document.createElement('pre');o.id='steps';o.textContent=log.join(';');"
 		"document.body.appendChild(o);})();</script>\n";
-	char *out = NULL, *html, *path, *dom;
+	char *path, *dom;
 	struct strbuf p = STRBUF_INIT, url = STRBUF_INIT, want = STRBUF_INIT;
-	char *rdir = tu_path(dir, "out-large");
 	size_t first_hit = 0;
 
 	(void)state;
-	assert_exit(tu_run(&out, (const char *const[]){ vm, "report", "caps", NULL },
-			   (const char *const[]){ "--db", copy, "--out", rdir, NULL }, 120),
-		    0);
-	free(out);
-	sb_printf(&p, "%s/report.html", rdir);
-	html = tu_read(p.buf);
-	path = large_page(html, steps);
+	path = caps_large_page("out-large", steps);
 	sb_printf(&url, "file://%s", path);
 	dom = chromium(url.buf, (const char *const[]){ "--dump-dom", NULL });
 	for (size_t k = 0; k < LARGE_ROWS && !first_hit; k++) {
@@ -693,8 +697,6 @@ static void test_report_large_controls(void **state)
 	assert_contains(dom, want.buf, "the pager, the filter box and a column head");
 	free(dom);
 	free(path);
-	free(html);
-	free(rdir);
 	strbuf_release(&p);
 	strbuf_release(&url);
 	strbuf_release(&want);
@@ -721,18 +723,11 @@ static void test_report_wide_table(void **state)
 		"o.textContent=[w.tagName+'.'+w.className,getComputedStyle(w).contentVisibility,"
 		"r.width>=4000,r.top<0,e&&t.contains(e)?e.tagName:'cut',Math.round(h.top)].join('|');"
 		"document.body.appendChild(o);},500);},500);})();</script>\n";
-	char *out = NULL, *html, *path, *dom;
-	struct strbuf p = STRBUF_INIT, url = STRBUF_INIT;
-	char *rdir = tu_path(dir, "out-wide");
+	char *path, *dom;
+	struct strbuf url = STRBUF_INIT;
 
 	(void)state;
-	assert_exit(tu_run(&out, (const char *const[]){ vm, "report", "caps", NULL },
-			   (const char *const[]){ "--db", copy, "--out", rdir, NULL }, 120),
-		    0);
-	free(out);
-	sb_printf(&p, "%s/report.html", rdir);
-	html = tu_read(p.buf);
-	path = large_page(html, steps);
+	path = caps_large_page("out-wide", steps);
 	sb_printf(&url, "file://%s", path);
 	dom = chromium(url.buf, (const char *const[]){ "--window-size=1280,900",
 							"--virtual-time-budget=10000",
@@ -741,9 +736,6 @@ static void test_report_wide_table(void **state)
 			"a wide table whole and its heads on top");
 	free(dom);
 	free(path);
-	free(html);
-	free(rdir);
-	strbuf_release(&p);
 	strbuf_release(&url);
 }
 
