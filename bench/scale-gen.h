@@ -41,7 +41,7 @@ struct scale_result {
  * The schema version the generator's SQL was written for (lib/store.c);
  * scale_generate refuses to run against any other.
  */
-#define SCALE_SCHEMA 16
+#define SCALE_SCHEMA 17
 
 /*
  * Writes spec->shards stores dir/shard-K.db (K = 1..N) and fills *res

@@ -619,6 +619,21 @@ static const char *const migrations[] = {
 	"    UPDATE corpus_runs SET uuid = lower(hex(randomblob(16)))"
 	"      WHERE id = NEW.id;"
 	"  END;",
+
+	/*
+	 * 17: what a corpus's origin says of its golden files: latest_qemu,
+	 * the QEMU version libvirt's tests call 'latest' for x86_64 (the
+	 * newest tests/qemucapabilitiesdata/caps_X.Y.Z_x86_64.xml of that
+	 * source, variants aside); NULL when the source has none. Written
+	 * by `corpus import` with the domains; a store imported before has
+	 * no row.
+	 */
+	"CREATE TABLE corpus_origins ("
+	"  corpus TEXT NOT NULL CHECK (corpus IN ('libvirt')),"
+	"  origin TEXT NOT NULL,"
+	"  latest_qemu TEXT,"
+	"  PRIMARY KEY (corpus, origin)"
+	") WITHOUT ROWID;",
 };
 
 int store_schema_version(void)

@@ -121,6 +121,8 @@ static const struct mtable tables[] = {
 	{ "runs", { "uuid" }, { "sweep=sweeps" }, NULL, NULL, NULL },
 	{ "migrations", { "uuid" }, { "sweep=sweeps" }, NULL, NULL, NULL },
 	{ "corpus_domains", { "corpus", "origin", "name" }, { NULL }, NULL, NULL, NULL },
+	/* Keyed by (corpus, origin), no id: the first store's row wins. */
+	{ "corpus_origins", { NULL }, { NULL }, NULL, NULL, NULL },
 	/* A domain's golden files come with the domain row that won. */
 	{ "corpus_golden", { NULL }, { "domain=corpus_domains" },
 	  "domain=corpus_domains", NULL, NULL },
@@ -135,7 +137,8 @@ static const char usage[] =
 	"into OUT.db, which is created when it does not exist. Every table is\n"
 	"merged: installs, builds, probe records (renumbered by the binary's\n"
 	"sha256), ABI texts and schemas (by content), sweeps, runs, migrations\n"
-	"and corpus runs (by uuid), corpus domains (by corpus, origin and name).\n"
+	"and corpus runs (by uuid), corpus domains (by corpus, origin and name)\n"
+	"and what each corpus origin says of its golden files (by corpus, origin).\n"
 	"A row OUT.db already has is not copied again, so merging a store twice\n"
 	"changes nothing. The shards of one sweep become one sweep, finished\n"
 	"only when every shard 1..N is merged and finished. An install of the\n"

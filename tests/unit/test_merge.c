@@ -24,7 +24,8 @@ static char *dir;
  * A shard store: binary 'aaa' (with a filler binary first in store b so
  * the ids differ), machine_abi pointing at abi text 't1', install qemu
  * 7.2.0 with one patch, sweep U shard k/2 with the given status, two
- * runs and two migrations (one through libvirt) of its own.
+ * runs and two migrations (one through libvirt) of its own; corpus
+ * origin 11.3.0 and one of its own.
  */
 static char *make_shard(const char *name, int k, const char *status,
 			const char *run_a, const char *run_b)
@@ -67,6 +68,8 @@ static char *make_shard(const char *name, int k, const char *status,
 		  " 'libvirt', '9.0.0', '7.2.0', '11.3.0-system', '10.2.2', 'pass', 'now'"
 		  " FROM sweeps;",
 		  k, k, k, status, k, k, k, status, k, k, run_a, run_b, k, k);
+	sb_printf(&sql, "INSERT INTO corpus_origins VALUES ('libvirt', '11.3.0', '10.0.0'),"
+			" ('libvirt', '%d.0.0', NULL);", k);
 	assert_int_equal(store_exec(&st, sql.buf), 0);
 	store_close(&st);
 	strbuf_release(&sql);
@@ -123,6 +126,11 @@ static void test_two_shards_merge_into_one_sweep(void **state)
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM binaries"), 2);
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM abi_texts"), 1);
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM installs"), 1);
+	/* The corpus origins, each once. */
+	v = tu_query1(&st, "SELECT group_concat(origin || ':' || coalesce(latest_qemu, '-'))"
+			   " FROM (SELECT * FROM corpus_origins ORDER BY origin)");
+	assert_string_equal(v, "1.0.0:-,11.3.0:10.0.0,2.0.0:-");
+	free(v);
 	/* The first store's install and its patch only. */
 	v = tu_query1(&st, "SELECT group_concat(name) FROM install_patches");
 	assert_string_equal(v, "p1.patch");

@@ -208,9 +208,11 @@ static void test_unknown_schema_versions_refused(void **state)
 /*
  * What migration 13 (the guest view) and those after it added: a test
  * that makes a store of an older schema out of a new one takes it away
- * first (16: the corpus tables, 15: migrations rebuilt).
+ * first (17: the corpus origins, 16: the corpus tables, 15: migrations
+ * rebuilt).
  */
-#define UNDO_15 "DROP TABLE corpus_runs; DROP TABLE corpus_golden;" \
+#define UNDO_16 "DROP TABLE corpus_origins;"
+#define UNDO_15 UNDO_16 "DROP TABLE corpus_runs; DROP TABLE corpus_golden;" \
 	"DROP TABLE corpus_domains;"
 #define UNDO_14 UNDO_15 "DROP TABLE migrations;"
 #define UNDO_13 UNDO_14 \
@@ -645,6 +647,39 @@ static const struct {
 	{ "bisect", { "bisect", "--abi", "pc-q35-5.2", "--good", "5.2.0", "--bad", "7.2.0" } },
 };
 
+/* Migration 17: a store of schema 16 keeps its corpus, with no origin row yet. */
+static void test_migration_16_corpus_origins(void **state)
+{
+	char *dir = tu_tmpdir("store");
+	struct strbuf p = STRBUF_INIT;
+	struct store st;
+
+	(void)state;
+	sb_printf(&p, "%s/m.db", dir);
+	open_old_store(&st, p.buf, UNDO_16
+		"INSERT INTO corpus_domains (corpus, origin, name, file, sha256, xml,"
+		" imported_at) VALUES ('libvirt', '11.3.0', 'a', 'tests/a.xml', 'x',"
+		" '<domain/>', 'then');"
+		"PRAGMA user_version = 16;");
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM corpus_domains"), 1);
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM corpus_origins"), 0);
+	tu_exec(&st, "INSERT INTO corpus_origins (corpus, origin, latest_qemu)"
+		     " VALUES ('libvirt', '11.3.0', '10.0.0'), ('libvirt', '7.0.0', NULL)");
+	assert_int_equal(scalar_int(&st, "SELECT count(*) FROM corpus_origins"
+					 " WHERE latest_qemu IS NULL"),
+			 1);
+	/* One row per (corpus, origin); only the libvirt corpus. */
+	assert_int_not_equal(sqlite3_exec(st.db, "INSERT INTO corpus_origins VALUES"
+					 " ('libvirt', '11.3.0', '9.2.0')", NULL, NULL, NULL),
+			     SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(st.db, "INSERT INTO corpus_origins VALUES"
+					 " ('other', '1.0', NULL)", NULL, NULL, NULL),
+			     SQLITE_OK);
+	store_close(&st);
+	strbuf_release(&p);
+	tu_rmdir(dir);
+}
+
 static void test_empty_path_refused(void **state)
 {
 	char *vm = tu_vm_binary(), *msg;
@@ -693,6 +728,7 @@ int main(void)
 		cmocka_unit_test(test_migration_11_unsupported_runs),
 		cmocka_unit_test(test_migration_14_sweeps_rebuilt_under_runs),
 		cmocka_unit_test(test_migration_15_libvirt_mode),
+		cmocka_unit_test(test_migration_16_corpus_origins),
 		cmocka_unit_test(test_installs_round_trip),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
