@@ -32,7 +32,9 @@ static const char usage[] =
 	"errors (.err) for each QEMU version it has them for, from the source\n"
 	"tarball ark fetched for a libvirt install (default: the newest ark\n"
 	"built), or from any libvirt source tarball. Importing again adds what\n"
-	"is new and replaces what changed; runs already recorded stay.\n"
+	"is new and replaces what changed; runs already recorded stay. The\n"
+	"QEMU version of the golden files named 'latest' (the newest of the\n"
+	"tests' x86_64 capabilities) is noted too.\n"
 	"\n"
 	"run defines each domain in each libvirt daemon with validation, with\n"
 	"the QEMU under test as its emulator and TCG, starts it paused, records\n"
@@ -124,10 +126,13 @@ static int cmd_import(int argc, char **argv)
 	if (!corp_import_tarball(&st, path.buf, version.buf, &stats)) {
 		info("libvirt %s: %d x86_64 test domain(s): %d new, %d changed; %d "
 		     "golden file(s); left out: %d of other architectures, %d whose "
-		     "architecture the tests do not tell%s",
+		     "architecture the tests do not tell%s; golden 'latest' is %s%s",
 		     version.buf, stats.domains, stats.added, stats.changed, stats.golden,
 		     stats.skipped - stats.untold, stats.untold,
-		     stats.toolarge ? ", and files too large (warned)" : "");
+		     stats.toolarge ? ", and files too large (warned)" : "",
+		     *stats.latest_qemu ? "QEMU " : "an unknown QEMU (no x86_64 "
+						    "capabilities in the tarball)",
+		     stats.latest_qemu);
 		ret = 0;
 	}
 	store_close(&st);

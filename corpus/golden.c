@@ -183,40 +183,56 @@ out:
 	return ret;
 }
 
-const char *corp_golden_nearest(const char *const *versions, size_t n,
-				const char *qemu)
-{
-	struct version q, v, lo = { 0 }, hi = { 0 }, below = { 0 };
-	const char *latest = NULL, *oldest = NULL, *newest = NULL;
-	const char *nearest = NULL;
-	int qok = qemu && !version_parse(qemu, &q);
+/* The golden versions seen so far: oldest, newest, nearest not newer than q. */
+struct nearest {
+	const struct version *q; /* NULL: qemu is no version, newer than all */
+	const char *oldest, *newest, *below;
+	struct version lo, hi, at;
+};
 
+/* s, of version v, into the choice; on a tie the one seen first stays. */
+static void nearest_add(struct nearest *p, const char *s,
+			const struct version *v)
+{
+	if (!p->oldest || version_cmp(v, &p->lo) < 0) {
+		p->oldest = s;
+		p->lo = *v;
+	}
+	if (!p->newest || version_cmp(v, &p->hi) > 0) {
+		p->newest = s;
+		p->hi = *v;
+	}
+	if ((!p->q || version_cmp(v, p->q) <= 0) &&
+	    (!p->below || version_cmp(v, &p->at) > 0)) {
+		p->below = s;
+		p->at = *v;
+	}
+}
+
+const char *corp_golden_nearest(const char *const *versions, size_t n,
+				const char *qemu, const char *latest_version)
+{
+	struct nearest p = { 0 };
+	struct version q, v, lv;
+	const char *latest = NULL;
+	int lok = latest_version && !version_parse(latest_version, &lv);
+
+	if (qemu && !version_parse(qemu, &q))
+		p.q = &q;
 	for (size_t i = 0; i < n; i++) {
 		if (!versions[i])
 			continue;
-		if (!strcmp(versions[i], "latest")) {
+		if (!strcmp(versions[i], "latest"))
 			latest = versions[i];
-			continue;
-		}
-		if (version_parse(versions[i], &v))
-			continue;
-		if (!oldest || version_cmp(&v, &lo) < 0) {
-			oldest = versions[i];
-			lo = v;
-		}
-		if (!newest || version_cmp(&v, &hi) > 0) {
-			newest = versions[i];
-			hi = v;
-		}
-		if ((!qok || version_cmp(&v, &q) <= 0) &&
-		    (!nearest || version_cmp(&v, &below) > 0)) {
-			nearest = versions[i];
-			below = v;
-		}
+		else if (!version_parse(versions[i], &v))
+			nearest_add(&p, versions[i], &v);
 	}
-	if (!newest)
+	/* Last: an X.Y.Z of the same version stays the choice. */
+	if (latest && lok)
+		nearest_add(&p, latest, &lv);
+	if (!p.newest)
 		return latest;
-	if (latest && (!qok || version_cmp(&q, &hi) > 0))
+	if (latest && !lok && (!p.q || version_cmp(&q, &p.hi) > 0))
 		return latest;
-	return nearest ? nearest : oldest;
+	return p.below ? p.below : p.oldest;
 }

@@ -3,9 +3,10 @@
  * (corpus/import.h). The tarball is read once with libarchive, entry by
  * entry and never unpacked: the entries of the data directories are
  * named (input, golden file of x86_64, of something else), the inputs and
- * x86_64 golden files kept in memory, bounded; then the domains are
- * grouped by name and written in one transaction. Also here: the way
- * from an ark-built libvirt install to its tarball. What is done with
+ * x86_64 golden files kept in memory, bounded, and the names of the
+ * x86_64 capabilities noted for the version "latest" is; then the
+ * domains are grouped by name and written in one transaction. Also here: the
+ * way from an ark-built libvirt install to its tarball. What is done with
  * golden files once imported is golden.c.
  */
 #include <archive.h>
@@ -32,8 +33,6 @@ _Static_assert(CORP_IMPORT_ENTRY_MAX == USERXML_MAX,
 /* What one import may keep in memory, and read: far above libvirt's. */
 #define IMPORT_MAX_KEPT ((size_t)256 << 20)
 #define IMPORT_MAX_ENTRIES 1000000L
-/* The longest QEMU version in a golden file's name. */
-#define QEMU_NAME_MAX 32
 
 /* The data directories, by layout (see import.h); newest first. */
 static const char *const data_dirs[] = {
@@ -58,7 +57,7 @@ struct item {
 	char *name;  /* NAME */
 	int dir;     /* index into data_dirs */
 	enum role role;
-	char qemu[QEMU_NAME_MAX]; /* ROLE_GOLDEN: "latest" or "X.Y.Z" */
+	char qemu[CORP_QEMU_NAME_MAX]; /* ROLE_GOLDEN: "latest" or "X.Y.Z" */
 	enum golden_kind kind;	  /* ROLE_GOLDEN */
 	char *file;  /* the path in the source tree */
 	const char *base; /* its name in the directory (in file) */
@@ -91,7 +90,7 @@ static void items_release(struct items *it)
 struct suffix {
 	const char *arch;
 	size_t archlen;
-	char qemu[QEMU_NAME_MAX];
+	char qemu[CORP_QEMU_NAME_MAX];
 	int variant, abi_update;
 	const char *ext;
 };
@@ -148,7 +147,7 @@ static int parse_suffix(const char *s, struct suffix *out)
  * in *namelen and, for a golden file, its QEMU version and kind.
  */
 static enum role classify(const char *file, size_t *namelen,
-			  char qemu[QEMU_NAME_MAX], enum golden_kind *kind)
+			  char qemu[CORP_QEMU_NAME_MAX], enum golden_kind *kind)
 {
 	size_t len = strlen(file);
 	struct suffix sf;
@@ -163,7 +162,7 @@ static enum role classify(const char *file, size_t *namelen,
 		if (sf.archlen != 6 || memcmp(sf.arch, "x86_64", 6) ||
 		    sf.variant || sf.abi_update)
 			return ROLE_OTHER;
-		memcpy(qemu, sf.qemu, QEMU_NAME_MAX);
+		memcpy(qemu, sf.qemu, CORP_QEMU_NAME_MAX);
 		*kind = corp_golden_kind_from_string(sf.ext);
 		return ROLE_GOLDEN;
 	}
@@ -184,33 +183,66 @@ static enum role classify(const char *file, size_t *namelen,
 }
 
 /*
- * The data directory entry path is in (index into data_dirs), with
- * *file its path in the source tree and *base its name there; -1 when it
- * is in none. Entries are "TOP/tests/...", "./TOP/tests/..." or, without
- * a top-level directory, "tests/...".
+ * Whether the entry path is a file directly in dir of the source tree,
+ * with *file its path in the tree and *base its name in dir. Entries are
+ * "TOP/tests/...", "./TOP/tests/..." or, without a top-level directory,
+ * "tests/...".
  */
-static int data_entry(const char *path, const char **file, const char **base)
+static int in_dir(const char *path, const char *dir, const char **file,
+		  const char **base)
 {
-	const char *slash;
+	const char *slash, *rest;
 
 	skip_prefix(path, "./", &path);
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t d = 0; d < ARRAY_SIZE(data_dirs); d++) {
-			const char *rest;
-
-			if (skip_prefix(path, data_dirs[d], &rest) && *rest &&
-			    !strchr(rest, '/')) {
-				*file = path;
-				*base = rest;
-				return (int)d;
-			}
+		if (skip_prefix(path, dir, &rest) && *rest &&
+		    !strchr(rest, '/')) {
+			*file = path;
+			*base = rest;
+			return 1;
 		}
 		slash = strchr(path, '/');
 		if (!slash)
 			break;
 		path = slash + 1;
 	}
+	return 0;
+}
+
+/*
+ * The data directory entry path is in (index into data_dirs), with
+ * *file and *base as in_dir gives them; -1 when it is in none.
+ */
+static int data_entry(const char *path, const char **file, const char **base)
+{
+	for (size_t d = 0; d < ARRAY_SIZE(data_dirs); d++)
+		if (in_dir(path, data_dirs[d], file, base))
+			return (int)d;
 	return -1;
+}
+
+/*
+ * The QEMU version of a capabilities file of x86_64, "caps_X.Y.Z_x86_64.xml"
+ * or (older libvirt) "caps_X.Y.Z.x86_64.xml", into qemu and v; -1 for
+ * any other name: another architecture, a variant ("+amdsev"), replies.
+ */
+static int caps_version(const char *base, char qemu[CORP_QEMU_NAME_MAX],
+			struct version *v)
+{
+	const char *p, *end;
+
+	if (!skip_prefix(base, "caps_", &p))
+		return -1;
+	end = p;
+	while (isdigit((unsigned char)*end) ||
+	       (*end == '.' && isdigit((unsigned char)end[1])))
+		end++;
+	if (end == p || (size_t)(end - p) >= CORP_QEMU_NAME_MAX ||
+	    (*end != '_' && *end != '.') || strcmp(end + 1, "x86_64.xml"))
+		return -1;
+	memcpy(qemu, p, (size_t)(end - p));
+	qemu[end - p] = '\0';
+	return version_parse(qemu, v);
 }
 
 /* Reads an archive and keeps what the import needs. */
@@ -221,6 +253,10 @@ struct reader {
 	int toolarge;
 	long entries;
 	int data_dirs_seen;
+	/* the QEMU of the newest x86_64 capabilities, when there are some */
+	int have_latest;
+	char latest[CORP_QEMU_NAME_MAX];
+	struct version latest_v;
 };
 
 /* Whether a warning about item it is worth giving: a file the import takes. */
@@ -297,6 +333,23 @@ static char *link_target(struct archive_entry *e, int dir)
 	return *t && !strchr(t, '/') ? xstrdup(t) : NULL;
 }
 
+/* A capabilities entry's name, for the version "latest" is. */
+static void note_caps(struct reader *r, const char *path)
+{
+	char qemu[CORP_QEMU_NAME_MAX];
+	const char *file, *base;
+	struct version v;
+
+	if (!in_dir(path, "tests/qemucapabilitiesdata/", &file, &base) ||
+	    caps_version(base, qemu, &v))
+		return;
+	if (r->have_latest && version_cmp(&v, &r->latest_v) <= 0)
+		return;
+	r->have_latest = 1;
+	r->latest_v = v;
+	memcpy(r->latest, qemu, sizeof(qemu));
+}
+
 /* One archive entry; -1 after reporting. */
 static int read_entry(struct reader *r, struct archive_entry *e)
 {
@@ -309,8 +362,13 @@ static int read_entry(struct reader *r, struct archive_entry *e)
 	if (++r->entries > IMPORT_MAX_ENTRIES)
 		return error("cannot read '%s': more than %ld entries",
 			     r->tarball, IMPORT_MAX_ENTRIES);
-	if (!path || (dir = data_entry(path, &file, &base)) < 0)
+	if (!path)
 		return 0;
+	if ((dir = data_entry(path, &file, &base)) < 0) {
+		if (type != AE_IFDIR)
+			note_caps(r, path);
+		return 0;
+	}
 	r->data_dirs_seen = 1;
 	/* A name no file system keeps is no test's. */
 	if (type == AE_IFDIR || strlen(base) > NAME_MAX)
@@ -489,7 +547,7 @@ struct writer {
 	struct store *st;
 	const char *tarball, *origin;
 	char now[32];
-	sqlite3_stmt *find, *golden, *insert, *update, *clear, *add;
+	sqlite3_stmt *find, *golden, *insert, *update, *clear, *add, *latest;
 };
 
 static void writer_release(struct writer *w)
@@ -500,6 +558,7 @@ static void writer_release(struct writer *w)
 	store_stmt_cleanup(&w->update);
 	store_stmt_cleanup(&w->clear);
 	store_stmt_cleanup(&w->add);
+	store_stmt_cleanup(&w->latest);
 }
 
 static int writer_prepare(struct writer *w)
@@ -524,7 +583,12 @@ static int writer_prepare(struct writer *w)
 			     "DELETE FROM corpus_golden WHERE domain = ?") ||
 	       store_prepare(st, &w->add,
 			     "INSERT INTO corpus_golden (domain, qemu, kind,"
-			     " file, text) VALUES (?, ?, ?, ?, ?)");
+			     " file, text) VALUES (?, ?, ?, ?, ?)") ||
+	       store_prepare(st, &w->latest,
+			     "INSERT INTO corpus_origins (corpus, origin,"
+			     " latest_qemu) VALUES ('libvirt', ?, ?)"
+			     " ON CONFLICT (corpus, origin) DO UPDATE"
+			     " SET latest_qemu = excluded.latest_qemu");
 }
 
 /* The store's error while writing entry e; returns -1. */
@@ -676,6 +740,19 @@ static int group_domain(const char *tarball, const struct item *v, size_t n,
 	return 0;
 }
 
+/* The origin's "latest" QEMU version (NULL: unknown); -1 after reporting. */
+static int write_latest(struct writer *w, const char *latest)
+{
+	store_bind_text(w->latest, 1, w->origin);
+	store_bind_text(w->latest, 2, latest);
+	if (sqlite3_step(w->latest) != SQLITE_DONE)
+		return error("cannot import '%s' into '%s': cannot record the "
+			     "QEMU version of libvirt %s's 'latest': %s",
+			     w->tarball, w->st->path, w->origin,
+			     sqlite3_errmsg(w->st->db));
+	return 0;
+}
+
 /* Every domain of the sorted items into the store, counted in stats. */
 static int write_items(struct writer *w, const struct items *it,
 		       struct corp_import_stats *stats)
@@ -732,7 +809,10 @@ int corp_import_tarball(struct store *st, const char *tarball,
 	now_iso8601(w.now, sizeof(w.now));
 	if (store_begin(st))
 		goto out;
-	if (writer_prepare(&w) || write_items(&w, &r.items, &s)) {
+	if (r.have_latest)
+		memcpy(s.latest_qemu, r.latest, sizeof(s.latest_qemu));
+	if (writer_prepare(&w) || write_items(&w, &r.items, &s) ||
+	    write_latest(&w, r.have_latest ? r.latest : NULL)) {
 		writer_release(&w);
 		store_rollback(st);
 		goto out;

@@ -29,12 +29,23 @@
  * that file (libvirt's tarballs hold 100 to 160 such: an input or a
  * golden file two tests share); a link elsewhere is left out.
  *
+ * "latest" is, in libvirt's tests (testutilsqemu.c), the newest QEMU
+ * version of the architecture with capabilities in
+ * tests/qemucapabilitiesdata/: caps_X.Y.Z_x86_64.xml (caps_X.Y.Z.x86_64.xml
+ * in older libvirt), variants (caps_10.0.0_x86_64+amdsev.xml) aside. The
+ * import notes those names too and keeps that version per origin (table
+ * corpus_origins): 10.0.0 for libvirt 11.3.0, 8.0.0 for 9.0.0, 5.2.0 for
+ * 7.0.0.
+ *
  * import.c imports; golden.c reads golden files once imported.
  */
 
 #include "store.h"
 #include "strbuf.h"
 #include "util.h"
+
+/* The longest QEMU version in a golden or capabilities file's name, and NUL. */
+#define CORP_QEMU_NAME_MAX 32
 
 struct corp_import_stats {
 	int domains;	/* x86_64 domains in the tarball */
@@ -47,6 +58,9 @@ struct corp_import_stats {
 			 * golden file at all); the rest have golden files of
 			 * other architectures or variants only */
 	int toolarge;	/* entries over CORP_IMPORT_ENTRY_MAX, left out */
+	/* the QEMU version "latest" is for x86_64; "": the tarball has no
+	 * x86_64 capabilities */
+	char latest_qemu[CORP_QEMU_NAME_MAX];
 };
 
 /* The largest input XML or golden file taken (USERXML_MAX), in bytes. */
@@ -61,8 +75,9 @@ struct corp_import_stats {
  * an origin again leaves a domain with the same XML, file and golden files
  * as it is; one that differs is updated in place (the same id, so that
  * corpus_runs still refer to it) and its golden files replaced. Domains no
- * longer in the tarball are kept. An input or golden entry larger than
- * CORP_IMPORT_ENTRY_MAX, holding a NUL byte or not a regular file is left
+ * longer in the tarball are kept. The origin's "latest" QEMU version is
+ * recorded (replaced) in the same transaction. An input or golden entry larger
+ * than CORP_IMPORT_ENTRY_MAX, holding a NUL byte or not a regular file is left
  * out with a warning naming it (as if absent). stats is filled on
  * success. -1 after reporting (which file, which entry, why): an archive
  * libarchive cannot read to its end, one with neither data directory, an
@@ -105,11 +120,16 @@ char *corp_golden_argv_json(const char *text, size_t len, struct strbuf *why);
  * nearest the QEMU version qemu (lib/version.h order): the newest X.Y.Z
  * not newer than qemu (the oldest X.Y.Z when qemu is older than all),
  * "latest" when qemu is newer than every X.Y.Z and "latest" is given, or
- * when no X.Y.Z is. A qemu that is not a version counts as newer than
- * all; entries that are neither "latest" nor a version are ignored. NULL
- * when versions holds none to choose. Borrowed from versions.
+ * when no X.Y.Z is. latest_version is the version "latest" stands for
+ * (its origin's, corpus_origins.latest_qemu), or NULL when unknown: when
+ * it is a version, "latest" is chosen as that X.Y.Z would be (an X.Y.Z
+ * file of the same version is preferred to it), so that QEMU 10.0.2 with
+ * 9.1.0 and "latest" = 10.0.0 gets "latest", and QEMU 9.2.0 gets 9.1.0.
+ * A qemu that is not a version counts as newer than all; entries that are
+ * neither "latest" nor a version are ignored. NULL when versions holds
+ * none to choose. Borrowed from versions.
  */
 const char *corp_golden_nearest(const char *const *versions, size_t n,
-				const char *qemu);
+				const char *qemu, const char *latest_version);
 
 #endif

@@ -369,7 +369,7 @@ static struct golden *golden_nearest(struct lvc_ctx *x, const struct domrow *d,
 	vs = xcalloc(d->ngolden, sizeof(*vs));
 	for (size_t i = 0; i < d->ngolden; i++)
 		vs[i] = x->golden[d->gfirst + i].qemu;
-	want = corp_golden_nearest(vs, d->ngolden, qemu);
+	want = corp_golden_nearest(vs, d->ngolden, qemu, NULL);
 	for (size_t i = 0; want && i < d->ngolden; i++) {
 		struct golden *g = &x->golden[d->gfirst + i];
 

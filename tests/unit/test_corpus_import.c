@@ -2,7 +2,8 @@
  * libvirt's test domains into the store (corpus/import.c): tarballs made
  * here from real libvirt test data (tests/data/corpus/libvirt/, see its
  * README) and a few hostile entries, imported into stores of the test's
- * own; libvirt's golden .args files as argv; the golden file nearest a
+ * own; the QEMU version "latest" is, from the names of the capabilities
+ * files; libvirt's golden .args files as argv; the golden file nearest a
  * QEMU version; the way from an ark-built install to its tarball.
  */
 #include <archive.h>
@@ -170,11 +171,15 @@ static char *corpus_dump(struct store *st)
 				" '|' || kind || '|' || file || '|' || text, '#')"
 				" FROM (SELECT * FROM corpus_golden ORDER BY"
 				" domain, qemu, kind)");
+	char *c = tu_query1(st, "SELECT group_concat(corpus || '|' || origin || '|'"
+				" || coalesce(latest_qemu, '-'), '#') FROM"
+				" (SELECT * FROM corpus_origins ORDER BY corpus, origin)");
 	struct strbuf sb = STRBUF_INIT;
 
-	sb_printf(&sb, "%s\n--\n%s", a ? a : "", b ? b : "");
+	sb_printf(&sb, "%s\n--\n%s\n--\n%s", a ? a : "", b ? b : "", c ? c : "");
 	free(a);
 	free(b);
+	free(c);
 	return strbuf_detach(&sb);
 }
 
@@ -291,6 +296,12 @@ static void test_import(void **state)
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM corpus_domains"
 					   " WHERE corpus = 'libvirt'"),
 			 7);
+	/* No capabilities in tree: "latest" is not known. */
+	assert_string_equal(s.latest_qemu, "");
+	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM corpus_origins WHERE"
+					   " corpus = 'libvirt' AND origin = '11.3.0'"
+					   " AND latest_qemu IS NULL"),
+			 1);
 
 	/* Again: the same rows, the same ids, nothing added. */
 	ids = corpus_dump(&st);
@@ -493,6 +504,112 @@ static void test_store_error_rolls_back(void **state)
 	free(msg);
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM corpus_domains"), 0);
 	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM corpus_golden"), 0);
+	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM corpus_origins"), 0);
+	free(tar);
+	tu_store_tmp_release(dir, &st);
+}
+
+/*
+ * The capabilities files of libvirt's tests, of one release or another
+ * layout: the newest x86_64 one, variants and other architectures aside,
+ * is the QEMU version "latest" is.
+ */
+#define CAPS "libvirt-11.3.0/tests/qemucapabilitiesdata/"
+#define CAPS7 "libvirt-7.0.0/tests/qemucapabilitiesdata/"
+#define CAPS_XML "<qemuCaps/>\n", NULL, 0
+
+static const struct entry caps_new[] = {
+	{ CONF "a.xml", NULL, "<domain/>\n", NULL, 0 },
+	{ CONF "a.x86_64-latest.err", NULL, "e\n", NULL, 0 },
+	{ CAPS "caps_9.1.0_x86_64.xml", NULL, CAPS_XML },
+	{ CAPS "caps_10.0.0_x86_64.xml", NULL, CAPS_XML },
+	{ CAPS "caps_9.2.0_x86_64.xml", NULL, CAPS_XML },
+	{ CAPS "caps_5.2.0.x86_64.xml", NULL, CAPS_XML },
+	/* Newer, but not x86_64's "latest". */
+	{ CAPS "caps_10.1.0_x86_64+inteltdx.xml", NULL, CAPS_XML },
+	{ CAPS "caps_10.0.0_x86_64+amdsev.xml", NULL, CAPS_XML },
+	{ CAPS "caps_10.2.0_aarch64.xml", NULL, CAPS_XML },
+	{ CAPS "caps_10.2.0_x86_64.replies", NULL, CAPS_XML },
+	{ CAPS "caps_10.2.0_x86_64.xml.orig", NULL, CAPS_XML },
+	{ CAPS "caps_10.2.0_x86_64", NULL, CAPS_XML },
+	{ CAPS "caps_latest_x86_64.xml", NULL, CAPS_XML },
+	{ CAPS "sub/caps_11.0.0_x86_64.xml", NULL, CAPS_XML },
+	{ "libvirt-11.3.0/tests/domaincapsdata/caps_11.0.0_x86_64.xml", NULL, CAPS_XML },
+	{ "libvirt-11.3.0/caps_11.0.0_x86_64.xml", NULL, CAPS_XML },
+};
+static const struct entry caps_old[] = {
+	{ "libvirt-7.0.0/tests/qemuxml2argvdata/a.xml", NULL, "<domain/>\n", NULL, 0 },
+	{ "libvirt-7.0.0/tests/qemuxml2argvdata/a.x86_64-latest.args", NULL, "/q -S\n", NULL, 0 },
+	{ CAPS7 "caps_5.2.0.x86_64.xml", NULL, CAPS_XML },
+	{ CAPS7 "caps_5.1.0.x86_64.xml", NULL, CAPS_XML },
+	{ CAPS7 "caps_5.10.0.aarch64.xml", NULL, CAPS_XML },
+	{ CAPS7 "caps_5.2.0.x86_64.replies", NULL, CAPS_XML },
+	{ CAPS7 "caps_4.2.0.x86_64.xml", NULL, CAPS_XML },
+};
+/* No top-level directory; numbers compare as numbers. */
+static const struct entry caps_flat[] = {
+	{ "tests/qemucapabilitiesdata/caps_8.0.0_x86_64.xml", NULL, CAPS_XML },
+	{ "./tests/qemucapabilitiesdata/caps_8.10.0_x86_64.xml", NULL, CAPS_XML },
+	{ "tests/qemucapabilitiesdata/caps_8.9.0_x86_64.xml", NULL, CAPS_XML },
+	{ "tests/qemuxmlconfdata/a.xml", NULL, "<domain/>\n", NULL, 0 },
+	{ "tests/qemuxmlconfdata/a.x86_64-latest.err", NULL, "e\n", NULL, 0 },
+};
+static const struct entry caps_none[] = {
+	{ CONF "a.xml", NULL, "<domain/>\n", NULL, 0 },
+	{ CONF "a.x86_64-latest.err", NULL, "e\n", NULL, 0 },
+	{ CAPS "caps_10.0.0_aarch64.xml", NULL, CAPS_XML },
+	{ CAPS "caps_10.0.0_x86_64+amdsev.xml", NULL, CAPS_XML },
+};
+
+static const struct {
+	const char *name;
+	const struct entry *e;
+	size_t n;
+	const char *origin;
+	const char *want; /* NULL: not known */
+} latest_cases[] = {
+	{ "11.3.0 layout", caps_new, ARRAY_SIZE(caps_new), "11.3.0", "10.0.0" },
+	{ "7.0.0 layout", caps_old, ARRAY_SIZE(caps_old), "7.0.0", "5.2.0" },
+	{ "no top directory", caps_flat, ARRAY_SIZE(caps_flat), "9.0.0", "8.10.0" },
+	{ "none of x86_64", caps_none, ARRAY_SIZE(caps_none), "11.2.0", NULL },
+	/* Imported again: replaced, either way. */
+	{ "again without", caps_none, ARRAY_SIZE(caps_none), "11.3.0", NULL },
+	{ "again with", caps_new, ARRAY_SIZE(caps_new), "11.3.0", "10.0.0" },
+};
+
+static void test_latest_qemu(void **state)
+{
+	struct store st;
+	struct corp_import_stats s;
+	char *dir, *tar;
+
+	(void)state;
+	tu_store_tmp("corpimp", &dir, &st);
+	tar = tu_path(dir, "caps.tar.xz");
+	for (size_t i = 0; i < ARRAY_SIZE(latest_cases); i++) {
+		struct strbuf sql = STRBUF_INIT;
+		char *got;
+
+		pack(tar, latest_cases[i].e, latest_cases[i].n);
+		tu_capture_begin();
+		if (corp_import_tarball(&st, tar, latest_cases[i].origin, &s))
+			fail_msg("%s: not imported", latest_cases[i].name);
+		free(tu_capture_end());
+		if (s.domains != 1)
+			fail_msg("%s: %d domains", latest_cases[i].name, s.domains);
+		if (strcmp(s.latest_qemu, latest_cases[i].want ? latest_cases[i].want : ""))
+			fail_msg("%s: stats say '%s'", latest_cases[i].name, s.latest_qemu);
+		sb_printf(&sql, "SELECT coalesce(latest_qemu, 'NULL') FROM corpus_origins"
+				" WHERE corpus = 'libvirt' AND origin = '%s'",
+			  latest_cases[i].origin);
+		got = tu_query1(&st, sql.buf);
+		if (!got || strcmp(got, latest_cases[i].want ? latest_cases[i].want : "NULL"))
+			fail_msg("%s: the store says '%s'", latest_cases[i].name,
+				 got ? got : "(no row)");
+		free(got);
+		strbuf_release(&sql);
+	}
+	assert_int_equal(tu_query_int(&st, "SELECT count(*) FROM corpus_origins"), 4);
 	free(tar);
 	tu_store_tmp_release(dir, &st);
 }
@@ -680,21 +797,36 @@ static const struct {
 	const char *name;
 	const char *versions; /* space-separated */
 	const char *qemu;
+	const char *latest;   /* the version "latest" is; NULL: not known */
 	const char *want;     /* NULL: none */
 } nearest_cases[] = {
-	{ "between", "latest 7.2.0 8.0.0", "7.2.22-system", "7.2.0" },
-	{ "exactly one", "latest 7.2.0 8.0.0", "8.0.0", "8.0.0" },
-	{ "newer than all", "latest 7.2.0 8.0.0", "10.0.2", "latest" },
-	{ "newer, no latest", "6.2.0 8.0.0", "10.0.2", "8.0.0" },
-	{ "older than all", "latest 8.0.0 7.2.0", "6.0.0", "7.2.0" },
-	{ "only latest", "latest", "5.2.0", "latest" },
-	{ "numbers, not text", "6.2.0 7.10.0 7.9.0", "7.10.1", "7.10.0" },
-	{ "rc before its release", "latest 7.2.0 8.0.0", "8.0.0-rc1", "7.2.0" },
-	{ "not a version", "latest 6.2.0", "git-abc", "latest" },
-	{ "not a version, no latest", "6.2.0 7.0.0", "git-abc", "7.0.0" },
-	{ "junk ignored", "bogus latest 7.0.0", "6.0.0", "7.0.0" },
-	{ "only junk", "bogus", "7.0.0", NULL },
-	{ "none", "", "7.0.0", NULL },
+	{ "between", "latest 7.2.0 8.0.0", "7.2.22-system", NULL, "7.2.0" },
+	{ "exactly one", "latest 7.2.0 8.0.0", "8.0.0", NULL, "8.0.0" },
+	{ "newer than all", "latest 7.2.0 8.0.0", "10.0.2", NULL, "latest" },
+	{ "newer, no latest", "6.2.0 8.0.0", "10.0.2", NULL, "8.0.0" },
+	{ "older than all", "latest 8.0.0 7.2.0", "6.0.0", NULL, "7.2.0" },
+	{ "only latest", "latest", "5.2.0", NULL, "latest" },
+	{ "numbers, not text", "6.2.0 7.10.0 7.9.0", "7.10.1", NULL, "7.10.0" },
+	{ "rc before its release", "latest 7.2.0 8.0.0", "8.0.0-rc1", NULL, "7.2.0" },
+	{ "not a version", "latest 6.2.0", "git-abc", NULL, "latest" },
+	{ "not a version, no latest", "6.2.0 7.0.0", "git-abc", NULL, "7.0.0" },
+	{ "junk ignored", "bogus latest 7.0.0", "6.0.0", NULL, "7.0.0" },
+	{ "only junk", "bogus", "7.0.0", NULL, NULL },
+	{ "none", "", "7.0.0", NULL, NULL },
+	/* "latest" known: chosen as that version would be. */
+	{ "latest of the release", "9.1.0 latest", "10.0.2", "10.0.0", "latest" },
+	{ "latest exactly", "latest 9.1.0", "10.0.0", "10.0.0", "latest" },
+	{ "newer than latest", "latest 9.1.0", "11.0.0", "10.0.0", "latest" },
+	{ "below latest", "latest 9.1.0", "9.2.0", "10.0.0", "9.1.0" },
+	{ "below latest, unknown", "latest 9.1.0", "9.2.0", NULL, "latest" },
+	{ "older than all, latest known", "latest 9.1.0", "8.0.0", "10.0.0", "9.1.0" },
+	{ "older than latest alone", "latest", "5.2.0", "10.0.0", "latest" },
+	{ "X.Y.Z of latest's version first", "latest 10.0.0 9.1.0", "10.0.2", "10.0.0",
+	  "10.0.0" },
+	{ "... in any order", "10.0.0 latest", "10.0.2", "10.0.0", "10.0.0" },
+	{ "not a version, latest known", "latest 9.1.0", "git-abc", "10.0.0", "latest" },
+	{ "latest no version: not known", "latest 9.1.0", "9.2.0", "bogus", "latest" },
+	{ "latest known, none given", "9.1.0 8.0.0", "9.2.0", "10.0.0", "9.1.0" },
 };
 
 static void test_nearest(void **state)
@@ -705,7 +837,8 @@ static void test_nearest(void **state)
 		const char *got;
 
 		tu_words(nearest_cases[i].versions, &v);
-		got = corp_golden_nearest(v.v, v.nr, nearest_cases[i].qemu);
+		got = corp_golden_nearest(v.v, v.nr, nearest_cases[i].qemu,
+					  nearest_cases[i].latest);
 		if (nearest_cases[i].want ? !got || strcmp(got, nearest_cases[i].want)
 					  : got != NULL)
 			fail_msg("%s: got %s, expected %s", nearest_cases[i].name,
@@ -872,6 +1005,7 @@ int main(void)
 		cmocka_unit_test(test_reimport_changed),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_store_error_rolls_back),
+		cmocka_unit_test(test_latest_qemu),
 		cmocka_unit_test(test_argv_files),
 		cmocka_unit_test(test_argv_cases),
 		cmocka_unit_test(test_argv_nul),
