@@ -290,6 +290,13 @@ void rep_lvc_change_groups(const struct rep_lvcorpus *c, struct rep_lvc_cgroup *
 void rep_lvc_change_groups_free(struct rep_lvc_cgroup *g, size_t n);
 /* "libvirt 11.3.0 / QEMU 10.0.2" */
 void rep_lvc_pair_label(struct strbuf *sb, const struct rep_lvc_pair *p);
+/* A cell's golden QEMU: "latest (10.0.0)", "latest" (not known), "9.1.0". */
+void rep_lvc_golden_label(struct strbuf *sb, const struct rep_lvc_cell *c);
+/*
+ * "N differ: S against ... the same QEMU release ..., O against another
+ * ..." for counts n, plain text (the writers escape it).
+ */
+void rep_lvc_differs_words(struct strbuf *sb, const struct rep_lvc_counts *n);
 /* The column heads of the counts per pair ("pair", the outcomes, golden's two). */
 void rep_lvc_summary_heads(struct strvec *heads);
 /*

@@ -99,22 +99,25 @@ static void refused(struct strbuf *out, const struct rep_lvcorpus *c)
 static void golden(struct strbuf *out, const struct rep_lvcorpus *c)
 {
 	static const char *const hg[] = { "option", "difference (golden -> real)", "cells",
-					  "domains", "pairs" };
+					  "golden QEMU", "domains", "pairs" };
 	static const char *const hd[] = { "domain", "option", "difference (golden -> real)",
-					  "golden file", "pairs" };
+					  "golden file", "golden QEMU", "pairs" };
+	struct strbuf sb = STRBUF_INIT;
+
 	sb_printf(out, "<h4 id=\"lvc-golden\">Where the real argv differs from libvirt's "
 		       "golden argv</h4>\n<p>%zu started cells compared with the golden "
 		       ".args that the libvirt under test's own tests have for the domain "
-		       "as it ran, for the QEMU version nearest the QEMU under test; %zu "
-		       "differ. Where that is another QEMU version than the one under test "
-		       "(most domains have only <code>latest</code>, for the newest QEMU "
-		       "those tests know; each golden file is named below), a difference "
-		       "may be libvirt adapting to the older QEMU, as it should. "
-		       "Normalised as above, and what the run's adoption changes does not "
-		       "count (the domain's name, the firmware -L directories, TCG for KVM, "
-		       "libvirt's install prefix, a stand-in CD-ROM; the machine type "
-		       "alias libvirt's tests keep).</p>\n",
-		  c->all.compared, c->all.differs);
+		       "as it ran, for the QEMU version nearest the QEMU under test "
+		       "(<code>latest</code>: the newest QEMU those tests have capabilities "
+		       "of); ",
+		  c->all.compared);
+	rep_lvc_differs_words(&sb, &c->all);
+	H(sb.buf);
+	strbuf_release(&sb);
+	sb_puts(out, ". Normalised as above, and what the run's adoption changes does not "
+		     "count (the domain's name, the firmware -L directories, TCG for KVM, "
+		     "libvirt's install prefix, a stand-in CD-ROM; the machine type "
+		     "alias libvirt's tests keep).</p>\n");
 	rep_html_table_open(out, "lvc-golden-common", hg, ARRAY_SIZE(hg), 0);
 	for (size_t i = 0; i < c->ncommon; i++) {
 		const struct rep_lvc_common *g = &c->common[i];
@@ -123,6 +126,7 @@ static void golden(struct strbuf *out, const struct rep_lvcorpus *c)
 		rep_html_td(out, "code", g->key);
 		rep_html_td(out, "code hl", g->detail);
 		sb_printf(out, "<td>%zu</td>", g->cells);
+		rep_html_td_list(out, &g->golden);
 		rep_html_td_list(out, &g->domains);
 		rep_html_td_list(out, &g->pairs);
 		sb_puts(out, "</tr>\n");
@@ -138,7 +142,8 @@ static void golden(struct strbuf *out, const struct rep_lvcorpus *c)
 		rep_html_td(out, "code", c->domains[g->domain].name);
 		rep_html_td(out, "code", x->diffs[g->diff].key);
 		rep_html_td(out, "code hl", x->diffs[g->diff].detail);
-		rep_html_td(out, "code", x->golden_file);
+		rep_html_td_list(out, &g->golden_files);
+		rep_html_td_list(out, &g->golden);
 		rep_html_td_list(out, &g->pairs);
 		sb_puts(out, "</tr>\n");
 	}

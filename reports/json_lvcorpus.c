@@ -26,6 +26,7 @@ static void golden_counts(struct jsonw *w, const struct rep_lvc_counts *n)
 {
 	jsonw_ksize(w, "compared", n->compared);
 	jsonw_ksize(w, "golden_differs", n->differs);
+	jsonw_ksize(w, "golden_differs_same_qemu", n->differs_same);
 }
 
 static void diffs_json(struct jsonw *w, const struct rep_lvc_cell *c)
@@ -60,6 +61,11 @@ static void cell_json(struct jsonw *w, const struct rep_lvcorpus *lc,
 		jsonw_kstring(w, "state", rep_lvc_golden_name(c->golden));
 		jsonw_kstring(w, "file", c->golden_file);
 		jsonw_kstring(w, "qemu", c->golden_qemu);
+		jsonw_kstring(w, "qemu_version", c->golden_qemu_version);
+		if (c->same_qemu < 0)
+			jsonw_knull(w, "same_qemu");
+		else
+			jsonw_kbool(w, "same_qemu", c->same_qemu);
 		jsonw_kstring(w, "origin", c->golden_origin);
 		jsonw_key(w, "differences");
 		diffs_json(w, c);

@@ -12,7 +12,12 @@
  * under test (corp_golden_nearest), from the libvirt source of the
  * libvirt under test when that source was imported with the same domain
  * XML; else the cell is not compared (another libvirt's expectation is
- * not this one's). Compared as lvc_compare.c says.
+ * not this one's). Compared as lvc_compare.c says. "latest" is the QEMU
+ * version its origin's import found (corpus_origins; not known for a
+ * store imported before that), so that a difference with a golden file
+ * of the QEMU release under test (libvirt deviating from its own
+ * expectation) is told from one with a golden file of another release
+ * (where libvirt adapting to the QEMU is expected).
  *
  * Each domain's started cells are then the sources of a
  * rep_map_scenario, compared across versions as the runs of the mapping
@@ -42,6 +47,26 @@ void rep_lvc_pair_label(struct strbuf *sb, const struct rep_lvc_pair *p)
 	sb_printf(sb, "libvirt %s / QEMU %s", p->libvirt, p->qemu);
 }
 
+void rep_lvc_golden_label(struct strbuf *sb, const struct rep_lvc_cell *c)
+{
+	sb_puts(sb, c->golden_qemu ? c->golden_qemu : "");
+	if (c->golden_qemu && c->golden_qemu_version &&
+	    strcmp(c->golden_qemu, c->golden_qemu_version))
+		sb_printf(sb, " (%s)", c->golden_qemu_version);
+}
+
+void rep_lvc_differs_words(struct strbuf *sb, const struct rep_lvc_counts *n)
+{
+	size_t unknown = n->differs - n->differs_same - n->differs_other;
+
+	sb_printf(sb, "%zu differ: %zu against a golden file of the QEMU release under "
+		      "test (libvirt's own expectation for that QEMU), %zu against one of "
+		      "another release (where libvirt adapting to the QEMU is expected)",
+		  n->differs, n->differs_same, n->differs_other);
+	if (unknown)
+		sb_printf(sb, ", %zu against one of a release not known", unknown);
+}
+
 /* ---- reading the store ---- */
 
 /* A golden file of a domain, its argv made and normalised once. */
@@ -52,10 +77,16 @@ struct golden {
 	struct strvec ldirs; /* its -L directories */
 };
 
+/* A row of corpus_origins. */
+struct origin {
+	char *origin, *latest_qemu;
+};
+
 /* A row of corpus_domains. */
 struct domrow {
 	long long id;
 	char *origin, *name, *file, *sha, *xml_name;
+	const char *latest_qemu; /* its origin's (borrowed); NULL: not known */
 	size_t gfirst, ngolden; /* its golden files in the golden array */
 	long index;		/* in c->domains, -1: no cell */
 };
@@ -71,6 +102,8 @@ struct run {
 struct lvc_ctx {
 	struct store *st;
 	struct rep_lvcorpus *c;
+	struct origin *origins;
+	size_t norigins, aorigins;
 	struct domrow *doms;
 	size_t ndoms;
 	struct golden *golden;
@@ -111,6 +144,26 @@ static int each_row(struct lvc_ctx *x, const char *sql, const char *what,
 	return 0;
 }
 
+/* A row of SELECT origin, latest_qemu FROM corpus_origins. */
+static void origin_row(struct lvc_ctx *x, sqlite3_stmt *q)
+{
+	struct origin *o;
+
+	ALLOC_GROW(x->origins, x->norigins + 1, x->aorigins);
+	o = &x->origins[x->norigins++];
+	o->origin = store_column_strdup(q, 0);
+	o->latest_qemu = store_column_strdup(q, 1);
+}
+
+/* The QEMU version "latest" is for origin (borrowed), NULL: not known. */
+static const char *origin_latest(const struct lvc_ctx *x, const char *origin)
+{
+	for (size_t i = 0; origin && i < x->norigins; i++)
+		if (x->origins[i].origin && !strcmp(x->origins[i].origin, origin))
+			return x->origins[i].latest_qemu;
+	return NULL;
+}
+
 /* A row of SELECT id, origin, name, file, sha256, xml FROM corpus_domains. */
 static void domain_row(struct lvc_ctx *x, sqlite3_stmt *q)
 {
@@ -125,6 +178,7 @@ static void domain_row(struct lvc_ctx *x, sqlite3_stmt *q)
 	d->file = store_column_strdup(q, 3);
 	d->sha = store_column_strdup(q, 4);
 	d->xml_name = xml_domain_name((const char *)sqlite3_column_text(q, 5));
+	d->latest_qemu = origin_latest(x, d->origin);
 	d->index = -1;
 }
 
@@ -246,7 +300,10 @@ static void run_row(struct lvc_ctx *x, sqlite3_stmt *q)
 
 static int load(struct lvc_ctx *x)
 {
-	return each_row(x, "SELECT id, origin, name, file, sha256, xml"
+	return each_row(x, "SELECT origin, latest_qemu FROM corpus_origins"
+			   " WHERE corpus = 'libvirt'",
+			"cannot read the corpus origins", origin_row) ||
+	       each_row(x, "SELECT id, origin, name, file, sha256, xml"
 			   " FROM corpus_domains ORDER BY id",
 			"cannot read the corpus domains", domain_row) ||
 	       each_row(x, "SELECT domain, qemu, kind, file, text"
@@ -329,6 +386,19 @@ static int same_release(const char *a, const char *b)
 	return !version_cmp(&x, &y);
 }
 
+/* Whether QEMU versions a and b are of one release (major.minor): 1, 0; -1 not known. */
+static int same_qemu_release(const char *a, const char *b)
+{
+	struct version x, y;
+	long xminor, yminor;
+
+	if (!a || !b || version_parse(a, &x) || version_parse(b, &y))
+		return -1;
+	xminor = x.nparts > 1 ? x.part[1] : 0;
+	yminor = y.nparts > 1 ? y.part[1] : 0;
+	return x.part[0] == y.part[0] && xminor == yminor;
+}
+
 /*
  * The domain whose golden files r is held against: the one of the
  * libvirt source of r's libvirt, with the same XML; NULL when that
@@ -369,7 +439,7 @@ static struct golden *golden_nearest(struct lvc_ctx *x, const struct domrow *d,
 	vs = xcalloc(d->ngolden, sizeof(*vs));
 	for (size_t i = 0; i < d->ngolden; i++)
 		vs[i] = x->golden[d->gfirst + i].qemu;
-	want = corp_golden_nearest(vs, d->ngolden, qemu, NULL);
+	want = corp_golden_nearest(vs, d->ngolden, qemu, d->latest_qemu);
 	for (size_t i = 0; want && i < d->ngolden; i++) {
 		struct golden *g = &x->golden[d->gfirst + i];
 
@@ -440,8 +510,12 @@ static void compare_cell(struct lvc_ctx *x, const struct run *r, struct rep_lvc_
 
 	memset(src, 0, sizeof(*src));
 	if (g) {
+		const char *v = strcmp(g->qemu, "latest") ? g->qemu : gd->latest_qemu;
+
 		cell->golden_file = xstrdup(g->file);
 		cell->golden_qemu = xstrdup(g->qemu);
+		cell->golden_qemu_version = v ? xstrdup(v) : NULL;
+		cell->same_qemu = same_qemu_release(v, r->qemu);
 		cell->golden_origin = xstrdup(gd->origin);
 	}
 	if (rep_lvc_normalise(r->argv, &name, 1, adapted,
@@ -475,6 +549,8 @@ static void count_cell(struct rep_lvc_counts *n, const struct rep_lvc_cell *cell
 	n->n[cell->outcome]++;
 	n->compared += cell->golden == REP_LVC_EQUAL || cell->golden == REP_LVC_DIFFERS;
 	n->differs += cell->golden == REP_LVC_DIFFERS;
+	n->differs_same += cell->golden == REP_LVC_DIFFERS && cell->same_qemu == 1;
+	n->differs_other += cell->golden == REP_LVC_DIFFERS && cell->same_qemu == 0;
 }
 
 /* Fills c's domains and cells from the runs (sorted). */
@@ -517,6 +593,7 @@ static int make_cells(struct lvc_ctx *x)
 		cell->sweep = r->sweep ? xstrdup(r->sweep) : NULL;
 		cell->current = r->sweep_pos == -1;
 		cell->seconds = r->seconds;
+		cell->same_qemu = -1;
 		parse_adaptations(r->adaptations, &cell->adaptations);
 		if (oc == CORP_STARTED) {
 			/* sources has room for one per pair */
@@ -592,6 +669,10 @@ static void make_common(struct rep_lvcorpus *c)
 			g->detail = xstrdup(v[i].d->detail);
 		}
 		g->cells++;
+		strbuf_reset(&lab);
+		rep_lvc_golden_label(&lab, cell);
+		if (!strvec_has(&g->golden, lab.buf))
+			strvec_push(&g->golden, lab.buf);
 		if (!g->domains.nr || strcmp(g->domains.v[g->domains.nr - 1], dom))
 			strvec_push(&g->domains, dom);
 		strbuf_reset(&lab);
@@ -626,6 +707,19 @@ static void group_add_pair(const struct rep_lvcorpus *c, struct rep_lvc_group *g
 	strbuf_reset(lab);
 	rep_lvc_pair_label(lab, &c->pairs[cell->pair]);
 	strvec_push(&g->pairs, lab->buf);
+}
+
+/* group_add_pair, and the cell's golden file and its QEMU when new to g. */
+static void group_add_golden(const struct rep_lvcorpus *c, struct rep_lvc_group *g,
+			     const struct rep_lvc_cell *cell, struct strbuf *lab)
+{
+	group_add_pair(c, g, cell, lab);
+	if (cell->golden_file && !strvec_has(&g->golden_files, cell->golden_file))
+		strvec_push(&g->golden_files, cell->golden_file);
+	strbuf_reset(lab);
+	rep_lvc_golden_label(lab, cell);
+	if (!strvec_has(&g->golden, lab->buf))
+		strvec_push(&g->golden, lab->buf);
 }
 
 static int same_reason(const struct rep_lvc_cell *x, const struct rep_lvc_cell *y)
@@ -745,7 +839,7 @@ static void make_domain_diffs(struct rep_lvcorpus *c, struct strbuf *lab)
 
 					for (size_t m = 0; m < y->ndiffs; m++)
 						if (same_diff(&y->diffs[m], &x->diffs[k]))
-							group_add_pair(c, g, y, lab);
+							group_add_golden(c, g, y, lab);
 				}
 			}
 		}
@@ -764,8 +858,11 @@ static void make_groups(struct rep_lvcorpus *c)
 
 static void groups_free(struct rep_lvc_group *g, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		strvec_clear(&g[i].pairs);
+		strvec_clear(&g[i].golden_files);
+		strvec_clear(&g[i].golden);
+	}
 	free(g);
 }
 
@@ -911,6 +1008,11 @@ out:
 	}
 	for (size_t i = 0; i < x.nruns; i++)
 		run_release(&x.runs[i]);
+	for (size_t i = 0; i < x.norigins; i++) {
+		free(x.origins[i].origin);
+		free(x.origins[i].latest_qemu);
+	}
+	free(x.origins);
 	free(x.doms);
 	free(x.golden);
 	free(x.runs);
@@ -939,12 +1041,14 @@ void rep_lvcorpus_release(struct rep_lvcorpus *c)
 		strvec_clear(&x->adaptations);
 		free(x->golden_file);
 		free(x->golden_qemu);
+		free(x->golden_qemu_version);
 		free(x->golden_origin);
 		rep_lvc_diffs_free(x->diffs, x->ndiffs);
 	}
 	for (size_t i = 0; i < c->ncommon; i++) {
 		free(c->common[i].key);
 		free(c->common[i].detail);
+		strvec_clear(&c->common[i].golden);
 		strvec_clear(&c->common[i].domains);
 		strvec_clear(&c->common[i].pairs);
 	}

@@ -63,17 +63,16 @@ static void refused_md(struct strbuf *out, const struct rep_lvcorpus *c)
 static void golden_md(struct strbuf *out, const struct rep_lvcorpus *c)
 {
 	static const char *const h[] = { "option", "difference (golden -> real)", "cells",
-					 "domains", "pairs" };
+					 "golden QEMU", "domains", "pairs" };
 
 	sb_printf(out, "#### Where the real argv differs from libvirt's golden argv\n\n"
 		       "%zu started cell(s) compared with the golden .args of the libvirt "
-		       "under test's own tests, for the QEMU version nearest; %zu differ. "
-		       "Where that is another QEMU version than the one under test (most "
-		       "domains have only `latest`, for the newest QEMU those tests know), "
-		       "a difference may be libvirt adapting to the older QEMU, as it "
-		       "should. Each difference once, with the "
-		       "domains and pairs that show it (the JSON report has every cell's).\n\n",
-		  c->all.compared, c->all.differs);
+		       "under test's own tests, for the QEMU version nearest (`latest`: "
+		       "the newest QEMU those tests have capabilities of); ",
+		  c->all.compared);
+	rep_lvc_differs_words(out, &c->all);
+	sb_puts(out, ". Each difference once, with the golden files' QEMU and the "
+		     "domains and pairs that show it (the JSON report has every cell's).\n\n");
 	if (c->ncommon)
 		rep_md_header(out, h, ARRAY_SIZE(h));
 	for (size_t i = 0; i < c->ncommon; i++) {
@@ -85,6 +84,7 @@ static void golden_md(struct strbuf *out, const struct rep_lvcorpus *c)
 		rep_md_code_td(out, g->key);
 		rep_md_code_td(out, g->detail);
 		rep_md_td(out, n);
+		rep_md_list_td(out, &g->golden, 4);
 		rep_md_list_td(out, &g->domains, 6);
 		rep_md_list_td(out, &g->pairs, 4);
 		sb_putc(out, '\n');

@@ -320,6 +320,12 @@ struct rep_lvc_diff {
 struct rep_lvc_counts {
 	size_t n[CORP_OUTCOME_LAST]; /* cells by outcome */
 	size_t compared, differs;    /* started cells with a golden argv; differing */
+	/*
+	 * Of those differing, the ones whose golden file is of the QEMU
+	 * release under test (rep_lvc_cell.same_qemu 1), of another (0); the
+	 * rest are of a release not known.
+	 */
+	size_t differs_same, differs_other;
 };
 
 /* A (libvirt install, QEMU install) pair with corpus runs. */
@@ -341,6 +347,10 @@ struct rep_lvc_cell {
 	enum rep_lvc_golden golden;
 	char *golden_file;	 /* the golden file compared with; NULL: none */
 	char *golden_qemu;	 /* its QEMU version: "latest", "9.1.0" */
+	/* golden_qemu as a version, "latest" resolved (corpus_origins); NULL: not known */
+	char *golden_qemu_version;
+	/* golden_qemu_version is of the release (major.minor) under test: 1, 0; -1 not known */
+	int same_qemu;
 	char *golden_origin;	 /* the libvirt source it is of */
 	struct rep_lvc_diff *diffs; /* REP_LVC_DIFFERS: the options that differ */
 	size_t ndiffs;
@@ -350,6 +360,7 @@ struct rep_lvc_cell {
 struct rep_lvc_common {
 	char *key, *detail;
 	size_t cells;		/* started cells that show it */
+	struct strvec golden;	/* their golden files' QEMU (rep_lvc_golden_label) */
 	struct strvec domains;	/* the domains that show it */
 	struct strvec pairs;	/* the pairs ("libvirt 11.3.0 / QEMU 10.0.2") */
 };
@@ -364,6 +375,8 @@ struct rep_lvc_group {
 	size_t cell;	     /* the first cell that shows it (its reason) */
 	size_t diff;	     /* domain_diffs: index into that cell's diffs */
 	struct strvec pairs; /* the pairs that show it, "libvirt x / QEMU y" */
+	/* domain_diffs: their golden files, and those files' QEMU (rep_lvc_golden_label) */
+	struct strvec golden_files, golden;
 };
 
 /* One thing QEMU said when it refused, and where (rep_lvcorpus.by_words). */

@@ -8,7 +8,10 @@
  * difference shows it; a refused run is listed with QEMU's words; a
  * change between two QEMU versions is the newer one's; the newest row of
  * a cell wins; the writers carry all of it (JSON keys, JUnit counts, the
- * HTML table, the Markdown sections).
+ * HTML table, the Markdown sections). A difference with a golden file of
+ * the QEMU release under test is told from one of another release once
+ * the version "latest" is for is known (corpus_origins), and not told,
+ * without failing, in a store imported before that was recorded.
  */
 #include "teststore.h"
 #include "builders.h"
@@ -141,6 +144,15 @@ static const struct rep_lvc_cell *cell_of(const struct rep_lvcorpus *c, const ch
 			return &c->cells[i];
 	fail_msg("no cell %s on QEMU %s", domain, qemu);
 	return NULL;
+}
+
+static size_t pair_index(const struct rep_lvcorpus *c, const char *qemu)
+{
+	for (size_t i = 0; i < c->npairs; i++)
+		if (!strcmp(c->pairs[i].qemu, qemu))
+			return i;
+	fail_msg("no pair with QEMU %s", qemu);
+	return 0;
 }
 
 static void test_model(void **state)
@@ -333,6 +345,222 @@ static void test_compare(void **state)
 	}
 }
 
+/* The JSON object at path ("mapping.libvirt_corpus.pairs") under j. */
+static json_object *json_at(json_object *j, const char *path)
+{
+	struct strbuf key = STRBUF_INIT;
+
+	while (*path) {
+		size_t len = strcspn(path, ".");
+
+		strbuf_reset(&key);
+		sb_printf(&key, "%.*s", (int)len, path);
+		if (!json_object_object_get_ex(j, key.buf, &j))
+			fail_msg("no key '%s' in the JSON report", key.buf);
+		path += len + (path[len] == '.');
+	}
+	strbuf_release(&key);
+	return j;
+}
+
+/* The golden object of the JSON cell of domain on QEMU qemu. */
+static json_object *json_golden(json_object *lc, const char *domain, const char *qemu)
+{
+	json_object *doms = json_at(lc, "domains");
+
+	for (size_t i = 0; i < json_object_array_length(doms); i++) {
+		json_object *d = json_object_array_get_idx(doms, i), *cells;
+
+		if (strcmp(json_object_get_string(json_at(d, "name")), domain))
+			continue;
+		cells = json_at(d, "cells");
+		for (size_t k = 0; k < json_object_array_length(cells); k++) {
+			json_object *c = json_object_array_get_idx(cells, k);
+
+			if (!strcmp(json_object_get_string(json_at(c, "qemu")), qemu))
+				return json_at(c, "golden");
+		}
+	}
+	fail_msg("no JSON cell %s on QEMU %s", domain, qemu);
+	return NULL;
+}
+
+/* How a started cell's golden file is told, with and without corpus_origins. */
+static const struct {
+	const char *domain, *qemu;
+	int known;		/* with corpus_origins' row for 11.3.0 (10.0.0) */
+	const char *golden;	/* golden_qemu */
+	const char *version;	/* golden_qemu_version; NULL: not known */
+	int same;		/* same_qemu */
+	enum rep_lvc_golden state;
+	const char *label;	/* rep_lvc_golden_label */
+} release_cases[] = {
+	{ "cpu-host-model-cmt", "10.0.2", 1, "latest", "10.0.0", 1, REP_LVC_DIFFERS,
+	  "latest (10.0.0)" },
+	/* 9.1.0 is nearer 9.2.0 than latest's 10.0.0, and another release. */
+	{ "cpu-host-model-cmt", "9.2.0", 1, "9.1.0", "9.1.0", 0, REP_LVC_DIFFERS, "9.1.0" },
+	{ "async-teardown", "7.2.0", 1, "latest", "10.0.0", 0, REP_LVC_EQUAL,
+	  "latest (10.0.0)" },
+	{ "async-teardown", "10.0.2", 1, "latest", "10.0.0", 1, REP_LVC_EQUAL,
+	  "latest (10.0.0)" },
+	/* Imported before: "latest" is not known, and nearest as it always was. */
+	{ "cpu-host-model-cmt", "10.0.2", 0, "latest", NULL, -1, REP_LVC_DIFFERS, "latest" },
+	{ "cpu-host-model-cmt", "9.2.0", 0, "latest", NULL, -1, REP_LVC_DIFFERS, "latest" },
+	{ "async-teardown", "7.2.0", 0, "latest", NULL, -1, REP_LVC_EQUAL, "latest" },
+};
+
+/*
+ * fill's store, with cpu-host-model-cmt also on QEMU 9.2.0 and a golden
+ * file for 9.1.0, written as schema 16 left a store (no corpus_origins)
+ * and opened again (migrated); with known, the row import writes now.
+ */
+static void open_release_store(struct store *st, const char *path, int known)
+{
+	char *cmt = tu_read(RUNS "cpu-host-model-cmt.11.3.0-10.0.2.argv.json");
+
+	unlink(path);
+	assert_int_equal(store_open(st, path), 0);
+	fill(st);
+	add_golden(st, 2, "9.1.0", LIBVIRT "cpu-host-model-cmt.x86_64-latest.args");
+	add_run(st, 2, 2, "9.2.0", "started", NULL, cmt, fw_adapt);
+	tu_exec(st, "DROP TABLE corpus_origins; PRAGMA user_version = 16");
+	store_close(st);
+	assert_int_equal(store_open(st, path), 0);
+	assert_int_equal(tu_query_int(st, "SELECT count(*) FROM corpus_origins"), 0);
+	if (known)
+		tu_exec(st, "INSERT INTO corpus_origins (corpus, origin, latest_qemu)"
+			    " VALUES ('libvirt', '11.3.0', '10.0.0')");
+	free(cmt);
+}
+
+/* The golden section's counts in out, with libvirt's apostrophe as apos. */
+static void assert_differ_words(const char *out, int known, const char *apos,
+				const char *what)
+{
+	struct strbuf want = STRBUF_INIT;
+
+	if (known)
+		sb_printf(&want, "2 differ: 1 against a golden file of the QEMU release under "
+				 "test (libvirt%ss own expectation for that QEMU), 1 against "
+				 "one of another release (where libvirt adapting to the QEMU "
+				 "is expected).", apos);
+	else
+		sb_puts(&want, "2 differ: 0 against a golden file of the QEMU release under "
+			       "test (libvirt");
+	assert_contains(out, want.buf, what);
+	if (!known)
+		assert_contains(out, ", 0 against one of another release (where libvirt "
+				     "adapting to the QEMU is expected), 2 against one of a "
+				     "release not known.", what);
+	strbuf_release(&want);
+}
+
+static void test_golden_release(void **state)
+{
+	char *dir = tu_tmpdir("lvcrel"), *path = tu_path(dir, "m.db");
+
+	(void)state;
+	for (int known = 0; known <= 1; known++) {
+		struct strbuf out = STRBUF_INIT, lab = STRBUF_INIT;
+		struct rep_report r;
+		struct store st;
+		const struct rep_lvcorpus *c = &r.lvcorpus;
+		json_object *j, *lc, *p;
+
+		memset(&r, 0, sizeof(r));
+		open_release_store(&st, path, known);
+		r.parts = REP_MAPPING;
+		r.generated_at = xstrdup("2026-12-06T12:00:00Z");
+		r.store_path = xstrdup(path);
+		assert_int_equal(rep_lvcorpus_build(&st, NULL, &r.lvcorpus), 0);
+		for (size_t i = 0; i < ARRAY_SIZE(release_cases); i++) {
+			const struct rep_lvc_cell *x;
+
+			if (release_cases[i].known != known)
+				continue;
+			x = cell_of(c, release_cases[i].domain, release_cases[i].qemu);
+			strbuf_reset(&lab);
+			rep_lvc_golden_label(&lab, x);
+			if (x->golden != release_cases[i].state ||
+			    strcmp(x->golden_qemu, release_cases[i].golden) ||
+			    (release_cases[i].version
+				     ? !x->golden_qemu_version ||
+					       strcmp(x->golden_qemu_version,
+						      release_cases[i].version)
+				     : x->golden_qemu_version != NULL) ||
+			    x->same_qemu != release_cases[i].same ||
+			    strcmp(lab.buf, release_cases[i].label))
+				fail_msg("case %zu, %s on %s: state %d golden %s version %s "
+					 "same %d label %s", i, release_cases[i].domain,
+					 release_cases[i].qemu, x->golden, x->golden_qemu,
+					 x->golden_qemu_version ? x->golden_qemu_version : "NULL",
+					 x->same_qemu, lab.buf);
+		}
+		/* The two differing cells: one against its own release, one not. */
+		assert_int_equal(c->all.differs, 2);
+		assert_int_equal(c->all.differs_same, known ? 1 : 0);
+		assert_int_equal(c->all.differs_other, known ? 1 : 0);
+		assert_int_equal(c->pairs[pair_index(c, "10.0.2")].count.differs_same,
+				 known ? 1 : 0);
+		assert_int_equal(c->pairs[pair_index(c, "9.2.0")].count.differs_same, 0);
+
+		rep_write_json(&r, &out);
+		j = json_tokener_parse(out.buf);
+		assert_non_null(j);
+		lc = json_at(j, "mapping.libvirt_corpus");
+		assert_int_equal(json_object_get_int(json_at(lc, "golden_differs")), 2);
+		assert_int_equal(json_object_get_int(json_at(lc, "golden_differs_same_qemu")),
+				 known ? 1 : 0);
+		p = json_at(lc, "pairs");
+		p = json_object_array_get_idx(p, pair_index(c, "10.0.2"));
+		assert_int_equal(json_object_get_int(json_at(p, "golden_differs_same_qemu")),
+				 known ? 1 : 0);
+		p = json_golden(lc, "cpu-host-model-cmt", "10.0.2");
+		if (known) {
+			assert_string_equal(json_object_get_string(json_at(p, "qemu_version")),
+					    "10.0.0");
+			assert_true(json_object_is_type(json_at(p, "same_qemu"),
+							json_type_boolean));
+			assert_true(json_object_get_boolean(json_at(p, "same_qemu")));
+			p = json_golden(lc, "cpu-host-model-cmt", "9.2.0");
+			assert_string_equal(json_object_get_string(json_at(p, "qemu")), "9.1.0");
+			assert_string_equal(json_object_get_string(json_at(p, "qemu_version")),
+					    "9.1.0");
+			assert_false(json_object_get_boolean(json_at(p, "same_qemu")));
+		} else {
+			/* Present, and null. */
+			assert_null(json_at(p, "qemu_version"));
+			assert_null(json_at(p, "same_qemu"));
+		}
+		json_object_put(j);
+
+		strbuf_reset(&out);
+		rep_write_html(&r, &out);
+		assert_differ_words(out.buf, known, "&#39;", "html counts");
+		if (known) {
+			assert_contains(out.buf, "<td>9.1.0, latest (10.0.0)</td>"
+						 "<td>cpu-host-model-cmt</td>", "html golden QEMU");
+			assert_contains(out.buf, "cpu-host-model-cmt.x86_64-latest.args</td>"
+						 "<td>9.1.0, latest (10.0.0)</td><td>libvirt 11.3.0 "
+						 "/ QEMU 9.2.0, libvirt 11.3.0 / QEMU 10.0.2</td>",
+					"html golden QEMU per domain");
+		}
+
+		strbuf_reset(&out);
+		rep_write_markdown(&r, &out);
+		assert_differ_words(out.buf, known, "'", "md counts");
+		assert_contains(out.buf, known ? "| 2 | 9.1.0, latest (10.0.0) | cpu-host-model-cmt |"
+					       : "| 2 | latest | cpu-host-model-cmt |",
+				"md golden QEMU");
+		strbuf_release(&out);
+		strbuf_release(&lab);
+		rep_report_release(&r);
+		store_close(&st);
+	}
+	free(path);
+	tu_rmdir(dir);
+}
+
 /* The writers: JSON keys, JUnit counts, the HTML table, Markdown sections. */
 static void test_writers(void **state)
 {
@@ -414,6 +642,7 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_writers),
+		cmocka_unit_test(test_golden_release),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
