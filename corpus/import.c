@@ -253,8 +253,7 @@ struct reader {
 	int toolarge;
 	long entries;
 	int data_dirs_seen;
-	/* the QEMU of the newest x86_64 capabilities, when there are some */
-	int have_latest;
+	/* the QEMU of the newest x86_64 capabilities; "": none seen */
 	char latest[CORP_QEMU_NAME_MAX];
 	struct version latest_v;
 };
@@ -343,9 +342,8 @@ static void note_caps(struct reader *r, const char *path)
 	if (!in_dir(path, "tests/qemucapabilitiesdata/", &file, &base) ||
 	    caps_version(base, qemu, &v))
 		return;
-	if (r->have_latest && version_cmp(&v, &r->latest_v) <= 0)
+	if (r->latest[0] && version_cmp(&v, &r->latest_v) <= 0)
 		return;
-	r->have_latest = 1;
 	r->latest_v = v;
 	memcpy(r->latest, qemu, sizeof(qemu));
 }
@@ -809,10 +807,9 @@ int corp_import_tarball(struct store *st, const char *tarball,
 	now_iso8601(w.now, sizeof(w.now));
 	if (store_begin(st))
 		goto out;
-	if (r.have_latest)
-		memcpy(s.latest_qemu, r.latest, sizeof(s.latest_qemu));
+	memcpy(s.latest_qemu, r.latest, sizeof(s.latest_qemu));
 	if (writer_prepare(&w) || write_items(&w, &r.items, &s) ||
-	    write_latest(&w, r.have_latest ? r.latest : NULL)) {
+	    write_latest(&w, r.latest[0] ? r.latest : NULL)) {
 		writer_release(&w);
 		store_rollback(st);
 		goto out;

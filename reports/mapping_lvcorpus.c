@@ -375,8 +375,8 @@ static int cmp_run(const void *a, const void *b, void *arg)
 	return x->pair < y->pair ? -1 : x->pair > y->pair;
 }
 
-/* The same release: "9.0.0-system" is of "9.0.0" (labels aside). */
-static int same_release(const char *a, const char *b)
+/* The same version: "9.0.0-system" is "9.0.0" (labels aside). */
+static int same_version(const char *a, const char *b)
 {
 	struct version x, y;
 
@@ -414,13 +414,13 @@ static const struct domrow *golden_domain(struct lvc_ctx *x, const struct run *r
 		return x->gd;
 	x->gd_run = r;
 	x->gd = d;
-	if (same_release(d->origin, r->libvirt))
+	if (same_version(d->origin, r->libvirt))
 		return d;
 	for (size_t i = 0; i < x->ndoms; i++) {
 		const struct domrow *o = &x->doms[i];
 
 		if (o != d && !strcmp(o->name, d->name) && !strcmp(o->sha, d->sha) &&
-		    same_release(o->origin, r->libvirt))
+		    same_version(o->origin, r->libvirt))
 			return x->gd = o;
 	}
 	return x->gd = NULL;
